@@ -1,0 +1,1 @@
+"""Thin Typer front end: parse options, call the library, render, exit."""

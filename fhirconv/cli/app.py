@@ -1,0 +1,39 @@
+"""The ``fhirconv`` command. Each command lives in its own module and keeps heavy imports inside
+its function body, so ``fhirconv --help`` starts fast."""
+
+from __future__ import annotations
+
+import typer
+
+from .. import __version__
+
+app = typer.Typer(
+    name="fhirconv",
+    help="Turn clinical case reports into FHIR R4 bundles; validate and upload FHIR R4.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"fhirconv {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    """fhirconv command line."""
+
+
+# Command registration: one line per command module (each module defines ``register(app)``).
+from . import convert as _convert  # noqa: E402
+
+_convert.register(app)
+
+
+def main() -> None:
+    app()

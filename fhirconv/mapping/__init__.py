@@ -1,0 +1,105 @@
+"""Load the rule and code-table data in ``mappings/`` and check it against its JSON Schema.
+
+Every mapping file is JSON with ``schema`` (the name of a file in ``mappings/schemas/``), ``version``,
+``description``, ``source`` and ``licence``. Files ship inside the wheel (``fhirconv/mappings`` links
+to the top-level ``mappings/``) and are read with ``importlib.resources``; ``--mappings DIR`` overlays a
+user directory whose files replace the shipped ones of the same relative path.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import lru_cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from ..errors import MappingError
+
+__all__ = ["MappingStore", "default_store", "iter_mapping_files", "shipped_root"]
+
+
+def shipped_root() -> Traversable:
+    return resources.files("fhirconv") / "mappings"
+
+
+def _read_json(node: Traversable | Path, name: str) -> dict[str, Any]:
+    try:
+        data = json.loads(node.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise MappingError(f"mapping file not found: {name}") from exc
+    except (OSError, ValueError) as exc:
+        raise MappingError(f"mapping file {name} is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise MappingError(f"mapping file {name} must hold a JSON object")
+    return data
+
+
+@lru_cache(maxsize=None)
+def _validator(schema_name: str) -> Any:
+    import jsonschema
+
+    node = shipped_root() / "schemas" / f"{schema_name}.schema.json"
+    schema = _read_json(node, f"schemas/{schema_name}.schema.json")
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def check(data: dict[str, Any], name: str) -> None:
+    """Raise MappingError unless ``data`` satisfies the schema it names."""
+    schema_name = data.get("schema")
+    if not isinstance(schema_name, str):
+        raise MappingError(f"mapping file {name} does not name its schema")
+    errors = sorted(_validator(schema_name).iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(p) for p in first.absolute_path) or "(root)"
+        raise MappingError(f"mapping file {name} breaks schema {schema_name} at {where}: {first.message}")
+
+
+class MappingStore:
+    """Reads mapping files by relative name (``"lexicons/conditions"``), checked and cached."""
+
+    def __init__(self, override_dir: Path | None = None, *, validate: bool = True) -> None:
+        self.override_dir = override_dir
+        self.validate = validate
+        self._cache: dict[str, dict[str, Any]] = {}
+
+    def _node(self, rel: str) -> Traversable | Path:
+        if self.override_dir is not None:
+            candidate = self.override_dir / rel
+            if candidate.is_file():
+                return candidate
+        node: Traversable = shipped_root()
+        for part in rel.split("/"):
+            node = node / part
+        return node
+
+    def load(self, name: str) -> dict[str, Any]:
+        if name not in self._cache:
+            rel = f"{name}.json"
+            data = _read_json(self._node(rel), rel)
+            if self.validate:
+                check(data, rel)
+            self._cache[name] = data
+        return self._cache[name]
+
+
+@lru_cache(maxsize=1)
+def default_store() -> MappingStore:
+    return MappingStore()
+
+
+def iter_mapping_files(root: Traversable | None = None, prefix: str = "") -> Iterator[tuple[str, Traversable]]:
+    """Every mapping JSON file (schemas excluded), as (relative name, node)."""
+    root = root or shipped_root()
+    for node in sorted(root.iterdir(), key=lambda n: n.name):
+        rel = f"{prefix}{node.name}"
+        if node.is_dir():
+            if node.name != "schemas":
+                yield from iter_mapping_files(node, rel + "/")
+        elif node.name.endswith(".json"):
+            yield rel, node

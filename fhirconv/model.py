@@ -1,0 +1,134 @@
+"""Shared data model passed between stages.
+
+Every stage reads and writes these frozen dataclasses and nothing else, which keeps the one-way flow
+``readers -> extract -> normalize -> fhir`` honest. Offsets are Unicode code points into
+``Document.text`` (Python ``str`` indices), the same offsets the FHIR derivation-reference extension
+quotes, so any fact can be traced back to its words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+__all__ = [
+    "EXCLUDED_SECTION_TYPES",
+    "Document",
+    "DocumentFormat",
+    "Metadata",
+    "Section",
+    "SectionType",
+    "Span",
+]
+
+
+class DocumentFormat(str, Enum):
+    TEXT = "text"
+    HTML = "html"
+    JATS = "jats"
+    BIOC = "bioc"
+
+
+class SectionType(str, Enum):
+    """Typed sections. Extraction reads patient facts only from the patient-bearing ones."""
+
+    TITLE = "title"
+    ABSTRACT = "abstract"
+    BACKGROUND = "background"  # introduction / background: statements about the disease in general
+    CASE = "case"  # case presentation / report / history
+    INVESTIGATIONS = "investigations"
+    TREATMENT = "treatment"
+    OUTCOME = "outcome"
+    DISCUSSION = "discussion"
+    CONCLUSION = "conclusion"
+    OTHER = "other"  # body text with no recognisable heading
+    # Kept out of extraction (and, where the reader can, out of Document.text altogether):
+    REFERENCES = "references"
+    ACKNOWLEDGEMENTS = "acknowledgements"
+    NAVIGATION = "navigation"
+    FRONT_MATTER = "front-matter"  # journal banner, affiliations, correspondence, codes
+    FOOTER = "footer"  # copyright, site footer
+
+
+EXCLUDED_SECTION_TYPES: frozenset[SectionType] = frozenset(
+    {
+        SectionType.REFERENCES,
+        SectionType.ACKNOWLEDGEMENTS,
+        SectionType.NAVIGATION,
+        SectionType.FRONT_MATTER,
+        SectionType.FOOTER,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad span {self.start}..{self.end}")
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def contains(self, other: Span) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A stretch ``[start, end)`` of Document.text with its type and original heading (if any)."""
+
+    type: SectionType
+    start: int
+    end: int
+    title: str | None = None
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end)
+
+    @property
+    def excluded(self) -> bool:
+        return self.type in EXCLUDED_SECTION_TYPES
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    title: str | None = None
+    journal: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+    doi: str | None = None
+    year: str | None = None
+    authors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """What every reader produces.
+
+    ``text`` is the cleaned text. Sections tile it in order (no overlaps, gaps allowed only for blank
+    lines). ``source_sha256`` is the hash of the original bytes, used in deterministic ids.
+    """
+
+    text: str
+    sections: tuple[Section, ...]
+    metadata: Metadata
+    format: DocumentFormat
+    source_name: str
+    source_sha256: str
+    encoding: str = "utf-8"
+    warnings: tuple[str, ...] = field(default=())
+
+    def section_at(self, offset: int) -> Section | None:
+        for s in self.sections:
+            if s.start <= offset < s.end:
+                return s
+        return None

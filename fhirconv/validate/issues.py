@@ -1,0 +1,91 @@
+"""The one finding type of the validation chain, and its OperationOutcome form.
+
+Every checker yields :class:`Issue`; a :class:`Report` gathers them for one input. Locations are
+FHIRPath-like paths from the input's root (``Bundle.entry[3].resource.status``), as HL7's validator
+reports them, so CI annotations point at the exact element.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+__all__ = ["Issue", "Report", "Severity"]
+
+
+class Severity(str, Enum):
+    FATAL = "fatal"
+    ERROR = "error"
+    WARNING = "warning"
+    INFORMATION = "information"
+
+    @property
+    def rank(self) -> int:
+        return {"fatal": 3, "error": 2, "warning": 1, "information": 0}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One finding.
+
+    ``code`` is an OperationOutcome ``IssueType`` code (``required``, ``structure``, ``invariant``,
+    ``code-invalid``, ``value``, ``not-found``, ``not-supported``, ``invalid``, ``processing``,
+    ``informational`` ...). ``rule`` names what fired (``schema``, ``cardinality``, ``obs-6``,
+    ``binding``, ``reference``, ``lint.empty-system`` ...) so users can filter and docs can explain.
+    """
+
+    severity: Severity
+    code: str
+    location: str
+    message: str
+    rule: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity in (Severity.ERROR, Severity.FATAL)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "severity": self.severity.value,
+            "code": self.code,
+            "diagnostics": self.message,
+            "expression": [self.location],
+        }
+        if self.rule:
+            out["details"] = {"coding": [{"system": "urn:fhirconv:rule", "code": self.rule}], "text": self.rule}
+        return out
+
+
+@dataclass(slots=True)
+class Report:
+    source: str
+    issues: list[Issue] = field(default_factory=list)
+    resource_count: int = 0
+
+    def extend(self, issues: Iterable[Issue]) -> None:
+        self.issues.extend(issues)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.is_error]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity is Severity.WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def sorted_issues(self) -> list[Issue]:
+        return sorted(self.issues, key=lambda i: (-i.severity.rank, i.location, i.rule or "", i.message))
+
+    def to_operation_outcome(self) -> dict[str, Any]:
+        issues = [i.to_json() for i in self.sorted_issues()]
+        if not issues:
+            issues = [
+                {"severity": "information", "code": "informational", "diagnostics": "No issues found."}
+            ]
+        return {"resourceType": "OperationOutcome", "issue": issues}
