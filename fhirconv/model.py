@@ -12,6 +12,18 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 __all__ = [
+    "Assertion",
+    "Coding",
+    "ConditionFact",
+    "Extraction",
+    "MedicationFact",
+    "Mention",
+    "ObservationFact",
+    "OutcomeFact",
+    "PatientFacts",
+    "ProcedureFact",
+    "Quantity",
+    "RelativeTime",
     "EXCLUDED_SECTION_TYPES",
     "Document",
     "DocumentFormat",
@@ -132,3 +144,136 @@ class Document:
             if s.start <= offset < s.end:
                 return s
         return None
+
+
+# --------------------------------------------------------------------------------------------------
+# Facts: what extraction found, before FHIR. Mentions keep the words; normalisation adds codes.
+# --------------------------------------------------------------------------------------------------
+
+
+class Assertion(str, Enum):
+    PRESENT = "present"
+    NEGATED = "negated"
+    UNCERTAIN = "uncertain"
+    HISTORICAL = "historical"
+    FAMILY = "family"  # about someone else: never becomes a patient resource
+
+
+@dataclass(frozen=True, slots=True)
+class Coding:
+    system: str
+    code: str
+    display: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """Words in Document.text that support one element of a resource (``path``)."""
+
+    start: int
+    end: int
+    text: str
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    value: str  # decimal as written (kept as text so 0.40 stays 0.40)
+    unit: str  # as written
+    ucum: str | None = None  # filled by normalisation
+    display: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RelativeTime:
+    """A time phrase resolved to days after the index date (day 0 = presentation)."""
+
+    phrase: str
+    start_day: float | None = None
+    end_day: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PatientFacts:
+    age: Quantity | None = None
+    age_mention: Mention | None = None
+    sex: str | None = None  # FHIR administrative gender
+    sex_mention: Mention | None = None
+    deceased: bool = False
+    deceased_mention: Mention | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionFact:
+    key: str
+    text: str
+    codings: tuple[Coding, ...]
+    cls: str  # sign | disease
+    assertion: Assertion
+    mentions: tuple[Mention, ...]
+    onset: RelativeTime | None = None
+    clinical_status: str | None = None  # active | resolved | remission | inactive
+    abatement: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ObservationFact:
+    key: str
+    text: str
+    codings: tuple[Coding, ...]
+    category: str  # laboratory | vital-signs | imaging | exam | procedure
+    mentions: tuple[Mention, ...]
+    value: Quantity | None = None
+    value_text: str | None = None
+    interpretation: str | None = None  # normal | abnormal | high | low | positive | negative
+    components: tuple[tuple[str, tuple[Coding, ...], Quantity], ...] = ()
+    not_performed: bool = False
+    default_unit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MedicationFact:
+    key: str
+    text: str
+    codings: tuple[Coding, ...]
+    mentions: tuple[Mention, ...]
+    dose: Quantity | None = None
+    dose_per_day: bool = False
+    route: str | None = None  # as written
+    frequency: str | None = None  # as written
+    timing: RelativeTime | None = None
+    duration_days: float | None = None
+    status: str = "completed"  # completed | not-done | stopped
+    tapered: bool = False
+    reason_keys: tuple[str, ...] = ()
+    dosage_text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureFact:
+    key: str
+    text: str
+    codings: tuple[Coding, ...]
+    category: str  # diagnostic | surgical | therapeutic
+    mentions: tuple[Mention, ...]
+    status: str = "completed"  # completed | not-done
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeFact:
+    kind: str  # resolved | improved | remission | died | worsened
+    text: str
+    mentions: tuple[Mention, ...]
+    follow_up: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    patient: PatientFacts
+    conditions: tuple[ConditionFact, ...] = ()
+    observations: tuple[ObservationFact, ...] = ()
+    medications: tuple[MedicationFact, ...] = ()
+    procedures: tuple[ProcedureFact, ...] = ()
+    outcome: OutcomeFact | None = None
+    inpatient: bool = False
+    encounter_reason_keys: tuple[str, ...] = ()

@@ -1,0 +1,76 @@
+"""Which passages speak about *this* patient.
+
+Case reports open with background on the disease and close with discussion; their diseases, tumours
+and viruses are not the patient's. Typed sections decide where the reader found headings; untitled
+text is classified paragraph by paragraph: the case starts at the first paragraph that introduces
+the patient, and later paragraphs stay patient text unless they read as general statements.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..model import Document, Section, SectionType
+from .text import Sentence, fold, iter_paragraphs, split_sentences
+
+__all__ = ["Attributor"]
+
+_PATIENT_SECTIONS = {SectionType.CASE, SectionType.INVESTIGATIONS, SectionType.TREATMENT, SectionType.OUTCOME}
+_GENERAL_SECTIONS = {SectionType.BACKGROUND, SectionType.DISCUSSION, SectionType.CONCLUSION, SectionType.TITLE}
+_CITATION = re.compile(r"\[\s*\d+(?:\s*[,\u2013-]\s*\d+)*\s*\]|\(\s*\d+(?:\s*[,\u2013-]\s*\d+)*\s*\)(?=[\s.,;])|\bet al\b")
+
+
+def _phrase_re(words: list[str]) -> re.Pattern[str]:
+    alts = sorted({" ".join(fold(w).split()) for w in words}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts) + r")(?!\w)")
+
+
+class Attributor:
+    def __init__(self, rules: dict[str, Any]) -> None:
+        self._anchor = _phrase_re(rules["patient_anchors"])
+        self._general = _phrase_re(rules["general_markers"])
+        self._opener = _phrase_re(rules["case_openers"])
+
+    def patient_sentences(self, doc: Document, folded: str, *, retry: bool = False) -> list[Sentence]:
+        """Sentences that may carry patient facts, in text order."""
+        out: list[Sentence] = []
+        sections = [s for s in doc.sections if not s.excluded] or [Section(SectionType.OTHER, 0, len(doc.text))]
+        case_started = retry or any(s.type in _PATIENT_SECTIONS for s in sections)
+        para_no = 0
+        for sec in sections:
+            if sec.type in _GENERAL_SECTIONS:
+                continue
+            for ps, pe in iter_paragraphs(doc.text, sec.start, sec.end):
+                para_no += 1
+                anchors = len(self._anchor.findall(folded, ps, pe))
+                general = len(self._general.findall(folded, ps, pe))
+                citations = len(_CITATION.findall(doc.text, ps, pe))
+                opener = self._opener.search(folded, ps, pe) is not None
+                if sec.type in _PATIENT_SECTIONS:
+                    keep = True
+                elif opener and anchors:
+                    case_started = True
+                    keep = True
+                elif not case_started:
+                    keep = sec.type is SectionType.ABSTRACT and anchors > general
+                else:
+                    keep = general + citations == 0 or anchors >= general + citations
+                if not keep:
+                    continue
+                for sent in split_sentences(doc.text, ps, pe, para_no):
+                    if self._general_sentence(doc.text, folded, sent):
+                        continue
+                    out.append(sent)
+        if not out and not case_started and not retry:
+            # No paragraph introduced a patient: read every non-general paragraph as the case.
+            return self.patient_sentences(doc, folded, retry=True)
+        return out
+
+    def _general_sentence(self, text: str, folded: str, sent: Sentence) -> bool:
+        """A sentence inside a patient paragraph that cites literature or generalises."""
+        if _CITATION.search(text, sent.start, sent.end):
+            return not self._anchor.search(folded, sent.start, sent.end)
+        general = len(self._general.findall(folded, sent.start, sent.end))
+        anchors = len(self._anchor.findall(folded, sent.start, sent.end))
+        return general >= 2 and anchors == 0

@@ -1,0 +1,127 @@
+"""ConText-style assertion (Chapman et al.): triggers with a direction put mentions in their scope.
+
+Scope ends at the sentence end, at a terminator ("but", "which" ...), after ``max_scope`` words, and at a
+comma unless the comma continues a list of mentions ("no fever, cough or rash"). Pseudo-triggers
+("no change", "lack of effect") switch off the triggers they contain.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..model import Assertion
+
+__all__ = ["ContextRules", "Target"]
+
+_CATEGORY = {
+    "negated": Assertion.NEGATED,
+    "uncertain": Assertion.UNCERTAIN,
+    "historical": Assertion.HISTORICAL,
+    "family": Assertion.FAMILY,
+}
+_RANK = {Assertion.FAMILY: 4, Assertion.NEGATED: 3, Assertion.UNCERTAIN: 2, Assertion.HISTORICAL: 1}
+_DEFAULT_APPLIES = ("condition", "test", "procedure")
+_DEFAULT_SCOPE = 12
+_WORD = re.compile(r"\w+")
+_LIST_GLUE = re.compile(r"\s*(?:(?:and|or|nor|and/or)\s+)?(?:(?:any|other|the|a|an|some)\s+)?")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    start: int
+    end: int
+    domain: str  # condition | test | drug | procedure
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    category: str
+    direction: str
+    max_scope: int
+    applies_to: tuple[str, ...]
+
+
+class ContextRules:
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._rules: dict[str, _Rule] = {}
+        for r in data["rules"]:
+            literal = " ".join(r["literal"].lower().replace("-", " ").split())
+            self._rules[literal] = _Rule(
+                r["category"], r["direction"], r.get("max_scope", _DEFAULT_SCOPE), tuple(r.get("applies_to", _DEFAULT_APPLIES))
+            )
+        alts = sorted(self._rules, key=len, reverse=True)
+        body = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts)
+        self._pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+
+    def _triggers(self, folded: str, start: int, end: int) -> list[tuple[int, int, _Rule]]:
+        found = []
+        for m in self._pattern.finditer(folded, start, end):
+            key = " ".join(m.group(0).split())
+            found.append((m.start(), m.end(), self._rules[key]))
+        pseudo = [(s, e) for s, e, r in found if r.category == "pseudo"]
+        return [
+            (s, e, r) for s, e, r in found if r.category == "pseudo" or not any(ps <= s and e <= pe for ps, pe in pseudo)
+        ]
+
+    def assert_targets(self, folded: str, start: int, end: int, targets: Sequence[Target]) -> list[Assertion]:
+        """Assertion for each target of one sentence ``folded[start:end]``."""
+        result = [Assertion.PRESENT] * len(targets)
+        if not targets:
+            return result
+        triggers = self._triggers(folded, start, end)
+        if not triggers:
+            return result
+        terminators = [s for s, _, r in triggers if r.category == "terminate"]
+        starts = {t.start for t in targets}
+        spans = [(t.start, t.end) for t in targets]
+        for ts, te, rule in triggers:
+            if rule.category in ("pseudo", "terminate"):
+                continue
+            for i, t in enumerate(targets):
+                if t.domain not in rule.applies_to:
+                    continue
+                if ts < t.end and t.start < te:  # the trigger is part of the mention itself
+                    continue
+                if rule.direction in ("forward", "bidirectional") and t.start >= te:
+                    gap = (te, t.start)
+                elif rule.direction in ("backward", "bidirectional") and t.end <= ts:
+                    gap = (t.end, ts)
+                else:
+                    continue
+                if self._in_scope(folded, gap, rule.max_scope, terminators, starts, spans):
+                    cat = _CATEGORY[rule.category]
+                    if _RANK[cat] > _RANK.get(result[i], 0):
+                        result[i] = cat
+        return result
+
+    @staticmethod
+    def _in_scope(
+        folded: str,
+        gap: tuple[int, int],
+        max_scope: int,
+        terminators: list[int],
+        starts: set[int],
+        spans: list[tuple[int, int]],
+    ) -> bool:
+        gs, ge = gap
+        if any(gs <= p < ge for p in terminators):
+            return False
+        words = 0
+        for m in _WORD.finditer(folded, gs, ge):
+            if not any(s <= m.start() < e for s, e in spans):
+                words += 1
+        if words > max_scope:
+            return False
+        for i in range(gs, ge):
+            ch = folded[i]
+            if ch in ";:":
+                return False
+            if ch == ",":
+                glue = _LIST_GLUE.match(folded, i + 1)
+                nxt = glue.end() if glue else i + 1
+                if nxt not in starts:
+                    return False
+        return True

@@ -1,0 +1,723 @@
+"""Extraction: patient sentences -> mentions -> facts about this patient.
+
+The engine is built once per mapping set (lexicon automaton, compiled phrase patterns) and then
+reused for every document; it holds no per-document state.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ..mapping import MappingStore
+from ..model import (
+    Assertion,
+    Coding,
+    ConditionFact,
+    Document,
+    Extraction,
+    MedicationFact,
+    Mention,
+    ObservationFact,
+    OutcomeFact,
+    PatientFacts,
+    ProcedureFact,
+    Quantity,
+    RelativeTime,
+)
+from .attribution import Attributor
+from .context import ContextRules, Target
+from .lexicon import Concept, Lexicon, Match
+from .text import Sentence, fold
+
+__all__ = ["Extractor"]
+
+_NUM = r"\d+(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+"
+_DOMAIN_TARGET = {"conditions": "condition", "tests": "test", "drugs": "drug", "procedures": "procedure"}
+_IMAGING_WORDS = re.compile(
+    r"\b(?:mri|ct|x ray|radiograph\w*|ultraso\w+|sonograph\w*|tomograph\w*|magnetic resonance|scan|imaging|angiograph\w*|"
+    r"echocardiograph\w*|pet|scintigraph\w*|mammograph\w*|fluoroscop\w*)\b"
+)
+_EXAM_WORDS = re.compile(r"\b(?:physical|neurological|neurologic|clinical|general|systemic|ophthalmolog\w*|fundus|local)\b")
+_DIAG_PROC_WORDS = re.compile(
+    r"\b(?:mri|ct|magnetic resonance|tomograph\w*|ultraso\w+|x ray|radiograph\w*|electroencephalog\w*|eeg|"
+    r"electrocardiog\w*|ecg|ekg|electromyog\w*|emg|endoscop\w*|colonoscop\w*|bronchoscop\w*|biops\w*|"
+    r"echocardiog\w*|angiog\w*|lumbar puncture|scintigraph\w*|pet|laparoscop\w*|cystoscop\w*|gastroscop\w*)\b"
+)
+
+
+def _phrases(words: Iterable[str]) -> re.Pattern[str]:
+    alts = sorted({" ".join(fold(w).split()) for w in words}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts) + r")(?!\w)")
+
+
+def _codings(c: Concept) -> tuple[Coding, ...]:
+    return tuple(Coding(s, k, d) for s, k, d in c.codings)
+
+
+def _clean_number(raw: str) -> str:
+    return raw.replace(",", "")
+
+
+@dataclass
+class _Obs:
+    start: int
+    end: int
+    text: str
+    codings: tuple[Coding, ...]
+    category: str
+    concept_id: str
+    unit: str | None = None
+    value: Quantity | None = None
+    value_span: tuple[int, int] | None = None
+    value_text: str | None = None
+    interpretation: str | None = None
+    interp_span: tuple[int, int] | None = None
+    not_performed: bool = False
+    components: list[tuple[str, tuple[Coding, ...], Quantity]] = field(default_factory=list)
+    umbrella: bool = False
+
+
+class Extractor:
+    def __init__(self, store: MappingStore) -> None:
+        self.rules = store.load("rules/extraction")
+        self.context = ContextRules(store.load("rules/context"))
+        self.attributor = Attributor(self.rules)
+        self.lexicon = Lexicon.load(store)
+        units = store.load("codes/units")["rows"]
+        routes = store.load("codes/routes")["rows"]
+        freqs = store.load("codes/frequencies")["rows"]
+        self.unit_keys = sorted((k for k in units if k != "__default__"), key=len, reverse=True)
+        unit_alt = "|".join(re.escape(fold(u)).replace(r"\ ", r"\s*") for u in self.unit_keys)
+        self._unit = unit_alt
+        self._value_re = re.compile(
+            rf"(?P<num>{_NUM})(?:\s*(?:-|to|\u2013)\s*(?P<num2>{_NUM}))?\s*(?P<unit>(?:{unit_alt}))(?![a-z])"
+            rf"(?P<perkg>\s*/\s*kg|\s+per\s+kg)?(?P<perday>\s*/\s*(?:day|d|24\s*h)\b|\s+per\s+day|\s+daily|\s+a\s+day)?"
+            r"(?:\s*/\s*(?P<route>orally|oral|po|iv|im|sc|intravenously|intramuscularly|subcutaneously)\b)?"
+        )
+        self._route_re = _phrases(k for k in routes if k != "__default__")
+        self._freq_re = _phrases(k for k in freqs if k != "__default__")
+        r = self.rules
+        self._sex = {sex: _phrases(words) for sex, words in r["sex_words"].items()}
+        self._results = [(kind, _phrases(words)) for kind, words in r["result_phrases"].items()]
+        self._not_performed = _phrases(r["not_performed_phrases"])
+        self._test_heads = _phrases(r["test_heads"])
+        self._test_stop = set(r["test_modifier_stop"])
+        self._drug_neg = _phrases(r["drug_negation_phrases"])
+        self._taper = _phrases(r["taper_words"])
+        self._stop = _phrases(r["stop_words"])
+        self._outcomes = [(kind, _phrases(words)) for kind, words in r["outcome_phrases"].items()]
+        self._admission = _phrases(r["admission_phrases"])
+        nums = "|".join(sorted((re.escape(w) for w in r["number_words"]), key=len, reverse=True))
+        self._numword = r["number_words"]
+        self._ordinal = r["ordinal_words"]
+        self._time_units = r["time_units"]
+        tu = "|".join(sorted((re.escape(u) for u in r["time_units"]), key=len, reverse=True))
+        self._qty_words = rf"(?:{_NUM}|(?:{nums})(?:\s+(?:{nums}))?)"
+        age_units = "|".join(sorted((re.escape(u) for u in r["age_units"]), key=len, reverse=True))
+        self._age_re = re.compile(
+            rf"(?<!\w)(?P<n>{self._qty_words})\s*(?P<u>{age_units})\.?\s*(?:old|of\s+age)(?!\w)"
+            rf"|(?<!\w)aged\s+(?P<n2>{self._qty_words})\s*(?P<u2>{age_units})?(?!\w)"
+            rf"|(?<!\w)(?P<n3>\d{{1,3}})\s*(?P<u3>yo|y/o|y\.o\.|yr|yrs)(?!\w)"
+        )
+        self._duration_re = re.compile(rf"(?<!\w)for\s+(?:the\s+(?:past|last|next|following)\s+|about\s+|over\s+)?(?P<n>{self._qty_words})\s+(?P<u>{tu})(?!\w)")
+        self._following_re = re.compile(rf"(?<!\w)(?:in|over|during)\s+the\s+(?:following|next)\s+(?P<n>{self._qty_words})\s+(?P<u>{tu})(?!\w)")
+        ords = "|".join(sorted((re.escape(w) for w in r["ordinal_words"]), key=len, reverse=True))
+        self._start_re = re.compile(rf"(?<!\w)on\s+(?:the\s+)?(?:(?P<ord>{ords})|(?P<ordn>\d+)(?:st|nd|rd|th))\s+(?P<u>day|week|month)(?!\w)|(?<!\w)on\s+day\s+(?P<n>\d+)(?!\w)")
+        self._within_re = re.compile(rf"(?<!\w)(?:within|after|in)\s+(?P<n>{self._qty_words})\s+(?P<u>{tu})(?!\w)")
+        self._paren_abbr = re.compile(r"\s*\(\s*(?P<abbr>[A-Za-z][A-Za-z0-9\- ]{0,9}?)\s*\)")
+
+    # ------------------------------------------------------------------ helpers
+    def _number(self, raw: str) -> float | None:
+        raw = raw.strip().lower()
+        if re.fullmatch(_NUM, raw):
+            return float(_clean_number(raw))
+        total = 0
+        for w in raw.split():
+            if w not in self._numword:
+                return None
+            total += self._numword[w]
+        return float(total)
+
+    def _days(self, n: str, unit: str) -> float | None:
+        value = self._number(n)
+        code = self._time_units.get(unit.lower().rstrip("."))
+        if value is None or code is None:
+            return None
+        return value * {"min": 1 / 1440, "h": 1 / 24, "d": 1, "wk": 7, "mo": 30, "a": 365}[code]
+
+    # ------------------------------------------------------------------ main
+    def extract(self, doc: Document) -> Extraction:
+        text = doc.text
+        folded = fold(text)
+        sentences = self.attributor.patient_sentences(doc, folded)
+        aliases = self._aliases(doc, text, folded)
+        patient = self._patient(text, folded, sentences)
+
+        conditions: dict[tuple[str, Assertion], ConditionFact] = {}
+        observations: list[_Obs] = []
+        medications: dict[str, MedicationFact] = {}
+        procedures: dict[tuple[str, str], ProcedureFact] = {}
+        outcome: OutcomeFact | None = None
+        inpatient = False
+        for sent in sentences:
+            s, e = sent.start, sent.end
+            if self._admission.search(folded, s, e):
+                inpatient = True
+            matches = self.lexicon.match(text, folded, s, e) + self._alias_matches(text, aliases, s, e)
+            matches = _dedupe(matches)
+            tests = self._tests(text, folded, s, e, [m for m in matches if m.concept.domain == "tests"])
+            test_spans = [(t.start, t.end) for t in tests]
+            kept = [
+                m
+                for m in matches
+                if m.concept.domain != "tests"
+                and not any(ts <= m.start and m.end <= te for ts, te in test_spans)
+            ]
+            targets = [Target(m.start, m.end, _DOMAIN_TARGET[m.concept.domain]) for m in kept]
+            targets += [Target(t.start, t.end, "test") for t in tests]
+            assertions = self.context.assert_targets(folded, s, e, targets)
+            self._results_for(text, folded, s, e, tests)
+            for t, a in zip(tests, assertions[len(kept) :], strict=True):
+                if a is Assertion.NEGATED and t.interpretation is None and not t.not_performed:
+                    t.not_performed = bool(self._not_performed.search(folded, t.end, e))
+                if a is not Assertion.FAMILY:
+                    observations.append(t)
+                    if _DIAG_PROC_WORDS.search(folded, t.start, t.end):
+                        self._add_procedure(procedures, text, t.start, t.end, t.codings, "diagnostic",
+                                            "not-done" if t.not_performed else "completed", t.concept_id)
+            drug_matches = [m for m in kept if m.concept.domain == "drugs"]
+            for m, a in zip(kept, assertions[: len(kept)], strict=True):
+                dom = m.concept.domain
+                if a is Assertion.FAMILY:
+                    continue
+                if dom == "conditions":
+                    self._add_condition(conditions, text, m, a)
+                elif dom == "procedures":
+                    status = "not-done" if a is Assertion.NEGATED or self._not_performed.search(folded, m.end, e) else "completed"
+                    self._add_procedure(procedures, text, m.start, m.end, _codings(m.concept),
+                                        "surgical" if m.concept.cls == "surgical" else "therapeutic", status, m.concept.id)
+            for i, m in enumerate(drug_matches):
+                nxt = drug_matches[i + 1].start if i + 1 < len(drug_matches) else e
+                self._add_medication(medications, text, folded, m, nxt, s, e, drug_matches)
+            found = self._outcome(text, folded, s, e)
+            if found is not None:
+                outcome = _merge_outcome(outcome, found)
+            self._onsets(text, folded, s, e, conditions)
+
+        obs_facts = self._observation_facts(text, observations)
+        cond_facts = list(conditions.values())
+        if outcome is not None and outcome.kind in ("resolved", "remission"):
+            status = "resolved" if outcome.kind == "resolved" else "remission"
+            cond_facts = [
+                replace(c, clinical_status=status, abatement=outcome.text)
+                if c.assertion in (Assertion.PRESENT, Assertion.UNCERTAIN) and c.clinical_status is None
+                else c
+                for c in cond_facts
+            ]
+        if outcome is not None and outcome.kind == "died":
+            m = outcome.mentions[0]
+            patient = replace(patient, deceased=True, deceased_mention=replace(m, path="Patient.deceased[x]"))
+        return Extraction(
+            patient=patient,
+            conditions=tuple(cond_facts),
+            observations=tuple(obs_facts),
+            medications=tuple(medications.values()),
+            procedures=tuple(procedures.values()),
+            outcome=outcome,
+            inpatient=inpatient,
+        )
+
+    # ------------------------------------------------------------------ abbreviations
+    def _aliases(self, doc: Document, text: str, folded: str) -> dict[str, tuple[Concept, str]]:
+        """Abbreviations the text defines right after a matched term: "syndrome (OMS)"."""
+        out: dict[str, tuple[Concept, str]] = {}
+        for sec in doc.sections:
+            if sec.excluded:
+                continue
+            for m in self.lexicon.match(text, folded, sec.start, sec.end):
+                pm = self._paren_abbr.match(text, m.end)
+                if not pm:
+                    continue
+                abbr = pm.group("abbr").strip()
+                if not any(ch.isupper() for ch in abbr) or len(abbr) < 2:
+                    continue
+                if abbr[0].lower() != text[m.start].lower():
+                    continue
+                if fold(abbr) == fold(text[m.start : m.end]):
+                    continue
+                out.setdefault(abbr, (m.concept, " ".join(text[m.start : m.end].split())))
+        return out
+
+    def _alias_matches(self, text: str, aliases: dict[str, tuple[Concept, str]], s: int, e: int) -> list[Match]:
+        out = []
+        for abbr, (concept, long_form) in aliases.items():
+            pat = re.compile(r"(?<![\w-])" + re.escape(abbr).replace(r"\ ", r"\s?") + r"(?![\w-])")
+            for m in pat.finditer(text, s, e):
+                out.append(Match(m.start(), m.end(), concept, long_form))
+        return out
+
+    # ------------------------------------------------------------------ patient
+    def _patient(self, text: str, folded: str, sentences: list[Sentence]) -> PatientFacts:
+        age: Quantity | None = None
+        age_m: Mention | None = None
+        sex: str | None = None
+        sex_m: Mention | None = None
+        for sent in sentences:
+            m = self._age_re.search(folded, sent.start, sent.end)
+            if not m:
+                continue
+            n = m.group("n") or m.group("n2") or m.group("n3")
+            u = m.group("u") or m.group("u2") or m.group("u3") or "years"
+            value = self._number(n)
+            unit = self.rules["age_units"].get(u.lower().rstrip("."), "a")
+            if value is None:
+                continue
+            age = Quantity(_fmt(value), {"a": "years", "mo": "months", "wk": "weeks", "d": "days"}[unit], unit)
+            age_m = Mention(m.start(), m.end(), text[m.start() : m.end()], "Observation.value[x]")
+            window_end = min(sent.end, m.end() + 40)
+            for code, pat in self._sex.items():
+                sm = pat.search(folded, m.end(), window_end) or pat.search(folded, max(sent.start, m.start() - 25), m.start())
+                if sm and len(sm.group(0)) > 3:
+                    sex, sex_m = code, Mention(sm.start(), sm.end(), text[sm.start() : sm.end()], "Patient.gender")
+                    break
+            break
+        if sex is None:
+            counts = {code: 0 for code in self._sex}
+            firsts: dict[str, tuple[int, int]] = {}
+            for sent in sentences:
+                for code, pat in self._sex.items():
+                    for sm in pat.finditer(folded, sent.start, sent.end):
+                        counts[code] += 1
+                        firsts.setdefault(code, (sm.start(), sm.end()))
+            best = max(counts, key=lambda c: counts[c])
+            others = sum(v for c, v in counts.items() if c != best)
+            if counts[best] >= 2 and counts[best] >= 3 * others:
+                fs, fe = firsts[best]
+                sex, sex_m = best, Mention(fs, fe, text[fs:fe], "Patient.gender")
+        return PatientFacts(age=age, age_mention=age_m, sex=sex, sex_mention=sex_m)
+
+    # ------------------------------------------------------------------ conditions
+    def _add_condition(
+        self, store: dict[tuple[str, Assertion], ConditionFact], text: str, m: Match, a: Assertion
+    ) -> None:
+        key = (m.concept.id, a)
+        mention = Mention(m.start, m.end, text[m.start : m.end], "Condition.code")
+        if key in store:
+            old = store[key]
+            store[key] = replace(old, mentions=(*old.mentions, mention))
+            return
+        store[key] = ConditionFact(
+            key=f"{m.concept.id}|{a.value}",
+            text=_surface(text, m),
+            codings=_codings(m.concept),
+            cls=m.concept.cls or "sign",
+            assertion=a,
+            mentions=(mention,),
+        )
+
+    def _onsets(self, text: str, folded: str, s: int, e: int, conditions: dict[tuple[str, Assertion], ConditionFact]) -> None:
+        """"presented with vertigo for ten days": onset ten days before day 0 for the sentence's findings."""
+        dm = self._duration_re.search(folded, s, e)
+        if not dm:
+            return
+        days = self._days(dm.group("n"), dm.group("u"))
+        if days is None:
+            return
+        for key, c in list(conditions.items()):
+            if c.assertion is not Assertion.PRESENT or c.onset is not None:
+                continue
+            if any(s <= mm.start < dm.start() for mm in c.mentions):
+                conditions[key] = replace(c, onset=RelativeTime(text[dm.start() : dm.end()], -days, None))
+
+    # ------------------------------------------------------------------ tests / observations
+    def _tests(self, text: str, folded: str, s: int, e: int, lex_tests: list[Match]) -> list[_Obs]:
+        """Test mentions: lexicon names (with an "of <site>" tail) and generic noun phrases ending in a test
+        word ("serological tests for infections", "oncological bands work-up")."""
+        out: list[_Obs] = []
+        for m in lex_tests:
+            end = m.end
+            tail = re.match(r"\s+(?:of|for)\s+(?:the\s+)?(?:[a-z]+\s+)?[a-z]+(?=\s*(?:[,;:.)]|and\b|or\b|was\b|were\b|revealed\b|showed\b|$))", folded[m.end : e])
+            if tail:
+                end = m.end + tail.end()
+            c = m.concept
+            out.append(
+                _Obs(m.start, end, text[m.start : end], _codings(c), c.category or _category(folded, m.start, end, c.cls), c.id, unit=c.unit)
+            )
+        for hm in self._test_heads.finditer(folded, s, e):
+            hs, he = hm.start(), hm.end()
+            if any(o.start <= hs < o.end for o in out):
+                continue
+            # walk left over modifiers
+            words = list(re.finditer(r"[a-z][a-z0-9']*", folded[max(s, hs - 60) : hs]))
+            start = hs
+            count = 0
+            base = max(s, hs - 60)
+            for w in reversed(words):
+                ws = base + w.start()
+                between = folded[ws + len(w.group(0)) : start]
+                if between.strip() not in ("",) or w.group(0) in self._test_stop or count >= 3:
+                    break
+                if any(o.start <= ws < o.end for o in out):
+                    break
+                start = ws
+                count += 1
+            end = he
+            tail = re.match(r"\s+(?:for|of)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}[a-z]+(?=\s*(?:[,;:.)]|and\b|or\b|was\b|were\b|revealed\b|showed\b|could\b|couldn't\b|after\b|in\b|at\b|on\b|during\b|since\b|$))", folded[he:e])
+            if tail:
+                end = he + tail.end()
+            if count == 0 and not tail:
+                continue
+            out.append(_Obs(start, end, text[start:end], (), _category(folded, start, end, ""), "np:" + " ".join(folded[start:end].split())))
+            # "urine and cerebrospinal fluid examination": the head is shared by the coordinated modifier
+            co = re.search(r"(?<!\w)([a-z]+)\s+and\s+$", folded[max(s, start - 30) : start])
+            if co:
+                cs = max(s, start - 30) + co.start(1)
+                ce = cs + len(co.group(1))
+                if co.group(1) not in self._test_stop:
+                    head = text[hs:he]
+                    out.append(_Obs(cs, ce, f"{text[cs:ce]} {head}", (), _category(folded, cs, ce, ""), "np:" + f"{co.group(1)} {folded[hs:he]}"))
+        out.sort(key=lambda o: o.start)
+        # an umbrella term followed by a parenthesised list of tests: the list carries the results
+        for i, o in enumerate(out):
+            if re.match(r"\s*\(", folded[o.end : e]) and i + 1 < len(out) and out[i + 1].start <= o.end + 3:
+                o.umbrella = True
+        return out
+
+    def _results_for(self, text: str, folded: str, s: int, e: int, tests: list[_Obs]) -> None:
+        """Values, qualitative results and "not performed", distributed over coordinated tests."""
+        if not tests:
+            return
+        for i, t in enumerate(tests):
+            nxt = tests[i + 1].start if i + 1 < len(tests) else e
+            window = folded[t.end : nxt]
+            if re.search(r"blood pressure|\bbp\b", folded[t.start : t.end]):
+                bm = re.search(r"(?P<sys>\d{2,3})\s*/\s*(?P<dia>\d{2,3})", window[:40])
+                if bm:
+                    vs = t.end + bm.start()
+                    ve = t.end + bm.end()
+                    um = re.match(r"\s*mm\s*hg", folded[ve:nxt])
+                    if um:
+                        ve += um.end()
+                    t.value_span = (vs, ve)
+                    t.components = [
+                        ("Systolic blood pressure", (Coding("http://loinc.org", "8480-6", "Systolic blood pressure"),), Quantity(bm.group("sys"), "mmHg", "mm[Hg]")),
+                        ("Diastolic blood pressure", (Coding("http://loinc.org", "8462-4", "Diastolic blood pressure"),), Quantity(bm.group("dia"), "mmHg", "mm[Hg]")),
+                    ]
+                    continue
+            vm = re.match(r"[\s:=,(]*(?:(?:was|were|of|at|level|levels|count|value|measured|is|reached|elevated|increased|decreased|raised|reduced|to|about|approximately|around|high|low|normal|markedly|mildly|slightly)\s+){0,4}[\s:=(]*", window)
+            start_at = vm.end() if vm else 0
+            qm = self._value_re.match(window, start_at)
+            if qm is None:
+                plain = re.match(rf"(?P<num>{_NUM})(?!\s*/\s*\d)(?![\w.%/])", window[start_at:])
+                if plain and t.unit is not None and start_at <= 25:
+                    vs = t.end + start_at + plain.start()
+                    ve = t.end + start_at + plain.end()
+                    t.value = Quantity(_clean_number(plain.group("num")), t.unit, None)
+                    t.value_span = (vs, ve)
+                    continue
+            if qm is not None and start_at <= 25:
+                vs, ve = t.end + qm.start(), t.end + qm.end()
+                unit_raw = text[t.end + qm.start("unit") : t.end + qm.end("unit")]
+                t.value = Quantity(_clean_number(qm.group("num")), unit_raw)
+                t.value_span = (vs, ve)
+                continue
+        # qualitative results: a result phrase applies to every test before it in its clause
+        pending: list[_Obs] = []
+        order = sorted(tests, key=lambda o: o.start)
+        cursor = 0
+        events: list[tuple[int, int, str]] = []
+        for kind, pat in self._results:
+            for m in pat.finditer(folded, s, e):
+                if any(o.start <= m.start() < o.end for o in order):
+                    continue
+                events.append((m.start(), m.end(), kind))
+        for m in self._not_performed.finditer(folded, s, e):
+            events.append((m.start(), m.end(), "not-performed"))
+        events = _longest(events)
+        for es, ee, kind in events:
+            while cursor < len(order) and order[cursor].start < es:
+                pending.append(order[cursor])
+                cursor += 1
+            targets = [o for o in pending if o.value is None and not o.components and o.interpretation is None and not o.not_performed]
+            # results right before a test ("normal EEG", "elevated CRP") belong to the next test
+            if not targets and cursor < len(order) and 0 <= order[cursor].start - ee <= 2:
+                targets = [order[cursor]]
+            for o in targets:
+                if kind == "not-performed":
+                    o.not_performed = True
+                else:
+                    o.interpretation = kind
+                    o.interp_span = (es, ee)
+            pending = []
+        # exam-style findings: "<exam> revealed <finding>" keeps the finding as the value text
+        for t in tests:
+            if t.value or t.interpretation or t.not_performed or t.components:
+                continue
+            fm = re.match(r"\s*(?:\([^)]*\)\s*)?(?:revealed|showed|demonstrated|disclosed|confirmed|detected|found)\s+(?P<f>[^.;]+)", folded[t.end : e])
+            if fm:
+                fs = t.end + fm.start("f")
+                fe = t.end + fm.end("f")
+                t.value_text = text[fs:fe].strip()
+                t.value_span = (fs, fe)
+
+    def _observation_facts(self, text: str, obs: list[_Obs]) -> list[ObservationFact]:
+        out: dict[str, ObservationFact] = {}
+        for o in obs:
+            if o.umbrella and o.value is None and not o.components:
+                continue
+            mentions = [Mention(o.start, o.end, text[o.start : o.end], "Observation.code")]
+            if o.value_span:
+                mentions.append(Mention(o.value_span[0], o.value_span[1], text[o.value_span[0] : o.value_span[1]], "Observation.value[x]"))
+            if o.interp_span:
+                mentions.append(Mention(o.interp_span[0], o.interp_span[1], text[o.interp_span[0] : o.interp_span[1]], "Observation.interpretation"))
+            key = f"{o.concept_id}@{o.start}"
+            out[key] = ObservationFact(
+                key=key,
+                text=o.text,
+                codings=o.codings,
+                category=o.category,
+                mentions=tuple(mentions),
+                value=o.value,
+                value_text=o.value_text,
+                interpretation=o.interpretation,
+                components=tuple(o.components),
+                not_performed=o.not_performed,
+                default_unit=o.unit,
+            )
+        return list(out.values())
+
+    # ------------------------------------------------------------------ procedures
+    def _add_procedure(
+        self,
+        store: dict[tuple[str, str], ProcedureFact],
+        text: str,
+        s: int,
+        e: int,
+        codings: tuple[Coding, ...],
+        category: str,
+        status: str,
+        concept_id: str,
+    ) -> None:
+        key = (concept_id, status)
+        mention = Mention(s, e, text[s:e], "Procedure.code")
+        if key in store:
+            old = store[key]
+            store[key] = replace(old, mentions=(*old.mentions, mention))
+            return
+        store[key] = ProcedureFact(f"{concept_id}|{status}", text[s:e], codings, category, (mention,), status)
+
+    # ------------------------------------------------------------------ medications
+    def _add_medication(
+        self,
+        store: dict[str, MedicationFact],
+        text: str,
+        folded: str,
+        m: Match,
+        window_end: int,
+        s: int,
+        e: int,
+        drugs: list[Match],
+    ) -> None:
+        c = m.concept
+        head = Mention(m.start, m.end, text[m.start : m.end], "MedicationAdministration.medication[x]")
+        extra: list[Mention] = []
+        dose: Quantity | None = None
+        per_day = False
+        route: str | None = None
+        freq: str | None = None
+        # skip an abbreviation in parentheses right after the name
+        w_start = m.end
+        pm = self._paren_abbr.match(text, m.end)
+        if pm and pm.end() <= window_end:
+            w_start = pm.end()
+        qm = None
+        for cand in self._value_re.finditer(folded, w_start, window_end):
+            if cand.start() - w_start <= 40:
+                qm = cand
+            break
+        dosage_bits: list[str] = []
+        if qm is not None:
+            unit = text[qm.start("unit") : qm.end("unit")]
+            pd = re.search(r"\s*(?:/\s*(?:day|d|24\s*h)|per\s+day|daily)$", unit, flags=re.IGNORECASE)
+            if pd:
+                unit = unit[: pd.start()]
+                per_day = True
+            else:
+                per_day = False
+            if qm.group("perkg"):
+                unit = unit + "/kg"
+            per_day = per_day or bool(qm.group("perday"))
+            dose = Quantity(_clean_number(qm.group("num")), unit)
+            extra.append(Mention(qm.start(), qm.end(), text[qm.start() : qm.end()], "MedicationAdministration.dosage.dose"))
+            dosage_bits.append(text[qm.start() : qm.end()])
+            if qm.group("route"):
+                route = qm.group("route")
+                extra.append(Mention(qm.start("route"), qm.end("route"), text[qm.start("route") : qm.end("route")], "MedicationAdministration.dosage.route"))
+        rm = self._route_re.search(folded, m.start, m.end) or self._route_re.search(folded, w_start, window_end)
+        if route is None and rm is None:
+            # a route word written right before the name: "oral prednisolone"
+            for back in self._route_re.finditer(folded, max(s, m.start - 20), m.start):
+                if not folded[back.end() : m.start].strip():
+                    rm = back
+        if route is None and rm is not None:
+            route = rm.group(0)
+            if not (m.start <= rm.start() < m.end):
+                extra.append(Mention(rm.start(), rm.end(), text[rm.start() : rm.end()], "MedicationAdministration.dosage.route"))
+        fm = self._freq_re.search(folded, w_start, window_end)
+        if fm:
+            freq = fm.group(0)
+            dosage_bits.append(text[fm.start() : fm.end()])
+            extra.append(Mention(fm.start(), fm.end(), text[fm.start() : fm.end()], "MedicationAdministration.dosage.rate[x]"))
+        duration = None
+        dm = self._duration_re.search(folded, w_start, window_end)
+        if dm:
+            duration = self._days(dm.group("n"), dm.group("u"))
+            dosage_bits.append(text[dm.start() : dm.end()])
+            extra.append(Mention(dm.start(), dm.end(), text[dm.start() : dm.end()], "MedicationAdministration.effective[x]"))
+        timing = None
+        # the start phrase may follow the whole drug clause ("IVIg (...) was added on the sixth day")
+        clause_end = e if m is drugs[-1] else window_end
+        sm = self._start_re.search(folded, w_start, clause_end)
+        if sm:
+            n = sm.group("ord") or sm.group("ordn") or sm.group("n")
+            if sm.group("ord"):
+                day = float(self._ordinal[sm.group("ord")] - 1)
+            elif sm.group("ordn"):
+                day = float(int(n) - 1)
+            else:
+                day = float(int(n))
+            unit = sm.group("u") or "day"
+            day *= {"day": 1, "week": 7, "month": 30}[unit]
+            timing = RelativeTime(text[sm.start() : sm.end()], day, day + duration if duration else None)
+            extra.append(Mention(sm.start(), sm.end(), text[sm.start() : sm.end()], "MedicationAdministration.effective[x]"))
+        status = "completed"
+        if self._drug_neg.search(folded, max(s, m.start - 30), clause_end):
+            status = "not-done"
+        tapered = bool(self._taper.search(folded, m.end, clause_end))
+        if self._stop.search(folded, m.end, clause_end) and status != "not-done":
+            status = "stopped" if not tapered else "completed"
+        key = c.id
+        if key in store:
+            old = store[key]
+            if tapered and old.timing is not None and old.timing.end_day is None:
+                fw = self._following_re.search(folded, m.end, e)
+                if fw:
+                    d = self._days(fw.group("n"), fw.group("u"))
+                    if d is not None:
+                        extra.append(Mention(fw.start(), fw.end(), text[fw.start() : fw.end()], "MedicationAdministration.effective[x]"))
+            store[key] = replace(
+                old,
+                mentions=(*old.mentions, head, *extra),
+                dose=old.dose or dose,
+                dose_per_day=old.dose_per_day or (per_day and old.dose is None),
+                route=old.route or route,
+                frequency=old.frequency or freq,
+                timing=old.timing or timing,
+                duration_days=old.duration_days or duration,
+                tapered=old.tapered or tapered,
+                status=status if status != "completed" else old.status,
+                dosage_text=old.dosage_text or ("; ".join(dosage_bits) or None),
+            )
+            return
+        store[key] = MedicationFact(
+            key=key,
+            text=_surface(text, m),
+            codings=_codings(c),
+            mentions=(head, *extra),
+            dose=dose,
+            dose_per_day=per_day,
+            route=route,
+            frequency=freq,
+            timing=timing,
+            duration_days=duration,
+            status=status,
+            tapered=tapered,
+            dosage_text="; ".join(dosage_bits) or None,
+        )
+
+    # ------------------------------------------------------------------ outcome
+    def _outcome(self, text: str, folded: str, s: int, e: int) -> OutcomeFact | None:
+        best: tuple[int, int, str] | None = None
+        rank = {"died": 5, "resolved": 4, "remission": 3, "improved": 2, "worsened": 1}
+        for kind, pat in self._outcomes:
+            for m in pat.finditer(folded, s, e):
+                before = folded[max(s, m.start() - 25) : m.start()]
+                if re.search(r"\b(?:no|not|without|risk of|cause of|causes of)\s+(?:\w+\s+)?$", before):
+                    continue
+                if best is None or rank[kind] > rank[best[2]] or (rank[kind] == rank[best[2]] and m.end() - m.start() > best[1] - best[0]):
+                    best = (m.start(), m.end(), kind)
+        if best is None:
+            return None
+        ms, me, kind = best
+        return OutcomeFact(kind, text[s:e].strip(), (Mention(ms, me, text[ms:me], "ClinicalImpression.summary"),))
+
+
+def _surface(text: str, m: Match) -> str:
+    words = " ".join(text[m.start : m.end].split())
+    return f"{words} ({m.expansion})" if m.expansion else words
+
+
+def _merge_outcome(old: OutcomeFact | None, new: OutcomeFact) -> OutcomeFact:
+    if old is None:
+        return new
+    rank = {"died": 5, "resolved": 4, "remission": 3, "improved": 2, "worsened": 1}
+    kind = old.kind if rank[old.kind] >= rank[new.kind] else new.kind
+    return OutcomeFact(kind, f"{old.text} {new.text}", (*old.mentions, *new.mentions))
+
+
+def _dedupe(matches: list[Match]) -> list[Match]:
+    matches = sorted(matches, key=lambda m: (m.start, -(m.end - m.start)))
+    out: list[Match] = []
+    for m in matches:
+        if out and m.start < out[-1].end:
+            continue
+        out.append(m)
+    return out
+
+
+def _longest(events: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    events.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+    out: list[tuple[int, int, str]] = []
+    for ev in events:
+        if out and ev[0] < out[-1][1]:
+            continue
+        out.append(ev)
+    return out
+
+
+def _category(folded: str, s: int, e: int, cls: str) -> str:
+    if cls == "vital":
+        return "vital-signs"
+    if cls == "imaging" or _IMAGING_WORDS.search(folded, s, e):
+        return "imaging"
+    if cls == "exam" or _EXAM_WORDS.search(folded, s, e):
+        return "exam"
+    if cls == "diagnostic" or _DIAG_PROC_WORDS.search(folded, s, e):
+        return "procedure"
+    return "laboratory"
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if v == int(v) else str(v)
+
+
+def facts_summary(x: Extraction) -> dict[str, Any]:
+    """Compact view of an extraction, for `fhirconv extract` and tests."""
+    return {
+        "patient": {
+            "age": None if x.patient.age is None else f"{x.patient.age.value} {x.patient.age.unit}",
+            "sex": x.patient.sex,
+            "deceased": x.patient.deceased,
+        },
+        "conditions": [(c.text, c.assertion.value, [m.start for m in c.mentions]) for c in x.conditions],
+        "observations": [
+            (o.text, o.category, o.value and f"{o.value.value} {o.value.unit}", o.interpretation, o.not_performed)
+            for o in x.observations
+        ],
+        "medications": [(m.text, m.dose and f"{m.dose.value} {m.dose.unit}", m.route, m.frequency, m.status) for m in x.medications],
+        "procedures": [(p.text, p.category, p.status) for p in x.procedures],
+        "outcome": None if x.outcome is None else (x.outcome.kind, x.outcome.mentions[0].text),
+    }

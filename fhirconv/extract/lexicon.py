@@ -1,0 +1,145 @@
+"""Dictionary matching over folded text with Aho-Corasick (pyahocorasick).
+
+Lexicon terms come from ``mappings/lexicons/<domain>.json``. Each term is indexed with its spelling
+variants (plural, British/American, hyphen/space, which folding already unifies) so the lexicon
+files can stay one entry per surface form an editor would write.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import ahocorasick
+
+from ..mapping import MappingStore
+from .text import fold
+
+__all__ = ["DOMAINS", "Concept", "Lexicon", "Match"]
+
+DOMAINS = ("tests", "drugs", "procedures", "conditions")
+# When two domains claim the very same words, the earlier one wins (a test name is not a symptom).
+_PRIORITY = {d: i for i, d in enumerate(DOMAINS)}
+
+# American -> British spellings, applied to lexicon terms (the lexicons are mostly American).
+_BRITISH = [
+    (r"\bhem", "haem"), (r"\bhemat", "haemat"), (r"emia\b", "aemia"), (r"\besophag", "oesophag"),
+    (r"\bedema", "oedema"), (r"tumor", "tumour"), (r"ization", "isation"), (r"ize\b", "ise"), (r"\bpedia", "paedia"),
+    (r"\bleuk", "leuc"), (r"diarrhea", "diarrhoea"), (r"\bfet", "foet"), (r"ischem", "ischaem"), (r"\bestrog", "oestrog"),
+    (r"orthoped", "orthopaed"), (r"gynecol", "gynaecol"), (r"color", "colour"), (r"center", "centre"),
+    (r"anemia", "anaemia"), (r"leukemia", "leukaemia"), (r"hemorrhag", "haemorrhag"), (r"dyspnea", "dyspnoea"),
+    (r"apnea", "apnoea"), (r"celiac", "coeliac"), (r"cecum", "caecum"), (r"\bsulfa", "sulpha"), (r"ameba", "amoeba"),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    domain: str
+    id: str
+    display: str
+    cls: str
+    codings: tuple[tuple[str, str, str], ...]
+    unit: str | None = None
+    category: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    start: int
+    end: int
+    concept: Concept
+    expansion: str | None = None  # long form, when the match is an abbreviation the document defined
+
+
+def _plural(term: str) -> list[str]:
+    words = term.split(" ")
+    last = words[-1]
+    if len(last) < 3 or not last.isalpha():
+        return []
+    if last.endswith(("s", "x", "z", "ch", "sh")):
+        forms = [last + "es"] if not last.endswith("s") else []
+    elif last.endswith("y") and last[-2] not in "aeiou":
+        forms = [last[:-1] + "ies"]
+    elif last.endswith("is"):
+        forms = [last[:-2] + "es"]
+    else:
+        forms = [last + "s"]
+    return [" ".join([*words[:-1], f]) for f in forms]
+
+
+def variants(term: str) -> set[str]:
+    base = re.sub(r"\s+", " ", fold(term).strip())
+    out = {base}
+    for a, b in _BRITISH:
+        for t in list(out):
+            v = re.sub(a, b, t)
+            if v != t:
+                out.add(v)
+    for t in list(out):
+        out.update(_plural(t))
+    return {t for t in out if t}
+
+
+@dataclass
+class Lexicon:
+    """All domains' concepts in one automaton; ``match`` returns the longest non-overlapping matches."""
+
+    concepts: list[Concept] = field(default_factory=list)
+    _automaton: Any = None
+
+    @classmethod
+    def load(cls, store: MappingStore, domains: Iterable[str] = DOMAINS) -> Lexicon:
+        lex = cls()
+        automaton = ahocorasick.Automaton()
+        keys: dict[str, list[int]] = {}
+        for domain in domains:
+            data = store.load(f"lexicons/{domain}")
+            for c in data["concepts"]:
+                concept = Concept(
+                    domain=domain,
+                    id=c["id"],
+                    display=c.get("display") or c["terms"][0],
+                    cls=c.get("class", ""),
+                    codings=tuple((x["system"], x["code"], x.get("display", "")) for x in c.get("codings", [])),
+                    unit=c.get("unit"),
+                    category=c.get("category"),
+                )
+                idx = len(lex.concepts)
+                lex.concepts.append(concept)
+                for term in c["terms"]:
+                    for v in variants(term):
+                        bucket = keys.setdefault(v, [])
+                        if idx not in bucket:
+                            bucket.append(idx)
+        for key, idxs in keys.items():
+            best = sorted(idxs, key=lambda i: (_PRIORITY.get(lex.concepts[i].domain, 9), i))
+            automaton.add_word(key, (len(key), best[0]))
+        automaton.make_automaton()
+        lex._automaton = automaton
+        return lex
+
+    def match(self, text: str, folded: str, start: int, end: int) -> list[Match]:
+        cands: list[tuple[int, int, int]] = []
+        for last, (length, idx) in self._automaton.iter(folded, start, end):
+            s, e = last - length + 1, last + 1
+            if s > 0 and folded[s - 1].isalnum():
+                continue
+            if e < len(folded) and folded[e].isalnum():
+                continue
+            surface = text[s:e]
+            # Short terms (abbreviations) only when written with a capital: "CT" yes, "ct" in prose no.
+            if length <= 3 and surface.islower():
+                continue
+            cands.append((s, e, idx))
+        cands.sort(key=lambda c: (-(c[1] - c[0]), _PRIORITY.get(self.concepts[c[2]].domain, 9), c[0]))
+        taken: list[tuple[int, int]] = []
+        out: list[Match] = []
+        for s, e, idx in cands:
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            taken.append((s, e))
+            out.append(Match(s, e, self.concepts[idx]))
+        out.sort(key=lambda m: m.start)
+        return out

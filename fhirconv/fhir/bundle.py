@@ -1,0 +1,394 @@
+"""Facts -> FHIR R4 resources -> Bundle.
+
+Resources are built as plain JSON-ready dicts (insertion order is the output order, so output is
+stable) from the datatypes in ``datatypes.py``; the fhir.resources R4B models then check them (the
+models are identical to R4 for every element emitted here).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from .. import __version__
+from ..errors import BuildError
+from ..model import (
+    Assertion,
+    Coding,
+    Document,
+    Extraction,
+    Mention,
+)
+from ..normalize import Normalizer
+from .datatypes import codeable_concept, data_absent, derivation, quantity, reference
+from .ids import ID_SYSTEM, TAG_SYSTEM, resource_uuid
+
+__all__ = ["BundleOptions", "build_bundle"]
+
+_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+_COND_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
+_ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+_DAR = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+_LOINC = "http://loinc.org"
+_ASSERTION_VERIFICATION = {
+    Assertion.PRESENT: "confirmed",
+    Assertion.HISTORICAL: "confirmed",
+    Assertion.NEGATED: "refuted",
+    Assertion.UNCERTAIN: "provisional",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class BundleOptions:
+    bundle_type: str = "transaction"  # transaction | collection
+
+
+class _Builder:
+    def __init__(self, doc: Document, facts: Extraction, norm: Normalizer, options: BundleOptions) -> None:
+        self.doc = doc
+        self.facts = facts
+        self.norm = norm
+        self.options = options
+        self.entries: list[tuple[str, dict[str, Any]]] = []
+        self.derived: list[str] = []
+        self.doc_ref = self._url("DocumentReference", "document")
+        self.patient = self._url("Patient", "patient")
+        self.encounter = self._url("Encounter", "encounter")
+        self.device = self._url("Device", f"fhirconv-{__version__}")
+
+    def _url(self, rtype: str, key: str) -> str:
+        return "urn:uuid:" + resource_uuid(self.doc.source_sha256, rtype, key)
+
+    def _add(self, url: str, resource: dict[str, Any], mentions: tuple[Mention, ...] | list[Mention] = ()) -> None:
+        rtype = resource["resourceType"]
+        body: dict[str, Any] = {"resourceType": rtype}
+        if rtype == "Provenance":
+            body["meta"] = {"tag": [{"system": TAG_SYSTEM, "code": url.removeprefix("urn:uuid:")}]}
+        exts = [derivation(self.doc_ref, m) for m in mentions]
+        if exts:
+            body["extension"] = exts
+        if rtype != "Provenance":
+            body["identifier"] = [{"system": ID_SYSTEM, "value": url}]
+        for k, v in resource.items():
+            if k == "resourceType":
+                continue
+            if k == "identifier":
+                body["identifier"] = body.get("identifier", []) + v
+                continue
+            body[k] = v
+        self.entries.append((url, body))
+        if mentions:
+            self.derived.append(url)
+
+    # ------------------------------------------------------------------ resources
+    def document_reference(self) -> None:
+        md = self.doc.metadata
+        data = self.doc.text.encode("utf-8")
+        attachment: dict[str, Any] = {
+            "contentType": "text/plain; charset=utf-8",
+            "language": "en",
+            "data": base64.b64encode(data).decode("ascii"),
+            "size": len(data),
+            "hash": base64.b64encode(hashlib.sha1(data).digest()).decode("ascii"),
+        }
+        if md.title:
+            attachment["title"] = md.title
+        ids: list[dict[str, Any]] = []
+        if md.pmid:
+            ids.append({"system": "https://pubmed.ncbi.nlm.nih.gov", "value": md.pmid})
+        if md.pmcid:
+            ids.append({"system": "https://www.ncbi.nlm.nih.gov/pmc", "value": md.pmcid})
+        if md.doi:
+            ids.append({"system": "https://doi.org", "value": md.doi})
+        content = [{"attachment": attachment, "format": {"system": "urn:fhirconv:format", "code": self.doc.format.value}}]
+        if md.doi:
+            content.append({"attachment": {"contentType": "text/html", "url": f"https://doi.org/{md.doi}", "title": "Published article"}})
+        citation = [x for x in (md.title, md.journal, md.year) if x]
+        res: dict[str, Any] = {
+            "resourceType": "DocumentReference",
+            "identifier": ids,
+            "status": "current",
+            "docStatus": "final",
+            "type": {"text": "Published clinical case report"},
+            "subject": reference(self.patient),
+            "description": ". ".join(citation) if citation else self.doc.source_name,
+            "content": content,
+        }
+        self._add(self.doc_ref, res)
+
+    def device_resource(self) -> None:
+        self._add(
+            self.device,
+            {
+                "resourceType": "Device",
+                "deviceName": [{"name": "fhirconv", "type": "manufacturer-name"}],
+                "type": {"text": "Clinical text to FHIR converter (software)"},
+                "version": [{"value": __version__}],
+            },
+        )
+
+    def patient_resource(self) -> None:
+        p = self.facts.patient
+        res: dict[str, Any] = {"resourceType": "Patient"}
+        mentions: list[Mention] = []
+        if p.sex:
+            res["gender"] = p.sex
+            if p.sex_mention:
+                mentions.append(p.sex_mention)
+        if p.deceased:
+            res["deceasedBoolean"] = True
+            if p.deceased_mention:
+                mentions.append(p.deceased_mention)
+        self._add(self.patient, res, mentions)
+        if p.age is not None and p.age_mention is not None:
+            url = self._url("Observation", f"age@{p.age_mention.start}")
+            self._add(
+                url,
+                {
+                    "resourceType": "Observation",
+                    "status": "final",
+                    "code": codeable_concept(p.age_mention.text, [Coding(_LOINC, "30525-0", "Age")]),
+                    "subject": reference(self.patient),
+                    "encounter": reference(self.encounter),
+                    "effectiveDateTime": self.norm.date(0),
+                    "valueQuantity": quantity(p.age.value, p.age.unit, p.age.ucum),
+                },
+                [p.age_mention],
+            )
+
+    def encounter_resource(self) -> None:
+        inpatient = self.facts.inpatient
+        self._add(
+            self.encounter,
+            {
+                "resourceType": "Encounter",
+                "status": "finished",
+                "class": {
+                    "system": _ACT_CODE,
+                    "code": "IMP" if inpatient else "AMB",
+                    "display": "inpatient encounter" if inpatient else "ambulatory",
+                },
+                "type": [{"text": "Presentation described in the case report"}],
+                "subject": reference(self.patient),
+                "period": {"start": self.norm.date(0)},
+            },
+        )
+
+    def conditions(self) -> dict[str, str]:
+        urls: dict[str, str] = {}
+        for c in self.facts.conditions:
+            first = c.mentions[0]
+            url = self._url("Condition", f"{first.start}-{first.end}|{c.key}")
+            urls[c.key] = url
+            res: dict[str, Any] = {"resourceType": "Condition"}
+            if c.assertion is not Assertion.NEGATED and c.assertion is not Assertion.HISTORICAL:
+                status = c.clinical_status or "active"
+                res["clinicalStatus"] = codeable_concept(None, [Coding(_CLINICAL, status, status.capitalize())])
+            ver = _ASSERTION_VERIFICATION.get(c.assertion, "confirmed")
+            res["verificationStatus"] = codeable_concept(None, [Coding(_VERIFICATION, ver, ver.capitalize())])
+            res["category"] = [codeable_concept(None, [Coding(_COND_CATEGORY, "encounter-diagnosis", "Encounter Diagnosis")])]
+            res["code"] = codeable_concept(c.text, c.codings)
+            res["subject"] = reference(self.patient)
+            res["encounter"] = reference(self.encounter)
+            notes: list[str] = []
+            if c.onset is not None and c.onset.start_day is not None:
+                res["onsetDateTime"] = self.norm.date(c.onset.start_day)
+                notes.append(f"Onset as reported: {c.onset.phrase}")
+            if c.abatement and c.clinical_status in ("resolved", "remission", "inactive"):
+                res["abatementString"] = c.abatement[:500]
+            if c.assertion is Assertion.HISTORICAL:
+                notes.append("Reported as past history.")
+            if c.assertion is Assertion.NEGATED:
+                notes.append("Reported as absent (negated) in the source.")
+            if notes:
+                res["note"] = [{"text": n} for n in notes]
+            self._add(url, res, c.mentions)
+        return urls
+
+    def observations(self) -> None:
+        for o in self.facts.observations:
+            first = o.mentions[0]
+            url = self._url("Observation", f"{first.start}-{first.end}|{o.key}")
+            codings = list(o.codings)
+            if o.components:
+                codings = [Coding(_LOINC, "85354-9", "Blood pressure panel with all children optional"), *codings]
+            category = self.norm.category(o.category)
+            res: dict[str, Any] = {
+                "resourceType": "Observation",
+                "status": "cancelled" if o.not_performed else "final",
+            }
+            if category:
+                res["category"] = [codeable_concept(None, [category])]
+            res["code"] = codeable_concept(o.text, codings)
+            res["subject"] = reference(self.patient)
+            res["encounter"] = reference(self.encounter)
+            if o.value is not None:
+                unit = self.norm.unit(o.value.unit)
+                res["valueQuantity"] = quantity(o.value.value, o.value.unit, unit.ucum)
+            elif o.value_text and not o.components:
+                res["valueString"] = o.value_text
+            if o.not_performed:
+                res["dataAbsentReason"] = codeable_concept(None, [Coding(_DAR, "not-performed", "Not Performed")])
+            if o.interpretation:
+                interp = self.norm.interpretation(o.interpretation)
+                res["interpretation"] = [codeable_concept(o.interpretation, [interp] if interp else [])]
+            if o.components:
+                res["component"] = [
+                    {"code": codeable_concept(name, codes), "valueQuantity": quantity(q.value, q.unit, q.ucum)}
+                    for name, codes, q in o.components
+                ]
+            self._add(url, res, o.mentions)
+
+    def medications(self, condition_urls: dict[str, str]) -> None:
+        for m in self.facts.medications:
+            first = m.mentions[0]
+            url = self._url("MedicationAdministration", f"{first.start}-{first.end}|{m.key}")
+            res: dict[str, Any] = {"resourceType": "MedicationAdministration", "status": m.status}
+            if m.status == "not-done":
+                res["statusReason"] = [{"text": "Reported as not given"}]
+            res["medicationCodeableConcept"] = codeable_concept(m.text, m.codings)
+            res["subject"] = reference(self.patient)
+            res["context"] = reference(self.encounter)
+            if m.timing is not None and m.timing.start_day is not None:
+                period: dict[str, Any] = {"start": self.norm.date(m.timing.start_day)}
+                if m.timing.end_day is not None:
+                    period["end"] = self.norm.date(m.timing.end_day)
+                res["effectivePeriod"] = period
+            else:
+                # R4 requires effective[x]; the report does not say when, so say that instead of guessing.
+                res["effectivePeriod"] = data_absent("unknown")
+            reasons = [condition_urls[k] for k in m.reason_keys if k in condition_urls]
+            if reasons:
+                res["reasonReference"] = [reference(u) for u in reasons]
+            notes = []
+            if m.tapered:
+                notes.append("Tapered.")
+            if m.duration_days:
+                notes.append(f"Duration: {m.duration_days:g} days.")
+            if m.frequency:
+                rep = self.norm.frequency(m.frequency)
+                if rep.get("code"):
+                    notes.append(f"Frequency: {m.frequency} ({rep['code']}).")
+                else:
+                    notes.append(f"Frequency: {m.frequency}.")
+            if notes:
+                res["note"] = [{"text": " ".join(notes)}]
+            dosage: dict[str, Any] = {}
+            texts = [x for x in (m.dosage_text,) if x]
+            if texts:
+                dosage["text"] = texts[0]
+            if m.route:
+                route = self.norm.route(m.route)
+                dosage["route"] = codeable_concept(m.route, [route] if route else [])
+            if m.dose is not None:
+                unit = self.norm.unit(m.dose.unit)
+                dosage["dose"] = quantity(m.dose.value, m.dose.unit, unit.ucum)
+                if m.dose_per_day:
+                    dosage["rateRatio"] = {
+                        "numerator": quantity(m.dose.value, m.dose.unit, unit.ucum),
+                        "denominator": quantity("1", "d", "d"),
+                    }
+            if dosage:
+                res["dosage"] = dosage
+            self._add(url, res, m.mentions)
+
+    def procedures(self) -> None:
+        for p in self.facts.procedures:
+            first = p.mentions[0]
+            url = self._url("Procedure", f"{first.start}-{first.end}|{p.key}")
+            res: dict[str, Any] = {"resourceType": "Procedure", "status": p.status}
+            if p.status == "not-done":
+                res["statusReason"] = {"text": "Reported as not performed"}
+            cat = self.norm.category(p.category)
+            if cat:
+                res["category"] = codeable_concept(p.category, [cat])
+            res["code"] = codeable_concept(p.text, p.codings)
+            res["subject"] = reference(self.patient)
+            res["encounter"] = reference(self.encounter)
+            self._add(url, res, p.mentions)
+
+    def outcome(self) -> None:
+        o = self.facts.outcome
+        if o is None:
+            return
+        first = o.mentions[0]
+        url = self._url("ClinicalImpression", f"{first.start}-{first.end}|outcome")
+        self._add(
+            url,
+            {
+                "resourceType": "ClinicalImpression",
+                "status": "completed",
+                "code": {"text": "Outcome"},
+                "description": f"Outcome: {o.kind}",
+                "subject": reference(self.patient),
+                "encounter": reference(self.encounter),
+                "summary": o.text[:2000],
+            },
+            o.mentions,
+        )
+
+    def provenance(self) -> None:
+        url = self._url("Provenance", "provenance")
+        targets = [reference(u) for u in self.derived]
+        if not targets:
+            targets = [reference(self.patient)]
+        self._add(
+            url,
+            {
+                "resourceType": "Provenance",
+                "target": targets,
+                # Required instant: the index date, not the wall clock, so output stays byte-identical.
+                "recorded": f"{self.norm.index_date.isoformat()}T00:00:00Z",
+                "activity": {"text": f"Extracted from a published case report by fhirconv {__version__}"},
+                "agent": [
+                    {
+                        "type": codeable_concept(
+                            None,
+                            [Coding("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "assembler", "Assembler")],
+                        ),
+                        "who": reference(self.device, f"fhirconv {__version__}"),
+                    }
+                ],
+                "entity": [{"role": "source", "what": reference(self.doc_ref)}],
+            },
+        )
+
+    def bundle(self) -> dict[str, Any]:
+        self.document_reference()
+        self.device_resource()
+        self.patient_resource()
+        self.encounter_resource()
+        curls = self.conditions()
+        self.observations()
+        self.medications(curls)
+        self.procedures()
+        self.outcome()
+        self.provenance()
+        btype = self.options.bundle_type
+        if btype not in ("transaction", "collection"):
+            raise BuildError(f"unsupported bundle type {btype!r} (use transaction or collection)")
+        entries = []
+        for url, res in self.entries:
+            entry: dict[str, Any] = {"fullUrl": url, "resource": res}
+            if btype == "transaction":
+                rtype = res["resourceType"]
+                cond = (
+                    f"_tag={TAG_SYSTEM}|{url.removeprefix('urn:uuid:')}"
+                    if rtype == "Provenance"
+                    else f"identifier={ID_SYSTEM}|{url}"
+                )
+                entry["request"] = {"method": "POST", "url": rtype, "ifNoneExist": cond}
+            entries.append(entry)
+        return {
+            "resourceType": "Bundle",
+            "identifier": {"system": ID_SYSTEM, "value": self._url("Bundle", btype)},
+            "type": btype,
+            "entry": entries,
+        }
+
+
+def build_bundle(doc: Document, facts: Extraction, norm: Normalizer, options: BundleOptions | None = None) -> dict[str, Any]:
+    return _Builder(doc, facts, norm, options or BundleOptions()).bundle()

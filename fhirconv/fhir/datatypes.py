@@ -1,0 +1,82 @@
+"""Every FHIR datatype fhirconv emits is assembled here and nowhere else (FHIR-Converter's layering)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..model import Coding, Mention
+
+__all__ = [
+    "DERIVATION_URL",
+    "UCUM",
+    "codeable_concept",
+    "coding",
+    "data_absent",
+    "derivation",
+    "quantity",
+    "reference",
+]
+
+UCUM = "http://unitsofmeasure.org"
+DERIVATION_URL = "http://hl7.org/fhir/StructureDefinition/derivation-reference"
+DATA_ABSENT_URL = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
+
+
+def coding(c: Coding) -> dict[str, Any]:
+    out: dict[str, Any] = {"system": c.system, "code": c.code}
+    if c.display:
+        out["display"] = c.display
+    return out
+
+
+def codeable_concept(text: str | None, codings: Iterable[Coding] = ()) -> dict[str, Any]:
+    seen: set[tuple[str, str]] = set()
+    cs = []
+    for c in codings:
+        if (c.system, c.code) in seen or not c.code:
+            continue
+        seen.add((c.system, c.code))
+        cs.append(coding(c))
+    out: dict[str, Any] = {}
+    if cs:
+        out["coding"] = cs
+    if text:
+        out["text"] = " ".join(text.split())
+    return out
+
+
+def number(value: str) -> int | float:
+    f = float(value)
+    return int(f) if f.is_integer() and "." not in value else f
+
+
+def quantity(value: str, unit: str, ucum: str | None) -> dict[str, Any]:
+    out: dict[str, Any] = {"value": number(value), "unit": unit}
+    if ucum:
+        out["system"] = UCUM
+        out["code"] = ucum
+    return out
+
+
+def reference(full_url: str, display: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"reference": full_url}
+    if display:
+        out["display"] = display
+    return out
+
+
+def derivation(doc_ref: str, mention: Mention) -> dict[str, Any]:
+    return {
+        "url": DERIVATION_URL,
+        "extension": [
+            {"url": "reference", "valueReference": {"reference": doc_ref}},
+            {"url": "path", "valueString": mention.path},
+            {"url": "offset", "valueInteger": mention.start},
+            {"url": "length", "valueInteger": mention.end - mention.start},
+        ],
+    }
+
+
+def data_absent(code: str = "unknown") -> dict[str, Any]:
+    return {"extension": [{"url": DATA_ABSENT_URL, "valueCode": code}]}
