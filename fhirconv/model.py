@@ -9,39 +9,39 @@ quotes, so any fact can be traced back to its words.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 __all__ = [
+    "EXCLUDED_SECTION_TYPES",
     "Assertion",
     "Coding",
     "ConditionFact",
+    "Document",
+    "DocumentFormat",
     "Extraction",
     "MedicationFact",
     "Mention",
+    "Metadata",
     "ObservationFact",
     "OutcomeFact",
     "PatientFacts",
     "ProcedureFact",
     "Quantity",
     "RelativeTime",
-    "EXCLUDED_SECTION_TYPES",
-    "Document",
-    "DocumentFormat",
-    "Metadata",
     "Section",
     "SectionType",
     "Span",
 ]
 
 
-class DocumentFormat(str, Enum):
+class DocumentFormat(StrEnum):
     TEXT = "text"
     HTML = "html"
     JATS = "jats"
     BIOC = "bioc"
 
 
-class SectionType(str, Enum):
+class SectionType(StrEnum):
     """Typed sections. Extraction reads patient facts only from the patient-bearing ones."""
 
     TITLE = "title"
@@ -151,7 +151,7 @@ class Document:
 # --------------------------------------------------------------------------------------------------
 
 
-class Assertion(str, Enum):
+class Assertion(StrEnum):
     PRESENT = "present"
     NEGATED = "negated"
     UNCERTAIN = "uncertain"

@@ -58,7 +58,9 @@ def gate(bundle: dict[str, Any], level: str, source: str) -> None:
     if report.errors:
         first = "; ".join(f"{i.location}: {i.message}" for i in report.errors[:5])
         raise OutputGateError(
-            f"built bundle fails R4 validation ({len(report.errors)} errors): {first}", source=source, detail=report
+            f"built bundle fails R4 validation ({len(report.errors)} errors): {first}",
+            source=source,
+            detail=report,
         )
 
 
@@ -71,7 +73,9 @@ def convert_document(doc: Document, options: ConvertOptions | None = None) -> di
     return _converter(options or ConvertOptions()).convert(doc)
 
 
-def convert_path(path: Path | str, options: ConvertOptions | None = None, *, format: DocumentFormat | None = None) -> dict[str, Any]:
+def convert_path(
+    path: Path | str, options: ConvertOptions | None = None, *, format: DocumentFormat | None = None
+) -> dict[str, Any]:
     from .readers import read_path
 
     return convert_document(read_path(Path(path), format=format), options)

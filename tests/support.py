@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,3 +23,31 @@ def require_shared(*parts: str) -> Path:
             pytest.fail(msg + " and FHIRCONV_REQUIRE_SHARED=1", pytrace=False)
         pytest.skip(msg)
     return path
+
+
+@lru_cache(maxsize=1)
+def converter() -> Any:
+    """One converter (compiled mappings) for the whole test session."""
+    from fhirconv.pipeline import Converter, ConvertOptions
+
+    return Converter(ConvertOptions())
+
+
+def facts_of(text: str) -> Any:
+    """Extraction for a one-paragraph narrative written in a test."""
+    from fhirconv.readers import read_bytes
+
+    doc = read_bytes(text.encode("utf-8"), "sentence.txt")
+    return converter().extract(doc)
+
+
+def bundle_of(text: str) -> dict[str, Any]:
+    from fhirconv.readers import read_bytes
+
+    doc = read_bytes(text.encode("utf-8"), "sentence.txt")
+    result: dict[str, Any] = converter().convert(doc)
+    return result
+
+
+def resources(bundle: dict[str, Any], rtype: str) -> list[dict[str, Any]]:
+    return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == rtype]

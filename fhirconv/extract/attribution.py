@@ -17,13 +17,22 @@ from .text import Sentence, fold, iter_paragraphs, split_sentences
 __all__ = ["Attributor"]
 
 _PATIENT_SECTIONS = {SectionType.CASE, SectionType.INVESTIGATIONS, SectionType.TREATMENT, SectionType.OUTCOME}
-_GENERAL_SECTIONS = {SectionType.BACKGROUND, SectionType.DISCUSSION, SectionType.CONCLUSION, SectionType.TITLE}
-_CITATION = re.compile(r"\[\s*\d+(?:\s*[,\u2013-]\s*\d+)*\s*\]|\(\s*\d+(?:\s*[,\u2013-]\s*\d+)*\s*\)(?=[\s.,;])|\bet al\b")
+_GENERAL_SECTIONS = {
+    SectionType.BACKGROUND,
+    SectionType.DISCUSSION,
+    SectionType.CONCLUSION,
+    SectionType.TITLE,
+}
+_CITATION = re.compile(
+    r"\[\s*\d+(?:\s*[,\u2013-]\s*\d+)*\s*\]|\(\s*\d+(?:\s*[,\u2013-]\s*\d+)*\s*\)(?=[\s.,;])|\bet al\b"
+)
 
 
 def _phrase_re(words: list[str]) -> re.Pattern[str]:
     alts = sorted({" ".join(fold(w).split()) for w in words}, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts) + r")(?!\w)")
+    return re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts) + r")(?!\w)"
+    )
 
 
 class Attributor:
@@ -35,7 +44,9 @@ class Attributor:
     def patient_sentences(self, doc: Document, folded: str, *, retry: bool = False) -> list[Sentence]:
         """Sentences that may carry patient facts, in text order."""
         out: list[Sentence] = []
-        sections = [s for s in doc.sections if not s.excluded] or [Section(SectionType.OTHER, 0, len(doc.text))]
+        sections = [s for s in doc.sections if not s.excluded] or [
+            Section(SectionType.OTHER, 0, len(doc.text))
+        ]
         case_started = retry or any(s.type in _PATIENT_SECTIONS for s in sections)
         para_no = 0
         for sec in sections:

@@ -50,7 +50,10 @@ class ContextRules:
         for r in data["rules"]:
             literal = " ".join(r["literal"].lower().replace("-", " ").split())
             self._rules[literal] = _Rule(
-                r["category"], r["direction"], r.get("max_scope", _DEFAULT_SCOPE), tuple(r.get("applies_to", _DEFAULT_APPLIES))
+                r["category"],
+                r["direction"],
+                r.get("max_scope", _DEFAULT_SCOPE),
+                tuple(r.get("applies_to", _DEFAULT_APPLIES)),
             )
         alts = sorted(self._rules, key=len, reverse=True)
         body = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts)
@@ -63,7 +66,9 @@ class ContextRules:
             found.append((m.start(), m.end(), self._rules[key]))
         pseudo = [(s, e) for s, e, r in found if r.category == "pseudo"]
         return [
-            (s, e, r) for s, e, r in found if r.category == "pseudo" or not any(ps <= s and e <= pe for ps, pe in pseudo)
+            (s, e, r)
+            for s, e, r in found
+            if r.category == "pseudo" or not any(ps <= s and e <= pe for ps, pe in pseudo)
         ]
 
     def assert_targets(self, folded: str, start: int, end: int, targets: Sequence[Target]) -> list[Assertion]:

@@ -36,21 +36,13 @@ __all__ = ["Extractor"]
 
 _NUM = r"\d+(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+"
 _DOMAIN_TARGET = {"conditions": "condition", "tests": "test", "drugs": "drug", "procedures": "procedure"}
-_IMAGING_WORDS = re.compile(
-    r"\b(?:mri|ct|x ray|radiograph\w*|ultraso\w+|sonograph\w*|tomograph\w*|magnetic resonance|scan|imaging|angiograph\w*|"
-    r"echocardiograph\w*|pet|scintigraph\w*|mammograph\w*|fluoroscop\w*)\b"
-)
-_EXAM_WORDS = re.compile(r"\b(?:physical|neurological|neurologic|clinical|general|systemic|ophthalmolog\w*|fundus|local)\b")
-_DIAG_PROC_WORDS = re.compile(
-    r"\b(?:mri|ct|magnetic resonance|tomograph\w*|ultraso\w+|x ray|radiograph\w*|electroencephalog\w*|eeg|"
-    r"electrocardiog\w*|ecg|ekg|electromyog\w*|emg|endoscop\w*|colonoscop\w*|bronchoscop\w*|biops\w*|"
-    r"echocardiog\w*|angiog\w*|lumbar puncture|scintigraph\w*|pet|laparoscop\w*|cystoscop\w*|gastroscop\w*)\b"
-)
 
 
 def _phrases(words: Iterable[str]) -> re.Pattern[str]:
     alts = sorted({" ".join(fold(w).split()) for w in words}, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts) + r")(?!\w)")
+    return re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts) + r")(?!\w)"
+    )
 
 
 def _codings(c: Concept) -> tuple[Coding, ...]:
@@ -110,6 +102,8 @@ class Extractor:
         self._stop = _phrases(r["stop_words"])
         self._outcomes = [(kind, _phrases(words)) for kind, words in r["outcome_phrases"].items()]
         self._admission = _phrases(r["admission_phrases"])
+        self._category_words = {k: _phrases(v) for k, v in r["test_category_words"].items()}
+        self._diag_proc = _phrases(r["diagnostic_procedure_words"])
         nums = "|".join(sorted((re.escape(w) for w in r["number_words"]), key=len, reverse=True))
         self._numword = r["number_words"]
         self._ordinal = r["ordinal_words"]
@@ -122,11 +116,19 @@ class Extractor:
             rf"|(?<!\w)aged\s+(?P<n2>{self._qty_words})\s*(?P<u2>{age_units})?(?!\w)"
             rf"|(?<!\w)(?P<n3>\d{{1,3}})\s*(?P<u3>yo|y/o|y\.o\.|yr|yrs)(?!\w)"
         )
-        self._duration_re = re.compile(rf"(?<!\w)for\s+(?:the\s+(?:past|last|next|following)\s+|about\s+|over\s+)?(?P<n>{self._qty_words})\s+(?P<u>{tu})(?!\w)")
-        self._following_re = re.compile(rf"(?<!\w)(?:in|over|during)\s+the\s+(?:following|next)\s+(?P<n>{self._qty_words})\s+(?P<u>{tu})(?!\w)")
+        self._duration_re = re.compile(
+            rf"(?<!\w)for\s+(?:the\s+(?:past|last|next|following)\s+|about\s+|over\s+)?(?P<n>{self._qty_words})\s+(?P<u>{tu})(?!\w)"
+        )
+        self._following_re = re.compile(
+            rf"(?<!\w)(?:in|over|during)\s+the\s+(?:following|next)\s+(?P<n>{self._qty_words})\s+(?P<u>{tu})(?!\w)"
+        )
         ords = "|".join(sorted((re.escape(w) for w in r["ordinal_words"]), key=len, reverse=True))
-        self._start_re = re.compile(rf"(?<!\w)on\s+(?:the\s+)?(?:(?P<ord>{ords})|(?P<ordn>\d+)(?:st|nd|rd|th))\s+(?P<u>day|week|month)(?!\w)|(?<!\w)on\s+day\s+(?P<n>\d+)(?!\w)")
-        self._within_re = re.compile(rf"(?<!\w)(?:within|after|in)\s+(?P<n>{self._qty_words})\s+(?P<u>{tu})(?!\w)")
+        self._start_re = re.compile(
+            rf"(?<!\w)on\s+(?:the\s+)?(?:(?P<ord>{ords})|(?P<ordn>\d+)(?:st|nd|rd|th))\s+(?P<u>day|week|month)(?!\w)|(?<!\w)on\s+day\s+(?P<n>\d+)(?!\w)"
+        )
+        self._within_re = re.compile(
+            rf"(?<!\w)(?:within|after|in)\s+(?P<n>{self._qty_words})\s+(?P<u>{tu})(?!\w)"
+        )
         self._paren_abbr = re.compile(r"\s*\(\s*(?P<abbr>[A-Za-z][A-Za-z0-9\- ]{0,9}?)\s*\)")
 
     # ------------------------------------------------------------------ helpers
@@ -185,9 +187,17 @@ class Extractor:
                     t.not_performed = bool(self._not_performed.search(folded, t.end, e))
                 if a is not Assertion.FAMILY:
                     observations.append(t)
-                    if _DIAG_PROC_WORDS.search(folded, t.start, t.end):
-                        self._add_procedure(procedures, text, t.start, t.end, t.codings, "diagnostic",
-                                            "not-done" if t.not_performed else "completed", t.concept_id)
+                    if self._diag_proc.search(folded, t.start, t.end):
+                        self._add_procedure(
+                            procedures,
+                            text,
+                            t.start,
+                            t.end,
+                            t.codings,
+                            "diagnostic",
+                            "not-done" if t.not_performed else "completed",
+                            t.concept_id,
+                        )
             drug_matches = [m for m in kept if m.concept.domain == "drugs"]
             for m, a in zip(kept, assertions[: len(kept)], strict=True):
                 dom = m.concept.domain
@@ -196,9 +206,21 @@ class Extractor:
                 if dom == "conditions":
                     self._add_condition(conditions, text, m, a)
                 elif dom == "procedures":
-                    status = "not-done" if a is Assertion.NEGATED or self._not_performed.search(folded, m.end, e) else "completed"
-                    self._add_procedure(procedures, text, m.start, m.end, _codings(m.concept),
-                                        "surgical" if m.concept.cls == "surgical" else "therapeutic", status, m.concept.id)
+                    status = (
+                        "not-done"
+                        if a is Assertion.NEGATED or self._not_performed.search(folded, m.end, e)
+                        else "completed"
+                    )
+                    self._add_procedure(
+                        procedures,
+                        text,
+                        m.start,
+                        m.end,
+                        _codings(m.concept),
+                        "surgical" if m.concept.cls == "surgical" else "therapeutic",
+                        status,
+                        m.concept.id,
+                    )
             for i, m in enumerate(drug_matches):
                 nxt = drug_matches[i + 1].start if i + 1 < len(drug_matches) else e
                 self._add_medication(medications, text, folded, m, nxt, s, e, drug_matches)
@@ -218,8 +240,8 @@ class Extractor:
                 for c in cond_facts
             ]
         if outcome is not None and outcome.kind == "died":
-            m = outcome.mentions[0]
-            patient = replace(patient, deceased=True, deceased_mention=replace(m, path="Patient.deceased[x]"))
+            death = outcome.mentions[0]
+            patient = replace(patient, deceased=True, deceased_mention=replace(death, path="Patient.deceased[x]"))
         return Extraction(
             patient=patient,
             conditions=tuple(cond_facts),
@@ -251,7 +273,9 @@ class Extractor:
                 out.setdefault(abbr, (m.concept, " ".join(text[m.start : m.end].split())))
         return out
 
-    def _alias_matches(self, text: str, aliases: dict[str, tuple[Concept, str]], s: int, e: int) -> list[Match]:
+    def _alias_matches(
+        self, text: str, aliases: dict[str, tuple[Concept, str]], s: int, e: int
+    ) -> list[Match]:
         out = []
         for abbr, (concept, long_form) in aliases.items():
             pat = re.compile(r"(?<![\w-])" + re.escape(abbr).replace(r"\ ", r"\s?") + r"(?![\w-])")
@@ -275,13 +299,20 @@ class Extractor:
             unit = self.rules["age_units"].get(u.lower().rstrip("."), "a")
             if value is None:
                 continue
-            age = Quantity(_fmt(value), {"a": "years", "mo": "months", "wk": "weeks", "d": "days"}[unit], unit)
+            age = Quantity(
+                _fmt(value), {"a": "years", "mo": "months", "wk": "weeks", "d": "days"}[unit], unit
+            )
             age_m = Mention(m.start(), m.end(), text[m.start() : m.end()], "Observation.value[x]")
             window_end = min(sent.end, m.end() + 40)
             for code, pat in self._sex.items():
-                sm = pat.search(folded, m.end(), window_end) or pat.search(folded, max(sent.start, m.start() - 25), m.start())
+                sm = pat.search(folded, m.end(), window_end) or pat.search(
+                    folded, max(sent.start, m.start() - 25), m.start()
+                )
                 if sm and len(sm.group(0)) > 3:
-                    sex, sex_m = code, Mention(sm.start(), sm.end(), text[sm.start() : sm.end()], "Patient.gender")
+                    sex, sex_m = (
+                        code,
+                        Mention(sm.start(), sm.end(), text[sm.start() : sm.end()], "Patient.gender"),
+                    )
                     break
             break
         if sex is None:
@@ -318,8 +349,10 @@ class Extractor:
             mentions=(mention,),
         )
 
-    def _onsets(self, text: str, folded: str, s: int, e: int, conditions: dict[tuple[str, Assertion], ConditionFact]) -> None:
-        """"presented with vertigo for ten days": onset ten days before day 0 for the sentence's findings."""
+    def _onsets(
+        self, text: str, folded: str, s: int, e: int, conditions: dict[tuple[str, Assertion], ConditionFact]
+    ) -> None:
+        """ "presented with vertigo for ten days": onset ten days before day 0 for the sentence's findings."""
         dm = self._duration_re.search(folded, s, e)
         if not dm:
             return
@@ -339,12 +372,23 @@ class Extractor:
         out: list[_Obs] = []
         for m in lex_tests:
             end = m.end
-            tail = re.match(r"\s+(?:of|for)\s+(?:the\s+)?(?:[a-z]+\s+)?[a-z]+(?=\s*(?:[,;:.)]|and\b|or\b|was\b|were\b|revealed\b|showed\b|$))", folded[m.end : e])
+            tail = re.match(
+                r"\s+(?:of|for)\s+(?:the\s+)?(?:[a-z]+\s+)?[a-z]+(?=\s*(?:[,;:.)]|and\b|or\b|was\b|were\b|revealed\b|showed\b|$))",
+                folded[m.end : e],
+            )
             if tail:
                 end = m.end + tail.end()
             c = m.concept
             out.append(
-                _Obs(m.start, end, text[m.start : end], _codings(c), c.category or _category(folded, m.start, end, c.cls), c.id, unit=c.unit)
+                _Obs(
+                    m.start,
+                    end,
+                    text[m.start : end],
+                    _codings(c),
+                    c.category or self._category(folded, m.start, end, c.cls),
+                    c.id,
+                    unit=c.unit,
+                )
             )
         for hm in self._test_heads.finditer(folded, s, e):
             hs, he = hm.start(), hm.end()
@@ -365,12 +409,24 @@ class Extractor:
                 start = ws
                 count += 1
             end = he
-            tail = re.match(r"\s+(?:for|of)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}[a-z]+(?=\s*(?:[,;:.)]|and\b|or\b|was\b|were\b|revealed\b|showed\b|could\b|couldn't\b|after\b|in\b|at\b|on\b|during\b|since\b|$))", folded[he:e])
+            tail = re.match(
+                r"\s+(?:for|of)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}[a-z]+(?=\s*(?:[,;:.)]|and\b|or\b|was\b|were\b|revealed\b|showed\b|could\b|couldn't\b|after\b|in\b|at\b|on\b|during\b|since\b|$))",
+                folded[he:e],
+            )
             if tail:
                 end = he + tail.end()
             if count == 0 and not tail:
                 continue
-            out.append(_Obs(start, end, text[start:end], (), _category(folded, start, end, ""), "np:" + " ".join(folded[start:end].split())))
+            out.append(
+                _Obs(
+                    start,
+                    end,
+                    text[start:end],
+                    (),
+                    self._category(folded, start, end, ""),
+                    "np:" + " ".join(folded[start:end].split()),
+                )
+            )
             # "urine and cerebrospinal fluid examination": the head is shared by the coordinated modifier
             co = re.search(r"(?<!\w)([a-z]+)\s+and\s+$", folded[max(s, start - 30) : start])
             if co:
@@ -378,7 +434,16 @@ class Extractor:
                 ce = cs + len(co.group(1))
                 if co.group(1) not in self._test_stop:
                     head = text[hs:he]
-                    out.append(_Obs(cs, ce, f"{text[cs:ce]} {head}", (), _category(folded, cs, ce, ""), "np:" + f"{co.group(1)} {folded[hs:he]}"))
+                    out.append(
+                        _Obs(
+                            cs,
+                            ce,
+                            f"{text[cs:ce]} {head}",
+                            (),
+                            self._category(folded, cs, ce, ""),
+                            "np:" + f"{co.group(1)} {folded[hs:he]}",
+                        )
+                    )
         out.sort(key=lambda o: o.start)
         # an umbrella term followed by a parenthesised list of tests: the list carries the results
         for i, o in enumerate(out):
@@ -403,11 +468,22 @@ class Extractor:
                         ve += um.end()
                     t.value_span = (vs, ve)
                     t.components = [
-                        ("Systolic blood pressure", (Coding("http://loinc.org", "8480-6", "Systolic blood pressure"),), Quantity(bm.group("sys"), "mmHg", "mm[Hg]")),
-                        ("Diastolic blood pressure", (Coding("http://loinc.org", "8462-4", "Diastolic blood pressure"),), Quantity(bm.group("dia"), "mmHg", "mm[Hg]")),
+                        (
+                            "Systolic blood pressure",
+                            (Coding("http://loinc.org", "8480-6", "Systolic blood pressure"),),
+                            Quantity(bm.group("sys"), "mmHg", "mm[Hg]"),
+                        ),
+                        (
+                            "Diastolic blood pressure",
+                            (Coding("http://loinc.org", "8462-4", "Diastolic blood pressure"),),
+                            Quantity(bm.group("dia"), "mmHg", "mm[Hg]"),
+                        ),
                     ]
                     continue
-            vm = re.match(r"[\s:=,(]*(?:(?:was|were|of|at|level|levels|count|value|measured|is|reached|elevated|increased|decreased|raised|reduced|to|about|approximately|around|high|low|normal|markedly|mildly|slightly)\s+){0,4}[\s:=(]*", window)
+            vm = re.match(
+                r"[\s:=,(]*(?:(?:was|were|of|at|level|levels|count|value|measured|is|reached|elevated|increased|decreased|raised|reduced|to|about|approximately|around|high|low|normal|markedly|mildly|slightly)\s+){0,4}[\s:=(]*",
+                window,
+            )
             start_at = vm.end() if vm else 0
             qm = self._value_re.match(window, start_at)
             if qm is None:
@@ -441,7 +517,11 @@ class Extractor:
             while cursor < len(order) and order[cursor].start < es:
                 pending.append(order[cursor])
                 cursor += 1
-            targets = [o for o in pending if o.value is None and not o.components and o.interpretation is None and not o.not_performed]
+            targets = [
+                o
+                for o in pending
+                if o.value is None and not o.components and o.interpretation is None and not o.not_performed
+            ]
             # results right before a test ("normal EEG", "elevated CRP") belong to the next test
             if not targets and cursor < len(order) and 0 <= order[cursor].start - ee <= 2:
                 targets = [order[cursor]]
@@ -456,7 +536,10 @@ class Extractor:
         for t in tests:
             if t.value or t.interpretation or t.not_performed or t.components:
                 continue
-            fm = re.match(r"\s*(?:\([^)]*\)\s*)?(?:revealed|showed|demonstrated|disclosed|confirmed|detected|found)\s+(?P<f>[^.;]+)", folded[t.end : e])
+            fm = re.match(
+                r"\s*(?:\([^)]*\)\s*)?(?:revealed|showed|demonstrated|disclosed|confirmed|detected|found)\s+(?P<f>[^.;]+)",
+                folded[t.end : e],
+            )
             if fm:
                 fs = t.end + fm.start("f")
                 fe = t.end + fm.end("f")
@@ -470,9 +553,23 @@ class Extractor:
                 continue
             mentions = [Mention(o.start, o.end, text[o.start : o.end], "Observation.code")]
             if o.value_span:
-                mentions.append(Mention(o.value_span[0], o.value_span[1], text[o.value_span[0] : o.value_span[1]], "Observation.value[x]"))
+                mentions.append(
+                    Mention(
+                        o.value_span[0],
+                        o.value_span[1],
+                        text[o.value_span[0] : o.value_span[1]],
+                        "Observation.value[x]",
+                    )
+                )
             if o.interp_span:
-                mentions.append(Mention(o.interp_span[0], o.interp_span[1], text[o.interp_span[0] : o.interp_span[1]], "Observation.interpretation"))
+                mentions.append(
+                    Mention(
+                        o.interp_span[0],
+                        o.interp_span[1],
+                        text[o.interp_span[0] : o.interp_span[1]],
+                        "Observation.interpretation",
+                    )
+                )
             key = f"{o.concept_id}@{o.start}"
             out[key] = ObservationFact(
                 key=key,
@@ -488,6 +585,15 @@ class Extractor:
                 default_unit=o.unit,
             )
         return list(out.values())
+
+    def _category(self, folded: str, s: int, e: int, cls: str) -> str:
+        """Observation category from the lexicon class, else from the words of the test name."""
+        if cls == "vital":
+            return "vital-signs"
+        for cat, key in (("imaging", "imaging"), ("exam", "exam"), ("procedure", "diagnostic")):
+            if cls == key or self._category_words[cat].search(folded, s, e):
+                return cat
+        return "laboratory"
 
     # ------------------------------------------------------------------ procedures
     def _add_procedure(
@@ -551,12 +657,25 @@ class Extractor:
                 unit = unit + "/kg"
             per_day = per_day or bool(qm.group("perday"))
             dose = Quantity(_clean_number(qm.group("num")), unit)
-            extra.append(Mention(qm.start(), qm.end(), text[qm.start() : qm.end()], "MedicationAdministration.dosage.dose"))
+            extra.append(
+                Mention(
+                    qm.start(), qm.end(), text[qm.start() : qm.end()], "MedicationAdministration.dosage.dose"
+                )
+            )
             dosage_bits.append(text[qm.start() : qm.end()])
             if qm.group("route"):
                 route = qm.group("route")
-                extra.append(Mention(qm.start("route"), qm.end("route"), text[qm.start("route") : qm.end("route")], "MedicationAdministration.dosage.route"))
-        rm = self._route_re.search(folded, m.start, m.end) or self._route_re.search(folded, w_start, window_end)
+                extra.append(
+                    Mention(
+                        qm.start("route"),
+                        qm.end("route"),
+                        text[qm.start("route") : qm.end("route")],
+                        "MedicationAdministration.dosage.route",
+                    )
+                )
+        rm = self._route_re.search(folded, m.start, m.end) or self._route_re.search(
+            folded, w_start, window_end
+        )
         if route is None and rm is None:
             # a route word written right before the name: "oral prednisolone"
             for back in self._route_re.finditer(folded, max(s, m.start - 20), m.start):
@@ -565,18 +684,36 @@ class Extractor:
         if route is None and rm is not None:
             route = rm.group(0)
             if not (m.start <= rm.start() < m.end):
-                extra.append(Mention(rm.start(), rm.end(), text[rm.start() : rm.end()], "MedicationAdministration.dosage.route"))
+                extra.append(
+                    Mention(
+                        rm.start(),
+                        rm.end(),
+                        text[rm.start() : rm.end()],
+                        "MedicationAdministration.dosage.route",
+                    )
+                )
         fm = self._freq_re.search(folded, w_start, window_end)
         if fm:
             freq = fm.group(0)
             dosage_bits.append(text[fm.start() : fm.end()])
-            extra.append(Mention(fm.start(), fm.end(), text[fm.start() : fm.end()], "MedicationAdministration.dosage.rate[x]"))
+            extra.append(
+                Mention(
+                    fm.start(),
+                    fm.end(),
+                    text[fm.start() : fm.end()],
+                    "MedicationAdministration.dosage.rate[x]",
+                )
+            )
         duration = None
         dm = self._duration_re.search(folded, w_start, window_end)
         if dm:
             duration = self._days(dm.group("n"), dm.group("u"))
             dosage_bits.append(text[dm.start() : dm.end()])
-            extra.append(Mention(dm.start(), dm.end(), text[dm.start() : dm.end()], "MedicationAdministration.effective[x]"))
+            extra.append(
+                Mention(
+                    dm.start(), dm.end(), text[dm.start() : dm.end()], "MedicationAdministration.effective[x]"
+                )
+            )
         timing = None
         # the start phrase may follow the whole drug clause ("IVIg (...) was added on the sixth day")
         clause_end = e if m is drugs[-1] else window_end
@@ -592,7 +729,11 @@ class Extractor:
             unit = sm.group("u") or "day"
             day *= {"day": 1, "week": 7, "month": 30}[unit]
             timing = RelativeTime(text[sm.start() : sm.end()], day, day + duration if duration else None)
-            extra.append(Mention(sm.start(), sm.end(), text[sm.start() : sm.end()], "MedicationAdministration.effective[x]"))
+            extra.append(
+                Mention(
+                    sm.start(), sm.end(), text[sm.start() : sm.end()], "MedicationAdministration.effective[x]"
+                )
+            )
         status = "completed"
         if self._drug_neg.search(folded, max(s, m.start - 30), clause_end):
             status = "not-done"
@@ -607,7 +748,14 @@ class Extractor:
                 if fw:
                     d = self._days(fw.group("n"), fw.group("u"))
                     if d is not None:
-                        extra.append(Mention(fw.start(), fw.end(), text[fw.start() : fw.end()], "MedicationAdministration.effective[x]"))
+                        extra.append(
+                            Mention(
+                                fw.start(),
+                                fw.end(),
+                                text[fw.start() : fw.end()],
+                                "MedicationAdministration.effective[x]",
+                            )
+                        )
             store[key] = replace(
                 old,
                 mentions=(*old.mentions, head, *extra),
@@ -647,12 +795,18 @@ class Extractor:
                 before = folded[max(s, m.start() - 25) : m.start()]
                 if re.search(r"\b(?:no|not|without|risk of|cause of|causes of)\s+(?:\w+\s+)?$", before):
                     continue
-                if best is None or rank[kind] > rank[best[2]] or (rank[kind] == rank[best[2]] and m.end() - m.start() > best[1] - best[0]):
+                if (
+                    best is None
+                    or rank[kind] > rank[best[2]]
+                    or (rank[kind] == rank[best[2]] and m.end() - m.start() > best[1] - best[0])
+                ):
                     best = (m.start(), m.end(), kind)
         if best is None:
             return None
         ms, me, kind = best
-        return OutcomeFact(kind, text[s:e].strip(), (Mention(ms, me, text[ms:me], "ClinicalImpression.summary"),))
+        return OutcomeFact(
+            kind, text[s:e].strip(), (Mention(ms, me, text[ms:me], "ClinicalImpression.summary"),)
+        )
 
 
 def _surface(text: str, m: Match) -> str:
@@ -688,18 +842,6 @@ def _longest(events: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     return out
 
 
-def _category(folded: str, s: int, e: int, cls: str) -> str:
-    if cls == "vital":
-        return "vital-signs"
-    if cls == "imaging" or _IMAGING_WORDS.search(folded, s, e):
-        return "imaging"
-    if cls == "exam" or _EXAM_WORDS.search(folded, s, e):
-        return "exam"
-    if cls == "diagnostic" or _DIAG_PROC_WORDS.search(folded, s, e):
-        return "procedure"
-    return "laboratory"
-
-
 def _fmt(v: float) -> str:
     return str(int(v)) if v == int(v) else str(v)
 
@@ -714,10 +856,19 @@ def facts_summary(x: Extraction) -> dict[str, Any]:
         },
         "conditions": [(c.text, c.assertion.value, [m.start for m in c.mentions]) for c in x.conditions],
         "observations": [
-            (o.text, o.category, o.value and f"{o.value.value} {o.value.unit}", o.interpretation, o.not_performed)
+            (
+                o.text,
+                o.category,
+                o.value and f"{o.value.value} {o.value.unit}",
+                o.interpretation,
+                o.not_performed,
+            )
             for o in x.observations
         ],
-        "medications": [(m.text, m.dose and f"{m.dose.value} {m.dose.unit}", m.route, m.frequency, m.status) for m in x.medications],
+        "medications": [
+            (m.text, m.dose and f"{m.dose.value} {m.dose.unit}", m.route, m.frequency, m.status)
+            for m in x.medications
+        ],
         "procedures": [(p.text, p.category, p.status) for p in x.procedures],
         "outcome": None if x.outcome is None else (x.outcome.kind, x.outcome.mentions[0].text),
     }

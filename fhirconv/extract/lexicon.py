@@ -25,12 +25,33 @@ _PRIORITY = {d: i for i, d in enumerate(DOMAINS)}
 
 # American -> British spellings, applied to lexicon terms (the lexicons are mostly American).
 _BRITISH = [
-    (r"\bhem", "haem"), (r"\bhemat", "haemat"), (r"emia\b", "aemia"), (r"\besophag", "oesophag"),
-    (r"\bedema", "oedema"), (r"tumor", "tumour"), (r"ization", "isation"), (r"ize\b", "ise"), (r"\bpedia", "paedia"),
-    (r"\bleuk", "leuc"), (r"diarrhea", "diarrhoea"), (r"\bfet", "foet"), (r"ischem", "ischaem"), (r"\bestrog", "oestrog"),
-    (r"orthoped", "orthopaed"), (r"gynecol", "gynaecol"), (r"color", "colour"), (r"center", "centre"),
-    (r"anemia", "anaemia"), (r"leukemia", "leukaemia"), (r"hemorrhag", "haemorrhag"), (r"dyspnea", "dyspnoea"),
-    (r"apnea", "apnoea"), (r"celiac", "coeliac"), (r"cecum", "caecum"), (r"\bsulfa", "sulpha"), (r"ameba", "amoeba"),
+    (r"\bhem", "haem"),
+    (r"\bhemat", "haemat"),
+    (r"emia\b", "aemia"),
+    (r"\besophag", "oesophag"),
+    (r"\bedema", "oedema"),
+    (r"tumor", "tumour"),
+    (r"ization", "isation"),
+    (r"ize\b", "ise"),
+    (r"\bpedia", "paedia"),
+    (r"\bleuk", "leuc"),
+    (r"diarrhea", "diarrhoea"),
+    (r"\bfet", "foet"),
+    (r"ischem", "ischaem"),
+    (r"\bestrog", "oestrog"),
+    (r"orthoped", "orthopaed"),
+    (r"gynecol", "gynaecol"),
+    (r"color", "colour"),
+    (r"center", "centre"),
+    (r"anemia", "anaemia"),
+    (r"leukemia", "leukaemia"),
+    (r"hemorrhag", "haemorrhag"),
+    (r"dyspnea", "dyspnoea"),
+    (r"apnea", "apnoea"),
+    (r"celiac", "coeliac"),
+    (r"cecum", "caecum"),
+    (r"\bsulfa", "sulpha"),
+    (r"ameba", "amoeba"),
 ]
 
 
@@ -102,7 +123,9 @@ class Lexicon:
                     id=c["id"],
                     display=c.get("display") or c["terms"][0],
                     cls=c.get("class", ""),
-                    codings=tuple((x["system"], x["code"], x.get("display", "")) for x in c.get("codings", [])),
+                    codings=tuple(
+                        (x["system"], x["code"], x.get("display", "")) for x in c.get("codings", [])
+                    ),
                     unit=c.get("unit"),
                     category=c.get("category"),
                 )

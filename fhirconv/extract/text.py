@@ -40,9 +40,53 @@ class Sentence:
 
 
 _ABBREV = {
-    "dr", "mr", "mrs", "ms", "prof", "vs", "fig", "figs", "no", "al", "approx", "ca", "st", "e.g", "i.e", "etc",
-    "resp", "ref", "vol", "pp", "mg", "ml", "dl", "mm", "cm", "kg", "jan", "feb", "mar", "apr", "jun", "jul",
-    "aug", "sep", "sept", "oct", "nov", "dec", "inc", "ltd", "co", "mt", "sr", "jr", "b.i.d", "t.i.d", "q.i.d",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "prof",
+    "vs",
+    "fig",
+    "figs",
+    "no",
+    "al",
+    "approx",
+    "ca",
+    "st",
+    "e.g",
+    "i.e",
+    "etc",
+    "resp",
+    "ref",
+    "vol",
+    "pp",
+    "mg",
+    "ml",
+    "dl",
+    "mm",
+    "cm",
+    "kg",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "inc",
+    "ltd",
+    "co",
+    "mt",
+    "sr",
+    "jr",
+    "b.i.d",
+    "t.i.d",
+    "q.i.d",
 }
 _SENT_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9])")
 
@@ -79,7 +123,11 @@ def split_sentences(text: str, start: int, end: int, paragraph: int = 0) -> list
             word = re.search(r"([A-Za-z.]+)\.?$", text[s : m.start() + 1])
             prev = text[max(s, m.start() - 12) : m.start()].split()
             last = prev[-1].lower().rstrip(".") if prev else ""
-            if last in _ABBREV or (len(last) == 1 and last.isalpha()) or (word and word.group(1).count(".") > 1):
+            if (
+                last in _ABBREV
+                or (len(last) == 1 and last.isalpha())
+                or (word and word.group(1).count(".") > 1)
+            ):
                 continue
             a, b = _trim(text, s, cut)
             if b > a:

@@ -62,7 +62,9 @@ class _Builder:
     def _url(self, rtype: str, key: str) -> str:
         return "urn:uuid:" + resource_uuid(self.doc.source_sha256, rtype, key)
 
-    def _add(self, url: str, resource: dict[str, Any], mentions: tuple[Mention, ...] | list[Mention] = ()) -> None:
+    def _add(
+        self, url: str, resource: dict[str, Any], mentions: tuple[Mention, ...] | list[Mention] = ()
+    ) -> None:
         rtype = resource["resourceType"]
         body: dict[str, Any] = {"resourceType": rtype}
         if rtype == "Provenance":
@@ -103,9 +105,22 @@ class _Builder:
             ids.append({"system": "https://www.ncbi.nlm.nih.gov/pmc", "value": md.pmcid})
         if md.doi:
             ids.append({"system": "https://doi.org", "value": md.doi})
-        content = [{"attachment": attachment, "format": {"system": "urn:fhirconv:format", "code": self.doc.format.value}}]
+        content = [
+            {
+                "attachment": attachment,
+                "format": {"system": "urn:fhirconv:format", "code": self.doc.format.value},
+            }
+        ]
         if md.doi:
-            content.append({"attachment": {"contentType": "text/html", "url": f"https://doi.org/{md.doi}", "title": "Published article"}})
+            content.append(
+                {
+                    "attachment": {
+                        "contentType": "text/html",
+                        "url": f"https://doi.org/{md.doi}",
+                        "title": "Published article",
+                    }
+                }
+            )
         citation = [x for x in (md.title, md.journal, md.year) if x]
         res: dict[str, Any] = {
             "resourceType": "DocumentReference",
@@ -186,10 +201,14 @@ class _Builder:
             res: dict[str, Any] = {"resourceType": "Condition"}
             if c.assertion is not Assertion.NEGATED and c.assertion is not Assertion.HISTORICAL:
                 status = c.clinical_status or "active"
-                res["clinicalStatus"] = codeable_concept(None, [Coding(_CLINICAL, status, status.capitalize())])
+                res["clinicalStatus"] = codeable_concept(
+                    None, [Coding(_CLINICAL, status, status.capitalize())]
+                )
             ver = _ASSERTION_VERIFICATION.get(c.assertion, "confirmed")
             res["verificationStatus"] = codeable_concept(None, [Coding(_VERIFICATION, ver, ver.capitalize())])
-            res["category"] = [codeable_concept(None, [Coding(_COND_CATEGORY, "encounter-diagnosis", "Encounter Diagnosis")])]
+            res["category"] = [
+                codeable_concept(None, [Coding(_COND_CATEGORY, "encounter-diagnosis", "Encounter Diagnosis")])
+            ]
             res["code"] = codeable_concept(c.text, c.codings)
             res["subject"] = reference(self.patient)
             res["encounter"] = reference(self.encounter)
@@ -214,7 +233,10 @@ class _Builder:
             url = self._url("Observation", f"{first.start}-{first.end}|{o.key}")
             codings = list(o.codings)
             if o.components:
-                codings = [Coding(_LOINC, "85354-9", "Blood pressure panel with all children optional"), *codings]
+                codings = [
+                    Coding(_LOINC, "85354-9", "Blood pressure panel with all children optional"),
+                    *codings,
+                ]
             category = self.norm.category(o.category)
             res: dict[str, Any] = {
                 "resourceType": "Observation",
@@ -231,13 +253,18 @@ class _Builder:
             elif o.value_text and not o.components:
                 res["valueString"] = o.value_text
             if o.not_performed:
-                res["dataAbsentReason"] = codeable_concept(None, [Coding(_DAR, "not-performed", "Not Performed")])
+                res["dataAbsentReason"] = codeable_concept(
+                    None, [Coding(_DAR, "not-performed", "Not Performed")]
+                )
             if o.interpretation:
                 interp = self.norm.interpretation(o.interpretation)
                 res["interpretation"] = [codeable_concept(o.interpretation, [interp] if interp else [])]
             if o.components:
                 res["component"] = [
-                    {"code": codeable_concept(name, codes), "valueQuantity": quantity(q.value, q.unit, q.ucum)}
+                    {
+                        "code": codeable_concept(name, codes),
+                        "valueQuantity": quantity(q.value, q.unit, q.ucum),
+                    }
                     for name, codes, q in o.components
                 ]
             self._add(url, res, o.mentions)
@@ -347,7 +374,13 @@ class _Builder:
                     {
                         "type": codeable_concept(
                             None,
-                            [Coding("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "assembler", "Assembler")],
+                            [
+                                Coding(
+                                    "http://terminology.hl7.org/CodeSystem/provenance-participant-type",
+                                    "assembler",
+                                    "Assembler",
+                                )
+                            ],
                         ),
                         "who": reference(self.device, f"fhirconv {__version__}"),
                     }
@@ -390,5 +423,7 @@ class _Builder:
         }
 
 
-def build_bundle(doc: Document, facts: Extraction, norm: Normalizer, options: BundleOptions | None = None) -> dict[str, Any]:
+def build_bundle(
+    doc: Document, facts: Extraction, norm: Normalizer, options: BundleOptions | None = None
+) -> dict[str, Any]:
     return _Builder(doc, facts, norm, options or BundleOptions()).bundle()

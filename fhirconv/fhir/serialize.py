@@ -28,7 +28,10 @@ def dumps(bundle: dict[str, Any], fmt: str = "json") -> str:
     if fmt == "json":
         return json.dumps(bundle, ensure_ascii=False, indent=2) + "\n"
     if fmt == "ndjson":
-        return "".join(json.dumps(e["resource"], ensure_ascii=False, separators=(",", ":")) + "\n" for e in bundle["entry"])
+        return "".join(
+            json.dumps(e["resource"], ensure_ascii=False, separators=(",", ":")) + "\n"
+            for e in bundle["entry"]
+        )
     if fmt == "xml":
         out = check_models(bundle).model_dump_xml(pretty_print=True)
         return out if isinstance(out, str) else out.decode("utf-8")

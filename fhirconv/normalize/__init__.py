@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..extract.text import fold
 from ..mapping import MappingStore
 from ..model import Coding
-from ..extract.text import fold
 
 __all__ = ["DEFAULT_INDEX_DATE", "Normalizer", "Unit"]
 
@@ -35,7 +35,9 @@ def _key(raw: str) -> str:
 class CodeTable:
     def __init__(self, data: dict[str, Any]) -> None:
         self.name: str = data["name"]
-        self.rows: dict[str, dict[str, Any]] = {_key(k) if k != "__default__" else k: v for k, v in data["rows"].items()}
+        self.rows: dict[str, dict[str, Any]] = {
+            _key(k) if k != "__default__" else k: v for k, v in data["rows"].items()
+        }
         self.default: dict[str, Any] = data["rows"].get("__default__", {})
 
     def get(self, raw: str) -> dict[str, Any]:

@@ -1,0 +1,5 @@
+"""``python -m fhirconv``."""
+
+from .cli.app import main
+
+main()

@@ -1,0 +1,5 @@
+"""``python -m fhirconv.cli``."""
+
+from .app import main
+
+main()

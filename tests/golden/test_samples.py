@@ -1,0 +1,142 @@
+"""Golden bundles for samples/: compared as parsed JSON. Regenerate with ``pytest --update-goldens``
+(then review the diff: a golden change is a behaviour change)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support import SAMPLES, converter, resources
+
+from fhirconv.readers import read_path
+
+GOLDEN = Path(__file__).parent / "bundles"
+SAMPLE_FILES = sorted(p for p in SAMPLES.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def _bundle(path: Path) -> dict[str, Any]:
+    result: dict[str, Any] = converter().convert(read_path(path))
+    return result
+
+
+def test_there_are_samples_in_every_format() -> None:
+    formats = {read_path(p).format.value for p in SAMPLE_FILES}
+    assert formats == {"text", "html", "jats", "bioc"}
+    assert len(SAMPLE_FILES) >= 6
+
+
+@pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.name)
+def test_golden(path: Path, update_goldens: bool) -> None:
+    bundle = _bundle(path)
+    golden = GOLDEN / f"{path.name}.json"
+    if update_goldens:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(json.dumps(bundle, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    assert golden.exists(), f"no golden for {path.name}; run pytest --update-goldens and review it"
+    assert bundle == json.loads(golden.read_text(encoding="utf-8"))
+
+
+# Semantic checks per sample, so a golden regenerated in error cannot hide a regression.
+def _texts(res: dict[str, Any], key: str = "code") -> str:
+    return json.dumps(res.get(key, {})).lower()
+
+
+def test_stemi_vitals_labs_and_doses() -> None:
+    b = _bundle(SAMPLES / "chest_pain_stemi.txt")
+    obs = resources(b, "Observation")
+    bp = [o for o in obs if "component" in o]
+    assert bp and [c["valueQuantity"]["value"] for c in bp[0]["component"]] == [150, 95]
+    assert bp[0]["component"][0]["valueQuantity"]["code"] == "mm[Hg]"
+    trop = [o for o in obs if "troponin" in _texts(o)]
+    assert trop and trop[0]["valueQuantity"]["value"] == 2.3 and trop[0]["valueQuantity"]["unit"] == "ng/mL"
+    meds = {
+        m["medicationCodeableConcept"]["text"].lower(): m for m in resources(b, "MedicationAdministration")
+    }
+    assert meds["aspirin"]["dosage"]["dose"]["value"] == 300
+    assert "oral" in meds["aspirin"]["dosage"]["route"]["text"].lower()
+    conds = {c["code"]["text"].lower(): c for c in resources(b, "Condition")}
+    assert conds["dyspnea"]["verificationStatus"]["coding"][0]["code"] == "refuted"
+    # the introduction's diseases are not this patient's
+    assert not any("diabetes" in t or "kidney" in t for t in conds)
+
+
+def test_infant_age_in_months_and_excluded_diagnosis() -> None:
+    b = _bundle(SAMPLES / "infant_meningitis.html")
+    ages = [
+        o
+        for o in resources(b, "Observation")
+        if any(c.get("code") == "30525-0" for c in o["code"].get("coding", []))
+    ]
+    assert ages and ages[0]["valueQuantity"]["value"] == 7 and ages[0]["valueQuantity"]["code"] == "mo"
+    assert resources(b, "Patient")[0]["gender"] == "female"
+    herpes = [c for c in resources(b, "Condition") if "herpes" in _texts(c)]
+    assert herpes and all(c["verificationStatus"]["coding"][0]["code"] == "refuted" for c in herpes)
+    assert not [c for c in resources(b, "Condition") if "hearing loss" in _texts(c)]
+
+
+def test_lupus_tapering_and_remission() -> None:
+    b = _bundle(SAMPLES / "lupus_nephritis.nxml")
+    pred = [
+        m
+        for m in resources(b, "MedicationAdministration")
+        if "prednisolone" in _texts(m, "medicationCodeableConcept")
+    ]
+    assert pred and "taper" in json.dumps(pred[0].get("note", [])).lower()
+    mmf = [
+        m
+        for m in resources(b, "MedicationAdministration")
+        if "mycophenolate" in _texts(m, "medicationCodeableConcept")
+    ]
+    assert mmf and "twice daily" in json.dumps(mmf[0]).lower()
+    cyc = [
+        m
+        for m in resources(b, "MedicationAdministration")
+        if "cyclophosphamide" in _texts(m, "medicationCodeableConcept")
+    ]
+    assert cyc and cyc[0]["status"] == "not-done"
+    doc = resources(b, "DocumentReference")[0]
+    assert {"99999991", "10.9999/crn.2022.0042"} <= {i["value"] for i in doc["identifier"]}
+
+
+def test_death_is_recorded() -> None:
+    b = _bundle(SAMPLES / "fatal_septic_shock.bioc.xml")
+    assert resources(b, "Patient")[0].get("deceasedBoolean") is True
+    pip = [
+        m
+        for m in resources(b, "MedicationAdministration")
+        if "piperacillin" in _texts(m, "medicationCodeableConcept")
+    ]
+    assert pip and pip[0]["dosage"]["dose"]["value"] == 4.5
+
+
+def test_negated_workup_and_not_performed_mri() -> None:
+    b = _bundle(SAMPLES / "headache_negated_workup.txt")
+    refuted = {
+        c["code"]["text"].lower()
+        for c in resources(b, "Condition")
+        if c["verificationStatus"]["coding"][0]["code"] == "refuted"
+    }
+    assert {"fever", "papilledema"} <= refuted
+    mri = [o for o in resources(b, "Observation") if "magnetic resonance" in _texts(o)]
+    assert mri and mri[0]["dataAbsentReason"]["coding"][0]["code"] == "not-performed"
+    ibu = [
+        m
+        for m in resources(b, "MedicationAdministration")
+        if "ibuprofen" in _texts(m, "medicationCodeableConcept")
+    ]
+    assert ibu and ibu[0]["status"] == "not-done"
+
+
+def test_latin1_text_decodes() -> None:
+    doc = read_path(SAMPLES / "asthma_child_latin1.txt")
+    assert "250 µg" in doc.text
+    b = _bundle(SAMPLES / "asthma_child_latin1.txt")
+    conds = " ".join(c["code"]["text"].lower() for c in resources(b, "Condition"))
+    assert "pneumothorax" not in conds or all(
+        c["verificationStatus"]["coding"][0]["code"] == "refuted"
+        for c in resources(b, "Condition")
+        if "pneumothorax" in c["code"]["text"].lower()
+    )
+    assert "rhinitis" not in conds  # the mother's, not the patient's
