@@ -78,6 +78,8 @@ class Extractor:
         self.context = ContextRules(store.load("rules/context"))
         self.attributor = Attributor(self.rules)
         self.lexicon = Lexicon.load(store)
+        self.lexicon.descriptors = re.compile(_phrases(self.rules["abnormal_descriptors"]).pattern + r"\s+$")
+        self._condition_stop = {" ".join(fold(t).split()) for t in self.rules["condition_stop_terms"]}
         units = store.load("codes/units")["rows"]
         routes = store.load("codes/routes")["rows"]
         freqs = store.load("codes/frequencies")["rows"]
@@ -129,6 +131,11 @@ class Extractor:
         self._within_re = re.compile(
             rf"(?<!\w)(?:within|after|in)\s+(?P<n>{self._qty_words})\s+(?P<u>{tu})(?!\w)"
         )
+        self._reason_re = _phrases(r["reason_phrases"])
+        # the reason phrase must be followed directly by the condition: "for <condition>"
+        self._reason_re = re.compile(
+            self._reason_re.pattern + r"\s+(?:(?:the|his|her|their|presumed|suspected|possible|an?)\s+)?"
+        )
         self._paren_abbr = re.compile(r"\s*\(\s*(?P<abbr>[A-Za-z][A-Za-z0-9\- ]{0,9}?)\s*\)")
 
     # ------------------------------------------------------------------ helpers
@@ -170,6 +177,18 @@ class Extractor:
                 inpatient = True
             matches = self.lexicon.match(text, folded, s, e) + self._alias_matches(text, aliases, s, e)
             matches = _dedupe(matches)
+            outcome_spans = [
+                (om.start(), om.end()) for _, pat in self._outcomes for om in pat.finditer(folded, s, e)
+            ]
+            matches = [
+                m
+                for m in matches
+                if m.concept.domain != "conditions"
+                or (
+                    " ".join(folded[m.start : m.end].split()) not in self._condition_stop
+                    and not any(os_ <= m.start and m.end <= oe for os_, oe in outcome_spans)
+                )
+            ]
             tests = self._tests(text, folded, s, e, [m for m in matches if m.concept.domain == "tests"])
             test_spans = [(t.start, t.end) for t in tests]
             kept = [
@@ -221,9 +240,14 @@ class Extractor:
                         status,
                         m.concept.id,
                     )
+            reasons = {
+                m.start: f"{m.concept.id}|{a.value}"
+                for m, a in zip(kept, assertions[: len(kept)], strict=True)
+                if m.concept.domain == "conditions" and a in (Assertion.PRESENT, Assertion.UNCERTAIN)
+            }
             for i, m in enumerate(drug_matches):
                 nxt = drug_matches[i + 1].start if i + 1 < len(drug_matches) else e
-                self._add_medication(medications, text, folded, m, nxt, s, e, drug_matches)
+                self._add_medication(medications, text, folded, m, nxt, s, e, drug_matches, reasons)
             found = self._outcome(text, folded, s, e)
             if found is not None:
                 outcome = _merge_outcome(outcome, found)
@@ -241,7 +265,9 @@ class Extractor:
             ]
         if outcome is not None and outcome.kind == "died":
             death = outcome.mentions[0]
-            patient = replace(patient, deceased=True, deceased_mention=replace(death, path="Patient.deceased[x]"))
+            patient = replace(
+                patient, deceased=True, deceased_mention=replace(death, path="Patient.deceased[x]")
+            )
         return Extraction(
             patient=patient,
             conditions=tuple(cond_facts),
@@ -626,6 +652,7 @@ class Extractor:
         s: int,
         e: int,
         drugs: list[Match],
+        reasons: dict[int, str],
     ) -> None:
         c = m.concept
         head = Mention(m.start, m.end, text[m.start : m.end], "MedicationAdministration.medication[x]")
@@ -695,7 +722,8 @@ class Extractor:
         fm = self._freq_re.search(folded, w_start, window_end)
         if fm:
             freq = fm.group(0)
-            dosage_bits.append(text[fm.start() : fm.end()])
+            if qm is None or not (qm.start() <= fm.start() < qm.end()):
+                dosage_bits.append(text[fm.start() : fm.end()])
             extra.append(
                 Mention(
                     fm.start(),
@@ -734,6 +762,11 @@ class Extractor:
                     sm.start(), sm.end(), text[sm.start() : sm.end()], "MedicationAdministration.effective[x]"
                 )
             )
+        reason_keys: tuple[str, ...] = ()
+        for rm_ in self._reason_re.finditer(folded, w_start, clause_end):
+            if rm_.end() in reasons:
+                reason_keys = (reasons[rm_.end()],)
+                break
         status = "completed"
         if self._drug_neg.search(folded, max(s, m.start - 30), clause_end):
             status = "not-done"
@@ -768,6 +801,7 @@ class Extractor:
                 tapered=old.tapered or tapered,
                 status=status if status != "completed" else old.status,
                 dosage_text=old.dosage_text or ("; ".join(dosage_bits) or None),
+                reason_keys=old.reason_keys or reason_keys,
             )
             return
         store[key] = MedicationFact(
@@ -784,6 +818,7 @@ class Extractor:
             status=status,
             tapered=tapered,
             dosage_text="; ".join(dosage_bits) or None,
+            reason_keys=reason_keys,
         )
 
     # ------------------------------------------------------------------ outcome
@@ -810,8 +845,17 @@ class Extractor:
 
 
 def _surface(text: str, m: Match) -> str:
+    """The words as written; an abbreviation gets its long form so the resource reads on its own."""
     words = " ".join(text[m.start : m.end].split())
-    return f"{words} ({m.expansion})" if m.expansion else words
+    expansion = m.expansion
+    if (
+        expansion is None
+        and len(words) <= 8
+        and words.upper() == words
+        and fold(words) != fold(m.concept.display)
+    ):
+        expansion = m.concept.display
+    return f"{words} ({expansion})" if expansion else words
 
 
 def _merge_outcome(old: OutcomeFact | None, new: OutcomeFact) -> OutcomeFact:

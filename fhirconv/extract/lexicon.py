@@ -23,10 +23,10 @@ DOMAINS = ("tests", "drugs", "procedures", "conditions")
 # When two domains claim the very same words, the earlier one wins (a test name is not a symptom).
 _PRIORITY = {d: i for i, d in enumerate(DOMAINS)}
 
-# American -> British spellings, applied to lexicon terms (the lexicons are mostly American).
-_BRITISH = [
+# American -> British spellings, applied to lexicon terms (the lexicons are mostly American). Each rule
+# carries the literal it needs, so the regex only runs on the few terms that contain it.
+_BRITISH_RULES = [
     (r"\bhem", "haem"),
-    (r"\bhemat", "haemat"),
     (r"emia\b", "aemia"),
     (r"\besophag", "oesophag"),
     (r"\bedema", "oedema"),
@@ -53,6 +53,7 @@ _BRITISH = [
     (r"\bsulfa", "sulpha"),
     (r"ameba", "amoeba"),
 ]
+_BRITISH = [(re.compile(a), a.replace("\\b", ""), b) for a, b in _BRITISH_RULES]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,14 +91,48 @@ def _plural(term: str) -> list[str]:
     return [" ".join([*words[:-1], f]) for f in forms]
 
 
-def variants(term: str) -> set[str]:
-    base = re.sub(r"\s+", " ", fold(term).strip())
+def _inversions(base: str) -> list[str]:
+    """ "unsteady gait" -> "gait unsteadiness": the nominalised form clinicians also write."""
+    words = base.split(" ")
+    if len(words) != 2 or not all(w.isalpha() for w in words):
+        return []
+    adj, noun = words
+    if adj.endswith("y") and len(adj) > 4:
+        return [f"{noun} {adj[:-1]}iness"]
+    if adj.endswith(("ous", "ful", "less", "ive")) or adj in {
+        "weak",
+        "stiff",
+        "numb",
+        "dry",
+        "tight",
+        "dull",
+        "tender",
+    }:
+        return [f"{noun} {adj}ness"]
+    return []
+
+
+def descriptor_variants(term: str) -> set[str]:
+    """ "abnormal eye movement" -> "eye movement", valid only after a descriptor ("coarse eye movements")."""
+    base = " ".join(fold(term).split())
+    for prefix in ("abnormality of the ", "abnormality of ", "abnormal "):
+        if base.startswith(prefix) and len(base) > len(prefix) + 3:
+            return variants(base[len(prefix) :], inversions=False)
+    return set()
+
+
+def variants(term: str, *, inversions: bool = True) -> set[str]:
+    base = " ".join(fold(term).split())
     out = {base}
-    for a, b in _BRITISH:
+    for pattern, literal, repl in _BRITISH:
+        if literal not in base:
+            continue
         for t in list(out):
-            v = re.sub(a, b, t)
+            v = pattern.sub(repl, t)
             if v != t:
                 out.add(v)
+    if inversions:
+        out.update(_inversions(base))
     for t in list(out):
         out.update(_plural(t))
     return {t for t in out if t}
@@ -109,12 +144,14 @@ class Lexicon:
 
     concepts: list[Concept] = field(default_factory=list)
     _automaton: Any = None
+    descriptors: Any = None  # compiled pattern of words that must precede descriptor-only keys
 
     @classmethod
     def load(cls, store: MappingStore, domains: Iterable[str] = DOMAINS) -> Lexicon:
         lex = cls()
         automaton = ahocorasick.Automaton()
         keys: dict[str, list[int]] = {}
+        described: dict[str, list[int]] = {}
         for domain in domains:
             data = store.load(f"lexicons/{domain}")
             for c in data["concepts"]:
@@ -136,17 +173,27 @@ class Lexicon:
                         bucket = keys.setdefault(v, [])
                         if idx not in bucket:
                             bucket.append(idx)
+                    for v in descriptor_variants(term):
+                        described.setdefault(v, []).append(idx)
         for key, idxs in keys.items():
             best = sorted(idxs, key=lambda i: (_PRIORITY.get(lex.concepts[i].domain, 9), i))
-            automaton.add_word(key, (len(key), best[0]))
+            automaton.add_word(key, (len(key), best[0], False))
+        for key, idxs in described.items():
+            if key not in keys:
+                automaton.add_word(key, (len(key), idxs[0], True))
         automaton.make_automaton()
         lex._automaton = automaton
         return lex
 
     def match(self, text: str, folded: str, start: int, end: int) -> list[Match]:
         cands: list[tuple[int, int, int]] = []
-        for last, (length, idx) in self._automaton.iter(folded, start, end):
+        for last, (length, idx, needs_descriptor) in self._automaton.iter(folded, start, end):
             s, e = last - length + 1, last + 1
+            if needs_descriptor:
+                dm = self.descriptors.search(folded, max(start, s - 25), s) if self.descriptors else None
+                if dm is None or folded[dm.end() : s].strip():
+                    continue
+                s = dm.start()
             if s > 0 and folded[s - 1].isalnum():
                 continue
             if e < len(folded) and folded[e].isalnum():

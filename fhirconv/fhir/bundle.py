@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import __version__
@@ -272,55 +272,119 @@ class _Builder:
     def medications(self, condition_urls: dict[str, str]) -> None:
         for m in self.facts.medications:
             first = m.mentions[0]
-            url = self._url("MedicationAdministration", f"{first.start}-{first.end}|{m.key}")
+            key = f"{first.start}-{first.end}|{m.key}"
+            url = self._url("MedicationAdministration", key)
+            reasons = [reference(condition_urls[k]) for k in m.reason_keys if k in condition_urls]
+            dose = route = None
+            if m.dose is not None:
+                unit = self.norm.unit(m.dose.unit)
+                dose = quantity(m.dose.value, m.dose.unit, unit.ucum)
+            if m.route:
+                coding = self.norm.route(m.route)
+                route = codeable_concept(m.route, [coding] if coding else [])
+            request_url = None
+            if m.status != "not-done" and (m.frequency or m.dose_per_day or m.duration_days or m.timing):
+                request_url = self._url("MedicationRequest", key)
+                self._medication_request(request_url, m, dose, route, reasons)
             res: dict[str, Any] = {"resourceType": "MedicationAdministration", "status": m.status}
             if m.status == "not-done":
                 res["statusReason"] = [{"text": "Reported as not given"}]
             res["medicationCodeableConcept"] = codeable_concept(m.text, m.codings)
             res["subject"] = reference(self.patient)
             res["context"] = reference(self.encounter)
-            if m.timing is not None and m.timing.start_day is not None:
-                period: dict[str, Any] = {"start": self.norm.date(m.timing.start_day)}
-                if m.timing.end_day is not None:
-                    period["end"] = self.norm.date(m.timing.end_day)
-                res["effectivePeriod"] = period
-            else:
-                # R4 requires effective[x]; the report does not say when, so say that instead of guessing.
-                res["effectivePeriod"] = data_absent("unknown")
-            reasons = [condition_urls[k] for k in m.reason_keys if k in condition_urls]
+            period = self._period(m)
+            # R4 requires effective[x]; when the report does not say when, say so instead of guessing.
+            res["effectivePeriod"] = period if period else data_absent("unknown")
             if reasons:
-                res["reasonReference"] = [reference(u) for u in reasons]
+                res["reasonReference"] = reasons
+            if request_url:
+                res["request"] = reference(request_url)
             notes = []
             if m.tapered:
                 notes.append("Tapered.")
-            if m.duration_days:
-                notes.append(f"Duration: {m.duration_days:g} days.")
             if m.frequency:
-                rep = self.norm.frequency(m.frequency)
-                if rep.get("code"):
-                    notes.append(f"Frequency: {m.frequency} ({rep['code']}).")
-                else:
-                    notes.append(f"Frequency: {m.frequency}.")
+                notes.append(f"Frequency as reported: {m.frequency}.")
             if notes:
                 res["note"] = [{"text": " ".join(notes)}]
             dosage: dict[str, Any] = {}
-            texts = [x for x in (m.dosage_text,) if x]
-            if texts:
-                dosage["text"] = texts[0]
-            if m.route:
-                route = self.norm.route(m.route)
-                dosage["route"] = codeable_concept(m.route, [route] if route else [])
-            if m.dose is not None:
-                unit = self.norm.unit(m.dose.unit)
-                dosage["dose"] = quantity(m.dose.value, m.dose.unit, unit.ucum)
+            if m.dosage_text:
+                dosage["text"] = m.dosage_text
+            if route:
+                dosage["route"] = route
+            if dose:
+                dosage["dose"] = dose
                 if m.dose_per_day:
-                    dosage["rateRatio"] = {
-                        "numerator": quantity(m.dose.value, m.dose.unit, unit.ucum),
-                        "denominator": quantity("1", "d", "d"),
-                    }
+                    dosage["rateRatio"] = {"numerator": dict(dose), "denominator": quantity("1", "d", "d")}
             if dosage:
                 res["dosage"] = dosage
             self._add(url, res, m.mentions)
+
+    def _period(self, m: Any) -> dict[str, Any] | None:
+        if m.timing is None or m.timing.start_day is None:
+            return None
+        period: dict[str, Any] = {"start": self.norm.date(m.timing.start_day)}
+        if m.timing.end_day is not None:
+            period["end"] = self.norm.date(m.timing.end_day)
+        return period
+
+    def _medication_request(
+        self,
+        url: str,
+        m: Any,
+        dose: dict[str, Any] | None,
+        route: dict[str, Any] | None,
+        reasons: list[dict[str, Any]],
+    ) -> None:
+        """The regimen as reported (frequency, duration, per-day dose) as a structured Dosage, which
+        MedicationAdministration cannot hold; the administration points at it through ``request``."""
+        repeat: dict[str, Any] = {}
+        timing: dict[str, Any] = {}
+        dosage: dict[str, Any] = {}
+        if m.frequency:
+            row = self.norm.frequency(m.frequency)
+            for k in ("frequency", "frequencyMax", "period", "periodUnit", "when", "dayOfWeek", "timeOfDay"):
+                if row.get(k) is not None:
+                    repeat[k] = row[k]
+            if row.get("asNeeded"):
+                dosage["asNeededBoolean"] = True
+            if row.get("code") and row.get("system"):
+                timing["code"] = codeable_concept(
+                    m.frequency, [Coding(row["system"], row["code"], row.get("display") or "")]
+                )
+        elif m.dose_per_day:
+            repeat.update({"frequency": 1, "period": 1, "periodUnit": "d"})
+        period = self._period(m)
+        if period and "end" in period:
+            repeat["boundsPeriod"] = period
+        elif m.duration_days:
+            repeat["boundsDuration"] = quantity(f"{m.duration_days:g}", "days", "d")
+        if repeat:
+            timing["repeat"] = repeat
+        if m.dosage_text:
+            dosage["text"] = m.dosage_text
+        if timing:
+            dosage["timing"] = timing
+        if route:
+            dosage["route"] = route
+        if dose:
+            dr: dict[str, Any] = {"doseQuantity": dict(dose)}
+            dosage["doseAndRate"] = [dr]
+        res: dict[str, Any] = {
+            "resourceType": "MedicationRequest",
+            "status": "stopped" if m.status == "stopped" else "completed",
+            "intent": "order",
+            "medicationCodeableConcept": codeable_concept(m.text, m.codings),
+            "subject": reference(self.patient),
+            "encounter": reference(self.encounter),
+        }
+        if reasons:
+            res["reasonReference"] = reasons
+        if dosage:
+            res["dosageInstruction"] = [dosage]
+        mentions = [replace(x, path="MedicationRequest.dosageInstruction") for x in m.mentions[1:]] or [
+            replace(m.mentions[0], path="MedicationRequest.medication[x]")
+        ]
+        self._add(url, res, mentions)
 
     def procedures(self) -> None:
         for p in self.facts.procedures:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -37,7 +37,7 @@ def _read_json(node: Traversable | Path, name: str) -> dict[str, Any]:
     return data
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(schema_name: str) -> Any:
     import jsonschema
 
@@ -63,9 +63,12 @@ def check(data: dict[str, Any], name: str) -> None:
 class MappingStore:
     """Reads mapping files by relative name (``"lexicons/conditions"``), checked and cached."""
 
-    def __init__(self, override_dir: Path | None = None, *, validate: bool = True) -> None:
+    def __init__(
+        self, override_dir: Path | None = None, *, validate: bool = True, validate_shipped: bool = False
+    ) -> None:
         self.override_dir = override_dir
         self.validate = validate
+        self.validate_shipped = validate_shipped
         self._cache: dict[str, dict[str, Any]] = {}
 
     def _node(self, rel: str) -> Traversable | Path:
@@ -81,8 +84,12 @@ class MappingStore:
     def load(self, name: str) -> dict[str, Any]:
         if name not in self._cache:
             rel = f"{name}.json"
-            data = _read_json(self._node(rel), rel)
-            if self.validate:
+            node = self._node(rel)
+            data = _read_json(node, rel)
+            # Shipped files are checked against their schemas by the test suite (tests/data); checking
+            # the multi-megabyte lexicons again on every start would cost seconds. User overlays are
+            # checked here, since nothing else has seen them.
+            if self.validate and (isinstance(node, Path) or self.validate_shipped):
                 check(data, rel)
             self._cache[name] = data
         return self._cache[name]
@@ -93,7 +100,9 @@ def default_store() -> MappingStore:
     return MappingStore()
 
 
-def iter_mapping_files(root: Traversable | None = None, prefix: str = "") -> Iterator[tuple[str, Traversable]]:
+def iter_mapping_files(
+    root: Traversable | None = None, prefix: str = ""
+) -> Iterator[tuple[str, Traversable]]:
     """Every mapping JSON file (schemas excluded), as (relative name, node)."""
     root = root or shipped_root()
     for node in sorted(root.iterdir(), key=lambda n: n.name):
