@@ -71,25 +71,26 @@ class MappingStore:
         self.validate_shipped = validate_shipped
         self._cache: dict[str, dict[str, Any]] = {}
 
-    def _node(self, rel: str) -> Traversable | Path:
+    def _node(self, rel: str) -> tuple[Traversable | Path, bool]:
+        """The file for ``rel`` and whether it comes from the user's override folder."""
         if self.override_dir is not None:
             candidate = self.override_dir / rel
             if candidate.is_file():
-                return candidate
+                return candidate, True
         node: Traversable = shipped_root()
         for part in rel.split("/"):
             node = node / part
-        return node
+        return node, False
 
     def load(self, name: str) -> dict[str, Any]:
         if name not in self._cache:
             rel = f"{name}.json"
-            node = self._node(rel)
+            node, overridden = self._node(rel)
             data = _read_json(node, rel)
             # Shipped files are checked against their schemas by the test suite (tests/data); checking
             # the multi-megabyte lexicons again on every start would cost seconds. User overlays are
             # checked here, since nothing else has seen them.
-            if self.validate and (isinstance(node, Path) or self.validate_shipped):
+            if self.validate and (overridden or self.validate_shipped):
                 check(data, rel)
             self._cache[name] = data
         return self._cache[name]

@@ -1,0 +1,131 @@
+"""Compiled section rules from ``mappings/sections.json``.
+
+The rules are data so a new journal's furniture or heading style is a data change, not a code change;
+this module only compiles the regexes once per mapping store.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from ..errors import MappingError
+from ..mapping import MappingStore, default_store
+from ..model import SectionType
+
+__all__ = ["SectionRules", "load_rules"]
+
+_NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Z]\.)\s*")
+_TRAILING = re.compile(r"[\s:.\-–—]+$")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Boilerplate:
+    pattern: re.Pattern[str]
+    type: SectionType
+    anywhere: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SectionRules:
+    headings: tuple[tuple[re.Pattern[str], SectionType], ...]
+    heading_max_words: int
+    boilerplate: tuple[Boilerplate, ...]
+    reference_line: re.Pattern[str]
+    caption_line: re.Pattern[str]
+    menu_separators: re.Pattern[str]
+    menu_min_items: int
+    menu_min_words_unseparated: int
+    menu_max_item_words: int
+    menu_max_word_chars: int
+    prose_min_words: int
+    prose_long_words: int
+    prose_end_chars: str
+    boilerplate_max_lower_ratio: float
+    html_drop_tags: frozenset[str]
+    html_boilerplate_class: re.Pattern[str]
+    jats_sec_types: dict[str, SectionType]
+    bioc_passage_types: dict[str, SectionType]
+
+    def heading_type(self, text: str) -> SectionType | None:
+        """The section type a heading names, or None when the text is not a known heading."""
+        words = text.split()
+        if not words or len(words) > self.heading_max_words + 1:
+            return None
+        key = _SPACES.sub(" ", _TRAILING.sub("", _NUMBERING.sub("", text))).strip()
+        if not key or len(key.split()) > self.heading_max_words:
+            return None
+        for pattern, type_ in self.headings:
+            if pattern.fullmatch(key):
+                return type_
+        return None
+
+    def boilerplate_type(self, text: str, *, edge: bool) -> SectionType | None:
+        for rule in self.boilerplate:
+            if (edge or rule.anywhere) and rule.pattern.search(text):
+                return rule.type
+        return None
+
+    def jats_type(self, sec_type: str) -> SectionType:
+        return self.jats_sec_types.get(sec_type.strip().lower(), self.jats_sec_types["__default__"])
+
+    def bioc_type(self, passage_type: str) -> SectionType:
+        return self.bioc_passage_types.get(
+            passage_type.strip().lower(), self.bioc_passage_types["__default__"]
+        )
+
+
+def _compile(pattern: str, where: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise MappingError(f"sections.json: bad regex in {where}: {exc}") from exc
+
+
+def _table(raw: dict[str, str]) -> dict[str, SectionType]:
+    return {key.lower() if key != "__default__" else key: SectionType(value) for key, value in raw.items()}
+
+
+@lru_cache(maxsize=8)
+def _load(store: MappingStore) -> SectionRules:
+    try:
+        return _build(store.load("sections"))
+    except (KeyError, ValueError, TypeError) as exc:  # only reachable when schema checks are off
+        raise MappingError(f"sections.json is not usable: {exc!r}") from exc
+
+
+def _build(data: dict[str, Any]) -> SectionRules:
+    menu = data["menu"]
+    prose = data["prose"]
+    return SectionRules(
+        headings=tuple(
+            (_compile(h["pattern"], "headings"), SectionType(h["type"])) for h in data["headings"]
+        ),
+        heading_max_words=int(data["heading_max_words"]),
+        boilerplate=tuple(
+            Boilerplate(_compile(b["pattern"], "boilerplate"), SectionType(b["type"]), b["zone"] == "any")
+            for b in data["boilerplate"]
+        ),
+        reference_line=_compile(data["reference_line"], "reference_line"),
+        caption_line=_compile(data["caption_line"], "caption_line"),
+        menu_separators=_compile(menu["separators"], "menu.separators"),
+        menu_min_items=int(menu["min_items"]),
+        menu_min_words_unseparated=int(menu["min_words_unseparated"]),
+        menu_max_item_words=int(menu["max_item_words"]),
+        menu_max_word_chars=int(menu["max_word_chars"]),
+        prose_min_words=int(prose["min_words"]),
+        prose_long_words=int(prose["long_words"]),
+        prose_end_chars=str(prose["end_chars"]),
+        boilerplate_max_lower_ratio=float(prose["boilerplate_max_lower_ratio"]),
+        html_drop_tags=frozenset(data["html"]["drop_tags"]),
+        html_boilerplate_class=_compile(data["html"]["boilerplate_class"], "html.boilerplate_class"),
+        jats_sec_types=_table(data["jats_sec_types"]),
+        bioc_passage_types=_table(data["bioc_passage_types"]),
+    )
+
+
+def load_rules(store: MappingStore | None = None) -> SectionRules:
+    return _load(store or default_store())

@@ -1,0 +1,63 @@
+"""Plain-text reader.
+
+``Document.text`` is the decoded file exactly (only a leading BOM goes), so gold offsets of annotated
+corpora apply unchanged; page furniture in text dumps is typed as excluded sections, never removed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import MalformedInputError
+from ..mapping import MappingStore
+from ..model import Document, DocumentFormat, Metadata
+from ._common import check_not_empty, decode_text, first_title, sections_from_runs, sha256
+from ._layout import Block, classify
+from ._rules import load_rules
+
+__all__ = ["TextReader", "read_text"]
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
+
+
+def _lines(text: str) -> tuple[list[Block], list[tuple[int, int]]]:
+    """Non-blank lines with their [start, end) spans (end excludes the line break and trailing blanks)."""
+    blocks: list[Block] = []
+    spans: list[tuple[int, int]] = []
+    for m in _LINE.finditer(text):
+        line = m.group().rstrip("\r\n")
+        content = line.strip()
+        if not content:
+            continue
+        start = m.start() + (len(line) - len(line.lstrip()))
+        end = m.start() + len(line.rstrip())
+        blocks.append(Block(content))
+        spans.append((start, end))
+    return blocks, spans
+
+
+def read_text(data: bytes, name: str, *, store: MappingStore | None = None) -> Document:
+    text, encoding, warnings = decode_text(data, name)
+    check_not_empty(text, name)
+    if "\x00" in text:
+        raise MalformedInputError("NUL characters in a text file: this looks like a binary file", source=name)
+    blocks, spans = _lines(text)
+    typed = classify(blocks, load_rules(store), find_title=True)
+    sections = sections_from_runs(spans, typed)
+    return Document(
+        text=text,
+        sections=sections,
+        metadata=Metadata(title=first_title(sections, text)),
+        format=DocumentFormat.TEXT,
+        source_name=name,
+        source_sha256=sha256(data),
+        encoding=encoding,
+        warnings=tuple(warnings),
+    )
+
+
+class TextReader:
+    format = DocumentFormat.TEXT
+
+    def read(self, data: bytes, name: str) -> Document:
+        return read_text(data, name)
