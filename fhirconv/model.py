@@ -181,7 +181,7 @@ class Quantity:
     value: str  # decimal as written (kept as text so 0.40 stays 0.40)
     unit: str  # as written
     ucum: str | None = None  # filled by normalisation
-    display: str | None = None
+    comparator: str | None = None  # ">=" for "in her 60s"
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,7 +60,8 @@ class Attributor:
                 opener = self._opener.search(folded, ps, pe) is not None
                 if sec.type in _PATIENT_SECTIONS:
                     keep = True
-                elif opener and anchors:
+                elif opener and general <= anchors + 1 and citations == 0:
+                    # "A 58-year-old man had ..." opens the case even without a pronoun yet
                     case_started = True
                     keep = True
                 elif not case_started:

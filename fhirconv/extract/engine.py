@@ -35,6 +35,7 @@ from .text import Sentence, fold
 __all__ = ["Extractor"]
 
 _NUM = r"\d+(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+"
+_PRONOUNS = frozenset({"she", "her", "he", "his", "him"})
 _DOMAIN_TARGET = {"conditions": "condition", "tests": "test", "drugs": "drug", "procedures": "procedure"}
 
 
@@ -117,6 +118,7 @@ class Extractor:
             rf"(?<!\w)(?P<n>{self._qty_words})\s*(?P<u>{age_units})\.?\s*(?:old|of\s+age)(?!\w)"
             rf"|(?<!\w)aged\s+(?P<n2>{self._qty_words})\s*(?P<u2>{age_units})?(?!\w)"
             rf"|(?<!\w)(?P<n3>\d{{1,3}})\s*(?P<u3>yo|y/o|y\.o\.|yr|yrs)(?!\w)"
+            r"|(?<!\w)in\s+(?:his|her|their)\s+(?:early\s+|mid\s+|late\s+)?(?P<decade>[1-9]0)'?s(?!\w)"
         )
         self._duration_re = re.compile(
             rf"(?<!\w)for\s+(?:the\s+(?:past|last|next|following)\s+|about\s+|over\s+)?(?P<n>{self._qty_words})\s+(?P<u>{tu})(?!\w)"
@@ -319,22 +321,22 @@ class Extractor:
             m = self._age_re.search(folded, sent.start, sent.end)
             if not m:
                 continue
-            n = m.group("n") or m.group("n2") or m.group("n3")
+            n = m.group("n") or m.group("n2") or m.group("n3") or m.group("decade")
             u = m.group("u") or m.group("u2") or m.group("u3") or "years"
             value = self._number(n)
             unit = self.rules["age_units"].get(u.lower().rstrip("."), "a")
             if value is None:
                 continue
-            age = Quantity(
-                _fmt(value), {"a": "years", "mo": "months", "wk": "weeks", "d": "days"}[unit], unit
-            )
+            words = {"a": "years", "mo": "months", "wk": "weeks", "d": "days"}[unit]
+            # "in her 60s": the decade's start, marked as a lower bound
+            age = Quantity(_fmt(value), words, unit, ">=" if m.group("decade") else None)
             age_m = Mention(m.start(), m.end(), text[m.start() : m.end()], "Observation.value[x]")
             window_end = min(sent.end, m.end() + 40)
             for code, pat in self._sex.items():
                 sm = pat.search(folded, m.end(), window_end) or pat.search(
                     folded, max(sent.start, m.start() - 25), m.start()
                 )
-                if sm and len(sm.group(0)) > 3:
+                if sm and sm.group(0) not in _PRONOUNS:
                     sex, sex_m = (
                         code,
                         Mention(sm.start(), sm.end(), text[sm.start() : sm.end()], "Patient.gender"),

@@ -169,7 +169,7 @@ class _Builder:
                     "subject": reference(self.patient),
                     "encounter": reference(self.encounter),
                     "effectiveDateTime": self.norm.date(0),
-                    "valueQuantity": quantity(p.age.value, p.age.unit, p.age.ucum),
+                    "valueQuantity": quantity(p.age.value, p.age.unit, p.age.ucum, p.age.comparator),
                 },
                 [p.age_mention],
             )
@@ -381,8 +381,16 @@ class _Builder:
             res["reasonReference"] = reasons
         if dosage:
             res["dosageInstruction"] = [dosage]
-        mentions = [replace(x, path="MedicationRequest.dosageInstruction") for x in m.mentions[1:]] or [
-            replace(m.mentions[0], path="MedicationRequest.medication[x]")
+        mentions = [
+            replace(x, path="MedicationRequest.medication[x]")
+            if x.path.endswith("medication[x]")
+            else replace(
+                x,
+                path=x.path.replace(
+                    "MedicationAdministration.dosage.", "MedicationRequest.dosageInstruction."
+                ).replace("MedicationAdministration.", "MedicationRequest."),
+            )
+            for x in m.mentions
         ]
         self._add(url, res, mentions)
 

@@ -51,8 +51,11 @@ def number(value: str) -> int | float:
     return int(f) if f.is_integer() and "." not in value else f
 
 
-def quantity(value: str, unit: str, ucum: str | None) -> dict[str, Any]:
-    out: dict[str, Any] = {"value": number(value), "unit": unit}
+def quantity(value: str, unit: str, ucum: str | None, comparator: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"value": number(value)}
+    if comparator:
+        out["comparator"] = comparator
+    out["unit"] = unit
     if ucum:
         out["system"] = UCUM
         out["code"] = ucum
