@@ -22,7 +22,7 @@ from ..model import (
     Mention,
 )
 from ..normalize import Normalizer
-from .datatypes import codeable_concept, data_absent, derivation, quantity, reference
+from .datatypes import codeable_concept, data_absent, derivation, narrative, quantity, reference
 from .ids import ID_SYSTEM, TAG_SYSTEM, resource_uuid
 
 __all__ = ["BundleOptions", "build_bundle"]
@@ -69,6 +69,7 @@ class _Builder:
         body: dict[str, Any] = {"resourceType": rtype}
         if rtype == "Provenance":
             body["meta"] = {"tag": [{"system": TAG_SYSTEM, "code": url.removeprefix("urn:uuid:")}]}
+        body["text"] = narrative(_summary(resource))
         exts = [derivation(self.doc_ref, m) for m in mentions]
         if exts:
             body["extension"] = exts
@@ -493,6 +494,55 @@ class _Builder:
             "type": btype,
             "entry": entries,
         }
+
+
+def _concept_text(cc: Any) -> str:
+    if not isinstance(cc, dict):
+        return ""
+    return str(cc.get("text") or next((c.get("display") or c.get("code") for c in cc.get("coding", [])), ""))
+
+
+def _qty(q: Any) -> str:
+    return f"{q.get('comparator', '')}{q['value']} {q.get('unit', '')}".strip() if isinstance(q, dict) else ""
+
+
+def _summary(r: dict[str, Any]) -> str:
+    """One line a person can read; built from the resource itself so it never disagrees with it."""
+    t = r["resourceType"]
+    if t == "Patient":
+        bits = [r.get("gender", "unknown sex")] + (["deceased"] if r.get("deceasedBoolean") else [])
+        return "Patient of the case report: " + ", ".join(bits)
+    if t == "Condition":
+        ver = _concept_text(r.get("verificationStatus"))
+        return f"Condition: {_concept_text(r.get('code'))} ({ver})"
+    if t == "Observation":
+        value = _qty(r.get("valueQuantity")) or r.get("valueString", "")
+        comps = "; ".join(
+            f"{_concept_text(c.get('code'))} {_qty(c.get('valueQuantity'))}" for c in r.get("component", [])
+        )
+        interp = ", ".join(_concept_text(i) for i in r.get("interpretation", []))
+        absent = "not performed" if r.get("dataAbsentReason") else ""
+        detail = ", ".join(x for x in (value, comps, interp, absent) if x)
+        return f"Observation: {_concept_text(r.get('code'))}" + (f": {detail}" if detail else "")
+    if t in ("MedicationAdministration", "MedicationRequest"):
+        dosage = r.get("dosage") or (r.get("dosageInstruction") or [{}])[0]
+        detail = ", ".join(x for x in (dosage.get("text", ""), _concept_text(dosage.get("route"))) if x)
+        return f"{t}: {_concept_text(r.get('medicationCodeableConcept'))} ({r['status']})" + (
+            f": {detail}" if detail else ""
+        )
+    if t == "Procedure":
+        return f"Procedure: {_concept_text(r.get('code'))} ({r['status']})"
+    if t == "ClinicalImpression":
+        return f"Outcome: {r.get('summary', '')}"
+    if t == "Encounter":
+        return f"Encounter ({r['class'].get('display', '')}) starting {r.get('period', {}).get('start', '')}"
+    if t == "DocumentReference":
+        return f"Source case report: {r.get('description', '')}"
+    if t == "Device":
+        return "fhirconv, the software that extracted these resources"
+    if t == "Provenance":
+        return f"Provenance: {len(r.get('target', []))} resources extracted by fhirconv"
+    return t
 
 
 def build_bundle(

@@ -15,6 +15,7 @@ __all__ = [
     "data_absent",
     "derivation",
     "quantity",
+    "narrative",
     "reference",
 ]
 
@@ -41,6 +42,8 @@ def codeable_concept(text: str | None, codings: Iterable[Coding] = ()) -> dict[s
     out: dict[str, Any] = {}
     if cs:
         out["coding"] = cs
+    if not text and cs:
+        text = cs[0].get("display") or cs[0]["code"]
     if text:
         out["text"] = " ".join(text.split())
     return out
@@ -78,6 +81,16 @@ def derivation(doc_ref: str, mention: Mention) -> dict[str, Any]:
             {"url": "offset", "valueInteger": mention.start},
             {"url": "length", "valueInteger": mention.end - mention.start},
         ],
+    }
+
+
+def narrative(summary: str) -> dict[str, Any]:
+    """Generated narrative (dom-6): one escaped sentence, enough for a human browsing a server."""
+    from html import escape
+
+    return {
+        "status": "generated",
+        "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{escape(summary, quote=False)}</div>',
     }
 
 
