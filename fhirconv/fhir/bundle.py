@@ -106,12 +106,7 @@ class _Builder:
             ids.append({"system": "https://www.ncbi.nlm.nih.gov/pmc", "value": md.pmcid})
         if md.doi:
             ids.append({"system": "https://doi.org", "value": md.doi})
-        content = [
-            {
-                "attachment": attachment,
-                "format": {"system": "urn:fhirconv:format", "code": self.doc.format.value},
-            }
-        ]
+        content: list[dict[str, Any]] = [{"attachment": attachment}]
         if md.doi:
             content.append(
                 {
@@ -508,7 +503,7 @@ def _qty(q: Any) -> str:
 
 def _summary(r: dict[str, Any]) -> str:
     """One line a person can read; built from the resource itself so it never disagrees with it."""
-    t = r["resourceType"]
+    t = str(r["resourceType"])
     if t == "Patient":
         bits = [r.get("gender", "unknown sex")] + (["deceased"] if r.get("deceasedBoolean") else [])
         return "Patient of the case report: " + ", ".join(bits)

@@ -14,8 +14,8 @@ __all__ = [
     "coding",
     "data_absent",
     "derivation",
-    "quantity",
     "narrative",
+    "quantity",
     "reference",
 ]
 
