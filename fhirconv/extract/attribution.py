@@ -74,7 +74,7 @@ class Attributor:
                     if self._general_sentence(doc.text, folded, sent):
                         continue
                     out.append(sent)
-        if not out and not case_started and not retry:
+        if not case_started and not retry:
             # No paragraph introduced a patient: read every non-general paragraph as the case.
             return self.patient_sentences(doc, folded, retry=True)
         return out

@@ -81,6 +81,9 @@ class Extractor:
         self.lexicon = Lexicon.load(store)
         self.lexicon.descriptors = re.compile(_phrases(self.rules["abnormal_descriptors"]).pattern + r"\s+$")
         self._condition_stop = {" ".join(fold(t).split()) for t in self.rules["condition_stop_terms"]}
+        self._modifier_head = re.compile(
+            _phrases(self.rules["condition_modifier_heads"]).pattern.replace("(?<!\\w)", "^\\s+", 1)
+        )
         units = store.load("codes/units")["rows"]
         routes = store.load("codes/routes")["rows"]
         freqs = store.load("codes/frequencies")["rows"]
@@ -189,6 +192,7 @@ class Extractor:
                 or (
                     " ".join(folded[m.start : m.end].split()) not in self._condition_stop
                     and not any(os_ <= m.start and m.end <= oe for os_, oe in outcome_spans)
+                    and not self._modifier_head.match(folded, m.end, e)
                 )
             ]
             tests = self._tests(text, folded, s, e, [m for m in matches if m.concept.domain == "tests"])
@@ -861,11 +865,14 @@ def _surface(text: str, m: Match) -> str:
 
 
 def _merge_outcome(old: OutcomeFact | None, new: OutcomeFact) -> OutcomeFact:
+    """The outcome is the final state: death wins wherever it is said; otherwise the last statement."""
     if old is None:
         return new
-    rank = {"died": 5, "resolved": 4, "remission": 3, "improved": 2, "worsened": 1}
-    kind = old.kind if rank[old.kind] >= rank[new.kind] else new.kind
-    return OutcomeFact(kind, f"{old.text} {new.text}", (*old.mentions, *new.mentions))
+    if old.kind == "died" and new.kind != "died":
+        return old
+    if new.kind == "died" and old.kind == "died":
+        return OutcomeFact("died", f"{old.text} {new.text}", (*old.mentions, *new.mentions))
+    return new
 
 
 def _dedupe(matches: list[Match]) -> list[Match]:

@@ -175,6 +175,11 @@ class Lexicon:
                             bucket.append(idx)
                     for v in descriptor_variants(term):
                         described.setdefault(v, []).append(idx)
+        for key in [k for k in keys if " and " in k or " or " in k]:
+            # "nausea and vomiting": two findings when both halves are terms of their own
+            parts = key.replace(" or ", " and ").split(" and ")
+            if all(p in keys for p in parts):
+                del keys[key]
         for key, idxs in keys.items():
             best = sorted(idxs, key=lambda i: (_PRIORITY.get(lex.concepts[i].domain, 9), i))
             automaton.add_word(key, (len(key), best[0], False))
@@ -199,8 +204,11 @@ class Lexicon:
             if e < len(folded) and folded[e].isalnum():
                 continue
             surface = text[s:e]
-            # Short terms (abbreviations) only when written with a capital: "CT" yes, "ct" in prose no.
-            if length <= 3 and surface.islower():
+            # Short terms (abbreviations) only when written with capitals: "CT" yes, "ct" in prose no;
+            # condition abbreviations all in capitals ("PH" is not "pH", "TEN" is not "Ten").
+            if length <= 3 and (
+                surface.islower() or (self.concepts[idx].domain == "conditions" and not surface.isupper())
+            ):
                 continue
             cands.append((s, e, idx))
         cands.sort(key=lambda c: (-(c[1] - c[0]), _PRIORITY.get(self.concepts[c[2]].domain, 9), c[0]))
