@@ -81,6 +81,16 @@ class Extractor:
         self.lexicon = Lexicon.load(store)
         self.lexicon.descriptors = re.compile(_phrases(self.rules["abnormal_descriptors"]).pattern + r"\s+$")
         self._condition_stop = {" ".join(fold(t).split()) for t in self.rules["condition_stop_terms"]}
+        mods = "|".join(
+            sorted((re.escape(fold(w)) for w in self.rules["suffix_modifiers"]), key=len, reverse=True)
+        )
+        self._suffix_words = {}
+        for domain, key in (("procedures", "procedure_suffixes"), ("tests", "test_suffixes")):
+            ends = "|".join(re.escape(x) for x in sorted(self.rules[key], key=len, reverse=True))
+            self._suffix_words[domain] = re.compile(
+                rf"(?<!\w)(?:(?:{mods})\s+){{0,2}}[a-z]{{3,}}(?:{ends})(?!\w)"
+            )
+        self._suffix_stop = {fold(w) for w in self.rules["suffix_stop_words"]}
         self._modifier_head = re.compile(
             _phrases(self.rules["condition_modifier_heads"]).pattern.replace("(?<!\\w)", "^\\s+", 1)
         )
@@ -102,6 +112,7 @@ class Extractor:
         self._results = [(kind, _phrases(words)) for kind, words in r["result_phrases"].items()]
         self._not_performed = _phrases(r["not_performed_phrases"])
         self._test_heads = _phrases(r["test_heads"])
+        self._head_words = {" ".join(fold(w).split()) for w in r["test_heads"]}
         self._test_stop = set(r["test_modifier_stop"])
         self._drug_neg = _phrases(r["drug_negation_phrases"])
         self._taper = _phrases(r["taper_words"])
@@ -181,7 +192,7 @@ class Extractor:
             if self._admission.search(folded, s, e):
                 inpatient = True
             matches = self.lexicon.match(text, folded, s, e) + self._alias_matches(text, aliases, s, e)
-            matches = _dedupe(matches)
+            matches = _dedupe(matches + self._suffix_matches(text, folded, s, e, matches))
             outcome_spans = [
                 (om.start(), om.end()) for _, pat in self._outcomes for om in pat.finditer(folded, s, e)
             ]
@@ -212,7 +223,9 @@ class Extractor:
                     t.not_performed = bool(self._not_performed.search(folded, t.end, e))
                 if a is not Assertion.FAMILY:
                     observations.append(t)
-                    if self._diag_proc.search(folded, t.start, t.end):
+                    if t.category in ("imaging", "procedure") or self._diag_proc.search(
+                        folded, t.start, t.end
+                    ):
                         self._add_procedure(
                             procedures,
                             text,
@@ -315,6 +328,25 @@ class Extractor:
                 out.append(Match(m.start(), m.end(), concept, long_form))
         return out
 
+    def _suffix_matches(self, text: str, folded: str, s: int, e: int, known: list[Match]) -> list[Match]:
+        """Words the lexicons lack but whose form says what they are: "-ectomy" is surgery,
+        "-graphy"/"-scopy" a test ("hemicolectomy", "cholangiopancreatography")."""
+        out: list[Match] = []
+        for domain, pat in self._suffix_words.items():
+            for m in pat.finditer(folded, s, e):
+                head = folded[m.start() : m.end()].split()[-1]
+                if head in self._suffix_stop or any(k.start < m.end() and m.start() < k.end for k in known):
+                    continue
+                words = " ".join(folded[m.start() : m.end()].split())
+                if domain == "procedures":
+                    concept = Concept("procedures", f"sfx:{words}", text[m.start() : m.end()], "surgical", ())
+                else:
+                    concept = Concept(
+                        "tests", f"sfx:{words}", text[m.start() : m.end()], "diagnostic", (), None, None
+                    )
+                out.append(Match(m.start(), m.end(), concept))
+        return out
+
     # ------------------------------------------------------------------ patient
     def _patient(self, text: str, folded: str, sentences: list[Sentence]) -> PatientFacts:
         age: Quantity | None = None
@@ -399,17 +431,16 @@ class Extractor:
 
     # ------------------------------------------------------------------ tests / observations
     def _tests(self, text: str, folded: str, s: int, e: int, lex_tests: list[Match]) -> list[_Obs]:
-        """Test mentions: lexicon names (with an "of <site>" tail) and generic noun phrases ending in a test
-        word ("serological tests for infections", "oncological bands work-up")."""
+        """Test mentions: lexicon names and generic noun phrases ending in a test word ("serological
+        tests for infections", "oncological bands work-up"), each with an "of/for <target>" tail."""
         out: list[_Obs] = []
+        # generic words ("tests", "work-up") are heads of a longer name, not names of their own
+        lex_tests = [
+            m for m in lex_tests if " ".join(folded[m.start : m.end].split()) not in self._head_words
+        ]
         for m in lex_tests:
-            end = m.end
-            tail = re.match(
-                r"\s+(?:of|for)\s+(?:the\s+)?(?:[a-z]+\s+)?[a-z]+(?=\s*(?:[,;:.)]|and\b|or\b|was\b|were\b|revealed\b|showed\b|$))",
-                folded[m.end : e],
-            )
-            if tail:
-                end = m.end + tail.end()
+            end = self._test_tail(folded, m.end, e)
+            hm = self._test_heads.match(folded, end, e) if re.match(r"\s", folded[end : end + 1]) else None
             c = m.concept
             out.append(
                 _Obs(
@@ -422,66 +453,82 @@ class Extractor:
                     unit=c.unit,
                 )
             )
+            self._shared_head(text, folded, s, m.start, m.end, out, hm)
         for hm in self._test_heads.finditer(folded, s, e):
             hs, he = hm.start(), hm.end()
             if any(o.start <= hs < o.end for o in out):
                 continue
             # walk left over modifiers
-            words = list(re.finditer(r"[a-z][a-z0-9']*", folded[max(s, hs - 60) : hs]))
-            start = hs
-            count = 0
             base = max(s, hs - 60)
-            for w in reversed(words):
+            start, count = hs, 0
+            for w in reversed(list(re.finditer(r"[a-z][a-z0-9']*", folded[base:hs]))):
                 ws = base + w.start()
-                between = folded[ws + len(w.group(0)) : start]
-                if between.strip() not in ("",) or w.group(0) in self._test_stop or count >= 3:
+                if (
+                    folded[ws + len(w.group(0)) : start].strip()
+                    or w.group(0) in self._test_stop
+                    or count >= 3
+                ):
                     break
                 if any(o.start <= ws < o.end for o in out):
                     break
-                start = ws
-                count += 1
-            end = he
-            tail = re.match(
-                r"\s+(?:for|of)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}[a-z]+(?=\s*(?:[,;:.)]|and\b|or\b|was\b|were\b|revealed\b|showed\b|could\b|couldn't\b|after\b|in\b|at\b|on\b|during\b|since\b|$))",
-                folded[he:e],
-            )
-            if tail:
-                end = he + tail.end()
-            if count == 0 and not tail:
+                start, count = ws, count + 1
+            end = self._test_tail(folded, he, e)
+            if count == 0 and end == he:
                 continue
+            cat = self._category(folded, start, end, "")
             out.append(
-                _Obs(
-                    start,
-                    end,
-                    text[start:end],
-                    (),
-                    self._category(folded, start, end, ""),
-                    "np:" + " ".join(folded[start:end].split()),
-                )
+                _Obs(start, end, text[start:end], (), cat, "np:" + " ".join(folded[start:end].split()))
             )
-            # "urine and cerebrospinal fluid examination": the head is shared by the coordinated modifier
-            co = re.search(r"(?<!\w)([a-z]+)\s+and\s+$", folded[max(s, start - 30) : start])
-            if co:
-                cs = max(s, start - 30) + co.start(1)
-                ce = cs + len(co.group(1))
-                if co.group(1) not in self._test_stop:
-                    head = text[hs:he]
-                    out.append(
-                        _Obs(
-                            cs,
-                            ce,
-                            f"{text[cs:ce]} {head}",
-                            (),
-                            self._category(folded, cs, ce, ""),
-                            "np:" + f"{co.group(1)} {folded[hs:he]}",
-                        )
-                    )
-        out.sort(key=lambda o: o.start)
+            self._shared_head(text, folded, s, start, he, out, hm)
+        out.sort(key=lambda o: (o.start, -(o.end - o.start)))
+        # a name inside a longer test phrase is the same test ("assays for paraneoplastic antibodies")
+        out = [
+            o
+            for o in out
+            if not any(
+                p is not o and p.start <= o.start and o.end <= p.end and (p.end - p.start) > (o.end - o.start)
+                for p in out
+            )
+        ]
         # an umbrella term followed by a parenthesised list of tests: the list carries the results
         for i, o in enumerate(out):
             if re.match(r"\s*\(", folded[o.end : e]) and i + 1 < len(out) and out[i + 1].start <= o.end + 3:
                 o.umbrella = True
         return out
+
+    _TAIL = re.compile(
+        r"\s+(?:for|of)\s+(?:the\s+)?(?:(?!and\b|or\b)[a-z]+\s+){0,2}(?!and\b|or\b)[a-z]+(?=\s*(?:[,;:.)]|and\b|or\b|was\b|were\b|is\b|are\b|revealed\b|"
+        r"showed\b|could\b|couldn't\b|after\b|in\b|at\b|on\b|during\b|since\b|$))"
+    )
+
+    def _test_tail(self, folded: str, end: int, e: int) -> int:
+        """Extend a test name over its "of the brain" / "for infections" target."""
+        tail = self._TAIL.match(folded, end, e)
+        return tail.end() if tail else end
+
+    def _shared_head(
+        self,
+        text: str,
+        folded: str,
+        s: int,
+        start: int,
+        end: int,
+        out: list[_Obs],
+        head: re.Match[str] | None,
+    ) -> None:
+        """ "urine and cerebrospinal fluid examination": the coordinated modifier shares the head word."""
+        if head is None and not self._test_heads.search(folded, max(s, end - 15), end):
+            return
+        co = re.search(r"(?<!\w)([a-z]+)\s+and\s+$", folded[max(s, start - 30) : start])
+        if not co or co.group(1) in self._test_stop:
+            return
+        cs = max(s, start - 30) + co.start(1)
+        ce = cs + len(co.group(1))
+        if any(o.start <= cs < o.end for o in out):
+            return
+        word = text[head.start() : head.end()] if head else folded[max(s, end - 15) : end].split()[-1]
+        cat = self._category(folded, cs, ce, "")
+        out.append(_Obs(cs, ce, f"{text[cs:ce]} {word}", (), cat, f"np:{co.group(1)} {word.lower()}"))
 
     def _results_for(self, text: str, folded: str, s: int, e: int, tests: list[_Obs]) -> None:
         """Values, qualitative results and "not performed", distributed over coordinated tests."""

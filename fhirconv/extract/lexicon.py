@@ -180,25 +180,28 @@ class Lexicon:
             parts = key.replace(" or ", " and ").split(" and ")
             if all(p in keys for p in parts):
                 del keys[key]
+        # value: (length, concept when written plain or -1, concept when after a descriptor or -1)
         for key, idxs in keys.items():
             best = sorted(idxs, key=lambda i: (_PRIORITY.get(lex.concepts[i].domain, 9), i))
-            automaton.add_word(key, (len(key), best[0], False))
+            automaton.add_word(key, (len(key), best[0], described[key][0] if key in described else -1))
         for key, idxs in described.items():
             if key not in keys:
-                automaton.add_word(key, (len(key), idxs[0], True))
+                automaton.add_word(key, (len(key), -1, idxs[0]))
         automaton.make_automaton()
         lex._automaton = automaton
         return lex
 
     def match(self, text: str, folded: str, start: int, end: int) -> list[Match]:
         cands: list[tuple[int, int, int]] = []
-        for last, (length, idx, needs_descriptor) in self._automaton.iter(folded, start, end):
+        for last, (length, plain, described) in self._automaton.iter(folded, start, end):
             s, e = last - length + 1, last + 1
-            if needs_descriptor:
-                dm = self.descriptors.search(folded, max(start, s - 25), s) if self.descriptors else None
-                if dm is None or folded[dm.end() : s].strip():
-                    continue
-                s = dm.start()
+            idx = plain
+            if described >= 0 and self.descriptors is not None:
+                dm = self.descriptors.search(folded, max(start, s - 25), s)
+                if dm is not None and not folded[dm.end() : s].strip():
+                    s, idx = dm.start(), described
+            if idx < 0:
+                continue
             if s > 0 and folded[s - 1].isalnum():
                 continue
             if e < len(folded) and folded[e].isalnum():
