@@ -65,7 +65,8 @@ class Attributor:
                     case_started = True
                     keep = True
                 elif not case_started:
-                    keep = sec.type is SectionType.ABSTRACT and anchors > general
+                    # before the case opens, keep only what reads as this patient, never as general
+                    keep = (general + citations == 0 and sec.type is not SectionType.ABSTRACT) or anchors > general + citations
                 else:
                     keep = general + citations == 0 or anchors >= general + citations
                 if not keep:
