@@ -279,7 +279,12 @@ class _Builder:
                 coding = self.norm.route(m.route)
                 route = codeable_concept(m.route, [coding] if coding else [])
             request_url = None
-            if m.status != "not-done" and (m.frequency or m.dose_per_day or m.duration_days or m.timing):
+            # The regimen goes on a MedicationRequest when the administration cannot hold it: timing,
+            # or a route with no dose (MedicationAdministration.dosage needs a dose or rate, mad-1).
+            needs_request = (
+                m.frequency or m.dose_per_day or m.duration_days or m.timing or (route and not dose)
+            )
+            if m.status != "not-done" and needs_request:
                 request_url = self._url("MedicationRequest", key)
                 self._medication_request(request_url, m, dose, route, reasons)
             res: dict[str, Any] = {"resourceType": "MedicationAdministration", "status": m.status}
@@ -300,18 +305,19 @@ class _Builder:
                 notes.append("Tapered.")
             if m.frequency:
                 notes.append(f"Frequency as reported: {m.frequency}.")
+            if route and not dose:
+                notes.append(f"Route as reported: {m.route}.")
             if notes:
                 res["note"] = [{"text": " ".join(notes)}]
-            dosage: dict[str, Any] = {}
-            if m.dosage_text:
-                dosage["text"] = m.dosage_text
-            if route:
-                dosage["route"] = route
             if dose:
+                dosage: dict[str, Any] = {}
+                if m.dosage_text:
+                    dosage["text"] = m.dosage_text
+                if route:
+                    dosage["route"] = route
                 dosage["dose"] = dose
                 if m.dose_per_day:
                     dosage["rateRatio"] = {"numerator": dict(dose), "denominator": quantity("1", "d", "d")}
-            if dosage:
                 res["dosage"] = dosage
             self._add(url, res, m.mentions)
 
