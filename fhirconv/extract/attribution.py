@@ -66,7 +66,9 @@ class Attributor:
                     keep = True
                 elif not case_started:
                     # before the case opens, keep only what reads as this patient, never as general
-                    keep = (general + citations == 0 and sec.type is not SectionType.ABSTRACT) or anchors > general + citations
+                    keep = (
+                        general + citations == 0 and sec.type is not SectionType.ABSTRACT
+                    ) or anchors > general + citations
                 else:
                     keep = general + citations == 0 or anchors >= general + citations
                 if not keep:

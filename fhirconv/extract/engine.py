@@ -560,7 +560,7 @@ class Extractor:
                     ]
                     continue
             vm = re.match(
-                r"[\s:=,(]*(?:(?:was|were|of|at|level|levels|count|value|measured|is|reached|elevated|increased|decreased|raised|reduced|to|about|approximately|around|high|low|normal|markedly|mildly|slightly)\s+){0,4}[\s:=(]*",
+                r"[\s:=,(]*(?:(?:was|were|of|at|level|levels|count|value|measured|is|reached|elevated|increased|decreased|raised|reduced|improved|fell|dropped|rose|declined|to|about|approximately|around|high|low|normal|markedly|mildly|slightly)\s+){0,4}[\s:=(]*",
                 window,
             )
             start_at = vm.end() if vm else 0
@@ -615,13 +615,17 @@ class Extractor:
         for t in tests:
             if t.value or t.interpretation or t.not_performed or t.components:
                 continue
-            fm = re.match(
-                r"\s*(?:\([^)]*\)\s*)?(?:revealed|showed|demonstrated|disclosed|confirmed|detected|found)\s+(?P<f>[^.;]+)",
-                folded[t.end : e],
-            )
-            if fm:
-                fs = t.end + fm.start("f")
-                fe = t.end + fm.end("f")
+            fm = _FINDING.match(folded, t.end, e)
+            if not fm:
+                continue
+            fs, fe = fm.start("f"), fm.end("f")
+            # the finding stops where the next test of the sentence begins ("revealed a troponin of ...")
+            fe = min([fe, *(o.start for o in tests if fs <= o.start < fe)])
+            cut = re.search(r"(?:,\s*|\s+)(?:and|but|which|while|with)?\s*$", folded[fs:fe])
+            if cut:
+                fe = fs + cut.start()
+            words = [w for w in folded[fs:fe].split() if w not in self._test_stop]
+            if len(words) >= 1 and len("".join(words)) >= 3:
                 t.value_text = text[fs:fe].strip()
                 t.value_span = (fs, fe)
 
@@ -895,6 +899,13 @@ class Extractor:
         return OutcomeFact(
             kind, text[s:e].strip(), (Mention(ms, me, text[ms:me], "ClinicalImpression.summary"),)
         )
+
+
+# "<test> revealed <finding>": the finding runs to the end of the clause (a decimal point is not an end)
+_FINDING = re.compile(
+    r"\s*(?:\([^)]*\)\s*)?(?:revealed|showed|demonstrated|disclosed|confirmed|detected|found)\s+"
+    r"(?P<f>(?:[^.;,]|\.(?=\d)|,(?!\s*(?:and|but|which|while|whereas)\b))+)"
+)
 
 
 def _surface(text: str, m: Match) -> str:

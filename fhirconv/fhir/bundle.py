@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass, replace
+from pathlib import PurePath
 from typing import Any
 
 from .. import __version__
@@ -125,7 +126,8 @@ class _Builder:
             "docStatus": "final",
             "type": {"text": "Published clinical case report"},
             "subject": reference(self.patient),
-            "description": ". ".join(citation) if citation else self.doc.source_name,
+            # the file name only: a full path would differ between machines and break reproducibility
+            "description": ". ".join(citation) if citation else PurePath(self.doc.source_name).name,
             "content": content,
         }
         self._add(self.doc_ref, res)

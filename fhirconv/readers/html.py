@@ -244,6 +244,9 @@ def _main_container(body: etree._Element) -> etree._Element:
     return max(scores, key=lambda e: scores[e])
 
 
+_EXPONENT = re.compile(r"[-\u2212]?\d{1,2}")
+
+
 def _blocks(container: etree._Element) -> list[Block]:
     blocks: list[Block] = []
     buf: list[str] = []
@@ -264,6 +267,9 @@ def _blocks(container: etree._Element) -> list[Block]:
         if tag in _HEADINGS:
             heading_depth += 1
         if tag and el.text:
+            # "10<sup>9</sup>/L" must not read as "109/L": keep the exponent visible as "10^9"
+            if tag == "sup" and _EXPONENT.fullmatch(el.text.strip()) and "".join(buf).rstrip().endswith("10"):
+                buf.append("^")
             buf.append(el.text)
         for child in el:
             walk(child)
