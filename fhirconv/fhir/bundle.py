@@ -23,7 +23,7 @@ from ..model import (
     Mention,
 )
 from ..normalize import Normalizer
-from .datatypes import codeable_concept, data_absent, derivation, narrative, quantity, reference
+from .datatypes import clean_text, codeable_concept, data_absent, derivation, narrative, quantity, reference
 from .ids import ID_SYSTEM, TAG_SYSTEM, resource_uuid
 
 __all__ = ["BundleOptions", "build_bundle"]
@@ -99,7 +99,7 @@ class _Builder:
             "hash": base64.b64encode(hashlib.sha1(data).digest()).decode("ascii"),
         }
         if md.title:
-            attachment["title"] = md.title
+            attachment["title"] = clean_text(md.title, 500)
         ids: list[dict[str, Any]] = []
         if md.pmid:
             ids.append({"system": "https://pubmed.ncbi.nlm.nih.gov", "value": md.pmid})
@@ -127,7 +127,9 @@ class _Builder:
             "type": {"text": "Published clinical case report"},
             "subject": reference(self.patient),
             # the file name only: a full path would differ between machines and break reproducibility
-            "description": ". ".join(citation) if citation else PurePath(self.doc.source_name).name,
+            "description": clean_text(
+                ". ".join(citation) if citation else PurePath(self.doc.source_name).name
+            ),
             "content": content,
         }
         self._add(self.doc_ref, res)
@@ -215,13 +217,13 @@ class _Builder:
                 res["onsetDateTime"] = self.norm.date(c.onset.start_day)
                 notes.append(f"Onset as reported: {c.onset.phrase}")
             if c.abatement and c.clinical_status in ("resolved", "remission", "inactive"):
-                res["abatementString"] = c.abatement[:500]
+                res["abatementString"] = clean_text(c.abatement, 500)
             if c.assertion is Assertion.HISTORICAL:
                 notes.append("Reported as past history.")
             if c.assertion is Assertion.NEGATED:
                 notes.append("Reported as absent (negated) in the source.")
             if notes:
-                res["note"] = [{"text": n} for n in notes]
+                res["note"] = [{"text": clean_text(n)} for n in notes]
             self._add(url, res, c.mentions)
         return urls
 
@@ -249,7 +251,7 @@ class _Builder:
                 unit = self.norm.unit(o.value.unit)
                 res["valueQuantity"] = quantity(o.value.value, o.value.unit, unit.ucum)
             elif o.value_text and not o.components:
-                res["valueString"] = o.value_text
+                res["valueString"] = clean_text(o.value_text)
             if o.not_performed:
                 res["dataAbsentReason"] = codeable_concept(
                     None, [Coding(_DAR, "not-performed", "Not Performed")]
@@ -314,7 +316,7 @@ class _Builder:
             if dose:
                 dosage: dict[str, Any] = {}
                 if m.dosage_text:
-                    dosage["text"] = m.dosage_text
+                    dosage["text"] = clean_text(m.dosage_text)
                 if route:
                     dosage["route"] = route
                 dosage["dose"] = dose
@@ -365,7 +367,7 @@ class _Builder:
         if repeat:
             timing["repeat"] = repeat
         if m.dosage_text:
-            dosage["text"] = m.dosage_text
+            dosage["text"] = clean_text(m.dosage_text)
         if timing:
             dosage["timing"] = timing
         if route:
@@ -428,7 +430,7 @@ class _Builder:
                 "description": f"Outcome: {o.kind}",
                 "subject": reference(self.patient),
                 "encounter": reference(self.encounter),
-                "summary": o.text[:2000],
+                "summary": clean_text(o.text, 2000),
             },
             o.mentions,
         )

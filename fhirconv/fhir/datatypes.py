@@ -10,6 +10,7 @@ from ..model import Coding, Mention
 __all__ = [
     "DERIVATION_URL",
     "UCUM",
+    "clean_text",
     "codeable_concept",
     "coding",
     "data_absent",
@@ -58,7 +59,7 @@ def quantity(value: str, unit: str, ucum: str | None, comparator: str | None = N
     out: dict[str, Any] = {"value": number(value)}
     if comparator:
         out["comparator"] = comparator
-    out["unit"] = unit
+    out["unit"] = " ".join(unit.split())
     if ucum:
         out["system"] = UCUM
         out["code"] = ucum
@@ -82,6 +83,14 @@ def derivation(doc_ref: str, mention: Mention) -> dict[str, Any]:
             {"url": "length", "valueInteger": mention.end - mention.start},
         ],
     }
+
+
+def clean_text(value: str, limit: int = 1000) -> str:
+    """FHIR strings from prose: one space between words, no edge whitespace, cut at a word boundary."""
+    text = " ".join(value.split())
+    if len(text) > limit:
+        text = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+    return text
 
 
 def narrative(summary: str) -> dict[str, Any]:
