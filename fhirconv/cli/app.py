@@ -24,7 +24,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version."
+    ),
 ) -> None:
     """fhirconv command line."""
 
@@ -33,6 +35,18 @@ def _root(
 from . import convert as _convert  # noqa: E402
 
 _convert.register(app)
+from . import evaluate as _evaluate  # noqa: E402
+
+_evaluate.register(app)
+from . import validate as _validate  # noqa: E402
+
+_validate.register(app)
+from . import definitions as _definitions  # noqa: E402
+
+_definitions.register(app)
+from . import upload as _upload  # noqa: E402
+
+_upload.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,135 @@
+"""Validation speed: cold single-bundle wall time and warm resources/s over the official examples.
+
+Figures, not pass/fail. Needs the installed definitions (``fhirconv definitions install``) and the
+shared examples (``../shared/fhir-r4/examples`` or ``$FHIRCONV_SHARED``). Usage::
+
+    python benchmarks/validate.py [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("FHIRCONV_SHARED", str(REPO.parent / "shared")))
+
+
+def fifty_entry_bundle(examples: Path) -> dict[str, object]:
+    """A 50-entry transaction bundle of official example resources (the issue's reference size)."""
+    entries = []
+    for path in sorted(examples.glob("*.json")):
+        res = json.loads(path.read_text(encoding="utf-8"))
+        if res["resourceType"] in ("Bundle", "Parameters") or "contained" in res:
+            continue
+        n = len(entries)
+        url = f"urn:uuid:00000000-0000-4000-8000-{n:012d}"
+        entries.append(
+            {"fullUrl": url, "resource": res, "request": {"method": "POST", "url": res["resourceType"]}}
+        )
+        if len(entries) == 50:
+            break
+    return {"resourceType": "Bundle", "type": "transaction", "entry": entries}
+
+
+def _child_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cold(bundle_file: Path, repeat: int) -> tuple[list[float], list[float], list[float]]:
+    """Fresh interpreter each time: library call, and the CLI end to end."""
+    lib = (
+        "import sys; from fhirconv.validate import validate_paths; "
+        "r = list(validate_paths([sys.argv[1]])); print(len(r[0].errors))"
+    )
+    lib_times, cli_times, cpu_times = [], [], []
+    for _ in range(repeat):
+        t, c = time.perf_counter(), _child_cpu()
+        subprocess.run([sys.executable, "-c", lib, str(bundle_file)], check=True, capture_output=True)
+        lib_times.append(time.perf_counter() - t)
+        cpu_times.append(_child_cpu() - c)
+        t = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "fhirconv", "validate", str(bundle_file)], check=False, capture_output=True
+        )
+        cli_times.append(time.perf_counter() - t)
+    return lib_times, cli_times, cpu_times
+
+
+def warm(examples: Path, repeat: int) -> tuple[int, list[float], dict[str, float]]:
+    from fhirconv.validate import default_chain, parse_json, validate_json
+
+    docs = [parse_json(p.read_bytes(), p.name) for p in sorted(examples.glob("*.json"))]
+    for d in docs:
+        validate_json(d)  # warm-up: compiles every type's plans once
+    chain = default_chain()
+    per_checker: dict[str, float] = {}
+    original = chain._safe
+
+    def timed(checker, *args):  # type: ignore[no-untyped-def]
+        t0 = time.perf_counter()
+        out = original(checker, *args)
+        per_checker[checker.name] = per_checker.get(checker.name, 0.0) + time.perf_counter() - t0
+        return out
+
+    times = []
+    count = 0
+    for i in range(repeat):
+        if i == repeat - 1:
+            chain._safe = timed  # type: ignore[method-assign]
+        t = time.perf_counter()
+        count = sum(validate_json(d).resource_count for d in docs)
+        times.append(time.perf_counter() - t)
+    chain._safe = original  # type: ignore[method-assign]
+    return count, times, per_checker
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    examples = SHARED / "fhir-r4" / "examples"
+    if not examples.is_dir():
+        sys.exit(f"needs {examples}")
+    with tempfile.TemporaryDirectory() as tmp:
+        bundle_file = Path(tmp) / "bundle-50.json"
+        bundle_file.write_text(json.dumps(fifty_entry_bundle(examples)), encoding="utf-8")
+        lib_times, cli_times, cpu_times = cold(bundle_file, args.repeat)
+    print(
+        f"cold, 50-entry bundle, fresh interpreter, library: median {statistics.median(lib_times):.2f} s "
+        f"(runs {', '.join(f'{t:.2f}' for t in lib_times)})"
+    )
+    print(
+        f"cold, library call, CPU time (user+sys, less sensitive to other load): median "
+        f"{statistics.median(cpu_times):.2f} s; load average {os.getloadavg()[0]:.1f}"
+    )
+    print(
+        f"cold, 50-entry bundle, `fhirconv validate` CLI:     median {statistics.median(cli_times):.2f} s "
+        f"(runs {', '.join(f'{t:.2f}' for t in cli_times)})"
+    )
+    count, times, per_checker = warm(examples, args.repeat)
+    best = min(times)
+    print(
+        f"warm, {count} resources in 527 example files: best {best:.2f} s = {count / best:,.0f} resources/s"
+    )
+    total = sum(per_checker.values())
+    print(
+        "warm time by checker (last pass): "
+        + ", ".join(
+            f"{k} {v:.2f} s ({v / total:.0%})" for k, v in sorted(per_checker.items(), key=lambda kv: -kv[1])
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""`fhirconv definitions install|status`: the FHIR R4 package in the shared package cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+
+from ..errors import EXIT_OK, FhirconvError
+from ._common import describe, err_console
+
+definitions_app = typer.Typer(
+    help="Install or inspect the FHIR R4 definitions used by validate.", no_args_is_help=True
+)
+
+
+@definitions_app.command("install")
+def install(
+    registry: str | None = typer.Option(
+        None,
+        "--registry",
+        envvar="FHIRCONV_FHIR_REGISTRY",
+        help="npm-protocol FHIR package registry (default https://packages.fhir.org; falls back to npm's).",
+    ),
+    from_file: Path | None = typer.Option(None, "--from", help="Install from a local package .tgz instead."),
+) -> None:
+    """Download (or unpack) the R4 core definitions into ~/.fhir/packages and compile them."""
+    from ..definitions import install as do_install
+    from .validate import _progress
+
+    try:
+        with _progress() as progress:
+            pkg, compiled = do_install(registry=registry, from_file=from_file, progress=progress)
+    except FhirconvError as exc:
+        err_console.print(f"[bold red]error:[/] {escape(describe(exc))}")
+        raise typer.Exit(exc.exit_code) from None
+    where = f" from {pkg.registry}" if pkg.registry else f" from {from_file}" if from_file else ""
+    typer.echo(f"installed {pkg.spec}{where} into {pkg.path}")
+    typer.echo(f"compiled into {compiled}")
+    raise typer.Exit(EXIT_OK)
+
+
+@definitions_app.command("status")
+def status() -> None:
+    """Show which R4 package is installed and whether its compiled cache is current."""
+    from ..definitions import definitions_status
+    from ..errors import EXIT_SETUP
+
+    st = definitions_status()
+    if st.package is None:
+        typer.echo(f"no FHIR R4 definitions in {st.cache_root}; run `fhirconv definitions install`")
+        raise typer.Exit(EXIT_SETUP)
+    typer.echo(f"package:  {st.package.spec} at {st.package.path}")
+    typer.echo(f"compiled: {st.compiled if st.compiled else 'not yet (compiled on first use)'}")
+    raise typer.Exit(EXIT_OK)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(definitions_app, name="definitions")

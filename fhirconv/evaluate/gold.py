@@ -1,0 +1,97 @@
+"""Gold and predicted mentions, in one shape, so scoring never cares where a span came from.
+
+Spans are code-point offsets into the document text (the same offsets BRAT, UIMA XMI and the
+derivation-reference extension use). Discontinuous gold spans are kept as their covering span, as E3C
+already stores them, so all three sources are compared on equal terms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import Span
+
+__all__ = [
+    "AGE",
+    "ATTRIBUTE_KINDS",
+    "CONDITION",
+    "MEDICATION",
+    "OBSERVATION",
+    "OBSERVATION_TEST",
+    "OBSERVATION_VALUE",
+    "OUTCOME",
+    "PROCEDURE",
+    "SEX",
+    "SPAN_CATEGORIES",
+    "Attribute",
+    "GoldDocument",
+    "Mention",
+]
+
+# Span categories scored with precision/recall/F1. OBSERVATION is the micro-sum of its two parts.
+CONDITION = "condition"
+OBSERVATION = "observation"
+OBSERVATION_TEST = "observation.test"
+OBSERVATION_VALUE = "observation.value"
+MEDICATION = "medication"
+PROCEDURE = "procedure"
+OUTCOME = "outcome"
+SPAN_CATEGORIES: tuple[str, ...] = (
+    CONDITION,
+    OBSERVATION_TEST,
+    OBSERVATION_VALUE,
+    MEDICATION,
+    PROCEDURE,
+    OUTCOME,
+)
+# Per-document facts, scored as accuracy over documents that state them.
+AGE = "age"
+SEX = "sex"
+# Medication attributes, scored on matched drugs only.
+ATTRIBUTE_KINDS: tuple[str, ...] = ("dose", "route", "frequency", "duration")
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    """A dosage attribute span (dose, route, frequency, duration) attached to a drug mention."""
+
+    kind: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One span of one category, from gold annotation or from a converted bundle.
+
+    ``label`` is the source's own type (``Sign_symptom``, ``CLINENTITY``, ``Condition``...), kept for the
+    details output. ``value`` carries a normalised fact where one exists: age as ``"<number> <UCUM>"``,
+    sex as ``male``/``female``.
+    """
+
+    category: str
+    span: Span
+    label: str
+    negated: bool = False
+    value: str | None = None
+    attributes: tuple[Attribute, ...] = ()
+    ref: str = ""  # gold annotation id or predicted resource fullUrl
+
+
+@dataclass(frozen=True, slots=True)
+class GoldDocument:
+    """One annotated document: its text, its mentions and the categories its scheme annotates at all.
+
+    Categories outside ``annotated`` are not scored (E3C has no medication layer, so predicted drugs are
+    neither right nor wrong there).
+    """
+
+    doc_id: str
+    text: str
+    mentions: tuple[Mention, ...]
+    annotated: frozenset[str]
+    text_path: Path | None = None
+    warnings: tuple[str, ...] = field(default=())
+    # Spans neither right nor wrong to predict (MACCROBAT repeat mentions typed Coreference): a prediction
+    # overlapping one, and matching no gold mention, is left out of the counts.
+    neutral: tuple[Mention, ...] = field(default=())

@@ -1,0 +1,119 @@
+"""Turn a summary dict into table rows; the CLI draws them with rich, the quality script as Markdown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["COMPACT_HEADER", "FACT_HEADER", "SPAN_HEADER", "fact_rows", "markdown", "span_rows"]
+
+SPAN_HEADER = (
+    "category",
+    "gold",
+    "pred",
+    "P exact",
+    "R exact",
+    "F1 exact",
+    "P overlap",
+    "R overlap",
+    "F1 overlap",
+)
+COMPACT_HEADER = ("category", "gold", "pred", "P ex", "R ex", "F1 ex", "P ov", "R ov", "F1 ov")
+FACT_HEADER = ("measure", "n", "score", "detail")
+
+
+def _f(x: float | None) -> str:
+    return "–" if x is None else f"{x:.3f}"
+
+
+def span_rows(summary: dict[str, Any]) -> list[tuple[str, ...]]:
+    rows: list[tuple[str, ...]] = []
+    for cat, c in summary["categories"].items():
+        ex, ov = c["exact"], c["overlap"]
+        rows.append(
+            (
+                cat,
+                str(c["gold"]),
+                str(c["predicted"]),
+                _f(ex["precision"]),
+                _f(ex["recall"]),
+                _f(ex["f1"]),
+                _f(ov["precision"]),
+                _f(ov["recall"]),
+                _f(ov["f1"]),
+            )
+        )
+    for kind, c in summary["medication_attributes"].items():
+        rows.append(
+            (
+                f"medication.{kind} (on matched drugs)",
+                str(c["gold"]),
+                str(c["predicted"]),
+                "",
+                "",
+                "",
+                _f(c["precision"]),
+                _f(c["recall"]),
+                _f(c["f1"]),
+            )
+        )
+    return rows
+
+
+def fact_rows(summary: dict[str, Any]) -> list[tuple[str, ...]]:
+    neg = summary["negation"]
+    rows: list[tuple[str, ...]] = [
+        (
+            "negation accuracy (matched conditions)",
+            str(neg["matched"]),
+            _f(neg["accuracy"]),
+            f"negated gold {neg['gold_negated']}, predicted {neg['predicted_negated']}; "
+            f"P {_f(neg['precision'])} R {_f(neg['recall'])} F1 {_f(neg['f1'])}",
+        )
+    ]
+    for name, f in summary["patient"].items():
+        rows.append(
+            (
+                f"patient {name} (documents)",
+                str(f["documents"]),
+                _f(f["accuracy"]),
+                f"correct {f['correct']}, wrong {f['wrong']}, missed {f['missed']}, spurious {f['spurious']}",
+            )
+        )
+    return rows
+
+
+def _one_line(text: str | None, limit: int = 300) -> str:
+    flat = " ".join((text or "").split()).replace("|", "\\|")
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def markdown(summary: dict[str, Any], title: str | None = None) -> str:
+    out: list[str] = []
+    if title:
+        out += [f"### {title}", ""]
+    empty = sum(1 for f in summary["failed"] if f["scored_as_empty"])
+    out.append(
+        f"Documents: {summary['documents']}; scored {summary['scored']}, of which {empty} could not be "
+        f"converted and count as finding nothing; {summary['documents'] - summary['scored']} with unreadable "
+        "gold. "
+        f"Warnings (unconverted documents, gold text mismatches, bad derivation spans; see --details): "
+        f"{summary['warnings']}."
+    )
+    neutral = sum(c.get("neutral", 0) for k, c in summary["categories"].items() if k != "observation")
+    if neutral:
+        out[-1] += (
+            " Predictions on repeat mentions the gold types as Coreference, left out of the counts: "
+            f"{neutral}."
+        )
+    out.append("")
+    out.append("| " + " | ".join(SPAN_HEADER) + " |")
+    out.append("|" + "---|" + "---:|" * (len(SPAN_HEADER) - 1))
+    out += ["| " + " | ".join(r) + " |" for r in span_rows(summary)]
+    out.append("")
+    out.append("| " + " | ".join(FACT_HEADER) + " |")
+    out.append("|---|---:|---:|---|")
+    out += ["| " + " | ".join(r) + " |" for r in fact_rows(summary)]
+    if summary["failed"]:
+        out += ["", "Failed documents:", ""]
+        out += [f"- {f['document']}: {_one_line(f['error'])}" for f in summary["failed"]]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,211 @@
+"""Map a converted bundle back to text spans through its derivation-reference extensions.
+
+Each derived resource names the words that support it (offset/length into the DocumentReference text).
+The first extension is the resource's head mention; further extensions with the same ``path`` are
+repeat mentions of the same fact and are scored as mentions too. Extensions with other paths feed
+attributes (dose, route...) or a second category (an Observation's value). See docs/evaluation.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..model import Span
+from .gold import (
+    AGE,
+    CONDITION,
+    MEDICATION,
+    OBSERVATION_TEST,
+    OBSERVATION_VALUE,
+    OUTCOME,
+    PROCEDURE,
+    SEX,
+    Attribute,
+    Mention,
+)
+
+__all__ = ["DERIVATION_URL", "Derivation", "derivations", "predicted_mentions"]
+
+DERIVATION_URL = "http://hl7.org/fhir/StructureDefinition/derivation-reference"
+AGE_LOINC = "30525-0"
+# SNOMED CT 103693007 |Diagnostic procedure|: a Procedure so categorised is the test behind a result.
+DIAGNOSTIC_PROCEDURE_CODES = frozenset({"103693007"})
+MEDICATION_TYPES = frozenset({"MedicationAdministration", "MedicationStatement", "MedicationRequest"})
+# Substrings of a derivation path (lower case) -> medication attribute kind; first match wins.
+ATTRIBUTE_PATHS: tuple[tuple[str, str], ...] = (
+    ("dosage.dose", "dose"),
+    ("dosage.route", "route"),
+    ("timing", "frequency"),
+    ("dosage.rate", "frequency"),  # MedicationAdministration.dosage has no timing: rate[x] carries "daily"
+    ("frequency", "frequency"),
+    ("duration", "duration"),
+    ("effective", "duration"),
+)
+# A result is its value or its interpretation ("normal", "positive"): MACCROBAT's Lab_value covers both.
+VALUE_PATHS = ("observation.value", "observation.interpretation", "observation.component")
+GENDER_PATH = "patient.gender"
+
+
+@dataclass(frozen=True, slots=True)
+class Derivation:
+    path: str
+    span: Span
+    reference: str
+
+
+def derivations(
+    resource: Mapping[str, Any], text_len: int | None = None
+) -> tuple[list[Derivation], list[str]]:
+    """The resource's derivation-reference extensions, in order, plus problems found on the way.
+
+    A broken extension is reported, not raised: one bad span must not hide the rest of the bundle.
+    """
+    found: list[Derivation] = []
+    problems: list[str] = []
+    for ext in resource.get("extension") or ():
+        if not isinstance(ext, dict) or ext.get("url") != DERIVATION_URL:
+            continue
+        parts: dict[str, Any] = {}
+        for sub in ext.get("extension") or ():
+            if isinstance(sub, dict):
+                for key, value in sub.items():
+                    if key.startswith("value"):
+                        parts[str(sub.get("url"))] = value
+        offset, length = parts.get("offset"), parts.get("length")
+        path = parts.get("path")
+        ref = parts.get("reference")
+        reference = ref.get("reference", "") if isinstance(ref, dict) else ""
+        if not isinstance(offset, int) or not isinstance(length, int) or offset < 0 or length < 0:
+            problems.append(f"{resource.get('resourceType')}: derivation-reference without offset/length")
+            continue
+        if text_len is not None and offset + length > text_len:
+            problems.append(
+                f"{resource.get('resourceType')}: derivation span {offset}+{length} "
+                f"beyond the text ({text_len})"
+            )
+            continue
+        found.append(Derivation(str(path or ""), Span(offset, offset + length), str(reference)))
+    return found, problems
+
+
+def _codes(concept: Any) -> set[str]:
+    out: set[str] = set()
+    concepts = concept if isinstance(concept, list) else [concept]
+    for c in concepts:
+        if isinstance(c, dict):
+            for coding in c.get("coding") or ():
+                if isinstance(coding, dict) and coding.get("code") is not None:
+                    out.add(str(coding["code"]))
+    return out
+
+
+def _attribute_kind(path: str) -> str | None:
+    low = path.lower()
+    for needle, kind in ATTRIBUTE_PATHS:
+        if needle in low:
+            return kind
+    return None
+
+
+def _age_value(resource: Mapping[str, Any]) -> str | None:
+    q = resource.get("valueQuantity")
+    if not isinstance(q, dict) or not isinstance(q.get("value"), int | float):
+        return None
+    value = q["value"]
+    number = str(int(value)) if float(value).is_integer() else repr(float(value))
+    unit = q.get("code") or q.get("unit") or ""
+    return f"{number} {unit}".strip()
+
+
+def _head_mentions(
+    category: str, refs: list[Derivation], full_url: str, label: str, **kw: Any
+) -> list[Mention]:
+    """Head mention (with attributes/flags) plus repeat mentions sharing the head's path."""
+    head = refs[0]
+    out = [Mention(category=category, span=head.span, label=label, ref=full_url, **kw)]
+    kw.pop("attributes", None)
+    for r in refs[1:]:
+        if r.path == head.path and r.span != head.span:
+            out.append(Mention(category=category, span=r.span, label=label, ref=full_url, **kw))
+    return out
+
+
+def predicted_mentions(
+    bundle: Mapping[str, Any], text_len: int | None = None
+) -> tuple[list[Mention], list[str]]:
+    """Every scoreable mention in ``bundle``, and the problems met (bad spans, no extensions)."""
+    mentions: list[Mention] = []
+    problems: list[str] = []
+    pending_procs: list[tuple[str, list[Derivation]]] = []
+    test_spans: set[Span] = set()
+    not_done: dict[str, bool] = {}
+    for entry in bundle.get("entry") or ():
+        if not isinstance(entry, dict) or not isinstance(entry.get("resource"), dict):
+            continue
+        res: dict[str, Any] = entry["resource"]
+        rtype = str(res.get("resourceType", ""))
+        full_url = str(entry.get("fullUrl", ""))
+        refs, bad = derivations(res, text_len)
+        problems.extend(bad)
+        if rtype == "Patient":
+            gender = res.get("gender")
+            for r in refs:
+                if r.path.lower().startswith(GENDER_PATH):
+                    mentions.append(Mention(SEX, r.span, rtype, value=gender, ref=full_url))
+            continue
+        if not refs:
+            continue
+        if rtype == "Condition":
+            refuted = "refuted" in _codes(res.get("verificationStatus"))
+            mentions += _head_mentions(CONDITION, refs, full_url, rtype, negated=refuted)
+        elif rtype == "Observation":
+            if AGE_LOINC in _codes(res.get("code")):
+                mentions.append(Mention(AGE, refs[0].span, rtype, value=_age_value(res), ref=full_url))
+                continue
+            head_is_value = refs[0].path.lower().startswith(VALUE_PATHS)
+            if not head_is_value:
+                heads = _head_mentions(OBSERVATION_TEST, refs, full_url, rtype)
+                mentions += heads
+                test_spans.update(m.span for m in heads)
+            for r in refs:
+                if r.path.lower().startswith(VALUE_PATHS):
+                    mentions.append(Mention(OBSERVATION_VALUE, r.span, rtype, ref=full_url))
+        elif rtype in MEDICATION_TYPES:
+            attrs = []
+            for r in refs[1:]:
+                kind = _attribute_kind(r.path)
+                if kind is not None:
+                    attrs.append(Attribute(kind, r.span))
+            mentions += _head_mentions(
+                MEDICATION,
+                refs,
+                full_url,
+                rtype,
+                attributes=tuple(sorted(attrs, key=lambda a: (a.kind, a.span.start, a.span.end))),
+            )
+        elif rtype == "Procedure":
+            if _codes(res.get("category")) & DIAGNOSTIC_PROCEDURE_CODES:
+                mentions += _head_mentions(OBSERVATION_TEST, refs, full_url, rtype)
+            else:
+                pending_procs.append((full_url, refs))
+                not_done[full_url] = res.get("status") == "not-done"
+        elif rtype == "ClinicalImpression":
+            mentions += _head_mentions(OUTCOME, refs, full_url, rtype)
+    # A Procedure on the same words as an Observation's test is the test itself (MRI done + MRI result).
+    for full_url, refs in pending_procs:
+        if any(refs[0].span.overlaps(t) for t in test_spans):
+            continue
+        mentions += _head_mentions(
+            PROCEDURE, refs, full_url, "Procedure", negated=not_done.get(full_url, False)
+        )
+    return _dedupe(mentions), problems
+
+
+def _dedupe(mentions: Iterable[Mention]) -> list[Mention]:
+    """One mention per (category, span): two resources citing the same words are one prediction."""
+    seen: dict[tuple[str, Span], Mention] = {}
+    for m in mentions:
+        seen.setdefault((m.category, m.span), m)
+    return sorted(seen.values(), key=lambda m: (m.span.start, m.span.end, m.category, m.ref))

@@ -1,0 +1,106 @@
+"""Well-formedness (resourceType known) and JSON Schema per resource type.
+
+The schema is the R4 JSON Schema generated from the installed StructureDefinitions; each resource is
+checked against its own type's definition (a validator compiled once per type), not through the
+schema's top-level ``oneOf``, which is slow and reports one useless root error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .issues import Issue, Severity
+from .protocols import Context
+
+__all__ = ["SchemaChecker", "WellFormedChecker"]
+
+
+class WellFormedChecker:
+    name = "well-formed"
+
+    def check_resource(self, resource: dict[str, Any], location: str, ctx: Context) -> Iterable[Issue]:
+        rtype = resource.get("resourceType")
+        if not isinstance(rtype, str):
+            return [
+                Issue(Severity.ERROR, "structure", location, "resource has no resourceType", "resource-type")
+            ]
+        if rtype not in ctx.definitions.resource_types():
+            return [
+                Issue(
+                    Severity.ERROR,
+                    "structure",
+                    f"{location}.resourceType",
+                    f"unknown resource type '{rtype}' (not an R4 resource)",
+                    "resource-type",
+                )
+            ]
+        return []
+
+    def check_root(self, root: dict[str, Any], ctx: Context) -> Iterable[Issue]:
+        return []
+
+
+def _json_path(location: str, path: Iterable[Any]) -> str:
+    out = location
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+class SchemaChecker:
+    """JSON Schema (Draft 6) of the resource's own type; nested resources are checked on their own."""
+
+    name = "schema"
+
+    def __init__(self, schema: dict[str, Any], fast: dict[str, Any] | None = None) -> None:
+        self.schema = schema
+        self.fast = fast  # fastjsonschema functions by name (see fhirconv.definitions.compiled)
+        self._validators: dict[str, Any] = {}
+
+    def _validator(self, rtype: str) -> Any:
+        validator = self._validators.get(rtype)
+        if validator is None:
+            import jsonschema
+
+            sub = {
+                "$schema": self.schema.get("$schema"),
+                "definitions": self._definitions_without_nested(),
+                "$ref": f"#/definitions/{rtype}",
+            }
+            validator = jsonschema.Draft6Validator(sub)
+            self._validators[rtype] = validator
+        return validator
+
+    def _definitions_without_nested(self) -> dict[str, Any]:
+        # Nested resources (contained, entry.resource) get their own pass with their own location, so
+        # here ResourceList only asks for an object.
+        cached = getattr(self, "_defs", None)
+        if cached is None:
+            cached = dict(self.schema["definitions"])
+            cached["ResourceList"] = {"type": "object"}
+            self._defs = cached
+        return cached
+
+    def check_resource(self, resource: dict[str, Any], location: str, ctx: Context) -> Iterable[Issue]:
+        rtype = resource.get("resourceType")
+        if not isinstance(rtype, str) or rtype not in self.schema["definitions"]:
+            return []
+        if self.fast is not None:
+            func = self.fast.get(f"validate___definitions_{rtype.lower()}")
+            if func is not None:
+                try:
+                    func(resource)
+                    return []
+                except Exception:  # JsonSchemaValueException: let jsonschema list every finding
+                    pass
+        out: list[Issue] = []
+        for error in self._validator(rtype).iter_errors(resource):
+            where = _json_path(location, error.absolute_path)
+            out.append(
+                Issue(Severity.ERROR, "structure", where, f"JSON Schema: {error.message[:300]}", "schema")
+            )
+        return out
+
+    def check_root(self, root: dict[str, Any], ctx: Context) -> Iterable[Issue]:
+        return []

@@ -1,0 +1,130 @@
+"""The validation chain: walk an input's resources and ask every checker about each.
+
+Resources are the root, every ``Bundle.entry[i].resource`` (and ``response.outcome``), every
+``contained[i]`` and every ``Parameters.parameter[i].resource``, recursively, each with its FHIRPath
+location. Checkers run in a fixed order so reports are deterministic; a checker that raises is turned
+into a ``processing`` issue instead of hiding the rest of the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from .issues import Issue, Report, Severity
+from .protocols import Checker, Context, DefinitionsProvider, TerminologyProvider
+
+__all__ = ["ValidationChain", "iter_resources"]
+
+
+def iter_resources(resource: dict[str, Any], location: str) -> Iterator[tuple[dict[str, Any], str]]:
+    """``(resource, location)`` for a resource and every resource nested in it, depth first."""
+    yield resource, location
+    contained = resource.get("contained")
+    if isinstance(contained, list):
+        for i, item in enumerate(contained):
+            if isinstance(item, dict):
+                yield from iter_resources(item, f"{location}.contained[{i}]")
+    rtype = resource.get("resourceType")
+    if rtype == "Bundle" and isinstance(resource.get("entry"), list):
+        for i, entry in enumerate(resource["entry"]):
+            if not isinstance(entry, dict):
+                continue
+            if isinstance(entry.get("resource"), dict):
+                yield from iter_resources(entry["resource"], f"{location}.entry[{i}].resource")
+            response = entry.get("response")
+            if isinstance(response, dict) and isinstance(response.get("outcome"), dict):
+                yield from iter_resources(response["outcome"], f"{location}.entry[{i}].response.outcome")
+    elif rtype == "Parameters" and isinstance(resource.get("parameter"), list):
+        yield from _parameters(resource["parameter"], f"{location}.parameter")
+
+
+def _parameters(params: list[Any], location: str) -> Iterator[tuple[dict[str, Any], str]]:
+    for i, param in enumerate(params):
+        if not isinstance(param, dict):
+            continue
+        if isinstance(param.get("resource"), dict):
+            yield from iter_resources(param["resource"], f"{location}[{i}].resource")
+        if isinstance(param.get("part"), list):
+            yield from _parameters(param["part"], f"{location}[{i}].part")
+
+
+class ValidationChain:
+    """Checkers × providers. Build once (checkers compile their knowledge lazily) and reuse."""
+
+    def __init__(
+        self,
+        definitions: DefinitionsProvider,
+        terminology: TerminologyProvider,
+        checkers: Sequence[Checker],
+        *,
+        before_input: Sequence[Any] = (),
+    ) -> None:
+        self.definitions = definitions
+        self.terminology = terminology
+        self.checkers = list(checkers)
+        self._before_input = list(before_input)  # objects with .clear(), reset per input
+
+    def validate(self, data: Any, source: str = "<input>") -> Report:
+        report = Report(source=source)
+        if not isinstance(data, dict):
+            report.issues.append(
+                Issue(
+                    Severity.FATAL,
+                    "structure",
+                    "$",
+                    "the input must be a JSON object (a FHIR resource)",
+                    "json",
+                )
+            )
+            return report
+        if not isinstance(data.get("resourceType"), str):
+            report.issues.append(
+                Issue(
+                    Severity.FATAL, "structure", "$", "the JSON object has no resourceType", "resource-type"
+                )
+            )
+            return report
+        for state in self._before_input:
+            state.clear()
+        ctx = Context(self.definitions, self.terminology, data, source)
+        for resource, location in iter_resources(data, str(data["resourceType"])):
+            report.resource_count += 1
+            for checker in self.checkers:
+                report.extend(self._safe(checker, "check_resource", resource, location, ctx))
+        for checker in self.checkers:
+            report.extend(self._safe(checker, "check_root", data, None, ctx))
+        report.issues = _dedupe(report.issues)
+        return report
+
+    @staticmethod
+    def _safe(
+        checker: Checker, method: str, resource: dict[str, Any], location: str | None, ctx: Context
+    ) -> list[Issue]:
+        try:
+            if method == "check_resource" and location is not None:
+                return list(checker.check_resource(resource, location, ctx))
+            return list(checker.check_root(resource, ctx))
+        except RecursionError:
+            return [Issue(Severity.ERROR, "too-costly", location or "$", "input nested too deeply", "chain")]
+        except Exception as exc:  # a checker bug must not hide the other findings
+            return [
+                Issue(
+                    Severity.INFORMATION,
+                    "processing",
+                    location or str(resource.get("resourceType", "$")),
+                    f"checker '{checker.name}' failed: {type(exc).__name__}: {exc}",
+                    "chain",
+                )
+            ]
+
+
+def _dedupe(issues: list[Issue]) -> list[Issue]:
+    seen: set[tuple[str, str, str, str | None]] = set()
+    out: list[Issue] = []
+    for issue in issues:
+        key = (issue.severity.value, issue.location, issue.message, issue.rule)
+        if key not in seen:
+            seen.add(key)
+            out.append(issue)
+    return out

@@ -1,0 +1,935 @@
+"""FHIRPath invariants of the R4 StructureDefinitions, evaluated where they apply.
+
+Each resource is walked along its StructureDefinition snapshot (inline backbone elements, datatypes by
+their own definitions and type profiles, choice types by suffix, content references); at every element
+present in the instance that element's constraints run, so a constraint on an absent element never does.
+Nested resources (contained, Bundle entries) are not entered: the chain hands each to the checker itself.
+
+Expressions are parsed once per distinct text and evaluated with fhirpathpy's R4 model. Results are
+reused where the expression provably cannot tell two elements apart: when every member it names is
+absent, when those members hold the same primitive values, or, for expressions that only ask
+``x.exists()``/``x.empty()``, when the same members are present. The most frequent constraints (``ele-1``,
+``ext-1``, ``ref-1``, ``dom-2``/``4``/``5``/``6``) and those fhirpathpy 2.2.4 gets wrong or lacks (``dom-3``:
+``as()`` on a collection; ``rng-2``: Quantity ordering; ``txt-1``/``txt-2``: ``htmlChecks()``) are Python;
+``hasValue()``, ``resolve()`` (within the input) and a silent ``trace()`` are added to the engine. An
+expression the engine still cannot evaluate (``memberOf()``, ``conformsTo()``, a parse error, a runtime
+failure) is an ``information`` issue naming the constraint, never a silent pass.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache, lru_cache
+from typing import Any
+
+from .issues import Issue, Severity
+from .protocols import Context, DefinitionsProvider
+
+__all__ = ["InvariantChecker", "PlanCache", "html_checks"]
+
+_SD_BASE = "http://hl7.org/fhir/StructureDefinition/"
+# Evaluated in Python: ele-1/ext-1 run on nearly every element; txt-1/txt-2 need htmlChecks(); dom-3 and
+# rng-2 use as() on collections and Quantity ordering, which fhirpathpy 2.2.4 rejects; ref-1 (every
+# Reference) and dom-2/4/5/6 (every resource with contained ones) are the most frequent after ele-1, and
+# plain to state in Python.
+_NATIVE = frozenset(
+    {"ele-1", "ext-1", "txt-1", "txt-2", "dom-2", "dom-3", "dom-4", "dom-5", "dom-6", "rng-2", "ref-1"}
+)
+_SKIP_TYPES = frozenset({"Resource", "DomainResource"})
+_BACKBONE = frozenset({"BackboneElement", "Element"})
+# Functions outside fhirpathpy 2.2.4 that R4 or common profiles use; hasValue/resolve/trace are added
+# below, the rest are reported as not evaluable.
+_ADDED_FUNCTIONS = frozenset({"hasValue", "resolve", "trace", "htmlChecks"})
+
+# (the input, the container of the resource being checked) for resolve(); fhirpathpy does not hand user
+# functions its context.
+_CURRENT_ROOT: contextvars.ContextVar[Any] = contextvars.ContextVar("fhirconv_invariant_root", default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Constraint:
+    key: str
+    severity: Severity
+    human: str
+    expression: str
+    source: str  # StructureDefinition the constraint comes from, for messages
+
+
+@dataclass(slots=True)
+class _Compiled:
+    fn: Callable[..., Any] | None
+    problem: str | None
+    names: frozenset[str]  # every member name the expression navigates
+    focus_free: bool  # True when absent names alone decide the result (no root-level calls, no %vars)
+    empty_result: dict[str, bool] = field(default_factory=dict)  # base path -> result on an empty element
+    memo: dict[tuple[Any, ...], bool] = field(default_factory=dict)  # (base, primitive members) -> result
+    existence_only: bool = False  # members only tested with exists()/empty(): presence decides
+    prefixes: tuple[str, ...] = ()  # names as a str.startswith() tuple (choice members: value -> valueX)
+
+
+@dataclass(slots=True)
+class _Child:
+    key: str
+    kind: str  # "primitive" | "inline" (backbone, or a content reference) | "type" (datatype) | "skip"
+    type_name: str | None = None
+    node: _Node | None = None
+    ref_path: str | None = None
+    profile: str | None = None
+    own: tuple[_Constraint, ...] = ()  # constraints the parent definition puts on this element
+    ele1: bool = False
+    binding: tuple[str, str] | None = None  # (strength, value set canonical) from the definition
+    merged: tuple[tuple[_Constraint, ...], str, _Node | None] | None = None  # resolved lazily
+
+
+@dataclass(slots=True)
+class _Node:
+    path: str  # fhirpathpy type path of this element
+    constraints: tuple[_Constraint, ...] = ()
+    children: dict[str, _Child] = field(default_factory=dict)
+    ele1: bool = False
+    ext1: bool = False
+
+
+def _severity(raw: str | None) -> Severity:
+    return Severity.ERROR if raw == "error" else Severity.WARNING
+
+
+def _is_primitive(code: str) -> bool:
+    return code.startswith("http://hl7.org/fhirpath/System.") or code[:1].islower()
+
+
+# ---------------------------------------------------------------------------------------------------
+# FHIRPath engine glue
+
+
+def _has_value(inputs: list[Any]) -> list[bool]:
+    return [len(inputs) == 1 and isinstance(inputs[0], str | bool | int | float | Decimal)]
+
+
+def _trace(inputs: list[Any], *_args: Any) -> list[Any]:
+    return inputs
+
+
+def _resolve(inputs: list[Any]) -> list[Any]:
+    from fhirpathpy.engine.nodes import ResourceNode
+
+    create_node: Any = ResourceNode.create_node  # untyped in fhirpathpy
+    root, container = _CURRENT_ROOT.get() or (None, None)
+    out: list[Any] = []
+    for item in inputs:
+        ref = item.get("reference") if isinstance(item, dict) else item if isinstance(item, str) else None
+        if isinstance(ref, str):
+            found = _find_reference(container if ref.startswith("#") else root, ref)
+            if found is not None and isinstance(found.get("resourceType"), str):
+                out.append(create_node(found, found["resourceType"]))
+    return out
+
+
+def _find_reference(root: Any, ref: str) -> dict[str, Any] | None:
+    if not isinstance(root, dict):
+        return None
+    if ref.startswith("#"):
+        for res in root.get("contained") or []:
+            if isinstance(res, dict) and res.get("id") == ref[1:]:
+                return res
+        return None
+    if root.get("resourceType") != "Bundle":
+        return None
+    for entry in root.get("entry") or []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("resource"), dict):
+            continue
+        res = entry["resource"]
+        full = entry.get("fullUrl")
+        if full == ref or (isinstance(full, str) and full.endswith("/" + ref)):
+            return res  # type: ignore[no-any-return]
+        if f"{res.get('resourceType')}/{res.get('id')}" == ref:
+            return res  # type: ignore[no-any-return]
+    return None
+
+
+def _user_table() -> dict[str, Any]:
+    return {
+        "hasValue": {"fn": _has_value},
+        "resolve": {"fn": _resolve},
+        "trace": {"fn": _trace, "arity": {0: [], 1: ["String"], 2: ["String", "AnyAtRoot"]}},
+    }
+
+
+def _walk_ast(node: Any, in_params: bool, names: set[str], calls: set[str], flags: list[bool]) -> None:
+    if not isinstance(node, dict):
+        return
+    kind = node.get("type")
+    children = node.get("children") or []
+    if kind == "MemberInvocation":
+        for c in children:
+            if isinstance(c, dict) and c.get("type") == "Identifier" and c.get("text"):
+                names.add(str(c["text"]).strip("`"))
+    elif kind == "Functn":
+        for c in children:
+            if isinstance(c, dict) and c.get("type") == "Identifier" and c.get("text"):
+                calls.add(str(c["text"]))
+    elif kind == "ExternalConstantTerm":
+        flags[0] = False
+    elif (
+        kind == "InvocationTerm"
+        and not in_params
+        and any(isinstance(c, dict) and c.get("type") != "MemberInvocation" for c in children)
+    ):
+        # A bare call or $this on the focus itself: the focus, not just its members, decides the result.
+        flags[0] = False
+    for c in children:
+        _walk_ast(c, in_params or kind == "ParamList", names, calls, flags)
+
+
+def _existence_only(node: Any, parent: Any = None) -> bool:
+    """True when every member the expression names is only tested with a bare ``.exists()``/``.empty()``
+    (``resource.exists() or request.exists()``): then which members are present decides the result."""
+    if not isinstance(node, dict):
+        return True
+    kind = node.get("type")
+    children = node.get("children") or []
+    if kind == "ParamList":
+        return False
+    if kind == "MemberInvocation" and not (
+        isinstance(parent, dict) and parent.get("type") == "InvocationTerm"
+    ):
+        return False  # a member reached through another member (a.b)
+    if kind == "TermExpression" and any(
+        isinstance(c, dict) and c.get("type") == "InvocationTerm" for c in children
+    ):
+        grand = parent if isinstance(parent, dict) else {}
+        siblings = grand.get("children") or []
+        if grand.get("type") != "InvocationExpression" or len(siblings) != 2 or siblings[0] is not node:
+            return False
+        fn = siblings[1]
+        ident = [
+            c.get("text")
+            for f in (fn.get("children") or [])
+            if isinstance(f, dict) and f.get("type") == "Functn"
+            for c in (f.get("children") or [])
+            if isinstance(c, dict)
+        ]
+        if fn.get("type") != "FunctionInvocation" or ident not in (["exists"], ["empty"]):
+            return False
+    return all(_existence_only(c, node) for c in children)
+
+
+@cache
+def _compile(expression: str) -> _Compiled:
+    """Parse once per distinct expression text; never raises."""
+    from fhirpathpy.engine.invocations import invocation_registry
+    from fhirpathpy.parser import parse as _parse
+
+    parse: Any = _parse  # untyped in fhirpathpy
+
+    try:
+        ast = parse(expression)
+    except Exception as exc:  # the parser raises bare Exceptions
+        return _Compiled(None, f"cannot parse: {exc}", frozenset(), False)
+    names: set[str] = set()
+    calls: set[str] = set()
+    flags = [True]
+    _walk_ast(ast, False, names, calls, flags)
+    unknown = sorted(c for c in calls if c not in invocation_registry and c not in _ADDED_FUNCTIONS)
+    if unknown:
+        fns = ", ".join(f"{c}()" for c in unknown)
+        return _Compiled(None, f"the FHIRPath engine does not implement {fns}", frozenset(names), False)
+    if "htmlChecks" in calls:
+        return _Compiled(None, "htmlChecks() is only evaluated natively for txt-1/txt-2", frozenset(), False)
+    if calls & {"children", "descendants", "resolve", "hasValue"}:
+        flags[0] = False
+    compiled = _Compiled(_evaluator(ast["children"][0]), None, frozenset(names), flags[0])
+    compiled.existence_only = flags[0] and _existence_only(ast)
+    compiled.prefixes = tuple(sorted(names))
+    return compiled
+
+
+@cache
+def _engine() -> tuple[Any, Any, Any, Any]:
+    from fhirpathpy.engine import do_eval
+    from fhirpathpy.engine.invocations.constants import constants
+    from fhirpathpy.engine.util import process_user_invocation_table
+    from fhirpathpy.models import models
+
+    process: Any = process_user_invocation_table  # untyped in fhirpathpy
+    return do_eval, constants, process(_user_table()), models["r4"]
+
+
+def _evaluator(root_node: Any) -> Callable[[Any, dict[str, Any]], Any]:
+    """fhirpathpy's ``apply_parsed_path`` without its per-call set-up (user-function table, result copy):
+    the raw result list is all a constraint needs, and this is the hot loop of validation."""
+    do_eval, constants, table, model = _engine()
+
+    def evaluate(resource: Any, variables: dict[str, Any]) -> Any:
+        constants.reset()
+        data_root = resource if isinstance(resource, list) else [resource]
+        ctx = {
+            "dataRoot": data_root,
+            "vars": {"context": resource, "ucum": "http://unitsofmeasure.org", **variables},
+            "model": model,
+            "userInvocationTable": table,
+        }
+        return do_eval(ctx, data_root, root_node)
+
+    return evaluate
+
+
+# ---------------------------------------------------------------------------------------------------
+# Narrative checks (txt-1, txt-2), which fhirpathpy lacks
+
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+# Elements and attributes the HL7 validator allows in narrative (R4 Narrative: HTML 4 basic formatting).
+# fmt: off
+_ALLOWED_TAGS = frozenset((
+    "p", "br", "div", "h1", "h2", "h3", "h4", "h5", "h6", "a", "span", "b", "em", "i", "strong", "small",
+    "big", "tt", "dfn", "q", "var", "abbr", "acronym", "cite", "blockquote", "hr", "address", "bdo", "kbd",
+    "samp", "sub", "sup", "ul", "ol", "li", "dl", "dt", "dd", "pre", "table", "caption", "colgroup", "col",
+    "thead", "tr", "tfoot", "tbody", "th", "td", "code", "img", "map", "area",
+))
+_ALLOWED_ATTRS = frozenset((
+    "title", "style", "class", "id", "lang", "dir", "accesskey", "tabindex", "colspan", "rowspan", "href",
+    "name", "src", "alt", "border", "cellpadding", "cellspacing", "width", "height", "align", "valign",
+    "span", "summary", "abbr", "axis", "headers", "scope", "frame", "rules", "char", "charoff", "shape",
+    "coords", "datetime", "cite", "start", "type", "value", "compact", "nowrap", "bgcolor", "clear",
+    "hspace", "vspace", "noshade", "size", "color", "face", "rev", "rel", "charset", "hreflang", "usemap",
+    "ismap", "longdesc", "target",
+))
+# fmt: on
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+@lru_cache(maxsize=64)  # txt-1 and txt-2 both ask about the same div
+def html_checks(div: str) -> tuple[str | None, str | None]:
+    """(txt-1 problem, txt-2 problem) for a Narrative.div, after the HL7 validator's xhtml rules."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(div.encode("utf-8"), parser)
+    except etree.XMLSyntaxError as exc:
+        return f"narrative is not well-formed XHTML: {exc}", None
+    if root.tag != _XHTML + "div":
+        return "narrative root must be an XHTML <div> in namespace http://www.w3.org/1999/xhtml", None
+    problem: str | None = None
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            if isinstance(el, etree._ProcessingInstruction):
+                problem = problem or "narrative contains a processing instruction"
+            continue
+        if not el.tag.startswith(_XHTML) or el.tag[len(_XHTML) :] not in _ALLOWED_TAGS:
+            problem = problem or f"narrative uses element <{etree.QName(el).localname}>, not allowed in FHIR"
+        for raw_attr, raw_val in el.attrib.items():
+            attr, val = str(raw_attr), str(raw_val)
+            local = attr.rsplit("}", 1)[-1]
+            if attr in (_XML_LANG, _XML_SPACE):
+                continue
+            if local not in _ALLOWED_ATTRS or (attr.startswith("{") and not attr.startswith(_XHTML)):
+                problem = problem or f"narrative uses attribute '{local}', not allowed in FHIR"
+            elif local in ("href", "src") and val.strip().lower().startswith("javascript:"):
+                problem = problem or f"narrative has a javascript: URL in '{local}'"
+    text = "".join(str(t) for t in root.itertext())
+    has_img = any(isinstance(e.tag, str) and e.tag == _XHTML + "img" for e in root.iter())
+    empty = None if (text.strip() or has_img) else "narrative has no non-whitespace content"
+    return problem, empty
+
+
+# ---------------------------------------------------------------------------------------------------
+# The checker
+
+
+class PlanCache:
+    """Walk plans per type, built once from the snapshots and shared by the invariant and binding checkers."""
+
+    def __init__(self) -> None:
+        self._plans: dict[str, _Node | None] = {}
+
+    def plan(self, type_name: str, definitions: DefinitionsProvider) -> _Node | None:
+        if type_name not in self._plans:
+            self._plans[type_name] = None  # guards recursion while building
+            sd = definitions.structure_definition(
+                type_name if type_name.startswith("http") else _SD_BASE + type_name
+            )
+            if sd is None and not type_name.startswith("http"):
+                sd = definitions.structure_definition(type_name)
+            self._plans[type_name] = _build_plan(sd) if sd else None
+        return self._plans[type_name]
+
+    def resolve_child(
+        self, child: _Child, definitions: DefinitionsProvider
+    ) -> tuple[tuple[_Constraint, ...], str, _Node | None]:
+        """(constraints that apply at an instance of ``child``, its fhirpath type path, its plan node)."""
+        if child.merged is None:
+            node: _Node | None
+            if child.kind == "type":
+                assert child.type_name is not None
+                node = self.plan(child.type_name, definitions)
+                base = node.path if node else child.type_name
+            else:
+                node = child.node
+                base = node.path if node else ""
+            merged: dict[str, _Constraint] = {c.key: c for c in child.own}
+            if node is not None:
+                for c in node.constraints:
+                    merged.setdefault(c.key, c)
+            if child.profile:
+                prof = self.plan(child.profile, definitions)
+                if prof is not None:
+                    for c in prof.constraints:
+                        merged.setdefault(c.key, c)
+            child.merged = (tuple(merged.values()), base, node)
+        return child.merged
+
+
+class InvariantChecker:
+    """Checker for the FHIRPath constraints of the R4 base definitions (``rule`` = constraint key)."""
+
+    name = "invariants"
+
+    def __init__(
+        self, definitions: DefinitionsProvider | None = None, plans: PlanCache | None = None
+    ) -> None:
+        self._definitions = definitions
+        self.plans = plans or PlanCache()
+
+    # -- Checker protocol ------------------------------------------------------------------------
+
+    def check_root(self, root: dict[str, Any], ctx: Context) -> Iterable[Issue]:
+        return ()
+
+    def check_resource(self, resource: dict[str, Any], location: str, ctx: Context) -> Iterable[Issue]:
+        definitions = self._definitions or ctx.definitions
+        rtype = resource.get("resourceType")
+        if not isinstance(rtype, str):
+            return []
+        plan = self.plans.plan(rtype, definitions)
+        if plan is None:
+            return []  # unknown types are the structure checker's finding
+        container = _container(ctx.root, location) or resource
+        token = _CURRENT_ROOT.set((ctx.root if ctx.root is not None else resource, container))
+        try:
+            issues: list[Issue] = []
+            walker = _Walk(self, definitions, resource, container, issues)
+            walker.element(resource, plan, plan.constraints, plan.path, location)
+            return issues
+        finally:
+            _CURRENT_ROOT.reset(token)
+
+
+class _Walk:
+    __slots__ = ("checker", "definitions", "issues", "resource", "root_resource")
+
+    def __init__(
+        self,
+        checker: InvariantChecker,
+        definitions: DefinitionsProvider,
+        resource: dict[str, Any],
+        root_resource: dict[str, Any],
+        issues: list[Issue],
+    ) -> None:
+        self.checker = checker
+        self.definitions = definitions
+        self.resource = resource
+        self.root_resource = root_resource  # the container of a contained resource (%rootResource)
+        self.issues = issues
+
+    def element(
+        self,
+        value: dict[str, Any],
+        node: _Node | None,
+        constraints: tuple[_Constraint, ...],
+        base: str,
+        loc: str,
+    ) -> None:
+        for c in constraints:
+            self.constraint(c, value, base, loc)
+        if node is None:
+            return
+        if node.ele1 and not any(k != "id" and k != "fhir_comments" for k in value):
+            self.issues.append(
+                Issue(
+                    Severity.ERROR,
+                    "invariant",
+                    loc,
+                    "ele-1: All FHIR elements must have a @value or children",
+                    "ele-1",
+                )
+            )
+        for key, raw in value.items():
+            if key.startswith("_"):
+                child = node.children.get(key[1:])
+                if child is not None and child.kind == "primitive":
+                    self.primitive_extensions(child, key[1:], raw, loc)
+                continue
+            child = node.children.get(key)
+            if child is None or child.kind == "skip":
+                continue
+            if child.kind == "primitive":
+                if child.ele1:
+                    self.primitive_ele1(key, raw, value.get("_" + key), loc)
+                if child.own:
+                    self.primitive_constraints(child.own, key, raw, loc)
+                continue
+            constraints_, base_, sub = self.checker.plans.resolve_child(child, self.definitions)
+            if isinstance(raw, list):
+                for i, item in enumerate(raw):
+                    if isinstance(item, dict):
+                        self.item(item, child, sub, constraints_, base_, f"{loc}.{key}[{i}]")
+            elif isinstance(raw, dict):
+                self.item(raw, child, sub, constraints_, base_, f"{loc}.{key}")
+
+    def item(
+        self,
+        value: dict[str, Any],
+        child: _Child,
+        sub: _Node | None,
+        constraints: tuple[_Constraint, ...],
+        base: str,
+        loc: str,
+    ) -> None:
+        if child.ele1 and (sub is None or not sub.ele1) and not any(k != "id" for k in value):
+            self.issues.append(
+                Issue(
+                    Severity.ERROR,
+                    "invariant",
+                    loc,
+                    "ele-1: All FHIR elements must have a @value or children",
+                    "ele-1",
+                )
+            )
+        if sub is not None and sub.ext1:
+            has_ext = bool(value.get("extension"))
+            has_value = any(k.startswith("value") or k.startswith("_value") for k in value)
+            if has_ext == has_value:
+                self.issues.append(
+                    Issue(
+                        Severity.ERROR,
+                        "invariant",
+                        loc,
+                        "ext-1: Must have either extensions or value[x], not both",
+                        "ext-1",
+                    )
+                )
+        self.element(value, sub, constraints, base, loc)
+
+    def primitive_ele1(self, key: str, raw: Any, ext: Any, loc: str) -> None:
+        if isinstance(raw, list):
+            exts = ext if isinstance(ext, list) else []
+            for i, v in enumerate(raw):
+                e = exts[i] if i < len(exts) else None
+                if v is None and not _has_children(e):
+                    self.issues.append(
+                        Issue(
+                            Severity.ERROR,
+                            "invariant",
+                            f"{loc}.{key}[{i}]",
+                            "ele-1: All FHIR elements must have a @value or children",
+                            "ele-1",
+                        )
+                    )
+        elif raw is None and not _has_children(ext):
+            self.issues.append(
+                Issue(
+                    Severity.ERROR,
+                    "invariant",
+                    f"{loc}.{key}",
+                    "ele-1: All FHIR elements must have a @value or children",
+                    "ele-1",
+                )
+            )
+
+    def primitive_extensions(self, child: _Child, key: str, raw: Any, loc: str) -> None:
+        """Walk the Element part (id, extension) of primitives given as ``_key`` in JSON."""
+        element = self.checker.plans.plan("Element", self.definitions)
+        items: Iterator[tuple[str, Any]]
+        if isinstance(raw, list):
+            items = ((f"{loc}.{key}[{i}]", v) for i, v in enumerate(raw))
+        else:
+            items = iter([(f"{loc}.{key}", raw)])
+        for where, v in items:
+            if isinstance(v, dict):
+                self.element(v, element, (), "Element", where)
+
+    def constraint(self, c: _Constraint, value: dict[str, Any], base: str, loc: str) -> None:
+        if c.key in _NATIVE:
+            if c.key == "ref-1":
+                ref = value.get("reference")
+                if isinstance(ref, str) and ref.startswith("#") and len(ref) > 1:
+                    contained = self.root_resource.get("contained")
+                    ids = (
+                        {
+                            r.get("id")
+                            for r in contained
+                            if isinstance(r, dict) and isinstance(r.get("id"), str)
+                        }
+                        if isinstance(contained, list)
+                        else set()
+                    )
+                    if ref[1:] not in ids:
+                        self.issues.append(Issue(c.severity, "invariant", loc, f"{c.key}: {c.human}", c.key))
+            elif c.key == "dom-6":
+                text = value.get("text")
+                if self.root_resource is self.resource and not (isinstance(text, dict) and "div" in text):
+                    self.issues.append(Issue(c.severity, "invariant", loc, f"{c.key}: {c.human}", c.key))
+            elif c.key == "dom-3":
+                self.dom3(c, value, loc)
+            elif c.key in ("dom-2", "dom-4", "dom-5"):
+                self.contained_rules(c, value, loc)
+            elif c.key == "rng-2":
+                self.rng2(c, value, loc)
+            return  # ele-1 / ext-1 are walked natively
+        compiled = _compile(c.expression)
+        if compiled.fn is None:
+            self.issues.append(
+                Issue(
+                    Severity.INFORMATION,
+                    "informational",
+                    loc,
+                    f"{c.key} not checked: {compiled.problem} ({c.expression})",
+                    c.key,
+                )
+            )
+            return
+        ok: bool | None
+        if compiled.focus_free:
+            # The result depends only on the members the expression names: reuse it when those are
+            # absent (the empty-element result) or all primitive values seen before (memo).
+            prefixes = compiled.prefixes
+            relevant = [k for k in value if k.lstrip("_").startswith(prefixes)]
+            if not relevant:
+                ok = compiled.empty_result.get(base)
+                if ok is None:
+                    ok = self.run(compiled, c, {}, base, loc)
+                    if ok is None:
+                        return
+                    compiled.empty_result[base] = ok
+            elif compiled.existence_only or all(
+                isinstance(value[k], str | int | float | bool) for k in relevant
+            ):
+                if compiled.existence_only:
+                    memo_key = (
+                        base,
+                        "?",
+                        *((k, _presence(value[k])) for k in sorted(relevant)),
+                    )
+                else:
+                    memo_key = (base, *((k, type(value[k]).__name__, value[k]) for k in sorted(relevant)))
+                ok = compiled.memo.get(memo_key)
+                if ok is None:
+                    ok = self.run(compiled, c, value, base, loc)
+                    if ok is None:
+                        return
+                    if len(compiled.memo) > 4096:
+                        compiled.memo.clear()
+                    compiled.memo[memo_key] = ok
+            else:
+                ok = self.run(compiled, c, value, base, loc)
+        else:
+            ok = self.run(compiled, c, value, base, loc)
+        if ok is False:
+            if c.key == "dom-6" and self.root_resource is not self.resource:
+                return  # contained resources are described by their container's narrative
+            self.issues.append(Issue(c.severity, "invariant", loc, f"{c.key}: {c.human}", c.key))
+
+    def run(
+        self, compiled: _Compiled, c: _Constraint, value: dict[str, Any], base: str, loc: str
+    ) -> bool | None:
+        from fhirpathpy.engine.nodes import ResourceNode
+
+        create_node: Any = ResourceNode.create_node  # untyped in fhirpathpy
+        assert compiled.fn is not None
+        try:
+            result = compiled.fn(
+                create_node(value, base) if base else value,
+                {"resource": self.resource, "rootResource": self.root_resource},
+            )
+        except Exception as exc:  # fhirpathpy raises bare Exceptions for unsupported constructs
+            self.issues.append(
+                Issue(
+                    Severity.INFORMATION,
+                    "informational",
+                    loc,
+                    f"{c.key} not checked: the FHIRPath engine failed on {c.expression!r}: {exc}",
+                    c.key,
+                )
+            )
+            return None
+        return _truthy(result)
+
+    def dom3(self, c: _Constraint, value: dict[str, Any], loc: str) -> None:
+        """Every contained resource is referenced from elsewhere in the resource, or refers to it."""
+        contained = value.get("contained")
+        if not isinstance(contained, list) or not contained:
+            return
+        strings = _strings(value)
+        unmatched = [
+            str(res.get("id"))
+            for res in contained
+            if isinstance(res, dict) and f"#{res.get('id')}" not in strings and "#" not in _strings(res)
+        ]
+        if unmatched:
+            ids = ", ".join(unmatched)
+            self.issues.append(
+                Issue(c.severity, "invariant", loc, f"{c.key}: {c.human} (unreferenced: {ids})", c.key)
+            )
+
+    def contained_rules(self, c: _Constraint, value: dict[str, Any], loc: str) -> None:
+        """dom-2 (no nested contained), dom-4 (no versionId/lastUpdated), dom-5 (no security labels)."""
+        contained = value.get("contained")
+        if not isinstance(contained, list):
+            return
+        for res in contained:
+            if not isinstance(res, dict):
+                continue
+            raw_meta = res.get("meta")
+            meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
+            if c.key == "dom-2":
+                broken = _present(res.get("contained"))
+            elif c.key == "dom-4":
+                broken = _present(meta.get("versionId")) or _present(meta.get("lastUpdated"))
+            else:
+                broken = _present(meta.get("security"))
+            if broken:
+                self.issues.append(Issue(c.severity, "invariant", loc, f"{c.key}: {c.human}", c.key))
+                return
+
+    def rng2(self, c: _Constraint, value: dict[str, Any], loc: str) -> None:
+        """Range low <= high, when both values are in the same unit."""
+        low, high = value.get("low"), value.get("high")
+        if not isinstance(low, dict) or not isinstance(high, dict):
+            return
+        lv, hv = low.get("value"), high.get("value")
+        if not isinstance(lv, int | float | Decimal) or not isinstance(hv, int | float | Decimal):
+            return
+        if isinstance(lv, bool) or isinstance(hv, bool):
+            return  # a wrongly typed value is the structure checker's finding
+        same_unit = (low.get("system"), low.get("code")) == (high.get("system"), high.get("code")) and (
+            low.get("code") is not None or low.get("unit") == high.get("unit")
+        )
+        if not same_unit:
+            self.issues.append(
+                Issue(
+                    Severity.INFORMATION,
+                    "informational",
+                    loc,
+                    f"{c.key} not checked: low and high are in different units (no unit conversion)",
+                    c.key,
+                )
+            )
+        elif Decimal(str(lv)) > Decimal(str(hv)):
+            self.issues.append(Issue(c.severity, "invariant", loc, f"{c.key}: {c.human}", c.key))
+
+    def primitive_constraints(
+        self, constraints: tuple[_Constraint, ...], key: str, raw: Any, loc: str
+    ) -> None:
+        """Constraints on primitive elements (txt-1/txt-2 on Narrative.div, eld-3 on max)."""
+        values = (
+            [(f"{loc}.{key}[{i}]", v) for i, v in enumerate(raw)]
+            if isinstance(raw, list)
+            else [(f"{loc}.{key}", raw)]
+        )
+        for where, v in values:
+            if v is None:
+                continue
+            for c in constraints:
+                if c.key in ("txt-1", "txt-2"):
+                    if isinstance(v, str):
+                        txt1, txt2 = html_checks(v)
+                        problem = txt1 if c.key == "txt-1" else txt2
+                        if problem:
+                            self.issues.append(
+                                Issue(c.severity, "invariant", where, f"{c.key}: {problem}", c.key)
+                            )
+                    continue
+                compiled = _compile(c.expression)
+                if compiled.fn is None:
+                    self.issues.append(
+                        Issue(
+                            Severity.INFORMATION,
+                            "informational",
+                            where,
+                            f"{c.key} not checked: {compiled.problem} ({c.expression})",
+                            c.key,
+                        )
+                    )
+                elif self.run(compiled, c, v, "", where) is False:
+                    self.issues.append(Issue(c.severity, "invariant", where, f"{c.key}: {c.human}", c.key))
+
+
+def _has_children(ext: Any) -> bool:
+    return isinstance(ext, dict) and any(k != "id" for k in ext)
+
+
+_CONTAINED_AT = re.compile(r"^(.*)\.contained\[\d+\]$")
+_STEP = re.compile(r"^([A-Za-z_][\w]*)(?:\[(\d+)\])?$")
+
+
+def _container(root: Any, location: str) -> dict[str, Any] | None:
+    """The resource that holds the contained resource at ``location`` (for %rootResource)."""
+    m = _CONTAINED_AT.match(location)
+    if not m:
+        return None
+    node: Any = root
+    for step in m.group(1).split(".")[1:]:
+        sm = _STEP.match(step)
+        if sm is None or not isinstance(node, dict):
+            return None
+        node = node.get(sm.group(1))
+        if sm.group(2) is not None:
+            idx = int(sm.group(2))
+            node = node[idx] if isinstance(node, list) and idx < len(node) else None
+    return node if isinstance(node, dict) else None
+
+
+def _present(v: Any) -> bool:
+    return v is not None and v != [] and v != {}
+
+
+def _presence(v: Any) -> str:
+    """What exists()/empty() can see of a member value: its JSON type, emptiness and null items."""
+    if v is None:
+        return "null"
+    sig = type(v).__name__
+    if v == [] or v == {} or v == "":
+        sig += ":empty"
+    if isinstance(v, list) and any(x is None for x in v):
+        sig += ":nulls"
+    return sig
+
+
+def _strings(value: Any) -> set[str]:
+    out: set[str] = set()
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            out.add(v)
+        elif isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return out
+
+
+def _truthy(result: Any) -> bool:
+    """A single boolean decides; empty passes (its operands were absent, as in ``ref-1`` on a
+    Reference with only ``display``); any other non-empty result passes."""
+    items = result if isinstance(result, list) else [result]
+    if not items:
+        return True
+    if len(items) == 1:
+        item = getattr(items[0], "data", items[0])
+        if isinstance(item, bool):
+            return item
+    return True
+
+
+# ---------------------------------------------------------------------------------------------------
+# Plans from snapshots
+
+_CHOICE = re.compile(r"\[x\]$")
+
+
+def _build_plan(sd: dict[str, Any]) -> _Node | None:
+    elements = (sd.get("snapshot") or {}).get("element") or []
+    if not elements:
+        return None
+    nodes: dict[str, _Node] = {}
+    pending_refs: list[_Child] = []
+    source = str(sd.get("url") or sd.get("type") or "")
+    for el in elements:
+        path = el.get("path")
+        if not isinstance(path, str):
+            continue
+        keys = [c.get("key") for c in el.get("constraint") or [] if isinstance(c, dict)]
+        constraints = tuple(
+            _Constraint(
+                key=str(c.get("key")),
+                severity=_severity(c.get("severity")),
+                human=str(c.get("human") or ""),
+                expression=str(c.get("expression") or ""),
+                source=str(c.get("source") or source),
+            )
+            for c in el.get("constraint") or []
+            if isinstance(c, dict)
+            and c.get("key")
+            and c.get("expression")
+            and c.get("key") not in ("ele-1", "ext-1")
+        )
+        if "." not in path:
+            nodes[path] = _Node(
+                path=path, constraints=constraints, ele1="ele-1" in keys, ext1="ext-1" in keys
+            )
+            continue
+        parent_path, name = path.rsplit(".", 1)
+        parent = nodes.get(parent_path)
+        if parent is None:
+            continue  # slices or paths under a skipped element
+        types = [t.get("code") for t in el.get("type") or [] if isinstance(t, dict) and t.get("code")]
+        ele1 = "ele-1" in keys
+        if el.get("contentReference"):
+            child = _Child(
+                key=name,
+                kind="ref",
+                ref_path=str(el["contentReference"]).split("#", 1)[-1],
+                own=constraints,
+                ele1=ele1,
+            )
+            pending_refs.append(child)
+            parent.children.setdefault(name, child)
+            continue
+        is_choice = bool(_CHOICE.search(name))
+        raw_binding = el.get("binding") or {}
+        binding = (
+            (str(raw_binding["strength"]), str(raw_binding["valueSet"]))
+            if raw_binding.get("strength") and raw_binding.get("valueSet")
+            else None
+        )
+        for code in types:
+            code = str(code)
+            key = name[:-3] + code[0].upper() + code[1:] if is_choice else name
+            if key in parent.children:
+                continue
+            if _is_primitive(code):
+                parent.children[key] = _Child(
+                    key=key, kind="primitive", type_name=code, ele1=ele1, binding=binding, own=constraints
+                )
+            elif code in _BACKBONE and not is_choice:
+                node = _Node(path=path, constraints=constraints, ele1=ele1, ext1="ext-1" in keys)
+                nodes[path] = node
+                parent.children[key] = _Child(key=key, kind="inline", node=node, ele1=ele1)
+            elif code in _SKIP_TYPES or (code[:1].isupper() and _looks_like_resource(code)):
+                parent.children[key] = _Child(key=key, kind="skip")
+            else:
+                profiles = [
+                    p for t in el.get("type") or [] if t.get("code") == code for p in t.get("profile") or []
+                ]
+                parent.children[key] = _Child(
+                    key=key,
+                    kind="type",
+                    type_name=code,
+                    own=constraints,
+                    ele1=ele1,
+                    profile=profiles[0] if len(profiles) == 1 else None,
+                    binding=binding,
+                )
+    for child in pending_refs:
+        child.node = nodes.get(child.ref_path or "")
+        child.kind = "inline" if child.node is not None else "skip"
+    root = nodes.get(str(elements[0].get("path")))
+    return root
+
+
+# Resource types that appear as element types (Bundle.entry.resource uses "Resource"; a few elements name
+# a concrete resource). The chain visits resources itself, so the walk stops at them.
+_RESOURCE_ELEMENT_TYPES = frozenset(
+    {"Resource", "DomainResource", "Parameters", "Bundle", "OperationOutcome"}
+)
+
+
+def _looks_like_resource(code: str) -> bool:
+    return code in _RESOURCE_ELEMENT_TYPES

@@ -1,0 +1,150 @@
+"""fhirconv lint rules: defects seen in other converters' output that R4 itself lets through.
+
+All are warnings or information (R4 allows them), except a UCUM code that does not parse, which R4's
+Quantity rules (qty-3 intent, the UCUM binding) make an error. Rules read the typed sites the structure
+walk recorded, so no second walk is needed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from .issues import Issue, Severity
+from .protocols import Context
+from .structure import QUANTITY_TYPES, Site, WalkCache
+
+__all__ = ["LintChecker", "ucum_valid"]
+
+UCUM = "http://unitsofmeasure.org"
+# A system must be an absolute URI (scheme:...). "SNOMED-CT", "LOINC", "ICD10" are names, not systems.
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S+$")
+
+
+@lru_cache(maxsize=4096)
+def ucum_valid(code: str) -> bool:
+    """Whether ``code`` parses as a UCUM expression (ucumvert's grammar of the UCUM specification)."""
+    try:
+        _parser().parse(code)
+    except Exception:  # lark raises several unrelated classes for "does not parse"
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any:
+    from ucumvert import get_ucum_parser  # type: ignore[import-untyped]
+
+    return get_ucum_parser()
+
+
+def _issue(sev: Severity, code: str, at: str, msg: str, rule: str) -> Issue:
+    return Issue(sev, code, at, msg, f"lint.{rule}")
+
+
+UCUM_COMMON = "http://hl7.org/fhir/ValueSet/ucum-common"
+
+
+class LintChecker:
+    name = "lint"
+
+    def __init__(self, cache: WalkCache) -> None:
+        self.cache = cache
+        self._common: frozenset[str] | None = None
+
+    def _ucum_ok(self, code: str, ctx: Context) -> bool:
+        """Codes of R4's ucum-common value set are valid without parsing (the parser costs ~0.4 s cold)."""
+        if self._common is None:
+            expand = getattr(ctx.definitions, "simple_expansion", None)
+            codes = expand(UCUM_COMMON) if callable(expand) else None
+            self._common = frozenset(codes or ())
+        return code in self._common or ucum_valid(code)
+
+    def check_resource(self, resource: dict[str, Any], location: str, ctx: Context) -> Iterable[Issue]:
+        out: list[Issue] = []
+        for site in self.cache.sites.get(location, []):
+            for value, at in _values(site):
+                if site.type == "Coding":
+                    out.extend(self._coding(value, at))
+                elif site.type == "CodeableConcept":
+                    out.extend(self._concept(value, at))
+                elif site.type in QUANTITY_TYPES:
+                    out.extend(self._quantity(value, at, site.type, ctx))
+        return out
+
+    def check_root(self, root: dict[str, Any], ctx: Context) -> Iterable[Issue]:
+        return []
+
+    @staticmethod
+    def _system(value: dict[str, Any], at: str) -> list[Issue]:
+        if "system" not in value:
+            return []
+        system = value.get("system")
+        if isinstance(system, str) and system.strip() == "":
+            return [_issue(Severity.ERROR, "value", f"{at}.system", "system is empty", "empty-system")]
+        if isinstance(system, str) and not _URI.match(system):
+            return [
+                _issue(
+                    Severity.WARNING,
+                    "value",
+                    f"{at}.system",
+                    f"system '{system}' is not an absolute URI (use e.g. http://snomed.info/sct)",
+                    "non-uri-system",
+                )
+            ]
+        return []
+
+    def _coding(self, value: dict[str, Any], at: str) -> list[Issue]:
+        out = self._system(value, at)
+        if "code" in value and "system" not in value:
+            out.append(
+                _issue(
+                    Severity.WARNING,
+                    "value",
+                    at,
+                    "a code without a system cannot be interpreted",
+                    "code-without-system",
+                )
+            )
+        return out
+
+    def _concept(self, value: dict[str, Any], at: str) -> list[Issue]:
+        out: list[Issue] = []
+        if value.get("coding") and not value.get("text"):
+            out.append(
+                _issue(
+                    Severity.INFORMATION,
+                    "informational",
+                    at,
+                    "coded concept has no text; keep the source words in CodeableConcept.text",
+                    "missing-code-text",
+                )
+            )
+        return out
+
+    def _quantity(self, value: dict[str, Any], at: str, qtype: str, ctx: Context) -> list[Issue]:
+        out = self._system(value, at)
+        if "value" in value and "code" not in value and qtype != "Count":
+            what = "only a unit text" if "unit" in value else "neither unit nor code"
+            message = f"quantity has a value but {what}; give a UCUM code"
+            out.append(_issue(Severity.WARNING, "value", at, message, "quantity-without-unit"))
+        code = value.get("code")
+        if value.get("system") == UCUM and isinstance(code, str) and code and not self._ucum_ok(code, ctx):
+            out.append(
+                _issue(
+                    Severity.WARNING,
+                    "code-invalid",
+                    f"{at}.code",
+                    f"'{code}' is not a valid UCUM code",
+                    "invalid-ucum",
+                )
+            )
+        return out
+
+
+def _values(site: Site) -> list[tuple[dict[str, Any], str]]:
+    if isinstance(site.value, dict):
+        return [(site.value, site.location)]
+    return []

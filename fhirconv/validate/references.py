@@ -1,0 +1,312 @@
+"""References: resolution inside the bundle, allowed target types, fullUrl uniqueness, transaction requests.
+
+Resolution follows the R4 rules (http://hl7.org/fhir/R4/bundle.html#references): ``urn:uuid:``/``urn:oid:``
+references must match an entry's fullUrl (they resolve nowhere else); relative ``Type/id`` references
+resolve against the referring entry's base, and may point outside the bundle (then only the type in the
+URL is checked); ``#id`` must name a contained resource (or ``#`` the container). Target types come from
+the element's ``targetProfile`` in the definitions (the structure walk records them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from .chain import iter_resources
+from .issues import Issue, Severity
+from .protocols import Context
+from .structure import Site, WalkCache
+
+__all__ = ["ReferenceChecker"]
+
+_CONTAINED = re.compile(r"^(.*)\.contained\[\d+\]$")
+_ENTRY = re.compile(r"^Bundle\.entry\[\d+\]\.resource(\.contained\[\d+\])*$")
+_RELATIVE = re.compile(r"^([A-Z][A-Za-z]+)/([A-Za-z0-9\-\.]{1,64})(/_history/[A-Za-z0-9\-\.]{1,64})?$")
+_ABSOLUTE = re.compile(
+    r"^(https?://.*?)/?([A-Z][A-Za-z]+)/([A-Za-z0-9\-\.]{1,64})(/_history/[A-Za-z0-9\-\.]{1,64})?$"
+)
+
+
+def _target_ok(rtype: str, targets: tuple[str, ...]) -> bool:
+    return not targets or "Resource" in targets or rtype in targets
+
+
+class ReferenceChecker:
+    name = "references"
+
+    def __init__(self, cache: WalkCache) -> None:
+        self.cache = cache
+        self._bundle_type: Any = None
+        self._by_type_id: dict[str, list[dict[str, Any]]] = {}
+
+    def check_resource(self, resource: dict[str, Any], location: str, ctx: Context) -> Iterable[Issue]:
+        return []
+
+    def check_root(self, root: dict[str, Any], ctx: Context) -> Iterable[Issue]:
+        issues: list[Issue] = []
+        known = ctx.definitions.resource_types()
+        by_url: dict[str, dict[str, Any]] = {}
+        entry_base: dict[str, str] = {}  # resource location -> base of its fullUrl
+        self._bundle_type = root.get("type") if root.get("resourceType") == "Bundle" else None
+        self._by_type_id = {}
+        if root.get("resourceType") == "Bundle":
+            issues.extend(self._bundle(root, by_url, entry_base))
+        located = dict((loc, res) for res, loc in iter_resources(root, str(root.get("resourceType"))))
+        for location, resource in located.items():
+            sites = self.cache.sites.get(location, [])
+            m = _CONTAINED.match(location)
+            container = located.get(m.group(1), resource) if m else resource
+            for site in sites:
+                if site.type != "Reference":
+                    continue
+                for ref_value, at in self._refs(site):
+                    issues.extend(
+                        self._check_ref(ref_value, at, site, container, by_url, entry_base, location, known)
+                    )
+        return issues
+
+    @staticmethod
+    def _refs(site: Site) -> list[tuple[dict[str, Any], str]]:
+        if isinstance(site.value, dict):
+            return [(site.value, site.location)]
+        return []
+
+    def _bundle(
+        self, bundle: dict[str, Any], by_url: dict[str, dict[str, Any]], entry_base: dict[str, str]
+    ) -> list[Issue]:
+        issues: list[Issue] = []
+        btype = bundle.get("type")
+        links = bundle.get("link")
+        if isinstance(links, list):
+            relations = [ln.get("relation") for ln in links if isinstance(ln, dict)]
+            for i, rel in enumerate(relations):
+                if rel in ("self", "first", "previous", "next", "last") and rel in relations[:i]:
+                    issues.append(
+                        Issue(
+                            Severity.ERROR,
+                            "invalid",
+                            f"Bundle.link[{i}]",
+                            f"the link relation '{rel}' can only occur once",
+                            "bundle.link",
+                        )
+                    )
+        entries = bundle.get("entry")
+        if not isinstance(entries, list):
+            return issues
+        seen: dict[tuple[str, str | None], int] = {}
+        for i, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                continue
+            at = f"Bundle.entry[{i}]"
+            resource = entry.get("resource")
+            full_url = entry.get("fullUrl")
+            if btype in ("transaction", "batch") and not isinstance(entry.get("request"), dict):
+                issues.append(
+                    Issue(
+                        Severity.ERROR,
+                        "required",
+                        f"{at}.request",
+                        f"entries of a {btype} bundle must carry 'request' (bdl-3)",
+                        "bundle.request",
+                    )
+                )
+            if not isinstance(full_url, str):
+                continue
+            issues.extend(self._full_url(full_url, resource, f"{at}.fullUrl"))
+            version = None
+            if isinstance(resource, dict) and isinstance(resource.get("meta"), dict):
+                v = resource["meta"].get("versionId")
+                version = v if isinstance(v, str) else None
+            key = (full_url, version)
+            if key in seen:
+                issues.append(
+                    Issue(
+                        Severity.ERROR,
+                        "invariant",
+                        f"{at}.fullUrl",
+                        f"fullUrl '{full_url}' is already used by Bundle.entry[{seen[key]}] (bdl-7)",
+                        "bundle.fullurl-unique",
+                    )
+                )
+            else:
+                seen[key] = i
+            if isinstance(resource, dict):
+                rt, ri = resource.get("resourceType"), resource.get("id")
+                if isinstance(rt, str) and isinstance(ri, str):
+                    self._by_type_id.setdefault(f"{rt}/{ri}", []).append(resource)
+                by_url.setdefault(full_url, resource)
+                m = _ABSOLUTE.match(full_url)
+                if m:
+                    entry_base[f"Bundle.entry[{i}].resource"] = m.group(1).rstrip("/")
+                    by_url.setdefault(f"{m.group(2)}/{m.group(3)}", resource)
+                rtype, rid = resource.get("resourceType"), resource.get("id")
+                if isinstance(rtype, str) and isinstance(rid, str) and not full_url.startswith("urn:"):
+                    by_url.setdefault(f"{rtype}/{rid}", resource)
+        return issues
+
+    @staticmethod
+    def _full_url(full_url: str, resource: Any, at: str) -> list[Issue]:
+        """fullUrl must be absolute; a RESTful one must end with the entry's type and id (R4 bundle rules)."""
+        if not re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", full_url):
+            return [
+                Issue(
+                    Severity.ERROR,
+                    "value",
+                    at,
+                    f"fullUrl must be an absolute URL (not '{full_url}')",
+                    "bundle.fullurl-absolute",
+                )
+            ]
+        m = _ABSOLUTE.match(full_url)
+        if m and isinstance(resource, dict):
+            rtype, rid = resource.get("resourceType"), resource.get("id")
+            if isinstance(rtype, str) and isinstance(rid, str) and (m.group(2), m.group(3)) != (rtype, rid):
+                return [
+                    Issue(
+                        Severity.WARNING,
+                        "value",
+                        at,
+                        f"fullUrl '{full_url}' looks RESTful, so it must end with /{rtype}/{rid}",
+                        "bundle.fullurl-match",
+                    )
+                ]
+        return []
+
+    def _check_ref(
+        self,
+        ref: dict[str, Any],
+        at: str,
+        site: Site,
+        container: dict[str, Any],
+        by_url: dict[str, dict[str, Any]],
+        entry_base: dict[str, str],
+        location: str,
+        known: frozenset[str],
+    ) -> list[Issue]:
+        value = ref.get("reference")
+        declared = ref.get("type")
+        targets = site.element.targets
+        out: list[Issue] = []
+        if not isinstance(value, str):
+            if isinstance(declared, str) and not _target_ok(declared, targets):
+                out.append(self._wrong_type(at + ".type", declared, targets))
+            return out
+        where = at + ".reference"
+        target_type: str | None = None
+        resolved: dict[str, Any] | None = None
+        if value.startswith("#"):
+            if value == "#":
+                resolved = container
+            else:
+                for c in container.get("contained", []) or []:
+                    if isinstance(c, dict) and c.get("id") == value[1:]:
+                        resolved = c
+                        break
+                if resolved is None:
+                    out.append(
+                        Issue(
+                            Severity.ERROR,
+                            "not-found",
+                            where,
+                            f"'{value}' names no contained resource",
+                            "reference.resolve",
+                        )
+                    )
+                    return out
+        elif value.startswith(("urn:uuid:", "urn:oid:")):
+            resolved = by_url.get(value)
+            if resolved is None and _ENTRY.match(location):
+                # A URN resolves nowhere else: fatal to a transaction/document/message, a warning elsewhere
+                strict = self._bundle_type in ("transaction", "batch", "document", "message")
+                out.append(
+                    Issue(
+                        Severity.ERROR if strict else Severity.WARNING,
+                        "not-found",
+                        where,
+                        f"'{value}' matches no entry fullUrl in this bundle",
+                        "reference.resolve",
+                    )
+                )
+                return out
+        else:
+            m = _RELATIVE.match(value)
+            if m:
+                target_type = m.group(1)
+                problem = self._versions(f"{m.group(1)}/{m.group(2)}", m.group(3), value, where, location)
+                if problem is not None:
+                    return [problem]
+                base = entry_base.get(location.split(".contained[")[0])
+                resolved = (by_url.get(f"{base}/{m.group(1)}/{m.group(2)}") if base else None) or by_url.get(
+                    f"{m.group(1)}/{m.group(2)}"
+                )
+            else:
+                m2 = _ABSOLUTE.match(value)
+                resolved = by_url.get(value)
+                if m2:
+                    target_type = m2.group(2)
+        if resolved is not None and isinstance(resolved.get("resourceType"), str):
+            target_type = str(resolved["resourceType"])
+        if target_type is not None:
+            if target_type not in known:
+                out.append(
+                    Issue(
+                        Severity.ERROR,
+                        "structure",
+                        where,
+                        f"'{target_type}' in '{value}' is not an R4 resource type",
+                        "reference.type",
+                    )
+                )
+            elif not _target_ok(target_type, targets):
+                out.append(self._wrong_type(where, target_type, targets))
+            if isinstance(declared, str) and declared != target_type:
+                out.append(
+                    Issue(
+                        Severity.ERROR,
+                        "invalid",
+                        at + ".type",
+                        f"Reference.type '{declared}' but the target is a {target_type}",
+                        "reference.type",
+                    )
+                )
+        elif isinstance(declared, str) and not _target_ok(declared, targets):
+            out.append(self._wrong_type(at + ".type", declared, targets))
+        return out
+
+    def _versions(self, key: str, history: str | None, value: str, where: str, location: str) -> Issue | None:
+        """Same type/id in several entries (versions): a plain reference is ambiguous, a versioned one
+        must name a version that is there."""
+        matches = self._by_type_id.get(key, [])
+        if len(matches) < 2 and history is None:
+            return None
+        if not _ENTRY.match(location) or not matches:
+            return None
+        if history is None:
+            return Issue(
+                Severity.ERROR,
+                "invalid",
+                where,
+                f"'{value}' matches {len(matches)} entries of this bundle",
+                "reference.ambiguous",
+            )
+        version = history.rsplit("/", 1)[1]
+        if not any((r.get("meta") or {}).get("versionId") == version for r in matches):
+            return Issue(
+                Severity.ERROR,
+                "not-found",
+                where,
+                f"'{value}': the bundle holds {key} but not version {version}",
+                "reference.resolve",
+            )
+        return None
+
+    @staticmethod
+    def _wrong_type(where: str, rtype: str, targets: tuple[str, ...]) -> Issue:
+        return Issue(
+            Severity.ERROR,
+            "structure",
+            where,
+            f"a {rtype} is not allowed here (allowed: {', '.join(targets)})",
+            "reference.target-type",
+        )

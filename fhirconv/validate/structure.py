@@ -1,0 +1,455 @@
+"""Structure from the StructureDefinitions: cardinality, choice types, unknown elements, primitive formats.
+
+One typed walk per resource, driven by the base definitions' snapshots. The walk also records where
+typed values sit (References, Codings, CodeableConcepts, Quantities) in a :class:`WalkCache` so the
+reference and lint checkers reuse it instead of walking again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .issues import Issue, Severity
+from .protocols import Context, DefinitionsProvider
+
+__all__ = ["ElementInfo", "StructureChecker", "TypeIndex", "WalkCache", "type_index"]
+
+FHIR_TYPE_EXT = "http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type"
+REGEX_EXT = "http://hl7.org/fhir/StructureDefinition/regex"
+SD_PREFIX = "http://hl7.org/fhir/StructureDefinition/"
+INT_TYPES = frozenset({"integer", "positiveInt", "unsignedInt"})
+QUANTITY_TYPES = frozenset(
+    {"Quantity", "Age", "Count", "Distance", "Duration", "SimpleQuantity", "MoneyQuantity"}
+)
+COLLECTED = frozenset({"Reference", "Coding", "CodeableConcept", "canonical"} | QUANTITY_TYPES)
+HL7_EXTENSION_SPACE = ("http://hl7.org/fhir/", "http://hl7.org/fhir/uv/", "http://terminology.hl7.org/")
+INT32 = (-(2**31), 2**31 - 1)
+
+
+@dataclass(frozen=True, slots=True)
+class ElementInfo:
+    path: str
+    name: str  # JSON name (choice stem for value[x])
+    min: int
+    max: int | None  # None = unbounded
+    types: tuple[str, ...]
+    choice: bool
+    content_ref: str | None
+    targets: tuple[str, ...]  # allowed Reference target types ("Resource" = any)
+    binding_strength: str | None = None
+
+    @property
+    def many(self) -> bool:
+        return self.max is None or self.max > 1
+
+
+@dataclass(slots=True)
+class TypeIndex:
+    """The elements of one type, by parent path and JSON key."""
+
+    root: str
+    keys: dict[str, dict[str, tuple[ElementInfo, str]]] = field(default_factory=dict)
+    children: dict[str, list[ElementInfo]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Site:
+    location: str
+    value: Any
+    type: str
+    element: ElementInfo
+
+
+@dataclass(slots=True)
+class WalkCache:
+    """Typed sites found by the structure walk, per resource location (cleared per input)."""
+
+    sites: dict[str, list[Site]] = field(default_factory=dict)
+
+    def clear(self) -> None:
+        self.sites.clear()
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+def _type_code(t: dict[str, Any]) -> str:
+    for ext in t.get("extension", []) or []:
+        if ext.get("url") == FHIR_TYPE_EXT:
+            return str(ext.get("valueUrl") or ext.get("valueUri"))
+    return str(t.get("code"))
+
+
+def _build_index(sd: dict[str, Any]) -> TypeIndex:
+    elements = sd["snapshot"]["element"]
+    idx = TypeIndex(root=str(elements[0]["path"]))
+    for el in elements[1:]:
+        if el.get("sliceName"):
+            continue
+        path = str(el["path"])
+        parent, _, name = path.rpartition(".")
+        types = tuple(_type_code(t) for t in el.get("type", []) or [])
+        targets: list[str] = []
+        for t in el.get("type", []) or []:
+            for prof in t.get("targetProfile", []) or []:
+                targets.append(str(prof).rsplit("/", 1)[-1])
+        mx = el.get("max", "*")
+        info = ElementInfo(
+            path=path,
+            name=name[:-3] if name.endswith("[x]") else name,
+            min=int(el.get("min", 0)),
+            max=None if mx == "*" else int(mx),
+            types=types,
+            choice=name.endswith("[x]"),
+            content_ref=str(el["contentReference"]).lstrip("#") if el.get("contentReference") else None,
+            targets=tuple(targets),
+            binding_strength=(el.get("binding") or {}).get("strength"),
+        )
+        if info.max == 0:
+            continue
+        idx.children.setdefault(parent, []).append(info)
+        keys = idx.keys.setdefault(parent, {})
+        if info.choice:
+            for t in types:
+                keys[info.name + _cap(t)] = (info, t)
+        else:
+            keys[info.name] = (info, types[0] if types else "BackboneElement")
+    return idx
+
+
+_INDEX_CACHE: dict[tuple[int, str], TypeIndex | None] = {}
+
+
+def type_index(defs: DefinitionsProvider, type_name: str) -> TypeIndex | None:
+    key = (id(defs), type_name)
+    if key not in _INDEX_CACHE:
+        sd = defs.structure_definition(type_name)
+        _INDEX_CACHE[key] = _build_index(sd) if sd and sd.get("snapshot") else None
+    return _INDEX_CACHE[key]
+
+
+_REGEX_CACHE: dict[tuple[int, str], re.Pattern[str] | None] = {}
+
+
+def _regex(defs: DefinitionsProvider, code: str) -> re.Pattern[str] | None:
+    key = (id(defs), code)
+    if key not in _REGEX_CACHE:
+        pattern: re.Pattern[str] | None = None
+        sd = defs.structure_definition(code)
+        for el in (sd or {}).get("snapshot", {}).get("element", []):
+            if str(el.get("path", "")).endswith(".value"):
+                for t in el.get("type", []) or []:
+                    for ext in t.get("extension", []) or []:
+                        if ext.get("url") == REGEX_EXT:
+                            pattern = re.compile(str(ext["valueString"]))
+        _REGEX_CACHE[key] = pattern
+    return _REGEX_CACHE[key]
+
+
+def _valid_calendar(code: str, text: str) -> bool:
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if not m:
+        return True
+    try:
+        date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return False
+    return True
+
+
+_XHTML_NS = "http://www.w3.org/1999/xhtml"
+
+
+def _xhtml_problem(text: str) -> str | None:
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(text.encode("utf-8"), parser)
+    except etree.XMLSyntaxError as exc:
+        return f"narrative is not well-formed XHTML: {exc}"
+    if root.tag != f"{{{_XHTML_NS}}}div":
+        return "narrative root must be an XHTML <div> in the namespace http://www.w3.org/1999/xhtml"
+    return None  # allowed elements and attributes are txt-1, the invariant checker's
+
+
+class _Walker:
+    def __init__(self, defs: DefinitionsProvider, cache: WalkCache | None) -> None:
+        self.defs = defs
+        self.cache = cache
+        self.issues: list[Issue] = []
+        self.sites: list[Site] = []
+
+    def err(self, code: str, location: str, message: str, rule: str = "structure") -> None:
+        self.issues.append(Issue(Severity.ERROR, code, location, message, rule))
+
+    def object(self, value: dict[str, Any], idx: TypeIndex, parent: str, loc: str, *, resource: bool) -> None:
+        keys = idx.keys.get(parent, {})
+        seen_choice: dict[str, str] = {}
+        present: set[str] = set()
+        for key, item in value.items():
+            if resource and key == "resourceType":
+                continue
+            base_key = key[1:] if key.startswith("_") else key
+            hit = keys.get(base_key)
+            if hit is None:
+                self.err("structure", f"{loc}.{key}", f"unknown element '{key}' (not in {parent})")
+                continue
+            info, tcode = hit
+            if key.startswith("_") and not tcode[:1].islower():
+                self.err("structure", f"{loc}.{key}", f"'{key}' is only allowed for primitive elements")
+                continue
+            present.add(info.name)
+            if info.choice and not key.startswith("_"):
+                other = seen_choice.get(info.name)
+                if other is not None and other != key:
+                    self.err(
+                        "structure",
+                        f"{loc}.{key}",
+                        f"{info.name}[x] given twice ('{other}' and '{key}'); only one type is allowed",
+                        "choice",
+                    )
+                seen_choice[info.name] = key
+            if tcode[:1].islower():
+                if key.startswith("_"):
+                    self.primitive_ext(item, info, f"{loc}.{key}", value.get(base_key))
+                else:
+                    self.primitive(item, info, tcode, f"{loc}.{key}", value.get("_" + key))
+            else:
+                self.complex(item, info, tcode, idx, f"{loc}.{key}")
+        for info in idx.children.get(parent, []):
+            if info.min > 0 and info.name not in present:
+                self.err(
+                    "required",
+                    f"{loc}.{info.name}{'[x]' if info.choice else ''}",
+                    f"{info.path} is required (min {info.min}) but missing",
+                    "cardinality",
+                )
+
+    def _items(self, item: Any, info: ElementInfo, loc: str) -> list[tuple[Any, str]]:
+        if info.many:
+            if not isinstance(item, list):
+                self.err("structure", loc, f"{info.path} repeats, so it must be a JSON array")
+                return [(item, loc)]
+            if not item:
+                self.err("structure", loc, "arrays must not be empty")
+            if info.max is not None and len(item) > info.max:
+                self.err(
+                    "structure",
+                    loc,
+                    f"{info.path} allows at most {info.max}, found {len(item)}",
+                )
+            return [(v, f"{loc}[{i}]") for i, v in enumerate(item)]
+        if isinstance(item, list):
+            self.err("structure", loc, f"{info.path} does not repeat, so it must not be a JSON array")
+            return [(v, f"{loc}[{i}]") for i, v in enumerate(item)]
+        return [(item, loc)]
+
+    def primitive(self, item: Any, info: ElementInfo, code: str, loc: str, ext: Any) -> None:
+        for i, (v, at) in enumerate(self._items(item, info, loc)):
+            if v is None:
+                has_ext = isinstance(ext, list) and i < len(ext) and ext[i] is not None
+                if not has_ext:
+                    self.err("structure", at, "null is only allowed where the matching '_' entry has content")
+                continue
+            self.primitive_value(v, code, at)
+        if code == "canonical" or code in COLLECTED:
+            self.sites.append(Site(loc, item, code, info))
+
+    def primitive_value(self, v: Any, code: str, at: str) -> None:
+        if code == "boolean":
+            if not isinstance(v, bool):
+                self.err("value", at, f"a boolean must be JSON true/false, found {type(v).__name__}", "type")
+            return
+        if code in INT_TYPES:
+            if isinstance(v, bool) or not isinstance(v, int):
+                self.err("value", at, f"{code} must be a JSON whole number, found {v!r}", "type")
+                return
+            lo = 1 if code == "positiveInt" else 0 if code == "unsignedInt" else INT32[0]
+            if not lo <= v <= INT32[1]:
+                self.err("value", at, f"{v} is out of range for {code}", "format")
+            return
+        if code == "decimal":
+            if isinstance(v, bool) or not isinstance(v, int | float):
+                self.err("value", at, f"a decimal must be a JSON number, found {v!r}", "type")
+            return
+        if not isinstance(v, str):
+            self.err("value", at, f"{code} must be a JSON string, found {type(v).__name__}", "type")
+            return
+        if v == "" or (v.strip() == "" and code != "xhtml"):
+            self.err("value", at, f"{code} value must not be empty or only whitespace", "format")
+            return
+        if code == "xhtml":
+            problem = _xhtml_problem(v)
+            if problem:
+                self.err("value", at, problem, "xhtml")
+            return
+        pattern = _regex(self.defs, code)
+        if pattern is not None and pattern.fullmatch(v) is None:
+            self.err("value", at, f"'{v[:80]}' is not a valid {code}", "format")
+        elif code in ("date", "dateTime", "instant") and not _valid_calendar(code, v):
+            self.err("value", at, f"'{v}' is not a valid calendar date", "format")
+        if len(v) > 1048576:
+            self.err("value", at, f"{code} exceeds 1 MB", "format")
+
+    def primitive_ext(self, item: Any, info: ElementInfo, loc: str, value: Any) -> None:
+        element_idx = type_index(self.defs, "Element")
+        if element_idx is None:
+            return
+        entries: list[tuple[Any, str]]
+        if info.many:
+            if not isinstance(item, list):
+                self.err("structure", loc, "must be a JSON array, matching the primitive array")
+                return
+            if isinstance(value, list) and len(value) != len(item):
+                self.err("structure", loc, "must have as many entries as the matching primitive array")
+            entries = [(v, f"{loc}[{i}]") for i, v in enumerate(item)]
+        else:
+            entries = [(item, loc)]
+        for v, at in entries:
+            if v is None and info.many:
+                continue
+            if not isinstance(v, dict):
+                self.err("structure", at, "must be a JSON object (id/extension of the primitive)")
+                continue
+            if not v:
+                self.err("structure", at, "must not be empty")
+            self.object(v, element_idx, "Element", at, resource=False)
+
+    def complex(self, item: Any, info: ElementInfo, code: str, idx: TypeIndex, loc: str) -> None:
+        for v, at in self._items(item, info, loc):
+            if not isinstance(v, dict):
+                self.err(
+                    "structure", at, f"{info.path} must be a JSON object, found {type(v).__name__}", "type"
+                )
+                continue
+            if code in ("Resource", "DomainResource"):
+                continue  # nested resources are walked by the chain with their own location
+            if not v:
+                continue  # ele-1 (the invariant checker) reports empty elements
+            if info.content_ref:
+                self.object(v, idx, info.content_ref, at, resource=False)
+            elif code in ("BackboneElement", "Element") and info.path in idx.keys:
+                self.object(v, idx, info.path, at, resource=False)
+            else:
+                sub = type_index(self.defs, code)
+                if sub is None:
+                    continue
+                self.object(v, sub, sub.root, at, resource=False)
+            if code in COLLECTED:
+                self.sites.append(Site(at, v, code, info))
+            elif code == "Extension":
+                self.extension(v, at)
+            elif code == "Attachment":
+                self.attachment(v, at)
+
+    def extension(self, value: dict[str, Any], at: str) -> None:
+        """An extension must be defined: a URL that is no known StructureDefinition is not allowed."""
+        url = value.get("url")
+        if not isinstance(url, str) or not url.startswith(("http://", "https://", "urn:")):
+            return  # relative/missing urls are the structure and ext-1's findings
+        sd = self.defs.structure_definition(url)
+        if sd is not None:
+            self.extension_value(value, sd, at)
+            return
+        if url.startswith(HL7_EXTENSION_SPACE):
+            self.issues.append(
+                Issue(
+                    Severity.WARNING,
+                    "not-found",
+                    f"{at}.url",
+                    f"extension {url} is not defined in R4 core (later version or extension pack?)",
+                    "extension.unknown",
+                )
+            )
+            return
+        self.issues.append(
+            Issue(
+                Severity.WARNING,
+                "not-found",
+                f"{at}.url",
+                f"the extension {url} is not defined in the installed definitions",
+                "extension.unknown",
+            )
+        )
+
+    def extension_value(self, value: dict[str, Any], sd: dict[str, Any], at: str) -> None:
+        """The value[x] of a defined extension must be one of the types its definition allows."""
+        allowed: tuple[str, ...] | None = None
+        for el in sd.get("snapshot", {}).get("element", []):
+            if el.get("path") == "Extension.value[x]" and not el.get("sliceName"):
+                allowed = (
+                    () if el.get("max") == "0" else tuple(_type_code(t) for t in el.get("type", []) or [])
+                )
+                break
+        if allowed is None:
+            return
+        for key in value:
+            if key.startswith("value") and key[5:6].isupper():
+                vtype = key[5:]
+                if not any(vtype == _cap(t) for t in allowed):
+                    what = ", ".join(allowed) if allowed else "no value (it has nested extensions)"
+                    self.err(
+                        "structure",
+                        f"{at}.{key}",
+                        f"extension {value.get('url')} allows {what}, not {vtype}",
+                        "extension.type",
+                    )
+
+    def attachment(self, value: dict[str, Any], at: str) -> None:
+        size, data = value.get("size"), value.get("data")
+        if isinstance(size, int) and not isinstance(size, bool) and isinstance(data, str):
+            import base64
+            import binascii
+
+            try:
+                actual = len(base64.b64decode(data, validate=False))
+            except (binascii.Error, ValueError):
+                self.err("value", f"{at}.data", "data is not valid base64", "attachment")
+                return
+            if actual != size:
+                self.err(
+                    "value",
+                    f"{at}.size",
+                    f"stated size {size} does not match the data's size {actual}",
+                    "attachment",
+                )
+
+
+def walk_resource(
+    resource: dict[str, Any], location: str, defs: DefinitionsProvider, cache: WalkCache | None = None
+) -> list[Issue]:
+    rtype = resource.get("resourceType")
+    if not isinstance(rtype, str):
+        return []
+    idx = type_index(defs, rtype)
+    if idx is None:
+        return []
+    walker = _Walker(defs, cache)
+    walker.object(resource, idx, idx.root, location, resource=True)
+    rid = resource.get("id")
+    if rid is not None:
+        id_re = _regex(defs, "id")
+        if isinstance(rid, str) and id_re is not None and id_re.fullmatch(rid) is None:
+            walker.err("value", f"{location}.id", f"'{rid}' is not a valid resource id", "format")
+    if cache is not None:
+        cache.sites[location] = walker.sites
+    return walker.issues
+
+
+class StructureChecker:
+    name = "structure"
+
+    def __init__(self, cache: WalkCache | None = None) -> None:
+        self.cache = cache
+
+    def check_resource(self, resource: dict[str, Any], location: str, ctx: Context) -> Iterable[Issue]:
+        return walk_resource(resource, location, ctx.definitions, self.cache)
+
+    def check_root(self, root: dict[str, Any], ctx: Context) -> Iterator[Issue]:
+        return iter(())

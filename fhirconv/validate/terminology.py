@@ -1,0 +1,284 @@
+"""Code membership from the official R4 ValueSets and CodeSystems, expanded locally.
+
+No terminology server: a ValueSet is expanded from its ``compose`` (whole local code systems, concept
+lists, ``is-a``/``descendent-of``/``is-not-a``/``=`` filters over a local hierarchy, included value sets,
+excludes) or taken from a shipped ``expansion``. Large external systems (SNOMED CT, LOINC, RxNorm, ...) are
+not in the package, so codes from them are "cannot tell" (``None``) unless a local fhirconv table lists
+the code; the bindings checker says so in its output rather than pretending to have checked them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .protocols import DefinitionsProvider
+
+__all__ = ["EXTERNAL_SYSTEMS", "Expansion", "LocalTerminology", "codes_from_mapping_tables"]
+
+# Systems too large to ship; membership is known only for codes a local table lists.
+EXTERNAL_SYSTEMS = frozenset(
+    {
+        "http://snomed.info/sct",
+        "http://loinc.org",
+        "http://www.nlm.nih.gov/research/umls/rxnorm",
+        "http://hl7.org/fhir/sid/icd-10",
+        "http://hl7.org/fhir/sid/icd-10-cm",
+        "http://hl7.org/fhir/sid/icd-9-cm",
+        "http://hl7.org/fhir/sid/ndc",
+        "http://hl7.org/fhir/sid/cvx",
+        "http://unitsofmeasure.org",
+        "urn:ietf:bcp:47",
+        "urn:ietf:bcp:13",
+        "urn:iso:std:iso:3166",
+        "urn:iso:std:iso:4217",
+        "http://www.ama-assn.org/go/cpt",
+        "http://www.whocc.no/atc",
+        "http://hl7.org/fhir/sid/us-npi",
+    }
+)
+
+
+@dataclass(slots=True)
+class Expansion:
+    """What a ValueSet contains: enumerated (system, code) pairs, plus systems it only names (open)."""
+
+    codes: set[tuple[str, str]] = field(default_factory=set)
+    open_systems: set[str] = field(default_factory=set)  # included but not enumerable here
+    complete: bool = True  # False when part of the definition could not be expanded (e.g. unknown VS)
+
+    @property
+    def systems(self) -> set[str]:
+        return {s for s, _ in self.codes} | self.open_systems
+
+
+def _canonical(url: str) -> str:
+    return url.split("|", 1)[0]
+
+
+class LocalTerminology:
+    """TerminologyProvider over a DefinitionsProvider; expansions are computed once and cached."""
+
+    def __init__(
+        self,
+        definitions: DefinitionsProvider,
+        local_codes: Mapping[str, Iterable[str]] | None = None,
+    ) -> None:
+        self._definitions = definitions
+        self._local = {system: frozenset(codes) for system, codes in (local_codes or {}).items()}
+        self._expansions: dict[str, Expansion | None] = {}
+        self._system_codes: dict[str, dict[str, list[str]] | None] = {}  # code -> parents, per system
+        self._props: dict[str, dict[str, dict[str, set[str]]]] = {}
+
+    # -- TerminologyProvider protocol --------------------------------------------------------------
+
+    def validate_code(self, value_set_url: str, system: str | None, code: str) -> bool | None:
+        """True/False when the local definitions decide membership; None when they cannot."""
+        exp = self.expand(value_set_url)
+        if exp is None:
+            return None
+        if system is not None:
+            if (system, code) in exp.codes:
+                return True
+            if system in exp.open_systems:
+                local = self._local.get(system)
+                return True if local is not None and code in local else None
+            return False if exp.complete else None
+        if any(c == code for _, c in exp.codes):
+            return True
+        return None if exp.open_systems or not exp.complete else False
+
+    def knows_system(self, system: str) -> bool:
+        """True when the whole code system is local (so any code of it can be judged)."""
+        return self._hierarchy(system) is not None
+
+    def knows_code(self, system: str, code: str) -> bool | None:
+        """Is ``code`` defined in ``system``? None when the system is not local."""
+        hierarchy = self._hierarchy(system)
+        if hierarchy is not None:
+            return code in hierarchy
+        local = self._local.get(system)
+        if local is not None and code in local:
+            return True
+        return None
+
+    # -- expansion -------------------------------------------------------------------------------
+
+    def expand(self, value_set_url: str) -> Expansion | None:
+        url = _canonical(value_set_url)
+        if url not in self._expansions:
+            self._expansions[url] = None  # guards cycles between value sets
+            vs = self._definitions.value_set(url)
+            self._expansions[url] = self._expand(vs) if vs is not None else None
+        return self._expansions[url]
+
+    def _expand(self, vs: dict[str, Any]) -> Expansion:
+        compose = vs.get("compose")
+        if not isinstance(compose, dict):
+            exp = Expansion()
+            contains = (vs.get("expansion") or {}).get("contains")
+            if contains:
+                exp.codes.update(_flatten_contains(contains))
+            else:
+                exp.complete = False
+            return exp
+        exp = Expansion()
+        for inc in compose.get("include") or []:
+            part = self._part(inc)
+            exp.codes |= part.codes
+            exp.open_systems |= part.open_systems
+            exp.complete &= part.complete
+        for exc in compose.get("exclude") or []:
+            part = self._part(exc)
+            exp.codes -= part.codes
+        return exp
+
+    def _part(self, inc: dict[str, Any]) -> Expansion:
+        """One include/exclude: a system selection intersected with any value sets it names."""
+        part: Expansion | None = None
+        system = inc.get("system")
+        if isinstance(system, str):
+            part = self._select(system, inc.get("concept"), inc.get("filter"))
+        for ref in inc.get("valueSet") or []:
+            other = self.expand(ref) if isinstance(ref, str) else None
+            if other is None:
+                other = Expansion(complete=False)
+            if part is None:
+                part = Expansion(set(other.codes), set(other.open_systems), other.complete)
+            else:
+                part = Expansion(
+                    part.codes & other.codes
+                    | {c for c in part.codes if c[0] in other.open_systems}
+                    | {c for c in other.codes if c[0] in part.open_systems},
+                    part.open_systems & other.open_systems,
+                    part.complete and other.complete,
+                )
+        return part or Expansion(complete=False)
+
+    def _select(self, system: str, concepts: Any, filters: Any) -> Expansion:
+        if concepts:
+            codes = {(system, str(c["code"])) for c in concepts if isinstance(c, dict) and c.get("code")}
+            return Expansion(codes=codes)
+        hierarchy = self._hierarchy(system)
+        if hierarchy is None:
+            return Expansion(open_systems={system})
+        selected = set(hierarchy)
+        for flt in filters or []:
+            props = self._properties(system) if isinstance(flt, dict) and flt.get("op") == "=" else {}
+            chosen = _apply_filter(hierarchy, flt, props) if isinstance(flt, dict) else None
+            if chosen is None:
+                return Expansion(open_systems={system})  # a filter we cannot apply: say "cannot tell"
+            selected &= chosen
+        return Expansion(codes={(system, c) for c in selected})
+
+    def _hierarchy(self, system: str) -> dict[str, list[str]] | None:
+        """code -> parent codes for a complete local CodeSystem; None when not local or partial."""
+        if system not in self._system_codes:
+            cs = None if system in EXTERNAL_SYSTEMS else self._definitions.code_system(system)
+            if cs is None or cs.get("content") not in (None, "complete") or not cs.get("concept"):
+                self._system_codes[system] = None
+            else:
+                parents: dict[str, list[str]] = {}
+                for code, parent, concept in _walk_concepts(cs.get("concept") or [], None):
+                    parents.setdefault(code, [])
+                    if parent:
+                        parents[code].append(parent)
+                    for prop in concept.get("property") or []:
+                        if prop.get("code") in ("parent", "subsumedBy") and prop.get("valueCode"):
+                            parents[code].append(str(prop["valueCode"]))
+                self._system_codes[system] = parents
+        return self._system_codes[system]
+
+    def _properties(self, system: str) -> dict[str, dict[str, set[str]]]:
+        """code -> property code -> values, for '=' filters (computed once per system)."""
+        if system in self._props:
+            return self._props[system]
+        cs = self._definitions.code_system(system) or {}
+        out: dict[str, dict[str, set[str]]] = self._props.setdefault(system, {})
+        for code, _parent, concept in _walk_concepts(cs.get("concept") or [], None):
+            props = out.setdefault(code, {})
+            for prop in concept.get("property") or []:
+                for key, val in prop.items():
+                    if key.startswith("value") and prop.get("code"):
+                        props.setdefault(str(prop["code"]), set()).add(str(val).lower())
+        return out
+
+
+def _walk_concepts(
+    concepts: list[dict[str, Any]], parent: str | None
+) -> Iterator[tuple[str, str | None, dict[str, Any]]]:
+    for concept in concepts:
+        if not isinstance(concept, dict) or not concept.get("code"):
+            continue
+        code = str(concept["code"])
+        yield code, parent, concept
+        yield from _walk_concepts(concept.get("concept") or [], code)
+
+
+def _flatten_contains(contains: list[dict[str, Any]]) -> Iterator[tuple[str, str]]:
+    for item in contains:
+        if item.get("system") and item.get("code"):
+            yield str(item["system"]), str(item["code"])
+        yield from _flatten_contains(item.get("contains") or [])
+
+
+def _descendants(hierarchy: dict[str, list[str]], root: str) -> set[str]:
+    children: dict[str, set[str]] = {}
+    for code, parents in hierarchy.items():
+        for p in parents:
+            children.setdefault(p, set()).add(code)
+    out: set[str] = set()
+    stack = [root]
+    while stack:
+        for child in children.get(stack.pop(), ()):
+            if child not in out:
+                out.add(child)
+                stack.append(child)
+    return out
+
+
+def _apply_filter(
+    hierarchy: dict[str, list[str]], flt: dict[str, Any], props: dict[str, dict[str, set[str]]]
+) -> set[str] | None:
+    prop, op, value = flt.get("property"), flt.get("op"), flt.get("value")
+    if not isinstance(value, str):
+        return None
+    if prop == "concept" and op == "is-a":
+        return _descendants(hierarchy, value) | ({value} if value in hierarchy else set())
+    if prop == "concept" and op == "descendent-of":
+        return _descendants(hierarchy, value)
+    if prop == "concept" and op == "is-not-a":
+        return set(hierarchy) - _descendants(hierarchy, value) - {value}
+    if prop == "concept" and op == "in":
+        return {v for v in value.split(",") if v in hierarchy}
+    if op == "=" and isinstance(prop, str):
+        return {code for code, p in props.items() if value.lower() in p.get(prop, set())}
+    return None
+
+
+def codes_from_mapping_tables() -> dict[str, set[str]]:
+    """(system -> codes) that fhirconv's own code tables and lexicons list, to vouch for external codes."""
+    from ..mapping import iter_mapping_files
+
+    out: dict[str, set[str]] = {}
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            system, code = node.get("system"), node.get("code")
+            if isinstance(system, str) and isinstance(code, str):
+                out.setdefault(system, set()).add(code)
+            for v in node.values():
+                visit(v)
+        elif isinstance(node, list):
+            for v in node:
+                visit(v)
+
+    import json
+
+    for _name, node in iter_mapping_files():
+        try:
+            visit(json.loads(node.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue  # a broken mapping file is the mapping loader's finding, not terminology's
+    return out

@@ -1,0 +1,162 @@
+"""The package installer against a real npm-protocol registry served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import http.server
+import io
+import json
+import tarfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fhirconv.definitions import registry
+from fhirconv.errors import DefinitionsNotInstalled, PackageIntegrityError
+
+
+def make_tgz(name: str, version: str, files: dict[str, Any] | None = None) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        entries = {"package/package.json": {"name": name, "version": version}}
+        entries.update({f"package/{k}": v for k, v in (files or {}).items()})
+        for path, content in entries.items():
+            data = json.dumps(content).encode()
+            info = tarfile.TarInfo(path)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def sri(data: bytes) -> str:
+    return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
+
+
+class Registry:
+    """Packuments and tarballs by path; records what was asked."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, tuple[int, bytes]] = {}
+        self.requests: list[str] = []
+        self.url = ""
+
+    def publish(self, name: str, version: str, tgz: bytes, *, integrity: str | None = None) -> None:
+        tar_path = f"/{name}/-/{name}-{version}.tgz"
+        self.routes[tar_path] = (200, tgz)
+        dist = {"tarball": self.url + tar_path, "integrity": integrity or sri(tgz)}
+        doc = {"name": name, "versions": {version: {"name": name, "version": version, "dist": dist}}}
+        self.routes[f"/{name}"] = (200, json.dumps(doc).encode())
+
+    def publish_without_versions(self, name: str) -> None:
+        self.routes[f"/{name}"] = (200, json.dumps({"name": name, "versions": {}}).encode())
+
+
+@pytest.fixture
+def npm() -> Iterator[Registry]:
+    reg = Registry()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            reg.requests.append(self.path)
+            status, body = reg.routes.get(self.path, (404, b'{"error":"not found"}'))
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    reg.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield reg
+    server.shutdown()
+    server.server_close()
+
+
+def test_falls_back_to_examples_when_core_has_no_versions(
+    npm: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    npm.publish_without_versions("hl7.fhir.r4.core")
+    npm.publish(
+        "hl7.fhir.r4.examples", "4.0.1", make_tgz("hl7.fhir.r4.examples", "4.0.1", {"x.json": {"a": 1}})
+    )
+    monkeypatch.setenv("FHIRCONV_NPM_REGISTRY", npm.url)
+    seen: list[int] = []
+    pkg = registry.install_from_registry(npm.url, root=tmp_path, progress=lambda d, t, w: seen.append(d))
+    assert (pkg.name, pkg.version, pkg.registry) == ("hl7.fhir.r4.examples", "4.0.1", npm.url)
+    assert (tmp_path / "hl7.fhir.r4.examples#4.0.1" / "package" / "x.json").is_file()
+    assert npm.requests[0] == "/hl7.fhir.r4.core"
+    assert seen and seen[-1] > 0
+    assert registry.find_installed(tmp_path) == registry.InstalledPackage(
+        "hl7.fhir.r4.examples", "4.0.1", tmp_path / "hl7.fhir.r4.examples#4.0.1"
+    )
+
+
+def test_prefers_core_and_falls_back_to_second_registry(
+    npm: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    npm.publish("hl7.fhir.r4.core", "4.0.1", make_tgz("hl7.fhir.r4.core", "4.0.1"))
+    monkeypatch.setenv("FHIRCONV_NPM_REGISTRY", npm.url)
+    # The primary registry is a closed port on loopback: unreachable, so the npm registry answers.
+    pkg = registry.install_from_registry("http://127.0.0.1:9", root=tmp_path, timeout=2)
+    assert pkg.spec == "hl7.fhir.r4.core#4.0.1"
+    assert pkg.registry == npm.url
+
+
+def test_integrity_mismatch_is_refused_and_nothing_installed(
+    npm: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = make_tgz("hl7.fhir.r4.core", "4.0.1")
+    npm.publish("hl7.fhir.r4.core", "4.0.1", good, integrity=sri(good + b"tampered"))
+    monkeypatch.setenv("FHIRCONV_NPM_REGISTRY", npm.url)
+    with pytest.raises(PackageIntegrityError):
+        registry.install_from_registry(npm.url, root=tmp_path)
+    assert registry.find_installed(tmp_path) is None
+
+
+def test_offline_without_cache_says_how_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FHIRCONV_NPM_REGISTRY", "http://127.0.0.1:9")
+    with pytest.raises(DefinitionsNotInstalled) as exc:
+        registry.install_from_registry("http://127.0.0.1:9", root=tmp_path, timeout=2)
+    assert "fhirconv definitions install" in str(exc.value)
+    assert "--from" in str(exc.value)
+
+
+def test_verify_integrity_sri_and_shasum() -> None:
+    data = b"abc"
+    assert registry.verify_integrity(data, {"integrity": sri(data)}, source="t").startswith("sha512-")
+    sha1 = hashlib.sha1(data).hexdigest()
+    assert registry.verify_integrity(data, {"shasum": sha1}, source="t") == f"sha1:{sha1}"
+    with pytest.raises(PackageIntegrityError):
+        registry.verify_integrity(data, {"shasum": "0" * 40}, source="t")
+    with pytest.raises(PackageIntegrityError):
+        registry.verify_integrity(data, {}, source="t")
+
+
+def test_install_from_file_and_bad_tarballs(tmp_path: Path) -> None:
+    tgz = tmp_path / "p.tgz"
+    tgz.write_bytes(make_tgz("hl7.fhir.r4.core", "4.0.1", {"StructureDefinition-x.json": {}}))
+    pkg = registry.install_from_file(tgz, root=tmp_path / "cache")
+    assert (pkg.path / "package" / "StructureDefinition-x.json").is_file()
+    bad = tmp_path / "bad.tgz"
+    bad.write_bytes(b"not a tarball")
+    with pytest.raises(PackageIntegrityError):
+        registry.install_from_file(bad, root=tmp_path / "cache")
+    # A tarball that tries to escape the cache folder is refused by the 'data' extraction filter.
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        info = tarfile.TarInfo("../../evil.json")
+        info.size = 2
+        tar.addfile(info, io.BytesIO(b"{}"))
+    evil = tmp_path / "evil.tgz"
+    evil.write_bytes(buf.getvalue())
+    with pytest.raises(PackageIntegrityError):
+        registry.install_from_file(evil, root=tmp_path / "cache")
+    assert not (tmp_path.parent / "evil.json").exists()
