@@ -152,22 +152,35 @@ class Lexicon:
         automaton = ahocorasick.Automaton()
         keys: dict[str, list[int]] = {}
         described: dict[str, list[int]] = {}
-        for domain in domains:
-            data = store.load(f"lexicons/{domain}")
+        wanted = set(domains)
+        files = [(name, store.load(name)) for name in store.names("lexicons")]
+
+        def order(item: tuple[str, dict[str, Any]]) -> tuple[int, bool, str]:
+            name, data = item
+            domain = str(data.get("domain"))
+            rank = DOMAINS.index(domain) if domain in DOMAINS else len(DOMAINS)
+            return rank, name != f"lexicons/{domain}", name
+
+        # every lexicon file of a domain counts: the main one first, then curated additions
+        for _, data in sorted(files, key=order):
+            domain = str(data.get("domain"))
+            if domain not in wanted:
+                continue
             for c in data["concepts"]:
-                concept = Concept(
-                    domain=domain,
-                    id=c["id"],
-                    display=c.get("display") or c["terms"][0],
-                    cls=c.get("class", ""),
-                    codings=tuple(
-                        (x["system"], x["code"], x.get("display", "")) for x in c.get("codings", [])
-                    ),
-                    unit=c.get("unit"),
-                    category=c.get("category"),
-                )
                 idx = len(lex.concepts)
-                lex.concepts.append(concept)
+                lex.concepts.append(
+                    Concept(
+                        domain=domain,
+                        id=c["id"],
+                        display=c.get("display") or c["terms"][0],
+                        cls=c.get("class", ""),
+                        codings=tuple(
+                            (x["system"], x["code"], x.get("display", "")) for x in c.get("codings", [])
+                        ),
+                        unit=c.get("unit"),
+                        category=c.get("category"),
+                    )
+                )
                 for term in c["terms"]:
                     for v in variants(term):
                         bucket = keys.setdefault(v, [])

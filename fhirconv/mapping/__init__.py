@@ -82,6 +82,16 @@ class MappingStore:
             node = node / part
         return node, False
 
+    def names(self, folder: str) -> list[str]:
+        """Mapping names in ``folder`` ("lexicons" -> ["lexicons/conditions", ...]), shipped and overlaid."""
+        found: set[str] = set()
+        node: Traversable = shipped_root() / folder
+        if node.is_dir():
+            found.update(n.name[:-5] for n in node.iterdir() if n.name.endswith(".json"))
+        if self.override_dir is not None and (self.override_dir / folder).is_dir():
+            found.update(p.stem for p in (self.override_dir / folder).glob("*.json"))
+        return [f"{folder}/{n}" for n in sorted(found)]
+
     def load(self, name: str) -> dict[str, Any]:
         if name not in self._cache:
             rel = f"{name}.json"
