@@ -113,6 +113,24 @@ class Extractor:
         self._not_performed = _phrases(r["not_performed_phrases"])
         self._test_heads = _phrases(r["test_heads"])
         self._head_words = {" ".join(fold(w).split()) for w in r["test_heads"]}
+        self._result_kind = {
+            " ".join(fold(w).split()): kind
+            for kind, words in r["result_phrases"].items()
+            for w in words
+            if " " not in w
+        }
+        self._result_kind.update(
+            {
+                "undetectable": "negative",
+                "detectable": "positive",
+                "normalized": "normal",
+                "normalised": "normal",
+                "preserved": "normal",
+                "intact": "normal",
+                "impaired": "abnormal",
+                "absent": "negative",
+            }
+        )
         self._test_stop = set(r["test_modifier_stop"])
         self._drug_neg = _phrases(r["drug_negation_phrases"])
         self._taper = _phrases(r["taper_words"])
@@ -218,6 +236,9 @@ class Extractor:
             targets += [Target(t.start, t.end, "test") for t in tests]
             assertions = self.context.assert_targets(folded, s, e, targets)
             self._results_for(text, folded, s, e, tests)
+            n_tests = len(tests)
+            self._listed_results(text, folded, s, e, tests, kept)
+            assertions = assertions + [Assertion.PRESENT] * (len(tests) - n_tests)
             for t, a in zip(tests, assertions[len(kept) :], strict=True):
                 if a is Assertion.NEGATED and t.interpretation is None and not t.not_performed:
                     t.not_performed = bool(self._not_performed.search(folded, t.end, e))
@@ -530,6 +551,53 @@ class Extractor:
         cat = self._category(folded, cs, ce, "")
         out.append(_Obs(cs, ce, f"{text[cs:ce]} {word}", (), cat, f"np:{co.group(1)} {word.lower()}"))
 
+    def _listed_results(
+        self, text: str, folded: str, s: int, e: int, tests: list[_Obs], taken: list[Match]
+    ) -> None:
+        """Results named after the word positive/negative: "positive for CD34 and S100 protein",
+        "catalase-negative". Items that are conditions stay conditions (ConText negates them)."""
+        busy = [(t.start, t.end) for t in tests] + [(m.start, m.end) for m in taken]
+
+        def add(start: int, end: int, kind: str, ks: int, ke: int) -> None:
+            if end - start < 2 or any(a < end and start < b for a, b in busy):
+                return
+            name = " ".join(text[start:end].split())
+            key = "np:" + " ".join(folded[start:end].split())
+            obs = _Obs(start, end, name, (), "laboratory", key, interpretation=kind, interp_span=(ks, ke))
+            tests.append(obs)
+            busy.append((start, end))
+
+        for m in _FOR_LIST.finditer(folded, s, e):
+            kind = "negative" if m.group("kind") == "negative" else "positive"
+            pos = m.start("list")
+            for part in re.finditer(r"[^,]+", folded[pos : m.end("list")]):
+                for item in re.split(r"\s+(?:and|or|as well as)\s+", part.group(0)):
+                    item_s = pos + part.start() + part.group(0).find(item)
+                    item_e = item_s + len(item)
+                    paren = folded.find("(", item_s, item_e)
+                    if paren >= 0:
+                        item_e = paren
+                    while item_s < item_e and not folded[item_s].isalnum():
+                        item_s += 1
+                    while item_e > item_s and not folded[item_e - 1].isalnum():
+                        item_e -= 1
+                    if 0 < len(folded[item_s:item_e].split()) <= 4:
+                        add(item_s, item_e, kind, m.start("kind"), m.end("kind"))
+        for m in _HYPHEN_RESULT.finditer(text, s, e):
+            add(m.start("name"), m.end("name"), m.group("kind"), m.start("kind"), m.end("kind"))
+        # "<something> was/were <result>": the subject of the clause is what was observed
+        starts = [s] + [c.end() for c in _CLAUSE_START.finditer(folded, s, e)]
+        for pos in starts:
+            sm = _SUBJECT_RESULT.match(folded, pos, e)
+            if sm is None:
+                continue
+            words = sm.group("np").split()
+            if not words or words[0] in self._test_stop or len(words) > 6:
+                continue
+            found = self._result_kind.get(sm.group("res"))
+            if found:
+                add(sm.start("np"), sm.end("np"), found, sm.start("res"), sm.end("res"))
+
     def _results_for(self, text: str, folded: str, s: int, e: int, tests: list[_Obs]) -> None:
         """Values, qualitative results and "not performed", distributed over coordinated tests."""
         if not tests:
@@ -577,6 +645,11 @@ class Extractor:
                 vs, ve = t.end + qm.start(), t.end + qm.end()
                 unit_raw = text[t.end + qm.start("unit") : t.end + qm.end("unit")]
                 t.value = Quantity(_clean_number(qm.group("num")), unit_raw)
+                # "decreased to 90%": the trend word is part of the result and says which way it went
+                trend = _TREND.search(window, 0, start_at)
+                if trend:
+                    vs = t.end + trend.start()
+                    t.interpretation = t.interpretation or ("high" if trend.group("up") else "low")
                 t.value_span = (vs, ve)
                 continue
         # qualitative results: a result phrase applies to every test before it in its clause
@@ -900,6 +973,27 @@ class Extractor:
             kind, text[s:e].strip(), (Mention(ms, me, text[ms:me], "ClinicalImpression.summary"),)
         )
 
+
+_TREND = re.compile(
+    r"(?<!\w)(?:(?P<up>elevated|increased|raised|rose|high)|(?P<down>decreased|reduced|fell|dropped|declined|low))(?!\w)"
+)
+# "positive for S-100 protein, vimentin and CD68": one result per listed item
+_FOR_LIST = re.compile(
+    r"(?<!\w)(?:(?:strongly|weakly|focally|diffusely|also|all)\s+)*(?P<kind>positive|negative|reactive)\s+for\s+"
+    r"(?P<list>(?:[^.;:]|\.(?=\d))+)"
+)
+_CLAUSE_START = re.compile(r"[,;(]|\b(?:and|but|while|whereas)\b")
+_SUBJECT_RESULT = re.compile(
+    r"\s*(?:(?:the|his|her|their|a|an|both|all)\s+)?"
+    r"(?P<np>[a-z][a-z0-9'/ -]{1,60}?)\s+(?:was|were|is|are|remained|became|appeared)\s+"
+    r"(?:(?:all|also|still|completely|entirely|markedly|mildly|slightly|strongly|highly|within)\s+)?"
+    r"(?P<res>normal|negative|positive|elevated|increased|decreased|reduced|raised|unremarkable|abnormal|low|high|"
+    r"undetectable|detectable|normalized|normalised|preserved|impaired|intact|absent)(?!\w)"
+)
+# "catalase-negative": a result written onto the test name
+_HYPHEN_RESULT = re.compile(
+    r"(?<![\w-])(?P<name>[A-Za-z0-9]{2,})-(?P<kind>negative|positive)(?!\w)", re.IGNORECASE
+)
 
 # "<test> revealed <finding>": the finding runs to the end of the clause (a decimal point is not an end)
 _FINDING = re.compile(

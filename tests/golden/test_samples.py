@@ -35,7 +35,15 @@ def test_golden(path: Path, update_goldens: bool) -> None:
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(json.dumps(bundle, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     assert golden.exists(), f"no golden for {path.name}; run pytest --update-goldens and review it"
-    assert bundle == json.loads(golden.read_text(encoding="utf-8"))
+    expected = json.loads(golden.read_text(encoding="utf-8"))
+    if bundle != expected:
+        import difflib
+
+        def lines(x: Any) -> list[str]:
+            return json.dumps(x, indent=1, sort_keys=True, ensure_ascii=False).splitlines()
+
+        diff = "\n".join(list(difflib.unified_diff(lines(expected), lines(bundle), "golden", "now", lineterm="", n=2))[:80])
+        pytest.fail(f"{path.name} differs from its golden (pytest --update-goldens after review):\n{diff}")
 
 
 # Semantic checks per sample, so a golden regenerated in error cannot hide a regression.
