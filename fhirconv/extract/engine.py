@@ -81,6 +81,15 @@ class Extractor:
         self.lexicon = Lexicon.load(store)
         self.lexicon.descriptors = re.compile(_phrases(self.rules["abnormal_descriptors"]).pattern + r"\s+$")
         self._condition_stop = {" ".join(fold(t).split()) for t in self.rules["condition_stop_terms"]}
+        self._drug_stop = {" ".join(fold(t).split()) for t in self.rules["drug_stop_terms"]}
+        self._drug_level_after = re.compile(
+            _phrases(self.rules["drug_level_after"]).pattern.replace("(?<!\\w)", "^\\s+", 1)
+        )
+        self._drug_level_before = re.compile(_phrases(self.rules["drug_level_before"]).pattern + r"\s+$")
+        self._drug_ng_after = re.compile(
+            _phrases(self.rules["drug_not_given_after"]).pattern.replace("(?<!\\w)", "^\\s*", 1)
+        )
+        self._drug_ng_before = re.compile(_phrases(self.rules["drug_not_given_before"]).pattern + r"\s*$")
         mods = "|".join(
             sorted((re.escape(fold(w)) for w in self.rules["suffix_modifiers"]), key=len, reverse=True)
         )
@@ -211,6 +220,7 @@ class Extractor:
                 inpatient = True
             matches = self.lexicon.match(text, folded, s, e) + self._alias_matches(text, aliases, s, e)
             matches = _dedupe(matches + self._suffix_matches(text, folded, s, e, matches))
+            matches = self._drug_context(folded, s, e, matches)
             outcome_spans = [
                 (om.start(), om.end()) for _, pat in self._outcomes for om in pat.finditer(folded, s, e)
             ]
@@ -347,6 +357,29 @@ class Extractor:
             pat = re.compile(r"(?<![\w-])" + re.escape(abbr).replace(r"\ ", r"\s?") + r"(?![\w-])")
             for m in pat.finditer(text, s, e):
                 out.append(Match(m.start(), m.end(), concept, long_form))
+        return out
+
+    def _drug_context(self, folded: str, s: int, e: int, matches: list[Match]) -> list[Match]:
+        """A drug name is not always a drug given: "serum digoxin level" is a test, "anti-insulin
+        antibodies" and "insulin-dependent" are neither, and "medications" names no drug."""
+        out: list[Match] = []
+        for m in matches:
+            if m.concept.domain != "drugs":
+                out.append(m)
+                continue
+            if " ".join(folded[m.start : m.end].split()) in self._drug_stop:
+                continue
+            before = folded[max(s, m.start - 25) : m.start]
+            if self._drug_ng_before.search(before) or self._drug_ng_after.match(folded, m.end, e):
+                continue
+            if self._drug_level_after.match(folded, m.end, e) or self._drug_level_before.search(before):
+                c = m.concept
+                test = Concept(
+                    "tests", f"level:{c.id}", f"{c.display} level", "lab", c.codings, None, "laboratory"
+                )
+                out.append(Match(m.start, m.end, test, m.expansion))
+                continue
+            out.append(m)
         return out
 
     def _suffix_matches(self, text: str, folded: str, s: int, e: int, known: list[Match]) -> list[Match]:
