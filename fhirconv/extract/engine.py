@@ -83,11 +83,11 @@ class Extractor:
         self._condition_stop = {" ".join(fold(t).split()) for t in self.rules["condition_stop_terms"]}
         self._drug_stop = {" ".join(fold(t).split()) for t in self.rules["drug_stop_terms"]}
         self._drug_level_after = re.compile(
-            _phrases(self.rules["drug_level_after"]).pattern.replace("(?<!\\w)", "^\\s+", 1)
+            _phrases(self.rules["drug_level_after"]).pattern.replace("(?<!\\w)", "\\s+", 1)
         )
         self._drug_level_before = re.compile(_phrases(self.rules["drug_level_before"]).pattern + r"\s+$")
         self._drug_ng_after = re.compile(
-            _phrases(self.rules["drug_not_given_after"]).pattern.replace("(?<!\\w)", "^\\s*", 1)
+            _phrases(self.rules["drug_not_given_after"]).pattern.replace("(?<!\\w)", "\\s*", 1)
         )
         self._drug_ng_before = re.compile(_phrases(self.rules["drug_not_given_before"]).pattern + r"\s*$")
         mods = "|".join(
@@ -101,7 +101,7 @@ class Extractor:
             )
         self._suffix_stop = {fold(w) for w in self.rules["suffix_stop_words"]}
         self._modifier_head = re.compile(
-            _phrases(self.rules["condition_modifier_heads"]).pattern.replace("(?<!\\w)", "^\\s+", 1)
+            _phrases(self.rules["condition_modifier_heads"]).pattern.replace("(?<!\\w)", "\\s+", 1)
         )
         units = store.load("codes/units")["rows"]
         routes = store.load("codes/routes")["rows"]
@@ -592,7 +592,13 @@ class Extractor:
         busy = [(t.start, t.end) for t in tests] + [(m.start, m.end) for m in taken]
 
         def add(start: int, end: int, kind: str, ks: int, ke: int) -> None:
-            if end - start < 2 or any(a < end and start < b for a, b in busy):
+            if end - start < 2:
+                return
+            known = [t for t in tests if t.start < end and start < t.end]
+            for t in known:  # already a test by name: it gets the result
+                if t.interpretation is None and t.value is None and not t.not_performed:
+                    t.interpretation, t.interp_span = kind, (ks, ke)
+            if known or any(a < end and start < b for a, b in busy):
                 return
             name = " ".join(text[start:end].split())
             key = "np:" + " ".join(folded[start:end].split())

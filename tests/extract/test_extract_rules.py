@@ -218,3 +218,69 @@ def test_discussion_with_citations_is_not_the_patient() -> None:
         "A 41-year-old woman presented with vertigo.\n\nStroke has been reported as a cause in several studies [3]."
     )
     assert not [c for c in facts.conditions if "stroke" in c.text.lower()]
+
+
+# ---------------------------------------------------------------- rules added with the lexicons
+def test_drug_level_is_a_test_not_an_administration() -> None:
+    facts = facts_of("A 50-year-old man was admitted. His serum digoxin level was 3.1 ng/mL.")
+    assert not [m for m in facts.medications if "digoxin" in m.text.lower()]
+    assert [o for o in facts.observations if "digoxin" in o.text.lower()]
+
+
+def test_antibody_named_after_a_drug_is_not_a_drug() -> None:
+    facts = facts_of("A 20-year-old woman was admitted. Anti-insulin antibodies were negative.")
+    assert not [m for m in facts.medications if "insulin" in m.text.lower()]
+
+
+def test_listed_results_after_positive_for() -> None:
+    facts = facts_of("A 60-year-old man had a mass. The tumour cells were positive for vimentin and desmin.")
+    interp = {o.text.lower(): o.interpretation for o in facts.observations}
+    assert interp.get("vimentin") == "positive" and interp.get("desmin") == "positive"
+
+
+def test_hyphenated_result() -> None:
+    o = obs("A 60-year-old man had fever. The organism was catalase-negative.", "catalase")
+    assert o.interpretation == "negative"
+
+
+def test_clause_subject_with_result() -> None:
+    o = obs("A 60-year-old man had fever. Surgical margins were negative.", "margins")
+    assert o.interpretation == "negative"
+
+
+def test_trend_word_sets_interpretation() -> None:
+    o = obs("A 60-year-old man had dyspnoea. Oxygen saturation decreased to 90%.", "oxygen saturation")
+    assert o.value is not None and o.value.value == "90" and o.interpretation == "low"
+
+
+def test_surgical_suffix_is_a_procedure() -> None:
+    facts = facts_of("A 50-year-old woman underwent laparoscopic cholecystectomy.")
+    assert [p.text for p in facts.procedures] == ["laparoscopic cholecystectomy"]
+
+
+def test_coordinated_compound_term_gives_two_findings() -> None:
+    facts = facts_of("A 50-year-old woman presented with nausea and vomiting.")
+    texts = {c.text.lower() for c in facts.conditions}
+    assert {"nausea", "vomiting"} <= texts
+
+
+def test_condition_noun_used_as_modifier_is_not_a_condition() -> None:
+    facts = facts_of("A 50-year-old woman had a lung mass. The tumor cells were large.")
+    assert not [c for c in facts.conditions if c.text.lower() == "tumor"]
+
+
+def test_descriptor_makes_a_finding() -> None:
+    c = cond("A 41-year-old woman had coarse eye movements.", "eye movements")
+    assert c.text.lower() == "coarse eye movements"
+
+
+def test_inverted_nominalisation() -> None:
+    assert cond("A 41-year-old woman presented with gait unsteadiness.", "unsteadiness").assertion is Assertion.PRESENT
+
+
+def test_abbreviation_defined_in_text_is_expanded() -> None:
+    facts = facts_of(
+        "Opsoclonus-myoclonus syndrome (OMS) is a rare disorder.\n\nA 41-year-old woman was considered a case of OMS."
+    )
+    oms = [c for c in facts.conditions if c.text.startswith("OMS")]
+    assert oms and "opsoclonus" in oms[0].text.lower()
