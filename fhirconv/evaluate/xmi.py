@@ -17,6 +17,7 @@ from lxml import etree
 
 from ..errors import HostileInputError, InputError, InputTooLargeError, MalformedInputError
 from ..model import Span
+from ..readers import parse_xml
 from .gold import AGE, CONDITION, OBSERVATION_VALUE, GoldDocument, Mention
 
 __all__ = ["parse_xmi", "read_xmi"]
@@ -29,19 +30,6 @@ CUSTOM_NS = "http:///webanno/custom.ecore"
 # "14Y", "9.5M"; annotators sometimes doubled the unit letter ("33YY").
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([YMWD])\2*\s*$", re.IGNORECASE)
 _AGE_UNITS = {"Y": "a", "M": "mo", "W": "wk", "D": "d"}
-
-
-def _parser() -> etree.XMLParser:
-    """No DTDs, no entities, no network, no billion laughs: gold files come from outside."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
 
 
 def normalise_age(value: str) -> str | None:
@@ -69,10 +57,7 @@ def parse_xmi(doc_id: str, data: bytes, *, source: str | None = None) -> GoldDoc
     head = data[:4096].upper()
     if b"<!DOCTYPE" in head or b"<!ENTITY" in data.upper():
         raise HostileInputError("XMI with a DTD or entity declarations is refused", source=where)
-    try:
-        root = etree.fromstring(data, parser=_parser())
-    except etree.XMLSyntaxError as exc:
-        raise MalformedInputError(f"not well-formed XML: {exc}", source=where) from exc
+    root = parse_xml(data, where)  # the readers' hardened parser: no entities, DTDs or network
 
     sofas = root.findall(f"{{{CAS_NS}}}Sofa")
     if not sofas:

@@ -13,12 +13,14 @@ from typing import Protocol, runtime_checkable
 
 from ..errors import InputError, InputTooLargeError
 from ..model import Document, DocumentFormat
+from ._xml import parse_xml
 from .sniff import sniff_format
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "Reader",
     "get_reader",
+    "parse_xml",
     "read_bytes",
     "read_path",
     "sniff_format",
