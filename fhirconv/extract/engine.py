@@ -746,25 +746,11 @@ class Extractor:
         for o in obs:
             if o.umbrella and o.value is None and not o.components:
                 continue
-            mentions = [Mention(o.start, o.end, text[o.start : o.end], "Observation.code")]
+            mentions = [_mention(text, (o.start, o.end), "Observation.code")]
             if o.value_span:
-                mentions.append(
-                    Mention(
-                        o.value_span[0],
-                        o.value_span[1],
-                        text[o.value_span[0] : o.value_span[1]],
-                        "Observation.value[x]",
-                    )
-                )
+                mentions.append(_mention(text, o.value_span, "Observation.value[x]"))
             if o.interp_span:
-                mentions.append(
-                    Mention(
-                        o.interp_span[0],
-                        o.interp_span[1],
-                        text[o.interp_span[0] : o.interp_span[1]],
-                        "Observation.interpretation",
-                    )
-                )
+                mentions.append(_mention(text, o.interp_span, "Observation.interpretation"))
             key = f"{o.concept_id}@{o.start}"
             out[key] = ObservationFact(
                 key=key,
@@ -1039,6 +1025,10 @@ _FINDING = re.compile(
     r"\s*(?:\([^)]*\)\s*)?(?:revealed|showed|demonstrated|disclosed|confirmed|detected|found)\s+"
     r"(?P<f>(?:[^.;,]|\.(?=\d)|,(?!\s*(?:and|but|which|while|whereas)\b))+)"
 )
+
+
+def _mention(text: str, span: tuple[int, int], path: str) -> Mention:
+    return Mention(span[0], span[1], text[span[0] : span[1]], path)
 
 
 def _surface(text: str, m: Match) -> str:
