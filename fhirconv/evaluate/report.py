@@ -109,6 +109,11 @@ def markdown(summary: dict[str, Any], title: str | None = None) -> str:
     out.append("| " + " | ".join(SPAN_HEADER) + " |")
     out.append("|" + "---|" + "---:|" * (len(SPAN_HEADER) - 1))
     out += ["| " + " | ".join(r) + " |" for r in span_rows(summary)]
+    for cat, c in summary["categories"].items():
+        labels = c.get("recall_by_label", {})
+        if len(labels) > 1:
+            parts = ", ".join(f"{k} {_f(v['recall'])} ({v['found']}/{v['gold']})" for k, v in labels.items())
+            out += ["", f"Overlap recall of `{cat}` by gold type: {parts}."]
     out.append("")
     out.append("| " + " | ".join(FACT_HEADER) + " |")
     out.append("|---|---:|---:|---|")

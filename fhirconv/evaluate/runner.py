@@ -187,6 +187,7 @@ def summarise(outcomes: Iterable[DocOutcome], fmt: str | None = None) -> dict[st
     overlap: dict[str, Counts] = {}
     attrs: dict[str, Counts] = {}
     neutral: dict[str, int] = {}
+    by_label: dict[str, dict[str, list[int]]] = {}
     neg = {"matched": 0, "correct": 0, "tp": 0, "fp": 0, "fn": 0}
     facts: dict[str, dict[str, int]] = {}
     warnings = 0
@@ -199,6 +200,11 @@ def summarise(outcomes: Iterable[DocOutcome], fmt: str | None = None) -> dict[st
             attrs.setdefault(kind, Counts()).add(c)
         for cat, n in s.neutral.items():
             neutral[cat] = neutral.get(cat, 0) + n
+        for cat, labels in s.by_label.items():
+            for label, (n_gold, n_found) in labels.items():
+                pair = by_label.setdefault(cat, {}).setdefault(label, [0, 0])
+                pair[0] += n_gold
+                pair[1] += n_found
         for k in neg:
             neg[k] += s.negation[k]
         for name, fact in s.facts.items():
@@ -217,6 +223,11 @@ def summarise(outcomes: Iterable[DocOutcome], fmt: str | None = None) -> dict[st
                 "neutral": neutral.get(cat, 0),
                 "exact": _counts_json(exact[cat]),
                 "overlap": _counts_json(overlap[cat]),
+                # overlap recall per gold annotation type: which kind of mention is being missed
+                "recall_by_label": {
+                    label: {"gold": n, "found": f, "recall": _r(f / n) if n else None}
+                    for label, (n, f) in sorted(by_label.get(cat, {}).items())
+                },
             }
         if cat == OBSERVATION_VALUE and OBSERVATION_TEST in overlap and OBSERVATION_VALUE in overlap:
             ex, ov = Counts(), Counts()

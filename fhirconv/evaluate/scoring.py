@@ -174,6 +174,7 @@ class DocScore:
     )
     attributes: dict[str, Counts] = field(default_factory=dict)
     neutral: dict[str, int] = field(default_factory=dict)  # predictions left out (see GoldDocument.neutral)
+    by_label: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # cat -> label -> [gold, found]
     facts: dict[str, FactResult] = field(default_factory=dict)
     false_positives: list[Mention] = field(default_factory=list)
     false_negatives: list[Mention] = field(default_factory=list)
@@ -232,6 +233,10 @@ def score_document(gold: GoldDocument, predicted: Sequence[Mention]) -> DocScore
         matched_g = {gi for _, gi in pairs}
         score.false_positives += [m for i, m in enumerate(p) if i not in matched_p]
         score.false_negatives += [m for i, m in enumerate(g) if i not in matched_g]
+        for i, m in enumerate(g):
+            tally = score.by_label.setdefault(cat, {}).setdefault(m.label, [0, 0])
+            tally[0] += 1
+            tally[1] += i in matched_g
         if cat == CONDITION:
             for pi, gi in pairs:
                 gm, pm = g[gi], p[pi]

@@ -9,7 +9,7 @@ attributes (dose, route...) or a second category (an Observation's value). See d
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..model import Span
@@ -119,13 +119,35 @@ def _age_value(resource: Mapping[str, Any]) -> str | None:
     return f"{number} {unit}".strip()
 
 
+def _gap(a: Span, b: Span) -> int:
+    return max(0, a.start - b.end, b.start - a.end)
+
+
+def _drug_mentions(refs: list[Derivation], full_url: str, label: str) -> list[Mention]:
+    """Drug mentions of one resource, each dosage attribute given to the nearest of them.
+
+    A resource may cite the drug several times ("penicillin ... penicillin G, 24 million units IV"); the
+    dose belongs to the mention it stands next to, which is the one the gold links it to.
+    """
+    drugs = _head_mentions(MEDICATION, refs, full_url, label)
+    owned: list[list[Attribute]] = [[] for _ in drugs]
+    for r in refs[1:]:
+        kind = _attribute_kind(r.path)
+        if kind is not None and r.path != refs[0].path:
+            nearest = min(range(len(drugs)), key=lambda i: (_gap(drugs[i].span, r.span), i))
+            owned[nearest].append(Attribute(kind, r.span))
+    return [
+        replace(d, attributes=tuple(sorted(a, key=lambda x: (x.kind, x.span.start, x.span.end))))
+        for d, a in zip(drugs, owned, strict=True)
+    ]
+
+
 def _head_mentions(
     category: str, refs: list[Derivation], full_url: str, label: str, **kw: Any
 ) -> list[Mention]:
-    """Head mention (with attributes/flags) plus repeat mentions sharing the head's path."""
+    """Head mention plus repeat mentions sharing the head's path, all with the same flags."""
     head = refs[0]
     out = [Mention(category=category, span=head.span, label=label, ref=full_url, **kw)]
-    kw.pop("attributes", None)
     for r in refs[1:]:
         if r.path == head.path and r.span != head.span:
             out.append(Mention(category=category, span=r.span, label=label, ref=full_url, **kw))
@@ -173,18 +195,7 @@ def predicted_mentions(
                 if r.path.lower().startswith(VALUE_PATHS):
                     mentions.append(Mention(OBSERVATION_VALUE, r.span, rtype, ref=full_url))
         elif rtype in MEDICATION_TYPES:
-            attrs = []
-            for r in refs[1:]:
-                kind = _attribute_kind(r.path)
-                if kind is not None:
-                    attrs.append(Attribute(kind, r.span))
-            mentions += _head_mentions(
-                MEDICATION,
-                refs,
-                full_url,
-                rtype,
-                attributes=tuple(sorted(attrs, key=lambda a: (a.kind, a.span.start, a.span.end))),
-            )
+            mentions += _drug_mentions(refs, full_url, rtype)
         elif rtype == "Procedure":
             if _codes(res.get("category")) & DIAGNOSTIC_PROCEDURE_CODES:
                 mentions += _head_mentions(OBSERVATION_TEST, refs, full_url, rtype)

@@ -256,6 +256,7 @@ def test_batch_goes_on_past_a_bad_document_and_writes_details(tmp_path: Path) ->
         "recall"
     ] == pytest.approx(0.6667)
     assert summary["negation"]["accuracy"] == 0.5
+    assert cond["recall_by_label"] == {"Sign_symptom": {"gold": 3, "found": 2, "recall": 0.6667}}
     obs = summary["categories"]["observation"]  # micro-sum of test (2 gold) and value (2 gold)
     assert (obs["gold"], obs["predicted"], obs["overlap"]["tp"]) == (4, 0, 0)
     assert summary["patient"]["age"] == {
@@ -353,3 +354,31 @@ def test_coreference_repeat_mentions_are_neutral() -> None:
     assert (c.gold, c.predicted, c.tp) == (1, 3, 1)
     assert s.exact["condition"].predicted == 3
     assert sorted(text[m.span.start : m.span.end] for m in s.false_positives) == ["rash", "tumor"]
+
+
+def test_dosage_attributes_go_to_the_nearest_mention_of_the_drug() -> None:
+    text = "Penicillin was started. Later penicillin G, 24 million units intravenously, was given."
+
+    def o(phrase: str) -> str:
+        start = text.index(phrase)
+        return f"{start} {start + len(phrase)}"
+
+    ann = "\n".join(
+        [
+            f"T1\tMedication {o('Penicillin')}\tPenicillin",
+            f"T2\tMedication {o('penicillin G')}\tpenicillin G",
+            f"T3\tDosage {o('24 million units')}\t24 million units",
+            f"T4\tAdministration {o('intravenously')}\tintravenously",
+            "R1\tMODIFY Arg1:T3 Arg2:T2",
+            "R2\tMODIFY Arg1:T4 Arg2:T2",
+        ]
+    )
+    b = BundleBuilder(text)
+    b.medication("Penicillin", dose="24 million units", route="intravenously")
+    res = b.entries[-1]["resource"]
+    res["extension"].insert(1, b.ext("MedicationAdministration.medication[x]", "penicillin G"))
+    mentions, _ = predicted_mentions(b.build(), len(text))
+    owners = {text[m.span.start : m.span.end]: sorted(a.kind for a in m.attributes) for m in mentions}
+    assert owners == {"Penicillin": [], "penicillin G": ["dose", "route"]}
+    s = score_document(parse_brat("d", text, ann), mentions)
+    assert (s.attributes["dose"].tp, s.attributes["route"].tp) == (1, 1)
