@@ -1,9 +1,11 @@
 """Compile an installed FHIR package into a compact cache, and serve it as a DefinitionsProvider.
 
 Parsing the package's 3,000+ conformance JSON files takes seconds; the compiled cache (pickles of the
-trimmed StructureDefinitions, the ValueSets, the CodeSystems and the generated JSON Schema, each loaded
-only when first asked for) keeps a cold ``fhirconv validate`` well under a second. The cache is keyed by
-the package and by ``COMPILER_VERSION`` so a changed compiler never reads a stale layout.
+trimmed StructureDefinitions, the ValueSets, the CodeSystems, the parsed FHIRPath of every constraint and
+the generated JSON Schema, each part loaded only when first asked for) keeps a cold ``fhirconv validate``
+under a second. Definitions, value sets, code systems and FHIRPath trees are pickled one by one inside
+their part, so a run unpickles only the few dozen it meets. The cache is keyed by the package and by
+``COMPILER_VERSION`` so a changed compiler never reads a stale layout.
 """
 
 from __future__ import annotations
@@ -13,21 +15,22 @@ import json
 import marshal
 import os
 import pickle
+import re
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from ..errors import DefinitionsError, DefinitionsNotInstalled
-from .jsonschema_gen import generate_schema
 from .registry import InstalledPackage
 
 __all__ = ["COMPILER_VERSION", "CompiledDefinitions", "compile_package", "compiled_dir", "expand_simple"]
 
-COMPILER_VERSION = "2"
+COMPILER_VERSION = "7"
 CACHE_ENV = "FHIRCONV_CACHE_DIR"
-_PARTS = ("structures", "valuesets", "codesystems", "searchparams", "schema")
+_PARTS = ("structures", "types", "valuesets", "codesystems", "searchparams", "schema", "fhirpath")
+_LAZY_PARTS = frozenset({"structures", "valuesets", "codesystems", "fhirpath"})  # url/text -> pickle bytes
 
 # What validation needs of an ElementDefinition; the rest (mappings, comments, examples) is dropped.
 _ELEMENT_KEYS = (
@@ -98,7 +101,7 @@ def _selectable(concept: dict[str, Any]) -> bool:
 
 
 def expand_simple(
-    url: str, valuesets: dict[str, dict[str, Any]], codesystems: dict[str, dict[str, Any]]
+    url: str, valuesets: Mapping[str, dict[str, Any]], codesystems: Mapping[str, dict[str, Any]]
 ) -> list[str] | None:
     """Codes of a value set built only from whole local code systems or explicit code lists, else None."""
     vs = valuesets.get(url)
@@ -121,6 +124,48 @@ def expand_simple(
     return codes or None
 
 
+def _types_index(structures: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Base definition per type name and the concrete resource types, without unpickling every SD."""
+    by_type: dict[str, str] = {}
+    for url, sd in structures.items():
+        base = sd.get("derivation") == "specialization" or "baseDefinition" not in sd
+        if base and url.startswith("http://hl7.org/fhir/StructureDefinition/"):
+            by_type.setdefault(str(sd["type"]), url)
+    resources = sorted(
+        name
+        for name, url in by_type.items()
+        if structures[url].get("kind") == "resource" and not structures[url].get("abstract")
+    )
+    return {"by_type": by_type, "resources": resources}
+
+
+def _fhirpath_trees(structures: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Parsed FHIRPath of every constraint expression (parsing costs ~10 ms each at run time)."""
+    try:
+        from fhirpathpy.parser import parse as _parse
+    except ImportError:
+        return {}
+    parse: Any = _parse  # untyped in fhirpathpy
+    texts = {
+        str(c["expression"])
+        for sd in structures.values()
+        for el in sd["snapshot"]["element"]
+        for c in el.get("constraint") or []
+        if c.get("expression")
+    }
+    trees: dict[str, Any] = {}
+    for text in sorted(texts):
+        try:
+            trees[text] = parse(text)
+        except Exception:  # the parser raises bare Exceptions; the checker reports these itself
+            continue
+    return trees
+
+
+def _one_by_one(items: dict[str, Any]) -> dict[str, bytes]:
+    return {key: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL) for key, value in items.items()}
+
+
 def compile_package(pkg: InstalledPackage, *, target: Path | None = None) -> Path:
     """Read the package's conformance resources and write the compiled cache; return its folder."""
     folder = pkg.path / "package"
@@ -135,13 +180,18 @@ def compile_package(pkg: InstalledPackage, *, target: Path | None = None) -> Pat
     }
     if not structures:
         raise DefinitionsError(f"{pkg.spec} holds no StructureDefinitions", source=str(folder))
+    from .jsonschema_gen import generate_schema
+
     schema = generate_schema(structures, lambda url: expand_simple(url, valuesets, codesystems))
+    trimmed = {url: _trim_sd(sd) for url, sd in structures.items()}
     parts: dict[str, Any] = {
-        "structures": {url: _trim_sd(sd) for url, sd in structures.items()},
-        "valuesets": valuesets,
-        "codesystems": codesystems,
+        "structures": _one_by_one(trimmed),
+        "types": _types_index(trimmed),
+        "valuesets": _one_by_one(valuesets),
+        "codesystems": _one_by_one(codesystems),
         "searchparams": searchparams,
         "schema": schema,
+        "fhirpath": _one_by_one(_fhirpath_trees(trimmed)),
     }
     out = target or compiled_dir(pkg)
     out.mkdir(parents=True, exist_ok=True)
@@ -160,7 +210,8 @@ def fast_schema_file(folder: Path) -> Path:
 
 
 def _compile_fast_schema(schema: dict[str, Any], out: Path) -> None:
-    """Generate fastjsonschema code for every resource type once (slow: ~25 s) and keep its bytecode.
+    """Generate fastjsonschema code for every resource type once (the slow part of compiling) and keep its
+    bytecode, one code object per validator.
 
     The schema checker runs this code as a fast first pass and asks jsonschema for the full list of
     findings only when it fails, so warm validation pays microseconds per valid resource.
@@ -169,7 +220,16 @@ def _compile_fast_schema(schema: dict[str, Any], out: Path) -> None:
         import fastjsonschema
     except ImportError:
         return
-    definitions = dict(schema["definitions"])
+    # Descriptions would be copied into every generated exception (a third of the code): drop them.
+    definitions: dict[str, Any] = {}
+    for name, definition in schema["definitions"].items():
+        slim = {k: v for k, v in definition.items() if k != "description"}
+        if isinstance(slim.get("properties"), dict):
+            slim["properties"] = {
+                prop: {k: v for k, v in sub.items() if k != "description"}
+                for prop, sub in slim["properties"].items()
+            }
+        definitions[name] = slim
     definitions["ResourceList"] = {"type": "object"}  # nested resources are validated on their own
     names = list(schema["discriminator"]["mapping"])
     root = {
@@ -177,11 +237,87 @@ def _compile_fast_schema(schema: dict[str, Any], out: Path) -> None:
         "definitions": definitions,
         "anyOf": [{"$ref": f"#/definitions/{n}"} for n in names],
     }
-    code = compile(fastjsonschema.compile_to_code(root), "<fhir-r4-schema>", "exec")
+    try:
+        header, code, calls = _split_module(fastjsonschema.compile_to_code(root))
+    except DefinitionsError:
+        return  # a fastjsonschema whose output we cannot split: jsonschema alone checks then (slower)
+    # Layout: 8-byte length of a marshalled index, the index (set-up code; name -> offset, size, calls),
+    # then the marshalled code objects, read by offset on first use.
+    index: dict[str, Any] = {"header": header, "functions": {}}
+    offset = 0
+    for name, blob in code.items():
+        index["functions"][name] = (offset, len(blob), calls[name])
+        offset += len(blob)
+    head = marshal.dumps(index)
     target = fast_schema_file(out)
     with tempfile.NamedTemporaryFile(dir=out, delete=False, suffix=".tmp") as fh:
-        marshal.dump(code, fh)
+        fh.write(len(head).to_bytes(8, "little"))
+        fh.write(head)
+        for blob in code.values():
+            fh.write(blob)
     Path(fh.name).replace(target)
+
+
+_CALL = re.compile(r"\b(validate\w*)\(")
+
+
+def _split_module(source: str) -> tuple[bytes, dict[str, bytes], dict[str, tuple[str, ...]]]:
+    """The generated module as its set-up code plus one code object per function and the functions each
+    calls, so a run loads only the validators of the types it meets (all of them: ~0.1-0.2 s).
+
+    fastjsonschema writes set-up statements, then only top-level ``def`` blocks whose literals are all on
+    one line, so the text splits at each line that starts with ``def``; cutting the text keeps memory at
+    the code generation's peak (a syntax tree of the whole module would add ~1 GB).
+    """
+    header, *chunks = source.split("\ndef ")
+    names = [chunk[: chunk.index("(")] for chunk in chunks]
+    functions = set(names)
+    code: dict[str, bytes] = {}
+    calls: dict[str, tuple[str, ...]] = {}
+    for name, chunk in zip(names, chunks, strict=True):
+        compiled = compile("def " + chunk, "<fhir-r4-schema>", "exec")
+        if compiled.co_names != (name,):  # not exactly one definition: the layout assumption broke
+            raise DefinitionsError(f"unexpected fastjsonschema output near def {name}")
+        code[name] = marshal.dumps(compiled)
+        calls[name] = tuple(sorted(set(_CALL.findall(chunk)) & functions - {name}))
+    return marshal.dumps(compile(header, "<fhir-r4-schema>", "exec")), code, calls
+
+
+class _FastSchema(Mapping[str, Any]):
+    """The generated validators by function name; a function (and those it calls) is made on first use
+    from its slice of the memory-mapped bytecode file."""
+
+    def __init__(self, path: Path) -> None:
+        import mmap
+
+        with path.open("rb") as fh:
+            self._map = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        size = int.from_bytes(self._map[:8], "little")
+        index = marshal.loads(self._map[8 : 8 + size])
+        self._base = 8 + size
+        self._functions: dict[str, tuple[int, int, tuple[str, ...]]] = index["functions"]
+        self._ns: dict[str, Any] = {}
+        exec(marshal.loads(index["header"]), self._ns)
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._ns:
+            if name not in self._functions:
+                raise KeyError(name)
+            stack = [name]
+            while stack:
+                fn = stack.pop()
+                if fn not in self._ns:
+                    offset, size, calls = self._functions[fn]
+                    start = self._base + offset
+                    exec(marshal.loads(self._map[start : start + size]), self._ns)
+                    stack.extend(calls)
+        return self._ns[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._functions)
+
+    def __len__(self) -> int:
+        return len(self._functions)
 
 
 def _fingerprint(folder: Path) -> str:
@@ -204,6 +340,33 @@ def is_current(pkg: InstalledPackage, out: Path) -> bool:
     )
 
 
+class _Lazy(Mapping[str, Any]):
+    """A read-only mapping over separately pickled values, each unpickled on first access."""
+
+    __slots__ = ("_done", "_raw")
+
+    def __init__(self, raw: dict[str, bytes]) -> None:
+        self._raw = raw
+        self._done: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return self._done[key]
+        except KeyError:
+            value = pickle.loads(self._raw[key])  # KeyError when absent, as a mapping should
+            self._done[key] = value
+            return value
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
 class CompiledDefinitions:
     """DefinitionsProvider over a compiled cache; each part is unpickled on first use."""
 
@@ -211,14 +374,15 @@ class CompiledDefinitions:
         self.folder = folder
         self.package = package
         self._parts: dict[str, Any] = {}
-        self._by_type: dict[str, dict[str, Any]] | None = None
         self._expansions: dict[str, list[str] | None] = {}
+        self._resource_types: frozenset[str] | None = None
 
     def _part(self, name: str) -> Any:
         if name not in self._parts:
             try:
                 with (self.folder / f"{name}.pickle").open("rb") as fh:
-                    self._parts[name] = pickle.load(fh)
+                    value = pickle.load(fh)
+                self._parts[name] = _Lazy(value) if name in _LAZY_PARTS else value
             except (OSError, pickle.UnpicklingError, EOFError) as exc:
                 raise DefinitionsError(
                     f"compiled definitions unreadable ({exc}); run `fhirconv definitions install --force`",
@@ -227,24 +391,20 @@ class CompiledDefinitions:
         return self._parts[name]
 
     @property
-    def structures(self) -> dict[str, dict[str, Any]]:
-        value: dict[str, dict[str, Any]] = self._part("structures")
+    def structures(self) -> Mapping[str, dict[str, Any]]:
+        value: Mapping[str, dict[str, Any]] = self._part("structures")
         return value
-
-    def _types(self) -> dict[str, dict[str, Any]]:
-        if self._by_type is None:
-            by_type: dict[str, dict[str, Any]] = {}
-            for sd in self.structures.values():
-                base = sd.get("derivation") == "specialization" or "baseDefinition" not in sd
-                if base and str(sd.get("url", "")).startswith("http://hl7.org/fhir/StructureDefinition/"):
-                    by_type.setdefault(str(sd["type"]), sd)
-            self._by_type = by_type
-        return self._by_type
 
     def structure_definition(self, url_or_type: str) -> dict[str, Any] | None:
         if "/" in url_or_type:
             return self.structures.get(url_or_type.split("|")[0])
-        return self._types().get(url_or_type)
+        url = self._part("types")["by_type"].get(url_or_type)
+        return self.structures.get(url) if url is not None else None
+
+    def fhirpath_tree(self, expression: str) -> Any | None:
+        """fhirpathpy's parse tree of a constraint expression of the package, or None (parse it then)."""
+        tree: Any | None = self._part("fhirpath").get(expression)
+        return tree
 
     def value_set(self, url: str) -> dict[str, Any] | None:
         vs: dict[str, Any] | None = self._part("valuesets").get(url.split("|")[0])
@@ -260,25 +420,20 @@ class CompiledDefinitions:
         return sp
 
     def resource_types(self) -> frozenset[str]:
-        return frozenset(
-            name
-            for name, sd in self._types().items()
-            if sd.get("kind") == "resource" and not sd.get("abstract")
-        )
+        if self._resource_types is None:
+            self._resource_types = frozenset(self._part("types")["resources"])
+        return self._resource_types
 
-    def fast_schema(self) -> dict[str, Any] | None:
-        """Namespace of the generated fastjsonschema functions, or None when not compiled."""
+    def fast_schema(self) -> Mapping[str, Any] | None:
+        """The generated fastjsonschema functions by name, or None when not compiled."""
         if "fast" not in self._parts:
-            ns: dict[str, Any] | None = None
+            ns: Mapping[str, Any] | None = None
             try:
-                with fast_schema_file(self.folder).open("rb") as fh:
-                    code = marshal.load(fh)
-                ns = {}
-                exec(code, ns)
-            except (OSError, ValueError, EOFError, TypeError):
+                ns = _FastSchema(fast_schema_file(self.folder))
+            except (OSError, ValueError, EOFError, TypeError, KeyError):
                 ns = None
             self._parts["fast"] = ns
-        fast: dict[str, Any] | None = self._parts["fast"]
+        fast: Mapping[str, Any] | None = self._parts["fast"]
         return fast
 
     def json_schema(self) -> dict[str, Any]:

@@ -13,9 +13,6 @@ import hashlib
 import io
 import json
 import os
-import shutil
-import subprocess
-import tarfile
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -80,6 +77,9 @@ def primary_registry(explicit: str | None = None) -> str:
 
 def fallback_registry() -> str:
     """The npm registry this machine is configured for (``npm config get registry``)."""
+    import shutil
+    import subprocess
+
     env = os.environ.get(NPM_REGISTRY_ENV)
     if env:
         return env.rstrip("/")
@@ -133,6 +133,9 @@ def verify_integrity(data: bytes, dist: dict[str, Any], *, source: str) -> str:
 
 
 def _extract(data: bytes, root: Path, *, source: str, expect: tuple[str, str] | None) -> InstalledPackage:
+    import shutil  # installing only: validation never pays for these imports
+    import tarfile
+
     try:
         tar = tarfile.open(fileobj=io.BytesIO(data), mode="r:gz")  # noqa: SIM115 - closed by the with below
     except (tarfile.TarError, OSError, EOFError) as exc:

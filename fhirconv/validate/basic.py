@@ -7,7 +7,7 @@ schema's top-level ``oneOf``, which is slow and reports one useless root error.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .issues import Issue, Severity
@@ -53,7 +53,7 @@ class SchemaChecker:
 
     name = "schema"
 
-    def __init__(self, schema: dict[str, Any], fast: dict[str, Any] | None = None) -> None:
+    def __init__(self, schema: dict[str, Any], fast: Mapping[str, Any] | None = None) -> None:
         self.schema = schema
         self.fast = fast  # fastjsonschema functions by name (see fhirconv.definitions.compiled)
         self._validators: dict[str, Any] = {}

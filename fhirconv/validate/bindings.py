@@ -236,9 +236,10 @@ def _codings(root: Any) -> Iterable[tuple[str, str]]:
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
-            system, code = node.get("system"), node.get("code")
-            if isinstance(system, str) and isinstance(code, str) and "value" not in node:
-                yield system, code
-            stack.extend(v for v in node.values() if isinstance(v, dict | list))
+            if "code" in node and "value" not in node:
+                system, code = node.get("system"), node["code"]
+                if isinstance(system, str) and isinstance(code, str):
+                    yield system, code
+            stack.extend(node.values())  # scalars are popped and passed over
         elif isinstance(node, list):
-            stack.extend(v for v in node if isinstance(v, dict | list))
+            stack.extend(node)

@@ -5,12 +5,16 @@ their own definitions and type profiles, choice types by suffix, content referen
 present in the instance that element's constraints run, so a constraint on an absent element never does.
 Nested resources (contained, Bundle entries) are not entered: the chain hands each to the checker itself.
 
-Expressions are parsed once per distinct text and evaluated with fhirpathpy's R4 model. Results are
+Expressions are parsed once per distinct text (or taken parsed from the compiled definitions) and evaluated
+with fhirpathpy's R4 model, as the HL7 validator evaluates them: a constraint holds only when its result is
+true (empty fails), published R4 expressions it corrects are evaluated corrected (``_FIXES``), and
+date/time elements compare by FHIRPath's precision rules, not as strings. Results are
 reused where the expression provably cannot tell two elements apart: when every member it names is
 absent, when those members hold the same primitive values, or, for expressions that only ask
 ``x.exists()``/``x.empty()``, when the same members are present. The most frequent constraints (``ele-1``,
 ``ext-1``, ``ref-1``, ``dom-2``/``4``/``5``/``6``) and those fhirpathpy 2.2.4 gets wrong or lacks (``dom-3``:
 ``as()`` on a collection; ``rng-2``: Quantity ordering; ``txt-1``/``txt-2``: ``htmlChecks()``) are Python;
+``per-1``, ``bdl-3``/``4``/``7`` and ``obs-7`` are decided in Python for their plain shapes (``_SHORTCUTS``).
 ``hasValue()``, ``resolve()`` (within the input) and a silent ``trace()`` are added to the engine. An
 expression the engine still cannot evaluate (``memberOf()``, ``conformsTo()``, a parse error, a runtime
 failure) is an ``information`` issue naming the constraint, never a silent pass.
@@ -40,6 +44,8 @@ _NATIVE = frozenset(
     {"ele-1", "ext-1", "txt-1", "txt-2", "dom-2", "dom-3", "dom-4", "dom-5", "dom-6", "rng-2", "ref-1"}
 )
 _SKIP_TYPES = frozenset({"Resource", "DomainResource"})
+_NO_CONTENT = frozenset({"id", "fhir_comments"})  # keys that do not make an element non-empty (ele-1)
+_ID_ONLY = frozenset({"id"})
 _BACKBONE = frozenset({"BackboneElement", "Element"})
 # Functions outside fhirpathpy 2.2.4 that R4 or common profiles use; hasValue/resolve/trace are added
 # below, the rest are reported as not evaluable.
@@ -48,6 +54,52 @@ _ADDED_FUNCTIONS = frozenset({"hasValue", "resolve", "trace", "htmlChecks"})
 # (the input, the container of the resource being checked) for resolve(); fhirpathpy does not hand user
 # functions its context.
 _CURRENT_ROOT: contextvars.ContextVar[Any] = contextvars.ContextVar("fhirconv_invariant_root", default=None)
+
+
+# Published R4 expressions that contradict their own human text or fail on absent elements, and the
+# corrections the HL7 Java validator evaluates instead (org.hl7.fhir.validation ... FHIRPathExpressionFixer;
+# R4B and R5 publish que-12 corrected). Keyed by the exact published text.
+_FIXES = {
+    # que-12: "more than one enableWhen", published as > 2
+    "enableWhen.count() > 2 implies enableBehavior.exists()": (
+        "enableWhen.count() >= 2 implies enableBehavior.exists()"
+    ),
+    # ref-1 (run in Python; the engine needs the correction when asked): no reference, or "#", passes
+    "reference.startsWith('#').not() or (reference.substring(1).trace('url') in %rootResource.contained.id"
+    ".trace('ids'))": (
+        "reference.exists() implies (reference = '#' or (reference.startsWith('#').not() or "
+        "(reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids'))))"
+    ),
+    # que-7: a FHIR boolean answer is a Boolean to the HL7 validator; fhirpathpy reads the unqualified name
+    # as System.Boolean only and so rejected every valid 'exists' condition
+    "operator = 'exists' implies (answer is Boolean)": "operator = 'exists' implies (answer is boolean)",
+    # bdl-8: empty (no fullUrl) must pass
+    "fullUrl.contains('/_history/').not()": "fullUrl.exists() implies fullUrl.contains('/_history/').not()",
+    # ras-2
+    "probability is decimal implies (probability as decimal) <= 100": (
+        "(probability.exists() and (probability is decimal)) implies ((probability as decimal) <= 100)"
+    ),
+    "probability is decimal implies probability.as(decimal) <= 100": (
+        "probability.empty() or (probability is decimal implies probability.as(decimal) <= 100)"
+    ),
+    # the *-0 name checks (vsd-0, nsd-0, mea-0 ...): an absent name passes, the whole name must match
+    "name.matches('[A-Z]([A-Za-z0-9_]){0,254}')": (
+        "name.exists() implies name.matches('^[A-Z]([A-Za-z0-9_]){0,254}$')"
+    ),
+    # checks that use a collection as a boolean (ElementDefinition, Observation, StructureDefinition)
+    "isModifier implies isModifierReason.exists()": (
+        "(isModifier.exists() and isModifier) implies isModifierReason.exists()"
+    ),
+    "(component.empty() and hasMember.empty()) implies (dataAbsentReason or value)": (
+        "(component.empty() and hasMember.empty()) implies (dataAbsentReason.exists() or value.exists())"
+    ),
+    "differential.element.all(id) and differential.element.id.trace('ids').isDistinct()": (
+        "differential.element.all(id.exists()) and differential.element.id.trace('ids').isDistinct()"
+    ),
+    "snapshot.element.all(id) and snapshot.element.id.trace('ids').isDistinct()": (
+        "snapshot.element.all(id.exists()) and snapshot.element.id.trace('ids').isDistinct()"
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,11 +203,60 @@ def _find_reference(root: Any, ref: str) -> dict[str, Any] | None:
     return None
 
 
+_TEMPORAL_TYPES = frozenset({"date", "dateTime", "instant"})
+
+
+def _temporal(operand: list[Any]) -> list[Any]:
+    """Typed date/dateTime/instant/time elements as fhirpathpy's temporal values: fhirpathpy 2.2.4 compares
+    them as plain strings (``'2023-06-21' <= '2023-06-21T06:20:00Z'`` is true), where FHIRPath compares
+    them field by field and gives empty when the precisions differ."""
+    from fhirpathpy.engine.nodes import FP_DateTime, FP_Time, ResourceNode
+
+    date_time: Any = FP_DateTime  # untyped in fhirpathpy
+    time: Any = FP_Time
+    out: list[Any] = []
+    for item in operand:
+        if isinstance(item, ResourceNode) and isinstance(item.data, str):
+            value: Any = None
+            if item.path in _TEMPORAL_TYPES:
+                value = date_time(item.data)
+                if not getattr(value, "_dateTimeMatchData", None):
+                    value = None
+            elif item.path == "time":
+                value = time(item.data)
+                if not getattr(value, "_timeMatchData", None):
+                    value = None
+            out.append(value if value is not None else item)
+        else:
+            out.append(item)
+    return out
+
+
+def _comparison(name: str) -> Callable[..., Any]:
+    from fhirpathpy.engine.invocations import equality
+
+    original: Callable[..., Any] = getattr(equality, name)
+
+    def compare(ctx: Any, left: list[Any], right: list[Any]) -> Any:
+        return original(ctx, _temporal(left), _temporal(right))
+
+    return compare
+
+
 def _user_table() -> dict[str, Any]:
     return {
         "hasValue": {"fn": _has_value},
         "resolve": {"fn": _resolve},
         "trace": {"fn": _trace, "arity": {0: [], 1: ["String"], 2: ["String", "AnyAtRoot"]}},
+    }
+
+
+def _comparisons() -> dict[str, Any]:
+    """Operator entries for the engine's table as is (fhirpathpy's user-table processing would strip the
+    element types the comparison needs)."""
+    return {
+        op: {"fn": _comparison(name), "arity": {2: ["Any", "Any"]}, "nullable": True}
+        for op, name in (("<", "lt"), (">", "gt"), ("<=", "lte"), (">=", "gte"))
     }
 
 
@@ -218,16 +319,39 @@ def _existence_only(node: Any, parent: Any = None) -> bool:
     return all(_existence_only(c, node) for c in children)
 
 
+# Where parse trees come from before the (slow, ~10 ms per expression) parser is asked: the compiled
+# definitions keep one per constraint of the package. A tree depends only on the text, so one list serves
+# every checker of the process.
+_TREE_SOURCES: list[Callable[[str], Any]] = []
+
+
+def _add_tree_source(definitions: Any) -> None:
+    source = getattr(definitions, "fhirpath_tree", None)
+    if callable(source) and source not in _TREE_SOURCES:
+        _TREE_SOURCES.append(source)
+
+
+def _parse(expression: str) -> Any:
+    for source in _TREE_SOURCES:
+        try:
+            tree = source(expression)
+        except Exception:  # an unreadable cache part: parse instead
+            tree = None
+        if tree is not None:
+            return tree
+    from fhirpathpy.parser import parse as _fhirpath_parse
+
+    parse: Any = _fhirpath_parse  # untyped in fhirpathpy
+    return parse(expression)
+
+
 @cache
 def _compile(expression: str) -> _Compiled:
     """Parse once per distinct expression text; never raises."""
     from fhirpathpy.engine.invocations import invocation_registry
-    from fhirpathpy.parser import parse as _parse
-
-    parse: Any = _parse  # untyped in fhirpathpy
 
     try:
-        ast = parse(expression)
+        ast = _parse(expression)
     except Exception as exc:  # the parser raises bare Exceptions
         return _Compiled(None, f"cannot parse: {exc}", frozenset(), False)
     names: set[str] = set()
@@ -256,7 +380,7 @@ def _engine() -> tuple[Any, Any, Any, Any]:
     from fhirpathpy.models import models
 
     process: Any = process_user_invocation_table  # untyped in fhirpathpy
-    return do_eval, constants, process(_user_table()), models["r4"]
+    return do_eval, constants, {**process(_user_table()), **_comparisons()}, models["r4"]
 
 
 def _evaluator(root_node: Any) -> Callable[[Any, dict[str, Any]], Any]:
@@ -299,6 +423,7 @@ _ALLOWED_ATTRS = frozenset((
     "ismap", "longdesc", "target",
 ))
 # fmt: on
+_ALLOWED_QTAGS = frozenset(_XHTML + tag for tag in _ALLOWED_TAGS)
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
@@ -308,11 +433,11 @@ def html_checks(div: str) -> tuple[str | None, str | None]:
     """(txt-1 problem, txt-2 problem) for a Narrative.div, after the HL7 validator's xhtml rules."""
     from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-    try:
-        root = etree.fromstring(div.encode("utf-8"), parser)
-    except etree.XMLSyntaxError as exc:
-        return f"narrative is not well-formed XHTML: {exc}", None
+    from .structure import parse_xhtml
+
+    root, error = parse_xhtml(div)
+    if root is None:
+        return f"narrative is not well-formed XHTML: {error}", None
     if root.tag != _XHTML + "div":
         return "narrative root must be an XHTML <div> in namespace http://www.w3.org/1999/xhtml", None
     problem: str | None = None
@@ -321,7 +446,7 @@ def html_checks(div: str) -> tuple[str | None, str | None]:
             if isinstance(el, etree._ProcessingInstruction):
                 problem = problem or "narrative contains a processing instruction"
             continue
-        if not el.tag.startswith(_XHTML) or el.tag[len(_XHTML) :] not in _ALLOWED_TAGS:
+        if el.tag not in _ALLOWED_QTAGS:
             problem = problem or f"narrative uses element <{etree.QName(el).localname}>, not allowed in FHIR"
         for raw_attr, raw_val in el.attrib.items():
             attr, val = str(raw_attr), str(raw_val)
@@ -332,9 +457,9 @@ def html_checks(div: str) -> tuple[str | None, str | None]:
                 problem = problem or f"narrative uses attribute '{local}', not allowed in FHIR"
             elif local in ("href", "src") and val.strip().lower().startswith("javascript:"):
                 problem = problem or f"narrative has a javascript: URL in '{local}'"
-    text = "".join(str(t) for t in root.itertext())
-    has_img = any(isinstance(e.tag, str) and e.tag == _XHTML + "img" for e in root.iter())
-    empty = None if (text.strip() or has_img) else "narrative has no non-whitespace content"
+    has_text = any(t.strip() for t in root.itertext())
+    has_img = has_text or next(root.iter(_XHTML + "img"), None) is not None
+    empty = None if has_img else "narrative has no non-whitespace content"
     return problem, empty
 
 
@@ -395,6 +520,8 @@ class InvariantChecker:
     ) -> None:
         self._definitions = definitions
         self.plans = plans or PlanCache()
+        if definitions is not None:
+            _add_tree_source(definitions)
 
     # -- Checker protocol ------------------------------------------------------------------------
 
@@ -406,6 +533,8 @@ class InvariantChecker:
         rtype = resource.get("resourceType")
         if not isinstance(rtype, str):
             return []
+        if self._definitions is None:
+            _add_tree_source(definitions)
         plan = self.plans.plan(rtype, definitions)
         if plan is None:
             return []  # unknown types are the structure checker's finding
@@ -449,7 +578,7 @@ class _Walk:
             self.constraint(c, value, base, loc)
         if node is None:
             return
-        if node.ele1 and not any(k != "id" and k != "fhir_comments" for k in value):
+        if node.ele1 and value.keys() <= _NO_CONTENT:
             self.issues.append(
                 Issue(
                     Severity.ERROR,
@@ -469,12 +598,14 @@ class _Walk:
             if child is None or child.kind == "skip":
                 continue
             if child.kind == "primitive":
-                if child.ele1:
+                if child.ele1 and (raw is None or isinstance(raw, list)):  # only null can be empty
                     self.primitive_ele1(key, raw, value.get("_" + key), loc)
                 if child.own:
                     self.primitive_constraints(child.own, key, raw, loc)
                 continue
-            constraints_, base_, sub = self.checker.plans.resolve_child(child, self.definitions)
+            constraints_, base_, sub = child.merged or self.checker.plans.resolve_child(
+                child, self.definitions
+            )
             if isinstance(raw, list):
                 for i, item in enumerate(raw):
                     if isinstance(item, dict):
@@ -491,7 +622,7 @@ class _Walk:
         base: str,
         loc: str,
     ) -> None:
-        if child.ele1 and (sub is None or not sub.ele1) and not any(k != "id" for k in value):
+        if child.ele1 and (sub is None or not sub.ele1) and value.keys() <= _ID_ONLY:
             self.issues.append(
                 Issue(
                     Severity.ERROR,
@@ -582,6 +713,13 @@ class _Walk:
             elif c.key == "rng-2":
                 self.rng2(c, value, loc)
             return  # ele-1 / ext-1 are walked natively
+        if c.key in _SHORTCUT_KEYS:
+            shortcut = _SHORTCUTS.get((c.key, c.expression))
+            verdict = shortcut(value, self) if shortcut is not None else None
+            if verdict is not None:
+                if not verdict:
+                    self.issues.append(Issue(c.severity, "invariant", loc, f"{c.key}: {c.human}", c.key))
+                return
         compiled = _compile(c.expression)
         if compiled.fn is None:
             self.issues.append(
@@ -816,16 +954,168 @@ def _strings(value: Any) -> set[str]:
 
 
 def _truthy(result: Any) -> bool:
-    """A single boolean decides; empty passes (its operands were absent, as in ``ref-1`` on a
-    Reference with only ``display``); any other non-empty result passes."""
+    """A single boolean decides; any other non-empty result passes. Empty fails: a constraint holds only
+    when it evaluates to true, as the HL7 validator decides (``per-1`` with a start and end of different
+    precision is unknown, hence not satisfied). Published expressions that are empty on absent elements
+    are corrected in ``_FIXES``, as the HL7 validator does."""
     items = result if isinstance(result, list) else [result]
     if not items:
-        return True
+        return False
     if len(items) == 1:
         item = getattr(items[0], "data", items[0])
         if isinstance(item, bool):
             return item
     return True
+
+
+# ---------------------------------------------------------------------------------------------------
+# Shortcuts: the verdict of a frequent, costly expression computed in Python for the shapes it is plain
+# on, or None to let the engine decide. Keyed by the exact R4 text, so another expression under the same
+# key is never shortcut. test_invariants checks each against the engine on the official examples.
+
+
+def _per1(value: dict[str, Any], walk: _Walk) -> bool | None:
+    """``start.hasValue().not() or end.hasValue().not() or (start <= end)``."""
+    start, end = value.get("start"), value.get("end")
+    if start is None or end is None:
+        return True
+    if not isinstance(start, str) or not isinstance(end, str):
+        return None
+    return _start_not_after_end(start, end)
+
+
+# Same precision and the same zone: the text order is the time order.
+_PLAIN_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+_SECONDS = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})")
+
+
+def _real_time(text: str) -> bool:
+    """A real calendar date/time (the engine fails on 2023-02-30; leave those to it)."""
+    from datetime import datetime
+
+    try:
+        if len(text) == 10:
+            datetime.strptime(text, "%Y-%m-%d")
+        elif len(text) > 10:
+            datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=1024)
+def _start_not_after_end(start: str, end: str) -> bool | None:
+    if len(start) == len(end) and _real_time(start) and _real_time(end):
+        if _PLAIN_DATE.fullmatch(start) and _PLAIN_DATE.fullmatch(end):
+            return start <= end
+        ms, me = _SECONDS.fullmatch(start), _SECONDS.fullmatch(end)
+        if ms and me and ms.group(1) == me.group(1):
+            return start <= end
+    from fhirpathpy.engine.invocations.equality import lte as _lte
+    from fhirpathpy.engine.nodes import FP_DateTime as _FP_DateTime
+
+    lte: Any = _lte  # untyped in fhirpathpy
+    make: Any = _FP_DateTime
+    a: Any = make(start)  # None, or without match data, when not a date/dateTime
+    b: Any = make(end)
+    if not getattr(a, "_dateTimeMatchData", None) or not getattr(b, "_dateTimeMatchData", None):
+        return None
+    try:
+        result = lte(None, [a], [b])
+    except Exception:  # let the engine report it
+        return None
+    return result if isinstance(result, bool) else False  # None: precisions differ, unknown
+
+
+def _request_response(member: str, types: frozenset[str]) -> Callable[[dict[str, Any], _Walk], bool | None]:
+    """``entry.all(<member>.exists() = (%resource.type = ... or ...))`` (bdl-3, bdl-4)."""
+
+    def check(value: dict[str, Any], walk: _Walk) -> bool | None:
+        entries = value.get("entry")
+        if entries is None:
+            return True
+        btype = walk.resource.get("type")
+        if not isinstance(entries, list) or not isinstance(btype, str):
+            return None
+        wanted = btype in types
+        for entry in entries:
+            if not isinstance(entry, dict):
+                return None
+            part = entry.get(member)
+            if part is not None and not (isinstance(part, dict) and part):
+                return None
+            if (part is not None) != wanted:
+                return False
+        return True
+
+    return check
+
+
+def _bdl7(value: dict[str, Any], walk: _Walk) -> bool | None:
+    """``(type = 'history') or entry.where(fullUrl.exists()).select(fullUrl&resource.meta.versionId)
+    .isDistinct()``; an absent type leaves the or unknown unless the keys are distinct."""
+    btype = value.get("type")
+    if btype == "history":
+        return True
+    if btype is not None and not isinstance(btype, str):
+        return None
+    entries = value.get("entry")
+    if entries is None:
+        return True
+    if not isinstance(entries, list):
+        return None
+    keys: list[str] = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            return None
+        full = entry.get("fullUrl")
+        if full is None:
+            continue
+        if not isinstance(full, str):
+            return None
+        res = entry.get("resource")
+        version: Any = None
+        if res is not None:
+            meta = res.get("meta") if isinstance(res, dict) else None
+            if not isinstance(res, dict) or (meta is not None and not isinstance(meta, dict)):
+                return None
+            version = meta.get("versionId") if meta else None
+        if version is not None and not isinstance(version, str):
+            return None
+        keys.append(full + (version or ""))
+    return len(set(keys)) == len(keys)
+
+
+def _obs7(value: dict[str, Any], walk: _Walk) -> bool | None:
+    """``value.empty() or component.code.where(...).empty()``: true without a value or components."""
+    if "component" not in value or not any(k.startswith(("value", "_value")) for k in value):
+        return True
+    return None
+
+
+_SHORTCUTS: dict[tuple[str, str], Callable[[dict[str, Any], _Walk], bool | None]] = {
+    ("per-1", "start.hasValue().not() or end.hasValue().not() or (start <= end)"): _per1,
+    (
+        "bdl-3",
+        "entry.all(request.exists() = (%resource.type = 'batch' or %resource.type = 'transaction' or "
+        "%resource.type = 'history'))",
+    ): _request_response("request", frozenset({"batch", "transaction", "history"})),
+    (
+        "bdl-4",
+        "entry.all(response.exists() = (%resource.type = 'batch-response' or "
+        "%resource.type = 'transaction-response' or %resource.type = 'history'))",
+    ): _request_response("response", frozenset({"batch-response", "transaction-response", "history"})),
+    (
+        "bdl-7",
+        "(type = 'history') or entry.where(fullUrl.exists()).select(fullUrl&resource.meta.versionId)"
+        ".isDistinct()",
+    ): _bdl7,
+    (
+        "obs-7",
+        "value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()",
+    ): _obs7,
+}
+_SHORTCUT_KEYS = frozenset(k for k, _e in _SHORTCUTS)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -851,7 +1141,7 @@ def _build_plan(sd: dict[str, Any]) -> _Node | None:
                 key=str(c.get("key")),
                 severity=_severity(c.get("severity")),
                 human=str(c.get("human") or ""),
-                expression=str(c.get("expression") or ""),
+                expression=_FIXES.get(str(c.get("expression") or ""), str(c.get("expression") or "")),
                 source=str(c.get("source") or source),
             )
             for c in el.get("constraint") or []

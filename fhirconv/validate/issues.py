@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 __all__ = ["Issue", "Report", "Severity"]
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     FATAL = "fatal"
     ERROR = "error"
     WARNING = "warning"
@@ -54,7 +54,10 @@ class Issue:
             "expression": [self.location],
         }
         if self.rule:
-            out["details"] = {"coding": [{"system": "urn:fhirconv:rule", "code": self.rule}], "text": self.rule}
+            out["details"] = {
+                "coding": [{"system": "urn:fhirconv:rule", "code": self.rule}],
+                "text": self.rule,
+            }
         return out
 
 
@@ -85,7 +88,5 @@ class Report:
     def to_operation_outcome(self) -> dict[str, Any]:
         issues = [i.to_json() for i in self.sorted_issues()]
         if not issues:
-            issues = [
-                {"severity": "information", "code": "informational", "diagnostics": "No issues found."}
-            ]
+            issues = [{"severity": "information", "code": "informational", "diagnostics": "No issues found."}]
         return {"resourceType": "OperationOutcome", "issue": issues}

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from .issues import Issue, Severity
@@ -41,10 +42,10 @@ class ElementInfo:
     content_ref: str | None
     targets: tuple[str, ...]  # allowed Reference target types ("Resource" = any)
     binding_strength: str | None = None
+    many: bool = field(init=False)  # repeats: a JSON array (asked for every value walked)
 
-    @property
-    def many(self) -> bool:
-        return self.max is None or self.max > 1
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "many", self.max is None or self.max > 1)
 
 
 @dataclass(slots=True)
@@ -54,6 +55,7 @@ class TypeIndex:
     root: str
     keys: dict[str, dict[str, tuple[ElementInfo, str]]] = field(default_factory=dict)
     children: dict[str, list[ElementInfo]] = field(default_factory=dict)
+    required: dict[str, list[ElementInfo]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -113,6 +115,8 @@ def _build_index(sd: dict[str, Any]) -> TypeIndex:
         if info.max == 0:
             continue
         idx.children.setdefault(parent, []).append(info)
+        if info.min > 0:
+            idx.required.setdefault(parent, []).append(info)
         keys = idx.keys.setdefault(parent, {})
         if info.choice:
             for t in types:
@@ -134,6 +138,7 @@ def type_index(defs: DefinitionsProvider, type_name: str) -> TypeIndex | None:
 
 
 _REGEX_CACHE: dict[tuple[int, str], re.Pattern[str] | None] = {}
+_PATTERNS: dict[int, dict[str, re.Pattern[str] | None]] = {}  # id(defs) -> the same, for the walk
 
 
 def _regex(defs: DefinitionsProvider, code: str) -> re.Pattern[str] | None:
@@ -151,8 +156,11 @@ def _regex(defs: DefinitionsProvider, code: str) -> re.Pattern[str] | None:
     return _REGEX_CACHE[key]
 
 
+_YMD = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
 def _valid_calendar(code: str, text: str) -> bool:
-    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", text)
+    m = _YMD.match(text)
     if not m:
         return True
     try:
@@ -165,14 +173,23 @@ def _valid_calendar(code: str, text: str) -> bool:
 _XHTML_NS = "http://www.w3.org/1999/xhtml"
 
 
-def _xhtml_problem(text: str) -> str | None:
+@lru_cache(maxsize=16)
+def parse_xhtml(text: str) -> tuple[Any, str | None]:
+    """(root element, None) or (None, the parser's complaint) for a narrative div. The invariant checker's
+    txt-1/txt-2 read the same div right after this walk, so the parse is shared (and never modified)."""
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
-        root = etree.fromstring(text.encode("utf-8"), parser)
+        return etree.fromstring(text.encode("utf-8"), parser), None
     except etree.XMLSyntaxError as exc:
-        return f"narrative is not well-formed XHTML: {exc}"
+        return None, str(exc)
+
+
+def _xhtml_problem(text: str) -> str | None:
+    root, error = parse_xhtml(text)
+    if root is None:
+        return f"narrative is not well-formed XHTML: {error}"
     if root.tag != f"{{{_XHTML_NS}}}div":
         return "narrative root must be an XHTML <div> in the namespace http://www.w3.org/1999/xhtml"
     return None  # allowed elements and attributes are txt-1, the invariant checker's
@@ -184,6 +201,7 @@ class _Walker:
         self.cache = cache
         self.issues: list[Issue] = []
         self.sites: list[Site] = []
+        self.patterns = _PATTERNS.setdefault(id(defs), {})  # primitive type -> value regex (or None)
 
     def err(self, code: str, location: str, message: str, rule: str = "structure") -> None:
         self.issues.append(Issue(Severity.ERROR, code, location, message, rule))
@@ -195,17 +213,18 @@ class _Walker:
         for key, item in value.items():
             if resource and key == "resourceType":
                 continue
-            base_key = key[1:] if key.startswith("_") else key
-            hit = keys.get(base_key)
+            underscore = key.startswith("_")
+            hit = keys.get(key[1:] if underscore else key)
             if hit is None:
                 self.err("structure", f"{loc}.{key}", f"unknown element '{key}' (not in {parent})")
                 continue
             info, tcode = hit
-            if key.startswith("_") and not tcode[:1].islower():
+            primitive = tcode[:1].islower()
+            if underscore and not primitive:
                 self.err("structure", f"{loc}.{key}", f"'{key}' is only allowed for primitive elements")
                 continue
             present.add(info.name)
-            if info.choice and not key.startswith("_"):
+            if info.choice and not underscore:
                 other = seen_choice.get(info.name)
                 if other is not None and other != key:
                     self.err(
@@ -215,15 +234,16 @@ class _Walker:
                         "choice",
                     )
                 seen_choice[info.name] = key
-            if tcode[:1].islower():
-                if key.startswith("_"):
+            if primitive:
+                if underscore:
+                    base_key = key[1:]
                     self.primitive_ext(item, info, f"{loc}.{key}", value.get(base_key))
                 else:
                     self.primitive(item, info, tcode, f"{loc}.{key}", value.get("_" + key))
             else:
                 self.complex(item, info, tcode, idx, f"{loc}.{key}")
-        for info in idx.children.get(parent, []):
-            if info.min > 0 and info.name not in present:
+        for info in idx.required.get(parent, ()):
+            if info.name not in present:
                 self.err(
                     "required",
                     f"{loc}.{info.name}{'[x]' if info.choice else ''}",
@@ -251,6 +271,11 @@ class _Walker:
         return [(item, loc)]
 
     def primitive(self, item: Any, info: ElementInfo, code: str, loc: str, ext: Any) -> None:
+        if item is not None and not info.many and not isinstance(item, list):  # the common case, inline
+            self.primitive_value(item, code, loc)
+            if code == "canonical" or code in COLLECTED:
+                self.sites.append(Site(loc, item, code, info))
+            return
         for i, (v, at) in enumerate(self._items(item, info, loc)):
             if v is None:
                 has_ext = isinstance(ext, list) and i < len(ext) and ext[i] is not None
@@ -289,7 +314,10 @@ class _Walker:
             if problem:
                 self.err("value", at, problem, "xhtml")
             return
-        pattern = _regex(self.defs, code)
+        try:
+            pattern = self.patterns[code]
+        except KeyError:
+            pattern = self.patterns[code] = _regex(self.defs, code)
         if pattern is not None and pattern.fullmatch(v) is None:
             self.err("value", at, f"'{v[:80]}' is not a valid {code}", "format")
         elif code in ("date", "dateTime", "instant") and not _valid_calendar(code, v):

@@ -39,6 +39,38 @@ def test_provider_answers_from_the_official_package(defs: Any) -> None:
     ]
 
 
+def test_lazy_parts_answer_like_dicts(defs: Any) -> None:
+    """Definitions, value sets, code systems and FHIRPath trees are unpickled one by one on first use."""
+    assert defs.structure_definition("http://example.org/none") is None
+    assert defs.structure_definition("NoSuchType") is None
+    assert defs.value_set("http://example.org/none") is None
+    assert "http://hl7.org/fhir/StructureDefinition/Patient" in defs.structures
+    assert len(defs.structures) == 655
+    assert defs.structure_definition("Patient") is defs.structure_definition(
+        "http://hl7.org/fhir/StructureDefinition/Patient"
+    )  # unpickled once
+    from fhirpathpy.parser import parse
+
+    per1 = "start.hasValue().not() or end.hasValue().not() or (start <= end)"
+    assert defs.fhirpath_tree(per1) == parse(per1)  # what the parser gives, without its ~10 ms
+    assert defs.fhirpath_tree("not a constraint of the package") is None
+
+
+def test_fast_schema_loads_validators_on_demand(defs: Any) -> None:
+    fast = defs.fast_schema()
+    if fast is None:
+        pytest.skip("fastjsonschema is not installed")
+    assert len(fast) > 600  # a validator per resource, datatype and backbone element
+    validate = fast.get("validate___definitions_patient")
+    assert validate is not None
+    validate({"resourceType": "Patient", "active": True, "name": [{"family": "Chalmers"}]})
+    with pytest.raises(ValueError, match="boolean"):  # fastjsonschema's JsonSchemaValueException
+        validate({"resourceType": "Patient", "active": "yes"})
+    with pytest.raises(ValueError, match="family must be string"):  # HumanName's validator, loaded with
+        validate({"resourceType": "Patient", "name": [{"family": 7}]})  # Patient's
+    assert fast.get("validate___definitions_nosuchtype") is None
+
+
 def _norm(node: Any) -> Any:
     """Validation content only: descriptions are documentation, ``required`` is a set."""
     if isinstance(node, dict):

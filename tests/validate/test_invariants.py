@@ -289,6 +289,51 @@ def test_datatype_invariants_per1_qty3_rng2(checker: InvariantChecker, definitio
     assert errors(check(checker, definitions, res)) == set()
 
 
+def test_per1_compares_dates_by_fhirpath_precision(checker: InvariantChecker, definitions: Any) -> None:
+    """FHIRPath compares date/dateTime field by field, not as strings; differing precision is unknown
+    (empty), which does not satisfy the constraint (the HL7 validator reports per-1 for the official test
+    case ``encounter-period``: start 2023-06-21, end 2023-06-21T06:20:00Z)."""
+    enc: dict[str, Any] = {
+        "resourceType": "Encounter",
+        "status": "finished",
+        "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "AMB"},
+        "period": {"start": "2023-06-21", "end": "2023-06-21T06:20:00Z"},
+    }
+    assert errors(check(checker, definitions, enc)) == {("per-1", "Encounter.period")}
+    # as strings '2023-06-21T10:00:00+05:00' > '2023-06-21T06:20:00Z', as instants 05:00Z < 06:20Z
+    enc["period"] = {"start": "2023-06-21T10:00:00+05:00", "end": "2023-06-21T06:20:00Z"}
+    assert errors(check(checker, definitions, enc)) == set()
+    enc["period"] = {"start": "2023-06-21T07:00:00Z", "end": "2023-06-21T06:20:00Z"}
+    assert errors(check(checker, definitions, enc)) == {("per-1", "Encounter.period")}
+    enc["period"] = {"start": "2023-06-20", "end": "2023-06-21T06:20:00Z"}  # decided at day precision
+    assert errors(check(checker, definitions, enc)) == set()
+    enc["period"] = {"start": "2023-06", "end": "2023-06-21"}  # unknown again
+    assert errors(check(checker, definitions, enc)) == {("per-1", "Encounter.period")}
+
+
+def test_que12_counts_from_two_enable_when(checker: InvariantChecker, definitions: Any) -> None:
+    """R4 publishes ``enableWhen.count() > 2``; its text and R4B/R5 say more than one, as the HL7 validator
+    evaluates it."""
+    when = {"question": "1", "operator": "exists", "answerBoolean": True}
+    q: dict[str, Any] = {
+        "resourceType": "Questionnaire",
+        "status": "draft",
+        "item": [
+            {"linkId": "1", "type": "boolean", "text": "a?"},
+            {"linkId": "2", "type": "boolean", "text": "b?", "enableWhen": [when, dict(when)]},
+        ],
+    }
+    assert errors(check(checker, definitions, q)) == {("que-12", "Questionnaire.item[1]")}
+    q["item"][1]["enableBehavior"] = "any"
+    assert errors(check(checker, definitions, q)) == set()
+    del q["item"][1]["enableBehavior"]
+    q["item"][1]["enableWhen"] = [when]
+    assert errors(check(checker, definitions, q)) == set()
+    # que-7: 'exists' takes a boolean answer (a FHIR boolean counts, a string does not)
+    q["item"][1]["enableWhen"] = [{"question": "1", "operator": "exists", "answerString": "yes"}]
+    assert errors(check(checker, definitions, q)) == {("que-7", "Questionnaire.item[1].enableWhen[0]")}
+
+
 def test_ctm1_resolve_inside_the_bundle(checker: InvariantChecker, definitions: Any) -> None:
     team: dict[str, Any] = {
         "resourceType": "CareTeam",
@@ -754,3 +799,85 @@ def test_python_rules_agree_with_the_official_expressions(
     assert verdicts(python) == verdicts(engine)
     rules = {rule for _n, rule, _loc, _sev in verdicts(python)}
     assert {"ref-1", "dom-2", "dom-4", "dom-5", "dom-6"} <= rules
+
+
+def _shortcut_inputs() -> list[tuple[str, dict[str, Any]]]:
+    """Official Bundles, Observations and Period holders, plus variants that break bdl-3/4/7, obs-7, per-1."""
+    chosen = [
+        (n, r)
+        for n, r in _examples()
+        if r["resourceType"] in ("Bundle", "Observation") or '"start"' in json.dumps(r)
+    ]
+    variants: list[tuple[str, dict[str, Any]]] = []
+    for n, r in chosen:
+        if r["resourceType"] == "Bundle" and r.get("entry"):
+            for btype in ("transaction", "batch-response", "history", "collection", None):
+                v = copy.deepcopy(r)
+                if btype is None:
+                    v.pop("type", None)
+                else:
+                    v["type"] = btype
+                v["entry"].append(copy.deepcopy(v["entry"][0]))  # duplicate fullUrl (bdl-7)
+                variants.append((f"{n}+{btype}", v))
+        if r["resourceType"] == "Observation" and "component" in r:
+            v = copy.deepcopy(r)
+            v["valueString"] = "x"
+            v["component"][0]["code"] = copy.deepcopy(v["code"])  # obs-7
+            variants.append((f"{n}+obs7", v))
+    for start, end in [
+        ("2023-06-21", "2023-06-21T06:20:00Z"),
+        ("2023-06-22", "2023-06-21T06:20:00Z"),
+        ("2023-06-21T07:00:00+02:00", "2023-06-21T06:20:00Z"),
+        ("2023", "2023-01"),
+        ("2024", "2023-01"),
+        ("2023-06-21T06:20:00.5Z", "2023-06-21T06:20:00Z"),
+        ("2023-06-21T08:20:00+02:00", "2023-06-21T07:20:00+02:00"),
+        ("2023-06-21T08:20:00+02:00", "2023-06-21T07:20:00+01:00"),
+        ("2023-06-21T08:20:00-02:00", "2023-06-21T07:20:00Z"),
+        ("2023-06-21T06:20:00Z", "2023-06-21T06:20:00Z"),
+        ("2023-07", "2023-06"),
+        ("2023-06-21", "2023-06-20"),
+        ("2023-02-30", "2023-02-20"),
+        ("2023-06-21T25:20:00Z", "2023-06-21T07:20:00Z"),
+        ("not a date", "2023"),
+    ]:
+        variants.append(
+            (
+                f"period {start}..{end}",
+                {"resourceType": "Encounter", "status": "finished", "period": {"start": start, "end": end}},
+            )
+        )
+    return chosen + variants
+
+
+@pytest.mark.shared
+def test_shortcuts_agree_with_the_engine(definitions: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """per-1, bdl-3/4/7 and obs-7 are decided in Python where plain; fhirpathpy must agree everywhere."""
+    inputs = _shortcut_inputs()
+    fast = [(n, check(InvariantChecker(definitions), definitions, r)) for n, r in inputs]
+    monkeypatch.setattr(inv, "_SHORTCUT_KEYS", frozenset())
+    slow = [(n, check(InvariantChecker(definitions), definitions, r)) for n, r in inputs]
+
+    def verdicts(runs: list[tuple[str, list[Issue]]]) -> list[tuple[str, str | None, str, Severity]]:
+        return sorted((n, i.rule, i.location, i.severity) for n, issues in runs for i in issues)
+
+    assert verdicts(fast) == verdicts(slow)
+    rules = {rule for _n, rule, _loc, _sev in verdicts(fast)}
+    assert {"per-1", "bdl-3", "bdl-4", "bdl-7", "obs-7"} <= rules
+
+
+def test_name_constraints_match_the_whole_name(checker: InvariantChecker, definitions: Any) -> None:
+    """vsd-0 and its siblings ask for a machine-usable name: the HL7 validator anchors the published
+    regex, so 'Example Value Set' fails (a warning), and an absent name passes."""
+    vs: dict[str, Any] = {
+        "resourceType": "ValueSet",
+        "text": copy.deepcopy(OBS["text"]),
+        "status": "draft",
+        "name": "Example Value Set",
+    }
+    found = {(i.rule, i.location, i.severity) for i in check(checker, definitions, vs)}
+    assert found == {("vsd-0", "ValueSet", Severity.WARNING)}
+    vs["name"] = "ExampleValueSet"
+    assert check(checker, definitions, vs) == []
+    del vs["name"]
+    assert check(checker, definitions, vs) == []
