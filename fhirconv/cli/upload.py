@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.markup import escape
 
-from ..errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EXIT_UPLOAD, FhirconvError, UploadError
+from ..errors import (
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    EXIT_OK,
+    EXIT_UPLOAD,
+    FhirconvError,
+    TransportError,
+    UploadError,
+)
 from ._common import describe, err_console, expand_inputs, fail
 
 if TYPE_CHECKING:
@@ -140,6 +148,15 @@ def upload(
                 failures.append(exc)
                 err_console.print(f"[red]failed[/] {escape(describe(exc))}")
                 _render_outcome(exc)
+                if isinstance(exc, TransportError):
+                    # The server is unreachable even after retries: the other bundles would only fail
+                    # the same way, slowly. Rerunning the same command later completes the upload.
+                    rest = len(paths) - paths.index(path) - 1
+                    if rest:
+                        err_console.print(
+                            f"[red]stopped[/]: server unreachable; {rest} bundles not attempted"
+                        )
+                    break
                 continue
             reports.append(report)
             t = report.totals()

@@ -193,7 +193,7 @@ class FhirClient:
                 reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
                 if attempt >= self.retry.retries or isinstance(exc, httpx.UnsupportedProtocol):
                     raise TransportError(
-                        f"{method} {self.display_url}/{path.lstrip('/')} failed after {attempt + 1} "
+                        f"{method} {self._where(path)} failed after {attempt + 1} "
                         f"tries: {redact_url(reason)}",
                         source=source,
                     ) from exc
@@ -209,6 +209,9 @@ class FhirClient:
             if response.is_success:
                 return response
             self._raise_for(response, method, path, source)
+
+    def _where(self, path: str) -> str:
+        return f"{self.display_url}/{path.lstrip('/')}".rstrip("/")
 
     def _wait(self, attempt: int, reason: str, retry_after: float | None) -> None:
         delay = self.retry.delay(attempt, retry_after)
@@ -226,7 +229,7 @@ class FhirClient:
             pass
         status = response.status_code
         reason = response.reason_phrase or httpx.codes.get_reason_phrase(status)
-        where = f"{method} {self.display_url}/{path.lstrip('/')}".rstrip("/")
+        where = f"{method} {self._where(path)}"
         if status in (401, 403):
             raise AuthError(
                 f"{where}: HTTP {status} {reason} (check --token/--basic)",

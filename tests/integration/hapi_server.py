@@ -79,11 +79,14 @@ def server_is_script_managed(url: str) -> bool:
     return url.rstrip("/") == script_url().rstrip("/") and script("status").returncode == 0
 
 
+# HAPI reuses cached search results for a minute by default; a test that counts before and after must
+# see the server's state now, not a cached answer.
+FRESH = {"Accept": "application/fhir+json", "Cache-Control": "no-cache"}
+
+
 def count(url: str, resource_type: str, params: dict[str, str] | None = None) -> int:
     query = {"_summary": "count", **(params or {})}
-    r = httpx.get(
-        f"{url}/{resource_type}", params=query, timeout=60, headers={"Accept": "application/fhir+json"}
-    )
+    r = httpx.get(f"{url}/{resource_type}", params=query, timeout=60, headers=FRESH)
     r.raise_for_status()
     return int(r.json()["total"])
 
@@ -93,7 +96,7 @@ def search(url: str, resource_type: str, params: dict[str, str]) -> list[dict[st
         f"{url}/{resource_type}",
         params={"_count": "200", **params},
         timeout=60,
-        headers={"Accept": "application/fhir+json"},
+        headers=FRESH,
     )
     r.raise_for_status()
     return [e["resource"] for e in r.json().get("entry", []) or []]
@@ -117,7 +120,12 @@ RESOURCE_TYPES = (
     "Observation",
     "Medication",
     "MedicationAdministration",
+    "MedicationRequest",
+    "MedicationStatement",
     "Procedure",
+    "DiagnosticReport",
+    "AllergyIntolerance",
+    "FamilyMemberHistory",
     "ClinicalImpression",
     "DocumentReference",
     "Device",
@@ -125,5 +133,6 @@ RESOURCE_TYPES = (
 )
 
 
-def all_counts(url: str) -> dict[str, int]:
-    return {t: count(url, t) for t in RESOURCE_TYPES}
+def all_counts(url: str, types: set[str] | None = None) -> dict[str, int]:
+    """Resources per type on the server (the usual types plus any given)."""
+    return {t: count(url, t) for t in sorted(set(RESOURCE_TYPES) | (types or set()))}

@@ -269,6 +269,7 @@ def test_server_stopped_midrun_then_restarted(hapi_url: str, tmp_path: Path) -> 
         start = script("start", timeout=900)  # keeps the H2 database
     assert start.returncode == 0, start.stderr
     assert proc.returncode == 4, err[-3000:]
+    assert "server unreachable" in err and "not attempted" in err
     done = len(re.findall(r"^ok ", err, flags=re.MULTILINE))
     assert 2 <= done < len(bundles), f"{done} bundles went in before the stop"
     rerun = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
