@@ -447,7 +447,10 @@ class _Builder:
                 "target": targets,
                 # Required instant: the index date, not the wall clock, so output stays byte-identical.
                 "recorded": f"{self.norm.index_date.isoformat()}T00:00:00Z",
-                "activity": {"text": f"Extracted from a published case report by fhirconv {__version__}"},
+                "activity": codeable_concept(
+                    f"Extracted from a published case report by fhirconv {__version__}",
+                    [Coding("http://terminology.hl7.org/CodeSystem/v3-DataOperation", "CREATE", "create")],
+                ),
                 "agent": [
                     {
                         "type": codeable_concept(
