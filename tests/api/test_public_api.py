@@ -23,5 +23,7 @@ def test_unknown_name_raises() -> None:
 
 def test_import_is_light() -> None:
     code = "import sys, fhirconv; print(any(m.startswith(('lxml', 'fhir.resources', 'ahocorasick')) for m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == "False"

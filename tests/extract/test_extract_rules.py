@@ -275,7 +275,10 @@ def test_descriptor_makes_a_finding() -> None:
 
 
 def test_inverted_nominalisation() -> None:
-    assert cond("A 41-year-old woman presented with gait unsteadiness.", "unsteadiness").assertion is Assertion.PRESENT
+    assert (
+        cond("A 41-year-old woman presented with gait unsteadiness.", "unsteadiness").assertion
+        is Assertion.PRESENT
+    )
 
 
 def test_abbreviation_defined_in_text_is_expanded() -> None:

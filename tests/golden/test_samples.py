@@ -42,7 +42,9 @@ def test_golden(path: Path, update_goldens: bool) -> None:
         def lines(x: Any) -> list[str]:
             return json.dumps(x, indent=1, sort_keys=True, ensure_ascii=False).splitlines()
 
-        diff = "\n".join(list(difflib.unified_diff(lines(expected), lines(bundle), "golden", "now", lineterm="", n=2))[:80])
+        diff = "\n".join(
+            list(difflib.unified_diff(lines(expected), lines(bundle), "golden", "now", lineterm="", n=2))[:80]
+        )
         pytest.fail(f"{path.name} differs from its golden (pytest --update-goldens after review):\n{diff}")
 
 
