@@ -128,18 +128,26 @@ class Extractor:
             for w in words
             if " " not in w
         }
-        self._result_kind.update(
-            {
-                "undetectable": "negative",
-                "detectable": "positive",
-                "normalized": "normal",
-                "normalised": "normal",
-                "preserved": "normal",
-                "intact": "normal",
-                "impaired": "abnormal",
-                "absent": "negative",
-            }
+        res_alt = _alternation(self._result_kind)
+        self._subject_result = re.compile(
+            r"\s*(?:(?:the|his|her|their|a|an|both|all)\s+)?"
+            r"(?P<np>[a-z][a-z0-9'/ -]{1,60}?)\s+(?:was|were|is|are|remained|became|appeared)\s+"
+            r"(?:(?:all|also|still|completely|entirely|markedly|mildly|slightly|strongly|highly|within)\s+)?"
+            rf"(?P<res>{res_alt})(?!\w)"
         )
+        tw = r["trend_words"]
+        self._trend = re.compile(
+            rf"(?<!\w)(?:(?P<up>{_alternation(tw['high'])})|(?P<down>{_alternation(tw['low'])}))(?!\w)"
+        )
+        # "<test> revealed <finding>": the finding runs to the clause end (a decimal point is not an end)
+        self._finding = re.compile(
+            rf"\s*(?:\([^)]*\)\s*)?(?:{_alternation(r['finding_verbs'])})\s+"
+            r"(?P<f>(?:[^.;,]|\.(?=\d)|,(?!\s*(?:and|but|which|while|whereas)\b))+)"
+        )
+        self._value_lead = re.compile(
+            rf"[\s:=,(]*(?:(?:{_alternation(r['value_lead_words'])})\s+){{0,4}}[\s:=(]*"
+        )
+        self._outcome_negated = re.compile(rf"\b(?:{_alternation(r['outcome_negators'])})\s+(?:\w+\s+)?$")
         self._test_stop = set(r["test_modifier_stop"])
         self._drug_neg = _phrases(r["drug_negation_phrases"])
         self._taper = _phrases(r["taper_words"])
@@ -627,7 +635,7 @@ class Extractor:
         # "<something> was/were <result>": the subject of the clause is what was observed
         starts = [s] + [c.end() for c in _CLAUSE_START.finditer(folded, s, e)]
         for pos in starts:
-            sm = _SUBJECT_RESULT.match(folded, pos, e)
+            sm = self._subject_result.match(folded, pos, e)
             if sm is None:
                 continue
             words = sm.group("np").split()
@@ -666,10 +674,7 @@ class Extractor:
                         ),
                     ]
                     continue
-            vm = re.match(
-                r"[\s:=,(]*(?:(?:was|were|of|at|level|levels|count|value|measured|is|reached|elevated|increased|decreased|raised|reduced|improved|fell|dropped|rose|declined|to|about|approximately|around|high|low|normal|markedly|mildly|slightly)\s+){0,4}[\s:=(]*",
-                window,
-            )
+            vm = self._value_lead.match(window)
             start_at = vm.end() if vm else 0
             qm = self._value_re.match(window, start_at)
             if qm is None:
@@ -685,7 +690,7 @@ class Extractor:
                 unit_raw = text[t.end + qm.start("unit") : t.end + qm.end("unit")]
                 t.value = Quantity(_clean_number(qm.group("num")), unit_raw)
                 # "decreased to 90%": the trend word is part of the result and says which way it went
-                trend = _TREND.search(window, 0, start_at)
+                trend = self._trend.search(window, 0, start_at)
                 if trend:
                     vs = t.end + trend.start()
                     t.interpretation = t.interpretation or ("high" if trend.group("up") else "low")
@@ -727,7 +732,7 @@ class Extractor:
         for t in tests:
             if t.value or t.interpretation or t.not_performed or t.components:
                 continue
-            fm = _FINDING.match(folded, t.end, e)
+            fm = self._finding.match(folded, t.end, e)
             if not fm:
                 continue
             fs, fe = fm.start("f"), fm.end("f")
@@ -983,7 +988,7 @@ class Extractor:
         for kind, pat in self._outcomes:
             for m in pat.finditer(folded, s, e):
                 before = folded[max(s, m.start() - 25) : m.start()]
-                if re.search(r"\b(?:no|not|without|risk of|cause of|causes of)\s+(?:\w+\s+)?$", before):
+                if self._outcome_negated.search(before):
                     continue
                 if (
                     best is None
@@ -999,32 +1004,22 @@ class Extractor:
         )
 
 
-_TREND = re.compile(
-    r"(?<!\w)(?:(?P<up>elevated|increased|raised|rose|high)|(?P<down>decreased|reduced|fell|dropped|declined|low))(?!\w)"
-)
 # "positive for S-100 protein, vimentin and CD68": one result per listed item
 _FOR_LIST = re.compile(
     r"(?<!\w)(?:(?:strongly|weakly|focally|diffusely|also|all)\s+)*(?P<kind>positive|negative|reactive)\s+for\s+"
     r"(?P<list>(?:[^.;:]|\.(?=\d))+)"
 )
 _CLAUSE_START = re.compile(r"[,;(]|\b(?:and|but|while|whereas)\b")
-_SUBJECT_RESULT = re.compile(
-    r"\s*(?:(?:the|his|her|their|a|an|both|all)\s+)?"
-    r"(?P<np>[a-z][a-z0-9'/ -]{1,60}?)\s+(?:was|were|is|are|remained|became|appeared)\s+"
-    r"(?:(?:all|also|still|completely|entirely|markedly|mildly|slightly|strongly|highly|within)\s+)?"
-    r"(?P<res>normal|negative|positive|elevated|increased|decreased|reduced|raised|unremarkable|abnormal|low|high|"
-    r"undetectable|detectable|normalized|normalised|preserved|impaired|intact|absent)(?!\w)"
-)
 # "catalase-negative": a result written onto the test name
 _HYPHEN_RESULT = re.compile(
     r"(?<![\w-])(?P<name>[A-Za-z0-9]{2,})-(?P<kind>negative|positive)(?!\w)", re.IGNORECASE
 )
 
-# "<test> revealed <finding>": the finding runs to the end of the clause (a decimal point is not an end)
-_FINDING = re.compile(
-    r"\s*(?:\([^)]*\)\s*)?(?:revealed|showed|demonstrated|disclosed|confirmed|detected|found)\s+"
-    r"(?P<f>(?:[^.;,]|\.(?=\d)|,(?!\s*(?:and|but|which|while|whereas)\b))+)"
-)
+
+def _alternation(words: Any) -> str:
+    """Regex alternation of folded phrases, longest first (so "were negative" beats "negative")."""
+    phrases = sorted({" ".join(fold(w).split()) for w in words}, key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
 
 
 def _mention(text: str, span: tuple[int, int], path: str) -> Mention:
