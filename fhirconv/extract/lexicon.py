@@ -7,14 +7,18 @@ files can stay one entry per surface form an editor would write.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import ahocorasick
 
-from ..mapping import MappingStore
+from ..mapping import MappingStore, user_cache_dir
 from .text import fold
 
 __all__ = ["DOMAINS", "Concept", "Lexicon", "Match"]
@@ -148,6 +152,33 @@ class Lexicon:
 
     @classmethod
     def load(cls, store: MappingStore, domains: Iterable[str] = DOMAINS) -> Lexicon:
+        """The compiled lexicon, from the user cache when the lexicon files and this module are unchanged
+        (building the automaton from several megabytes of terms costs most of a cold start)."""
+        wanted = tuple(sorted(set(domains)))
+        names = store.names("lexicons")
+        digest = hashlib.sha256(Path(__file__).read_bytes())
+        digest.update(repr(wanted).encode())
+        for name in names:
+            digest.update(name.encode() + b"\0" + store.raw(name))
+        path = user_cache_dir() / "lexicons" / f"{digest.hexdigest()[:32]}.pickle"
+        try:
+            cached = pickle.loads(path.read_bytes())
+            if isinstance(cached, cls):
+                return cached
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
+            pass
+        lex = cls._build(store, wanted)
+        try:  # a cache that cannot be written (read-only home) only costs speed
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(pickle.dumps(lex, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, path)
+        except OSError:
+            pass
+        return lex
+
+    @classmethod
+    def _build(cls, store: MappingStore, domains: Iterable[str]) -> Lexicon:
         lex = cls()
         automaton = ahocorasick.Automaton()
         keys: dict[str, list[int]] = {}

@@ -18,7 +18,18 @@ from typing import Any
 
 from ..errors import MappingError
 
-__all__ = ["MappingStore", "default_store", "iter_mapping_files", "shipped_root"]
+__all__ = ["MappingStore", "default_store", "iter_mapping_files", "shipped_root", "user_cache_dir"]
+
+
+def user_cache_dir() -> Path:
+    """Where derived data (compiled lexicons, definitions) is kept between runs: ``$FHIRCONV_CACHE_DIR``,
+    else ``$XDG_CACHE_HOME/fhirconv``, else ``~/.cache/fhirconv``."""
+    import os
+
+    env = os.environ.get("FHIRCONV_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "fhirconv"
 
 
 def shipped_root() -> Traversable:
@@ -91,6 +102,14 @@ class MappingStore:
         if self.override_dir is not None and (self.override_dir / folder).is_dir():
             found.update(p.stem for p in (self.override_dir / folder).glob("*.json"))
         return [f"{folder}/{n}" for n in sorted(found)]
+
+    def raw(self, name: str) -> bytes:
+        """The file's bytes, for content hashes (caches keyed by what the mappings say)."""
+        node, _ = self._node(f"{name}.json")
+        try:
+            return node.read_bytes()
+        except OSError as exc:
+            raise MappingError(f"mapping file not found: {name}.json") from exc
 
     def load(self, name: str) -> dict[str, Any]:
         if name not in self._cache:
