@@ -36,7 +36,10 @@ MEDICATION_TYPES = frozenset({"MedicationAdministration", "MedicationStatement",
 # Substrings of a derivation path (lower case) -> medication attribute kind; first match wins.
 ATTRIBUTE_PATHS: tuple[tuple[str, str], ...] = (
     ("dosage.dose", "dose"),
+    ("doseandrate.dose", "dose"),
     ("dosage.route", "route"),
+    ("dosageinstruction.route", "route"),
+    ("bounds", "duration"),
     ("timing", "frequency"),
     ("dosage.rate", "frequency"),  # MedicationAdministration.dosage has no timing: rate[x] carries "daily"
     ("frequency", "frequency"),

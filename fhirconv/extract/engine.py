@@ -104,6 +104,12 @@ class Extractor:
             _phrases(self.rules["condition_modifier_heads"]).pattern.replace("(?<!\\w)", "\\s+", 1)
         )
         units = store.load("codes/units")["rows"]
+        # a dose is an amount, never a length of time ("for 5 days" is a duration)
+        self._duration_units = {
+            " ".join(fold(k).split())
+            for k, v in units.items()
+            if (v.get("ucum") or "") in {"s", "min", "h", "d", "wk", "mo", "a"}
+        }
         routes = store.load("codes/routes")["rows"]
         freqs = store.load("codes/frequencies")["rows"]
         self.unit_keys = sorted((k for k in units if k != "__default__"), key=len, reverse=True)
@@ -828,9 +834,21 @@ class Extractor:
             w_start = pm.end()
         qm = None
         for cand in self._value_re.finditer(folded, w_start, window_end):
-            if cand.start() - w_start <= 40:
+            if cand.start() - w_start > 40:
+                break
+            if " ".join(cand.group("unit").split()) not in self._duration_units:
                 qm = cand
-            break
+                break
+        if qm is None:
+            # the dose written before the name: "60 mg prednisolone", "40 mg of intravenous furosemide"
+            for cand in self._value_re.finditer(folded, max(s, m.start - 40), m.start):
+                between = folded[cand.end() : m.start]
+                if " ".join(cand.group("unit").split()) in self._duration_units:
+                    continue
+                if re.fullmatch(r"\s*(?:of\s+)?(?:[a-z.]+\s+){0,2}", between) and not any(
+                    d.end <= cand.start() < m.start for d in drugs if d is not m
+                ):
+                    qm = cand
         dosage_bits: list[str] = []
         if qm is not None:
             unit = text[qm.start("unit") : qm.end("unit")]

@@ -34,6 +34,14 @@ _COND_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
 _ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 _DAR = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 _LOINC = "http://loinc.org"
+# Where the words behind an administration's elements land on the request that holds the regimen.
+_REQUEST_PATHS = {
+    "MedicationAdministration.medication[x]": "MedicationRequest.medication[x]",
+    "MedicationAdministration.dosage.dose": "MedicationRequest.dosageInstruction.doseAndRate.dose[x]",
+    "MedicationAdministration.dosage.route": "MedicationRequest.dosageInstruction.route",
+    "MedicationAdministration.dosage.rate[x]": "MedicationRequest.dosageInstruction.timing",
+    "MedicationAdministration.effective[x]": "MedicationRequest.dosageInstruction.timing.repeat.bounds[x]",
+}
 _ASSERTION_VERIFICATION = {
     Assertion.PRESENT: "confirmed",
     Assertion.HISTORICAL: "confirmed",
@@ -290,7 +298,6 @@ class _Builder:
             )
             if m.status != "not-done" and needs_request:
                 request_url = self._url("MedicationRequest", key)
-                self._medication_request(request_url, m, dose, route, reasons)
             res: dict[str, Any] = {"resourceType": "MedicationAdministration", "status": m.status}
             if m.status == "not-done":
                 res["statusReason"] = [{"text": "Reported as not given"}]
@@ -324,6 +331,8 @@ class _Builder:
                     dosage["rateRatio"] = {"numerator": dict(dose), "denominator": quantity("1", "d", "d")}
                 res["dosage"] = dosage
             self._add(url, res, m.mentions)
+            if request_url:  # after the administration, which is the primary record of what was given
+                self._medication_request(request_url, m, dose, route, reasons)
 
     def _period(self, m: Any) -> dict[str, Any] | None:
         if m.timing is None or m.timing.start_day is None:
@@ -388,14 +397,7 @@ class _Builder:
         if dosage:
             res["dosageInstruction"] = [dosage]
         mentions = [
-            replace(x, path="MedicationRequest.medication[x]")
-            if x.path.endswith("medication[x]")
-            else replace(
-                x,
-                path=x.path.replace(
-                    "MedicationAdministration.dosage.", "MedicationRequest.dosageInstruction."
-                ).replace("MedicationAdministration.", "MedicationRequest."),
-            )
+            replace(x, path=_REQUEST_PATHS.get(x.path, "MedicationRequest.dosageInstruction"))
             for x in m.mentions
         ]
         self._add(url, res, mentions)
