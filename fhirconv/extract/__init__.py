@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .engine import Extractor, facts_summary
+from .engine import Extractor
 
-__all__ = ["Extractor", "facts_summary"]
+__all__ = ["Extractor"]

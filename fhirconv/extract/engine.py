@@ -1091,31 +1091,3 @@ def _longest(events: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
 
 def _fmt(v: float) -> str:
     return str(int(v)) if v == int(v) else str(v)
-
-
-def facts_summary(x: Extraction) -> dict[str, Any]:
-    """Compact view of an extraction, for `fhirconv extract` and tests."""
-    return {
-        "patient": {
-            "age": None if x.patient.age is None else f"{x.patient.age.value} {x.patient.age.unit}",
-            "sex": x.patient.sex,
-            "deceased": x.patient.deceased,
-        },
-        "conditions": [(c.text, c.assertion.value, [m.start for m in c.mentions]) for c in x.conditions],
-        "observations": [
-            (
-                o.text,
-                o.category,
-                o.value and f"{o.value.value} {o.value.unit}",
-                o.interpretation,
-                o.not_performed,
-            )
-            for o in x.observations
-        ],
-        "medications": [
-            (m.text, m.dose and f"{m.dose.value} {m.dose.unit}", m.route, m.frequency, m.status)
-            for m in x.medications
-        ],
-        "procedures": [(p.text, p.category, p.status) for p in x.procedures],
-        "outcome": None if x.outcome is None else (x.outcome.kind, x.outcome.mentions[0].text),
-    }
