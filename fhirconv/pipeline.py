@@ -4,6 +4,7 @@ input path in ``convert_path``; nothing here prints."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -16,7 +17,7 @@ from .mapping import MappingStore
 from .model import Document, DocumentFormat, Extraction
 from .normalize import DEFAULT_INDEX_DATE, Normalizer
 
-__all__ = ["ConvertOptions", "Converter", "convert_document", "convert_path"]
+__all__ = ["ConvertOptions", "Converter", "convert_document", "convert_path", "convert_paths"]
 
 
 @dataclass(frozen=True)
@@ -79,3 +80,79 @@ def convert_path(
     from .readers import read_path
 
     return convert_document(read_path(Path(path), format=format), options)
+
+
+# ------------------------------------------------------------------------------------------------ batches
+_WORKER: Converter | None = None
+
+
+def _init_worker(options: ConvertOptions) -> None:
+    global _WORKER
+    _WORKER = Converter(options)
+
+
+def _convert_one(
+    job: tuple[str, str | None, str],
+) -> tuple[str, str | None, tuple[str, str, str | None] | None]:
+    """Read, convert and serialise one file in a worker; errors travel back as data, never as a crash."""
+    from . import errors
+    from .fhir import dumps
+    from .readers import read_path
+
+    path, input_format, fmt = job
+    assert _WORKER is not None
+    try:
+        doc = read_path(Path(path), format=DocumentFormat(input_format) if input_format else None)
+        return path, dumps(_WORKER.convert(doc), fmt), None
+    except errors.FhirconvError as exc:
+        return path, None, (type(exc).__name__, exc.message, exc.source)
+    except Exception as exc:  # a bug on one document must not cost the others
+        return path, None, ("", f"internal error {type(exc).__name__}: {exc}", None)
+
+
+def convert_paths(
+    paths: list[Path],
+    options: ConvertOptions | None = None,
+    *,
+    fmt: str = "json",
+    input_format: str | None = None,
+    jobs: int = 1,
+    converter: Converter | None = None,
+) -> Iterator[tuple[Path, str | None, Exception | None]]:
+    """Convert files into serialised bundles, in input order, over ``jobs`` processes.
+
+    Yields ``(path, text, None)`` or ``(path, None, error)``: a bad file is reported and the batch goes on.
+    Each process compiles the mappings once; the output does not depend on ``jobs``.
+    """
+    from . import errors
+
+    options = options or ConvertOptions()
+    work = [(str(p), input_format, fmt) for p in paths]
+
+    def rebuild(name: str, message: str, source: str | None) -> Exception:
+        if not name:
+            return RuntimeError(message)
+        cls = getattr(errors, name, errors.FhirconvError)
+        try:
+            exc: Exception = cls(message, source=source)
+        except TypeError:  # an error class with extra required arguments
+            exc = errors.FhirconvError(message, source=source)
+        return exc
+
+    if jobs <= 1 or len(work) <= 1:
+        global _WORKER
+        if converter is not None:
+            _WORKER = converter
+        else:
+            _init_worker(options)
+        results: Iterable[tuple[str, str | None, tuple[str, str, str | None] | None]] = map(
+            _convert_one, work
+        )
+        for path, text, err in results:
+            yield Path(path), text, rebuild(*err) if err else None
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(options,)) as pool:
+        for path, text, err in pool.map(_convert_one, work, chunksize=2):
+            yield Path(path), text, rebuild(*err) if err else None

@@ -82,12 +82,13 @@ def convert(
         None, "--input-format", help="text | html | jats | bioc (default: sniff)."
     ),
     gate: str = typer.Option("full", "--gate", help="full: R4 validation chain; model: model checks only."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Convert files in this many processes."),
 ) -> None:
     """Convert case reports into FHIR R4 bundles."""
     from rich.progress import Progress
 
     from ..fhir import dumps
-    from ..pipeline import Converter
+    from ..pipeline import Converter, convert_paths
 
     if fmt not in _EXT:
         raise fail(f"--format must be one of json, xml, ndjson; got {fmt!r}")
@@ -107,32 +108,42 @@ def convert(
         raise fail(describe(exc), exc.exit_code) from None
 
     failures: list[tuple[str, FhirconvError | Exception]] = []
-    written: list[Path] = []
     used: set[str] = set()
     batch = len(paths) > 1
+
+    def emit(path: Path | None, data: str | None, error: Exception | None) -> None:
+        label = "<stdin>" if path is None else str(path)
+        if error is not None:
+            failures.append((label, error))
+            detail = describe(error) if isinstance(error, FhirconvError) else str(error)
+            err_console.print(f"[red]failed[/] {label}: {detail}")
+            return
+        assert data is not None
+        try:
+            if out_dir is not None:
+                atomic_write(_out_name(path, out_dir, _EXT[fmt], used), data)
+            elif output is not None:
+                atomic_write(output, data)
+            else:
+                sys.stdout.write(data)
+        except OSError as exc:  # an unwritable target fails this input, not the batch
+            failures.append((label, exc))
+            err_console.print(f"[red]failed[/] {label}: cannot write output: {exc}")
+
     with Progress(console=err_console, transient=True, disable=not batch) as progress:
         task = progress.add_task("converting", total=len(paths))
-        for path in paths:
-            label = "<stdin>" if path is None else str(path)
+        if None in paths:  # stdin: read here, convert in this process
             try:
-                doc = _read(path, input_format)
-                bundle = converter.convert(doc)
-                data = dumps(bundle, fmt)
-                if out_dir is not None:
-                    target = _out_name(path, out_dir, _EXT[fmt], used)
-                    atomic_write(target, data)
-                    written.append(target)
-                elif output is not None:
-                    atomic_write(output, data)
-                    written.append(output)
-                else:
-                    sys.stdout.write(data)
-            except FhirconvError as exc:
-                failures.append((label, exc))
-                err_console.print(f"[red]failed[/] {label}: {describe(exc)}")
-            except Exception as exc:  # a bug must not abort the batch; it is reported and counted
-                failures.append((label, exc))
-                err_console.print(f"[red]failed[/] {label}: internal error {type(exc).__name__}: {exc}")
+                emit(None, dumps(converter.convert(_read(None, input_format)), fmt), None)
+            except Exception as exc:  # reported and counted like any other input
+                emit(None, None, exc)
+            progress.advance(task)
+        files = [p for p in paths if p is not None]
+        results = convert_paths(
+            files, options, fmt=fmt, input_format=input_format, jobs=jobs, converter=converter
+        )
+        for path, data, error in results:
+            emit(path, data, error)
             progress.advance(task)
     if batch or failures:
         err_console.print(f"converted {len(paths) - len(failures)} of {len(paths)}; failed {len(failures)}")

@@ -89,3 +89,20 @@ def test_extract_json_has_spans() -> None:
     assert facts["conditions"] and all(
         m["start"] < m["end"] for c in facts["conditions"] for m in c["mentions"]
     )
+
+
+def test_jobs_give_identical_output_and_keep_going(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for p in sorted(SAMPLES.iterdir()):
+        (inputs / p.name).write_bytes(p.read_bytes())
+    (inputs / "broken.xml").write_text("<article><body><p>unclosed")
+    one, two = tmp_path / "one", tmp_path / "two"
+    r1 = runner.invoke(app, ["convert", str(inputs), "--out-dir", str(one)])
+    r2 = runner.invoke(app, ["convert", str(inputs), "--out-dir", str(two), "--jobs", "2"])
+    assert r1.exit_code == r2.exit_code == 1, (r1.output, r2.output)
+    names = sorted(p.name for p in one.iterdir())
+    assert names == sorted(p.name for p in two.iterdir()) and len(names) == len(list(SAMPLES.iterdir()))
+    for name in names:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+    assert "broken.xml" in r2.output
