@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support import require_shared
@@ -25,3 +27,17 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))
+
+
+@pytest.fixture(scope="session")
+def definitions() -> Any:
+    """The installed R4 definitions (never installed from here: .ci/run installs them from a registry)."""
+    from fhirconv.definitions import load_definitions
+    from fhirconv.errors import DefinitionsNotInstalled
+
+    try:
+        return load_definitions(auto_install=False)
+    except DefinitionsNotInstalled as exc:
+        if os.environ.get("FHIRCONV_REQUIRE_SHARED") == "1":
+            pytest.fail(f"R4 definitions not installed: {exc}", pytrace=False)
+        pytest.skip(f"R4 definitions not installed: {exc}")

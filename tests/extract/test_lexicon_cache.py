@@ -36,7 +36,15 @@ def test_cache_hit_and_invalidation(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         "source": "test",
         "licence": "CC0-1.0",
         "domain": "conditions",
-        "concepts": [{"id": "test:zzqx", "display": "Zzqxitis", "class": "disease", "terms": ["zzqxitis"], "codings": []}],
+        "concepts": [
+            {
+                "id": "test:zzqx",
+                "display": "Zzqxitis",
+                "class": "disease",
+                "terms": ["zzqxitis"],
+                "codings": [],
+            }
+        ],
     }
     (overlay / "extra.json").write_text(json.dumps(extra))
     changed = Lexicon.load(MappingStore(tmp_path / "overlay"), domains=("conditions",))

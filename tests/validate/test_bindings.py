@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 from typing import Any
 
 import pytest
@@ -22,19 +21,6 @@ from fhirconv.validate.terminology import LocalTerminology, codes_from_mapping_t
 SNOMED = "http://snomed.info/sct"
 ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 GENDER_VS = "http://hl7.org/fhir/ValueSet/administrative-gender"
-
-
-@pytest.fixture(scope="module")
-def definitions() -> Any:
-    from fhirconv.definitions import load_definitions
-    from fhirconv.errors import DefinitionsNotInstalled
-
-    try:
-        return load_definitions(auto_install=False)
-    except DefinitionsNotInstalled as exc:
-        if os.environ.get("FHIRCONV_REQUIRE_SHARED") == "1":
-            pytest.fail(f"R4 definitions not installed: {exc}", pytrace=False)
-        pytest.skip(f"R4 definitions not installed: {exc}")
 
 
 @pytest.fixture(scope="module")

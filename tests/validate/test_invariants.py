@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,19 +18,6 @@ from fhirconv.validate import invariants as inv
 from fhirconv.validate.invariants import InvariantChecker, html_checks
 from fhirconv.validate.issues import Issue, Severity
 from fhirconv.validate.protocols import Context
-
-
-@pytest.fixture(scope="module")
-def definitions() -> Any:
-    from fhirconv.definitions import load_definitions
-    from fhirconv.errors import DefinitionsNotInstalled
-
-    try:
-        return load_definitions(auto_install=False)
-    except DefinitionsNotInstalled as exc:
-        if os.environ.get("FHIRCONV_REQUIRE_SHARED") == "1":
-            pytest.fail(f"R4 definitions not installed: {exc}", pytrace=False)
-        pytest.skip(f"R4 definitions not installed: {exc}")
 
 
 @pytest.fixture(scope="module")
