@@ -579,15 +579,7 @@ class _Walk:
         if node is None:
             return
         if node.ele1 and value.keys() <= _NO_CONTENT:
-            self.issues.append(
-                Issue(
-                    Severity.ERROR,
-                    "invariant",
-                    loc,
-                    "ele-1: All FHIR elements must have a @value or children",
-                    "ele-1",
-                )
-            )
+            self.issues.append(_ele1(loc))
         for key, raw in value.items():
             if key.startswith("_"):
                 child = node.children.get(key[1:])
@@ -623,15 +615,7 @@ class _Walk:
         loc: str,
     ) -> None:
         if child.ele1 and (sub is None or not sub.ele1) and value.keys() <= _ID_ONLY:
-            self.issues.append(
-                Issue(
-                    Severity.ERROR,
-                    "invariant",
-                    loc,
-                    "ele-1: All FHIR elements must have a @value or children",
-                    "ele-1",
-                )
-            )
+            self.issues.append(_ele1(loc))
         if sub is not None and sub.ext1:
             has_ext = bool(value.get("extension"))
             has_value = any(k.startswith("value") or k.startswith("_value") for k in value)
@@ -1223,3 +1207,9 @@ _RESOURCE_ELEMENT_TYPES = frozenset(
 
 def _looks_like_resource(code: str) -> bool:
     return code in _RESOURCE_ELEMENT_TYPES
+
+
+def _ele1(loc: str) -> Issue:
+    return Issue(
+        Severity.ERROR, "invariant", loc, "ele-1: All FHIR elements must have a @value or children", "ele-1"
+    )
