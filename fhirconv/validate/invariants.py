@@ -706,15 +706,7 @@ class _Walk:
                 return
         compiled = _compile(c.expression)
         if compiled.fn is None:
-            self.issues.append(
-                Issue(
-                    Severity.INFORMATION,
-                    "informational",
-                    loc,
-                    f"{c.key} not checked: {compiled.problem} ({c.expression})",
-                    c.key,
-                )
-            )
+            self.issues.append(_not_checked(c, compiled.problem, loc))
             return
         ok: bool | None
         if compiled.focus_free:
@@ -869,15 +861,7 @@ class _Walk:
                     continue
                 compiled = _compile(c.expression)
                 if compiled.fn is None:
-                    self.issues.append(
-                        Issue(
-                            Severity.INFORMATION,
-                            "informational",
-                            where,
-                            f"{c.key} not checked: {compiled.problem} ({c.expression})",
-                            c.key,
-                        )
-                    )
+                    self.issues.append(_not_checked(c, compiled.problem, where))
                 elif self.run(compiled, c, v, "", where) is False:
                     self.issues.append(Issue(c.severity, "invariant", where, f"{c.key}: {c.human}", c.key))
 
@@ -1212,4 +1196,11 @@ def _looks_like_resource(code: str) -> bool:
 def _ele1(loc: str) -> Issue:
     return Issue(
         Severity.ERROR, "invariant", loc, "ele-1: All FHIR elements must have a @value or children", "ele-1"
+    )
+
+
+def _not_checked(c: Any, problem: str | None, loc: str) -> Issue:
+    """A constraint the engine cannot evaluate is reported, never silently passed."""
+    return Issue(
+        Severity.INFORMATION, "informational", loc, f"{c.key} not checked: {problem} ({c.expression})", c.key
     )
