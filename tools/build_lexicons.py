@@ -64,13 +64,27 @@ def word_list(name: str) -> frozenset[str]:
 # ------------------------------------------------------------------------------------------ SNOMED CT
 
 
+# Which of HL7's R4 value sets may vouch for a SNOMED code of each domain: clinical findings for
+# conditions, procedures for procedures. Other expansions hold same-named concepts of other hierarchies
+# ("Nephroblastoma" the morphologic abnormality, not the disorder), which are not the condition.
+SNOMED_VALUE_SETS = {
+    "conditions": (
+        "http://hl7.org/fhir/ValueSet/condition-code",
+        "http://hl7.org/fhir/ValueSet/clinical-findings",
+        "http://hl7.org/fhir/ValueSet/manifestation-or-symptom",
+    ),
+    "procedures": ("http://hl7.org/fhir/ValueSet/procedure-code",),
+}
+
+
 @cache
-def snomed_displays() -> dict[str, str]:
+def snomed_displays(domain: str) -> dict[str, str]:
     """SNOMED CT code -> preferred term, from the ValueSet expansions HL7 published with FHIR R4.
 
     ``Bundle-valueset-expansions.json`` of hl7.fhir.r4.examples 4.0.1 (installed by ``fhirconv definitions
-    install``) holds ~20,000 SNOMED CT concepts with their preferred terms as the terminology server gave
-    them (SNOMED CT 2016-10-31 edition). It is the only SNOMED source available offline; a code it does not
+    install``) holds SNOMED CT concepts with their preferred terms as the terminology server gave them
+    (SNOMED CT 2016-10-31 edition); only the value sets of ``SNOMED_VALUE_SETS[domain]`` are read, so a
+    code is of the right hierarchy. It is the only SNOMED source available offline; a code it does not
     list cannot be checked, so it gets no SNOMED coding (precision first).
     """
     sys.path.insert(0, str(REPO))
@@ -88,19 +102,20 @@ def snomed_displays() -> dict[str, str]:
             walk(c.get("contains", []))
 
     for entry in json.loads(path.read_text(encoding="utf-8"))["entry"]:
-        walk(entry["resource"].get("expansion", {}).get("contains", []))
+        if entry["resource"].get("url") in SNOMED_VALUE_SETS[domain]:
+            walk(entry["resource"].get("expansion", {}).get("contains", []))
     # a code listed with two different terms is ambiguous here: leave it out
     return {code: next(iter(names)) for code, names in out.items() if len(names) == 1}
 
 
-def snomed_equivalent(candidates: Iterable[str], names: Iterable[str]) -> list[dict[str, str]]:
+def snomed_equivalent(domain: str, candidates: Iterable[str], names: Iterable[str]) -> list[dict[str, str]]:
     """At most one SNOMED coding: a candidate code whose SNOMED preferred term IS one of ``names``.
 
     Candidates are HPO's xrefs or a code the team wrote down; equal preferred names are the evidence of
     an exact equivalent this build can check offline. The display is SNOMED's own term.
     """
     wanted = {clean_term(n) for n in names}
-    table = snomed_displays()
+    table = snomed_displays(domain)
     for code in sorted(set(candidates), key=int):
         term = table.get(code)
         if term is not None and clean_term(term) in wanted:
@@ -234,7 +249,7 @@ def hpo_sign_concepts() -> tuple[list[Concept], str]:
         # HPO's SNOMED xrefs are cross-references (often broader or narrower: "Vertigo" -> Dizziness),
         # not equivalences: one becomes a coding only when its SNOMED preferred term is the HPO label.
         xrefs = [x.split(":", 1)[1] for x in t["xref"] if x.startswith("SNOMEDCT_US:")]
-        codings += snomed_equivalent(xrefs, [t["name"]])
+        codings += snomed_equivalent("conditions", xrefs, [t["name"]])
         concepts.append({"id": hid, "display": t["name"], "class": "sign", "terms": kept, "codings": codings})
     return concepts, version
 
@@ -462,7 +477,7 @@ def build_procedures() -> tuple[dict[str, Any], list[Concept]]:
                 "display": display,
                 "class": klass,
                 "terms": list(dict.fromkeys([clean_term(display), *split_terms(terms)])),
-                "codings": snomed_equivalent([sct], [display]) if sct is not None else [],
+                "codings": snomed_equivalent("procedures", [sct], [display]) if sct is not None else [],
             }
         )
     meta = {
