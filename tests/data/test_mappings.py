@@ -141,6 +141,62 @@ def test_schema_rejects_what_it_should() -> None:
             check(bad, "bad")
 
 
+def test_curated_schema_rejects_what_it_should() -> None:
+    """The curated tables the lexicon build reads are checked as closely as the lexicons themselves."""
+    good: dict[str, Any] = {
+        "schema": "curated",
+        "version": "1.0.0",
+        "description": "d",
+        "source": "s",
+        "licence": "l",
+        "table": "drugs",
+        "rows": [{"section": "s", "name": "aspirin", "rxnorm": "1191", "terms": ["asa"]}],
+    }
+    check(good, "good")
+    row = good["rows"][0]
+    for bad in (
+        {**good, "rows": [{**row, "rxnorm": "R1191"}]},  # not an RXCUI
+        {**good, "rows": [{**row, "mesh": "D001241"}]},  # unknown key
+        {**good, "rows": [{**row, "terms": ["asa; aspirin"]}]},  # a list written as one string
+        {**good, "table": "tests"},  # a drug row is not a test row
+        {**good, "lists": {}},  # rows and lists never mix
+    ):
+        with pytest.raises(MappingError):
+            check(bad, "bad")
+    history: dict[str, Any] = {
+        "schema": "codes",
+        "version": "1.0.0",
+        "description": "d",
+        "source": "s",
+        "licence": "l",
+        "name": "icd10cm_history",
+        "rows": {
+            "__default__": {"rule": "drop", "code": None, "display": None},
+            "i21": {"rule": "map", "code": "I25.2", "display": "Old myocardial infarction"},
+        },
+    }
+    check(history, "history")
+    for bad_row in (
+        {"rule": "map", "code": None, "display": None},  # a map needs its code
+        {"rule": "keep", "code": "I10", "display": "x"},  # keep names no code
+        {"rule": "map", "code": "i25.2", "display": "x"},  # not an ICD-10-CM code
+    ):
+        with pytest.raises(MappingError):
+            check({**history, "rows": {**history["rows"], "i22": bad_row}}, "bad")
+
+
+def test_every_curated_table_is_read_by_the_build() -> None:
+    """A curated file the build never reads would be a silent no-op."""
+    build = (REPO / "tools" / "build_lexicons.py").read_text(encoding="utf-8")
+    tables = sorted(p.stem for p in (REPO / "mappings" / "curated").glob("*.json"))
+    assert tables == ["conditions", "drugs", "procedures", "tests", "words"]
+    for table in tables:
+        assert f'"{table}"' in build, table
+    words = load("curated/words")["lists"]
+    for name in words:
+        assert f'word_list("{name}")' in build, name
+
+
 # ------------------------------------------------------------------------------------- cross-checks
 
 
