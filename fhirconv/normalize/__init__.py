@@ -20,6 +20,7 @@ __all__ = ["DEFAULT_INDEX_DATE", "Normalizer", "Unit"]
 _LOINC = "http://loinc.org"
 _ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 _CELL_COUNTS = frozenset({"NCnc", "NFr"})
+_MOLAR = re.compile(r"([mµμunp])M")
 _QUALITATIVE = frozenset({"positive", "negative", "detected", "not detected", "reactive", "non-reactive"})
 
 # Day 0 (the presentation) is placed here unless --index-date says otherwise. A fixed, documented date
@@ -69,6 +70,13 @@ class Normalizer:
 
     def unit(self, raw: str) -> Unit:
         raw = raw.strip()
+        # The table folds case, so "mM" (millimolar) would read as "mm" (millimetre): molar units are
+        # the one place where case carries the meaning; they go to their mol/L row of the table.
+        if raw == "M":  # molar or million: not metres, and not known
+            return Unit(None, raw)
+        molar = _MOLAR.fullmatch(raw)
+        if molar:
+            raw = f"{molar.group(1)}mol/l"
         row = self.units.get(raw)
         if row.get("ucum"):
             return Unit(row["ucum"], row.get("display") or raw)

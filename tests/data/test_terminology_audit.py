@@ -325,3 +325,12 @@ def test_every_quantity_with_a_unit_has_a_ucum_code() -> None:
         q = r.get("valueQuantity")
         if q and q.get("unit"):
             assert q.get("system") == "http://unitsofmeasure.org" and q.get("code"), r["code"]
+
+
+def test_millimolar_is_not_millimetre() -> None:
+    """The unit table folds case; "2.1 mM" must not become 2.1 millimetres."""
+    norm = converter().normalizer
+    assert norm.unit("mM").ucum == "mmol/L"
+    assert norm.unit("µM").ucum == "umol/L"
+    assert norm.unit("mm").ucum == "mm"
+    assert norm.unit("M").ucum is None  # molar or million, never metres
