@@ -131,6 +131,10 @@ class Normalizer:
             if scale is None:
                 continue
             if scale == "Qn":
+                if has_quantity and ucum == "%" and row.get("percent"):
+                    # "neutrophils 80%" is the differential, a code of its own (per 100 leukocytes)
+                    out.append(Coding(_LOINC, row["percent"], ""))
+                    continue
                 if has_quantity:
                     if ucum is None or ucum not in (row.get("units") or ()):
                         continue

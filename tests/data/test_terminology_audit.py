@@ -120,6 +120,10 @@ def test_loinc_codes_have_valid_check_digits_and_a_property() -> None:
     codes = {x["code"] for _, x in lexicon_codings(LOINC)}
     assert len(codes) > 50
     assert sorted(c for c in codes | set(table) - {"__default__"} if not loinc_check_digit_ok(c)) == []
+    # a percentage sibling is itself a listed fraction code
+    for code, row in table.items():
+        if row.get("percent"):
+            assert table[row["percent"]]["property"] == "NFr", code
     # every LOINC code a lexicon can emit says which property (and so which units) it stands for
     assert sorted(codes - set(table)) == []
     # and codes the builder emits itself (blood pressure panel and components, age)
@@ -312,6 +316,11 @@ def test_a_count_code_never_carries_a_mass_concentration() -> None:
     assert norm.observation_codings(
         count, "10*9/L", has_quantity=True, has_text_value=False, interpretation=None
     ) == list(count)
+    # a percentage of neutrophils is the differential code, not the count
+    neutrophils = (Coding(LOINC, "751-8", ""),)
+    assert norm.observation_codings(
+        neutrophils, "%", has_quantity=True, has_text_value=False, interpretation=None
+    ) == [Coding(LOINC, "770-8", "")]
     # a cell name with no result is the cells, not a count
     assert (
         norm.observation_codings(count, None, has_quantity=False, has_text_value=False, interpretation=None)
