@@ -32,6 +32,7 @@ __all__ = [
     "Section",
     "SectionType",
     "Span",
+    "TimeAnchor",
 ]
 
 
@@ -208,11 +209,30 @@ class Quantity:
 
 @dataclass(frozen=True, slots=True)
 class RelativeTime:
-    """A time phrase resolved to days after the index date (day 0 = presentation)."""
+    """A time phrase resolved to days after the index date (day 0 = presentation).
+
+    ``end_day`` is inclusive (R4 ``Period.end``: "for five days" from day 5 ends on day 9). ``age_years``
+    is set when the text gives the patient's age at the time ("at the age of 30") rather than a day.
+    """
 
     phrase: str
     start_day: float | None = None
     end_day: float | None = None
+    age_years: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TimeAnchor:
+    """One time expression of the narrative as the timeline resolved it (for review and for dating)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # presentation | relative | next | past | age | within | following | follow-up | ...
+    sentence: int
+    day: float | None = None
+    end_day: float | None = None  # inclusive, for a stretch ("within eight weeks", "the next two weeks")
+    age_years: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +256,7 @@ class ConditionFact:
     onset: RelativeTime | None = None
     clinical_status: str | None = None  # active | resolved | remission | inactive
     abatement: str | None = None
+    abatement_time: RelativeTime | None = None  # filled by the timeline step
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +271,7 @@ class ObservationFact:
     interpretation: str | None = None  # normal | abnormal | high | low | positive | negative
     components: tuple[tuple[str, tuple[Coding, ...], Quantity], ...] = ()
     not_performed: bool = False
+    time: RelativeTime | None = None  # filled by the timeline step
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +290,7 @@ class MedicationFact:
     tapered: bool = False
     reason_keys: tuple[str, ...] = ()
     dosage_text: str | None = None
+    taper: RelativeTime | None = None  # filled by the timeline step ("tapered in the following 5 days")
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +301,7 @@ class ProcedureFact:
     category: str  # diagnostic | surgical | therapeutic
     mentions: tuple[Mention, ...]
     status: str = "completed"  # completed | not-done
+    time: RelativeTime | None = None  # filled by the timeline step
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +309,7 @@ class OutcomeFact:
     kind: str  # resolved | improved | remission | died | worsened
     text: str
     mentions: tuple[Mention, ...]
+    time: RelativeTime | None = None  # filled by the timeline step
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,3 +321,5 @@ class Extraction:
     procedures: tuple[ProcedureFact, ...] = ()
     outcome: OutcomeFact | None = None
     inpatient: bool = False
+    timeline: tuple[TimeAnchor, ...] = ()
+    discharge: RelativeTime | None = None  # the end of the encounter, when the text dates the discharge

@@ -11,6 +11,7 @@ from typing import Any
 import typer
 
 from ..errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, FhirconvError
+from ..model import RelativeTime
 from ._common import atomic_write, describe, err_console, expand_inputs, fail, read_stdin_bytes
 
 _EXT = {"json": ".json", "xml": ".xml", "ndjson": ".ndjson"}
@@ -195,9 +196,10 @@ def extract(
         f"Patient: age {p.age.value + ' ' + p.age.unit if p.age else '?'}, sex {p.sex or '?'}"
         + (", deceased" if p.deceased else "")
     )
-    rows: list[tuple[str, str, str, str]] = []
+    rows: list[tuple[str, str, str, str, str]] = []
     for c in facts.conditions:
-        rows.append(("condition", c.text, c.assertion.value, _spans(c.mentions)))
+        when = " to ".join(x for x in (_when(c.onset), _when(c.abatement_time)) if x)
+        rows.append(("condition", c.text, c.assertion.value, when, _spans(c.mentions)))
     for o in facts.observations:
         detail = ", ".join(
             x
@@ -210,7 +212,7 @@ def extract(
             )
             if x
         )
-        rows.append(("observation", o.text, detail, _spans(o.mentions)))
+        rows.append(("observation", o.text, detail, _when(o.time), _spans(o.mentions)))
     for m in facts.medications:
         detail = ", ".join(
             x
@@ -225,17 +227,38 @@ def extract(
             )
             if x
         )
-        rows.append(("medication", m.text, detail, _spans(m.mentions)))
+        when = _when(m.timing) + (f" (taper {_when(m.taper)})" if m.taper else "")
+        rows.append(("medication", m.text, detail, when, _spans(m.mentions)))
     for pr in facts.procedures:
-        rows.append(("procedure", pr.text, f"{pr.category}, {pr.status}", _spans(pr.mentions)))
-    if facts.outcome:
         rows.append(
-            ("outcome", facts.outcome.mentions[0].text, facts.outcome.kind, _spans(facts.outcome.mentions))
+            ("procedure", pr.text, f"{pr.category}, {pr.status}", _when(pr.time), _spans(pr.mentions))
         )
-    table = Table("kind", "text", "detail", "spans")
+    if facts.outcome:
+        out = facts.outcome
+        rows.append(("outcome", out.mentions[0].text, out.kind, _when(out.time), _spans(out.mentions)))
+    table = Table("kind", "text", "detail", "when", "spans")
     for r in rows:
         table.add_row(*r)
     console.print(table)
+    # the timeline itself: day 0 = presentation; --index-date places it on the calendar in convert
+    timeline = Table("day", "kind", "time expression", "span", title="Timeline (day 0 = presentation)")
+    for a in facts.timeline:
+        day = _when(RelativeTime(a.text, a.day, a.end_day, a.age_years)) or "undated"
+        timeline.add_row(day, a.kind, a.text, f"{a.start}-{a.end}")
+    if facts.discharge is not None:
+        timeline.add_row(_when(facts.discharge), "discharge", facts.discharge.phrase, "")
+    console.print(timeline)
+
+
+def _when(t: RelativeTime | None) -> str:
+    """A time of the timeline for people: "day 5", "day 5..9", "age 30"."""
+    if t is None:
+        return ""
+    if t.start_day is None:
+        return f"age {t.age_years:g}" if t.age_years is not None else ""
+    if t.end_day is not None and t.end_day != t.start_day:
+        return f"day {t.start_day:g}..{t.end_day:g}"
+    return f"day {t.start_day:g}"
 
 
 def _spans(mentions: Any) -> str:

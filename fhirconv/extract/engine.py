@@ -37,6 +37,8 @@ from .rules import (
     RuleData,
 )
 from .sentence import Found, SentenceContext
+from .timeline import Timeline
+from .timeline_rules import TimelineRules
 
 __all__ = ["ORDER", "Extractor"]
 
@@ -76,6 +78,15 @@ class Extractor:
         }
         self.components = tuple(components[name] for name in ORDER)
         self.linker = Linker(procedure_rules, self.observations)
+        # the timeline dates the linked facts ("the third day of IVIg" counts from the drug's start)
+        self.timeline_data = RuleData(store.load("rules/timeline"), "rules/timeline")
+        medication_rules = MedicationRules.from_dict(data)
+        self.timeline = Timeline(
+            TimelineRules.from_dict(self.timeline_data, quantities),
+            quantities,
+            outcome_rules,
+            medication_rules.taper,
+        )
 
     def extract(self, doc: Document) -> Extraction:
         text = doc.text
@@ -88,7 +99,8 @@ class Extractor:
             for component in self.components:
                 component.run(ctx, found)
         patient = self.patient.facts(text, folded, sentences)
-        return self.linker.link(text, folded, patient, found)
+        facts = self.linker.link(text, folded, patient, found)
+        return self.timeline.date(text, folded, sentences, facts)
 
     def _context(
         self, text: str, folded: str, index: int, s: int, e: int, aliases: Aliases

@@ -26,6 +26,7 @@ from ..normalize import Normalizer
 from .datatypes import clean_text, codeable_concept, data_absent, derivation, narrative, quantity, reference
 from .ids import ID_SYSTEM, TAG_SYSTEM, resource_uuid
 from .roles import element_path
+from .timing import DATE_POLICY, DATE_TAG, has_synthetic_date, time_elements
 
 __all__ = ["BundleOptions", "build_bundle"]
 
@@ -69,8 +70,13 @@ class _Builder:
     ) -> None:
         rtype = resource["resourceType"]
         body: dict[str, Any] = {"resourceType": rtype}
+        tags: list[dict[str, Any]] = []
         if rtype == "Provenance":
-            body["meta"] = {"tag": [{"system": TAG_SYSTEM, "code": url.removeprefix("urn:uuid:")}]}
+            tags.append({"system": TAG_SYSTEM, "code": url.removeprefix("urn:uuid:")})
+        if has_synthetic_date(resource):  # a loader can tell offsets from real dates (docs/timeline.md)
+            tags.append(dict(DATE_TAG))
+        if tags:
+            body["meta"] = {"tag": tags}
         body["text"] = narrative(_summary(resource))
         exts = [derivation(self.doc_ref, m, element_path(rtype, m.role)) for m in mentions]
         if exts:
@@ -189,9 +195,17 @@ class _Builder:
                 },
                 "type": [{"text": "Presentation described in the case report"}],
                 "subject": reference(self.patient),
-                "period": {"start": self.norm.date(0)},
+                "period": self._encounter_period(),
             },
         )
+
+    def _encounter_period(self) -> dict[str, Any]:
+        """Day 0 to the discharge, when the text dates it (R4 Period.end is inclusive)."""
+        period = {"start": self.norm.date(0)}
+        d = self.facts.discharge
+        if d is not None and d.start_day is not None and d.start_day >= 0:
+            period["end"] = self.norm.date(d.start_day)
+        return period
 
     def conditions(self) -> dict[str, str]:
         urls: dict[str, str] = {}
@@ -217,11 +231,17 @@ class _Builder:
             res["subject"] = reference(self.patient)
             res["encounter"] = reference(self.encounter)
             notes: list[str] = []
-            if c.onset is not None and c.onset.start_day is not None:
-                res["onsetDateTime"] = self.norm.date(c.onset.start_day)
+            onset = time_elements(self.norm, c.onset, "onset", age=True)
+            if onset and c.onset is not None:
+                res.update(onset)
                 notes.append(f"Onset as reported: {c.onset.phrase}")
-            if c.abatement and c.clinical_status in ("resolved", "remission", "inactive"):
-                res["abatementString"] = clean_text(c.abatement, 500)
+            if c.clinical_status in ("resolved", "remission", "inactive"):
+                abatement = time_elements(self.norm, c.abatement_time, "abatement", age=True)
+                if abatement and c.abatement_time is not None:
+                    res.update(abatement)
+                    notes.append(f"Abatement as reported: {c.abatement_time.phrase}")
+                elif c.abatement:
+                    res["abatementString"] = clean_text(c.abatement, 500)
             if c.assertion is Assertion.HISTORICAL:
                 notes.append("Reported as past history.")
             if c.assertion is Assertion.NEGATED:
@@ -263,6 +283,7 @@ class _Builder:
             res["code"] = codeable_concept(o.text, codings)
             res["subject"] = reference(self.patient)
             res["encounter"] = reference(self.encounter)
+            res.update(time_elements(self.norm, o.time, "effective", age=False))
             if as_quantity and o.value is not None and unit is not None:
                 res["valueQuantity"] = quantity(o.value.value, o.value.unit, unit.ucum)
             elif value_text and not o.components:
@@ -321,7 +342,10 @@ class _Builder:
             if request_url:
                 res["request"] = reference(request_url)
             notes = []
-            if m.tapered:
+            if m.taper is not None and m.taper.start_day is not None and m.taper.end_day is not None:
+                start, end = self.norm.date(m.taper.start_day), self.norm.date(m.taper.end_day)
+                notes.append(f"Tapered from {start} to {end} ({m.taper.phrase}).")
+            elif m.tapered:
                 notes.append("Tapered.")
             if m.frequency:
                 notes.append(f"Frequency as reported: {m.frequency}.")
@@ -422,6 +446,8 @@ class _Builder:
             res["code"] = codeable_concept(p.text, p.codings)
             res["subject"] = reference(self.patient)
             res["encounter"] = reference(self.encounter)
+            if p.status != "not-done":
+                res.update(time_elements(self.norm, p.time, "performed", age=True))
             self._add(url, res, p.mentions)
 
     def outcome(self) -> None:
@@ -439,6 +465,7 @@ class _Builder:
                 "description": f"Outcome: {o.kind}",
                 "subject": reference(self.patient),
                 "encounter": reference(self.encounter),
+                **time_elements(self.norm, o.time, "effective", age=False),
                 "summary": clean_text(o.text, 2000),
             },
             o.mentions,
@@ -456,6 +483,16 @@ class _Builder:
                 "target": targets,
                 # Required instant: the index date, not the wall clock, so output stays byte-identical.
                 "recorded": f"{self.norm.index_date.isoformat()}T00:00:00Z",
+                "policy": [DATE_POLICY],
+                "reason": [
+                    {
+                        "text": clean_text(
+                            f"Dates are synthetic: day offsets from the index date {self.norm.index_date} "
+                            "(day 0 = the presentation), derived from the time phrases of the report; "
+                            "periods end inclusively. They are not the patient's real dates."
+                        )
+                    }
+                ],
                 "activity": codeable_concept(
                     f"Extracted from a published case report by fhirconv {__version__}",
                     [Coding("http://terminology.hl7.org/CodeSystem/v3-DataOperation", "CREATE", "create")],

@@ -150,7 +150,10 @@ def test_duration_and_start_day() -> None:
         "immunoglobulin",
     )
     assert m.duration_days == 5
-    assert m.timing is not None and (m.timing.start_day, m.timing.end_day) == (5, 10)
+    assert m.timing is not None and (m.timing.start_day, m.timing.end_day) == (
+        5,
+        9,
+    )  # R4 Period.end is inclusive: day 5 + 5 days ends on day 9
 
 
 def test_symptom_onset_before_presentation() -> None:

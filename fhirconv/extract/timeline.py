@@ -1,0 +1,373 @@
+"""Timeline: one model of the episode, and a time for every fact the text dates.
+
+Day 0 is the presentation. Each patient sentence is read in order for time expressions (anchors):
+absolute days ("on the sixth day", "hospital day 3"), days relative to a named anchor ("postoperative
+day 3", "on the third day of IVIg", "two weeks after admission") or to the running anchor of the
+narrative ("two days later", "the next day", "after 3 months"), past times ("22 years earlier", "at the
+age of 30") and stretches ("within eight weeks", "during the next two weeks"). Forward anchors move the
+running anchor; past times and stretches date only their own sentence. The step runs after the link
+step because "the third day of IVIg" is counted from the day the drug was started.
+
+A fact takes the nearest dated anchor of its sentence, else the running anchor; a condition takes only
+an anchor of its own sentence (a symptom named at presentation began before it), and never the running
+anchor. When the text says nothing, the fact gets no time: precision first.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from ..model import (
+    Assertion,
+    ConditionFact,
+    Extraction,
+    MedicationFact,
+    Mention,
+    MentionRole,
+    RelativeTime,
+    TimeAnchor,
+)
+from ..normalize.dates import DAYS_PER_YEAR, inclusive_end
+from .quantities import Quantities
+from .rules import OutcomeRules
+from .text import Sentence
+from .timeline_rules import TimelineRules
+
+__all__ = ["Timeline"]
+
+_MOVING = frozenset({"presentation", "day", "relative", "next", "same", "follow-up", "drug-day"})
+
+
+@dataclass
+class _State:
+    running: TimeAnchor | None = None
+    surgery: float | None = None
+    discharge: RelativeTime | None = None
+
+
+class Timeline:
+    def __init__(
+        self,
+        rules: TimelineRules,
+        quantities: Quantities,
+        outcome_rules: OutcomeRules,
+        taper: re.Pattern[str],
+    ) -> None:
+        self.rules = rules
+        self.taper = taper
+        self.q = quantities
+        self.outcome_rules = outcome_rules
+
+    # ------------------------------------------------------------------ anchors
+    def anchors(
+        self, text: str, folded: str, sentences: Sequence[Sentence], facts: Extraction
+    ) -> tuple[list[TimeAnchor], list[TimeAnchor | None], RelativeTime | None]:
+        """Anchors in reading order, the running day at the start of each sentence, and the discharge."""
+        drug_starts = _drug_starts(facts.medications)
+        age_now = _age_years(facts)
+        st = _State()
+        out: list[TimeAnchor] = []
+        running_at: list[TimeAnchor | None] = []
+        for index, sent in enumerate(sentences):
+            running_at.append(st.running)
+            found = self._sentence(text, folded, index, sent, st, drug_starts, age_now)
+            moving = [a for a in found if a.kind in _MOVING and a.day is not None]
+            if (
+                not found
+                and st.running is None
+                and self.rules.presentation.search(folded, sent.start, sent.end)
+            ):
+                pm = self.rules.presentation.search(folded, sent.start, sent.end)
+                assert pm is not None
+                found.append(
+                    TimeAnchor(pm.start(), pm.end(), text[pm.start() : pm.end()], "presentation", index, 0.0)
+                )
+                moving = found[-1:]
+            if any(a.kind == "follow-up" and a.day is None for a in found) and not moving:
+                st.running = None  # "at follow-up" with no interval: later sentences are undated
+            elif moving:
+                st.running = moving[-1]
+            here = moving[-1] if moving else st.running
+            day_here = here.day if here is not None else None
+            if self.rules.surgery.search(folded, sent.start, sent.end) and day_here is not None:
+                st.surgery = day_here
+            dm = self.rules.discharge.search(folded, sent.start, sent.end)
+            if dm and day_here is not None:
+                st.discharge = RelativeTime(text[dm.start() : dm.end()], day_here, None)
+            out.extend(found)
+        return out, running_at, st.discharge
+
+    def _sentence(
+        self,
+        text: str,
+        folded: str,
+        index: int,
+        sent: Sentence,
+        st: _State,
+        drug_starts: list[tuple[int, int, float]],
+        age_now: float | None,
+    ) -> list[TimeAnchor]:
+        spans: list[tuple[int, int, str, re.Match[str]]] = []
+        for kind, pat in self.rules.patterns:
+            for m in pat.finditer(folded, sent.start, sent.end):
+                if not any(s < m.end() and m.start() < e for s, e, _, _ in spans):
+                    spans.append((m.start(), m.end(), kind, m))
+        spans.sort(key=lambda x: x[0])
+        out: list[TimeAnchor] = []
+        running = st.running.day if st.running is not None else None
+        for s, e, kind, m in spans:
+            a = self._resolve(kind, m, running, st, drug_starts, age_now)
+            if a is None:
+                continue
+            akind, day, end_day, age = a
+            anchor = TimeAnchor(s, e, text[s:e], akind, index, day, end_day, age)
+            out.append(anchor)
+            if akind in _MOVING and day is not None:
+                running = day
+        return out
+
+    def _resolve(
+        self,
+        kind: str,
+        m: re.Match[str],
+        running: float | None,
+        st: _State,
+        drug_starts: list[tuple[int, int, float]],
+        age_now: float | None,
+    ) -> tuple[str, float | None, float | None, float | None] | None:
+        g = m.groupdict()
+        amount = self.q.days(g["n"], g["u"]) if g.get("n") and g.get("u") else None
+        if kind == "postop":
+            return ("relative", st.surgery + int(g["num"]), None, None) if st.surgery is not None else None
+        if kind == "hospital-day":
+            return ("day", float(int(g["num"]) - 1), None, None)
+        if kind in ("day", "of-day"):
+            n = self.q.rules.ordinal_words[g["ord"]] if g.get("ord") else int(g["ordn"])
+            offset = float(n - 1) * {"day": 1, "week": 7, "month": 30}[g["du"]]
+            if kind == "day":
+                return ("day", offset, None, None)
+            ref = " ".join(g["ref"].split())
+            noun = self.rules.nouns.get(ref)
+            if noun == "presentation":
+                return ("day", offset, None, None)
+            if noun == "surgery" and st.surgery is not None:
+                return ("relative", st.surgery + offset, None, None)
+            start = next((d for s, e, d in drug_starts if s < m.end("ref") and m.start("ref") < e), None)
+            return ("drug-day", start + offset, None, None) if start is not None else None
+        if kind == "day-n":
+            return ("day", float(int(g["num"])), None, None)
+        if amount is None and kind not in ("follow-up", "age", "next", "same"):
+            return None
+        if kind in ("after-noun", "before-noun"):
+            base = self._noun_day(g["noun"], st)
+            if base is None or amount is None:
+                return None
+            return (
+                ("relative", base + amount, None, None)
+                if kind == "after-noun"
+                else ("past", base - amount, None, None)
+            )
+        if kind in ("later", "after", "follow-up-n"):
+            if running is None or amount is None:
+                return None
+            return ("follow-up" if kind == "follow-up-n" else "relative", running + amount, None, None)
+        if kind == "earlier":
+            base = running if running is not None else 0.0
+            return ("past", base - amount, None, None) if amount is not None else None
+        if kind == "following":
+            if running is None or amount is None:
+                return None
+            return ("following", running + 1, inclusive_end(running + 1, amount), None)
+        if kind == "within":
+            if running is None or amount is None:
+                return None
+            return ("within", running, running + amount, None)
+        if kind == "follow-up":
+            return ("follow-up", None, None, None)
+        if kind == "age":
+            age = float(g["age"])
+            day = round((age - age_now) * DAYS_PER_YEAR) if age_now is not None and age <= age_now else None
+            return ("age", float(day) if day is not None else None, None, age)
+        if kind == "next":
+            return ("next", running + 1, None, None) if running is not None else None
+        if kind == "same":
+            return ("same", running, None, None) if running is not None else None
+        return None
+
+    def _noun_day(self, noun: str, st: _State) -> float | None:
+        kind = self.rules.nouns.get(" ".join(noun.split()))
+        if kind == "presentation":
+            return 0.0
+        if kind == "surgery":
+            return st.surgery
+        if kind == "discharge" and st.discharge is not None:
+            return st.discharge.start_day
+        return None
+
+    # ------------------------------------------------------------------ dating the facts
+    def date(self, text: str, folded: str, sentences: Sequence[Sentence], facts: Extraction) -> Extraction:
+        """The facts with the times the narrative gives them, and the timeline itself."""
+        anchors, running_at, discharge = self.anchors(text, folded, sentences, facts)
+        by_sentence: dict[int, list[TimeAnchor]] = {}
+        for a in anchors:
+            by_sentence.setdefault(a.sentence, []).append(a)
+
+        def sentence_of(offset: int) -> int | None:
+            for i, s in enumerate(sentences):
+                if s.start <= offset < s.end:
+                    return i
+            return None
+
+        def when(mention: Mention, *, running: bool = True) -> RelativeTime | None:
+            i = sentence_of(mention.start)
+            if i is None:
+                return None
+            own = [a for a in by_sentence.get(i, []) if a.day is not None or a.age_years is not None]
+            if own:
+                a = min(own, key=lambda a: min(abs(a.start - mention.end), abs(mention.start - a.end)))
+                return RelativeTime(a.text, a.day, a.end_day, a.age_years)
+            run = running_at[i] if running else None
+            if run is None or any(a.kind == "follow-up" and a.day is None for a in by_sentence.get(i, [])):
+                return None
+            # the running anchor: the last dated point of the narrative before this sentence
+            return RelativeTime(run.text, run.day, None, run.age_years)
+
+        observations = tuple(replace(o, time=o.time or when(o.mentions[0])) for o in facts.observations)
+        procedures = tuple(replace(p, time=p.time or when(p.mentions[0])) for p in facts.procedures)
+        heads = sorted(
+            (x.start, x.end) for m in facts.medications for x in m.mentions if x.role is MentionRole.HEAD
+        )
+        medications = tuple(
+            self._medication(folded, m, when, by_sentence, sentence_of, heads) for m in facts.medications
+        )
+        conditions = tuple(self._condition(c, when) for c in facts.conditions)
+        outcome = facts.outcome
+        if outcome is not None:
+            outcome = replace(outcome, time=outcome.time or when(outcome.mentions[0]))
+        abatement = self._resolution_time(folded, sentences, by_sentence)
+        if abatement is None and outcome is not None and outcome.kind in self.rules.resolution_kinds:
+            abatement = when(outcome.mentions[0], running=False)
+        if abatement is not None:
+            conditions = tuple(
+                replace(c, abatement_time=abatement)
+                if c.clinical_status in ("resolved", "remission") and c.abatement_time is None
+                else c
+                for c in conditions
+            )
+        return replace(
+            facts,
+            observations=observations,
+            procedures=procedures,
+            medications=medications,
+            conditions=conditions,
+            outcome=outcome,
+            timeline=tuple(anchors),
+            discharge=discharge,
+        )
+
+    @staticmethod
+    def _condition(c: ConditionFact, when: object) -> ConditionFact:
+        if c.onset is not None or c.assertion not in (
+            Assertion.PRESENT,
+            Assertion.UNCERTAIN,
+            Assertion.HISTORICAL,
+        ):
+            return c
+        t = when(c.mentions[0], running=False)  # type: ignore[operator]
+        return replace(c, onset=t) if t is not None else c
+
+    def _medication(
+        self,
+        folded: str,
+        m: MedicationFact,
+        when: object,
+        by_sentence: dict[int, list[TimeAnchor]],
+        sentence_of: object,
+        heads: list[tuple[int, int]],
+    ) -> MedicationFact:
+        timing = m.timing
+        if timing is not None and timing.start_day is not None and m.duration_days:
+            # the medication component counts the end exclusively; R4 Period.end is inclusive
+            timing = replace(timing, end_day=inclusive_end(timing.start_day, m.duration_days))
+        elif timing is None:
+            timing = when(m.mentions[0])  # type: ignore[operator]
+            if timing is not None and timing.end_day is not None and timing.start_day is not None:
+                timing = replace(timing, end_day=None)
+        taper = None
+        for mention in m.mentions:
+            # "<drug> ... tapered in the following five days": a taper word between the drug and the stretch
+            i = sentence_of(mention.start)  # type: ignore[operator]
+            follow = [a for a in by_sentence.get(i, []) if a.kind == "following" and a.start > mention.start]
+            tm = self.taper.search(folded, mention.end, follow[0].start) if follow else None
+            if tm and mention.role is MentionRole.HEAD and _subject_of(folded, mention, tm.start(), heads):
+                a = follow[0]
+                taper = RelativeTime(a.text, a.day, a.end_day)
+                break
+        if (
+            taper is not None
+            and timing is not None
+            and timing.start_day is not None
+            and timing.end_day is None
+        ):
+            timing = replace(timing, end_day=taper.end_day)
+        return replace(m, timing=timing, taper=taper, tapered=m.tapered or taper is not None)
+
+    def _resolution_time(
+        self, folded: str, sentences: Sequence[Sentence], by_sentence: dict[int, list[TimeAnchor]]
+    ) -> RelativeTime | None:
+        """When the conditions abated: the first sentence saying so ("symptom free within eight weeks")
+        with a time of its own."""
+        for i, sent in enumerate(sentences):
+            own = [a for a in by_sentence.get(i, []) if a.day is not None or a.age_years is not None]
+            if not own:
+                continue
+            for kind, pat in self.outcome_rules.phrases:
+                if kind not in self.rules.resolution_kinds:
+                    continue
+                for m in pat.finditer(folded, sent.start, sent.end):
+                    if self.outcome_rules.negated.search(folded[max(sent.start, m.start() - 25) : m.start()]):
+                        continue
+                    a = min(own, key=lambda a: abs(a.start - m.start()))
+                    return RelativeTime(a.text, a.day, a.end_day, a.age_years)
+        return None
+
+
+def _subject_of(folded: str, mention: Mention, at: int, heads: list[tuple[int, int]]) -> bool:
+    """Whether the drug ``mention`` is (one of a list of drugs) right before the verb at ``at``:
+    "prednisolone and clonazepam were tapered", not "IVIg was added and clonazepam was tapered"."""
+    chain = [(s, e) for s, e in heads if mention.start <= s and e <= at]
+    if not chain or chain[0][0] != mention.start:
+        return False
+    for (_, e1), (s2, _) in itertools.pairwise(chain):
+        if not _CONJ.fullmatch(folded, e1, s2):
+            return False
+    return _VERB_GAP.fullmatch(folded, chain[-1][1], at) is not None
+
+
+_CONJ = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)")
+_VERB_GAP = re.compile(
+    r"\s*(?:(?:was|were|is|are|been|being|then|also|both|gradually|slowly|subsequently)\s+){0,3}"
+)
+
+
+def _drug_starts(medications: Sequence[MedicationFact]) -> list[tuple[int, int, float]]:
+    """(start, end, start day) of every mention of a drug whose start day the text gives."""
+    out: list[tuple[int, int, float]] = []
+    for m in medications:
+        if m.timing is None or m.timing.start_day is None:
+            continue
+        out.extend((x.start, x.end, m.timing.start_day) for x in m.mentions)
+    return out
+
+
+def _age_years(facts: Extraction) -> float | None:
+    age = facts.patient.age
+    if age is None or age.comparator or age.ucum != "a":
+        return None
+    try:
+        return float(age.value)
+    except ValueError:
+        return None

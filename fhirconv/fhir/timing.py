@@ -1,0 +1,89 @@
+"""Times of the timeline as R4 elements, and the marks that say the dates are synthetic.
+
+Dates are day offsets from ``--index-date`` (day 0 = presentation), so every resource carrying one is
+tagged with ``DATE_TAG`` and the Provenance says how the dates were derived. Ages go in the R4 Age
+type only where the element allows it (``Condition.onsetAge``, ``abatementAge``,
+``Procedure.performedAge``); an Observation or an administration has no Age choice and takes the date
+computed from the patient's stated age instead (see docs/timeline.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import RelativeTime
+from ..normalize import Normalizer
+from .datatypes import quantity
+
+__all__ = [
+    "DATE_POLICY",
+    "DATE_TAG",
+    "TAG_CODESYSTEM",
+    "age_value",
+    "has_synthetic_date",
+    "time_elements",
+]
+
+TAG_CODESYSTEM = "https://github.com/fhirconv/fhirconv/fhir/CodeSystem/fhirconv-tags"
+DATE_TAG: dict[str, str] = {
+    "system": TAG_CODESYSTEM,
+    "code": "synthetic-dates",
+    "display": "Dates are day offsets from the index date, not real dates",
+}
+DATE_POLICY = "https://github.com/fhirconv/fhirconv/blob/main/docs/timeline.md#synthetic-dates"
+
+# Elements whose value fhirconv computes from the index date (DocumentReference.date is the real
+# publication date and is not among them).
+_DATE_KEYS = frozenset(
+    {
+        "effectiveDateTime",
+        "effectivePeriod",
+        "performedDateTime",
+        "performedPeriod",
+        "onsetDateTime",
+        "onsetPeriod",
+        "abatementDateTime",
+        "abatementPeriod",
+        "boundsPeriod",
+        "period",
+    }
+)
+
+
+def age_value(years: float) -> dict[str, Any]:
+    """An R4 Age in years (UCUM ``a``)."""
+    return quantity(f"{years:g}", "years", "a")
+
+
+def time_elements(
+    norm: Normalizer, t: RelativeTime | None, prefix: str, *, age: bool, period_only: bool = False
+) -> dict[str, Any]:
+    """``{prefix}DateTime`` / ``{prefix}Period`` (or ``{prefix}Age`` where R4 allows an Age) for ``t``."""
+    if t is None:
+        return {}
+    if t.age_years is not None and age:
+        return {f"{prefix}Age": age_value(t.age_years)}
+    if t.start_day is None:
+        return {}
+    if t.end_day is not None and t.end_day != t.start_day:
+        return {f"{prefix}Period": {"start": norm.date(t.start_day), "end": norm.date(t.end_day)}}
+    if period_only:
+        return {f"{prefix}Period": {"start": norm.date(t.start_day)}}
+    return {f"{prefix}DateTime": norm.date(t.start_day)}
+
+
+def has_synthetic_date(resource: dict[str, Any]) -> bool:
+    """Whether any element of ``resource`` holds a date computed from the index date."""
+    if resource.get("resourceType") == "DocumentReference":
+        return False
+    stack: list[Any] = [resource]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in _DATE_KEYS and isinstance(v, dict | str):  # Timing.repeat.period is a number
+                    return True
+                stack.append(v)
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
