@@ -398,7 +398,6 @@ def test_french_giga_per_litre_upper_case() -> None:
     assert obs_resource(text, "neutrophil")["valueQuantity"]["code"] == "10*9/L"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 8 class 6: 'elm/ml' counts are not read")
 def test_elements_per_millilitre() -> None:
     text = "A 50-year-old woman had meningitis. The cerebrospinal fluid cell count was 150 elm/ml."
     q = obs_resource(text, "cell count").get("valueQuantity") or {}
@@ -411,7 +410,6 @@ def test_trailing_zero_is_kept_in_the_fact() -> None:
     assert isinstance(v, Decimal) and str(v) == "2.40"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 8 class 6: bundle value is a float (2.40 becomes 2.4)")
 def test_trailing_zero_is_kept_in_the_bundle() -> None:
     v = obs_resource("A 50-year-old woman was weak. Potassium was 2.40 mmol/L.", "potassium")[
         "valueQuantity"
@@ -419,7 +417,6 @@ def test_trailing_zero_is_kept_in_the_bundle() -> None:
     assert isinstance(v, Decimal) and str(v) == "2.40"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 8 class 6: bundle value is a float (38.50 becomes 38.5)")
 def test_trailing_zero_of_a_vital_sign() -> None:
     v = obs_resource("A 40-year-old woman had a fever. Her temperature was 38.50 °C.", "temperature")[
         "valueQuantity"
