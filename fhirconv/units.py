@@ -16,8 +16,17 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .errors import MappingError
+from .text import norm_phrase
 
-__all__ = ["NumberRules", "RangeMatch", "Unit", "UnitTable", "parse_decimal"]
+__all__ = [
+    "NumberRules",
+    "RangeMatch",
+    "RangeReader",
+    "Unit",
+    "UnitTable",
+    "interpretation_from_range",
+    "parse_decimal",
+]
 
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 # digits with thousands separators (comma, or a thin/normal space only between groups of three),
@@ -38,9 +47,7 @@ def parse_decimal(raw: str) -> Decimal | None:
 
 
 def _key(raw: str) -> str:
-    from .extract.text import fold
-
-    return " ".join(fold(raw).split())
+    return norm_phrase(raw)
 
 
 def _alternation(words: list[str]) -> str:

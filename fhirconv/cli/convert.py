@@ -290,7 +290,7 @@ def extract(
         f"[bold]{doc.metadata.title or doc.source_name}[/]  ({doc.format.value}, {len(doc.text)} chars)"
     )
     console.print(
-        f"Patient: age {p.age.value + ' ' + p.age.unit if p.age else '?'}, sex {p.sex or '?'}"
+        f"Patient: age {f'{p.age.value} {p.age.unit}' if p.age else '?'}, sex {p.sex or '?'}"
         + (", deceased" if p.deceased else "")
     )
     rows: list[tuple[str, str, str, str]] = []

@@ -8,24 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from ..mapping import MappingStore
 from ..model import Coding
 from ..text import fold
+from ..units import NumberRules, Unit, UnitTable
 
 __all__ = ["DEFAULT_INDEX_DATE", "Normalizer", "Unit"]
 
 # Day 0 (the presentation) is placed here unless --index-date says otherwise. A fixed, documented date
 # keeps output reproducible; it is never "today".
 DEFAULT_INDEX_DATE = dt.date(2000, 1, 1)
-
-
-@dataclass(frozen=True, slots=True)
-class Unit:
-    ucum: str | None
-    display: str
 
 
 def _key(raw: str) -> str:
@@ -50,24 +44,16 @@ class CodeTable:
 class Normalizer:
     def __init__(self, store: MappingStore, index_date: dt.date = DEFAULT_INDEX_DATE) -> None:
         self.index_date = index_date
-        self.units = CodeTable(store.load("codes/units"))
+        self.units = UnitTable(store.load("codes/units"), NumberRules.from_dict(store.load("rules/numbers")))
         self.routes = CodeTable(store.load("codes/routes"))
         self.frequencies = CodeTable(store.load("codes/frequencies"))
         self.interpretations = CodeTable(store.load("codes/interpretations"))
         self.categories = CodeTable(store.load("codes/categories"))
 
     def unit(self, raw: str) -> Unit:
-        raw = raw.strip()
-        row = self.units.get(raw)
-        if row.get("ucum"):
-            return Unit(row["ucum"], row.get("display") or raw)
-        # compound forms the table lacks: "<unit>/kg"
-        m = re.fullmatch(r"(.+?)\s*/\s*kg", raw, flags=re.IGNORECASE)
-        if m:
-            base = self.units.get(m.group(1))
-            if base.get("ucum"):
-                return Unit(f"{base['ucum']}/kg", f"{base.get('display') or m.group(1)}/kg")
-        return Unit(None, raw)
+        """UCUM for a unit as written: case-sensitive forms first ("G/l"), then the folded table, powers
+        of ten per a volume ("x10^4/mm3") and "<unit>/kg"; no code when none of them knows it."""
+        return self.units.lookup(raw)
 
     def route(self, raw: str) -> Coding | None:
         row = self.routes.get(raw)

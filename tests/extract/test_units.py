@@ -123,3 +123,13 @@ def test_range_reader_is_linear_on_hostile_input(rules: NumberRules) -> None:
 def test_interpretation_from_range(value: str, low: str | None, high: str | None, kind: str) -> None:
     d = Decimal
     assert interpretation_from_range(d(value), d(low) if low else None, d(high) if high else None) == kind
+
+
+def test_every_numbers_key_is_required() -> None:
+    """NumberRules reads every key of rules/numbers: dropping any one is an error, so none is dead data."""
+    from fhirconv.errors import MappingError
+
+    data = default_store().load("rules/numbers")
+    for key in data.keys() - {"schema", "version", "description", "source", "licence"}:
+        with pytest.raises(MappingError):
+            NumberRules.from_dict({k: v for k, v in data.items() if k != key})
