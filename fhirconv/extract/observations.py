@@ -280,12 +280,15 @@ class Observations:
         busy = [(o.start, o.end) for o in order] + [o.range_span for o in order if o.range_span]
         for kind, pat in self.rules.results:
             for m in pat.finditer(folded, s, e):
-                if any(a <= m.start() < b for a, b in busy):
+                if any(a <= m.start() < b for a, b in busy) or self.values.in_range_statement(
+                    text, m.start(), e
+                ):
                     continue
                 events.append((m.start(), m.end(), kind))
         for m in self.rules.not_performed.finditer(folded, s, e):
             events.append((m.start(), m.end(), "not-performed"))
         events = _longest(events)
+        starts = [o.start for o in order]
         for es, ee, kind in events:
             while cursor < len(order) and order[cursor].start < es:
                 pending.append(order[cursor])
@@ -297,7 +300,7 @@ class Observations:
                 and not o.components
                 and o.interpretation is None
                 and not o.not_performed
-                and not self.values.in_other_clause(folded, o.end, es)
+                and not self.values.in_other_clause(folded, o.end, es, starts)
             ]
             # results right before a test ("normal EEG", "elevated CRP") belong to the next test
             if not targets and cursor < len(order) and 0 <= order[cursor].start - ee <= 2:

@@ -26,6 +26,12 @@ _CLAUSE_BREAK = re.compile(r";|,\s*(?:and|but|while|whereas)\b|\s(?:but|while|wh
 _COPULA = r"was|were|is|are|remained|became|appeared"
 
 
+def _negative(text: str, pos: int) -> bool:
+    """A minus sign right before a number, itself after a space, "(", ":" or "=" (so never a range
+    "12-16" or a hyphenated name "HbA1c-7")."""
+    return pos >= 2 and text[pos - 1] in "-\u2212" and text[pos - 2] in " (:=,\u2009\u200a"
+
+
 class ValueReader:
     def __init__(
         self, quantities: Quantities, value_lead: re.Pattern[str], trend: re.Pattern[str], verbs: str
@@ -62,7 +68,10 @@ class ValueReader:
         if not units.fits(unit.ucum, t.unit):
             return False  # a quantity of another kind belongs to something else: dropped, never coerced
         vs, ve = t.end + qm.start(), t.end + qm.end()
-        t.value = Quantity(decimal_of(qm.group("num")), unit_raw, unit.ucum)
+        value = decimal_of(qm.group("num"))
+        if _negative(text, vs):  # "base excess -5.5 mmol/L": the sign fold() turned into a space
+            value, vs = -value, vs - 1
+        t.value = Quantity(value, unit_raw, unit.ucum)
         # "decreased to 90%": the trend word is part of the result and says which way it went
         trend = self.trend.search(window, 0, start_at)
         if trend:
@@ -90,11 +99,22 @@ class ValueReader:
         if t.interpretation is None:
             t.interpretation = interpretation_from_range(t.value.value, rm.low, rm.high)
 
-    def in_other_clause(self, folded: str, test_end: int, result_start: int) -> bool:
-        """Whether a result word at ``result_start`` lies beyond the clause of a test ending at ``test_end``:
-        the test has its own predicate and a clause boundary follows ("the ECG showed ischemic changes,
-        and the radiograph was normal" -- "normal" is the radiograph's)."""
+    def in_other_clause(self, folded: str, test_end: int, result_start: int, test_starts: list[int]) -> bool:
+        """Whether a result word at ``result_start`` lies in a later clause than a test ending at
+        ``test_end``: the test has its own predicate, then a clause boundary opens a clause with a test of
+        its own ("the ECG showed ischemic changes, and the radiograph was normal" -- "normal" is the
+        radiograph's; "showed a mass but was otherwise unremarkable" stays one test's)."""
         for br in _CLAUSE_BREAK.finditer(folded, test_end, result_start):
-            if self.predicate.search(folded, test_end, br.start()):
+            if self.predicate.search(folded, test_end, br.start()) and any(
+                br.end() <= ts < result_start for ts in test_starts
+            ):
                 return True
         return False
+
+    def in_range_statement(self, text: str, pos: int, end: int) -> bool:
+        """Whether the word at ``pos`` opens a stated range ("(normal range: 4-10)", "[normal, <5]"):
+        such a "normal" is a reference, never a result."""
+        j = pos - 1
+        while j >= 0 and pos - j <= 3 and text[j] == " ":
+            j -= 1
+        return j >= 0 and text[j] in "([" and self.q.ranges.match(text, j, end) is not None

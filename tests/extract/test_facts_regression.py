@@ -336,7 +336,14 @@ def test_explicit_interpretation_beats_range() -> None:
     assert obs(text, "crp").interpretation == "high"
 
 
-# ================================================================ class 6: numbers and units
+def test_elided_subject_keeps_its_own_result() -> None:
+    text = "A 30-year-old man had dysuria. Ultrasound showed a distended bladder but was otherwise normal."
+    assert obs(text, "ultrasound").interpretation == "normal"
+
+
+def test_normal_range_is_not_a_normal_result() -> None:
+    text = "A 50-year-old woman had flushing. Chromogranin A was measured (normal range: 0-100 ng/mL)."
+    assert obs(text, "chromogranin").interpretation is None
 
 
 def test_thousands_separator_with_per_cubic_millimetre() -> None:
@@ -445,6 +452,16 @@ def test_height_unit_is_not_a_weight() -> None:
 def test_weight_and_height_each_keep_their_own_value() -> None:
     text = "A 40-year-old woman had a fever. Her weight was 62 kg and her height 165 cm."
     assert obs(text, "height").value.unit == "cm"
+
+
+def test_negative_value_keeps_its_sign() -> None:
+    v = obs("A 60-year-old man had sepsis. The base excess was -5.5 mmol/L.", "base excess").value.value
+    assert v == Decimal("-5.5")
+
+
+def test_spelled_out_unit_fits_its_analyte() -> None:
+    text = "A 60-year-old man was pale. His hemoglobin was 9.4 grams per deciliter."
+    assert obs_resource(text, "hemoglobin")["valueQuantity"]["code"] == "g/dL"
 
 
 # ================================================================ class 7: words inside longer names
