@@ -36,7 +36,9 @@ _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+"
 
 def parse_decimal(raw: str) -> Decimal | None:
     """The number exactly as written ("2.40" -> Decimal("2.40"), "312,000" -> Decimal("312000"))."""
-    text = raw.strip().replace(",", "").replace("\u2009", "").replace("\u202f", "")
+    text = raw.strip().replace(",", "")
+    if re.fullmatch(r"\d{1,3}(?:[ \u2009\u202f]\d{3})+", text):  # "15 000": spaces between thousands
+        text = re.sub(r"[ \u2009\u202f]", "", text)
     if not re.fullmatch(r"\d*\.?\d+", text):
         return None
     try:

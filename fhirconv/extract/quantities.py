@@ -58,6 +58,13 @@ class Quantities:
             rf"(?P<perkg>\s*/\s*kg|\s+per\s+kg)?(?P<perday>\s*/\s*(?:day|d|24\s*h)\b|\s+per\s+day|\s+daily|\s+a\s+day)?"
             r"(?:\s*/\s*(?P<route>orally|oral|po|iv|im|sc|intravenously|intramuscularly|subcutaneously)\b)?"
         )
+        # "15 000 elm/ml", "312 000/mm3": thousands grouped by spaces, read only before a count unit
+        count_keys = [k for k in unit_keys if self.units.kind(units[k].get("ucum")) == "count"]
+        count_alt = "|".join(re.escape(fold(u)).replace(r"\ ", r"\s*") for u in count_keys)
+        self.spaced_count_re = re.compile(
+            rf"(?P<num>\d{{1,3}}(?:[ \u2009\u202f]\d{{3}})+)\s*"
+            rf"(?P<unit>{self.units.power_pattern}|{count_alt})(?![a-z0-9])"
+        )
         nums = _longest_first(rules.number_words)
         tu = _longest_first(rules.time_units)
         self.qty_words = rf"(?:{NUM}|(?:{nums})(?:\s+(?:{nums}))?)"

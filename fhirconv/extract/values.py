@@ -50,7 +50,7 @@ class ValueReader:
         if start_at > 25:
             return False
         units = self.q.units
-        qm = self.q.value_re.match(window, start_at)
+        qm = self.q.spaced_count_re.match(window, start_at) or self.q.value_re.match(window, start_at)
         if qm is None:
             plain = re.match(rf"(?P<num>{NUM})(?!\s*/\s*\d)(?![\w.%/])", window[start_at:])
             if not plain or t.unit is None:

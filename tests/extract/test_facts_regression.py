@@ -454,6 +454,12 @@ def test_weight_and_height_each_keep_their_own_value() -> None:
     assert obs(text, "height").value.unit == "cm"
 
 
+def test_thousands_grouped_by_spaces_before_a_count_unit() -> None:
+    text = "A 50-year-old woman had meningitis. The cerebrospinal fluid cell count was 1 500 elm/ml."
+    q = obs_resource(text, "cell count")["valueQuantity"]
+    assert (q["value"], q["code"]) == (Decimal(1500), "/mL")
+
+
 def test_negative_value_keeps_its_sign() -> None:
     v = obs("A 60-year-old man had sepsis. The base excess was -5.5 mmol/L.", "base excess").value.value
     assert v == Decimal("-5.5")
