@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 
 from ..mapping import MappingStore
-from ..model import MedicationFact, Mention, MentionRole, Quantity, RelativeTime
+from ..model import Assertion, MedicationFact, Mention, MentionRole, Quantity, RelativeTime
 from ..text import phrase_pattern
 from .lexicon import Match
 from .mentions import PAREN_ABBR, codings_of, surface
@@ -19,6 +19,8 @@ from .rules import MedicationRules
 from .sentence import Found, SentenceContext
 
 __all__ = ["Medications"]
+
+_NOT_GIVEN = frozenset({Assertion.NEGATED, Assertion.HYPOTHETICAL, Assertion.FAMILY})
 
 
 class Medications:
@@ -31,9 +33,14 @@ class Medications:
         self.freq_re = phrase_pattern(k for k in freqs if k != "__default__")
 
     def run(self, ctx: SentenceContext, found: Found) -> None:
-        # every drug mention, whatever its assertion: the drug's own phrases decide its status
+        # Every drug mention bounds the dosage window of the one before it. A drug in the scope of a
+        # negation ("no vaccination", "without any G-CSF") or of a hypothesis was never given: it is left
+        # out (precision first); the drug's own phrases ("was not given", "stopped") set the status.
         drugs = [m for m in ctx.mentions if m.concept.domain == "drugs"]
+        assertion = {id(m): a for m, a in zip(ctx.mentions, ctx.assertions, strict=True)}
         for i, m in enumerate(drugs):
+            if assertion[id(m)] in _NOT_GIVEN:
+                continue
             nxt = drugs[i + 1].start if i + 1 < len(drugs) else ctx.end
             self._add(ctx, found, m, nxt, drugs)
 
