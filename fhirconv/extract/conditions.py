@@ -149,7 +149,11 @@ class Conditions:
         del absence_word
 
     def _dated_history(self, ctx: SentenceContext) -> dict[int, tuple[str, float]]:
-        """Mention starts in a clause dated at least ``history_min_days`` back: "15 years earlier"."""
+        """Mention starts in a clause dated at least ``history_min_days`` back: "15 years earlier".
+
+        A clause that says the condition began then ("3 years ago she noticed a lump") dates an onset
+        of what is still there, not a past condition: it is left to the onset rule.
+        """
         out: dict[int, tuple[str, float]] = {}
         for hm in self.history.finditer(ctx.folded, ctx.start, ctx.end):
             days = self.q.days(hm.group("n"), hm.group("u"))
@@ -160,6 +164,8 @@ class Conditions:
                 cs = b.end()
             nb = _CLAUSE_BOUNDARY.search(ctx.folded, hm.end(), ctx.end)
             ce = nb.start() if nb else ctx.end
+            if self.rules.onset_verbs.search(ctx.folded, cs, ce):
+                continue
             phrase = ctx.text[hm.start() : hm.end()]
             for m in ctx.mentions:
                 if m.concept.domain == "conditions" and cs <= m.start and m.end <= ce:

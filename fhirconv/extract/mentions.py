@@ -19,6 +19,7 @@ __all__ = ["PAREN_ABBR", "Aliases", "MentionFinder", "codings_of", "surface"]
 PAREN_ABBR = re.compile(r"\s*\(\s*(?P<abbr>[A-Za-z][A-Za-z0-9\- ]{0,9}?)\s*\)")
 
 # abbreviation -> (its pattern, the concept, the long form the text gave it)
+_OPEN_PAREN = re.compile(r"\s*\(\s*")
 _NEXT_WORD = re.compile(r"\s+([a-z]+)")
 _PREV_WORD = re.compile(r"([a-z]+)\s+$")
 # what may stand between the items of one list of drugs
@@ -82,6 +83,7 @@ class MentionFinder:
         r = self.rules
         out: list[Match] = []
         dropped_end = -1  # end of the last drug left out, to carry the reason over a list
+        measured_end = -1  # end of the last drug name read as a measured level
         for m in matches:
             if m.concept.domain != "drugs":
                 out.append(m)
@@ -96,12 +98,16 @@ class MentionFinder:
             if dropped_end >= 0 and _LIST_GLUE.fullmatch(folded, dropped_end, m.start):
                 dropped_end = m.end
                 continue
+            # "total immunoglobulin (Ig) G": the abbreviation in brackets is the measured name again
+            if measured_end >= 0 and _OPEN_PAREN.fullmatch(folded, measured_end, m.start):
+                continue
             if r.drug_level_after.match(folded, m.end, e) or r.drug_level_before.search(before):
                 c = m.concept
                 test = Concept(
                     "tests", f"level:{c.id}", f"{c.display} level", "lab", c.codings, None, "laboratory"
                 )
                 out.append(Match(m.start, m.end, test, m.expansion))
+                measured_end = m.end
                 continue
             out.append(m)
         return out
@@ -138,7 +144,12 @@ class MentionFinder:
                 )
             )
             institution = r.name_openers.search(folded, max(s, m.start - 40), m.start) is not None
-            if not salt and not institution and not (heads is not None and heads.match(folded, m.end, e)):
+            device = (
+                m.concept.domain == "procedures"
+                and not words.endswith(r.act_noun_endings)
+                and r.device_heads.match(folded, m.end, e) is not None
+            )
+            if not (salt or institution or device or (heads is not None and heads.match(folded, m.end, e))):
                 out.append(m)
             prev = m
         return out

@@ -184,6 +184,8 @@ class MatchRules:
     salt_cations: frozenset[str]
     salt_anions: frozenset[str]
     name_openers: re.Pattern[str]  # "department of <surgery>": the mention names an institution
+    device_heads: re.Pattern[str]  # "nephrostomy drain", "gastrostomy tube": a device, not a procedure
+    act_noun_endings: tuple[str, ...]  # "drainage tube", "ablation catheter": the act of placing it
 
     @classmethod
     def from_dict(cls, data: RuleData) -> MatchRules:
@@ -202,7 +204,10 @@ class MatchRules:
             drug_level_after=_after(data.words("drug_level_after"), r"\s+"),
             drug_level_before=_before(data.words("drug_level_before"), r"\s+"),
             drug_not_given_after=_after(data.words("drug_not_given_after"), r"\s*"),
-            drug_not_given_before=_before(data.words("drug_not_given_before"), r"\s*"),
+            # "resistant to vancomycin", "flushed with 10 mL of normal saline"
+            drug_not_given_before=_before(
+                data.words("drug_not_given_before"), r"\s*(?:\d[\d.,]*\s*[a-zμ]{1,4}\s+(?:of\s+)?)?"
+            ),
             suffix_words=suffix_words,
             suffix_stop=frozenset(fold(w) for w in data.words("suffix_stop_words")),
             suffix_stop_prefixes=tuple(fold(w) for w in data.words("suffix_stop_prefixes")),
@@ -210,6 +215,8 @@ class MatchRules:
             salt_cations=frozenset(norm_phrase(w) for w in data.words("salt_cations")),
             salt_anions=frozenset(norm_phrase(w) for w in data.words("salt_anions")),
             name_openers=_before(data.words("name_openers"), r"\s+(?:[a-z]+\s+){0,2}"),
+            device_heads=_after(data.words("device_heads"), r"\s+"),
+            act_noun_endings=tuple(data.words("act_noun_endings")),
         )
 
 
@@ -223,6 +230,7 @@ class ConditionRules:
     resolution_before: re.Pattern[str]  # "resolution of <condition>"
     history_words: str  # alternation: "<n> <unit> ago/earlier/before/previously/prior"
     history_min_days: int  # that far back, a condition is past history, not the presentation
+    onset_verbs: re.Pattern[str]  # "3 years ago she noticed a lump": the start of what is still there
     acute_code_words: re.Pattern[str]  # codings a past condition must not carry ("Acute MI")
 
     @classmethod
@@ -244,6 +252,7 @@ class ConditionRules:
             ),
             history_words=alternation(data.words("history_time_words")),
             history_min_days=data.integer("history_min_days"),
+            onset_verbs=phrase_pattern(data.words("onset_verbs")),
             acute_code_words=re.compile(
                 rf"\b(?:{alternation(data.words('acute_code_words'))})\b", re.IGNORECASE
             ),

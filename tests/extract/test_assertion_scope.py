@@ -30,10 +30,23 @@ def test_negated_vaccination_is_not_given() -> None:
     assert all(c.assertion is Assertion.NEGATED for c in _conds(text, "illness") + _conds(text, "viral"))
 
 
-def test_negated_vaccination_makes_no_administration_resource() -> None:
-    bundle = bundle_of("A 7-year-old boy had weakness. There was no history of vaccination.")
-    kinds = {e["resource"]["resourceType"] for e in bundle["entry"]}
-    assert "MedicationAdministration" not in kinds and "Patient" in kinds
+def test_negated_vaccination_is_a_not_done_administration() -> None:
+    bundle = bundle_of("A 7-year-old boy had weakness. He had no recent viral illness or vaccination.")
+    given = [
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "MedicationAdministration"
+        and "vaccin" in e["resource"]["medicationCodeableConcept"]["text"].lower()
+    ]
+    assert [(r["status"], r["statusReason"][0]["text"]) for r in given] == [
+        ("not-done", "Reported as not given")
+    ]
+
+
+def test_a_negated_mention_does_not_withhold_a_given_drug() -> None:
+    text = "A 50-year-old man had pain. He received morphine. Later no morphine was needed."
+    statuses = sorted(m.status for m in facts_of(text).medications if "morphine" in m.text.lower())
+    assert statuses == ["completed", "not-done"]
 
 
 def test_without_drug_support_is_not_given() -> None:
@@ -211,3 +224,17 @@ def test_a_relatives_death_is_not_the_patients() -> None:
 def test_recovery_of_a_value_is_not_the_outcome() -> None:
     facts = facts_of("A 50-year-old woman took lithium. Recovery of the creatinine took weeks.")
     assert facts.outcome is None
+
+
+def test_irrigation_fluid_is_no_administration() -> None:
+    assert not _given("A 30-year-old man had a wound. It was irrigated with 200 mL of saline.", "saline")
+
+
+def test_measured_drug_name_and_its_abbreviation_are_no_administration() -> None:
+    text = "A 40-year-old woman had infections. Total immunoglobulin (Ig) A was 20 mg/dL."
+    assert not facts_of(text).medications
+
+
+def test_dated_onset_of_a_present_condition_is_not_history() -> None:
+    (lump,) = _conds("A 50-year-old woman was seen. Two years ago she noticed a breast lump.", "lump")
+    assert lump.assertion is Assertion.PRESENT and lump.clinical_status is None
