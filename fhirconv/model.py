@@ -160,6 +160,8 @@ class Assertion(StrEnum):
     UNCERTAIN = "uncertain"
     HISTORICAL = "historical"
     FAMILY = "family"  # about someone else: never becomes a patient resource
+    # would / may cause / to rule out / at risk of / in case of: not a fact, never becomes a resource
+    HYPOTHETICAL = "hypothetical"
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 
 from ..mapping import MappingStore
-from ..model import MedicationFact, Mention, MentionRole, Quantity, RelativeTime
+from ..model import Assertion, MedicationFact, Mention, MentionRole, Quantity, RelativeTime
 from ..text import phrase_pattern
 from .lexicon import Match
 from .mentions import PAREN_ABBR, codings_of, surface
@@ -19,6 +19,8 @@ from .rules import MedicationRules
 from .sentence import Found, SentenceContext
 
 __all__ = ["Medications"]
+
+_NOT_PATIENT = frozenset({Assertion.HYPOTHETICAL, Assertion.FAMILY})
 
 
 class Medications:
@@ -35,13 +37,29 @@ class Medications:
         self.divided = phrase_pattern(numbers.divided_words)
 
     def run(self, ctx: SentenceContext, found: Found) -> None:
-        # every drug mention, whatever its assertion: the drug's own phrases decide its status
+        # Every drug mention bounds the dosage window of the one before it. A drug in the scope of a
+        # negation ("no vaccination", "without any G-CSF") was not given: a not-done fact of its own, so
+        # it never turns a given drug into a withheld one. A drug only hypothesised, or taken by a
+        # relative, is no fact at all. The drug's own phrases ("was not given", "stopped") set the status.
         drugs = [m for m in ctx.mentions if m.concept.domain == "drugs"]
+        assertion = {id(m): a for m, a in zip(ctx.mentions, ctx.assertions, strict=True)}
         for i, m in enumerate(drugs):
+            a = assertion[id(m)]
+            if a in _NOT_PATIENT:
+                continue
             nxt = drugs[i + 1].start if i + 1 < len(drugs) else ctx.end
-            self._add(ctx, found, m, nxt, drugs)
+            self._add(ctx, found, m, nxt, drugs, negated=a is Assertion.NEGATED)
 
-    def _add(self, ctx: SentenceContext, found: Found, m: Match, window_end: int, drugs: list[Match]) -> None:
+    def _add(
+        self,
+        ctx: SentenceContext,
+        found: Found,
+        m: Match,
+        window_end: int,
+        drugs: list[Match],
+        *,
+        negated: bool,
+    ) -> None:
         store = found.medications
         text, folded, s, e = ctx.text, ctx.folded, ctx.start, ctx.end
         c = m.concept
@@ -153,12 +171,12 @@ class Medications:
         # "for <condition>": the link step turns these offsets into the condition they name
         reasons = tuple(r.end() for r in self.rules.reason.finditer(folded, w_start, clause_end))
         status = "completed"
-        if self.rules.negation.search(folded, max(s, m.start - 30), clause_end):
+        if negated or self.rules.negation.search(folded, max(s, m.start - 30), clause_end):
             status = "not-done"
         tapered = bool(self.rules.taper.search(folded, m.end, clause_end))
         if self.rules.stop.search(folded, m.end, clause_end) and status != "not-done":
             status = "stopped" if not tapered else "completed"
-        key = c.id
+        key = f"{c.id}|not-done" if negated else c.id
         if key in store:
             old = store[key]
             if tapered and old.timing is not None and old.timing.end_day is None:

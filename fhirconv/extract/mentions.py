@@ -19,6 +19,12 @@ __all__ = ["PAREN_ABBR", "Aliases", "MentionFinder", "codings_of", "surface"]
 PAREN_ABBR = re.compile(r"\s*\(\s*(?P<abbr>[A-Za-z][A-Za-z0-9\- ]{0,9}?)\s*\)")
 
 # abbreviation -> (its pattern, the concept, the long form the text gave it)
+_OPEN_PAREN = re.compile(r"\s*\(\s*")
+_NEXT_WORD = re.compile(r"\s+([a-z]+)")
+_PREV_WORD = re.compile(r"([a-z]+)\s+$")
+# what may stand between the items of one list of drugs
+_LIST_GLUE = re.compile(r"\s*(?:\([^()]{0,60}\)\s*)?(?:,\s*)?(?:(?:and|or|and/or|as well as)\s+)?")
+
 Aliases = dict[str, tuple[re.Pattern[str], Concept, str]]
 
 
@@ -56,6 +62,7 @@ class MentionFinder:
         matches = self.lexicon.match(text, folded, s, e) + _alias_matches(text, aliases, s, e)
         matches = _dedupe(matches + self._suffix_matches(text, folded, s, e, matches))
         matches = self._drug_context(folded, s, e, matches)
+        matches = self._whole_names(folded, s, e, matches)
         outcome_spans = [
             (om.start(), om.end()) for _, pat in self.outcomes.phrases for om in pat.finditer(folded, s, e)
         ]
@@ -75,6 +82,8 @@ class MentionFinder:
         antibodies" and "insulin-dependent" are neither, and "medications" names no drug."""
         r = self.rules
         out: list[Match] = []
+        dropped_end = -1  # end of the last drug left out, to carry the reason over a list
+        measured_end = -1  # end of the last drug name read as a measured level
         for m in matches:
             if m.concept.domain != "drugs":
                 out.append(m)
@@ -83,6 +92,14 @@ class MentionFinder:
                 continue
             before = folded[max(s, m.start - 25) : m.start]
             if r.drug_not_given_before.search(before) or r.drug_not_given_after.match(folded, m.end, e):
+                dropped_end = m.end
+                continue
+            # "resistant to clindamycin, linezolid (MIC 2) and oxacillin": the list shares the phrase
+            if dropped_end >= 0 and _LIST_GLUE.fullmatch(folded, dropped_end, m.start):
+                dropped_end = m.end
+                continue
+            # "total immunoglobulin (Ig) G": the abbreviation in brackets is the measured name again
+            if measured_end >= 0 and _OPEN_PAREN.fullmatch(folded, measured_end, m.start):
                 continue
             if r.drug_level_after.match(folded, m.end, e) or r.drug_level_before.search(before):
                 c = m.concept
@@ -90,8 +107,51 @@ class MentionFinder:
                     "tests", f"level:{c.id}", f"{c.display} level", "lab", c.codings, None, "laboratory"
                 )
                 out.append(Match(m.start, m.end, test, m.expansion))
+                measured_end = m.end
                 continue
             out.append(m)
+        return out
+
+    def _whole_names(self, folded: str, s: int, e: int, matches: list[Match]) -> list[Match]:
+        """A term inside a longer name is not a fact: "sodium channel blocker" and "sodium phosphate"
+        are no sodium results, "warfarin potassium" no potassium, "surgery department" and
+        "nephrostomy drain" no procedures."""
+        r = self.rules
+        out: list[Match] = []
+        prev: Match | None = None
+        for m in matches:
+            heads = r.name_heads.get(m.concept.domain)
+            words = norm_phrase(folded[m.start : m.end])
+            after = _NEXT_WORD.match(folded, m.end, e)
+            nxt = after.group(1) if after else ""
+            before = _PREV_WORD.search(folded, max(s, m.start - 30), m.start)
+            last = before.group(1) if before else ""
+            glued = prev is not None and not folded[prev.end : m.start].strip()
+            salt = m.concept.domain == "tests" and (
+                (
+                    words in r.salt_cations
+                    and (
+                        nxt in r.salt_anions
+                        or (glued and prev is not None and prev.concept.domain == "drugs")
+                    )
+                )
+                or (
+                    words in r.salt_anions
+                    and (
+                        last in r.salt_cations
+                        or (glued and prev is not None and prev.concept.domain == "drugs")
+                    )
+                )
+            )
+            institution = r.name_openers.search(folded, max(s, m.start - 40), m.start) is not None
+            device = (
+                m.concept.domain == "procedures"
+                and not words.endswith(r.act_noun_endings)
+                and r.device_heads.match(folded, m.end, e) is not None
+            )
+            if not (salt or institution or device or (heads is not None and heads.match(folded, m.end, e))):
+                out.append(m)
+            prev = m
         return out
 
     def _suffix_matches(self, text: str, folded: str, s: int, e: int, known: list[Match]) -> list[Match]:
@@ -101,6 +161,8 @@ class MentionFinder:
         for domain, pat in self.rules.suffix_words.items():
             for m in pat.finditer(folded, s, e):
                 head = folded[m.start() : m.end()].split()[-1]
+                if head.startswith(self.rules.suffix_stop_prefixes):
+                    continue  # "autosplenectomy" is what a disease did, not a surgery
                 if head in self.rules.suffix_stop or any(
                     k.start < m.end() and m.start() < k.end for k in known
                 ):

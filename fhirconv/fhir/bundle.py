@@ -202,7 +202,9 @@ class _Builder:
             url = self._url("Condition", f"{first.start}-{first.end}|{c.key}")
             urls[c.key] = url
             res: dict[str, Any] = {"resourceType": "Condition"}
-            if c.assertion is not Assertion.NEGATED and c.assertion is not Assertion.HISTORICAL:
+            # past history has a status only when the text dates it ("15 years earlier": inactive)
+            historical = c.assertion is Assertion.HISTORICAL
+            if c.assertion is not Assertion.NEGATED and (not historical or c.clinical_status):
                 status = c.clinical_status or "active"
                 res["clinicalStatus"] = codeable_concept(
                     None, [Coding(_CLINICAL, status, status.capitalize())]
