@@ -26,6 +26,12 @@ _CLAUSE_BREAK = re.compile(r";|,\s*(?:and|but|while|whereas)\b|\s(?:but|while|wh
 _COPULA = r"was|were|is|are|remained|became|appeared"
 
 
+_COMPARATOR = re.compile(r"\s*(<=|>=|≤|≥|<|>)\s*(?=\d)")
+_COMPARATORS = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">="}
+# counts per volume with no power of ten: whole cells, never a fraction
+_RAW_COUNTS = frozenset({"/mm3", "/uL", "/mL", "/L"})
+
+
 def _negative(text: str, pos: int) -> bool:
     """A minus sign right before a number, itself after a space, "(", ":" or "=" (so never a range
     "12-16" or a hyphenated name "HbA1c-7")."""
@@ -49,11 +55,16 @@ class ValueReader:
         start_at = vm.end() if vm else 0
         if start_at > 25:
             return False
+        # "<5 mg/L", "≥ 1000/mm3": the comparator is part of the value
+        cm = _COMPARATOR.match(window, start_at)
+        comparator = _COMPARATORS[cm.group(1)] if cm else None
+        cmp_start = start_at
+        start_at = cm.end() if cm else start_at
         units = self.q.units
         qm = self.q.spaced_count_re.match(window, start_at) or self.q.value_re.match(window, start_at)
         if qm is None:
             plain = re.match(rf"(?P<num>{NUM})(?!\s*/\s*\d)(?![\w.%/])", window[start_at:])
-            if not plain or t.unit is None:
+            if not plain or t.unit is None or comparator:
                 return False
             value = decimal_of(plain.group("num"))
             ucum = units.raw_count_unit(t.unit, value) or t.unit
@@ -68,10 +79,16 @@ class ValueReader:
         if not units.fits(unit.ucum, t.unit):
             return False  # a quantity of another kind belongs to something else: dropped, never coerced
         vs, ve = t.end + qm.start(), t.end + qm.end()
-        value = decimal_of(qm.group("num"))
-        if _negative(text, vs):  # "base excess -5.5 mmol/L": the sign fold() turned into a space
+        num = qm.group("num")
+        # "8.500/mm3": a raw count has no fraction of a cell, so a point before three digits groups thousands
+        if unit.ucum in _RAW_COUNTS and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", num):
+            num = num.replace(".", "")
+        value = decimal_of(num)
+        if comparator:
+            vs = t.end + cmp_start + (len(window[cmp_start:]) - len(window[cmp_start:].lstrip()))
+        elif _negative(text, vs):  # "base excess -5.5 mmol/L": the sign fold() turned into a space
             value, vs = -value, vs - 1
-        t.value = Quantity(value, unit_raw, unit.ucum)
+        t.value = Quantity(value, unit_raw, unit.ucum, comparator)
         # "decreased to 90%": the trend word is part of the result and says which way it went
         trend = self.trend.search(window, 0, start_at)
         if trend:
@@ -96,7 +113,7 @@ class ValueReader:
         words = " ".join(text[rm.start : rm.end].strip("()[] ").split())
         t.reference_range = ReferenceRange(low, high, words)
         t.range_span = (rm.start, rm.end)
-        if t.interpretation is None:
+        if t.interpretation is None and t.value.comparator is None:  # "<5" against a range: cannot tell
             t.interpretation = interpretation_from_range(t.value.value, rm.low, rm.high)
 
     def in_other_clause(self, folded: str, test_end: int, result_start: int, test_starts: list[int]) -> bool:

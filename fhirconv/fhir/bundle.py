@@ -254,7 +254,7 @@ class _Builder:
             res["encounter"] = reference(self.encounter)
             if o.value is not None:
                 ucum = o.value.ucum or self.norm.unit(o.value.unit).ucum
-                res["valueQuantity"] = quantity(o.value.value, o.value.unit, ucum)
+                res["valueQuantity"] = quantity(o.value.value, o.value.unit, ucum, o.value.comparator)
             elif o.value_text and not o.components:
                 res["valueString"] = clean_text(o.value_text)
             if o.not_performed:

@@ -442,6 +442,16 @@ def test_thousands_grouped_by_spaces_before_a_count_unit() -> None:
     assert (q["value"], q["code"]) == (Decimal(1500), "/mL")
 
 
+def test_comparator_is_part_of_the_value() -> None:
+    q = obs_resource("A 50-year-old woman had fever. Her CRP was <5 mg/L.", "crp")["valueQuantity"]
+    assert (q["comparator"], q["value"]) == ("<", Decimal(5))
+
+
+def test_point_grouping_thousands_in_a_raw_count() -> None:
+    text = "A 50-year-old woman had fever. The white blood cell count was 8.500/mm3."
+    assert per_ul(text, "white blood cell") == Decimal(8500)
+
+
 def test_negative_value_keeps_its_sign() -> None:
     v = obs("A 60-year-old man had sepsis. The base excess was -5.5 mmol/L.", "base excess").value.value
     assert v == Decimal("-5.5")
