@@ -10,6 +10,7 @@ fact's reference range, and gives the interpretation when the text states none.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from ..model import Quantity, ReferenceRange
@@ -121,12 +122,12 @@ class ValueReader:
         ``test_end``: the test has its own predicate, then a clause boundary opens a clause with a test of
         its own ("the ECG showed ischemic changes, and the radiograph was normal" -- "normal" is the
         radiograph's; "showed a mass but was otherwise unremarkable" stays one test's)."""
-        for br in _CLAUSE_BREAK.finditer(folded, test_end, result_start):
-            if self.predicate.search(folded, test_end, br.start()) and any(
-                br.end() <= ts < result_start for ts in test_starts
-            ):
-                return True
-        return False
+        pm = self.predicate.search(folded, test_end, result_start)
+        br = _CLAUSE_BREAK.search(folded, pm.end(), result_start) if pm else None
+        if br is None:  # the first break after the predicate leaves the most room for a new test
+            return False
+        i = bisect_left(test_starts, br.end())
+        return i < len(test_starts) and test_starts[i] < result_start
 
     def in_range_statement(self, text: str, pos: int, end: int) -> bool:
         """Whether the word at ``pos`` opens a stated range ("(normal range: 4-10)", "[normal, <5]"):
