@@ -238,3 +238,10 @@ def test_measured_drug_name_and_its_abbreviation_are_no_administration() -> None
 def test_dated_onset_of_a_present_condition_is_not_history() -> None:
     (lump,) = _conds("A 50-year-old woman was seen. Two years ago she noticed a breast lump.", "lump")
     assert lump.assertion is Assertion.PRESENT and lump.clinical_status is None
+
+
+def test_an_abbreviation_the_text_defines_is_not_the_lexicons_reading() -> None:
+    # "EMB" is ethambutol in the drug lexicon; this text defines it as the biopsy
+    text = "A 44-year-old man was seen. Endomyocardial biopsy (EMB) was done and the EMB was normal."
+    assert not facts_of(text).medications
+    assert facts_of("A 44-year-old man had tuberculosis. He received ethambutol (EMB).").medications
