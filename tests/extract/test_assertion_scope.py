@@ -245,3 +245,8 @@ def test_an_abbreviation_the_text_defines_is_not_the_lexicons_reading() -> None:
     text = "A 44-year-old man was seen. Endomyocardial biopsy (EMB) was done and the EMB was normal."
     assert not facts_of(text).medications
     assert facts_of("A 44-year-old man had tuberculosis. He received ethambutol (EMB).").medications
+
+
+def test_medical_therapy_names_no_drug() -> None:
+    text = "A 61-year-old man had angina. It persisted despite optimal medical therapy."
+    assert not facts_of(text).medications
