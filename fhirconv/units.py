@@ -100,7 +100,7 @@ class NumberRules:
             kinds = tuple((re.compile(k["ucum_pattern"]), k["kind"]) for k in data["unit_kinds"])
             return cls(
                 case_sensitive_units={
-                    k: Unit(v["ucum"], v["display"]) for k, v in data["case_sensitive_units"].items()
+                    k: Unit(v["ucum"] or None, v["display"]) for k, v in data["case_sensitive_units"].items()
                 },
                 times=tuple(p10["times"]),
                 caret=tuple(p10["caret"]),
@@ -127,6 +127,10 @@ class UnitTable:
         self.rules = rules
         rows: dict[str, dict[str, Any]] = units["rows"]
         self._rows = {_key(k): v for k, v in rows.items() if k != "__default__"}
+        # a unit already written as UCUM (a lexicon's default unit, "10*3/uL") is its own code
+        self._ucum_display = {
+            r["ucum"]: r.get("display") or r["ucum"] for r in self._rows.values() if r.get("ucum")
+        }
         times = _alternation([_key(t) or t for t in rules.times])
         caret = _alternation(list(rules.caret))
         per = _alternation([_key(p) for p in rules.per])
@@ -149,6 +153,8 @@ class UnitTable:
         row = self._rows.get(key)
         if row and row.get("ucum"):
             return Unit(row["ucum"], row.get("display") or written)
+        if written in self._ucum_display:
+            return Unit(written, self._ucum_display[written])
         pm = self._power.fullmatch(key)
         if pm:
             exp = pm.group("exp").translate(_SUPERSCRIPT).replace("\u00b9", "1").replace("\u00b2", "2")

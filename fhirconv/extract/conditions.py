@@ -5,7 +5,7 @@ Besides the lexicon mention and its ConText assertion, a condition's own words d
   ("became afebrile") it closes that condition instead of creating a new one;
 - a resolution ("the rash resolved", "resolution of the rash") closes the condition it names;
 - a dated past ("myocardial infarction 15 years earlier") is past history: inactive, with its onset,
-  and never an acute code.
+  and normalisation gives it its history code, never the acute one (``Normalizer.condition_codings``).
 """
 
 from __future__ import annotations
@@ -72,9 +72,6 @@ class Conditions:
             history = dated.get(m.start) if a is Assertion.PRESENT else None
             if history is not None:
                 phrase, days = history
-                codings = tuple(
-                    c for c in codings_of(m.concept) if not self.rules.acute_code_words.search(c.display)
-                )
                 self._add(
                     store,
                     m,
@@ -83,7 +80,6 @@ class Conditions:
                     surface(ctx.text, m),
                     onset=RelativeTime(phrase, -days, None),
                     status="inactive",
-                    codings=codings,
                 )
                 continue
             self._add(store, m, a, mention, surface(ctx.text, m))
@@ -99,7 +95,6 @@ class Conditions:
         *,
         onset: RelativeTime | None = None,
         status: str | None = None,
-        codings: tuple[object, ...] | None = None,
     ) -> None:
         key = (m.concept.id, a)
         if key in store:
@@ -109,7 +104,7 @@ class Conditions:
         store[key] = ConditionFact(
             key=f"{m.concept.id}|{a.value}",
             text=text,
-            codings=codings_of(m.concept) if codings is None else codings,  # type: ignore[arg-type]
+            codings=codings_of(m.concept),
             cls=m.concept.cls or "sign",
             assertion=a,
             mentions=(mention,),

@@ -18,14 +18,16 @@ __all__ = ["PAREN_ABBR", "Aliases", "MentionFinder", "codings_of", "surface"]
 
 PAREN_ABBR = re.compile(r"\s*\(\s*(?P<abbr>[A-Za-z][A-Za-z0-9\- ]{0,9}?)\s*\)")
 
-# abbreviation -> (its pattern, the concept, the long form the text gave it)
 _OPEN_PAREN = re.compile(r"\s*\(\s*")
 _NEXT_WORD = re.compile(r"\s+([a-z]+)")
 _PREV_WORD = re.compile(r"([a-z]+)\s+$")
 # what may stand between the items of one list of drugs
 _LIST_GLUE = re.compile(r"\s*(?:\([^()]{0,60}\)\s*)?(?:,\s*)?(?:(?:and|or|and/or|as well as)\s+)?")
 
-Aliases = dict[str, tuple[re.Pattern[str], Concept, str]]
+# abbreviation -> (its pattern, the concept, the long form the text gave it); concept None: the text
+# defines the abbreviation for words the lexicon does not know ("endomyocardial biopsy (EMB)"), so the
+# lexicon's own reading of those letters (ethambutol) is wrong in this document
+Aliases = dict[str, tuple[re.Pattern[str], Concept | None, str]]
 
 
 class MentionFinder:
@@ -53,13 +55,36 @@ class MentionFinder:
                 if fold(abbr) == fold(text[m.start : m.end]):
                     continue
                 if abbr not in out:
-                    pat = re.compile(r"(?<![\w-])" + re.escape(abbr).replace(r"\ ", r"\s?") + r"(?![\w-])")
-                    out[abbr] = (pat, m.concept, " ".join(text[m.start : m.end].split()))
+                    out[abbr] = (_abbr_pattern(abbr), m.concept, " ".join(text[m.start : m.end].split()))
+            for pm in _DEFINED_ABBR.finditer(text, sec.start, sec.end):
+                abbr = pm.group("abbr")
+                if abbr in out or not any(ch.isupper() for ch in abbr):
+                    continue
+                long_form = _long_form(abbr, text[max(sec.start, pm.start() - 80) : pm.start()])
+                if long_form is None:
+                    continue
+                # the lexicon reads the letters as one kind of thing, the words they stand for are another
+                lf_start = (
+                    pm.start() - len(long_form) - (len(text[: pm.start()]) - len(text[: pm.start()].rstrip()))
+                )
+                spelled = {
+                    m.concept.domain
+                    for m in self.lexicon.match(text, folded, max(sec.start, lf_start), pm.start())
+                }
+                read = list(self.lexicon.match(text, folded, pm.start("abbr"), pm.end("abbr")))
+                words = set(re.findall(r"[a-z]{3,}", fold(long_form)))
+                same = any(words & set(re.findall(r"[a-z]{3,}", fold(m.concept.display))) for m in read)
+                if spelled and read and not same and not spelled & {m.concept.domain for m in read}:
+                    out[abbr] = (_abbr_pattern(abbr), None, long_form)
         return out
 
     def find(self, text: str, folded: str, s: int, e: int, aliases: Aliases) -> list[Match]:
         """The mentions of sentence ``[s, e)``, in text order, without overlaps."""
-        matches = self.lexicon.match(text, folded, s, e) + _alias_matches(text, aliases, s, e)
+        # an abbreviation the text defines for words of another kind is not the lexicon's reading
+        defined = _alias_matches(text, aliases, s, e)
+        foreign = {(m.start, m.end) for m in defined if m.concept.domain == _FOREIGN}
+        lexical = [m for m in self.lexicon.match(text, folded, s, e) if (m.start, m.end) not in foreign]
+        matches = lexical + [m for m in defined if m.concept.domain != _FOREIGN]
         matches = _dedupe(matches + self._suffix_matches(text, folded, s, e, matches))
         matches = self._drug_context(folded, s, e, matches)
         matches = self._whole_names(folded, s, e, matches)
@@ -178,11 +203,40 @@ class MentionFinder:
         return out
 
 
+_FOREIGN = "__foreign__"
+_FOREIGN_CONCEPT = Concept(_FOREIGN, _FOREIGN, "", "", ())
+# "(EMB)": a bracketed capitalised token right after words, as a text defines an abbreviation
+_DEFINED_ABBR = re.compile(r"(?<=\w)\s*\(\s*(?P<abbr>[A-Za-z][A-Za-z0-9]{1,7})\s*\)")
+
+
+def _abbr_pattern(abbr: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])" + re.escape(abbr).replace(r"\ ", r"\s?") + r"(?![\w-])")
+
+
+def _long_form(abbr: str, before: str) -> str | None:
+    """The words an abbreviation stands for (Schwartz and Hearst, 2003): its letters in order, right to
+    left, the first one starting a word; None when the words before it do not spell it."""
+    letters = [c.lower() for c in abbr if c.isalnum()]
+    if len(letters) < 2:
+        return None
+    words = before.split()[-min(len(letters) + 5, 2 * len(letters)) :]
+    lf = " ".join(words)
+    li = len(lf) - 1
+    for si in range(len(letters) - 1, -1, -1):
+        c = letters[si]
+        while li >= 0 and (lf[li].lower() != c or (si == 0 and li > 0 and lf[li - 1].isalnum())):
+            li -= 1
+        if li < 0:
+            return None
+        li -= 1
+    return lf[lf.rfind(" ", 0, li + 1) + 1 :]
+
+
 def _alias_matches(text: str, aliases: Aliases, s: int, e: int) -> list[Match]:
     out = []
     for pat, concept, long_form in aliases.values():
         for m in pat.finditer(text, s, e):
-            out.append(Match(m.start(), m.end(), concept, long_form))
+            out.append(Match(m.start(), m.end(), concept or _FOREIGN_CONCEPT, long_form))
     return out
 
 

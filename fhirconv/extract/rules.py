@@ -231,7 +231,6 @@ class ConditionRules:
     history_words: str  # alternation: "<n> <unit> ago/earlier/before/previously/prior"
     history_min_days: int  # that far back, a condition is past history, not the presentation
     onset_verbs: re.Pattern[str]  # "3 years ago she noticed a lump": the start of what is still there
-    acute_code_words: re.Pattern[str]  # codings a past condition must not carry ("Acute MI")
 
     @classmethod
     def from_dict(cls, data: RuleData) -> ConditionRules:
@@ -253,9 +252,6 @@ class ConditionRules:
             history_words=alternation(data.words("history_time_words")),
             history_min_days=data.integer("history_min_days"),
             onset_verbs=phrase_pattern(data.words("onset_verbs")),
-            acute_code_words=re.compile(
-                rf"\b(?:{alternation(data.words('acute_code_words'))})\b", re.IGNORECASE
-            ),
         )
 
 

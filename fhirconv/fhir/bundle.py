@@ -214,7 +214,10 @@ class _Builder:
             res["category"] = [
                 codeable_concept(None, [Coding(_COND_CATEGORY, "encounter-diagnosis", "Encounter Diagnosis")])
             ]
-            res["code"] = codeable_concept(c.text, c.codings)
+            historical = c.assertion is Assertion.HISTORICAL
+            res["code"] = codeable_concept(
+                c.text, self.norm.condition_codings(c.codings, historical=historical)
+            )
             res["subject"] = reference(self.patient)
             res["encounter"] = reference(self.encounter)
             notes: list[str] = []
@@ -236,7 +239,20 @@ class _Builder:
         for o in self.facts.observations:
             first = o.mentions[0]
             url = self._url("Observation", f"{first.start}-{first.end}|{o.key}")
-            codings = list(o.codings)
+            # the fact's own UCUM (a lexicon default, a raw count) first, else the unit as written
+            ucum = (o.value.ucum or self.norm.unit(o.value.unit).ucum) if o.value is not None else None
+            # A Quantity only with a UCUM code (issue 9): a unit UCUM cannot express stays as text.
+            as_quantity = o.value is not None and ucum is not None
+            value_text = o.value_text
+            if o.value is not None and not as_quantity:
+                value_text = f"{o.value.comparator or ''}{o.value.value} {o.value.unit}".strip()
+            codings = self.norm.observation_codings(
+                o.codings,
+                ucum,
+                has_quantity=as_quantity,
+                has_text_value=bool(value_text) and not o.components,
+                interpretation=o.interpretation,
+            )
             if o.components:
                 codings = [
                     Coding(_LOINC, "85354-9", "Blood pressure panel with all children optional"),
@@ -252,11 +268,10 @@ class _Builder:
             res["code"] = codeable_concept(o.text, codings)
             res["subject"] = reference(self.patient)
             res["encounter"] = reference(self.encounter)
-            if o.value is not None:
-                ucum = o.value.ucum or self.norm.unit(o.value.unit).ucum
+            if as_quantity and o.value is not None:
                 res["valueQuantity"] = quantity(o.value.value, o.value.unit, ucum, o.value.comparator)
-            elif o.value_text and not o.components:
-                res["valueString"] = clean_text(o.value_text)
+            elif value_text and not o.components:
+                res["valueString"] = clean_text(value_text)
             if o.not_performed:
                 res["dataAbsentReason"] = codeable_concept(
                     None, [Coding(_DAR, "not-performed", "Not Performed")]
@@ -280,8 +295,9 @@ class _Builder:
         """The range as stated (SimpleQuantity bounds: no comparator), with its words as text."""
         out: dict[str, Any] = {}
         for name, q in (("low", rr.low), ("high", rr.high)):
-            if q is not None:
-                out[name] = quantity(q.value, q.unit, q.ucum or self.norm.unit(q.unit).ucum)
+            ucum = (q.ucum or self.norm.unit(q.unit).ucum) if q is not None else None
+            if q is not None and ucum:  # a bound only with a UCUM code; the words always stay as text
+                out[name] = quantity(q.value, q.unit, ucum)
         out["text"] = clean_text(rr.text)
         return out
 
@@ -324,6 +340,8 @@ class _Builder:
                 notes.append(f"Frequency as reported: {m.frequency}.")
             if route and not (dose or rate):
                 notes.append(f"Route as reported: {m.route}.")
+            if m.dose is not None and dose is None and rate is None:
+                notes.append(f"Dose as reported: {m.dosage_text or f'{m.dose.value} {m.dose.unit}'}.")
             if notes:
                 res["note"] = [{"text": " ".join(notes)}]
             if dose or rate:
@@ -354,6 +372,8 @@ class _Builder:
             return None, None
         q = m.dose
         ucum = q.ucum or self.norm.unit(q.unit).ucum
+        if ucum is None:  # a dose Quantity only with a UCUM code; otherwise it stays in the dosage text
+            return None, None
         if not m.dose_per_day:
             return quantity(q.value, q.unit, ucum), None
         rate = _per_day(quantity(q.value, q.unit, ucum))

@@ -148,7 +148,6 @@ def test_years_earlier_is_inactive_history_with_onset() -> None:
     )
     assert mi.assertion is Assertion.HISTORICAL and mi.clinical_status == "inactive"
     assert mi.onset is not None and mi.onset.start_day is not None and mi.onset.start_day < -4000
-    assert not [c for c in mi.codings if "acute" in c.display.lower()]
 
 
 def test_recent_days_are_not_history() -> None:
@@ -165,6 +164,17 @@ def test_dated_history_in_the_bundle_is_inactive() -> None:
     ]
     assert stroke["clinicalStatus"]["coding"][0]["code"] == "inactive"
     assert stroke["onsetDateTime"] < "2000-01-01"
+
+
+def test_dated_history_never_carries_the_acute_code() -> None:
+    bundle = bundle_of("A 70-year-old man had chest pain. He had a myocardial infarction 12 years earlier.")
+    (mi,) = [
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Condition" and "infarction" in e["resource"]["code"]["text"]
+    ]
+    displays = [c.get("display", "").lower() for c in mi["code"].get("coding", [])]
+    assert displays and not [d for d in displays if "acute" in d]
 
 
 # -- class 7 and 9: a term inside a longer name is not a fact
@@ -238,3 +248,15 @@ def test_measured_drug_name_and_its_abbreviation_are_no_administration() -> None
 def test_dated_onset_of_a_present_condition_is_not_history() -> None:
     (lump,) = _conds("A 50-year-old woman was seen. Two years ago she noticed a breast lump.", "lump")
     assert lump.assertion is Assertion.PRESENT and lump.clinical_status is None
+
+
+def test_an_abbreviation_the_text_defines_is_not_the_lexicons_reading() -> None:
+    # "EMB" is ethambutol in the drug lexicon; this text defines it as the biopsy
+    text = "A 44-year-old man was seen. Endomyocardial biopsy (EMB) was done and the EMB was normal."
+    assert not facts_of(text).medications
+    assert facts_of("A 44-year-old man had tuberculosis. He received ethambutol (EMB).").medications
+
+
+def test_medical_therapy_names_no_drug() -> None:
+    text = "A 61-year-old man had angina. It persisted despite optimal medical therapy."
+    assert not facts_of(text).medications
