@@ -292,7 +292,7 @@ class Timeline:
         if timing is not None and timing.start_day is not None and m.duration_days:
             # the medication component counts the end exclusively; R4 Period.end is inclusive
             timing = replace(timing, end_day=inclusive_end(timing.start_day, m.duration_days))
-        elif timing is None:
+        elif timing is None and m.status != "not-done":  # a drug not given has no time of giving
             timing = when(m.mentions[0])  # type: ignore[operator]
             if timing is not None and timing.end_day is not None and timing.start_day is not None:
                 timing = replace(timing, end_day=None)
