@@ -222,10 +222,16 @@ class Timeline:
             return None
 
         def when(mention: Mention, *, running: bool = True) -> RelativeTime | None:
+            """``running=False`` (conditions): only a time of the mention's own sentence, and not the
+            presentation itself (a symptom named at presentation began before it)."""
             i = sentence_of(mention.start)
             if i is None:
                 return None
-            own = [a for a in by_sentence.get(i, []) if a.day is not None or a.age_years is not None]
+            own = [
+                a
+                for a in by_sentence.get(i, [])
+                if (a.day is not None or a.age_years is not None) and (running or a.kind != "presentation")
+            ]
             if own:
                 a = min(own, key=lambda a: min(abs(a.start - mention.end), abs(mention.start - a.end)))
                 return RelativeTime(a.text, a.day, a.end_day, a.age_years)

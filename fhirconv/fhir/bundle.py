@@ -337,7 +337,12 @@ class _Builder:
             # The regimen goes on a MedicationRequest when the administration cannot hold it: timing,
             # or a route with no dose (MedicationAdministration.dosage needs a dose or rate, mad-1).
             needs_request = (
-                m.frequency or m.dose_per_day or m.duration_days or m.timing or (route and not (dose or rate))
+                m.frequency
+                or m.dose_per_day
+                or m.duration_days
+                # a stretch of days (a course, a taper) is a regimen; a start day alone fits effective[x]
+                or (m.timing and m.timing.end_day is not None)
+                or (route and not (dose or rate))
             )
             if m.status != "not-done" and needs_request:
                 request_url = self._url("MedicationRequest", key)
