@@ -67,6 +67,12 @@ class Timeline:
     ) -> tuple[list[TimeAnchor], list[TimeAnchor | None], RelativeTime | None]:
         """Anchors in reading order, the running day at the start of each sentence, and the discharge."""
         drug_starts = _drug_starts(facts.medications)
+        # a surgical procedure the text names dates "the operation" of "postoperative day 3"
+        surgical = [
+            p.mentions[0].start
+            for p in facts.procedures
+            if p.category == "surgical" and p.status != "not-done"
+        ]
         age_now = _age_years(facts)
         st = _State()
         out: list[TimeAnchor] = []
@@ -75,24 +81,28 @@ class Timeline:
             running_at.append(st.running)
             found = self._sentence(text, folded, index, sent, st, drug_starts, age_now)
             moving = [a for a in found if a.kind in _MOVING and a.day is not None]
-            if (
-                not found
-                and st.running is None
-                and self.rules.presentation.search(folded, sent.start, sent.end)
-            ):
+            if not moving and st.running is None:
+                # day 0: the presentation, or else the sentence that introduces the patient with an age
                 pm = self.rules.presentation.search(folded, sent.start, sent.end)
-                assert pm is not None
-                found.append(
-                    TimeAnchor(pm.start(), pm.end(), text[pm.start() : pm.end()], "presentation", index, 0.0)
-                )
-                moving = found[-1:]
+                intro = facts.patient.age_mention
+                if pm is not None:
+                    found.append(
+                        TimeAnchor(
+                            pm.start(), pm.end(), text[pm.start() : pm.end()], "presentation", index, 0.0
+                        )
+                    )
+                    moving = found[-1:]
+                elif intro is not None and sent.start <= intro.start < sent.end:
+                    found.append(TimeAnchor(intro.start, intro.end, intro.text, "presentation", index, 0.0))
+                    moving = found[-1:]
             if any(a.kind == "follow-up" and a.day is None for a in found) and not moving:
                 st.running = None  # "at follow-up" with no interval: later sentences are undated
             elif moving:
                 st.running = moving[-1]
             here = moving[-1] if moving else st.running
             day_here = here.day if here is not None else None
-            if self.rules.surgery.search(folded, sent.start, sent.end) and day_here is not None:
+            operated = any(sent.start <= x < sent.end for x in surgical)
+            if (operated or self.rules.surgery.search(folded, sent.start, sent.end)) and day_here is not None:
                 st.surgery = day_here
             dm = self.rules.discharge.search(folded, sent.start, sent.end)
             if dm and day_here is not None:

@@ -89,6 +89,7 @@ class TimelineRules:
             ),
             ("follow-up", re.compile(rf"{w}(?:at|on|during)\s+(?:the\s+)?(?:{alt('follow_up_phrases')}){e}")),
             ("age", re.compile(rf"{w}(?:{alt('age_phrases')})\s+(?P<age>{NUM})(?:\s+(?:years?|yrs?))?{e}")),
+            ("age", re.compile(rf"{w}at\s+(?P<age>{NUM})\s+(?:years?|yrs?)\s+(?:of\s+age|old){e}")),
             ("next", re.compile(rf"{w}(?:{alt('next_day_phrases')}){e}")),
             ("same", re.compile(rf"{w}(?:{alt('same_day_phrases')}){e}")),
         )
