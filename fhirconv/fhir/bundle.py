@@ -29,6 +29,7 @@ from .datatypes import clean_text, codeable_concept, data_absent, derivation, na
 from .ids import ID_SYSTEM, TAG_SYSTEM, resource_uuid
 from .roles import element_path
 from .timing import DATE_POLICY, DATE_TAG, has_synthetic_date, time_elements
+from .vitals import vital_profile
 
 __all__ = ["BundleOptions", "build_bundle"]
 
@@ -77,8 +78,11 @@ class _Builder:
             tags.append({"system": TAG_SYSTEM, "code": url.removeprefix("urn:uuid:")})
         if has_synthetic_date(resource):  # a loader can tell offsets from real dates (docs/timeline.md)
             tags.append(dict(DATE_TAG))
-        if tags:
-            body["meta"] = {"tag": tags}
+        profile = vital_profile(resource) if rtype == "Observation" else None
+        if tags or profile:
+            body["meta"] = {"profile": [profile]} if profile else {}
+            if tags:
+                body["meta"]["tag"] = tags
         body["text"] = narrative(_summary(resource))
         exts = [derivation(self.doc_ref, m, element_path(rtype, m.role)) for m in mentions]
         if exts:
