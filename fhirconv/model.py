@@ -278,6 +278,7 @@ class ConditionFact:
     clinical_status: str | None = None  # active | resolved | remission | inactive
     abatement: str | None = None
     abatement_time: RelativeTime | None = None  # filled by the timeline step
+    noted: RelativeTime | None = None  # when the text states it (a pertinent negative's date): timeline
 
 
 @dataclass(frozen=True, slots=True)

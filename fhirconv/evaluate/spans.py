@@ -161,6 +161,10 @@ def _head_mentions(
     return out
 
 
+# SNOMED CT 2667000 Absent: the value of a pertinent-negative Observation (fhir/findings.py)
+ABSENT_CODE = "2667000"
+
+
 def predicted_mentions(
     bundle: Mapping[str, Any], text_len: int | None = None
 ) -> tuple[list[Mention], list[str]]:
@@ -190,6 +194,10 @@ def predicted_mentions(
             refuted = "refuted" in _codes(res.get("verificationStatus"))
             mentions += _head_mentions(CONDITION, refs, full_url, rtype, negated=refuted)
         elif rtype == "Observation":
+            if ABSENT_CODE in _codes(res.get("valueCodeableConcept")):
+                # a pertinent negative ("no fever"): the finding, negated, as a condition mention
+                mentions += _head_mentions(CONDITION, refs, full_url, rtype, negated=True)
+                continue
             if AGE_LOINC in _codes(res.get("code")):
                 mentions.append(Mention(AGE, refs[0].span, rtype, value=_age_value(res), ref=full_url))
                 continue

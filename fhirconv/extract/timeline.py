@@ -286,6 +286,8 @@ class Timeline:
 
     @staticmethod
     def _condition(c: ConditionFact, when: object) -> ConditionFact:
+        if c.assertion is Assertion.NEGATED:  # "no fever": the absence is observed when it is said
+            return replace(c, noted=when(c.mentions[0]))  # type: ignore[operator]
         if c.onset is not None or c.assertion not in (
             Assertion.PRESENT,
             Assertion.UNCERTAIN,

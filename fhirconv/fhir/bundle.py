@@ -19,6 +19,7 @@ from ..errors import BuildError
 from ..model import (
     Assertion,
     Coding,
+    ConditionFact,
     Document,
     Extraction,
     Mention,
@@ -26,6 +27,7 @@ from ..model import (
 )
 from ..normalize import Normalizer
 from .datatypes import clean_text, codeable_concept, data_absent, derivation, narrative, quantity, reference
+from .findings import absent_finding, pertinent_negative
 from .ids import ID_SYSTEM, TAG_SYSTEM, resource_uuid
 from .roles import element_path
 from .timing import DATE_POLICY, DATE_TAG, has_synthetic_date, time_elements
@@ -216,6 +218,11 @@ class _Builder:
     def conditions(self) -> dict[str, str]:
         urls: dict[str, str] = {}
         for c in self.facts.conditions:
+            if pertinent_negative(
+                c, self.doc.text
+            ):  # an absent sign is an Observation, not a refuted Condition
+                self._absent_finding(c)
+                continue
             first = c.mentions[0]
             url = self._url("Condition", f"{first.start}-{first.end}|{c.key}")
             urls[c.key] = url
@@ -258,6 +265,12 @@ class _Builder:
                 res["note"] = [{"text": clean_text(n)} for n in notes]
             self._add(url, res, c.mentions)
         return urls
+
+    def _absent_finding(self, c: ConditionFact) -> None:
+        first = c.mentions[0]
+        url = self._url("Observation", f"{first.start}-{first.end}|{c.key}|absent")
+        res = absent_finding(c, self.norm, reference(self.patient), reference(self.encounter))
+        self._add(url, res, c.mentions)
 
     def observations(self) -> None:
         for o in self.facts.observations:
@@ -636,6 +649,8 @@ def _summary(r: dict[str, Any]) -> str:
     if t == "Condition":
         ver = _concept_text(r.get("verificationStatus"))
         return f"Condition: {_concept_text(r.get('code'))} ({ver})"
+    if t == "Observation" and "2667000" in str(r.get("valueCodeableConcept")):
+        return f"Observation: {_concept_text(r.get('code'))}: absent"
     if t == "Observation":
         value = _qty(r.get("valueQuantity")) or r.get("valueString", "")
         comps = "; ".join(

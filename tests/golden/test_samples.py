@@ -72,7 +72,9 @@ def test_stemi_vitals_labs_and_doses() -> None:
     assert meds["aspirin"]["dosage"]["dose"]["value"] == 300
     assert "oral" in meds["aspirin"]["dosage"]["route"]["text"].lower()
     conds = {c["code"]["text"].lower(): c for c in resources(b, "Condition")}
-    assert conds["dyspnea"]["verificationStatus"]["coding"][0]["code"] == "refuted"
+    assert "dyspnea" not in conds  # denied: an absent finding, not a Condition
+    absent = [o for o in resources(b, "Observation") if "dyspnea" in _texts(o)]
+    assert absent and absent[0]["valueCodeableConcept"]["coding"][0]["code"] == "2667000"
     # the introduction's diseases are not this patient's
     assert not any("diabetes" in t or "kidney" in t for t in conds)
 
@@ -133,7 +135,16 @@ def test_negated_workup_and_not_performed_mri() -> None:
         for c in resources(b, "Condition")
         if c["verificationStatus"]["coding"][0]["code"] == "refuted"
     }
-    assert {"fever", "papilledema"} <= refuted
+    # ruled-out diagnoses stay refuted Conditions; denied symptoms are absent-finding Observations
+    assert any("meningitis" in t for t in refuted), refuted
+    absent = {
+        o["code"]["text"].lower()
+        for o in resources(b, "Observation")
+        if o.get("valueCodeableConcept", {}).get("coding", [{}])[0].get("code") == "2667000"
+    }
+    assert {"fever", "papilledema"} <= absent
+    conditions = {c["code"]["text"].lower() for c in resources(b, "Condition")}
+    assert not {"fever", "papilledema"} & conditions
     mri = [o for o in resources(b, "Observation") if "magnetic resonance" in _texts(o)]
     assert mri and mri[0]["dataAbsentReason"]["coding"][0]["code"] == "not-performed"
     ibu = [

@@ -1,0 +1,52 @@
+"""Pertinent negatives: "no fever" is an Observation of the finding with the value Absent.
+
+A denied symptom or an absent sign is a fact about the examination, not a problem of the patient, so it
+is not a Condition at all: ``Condition?code=fever`` then finds only patients who had fever. A disease
+that was ruled out ("meningitis was ruled out") stays a Condition with verificationStatus refuted, the
+R4 way of recording a diagnosis that was considered and excluded (docs/resources.md).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..model import Assertion, Coding, ConditionFact
+from ..normalize import Normalizer
+from .datatypes import codeable_concept
+from .timing import time_elements
+
+__all__ = ["ABSENT", "absent_finding", "pertinent_negative"]
+
+ABSENT = Coding("http://snomed.info/sct", "2667000", "Absent")
+
+
+# Words that make a negated mention a diagnosis that was considered and excluded, whatever its lexicon
+# class ("herpes encephalitis was excluded", "pneumonia was ruled out").
+_RULED_OUT = re.compile(
+    r"(?<!\w)(?:ruled\s+out|rule\s+out|excluded|exclude|exclusion|unlikely|differential)(?!\w)"
+)
+
+
+def pertinent_negative(c: ConditionFact, text: str) -> bool:
+    """A negated sign or symptom, not a ruled-out diagnosis: recorded as an absent finding."""
+    if c.assertion is not Assertion.NEGATED or c.cls != "sign":
+        return False
+    return not any(
+        _RULED_OUT.search(text.lower(), max(0, m.start - 80), min(len(text), m.end + 60)) for m in c.mentions
+    )
+
+
+def absent_finding(
+    c: ConditionFact, norm: Normalizer, subject: dict[str, Any], encounter: dict[str, Any]
+) -> dict[str, Any]:
+    res: dict[str, Any] = {"resourceType": "Observation", "status": "final"}
+    category = norm.category("exam")
+    if category:
+        res["category"] = [codeable_concept(None, [category])]
+    res["code"] = codeable_concept(c.text, norm.condition_codings(c.codings, historical=False))
+    res["subject"] = subject
+    res["encounter"] = encounter
+    res.update(time_elements(norm, c.noted, "effective", age=False))
+    res["valueCodeableConcept"] = codeable_concept(None, [ABSENT])
+    return res
