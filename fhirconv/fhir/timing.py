@@ -65,7 +65,7 @@ def time_elements(
         return {f"{prefix}Age": age_value(t.age_years)}
     if t.start_day is None:
         return {}
-    if t.end_day is not None and t.end_day != t.start_day:
+    if t.end_day is not None and norm.date(t.end_day) != norm.date(t.start_day):
         return {f"{prefix}Period": {"start": norm.date(t.start_day), "end": norm.date(t.end_day)}}
     if period_only:
         return {f"{prefix}Period": {"start": norm.date(t.start_day)}}

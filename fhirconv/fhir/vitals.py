@@ -1,7 +1,7 @@
 """The R4 vital-signs profiles (FHIR R4 §8.2.1, http://hl7.org/fhir/R4/observation-vitalsigns.html).
 
 A vital sign claims its profile in ``meta.profile`` only when it meets it: category vital-signs, the
-profile's LOINC code, ``effective[x]`` and a UCUM Quantity (or the blood-pressure components), so HAPI
+profile's LOINC code, ``effectiveDateTime`` and a UCUM Quantity (or the blood-pressure components), so HAPI
 checks it against the profile. Otherwise it claims nothing. The SpO2 profile (``oxygensat``) requires
 LOINC 2708-6 (arterial blood); a pulse-oximetry reading (59408-5) is not that, so it claims only the
 generic ``vitalsigns`` profile.
@@ -35,7 +35,8 @@ def vital_profile(resource: dict[str, Any]) -> str | None:
     cats = [c.get("code") for cc in resource.get("category", []) for c in cc.get("coding", [])]
     if "vital-signs" not in cats or resource.get("status") != "final":
         return None
-    if not any(k.startswith("effective") for k in resource):
+    if "effectiveDateTime" not in resource:
+        # vs-1 is written for a dateTime; the R4 validator also applies it to a Period and fails it
         return None
     codes = [c["code"] for c in resource.get("code", {}).get("coding", []) if c.get("system") == _LOINC]
     hit = next((_PROFILES[c] for c in codes if c in _PROFILES), None)
