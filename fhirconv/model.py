@@ -124,6 +124,7 @@ class Metadata:
     doi: str | None = None
     year: str | None = None
     authors: tuple[str, ...] = ()
+    published: str | None = None  # YYYY-MM-DD, only when the source metadata gives the full date
 
 
 @dataclass(frozen=True, slots=True)

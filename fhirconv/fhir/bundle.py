@@ -141,6 +141,7 @@ class _Builder:
             "docStatus": "final",
             "type": {"text": "Published clinical case report"},
             "subject": reference(self.patient),
+            **({"date": f"{md.published}T00:00:00Z"} if md.published else {}),  # the real publication date
             # the file name only: a full path would differ between machines and break reproducibility
             "description": clean_text(
                 ". ".join(citation) if citation else PurePath(self.doc.source_name).name

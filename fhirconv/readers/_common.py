@@ -88,3 +88,13 @@ def first_title(sections: tuple[Section, ...], text: str) -> str | None:
         if s.type is SectionType.TITLE:
             return " ".join(text[s.start : s.end].split())
     return None
+
+
+def iso_date(year: str, month: str, day: str) -> str | None:
+    """A valid calendar date as YYYY-MM-DD (publication metadata), or None."""
+    import datetime as dt
+
+    try:
+        return dt.date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None

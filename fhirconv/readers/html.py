@@ -16,7 +16,7 @@ from lxml import etree
 
 from ..errors import InputError, MalformedInputError
 from ..model import Document, DocumentFormat, Metadata, SectionType
-from ._common import sections_from_runs, sha256, strip_bom
+from ._common import iso_date, sections_from_runs, sha256, strip_bom
 from ._layout import Block, classify, normalise_title
 from ._rules import SectionRules, shipped_rules
 from ._xml import all_text, text_of
@@ -154,13 +154,15 @@ def _metadata(meta: dict[str, list[str]], page_title: str | None) -> Metadata:
                 return meta[k][0]
         return None
 
-    year = None
+    year = published = None
     date = first(
         "citation_publication_date", "citation_date", "citation_year", "dc.date", "prism.publicationdate"
     )
     if date:
         m = re.search(r"\b(1[89]\d\d|20\d\d)\b", date)
         year = m.group(1) if m else None
+        full = re.match(r"\s*(1[89]\d\d|20\d\d)[-/](\d{1,2})[-/](\d{1,2})\b", date)
+        published = iso_date(*full.groups()) if full else None
     doi = first("citation_doi", "prism.doi", "dc.identifier")
     if doi:
         m = re.search(r"10\.\d{4,9}/\S+", doi)
@@ -178,6 +180,7 @@ def _metadata(meta: dict[str, list[str]], page_title: str | None) -> Metadata:
         pmcid=pmcid,
         doi=doi,
         year=year,
+        published=published,
         authors=tuple(authors),
     )
 

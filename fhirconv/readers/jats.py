@@ -210,7 +210,7 @@ def _metadata(article: etree._Element, title: str | None) -> Metadata:
     if pmcid and not pmcid.upper().startswith("PMC"):
         pmcid = f"PMC{pmcid}"
     journal = _first(front, "journal-meta", "journal-title")
-    year = None
+    year = published = None
     if meta is not None:
         dates = {(d.get("pub-type") or d.get("date-type") or ""): d for d in _children(meta, "pub-date")}
         order = [dates[k] for k in _PUB_TYPES if k in dates] + list(dates.values())
@@ -218,6 +218,7 @@ def _metadata(article: etree._Element, title: str | None) -> Metadata:
             y = _first(d, "year")
             if y is not None and text_of(y):
                 year = text_of(y)
+                published = _full_date(year, _first(d, "month"), _first(d, "day"))
                 break
     authors: list[str] = []
     if meta is not None:
@@ -243,7 +244,17 @@ def _metadata(article: etree._Element, title: str | None) -> Metadata:
         doi=ids.get("doi"),
         year=year,
         authors=tuple(authors),
+        published=published,
     )
+
+
+def _full_date(year: str, month: etree._Element | None, day: etree._Element | None) -> str | None:
+    """YYYY-MM-DD from a JATS pub-date, only when year, month and day are all given and valid."""
+    from ._common import iso_date
+
+    if month is None or day is None:
+        return None
+    return iso_date(year, text_of(month), text_of(day))
 
 
 def read_jats(data: bytes, name: str, *, rules: SectionRules | None = None) -> Document:
