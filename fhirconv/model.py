@@ -316,6 +316,7 @@ class MedicationFact:
     reason_keys: tuple[str, ...] = ()
     dosage_text: str | None = None
     taper: RelativeTime | None = None  # filled by the timeline step ("tapered in the following 5 days")
+    history: bool = False  # taken or prescribed outside the episode (home medication): timeline step
 
 
 @dataclass(frozen=True, slots=True)

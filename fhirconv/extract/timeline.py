@@ -257,7 +257,8 @@ class Timeline:
             (x.start, x.end) for m in facts.medications for x in m.mentions if x.role is MentionRole.HEAD
         )
         medications = tuple(
-            self._medication(folded, m, when, by_sentence, sentence_of, heads) for m in facts.medications
+            self._medication(folded, m, when, by_sentence, sentence_of, heads, sentences)
+            for m in facts.medications
         )
         conditions = tuple(self._condition(c, when) for c in facts.conditions)
         outcome = facts.outcome
@@ -305,15 +306,19 @@ class Timeline:
         by_sentence: dict[int, list[TimeAnchor]],
         sentence_of: object,
         heads: list[tuple[int, int]],
+        sentences: Sequence[Sentence],
     ) -> MedicationFact:
+        history = m.status != "not-done" and self._history(folded, m, sentence_of, sentences)
         timing = m.timing
         if timing is not None and timing.start_day is not None and m.duration_days:
             # the medication component counts the end exclusively; R4 Period.end is inclusive
             timing = replace(timing, end_day=inclusive_end(timing.start_day, m.duration_days))
-        elif timing is None and m.status != "not-done":  # a drug not given has no time of giving
+        elif timing is None and m.status != "not-done" and not history:
+            # a drug not given has no time of giving; a home medication not the episode's time
             timing = when(m.mentions[0])  # type: ignore[operator]
-            if timing is not None and timing.end_day is not None and timing.start_day is not None:
-                timing = replace(timing, end_day=None)
+            if timing is not None and timing.start_day is not None:
+                end = inclusive_end(timing.start_day, m.duration_days) if m.duration_days else None
+                timing = replace(timing, end_day=end)
         taper = None
         for mention in m.mentions:
             # "<drug> ... tapered in the following five days": a taper word between the drug and the stretch
@@ -331,7 +336,23 @@ class Timeline:
             and timing.end_day is None
         ):
             timing = replace(timing, end_day=taper.end_day)
-        return replace(m, timing=timing, taper=taper, tapered=m.tapered or taper is not None)
+        return replace(m, timing=timing, taper=taper, tapered=m.tapered or taper is not None, history=history)
+
+    def _history(
+        self, folded: str, m: MedicationFact, sentence_of: object, sentences: Sequence[Sentence]
+    ) -> bool:
+        """Taken or prescribed outside the episode: every sentence naming the drug says so ("she was
+        taking warfarin", "home medications included ...") or dates it before day 0."""
+        if m.timing is not None and m.timing.start_day is not None and m.timing.start_day < 0:
+            return True
+        heads = [x for x in m.mentions if x.role is MentionRole.HEAD]
+        for x in heads:
+            i = sentence_of(x.start)  # type: ignore[operator]
+            if i is None:
+                return False
+            if not self.rules.history_medication.search(folded, sentences[i].start, sentences[i].end):
+                return False
+        return bool(heads)
 
     def _resolution_time(
         self, folded: str, sentences: Sequence[Sentence], by_sentence: dict[int, list[TimeAnchor]]

@@ -28,6 +28,7 @@ class TimelineRules:
     surgery: re.Pattern[str]
     nouns: dict[str, str]
     resolution_kinds: frozenset[str]
+    history_medication: re.Pattern[str]
 
     @classmethod
     def from_dict(cls, data: RuleData, q: Quantities) -> TimelineRules:
@@ -100,4 +101,5 @@ class TimelineRules:
             surgery=re.compile(rf"{w}(?:{alt('surgery_phrases')}){e}"),
             nouns=nouns,
             resolution_kinds=frozenset(resolution),
+            history_medication=re.compile(rf"{w}(?:{alt('history_medication_phrases')}){e}"),
         )

@@ -30,6 +30,7 @@ from .datatypes import clean_text, codeable_concept, data_absent, derivation, na
 from .findings import absent_finding, pertinent_negative
 from .ids import ID_SYSTEM, TAG_SYSTEM, resource_uuid
 from .roles import element_path
+from .statements import medication_statement
 from .timing import DATE_POLICY, DATE_TAG, has_synthetic_date, time_elements
 from .vitals import vital_profile
 
@@ -351,6 +352,12 @@ class _Builder:
             if m.route:
                 coding = self.norm.route(m.route)
                 route = codeable_concept(m.route, [coding] if coding else [])
+            if m.history:  # taken outside the episode: a MedicationStatement (fhir/statements.py)
+                statement = medication_statement(
+                    m, self.norm, reference(self.patient), dose, rate, route, reasons
+                )
+                self._add(self._url("MedicationStatement", key), statement, m.mentions)
+                continue
             request_url = None
             # The regimen goes on a MedicationRequest when the administration cannot hold it: timing,
             # or a route with no dose (MedicationAdministration.dosage needs a dose or rate, mad-1).
@@ -661,6 +668,12 @@ def _summary(r: dict[str, Any]) -> str:
         absent = "not performed" if r.get("dataAbsentReason") else ""
         detail = ", ".join(x for x in (value, comps, interp, absent) if x)
         return f"Observation: {_concept_text(r.get('code'))}" + (f": {detail}" if detail else "")
+    if t == "MedicationStatement":
+        dosage = (r.get("dosage") or [{}])[0]
+        detail = dosage.get("text", "")
+        return f"{t}: {_concept_text(r.get('medicationCodeableConcept'))} ({r['status']})" + (
+            f": {detail}" if detail else ""
+        )
     if t in ("MedicationAdministration", "MedicationRequest"):
         dosage = r.get("dosage") or (r.get("dosageInstruction") or [{}])[0]
         detail = ", ".join(x for x in (dosage.get("text", ""), _concept_text(dosage.get("route"))) if x)

@@ -38,6 +38,14 @@ ELEMENT_PATHS: dict[str, dict[MentionRole, str]] = {
         R.START: "MedicationRequest.dosageInstruction.timing.repeat.bounds[x]",
         R.DURATION: "MedicationRequest.dosageInstruction.timing.repeat.bounds[x]",
     },
+    "MedicationStatement": {
+        R.HEAD: "MedicationStatement.medication[x]",
+        R.DOSE: "MedicationStatement.dosage.doseAndRate.dose[x]",
+        R.ROUTE: "MedicationStatement.dosage.route",
+        R.FREQUENCY: "MedicationStatement.dosage.timing",
+        R.START: "MedicationStatement.effective[x]",
+        R.DURATION: "MedicationStatement.effective[x]",
+    },
     "Procedure": {R.HEAD: "Procedure.code"},
     "ClinicalImpression": {R.OUTCOME: "ClinicalImpression.summary"},
 }
