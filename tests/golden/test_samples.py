@@ -166,3 +166,29 @@ def test_latin1_text_decodes() -> None:
         if "pneumothorax" in c["code"]["text"].lower()
     )
     assert "rhinitis" not in conds  # the mother's, not the patient's
+
+
+def test_home_medications_negatives_and_timeline() -> None:
+    b = _bundle(SAMPLES / "home_medications_followup.txt")
+    statements = {_texts(m, "medicationCodeableConcept"): m for m in resources(b, "MedicationStatement")}
+    assert any("metformin" in k for k in statements) and any("amlodipine" in k for k in statements)
+    given = [_texts(m, "medicationCodeableConcept") for m in resources(b, "MedicationAdministration")]
+    assert any("ceftriaxone" in g for g in given) and not any("metformin" in g for g in given)
+    ceftriaxone = next(
+        m
+        for m in resources(b, "MedicationAdministration")
+        if "ceftriaxone" in _texts(m, "medicationCodeableConcept")
+    )
+    assert ceftriaxone["effectivePeriod"] == {"start": "2000-01-02", "end": "2000-01-06"}
+    absent = {
+        o["code"]["text"].lower()
+        for o in resources(b, "Observation")
+        if o.get("valueCodeableConcept", {}).get("coding", [{}])[0].get("code") == "2667000"
+    }
+    assert {"nausea", "jaundice"} <= absent
+    (enc,) = resources(b, "Encounter")
+    assert enc["class"]["code"] == "IMP" and enc["period"] == {"start": "2000-01-01", "end": "2000-01-07"}
+    surgery = [p for p in resources(b, "Procedure") if "appendectomy" in _texts(p)]
+    assert surgery and surgery[0]["performedDateTime"] == "2000-01-02"
+    temps = sorted(o["effectiveDateTime"] for o in resources(b, "Observation") if "temperature" in _texts(o))
+    assert temps == ["2000-01-01", "2000-01-04"]  # postoperative day 2 = surgery (day 1) + 2
