@@ -20,6 +20,7 @@ __all__ = [
     "Document",
     "DocumentFormat",
     "Extraction",
+    "FamilyFact",
     "MedicationFact",
     "Mention",
     "MentionRole",
@@ -192,6 +193,7 @@ class MentionRole(StrEnum):
     SEX = "sex"
     DECEASED = "deceased"
     OUTCOME = "outcome"  # the words that state the patient's final state
+    RELATIONSHIP = "relationship"  # the relative a family-history condition belongs to ("her mother")
     REFERENCE_RANGE = "reference-range"  # a stated normal range ("(reference range 12-16 g/dL)")
 
 
@@ -331,6 +333,18 @@ class ProcedureFact:
 
 
 @dataclass(frozen=True, slots=True)
+class FamilyFact:
+    """A condition of a relative (FamilyMemberHistory); ``relationship`` is an HL7 v3 RoleCode."""
+
+    key: str
+    text: str
+    codings: tuple[Coding, ...]
+    relationship: str
+    relationship_display: str
+    mentions: tuple[Mention, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class OutcomeFact:
     kind: str  # resolved | improved | remission | died | worsened
     text: str
@@ -348,4 +362,5 @@ class Extraction:
     outcome: OutcomeFact | None = None
     inpatient: bool = False
     timeline: tuple[TimeAnchor, ...] = ()
+    family: tuple[FamilyFact, ...] = ()
     discharge: RelativeTime | None = None  # the end of the encounter, when the text dates the discharge

@@ -8,6 +8,7 @@ finally the link step joins the facts up.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Protocol
 
 from ..mapping import MappingStore
@@ -16,6 +17,7 @@ from ..text import fold
 from .attribution import Attributor
 from .conditions import Conditions
 from .context import ContextRules, Target
+from .family import Family, FamilyRules
 from .lexicon import Lexicon
 from .link import Linker
 from .medications import Medications
@@ -46,7 +48,7 @@ __all__ = ["ORDER", "Extractor"]
 _DOMAIN_TARGET = {"conditions": "condition", "drugs": "drug", "procedures": "procedure"}
 # The components, in the order they read each sentence. Observations come first: they add the
 # results the later components must not take for their own.
-ORDER = ("patient", "observations", "conditions", "procedures", "medications", "outcome")
+ORDER = ("patient", "observations", "conditions", "procedures", "medications", "outcome", "family")
 
 
 class Component(Protocol):
@@ -69,6 +71,7 @@ class Extractor:
         self.mentions = MentionFinder(self.lexicon, match_rules, outcome_rules)
         self.patient = PatientReader(PatientRules.from_dict(data), quantities)
         self.observations = Observations(ObservationRules.from_dict(data), quantities)
+        self.family_data = RuleData(store.load("rules/family"), "rules/family")
         components: dict[str, Component] = {
             "patient": self.patient,
             "observations": self.observations,
@@ -76,6 +79,7 @@ class Extractor:
             "procedures": Procedures(procedure_rules),
             "medications": Medications(MedicationRules.from_dict(data), quantities, store),
             "outcome": Outcomes(outcome_rules),
+            "family": Family(FamilyRules.from_dict(self.family_data)),
         }
         self.components = tuple(components[name] for name in ORDER)
         self.linker = Linker(procedure_rules, self.observations)
@@ -100,7 +104,7 @@ class Extractor:
             for component in self.components:
                 component.run(ctx, found)
         patient = self.patient.facts(text, folded, sentences)
-        facts = self.linker.link(text, folded, patient, found)
+        facts = replace(self.linker.link(text, folded, patient, found), family=tuple(found.family))
         return self.timeline.date(text, folded, sentences, facts)
 
     def _context(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import Assertion, ConditionFact, MedicationFact, OutcomeFact
+from ..model import Assertion, ConditionFact, FamilyFact, MedicationFact, OutcomeFact
 from .lexicon import Match
 from .observations import Obs
 
@@ -62,3 +62,4 @@ class Found:
     reason_offsets: dict[str, list[tuple[int, ...]]] = field(default_factory=dict)
     outcome: OutcomeFact | None = None
     inpatient: bool = False
+    family: list[FamilyFact] = field(default_factory=list)  # conditions of relatives (family.py)

@@ -15,7 +15,6 @@ anchor. When the text says nothing, the fact gets no time: precision first.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -35,6 +34,7 @@ from .quantities import Quantities
 from .rules import OutcomeRules
 from .text import Sentence
 from .timeline_rules import TimelineRules
+from .timeline_util import age_years, drug_starts, subject_of
 
 __all__ = ["Timeline"]
 
@@ -66,20 +66,20 @@ class Timeline:
         self, text: str, folded: str, sentences: Sequence[Sentence], facts: Extraction
     ) -> tuple[list[TimeAnchor], list[TimeAnchor | None], RelativeTime | None]:
         """Anchors in reading order, the running day at the start of each sentence, and the discharge."""
-        drug_starts = _drug_starts(facts.medications)
+        starts = drug_starts(facts.medications)
         # a surgical procedure the text names dates "the operation" of "postoperative day 3"
         surgical = [
             p.mentions[0].start
             for p in facts.procedures
             if p.category == "surgical" and p.status != "not-done"
         ]
-        age_now = _age_years(facts)
+        age_now = age_years(facts)
         st = _State()
         out: list[TimeAnchor] = []
         running_at: list[TimeAnchor | None] = []
         for index, sent in enumerate(sentences):
             running_at.append(st.running)
-            found = self._sentence(text, folded, index, sent, st, drug_starts, age_now)
+            found = self._sentence(text, folded, index, sent, st, starts, age_now)
             moving = [a for a in found if a.kind in _MOVING and a.day is not None]
             if not moving and st.running is None:
                 # day 0: the presentation, or else the sentence that introduces the patient with an age
@@ -325,7 +325,7 @@ class Timeline:
             i = sentence_of(mention.start)  # type: ignore[operator]
             follow = [a for a in by_sentence.get(i, []) if a.kind == "following" and a.start > mention.start]
             tm = self.taper.search(folded, mention.end, follow[0].start) if follow else None
-            if tm and mention.role is MentionRole.HEAD and _subject_of(folded, mention, tm.start(), heads):
+            if tm and mention.role is MentionRole.HEAD and subject_of(folded, mention, tm.start(), heads):
                 a = follow[0]
                 taper = RelativeTime(a.text, a.day, a.end_day)
                 break
@@ -371,42 +371,4 @@ class Timeline:
                         continue
                     a = min(own, key=lambda a: abs(a.start - m.start()))
                     return RelativeTime(a.text, a.day, a.end_day, a.age_years)
-        return None
-
-
-def _subject_of(folded: str, mention: Mention, at: int, heads: list[tuple[int, int]]) -> bool:
-    """Whether the drug ``mention`` is (one of a list of drugs) right before the verb at ``at``:
-    "prednisolone and clonazepam were tapered", not "IVIg was added and clonazepam was tapered"."""
-    chain = [(s, e) for s, e in heads if mention.start <= s and e <= at]
-    if not chain or chain[0][0] != mention.start:
-        return False
-    for (_, e1), (s2, _) in itertools.pairwise(chain):
-        if not _CONJ.fullmatch(folded, e1, s2):
-            return False
-    return _VERB_GAP.fullmatch(folded, chain[-1][1], at) is not None
-
-
-_CONJ = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)")
-_VERB_GAP = re.compile(
-    r"\s*(?:(?:was|were|is|are|been|being|then|also|both|gradually|slowly|subsequently)\s+){0,3}"
-)
-
-
-def _drug_starts(medications: Sequence[MedicationFact]) -> list[tuple[int, int, float]]:
-    """(start, end, start day) of every mention of a drug whose start day the text gives."""
-    out: list[tuple[int, int, float]] = []
-    for m in medications:
-        if m.timing is None or m.timing.start_day is None:
-            continue
-        out.extend((x.start, x.end, m.timing.start_day) for x in m.mentions)
-    return out
-
-
-def _age_years(facts: Extraction) -> float | None:
-    age = facts.patient.age
-    if age is None or age.comparator or age.ucum != "a":
-        return None
-    try:
-        return float(age.value)
-    except ValueError:
         return None

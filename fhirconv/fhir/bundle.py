@@ -27,6 +27,7 @@ from ..model import (
 )
 from ..normalize import Normalizer
 from .datatypes import clean_text, codeable_concept, data_absent, derivation, narrative, quantity, reference
+from .family import family_member_history
 from .findings import absent_finding, pertinent_negative
 from .ids import ID_SYSTEM, TAG_SYSTEM, resource_uuid
 from .roles import element_path
@@ -533,6 +534,13 @@ class _Builder:
                 res.update(time_elements(self.norm, p.time, "performed", age=True))
             self._add(url, res, p.mentions)
 
+    def family_history(self) -> None:
+        """One FamilyMemberHistory per relative and condition the text attributes to a relative."""
+        for f in self.facts.family:
+            first = f.mentions[0]
+            url = self._url("FamilyMemberHistory", f"{first.start}-{first.end}|{f.key}")
+            self._add(url, family_member_history(f, reference(self.patient)), f.mentions)
+
     def outcome(self) -> None:
         o = self.facts.outcome
         if o is None:
@@ -608,6 +616,7 @@ class _Builder:
         self.observations()
         self.medications(curls)
         self.procedures()
+        self.family_history()
         self.outcome()
         self.provenance()
         btype = self.options.bundle_type
@@ -680,6 +689,9 @@ def _summary(r: dict[str, Any]) -> str:
         return f"{t}: {_concept_text(r.get('medicationCodeableConcept'))} ({r['status']})" + (
             f": {detail}" if detail else ""
         )
+    if t == "FamilyMemberHistory":
+        conds = ", ".join(_concept_text(c.get("code")) for c in r.get("condition", []))
+        return f"Family history: {_concept_text(r.get('relationship'))}: {conds}"
     if t == "Procedure":
         return f"Procedure: {_concept_text(r.get('code'))} ({r['status']})"
     if t == "ClinicalImpression":

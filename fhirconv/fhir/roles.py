@@ -46,6 +46,10 @@ ELEMENT_PATHS: dict[str, dict[MentionRole, str]] = {
         R.START: "MedicationStatement.effective[x]",
         R.DURATION: "MedicationStatement.effective[x]",
     },
+    "FamilyMemberHistory": {
+        R.HEAD: "FamilyMemberHistory.condition.code",
+        R.RELATIONSHIP: "FamilyMemberHistory.relationship",
+    },
     "Procedure": {R.HEAD: "Procedure.code"},
     "ClinicalImpression": {R.OUTCOME: "ClinicalImpression.summary"},
 }

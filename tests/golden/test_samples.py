@@ -192,3 +192,14 @@ def test_home_medications_negatives_and_timeline() -> None:
     assert surgery and surgery[0]["performedDateTime"] == "2000-01-02"
     temps = sorted(o["effectiveDateTime"] for o in resources(b, "Observation") if "temperature" in _texts(o))
     assert temps == ["2000-01-01", "2000-01-04"]  # postoperative day 2 = surgery (day 1) + 2
+
+
+def test_family_history_is_the_relatives() -> None:
+    b = _bundle(SAMPLES / "home_medications_followup.txt")
+    fmh = {
+        (r["relationship"]["coding"][0]["code"], r["condition"][0]["code"]["text"].lower())
+        for r in resources(b, "FamilyMemberHistory")
+    }
+    assert {("MTH", "breast cancer"), ("BRO", "type 2 diabetes mellitus")} <= fmh
+    patient_conditions = " ".join(_texts(c) for c in resources(b, "Condition"))
+    assert "breast" not in patient_conditions and "diabetes" not in patient_conditions
