@@ -83,6 +83,9 @@ def convert(
     ),
     gate: str = typer.Option("full", "--gate", help="full: R4 validation chain; model: model checks only."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Convert files in this many processes."),
+    review: Path | None = typer.Option(
+        None, "--review", help="Also write a review page per input into this folder (see fhirconv review)."
+    ),
 ) -> None:
     """Convert case reports into FHIR R4 bundles."""
     from rich.progress import Progress
@@ -109,6 +112,9 @@ def convert(
 
     failures: list[tuple[str, FhirconvError | Exception]] = []
     used: set[str] = set()
+    from .review import ReviewWriter
+
+    reviewer = ReviewWriter(review, input_format) if review is not None else None
     batch = len(paths) > 1
 
     def emit(path: Path | None, data: str | None, error: Exception | None) -> None:
@@ -126,6 +132,10 @@ def convert(
                 atomic_write(output, data)
             else:
                 sys.stdout.write(data)
+            problem = reviewer(path, data, fmt, converter) if reviewer else None
+            if problem:
+                failures.append((label, RuntimeError(problem)))
+                err_console.print(f"[red]failed[/] {label}: {problem}")
         except OSError as exc:  # an unwritable target fails this input, not the batch
             failures.append((label, exc))
             err_console.print(f"[red]failed[/] {label}: cannot write output: {exc}")

@@ -1,0 +1,127 @@
+// fhirconv review page: show a highlight's resource in the side panel. Data comes from the inline JSON
+// block and is put in the page with textContent only (never as markup).
+(function () {
+  "use strict";
+  var block = document.getElementById("fhir-resources");
+  var detail = document.getElementById("detail");
+  if (!block || !detail) { return; }
+  var data = JSON.parse(block.textContent);
+  var selected = [];
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) { node.className = cls; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  // Compact JSON: a value that fits on one short line stays on one line, the rest is indented.
+  function compact(value, indent) {
+    var flat = JSON.stringify(value);
+    if (flat === undefined) { return "null"; }
+    if (flat.length <= 72 || value === null || typeof value !== "object") { return flat; }
+    var pad = indent + "  ";
+    if (Array.isArray(value)) {
+      return "[\n" + value.map(function (v) { return pad + compact(v, pad); }).join(",\n") + "\n" + indent + "]";
+    }
+    return "{\n" + Object.keys(value).map(function (k) {
+      return pad + JSON.stringify(k) + ": " + compact(value[k], pad);
+    }).join(",\n") + "\n" + indent + "}";
+  }
+
+  function typeClass(type) {
+    return "t-" + (String(type).replace(/[^A-Za-z0-9]/g, "").slice(0, 40) || "Resource");
+  }
+
+  function show(ref, scroll) {
+    var entry = Object.prototype.hasOwnProperty.call(data, ref) ? data[ref] : null;
+    if (!entry) { return; }
+    selected.forEach(function (node) { node.classList.remove("selected"); });
+    selected = Array.prototype.slice.call(document.querySelectorAll('[data-ref="' + ref + '"]'));
+    selected.forEach(function (node) { node.classList.add("selected"); });
+    detail.className = typeClass(entry.type);
+    detail.setAttribute("data-shown", ref);
+    while (detail.firstChild) { detail.removeChild(detail.firstChild); }
+    var heading = el("h2", null, "Selected resource");
+    heading.id = "detail-h";
+    detail.appendChild(heading);
+    detail.appendChild(el("p", "dtype", entry.type + (entry.status ? " \u2014 " + entry.status : "")));
+    detail.appendChild(el("p", "dlabel", entry.label));
+    var mark = document.getElementById("m-" + ref);
+    if (mark) {
+      var outer = [];
+      for (var p = mark.parentElement; p && p !== document.body; p = p.parentElement) {
+        if (p.classList && p.classList.contains("hl")) { outer.push(p.getAttribute("data-ref")); }
+      }
+      var inner = mark.querySelectorAll("mark.hl");
+      Array.prototype.forEach.call(inner, function (n) { outer.push(n.getAttribute("data-ref")); });
+      if (outer.length) {
+        var also = el("p", "also", "Same words also support: ");
+        outer.forEach(function (other) {
+          if (!data[other]) { return; }
+          var b = el("button", null, data[other].type + ": " + data[other].label);
+          b.type = "button";
+          b.addEventListener("click", function () { show(other, true); });
+          also.appendChild(b);
+          also.appendChild(document.createTextNode(" "));
+        });
+        detail.appendChild(also);
+      }
+    }
+    if (entry.codes.length) {
+      var table = el("table");
+      var head = el("tr");
+      ["system", "code", "display"].forEach(function (h) { var th = el("th", null, h); th.scope = "col"; head.appendChild(th); });
+      var thead = el("thead"); thead.appendChild(head); table.appendChild(thead);
+      var body = el("tbody");
+      entry.codes.forEach(function (c) {
+        var row = el("tr");
+        c.forEach(function (v) { row.appendChild(el("td", null, v)); });
+        body.appendChild(row);
+      });
+      table.appendChild(body);
+      var cap = el("caption", null, "Codes"); table.insertBefore(cap, table.firstChild);
+      detail.appendChild(table);
+    } else {
+      detail.appendChild(el("p", "note", "No codes: the words are kept as text."));
+    }
+    var pre = el("pre", "json", compact(entry.resource, ""));
+    pre.setAttribute("aria-label", "FHIR JSON of the resource");
+    pre.tabIndex = 0;
+    detail.appendChild(pre);
+    if (scroll && mark) { mark.scrollIntoView({block: "center"}); mark.focus({preventScroll: true}); }
+  }
+
+  function refOf(target) {
+    var node = target && target.closest ? target.closest("[data-ref]") : null;
+    return node ? node.getAttribute("data-ref") : null;
+  }
+
+  document.addEventListener("click", function (event) {
+    var ref = refOf(event.target);
+    if (!ref) { return; }
+    var link = event.target.closest("a.res-link");
+    if (link) {
+      event.preventDefault();
+      show(ref, true);
+      return;
+    }
+    show(ref, false);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" && event.key !== " ") { return; }
+    var target = event.target;
+    if (target && target.matches && target.matches("mark.hl, g.ev")) {
+      event.preventDefault();
+      show(target.getAttribute("data-ref"), target.matches("g.ev"));
+    }
+  });
+  document.addEventListener("focusin", function (event) {
+    var target = event.target;
+    if (target && target.matches && target.matches("mark.hl, g.ev")) { show(target.getAttribute("data-ref"), false); }
+  });
+  document.addEventListener("mouseover", function (event) {
+    var target = event.target.closest ? event.target.closest("mark.hl, mark.hl-cont, .attr") : null;
+    if (target) { show(target.getAttribute("data-ref"), false); }
+  });
+}());
