@@ -24,7 +24,7 @@ from .. import __version__
 from .model import Item, ReviewDoc, SectionMark, Verdict
 from .timeline import css_type, render_timeline
 
-__all__ = ["STATUS_BADGES", "TYPE_NAMES", "build_page", "json_for_script"]
+__all__ = ["STATUS_BADGES", "SYSTEM_NAMES", "TYPE_NAMES", "build_page", "json_for_script"]
 
 # Legend names for the resource types fhirconv emits (others are shown under their own type name).
 TYPE_NAMES = {
@@ -42,6 +42,17 @@ STATUS_BADGES = {
     "hypothetical": ("hyp", "hypothetical / suspected: dashed outline"),
     "history": ("hist", "past history: dotted outline"),
     "family": ("fam", "family member, not the patient: double outline"),
+}
+# Short names for the code systems fhirconv uses, so the codes table stays readable in a side panel.
+SYSTEM_NAMES = {
+    "http://snomed.info/sct": "SNOMED CT",
+    "http://loinc.org": "LOINC",
+    "http://www.nlm.nih.gov/research/umls/rxnorm": "RxNorm",
+    "http://hl7.org/fhir/sid/icd-10-cm": "ICD-10-CM",
+    "http://hl7.org/fhir/sid/icd-10": "ICD-10",
+    "http://purl.obolibrary.org/obo/hp.owl": "HPO",
+    "https://www.nlm.nih.gov/mesh": "MeSH",
+    "http://unitsofmeasure.org": "UCUM",
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TYPE_ORDER = [
@@ -284,15 +295,15 @@ def _header(doc: ReviewDoc, source: str, verdict: Verdict | None) -> str:
     dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in meta)
     counts = Counter(i.rtype for i in doc.items)
     derived = Counter(i.rtype for i in doc.derived)
-    rows = "".join(
-        f'<tr><th scope="row"><span class="dot {css_type(t)}" aria-hidden="true"></span>{_t(t)}</th>'
-        f"<td>{counts[t]}</td><td>{derived[t]}</td></tr>"
+    chips = "".join(
+        f'<li><span class="dot {css_type(t)}" aria-hidden="true"></span>{_t(t)} <b>{counts[t]}</b>'
+        + (f' <span class="note">({derived[t]} from the text)</span>' if derived[t] != counts[t] else "")
+        + "</li>"
         for t in _type_order(list(counts))
     )
     table = (
-        '<table class="counts"><caption>Resources per type</caption><thead><tr><th scope="col">type</th>'
-        '<th scope="col">in bundle</th><th scope="col">from the text</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table>"
+        '<div class="counts"><h2 id="counts-h">Resources per type</h2>'
+        f'<ul aria-labelledby="counts-h">{chips}</ul></div>'
     )
     warn = "".join(f'<p class="warning" role="note">{_t(w)}</p>' for w in doc.warnings)
     return (
@@ -342,7 +353,8 @@ def _payload(doc: ReviewDoc) -> str:
             "label": i.label,
             "status": i.status,
             "fullUrl": i.full_url,
-            "codes": [list(c) for c in i.codes],
+            "codes": [[SYSTEM_NAMES.get(c[0], c[0]), *c] for c in i.codes],
+            "words": [[m.attribute, m.path, m.start, doc.text[m.start : m.end][:300]] for m in i.mentions],
             "resource": {k: v for k, v in i.resource.items() if k != "text"},
         }
         for i in doc.items

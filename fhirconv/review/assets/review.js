@@ -7,6 +7,7 @@
   if (!block || !detail) { return; }
   var data = JSON.parse(block.textContent);
   var selected = [];
+  var DERIVATION = "http://hl7.org/fhir/StructureDefinition/derivation-reference";
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -19,7 +20,7 @@
   function compact(value, indent) {
     var flat = JSON.stringify(value);
     if (flat === undefined) { return "null"; }
-    if (flat.length <= 72 || value === null || typeof value !== "object") { return flat; }
+    if (flat.length <= 56 || (value && value.url === DERIVATION) || value === null || typeof value !== "object") { return flat; }
     var pad = indent + "  ";
     if (Array.isArray(value)) {
       return "[\n" + value.map(function (v) { return pad + compact(v, pad); }).join(",\n") + "\n" + indent + "]";
@@ -68,6 +69,21 @@
         detail.appendChild(also);
       }
     }
+    if (entry.words.length) {
+      var words = el("table");
+      words.appendChild(el("caption", null, "Words in the text"));
+      entry.words.forEach(function (w) {
+        var row = el("tr");
+        var what = el("th", null, w[0]);
+        what.scope = "row";
+        what.title = w[1];
+        row.appendChild(what);
+        row.appendChild(el("td", null, "\u201c" + w[3] + "\u201d"));
+        row.appendChild(el("td", "num", "@" + w[2]));
+        words.appendChild(row);
+      });
+      detail.appendChild(words);
+    }
     if (entry.codes.length) {
       var table = el("table");
       var head = el("tr");
@@ -76,7 +92,11 @@
       var body = el("tbody");
       entry.codes.forEach(function (c) {
         var row = el("tr");
-        c.forEach(function (v) { row.appendChild(el("td", null, v)); });
+        var sys = el("td", null, c[0]);
+        sys.title = c[1];
+        row.appendChild(sys);
+        row.appendChild(el("td", null, c[2]));
+        row.appendChild(el("td", null, c[3]));
         body.appendChild(row);
       });
       table.appendChild(body);
