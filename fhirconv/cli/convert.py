@@ -114,7 +114,7 @@ def convert(
     used: set[str] = set()
     from .review import ReviewWriter
 
-    reviewer = ReviewWriter(review, input_format) if review is not None else None
+    reviewer = ReviewWriter(review, input_format, gate) if review is not None else None
     batch = len(paths) > 1
 
     def emit(path: Path | None, data: str | None, error: Exception | None) -> None:

@@ -93,7 +93,7 @@ class Verdict:
 
     status: str  # valid | invalid | not validated
     errors: int = 0
-    warnings: int = 0
+    warnings: int | None = 0  # None: not counted (the convert gate only tells there were no errors)
     note: str = ""
     issues: tuple[str, ...] = ()
 
@@ -143,22 +143,26 @@ def _qty(q: Any) -> str:
     return f"{q.get('comparator', '')}{q['value']} {q.get('unit') or q.get('code') or ''}".strip()
 
 
-def _walk_codings(node: Any, out: list[tuple[str, str, str]], depth: int = 0) -> None:
+_NO_CODINGS = frozenset(
+    {"text", "extension", "subject", "encounter", "context", "reference", "target", "content"}
+)
+
+
+def _walk_codings(node: Any, out: dict[tuple[str, str, str], None], depth: int = 0) -> None:
     """Every Coding in a resource (system + code), in document order; depth-bounded for hostile input."""
     if depth > 40:
         return
     if isinstance(node, dict):
         system, code = node.get("system"), node.get("code")
         if isinstance(system, str) and isinstance(code, str) and "value" not in node:
-            row = (system, code, str(node.get("display") or ""))
-            if row not in out:
-                out.append(row)
+            out.setdefault((system, code, str(node.get("display") or "")), None)
         for k, v in node.items():
-            if k not in ("text", "extension"):
+            if k not in _NO_CODINGS and isinstance(v, (dict, list)):
                 _walk_codings(v, out, depth + 1)
     elif isinstance(node, list):
         for v in node:
-            _walk_codings(v, out, depth + 1)
+            if isinstance(v, (dict, list)):
+                _walk_codings(v, out, depth + 1)
 
 
 def _label(r: dict[str, Any]) -> str:
@@ -441,7 +445,7 @@ def read_bundle(bundle: Any, source: str = "<bundle>") -> ReviewDoc:
             role = "head" if not mentions else ("repeat" if path == head_path else "attr")
             attribute = "mention" if role != "attr" else attribute_of(path)
             mentions.append(Mention(offset, offset + length, path, role, attribute))
-        codes: list[tuple[str, str, str]] = []
+        codes: dict[tuple[str, str, str], None] = {}
         _walk_codings({k: v for k, v in r.items() if k not in ("meta", "identifier")}, codes)
         items.append(
             Item(

@@ -220,7 +220,7 @@ def _verdict_html(v: Verdict | None) -> str:
     cls = {"valid": "ok", "invalid": "bad"}.get(v.status, "none")
     head = f'<span class="verdict v-{cls}">{_t(v.status)}</span>'
     if v.status != "not validated":
-        head += f" {v.errors} errors, {v.warnings} warnings"
+        head += f" {v.errors} errors" + (f", {v.warnings} warnings" if v.warnings is not None else "")
     if v.note:
         head += f' <span class="note">({_t(v.note)})</span>'
     if v.issues:
@@ -346,6 +346,22 @@ def _undated(doc: ReviewDoc) -> str:
     return f'<ul class="undated-list">{rows}</ul>'
 
 
+def _shown(resource: dict[str, Any]) -> dict[str, Any]:
+    """The resource as the panel shows it: no generated narrative, and attachment data (the text the page
+    already shows) replaced by its size, so the page does not carry the document twice."""
+    out = {k: v for k, v in resource.items() if k != "text"}
+    if resource.get("resourceType") == "DocumentReference" and isinstance(out.get("content"), list):
+        content = []
+        for c in out["content"]:
+            att = c.get("attachment") if isinstance(c, dict) else None
+            if isinstance(att, dict) and isinstance(att.get("data"), str):
+                att = {**att, "data": f"(base64, {len(att['data'])} characters: the text shown on this page)"}
+                c = {**c, "attachment": att}
+            content.append(c)
+        out["content"] = content
+    return out
+
+
 def _payload(doc: ReviewDoc) -> str:
     data = {
         i.ref: {
@@ -355,7 +371,7 @@ def _payload(doc: ReviewDoc) -> str:
             "fullUrl": i.full_url,
             "codes": [[SYSTEM_NAMES.get(c[0], c[0]), *c] for c in i.codes],
             "words": [[m.attribute, m.path, m.start, doc.text[m.start : m.end][:300]] for m in i.mentions],
-            "resource": {k: v for k, v in i.resource.items() if k != "text"},
+            "resource": _shown(i.resource),
         }
         for i in doc.items
     }

@@ -264,3 +264,31 @@ def test_not_reviewable() -> None:
         render_review({"resourceType": "Patient"})
     with pytest.raises(InputError):
         render_review({"resourceType": "Bundle", "type": "collection", "entry": []})
+
+
+def test_verdict_runs_the_validate_chain(definitions: Any) -> None:
+    from fhirconv.review import verdict_for
+
+    bundle = _converter().convert(read_path(SAMPLES / "chest_pain_stemi.txt"))
+    good = verdict_for(bundle, "good")
+    assert (good.status, good.errors) == ("valid", 0)
+    broken = copy.deepcopy(bundle)
+    cond = next(e["resource"] for e in broken["entry"] if e["resource"]["resourceType"] == "Condition")
+    del cond["subject"]  # Condition.subject is 1..1
+    bad = verdict_for(broken, "bad")
+    assert bad.status == "invalid" and bad.errors >= 1 and bad.issues
+    page = render_review(broken, verdict=bad)
+    assert "invalid" in page and "Condition.subject" in page
+
+
+def test_verdict_without_definitions(monkeypatch: pytest.MonkeyPatch) -> None:
+    import fhirconv.definitions
+    from fhirconv.errors import DefinitionsNotInstalled
+    from fhirconv.review import verdict_for
+
+    def missing(**_: Any) -> Any:
+        raise DefinitionsNotInstalled("none here")
+
+    monkeypatch.setattr(fhirconv.definitions, "load_definitions", missing)
+    v = verdict_for({"resourceType": "Bundle"}, "x")
+    assert v.status == "not validated" and "definitions install" in v.note
