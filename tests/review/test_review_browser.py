@@ -134,3 +134,20 @@ def test_reflows_at_200_percent_zoom(tmp_path: Path) -> None:
         width = driver.execute_script("return document.documentElement.clientWidth;")
         scroll = driver.execute_script("return document.documentElement.scrollWidth;")
         assert width <= 640 and scroll <= width
+
+
+def test_print_stylesheet(tmp_path: Path) -> None:
+    """Printed, the interactive panel goes and the highlights keep their colours."""
+    page = _write(tmp_path, read_path(SAMPLES / "chest_pain_stemi.txt"), "print")
+    with browser() as driver:
+        driver.get(page.as_uri())
+        shown = driver.execute_script("return getComputedStyle(document.getElementById('detail')).display;")
+        assert shown != "none"
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        styles = driver.execute_script(
+            "var m = document.querySelector('mark.hl');"
+            "return [getComputedStyle(document.getElementById('detail')).display,"
+            " getComputedStyle(m).backgroundColor, getComputedStyle(m).printColorAdjust];"
+        )
+        assert styles[0] == "none"
+        assert styles[1] not in ("rgba(0, 0, 0, 0)", "transparent") and styles[2] == "exact"
