@@ -117,13 +117,18 @@ class ReviewDoc:
 
 
 # ------------------------------------------------------------------------------------------ helpers
+def _list(value: Any) -> list[Any]:
+    """A repeating element, or nothing when a foreign bundle put something else there."""
+    return value if isinstance(value, list) else []
+
+
 def _text(cc: Any) -> str:
     """Readable text of a CodeableConcept (text, else the first display or code)."""
     if not isinstance(cc, dict):
         return ""
     if isinstance(cc.get("text"), str) and cc["text"]:
         return str(cc["text"])
-    for c in cc.get("coding") or []:
+    for c in _list(cc.get("coding")):
         if isinstance(c, dict):
             for key in ("display", "code"):
                 if isinstance(c.get(key), str) and c[key]:
@@ -134,7 +139,7 @@ def _text(cc: Any) -> str:
 def _codes_of(cc: Any) -> set[str]:
     if not isinstance(cc, dict):
         return set()
-    return {str(c.get("code")) for c in cc.get("coding") or [] if isinstance(c, dict)}
+    return {str(c.get("code")) for c in _list(cc.get("coding")) if isinstance(c, dict)}
 
 
 def _qty(q: Any) -> str:
@@ -177,12 +182,12 @@ def _label(r: dict[str, Any]) -> str:
         med = _text(r.get("medicationCodeableConcept"))
         if not med and isinstance(r.get("medicationReference"), dict):
             med = str(r["medicationReference"].get("display") or "")
-        dosage = r.get("dosage") or (r.get("dosageInstruction") or [{}])[0]
+        dosage = r.get("dosage") or (_list(r.get("dosageInstruction")) or [{}])[0]
         detail = ""
         if isinstance(dosage, dict):
             dose = _qty(dosage.get("dose"))
             if not dose:
-                dr = dosage.get("doseAndRate") or [{}]
+                dr = _list(dosage.get("doseAndRate")) or [{}]
                 dose = _qty(dr[0].get("doseQuantity")) if isinstance(dr[0], dict) else ""
             detail = ", ".join(x for x in (dose, _text(dosage.get("route"))) if x)
         return (med or t) + (f" ({detail})" if detail else "")
@@ -191,16 +196,16 @@ def _label(r: dict[str, Any]) -> str:
         if not value and r.get("component"):
             value = "; ".join(
                 f"{_text(c.get('code'))} {_qty(c.get('valueQuantity'))}".strip()
-                for c in r["component"]
+                for c in _list(r["component"])
                 if isinstance(c, dict)
             )
-        interp = ", ".join(_text(i) for i in r.get("interpretation") or [])
+        interp = ", ".join(_text(i) for i in _list(r.get("interpretation")))
         detail = ", ".join(x for x in (value, interp) if x)
         return _text(r.get("code")) + (f": {detail}" if detail else "")
     if t == "ClinicalImpression":
         return str(r.get("description") or r.get("summary") or "Clinical impression")
     if t == "FamilyMemberHistory":
-        conds = ", ".join(_text(c.get("code")) for c in r.get("condition") or [] if isinstance(c, dict))
+        conds = ", ".join(_text(c.get("code")) for c in _list(r.get("condition")) if isinstance(c, dict))
         return f"{_text(r.get('relationship')) or 'family member'}: {conds}".rstrip(": ")
     if t == "Encounter":
         cls = r.get("class")
@@ -222,7 +227,7 @@ def _status(r: dict[str, Any]) -> str:
             return "negated"
         if ver & {"provisional", "differential", "unconfirmed"}:
             return "hypothetical"
-        notes = " ".join(str(n.get("text", "")) for n in r.get("note") or [] if isinstance(n, dict))
+        notes = " ".join(str(n.get("text", "")) for n in _list(r.get("note")) if isinstance(n, dict))
         if "history" in notes.lower():
             return "history"
         return ""
@@ -268,13 +273,13 @@ def attribute_of(path: str) -> str:
 
 def _derivations(r: dict[str, Any]) -> Iterator[tuple[str, str, Any, Any]]:
     """(reference, path, offset, length) of each derivation-reference extension, as written."""
-    for ext in r.get("extension") or []:
+    for ext in _list(r.get("extension")):
         if not isinstance(ext, dict) or ext.get("url") != DERIVATION_URL:
             continue
         ref = path = ""
         offset: Any = None
         length: Any = None
-        for sub in ext.get("extension") or []:
+        for sub in _list(ext.get("extension")):
             if not isinstance(sub, dict):
                 continue
             url = sub.get("url")
@@ -367,7 +372,7 @@ def _matches(ref: str, keys: set[str]) -> bool:
 
 def _decode(r: dict[str, Any], source: str) -> str | None:
     """The text/plain attachment of a DocumentReference, decoded; None when it has none."""
-    for content in r.get("content") or []:
+    for content in _list(r.get("content")):
         att = content.get("attachment") if isinstance(content, dict) else None
         if not isinstance(att, dict) or not isinstance(att.get("data"), str):
             continue
@@ -393,11 +398,25 @@ def _decode(r: dict[str, Any], source: str) -> str | None:
 
 # ------------------------------------------------------------------------------------------ reading
 def read_bundle(bundle: Any, source: str = "<bundle>") -> ReviewDoc:
-    """Read what the review page needs from a Bundle; raise InputError when it cannot be reviewed."""
+    """Read what the review page needs from a Bundle; raise InputError when it cannot be reviewed.
+
+    Elements of unexpected JSON types are skipped where the page can do without them; anywhere else the
+    bundle is refused as malformed (a clear error, never a traceback).
+    """
+    try:
+        return _read_bundle(bundle, source)
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError, RecursionError) as exc:
+        raise MalformedInputError(
+            f"the bundle is not FHIR JSON where the review page needs it: {type(exc).__name__}: {exc}",
+            source=source,
+        ) from exc
+
+
+def _read_bundle(bundle: Any, source: str) -> ReviewDoc:
     if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
         raise InputError("not a FHIR Bundle (resourceType must be 'Bundle')", source=source)
     entries = [
-        e for e in bundle.get("entry") or [] if isinstance(e, dict) and isinstance(e.get("resource"), dict)
+        e for e in _list(bundle.get("entry")) if isinstance(e, dict) and isinstance(e.get("resource"), dict)
     ]
     resources = [e["resource"] for e in entries]
     # The document: the DocumentReference most derivation references point at, among those with text.
@@ -492,14 +511,14 @@ def read_bundle(bundle: Any, source: str = "<bundle>") -> ReviewDoc:
     ]
     description = str(doc_res.get("description") or "")
     title = ""
-    for content in doc_res.get("content") or []:
+    for content in _list(doc_res.get("content")):
         att = content.get("attachment") if isinstance(content, dict) else None
         if isinstance(att, dict) and att.get("title"):
             title = str(att["title"])
             break
     identifiers = [
         (str(i.get("system") or ""), str(i.get("value") or ""))
-        for i in doc_res.get("identifier") or []
+        for i in _list(doc_res.get("identifier"))
         if isinstance(i, dict) and i.get("value") and i.get("system") != "urn:ietf:rfc:3986"
     ]
     return ReviewDoc(

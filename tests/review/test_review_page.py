@@ -292,3 +292,23 @@ def test_verdict_without_definitions(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fhirconv.definitions, "load_definitions", missing)
     v = verdict_for({"resourceType": "Bundle"}, "x")
     assert v.status == "not validated" and "definitions install" in v.note
+
+
+def test_foreign_bundle_with_wrong_json_types() -> None:
+    """Odd JSON types where FHIR wants lists or objects: skipped or refused clearly, never a crash."""
+    bundle = _converter().convert(read_path(SAMPLES / "chest_pain_stemi.txt"))
+    broken = copy.deepcopy(bundle)
+    res = [e["resource"] for e in broken["entry"]]
+    conds = [r for r in res if r["resourceType"] == "Condition"]
+    conds[0]["extension"] = 7
+    conds[1]["code"]["coding"] = True
+    conds[2]["extension"][0]["extension"][2]["valueInteger"] = 2.5  # offset not an integer
+    next(r for r in res if r["resourceType"] == "Encounter")["period"] = "2000-01-01"
+    root = lxml.html.document_fromstring(render_review(broken))
+    assert root.cssselect(f'mark.hl[data-ref="r{res.index(conds[0]) + 1}"]') == []
+    assert len(root.cssselect(f'mark.hl[data-ref="r{res.index(conds[1]) + 1}"]')) == 1
+    assert root.cssselect(f'mark.hl[data-ref="r{res.index(conds[2]) + 1}"]') == []
+    assert "1 derivation references point outside" in root.text_content()
+    broken["entry"] = {"not": "a list"}
+    with pytest.raises(InputError):
+        render_review(broken)
