@@ -24,7 +24,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--gate", default="full", choices=["full", "model"])
-    ap.add_argument("--repeat", type=int, default=3, help="renders per document; the fastest counts")
+    ap.add_argument("--repeat", type=int, default=1, help="renders per document; the fastest counts")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 

@@ -70,7 +70,6 @@ class Item:
     status: str  # "" | negated | hypothetical | history | family
     resource: dict[str, Any]
     mentions: tuple[Mention, ...] = ()
-    codes: tuple[tuple[str, str, str], ...] = ()  # (system, code, display)
 
     @property
     def head(self) -> Mention | None:
@@ -146,28 +145,6 @@ def _qty(q: Any) -> str:
     if not isinstance(q, dict) or "value" not in q:
         return ""
     return f"{q.get('comparator', '')}{q['value']} {q.get('unit') or q.get('code') or ''}".strip()
-
-
-_NO_CODINGS = frozenset(
-    {"text", "extension", "subject", "encounter", "context", "reference", "target", "content"}
-)
-
-
-def _walk_codings(node: Any, out: dict[tuple[str, str, str], None], depth: int = 0) -> None:
-    """Every Coding in a resource (system + code), in document order; depth-bounded for hostile input."""
-    if depth > 40:
-        return
-    if isinstance(node, dict):
-        system, code = node.get("system"), node.get("code")
-        if isinstance(system, str) and isinstance(code, str) and "value" not in node:
-            out.setdefault((system, code, str(node.get("display") or "")), None)
-        for k, v in node.items():
-            if k not in _NO_CODINGS and isinstance(v, (dict, list)):
-                _walk_codings(v, out, depth + 1)
-    elif isinstance(node, list):
-        for v in node:
-            if isinstance(v, (dict, list)):
-                _walk_codings(v, out, depth + 1)
 
 
 def _label(r: dict[str, Any]) -> str:
@@ -420,7 +397,8 @@ def _read_bundle(bundle: Any, source: str) -> ReviewDoc:
     ]
     resources = [e["resource"] for e in entries]
     # The document: the DocumentReference most derivation references point at, among those with text.
-    pointed: Counter[str] = Counter(ref for r in resources for ref, *_ in _derivations(r) if ref)
+    derivations = [list(_derivations(r)) for r in resources]
+    pointed: Counter[str] = Counter(ref for refs in derivations for ref, *_ in refs if ref)
     docs = []
     for n, (e, r) in enumerate(zip(entries, resources, strict=True)):
         if r.get("resourceType") != "DocumentReference":
@@ -445,7 +423,7 @@ def _read_bundle(bundle: Any, source: str) -> ReviewDoc:
     items: list[Item] = []
     for n, (e, r) in enumerate(zip(entries, resources, strict=True), start=1):
         mentions: list[Mention] = []
-        for ref, path, offset, length in _derivations(r):
+        for ref, path, offset, length in derivations[n - 1]:
             ok = (
                 _matches(ref, doc_keys)
                 and isinstance(offset, int)
@@ -464,8 +442,6 @@ def _read_bundle(bundle: Any, source: str) -> ReviewDoc:
             role = "head" if not mentions else ("repeat" if path == head_path else "attr")
             attribute = "mention" if role != "attr" else attribute_of(path)
             mentions.append(Mention(offset, offset + length, path, role, attribute))
-        codes: dict[tuple[str, str, str], None] = {}
-        _walk_codings({k: v for k, v in r.items() if k not in ("meta", "identifier")}, codes)
         items.append(
             Item(
                 ref=f"r{n}",
@@ -475,7 +451,6 @@ def _read_bundle(bundle: Any, source: str) -> ReviewDoc:
                 status=_status(r),
                 resource=r,
                 mentions=tuple(mentions),
-                codes=tuple(codes),
             )
         )
     if stray:

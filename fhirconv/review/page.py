@@ -24,7 +24,7 @@ from .. import __version__
 from .model import Item, ReviewDoc, SectionMark, Verdict
 from .timeline import css_type, render_timeline
 
-__all__ = ["STATUS_BADGES", "SYSTEM_NAMES", "TYPE_NAMES", "build_page", "json_for_script"]
+__all__ = ["STATUS_BADGES", "TYPE_NAMES", "build_page", "json_for_script"]
 
 # Legend names for the resource types fhirconv emits (others are shown under their own type name).
 TYPE_NAMES = {
@@ -42,17 +42,6 @@ STATUS_BADGES = {
     "hypothetical": ("hyp", "hypothetical / suspected: dashed outline"),
     "history": ("hist", "past history: dotted outline"),
     "family": ("fam", "family member, not the patient: double outline"),
-}
-# Short names for the code systems fhirconv uses, so the codes table stays readable in a side panel.
-SYSTEM_NAMES = {
-    "http://snomed.info/sct": "SNOMED CT",
-    "http://loinc.org": "LOINC",
-    "http://www.nlm.nih.gov/research/umls/rxnorm": "RxNorm",
-    "http://hl7.org/fhir/sid/icd-10-cm": "ICD-10-CM",
-    "http://hl7.org/fhir/sid/icd-10": "ICD-10",
-    "http://purl.obolibrary.org/obo/hp.owl": "HPO",
-    "https://www.nlm.nih.gov/mesh": "MeSH",
-    "http://unitsofmeasure.org": "UCUM",
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TYPE_ORDER = [
@@ -88,14 +77,9 @@ def _a(text: str) -> str:
 
 def json_for_script(data: Any) -> str:
     """JSON safe inside ``<script type="application/json">``: no ``</``, ``<!--``, nor JS line breaks."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return (
-        text.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
+    # ensure_ascii escapes every non-ASCII character (U+2028/2029 included) in C, fast
+    text = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 # ------------------------------------------------------------------------------------------ narrative
@@ -369,7 +353,6 @@ def _payload(doc: ReviewDoc) -> str:
             "label": i.label,
             "status": i.status,
             "fullUrl": i.full_url,
-            "codes": [[SYSTEM_NAMES.get(c[0], c[0]), *c] for c in i.codes],
             "words": [[m.attribute, m.path, m.start, doc.text[m.start : m.end][:300]] for m in i.mentions],
             "resource": _shown(i.resource),
         }

@@ -61,6 +61,11 @@ def _check_click(driver: Any) -> None:
     assert detail.get_attribute("data-shown") == ref
     shown = json.loads(detail.find_element(By.CSS_SELECTOR, "pre.json").text)
     assert shown["resourceType"] == "Condition"
+    codes = {td.text for td in detail.find_elements(By.CSS_SELECTOR, "table tbody tr td:nth-child(2)")}
+    expected = {c["code"] for c in shown.get("code", {}).get("coding", [])} | {
+        c["code"] for c in shown["verificationStatus"]["coding"]
+    }
+    assert expected and expected <= codes
     assert detail.find_element(By.CSS_SELECTOR, ".dlabel").text.strip()
     assert "selected" in (target.get_attribute("class") or "")
     # keyboard: focus another highlight and press Enter

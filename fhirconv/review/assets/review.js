@@ -8,6 +8,41 @@
   var data = JSON.parse(block.textContent);
   var selected = [];
   var DERIVATION = "http://hl7.org/fhir/StructureDefinition/derivation-reference";
+  // Short names for the code systems fhirconv uses, so the codes table fits the side panel.
+  var SYSTEMS = {
+    "http://snomed.info/sct": "SNOMED CT",
+    "http://loinc.org": "LOINC",
+    "http://www.nlm.nih.gov/research/umls/rxnorm": "RxNorm",
+    "http://hl7.org/fhir/sid/icd-10-cm": "ICD-10-CM",
+    "http://hl7.org/fhir/sid/icd-10": "ICD-10",
+    "http://purl.obolibrary.org/obo/hp.owl": "HPO",
+    "https://www.nlm.nih.gov/mesh": "MeSH",
+    "http://unitsofmeasure.org": "UCUM"
+  };
+  // Elements that hold no codes of the resource itself (narrative, provenance, references, the document).
+  var NO_CODES = {text: 1, extension: 1, subject: 1, encounter: 1, context: 1, reference: 1, target: 1,
+    content: 1, meta: 1, identifier: 1};
+
+  // Every Coding (system + code) in a resource, in document order, each once.
+  function codings(node, out, seen, depth) {
+    if (depth > 40 || node === null || typeof node !== "object") { return out; }
+    if (Array.isArray(node)) {
+      node.forEach(function (v) { codings(v, out, seen, depth + 1); });
+      return out;
+    }
+    if (typeof node.system === "string" && typeof node.code === "string" && !("value" in node)) {
+      var display = typeof node.display === "string" ? node.display : "";
+      var key = node.system + "|" + node.code + "|" + display;
+      if (!seen[key]) {
+        seen[key] = true;
+        out.push([SYSTEMS[node.system] || node.system, node.system, node.code, display]);
+      }
+    }
+    Object.keys(node).forEach(function (k) {
+      if (!NO_CODES[k]) { codings(node[k], out, seen, depth + 1); }
+    });
+    return out;
+  }
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -84,13 +119,14 @@
       });
       detail.appendChild(words);
     }
-    if (entry.codes.length) {
+    var codes = codings(entry.resource, [], Object.create(null), 0);
+    if (codes.length) {
       var table = el("table");
       var head = el("tr");
       ["system", "code", "display"].forEach(function (h) { var th = el("th", null, h); th.scope = "col"; head.appendChild(th); });
       var thead = el("thead"); thead.appendChild(head); table.appendChild(thead);
       var body = el("tbody");
-      entry.codes.forEach(function (c) {
+      codes.forEach(function (c) {
         var row = el("tr");
         var sys = el("td", null, c[0]);
         sys.title = c[1];
