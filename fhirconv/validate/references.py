@@ -28,6 +28,30 @@ _ABSOLUTE = re.compile(
 )
 
 
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def _relative_canonicals(site: Site) -> list[Issue]:
+    """A canonical is an absolute URL or a ``#fragment`` (R4 canonical datatype; the HL7 validator's rule)."""
+    values = site.value if isinstance(site.value, list) else [site.value]
+    out: list[Issue] = []
+    for i, v in enumerate(values):
+        if not isinstance(v, str) or v.startswith("#") or _SCHEME.match(v):
+            continue
+        at = f"{site.location}[{i}]" if isinstance(site.value, list) else site.location
+        out.append(
+            Issue(
+                Severity.ERROR,
+                "invalid",
+                at,
+                f"canonical '{v}' is relative; canonical URLs must be absolute unless they are '#' "
+                "fragment references",
+                "reference.canonical-relative",
+            )
+        )
+    return out
+
+
 def _target_ok(rtype: str, targets: tuple[str, ...]) -> bool:
     return not targets or "Resource" in targets or rtype in targets
 
@@ -58,6 +82,9 @@ class ReferenceChecker:
             m = _CONTAINED.match(location)
             container = located.get(m.group(1), resource) if m else resource
             for site in sites:
+                if site.type == "canonical":
+                    issues.extend(_relative_canonicals(site))
+                    continue
                 if site.type != "Reference":
                     continue
                 for ref_value, at in self._refs(site):
@@ -164,7 +191,7 @@ class ReferenceChecker:
             if isinstance(rtype, str) and isinstance(rid, str) and (m.group(2), m.group(3)) != (rtype, rid):
                 return [
                     Issue(
-                        Severity.WARNING,
+                        Severity.ERROR,
                         "value",
                         at,
                         f"fullUrl '{full_url}' looks RESTful, so it must end with /{rtype}/{rid}",

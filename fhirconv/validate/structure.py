@@ -26,7 +26,7 @@ INT_TYPES = frozenset({"integer", "positiveInt", "unsignedInt"})
 QUANTITY_TYPES = frozenset(
     {"Quantity", "Age", "Count", "Distance", "Duration", "SimpleQuantity", "MoneyQuantity"}
 )
-COLLECTED = frozenset({"Reference", "Coding", "CodeableConcept", "canonical"} | QUANTITY_TYPES)
+COLLECTED = frozenset({"Reference", "Coding", "CodeableConcept", "Identifier", "canonical"} | QUANTITY_TYPES)
 HL7_EXTENSION_SPACE = ("http://hl7.org/fhir/", "http://hl7.org/fhir/uv/", "http://terminology.hl7.org/")
 INT32 = (-(2**31), 2**31 - 1)
 
@@ -430,16 +430,33 @@ class _Walker:
                     )
 
     def attachment(self, value: dict[str, Any], at: str) -> None:
-        size, data = value.get("size"), value.get("data")
-        if isinstance(size, int) and not isinstance(size, bool) and isinstance(data, str):
-            import base64
-            import binascii
+        """``size`` and ``hash`` (SHA-1, base64) must describe ``data`` (R4 Attachment; HL7 validator)."""
+        size, data, digest = value.get("size"), value.get("data"), value.get("hash")
+        if not isinstance(data, str):
+            return
+        has_size = isinstance(size, int) and not isinstance(size, bool)
+        if not has_size and not isinstance(digest, str):
+            return
+        import base64
+        import binascii
+        import hashlib
 
-            try:
-                actual = len(base64.b64decode(data, validate=False))
-            except (binascii.Error, ValueError):
-                self.err("value", f"{at}.data", "data is not valid base64", "attachment")
-                return
+        try:
+            raw = base64.b64decode(data, validate=False)
+        except (binascii.Error, ValueError):
+            self.err("value", f"{at}.data", "data is not valid base64", "attachment")
+            return
+        if isinstance(digest, str):
+            actual_hash = base64.b64encode(hashlib.sha1(raw).digest()).decode("ascii")
+            if digest != actual_hash:
+                self.err(
+                    "value",
+                    f"{at}.hash",
+                    f"hash '{digest[:60]}' is not the SHA-1 of the data ({actual_hash})",
+                    "attachment",
+                )
+        if has_size:
+            actual = len(raw)
             if actual != size:
                 self.err(
                     "value",

@@ -150,7 +150,7 @@ def test_lint_rules() -> None:
     rules = {(i.location, i.rule, i.severity.value) for i in report.issues}
     assert ("Observation.code.coding[0].system", "lint.non-uri-system", "warning") in rules
     assert ("Observation.code", "lint.missing-code-text", "information") in rules
-    assert ("Observation.valueQuantity.code", "lint.invalid-ucum", "warning") in rules
+    assert ("Observation.valueQuantity.code", "lint.invalid-ucum", "error") in rules
     obs["valueQuantity"] = {"value": 38.5, "unit": "°C", "system": "http://unitsofmeasure.org", "code": "Cel"}
     assert not {
         r
@@ -198,3 +198,112 @@ def test_primitive_formats_and_calendar() -> None:
     assert ("Patient.active", "type") in _errors({"resourceType": "Patient", "active": "true"})
     assert ("Patient.name", "structure") in _errors({"resourceType": "Patient", "name": {"family": "X"}})
     assert ("Patient.id", "format") in _errors({"resourceType": "Patient", "id": "has space"})
+
+
+def test_quantity_code_in_a_case_sensitive_local_system() -> None:
+    """A code of a complete local, case-sensitive system must match in its exact case (HL7 validator)."""
+    form = "http://terminology.hl7.org/CodeSystem/v3-orderableDrugForm"
+    med = {
+        "resourceType": "MedicationRequest",
+        "status": "active",
+        "intent": "order",
+        "medicationCodeableConcept": {"text": "an ointment"},
+        "subject": {"reference": "Patient/p1"},
+        "dispenseRequest": {"quantity": {"value": 30, "system": form, "code": "Cap"}},
+    }
+    report = validate_json(med)
+    found = [i for i in report.errors if i.rule == "terminology.unknown-code"]
+    assert [i.location for i in found] == ["MedicationRequest.dispenseRequest.quantity.code"]
+    assert "'CAP'" in found[0].message  # the code meant, named
+    med["dispenseRequest"]["quantity"]["code"] = "CAP"
+    assert not {e for e in _errors(med) if e[1] == "terminology.unknown-code"}
+    med["dispenseRequest"]["quantity"]["code"] = "NOT-A-FORM"
+    assert ("MedicationRequest.dispenseRequest.quantity.code", "terminology.unknown-code") in _errors(med)
+
+
+def test_restful_full_url_must_end_with_the_resource_id() -> None:
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {
+                "fullUrl": "http://example.org/fhir/Patient/a",
+                "resource": {"resourceType": "Patient", "id": "b"},
+            }
+        ],
+    }
+    assert ("Bundle.entry[0].fullUrl", "bundle.fullurl-match") in _errors(bundle)
+    bundle["entry"][0]["resource"]["id"] = "a"
+    assert not _errors(bundle)
+
+
+def test_canonical_must_be_absolute_or_a_fragment() -> None:
+    qr = {"resourceType": "QuestionnaireResponse", "status": "completed", "questionnaire": "Questionnaire/q1"}
+    assert ("QuestionnaireResponse.questionnaire", "reference.canonical-relative") in _errors(qr)
+    for ok in ("http://example.org/Questionnaire/q1", "http://example.org/Questionnaire/q1|2.0", "#q1"):
+        qr["questionnaire"] = ok
+        assert not {e for e in _errors(qr) if e[1] == "reference.canonical-relative"}, ok
+    plan = {
+        "resourceType": "CarePlan",
+        "status": "active",
+        "intent": "plan",
+        "subject": {"reference": "Patient/p1"},
+        "instantiatesCanonical": ["http://example.org/PlanDefinition/a", "PlanDefinition/b"],
+    }
+    assert _errors(plan) == {("CarePlan.instantiatesCanonical[1]", "reference.canonical-relative")}
+
+
+def test_concept_map_codes_exist_in_their_systems() -> None:
+    cm = {
+        "resourceType": "ConceptMap",
+        "status": "draft",
+        "group": [
+            {
+                "source": "http://hl7.org/fhir/administrative-gender",
+                "target": "http://terminology.hl7.org/CodeSystem/v3-AdministrativeGender",
+                "element": [
+                    {"code": "female", "target": [{"code": "F", "equivalence": "equal"}]},
+                    {"code": "femme", "target": [{"code": "W", "equivalence": "equal"}]},
+                ],
+            }
+        ],
+    }
+    assert _errors(cm) == {
+        ("ConceptMap.group[0].element[1].code", "terminology.unknown-code"),
+        ("ConceptMap.group[0].element[1].target[0].code", "terminology.unknown-code"),
+    }
+
+
+def test_attachment_hash_is_the_sha1_of_the_data() -> None:
+    import base64
+    import hashlib
+
+    data = b"a short report"
+    good = base64.b64encode(hashlib.sha1(data).digest()).decode()
+    doc = {
+        "resourceType": "DocumentReference",
+        "status": "current",
+        "content": [
+            {
+                "attachment": {
+                    "contentType": "text/plain",
+                    "data": base64.b64encode(data).decode(),
+                    "hash": good,
+                    "size": len(data),
+                }
+            }
+        ],
+    }
+    assert not _errors(doc)
+    doc["content"][0]["attachment"]["hash"] = hashlib.sha1(data).hexdigest()  # hex, not base64
+    assert _errors(doc) == {("DocumentReference.content[0].attachment.hash", "attachment")}
+
+
+def test_uri_identifier_value_needs_a_scheme() -> None:
+    org = {
+        "resourceType": "Organization",
+        "identifier": [{"system": "urn:ietf:rfc:3986", "value": "1.2.3.4"}],
+    }
+    assert _errors(org) == {("Organization.identifier[0].value", "identifier.uri-value")}
+    org["identifier"][0]["value"] = "urn:oid:1.2.3.4"
+    assert not _errors(org)
