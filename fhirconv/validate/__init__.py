@@ -179,12 +179,43 @@ def _expand(items: Iterable[str]) -> Iterator[_Input]:
                 yield _Input(str(q), q)
 
 
-def _fatal(source: str, message: str, rule: str = "json") -> Report:
-    return Report(source=source, issues=[Issue(Severity.FATAL, "structure", "$", message, rule)])
+def _fatal(source: str, message: str, rule: str = "json", where: tuple[int, int] | None = None) -> Report:
+    line, column = where if where is not None else (None, None)
+    issue = Issue(Severity.FATAL, "structure", "$", message, rule, line=line, column=column)
+    return Report(source=source, issues=[issue])
+
+
+def _syntax_position(text: str | bytes, line_offset: int = 0) -> tuple[int, int] | None:
+    """Where the strict scanner stops on text the parser refused (None when it does not)."""
+    from .positions import JsonSyntaxError, json_positions
+
+    try:
+        json_positions(text, "$", line_offset=line_offset)
+    except JsonSyntaxError as exc:
+        return exc.line, exc.column
+    except (ValueError, RecursionError):
+        return None
+    return None
+
+
+def _with_locator(
+    report: Report, text: str | bytes, data: Any, source_file: str, line_offset: int = 0
+) -> Report:
+    """Let the report map its locations to line/column on demand (``Report.locate``)."""
+    report.artifact = source_file
+    if isinstance(data, dict) and isinstance(data.get("resourceType"), str):
+        from .positions import json_positions
+
+        root = str(data["resourceType"])
+        report.locator = lambda: json_positions(text, root, line_offset=line_offset)
+    return report
 
 
 def validate_text(text: str | bytes, source: str, *, ndjson: bool = False) -> list[Report]:
-    """Reports for one document's text: one per line for NDJSON, else one."""
+    """Reports for one document's text: one per line for NDJSON, else one.
+
+    Each report can tell the line and column of its issues: call ``Report.locate()`` (renderers do).
+    """
     if ndjson:
         raw = text.decode("utf-8", errors="replace") if isinstance(text, bytes) else text
         reports: list[Report] = []
@@ -193,15 +224,19 @@ def validate_text(text: str | bytes, source: str, *, ndjson: bool = False) -> li
                 continue
             name = f"{source}:{n}"
             try:
-                reports.append(validate_json(parse_json(line, name), name))
+                data = parse_json(line, name)
             except MalformedInputError as exc:
-                reports.append(_fatal(name, exc.message))
+                fatal = _fatal(name, exc.message, where=_syntax_position(line, n - 1))
+                fatal.artifact = source
+                reports.append(fatal)
+                continue
+            reports.append(_with_locator(validate_json(data, name), line, data, source, n - 1))
         return reports
     try:
         data = parse_json(text, source)
     except MalformedInputError as exc:
-        return [_fatal(source, exc.message)]
-    return [validate_json(data, source)]
+        return [_fatal(source, exc.message, where=_syntax_position(text))]
+    return [_with_locator(validate_json(data, source), text, data, source)]
 
 
 def validate_paths(items: Iterable[str]) -> Iterator[Report]:
