@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, MalformedInputError
+from ..errors import HostileInputError, InputError, MalformedInputError
 from .chain import ValidationChain, iter_resources
 from .issues import Issue, Report, Severity
 
@@ -31,6 +31,8 @@ __all__ = [
     "parse_json",
     "validate_json",
     "validate_paths",
+    "validate_text",
+    "validate_xml",
 ]
 
 _lock = threading.Lock()
@@ -162,10 +164,10 @@ def _expand(items: Iterable[str]) -> Iterator[_Input]:
         p = Path(item)
         if p.is_dir():
             found = sorted(
-                q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in (".json", ".ndjson")
+                q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in (".json", ".ndjson", ".xml")
             )
             if not found:
-                raise InputError(f"no *.json or *.ndjson file in folder '{item}'", source=item)
+                raise InputError(f"no *.json, *.ndjson or *.xml file in folder '{item}'", source=item)
         elif any(ch in item for ch in "*?["):
             found = sorted(Path(g) for g in glob.glob(item, recursive=True) if Path(g).is_file())
             if not found:
@@ -211,11 +213,47 @@ def _with_locator(
     return report
 
 
-def validate_text(text: str | bytes, source: str, *, ndjson: bool = False) -> list[Report]:
-    """Reports for one document's text: one per line for NDJSON, else one.
+def validate_xml(data: bytes, source: str) -> Report:
+    """Validate one FHIR XML document: mapped to the JSON form with the definitions, then the chain.
+
+    Malformed or hostile XML is a fatal finding (with its position); XML-only rules (namespace, element
+    order, text content) are reported next to the chain's findings.
+    """
+    from .xml_input import xml_to_json
+
+    chain = default_chain()
+    try:
+        result = xml_to_json(data, source, chain.definitions)
+    except (MalformedInputError, HostileInputError) as exc:
+        detail = exc.detail if isinstance(exc.detail, dict) else {}
+        line, column = detail.get("line"), detail.get("column")
+        where = (int(line), int(column) + 1) if isinstance(line, int) and isinstance(column, int) else None
+        report = _fatal(source, exc.message, "xml", where)
+        report.artifact = source
+        return report
+    report = validate_json(result.data, source)
+    report.issues = result.issues + report.issues
+    report.artifact = source
+    positions = result.positions
+    report.locator = lambda: positions
+    return report
+
+
+def _looks_xml(data: bytes) -> bool:
+    return data.lstrip()[:1] == b"<"
+
+
+def validate_text(
+    text: str | bytes, source: str, *, ndjson: bool = False, xml: bool | None = None
+) -> list[Report]:
+    """Reports for one document's text: one per line for NDJSON, else one (JSON, or FHIR XML when
+    ``xml`` is true or, left ``None``, when the text starts with ``<``).
 
     Each report can tell the line and column of its issues: call ``Report.locate()`` (renderers do).
     """
+    raw_bytes = text.encode("utf-8") if isinstance(text, str) else text
+    if xml or (xml is None and not ndjson and _looks_xml(raw_bytes)):
+        return [validate_xml(raw_bytes, source)]
     if ndjson:
         raw = text.decode("utf-8", errors="replace") if isinstance(text, bytes) else text
         reports: list[Report] = []
@@ -240,7 +278,7 @@ def validate_text(text: str | bytes, source: str, *, ndjson: bool = False) -> li
 
 
 def validate_paths(items: Iterable[str]) -> Iterator[Report]:
-    """Validate files, folders (``*.json``/``*.ndjson`` inside), globs and ``-`` (stdin), one at a time.
+    """Validate files, folders (``*.json``/``*.ndjson``/``*.xml`` in them), globs and ``-`` (stdin) in turn.
 
     Malformed JSON is a fatal finding in that input's report (the batch goes on). A path that cannot be
     read at all raises InputError (exit 3) after the reports before it were yielded.
@@ -257,7 +295,8 @@ def validate_paths(items: Iterable[str]) -> Iterator[Report]:
             ndjson = inp.path.suffix.lower() == ".ndjson" or _looks_ndjson(data)
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
-        yield from validate_text(data, inp.name, ndjson=ndjson)
+        xml = (inp.path is not None and inp.path.suffix.lower() == ".xml") or _looks_xml(data)
+        yield from validate_text(data, inp.name, ndjson=ndjson and not xml, xml=xml)
 
 
 def _looks_ndjson(data: bytes) -> bool:
