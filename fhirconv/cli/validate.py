@@ -181,8 +181,13 @@ def validate(
     profile: list[str] = typer.Option(
         [], "--profile", help="Validate against a profile (not supported yet)."
     ),
+    ig: list[str] = typer.Option(
+        [],
+        "--ig",
+        help="Load an implementation guide package NAME#VERSION and its dependencies (repeatable).",
+    ),
 ) -> None:
-    """Validate FHIR R4 JSON: exit 0 no errors, 1 errors (or warnings with --fail-on warning)."""
+    """Validate FHIR R4 JSON or XML: exit 0 no errors, 1 errors (or warnings with --fail-on warning)."""
     if fmt not in FORMATS:
         err_console.print(f"[bold red]error:[/] --format must be one of {', '.join(FORMATS)}, got {fmt!r}")
         raise typer.Exit(EXIT_USAGE)
@@ -202,7 +207,8 @@ def validate(
     try:
         with _progress() as progress:
             load_definitions(progress=progress)
-        for report in validate_paths(paths):
+            chain = _ig_chain(ig, progress) if ig else None
+        for report in validate_paths(paths, chain=chain):
             reports.append(report.locate())  # positions now, so the input text is not kept
     except FhirconvError as exc:
         if reports:
@@ -212,6 +218,17 @@ def validate(
     typer.echo(render(reports, fmt), nl=False)
     failed = any(r.errors or (fail_on == "warning" and r.warnings) for r in reports)
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def _ig_chain(specs: list[str], progress: Any) -> Any:
+    """A chain over R4 core plus the packages; substitutions and unresolved dependencies on stderr."""
+    from ..definitions.packages import load_ig_definitions
+    from ..validate import build_chain
+
+    defs, result = load_ig_definitions(specs, progress=progress)
+    for warning in result.warnings:
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}")
+    return build_chain(defs)
 
 
 class _progress:

@@ -117,9 +117,9 @@ def _drop_schema_echoes(report: Report) -> Report:
     return report
 
 
-def validate_json(data: Any, source: str = "<input>") -> Report:
-    """Validate one parsed resource (a Bundle included) against R4 with the default chain."""
-    return _drop_schema_echoes(default_chain().validate(data, source))
+def validate_json(data: Any, source: str = "<input>", *, chain: ValidationChain | None = None) -> Report:
+    """Validate one parsed resource (a Bundle included) against R4 with ``chain`` (default: R4 core)."""
+    return _drop_schema_echoes((chain or default_chain()).validate(data, source))
 
 
 class _DuplicateKey(ValueError):
@@ -213,7 +213,7 @@ def _with_locator(
     return report
 
 
-def validate_xml(data: bytes, source: str) -> Report:
+def validate_xml(data: bytes, source: str, *, chain: ValidationChain | None = None) -> Report:
     """Validate one FHIR XML document: mapped to the JSON form with the definitions, then the chain.
 
     Malformed or hostile XML is a fatal finding (with its position); XML-only rules (namespace, element
@@ -221,7 +221,7 @@ def validate_xml(data: bytes, source: str) -> Report:
     """
     from .xml_input import xml_to_json
 
-    chain = default_chain()
+    chain = chain or default_chain()
     try:
         result = xml_to_json(data, source, chain.definitions)
     except (MalformedInputError, HostileInputError) as exc:
@@ -231,7 +231,7 @@ def validate_xml(data: bytes, source: str) -> Report:
         report = _fatal(source, exc.message, "xml", where)
         report.artifact = source
         return report
-    report = validate_json(result.data, source)
+    report = validate_json(result.data, source, chain=chain)
     report.issues = result.issues + report.issues
     report.artifact = source
     positions = result.positions
@@ -244,7 +244,12 @@ def _looks_xml(data: bytes) -> bool:
 
 
 def validate_text(
-    text: str | bytes, source: str, *, ndjson: bool = False, xml: bool | None = None
+    text: str | bytes,
+    source: str,
+    *,
+    ndjson: bool = False,
+    xml: bool | None = None,
+    chain: ValidationChain | None = None,
 ) -> list[Report]:
     """Reports for one document's text: one per line for NDJSON, else one (JSON, or FHIR XML when
     ``xml`` is true or, left ``None``, when the text starts with ``<``).
@@ -253,7 +258,7 @@ def validate_text(
     """
     raw_bytes = text.encode("utf-8") if isinstance(text, str) else text
     if xml or (xml is None and not ndjson and _looks_xml(raw_bytes)):
-        return [validate_xml(raw_bytes, source)]
+        return [validate_xml(raw_bytes, source, chain=chain)]
     if ndjson:
         raw = text.decode("utf-8", errors="replace") if isinstance(text, bytes) else text
         reports: list[Report] = []
@@ -268,16 +273,16 @@ def validate_text(
                 fatal.artifact = source
                 reports.append(fatal)
                 continue
-            reports.append(_with_locator(validate_json(data, name), line, data, source, n - 1))
+            reports.append(_with_locator(validate_json(data, name, chain=chain), line, data, source, n - 1))
         return reports
     try:
         data = parse_json(text, source)
     except MalformedInputError as exc:
         return [_fatal(source, exc.message, where=_syntax_position(text))]
-    return [_with_locator(validate_json(data, source), text, data, source)]
+    return [_with_locator(validate_json(data, source, chain=chain), text, data, source)]
 
 
-def validate_paths(items: Iterable[str]) -> Iterator[Report]:
+def validate_paths(items: Iterable[str], *, chain: ValidationChain | None = None) -> Iterator[Report]:
     """Validate files, folders (``*.json``/``*.ndjson``/``*.xml`` in them), globs and ``-`` (stdin) in turn.
 
     Malformed JSON is a fatal finding in that input's report (the batch goes on). A path that cannot be
@@ -296,7 +301,7 @@ def validate_paths(items: Iterable[str]) -> Iterator[Report]:
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
         xml = (inp.path is not None and inp.path.suffix.lower() == ".xml") or _looks_xml(data)
-        yield from validate_text(data, inp.name, ndjson=ndjson and not xml, xml=xml)
+        yield from validate_text(data, inp.name, ndjson=ndjson and not xml, xml=xml, chain=chain)
 
 
 def _looks_ndjson(data: bytes) -> bool:

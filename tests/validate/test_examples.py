@@ -11,7 +11,7 @@ from fhirconv.validate import parse_json, validate_json
 
 # Genuine defects of the official examples (docs/validation.md lists each with the rule it breaks): every
 # error fhirconv reports, as (rule, location). The HL7 validator (HAPI 8.8.0) reports the same files but the
-# four reference targets, which it does not check.
+# four reference targets, which it does not check (and five more, see docs/validation.md).
 KNOWN_DEFECTS: dict[str, set[tuple[str, str]]] = {
     "Bundle-10bb101f-a121-4264-a920-67be9cb82c74.json": {
         ("bundle.fullurl-match", "Bundle.entry[2].fullUrl"),
@@ -27,6 +27,9 @@ KNOWN_DEFECTS: dict[str, set[tuple[str, str]]] = {
             "lint.invalid-ucum",
             "Bundle.entry[5].resource.dosageInstruction[0].doseAndRate[0].doseQuantity.code",
         ),
+    },
+    "Bundle-hla-1.json": {
+        ("extension.sub-unknown", "Bundle.entry[0].resource.extension[1].extension[1].url"),
     },
     "Bundle-lri-example.json": {
         ("bundle.fullurl-match", "Bundle.entry[10].fullUrl"),
@@ -206,7 +209,9 @@ def test_official_examples_have_no_errors() -> None:
                 "expected defect not reported"
             ]
     assert resources > 1000  # bundle entries and contained resources were walked too
-    assert len(KNOWN_DEFECTS) == 43  # the 39 the HL7 validator finds + 4 wrong reference targets
+    # the 39 the HL7 validator finds with the severities of issue 14, its sub-extension finding in
+    # Bundle-hla-1, and the 4 wrong reference targets only fhirconv checks
+    assert len(KNOWN_DEFECTS) == 44
     assert not unexpected, unexpected
 
 

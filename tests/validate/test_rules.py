@@ -307,3 +307,32 @@ def test_uri_identifier_value_needs_a_scheme() -> None:
     assert _errors(org) == {("Organization.identifier[0].value", "identifier.uri-value")}
     org["identifier"][0]["value"] = "urn:oid:1.2.3.4"
     assert not _errors(org)
+
+
+MOTHERS_FAMILY = "http://hl7.org/fhir/StructureDefinition/humanname-mothers-family"
+NATIONALITY = "http://hl7.org/fhir/StructureDefinition/patient-nationality"
+
+
+def test_extension_context() -> None:
+    """R4 defines mothers-family for HumanName.family: on the family name, not on the HumanName."""
+    ext = {"url": MOTHERS_FAMILY, "valueString": "Garcia"}
+    on_family = {"resourceType": "Patient", "name": [{"family": "Lopez", "_family": {"extension": [ext]}}]}
+    assert not _errors(on_family)
+    on_name = {"resourceType": "Patient", "name": [{"family": "Lopez", "extension": [ext]}]}
+    report = validate_json(on_name)
+    (issue,) = report.errors
+    assert (issue.location, issue.rule) == ("Patient.name[0].extension[0].url", "extension.context")
+    assert "HumanName.family" in issue.message
+
+
+def test_extension_urls_and_sub_extensions() -> None:
+    relative = {"resourceType": "Patient", "extension": [{"url": "eye-colour", "valueString": "green"}]}
+    assert _errors(relative) == {("Patient.extension[0].url", "extension.url")}
+    code = {"coding": [{"system": "urn:iso:std:iso:3166", "code": "FR"}]}
+    nationality = {"url": NATIONALITY, "extension": [{"url": "code", "valueCodeableConcept": code}]}
+    patient = {"resourceType": "Patient", "extension": [nationality]}
+    assert not _errors(patient)
+    nationality["extension"] = [{"url": "country", "valueCodeableConcept": code}]
+    assert _errors(patient) == {("Patient.extension[0].extension[0].url", "extension.sub-unknown")}
+    nationality["extension"] = [{"url": "code", "valueString": "FR"}]
+    assert _errors(patient) == {("Patient.extension[0].extension[0].valueString", "extension.type")}
