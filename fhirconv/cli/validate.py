@@ -179,7 +179,9 @@ def validate(
     fmt: str = typer.Option("text", "--format", help="text | json | junit | sarif | github"),
     fail_on: str = typer.Option("error", "--fail-on", help="error | warning: what makes the exit code 1"),
     profile: list[str] = typer.Option(
-        [], "--profile", help="Validate against a profile (not supported yet)."
+        [],
+        "--profile",
+        help="Profile URL the root resource (or, in a Bundle, the entries of its type) must conform to.",
     ),
     ig: list[str] = typer.Option(
         [],
@@ -194,20 +196,20 @@ def validate(
     if fail_on not in ("error", "warning"):
         err_console.print(f"[bold red]error:[/] --fail-on must be error or warning, got {fail_on!r}")
         raise typer.Exit(EXIT_USAGE)
-    if profile:
-        err_console.print(
-            "[bold red]error:[/] --profile is not supported yet: fhirconv validates against the R4 base "
-            "definitions only. Use the HL7 validator for profile conformance."
-        )
-        raise typer.Exit(EXIT_USAGE)
     from ..definitions import load_definitions
     from ..validate import validate_paths
 
     reports: list[Any] = []
     try:
         with _progress() as progress:
-            load_definitions(progress=progress)
-            chain = _ig_chain(ig, progress) if ig else None
+            core = load_definitions(progress=progress)
+            defs = _ig_definitions(ig, progress) if ig else core
+        chain = None
+        if ig or profile:
+            from ..validate import build_chain
+
+            _known_profiles(defs, profile)
+            chain = build_chain(defs, profiles=profile)
         for report in validate_paths(paths, chain=chain):
             reports.append(report.locate())  # positions now, so the input text is not kept
     except FhirconvError as exc:
@@ -220,15 +222,29 @@ def validate(
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
-def _ig_chain(specs: list[str], progress: Any) -> Any:
-    """A chain over R4 core plus the packages; substitutions and unresolved dependencies on stderr."""
+def _ig_definitions(specs: list[str], progress: Any) -> Any:
+    """R4 core plus the packages; substitutions and unresolved dependencies on stderr."""
     from ..definitions.packages import load_ig_definitions
-    from ..validate import build_chain
 
     defs, result = load_ig_definitions(specs, progress=progress)
     for warning in result.warnings:
         err_console.print(f"[yellow]warning:[/] {escape(warning)}")
-    return build_chain(defs)
+    return defs
+
+
+def _known_profiles(defs: Any, profiles: list[str]) -> None:
+    """An unknown --profile is a usage error that names the package to install."""
+    from ..validate.profiles import suggest_package
+
+    for url in profiles:
+        if defs.structure_definition(url) is None:
+            spec = suggest_package(url)
+            err_console.print(
+                f"[bold red]error:[/] profile {escape(url)} is not installed. Install the package that "
+                f"defines it and load it: `fhirconv definitions install {escape(spec)}`, then "
+                f"`fhirconv validate --ig {escape(spec)} --profile {escape(url)} ...`"
+            )
+            raise typer.Exit(EXIT_USAGE)
 
 
 class _progress:

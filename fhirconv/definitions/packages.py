@@ -421,6 +421,7 @@ class LayeredDefinitions:
         self.core = core
         self.packages = packages
         self.package = core.package
+        self._generated: dict[str, dict[str, Any]] = {}
 
     def __getattr__(self, name: str) -> Any:  # json_schema, fast_schema, fhirpath_tree, search_parameter ...
         return getattr(self.core, name)
@@ -438,7 +439,21 @@ class LayeredDefinitions:
         found = self.core.structure_definition(url_or_type)
         if found is None and "/" in url_or_type:
             found = self._find("structures", url_or_type)
+            if found is not None and not found.get("snapshot", {}).get("element"):
+                found = self._with_snapshot(url_or_type.split("|")[0], found)
         return found
+
+    def _with_snapshot(self, url: str, sd: dict[str, Any]) -> dict[str, Any]:
+        """A package definition that ships no snapshot gets a generated one (once; None-safe on failure)."""
+        if url not in self._generated:
+            from .snapshot import generate_snapshot
+
+            self._generated[url] = sd  # a cycle through the base chain sees the differential-only form
+            try:
+                self._generated[url] = {**sd, "snapshot": {"element": generate_snapshot(sd, self)}}
+            except (ValueError, KeyError, TypeError):
+                self._generated[url] = sd  # the profile checker reports why it cannot be used
+        return self._generated[url]
 
     def value_set(self, url: str) -> dict[str, Any] | None:
         return self.core.value_set(url) or self._find("valuesets", url)

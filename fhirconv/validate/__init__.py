@@ -39,8 +39,10 @@ _lock = threading.Lock()
 _chain: ValidationChain | None = None
 
 
-def build_chain(definitions: Any | None = None) -> ValidationChain:
-    """A fresh chain over ``definitions`` (default: the installed, compiled R4 definitions)."""
+def build_chain(definitions: Any | None = None, *, profiles: Iterable[str] = ()) -> ValidationChain:
+    """A fresh chain over ``definitions`` (default: the installed, compiled R4 definitions); ``profiles``
+    are checked on the root resource (or, for a Bundle root, on entries of the profile's type) besides
+    the ``meta.profile`` every resource claims."""
     from ..definitions import load_definitions
     from .basic import SchemaChecker, WellFormedChecker
     from .conformance import ConformanceChecker
@@ -77,6 +79,9 @@ def build_chain(definitions: Any | None = None) -> ValidationChain:
     checkers.append(ReferenceChecker(cache))
     checkers.append(ConformanceChecker())
     checkers.append(LintChecker(cache))
+    from .profiles import ProfileChecker
+
+    checkers.append(ProfileChecker(defs, profiles))
     return ValidationChain(defs, terminology, checkers, before_input=[cache])
 
 
