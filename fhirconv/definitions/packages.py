@@ -390,9 +390,9 @@ def _ig_current(pkg: InstalledPackage, out: Path) -> bool:
 class PackageDefinitions:
     """One compiled IG package: its definitions by canonical URL, each unpickled on first use."""
 
-    def __init__(self, pkg: InstalledPackage) -> None:
+    def __init__(self, pkg: InstalledPackage, *, folder: Path | None = None) -> None:
         self.package = pkg
-        self.folder = compiled_dir(pkg)
+        self.folder = folder or compiled_dir(pkg)
         if not _ig_current(pkg, self.folder):
             compile_ig_package(pkg, target=self.folder)
         self._parts: dict[str, Mapping[str, Any]] = {}

@@ -217,8 +217,9 @@ class ProfileChecker:
     ) -> list[Issue]:
         tree = self.tree(url)
         if isinstance(tree, str):
-            rule = "profile.invalid" if url.split("|")[0] in self._invalid else "profile.unknown"
-            return [Issue(Severity.ERROR, "not-found", claim_at, tree, rule)]
+            if url.split("|")[0] in self._invalid:  # cannot be used: nothing to say about the instance
+                return [Issue(Severity.WARNING, "not-supported", claim_at, tree, "profile.invalid")]
+            return [Issue(Severity.ERROR, "not-found", claim_at, tree, "profile.unknown")]
         key = (id(value), url)
         if key in active:
             return []
@@ -360,6 +361,8 @@ class _Walk:
                     continue
                 if str(prof).startswith(_CORE_SD) and str(prof)[len(_CORE_SD) :] == t.get("code"):
                     continue
+                if isinstance(self.checker.tree(str(prof)), str):
+                    continue  # a type profile the profile's own package lacks: not the instance's defect
                 sub = self.checker.conform(item, str(prof), at, at, self.ctx, self.active)
                 self.issues.extend(sub)
             targets = [str(p) for p in t.get("targetProfile") or [] if not _is_core_type(str(p))]
@@ -464,11 +467,13 @@ class _Walk:
         discriminators = [d for d in slicing.get("discriminator") or [] if isinstance(d, dict)]
         matched: dict[int, list[tuple[Any, str, str]]] = {i: [] for i in range(len(node.slices))}
         order: list[int] = []
-        for item in items:
-            hit = next(
-                (i for i, s in enumerate(node.slices) if self.in_slice(item[0], item[2], s, discriminators)),
-                None,
-            )
+        verdicts = [
+            [self.in_slice(item[0], item[2], s, discriminators) for s in node.slices] for item in items
+        ]
+        if any(v is None for row in verdicts for v in row):
+            return  # a discriminator fhirconv cannot evaluate: no slice verdicts rather than wrong ones
+        for item, row in zip(items, verdicts, strict=True):
+            hit = next((i for i, v in enumerate(row) if v), None)
             if hit is None:
                 if slicing.get("rules") == "closed":
                     self.err(
@@ -500,15 +505,18 @@ class _Walk:
             for item, where, key in mine:
                 self.item(s, item, where, key, None, None)
 
-    def in_slice(self, item: Any, key: str, s: _PNode, discriminators: list[dict[str, Any]]) -> bool:
+    def in_slice(self, item: Any, key: str, s: _PNode, discriminators: list[dict[str, Any]]) -> bool | None:
+        """Whether the item belongs to slice ``s``; None when a discriminator cannot be evaluated."""
         if not discriminators:
-            return False
+            return None
+        undecided = False
         for d in discriminators:
             kind, path = d.get("type"), str(d.get("path", "$this"))
             verdict = self.discriminate(item, key, s, str(kind), path)
             if verdict is False:
                 return False
-        return True
+            undecided = undecided or verdict is None
+        return None if undecided else True
 
     def discriminate(self, item: Any, key: str, s: _PNode, kind: str, path: str) -> bool | None:
         target = _node_at(s, path)
@@ -550,7 +558,12 @@ class _Walk:
             if path == "$this" and key and key != s.name and s.name.endswith("[x]"):
                 return key[len(s.name) - 3 :] in [_cap(c) for c in codes]
             got = [v.get("resourceType") for v in values if isinstance(v, dict) and "resourceType" in v]
-            return any(g in codes for g in got) if got else None
+            if got:
+                return any(g in codes for g in got)
+            suffixes = _choice_suffixes(item, path)
+            if suffixes:
+                return any(x in [_cap(c) for c in codes] for x in suffixes)
+            return None
         if kind == "profile":
             el = target.el if target is not None else s.el
             profiles = [
@@ -592,6 +605,20 @@ def _derived_pattern(node: _PNode, depth: int = 0) -> Any | None:
         if items:
             out[child.name] = items if many else items[0]
     return out or None
+
+
+def _choice_suffixes(item: Any, path: str) -> list[str]:
+    """The type suffixes of a choice element at ``path`` (``content`` -> ``String`` for contentString)."""
+    head, _, last = path.rpartition(".")
+    stem = last[:-3] if last.endswith("[x]") else last
+    owners = _values_at(item, head) if head else [item]
+    return [
+        k[len(stem) :]
+        for o in owners
+        if isinstance(o, dict)
+        for k in o
+        if k.startswith(stem) and k[len(stem) : len(stem) + 1].isupper()
+    ]
 
 
 def _is_core_type(url: str) -> bool:

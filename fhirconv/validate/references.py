@@ -75,7 +75,7 @@ class ReferenceChecker:
         self._bundle_type = root.get("type") if root.get("resourceType") == "Bundle" else None
         self._by_type_id = {}
         if root.get("resourceType") == "Bundle":
-            issues.extend(self._bundle(root, by_url, entry_base))
+            issues.extend(self._bundle(root, by_url, entry_base, known))
         located = dict((loc, res) for res, loc in iter_resources(root, str(root.get("resourceType"))))
         for location, resource in located.items():
             sites = self.cache.sites.get(location, [])
@@ -100,7 +100,11 @@ class ReferenceChecker:
         return []
 
     def _bundle(
-        self, bundle: dict[str, Any], by_url: dict[str, dict[str, Any]], entry_base: dict[str, str]
+        self,
+        bundle: dict[str, Any],
+        by_url: dict[str, dict[str, Any]],
+        entry_base: dict[str, str],
+        known: frozenset[str] = frozenset(),
     ) -> list[Issue]:
         issues: list[Issue] = []
         btype = bundle.get("type")
@@ -140,7 +144,7 @@ class ReferenceChecker:
                 )
             if not isinstance(full_url, str):
                 continue
-            issues.extend(self._full_url(full_url, resource, f"{at}.fullUrl"))
+            issues.extend(self._full_url(full_url, resource, f"{at}.fullUrl", known))
             version = None
             if isinstance(resource, dict) and isinstance(resource.get("meta"), dict):
                 v = resource["meta"].get("versionId")
@@ -173,7 +177,7 @@ class ReferenceChecker:
         return issues
 
     @staticmethod
-    def _full_url(full_url: str, resource: Any, at: str) -> list[Issue]:
+    def _full_url(full_url: str, resource: Any, at: str, known: frozenset[str] = frozenset()) -> list[Issue]:
         """fullUrl must be absolute; a RESTful one must end with the entry's type and id (R4 bundle rules)."""
         if not re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", full_url):
             return [
@@ -186,7 +190,7 @@ class ReferenceChecker:
                 )
             ]
         m = _ABSOLUTE.match(full_url)
-        if m and isinstance(resource, dict):
+        if m and isinstance(resource, dict) and (not known or m.group(2) in known):
             rtype, rid = resource.get("resourceType"), resource.get("id")
             if isinstance(rtype, str) and isinstance(rid, str) and (m.group(2), m.group(3)) != (rtype, rid):
                 return [

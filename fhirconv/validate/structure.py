@@ -42,6 +42,7 @@ class ElementInfo:
     content_ref: str | None
     targets: tuple[str, ...]  # allowed Reference target types ("Resource" = any)
     binding_strength: str | None = None
+    base_path: str = ""  # ElementDefinition.base.path (DomainResource.text for Patient.text)
     many: bool = field(init=False)  # repeats: a JSON array (asked for every value walked)
 
     def __post_init__(self) -> None:
@@ -111,6 +112,7 @@ def _build_index(sd: dict[str, Any]) -> TypeIndex:
             content_ref=str(el["contentReference"]).lstrip("#") if el.get("contentReference") else None,
             targets=tuple(targets),
             binding_strength=(el.get("binding") or {}).get("strength"),
+            base_path=str((el.get("base") or {}).get("path") or path),
         )
         if info.max == 0:
             continue
@@ -358,7 +360,14 @@ class _Walker:
                 continue
             if not v:
                 self.err("structure", at, "must not be empty")
-            self.object(v, element_idx, "Element", at, resource=False, host=(info.path, tcode, "@primitive"))
+            self.object(
+                v,
+                element_idx,
+                "Element",
+                at,
+                resource=False,
+                host=(info.path, info.base_path, tcode, "@primitive"),
+            )
 
     def complex(
         self, item: Any, info: ElementInfo, code: str, idx: TypeIndex, loc: str, host: tuple[str, ...] = ()
@@ -377,7 +386,7 @@ class _Walker:
                 inner: tuple[str, ...] = ("Extension", f"ext:{v.get('url')}", "@complex")
             else:
                 kind = "@backbone" if info.content_ref or code == "BackboneElement" else "@complex"
-                inner = (info.path, info.content_ref or code, code, kind)
+                inner = (info.path, info.base_path, info.content_ref or code, code, kind)
             if info.content_ref:
                 self.object(v, idx, info.content_ref, at, resource=False, host=inner)
             elif code in ("BackboneElement", "Element") and info.path in idx.keys:
