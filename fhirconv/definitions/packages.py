@@ -437,7 +437,7 @@ class LayeredDefinitions:
 
     def structure_definition(self, url_or_type: str) -> dict[str, Any] | None:
         found = self.core.structure_definition(url_or_type)
-        if found is None and "/" in url_or_type:
+        if found is None and ("/" in url_or_type or ":" in url_or_type):
             found = self._find("structures", url_or_type)
             if found is not None and not found.get("snapshot", {}).get("element"):
                 found = self._with_snapshot(url_or_type.split("|")[0], found)

@@ -60,8 +60,9 @@ def generate_snapshot(sd: dict[str, Any], defs: Any, _depth: int = 0) -> list[di
     elements = [copy.deepcopy(e) for e in generate_snapshot(base, defs, _depth + 1)]
     for el in elements:
         el.setdefault("id", el["path"])
+    slice_ctx: dict[str, str] = {}  # unsliced path -> id of the slice last opened there (id-less diffs)
     for diff in sd.get("differential", {}).get("element", []):
-        did = str(diff.get("id") or diff["path"])
+        did = _diff_id(diff, slice_ctx)
         diff = {**diff, "id": did}
         ids = [str(e["id"]) for e in elements]
         if did in ids:
@@ -100,6 +101,22 @@ def generate_snapshot(sd: dict[str, Any], defs: Any, _depth: int = 0) -> list[di
             continue
         raise ValueError(f"differential element {did} matches nothing in the base")
     return elements
+
+
+def _diff_id(diff: dict[str, Any], slice_ctx: dict[str, str]) -> str:
+    """The element id; old differentials carry only ``path`` (+ ``sliceName``), children after a slice
+    belonging to it."""
+    if diff.get("id"):
+        return str(diff["id"])
+    path = str(diff["path"])
+    prefix = max((p for p in slice_ctx if path == p or path.startswith(p + ".")), key=len, default=None)
+    did = path if prefix is None else slice_ctx[prefix] + path[len(prefix) :]
+    if diff.get("sliceName"):
+        did = f"{did.rsplit(':', 1)[0] if prefix == path else did}:{diff['sliceName']}"
+        slice_ctx[path] = did
+        for p in [p for p in slice_ctx if p.startswith(path + ".")]:
+            del slice_ctx[p]
+    return did
 
 
 def _subtree_end(ids: list[str], start: int, root: str) -> int:

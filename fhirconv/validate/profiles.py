@@ -226,6 +226,11 @@ class ProfileChecker:
         active.add(key)
         try:
             walk = _Walk(self, ctx, url, active)
+            if isinstance(value, dict) and "resourceType" in value:
+                from .invariants import _container
+
+                walk.resource = value
+                walk.root_resource = _container(ctx.root, location) or value
             rtype = str(tree.el.get("path"))
             if isinstance(value, dict) and "resourceType" in value and value.get("resourceType") != rtype:
                 return [
@@ -269,6 +274,8 @@ class _Walk:
         self.url = url
         self.active = active
         self.issues: list[Issue] = []
+        self.resource: Any = ctx.root  # %resource and %rootResource of the profile's constraints
+        self.root_resource: Any = ctx.root
 
     def err(
         self, at: str, message: str, rule: str, sev: Severity = Severity.ERROR, code: str = "structure"
@@ -297,6 +304,11 @@ class _Walk:
                 out.extend((v, f"{loc}.{key}[{i}]", key) for i, v in enumerate(raw))
             elif raw is not None:
                 out.append((raw, f"{loc}.{key}", key))
+        if not keys and not name.endswith("[x]") and isinstance(value.get("_" + name), dict | list):
+            # a primitive given by its extensions only (``_active``) is present
+            ext = value["_" + name]
+            entries = ext if isinstance(ext, list) else [ext]
+            out.extend((None, f"{loc}._{name}", "_" + name) for e in entries if e is not None)
         return out
 
     def element_children(self, value: Any, node: _PNode, loc: str) -> None:
@@ -331,6 +343,8 @@ class _Walk:
         self, node: _PNode, item: Any, at: str, key: str, core: dict[str, Any] | None, parent: Any
     ) -> None:
         el = node.el
+        if item is None:
+            return  # a primitive present by its extensions only: no value to compare
         types = [t for t in el.get("type") or [] if isinstance(t, dict)]
         if node.name.endswith("[x]") and types:
             vtype = key[len(node.name) - 3 :]
@@ -355,21 +369,41 @@ class _Walk:
                 )
         self.binding(el, core, item, at)
         self.constraints(el, core, item, at)
+        self.type_profiles(types, item, at)
         for t in types:
-            for prof in t.get("profile") or []:
-                if str(t.get("code")) == "Extension" or not isinstance(item, dict):
-                    continue
-                if str(prof).startswith(_CORE_SD) and str(prof)[len(_CORE_SD) :] == t.get("code"):
-                    continue
-                if isinstance(self.checker.tree(str(prof)), str):
-                    continue  # a type profile the profile's own package lacks: not the instance's defect
-                sub = self.checker.conform(item, str(prof), at, at, self.ctx, self.active)
-                self.issues.extend(sub)
             targets = [str(p) for p in t.get("targetProfile") or [] if not _is_core_type(str(p))]
             if targets and t.get("code") == "Reference" and isinstance(item, dict):
                 self.target(item, targets, at)
         if node.children and isinstance(item, dict):
             self.element_children(item, node, at)
+
+    def type_profiles(self, types: list[dict[str, Any]], item: Any, at: str) -> None:
+        """The item must conform to one of the type profiles (any of them, as ElementDefinition.type says)."""
+        if not isinstance(item, dict):
+            return
+        candidates: list[str] = []
+        for t in types:
+            if str(t.get("code")) == "Extension":
+                continue  # extension slices: the structure checker reads the extension's definition
+            for prof in t.get("profile") or []:
+                prof = str(prof)
+                if prof.startswith(_CORE_SD) and prof[len(_CORE_SD) :] in (
+                    t.get("code"),
+                    item.get("resourceType"),
+                ):
+                    return  # the plain core type: nothing the profile adds
+                if isinstance(self.checker.tree(prof), str):
+                    return  # a type profile the profile's own package lacks: not the instance's defect
+                candidates.append(prof)
+        if not candidates:
+            return
+        outcomes = [self.checker.conform(item, prof, at, at, self.ctx, self.active) for prof in candidates]
+        if any(not [i for i in found if i.is_error] for found in outcomes):
+            return
+        if len(outcomes) == 1:
+            self.issues.extend(outcomes[0])
+            return
+        self.err(at, f"conforms to none of {', '.join(candidates)}", "profile.type")
 
     def binding(self, el: dict[str, Any], core: dict[str, Any] | None, item: Any, at: str) -> None:
         b = el.get("binding")
@@ -433,7 +467,7 @@ class _Walk:
             create_node: Any = ResourceNode.create_node  # untyped in fhirpathpy
             try:
                 focus = create_node(item, base) if base else item
-                result = compiled.fn(focus, {"resource": self.ctx.root, "rootResource": self.ctx.root})
+                result = compiled.fn(focus, {"resource": self.resource, "rootResource": self.root_resource})
             except Exception as exc:  # the engine raises bare Exceptions
                 self.err(at, f"{key} not checked: {exc}", str(key), Severity.INFORMATION, "informational")
                 continue
