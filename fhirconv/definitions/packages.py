@@ -210,12 +210,20 @@ def install_packages(
     progress: Progress | None = None,
     offline: bool = False,
     timeout: float = 60.0,
+    prefer_cache: bool = False,
 ) -> InstallResult:
-    """Install ``specs`` and their dependencies (breadth first); reuse what the cache already holds."""
+    """Install ``specs`` and their dependencies (breadth first); reuse what the cache already holds.
+
+    ``prefer_cache``: when the cache holds some version of a package but not the one asked for, take the
+    nearest cached one without asking a registry (what ``validate --ig`` does on every run)."""
     base = root or package_cache_root()
     result = InstallResult(core=find_installed(base))
     regs = _Registries(registry, timeout, offline)
     queue: list[tuple[str, str | None, bool]] = [(*parse_spec(s), True) for s in specs]
+    if prefer_cache and all(_installed_versions(base, n) for n, _v, _a in queue):
+        # installed before, dependencies then resolved: what is missing now stays missing without asking
+        # the registries on every run (``fhirconv definitions install`` asks again)
+        regs.offline = True
     seen: set[str] = set()
     try:
         while queue:
@@ -233,7 +241,7 @@ def install_packages(
                     result.substituted.append((spec, result.core.spec))
                 continue
             try:
-                pkg, substitute = _install_one(name, version, base, regs, progress)
+                pkg, substitute = _install_one(name, version, base, regs, progress, prefer_cache)
             except DefinitionsNotInstalled as exc:
                 if asked:
                     raise
@@ -249,11 +257,21 @@ def install_packages(
 
 
 def _install_one(
-    name: str, version: str | None, base: Path, regs: _Registries, progress: Progress | None
+    name: str,
+    version: str | None,
+    base: Path,
+    regs: _Registries,
+    progress: Progress | None,
+    prefer_cache: bool = False,
 ) -> tuple[InstalledPackage, bool]:
     """The package from the cache or a registry (nearest version when the exact one is not to be had)."""
     if version and (base / f"{name}#{version}" / "package" / "package.json").is_file():
         return InstalledPackage(name, version, base / f"{name}#{version}"), False
+    cached = nearest_version(version, _installed_versions(base, name)) if prefer_cache else None
+    if cached is not None:
+        return InstalledPackage(
+            name, cached, base / f"{name}#{cached}"
+        ), version is not None and cached != version
     served = regs.versions(name)
     candidates = {v for _reg, versions in served for v in versions}
     local = _installed_versions(base, name)
@@ -501,5 +519,5 @@ def load_ig_definitions(
     if offline is None:
         offline = os.environ.get(OFFLINE_ENV) == "1"
     core = load_definitions(registry=registry, progress=progress, auto_install=not offline)
-    result = install_packages(specs, registry=registry, progress=progress, offline=offline)
+    result = install_packages(specs, registry=registry, progress=progress, offline=offline, prefer_cache=True)
     return load_packages(core, result), result
