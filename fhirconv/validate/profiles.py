@@ -504,10 +504,12 @@ class _Walk:
         verdicts = [
             [self.in_slice(item[0], item[2], s, discriminators) for s in node.slices] for item in items
         ]
-        if any(v is None for row in verdicts for v in row):
-            return  # a discriminator fhirconv cannot evaluate: no slice verdicts rather than wrong ones
+        maybe: set[int] = set()  # slices an undetermined item might belong to
         for item, row in zip(items, verdicts, strict=True):
             hit = next((i for i, v in enumerate(row) if v), None)
+            if hit is None and any(v is None for v in row):
+                maybe.update(i for i, v in enumerate(row) if v is None)
+                continue  # a discriminator fhirconv cannot evaluate: no verdict on this item
             if hit is None:
                 if slicing.get("rules") == "closed":
                     self.err(
@@ -527,7 +529,7 @@ class _Walk:
             mine = matched[i]
             mn, mx = int(s.el.get("min", 0)), _max(s.el)
             name = s.el.get("sliceName")
-            if len(mine) < mn:
+            if len(mine) < mn and i not in maybe:
                 self.err(
                     at,
                     f"slice '{name}' needs at least {mn}, found {len(mine)}",
