@@ -250,7 +250,7 @@ class _Walker:
             if primitive:
                 if underscore:
                     base_key = key[1:]
-                    self.primitive_ext(item, info, f"{loc}.{key}", value.get(base_key), tcode)
+                    self.primitive_ext(item, info, f"{loc}.{key}", value.get(base_key), tcode, host)
                 else:
                     self.primitive(item, info, tcode, f"{loc}.{key}", value.get("_" + key))
             else:
@@ -338,7 +338,15 @@ class _Walker:
         if len(v) > 1048576:
             self.err("value", at, f"{code} exceeds 1 MB", "format")
 
-    def primitive_ext(self, item: Any, info: ElementInfo, loc: str, value: Any, tcode: str = "") -> None:
+    def primitive_ext(
+        self,
+        item: Any,
+        info: ElementInfo,
+        loc: str,
+        value: Any,
+        tcode: str = "",
+        parent: tuple[str, ...] = (),
+    ) -> None:
         element_idx = type_index(self.defs, "Element")
         if element_idx is None:
             return
@@ -360,14 +368,10 @@ class _Walker:
                 continue
             if not v:
                 self.err("structure", at, "must not be empty")
-            self.object(
-                v,
-                element_idx,
-                "Element",
-                at,
-                resource=False,
-                host=(info.path, info.base_path, tcode, "@primitive"),
-            )
+            # inside an extension's value, the extension's url stays a context (``extension`` contexts)
+            outer = tuple(h for h in parent if h.startswith("ext:"))
+            host = (info.path, info.base_path, tcode, *outer, "@primitive")
+            self.object(v, element_idx, "Element", at, resource=False, host=host)
 
     def complex(
         self, item: Any, info: ElementInfo, code: str, idx: TypeIndex, loc: str, host: tuple[str, ...] = ()
@@ -478,8 +482,18 @@ class _Walker:
             if not isinstance(ctx, dict):
                 return
             kind, expr = ctx.get("type"), ctx.get("expression")
-            if not isinstance(expr, str) or kind not in ("element", "extension"):
-                return  # a FHIRPath context: not judged here
+            if not isinstance(expr, str) or kind not in ("element", "extension", "fhirpath"):
+                return
+            if kind == "fhirpath":
+                # ``Patient.address.where(use = 'home')`` selects Patient.address elements only; a context
+                # that is not such a plain path (+ where()) cannot be judged here
+                m = _FHIRPATH_CONTEXT.match(expr)
+                if m is None or any(w in expr for w in ("descendants", "repeat", "%", "|", "ofType")):
+                    return
+                if m.group(1) in host:
+                    return
+                allowed.append(expr)
+                continue
             if kind == "extension":
                 if parent_url is not None and expr.split("|")[0] == parent_url:
                     return
@@ -594,6 +608,7 @@ class _Walker:
 
 
 _SUBS: dict[int, dict[str, tuple[str, ...]]] = {}
+_FHIRPATH_CONTEXT = re.compile(r"^([A-Z][A-Za-z]*(?:\.[a-z][A-Za-z]*)*)(?:\.where\(.*\))?$")
 
 
 def sub_extensions(sd: dict[str, Any]) -> dict[str, tuple[str, ...]]:
