@@ -358,7 +358,7 @@ def _trim_ig_element(el: dict[str, Any], trim: Any) -> dict[str, Any]:
     """Core's trimmed element plus what profiles constrain: slicing, fixed[x], pattern[x]."""
     out: dict[str, Any] = trim(el)
     for key, value in el.items():
-        if key.startswith(("fixed", "pattern")) or key in _PROFILE_KEYS:
+        if key.startswith(("fixed", "pattern", "minValue", "maxValue")) or key in _PROFILE_KEYS:
             out[key] = value
     if "binding" in el:
         out["binding"] = {k: el["binding"][k] for k in ("strength", "valueSet") if k in el["binding"]}
@@ -387,7 +387,7 @@ def compile_ig_package(pkg: InstalledPackage, *, target: Path | None = None) -> 
         with tempfile.NamedTemporaryFile(dir=out, delete=False, suffix=".tmp") as fh:
             pickle.dump(blob, fh, protocol=pickle.HIGHEST_PROTOCOL)
         Path(fh.name).replace(out / f"{name}.pickle")
-    stamp = {"package": pkg.spec, "compiler": COMPILER_VERSION, "source": _fingerprint(folder), "kind": "ig"}
+    stamp = {"package": pkg.spec, "compiler": COMPILER_VERSION, "source": _fingerprint(folder), "kind": "ig2"}
     (out / "index.json").write_text(json.dumps(stamp, indent=1), encoding="utf-8")
     return out
 
@@ -399,7 +399,7 @@ def _ig_current(pkg: InstalledPackage, out: Path) -> bool:
         return False
     return (
         stamp.get("compiler") == COMPILER_VERSION
-        and stamp.get("kind") == "ig"
+        and stamp.get("kind") == "ig2"
         and stamp.get("source") == _fingerprint(pkg.path / "package")
         and all((out / f"{p}.pickle").is_file() for p in _PARTS)
     )

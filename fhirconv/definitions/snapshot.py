@@ -61,8 +61,9 @@ def generate_snapshot(sd: dict[str, Any], defs: Any, _depth: int = 0) -> list[di
     for el in elements:
         el.setdefault("id", el["path"])
     slice_ctx: dict[str, str] = {}  # unsliced path -> id of the slice last opened there (id-less diffs)
+    renames: dict[str, str] = {}  # ``Observation.valueQuantity`` -> ``Observation.value[x]``
     for diff in sd.get("differential", {}).get("element", []):
-        did = _diff_id(diff, slice_ctx)
+        did = _renamed(_diff_id(diff, slice_ctx), renames)
         diff = {**diff, "id": did}
         ids = [str(e["id"]) for e in elements]
         if did in ids:
@@ -99,8 +100,39 @@ def generate_snapshot(sd: dict[str, Any], defs: Any, _depth: int = 0) -> list[di
             i = ids.index(did)
             elements[i] = _merge(elements[i], diff)
             continue
+        choice = _choice_rename(did, ids, elements)
+        if choice is not None:
+            i, code = choice
+            renames[did] = str(elements[i]["id"])
+            restricted = {**diff, "id": elements[i]["id"], "path": elements[i]["path"]}
+            restricted.setdefault("type", [t for t in elements[i].get("type", []) if t.get("code") == code])
+            elements[i] = _merge(elements[i], restricted)
+            continue
         raise ValueError(f"differential element {did} matches nothing in the base")
     return elements
+
+
+def _renamed(did: str, renames: dict[str, str]) -> str:
+    for old, new in renames.items():
+        if did.startswith(old + "."):
+            return new + did[len(old) :]
+    return did
+
+
+def _choice_rename(did: str, ids: list[str], elements: list[dict[str, Any]]) -> tuple[int, str] | None:
+    """``X.valueQuantity`` names the ``X.value[x]`` element restricted to Quantity (R4 type renaming)."""
+    parent, _, last = did.rpartition(".")
+    for i, eid in enumerate(ids):
+        if not eid.startswith(parent + ".") or not eid.endswith("[x]") or "." in eid[len(parent) + 1 :]:
+            continue
+        stem = eid[len(parent) + 1 : -3]
+        suffix = last[len(stem) :]
+        if last.startswith(stem) and suffix[:1].isupper():
+            for t in elements[i].get("type") or []:
+                code = str(t.get("code"))
+                if code[:1].upper() + code[1:] == suffix:
+                    return i, code
+    return None
 
 
 def _diff_id(diff: dict[str, Any], slice_ctx: dict[str, str]) -> str:

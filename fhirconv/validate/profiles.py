@@ -368,6 +368,7 @@ class _Walk:
                     code="value",
                 )
         self.binding(el, core, item, at)
+        self.limits(el, item, at)
         self.constraints(el, core, item, at)
         self.type_profiles(types, item, at)
         for t in types:
@@ -404,6 +405,26 @@ class _Walk:
             self.issues.extend(outcomes[0])
             return
         self.err(at, f"conforms to none of {', '.join(candidates)}", "profile.type")
+
+    def limits(self, el: dict[str, Any], item: Any, at: str) -> None:
+        """minValue[x]/maxValue[x]: numbers, Quantities of the same unit, dates of the same precision.
+
+        Durations relative to today (``minValueDuration`` on a date) need the clock and are not checked."""
+        for key, bound in el.items():
+            kind = "min" if key.startswith("minValue") else "max" if key.startswith("maxValue") else None
+            if kind is None:
+                continue
+            value, limit = _comparable(item, bound)
+            if value is None or limit is None:
+                continue
+            if (kind == "min" and value < limit) or (kind == "max" and value > limit):
+                word = "less" if kind == "min" else "greater"
+                self.err(
+                    at,
+                    f"{el.get('path')}: {item!r} is {word} than the {key} {bound!r}",
+                    "profile.value",
+                    code="value",
+                )
 
     def binding(self, el: dict[str, Any], core: dict[str, Any] | None, item: Any, at: str) -> None:
         b = el.get("binding")
@@ -641,6 +662,28 @@ def _derived_pattern(node: _PNode, depth: int = 0) -> Any | None:
         if items:
             out[child.name] = items if many else items[0]
     return out or None
+
+
+def _comparable(item: Any, bound: Any) -> tuple[Any, Any]:
+    """(value, limit) in one comparable form, or (None, None) when they do not compare."""
+    from decimal import Decimal, InvalidOperation
+
+    def number(v: Any) -> Decimal | None:
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            return None
+        try:
+            return Decimal(str(v))
+        except InvalidOperation:
+            return None
+
+    if isinstance(item, dict) and isinstance(bound, dict):
+        same_unit = item.get("code") == bound.get("code") and item.get("system") == bound.get("system")
+        if not same_unit:
+            return None, None
+        return number(item.get("value")), number(bound.get("value"))
+    if isinstance(item, str) and isinstance(bound, str):
+        return (item, bound) if len(item) == len(bound) and item[:1].isdigit() else (None, None)
+    return number(item), number(bound)
 
 
 def _choice_suffixes(item: Any, path: str) -> list[str]:
