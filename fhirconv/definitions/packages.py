@@ -55,7 +55,7 @@ __all__ = [
 
 CORE_NAMES = frozenset({"hl7.fhir.r4.core", "hl7.fhir.r4.examples"})
 _SPEC = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._\-]{0,213})(?:[#@]([A-Za-z0-9][A-Za-z0-9.\-+]{0,63}))?$")
-_PARTS = ("structures", "valuesets", "codesystems")
+_PARTS = ("structures", "valuesets", "codesystems", "questionnaires")
 _IG_SD_KEYS = (
     "resourceType",
     "id",
@@ -316,7 +316,7 @@ def _iter_package(folder: Path) -> Iterator[dict[str, Any]]:
             names = [
                 str(f["filename"])
                 for f in doc.get("files", [])
-                if f.get("resourceType") in ("StructureDefinition", "ValueSet", "CodeSystem")
+                if f.get("resourceType") in ("StructureDefinition", "ValueSet", "CodeSystem", "Questionnaire")
             ]
         except (OSError, ValueError, AttributeError, TypeError):
             names = None
@@ -380,6 +380,8 @@ def compile_ig_package(pkg: InstalledPackage, *, target: Path | None = None) -> 
             parts["valuesets"].setdefault(url, res)
         elif rtype == "CodeSystem":
             parts["codesystems"].setdefault(url, res)
+        elif rtype == "Questionnaire":
+            parts["questionnaires"].setdefault(url, res)
     out = target or compiled_dir(pkg)
     out.mkdir(parents=True, exist_ok=True)
     for name, items in parts.items():
@@ -387,7 +389,7 @@ def compile_ig_package(pkg: InstalledPackage, *, target: Path | None = None) -> 
         with tempfile.NamedTemporaryFile(dir=out, delete=False, suffix=".tmp") as fh:
             pickle.dump(blob, fh, protocol=pickle.HIGHEST_PROTOCOL)
         Path(fh.name).replace(out / f"{name}.pickle")
-    stamp = {"package": pkg.spec, "compiler": COMPILER_VERSION, "source": _fingerprint(folder), "kind": "ig2"}
+    stamp = {"package": pkg.spec, "compiler": COMPILER_VERSION, "source": _fingerprint(folder), "kind": "ig3"}
     (out / "index.json").write_text(json.dumps(stamp, indent=1), encoding="utf-8")
     return out
 
@@ -399,7 +401,7 @@ def _ig_current(pkg: InstalledPackage, out: Path) -> bool:
         return False
     return (
         stamp.get("compiler") == COMPILER_VERSION
-        and stamp.get("kind") == "ig2"
+        and stamp.get("kind") == "ig3"
         and stamp.get("source") == _fingerprint(pkg.path / "package")
         and all((out / f"{p}.pickle").is_file() for p in _PARTS)
     )
@@ -481,6 +483,10 @@ class LayeredDefinitions:
 
     def resource_types(self) -> frozenset[str]:
         return self.core.resource_types()
+
+    def questionnaire(self, url: str) -> dict[str, Any] | None:
+        """A Questionnaire a package ships (QuestionnaireResponse checks)."""
+        return self._find("questionnaires", url)
 
     def simple_expansion(self, url: str) -> list[str] | None:
         return self.core.simple_expansion(url)

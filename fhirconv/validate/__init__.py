@@ -80,8 +80,10 @@ def build_chain(definitions: Any | None = None, *, profiles: Iterable[str] = ())
     checkers.append(ConformanceChecker())
     checkers.append(LintChecker(cache))
     from .profiles import ProfileChecker
+    from .questionnaires import QuestionnaireChecker
 
     checkers.append(ProfileChecker(defs, profiles))
+    checkers.append(QuestionnaireChecker())
     return ValidationChain(defs, terminology, checkers, before_input=[cache])
 
 

@@ -336,3 +336,36 @@ def test_extension_urls_and_sub_extensions() -> None:
     assert _errors(patient) == {("Patient.extension[0].extension[0].url", "extension.sub-unknown")}
     nationality["extension"] = [{"url": "code", "valueString": "FR"}]
     assert _errors(patient) == {("Patient.extension[0].extension[0].valueString", "extension.type")}
+
+
+def test_questionnaire_response_against_its_questionnaire() -> None:
+    """linkIds must exist at their level; a disabled item carries no answers (enableWhen)."""
+    questionnaire = {
+        "resourceType": "Questionnaire",
+        "id": "q",
+        "status": "active",
+        "item": [
+            {"linkId": "smoker", "text": "Do you smoke?", "type": "boolean"},
+            {
+                "linkId": "packs",
+                "text": "Packs per day",
+                "type": "integer",
+                "enableWhen": [{"question": "smoker", "operator": "=", "answerBoolean": True}],
+            },
+        ],
+    }
+    qr = {
+        "resourceType": "QuestionnaireResponse",
+        "contained": [questionnaire],
+        "questionnaire": "#q",
+        "status": "completed",
+        "item": [
+            {"linkId": "smoker", "answer": [{"valueBoolean": True}]},
+            {"linkId": "packs", "answer": [{"valueInteger": 2}]},
+        ],
+    }
+    assert not _errors(qr)
+    qr["item"][0]["answer"] = [{"valueBoolean": False}]
+    assert _errors(qr) == {("QuestionnaireResponse.item[1].answer", "questionnaire.enable-when")}
+    qr["item"][0] = {"linkId": "smokes", "answer": [{"valueBoolean": True}]}
+    assert ("QuestionnaireResponse.item[0].linkId", "questionnaire.linkid") in _errors(qr)
