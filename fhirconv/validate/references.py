@@ -271,6 +271,18 @@ class ReferenceChecker:
                 resolved = (by_url.get(f"{base}/{m.group(1)}/{m.group(2)}") if base else None) or by_url.get(
                     f"{m.group(1)}/{m.group(2)}"
                 )
+                if resolved is None and self._bundle_type == "document" and _ENTRY.match(location):
+                    # a document is self-contained (R4 documents.html): its references resolve inside it
+                    return [
+                        Issue(
+                            Severity.ERROR,
+                            "not-found",
+                            where,
+                            f"'{value}' matches no entry of this document bundle (relative references "
+                            "resolve against the entry's fullUrl base)",
+                            "reference.resolve",
+                        )
+                    ]
             else:
                 m2 = _ABSOLUTE.match(value)
                 resolved = by_url.get(value)

@@ -369,3 +369,32 @@ def test_questionnaire_response_against_its_questionnaire() -> None:
     assert _errors(qr) == {("QuestionnaireResponse.item[1].answer", "questionnaire.enable-when")}
     qr["item"][0] = {"linkId": "smokes", "answer": [{"valueBoolean": True}]}
     assert ("QuestionnaireResponse.item[0].linkId", "questionnaire.linkid") in _errors(qr)
+
+
+def test_document_references_resolve_inside_the_document() -> None:
+    composition = {
+        "resourceType": "Composition",
+        "status": "final",
+        "type": {"text": "summary"},
+        "date": "2024-01-01",
+        "title": "Summary",
+        "author": [{"reference": "Practitioner/dr"}],
+    }
+    doctor = {"resourceType": "Practitioner", "id": "dr"}
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "document",
+        "identifier": {
+            "system": "urn:ietf:rfc:3986",
+            "value": "urn:uuid:8c0ff0a3-3b1c-4a8d-9a53-2c5e0d9e4a10",
+        },
+        "timestamp": "2024-01-01T00:00:00Z",
+        "entry": [
+            {"fullUrl": "http://example.org/fhir/Composition/c", "resource": {**composition, "id": "c"}},
+            {"fullUrl": "urn:uuid:6f1e4a52-8d5b-4c1e-9c0e-3b7a2f9d1e11", "resource": doctor},
+        ],
+    }
+    found = {e for e in _errors(bundle) if e[1] == "reference.resolve"}
+    assert found == {("Bundle.entry[0].resource.author[0].reference", "reference.resolve")}
+    bundle["entry"][1]["fullUrl"] = "http://example.org/fhir/Practitioner/dr"
+    assert not {e for e in _errors(bundle) if e[1] == "reference.resolve"}
