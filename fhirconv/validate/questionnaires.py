@@ -5,9 +5,10 @@ in the same Bundle (by ``url``), or one a loaded package ships. Without it nothi
 HL7 validator applies them:
 
 - ``questionnaire.linkid``: every response item's ``linkId`` is an item of the Questionnaire at that level;
-- ``questionnaire.enable-when``: an item whose ``enableWhen`` conditions (``exists``, ``=``, ``!=``,
-  ``<``, ``<=``, ``>``, ``>=`` on the answers given to the question they name; ``enableBehavior``
-  all/any) are not met carries no answers.
+- ``questionnaire.enable-when`` on a Questionnaire: an item enabled by a question nested inside it;
+- ``questionnaire.enable-when`` on a response: an item whose ``enableWhen`` conditions (``exists``,
+  ``=``, ``!=``, ``<``, ``<=``, ``>``, ``>=`` on the answers given to the question they name;
+  ``enableBehavior`` all/any) are not met carries no answers.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ class QuestionnaireChecker:
         return []
 
     def check_resource(self, resource: dict[str, Any], location: str, ctx: Context) -> Iterable[Issue]:
+        if resource.get("resourceType") == "Questionnaire":
+            return list(_inner_enable_when(_list(resource.get("item")), f"{location}.item"))
         if resource.get("resourceType") != "QuestionnaireResponse":
             return []
         canonical = resource.get("questionnaire")
@@ -109,6 +112,26 @@ class QuestionnaireChecker:
                     self._items(
                         _list(ans["item"]), _list(d.get("item")), f"{at}.answer[{j}].item", answers, out
                     )
+
+
+def _inner_enable_when(items: list[Any], loc: str) -> Iterator[Issue]:
+    """An item cannot be enabled by a question nested inside it (it could never be answered first)."""
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        at = f"{loc}[{i}]"
+        inner = {d.get("linkId") for d in _walk(_list(item.get("item")))}
+        for j, cond in enumerate(_list(item.get("enableWhen"))):
+            if isinstance(cond, dict) and cond.get("question") in inner:
+                yield Issue(
+                    Severity.ERROR,
+                    "business-rule",
+                    f"{at}.enableWhen[{j}].question",
+                    f"item '{item.get('linkId')}' is enabled by '{cond.get('question')}', "
+                    "a question inside it",
+                    "questionnaire.enable-when",
+                )
+        yield from _inner_enable_when(_list(item.get("item")), f"{at}.item")
 
 
 def _walk(items: list[Any]) -> Iterator[dict[str, Any]]:

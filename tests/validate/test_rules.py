@@ -398,3 +398,22 @@ def test_document_references_resolve_inside_the_document() -> None:
     assert found == {("Bundle.entry[0].resource.author[0].reference", "reference.resolve")}
     bundle["entry"][1]["fullUrl"] = "http://example.org/fhir/Practitioner/dr"
     assert not {e for e in _errors(bundle) if e[1] == "reference.resolve"}
+
+
+def test_questionnaire_item_not_enabled_by_its_own_child() -> None:
+    q = {
+        "resourceType": "Questionnaire",
+        "status": "active",
+        "item": [
+            {
+                "linkId": "meds",
+                "type": "group",
+                "enableWhen": [{"question": "takes-meds", "operator": "exists", "answerBoolean": True}],
+                "item": [{"linkId": "takes-meds", "type": "boolean"}],
+            }
+        ],
+    }
+    assert _errors(q) == {("Questionnaire.item[0].enableWhen[0].question", "questionnaire.enable-when")}
+    q["item"][0]["item"][0]["linkId"] = "dose"
+    q["item"].insert(0, {"linkId": "takes-meds", "type": "boolean"})
+    assert not _errors(q)
