@@ -239,7 +239,10 @@ def validate_xml(data: bytes, source: str, *, chain: ValidationChain | None = No
         report.artifact = source
         return report
     report = validate_json(result.data, source, chain=chain)
-    report.issues = result.issues + report.issues
+    chained = [
+        i for i in report.issues if not (i.rule in ("type", "schema") and i.location in result.retyped)
+    ]
+    report.issues = result.issues + chained
     report.artifact = source
     positions = result.positions
     report.locator = lambda: positions

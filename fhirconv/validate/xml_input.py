@@ -36,6 +36,7 @@ class XmlResult:
     data: Any
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
+    retyped: set[str] = field(default_factory=set)  # values reported here; the JSON type finding is dropped
 
 
 def _local(el: Any) -> tuple[str | None, str]:
@@ -161,7 +162,14 @@ class _Mapper:
                 at = f"{loc}[{i}]" if many else loc
                 self.note(at, e)
                 raw = e.attrib.get("value")
-                vals.append(self.primitive(raw, tcode) if raw is not None else None)
+                value = self.primitive(raw, tcode) if raw is not None else None
+                if isinstance(value, str) and tcode in ("boolean", "decimal", *INT_TYPES):
+                    # the XML form of a wrong value: say so in its words, not as a JSON type mismatch
+                    self.out.issues.append(
+                        Issue(Severity.ERROR, "value", at, f"'{raw}' is not a valid {tcode}", "format")
+                    )
+                    self.out.retyped.add(at)
+                vals.append(value)
                 ext = self.primitive_extension(
                     e, f"{loc[: loc.rfind('.')]}._{name}" + (f"[{i}]" if many else "")
                 )

@@ -119,7 +119,8 @@ def test_xml_rules_and_positions() -> None:
 </Observation>"""
     found = _issues(xml)
     assert found["xml.order@Observation.status"] == ("error", 3, 3)
-    assert found["type@Observation.valueQuantity.value"] == ("error", 5, 5)
+    assert found["format@Observation.valueQuantity.value"] == ("error", 5, 5)  # 'eighty' is no decimal
+    assert "type@Observation.valueQuantity.value" not in found  # said once, in XML's words
     assert found["structure@Observation.wrong"] == ("error", 7, 3)
     assert found["xml.text@Observation.subject"] == ("error", 8, 3)
     assert found["xml.order@Observation.subject"] == ("error", 8, 3)  # R4 orders subject before value[x]
