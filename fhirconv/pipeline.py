@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import OutputGateError
 from .extract import Extractor
@@ -18,16 +19,74 @@ from .model import Document, DocumentFormat, Extraction
 from .normalize import DEFAULT_INDEX_DATE, Normalizer
 from .readers._rules import load_rules
 
-__all__ = ["ConvertOptions", "Converter", "convert_document", "convert_path", "convert_paths"]
+__all__ = [
+    "BundleType",
+    "ConvertOptions",
+    "Converter",
+    "Gate",
+    "OutputFormat",
+    "convert_document",
+    "convert_path",
+    "convert_paths",
+]
+
+
+class BundleType(StrEnum):
+    """The Bundle.type convert emits: ``transaction`` (ready to POST) or ``collection``."""
+
+    TRANSACTION = "transaction"
+    COLLECTION = "collection"
+
+
+class Gate(StrEnum):
+    """How much checking a bundle passes before it is handed out.
+
+    ``full``: the fhir.resources model checks, then the whole ``fhirconv validate`` chain (needs the R4
+    definitions); ``model``: the model checks only (offline). There is no "none": convert never hands
+    out a bundle nothing has checked.
+    """
+
+    FULL = "full"
+    MODEL = "model"
+
+
+class OutputFormat(StrEnum):
+    """Serialisations of a bundle: FHIR JSON, FHIR XML, or bulk NDJSON (one resource per line)."""
+
+    JSON = "json"
+    XML = "xml"
+    NDJSON = "ndjson"
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def as_enum(enum: type[E], value: E | str, what: str) -> E:
+    """``value`` as a member of ``enum``; an unknown value is a ValueError naming the allowed ones."""
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum)
+        raise ValueError(f"unknown {what} {value!r}: use one of {allowed}") from None
 
 
 @dataclass(frozen=True)
 class ConvertOptions:
-    bundle_type: str = "transaction"
+    """What to build. Plain strings are accepted for the enum fields and checked: an unknown value
+    raises ValueError (``ConvertOptions(gate="none")`` is an error, never "skip validation")."""
+
+    bundle_type: BundleType = BundleType.TRANSACTION
     index_date: dt.date = DEFAULT_INDEX_DATE
     mappings_dir: Path | None = None
-    # "full": the fhirconv validate chain (R4 definitions) after the model checks; "model": models only.
-    gate: str = "full"
+    gate: Gate = Gate.FULL
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "bundle_type", as_enum(BundleType, self.bundle_type, "bundle type"))
+        object.__setattr__(self, "gate", as_enum(Gate, self.gate, "gate"))
+        if not isinstance(self.index_date, dt.date):
+            raise ValueError(f"index_date must be a datetime.date, got {self.index_date!r}")
+        if self.mappings_dir is not None:
+            object.__setattr__(self, "mappings_dir", Path(self.mappings_dir))
 
 
 class Converter:
@@ -56,15 +115,16 @@ class Converter:
 
     def convert(self, doc: Document) -> dict[str, Any]:
         facts = self.extractor.extract(doc)
-        bundle = build_bundle(doc, facts, self.normalizer, BundleOptions(self.options.bundle_type))
+        bundle = build_bundle(doc, facts, self.normalizer, BundleOptions(self.options.bundle_type.value))
         gate(bundle, self.options.gate, doc.source_name)
         return bundle
 
 
-def gate(bundle: dict[str, Any], level: str, source: str) -> None:
+def gate(bundle: dict[str, Any], level: Gate | str, source: str) -> None:
     """Never hand out a bundle known to be invalid."""
+    level = as_enum(Gate, level, "gate")
     check_models(bundle)
-    if level != "full":
+    if level is Gate.MODEL:
         return
     from .validate import validate_json
 

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+from .bulk import BulkWriter, bulk_resources
 from .bundle import BundleOptions, build_bundle
-from .serialize import FORMATS, check_models, dumps
+from .serialize import FORMATS, check_models, dumps, dumps_json, loads_json
 
-__all__ = ["FORMATS", "BundleOptions", "build_bundle", "check_models", "dumps"]
+__all__ = [
+    "FORMATS",
+    "BulkWriter",
+    "BundleOptions",
+    "build_bundle",
+    "bulk_resources",
+    "check_models",
+    "dumps",
+    "dumps_json",
+    "loads_json",
+]
