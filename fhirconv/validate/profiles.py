@@ -669,7 +669,7 @@ def _comparable(item: Any, bound: Any) -> tuple[Any, Any]:
     from decimal import Decimal, InvalidOperation
 
     def number(v: Any) -> Decimal | None:
-        if isinstance(v, bool) or not isinstance(v, int | float):
+        if isinstance(v, bool) or not isinstance(v, int | float | Decimal):
             return None
         try:
             return Decimal(str(v))
