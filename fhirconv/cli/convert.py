@@ -135,6 +135,9 @@ def convert(
     ),
     gate: str = typer.Option("full", "--gate", help="full: R4 validation chain; model: model checks only."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Convert files in this many processes."),
+    review: Path | None = typer.Option(
+        None, "--review", help="Also write a review page per input into this folder (see fhirconv review)."
+    ),
 ) -> None:
     """Convert case reports into FHIR R4 bundles (the I/O rules are in README, "Files and exit codes")."""
     from rich.progress import Progress
@@ -182,6 +185,9 @@ def convert(
 
     failures: list[tuple[str, BaseException]] = []
     used: set[str] = set()
+    from .review import ReviewWriter
+
+    reviewer = ReviewWriter(review, input_format, gate) if review is not None else None
     batch = len(paths) > 1
 
     def emit(path: Path | None, data: str | None, error: BaseException | None) -> None:
@@ -206,6 +212,10 @@ def convert(
             else:
                 sys.stdout.write(data)
                 sys.stdout.flush()
+            problem = reviewer(path, data, work_fmt, converter) if reviewer else None
+            if problem:
+                failures.append((label, RuntimeError(problem)))
+                say(f"{label}: {problem}", tag="failed", style="red")
         except OSError as exc:  # an unwritable target fails this input, not the batch
             failures.append((label, exc))
             say(f"{label}: cannot write output: {exc}", tag="failed", style="red")
