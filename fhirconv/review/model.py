@@ -211,6 +211,8 @@ def _status(r: dict[str, Any]) -> str:
     status = r.get("status")
     if status in ("not-done", "not-taken", "cancelled") or r.get("dataAbsentReason"):
         return "negated"
+    if t == "Observation" and "2667000" in _codes_of(r.get("valueCodeableConcept")):
+        return "negated"  # a pertinent negative: the finding observed absent (SNOMED 2667000)
     if t == "MedicationStatement" and status == "intended":
         return "hypothetical"
     if t in ("MedicationRequest", "ServiceRequest") and r.get("intent") in ("proposal", "plan"):

@@ -59,8 +59,15 @@ def _dated(resource: dict[str, Any]) -> int:
     if t == "Encounter":
         return int("start" in resource.get("period", {}))
     if t == "Condition":
-        return int("onsetDateTime" in resource or "onsetPeriod" in resource)
-    if t in ("MedicationAdministration", "Procedure", "Observation", "ClinicalImpression"):
+        keys = ("onsetDateTime", "onsetPeriod", "abatementDateTime", "abatementPeriod")
+        return int(any(k in resource for k in keys))
+    if t in (
+        "MedicationAdministration",
+        "MedicationStatement",
+        "Procedure",
+        "Observation",
+        "ClinicalImpression",
+    ):
         if t == "Observation" and any(c["code"] == "30525-0" for c in resource["code"].get("coding", [])):
             return 0  # the age: not an event
         key = {"Procedure": "performed"}.get(t, "effective")
