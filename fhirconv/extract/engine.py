@@ -29,10 +29,14 @@ from ..model import (
 )
 from .attribution import Attributor
 from .context import ContextRules, Target
-from .lexicon import Concept, Lexicon, Match
+from .lexicon import AliasIndex, Concept, Lexicon, Match
 from .text import Sentence, fold
 
 __all__ = ["Extractor"]
+
+# Mentions kept per fact: enough to show where it is said, bounded so a term repeated thousands of
+# times costs linear time and a bundle of reasonable size.
+MAX_MENTIONS = 50
 
 _NUM = r"\d+(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+"
 _PRONOUNS = frozenset({"she", "her", "he", "his", "him"})
@@ -361,17 +365,12 @@ class Extractor:
                 if fold(abbr) == fold(text[m.start : m.end]):
                     continue
                 out.setdefault(abbr, (m.concept, " ".join(text[m.start : m.end].split())))
-        return out
+        return AliasIndex(out)
 
     def _alias_matches(
         self, text: str, aliases: dict[str, tuple[Concept, str]], s: int, e: int
     ) -> list[Match]:
-        out = []
-        for abbr, (concept, long_form) in aliases.items():
-            pat = re.compile(r"(?<![\w-])" + re.escape(abbr).replace(r"\ ", r"\s?") + r"(?![\w-])")
-            for m in pat.finditer(text, s, e):
-                out.append(Match(m.start(), m.end(), concept, long_form))
-        return out
+        return AliasIndex.of(aliases).match(text, s, e)
 
     def _drug_context(self, folded: str, s: int, e: int, matches: list[Match]) -> list[Match]:
         """A drug name is not always a drug given: "serum digoxin level" is a test, "anti-insulin
@@ -470,7 +469,8 @@ class Extractor:
         mention = Mention(m.start, m.end, text[m.start : m.end], "Condition.code")
         if key in store:
             old = store[key]
-            store[key] = replace(old, mentions=(*old.mentions, mention))
+            if len(old.mentions) < MAX_MENTIONS:  # repeats past the cap add nothing but size
+                store[key] = replace(old, mentions=(*old.mentions, mention))
             return
         store[key] = ConditionFact(
             key=f"{m.concept.id}|{a.value}",
@@ -803,7 +803,8 @@ class Extractor:
         mention = Mention(s, e, text[s:e], "Procedure.code")
         if key in store:
             old = store[key]
-            store[key] = replace(old, mentions=(*old.mentions, mention))
+            if len(old.mentions) < MAX_MENTIONS:  # repeats past the cap add nothing but size
+                store[key] = replace(old, mentions=(*old.mentions, mention))
             return
         store[key] = ProcedureFact(f"{concept_id}|{status}", text[s:e], codings, category, (mention,), status)
 
@@ -969,7 +970,7 @@ class Extractor:
                         )
             store[key] = replace(
                 old,
-                mentions=(*old.mentions, head, *extra),
+                mentions=(*old.mentions, head, *extra)[:MAX_MENTIONS],
                 dose=old.dose or dose,
                 dose_per_day=old.dose_per_day or (per_day and old.dose is None),
                 route=old.route or route,
