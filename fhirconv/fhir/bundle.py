@@ -26,7 +26,7 @@ from ..normalize import Normalizer
 from .datatypes import clean_text, codeable_concept, data_absent, derivation, narrative, quantity, reference
 from .ids import ID_SYSTEM, TAG_SYSTEM, resource_uuid
 
-__all__ = ["BundleOptions", "build_bundle"]
+__all__ = ["PART_BYTES", "BundleOptions", "build_bundle", "source_text", "text_parts"]
 
 _VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 _CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
@@ -48,6 +48,40 @@ _ASSERTION_VERIFICATION = {
     Assertion.NEGATED: "refuted",
     Assertion.UNCERTAIN: "provisional",
 }
+
+
+# FHIR caps a base64Binary at 1 MiB of base64, i.e. 768 KiB of bytes.
+PART_BYTES = 768 * 1024
+
+
+def text_parts(text: str, limit: int = PART_BYTES) -> list[bytes]:
+    """The source text as UTF-8 parts of at most ``limit`` bytes, cut after a line break where one is
+    in the second half of a part, never inside a character. Mention offsets count code points into
+    the concatenation of the parts, so a reader joins them in order (see docs/extraction.md)."""
+    data = text.encode("utf-8")
+    parts: list[bytes] = []
+    pos = 0
+    while len(data) - pos > limit:
+        cut = data.rfind(b"\n", pos + limit // 2, pos + limit) + 1
+        if cut <= 0:
+            cut = pos + limit
+            while data[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte: back to the character start
+                cut -= 1
+        parts.append(data[pos:cut])
+        pos = cut
+    parts.append(data[pos:])
+    return parts
+
+
+def source_text(document_reference: dict[str, Any]) -> str:
+    """The text mention offsets count into: every ``text/plain`` attachment with data, in order."""
+    chunks = [
+        base64.b64decode(c["attachment"]["data"])
+        for c in document_reference.get("content", [])
+        if str(c.get("attachment", {}).get("contentType", "")).startswith("text/plain")
+        and "data" in c.get("attachment", {})
+    ]
+    return b"".join(chunks).decode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,16 +132,22 @@ class _Builder:
     # ------------------------------------------------------------------ resources
     def document_reference(self) -> None:
         md = self.doc.metadata
-        data = self.doc.text.encode("utf-8")
-        attachment: dict[str, Any] = {
-            "contentType": "text/plain; charset=utf-8",
-            "language": "en",
-            "data": base64.b64encode(data).decode("ascii"),
-            "size": len(data),
-            "hash": base64.b64encode(hashlib.sha1(data).digest()).decode("ascii"),
-        }
-        if md.title:
-            attachment["title"] = clean_text(md.title, 500)
+        parts = text_parts(self.doc.text)
+        content: list[dict[str, Any]] = []
+        for i, data in enumerate(parts):
+            attachment: dict[str, Any] = {
+                "contentType": "text/plain; charset=utf-8",
+                "language": "en",
+                "data": base64.b64encode(data).decode("ascii"),
+                "size": len(data),
+                "hash": base64.b64encode(hashlib.sha1(data).digest()).decode("ascii"),
+            }
+            title = clean_text(md.title, 500) if md.title else ""
+            if len(parts) > 1:
+                title = f"{title} (part {i + 1} of {len(parts)})".strip()
+            if title:
+                attachment["title"] = title
+            content.append({"attachment": attachment})
         ids: list[dict[str, Any]] = []
         if md.pmid:
             ids.append({"system": "https://pubmed.ncbi.nlm.nih.gov", "value": md.pmid})
@@ -115,7 +155,6 @@ class _Builder:
             ids.append({"system": "https://www.ncbi.nlm.nih.gov/pmc", "value": md.pmcid})
         if md.doi:
             ids.append({"system": "https://doi.org", "value": md.doi})
-        content: list[dict[str, Any]] = [{"attachment": attachment}]
         if md.doi:
             content.append(
                 {
