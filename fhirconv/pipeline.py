@@ -169,8 +169,46 @@ def convert_paths(
         for path, text, err in results:
             yield Path(path), text, rebuild(*err) if err else None
         return
-    from concurrent.futures import ProcessPoolExecutor
+    for path, text, err in _pooled(work, options, jobs):
+        yield Path(path), text, rebuild(*err) if err else None
 
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(options,)) as pool:
-        for path, text, err in pool.map(_convert_one, work, chunksize=2):
-            yield Path(path), text, rebuild(*err) if err else None
+
+_Result = tuple[str, str | None, tuple[str, str, str | None] | None]
+
+
+def _pooled(work: list[tuple[str, str | None, str]], options: ConvertOptions, jobs: int) -> Iterator[_Result]:
+    """Results in input order over a process pool that survives a worker dying (killed, out of memory).
+
+    A dead worker breaks the whole pool, and its unfinished jobs cannot tell who was running: they are
+    retried in a one-worker pool, where the job running when a worker dies is known exactly; that one
+    file is reported as failed and the rest go on."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    results: dict[int, _Result] = {}
+    pending = list(range(len(work)))
+    workers = jobs
+    emitted = 0
+    while pending:
+        unfinished: list[int] = []
+        culprit_known = False
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(options,)) as pool:
+            futures = {i: pool.submit(_convert_one, work[i]) for i in pending}
+            for i in pending:
+                try:
+                    results[i] = futures[i].result()
+                except BrokenProcessPool:
+                    if workers == 1 and not culprit_known:
+                        culprit_known = True
+                        results[i] = (
+                            work[i][0],
+                            None,
+                            ("", "the worker process died converting this file", None),
+                        )
+                    else:
+                        unfinished.append(i)
+                while emitted in results:
+                    yield results.pop(emitted)
+                    emitted += 1
+        pending = unfinished
+        workers = 1 if workers > 1 or not unfinished else jobs

@@ -20,8 +20,14 @@ err_console = Console(stderr=True, highlight=False)
 DOC_SUFFIXES = {".txt", ".text", ".html", ".htm", ".php", ".xml", ".nxml", ".bioc"}
 
 
-def expand_inputs(items: list[str], suffixes: set[str] | None = DOC_SUFFIXES) -> list[Path | None]:
-    """Files, folders (recursively, by suffix), globs; ``-`` is stdin (None). Sorted, de-duplicated."""
+def expand_inputs(
+    items: list[str], suffixes: set[str] | None = DOC_SUFFIXES, *, follow_symlinks: bool = False
+) -> list[Path | None]:
+    """Files, folders (recursively, by suffix), globs; ``-`` is stdin (None). Sorted, de-duplicated.
+
+    Symbolic links inside a folder are skipped unless ``follow_symlinks``: a link such as
+    ``report.txt -> /etc/passwd`` would otherwise put a file from outside the folder into a bundle
+    (and onto a server). A link named explicitly on the command line is the user's choice and is read."""
     out: list[Path | None] = []
     seen: set[Path] = set()
     for item in items:
@@ -31,7 +37,11 @@ def expand_inputs(items: list[str], suffixes: set[str] | None = DOC_SUFFIXES) ->
         p = Path(item)
         if p.is_dir():
             found = sorted(
-                q for q in p.rglob("*") if q.is_file() and (suffixes is None or q.suffix.lower() in suffixes)
+                q
+                for q in p.rglob("*")
+                if q.is_file()
+                and (follow_symlinks or not _linked(q, p))
+                and (suffixes is None or q.suffix.lower() in suffixes)
             )
         elif any(ch in item for ch in "*?["):
             found = sorted(Path(g) for g in glob.glob(item, recursive=True) if Path(g).is_file())
@@ -43,6 +53,16 @@ def expand_inputs(items: list[str], suffixes: set[str] | None = DOC_SUFFIXES) ->
                 seen.add(r)
                 out.append(q)
     return out
+
+
+def _linked(path: Path, root: Path) -> bool:
+    """``path`` or one of its folders below ``root`` is a symbolic link."""
+    q = path
+    while q != root and q != q.parent:
+        if q.is_symlink():
+            return True
+        q = q.parent
+    return False
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
@@ -67,5 +87,13 @@ def atomic_write(path: Path, data: str) -> None:
         raise
 
 
-def read_stdin_bytes() -> bytes:
-    return sys.stdin.buffer.read()
+def read_stdin_bytes(limit: int | None = None) -> bytes:
+    """Standard input, reading at most ``limit`` + 1 bytes (the readers' size limit by default), so
+    an endless or huge stream is refused without being held in memory."""
+    from ..readers import _limit, _too_large
+
+    cap = _limit(limit)
+    data = sys.stdin.buffer.read(cap + 1)
+    if len(data) > cap:
+        raise _too_large(len(data), cap, "<stdin>")
+    return data

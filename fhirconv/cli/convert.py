@@ -83,6 +83,11 @@ def convert(
     ),
     gate: str = typer.Option("full", "--gate", help="full: R4 validation chain; model: model checks only."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Convert files in this many processes."),
+    follow_symlinks: bool = typer.Option(
+        False,
+        "--follow-symlinks",
+        help="Read symbolic links found inside input folders (skipped by default).",
+    ),
 ) -> None:
     """Convert case reports into FHIR R4 bundles."""
     from rich.progress import Progress
@@ -96,7 +101,7 @@ def convert(
         raise fail(f"--input-format must be text, html, jats or bioc; got {input_format!r}")
     if output and out_dir:
         raise fail("use either -o/--output or --out-dir, not both")
-    paths = expand_inputs(inputs)
+    paths = expand_inputs(inputs, follow_symlinks=follow_symlinks)
     if not paths:
         raise fail("no input documents found")
     if len(paths) > 1 and output is not None:

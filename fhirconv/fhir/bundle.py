@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from dataclasses import dataclass, replace
+import math
+from dataclasses import dataclass, fields, is_dataclass, replace
+from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any
 
@@ -21,6 +23,8 @@ from ..model import (
     Document,
     Extraction,
     Mention,
+    Quantity,
+    RelativeTime,
 )
 from ..normalize import Normalizer
 from .datatypes import clean_text, codeable_concept, data_absent, derivation, narrative, quantity, reference
@@ -597,4 +601,56 @@ def _summary(r: dict[str, Any]) -> str:
 def build_bundle(
     doc: Document, facts: Extraction, norm: Normalizer, options: BundleOptions | None = None
 ) -> dict[str, Any]:
-    return _Builder(doc, facts, norm, options or BundleOptions()).bundle()
+    usable = _usable(facts)
+    assert isinstance(usable, Extraction)
+    return _Builder(doc, usable, norm, options or BundleOptions()).bundle()
+
+
+# No case report dates anything two centuries from its presentation; beyond that a phrase such as
+# "for 3000 years" is not a date, and FHIR years stop at 9999 anyway.
+MAX_DAYS = 200 * 366
+# FHIR decimals are IEEE doubles in practice: more significant digits than this are not a measurement.
+MAX_DIGITS = 15
+
+
+def _plausible_number(value: str) -> bool:
+    try:
+        d = Decimal(value)
+    except (InvalidOperation, ValueError):
+        return False
+    return d.is_finite() and len(d.as_tuple().digits) <= MAX_DIGITS and abs(d.adjusted()) <= MAX_DIGITS
+
+
+def _plausible_days(days: float | None) -> bool:
+    return days is None or (math.isfinite(days) and abs(days) <= MAX_DAYS)
+
+
+def _usable(obj: Any) -> Any:
+    """``obj`` (facts) with every quantity, time or duration that no resource can hold set to None:
+    a 400-digit "value" or "for 3000 years" costs that one element, never the document (precision first:
+    nothing is rounded or clamped into a wrong value)."""
+    if isinstance(obj, Quantity):
+        return obj if _plausible_number(obj.value) else None
+    if isinstance(obj, RelativeTime):
+        return obj if _plausible_days(obj.start_day) and _plausible_days(obj.end_day) else None
+    if isinstance(obj, tuple):
+        items = [_usable(x) for x in obj]
+        if any(x is None and y is not None for x, y in zip(items, obj, strict=True)):
+            if any(isinstance(y, Quantity) for y in obj):  # a component without its value goes whole
+                return None
+            items = [x for x, y in zip(items, obj, strict=True) if x is not None or y is None]
+        if len(items) == len(obj) and all(x is y for x, y in zip(items, obj, strict=True)):
+            return obj
+        return tuple(items)
+    if is_dataclass(obj) and not isinstance(obj, type):
+        changes: dict[str, Any] = {}
+        for f in fields(obj):
+            value = getattr(obj, f.name)
+            if isinstance(value, float) and not _plausible_days(value):
+                changes[f.name] = None
+            elif isinstance(value, Quantity | RelativeTime | tuple) or is_dataclass(value):
+                new = _usable(value)
+                if new is not value:
+                    changes[f.name] = new
+        return replace(obj, **changes) if changes else obj
+    return obj

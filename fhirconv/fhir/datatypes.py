@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ..chars import fhir_safe
 from ..model import Coding, Mention
 
 __all__ = [
@@ -87,7 +88,7 @@ def derivation(doc_ref: str, mention: Mention) -> dict[str, Any]:
 
 def clean_text(value: str, limit: int = 1000) -> str:
     """FHIR strings from prose: one space between words, no edge whitespace, cut at a word boundary."""
-    text = " ".join(value.split())
+    text = " ".join(fhir_safe(value).split())
     if len(text) > limit:
         text = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
     return text
@@ -99,7 +100,7 @@ def narrative(summary: str) -> dict[str, Any]:
 
     return {
         "status": "generated",
-        "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{escape(summary, quote=False)}</div>',
+        "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{escape(fhir_safe(summary), quote=False)}</div>',
     }
 
 

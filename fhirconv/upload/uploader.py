@@ -183,6 +183,23 @@ class Uploader:
         where: str,
         stored: dict[str, str],
     ) -> None:
+        try:
+            self._record_answers(report, entries, response, where, stored)
+        except (AttributeError, TypeError, KeyError, ValueError) as exc:  # a malformed answer, not a bug
+            raise ServerRejectedError(
+                f"server answered with a malformed transaction-response ({type(exc).__name__}: {exc})",
+                status=200,
+                source=where,
+            ) from exc
+
+    def _record_answers(
+        self,
+        report: BundleReport,
+        entries: list[dict[str, Any]],
+        response: Mapping[str, Any],
+        where: str,
+        stored: dict[str, str],
+    ) -> None:
         answers = response.get("entry", []) or []
         if response.get("type") != "transaction-response" or len(answers) != len(entries):
             raise UploadError(

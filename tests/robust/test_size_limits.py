@@ -46,15 +46,14 @@ def _convert(text: str) -> tuple[int, int, str, list[tuple[int, int, str]], str]
 
 
 def test_report_over_one_megabyte_converts_with_offsets_into_the_joined_parts() -> None:
-    para = (
-        "A 40-year-old man presented with fever and cough. His temperature was 38.5 °C and the heart rate "
-        "was 110 beats per minute. He was given paracetamol 1 g orally.\n\n"
-    )
-    text = para * (1_300_000 // len(para))
-    n, biggest, full, spans, original = finishes(lambda: _convert(text))
+    facts = "A 40-year-old man presented with fever and cough. He was given paracetamol 1 g orally.\n\n"
+    filler = "The family travelled by train and stayed with friends near the lake for the summer.\n\n"
+    text = facts + filler * (1_100_000 // len(filler)) + facts.replace("fever", "a rash")
+    n, biggest, full, spans, original = finishes(lambda: _convert(text), seconds=120)
     assert n >= 2 and biggest <= PART_BYTES
     assert full == original
     assert spans
     for off, length, _ in spans:
         assert full[off : off + length].strip()
-    assert any(full[o : o + n_].lower() == "fever" for o, n_, t in spans if t == "Condition")
+    found = {full[o : o + n_].lower() for o, n_, t in spans if t == "Condition"}
+    assert {"fever", "rash"} <= found  # the second one lies in the last part
