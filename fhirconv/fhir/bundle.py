@@ -28,7 +28,7 @@ from ..model import (
 )
 from ..normalize import Normalizer
 from .datatypes import clean_text, codeable_concept, data_absent, derivation, narrative, quantity, reference
-from .ids import ID_SYSTEM, TAG_SYSTEM, resource_uuid
+from .ids import DOCUMENT_TAG_SYSTEM, ID_SYSTEM, TAG_SYSTEM, document_tag, resource_uuid
 
 __all__ = ["PART_BYTES", "BundleOptions", "build_bundle", "source_text", "text_parts"]
 
@@ -52,6 +52,35 @@ _ASSERTION_VERIFICATION = {
     Assertion.NEGATED: "refuted",
     Assertion.UNCERTAIN: "provisional",
 }
+
+
+def document_identity(doc: Document) -> str:
+    """What makes two conversions the same document: its PMID, PMCID or DOI when the metadata has one,
+    else its title (three words or more), else a hash of its text with whitespace normalised. A
+    byte-order mark, CRLF line endings or re-wrapped lines never make a new document, and with an
+    identifier or a title neither does an edited sentence: re-uploading then replaces the old version
+    (docs/robustness.md)."""
+    md = doc.metadata
+    for scheme, value in (("pmid", md.pmid), ("pmcid", md.pmcid), ("doi", md.doi)):
+        if value:
+            return f"{scheme}:{value.strip().lower()}"
+    title = " ".join(md.title.lower().split()) if md.title else ""
+    if len(title.split()) >= 3:  # a real title, not a heading such as "Case report"
+        return "title:" + title
+    words = " ".join(doc.text.removeprefix("\ufeff").split())
+    return "text:" + hashlib.sha256(words.encode("utf-8")).hexdigest()
+
+
+def _anchor(text: str, start: int, end: int) -> str:
+    """The sentence around ``text[start:end]`` (at most 2,000 characters each way), whitespace and case
+    normalised. Found with bounded C-level searches: cheap even for thousands of facts."""
+    lo = max(0, start - 2000)
+    hi = min(len(text), end + 2000)
+    starts = [i + len(p) for p in ("\n", ". ", "! ", "? ") if (i := text.rfind(p, lo, start)) >= 0]
+    a = max(starts, default=lo)
+    found = [i for i in (text.find(p, end, hi) for p in ("\n", ". ", "! ", "? ")) if i >= 0]
+    b = min(found) + 1 if found else hi
+    return " ".join(text[a:b].lower().split())
 
 
 # FHIR caps a base64Binary at 1 MiB of base64, i.e. 768 KiB of bytes.
@@ -101,21 +130,40 @@ class _Builder:
         self.options = options
         self.entries: list[tuple[str, dict[str, Any]]] = []
         self.derived: list[str] = []
+        self.identity = document_identity(doc)
+        self.document_tag = document_tag(self.identity)
+        self._seen: dict[tuple[str, str], int] = {}
         self.doc_ref = self._url("DocumentReference", "document")
         self.patient = self._url("Patient", "patient")
         self.encounter = self._url("Encounter", "encounter")
         self.device = self._url("Device", f"fhirconv-{__version__}")
 
     def _url(self, rtype: str, key: str) -> str:
-        return "urn:uuid:" + resource_uuid(self.doc.source_sha256, rtype, key)
+        return "urn:uuid:" + resource_uuid(self.identity, rtype, key)
+
+    def _fact_url(self, rtype: str, key: str, mention: Mention) -> str:
+        """Id of a fact: its normalised content (``key``) and the normalised sentence it sits in, not
+        character offsets, so a fact keeps its id when text elsewhere changes; a repeat of the same fact
+        in an identical sentence gets a counter."""
+        stem, at, offset = key.rpartition("@")
+        if at and offset.isdigit():  # extraction keys some facts by offset: the anchor replaces it
+            key = stem
+        base = f"{key}|{_anchor(self.doc.text, mention.start, mention.end)}"
+        n = self._seen.get((rtype, base), 0) + 1
+        self._seen[(rtype, base)] = n
+        return self._url(rtype, base if n == 1 else f"{base}#{n}")
 
     def _add(
         self, url: str, resource: dict[str, Any], mentions: tuple[Mention, ...] | list[Mention] = ()
     ) -> None:
         rtype = resource["resourceType"]
         body: dict[str, Any] = {"resourceType": rtype}
+        # every resource names the document it came from, so an upload can find (and replace) the
+        # set a previous conversion of the same document left on a server
+        tags = [{"system": DOCUMENT_TAG_SYSTEM, "code": self.document_tag}]
         if rtype == "Provenance":
-            body["meta"] = {"tag": [{"system": TAG_SYSTEM, "code": url.removeprefix("urn:uuid:")}]}
+            tags.insert(0, {"system": TAG_SYSTEM, "code": url.removeprefix("urn:uuid:")})
+        body["meta"] = {"tag": tags}
         body["text"] = narrative(_summary(resource))
         exts = [derivation(self.doc_ref, m) for m in mentions]
         if exts:
@@ -210,7 +258,7 @@ class _Builder:
                 mentions.append(p.deceased_mention)
         self._add(self.patient, res, mentions)
         if p.age is not None and p.age_mention is not None:
-            url = self._url("Observation", f"age@{p.age_mention.start}")
+            url = self._fact_url("Observation", "age", p.age_mention)
             self._add(
                 url,
                 {
@@ -247,7 +295,7 @@ class _Builder:
         urls: dict[str, str] = {}
         for c in self.facts.conditions:
             first = c.mentions[0]
-            url = self._url("Condition", f"{first.start}-{first.end}|{c.key}")
+            url = self._fact_url("Condition", c.key, first)
             urls[c.key] = url
             res: dict[str, Any] = {"resourceType": "Condition"}
             if c.assertion is not Assertion.NEGATED and c.assertion is not Assertion.HISTORICAL:
@@ -281,7 +329,7 @@ class _Builder:
     def observations(self) -> None:
         for o in self.facts.observations:
             first = o.mentions[0]
-            url = self._url("Observation", f"{first.start}-{first.end}|{o.key}")
+            url = self._fact_url("Observation", o.key, first)
             codings = list(o.codings)
             if o.components:
                 codings = [
@@ -323,8 +371,8 @@ class _Builder:
     def medications(self, condition_urls: dict[str, str]) -> None:
         for m in self.facts.medications:
             first = m.mentions[0]
-            key = f"{first.start}-{first.end}|{m.key}"
-            url = self._url("MedicationAdministration", key)
+            url = self._fact_url("MedicationAdministration", m.key, first)
+            key = url.removeprefix("urn:uuid:")
             reasons = [reference(condition_urls[k]) for k in m.reason_keys if k in condition_urls]
             dose = route = None
             if m.dose is not None:
@@ -448,7 +496,7 @@ class _Builder:
     def procedures(self) -> None:
         for p in self.facts.procedures:
             first = p.mentions[0]
-            url = self._url("Procedure", f"{first.start}-{first.end}|{p.key}")
+            url = self._fact_url("Procedure", p.key, first)
             res: dict[str, Any] = {"resourceType": "Procedure", "status": p.status}
             if p.status == "not-done":
                 res["statusReason"] = {"text": "Reported as not performed"}
@@ -465,7 +513,7 @@ class _Builder:
         if o is None:
             return
         first = o.mentions[0]
-        url = self._url("ClinicalImpression", f"{first.start}-{first.end}|outcome")
+        url = self._fact_url("ClinicalImpression", "outcome", first)
         self._add(
             url,
             {
