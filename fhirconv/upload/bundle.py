@@ -71,14 +71,17 @@ def rewrite_references(resource: dict[str, Any], mapping: Mapping[str, str]) -> 
 
 
 def _stable_identifier(resource: Mapping[str, Any]) -> str | None:
-    for ident in resource.get("identifier", []) or []:
+    idents = resource.get("identifier")
+    for ident in idents if isinstance(idents, list) else []:
         if isinstance(ident, dict) and ident.get("system") == IDENTIFIER_SYSTEM and ident.get("value"):
             return str(ident["value"])
     return None
 
 
 def _fhirconv_tag(resource: Mapping[str, Any]) -> str | None:
-    for tag in (resource.get("meta") or {}).get("tag", []) or []:
+    meta = resource.get("meta")
+    tags = meta.get("tag") if isinstance(meta, dict) else None
+    for tag in tags if isinstance(tags, list) else []:
         if isinstance(tag, dict) and tag.get("system") == FHIRCONV_TAG_SYSTEM and tag.get("code"):
             return str(tag["code"])
     return None
