@@ -61,7 +61,7 @@ def _table(reports: list[BundleReport]) -> Any:
     if dry:
         table.add_column("entries", justify="right")
     else:
-        for col in ("created", "updated", "unchanged"):
+        for col in ("created", "updated", "unchanged", "deleted"):
             table.add_column(col, justify="right")
     merged: dict[str, TypeCounts] = {}
     entries: dict[str, int] = {}
@@ -71,6 +71,7 @@ def _table(reports: list[BundleReport]) -> Any:
             m.created += c.created
             m.updated += c.updated
             m.unchanged += c.unchanged
+            m.deleted += c.deleted
         for rtype, n in r.planned.items():
             entries[rtype] = entries.get(rtype, 0) + n
     for rtype in sorted(set(merged) | set(entries)):
@@ -78,7 +79,7 @@ def _table(reports: list[BundleReport]) -> Any:
         if dry:
             table.add_row(rtype, str(entries.get(rtype, 0)))
         else:
-            table.add_row(rtype, str(c.created), str(c.updated), str(c.unchanged))
+            table.add_row(rtype, str(c.created), str(c.updated), str(c.unchanged), str(c.deleted))
     return table
 
 
@@ -184,7 +185,7 @@ def upload(
                 verified = f", {report.verified} verified" if report.verified is not None else ""
                 err_console.print(
                     f"[green]ok[/] {label}: {t.created} created, {t.updated} updated, "
-                    f"{t.unchanged} unchanged{chunks}{verified}"
+                    f"{t.unchanged} unchanged, {t.deleted} deleted{chunks}{verified}"
                 )
     finally:
         if client is not None:

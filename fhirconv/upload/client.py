@@ -239,6 +239,8 @@ class FhirClient:
         source: str | None,
     ) -> httpx.Response:
         headers = {"Content-Type": FHIR_JSON} if json is not None else None
+        if method == "GET":  # searches must see the current state, not HAPI's cached result of a minute ago
+            headers = {"Cache-Control": "no-cache"}
         attempt = 0
         while True:
             try:
@@ -281,9 +283,11 @@ class FhirClient:
         with self._client.stream(
             method, path.lstrip("/"), json=json, params=params, headers=headers
         ) as response:
+            if response.is_stream_consumed:  # answered from memory (a mock transport): nothing to wait for
+                return response
             chunks: list[bytes] = []
             size = 0
-            for chunk in response.iter_bytes():
+            for chunk in response.iter_raw():  # still encoded: the new Response decodes it
                 chunks.append(chunk)
                 size += len(chunk)
                 if time.monotonic() > deadline:
