@@ -8,9 +8,10 @@ import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import OutputGateError
 from .extract import Extractor
@@ -18,17 +19,76 @@ from .fhir import BundleOptions, build_bundle, check_models_each
 from .mapping import MappingStore
 from .model import Document, DocumentFormat, Extraction
 from .normalize import DEFAULT_INDEX_DATE, Normalizer
+from .readers._rules import load_rules
 
-__all__ = ["ConvertOptions", "Converter", "convert_document", "convert_path", "convert_paths"]
+__all__ = [
+    "BundleType",
+    "ConvertOptions",
+    "Converter",
+    "Gate",
+    "OutputFormat",
+    "convert_document",
+    "convert_path",
+    "convert_paths",
+]
+
+
+class BundleType(StrEnum):
+    """The Bundle.type convert emits: ``transaction`` (ready to POST) or ``collection``."""
+
+    TRANSACTION = "transaction"
+    COLLECTION = "collection"
+
+
+class Gate(StrEnum):
+    """How much checking a bundle passes before it is handed out.
+
+    ``full``: the fhir.resources model checks, then the whole ``fhirconv validate`` chain (needs the R4
+    definitions); ``model``: the model checks only (offline). There is no "none": convert never hands
+    out a bundle nothing has checked.
+    """
+
+    FULL = "full"
+    MODEL = "model"
+
+
+class OutputFormat(StrEnum):
+    """Serialisations of a bundle: FHIR JSON, FHIR XML, or bulk NDJSON (one resource per line)."""
+
+    JSON = "json"
+    XML = "xml"
+    NDJSON = "ndjson"
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def as_enum(enum: type[E], value: E | str, what: str) -> E:
+    """``value`` as a member of ``enum``; an unknown value is a ValueError naming the allowed ones."""
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum)
+        raise ValueError(f"unknown {what} {value!r}: use one of {allowed}") from None
 
 
 @dataclass(frozen=True)
 class ConvertOptions:
-    bundle_type: str = "transaction"
+    """What to build. Plain strings are accepted for the enum fields and checked: an unknown value
+    raises ValueError (``ConvertOptions(gate="none")`` is an error, never "skip validation")."""
+
+    bundle_type: BundleType = BundleType.TRANSACTION
     index_date: dt.date = DEFAULT_INDEX_DATE
     mappings_dir: Path | None = None
-    # "full": the fhirconv validate chain (R4 definitions) after the model checks; "model": models only.
-    gate: str = "full"
+    gate: Gate = Gate.FULL
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "bundle_type", as_enum(BundleType, self.bundle_type, "bundle type"))
+        object.__setattr__(self, "gate", as_enum(Gate, self.gate, "gate"))
+        if not isinstance(self.index_date, dt.date):
+            raise ValueError(f"index_date must be a datetime.date, got {self.index_date!r}")
+        if self.mappings_dir is not None:
+            object.__setattr__(self, "mappings_dir", Path(self.mappings_dir))
 
 
 class Converter:
@@ -37,8 +97,20 @@ class Converter:
     def __init__(self, options: ConvertOptions | None = None) -> None:
         self.options = options or ConvertOptions()
         store = MappingStore(self.options.mappings_dir)
+        self.section_rules = load_rules(store)
         self.extractor = Extractor(store)
         self.normalizer = Normalizer(store, self.options.index_date)
+
+    def read_path(self, path: Path, format: DocumentFormat | None = None) -> Document:
+        """Read with this converter's section rules (``--mappings`` overlays ``sections.json`` too)."""
+        from .readers import read_path
+
+        return read_path(Path(path), format=format, rules=self.section_rules)
+
+    def read_bytes(self, data: bytes, name: str, format: DocumentFormat | None = None) -> Document:
+        from .readers import read_bytes
+
+        return read_bytes(data, name, format=format, rules=self.section_rules)
 
     def extract(self, doc: Document) -> Extraction:
         return self.extractor.extract(doc)
@@ -46,7 +118,7 @@ class Converter:
     def convert(self, doc: Document) -> dict[str, Any]:
         with _no_cyclic_gc():
             facts = self.extractor.extract(doc)
-            bundle = build_bundle(doc, facts, self.normalizer, BundleOptions(self.options.bundle_type))
+            bundle = build_bundle(doc, facts, self.normalizer, BundleOptions(self.options.bundle_type.value))
             gate(bundle, self.options.gate, doc.source_name)
         return bundle
 
@@ -66,10 +138,11 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def gate(bundle: dict[str, Any], level: str, source: str) -> None:
+def gate(bundle: dict[str, Any], level: Gate | str, source: str) -> None:
     """Never hand out a bundle known to be invalid."""
+    level = as_enum(Gate, level, "gate")
     check_models_each(bundle)
-    if level != "full":
+    if level is Gate.MODEL:
         return
     from .validate import validate_json
 
@@ -95,9 +168,8 @@ def convert_document(doc: Document, options: ConvertOptions | None = None) -> di
 def convert_path(
     path: Path | str, options: ConvertOptions | None = None, *, format: DocumentFormat | None = None
 ) -> dict[str, Any]:
-    from .readers import read_path
-
-    return convert_document(read_path(Path(path), format=format), options)
+    converter = _converter(options or ConvertOptions())
+    return converter.convert(converter.read_path(Path(path), format))
 
 
 # ------------------------------------------------------------------------------------------------ batches
@@ -115,12 +187,11 @@ def _convert_one(
     """Read, convert and serialise one file in a worker; errors travel back as data, never as a crash."""
     from . import errors
     from .fhir import dumps
-    from .readers import read_path
 
     path, input_format, fmt = job
     assert _WORKER is not None
     try:
-        doc = read_path(Path(path), format=DocumentFormat(input_format) if input_format else None)
+        doc = _WORKER.read_path(Path(path), DocumentFormat(input_format) if input_format else None)
         return path, dumps(_WORKER.convert(doc), fmt), None
     except errors.FhirconvError as exc:
         return path, None, (type(exc).__name__, exc.message, exc.source)

@@ -1,35 +1,77 @@
-"""Helpers shared by CLI commands: input expansion, error rendering, atomic writes."""
+"""Helpers shared by CLI commands: input expansion, error rendering, atomic writes.
+
+Messages go to stderr through :data:`err_console`. Whatever a message quotes (file names such as
+``case[1].txt``, ``[stage/code]`` tags, server diagnostics) is printed literally, never read as rich
+markup, and lines are never wrapped: off a terminal rich would otherwise cut them at 80 columns.
+"""
 
 from __future__ import annotations
 
 import glob
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..errors import EXIT_USAGE, FhirconvError
+from ..fileio import atomic_write, is_within
 
-__all__ = ["atomic_write", "err_console", "expand_inputs", "fail"]
+__all__ = ["atomic_write", "err_console", "expand_inputs", "fail", "is_within", "say"]
 
-err_console = Console(stderr=True, highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DOC_SUFFIXES = {".txt", ".text", ".html", ".htm", ".php", ".xml", ".nxml", ".bioc"}
 
 
+def say(message: str, *, tag: str | None = None, style: str = "") -> None:
+    """One stderr line: an optional styled ``tag`` word, then ``message`` exactly as given."""
+    prefix = f"[{style}]{escape(tag)}[/] " if tag and style else f"{escape(tag)} " if tag else ""
+    err_console.print(prefix + escape(message))
+
+
+def is_fhir_output(path: Path) -> bool:
+    """A file fhirconv (or any FHIR tool) wrote: FHIR XML, FHIR JSON or NDJSON, never a case report.
+
+    A second run over a folder that holds its own output must not read its bundles as case reports.
+    """
+    if path.suffix.lower() in (".json", ".ndjson"):
+        return True
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    text = head.decode("utf-8", "replace")
+    start = text.find("<", text.find("?>") + 2 if text.lstrip().startswith("<?xml") else 0)
+    while start != -1 and text.startswith(("<!--", "<!"), start):
+        start = text.find("<", text.find(">", start) + 1)
+    if start == -1:
+        return False
+    root = text[start : text.find(">", start) + 1 if text.find(">", start) != -1 else len(text)]
+    return 'xmlns="http://hl7.org/fhir"' in root
+
+
 def expand_inputs(
-    items: list[str], suffixes: set[str] | None = DOC_SUFFIXES, *, follow_symlinks: bool = False
+    items: list[str],
+    suffixes: set[str] | None = DOC_SUFFIXES,
+    *,
+    exclude: list[Path] | None = None,
+    skip_fhir: bool = False,
+    follow_symlinks: bool = False,
 ) -> list[Path | None]:
     """Files, folders (recursively, by suffix), globs; ``-`` is stdin (None). Sorted, de-duplicated.
 
+    A name that exists is taken literally before any glob expansion (``case[1].txt``). Folders skip
+    anything under ``exclude`` (the output folder) and, with ``skip_fhir``, files that are FHIR output.
     Symbolic links inside a folder are skipped unless ``follow_symlinks``: a link such as
     ``report.txt -> /etc/passwd`` would otherwise put a file from outside the folder into a bundle
-    (and onto a server). A link named explicitly on the command line is the user's choice and is read."""
+    (and onto a server). A link named explicitly on the command line is the user's choice and is read.
+    """
     out: list[Path | None] = []
     seen: set[Path] = set()
+    excluded = [e for e in exclude or []]
     for item in items:
         if item == "-":
             out.append(None)
@@ -42,9 +84,12 @@ def expand_inputs(
                 if q.is_file()
                 and (follow_symlinks or not _linked(q, p))
                 and (suffixes is None or q.suffix.lower() in suffixes)
+                and not any(is_within(q, e) for e in excluded)
+                and not (skip_fhir and is_fhir_output(q))
             )
-        elif any(ch in item for ch in "*?["):
+        elif not p.exists() and any(ch in item for ch in "*?["):
             found = sorted(Path(g) for g in glob.glob(item, recursive=True) if Path(g).is_file())
+            found = found or [p]  # matches nothing: reported as a missing file, not dropped
         else:
             found = [p]  # missing files are reported per input, not as a usage error
         for q in found:
@@ -66,25 +111,13 @@ def _linked(path: Path, root: Path) -> bool:
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {message}")
+    """Print ``error: message`` (literally) and return the Exit to raise."""
+    say(message, tag="error:", style="bold red")
     return typer.Exit(code)
 
 
 def describe(exc: FhirconvError) -> str:
     return f"[{exc.stage}/{exc.code}] {exc}"
-
-
-def atomic_write(path: Path, data: str) -> None:
-    """Write via a temporary file and rename, so a failure never leaves half a bundle behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def read_stdin_bytes(limit: int | None = None) -> bytes:

@@ -10,10 +10,28 @@ from typing import Any
 
 import typer
 
-from ..errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, FhirconvError
-from ._common import atomic_write, describe, err_console, expand_inputs, fail, read_stdin_bytes
+from ..errors import (
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_USAGE,
+    FhirconvError,
+    UnsupportedFormatError,
+)
+from ._common import (
+    atomic_write,
+    describe,
+    err_console,
+    expand_inputs,
+    fail,
+    is_fhir_output,
+    read_stdin_bytes,
+    say,
+)
 
 _EXT = {"json": ".json", "xml": ".xml", "ndjson": ".ndjson"}
+STDIO = "-"
 
 
 def _parse_date(value: str | None) -> dt.date | None:
@@ -28,27 +46,26 @@ def _parse_date(value: str | None) -> dt.date | None:
 def _options(bundle_type: str, index_date: str | None, mappings: Path | None, gate: str) -> Any:
     from ..pipeline import ConvertOptions
 
-    if bundle_type not in ("transaction", "collection"):
-        raise fail(f"--bundle-type must be transaction or collection, got {bundle_type!r}")
-    if gate not in ("full", "model"):
-        raise fail(f"--gate must be full or model, got {gate!r}")
     if mappings is not None and not mappings.is_dir():
         raise fail(f"--mappings {mappings} is not a directory")
     kwargs: dict[str, Any] = {"bundle_type": bundle_type, "mappings_dir": mappings, "gate": gate}
     d = _parse_date(index_date)
     if d is not None:
         kwargs["index_date"] = d
-    return ConvertOptions(**kwargs)
+    try:
+        return ConvertOptions(**kwargs)
+    except ValueError as exc:  # an unknown --gate / --bundle-type
+        raise fail(str(exc)) from None
 
 
-def _read(path: Path | None, fmt: str | None) -> Any:
+def _read(converter: Any, path: Path | None, fmt: str | None) -> Any:
+    """Read with the converter's section rules, so ``--mappings`` reaches the readers too."""
     from ..model import DocumentFormat
-    from ..readers import read_bytes, read_path
 
     f = DocumentFormat(fmt) if fmt else None
     if path is None:
-        return read_bytes(read_stdin_bytes(), "<stdin>", format=f)
-    return read_path(path, format=f)
+        return converter.read_bytes(read_stdin_bytes(), "<stdin>", f)
+    return converter.read_path(path, f)
 
 
 def _out_name(path: Path | None, out_dir: Path, ext: str, used: set[str]) -> Path:
@@ -62,13 +79,47 @@ def _out_name(path: Path | None, out_dir: Path, ext: str, used: set[str]) -> Pat
     return out_dir / name
 
 
+def _io_exit(exc: BaseException) -> int:
+    """The documented exit code of a failure: FhirconvError carries its own; an OS error reading or
+    writing a file is an I/O failure (3); anything else is a bug (6)."""
+    if isinstance(exc, FhirconvError):
+        return exc.exit_code
+    return EXIT_INPUT if isinstance(exc, OSError) else EXIT_INTERNAL
+
+
+def _check_targets(paths: list[Path | None], output: Path | None) -> list[Path]:
+    """Refuse outputs that would land on what is being read; returns the input files to protect."""
+    files = [p for p in paths if p is not None]
+    if output is not None and any(output.resolve() == p.resolve() for p in files):
+        raise fail(f"-o {output} is one of the inputs; fhirconv never writes over an input")
+    if output is not None and output.is_dir():
+        raise fail(f"-o {output} is a folder; use --out-dir for a folder of bundles")
+    return files
+
+
+def _check_out_dir(inputs: list[str], out_dir: Path | None) -> None:
+    """--out-dir must be a folder and not an input folder (a folder below one is left out of discovery)."""
+    if out_dir is None:
+        return
+    if out_dir.exists() and not out_dir.is_dir():
+        raise fail(f"--out-dir {out_dir} exists and is not a folder")
+    for folder in (Path(i) for i in inputs if i != STDIO and Path(i).is_dir()):
+        if out_dir.resolve() == folder.resolve():
+            raise fail(
+                f"--out-dir {out_dir} is the input folder {folder}: outputs would mix with (and "
+                "could replace) the inputs; choose another folder"
+            )
+
+
 def convert(
     inputs: list[str] = typer.Argument(..., help="Files, folders, globs, or - for stdin."),
     output: Path | None = typer.Option(
-        None, "-o", "--output", help="Write the bundle here (one input only)."
+        None, "-o", "--output", help="Write the bundle here (one input only); - for stdout."
     ),
     out_dir: Path | None = typer.Option(
-        None, "--out-dir", help="Write one bundle per input into this folder."
+        None,
+        "--out-dir",
+        help="Write one bundle per input into this folder (ndjson: one file per resource type).",
     ),
     fmt: str = typer.Option("json", "--format", help="json | xml | ndjson"),
     bundle_type: str = typer.Option("transaction", "--bundle-type", help="transaction | collection"),
@@ -89,73 +140,120 @@ def convert(
         help="Read symbolic links found inside input folders (skipped by default).",
     ),
 ) -> None:
-    """Convert case reports into FHIR R4 bundles."""
+    """Convert case reports into FHIR R4 bundles (the I/O rules are in README, "Files and exit codes")."""
     from rich.progress import Progress
 
-    from ..fhir import dumps
+    from ..fhir import BulkWriter, dumps, loads_json
     from ..pipeline import Converter, convert_paths
 
     if fmt not in _EXT:
         raise fail(f"--format must be one of json, xml, ndjson; got {fmt!r}")
     if input_format and input_format not in ("text", "html", "jats", "bioc"):
         raise fail(f"--input-format must be text, html, jats or bioc; got {input_format!r}")
-    if output and out_dir:
+    if output is not None and out_dir is not None:
         raise fail("use either -o/--output or --out-dir, not both")
-    paths = expand_inputs(inputs, follow_symlinks=follow_symlinks)
+    if output is not None and str(output) == STDIO:
+        output = None  # -o - is stdout
+    options = _options(bundle_type, index_date, mappings, gate)
+    _check_out_dir(inputs, out_dir)
+    exclude = [out_dir] if out_dir is not None else []
+    paths = expand_inputs(inputs, exclude=exclude, skip_fhir=True, follow_symlinks=follow_symlinks)
     if not paths:
         raise fail("no input documents found")
+    several = len(paths) > 1 or any(i != STDIO and Path(i).is_dir() for i in inputs)
     if len(paths) > 1 and output is not None:
         raise fail("several inputs: use --out-dir instead of -o")
-    options = _options(bundle_type, index_date, mappings, gate)
+    if several and out_dir is None and output is None and fmt != "ndjson":
+        raise fail(
+            "several inputs (or a folder) need --out-dir DIR, or --format ndjson to stream all "
+            "resources to stdout"
+        )
+    protect = _check_targets(paths, output)
+    bulk = BulkWriter(out_dir) if fmt == "ndjson" and out_dir is not None else None
+    if options.gate == "full":
+        from ..definitions import load_definitions
+        from .validate import _progress
+
+        try:
+            with _progress() as progress:
+                load_definitions(progress=progress)
+        except FhirconvError as exc:
+            raise fail(describe(exc), exc.exit_code) from None
     try:
         converter = Converter(options)
     except FhirconvError as exc:
         raise fail(describe(exc), exc.exit_code) from None
 
-    failures: list[tuple[str, FhirconvError | Exception]] = []
+    failures: list[tuple[str, BaseException]] = []
     used: set[str] = set()
     batch = len(paths) > 1
 
-    def emit(path: Path | None, data: str | None, error: Exception | None) -> None:
+    def emit(path: Path | None, data: str | None, error: BaseException | None) -> None:
         label = "<stdin>" if path is None else str(path)
         if error is not None:
             failures.append((label, error))
             detail = describe(error) if isinstance(error, FhirconvError) else str(error)
-            err_console.print(f"[red]failed[/] {label}: {detail}")
+            say(
+                f"{label}: {detail}" if not isinstance(error, FhirconvError) else detail,
+                tag="failed",
+                style="red",
+            )
             return
         assert data is not None
         try:
-            if out_dir is not None:
-                atomic_write(_out_name(path, out_dir, _EXT[fmt], used), data)
+            if bulk is not None:
+                bulk.add(loads_json(data))
+            elif out_dir is not None:
+                atomic_write(_out_name(path, out_dir, _EXT[fmt], used), data, protect=protect)
             elif output is not None:
-                atomic_write(output, data)
+                atomic_write(output, data, protect=protect)
             else:
                 sys.stdout.write(data)
+                sys.stdout.flush()
         except OSError as exc:  # an unwritable target fails this input, not the batch
             failures.append((label, exc))
-            err_console.print(f"[red]failed[/] {label}: cannot write output: {exc}")
+            say(f"{label}: cannot write output: {exc}", tag="failed", style="red")
 
-    with Progress(console=err_console, transient=True, disable=not batch) as progress:
+    # ndjson into a folder gathers bundles as JSON and writes them per type at the end
+    work_fmt = "json" if bulk is not None else fmt
+    if fmt == "ndjson" and bulk is None:
+        work_fmt = "ndjson"
+    with Progress(
+        console=err_console, transient=True, disable=not batch or not err_console.is_terminal
+    ) as progress:
         task = progress.add_task("converting", total=len(paths))
         if None in paths:  # stdin: read here, convert in this process
             try:
-                emit(None, dumps(converter.convert(_read(None, input_format)), fmt), None)
+                emit(None, dumps(converter.convert(_read(converter, None, input_format)), work_fmt), None)
             except Exception as exc:  # reported and counted like any other input
                 emit(None, None, exc)
             progress.advance(task)
-        files = [p for p in paths if p is not None]
+        files = []
+        for p in (p for p in paths if p is not None):
+            if is_fhir_output(p):  # named explicitly (folders skip them): a bundle is no case report
+                emit(p, None, UnsupportedFormatError("is FHIR output, not a case report", source=str(p)))
+                progress.advance(task)
+            else:
+                files.append(p)
         results = convert_paths(
-            files, options, fmt=fmt, input_format=input_format, jobs=jobs, converter=converter
+            files, options, fmt=work_fmt, input_format=input_format, jobs=jobs, converter=converter
         )
         for path, data, error in results:
             emit(path, data, error)
             progress.advance(task)
+    if bulk is not None:
+        try:
+            manifest = bulk.close()
+        except (OSError, FhirconvError) as exc:
+            say(f"cannot write {out_dir}: {exc}", tag="error:", style="bold red")
+            raise typer.Exit(_io_exit(exc)) from None
+        counts = ", ".join(f"{o['type']} {o['count']}" for o in manifest["output"])
+        say(f"wrote {out_dir}: {counts}")
     if batch or failures:
-        err_console.print(f"converted {len(paths) - len(failures)} of {len(paths)}; failed {len(failures)}")
+        say(f"converted {len(paths) - len(failures)} of {len(paths)}; failed {len(failures)}")
     if failures:
         if not batch:
-            first = failures[0][1]
-            raise typer.Exit(first.exit_code if isinstance(first, FhirconvError) else EXIT_INTERNAL)
+            raise typer.Exit(_io_exit(failures[0][1]))
         raise typer.Exit(EXIT_FINDINGS)
     raise typer.Exit(EXIT_OK)
 
@@ -176,14 +274,14 @@ def extract(
     from rich.console import Console
     from rich.table import Table
 
-    from ..pipeline import Converter, ConvertOptions
+    from ..pipeline import Converter, ConvertOptions, Gate
 
     paths = expand_inputs([input])
     if len(paths) != 1:
         raise fail("extract takes exactly one document", EXIT_USAGE)
     try:
-        converter = Converter(ConvertOptions(mappings_dir=mappings, gate="model"))
-        doc = _read(paths[0], input_format)
+        converter = Converter(ConvertOptions(mappings_dir=mappings, gate=Gate.MODEL))
+        doc = _read(converter, paths[0], input_format)
         facts = converter.extract(doc)
     except FhirconvError as exc:
         raise fail(describe(exc), exc.exit_code) from None
@@ -197,7 +295,7 @@ def extract(
         f"[bold]{doc.metadata.title or doc.source_name}[/]  ({doc.format.value}, {len(doc.text)} chars)"
     )
     console.print(
-        f"Patient: age {p.age.value + ' ' + p.age.unit if p.age else '?'}, sex {p.sex or '?'}"
+        f"Patient: age {f'{p.age.value} {p.age.unit}' if p.age else '?'}, sex {p.sex or '?'}"
         + (", deceased" if p.deceased else "")
     )
     rows: list[tuple[str, str, str, str]] = []

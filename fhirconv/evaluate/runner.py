@@ -94,7 +94,7 @@ def convert_gold(gold: GoldDocument, gate: str = "full") -> dict[str, Any]:
     bundles the gate would refuse.
     """
     from ..model import DocumentFormat
-    from ..pipeline import ConvertOptions, convert_document
+    from ..pipeline import ConvertOptions, Gate, convert_document
     from ..readers import read_bytes, read_path
 
     if gold.text_path is not None:
@@ -106,7 +106,7 @@ def convert_gold(gold: GoldDocument, gate: str = "full") -> dict[str, Any]:
             "the reader's text differs from the annotated text, so gold offsets would not apply",
             source=str(gold.text_path or gold.doc_id),
         )
-    bundle: dict[str, Any] = convert_document(doc, ConvertOptions(gate=gate))
+    bundle: dict[str, Any] = convert_document(doc, ConvertOptions(gate=Gate(gate)))
     return bundle
 
 

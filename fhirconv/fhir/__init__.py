@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from .bulk import BulkWriter, bulk_resources
 from .bundle import BundleOptions, build_bundle, source_text
-from .serialize import FORMATS, check_models, check_models_each, dumps
+from .serialize import FORMATS, check_models, check_models_each, dumps, dumps_json, loads_json
 
 __all__ = [
     "FORMATS",
+    "BulkWriter",
     "BundleOptions",
     "build_bundle",
+    "bulk_resources",
     "check_models",
     "check_models_each",
     "dumps",
+    "dumps_json",
+    "loads_json",
     "source_text",
 ]

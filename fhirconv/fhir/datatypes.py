@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..chars import fhir_safe
+from ..errors import BuildError
 from ..model import Coding, Mention
 
 __all__ = [
@@ -51,12 +53,22 @@ def codeable_concept(text: str | None, codings: Iterable[Coding] = ()) -> dict[s
     return out
 
 
-def number(value: str) -> int | float:
-    f = float(value)
-    return int(f) if f.is_integer() and "." not in value else f
+def number(value: str | Decimal) -> Decimal:
+    """A FHIR decimal with exactly the digits written ("2.40" stays 2.40; see fhir/serialize.py)."""
+    if isinstance(value, Decimal):
+        return value
+    try:
+        out = Decimal(value.strip())
+    except InvalidOperation:
+        raise BuildError(f"{value!r} is not a number") from None
+    if not out.is_finite():
+        raise BuildError(f"{value!r} is not a FHIR decimal")
+    return out
 
 
-def quantity(value: str, unit: str, ucum: str | None, comparator: str | None = None) -> dict[str, Any]:
+def quantity(
+    value: str | Decimal, unit: str, ucum: str | None, comparator: str | None = None
+) -> dict[str, Any]:
     out: dict[str, Any] = {"value": number(value)}
     if comparator:
         out["comparator"] = comparator
@@ -74,12 +86,13 @@ def reference(full_url: str, display: str | None = None) -> dict[str, Any]:
     return out
 
 
-def derivation(doc_ref: str, mention: Mention) -> dict[str, Any]:
+def derivation(doc_ref: str, mention: Mention, path: str) -> dict[str, Any]:
+    """The words behind one element (``path``) of a resource, as offsets into the document text."""
     return {
         "url": DERIVATION_URL,
         "extension": [
             {"url": "reference", "valueReference": {"reference": doc_ref}},
-            {"url": "path", "valueString": mention.path},
+            {"url": "path", "valueString": path},
             {"url": "offset", "valueInteger": mention.start},
             {"url": "length", "valueInteger": mention.end - mention.start},
         ],

@@ -1,14 +1,30 @@
 """Bundle output formats: FHIR JSON, FHIR XML (through the R4B models, which keep element order) and
-NDJSON (one resource per line, the bulk-data form)."""
+NDJSON (one resource per line, the bulk-data form).
+
+FHIR ``decimal`` keeps its precision: "2.40" is not "2.4" and "58" is not "58.0" (a lab result's digits
+are part of the result). Python's ``json`` only writes floats, and fhir.resources writes every decimal
+through ``float`` in XML (fhir.resources#203), so decimals travel as :class:`decimal.Decimal` and are
+written here with the digits they were given.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from ..errors import BuildError
 
-__all__ = ["FORMATS", "check_models", "check_models_each", "dumps"]
+__all__ = [
+    "FORMATS",
+    "check_models",
+    "check_models_each",
+    "decimal_text",
+    "dumps",
+    "dumps_json",
+    "loads_json",
+]
 
 FORMATS = ("json", "xml", "ndjson")
 
@@ -41,15 +57,133 @@ def check_models_each(bundle: dict[str, Any]) -> None:
         raise BuildError(f"bundle fails the FHIR model checks: {exc}") from exc
 
 
+def decimal_text(value: Decimal) -> str:
+    """The JSON/XML text of a FHIR decimal: the digits as given (``2.40``, ``0.010``, ``58``).
+
+    A value written with a positive exponent (``1e3``) keeps exponent form (``1E+3``, one significant
+    digit); everything else is written positionally, so ``0.0000001`` does not turn into ``1E-7``.
+    """
+    if not value.is_finite():
+        raise BuildError(f"{value} is not a FHIR decimal")
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return format(value, "f") if exponent <= 0 else str(value)
+
+
+def _encode(obj: Any, out: list[str], indent: int | None, level: int, sort_keys: bool) -> None:
+    if isinstance(obj, str):
+        out.append(json.dumps(obj, ensure_ascii=False))
+    elif obj is True:
+        out.append("true")
+    elif obj is False:
+        out.append("false")
+    elif obj is None:
+        out.append("null")
+    elif isinstance(obj, Decimal):
+        out.append(decimal_text(obj))
+    elif isinstance(obj, int):
+        out.append(int.__repr__(obj))
+    elif isinstance(obj, float):
+        out.append(json.dumps(obj, allow_nan=False))
+    elif isinstance(obj, Mapping):
+        if not obj:
+            out.append("{}")
+            return
+        items = sorted(obj.items()) if sort_keys else obj.items()
+        inner = "\n" + " " * (indent * (level + 1)) if indent is not None else ""
+        out.append("{")
+        first = True
+        for key, value in items:
+            if not isinstance(key, str):
+                raise TypeError(f"JSON object keys must be strings, not {type(key).__name__}")
+            out.append(inner if first else "," + inner)
+            first = False
+            out.append(json.dumps(key, ensure_ascii=False))
+            out.append(": " if indent is not None else ":")
+            _encode(value, out, indent, level + 1, sort_keys)
+        out.append("\n" + " " * (indent * level) + "}" if indent is not None else "}")
+    elif isinstance(obj, list | tuple):
+        if not obj:
+            out.append("[]")
+            return
+        inner = "\n" + " " * (indent * (level + 1)) if indent is not None else ""
+        out.append("[")
+        for i, value in enumerate(obj):
+            out.append(inner if i == 0 else "," + inner)
+            _encode(value, out, indent, level + 1, sort_keys)
+        out.append("\n" + " " * (indent * level) + "]" if indent is not None else "]")
+    else:
+        raise TypeError(f"cannot write {type(obj).__name__} as JSON")
+
+
+def dumps_json(obj: Any, *, indent: int | None = 2, sort_keys: bool = False) -> str:
+    """JSON text like ``json.dumps(obj, ensure_ascii=False, indent=...)``, with Decimals written exactly
+    (``indent=None`` gives the compact NDJSON form)."""
+    out: list[str] = []
+    _encode(obj, out, indent, 0, sort_keys)
+    return "".join(out)
+
+
+def loads_json(data: str | bytes) -> Any:
+    """Parse JSON keeping decimals exact (``parse_float=Decimal``), the inverse of :func:`dumps_json`."""
+    return json.loads(data, parse_float=Decimal)
+
+
+def _restore_decimals(element: Any, node: Any) -> None:
+    """Give the XML ``value`` attributes of decimals the digits of the JSON they came from.
+
+    The FHIR XML and JSON forms name the same elements in the same order, so the JSON ``node`` is walked
+    beside the XML ``element``: the i-th child named ``x`` is the i-th item of the JSON ``x``.
+    """
+    seen: dict[str, int] = {}
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue  # comments
+        name = child.tag.rsplit("}", 1)[-1]
+        if not isinstance(node, Mapping):
+            return
+        if name not in node:
+            # a contained or bundled resource: <resource><Observation>...</Observation></resource>
+            if node.get("resourceType") == name:
+                _restore_decimals(child, node)
+            continue
+        value = node[name]
+        n = seen.get(name, 0)
+        seen[name] = n + 1
+        if isinstance(value, list):
+            value = value[n] if n < len(value) else None
+        if isinstance(value, Decimal):
+            child.set("value", decimal_text(value))
+        elif isinstance(value, Mapping):
+            if name in ("resource", "contained", "outcome", "return") and "resourceType" in value:
+                for inner in child:
+                    if isinstance(inner.tag, str):
+                        _restore_decimals(inner, value)
+            else:
+                _restore_decimals(child, value)
+
+
+def _xml(bundle: dict[str, Any]) -> str:
+    from lxml import etree
+
+    raw = check_models(bundle).model_dump_xml(pretty_print=False)
+    root = etree.fromstring(raw if isinstance(raw, bytes) else raw.encode("utf-8"))
+    _restore_decimals(root, bundle)
+    etree.indent(root, space="  ")
+    text = etree.tostring(root, encoding="unicode")
+    return "<?xml version='1.0' encoding='utf-8'?>\n" + text + "\n"
+
+
 def dumps(bundle: dict[str, Any], fmt: str = "json") -> str:
+    """One bundle as text: ``json`` (pretty FHIR JSON), ``xml`` (FHIR XML) or ``ndjson`` (its
+    resources, one per line, in the Bulk Data form: ``id`` set, references ``Type/id``; see
+    :mod:`fhirconv.fhir.bulk`)."""
     if fmt == "json":
-        return json.dumps(bundle, ensure_ascii=False, indent=2) + "\n"
+        return dumps_json(bundle) + "\n"
     if fmt == "ndjson":
-        return "".join(
-            json.dumps(e["resource"], ensure_ascii=False, separators=(",", ":")) + "\n"
-            for e in bundle["entry"]
-        )
+        from .bulk import bulk_resources
+
+        return "".join(dumps_json(r, indent=None) + "\n" for r in bulk_resources(bundle))
     if fmt == "xml":
-        out = check_models(bundle).model_dump_xml(pretty_print=True)
-        return out if isinstance(out, str) else out.decode("utf-8")
+        return _xml(bundle)
     raise BuildError(f"unknown output format {fmt!r} (use one of {', '.join(FORMATS)})")

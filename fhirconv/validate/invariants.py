@@ -722,7 +722,7 @@ class _Walk:
                         return
                     compiled.empty_result[base] = ok
             elif compiled.existence_only or all(
-                isinstance(value[k], str | int | float | bool) for k in relevant
+                isinstance(value[k], str | int | float | Decimal | bool) for k in relevant
             ):
                 if compiled.existence_only:
                     memo_key = (

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -301,7 +302,7 @@ class _Walker:
                 self.err("value", at, f"{v} is out of range for {code}", "format")
             return
         if code == "decimal":
-            if isinstance(v, bool) or not isinstance(v, int | float):
+            if isinstance(v, bool) or not isinstance(v, int | float | Decimal):
                 self.err("value", at, f"a decimal must be a JSON number, found {v!r}", "type")
             return
         if not isinstance(v, str):

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from support import SAMPLES, converter, resources
 
+from fhirconv.fhir import dumps, dumps_json, loads_json
 from fhirconv.readers import read_path
 
 GOLDEN = Path(__file__).parent / "bundles"
@@ -33,14 +34,14 @@ def test_golden(path: Path, update_goldens: bool) -> None:
     golden = GOLDEN / f"{path.name}.json"
     if update_goldens:
         golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(json.dumps(bundle, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        golden.write_text(dumps(bundle, "json"), encoding="utf-8")
     assert golden.exists(), f"no golden for {path.name}; run pytest --update-goldens and review it"
-    expected = json.loads(golden.read_text(encoding="utf-8"))
+    expected = loads_json(golden.read_text(encoding="utf-8"))
     if bundle != expected:
         import difflib
 
         def lines(x: Any) -> list[str]:
-            return json.dumps(x, indent=1, sort_keys=True, ensure_ascii=False).splitlines()
+            return dumps_json(x, indent=1, sort_keys=True).splitlines()
 
         diff = "\n".join(
             list(difflib.unified_diff(lines(expected), lines(bundle), "golden", "now", lineterm="", n=2))[:80]
@@ -50,7 +51,7 @@ def test_golden(path: Path, update_goldens: bool) -> None:
 
 # Semantic checks per sample, so a golden regenerated in error cannot hide a regression.
 def _texts(res: dict[str, Any], key: str = "code") -> str:
-    return json.dumps(res.get(key, {})).lower()
+    return dumps_json(res.get(key, {})).lower()
 
 
 def test_stemi_vitals_labs_and_doses() -> None:
@@ -60,7 +61,11 @@ def test_stemi_vitals_labs_and_doses() -> None:
     assert bp and [c["valueQuantity"]["value"] for c in bp[0]["component"]] == [150, 95]
     assert bp[0]["component"][0]["valueQuantity"]["code"] == "mm[Hg]"
     trop = [o for o in obs if "troponin" in _texts(o)]
-    assert trop and trop[0]["valueQuantity"]["value"] == 2.3 and trop[0]["valueQuantity"]["unit"] == "ng/mL"
+    assert (
+        trop
+        and trop[0]["valueQuantity"]["value"] == Decimal("2.3")
+        and trop[0]["valueQuantity"]["unit"] == "ng/mL"
+    )
     meds = {
         m["medicationCodeableConcept"]["text"].lower(): m for m in resources(b, "MedicationAdministration")
     }
@@ -93,13 +98,13 @@ def test_lupus_tapering_and_remission() -> None:
         for m in resources(b, "MedicationAdministration")
         if "prednisolone" in _texts(m, "medicationCodeableConcept")
     ]
-    assert pred and "taper" in json.dumps(pred[0].get("note", [])).lower()
+    assert pred and "taper" in dumps_json(pred[0].get("note", [])).lower()
     mmf = [
         m
         for m in resources(b, "MedicationAdministration")
         if "mycophenolate" in _texts(m, "medicationCodeableConcept")
     ]
-    assert mmf and "twice daily" in json.dumps(mmf[0]).lower()
+    assert mmf and "twice daily" in dumps_json(mmf[0]).lower()
     cyc = [
         m
         for m in resources(b, "MedicationAdministration")
@@ -118,7 +123,7 @@ def test_death_is_recorded() -> None:
         for m in resources(b, "MedicationAdministration")
         if "piperacillin" in _texts(m, "medicationCodeableConcept")
     ]
-    assert pip and pip[0]["dosage"]["dose"]["value"] == 4.5
+    assert pip and pip[0]["dosage"]["dose"]["value"] == Decimal("4.5")
 
 
 def test_negated_workup_and_not_performed_mri() -> None:

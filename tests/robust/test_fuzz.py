@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from support import converter
 
 from fhirconv.errors import EXIT_INPUT, FhirconvError
+from fhirconv.fhir import dumps_json
 from fhirconv.model import DocumentFormat
 from fhirconv.readers import read_bytes
 
@@ -63,7 +64,7 @@ def _convert(data: bytes, name: str, fmt: DocumentFormat | None = None) -> None:
         except FhirconvError as exc:
             assert exc.exit_code == EXIT_INPUT, f"{type(exc).__name__} (exit {exc.exit_code}): {exc}"
             return
-    json.dumps(bundle, allow_nan=False)  # serialisable, no NaN/Infinity
+    dumps_json(bundle)  # serialisable, no NaN/Infinity
     assert bundle["resourceType"] == "Bundle" and bundle["entry"]
 
 

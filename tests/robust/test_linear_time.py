@@ -64,7 +64,7 @@ def test_thousands_of_overlapping_lexicon_matches_are_linear() -> None:
 
 
 def test_one_fact_keeps_a_bounded_number_of_mentions() -> None:
-    from fhirconv.extract.engine import MAX_MENTIONS
+    from fhirconv.extract.text import MAX_MENTIONS
 
     doc = read_bytes(("She had a cough. " * 500).encode(), "repeat.txt")
     (cough,) = converter().extract(doc).conditions
