@@ -139,6 +139,9 @@ def convert(
         "--follow-symlinks",
         help="Read symbolic links found inside input folders (skipped by default).",
     ),
+    review: Path | None = typer.Option(
+        None, "--review", help="Also write a review page per input into this folder (see fhirconv review)."
+    ),
 ) -> None:
     """Convert case reports into FHIR R4 bundles (the I/O rules are in README, "Files and exit codes")."""
     from rich.progress import Progress
@@ -186,6 +189,9 @@ def convert(
 
     failures: list[tuple[str, BaseException]] = []
     used: set[str] = set()
+    from .review import ReviewWriter
+
+    reviewer = ReviewWriter(review, input_format, gate) if review is not None else None
     batch = len(paths) > 1
 
     def emit(path: Path | None, data: str | None, error: BaseException | None) -> None:
@@ -210,6 +216,10 @@ def convert(
             else:
                 sys.stdout.write(data)
                 sys.stdout.flush()
+            problem = reviewer(path, data, work_fmt, converter) if reviewer else None
+            if problem:
+                failures.append((label, RuntimeError(problem)))
+                say(f"{label}: {problem}", tag="failed", style="red")
         except OSError as exc:  # an unwritable target fails this input, not the batch
             failures.append((label, exc))
             say(f"{label}: cannot write output: {exc}", tag="failed", style="red")
