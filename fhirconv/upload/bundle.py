@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, MalformedInputError, UploadError
+from ..fhir.serialize import dumps_json, loads_json
 
 __all__ = [
     "FHIRCONV_TAG_SYSTEM",
@@ -39,7 +40,7 @@ def load_bundle(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", source=str(path)) from exc
     try:
-        bundle = json.loads(data)
+        bundle = loads_json(data)  # decimals as Decimal: uploaded with the digits the file has
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise MalformedInputError(f"not JSON: {exc}", source=str(path)) from exc
     if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
@@ -135,7 +136,7 @@ def to_transaction(bundle: Mapping[str, Any], *, source: str | None = None) -> d
 
 
 def _made_up_full_url(resource: Mapping[str, Any]) -> str:
-    canonical = json.dumps(resource, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    canonical = dumps_json(resource, indent=None, sort_keys=True)
     return f"urn:uuid:{uuid.uuid5(_FULLURL_NAMESPACE, canonical)}"
 
 

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from ..errors import AuthError, ServerRejectedError, TransportError
+from ..fhir.serialize import dumps_json
 
 __all__ = [
     "RETRY_STATUSES",
@@ -182,11 +183,13 @@ class FhirClient:
         source: str | None,
     ) -> httpx.Response:
         headers = {"Content-Type": FHIR_JSON} if json is not None else None
+        # FHIR decimals travel as Decimal and are sent with their digits ("2.40", not 2.4)
+        content = dumps_json(json, indent=None).encode("utf-8") if json is not None else None
         attempt = 0
         while True:
             try:
                 response = self._client.request(
-                    method, path.lstrip("/"), json=json, params=params, headers=headers
+                    method, path.lstrip("/"), content=content, params=params, headers=headers
                 )
             except httpx.TransportError as exc:
                 # Connection refused/reset, TLS failure, timeout: the answer may be lost, so try again.
