@@ -20,6 +20,7 @@ _EXPORTS = {
     "upload_bundle": "fhirconv.api",
     "load_definitions": "fhirconv.api",
     "Progress": "fhirconv.api",
+    "ProgressEvent": "fhirconv.api",
     "BundleType": "fhirconv.pipeline",
     "Gate": "fhirconv.pipeline",
     "OutputFormat": "fhirconv.pipeline",
@@ -49,6 +50,7 @@ __all__ = [
     "Gate",
     "OutputFormat",
     "Progress",
+    "ProgressEvent",
     "__version__",
     "convert_document",
     "convert_file",
@@ -67,6 +69,7 @@ __all__ = [
 if TYPE_CHECKING:  # the same names, typed, for mypy users (runtime imports them lazily below)
     from .api import (
         Progress,
+        ProgressEvent,
         convert_file,
         convert_text,
         load_definitions,

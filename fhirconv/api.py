@@ -9,10 +9,11 @@ Progress (definitions download and compile) goes to a callback you pass in, if a
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .definitions.registry import Progress, ProgressEvent
 from .model import DocumentFormat
 from .pipeline import ConvertOptions, OutputFormat, as_enum, convert_document
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Progress",
+    "ProgressEvent",
     "convert_file",
     "convert_text",
     "load_definitions",
@@ -30,9 +32,6 @@ __all__ = [
     "validate_fhir",
     "write_bulk",
 ]
-
-#: ``progress(done, total, what)``: bytes done of ``total`` (None when unknown) while ``what`` runs.
-Progress = Callable[[int, int | None, str], None]
 
 
 def _input_format(value: DocumentFormat | str | None) -> DocumentFormat | None:
@@ -89,7 +88,8 @@ def write_bulk(bundles: Iterable[Mapping[str, Any]], out_dir: str | os.PathLike[
 
 def load_definitions(*, progress: Progress | None = None) -> None:
     """Make sure the official R4 definitions are installed and compiled (downloads on first use),
-    reporting progress to ``progress``; convert and validate call this themselves when needed."""
+    calling ``progress`` with a :class:`ProgressEvent` per step (registry tried, fallback and why,
+    download bytes, compile steps); convert and validate call this themselves when needed."""
     from .definitions import load_definitions as _load
 
     _load(progress=progress)

@@ -20,6 +20,7 @@ from ..errors import (
     UnsupportedFormatError,
 )
 from ._common import (
+    DefinitionsProgress,
     atomic_write,
     describe,
     err_console,
@@ -134,6 +135,9 @@ def convert(
     ),
     gate: str = typer.Option("full", "--gate", help="full: R4 validation chain; model: model checks only."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Convert files in this many processes."),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="No progress bars (one line if definitions must be installed)."
+    ),
 ) -> None:
     """Convert case reports into FHIR R4 bundles (the I/O rules are in README, "Files and exit codes")."""
     from rich.progress import Progress
@@ -167,11 +171,10 @@ def convert(
     bulk = BulkWriter(out_dir) if fmt == "ndjson" and out_dir is not None else None
     if options.gate == "full":
         from ..definitions import load_definitions
-        from .validate import _progress
 
         try:
-            with _progress() as progress:
-                load_definitions(progress=progress)
+            with DefinitionsProgress(quiet=quiet) as shown:
+                load_definitions(progress=shown)
         except FhirconvError as exc:
             raise fail(describe(exc), exc.exit_code) from None
     try:
@@ -214,7 +217,7 @@ def convert(
     if fmt == "ndjson" and bulk is None:
         work_fmt = "ndjson"
     with Progress(
-        console=err_console, transient=True, disable=not batch or not err_console.is_terminal
+        console=err_console, transient=True, disable=not batch or quiet or not err_console.is_terminal
     ) as progress:
         task = progress.add_task("converting", total=len(paths))
         if None in paths:  # stdin: read here, convert in this process

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, FhirconvError
-from ._common import describe, err_console
+from ._common import DefinitionsProgress, describe, err_console
 
 FORMATS = ("text", "json", "junit", "sarif", "github")
 
@@ -146,7 +146,7 @@ def validate(
 
     reports: list[Any] = []
     try:
-        with _progress() as progress:
+        with DefinitionsProgress() as progress:
             load_definitions(progress=progress)
         for report in validate_paths(paths):
             reports.append(report)
@@ -158,34 +158,6 @@ def validate(
     typer.echo(render(reports, fmt), nl=False)
     failed = any(r.errors or (fail_on == "warning" and r.warnings) for r in reports)
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
-
-
-class _progress:
-    """A rich download bar shown only when the definitions are actually being fetched."""
-
-    def __enter__(self) -> Any:
-        self._bar: Any = None
-        self._task: Any = None
-        return self
-
-    def __call__(self, done: int, total: int | None, what: str) -> None:
-        if self._bar is None:
-            from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
-
-            self._bar = Progress(
-                TextColumn("installing {task.description}"),
-                BarColumn(),
-                DownloadColumn(),
-                console=err_console,
-                transient=True,
-            )
-            self._bar.start()
-            self._task = self._bar.add_task(what, total=total)
-        self._bar.update(self._task, completed=done, total=total)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
 
 
 def register(app: typer.Typer) -> None:
