@@ -40,14 +40,14 @@ def is_fhir_output(path: Path) -> bool:
 
     A second run over a folder that holds its own output must not read its bundles as case reports.
     """
-    if path.suffix.lower() in (".json", ".ndjson"):
-        return True
     try:
         with path.open("rb") as fh:
             head = fh.read(4096)
     except OSError:
         return False
     text = head.decode("utf-8", "replace")
+    if path.suffix.lower() in (".json", ".ndjson"):
+        return '"resourceType"' in text
     start = text.find("<", text.find("?>") + 2 if text.lstrip().startswith("<?xml") else 0)
     while start != -1 and text.startswith(("<!--", "<!"), start):
         start = text.find("<", text.find(">", start) + 1)

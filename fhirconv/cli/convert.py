@@ -156,7 +156,10 @@ def convert(
     options = _options(bundle_type, index_date, mappings, gate)
     _check_out_dir(inputs, out_dir)
     exclude = [out_dir] if out_dir is not None else []
-    paths = expand_inputs(inputs, exclude=exclude, skip_fhir=True)
+    try:
+        paths = expand_inputs(inputs, exclude=exclude, skip_fhir=True)
+    except OSError as exc:  # e.g. a folder that cannot be listed
+        raise fail(f"cannot read the inputs: {exc}", EXIT_INPUT) from None
     if not paths:
         raise fail("no input documents found")
     several = len(paths) > 1 or any(i != STDIO and Path(i).is_dir() for i in inputs)
@@ -168,7 +171,10 @@ def convert(
             "resources to stdout"
         )
     protect = _check_targets(paths, output)
-    bulk = BulkWriter(out_dir) if fmt == "ndjson" and out_dir is not None else None
+    try:
+        bulk = BulkWriter(out_dir) if fmt == "ndjson" and out_dir is not None else None
+    except (OSError, FhirconvError) as exc:  # an existing folder we cannot read or append to
+        raise fail(f"--out-dir {out_dir}: {exc}", _io_exit(exc)) from None
     if options.gate == "full":
         from ..definitions import load_definitions
 
