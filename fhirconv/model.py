@@ -21,6 +21,7 @@ __all__ = [
     "Extraction",
     "MedicationFact",
     "Mention",
+    "MentionRole",
     "Metadata",
     "ObservationFact",
     "OutcomeFact",
@@ -166,14 +167,35 @@ class Coding:
     display: str = ""
 
 
+class MentionRole(StrEnum):
+    """What the words of a mention say about their fact, in neutral terms.
+
+    Extraction speaks only of roles; ``fhir/`` alone maps a role to the element path of the resource it
+    builds (``dose`` -> ``MedicationAdministration.dosage.dose``), so a change of resource shape never
+    reaches extraction, and evaluation reads roles back from the bundle without parsing paths.
+    """
+
+    HEAD = "head"  # the name of the thing: condition, test, drug, procedure
+    VALUE = "value"  # a measured value or finding (also the age value)
+    INTERPRETATION = "interpretation"  # normal / high / positive ...
+    DOSE = "dose"
+    ROUTE = "route"
+    FREQUENCY = "frequency"
+    START = "start"  # when a treatment began ("on the third day")
+    DURATION = "duration"  # how long ("for 5 days", "over the following 2 weeks")
+    SEX = "sex"
+    DECEASED = "deceased"
+    OUTCOME = "outcome"  # the words that state the patient's final state
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """Words in Document.text that support one element of a resource (``path``)."""
+    """Words in Document.text that support one part (``role``) of a fact."""
 
     start: int
     end: int
     text: str
-    path: str
+    role: MentionRole
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +250,6 @@ class ObservationFact:
     interpretation: str | None = None  # normal | abnormal | high | low | positive | negative
     components: tuple[tuple[str, tuple[Coding, ...], Quantity], ...] = ()
     not_performed: bool = False
-    default_unit: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,7 +285,6 @@ class OutcomeFact:
     kind: str  # resolved | improved | remission | died | worsened
     text: str
     mentions: tuple[Mention, ...]
-    follow_up: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,4 +296,3 @@ class Extraction:
     procedures: tuple[ProcedureFact, ...] = ()
     outcome: OutcomeFact | None = None
     inpatient: bool = False
-    encounter_reason_keys: tuple[str, ...] = ()

@@ -59,14 +59,14 @@ def _options(bundle_type: str, index_date: str | None, mappings: Path | None, ga
         raise fail(str(exc)) from None
 
 
-def _read(path: Path | None, fmt: str | None) -> Any:
+def _read(converter: Any, path: Path | None, fmt: str | None) -> Any:
+    """Read with the converter's section rules, so ``--mappings`` reaches the readers too."""
     from ..model import DocumentFormat
-    from ..readers import read_bytes, read_path
 
     f = DocumentFormat(fmt) if fmt else None
     if path is None:
-        return read_bytes(read_stdin_bytes(), "<stdin>", format=f)
-    return read_path(path, format=f)
+        return converter.read_bytes(read_stdin_bytes(), "<stdin>", f)
+    return converter.read_path(path, f)
 
 
 def _out_name(path: Path | None, out_dir: Path, ext: str, used: set[str]) -> Path:
@@ -228,7 +228,7 @@ def convert(
         task = progress.add_task("converting", total=len(paths))
         if None in paths:  # stdin: read here, convert in this process
             try:
-                emit(None, dumps(converter.convert(_read(None, input_format)), work_fmt), None)
+                emit(None, dumps(converter.convert(_read(converter, None, input_format)), work_fmt), None)
             except Exception as exc:  # reported and counted like any other input
                 emit(None, None, exc)
             progress.advance(task)
@@ -285,7 +285,7 @@ def extract(
         raise fail("extract takes exactly one document", EXIT_USAGE)
     try:
         converter = Converter(ConvertOptions(mappings_dir=mappings, gate=Gate.MODEL))
-        doc = _read(paths[0], input_format)
+        doc = _read(converter, paths[0], input_format)
         facts = converter.extract(doc)
     except FhirconvError as exc:
         raise fail(describe(exc), exc.exit_code) from None

@@ -9,10 +9,10 @@ the patient, and later paragraphs stay patient text unless they read as general 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ..model import Document, Section, SectionType
-from .text import Sentence, fold, iter_paragraphs, split_sentences
+from .rules import AttributionRules
+from .text import Sentence, iter_paragraphs, split_sentences
 
 __all__ = ["Attributor"]
 
@@ -28,18 +28,11 @@ _CITATION = re.compile(
 )
 
 
-def _phrase_re(words: list[str]) -> re.Pattern[str]:
-    alts = sorted({" ".join(fold(w).split()) for w in words}, key=len, reverse=True)
-    return re.compile(
-        r"(?<!\w)(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts) + r")(?!\w)"
-    )
-
-
 class Attributor:
-    def __init__(self, rules: dict[str, Any]) -> None:
-        self._anchor = _phrase_re(rules["patient_anchors"])
-        self._general = _phrase_re(rules["general_markers"])
-        self._opener = _phrase_re(rules["case_openers"])
+    def __init__(self, rules: AttributionRules) -> None:
+        self._anchor = rules.anchors
+        self._general = rules.general
+        self._opener = rules.openers
 
     def patient_sentences(self, doc: Document, folded: str, *, retry: bool = False) -> list[Sentence]:
         """Sentences that may carry patient facts, in text order."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
@@ -25,6 +25,7 @@ from ..model import (
 from ..normalize import Normalizer
 from .datatypes import clean_text, codeable_concept, data_absent, derivation, narrative, quantity, reference
 from .ids import ID_SYSTEM, TAG_SYSTEM, resource_uuid
+from .roles import element_path
 
 __all__ = ["BundleOptions", "build_bundle"]
 
@@ -34,14 +35,6 @@ _COND_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
 _ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 _DAR = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 _LOINC = "http://loinc.org"
-# Where the words behind an administration's elements land on the request that holds the regimen.
-_REQUEST_PATHS = {
-    "MedicationAdministration.medication[x]": "MedicationRequest.medication[x]",
-    "MedicationAdministration.dosage.dose": "MedicationRequest.dosageInstruction.doseAndRate.dose[x]",
-    "MedicationAdministration.dosage.route": "MedicationRequest.dosageInstruction.route",
-    "MedicationAdministration.dosage.rate[x]": "MedicationRequest.dosageInstruction.timing",
-    "MedicationAdministration.effective[x]": "MedicationRequest.dosageInstruction.timing.repeat.bounds[x]",
-}
 _ASSERTION_VERIFICATION = {
     Assertion.PRESENT: "confirmed",
     Assertion.HISTORICAL: "confirmed",
@@ -79,7 +72,7 @@ class _Builder:
         if rtype == "Provenance":
             body["meta"] = {"tag": [{"system": TAG_SYSTEM, "code": url.removeprefix("urn:uuid:")}]}
         body["text"] = narrative(_summary(resource))
-        exts = [derivation(self.doc_ref, m) for m in mentions]
+        exts = [derivation(self.doc_ref, m, element_path(rtype, m.role)) for m in mentions]
         if exts:
             body["extension"] = exts
         if rtype != "Provenance":
@@ -396,11 +389,7 @@ class _Builder:
             res["reasonReference"] = reasons
         if dosage:
             res["dosageInstruction"] = [dosage]
-        mentions = [
-            replace(x, path=_REQUEST_PATHS.get(x.path, "MedicationRequest.dosageInstruction"))
-            for x in m.mentions
-        ]
-        self._add(url, res, mentions)
+        self._add(url, res, m.mentions)
 
     def procedures(self) -> None:
         for p in self.facts.procedures:

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..extract.text import fold
 from ..mapping import MappingStore
 from ..model import Coding
+from ..text import fold
 
 __all__ = ["DEFAULT_INDEX_DATE", "Normalizer", "Unit"]
 

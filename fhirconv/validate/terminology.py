@@ -15,7 +15,7 @@ from typing import Any
 
 from .protocols import DefinitionsProvider
 
-__all__ = ["EXTERNAL_SYSTEMS", "Expansion", "LocalTerminology", "codes_from_mapping_tables"]
+__all__ = ["EXTERNAL_SYSTEMS", "Expansion", "LocalTerminology"]
 
 # Systems too large to ship; membership is known only for codes a local table lists.
 EXTERNAL_SYSTEMS = frozenset(
@@ -255,30 +255,3 @@ def _apply_filter(
     if op == "=" and isinstance(prop, str):
         return {code for code, p in props.items() if value.lower() in p.get(prop, set())}
     return None
-
-
-def codes_from_mapping_tables() -> dict[str, set[str]]:
-    """(system -> codes) that fhirconv's own code tables and lexicons list, to vouch for external codes."""
-    from ..mapping import iter_mapping_files
-
-    out: dict[str, set[str]] = {}
-
-    def visit(node: Any) -> None:
-        if isinstance(node, dict):
-            system, code = node.get("system"), node.get("code")
-            if isinstance(system, str) and isinstance(code, str):
-                out.setdefault(system, set()).add(code)
-            for v in node.values():
-                visit(v)
-        elif isinstance(node, list):
-            for v in node:
-                visit(v)
-
-    import json
-
-    for _name, node in iter_mapping_files():
-        try:
-            visit(json.loads(node.read_text(encoding="utf-8")))
-        except (OSError, ValueError):
-            continue  # a broken mapping file is the mapping loader's finding, not terminology's
-    return out
