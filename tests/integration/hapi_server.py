@@ -78,6 +78,8 @@ def ensure_server() -> str:
 
 def server_is_script_managed(url: str) -> bool:
     """True when ``url`` is the server that scripts/hapi-test-server controls (so tests may restart it)."""
+    if not SCRIPT.is_file():  # the sdist leaves the script out: nothing here manages the server
+        return False
     return url.rstrip("/") == script_url().rstrip("/") and script("status").returncode == 0
 
 
