@@ -101,3 +101,9 @@ def test_2_40_mmol_per_litre_round_trips_in_json_and_xml() -> None:
     xml = dumps(bundle, "xml")
     assert '<value value="2.40"/>' in xml
     assert re.search(r'"value":2\.40,', dumps(bundle, "ndjson"))
+
+
+def test_a_string_that_looks_like_the_internal_marker_is_kept() -> None:
+    doc = {"v": Decimal("2.40"), "s": "\x000\x00"}
+    assert dumps_json(doc, indent=None) == '{"v":2.40,"s":"\\u00000\\u0000"}'
+    assert loads_json(dumps_json(doc)) == doc
