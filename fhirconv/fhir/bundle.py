@@ -210,7 +210,10 @@ class _Builder:
             res["category"] = [
                 codeable_concept(None, [Coding(_COND_CATEGORY, "encounter-diagnosis", "Encounter Diagnosis")])
             ]
-            res["code"] = codeable_concept(c.text, c.codings)
+            historical = c.assertion is Assertion.HISTORICAL
+            res["code"] = codeable_concept(
+                c.text, self.norm.condition_codings(c.codings, historical=historical)
+            )
             res["subject"] = reference(self.patient)
             res["encounter"] = reference(self.encounter)
             notes: list[str] = []
@@ -232,7 +235,19 @@ class _Builder:
         for o in self.facts.observations:
             first = o.mentions[0]
             url = self._url("Observation", f"{first.start}-{first.end}|{o.key}")
-            codings = list(o.codings)
+            unit = self.norm.unit(o.value.unit) if o.value is not None else None
+            # A Quantity only with a UCUM code (issue 9): a unit UCUM cannot express stays as text.
+            as_quantity = o.value is not None and unit is not None and unit.ucum is not None
+            value_text = o.value_text
+            if o.value is not None and not as_quantity:
+                value_text = f"{o.value.comparator or ''}{o.value.value} {o.value.unit}".strip()
+            codings = self.norm.observation_codings(
+                o.codings,
+                unit.ucum if unit else None,
+                has_quantity=as_quantity,
+                has_text_value=bool(value_text) and not o.components,
+                interpretation=o.interpretation,
+            )
             if o.components:
                 codings = [
                     Coding(_LOINC, "85354-9", "Blood pressure panel with all children optional"),
@@ -248,11 +263,10 @@ class _Builder:
             res["code"] = codeable_concept(o.text, codings)
             res["subject"] = reference(self.patient)
             res["encounter"] = reference(self.encounter)
-            if o.value is not None:
-                unit = self.norm.unit(o.value.unit)
+            if as_quantity and o.value is not None and unit is not None:
                 res["valueQuantity"] = quantity(o.value.value, o.value.unit, unit.ucum)
-            elif o.value_text and not o.components:
-                res["valueString"] = clean_text(o.value_text)
+            elif value_text and not o.components:
+                res["valueString"] = clean_text(value_text)
             if o.not_performed:
                 res["dataAbsentReason"] = codeable_concept(
                     None, [Coding(_DAR, "not-performed", "Not Performed")]
@@ -279,7 +293,9 @@ class _Builder:
             dose = route = None
             if m.dose is not None:
                 unit = self.norm.unit(m.dose.unit)
-                dose = quantity(m.dose.value, m.dose.unit, unit.ucum)
+                # A dose Quantity only with a UCUM code; otherwise the dose stays in the dosage text.
+                if unit.ucum:
+                    dose = quantity(m.dose.value, m.dose.unit, unit.ucum)
             if m.route:
                 coding = self.norm.route(m.route)
                 route = codeable_concept(m.route, [coding] if coding else [])
@@ -311,6 +327,8 @@ class _Builder:
                 notes.append(f"Frequency as reported: {m.frequency}.")
             if route and not dose:
                 notes.append(f"Route as reported: {m.route}.")
+            if m.dose is not None and dose is None:
+                notes.append(f"Dose as reported: {m.dosage_text or f'{m.dose.value} {m.dose.unit}'}.")
             if notes:
                 res["note"] = [{"text": " ".join(notes)}]
             if dose:

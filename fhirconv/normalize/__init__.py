@@ -17,6 +17,12 @@ from ..text import fold
 
 __all__ = ["DEFAULT_INDEX_DATE", "Normalizer", "Unit"]
 
+_LOINC = "http://loinc.org"
+_ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
+_CELL_COUNTS = frozenset({"NCnc", "NFr"})
+_MOLAR = re.compile(r"([mµμunp])M")
+_QUALITATIVE = frozenset({"positive", "negative", "detected", "not detected", "reactive", "non-reactive"})
+
 # Day 0 (the presentation) is placed here unless --index-date says otherwise. A fixed, documented date
 # keeps output reproducible; it is never "today".
 DEFAULT_INDEX_DATE = dt.date(2000, 1, 1)
@@ -55,12 +61,27 @@ class Normalizer:
         self.frequencies = CodeTable(store.load("codes/frequencies"))
         self.interpretations = CodeTable(store.load("codes/interpretations"))
         self.categories = CodeTable(store.load("codes/categories"))
+        self.loinc = CodeTable(store.load("codes/loinc"))
+        # A unit already written as UCUM (a lexicon's default unit, "10*3/uL") is its own code.
+        self._ucum_display = {
+            r["ucum"]: r.get("display") or r["ucum"] for r in self.units.rows.values() if r.get("ucum")
+        }
+        self.icd_history = CodeTable(store.load("codes/icd10cm_history"))
 
     def unit(self, raw: str) -> Unit:
         raw = raw.strip()
+        # The table folds case, so "mM" (millimolar) would read as "mm" (millimetre): molar units are
+        # the one place where case carries the meaning; they go to their mol/L row of the table.
+        if raw == "M":  # molar or million: not metres, and not known
+            return Unit(None, raw)
+        molar = _MOLAR.fullmatch(raw)
+        if molar:
+            raw = f"{molar.group(1)}mol/l"
         row = self.units.get(raw)
         if row.get("ucum"):
             return Unit(row["ucum"], row.get("display") or raw)
+        if raw in self._ucum_display:
+            return Unit(raw, self._ucum_display[raw])
         # compound forms the table lacks: "<unit>/kg"
         m = re.fullmatch(r"(.+?)\s*/\s*kg", raw, flags=re.IGNORECASE)
         if m:
@@ -83,6 +104,75 @@ class Normalizer:
     def category(self, name: str) -> Coding | None:
         row = self.categories.get(name)
         return Coding(row["system"], row["code"], row.get("display") or "") if row.get("code") else None
+
+    def observation_codings(
+        self,
+        codings: tuple[Coding, ...] | list[Coding],
+        ucum: str | None,
+        *,
+        has_quantity: bool,
+        has_text_value: bool,
+        interpretation: str | None,
+    ) -> list[Coding]:
+        """LOINC codes that fit the result found: a code is a claim about analyte, specimen and property.
+
+        A quantitative code stays only on a Quantity in one of its property's units, or on a test named
+        without a value ("ALT was measured"; a cell count only with an interpretation, "platelets were
+        normal"); a count never carries g/L, a total IgM code never carries "positive" (an antibody test
+        of its own), a code not in codes/loinc is not emitted. Codes of other systems pass through.
+        """
+        out: list[Coding] = []
+        for c in codings:
+            if c.system != _LOINC:
+                out.append(c)
+                continue
+            row = self.loinc.get(c.code)
+            scale = row.get("scale")
+            if scale is None:
+                continue
+            if scale == "Qn":
+                if has_quantity and ucum == "%" and row.get("percent"):
+                    # "neutrophils 80%" is the differential, a code of its own (per 100 leukocytes)
+                    out.append(Coding(_LOINC, row["percent"], ""))
+                    continue
+                if has_quantity:
+                    if ucum is None or ucum not in (row.get("units") or ()):
+                        continue
+                elif has_text_value or fold(interpretation or "") in _QUALITATIVE:
+                    # "positive"/"negative" is the result of a test of its own (an antibody, a PCR)
+                    continue
+                elif not interpretation and row.get("property") in _CELL_COUNTS:
+                    # "neutrophils" with no result is the cells (histology, a transfusion), not a count
+                    continue
+            elif has_quantity:  # nominal results and panels never carry a Quantity
+                continue
+            out.append(c)
+        return out
+
+    def condition_codings(
+        self, codings: tuple[Coding, ...] | list[Coding], *, historical: bool
+    ) -> list[Coding]:
+        """ICD-10-CM in context: a past-history condition gets its history/sequela code, or none."""
+        if not historical:
+            return list(codings)
+        out: list[Coding] = []
+        for c in codings:
+            if c.system != _ICD10CM:
+                out.append(c)
+                continue
+            row = self._history_row(c.code)
+            if row["rule"] == "keep":
+                out.append(c)
+            elif row["rule"] == "map":
+                out.append(Coding(_ICD10CM, row["code"], row["display"]))
+        return out
+
+    def _history_row(self, code: str) -> dict[str, Any]:
+        key = code.lower()
+        for n in range(len(key), 0, -1):
+            if self.icd_history.has(key[:n]):
+                return self.icd_history.get(key[:n])
+        return self.icd_history.default
 
     def date(self, days: float) -> str:
         """Index date + days, at day precision (the sources rarely say more)."""
