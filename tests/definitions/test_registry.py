@@ -197,3 +197,16 @@ def test_cli_off_a_terminal_says_it_in_one_line(
     # the fake package holds no StructureDefinitions, so compiling it fails with a clear error (exit 5)
     assert r.exit_code == 5
     assert "[definitions/definitions]" in r.output
+
+
+@pytest.mark.slow
+def test_compile_reports_each_step(tmp_path: Path, definitions: Any) -> None:
+    """First use compiles for seconds: every step reaches the callback, in order, ending at total."""
+    from fhirconv.definitions.compiled import compile_package
+
+    events: list[registry.ProgressEvent] = []
+    compile_package(definitions.package, target=tmp_path / "compiled", progress=events.append)
+    assert {e.stage for e in events} == {"compile"}
+    done = [e.done for e in events]
+    assert done == sorted(done) and done[0] == 0 and len(done) >= 10
+    assert events[-1].done == events[-1].total and events[-1].message.startswith("compiled ")
