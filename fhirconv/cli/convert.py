@@ -138,6 +138,9 @@ def convert(
     quiet: bool = typer.Option(
         False, "--quiet", "-q", help="No progress bars (one line if definitions must be installed)."
     ),
+    review: Path | None = typer.Option(
+        None, "--review", help="Also write a review page per input into this folder (see fhirconv review)."
+    ),
 ) -> None:
     """Convert case reports into FHIR R4 bundles (the I/O rules are in README, "Files and exit codes")."""
     from rich.progress import Progress
@@ -190,6 +193,9 @@ def convert(
 
     failures: list[tuple[str, BaseException]] = []
     used: set[str] = set()
+    from .review import ReviewWriter
+
+    reviewer = ReviewWriter(review, input_format, gate) if review is not None else None
     batch = len(paths) > 1
 
     def emit(path: Path | None, data: str | None, error: BaseException | None) -> None:
@@ -214,6 +220,10 @@ def convert(
             else:
                 sys.stdout.write(data)
                 sys.stdout.flush()
+            problem = reviewer(path, data, work_fmt, converter) if reviewer else None
+            if problem:
+                failures.append((label, RuntimeError(problem)))
+                say(f"{label}: {problem}", tag="failed", style="red")
         except OSError as exc:  # an unwritable target fails this input, not the batch
             failures.append((label, exc))
             say(f"{label}: cannot write output: {exc}", tag="failed", style="red")
@@ -299,7 +309,7 @@ def extract(
         f"[bold]{doc.metadata.title or doc.source_name}[/]  ({doc.format.value}, {len(doc.text)} chars)"
     )
     console.print(
-        f"Patient: age {p.age.value + ' ' + p.age.unit if p.age else '?'}, sex {p.sex or '?'}"
+        f"Patient: age {f'{p.age.value} {p.age.unit}' if p.age else '?'}, sex {p.sex or '?'}"
         + (", deceased" if p.deceased else "")
     )
     rows: list[tuple[str, str, str, str]] = []

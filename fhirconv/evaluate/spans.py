@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 from ..fhir.roles import role_of_path
@@ -115,7 +116,9 @@ def _attribute_kind(role: MentionRole | None) -> str | None:
 
 def _age_value(resource: Mapping[str, Any]) -> str | None:
     q = resource.get("valueQuantity")
-    if not isinstance(q, dict) or not isinstance(q.get("value"), int | float):
+    if not isinstance(q, dict) or isinstance(q.get("value"), bool):
+        return None
+    if not isinstance(q.get("value"), int | float | Decimal):  # bundles carry Decimal, parsed JSON may not
         return None
     value = q["value"]
     number = str(int(value)) if float(value).is_integer() else repr(float(value))

@@ -33,6 +33,7 @@ class Attributor:
         self._anchor = rules.anchors
         self._general = rules.general
         self._opener = rules.openers
+        self._caption = rules.caption
 
     def patient_sentences(self, doc: Document, folded: str, *, retry: bool = False) -> list[Sentence]:
         """Sentences that may carry patient facts, in text order."""
@@ -47,6 +48,8 @@ class Attributor:
                 continue
             for ps, pe in iter_paragraphs(doc.text, sec.start, sec.end):
                 para_no += 1
+                if self._caption.match(folded, ps):
+                    continue  # a figure or table caption describes an image, not the case as it unfolded
                 anchors = len(self._anchor.findall(folded, ps, pe))
                 general = len(self._general.findall(folded, ps, pe))
                 citations = len(_CITATION.findall(doc.text, ps, pe))
@@ -66,7 +69,14 @@ class Attributor:
                     keep = general + citations == 0 or anchors >= general + citations
                 if not keep:
                     continue
+                label = False
                 for sent in split_sentences(doc.text, ps, pe, para_no):
+                    if label:  # the caption after a bare "Figure 2." label
+                        label = False
+                        continue
+                    if self._caption.match(folded, sent.start):
+                        label = len(folded[sent.start : sent.end].split()) <= 3
+                        continue
                     if self._general_sentence(doc.text, folded, sent):
                         continue
                     out.append(sent)

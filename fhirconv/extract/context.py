@@ -23,8 +23,15 @@ _CATEGORY = {
     "uncertain": Assertion.UNCERTAIN,
     "historical": Assertion.HISTORICAL,
     "family": Assertion.FAMILY,
+    "hypothetical": Assertion.HYPOTHETICAL,
 }
-_RANK = {Assertion.FAMILY: 4, Assertion.NEGATED: 3, Assertion.UNCERTAIN: 2, Assertion.HISTORICAL: 1}
+_RANK = {
+    Assertion.FAMILY: 5,
+    Assertion.HYPOTHETICAL: 4,
+    Assertion.NEGATED: 3,
+    Assertion.UNCERTAIN: 2,
+    Assertion.HISTORICAL: 1,
+}
 _DEFAULT_APPLIES = ("condition", "test", "procedure")
 _DEFAULT_SCOPE = 12
 _WORD = re.compile(r"\w+")

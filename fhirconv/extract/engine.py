@@ -27,6 +27,7 @@ from .procedures import Procedures
 from .quantities import Quantities
 from .rules import (
     AttributionRules,
+    ConditionRules,
     MatchRules,
     MedicationRules,
     ObservationRules,
@@ -69,7 +70,7 @@ class Extractor:
         components: dict[str, Component] = {
             "patient": self.patient,
             "observations": self.observations,
-            "conditions": Conditions(quantities),
+            "conditions": Conditions(ConditionRules.from_dict(data), quantities, self.lexicon),
             "procedures": Procedures(procedure_rules),
             "medications": Medications(MedicationRules.from_dict(data), quantities, store),
             "outcome": Outcomes(outcome_rules),

@@ -10,15 +10,17 @@ import re
 from dataclasses import replace
 
 from ..mapping import MappingStore
-from ..model import MedicationFact, Mention, MentionRole, Quantity, RelativeTime
+from ..model import Assertion, MedicationFact, Mention, MentionRole, Quantity, RelativeTime
 from ..text import phrase_pattern
 from .lexicon import Match
 from .mentions import PAREN_ABBR, codings_of, surface
-from .quantities import Quantities, clean_number
+from .quantities import Quantities, decimal_of
 from .rules import MedicationRules
 from .sentence import Found, SentenceContext
 
 __all__ = ["Medications"]
+
+_NOT_PATIENT = frozenset({Assertion.HYPOTHETICAL, Assertion.FAMILY})
 
 
 class Medications:
@@ -29,15 +31,35 @@ class Medications:
         freqs = store.load("codes/frequencies")["rows"]
         self.route_re = phrase_pattern(k for k in routes if k != "__default__")
         self.freq_re = phrase_pattern(k for k in freqs if k != "__default__")
+        numbers = quantities.numbers
+        # a later clause ("heparin was started after 800 mL ... was drained") owns its own quantities
+        self.clause_break = phrase_pattern(numbers.dose_clause_breaks)
+        self.divided = phrase_pattern(numbers.divided_words)
 
     def run(self, ctx: SentenceContext, found: Found) -> None:
-        # every drug mention, whatever its assertion: the drug's own phrases decide its status
+        # Every drug mention bounds the dosage window of the one before it. A drug in the scope of a
+        # negation ("no vaccination", "without any G-CSF") was not given: a not-done fact of its own, so
+        # it never turns a given drug into a withheld one. A drug only hypothesised, or taken by a
+        # relative, is no fact at all. The drug's own phrases ("was not given", "stopped") set the status.
         drugs = [m for m in ctx.mentions if m.concept.domain == "drugs"]
+        assertion = {id(m): a for m, a in zip(ctx.mentions, ctx.assertions, strict=True)}
         for i, m in enumerate(drugs):
+            a = assertion[id(m)]
+            if a in _NOT_PATIENT:
+                continue
             nxt = drugs[i + 1].start if i + 1 < len(drugs) else ctx.end
-            self._add(ctx, found, m, nxt, drugs)
+            self._add(ctx, found, m, nxt, drugs, negated=a is Assertion.NEGATED)
 
-    def _add(self, ctx: SentenceContext, found: Found, m: Match, window_end: int, drugs: list[Match]) -> None:
+    def _add(
+        self,
+        ctx: SentenceContext,
+        found: Found,
+        m: Match,
+        window_end: int,
+        drugs: list[Match],
+        *,
+        negated: bool,
+    ) -> None:
         store = found.medications
         text, folded, s, e = ctx.text, ctx.folded, ctx.start, ctx.end
         c = m.concept
@@ -47,6 +69,7 @@ class Medications:
         per_day = False
         route: str | None = None
         freq: str | None = None
+        divided = False
         # skip an abbreviation in parentheses right after the name
         w_start = m.end
         pm = PAREN_ABBR.match(text, m.end)
@@ -54,8 +77,11 @@ class Medications:
             w_start = pm.end()
         qm = None
         for cand in self.q.value_re.finditer(folded, w_start, window_end):
-            if cand.start() - w_start > 40:
+            if cand.start() - w_start > 40 or self.clause_break.search(folded, w_start, cand.start()):
                 break
+            # "800 mL of pleural fluid": a quantity followed by "of <noun>" measures that noun
+            if re.match(r"\s+of\s+[a-z]", folded[cand.end() : window_end]):
+                continue
             if not self.q.is_duration_unit(cand.group("unit")):
                 qm = cand
                 break
@@ -81,7 +107,7 @@ class Medications:
             if qm.group("perkg"):
                 unit = unit + "/kg"
             per_day = per_day or bool(qm.group("perday"))
-            dose = Quantity(clean_number(qm.group("num")), unit)
+            dose = Quantity(decimal_of(qm.group("num")), unit)
             extra.append(Mention(qm.start(), qm.end(), text[qm.start() : qm.end()], MentionRole.DOSE))
             dosage_bits.append(text[qm.start() : qm.end()])
             if qm.group("route"):
@@ -114,7 +140,11 @@ class Medications:
         fm = self.freq_re.search(folded, w_start, window_end)
         if fm:
             freq = fm.group(0)
-            if qm is None or not (qm.start() <= fm.start() < qm.end()):
+            if qm is not None and per_day and self.divided.search(folded, qm.end(), fm.start()):
+                # "0.6 mg/kg/d divided every 12 hours": the daily total and how it is split, as written
+                dosage_bits[0] = text[qm.start() : fm.end()]
+                divided = True
+            elif qm is None or not (qm.start() <= fm.start() < qm.end()):
                 dosage_bits.append(text[fm.start() : fm.end()])
             extra.append(
                 Mention(
@@ -141,12 +171,12 @@ class Medications:
         # "for <condition>": the link step turns these offsets into the condition they name
         reasons = tuple(r.end() for r in self.rules.reason.finditer(folded, w_start, clause_end))
         status = "completed"
-        if self.rules.negation.search(folded, max(s, m.start - 30), clause_end):
+        if negated or self.rules.negation.search(folded, max(s, m.start - 30), clause_end):
             status = "not-done"
         tapered = bool(self.rules.taper.search(folded, m.end, clause_end))
         if self.rules.stop.search(folded, m.end, clause_end) and status != "not-done":
             status = "stopped" if not tapered else "completed"
-        key = c.id
+        key = f"{c.id}|not-done" if negated else c.id
         if key in store:
             old = store[key]
             if tapered and old.timing is not None and old.timing.end_day is None:
@@ -161,6 +191,7 @@ class Medications:
                 mentions=(*old.mentions, head, *extra),
                 dose=old.dose or dose,
                 dose_per_day=old.dose_per_day or (per_day and old.dose is None),
+                divided=old.divided or (divided and old.dose is None),
                 route=old.route or route,
                 frequency=old.frequency or freq,
                 timing=old.timing or timing,
@@ -179,6 +210,7 @@ class Medications:
             mentions=(head, *extra),
             dose=dose,
             dose_per_day=per_day,
+            divided=divided,
             route=route,
             frequency=freq,
             timing=timing,

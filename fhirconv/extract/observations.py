@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..model import Assertion, Coding, Mention, MentionRole, ObservationFact, Quantity
+from ..model import Assertion, Coding, Mention, MentionRole, ObservationFact, Quantity, ReferenceRange
 from .lexicon import Match
 from .mentions import codings_of
-from .quantities import NUM, Quantities, clean_number
+from .quantities import Quantities, decimal_of
 from .rules import ObservationRules
+from .values import ValueReader
 
 if TYPE_CHECKING:
     from .sentence import Found, SentenceContext
@@ -54,12 +55,15 @@ class Obs:
     components: list[tuple[str, tuple[Coding, ...], Quantity]] = field(default_factory=list)
     umbrella: bool = False
     sentence: int = 0
+    reference_range: ReferenceRange | None = None
+    range_span: tuple[int, int] | None = None
 
 
 class Observations:
     def __init__(self, rules: ObservationRules, quantities: Quantities) -> None:
         self.rules = rules
         self.q = quantities
+        self.values = ValueReader(quantities, rules.value_lead, rules.trend, rules.finding_verbs)
         # "<test> revealed <finding>": the finding runs to the clause end (a decimal point is not an end)
         self.finding = re.compile(
             rf"\s*(?:\([^)]*\)\s*)?(?:{rules.finding_verbs})\s+"
@@ -78,7 +82,7 @@ class Observations:
         for t, a in zip(tests, assertions, strict=True):
             if a is Assertion.NEGATED and t.interpretation is None and not t.not_performed:
                 t.not_performed = bool(self.rules.not_performed.search(folded, t.end, e))
-            if a is not Assertion.FAMILY:
+            if a not in (Assertion.FAMILY, Assertion.HYPOTHETICAL):
                 t.sentence = ctx.index
                 found.observations.append(t)
 
@@ -257,50 +261,34 @@ class Observations:
                         (
                             "Systolic blood pressure",
                             (Coding("http://loinc.org", "8480-6", "Systolic blood pressure"),),
-                            Quantity(bm.group("sys"), "mmHg", "mm[Hg]"),
+                            Quantity(decimal_of(bm.group("sys")), "mmHg", "mm[Hg]"),
                         ),
                         (
                             "Diastolic blood pressure",
                             (Coding("http://loinc.org", "8462-4", "Diastolic blood pressure"),),
-                            Quantity(bm.group("dia"), "mmHg", "mm[Hg]"),
+                            Quantity(decimal_of(bm.group("dia")), "mmHg", "mm[Hg]"),
                         ),
                     ]
                     continue
-            vm = self.rules.value_lead.match(window)
-            start_at = vm.end() if vm else 0
-            qm = self.q.value_re.match(window, start_at)
-            if qm is None:
-                plain = re.match(rf"(?P<num>{NUM})(?!\s*/\s*\d)(?![\w.%/])", window[start_at:])
-                if plain and t.unit is not None and start_at <= 25:
-                    vs = t.end + start_at + plain.start()
-                    ve = t.end + start_at + plain.end()
-                    t.value = Quantity(clean_number(plain.group("num")), t.unit, None)
-                    t.value_span = (vs, ve)
-                    continue
-            if qm is not None and start_at <= 25:
-                vs, ve = t.end + qm.start(), t.end + qm.end()
-                unit_raw = text[t.end + qm.start("unit") : t.end + qm.end("unit")]
-                t.value = Quantity(clean_number(qm.group("num")), unit_raw)
-                # "decreased to 90%": the trend word is part of the result and says which way it went
-                trend = self.rules.trend.search(window, 0, start_at)
-                if trend:
-                    vs = t.end + trend.start()
-                    t.interpretation = t.interpretation or ("high" if trend.group("up") else "low")
-                t.value_span = (vs, ve)
-                continue
+            self.values.read(t, text, folded, nxt)
         # qualitative results: a result phrase applies to every test before it in its clause
         pending: list[Obs] = []
         order = sorted(tests, key=lambda o: o.start)
         cursor = 0
         events: list[tuple[int, int, str]] = []
+        # words inside a test name or a stated reference range ("(normal 3.5-5.0)") are no result
+        busy = [(o.start, o.end) for o in order] + [o.range_span for o in order if o.range_span]
         for kind, pat in self.rules.results:
             for m in pat.finditer(folded, s, e):
-                if any(o.start <= m.start() < o.end for o in order):
+                if any(a <= m.start() < b for a, b in busy) or self.values.in_range_statement(
+                    text, m.start(), e
+                ):
                     continue
                 events.append((m.start(), m.end(), kind))
         for m in self.rules.not_performed.finditer(folded, s, e):
             events.append((m.start(), m.end(), "not-performed"))
         events = _longest(events)
+        starts = [o.start for o in order]
         for es, ee, kind in events:
             while cursor < len(order) and order[cursor].start < es:
                 pending.append(order[cursor])
@@ -308,7 +296,11 @@ class Observations:
             targets = [
                 o
                 for o in pending
-                if o.value is None and not o.components and o.interpretation is None and not o.not_performed
+                if o.value is None
+                and not o.components
+                and o.interpretation is None
+                and not o.not_performed
+                and not self.values.in_other_clause(folded, o.end, es, starts)
             ]
             # results right before a test ("normal EEG", "elevated CRP") belong to the next test
             if not targets and cursor < len(order) and 0 <= order[cursor].start - ee <= 2:
@@ -348,6 +340,8 @@ class Observations:
                 mentions.append(_mention(text, o.value_span, MentionRole.VALUE))
             if o.interp_span:
                 mentions.append(_mention(text, o.interp_span, MentionRole.INTERPRETATION))
+            if o.range_span and o.reference_range:
+                mentions.append(_mention(text, o.range_span, MentionRole.REFERENCE_RANGE))
             key = f"{o.concept_id}@{o.start}"
             out[key] = ObservationFact(
                 key=key,
@@ -360,6 +354,7 @@ class Observations:
                 interpretation=o.interpretation,
                 components=tuple(o.components),
                 not_performed=o.not_performed,
+                reference_range=o.reference_range,
             )
         return list(out.values())
 

@@ -22,10 +22,17 @@ class Outcomes:
         """The strongest outcome phrase of the sentence (ties: the longer phrase)."""
         text, folded, s, e = ctx.text, ctx.folded, ctx.start, ctx.end
         best: tuple[int, int, str] | None = None
+        # the names of tests and drugs: "recovery of renal function" says how a value went
+        names = {t.start for t in ctx.tests} | {m.start for m in ctx.mentions if m.concept.domain == "drugs"}
         for kind, pat in self.rules.phrases:
             for m in pat.finditer(folded, s, e):
                 before = folded[max(s, m.start() - 25) : m.start()]
                 if self.rules.negated.search(before):
+                    continue
+                if self.rules.other_person.search(folded, max(s, m.start() - 60), m.start()):
+                    continue
+                of = self.rules.of_what.match(folded, m.end(), e)
+                if kind != "died" and of is not None and of.end() in names:
                     continue
                 if (
                     best is None

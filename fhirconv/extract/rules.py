@@ -64,6 +64,12 @@ class RuleData:
             raise MappingError(f"{self.name}.json: {key!r} must be a non-empty list")
         return value
 
+    def integer(self, key: str) -> int:
+        value = self._get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise MappingError(f"{self.name}.json: {key!r} must be a non-negative integer")
+        return value
+
     def groups(self, key: str) -> dict[str, tuple[str, ...]]:
         value = self._get(key)
         if not isinstance(value, dict) or not value:
@@ -128,6 +134,7 @@ class AttributionRules:
     anchors: re.Pattern[str]
     general: re.Pattern[str]
     openers: re.Pattern[str]
+    caption: re.Pattern[str]  # "Figure 2.", "Fig. 3A", "Table 1": a caption, not the case narrative
 
     @classmethod
     def from_dict(cls, data: RuleData) -> AttributionRules:
@@ -135,6 +142,7 @@ class AttributionRules:
             anchors=phrase_pattern(data.words("patient_anchors")),
             general=phrase_pattern(data.words("general_markers")),
             openers=phrase_pattern(data.words("case_openers")),
+            caption=re.compile(rf"(?:{alternation(data.words('caption_openers'))})\.?\s*(?:\d|[ivx]+\b)"),
         )
 
 
@@ -171,6 +179,13 @@ class MatchRules:
     drug_not_given_before: re.Pattern[str]
     suffix_words: dict[str, re.Pattern[str]]
     suffix_stop: frozenset[str]
+    suffix_stop_prefixes: tuple[str, ...]
+    name_heads: dict[str, re.Pattern[str]]  # domain -> words after a mention that make it part of a name
+    salt_cations: frozenset[str]
+    salt_anions: frozenset[str]
+    name_openers: re.Pattern[str]  # "department of <surgery>": the mention names an institution
+    device_heads: re.Pattern[str]  # "nephrostomy drain", "gastrostomy tube": a device, not a procedure
+    act_noun_endings: tuple[str, ...]  # "drainage tube", "ablation catheter": the act of placing it
 
     @classmethod
     def from_dict(cls, data: RuleData) -> MatchRules:
@@ -189,9 +204,54 @@ class MatchRules:
             drug_level_after=_after(data.words("drug_level_after"), r"\s+"),
             drug_level_before=_before(data.words("drug_level_before"), r"\s+"),
             drug_not_given_after=_after(data.words("drug_not_given_after"), r"\s*"),
-            drug_not_given_before=_before(data.words("drug_not_given_before"), r"\s*"),
+            # "resistant to vancomycin", "flushed with 10 mL of normal saline"
+            drug_not_given_before=_before(
+                data.words("drug_not_given_before"), r"\s*(?:\d[\d.,]*\s*[a-zμ]{1,4}\s+(?:of\s+)?)?"
+            ),
             suffix_words=suffix_words,
             suffix_stop=frozenset(fold(w) for w in data.words("suffix_stop_words")),
+            suffix_stop_prefixes=tuple(fold(w) for w in data.words("suffix_stop_prefixes")),
+            name_heads={k: _after(v, r"\s+") for k, v in data.groups("mention_name_heads").items()},
+            salt_cations=frozenset(norm_phrase(w) for w in data.words("salt_cations")),
+            salt_anions=frozenset(norm_phrase(w) for w in data.words("salt_anions")),
+            name_openers=_before(data.words("name_openers"), r"\s+(?:[a-z]+\s+){0,2}"),
+            device_heads=_after(data.words("device_heads"), r"\s+"),
+            act_noun_endings=tuple(data.words("act_noun_endings")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionRules:
+    """Absence words, state changes, resolution and dated history of conditions."""
+
+    absence_terms: dict[str, str]  # "afebrile" -> "fever": the word says the condition is absent
+    state_change: re.Pattern[str]  # "became" right before an absence word: the condition resolved
+    resolution_after: re.Pattern[str]  # "<condition> resolved"
+    resolution_before: re.Pattern[str]  # "resolution of <condition>"
+    history_words: str  # alternation: "<n> <unit> ago/earlier/before/previously/prior"
+    history_min_days: int  # that far back, a condition is past history, not the presentation
+    onset_verbs: re.Pattern[str]  # "3 years ago she noticed a lump": the start of what is still there
+
+    @classmethod
+    def from_dict(cls, data: RuleData) -> ConditionRules:
+        absence = {
+            norm_phrase(w): norm_phrase(target)
+            for target, words in data.groups("absence_terms").items()
+            for w in words
+        }
+        return cls(
+            absence_terms=absence,
+            state_change=_before(data.words("state_change_words"), r"\s+(?:\w+\s+)?"),
+            resolution_after=_after(
+                data.words("resolution_after"),
+                r"\s+(?:(?:had|has|have|was|were|then|completely|fully|gradually|eventually|later)\s+){0,2}",
+            ),
+            resolution_before=_before(
+                data.words("resolution_before"), r"\s+(?:(?:the|her|his|their|all)\s+)?"
+            ),
+            history_words=alternation(data.words("history_time_words")),
+            history_min_days=data.integer("history_min_days"),
+            onset_verbs=phrase_pattern(data.words("onset_verbs")),
         )
 
 
@@ -282,6 +342,8 @@ OUTCOME_RANK = {"died": 5, "resolved": 4, "remission": 3, "improved": 2, "worsen
 class OutcomeRules:
     phrases: tuple[tuple[str, re.Pattern[str]], ...]
     negated: re.Pattern[str]
+    of_what: re.Pattern[str]  # "recovery of renal function": about a test or drug, not the patient
+    other_person: re.Pattern[str]  # "her brother had died": someone else's outcome
 
     @classmethod
     def from_dict(cls, data: RuleData) -> OutcomeRules:
@@ -292,4 +354,10 @@ class OutcomeRules:
         return cls(
             phrases=tuple((kind, phrase_pattern(words)) for kind, words in phrases.items()),
             negated=re.compile(rf"\b(?:{alternation(data.words('outcome_negators'))})\s+(?:\w+\s+)?$"),
+            other_person=re.compile(
+                rf"(?<!\w)(?:{alternation(data.words('outcome_other_persons'))})(?!\w)(?:[^,;.]{{0,40}})$"
+            ),
+            of_what=re.compile(
+                rf"\s+(?:{alternation(data.words('outcome_subject_words'))})\s+(?:(?:the|his|her|their|serum|blood)\s+)*"
+            ),
         )

@@ -13,6 +13,8 @@ from ..model import Assertion, ConditionFact, MedicationFact, OutcomeFact
 from .lexicon import Match
 from .observations import Obs
 
+NOT_PATIENT_FACTS = frozenset({Assertion.FAMILY, Assertion.HYPOTHETICAL})
+
 
 @dataclass
 class SentenceContext:
@@ -27,11 +29,12 @@ class SentenceContext:
     test_assertions: list[Assertion]  # one per test
 
     def asserted(self, domain: str) -> list[tuple[Match, Assertion]]:
-        """Mentions of one lexicon domain with their assertion, family history left out."""
+        """Mentions of one lexicon domain with their assertion; what is about someone else or only
+        hypothetical is no fact about the patient and is left out."""
         return [
             (m, a)
             for m, a in zip(self.mentions, self.assertions, strict=True)
-            if m.concept.domain == domain and a is not Assertion.FAMILY
+            if m.concept.domain == domain and a not in NOT_PATIENT_FACTS
         ]
 
 

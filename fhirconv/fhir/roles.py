@@ -19,6 +19,7 @@ ELEMENT_PATHS: dict[str, dict[MentionRole, str]] = {
         R.HEAD: "Observation.code",
         R.VALUE: "Observation.value[x]",
         R.INTERPRETATION: "Observation.interpretation",
+        R.REFERENCE_RANGE: "Observation.referenceRange",
     },
     "MedicationAdministration": {
         R.HEAD: "MedicationAdministration.medication[x]",

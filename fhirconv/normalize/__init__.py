@@ -8,30 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from ..mapping import MappingStore
 from ..model import Coding
 from ..text import fold
+from ..units import NumberRules, Unit, UnitTable
 
 __all__ = ["DEFAULT_INDEX_DATE", "Normalizer", "Unit"]
 
 _LOINC = "http://loinc.org"
 _ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 _CELL_COUNTS = frozenset({"NCnc", "NFr"})
-_MOLAR = re.compile(r"([mµμunp])M")
 _QUALITATIVE = frozenset({"positive", "negative", "detected", "not detected", "reactive", "non-reactive"})
 
 # Day 0 (the presentation) is placed here unless --index-date says otherwise. A fixed, documented date
 # keeps output reproducible; it is never "today".
 DEFAULT_INDEX_DATE = dt.date(2000, 1, 1)
-
-
-@dataclass(frozen=True, slots=True)
-class Unit:
-    ucum: str | None
-    display: str
 
 
 def _key(raw: str) -> str:
@@ -56,39 +49,19 @@ class CodeTable:
 class Normalizer:
     def __init__(self, store: MappingStore, index_date: dt.date = DEFAULT_INDEX_DATE) -> None:
         self.index_date = index_date
-        self.units = CodeTable(store.load("codes/units"))
+        self.units = UnitTable(store.load("codes/units"), NumberRules.from_dict(store.load("rules/numbers")))
         self.routes = CodeTable(store.load("codes/routes"))
         self.frequencies = CodeTable(store.load("codes/frequencies"))
         self.interpretations = CodeTable(store.load("codes/interpretations"))
         self.categories = CodeTable(store.load("codes/categories"))
         self.loinc = CodeTable(store.load("codes/loinc"))
-        # A unit already written as UCUM (a lexicon's default unit, "10*3/uL") is its own code.
-        self._ucum_display = {
-            r["ucum"]: r.get("display") or r["ucum"] for r in self.units.rows.values() if r.get("ucum")
-        }
         self.icd_history = CodeTable(store.load("codes/icd10cm_history"))
 
     def unit(self, raw: str) -> Unit:
-        raw = raw.strip()
-        # The table folds case, so "mM" (millimolar) would read as "mm" (millimetre): molar units are
-        # the one place where case carries the meaning; they go to their mol/L row of the table.
-        if raw == "M":  # molar or million: not metres, and not known
-            return Unit(None, raw)
-        molar = _MOLAR.fullmatch(raw)
-        if molar:
-            raw = f"{molar.group(1)}mol/l"
-        row = self.units.get(raw)
-        if row.get("ucum"):
-            return Unit(row["ucum"], row.get("display") or raw)
-        if raw in self._ucum_display:
-            return Unit(raw, self._ucum_display[raw])
-        # compound forms the table lacks: "<unit>/kg"
-        m = re.fullmatch(r"(.+?)\s*/\s*kg", raw, flags=re.IGNORECASE)
-        if m:
-            base = self.units.get(m.group(1))
-            if base.get("ucum"):
-                return Unit(f"{base['ucum']}/kg", f"{base.get('display') or m.group(1)}/kg")
-        return Unit(None, raw)
+        """UCUM for a unit as written: case-sensitive forms first ("G/l", "mM"; "M" alone is no unit),
+        the folded table, a unit already written as UCUM ("10*3/uL", a lexicon's default unit), powers of
+        ten per a volume ("x10^4/mm3") and "<unit>/kg"; no code when none of them knows it."""
+        return self.units.lookup(raw)
 
     def route(self, raw: str) -> Coding | None:
         row = self.routes.get(raw)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from support import SAMPLES
 
-from fhirconv.fhir import dumps, dumps_json
+from fhirconv.fhir import dumps
+from fhirconv.fhir.serialize import dumps_json
 from fhirconv.pipeline import Converter, ConvertOptions
 from fhirconv.readers import read_path
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from support import SHARED, converter, require_shared
 
-from fhirconv.fhir import dumps_json
+from fhirconv.fhir.serialize import dumps_json
 from fhirconv.readers import read_path
 
 REAL = ["jats", "html", "bioc", "text"]

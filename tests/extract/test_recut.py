@@ -27,7 +27,10 @@ def extractor() -> Extractor:
 
 def test_every_rule_file_is_read(extractor: Extractor) -> None:
     files = {n.name[:-5] for n in (shipped_root() / "rules").iterdir() if n.name.endswith(".json")}
-    assert files == {"extraction", "context"}, "a rules file no component reads (or a new one to wire)"
+    assert files == {"extraction", "context", "numbers"}, (
+        "a rules file no component reads (or a new one to wire)"
+    )
+    assert extractor.observations.q.numbers.divided_words, "rules/numbers is wired through Quantities"
 
 
 @pytest.mark.parametrize("which", ["rule_data", "context_data"])
