@@ -138,6 +138,11 @@ def convert(
     quiet: bool = typer.Option(
         False, "--quiet", "-q", help="No progress bars (one line if definitions must be installed)."
     ),
+    follow_symlinks: bool = typer.Option(
+        False,
+        "--follow-symlinks",
+        help="Read symbolic links found inside input folders (skipped by default).",
+    ),
     review: Path | None = typer.Option(
         None, "--review", help="Also write a review page per input into this folder (see fhirconv review)."
     ),
@@ -160,7 +165,7 @@ def convert(
     _check_out_dir(inputs, out_dir)
     exclude = [out_dir] if out_dir is not None else []
     try:
-        paths = expand_inputs(inputs, exclude=exclude, skip_fhir=True)
+        paths = expand_inputs(inputs, exclude=exclude, skip_fhir=True, follow_symlinks=follow_symlinks)
     except OSError as exc:  # e.g. a folder that cannot be listed
         raise fail(f"cannot read the inputs: {exc}", EXIT_INPUT) from None
     if not paths:
