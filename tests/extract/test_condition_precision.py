@@ -26,3 +26,18 @@ def test_plural_therapy_head_too() -> None:
 
 def test_condition_without_therapy_head_is_still_found() -> None:
     assert any("glaucoma" in t for t in condition_texts("Glaucoma was diagnosed and therapy was started."))
+
+
+def test_condition_before_medication_names_a_drug_class() -> None:
+    # "<disease> medications" are the drugs for it; the disease is not a finding of this sentence
+    text = "His migraine medications were reviewed at the visit."
+    assert not any("migraine" in t for t in condition_texts(text))
+
+
+def test_condition_before_drug_names_a_drug_class() -> None:
+    assert not any("malaria" in t for t in condition_texts("A malaria drug was prescribed for the trip."))
+
+
+def test_condition_then_drug_given_is_still_found() -> None:
+    text = "Migraine developed and a drug was given."
+    assert any("migraine" in t for t in condition_texts(text))
