@@ -41,3 +41,33 @@ def test_condition_before_drug_names_a_drug_class() -> None:
 def test_condition_then_drug_given_is_still_found() -> None:
     text = "Migraine developed and a drug was given."
     assert any("migraine" in t for t in condition_texts(text))
+
+
+def test_adjective_before_a_finding_noun_describes_it() -> None:
+    texts = condition_texts("Her left shin had a painful erythematous swelling.")
+    assert any("swelling" in t for t in texts)
+    assert not any(t in ("painful", "erythematous") for t in texts)
+
+
+def test_adjective_before_a_finding_after_another_word() -> None:
+    texts = condition_texts("The scan showed several calcified renal cysts.")
+    assert any("cyst" in t for t in texts)
+    assert "calcified" not in texts
+
+
+def test_coordinated_adjectives_without_a_noun_stay_findings() -> None:
+    texts = condition_texts("On arrival he was hypotensive, tachycardic and dehydrated.")
+    assert {"hypotensive", "tachycardic"} <= set(texts)
+
+
+def test_adjective_before_a_body_structure_stays_a_finding() -> None:
+    assert "dilated" in condition_texts("The echo showed a dilated left ventricle.")
+
+
+def test_coordinated_participles_stay_findings() -> None:
+    assert {"painful", "swollen"} <= set(condition_texts("The knee was painful and swollen."))
+
+
+def test_adjective_then_preposition_is_two_findings() -> None:
+    texts = condition_texts("On review he was lethargic with a bulging fontanelle.")
+    assert "lethargic" in texts
