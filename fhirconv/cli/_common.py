@@ -59,11 +59,15 @@ def expand_inputs(
     *,
     exclude: list[Path] | None = None,
     skip_fhir: bool = False,
+    follow_symlinks: bool = False,
 ) -> list[Path | None]:
     """Files, folders (recursively, by suffix), globs; ``-`` is stdin (None). Sorted, de-duplicated.
 
     A name that exists is taken literally before any glob expansion (``case[1].txt``). Folders skip
     anything under ``exclude`` (the output folder) and, with ``skip_fhir``, files that are FHIR output.
+    Symbolic links inside a folder are skipped unless ``follow_symlinks``: a link such as
+    ``report.txt -> /etc/passwd`` would otherwise put a file from outside the folder into a bundle
+    (and onto a server). A link named explicitly on the command line is the user's choice and is read.
     """
     out: list[Path | None] = []
     seen: set[Path] = set()
@@ -78,6 +82,7 @@ def expand_inputs(
                 q
                 for q in p.rglob("*")
                 if q.is_file()
+                and (follow_symlinks or not _linked(q, p))
                 and (suffixes is None or q.suffix.lower() in suffixes)
                 and not any(is_within(q, e) for e in excluded)
                 and not (skip_fhir and is_fhir_output(q))
@@ -95,6 +100,16 @@ def expand_inputs(
     return out
 
 
+def _linked(path: Path, root: Path) -> bool:
+    """``path`` or one of its folders below ``root`` is a symbolic link."""
+    q = path
+    while q != root and q != q.parent:
+        if q.is_symlink():
+            return True
+        q = q.parent
+    return False
+
+
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     """Print ``error: message`` (literally) and return the Exit to raise."""
     say(message, tag="error:", style="bold red")
@@ -105,5 +120,13 @@ def describe(exc: FhirconvError) -> str:
     return f"[{exc.stage}/{exc.code}] {exc}"
 
 
-def read_stdin_bytes() -> bytes:
-    return sys.stdin.buffer.read()
+def read_stdin_bytes(limit: int | None = None) -> bytes:
+    """Standard input, reading at most ``limit`` + 1 bytes (the readers' size limit by default), so
+    an endless or huge stream is refused without being held in memory."""
+    from ..readers import _limit, _too_large
+
+    cap = _limit(limit)
+    data = sys.stdin.buffer.read(cap + 1)
+    if len(data) > cap:
+        raise _too_large(len(data), cap, "<stdin>")
+    return data

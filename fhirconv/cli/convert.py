@@ -134,6 +134,11 @@ def convert(
     ),
     gate: str = typer.Option("full", "--gate", help="full: R4 validation chain; model: model checks only."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Convert files in this many processes."),
+    follow_symlinks: bool = typer.Option(
+        False,
+        "--follow-symlinks",
+        help="Read symbolic links found inside input folders (skipped by default).",
+    ),
     review: Path | None = typer.Option(
         None, "--review", help="Also write a review page per input into this folder (see fhirconv review)."
     ),
@@ -155,7 +160,7 @@ def convert(
     options = _options(bundle_type, index_date, mappings, gate)
     _check_out_dir(inputs, out_dir)
     exclude = [out_dir] if out_dir is not None else []
-    paths = expand_inputs(inputs, exclude=exclude, skip_fhir=True)
+    paths = expand_inputs(inputs, exclude=exclude, skip_fhir=True, follow_symlinks=follow_symlinks)
     if not paths:
         raise fail("no input documents found")
     several = len(paths) > 1 or any(i != STDIO and Path(i).is_dir() for i in inputs)

@@ -27,7 +27,7 @@ from .registry import InstalledPackage
 
 __all__ = ["COMPILER_VERSION", "CompiledDefinitions", "compile_package", "compiled_dir", "expand_simple"]
 
-COMPILER_VERSION = "8"
+COMPILER_VERSION = "10"  # 10: main's 8 plus FHIR regexes with ASCII classes ("(?a)"); 9 is stale
 CACHE_ENV = "FHIRCONV_CACHE_DIR"
 _PARTS = ("structures", "types", "valuesets", "codesystems", "searchparams", "schema", "fhirpath")
 _LAZY_PARTS = frozenset({"structures", "valuesets", "codesystems", "fhirpath"})  # url/text -> pickle bytes

@@ -16,7 +16,15 @@ from typing import Any
 
 from ..errors import BuildError
 
-__all__ = ["FORMATS", "check_models", "decimal_text", "dumps", "dumps_json", "loads_json"]
+__all__ = [
+    "FORMATS",
+    "check_models",
+    "check_models_each",
+    "decimal_text",
+    "dumps",
+    "dumps_json",
+    "loads_json",
+]
 
 FORMATS = ("json", "xml", "ndjson")
 
@@ -28,6 +36,23 @@ def check_models(bundle: dict[str, Any]) -> Any:
 
     try:
         return Bundle.model_validate(bundle)
+    except ValidationError as exc:
+        raise BuildError(f"bundle fails the FHIR model checks: {exc}") from exc
+
+
+def check_models_each(bundle: dict[str, Any]) -> None:
+    """The same checks as :func:`check_models`, one entry at a time, so peak memory holds one
+    resource's model instead of the whole bundle's (a 20 MB report gives tens of thousands)."""
+    from fhir.resources.R4B.bundle import Bundle
+    from pydantic import ValidationError
+
+    entries = bundle.get("entry") or []
+    try:
+        Bundle.model_validate({**bundle, "entry": entries[:1]})
+        for i in range(1, len(entries)):
+            Bundle.model_validate(
+                {"resourceType": "Bundle", "type": bundle.get("type"), "entry": [entries[i]]}
+            )
     except ValidationError as exc:
         raise BuildError(f"bundle fails the FHIR model checks: {exc}") from exc
 
