@@ -32,7 +32,7 @@ from .datatypes import clean_text, codeable_concept, data_absent, derivation, na
 from .ids import DOCUMENT_TAG_SYSTEM, ID_SYSTEM, TAG_SYSTEM, document_tag, resource_uuid
 from .roles import element_path
 
-__all__ = ["PART_BYTES", "BundleOptions", "build_bundle", "source_text", "text_parts"]
+__all__ = ["HISTORY_NOTE", "PART_BYTES", "BundleOptions", "build_bundle", "source_text", "text_parts"]
 
 _VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 _CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
@@ -40,6 +40,8 @@ _COND_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
 _ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 _DAR = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 _LOINC = "http://loinc.org"
+# The note that marks a Condition reported as past history; the evaluator reads it back (docs/evaluation.md).
+HISTORY_NOTE = "Reported as past history."
 _ASSERTION_VERIFICATION = {
     Assertion.PRESENT: "confirmed",
     Assertion.HISTORICAL: "confirmed",
@@ -317,7 +319,7 @@ class _Builder:
             if c.abatement and c.clinical_status in ("resolved", "remission", "inactive"):
                 res["abatementString"] = clean_text(c.abatement, 500)
             if c.assertion is Assertion.HISTORICAL:
-                notes.append("Reported as past history.")
+                notes.append(HISTORY_NOTE)
             if c.assertion is Assertion.NEGATED:
                 notes.append("Reported as absent (negated) in the source.")
             if notes:
