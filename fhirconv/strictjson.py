@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from decimal import Decimal
 from typing import Any
 
 from .errors import MalformedInputError
@@ -75,14 +76,24 @@ def _check(value: Any) -> None:
                 stack.extend((v, depth + 1) for v in node)
 
 
-def loads(text: str | bytes, source: str) -> Any:
-    """Parse FHIR JSON strictly; MalformedInputError (with line and column when known) otherwise."""
+def _decimal(text: str) -> Decimal:
+    if len(text) > 100:
+        raise _Reject(f"number {text[:40]}... has {len(text)} characters")
+    return Decimal(text)
+
+
+def loads(text: str | bytes, source: str, *, decimals: bool = False) -> Any:
+    """Parse FHIR JSON strictly; MalformedInputError (with line and column when known) otherwise.
+
+    ``decimals``: numbers with a fraction or exponent become :class:`decimal.Decimal` with the digits
+    written (``2.40`` stays 2.40), for a bundle that is sent on (upload) rather than checked.
+    """
     try:
         value = json.loads(
             text,
             object_pairs_hook=_no_duplicates,
             parse_constant=_constant,
-            parse_float=_float,
+            parse_float=_decimal if decimals else _float,
             parse_int=_int,
         )
         _check(value)

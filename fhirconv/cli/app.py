@@ -12,7 +12,7 @@ app = typer.Typer(
     help="Turn clinical case reports into FHIR R4 bundles; validate and upload FHIR R4.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,  # `fhirconv --install-completion` (bash, zsh, fish, PowerShell): README
 )
 
 

@@ -17,7 +17,7 @@ from ..errors import (
     TransportError,
     UploadError,
 )
-from ._common import describe, err_console, expand_inputs, fail
+from ._common import describe, err_console, expand_inputs, fail, say
 
 if TYPE_CHECKING:
     from ..upload import BundleReport
@@ -105,9 +105,15 @@ def upload(
     verify: bool = typer.Option(False, "--verify", help="Read every uploaded resource back afterwards."),
     insecure: bool = typer.Option(False, "--insecure", help="Do not verify TLS certificates (not advised)."),
     ca_cert: Path | None = typer.Option(None, "--ca-cert", help="CA bundle (PEM) to verify TLS against."),
+    ndjson: bool = typer.Option(
+        False,
+        "--ndjson",
+        help="Inputs are bulk NDJSON (convert --format ndjson --out-dir): files or folders, sent as "
+        "PUT Type/id transactions, referenced resources first.",
+    ),
 ) -> None:
     """Upload bundles as idempotent transactions; rerunning creates nothing twice."""
-    from ..upload import FhirClient, RetryPolicy, Uploader, load_bundle
+    from ..upload import FhirClient, RetryPolicy, Uploader, load_bundle, load_ndjson, ndjson_files
     from ..upload.client import clean_secret, redact_url_text, server_url_problem
 
     if not server.startswith(("http://", "https://")):
@@ -131,12 +137,22 @@ def upload(
         )
     except ValueError as exc:
         raise fail(f"{exc} (the value is not shown)") from None
-    paths = [p for p in expand_inputs(inputs, _BUNDLE_SUFFIXES) if p is not None]
+    if ndjson:
+        files: list[Path] = []
+        for item in inputs:
+            p = Path(item)
+            files.extend(ndjson_files(p) if p.is_dir() else [p])
+        if not files:
+            raise fail("no NDJSON files found")
+        # all files form one upload: lines of one type refer to lines of others
+        paths = [Path(f"{len(files)} NDJSON files")]
+    else:
+        paths = [p for p in expand_inputs(inputs, _BUNDLE_SUFFIXES) if p is not None]
     if not paths:
         raise fail("no bundle files found")
 
     def on_retry(attempt: int, reason: str, delay: float) -> None:
-        err_console.print(f"[yellow]retry {attempt}/{retries}[/] in {delay:.1f}s after {reason}")
+        say(f"{attempt}/{retries} in {delay:.1f}s after {reason}", tag="retry", style="yellow")
 
     verify_tls: bool | str = False if insecure else (str(ca_cert) if ca_cert else True)
     client = None
@@ -157,7 +173,7 @@ def upload(
         for path in paths:
             label = str(path)
             try:
-                bundle = load_bundle(path)
+                bundle = load_ndjson(files) if ndjson else load_bundle(path)
                 if dry_run:
                     report = uploader.dry_run(bundle, source=label)
                 else:
@@ -180,12 +196,14 @@ def upload(
             t = report.totals()
             chunks = f", {report.chunks} chunks" if report.chunks > 1 else ""
             if dry_run:
-                err_console.print(f"[green]ok[/] {label}: {report.entries} entries{chunks} (dry run)")
+                say(f"{label}: {report.entries} entries{chunks} (dry run)", tag="ok", style="green")
             else:
                 verified = f", {report.verified} verified" if report.verified is not None else ""
-                err_console.print(
-                    f"[green]ok[/] {label}: {t.created} created, {t.updated} updated, "
-                    f"{t.unchanged} unchanged, {t.deleted} deleted{chunks}{verified}"
+                say(
+                    f"{label}: {t.created} created, {t.updated} updated, "
+                    f"{t.unchanged} unchanged, {t.deleted} deleted{chunks}{verified}",
+                    tag="ok",
+                    style="green",
                 )
     finally:
         if client is not None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
+from ..fhir.bundle import HISTORY_NOTE
 from ..fhir.roles import role_of_path
 from ..model import MentionRole, Span
 from .gold import (
@@ -192,7 +193,12 @@ def predicted_mentions(
             continue
         if rtype == "Condition":
             refuted = "refuted" in _codes(res.get("verificationStatus"))
-            mentions += _head_mentions(CONDITION, refs, full_url, rtype, negated=refuted)
+            historical = any(
+                isinstance(n, dict) and n.get("text") == HISTORY_NOTE for n in res.get("note") or ()
+            )
+            mentions += _head_mentions(
+                CONDITION, refs, full_url, rtype, negated=refuted, historical=historical
+            )
         elif rtype == "Observation":
             if ABSENT_CODE in _codes(res.get("valueCodeableConcept")):
                 # a pertinent negative ("no fever"): the finding, negated, as a condition mention

@@ -38,7 +38,7 @@ from .statements import medication_statement
 from .timing import DATE_POLICY, DATE_TAG, has_synthetic_date, time_elements
 from .vitals import vital_profile
 
-__all__ = ["PART_BYTES", "BundleOptions", "build_bundle", "source_text", "text_parts"]
+__all__ = ["HISTORY_NOTE", "PART_BYTES", "BundleOptions", "build_bundle", "source_text", "text_parts"]
 
 _VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 _CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
@@ -46,6 +46,8 @@ _COND_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
 _ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 _DAR = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 _LOINC = "http://loinc.org"
+# The note that marks a Condition reported as past history; the evaluator reads it back (docs/evaluation.md).
+HISTORY_NOTE = "Reported as past history."
 _ASSERTION_VERIFICATION = {
     Assertion.PRESENT: "confirmed",
     Assertion.HISTORICAL: "confirmed",
@@ -345,7 +347,7 @@ class _Builder:
                 elif c.abatement:
                     res["abatementString"] = clean_text(c.abatement, 500)
             if c.assertion is Assertion.HISTORICAL:
-                notes.append("Reported as past history.")
+                notes.append(HISTORY_NOTE)
             if c.assertion is Assertion.NEGATED:
                 notes.append("Reported as absent (negated) in the source.")
             if notes:

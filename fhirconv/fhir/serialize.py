@@ -10,6 +10,7 @@ written here with the digits they were given.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -116,12 +117,42 @@ def _encode(obj: Any, out: list[str], indent: int | None, level: int, sort_keys:
         raise TypeError(f"cannot write {type(obj).__name__} as JSON")
 
 
+_MARK = re.compile(r'"\\u0000(\d+)\\u0000"')
+
+
 def dumps_json(obj: Any, *, indent: int | None = 2, sort_keys: bool = False) -> str:
     """JSON text like ``json.dumps(obj, ensure_ascii=False, indent=...)``, with Decimals written exactly
-    (``indent=None`` gives the compact NDJSON form)."""
-    out: list[str] = []
-    _encode(obj, out, indent, 0, sort_keys)
-    return "".join(out)
+    (``indent=None`` gives the compact NDJSON form).
+
+    The standard encoder (its C form for compact output) writes everything; each Decimal goes out as a
+    marker string (a NUL, its number, a NUL, which JSON escapes and no FHIR string may contain) that is
+    then replaced by its digits. Should a string ever hold such a marker, the exact writer below is used.
+    """
+    texts: list[str] = []
+
+    def default(o: Any) -> str:
+        if isinstance(o, Decimal):
+            texts.append(decimal_text(o))
+            return f"\x00{len(texts) - 1}\x00"
+        raise TypeError(f"cannot write {type(o).__name__} as JSON")
+
+    out = json.dumps(
+        obj,
+        ensure_ascii=False,
+        indent=indent,
+        separators=(",", ":") if indent is None else (",", ": "),
+        sort_keys=sort_keys,
+        default=default,
+        allow_nan=False,
+    )
+    if not texts:
+        return out
+    marks = _MARK.findall(out)
+    if marks != [str(i) for i in range(len(texts))]:
+        parts: list[str] = []
+        _encode(obj, parts, indent, 0, sort_keys)
+        return "".join(parts)
+    return _MARK.sub(lambda m: texts[int(m.group(1))], out)
 
 
 def loads_json(data: str | bytes) -> Any:

@@ -8,7 +8,6 @@ so a second upload matches what the first created instead of duplicating it. See
 from __future__ import annotations
 
 import copy
-import json
 import uuid
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 
 from .. import strictjson
 from ..errors import InputError, MalformedInputError, UploadError
+from ..fhir.serialize import dumps_json
 
 __all__ = [
     "FHIRCONV_TAG_SYSTEM",
@@ -39,7 +39,7 @@ def load_bundle(path: Path) -> dict[str, Any]:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", source=str(path)) from exc
-    bundle = strictjson.loads(data, str(path))
+    bundle = strictjson.loads(data, str(path), decimals=True)  # uploaded with the file's digits
     if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
         kind = bundle.get("resourceType") if isinstance(bundle, dict) else type(bundle).__name__
         raise MalformedInputError(f"expected a FHIR Bundle, found {kind!r}", source=str(path))
@@ -137,7 +137,7 @@ def to_transaction(bundle: Mapping[str, Any], *, source: str | None = None) -> d
 
 
 def _made_up_full_url(resource: Mapping[str, Any]) -> str:
-    canonical = json.dumps(resource, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    canonical = dumps_json(resource, indent=None, sort_keys=True)
     return f"urn:uuid:{uuid.uuid5(_FULLURL_NAMESPACE, canonical)}"
 
 

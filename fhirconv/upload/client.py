@@ -19,6 +19,7 @@ import httpx
 
 from .. import strictjson
 from ..errors import AuthError, MalformedInputError, ServerRejectedError, TransportError
+from ..fhir.serialize import dumps_json
 
 __all__ = [
     "RETRY_STATUSES",
@@ -280,8 +281,10 @@ class FhirClient:
         ``timeout`` seconds: httpx's timeouts bound each socket operation, so a server trickling its
         answer a byte at a time would otherwise hold a request open indefinitely."""
         deadline = time.monotonic() + self.timeout
+        # FHIR decimals travel as Decimal and are sent with their digits ("2.40", not 2.4)
+        content = dumps_json(json, indent=None).encode("utf-8") if json is not None else None
         with self._client.stream(
-            method, path.lstrip("/"), json=json, params=params, headers=headers
+            method, path.lstrip("/"), content=content, params=params, headers=headers
         ) as response:
             if response.is_stream_consumed:  # answered from memory (a mock transport): nothing to wait for
                 return response
