@@ -150,30 +150,33 @@ def main() -> int:
         )
         for n in sizes:
             corpus = make_corpus(args.corpus, n, root)
-            for j in jobs:
-                before = load()
-                r = run_single(corpus, root / f"single-{n}-{j}", j)
-                rows.append({"size": n, "runner": f"convert --jobs {j}", "load": before, **r})
-                print(json.dumps(rows[-1]), flush=True)
-                shutil.rmtree(root / f"single-{n}-{j}", ignore_errors=True)
             for m in masters:
                 before = load()
                 r = run_spark(corpus, root / f"spark-{n}-{m}", m)
+                r["load_after"] = load()
                 rows.append({"size": n, "runner": f"spark {m}", "load": before, **r})
                 print(json.dumps(rows[-1]), flush=True)
                 shutil.rmtree(root / f"spark-{n}-{m}", ignore_errors=True)
+            for j in jobs:
+                before = load()
+                r = run_single(corpus, root / f"single-{n}-{j}", j)
+                r["load_after"] = load()
+                rows.append({"size": n, "runner": f"convert --jobs {j}", "load": before, **r})
+                print(json.dumps(rows[-1]), flush=True)
+                shutil.rmtree(root / f"single-{n}-{j}", ignore_errors=True)
             shutil.rmtree(corpus, ignore_errors=True)
 
     print()
     print(
-        f"{'docs':>6}  {'runner':<22} {'wall s':>8} {'docs/s':>8} {'convert s':>10} {'docs/s':>8}  load 1/5"
+        f"{'docs':>6}  {'runner':<22} {'wall s':>8} {'docs/s':>8} {'convert s':>10} {'docs/s':>8}"
+        "  load 1/5 before, after"
     )
     for r in rows:
         conv = r.get("convert_s")
         print(
             f"{r['size']:>6}  {r['runner']:<22} {r['wall_s']:>8.1f} {r['size'] / r['wall_s']:>8.1f} "
             + (f"{conv:>10.1f} {r['size'] / conv:>8.1f}" if conv else f"{'':>10} {'':>8}")
-            + f"  {r['load']}"
+            + f"  {r['load']}, {r['load_after']}"
         )
     for n in sizes:
         by = {r["runner"]: r for r in rows if r["size"] == n}

@@ -235,19 +235,16 @@ def _rename_outputs(spark: Any, staging: str, ext: str) -> None:
 
 def _drop_checksums(spark: Any, root: str) -> None:
     """Hadoop's local filesystem keeps a hidden ``.name.crc`` beside every file it writes; the bulk
-    output of ``fhirconv convert`` has none, and readers do not need them."""
-    fs, path = _fs(spark, root)
-    if fs.getClass().getName() != "org.apache.hadoop.fs.LocalFileSystem":
+    output of ``fhirconv convert`` has none, and no reader needs them. (Other filesystems keep none.)"""
+    import os
+
+    parts = urlsplit(root)
+    if parts.scheme not in ("", "file"):
         return
-    raw = fs.getRawFileSystem()
-    files = raw.listFiles(path, True)
-    doomed = []
-    while files.hasNext():
-        p = files.next().getPath()
-        if p.getName().startswith(".") and p.getName().endswith(".crc"):
-            doomed.append(p)
-    for p in doomed:
-        raw.delete(p, False)
+    for folder, _, files in os.walk(unquote(parts.path)):
+        for name in files:
+            if name.startswith(".") and name.endswith(".crc"):
+                os.unlink(os.path.join(folder, name))
 
 
 def _write_text(spark: Any, uri: str, text: str) -> None:

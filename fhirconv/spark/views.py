@@ -66,13 +66,13 @@ def encode_output(pc: Any, output_uri: str) -> tuple[dict[str, Any], EncodeRepor
     output_uri = output_uri.rstrip("/")
     for rtype, fmt in _resource_types(spark, output_uri).items():
         if fmt == "parquet":
+            # read as it is (Pathling views over a cached Parquet scan gave varying row counts)
             df = spark.read.parquet(f"{output_uri}/{rtype}")
             n = df.count()
         else:
             text = spark.read.text(f"{output_uri}/{rtype}").where(F.length("value") > 0)
             n = text.count()
-            df = pc.encode(text, rtype)
-        df = df.cache()
+            df = pc.encode(text, rtype).cache()  # encoded once for the count and every view
         report.lines[rtype] = n
         report.encoded[rtype] = df.where(F.col("id").isNotNull()).count()
         frames[rtype] = df
@@ -115,12 +115,13 @@ def run_views(
         if view["resource"] not in frames:
             df = spark.createDataFrame([], _empty_schema(view))
         else:
-            df = data.view(json=json.dumps(view))
+            # Materialised at once: on Spark 4.0 a Pathling 9.4 view plan counts right but collects
+            # empty, and its planned file write fails ("length of provided names doesn't match",
+            # index out of bounds); a local checkpoint of it collects, joins and writes correctly.
+            df = data.view(json=json.dumps(view)).localCheckpoint()
         results[name] = df
         if out_dir is not None:
-            # Written from a cached copy: Spark 4.0's planned write trips an assertion on the plan of a
-            # Pathling view ("length of provided names doesn't match"); a cached relation plans cleanly.
-            writer = df.cache().coalesce(1).write.mode("overwrite")
+            writer = df.coalesce(1).write.mode("overwrite")
             target = f"{out_dir.rstrip('/')}/{name}"
             if fmt == "csv":
                 writer.option("header", "true").csv(target)

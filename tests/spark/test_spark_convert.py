@@ -148,16 +148,21 @@ def test_existing_output_is_never_written_over(spark: Any, converted: tuple[Path
 
 # ------------------------------------------------------------------------------------------- the seed
 @pytest.fixture(scope="module")
-def seed_views(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, Any]]]:
+def seed_frames(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     from fhirconv.spark import run_views, spark_convert
 
     seed = require_shared("seeds")
-    out = tmp_path_factory.mktemp("seed") / "parquet"
-    result = spark_convert(str(seed), str(out), spark=spark, fmt="parquet")
+    out = tmp_path_factory.mktemp("seed") / "bulk"
+    result = spark_convert(str(seed), str(out), spark=spark)
     assert result.ok == result.documents == 1
     views, report = run_views(str(out), spark=spark)
     assert report.rejected == 0 and report.encoded == result.counts
-    return {name: [r.asDict() for r in df.collect()] for name, df in views.items()}
+    return views
+
+
+@pytest.fixture(scope="module")
+def seed_views(seed_frames: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    return {name: [r.asDict() for r in df.collect()] for name, df in seed_frames.items()}
 
 
 def test_seed_ivig_is_0_4_g_per_kg_iv_from_the_sixth_day(seed_views: dict[str, list[dict[str, Any]]]) -> None:
@@ -187,15 +192,28 @@ def test_seed_patient_conditions_and_outcome(seed_views: dict[str, list[dict[str
     assert all(r["patient_id"] == patient["patient_id"] for v in seed_views.values() for r in v)
 
 
-def test_docs_example_days_from_onset_to_ivig(
-    spark: Any, seed_views: dict[str, list[dict[str, Any]]]
-) -> None:
+def test_docs_example_days_from_onset_to_ivig(spark: Any, seed_frames: dict[str, Any]) -> None:
     """The query of docs/spark.md, on the seed: onset (ten days before day 0) to IVIg (sixth day)."""
-    for name, rows in seed_views.items():
-        spark.createDataFrame(rows).createOrReplaceTempView(name) if rows else None
+    for name, df in seed_frames.items():
+        df.createOrReplaceTempView(name)
     (row,) = spark.sql(DOCS_QUERY).collect()
     assert row["days_onset_to_ivig"] == 15
     assert row["hospital_day"] == 6
+
+
+def test_parquet_output_is_pathling_encoded(spark: Any, tmp_path: Path) -> None:
+    from fhirconv.spark import encode_output, pathling_context, spark_convert
+
+    seed = require_shared("seeds")
+    out = tmp_path / "parquet"
+    result = spark_convert(str(seed), str(out), spark=spark, fmt="parquet")
+    assert result.ok == 1 and result.counts["Patient"] == 1
+    assert list((out / "Patient").glob("part-*.parquet"))
+    frames, report = encode_output(pathling_context(spark), str(out))
+    assert report.rejected == 0 and report.encoded == result.counts
+    assert frames["Patient"].select("gender").collect()[0]["gender"] == "female"
+    (status,) = spark.read.parquet(str(out / "_status")).collect()
+    assert status["status"] == "ok" and status["resources"] == sum(result.counts.values())
 
 
 DOCS_QUERY = """
