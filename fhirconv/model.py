@@ -9,6 +9,7 @@ quotes, so any fact can be traced back to its words.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 
 __all__ = [
@@ -21,12 +22,14 @@ __all__ = [
     "Extraction",
     "MedicationFact",
     "Mention",
+    "MentionRole",
     "Metadata",
     "ObservationFact",
     "OutcomeFact",
     "PatientFacts",
     "ProcedureFact",
     "Quantity",
+    "ReferenceRange",
     "RelativeTime",
     "Section",
     "SectionType",
@@ -157,6 +160,8 @@ class Assertion(StrEnum):
     UNCERTAIN = "uncertain"
     HISTORICAL = "historical"
     FAMILY = "family"  # about someone else: never becomes a patient resource
+    # would / may cause / to rule out / at risk of / in case of: not a fact, never becomes a resource
+    HYPOTHETICAL = "hypothetical"
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,22 +171,60 @@ class Coding:
     display: str = ""
 
 
+class MentionRole(StrEnum):
+    """What the words of a mention say about their fact, in neutral terms.
+
+    Extraction speaks only of roles; ``fhir/`` alone maps a role to the element path of the resource it
+    builds (``dose`` -> ``MedicationAdministration.dosage.dose``), so a change of resource shape never
+    reaches extraction, and evaluation reads roles back from the bundle without parsing paths.
+    """
+
+    HEAD = "head"  # the name of the thing: condition, test, drug, procedure
+    VALUE = "value"  # a measured value or finding (also the age value)
+    INTERPRETATION = "interpretation"  # normal / high / positive ...
+    DOSE = "dose"
+    ROUTE = "route"
+    FREQUENCY = "frequency"
+    START = "start"  # when a treatment began ("on the third day")
+    DURATION = "duration"  # how long ("for 5 days", "over the following 2 weeks")
+    SEX = "sex"
+    DECEASED = "deceased"
+    OUTCOME = "outcome"  # the words that state the patient's final state
+    REFERENCE_RANGE = "reference-range"  # a stated normal range ("(reference range 12-16 g/dL)")
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """Words in Document.text that support one element of a resource (``path``)."""
+    """Words in Document.text that support one part (``role``) of a fact."""
 
     start: int
     end: int
     text: str
-    path: str
+    role: MentionRole
 
 
 @dataclass(frozen=True, slots=True)
 class Quantity:
-    value: str  # decimal as written (kept as text so 0.40 stays 0.40)
+    """An amount exactly as written: ``Decimal("2.40")`` keeps its trailing zero (FHIR decimals carry
+    their precision; a float would say 2.4)."""
+
+    value: Decimal
     unit: str  # as written
-    ucum: str | None = None  # filled by normalisation
+    ucum: str | None = None  # filled by normalisation (or by extraction for a lexicon's default unit)
     comparator: str | None = None  # ">=" for "in her 60s"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.value, Decimal) or not self.value.is_finite():
+            raise TypeError(f"Quantity.value must be a finite Decimal, not {self.value!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceRange:
+    """A normal range stated in the text next to a value; either bound may be absent ("< 5 mg/L")."""
+
+    low: Quantity | None
+    high: Quantity | None
+    text: str  # the words as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +271,7 @@ class ObservationFact:
     interpretation: str | None = None  # normal | abnormal | high | low | positive | negative
     components: tuple[tuple[str, tuple[Coding, ...], Quantity], ...] = ()
     not_performed: bool = False
-    default_unit: str | None = None
+    reference_range: ReferenceRange | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +281,8 @@ class MedicationFact:
     codings: tuple[Coding, ...]
     mentions: tuple[Mention, ...]
     dose: Quantity | None = None
-    dose_per_day: bool = False
+    dose_per_day: bool = False  # the dose is a daily total ("4 mg/day")
+    divided: bool = False  # the text says the daily total is divided over the day's doses
     route: str | None = None  # as written
     frequency: str | None = None  # as written
     timing: RelativeTime | None = None
@@ -264,7 +308,6 @@ class OutcomeFact:
     kind: str  # resolved | improved | remission | died | worsened
     text: str
     mentions: tuple[Mention, ...]
-    follow_up: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,4 +319,3 @@ class Extraction:
     procedures: tuple[ProcedureFact, ...] = ()
     outcome: OutcomeFact | None = None
     inpatient: bool = False
-    encounter_reason_keys: tuple[str, ...] = ()

@@ -17,6 +17,7 @@ from .fhir import BundleOptions, build_bundle, check_models
 from .mapping import MappingStore
 from .model import Document, DocumentFormat, Extraction
 from .normalize import DEFAULT_INDEX_DATE, Normalizer
+from .readers._rules import load_rules
 
 __all__ = [
     "BundleType",
@@ -94,8 +95,20 @@ class Converter:
     def __init__(self, options: ConvertOptions | None = None) -> None:
         self.options = options or ConvertOptions()
         store = MappingStore(self.options.mappings_dir)
+        self.section_rules = load_rules(store)
         self.extractor = Extractor(store)
         self.normalizer = Normalizer(store, self.options.index_date)
+
+    def read_path(self, path: Path, format: DocumentFormat | None = None) -> Document:
+        """Read with this converter's section rules (``--mappings`` overlays ``sections.json`` too)."""
+        from .readers import read_path
+
+        return read_path(Path(path), format=format, rules=self.section_rules)
+
+    def read_bytes(self, data: bytes, name: str, format: DocumentFormat | None = None) -> Document:
+        from .readers import read_bytes
+
+        return read_bytes(data, name, format=format, rules=self.section_rules)
 
     def extract(self, doc: Document) -> Extraction:
         return self.extractor.extract(doc)
@@ -137,9 +150,8 @@ def convert_document(doc: Document, options: ConvertOptions | None = None) -> di
 def convert_path(
     path: Path | str, options: ConvertOptions | None = None, *, format: DocumentFormat | None = None
 ) -> dict[str, Any]:
-    from .readers import read_path
-
-    return convert_document(read_path(Path(path), format=format), options)
+    converter = _converter(options or ConvertOptions())
+    return converter.convert(converter.read_path(Path(path), format))
 
 
 # ------------------------------------------------------------------------------------------------ batches
@@ -157,12 +169,11 @@ def _convert_one(
     """Read, convert and serialise one file in a worker; errors travel back as data, never as a crash."""
     from . import errors
     from .fhir import dumps
-    from .readers import read_path
 
     path, input_format, fmt = job
     assert _WORKER is not None
     try:
-        doc = read_path(Path(path), format=DocumentFormat(input_format) if input_format else None)
+        doc = _WORKER.read_path(Path(path), DocumentFormat(input_format) if input_format else None)
         return path, dumps(_WORKER.convert(doc), fmt), None
     except errors.FhirconvError as exc:
         return path, None, (type(exc).__name__, exc.message, exc.source)

@@ -50,6 +50,9 @@ _upload.register(app)
 from . import spark as _spark  # noqa: E402
 
 _spark.register(app)
+from . import review as _review  # noqa: E402
+
+_review.register(app)
 
 
 def main() -> None:

@@ -58,14 +58,14 @@ def _options(bundle_type: str, index_date: str | None, mappings: Path | None, ga
         raise fail(str(exc)) from None
 
 
-def _read(path: Path | None, fmt: str | None) -> Any:
+def _read(converter: Any, path: Path | None, fmt: str | None) -> Any:
+    """Read with the converter's section rules, so ``--mappings`` reaches the readers too."""
     from ..model import DocumentFormat
-    from ..readers import read_bytes, read_path
 
     f = DocumentFormat(fmt) if fmt else None
     if path is None:
-        return read_bytes(read_stdin_bytes(), "<stdin>", format=f)
-    return read_path(path, format=f)
+        return converter.read_bytes(read_stdin_bytes(), "<stdin>", f)
+    return converter.read_path(path, f)
 
 
 def _out_name(path: Path | None, out_dir: Path, ext: str, used: set[str]) -> Path:
@@ -134,6 +134,9 @@ def convert(
     ),
     gate: str = typer.Option("full", "--gate", help="full: R4 validation chain; model: model checks only."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Convert files in this many processes."),
+    review: Path | None = typer.Option(
+        None, "--review", help="Also write a review page per input into this folder (see fhirconv review)."
+    ),
 ) -> None:
     """Convert case reports into FHIR R4 bundles (the I/O rules are in README, "Files and exit codes")."""
     from rich.progress import Progress
@@ -181,6 +184,9 @@ def convert(
 
     failures: list[tuple[str, BaseException]] = []
     used: set[str] = set()
+    from .review import ReviewWriter
+
+    reviewer = ReviewWriter(review, input_format, gate) if review is not None else None
     batch = len(paths) > 1
 
     def emit(path: Path | None, data: str | None, error: BaseException | None) -> None:
@@ -205,6 +211,10 @@ def convert(
             else:
                 sys.stdout.write(data)
                 sys.stdout.flush()
+            problem = reviewer(path, data, work_fmt, converter) if reviewer else None
+            if problem:
+                failures.append((label, RuntimeError(problem)))
+                say(f"{label}: {problem}", tag="failed", style="red")
         except OSError as exc:  # an unwritable target fails this input, not the batch
             failures.append((label, exc))
             say(f"{label}: cannot write output: {exc}", tag="failed", style="red")
@@ -219,7 +229,7 @@ def convert(
         task = progress.add_task("converting", total=len(paths))
         if None in paths:  # stdin: read here, convert in this process
             try:
-                emit(None, dumps(converter.convert(_read(None, input_format)), work_fmt), None)
+                emit(None, dumps(converter.convert(_read(converter, None, input_format)), work_fmt), None)
             except Exception as exc:  # reported and counted like any other input
                 emit(None, None, exc)
             progress.advance(task)
@@ -276,7 +286,7 @@ def extract(
         raise fail("extract takes exactly one document", EXIT_USAGE)
     try:
         converter = Converter(ConvertOptions(mappings_dir=mappings, gate=Gate.MODEL))
-        doc = _read(paths[0], input_format)
+        doc = _read(converter, paths[0], input_format)
         facts = converter.extract(doc)
     except FhirconvError as exc:
         raise fail(describe(exc), exc.exit_code) from None
@@ -290,7 +300,7 @@ def extract(
         f"[bold]{doc.metadata.title or doc.source_name}[/]  ({doc.format.value}, {len(doc.text)} chars)"
     )
     console.print(
-        f"Patient: age {p.age.value + ' ' + p.age.unit if p.age else '?'}, sex {p.sex or '?'}"
+        f"Patient: age {f'{p.age.value} {p.age.unit}' if p.age else '?'}, sex {p.sex or '?'}"
         + (", deceased" if p.deceased else "")
     )
     rows: list[tuple[str, str, str, str]] = []

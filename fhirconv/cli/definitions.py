@@ -1,4 +1,4 @@
-"""`fhirconv definitions install|status`: the FHIR R4 package in the shared package cache."""
+"""`fhirconv definitions install|status`: FHIR packages (R4 core, IGs) in the shared package cache."""
 
 from __future__ import annotations
 
@@ -17,6 +17,11 @@ definitions_app = typer.Typer(
 
 @definitions_app.command("install")
 def install(
+    packages: list[str] = typer.Argument(
+        None,
+        help="IG packages as NAME#VERSION (e.g. hl7.fhir.uv.ips#2.0.0), installed with their dependencies. "
+        "None: the R4 core definitions.",
+    ),
     registry: str | None = typer.Option(
         None,
         "--registry",
@@ -25,12 +30,15 @@ def install(
     ),
     from_file: Path | None = typer.Option(None, "--from", help="Install from a local package .tgz instead."),
 ) -> None:
-    """Download (or unpack) the R4 core definitions into ~/.fhir/packages and compile them."""
+    """Download (or unpack) FHIR packages into ~/.fhir/packages and compile them (R4 core by default)."""
     from ..definitions import install as do_install
     from .validate import _progress
 
     try:
         with _progress() as progress:
+            if packages:
+                _install_packages(packages, registry, progress)
+                raise typer.Exit(EXIT_OK)
             pkg, compiled = do_install(registry=registry, from_file=from_file, progress=progress)
     except FhirconvError as exc:
         err_console.print(f"[bold red]error:[/] {escape(describe(exc))}")
@@ -39,6 +47,23 @@ def install(
     typer.echo(f"installed {pkg.spec}{where} into {pkg.path}")
     typer.echo(f"compiled into {compiled}")
     raise typer.Exit(EXIT_OK)
+
+
+def _install_packages(specs: list[str], registry: str | None, progress: object) -> None:
+    """IG packages and their dependencies; substitutions and what stayed unresolved go to stderr."""
+    from ..definitions import load_definitions
+    from ..definitions.packages import PackageDefinitions, install_packages
+
+    load_definitions(registry=registry)  # the R4 core the packages build on (installed on first need)
+    result = install_packages(specs, registry=registry, progress=progress)  # type: ignore[arg-type]
+    for pkg in result.packages:
+        compiled = PackageDefinitions(pkg).folder
+        where = f" from {pkg.registry}" if pkg.registry else " (already in the cache)"
+        typer.echo(f"installed {pkg.spec}{where}; compiled into {compiled}")
+    if result.core is not None:
+        typer.echo(f"R4 core: {result.core.spec}")
+    for warning in result.warnings:
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}")
 
 
 @definitions_app.command("status")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import typer
@@ -16,6 +17,8 @@ FORMATS = ("text", "json", "junit", "sarif", "github")
 
 def render(reports: list[Any], fmt: str) -> str:
     """The chosen output format for a list of Reports (pure, so tests can check it directly)."""
+    for r in reports:
+        r.locate()  # line/column from the input text (a no-op once done)
     if fmt == "json":
         outcomes = [r.to_operation_outcome() for r in reports]
         if len(outcomes) == 1:
@@ -34,16 +37,15 @@ def render(reports: list[Any], fmt: str) -> str:
     if fmt == "sarif":
         return json.dumps(_sarif(reports), indent=2, ensure_ascii=False) + "\n"
     if fmt == "github":
-        lines = []
-        for r in reports:
-            for i in r.sorted_issues():
-                kind = {"fatal": "error", "error": "error", "warning": "warning"}.get(
-                    i.severity.value, "notice"
-                )
-                msg = f"{i.location}: {i.message} [{i.rule}]".replace("%", "%25").replace("\n", "%0A")
-                lines.append(f"::{kind} file={r.source},title=fhirconv {i.rule or i.code}::{msg}")
-        return "\n".join(lines) + ("\n" if lines else "")
+        return _github(reports)
     return _text(reports)
+
+
+def _where(issue: Any) -> str:
+    """``location`` and, when known, ``(line:column)``."""
+    if issue.line is None:
+        return str(issue.location)
+    return f"{issue.location} ({issue.line}:{issue.column})"
 
 
 def _text(reports: list[Any]) -> str:
@@ -55,30 +57,78 @@ def _text(reports: list[Any]) -> str:
         for i in r.sorted_issues():
             if i.severity.value == "information":
                 continue
-            out.append(f"  {i.severity.value:<7} {i.location}: {i.message} [{i.rule}]")
+            out.append(f"  {i.severity.value:<7} {_where(i)}: {i.message} [{i.rule}]")
         infos = [i for i in r.issues if i.severity.value == "information"]
         if infos:
             out.append(f"  ({len(infos)} information messages; --format json lists them)")
     return "\n".join(out) + "\n"
 
 
+def _artifact(report: Any) -> str:
+    """The file a report is about (an NDJSON line's report names its line: ``file.ndjson:3``)."""
+    return str(getattr(report, "artifact", None) or report.source)
+
+
+def _github_escape(text: str, *, prop: bool = False) -> str:
+    """Workflow-command escaping (actions/toolkit ``escapeData`` / ``escapeProperty``)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def _github(reports: list[Any]) -> str:
+    lines = []
+    for r in reports:
+        for i in r.sorted_issues():
+            kind = {"fatal": "error", "error": "error", "warning": "warning"}.get(i.severity.value, "notice")
+            props = [f"file={_github_escape(_artifact(r), prop=True)}"]
+            if i.line is not None:
+                props += [f"line={i.line}", f"col={i.column}"]
+            props.append(f"title={_github_escape(f'fhirconv {i.rule or i.code}', prop=True)}")
+            msg = _github_escape(f"{i.location}: {i.message} [{i.rule}]")
+            lines.append(f"::{kind} {','.join(props)}::{msg}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    """XML 1.0 cannot carry control characters (even escaped) or lone surrogates: show them as U+FFFD."""
+    return _XML_ILLEGAL.sub("\ufffd", text)
+
+
 def _junit(reports: list[Any]) -> str:
-    from xml.sax.saxutils import escape, quoteattr
+    """JUnit XML built with an XML writer (so any value in a message stays well-formed)."""
+    from xml.etree import ElementTree as ET
 
     failures = sum(1 for r in reports if not r.ok)
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<testsuites name="fhirconv validate" tests="{len(reports)}" failures="{failures}">',
-        f'<testsuite name="fhirconv validate" tests="{len(reports)}" failures="{failures}">',
-    ]
+    counts = {"name": "fhirconv validate", "tests": str(len(reports)), "failures": str(failures)}
+    root = ET.Element("testsuites", counts)
+    suite = ET.SubElement(root, "testsuite", counts)
     for r in reports:
-        lines.append(f'<testcase classname="fhirconv.validate" name={quoteattr(r.source)}>')
+        case = ET.SubElement(
+            suite, "testcase", {"classname": "fhirconv.validate", "name": _xml_text(r.source)}
+        )
         if not r.ok:
-            body = "\n".join(f"{i.location}: {i.message} [{i.rule}]" for i in r.errors)
-            lines.append(f"<failure message={quoteattr(f'{len(r.errors)} errors')}>{escape(body)}</failure>")
-        lines.append("</testcase>")
-    lines += ["</testsuite>", "</testsuites>"]
-    return "\n".join(lines) + "\n"
+            body = "\n".join(f"{_where(i)}: {i.message} [{i.rule}]" for i in r.errors)
+            failure = ET.SubElement(case, "failure", {"message": f"{len(r.errors)} errors", "type": "fhir"})
+            failure.text = _xml_text(body)
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=False).join(
+        ['<?xml version="1.0" encoding="UTF-8"?>\n', "\n"]
+    )
+
+
+def _sarif_uri(name: str) -> str:
+    """A SARIF ``artifactLocation.uri``: a percent-encoded URI reference (RFC 3986), POSIX separators."""
+    from pathlib import PureWindowsPath
+    from urllib.parse import quote
+
+    if "\\" in name:
+        name = PureWindowsPath(name).as_posix()
+    return quote(name, safe="/")
 
 
 def _sarif(reports: list[Any]) -> dict[str, Any]:
@@ -89,6 +139,9 @@ def _sarif(reports: list[Any]) -> dict[str, Any]:
         for i in r.sorted_issues():
             rule_id = i.rule or i.code
             rules.setdefault(rule_id, {"id": rule_id, "shortDescription": {"text": rule_id}})
+            physical: dict[str, Any] = {"artifactLocation": {"uri": _sarif_uri(_artifact(r))}}
+            if i.line is not None:
+                physical["region"] = {"startLine": i.line, "startColumn": i.column}
             results.append(
                 {
                     "ruleId": rule_id,
@@ -96,7 +149,7 @@ def _sarif(reports: list[Any]) -> dict[str, Any]:
                     "message": {"text": f"{i.location}: {i.message}"},
                     "locations": [
                         {
-                            "physicalLocation": {"artifactLocation": {"uri": r.source}},
+                            "physicalLocation": physical,
                             "logicalLocations": [{"fullyQualifiedName": i.location, "kind": "element"}],
                         }
                     ],
@@ -114,6 +167,7 @@ def _sarif(reports: list[Any]) -> dict[str, Any]:
                         "rules": sorted(rules.values(), key=lambda x: x["id"]),
                     }
                 },
+                "columnKind": "unicodeCodePoints",
                 "results": results,
             }
         ],
@@ -125,21 +179,22 @@ def validate(
     fmt: str = typer.Option("text", "--format", help="text | json | junit | sarif | github"),
     fail_on: str = typer.Option("error", "--fail-on", help="error | warning: what makes the exit code 1"),
     profile: list[str] = typer.Option(
-        [], "--profile", help="Validate against a profile (not supported yet)."
+        [],
+        "--profile",
+        help="Profile URL the root resource (or, in a Bundle, the entries of its type) must conform to.",
+    ),
+    ig: list[str] = typer.Option(
+        [],
+        "--ig",
+        help="Load an implementation guide package NAME#VERSION and its dependencies (repeatable).",
     ),
 ) -> None:
-    """Validate FHIR R4 JSON: exit 0 no errors, 1 errors (or warnings with --fail-on warning)."""
+    """Validate FHIR R4 JSON or XML: exit 0 no errors, 1 errors (or warnings with --fail-on warning)."""
     if fmt not in FORMATS:
         err_console.print(f"[bold red]error:[/] --format must be one of {', '.join(FORMATS)}, got {fmt!r}")
         raise typer.Exit(EXIT_USAGE)
     if fail_on not in ("error", "warning"):
         err_console.print(f"[bold red]error:[/] --fail-on must be error or warning, got {fail_on!r}")
-        raise typer.Exit(EXIT_USAGE)
-    if profile:
-        err_console.print(
-            "[bold red]error:[/] --profile is not supported yet: fhirconv validates against the R4 base "
-            "definitions only. Use the HL7 validator for profile conformance."
-        )
         raise typer.Exit(EXIT_USAGE)
     from ..definitions import load_definitions
     from ..validate import validate_paths
@@ -147,9 +202,16 @@ def validate(
     reports: list[Any] = []
     try:
         with _progress() as progress:
-            load_definitions(progress=progress)
-        for report in validate_paths(paths):
-            reports.append(report)
+            core = load_definitions(progress=progress)
+            defs = _ig_definitions(ig, progress) if ig else core
+        chain = None
+        if ig or profile:
+            from ..validate import build_chain
+
+            _known_profiles(defs, profile)
+            chain = build_chain(defs, profiles=profile)
+        for report in validate_paths(paths, chain=chain):
+            reports.append(report.locate())  # positions now, so the input text is not kept
     except FhirconvError as exc:
         if reports:
             typer.echo(render(reports, fmt), nl=False)
@@ -158,6 +220,31 @@ def validate(
     typer.echo(render(reports, fmt), nl=False)
     failed = any(r.errors or (fail_on == "warning" and r.warnings) for r in reports)
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def _ig_definitions(specs: list[str], progress: Any) -> Any:
+    """R4 core plus the packages; substitutions and unresolved dependencies on stderr."""
+    from ..definitions.packages import load_ig_definitions
+
+    defs, result = load_ig_definitions(specs, progress=progress)
+    for warning in result.warnings:
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}")
+    return defs
+
+
+def _known_profiles(defs: Any, profiles: list[str]) -> None:
+    """An unknown --profile is a usage error that names the package to install."""
+    from ..validate.profiles import suggest_package
+
+    for url in profiles:
+        if defs.structure_definition(url) is None:
+            spec = suggest_package(url)
+            err_console.print(
+                f"[bold red]error:[/] profile {escape(url)} is not installed. Install the package that "
+                f"defines it and load it: `fhirconv definitions install {escape(spec)}`, then "
+                f"`fhirconv validate --ig {escape(spec)} --profile {escape(url)} ...`"
+            )
+            raise typer.Exit(EXIT_USAGE)
 
 
 class _progress:

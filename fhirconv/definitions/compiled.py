@@ -27,7 +27,7 @@ from .registry import InstalledPackage
 
 __all__ = ["COMPILER_VERSION", "CompiledDefinitions", "compile_package", "compiled_dir", "expand_simple"]
 
-COMPILER_VERSION = "7"
+COMPILER_VERSION = "8"
 CACHE_ENV = "FHIRCONV_CACHE_DIR"
 _PARTS = ("structures", "types", "valuesets", "codesystems", "searchparams", "schema", "fhirpath")
 _LAZY_PARTS = frozenset({"structures", "valuesets", "codesystems", "fhirpath"})  # url/text -> pickle bytes
@@ -47,8 +47,21 @@ _ELEMENT_KEYS = (
     "fixedUri",
     "maxLength",
     "isModifier",
+    "slicing",
 )
-_SD_KEYS = ("resourceType", "id", "url", "name", "type", "kind", "abstract", "baseDefinition", "derivation")
+_SD_KEYS = (
+    "resourceType",
+    "id",
+    "url",
+    "version",
+    "name",
+    "type",
+    "kind",
+    "abstract",
+    "baseDefinition",
+    "derivation",
+    "context",
+)
 
 
 def compiled_dir(pkg: InstalledPackage) -> Path:
@@ -61,6 +74,9 @@ def compiled_dir(pkg: InstalledPackage) -> Path:
 
 def _trim_element(el: dict[str, Any]) -> dict[str, Any]:
     out = {k: el[k] for k in _ELEMENT_KEYS if k in el}
+    for key, value in el.items():  # fixed[x] / pattern[x]: what profiles (core's too) pin down
+        if key.startswith(("fixed", "pattern")):
+            out[key] = value
     if "constraint" in out:
         out["constraint"] = [
             {k: c[k] for k in ("key", "severity", "human", "expression", "source") if k in c}
@@ -74,6 +90,8 @@ def _trim_element(el: dict[str, Any]) -> dict[str, Any]:
 def _trim_sd(sd: dict[str, Any]) -> dict[str, Any]:
     out = {k: sd[k] for k in _SD_KEYS if k in sd}
     out["snapshot"] = {"element": [_trim_element(e) for e in sd.get("snapshot", {}).get("element", [])]}
+    if sd.get("derivation") == "constraint" and sd.get("differential"):
+        out["differential"] = {"element": [_trim_element(e) for e in sd["differential"].get("element", [])]}
     return out
 
 

@@ -1,8 +1,8 @@
 """Map a converted bundle back to text spans through its derivation-reference extensions.
 
 Each derived resource names the words that support it (offset/length into the DocumentReference text).
-The first extension is the resource's head mention; further extensions with the same ``path`` are
-repeat mentions of the same fact and are scored as mentions too. Extensions with other paths feed
+The first extension is the resource's head mention; further extensions with the same role are
+repeat mentions of the same fact and are scored as mentions too. Extensions with other roles feed
 attributes (dose, route...) or a second category (an Observation's value). See docs/evaluation.md.
 """
 
@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
-from ..model import Span
+from ..fhir.roles import role_of_path
+from ..model import MentionRole, Span
 from .gold import (
     AGE,
     CONDITION,
@@ -33,22 +35,16 @@ AGE_LOINC = "30525-0"
 # SNOMED CT 103693007 |Diagnostic procedure|: a Procedure so categorised is the test behind a result.
 DIAGNOSTIC_PROCEDURE_CODES = frozenset({"103693007"})
 MEDICATION_TYPES = frozenset({"MedicationAdministration", "MedicationStatement", "MedicationRequest"})
-# Substrings of a derivation path (lower case) -> medication attribute kind; first match wins.
-ATTRIBUTE_PATHS: tuple[tuple[str, str], ...] = (
-    ("dosage.dose", "dose"),
-    ("doseandrate.dose", "dose"),
-    ("dosage.route", "route"),
-    ("dosageinstruction.route", "route"),
-    ("bounds", "duration"),
-    ("timing", "frequency"),
-    ("dosage.rate", "frequency"),  # MedicationAdministration.dosage has no timing: rate[x] carries "daily"
-    ("frequency", "frequency"),
-    ("duration", "duration"),
-    ("effective", "duration"),
-)
+# Medication attribute kinds the gold links to a drug, by the role of the words.
+ATTRIBUTE_ROLES: dict[MentionRole, str] = {
+    MentionRole.DOSE: "dose",
+    MentionRole.ROUTE: "route",
+    MentionRole.FREQUENCY: "frequency",
+    MentionRole.DURATION: "duration",
+    MentionRole.START: "duration",
+}
 # A result is its value or its interpretation ("normal", "positive"): MACCROBAT's Lab_value covers both.
-VALUE_PATHS = ("observation.value", "observation.interpretation", "observation.component")
-GENDER_PATH = "patient.gender"
+VALUE_ROLES = frozenset({MentionRole.VALUE, MentionRole.INTERPRETATION})
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +52,11 @@ class Derivation:
     path: str
     span: Span
     reference: str
+
+    @property
+    def role(self) -> MentionRole | None:
+        """What the words say about the fact, read from the element path through ``fhir.roles``."""
+        return role_of_path(self.path)
 
 
 def derivations(
@@ -104,17 +105,20 @@ def _codes(concept: Any) -> set[str]:
     return out
 
 
-def _attribute_kind(path: str) -> str | None:
-    low = path.lower()
-    for needle, kind in ATTRIBUTE_PATHS:
-        if needle in low:
-            return kind
-    return None
+def _same_part(a: Derivation, b: Derivation) -> bool:
+    """Two derivations cite the same part of a resource (an unknown element: the same path)."""
+    return a.role is b.role if a.role is not None else a.path == b.path
+
+
+def _attribute_kind(role: MentionRole | None) -> str | None:
+    return ATTRIBUTE_ROLES.get(role) if role is not None else None
 
 
 def _age_value(resource: Mapping[str, Any]) -> str | None:
     q = resource.get("valueQuantity")
-    if not isinstance(q, dict) or not isinstance(q.get("value"), int | float):
+    if not isinstance(q, dict) or isinstance(q.get("value"), bool):
+        return None
+    if not isinstance(q.get("value"), int | float | Decimal):  # bundles carry Decimal, parsed JSON may not
         return None
     value = q["value"]
     number = str(int(value)) if float(value).is_integer() else repr(float(value))
@@ -135,8 +139,8 @@ def _drug_mentions(refs: list[Derivation], full_url: str, label: str) -> list[Me
     drugs = _head_mentions(MEDICATION, refs, full_url, label)
     owned: list[list[Attribute]] = [[] for _ in drugs]
     for r in refs[1:]:
-        kind = _attribute_kind(r.path)
-        if kind is not None and r.path != refs[0].path:
+        kind = _attribute_kind(r.role)
+        if kind is not None and r.role is not refs[0].role:
             nearest = min(range(len(drugs)), key=lambda i: (_gap(drugs[i].span, r.span), i))
             owned[nearest].append(Attribute(kind, r.span))
     return [
@@ -148,11 +152,11 @@ def _drug_mentions(refs: list[Derivation], full_url: str, label: str) -> list[Me
 def _head_mentions(
     category: str, refs: list[Derivation], full_url: str, label: str, **kw: Any
 ) -> list[Mention]:
-    """Head mention plus repeat mentions sharing the head's path, all with the same flags."""
+    """Head mention plus repeat mentions sharing the head's role, all with the same flags."""
     head = refs[0]
     out = [Mention(category=category, span=head.span, label=label, ref=full_url, **kw)]
     for r in refs[1:]:
-        if r.path == head.path and r.span != head.span:
+        if _same_part(r, head) and r.span != head.span:
             out.append(Mention(category=category, span=r.span, label=label, ref=full_url, **kw))
     return out
 
@@ -177,7 +181,7 @@ def predicted_mentions(
         if rtype == "Patient":
             gender = res.get("gender")
             for r in refs:
-                if r.path.lower().startswith(GENDER_PATH):
+                if r.role is MentionRole.SEX:
                     mentions.append(Mention(SEX, r.span, rtype, value=gender, ref=full_url))
             continue
         if not refs:
@@ -189,13 +193,13 @@ def predicted_mentions(
             if AGE_LOINC in _codes(res.get("code")):
                 mentions.append(Mention(AGE, refs[0].span, rtype, value=_age_value(res), ref=full_url))
                 continue
-            head_is_value = refs[0].path.lower().startswith(VALUE_PATHS)
+            head_is_value = refs[0].role in VALUE_ROLES
             if not head_is_value:
                 heads = _head_mentions(OBSERVATION_TEST, refs, full_url, rtype)
                 mentions += heads
                 test_spans.update(m.span for m in heads)
             for r in refs:
-                if r.path.lower().startswith(VALUE_PATHS):
+                if r.role in VALUE_ROLES:
                     mentions.append(Mention(OBSERVATION_VALUE, r.span, rtype, ref=full_url))
         elif rtype in MEDICATION_TYPES:
             mentions += _drug_mentions(refs, full_url, rtype)

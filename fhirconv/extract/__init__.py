@@ -1,7 +1,8 @@
-"""Extraction of patient facts from a Document (mentions, assertions, values, dosage, timing, outcome)."""
+"""Extraction of patient facts from a Document: one shared context per sentence, one component per fact
+type (patient, observations, conditions, procedures, medications, outcome), then the link step."""
 
 from __future__ import annotations
 
-from .engine import Extractor
+from .engine import ORDER, Extractor
 
-__all__ = ["Extractor"]
+__all__ = ["ORDER", "Extractor"]

@@ -9,10 +9,10 @@ the patient, and later paragraphs stay patient text unless they read as general 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ..model import Document, Section, SectionType
-from .text import Sentence, fold, iter_paragraphs, split_sentences
+from .rules import AttributionRules
+from .text import Sentence, iter_paragraphs, split_sentences
 
 __all__ = ["Attributor"]
 
@@ -28,18 +28,12 @@ _CITATION = re.compile(
 )
 
 
-def _phrase_re(words: list[str]) -> re.Pattern[str]:
-    alts = sorted({" ".join(fold(w).split()) for w in words}, key=len, reverse=True)
-    return re.compile(
-        r"(?<!\w)(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts) + r")(?!\w)"
-    )
-
-
 class Attributor:
-    def __init__(self, rules: dict[str, Any]) -> None:
-        self._anchor = _phrase_re(rules["patient_anchors"])
-        self._general = _phrase_re(rules["general_markers"])
-        self._opener = _phrase_re(rules["case_openers"])
+    def __init__(self, rules: AttributionRules) -> None:
+        self._anchor = rules.anchors
+        self._general = rules.general
+        self._opener = rules.openers
+        self._caption = rules.caption
 
     def patient_sentences(self, doc: Document, folded: str, *, retry: bool = False) -> list[Sentence]:
         """Sentences that may carry patient facts, in text order."""
@@ -54,6 +48,8 @@ class Attributor:
                 continue
             for ps, pe in iter_paragraphs(doc.text, sec.start, sec.end):
                 para_no += 1
+                if self._caption.match(folded, ps):
+                    continue  # a figure or table caption describes an image, not the case as it unfolded
                 anchors = len(self._anchor.findall(folded, ps, pe))
                 general = len(self._general.findall(folded, ps, pe))
                 citations = len(_CITATION.findall(doc.text, ps, pe))
@@ -73,7 +69,14 @@ class Attributor:
                     keep = general + citations == 0 or anchors >= general + citations
                 if not keep:
                     continue
+                label = False
                 for sent in split_sentences(doc.text, ps, pe, para_no):
+                    if label:  # the caption after a bare "Figure 2." label
+                        label = False
+                        continue
+                    if self._caption.match(folded, sent.start):
+                        label = len(folded[sent.start : sent.end].split()) <= 3
+                        continue
                     if self._general_sentence(doc.text, folded, sent):
                         continue
                     out.append(sent)

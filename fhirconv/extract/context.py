@@ -8,21 +8,30 @@ comma unless the comma continues a list of mentions ("no fever, cough or rash").
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import MappingError
 from ..model import Assertion
+from .rules import RuleData
 
-__all__ = ["ContextRules", "Target"]
+__all__ = ["ContextRule", "ContextRules", "Target"]
 
 _CATEGORY = {
     "negated": Assertion.NEGATED,
     "uncertain": Assertion.UNCERTAIN,
     "historical": Assertion.HISTORICAL,
     "family": Assertion.FAMILY,
+    "hypothetical": Assertion.HYPOTHETICAL,
 }
-_RANK = {Assertion.FAMILY: 4, Assertion.NEGATED: 3, Assertion.UNCERTAIN: 2, Assertion.HISTORICAL: 1}
+_RANK = {
+    Assertion.FAMILY: 5,
+    Assertion.HYPOTHETICAL: 4,
+    Assertion.NEGATED: 3,
+    Assertion.UNCERTAIN: 2,
+    Assertion.HISTORICAL: 1,
+}
 _DEFAULT_APPLIES = ("condition", "test", "procedure")
 _DEFAULT_SCOPE = 12
 _WORD = re.compile(r"\w+")
@@ -36,30 +45,54 @@ class Target:
     domain: str  # condition | test | drug | procedure
 
 
+_CATEGORIES = frozenset({*_CATEGORY, "pseudo", "terminate"})
+_DIRECTIONS = frozenset({"forward", "backward", "bidirectional", "terminate", "pseudo"})
+_DOMAINS = frozenset({"condition", "test", "drug", "procedure"})
+
+
 @dataclass(frozen=True, slots=True)
-class _Rule:
+class ContextRule:
+    """One trigger (as medspaCy's ``ConTextRule``): its literal, what it asserts and over what scope."""
+
+    literal: str  # folded, hyphens as spaces, single spaces
     category: str
     direction: str
-    max_scope: int
-    applies_to: tuple[str, ...]
+    max_scope: int = _DEFAULT_SCOPE
+    applies_to: tuple[str, ...] = _DEFAULT_APPLIES
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> ContextRule:
+        """A checked rule; a bad one raises MappingError naming its literal."""
+        if not isinstance(raw, dict) or not isinstance(raw.get("literal"), str) or not raw["literal"].strip():
+            raise MappingError(f"rules/context.json: a rule without a literal: {raw!r}")
+        literal = " ".join(raw["literal"].lower().replace("-", " ").split())
+        category, direction = raw.get("category"), raw.get("direction")
+        max_scope = raw.get("max_scope", _DEFAULT_SCOPE)
+        applies = raw.get("applies_to", list(_DEFAULT_APPLIES))
+        if category not in _CATEGORIES or direction not in _DIRECTIONS:
+            raise MappingError(
+                f"rules/context.json: {literal!r} has category {category!r}, direction {direction!r}"
+            )
+        if not isinstance(max_scope, int) or max_scope < 0:
+            raise MappingError(f"rules/context.json: {literal!r} has a bad max_scope {max_scope!r}")
+        if not isinstance(applies, list) or not applies or not set(applies) <= _DOMAINS:
+            raise MappingError(f"rules/context.json: {literal!r} applies to unknown targets {applies!r}")
+        return cls(literal, category, direction, max_scope, tuple(applies))
 
 
 class ContextRules:
-    def __init__(self, data: dict[str, Any]) -> None:
-        self._rules: dict[str, _Rule] = {}
-        for r in data["rules"]:
-            literal = " ".join(r["literal"].lower().replace("-", " ").split())
-            self._rules[literal] = _Rule(
-                r["category"],
-                r["direction"],
-                r.get("max_scope", _DEFAULT_SCOPE),
-                tuple(r.get("applies_to", _DEFAULT_APPLIES)),
-            )
+    def __init__(self, data: Mapping[str, Any] | RuleData) -> None:
+        rules = data if isinstance(data, RuleData) else RuleData(data, "rules/context")
+        raw = rules.items("rules")
+        self._rules: dict[str, ContextRule] = {}
+        for r in raw:
+            rule = ContextRule.from_dict(r)
+            self._rules[rule.literal] = rule
         alts = sorted(self._rules, key=len, reverse=True)
         body = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts)
         self._pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
 
-    def _triggers(self, folded: str, start: int, end: int) -> list[tuple[int, int, _Rule]]:
+    def _triggers(self, folded: str, start: int, end: int) -> list[tuple[int, int, ContextRule]]:
         found = []
         for m in self._pattern.finditer(folded, start, end):
             key = " ".join(m.group(0).split())

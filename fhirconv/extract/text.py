@@ -1,4 +1,5 @@
-"""Offset-preserving text helpers: case/punctuation folding, paragraphs, sentences, tokens.
+"""Offset-preserving text helpers: paragraphs, sentences, tokens (``fold`` lives in ``fhirconv.text``
+and is re-exported here).
 
 Everything here keeps string length, so an index in the folded text is an index in the original:
 that is what lets every fact quote its exact words.
@@ -10,26 +11,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..text import fold
+
 __all__ = ["Sentence", "fold", "iter_paragraphs", "split_sentences", "tokens"]
-
-_FOLD_TABLE: dict[int, str] = {}
-for _ch in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212-":
-    _FOLD_TABLE[ord(_ch)] = " "
-for _ch in "\u2018\u2019\u2032\u00b4`":
-    _FOLD_TABLE[ord(_ch)] = "'"
-for _ch in "\u201c\u201d\u2033":
-    _FOLD_TABLE[ord(_ch)] = '"'
-_FOLD_TABLE[0x00A0] = " "
-_FOLD_TABLE[0x00B5] = "\u03bc"  # micro sign -> Greek mu, one spelling for units
-
-
-def fold(text: str) -> str:
-    """Lower-case, hyphens as spaces, one apostrophe: same length as ``text``."""
-    out = text.translate(_FOLD_TABLE)
-    low = out.lower()
-    if len(low) == len(out):
-        return low
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in out)
 
 
 @dataclass(frozen=True, slots=True)

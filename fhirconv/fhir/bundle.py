@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
@@ -21,10 +22,12 @@ from ..model import (
     Document,
     Extraction,
     Mention,
+    ReferenceRange,
 )
 from ..normalize import Normalizer
 from .datatypes import clean_text, codeable_concept, data_absent, derivation, narrative, quantity, reference
 from .ids import ID_SYSTEM, TAG_SYSTEM, resource_uuid
+from .roles import element_path
 
 __all__ = ["BundleOptions", "build_bundle"]
 
@@ -34,14 +37,6 @@ _COND_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
 _ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 _DAR = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 _LOINC = "http://loinc.org"
-# Where the words behind an administration's elements land on the request that holds the regimen.
-_REQUEST_PATHS = {
-    "MedicationAdministration.medication[x]": "MedicationRequest.medication[x]",
-    "MedicationAdministration.dosage.dose": "MedicationRequest.dosageInstruction.doseAndRate.dose[x]",
-    "MedicationAdministration.dosage.route": "MedicationRequest.dosageInstruction.route",
-    "MedicationAdministration.dosage.rate[x]": "MedicationRequest.dosageInstruction.timing",
-    "MedicationAdministration.effective[x]": "MedicationRequest.dosageInstruction.timing.repeat.bounds[x]",
-}
 _ASSERTION_VERIFICATION = {
     Assertion.PRESENT: "confirmed",
     Assertion.HISTORICAL: "confirmed",
@@ -79,7 +74,7 @@ class _Builder:
         if rtype == "Provenance":
             body["meta"] = {"tag": [{"system": TAG_SYSTEM, "code": url.removeprefix("urn:uuid:")}]}
         body["text"] = narrative(_summary(resource))
-        exts = [derivation(self.doc_ref, m) for m in mentions]
+        exts = [derivation(self.doc_ref, m, element_path(rtype, m.role)) for m in mentions]
         if exts:
             body["extension"] = exts
         if rtype != "Provenance":
@@ -207,7 +202,9 @@ class _Builder:
             url = self._url("Condition", f"{first.start}-{first.end}|{c.key}")
             urls[c.key] = url
             res: dict[str, Any] = {"resourceType": "Condition"}
-            if c.assertion is not Assertion.NEGATED and c.assertion is not Assertion.HISTORICAL:
+            # past history has a status only when the text dates it ("15 years earlier": inactive)
+            historical = c.assertion is Assertion.HISTORICAL
+            if c.assertion is not Assertion.NEGATED and (not historical or c.clinical_status):
                 status = c.clinical_status or "active"
                 res["clinicalStatus"] = codeable_concept(
                     None, [Coding(_CLINICAL, status, status.capitalize())]
@@ -217,7 +214,10 @@ class _Builder:
             res["category"] = [
                 codeable_concept(None, [Coding(_COND_CATEGORY, "encounter-diagnosis", "Encounter Diagnosis")])
             ]
-            res["code"] = codeable_concept(c.text, c.codings)
+            historical = c.assertion is Assertion.HISTORICAL
+            res["code"] = codeable_concept(
+                c.text, self.norm.condition_codings(c.codings, historical=historical)
+            )
             res["subject"] = reference(self.patient)
             res["encounter"] = reference(self.encounter)
             notes: list[str] = []
@@ -239,7 +239,20 @@ class _Builder:
         for o in self.facts.observations:
             first = o.mentions[0]
             url = self._url("Observation", f"{first.start}-{first.end}|{o.key}")
-            codings = list(o.codings)
+            # the fact's own UCUM (a lexicon default, a raw count) first, else the unit as written
+            ucum = (o.value.ucum or self.norm.unit(o.value.unit).ucum) if o.value is not None else None
+            # A Quantity only with a UCUM code (issue 9): a unit UCUM cannot express stays as text.
+            as_quantity = o.value is not None and ucum is not None
+            value_text = o.value_text
+            if o.value is not None and not as_quantity:
+                value_text = f"{o.value.comparator or ''}{o.value.value} {o.value.unit}".strip()
+            codings = self.norm.observation_codings(
+                o.codings,
+                ucum,
+                has_quantity=as_quantity,
+                has_text_value=bool(value_text) and not o.components,
+                interpretation=o.interpretation,
+            )
             if o.components:
                 codings = [
                     Coding(_LOINC, "85354-9", "Blood pressure panel with all children optional"),
@@ -255,11 +268,10 @@ class _Builder:
             res["code"] = codeable_concept(o.text, codings)
             res["subject"] = reference(self.patient)
             res["encounter"] = reference(self.encounter)
-            if o.value is not None:
-                unit = self.norm.unit(o.value.unit)
-                res["valueQuantity"] = quantity(o.value.value, o.value.unit, unit.ucum)
-            elif o.value_text and not o.components:
-                res["valueString"] = clean_text(o.value_text)
+            if as_quantity and o.value is not None:
+                res["valueQuantity"] = quantity(o.value.value, o.value.unit, ucum, o.value.comparator)
+            elif value_text and not o.components:
+                res["valueString"] = clean_text(value_text)
             if o.not_performed:
                 res["dataAbsentReason"] = codeable_concept(
                     None, [Coding(_DAR, "not-performed", "Not Performed")]
@@ -267,6 +279,8 @@ class _Builder:
             if o.interpretation:
                 interp = self.norm.interpretation(o.interpretation)
                 res["interpretation"] = [codeable_concept(o.interpretation, [interp] if interp else [])]
+            if o.reference_range is not None:
+                res["referenceRange"] = [self._reference_range(o.reference_range)]
             if o.components:
                 res["component"] = [
                     {
@@ -277,16 +291,24 @@ class _Builder:
                 ]
             self._add(url, res, o.mentions)
 
+    def _reference_range(self, rr: ReferenceRange) -> dict[str, Any]:
+        """The range as stated (SimpleQuantity bounds: no comparator), with its words as text."""
+        out: dict[str, Any] = {}
+        for name, q in (("low", rr.low), ("high", rr.high)):
+            ucum = (q.ucum or self.norm.unit(q.unit).ucum) if q is not None else None
+            if q is not None and ucum:  # a bound only with a UCUM code; the words always stay as text
+                out[name] = quantity(q.value, q.unit, ucum)
+        out["text"] = clean_text(rr.text)
+        return out
+
     def medications(self, condition_urls: dict[str, str]) -> None:
         for m in self.facts.medications:
             first = m.mentions[0]
             key = f"{first.start}-{first.end}|{m.key}"
             url = self._url("MedicationAdministration", key)
             reasons = [reference(condition_urls[k]) for k in m.reason_keys if k in condition_urls]
-            dose = route = None
-            if m.dose is not None:
-                unit = self.norm.unit(m.dose.unit)
-                dose = quantity(m.dose.value, m.dose.unit, unit.ucum)
+            route = None
+            dose, rate = self._dose_and_rate(m)
             if m.route:
                 coding = self.norm.route(m.route)
                 route = codeable_concept(m.route, [coding] if coding else [])
@@ -294,7 +316,7 @@ class _Builder:
             # The regimen goes on a MedicationRequest when the administration cannot hold it: timing,
             # or a route with no dose (MedicationAdministration.dosage needs a dose or rate, mad-1).
             needs_request = (
-                m.frequency or m.dose_per_day or m.duration_days or m.timing or (route and not dose)
+                m.frequency or m.dose_per_day or m.duration_days or m.timing or (route and not (dose or rate))
             )
             if m.status != "not-done" and needs_request:
                 request_url = self._url("MedicationRequest", key)
@@ -316,23 +338,62 @@ class _Builder:
                 notes.append("Tapered.")
             if m.frequency:
                 notes.append(f"Frequency as reported: {m.frequency}.")
-            if route and not dose:
+            if route and not (dose or rate):
                 notes.append(f"Route as reported: {m.route}.")
+            if m.dose is not None and dose is None and rate is None:
+                notes.append(f"Dose as reported: {m.dosage_text or f'{m.dose.value} {m.dose.unit}'}.")
             if notes:
                 res["note"] = [{"text": " ".join(notes)}]
-            if dose:
+            if dose or rate:
                 dosage: dict[str, Any] = {}
                 if m.dosage_text:
                     dosage["text"] = clean_text(m.dosage_text)
                 if route:
                     dosage["route"] = route
-                dosage["dose"] = dose
-                if m.dose_per_day:
-                    dosage["rateRatio"] = {"numerator": dict(dose), "denominator": quantity("1", "d", "d")}
+                if dose:
+                    dosage["dose"] = dose
+                if rate:
+                    dosage["rateRatio"] = rate
                 res["dosage"] = dosage
             self._add(url, res, m.mentions)
             if request_url:  # after the administration, which is the primary record of what was given
-                self._medication_request(request_url, m, dose, route, reasons)
+                self._medication_request(request_url, m, dose, rate, route, reasons)
+
+    def _dose_and_rate(self, m: Any) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """The amount of one administration and, for a daily total, the amount per day.
+
+        A daily total with no count of doses a day ("4 mg/day") is read as one dose a day. A daily
+        total the text says is divided ("0.6 mg/kg/d divided every 12 hours") gives the per-dose
+        amount (0.3 mg/kg) when the frequency says how many doses a day and the division is exact.
+        Any other daily total split over several doses keeps only the rate: the per-dose amount is
+        not known, so none is made up.
+        """
+        if m.dose is None:
+            return None, None
+        q = m.dose
+        ucum = q.ucum or self.norm.unit(q.unit).ucum
+        if ucum is None:  # a dose Quantity only with a UCUM code; otherwise it stays in the dosage text
+            return None, None
+        if not m.dose_per_day:
+            return quantity(q.value, q.unit, ucum), None
+        rate = _per_day(quantity(q.value, q.unit, ucum))
+        per_day = self._doses_per_day(m.frequency) if m.frequency else None
+        if per_day is None or per_day == 1:  # no count of doses a day: one dose a day, as before
+            return quantity(q.value, q.unit, ucum), rate
+        one: Decimal = q.value / per_day
+        exponent = one.as_tuple().exponent
+        if m.divided and one * per_day == q.value and isinstance(exponent, int) and exponent >= -4:
+            return quantity(one, q.unit, ucum), rate
+        return None, rate
+
+    def _doses_per_day(self, frequency: str) -> Decimal | None:
+        """How many doses a day a frequency says ("every 12 hours" -> 2); None when it does not say."""
+        row = self.norm.frequency(frequency)
+        per = {"h": Decimal(24), "d": Decimal(1), "min": Decimal(1440)}.get(str(row.get("periodUnit")))
+        if per is None or not row.get("frequency") or not row.get("period"):
+            return None
+        n = Decimal(row["frequency"]) * per / Decimal(str(row["period"]))
+        return n if n == n.to_integral_value() and n >= 1 else None
 
     def _period(self, m: Any) -> dict[str, Any] | None:
         if m.timing is None or m.timing.start_day is None:
@@ -347,6 +408,7 @@ class _Builder:
         url: str,
         m: Any,
         dose: dict[str, Any] | None,
+        rate: dict[str, Any] | None,
         route: dict[str, Any] | None,
         reasons: list[dict[str, Any]],
     ) -> None:
@@ -366,13 +428,11 @@ class _Builder:
                 timing["code"] = codeable_concept(
                     m.frequency, [Coding(row["system"], row["code"], row.get("display") or "")]
                 )
-        elif m.dose_per_day:
-            repeat.update({"frequency": 1, "period": 1, "periodUnit": "d"})
         period = self._period(m)
         if period and "end" in period:
             repeat["boundsPeriod"] = period
         elif m.duration_days:
-            repeat["boundsDuration"] = quantity(f"{m.duration_days:g}", "days", "d")
+            repeat["boundsDuration"] = quantity(Decimal(f"{m.duration_days:g}"), "days", "d")
         if repeat:
             timing["repeat"] = repeat
         if m.dosage_text:
@@ -381,8 +441,12 @@ class _Builder:
             dosage["timing"] = timing
         if route:
             dosage["route"] = route
-        if dose:
-            dr: dict[str, Any] = {"doseQuantity": dict(dose)}
+        if dose or rate:
+            dr: dict[str, Any] = {}
+            if dose:
+                dr["doseQuantity"] = dict(dose)
+            if rate:
+                dr["rateRatio"] = rate
             dosage["doseAndRate"] = [dr]
         res: dict[str, Any] = {
             "resourceType": "MedicationRequest",
@@ -396,11 +460,7 @@ class _Builder:
             res["reasonReference"] = reasons
         if dosage:
             res["dosageInstruction"] = [dosage]
-        mentions = [
-            replace(x, path=_REQUEST_PATHS.get(x.path, "MedicationRequest.dosageInstruction"))
-            for x in m.mentions
-        ]
-        self._add(url, res, mentions)
+        self._add(url, res, m.mentions)
 
     def procedures(self) -> None:
         for p in self.facts.procedures:
@@ -504,6 +564,11 @@ class _Builder:
             "type": btype,
             "entry": entries,
         }
+
+
+def _per_day(dose: dict[str, Any]) -> dict[str, Any]:
+    """A daily total as a Ratio: the amount per 1 day."""
+    return {"numerator": dict(dose), "denominator": quantity(Decimal(1), "d", "d")}
 
 
 def _concept_text(cc: Any) -> str:

@@ -85,12 +85,13 @@ def reference(full_url: str, display: str | None = None) -> dict[str, Any]:
     return out
 
 
-def derivation(doc_ref: str, mention: Mention) -> dict[str, Any]:
+def derivation(doc_ref: str, mention: Mention, path: str) -> dict[str, Any]:
+    """The words behind one element (``path``) of a resource, as offsets into the document text."""
     return {
         "url": DERIVATION_URL,
         "extension": [
             {"url": "reference", "valueReference": {"reference": doc_ref}},
-            {"url": "path", "valueString": mention.path},
+            {"url": "path", "valueString": path},
             {"url": "offset", "valueInteger": mention.start},
             {"url": "length", "valueInteger": mention.end - mention.start},
         ],

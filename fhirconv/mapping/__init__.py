@@ -18,7 +18,14 @@ from typing import Any
 
 from ..errors import MappingError
 
-__all__ = ["MappingStore", "default_store", "iter_mapping_files", "shipped_root", "user_cache_dir"]
+__all__ = [
+    "MappingStore",
+    "codes_from_mapping_tables",
+    "default_store",
+    "iter_mapping_files",
+    "shipped_root",
+    "user_cache_dir",
+]
 
 
 def user_cache_dir() -> Path:
@@ -142,3 +149,26 @@ def iter_mapping_files(
                 yield from iter_mapping_files(node, rel + "/")
         elif node.name.endswith(".json"):
             yield rel, node
+
+
+def codes_from_mapping_tables() -> dict[str, set[str]]:
+    """(system -> codes) that fhirconv's own code tables and lexicons list, to vouch for external codes."""
+    out: dict[str, set[str]] = {}
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            system, code = node.get("system"), node.get("code")
+            if isinstance(system, str) and isinstance(code, str):
+                out.setdefault(system, set()).add(code)
+            for v in node.values():
+                visit(v)
+        elif isinstance(node, list):
+            for v in node:
+                visit(v)
+
+    for _name, node in iter_mapping_files():
+        try:
+            visit(json.loads(node.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue  # a broken mapping file is the mapping loader's finding, not terminology's
+    return out

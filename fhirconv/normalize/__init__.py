@@ -8,24 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from typing import Any
 
-from ..extract.text import fold
 from ..mapping import MappingStore
 from ..model import Coding
+from ..text import fold
+from ..units import NumberRules, Unit, UnitTable
 
 __all__ = ["DEFAULT_INDEX_DATE", "Normalizer", "Unit"]
+
+_LOINC = "http://loinc.org"
+_ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
+_CELL_COUNTS = frozenset({"NCnc", "NFr"})
+_QUALITATIVE = frozenset({"positive", "negative", "detected", "not detected", "reactive", "non-reactive"})
 
 # Day 0 (the presentation) is placed here unless --index-date says otherwise. A fixed, documented date
 # keeps output reproducible; it is never "today".
 DEFAULT_INDEX_DATE = dt.date(2000, 1, 1)
-
-
-@dataclass(frozen=True, slots=True)
-class Unit:
-    ucum: str | None
-    display: str
 
 
 def _key(raw: str) -> str:
@@ -50,24 +49,19 @@ class CodeTable:
 class Normalizer:
     def __init__(self, store: MappingStore, index_date: dt.date = DEFAULT_INDEX_DATE) -> None:
         self.index_date = index_date
-        self.units = CodeTable(store.load("codes/units"))
+        self.units = UnitTable(store.load("codes/units"), NumberRules.from_dict(store.load("rules/numbers")))
         self.routes = CodeTable(store.load("codes/routes"))
         self.frequencies = CodeTable(store.load("codes/frequencies"))
         self.interpretations = CodeTable(store.load("codes/interpretations"))
         self.categories = CodeTable(store.load("codes/categories"))
+        self.loinc = CodeTable(store.load("codes/loinc"))
+        self.icd_history = CodeTable(store.load("codes/icd10cm_history"))
 
     def unit(self, raw: str) -> Unit:
-        raw = raw.strip()
-        row = self.units.get(raw)
-        if row.get("ucum"):
-            return Unit(row["ucum"], row.get("display") or raw)
-        # compound forms the table lacks: "<unit>/kg"
-        m = re.fullmatch(r"(.+?)\s*/\s*kg", raw, flags=re.IGNORECASE)
-        if m:
-            base = self.units.get(m.group(1))
-            if base.get("ucum"):
-                return Unit(f"{base['ucum']}/kg", f"{base.get('display') or m.group(1)}/kg")
-        return Unit(None, raw)
+        """UCUM for a unit as written: case-sensitive forms first ("G/l", "mM"; "M" alone is no unit),
+        the folded table, a unit already written as UCUM ("10*3/uL", a lexicon's default unit), powers of
+        ten per a volume ("x10^4/mm3") and "<unit>/kg"; no code when none of them knows it."""
+        return self.units.lookup(raw)
 
     def route(self, raw: str) -> Coding | None:
         row = self.routes.get(raw)
@@ -83,6 +77,75 @@ class Normalizer:
     def category(self, name: str) -> Coding | None:
         row = self.categories.get(name)
         return Coding(row["system"], row["code"], row.get("display") or "") if row.get("code") else None
+
+    def observation_codings(
+        self,
+        codings: tuple[Coding, ...] | list[Coding],
+        ucum: str | None,
+        *,
+        has_quantity: bool,
+        has_text_value: bool,
+        interpretation: str | None,
+    ) -> list[Coding]:
+        """LOINC codes that fit the result found: a code is a claim about analyte, specimen and property.
+
+        A quantitative code stays only on a Quantity in one of its property's units, or on a test named
+        without a value ("ALT was measured"; a cell count only with an interpretation, "platelets were
+        normal"); a count never carries g/L, a total IgM code never carries "positive" (an antibody test
+        of its own), a code not in codes/loinc is not emitted. Codes of other systems pass through.
+        """
+        out: list[Coding] = []
+        for c in codings:
+            if c.system != _LOINC:
+                out.append(c)
+                continue
+            row = self.loinc.get(c.code)
+            scale = row.get("scale")
+            if scale is None:
+                continue
+            if scale == "Qn":
+                if has_quantity and ucum == "%" and row.get("percent"):
+                    # "neutrophils 80%" is the differential, a code of its own (per 100 leukocytes)
+                    out.append(Coding(_LOINC, row["percent"], ""))
+                    continue
+                if has_quantity:
+                    if ucum is None or ucum not in (row.get("units") or ()):
+                        continue
+                elif has_text_value or fold(interpretation or "") in _QUALITATIVE:
+                    # "positive"/"negative" is the result of a test of its own (an antibody, a PCR)
+                    continue
+                elif not interpretation and row.get("property") in _CELL_COUNTS:
+                    # "neutrophils" with no result is the cells (histology, a transfusion), not a count
+                    continue
+            elif has_quantity:  # nominal results and panels never carry a Quantity
+                continue
+            out.append(c)
+        return out
+
+    def condition_codings(
+        self, codings: tuple[Coding, ...] | list[Coding], *, historical: bool
+    ) -> list[Coding]:
+        """ICD-10-CM in context: a past-history condition gets its history/sequela code, or none."""
+        if not historical:
+            return list(codings)
+        out: list[Coding] = []
+        for c in codings:
+            if c.system != _ICD10CM:
+                out.append(c)
+                continue
+            row = self._history_row(c.code)
+            if row["rule"] == "keep":
+                out.append(c)
+            elif row["rule"] == "map":
+                out.append(Coding(_ICD10CM, row["code"], row["display"]))
+        return out
+
+    def _history_row(self, code: str) -> dict[str, Any]:
+        key = code.lower()
+        for n in range(len(key), 0, -1):
+            if self.icd_history.has(key[:n]):
+                return self.icd_history.get(key[:n])
+        return self.icd_history.default
 
     def date(self, days: float) -> str:
         """Index date + days, at day precision (the sources rarely say more)."""

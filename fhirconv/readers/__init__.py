@@ -13,13 +13,16 @@ from typing import Protocol, runtime_checkable
 
 from ..errors import InputError, InputTooLargeError
 from ..model import Document, DocumentFormat
+from ._rules import SectionRules, load_rules
 from ._xml import parse_xml
 from .sniff import sniff_format
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "Reader",
+    "SectionRules",
     "get_reader",
+    "load_rules",
     "parse_xml",
     "read_bytes",
     "read_path",
@@ -39,24 +42,25 @@ class Reader(Protocol):
     def read(self, data: bytes, name: str) -> Document: ...
 
 
-def get_reader(format: DocumentFormat) -> Reader:
+def get_reader(format: DocumentFormat, rules: SectionRules | None = None) -> Reader:
+    """The reader for ``format``, typing sections with ``rules`` (the shipped rules when None)."""
     # Imported lazily so reading text never pays for lxml.
     if format is DocumentFormat.TEXT:
         from .text import TextReader
 
-        return TextReader()
+        return TextReader(rules)
     if format is DocumentFormat.HTML:
         from .html import HtmlReader
 
-        return HtmlReader()
+        return HtmlReader(rules)
     if format is DocumentFormat.JATS:
         from .jats import JatsReader
 
-        return JatsReader()
+        return JatsReader(rules)
     if format is DocumentFormat.BIOC:
         from .bioc import BiocReader
 
-        return BiocReader()
+        return BiocReader(rules)
     raise InputError(f"no reader for format {format!r}")  # pragma: no cover - enum is closed
 
 
@@ -81,9 +85,18 @@ def _too_large(size: int, limit: int, name: str) -> InputTooLargeError:
 
 
 def read_bytes(
-    data: bytes, name: str, *, format: DocumentFormat | None = None, max_bytes: int | None = None
+    data: bytes,
+    name: str,
+    *,
+    format: DocumentFormat | None = None,
+    max_bytes: int | None = None,
+    rules: SectionRules | None = None,
 ) -> Document:
-    """Read ``data`` (named ``name`` for messages and sniffing) into a Document."""
+    """Read ``data`` (named ``name`` for messages and sniffing) into a Document.
+
+    ``rules`` are the section rules of the caller's mappings (``load_rules(store)``); None reads with
+    the shipped ones.
+    """
     limit = _limit(max_bytes)
     if len(data) > limit:
         raise _too_large(len(data), limit, name)
@@ -94,10 +107,16 @@ def read_bytes(
     except InputError as exc:
         exc.source = exc.source or name
         raise
-    return get_reader(fmt).read(data, name)
+    return get_reader(fmt, rules).read(data, name)
 
 
-def read_path(path: Path, *, format: DocumentFormat | None = None, max_bytes: int | None = None) -> Document:
+def read_path(
+    path: Path,
+    *,
+    format: DocumentFormat | None = None,
+    max_bytes: int | None = None,
+    rules: SectionRules | None = None,
+) -> Document:
     """Read a file; the size limit is checked before any byte is read."""
     path = Path(path)
     name = str(path)
@@ -118,4 +137,4 @@ def read_path(path: Path, *, format: DocumentFormat | None = None, max_bytes: in
         raise InputError("is a directory, not a file", source=name) from exc
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", source=name) from exc
-    return read_bytes(data, name, format=format, max_bytes=limit)
+    return read_bytes(data, name, format=format, max_bytes=limit, rules=rules)

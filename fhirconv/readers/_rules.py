@@ -12,10 +12,10 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import MappingError
-from ..mapping import MappingStore, default_store
+from ..mapping import MappingStore
 from ..model import SectionType
 
-__all__ = ["SectionRules", "load_rules"]
+__all__ = ["SectionRules", "load_rules", "shipped_rules"]
 
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Z]\.)\s*")
 _TRAILING = re.compile(r"[\s:.\-–—]+$")
@@ -91,6 +91,10 @@ def _table(raw: dict[str, str]) -> dict[str, SectionType]:
 
 @lru_cache(maxsize=8)
 def _load(store: MappingStore) -> SectionRules:
+    return _build_checked(store)
+
+
+def _build_checked(store: MappingStore) -> SectionRules:
     try:
         return _build(store.load("sections"))
     except (KeyError, ValueError, TypeError) as exc:  # only reachable when schema checks are off
@@ -127,5 +131,12 @@ def _build(data: dict[str, Any]) -> SectionRules:
     )
 
 
-def load_rules(store: MappingStore | None = None) -> SectionRules:
-    return _load(store or default_store())
+def load_rules(store: MappingStore) -> SectionRules:
+    """The section rules of ``store`` (its ``--mappings`` overlay included), compiled once per store."""
+    return _load(store)
+
+
+@lru_cache(maxsize=1)
+def shipped_rules() -> SectionRules:
+    """The shipped rules, for callers that pass none (the readers' default)."""
+    return _build_checked(MappingStore())

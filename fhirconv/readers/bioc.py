@@ -9,10 +9,9 @@ from __future__ import annotations
 from lxml import etree
 
 from ..errors import InputError, MalformedInputError
-from ..mapping import MappingStore
 from ..model import Document, DocumentFormat, Metadata, Section, SectionType
 from ._common import sha256
-from ._rules import load_rules
+from ._rules import SectionRules, shipped_rules
 from ._xml import all_text, local, parse_xml, text_of
 
 __all__ = ["BiocReader", "read_bioc"]
@@ -49,8 +48,8 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-def read_bioc(data: bytes, name: str, *, store: MappingStore | None = None) -> Document:
-    rules = load_rules(store)
+def read_bioc(data: bytes, name: str, *, rules: SectionRules | None = None) -> Document:
+    rules = rules or shipped_rules()
     root = parse_xml(data, name)
     if local(root) != "collection":
         raise MalformedInputError(f"BioC root must be <collection>, not <{local(root)}>", source=name)
@@ -139,7 +138,12 @@ def read_bioc(data: bytes, name: str, *, store: MappingStore | None = None) -> D
 
 
 class BiocReader:
+    """Reads with the section rules it is given (the shipped ones by default)."""
+
+    def __init__(self, rules: SectionRules | None = None) -> None:
+        self.rules = rules
+
     format = DocumentFormat.BIOC
 
     def read(self, data: bytes, name: str) -> Document:
-        return read_bioc(data, name)
+        return read_bioc(data, name, rules=self.rules)

@@ -15,11 +15,10 @@ import lxml.html
 from lxml import etree
 
 from ..errors import InputError, MalformedInputError
-from ..mapping import MappingStore
 from ..model import Document, DocumentFormat, Metadata, SectionType
 from ._common import sections_from_runs, sha256, strip_bom
 from ._layout import Block, classify, normalise_title
-from ._rules import SectionRules, load_rules
+from ._rules import SectionRules, shipped_rules
 from ._xml import all_text, text_of
 
 __all__ = ["HtmlReader", "read_html"]
@@ -285,8 +284,8 @@ def _blocks(container: etree._Element) -> list[Block]:
     return blocks
 
 
-def read_html(data: bytes, name: str, *, store: MappingStore | None = None) -> Document:
-    rules = load_rules(store)
+def read_html(data: bytes, name: str, *, rules: SectionRules | None = None) -> Document:
+    rules = rules or shipped_rules()
     text, encoding, warnings = _decode(data, name)
     if not text.strip():
         raise InputError("input is empty (no text to read)", source=name)
@@ -343,7 +342,12 @@ def read_html(data: bytes, name: str, *, store: MappingStore | None = None) -> D
 
 
 class HtmlReader:
+    """Reads with the section rules it is given (the shipped ones by default)."""
+
+    def __init__(self, rules: SectionRules | None = None) -> None:
+        self.rules = rules
+
     format = DocumentFormat.HTML
 
     def read(self, data: bytes, name: str) -> Document:
-        return read_html(data, name)
+        return read_html(data, name, rules=self.rules)

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..errors import InputError, MalformedInputError
-from ..mapping import MappingStore
 from ..model import EXCLUDED_SECTION_TYPES, Document, DocumentFormat, Metadata, Section, SectionType
 from ._common import sha256
-from ._rules import SectionRules, load_rules
+from ._rules import SectionRules, shipped_rules
 from ._xml import local, parse_xml, text_of
 
 __all__ = ["JatsReader", "read_jats"]
@@ -247,8 +246,8 @@ def _metadata(article: etree._Element, title: str | None) -> Metadata:
     )
 
 
-def read_jats(data: bytes, name: str, *, store: MappingStore | None = None) -> Document:
-    rules = load_rules(store)
+def read_jats(data: bytes, name: str, *, rules: SectionRules | None = None) -> Document:
+    rules = rules or shipped_rules()
     root = parse_xml(data, name)
     if local(root) == "article":
         article = root
@@ -301,7 +300,12 @@ def read_jats(data: bytes, name: str, *, store: MappingStore | None = None) -> D
 
 
 class JatsReader:
+    """Reads with the section rules it is given (the shipped ones by default)."""
+
+    def __init__(self, rules: SectionRules | None = None) -> None:
+        self.rules = rules
+
     format = DocumentFormat.JATS
 
     def read(self, data: bytes, name: str) -> Document:
-        return read_jats(data, name)
+        return read_jats(data, name, rules=self.rules)

@@ -9,11 +9,10 @@ from __future__ import annotations
 import re
 
 from ..errors import MalformedInputError
-from ..mapping import MappingStore
 from ..model import Document, DocumentFormat, Metadata
 from ._common import check_not_empty, decode_text, first_title, sections_from_runs, sha256
 from ._layout import Block, classify
-from ._rules import load_rules
+from ._rules import SectionRules, shipped_rules
 
 __all__ = ["TextReader", "read_text"]
 
@@ -36,13 +35,13 @@ def _lines(text: str) -> tuple[list[Block], list[tuple[int, int]]]:
     return blocks, spans
 
 
-def read_text(data: bytes, name: str, *, store: MappingStore | None = None) -> Document:
+def read_text(data: bytes, name: str, *, rules: SectionRules | None = None) -> Document:
     text, encoding, warnings = decode_text(data, name)
     check_not_empty(text, name)
     if "\x00" in text:
         raise MalformedInputError("NUL characters in a text file: this looks like a binary file", source=name)
     blocks, spans = _lines(text)
-    typed = classify(blocks, load_rules(store), find_title=True)
+    typed = classify(blocks, rules or shipped_rules(), find_title=True)
     sections = sections_from_runs(spans, typed)
     return Document(
         text=text,
@@ -57,7 +56,12 @@ def read_text(data: bytes, name: str, *, store: MappingStore | None = None) -> D
 
 
 class TextReader:
+    """Reads with the section rules it is given (the shipped ones by default)."""
+
+    def __init__(self, rules: SectionRules | None = None) -> None:
+        self.rules = rules
+
     format = DocumentFormat.TEXT
 
     def read(self, data: bytes, name: str) -> Document:
-        return read_text(data, name)
+        return read_text(data, name, rules=self.rules)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, MalformedInputError
+from ..errors import HostileInputError, InputError, MalformedInputError
 from .chain import ValidationChain, iter_resources
 from .issues import Issue, Report, Severity
 
@@ -31,14 +31,18 @@ __all__ = [
     "parse_json",
     "validate_json",
     "validate_paths",
+    "validate_text",
+    "validate_xml",
 ]
 
 _lock = threading.Lock()
 _chain: ValidationChain | None = None
 
 
-def build_chain(definitions: Any | None = None) -> ValidationChain:
-    """A fresh chain over ``definitions`` (default: the installed, compiled R4 definitions)."""
+def build_chain(definitions: Any | None = None, *, profiles: Iterable[str] = ()) -> ValidationChain:
+    """A fresh chain over ``definitions`` (default: the installed, compiled R4 definitions); ``profiles``
+    are checked on the root resource (or, for a Bundle root, on entries of the profile's type) besides
+    the ``meta.profile`` every resource claims."""
     from ..definitions import load_definitions
     from .basic import SchemaChecker, WellFormedChecker
     from .conformance import ConformanceChecker
@@ -75,6 +79,11 @@ def build_chain(definitions: Any | None = None) -> ValidationChain:
     checkers.append(ReferenceChecker(cache))
     checkers.append(ConformanceChecker())
     checkers.append(LintChecker(cache))
+    from .profiles import ProfileChecker
+    from .questionnaires import QuestionnaireChecker
+
+    checkers.append(ProfileChecker(defs, profiles))
+    checkers.append(QuestionnaireChecker())
     return ValidationChain(defs, terminology, checkers, before_input=[cache])
 
 
@@ -115,9 +124,9 @@ def _drop_schema_echoes(report: Report) -> Report:
     return report
 
 
-def validate_json(data: Any, source: str = "<input>") -> Report:
-    """Validate one parsed resource (a Bundle included) against R4 with the default chain."""
-    return _drop_schema_echoes(default_chain().validate(data, source))
+def validate_json(data: Any, source: str = "<input>", *, chain: ValidationChain | None = None) -> Report:
+    """Validate one parsed resource (a Bundle included) against R4 with ``chain`` (default: R4 core)."""
+    return _drop_schema_echoes((chain or default_chain()).validate(data, source))
 
 
 class _DuplicateKey(ValueError):
@@ -162,10 +171,10 @@ def _expand(items: Iterable[str]) -> Iterator[_Input]:
         p = Path(item)
         if p.is_dir():
             found = sorted(
-                q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in (".json", ".ndjson")
+                q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in (".json", ".ndjson", ".xml")
             )
             if not found:
-                raise InputError(f"no *.json or *.ndjson file in folder '{item}'", source=item)
+                raise InputError(f"no *.json, *.ndjson or *.xml file in folder '{item}'", source=item)
         elif any(ch in item for ch in "*?["):
             found = sorted(Path(g) for g in glob.glob(item, recursive=True) if Path(g).is_file())
             if not found:
@@ -179,12 +188,87 @@ def _expand(items: Iterable[str]) -> Iterator[_Input]:
                 yield _Input(str(q), q)
 
 
-def _fatal(source: str, message: str, rule: str = "json") -> Report:
-    return Report(source=source, issues=[Issue(Severity.FATAL, "structure", "$", message, rule)])
+def _fatal(source: str, message: str, rule: str = "json", where: tuple[int, int] | None = None) -> Report:
+    line, column = where if where is not None else (None, None)
+    issue = Issue(Severity.FATAL, "structure", "$", message, rule, line=line, column=column)
+    return Report(source=source, issues=[issue])
 
 
-def validate_text(text: str | bytes, source: str, *, ndjson: bool = False) -> list[Report]:
-    """Reports for one document's text: one per line for NDJSON, else one."""
+def _syntax_position(text: str | bytes, line_offset: int = 0) -> tuple[int, int] | None:
+    """Where the strict scanner stops on text the parser refused (None when it does not)."""
+    from .positions import JsonSyntaxError, json_positions
+
+    try:
+        json_positions(text, "$", line_offset=line_offset)
+    except JsonSyntaxError as exc:
+        return exc.line, exc.column
+    except (ValueError, RecursionError):
+        return None
+    return None
+
+
+def _with_locator(
+    report: Report, text: str | bytes, data: Any, source_file: str, line_offset: int = 0
+) -> Report:
+    """Let the report map its locations to line/column on demand (``Report.locate``)."""
+    report.artifact = source_file
+    if isinstance(data, dict) and isinstance(data.get("resourceType"), str):
+        from .positions import json_positions
+
+        root = str(data["resourceType"])
+        report.locator = lambda: json_positions(text, root, line_offset=line_offset)
+    return report
+
+
+def validate_xml(data: bytes, source: str, *, chain: ValidationChain | None = None) -> Report:
+    """Validate one FHIR XML document: mapped to the JSON form with the definitions, then the chain.
+
+    Malformed or hostile XML is a fatal finding (with its position); XML-only rules (namespace, element
+    order, text content) are reported next to the chain's findings.
+    """
+    from .xml_input import xml_to_json
+
+    chain = chain or default_chain()
+    try:
+        result = xml_to_json(data, source, chain.definitions)
+    except (MalformedInputError, HostileInputError) as exc:
+        detail = exc.detail if isinstance(exc.detail, dict) else {}
+        line, column = detail.get("line"), detail.get("column")
+        where = (int(line), int(column) + 1) if isinstance(line, int) and isinstance(column, int) else None
+        report = _fatal(source, exc.message, "xml", where)
+        report.artifact = source
+        return report
+    report = validate_json(result.data, source, chain=chain)
+    chained = [
+        i for i in report.issues if not (i.rule in ("type", "schema") and i.location in result.retyped)
+    ]
+    report.issues = result.issues + chained
+    report.artifact = source
+    positions = result.positions
+    report.locator = lambda: positions
+    return report
+
+
+def _looks_xml(data: bytes) -> bool:
+    return data.lstrip()[:1] == b"<"
+
+
+def validate_text(
+    text: str | bytes,
+    source: str,
+    *,
+    ndjson: bool = False,
+    xml: bool | None = None,
+    chain: ValidationChain | None = None,
+) -> list[Report]:
+    """Reports for one document's text: one per line for NDJSON, else one (JSON, or FHIR XML when
+    ``xml`` is true or, left ``None``, when the text starts with ``<``).
+
+    Each report can tell the line and column of its issues: call ``Report.locate()`` (renderers do).
+    """
+    raw_bytes = text.encode("utf-8") if isinstance(text, str) else text
+    if xml or (xml is None and not ndjson and _looks_xml(raw_bytes)):
+        return [validate_xml(raw_bytes, source, chain=chain)]
     if ndjson:
         raw = text.decode("utf-8", errors="replace") if isinstance(text, bytes) else text
         reports: list[Report] = []
@@ -193,19 +277,23 @@ def validate_text(text: str | bytes, source: str, *, ndjson: bool = False) -> li
                 continue
             name = f"{source}:{n}"
             try:
-                reports.append(validate_json(parse_json(line, name), name))
+                data = parse_json(line, name)
             except MalformedInputError as exc:
-                reports.append(_fatal(name, exc.message))
+                fatal = _fatal(name, exc.message, where=_syntax_position(line, n - 1))
+                fatal.artifact = source
+                reports.append(fatal)
+                continue
+            reports.append(_with_locator(validate_json(data, name, chain=chain), line, data, source, n - 1))
         return reports
     try:
         data = parse_json(text, source)
     except MalformedInputError as exc:
-        return [_fatal(source, exc.message)]
-    return [validate_json(data, source)]
+        return [_fatal(source, exc.message, where=_syntax_position(text))]
+    return [_with_locator(validate_json(data, source, chain=chain), text, data, source)]
 
 
-def validate_paths(items: Iterable[str]) -> Iterator[Report]:
-    """Validate files, folders (``*.json``/``*.ndjson`` inside), globs and ``-`` (stdin), one at a time.
+def validate_paths(items: Iterable[str], *, chain: ValidationChain | None = None) -> Iterator[Report]:
+    """Validate files, folders (``*.json``/``*.ndjson``/``*.xml`` in them), globs and ``-`` (stdin) in turn.
 
     Malformed JSON is a fatal finding in that input's report (the batch goes on). A path that cannot be
     read at all raises InputError (exit 3) after the reports before it were yielded.
@@ -222,7 +310,8 @@ def validate_paths(items: Iterable[str]) -> Iterator[Report]:
             ndjson = inp.path.suffix.lower() == ".ndjson" or _looks_ndjson(data)
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
-        yield from validate_text(data, inp.name, ndjson=ndjson)
+        xml = (inp.path is not None and inp.path.suffix.lower() == ".xml") or _looks_xml(data)
+        yield from validate_text(data, inp.name, ndjson=ndjson and not xml, xml=xml, chain=chain)
 
 
 def _looks_ndjson(data: bytes) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 from .invariants import PlanCache, _Node
 from .issues import Issue, Severity
 from .protocols import Context, DefinitionsProvider, TerminologyProvider
-from .terminology import LocalTerminology
+from .terminology import LocalTerminology, unknown_code_issue
 
 __all__ = ["BindingChecker"]
 
@@ -142,23 +142,11 @@ class BindingChecker:
         terminology: TerminologyProvider,
         issues: list[Issue],
     ) -> None:
-        knows_code = getattr(terminology, "knows_code", None)
-        if knows_code is None:
-            return
         for coding in codings:
-            if not isinstance(coding, dict):
-                continue
-            system, code = coding.get("system"), coding.get("code")
-            if isinstance(system, str) and isinstance(code, str) and knows_code(system, code) is False:
-                issues.append(
-                    Issue(
-                        Severity.ERROR,
-                        "code-invalid",
-                        loc,
-                        f"unknown code '{code}' in code system {system}",
-                        "terminology.unknown-code",
-                    )
-                )
+            if isinstance(coding, dict):
+                issue = unknown_code_issue(terminology, coding.get("system"), coding.get("code"), loc)
+                if issue is not None:
+                    issues.append(issue)
 
     def _check(
         self,

@@ -1,7 +1,8 @@
 """Rules for definitional resources that tie them to the official definitions they cite.
 
 A SearchParameter ``derivedFrom`` an official one keeps its type and bases; a composite one has components;
-a CapabilityStatement's ``searchParam.type`` matches the SearchParameter its ``definition`` names. The HL7
+a CapabilityStatement's ``searchParam.type`` matches the SearchParameter its ``definition`` names; a
+ConceptMap's source and target codes exist in its groups' systems when those are complete locally. The HL7
 validator applies the same rules; they need the official SearchParameters, which the compiled definitions
 carry.
 """
@@ -13,6 +14,7 @@ from typing import Any
 
 from .issues import Issue, Severity
 from .protocols import Context
+from .terminology import unknown_code_issue
 
 __all__ = ["ConformanceChecker"]
 
@@ -38,7 +40,33 @@ class ConformanceChecker:
             return self._search_parameter(resource, location, ctx)
         if rtype == "CapabilityStatement":
             return self._capability_statement(resource, location, ctx)
+        if rtype == "ConceptMap":
+            return self._concept_map(resource, location, ctx)
         return []
+
+    @staticmethod
+    def _concept_map(cm: dict[str, Any], at: str, ctx: Context) -> list[Issue]:
+        """Source and target codes must exist in the group's source/target system when it is local."""
+        out: list[Issue] = []
+        for g, group in enumerate(cm.get("group") or []):
+            if not isinstance(group, dict):
+                continue
+            source, target = group.get("source"), group.get("target")
+            gat = f"{at}.group[{g}]"
+            for e, element in enumerate(group.get("element") or []):
+                if not isinstance(element, dict):
+                    continue
+                eat = f"{gat}.element[{e}]"
+                issue = unknown_code_issue(ctx.terminology, source, element.get("code"), f"{eat}.code")
+                if issue is not None:
+                    out.append(issue)
+                for t, tgt in enumerate(element.get("target") or []):
+                    if isinstance(tgt, dict):
+                        where = f"{eat}.target[{t}].code"
+                        issue = unknown_code_issue(ctx.terminology, target, tgt.get("code"), where)
+                        if issue is not None:
+                            out.append(issue)
+        return out
 
     def check_root(self, root: dict[str, Any], ctx: Context) -> Iterable[Issue]:
         return []

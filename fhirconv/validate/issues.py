@@ -7,12 +7,15 @@ reports them, so CI annotations point at the exact element.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["Issue", "Report", "Severity"]
+__all__ = ["COL_EXT", "LINE_EXT", "Issue", "Report", "Severity"]
+
+LINE_EXT = "http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-line"
+COL_EXT = "http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-col"
 
 
 class Severity(StrEnum):
@@ -41,6 +44,8 @@ class Issue:
     location: str
     message: str
     rule: str | None = None
+    line: int | None = None  # 1-based, where the element's value starts in the input text
+    column: int | None = None
 
     @property
     def is_error(self) -> bool:
@@ -53,6 +58,16 @@ class Issue:
             "diagnostics": self.message,
             "expression": [self.location],
         }
+        if self.line is not None and self.column is not None:
+            # as the HL7 validator writes them: extensions, and a second location "Line[l] Col[c]"
+            out = {
+                "extension": [
+                    {"url": LINE_EXT, "valueInteger": self.line},
+                    {"url": COL_EXT, "valueInteger": self.column},
+                ],
+                **out,
+                "location": [self.location, f"Line[{self.line}] Col[{self.column}]"],
+            }
         if self.rule:
             out["details"] = {
                 "coding": [{"system": "urn:fhirconv:rule", "code": self.rule}],
@@ -66,6 +81,24 @@ class Report:
     source: str
     issues: list[Issue] = field(default_factory=list)
     resource_count: int = 0
+    artifact: str | None = None  # the file this report is about (``source`` of an NDJSON line is file:n)
+    # Maps locations to (line, column) when asked: scanning the text again costs time, so it is done only
+    # for reports someone renders (``locate``), and the text is dropped afterwards.
+    locator: Callable[[], Mapping[str, tuple[int, int]]] | None = field(default=None, repr=False)
+
+    def locate(self) -> Report:
+        """Fill in ``line``/``column`` of the issues from the input text (once; a no-op without it)."""
+        locator, self.locator = self.locator, None
+        if locator is None or not self.issues:
+            return self
+        from .positions import JsonSyntaxError, locate_issues
+
+        try:
+            positions = locator()
+        except (JsonSyntaxError, ValueError, RecursionError):
+            return self  # the text was parsed already; a scanner disagreement costs positions only
+        self.issues = locate_issues(self.issues, positions)
+        return self
 
     def extend(self, issues: Iterable[Issue]) -> None:
         self.issues.extend(issues)

@@ -1,8 +1,10 @@
 """fhirconv lint rules: defects seen in other converters' output that R4 itself lets through.
 
-All are warnings or information (R4 allows them), except a UCUM code that does not parse, which R4's
-Quantity rules (qty-3 intent, the UCUM binding) make an error. Rules read the typed sites the structure
-walk recorded, so no second walk is needed.
+Most are warnings or information (R4 allows them). Errors, as in the HL7 validator: a UCUM code that does
+not parse (``lint.invalid-ucum``), a Quantity code that a complete local code system does not define in
+that exact case (``terminology.unknown-code``), an Identifier whose system is ``urn:ietf:rfc:3986`` but
+whose value is no absolute URI (``identifier.uri-value``), an empty system. Rules read the typed sites the
+structure walk recorded, so no second walk is needed.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from .issues import Issue, Severity
 from .protocols import Context
 from .structure import QUANTITY_TYPES, Site, WalkCache
+from .terminology import unknown_code_issue
 
 __all__ = ["LintChecker", "ucum_valid"]
 
@@ -72,6 +75,8 @@ class LintChecker:
                     out.extend(self._concept(value, at))
                 elif site.type in QUANTITY_TYPES:
                     out.extend(self._quantity(value, at, site.type, ctx))
+                elif site.type == "Identifier":
+                    out.extend(self._identifier(value, at))
         return out
 
     def check_root(self, root: dict[str, Any], ctx: Context) -> Iterable[Issue]:
@@ -110,6 +115,21 @@ class LintChecker:
             )
         return out
 
+    @staticmethod
+    def _identifier(value: dict[str, Any], at: str) -> list[Issue]:
+        if value.get("system") == "urn:ietf:rfc:3986" and not _identifier_value_ok(value):
+            return [
+                Issue(
+                    Severity.ERROR,
+                    "value",
+                    f"{at}.value",
+                    f"the system urn:ietf:rfc:3986 says the value is a URI, but '{value.get('value')}' has "
+                    "no scheme (write e.g. urn:oid:2.16.840.1.113883.19.5)",
+                    "identifier.uri-value",
+                )
+            ]
+        return []
+
     def _concept(self, value: dict[str, Any], at: str) -> list[Issue]:
         out: list[Issue] = []
         if value.get("coding") and not value.get("text"):
@@ -131,10 +151,15 @@ class LintChecker:
             message = f"quantity has a value but {what}; give a UCUM code"
             out.append(_issue(Severity.WARNING, "value", at, message, "quantity-without-unit"))
         code = value.get("code")
-        if value.get("system") == UCUM and isinstance(code, str) and code and not self._ucum_ok(code, ctx):
+        system = value.get("system")
+        if system != UCUM and isinstance(system, str):
+            issue = unknown_code_issue(ctx.terminology, system, code, f"{at}.code")
+            if issue is not None:
+                out.append(issue)
+        if system == UCUM and isinstance(code, str) and code and not self._ucum_ok(code, ctx):
             out.append(
                 _issue(
-                    Severity.WARNING,
+                    Severity.ERROR,
                     "code-invalid",
                     f"{at}.code",
                     f"'{code}' is not a valid UCUM code",
@@ -142,6 +167,12 @@ class LintChecker:
                 )
             )
         return out
+
+
+def _identifier_value_ok(value: dict[str, Any]) -> bool:
+    """A ``urn:ietf:rfc:3986`` identifier's value is a URI with a scheme (``urn:oid:...``, ``http://...``)."""
+    v = value.get("value")
+    return not isinstance(v, str) or _URI.match(v) is not None
 
 
 def _values(site: Site) -> list[tuple[dict[str, Any], str]]:

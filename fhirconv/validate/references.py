@@ -28,6 +28,30 @@ _ABSOLUTE = re.compile(
 )
 
 
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def _relative_canonicals(site: Site) -> list[Issue]:
+    """A canonical is an absolute URL or a ``#fragment`` (R4 canonical datatype; the HL7 validator's rule)."""
+    values = site.value if isinstance(site.value, list) else [site.value]
+    out: list[Issue] = []
+    for i, v in enumerate(values):
+        if not isinstance(v, str) or v.startswith("#") or _SCHEME.match(v):
+            continue
+        at = f"{site.location}[{i}]" if isinstance(site.value, list) else site.location
+        out.append(
+            Issue(
+                Severity.ERROR,
+                "invalid",
+                at,
+                f"canonical '{v}' is relative; canonical URLs must be absolute unless they are '#' "
+                "fragment references",
+                "reference.canonical-relative",
+            )
+        )
+    return out
+
+
 def _target_ok(rtype: str, targets: tuple[str, ...]) -> bool:
     return not targets or "Resource" in targets or rtype in targets
 
@@ -51,13 +75,16 @@ class ReferenceChecker:
         self._bundle_type = root.get("type") if root.get("resourceType") == "Bundle" else None
         self._by_type_id = {}
         if root.get("resourceType") == "Bundle":
-            issues.extend(self._bundle(root, by_url, entry_base))
+            issues.extend(self._bundle(root, by_url, entry_base, known))
         located = dict((loc, res) for res, loc in iter_resources(root, str(root.get("resourceType"))))
         for location, resource in located.items():
             sites = self.cache.sites.get(location, [])
             m = _CONTAINED.match(location)
             container = located.get(m.group(1), resource) if m else resource
             for site in sites:
+                if site.type == "canonical":
+                    issues.extend(_relative_canonicals(site))
+                    continue
                 if site.type != "Reference":
                     continue
                 for ref_value, at in self._refs(site):
@@ -73,7 +100,11 @@ class ReferenceChecker:
         return []
 
     def _bundle(
-        self, bundle: dict[str, Any], by_url: dict[str, dict[str, Any]], entry_base: dict[str, str]
+        self,
+        bundle: dict[str, Any],
+        by_url: dict[str, dict[str, Any]],
+        entry_base: dict[str, str],
+        known: frozenset[str] = frozenset(),
     ) -> list[Issue]:
         issues: list[Issue] = []
         btype = bundle.get("type")
@@ -113,7 +144,7 @@ class ReferenceChecker:
                 )
             if not isinstance(full_url, str):
                 continue
-            issues.extend(self._full_url(full_url, resource, f"{at}.fullUrl"))
+            issues.extend(self._full_url(full_url, resource, f"{at}.fullUrl", known))
             version = None
             if isinstance(resource, dict) and isinstance(resource.get("meta"), dict):
                 v = resource["meta"].get("versionId")
@@ -146,7 +177,7 @@ class ReferenceChecker:
         return issues
 
     @staticmethod
-    def _full_url(full_url: str, resource: Any, at: str) -> list[Issue]:
+    def _full_url(full_url: str, resource: Any, at: str, known: frozenset[str] = frozenset()) -> list[Issue]:
         """fullUrl must be absolute; a RESTful one must end with the entry's type and id (R4 bundle rules)."""
         if not re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", full_url):
             return [
@@ -159,12 +190,12 @@ class ReferenceChecker:
                 )
             ]
         m = _ABSOLUTE.match(full_url)
-        if m and isinstance(resource, dict):
+        if m and isinstance(resource, dict) and (not known or m.group(2) in known):
             rtype, rid = resource.get("resourceType"), resource.get("id")
             if isinstance(rtype, str) and isinstance(rid, str) and (m.group(2), m.group(3)) != (rtype, rid):
                 return [
                     Issue(
-                        Severity.WARNING,
+                        Severity.ERROR,
                         "value",
                         at,
                         f"fullUrl '{full_url}' looks RESTful, so it must end with /{rtype}/{rid}",
@@ -240,6 +271,18 @@ class ReferenceChecker:
                 resolved = (by_url.get(f"{base}/{m.group(1)}/{m.group(2)}") if base else None) or by_url.get(
                     f"{m.group(1)}/{m.group(2)}"
                 )
+                if resolved is None and self._bundle_type == "document" and _ENTRY.match(location):
+                    # a document is self-contained (R4 documents.html): its references resolve inside it
+                    return [
+                        Issue(
+                            Severity.ERROR,
+                            "not-found",
+                            where,
+                            f"'{value}' matches no entry of this document bundle (relative references "
+                            "resolve against the entry's fullUrl base)",
+                            "reference.resolve",
+                        )
+                    ]
             else:
                 m2 = _ABSOLUTE.match(value)
                 resolved = by_url.get(value)

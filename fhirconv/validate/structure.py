@@ -27,7 +27,7 @@ INT_TYPES = frozenset({"integer", "positiveInt", "unsignedInt"})
 QUANTITY_TYPES = frozenset(
     {"Quantity", "Age", "Count", "Distance", "Duration", "SimpleQuantity", "MoneyQuantity"}
 )
-COLLECTED = frozenset({"Reference", "Coding", "CodeableConcept", "canonical"} | QUANTITY_TYPES)
+COLLECTED = frozenset({"Reference", "Coding", "CodeableConcept", "Identifier", "canonical"} | QUANTITY_TYPES)
 HL7_EXTENSION_SPACE = ("http://hl7.org/fhir/", "http://hl7.org/fhir/uv/", "http://terminology.hl7.org/")
 INT32 = (-(2**31), 2**31 - 1)
 
@@ -43,6 +43,7 @@ class ElementInfo:
     content_ref: str | None
     targets: tuple[str, ...]  # allowed Reference target types ("Resource" = any)
     binding_strength: str | None = None
+    base_path: str = ""  # ElementDefinition.base.path (DomainResource.text for Patient.text)
     many: bool = field(init=False)  # repeats: a JSON array (asked for every value walked)
 
     def __post_init__(self) -> None:
@@ -112,6 +113,7 @@ def _build_index(sd: dict[str, Any]) -> TypeIndex:
             content_ref=str(el["contentReference"]).lstrip("#") if el.get("contentReference") else None,
             targets=tuple(targets),
             binding_strength=(el.get("binding") or {}).get("strength"),
+            base_path=str((el.get("base") or {}).get("path") or path),
         )
         if info.max == 0:
             continue
@@ -207,7 +209,18 @@ class _Walker:
     def err(self, code: str, location: str, message: str, rule: str = "structure") -> None:
         self.issues.append(Issue(Severity.ERROR, code, location, message, rule))
 
-    def object(self, value: dict[str, Any], idx: TypeIndex, parent: str, loc: str, *, resource: bool) -> None:
+    def object(
+        self,
+        value: dict[str, Any],
+        idx: TypeIndex,
+        parent: str,
+        loc: str,
+        *,
+        resource: bool,
+        host: tuple[str, ...] = (),
+    ) -> None:
+        """Walk one JSON object; ``host`` names it for the extension contexts of its extensions (its
+        element path and type, ``ext:<url>`` inside an extension)."""
         keys = idx.keys.get(parent, {})
         seen_choice: dict[str, str] = {}
         present: set[str] = set()
@@ -238,11 +251,11 @@ class _Walker:
             if primitive:
                 if underscore:
                     base_key = key[1:]
-                    self.primitive_ext(item, info, f"{loc}.{key}", value.get(base_key))
+                    self.primitive_ext(item, info, f"{loc}.{key}", value.get(base_key), tcode, host)
                 else:
                     self.primitive(item, info, tcode, f"{loc}.{key}", value.get("_" + key))
             else:
-                self.complex(item, info, tcode, idx, f"{loc}.{key}")
+                self.complex(item, info, tcode, idx, f"{loc}.{key}", host)
         for info in idx.required.get(parent, ()):
             if info.name not in present:
                 self.err(
@@ -326,7 +339,15 @@ class _Walker:
         if len(v) > 1048576:
             self.err("value", at, f"{code} exceeds 1 MB", "format")
 
-    def primitive_ext(self, item: Any, info: ElementInfo, loc: str, value: Any) -> None:
+    def primitive_ext(
+        self,
+        item: Any,
+        info: ElementInfo,
+        loc: str,
+        value: Any,
+        tcode: str = "",
+        parent: tuple[str, ...] = (),
+    ) -> None:
         element_idx = type_index(self.defs, "Element")
         if element_idx is None:
             return
@@ -348,9 +369,14 @@ class _Walker:
                 continue
             if not v:
                 self.err("structure", at, "must not be empty")
-            self.object(v, element_idx, "Element", at, resource=False)
+            # inside an extension's value, the extension's url stays a context (``extension`` contexts)
+            outer = tuple(h for h in parent if h.startswith("ext:"))
+            host = (info.path, info.base_path, tcode, *outer, "@primitive")
+            self.object(v, element_idx, "Element", at, resource=False, host=host)
 
-    def complex(self, item: Any, info: ElementInfo, code: str, idx: TypeIndex, loc: str) -> None:
+    def complex(
+        self, item: Any, info: ElementInfo, code: str, idx: TypeIndex, loc: str, host: tuple[str, ...] = ()
+    ) -> None:
         for v, at in self._items(item, info, loc):
             if not isinstance(v, dict):
                 self.err(
@@ -361,29 +387,43 @@ class _Walker:
                 continue  # nested resources are walked by the chain with their own location
             if not v:
                 continue  # ele-1 (the invariant checker) reports empty elements
+            if code == "Extension":
+                inner: tuple[str, ...] = ("Extension", f"ext:{v.get('url')}", "@complex")
+            else:
+                kind = "@backbone" if info.content_ref or code == "BackboneElement" else "@complex"
+                inner = (info.path, info.base_path, info.content_ref or code, code, kind)
             if info.content_ref:
-                self.object(v, idx, info.content_ref, at, resource=False)
+                self.object(v, idx, info.content_ref, at, resource=False, host=inner)
             elif code in ("BackboneElement", "Element") and info.path in idx.keys:
-                self.object(v, idx, info.path, at, resource=False)
+                self.object(v, idx, info.path, at, resource=False, host=inner)
             else:
                 sub = type_index(self.defs, code)
                 if sub is None:
                     continue
-                self.object(v, sub, sub.root, at, resource=False)
+                self.object(v, sub, sub.root, at, resource=False, host=inner)
             if code in COLLECTED:
                 self.sites.append(Site(at, v, code, info))
             elif code == "Extension":
-                self.extension(v, at)
+                self.extension(v, at, host)
             elif code == "Attachment":
                 self.attachment(v, at)
 
-    def extension(self, value: dict[str, Any], at: str) -> None:
-        """An extension must be defined: a URL that is no known StructureDefinition is not allowed."""
+    def extension(self, value: dict[str, Any], at: str, host: tuple[str, ...] = ()) -> None:
+        """An extension must be defined, used where its context allows, with a value its definition allows.
+
+        A URL that is no known StructureDefinition is a warning (it may come from a package not loaded);
+        a relative URL is an error, except as the name of a sub-extension its parent extension defines.
+        """
         url = value.get("url")
-        if not isinstance(url, str) or not url.startswith(("http://", "https://", "urn:")):
-            return  # relative/missing urls are the structure and ext-1's findings
+        if not isinstance(url, str):
+            return  # a missing url is the cardinality finding
+        parent_url = next((h[4:] for h in host if h.startswith("ext:")), None)
+        if not url.startswith(("http://", "https://", "urn:")):
+            self.relative_extension(value, url, at, parent_url)
+            return
         sd = self.defs.structure_definition(url)
         if sd is not None:
+            self.extension_context(url, sd, at, host, parent_url)
             self.extension_value(value, sd, at)
             return
         if url.startswith(HL7_EXTENSION_SPACE):
@@ -392,7 +432,8 @@ class _Walker:
                     Severity.WARNING,
                     "not-found",
                     f"{at}.url",
-                    f"extension {url} is not defined in R4 core (later version or extension pack?)",
+                    f"extension {url} is not defined in R4 core (load the extensions pack: "
+                    "--ig hl7.fhir.uv.extensions.r4#5.3.0-ballot-tc1)",
                     "extension.unknown",
                 )
             )
@@ -407,6 +448,104 @@ class _Walker:
             )
         )
 
+    def relative_extension(self, value: dict[str, Any], url: str, at: str, parent_url: str | None) -> None:
+        if parent_url is None:
+            self.err("value", f"{at}.url", f"Extension.url '{url}' must be an absolute URL", "extension.url")
+            return
+        if not parent_url.startswith(("http://", "https://", "urn:")):
+            return  # inside a sub-extension: its own definition is not looked up here
+        parent = self.defs.structure_definition(parent_url)
+        if parent is None:
+            return  # the parent is not defined here: its sub-extension names cannot be judged
+        subs = sub_extensions(parent)
+        if not subs:
+            return
+        if url not in subs:
+            self.err(
+                "structure",
+                f"{at}.url",
+                f"sub-extension '{url}' is not defined by the extension {parent_url} "
+                f"(it defines {', '.join(sorted(subs))})",
+                "extension.sub-unknown",
+            )
+            return
+        self.value_types(value, subs[url], at, f"{parent_url}#{url}")
+
+    def extension_context(
+        self, url: str, sd: dict[str, Any], at: str, host: tuple[str, ...], parent_url: str | None
+    ) -> None:
+        """R4 ``StructureDefinition.context``: where the extension may be used."""
+        contexts = sd.get("context")
+        if not isinstance(contexts, list) or not contexts or not host:
+            return
+        allowed: list[str] = []
+        for ctx in contexts:
+            if not isinstance(ctx, dict):
+                return
+            kind, expr = ctx.get("type"), ctx.get("expression")
+            if not isinstance(expr, str) or kind not in ("element", "extension", "fhirpath"):
+                return
+            if kind == "fhirpath":
+                # ``Patient.address.where(use = 'home')`` selects Patient.address elements only; a context
+                # that is not such a plain path (+ where()) cannot be judged here
+                m = _FHIRPATH_CONTEXT.match(expr)
+                if m is None or any(w in expr for w in ("descendants", "repeat", "%", "|", "ofType")):
+                    return
+                if m.group(1) in host:
+                    return
+                allowed.append(expr)
+                continue
+            if kind == "extension":
+                if parent_url is not None and expr.split("|")[0] == parent_url:
+                    return
+                allowed.append(f"extension {expr}")
+                continue
+            if self.context_matches(expr, host):
+                return
+            if not self.context_known(expr):
+                return  # a context R4 does not have (a newer version's type): cannot tell
+            allowed.append(expr)
+        if not allowed:
+            return
+        where = next((h for h in host if not h.startswith(("ext:", "@"))), "?")
+        self.err(
+            "structure",
+            f"{at}.url",
+            f"extension {url} is not allowed on {where} (its context allows {', '.join(allowed)})",
+            "extension.context",
+        )
+
+    @staticmethod
+    def context_matches(expr: str, host: tuple[str, ...]) -> bool:
+        if expr in host or expr == "Element":
+            return True
+        kind = host[-1] if host else ""
+        if expr in ("Resource", "DomainResource"):
+            return kind == "@resource"
+        if expr == "BackboneElement":
+            return kind == "@backbone"
+        if expr == "DataType":
+            return kind == "@complex"
+        if expr == "PrimitiveType":
+            return kind == "@primitive"
+        return False
+
+    def context_known(self, expr: str) -> bool:
+        """Whether R4 knows the type or element path an extension context names."""
+        head, _, rest = expr.partition(".")
+        if self.defs.structure_definition(head) is None:
+            return False
+        if not rest:
+            return True
+        idx = type_index(self.defs, head)
+        if idx is None:
+            return False
+        parent, _, name = expr.rpartition(".")
+        return any(
+            info.name == name or info.name + "[x]" == name or f"{info.name}[x]" == name
+            for info in idx.children.get(parent, ())
+        )
+
     def extension_value(self, value: dict[str, Any], sd: dict[str, Any], at: str) -> None:
         """The value[x] of a defined extension must be one of the types its definition allows."""
         allowed: tuple[str, ...] | None = None
@@ -416,31 +555,50 @@ class _Walker:
                     () if el.get("max") == "0" else tuple(_type_code(t) for t in el.get("type", []) or [])
                 )
                 break
-        if allowed is None:
-            return
+        if allowed is not None:
+            self.value_types(value, allowed, at, str(value.get("url")))
+
+    def value_types(self, value: dict[str, Any], allowed: tuple[str, ...], at: str, what: str) -> None:
         for key in value:
             if key.startswith("value") and key[5:6].isupper():
                 vtype = key[5:]
                 if not any(vtype == _cap(t) for t in allowed):
-                    what = ", ".join(allowed) if allowed else "no value (it has nested extensions)"
+                    kinds = ", ".join(allowed) if allowed else "no value (it has nested extensions)"
                     self.err(
                         "structure",
                         f"{at}.{key}",
-                        f"extension {value.get('url')} allows {what}, not {vtype}",
+                        f"extension {what} allows {kinds}, not {vtype}",
                         "extension.type",
                     )
 
     def attachment(self, value: dict[str, Any], at: str) -> None:
-        size, data = value.get("size"), value.get("data")
-        if isinstance(size, int) and not isinstance(size, bool) and isinstance(data, str):
-            import base64
-            import binascii
+        """``size`` and ``hash`` (SHA-1, base64) must describe ``data`` (R4 Attachment; HL7 validator)."""
+        size, data, digest = value.get("size"), value.get("data"), value.get("hash")
+        if not isinstance(data, str):
+            return
+        has_size = isinstance(size, int) and not isinstance(size, bool)
+        if not has_size and not isinstance(digest, str):
+            return
+        import base64
+        import binascii
+        import hashlib
 
-            try:
-                actual = len(base64.b64decode(data, validate=False))
-            except (binascii.Error, ValueError):
-                self.err("value", f"{at}.data", "data is not valid base64", "attachment")
-                return
+        try:
+            raw = base64.b64decode(data, validate=False)
+        except (binascii.Error, ValueError):
+            self.err("value", f"{at}.data", "data is not valid base64", "attachment")
+            return
+        if isinstance(digest, str):
+            actual_hash = base64.b64encode(hashlib.sha1(raw).digest()).decode("ascii")
+            if digest != actual_hash:
+                self.err(
+                    "value",
+                    f"{at}.hash",
+                    f"hash '{digest[:60]}' is not the SHA-1 of the data ({actual_hash})",
+                    "attachment",
+                )
+        if has_size:
+            actual = len(raw)
             if actual != size:
                 self.err(
                     "value",
@@ -448,6 +606,34 @@ class _Walker:
                     f"stated size {size} does not match the data's size {actual}",
                     "attachment",
                 )
+
+
+_SUBS: dict[int, dict[str, tuple[str, ...]]] = {}
+_FHIRPATH_CONTEXT = re.compile(r"^([A-Z][A-Za-z]*(?:\.[a-z][A-Za-z]*)*)(?:\.where\(.*\))?$")
+
+
+def sub_extensions(sd: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """The sub-extensions a complex extension defines: url (the slice's fixed url) -> value types."""
+    key = id(sd)
+    if key not in _SUBS:
+        elements = sd.get("snapshot", {}).get("element", [])
+        by_id = {str(el.get("id")): el for el in elements}
+        out: dict[str, tuple[str, ...]] = {}
+        for el in elements:
+            if el.get("path") != "Extension.extension" or not el.get("sliceName"):
+                continue
+            prefix = str(el.get("id"))
+            url_el = by_id.get(f"{prefix}.url", {})
+            url = url_el.get("fixedUri") or el.get("sliceName")
+            value_el = by_id.get(f"{prefix}.value[x]", {})
+            types = (
+                ()
+                if value_el.get("max") == "0"
+                else tuple(_type_code(t) for t in value_el.get("type", []) or [])
+            )
+            out[str(url)] = types
+        _SUBS[key] = out
+    return _SUBS[key]
 
 
 def walk_resource(
@@ -460,7 +646,7 @@ def walk_resource(
     if idx is None:
         return []
     walker = _Walker(defs, cache)
-    walker.object(resource, idx, idx.root, location, resource=True)
+    walker.object(resource, idx, idx.root, location, resource=True, host=(rtype, "@resource"))
     rid = resource.get("id")
     if rid is not None:
         id_re = _regex(defs, "id")

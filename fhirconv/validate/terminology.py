@@ -13,9 +13,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .issues import Issue, Severity
 from .protocols import DefinitionsProvider
 
-__all__ = ["EXTERNAL_SYSTEMS", "Expansion", "LocalTerminology", "codes_from_mapping_tables"]
+__all__ = ["EXTERNAL_SYSTEMS", "Expansion", "LocalTerminology", "unknown_code_issue"]
 
 # Systems too large to ship; membership is known only for codes a local table lists.
 EXTERNAL_SYSTEMS = frozenset(
@@ -70,6 +71,7 @@ class LocalTerminology:
         self._expansions: dict[str, Expansion | None] = {}
         self._system_codes: dict[str, dict[str, list[str]] | None] = {}  # code -> parents, per system
         self._props: dict[str, dict[str, dict[str, set[str]]]] = {}
+        self._folded: dict[str, dict[str, str]] = {}  # system -> casefolded code -> code
 
     # -- TerminologyProvider protocol --------------------------------------------------------------
 
@@ -94,14 +96,35 @@ class LocalTerminology:
         return self._hierarchy(system) is not None
 
     def knows_code(self, system: str, code: str) -> bool | None:
-        """Is ``code`` defined in ``system``? None when the system is not local."""
+        """Is ``code`` defined in ``system``? None when the system is not local.
+
+        Codes compare exactly unless the CodeSystem says ``caseSensitive: false``.
+        """
         hierarchy = self._hierarchy(system)
         if hierarchy is not None:
-            return code in hierarchy
+            if code in hierarchy:
+                return True
+            return not self.case_sensitive(system) and self.case_match(system, code) is not None
         local = self._local.get(system)
         if local is not None and code in local:
             return True
         return None
+
+    def case_sensitive(self, system: str) -> bool:
+        """R4 CodeSystem.caseSensitive; absent counts as case-sensitive (as the HL7 validator reads it)."""
+        cs = self._definitions.code_system(system) or {}
+        return cs.get("caseSensitive") is not False
+
+    def case_match(self, system: str, code: str) -> str | None:
+        """The code of ``system`` that equals ``code`` but for letter case (``TAB`` for ``Tab``), or None."""
+        hierarchy = self._hierarchy(system)
+        if hierarchy is None:
+            return None
+        folded = code.casefold()
+        if system not in self._folded:
+            self._folded[system] = {c.casefold(): c for c in hierarchy}
+        found = self._folded[system].get(folded)
+        return found if found != code else None
 
     # -- expansion -------------------------------------------------------------------------------
 
@@ -205,6 +228,29 @@ class LocalTerminology:
         return out
 
 
+def unknown_code_issue(terminology: Any, system: Any, code: Any, loc: str, what: str = "") -> Issue | None:
+    """An error when ``code`` is not in ``system`` and that system is complete locally (else None).
+
+    As in the HL7 validator, a code of a case-sensitive system must match in its exact case: ``Tab`` is
+    not ``TAB``; the message names the code meant.
+    """
+    knows_code = getattr(terminology, "knows_code", None)
+    if knows_code is None or not isinstance(system, str) or not isinstance(code, str):
+        return None
+    if knows_code(system, code) is not False:
+        return None
+    case_match = getattr(terminology, "case_match", None)
+    meant = case_match(system, code) if case_match is not None else None
+    hint = f" (the system is case-sensitive: did you mean '{meant}'?)" if meant else ""
+    return Issue(
+        Severity.ERROR,
+        "code-invalid",
+        loc,
+        f"unknown code '{code}' in code system {system}{what}{hint}",
+        "terminology.unknown-code",
+    )
+
+
 def _walk_concepts(
     concepts: list[dict[str, Any]], parent: str | None
 ) -> Iterator[tuple[str, str | None, dict[str, Any]]]:
@@ -255,30 +301,3 @@ def _apply_filter(
     if op == "=" and isinstance(prop, str):
         return {code for code, p in props.items() if value.lower() in p.get(prop, set())}
     return None
-
-
-def codes_from_mapping_tables() -> dict[str, set[str]]:
-    """(system -> codes) that fhirconv's own code tables and lexicons list, to vouch for external codes."""
-    from ..mapping import iter_mapping_files
-
-    out: dict[str, set[str]] = {}
-
-    def visit(node: Any) -> None:
-        if isinstance(node, dict):
-            system, code = node.get("system"), node.get("code")
-            if isinstance(system, str) and isinstance(code, str):
-                out.setdefault(system, set()).add(code)
-            for v in node.values():
-                visit(v)
-        elif isinstance(node, list):
-            for v in node:
-                visit(v)
-
-    import json
-
-    for _name, node in iter_mapping_files():
-        try:
-            visit(json.loads(node.read_text(encoding="utf-8")))
-        except (OSError, ValueError):
-            continue  # a broken mapping file is the mapping loader's finding, not terminology's
-    return out

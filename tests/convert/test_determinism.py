@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import base64
-import json
 from pathlib import Path
 
 from support import SAMPLES
 
 from fhirconv.fhir import dumps
+from fhirconv.fhir.serialize import dumps_json
 from fhirconv.pipeline import Converter, ConvertOptions
 from fhirconv.readers import read_path
 
@@ -27,7 +27,7 @@ def test_index_date_moves_dates_only() -> None:
     a = Converter(ConvertOptions()).convert(read_path(path))
     b = Converter(ConvertOptions(index_date=dt.date(2020, 5, 1))).convert(read_path(path))
     assert [e["fullUrl"] for e in a["entry"]] == [e["fullUrl"] for e in b["entry"]]
-    assert "2020-05-01" in json.dumps(b) and "2020-05-01" not in json.dumps(a)
+    assert "2020-05-01" in dumps_json(b) and "2020-05-01" not in dumps_json(a)
 
 
 def test_derivation_offsets_point_at_the_words(tmp_path: Path) -> None:

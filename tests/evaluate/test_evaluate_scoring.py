@@ -382,3 +382,13 @@ def test_dosage_attributes_go_to_the_nearest_mention_of_the_drug() -> None:
     assert owners == {"Penicillin": [], "penicillin G": ["dose", "route"]}
     s = score_document(parse_brat("d", text, ann), mentions)
     assert (s.attributes["dose"].tp, s.attributes["route"].tp) == (1, 1)
+
+
+def test_age_value_reads_exact_decimals() -> None:
+    """Bundles carry Decimal quantities (exact FHIR decimals); the age reads the same as from JSON floats."""
+    from decimal import Decimal
+
+    from fhirconv.evaluate.spans import _age_value
+
+    assert _age_value({"valueQuantity": {"value": Decimal("7.5"), "code": "mo"}}) == "7.5 mo"
+    assert _age_value({"valueQuantity": {"value": Decimal("41"), "code": "a"}}) == "41 a"

@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 from support import require_shared
 
+from fhirconv.mapping import codes_from_mapping_tables
 from fhirconv.validate.bindings import BindingChecker
 from fhirconv.validate.issues import Issue, Severity
 from fhirconv.validate.protocols import Context
-from fhirconv.validate.terminology import LocalTerminology, codes_from_mapping_tables
+from fhirconv.validate.terminology import LocalTerminology
 
 SNOMED = "http://snomed.info/sct"
 ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"

@@ -46,8 +46,9 @@ def test_exit_codes(files: dict[str, Path]) -> None:
     assert runner.invoke(app, ["validate", "--fail-on", "warning", str(files["warn"])]).exit_code == 1
     assert runner.invoke(app, ["validate", "--format", "yaml", str(files["valid"])]).exit_code == 2
     assert runner.invoke(app, ["validate", "--fail-on", "info", str(files["valid"])]).exit_code == 2
-    res = runner.invoke(app, ["validate", "--profile", "http://x/StructureDefinition/p", str(files["valid"])])
-    assert res.exit_code == 2 and "not supported" in res.output
+    ips = "http://hl7.org/fhir/uv/ips/StructureDefinition/Patient-uv-ips"
+    res = runner.invoke(app, ["validate", "--profile", ips, str(files["valid"])])
+    assert res.exit_code == 2 and "not installed" in res.output and "hl7.fhir.uv.ips#2.0.0" in res.output
     assert runner.invoke(app, ["validate", str(files["valid"].parent / "missing.json")]).exit_code == 3
     res = runner.invoke(app, ["validate", str(files["broken"]), str(files["valid"])])
     assert res.exit_code == 1  # malformed JSON is a fatal finding; the batch went on

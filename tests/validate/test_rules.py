@@ -150,7 +150,7 @@ def test_lint_rules() -> None:
     rules = {(i.location, i.rule, i.severity.value) for i in report.issues}
     assert ("Observation.code.coding[0].system", "lint.non-uri-system", "warning") in rules
     assert ("Observation.code", "lint.missing-code-text", "information") in rules
-    assert ("Observation.valueQuantity.code", "lint.invalid-ucum", "warning") in rules
+    assert ("Observation.valueQuantity.code", "lint.invalid-ucum", "error") in rules
     obs["valueQuantity"] = {"value": 38.5, "unit": "°C", "system": "http://unitsofmeasure.org", "code": "Cel"}
     assert not {
         r
@@ -198,3 +198,222 @@ def test_primitive_formats_and_calendar() -> None:
     assert ("Patient.active", "type") in _errors({"resourceType": "Patient", "active": "true"})
     assert ("Patient.name", "structure") in _errors({"resourceType": "Patient", "name": {"family": "X"}})
     assert ("Patient.id", "format") in _errors({"resourceType": "Patient", "id": "has space"})
+
+
+def test_quantity_code_in_a_case_sensitive_local_system() -> None:
+    """A code of a complete local, case-sensitive system must match in its exact case (HL7 validator)."""
+    form = "http://terminology.hl7.org/CodeSystem/v3-orderableDrugForm"
+    med = {
+        "resourceType": "MedicationRequest",
+        "status": "active",
+        "intent": "order",
+        "medicationCodeableConcept": {"text": "an ointment"},
+        "subject": {"reference": "Patient/p1"},
+        "dispenseRequest": {"quantity": {"value": 30, "system": form, "code": "Cap"}},
+    }
+    report = validate_json(med)
+    found = [i for i in report.errors if i.rule == "terminology.unknown-code"]
+    assert [i.location for i in found] == ["MedicationRequest.dispenseRequest.quantity.code"]
+    assert "'CAP'" in found[0].message  # the code meant, named
+    med["dispenseRequest"]["quantity"]["code"] = "CAP"
+    assert not {e for e in _errors(med) if e[1] == "terminology.unknown-code"}
+    med["dispenseRequest"]["quantity"]["code"] = "NOT-A-FORM"
+    assert ("MedicationRequest.dispenseRequest.quantity.code", "terminology.unknown-code") in _errors(med)
+
+
+def test_restful_full_url_must_end_with_the_resource_id() -> None:
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {
+                "fullUrl": "http://example.org/fhir/Patient/a",
+                "resource": {"resourceType": "Patient", "id": "b"},
+            }
+        ],
+    }
+    assert ("Bundle.entry[0].fullUrl", "bundle.fullurl-match") in _errors(bundle)
+    bundle["entry"][0]["resource"]["id"] = "a"
+    assert not _errors(bundle)
+
+
+def test_canonical_must_be_absolute_or_a_fragment() -> None:
+    qr = {"resourceType": "QuestionnaireResponse", "status": "completed", "questionnaire": "Questionnaire/q1"}
+    assert ("QuestionnaireResponse.questionnaire", "reference.canonical-relative") in _errors(qr)
+    for ok in ("http://example.org/Questionnaire/q1", "http://example.org/Questionnaire/q1|2.0", "#q1"):
+        qr["questionnaire"] = ok
+        assert not {e for e in _errors(qr) if e[1] == "reference.canonical-relative"}, ok
+    plan = {
+        "resourceType": "CarePlan",
+        "status": "active",
+        "intent": "plan",
+        "subject": {"reference": "Patient/p1"},
+        "instantiatesCanonical": ["http://example.org/PlanDefinition/a", "PlanDefinition/b"],
+    }
+    assert _errors(plan) == {("CarePlan.instantiatesCanonical[1]", "reference.canonical-relative")}
+
+
+def test_concept_map_codes_exist_in_their_systems() -> None:
+    cm = {
+        "resourceType": "ConceptMap",
+        "status": "draft",
+        "group": [
+            {
+                "source": "http://hl7.org/fhir/administrative-gender",
+                "target": "http://terminology.hl7.org/CodeSystem/v3-AdministrativeGender",
+                "element": [
+                    {"code": "female", "target": [{"code": "F", "equivalence": "equal"}]},
+                    {"code": "femme", "target": [{"code": "W", "equivalence": "equal"}]},
+                ],
+            }
+        ],
+    }
+    assert _errors(cm) == {
+        ("ConceptMap.group[0].element[1].code", "terminology.unknown-code"),
+        ("ConceptMap.group[0].element[1].target[0].code", "terminology.unknown-code"),
+    }
+
+
+def test_attachment_hash_is_the_sha1_of_the_data() -> None:
+    import base64
+    import hashlib
+
+    data = b"a short report"
+    good = base64.b64encode(hashlib.sha1(data).digest()).decode()
+    doc = {
+        "resourceType": "DocumentReference",
+        "status": "current",
+        "content": [
+            {
+                "attachment": {
+                    "contentType": "text/plain",
+                    "data": base64.b64encode(data).decode(),
+                    "hash": good,
+                    "size": len(data),
+                }
+            }
+        ],
+    }
+    assert not _errors(doc)
+    doc["content"][0]["attachment"]["hash"] = hashlib.sha1(data).hexdigest()  # hex, not base64
+    assert _errors(doc) == {("DocumentReference.content[0].attachment.hash", "attachment")}
+
+
+def test_uri_identifier_value_needs_a_scheme() -> None:
+    org = {
+        "resourceType": "Organization",
+        "identifier": [{"system": "urn:ietf:rfc:3986", "value": "1.2.3.4"}],
+    }
+    assert _errors(org) == {("Organization.identifier[0].value", "identifier.uri-value")}
+    org["identifier"][0]["value"] = "urn:oid:1.2.3.4"
+    assert not _errors(org)
+
+
+MOTHERS_FAMILY = "http://hl7.org/fhir/StructureDefinition/humanname-mothers-family"
+NATIONALITY = "http://hl7.org/fhir/StructureDefinition/patient-nationality"
+
+
+def test_extension_context() -> None:
+    """R4 defines mothers-family for HumanName.family: on the family name, not on the HumanName."""
+    ext = {"url": MOTHERS_FAMILY, "valueString": "Garcia"}
+    on_family = {"resourceType": "Patient", "name": [{"family": "Lopez", "_family": {"extension": [ext]}}]}
+    assert not _errors(on_family)
+    on_name = {"resourceType": "Patient", "name": [{"family": "Lopez", "extension": [ext]}]}
+    report = validate_json(on_name)
+    (issue,) = report.errors
+    assert (issue.location, issue.rule) == ("Patient.name[0].extension[0].url", "extension.context")
+    assert "HumanName.family" in issue.message
+
+
+def test_extension_urls_and_sub_extensions() -> None:
+    relative = {"resourceType": "Patient", "extension": [{"url": "eye-colour", "valueString": "green"}]}
+    assert _errors(relative) == {("Patient.extension[0].url", "extension.url")}
+    code = {"coding": [{"system": "urn:iso:std:iso:3166", "code": "FR"}]}
+    nationality = {"url": NATIONALITY, "extension": [{"url": "code", "valueCodeableConcept": code}]}
+    patient = {"resourceType": "Patient", "extension": [nationality]}
+    assert not _errors(patient)
+    nationality["extension"] = [{"url": "country", "valueCodeableConcept": code}]
+    assert _errors(patient) == {("Patient.extension[0].extension[0].url", "extension.sub-unknown")}
+    nationality["extension"] = [{"url": "code", "valueString": "FR"}]
+    assert _errors(patient) == {("Patient.extension[0].extension[0].valueString", "extension.type")}
+
+
+def test_questionnaire_response_against_its_questionnaire() -> None:
+    """linkIds must exist at their level; a disabled item carries no answers (enableWhen)."""
+    questionnaire = {
+        "resourceType": "Questionnaire",
+        "id": "q",
+        "status": "active",
+        "item": [
+            {"linkId": "smoker", "text": "Do you smoke?", "type": "boolean"},
+            {
+                "linkId": "packs",
+                "text": "Packs per day",
+                "type": "integer",
+                "enableWhen": [{"question": "smoker", "operator": "=", "answerBoolean": True}],
+            },
+        ],
+    }
+    qr = {
+        "resourceType": "QuestionnaireResponse",
+        "contained": [questionnaire],
+        "questionnaire": "#q",
+        "status": "completed",
+        "item": [
+            {"linkId": "smoker", "answer": [{"valueBoolean": True}]},
+            {"linkId": "packs", "answer": [{"valueInteger": 2}]},
+        ],
+    }
+    assert not _errors(qr)
+    qr["item"][0]["answer"] = [{"valueBoolean": False}]
+    assert _errors(qr) == {("QuestionnaireResponse.item[1].answer", "questionnaire.enable-when")}
+    qr["item"][0] = {"linkId": "smokes", "answer": [{"valueBoolean": True}]}
+    assert ("QuestionnaireResponse.item[0].linkId", "questionnaire.linkid") in _errors(qr)
+
+
+def test_document_references_resolve_inside_the_document() -> None:
+    composition = {
+        "resourceType": "Composition",
+        "status": "final",
+        "type": {"text": "summary"},
+        "date": "2024-01-01",
+        "title": "Summary",
+        "author": [{"reference": "Practitioner/dr"}],
+    }
+    doctor = {"resourceType": "Practitioner", "id": "dr"}
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "document",
+        "identifier": {
+            "system": "urn:ietf:rfc:3986",
+            "value": "urn:uuid:8c0ff0a3-3b1c-4a8d-9a53-2c5e0d9e4a10",
+        },
+        "timestamp": "2024-01-01T00:00:00Z",
+        "entry": [
+            {"fullUrl": "http://example.org/fhir/Composition/c", "resource": {**composition, "id": "c"}},
+            {"fullUrl": "urn:uuid:6f1e4a52-8d5b-4c1e-9c0e-3b7a2f9d1e11", "resource": doctor},
+        ],
+    }
+    found = {e for e in _errors(bundle) if e[1] == "reference.resolve"}
+    assert found == {("Bundle.entry[0].resource.author[0].reference", "reference.resolve")}
+    bundle["entry"][1]["fullUrl"] = "http://example.org/fhir/Practitioner/dr"
+    assert not {e for e in _errors(bundle) if e[1] == "reference.resolve"}
+
+
+def test_questionnaire_item_not_enabled_by_its_own_child() -> None:
+    q = {
+        "resourceType": "Questionnaire",
+        "status": "active",
+        "item": [
+            {
+                "linkId": "meds",
+                "type": "group",
+                "enableWhen": [{"question": "takes-meds", "operator": "exists", "answerBoolean": True}],
+                "item": [{"linkId": "takes-meds", "type": "boolean"}],
+            }
+        ],
+    }
+    assert _errors(q) == {("Questionnaire.item[0].enableWhen[0].question", "questionnaire.enable-when")}
+    q["item"][0]["item"][0]["linkId"] = "dose"
+    q["item"].insert(0, {"linkId": "takes-meds", "type": "boolean"})
+    assert not _errors(q)

@@ -1,0 +1,183 @@
+"""Conditions: signs and diseases the patient has, had or does not have, with an onset when stated.
+
+Besides the lexicon mention and its ConText assertion, a condition's own words decide:
+- an absence word ("afebrile") is the refuted condition it denies ("fever"), and after a state change
+  ("became afebrile") it closes that condition instead of creating a new one;
+- a resolution ("the rash resolved", "resolution of the rash") closes the condition it names;
+- a dated past ("myocardial infarction 15 years earlier") is past history: inactive, with its onset,
+  and normalisation gives it its history code, never the acute one (``Normalizer.condition_codings``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..model import Assertion, ConditionFact, Mention, MentionRole, RelativeTime
+from ..text import fold, norm_phrase
+from .lexicon import Concept, Lexicon, Match
+from .mentions import codings_of, surface
+from .quantities import Quantities
+from .rules import ConditionRules
+from .sentence import Found, SentenceContext
+
+__all__ = ["Conditions"]
+
+_CLAUSE_BOUNDARY = re.compile(r"[;:(),]|\b(?:and|but|while|whereas|which|when|after|before)\b")
+_OPEN = (Assertion.PRESENT, Assertion.UNCERTAIN)
+
+
+class Conditions:
+    def __init__(self, rules: ConditionRules, quantities: Quantities, lexicon: Lexicon) -> None:
+        self.rules = rules
+        self.q = quantities
+        self.history = re.compile(
+            rf"(?<!\w)(?P<n>{quantities.qty_words})\s+(?P<u>{quantities.time_unit_words})\s+"
+            rf"(?:{rules.history_words})(?!\w)"
+        )
+        # the condition each absence word denies, as the lexicon knows it
+        self.absent: dict[str, Concept] = {}
+        for word, target in rules.absence_terms.items():
+            found = [
+                m
+                for m in lexicon.match(target, fold(target), 0, len(target))
+                if m.concept.domain == "conditions" and m.start == 0 and m.end == len(target)
+            ]
+            if found:
+                self.absent[word] = found[0].concept
+
+    def run(self, ctx: SentenceContext, found: Found) -> None:
+        store = found.conditions
+        dated = self._dated_history(ctx)
+        for m, a in ctx.asserted("conditions"):
+            words = norm_phrase(ctx.folded[m.start : m.end])
+            before = ctx.folded[max(ctx.start, m.start - 40) : m.start]
+            mention = Mention(m.start, m.end, ctx.text[m.start : m.end], MentionRole.HEAD)
+            if words in self.rules.absence_terms:
+                target = self.absent.get(words)
+                if target is None or a is not Assertion.PRESENT:
+                    continue  # "not afebrile", or a denied condition the lexicon lacks: say nothing
+                if self.rules.state_change.search(before):
+                    self._close(ctx, store, target, mention, words)
+                    continue
+                self._add(store, Match(m.start, m.end, target), Assertion.NEGATED, mention, target.display)
+                continue
+            resolved = a in _OPEN and (
+                self.rules.resolution_after.match(ctx.folded, m.end, ctx.end) is not None
+                or self.rules.resolution_before.search(before) is not None
+            )
+            if resolved:
+                self._close(ctx, store, m.concept, mention, None, m)
+                continue
+            history = dated.get(m.start) if a is Assertion.PRESENT else None
+            if history is not None:
+                phrase, days = history
+                self._add(
+                    store,
+                    m,
+                    Assertion.HISTORICAL,
+                    mention,
+                    surface(ctx.text, m),
+                    onset=RelativeTime(phrase, -days, None),
+                    status="inactive",
+                )
+                continue
+            self._add(store, m, a, mention, surface(ctx.text, m))
+        self._onsets(ctx, store)
+
+    def _add(
+        self,
+        store: dict[tuple[str, Assertion], ConditionFact],
+        m: Match,
+        a: Assertion,
+        mention: Mention,
+        text: str,
+        *,
+        onset: RelativeTime | None = None,
+        status: str | None = None,
+    ) -> None:
+        key = (m.concept.id, a)
+        if key in store:
+            old = store[key]
+            store[key] = replace(old, mentions=(*old.mentions, mention))
+            return
+        store[key] = ConditionFact(
+            key=f"{m.concept.id}|{a.value}",
+            text=text,
+            codings=codings_of(m.concept),
+            cls=m.concept.cls or "sign",
+            assertion=a,
+            mentions=(mention,),
+            onset=onset,
+            clinical_status=status,
+        )
+
+    def _close(
+        self,
+        ctx: SentenceContext,
+        store: dict[tuple[str, Assertion], ConditionFact],
+        concept: Concept,
+        mention: Mention,
+        absence_word: str | None,
+        m: Match | None = None,
+    ) -> None:
+        """The condition is over: the open fact of that concept is resolved (a new one when none)."""
+        abatement = ctx.text[ctx.start : ctx.end].strip()
+        for a in _OPEN:
+            old = store.get((concept.id, a))
+            if old is not None:
+                store[(concept.id, a)] = replace(
+                    old, mentions=(*old.mentions, mention), clinical_status="resolved", abatement=abatement
+                )
+                return
+        text = surface(ctx.text, m) if m is not None else concept.display
+        self._add(
+            store,
+            m or Match(mention.start, mention.end, concept),
+            Assertion.PRESENT,
+            mention,
+            text,
+            status="resolved",
+        )
+        fact = store[(concept.id, Assertion.PRESENT)]
+        store[(concept.id, Assertion.PRESENT)] = replace(fact, abatement=fact.abatement or abatement)
+        del absence_word
+
+    def _dated_history(self, ctx: SentenceContext) -> dict[int, tuple[str, float]]:
+        """Mention starts in a clause dated at least ``history_min_days`` back: "15 years earlier".
+
+        A clause that says the condition began then ("3 years ago she noticed a lump") dates an onset
+        of what is still there, not a past condition: it is left to the onset rule.
+        """
+        out: dict[int, tuple[str, float]] = {}
+        for hm in self.history.finditer(ctx.folded, ctx.start, ctx.end):
+            days = self.q.days(hm.group("n"), hm.group("u"))
+            if days is None or days < self.rules.history_min_days:
+                continue
+            cs = ctx.start
+            for b in _CLAUSE_BOUNDARY.finditer(ctx.folded, ctx.start, hm.start()):
+                cs = b.end()
+            nb = _CLAUSE_BOUNDARY.search(ctx.folded, hm.end(), ctx.end)
+            ce = nb.start() if nb else ctx.end
+            if self.rules.onset_verbs.search(ctx.folded, cs, ce):
+                continue
+            phrase = ctx.text[hm.start() : hm.end()]
+            for m in ctx.mentions:
+                if m.concept.domain == "conditions" and cs <= m.start and m.end <= ce:
+                    out.setdefault(m.start, (phrase, days))
+        return out
+
+    def _onsets(self, ctx: SentenceContext, store: dict[tuple[str, Assertion], ConditionFact]) -> None:
+        """ "presented with vertigo for ten days": onset ten days before day 0 for the sentence's findings."""
+        s = ctx.start
+        dm = self.q.duration_re.search(ctx.folded, s, ctx.end)
+        if not dm:
+            return
+        days = self.q.days(dm.group("n"), dm.group("u"))
+        if days is None:
+            return
+        for key, c in list(store.items()):
+            if c.assertion is not Assertion.PRESENT or c.onset is not None:
+                continue
+            if any(s <= mm.start < dm.start() for mm in c.mentions):
+                store[key] = replace(c, onset=RelativeTime(ctx.text[dm.start() : dm.end()], -days, None))

@@ -1,0 +1,221 @@
+"""Medications: drugs given to the patient, with dose, route, frequency, start, duration and status.
+
+The dosage words are read in the drug's own window (up to the next drug of the sentence); a drug
+named with a "not given" phrase is recorded as not done, a stopped drug as stopped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..mapping import MappingStore
+from ..model import Assertion, MedicationFact, Mention, MentionRole, Quantity, RelativeTime
+from ..text import phrase_pattern
+from .lexicon import Match
+from .mentions import PAREN_ABBR, codings_of, surface
+from .quantities import Quantities, decimal_of
+from .rules import MedicationRules
+from .sentence import Found, SentenceContext
+
+__all__ = ["Medications"]
+
+_NOT_PATIENT = frozenset({Assertion.HYPOTHETICAL, Assertion.FAMILY})
+
+
+class Medications:
+    def __init__(self, rules: MedicationRules, quantities: Quantities, store: MappingStore) -> None:
+        self.rules = rules
+        self.q = quantities
+        routes = store.load("codes/routes")["rows"]
+        freqs = store.load("codes/frequencies")["rows"]
+        self.route_re = phrase_pattern(k for k in routes if k != "__default__")
+        self.freq_re = phrase_pattern(k for k in freqs if k != "__default__")
+        numbers = quantities.numbers
+        # a later clause ("heparin was started after 800 mL ... was drained") owns its own quantities
+        self.clause_break = phrase_pattern(numbers.dose_clause_breaks)
+        self.divided = phrase_pattern(numbers.divided_words)
+
+    def run(self, ctx: SentenceContext, found: Found) -> None:
+        # Every drug mention bounds the dosage window of the one before it. A drug in the scope of a
+        # negation ("no vaccination", "without any G-CSF") was not given: a not-done fact of its own, so
+        # it never turns a given drug into a withheld one. A drug only hypothesised, or taken by a
+        # relative, is no fact at all. The drug's own phrases ("was not given", "stopped") set the status.
+        drugs = [m for m in ctx.mentions if m.concept.domain == "drugs"]
+        assertion = {id(m): a for m, a in zip(ctx.mentions, ctx.assertions, strict=True)}
+        for i, m in enumerate(drugs):
+            a = assertion[id(m)]
+            if a in _NOT_PATIENT:
+                continue
+            nxt = drugs[i + 1].start if i + 1 < len(drugs) else ctx.end
+            self._add(ctx, found, m, nxt, drugs, negated=a is Assertion.NEGATED)
+
+    def _add(
+        self,
+        ctx: SentenceContext,
+        found: Found,
+        m: Match,
+        window_end: int,
+        drugs: list[Match],
+        *,
+        negated: bool,
+    ) -> None:
+        store = found.medications
+        text, folded, s, e = ctx.text, ctx.folded, ctx.start, ctx.end
+        c = m.concept
+        head = Mention(m.start, m.end, text[m.start : m.end], MentionRole.HEAD)
+        extra: list[Mention] = []
+        dose: Quantity | None = None
+        per_day = False
+        route: str | None = None
+        freq: str | None = None
+        divided = False
+        # skip an abbreviation in parentheses right after the name
+        w_start = m.end
+        pm = PAREN_ABBR.match(text, m.end)
+        if pm and pm.end() <= window_end:
+            w_start = pm.end()
+        qm = None
+        for cand in self.q.value_re.finditer(folded, w_start, window_end):
+            if cand.start() - w_start > 40 or self.clause_break.search(folded, w_start, cand.start()):
+                break
+            # "800 mL of pleural fluid": a quantity followed by "of <noun>" measures that noun
+            if re.match(r"\s+of\s+[a-z]", folded[cand.end() : window_end]):
+                continue
+            if not self.q.is_duration_unit(cand.group("unit")):
+                qm = cand
+                break
+        if qm is None:
+            # the dose written before the name: "60 mg prednisolone", "40 mg of intravenous furosemide"
+            for cand in self.q.value_re.finditer(folded, max(s, m.start - 40), m.start):
+                between = folded[cand.end() : m.start]
+                if self.q.is_duration_unit(cand.group("unit")):
+                    continue
+                if re.fullmatch(r"\s*(?:of\s+)?(?:[a-z.]+\s+){0,2}", between) and not any(
+                    d.end <= cand.start() < m.start for d in drugs if d is not m
+                ):
+                    qm = cand
+        dosage_bits: list[str] = []
+        if qm is not None:
+            unit = text[qm.start("unit") : qm.end("unit")]
+            pd = re.search(r"\s*(?:/\s*(?:day|d|24\s*h)|per\s+day|daily)$", unit, flags=re.IGNORECASE)
+            if pd:
+                unit = unit[: pd.start()]
+                per_day = True
+            else:
+                per_day = False
+            if qm.group("perkg"):
+                unit = unit + "/kg"
+            per_day = per_day or bool(qm.group("perday"))
+            dose = Quantity(decimal_of(qm.group("num")), unit)
+            extra.append(Mention(qm.start(), qm.end(), text[qm.start() : qm.end()], MentionRole.DOSE))
+            dosage_bits.append(text[qm.start() : qm.end()])
+            if qm.group("route"):
+                route = qm.group("route")
+                extra.append(
+                    Mention(
+                        qm.start("route"),
+                        qm.end("route"),
+                        text[qm.start("route") : qm.end("route")],
+                        MentionRole.ROUTE,
+                    )
+                )
+        rm = self.route_re.search(folded, m.start, m.end) or self.route_re.search(folded, w_start, window_end)
+        if route is None and rm is None:
+            # a route word written right before the name: "oral prednisolone"
+            for back in self.route_re.finditer(folded, max(s, m.start - 20), m.start):
+                if not folded[back.end() : m.start].strip():
+                    rm = back
+        if route is None and rm is not None:
+            route = rm.group(0)
+            if not (m.start <= rm.start() < m.end):
+                extra.append(
+                    Mention(
+                        rm.start(),
+                        rm.end(),
+                        text[rm.start() : rm.end()],
+                        MentionRole.ROUTE,
+                    )
+                )
+        fm = self.freq_re.search(folded, w_start, window_end)
+        if fm:
+            freq = fm.group(0)
+            if qm is not None and per_day and self.divided.search(folded, qm.end(), fm.start()):
+                # "0.6 mg/kg/d divided every 12 hours": the daily total and how it is split, as written
+                dosage_bits[0] = text[qm.start() : fm.end()]
+                divided = True
+            elif qm is None or not (qm.start() <= fm.start() < qm.end()):
+                dosage_bits.append(text[fm.start() : fm.end()])
+            extra.append(
+                Mention(
+                    fm.start(),
+                    fm.end(),
+                    text[fm.start() : fm.end()],
+                    MentionRole.FREQUENCY,
+                )
+            )
+        duration = None
+        dm = self.q.duration_re.search(folded, w_start, window_end)
+        if dm:
+            duration = self.q.days(dm.group("n"), dm.group("u"))
+            dosage_bits.append(text[dm.start() : dm.end()])
+            extra.append(Mention(dm.start(), dm.end(), text[dm.start() : dm.end()], MentionRole.DURATION))
+        timing = None
+        # the start phrase may follow the whole drug clause ("IVIg (...) was added on the sixth day")
+        clause_end = e if m is drugs[-1] else window_end
+        sm = self.q.start_re.search(folded, w_start, clause_end)
+        if sm:
+            day = self.q.start_day(sm)
+            timing = RelativeTime(text[sm.start() : sm.end()], day, day + duration if duration else None)
+            extra.append(Mention(sm.start(), sm.end(), text[sm.start() : sm.end()], MentionRole.START))
+        # "for <condition>": the link step turns these offsets into the condition they name
+        reasons = tuple(r.end() for r in self.rules.reason.finditer(folded, w_start, clause_end))
+        status = "completed"
+        if negated or self.rules.negation.search(folded, max(s, m.start - 30), clause_end):
+            status = "not-done"
+        tapered = bool(self.rules.taper.search(folded, m.end, clause_end))
+        if self.rules.stop.search(folded, m.end, clause_end) and status != "not-done":
+            status = "stopped" if not tapered else "completed"
+        key = f"{c.id}|not-done" if negated else c.id
+        if key in store:
+            old = store[key]
+            if tapered and old.timing is not None and old.timing.end_day is None:
+                # "tapered over the following 2 weeks": the words support the regimen's timing
+                fw = self.q.following_re.search(folded, m.end, e)
+                if fw:
+                    extra.append(
+                        Mention(fw.start(), fw.end(), text[fw.start() : fw.end()], MentionRole.DURATION)
+                    )
+            store[key] = replace(
+                old,
+                mentions=(*old.mentions, head, *extra),
+                dose=old.dose or dose,
+                dose_per_day=old.dose_per_day or (per_day and old.dose is None),
+                divided=old.divided or (divided and old.dose is None),
+                route=old.route or route,
+                frequency=old.frequency or freq,
+                timing=old.timing or timing,
+                duration_days=old.duration_days or duration,
+                tapered=old.tapered or tapered,
+                status=status if status != "completed" else old.status,
+                dosage_text=old.dosage_text or ("; ".join(dosage_bits) or None),
+            )
+            found.reason_offsets[key].append(reasons)
+            return
+        found.reason_offsets[key] = [reasons]
+        store[key] = MedicationFact(
+            key=key,
+            text=surface(text, m),
+            codings=codings_of(c),
+            mentions=(head, *extra),
+            dose=dose,
+            dose_per_day=per_day,
+            divided=divided,
+            route=route,
+            frequency=freq,
+            timing=timing,
+            duration_days=duration,
+            status=status,
+            tapered=tapered,
+            dosage_text="; ".join(dosage_bits) or None,
+        )

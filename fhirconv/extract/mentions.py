@@ -1,0 +1,268 @@
+"""Lexicon matches -> mentions: document-defined abbreviations, word-form matches, drug-name contexts.
+
+A dictionary match is only a candidate: a drug name inside "serum digoxin level" names a test, a
+condition word inside an outcome phrase ("complete remission") or before a modifier head is not a
+condition of its own. What survives here is what the components read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Coding, Document
+from ..text import fold, norm_phrase
+from .lexicon import Concept, Lexicon, Match
+from .rules import MatchRules, OutcomeRules
+
+__all__ = ["PAREN_ABBR", "Aliases", "MentionFinder", "codings_of", "surface"]
+
+PAREN_ABBR = re.compile(r"\s*\(\s*(?P<abbr>[A-Za-z][A-Za-z0-9\- ]{0,9}?)\s*\)")
+
+_OPEN_PAREN = re.compile(r"\s*\(\s*")
+_NEXT_WORD = re.compile(r"\s+([a-z]+)")
+_PREV_WORD = re.compile(r"([a-z]+)\s+$")
+# what may stand between the items of one list of drugs
+_LIST_GLUE = re.compile(r"\s*(?:\([^()]{0,60}\)\s*)?(?:,\s*)?(?:(?:and|or|and/or|as well as)\s+)?")
+
+# abbreviation -> (its pattern, the concept, the long form the text gave it); concept None: the text
+# defines the abbreviation for words the lexicon does not know ("endomyocardial biopsy (EMB)"), so the
+# lexicon's own reading of those letters (ethambutol) is wrong in this document
+Aliases = dict[str, tuple[re.Pattern[str], Concept | None, str]]
+
+
+class MentionFinder:
+    def __init__(self, lexicon: Lexicon, rules: MatchRules, outcomes: OutcomeRules) -> None:
+        self.lexicon = lexicon
+        self.rules = rules
+        self.outcomes = outcomes
+
+    def aliases(self, doc: Document, folded: str) -> Aliases:
+        """Abbreviations the text defines right after a matched term: "syndrome (OMS)"."""
+        text = doc.text
+        out: Aliases = {}
+        for sec in doc.sections:
+            if sec.excluded:
+                continue
+            for m in self.lexicon.match(text, folded, sec.start, sec.end):
+                pm = PAREN_ABBR.match(text, m.end)
+                if not pm:
+                    continue
+                abbr = pm.group("abbr").strip()
+                if not any(ch.isupper() for ch in abbr) or len(abbr) < 2:
+                    continue
+                if abbr[0].lower() != text[m.start].lower():
+                    continue
+                if fold(abbr) == fold(text[m.start : m.end]):
+                    continue
+                if abbr not in out:
+                    out[abbr] = (_abbr_pattern(abbr), m.concept, " ".join(text[m.start : m.end].split()))
+            for pm in _DEFINED_ABBR.finditer(text, sec.start, sec.end):
+                abbr = pm.group("abbr")
+                if abbr in out or not any(ch.isupper() for ch in abbr):
+                    continue
+                long_form = _long_form(abbr, text[max(sec.start, pm.start() - 80) : pm.start()])
+                if long_form is None:
+                    continue
+                # the lexicon reads the letters as one kind of thing, the words they stand for are another
+                lf_start = (
+                    pm.start() - len(long_form) - (len(text[: pm.start()]) - len(text[: pm.start()].rstrip()))
+                )
+                spelled = {
+                    m.concept.domain
+                    for m in self.lexicon.match(text, folded, max(sec.start, lf_start), pm.start())
+                }
+                read = list(self.lexicon.match(text, folded, pm.start("abbr"), pm.end("abbr")))
+                words = set(re.findall(r"[a-z]{3,}", fold(long_form)))
+                same = any(words & set(re.findall(r"[a-z]{3,}", fold(m.concept.display))) for m in read)
+                if spelled and read and not same and not spelled & {m.concept.domain for m in read}:
+                    out[abbr] = (_abbr_pattern(abbr), None, long_form)
+        return out
+
+    def find(self, text: str, folded: str, s: int, e: int, aliases: Aliases) -> list[Match]:
+        """The mentions of sentence ``[s, e)``, in text order, without overlaps."""
+        # an abbreviation the text defines for words of another kind is not the lexicon's reading
+        defined = _alias_matches(text, aliases, s, e)
+        foreign = {(m.start, m.end) for m in defined if m.concept.domain == _FOREIGN}
+        lexical = [m for m in self.lexicon.match(text, folded, s, e) if (m.start, m.end) not in foreign]
+        matches = lexical + [m for m in defined if m.concept.domain != _FOREIGN]
+        matches = _dedupe(matches + self._suffix_matches(text, folded, s, e, matches))
+        matches = self._drug_context(folded, s, e, matches)
+        matches = self._whole_names(folded, s, e, matches)
+        outcome_spans = [
+            (om.start(), om.end()) for _, pat in self.outcomes.phrases for om in pat.finditer(folded, s, e)
+        ]
+        return [
+            m
+            for m in matches
+            if m.concept.domain != "conditions"
+            or (
+                norm_phrase(folded[m.start : m.end]) not in self.rules.condition_stop
+                and not any(os_ <= m.start and m.end <= oe for os_, oe in outcome_spans)
+                and not self.rules.modifier_head.match(folded, m.end, e)
+            )
+        ]
+
+    def _drug_context(self, folded: str, s: int, e: int, matches: list[Match]) -> list[Match]:
+        """A drug name is not always a drug given: "serum digoxin level" is a test, "anti-insulin
+        antibodies" and "insulin-dependent" are neither, and "medications" names no drug."""
+        r = self.rules
+        out: list[Match] = []
+        dropped_end = -1  # end of the last drug left out, to carry the reason over a list
+        measured_end = -1  # end of the last drug name read as a measured level
+        for m in matches:
+            if m.concept.domain != "drugs":
+                out.append(m)
+                continue
+            if norm_phrase(folded[m.start : m.end]) in r.drug_stop:
+                continue
+            before = folded[max(s, m.start - 25) : m.start]
+            if r.drug_not_given_before.search(before) or r.drug_not_given_after.match(folded, m.end, e):
+                dropped_end = m.end
+                continue
+            # "resistant to clindamycin, linezolid (MIC 2) and oxacillin": the list shares the phrase
+            if dropped_end >= 0 and _LIST_GLUE.fullmatch(folded, dropped_end, m.start):
+                dropped_end = m.end
+                continue
+            # "total immunoglobulin (Ig) G": the abbreviation in brackets is the measured name again
+            if measured_end >= 0 and _OPEN_PAREN.fullmatch(folded, measured_end, m.start):
+                continue
+            if r.drug_level_after.match(folded, m.end, e) or r.drug_level_before.search(before):
+                c = m.concept
+                test = Concept(
+                    "tests", f"level:{c.id}", f"{c.display} level", "lab", c.codings, None, "laboratory"
+                )
+                out.append(Match(m.start, m.end, test, m.expansion))
+                measured_end = m.end
+                continue
+            out.append(m)
+        return out
+
+    def _whole_names(self, folded: str, s: int, e: int, matches: list[Match]) -> list[Match]:
+        """A term inside a longer name is not a fact: "sodium channel blocker" and "sodium phosphate"
+        are no sodium results, "warfarin potassium" no potassium, "surgery department" and
+        "nephrostomy drain" no procedures."""
+        r = self.rules
+        out: list[Match] = []
+        prev: Match | None = None
+        for m in matches:
+            heads = r.name_heads.get(m.concept.domain)
+            words = norm_phrase(folded[m.start : m.end])
+            after = _NEXT_WORD.match(folded, m.end, e)
+            nxt = after.group(1) if after else ""
+            before = _PREV_WORD.search(folded, max(s, m.start - 30), m.start)
+            last = before.group(1) if before else ""
+            glued = prev is not None and not folded[prev.end : m.start].strip()
+            salt = m.concept.domain == "tests" and (
+                (
+                    words in r.salt_cations
+                    and (
+                        nxt in r.salt_anions
+                        or (glued and prev is not None and prev.concept.domain == "drugs")
+                    )
+                )
+                or (
+                    words in r.salt_anions
+                    and (
+                        last in r.salt_cations
+                        or (glued and prev is not None and prev.concept.domain == "drugs")
+                    )
+                )
+            )
+            institution = r.name_openers.search(folded, max(s, m.start - 40), m.start) is not None
+            device = (
+                m.concept.domain == "procedures"
+                and not words.endswith(r.act_noun_endings)
+                and r.device_heads.match(folded, m.end, e) is not None
+            )
+            if not (salt or institution or device or (heads is not None and heads.match(folded, m.end, e))):
+                out.append(m)
+            prev = m
+        return out
+
+    def _suffix_matches(self, text: str, folded: str, s: int, e: int, known: list[Match]) -> list[Match]:
+        """Words the lexicons lack but whose form says what they are: "-ectomy" is surgery,
+        "-graphy"/"-scopy" a test ("hemicolectomy", "cholangiopancreatography")."""
+        out: list[Match] = []
+        for domain, pat in self.rules.suffix_words.items():
+            for m in pat.finditer(folded, s, e):
+                head = folded[m.start() : m.end()].split()[-1]
+                if head.startswith(self.rules.suffix_stop_prefixes):
+                    continue  # "autosplenectomy" is what a disease did, not a surgery
+                if head in self.rules.suffix_stop or any(
+                    k.start < m.end() and m.start() < k.end for k in known
+                ):
+                    continue
+                words = " ".join(folded[m.start() : m.end()].split())
+                if domain == "procedures":
+                    concept = Concept("procedures", f"sfx:{words}", text[m.start() : m.end()], "surgical", ())
+                else:
+                    concept = Concept(
+                        "tests", f"sfx:{words}", text[m.start() : m.end()], "diagnostic", (), None, None
+                    )
+                out.append(Match(m.start(), m.end(), concept))
+        return out
+
+
+_FOREIGN = "__foreign__"
+_FOREIGN_CONCEPT = Concept(_FOREIGN, _FOREIGN, "", "", ())
+# "(EMB)": a bracketed capitalised token right after words, as a text defines an abbreviation
+_DEFINED_ABBR = re.compile(r"(?<=\w)\s*\(\s*(?P<abbr>[A-Za-z][A-Za-z0-9]{1,7})\s*\)")
+
+
+def _abbr_pattern(abbr: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])" + re.escape(abbr).replace(r"\ ", r"\s?") + r"(?![\w-])")
+
+
+def _long_form(abbr: str, before: str) -> str | None:
+    """The words an abbreviation stands for (Schwartz and Hearst, 2003): its letters in order, right to
+    left, the first one starting a word; None when the words before it do not spell it."""
+    letters = [c.lower() for c in abbr if c.isalnum()]
+    if len(letters) < 2:
+        return None
+    words = before.split()[-min(len(letters) + 5, 2 * len(letters)) :]
+    lf = " ".join(words)
+    li = len(lf) - 1
+    for si in range(len(letters) - 1, -1, -1):
+        c = letters[si]
+        while li >= 0 and (lf[li].lower() != c or (si == 0 and li > 0 and lf[li - 1].isalnum())):
+            li -= 1
+        if li < 0:
+            return None
+        li -= 1
+    return lf[lf.rfind(" ", 0, li + 1) + 1 :]
+
+
+def _alias_matches(text: str, aliases: Aliases, s: int, e: int) -> list[Match]:
+    out = []
+    for pat, concept, long_form in aliases.values():
+        for m in pat.finditer(text, s, e):
+            out.append(Match(m.start(), m.end(), concept or _FOREIGN_CONCEPT, long_form))
+    return out
+
+
+def _dedupe(matches: list[Match]) -> list[Match]:
+    matches = sorted(matches, key=lambda m: (m.start, -(m.end - m.start)))
+    out: list[Match] = []
+    for m in matches:
+        if out and m.start < out[-1].end:
+            continue
+        out.append(m)
+    return out
+
+
+def codings_of(c: Concept) -> tuple[Coding, ...]:
+    return tuple(Coding(s, k, d) for s, k, d in c.codings)
+
+
+def surface(text: str, m: Match) -> str:
+    """The words as written; an abbreviation gets its long form so the resource reads on its own."""
+    words = " ".join(text[m.start : m.end].split())
+    expansion = m.expansion
+    if (
+        expansion is None
+        and len(words) <= 8
+        and words.upper() == words
+        and fold(words) != fold(m.concept.display)
+    ):
+        expansion = m.concept.display
+    return f"{words} ({expansion})" if expansion else words

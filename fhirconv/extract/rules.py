@@ -1,0 +1,363 @@
+"""Typed extraction rules: ``mappings/rules/extraction.json`` compiled once, one frozen set per component.
+
+Each component reads its own keys through ``from_dict`` (as medspaCy's ``ConTextRule`` does), which
+checks the type of every value and compiles the phrase lists into patterns, so a malformed overlay
+fails at load time with the key's name instead of deep inside a document. ``RuleData`` records which
+keys were read: a key no component reads is dead data, and a test fails on it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import MappingError
+from ..text import alternation, fold, norm_phrase, phrase_pattern
+
+__all__ = [
+    "AttributionRules",
+    "MatchRules",
+    "MedicationRules",
+    "ObservationRules",
+    "OutcomeRules",
+    "PatientRules",
+    "ProcedureRules",
+    "QuantityRules",
+    "RuleData",
+]
+
+METADATA_KEYS = frozenset({"schema", "version", "description", "source", "licence"})
+
+
+class RuleData:
+    """Typed, recorded access to one rules file."""
+
+    def __init__(self, data: Mapping[str, Any], name: str = "rules/extraction") -> None:
+        self._data = data
+        self.name = name
+        self.used: set[str] = set()
+
+    def keys(self) -> set[str]:
+        return set(self._data) - METADATA_KEYS
+
+    def _get(self, key: str) -> Any:
+        self.used.add(key)
+        if key not in self._data:
+            raise MappingError(f"{self.name}.json: missing rule key {key!r}")
+        return self._data[key]
+
+    def words(self, key: str) -> tuple[str, ...]:
+        value = self._get(key)
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(w, str) and w.strip() for w in value)
+        ):
+            raise MappingError(f"{self.name}.json: {key!r} must be a non-empty list of phrases")
+        return tuple(value)
+
+    def items(self, key: str) -> list[Any]:
+        value = self._get(key)
+        if not isinstance(value, list) or not value:
+            raise MappingError(f"{self.name}.json: {key!r} must be a non-empty list")
+        return value
+
+    def integer(self, key: str) -> int:
+        value = self._get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise MappingError(f"{self.name}.json: {key!r} must be a non-negative integer")
+        return value
+
+    def groups(self, key: str) -> dict[str, tuple[str, ...]]:
+        value = self._get(key)
+        if not isinstance(value, dict) or not value:
+            raise MappingError(f"{self.name}.json: {key!r} must map names to lists of phrases")
+        out: dict[str, tuple[str, ...]] = {}
+        for name, words in value.items():
+            if not isinstance(words, list) or not words or not all(isinstance(w, str) for w in words):
+                raise MappingError(f"{self.name}.json: {key}.{name} must be a non-empty list of phrases")
+            out[name] = tuple(words)
+        return out
+
+    def table(self, key: str, kind: type) -> dict[str, Any]:
+        value = self._get(key)
+        if not isinstance(value, dict) or not value or not all(isinstance(v, kind) for v in value.values()):
+            raise MappingError(f"{self.name}.json: {key!r} must map words to {kind.__name__} values")
+        return dict(value)
+
+    def table_in(self, key: str, allowed: Mapping[str, Any]) -> dict[str, str]:
+        out = self.table(key, str)
+        bad = sorted(v for v in out.values() if v not in allowed)
+        if bad:
+            raise MappingError(f"{self.name}.json: {key!r} has unknown values {bad}")
+        return out
+
+
+def _after(words: tuple[str, ...], lead: str) -> re.Pattern[str]:
+    """Phrases that must follow a mention after ``lead`` (a whitespace regex) instead of a word boundary."""
+    return re.compile(lead + r"(?:" + alternation(words) + r")(?!\w)")
+
+
+def _before(words: tuple[str, ...], gap: str) -> re.Pattern[str]:
+    """Phrases that must end right before a mention (searched in the text just before it)."""
+    return re.compile(phrase_pattern(words).pattern + gap + r"$")
+
+
+# Days per time unit code (the values of ``time_units``).
+DAYS_PER_UNIT: dict[str, float] = {"min": 1 / 1440, "h": 1 / 24, "d": 1, "wk": 7, "mo": 30, "a": 365}
+AGE_UNIT_WORDS = {"a": "years", "mo": "months", "wk": "weeks", "d": "days"}
+
+
+@dataclass(frozen=True, slots=True)
+class QuantityRules:
+    """Number words, ordinals and time units shared by every component that reads amounts of time."""
+
+    number_words: dict[str, int]
+    ordinal_words: dict[str, int]
+    time_units: dict[str, str]
+
+    @classmethod
+    def from_dict(cls, data: RuleData) -> QuantityRules:
+        return cls(
+            number_words=data.table("number_words", int),
+            ordinal_words=data.table("ordinal_words", int),
+            time_units=data.table_in("time_units", DAYS_PER_UNIT),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AttributionRules:
+    """Which paragraphs and sentences speak about this patient."""
+
+    anchors: re.Pattern[str]
+    general: re.Pattern[str]
+    openers: re.Pattern[str]
+    caption: re.Pattern[str]  # "Figure 2.", "Fig. 3A", "Table 1": a caption, not the case narrative
+
+    @classmethod
+    def from_dict(cls, data: RuleData) -> AttributionRules:
+        return cls(
+            anchors=phrase_pattern(data.words("patient_anchors")),
+            general=phrase_pattern(data.words("general_markers")),
+            openers=phrase_pattern(data.words("case_openers")),
+            caption=re.compile(rf"(?:{alternation(data.words('caption_openers'))})\.?\s*(?:\d|[ivx]+\b)"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PatientRules:
+    sex: dict[str, re.Pattern[str]]
+    age_units: dict[str, str]
+    admission: re.Pattern[str]
+
+    @classmethod
+    def from_dict(cls, data: RuleData) -> PatientRules:
+        sex = data.groups("sex_words")
+        bad = sorted(set(sex) - {"female", "male", "other", "unknown"})
+        if bad:
+            raise MappingError(f"{data.name}.json: sex_words names no administrative gender: {bad}")
+        return cls(
+            sex={code: phrase_pattern(words) for code, words in sex.items()},
+            age_units=data.table_in("age_units", AGE_UNIT_WORDS),
+            admission=phrase_pattern(data.words("admission_phrases")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRules:
+    """Which lexicon matches are mentions: stop terms, modifier heads, drug-name contexts, word suffixes."""
+
+    descriptors: re.Pattern[str]
+    condition_stop: frozenset[str]
+    modifier_head: re.Pattern[str]
+    drug_stop: frozenset[str]
+    drug_level_after: re.Pattern[str]
+    drug_level_before: re.Pattern[str]
+    drug_not_given_after: re.Pattern[str]
+    drug_not_given_before: re.Pattern[str]
+    suffix_words: dict[str, re.Pattern[str]]
+    suffix_stop: frozenset[str]
+    suffix_stop_prefixes: tuple[str, ...]
+    name_heads: dict[str, re.Pattern[str]]  # domain -> words after a mention that make it part of a name
+    salt_cations: frozenset[str]
+    salt_anions: frozenset[str]
+    name_openers: re.Pattern[str]  # "department of <surgery>": the mention names an institution
+    device_heads: re.Pattern[str]  # "nephrostomy drain", "gastrostomy tube": a device, not a procedure
+    act_noun_endings: tuple[str, ...]  # "drainage tube", "ablation catheter": the act of placing it
+
+    @classmethod
+    def from_dict(cls, data: RuleData) -> MatchRules:
+        mods = "|".join(
+            sorted((re.escape(fold(w)) for w in data.words("suffix_modifiers")), key=len, reverse=True)
+        )
+        suffix_words = {}
+        for domain, key in (("procedures", "procedure_suffixes"), ("tests", "test_suffixes")):
+            ends = "|".join(re.escape(x) for x in sorted(data.words(key), key=len, reverse=True))
+            suffix_words[domain] = re.compile(rf"(?<!\w)(?:(?:{mods})\s+){{0,2}}[a-z]{{3,}}(?:{ends})(?!\w)")
+        return cls(
+            descriptors=_before(data.words("abnormal_descriptors"), r"\s+"),
+            condition_stop=frozenset(norm_phrase(t) for t in data.words("condition_stop_terms")),
+            modifier_head=_after(data.words("condition_modifier_heads"), r"\s+"),
+            drug_stop=frozenset(norm_phrase(t) for t in data.words("drug_stop_terms")),
+            drug_level_after=_after(data.words("drug_level_after"), r"\s+"),
+            drug_level_before=_before(data.words("drug_level_before"), r"\s+"),
+            drug_not_given_after=_after(data.words("drug_not_given_after"), r"\s*"),
+            # "resistant to vancomycin", "flushed with 10 mL of normal saline"
+            drug_not_given_before=_before(
+                data.words("drug_not_given_before"), r"\s*(?:\d[\d.,]*\s*[a-zμ]{1,4}\s+(?:of\s+)?)?"
+            ),
+            suffix_words=suffix_words,
+            suffix_stop=frozenset(fold(w) for w in data.words("suffix_stop_words")),
+            suffix_stop_prefixes=tuple(fold(w) for w in data.words("suffix_stop_prefixes")),
+            name_heads={k: _after(v, r"\s+") for k, v in data.groups("mention_name_heads").items()},
+            salt_cations=frozenset(norm_phrase(w) for w in data.words("salt_cations")),
+            salt_anions=frozenset(norm_phrase(w) for w in data.words("salt_anions")),
+            name_openers=_before(data.words("name_openers"), r"\s+(?:[a-z]+\s+){0,2}"),
+            device_heads=_after(data.words("device_heads"), r"\s+"),
+            act_noun_endings=tuple(data.words("act_noun_endings")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionRules:
+    """Absence words, state changes, resolution and dated history of conditions."""
+
+    absence_terms: dict[str, str]  # "afebrile" -> "fever": the word says the condition is absent
+    state_change: re.Pattern[str]  # "became" right before an absence word: the condition resolved
+    resolution_after: re.Pattern[str]  # "<condition> resolved"
+    resolution_before: re.Pattern[str]  # "resolution of <condition>"
+    history_words: str  # alternation: "<n> <unit> ago/earlier/before/previously/prior"
+    history_min_days: int  # that far back, a condition is past history, not the presentation
+    onset_verbs: re.Pattern[str]  # "3 years ago she noticed a lump": the start of what is still there
+
+    @classmethod
+    def from_dict(cls, data: RuleData) -> ConditionRules:
+        absence = {
+            norm_phrase(w): norm_phrase(target)
+            for target, words in data.groups("absence_terms").items()
+            for w in words
+        }
+        return cls(
+            absence_terms=absence,
+            state_change=_before(data.words("state_change_words"), r"\s+(?:\w+\s+)?"),
+            resolution_after=_after(
+                data.words("resolution_after"),
+                r"\s+(?:(?:had|has|have|was|were|then|completely|fully|gradually|eventually|later)\s+){0,2}",
+            ),
+            resolution_before=_before(
+                data.words("resolution_before"), r"\s+(?:(?:the|her|his|their|all)\s+)?"
+            ),
+            history_words=alternation(data.words("history_time_words")),
+            history_min_days=data.integer("history_min_days"),
+            onset_verbs=phrase_pattern(data.words("onset_verbs")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ObservationRules:
+    results: tuple[tuple[str, re.Pattern[str]], ...]
+    result_kind: dict[str, str]  # one-word result phrase -> kind
+    not_performed: re.Pattern[str]
+    test_heads: re.Pattern[str]
+    head_words: frozenset[str]
+    test_stop: frozenset[str]
+    category_words: dict[str, re.Pattern[str]]
+    finding_verbs: str
+    trend: re.Pattern[str]
+    value_lead: re.Pattern[str]
+    subject_result: re.Pattern[str]
+
+    @classmethod
+    def from_dict(cls, data: RuleData) -> ObservationRules:
+        results = data.groups("result_phrases")
+        result_kind = {norm_phrase(w): kind for kind, words in results.items() for w in words if " " not in w}
+        heads = data.words("test_heads")
+        trend = data.groups("trend_words")
+        categories = data.groups("test_category_words")
+        missing = {"imaging", "exam", "procedure"} - set(categories)
+        if missing or {"high", "low"} - set(trend):
+            raise MappingError(f"{data.name}.json: test_category_words/trend_words lack {sorted(missing)}")
+        return cls(
+            results=tuple((kind, phrase_pattern(words)) for kind, words in results.items()),
+            result_kind=result_kind,
+            not_performed=phrase_pattern(data.words("not_performed_phrases")),
+            test_heads=phrase_pattern(heads),
+            head_words=frozenset(norm_phrase(w) for w in heads),
+            test_stop=frozenset(data.words("test_modifier_stop")),
+            category_words={k: phrase_pattern(v) for k, v in categories.items()},
+            finding_verbs=alternation(data.words("finding_verbs")),
+            trend=re.compile(
+                rf"(?<!\w)(?:(?P<up>{alternation(trend['high'])})|(?P<down>{alternation(trend['low'])}))(?!\w)"
+            ),
+            value_lead=re.compile(
+                rf"[\s:=,(]*(?:(?:{alternation(data.words('value_lead_words'))})\s+){{0,4}}[\s:=(]*"
+            ),
+            subject_result=re.compile(
+                r"\s*(?:(?:the|his|her|their|a|an|both|all)\s+)?"
+                r"(?P<np>[a-z][a-z0-9'/ -]{1,60}?)\s+(?:was|were|is|are|remained|became|appeared)\s+"
+                r"(?:(?:all|also|still|completely|entirely|markedly|mildly|slightly|strongly|highly|within)\s+)?"
+                rf"(?P<res>{alternation(result_kind)})(?!\w)"
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureRules:
+    not_performed: re.Pattern[str]
+    diagnostic_words: re.Pattern[str]
+
+    @classmethod
+    def from_dict(cls, data: RuleData) -> ProcedureRules:
+        return cls(
+            not_performed=phrase_pattern(data.words("not_performed_phrases")),
+            diagnostic_words=phrase_pattern(data.words("diagnostic_procedure_words")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MedicationRules:
+    negation: re.Pattern[str]
+    taper: re.Pattern[str]
+    stop: re.Pattern[str]
+    reason: re.Pattern[str]
+
+    @classmethod
+    def from_dict(cls, data: RuleData) -> MedicationRules:
+        # the reason phrase must be followed directly by the condition: "for <condition>"
+        reason = phrase_pattern(data.words("reason_phrases")).pattern
+        return cls(
+            negation=phrase_pattern(data.words("drug_negation_phrases")),
+            taper=phrase_pattern(data.words("taper_words")),
+            stop=phrase_pattern(data.words("stop_words")),
+            reason=re.compile(reason + r"\s+(?:(?:the|his|her|their|presumed|suspected|possible|an?)\s+)?"),
+        )
+
+
+OUTCOME_RANK = {"died": 5, "resolved": 4, "remission": 3, "improved": 2, "worsened": 1}
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeRules:
+    phrases: tuple[tuple[str, re.Pattern[str]], ...]
+    negated: re.Pattern[str]
+    of_what: re.Pattern[str]  # "recovery of renal function": about a test or drug, not the patient
+    other_person: re.Pattern[str]  # "her brother had died": someone else's outcome
+
+    @classmethod
+    def from_dict(cls, data: RuleData) -> OutcomeRules:
+        phrases = data.groups("outcome_phrases")
+        bad = sorted(set(phrases) - set(OUTCOME_RANK))
+        if bad:
+            raise MappingError(f"{data.name}.json: outcome_phrases has unknown kinds {bad}")
+        return cls(
+            phrases=tuple((kind, phrase_pattern(words)) for kind, words in phrases.items()),
+            negated=re.compile(rf"\b(?:{alternation(data.words('outcome_negators'))})\s+(?:\w+\s+)?$"),
+            other_person=re.compile(
+                rf"(?<!\w)(?:{alternation(data.words('outcome_other_persons'))})(?!\w)(?:[^,;.]{{0,40}})$"
+            ),
+            of_what=re.compile(
+                rf"\s+(?:{alternation(data.words('outcome_subject_words'))})\s+(?:(?:the|his|her|their|serum|blood)\s+)*"
+            ),
+        )

@@ -1,0 +1,138 @@
+"""Observation values: the number after a test name, its unit, a stated reference range, and the clause
+a result word may reach.
+
+A value is kept only when its unit fits the analyte (a length is never a body weight; the rules cannot
+tell for units of unknown kind, so those stay). A bare number in a scaled count ("platelets 312,000")
+is the raw count it says, never 1000 times more. A range stated right after the value becomes the
+fact's reference range, and gives the interpretation when the text states none.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from typing import TYPE_CHECKING
+
+from ..model import Quantity, ReferenceRange
+from ..units import interpretation_from_range
+from .quantities import NUM, Quantities, decimal_of
+
+if TYPE_CHECKING:
+    from .observations import Obs
+
+__all__ = ["ValueReader"]
+
+# A clause boundary between a test and a later result word: "; ", ", and", ", but", "whereas", "while".
+_CLAUSE_BREAK = re.compile(r";|,\s*(?:and|but|while|whereas)\b|\s(?:but|while|whereas)\s")
+_COPULA = r"was|were|is|are|remained|became|appeared"
+
+
+_COMPARATOR = re.compile(r"\s*(<=|>=|≤|≥|<|>)\s*(?=\d)")
+_COMPARATORS = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">="}
+# counts per volume with no power of ten: whole cells, never a fraction
+_RAW_COUNTS = frozenset({"/mm3", "/uL", "/mL", "/L"})
+
+
+def _negative(text: str, pos: int) -> bool:
+    """A minus sign right before a number, itself after a space, "(", ":" or "=" (so never a range
+    "12-16" or a hyphenated name "HbA1c-7")."""
+    return pos >= 2 and text[pos - 1] in "-\u2212" and text[pos - 2] in " (:=,\u2009\u200a"
+
+
+class ValueReader:
+    def __init__(
+        self, quantities: Quantities, value_lead: re.Pattern[str], trend: re.Pattern[str], verbs: str
+    ) -> None:
+        self.q = quantities
+        self.value_lead = value_lead
+        self.trend = trend
+        # a test that already has its own predicate ("the ECG showed ...") ends its clause
+        self.predicate = re.compile(rf"(?<!\w)(?:{verbs}|{_COPULA})(?!\w)")
+
+    def read(self, t: Obs, text: str, folded: str, nxt: int) -> bool:
+        """Fill ``t.value`` (and range) from the words after the test name; True when a value was read."""
+        window = folded[t.end : nxt]
+        vm = self.value_lead.match(window)
+        start_at = vm.end() if vm else 0
+        if start_at > 25:
+            return False
+        # "<5 mg/L", "≥ 1000/mm3": the comparator is part of the value
+        cm = _COMPARATOR.match(window, start_at)
+        comparator = _COMPARATORS[cm.group(1)] if cm else None
+        cmp_start = start_at
+        start_at = cm.end() if cm else start_at
+        units = self.q.units
+        qm = self.q.spaced_count_re.match(window, start_at) or self.q.value_re.match(window, start_at)
+        if qm is None:
+            plain = re.match(rf"(?P<num>{NUM})(?!\s*/\s*\d)(?![\w.%/])", window[start_at:])
+            if not plain or t.unit is None or comparator:
+                return False
+            value = decimal_of(plain.group("num"))
+            ucum = units.raw_count_unit(t.unit, value) or t.unit
+            shown = units.lookup(ucum).display if ucum != t.unit else t.unit
+            vs, ve = t.end + start_at + plain.start(), t.end + start_at + plain.end()
+            t.value = Quantity(value, shown, ucum)
+            t.value_span = (vs, ve)
+            self._range(t, text, ve, nxt)
+            return True
+        unit_raw = text[t.end + qm.start("unit") : t.end + qm.end("unit")]
+        unit = units.lookup(unit_raw)
+        if not units.fits(unit.ucum, t.unit):
+            return False  # a quantity of another kind belongs to something else: dropped, never coerced
+        vs, ve = t.end + qm.start(), t.end + qm.end()
+        num = qm.group("num")
+        # "8.500/mm3": a raw count has no fraction of a cell, so a point before three digits groups thousands
+        if unit.ucum in _RAW_COUNTS and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", num):
+            num = num.replace(".", "")
+        value = decimal_of(num)
+        if comparator:
+            vs = t.end + cmp_start + (len(window[cmp_start:]) - len(window[cmp_start:].lstrip()))
+        elif _negative(text, vs):  # "base excess -5.5 mmol/L": the sign fold() turned into a space
+            value, vs = -value, vs - 1
+        t.value = Quantity(value, unit_raw, unit.ucum, comparator)
+        # "decreased to 90%": the trend word is part of the result and says which way it went
+        trend = self.trend.search(window, 0, start_at)
+        if trend:
+            vs = t.end + trend.start()
+            t.interpretation = t.interpretation or ("high" if trend.group("up") else "low")
+        t.value_span = (vs, ve)
+        self._range(t, text, ve, nxt)
+        return True
+
+    def _range(self, t: Obs, text: str, pos: int, nxt: int) -> None:
+        """A stated range right after the value: kept when its unit is the value's (or unstated)."""
+        if t.value is None:
+            return
+        rm = self.q.ranges.match(text, pos, nxt)
+        if rm is None:
+            return
+        ucum = t.value.ucum
+        if rm.unit is not None and self.q.units.lookup(rm.unit).ucum != ucum:
+            return
+        low = Quantity(rm.low, t.value.unit, ucum) if rm.low is not None else None
+        high = Quantity(rm.high, t.value.unit, ucum) if rm.high is not None else None
+        words = " ".join(text[rm.start : rm.end].strip("()[] ").split())
+        t.reference_range = ReferenceRange(low, high, words)
+        t.range_span = (rm.start, rm.end)
+        if t.interpretation is None and t.value.comparator is None:  # "<5" against a range: cannot tell
+            t.interpretation = interpretation_from_range(t.value.value, rm.low, rm.high)
+
+    def in_other_clause(self, folded: str, test_end: int, result_start: int, test_starts: list[int]) -> bool:
+        """Whether a result word at ``result_start`` lies in a later clause than a test ending at
+        ``test_end``: the test has its own predicate, then a clause boundary opens a clause with a test of
+        its own ("the ECG showed ischemic changes, and the radiograph was normal" -- "normal" is the
+        radiograph's; "showed a mass but was otherwise unremarkable" stays one test's)."""
+        pm = self.predicate.search(folded, test_end, result_start)
+        br = _CLAUSE_BREAK.search(folded, pm.end(), result_start) if pm else None
+        if br is None:  # the first break after the predicate leaves the most room for a new test
+            return False
+        i = bisect_left(test_starts, br.end())
+        return i < len(test_starts) and test_starts[i] < result_start
+
+    def in_range_statement(self, text: str, pos: int, end: int) -> bool:
+        """Whether the word at ``pos`` opens a stated range ("(normal range: 4-10)", "[normal, <5]"):
+        such a "normal" is a reference, never a result."""
+        j = pos - 1
+        while j >= 0 and pos - j <= 3 and text[j] == " ":
+            j -= 1
+        return j >= 0 and text[j] in "([" and self.q.ranges.match(text, j, end) is not None

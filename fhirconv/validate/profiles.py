@@ -1,0 +1,790 @@
+"""Profiles: ``meta.profile`` of each resource and ``--profile`` URLs, checked against their snapshots.
+
+A profile's snapshot (generated from its differential when the package ships none, see
+:func:`generate_snapshot`) is read as a tree of element definitions with their slices. A resource is
+checked along that tree where the profile says more than R4 core (core rules are the other checkers'):
+cardinality tightened (``profile.cardinality``), types restricted (``profile.type``), fixed and pattern
+values (``profile.fixed``, ``profile.pattern``), bindings to the profile's value sets expanded locally
+(``profile.binding``), constraints the profile adds (their own keys), type profiles (the element checked
+against that profile), ``targetProfile`` of references that resolve inside the input (``profile.target``),
+and slicing: each repetition is matched to slices by the ``value``/``pattern``/``type``/``profile``/
+``exists`` discriminators, slice cardinality (``profile.slice``), closed slicing (``profile.slice-closed``)
+and ordered slicing (``profile.slice-order``). A profile that is not installed is an error naming the
+package to install (``profile.unknown``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..definitions.snapshot import generate_snapshot
+from .issues import Issue, Severity
+from .protocols import Context, DefinitionsProvider
+
+__all__ = ["ProfileChecker", "generate_snapshot", "suggest_package"]
+
+_CORE_SD = "http://hl7.org/fhir/StructureDefinition/"
+# Where well-known canonical URLs live when no installed package claims them.
+_KNOWN_PACKAGES = (
+    ("http://hl7.org/fhir/uv/ips/", "hl7.fhir.uv.ips#2.0.0"),
+    ("http://hl7.org/fhir/uv/ipa/", "hl7.fhir.uv.ipa#1.1.0"),
+    ("http://hl7.org/fhir/us/core/", "hl7.fhir.us.core"),
+    ("http://hl7.org/fhir/uv/sdc/", "hl7.fhir.uv.sdc"),
+    ("http://hl7.org/fhir/us/sdc/", "hl7.fhir.uv.sdc"),
+    ("http://hl7.org/fhir/StructureDefinition/", "hl7.fhir.uv.extensions.r4#5.3.0-ballot-tc1"),
+    ("http://terminology.hl7.org/", "hl7.terminology.r4#7.0.1"),
+)
+
+
+def suggest_package(url: str, cache_root: Path | None = None) -> str:
+    """The package that defines ``url``, by the ``canonical`` of installed packages or a known prefix."""
+    from ..definitions.registry import package_cache_root
+
+    root = cache_root or package_cache_root()
+    best: tuple[int, str] | None = None
+    try:
+        manifests = list(root.glob("*/package/package.json"))
+    except OSError:
+        manifests = []
+    for manifest in manifests:
+        try:
+            meta = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        canonical = meta.get("canonical") if isinstance(meta, dict) else None
+        if not isinstance(meta, dict) or meta.get("name") in ("hl7.fhir.r4.core", "hl7.fhir.r4.examples"):
+            continue  # core's canonical (http://hl7.org/fhir) prefixes every HL7 URL
+        claims = isinstance(canonical, str) and canonical and url.startswith(canonical.rstrip("/") + "/")
+        if claims and (best is None or len(str(canonical)) > best[0]):
+            best = (len(str(canonical)), f"{meta.get('name')}#{meta.get('version')}")
+    if best is not None:
+        return best[1]
+    for prefix, spec in _KNOWN_PACKAGES:
+        if url.startswith(prefix):
+            return spec
+    return "NAME#VERSION"
+
+
+# -- the profile tree ------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _PNode:
+    el: dict[str, Any]
+    name: str  # last path segment (choice stem + "[x]" kept)
+    children: list[_PNode] = field(default_factory=list)
+    slices: list[_PNode] = field(default_factory=list)
+
+    @property
+    def slicing(self) -> dict[str, Any] | None:
+        s = self.el.get("slicing")
+        return s if isinstance(s, dict) else None
+
+    def child(self, name: str) -> _PNode | None:
+        for c in self.children:
+            if c.name == name or (c.name.endswith("[x]") and name.startswith(c.name[:-3])):
+                return c
+        return None
+
+
+def _tree(elements: list[dict[str, Any]]) -> _PNode:
+    nodes: dict[str, _PNode] = {}
+    root: _PNode | None = None
+    for el in elements:
+        eid = str(el.get("id") or el["path"])
+        parent_id, _, last = eid.rpartition(".")
+        name = last.split(":", 1)[0]
+        node = _PNode(el, name)
+        nodes[eid] = node
+        if root is None:
+            root = node
+            continue
+        if ":" in last and "/" not in last.split(":", 1)[1]:
+            sliced = nodes.get(f"{parent_id}.{name}")
+            if sliced is not None:
+                sliced.slices.append(node)
+            continue
+        parent = nodes.get(parent_id)
+        if parent is not None:
+            parent.children.append(node)
+    if root is None:
+        raise ValueError("a profile without elements")
+    return root
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+def _fixed(el: dict[str, Any]) -> tuple[str, str, Any] | None:
+    for key, value in el.items():
+        if key.startswith("fixed") and key[5:6].isupper():
+            return "fixed", key, value
+        if key.startswith("pattern") and key[7:8].isupper():
+            return "pattern", key, value
+    return None
+
+
+def _matches_pattern(pattern: Any, value: Any) -> bool:
+    if isinstance(pattern, dict):
+        return isinstance(value, dict) and all(
+            k in value and _matches_pattern(v, value[k]) for k, v in pattern.items()
+        )
+    if isinstance(pattern, list):
+        values = value if isinstance(value, list) else [value]
+        return all(any(_matches_pattern(p, v) for v in values) for p in pattern)
+    return bool(pattern == value)
+
+
+def _as_list(v: Any) -> list[Any]:
+    return v if isinstance(v, list) else [] if v is None else [v]
+
+
+def _max(el: dict[str, Any]) -> int | None:
+    mx = el.get("max", "*")
+    return None if mx == "*" else int(mx)
+
+
+class ProfileChecker:
+    """Checker: resources against the profiles they claim (``meta.profile``) or are asked for."""
+
+    name = "profiles"
+
+    def __init__(self, definitions: DefinitionsProvider, profiles: Iterable[str] = ()) -> None:
+        self.defs = definitions
+        self.asked = tuple(profiles)
+        self._trees: dict[str, _PNode | str] = {}
+        self._invalid: set[str] = set()
+        self._terminology: Any = None
+        self._core: dict[str, dict[str, dict[str, Any]]] = {}
+
+    def check_root(self, root: dict[str, Any], ctx: Context) -> Iterable[Issue]:
+        return []
+
+    def check_resource(self, resource: dict[str, Any], location: str, ctx: Context) -> Iterable[Issue]:
+        urls: list[tuple[str, str]] = []
+        meta = resource.get("meta")
+        if isinstance(meta, dict):
+            for i, url in enumerate(_as_list(meta.get("profile"))):
+                if isinstance(url, str):
+                    urls.append((url, f"{location}.meta.profile[{i}]"))
+        for url in self.asked:
+            sd = self.defs.structure_definition(url)
+            wanted = sd.get("type") if sd else None
+            is_root = "." not in location
+            if (is_root and (sd is None or wanted == resource.get("resourceType"))) or (
+                not is_root and wanted == resource.get("resourceType") and wanted != "Bundle"
+            ):
+                urls.append((url, location))
+        out: list[Issue] = []
+        for url, at in urls:
+            out.extend(self.conform(resource, url, location, at, ctx, set()))
+        return out
+
+    # -- one profile ---------------------------------------------------------------------------------
+
+    def tree(self, url: str) -> _PNode | str:
+        """The profile's tree, or why there is none (a message)."""
+        key = url.split("|")[0]
+        if key not in self._trees:
+            sd = self.defs.structure_definition(key)
+            if sd is None:
+                self._trees[key] = (
+                    f"profile {key} is not installed: install the package that defines it "
+                    f"(`fhirconv definitions install {suggest_package(key)}`) and validate with "
+                    f"--ig {suggest_package(key)}"
+                )
+            else:
+                try:
+                    self._trees[key] = _tree(generate_snapshot(sd, self.defs))
+                except (ValueError, KeyError, TypeError) as exc:
+                    self._trees[key] = f"profile {key} cannot be used: {exc}"
+                    self._invalid.add(key)
+        return self._trees[key]
+
+    def conform(
+        self,
+        value: dict[str, Any],
+        url: str,
+        location: str,
+        claim_at: str,
+        ctx: Context,
+        active: set[tuple[int, str]],
+    ) -> list[Issue]:
+        tree = self.tree(url)
+        if isinstance(tree, str):
+            if url.split("|")[0] in self._invalid:  # cannot be used: nothing to say about the instance
+                return [Issue(Severity.WARNING, "not-supported", claim_at, tree, "profile.invalid")]
+            return [Issue(Severity.ERROR, "not-found", claim_at, tree, "profile.unknown")]
+        key = (id(value), url)
+        if key in active:
+            return []
+        active.add(key)
+        try:
+            walk = _Walk(self, ctx, url, active)
+            if isinstance(value, dict) and "resourceType" in value:
+                from .invariants import _container
+
+                walk.resource = value
+                walk.root_resource = _container(ctx.root, location) or value
+            rtype = str(tree.el.get("path"))
+            if isinstance(value, dict) and "resourceType" in value and value.get("resourceType") != rtype:
+                return [
+                    Issue(
+                        Severity.ERROR,
+                        "structure",
+                        location,
+                        f"profile {url} is for {rtype}, not {value.get('resourceType')}",
+                        "profile.type",
+                    )
+                ]
+            walk.element_children(value, tree, location)
+            return walk.issues
+        finally:
+            active.discard(key)
+
+    def core_element(self, path: str) -> dict[str, Any] | None:
+        """The R4 base definition of an element path (for what the profile adds)."""
+        head = path.split(".", 1)[0]
+        if head not in self._core:
+            sd = self.defs.structure_definition(head)
+            self._core[head] = {
+                str(e["path"]): e
+                for e in (sd or {}).get("snapshot", {}).get("element", [])
+                if not e.get("sliceName")
+            }
+        return self._core[head].get(path)
+
+    def terminology(self) -> Any:
+        if self._terminology is None:
+            from .terminology import LocalTerminology
+
+            self._terminology = LocalTerminology(self.defs)
+        return self._terminology
+
+
+class _Walk:
+    def __init__(self, checker: ProfileChecker, ctx: Context, url: str, active: set[tuple[int, str]]) -> None:
+        self.checker = checker
+        self.ctx = ctx
+        self.url = url
+        self.active = active
+        self.issues: list[Issue] = []
+        self.resource: Any = ctx.root  # %resource and %rootResource of the profile's constraints
+        self.root_resource: Any = ctx.root
+
+    def err(
+        self, at: str, message: str, rule: str, sev: Severity = Severity.ERROR, code: str = "structure"
+    ) -> None:
+        self.issues.append(Issue(sev, code, at, f"{message} (profile {self.url})", rule))
+
+    # -- navigation ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def items(value: Any, node: _PNode, loc: str) -> list[tuple[Any, str, str]]:
+        """(item, location, JSON key) of ``node``'s element in ``value``."""
+        if not isinstance(value, dict):
+            return []
+        name = node.name
+        keys = (
+            [k for k in value if k.startswith(name[:-3]) and k[len(name) - 3 : len(name) - 2].isupper()]
+            if name.endswith("[x]")
+            else [name]
+            if name in value
+            else []
+        )
+        out: list[tuple[Any, str, str]] = []
+        for key in keys:
+            raw = value[key]
+            if isinstance(raw, list):
+                out.extend((v, f"{loc}.{key}[{i}]", key) for i, v in enumerate(raw))
+            elif raw is not None:
+                out.append((raw, f"{loc}.{key}", key))
+        if not keys and not name.endswith("[x]") and isinstance(value.get("_" + name), dict | list):
+            # a primitive given by its extensions only (``_active``) is present
+            ext = value["_" + name]
+            entries = ext if isinstance(ext, list) else [ext]
+            out.extend((None, f"{loc}._{name}", "_" + name) for e in entries if e is not None)
+        return out
+
+    def element_children(self, value: Any, node: _PNode, loc: str) -> None:
+        for child in node.children:
+            self.element(child, self.items(value, child, loc), value, loc)
+
+    # -- one element ---------------------------------------------------------------------------------
+
+    def element(self, node: _PNode, items: list[tuple[Any, str, str]], parent: Any, loc: str) -> None:
+        el = node.el
+        at = f"{loc}.{node.name}"
+        core = self.checker.core_element(str(el.get("path")))
+        base = el.get("base") if isinstance(el.get("base"), dict) else {}
+        bmin = int(base.get("min", 0)) if base else int((core or {}).get("min", 0))
+        bmax = base.get("max", (core or {}).get("max", "*")) if base else (core or {}).get("max", "*")
+        mn, mx = int(el.get("min", 0)), _max(el)
+        if mn > bmin and len(items) < mn:
+            self.err(
+                at,
+                f"{el.get('path')} needs at least {mn}, found {len(items)}",
+                "profile.cardinality",
+                code="required",
+            )
+        if mx is not None and (bmax == "*" or int(bmax) > mx) and len(items) > mx:
+            self.err(at, f"{el.get('path')} allows at most {mx}, found {len(items)}", "profile.cardinality")
+        for item, where, key in items:
+            self.item(node, item, where, key, core, parent)
+        if node.slicing is not None or node.slices:
+            self.slices(node, items, at)
+
+    def item(
+        self, node: _PNode, item: Any, at: str, key: str, core: dict[str, Any] | None, parent: Any
+    ) -> None:
+        el = node.el
+        if item is None:
+            return  # a primitive present by its extensions only: no value to compare
+        types = [t for t in el.get("type") or [] if isinstance(t, dict)]
+        if node.name.endswith("[x]") and types:
+            vtype = key[len(node.name) - 3 :]
+            allowed = [_cap(str(t.get("code"))) for t in types]
+            if vtype not in allowed:
+                self.err(
+                    at, f"{el.get('path')} allows {', '.join(allowed)} here, not {vtype}", "profile.type"
+                )
+                return
+            types = [t for t in types if _cap(str(t.get("code"))) == vtype]
+        fixed = _fixed(el)
+        if fixed is not None and fixed != (_fixed(core) if core else None):
+            kind, _fkey, want = fixed
+            ok = item == want if kind == "fixed" else _matches_pattern(want, item)
+            if not ok:
+                shown = json.dumps(want, ensure_ascii=False)[:160]
+                self.err(
+                    at,
+                    f"{el.get('path')} must be {'exactly ' if kind == 'fixed' else 'like '}{shown}",
+                    f"profile.{kind}",
+                    code="value",
+                )
+        self.binding(el, core, item, at)
+        self.limits(el, item, at)
+        self.constraints(el, core, item, at)
+        self.type_profiles(types, item, at)
+        for t in types:
+            targets = [str(p) for p in t.get("targetProfile") or [] if not _is_core_type(str(p))]
+            if targets and t.get("code") == "Reference" and isinstance(item, dict):
+                self.target(item, targets, at)
+        if node.children and isinstance(item, dict):
+            self.element_children(item, node, at)
+
+    def type_profiles(self, types: list[dict[str, Any]], item: Any, at: str) -> None:
+        """The item must conform to one of the type profiles (any of them, as ElementDefinition.type says)."""
+        if not isinstance(item, dict):
+            return
+        candidates: list[str] = []
+        for t in types:
+            if str(t.get("code")) == "Extension":
+                continue  # extension slices: the structure checker reads the extension's definition
+            for prof in t.get("profile") or []:
+                prof = str(prof)
+                if prof.startswith(_CORE_SD) and prof[len(_CORE_SD) :] in (
+                    t.get("code"),
+                    item.get("resourceType"),
+                ):
+                    return  # the plain core type: nothing the profile adds
+                if isinstance(self.checker.tree(prof), str):
+                    return  # a type profile the profile's own package lacks: not the instance's defect
+                candidates.append(prof)
+        if not candidates:
+            return
+        outcomes = [self.checker.conform(item, prof, at, at, self.ctx, self.active) for prof in candidates]
+        if any(not [i for i in found if i.is_error] for found in outcomes):
+            return
+        if len(outcomes) == 1:
+            self.issues.extend(outcomes[0])
+            return
+        self.err(at, f"conforms to none of {', '.join(candidates)}", "profile.type")
+
+    def limits(self, el: dict[str, Any], item: Any, at: str) -> None:
+        """minValue[x]/maxValue[x]: numbers, Quantities of the same unit, dates of the same precision.
+
+        Durations relative to today (``minValueDuration`` on a date) need the clock and are not checked."""
+        for key, bound in el.items():
+            kind = "min" if key.startswith("minValue") else "max" if key.startswith("maxValue") else None
+            if kind is None:
+                continue
+            value, limit = _comparable(item, bound)
+            if value is None or limit is None:
+                continue
+            if (kind == "min" and value < limit) or (kind == "max" and value > limit):
+                word = "less" if kind == "min" else "greater"
+                self.err(
+                    at,
+                    f"{el.get('path')}: {item!r} is {word} than the {key} {bound!r}",
+                    "profile.value",
+                    code="value",
+                )
+
+    def binding(self, el: dict[str, Any], core: dict[str, Any] | None, item: Any, at: str) -> None:
+        b = el.get("binding")
+        if not isinstance(b, dict) or b.get("strength") not in ("required", "extensible"):
+            return
+        vs = b.get("valueSet")
+        cb = (core or {}).get("binding") or {}
+        if not isinstance(vs, str) or (cb.get("valueSet") == vs and cb.get("strength") == b.get("strength")):
+            return
+        pairs: list[tuple[str | None, str]] = []
+        if isinstance(item, str):
+            pairs = [(None, item)]
+        elif isinstance(item, dict):
+            codings = item.get("coding") if "coding" in item else [item] if "code" in item else []
+            pairs = [
+                (c.get("system") if isinstance(c.get("system"), str) else None, c["code"])
+                for c in _as_list(codings)
+                if isinstance(c, dict) and isinstance(c.get("code"), str)
+            ]
+        if not pairs:
+            return
+        term = self.checker.terminology()
+        verdicts = [term.validate_code(vs.split("|")[0], s, c) for s, c in pairs]
+        if any(v is True for v in verdicts) or any(v is None for v in verdicts):
+            return
+        shown = ", ".join(f"{s}|{c}" if s else c for s, c in pairs)
+        sev = Severity.ERROR if b.get("strength") == "required" else Severity.WARNING
+        self.err(
+            at,
+            f"{shown} is not in value set {vs} ({b.get('strength')})",
+            "profile.binding",
+            sev,
+            "code-invalid",
+        )
+
+    def constraints(self, el: dict[str, Any], core: dict[str, Any] | None, item: Any, at: str) -> None:
+        own = {c.get("key") for c in (core or {}).get("constraint") or []}
+        for c in el.get("constraint") or []:
+            key, expr = c.get("key"), c.get("expression")
+            if key in own or not isinstance(expr, str) or not isinstance(item, dict):
+                continue
+            if str(c.get("source", "")).startswith(_CORE_SD):
+                continue  # inherited from R4: the invariant checker's
+            from .invariants import _compile, _truthy
+
+            compiled = _compile(expr)
+            if compiled.fn is None:
+                self.err(
+                    at,
+                    f"{key} not checked: {compiled.problem}",
+                    str(key),
+                    Severity.INFORMATION,
+                    "informational",
+                )
+                continue
+            from fhirpathpy.engine.nodes import ResourceNode
+
+            path = str(el.get("path"))
+            codes = [str(t.get("code")) for t in el.get("type") or []]
+            base = path if core is not None else codes[0] if len(codes) == 1 else ""
+            create_node: Any = ResourceNode.create_node  # untyped in fhirpathpy
+            try:
+                focus = create_node(item, base) if base else item
+                result = compiled.fn(focus, {"resource": self.resource, "rootResource": self.root_resource})
+            except Exception as exc:  # the engine raises bare Exceptions
+                self.err(at, f"{key} not checked: {exc}", str(key), Severity.INFORMATION, "informational")
+                continue
+            if not _truthy(result):
+                sev = Severity.ERROR if c.get("severity") == "error" else Severity.WARNING
+                self.err(at, f"{key}: {c.get('human', expr)}", str(key), sev, "invariant")
+
+    def target(self, ref: dict[str, Any], profiles: list[str], at: str) -> None:
+        value = ref.get("reference")
+        if not isinstance(value, str):
+            return
+        resolved = _resolve(self.ctx.root, value)
+        if resolved is None:
+            return  # outside the input: cannot be checked here
+        for prof in profiles:
+            if not self.checker.conform(resolved, prof, at, at, self.ctx, self.active):
+                return
+            tree = self.checker.tree(prof)
+            if isinstance(tree, str):
+                return  # an unknown target profile is not this element's defect
+        self.err(
+            f"{at}.reference",
+            f"the target {value} conforms to none of {', '.join(profiles)}",
+            "profile.target",
+        )
+
+    # -- slicing -------------------------------------------------------------------------------------
+
+    def slices(self, node: _PNode, items: list[tuple[Any, str, str]], at: str) -> None:
+        slicing = node.slicing or {}
+        discriminators = [d for d in slicing.get("discriminator") or [] if isinstance(d, dict)]
+        matched: dict[int, list[tuple[Any, str, str]]] = {i: [] for i in range(len(node.slices))}
+        order: list[int] = []
+        verdicts = [
+            [self.in_slice(item[0], item[2], s, discriminators) for s in node.slices] for item in items
+        ]
+        maybe: set[int] = set()  # slices an undetermined item might belong to
+        for item, row in zip(items, verdicts, strict=True):
+            hit = next((i for i, v in enumerate(row) if v), None)
+            if hit is None and any(v is None for v in row):
+                maybe.update(i for i, v in enumerate(row) if v is None)
+                continue  # a discriminator fhirconv cannot evaluate: no verdict on this item
+            if hit is None:
+                if slicing.get("rules") == "closed":
+                    self.err(
+                        item[1],
+                        f"matches no slice of {node.el.get('path')} (closed slicing)",
+                        "profile.slice-closed",
+                    )
+                order.append(len(node.slices) if slicing.get("rules") == "openAtEnd" else -1)
+                continue
+            matched[hit].append(item)
+            order.append(hit)
+        if slicing.get("ordered") is True:
+            seen = [o for o in order if o >= 0]
+            if seen != sorted(seen):
+                self.err(at, f"the slices of {node.el.get('path')} are out of order", "profile.slice-order")
+        for i, s in enumerate(node.slices):
+            mine = matched[i]
+            mn, mx = int(s.el.get("min", 0)), _max(s.el)
+            name = s.el.get("sliceName")
+            if len(mine) < mn and i not in maybe:
+                self.err(
+                    at,
+                    f"slice '{name}' needs at least {mn}, found {len(mine)}",
+                    "profile.slice",
+                    code="required",
+                )
+            if mx is not None and len(mine) > mx:
+                self.err(at, f"slice '{name}' allows at most {mx}, found {len(mine)}", "profile.slice")
+            for item, where, key in mine:
+                self.item(s, item, where, key, None, None)
+
+    def in_slice(self, item: Any, key: str, s: _PNode, discriminators: list[dict[str, Any]]) -> bool | None:
+        """Whether the item belongs to slice ``s``; None when a discriminator cannot be evaluated."""
+        if not discriminators:
+            return None
+        undecided = False
+        for d in discriminators:
+            kind, path = d.get("type"), str(d.get("path", "$this"))
+            verdict = self.discriminate(item, key, s, str(kind), path)
+            if verdict is False:
+                return False
+            undecided = undecided or verdict is None
+        return None if undecided else True
+
+    def discriminate(self, item: Any, key: str, s: _PNode, kind: str, path: str) -> bool | None:
+        target = _node_at(s, path)
+        values = _values_at(item, path)
+        if kind in ("value", "pattern"):
+            if path == "url" and s.el.get("type") and target is None:
+                profiles = (s.el["type"][0] or {}).get("profile") or []
+                if profiles:
+                    return any(v == profiles[0] for v in values)
+            wants = [w for t in _nodes_at(s, path) if (w := _fixed(t.el)) is not None]
+            if not wants and target is not None:
+                derived = _derived_pattern(target)
+                if derived is not None:
+                    wants = [("pattern", "", derived)]
+            if not wants:
+                if path == "url" and s.el.get("type"):
+                    profiles = (s.el["type"][0] or {}).get("profile") or []
+                    if profiles:
+                        return any(v == profiles[0] for v in values)
+                return None
+            return any(
+                (v == expected) if kind_ == "fixed" else _matches_pattern(expected, v)
+                for kind_, _k, expected in wants
+                for v in values
+            )
+        if kind == "exists":
+            if target is None:
+                return None
+            if int(target.el.get("min", 0)) >= 1:
+                return bool(values)
+            if target.el.get("max") == "0":
+                return not values
+            return None
+        if kind == "type":
+            el = target.el if target is not None else s.el
+            codes = [str(t.get("code")) for t in el.get("type") or []]
+            if not codes:
+                return None
+            if path == "$this" and key and key != s.name and s.name.endswith("[x]"):
+                return key[len(s.name) - 3 :] in [_cap(c) for c in codes]
+            got = [v.get("resourceType") for v in values if isinstance(v, dict) and "resourceType" in v]
+            if got:
+                return any(g in codes for g in got)
+            suffixes = _choice_suffixes(item, path)
+            if suffixes:
+                return any(x in [_cap(c) for c in codes] for x in suffixes)
+            return None
+        if kind == "profile":
+            el = target.el if target is not None else s.el
+            profiles = [
+                str(p)
+                for t in el.get("type") or []
+                for p in (t.get("profile") or t.get("targetProfile") or [])
+            ]
+            if not profiles:
+                return None
+            for v in values:
+                if isinstance(v, dict) and any(
+                    not self.checker.conform(v, p, "$", "$", self.ctx, self.active) for p in profiles
+                ):
+                    return True
+            return False
+        return None
+
+
+def _derived_pattern(node: _PNode, depth: int = 0) -> Any | None:
+    """What an element must look like from the fixed/pattern values below it (the HL7 validator reads a
+    ``pattern`` discriminator on ``code`` through ``code.coding:slice.system``/``.code`` fixed values)."""
+    fixed = _fixed(node.el)
+    if fixed is not None:
+        return fixed[2]
+    if depth > 8:
+        return None
+    out: dict[str, Any] = {}
+    for child in node.children:
+        if child.name.endswith("[x]"):
+            continue
+        many = _max(child.el) != 1
+        part = _derived_pattern(child, depth + 1)
+        items: list[Any] = [part] if part is not None else []
+        for sl in child.slices:
+            if int(sl.el.get("min", 0)) >= 1:
+                sp = _derived_pattern(sl, depth + 1)
+                if sp is not None:
+                    items.append(sp)
+        if items:
+            out[child.name] = items if many else items[0]
+    return out or None
+
+
+def _comparable(item: Any, bound: Any) -> tuple[Any, Any]:
+    """(value, limit) in one comparable form, or (None, None) when they do not compare."""
+    from decimal import Decimal, InvalidOperation
+
+    def number(v: Any) -> Decimal | None:
+        if isinstance(v, bool) or not isinstance(v, int | float | Decimal):
+            return None
+        try:
+            return Decimal(str(v))
+        except InvalidOperation:
+            return None
+
+    if isinstance(item, dict) and isinstance(bound, dict):
+        same_unit = item.get("code") == bound.get("code") and item.get("system") == bound.get("system")
+        if not same_unit:
+            return None, None
+        return number(item.get("value")), number(bound.get("value"))
+    if isinstance(item, str) and isinstance(bound, str):
+        return (item, bound) if len(item) == len(bound) and item[:1].isdigit() else (None, None)
+    return number(item), number(bound)
+
+
+def _choice_suffixes(item: Any, path: str) -> list[str]:
+    """The type suffixes of a choice element at ``path`` (``content`` -> ``String`` for contentString)."""
+    head, _, last = path.rpartition(".")
+    stem = last[:-3] if last.endswith("[x]") else last
+    owners = _values_at(item, head) if head else [item]
+    return [
+        k[len(stem) :]
+        for o in owners
+        if isinstance(o, dict)
+        for k in o
+        if k.startswith(stem) and k[len(stem) : len(stem) + 1].isupper()
+    ]
+
+
+def _is_core_type(url: str) -> bool:
+    return url.startswith(_CORE_SD) and "/" not in url[len(_CORE_SD) :] and url[len(_CORE_SD) :][:1].isupper()
+
+
+def _nodes_at(s: _PNode, path: str) -> list[_PNode]:
+    """The elements at ``path`` below a slice, through the slices of the elements on the way."""
+    current = [s]
+    if path in ("$this", ""):
+        return current
+    for part in path.split("."):
+        if part.startswith("extension(") or part == "resolve()":
+            return []
+        nxt: list[_PNode] = []
+        for n in current:
+            c = n.child(part)
+            if c is not None:
+                nxt.append(c)
+                nxt.extend(c.slices)
+        current = nxt
+    return current
+
+
+def _node_at(s: _PNode, path: str) -> _PNode | None:
+    node: _PNode | None = s
+    if path in ("$this", ""):
+        return node
+    for part in path.split("."):
+        if node is None:
+            return None
+        if part.startswith("extension(") or part == "resolve()":
+            return None
+        node = node.child(part)
+    return node
+
+
+def _values_at(item: Any, path: str) -> list[Any]:
+    current = [item]
+    if path in ("$this", ""):
+        return current
+    for part in path.split("."):
+        nxt: list[Any] = []
+        if part.startswith("extension(") and part.endswith(")"):
+            url = part[len("extension(") : -1].strip("'\"")
+            for c in current:
+                if isinstance(c, dict):
+                    nxt.extend(
+                        e for e in _as_list(c.get("extension")) if isinstance(e, dict) and e.get("url") == url
+                    )
+            current = nxt
+            continue
+        if part == "resolve()":
+            return []
+        part = part[:-3] if part.endswith("[x]") else part
+        for c in current:
+            if not isinstance(c, dict):
+                continue
+            if part in c:
+                nxt.extend(_as_list(c[part]))
+            else:
+                nxt.extend(
+                    v
+                    for k, vs in c.items()
+                    if k.startswith(part) and k[len(part) : len(part) + 1].isupper()
+                    for v in _as_list(vs)
+                )
+        current = nxt
+    return current
+
+
+def _resolve(root: Any, ref: str) -> dict[str, Any] | None:
+    if not isinstance(root, dict) or root.get("resourceType") != "Bundle":
+        return None
+    for entry in _as_list(root.get("entry")):
+        if not isinstance(entry, dict) or not isinstance(entry.get("resource"), dict):
+            continue
+        res = entry["resource"]
+        full = entry.get("fullUrl")
+        if ref == full or (isinstance(full, str) and full.endswith("/" + ref)):
+            return res  # type: ignore[no-any-return]
+        if ref == f"{res.get('resourceType')}/{res.get('id')}":
+            return res  # type: ignore[no-any-return]
+    return None
+
+
+def iter_profile_urls(defs: DefinitionsProvider) -> Iterator[str]:
+    profiles = getattr(defs, "profiles", None)
+    if callable(profiles):
+        yield from profiles()

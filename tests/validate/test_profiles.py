@@ -1,0 +1,422 @@
+"""Profiles written by the team (differentials only: the snapshot generator runs): slicing with every
+discriminator type, fixed/pattern values, min/max on slices, extensions in and out of context, type
+profiles, targetProfile, bindings to an IG value set, unknown profiles -- each finding at the right
+location with its line and column."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fhirconv.definitions import load_definitions
+from fhirconv.definitions.packages import LayeredDefinitions, PackageDefinitions
+from fhirconv.definitions.registry import InstalledPackage
+from fhirconv.validate import build_chain, validate_text
+from fhirconv.validate.chain import ValidationChain
+from fhirconv.validate.profiles import generate_snapshot
+
+BASE = "http://example.org/fhir/team"
+SD = "http://hl7.org/fhir/StructureDefinition/"
+
+
+def _profile(
+    name: str, rtype: str, elements: list[dict[str, Any]], base: str | None = None
+) -> dict[str, Any]:
+    return {
+        "resourceType": "StructureDefinition",
+        "url": f"{BASE}/StructureDefinition/{name}",
+        "name": name,
+        "status": "draft",
+        "kind": "resource" if rtype != "Extension" else "complex-type",
+        "abstract": False,
+        "type": rtype,
+        "baseDefinition": base or SD + rtype,
+        "derivation": "constraint",
+        **({"context": [{"type": "element", "expression": "Patient"}]} if rtype == "Extension" else {}),
+        "differential": {"element": [{"id": rtype, "path": rtype}, *elements]},
+    }
+
+
+EYE = f"{BASE}/StructureDefinition/EyeColour"
+MRN = "http://example.org/mrn"
+PROFILES = [
+    _profile(
+        "EyeColour",
+        "Extension",
+        [
+            {"id": "Extension.url", "path": "Extension.url", "fixedUri": EYE},
+            {
+                "id": "Extension.value[x]",
+                "path": "Extension.value[x]",
+                "min": 1,
+                "type": [{"code": "string"}],
+            },
+        ],
+        SD + "Extension",
+    ),
+    _profile(
+        "TeamOrganization",
+        "Organization",
+        [{"id": "Organization.name", "path": "Organization.name", "min": 1}],
+    ),
+    _profile(
+        "TeamPatient",
+        "Patient",
+        [
+            {
+                "id": "Patient.extension",
+                "path": "Patient.extension",
+                "slicing": {"discriminator": [{"type": "value", "path": "url"}], "rules": "open"},
+            },
+            {
+                "id": "Patient.extension:eyeColour",
+                "path": "Patient.extension",
+                "sliceName": "eyeColour",
+                "min": 1,
+                "max": "1",
+                "type": [{"code": "Extension", "profile": [EYE]}],
+            },
+            {
+                "id": "Patient.identifier",
+                "path": "Patient.identifier",
+                "slicing": {"discriminator": [{"type": "pattern", "path": "$this"}], "rules": "open"},
+            },
+            {
+                "id": "Patient.identifier:mrn",
+                "path": "Patient.identifier",
+                "sliceName": "mrn",
+                "min": 1,
+                "max": "1",
+                "patternIdentifier": {"system": MRN},
+            },
+            {"id": "Patient.identifier:mrn.value", "path": "Patient.identifier.value", "min": 1},
+            {"id": "Patient.active", "path": "Patient.active", "fixedBoolean": True},
+            {"id": "Patient.name", "path": "Patient.name", "min": 1, "max": "1"},
+            {
+                "id": "Patient.maritalStatus",
+                "path": "Patient.maritalStatus",
+                "binding": {"strength": "required", "valueSet": f"{BASE}/ValueSet/married-or-single"},
+            },
+            {
+                "id": "Patient.managingOrganization",
+                "path": "Patient.managingOrganization",
+                "type": [
+                    {"code": "Reference", "targetProfile": [f"{BASE}/StructureDefinition/TeamOrganization"]}
+                ],
+            },
+        ],
+    ),
+    _profile(
+        "TeamObservation",
+        "Observation",
+        [
+            {"id": "Observation.value[x]", "path": "Observation.value[x]", "type": [{"code": "Quantity"}]},
+            {
+                "id": "Observation.component",
+                "path": "Observation.component",
+                "slicing": {
+                    "discriminator": [{"type": "value", "path": "code.coding.code"}],
+                    "ordered": True,
+                    "rules": "closed",
+                },
+            },
+            {
+                "id": "Observation.component:first",
+                "path": "Observation.component",
+                "sliceName": "first",
+                "min": 1,
+                "max": "1",
+            },
+            {
+                "id": "Observation.component:first.code.coding",
+                "path": "Observation.component.code.coding",
+                "min": 1,
+            },
+            {
+                "id": "Observation.component:first.code.coding.code",
+                "path": "Observation.component.code.coding.code",
+                "fixedCode": "first",
+            },
+            {
+                "id": "Observation.component:second",
+                "path": "Observation.component",
+                "sliceName": "second",
+                "max": "1",
+            },
+            {
+                "id": "Observation.component:second.code.coding.code",
+                "path": "Observation.component.code.coding.code",
+                "fixedCode": "second",
+            },
+            {
+                "id": "Observation.note",
+                "path": "Observation.note",
+                "slicing": {"discriminator": [{"type": "exists", "path": "author[x]"}], "rules": "closed"},
+            },
+            {"id": "Observation.note:signed", "path": "Observation.note", "sliceName": "signed", "max": "1"},
+            {"id": "Observation.note:signed.author[x]", "path": "Observation.note.author[x]", "min": 1},
+        ],
+    ),
+    _profile(
+        "TeamBundle",
+        "Bundle",
+        [
+            {
+                "id": "Bundle.entry",
+                "path": "Bundle.entry",
+                "slicing": {"discriminator": [{"type": "type", "path": "resource"}], "rules": "closed"},
+            },
+            {
+                "id": "Bundle.entry:patient",
+                "path": "Bundle.entry",
+                "sliceName": "patient",
+                "min": 1,
+                "max": "1",
+            },
+            {
+                "id": "Bundle.entry:patient.resource",
+                "path": "Bundle.entry.resource",
+                "type": [{"code": "Patient", "profile": [f"{BASE}/StructureDefinition/TeamPatient"]}],
+            },
+            {"id": "Bundle.entry:org", "path": "Bundle.entry", "sliceName": "org", "max": "*"},
+            {
+                "id": "Bundle.entry:org.resource",
+                "path": "Bundle.entry.resource",
+                "type": [{"code": "Organization"}],
+            },
+        ],
+    ),
+    _profile(
+        "TeamBundleByProfile",
+        "Bundle",
+        [
+            {
+                "id": "Bundle.entry",
+                "path": "Bundle.entry",
+                "slicing": {"discriminator": [{"type": "profile", "path": "resource"}], "rules": "open"},
+            },
+            {"id": "Bundle.entry:org", "path": "Bundle.entry", "sliceName": "org", "min": 1},
+            {
+                "id": "Bundle.entry:org.resource",
+                "path": "Bundle.entry.resource",
+                "type": [
+                    {"code": "Organization", "profile": [f"{BASE}/StructureDefinition/TeamOrganization"]}
+                ],
+            },
+        ],
+    ),
+]
+VALUE_SET = {
+    "resourceType": "ValueSet",
+    "url": f"{BASE}/ValueSet/married-or-single",
+    "status": "draft",
+    "compose": {
+        "include": [
+            {
+                "system": "http://terminology.hl7.org/CodeSystem/v3-MaritalStatus",
+                "concept": [{"code": "M"}, {"code": "S"}],
+            }
+        ]
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def defs(tmp_path_factory: pytest.TempPathFactory) -> LayeredDefinitions:
+    root = tmp_path_factory.mktemp("team")
+    folder = root / "example.team#0.1.0" / "package"
+    folder.mkdir(parents=True)
+    (folder / "package.json").write_text(json.dumps({"name": "example.team", "version": "0.1.0"}))
+    for i, res in enumerate([*PROFILES, VALUE_SET]):
+        (folder / f"{res['resourceType']}-{i}.json").write_text(json.dumps(res))
+    mp = pytest.MonkeyPatch()
+    mp.setenv("FHIRCONV_CACHE_DIR", str(root / "compiled"))
+    try:
+        pkg = PackageDefinitions(InstalledPackage("example.team", "0.1.0", root / "example.team#0.1.0"))
+    finally:
+        mp.undo()
+    return LayeredDefinitions(load_definitions(), [pkg])
+
+
+def _chain(defs: LayeredDefinitions, profile: str | None = None) -> ValidationChain:
+    return build_chain(defs, profiles=[f"{BASE}/StructureDefinition/{profile}"] if profile else [])
+
+
+def _found(chain: ValidationChain, data: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """(rule, location) -> the text at the reported line/column, for every profile/extension finding."""
+    text = json.dumps(data, indent=2)
+    (report,) = validate_text(text, "in.json", chain=chain)
+    report.locate()
+    lines = text.splitlines()
+    out: dict[tuple[str, str], str] = {}
+    for i in report.issues:
+        if i.rule and (i.rule.startswith(("profile", "extension")) or i.rule.startswith("team")):
+            assert i.line is not None and i.column is not None, i
+            out[(i.rule, i.location)] = lines[i.line - 1][i.column - 1 :]
+    return out
+
+
+def _patient(**changes: Any) -> dict[str, Any]:
+    p: dict[str, Any] = {
+        "resourceType": "Patient",
+        "extension": [{"url": EYE, "valueString": "green"}],
+        "identifier": [{"system": "http://example.org/other", "value": "1"}, {"system": MRN, "value": "42"}],
+        "active": True,
+        "name": [{"family": "Doe"}],
+        "maritalStatus": {
+            "coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-MaritalStatus", "code": "M"}]
+        },
+    }
+    p.update(changes)
+    return {k: v for k, v in p.items() if v is not None}
+
+
+def test_snapshots_are_generated_from_differentials(defs: LayeredDefinitions) -> None:
+    url = f"{BASE}/StructureDefinition/TeamObservation"
+    shipped = defs.packages[0].part("structures")[url]
+    assert not shipped["snapshot"]["element"]  # the package ships differentials only
+    ids = [e["id"] for e in generate_snapshot(shipped, defs)]
+    assert ids.index("Observation.component:first") > ids.index("Observation.component.referenceRange")
+    assert ids.index("Observation.component:second.code.coding.code") > ids.index(
+        "Observation.component:first"
+    )
+    assert "Observation.component:first.code.coding" in ids and "Observation.status" in ids
+    served = defs.structure_definition(url)
+    assert served is not None and [e["id"] for e in served["snapshot"]["element"]] == ids
+
+
+def test_a_conforming_patient_passes(defs: LayeredDefinitions) -> None:
+    assert _found(_chain(defs, "TeamPatient"), _patient()) == {}
+    claimed = _patient(meta={"profile": [f"{BASE}/StructureDefinition/TeamPatient"]})
+    assert _found(_chain(defs), claimed) == {}
+
+
+def test_fixed_pattern_cardinality_and_binding(defs: LayeredDefinitions) -> None:
+    bad = _patient(
+        active=False,
+        name=[{"family": "Doe"}, {"family": "Roe"}],
+        identifier=[{"system": MRN}],
+        maritalStatus={
+            "coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-MaritalStatus", "code": "W"}]
+        },
+    )
+    found = _found(_chain(defs, "TeamPatient"), bad)
+    assert found[("profile.fixed", "Patient.active")].startswith("false")
+    assert found[("profile.cardinality", "Patient.name")].startswith("[")
+    assert found[("profile.cardinality", "Patient.identifier[0].value")].startswith("{")  # parent object
+    assert found[("profile.binding", "Patient.maritalStatus")].startswith("{")
+    missing = _found(
+        _chain(defs, "TeamPatient"), _patient(identifier=[{"system": "http://x.org", "value": "1"}])
+    )
+    assert missing[("profile.slice", "Patient.identifier")].startswith("[")
+
+
+def test_extension_slices_and_contexts(defs: LayeredDefinitions) -> None:
+    no_eye = _found(_chain(defs, "TeamPatient"), _patient(extension=None))
+    assert no_eye[("profile.slice", "Patient.extension")] == "{"  # absent: the Patient that lacks it
+    wrong_type = _found(_chain(defs, "TeamPatient"), _patient(extension=[{"url": EYE, "valueBoolean": True}]))
+    assert wrong_type[("extension.type", "Patient.extension[0].valueBoolean")].startswith("true")
+    out_of_context = _patient(name=[{"family": "Doe", "extension": [{"url": EYE, "valueString": "x"}]}])
+    found = _found(_chain(defs, "TeamPatient"), out_of_context)
+    assert found[("extension.context", "Patient.name[0].extension[0].url")].startswith(f'"{EYE}"')
+
+
+def test_target_profile(defs: LayeredDefinitions) -> None:
+    patient = _patient(managingOrganization={"reference": "Organization/o1"})
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"fullUrl": "http://example.org/fhir/Patient/p1", "resource": {**patient, "id": "p1"}},
+            {
+                "fullUrl": "http://example.org/fhir/Organization/o1",
+                "resource": {"resourceType": "Organization", "id": "o1"},
+            },
+        ],
+    }
+    found = _found(_chain(defs, "TeamPatient"), bundle)
+    at = "Bundle.entry[0].resource.managingOrganization.reference"
+    assert found[("profile.target", at)].startswith('"Organization/o1"')
+    bundle["entry"][1]["resource"]["name"] = "Ward 3"
+    assert ("profile.target", at) not in _found(_chain(defs, "TeamPatient"), bundle)
+
+
+def _observation(components: list[str], **changes: Any) -> dict[str, Any]:
+    obs: dict[str, Any] = {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"text": "panel"},
+        "component": [
+            {"code": {"coding": [{"system": "http://example.org", "code": c}]}} for c in components
+        ],
+    }
+    obs.update(changes)
+    return obs
+
+
+def test_value_discriminator_order_closed_and_type_restriction(defs: LayeredDefinitions) -> None:
+    chain = _chain(defs, "TeamObservation")
+    assert _found(chain, _observation(["first", "second"])) == {}
+    assert _found(chain, _observation(["second", "first"]))[
+        ("profile.slice-order", "Observation.component")
+    ].startswith("[")
+    closed = _found(chain, _observation(["first", "third"]))
+    assert closed[("profile.slice-closed", "Observation.component[1]")].startswith("{")
+    assert _found(chain, _observation(["second"]))[("profile.slice", "Observation.component")].startswith("[")
+    typed = _found(chain, _observation(["first"], valueString="high"))
+    assert typed[("profile.type", "Observation.valueString")].startswith('"high"')
+
+
+def test_exists_discriminator(defs: LayeredDefinitions) -> None:
+    chain = _chain(defs, "TeamObservation")
+    notes = [{"text": "a", "authorString": "Dr A"}, {"text": "b", "authorString": "Dr B"}]
+    found = _found(chain, _observation(["first"], note=notes))
+    assert found[("profile.slice", "Observation.note")].startswith("[")  # signed: at most 1
+    assert _found(chain, _observation(["first"], note=notes[:1])) == {}
+    # a note without author matches no slice of the closed slicing
+    found = _found(chain, _observation(["first"], note=[{"text": "c"}]))
+    assert found[("profile.slice-closed", "Observation.note[0]")].startswith("{")
+
+
+def _bundle(*resources: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"fullUrl": f"urn:uuid:00000000-0000-4000-8000-00000000000{i}", "resource": r}
+            for i, r in enumerate(resources)
+        ],
+    }
+
+
+def test_type_and_profile_discriminators_with_type_profiles(defs: LayeredDefinitions) -> None:
+    org = {"resourceType": "Organization", "name": "Ward 3"}
+    chain = _chain(defs, "TeamBundle")
+    assert _found(chain, _bundle(_patient(), org)) == {}
+    obs = _observation(["first"])
+    found = _found(chain, _bundle(_patient(), obs))
+    assert found[("profile.slice-closed", "Bundle.entry[1]")].startswith("{")
+    found = _found(chain, _bundle(_patient(active=False), org))  # the slice's type profile applies
+    assert found[("profile.fixed", "Bundle.entry[0].resource.active")].startswith("false")
+    by_profile = _chain(defs, "TeamBundleByProfile")
+    assert _found(by_profile, _bundle(org)) == {}
+    found = _found(by_profile, _bundle({"resourceType": "Organization", "alias": ["W3"]}))
+    assert found[("profile.slice", "Bundle.entry")].startswith("[")
+
+
+def test_unknown_profile_names_the_package(defs: LayeredDefinitions) -> None:
+    claimed = _patient(meta={"profile": ["http://hl7.org/fhir/uv/ips/StructureDefinition/Patient-uv-ips-x"]})
+    found = _found(_chain(defs), claimed)
+    assert found[("profile.unknown", "Patient.meta.profile[0]")].startswith('"http://hl7.org/fhir/uv/ips')
+    text = json.dumps(claimed)
+    (report,) = validate_text(text, "p.json", chain=_chain(defs))
+    (issue,) = [i for i in report.issues if i.rule == "profile.unknown"]
+    assert "fhirconv definitions install hl7.fhir.uv.ips" in issue.message
+
+
+def test_profile_of_the_wrong_type(defs: LayeredDefinitions, tmp_path: Path) -> None:
+    found = _found(_chain(defs, "TeamObservation"), _bundle(_patient()))
+    assert found == {}  # a Bundle root: the profile applies to Observation entries only, there are none
