@@ -115,10 +115,12 @@ def run_views(
         if view["resource"] not in frames:
             df = spark.createDataFrame([], _empty_schema(view))
         else:
-            # Materialised at once: on Spark 4.0 a Pathling 9.4 view plan counts right but collects
-            # empty, and its planned file write fails ("length of provided names doesn't match",
-            # index out of bounds); a local checkpoint of it collects, joins and writes correctly.
-            df = data.view(json=json.dumps(view)).localCheckpoint()
+            # Through JSON: on Spark 4.0 a Pathling 9.4 view plan counts right, but collecting it gives
+            # no rows, a checkpoint of it shifts values into the wrong columns, and a planned file write
+            # fails ("length of provided names doesn't match"); its rows as JSON (toJSON) are right, so
+            # the view is read back from those with its own schema.
+            raw = data.view(json=json.dumps(view))
+            df = spark.read.schema(raw.schema).json(raw.toJSON())
         results[name] = df
         if out_dir is not None:
             writer = df.coalesce(1).write.mode("overwrite")
