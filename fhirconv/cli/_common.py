@@ -10,6 +10,7 @@ from __future__ import annotations
 import glob
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -18,7 +19,10 @@ from rich.markup import escape
 from ..errors import EXIT_USAGE, FhirconvError
 from ..fileio import atomic_write, is_within
 
-__all__ = ["atomic_write", "err_console", "expand_inputs", "fail", "is_within", "say"]
+if TYPE_CHECKING:
+    from ..definitions.registry import ProgressEvent
+
+__all__ = ["DefinitionsProgress", "atomic_write", "err_console", "expand_inputs", "fail", "is_within", "say"]
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -36,14 +40,14 @@ def is_fhir_output(path: Path) -> bool:
 
     A second run over a folder that holds its own output must not read its bundles as case reports.
     """
-    if path.suffix.lower() in (".json", ".ndjson"):
-        return True
     try:
         with path.open("rb") as fh:
             head = fh.read(4096)
     except OSError:
         return False
     text = head.decode("utf-8", "replace")
+    if path.suffix.lower() in (".json", ".ndjson"):
+        return '"resourceType"' in text
     start = text.find("<", text.find("?>") + 2 if text.lstrip().startswith("<?xml") else 0)
     while start != -1 and text.startswith(("<!--", "<!"), start):
         start = text.find("<", text.find(">", start) + 1)
@@ -59,11 +63,15 @@ def expand_inputs(
     *,
     exclude: list[Path] | None = None,
     skip_fhir: bool = False,
+    follow_symlinks: bool = False,
 ) -> list[Path | None]:
     """Files, folders (recursively, by suffix), globs; ``-`` is stdin (None). Sorted, de-duplicated.
 
     A name that exists is taken literally before any glob expansion (``case[1].txt``). Folders skip
     anything under ``exclude`` (the output folder) and, with ``skip_fhir``, files that are FHIR output.
+    Symbolic links inside a folder are skipped unless ``follow_symlinks``: a link such as
+    ``report.txt -> /etc/passwd`` would otherwise put a file from outside the folder into a bundle
+    (and onto a server). A link named explicitly on the command line is the user's choice and is read.
     """
     out: list[Path | None] = []
     seen: set[Path] = set()
@@ -78,6 +86,7 @@ def expand_inputs(
                 q
                 for q in p.rglob("*")
                 if q.is_file()
+                and (follow_symlinks or not _linked(q, p))
                 and (suffixes is None or q.suffix.lower() in suffixes)
                 and not any(is_within(q, e) for e in excluded)
                 and not (skip_fhir and is_fhir_output(q))
@@ -95,6 +104,16 @@ def expand_inputs(
     return out
 
 
+def _linked(path: Path, root: Path) -> bool:
+    """``path`` or one of its folders below ``root`` is a symbolic link."""
+    q = path
+    while q != root and q != q.parent:
+        if q.is_symlink():
+            return True
+        q = q.parent
+    return False
+
+
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     """Print ``error: message`` (literally) and return the Exit to raise."""
     say(message, tag="error:", style="bold red")
@@ -105,5 +124,74 @@ def describe(exc: FhirconvError) -> str:
     return f"[{exc.stage}/{exc.code}] {exc}"
 
 
-def read_stdin_bytes() -> bytes:
-    return sys.stdin.buffer.read()
+def read_stdin_bytes(limit: int | None = None) -> bytes:
+    """Standard input, reading at most ``limit`` + 1 bytes (the readers' size limit by default), so
+    an endless or huge stream is refused without being held in memory."""
+    from ..readers import _limit, _too_large
+
+    cap = _limit(limit)
+    data = sys.stdin.buffer.read(cap + 1)
+    if len(data) > cap:
+        raise _too_large(len(data), cap, "<stdin>")
+    return data
+
+
+class DefinitionsProgress:
+    """Shows getting the R4 definitions ready (first use): which registry is asked, any fallback and
+    why, a download bar, then a bar over the compile steps.
+
+    On a terminal each announcement is a line and the bars are live. Off a terminal, or with
+    ``quiet``, exactly one line is printed when work starts (the download, or the compile when the
+    package was already there), so logs say what the pause is without a stream of updates.
+    Used as a context manager; the instance is the ``progress`` callback the library calls.
+    """
+
+    def __init__(self, *, quiet: bool = False) -> None:
+        self.live = err_console.is_terminal and not quiet
+        self._bar: Any = None
+        self._task: Any = None
+        self._stage = ""
+        self._said = False
+        self._notes: list[str] = []
+
+    def __enter__(self) -> DefinitionsProgress:
+        return self
+
+    def __call__(self, event: ProgressEvent) -> None:
+        if event.stage in ("registry", "fallback"):
+            if self.live:
+                say(event.message, tag="definitions:", style="cyan")
+            elif event.stage == "fallback":
+                self._notes.append(event.message)
+            return
+        if event.done == 0 and event.stage in ("download", "compile") and event.stage != self._stage:
+            self._start(event)
+        if self._bar is not None and event.stage == self._stage:
+            self._bar.update(self._task, completed=event.done, total=event.total, description=event.message)
+
+    def _start(self, event: ProgressEvent) -> None:
+        self._stop()
+        self._stage = event.stage
+        if not self.live:
+            if not self._said:
+                self._said = True
+                why = f"; after: {'; '.join(self._notes)}" if self._notes else ""
+                say(f"{event.message} (FHIR R4 definitions, first use only{why})")
+            return
+        from rich.progress import BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TextColumn
+
+        say(event.message, tag="definitions:", style="cyan")
+        counter = DownloadColumn() if event.stage == "download" else MofNCompleteColumn()
+        self._bar = Progress(
+            TextColumn("{task.description}"), BarColumn(), counter, console=err_console, transient=True
+        )
+        self._bar.start()
+        self._task = self._bar.add_task(event.message, total=event.total)
+
+    def _stop(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop()

@@ -12,7 +12,7 @@ app = typer.Typer(
     help="Turn clinical case reports into FHIR R4 bundles; validate and upload FHIR R4.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,  # `fhirconv --install-completion` (bash, zsh, fish, PowerShell): README
 )
 
 
@@ -56,4 +56,17 @@ _review.register(app)
 
 
 def main() -> None:
-    app()
+    """Entry point. Every error a user can cause is a FhirconvError with its exit code, handled in the
+    commands; anything else is a bug, shown as one line (exit 6), never a traceback."""
+    import sys
+
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        raise SystemExit(130) from None
+    except Exception as exc:
+        from ..errors import EXIT_INTERNAL
+
+        sys.stderr.write(f"internal error {type(exc).__name__}: {exc} (please report it)\n")
+        raise SystemExit(EXIT_INTERNAL) from None

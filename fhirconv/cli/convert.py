@@ -20,6 +20,7 @@ from ..errors import (
     UnsupportedFormatError,
 )
 from ._common import (
+    DefinitionsProgress,
     atomic_write,
     describe,
     err_console,
@@ -134,6 +135,14 @@ def convert(
     ),
     gate: str = typer.Option("full", "--gate", help="full: R4 validation chain; model: model checks only."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Convert files in this many processes."),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="No progress bars (one line if definitions must be installed)."
+    ),
+    follow_symlinks: bool = typer.Option(
+        False,
+        "--follow-symlinks",
+        help="Read symbolic links found inside input folders (skipped by default).",
+    ),
     review: Path | None = typer.Option(
         None, "--review", help="Also write a review page per input into this folder (see fhirconv review)."
     ),
@@ -155,7 +164,10 @@ def convert(
     options = _options(bundle_type, index_date, mappings, gate)
     _check_out_dir(inputs, out_dir)
     exclude = [out_dir] if out_dir is not None else []
-    paths = expand_inputs(inputs, exclude=exclude, skip_fhir=True)
+    try:
+        paths = expand_inputs(inputs, exclude=exclude, skip_fhir=True, follow_symlinks=follow_symlinks)
+    except OSError as exc:  # e.g. a folder that cannot be listed
+        raise fail(f"cannot read the inputs: {exc}", EXIT_INPUT) from None
     if not paths:
         raise fail("no input documents found")
     several = len(paths) > 1 or any(i != STDIO and Path(i).is_dir() for i in inputs)
@@ -167,14 +179,16 @@ def convert(
             "resources to stdout"
         )
     protect = _check_targets(paths, output)
-    bulk = BulkWriter(out_dir) if fmt == "ndjson" and out_dir is not None else None
+    try:
+        bulk = BulkWriter(out_dir) if fmt == "ndjson" and out_dir is not None else None
+    except (OSError, FhirconvError) as exc:  # an existing folder we cannot read or append to
+        raise fail(f"--out-dir {out_dir}: {exc}", _io_exit(exc)) from None
     if options.gate == "full":
         from ..definitions import load_definitions
-        from .validate import _progress
 
         try:
-            with _progress() as progress:
-                load_definitions(progress=progress)
+            with DefinitionsProgress(quiet=quiet) as shown:
+                load_definitions(progress=shown)
         except FhirconvError as exc:
             raise fail(describe(exc), exc.exit_code) from None
     try:
@@ -224,7 +238,7 @@ def convert(
     if fmt == "ndjson" and bulk is None:
         work_fmt = "ndjson"
     with Progress(
-        console=err_console, transient=True, disable=not batch or not err_console.is_terminal
+        console=err_console, transient=True, disable=not batch or quiet or not err_console.is_terminal
     ) as progress:
         task = progress.add_task("converting", total=len(paths))
         if None in paths:  # stdin: read here, convert in this process

@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 
 from ..errors import EXIT_OK, FhirconvError
-from ._common import describe, err_console
+from ._common import DefinitionsProgress, describe, err_console
 
 definitions_app = typer.Typer(
     help="Install or inspect the FHIR R4 definitions used by validate.", no_args_is_help=True
@@ -29,13 +29,13 @@ def install(
         help="npm-protocol FHIR package registry (default https://packages.fhir.org; falls back to npm's).",
     ),
     from_file: Path | None = typer.Option(None, "--from", help="Install from a local package .tgz instead."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="One progress line instead of live bars."),
 ) -> None:
     """Download (or unpack) FHIR packages into ~/.fhir/packages and compile them (R4 core by default)."""
     from ..definitions import install as do_install
-    from .validate import _progress
 
     try:
-        with _progress() as progress:
+        with DefinitionsProgress(quiet=quiet) as progress:
             if packages:
                 _install_packages(packages, registry, progress)
                 raise typer.Exit(EXIT_OK)

@@ -53,7 +53,7 @@ def register(app: typer.Typer) -> None:
 
         from ..errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE, FhirconvError
         from ..evaluate import evaluate, summarise, write_details
-        from ..evaluate.report import COMPACT_HEADER, FACT_HEADER, fact_rows, span_rows
+        from ..evaluate.report import COMPACT_HEADER, FACT_HEADER, fact_rows, neutral_note, span_rows
         from ..evaluate.runner import FORMATS
 
         err = Console(stderr=True)
@@ -90,6 +90,9 @@ def register(app: typer.Typer) -> None:
                 label = row[0].replace(" (on matched drugs)", "").replace("medication.", "medication .")
                 table.add_row(label, *row[1:])
             out.print(table)
+            note = neutral_note(summary)
+            if note:
+                out.print(note)
             facts = Table(title="Assertion and patient facts")
             for i, h in enumerate(FACT_HEADER):
                 facts.add_column(h, justify="right" if i in (1, 2) else "left", no_wrap=i < 3)

@@ -17,7 +17,7 @@ from ..errors import (
     TransportError,
     UploadError,
 )
-from ._common import describe, err_console, expand_inputs, fail
+from ._common import describe, err_console, expand_inputs, fail, say
 
 if TYPE_CHECKING:
     from ..upload import BundleReport
@@ -61,7 +61,7 @@ def _table(reports: list[BundleReport]) -> Any:
     if dry:
         table.add_column("entries", justify="right")
     else:
-        for col in ("created", "updated", "unchanged"):
+        for col in ("created", "updated", "unchanged", "deleted"):
             table.add_column(col, justify="right")
     merged: dict[str, TypeCounts] = {}
     entries: dict[str, int] = {}
@@ -71,6 +71,7 @@ def _table(reports: list[BundleReport]) -> Any:
             m.created += c.created
             m.updated += c.updated
             m.unchanged += c.unchanged
+            m.deleted += c.deleted
         for rtype, n in r.planned.items():
             entries[rtype] = entries.get(rtype, 0) + n
     for rtype in sorted(set(merged) | set(entries)):
@@ -78,7 +79,7 @@ def _table(reports: list[BundleReport]) -> Any:
         if dry:
             table.add_row(rtype, str(entries.get(rtype, 0)))
         else:
-            table.add_row(rtype, str(c.created), str(c.updated), str(c.unchanged))
+            table.add_row(rtype, str(c.created), str(c.updated), str(c.unchanged), str(c.deleted))
     return table
 
 
@@ -93,7 +94,9 @@ def upload(
     basic: str | None = typer.Option(
         None, "--basic", envvar="FHIRCONV_BASIC", help="USER:PASSWORD for basic auth (or env FHIRCONV_BASIC)."
     ),
-    timeout: float = typer.Option(60.0, "--timeout", min=0.1, help="Seconds per HTTP request."),
+    timeout: float = typer.Option(
+        60.0, "--timeout", min=0.1, help="Seconds for one whole HTTP exchange (connect, send, answer)."
+    ),
     retries: int = typer.Option(3, "--retries", min=0, help="Retries on 429/5xx/connection errors."),
     chunk_size: int = typer.Option(
         500, "--chunk-size", min=1, help="Largest transaction; bigger bundles are split keeping references."
@@ -102,23 +105,54 @@ def upload(
     verify: bool = typer.Option(False, "--verify", help="Read every uploaded resource back afterwards."),
     insecure: bool = typer.Option(False, "--insecure", help="Do not verify TLS certificates (not advised)."),
     ca_cert: Path | None = typer.Option(None, "--ca-cert", help="CA bundle (PEM) to verify TLS against."),
+    ndjson: bool = typer.Option(
+        False,
+        "--ndjson",
+        help="Inputs are bulk NDJSON (convert --format ndjson --out-dir): files or folders, sent as "
+        "PUT Type/id transactions, referenced resources first.",
+    ),
 ) -> None:
     """Upload bundles as idempotent transactions; rerunning creates nothing twice."""
-    from ..upload import FhirClient, RetryPolicy, Uploader, load_bundle
+    from ..upload import FhirClient, RetryPolicy, Uploader, load_bundle, load_ndjson, ndjson_files
+    from ..upload.client import clean_secret, redact_url_text, server_url_problem
 
     if not server.startswith(("http://", "https://")):
-        raise fail(f"--server must be an http(s) URL, got {server!r}")
+        raise fail(f"--server must be an http(s) URL, got {escape(repr(server))}")
+    problem = server_url_problem(server)
+    if problem:
+        raise fail(f"--server {escape(repr(redact_url_text(server)))}: {problem}")
+    if ca_cert is not None and not ca_cert.is_file():
+        raise fail(f"--ca-cert {escape(str(ca_cert))}: no such file")
     if token and basic:
         raise fail("use either --token or --basic, not both")
     if insecure and ca_cert:
         raise fail("use either --insecure or --ca-cert, not both")
     basic_pair = _basic_auth(basic)
-    paths = [p for p in expand_inputs(inputs, _BUNDLE_SUFFIXES) if p is not None]
+    try:  # a token read from a CRLF file ends in "\r": strip it; refuse control characters inside
+        token = clean_secret(token, "token") if token else None
+        basic_pair = (
+            (clean_secret(basic_pair[0], "user name"), clean_secret(basic_pair[1], "password"))
+            if basic_pair
+            else None
+        )
+    except ValueError as exc:
+        raise fail(f"{exc} (the value is not shown)") from None
+    if ndjson:
+        files: list[Path] = []
+        for item in inputs:
+            p = Path(item)
+            files.extend(ndjson_files(p) if p.is_dir() else [p])
+        if not files:
+            raise fail("no NDJSON files found")
+        # all files form one upload: lines of one type refer to lines of others
+        paths = [Path(f"{len(files)} NDJSON files")]
+    else:
+        paths = [p for p in expand_inputs(inputs, _BUNDLE_SUFFIXES) if p is not None]
     if not paths:
         raise fail("no bundle files found")
 
     def on_retry(attempt: int, reason: str, delay: float) -> None:
-        err_console.print(f"[yellow]retry {attempt}/{retries}[/] in {delay:.1f}s after {reason}")
+        say(f"{attempt}/{retries} in {delay:.1f}s after {reason}", tag="retry", style="yellow")
 
     verify_tls: bool | str = False if insecure else (str(ca_cert) if ca_cert else True)
     client = None
@@ -139,7 +173,7 @@ def upload(
         for path in paths:
             label = str(path)
             try:
-                bundle = load_bundle(path)
+                bundle = load_ndjson(files) if ndjson else load_bundle(path)
                 if dry_run:
                     report = uploader.dry_run(bundle, source=label)
                 else:
@@ -162,12 +196,14 @@ def upload(
             t = report.totals()
             chunks = f", {report.chunks} chunks" if report.chunks > 1 else ""
             if dry_run:
-                err_console.print(f"[green]ok[/] {label}: {report.entries} entries{chunks} (dry run)")
+                say(f"{label}: {report.entries} entries{chunks} (dry run)", tag="ok", style="green")
             else:
                 verified = f", {report.verified} verified" if report.verified is not None else ""
-                err_console.print(
-                    f"[green]ok[/] {label}: {t.created} created, {t.updated} updated, "
-                    f"{t.unchanged} unchanged{chunks}{verified}"
+                say(
+                    f"{label}: {t.created} created, {t.updated} updated, "
+                    f"{t.unchanged} unchanged, {t.deleted} deleted{chunks}{verified}",
+                    tag="ok",
+                    style="green",
                 )
     finally:
         if client is not None:

@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, FhirconvError
-from ._common import describe, err_console
+from ._common import DefinitionsProgress, describe, err_console
 
 FORMATS = ("text", "json", "junit", "sarif", "github")
 
@@ -201,7 +201,7 @@ def validate(
 
     reports: list[Any] = []
     try:
-        with _progress() as progress:
+        with DefinitionsProgress() as progress:
             core = load_definitions(progress=progress)
             defs = _ig_definitions(ig, progress) if ig else core
         chain = None
@@ -245,34 +245,6 @@ def _known_profiles(defs: Any, profiles: list[str]) -> None:
                 f"`fhirconv validate --ig {escape(spec)} --profile {escape(url)} ...`"
             )
             raise typer.Exit(EXIT_USAGE)
-
-
-class _progress:
-    """A rich download bar shown only when the definitions are actually being fetched."""
-
-    def __enter__(self) -> Any:
-        self._bar: Any = None
-        self._task: Any = None
-        return self
-
-    def __call__(self, done: int, total: int | None, what: str) -> None:
-        if self._bar is None:
-            from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
-
-            self._bar = Progress(
-                TextColumn("installing {task.description}"),
-                BarColumn(),
-                DownloadColumn(),
-                console=err_console,
-                transient=True,
-            )
-            self._bar.start()
-            self._task = self._bar.add_task(what, total=total)
-        self._bar.update(self._task, completed=done, total=total)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
 
 
 def register(app: typer.Typer) -> None:

@@ -72,7 +72,7 @@ def install(
             + ", ".join(f"{n}#{v}" for n, v in CORE_CANDIDATES),
             source=str(from_file) if from_file else None,
         )
-    out = compile_package(pkg)
+    out = compile_package(pkg, progress=progress)
     reset_cache()
     return pkg, out
 
@@ -110,7 +110,7 @@ def load_definitions(
             pkg = install_from_registry(registry, progress=progress)
         folder = compiled_dir(pkg)
         if not is_current(pkg, folder):
-            folder = compile_package(pkg)
+            folder = compile_package(pkg, progress=progress)
         _loaded = CompiledDefinitions(folder, pkg)
         return _loaded
 

@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DefinitionsError, DefinitionsNotInstalled
-from .registry import InstalledPackage
+from .registry import InstalledPackage, Progress, ProgressEvent
 
 __all__ = ["COMPILER_VERSION", "CompiledDefinitions", "compile_package", "compiled_dir", "expand_simple"]
 
-COMPILER_VERSION = "8"
+COMPILER_VERSION = "10"  # 10: main's 8 plus FHIR regexes with ASCII classes ("(?a)"); 9 is stale
 CACHE_ENV = "FHIRCONV_CACHE_DIR"
 _PARTS = ("structures", "types", "valuesets", "codesystems", "searchparams", "schema", "fhirpath")
 _LAZY_PARTS = frozenset({"structures", "valuesets", "codesystems", "fhirpath"})  # url/text -> pickle bytes
@@ -184,8 +184,21 @@ def _one_by_one(items: dict[str, Any]) -> dict[str, bytes]:
     return {key: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL) for key, value in items.items()}
 
 
-def compile_package(pkg: InstalledPackage, *, target: Path | None = None) -> Path:
-    """Read the package's conformance resources and write the compiled cache; return its folder."""
+def compile_package(
+    pkg: InstalledPackage, *, target: Path | None = None, progress: Progress | None = None
+) -> Path:
+    """Read the package's conformance resources and write the compiled cache; return its folder.
+
+    ``progress`` hears each step (``compile``, ``done`` of ``total``): this takes seconds on first use.
+    """
+    steps = ["read", "JSON Schema", *_PARTS, "fast schema"]
+
+    def step(name: str) -> None:
+        if progress is not None:
+            what = f"compiling {pkg.spec}" + (f": {name}" if name != "read" else "")
+            progress(ProgressEvent("compile", what, steps.index(name), len(steps)))
+
+    step("read")
     folder = pkg.path / "package"
     if not folder.is_dir():
         raise DefinitionsNotInstalled(f"package folder missing: {folder}")
@@ -200,6 +213,7 @@ def compile_package(pkg: InstalledPackage, *, target: Path | None = None) -> Pat
         raise DefinitionsError(f"{pkg.spec} holds no StructureDefinitions", source=str(folder))
     from .jsonschema_gen import generate_schema
 
+    step("JSON Schema")
     schema = generate_schema(structures, lambda url: expand_simple(url, valuesets, codesystems))
     trimmed = {url: _trim_sd(sd) for url, sd in structures.items()}
     parts: dict[str, Any] = {
@@ -214,17 +228,33 @@ def compile_package(pkg: InstalledPackage, *, target: Path | None = None) -> Pat
     out = target or compiled_dir(pkg)
     out.mkdir(parents=True, exist_ok=True)
     for name, value in parts.items():
+        step(name)
         with tempfile.NamedTemporaryFile(dir=out, delete=False, suffix=".tmp") as fh:
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         Path(fh.name).replace(out / f"{name}.pickle")
+    step("fast schema")
     _compile_fast_schema(schema, out)
+    if progress is not None:
+        progress(ProgressEvent("compile", f"compiled {pkg.spec}", len(steps), len(steps)))
     stamp = {"package": pkg.spec, "compiler": COMPILER_VERSION, "source": _fingerprint(folder)}
     (out / "index.json").write_text(json.dumps(stamp, indent=1), encoding="utf-8")
     return out
 
 
+def _fastjsonschema_version() -> str | None:
+    try:
+        from importlib.metadata import PackageNotFoundError, version
+
+        return version("fastjsonschema")
+    except (ImportError, PackageNotFoundError):
+        return None
+
+
 def fast_schema_file(folder: Path) -> Path:
-    return folder / f"fastschema-py{sys.version_info[0]}{sys.version_info[1]}.marshal"
+    """The generated validators for this Python and this fastjsonschema: its generated code imports
+    names that differ between releases (JsonSchemaValuesException), so one file per version."""
+    fjs = _fastjsonschema_version() or "none"
+    return folder / f"fastschema-py{sys.version_info[0]}{sys.version_info[1]}-fjs{fjs}.marshal"
 
 
 def _compile_fast_schema(schema: dict[str, Any], out: Path) -> None:
@@ -355,6 +385,7 @@ def is_current(pkg: InstalledPackage, out: Path) -> bool:
         stamp.get("compiler") == COMPILER_VERSION
         and stamp.get("source") == _fingerprint(pkg.path / "package")
         and all((out / f"{p}.pickle").is_file() for p in _PARTS)
+        and (_fastjsonschema_version() is None or fast_schema_file(out).is_file())
     )
 
 

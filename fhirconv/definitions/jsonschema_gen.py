@@ -93,7 +93,7 @@ def generate_schema(
             defs[code] = {"description": "xhtml - escaped html (see specfication)"}
             continue
         if regex.get(code) and code != "base64Binary":
-            entry["pattern"] = f"^{regex[code]}$"
+            entry["pattern"] = f"(?a)^{regex[code]}$"
         entry["type"] = _json_type(code)
         entry["description"] = sd["snapshot"]["element"][0].get("definition", "")
         defs[code] = entry
@@ -225,7 +225,7 @@ def _property(
             if code[:1].islower():
                 inline: dict[str, Any] = {}
                 if regex.get(code):
-                    inline["pattern"] = f"^{regex[code]}$"
+                    inline["pattern"] = f"(?a)^{regex[code]}$"
                 inline["type"] = _json_type(code)
                 props[pname] = {"description": desc, **inline}
                 props["_" + pname] = {

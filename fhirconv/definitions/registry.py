@@ -26,6 +26,7 @@ __all__ = [
     "DEFAULT_REGISTRY",
     "InstalledPackage",
     "Progress",
+    "ProgressEvent",
     "fallback_registry",
     "find_installed",
     "install_from_file",
@@ -48,8 +49,24 @@ CORE_CANDIDATES: tuple[tuple[str, str], ...] = (
     ("hl7.fhir.r4.examples", "4.0.1"),
 )
 
-# progress(done_bytes, total_bytes_or_None, what)
-Progress = Callable[[int, int | None, str], None]
+
+@dataclass(frozen=True, slots=True)
+class ProgressEvent:
+    """One step of getting the definitions ready, for the caller to show (the library prints nothing).
+
+    ``stage`` is ``registry`` (asking a registry for the package), ``fallback`` (that registry failed:
+    ``message`` says why and which one is next), ``download`` (``done`` of ``total`` bytes; total None
+    when the server does not say), ``compile`` (``done`` of ``total`` steps) or ``ready``.
+    """
+
+    stage: str
+    message: str
+    done: int = 0
+    total: int | None = None
+
+
+#: ``progress(event)``: called as installing and compiling go (see ProgressEvent).
+Progress = Callable[[ProgressEvent], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +211,7 @@ def _get(client: Any, url: str, progress: Progress | None, what: str) -> bytes:
                 chunks.append(chunk)
                 done += len(chunk)
                 if progress is not None:
-                    progress(done, total, what)
+                    progress(ProgressEvent("download", what, done, total))
             return b"".join(chunks)
     except httpx.HTTPError as exc:
         raise RegistryError(f"cannot reach {url}: {exc}") from exc
@@ -241,8 +258,16 @@ def install_from_registry(
     if npm not in registries:
         registries.append(npm)
     failures: list[str] = []
+
+    def tell(stage: str, message: str) -> None:
+        if progress is not None:
+            progress(ProgressEvent(stage, message))
+
     with httpx.Client(timeout=httpx.Timeout(timeout, connect=10.0), follow_redirects=True) as client:
-        for reg in registries:
+        for n, reg in enumerate(registries):
+            if n:
+                tell("fallback", f"{'; '.join(failures[-len(candidates) :])}; trying {reg}")
+            tell("registry", f"looking for the FHIR R4 definitions at {reg}")
             for name, version in candidates:
                 try:
                     dist = _resolve(client, reg, name, version)
@@ -253,6 +278,12 @@ def install_from_registry(
                     failures.append(f"{reg}: {name}#{version} has no such version")
                     continue
                 tarball = str(dist["tarball"])
+                size = dist.get("unpackedSize")
+                tell(
+                    "download",
+                    f"downloading {name}#{version} from {reg}"
+                    + (f" (~{int(size) // 1_000_000} MB unpacked)" if isinstance(size, int) else ""),
+                )
                 data = _get(client, tarball, progress, f"{name}#{version}")
                 verify_integrity(data, dist, source=tarball)
                 pkg = _extract(data, root or package_cache_root(), source=tarball, expect=(name, version))

@@ -14,6 +14,7 @@ from ..model import Span
 from .gold import (
     AGE,
     CONDITION,
+    HISTORY,
     MEDICATION,
     OBSERVATION_TEST,
     OBSERVATION_VALUE,
@@ -175,6 +176,9 @@ def parse_brat(doc_id: str, text: str, ann: str, *, source: str | None = None) -
             category = CATEGORY_LABELS.get(labels.get(other, ""))
             if labels.get(ref) == COREFERENCE and category in SPAN_CATEGORIES and ref in spans:
                 neutral.append(Mention(category=category, span=spans[ref], label=COREFERENCE, ref=ref))
+    for ident, label in labels.items():
+        if label == HISTORY:
+            neutral.append(Mention(category=CONDITION, span=spans[ident], label=HISTORY, ref=ident))
     return GoldDocument(
         doc_id=doc_id,
         text=text,

@@ -16,6 +16,7 @@ __all__ = [
     "AGE",
     "ATTRIBUTE_KINDS",
     "CONDITION",
+    "HISTORY",
     "MEDICATION",
     "OBSERVATION",
     "OBSERVATION_TEST",
@@ -45,6 +46,10 @@ SPAN_CATEGORIES: tuple[str, ...] = (
     PROCEDURE,
     OUTCOME,
 )
+# Gold label of past-history spans (MACCROBAT types past disease as History, never as a finding): a
+# prediction reported as past history there is the same fact in another scheme, so it is neutral for
+# conditions; a present prediction there is still an error.
+HISTORY = "History"
 # Per-document facts, scored as accuracy over documents that state them.
 AGE = "age"
 SEX = "sex"
@@ -76,6 +81,7 @@ class Mention:
     value: str | None = None
     attributes: tuple[Attribute, ...] = ()
     ref: str = ""  # gold annotation id or predicted resource fullUrl
+    historical: bool = False  # a predicted Condition reported as past history
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +98,7 @@ class GoldDocument:
     annotated: frozenset[str]
     text_path: Path | None = None
     warnings: tuple[str, ...] = field(default=())
-    # Spans neither right nor wrong to predict (MACCROBAT repeat mentions typed Coreference): a prediction
-    # overlapping one, and matching no gold mention, is left out of the counts.
+    # Spans neither right nor wrong to predict, ``label`` saying why (MACCROBAT repeat mentions typed
+    # Coreference; past-history spans typed History, neutral for historical predictions only): a
+    # prediction overlapping one, and matching no gold mention, is left out of the counts.
     neutral: tuple[Mention, ...] = field(default=())

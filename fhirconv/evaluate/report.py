@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["COMPACT_HEADER", "FACT_HEADER", "SPAN_HEADER", "fact_rows", "markdown", "span_rows"]
+__all__ = [
+    "COMPACT_HEADER",
+    "FACT_HEADER",
+    "SPAN_HEADER",
+    "fact_rows",
+    "markdown",
+    "neutral_note",
+    "span_rows",
+]
 
 SPAN_HEADER = (
     "category",
@@ -82,6 +90,29 @@ def fact_rows(summary: dict[str, Any]) -> list[tuple[str, ...]]:
     return rows
 
 
+def neutral_note(summary: dict[str, Any]) -> str:
+    """One sentence on the predictions left out of the counts, by reason, or "" when there are none.
+
+    Printed with every table so the neutral rules (docs/evaluation.md) can be checked.
+    """
+    reasons: dict[str, int] = {}
+    total = 0
+    for cat, c in summary["categories"].items():
+        if cat == "observation":
+            continue
+        total += c.get("neutral", 0)
+        for why, n in c.get("neutral_by", {}).items():
+            key = f"{cat} on gold {why}"
+            reasons[key] = reasons.get(key, 0) + n
+    if not total:
+        return ""
+    parts = ", ".join(f"{k} {n}" for k, n in sorted(reasons.items()))
+    return (
+        "Predictions left out of the counts as neutral (repeat mentions typed Coreference; past history "
+        f"reported as such on gold History spans): {total} ({parts})."
+    )
+
+
 def _one_line(text: str | None, limit: int = 300) -> str:
     flat = " ".join((text or "").split()).replace("|", "\\|")
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
@@ -99,12 +130,9 @@ def markdown(summary: dict[str, Any], title: str | None = None) -> str:
         f"Warnings (unconverted documents, gold text mismatches, bad derivation spans; see --details): "
         f"{summary['warnings']}."
     )
-    neutral = sum(c.get("neutral", 0) for k, c in summary["categories"].items() if k != "observation")
-    if neutral:
-        out[-1] += (
-            " Predictions on repeat mentions the gold types as Coreference, left out of the counts: "
-            f"{neutral}."
-        )
+    note = neutral_note(summary)
+    if note:
+        out[-1] += " " + note
     out.append("")
     out.append("| " + " | ".join(SPAN_HEADER) + " |")
     out.append("|" + "---|" + "---:|" * (len(SPAN_HEADER) - 1))

@@ -187,6 +187,7 @@ def summarise(outcomes: Iterable[DocOutcome], fmt: str | None = None) -> dict[st
     overlap: dict[str, Counts] = {}
     attrs: dict[str, Counts] = {}
     neutral: dict[str, int] = {}
+    neutral_by: dict[str, dict[str, int]] = {}
     by_label: dict[str, dict[str, list[int]]] = {}
     neg = {"matched": 0, "correct": 0, "tp": 0, "fp": 0, "fn": 0}
     facts: dict[str, dict[str, int]] = {}
@@ -200,6 +201,9 @@ def summarise(outcomes: Iterable[DocOutcome], fmt: str | None = None) -> dict[st
             attrs.setdefault(kind, Counts()).add(c)
         for cat, n in s.neutral.items():
             neutral[cat] = neutral.get(cat, 0) + n
+        for cat, reasons in s.neutral_by.items():
+            for why, n in reasons.items():
+                neutral_by.setdefault(cat, {})[why] = neutral_by.get(cat, {}).get(why, 0) + n
         for cat, labels in s.by_label.items():
             for label, (n_gold, n_found) in labels.items():
                 pair = by_label.setdefault(cat, {}).setdefault(label, [0, 0])
@@ -221,6 +225,8 @@ def summarise(outcomes: Iterable[DocOutcome], fmt: str | None = None) -> dict[st
                 "gold": overlap[cat].gold,
                 "predicted": overlap[cat].predicted,
                 "neutral": neutral.get(cat, 0),
+                # why each was left out: the gold label of the neutral span (Coreference, History)
+                "neutral_by": dict(sorted(neutral_by.get(cat, {}).items())),
                 "exact": _counts_json(exact[cat]),
                 "overlap": _counts_json(overlap[cat]),
                 # overlap recall per gold annotation type: which kind of mention is being missed
@@ -317,6 +323,8 @@ def _mention_json(text: str, m: Mention) -> dict[str, Any]:
     }
     if m.negated:
         out["negated"] = True
+    if m.historical:
+        out["historical"] = True
     if m.ref:
         out["ref"] = m.ref
     return out
@@ -332,6 +340,8 @@ def details_json(outcome: DocOutcome) -> dict[str, Any]:
         "overlap": {cat: _counts_json(c) for cat, c in s.overlap.items()},
         "false_positives": [_mention_json(text, m) for m in s.false_positives],
         "false_negatives": [_mention_json(text, m) for m in s.false_negatives],
+        # predictions left out of the counts, each with the gold label that made it neutral
+        "neutral": [{**_mention_json(text, m), "neutral_because": why} for m, why in s.neutral_predictions],
         "negation_errors": [
             {
                 "gold": _mention_json(text, g),
@@ -376,6 +386,15 @@ def details_markdown(d: dict[str, Any]) -> str:
         for m in items:
             neg = " (negated)" if m.get("negated") else ""
             lines.append(f"- {m['category']} `{m['text']}`{neg} [{m['start']}:{m['end']}] — {m['sentence']}")
+    lines += ["", "## Neutral (left out of the counts)", ""]
+    if not d.get("neutral"):
+        lines.append("none")
+    for m in d.get("neutral", ()):
+        hist = " (past history)" if m.get("historical") else ""
+        lines.append(
+            f"- {m['category']} `{m['text']}`{hist} on gold {m['neutral_because']} "
+            f"[{m['start']}:{m['end']}] — {m['sentence']}"
+        )
     lines += ["", "## Negation errors", ""]
     if not d["negation_errors"]:
         lines.append("none")

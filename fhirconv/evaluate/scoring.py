@@ -21,6 +21,7 @@ from .gold import (
     AGE,
     ATTRIBUTE_KINDS,
     CONDITION,
+    HISTORY,
     MEDICATION,
     SEX,
     SPAN_CATEGORIES,
@@ -174,6 +175,8 @@ class DocScore:
     )
     attributes: dict[str, Counts] = field(default_factory=dict)
     neutral: dict[str, int] = field(default_factory=dict)  # predictions left out (see GoldDocument.neutral)
+    neutral_by: dict[str, dict[str, int]] = field(default_factory=dict)  # cat -> reason label -> count
+    neutral_predictions: list[tuple[Mention, str]] = field(default_factory=list)  # (prediction, reason)
     by_label: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # cat -> label -> [gold, found]
     facts: dict[str, FactResult] = field(default_factory=dict)
     false_positives: list[Mention] = field(default_factory=list)
@@ -217,12 +220,18 @@ def score_document(gold: GoldDocument, predicted: Sequence[Mention]) -> DocScore
         p = by_cat_pred.get(cat, [])
         gs, ps = [m.span for m in g], [m.span for m in p]
         pairs = match_overlap(ps, gs)
-        neutral = [n.span for n in gold.neutral if n.category == cat]
-        if neutral:  # drop unmatched predictions on repeat mentions the gold leaves untyped
+        neutral = [n for n in gold.neutral if n.category == cat]
+        if neutral:  # drop unmatched predictions on spans the gold scheme makes neither right nor wrong
             matched = {pi for pi, _ in pairs}
-            keep = [
-                i for i, m in enumerate(p) if i in matched or not any(m.span.overlaps(n) for n in neutral)
-            ]
+            keep: list[int] = []
+            for i, m in enumerate(p):
+                why = None if i in matched else _neutral_reason(m, neutral)
+                if why is None:
+                    keep.append(i)
+                    continue
+                by = score.neutral_by.setdefault(cat, {})
+                by[why] = by.get(why, 0) + 1
+                score.neutral_predictions.append((m, why))
             score.neutral[cat] = len(p) - len(keep)
             p = [p[i] for i in keep]
             ps = [m.span for m in p]
@@ -277,6 +286,18 @@ def _score_attributes(score: DocScore, gold_drug: Mention, pred_drug: Mention) -
         mp, mg = {pi for pi, _ in pairs}, {gi for _, gi in pairs}
         score.attribute_errors += [("fp", kind, s) for i, s in enumerate(p) if i not in mp]
         score.attribute_errors += [("fn", kind, s) for i, s in enumerate(g) if i not in mg]
+
+
+def _neutral_reason(pred: Mention, neutral: list[Mention]) -> str | None:
+    """Why an unmatched prediction is left out, or None when it counts.
+
+    A repeat mention (Coreference) is neutral for any prediction; a gold History span only for a
+    prediction reported as past history -- a present finding there is still a false positive.
+    """
+    for n in neutral:
+        if pred.span.overlaps(n.span) and (n.label != HISTORY or pred.historical):
+            return n.label
+    return None
 
 
 def _unique(mentions: list[Mention]) -> list[Mention]:

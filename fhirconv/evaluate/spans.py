@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
+from ..fhir.bundle import HISTORY_NOTE
 from ..fhir.roles import role_of_path
 from ..model import MentionRole, Span
 from .gold import (
@@ -188,7 +189,12 @@ def predicted_mentions(
             continue
         if rtype == "Condition":
             refuted = "refuted" in _codes(res.get("verificationStatus"))
-            mentions += _head_mentions(CONDITION, refs, full_url, rtype, negated=refuted)
+            historical = any(
+                isinstance(n, dict) and n.get("text") == HISTORY_NOTE for n in res.get("note") or ()
+            )
+            mentions += _head_mentions(
+                CONDITION, refs, full_url, rtype, negated=refuted, historical=historical
+            )
         elif rtype == "Observation":
             if AGE_LOINC in _codes(res.get("code")):
                 mentions.append(Mention(AGE, refs[0].span, rtype, value=_age_value(res), ref=full_url))

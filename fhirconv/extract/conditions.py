@@ -20,6 +20,7 @@ from .mentions import codings_of, surface
 from .quantities import Quantities
 from .rules import ConditionRules
 from .sentence import Found, SentenceContext
+from .text import MAX_MENTIONS
 
 __all__ = ["Conditions"]
 
@@ -99,7 +100,7 @@ class Conditions:
         key = (m.concept.id, a)
         if key in store:
             old = store[key]
-            store[key] = replace(old, mentions=(*old.mentions, mention))
+            store[key] = replace(old, mentions=(*old.mentions, mention)[:MAX_MENTIONS])
             return
         store[key] = ConditionFact(
             key=f"{m.concept.id}|{a.value}",
@@ -127,7 +128,10 @@ class Conditions:
             old = store.get((concept.id, a))
             if old is not None:
                 store[(concept.id, a)] = replace(
-                    old, mentions=(*old.mentions, mention), clinical_status="resolved", abatement=abatement
+                    old,
+                    mentions=(*old.mentions, mention)[:MAX_MENTIONS],
+                    clinical_status="resolved",
+                    abatement=abatement,
                 )
                 return
         text = surface(ctx.text, m) if m is not None else concept.display

@@ -8,6 +8,7 @@ files can stay one entry per surface form an editor would write.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import pickle
 import re
@@ -21,7 +22,7 @@ import ahocorasick
 from ..mapping import MappingStore, user_cache_dir
 from .text import fold
 
-__all__ = ["DOMAINS", "Concept", "Lexicon", "Match"]
+__all__ = ["DOMAINS", "AliasIndex", "Concept", "Lexicon", "Match"]
 
 DOMAINS = ("tests", "drugs", "procedures", "conditions")
 # When two domains claim the very same words, the earlier one wins (a test name is not a symptom).
@@ -237,8 +238,10 @@ class Lexicon:
 
     def match(self, text: str, folded: str, start: int, end: int) -> list[Match]:
         cands: list[tuple[int, int, int]] = []
-        for last, (length, plain, described) in self._automaton.iter(folded, start, end):
-            s, e = last - length + 1, last + 1
+        # a slice, not iter(folded, start, end): pyahocorasick copies the whole string on every call,
+        # which made matching sentence by sentence quadratic in the document
+        for last, (length, plain, described) in self._automaton.iter(folded[start:end]):
+            s, e = start + last - length + 1, start + last + 1
             idx = plain
             if described >= 0 and self.descriptors is not None:
                 dm = self.descriptors.search(folded, max(start, s - 25), s)
@@ -263,13 +266,65 @@ class Lexicon:
             ):
                 continue
             cands.append((s, e, idx))
+        return [Match(s, e, self.concepts[idx]) for s, e, idx in self._longest_first(cands, start, end)]
+
+    def _longest_first(
+        self, cands: list[tuple[int, int, int]], start: int, end: int
+    ) -> list[tuple[int, int, int]]:
+        """Longest matches win, then domain priority, then the earlier one: sort once, then sweep with a
+        character occupancy map, so resolving n overlapping matches costs O(n log n + their length)."""
         cands.sort(key=lambda c: (-(c[1] - c[0]), _PRIORITY.get(self.concepts[c[2]].domain, 9), c[0]))
-        taken: list[tuple[int, int]] = []
-        out: list[Match] = []
+        taken = bytearray(end - start)
+        kept: list[tuple[int, int, int]] = []
         for s, e, idx in cands:
-            if any(s < te and ts < e for ts, te in taken):
+            if taken.find(1, s - start, e - start) >= 0:
                 continue
-            taken.append((s, e))
-            out.append(Match(s, e, self.concepts[idx]))
+            taken[s - start : e - start] = b"\x01" * (e - s)
+            kept.append((s, e, idx))
+        kept.sort(key=lambda c: c[0])
+        return kept
+
+
+class AliasIndex(dict[str, tuple[Concept, str]]):
+    """Abbreviations a document defines ("syndrome (OMS)"), matched with one automaton built once per
+    document instead of one regex per abbreviation per sentence (which cost aliases x sentences)."""
+
+    _automaton: Any = None
+
+    @classmethod
+    def of(cls, aliases: dict[str, tuple[Concept, str]]) -> AliasIndex:
+        return aliases if isinstance(aliases, AliasIndex) else cls(aliases)
+
+    def _build(self) -> Any:
+        automaton = ahocorasick.Automaton()
+        for abbr in self:
+            # a space inside an abbreviation is optional ("IG G" is also written "IGG")
+            parts = abbr.split(" ")
+            forms = [
+                "".join(p + j for p, j in zip(parts, (*joins, ""), strict=True))
+                for joins in itertools.product((" ", ""), repeat=len(parts) - 1)
+            ]
+            for form in forms:
+                if form and form not in automaton:
+                    automaton.add_word(form, (len(form), abbr))
+        if len(automaton):
+            automaton.make_automaton()
+        return automaton
+
+    def match(self, text: str, start: int, end: int) -> list[Match]:
+        """Every whole-token occurrence of a defined abbreviation in ``text[start:end]``."""
+        if not self:
+            return []
+        if self._automaton is None:
+            self._automaton = self._build()
+        out: list[Match] = []
+        for last, (length, abbr) in self._automaton.iter(text[start:end]):
+            s, e = start + last - length + 1, start + last + 1
+            if s > 0 and (text[s - 1].isalnum() or text[s - 1] in "_-"):
+                continue
+            if e < len(text) and (text[e].isalnum() or text[e] in "_-"):
+                continue
+            concept, long_form = self[abbr]
+            out.append(Match(s, e, concept, long_form))
         out.sort(key=lambda m: m.start)
         return out

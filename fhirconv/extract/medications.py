@@ -17,6 +17,7 @@ from .mentions import PAREN_ABBR, codings_of, surface
 from .quantities import Quantities, decimal_of
 from .rules import MedicationRules
 from .sentence import Found, SentenceContext
+from .text import MAX_MENTIONS
 
 __all__ = ["Medications"]
 
@@ -188,7 +189,7 @@ class Medications:
                     )
             store[key] = replace(
                 old,
-                mentions=(*old.mentions, head, *extra),
+                mentions=(*old.mentions, head, *extra)[:MAX_MENTIONS],
                 dose=old.dose or dose,
                 dose_per_day=old.dose_per_day or (per_day and old.dose is None),
                 divided=old.divided or (divided and old.dose is None),

@@ -8,10 +8,11 @@ condition of its own. What survives here is what the components read.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..model import Coding, Document
 from ..text import fold, norm_phrase
-from .lexicon import Concept, Lexicon, Match
+from .lexicon import AliasIndex, Concept, Lexicon, Match
 from .rules import MatchRules, OutcomeRules
 
 __all__ = ["PAREN_ABBR", "Aliases", "MentionFinder", "codings_of", "surface"]
@@ -23,6 +24,8 @@ _NEXT_WORD = re.compile(r"\s+([a-z]+)")
 _PREV_WORD = re.compile(r"([a-z]+)\s+$")
 # what may stand between the items of one list of drugs
 _LIST_GLUE = re.compile(r"\s*(?:\([^()]{0,60}\)\s*)?(?:,\s*)?(?:(?:and|or|and/or|as well as)\s+)?")
+
+_ATTRIBUTIVE_SPAN = 80  # characters at most between adjective and noun, so the gap test stays short
 
 # abbreviation -> (its pattern, the concept, the long form the text gave it); concept None: the text
 # defines the abbreviation for words the lexicon does not know ("endomyocardial biopsy (EMB)"), so the
@@ -91,7 +94,7 @@ class MentionFinder:
         outcome_spans = [
             (om.start(), om.end()) for _, pat in self.outcomes.phrases for om in pat.finditer(folded, s, e)
         ]
-        return [
+        kept = [
             m
             for m in matches
             if m.concept.domain != "conditions"
@@ -101,6 +104,42 @@ class MentionFinder:
                 and not self.rules.modifier_head.match(folded, m.end, e)
             )
         ]
+        return self._attributive(folded, kept)
+
+    def _attributive(self, folded: str, matches: list[Match]) -> list[Match]:
+        """Drop a one-word condition of adjective form that describes the finding noun after it.
+
+        "painful erythematous swelling", "a diabetic ulcer", "perforated and ulcerated lesions": the
+        finding is the noun, already a mention of its own; the adjective is how it looks, not a second
+        condition. "hypotensive, tachycardic and pale" keeps every word: no finding noun follows.
+        """
+        ends = self.rules.adjective_endings
+
+        def adjective(m: Match) -> bool:
+            words = folded[m.start : m.end]
+            return " " not in words.strip() and words.endswith(ends)
+
+        out: list[Match] = []
+        for i, m in enumerate(matches):
+            if m.concept.domain == "conditions" and adjective(m):
+                # the first condition after it that is no adjective itself ("painful erythematous swelling")
+                nxt = next(
+                    (
+                        n
+                        for n in matches[i + 1 :]
+                        if n.concept.domain == "conditions"
+                        and not folded[n.start : n.end].split()[-1].endswith(ends)
+                    ),
+                    None,
+                )
+                if (
+                    nxt is not None
+                    and nxt.start - m.end <= _ATTRIBUTIVE_SPAN
+                    and self.rules.attributive_gap.fullmatch(folded, m.end, nxt.start) is not None
+                ):
+                    continue
+            out.append(m)
+        return out
 
     def _drug_context(self, folded: str, s: int, e: int, matches: list[Match]) -> list[Match]:
         """A drug name is not always a drug given: "serum digoxin level" is a test, "anti-insulin
@@ -232,12 +271,19 @@ def _long_form(abbr: str, before: str) -> str | None:
     return lf[lf.rfind(" ", 0, li + 1) + 1 :]
 
 
+_INDEX: list[Any] = [None, None]  # the aliases of the document being read, and their automaton
+
+
 def _alias_matches(text: str, aliases: Aliases, s: int, e: int) -> list[Match]:
-    out = []
-    for pat, concept, long_form in aliases.values():
-        for m in pat.finditer(text, s, e):
-            out.append(Match(m.start(), m.end(), concept or _FOREIGN_CONCEPT, long_form))
-    return out
+    """Every defined abbreviation in ``text[s:e]``, found with one automaton per document (built on
+    first use) instead of one regex per abbreviation per sentence, which cost aliases x sentences."""
+    if not aliases:
+        return []
+    if _INDEX[0] is not aliases:
+        index = AliasIndex({abbr: (c or _FOREIGN_CONCEPT, lf) for abbr, (_, c, lf) in aliases.items()})
+        _INDEX[:] = [aliases, index]
+    found: list[Match] = _INDEX[1].match(text, s, e)
+    return found
 
 
 def _dedupe(matches: list[Match]) -> list[Match]:

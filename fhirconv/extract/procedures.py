@@ -7,6 +7,7 @@ from dataclasses import replace
 from ..model import Assertion, Coding, Mention, MentionRole, ProcedureFact
 from .rules import ProcedureRules
 from .sentence import Found, ProcedureCandidate, SentenceContext
+from .text import MAX_MENTIONS
 
 __all__ = ["Procedures"]
 
@@ -40,7 +41,7 @@ class Procedures:
             mention = Mention(c.start, c.end, text[c.start : c.end], MentionRole.HEAD)
             if key in store:
                 old = store[key]
-                store[key] = replace(old, mentions=(*old.mentions, mention))
+                store[key] = replace(old, mentions=(*old.mentions, mention)[:MAX_MENTIONS])
                 continue
             store[key] = ProcedureFact(
                 f"{concept_id}|{c.status}", text[c.start : c.end], codings, category, (mention,), c.status

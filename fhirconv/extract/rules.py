@@ -186,6 +186,13 @@ class MatchRules:
     name_openers: re.Pattern[str]  # "department of <surgery>": the mention names an institution
     device_heads: re.Pattern[str]  # "nephrostomy drain", "gastrostomy tube": a device, not a procedure
     act_noun_endings: tuple[str, ...]  # "drainage tube", "ablation catheter": the act of placing it
+    # "painful erythematous swelling", "diabetic ulcer": a one-word condition of adjective form right
+    # before a finding noun describes that finding; the noun is the condition
+    adjective_endings: tuple[str, ...]
+    # what may stand between that adjective and its noun: a comma, "and"/"or" and up to two more words
+    # ("perforated and ulcerated lesions", "calcified esophageal mass"), none of them a word that ends
+    # the noun phrase ("lethargic with a bulging fontanelle" is two findings)
+    attributive_gap: re.Pattern[str]
 
     @classmethod
     def from_dict(cls, data: RuleData) -> MatchRules:
@@ -217,6 +224,12 @@ class MatchRules:
             name_openers=_before(data.words("name_openers"), r"\s+(?:[a-z]+\s+){0,2}"),
             device_heads=_after(data.words("device_heads"), r"\s+"),
             act_noun_endings=tuple(data.words("act_noun_endings")),
+            adjective_endings=tuple(fold(w) for w in data.words("condition_adjective_endings")),
+            attributive_gap=re.compile(
+                r"(?:[\s,]+(?:and|or|(?!(?:"
+                + alternation(data.words("condition_attributive_breaks"))
+                + r")(?!\w))[a-z][a-z-]{0,30})){0,2}\s+"
+            ),
         )
 
 

@@ -72,7 +72,16 @@ _ABBREV = {
     "t.i.d",
     "q.i.d",
 }
-_SENT_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9])")
+# Starts only at the first of a run of stops and never backtracks into a run, so a long run of stops,
+# quotes or spaces is scanned once: linear on any input.
+_SENT_END = re.compile(r"(?<![.!?])[.!?]++[\"')\]]*+(?=\s++[\"'(\[]?[A-Z0-9])")
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
+# No real sentence is this long: a longer run (a flattened table, a pasted log, hostile input) is cut at
+# whitespace so every per-sentence step stays bounded and conversion time linear in the document.
+MAX_SENTENCE_CHARS = 2000
+# Mentions kept per fact: enough to show where it is said, bounded so a term repeated thousands of
+# times costs linear time and a bundle of reasonable size.
+MAX_MENTIONS = 50
 
 
 def iter_paragraphs(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -104,23 +113,44 @@ def split_sentences(text: str, start: int, end: int, paragraph: int = 0) -> list
         s = ls
         for m in _SENT_END.finditer(text, ls, le):
             cut = m.end()
-            word = re.search(r"([A-Za-z.]+)\.?$", text[s : m.start() + 1])
             prev = text[max(s, m.start() - 12) : m.start()].split()
             last = prev[-1].lower().rstrip(".") if prev else ""
             if (
                 last in _ABBREV
                 or (len(last) == 1 and last.isalpha())
-                or (word and word.group(1).count(".") > 1)
+                or _dotted_word(text, s, m.start() + 1).count(".") > 1
             ):
                 continue
-            a, b = _trim(text, s, cut)
-            if b > a:
-                out.append(Sentence(a, b, paragraph))
+            _emit(out, text, s, cut, paragraph)
             s = cut
-        a, b = _trim(text, s, le)
-        if b > a:
-            out.append(Sentence(a, b, paragraph))
+        _emit(out, text, s, le, paragraph)
     return out
+
+
+def _dotted_word(text: str, start: int, end: int) -> str:
+    """The run of letters and dots ending at ``end`` (not before ``start``): "e.g." in "see e.g."."""
+    i = end
+    while i > start and text[i - 1] in _WORD_CHARS:
+        i -= 1
+    return text[i:end]
+
+
+def _emit(out: list[Sentence], text: str, s: int, e: int, paragraph: int) -> None:
+    """Append ``text[s:e]`` trimmed, in pieces of at most MAX_SENTENCE_CHARS cut at whitespace."""
+    a, b = _trim(text, s, e)
+    while b - a > MAX_SENTENCE_CHARS:
+        limit = a + MAX_SENTENCE_CHARS
+        cut = limit
+        while cut > a + MAX_SENTENCE_CHARS // 2 and not text[cut].isspace():
+            cut -= 1
+        if not text[cut].isspace():
+            cut = limit  # one "word" longer than half the cap: not prose, cut anywhere
+        x, y = _trim(text, a, cut)
+        if y > x:
+            out.append(Sentence(x, y, paragraph))
+        a, b = _trim(text, cut, b)
+    if b > a:
+        out.append(Sentence(a, b, paragraph))
 
 
 def _lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

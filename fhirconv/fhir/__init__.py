@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from .bulk import BulkWriter, bulk_resources
-from .bundle import BundleOptions, build_bundle
-from .serialize import FORMATS, check_models, dumps, dumps_json, loads_json
+from .bundle import BundleOptions, build_bundle, source_text
+from .serialize import FORMATS, check_models, check_models_each, dumps, dumps_json, loads_json
 
 __all__ = [
     "FORMATS",
@@ -13,7 +13,9 @@ __all__ = [
     "build_bundle",
     "bulk_resources",
     "check_models",
+    "check_models_each",
     "dumps",
     "dumps_json",
     "loads_json",
+    "source_text",
 ]

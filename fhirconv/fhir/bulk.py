@@ -17,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from ..errors import BuildError
+from ..errors import BuildError, MalformedInputError
 from ..fileio import atomic_write
 from .serialize import dumps_json, loads_json
 
@@ -109,7 +109,9 @@ class BulkWriter:
             try:
                 rid = loads_json(line)["id"]
             except (ValueError, KeyError, TypeError) as exc:
-                raise BuildError(f"{path}:{n}: not a bulk NDJSON resource line ({exc})") from exc
+                raise MalformedInputError(
+                    f"line {n} is not a bulk NDJSON resource ({exc}); not appending to it", source=str(path)
+                ) from exc
             lines[str(rid)] = line
         return lines
 

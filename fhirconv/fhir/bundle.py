@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from dataclasses import dataclass
-from decimal import Decimal
+import math
+from dataclasses import dataclass, fields, is_dataclass, replace
+from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any
 
@@ -22,14 +23,16 @@ from ..model import (
     Document,
     Extraction,
     Mention,
+    Quantity,
     ReferenceRange,
+    RelativeTime,
 )
 from ..normalize import Normalizer
 from .datatypes import clean_text, codeable_concept, data_absent, derivation, narrative, quantity, reference
-from .ids import ID_SYSTEM, TAG_SYSTEM, resource_uuid
+from .ids import DOCUMENT_TAG_SYSTEM, ID_SYSTEM, TAG_SYSTEM, document_tag, resource_uuid
 from .roles import element_path
 
-__all__ = ["BundleOptions", "build_bundle"]
+__all__ = ["HISTORY_NOTE", "PART_BYTES", "BundleOptions", "build_bundle", "source_text", "text_parts"]
 
 _VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 _CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
@@ -37,12 +40,77 @@ _COND_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
 _ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 _DAR = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 _LOINC = "http://loinc.org"
+# The note that marks a Condition reported as past history; the evaluator reads it back (docs/evaluation.md).
+HISTORY_NOTE = "Reported as past history."
 _ASSERTION_VERIFICATION = {
     Assertion.PRESENT: "confirmed",
     Assertion.HISTORICAL: "confirmed",
     Assertion.NEGATED: "refuted",
     Assertion.UNCERTAIN: "provisional",
 }
+
+
+def document_identity(doc: Document) -> str:
+    """What makes two conversions the same document: its PMID, PMCID or DOI when the metadata has one,
+    else its title (three words or more), else a hash of its text with whitespace normalised. A
+    byte-order mark, CRLF line endings or re-wrapped lines never make a new document, and with an
+    identifier or a title neither does an edited sentence: re-uploading then replaces the old version
+    (docs/robustness.md)."""
+    md = doc.metadata
+    for scheme, value in (("pmid", md.pmid), ("pmcid", md.pmcid), ("doi", md.doi)):
+        if value:
+            return f"{scheme}:{value.strip().lower()}"
+    title = " ".join(md.title.lower().split()) if md.title else ""
+    if len(title.split()) >= 3:  # a real title, not a heading such as "Case report"
+        return "title:" + title
+    words = " ".join(doc.text.removeprefix("\ufeff").split())
+    return "text:" + hashlib.sha256(words.encode("utf-8")).hexdigest()
+
+
+def _anchor(text: str, start: int, end: int) -> str:
+    """The sentence around ``text[start:end]`` (at most 2,000 characters each way), whitespace and case
+    normalised. Found with bounded C-level searches: cheap even for thousands of facts."""
+    lo = max(0, start - 2000)
+    hi = min(len(text), end + 2000)
+    starts = [i + len(p) for p in ("\n", ". ", "! ", "? ") if (i := text.rfind(p, lo, start)) >= 0]
+    a = max(starts, default=lo)
+    found = [i for i in (text.find(p, end, hi) for p in ("\n", ". ", "! ", "? ")) if i >= 0]
+    b = min(found) + 1 if found else hi
+    return " ".join(text[a:b].lower().split())
+
+
+# FHIR caps a base64Binary at 1 MiB of base64, i.e. 768 KiB of bytes.
+PART_BYTES = 768 * 1024
+
+
+def text_parts(text: str, limit: int = PART_BYTES) -> list[bytes]:
+    """The source text as UTF-8 parts of at most ``limit`` bytes, cut after a line break where one is
+    in the second half of a part, never inside a character. Mention offsets count code points into
+    the concatenation of the parts, so a reader joins them in order (see docs/extraction.md)."""
+    data = text.encode("utf-8")
+    parts: list[bytes] = []
+    pos = 0
+    while len(data) - pos > limit:
+        cut = data.rfind(b"\n", pos + limit // 2, pos + limit) + 1
+        if cut <= 0:
+            cut = pos + limit
+            while data[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte: back to the character start
+                cut -= 1
+        parts.append(data[pos:cut])
+        pos = cut
+    parts.append(data[pos:])
+    return parts
+
+
+def source_text(document_reference: dict[str, Any]) -> str:
+    """The text mention offsets count into: every ``text/plain`` attachment with data, in order."""
+    chunks = [
+        base64.b64decode(c["attachment"]["data"])
+        for c in document_reference.get("content", [])
+        if str(c.get("attachment", {}).get("contentType", "")).startswith("text/plain")
+        and "data" in c.get("attachment", {})
+    ]
+    return b"".join(chunks).decode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,21 +126,40 @@ class _Builder:
         self.options = options
         self.entries: list[tuple[str, dict[str, Any]]] = []
         self.derived: list[str] = []
+        self.identity = document_identity(doc)
+        self.document_tag = document_tag(self.identity)
+        self._seen: dict[tuple[str, str], int] = {}
         self.doc_ref = self._url("DocumentReference", "document")
         self.patient = self._url("Patient", "patient")
         self.encounter = self._url("Encounter", "encounter")
         self.device = self._url("Device", f"fhirconv-{__version__}")
 
     def _url(self, rtype: str, key: str) -> str:
-        return "urn:uuid:" + resource_uuid(self.doc.source_sha256, rtype, key)
+        return "urn:uuid:" + resource_uuid(self.identity, rtype, key)
+
+    def _fact_url(self, rtype: str, key: str, mention: Mention) -> str:
+        """Id of a fact: its normalised content (``key``) and the normalised sentence it sits in, not
+        character offsets, so a fact keeps its id when text elsewhere changes; a repeat of the same fact
+        in an identical sentence gets a counter."""
+        stem, at, offset = key.rpartition("@")
+        if at and offset.isdigit():  # extraction keys some facts by offset: the anchor replaces it
+            key = stem
+        base = f"{key}|{_anchor(self.doc.text, mention.start, mention.end)}"
+        n = self._seen.get((rtype, base), 0) + 1
+        self._seen[(rtype, base)] = n
+        return self._url(rtype, base if n == 1 else f"{base}#{n}")
 
     def _add(
         self, url: str, resource: dict[str, Any], mentions: tuple[Mention, ...] | list[Mention] = ()
     ) -> None:
         rtype = resource["resourceType"]
         body: dict[str, Any] = {"resourceType": rtype}
+        # every resource names the document it came from, so an upload can find (and replace) the
+        # set a previous conversion of the same document left on a server
+        tags = [{"system": DOCUMENT_TAG_SYSTEM, "code": self.document_tag}]
         if rtype == "Provenance":
-            body["meta"] = {"tag": [{"system": TAG_SYSTEM, "code": url.removeprefix("urn:uuid:")}]}
+            tags.insert(0, {"system": TAG_SYSTEM, "code": url.removeprefix("urn:uuid:")})
+        body["meta"] = {"tag": tags}
         body["text"] = narrative(_summary(resource))
         exts = [derivation(self.doc_ref, m, element_path(rtype, m.role)) for m in mentions]
         if exts:
@@ -93,16 +180,22 @@ class _Builder:
     # ------------------------------------------------------------------ resources
     def document_reference(self) -> None:
         md = self.doc.metadata
-        data = self.doc.text.encode("utf-8")
-        attachment: dict[str, Any] = {
-            "contentType": "text/plain; charset=utf-8",
-            "language": "en",
-            "data": base64.b64encode(data).decode("ascii"),
-            "size": len(data),
-            "hash": base64.b64encode(hashlib.sha1(data).digest()).decode("ascii"),
-        }
-        if md.title:
-            attachment["title"] = clean_text(md.title, 500)
+        parts = text_parts(self.doc.text)
+        content: list[dict[str, Any]] = []
+        for i, data in enumerate(parts):
+            attachment: dict[str, Any] = {
+                "contentType": "text/plain; charset=utf-8",
+                "language": "en",
+                "data": base64.b64encode(data).decode("ascii"),
+                "size": len(data),
+                "hash": base64.b64encode(hashlib.sha1(data).digest()).decode("ascii"),
+            }
+            title = clean_text(md.title, 500) if md.title else ""
+            if len(parts) > 1:
+                title = f"{title} (part {i + 1} of {len(parts)})".strip()
+            if title:
+                attachment["title"] = title
+            content.append({"attachment": attachment})
         ids: list[dict[str, Any]] = []
         if md.pmid:
             ids.append({"system": "https://pubmed.ncbi.nlm.nih.gov", "value": md.pmid})
@@ -110,7 +203,6 @@ class _Builder:
             ids.append({"system": "https://www.ncbi.nlm.nih.gov/pmc", "value": md.pmcid})
         if md.doi:
             ids.append({"system": "https://doi.org", "value": md.doi})
-        content: list[dict[str, Any]] = [{"attachment": attachment}]
         if md.doi:
             content.append(
                 {
@@ -162,7 +254,7 @@ class _Builder:
                 mentions.append(p.deceased_mention)
         self._add(self.patient, res, mentions)
         if p.age is not None and p.age_mention is not None:
-            url = self._url("Observation", f"age@{p.age_mention.start}")
+            url = self._fact_url("Observation", "age", p.age_mention)
             self._add(
                 url,
                 {
@@ -199,7 +291,7 @@ class _Builder:
         urls: dict[str, str] = {}
         for c in self.facts.conditions:
             first = c.mentions[0]
-            url = self._url("Condition", f"{first.start}-{first.end}|{c.key}")
+            url = self._fact_url("Condition", c.key, first)
             urls[c.key] = url
             res: dict[str, Any] = {"resourceType": "Condition"}
             # past history has a status only when the text dates it ("15 years earlier": inactive)
@@ -227,7 +319,7 @@ class _Builder:
             if c.abatement and c.clinical_status in ("resolved", "remission", "inactive"):
                 res["abatementString"] = clean_text(c.abatement, 500)
             if c.assertion is Assertion.HISTORICAL:
-                notes.append("Reported as past history.")
+                notes.append(HISTORY_NOTE)
             if c.assertion is Assertion.NEGATED:
                 notes.append("Reported as absent (negated) in the source.")
             if notes:
@@ -238,7 +330,7 @@ class _Builder:
     def observations(self) -> None:
         for o in self.facts.observations:
             first = o.mentions[0]
-            url = self._url("Observation", f"{first.start}-{first.end}|{o.key}")
+            url = self._fact_url("Observation", o.key, first)
             # the fact's own UCUM (a lexicon default, a raw count) first, else the unit as written
             ucum = (o.value.ucum or self.norm.unit(o.value.unit).ucum) if o.value is not None else None
             # A Quantity only with a UCUM code (issue 9): a unit UCUM cannot express stays as text.
@@ -304,8 +396,8 @@ class _Builder:
     def medications(self, condition_urls: dict[str, str]) -> None:
         for m in self.facts.medications:
             first = m.mentions[0]
-            key = f"{first.start}-{first.end}|{m.key}"
-            url = self._url("MedicationAdministration", key)
+            url = self._fact_url("MedicationAdministration", m.key, first)
+            key = url.removeprefix("urn:uuid:")
             reasons = [reference(condition_urls[k]) for k in m.reason_keys if k in condition_urls]
             route = None
             dose, rate = self._dose_and_rate(m)
@@ -465,7 +557,7 @@ class _Builder:
     def procedures(self) -> None:
         for p in self.facts.procedures:
             first = p.mentions[0]
-            url = self._url("Procedure", f"{first.start}-{first.end}|{p.key}")
+            url = self._fact_url("Procedure", p.key, first)
             res: dict[str, Any] = {"resourceType": "Procedure", "status": p.status}
             if p.status == "not-done":
                 res["statusReason"] = {"text": "Reported as not performed"}
@@ -482,7 +574,7 @@ class _Builder:
         if o is None:
             return
         first = o.mentions[0]
-        url = self._url("ClinicalImpression", f"{first.start}-{first.end}|outcome")
+        url = self._fact_url("ClinicalImpression", "outcome", first)
         self._add(
             url,
             {
@@ -623,4 +715,56 @@ def _summary(r: dict[str, Any]) -> str:
 def build_bundle(
     doc: Document, facts: Extraction, norm: Normalizer, options: BundleOptions | None = None
 ) -> dict[str, Any]:
-    return _Builder(doc, facts, norm, options or BundleOptions()).bundle()
+    usable = _usable(facts)
+    assert isinstance(usable, Extraction)
+    return _Builder(doc, usable, norm, options or BundleOptions()).bundle()
+
+
+# No case report dates anything two centuries from its presentation; beyond that a phrase such as
+# "for 3000 years" is not a date, and FHIR years stop at 9999 anyway.
+MAX_DAYS = 200 * 366
+# FHIR decimals are IEEE doubles in practice: more significant digits than this are not a measurement.
+MAX_DIGITS = 15
+
+
+def _plausible_number(value: Decimal | str) -> bool:
+    try:
+        d = value if isinstance(value, Decimal) else Decimal(value)
+    except (InvalidOperation, ValueError):
+        return False
+    return d.is_finite() and len(d.as_tuple().digits) <= MAX_DIGITS and abs(d.adjusted()) <= MAX_DIGITS
+
+
+def _plausible_days(days: float | None) -> bool:
+    return days is None or (math.isfinite(days) and abs(days) <= MAX_DAYS)
+
+
+def _usable(obj: Any) -> Any:
+    """``obj`` (facts) with every quantity, time or duration that no resource can hold set to None:
+    a 400-digit "value" or "for 3000 years" costs that one element, never the document (precision first:
+    nothing is rounded or clamped into a wrong value)."""
+    if isinstance(obj, Quantity):
+        return obj if _plausible_number(obj.value) else None
+    if isinstance(obj, RelativeTime):
+        return obj if _plausible_days(obj.start_day) and _plausible_days(obj.end_day) else None
+    if isinstance(obj, tuple):
+        items = [_usable(x) for x in obj]
+        if any(x is None and y is not None for x, y in zip(items, obj, strict=True)):
+            if any(isinstance(y, Quantity) for y in obj):  # a component without its value goes whole
+                return None
+            items = [x for x, y in zip(items, obj, strict=True) if x is not None or y is None]
+        if len(items) == len(obj) and all(x is y for x, y in zip(items, obj, strict=True)):
+            return obj
+        return tuple(items)
+    if is_dataclass(obj) and not isinstance(obj, type):
+        changes: dict[str, Any] = {}
+        for f in fields(obj):
+            value = getattr(obj, f.name)
+            if isinstance(value, float) and not _plausible_days(value):
+                changes[f.name] = None
+            elif isinstance(value, Quantity | RelativeTime | tuple) or is_dataclass(value):
+                new = _usable(value)
+                if new is not value:
+                    changes[f.name] = new
+        return replace(obj, **changes) if changes else obj
+    return obj

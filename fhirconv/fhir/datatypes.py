@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ..chars import fhir_safe
 from ..errors import BuildError
 from ..model import Coding, Mention
 
@@ -100,7 +101,7 @@ def derivation(doc_ref: str, mention: Mention, path: str) -> dict[str, Any]:
 
 def clean_text(value: str, limit: int = 1000) -> str:
     """FHIR strings from prose: one space between words, no edge whitespace, cut at a word boundary."""
-    text = " ".join(value.split())
+    text = " ".join(fhir_safe(value).split())
     if len(text) > limit:
         text = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
     return text
@@ -112,7 +113,7 @@ def narrative(summary: str) -> dict[str, Any]:
 
     return {
         "status": "generated",
-        "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{escape(summary, quote=False)}</div>',
+        "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{escape(fhir_safe(summary), quote=False)}</div>',
     }
 
 

@@ -1,16 +1,25 @@
-"""Deterministic ids (after FHIR-Converter): uuid5 of the source hash, the resource type and a key made
-of the span and concept, so the same input always yields the same ids and a re-upload matches."""
+"""Deterministic ids (after FHIR-Converter): uuid5 of the document's identity (PMID/PMCID/DOI, title or
+normalised text), the resource type and the fact's normalised content and sentence, so the same document
+always yields the same ids, and an unchanged fact keeps its id when the text changes elsewhere."""
 
 from __future__ import annotations
 
 import uuid
 
-__all__ = ["ID_SYSTEM", "TAG_SYSTEM", "resource_uuid"]
+__all__ = ["DOCUMENT_TAG_SYSTEM", "ID_SYSTEM", "TAG_SYSTEM", "document_tag", "resource_uuid"]
 
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/fhirconv/fhirconv/ids")
 ID_SYSTEM = "urn:ietf:rfc:3986"
 TAG_SYSTEM = "urn:fhirconv:id"
+#: ``meta.tag`` system naming the document a resource was extracted from (see ``document_tag``).
+DOCUMENT_TAG_SYSTEM = "urn:fhirconv:document"
 
 
-def resource_uuid(source_sha256: str, resource_type: str, key: str) -> str:
-    return str(uuid.uuid5(_NAMESPACE, f"{source_sha256}|{resource_type}|{key}"))
+def resource_uuid(document: str, resource_type: str, key: str) -> str:
+    """Id of one resource: the document's identity, the resource type and the fact's own key."""
+    return str(uuid.uuid5(_NAMESPACE, f"{document}|{resource_type}|{key}"))
+
+
+def document_tag(document: str) -> str:
+    """The tag code for every resource of one document (a uuid: short, and no PMID/title leaks)."""
+    return str(uuid.uuid5(_NAMESPACE, f"{document}|document"))

@@ -10,13 +10,22 @@ written here with the digits they were given.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from ..errors import BuildError
 
-__all__ = ["FORMATS", "check_models", "decimal_text", "dumps", "dumps_json", "loads_json"]
+__all__ = [
+    "FORMATS",
+    "check_models",
+    "check_models_each",
+    "decimal_text",
+    "dumps",
+    "dumps_json",
+    "loads_json",
+]
 
 FORMATS = ("json", "xml", "ndjson")
 
@@ -28,6 +37,23 @@ def check_models(bundle: dict[str, Any]) -> Any:
 
     try:
         return Bundle.model_validate(bundle)
+    except ValidationError as exc:
+        raise BuildError(f"bundle fails the FHIR model checks: {exc}") from exc
+
+
+def check_models_each(bundle: dict[str, Any]) -> None:
+    """The same checks as :func:`check_models`, one entry at a time, so peak memory holds one
+    resource's model instead of the whole bundle's (a 20 MB report gives tens of thousands)."""
+    from fhir.resources.R4B.bundle import Bundle
+    from pydantic import ValidationError
+
+    entries = bundle.get("entry") or []
+    try:
+        Bundle.model_validate({**bundle, "entry": entries[:1]})
+        for i in range(1, len(entries)):
+            Bundle.model_validate(
+                {"resourceType": "Bundle", "type": bundle.get("type"), "entry": [entries[i]]}
+            )
     except ValidationError as exc:
         raise BuildError(f"bundle fails the FHIR model checks: {exc}") from exc
 
@@ -91,12 +117,42 @@ def _encode(obj: Any, out: list[str], indent: int | None, level: int, sort_keys:
         raise TypeError(f"cannot write {type(obj).__name__} as JSON")
 
 
+_MARK = re.compile(r'"\\u0000(\d+)\\u0000"')
+
+
 def dumps_json(obj: Any, *, indent: int | None = 2, sort_keys: bool = False) -> str:
     """JSON text like ``json.dumps(obj, ensure_ascii=False, indent=...)``, with Decimals written exactly
-    (``indent=None`` gives the compact NDJSON form)."""
-    out: list[str] = []
-    _encode(obj, out, indent, 0, sort_keys)
-    return "".join(out)
+    (``indent=None`` gives the compact NDJSON form).
+
+    The standard encoder (its C form for compact output) writes everything; each Decimal goes out as a
+    marker string (a NUL, its number, a NUL, which JSON escapes and no FHIR string may contain) that is
+    then replaced by its digits. Should a string ever hold such a marker, the exact writer below is used.
+    """
+    texts: list[str] = []
+
+    def default(o: Any) -> str:
+        if isinstance(o, Decimal):
+            texts.append(decimal_text(o))
+            return f"\x00{len(texts) - 1}\x00"
+        raise TypeError(f"cannot write {type(o).__name__} as JSON")
+
+    out = json.dumps(
+        obj,
+        ensure_ascii=False,
+        indent=indent,
+        separators=(",", ":") if indent is None else (",", ": "),
+        sort_keys=sort_keys,
+        default=default,
+        allow_nan=False,
+    )
+    if not texts:
+        return out
+    marks = _MARK.findall(out)
+    if marks != [str(i) for i in range(len(texts))]:
+        parts: list[str] = []
+        _encode(obj, parts, indent, 0, sort_keys)
+        return "".join(parts)
+    return _MARK.sub(lambda m: texts[int(m.group(1))], out)
 
 
 def loads_json(data: str | bytes) -> Any:

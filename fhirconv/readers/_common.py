@@ -5,11 +5,12 @@ from __future__ import annotations
 import codecs
 import hashlib
 
+from ..chars import fhir_safe, looks_binary
 from ..errors import InputError, MalformedInputError
 from ..model import Section, SectionType
 from ._layout import Typed
 
-__all__ = ["decode_text", "sections_from_runs", "sha256", "strip_bom"]
+__all__ = ["checked_text", "decode_text", "sections_from_runs", "sha256", "strip_bom"]
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -41,7 +42,7 @@ def decode_text(data: bytes, name: str, *, declared: str | None = None) -> tuple
     body, bom = strip_bom(data)
     if bom is not None:
         try:
-            return body.decode(bom), bom, warnings
+            return checked_text(body.decode(bom), name), bom, warnings
         except UnicodeDecodeError as exc:
             raise MalformedInputError(
                 f"byte order mark says {bom} but byte {exc.start} is not valid {bom}", source=name
@@ -53,16 +54,25 @@ def decode_text(data: bytes, name: str, *, declared: str | None = None) -> tuple
     else:
         if declared and declared not in ("utf-8", "ascii") and not body.isascii():
             warnings.append(f"declared charset {declared} but the bytes are valid UTF-8; read as UTF-8")
-        return text, "utf-8", warnings
+        return checked_text(text, name), "utf-8", warnings
     candidates = [c for c in (declared, "cp1252", "latin-1") if c and c not in ("utf-8", "ascii")]
     for encoding in dict.fromkeys(candidates):
         try:
             text = body.decode(encoding)
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):  # also codecs that exist but cannot decode ("undefined")
             continue
         warnings.append(f"not valid UTF-8 (first bad byte at offset {first_bad}); decoded as {encoding}")
-        return text, encoding, warnings
+        return checked_text(text, name), encoding, warnings
     raise MalformedInputError("bytes could not be decoded", source=name)  # pragma: no cover - latin-1 total
+
+
+def checked_text(text: str, name: str) -> str:
+    """Decoded text made safe for FHIR (same length), or an input error when it is a binary file."""
+    if "\x00" in text or looks_binary(text):
+        raise MalformedInputError(
+            "control characters throughout: this looks like a binary file, not a report", source=name
+        )
+    return fhir_safe(text)
 
 
 def check_not_empty(text: str, name: str) -> None:

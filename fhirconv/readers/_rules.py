@@ -18,8 +18,7 @@ from ..model import SectionType
 __all__ = ["SectionRules", "load_rules", "shipped_rules"]
 
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Z]\.)\s*")
-_TRAILING = re.compile(r"[\s:.\-–—]+$")
-_SPACES = re.compile(r"\s+")
+_TRAILING_CHARS = " \t\n\r\f\v:.-–—"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +54,9 @@ class SectionRules:
         words = text.split()
         if not words or len(words) > self.heading_max_words + 1:
             return None
-        key = _SPACES.sub(" ", _TRAILING.sub("", _NUMBERING.sub("", text))).strip()
+        # words joined first and trailing punctuation stripped, not matched with "[...]+$": a regex
+        # ending in "+$" retries at every position of a long run and was quadratic on it
+        key = " ".join(_NUMBERING.sub("", " ".join(words)).split()).rstrip(_TRAILING_CHARS).strip()
         if not key or len(key.split()) > self.heading_max_words:
             return None
         for pattern, type_ in self.headings:

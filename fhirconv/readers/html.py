@@ -16,7 +16,7 @@ from lxml import etree
 
 from ..errors import InputError, MalformedInputError
 from ..model import Document, DocumentFormat, Metadata, SectionType
-from ._common import sections_from_runs, sha256, strip_bom
+from ._common import checked_text, sections_from_runs, sha256, strip_bom
 from ._layout import Block, classify, normalise_title
 from ._rules import SectionRules, shipped_rules
 from ._xml import all_text, text_of
@@ -99,7 +99,7 @@ def _decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
     body, bom = strip_bom(data)
     if bom is not None:
         try:
-            return body.decode(bom), bom, []
+            return checked_text(body.decode(bom), name), bom, []
         except UnicodeDecodeError as exc:
             raise MalformedInputError(
                 f"byte order mark says {bom} but the bytes are not", source=name
@@ -115,7 +115,7 @@ def _decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
     else:
         if declared and declared not in ("utf-8", "utf8") and not body.isascii():
             warnings.append(f"page declares charset {declared} but its bytes are UTF-8; read as UTF-8")
-        return text, "utf-8", warnings
+        return checked_text(text, name), "utf-8", warnings
     if declared in _WINDOWS_1252_LABELS or declared is None or declared in ("utf-8", "utf8"):
         encoding = "cp1252"
     else:
@@ -131,8 +131,8 @@ def _decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
         warnings.append("no charset declared and not UTF-8; read as windows-1252")
     for enc in (encoding, "cp1252", "latin-1"):
         try:
-            return body.decode(enc), enc, warnings
-        except (UnicodeDecodeError, LookupError):
+            return checked_text(body.decode(enc), name), enc, warnings
+        except (UnicodeError, LookupError):  # also codecs that exist but cannot decode ("undefined")
             warnings.append(f"could not decode as {enc}")
     raise MalformedInputError("bytes could not be decoded", source=name)  # pragma: no cover
 

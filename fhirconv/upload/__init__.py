@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .bundle import chunk_entries, load_bundle, rewrite_references, to_transaction
 from .client import FhirClient, RetryPolicy
+from .ndjson import load_ndjson, ndjson_files
 from .uploader import BundleReport, TypeCounts, Uploader, classify_entry
 
 __all__ = [
@@ -19,6 +20,8 @@ __all__ = [
     "chunk_entries",
     "classify_entry",
     "load_bundle",
+    "load_ndjson",
+    "ndjson_files",
     "rewrite_references",
     "to_transaction",
 ]

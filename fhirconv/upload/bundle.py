@@ -8,13 +8,14 @@ so a second upload matches what the first created instead of duplicating it. See
 from __future__ import annotations
 
 import copy
-import json
 import uuid
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from .. import strictjson
 from ..errors import InputError, MalformedInputError, UploadError
+from ..fhir.serialize import dumps_json
 
 __all__ = [
     "FHIRCONV_TAG_SYSTEM",
@@ -38,10 +39,7 @@ def load_bundle(path: Path) -> dict[str, Any]:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", source=str(path)) from exc
-    try:
-        bundle = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise MalformedInputError(f"not JSON: {exc}", source=str(path)) from exc
+    bundle = strictjson.loads(data, str(path), decimals=True)  # uploaded with the file's digits
     if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
         kind = bundle.get("resourceType") if isinstance(bundle, dict) else type(bundle).__name__
         raise MalformedInputError(f"expected a FHIR Bundle, found {kind!r}", source=str(path))
@@ -50,14 +48,15 @@ def load_bundle(path: Path) -> dict[str, Any]:
 
 def iter_references(node: Any) -> Iterator[dict[str, Any]]:
     """Every Reference-like object (a dict with a string ``reference``) anywhere in a resource."""
-    if isinstance(node, dict):
-        if isinstance(node.get("reference"), str):
-            yield node
-        for value in node.values():
-            yield from iter_references(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from iter_references(item)
+    stack = [node]  # iteration, not recursion: the input decides the depth
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if isinstance(item.get("reference"), str):
+                yield item
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
 
 
 def rewrite_references(resource: dict[str, Any], mapping: Mapping[str, str]) -> int:
@@ -72,14 +71,17 @@ def rewrite_references(resource: dict[str, Any], mapping: Mapping[str, str]) -> 
 
 
 def _stable_identifier(resource: Mapping[str, Any]) -> str | None:
-    for ident in resource.get("identifier", []) or []:
+    idents = resource.get("identifier")
+    for ident in idents if isinstance(idents, list) else []:
         if isinstance(ident, dict) and ident.get("system") == IDENTIFIER_SYSTEM and ident.get("value"):
             return str(ident["value"])
     return None
 
 
 def _fhirconv_tag(resource: Mapping[str, Any]) -> str | None:
-    for tag in (resource.get("meta") or {}).get("tag", []) or []:
+    meta = resource.get("meta")
+    tags = meta.get("tag") if isinstance(meta, dict) else None
+    for tag in tags if isinstance(tags, list) else []:
         if isinstance(tag, dict) and tag.get("system") == FHIRCONV_TAG_SYSTEM and tag.get("code"):
             return str(tag["code"])
     return None
@@ -135,7 +137,7 @@ def to_transaction(bundle: Mapping[str, Any], *, source: str | None = None) -> d
 
 
 def _made_up_full_url(resource: Mapping[str, Any]) -> str:
-    canonical = json.dumps(resource, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    canonical = dumps_json(resource, indent=None, sort_keys=True)
     return f"urn:uuid:{uuid.uuid5(_FULLURL_NAMESPACE, canonical)}"
 
 

@@ -9,6 +9,7 @@ Counts come from the transaction-response entries: HAPI's storage response code 
 from __future__ import annotations
 
 import copy
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,10 @@ from typing import Any
 from ..errors import ServerRejectedError, UploadError
 from .bundle import chunk_entries, rewrite_references, to_transaction
 from .client import FhirClient
+from .replace import SET_TYPES, document_code, is_conflict, plan_replacement, stored_set
+
+#: Tries after a 409/412 conflict, each with fresh search results.
+CONFLICT_RETRIES = 4
 
 __all__ = ["HAPI_STORAGE_CODE_SYSTEM", "BundleReport", "TypeCounts", "Uploader", "classify_entry"]
 
@@ -28,6 +33,7 @@ class TypeCounts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    deleted: int = 0  # stale resources of an earlier conversion of the same document
 
     def add(self, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
@@ -58,6 +64,7 @@ class BundleReport:
             out.created += c.created
             out.updated += c.updated
             out.unchanged += c.unchanged
+            out.deleted += c.deleted
         return out
 
 
@@ -78,7 +85,9 @@ def _storage_code(response: Mapping[str, Any]) -> str | None:
 
 
 def classify_entry(request: Mapping[str, Any], response: Mapping[str, Any]) -> str:
-    """``created``, ``updated`` or ``unchanged`` for one transaction-response entry."""
+    """``created``, ``updated``, ``unchanged`` or ``deleted`` for one transaction-response entry."""
+    if str(request.get("method", "")).upper() == "DELETE":
+        return "deleted"
     code = _storage_code(response)
     if code:
         matched = "CONDITIONAL_MATCH" in code and "NO_CONDITIONAL_MATCH" not in code
@@ -151,6 +160,63 @@ class Uploader:
         if self.client is None:
             raise UploadError("no server to upload to", source=source)
         tx, chunks = self.plan(bundle, source=source)
+        code = document_code(tx.get("entry", []) or [])
+        if code is None:
+            return self._send(tx, chunks, source, [])
+        # A fhirconv document: replace whatever an earlier conversion of it left on the server.
+        types = sorted(
+            set(SET_TYPES) | {str((e.get("resource") or {}).get("resourceType")) for e in tx["entry"]}
+        )
+        for attempt in range(CONFLICT_RETRIES + 1):
+            stored = stored_set(self.client, code, types, source=source)
+            entries, deletes = plan_replacement(list(tx["entry"]), stored)
+            chunks = chunk_entries(entries, self.chunk_size, source=source)
+            try:
+                report = self._send({**tx, "entry": entries}, chunks, source, deletes)
+            except ServerRejectedError as exc:
+                if not is_conflict(exc) or attempt == CONFLICT_RETRIES:
+                    raise
+                # another upload of this document committed in between: look again, then retry
+                time.sleep(min(0.2 * 2**attempt, 5.0))
+                continue
+            self._drop_duplicates(report, code, types, source)
+            return report
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _drop_duplicates(self, report: BundleReport, code: str, types: list[str], source: str) -> None:
+        """Two uploads racing on conditional creates can both create: delete the extra copies."""
+        assert self.client is not None
+        stored = stored_set(self.client, code, types, source=source)
+        extra = [target for key, target in sorted(stored.items()) if "#dup:" in key]
+        if not extra:
+            return
+        batch = {
+            "resourceType": "Bundle",
+            "type": "transaction",
+            "entry": [{"request": {"method": "DELETE", "url": t}} for t in extra],
+        }
+        try:
+            self.client.transaction(batch, source=source)
+        except ServerRejectedError as exc:
+            if not is_conflict(exc):
+                raise
+            return  # the other upload is cleaning up the same copies
+        for t in extra:
+            report.counts.setdefault(t.split("/")[0], TypeCounts()).deleted += 1
+
+    def _send(
+        self,
+        tx: dict[str, Any],
+        chunks: list[list[dict[str, Any]]],
+        source: str,
+        deletes: list[dict[str, Any]],
+    ) -> BundleReport:
+        assert self.client is not None
+        if deletes:
+            if chunks:
+                chunks[-1] = [*chunks[-1], *deletes]
+            else:
+                chunks = [deletes]
         report = self._new_report(tx, chunks, source)
         header = {k: v for k, v in tx.items() if k != "entry"}
         # fullUrl -> Type/id of entries stored by earlier chunks, to point later chunks at them.
@@ -176,6 +242,23 @@ class Uploader:
         return report
 
     def _record(
+        self,
+        report: BundleReport,
+        entries: list[dict[str, Any]],
+        response: Mapping[str, Any],
+        where: str,
+        stored: dict[str, str],
+    ) -> None:
+        try:
+            self._record_answers(report, entries, response, where, stored)
+        except (AttributeError, TypeError, KeyError, ValueError) as exc:  # a malformed answer, not a bug
+            raise ServerRejectedError(
+                f"server answered with a malformed transaction-response ({type(exc).__name__}: {exc})",
+                status=200,
+                source=where,
+            ) from exc
+
+    def _record_answers(
         self,
         report: BundleReport,
         entries: list[dict[str, Any]],

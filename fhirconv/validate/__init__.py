@@ -8,7 +8,6 @@ convert command can gate every bundle it writes at little cost.
 from __future__ import annotations
 
 import glob
-import json
 import sys
 import threading
 from collections.abc import Iterable, Iterator
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import strictjson
 from ..errors import HostileInputError, InputError, MalformedInputError
 from .chain import ValidationChain, iter_resources
 from .issues import Issue, Report, Severity
@@ -129,31 +129,10 @@ def validate_json(data: Any, source: str = "<input>", *, chain: ValidationChain 
     return _drop_schema_echoes((chain or default_chain()).validate(data, source))
 
 
-class _DuplicateKey(ValueError):
-    pass
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKey(f"duplicate JSON property '{key}'")
-        out[key] = value
-    return out
-
-
 def parse_json(text: str | bytes, source: str) -> Any:
-    """Parse strictly (FHIR JSON forbids duplicate keys); raise MalformedInputError with the position."""
-    try:
-        return json.loads(text, object_pairs_hook=_no_duplicates)
-    except _DuplicateKey as exc:
-        raise MalformedInputError(str(exc), source=source) from exc
-    except json.JSONDecodeError as exc:
-        raise MalformedInputError(
-            f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", source=source
-        ) from exc
-    except (UnicodeDecodeError, RecursionError) as exc:
-        raise MalformedInputError(f"cannot decode JSON: {exc}", source=source) from exc
+    """Parse strictly (duplicate keys, NaN/Infinity, overflowing numbers, lone surrogates and excessive
+    depth are refused); raise MalformedInputError with the position."""
+    return strictjson.loads(text, source)
 
 
 @dataclass(frozen=True, slots=True)

@@ -154,7 +154,8 @@ def _regex(defs: DefinitionsProvider, code: str) -> re.Pattern[str] | None:
                 for t in el.get("type", []) or []:
                     for ext in t.get("extension", []) or []:
                         if ext.get("url") == REGEX_EXT:
-                            pattern = re.compile(str(ext["valueString"]))
+                            # FHIR regexes use ASCII classes: U+200A is not "\s" to FHIR
+                            pattern = re.compile(str(ext["valueString"]), re.ASCII)
         _REGEX_CACHE[key] = pattern
     return _REGEX_CACHE[key]
 
@@ -320,7 +321,7 @@ class _Walker:
         if not isinstance(v, str):
             self.err("value", at, f"{code} must be a JSON string, found {type(v).__name__}", "type")
             return
-        if v == "" or (v.strip() == "" and code != "xhtml"):
+        if v == "" or (v.strip(" \t\r\n") == "" and code != "xhtml"):  # FHIR's whitespace is ASCII
             self.err("value", at, f"{code} value must not be empty or only whitespace", "format")
             return
         if code == "xhtml":

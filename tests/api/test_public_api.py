@@ -27,3 +27,34 @@ def test_import_is_light() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert out == "False"
+
+
+def test_all_names_exactly_the_lazy_exports_and_the_typed_imports() -> None:
+    import ast
+    from pathlib import Path
+
+    exports = set(fhirconv._EXPORTS)
+    assert set(fhirconv.__all__) == exports | {"__version__"}
+    tree = ast.parse(Path(fhirconv.__file__).read_text())
+    typed: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            for stmt in node.body:
+                assert isinstance(stmt, ast.ImportFrom)
+                typed |= {a.asname or a.name for a in stmt.names}
+    assert typed == exports  # what mypy sees is what runtime exports
+
+
+def test_unknown_option_values_raise() -> None:
+    import pytest
+
+    from fhirconv import BundleType, ConvertOptions, Gate
+
+    with pytest.raises(ValueError, match="unknown gate 'none': use one of full, model"):
+        ConvertOptions(gate="none")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="unknown bundle type 'batch'"):
+        ConvertOptions(bundle_type="batch")  # type: ignore[arg-type]
+    opts = ConvertOptions(gate="model", bundle_type="collection")  # type: ignore[arg-type]
+    assert opts.gate is Gate.MODEL and opts.bundle_type is BundleType.COLLECTION
+    with pytest.raises(ValueError, match="unknown output format 'yaml'"):
+        fhirconv.to_text({}, "yaml")

@@ -235,3 +235,13 @@ def test_messages_keep_brackets_and_are_not_wrapped(tmp_path: Path) -> None:
     line = next(x for x in err.splitlines() if "missing-" in x)
     assert f"[read/input] {name}: file not found" in line  # one line, tags and brackets intact
     assert len(line) > 120
+
+
+def test_bulk_folder_holding_a_foreign_ndjson_is_refused_not_overwritten(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "Patient.ndjson").write_text("not json\n")
+    r = run([str(TEXT), "--format", "ndjson", "--out-dir", "out"], tmp_path)
+    assert r.returncode == 3, r.stderr
+    assert b"not a bulk NDJSON resource" in r.stderr
+    assert (out / "Patient.ndjson").read_text() == "not json\n"

@@ -88,8 +88,9 @@ def test_falls_back_to_examples_when_core_has_no_versions(
         "hl7.fhir.r4.examples", "4.0.1", make_tgz("hl7.fhir.r4.examples", "4.0.1", {"x.json": {"a": 1}})
     )
     monkeypatch.setenv("FHIRCONV_NPM_REGISTRY", npm.url)
-    seen: list[int] = []
-    pkg = registry.install_from_registry(npm.url, root=tmp_path, progress=lambda d, t, w: seen.append(d))
+    events: list[registry.ProgressEvent] = []
+    pkg = registry.install_from_registry(npm.url, root=tmp_path, progress=events.append)
+    seen = [e.done for e in events if e.stage == "download" and e.done]
     assert (pkg.name, pkg.version, pkg.registry) == ("hl7.fhir.r4.examples", "4.0.1", npm.url)
     assert (tmp_path / "hl7.fhir.r4.examples#4.0.1" / "package" / "x.json").is_file()
     assert npm.requests[0] == "/hl7.fhir.r4.core"
@@ -160,3 +161,52 @@ def test_install_from_file_and_bad_tarballs(tmp_path: Path) -> None:
     with pytest.raises(PackageIntegrityError):
         registry.install_from_file(evil, root=tmp_path / "cache")
     assert not (tmp_path.parent / "evil.json").exists()
+
+
+def test_progress_announces_registry_fallback_and_download(
+    npm: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    npm.publish("hl7.fhir.r4.core", "4.0.1", make_tgz("hl7.fhir.r4.core", "4.0.1"))
+    monkeypatch.setenv("FHIRCONV_NPM_REGISTRY", npm.url)
+    events: list[registry.ProgressEvent] = []
+    dead = "http://127.0.0.1:9"  # nothing listens on the discard port
+    registry.install_from_registry(dead, root=tmp_path, progress=events.append, timeout=5)
+    stages = [e.stage for e in events]
+    assert stages[:3] == ["registry", "fallback", "registry"]
+    assert dead in events[0].message and npm.url in events[2].message
+    assert "cannot reach" in events[1].message and npm.url in events[1].message
+    downloads = [e for e in events if e.stage == "download"]
+    assert downloads[0].message.startswith("downloading hl7.fhir.r4.core#4.0.1 from " + npm.url)
+    assert downloads[-1].done > 0
+
+
+def test_cli_off_a_terminal_says_it_in_one_line(
+    npm: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from fhirconv.cli.app import app
+
+    npm.publish("hl7.fhir.r4.core", "4.0.1", make_tgz("hl7.fhir.r4.core", "4.0.1"))
+    env = {"FHIRCONV_NPM_REGISTRY": npm.url, "FHIRCONV_PACKAGE_CACHE": str(tmp_path)}
+    r = CliRunner().invoke(app, ["definitions", "install", "--registry", "http://127.0.0.1:9"], env=env)
+    lines = [x for x in r.output.splitlines() if x.strip()]
+    announce = [x for x in lines if "first use only" in x]
+    assert len(announce) == 1, r.output
+    assert "http://127.0.0.1:9" in announce[0] and npm.url in announce[0]
+    # the fake package holds no StructureDefinitions, so compiling it fails with a clear error (exit 5)
+    assert r.exit_code == 5
+    assert "[definitions/definitions]" in r.output
+
+
+@pytest.mark.slow
+def test_compile_reports_each_step(tmp_path: Path, definitions: Any) -> None:
+    """First use compiles for seconds: every step reaches the callback, in order, ending at total."""
+    from fhirconv.definitions.compiled import compile_package
+
+    events: list[registry.ProgressEvent] = []
+    compile_package(definitions.package, target=tmp_path / "compiled", progress=events.append)
+    assert {e.stage for e in events} == {"compile"}
+    done = [e.done for e in events]
+    assert done == sorted(done) and done[0] == 0 and len(done) >= 10
+    assert events[-1].done == events[-1].total and events[-1].message.startswith("compiled ")

@@ -72,9 +72,18 @@ def test_fast_schema_loads_validators_on_demand(defs: Any) -> None:
 
 
 def _norm(node: Any) -> Any:
-    """Validation content only: descriptions are documentation, ``required`` is a set."""
+    """Validation content only: descriptions are documentation, ``required`` is a set, and the ``(?a)``
+    flag we prefix to patterns only makes Python's classes ASCII, as FHIR's (Java/JS) regexes are."""
     if isinstance(node, dict):
-        return {k: sorted(v) if k == "required" else _norm(v) for k, v in node.items() if k != "description"}
+        return {
+            k: sorted(v)
+            if k == "required"
+            else v.removeprefix("(?a)")
+            if k == "pattern" and isinstance(v, str)
+            else _norm(v)
+            for k, v in node.items()
+            if k != "description"
+        }
     if isinstance(node, list):
         return [_norm(v) for v in node]
     return node

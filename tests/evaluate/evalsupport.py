@@ -10,6 +10,8 @@ import base64
 import uuid
 from typing import Any
 
+from fhirconv.fhir.bundle import HISTORY_NOTE
+
 DERIVATION = "http://hl7.org/fhir/StructureDefinition/derivation-reference"
 NS = uuid.UUID("6ba7b811-9dad-11d1-80b4-00c04fd430c8")
 
@@ -85,13 +87,21 @@ class BundleBuilder:
         return self._add("Patient", body)
 
     def condition(
-        self, phrase: str, *, negated: bool = False, nth: int = 0, more: tuple[str, ...] = ()
+        self,
+        phrase: str,
+        *,
+        negated: bool = False,
+        nth: int = 0,
+        more: tuple[str, ...] = (),
+        historical: bool = False,
     ) -> None:
         exts = [self.ext("Condition.code", phrase, nth)] + [self.ext("Condition.code", p) for p in more]
         status = "refuted" if negated else "confirmed"
+        notes = {"note": [{"text": HISTORY_NOTE}]} if historical else {}
         self._add(
             "Condition",
             {
+                **notes,
                 "extension": exts,
                 "verificationStatus": {
                     "coding": [

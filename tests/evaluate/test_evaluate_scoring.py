@@ -356,6 +356,44 @@ def test_coreference_repeat_mentions_are_neutral() -> None:
     assert sorted(text[m.span.start : m.span.end] for m in s.false_positives) == ["rash", "tumor"]
 
 
+def test_history_spans_are_neutral_for_past_history_predictions_only() -> None:
+    text = "She had asthma as a child. Gout was noted. Now a cough and a rash."
+
+    def o(phrase: str) -> str:
+        start = text.index(phrase)
+        return f"{start} {start + len(phrase)}"
+
+    ann = "\n".join(
+        [
+            f"T1\tHistory {o('asthma as a child')}\tasthma as a child",
+            f"T2\tHistory {o('Gout')}\tGout",
+            f"T3\tSign_symptom {o('cough')}\tcough",
+            "E1\tSign_symptom:T3 ",
+        ]
+    )
+    gold_doc = parse_brat("d", text, ann)
+    assert [(n.label, text[n.span.start : n.span.end]) for n in gold_doc.neutral] == [
+        ("History", "asthma as a child"),
+        ("History", "Gout"),
+    ]
+    b = BundleBuilder(text)
+    b.condition("asthma", historical=True)  # past history on a History span: neutral
+    b.condition("Gout")  # present on a History span: still a false positive
+    b.condition("cough", historical=True)  # matched gold: a true positive, whatever its assertion
+    b.condition("rash", historical=True)  # no gold at all: a false positive
+    mentions = predicted_mentions(b.build(), len(text))[0]
+    assert [m.historical for m in mentions] == [True, False, True, True]
+    s = score_document(gold_doc, mentions)
+    assert s.neutral == {"condition": 1}
+    assert s.neutral_by == {"condition": {"History": 1}}
+    assert [(text[m.span.start : m.span.end], why) for m, why in s.neutral_predictions] == [
+        ("asthma", "History")
+    ]
+    c = s.overlap["condition"]
+    assert (c.gold, c.predicted, c.tp) == (1, 3, 1)
+    assert sorted(text[m.span.start : m.span.end] for m in s.false_positives) == ["Gout", "rash"]
+
+
 def test_dosage_attributes_go_to_the_nearest_mention_of_the_drug() -> None:
     text = "Penicillin was started. Later penicillin G, 24 million units intravenously, was given."
 

@@ -58,6 +58,8 @@ def ensure_server() -> str:
             _unavailable(f"FHIRCONV_HAPI_URL={given} does not answer /metadata")
         _state["url"] = given.rstrip("/")
         return str(_state["url"])
+    if not SCRIPT.is_file():  # e.g. tests run from the sdist, which leaves the Java server out
+        _unavailable(f"{SCRIPT} is not here (set FHIRCONV_HAPI_URL to a running server)")
     missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
     if missing:
         _unavailable(f"{' and '.join(missing)} not found on PATH (needed to build and run it)")
@@ -76,6 +78,8 @@ def ensure_server() -> str:
 
 def server_is_script_managed(url: str) -> bool:
     """True when ``url`` is the server that scripts/hapi-test-server controls (so tests may restart it)."""
+    if not SCRIPT.is_file():  # the sdist leaves the script out: nothing here manages the server
+        return False
     return url.rstrip("/") == script_url().rstrip("/") and script("status").returncode == 0
 
 

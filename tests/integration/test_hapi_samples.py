@@ -14,6 +14,7 @@ from support import SAMPLES, require_shared
 from typer.testing import CliRunner
 
 from fhirconv.cli.app import app
+from fhirconv.fhir import dumps_json
 
 pytestmark = pytest.mark.hapi
 
@@ -48,7 +49,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for source in [*SAMPLE_FILES, *sorted((require_shared("seeds")).glob("*.txt"))]:
         bundle = convert_path(source)
         target = out / f"{source.name}.bundle.json"
-        target.write_text(json.dumps(bundle), encoding="utf-8")
+        target.write_text(dumps_json(bundle), encoding="utf-8")
         files[source.name] = target
     return files
 

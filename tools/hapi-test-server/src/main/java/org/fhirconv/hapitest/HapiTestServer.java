@@ -94,7 +94,9 @@ public class HapiTestServer {
     String dbPath = System.getProperty("hapi.db", "./.hapi/db/hapi");
     BasicDataSource ds = new BasicDataSource();
     ds.setDriver(new org.h2.Driver());
-    ds.setUrl("jdbc:h2:file:" + dbPath);
+    // WRITE_DELAY=0: commit to disk before answering. H2's default (500 ms) lost the last acknowledged
+    // transactions on kill -9, which made crash/retry tests meaningless.
+    ds.setUrl("jdbc:h2:file:" + dbPath + ";WRITE_DELAY=0");
     ds.setUsername("sa");
     ds.setPassword("");
     ds.setMaxTotal(10);
