@@ -51,3 +51,18 @@ def bundle_of(text: str) -> dict[str, Any]:
 
 def resources(bundle: dict[str, Any], rtype: str) -> list[dict[str, Any]]:
     return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == rtype]
+
+
+def require_spark(pathling: bool = False) -> None:
+    """Skip when pyspark (or Pathling) is not installed, unless FHIRCONV_REQUIRE_SPARK is set (CI sets it):
+    then the Spark tests must run, and a missing package fails them."""
+    import importlib.util
+
+    missing = [
+        m for m in ("pyspark", *(("pathling",) if pathling else ())) if importlib.util.find_spec(m) is None
+    ]
+    if missing:
+        msg = f"needs {', '.join(missing)} (pip install -e '.[spark]')"
+        if os.environ.get("FHIRCONV_REQUIRE_SPARK"):
+            pytest.fail(msg + " and FHIRCONV_REQUIRE_SPARK is set", pytrace=False)
+        pytest.skip(msg)

@@ -47,6 +47,9 @@ _definitions.register(app)
 from . import upload as _upload  # noqa: E402
 
 _upload.register(app)
+from . import spark as _spark  # noqa: E402
+
+_spark.register(app)
 from . import review as _review  # noqa: E402
 
 _review.register(app)
