@@ -96,6 +96,8 @@ def count(url: str, resource_type: str, params: dict[str, str] | None = None) ->
 
 
 def search(url: str, resource_type: str, params: dict[str, str]) -> list[dict[str, Any]]:
+    """Every match, following the server's ``next`` links (other tests share the server, so one page of
+    200 may not hold the resources a test is looking for); bounded so a broken server cannot loop."""
     r = httpx.get(
         f"{url}/{resource_type}",
         params={"_count": "200", **params},
@@ -103,7 +105,19 @@ def search(url: str, resource_type: str, params: dict[str, str]) -> list[dict[st
         headers=FRESH,
     )
     r.raise_for_status()
-    return [e["resource"] for e in r.json().get("entry", []) or []]
+    page = r.json()
+    found: list[dict[str, Any]] = []
+    for _ in range(100):
+        found.extend(e["resource"] for e in page.get("entry", []) or [])
+        nxt = next(
+            (link["url"] for link in page.get("link", []) or [] if link.get("relation") == "next"), None
+        )
+        if not nxt:
+            return found
+        r = httpx.get(nxt, timeout=60, headers=FRESH)
+        r.raise_for_status()
+        page = r.json()
+    raise AssertionError(f"more than 100 pages of {resource_type} for {params}")
 
 
 def identifier_params(resource: dict[str, Any]) -> dict[str, str]:

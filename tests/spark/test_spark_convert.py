@@ -172,8 +172,9 @@ def test_seed_ivig_is_0_4_g_per_kg_iv_from_the_sixth_day(seed_views: dict[str, l
     assert float(row["dose"]) == pytest.approx(0.4) and row["dose_unit"] == "g/kg"
     assert float(row["rate"]) == pytest.approx(0.4) and row["rate_unit"] == "g/kg" and row["rate_per"] == "d"
     assert row["route_code"] == "47625008"  # SNOMED intravenous route
-    # day 0 (presentation) is the index date 2000-01-01: "on the sixth day" ... "for five days"
-    assert row["start"] == "2000-01-06" and row["end"] == "2000-01-11"
+    # day 0 (presentation) is the index date 2000-01-01: "on the sixth day" ... "for five days" is days
+    # 6 to 10, and R4 Period.end is inclusive
+    assert row["start"] == "2000-01-06" and row["end"] == "2000-01-10"
     assert row["status"] == "completed"
 
 
