@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DefinitionsError, DefinitionsNotInstalled, RegistryError
-from .compiled import COMPILER_VERSION, CompiledDefinitions, _fingerprint, _Lazy, compiled_dir
+from .compiled import _SD_KEYS, COMPILER_VERSION, CompiledDefinitions, _fingerprint, _Lazy, compiled_dir
 from .registry import (
     InstalledPackage,
     Progress,
@@ -56,21 +56,8 @@ __all__ = [
 CORE_NAMES = frozenset({"hl7.fhir.r4.core", "hl7.fhir.r4.examples"})
 _SPEC = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._\-]{0,213})(?:[#@]([A-Za-z0-9][A-Za-z0-9.\-+]{0,63}))?$")
 _PARTS = ("structures", "valuesets", "codesystems", "questionnaires")
-_IG_SD_KEYS = (
-    "resourceType",
-    "id",
-    "url",
-    "version",
-    "name",
-    "type",
-    "kind",
-    "abstract",
-    "baseDefinition",
-    "derivation",
-    "context",
-    "contextInvariant",
-    "fhirVersion",
-)
+# An IG also needs where its extensions may be used and which FHIR version it is for.
+_IG_SD_KEYS = (*_SD_KEYS, "contextInvariant", "fhirVersion")
 
 
 def parse_spec(spec: str) -> tuple[str, str | None]:
