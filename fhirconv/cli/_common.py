@@ -36,25 +36,15 @@ def say(message: str, *, tag: str | None = None, style: str = "") -> None:
 
 
 def is_fhir_output(path: Path) -> bool:
-    """A file fhirconv (or any FHIR tool) wrote: FHIR XML, FHIR JSON or NDJSON, never a case report.
+    """A file fhirconv (or any FHIR tool) wrote: FHIR XML, FHIR JSON or NDJSON, never a case report."""
+    from ..readers.sniff import is_fhir_output as sniffed
 
-    A second run over a folder that holds its own output must not read its bundles as case reports.
-    """
     try:
         with path.open("rb") as fh:
             head = fh.read(4096)
     except OSError:
         return False
-    text = head.decode("utf-8", "replace")
-    if path.suffix.lower() in (".json", ".ndjson"):
-        return '"resourceType"' in text
-    start = text.find("<", text.find("?>") + 2 if text.lstrip().startswith("<?xml") else 0)
-    while start != -1 and text.startswith(("<!--", "<!"), start):
-        start = text.find("<", text.find(">", start) + 1)
-    if start == -1:
-        return False
-    root = text[start : text.find(">", start) + 1 if text.find(">", start) != -1 else len(text)]
-    return 'xmlns="http://hl7.org/fhir"' in root
+    return sniffed(path.name, head)
 
 
 def expand_inputs(

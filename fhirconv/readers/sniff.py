@@ -12,7 +12,7 @@ from ..errors import UnsupportedFormatError
 from ..model import DocumentFormat
 from ._common import strip_bom
 
-__all__ = ["sniff_format"]
+__all__ = ["is_fhir_output", "sniff_format"]
 
 _EXTENSIONS: dict[str, DocumentFormat] = {
     ".txt": DocumentFormat.TEXT,
@@ -91,3 +91,21 @@ def sniff_format(data: bytes, name: str = "") -> DocumentFormat:
     if ext in _EXTENSIONS and _EXTENSIONS[ext] is not DocumentFormat.TEXT and stripped.startswith(b"<"):
         return _EXTENSIONS[ext]
     return DocumentFormat.TEXT
+
+
+def is_fhir_output(name: str, head: bytes) -> bool:
+    """Whether a file (its name and first bytes) is FHIR that a converter wrote, never a case report.
+
+    A second run over a folder holding its own output must not read its bundles as case reports; both
+    ``fhirconv convert`` and the Spark runner ask this one question so they pick the same inputs.
+    """
+    text = head[:4096].decode("utf-8", "replace")
+    if name.lower().endswith((".json", ".ndjson")):
+        return '"resourceType"' in text
+    start = text.find("<", text.find("?>") + 2 if text.lstrip().startswith("<?xml") else 0)
+    while start != -1 and text.startswith(("<!--", "<!"), start):
+        start = text.find("<", text.find(">", start) + 1)
+    if start == -1:
+        return False
+    end = text.find(">", start)
+    return 'xmlns="http://hl7.org/fhir"' in text[start : end + 1 if end != -1 else len(text)]

@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..pipeline import ConvertOptions
+from ..readers.sniff import is_fhir_output
 
 __all__ = ["STATUS_DIR", "SparkConvertResult", "bulk_lines", "spark_convert"]
 
@@ -88,20 +89,6 @@ def order_key(uri: str) -> str:
     return source_name(uri).replace("/", "\x00")
 
 
-def _is_fhir_output(name: str, head: bytes) -> bool:
-    """Mirror of ``fhirconv convert``'s folder rule: FHIR JSON/NDJSON/XML is output, not a case report."""
-    if name.lower().endswith((".json", ".ndjson")):
-        return True
-    text = head[:4096].decode("utf-8", "replace")
-    start = text.find("<", text.find("?>") + 2 if text.lstrip().startswith("<?xml") else 0)
-    while start != -1 and text.startswith(("<!--", "<!"), start):
-        start = text.find("<", text.find(">", start) + 1)
-    if start == -1:
-        return False
-    end = text.find(">", start)
-    return 'xmlns="http://hl7.org/fhir"' in text[start : end + 1 if end != -1 else len(text)]
-
-
 def bulk_lines(bundle_json: str) -> list[tuple[str, str, str]]:
     """``(resourceType, id, line)`` for each resource of a serialised bundle, written exactly as the
     single-machine bulk writer writes them (its JSON is parsed with exact decimals first, as there)."""
@@ -137,7 +124,7 @@ def convert_partition(
         order = order_key(uri)
         data = bytes(row["content"])
         name = source_name(uri)
-        if _is_fhir_output(name, data[:4096]):
+        if is_fhir_output(name, data[:4096]):
             yield STATUS_DIR, uri, order, _status(uri, "skipped", message="FHIR output, not a case report")
             continue
         try:

@@ -10,7 +10,8 @@ from support import SAMPLES, converter
 
 from fhirconv.fhir import BulkWriter, dumps
 from fhirconv.readers import read_path
-from fhirconv.spark.convert import _is_fhir_output, bulk_lines, order_key, source_name
+from fhirconv.readers.sniff import is_fhir_output as _is_fhir_output
+from fhirconv.spark.convert import bulk_lines, order_key, source_name
 from fhirconv.spark.java import java_major, select_java_home
 
 
