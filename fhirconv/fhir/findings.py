@@ -24,7 +24,8 @@ ABSENT = Coding("http://snomed.info/sct", "2667000", "Absent")
 # Words that make a negated mention a diagnosis that was considered and excluded, whatever its lexicon
 # class ("herpes encephalitis was excluded", "pneumonia was ruled out").
 _RULED_OUT = re.compile(
-    r"(?<!\w)(?:ruled\s+out|rule\s+out|excluded|exclude|exclusion|unlikely|differential)(?!\w)"
+    r"(?<!\w)(?:ruled\s+out|rule\s+out|excluded|exclude|exclusion|unlikely|differential)(?!\w)",
+    re.IGNORECASE,
 )
 
 
@@ -33,7 +34,9 @@ def pertinent_negative(c: ConditionFact, text: str) -> bool:
     if c.assertion is not Assertion.NEGATED or c.cls != "sign":
         return False
     return not any(
-        _RULED_OUT.search(text.lower(), max(0, m.start - 80), min(len(text), m.end + 60)) for m in c.mentions
+        # a window of the text itself: lower-casing the whole document per mention was O(n) each time
+        _RULED_OUT.search(text, max(0, m.start - 80), min(len(text), m.end + 60))
+        for m in c.mentions
     )
 
 
