@@ -181,18 +181,19 @@ def _init_worker(options: ConvertOptions) -> None:
     _WORKER = Converter(options)
 
 
-def _convert_one(
-    job: tuple[str, str | None, str],
-) -> tuple[str, str | None, tuple[str, str, str | None] | None]:
+_Job = tuple[str, str | None, str, bool]  # path, input format, output format, pretty
+
+
+def _convert_one(job: _Job) -> tuple[str, str | None, tuple[str, str, str | None] | None]:
     """Read, convert and serialise one file in a worker; errors travel back as data, never as a crash."""
     from . import errors
     from .fhir import dumps
 
-    path, input_format, fmt = job
+    path, input_format, fmt, pretty = job
     assert _WORKER is not None
     try:
         doc = _WORKER.read_path(Path(path), DocumentFormat(input_format) if input_format else None)
-        return path, dumps(_WORKER.convert(doc), fmt), None
+        return path, dumps(_WORKER.convert(doc), fmt, pretty=pretty), None
     except errors.FhirconvError as exc:
         return path, None, (type(exc).__name__, exc.message, exc.source)
     except Exception as exc:  # a bug on one document must not cost the others
@@ -207,16 +208,18 @@ def convert_paths(
     input_format: str | None = None,
     jobs: int = 1,
     converter: Converter | None = None,
+    pretty: bool = True,
 ) -> Iterator[tuple[Path, str | None, Exception | None]]:
     """Convert files into serialised bundles, in input order, over ``jobs`` processes.
 
     Yields ``(path, text, None)`` or ``(path, None, error)``: a bad file is reported and the batch goes on.
-    Each process compiles the mappings once; the output does not depend on ``jobs``.
+    Each process compiles the mappings once; the output does not depend on ``jobs``. ``pretty=False``
+    writes compact JSON (the batch form).
     """
     from . import errors
 
     options = options or ConvertOptions()
-    work = [(str(p), input_format, fmt) for p in paths]
+    work: list[_Job] = [(str(p), input_format, fmt, pretty) for p in paths]
 
     def rebuild(name: str, message: str, source: str | None) -> Exception:
         if not name:
@@ -247,7 +250,7 @@ def convert_paths(
 _Result = tuple[str, str | None, tuple[str, str, str | None] | None]
 
 
-def _pooled(work: list[tuple[str, str | None, str]], options: ConvertOptions, jobs: int) -> Iterator[_Result]:
+def _pooled(work: list[_Job], options: ConvertOptions, jobs: int) -> Iterator[_Result]:
     """Results in input order over a process pool that survives a worker dying (killed, out of memory).
 
     A dead worker breaks the whole pool, and its unfinished jobs cannot tell who was running: they are

@@ -136,6 +136,11 @@ def convert(
     ),
     gate: str = typer.Option("full", "--gate", help="full: R4 validation chain; model: model checks only."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Convert files in this many processes."),
+    pretty: bool | None = typer.Option(
+        None,
+        "--pretty/--compact",
+        help="Indented or compact JSON (default: indented for one input, compact for a batch).",
+    ),
     quiet: bool = typer.Option(
         False, "--quiet", "-q", help="No progress bars (one line if definitions must be installed)."
     ),
@@ -180,6 +185,8 @@ def convert(
             "resources to stdout"
         )
     protect = _check_targets(paths, output)
+    if pretty is None:
+        pretty = not several
     try:
         bulk = BulkWriter(out_dir) if fmt == "ndjson" and out_dir is not None else None
     except (OSError, FhirconvError) as exc:  # an existing folder we cannot read or append to
@@ -244,7 +251,8 @@ def convert(
         task = progress.add_task("converting", total=len(paths))
         if None in paths:  # stdin: read here, convert in this process
             try:
-                emit(None, dumps(converter.convert(_read(converter, None, input_format)), work_fmt), None)
+                bundle = converter.convert(_read(converter, None, input_format))
+                emit(None, dumps(bundle, work_fmt, pretty=pretty), None)
             except Exception as exc:  # reported and counted like any other input
                 emit(None, None, exc)
             progress.advance(task)
@@ -256,7 +264,13 @@ def convert(
             else:
                 files.append(p)
         results = convert_paths(
-            files, options, fmt=work_fmt, input_format=input_format, jobs=jobs, converter=converter
+            files,
+            options,
+            fmt=work_fmt,
+            input_format=input_format,
+            jobs=jobs,
+            converter=converter,
+            pretty=pretty,
         )
         for path, data, error in results:
             emit(path, data, error)
