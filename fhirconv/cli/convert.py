@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -19,7 +19,6 @@ from ..errors import (
     FhirconvError,
     UnsupportedFormatError,
 )
-from ..model import RelativeTime
 from ._common import (
     DefinitionsProgress,
     atomic_write,
@@ -31,6 +30,9 @@ from ._common import (
     read_stdin_bytes,
     say,
 )
+
+if TYPE_CHECKING:
+    from ..model import RelativeTime
 
 _EXT = {"json": ".json", "xml": ".xml", "ndjson": ".ndjson"}
 STDIO = "-"
@@ -308,6 +310,7 @@ def extract(
     from rich.console import Console
     from rich.table import Table
 
+    from ..model import RelativeTime
     from ..pipeline import Converter, ConvertOptions, Gate
 
     paths = expand_inputs([input])
