@@ -90,5 +90,4 @@ class Attributor:
         if _CITATION.search(text, sent.start, sent.end):
             return not self._anchor.search(folded, sent.start, sent.end)
         general = len(self._general.findall(folded, sent.start, sent.end))
-        anchors = len(self._anchor.findall(folded, sent.start, sent.end))
-        return general >= 2 and anchors == 0
+        return general >= 2 and self._anchor.search(folded, sent.start, sent.end) is None

@@ -78,7 +78,7 @@ class Extractor:
             "conditions": Conditions(ConditionRules.from_dict(data), quantities, self.lexicon),
             "procedures": Procedures(procedure_rules),
             "medications": Medications(MedicationRules.from_dict(data), quantities, store),
-            "outcome": Outcomes(outcome_rules),
+            "outcome": Outcomes(outcome_rules, self.mentions.any_outcome),
             "family": Family(FamilyRules.from_dict(self.family_data)),
         }
         self.components = tuple(components[name] for name in ORDER)

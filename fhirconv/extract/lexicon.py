@@ -301,34 +301,34 @@ class Lexicon:
         # a slice, not iter(folded, start, end): pyahocorasick copies the whole string on every call,
         # which made matching sentence by sentence quadratic in the document
         values = self._values
+        n = len(folded)
+        descriptors = self.descriptors
         for last, key in self._automaton.iter(folded[start:end]):
+            e = start + last + 1
+            if e < n and folded[e].isalnum():
+                continue  # inside a word: most hits end here, before any other work
             value = values[key]
             length = value & _LEN_MASK
-            s, e = start + last - length + 1, start + last + 1
+            s = e - length
             idx = (value >> _LEN_BITS & _IDX_MASK) - 1
             described = (value >> (_LEN_BITS + _IDX_BITS)) - 1
-            if described >= 0 and self.descriptors is not None:
-                dm = self.descriptors.search(folded, max(start, s - 25), s)
+            if described >= 0 and descriptors is not None:
+                dm = descriptors.search(folded, max(start, s - 25), s)
                 if dm is not None and not folded[dm.end() : s].strip():
                     s, idx = dm.start(), described
             if idx < 0:
                 continue
             if s > 0 and folded[s - 1].isalnum():
                 continue
-            if e < len(folded) and folded[e].isalnum():
-                continue
-            surface = text[s:e]
             # Short terms (abbreviations) only when written with capitals: "CT" yes, "ct" in prose no;
             # condition abbreviations all in capitals ("PH" is not "pH", "TEN" is not "Ten").
             # (a term with a digit, such as "p63", is an identifier and never a prose word)
-            if (
-                length <= 3
-                and not any(ch.isdigit() for ch in surface)
-                and (
+            if length <= 3:
+                surface = text[s:e]
+                if not any(ch.isdigit() for ch in surface) and (
                     surface.islower() or (self.concepts[idx].domain == "conditions" and not surface.isupper())
-                )
-            ):
-                continue
+                ):
+                    continue
             cands.append((s, e, idx))
         return [Match(s, e, self.concepts[idx]) for s, e, idx in self._longest_first(cands, start, end)]
 

@@ -13,6 +13,7 @@ from typing import Any
 from ..model import Coding, Document
 from ..text import fold, norm_phrase
 from .lexicon import AliasIndex, Concept, Lexicon, Match
+from .prefilter import AnyOf
 from .rules import MatchRules, OutcomeRules
 
 __all__ = ["PAREN_ABBR", "Aliases", "MentionFinder", "codings_of", "surface"]
@@ -38,6 +39,7 @@ class MentionFinder:
         self.lexicon = lexicon
         self.rules = rules
         self.outcomes = outcomes
+        self.any_outcome = AnyOf([pat for _, pat in outcomes.phrases])
 
     def aliases(self, doc: Document, folded: str) -> Aliases:
         """Abbreviations the text defines right after a matched term: "syndrome (OMS)"."""
@@ -91,9 +93,11 @@ class MentionFinder:
         matches = _dedupe(matches + self._suffix_matches(text, folded, s, e, matches))
         matches = self._drug_context(folded, s, e, matches)
         matches = self._whole_names(folded, s, e, matches)
-        outcome_spans = [
-            (om.start(), om.end()) for _, pat in self.outcomes.phrases for om in pat.finditer(folded, s, e)
-        ]
+        outcome_spans = (
+            [(om.start(), om.end()) for _, pat in self.outcomes.phrases for om in pat.finditer(folded, s, e)]
+            if self.any_outcome.search(folded, s, e)
+            else []
+        )
         kept = [
             m
             for m in matches

@@ -30,6 +30,7 @@ from ..model import (
     TimeAnchor,
 )
 from ..normalize.dates import DAYS_PER_YEAR, inclusive_end
+from .prefilter import AnyOf
 from .quantities import Quantities
 from .rules import OutcomeRules
 from .text import Sentence
@@ -58,6 +59,7 @@ class Timeline:
     ) -> None:
         self.rules = rules
         self.taper = taper
+        self._any_time = AnyOf([pat for _, pat in rules.patterns])
         self.q = quantities
         self.outcome_rules = outcome_rules
 
@@ -121,6 +123,8 @@ class Timeline:
         age_now: float | None,
     ) -> list[TimeAnchor]:
         spans: list[tuple[int, int, str, re.Match[str]]] = []
+        if not self._any_time.search(folded, sent.start, sent.end):
+            return []  # most sentences: one scan instead of one per pattern
         for kind, pat in self.rules.patterns:
             for m in pat.finditer(folded, sent.start, sent.end):
                 if not any(s < m.end() and m.start() < e for s, e, _, _ in spans):

@@ -1,0 +1,65 @@
+"""AnyOf says "nothing here" only when none of its patterns matches: the union is exact, including the
+shared word-start lookbehind, sentence bounds (pos/endpos) and the patterns the extractor really uses."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+from support import converter
+
+from fhirconv.extract.prefilter import AnyOf, union
+
+PATTERNS = [
+    re.compile(r"(?<!\w)on\s+day\s+(?P<num>\d{1,3})(?!\w)"),
+    re.compile(r"(?<!\w)(?P<n>\d+|two|three)\s+(?P<u>days?|weeks?)\s+later(?!\w)"),
+    re.compile(r"(?<!\w)the\s+next\s+day(?!\w)"),
+]
+WORDS = ["on", "day", "3", "two", "days", "weeks", "later", "the", "next", "xday", "dayx", "3x", ",", "."]
+
+
+def _any(patterns: list[re.Pattern[str]], text: str, s: int, e: int) -> bool:
+    return any(p.search(text, s, e) for p in patterns)
+
+
+@given(st.lists(st.sampled_from(WORDS), max_size=12), st.integers(0, 40), st.integers(0, 60))
+def test_union_agrees_with_each_pattern(words: list[str], s: int, e: int) -> None:
+    text = " ".join(words)
+    assert AnyOf(PATTERNS).search(text, s, e) == _any(PATTERNS, text, s, e)
+
+
+def test_lookbehind_is_factored_only_when_it_leads_the_whole_pattern() -> None:
+    leading = union(PATTERNS)
+    assert leading is not None and leading.pattern.startswith(r"(?<!\w)(?:")
+    # "(?<!\w)a|b": the lookbehind belongs to "a" alone; "xb" matches through "b"
+    mixed = [re.compile(r"(?<!\w)a|b"), re.compile(r"(?<!\w)c")]
+    assert AnyOf(mixed).search("xb", 0, 2) and _any(mixed, "xb", 0, 2)
+
+
+def test_patterns_that_cannot_be_joined_are_scanned_as_before() -> None:
+    backref = [re.compile(r"(?P<w>\w+) (?P=w)"), re.compile(r"x")]
+    assert union(backref) is None and AnyOf(backref).search("no match", 0, 8)
+    assert union([re.compile("a"), re.compile("b", re.IGNORECASE)]) is None
+
+
+def test_the_extractors_pattern_sets_on_generated_sentences() -> None:
+    ex = converter().extractor
+    sets = [[p for _, p in ex.timeline.rules.patterns], [p for _, p in ex.mentions.outcomes.phrases]]
+    phrase = (
+        "on day 3; two weeks later; the next day; at follow-up; after 5 days of fever; resolved completely; "
+        "she died; remained well; postoperative day 2; at the age of 40 years; within the next 3 months"
+    )
+    pieces = phrase.split()
+    rng = random.Random(5)
+    seen = 0
+    for _ in range(400):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 10)))
+        s, e = sorted((rng.randint(0, len(text)), rng.randint(0, len(text))))
+        e = max(e, len(text) - rng.randint(0, 3))
+        for pats in sets:
+            want = _any(pats, text, s, e)
+            assert AnyOf(pats).search(text, s, e) == want
+            seen += want
+    assert seen > 50  # the sentences did hit the patterns
