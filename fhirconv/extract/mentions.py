@@ -184,43 +184,41 @@ class MentionFinder:
         """A term inside a longer name is not a fact: "sodium channel blocker" and "sodium phosphate"
         are no sodium results, "warfarin potassium" no potassium, "surgery department" and
         "nephrostomy drain" no procedures."""
-        r = self.rules
         out: list[Match] = []
         prev: Match | None = None
         for m in matches:
-            heads = r.name_heads.get(m.concept.domain)
-            words = norm_phrase(folded[m.start : m.end])
-            after = _NEXT_WORD.match(folded, m.end, e)
-            nxt = after.group(1) if after else ""
-            before = _PREV_WORD.search(folded, max(s, m.start - 30), m.start)
-            last = before.group(1) if before else ""
-            glued = prev is not None and not folded[prev.end : m.start].strip()
-            salt = m.concept.domain == "tests" and (
-                (
-                    words in r.salt_cations
-                    and (
-                        nxt in r.salt_anions
-                        or (glued and prev is not None and prev.concept.domain == "drugs")
-                    )
-                )
-                or (
-                    words in r.salt_anions
-                    and (
-                        last in r.salt_cations
-                        or (glued and prev is not None and prev.concept.domain == "drugs")
-                    )
-                )
-            )
-            institution = r.name_openers.search(folded, max(s, m.start - 40), m.start) is not None
-            device = (
-                m.concept.domain == "procedures"
-                and not words.endswith(r.act_noun_endings)
-                and r.device_heads.match(folded, m.end, e) is not None
-            )
-            if not (salt or institution or device or (heads is not None and heads.match(folded, m.end, e))):
+            if not self._in_longer_name(folded, s, e, m, prev):
                 out.append(m)
             prev = m
         return out
+
+    def _in_longer_name(self, folded: str, s: int, e: int, m: Match, prev: Match | None) -> bool:
+        """Whether ``m`` is part of a longer name; each test runs only when the earlier ones said no
+        (the word-window searches cost most of the mention step when all ran for every match)."""
+        r = self.rules
+        domain = m.concept.domain
+        words = norm_phrase(folded[m.start : m.end])
+        if domain == "tests" and (words in r.salt_cations or words in r.salt_anions):
+            glued = prev is not None and not folded[prev.end : m.start].strip()
+            after_drug = glued and prev is not None and prev.concept.domain == "drugs"
+            if words in r.salt_cations:
+                after = _NEXT_WORD.match(folded, m.end, e)
+                if (after.group(1) if after else "") in r.salt_anions or after_drug:
+                    return True
+            if words in r.salt_anions:
+                before = _PREV_WORD.search(folded, max(s, m.start - 30), m.start)
+                if (before.group(1) if before else "") in r.salt_cations or after_drug:
+                    return True
+        if r.name_openers.search(folded, max(s, m.start - 40), m.start) is not None:
+            return True  # an institution
+        if (
+            domain == "procedures"
+            and not words.endswith(r.act_noun_endings)
+            and r.device_heads.match(folded, m.end, e) is not None
+        ):
+            return True
+        heads = r.name_heads.get(domain)
+        return heads is not None and heads.match(folded, m.end, e) is not None
 
     def _suffix_matches(self, text: str, folded: str, s: int, e: int, known: list[Match]) -> list[Match]:
         """Words the lexicons lack but whose form says what they are: "-ectomy" is surgery,

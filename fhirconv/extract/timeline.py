@@ -15,6 +15,8 @@ anchor. When the text says nothing, the fact gets no time: precision first.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -229,7 +231,13 @@ class Timeline:
         for a in anchors:
             by_sentence.setdefault(a.sentence, []).append(a)
 
+        starts = [s.start for s in sentences]
+        ordered = all(a.end <= b.start for a, b in itertools.pairwise(sentences))
+
         def sentence_of(offset: int) -> int | None:
+            if ordered:  # sentences in text order, apart: one binary search (a scan was quadratic)
+                i = bisect.bisect_right(starts, offset) - 1
+                return i if i >= 0 and offset < sentences[i].end else None
             for i, s in enumerate(sentences):
                 if s.start <= offset < s.end:
                     return i
