@@ -203,7 +203,10 @@ def main() -> int:
         r["mb"] = round(len(data) / MB, 3)
         result["sizes"].append(r)
     if not args.skip_cold:
-        env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        import fhirconv  # the checkout being measured (PYTHONPATH may name another than this script's)
+
+        code = str(Path(fhirconv.__file__).resolve().parents[1])
+        env = dict(os.environ, PYTHONPATH=code + os.pathsep + os.environ.get("PYTHONPATH", ""))
         with tempfile.TemporaryDirectory() as tmp:
             out = str(Path(tmp) / "o.json")
             cmd = [

@@ -176,6 +176,13 @@ def convert_path(
 _WORKER: Converter | None = None
 
 
+def _init_pool_worker(options: ConvertOptions) -> None:
+    """A pool worker's converter: the one the batch was given when the worker was forked from the
+    process holding it (inherited, not rebuilt: set-up is a fifth of a second per worker), else its own."""
+    if _WORKER is None or _WORKER.options != options:
+        _init_worker(options)
+
+
 def _init_worker(options: ConvertOptions) -> None:
     global _WORKER
     _WORKER = Converter(options)
@@ -231,8 +238,8 @@ def convert_paths(
             exc = errors.FhirconvError(message, source=source)
         return exc
 
+    global _WORKER
     if jobs <= 1 or len(work) <= 1:
-        global _WORKER
         if converter is not None:
             _WORKER = converter
         else:
@@ -243,6 +250,7 @@ def convert_paths(
         for path, text, err in results:
             yield Path(path), text, rebuild(*err) if err else None
         return
+    _WORKER = converter  # what forked workers inherit: this batch's converter, or None (each builds one)
     for path, text, err in _pooled(work, options, jobs):
         yield Path(path), text, rebuild(*err) if err else None
 
@@ -266,7 +274,9 @@ def _pooled(work: list[_Job], options: ConvertOptions, jobs: int) -> Iterator[_R
     while pending:
         unfinished: list[int] = []
         culprit_known = False
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(options,)) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=_init_pool_worker, initargs=(options,)
+        ) as pool:
             futures = {i: pool.submit(_convert_one, work[i]) for i in pending}
             for i in pending:
                 try:
