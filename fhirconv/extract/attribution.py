@@ -77,7 +77,11 @@ class Attributor:
                     if self._caption.match(folded, sent.start):
                         label = len(folded[sent.start : sent.end].split()) <= 3
                         continue
-                    if self._general_sentence(doc.text, folded, sent):
+                    if (sent.start, sent.end) == (ps, pe):
+                        # the sentence is the whole paragraph: its counts are the paragraph's
+                        if _general_by_counts(anchors, general, citations):
+                            continue
+                    elif self._general_sentence(doc.text, folded, sent):
                         continue
                     out.append(sent)
         if not case_started and not retry:
@@ -91,3 +95,10 @@ class Attributor:
             return not self._anchor.search(folded, sent.start, sent.end)
         general = len(self._general.findall(folded, sent.start, sent.end))
         return general >= 2 and self._anchor.search(folded, sent.start, sent.end) is None
+
+
+def _general_by_counts(anchors: int, general: int, citations: int) -> bool:
+    """:meth:`Attributor._general_sentence` from counts already taken over the same span."""
+    if citations:
+        return anchors == 0
+    return general >= 2 and anchors == 0

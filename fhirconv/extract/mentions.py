@@ -13,7 +13,7 @@ from typing import Any
 from ..model import Coding, Document
 from ..text import fold, norm_phrase
 from .lexicon import AliasIndex, Concept, Lexicon, Match
-from .prefilter import AnyOf
+from .prefilter import AnyOf, ending_gate
 from .rules import MatchRules, OutcomeRules
 
 __all__ = ["PAREN_ABBR", "Aliases", "MentionFinder", "codings_of", "surface"]
@@ -40,6 +40,7 @@ class MentionFinder:
         self.rules = rules
         self.outcomes = outcomes
         self.any_outcome = AnyOf([pat for _, pat in outcomes.phrases])
+        self._suffix_gates = {d: ending_gate(p) for d, p in rules.suffix_words.items()}
 
     def aliases(self, doc: Document, folded: str) -> Aliases:
         """Abbreviations the text defines right after a matched term: "syndrome (OMS)"."""
@@ -225,6 +226,9 @@ class MentionFinder:
         "-graphy"/"-scopy" a test ("hemicolectomy", "cholangiopancreatography")."""
         out: list[Match] = []
         for domain, pat in self.rules.suffix_words.items():
+            gate = self._suffix_gates.get(domain)
+            if gate is not None and gate.search(folded, s, e) is None:
+                continue  # no word of the sentence has one of the endings
             for m in pat.finditer(folded, s, e):
                 head = folded[m.start() : m.end()].split()[-1]
                 if head.startswith(self.rules.suffix_stop_prefixes):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["AnyOf"]
+__all__ = ["AnyOf", "ending_gate"]
 
 _NAME = re.compile(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
 _UNSAFE = re.compile(r"\(\?P=|\(\?\(|\\[1-9]|\(\?[aiLmsux]+\)")
@@ -74,3 +74,23 @@ def _leading_assertion(pattern: re.Pattern[str]) -> bool:
         return bool(parsed.data) and parsed.data[0][0] is _parser.ASSERT_NOT
     except Exception:  # a parser from another Python version: do not factor
         return False
+
+
+_TAIL = re.compile(r"\(\?:[^()]*\)\(\?!\\w\)")
+
+
+def ending_gate(pattern: re.Pattern[str], marker: str = "[a-z]{3,}") -> re.Pattern[str] | None:
+    r"""For ``(?<!\w)...<marker>(?:end1|end2)(?!\w)`` (words known by their ending, "-ectomy"), the
+    pattern of the ending alone: every match of the whole ends with it, so where it is not found (with
+    the same bounds) the whole is not either, and the ending, a list of literals, is found fast. None
+    when the pattern does not have exactly that shape."""
+    src = pattern.pattern
+    if src.count(marker) != 1 or not _leading_assertion(pattern):
+        return None
+    tail = src.split(marker, 1)[1]
+    if not _TAIL.fullmatch(tail):
+        return None
+    try:
+        return re.compile(tail, pattern.flags)
+    except re.error:
+        return None

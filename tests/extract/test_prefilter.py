@@ -63,3 +63,24 @@ def test_the_extractors_pattern_sets_on_generated_sentences() -> None:
             assert AnyOf(pats).search(text, s, e) == want
             seen += want
     assert seen > 50  # the sentences did hit the patterns
+
+
+def test_ending_gate_never_misses_a_word_the_suffix_pattern_finds() -> None:
+    from fhirconv.extract.prefilter import ending_gate
+
+    pat = re.compile(r"(?<!\w)(?:(?:left|partial)\s+){0,2}[a-z]{3,}(?:ectomy|scopy)(?!\w)")
+    gate = ending_gate(pat)
+    assert gate is not None and gate.pattern == r"(?:ectomy|scopy)(?!\w)"
+    words = ["left", "partial", "colectomy", "ectomy", "endoscopy", "scopyx", "appendectomyx", "the", ","]
+    rng = random.Random(3)
+    found = 0
+    for _ in range(500):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 8)))
+        s, e = sorted((rng.randint(0, len(text)), rng.randint(0, len(text))))
+        if pat.search(text, s, e):
+            found += 1
+            assert gate.search(text, s, e)
+    assert found > 50
+    # other shapes are not gated: a top-level alternative need not end with the suffix
+    assert ending_gate(re.compile(r"x|(?<!\w)[a-z]{3,}(?:ectomy)(?!\w)")) is None
+    assert ending_gate(re.compile(r"(?<!\w)[a-z]{3,}(?:ectomy)")) is None
