@@ -105,12 +105,13 @@ class Timeline:
                 st.running = moving[-1]
             here = moving[-1] if moving else st.running
             day_here = here.day if here is not None else None
-            operated = any(sent.start <= x < sent.end for x in surgical)
-            if (operated or self.rules.surgery.search(folded, sent.start, sent.end)) and day_here is not None:
-                st.surgery = day_here
-            dm = self.rules.discharge.search(folded, sent.start, sent.end)
-            if dm and day_here is not None:
-                st.discharge = RelativeTime(text[dm.start() : dm.end()], day_here, None)
+            if day_here is not None:  # (an undated sentence dates neither surgery nor discharge)
+                operated = any(sent.start <= x < sent.end for x in surgical)
+                if operated or self.rules.surgery.search(folded, sent.start, sent.end):
+                    st.surgery = day_here
+                dm = self.rules.discharge.search(folded, sent.start, sent.end)
+                if dm:
+                    st.discharge = RelativeTime(text[dm.start() : dm.end()], day_here, None)
             out.extend(found)
         return out, running_at, st.discharge
 
