@@ -25,18 +25,32 @@ _WORD_START = r"(?<!\w)"
 
 
 class AnyOf:
-    """``search(text, pos, endpos)``: False only when none of ``patterns`` matches in ``text[pos:endpos]``."""
+    """``search(text, pos, endpos)``: False only when none of ``patterns`` matches in ``text[pos:endpos]``.
 
-    __slots__ = ("_last", "_union")
+    The union costs as much to compile as its patterns together, which a single short report would
+    not earn back: it is built after the first ``warm_up`` questions (answered "maybe", so the
+    patterns run as before); a batch, or a long report, uses it from then on.
+    """
 
-    def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
-        self._union = union(patterns)
+    __slots__ = ("_asked", "_last", "_patterns", "_union", "_warm_up")
+
+    def __init__(self, patterns: Sequence[re.Pattern[str]], *, warm_up: int = 256) -> None:
+        self._patterns = tuple(patterns)
+        self._union: re.Pattern[str] | None = None
+        self._asked = 0
+        self._warm_up = warm_up
         # the last answer: components asking the same question of the same sentence scan it once
         self._last: tuple[str, int, int, bool] | None = None
 
     def search(self, text: str, pos: int, endpos: int) -> bool:
         if self._union is None:
-            return True
+            self._asked += 1
+            if self._asked <= self._warm_up:
+                return True
+            self._union = union(self._patterns)
+            if self._union is None:  # cannot be joined: ask no more
+                self._warm_up = 1 << 62
+                return True
         last = self._last
         if last is not None and last[0] is text and last[1] == pos and last[2] == endpos:
             return last[3]
@@ -47,16 +61,14 @@ class AnyOf:
 
 def union(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
     """One pattern matching where any of ``patterns`` matches, or None when they cannot be joined exactly."""
-    if not patterns or len({p.flags for p in patterns}) != 1:
+    if not patterns or len({p.flags for p in patterns}) != 1 or patterns[0].flags & re.VERBOSE:
         return None
     sources = [p.pattern for p in patterns]
     if any(_UNSAFE.search(s) for s in sources):
         return None
     bodies = [_NAME.sub("(?:", s) for s in sources]
     prefix = ""
-    if all(
-        s.startswith(_WORD_START) and _leading_assertion(p) for s, p in zip(sources, patterns, strict=True)
-    ):
+    if all(_leading_word_start(s) for s in sources):
         prefix, bodies = _WORD_START, [b[len(_WORD_START) :] for b in bodies]
     try:
         return re.compile(prefix + "(?:" + "|".join(f"(?:{b})" for b in bodies) + ")", patterns[0].flags)
@@ -64,16 +76,38 @@ def union(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
         return None
 
 
-def _leading_assertion(pattern: re.Pattern[str]) -> bool:
-    """Whether the pattern is one sequence that starts with its lookbehind: ``(?<!\\w)a|b`` is not (the
+def _leading_word_start(src: str) -> bool:
+    """Whether the pattern is one sequence that starts with ``(?<!\\w)``: ``(?<!\\w)a|b`` is not (the
     lookbehind belongs to ``a`` alone), so it could not be factored out of ``b``."""
-    try:
-        from re import _parser  # type: ignore[attr-defined]
+    return src.startswith(_WORD_START) and not _top_level_branch(src)
 
-        parsed = _parser.parse(pattern.pattern, pattern.flags)
-        return bool(parsed.data) and parsed.data[0][0] is _parser.ASSERT_NOT
-    except Exception:  # a parser from another Python version: do not factor
-        return False
+
+def _top_level_branch(src: str) -> bool:
+    """Whether ``src`` has a ``|`` outside every group and character class."""
+    depth, i, n = 0, 0, len(src)
+    while i < n:
+        c = src[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":  # skip the class; a "]" first in it (after any "^") is a literal
+            j = i + 1
+            if j < n and src[j] == "^":
+                j += 1
+            if j < n and src[j] == "]":
+                j += 1
+            while j < n and src[j] != "]":
+                j += 2 if src[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return True
+        i += 1
+    return False
 
 
 _TAIL = re.compile(r"\(\?:[^()]*\)\(\?!\\w\)")
@@ -85,7 +119,7 @@ def ending_gate(pattern: re.Pattern[str], marker: str = "[a-z]{3,}") -> re.Patte
     the same bounds) the whole is not either, and the ending, a list of literals, is found fast. None
     when the pattern does not have exactly that shape."""
     src = pattern.pattern
-    if src.count(marker) != 1 or not _leading_assertion(pattern):
+    if src.count(marker) != 1 or pattern.flags & re.VERBOSE or not _leading_word_start(src):
         return None
     tail = src.split(marker, 1)[1]
     if not _TAIL.fullmatch(tail):

@@ -27,7 +27,7 @@ def _any(patterns: list[re.Pattern[str]], text: str, s: int, e: int) -> bool:
 @given(st.lists(st.sampled_from(WORDS), max_size=12), st.integers(0, 40), st.integers(0, 60))
 def test_union_agrees_with_each_pattern(words: list[str], s: int, e: int) -> None:
     text = " ".join(words)
-    assert AnyOf(PATTERNS).search(text, s, e) == _any(PATTERNS, text, s, e)
+    assert AnyOf(PATTERNS, warm_up=0).search(text, s, e) == _any(PATTERNS, text, s, e)
 
 
 def test_lookbehind_is_factored_only_when_it_leads_the_whole_pattern() -> None:
@@ -35,12 +35,12 @@ def test_lookbehind_is_factored_only_when_it_leads_the_whole_pattern() -> None:
     assert leading is not None and leading.pattern.startswith(r"(?<!\w)(?:")
     # "(?<!\w)a|b": the lookbehind belongs to "a" alone; "xb" matches through "b"
     mixed = [re.compile(r"(?<!\w)a|b"), re.compile(r"(?<!\w)c")]
-    assert AnyOf(mixed).search("xb", 0, 2) and _any(mixed, "xb", 0, 2)
+    assert AnyOf(mixed, warm_up=0).search("xb", 0, 2) and _any(mixed, "xb", 0, 2)
 
 
 def test_patterns_that_cannot_be_joined_are_scanned_as_before() -> None:
     backref = [re.compile(r"(?P<w>\w+) (?P=w)"), re.compile(r"x")]
-    assert union(backref) is None and AnyOf(backref).search("no match", 0, 8)
+    assert union(backref) is None and AnyOf(backref, warm_up=0).search("no match", 0, 8)
     assert union([re.compile("a"), re.compile("b", re.IGNORECASE)]) is None
 
 
@@ -60,7 +60,7 @@ def test_the_extractors_pattern_sets_on_generated_sentences() -> None:
         e = max(e, len(text) - rng.randint(0, 3))
         for pats in sets:
             want = _any(pats, text, s, e)
-            assert AnyOf(pats).search(text, s, e) == want
+            assert AnyOf(pats, warm_up=0).search(text, s, e) == want
             seen += want
     assert seen > 50  # the sentences did hit the patterns
 
@@ -84,3 +84,18 @@ def test_ending_gate_never_misses_a_word_the_suffix_pattern_finds() -> None:
     # other shapes are not gated: a top-level alternative need not end with the suffix
     assert ending_gate(re.compile(r"x|(?<!\w)[a-z]{3,}(?:ectomy)(?!\w)")) is None
     assert ending_gate(re.compile(r"(?<!\w)[a-z]{3,}(?:ectomy)")) is None
+
+
+def test_warm_up_answers_maybe_then_the_union_decides() -> None:
+    gate = AnyOf(PATTERNS, warm_up=3)
+    assert [gate.search("nothing here", 0, 12) for _ in range(5)] == [True, True, True, False, False]
+    assert gate.search("on day 4", 0, 8)
+
+
+def test_top_level_alternation_is_seen_outside_groups_and_classes() -> None:
+    from fhirconv.extract.prefilter import _top_level_branch
+
+    assert _top_level_branch(r"(?<!\w)a|b")
+    assert not _top_level_branch(r"(?<!\w)(?:a|b)[|]\|c")
+    assert not _top_level_branch(r"(?<!\w)[]|](?:x)")
+    assert _top_level_branch(r"(?<!\w)[\]]|x")
