@@ -180,6 +180,7 @@ def main() -> int:
         return 2
     os.environ.setdefault("FHIRCONV_MAX_INPUT_BYTES", str(100 * MB))
     result: dict[str, Any] = {"gate": args.gate, "corpus": str(args.corpus)}
+    result["load_average_at_start"] = round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None
 
     t0, c0 = time.perf_counter(), time.process_time()
     from fhirconv.pipeline import Converter, ConvertOptions
@@ -226,6 +227,7 @@ def main() -> int:
         result["python_start"] = child_cpu([sys.executable, "-c", "pass"], args.cold_runs, env)
     if args.jobs_check:
         result["jobs"] = jobs_check(files, args.gate, args.jobs_check)
+    result["load_average_at_end"] = round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None
     if args.json:
         print(json.dumps(result, indent=2))
     else:
