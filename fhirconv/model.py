@@ -282,6 +282,9 @@ class ConditionFact:
     abatement: str | None = None
     abatement_time: RelativeTime | None = None  # filled by the timeline step
     noted: RelativeTime | None = None  # when the text states it (a pertinent negative's date): timeline
+    # stated as past history whatever the assertion: "no history of seizures" is negated and past, so
+    # it is a refuted past-history Condition, never an absent finding of today's examination
+    past: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,7 +83,8 @@ class Conditions:
                     status="inactive",
                 )
                 continue
-            self._add(store, m, a, mention, surface(ctx.text, m))
+            past = a is Assertion.NEGATED and ctx.is_past(m)
+            self._add(store, m, a, mention, surface(ctx.text, m), past=past)
         self._onsets(ctx, store)
 
     def _add(
@@ -96,11 +97,15 @@ class Conditions:
         *,
         onset: RelativeTime | None = None,
         status: str | None = None,
+        past: bool = False,
     ) -> None:
         key = (m.concept.id, a)
         if key in store:
             old = store[key]
-            store[key] = replace(old, mentions=(*old.mentions, mention)[:MAX_MENTIONS])
+            # past history only while every mention says so: a denied symptom today stays a finding
+            store[key] = replace(
+                old, mentions=(*old.mentions, mention)[:MAX_MENTIONS], past=old.past and past
+            )
             return
         store[key] = ConditionFact(
             key=f"{m.concept.id}|{a.value}",
@@ -111,6 +116,7 @@ class Conditions:
             mentions=(mention,),
             onset=onset,
             clinical_status=status,
+            past=past,
         )
 
     def _close(

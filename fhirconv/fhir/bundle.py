@@ -346,7 +346,7 @@ class _Builder:
                     notes.append(f"Abatement as reported: {c.abatement_time.phrase}")
                 elif c.abatement:
                     res["abatementString"] = clean_text(c.abatement, 500)
-            if c.assertion is Assertion.HISTORICAL:
+            if c.assertion is Assertion.HISTORICAL or c.past:
                 notes.append(HISTORY_NOTE)
             if c.assertion is Assertion.NEGATED:
                 notes.append("Reported as absent (negated) in the source.")

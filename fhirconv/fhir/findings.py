@@ -31,8 +31,8 @@ _RULED_OUT = re.compile(
 
 def pertinent_negative(c: ConditionFact, text: str) -> bool:
     """A negated sign or symptom, not a ruled-out diagnosis: recorded as an absent finding."""
-    if c.assertion is not Assertion.NEGATED or c.cls != "sign":
-        return False
+    if c.assertion is not Assertion.NEGATED or c.cls != "sign" or c.past:
+        return False  # a denied past illness ("no history of seizures") is a refuted past Condition
     return not any(
         # a window of the text itself: lower-casing the whole document per mention was O(n) each time
         _RULED_OUT.search(text, max(0, m.start - 80), min(len(text), m.end + 60))
