@@ -102,6 +102,9 @@ class MentionFinder:
                 norm_phrase(folded[m.start : m.end]) not in self.rules.condition_stop
                 and not any(os_ <= m.start and m.end <= oe for os_, oe in outcome_spans)
                 and not self.rules.modifier_head.match(folded, m.end, e)
+                and not self.rules.modifier_head_far.match(folded, m.end, e)
+                and not self.rules.result_after.match(folded, m.end, e)
+                and not self.rules.name_before.search(folded, max(s, m.start - 60), m.start)
             )
         ]
         return self._attributive(folded, kept)

@@ -172,6 +172,13 @@ class MatchRules:
     descriptors: re.Pattern[str]
     condition_stop: frozenset[str]
     modifier_head: re.Pattern[str]
+    # "hepatitis B and C serology", "epistaxis severity score": the head after a coordinated condition
+    # or after one more modifier word still makes the condition part of a test's name
+    modifier_head_far: re.Pattern[str]
+    # "HIV was negative": the condition names the test whose result follows
+    result_after: re.Pattern[str]
+    # "criteria for thyroid storm", "testing for syphilis": the condition names what a test looks for
+    name_before: re.Pattern[str]
     drug_stop: frozenset[str]
     drug_level_after: re.Pattern[str]
     drug_level_before: re.Pattern[str]
@@ -207,6 +214,20 @@ class MatchRules:
             descriptors=_before(data.words("abnormal_descriptors"), r"\s+"),
             condition_stop=frozenset(norm_phrase(t) for t in data.words("condition_stop_terms")),
             modifier_head=_after(data.words("condition_modifier_heads"), r"\s+"),
+            # one more modifier word ("severity"), or a short coordinated one ("and C", "or HHV-8"):
+            # a longer word after "and" starts a noun phrase of its own ("and clear cell carcinoma")
+            modifier_head_far=_after(
+                data.words("condition_modifier_heads"),
+                r"\s+(?:(?:and|or|&)\s+(?:[a-z0-9]{1,3}|[a-z0-9]+-[a-z0-9-]+)|(?!(?:and|or|"
+                + alternation(data.words("condition_attributive_breaks"))
+                + r")(?!\w))[a-z0-9][a-z0-9-]{0,15})\s+",
+            ),
+            # "positive for <mutation>" says what the lesion carries, not that a test was negative
+            result_after=re.compile(
+                _after(data.words("condition_result_words"), r"\s+(?:(?:was|were|is|are)\s+)?").pattern
+                + r"(?!\s+for\b)"
+            ),
+            name_before=_before(data.words("condition_name_openers"), r"\s+(?:[a-z0-9-]+\s+){0,2}"),
             drug_stop=frozenset(norm_phrase(t) for t in data.words("drug_stop_terms")),
             drug_level_after=_after(data.words("drug_level_after"), r"\s+"),
             drug_level_before=_before(data.words("drug_level_before"), r"\s+"),

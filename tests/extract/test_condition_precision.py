@@ -71,3 +71,40 @@ def test_coordinated_participles_stay_findings() -> None:
 def test_adjective_then_preposition_is_two_findings() -> None:
     texts = condition_texts("On review he was lethargic with a bulging fontanelle.")
     assert "lethargic" in texts
+
+
+# -- a condition that names a test (issue 8 class 7): its head is further on, or its result follows
+
+
+def test_coordinated_condition_before_a_test_head_names_the_test() -> None:
+    texts = condition_texts("A 30-year-old man had a rash. Hepatitis B and C serology was sent.")
+    assert not any("hepatitis" in t for t in texts)
+
+
+def test_condition_before_two_word_test_head_names_the_test() -> None:
+    assert not any("migraine" in t for t in condition_texts("Her migraine disability score was 12."))
+
+
+def test_condition_and_a_long_word_before_a_head_stays_a_finding() -> None:
+    texts = condition_texts("Histology confirmed a pheochromocytoma and clear cell carcinoma.")
+    assert any("pheochromocytoma" in t for t in texts)
+
+
+def test_condition_followed_by_its_test_result_names_the_test() -> None:
+    texts = condition_texts("A 30-year-old man had a rash. Syphilis was negative and HIV positive.")
+    assert not any("syphilis" in t or "hiv" in t for t in texts)
+
+
+def test_lesion_positive_for_a_marker_stays_a_finding() -> None:
+    texts = condition_texts("A 50-year-old man was seen. The melanoma was positive for the mutation.")
+    assert any("melanoma" in t for t in texts)
+
+
+def test_testing_for_a_condition_names_no_finding() -> None:
+    texts = condition_texts("A 40-year-old woman had fever. Blood was sent for testing for malaria.")
+    assert not any("malaria" in t for t in texts)
+
+
+def test_meeting_the_criteria_for_a_condition_is_that_condition() -> None:
+    texts = condition_texts("A 40-year-old woman had fever. She met the criteria for septic shock.")
+    assert any("septic shock" in t for t in texts)
