@@ -108,3 +108,53 @@ def test_testing_for_a_condition_names_no_finding() -> None:
 def test_meeting_the_criteria_for_a_condition_is_that_condition() -> None:
     texts = condition_texts("A 40-year-old woman had fever. She met the criteria for septic shock.")
     assert any("septic shock" in t for t in texts)
+
+
+# -- words about someone else, or only possible (issue 8 class 2)
+
+
+def test_parents_conditions_are_not_the_patients() -> None:
+    texts = condition_texts("A 12-year-old boy had a cough. His parents had tuberculosis.")
+    assert not any("tuberculosis" in t for t in texts)
+
+
+def test_might_explain_is_not_a_finding() -> None:
+    texts = condition_texts("A 60-year-old man had gout. Dehydration might explain the renal failure.")
+    assert not any("renal failure" in t for t in texts)
+
+
+def test_concerns_about_is_not_a_finding() -> None:
+    texts = condition_texts("A 60-year-old man had a fall. A scan was done over concerns about a hematoma.")
+    assert not any("hematoma" in t for t in texts)
+
+
+def test_condition_risk_is_not_a_finding() -> None:
+    texts = condition_texts("A 60-year-old man had a hernia. Mesh was avoided given the infection risk.")
+    assert not any("infection" in t for t in texts)
+
+
+def test_infection_without_risk_is_a_finding() -> None:
+    texts = condition_texts("A 60-year-old man had a hernia. A wound infection developed.")
+    assert any("infection" in t for t in texts)
+
+
+# -- descriptive words that are no condition on their own
+
+
+def test_not_palpable_is_no_refuted_palpable_mass() -> None:
+    assert not any(
+        "palpable" in t for t in condition_texts("A 30-year-old man had fever. The spleen was not palpable.")
+    )
+
+
+def test_palpable_mass_is_a_finding() -> None:
+    assert any("palpable mass" in t for t in condition_texts("A 30-year-old man had a palpable mass."))
+
+
+def test_pale_cytoplasm_is_no_pallor() -> None:
+    texts = condition_texts("A 30-year-old man had a nodule. Its cells had a pale cytoplasm.")
+    assert not any(t == "pale" for t in texts)
+
+
+def test_pale_patient_is_pallor() -> None:
+    assert any(t == "pale" for t in condition_texts("A 30-year-old man had fever. He looked pale."))
