@@ -20,6 +20,7 @@ from .context import ContextRules, Target
 from .family import Family, FamilyRules
 from .lexicon import Lexicon
 from .link import Linker
+from .match_rules import MatchRules
 from .medications import Medications
 from .mentions import Aliases, MentionFinder
 from .observations import Observations
@@ -30,7 +31,6 @@ from .quantities import Quantities
 from .rules import (
     AttributionRules,
     ConditionRules,
-    MatchRules,
     MedicationRules,
     ObservationRules,
     OutcomeRules,

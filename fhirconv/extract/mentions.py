@@ -13,7 +13,8 @@ from typing import Any
 from ..model import Coding, Document
 from ..text import fold, norm_phrase
 from .lexicon import AliasIndex, Concept, Lexicon, Match
-from .rules import MatchRules, OutcomeRules
+from .match_rules import MatchRules
+from .rules import OutcomeRules
 
 __all__ = ["PAREN_ABBR", "Aliases", "MentionFinder", "codings_of", "surface"]
 
@@ -52,6 +53,10 @@ class MentionFinder:
                     continue
                 abbr = pm.group("abbr").strip()
                 if not any(ch.isupper() for ch in abbr) or len(abbr) < 2:
+                    continue
+                # an abbreviation is written mostly in capitals: "(figure 1A)" is a reference, no alias
+                letters = [ch for ch in abbr if ch.isalpha()]
+                if 2 * sum(ch.isupper() for ch in letters) < len(letters):
                     continue
                 if abbr[0].lower() != text[m.start].lower():
                     continue
@@ -105,6 +110,7 @@ class MentionFinder:
                 and not self.rules.modifier_head_far.match(folded, m.end, e)
                 and not self.rules.result_after.match(folded, m.end, e)
                 and not self.rules.name_before.search(folded, max(s, m.start - 60), m.start)
+                and not self.rules.stop_phrases.match(folded, m.start, e)
             )
         ]
         return self._attributive(folded, kept)
@@ -216,10 +222,38 @@ class MentionFinder:
                 and not words.endswith(r.act_noun_endings)
                 and r.device_heads.match(folded, m.end, e) is not None
             )
-            if not (salt or institution or device or (heads is not None and heads.match(folded, m.end, e))):
+            participle = m.concept.domain == "procedures" and self._not_an_act(
+                folded, s, e, m, prev, last, nxt
+            )
+            if not (
+                salt
+                or institution
+                or device
+                or participle
+                or (heads is not None and heads.match(folded, m.end, e))
+            ):
                 out.append(m)
             prev = m
         return out
+
+    def _not_an_act(
+        self, folded: str, s: int, e: int, m: Match, prev: Match | None, last: str, nxt: str
+    ) -> bool:
+        """A procedure verb form that tells no act of its own: "the resected duodenum" (a specimen),
+        "paracentesis removed 2 L" (what the procedure before it did), "the drain was removed"."""
+        words = folded[m.start : m.end]
+        if " " in words.strip() or not words.endswith("ed"):
+            return False
+        r = self.rules
+        if last in r.participle_determiners and nxt and nxt not in r.attributive_breaks:
+            return True
+        if (
+            prev is not None
+            and prev.concept.domain == "procedures"
+            and not folded[prev.end : m.start].strip()
+        ):
+            return True
+        return r.removed_objects.search(folded, max(s, m.start - 60), m.start) is not None
 
     def _suffix_matches(self, text: str, folded: str, s: int, e: int, known: list[Match]) -> list[Match]:
         """Words the lexicons lack but whose form says what they are: "-ectomy" is surgery,

@@ -158,3 +158,22 @@ def test_pale_cytoplasm_is_no_pallor() -> None:
 
 def test_pale_patient_is_pallor() -> None:
     assert any(t == "pale" for t in condition_texts("A 30-year-old man had fever. He looked pale."))
+
+
+def test_condition_treatment_names_the_treatment() -> None:
+    texts = condition_texts("A 50-year-old man had a fracture. Pain treatment was given for 3 days.")
+    assert not any(t == "pain" for t in texts)
+
+
+def test_unresponsive_to_a_drug_is_no_unresponsive_patient() -> None:
+    texts = condition_texts("A 50-year-old man had atrial flutter unresponsive to digoxin.")
+    assert not any("unresponsive" in t for t in texts)
+
+
+def test_unresponsive_patient_is_a_finding() -> None:
+    assert any("unresponsive" in t for t in condition_texts("A 50-year-old man was found unresponsive."))
+
+
+def test_figure_reference_is_no_abbreviation_of_a_finding() -> None:
+    texts = condition_texts("A 50-year-old man had weakness. MRI showed no focal lesions (figure 2B).")
+    assert not any("figure" in t for t in texts)

@@ -86,3 +86,9 @@ def test_in_childhood_is_past_history() -> None:
 def test_present_asthma_is_not_history() -> None:
     (c,) = _conds("A 66-year-old woman had dyspnoea. She had asthma.", "asthma")
     assert c.assertion is Assertion.PRESENT
+
+
+def test_trailing_history_word_is_past_history() -> None:
+    text = "A 66-year-old woman had dyspnoea. She had no relevant trauma history."
+    (c,) = _conds(text, "trauma")
+    assert c.assertion is Assertion.NEGATED and c.past
