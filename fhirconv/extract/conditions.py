@@ -26,6 +26,8 @@ __all__ = ["Conditions"]
 
 _CLAUSE_BOUNDARY = re.compile(r"[;:(),]|\b(?:and|but|while|whereas|which|when|after|before)\b")
 _OPEN = (Assertion.PRESENT, Assertion.UNCERTAIN)
+# how far from a negated mention a ruled-out cue may stand (characters before, after)
+_RULED_OUT_BEFORE, _RULED_OUT_AFTER = 80, 60
 
 
 class Conditions:
@@ -84,7 +86,8 @@ class Conditions:
                 )
                 continue
             past = a is Assertion.NEGATED and ctx.is_past(m)
-            self._add(store, m, a, mention, surface(ctx.text, m), past=past)
+            excluded = a is Assertion.NEGATED and self._ruled_out(ctx, m)
+            self._add(store, m, a, mention, surface(ctx.text, m), past=past, ruled_out=excluded)
         self._onsets(ctx, store)
 
     def _add(
@@ -98,13 +101,18 @@ class Conditions:
         onset: RelativeTime | None = None,
         status: str | None = None,
         past: bool = False,
+        ruled_out: bool = False,
     ) -> None:
         key = (m.concept.id, a)
         if key in store:
             old = store[key]
-            # past history only while every mention says so: a denied symptom today stays a finding
+            # past history only while every mention says so: a denied symptom today stays a finding;
+            # excluded once is a diagnosis that was considered
             store[key] = replace(
-                old, mentions=(*old.mentions, mention)[:MAX_MENTIONS], past=old.past and past
+                old,
+                mentions=(*old.mentions, mention)[:MAX_MENTIONS],
+                past=old.past and past,
+                ruled_out=old.ruled_out or ruled_out,
             )
             return
         store[key] = ConditionFact(
@@ -117,6 +125,7 @@ class Conditions:
             onset=onset,
             clinical_status=status,
             past=past,
+            ruled_out=ruled_out,
         )
 
     def _close(
@@ -152,6 +161,11 @@ class Conditions:
         fact = store[(concept.id, Assertion.PRESENT)]
         store[(concept.id, Assertion.PRESENT)] = replace(fact, abatement=fact.abatement or abatement)
         del absence_word
+
+    def _ruled_out(self, ctx: SentenceContext, m: Match) -> bool:
+        """A ruled-out cue near the mention in its sentence: "meningitis was excluded"."""
+        s, e = max(ctx.start, m.start - _RULED_OUT_BEFORE), min(ctx.end, m.end + _RULED_OUT_AFTER)
+        return self.rules.ruled_out.search(ctx.folded, s, e) is not None
 
     def _dated_history(self, ctx: SentenceContext) -> dict[int, tuple[str, float]]:
         """Mention starts in a clause dated at least ``history_min_days`` back: "15 years earlier".

@@ -175,6 +175,7 @@ class ConditionRules:
     history_words: str  # alternation: "<n> <unit> ago/earlier/before/previously/prior"
     history_min_days: int  # that far back, a condition is past history, not the presentation
     onset_verbs: re.Pattern[str]  # "3 years ago she noticed a lump": the start of what is still there
+    ruled_out: re.Pattern[str]  # "excluded", "ruled out" near a negated mention: a diagnosis excluded
 
     @classmethod
     def from_dict(cls, data: RuleData) -> ConditionRules:
@@ -196,6 +197,7 @@ class ConditionRules:
             history_words=alternation(data.words("history_time_words")),
             history_min_days=data.integer("history_min_days"),
             onset_verbs=phrase_pattern(data.words("onset_verbs")),
+            ruled_out=phrase_pattern(data.words("ruled_out_cues")),
         )
 
 
@@ -251,12 +253,14 @@ class ObservationRules:
 class ProcedureRules:
     not_performed: re.Pattern[str]
     diagnostic_words: re.Pattern[str]
+    not_done_reason: re.Pattern[str]  # "because of", "declined": the text says why it was not done
 
     @classmethod
     def from_dict(cls, data: RuleData) -> ProcedureRules:
         return cls(
             not_performed=phrase_pattern(data.words("not_performed_phrases")),
             diagnostic_words=phrase_pattern(data.words("diagnostic_procedure_words")),
+            not_done_reason=phrase_pattern(data.words("not_done_reason_cues")),
         )
 
 

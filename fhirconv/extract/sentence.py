@@ -53,6 +53,7 @@ class ProcedureCandidate:
     match: Match | None  # the lexicon procedure, or None for a test that is a diagnostic procedure
     test: Obs | None
     status: str
+    reason: str | None = None  # why it was not done, as the text says it
 
 
 @dataclass

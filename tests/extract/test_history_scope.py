@@ -92,3 +92,22 @@ def test_trailing_history_word_is_past_history() -> None:
     text = "A 66-year-old woman had dyspnoea. She had no relevant trauma history."
     (c,) = _conds(text, "trauma")
     assert c.assertion is Assertion.NEGATED and c.past
+
+
+# -- a ruled-out diagnosis is decided in extraction (a flag); fhir/ only maps it
+
+
+def test_ruled_out_sign_is_flagged_in_extraction() -> None:
+    (c,) = _conds("A 50-year-old man had dyspnoea. Ascites was ruled out by ultrasound.", "ascites")
+    assert c.assertion is Assertion.NEGATED and c.ruled_out and c.cls == "sign"
+
+
+def test_ruled_out_sign_is_a_refuted_condition() -> None:
+    bundle = bundle_of("A 50-year-old man had dyspnoea. Ascites was ruled out by ultrasound.")
+    found = [r for r in resources(bundle, "Condition") if "ascites" in r["code"]["text"].lower()]
+    assert [r["verificationStatus"]["coding"][0]["code"] for r in found] == ["refuted"]
+
+
+def test_absent_sign_without_a_ruled_out_cue_is_not_flagged() -> None:
+    (c,) = _conds("A 50-year-old man had dyspnoea. There was no ascites.", "ascites")
+    assert c.assertion is Assertion.NEGATED and not c.ruled_out
