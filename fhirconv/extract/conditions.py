@@ -26,6 +26,7 @@ __all__ = ["Conditions"]
 
 _CLAUSE_BOUNDARY = re.compile(r"[;:(),]|\b(?:and|but|while|whereas|which|when|after|before)\b")
 _OPEN = (Assertion.PRESENT, Assertion.UNCERTAIN)
+_ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 # how far from a negated mention a ruled-out cue may stand (characters before, after)
 _RULED_OUT_BEFORE, _RULED_OUT_AFTER = 80, 60
 
@@ -71,6 +72,9 @@ class Conditions:
             )
             if resolved:
                 self._close(ctx, store, m.concept, mention, None, m)
+                continue
+            if a is Assertion.PRESENT and self._comorbidity(ctx, m):
+                self._add(store, m, Assertion.HISTORICAL, mention, surface(ctx.text, m))
                 continue
             history = dated.get(m.start) if a is Assertion.PRESENT else None
             if history is not None:
@@ -161,6 +165,27 @@ class Conditions:
         fact = store[(concept.id, Assertion.PRESENT)]
         store[(concept.id, Assertion.PRESENT)] = replace(fact, abatement=fact.abatement or abatement)
         del absence_word
+
+    def _comorbidity(self, ctx: SentenceContext, m: Match) -> bool:
+        """A disease named with the patient before the presenting verb: "a woman with diabetes
+        presented with ...", "a diabetic man complained of ...". Signs stay: "a woman with dysphagia
+        presented" names the complaint (a sign without an ICD-10-CM code outside chapter R)."""
+        if m.concept.cls != "disease" and not any(
+            system == _ICD10CM and not code.startswith("R") for system, code, _ in m.concept.codings
+        ):
+            return False
+        r = self.rules
+        after = r.presenting.search(ctx.folded, m.end, ctx.end)
+        if after is None:
+            return False
+        if r.comorbidity_noun.match(ctx.folded, m.end, ctx.end) and not r.presenting.search(
+            ctx.folded, ctx.start, m.start
+        ):
+            return True
+        opener = None
+        for om in r.comorbidity_with.finditer(ctx.folded, ctx.start, m.start):
+            opener = om
+        return opener is not None and r.presenting.search(ctx.folded, opener.end(), m.start) is None
 
     def _ruled_out(self, ctx: SentenceContext, m: Match) -> bool:
         """A ruled-out cue near the mention in its sentence: "meningitis was excluded"."""

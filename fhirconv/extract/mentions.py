@@ -75,14 +75,24 @@ class MentionFinder:
                 lf_start = (
                     pm.start() - len(long_form) - (len(text[: pm.start()]) - len(text[: pm.start()].rstrip()))
                 )
-                spelled = {
-                    m.concept.domain
-                    for m in self.lexicon.match(text, folded, max(sec.start, lf_start), pm.start())
-                }
+                spelled_matches = list(self.lexicon.match(text, folded, max(sec.start, lf_start), pm.start()))
                 read = list(self.lexicon.match(text, folded, pm.start("abbr"), pm.end("abbr")))
                 words = set(re.findall(r"[a-z]{3,}", fold(long_form)))
-                same = any(words & set(re.findall(r"[a-z]{3,}", fold(m.concept.display))) for m in read)
-                if spelled and read and not same and not spelled & {m.concept.domain for m in read}:
+                same = any(words & _concept_words(m.concept) for m in read)
+                # the words the text spells out, which the lexicon knows, name another thing than its
+                # reading of the letters ("heat shock protein (HSP)" is no Henoch-Schoenlein purpura):
+                # unless one of those words is that very concept, the reading is wrong in this document
+                known = {m.concept.id for m in spelled_matches} & {m.concept.id for m in read}
+                other_kind = {m.concept.domain for m in spelled_matches}.isdisjoint(
+                    {m.concept.domain for m in read}
+                )
+                if (
+                    spelled_matches
+                    and read
+                    and not same
+                    and not known
+                    and (other_kind or _initials(abbr, long_form))
+                ):
                     out[abbr] = (_abbr_pattern(abbr), None, long_form)
         return out
 
@@ -96,6 +106,7 @@ class MentionFinder:
         matches = _dedupe(matches + self._suffix_matches(text, folded, s, e, matches))
         matches = self._drug_context(folded, s, e, matches)
         matches = self._whole_names(folded, s, e, matches)
+        matches = _one_name(text, s, e, matches)
         outcome_spans = [
             (om.start(), om.end()) for _, pat in self.outcomes.phrases for om in pat.finditer(folded, s, e)
         ]
@@ -283,6 +294,39 @@ _FOREIGN = "__foreign__"
 _FOREIGN_CONCEPT = Concept(_FOREIGN, _FOREIGN, "", "", ())
 # "(EMB)": a bracketed capitalised token right after words, as a text defines an abbreviation
 _DEFINED_ABBR = re.compile(r"(?<=\w)\s*\(\s*(?P<abbr>[A-Za-z][A-Za-z0-9]{1,7})\s*\)")
+
+
+def _one_name(text: str, s: int, e: int, matches: list[Match]) -> list[Match]:
+    """Several conditions inside the long form of an abbreviation the text defines are parts of one
+    name ("cerebral autosomal dominant arteriopathy with subcortical infarcts and leukoencephalopathy
+    (CADASIL)"): only the last, the head of that name, stays a mention."""
+    out = matches
+    for pm in _DEFINED_ABBR.finditer(text, s, e):
+        long_form = _long_form(pm.group("abbr"), text[max(s, pm.start() - 120) : pm.start()])
+        if long_form is None or " " not in long_form:
+            continue
+        le = pm.start()  # the pattern starts right after the last word of the long form
+        ls = le - len(long_form)
+        inside = [m for m in out if m.concept.domain == "conditions" and ls <= m.start and m.end <= le]
+        if len(inside) > 1 and not any(m.start == ls and m.end == le for m in inside):
+            drop = {id(m) for m in inside[:-1]}
+            out = [m for m in out if id(m) not in drop]
+    return out
+
+
+def _concept_words(c: Concept) -> set[str]:
+    """The words of a concept's display and of its codes' displays ("HIV infection", "Human
+    immunodeficiency virus [HIV] disease"), to tell whether a spelled-out long form names it."""
+    names = " ".join((c.display, *(d for _, _, d in c.codings)))
+    return set(re.findall(r"[a-z]{3,}", fold(names)))
+
+
+def _initials(abbr: str, long_form: str) -> bool:
+    """Whether the abbreviation is exactly the initials of its long form ("heat shock protein" ->
+    HSP), so the long form certainly is what the text means by those letters."""
+    words = [w for w in re.split(r"[\s\-/]+", fold(long_form)) if w and w not in ("and", "of", "the")]
+    letters = "".join(ch for ch in fold(abbr) if ch.isalpha())
+    return bool(words) and "".join(w[0] for w in words) == letters
 
 
 def _abbr_pattern(abbr: str) -> re.Pattern[str]:

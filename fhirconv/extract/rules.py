@@ -176,6 +176,11 @@ class ConditionRules:
     history_min_days: int  # that far back, a condition is past history, not the presentation
     onset_verbs: re.Pattern[str]  # "3 years ago she noticed a lump": the start of what is still there
     ruled_out: re.Pattern[str]  # "excluded", "ruled out" near a negated mention: a diagnosis excluded
+    # "a 46-year-old woman with diabetes presented with ...", "a diabetic woman complained of ...": a
+    # disease named with the patient before the presenting verb is a known, pre-existing one
+    comorbidity_with: re.Pattern[str]
+    comorbidity_noun: re.Pattern[str]
+    presenting: re.Pattern[str]
 
     @classmethod
     def from_dict(cls, data: RuleData) -> ConditionRules:
@@ -198,6 +203,11 @@ class ConditionRules:
             history_min_days=data.integer("history_min_days"),
             onset_verbs=phrase_pattern(data.words("onset_verbs")),
             ruled_out=phrase_pattern(data.words("ruled_out_cues")),
+            comorbidity_with=re.compile(
+                r"(?<!\w)(?:" + alternation(data.words("comorbidity_nouns")) + r"),?\s+with\s"
+            ),
+            comorbidity_noun=_after(data.words("comorbidity_nouns"), r"\s+"),
+            presenting=phrase_pattern(data.words("presenting_verbs")),
         )
 
 

@@ -177,3 +177,52 @@ def test_unresponsive_patient_is_a_finding() -> None:
 def test_figure_reference_is_no_abbreviation_of_a_finding() -> None:
     texts = condition_texts("A 50-year-old man had weakness. MRI showed no focal lesions (figure 2B).")
     assert not any("figure" in t for t in texts)
+
+
+# -- parts of one name, cell types, names of proteins the letters of a disease also spell
+
+
+def test_conditions_inside_a_defined_long_form_are_one_name() -> None:
+    lead = "A 40-year-old man had headaches. Tests confirmed hereditary angiopathy with nephropathy, "
+    assert {"nephropathy", "aneurysms"} <= set(condition_texts(lead + "aneurysms and muscle cramps."))
+    texts = condition_texts(lead + "aneurysms and muscle cramps (HANAC).")
+    assert "muscle cramps" in texts
+    assert "nephropathy" not in texts and "aneurysms" not in texts
+
+
+def test_giant_cells_are_a_cell_type_not_a_condition() -> None:
+    texts = condition_texts("A 40-year-old man had a mass. Histology showed giant cells.")
+    assert not any("giant cells" in t for t in texts)
+
+
+def test_spelled_out_protein_is_not_the_disease_its_letters_name() -> None:
+    text = "A 40-year-old man had sepsis. Heat shock protein (HSP) sequencing identified the organism."
+    assert not any("hsp" in t or "purpura" in t for t in condition_texts(text))
+
+
+def test_spelled_out_disease_abbreviation_keeps_its_reading() -> None:
+    text = "A 40-year-old man had fever. He had human immunodeficiency virus (HIV). HIV was treated."
+    assert any("hiv" in t for t in condition_texts(text))
+
+
+# -- a known disease named with the patient before the presenting complaint is past history
+
+
+def test_comorbidity_before_the_presenting_verb_is_history() -> None:
+    text = "A 60-year-old woman with type 2 diabetes mellitus presented with chest pain."
+    conds = {c.text.lower(): c.assertion.value for c in facts_of(text).conditions}
+    assert conds["type 2 diabetes mellitus"] == "historical"
+    assert conds["chest pain"] == "present"
+
+
+def test_symptom_before_the_presenting_verb_stays_present() -> None:
+    conds = {
+        c.text.lower(): c.assertion.value
+        for c in facts_of("A 60-year-old woman with dysphagia presented.").conditions
+    }
+    assert conds["dysphagia"] == "present"
+
+
+def test_pain_assessment_names_the_assessment() -> None:
+    texts = condition_texts("A 50-year-old man had a fracture. Pain assessments were done daily.")
+    assert not any(t == "pain" for t in texts)
