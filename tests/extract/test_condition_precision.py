@@ -226,3 +226,17 @@ def test_symptom_before_the_presenting_verb_stays_present() -> None:
 def test_pain_assessment_names_the_assessment() -> None:
     texts = condition_texts("A 50-year-old man had a fracture. Pain assessments were done daily.")
     assert not any(t == "pain" for t in texts)
+
+
+def test_plural_of_an_abbreviation_in_prose_is_no_mention() -> None:
+    texts = condition_texts("A 30-year-old woman had anaemia. She changed the pads twice a day.")
+    assert not any("pads" in t for t in texts)
+
+
+def test_plural_of_an_abbreviation_in_capitals_is_a_mention() -> None:
+    assert any("pads" in t.lower() for t in condition_texts("A 70-year-old man had PADs of both legs."))
+
+
+def test_organism_isolates_are_no_condition() -> None:
+    texts = condition_texts("A 30-year-old man had sepsis. All MRSA isolates were sensitive to vancomycin.")
+    assert not any("mrsa" in t for t in texts)
