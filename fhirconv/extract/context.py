@@ -8,7 +8,7 @@ comma unless the comma continues a list of mentions ("no fever, cough or rash").
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,7 +150,7 @@ class ContextRules:
                     gap = (t.end, ts)
                 else:
                     continue
-                if self._in_scope(folded, gap, rule.max_scope, terminators, starts, spans, self._item):
+                if self._in_scope(folded, gap, rule.max_scope, terminators, starts, spans):
                     cat = _CATEGORY[rule.category]
                     if rule.past or cat is Assertion.HISTORICAL:
                         past[i] = True
@@ -158,28 +158,29 @@ class ContextRules:
                         result[i] = cat
         return result, past
 
-    def _item(self, folded: str, gap_start: int, at: int, end: int, starts: set[int]) -> bool:
-        """Whether ``folded[at:]`` up to the next comma or mention is a short list item, no clause,
-        in a list with no clause before it either ("no rash was seen, ..." is a sentence of its own)."""
+    def _item(self, folded: str, at: int, end: int, starts: set[int]) -> bool:
+        """Whether ``folded[at:]`` up to the next comma or mention is a short list item, no clause."""
         stop = end
         for i in range(at, end):
             if folded[i] == "," or i in starts:
                 stop = i
                 break
         words = _WORD.findall(folded, at, stop)
-        if len(words) > self._item_words or any(w in self._breakers for w in words):
-            return False
-        return not any(w in self._breakers for w in _WORD.findall(folded, gap_start, at))
+        return len(words) <= self._item_words and not any(w in self._breakers for w in words)
 
-    @staticmethod
+    def _clause_in(self, folded: str, start: int, end: int) -> bool:
+        """Whether a word that starts a clause stands in ``folded[start:end]`` ("no rash was seen, ..."
+        is a sentence of its own, not a list)."""
+        return any(w in self._breakers for w in _WORD.findall(folded, start, end))
+
     def _in_scope(
+        self,
         folded: str,
         gap: tuple[int, int],
         max_scope: int,
         terminators: list[int],
         starts: set[int],
         spans: list[tuple[int, int]],
-        item: Callable[[str, int, int, int, set[int]], bool],
     ) -> bool:
         gs, ge = gap
         if any(gs <= p < ge for p in terminators):
@@ -190,6 +191,7 @@ class ContextRules:
                 words += 1
         if words > max_scope:
             return False
+        clause: bool | None = None
         for i in range(gs, ge):
             ch = folded[i]
             if ch in ";:":
@@ -197,6 +199,11 @@ class ContextRules:
             if ch == ",":
                 glue = _LIST_GLUE.match(folded, i + 1)
                 nxt = glue.end() if glue else i + 1
-                if nxt not in starts and not item(folded, gs, nxt, ge, starts):
-                    return False
+                if nxt not in starts:
+                    # a list item the lexicon lacks: short, and no clause anywhere in the gap (checked
+                    # once per gap, so a run of commas costs linear time)
+                    if clause is None:
+                        clause = self._clause_in(folded, gs, ge)
+                    if clause or not self._item(folded, nxt, ge, starts):
+                        return False
         return True
