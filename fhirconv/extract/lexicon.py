@@ -321,12 +321,20 @@ class Lexicon:
             if s > 0 and folded[s - 1].isalnum():
                 continue
             # Short terms (abbreviations) only when written with capitals: "CT" yes, "ct" in prose no;
-            # condition abbreviations all in capitals ("PH" is not "pH", "TEN" is not "Ten").
+            # condition abbreviations all in capitals ("PH" is not "pH", "TEN" is not "Ten"); their
+            # plurals too ("WBCs" yes, "pads" and "pets" in prose no).
             # (a term with a digit, such as "p63", is an identifier and never a prose word)
-            if length <= 3:
+            if e - s <= 4:  # (longer surfaces are never short terms)
                 surface = text[s:e]
-                if not any(ch.isdigit() for ch in surface) and (
-                    surface.islower() or (self.concepts[idx].domain == "conditions" and not surface.isupper())
+                if e - s == 4 and surface[-1] in "sS" and folded[s : e - 1] in self._automaton:
+                    surface = surface[:-1]  # the plural of a three-letter term
+                if (
+                    len(surface) <= 3
+                    and not any(ch.isdigit() for ch in surface)
+                    and (
+                        surface.islower()
+                        or (self.concepts[idx].domain == "conditions" and not surface.isupper())
+                    )
                 ):
                     continue
             cands.append((s, e, idx))
