@@ -155,9 +155,7 @@ _CACHE_FORMAT = 2
 
 def _pack(length: int, plain: int, described: int) -> int:
     if length > _LEN_MASK or max(plain, described) + 1 > _IDX_MASK:
-        raise ValueError(
-            f"lexicon key of {length} characters or concept {max(plain, described)} is too large"
-        )
+        raise ValueError(f"lexicon key of {length} characters or concept {max(plain, described)}: too large")
     return length | (plain + 1) << _LEN_BITS | (described + 1) << (_LEN_BITS + _IDX_BITS)
 
 
@@ -168,8 +166,7 @@ class _ConceptTable(Sequence[Concept]):
     __slots__ = ("_made", "_rows")
 
     def __init__(self, rows: list[tuple[Any, ...]]) -> None:
-        self._rows = rows
-        self._made: list[Concept | None] = [None] * len(rows)
+        self._rows, self._made = rows, list[Concept | None]([None]) * len(rows)
 
     def __len__(self) -> int:
         return len(self._rows)

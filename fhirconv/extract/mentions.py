@@ -110,11 +110,8 @@ class MentionFinder:
         matches = self._drug_context(folded, s, e, matches)
         matches = self._whole_names(folded, s, e, matches)
         matches = _one_name(text, s, e, matches)
-        outcome_spans = (
-            [(om.start(), om.end()) for _, pat in self.outcomes.phrases for om in pat.finditer(folded, s, e)]
-            if self.any_outcome.search(folded, s, e)
-            else []
-        )
+        phrases = self.outcomes.phrases if self.any_outcome.search(folded, s, e) else ()
+        outcome_spans = [(om.start(), om.end()) for _, pat in phrases for om in pat.finditer(folded, s, e)]
         kept = [
             m
             for m in matches
@@ -276,8 +273,7 @@ class MentionFinder:
         "-graphy"/"-scopy" a test ("hemicolectomy", "cholangiopancreatography")."""
         out: list[Match] = []
         for domain, pat in self.rules.suffix_words.items():
-            gate = self._suffix_gates.get(domain)
-            if gate is not None and gate.search(folded, s, e) is None:
+            if (gate := self._suffix_gates.get(domain)) is not None and gate.search(folded, s, e) is None:
                 continue  # no word of the sentence has one of the endings
             for m in pat.finditer(folded, s, e):
                 head = folded[m.start() : m.end()].split()[-1]

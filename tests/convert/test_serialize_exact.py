@@ -7,7 +7,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fhirconv.fhir import dumps, dumps_json, loads_json
@@ -44,6 +44,8 @@ def _plain(obj: Any) -> Any:
     return obj
 
 
+# a loaded machine must not fail a property by slowness
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(documents)
 def test_decimals_round_trip_digit_for_digit(doc: Any) -> None:
     for indent in (None, 2, 1):
@@ -55,6 +57,8 @@ def test_decimals_round_trip_digit_for_digit(doc: Any) -> None:
         assert dumps_json(back, indent=indent) == text
 
 
+# a loaded machine must not fail a property by slowness
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(
     st.recursive(
         st.one_of(st.none(), st.booleans(), st.integers(), st.text()),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import re
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import converter
 
@@ -24,6 +24,8 @@ def _any(patterns: list[re.Pattern[str]], text: str, s: int, e: int) -> bool:
     return any(p.search(text, s, e) for p in patterns)
 
 
+# a loaded machine must not fail a property by slowness
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(st.lists(st.sampled_from(WORDS), max_size=12), st.integers(0, 40), st.integers(0, 60))
 def test_union_agrees_with_each_pattern(words: list[str], s: int, e: int) -> None:
     text = " ".join(words)
