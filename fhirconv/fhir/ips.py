@@ -160,9 +160,12 @@ def _adapt(res: dict[str, Any]) -> dict[str, Any]:
     if rtype == "Patient":
         # A case report withholds the patient's name and birth date: IPS requires both (name with a
         # family, given or text part; birthDate), so each carries the reason it is absent.
-        out.setdefault("name", [{"_family": data_absent("masked")}])
+        # in R4 element order: name after identifier, birthDate after gender
+        if "name" not in out:
+            out = _insert_after(out, "identifier", {"name": [{"_family": data_absent("masked")}]})
         if "birthDate" not in out:
-            out["_birthDate"] = data_absent("masked")
+            after = "gender" if "gender" in out else "name"
+            out = _insert_after(out, after, {"_birthDate": data_absent("masked")})
         _claim(out, IPS_BASE + "Patient-uv-ips")
     elif rtype == "Condition":
         _claim(out, IPS_BASE + "Condition-uv-ips")
@@ -179,6 +182,16 @@ def _adapt(res: dict[str, Any]) -> dict[str, Any]:
         _claim(out, IPS_BASE + "Procedure-uv-ips")
     else:
         _adapt_result(out)
+    return out
+
+
+def _insert_after(res: dict[str, Any], key: str, extra: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in res.items():
+        out[k] = v
+        if k == key:
+            out.update(extra)
+    out.update({k: v for k, v in extra.items() if k not in out})
     return out
 
 
