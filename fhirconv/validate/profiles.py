@@ -576,6 +576,9 @@ class _Walk:
         return None if undecided else True
 
     def discriminate(self, item: Any, key: str, s: _PNode, kind: str, path: str) -> bool | None:
+        path = _discriminator_path(path)
+        if path.endswith("resolve()"):
+            return self.discriminate_resolved(item, s, kind, path)
         target = _node_at(s, path)
         values = _values_at(item, path)
         if kind in ("value", "pattern"):
@@ -632,11 +635,65 @@ class _Walk:
                 return None
             for v in values:
                 if isinstance(v, dict) and any(
-                    not self.checker.conform(v, p, "$", "$", self.ctx, self.active) for p in profiles
+                    not [i for i in self.checker.conform(v, p, "$", "$", self.ctx, self.active) if i.is_error]
+                    for p in profiles
                 ):
                     return True
             return False
         return None
+
+    def discriminate_resolved(self, item: Any, s: _PNode, kind: str, path: str) -> bool | None:
+        """A ``type`` or ``profile`` discriminator on ``resolve()``: the resource a Reference points at, in
+        this Bundle (or among the contained resources). None when it does not resolve here."""
+        head = path[: -len("resolve()")].rstrip(".")
+        if "resolve()" in head or kind not in ("type", "profile"):
+            return None
+        el = (_node_at(s, head) if head else s) or s
+        targets = [str(p) for t in el.el.get("type") or [] for p in t.get("targetProfile") or []]
+        if not targets:
+            return None
+        resolved = []
+        for ref in _values_at(item, head) if head else [item]:
+            r = ref.get("reference") if isinstance(ref, dict) else None
+            res = self.resolve_reference(r) if isinstance(r, str) else None
+            if res is None:
+                return None
+            resolved.append(res)
+        if not resolved:
+            return None
+        if kind == "type":
+            types = set()
+            for url in targets:
+                sd = self.checker.defs.structure_definition(url)
+                if sd is None:
+                    return None
+                types.add(sd.get("type"))
+            return any(res.get("resourceType") in types for res in resolved)
+        return any(
+            not [i for i in self.checker.conform(res, p, "$", "$", self.ctx, self.active) if i.is_error]
+            for res in resolved
+            for p in targets
+        )
+
+    def resolve_reference(self, ref: str) -> dict[str, Any] | None:
+        if ref.startswith("#"):
+            container = self.resource if isinstance(self.resource, dict) else {}
+            return next(
+                (
+                    c
+                    for c in _as_list(container.get("contained"))
+                    if isinstance(c, dict) and c.get("id") == ref[1:]
+                ),
+                None,
+            )
+        return _resolve(self.ctx.root, ref)
+
+
+def _discriminator_path(path: str) -> str:
+    """``$this.resource`` is ``resource``: FHIRPath's ``$this`` is the sliced element itself."""
+    while path.startswith("$this."):
+        path = path[len("$this.") :]
+    return path
 
 
 def _derived_pattern(node: _PNode, depth: int = 0) -> Any | None:

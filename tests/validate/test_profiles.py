@@ -209,6 +209,47 @@ PROFILES = [
         ],
     ),
 ]
+PROFILES += [
+    _profile(
+        "TeamBundleByThisProfile",
+        "Bundle",
+        [
+            {
+                "id": "Bundle.entry",
+                "path": "Bundle.entry",
+                "slicing": {
+                    "discriminator": [{"type": "profile", "path": "$this.resource"}],
+                    "rules": "open",
+                },
+            },
+            {"id": "Bundle.entry:org", "path": "Bundle.entry", "sliceName": "org", "min": 1, "max": "1"},
+            {
+                "id": "Bundle.entry:org.resource",
+                "path": "Bundle.entry.resource",
+                "type": [
+                    {"code": "Organization", "profile": [f"{BASE}/StructureDefinition/TeamOrganization"]}
+                ],
+            },
+        ],
+    ),
+    _profile(
+        "TeamListByResolve",
+        "List",
+        [
+            {
+                "id": "List.entry",
+                "path": "List.entry",
+                "slicing": {"discriminator": [{"type": "type", "path": "item.resolve()"}], "rules": "closed"},
+            },
+            {"id": "List.entry:patient", "path": "List.entry", "sliceName": "patient", "min": 1, "max": "1"},
+            {
+                "id": "List.entry:patient.item",
+                "path": "List.entry.item",
+                "type": [{"code": "Reference", "targetProfile": [SD + "Patient"]}],
+            },
+        ],
+    ),
+]
 VALUE_SET = {
     "resourceType": "ValueSet",
     "url": f"{BASE}/ValueSet/married-or-single",
@@ -405,6 +446,40 @@ def test_type_and_profile_discriminators_with_type_profiles(defs: LayeredDefinit
     assert _found(by_profile, _bundle(org)) == {}
     found = _found(by_profile, _bundle({"resourceType": "Organization", "alias": ["W3"]}))
     assert found[("profile.slice", "Bundle.entry")].startswith("[")
+
+
+def test_this_prefix_in_a_discriminator_path(defs: LayeredDefinitions) -> None:
+    """``$this.resource`` is the entry's ``resource`` (the HL7 validator's test suite writes it so)."""
+    org = {"resourceType": "Organization", "name": "Ward 3"}
+    chain = _chain(defs, "TeamBundleByThisProfile")
+    assert _found(chain, _bundle(org)) == {}
+    found = _found(chain, _bundle(org, dict(org, name="Ward 4")))
+    assert found[("profile.slice", "Bundle.entry")].startswith("[")  # slice 'org' allows at most 1
+    found = _found(chain, _bundle({"resourceType": "Organization", "alias": ["W3"]}))
+    assert ("profile.slice", "Bundle.entry") in found  # no entry meets the slice's profile
+
+
+def test_resolve_in_a_discriminator_path(defs: LayeredDefinitions) -> None:
+    """A type discriminator on ``item.resolve()`` looks at the resource the reference points at."""
+    chain = _chain(defs, "TeamListByResolve")
+
+    def listing(target: str) -> dict[str, Any]:
+        lst = {
+            "resourceType": "List",
+            "status": "current",
+            "mode": "working",
+            "entry": [{"item": {"reference": target}}],
+        }
+        return _bundle(
+            lst, {"resourceType": "Patient", "active": True}, {"resourceType": "Organization", "name": "W"}
+        )
+
+    assert _found(chain, listing("urn:uuid:00000000-0000-4000-8000-000000000001")) == {}
+    found = _found(chain, listing("urn:uuid:00000000-0000-4000-8000-000000000002"))  # an Organization
+    assert ("profile.slice-closed", "Bundle.entry[0].resource.entry[0]") in found
+    assert ("profile.slice", "Bundle.entry[0].resource.entry") in found
+    # a reference that does not resolve here gives no slice verdict (rather than a wrong one)
+    assert _found(chain, listing("Patient/elsewhere")) == {}
 
 
 def test_unknown_profile_names_the_package(defs: LayeredDefinitions) -> None:
