@@ -780,10 +780,16 @@ class _Walk:
         if not isinstance(contained, list) or not contained:
             return
         strings = _strings(value)
+        # the narrative may be what refers to it (<img src="#id">, <a href="#id">): the HL7 validator
+        # counts those, since a Binary image contained for the narrative has no other referrer
+        divs = [t for t in strings if t.startswith("<") and "#" in t]
         unmatched = [
             str(res.get("id"))
             for res in contained
-            if isinstance(res, dict) and f"#{res.get('id')}" not in strings and "#" not in _strings(res)
+            if isinstance(res, dict)
+            and f"#{res.get('id')}" not in strings
+            and "#" not in _strings(res)
+            and not any(_narrative_refers(d, str(res.get("id"))) for d in divs)
         ]
         if unmatched:
             ids = ", ".join(unmatched)
@@ -889,6 +895,11 @@ def _container(root: Any, location: str) -> dict[str, Any] | None:
             idx = int(sm.group(2))
             node = node[idx] if isinstance(node, list) and idx < len(node) else None
     return node if isinstance(node, dict) else None
+
+
+def _narrative_refers(div: str, rid: str) -> bool:
+    """Whether XHTML text links or embeds ``#rid`` (an ``src``/``href`` attribute, either quote)."""
+    return any(f"{attr}={q}#{rid}{q}" in div for attr in ("src", "href") for q in ('"', "'"))
 
 
 def _present(v: Any) -> bool:

@@ -376,7 +376,14 @@ class _Walk:
             if targets and t.get("code") == "Reference" and isinstance(item, dict):
                 self.target(item, targets, at)
         if node.children and isinstance(item, dict):
-            self.element_children(item, node, at)
+            # below a resource inside the resource (contained, a Bundle entry), %resource is that one
+            outer = self.resource
+            if isinstance(item.get("resourceType"), str):
+                self.resource = item
+            try:
+                self.element_children(item, node, at)
+            finally:
+                self.resource = outer
 
     def type_profiles(self, types: list[dict[str, Any]], item: Any, at: str) -> None:
         """The item must conform to one of the type profiles (any of them, as ElementDefinition.type says)."""
@@ -485,10 +492,16 @@ class _Walk:
             path = str(el.get("path"))
             codes = [str(t.get("code")) for t in el.get("type") or []]
             base = path if core is not None else codes[0] if len(codes) == 1 else ""
+            if isinstance(item.get("resourceType"), str):
+                base = item["resourceType"]  # a resource in a resource: %context.type() is its type
+            elif len(codes) == 1 and codes[0][:1].isupper() and codes[0] not in _UNNAMED_TYPES:
+                base = codes[0]  # a complex type: FHIRPath's type() names it (Reference, HumanName)
             create_node: Any = ResourceNode.create_node  # untyped in fhirpathpy
             try:
                 focus = create_node(item, base) if base else item
-                result = compiled.fn(focus, {"resource": self.resource, "rootResource": self.root_resource})
+                result = compiled.fn(
+                    focus, {"resource": _typed(self.resource), "rootResource": _typed(self.root_resource)}
+                )
             except Exception as exc:  # the engine raises bare Exceptions
                 self.err(at, f"{key} not checked: {exc}", str(key), Severity.INFORMATION, "informational")
                 continue
@@ -587,6 +600,11 @@ class _Walk:
                 if profiles:
                     return any(v == profiles[0] for v in values)
             wants = [w for t in _nodes_at(s, path) if (w := _fixed(t.el)) is not None]
+            own = _fixed(s.el)
+            if not wants and own is not None and path not in ("$this", ""):
+                # the slice fixes the whole element (fixedContactPoint {use: home}): the value at the
+                # discriminator's path inside it is what the slice wants
+                wants = [(own[0], "", v) for v in _values_at(own[2], path)]
             if not wants and target is not None:
                 derived = _derived_pattern(target)
                 if derived is not None:
@@ -687,6 +705,19 @@ class _Walk:
                 None,
             )
         return _resolve(self.ctx.root, ref)
+
+
+_UNNAMED_TYPES = frozenset({"BackboneElement", "Element"})
+
+
+def _typed(resource: Any) -> Any:
+    """A resource as a FHIRPath node of its type, so ``%resource.type()`` names it."""
+    if isinstance(resource, dict) and isinstance(resource.get("resourceType"), str):
+        from fhirpathpy.engine.nodes import ResourceNode
+
+        create_node: Any = ResourceNode.create_node  # untyped in fhirpathpy
+        return create_node(resource, resource["resourceType"])
+    return resource
 
 
 def _discriminator_path(path: str) -> str:

@@ -250,6 +250,62 @@ PROFILES += [
         ],
     ),
 ]
+PROFILES += [
+    _profile(
+        "TeamPractitionerPhones",
+        "Practitioner",
+        [
+            {
+                "id": "Practitioner.telecom",
+                "path": "Practitioner.telecom",
+                "slicing": {"discriminator": [{"type": "value", "path": "use"}], "rules": "open"},
+            },
+            {
+                "id": "Practitioner.telecom:home",
+                "path": "Practitioner.telecom",
+                "sliceName": "home",
+                "min": 1,
+                "max": "1",
+                "fixedContactPoint": {"use": "home"},
+            },
+        ],
+    ),
+    _profile(
+        "TeamContextVariables",
+        "Patient",
+        [
+            {
+                "id": "Patient.contained",
+                "path": "Patient.contained",
+                "constraint": [
+                    {
+                        "key": "team-ctx-1",
+                        "severity": "error",
+                        "human": "context variables of a contained resource",
+                        "expression": "%context.type().name = 'Practitioner' and %resource.type().name = "
+                        "'Patient' and %rootResource.type().name = 'Patient'",
+                    }
+                ],
+            },
+            {
+                "id": "Patient.contained.id",
+                "path": "Patient.contained.id",
+            },
+            {
+                "id": "Patient.generalPractitioner",
+                "path": "Patient.generalPractitioner",
+                "constraint": [
+                    {
+                        "key": "team-ctx-2",
+                        "severity": "error",
+                        "human": "context of a complex type",
+                        "expression": "%context.type().name = 'Reference' and %resource.type().name = 'Patient'",
+                    }
+                ],
+            },
+        ],
+    ),
+]
 VALUE_SET = {
     "resourceType": "ValueSet",
     "url": f"{BASE}/ValueSet/married-or-single",
@@ -495,3 +551,26 @@ def test_unknown_profile_names_the_package(defs: LayeredDefinitions) -> None:
 def test_profile_of_the_wrong_type(defs: LayeredDefinitions, tmp_path: Path) -> None:
     found = _found(_chain(defs, "TeamObservation"), _bundle(_patient()))
     assert found == {}  # a Bundle root: the profile applies to Observation entries only, there are none
+
+
+def test_value_discriminator_read_from_the_slice_fixed_value(defs: LayeredDefinitions) -> None:
+    """A slice fixed as a whole (fixedContactPoint {use: home}) is told apart by ``use`` inside it, and
+    then must match it exactly."""
+    chain = _chain(defs, "TeamPractitionerPhones")
+    ok = {"resourceType": "Practitioner", "telecom": [{"use": "home"}, {"use": "work", "value": "1"}]}
+    assert _found(chain, ok) == {}
+    extra = {"resourceType": "Practitioner", "telecom": [{"use": "home", "system": "phone", "value": "555"}]}
+    assert ("profile.fixed", "Practitioner.telecom[0]") in _found(chain, extra)
+
+
+def test_context_variables_in_profile_constraints(defs: LayeredDefinitions) -> None:
+    """%context is the element (typed), %resource the resource holding it, %rootResource the outermost."""
+    chain = _chain(defs, "TeamContextVariables")
+    patient = {
+        "resourceType": "Patient",
+        "contained": [{"resourceType": "Practitioner", "id": "gp"}],
+        "generalPractitioner": [{"reference": "#gp"}],
+    }
+    assert _found(chain, patient) == {}
+    patient["contained"] = [{"resourceType": "Organization", "id": "gp"}]
+    assert ("team-ctx-1", "Patient.contained[0]") in _found(chain, patient)

@@ -417,3 +417,53 @@ def test_questionnaire_item_not_enabled_by_its_own_child() -> None:
     q["item"][0]["item"][0]["linkId"] = "dose"
     q["item"].insert(0, {"linkId": "takes-meds", "type": "boolean"})
     assert not _errors(q)
+
+
+def test_restful_full_url_needs_the_resource_id() -> None:
+    """A fullUrl like a server URL names a resource id; the resource must carry it (a POST need not)."""
+    entry: dict[str, Any] = {
+        "fullUrl": "http://example.org/fhir/Patient/a",
+        "resource": {"resourceType": "Patient"},
+    }
+    bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "collection", "entry": [entry]}
+    assert ("Bundle.entry[0].fullUrl", "bundle.fullurl-match") in _errors(bundle)
+    bundle["type"] = "transaction"
+    entry["request"] = {"method": "POST", "url": "Patient"}
+    assert ("Bundle.entry[0].fullUrl", "bundle.fullurl-match") not in _errors(bundle)
+
+
+def test_entries_need_a_full_url_except_in_transactions_and_batches() -> None:
+    bundle: dict[str, Any] = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": {"resourceType": "Patient", "id": "a"}}],
+    }
+    assert ("Bundle.entry[0]", "bundle.fullurl-missing") in _errors(bundle)
+    bundle["type"] = "batch-response"
+    bundle["entry"][0]["response"] = {"status": "200"}
+    assert ("Bundle.entry[0]", "bundle.fullurl-missing") not in _errors(bundle)
+    outcome = {"resourceType": "OperationOutcome", "issue": [{"severity": "warning", "code": "processing"}]}
+    search = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "entry": [{"resource": outcome, "search": {"mode": "outcome"}}],
+    }
+    assert not [e for e in _errors(search) if e[1] == "bundle.fullurl-missing"]
+
+
+def test_contained_resource_referred_to_by_the_narrative_only() -> None:
+    """dom-3: an image contained for the narrative (``<img src="#pic">``) is referenced."""
+    div = '<div xmlns="http://www.w3.org/1999/xhtml"><img src="#pic" alt="x"/></div>'
+    comp = {
+        "resourceType": "Composition",
+        "contained": [{"resourceType": "Binary", "id": "pic", "contentType": "image/png"}],
+        "status": "final",
+        "type": {"text": "x"},
+        "date": "2021-02-01",
+        "author": [{"display": "y"}],
+        "title": "z",
+        "section": [{"text": {"status": "additional", "div": div}}],
+    }
+    assert ("Composition", "dom-3") not in _errors(comp)
+    comp["section"][0]["text"]["div"] = div.replace("#pic", "#other")
+    assert ("Composition", "dom-3") in _errors(comp)
