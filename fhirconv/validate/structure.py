@@ -32,6 +32,12 @@ HL7_EXTENSION_SPACE = ("http://hl7.org/fhir/", "http://hl7.org/fhir/uv/", "http:
 INT32 = (-(2**31), 2**31 - 1)
 
 
+# Extensions under these domains may go undefined (a warning), as in the HL7 validator: they are examples
+# (the R4 examples use http://example.org/... extensions nobody defines) or DICOM's. Any other undefined
+# extension is an error: nothing can tell what it means or whether it may be ignored.
+_EXAMPLE_DOMAINS = ("example.org", "acme.com", "nema.org")
+
+
 @dataclass(frozen=True, slots=True)
 class ElementInfo:
     path: str
@@ -439,12 +445,24 @@ class _Walker:
                 )
             )
             return
+        if any(domain in url for domain in _EXAMPLE_DOMAINS):
+            self.issues.append(
+                Issue(
+                    Severity.WARNING,
+                    "not-found",
+                    f"{at}.url",
+                    f"the extension {url} is not defined in the installed definitions",
+                    "extension.unknown",
+                )
+            )
+            return
         self.issues.append(
             Issue(
-                Severity.WARNING,
+                Severity.ERROR,
                 "not-found",
                 f"{at}.url",
-                f"the extension {url} is not defined in the installed definitions",
+                f"the extension {url} is not defined in the installed definitions, so it is not allowed "
+                "here: load the package that defines it (--ig NAME#VERSION)",
                 "extension.unknown",
             )
         )

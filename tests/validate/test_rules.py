@@ -188,6 +188,15 @@ def test_extension_value_type_from_its_definition() -> None:
     assert not {e for e in _errors(pat) if e[1] and e[1].startswith("extension")}
     pat["extension"][0] = {"url": "http://example.org/ext/undefined", "valueString": "x"}
     assert ("Patient.extension[0].url", "extension.unknown") in _warnings(pat)
+    # an undefined extension outside the example domains is refused, as by the HL7 validator
+    pat["extension"][0] = {"url": "https://registry.invalid/fhir/ext/undefined", "valueString": "x"}
+    assert ("Patient.extension[0].url", "extension.unknown") in _errors(pat)
+    # one in HL7's space may come from a package not loaded (the extensions pack): a warning
+    pat["extension"][0] = {
+        "url": "http://hl7.org/fhir/StructureDefinition/undefined-here",
+        "valueString": "x",
+    }
+    assert ("Patient.extension[0].url", "extension.unknown") in _warnings(pat)
 
 
 def test_primitive_formats_and_calendar() -> None:
