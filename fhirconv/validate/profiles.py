@@ -416,7 +416,24 @@ class _Walk:
     def limits(self, el: dict[str, Any], item: Any, at: str) -> None:
         """minValue[x]/maxValue[x]: numbers, Quantities of the same unit, dates of the same precision.
 
-        Durations relative to today (``minValueDuration`` on a date) need the clock and are not checked."""
+        Durations relative to today (``minValueDuration`` on a date) need the clock and are not checked.
+        Also the length of a string value: ``maxLength`` and the ``minLength`` extension."""
+        if isinstance(item, str):
+            longest = el.get("maxLength")
+            shortest = next(
+                (
+                    e.get("valueInteger")
+                    for e in _as_list(el.get("extension"))
+                    if isinstance(e, dict) and e.get("url") == _MIN_LENGTH
+                ),
+                None,
+            )
+            if isinstance(longest, int) and not isinstance(longest, bool) and len(item) > longest:
+                self.err(at, f"{el.get('path')}: value is longer than maxLength {longest}", "profile.length")
+            if isinstance(shortest, int) and not isinstance(shortest, bool) and len(item) < shortest:
+                self.err(
+                    at, f"{el.get('path')}: value is shorter than minLength {shortest}", "profile.length"
+                )
         for key, bound in el.items():
             kind = "min" if key.startswith("minValue") else "max" if key.startswith("maxValue") else None
             if kind is None:
@@ -707,6 +724,7 @@ class _Walk:
         return _resolve(self.ctx.root, ref)
 
 
+_MIN_LENGTH = "http://hl7.org/fhir/StructureDefinition/minLength"
 _UNNAMED_TYPES = frozenset({"BackboneElement", "Element"})
 
 

@@ -306,6 +306,13 @@ PROFILES += [
         ],
     ),
 ]
+PROFILES += [
+    _profile(
+        "TeamShortFamily",
+        "Patient",
+        [{"id": "Patient.name.family", "path": "Patient.name.family", "maxLength": 5}],
+    ),
+]
 VALUE_SET = {
     "resourceType": "ValueSet",
     "url": f"{BASE}/ValueSet/married-or-single",
@@ -574,3 +581,10 @@ def test_context_variables_in_profile_constraints(defs: LayeredDefinitions) -> N
     assert _found(chain, patient) == {}
     patient["contained"] = [{"resourceType": "Organization", "id": "gp"}]
     assert ("team-ctx-1", "Patient.contained[0]") in _found(chain, patient)
+
+
+def test_max_length_of_a_string(defs: LayeredDefinitions) -> None:
+    chain = _chain(defs, "TeamShortFamily")
+    assert _found(chain, {"resourceType": "Patient", "name": [{"family": "Doe"}]}) == {}
+    found = _found(chain, {"resourceType": "Patient", "name": [{"family": "Doe-Smith"}]})
+    assert found[("profile.length", "Patient.name[0].family")].startswith('"Doe-Smith"')
