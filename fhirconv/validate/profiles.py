@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -784,12 +785,40 @@ def _comparable(item: Any, bound: Any) -> tuple[Any, Any]:
 
     if isinstance(item, dict) and isinstance(bound, dict):
         same_unit = item.get("code") == bound.get("code") and item.get("system") == bound.get("system")
-        if not same_unit:
-            return None, None
-        return number(item.get("value")), number(bound.get("value"))
+        value, limit = number(item.get("value")), number(bound.get("value"))
+        if same_unit or value is None or limit is None:
+            return (value, limit) if same_unit else (None, None)
+        return _ucum_comparable(item, value, bound, limit)
     if isinstance(item, str) and isinstance(bound, str):
         return (item, bound) if len(item) == len(bound) and item[:1].isdigit() else (None, None)
     return number(item), number(bound)
+
+
+def _ucum_comparable(item: dict[str, Any], value: Any, bound: dict[str, Any], limit: Any) -> tuple[Any, Any]:
+    """Quantities in two UCUM units of one dimension (-1 g against 0 kg): the value converted to the
+    bound's unit, as the HL7 validator compares them; (None, None) when they do not convert."""
+    ucum = "http://unitsofmeasure.org"
+    if item.get("system") != ucum or bound.get("system") != ucum:
+        return None, None
+    codes = (item.get("code"), bound.get("code"))
+    if not all(isinstance(c, str) and c for c in codes):
+        return None, None
+    try:
+        registry = _ucum_registry()
+        factor = (1 * registry.from_ucum(codes[0])).to(registry.from_ucum(codes[1])).magnitude
+    except Exception:  # unknown or incompatible units: pint and ucumvert raise their own kinds
+        return None, None
+    from decimal import Decimal
+
+    return value * Decimal(str(factor)), limit
+
+
+@lru_cache(maxsize=1)
+def _ucum_registry() -> Any:
+    """ucumvert's pint registry (built once, only when two UCUM units must be compared)."""
+    from ucumvert import PintUcumRegistry  # type: ignore[import-untyped]
+
+    return PintUcumRegistry()
 
 
 def _choice_suffixes(item: Any, path: str) -> list[str]:

@@ -308,6 +308,17 @@ PROFILES += [
 ]
 PROFILES += [
     _profile(
+        "TeamWeight",
+        "Observation",
+        [
+            {
+                "id": "Observation.value[x]",
+                "path": "Observation.value[x]",
+                "minValueQuantity": {"value": 0, "system": "http://unitsofmeasure.org", "code": "kg"},
+            }
+        ],
+    ),
+    _profile(
         "TeamShortFamily",
         "Patient",
         [{"id": "Patient.name.family", "path": "Patient.name.family", "maxLength": 5}],
@@ -588,3 +599,16 @@ def test_max_length_of_a_string(defs: LayeredDefinitions) -> None:
     assert _found(chain, {"resourceType": "Patient", "name": [{"family": "Doe"}]}) == {}
     found = _found(chain, {"resourceType": "Patient", "name": [{"family": "Doe-Smith"}]})
     assert found[("profile.length", "Patient.name[0].family")].startswith('"Doe-Smith"')
+
+
+def test_min_value_compared_across_ucum_units(defs: LayeredDefinitions) -> None:
+    """-1 g is less than a minimum of 0 kg: UCUM units of one dimension are converted first."""
+    chain = _chain(defs, "TeamWeight")
+
+    def weight(value: int, code: str) -> dict[str, Any]:
+        q = {"value": value, "unit": code, "system": "http://unitsofmeasure.org", "code": code}
+        return {"resourceType": "Observation", "status": "final", "code": {"text": "w"}, "valueQuantity": q}
+
+    assert _found(chain, weight(500, "g")) == {}
+    assert ("profile.value", "Observation.valueQuantity") in _found(chain, weight(-1, "g"))
+    assert _found(chain, weight(-1, "mm")) == {}  # not a mass: no comparison rather than a wrong one
