@@ -324,6 +324,34 @@ PROFILES += [
         [{"id": "Patient.name.family", "path": "Patient.name.family", "maxLength": 5}],
     ),
 ]
+HOME_ONLY = f"{BASE}/StructureDefinition/HomeOnly"
+INACTIVE_ONLY = f"{BASE}/StructureDefinition/InactiveOnly"
+
+
+def _flag_extension(url: str, **rules: Any) -> dict[str, Any]:
+    sd = _profile(
+        url.rsplit("/", 1)[1],
+        "Extension",
+        [
+            {"id": "Extension.url", "path": "Extension.url", "fixedUri": url},
+            {"id": "Extension.value[x]", "path": "Extension.value[x]", "type": [{"code": "boolean"}]},
+        ],
+        SD + "Extension",
+    )
+    sd.update(rules)
+    return sd
+
+
+PROFILES += [
+    _flag_extension(
+        HOME_ONLY, context=[{"type": "fhirpath", "expression": "Patient.address.where(use = 'home')"}]
+    ),
+    _flag_extension(
+        INACTIVE_ONLY,
+        context=[{"type": "element", "expression": "Patient"}],
+        contextInvariant=["Patient.active.not()"],
+    ),
+]
 VALUE_SET = {
     "resourceType": "ValueSet",
     "url": f"{BASE}/ValueSet/married-or-single",
@@ -612,3 +640,22 @@ def test_min_value_compared_across_ucum_units(defs: LayeredDefinitions) -> None:
     assert _found(chain, weight(500, "g")) == {}
     assert ("profile.value", "Observation.valueQuantity") in _found(chain, weight(-1, "g"))
     assert _found(chain, weight(-1, "mm")) == {}  # not a mass: no comparison rather than a wrong one
+
+
+def test_fhirpath_context_with_where_and_context_invariants(defs: LayeredDefinitions) -> None:
+    """An extension whose context is ``Patient.address.where(use = 'home')`` goes on home addresses only;
+    one with the context invariant ``Patient.active.not()`` only on a patient who is not active."""
+    chain = _chain(defs)
+    flag = {"url": HOME_ONLY, "valueBoolean": True}
+    home = {"resourceType": "Patient", "address": [{"use": "home", "extension": [flag]}]}
+    assert _found(chain, home) == {}
+    work = {"resourceType": "Patient", "address": [{"use": "work", "extension": [flag]}]}
+    assert ("extension.context", "Patient.address[0].extension[0].url") in _found(chain, work)
+    inactive = {
+        "resourceType": "Patient",
+        "active": False,
+        "extension": [{"url": INACTIVE_ONLY, "valueBoolean": True}],
+    }
+    assert _found(chain, inactive) == {}
+    active = dict(inactive, active=True)
+    assert ("extension.context", "Patient.extension[0].url") in _found(chain, active)
