@@ -535,7 +535,8 @@ class _Walk:
         if resolved is None:
             return  # outside the input: cannot be checked here
         for prof in profiles:
-            if not self.checker.conform(resolved, prof, at, at, self.ctx, self.active):
+            found = self.checker.conform(resolved, prof, at, at, self.ctx, self.active)
+            if not [i for i in found if i.is_error]:  # warnings (an extensible binding) still conform
                 return
             tree = self.checker.tree(prof)
             if isinstance(tree, str):

@@ -319,6 +319,33 @@ PROFILES += [
         ],
     ),
     _profile(
+        "TeamExtensibleMarital",
+        "Patient",
+        [
+            {
+                "id": "Patient.maritalStatus",
+                "path": "Patient.maritalStatus",
+                "binding": {"strength": "extensible", "valueSet": f"{BASE}/ValueSet/married-or-single"},
+            }
+        ],
+    ),
+    _profile(
+        "TeamSubjectExtensible",
+        "Observation",
+        [
+            {
+                "id": "Observation.subject",
+                "path": "Observation.subject",
+                "type": [
+                    {
+                        "code": "Reference",
+                        "targetProfile": [f"{BASE}/StructureDefinition/TeamExtensibleMarital"],
+                    }
+                ],
+            }
+        ],
+    ),
+    _profile(
         "TeamShortFamily",
         "Patient",
         [{"id": "Patient.name.family", "path": "Patient.name.family", "maxLength": 5}],
@@ -659,3 +686,23 @@ def test_fhirpath_context_with_where_and_context_invariants(defs: LayeredDefinit
     assert _found(chain, inactive) == {}
     active = dict(inactive, active=True)
     assert ("extension.context", "Patient.extension[0].url") in _found(chain, active)
+
+
+def test_a_target_with_warnings_only_conforms(defs: LayeredDefinitions) -> None:
+    """A reference target conforms to its targetProfile when checking it finds no error: a code outside an
+    extensible binding is a warning, not a reason to call the reference wrong."""
+    chain = _chain(defs, "TeamSubjectExtensible")
+    widowed = {
+        "resourceType": "Patient",
+        "maritalStatus": {
+            "coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-MaritalStatus", "code": "W"}]
+        },
+    }
+    obs = {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"text": "x"},
+        "subject": {"reference": "urn:uuid:00000000-0000-4000-8000-000000000001"},
+    }
+    found = _found(chain, _bundle(obs, widowed))
+    assert not [k for k in found if k[0] == "profile.target"], found
