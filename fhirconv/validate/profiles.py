@@ -162,6 +162,8 @@ class ProfileChecker:
         self._invalid: set[str] = set()
         self._terminology: Any = None
         self._core: dict[str, dict[str, dict[str, Any]]] = {}
+        self._verdict_root: Any = None  # the input the remembered verdicts belong to
+        self._verdicts: dict[tuple[int, str], bool] = {}
 
     def check_root(self, root: dict[str, Any], ctx: Context) -> Iterable[Issue]:
         return []
@@ -247,6 +249,19 @@ class ProfileChecker:
             return walk.issues
         finally:
             active.discard(key)
+
+    def conforms(self, value: Any, url: str, ctx: Context, active: set[tuple[int, str]]) -> bool:
+        """Whether ``value`` meets profile ``url`` with no error (a slice discriminator, a target profile).
+        Remembered per input: a section entry is asked about once per slice, then as a target."""
+        if self._verdict_root is not ctx.root:
+            self._verdict_root, self._verdicts = ctx.root, {}
+        key = (id(value), url)
+        if key not in self._verdicts:
+            if (id(value), url) in active:
+                return True  # a cycle: the check under way decides
+            found = self.conform(value, url, "$", "$", ctx, active)
+            self._verdicts[key] = not [i for i in found if i.is_error]
+        return self._verdicts[key]
 
     def core_element(self, path: str) -> dict[str, Any] | None:
         """The R4 base definition of an element path (for what the profile adds)."""
@@ -535,8 +550,7 @@ class _Walk:
         if resolved is None:
             return  # outside the input: cannot be checked here
         for prof in profiles:
-            found = self.checker.conform(resolved, prof, at, at, self.ctx, self.active)
-            if not [i for i in found if i.is_error]:  # warnings (an extensible binding) still conform
+            if self.checker.conforms(resolved, prof, self.ctx, self.active):  # warnings still conform
                 return
             tree = self.checker.tree(prof)
             if isinstance(tree, str):
@@ -672,8 +686,7 @@ class _Walk:
                 return None
             for v in values:
                 if isinstance(v, dict) and any(
-                    not [i for i in self.checker.conform(v, p, "$", "$", self.ctx, self.active) if i.is_error]
-                    for p in profiles
+                    self.checker.conforms(v, p, self.ctx, self.active) for p in profiles
                 ):
                     return True
             return False
@@ -706,11 +719,7 @@ class _Walk:
                     return None
                 types.add(sd.get("type"))
             return any(res.get("resourceType") in types for res in resolved)
-        return any(
-            not [i for i in self.checker.conform(res, p, "$", "$", self.ctx, self.active) if i.is_error]
-            for res in resolved
-            for p in targets
-        )
+        return any(self.checker.conforms(res, p, self.ctx, self.active) for res in resolved for p in targets)
 
     def resolve_reference(self, ref: str) -> dict[str, Any] | None:
         if ref.startswith("#"):
