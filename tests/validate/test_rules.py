@@ -476,3 +476,19 @@ def test_contained_resource_referred_to_by_the_narrative_only() -> None:
     assert ("Composition", "dom-3") not in _errors(comp)
     comp["section"][0]["text"]["div"] = div.replace("#pic", "#other")
     assert ("Composition", "dom-3") in _errors(comp)
+
+
+def test_narrative_links_land_on_an_anchor_or_a_contained_resource() -> None:
+    def patient(links: str) -> dict[str, Any]:
+        div = f'<div xmlns="http://www.w3.org/1999/xhtml"><a name="top"> </a>{links}</div>'
+        return {
+            "resourceType": "Patient",
+            "text": {"status": "generated", "div": div},
+            "contained": [{"resourceType": "Practitioner", "id": "gp"}],
+            "generalPractitioner": [{"reference": "#gp"}],
+        }
+
+    assert not [
+        e for e in _errors(patient('<a href="#top">up</a><a href="#gp">GP</a>')) if e[1] == "txt-link"
+    ]
+    assert ("Patient.text.div", "txt-link") in _errors(patient('<a href="#gp/elsewhere">GP</a>'))
