@@ -8,6 +8,7 @@ finally the link step joins the facts up.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import replace
 from typing import Protocol
 
@@ -40,6 +41,7 @@ from .rules import (
     RuleData,
 )
 from .sentence import Found, SentenceContext
+from .tables import TableRules, Tables
 from .timeline import Timeline
 from .timeline_rules import TimelineRules
 
@@ -92,17 +94,25 @@ class Extractor:
             outcome_rules,
             medication_rules.taper,
         )
+        rules = TableRules.from_dict(data)
+        self.tables = Tables(rules, self.mentions, self.observations, quantities, self.timeline.column_time)
 
     def extract(self, doc: Document) -> Extraction:
         text = doc.text
         folded = fold(text)
         sentences = self.attributor.patient_sentences(doc, folded)
+        if doc.tables:
+            # table rows are read cell by cell with their headers, never as sentences
+            sentences = [s for s in sentences if not any(t.start <= s.start < t.end for t in doc.tables)]
         aliases = self.mentions.aliases(doc, folded)
         found = Found()
         for index, sent in enumerate(sentences):
             ctx = self._context(text, folded, index, sent.start, sent.end, aliases)
             for component in self.components:
                 component.run(ctx, found)
+        if doc.tables:
+            starts = [s.start for s in sentences]
+            self.tables.read(doc, folded, aliases, found, lambda offset: bisect_left(starts, offset))
         patient = self.patient.facts(text, folded, sentences)
         facts = replace(self.linker.link(text, folded, patient, found), family=tuple(found.family))
         return self.timeline.date(text, folded, sentences, facts)

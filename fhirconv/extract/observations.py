@@ -11,7 +11,16 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..model import Assertion, Coding, Mention, MentionRole, ObservationFact, Quantity, ReferenceRange
+from ..model import (
+    Assertion,
+    Coding,
+    Mention,
+    MentionRole,
+    ObservationFact,
+    Quantity,
+    ReferenceRange,
+    RelativeTime,
+)
 from .lexicon import Match
 from .mentions import codings_of
 from .quantities import Quantities, decimal_of
@@ -57,6 +66,8 @@ class Obs:
     sentence: int = 0
     reference_range: ReferenceRange | None = None
     range_span: tuple[int, int] | None = None
+    cell: tuple[int, int] | None = None  # a table cell: its value is this cell's (extract/tables.py)
+    time: RelativeTime | None = None  # a table cell dated by its column header
 
 
 class Observations:
@@ -342,7 +353,8 @@ class Observations:
                 mentions.append(_mention(text, o.interp_span, MentionRole.INTERPRETATION))
             if o.range_span and o.reference_range:
                 mentions.append(_mention(text, o.range_span, MentionRole.REFERENCE_RANGE))
-            key = f"{o.concept_id}@{o.start}"
+            # the cells of a table row share their test name: each cell is its own observation
+            key = f"{o.concept_id}@{o.start}" if o.cell is None else f"{o.concept_id}@{o.cell[0]}"
             out[key] = ObservationFact(
                 key=key,
                 text=o.text,
@@ -355,6 +367,7 @@ class Observations:
                 components=tuple(o.components),
                 not_performed=o.not_performed,
                 reference_range=o.reference_range,
+                time=o.time,
             )
         return list(out.values())
 
