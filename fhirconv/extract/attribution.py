@@ -28,12 +28,17 @@ _CITATION = re.compile(
 )
 
 
+# Any other structured-abstract label ("CASE SUMMARY:", "Case presentation:", "FINDINGS:") ends a part.
+_CASE_LABEL = re.compile(r"[A-Z][A-Za-z]+(?: [A-Za-z]+){0,2}:\s")
+
+
 class Attributor:
     def __init__(self, rules: AttributionRules) -> None:
         self._anchor = rules.anchors
         self._general = rules.general
         self._opener = rules.openers
         self._caption = rules.caption
+        self._general_label = rules.general_label
 
     def patient_sentences(self, doc: Document, folded: str, *, retry: bool = False) -> list[Sentence]:
         """Sentences that may carry patient facts, in text order."""
@@ -70,7 +75,15 @@ class Attributor:
                 if not keep:
                     continue
                 label = False
-                for sent in split_sentences(doc.text, ps, pe, para_no):
+                sents = split_sentences(doc.text, ps, pe, para_no)
+                skipped = (
+                    self._abstract_skips(doc.text, folded, sents)
+                    if sec.type is SectionType.ABSTRACT
+                    else set()
+                )
+                for sent in sents:
+                    if sent.start in skipped:
+                        continue
                     if label:  # the caption after a bare "Figure 2." label
                         label = False
                         continue
@@ -84,6 +97,40 @@ class Attributor:
             # No paragraph introduced a patient: read every non-general paragraph as the case.
             return self.patient_sentences(doc, folded, retry=True)
         return out
+
+    def title_sentences(self, doc: Document) -> list[Sentence]:
+        """The sentences of the article title: a case report's title names the patient's main
+        conditions (read for conditions only, and only where the body does not speak of them)."""
+        out: list[Sentence] = []
+        for sec in doc.sections:
+            if sec.type is SectionType.TITLE and not sec.excluded:
+                out.extend(split_sentences(doc.text, sec.start, sec.end, 0))
+        return out
+
+    def _abstract_skips(self, text: str, folded: str, sents: list[Sentence]) -> set[int]:
+        """Starts of abstract sentences that are not about the patient: the parts a structured abstract
+        labels as background, discussion or conclusion (unless the part opens the case: "BACKGROUND: A
+        72-year-old man ..."), and, before the sentence that introduces the patient, sentences with
+        nothing of the patient in them ("X is treated with A, B and C. We present a girl who ...")."""
+        skipped: set[int] = set()
+        parts: list[list[Sentence]] = [[]]
+        general: list[bool] = [False]
+        for sent in sents:
+            lm = self._general_label.match(folded, sent.start, sent.end)
+            if lm is not None or _CASE_LABEL.match(text, sent.start, sent.end):
+                parts.append([])
+                general.append(lm is not None)
+            parts[-1].append(sent)
+        for part, is_general in zip(parts, general, strict=True):
+            openers = [i for i, x in enumerate(part) if self._opener.search(folded, x.start, x.end)]
+            if is_general and not openers:
+                skipped.update(x.start for x in part)
+                continue
+            first = openers[0] if openers else 0
+            for x in part[:first]:
+                if not self._anchor.search(folded, x.start, x.end):
+                    skipped.add(x.start)
+        return skipped
 
     def _general_sentence(self, text: str, folded: str, sent: Sentence) -> bool:
         """A sentence inside a patient paragraph that cites literature or generalises."""

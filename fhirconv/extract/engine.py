@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Protocol
 
 from ..mapping import MappingStore
-from ..model import Document, Extraction
+from ..model import Assertion, Document, Extraction
 from ..text import fold
 from .attribution import Attributor
 from .conditions import Conditions
@@ -74,10 +74,11 @@ class Extractor:
         self.patient = PatientReader(PatientRules.from_dict(data), quantities)
         self.observations = Observations(ObservationRules.from_dict(data), quantities)
         self.family_data = RuleData(store.load("rules/family"), "rules/family")
+        self.conditions = Conditions(ConditionRules.from_dict(data), quantities, self.lexicon)
         components: dict[str, Component] = {
             "patient": self.patient,
             "observations": self.observations,
-            "conditions": Conditions(ConditionRules.from_dict(data), quantities, self.lexicon),
+            "conditions": self.conditions,
             "procedures": Procedures(procedure_rules),
             "medications": Medications(MedicationRules.from_dict(data), quantities, store),
             "outcome": Outcomes(outcome_rules),
@@ -110,12 +111,30 @@ class Extractor:
             ctx = self._context(text, folded, index, sent.start, sent.end, aliases)
             for component in self.components:
                 component.run(ctx, found)
+        self._title_conditions(doc, text, folded, len(sentences), aliases, found)
         if doc.tables:
             starts = [s.start for s in sentences]
             self.tables.read(doc, folded, aliases, found, lambda offset: bisect_left(starts, offset))
         patient = self.patient.facts(text, folded, sentences)
         facts = replace(self.linker.link(text, folded, patient, found), family=tuple(found.family))
         return self.timeline.date(text, folded, sentences, facts)
+
+    def _title_conditions(
+        self, doc: Document, text: str, folded: str, first: int, aliases: Aliases, found: Found
+    ) -> None:
+        """Conditions the title names and the body does not mention at all (the body's own statement of a
+        condition -- present, negated, past or suspected -- always wins, so a title never contradicts
+        the case, and what both say is one fact). Only conditions: a title's drugs and procedures are
+        often the topic ("endoscopic versus surgical intervention"), not what was done."""
+        title = Found()
+        for i, sent in enumerate(self.attributor.title_sentences(doc)):
+            ctx = self._context(text, folded, first + i, sent.start, sent.end, aliases)
+            self.observations.run(ctx, Found())  # a result in the title is no condition either
+            self.conditions.run(ctx, title)
+        body_keys = {key for key, _ in found.conditions}
+        for (key, assertion), fact in title.conditions.items():
+            if key not in body_keys and assertion in (Assertion.PRESENT, Assertion.UNCERTAIN):
+                found.conditions[key, assertion] = fact
 
     def _context(
         self, text: str, folded: str, index: int, s: int, e: int, aliases: Aliases
