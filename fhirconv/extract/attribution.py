@@ -9,6 +9,7 @@ the patient, and later paragraphs stay patient text unless they read as general 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from ..model import Document, Section, SectionType
 from .rules import AttributionRules
@@ -32,6 +33,16 @@ _CITATION = re.compile(
 _CASE_LABEL = re.compile(r"[A-Z][A-Za-z]+(?: [A-Za-z]+){0,2}:\s")
 
 
+_LABEL_START = re.compile(r"(?<=[.!?])\s+(?=[A-Z][A-Za-z]+(?: [A-Za-z]+){0,2}:\s)")
+
+
+def _label_parts(text: str, ps: int, pe: int) -> list[tuple[int, int]]:
+    """A paragraph cut where a structured-abstract label ("CASE PRESENTATION:") starts a sentence."""
+    cuts = [m.end() for m in _LABEL_START.finditer(text, ps, pe)]
+    bounds = [ps, *cuts, pe]
+    return [(a, b) for a, b in pairwise(bounds) if text[a:b].strip()]
+
+
 class Attributor:
     def __init__(self, rules: AttributionRules) -> None:
         self._anchor = rules.anchors
@@ -51,7 +62,10 @@ class Attributor:
         for sec in sections:
             if sec.type in _GENERAL_SECTIONS:
                 continue
-            for ps, pe in iter_paragraphs(doc.text, sec.start, sec.end):
+            paragraphs = list(iter_paragraphs(doc.text, sec.start, sec.end))
+            if sec.type is SectionType.ABSTRACT:  # each part of a structured abstract on its own
+                paragraphs = [part for ps, pe in paragraphs for part in _label_parts(doc.text, ps, pe)]
+            for ps, pe in paragraphs:
                 para_no += 1
                 if self._caption.match(folded, ps):
                     continue  # a figure or table caption describes an image, not the case as it unfolded

@@ -21,6 +21,7 @@ from ..model import (
     ReferenceRange,
     RelativeTime,
 )
+from .coordinated import coordinated_values
 from .lexicon import Match
 from .mentions import codings_of
 from .quantities import Quantities, decimal_of
@@ -66,7 +67,7 @@ class Obs:
     sentence: int = 0
     reference_range: ReferenceRange | None = None
     range_span: tuple[int, int] | None = None
-    cell: tuple[int, int] | None = None  # a table cell: its value is this cell's (extract/tables.py)
+    cell: tuple[int, int] | None = None  # its own value span: a table cell, a second listed value
     time: RelativeTime | None = None  # a table cell dated by its column header
 
 
@@ -85,6 +86,7 @@ class Observations:
         """Results for the sentence's tests; every test not about a relative is kept."""
         text, folded, s, e = ctx.text, ctx.folded, ctx.start, ctx.end
         tests = ctx.tests
+        coordinated_values(self.q, text, folded, s, e, tests, ctx.test_assertions)
         self._results_for(text, folded, s, e, tests)
         n_tests = len(tests)
         self._listed_results(text, folded, s, e, tests, ctx.mentions)
@@ -257,6 +259,8 @@ class Observations:
         if not tests:
             return
         for i, t in enumerate(tests):
+            if t.value is not None:
+                continue  # read with its list (coordinated.py)
             nxt = tests[i + 1].start if i + 1 < len(tests) else e
             window = folded[t.end : nxt]
             if re.search(r"blood pressure|\bbp\b", folded[t.start : t.end]):
@@ -353,8 +357,7 @@ class Observations:
                 mentions.append(_mention(text, o.interp_span, MentionRole.INTERPRETATION))
             if o.range_span and o.reference_range:
                 mentions.append(_mention(text, o.range_span, MentionRole.REFERENCE_RANGE))
-            # the cells of a table row share their test name: each cell is its own observation
-            key = f"{o.concept_id}@{o.start}" if o.cell is None else f"{o.concept_id}@{o.cell[0]}"
+            key = f"{o.concept_id}@{o.start if o.cell is None else o.cell[0]}"  # a cell: its own fact
             out[key] = ObservationFact(
                 key=key,
                 text=o.text,

@@ -52,7 +52,8 @@ class ValueReader:
     def read(self, t: Obs, text: str, folded: str, nxt: int) -> bool:
         """Fill ``t.value`` (and range) from the words after the test name; True when a value was read."""
         window = folded[t.end : nxt]
-        vm = self.value_lead.match(window)
+        # "aspartate aminotransferase (AST) 76 U/L": the value follows the bracket that closes the name
+        vm = self.value_lead.match(window, 1 if window[:1] == ")" else 0)
         start_at = vm.end() if vm else 0
         if start_at > 25:
             return False
@@ -64,7 +65,8 @@ class ValueReader:
         units = self.q.units
         qm = self.q.spaced_count_re.match(window, start_at) or self.q.value_re.match(window, start_at)
         if qm is None:
-            plain = re.match(rf"(?P<num>{NUM})(?!\s*/\s*\d)(?![\w.%/])", window[start_at:])
+            # a full stop may end the sentence ("normal at 0.98."), never a longer number ("0.98.5")
+            plain = re.match(rf"(?P<num>{NUM})(?!\s*/\s*\d)(?![\w%/]|\.\w)", window[start_at:])
             if not plain or t.unit is None or comparator:
                 return False
             value = decimal_of(plain.group("num"))

@@ -1,0 +1,69 @@
+"""Issue 10: results linked to their tests in lists and after bracketed abbreviations.
+
+Team-written sentences only.
+"""
+
+from __future__ import annotations
+
+from support import facts_of
+
+
+def _values(sentence: str) -> dict[str, list[tuple[str, str]]]:
+    out: dict[str, list[tuple[str, str]]] = {}
+    for o in facts_of(sentence).observations:
+        if o.value is not None:
+            out.setdefault(o.text.lower(), []).append((str(o.value.value), o.value.unit))
+    return out
+
+
+def test_value_after_a_bracketed_abbreviation() -> None:
+    v = _values(
+        "A 52-year-old woman was admitted. Tests showed alanine aminotransferase (ALT) :88 U/L and lipase (LPS) 410 U/L."
+    )
+    assert v["alt"] == [("88", "U/L")]
+    assert v["lps"] == [("410", "U/L")] or v.get("lipase") == [("410", "U/L")]
+
+
+def test_values_written_before_their_names() -> None:
+    v = _values(
+        "A 52-year-old woman was admitted. Tests revealed 1,250 U/L lactate dehydrogenase, 41 mg/dL blood urea nitrogen and 2.9 mg/dL creatinine."
+    )
+    assert v["lactate dehydrogenase"] == [("1250", "U/L")]
+    assert v["blood urea nitrogen"] == [("41", "mg/dL")]
+    assert v["creatinine"] == [("2.9", "mg/dL")]
+
+
+def test_percentages_before_cell_names() -> None:
+    v = _values("A 9-year-old boy had a differential of 71% neutrophils, 22% lymphocytes and 7% monocytes.")
+    assert v["neutrophils"] == [("71", "%")]
+    assert v["lymphocytes"] == [("22", "%")]
+
+
+def test_respectively_gives_each_test_its_value() -> None:
+    v = _values(
+        "A 61-year-old man was admitted. His lipase and amylase were 980 U/L and 450 U/L, respectively."
+    )
+    assert v["lipase"] == [("980", "U/L")] and v["amylase"] == [("450", "U/L")]
+    w = _values(
+        "A 61-year-old man was admitted. Her albumin and total protein rose from 2.1 g/dL and 4.9 g/dL to 3.6 g/dL and 6.4 g/dL, respectively."
+    )
+    assert sorted(w["albumin"]) == [("2.1", "g/dL"), ("3.6", "g/dL")]
+    assert sorted(w["total protein"] if "total protein" in w else w["protein"]) == [
+        ("4.9", "g/dL"),
+        ("6.4", "g/dL"),
+    ]
+
+
+def test_respectively_with_a_count_mismatch_links_nothing_by_order() -> None:
+    v = _values("A 61-year-old man was admitted. His lipase and amylase were raised, 980 U/L, respectively.")
+    assert "amylase" not in v
+
+
+def test_number_at_the_end_of_a_sentence_and_longer_lead_phrases() -> None:
+    assert _values("A 70-year-old man was admitted. The INR was normal at 1.02.")["inr"] == [
+        ("1.02", "{ratio}")
+    ]
+    v = _values("A 70-year-old man was admitted. The lactate concentration was 6.1 mmol/L.")
+    assert v["lactate"] == [("6.1", "mmol/L")]
+    w = _values("A 70-year-old man was admitted. His heart rate was up to 140 beats per minute.")
+    assert w["heart rate"][0][0] == "140"
