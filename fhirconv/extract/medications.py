@@ -81,7 +81,7 @@ class Medications:
             if cand.start() - w_start > 40 or self.clause_break.search(folded, w_start, cand.start()):
                 break
             # "800 mL of pleural fluid": a quantity followed by "of <noun>" measures that noun
-            if re.match(r"\s+of\s+[a-z]", folded[cand.end() : window_end]):
+            if re.match(r"\s+of\s+[a-z]", folded[cand.end() : e]):  # also "2 mg of <the next drug>"
                 continue
             if not self.q.is_duration_unit(cand.group("unit")):
                 qm = cand
@@ -92,8 +92,10 @@ class Medications:
                 between = folded[cand.end() : m.start]
                 if self.q.is_duration_unit(cand.group("unit")):
                     continue
-                if re.fullmatch(r"\s*(?:of\s+)?(?:[a-z.]+\s+){0,2}", between) and not any(
-                    d.end <= cand.start() < m.start for d in drugs if d is not m
+                # a quantity after another drug is that drug's, unless it says "<dose> of <this drug>"
+                of_this = re.fullmatch(r"\s*of\s+(?:[a-z.]+\s+){0,2}", between) is not None
+                if re.fullmatch(r"\s*(?:of\s+)?(?:[a-z.]+\s+){0,2}", between) and (
+                    of_this or not any(d.end <= cand.start() < m.start for d in drugs if d is not m)
                 ):
                     qm = cand
         dosage_bits: list[str] = []

@@ -67,3 +67,16 @@ def test_number_at_the_end_of_a_sentence_and_longer_lead_phrases() -> None:
     assert v["lactate"] == [("6.1", "mmol/L")]
     w = _values("A 70-year-old man was admitted. His heart rate was up to 140 beats per minute.")
     assert w["heart rate"][0][0] == "140"
+
+
+def test_doses_written_before_each_drug_of_a_list() -> None:
+    x = facts_of(
+        "A 58-year-old man was discharged. He took 10 mg of lisinopril, 5 mg of amlodipine and 20 mg of atorvastatin daily."
+    )
+    doses = {m.text.lower(): (str(m.dose.value), m.dose.unit) for m in x.medications if m.dose is not None}
+    assert doses == {"lisinopril": ("10", "mg"), "amlodipine": ("5", "mg"), "atorvastatin": ("20", "mg")}
+
+
+def test_peros_is_the_oral_route() -> None:
+    x = facts_of("A 58-year-old man was admitted. He took cefuroxime 500mg peros twice daily.")
+    assert [m.route for m in x.medications if m.text.lower() == "cefuroxime"] == ["peros"]
