@@ -27,6 +27,7 @@ _CLAUSE_BREAK = re.compile(r";|,\s*(?:and|but|while|whereas)\b|\s(?:but|while|wh
 _COPULA = r"was|were|is|are|remained|became|appeared"
 
 
+_ABBREVIATION = re.compile(r"\)?\s*(?:\(\s*[a-z][^()]{0,11}\))?")
 _COMPARATOR = re.compile(r"\s*(<=|>=|≤|≥|<|>)\s*(?=\d)")
 _COMPARATORS = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">="}
 # counts per volume with no power of ten: whole cells, never a fraction
@@ -52,10 +53,12 @@ class ValueReader:
     def read(self, t: Obs, text: str, folded: str, nxt: int) -> bool:
         """Fill ``t.value`` (and range) from the words after the test name; True when a value was read."""
         window = folded[t.end : nxt]
-        # "aspartate aminotransferase (AST) 76 U/L": the value follows the bracket that closes the name
-        vm = self.value_lead.match(window, 1 if window[:1] == ")" else 0)
+        # "aspartate aminotransferase (AST) 76 U/L": the value follows the bracket that closes the name;
+        # "troponin I (Trop I) (111 ng/mL)": and the abbreviation in brackets after it
+        am = _ABBREVIATION.match(window)
+        vm = self.value_lead.match(window, am.end() if am else 0)
         start_at = vm.end() if vm else 0
-        if start_at > 25:
+        if start_at > 36:
             return False
         # "<5 mg/L", "≥ 1000/mm3": the comparator is part of the value
         cm = _COMPARATOR.match(window, start_at)

@@ -80,3 +80,31 @@ def test_doses_written_before_each_drug_of_a_list() -> None:
 def test_peros_is_the_oral_route() -> None:
     x = facts_of("A 58-year-old man was admitted. He took cefuroxime 500mg peros twice daily.")
     assert [m.route for m in x.medications if m.text.lower() == "cefuroxime"] == ["peros"]
+
+
+def test_value_after_a_name_and_its_bracketed_abbreviation() -> None:
+    v = _values(
+        "A 66-year-old man was admitted. Markers showed raised creatine kinase MB (CK MB) (48 ng/mL)."
+    )
+    assert ("48", "ng/mL") in [x for vals in v.values() for x in vals]
+    w = _values("A 66-year-old man was admitted. He had peripheral oxygen saturation (SpO 2) at 88%.")
+    assert w["peripheral oxygen saturation"] == [("88", "%")]
+
+
+def test_unit_glued_or_spaced_and_french_international_units() -> None:
+    v = _values("A 66-year-old man was admitted. Tests found ASAT: 212UI/L and NT-proBNP 2300 pg/ mL.")
+    assert v["asat"] == [("212", "UI/L")]
+    assert any(u.replace(" ", "") == "pg/mL" for vals in v.values() for _, u in vals)
+
+
+def test_a_spinal_level_is_no_dose() -> None:
+    x = facts_of("A 30-year-old woman had a caesarean section. She received 15µg sufentanil at L2-L3 space.")
+    doses = [(str(m.dose.value), m.dose.unit) for m in x.medications if m.dose is not None]
+    assert doses == [("15", "µg")]
+
+
+def test_longer_lead_before_a_value() -> None:
+    v = _values(
+        "A 66-year-old man was admitted. On day two the chloride concentration was increased to 112 mmol/L."
+    )
+    assert v["chloride"] == [("112", "mmol/L")]
