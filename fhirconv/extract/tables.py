@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from ..model import Document, RelativeTime, SectionType, Table, TableCell
 from ..text import fold, norm_phrase, phrase_pattern
 from ..units import interpretation_from_range, parse_decimal
-from .mentions import Aliases, MentionFinder
+from .mentions import Aliases, MentionFinder, codings_of
 from .observations import Obs, Observations
 from .quantities import Quantities
 from .rules import RuleData
@@ -46,6 +46,7 @@ class TableRules:
     unit_headers: re.Pattern[str]
     time_zero: re.Pattern[str]
     filler: frozenset[str]  # words a row header may carry besides its test name and unit
+    aliases: dict[str, str]  # a whole row header that is a symbol ("Na", "K+") -> the test's name
 
     @classmethod
     def from_dict(cls, data: RuleData) -> TableRules:
@@ -57,6 +58,7 @@ class TableRules:
             unit_headers=whole(data.words("table_unit_headers")),
             time_zero=phrase_pattern(data.words("table_time_zero_headers")),
             filler=frozenset(norm_phrase(w) for w in data.words("table_row_header_filler")),
+            aliases={k.strip().lower(): v for k, v in data.table("table_row_aliases", str).items()},
         )
 
 
@@ -158,6 +160,8 @@ class Tables:
             text, folded, head.start, head.end, [m for m in matches if m.concept.domain == "tests"]
         )
         known = [t for t in tests if t.codings]
+        if not known:
+            return self._alias_test(text, head)
         if len(known) != 1:
             return None  # no known test, or several: the row's values cannot be given to one
         test = known[0]
@@ -170,6 +174,24 @@ class Tables:
         if any(w not in self.rules.filler for w in words):
             return None
         return test
+
+    def _alias_test(self, text: str, head: TableCell) -> Obs | None:
+        """A row header that is only a symbol a table uses for a test ("Na", "K+", "Hb"): the test the
+        lexicon names for it, quoting the header's own words."""
+        hm = _HEADER_UNIT.search(text, head.start, head.end)
+        end = hm.start() if hm and self._is_unit(hm.group("unit")) else head.end
+        words = text[head.start : end].strip()
+        name = self.rules.aliases.get(words.lower())
+        if name is None:
+            return None
+        matches = self.mentions.lexicon.match(name, fold(name), 0, len(name))
+        tests = [m for m in matches if m.concept.domain == "tests" and m.end - m.start == len(name)]
+        if len(tests) != 1:
+            return None
+        c = tests[0].concept
+        start = head.start + (len(text[head.start : end]) - len(text[head.start : end].lstrip()))
+        category = c.category or "laboratory"
+        return Obs(start, start + len(words), words, codings_of(c), category, c.id, unit=c.unit)
 
     def _is_unit(self, raw: str) -> bool:
         return self.q.units.lookup(raw.strip()).ucum is not None or bool(re.search(r"[/%]|10\^?\d", raw))

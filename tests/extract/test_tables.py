@@ -137,3 +137,19 @@ def test_layout_table_stays_paragraphs() -> None:
     assert doc.tables == ()
     values = [o for o in converter().extract(doc).observations if o.value is not None]
     assert [(o.text, str(o.value.value)) for o in values] == [("sodium", "130")]
+
+
+def test_row_headers_that_are_chemical_symbols() -> None:
+    text = (
+        "Case report\n\nA 33-year-old woman presented with vomiting.\n\n"
+        "Parameter\tOn admission\tRange\n"
+        "Na\t124\t136-146 mmol/L\n"
+        "K+ (mmol/L)\t3.2\t3.5-5.1\n"
+        "Qz\t4\t1-2 mg/dL\n"
+    )
+    extraction = converter().extract(read_bytes(text.encode(), "case.txt"))
+    cells = {(o.text, str(o.value.value), o.value.ucum) for o in extraction.observations if o.value is not None}
+    # the quoted words stay the table's own; the code is the test's; an unknown symbol gives nothing
+    assert cells == {("Na", "124", "mmol/L"), ("K+", "3.2", "mmol/L")}
+    sodium = next(o for o in extraction.observations if o.text == "Na")
+    assert sodium.codings and sodium.reference_range is not None
