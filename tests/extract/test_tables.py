@@ -148,7 +148,9 @@ def test_row_headers_that_are_chemical_symbols() -> None:
         "Qz\t4\t1-2 mg/dL\n"
     )
     extraction = converter().extract(read_bytes(text.encode(), "case.txt"))
-    cells = {(o.text, str(o.value.value), o.value.ucum) for o in extraction.observations if o.value is not None}
+    cells = {
+        (o.text, str(o.value.value), o.value.ucum) for o in extraction.observations if o.value is not None
+    }
     # the quoted words stay the table's own; the code is the test's; an unknown symbol gives nothing
     assert cells == {("Na", "124", "mmol/L"), ("K+", "3.2", "mmol/L")}
     sodium = next(o for o in extraction.observations if o.text == "Na")

@@ -108,3 +108,13 @@ def test_longer_lead_before_a_value() -> None:
         "A 66-year-old man was admitted. On day two the chloride concentration was increased to 112 mmol/L."
     )
     assert v["chloride"] == [("112", "mmol/L")]
+
+
+def test_a_coded_route_after_injected_is_the_route() -> None:
+    x = facts_of("A 30-year-old woman was admitted. Ephedrine 6 mg was injected intravenously.")
+    assert [m.route for m in x.medications if m.text.lower() == "ephedrine"] == ["intravenously"]
+
+
+def test_cultures_that_grew_an_organism_are_positive() -> None:
+    x = facts_of("A 60-year-old man was admitted. Blood cultures grew Klebsiella pneumoniae.")
+    assert [o.interpretation for o in x.observations if "culture" in o.text.lower()] == ["positive"]
