@@ -117,3 +117,10 @@ def test_provisional_and_presumed_diagnoses_are_uncertain() -> None:
     assert _conditions(x).get("cholecystitis") is Assertion.UNCERTAIN
     y = facts_of("A 45-year-old woman was admitted and treated for presumed pyelonephritis.")
     assert _conditions(y).get("pyelonephritis") is Assertion.UNCERTAIN
+
+
+def test_diagnosed_instead_of_is_not_the_diagnosis() -> None:
+    x = facts_of("A 52-year-old man was admitted. He was diagnosed with leptospirosis instead of hepatitis.")
+    conds = _conditions(x)
+    assert conds.get("leptospirosis") is Assertion.PRESENT
+    assert conds.get("hepatitis") is not Assertion.PRESENT
