@@ -7,6 +7,7 @@ Runs before the one-test-then-its-value reading of ``Observations``: read forwar
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import replace
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -22,6 +23,7 @@ __all__ = ["coordinated_values"]
 # what may stand between the items of a coordinated list of tests or values
 _LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|;\s*)")
 _NAMES_JOIN = re.compile(r"[\s()]*(?:,[\s()]*)?(?:and\s+)?(?:[a-z]+\s+){0,2}[\s()]*")
+_MAX_GAP = 80
 _RESPECTIVELY = re.compile(r"(?<!\w)respectively(?!\w)")
 
 
@@ -83,10 +85,15 @@ def coordinated_values(
     spans = sorted((t.start, t.end) for t in tests)
 
     def between(a: Obs, b: Obs) -> bool:
-        gap = "".join(
-            " " if any(ts <= p < te for ts, te in spans) else folded[p] for p in range(a.end, b.start)
-        )
-        return _NAMES_JOIN.fullmatch(gap) is not None
+        if b.start - a.end > _MAX_GAP:
+            return False  # names of one list stand close together (and a long gap costs no scan)
+        chars = list(folded[a.end : b.start])
+        for ts, te in spans[bisect_left(spans, (a.end - _MAX_GAP, 0)) :]:
+            if ts >= b.start:
+                break
+            for p in range(max(ts, a.end), min(te, b.start)):
+                chars[p - a.end] = " "  # a test name inside the list (an umbrella) is no joining word
+        return _NAMES_JOIN.fullmatch("".join(chars)) is not None
 
     joined = all(between(a, b) for a, b in pairwise(group))
     k = len(group)
