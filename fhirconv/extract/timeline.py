@@ -15,8 +15,6 @@ anchor. When the text says nothing, the fact gets no time: precision first.
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -38,7 +36,7 @@ from .quantities import Quantities
 from .rules import OutcomeRules
 from .text import Sentence
 from .timeline_rules import TimelineRules
-from .timeline_util import age_years, drug_starts, subject_of
+from .timeline_util import age_years, drug_starts, sentence_finder, subject_of
 
 __all__ = ["Timeline"]
 
@@ -256,17 +254,7 @@ class Timeline:
         for a in anchors:
             by_sentence.setdefault(a.sentence, []).append(a)
 
-        starts = [s.start for s in sentences]
-        ordered = all(a.end <= b.start for a, b in itertools.pairwise(sentences))
-
-        def sentence_of(offset: int) -> int | None:
-            if ordered:  # sentences in text order, apart: one binary search (a scan was quadratic)
-                i = bisect.bisect_right(starts, offset) - 1
-                return i if i >= 0 and offset < sentences[i].end else None
-            for i, s in enumerate(sentences):
-                if s.start <= offset < s.end:
-                    return i
-            return None
+        sentence_of = sentence_finder(sentences)
 
         def when(mention: Mention, *, running: bool = True) -> RelativeTime | None:
             """``running=False`` (conditions): only a time of the mention's own sentence, and not the

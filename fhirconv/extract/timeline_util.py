@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..model import Extraction, MedicationFact, Mention
+from .text import Sentence
 
-__all__ = ["age_years", "drug_starts", "subject_of"]
+__all__ = ["age_years", "drug_starts", "sentence_finder", "subject_of"]
 
 
 def subject_of(folded: str, mention: Mention, at: int, heads: list[tuple[int, int]]) -> bool:
@@ -47,3 +49,21 @@ def age_years(facts: Extraction) -> float | None:
         return float(age.value)
     except ValueError:
         return None
+
+
+def sentence_finder(sentences: Sequence[Sentence]) -> Callable[[int], int | None]:
+    """``offset -> index of the sentence holding it`` (or None): a binary search over sentences in text
+    order (a scan per fact was quadratic in long reports); a plain scan if they were ever out of order."""
+    starts = [s.start for s in sentences]
+    ordered = all(a.end <= b.start for a, b in itertools.pairwise(sentences))
+
+    def sentence_of(offset: int) -> int | None:
+        if ordered:
+            i = bisect.bisect_right(starts, offset) - 1
+            return i if i >= 0 and offset < sentences[i].end else None
+        for i, s in enumerate(sentences):
+            if s.start <= offset < s.end:
+                return i
+        return None
+
+    return sentence_of
