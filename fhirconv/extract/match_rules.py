@@ -87,7 +87,9 @@ class MatchRules:
                 + r"(?!\s+for\b)"
             ),
             stop_phrases=phrase_pattern(data.words("condition_stop_phrases")),
-            name_before=_before(data.words("condition_name_openers"), r"\s+(?:[a-z0-9-]+\s+){0,2}"),
+            # up to two words between, a comma after each: the next names of a list ("serologies such as
+            # EBV, hepatitis A ...", "tested negative for HIV and HCV")
+            name_before=_before(data.words("condition_name_openers"), r"\s+(?:[a-z0-9-]+,?\s+){0,2}"),
             drug_stop=frozenset(norm_phrase(t) for t in data.words("drug_stop_terms")),
             drug_level_after=_after(data.words("drug_level_after"), r"\s+"),
             drug_level_before=_before(data.words("drug_level_before"), r"\s+"),

@@ -240,3 +240,24 @@ def test_plural_of_an_abbreviation_in_capitals_is_a_mention() -> None:
 def test_organism_isolates_are_no_condition() -> None:
     texts = condition_texts("A 30-year-old man had sepsis. All MRSA isolates were sensitive to vancomycin.")
     assert not any("mrsa" in t for t in texts)
+
+
+def test_diseases_named_as_serology_targets_are_no_findings() -> None:
+    texts = condition_texts(
+        "A 30-year-old man had a cough. Serologies such as CMV, hepatitis B and HIV were requested."
+    )
+    assert any("cough" in t for t in texts)
+    assert not any("hepatitis" in t for t in texts)  # two words into the list: in the opener's reach
+
+
+def test_tested_negative_for_a_disease_asserts_no_disease() -> None:
+    texts = condition_texts("A 30-year-old woman had a cough. She tested negative to HIV and hepatitis C.")
+    assert any("cough" in t for t in texts)
+    assert not any("hiv" in t or "hepatitis" in t for t in texts)
+
+
+def test_disease_after_a_list_comma_in_prose_is_still_found() -> None:
+    texts = condition_texts("A 30-year-old woman was tested for anaemia, jaundice and ascites.")
+    assert not any("anaemia" in t for t in texts)
+    texts = condition_texts("A 30-year-old woman had anaemia, jaundice and ascites.")
+    assert {"anaemia", "jaundice", "ascites"} <= set(texts)
