@@ -261,3 +261,30 @@ def test_disease_after_a_list_comma_in_prose_is_still_found() -> None:
     assert not any("anaemia" in t for t in texts)
     texts = condition_texts("A 30-year-old woman had anaemia, jaundice and ascites.")
     assert {"anaemia", "jaundice", "ascites"} <= set(texts)
+
+
+def test_a_donors_condition_is_not_the_patients() -> None:
+    # a donor is neither the patient nor a relative: no Condition, no FamilyMemberHistory
+    for text in (
+        "A 45-year-old man received a kidney transplant. The organ donor died of a stroke.",
+        "A 45-year-old man received a liver graft from a deceased donor with hepatitis B.",
+        "A 45-year-old man received a kidney from a donor who had diabetes.",
+    ):
+        f = facts_of(text)
+        assert not f.conditions, text
+        assert not f.family, text
+
+
+def test_the_recipient_keeps_his_own_conditions_after_a_donor_is_named() -> None:
+    f = facts_of("A 45-year-old man received a kidney from a donor who had diabetes. He had fever with rash.")
+    assert {c.text.lower() for c in f.conditions} == {"fever", "rash"}
+    # a skin graft's donor site is the patient's own skin
+    assert "infection" in condition_texts(
+        "A 45-year-old man had a skin graft; the donor site infection resolved."
+    )
+
+
+def test_a_donors_death_is_not_the_patients() -> None:
+    assert not facts_of(
+        "A 45-year-old man received a kidney. The organ donor died of a stroke."
+    ).patient.deceased
