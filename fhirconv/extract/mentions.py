@@ -101,7 +101,12 @@ class MentionFinder:
         # an abbreviation the text defines for words of another kind is not the lexicon's reading
         defined = _alias_matches(text, aliases, s, e)
         foreign = {(m.start, m.end) for m in defined if m.concept.domain == _FOREIGN}
-        lexical = [m for m in self.lexicon.match(text, folded, s, e) if (m.start, m.end) not in foreign]
+        lexical = self._measured(
+            text,
+            folded,
+            e,
+            [m for m in self.lexicon.match(text, folded, s, e) if (m.start, m.end) not in foreign],
+        )
         matches = lexical + [m for m in defined if m.concept.domain != _FOREIGN]
         matches = _dedupe(matches + self._suffix_matches(text, folded, s, e, matches))
         matches = self._drug_context(folded, s, e, matches)
@@ -125,6 +130,33 @@ class MentionFinder:
             )
         ]
         return self._attributive(folded, kept)
+
+    def _measured(self, text: str, folded: str, e: int, matches: list[Match]) -> list[Match]:
+        """A condition that holds a test name and is followed by a number gives way to that test.
+
+        "elevated serum creatinine of 160 umol/l" is the creatinine test with its value (and its
+        elevated interpretation); "elevated serum creatinine" with no number stays the finding.
+        """
+        out: list[Match] = []
+        for m in matches:
+            if m.concept.domain == "conditions" and self.rules.measured_after.match(folded, m.end, e):
+                # from the second word: the level word before a test name makes the lexicon read
+                # the finding again ("elevated" + "creatinine")
+                gap = folded.find(" ", m.start, m.end)
+                inner = (
+                    [
+                        t
+                        for t in self.lexicon.match(text, folded, gap + 1, m.end)
+                        if t.concept.domain == "tests"
+                    ]
+                    if gap >= 0
+                    else []
+                )
+                if inner:
+                    out += inner
+                    continue
+            out.append(m)
+        return out
 
     def _attributive(self, folded: str, matches: list[Match]) -> list[Match]:
         """Drop a one-word condition of adjective form that describes the finding noun after it.

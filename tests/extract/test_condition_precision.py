@@ -288,3 +288,17 @@ def test_a_donors_death_is_not_the_patients() -> None:
     assert not facts_of(
         "A 45-year-old man received a kidney. The organ donor died of a stroke."
     ).patient.deceased
+
+
+def test_a_measured_abnormal_level_is_the_test_with_its_value() -> None:
+    f = facts_of("A 50-year-old woman had raised serum creatinine of 190 umol/l.")
+    assert not f.conditions
+    (obs,) = [o for o in f.observations if "creatinine" in o.text.lower()]
+    assert obs.value is not None and obs.value.value == 190
+    assert obs.interpretation == "high"
+
+
+def test_an_abnormal_level_without_a_number_stays_the_finding() -> None:
+    assert any(
+        "creatinine" in t for t in condition_texts("A 50-year-old woman had elevated serum creatinine.")
+    )
