@@ -35,6 +35,8 @@ __all__ = [
     "Section",
     "SectionType",
     "Span",
+    "Table",
+    "TableCell",
     "TimeAnchor",
 ]
 
@@ -129,6 +131,31 @@ class Metadata:
 
 
 @dataclass(frozen=True, slots=True)
+class TableCell:
+    """One cell of a table's logical grid: its words are ``Document.text[start:end]`` (empty: start ==
+    end). A cell spanning rows or columns appears at every grid position it covers, with the same span."""
+
+    start: int
+    end: int
+    header: bool = False  # a header cell (th, or a row of thead)
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table the reader found (JATS ``table-wrap``, HTML ``<table>``, tab-separated text lines).
+
+    The rows are also in ``Document.text`` (cells separated by tabs, rows by line breaks), so every cell
+    keeps exact offsets; extraction reads the grid cell by cell with its row and column headers instead
+    of reading the rows as sentences. ``header_rows`` leading rows are column headers.
+    """
+
+    start: int
+    end: int
+    rows: tuple[tuple[TableCell, ...], ...]
+    header_rows: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """What every reader produces.
 
@@ -144,6 +171,7 @@ class Document:
     source_sha256: str
     encoding: str = "utf-8"
     warnings: tuple[str, ...] = field(default=())
+    tables: tuple[Table, ...] = field(default=())
 
     def section_at(self, offset: int) -> Section | None:
         for s in self.sections:

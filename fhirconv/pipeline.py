@@ -60,6 +60,11 @@ class OutputFormat(StrEnum):
     NDJSON = "ndjson"
 
 
+#: Output profiles: the IG package each validates against in the full gate, and its Bundle profile.
+PROFILES: dict[str, tuple[str, str]] = {
+    "ips": ("hl7.fhir.uv.ips#2.0.0", "http://hl7.org/fhir/uv/ips/StructureDefinition/Bundle-uv-ips"),
+}
+
 E = TypeVar("E", bound=StrEnum)
 
 
@@ -81,8 +86,12 @@ class ConvertOptions:
     index_date: dt.date = DEFAULT_INDEX_DATE
     mappings_dir: Path | None = None
     gate: Gate = Gate.FULL
+    # None: a plain R4 bundle of ``bundle_type``; "ips": an IPS 2.0.0 document Bundle (docs/ips.md)
+    profile: str | None = None
 
     def __post_init__(self) -> None:
+        if self.profile is not None and self.profile not in PROFILES:
+            raise ValueError(f"unknown profile {self.profile!r}: use one of {', '.join(PROFILES)}")
         object.__setattr__(self, "bundle_type", as_enum(BundleType, self.bundle_type, "bundle type"))
         object.__setattr__(self, "gate", as_enum(Gate, self.gate, "gate"))
         if not isinstance(self.index_date, dt.date):
@@ -118,8 +127,13 @@ class Converter:
     def convert(self, doc: Document) -> dict[str, Any]:
         with _no_cyclic_gc():
             facts = self.extractor.extract(doc)
-            bundle = build_bundle(doc, facts, self.normalizer, BundleOptions(self.options.bundle_type.value))
-            gate(bundle, self.options.gate, doc.source_name)
+            bundle = build_bundle(
+                doc,
+                facts,
+                self.normalizer,
+                BundleOptions(self.options.bundle_type.value, self.options.profile),
+            )
+            gate(bundle, self.options.gate, doc.source_name, profile=self.options.profile)
         return bundle
 
 
@@ -138,15 +152,15 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def gate(bundle: dict[str, Any], level: Gate | str, source: str) -> None:
-    """Never hand out a bundle known to be invalid."""
+def gate(bundle: dict[str, Any], level: Gate | str, source: str, *, profile: str | None = None) -> None:
+    """Never hand out a bundle known to be invalid (for a profile: invalid against its IG too)."""
     level = as_enum(Gate, level, "gate")
     check_models_each(bundle)
     if level is Gate.MODEL:
         return
     from .validate import validate_json
 
-    report = validate_json(bundle, source=source)
+    report = validate_json(bundle, source=source, chain=profile_chain(profile) if profile else None)
     if report.errors:
         first = "; ".join(f"{i.location}: {i.message}" for i in report.errors[:5])
         raise OutputGateError(
@@ -154,6 +168,18 @@ def gate(bundle: dict[str, Any], level: Gate | str, source: str) -> None:
             source=source,
             detail=report,
         )
+
+
+@lru_cache(maxsize=4)
+def profile_chain(profile: str) -> Any:
+    """The validation chain of an output profile: R4 core plus its IG package (installed from the
+    registry on first need, like the core definitions), checking the profile's Bundle profile."""
+    from .definitions.packages import load_ig_definitions
+    from .validate import build_chain
+
+    spec, bundle_profile = PROFILES[profile]
+    defs, _ = load_ig_definitions([spec])
+    return build_chain(defs, profiles=[bundle_profile])
 
 
 @lru_cache(maxsize=4)

@@ -45,12 +45,19 @@ def _parse_date(value: str | None) -> dt.date | None:
         raise fail(f"--index-date must be an ISO date (YYYY-MM-DD), got {value!r}") from None
 
 
-def _options(bundle_type: str, index_date: str | None, mappings: Path | None, gate: str) -> Any:
+def _options(
+    bundle_type: str, index_date: str | None, mappings: Path | None, gate: str, profile: str | None = None
+) -> Any:
     from ..pipeline import ConvertOptions
 
     if mappings is not None and not mappings.is_dir():
         raise fail(f"--mappings {mappings} is not a directory")
-    kwargs: dict[str, Any] = {"bundle_type": bundle_type, "mappings_dir": mappings, "gate": gate}
+    kwargs: dict[str, Any] = {
+        "bundle_type": bundle_type,
+        "mappings_dir": mappings,
+        "gate": gate,
+        "profile": profile,
+    }
     d = _parse_date(index_date)
     if d is not None:
         kwargs["index_date"] = d
@@ -125,6 +132,11 @@ def convert(
     ),
     fmt: str = typer.Option("json", "--format", help="json | xml | ndjson"),
     bundle_type: str = typer.Option("transaction", "--bundle-type", help="transaction | collection"),
+    profile: str | None = typer.Option(
+        None,
+        "--profile",
+        help="ips: write an International Patient Summary (IPS 2.0.0) document Bundle instead.",
+    ),
     index_date: str | None = typer.Option(
         None, "--index-date", help="Date of day 0 (presentation). Default 2000-01-01."
     ),
@@ -162,7 +174,7 @@ def convert(
         raise fail("use either -o/--output or --out-dir, not both")
     if output is not None and str(output) == STDIO:
         output = None  # -o - is stdout
-    options = _options(bundle_type, index_date, mappings, gate)
+    options = _options(bundle_type, index_date, mappings, gate, profile)
     _check_out_dir(inputs, out_dir)
     exclude = [out_dir] if out_dir is not None else []
     try:
@@ -190,6 +202,10 @@ def convert(
         try:
             with DefinitionsProgress(quiet=quiet) as shown:
                 load_definitions(progress=shown)
+            if options.profile is not None:  # its IG package, installed now rather than mid-batch
+                from ..pipeline import profile_chain
+
+                profile_chain(options.profile)
         except FhirconvError as exc:
             raise fail(describe(exc), exc.exit_code) from None
     try:

@@ -134,14 +134,18 @@ class AttributionRules:
     general: re.Pattern[str]
     openers: re.Pattern[str]
     caption: re.Pattern[str]  # "Figure 2.", "Fig. 3A", "Table 1": a caption, not the case narrative
+    # "DISCUSSION:", "Conclusions:" inside a structured abstract: the part it opens is not the case
+    general_label: re.Pattern[str]
 
     @classmethod
     def from_dict(cls, data: RuleData) -> AttributionRules:
+        labels = alternation(data.words("abstract_general_labels"))
         return cls(
             anchors=phrase_pattern(data.words("patient_anchors")),
             general=phrase_pattern(data.words("general_markers")),
             openers=phrase_pattern(data.words("case_openers")),
             caption=re.compile(rf"(?:{alternation(data.words('caption_openers'))})\.?\s*(?:\d|[ivx]+\b)"),
+            general_label=re.compile(rf"(?<![\w-])(?:{labels})\s*:"),
         )
 
 

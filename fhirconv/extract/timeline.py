@@ -30,6 +30,7 @@ from ..model import (
     TimeAnchor,
 )
 from ..normalize.dates import DAYS_PER_YEAR, inclusive_end
+from ..text import fold
 from .quantities import Quantities
 from .rules import OutcomeRules
 from .text import Sentence
@@ -60,6 +61,29 @@ class Timeline:
         self.taper = taper
         self.q = quantities
         self.outcome_rules = outcome_rules
+
+    # ------------------------------------------------------------------ table columns
+    def column_time(self, header: str, zero_words: re.Pattern[str]) -> RelativeTime | None:
+        """The time a table column header names ("Day 3", "Hospital day 2", "On admission", "2 weeks
+        later"), counted as the narrative counts it from the presentation; None when the header names no
+        time or a time the table alone cannot place (a discharge, a day after an operation)."""
+        folded = fold(header)
+        words = folded.split()
+        if not words or len(words) > 8:
+            return None
+        phrase = " ".join(header.split())
+        probe = "on " + " ".join(words)
+        for kind, pat in self.rules.patterns:
+            m = pat.search(probe)
+            if m is None:
+                continue
+            a = self._resolve(kind, m, 0.0, _State(), [], None)
+            if a is not None and a[1] is not None and a[0] not in ("past", "age"):
+                return RelativeTime(phrase, a[1], a[2], None)
+            return None
+        if zero_words.search(folded) or self.rules.presentation.search(probe):
+            return RelativeTime(phrase, 0.0, None, None)
+        return None
 
     # ------------------------------------------------------------------ anchors
     def anchors(

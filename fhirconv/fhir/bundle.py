@@ -121,7 +121,8 @@ def source_text(document_reference: dict[str, Any]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class BundleOptions:
-    bundle_type: str = "transaction"  # transaction | collection
+    bundle_type: str = "transaction"  # transaction | collection (ignored for a profile's document)
+    profile: str | None = None  # "ips": an IPS 2.0.0 document Bundle (fhir/ips.py)
 
 
 class _Builder:
@@ -706,6 +707,10 @@ class _Builder:
         self.family_history()
         self.outcome()
         self.provenance()
+        if self.options.profile == "ips":
+            return self._ips()
+        if self.options.profile is not None:
+            raise BuildError(f"unknown output profile {self.options.profile!r} (use ips)")
         btype = self.options.bundle_type
         if btype not in ("transaction", "collection"):
             raise BuildError(f"unsupported bundle type {btype!r} (use transaction or collection)")
@@ -727,6 +732,27 @@ class _Builder:
             "type": btype,
             "entry": entries,
         }
+
+    def _ips(self) -> dict[str, Any]:
+        from .ips import IpsContext, ips_document
+
+        md = self.doc.metadata
+        # the document's date: when the report was published, else the index date (day 0); never the
+        # wall clock, so the same report always gives the same document (docs/ips.md)
+        day = md.published or self.norm.index_date.isoformat()
+        composition = self._url("Composition", "ips")
+        title = clean_text(md.title, 300) if md.title else PurePath(self.doc.source_name).name
+        ctx = IpsContext(
+            bundle_identifier={"system": ID_SYSTEM, "value": self._url("Bundle", "document")},
+            composition_url=composition,
+            composition_identifier={"system": ID_SYSTEM, "value": composition},
+            document_tag=[{"system": DOCUMENT_TAG_SYSTEM, "code": self.document_tag}],
+            patient_url=self.patient,
+            author_url=self.device,
+            timestamp=f"{day}T00:00:00Z",
+            title=title,
+        )
+        return ips_document(self.entries, ctx)
 
 
 def _per_day(dose: dict[str, Any]) -> dict[str, Any]:
