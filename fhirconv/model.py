@@ -191,6 +191,8 @@ class Assertion(StrEnum):
     UNCERTAIN = "uncertain"
     HISTORICAL = "historical"
     FAMILY = "family"  # about someone else: never becomes a patient resource
+    # about a person who is neither the patient nor a relative (an organ or blood donor): no resource
+    OTHER = "other"
     # would / may cause / to rule out / at risk of / in case of: not a fact, never becomes a resource
     HYPOTHETICAL = "hypothetical"
 

@@ -23,10 +23,12 @@ _CATEGORY = {
     "uncertain": Assertion.UNCERTAIN,
     "historical": Assertion.HISTORICAL,
     "family": Assertion.FAMILY,
+    "other": Assertion.OTHER,
     "hypothetical": Assertion.HYPOTHETICAL,
 }
 _RANK = {
-    Assertion.FAMILY: 5,
+    Assertion.FAMILY: 6,
+    Assertion.OTHER: 5,
     Assertion.HYPOTHETICAL: 4,
     Assertion.NEGATED: 3,
     Assertion.UNCERTAIN: 2,

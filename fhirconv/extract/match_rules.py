@@ -31,6 +31,9 @@ class MatchRules:
     name_before: re.Pattern[str]
     # "unresponsive to digoxin": the words starting at the mention say how a treatment worked
     stop_phrases: re.Pattern[str]
+    # "elevated serum creatinine of 160 umol/l": a number right after an abnormal-level condition that
+    # holds a test name makes it that test's measured result
+    measured_after: re.Pattern[str]
     drug_stop: frozenset[str]
     drug_level_after: re.Pattern[str]
     drug_level_before: re.Pattern[str]
@@ -87,7 +90,12 @@ class MatchRules:
                 + r"(?!\s+for\b)"
             ),
             stop_phrases=phrase_pattern(data.words("condition_stop_phrases")),
-            name_before=_before(data.words("condition_name_openers"), r"\s+(?:[a-z0-9-]+\s+){0,2}"),
+            measured_after=re.compile(
+                r"\s*[:=(]?\s*(?:(?:" + alternation(data.words("condition_measured_links")) + r")\s+)?\d"
+            ),
+            # up to two words between, a comma after each: the next names of a list ("serologies such as
+            # EBV, hepatitis A ...", "tested negative for HIV and HCV")
+            name_before=_before(data.words("condition_name_openers"), r"\s+(?:[a-z0-9-]+,?\s+){0,2}"),
             drug_stop=frozenset(norm_phrase(t) for t in data.words("drug_stop_terms")),
             drug_level_after=_after(data.words("drug_level_after"), r"\s+"),
             drug_level_before=_before(data.words("drug_level_before"), r"\s+"),

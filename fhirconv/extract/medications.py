@@ -21,7 +21,7 @@ from .text import MAX_MENTIONS
 
 __all__ = ["Medications"]
 
-_NOT_PATIENT = frozenset({Assertion.HYPOTHETICAL, Assertion.FAMILY})
+_NOT_PATIENT = frozenset({Assertion.HYPOTHETICAL, Assertion.FAMILY, Assertion.OTHER})
 
 
 class Medications:

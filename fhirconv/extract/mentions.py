@@ -13,6 +13,7 @@ from typing import Any
 from ..model import Coding, Document
 from ..text import fold, norm_phrase
 from .lexicon import AliasIndex, Concept, Lexicon, Match
+from .match_filters import attributive, measured_levels
 from .match_rules import MatchRules
 from .prefilter import AnyOf, ending_gate
 from .rules import OutcomeRules
@@ -27,7 +28,6 @@ _PREV_WORD = re.compile(r"([a-z]+)\s+$")
 # what may stand between the items of one list of drugs
 _LIST_GLUE = re.compile(r"\s*(?:\([^()]{0,60}\)\s*)?(?:,\s*)?(?:(?:and|or|and/or|as well as)\s+)?")
 
-_ATTRIBUTIVE_SPAN = 80  # characters at most between adjective and noun, so the gap test stays short
 
 # abbreviation -> (its pattern, the concept, the long form the text gave it); concept None: the text
 # defines the abbreviation for words the lexicon does not know ("endomyocardial biopsy (EMB)"), so the
@@ -104,7 +104,14 @@ class MentionFinder:
         # an abbreviation the text defines for words of another kind is not the lexicon's reading
         defined = _alias_matches(text, aliases, s, e)
         foreign = {(m.start, m.end) for m in defined if m.concept.domain == _FOREIGN}
-        lexical = [m for m in self.lexicon.match(text, folded, s, e) if (m.start, m.end) not in foreign]
+        lexical = measured_levels(
+            self.lexicon,
+            self.rules,
+            text,
+            folded,
+            e,
+            [m for m in self.lexicon.match(text, folded, s, e) if (m.start, m.end) not in foreign],
+        )
         matches = lexical + [m for m in defined if m.concept.domain != _FOREIGN]
         matches = _dedupe(matches + self._suffix_matches(text, folded, s, e, matches))
         matches = self._drug_context(folded, s, e, matches)
@@ -126,42 +133,7 @@ class MentionFinder:
                 and not self.rules.stop_phrases.match(folded, m.start, e)
             )
         ]
-        return self._attributive(folded, kept)
-
-    def _attributive(self, folded: str, matches: list[Match]) -> list[Match]:
-        """Drop a one-word condition of adjective form that describes the finding noun after it.
-
-        "painful erythematous swelling", "a diabetic ulcer", "perforated and ulcerated lesions": the
-        finding is the noun, already a mention of its own; the adjective is how it looks, not a second
-        condition. "hypotensive, tachycardic and pale" keeps every word: no finding noun follows.
-        """
-        ends = self.rules.adjective_endings
-
-        def adjective(m: Match) -> bool:
-            words = folded[m.start : m.end]
-            return " " not in words.strip() and words.endswith(ends)
-
-        out: list[Match] = []
-        for i, m in enumerate(matches):
-            if m.concept.domain == "conditions" and adjective(m):
-                # the first condition after it that is no adjective itself ("painful erythematous swelling")
-                nxt = next(
-                    (
-                        n
-                        for n in matches[i + 1 :]
-                        if n.concept.domain == "conditions"
-                        and not folded[n.start : n.end].split()[-1].endswith(ends)
-                    ),
-                    None,
-                )
-                if (
-                    nxt is not None
-                    and nxt.start - m.end <= _ATTRIBUTIVE_SPAN
-                    and self.rules.attributive_gap.fullmatch(folded, m.end, nxt.start) is not None
-                ):
-                    continue
-            out.append(m)
-        return out
+        return attributive(self.rules, folded, kept)
 
     def _drug_context(self, folded: str, s: int, e: int, matches: list[Match]) -> list[Match]:
         """A drug name is not always a drug given: "serum digoxin level" is a test, "anti-insulin

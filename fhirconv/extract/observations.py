@@ -95,7 +95,7 @@ class Observations:
         for t, a in zip(tests, assertions, strict=True):
             if a is Assertion.NEGATED and t.interpretation is None and not t.not_performed:
                 t.not_performed = bool(self.rules.not_performed.search(folded, t.end, e))
-            if a not in (Assertion.FAMILY, Assertion.HYPOTHETICAL):
+            if a not in (Assertion.FAMILY, Assertion.OTHER, Assertion.HYPOTHETICAL):
                 t.sentence = ctx.index
                 found.observations.append(t)
 

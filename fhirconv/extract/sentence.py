@@ -13,7 +13,7 @@ from ..model import Assertion, ConditionFact, FamilyFact, MedicationFact, Outcom
 from .lexicon import Match
 from .observations import Obs
 
-NOT_PATIENT_FACTS = frozenset({Assertion.FAMILY, Assertion.HYPOTHETICAL})
+NOT_PATIENT_FACTS = frozenset({Assertion.FAMILY, Assertion.OTHER, Assertion.HYPOTHETICAL})
 
 
 @dataclass

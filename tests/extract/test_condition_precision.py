@@ -240,3 +240,65 @@ def test_plural_of_an_abbreviation_in_capitals_is_a_mention() -> None:
 def test_organism_isolates_are_no_condition() -> None:
     texts = condition_texts("A 30-year-old man had sepsis. All MRSA isolates were sensitive to vancomycin.")
     assert not any("mrsa" in t for t in texts)
+
+
+def test_diseases_named_as_serology_targets_are_no_findings() -> None:
+    texts = condition_texts(
+        "A 30-year-old man had a cough. Serologies such as CMV, hepatitis B and HIV were requested."
+    )
+    assert any("cough" in t for t in texts)
+    assert not any("hepatitis" in t for t in texts)  # two words into the list: in the opener's reach
+
+
+def test_tested_negative_for_a_disease_asserts_no_disease() -> None:
+    texts = condition_texts("A 30-year-old woman had a cough. She tested negative to HIV and hepatitis C.")
+    assert any("cough" in t for t in texts)
+    assert not any("hiv" in t or "hepatitis" in t for t in texts)
+
+
+def test_disease_after_a_list_comma_in_prose_is_still_found() -> None:
+    texts = condition_texts("A 30-year-old woman was tested for anaemia, jaundice and ascites.")
+    assert not any("anaemia" in t for t in texts)
+    texts = condition_texts("A 30-year-old woman had anaemia, jaundice and ascites.")
+    assert {"anaemia", "jaundice", "ascites"} <= set(texts)
+
+
+def test_a_donors_condition_is_not_the_patients() -> None:
+    # a donor is neither the patient nor a relative: no Condition, no FamilyMemberHistory
+    for text in (
+        "A 45-year-old man received a kidney transplant. The organ donor died of a stroke.",
+        "A 45-year-old man received a liver graft from a deceased donor with hepatitis B.",
+        "A 45-year-old man received a kidney from a donor who had diabetes.",
+    ):
+        f = facts_of(text)
+        assert not f.conditions, text
+        assert not f.family, text
+
+
+def test_the_recipient_keeps_his_own_conditions_after_a_donor_is_named() -> None:
+    f = facts_of("A 45-year-old man received a kidney from a donor who had diabetes. He had fever with rash.")
+    assert {c.text.lower() for c in f.conditions} == {"fever", "rash"}
+    # a skin graft's donor site is the patient's own skin
+    assert "infection" in condition_texts(
+        "A 45-year-old man had a skin graft; the donor site infection resolved."
+    )
+
+
+def test_a_donors_death_is_not_the_patients() -> None:
+    assert not facts_of(
+        "A 45-year-old man received a kidney. The organ donor died of a stroke."
+    ).patient.deceased
+
+
+def test_a_measured_abnormal_level_is_the_test_with_its_value() -> None:
+    f = facts_of("A 50-year-old woman had raised serum creatinine of 190 umol/l.")
+    assert not f.conditions
+    (obs,) = [o for o in f.observations if "creatinine" in o.text.lower()]
+    assert obs.value is not None and obs.value.value == 190
+    assert obs.interpretation == "high"
+
+
+def test_an_abnormal_level_without_a_number_stays_the_finding() -> None:
+    assert any(
+        "creatinine" in t for t in condition_texts("A 50-year-old woman had elevated serum creatinine.")
+    )
