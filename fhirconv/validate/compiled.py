@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -35,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from .bindings import _CODED, _SEVERITY, BindingChecker
-from .fpcompile import RUNTIME, Fallback, Unsupported, compile_expression
+from .fpcompile import RUNTIME, Fallback, Unsupported, compile_partial
 from .invariants import (
     _CURRENT_ROOT,
     _NATIVE,
@@ -68,7 +69,7 @@ from .structure import (
 
 __all__ = ["GENERATOR_VERSION", "CompiledChecker", "fallback_listing"]
 
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "6"
 _STRING_MAX = 1048576
 
 
@@ -195,6 +196,11 @@ class _Generator:
         parents = sorted(set(idx.keys) | {idx.root})
         for parent in parents:
             self.context(idx, parent, nodes.get(parent), lines, deps)
+        root_node = nodes.get(idx.root)
+        if root in self.defs.resource_types() and root_node is not None:
+            # the resource's own constraints, evaluated on it before its elements (as the checker does)
+            cons = self.constraints_src(root_node.constraints, root_node.path, root, root)
+            lines.append(f"{_fn(root, root)}__ROOT = {cons}")
         deps.discard(root)
         head = [f"_R_{_safe(code)} = _re({code!r})" for code in sorted(self.regexes)]
         return "\n".join(head + lines) + "\n", deps
@@ -258,8 +264,11 @@ class _Generator:
             elif c.key not in _NATIVE and c.key not in _SHORTCUT_KEYS:
                 try:
                     tree = _parse(c.expression)
-                    fn = compile_expression(tree, self.defs, parent, idx_root)
+                    fn, partial = compile_partial(tree, self.defs, parent, idx_root)
                     self.compiled_count += 1
+                    if partial:
+                        why = "partly compiled; the engine decides when needed: " + "; ".join(partial)
+                        self.fallbacks.setdefault((c.key, c.expression), why)
                 except Unsupported as exc:
                     self.fallbacks.setdefault((c.key, c.expression), str(exc))
                 except Exception as exc:  # a parse error: fhirpathpy reports it at the site
@@ -447,7 +456,11 @@ class _Generator:
             out.append(f"if not {var} or _xhtml_problem({var}): raise Bail")
             return out
         out.append(f"if not {var}.strip(' \\t\\r\\n'): raise Bail")
-        if _regex(self.defs, code) is not None:
+        pattern = _regex(self.defs, code)
+        if pattern is not None and pattern.pattern == "[ \\r\\n\\t\\S]+" and pattern.flags & re.ASCII:
+            # string, markdown: with ASCII classes the only characters refused are \v and \f
+            out.append(f"if '\\x0b' in {var} or '\\x0c' in {var}: raise Bail")
+        elif pattern is not None:
             out.append(f"if _R_{_safe(code)}.fullmatch({var}) is None: raise Bail")
             self.regexes.add(code)
         if code in ("date", "dateTime", "instant"):
@@ -713,13 +726,33 @@ class _Run:
         if any(i.is_error for i in self.inv[before:]):
             raise Bail
 
+    def _binding(
+        self,
+        key: tuple[Any, ...],
+        pairs: list[tuple[str | None, str]],
+        binding: tuple[str, str],
+        at: str,
+        has_text: bool,
+    ) -> None:
+        """The binding checker's verdict on these codes (memoised: it depends on nothing else)."""
+        memo = self.checker.binding_memo
+        found = memo.get(key)
+        if found is None:
+            out: list[Issue] = []
+            self.bc._check(pairs, binding, "\0", self.terminology, out, has_text=has_text)
+            found = tuple(out)
+            if len(memo) > 65536:
+                memo.clear()
+            memo[key] = found
+        for issue in found:
+            if issue.is_error:
+                raise Bail
+            self.bind.append(Issue(issue.severity, issue.code, at, issue.message, issue.rule))
+
     def bprim(self, code: str, binding: tuple[str, str], at: str) -> None:
         if self.nobind:
             return
-        before = len(self.bind)
-        self.bc._check([(None, code)], binding, at, self.terminology, self.bind)
-        if any(i.is_error for i in self.bind[before:]):
-            raise Bail
+        self._binding((binding, code), [(None, code)], binding, at, False)
 
     def bcoded(
         self, codings: Any, binding: tuple[str, str], at: str, has_text: bool, concept: bool = False
@@ -732,17 +765,21 @@ class _Run:
             for c in items
             if isinstance(c, dict) and isinstance(c.get("code"), str)
         ]
-        before = len(self.bind)
-        self.bc._check(pairs, binding, at, self.terminology, self.bind, has_text=has_text)
-        if any(i.is_error for i in self.bind[before:]):
-            raise Bail
+        self._binding((binding, has_text, *pairs), pairs, binding, at, has_text)
 
     def unknown(self, coding: dict[str, Any], at: str) -> None:
         if self.nobind:
             return
-        before = len(self.bind)
-        self.bc._unknown_codes([coding], at, self.terminology, self.bind)
-        if any(i.is_error for i in self.bind[before:]):
+        system, code = coding.get("system"), coding.get("code")
+        if type(system) is not str or type(code) is not str:
+            return  # unknown_code_issue judges string pairs only
+        memo = self.checker.unknown_memo
+        bad = memo.get((system, code))
+        if bad is None:
+            out: list[Issue] = []
+            self.bc._unknown_codes([coding], at, self.terminology, out)
+            bad = memo[(system, code)] = bool(out)
+        if bad:
             raise Bail
 
     def ext(self, value: dict[str, Any], at: str, host: tuple[str, ...]) -> None:
@@ -797,6 +834,9 @@ class CompiledChecker:
         self.bindings = bindings
         self.terminology = terminology
         self.ext_memo: dict[tuple[Any, ...], tuple[Issue, ...]] = {}
+        # The terminology's verdicts are pure functions of the codes asked about: asked once per process.
+        self.binding_memo: dict[tuple[Any, ...], tuple[Issue, ...]] = {}
+        self.unknown_memo: dict[tuple[str, str], bool] = {}
         self._program: _Program | None = None
         self._lock = threading.Lock()
         self.bails = 0
@@ -820,9 +860,9 @@ class CompiledChecker:
             token = _CURRENT_ROOT.set((ctx.root if ctx.root is not None else resource, container))
             run = _Run(self, resource, container, self.terminology)
             try:
-                plan = self.invariants.plans.plan(rtype, self.defs)  # type: ignore[arg-type]
-                if plan is not None and plan.constraints:
-                    run.cons(_root_cons(self, rtype, plan), resource, location)  # type: ignore[arg-type]
+                root_cons = self.program.ns.get(f"{_fn(rtype, rtype)}__ROOT")  # type: ignore[arg-type]
+                if root_cons:
+                    run.cons(root_cons, resource, location)
                 fn(resource, location, (rtype, "@resource"), run)
             except (Bail, Fallback):
                 pass
@@ -844,20 +884,6 @@ class CompiledChecker:
         for checker in self.fallback:
             out.extend(checker.check_root(root, ctx))
         return out
-
-
-_ROOT_CONS: dict[tuple[int, str], tuple[tuple[_Constraint, Any, str], ...]] = {}
-
-
-def _root_cons(checker: CompiledChecker, rtype: str, plan: _Node) -> tuple[tuple[_Constraint, Any, str], ...]:
-    key = (id(checker), rtype)
-    got = _ROOT_CONS.get(key)
-    if got is None:
-        gen = _Generator(checker.defs, checker.invariants.plans)
-        src = gen.constraints_src(plan.constraints, plan.path, rtype, rtype)
-        ns = dict(checker.program.ns)
-        got = _ROOT_CONS[key] = eval(src, ns)
-    return got
 
 
 def _safe_call(checker: Any, resource: dict[str, Any], location: str, ctx: Context) -> list[Issue]:

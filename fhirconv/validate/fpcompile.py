@@ -19,8 +19,10 @@ False, None = empty), ``n`` an integer that is never empty (``count()`` and sums
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .protocols import DefinitionsProvider
@@ -106,6 +108,27 @@ def _implies(a: bool | None, b: bool | None) -> bool | None:
     if a is True:
         return b
     return True if b is True else None
+
+
+def _and_l(a: bool | None, b: Callable[[], bool | None]) -> bool | None:
+    return False if a is False else _and(a, b())
+
+
+def _or_l(a: bool | None, b: Callable[[], bool | None]) -> bool | None:
+    return True if a is True else _or(a, b())
+
+
+def _implies_l(a: bool | None, b: Callable[[], bool | None]) -> bool | None:
+    return True if a is False else _implies(a, b())
+
+
+def _implies_r(a: Callable[[], bool | None], b: bool | None) -> bool | None:
+    return True if b is True else _implies(a(), b)
+
+
+def _fb() -> bool | None:
+    """The part of an expression left to the FHIRPath engine is needed: ask it for the whole."""
+    raise Fallback
 
 
 def _not(a: bool | None) -> bool | None:
@@ -203,6 +226,17 @@ def _ends(c: list[Any], s: str) -> bool | None:
     return None if x is None else x.endswith(s)
 
 
+@lru_cache(maxsize=256)
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.DOTALL)
+
+
+def _matches(c: list[Any], pattern: re.Pattern[str]) -> bool | None:
+    """fhirpathpy's matches(): ``re.search`` with DOTALL over the one string."""
+    x = _str1(c)
+    return None if x is None else pattern.search(x) is not None
+
+
 def _where(c: list[Any], cond: Callable[[Any], bool | None]) -> list[Any]:
     return [x for x in c if cond(x) is True]
 
@@ -234,6 +268,11 @@ RUNTIME: dict[str, Any] = {
     "_xor": _xor,
     "_implies": _implies,
     "_not": _not,
+    "_and_l": _and_l,
+    "_or_l": _or_l,
+    "_implies_l": _implies_l,
+    "_implies_r": _implies_r,
+    "_fb": _fb,
     "_eq": _eq,
     "_ne": _ne,
     "_cmp": _cmp,
@@ -244,6 +283,8 @@ RUNTIME: dict[str, Any] = {
     "_starts": _starts,
     "_ends": _ends,
     "_where": _where,
+    "_rx": _rx,
+    "_matches": _matches,
     "_all": _all,
     "_has_value": _has_value,
     "_as_bool": _as_bool,
@@ -269,6 +310,7 @@ class _Compiler:
     def __init__(self, defs: DefinitionsProvider) -> None:
         self.defs = defs
         self.depth = 0
+        self.partial: list[str] = []  # why a side of and/or/implies is left to the engine
 
     # types --------------------------------------------------------------------------------------
     def member(self, typ: Type, name: str) -> tuple[str, Type]:
@@ -332,10 +374,7 @@ class _Compiler:
                 raise Unsupported("invocation on a boolean or number")
             return self.invocation(ch[1], left.src, left.typ, at_root=False, focus=focus)
         if kind in ("AndExpression", "OrExpression", "ImpliesExpression"):
-            op = _op(node)
-            fn = {"and": "_and", "or": "_or", "xor": "_xor", "implies": "_implies"}[op]
-            a, b = self.boolean(ch[0], focus, typ), self.boolean(ch[1], focus, typ)
-            return _Out(f"{fn}({a}, {b})", "b")
+            return self.logic(_op(node), ch[0], ch[1], focus, typ)
         if kind == "EqualityExpression":
             op = _op(node)
             if op not in ("=", "!="):
@@ -377,6 +416,33 @@ class _Compiler:
             return _Out(f"({na.src} + {nb.src})", "n")
         raise Unsupported(f"{kind}")
 
+    def logic(self, op: str, left: dict[str, Any], right: dict[str, Any], focus: str, typ: Type) -> _Out:
+        """``and``/``or``/``implies`` evaluate their second operand only when the first does not decide
+        (FHIRPath's three-valued logic gives the same result either way). A side the compiler cannot
+        translate becomes a call to the FHIRPath engine for the whole constraint, made only when that
+        side is needed: ``type = 'document' implies entry.first().resource.is(Composition)`` is decided
+        in Python for every Bundle that is not a document."""
+        if op == "xor":
+            return _Out(f"_xor({self.boolean(left, focus, typ)}, {self.boolean(right, focus, typ)})", "b")
+        sides: list[str | None] = []
+        for side in (left, right):
+            try:
+                sides.append(self.boolean(side, focus, typ))
+            except Unsupported as exc:
+                sides.append(None)
+                self.partial.append(str(exc))
+        a, b = sides
+        if a is None and b is None:
+            raise Unsupported(self.partial[-1])
+        lazy = {"and": "_and_l", "or": "_or_l", "implies": "_implies_l"}[op]
+        if a is not None and b is not None:
+            return _Out(f"{lazy}({a}, lambda: {b})", "b")
+        if op in ("and", "or"):  # symmetric: the translated side first
+            return _Out(f"{lazy}({a or b}, _fb)", "b")
+        if a is not None:
+            return _Out(f"_implies_l({a}, _fb)", "b")
+        return _Out(f"_implies_r(_fb, {b})", "b")
+
     def boolean(self, node: dict[str, Any], focus: str, typ: Type) -> str:
         out = self.expr(node, focus, typ)
         if out.kind == "b":
@@ -417,6 +483,8 @@ class _Compiler:
         ch = [c for c in node.get("children") or [] if isinstance(c, dict)]
         if kind == "MemberInvocation":
             name = _ident(ch[0])
+            if at_root and typ is not None and typ[0] == "o" and typ[1] == typ[2] == name:
+                return _Out(src, "c", typ)  # ``Appointment.status`` on an Appointment: the type name
             template, item = self.member(typ, name)
             return _Out(template.format(src), "c", item)
         if kind == "ThisInvocation" and at_root:
@@ -454,6 +522,14 @@ class _Compiler:
             if name == "exists":
                 return _Out(f"bool(_where({src}, lambda {var}: {cond}))", "b")
             return _Out(f"_all({src}, lambda {var}: {cond})", "b")
+        if name == "matches" and len(params) == 1:
+            if typ is None or typ[0] != "p" or typ[1] not in _STRINGLIKE:
+                raise Unsupported(f"matches() on {typ}")
+            pattern = self.literal_of(params[0])
+            if not isinstance(pattern, str) or not pattern:
+                raise Unsupported("matches() with a non-literal pattern")
+            re.compile(pattern, re.DOTALL)  # fails here, not at run time, on a pattern Python refuses
+            return _Out(f"_matches({src}, _rx({pattern!r}))", "b")
         if name in ("contains", "startsWith", "endsWith") and len(params) == 1:
             if typ is None or typ[0] != "p" or typ[1] not in _STRINGLIKE:
                 raise Unsupported(f"{name}() on {typ}")
@@ -511,12 +587,20 @@ def _op(node: dict[str, Any]) -> str:
 def compile_expression(tree: Any, defs: DefinitionsProvider, base_type: str, base_root: str) -> str:
     """Python source of a function ``(focus) -> bool | None`` for a parsed FHIRPath constraint evaluated on
     an element of type path ``base_type`` (in the index of ``base_root``); raises Unsupported."""
+    return compile_partial(tree, defs, base_type, base_root)[0]
+
+
+def compile_partial(
+    tree: Any, defs: DefinitionsProvider, base_type: str, base_root: str
+) -> tuple[str, list[str]]:
+    """As :func:`compile_expression`, with the reasons a part of the expression is left to the engine
+    (empty when it is compiled whole)."""
     if not isinstance(tree, dict) or not tree.get("children"):
         raise Unsupported("empty expression")
     compiler = _Compiler(defs)
     out = compiler.expr(tree["children"][0], "_f", ("o", base_type, base_root))
     if out.kind == "b":
-        return f"lambda _f: {out.src}"
+        return f"lambda _f: {out.src}", compiler.partial
     if out.kind == "c" and out.typ == ("p", "boolean"):
-        return f"lambda _f: _as_bool({out.src})"
+        return f"lambda _f: _as_bool({out.src})", compiler.partial
     raise Unsupported("the expression is not boolean")
