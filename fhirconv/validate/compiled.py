@@ -63,13 +63,12 @@ from .structure import (
     _regex,
     _valid_calendar,
     _Walker,
-    _xhtml_problem,
     type_index,
 )
 
 __all__ = ["GENERATOR_VERSION", "CompiledChecker", "fallback_listing"]
 
-GENERATOR_VERSION = "6"
+GENERATOR_VERSION = "9"
 _STRING_MAX = 1048576
 
 
@@ -122,6 +121,15 @@ def _n_obs7(v: dict[str, Any]) -> bool:
     if "component" not in v or not any(k.startswith(("value", "_value")) for k in v):
         return True
     raise Fallback
+
+
+def _narrative_ok(text: str) -> bool:
+    """True when neither the structure check nor txt-1/txt-2 has anything to say about a narrative (one
+    parse, shared with them through ``parse_xhtml``'s cache)."""
+    from .invariants import html_checks
+    from .structure import _xhtml_problem
+
+    return _xhtml_problem(text) is None and html_checks(text) == (None, None)
 
 
 _NATIVE_FAST = {
@@ -309,7 +317,8 @@ class _Generator:
             if tcode == "canonical" or tcode in COLLECTED:
                 lines.append(f"    X.sites.append(_Site(at, x, {tcode!r}, {ipath}))")
             if child is not None and child.kind == "primitive":
-                if child.own:
+                if child.own and not (tcode == "xhtml" and {c.key for c in child.own} <= {"txt-1", "txt-2"}):
+                    # (txt-1/txt-2 hold on any narrative _narrative_ok let through)
                     lines.insert(0, f"{hname}__P = _child({idx.root!r}, {info.path!r}, {key!r})")
                     lines.append(f"    X.prim({hname}__P, {key!r}, x, loc)")
                 if child.binding is not None and child.type_name in _CODED and child.binding[0] in _SEVERITY:
@@ -453,7 +462,7 @@ class _Generator:
             return [f"if type({var}) is not int and type({var}) is not float: raise Bail"]
         out = [f"if type({var}) is not str or len({var}) > {_STRING_MAX}: raise Bail"]
         if code == "xhtml":
-            out.append(f"if not {var} or _xhtml_problem({var}): raise Bail")
+            out.append(f"if not {var} or not _narrative_ok({var}): raise Bail")
             return out
         out.append(f"if not {var}.strip(' \\t\\r\\n'): raise Bail")
         pattern = _regex(self.defs, code)
@@ -580,7 +589,7 @@ class _Program:
                 "_child": child,
                 "_con": con,
                 "_valid_calendar": _valid_calendar,
-                "_xhtml_problem": _xhtml_problem,
+                "_narrative_ok": _narrative_ok,
                 "_ELEMENT_C": (),
             }
         )
@@ -841,6 +850,7 @@ class CompiledChecker:
         self._lock = threading.Lock()
         self.bails = 0
         self.fast = 0
+        self._entries: dict[str, tuple[Any, Any]] = {}  # resource type -> (walk, its own constraints)
 
     @property
     def program(self) -> _Program:
@@ -854,13 +864,20 @@ class CompiledChecker:
 
     def check_resource(self, resource: dict[str, Any], location: str, ctx: Context) -> Iterable[Issue]:
         rtype = resource.get("resourceType")
-        fn = self.program.entry(rtype) if isinstance(rtype, str) else None
+        fn: Any = None
+        root_cons: Any = None
+        if isinstance(rtype, str):
+            try:
+                fn, root_cons = self._entries[rtype]
+            except KeyError:
+                fn = self.program.entry(rtype)
+                root_cons = self.program.ns.get(f"{_fn(rtype, rtype)}__ROOT") if fn is not None else None
+                self._entries[rtype] = (fn, root_cons)
         if fn is not None:
             container = _container(ctx.root, location) or resource
             token = _CURRENT_ROOT.set((ctx.root if ctx.root is not None else resource, container))
             run = _Run(self, resource, container, self.terminology)
             try:
-                root_cons = self.program.ns.get(f"{_fn(rtype, rtype)}__ROOT")  # type: ignore[arg-type]
                 if root_cons:
                     run.cons(root_cons, resource, location)
                 fn(resource, location, (rtype, "@resource"), run)

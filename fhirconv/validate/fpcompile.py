@@ -237,6 +237,20 @@ def _matches(c: list[Any], pattern: re.Pattern[str]) -> bool | None:
     return None if x is None else pattern.search(x) is not None
 
 
+def _select(c: list[Any], fn: Callable[[Any], list[Any]]) -> list[Any]:
+    out: list[Any] = []
+    for x in c:
+        out.extend(fn(x))
+    return out
+
+
+def _distinct(c: list[Any]) -> bool:
+    """isDistinct() of strings (the only items it is compiled for)."""
+    if any(type(x) is not str for x in c):
+        raise Fallback
+    return len(set(c)) == len(c)
+
+
 def _where(c: list[Any], cond: Callable[[Any], bool | None]) -> list[Any]:
     return [x for x in c if cond(x) is True]
 
@@ -283,6 +297,8 @@ RUNTIME: dict[str, Any] = {
     "_starts": _starts,
     "_ends": _ends,
     "_where": _where,
+    "_select": _select,
+    "_distinct": _distinct,
     "_rx": _rx,
     "_matches": _matches,
     "_all": _all,
@@ -512,6 +528,20 @@ class _Compiler:
             raise Unsupported("not() of a non-boolean collection")
         if name == "trace" and len(params) == 1 and isinstance(self.literal_of(params[0]), str):
             return _Out(src, "c", typ)
+        if name == "select" and len(params) == 1:
+            self.depth += 1
+            var = f"_t{self.depth}"
+            inner = self.expr(params[0], var, typ)
+            self.depth -= 1
+            if inner.kind != "c":
+                raise Unsupported("select() of a non-collection")
+            return _Out(f"_select({src}, lambda {var}: {inner.src})", "c", inner.typ)
+        if name == "isDistinct" and not params:
+            if typ is None or typ[0] != "p" or typ[1] not in _STRINGLIKE:
+                raise Unsupported(f"isDistinct() on {typ}")
+            return _Out(f"_distinct({src})", "b")
+        if name == "first" and not params:
+            return _Out(f"{src}[:1]", "c", typ)
         if name in ("where", "exists", "all") and len(params) == 1:
             self.depth += 1
             var = f"_t{self.depth}"
