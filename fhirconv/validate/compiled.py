@@ -68,7 +68,7 @@ from .structure import (
 
 __all__ = ["GENERATOR_VERSION", "CompiledChecker", "fallback_listing"]
 
-GENERATOR_VERSION = "9"
+GENERATOR_VERSION = "11"
 _STRING_MAX = 1048576
 
 
@@ -132,6 +132,23 @@ def _narrative_ok(text: str) -> bool:
     return _xhtml_problem(text) is None and html_checks(text) == (None, None)
 
 
+# The inline check of a table entry (``simple_primitive``): the same tests as ``primitive_check``.
+_SIMPLE_CHECKS = (
+    "c = h[0]",
+    "if c <= 3:",
+    f"    if type(x) is not str or len(x) > {_STRING_MAX} or not x.strip(' \\t\\r\\n'): raise Bail",
+    "    if c == 1:",
+    "        if '\\x0b' in x or '\\x0c' in x: raise Bail",
+    "    elif c >= 2:",
+    "        if h[1].fullmatch(x) is None: raise Bail",
+    "        if c == 3 and not _valid_calendar(h[2], x): raise Bail",
+    "elif c == 4:",
+    "    if type(x) is not bool: raise Bail",
+    "elif c == 5:",
+    f"    if type(x) is not int or not h[1] <= x <= {INT32[1]}: raise Bail",
+    "elif type(x) is not int and type(x) is not float: raise Bail",
+)
+
 _NATIVE_FAST = {
     "dom-2": "_n_contained",
     "dom-3": "_n_contained",
@@ -175,6 +192,7 @@ class _Generator:
         self.fallbacks: dict[tuple[str, str], str] = {}  # (key, expression) -> why not compiled
         self.compiled_count = 0
         self.regexes: set[str] = set()
+        self.site_fns: list[str] = []  # predicate sources of the last constraints_src call
         self._nodes: dict[str, dict[str, _Node]] = {}
 
     def plan_nodes(self, root: str) -> dict[str, _Node]:
@@ -223,8 +241,12 @@ class _Generator:
         for n, (key, (info, tcode)) in enumerate(sorted(keys.items())):
             hname = f"{name}__{n}"
             child = node.children.get(key) if node is not None else None
-            self.handler(hname, idx, info, tcode, key, child, lines, deps)
-            handlers[key] = hname
+            simple = self.simple_primitive(info, tcode, child)
+            if simple is not None:
+                handlers[key] = simple
+            else:
+                self.handler(hname, idx, info, tcode, key, child, lines, deps)
+                handlers[key] = hname
             if tcode[:1].islower():
                 uname = f"{name}__u{n}"
                 self.underscore(uname, info, tcode, key, lines, deps)
@@ -242,7 +264,10 @@ class _Generator:
         if resource:
             lines.append("            if k == 'resourceType': continue")
         lines.append("            raise Bail")
-        lines.append("        h(x, v, loc, host, X)")
+        lines.append("        if type(h) is tuple:")
+        lines.extend("            " + line for line in _SIMPLE_CHECKS)
+        lines.append("        else:")
+        lines.append("            h(x, v, loc, host, X)")
         for info in idx.required.get(parent, ()):
             if info.choice:
                 names = [info.name + t[:1].upper() + t[1:] for t in info.types]
@@ -260,11 +285,39 @@ class _Generator:
         lines.append(f"{name}__D = {{{', '.join(f'{k!r}: {h}' for k, h in handlers.items())}}}")
         lines.append("")
 
+    def simple_primitive(self, info: ElementInfo, tcode: str, child: _Child | None) -> str | None:
+        """A table entry (checked inline by the object's function) for a single primitive with nothing
+        but its format to check; None when it needs a handler of its own."""
+        if not tcode[:1].islower() or info.many or tcode in ("xhtml", "canonical") or tcode in COLLECTED:
+            return None
+        if child is not None and child.kind == "primitive":
+            if child.own:
+                return None
+            if child.binding is not None and child.type_name in _CODED and child.binding[0] in _SEVERITY:
+                return None
+        if tcode == "boolean":
+            return "(4,)"
+        if tcode in INT_TYPES:
+            lo = 1 if tcode == "positiveInt" else 0 if tcode == "unsignedInt" else INT32[0]
+            return f"(5, {lo})"
+        if tcode == "decimal":
+            return "(6,)"
+        pattern = _regex(self.defs, tcode)
+        if pattern is None:
+            return None if tcode in ("date", "dateTime", "instant") else "(0,)"
+        if pattern.pattern == "[ \\r\\n\\t\\S]+" and pattern.flags & re.ASCII:
+            return "(1,)"
+        self.regexes.add(tcode)
+        if tcode in ("date", "dateTime", "instant"):
+            return f"(3, _R_{_safe(tcode)}, {tcode!r})"
+        return f"(2, _R_{_safe(tcode)})"
+
     def constraints_src(
         self, constraints: tuple[_Constraint, ...], base: str, idx_root: str, parent: str
     ) -> str:
         """A tuple literal of (constraint lookup, compiled predicate or None, base) for the site."""
         items = []
+        self.site_fns = []
         for c in constraints:
             fn = "None"
             if c.key in _NATIVE_FAST or (c.key, c.expression) in _SHORTCUT_FAST:
@@ -281,11 +334,32 @@ class _Generator:
                     self.fallbacks.setdefault((c.key, c.expression), str(exc))
                 except Exception as exc:  # a parse error: fhirpathpy reports it at the site
                     self.fallbacks.setdefault((c.key, c.expression), f"cannot parse: {exc}")
+            self.site_fns.append(fn)
             items.append(
                 f"(_con({c.key!r}, {c.severity.value!r}, {c.human!r}, {c.expression!r}, {c.source!r}), "
                 f"{fn}, {base!r})"
             )
         return "(" + "".join(i + ", " for i in items) + ")"
+
+    @staticmethod
+    def inline_constraints(table: str, fns: list[str]) -> list[str]:
+        """The site's constraints as straight-line code on ``y`` (no call per constraint): a compiled
+        predicate's expression inline, a native check by name, the rest through the checker (X.slow)."""
+        out = ["_f = y"]
+        for j, fn in enumerate(fns):
+            if fn == "None":
+                out.append(f"X.slow({table}[{j}], y, a)")
+                continue
+            expr = fn[len("lambda _f: ") :] if fn.startswith("lambda _f: ") else f"{fn}(_f)"
+            out += [
+                "try:",
+                f"    r = {expr}",
+                "except Fallback:",
+                f"    X.slow({table}[{j}], y, a)",
+                "else:",
+                f"    if r is not True: X.fail({table}[{j}], y, a)",
+            ]
+        return out
 
     def handler(
         self,
@@ -303,7 +377,8 @@ class _Generator:
         primitive = tcode[:1].islower()
         many = info.many
         ipath = f"{hname}__I"
-        lines.insert(0, f"{hname}__I = _info({idx.root!r}, {info.path.rpartition('.')[0]!r}, {key!r})")
+        if tcode == "canonical" or tcode in COLLECTED:
+            lines.insert(0, f"{ipath} = _info({idx.root!r}, {info.path.rpartition('.')[0]!r}, {key!r})")
         if primitive:
             lines.append(f"    at = {at}")
             if many:
@@ -377,6 +452,7 @@ class _Generator:
                 sub_idx = type_index(self.defs, code)
                 parent_path = proot = sub_idx.root if sub_idx is not None else code
             cons = self.constraints_src(constraints, base, proot, parent_path)
+            fns = list(self.site_fns)
             if child.binding is not None and child.type_name in _CODED and child.binding[0] in _SEVERITY:
                 bound = child.binding
         coding = child is not None and child.kind == "type" and child.type_name == "Coding"
@@ -386,7 +462,7 @@ class _Generator:
             body.append("if bool(y.get('extension')) is any(k.startswith(('value', '_value')) for k in y):")
             body.append("    raise Bail")
         if cons != "()":
-            body.append(f"X.cons({hname}__C, y, a)")
+            body.extend(self.inline_constraints(f"{hname}__C", fns))
         if coding:
             body.append("X.unknown(y, a)")
         if bound is not None:
@@ -726,6 +802,21 @@ class _Run:
                 self._walk().constraint(c, value, base, at)
                 if len(self.inv) > before and any(i.is_error for i in self.inv[before:]):
                     raise Bail
+
+    def slow(self, item: tuple[_Constraint, Any, str], value: dict[str, Any], at: str) -> None:
+        """One constraint through the invariant checker's own code (fhirpathpy or its Python)."""
+        c, _fn, base = item
+        before = len(self.inv)
+        self._walk().constraint(c, value, base, at)
+        if len(self.inv) > before and any(i.is_error for i in self.inv[before:]):
+            raise Bail
+
+    def fail(self, item: tuple[_Constraint, Any, str], value: dict[str, Any], at: str) -> None:
+        """A compiled constraint does not hold: an error hands the resource over, a warning is kept."""
+        c = item[0]
+        if c.severity is Severity.ERROR:
+            raise Bail
+        self.inv.append(Issue(c.severity, "invariant", at, f"{c.key}: {c.human}", c.key))
 
     def prim(self, child: _Child | None, key: str, raw: Any, loc: str) -> None:
         if child is None or not child.own:
