@@ -62,7 +62,7 @@ def build_chain(
     schema = getattr(defs, "json_schema", None)
     if callable(schema):
         fast = getattr(defs, "fast_schema", None)
-        checkers.append(SchemaChecker(schema(), fast() if callable(fast) else None))
+        checkers.append(SchemaChecker(schema, fast if callable(fast) else None))  # loaded on first use
     checkers.append(StructureChecker(cache))
     terminology: Any = None
     try:  # part B's checkers; the chain stays usable without them
