@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +69,7 @@ from .structure import (
 
 __all__ = ["GENERATOR_VERSION", "CompiledChecker", "fallback_listing"]
 
-GENERATOR_VERSION = "11"
+GENERATOR_VERSION = "13"
 _STRING_MAX = 1048576
 
 
@@ -146,7 +147,7 @@ _SIMPLE_CHECKS = (
     "    if type(x) is not bool: raise Bail",
     "elif c == 5:",
     f"    if type(x) is not int or not h[1] <= x <= {INT32[1]}: raise Bail",
-    "elif type(x) is not int and type(x) is not float: raise Bail",
+    "elif type(x) is not float and type(x) is not int and type(x) is not _Decimal: raise Bail",
 )
 
 _NATIVE_FAST = {
@@ -459,8 +460,8 @@ class _Generator:
         body: list[str] = []
         body.append("if type(y) is not dict or y.keys() <= _TRIVIAL: raise Bail")
         if code == "Extension":
-            body.append("if bool(y.get('extension')) is any(k.startswith(('value', '_value')) for k in y):")
-            body.append("    raise Bail")
+            # ext-1; a key outside the Extension's own value[x] keys is an unknown element (Bail below)
+            body.append("if bool(y.get('extension')) is not y.keys().isdisjoint(_EXT_VALUE_KEYS): raise Bail")
         if cons != "()":
             body.extend(self.inline_constraints(f"{hname}__C", fns))
         if coding:
@@ -479,7 +480,7 @@ class _Generator:
         elif code == "Extension":
             body.append("X.ext(y, a, host)")
         elif code == "Attachment":
-            body.append("if type(y.get('data')) is str and ('size' in y or 'hash' in y): raise Bail")
+            body.append("X.attachment(y, a)")
         if many:
             lines.append("    if type(x) is not list or not x: raise Bail")
             if info.max is not None:
@@ -535,7 +536,10 @@ class _Generator:
             lo = 1 if code == "positiveInt" else 0 if code == "unsignedInt" else INT32[0]
             return [f"if type({var}) is not int or not {lo} <= {var} <= {INT32[1]}: raise Bail"]
         if code == "decimal":
-            return [f"if type({var}) is not int and type({var}) is not float: raise Bail"]
+            return [
+                f"if type({var}) is not float and type({var}) is not int and type({var}) is not _Decimal: "
+                "raise Bail"
+            ]
         out = [f"if type({var}) is not str or len({var}) > {_STRING_MAX}: raise Bail"]
         if code == "xhtml":
             out.append(f"if not {var} or not _narrative_ok({var}): raise Bail")
@@ -632,6 +636,10 @@ class _Program:
                 p = patterns[code] = _regex(defs, code)
             return p
 
+        ext_idx = type_index(defs, "Extension")
+        ext_values = [
+            k for k in (ext_idx.keys.get("Extension", {}) if ext_idx else {}) if k.startswith("value")
+        ]
         id_re = _regex(defs, "id")
 
         def id_ok(rid: str) -> bool:
@@ -656,6 +664,8 @@ class _Program:
         self.ns.update(
             {
                 "Bail": Bail,
+                "_Decimal": Decimal,
+                "_EXT_VALUE_KEYS": frozenset(ext_values + ["_" + k for k in ext_values]),
                 "_TRIVIAL": frozenset({"id", "fhir_comments"}),
                 "_ROOT_TRIVIAL": frozenset({"resourceType"}),
                 "_Site": Site,
@@ -818,6 +828,14 @@ class _Run:
             raise Bail
         self.inv.append(Issue(c.severity, "invariant", at, f"{c.key}: {c.human}", c.key))
 
+    def attachment(self, value: dict[str, Any], at: str) -> None:
+        """Attachment ``size``/``hash`` against ``data``, by the structure checker's own code."""
+        if type(value.get("data")) is str and ("size" in value or "hash" in value):
+            walker = _Walker(self.defs, None)
+            walker.attachment(value, at)
+            if walker.issues:
+                raise Bail
+
     def prim(self, child: _Child | None, key: str, raw: Any, loc: str) -> None:
         if child is None or not child.own:
             return
@@ -886,7 +904,7 @@ class _Run:
         url = value.get("url")
         if not isinstance(url, str):
             raise Bail
-        key = (url, host, tuple(k for k in value if k.startswith("value")))
+        key = (url, host, *[k for k in value if k[:5] == "value"])
         memo = self.checker.ext_memo
         found = memo.get(key)
         if found is None:
