@@ -568,16 +568,28 @@ def _cache_root() -> Path:
     return base / "fhirconv" / "validator"
 
 
-def _private_dir(path: Path) -> bool:
-    """Create ``path`` (0700) if needed; True only when it is ours and nobody else can write to it."""
-    try:
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
-        st = path.stat()
-    except OSError:
-        return False
-    if hasattr(os, "getuid") and st.st_uid != os.getuid():
+def _ours(st: os.stat_result) -> bool:
+    """Owned by this user (or root) and writable by nobody else."""
+    if hasattr(os, "getuid") and st.st_uid not in (os.getuid(), 0):
         return False
     return not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _private_dir(path: Path) -> bool:
+    """Create ``path`` (0700) if needed; True only when it and the folders above it up to the cache root
+    are ours and nobody else can write to them (else someone could swap the code we would run)."""
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        root = _cache_root()
+        folder = path
+        while True:
+            if not _ours(folder.lstat()) or folder.is_symlink():
+                return False
+            if folder == root or folder.parent == folder or root not in folder.parents:
+                return True
+            folder = folder.parent
+    except OSError:
+        return False
 
 
 def cache_key(defs: Any) -> str:
@@ -684,6 +696,8 @@ class _Program:
         path = _cache_file(self.defs)
         if path is not None and _private_dir(path.parent):
             try:
+                if not _ours(path.lstat()) or path.is_symlink():
+                    raise ValueError("cache file not private")
                 data = marshal.loads(path.read_bytes())
                 if isinstance(data, dict) and data.get("key") == path.stem:
                     self.units = data["units"]
