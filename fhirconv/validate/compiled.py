@@ -69,7 +69,7 @@ from .structure import (
 
 __all__ = ["GENERATOR_VERSION", "CompiledChecker", "fallback_listing"]
 
-GENERATOR_VERSION = "13"
+GENERATOR_VERSION = "14"
 _STRING_MAX = 1048576
 
 
@@ -470,7 +470,7 @@ class _Generator:
             if code == "Coding":
                 body.append(f"X.bcoded([y], {bound!r}, a, False)")
             else:
-                body.append(f"X.bcoded(y.get('coding'), {bound!r}, a, bool(y.get('text')), True)")
+                body.append(f"X.bcoded(y.get('coding'), {bound!r}, a, bool(y.get('text')))")
         if code == "Extension":
             body.append(f"{target}(y, a, ('Extension', 'ext:' + str(y.get('url')), '@complex'), X)")
         else:
@@ -688,11 +688,10 @@ class _Program:
                 "_con": con,
                 "_valid_calendar": _valid_calendar,
                 "_narrative_ok": _narrative_ok,
-                "_ELEMENT_C": (),
             }
         )
 
-    def load(self, build: bool = True) -> None:
+    def load(self) -> None:
         path = _cache_file(self.defs)
         if path is not None and _private_dir(path.parent):
             try:
@@ -886,9 +885,7 @@ class _Run:
             return
         self._binding((binding, code), [(None, code)], binding, at, False)
 
-    def bcoded(
-        self, codings: Any, binding: tuple[str, str], at: str, has_text: bool, concept: bool = False
-    ) -> None:
+    def bcoded(self, codings: Any, binding: tuple[str, str], at: str, has_text: bool) -> None:
         if self.nobind:
             return
         items = codings if isinstance(codings, list) else []
