@@ -44,12 +44,39 @@ def compare_text(text: bytes, name: str) -> list[str]:
     return _diff(name, sorted(a), sorted(b))
 
 
+def explained(issue: IssueKey) -> bool:
+    """A difference where the chain was wrong, by design of the compiled validator.
+
+    The chain's fhirpathpy evaluates both operands of ``and``/``or``/``implies``; when the operand that
+    cannot change the result fails in the engine (``when in ('C' | 'CM')`` with two ``when`` values, in
+    ``tim-9`` after ``offset.empty()`` is already true), it reports the constraint as "not checked". The
+    compiled predicate, like the HL7 validator's FHIRPath engine, does not evaluate that operand and
+    decides the constraint. Only such chain-only information notes are explained here.
+    """
+    severity, code, _location, rule, message = issue
+    return (
+        severity == "information"
+        and code == "informational"
+        and message.startswith(f"{rule} not checked: the FHIRPath engine failed")
+    )
+
+
 def _diff(name: str, a: list[IssueKey], b: list[IssueKey]) -> list[str]:
     if a == b:
         return []
-    out = [f"{name}: chain only {k}" for k in a if k not in b]
+    out = [f"{name}: chain only {k}" for k in a if k not in b and not explained(k)]
     out += [f"{name}: compiled only {k}" for k in b if k not in a]
-    return out or [f"{name}: same issues, different multiplicity"]
+    if not out and sorted(k for k in a if not explained(k)) != b:
+        out = [f"{name}: same issues, different multiplicity"]
+    return out
+
+
+def explained_differences(data: Any, name: str) -> list[str]:
+    """The chain-only issues :func:`explained` lets pass, for the script's listing."""
+    old, new = chains()
+    a = _keys(validate_json(copy.deepcopy(data), name, chain=old).issues)
+    b = _keys(validate_json(copy.deepcopy(data), name, chain=new).issues)
+    return [f"{name}: chain only (explained) {k}" for k in a if k not in b and explained(k)]
 
 
 def official_examples(shared: Path) -> list[tuple[str, Any]]:
@@ -71,7 +98,7 @@ def converted_bundles(shared: Path, limit: int | None = None) -> Iterator[tuple[
 
     converter = Converter(ConvertOptions(gate="model"))
     paths = sorted((shared / "corpora" / "maccrobat2020" / "dev").glob("*.txt"))
-    paths += sorted((shared / "corpora" / "e3c-en-layer1" / "dev").glob("*.xml"))
+    paths += sorted((shared / "corpora" / "e3c-en-layer1" / "dev").glob("*.txt"))
     if limit is not None:
         paths = paths[:: max(1, len(paths) // limit)][:limit]
     for path in paths:

@@ -18,6 +18,7 @@ from differential import (
     compare_json,
     compare_text,
     converted_bundles,
+    explained,
     mutate_bundle,
     official_examples,
     validator_case_files,
@@ -88,6 +89,27 @@ def test_converted_bundles_and_their_mutations_give_the_same_issues() -> None:
             diffs += compare_json(mutated, f"{name} {label}")
     assert n > 100
     assert not diffs, diffs[:10]
+
+
+def test_the_one_explained_difference_is_the_short_circuit_of_an_engine_failure() -> None:
+    """``tim-9`` with two ``when`` codes and no offset: the chain's engine fails on the ``in`` it need not
+    evaluate and says "not checked"; the compiled predicate decides (true), as the HL7 validator does."""
+    timing = {
+        "resourceType": "MedicationRequest",
+        "status": "active",
+        "intent": "order",
+        "medicationCodeableConcept": {"text": "aspirin"},
+        "subject": {"reference": "Patient/p"},
+        "dosageInstruction": [{"timing": {"repeat": {"when": ["MORN", "EVE"]}}}],
+    }
+    old, new = chains()
+    a = validate_json(copy.deepcopy(timing), chain=old).issues
+    b = validate_json(copy.deepcopy(timing), chain=new).issues
+    only_old = [i for i in a if i not in b]
+    assert [i.rule for i in only_old] == ["tim-9"], only_old
+    key = (only_old[0].severity.value, only_old[0].code, only_old[0].location, "tim-9", only_old[0].message)
+    assert explained(key)
+    assert [i for i in b if i not in a] == []
 
 
 def test_an_error_is_reported_exactly_as_the_chain_reports_it() -> None:
