@@ -41,3 +41,23 @@ def definitions() -> Any:
         if os.environ.get("FHIRCONV_REQUIRE_SHARED") == "1":
             pytest.fail(f"R4 definitions not installed: {exc}", pytrace=False)
         pytest.skip(f"R4 definitions not installed: {exc}")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _model_check_oracle() -> Any:
+    """Every bundle a test converts in this process also passes the fhir.resources model checks.
+
+    The default output gate is the compiled R4 validator alone (the model checks left the hot path
+    once ``tests/validate/test_gate.py`` showed it refuses all they refuse); here the model checks stay
+    an independent oracle on every bundle the tests and goldens produce."""
+    import fhirconv.pipeline as pipeline
+
+    original = pipeline.gate
+
+    def gate(bundle: dict[str, Any], level: Any, source: str) -> None:
+        original(bundle, level, source)
+        pipeline.check_models_each(bundle)
+
+    pipeline.gate = gate  # type: ignore[assignment]
+    yield
+    pipeline.gate = original  # type: ignore[assignment]

@@ -148,7 +148,11 @@ def convert(
     input_format: str | None = typer.Option(
         None, "--input-format", help="text | html | jats | bioc (default: sniff)."
     ),
-    gate: str = typer.Option("full", "--gate", help="full: R4 validation chain; model: model checks only."),
+    gate: str = typer.Option(
+        "full",
+        "--gate",
+        help="full: R4 validation chain (compiled); model: fhir.resources model checks only; both: the two.",
+    ),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Convert files in this many processes."),
     pretty: bool | None = typer.Option(
         None,
@@ -205,7 +209,7 @@ def convert(
         bulk = BulkWriter(out_dir) if fmt == "ndjson" and out_dir is not None else None
     except (OSError, FhirconvError) as exc:  # an existing folder we cannot read or append to
         raise fail(f"--out-dir {out_dir}: {exc}", _io_exit(exc)) from None
-    if options.gate == "full":
+    if options.gate in ("full", "both"):
         from ..definitions import load_definitions
 
         try:

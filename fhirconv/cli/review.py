@@ -88,7 +88,10 @@ class ReviewWriter:
     def _verdict(self, bundle: Any, source: str) -> Any:
         from ..review import Verdict, verdict_for
 
-        if self.gate == "full":  # convert wrote it, so it passed the validate chain: no need to run it again
+        if self.gate in (
+            "full",
+            "both",
+        ):  # convert wrote it, so it passed the validate chain: no need to run it again
             return Verdict("valid", 0, None, note="passed convert's output gate, the fhirconv validate chain")
         return verdict_for(bundle, source)
 

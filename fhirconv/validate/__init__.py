@@ -39,10 +39,16 @@ _lock = threading.Lock()
 _chain: ValidationChain | None = None
 
 
-def build_chain(definitions: Any | None = None, *, profiles: Iterable[str] = ()) -> ValidationChain:
+def build_chain(
+    definitions: Any | None = None, *, profiles: Iterable[str] = (), compiled: bool = True
+) -> ValidationChain:
     """A fresh chain over ``definitions`` (default: the installed, compiled R4 definitions); ``profiles``
     are checked on the root resource (or, for a Bundle root, on entries of the profile's type) besides
-    the ``meta.profile`` every resource claims."""
+    the ``meta.profile`` every resource claims.
+
+    ``compiled`` (default) puts the generated single-walk validator (``validate/compiled.py``) in place of
+    the schema, structure, invariant and binding checkers, which it keeps for resources it finds not
+    clean; ``compiled=False`` is the checker-by-checker chain (the differential tests' reference)."""
     from ..definitions import load_definitions
     from .basic import SchemaChecker, WellFormedChecker
     from .conformance import ConformanceChecker
@@ -56,7 +62,7 @@ def build_chain(definitions: Any | None = None, *, profiles: Iterable[str] = ())
     schema = getattr(defs, "json_schema", None)
     if callable(schema):
         fast = getattr(defs, "fast_schema", None)
-        checkers.append(SchemaChecker(schema(), fast() if callable(fast) else None))
+        checkers.append(SchemaChecker(schema, fast if callable(fast) else None))  # loaded on first use
     checkers.append(StructureChecker(cache))
     terminology: Any = None
     try:  # part B's checkers; the chain stays usable without them
@@ -76,6 +82,13 @@ def build_chain(definitions: Any | None = None, *, profiles: Iterable[str] = ())
         pass
     if terminology is None:
         terminology = _NoTerminology()
+    inv = next((c for c in checkers if c.name == "invariants"), None)
+    bind = next((c for c in checkers if c.name == "bindings"), None)
+    if compiled and inv is not None and bind is not None:
+        from .compiled import CompiledChecker
+
+        walks = checkers[1:]  # schema, structure, invariants, bindings: their order is kept on fallback
+        checkers = [checkers[0], CompiledChecker(defs, walks, cache, inv, bind, terminology)]
     checkers.append(ReferenceChecker(cache))
     checkers.append(ConformanceChecker())
     checkers.append(LintChecker(cache))

@@ -7,7 +7,7 @@ schema's top-level ``oneOf``, which is slow and reports one useless root error.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .issues import Issue, Severity
@@ -53,10 +53,29 @@ class SchemaChecker:
 
     name = "schema"
 
-    def __init__(self, schema: dict[str, Any], fast: Mapping[str, Any] | None = None) -> None:
-        self.schema = schema
-        self.fast = fast  # fastjsonschema functions by name (see fhirconv.definitions.compiled)
+    def __init__(
+        self,
+        schema: dict[str, Any] | Callable[[], dict[str, Any]],
+        fast: Mapping[str, Any] | Callable[[], Mapping[str, Any] | None] | None = None,
+    ) -> None:
+        # Either may be given as a function that loads it: behind the compiled validator this checker
+        # runs only on resources with errors, so a process that meets none never unpickles the schema.
+        self._schema = schema
+        self._fast = fast
         self._validators: dict[str, Any] = {}
+
+    @property
+    def schema(self) -> dict[str, Any]:
+        if callable(self._schema):
+            self._schema = self._schema()
+        return self._schema
+
+    @property
+    def fast(self) -> Mapping[str, Any] | None:
+        """fastjsonschema functions by name (see fhirconv.definitions.compiled)."""
+        if callable(self._fast):
+            self._fast = self._fast()
+        return self._fast
 
     def _validator(self, rtype: str) -> Any:
         validator = self._validators.get(rtype)

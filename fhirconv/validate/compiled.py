@@ -1,0 +1,1054 @@
+"""The compiled validator: one generated Python function per type that checks structure, cardinality,
+primitive formats, bindings and FHIRPath invariants in a single walk.
+
+Why: the chain's schema, structure, invariant and binding checkers each walk every resource (four walks,
+with the invariants interpreted by fhirpathpy); on the hot path of ``convert`` that was most of the time.
+Here the StructureDefinitions are turned into Python source once (per installed package and fhirconv
+version), cached as bytecode under the user's cache folder, and run as plain dictionary code.
+
+Exactness by construction: the generated walk is a *verifier*. Where a resource is clean of errors it
+produces the very issues the four checkers would (warnings and information: unchecked bindings,
+unknown extensions, warning-level invariants, constraints fhirpathpy must decide) and the sites the
+reference and lint checkers reuse. At the first sign of an error (a wrong type, a missing element, a
+failed error-level invariant or binding) it stops and the four original checkers run on that resource,
+so every error report is the chain's own, message for message. Invariants the FHIRPath compiler
+(``fpcompile``) cannot translate run through fhirpathpy at their site (``fallback_listing()`` names them);
+a compiled one whose data leaves its compiled shape asks fhirpathpy for that evaluation.
+
+The cache: ``<cache>/fhirconv/validator/<package>/<key>.marshal``, keyed by the package fingerprint, the
+definitions compiler version, this generator's version, the fhirconv and Python versions. It is written
+atomically (temporary file + rename) inside a folder created private to the user, never read from a
+folder other users can write to, and rebuilt when unreadable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import re
+import stat
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .bindings import _CODED, _SEVERITY, BindingChecker
+from .fpcompile import RUNTIME, Fallback, Unsupported, compile_partial
+from .invariants import (
+    _CURRENT_ROOT,
+    _NATIVE,
+    _SHORTCUT_KEYS,
+    InvariantChecker,
+    PlanCache,
+    _Child,
+    _Constraint,
+    _container,
+    _Node,
+    _parse,
+    _Walk,
+)
+from .issues import Issue, Severity
+from .protocols import Context, DefinitionsProvider
+from .structure import (
+    COLLECTED,
+    INT32,
+    INT_TYPES,
+    ElementInfo,
+    Site,
+    TypeIndex,
+    WalkCache,
+    _regex,
+    _valid_calendar,
+    _Walker,
+    type_index,
+)
+
+__all__ = ["GENERATOR_VERSION", "CompiledChecker", "fallback_listing"]
+
+GENERATOR_VERSION = "14"
+_STRING_MAX = 1048576
+
+
+class Bail(Exception):
+    """The resource is not clean: the original checkers report it."""
+
+
+# ------------------------------------------------------------------------------------------- generation
+
+# The invariants already written in Python (``invariants._NATIVE``, ``_SHORTCUTS``) cost a generic call
+# each; for the shape they take on nearly every resource (no contained resources, a narrative, a local
+# reference that is not '#x', a Period without both ends) their verdict is "holds", decided inline here.
+# Anything else raises Fallback and the invariant checker's own code decides, so these can only be
+# faster, never different.
+
+
+def _n_contained(v: dict[str, Any]) -> bool:
+    if "contained" in v:
+        raise Fallback
+    return True
+
+
+def _n_dom6(v: dict[str, Any]) -> bool:
+    text = v.get("text")
+    if type(text) is dict and "div" in text:
+        return True
+    raise Fallback
+
+
+def _n_ref1(v: dict[str, Any]) -> bool:
+    ref = v.get("reference")
+    if type(ref) is str and ref.startswith("#") and len(ref) > 1:
+        raise Fallback
+    return True
+
+
+def _n_rng2(v: dict[str, Any]) -> bool:
+    if type(v.get("low")) is dict and type(v.get("high")) is dict:
+        raise Fallback
+    return True
+
+
+def _n_per1(v: dict[str, Any]) -> bool:
+    if v.get("start") is None or v.get("end") is None:
+        return True
+    raise Fallback
+
+
+def _n_obs7(v: dict[str, Any]) -> bool:
+    if "component" not in v or not any(k.startswith(("value", "_value")) for k in v):
+        return True
+    raise Fallback
+
+
+def _narrative_ok(text: str) -> bool:
+    """True when neither the structure check nor txt-1/txt-2 has anything to say about a narrative (one
+    parse, shared with them through ``parse_xhtml``'s cache)."""
+    from .invariants import html_checks
+    from .structure import _xhtml_problem
+
+    return _xhtml_problem(text) is None and html_checks(text) == (None, None)
+
+
+# The inline check of a table entry (``simple_primitive``): the same tests as ``primitive_check``.
+_SIMPLE_CHECKS = (
+    "c = h[0]",
+    "if c <= 3:",
+    f"    if type(x) is not str or len(x) > {_STRING_MAX} or not x.strip(' \\t\\r\\n'): raise Bail",
+    "    if c == 1:",
+    "        if '\\x0b' in x or '\\x0c' in x: raise Bail",
+    "    elif c >= 2:",
+    "        if h[1].fullmatch(x) is None: raise Bail",
+    "        if c == 3 and not _valid_calendar(h[2], x): raise Bail",
+    "elif c == 4:",
+    "    if type(x) is not bool: raise Bail",
+    "elif c == 5:",
+    f"    if type(x) is not int or not h[1] <= x <= {INT32[1]}: raise Bail",
+    "elif type(x) is not float and type(x) is not int and type(x) is not _Decimal: raise Bail",
+)
+
+_NATIVE_FAST = {
+    "dom-2": "_n_contained",
+    "dom-3": "_n_contained",
+    "dom-4": "_n_contained",
+    "dom-5": "_n_contained",
+    "dom-6": "_n_dom6",
+    "ref-1": "_n_ref1",
+    "rng-2": "_n_rng2",
+}
+_SHORTCUT_FAST = {
+    ("per-1", "start.hasValue().not() or end.hasValue().not() or (start <= end)"): "_n_per1",
+    (
+        "obs-7",
+        "value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()",
+    ): "_n_obs7",
+}
+_NATIVE_NS = {
+    "_n_contained": _n_contained,
+    "_n_dom6": _n_dom6,
+    "_n_ref1": _n_ref1,
+    "_n_rng2": _n_rng2,
+    "_n_per1": _n_per1,
+    "_n_obs7": _n_obs7,
+}
+
+
+def _safe(name: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in name)
+
+
+def _fn(root: str, parent: str) -> str:
+    return f"o_{_safe(root)}__{_safe(parent)}"
+
+
+class _Generator:
+    """Python source for one root type (a resource or a datatype) and all its backbone elements."""
+
+    def __init__(self, defs: DefinitionsProvider, plans: PlanCache) -> None:
+        self.defs = defs
+        self.plans = plans
+        self.fallbacks: dict[tuple[str, str], str] = {}  # (key, expression) -> why not compiled
+        self.compiled_count = 0
+        self.regexes: set[str] = set()
+        self.site_fns: list[str] = []  # predicate sources of the last constraints_src call
+        self._nodes: dict[str, dict[str, _Node]] = {}
+
+    def plan_nodes(self, root: str) -> dict[str, _Node]:
+        if root in self._nodes:
+            return self._nodes[root]
+        out: dict[str, _Node] = self._nodes.setdefault(root, {})
+        node = self.plans.plan(root, self.defs)
+        stack = [node] if node is not None else []
+        while stack:
+            n = stack.pop()
+            if n.path in out:
+                continue
+            out[n.path] = n
+            for child in n.children.values():
+                if child.kind == "inline" and child.node is not None:
+                    stack.append(child.node)
+        return out
+
+    def unit(self, root: str) -> tuple[str, set[str]]:
+        idx = type_index(self.defs, root)
+        if idx is None:
+            raise Unsupported(f"no definition for {root}")
+        nodes = self.plan_nodes(root)
+        lines: list[str] = []
+        deps: set[str] = set()
+        self.regexes = set()
+        parents = sorted(set(idx.keys) | {idx.root})
+        for parent in parents:
+            self.context(idx, parent, nodes.get(parent), lines, deps)
+        root_node = nodes.get(idx.root)
+        if root in self.defs.resource_types() and root_node is not None:
+            # the resource's own constraints, evaluated on it before its elements (as the checker does)
+            cons = self.constraints_src(root_node.constraints, root_node.path, root, root)
+            lines.append(f"{_fn(root, root)}__ROOT = {cons}")
+        deps.discard(root)
+        head = [f"_R_{_safe(code)} = _re({code!r})" for code in sorted(self.regexes)]
+        return "\n".join(head + lines) + "\n", deps
+
+    # one object context -------------------------------------------------------------------------
+    def context(
+        self, idx: TypeIndex, parent: str, node: _Node | None, lines: list[str], deps: set[str]
+    ) -> None:
+        name = _fn(idx.root, parent)
+        keys = idx.keys.get(parent, {})
+        handlers: dict[str, str] = {}
+        for n, (key, (info, tcode)) in enumerate(sorted(keys.items())):
+            hname = f"{name}__{n}"
+            child = node.children.get(key) if node is not None else None
+            simple = self.simple_primitive(info, tcode, child)
+            if simple is not None:
+                handlers[key] = simple
+            else:
+                self.handler(hname, idx, info, tcode, key, child, lines, deps)
+                handlers[key] = hname
+            if tcode[:1].islower():
+                uname = f"{name}__u{n}"
+                self.underscore(uname, info, tcode, key, lines, deps)
+                handlers["_" + key] = uname
+        resource = parent == idx.root and idx.root in self.defs.resource_types()
+        lines.append(f"def {name}(v, loc, host, X):")
+        if resource:
+            lines.append("    if v.keys() <= _ROOT_TRIVIAL: raise Bail")
+        else:
+            lines.append("    if v.keys() <= _TRIVIAL: raise Bail")
+        lines.append(f"    D = {name}__D")
+        lines.append("    for k, x in v.items():")
+        lines.append("        h = D.get(k)")
+        lines.append("        if h is None:")
+        if resource:
+            lines.append("            if k == 'resourceType': continue")
+        lines.append("            raise Bail")
+        lines.append("        if type(h) is tuple:")
+        lines.extend("            " + line for line in _SIMPLE_CHECKS)
+        lines.append("        else:")
+        lines.append("            h(x, v, loc, host, X)")
+        for info in idx.required.get(parent, ()):
+            if info.choice:
+                names = [info.name + t[:1].upper() + t[1:] for t in info.types]
+                alts = " and ".join(f"{k!r} not in v and {'_' + k!r} not in v" for k in names)
+                lines.append(f"    if {alts}: raise Bail")
+            else:
+                lines.append(f"    if {info.name!r} not in v and {'_' + info.name!r} not in v: raise Bail")
+        for info in idx.children.get(parent, ()):
+            if info.choice and len(info.types) > 1:
+                choice_keys = sorted({info.name + t[:1].upper() + t[1:] for t in info.types})
+                lines.append(f"    if len(v.keys() & {choice_keys!r}) > 1: raise Bail")
+        if resource:
+            lines.append("    rid = v.get('id')")
+            lines.append("    if rid is not None and (type(rid) is not str or not _id_ok(rid)): raise Bail")
+        lines.append(f"{name}__D = {{{', '.join(f'{k!r}: {h}' for k, h in handlers.items())}}}")
+        lines.append("")
+
+    def simple_primitive(self, info: ElementInfo, tcode: str, child: _Child | None) -> str | None:
+        """A table entry (checked inline by the object's function) for a single primitive with nothing
+        but its format to check; None when it needs a handler of its own."""
+        if not tcode[:1].islower() or info.many or tcode in ("xhtml", "canonical") or tcode in COLLECTED:
+            return None
+        if child is not None and child.kind == "primitive":
+            if child.own:
+                return None
+            if child.binding is not None and child.type_name in _CODED and child.binding[0] in _SEVERITY:
+                return None
+        if tcode == "boolean":
+            return "(4,)"
+        if tcode in INT_TYPES:
+            lo = 1 if tcode == "positiveInt" else 0 if tcode == "unsignedInt" else INT32[0]
+            return f"(5, {lo})"
+        if tcode == "decimal":
+            return "(6,)"
+        pattern = _regex(self.defs, tcode)
+        if pattern is None:
+            return None if tcode in ("date", "dateTime", "instant") else "(0,)"
+        if pattern.pattern == "[ \\r\\n\\t\\S]+" and pattern.flags & re.ASCII:
+            return "(1,)"
+        self.regexes.add(tcode)
+        if tcode in ("date", "dateTime", "instant"):
+            return f"(3, _R_{_safe(tcode)}, {tcode!r})"
+        return f"(2, _R_{_safe(tcode)})"
+
+    def constraints_src(
+        self, constraints: tuple[_Constraint, ...], base: str, idx_root: str, parent: str
+    ) -> str:
+        """A tuple literal of (constraint lookup, compiled predicate or None, base) for the site."""
+        items = []
+        self.site_fns = []
+        for c in constraints:
+            fn = "None"
+            if c.key in _NATIVE_FAST or (c.key, c.expression) in _SHORTCUT_FAST:
+                fn = _NATIVE_FAST.get(c.key) or _SHORTCUT_FAST[(c.key, c.expression)]
+            elif c.key not in _NATIVE and c.key not in _SHORTCUT_KEYS:
+                try:
+                    tree = _parse(c.expression)
+                    fn, partial = compile_partial(tree, self.defs, parent, idx_root)
+                    self.compiled_count += 1
+                    if partial:
+                        why = "partly compiled; the engine decides when needed: " + "; ".join(partial)
+                        self.fallbacks.setdefault((c.key, c.expression), why)
+                except Unsupported as exc:
+                    self.fallbacks.setdefault((c.key, c.expression), str(exc))
+                except Exception as exc:  # a parse error: fhirpathpy reports it at the site
+                    self.fallbacks.setdefault((c.key, c.expression), f"cannot parse: {exc}")
+            self.site_fns.append(fn)
+            items.append(
+                f"(_con({c.key!r}, {c.severity.value!r}, {c.human!r}, {c.expression!r}, {c.source!r}), "
+                f"{fn}, {base!r})"
+            )
+        return "(" + "".join(i + ", " for i in items) + ")"
+
+    @staticmethod
+    def inline_constraints(table: str, fns: list[str]) -> list[str]:
+        """The site's constraints as straight-line code on ``y`` (no call per constraint): a compiled
+        predicate's expression inline, a native check by name, the rest through the checker (X.slow)."""
+        out = ["_f = y"]
+        for j, fn in enumerate(fns):
+            if fn == "None":
+                out.append(f"X.slow({table}[{j}], y, a)")
+                continue
+            expr = fn[len("lambda _f: ") :] if fn.startswith("lambda _f: ") else f"{fn}(_f)"
+            out += [
+                "try:",
+                f"    r = {expr}",
+                "except Fallback:",
+                f"    X.slow({table}[{j}], y, a)",
+                "else:",
+                f"    if r is not True: X.fail({table}[{j}], y, a)",
+            ]
+        return out
+
+    def handler(
+        self,
+        hname: str,
+        idx: TypeIndex,
+        info: ElementInfo,
+        tcode: str,
+        key: str,
+        child: _Child | None,
+        lines: list[str],
+        deps: set[str],
+    ) -> None:
+        at = f"loc + {'.' + key!r}"
+        lines.append(f"def {hname}(x, v, loc, host, X):")
+        primitive = tcode[:1].islower()
+        many = info.many
+        ipath = f"{hname}__I"
+        if tcode == "canonical" or tcode in COLLECTED:
+            lines.insert(0, f"{ipath} = _info({idx.root!r}, {info.path.rpartition('.')[0]!r}, {key!r})")
+        if primitive:
+            lines.append(f"    at = {at}")
+            if many:
+                lines.append("    if type(x) is not list or not x: raise Bail")
+                if info.max is not None:
+                    lines.append(f"    if len(x) > {info.max}: raise Bail")
+                lines.append("    for y in x:")
+                lines.extend("        " + s for s in self.primitive_check("y", tcode))
+            else:
+                lines.extend("    " + s for s in self.primitive_check("x", tcode))
+            if tcode == "canonical" or tcode in COLLECTED:
+                lines.append(f"    X.sites.append(_Site(at, x, {tcode!r}, {ipath}))")
+            if child is not None and child.kind == "primitive":
+                if child.own and not (tcode == "xhtml" and {c.key for c in child.own} <= {"txt-1", "txt-2"}):
+                    # (txt-1/txt-2 hold on any narrative _narrative_ok let through)
+                    lines.insert(0, f"{hname}__P = _child({idx.root!r}, {info.path!r}, {key!r})")
+                    lines.append(f"    X.prim({hname}__P, {key!r}, x, loc)")
+                if child.binding is not None and child.type_name in _CODED and child.binding[0] in _SEVERITY:
+                    b = child.binding
+                    if many:
+                        lines.append("    for i, y in enumerate(x):")
+                        lines.append(f"        if type(y) is str: X.bprim(y, {b!r}, f'{{at}}[{{i}}]')")
+                    else:
+                        lines.append(f"    if type(x) is str: X.bprim(x, {b!r}, at)")
+            lines.append("")
+            return
+        # complex
+        code = tcode
+        is_resource = code in ("Resource", "DomainResource") or (
+            code in self.defs.resource_types() and not info.content_ref
+        )
+        if is_resource:
+            if many:
+                lines.append("    if type(x) is not list or not x: raise Bail")
+                if info.max is not None:
+                    lines.append(f"    if len(x) > {info.max}: raise Bail")
+                lines.append("    for y in x:")
+                lines.append("        if type(y) is not dict: raise Bail")
+            else:
+                lines.append("    if type(x) is not dict: raise Bail")
+            if code not in ("Resource", "DomainResource"):
+                lines.append("    raise Bail")  # a concrete resource type as an element: rare, exact path
+            lines.append("")
+            return
+        if info.content_ref:
+            target = _fn(idx.root, info.content_ref)
+            kind = "@backbone"
+        elif code in ("BackboneElement", "Element") and info.path in idx.keys:
+            target = _fn(idx.root, info.path)
+            kind = "@backbone" if code == "BackboneElement" else "@complex"
+        else:
+            sub = type_index(self.defs, code)
+            if sub is None:
+                lines.append("    raise Bail")
+                lines.append("")
+                return
+            target = _fn(sub.root, sub.root)
+            deps.add(sub.root)
+            kind = "@complex"
+        if code == "Extension":
+            inner = None
+        else:
+            inner = (info.path, info.base_path, info.content_ref or code, code, kind)
+        cons = "()"
+        bound = None
+        if child is not None and child.kind in ("inline", "type"):
+            constraints, base, _sub = self.plans.resolve_child(child, self.defs)
+            if child.kind == "inline":
+                parent_path, proot = (child.node.path if child.node else info.path), idx.root
+            else:
+                sub_idx = type_index(self.defs, code)
+                parent_path = proot = sub_idx.root if sub_idx is not None else code
+            cons = self.constraints_src(constraints, base, proot, parent_path)
+            fns = list(self.site_fns)
+            if child.binding is not None and child.type_name in _CODED and child.binding[0] in _SEVERITY:
+                bound = child.binding
+        coding = child is not None and child.kind == "type" and child.type_name == "Coding"
+        body: list[str] = []
+        body.append("if type(y) is not dict or y.keys() <= _TRIVIAL: raise Bail")
+        if code == "Extension":
+            # ext-1; a key outside the Extension's own value[x] keys is an unknown element (Bail below)
+            body.append("if bool(y.get('extension')) is not y.keys().isdisjoint(_EXT_VALUE_KEYS): raise Bail")
+        if cons != "()":
+            body.extend(self.inline_constraints(f"{hname}__C", fns))
+        if coding:
+            body.append("X.unknown(y, a)")
+        if bound is not None:
+            if code == "Coding":
+                body.append(f"X.bcoded([y], {bound!r}, a, False)")
+            else:
+                body.append(f"X.bcoded(y.get('coding'), {bound!r}, a, bool(y.get('text')))")
+        if code == "Extension":
+            body.append(f"{target}(y, a, ('Extension', 'ext:' + str(y.get('url')), '@complex'), X)")
+        else:
+            body.append(f"{target}(y, a, {inner!r}, X)")
+        if code in COLLECTED:
+            body.append(f"X.sites.append(_Site(a, y, {code!r}, {ipath}))")
+        elif code == "Extension":
+            body.append("X.ext(y, a, host)")
+        elif code == "Attachment":
+            body.append("X.attachment(y, a)")
+        if many:
+            lines.append("    if type(x) is not list or not x: raise Bail")
+            if info.max is not None:
+                lines.append(f"    if len(x) > {info.max}: raise Bail")
+            lines.append(f"    base = {at}")
+            lines.append("    for i, y in enumerate(x):")
+            lines.append("        a = f'{base}[{i}]'")
+            lines.extend("        " + s for s in body)
+        else:
+            lines.append("    y = x")
+            lines.append(f"    a = {at}")
+            lines.extend("    " + s for s in body)
+        lines.append("")
+        if cons != "()":
+            lines.append(f"{hname}__C = {cons}")
+            lines.append("")
+
+    def underscore(
+        self, uname: str, info: ElementInfo, tcode: str, key: str, lines: list[str], deps: set[str]
+    ) -> None:
+        """``_key``: the id/extension part of a primitive, walked as an Element."""
+        deps.add("Element")
+        target = _fn("Element", "Element")
+        lines.append(f"def {uname}(x, v, loc, host, X):")
+        if tcode in ("canonical", "xhtml") or key == "id":
+            # the R4 JSON Schema (as the publisher generates it) has no '_' partner for these: the schema
+            # checker's finding is reported by the original checkers
+            lines.append("    raise Bail")
+            lines.append("")
+            return
+        lines.append(f"    at = loc + {'._' + key!r}")
+        lines.append(
+            f"    h2 = ({info.path!r}, {info.base_path!r}, {tcode!r}) + "
+            "tuple(h for h in host if h.startswith('ext:')) + ('@primitive',)"
+        )
+        if info.many:
+            lines.append("    if type(x) is not list: raise Bail")
+            lines.append(f"    p = v.get({key!r})")
+            lines.append("    if type(p) is list and len(p) != len(x): raise Bail")
+            lines.append("    for i, y in enumerate(x):")
+            lines.append("        if y is None: continue")
+            lines.append("        if type(y) is not dict or y.keys() <= _TRIVIAL: raise Bail")
+            lines.append(f"        X.underscore({target}, y, f'{{at}}[{{i}}]', h2)")
+        else:
+            lines.append("    if type(x) is not dict or x.keys() <= _TRIVIAL: raise Bail")
+            lines.append(f"    X.underscore({target}, x, at, h2)")
+        lines.append("")
+
+    def primitive_check(self, var: str, code: str) -> list[str]:
+        if code == "boolean":
+            return [f"if type({var}) is not bool: raise Bail"]
+        if code in INT_TYPES:
+            lo = 1 if code == "positiveInt" else 0 if code == "unsignedInt" else INT32[0]
+            return [f"if type({var}) is not int or not {lo} <= {var} <= {INT32[1]}: raise Bail"]
+        if code == "decimal":
+            return [
+                f"if type({var}) is not float and type({var}) is not int and type({var}) is not _Decimal: "
+                "raise Bail"
+            ]
+        out = [f"if type({var}) is not str or len({var}) > {_STRING_MAX}: raise Bail"]
+        if code == "xhtml":
+            out.append(f"if not {var} or not _narrative_ok({var}): raise Bail")
+            return out
+        out.append(f"if not {var}.strip(' \\t\\r\\n'): raise Bail")
+        pattern = _regex(self.defs, code)
+        if pattern is not None and pattern.pattern == "[ \\r\\n\\t\\S]+" and pattern.flags & re.ASCII:
+            # string, markdown: with ASCII classes the only characters refused are \v and \f
+            out.append(f"if '\\x0b' in {var} or '\\x0c' in {var}: raise Bail")
+        elif pattern is not None:
+            out.append(f"if _R_{_safe(code)}.fullmatch({var}) is None: raise Bail")
+            self.regexes.add(code)
+        if code in ("date", "dateTime", "instant"):
+            out.append(f"if not _valid_calendar({code!r}, {var}): raise Bail")
+        return out
+
+
+# ------------------------------------------------------------------------------------------------ cache
+
+
+def _cache_root() -> Path:
+    env = os.environ.get("FHIRCONV_CACHE_DIR")
+    if env:
+        return Path(env).expanduser() / "validator"
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "fhirconv" / "validator"
+
+
+def _ours(st: os.stat_result) -> bool:
+    """Owned by this user (or root) and writable by nobody else."""
+    if hasattr(os, "getuid") and st.st_uid not in (os.getuid(), 0):
+        return False
+    return not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _private_dir(path: Path) -> bool:
+    """Create ``path`` (0700) if needed; True only when it and the folders above it up to the cache root
+    are ours and nobody else can write to them (else someone could swap the code we would run)."""
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        root = _cache_root()
+        folder = path
+        while True:
+            if not _ours(folder.lstat()) or folder.is_symlink():
+                return False
+            if folder == root or folder.parent == folder or root not in folder.parents:
+                return True
+            folder = folder.parent
+    except OSError:
+        return False
+
+
+def cache_key(defs: Any) -> str:
+    """What the generated code depends on: the package (its compiled stamp), the definitions compiler, this
+    generator, fhirconv and the Python bytecode version."""
+    from .. import __version__
+    from ..definitions.compiled import COMPILER_VERSION
+
+    stamp = b""
+    folder = getattr(defs, "folder", None)
+    if isinstance(folder, Path):
+        try:
+            stamp = (folder / "index.json").read_bytes()
+        except OSError:
+            stamp = str(folder).encode()
+    else:
+        stamp = repr(id(defs)).encode()
+    h = hashlib.sha256(stamp)
+    for part in (COMPILER_VERSION, GENERATOR_VERSION, __version__, sys.version):
+        h.update(b"\0" + part.encode())
+    return h.hexdigest()[:32]
+
+
+def _cache_file(defs: Any) -> Path | None:
+    if not isinstance(getattr(defs, "folder", None), Path):
+        return None  # definitions not from the installed cache (tests): generate in memory
+    pkg = getattr(defs, "package", None)
+    name = _safe(getattr(pkg, "spec", "") or defs.folder.parent.parent.name)
+    return _cache_root() / name / f"{cache_key(defs)}.marshal"
+
+
+# ------------------------------------------------------------------------------------------------ runtime
+
+
+class _Program:
+    """The generated functions, their units of bytecode exec'd on first use."""
+
+    def __init__(self, defs: DefinitionsProvider, plans: PlanCache) -> None:
+        self.defs = defs
+        self.plans = plans
+        self.units: dict[str, tuple[bytes, tuple[str, ...]]] = {}
+        self.loaded: set[str] = set()
+        self.fallbacks: dict[tuple[str, str], str] = {}
+        self.compiled_count = 0
+        self.ns: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self._init_ns()
+
+    def _init_ns(self) -> None:
+        defs, plans = self.defs, self.plans
+        patterns: dict[str, Any] = {}
+
+        def re_(code: str) -> Any:
+            p = patterns.get(code)
+            if p is None:
+                p = patterns[code] = _regex(defs, code)
+            return p
+
+        ext_idx = type_index(defs, "Extension")
+        ext_values = [
+            k for k in (ext_idx.keys.get("Extension", {}) if ext_idx else {}) if k.startswith("value")
+        ]
+        id_re = _regex(defs, "id")
+
+        def id_ok(rid: str) -> bool:
+            return id_re is None or id_re.fullmatch(rid) is not None
+
+        def info(root: str, parent: str, key: str) -> ElementInfo:
+            idx = type_index(defs, root)
+            assert idx is not None
+            return idx.keys[parent][key][0]
+
+        nodes = _Generator(defs, plans)
+
+        def child(root: str, path: str, key: str) -> _Child | None:
+            node = nodes.plan_nodes(root).get(path.rpartition(".")[0])
+            return node.children.get(key) if node is not None else None
+
+        def con(key: str, severity: str, human: str, expression: str, source: str) -> _Constraint:
+            return _Constraint(key, Severity(severity), human, expression, source)
+
+        self.ns.update(RUNTIME)
+        self.ns.update(_NATIVE_NS)
+        self.ns.update(
+            {
+                "Bail": Bail,
+                "_Decimal": Decimal,
+                "_EXT_VALUE_KEYS": frozenset(ext_values + ["_" + k for k in ext_values]),
+                "_TRIVIAL": frozenset({"id", "fhir_comments"}),
+                "_ROOT_TRIVIAL": frozenset({"resourceType"}),
+                "_Site": Site,
+                "_re": re_,
+                "_id_ok": id_ok,
+                "_info": info,
+                "_child": child,
+                "_con": con,
+                "_valid_calendar": _valid_calendar,
+                "_narrative_ok": _narrative_ok,
+            }
+        )
+
+    def load(self) -> None:
+        path = _cache_file(self.defs)
+        if path is not None and _private_dir(path.parent):
+            try:
+                if not _ours(path.lstat()) or path.is_symlink():
+                    raise ValueError("cache file not private")
+                data = marshal.loads(path.read_bytes())
+                if isinstance(data, dict) and data.get("key") == path.stem:
+                    self.units = data["units"]
+                    listed: dict[str, str] = data["fallbacks"]
+                    self.fallbacks = {
+                        (k.partition("\0")[0], k.partition("\0")[2]): v for k, v in listed.items()
+                    }
+                    self.compiled_count = int(data["compiled"])
+                    return
+            except (OSError, ValueError, EOFError, TypeError, KeyError):
+                pass  # absent or corrupt: rebuilt below
+        self.generate()
+        if path is not None and _private_dir(path.parent):
+            blob = marshal.dumps(
+                {
+                    "key": path.stem,
+                    "units": self.units,
+                    "fallbacks": {f"{k}\0{e}": v for (k, e), v in self.fallbacks.items()},
+                    "compiled": self.compiled_count,
+                }
+            )
+            try:
+                with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as fh:
+                    fh.write(blob)
+                Path(fh.name).replace(path)
+                for stale in path.parent.glob("*.marshal"):
+                    if stale != path:  # another fhirconv or package version's code: not ours to keep
+                        stale.unlink(missing_ok=True)
+            except OSError:
+                pass  # an unwritable cache costs the next start its generation time only
+
+    def generate(self) -> None:
+        gen = _Generator(self.defs, self.plans)
+        roots = set(self.defs.resource_types())
+        pending = sorted(roots)
+        done: set[str] = set()
+        while pending:
+            root = pending.pop()
+            if root in done:
+                continue
+            done.add(root)
+            try:
+                source, deps = gen.unit(root)
+            except Unsupported:
+                continue
+            code = compile(source, f"<fhirconv-validator:{root}>", "exec")
+            self.units[root] = (marshal.dumps(code), tuple(sorted(deps)))
+            pending.extend(sorted(deps - done))
+        self.fallbacks = gen.fallbacks
+        self.compiled_count = gen.compiled_count
+
+    def entry(self, rtype: str) -> Callable[..., None] | None:
+        name = _fn(rtype, rtype)
+        fn = self.ns.get(name)
+        if fn is None:
+            if rtype not in self.units:
+                return None
+            with self._lock:
+                stack = [rtype]
+                while stack:
+                    unit = stack.pop()
+                    if unit in self.loaded or unit not in self.units:
+                        continue
+                    self.loaded.add(unit)
+                    blob, deps = self.units[unit]
+                    exec(marshal.loads(blob), self.ns)
+                    stack.extend(deps)
+            fn = self.ns.get(name)
+        return fn
+
+
+class _Run:
+    """Per-resource state of a generated walk: the issues of each original checker, sites, and the
+    fallbacks (fhirpathpy via the invariant checker's walk, terminology via the binding checker)."""
+
+    __slots__ = (
+        "bc",
+        "bind",
+        "checker",
+        "defs",
+        "inv",
+        "nobind",
+        "resource",
+        "root",
+        "sites",
+        "struct",
+        "terminology",
+        "walk",
+    )
+
+    def __init__(
+        self, checker: CompiledChecker, resource: dict[str, Any], root: dict[str, Any], terminology: Any
+    ) -> None:
+        self.checker = checker
+        self.defs = checker.defs
+        self.resource = resource
+        self.root = root
+        self.struct: list[Issue] = []
+        self.inv: list[Issue] = []
+        self.bind: list[Issue] = []
+        self.sites: list[Site] = []
+        self.walk: _Walk | None = None
+        self.bc = checker.bindings
+        self.terminology = terminology
+        self.nobind = 0  # inside a primitive's '_x' part, which the binding checker does not enter
+
+    def _walk(self) -> _Walk:
+        if self.walk is None:
+            self.walk = _Walk(self.checker.invariants, self.defs, self.resource, self.root, self.inv)
+        return self.walk
+
+    def cons(self, cons: tuple[tuple[_Constraint, Any, str], ...], value: dict[str, Any], at: str) -> None:
+        for c, fn, base in cons:
+            if fn is not None:
+                try:
+                    ok = fn(value)
+                except Fallback:
+                    self._walk().constraint(c, value, base, at)
+                    continue
+                if ok is not True:
+                    if c.severity is Severity.ERROR:
+                        raise Bail
+                    self.inv.append(Issue(c.severity, "invariant", at, f"{c.key}: {c.human}", c.key))
+            else:
+                before = len(self.inv)
+                self._walk().constraint(c, value, base, at)
+                if len(self.inv) > before and any(i.is_error for i in self.inv[before:]):
+                    raise Bail
+
+    def slow(self, item: tuple[_Constraint, Any, str], value: dict[str, Any], at: str) -> None:
+        """One constraint through the invariant checker's own code (fhirpathpy or its Python)."""
+        c, _fn, base = item
+        before = len(self.inv)
+        self._walk().constraint(c, value, base, at)
+        if len(self.inv) > before and any(i.is_error for i in self.inv[before:]):
+            raise Bail
+
+    def fail(self, item: tuple[_Constraint, Any, str], value: dict[str, Any], at: str) -> None:
+        """A compiled constraint does not hold: an error hands the resource over, a warning is kept."""
+        c = item[0]
+        if c.severity is Severity.ERROR:
+            raise Bail
+        self.inv.append(Issue(c.severity, "invariant", at, f"{c.key}: {c.human}", c.key))
+
+    def attachment(self, value: dict[str, Any], at: str) -> None:
+        """Attachment ``size``/``hash`` against ``data``, by the structure checker's own code."""
+        if type(value.get("data")) is str and ("size" in value or "hash" in value):
+            walker = _Walker(self.defs, None)
+            walker.attachment(value, at)
+            if walker.issues:
+                raise Bail
+
+    def prim(self, child: _Child | None, key: str, raw: Any, loc: str) -> None:
+        if child is None or not child.own:
+            return
+        before = len(self.inv)
+        self._walk().primitive_constraints(child.own, key, raw, loc)
+        if any(i.is_error for i in self.inv[before:]):
+            raise Bail
+
+    def _binding(
+        self,
+        key: tuple[Any, ...],
+        pairs: list[tuple[str | None, str]],
+        binding: tuple[str, str],
+        at: str,
+        has_text: bool,
+    ) -> None:
+        """The binding checker's verdict on these codes (memoised: it depends on nothing else)."""
+        memo = self.checker.binding_memo
+        found = memo.get(key)
+        if found is None:
+            out: list[Issue] = []
+            self.bc._check(pairs, binding, "\0", self.terminology, out, has_text=has_text)
+            found = tuple(out)
+            if len(memo) > 65536:
+                memo.clear()
+            memo[key] = found
+        for issue in found:
+            if issue.is_error:
+                raise Bail
+            self.bind.append(Issue(issue.severity, issue.code, at, issue.message, issue.rule))
+
+    def bprim(self, code: str, binding: tuple[str, str], at: str) -> None:
+        if self.nobind:
+            return
+        self._binding((binding, code), [(None, code)], binding, at, False)
+
+    def bcoded(self, codings: Any, binding: tuple[str, str], at: str, has_text: bool) -> None:
+        if self.nobind:
+            return
+        items = codings if isinstance(codings, list) else []
+        pairs = [
+            (c.get("system") if isinstance(c.get("system"), str) else None, c["code"])
+            for c in items
+            if isinstance(c, dict) and isinstance(c.get("code"), str)
+        ]
+        self._binding((binding, has_text, *pairs), pairs, binding, at, has_text)
+
+    def unknown(self, coding: dict[str, Any], at: str) -> None:
+        if self.nobind:
+            return
+        system, code = coding.get("system"), coding.get("code")
+        if type(system) is not str or type(code) is not str:
+            return  # unknown_code_issue judges string pairs only
+        memo = self.checker.unknown_memo
+        bad = memo.get((system, code))
+        if bad is None:
+            out: list[Issue] = []
+            self.bc._unknown_codes([coding], at, self.terminology, out)
+            bad = memo[(system, code)] = bool(out)
+        if bad:
+            raise Bail
+
+    def ext(self, value: dict[str, Any], at: str, host: tuple[str, ...]) -> None:
+        url = value.get("url")
+        if not isinstance(url, str):
+            raise Bail
+        key = (url, host, *[k for k in value if k[:5] == "value"])
+        memo = self.checker.ext_memo
+        found = memo.get(key)
+        if found is None:
+            walker = _Walker(self.defs, None)
+            walker.extension(value, "\0", host)
+            found = memo[key] = tuple(walker.issues)
+        for issue in found:
+            if issue.is_error:
+                raise Bail
+            self.struct.append(
+                Issue(issue.severity, issue.code, at + issue.location[1:], issue.message, issue.rule)
+            )
+
+    def underscore(
+        self, fn: Callable[..., None], value: dict[str, Any], at: str, host: tuple[str, ...]
+    ) -> None:
+        """The Element part of a primitive: its extensions' invariants and the structure below it."""
+        self.nobind += 1
+        try:
+            fn(value, at, host, self)
+        finally:
+            self.nobind -= 1
+
+
+class CompiledChecker:
+    """Checker: the generated single walk in place of the schema, structure, invariant and binding
+    checkers, which it runs (in their order) on a resource it finds not clean, and on types it has no
+    function for."""
+
+    name = "compiled"
+
+    def __init__(
+        self,
+        definitions: DefinitionsProvider,
+        fallback: list[Any],
+        cache: WalkCache | None,
+        invariants: InvariantChecker,
+        bindings: BindingChecker,
+        terminology: Any,
+    ) -> None:
+        self.defs = definitions
+        self.fallback = fallback
+        self.cache = cache
+        self.invariants = invariants
+        self.bindings = bindings
+        self.terminology = terminology
+        self.ext_memo: dict[tuple[Any, ...], tuple[Issue, ...]] = {}
+        # The terminology's verdicts are pure functions of the codes asked about: asked once per process.
+        self.binding_memo: dict[tuple[Any, ...], tuple[Issue, ...]] = {}
+        self.unknown_memo: dict[tuple[str, str], bool] = {}
+        self._program: _Program | None = None
+        self._lock = threading.Lock()
+        self.bails = 0
+        self.fast = 0
+        self._entries: dict[str, tuple[Any, Any]] = {}  # resource type -> (walk, its own constraints)
+
+    @property
+    def program(self) -> _Program:
+        if self._program is None:
+            with self._lock:
+                if self._program is None:
+                    program = _Program(self.defs, self.invariants.plans)
+                    program.load()
+                    self._program = program
+        return self._program
+
+    def check_resource(self, resource: dict[str, Any], location: str, ctx: Context) -> Iterable[Issue]:
+        rtype = resource.get("resourceType")
+        fn: Any = None
+        root_cons: Any = None
+        if isinstance(rtype, str):
+            try:
+                fn, root_cons = self._entries[rtype]
+            except KeyError:
+                fn = self.program.entry(rtype)
+                root_cons = self.program.ns.get(f"{_fn(rtype, rtype)}__ROOT") if fn is not None else None
+                self._entries[rtype] = (fn, root_cons)
+        if fn is not None:
+            container = _container(ctx.root, location) or resource
+            token = _CURRENT_ROOT.set((ctx.root if ctx.root is not None else resource, container))
+            run = _Run(self, resource, container, self.terminology)
+            try:
+                if root_cons:
+                    run.cons(root_cons, resource, location)
+                fn(resource, location, (rtype, "@resource"), run)
+            except (Bail, Fallback):
+                pass
+            else:
+                self.fast += 1
+                if self.cache is not None:
+                    self.cache.sites[location] = run.sites
+                return run.struct + run.inv + run.bind
+            finally:
+                _CURRENT_ROOT.reset(token)
+        self.bails += 1
+        out: list[Issue] = []
+        for checker in self.fallback:
+            out.extend(_safe_call(checker, resource, location, ctx))
+        return out
+
+    def check_root(self, root: dict[str, Any], ctx: Context) -> Iterable[Issue]:
+        out: list[Issue] = []
+        for checker in self.fallback:
+            out.extend(checker.check_root(root, ctx))
+        return out
+
+
+def _safe_call(checker: Any, resource: dict[str, Any], location: str, ctx: Context) -> list[Issue]:
+    """As the chain calls a checker: a checker bug becomes a processing issue, not a lost report."""
+    try:
+        return list(checker.check_resource(resource, location, ctx))
+    except RecursionError:
+        return [Issue(Severity.ERROR, "too-costly", location, "input nested too deeply", "chain")]
+    except Exception as exc:
+        return [
+            Issue(
+                Severity.INFORMATION,
+                "processing",
+                location,
+                f"checker '{checker.name}' failed: {type(exc).__name__}: {exc}",
+                "chain",
+            )
+        ]
+
+
+def fallback_listing(checker: CompiledChecker | None = None) -> list[tuple[str, str, str]]:
+    """(constraint key, expression, why it is not compiled) for every invariant left to fhirpathpy."""
+    if checker is None:
+        from . import default_chain
+
+        found = [c for c in default_chain().checkers if isinstance(c, CompiledChecker)]
+        if not found:
+            return []
+        checker = found[0]
+    program = checker.program
+    return sorted((k, e, why) for (k, e), why in program.fallbacks.items())

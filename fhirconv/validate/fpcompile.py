@@ -1,0 +1,636 @@
+"""FHIRPath invariants compiled to Python, typed by the StructureDefinitions.
+
+The R4 constraints are mostly small boolean formulas over the element they sit on (``code.empty() or
+system.exists()``). Interpreting them through fhirpathpy costs tens of microseconds each; compiled to a
+Python expression over the JSON they cost well under one. The compiler knows the type of every step
+(from the snapshot's element index), so member navigation is a dictionary lookup, a choice element
+(``value``) is a fixed tuple of JSON keys, and operators are only compiled where their operands' types
+make the Python meaning exactly the FHIRPath one (strings, numbers, booleans; never dates, never
+Quantities). Anything else is :class:`Unsupported` (the constraint then runs through fhirpathpy, and the
+listing ``fhirconv.validate.compiled.fallback_listing()`` names it).
+
+At run time a compiled predicate raises :class:`Fallback` when the data leaves the shapes it was
+compiled for (a primitive given only as ``_x``, a non-singleton where FHIRPath wants one): the caller then
+asks fhirpathpy for that one evaluation, so a compiled result is never a guess.
+
+Result kinds while compiling: ``c`` a collection (Python list), ``b`` a three-valued boolean (True,
+False, None = empty), ``n`` an integer that is never empty (``count()`` and sums of counts).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from .protocols import DefinitionsProvider
+from .structure import type_index
+
+__all__ = ["RUNTIME", "Fallback", "Unsupported", "compile_expression"]
+
+UCUM = "http://unitsofmeasure.org"
+_NUMERIC = frozenset({"integer", "decimal", "positiveInt", "unsignedInt"})
+_STRINGLIKE = frozenset(
+    {"string", "code", "id", "uri", "url", "canonical", "oid", "uuid", "markdown", "base64Binary"}
+)
+_EQUATABLE = _NUMERIC | _STRINGLIKE | {"boolean"}
+
+
+class Unsupported(Exception):
+    """The expression (or a part of it) is outside what the compiler translates exactly."""
+
+
+class Fallback(Exception):
+    """Raised at run time: this data needs the FHIRPath engine for an exact answer."""
+
+
+# --------------------------------------------------------------------------------------------- runtime
+
+
+def _nav(items: list[Any], name: str) -> list[Any]:
+    """``items.name`` for a primitive or complex member that is not a choice."""
+    out: list[Any] = []
+    for d in items:
+        x = d.get(name)
+        if x is None:
+            if "_" + name in d:
+                raise Fallback
+            continue
+        if type(x) is list:
+            if None in x or "_" + name in d:
+                raise Fallback
+            out.extend(x)
+        else:
+            out.append(x)
+    return out
+
+
+def _navc(items: list[Any], keys: tuple[str, ...]) -> list[Any]:
+    """``items.value`` for a choice element: whichever of its JSON keys is present."""
+    out: list[Any] = []
+    for d in items:
+        for k in keys:
+            x = d.get(k)
+            if x is not None:
+                out.append(x)
+            elif "_" + k in d:
+                raise Fallback
+    return out
+
+
+def _and(a: bool | None, b: bool | None) -> bool | None:
+    if a is False or b is False:
+        return False
+    if a is None or b is None:
+        return None
+    return True
+
+
+def _or(a: bool | None, b: bool | None) -> bool | None:
+    if a is True or b is True:
+        return True
+    if a is None or b is None:
+        return None
+    return False
+
+
+def _xor(a: bool | None, b: bool | None) -> bool | None:
+    if a is None or b is None:
+        return None
+    return a is not b
+
+
+def _implies(a: bool | None, b: bool | None) -> bool | None:
+    if a is False:
+        return True
+    if a is True:
+        return b
+    return True if b is True else None
+
+
+def _and_l(a: bool | None, b: Callable[[], bool | None]) -> bool | None:
+    return False if a is False else _and(a, b())
+
+
+def _or_l(a: bool | None, b: Callable[[], bool | None]) -> bool | None:
+    return True if a is True else _or(a, b())
+
+
+def _implies_l(a: bool | None, b: Callable[[], bool | None]) -> bool | None:
+    return True if a is False else _implies(a, b())
+
+
+def _implies_r(a: Callable[[], bool | None], b: bool | None) -> bool | None:
+    return True if b is True else _implies(a(), b)
+
+
+def _fb() -> bool | None:
+    """The part of an expression left to the FHIRPath engine is needed: ask it for the whole."""
+    raise Fallback
+
+
+def _not(a: bool | None) -> bool | None:
+    return None if a is None else not a
+
+
+def _single(c: list[Any]) -> Any:
+    if len(c) != 1:
+        raise Fallback
+    return c[0]
+
+
+def _kind(x: Any) -> str:
+    t = type(x)
+    if t is str:
+        return "s"
+    if t is bool:
+        return "b"
+    if t is int or t is float:
+        return "n"
+    raise Fallback  # Decimal, objects: leave them to the engine
+
+
+def _eq(a: list[Any], b: list[Any]) -> bool | None:
+    if not a or not b:
+        return None
+    x, y = _single(a), _single(b)
+    if _kind(x) != _kind(y):
+        raise Fallback
+    return bool(x == y)
+
+
+def _ne(a: list[Any], b: list[Any]) -> bool | None:
+    r = _eq(a, b)
+    return None if r is None else not r
+
+
+def _beq(a: bool | None, b: bool | None) -> bool | None:
+    return None if a is None or b is None else a is b
+
+
+def _bne(a: bool | None, b: bool | None) -> bool | None:
+    return None if a is None or b is None else a is not b
+
+
+def _num(c: list[Any]) -> Any:
+    x = _single(c)
+    if _kind(x) != "n":
+        raise Fallback
+    return x
+
+
+def _cmp(a: list[Any], b: list[Any], op: str) -> bool | None:
+    if not a or not b:
+        return None
+    x, y = _num(a), _num(b)
+    if op == "<":
+        return bool(x < y)
+    if op == ">":
+        return bool(x > y)
+    if op == "<=":
+        return bool(x <= y)
+    return bool(x >= y)
+
+
+def _in(a: list[Any], b: list[Any]) -> bool | None:
+    if not a:
+        return None
+    x = _single(a)
+    k = _kind(x)
+    return any(_kind(y) == k and x == y for y in b)
+
+
+def _str1(c: list[Any]) -> str | None:
+    if not c:
+        return None
+    x = _single(c)
+    if type(x) is not str:
+        raise Fallback
+    return x
+
+
+def _contains(c: list[Any], s: str) -> bool | None:
+    x = _str1(c)
+    return None if x is None else s in x
+
+
+def _starts(c: list[Any], s: str) -> bool | None:
+    x = _str1(c)
+    return None if x is None else x.startswith(s)
+
+
+def _ends(c: list[Any], s: str) -> bool | None:
+    x = _str1(c)
+    return None if x is None else x.endswith(s)
+
+
+@lru_cache(maxsize=256)
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.DOTALL)
+
+
+def _matches(c: list[Any], pattern: re.Pattern[str]) -> bool | None:
+    """fhirpathpy's matches(): ``re.search`` with DOTALL over the one string."""
+    x = _str1(c)
+    return None if x is None else pattern.search(x) is not None
+
+
+def _select(c: list[Any], fn: Callable[[Any], list[Any]]) -> list[Any]:
+    out: list[Any] = []
+    for x in c:
+        out.extend(fn(x))
+    return out
+
+
+def _distinct(c: list[Any]) -> bool:
+    """isDistinct() of strings (the only items it is compiled for)."""
+    if any(type(x) is not str for x in c):
+        raise Fallback
+    return len(set(c)) == len(c)
+
+
+def _where(c: list[Any], cond: Callable[[Any], bool | None]) -> list[Any]:
+    return [x for x in c if cond(x) is True]
+
+
+def _all(c: list[Any], cond: Callable[[Any], bool | None]) -> bool:
+    return all(cond(x) is True for x in c)
+
+
+def _has_value(c: list[Any]) -> bool:
+    return len(c) == 1 and type(c[0]) in (str, bool, int, float)
+
+
+def _as_bool(c: list[Any]) -> bool | None:
+    """A collection where a boolean is wanted (singleton evaluation): empty is empty, one boolean is
+    itself."""
+    if not c:
+        return None
+    x = _single(c)
+    if type(x) is not bool:
+        raise Fallback
+    return x
+
+
+RUNTIME: dict[str, Any] = {
+    "_nav": _nav,
+    "_navc": _navc,
+    "_and": _and,
+    "_or": _or,
+    "_xor": _xor,
+    "_implies": _implies,
+    "_not": _not,
+    "_and_l": _and_l,
+    "_or_l": _or_l,
+    "_implies_l": _implies_l,
+    "_implies_r": _implies_r,
+    "_fb": _fb,
+    "_eq": _eq,
+    "_ne": _ne,
+    "_cmp": _cmp,
+    "_beq": _beq,
+    "_bne": _bne,
+    "_in": _in,
+    "_contains": _contains,
+    "_starts": _starts,
+    "_ends": _ends,
+    "_where": _where,
+    "_select": _select,
+    "_distinct": _distinct,
+    "_rx": _rx,
+    "_matches": _matches,
+    "_all": _all,
+    "_has_value": _has_value,
+    "_as_bool": _as_bool,
+    "Fallback": Fallback,
+}
+
+# ----------------------------------------------------------------------------------------------- compiler
+
+# A static type: ("o", type name or backbone path, index root type) for objects, ("p", code) for primitives,
+# None when the compiler cannot tell (a choice with several types).
+Type = tuple[str, ...] | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Out:
+    src: str
+    kind: str  # "c" collection, "b" boolean/empty, "n" integer never empty
+    typ: Type = None  # static item type of a collection
+    literal: Any = None  # the Python value of a literal collection of one
+
+
+class _Compiler:
+    def __init__(self, defs: DefinitionsProvider) -> None:
+        self.defs = defs
+        self.depth = 0
+        self.partial: list[str] = []  # why a side of and/or/implies is left to the engine
+
+    # types --------------------------------------------------------------------------------------
+    def member(self, typ: Type, name: str) -> tuple[str, Type]:
+        """Python source navigating ``name`` from a collection of ``typ`` items: (call template, type)."""
+        if typ is None or typ[0] != "o":
+            raise Unsupported(f"member '{name}' of a value whose type is not known statically")
+        _o, parent, root = typ
+        idx = type_index(self.defs, root)
+        if idx is None:
+            raise Unsupported(f"no definition for {root}")
+        for info in idx.children.get(parent, ()):
+            if info.name != name:
+                continue
+            if info.choice:
+                keys = tuple(name + t[:1].upper() + t[1:] for t in info.types)
+                if len(info.types) == 1:
+                    return f"_navc({{}}, {keys!r})", self.item_type(idx, info, info.types[0])
+                return f"_navc({{}}, {keys!r})", None
+            code = info.types[0] if info.types else "BackboneElement"
+            return f"_nav({{}}, {name!r})", self.item_type(idx, info, code)
+        raise Unsupported(f"'{name}' is not an element of {parent}")
+
+    def item_type(self, idx: Any, info: Any, code: str) -> Type:
+        if info.content_ref:
+            return ("o", info.content_ref, idx.root)
+        if code[:1].islower():
+            return ("p", code)
+        if code in ("BackboneElement", "Element") and info.path in idx.keys:
+            return ("o", info.path, idx.root)
+        if code in ("Resource", "DomainResource") or code in self.defs.resource_types():
+            return None  # a nested resource: only its presence can be asked about
+        sub = type_index(self.defs, code)
+        if sub is None:
+            raise Unsupported(f"no definition for {code}")
+        return ("o", sub.root, sub.root)
+
+    # expressions -------------------------------------------------------------------------------
+    def expr(self, node: dict[str, Any], focus: str, typ: Type) -> _Out:
+        kind = node.get("type")
+        ch = [c for c in node.get("children") or [] if isinstance(c, dict)]
+        if kind is None or kind in ("TermExpression", "ParenthesizedTerm"):
+            if len(ch) != 1:
+                raise Unsupported(f"{kind} with {len(ch)} parts")
+            return self.expr(ch[0], focus, typ)
+        if kind == "InvocationTerm":
+            return self.invocation(ch[0], f"[{focus}]", typ, at_root=True, focus=focus)
+        if kind == "LiteralTerm":
+            return self.literal(ch[0])
+        if kind == "ExternalConstantTerm":
+            const = ch[0]
+            inner = [c for c in const.get("children") or [] if isinstance(c, dict)]
+            ident = _ident(inner[0]) if const.get("type") == "ExternalConstant" and inner else "?"
+            if ident == "ucum":
+                return _Out(f"[{UCUM!r}]", "c", ("p", "string"), UCUM)
+            raise Unsupported(f"%{ident}")
+        if kind == "InvocationExpression":
+            left = self.expr(ch[0], focus, typ)
+            if left.kind == "b" and _is_call(ch[1], "not"):
+                return _Out(f"_not({left.src})", "b")
+            if left.kind != "c":
+                raise Unsupported("invocation on a boolean or number")
+            return self.invocation(ch[1], left.src, left.typ, at_root=False, focus=focus)
+        if kind in ("AndExpression", "OrExpression", "ImpliesExpression"):
+            return self.logic(_op(node), ch[0], ch[1], focus, typ)
+        if kind == "EqualityExpression":
+            op = _op(node)
+            if op not in ("=", "!="):
+                raise Unsupported(f"operator {op}")
+            left, right = self.expr(ch[0], focus, typ), self.expr(ch[1], focus, typ)
+            if left.kind == "b" and right.kind == "b":
+                return _Out(f"{'_beq' if op == '=' else '_bne'}({left.src}, {right.src})", "b")
+            a, b = (
+                self.comparable(ch[0], focus, typ, _EQUATABLE),
+                self.comparable(ch[1], focus, typ, _EQUATABLE),
+            )
+            return _Out(f"{'_eq' if op == '=' else '_ne'}({a}, {b})", "b")
+        if kind == "InequalityExpression":
+            op = _op(node)
+            a, b = self.comparable(ch[0], focus, typ, _NUMERIC), self.comparable(ch[1], focus, typ, _NUMERIC)
+            return _Out(f"_cmp({a}, {b}, {op!r})", "b")
+        if kind == "MembershipExpression":
+            op = _op(node)
+            if op != "in":
+                raise Unsupported(f"operator {op}")
+            a = self.comparable(ch[0], focus, typ, _EQUATABLE)
+            b = self.comparable(ch[1], focus, typ, _EQUATABLE)
+            return _Out(f"_in({a}, {b})", "b")
+        if kind == "UnionExpression":
+            ua, ub = self.expr(ch[0], focus, typ), self.expr(ch[1], focus, typ)
+            if not (_is_literal_list(ua) and _is_literal_list(ub)):
+                raise Unsupported("union of non-literals")
+            items = list(_literal_items(ua))
+            for x in _literal_items(ub):
+                if x not in items:
+                    items.append(x)
+            return _Out(repr(items), "c", ua.typ if ua.typ == ub.typ else None, _LiteralList(items))
+        if kind == "AdditiveExpression":
+            if _op(node) != "+":
+                raise Unsupported(f"operator {_op(node)}")
+            na, nb = self.expr(ch[0], focus, typ), self.expr(ch[1], focus, typ)
+            if na.kind != "n" or nb.kind != "n":
+                raise Unsupported("+ of non-counts")
+            return _Out(f"({na.src} + {nb.src})", "n")
+        raise Unsupported(f"{kind}")
+
+    def logic(self, op: str, left: dict[str, Any], right: dict[str, Any], focus: str, typ: Type) -> _Out:
+        """``and``/``or``/``implies`` evaluate their second operand only when the first does not decide
+        (FHIRPath's three-valued logic gives the same result either way). A side the compiler cannot
+        translate becomes a call to the FHIRPath engine for the whole constraint, made only when that
+        side is needed: ``type = 'document' implies entry.first().resource.is(Composition)`` is decided
+        in Python for every Bundle that is not a document."""
+        if op == "xor":
+            return _Out(f"_xor({self.boolean(left, focus, typ)}, {self.boolean(right, focus, typ)})", "b")
+        sides: list[str | None] = []
+        for side in (left, right):
+            try:
+                sides.append(self.boolean(side, focus, typ))
+            except Unsupported as exc:
+                sides.append(None)
+                self.partial.append(str(exc))
+        a, b = sides
+        if a is None and b is None:
+            raise Unsupported(self.partial[-1])
+        lazy = {"and": "_and_l", "or": "_or_l", "implies": "_implies_l"}[op]
+        if a is not None and b is not None:
+            return _Out(f"{lazy}({a}, lambda: {b})", "b")
+        if op in ("and", "or"):  # symmetric: the translated side first
+            return _Out(f"{lazy}({a or b}, _fb)", "b")
+        if a is not None:
+            return _Out(f"_implies_l({a}, _fb)", "b")
+        return _Out(f"_implies_r(_fb, {b})", "b")
+
+    def boolean(self, node: dict[str, Any], focus: str, typ: Type) -> str:
+        out = self.expr(node, focus, typ)
+        if out.kind == "b":
+            return out.src
+        if out.kind == "c" and out.typ == ("p", "boolean"):
+            return f"_as_bool({out.src})"
+        raise Unsupported("a collection used as a boolean")
+
+    def comparable(self, node: dict[str, Any], focus: str, typ: Type, allowed: frozenset[str]) -> str:
+        out = self.expr(node, focus, typ)
+        if out.kind == "n":
+            if "integer" not in allowed:
+                raise Unsupported("a count where a string is wanted")
+            return f"[{out.src}]"
+        if out.kind != "c" or out.typ is None or out.typ[0] != "p" or out.typ[1] not in allowed:
+            raise Unsupported(f"comparison of {out.typ}")
+        return out.src
+
+    def literal(self, node: dict[str, Any]) -> _Out:
+        kind = node.get("type")
+        text = str(node.get("text") or "")
+        if kind == "StringLiteral":
+            body = text[1:-1]
+            if "\\" in body or "'" in body:
+                raise Unsupported("string literal with escapes")
+            return _Out(repr([body]), "c", ("p", "string"), body)
+        if kind == "NumberLiteral":
+            if not text.isdigit():
+                raise Unsupported("decimal literal")
+            return _Out(str(int(text)), "n")
+        if kind == "BooleanLiteral":
+            value = text == "true"
+            return _Out(repr([value]), "c", ("p", "boolean"), value)
+        raise Unsupported(f"{kind}")
+
+    def invocation(self, node: dict[str, Any], src: str, typ: Type, *, at_root: bool, focus: str) -> _Out:
+        kind = node.get("type")
+        ch = [c for c in node.get("children") or [] if isinstance(c, dict)]
+        if kind == "MemberInvocation":
+            name = _ident(ch[0])
+            if at_root and typ is not None and typ[0] == "o" and typ[1] == typ[2] == name:
+                return _Out(src, "c", typ)  # ``Appointment.status`` on an Appointment: the type name
+            template, item = self.member(typ, name)
+            return _Out(template.format(src), "c", item)
+        if kind == "ThisInvocation" and at_root:
+            return _Out(src, "c", typ)
+        if kind == "FunctionInvocation":
+            fn = ch[0]
+            parts = [c for c in fn.get("children") or [] if isinstance(c, dict)]
+            name = _ident(parts[0])
+            params = [c for p in parts[1:] if p.get("type") == "ParamList" for c in p.get("children") or []]
+            return self.function(name, params, src, typ)
+        raise Unsupported(f"{kind}")
+
+    def function(self, name: str, params: list[Any], src: str, typ: Type) -> _Out:
+        if name in ("exists", "empty", "count", "hasValue", "not") and not params:
+            if name == "exists":
+                return _Out(f"bool({src})", "b")
+            if name == "empty":
+                return _Out(f"(not {src})", "b")
+            if name == "count":
+                return _Out(f"len({src})", "n")
+            if name == "hasValue":
+                return _Out(f"_has_value({src})", "b")
+            if typ == ("p", "boolean"):
+                return _Out(f"_not(_as_bool({src}))", "b")
+            raise Unsupported("not() of a non-boolean collection")
+        if name == "trace" and len(params) == 1 and isinstance(self.literal_of(params[0]), str):
+            return _Out(src, "c", typ)
+        if name == "select" and len(params) == 1:
+            self.depth += 1
+            var = f"_t{self.depth}"
+            inner = self.expr(params[0], var, typ)
+            self.depth -= 1
+            if inner.kind != "c":
+                raise Unsupported("select() of a non-collection")
+            return _Out(f"_select({src}, lambda {var}: {inner.src})", "c", inner.typ)
+        if name == "isDistinct" and not params:
+            if typ is None or typ[0] != "p" or typ[1] not in _STRINGLIKE:
+                raise Unsupported(f"isDistinct() on {typ}")
+            return _Out(f"_distinct({src})", "b")
+        if name == "first" and not params:
+            return _Out(f"{src}[:1]", "c", typ)
+        if name in ("where", "exists", "all") and len(params) == 1:
+            self.depth += 1
+            var = f"_t{self.depth}"
+            cond = self.boolean(params[0], var, typ)
+            self.depth -= 1
+            if name == "where":
+                return _Out(f"_where({src}, lambda {var}: {cond})", "c", typ)
+            if name == "exists":
+                return _Out(f"bool(_where({src}, lambda {var}: {cond}))", "b")
+            return _Out(f"_all({src}, lambda {var}: {cond})", "b")
+        if name == "matches" and len(params) == 1:
+            if typ is None or typ[0] != "p" or typ[1] not in _STRINGLIKE:
+                raise Unsupported(f"matches() on {typ}")
+            pattern = self.literal_of(params[0])
+            if not isinstance(pattern, str) or not pattern:
+                raise Unsupported("matches() with a non-literal pattern")
+            re.compile(pattern, re.DOTALL)  # fails here, not at run time, on a pattern Python refuses
+            return _Out(f"_matches({src}, _rx({pattern!r}))", "b")
+        if name in ("contains", "startsWith", "endsWith") and len(params) == 1:
+            if typ is None or typ[0] != "p" or typ[1] not in _STRINGLIKE:
+                raise Unsupported(f"{name}() on {typ}")
+            arg = self.literal_of(params[0])
+            if not isinstance(arg, str):
+                raise Unsupported(f"{name}() with a non-string argument")
+            fn = {"contains": "_contains", "startsWith": "_starts", "endsWith": "_ends"}[name]
+            return _Out(f"{fn}({src}, {arg!r})", "b")
+        raise Unsupported(f"{name}()")
+
+    def literal_of(self, node: dict[str, Any]) -> Any:
+        while node.get("type") in ("TermExpression", "LiteralTerm") and node.get("children"):
+            if node.get("type") == "LiteralTerm":
+                out = self.literal(node["children"][0])
+                return out.literal
+            node = node["children"][0]
+        raise Unsupported("a non-literal argument")
+
+
+class _LiteralList(list[Any]):
+    pass
+
+
+def _is_literal_list(out: _Out) -> bool:
+    return isinstance(out.literal, _LiteralList) or (out.kind == "c" and out.literal is not None)
+
+
+def _literal_items(out: _Out) -> list[Any]:
+    return list(out.literal) if isinstance(out.literal, _LiteralList) else [out.literal]
+
+
+def _is_call(node: dict[str, Any], name: str) -> bool:
+    """``node`` is the invocation ``name()`` without arguments."""
+    if node.get("type") != "FunctionInvocation":
+        return False
+    fn = (node.get("children") or [{}])[0]
+    parts = [c for c in fn.get("children") or [] if isinstance(c, dict)]
+    return len(parts) == 1 and parts[0].get("type") == "Identifier" and parts[0].get("text") == name
+
+
+def _ident(node: dict[str, Any]) -> str:
+    text = node.get("text")
+    if node.get("type") != "Identifier" or not isinstance(text, str):
+        raise Unsupported("unexpected identifier node")
+    return text.strip("`")
+
+
+def _op(node: dict[str, Any]) -> str:
+    terminals = node.get("terminalNodeText") or []
+    if len(terminals) != 1:
+        raise Unsupported("operator")
+    return str(terminals[0])
+
+
+def compile_expression(tree: Any, defs: DefinitionsProvider, base_type: str, base_root: str) -> str:
+    """Python source of a function ``(focus) -> bool | None`` for a parsed FHIRPath constraint evaluated on
+    an element of type path ``base_type`` (in the index of ``base_root``); raises Unsupported."""
+    return compile_partial(tree, defs, base_type, base_root)[0]
+
+
+def compile_partial(
+    tree: Any, defs: DefinitionsProvider, base_type: str, base_root: str
+) -> tuple[str, list[str]]:
+    """As :func:`compile_expression`, with the reasons a part of the expression is left to the engine
+    (empty when it is compiled whole)."""
+    if not isinstance(tree, dict) or not tree.get("children"):
+        raise Unsupported("empty expression")
+    compiler = _Compiler(defs)
+    out = compiler.expr(tree["children"][0], "_f", ("o", base_type, base_root))
+    if out.kind == "b":
+        return f"lambda _f: {out.src}", compiler.partial
+    if out.kind == "c" and out.typ == ("p", "boolean"):
+        return f"lambda _f: _as_bool({out.src})", compiler.partial
+    raise Unsupported("the expression is not boolean")

@@ -1,0 +1,252 @@
+"""The compiled validator gives the chain's issues exactly (differential tests), compiles FHIRPath
+faithfully, reports what it leaves to fhirpathpy, and keeps its cache safe.
+
+The default run takes samples of the slow corpora; ``scripts/validator-differential`` runs all of them.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from differential import (
+    chains,
+    compare_json,
+    compare_text,
+    converted_bundles,
+    explained,
+    mutate_bundle,
+    official_examples,
+    validator_case_files,
+)
+from support import SHARED, require_shared
+from test_mutations import _valid_examples, mutations
+
+from fhirconv.validate import build_chain, validate_json
+from fhirconv.validate.compiled import CompiledChecker, fallback_listing
+from fhirconv.validate.fpcompile import Fallback, compile_expression
+
+
+def _compiled(chain: Any) -> CompiledChecker:
+    found = [c for c in chain.checkers if isinstance(c, CompiledChecker)]
+    assert found, "the default chain has no compiled validator"
+    return found[0]
+
+
+def test_default_chain_uses_the_compiled_validator_and_the_reference_chain_does_not() -> None:
+    old, new = chains()
+    assert not any(isinstance(c, CompiledChecker) for c in old.checkers)
+    assert _compiled(new).fallback, "the compiled validator keeps the original checkers for unclean input"
+
+
+def test_official_examples_give_the_same_issues() -> None:
+    require_shared("fhir-r4", "examples")
+    examples = official_examples(SHARED)
+    assert len(examples) == 527
+    new = _compiled(chains()[1])
+    fast_before = new.fast
+    diffs = [d for name, data in examples for d in compare_json(data, name)]
+    assert not diffs, diffs[:10]
+    assert new.fast - fast_before > 1000, "the generated walk decided too few resources itself"
+
+
+@pytest.mark.slow
+def test_mutation_suite_gives_the_same_issues() -> None:
+    require_shared("fhir-r4", "examples")
+    n = 0
+    diffs: list[str] = []
+    for res in _valid_examples():
+        for name, mutated, _where in mutations(res):
+            n += 1
+            diffs += compare_json(mutated, f"{name} {res['resourceType']}/{res.get('id')}")
+    assert n > 900
+    assert not diffs, diffs[:10]
+
+
+def test_validator_test_cases_give_the_same_issues() -> None:
+    require_shared("fhir-test-cases")
+    files = validator_case_files(SHARED)
+    assert len(files) > 100
+    sample = files if os.environ.get("FHIRCONV_DIFF_ALL") else files[::3]
+    diffs = [d for f in sample for d in compare_text(f.read_bytes(), f.name)]
+    assert not diffs, diffs[:10]
+
+
+def test_converted_bundles_and_their_mutations_give_the_same_issues() -> None:
+    require_shared("corpora", "maccrobat2020", "dev")
+    bundles = list(converted_bundles(SHARED, limit=6))
+    assert len(bundles) >= 5
+    diffs: list[str] = []
+    n = 0
+    for name, bundle in bundles:
+        diffs += compare_json(bundle, name)
+        for label, mutated in mutate_bundle(bundle):
+            n += 1
+            diffs += compare_json(mutated, f"{name} {label}")
+    assert n > 100
+    assert not diffs, diffs[:10]
+
+
+def test_the_one_explained_difference_is_the_short_circuit_of_an_engine_failure() -> None:
+    """``tim-9`` with two ``when`` codes and no offset: the chain's engine fails on the ``in`` it need not
+    evaluate and says "not checked"; the compiled predicate decides (true), as the HL7 validator does."""
+    timing = {
+        "resourceType": "MedicationRequest",
+        "status": "active",
+        "intent": "order",
+        "medicationCodeableConcept": {"text": "aspirin"},
+        "subject": {"reference": "Patient/p"},
+        "dosageInstruction": [{"timing": {"repeat": {"when": ["MORN", "EVE"]}}}],
+    }
+    old, new = chains()
+    a = validate_json(copy.deepcopy(timing), chain=old).issues
+    b = validate_json(copy.deepcopy(timing), chain=new).issues
+    only_old = [i for i in a if i not in b]
+    assert [i.rule for i in only_old] == ["tim-9"], only_old
+    key = (only_old[0].severity.value, only_old[0].code, only_old[0].location, "tim-9", only_old[0].message)
+    assert explained(key)
+    assert [i for i in b if i not in a] == []
+
+
+def test_an_error_is_reported_exactly_as_the_chain_reports_it() -> None:
+    """The generated walk hands a resource with an error to the original checkers."""
+    folder = require_shared("fhir-r4", "examples")
+    obs = json.loads((folder / "Observation-example.json").read_text(encoding="utf-8"))
+    obs["dataAbsentReason"] = {"text": "not asked"}  # obs-6 with a value present
+    obs["status"] = 5
+    old, new = chains()
+    a = validate_json(copy.deepcopy(obs), chain=old).issues
+    b = validate_json(copy.deepcopy(obs), chain=new).issues
+    assert any(i.rule == "obs-6" for i in b) and any(i.rule == "type" for i in b)
+    assert sorted(map(str, a)) == sorted(map(str, b))
+
+
+# -- the FHIRPath compiler --------------------------------------------------------------------------
+
+
+def _defs() -> Any:
+    return chains()[1].definitions
+
+
+def _fn(expression: str, base: str) -> Any:
+    from fhirpathpy.parser import parse
+
+    src = compile_expression(parse(expression), _defs(), base, base.split(".")[0])
+    from fhirconv.validate.fpcompile import RUNTIME
+
+    return eval(src, dict(RUNTIME))
+
+
+@pytest.mark.parametrize(
+    ("expression", "base", "value", "expected"),
+    [
+        ("code.empty() or system.exists()", "Quantity", {"code": "mg"}, False),
+        ("code.empty() or system.exists()", "Quantity", {"code": "mg", "system": "x"}, True),
+        ("comparator.empty()", "Quantity", {}, True),
+        ("duration.exists() implies duration >= 0", "Timing.repeat", {}, True),
+        ("duration.exists() implies duration >= 0", "Timing.repeat", {"duration": -1}, False),
+        ("(answer.exists() and item.exists()).not()", "QuestionnaireResponse.item", {}, True),
+        (
+            "(answer.exists() and item.exists()).not()",
+            "QuestionnaireResponse.item",
+            {"answer": [{}], "item": [{}]},
+            False,
+        ),
+        ("type = 'document' implies timestamp.exists()", "Bundle", {"type": "document"}, False),
+        ("type = 'document' implies timestamp.exists()", "Bundle", {"type": "batch"}, True),
+        (
+            "kind != 'root' or uniqueId.all(type != 'uuid')",
+            "NamingSystem",
+            {"kind": "root", "uniqueId": [{"type": "uuid"}]},
+            False,
+        ),
+    ],
+)
+def test_compiled_expressions(expression: str, base: str, value: dict[str, Any], expected: Any) -> None:
+    fn = _fn(expression, base)
+    assert fn(value) is expected
+
+
+def test_compiled_and_interpreted_agree_on_every_constraint_site_of_the_examples() -> None:
+    """Each compiled predicate, at each site it runs on in the official examples and converted bundles,
+    against fhirpathpy's verdict through the invariant checker (the reference)."""
+    from fhirconv.validate import compiled as mod
+    from fhirconv.validate.invariants import _compile
+
+    require_shared("fhir-r4", "examples")
+    checked = 0
+    wrong: list[str] = []
+    original = mod._Run.cons
+
+    def cons(self: Any, items: Any, value: dict[str, Any], at: str) -> None:
+        nonlocal checked
+        for c, fn, base in items:
+            if fn is None or getattr(fn, "__name__", "") != "<lambda>":
+                continue
+            try:
+                got = fn(value) is True
+            except Fallback:
+                continue
+            interpreted = _compile(c.expression)
+            if interpreted.fn is None:
+                continue
+            walk = self._walk()
+            ok = walk.run(interpreted, c, value, base, at)
+            checked += 1
+            if ok is not None and ok != got:
+                wrong.append(f"{c.key} at {at}: compiled {got}, fhirpathpy {ok}")
+        original(self, items, value, at)
+
+    new = build_chain()
+    mod._Run.cons = cons  # type: ignore[method-assign]
+    try:
+        for name, data in official_examples(SHARED):
+            validate_json(data, name, chain=new)
+        for name, bundle in converted_bundles(SHARED, limit=4):
+            validate_json(bundle, name, chain=new)
+    finally:
+        mod._Run.cons = original  # type: ignore[method-assign]
+    assert checked > 1000
+    assert not wrong, wrong[:10]
+
+
+def test_fallbacks_are_listed_with_a_reason() -> None:
+    listing = fallback_listing(_compiled(chains()[1]))
+    assert listing, "some R4 constraints need fhirpathpy (select(), resolve(), matches() ...)"
+    assert all(key and expression and why for key, expression, why in listing)
+    keys = {k for k, _e, _w in listing}
+    assert "que-2" in keys  # descendants(): left to fhirpathpy, and listed
+    assert _compiled(chains()[1]).program.compiled_count > 300
+
+
+# -- the cache ----------------------------------------------------------------------------------------
+
+
+def test_cache_is_private_rebuilt_when_corrupt_and_refused_when_others_can_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fhirconv.validate import compiled as mod
+
+    monkeypatch.setenv("FHIRCONV_CACHE_DIR", str(tmp_path / "cache"))
+    defs = _defs()
+    target = mod._cache_file(defs)
+    assert target is not None and str(target).startswith(str(tmp_path))
+    chain = build_chain(defs)
+    assert validate_json({"resourceType": "Patient", "gender": "female"}, chain=chain).ok
+    assert target.is_file()
+    assert not target.parent.stat().st_mode & 0o022
+    target.write_bytes(b"\x00garbage")
+    chain = build_chain(defs)
+    assert validate_json({"resourceType": "Patient", "gender": "female"}, chain=chain).ok
+    assert target.read_bytes()[:8] != b"\x00garbage"
+    # a world-writable folder is never read from, nor written to
+    os.chmod(target.parent, 0o777)
+    before = target.read_bytes()
+    program = mod._Program(defs, _compiled(chain).invariants.plans)
+    assert not mod._private_dir(target.parent)
+    program.load()
+    assert program.units and target.read_bytes() == before
