@@ -1,0 +1,46 @@
+"""Recall rules for observations, procedures and medications (issue 10): one sentence per rule.
+
+Every sentence here is written by the team; none is taken from a corpus.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from support import facts_of
+
+
+def _obs(facts: Any, word: str) -> list[Any]:
+    return [o for o in facts.observations if word in o.text.lower()]
+
+
+# ---------------------------------------------------------------- attribution: no skipping for a word
+def test_reference_range_in_brackets_is_no_citation() -> None:
+    facts = facts_of("A 45-year-old woman presented with fatigue. Ferritin was 4 ng/mL (10-120).")
+    hits = _obs(facts, "ferritin")
+    assert hits and hits[0].value is not None and str(hits[0].value.value) == "4"
+
+
+def test_imaging_studies_are_patient_text() -> None:
+    facts = facts_of(
+        "A 45-year-old woman presented with flank pain. Imaging studies of the abdomen revealed a renal "
+        "mass, and urine studies were normal."
+    )
+    assert [o for o in facts.observations if o.value_text and "renal mass" in o.value_text.lower()]
+
+
+def test_background_statement_with_citation_is_still_skipped() -> None:
+    facts = facts_of(
+        "A 45-year-old woman presented with flank pain. She was admitted, and she had a fever. Renal "
+        "infarction has been reported in previous studies [4]."
+    )
+    assert not [c for c in facts.conditions if "infarction" in c.text.lower()]
+    assert [c for c in facts.conditions if "flank pain" in c.text.lower()]
+
+
+def test_method_citation_does_not_hide_the_patients_result() -> None:
+    facts = facts_of(
+        "A 45-year-old woman presented with flank pain. Urine culture grew Escherichia coli, identified by "
+        "the standard method [7]."
+    )
+    assert _obs(facts, "urine culture")
