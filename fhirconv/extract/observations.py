@@ -16,6 +16,7 @@ from .lexicon import Match
 from .mentions import codings_of
 from .quantities import Quantities, decimal_of
 from .rules import ObservationRules
+from .unnamed import UnnamedValues
 from .values import ValueReader
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ class Obs:
     sentence: int = 0
     reference_range: ReferenceRange | None = None
     range_span: tuple[int, int] | None = None
+    named: bool = True  # False: the words before the value name something else; the value is the mention
 
 
 class Observations:
@@ -64,6 +66,7 @@ class Observations:
         self.rules = rules
         self.q = quantities
         self.values = ValueReader(quantities, rules.value_lead, rules.trend, rules.finding_verbs)
+        self.unnamed = UnnamedValues(rules, quantities, self.values)
         # "<test> revealed <finding>": the finding runs to the clause end (a decimal point is not an end)
         self.finding = re.compile(
             rf"\s*(?:\([^)]*\)\s*)?(?:{rules.finding_verbs})\s+"
@@ -77,6 +80,7 @@ class Observations:
         self._results_for(text, folded, s, e, tests)
         n_tests = len(tests)
         self._listed_results(text, folded, s, e, tests, ctx.mentions)
+        self.unnamed.find(text, folded, s, e, tests, ctx.mentions)
         assertions = ctx.test_assertions + [Assertion.PRESENT] * (len(tests) - n_tests)
         ctx.test_assertions = assertions
         for t, a in zip(tests, assertions, strict=True):
@@ -335,7 +339,7 @@ class Observations:
         for o in obs:
             if o.umbrella and o.value is None and not o.components:
                 continue
-            mentions = [_mention(text, (o.start, o.end), MentionRole.HEAD)]
+            mentions = [_mention(text, (o.start, o.end), MentionRole.HEAD)] if o.named else []
             if o.value_span:
                 mentions.append(_mention(text, o.value_span, MentionRole.VALUE))
             if o.interp_span:

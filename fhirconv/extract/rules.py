@@ -281,6 +281,7 @@ class ObservationRules:
     trend: re.Pattern[str]
     value_lead: re.Pattern[str]
     subject_result: re.Pattern[str]
+    measured_kinds: frozenset[str]  # unit kinds whose quantities are results even without a known test
 
     @classmethod
     def from_dict(cls, data: RuleData) -> ObservationRules:
@@ -313,6 +314,7 @@ class ObservationRules:
                 r"(?:(?:all|also|still|completely|entirely|markedly|mildly|slightly|strongly|highly|within)\s+)?"
                 rf"(?P<res>{alternation(result_kind)})(?!\w)"
             ),
+            measured_kinds=frozenset(data.words("measured_unit_kinds")),
         )
 
 

@@ -33,7 +33,7 @@ _COMPARATORS = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "≤": "<=", "≥": 
 _RAW_COUNTS = frozenset({"/mm3", "/uL", "/mL", "/L"})
 
 
-def _negative(text: str, pos: int) -> bool:
+def negative_sign(text: str, pos: int) -> bool:
     """A minus sign right before a number, itself after a space, "(", ":" or "=" (so never a range
     "12-16" or a hyphenated name "HbA1c-7")."""
     return pos >= 2 and text[pos - 1] in "-\u2212" and text[pos - 2] in " (:=,\u2009\u200a"
@@ -73,7 +73,7 @@ class ValueReader:
             vs, ve = t.end + start_at + plain.start(), t.end + start_at + plain.end()
             t.value = Quantity(value, shown, ucum)
             t.value_span = (vs, ve)
-            self._range(t, text, ve, nxt)
+            self.read_range(t, text, ve, nxt)
             return True
         unit_raw = text[t.end + qm.start("unit") : t.end + qm.end("unit")]
         unit = units.lookup(unit_raw)
@@ -87,7 +87,7 @@ class ValueReader:
         value = decimal_of(num)
         if comparator:
             vs = t.end + cmp_start + (len(window[cmp_start:]) - len(window[cmp_start:].lstrip()))
-        elif _negative(text, vs):  # "base excess -5.5 mmol/L": the sign fold() turned into a space
+        elif negative_sign(text, vs):  # "base excess -5.5 mmol/L": the sign fold() turned into a space
             value, vs = -value, vs - 1
         t.value = Quantity(value, unit_raw, unit.ucum, comparator)
         # "decreased to 90%": the trend word is part of the result and says which way it went
@@ -96,10 +96,10 @@ class ValueReader:
             vs = t.end + trend.start()
             t.interpretation = t.interpretation or ("high" if trend.group("up") else "low")
         t.value_span = (vs, ve)
-        self._range(t, text, ve, nxt)
+        self.read_range(t, text, ve, nxt)
         return True
 
-    def _range(self, t: Obs, text: str, pos: int, nxt: int) -> None:
+    def read_range(self, t: Obs, text: str, pos: int, nxt: int) -> None:
         """A stated range right after the value: kept when its unit is the value's (or unstated)."""
         if t.value is None:
             return

@@ -44,3 +44,26 @@ def test_method_citation_does_not_hide_the_patients_result() -> None:
         "the standard method [7]."
     )
     assert _obs(facts, "urine culture")
+
+
+# ---------------------------------------------------------------- values whose test the lexicons lack
+def _values(facts: Any) -> list[tuple[str, str]]:
+    return [(str(o.value.value), o.value.unit) for o in facts.observations if o.value is not None]
+
+
+def test_measured_value_without_a_known_test_name() -> None:
+    facts = facts_of("A 52-year-old man was admitted with diarrhoea. His xylose absorption index was 12 mg/dL.")
+    hits = [o for o in facts.observations if o.value is not None and str(o.value.value) == "12"]
+    assert hits and "xylose" in hits[0].text.lower()
+    # the value is the mention: the guessed name is the text, never a test mention of its own
+    assert [m.role.value for m in hits[0].mentions] == ["value"]
+
+
+def test_range_bounds_and_solutions_are_no_values() -> None:
+    facts = facts_of(
+        "A 52-year-old man was admitted with weakness. His plasma quinolinate was 40 umol/L (normal "
+        "10-25 umol/L), and he was given a 10% glucose infusion; the lesion grew (Fig. 2C)."
+    )
+    assert ("40", "umol/L") in _values(facts)
+    values = {v for v, _ in _values(facts)}
+    assert not values & {"25", "10", "2"}
