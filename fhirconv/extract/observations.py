@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..model import Assertion, Coding, Mention, MentionRole, ObservationFact, Quantity, ReferenceRange
+from .abbreviations import merge_abbreviations
 from .lexicon import Match
 from .mentions import codings_of
 from .quantities import Quantities, decimal_of
@@ -59,6 +60,7 @@ class Obs:
     reference_range: ReferenceRange | None = None
     range_span: tuple[int, int] | None = None
     named: bool = True  # False: the words before the value name something else; the value is the mention
+    heads: tuple[tuple[int, int], ...] = ()  # name and bracketed abbreviation, when both are written
 
 
 class Observations:
@@ -152,6 +154,7 @@ class Observations:
                 for p in out
             )
         ]
+        out = merge_abbreviations(text, folded, e, out)
         # an umbrella term followed by a parenthesised list of tests: the list carries the results
         for i, o in enumerate(out):
             if re.match(r"\s*\(", folded[o.end : e]) and i + 1 < len(out) and out[i + 1].start <= o.end + 3:
@@ -339,7 +342,8 @@ class Observations:
         for o in obs:
             if o.umbrella and o.value is None and not o.components:
                 continue
-            mentions = [_mention(text, (o.start, o.end), MentionRole.HEAD)] if o.named else []
+            heads = o.heads or ((o.start, o.end),)
+            mentions = [_mention(text, h, MentionRole.HEAD) for h in heads] if o.named else []
             if o.value_span:
                 mentions.append(_mention(text, o.value_span, MentionRole.VALUE))
             if o.interp_span:

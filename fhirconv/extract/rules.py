@@ -306,7 +306,7 @@ class ObservationRules:
                 rf"(?<!\w)(?:(?P<up>{alternation(trend['high'])})|(?P<down>{alternation(trend['low'])}))(?!\w)"
             ),
             value_lead=re.compile(
-                rf"[\s:=,(]*(?:(?:{alternation(data.words('value_lead_words'))})\s+){{0,4}}[\s:=(]*"
+                rf"[\s:=,()]*(?:(?:{alternation(data.words('value_lead_words'))})\s+){{0,4}}[\s:=(]*"
             ),
             subject_result=re.compile(
                 r"\s*(?:(?:the|his|her|their|a|an|both|all)\s+)?"

@@ -52,7 +52,9 @@ def _values(facts: Any) -> list[tuple[str, str]]:
 
 
 def test_measured_value_without_a_known_test_name() -> None:
-    facts = facts_of("A 52-year-old man was admitted with diarrhoea. His xylose absorption index was 12 mg/dL.")
+    facts = facts_of(
+        "A 52-year-old man was admitted with diarrhoea. His xylose absorption index was 12 mg/dL."
+    )
     hits = [o for o in facts.observations if o.value is not None and str(o.value.value) == "12"]
     assert hits and "xylose" in hits[0].text.lower()
     # the value is the mention: the guessed name is the text, never a test mention of its own
@@ -67,3 +69,18 @@ def test_range_bounds_and_solutions_are_no_values() -> None:
     assert ("40", "umol/L") in _values(facts)
     values = {v for v, _ in _values(facts)}
     assert not values & {"25", "10", "2"}
+
+
+# ---------------------------------------------------------------- a test name and its abbreviation
+def test_value_after_bracketed_abbreviation() -> None:
+    facts = facts_of("A 33-year-old man was admitted. Lactate dehydrogenase (LDH) was 412 U/L.")
+    hits = [o for o in facts.observations if o.value is not None]
+    assert hits and str(hits[0].value.value) == "412"
+    heads = [m.text for m in hits[0].mentions if m.role.value == "head"]
+    assert "LDH" in heads and any("dehydrogenase" in h.lower() for h in heads)
+
+
+def test_name_and_abbreviation_are_one_observation() -> None:
+    facts = facts_of("A 33-year-old man was admitted. Computed tomography (CT) showed a splenic cyst.")
+    imaging = [o for o in facts.observations if "tomography" in o.text.lower() or o.text == "CT"]
+    assert len(imaging) == 1 and imaging[0].value_text and "cyst" in imaging[0].value_text
