@@ -16,6 +16,7 @@ from .abbreviations import merge_abbreviations
 from .lexicon import Match
 from .mentions import codings_of
 from .quantities import Quantities, decimal_of
+from .respectively import assign_respectively
 from .rules import ObservationRules
 from .unnamed import UnnamedValues
 from .values import ValueReader
@@ -80,6 +81,7 @@ class Observations:
         text, folded, s, e = ctx.text, ctx.folded, ctx.start, ctx.end
         tests = ctx.tests
         self._results_for(text, folded, s, e, tests)
+        assign_respectively(tests, text, folded, s, e, self.q)
         n_tests = len(tests)
         self._listed_results(text, folded, s, e, tests, ctx.mentions)
         self.unnamed.find(text, folded, s, e, tests, ctx.mentions)

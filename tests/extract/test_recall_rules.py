@@ -84,3 +84,19 @@ def test_name_and_abbreviation_are_one_observation() -> None:
     facts = facts_of("A 33-year-old man was admitted. Computed tomography (CT) showed a splenic cyst.")
     imaging = [o for o in facts.observations if "tomography" in o.text.lower() or o.text == "CT"]
     assert len(imaging) == 1 and imaging[0].value_text and "cyst" in imaging[0].value_text
+
+
+# ---------------------------------------------------------------- coordinated tests and values
+def test_respectively_pairs_values_with_tests_in_order() -> None:
+    facts = facts_of(
+        "A 61-year-old man was admitted. On admission, sodium, potassium and chloride were 128 mmol/L, "
+        "5.9 mmol/L and 92 mmol/L, respectively."
+    )
+    got = {o.text.lower(): str(o.value.value) for o in facts.observations if o.value is not None}
+    assert got.get("sodium") == "128" and got.get("potassium") == "5.9" and got.get("chloride") == "92"
+
+
+def test_coordinated_values_pair_up_to_the_sentence_end() -> None:
+    facts = facts_of("A 61-year-old man was admitted. His sodium and potassium were 128 and 3.1 mmol/L.")
+    got = {o.text.lower(): str(o.value.value) for o in facts.observations if o.value is not None}
+    assert got.get("sodium") == "128" and got.get("potassium") == "3.1"
