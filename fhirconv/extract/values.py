@@ -90,11 +90,12 @@ class ValueReader:
         elif negative_sign(text, vs):  # "base excess -5.5 mmol/L": the sign fold() turned into a space
             value, vs = -value, vs - 1
         t.value = Quantity(value, unit_raw, unit.ucum, comparator)
-        # "decreased to 90%": the trend word is part of the result and says which way it went
+        # "decreased to 90%": the trend word says which way it went -- the interpretation, cited apart
+        # from the number it qualifies
         trend = self.trend.search(window, 0, start_at)
-        if trend:
-            vs = t.end + trend.start()
-            t.interpretation = t.interpretation or ("high" if trend.group("up") else "low")
+        if trend and t.interpretation is None:
+            t.interpretation = "high" if trend.group("up") else "low"
+            t.interp_span = (t.end + trend.start(), t.end + trend.end())
         t.value_span = (vs, ve)
         self.read_range(t, text, ve, nxt)
         return True

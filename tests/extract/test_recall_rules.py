@@ -100,3 +100,11 @@ def test_coordinated_values_pair_up_to_the_sentence_end() -> None:
     facts = facts_of("A 61-year-old man was admitted. His sodium and potassium were 128 and 3.1 mmol/L.")
     got = {o.text.lower(): str(o.value.value) for o in facts.observations if o.value is not None}
     assert got.get("sodium") == "128" and got.get("potassium") == "3.1"
+
+
+def test_trend_word_is_cited_apart_from_the_value() -> None:
+    facts = facts_of("A 61-year-old man was admitted. His serum ferritin decreased to 12 ng/mL.")
+    hits = [o for o in facts.observations if o.value is not None]
+    assert hits and hits[0].interpretation == "low"
+    roles = {m.role.value: m.text for m in hits[0].mentions}
+    assert roles.get("value") == "12 ng/mL" and roles.get("interpretation") == "decreased"
