@@ -25,6 +25,16 @@ _PREV_WORD = re.compile(r"([a-z]+)\s+$")
 # what may stand between the items of one list of drugs
 _LIST_GLUE = re.compile(r"\s*(?:\([^()]{0,60}\)\s*)?(?:,\s*)?(?:(?:and|or|and/or|as well as)\s+)?")
 
+# a number right after an analyte's name ("iron 30", "calcium was 9.1"): a measurement, not a drug
+_MEASURED_AFTER = re.compile(
+    r"\s*(?:\(\s*[a-z0-9]{1,8}\s*\)\s*)?(?:level\s+|levels\s+)?(?:was|were|of|at|:|=)?\s*\d"
+)
+# between two items of one list of things given: a comma or a conjunction, never a bare space (a salt:
+# "oseltamivir phosphate", "ibandronate sodium")
+_ITEM_GLUE = re.compile(
+    r"\s*(?:\([^()]{0,60}\)\s*)?(?:,\s*(?:(?:and|or)\s+)?|(?:and|or|and/or|as well as)\s+)"
+)
+
 _ATTRIBUTIVE_SPAN = 80  # characters at most between adjective and noun, so the gap test stays short
 
 # abbreviation -> (its pattern, the concept, the long form the text gave it); concept None: the text
@@ -148,7 +158,17 @@ class MentionFinder:
         out: list[Match] = []
         dropped_end = -1  # end of the last drug left out, to carry the reason over a list
         measured_end = -1  # end of the last drug name read as a measured level
+        given_end = -1  # end of the last drug given, to carry "given" over a list ("saline and albumin")
         for m in matches:
+            if m.concept.domain == "tests" and m.concept.cls == "lab" and m.concept.unit:
+                if self._given(folded, s, e, m, given_end):
+                    c = m.concept
+                    drug = Concept("drugs", f"given:{c.id}", c.display, "", ())
+                    out.append(Match(m.start, m.end, drug, m.expansion))
+                    given_end = m.end
+                else:
+                    out.append(m)
+                continue
             if m.concept.domain != "drugs":
                 out.append(m)
                 continue
@@ -174,7 +194,20 @@ class MentionFinder:
                 measured_end = m.end
                 continue
             out.append(m)
+            given_end = m.end
         return out
+
+    def _given(self, folded: str, s: int, e: int, m: Match, given_end: int) -> bool:
+        """An analyte's name that names what was given ("intravenous iron", "calcium tablets", "saline and
+        albumin"), never one with a measured value after it ("iron 30 ug/dL")."""
+        if _MEASURED_AFTER.match(folded, m.end, e):
+            return False
+        r = self.rules
+        if r.analyte_given_before.search(folded, max(s, m.start - 30), m.start):
+            return True
+        if r.analyte_given_after.match(folded, m.end, e):
+            return True
+        return given_end >= 0 and _ITEM_GLUE.fullmatch(folded, given_end, m.start) is not None
 
     def _whole_names(self, folded: str, s: int, e: int, matches: list[Match]) -> list[Match]:
         """A term inside a longer name is not a fact: "sodium channel blocker" and "sodium phosphate"

@@ -177,6 +177,8 @@ class MatchRules:
     drug_level_before: re.Pattern[str]
     drug_not_given_after: re.Pattern[str]
     drug_not_given_before: re.Pattern[str]
+    analyte_given_before: re.Pattern[str]  # "intravenous iron": an analyte's name for a drug given
+    analyte_given_after: re.Pattern[str]  # "calcium tablets"
     suffix_words: dict[str, re.Pattern[str]]
     suffix_stop: frozenset[str]
     suffix_stop_prefixes: tuple[str, ...]
@@ -215,6 +217,8 @@ class MatchRules:
             drug_not_given_before=_before(
                 data.words("drug_not_given_before"), r"\s*(?:\d[\d.,]*\s*[a-zμ]{1,4}\s+(?:of\s+)?)?"
             ),
+            analyte_given_before=_before(data.words("analyte_given_before"), r"\s+"),
+            analyte_given_after=_after(data.words("analyte_given_after"), r"\s+"),
             suffix_words=suffix_words,
             suffix_stop=frozenset(fold(w) for w in data.words("suffix_stop_words")),
             suffix_stop_prefixes=tuple(fold(w) for w in data.words("suffix_stop_prefixes")),

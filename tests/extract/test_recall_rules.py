@@ -108,3 +108,31 @@ def test_trend_word_is_cited_apart_from_the_value() -> None:
     assert hits and hits[0].interpretation == "low"
     roles = {m.role.value: m.text for m in hits[0].mentions}
     assert roles.get("value") == "12 ng/mL" and roles.get("interpretation") == "decreased"
+
+
+# ---------------------------------------------------------------- analytes given as drugs
+def _meds(facts: Any) -> list[str]:
+    return [m.text.lower() for m in facts.medications]
+
+
+def test_analyte_named_after_an_administration_word_is_a_drug() -> None:
+    facts = facts_of(
+        "A 70-year-old woman with anaemia was admitted. She received intravenous iron, and her potassium "
+        "was replaced with potassium chloride. Magnesium supplementation was started."
+    )
+    meds = _meds(facts)
+    assert "iron" in meds and "magnesium" in meds
+
+
+def test_analyte_in_a_list_of_drugs_given_is_a_drug() -> None:
+    facts = facts_of("A 70-year-old woman was admitted. She was resuscitated with saline and albumin.")
+    assert "albumin" in _meds(facts)
+
+
+def test_measured_analyte_and_salt_stay_what_they_are() -> None:
+    facts = facts_of(
+        "A 70-year-old woman was admitted. Intravenous iron 30 ug/dL was low. She took oseltamivir "
+        "phosphate, and serum albumin was 2.1 g/dL."
+    )
+    meds = _meds(facts)
+    assert "iron" not in meds and "phosphate" not in meds and "albumin" not in meds
