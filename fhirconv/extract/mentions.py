@@ -35,6 +35,8 @@ _ITEM_GLUE = re.compile(
     r"\s*(?:\([^()]{0,60}\)\s*)?(?:,\s*(?:(?:and|or)\s+)?|(?:and|or|and/or|as well as)\s+)"
 )
 
+_LONG_WORD = re.compile(r"(?<![\w-])[a-z]{8,}(?![\w-])")
+
 _ATTRIBUTIVE_SPAN = 80  # characters at most between adjective and noun, so the gap test stays short
 
 # abbreviation -> (its pattern, the concept, the long form the text gave it); concept None: the text
@@ -99,6 +101,7 @@ class MentionFinder:
         lexical = [m for m in self.lexicon.match(text, folded, s, e) if (m.start, m.end) not in foreign]
         matches = lexical + [m for m in defined if m.concept.domain != _FOREIGN]
         matches = _dedupe(matches + self._suffix_matches(text, folded, s, e, matches))
+        matches = _dedupe(matches + self._near_drugs(folded, s, e, matches))
         matches = self._drug_context(folded, s, e, matches)
         matches = self._whole_names(folded, s, e, matches)
         outcome_spans = [
@@ -249,6 +252,19 @@ class MentionFinder:
             if not (salt or institution or device or (heads is not None and heads.match(folded, m.end, e))):
                 out.append(m)
             prev = m
+        return out
+
+    def _near_drugs(self, folded: str, s: int, e: int, known: list[Match]) -> list[Match]:
+        """Long words no lexicon knows that misspell one drug by one letter ("remifentanyl")."""
+        out: list[Match] = []
+        for w in _LONG_WORD.finditer(folded, s, e):
+            if w.group(0).endswith(self.rules.not_drug_endings) or any(
+                k.start < w.end() and w.start() < k.end for k in known
+            ):
+                continue
+            concept = self.lexicon.near_drug(w.group(0))
+            if concept is not None:
+                out.append(Match(w.start(), w.end(), concept))
         return out
 
     def _suffix_matches(self, text: str, folded: str, s: int, e: int, known: list[Match]) -> list[Match]:

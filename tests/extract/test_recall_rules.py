@@ -136,3 +136,22 @@ def test_measured_analyte_and_salt_stay_what_they_are() -> None:
     )
     meds = _meds(facts)
     assert "iron" not in meds and "phosphate" not in meds and "albumin" not in meds
+
+
+# ---------------------------------------------------------------- drug names misspelt by one letter
+def test_drug_name_misspelt_by_one_letter_is_that_drug() -> None:
+    facts = facts_of(
+        "A 30-year-old woman underwent surgery. Anaesthesia was maintained with sevofluorane, and she was "
+        "later given levetiracetan."
+    )
+    meds = _meds(facts)
+    assert "sevofluorane" in meds and "levetiracetan" in meds
+
+
+def test_ordinary_words_near_a_drug_name_are_not_drugs() -> None:
+    facts = facts_of(
+        "A 30-year-old woman was admitted. Each episode was preceded by a headache, and there was no "
+        "biologic sign of haemolysis or vitamin E deficiency."
+    )
+    meds = _meds(facts)
+    assert "preceded" not in meds and "biologic" not in meds and not [m for m in meds if "vitamin" in m]
