@@ -17,7 +17,7 @@ from .rules import MatchRules, OutcomeRules
 
 __all__ = ["PAREN_ABBR", "Aliases", "MentionFinder", "codings_of", "surface"]
 
-PAREN_ABBR = re.compile(r"\s*\(\s*(?P<abbr>[A-Za-z][A-Za-z0-9\- ]{0,9}?)\s*\)")
+PAREN_ABBR = re.compile(r"\s*\(\s*(?P<abbr>[A-Za-z][A-Za-z0-9\-/ ]{0,9}?)\s*\)")
 
 _OPEN_PAREN = re.compile(r"\s*\(\s*")
 _NEXT_WORD = re.compile(r"\s+([a-z]+)")
@@ -66,7 +66,11 @@ class MentionFinder:
                 if not any(ch.isupper() for ch in abbr) or len(abbr) < 2:
                     continue
                 if abbr[0].lower() != text[m.start].lower():
-                    continue
+                    # "tazobactam/piperacillin (TAZ/PIPC)", "intravenous cyclophosphamide (IVCY)": the
+                    # letters may start before the term, when the words before it spell them
+                    lf = _long_form(abbr, text[max(sec.start, m.start - 40) : m.end])
+                    if lf is None or not lf.endswith(text[m.start : m.end]):
+                        continue
                 if fold(abbr) == fold(text[m.start : m.end]):
                     continue
                 if abbr not in out:

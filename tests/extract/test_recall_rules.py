@@ -155,3 +155,12 @@ def test_ordinary_words_near_a_drug_name_are_not_drugs() -> None:
     )
     meds = _meds(facts)
     assert "preceded" not in meds and "biologic" not in meds and not [m for m in meds if "vitamin" in m]
+
+
+def test_abbreviation_whose_letters_start_before_the_term() -> None:
+    facts = facts_of(
+        "A 58-year-old man was admitted with pneumonia. Intravenous vancomycin (IVVC) was started, and "
+        "IVVC was stopped on day 5."
+    )
+    texts = [m.text for med in facts.medications for m in med.mentions]
+    assert sum("IVVC" in t for t in texts) >= 2
