@@ -66,10 +66,11 @@ class MentionFinder:
                 if not any(ch.isupper() for ch in abbr) or len(abbr) < 2:
                     continue
                 if abbr[0].lower() != text[m.start].lower():
-                    # "tazobactam/piperacillin (TAZ/PIPC)", "intravenous cyclophosphamide (IVCY)": the
-                    # letters may start before the term, when the words before it spell them
+                    # "tazobactam/piperacillin (TAZ/PIPC)", "intravenous cyclophosphamide (IVCY)": a drug's
+                    # letters may start before its name, when the words before it spell them (a test or a
+                    # finding so named is a longer concept than the term: "endomyocardial biopsy (EMB)")
                     lf = _long_form(abbr, text[max(sec.start, m.start - 40) : m.end])
-                    if lf is None or not lf.endswith(text[m.start : m.end]):
+                    if m.concept.domain != "drugs" or lf is None or not lf.endswith(text[m.start : m.end]):
                         continue
                 if fold(abbr) == fold(text[m.start : m.end]):
                     continue
