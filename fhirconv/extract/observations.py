@@ -15,6 +15,7 @@ from ..model import Assertion, Coding, Mention, MentionRole, ObservationFact, Qu
 from .abbreviations import merge_abbreviations
 from .lexicon import Match
 from .mentions import codings_of
+from .organisms import results_named_before
 from .quantities import Quantities, decimal_of
 from .respectively import assign_respectively
 from .rules import ObservationRules
@@ -82,6 +83,7 @@ class Observations:
         tests = ctx.tests
         self._results_for(text, folded, s, e, tests)
         assign_respectively(tests, text, folded, s, e, self.q)
+        results_named_before(text, folded, s, e, tests, self.rules.test_stop)
         n_tests = len(tests)
         self._listed_results(text, folded, s, e, tests, ctx.mentions)
         self.unnamed.find(text, folded, s, e, tests, ctx.mentions)
@@ -289,6 +291,8 @@ class Observations:
         busy = [(o.start, o.end) for o in order] + [o.range_span for o in order if o.range_span]
         for kind, pat in self.rules.results:
             for m in pat.finditer(folded, s, e):
+                if text[m.start() - 1] in "-\u2010\u2011":
+                    continue  # "gram-positive cocci", "HIV-negative": the word belongs to its own name
                 if any(a <= m.start() < b for a, b in busy) or self.values.in_range_statement(
                     text, m.start(), e
                 ):

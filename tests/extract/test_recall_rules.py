@@ -164,3 +164,18 @@ def test_abbreviation_whose_letters_start_before_the_term() -> None:
     )
     texts = [m.text for med in facts.medications for m in med.mentions]
     assert sum("IVVC" in t for t in texts) >= 2
+
+
+# ---------------------------------------------------------------- qualitative culture results
+def test_culture_grew_an_organism() -> None:
+    facts = facts_of("A 60-year-old man had fever. On day 2, blood cultures grew gram-negative rods.")
+    hits = [o for o in facts.observations if "blood cultures" in o.text.lower()]
+    assert hits and hits[0].value_text == "gram-negative rods" and hits[0].interpretation is None
+
+
+def test_organism_isolated_from_a_culture() -> None:
+    facts = facts_of(
+        "A 60-year-old man had fever. Klebsiella oxytoca was isolated from a urine culture, and he improved."
+    )
+    hits = [o for o in facts.observations if "urine culture" in o.text.lower()]
+    assert hits and hits[0].value_text == "Klebsiella oxytoca"
