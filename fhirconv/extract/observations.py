@@ -16,7 +16,7 @@ from .abbreviations import merge_abbreviations
 from .lexicon import Match
 from .mentions import codings_of
 from .organisms import results_named_before
-from .quantities import Quantities, decimal_of
+from .quantities import Quantities
 from .respectively import assign_respectively
 from .rules import ObservationRules
 from .unnamed import UnnamedValues
@@ -256,31 +256,18 @@ class Observations:
         """Values, qualitative results and "not performed", distributed over coordinated tests."""
         if not tests:
             return
+        # "2% neutrophils, 94% lymphocytes": a share or count written right before a test name is its own
+        before = self.unnamed.values_before_names(text, folded, s, tests)
         for i, t in enumerate(tests):
             nxt = tests[i + 1].start if i + 1 < len(tests) else e
+            later = tests[i + 1].value_span if i + 1 < len(tests) else None
+            if later is not None and later[0] < nxt:
+                nxt = later[0]
+            if id(t) in before:
+                continue
             window = folded[t.end : nxt]
-            if re.search(r"blood pressure|\bbp\b", folded[t.start : t.end]):
-                bm = re.search(r"(?P<sys>\d{2,3})\s*/\s*(?P<dia>\d{2,3})", window[:40])
-                if bm:
-                    vs = t.end + bm.start()
-                    ve = t.end + bm.end()
-                    um = re.match(r"\s*mm\s*hg", folded[ve:nxt])
-                    if um:
-                        ve += um.end()
-                    t.value_span = (vs, ve)
-                    t.components = [
-                        (
-                            "Systolic blood pressure",
-                            (Coding("http://loinc.org", "8480-6", "Systolic blood pressure"),),
-                            Quantity(decimal_of(bm.group("sys")), "mmHg", "mm[Hg]"),
-                        ),
-                        (
-                            "Diastolic blood pressure",
-                            (Coding("http://loinc.org", "8462-4", "Diastolic blood pressure"),),
-                            Quantity(decimal_of(bm.group("dia")), "mmHg", "mm[Hg]"),
-                        ),
-                    ]
-                    continue
+            if self.values.blood_pressure(t, folded, window, nxt):
+                continue
             self.values.read(t, text, folded, nxt)
         # qualitative results: a result phrase applies to every test before it in its clause
         pending: list[Obs] = []

@@ -68,6 +68,9 @@ _RANGE_BEFORE = re.compile(
     r"(?:\d\s*(?:-|\u2013|to)|[<>\u2264\u2265~]|[(:,]\s*-|\bnormal[^\d;]{0,20}|\brange[^\d;]{0,12}|\breference[^\d;]{0,20})\s*$",
     re.IGNORECASE,
 )
+# one or two words right after a share or a count, then the end of the item ("2% neutrophils,")
+_NAMED_AFTER = re.compile(r"\s+(?P<n>[a-z][a-z]{3,}(?:\s+[a-z][a-z]{3,})?)(?=\s*(?:[,;.)]|and\b|with\b|$))")
+_ITEM_OPENS = re.compile(r"(?:^|[,;(]|(?<!\w)(?:with|and|including|showed|revealed|contained))\s*$")
 _RANGE_AFTER = re.compile(r"\s*(?:-|\u2013|to)\s*\d")
 _PERCENT_OF = re.compile(
     r"\s*(?:of\b|[a-z]+\s+(?:solution|formalin|glucose|saline|dextrose)\b|formalin|glucose|saline|dextrose)"
@@ -112,6 +115,11 @@ class UnnamedValues:
             if any(0 <= vs - d.end <= 40 and not re.search(r"[;.]", folded[d.end : vs]) for d in drugs):
                 continue  # a dose of the drug named just before
             name = self._name(folded, s, vs)
+            if name is None and kind in ("fraction", "count"):
+                # "with 2% neutrophils and 94% lymphocytes": the share or count names its cells after it
+                after = _NAMED_AFTER.match(folded, ve, e)
+                if after is not None and not set(after.group("n").split()) & self.rules.test_stop:
+                    name = (after.start("n"), after.end("n"))
             if name is None:
                 continue
             ns, ne = name
@@ -129,6 +137,29 @@ class UnnamedValues:
             self.values.read_range(obs, text, ve, e)
             tests.append(obs)
             busy += [(ns, ne), (vs, ve), *([obs.range_span] if obs.range_span else [])]
+
+    def values_before_names(self, text: str, folded: str, s: int, tests: list[Obs]) -> set[int]:
+        """Give each test the share or count written right before its name ("with 2% neutrophils"); the
+        ids of the tests so served."""
+        served: set[int] = set()
+        units = self.q.units
+        for t in tests:
+            for qm in self.q.value_re.finditer(folded, max(s, t.start - 30), t.start):
+                glued = qm.start() > 0 and folded[qm.start() - 1].isalnum()
+                if folded[qm.end() : t.start].strip() or glued:
+                    continue
+                # "with 2% neutrophils", "(2% monocytes": a new item opens there; in "neutrophils 85%
+                # lymphocytes 10%" the 85% is the value of the test before it
+                if not _ITEM_OPENS.search(folded, max(s, qm.start() - 14), qm.start()):
+                    continue
+                raw = text[qm.start("unit") : qm.end("unit")]
+                unit = units.lookup(raw)
+                if units.kind(unit.ucum) not in ("fraction", "count") or not units.fits(unit.ucum, t.unit):
+                    continue
+                t.value = Quantity(decimal_of(qm.group("num")), raw, unit.ucum)
+                t.value_span = (qm.start(), qm.end())
+                served.add(id(t))
+        return served
 
     def _name(self, folded: str, s: int, vs: int) -> tuple[int, int] | None:
         """The words naming a value: up to four words before it, over "was", "of", ":" and the like."""

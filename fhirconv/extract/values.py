@@ -13,7 +13,7 @@ import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
-from ..model import Quantity, ReferenceRange
+from ..model import Coding, Quantity, ReferenceRange
 from ..units import interpretation_from_range
 from .quantities import NUM, Quantities, decimal_of
 
@@ -27,6 +27,9 @@ _CLAUSE_BREAK = re.compile(r";|,\s*(?:and|but|while|whereas)\b|\s(?:but|while|wh
 _COPULA = r"was|were|is|are|remained|became|appeared"
 
 
+_BP_NAME = re.compile(r"blood pressure|\bbp\b")
+_BP_VALUE = re.compile(r"(?P<sys>\d{2,3})\s*/\s*(?P<dia>\d{2,3})")
+_MMHG = re.compile(r"\s*mm\s*hg")
 _COMPARATOR = re.compile(r"\s*(<=|>=|≤|≥|<|>)\s*(?=\d)")
 _COMPARATORS = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">="}
 # counts per volume with no power of ten: whole cells, never a fraction
@@ -98,6 +101,32 @@ class ValueReader:
             t.interp_span = (t.end + trend.start(), t.end + trend.end())
         t.value_span = (vs, ve)
         self.read_range(t, text, ve, nxt)
+        return True
+
+    def blood_pressure(self, t: Obs, folded: str, window: str, nxt: int) -> bool:
+        """ "BP 120/80 mmHg": one panel with a systolic and a diastolic component; True when read."""
+        if not _BP_NAME.search(folded, t.start, t.end):
+            return False
+        bm = _BP_VALUE.search(window[:40])
+        if bm is None:
+            return False
+        vs, ve = t.end + bm.start(), t.end + bm.end()
+        um = _MMHG.match(folded, ve, nxt)
+        if um:
+            ve = um.end()
+        t.value_span = (vs, ve)
+        t.components = [
+            (
+                "Systolic blood pressure",
+                (Coding("http://loinc.org", "8480-6", "Systolic blood pressure"),),
+                Quantity(decimal_of(bm.group("sys")), "mmHg", "mm[Hg]"),
+            ),
+            (
+                "Diastolic blood pressure",
+                (Coding("http://loinc.org", "8462-4", "Diastolic blood pressure"),),
+                Quantity(decimal_of(bm.group("dia")), "mmHg", "mm[Hg]"),
+            ),
+        ]
         return True
 
     def read_range(self, t: Obs, text: str, pos: int, nxt: int) -> None:

@@ -179,3 +179,19 @@ def test_organism_isolated_from_a_culture() -> None:
     )
     hits = [o for o in facts.observations if "urine culture" in o.text.lower()]
     assert hits and hits[0].value_text == "Klebsiella oxytoca"
+
+
+# ---------------------------------------------------------------- shares written before their cells
+def test_share_written_before_the_cell_name_is_that_cells() -> None:
+    facts = facts_of(
+        "A 60-year-old man had fever. The smear showed a leukocyte count of 9000/uL with 81% neutrophils, "
+        "12% lymphocytes and 7% monocytes."
+    )
+    got = {o.text.lower(): str(o.value.value) for o in facts.observations if o.value is not None}
+    assert got.get("neutrophils") == "81" and got.get("lymphocytes") == "12" and got.get("monocytes") == "7"
+
+
+def test_value_after_a_name_stays_with_that_name() -> None:
+    facts = facts_of("A 60-year-old man had fever. Neutrophils 81% lymphocytes 12%.")
+    got = {o.text.lower(): str(o.value.value) for o in facts.observations if o.value is not None}
+    assert got.get("neutrophils") == "81" and got.get("lymphocytes") == "12"
