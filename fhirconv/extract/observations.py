@@ -101,9 +101,12 @@ class Observations:
         tests for infections", "oncological bands work-up"), each with an "of/for <target>" tail."""
         out: list[Obs] = []
         # generic words ("tests", "work-up") are heads of a longer name, not names of their own
-        lex_tests = [
-            m for m in lex_tests if " ".join(folded[m.start : m.end].split()) not in self.rules.head_words
-        ]
+        heads = {
+            (m.start, m.end): m
+            for m in lex_tests
+            if " ".join(folded[m.start : m.end].split()) in self.rules.head_words
+        }
+        lex_tests = [m for m in lex_tests if (m.start, m.end) not in heads]
         for m in lex_tests:
             end = self._test_tail(folded, m.end, e)
             hm = (
@@ -143,10 +146,16 @@ class Observations:
                     break
                 start, count = ws, count + 1
             end = self._test_tail(folded, he, e)
-            if count == 0 and end == he:
-                continue
+            lex = heads.get((hs, he))
+            if count == 0 and end == he and (lex is None or lex.concept.cls not in ("diagnostic", "imaging")):
+                continue  # a bare generic word ("tests") names nothing; a bare "biopsy" is a test
             cat = self._category(folded, start, end, "")
-            out.append(Obs(start, end, text[start:end], (), cat, "np:" + " ".join(folded[start:end].split())))
+            key = (
+                lex.concept.id
+                if lex is not None and count == 0
+                else "np:" + " ".join(folded[start:end].split())
+            )
+            out.append(Obs(start, end, text[start:end], (), cat, key))
             self._shared_head(text, folded, s, start, he, out, hm)
         out.sort(key=lambda o: (o.start, -(o.end - o.start)))
         # a name inside a longer test phrase is the same test ("assays for paraneoplastic antibodies")

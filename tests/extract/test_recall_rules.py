@@ -195,3 +195,9 @@ def test_value_after_a_name_stays_with_that_name() -> None:
     facts = facts_of("A 60-year-old man had fever. Neutrophils 81% lymphocytes 12%.")
     got = {o.text.lower(): str(o.value.value) for o in facts.observations if o.value is not None}
     assert got.get("neutrophils") == "81" and got.get("lymphocytes") == "12"
+
+
+def test_bare_biopsy_is_a_test() -> None:
+    facts = facts_of("A 52-year-old woman had a breast lump. A biopsy showed invasive ductal carcinoma.")
+    hits = [o for o in facts.observations if o.text.lower().startswith("biopsy")]
+    assert hits and hits[0].value_text and "carcinoma" in hits[0].value_text
