@@ -54,8 +54,8 @@ def _model_check_oracle() -> Any:
 
     original = pipeline.gate
 
-    def gate(bundle: dict[str, Any], level: Any, source: str) -> None:
-        original(bundle, level, source)
+    def gate(bundle: dict[str, Any], level: Any, source: str, **options: Any) -> None:
+        original(bundle, level, source, **options)
         pipeline.check_models_each(bundle)
 
     pipeline.gate = gate  # type: ignore[assignment]

@@ -27,6 +27,19 @@ _GENERAL_SECTIONS = {
 _CITATION = re.compile(
     r"\[\s*\d+(?:\s*[,\u2013-]\s*\d+)*\s*\]|\(\s*\d+(?:\s*[,\u2013-]\s*\d+)*\s*\)(?=[\s.,;])|\bet al\b"
 )
+# the word or two before a bracketed number group: a number in them ("8.2 mg/dL (1-15)", "12 (10-20)")
+# makes the group a stated reference range of that value, not a reference to the literature
+_VALUE_BEFORE = re.compile(r"\d[^\s(]*\s*(?:[^\s\d(]+\s*)?$")
+
+
+def _citations(text: str, start: int, end: int) -> int:
+    """Literature references in ``text[start:end]``; a bracketed range after a value is no citation."""
+    n = 0
+    for m in _CITATION.finditer(text, start, end):
+        if text[m.start()] == "(" and _VALUE_BEFORE.search(text, max(start, m.start() - 24), m.start()):
+            continue
+        n += 1
+    return n
 
 
 # Any other structured-abstract label ("CASE SUMMARY:", "Case presentation:", "FINDINGS:") ends a part.
@@ -71,7 +84,7 @@ class Attributor:
                     continue  # a figure or table caption describes an image, not the case as it unfolded
                 anchors = len(self._anchor.findall(folded, ps, pe))
                 general = len(self._general.findall(folded, ps, pe))
-                citations = len(_CITATION.findall(doc.text, ps, pe))
+                citations = _citations(doc.text, ps, pe)
                 opener = self._opener.search(folded, ps, pe) is not None
                 if sec.type in _PATIENT_SECTIONS:
                     keep = True
@@ -151,15 +164,18 @@ class Attributor:
         return skipped
 
     def _general_sentence(self, text: str, folded: str, sent: Sentence) -> bool:
-        """A sentence inside a patient paragraph that cites literature or generalises."""
-        if _CITATION.search(text, sent.start, sent.end):
-            return not self._anchor.search(folded, sent.start, sent.end)
+        """A sentence inside a patient paragraph that speaks about the disease in general: one without a
+        patient anchor whose subject is general ("has been reported", "in previous studies"), said twice
+        or backed by a citation. A citation alone is no reason: case narratives cite the methods and
+        criteria they applied ("confirmed following the criteria [9]"), and one word is never enough."""
+        if self._anchor.search(folded, sent.start, sent.end):
+            return False
         general = len(self._general.findall(folded, sent.start, sent.end))
-        return general >= 2 and self._anchor.search(folded, sent.start, sent.end) is None
+        return general >= 2 or (general >= 1 and _citations(text, sent.start, sent.end) > 0)
 
 
 def _general_by_counts(anchors: int, general: int, citations: int) -> bool:
     """:meth:`Attributor._general_sentence` from counts already taken over the same span."""
-    if citations:
-        return anchors == 0
-    return general >= 2 and anchors == 0
+    if anchors:
+        return False
+    return general >= 2 or (general >= 1 and citations > 0)

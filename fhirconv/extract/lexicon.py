@@ -81,6 +81,14 @@ class Match:
     expansion: str | None = None  # long form, when the match is an abbreviation the document defined
 
 
+NEAR_MIN = 8  # letters a drug name needs before a one-letter slip is read as that drug
+
+
+def deletions(word: str) -> set[str]:
+    """Every form of ``word`` with one letter deleted."""
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
 def _plural(term: str) -> list[str]:
     words = term.split(" ")
     last = words[-1]
@@ -192,6 +200,11 @@ class Lexicon:
     _automaton: Any = None
     _values: array[int] = field(default_factory=lambda: array("q"))
     descriptors: Any = None  # compiled pattern of words that must precede descriptor-only keys
+    # one-word drug names of NEAR_MIN letters or more, and every form with one letter deleted -> concept
+    # (-1 when two drugs share the form): a drug name misspelt by one letter is still that drug
+    near_terms: dict[str, int] = field(default_factory=dict)
+    near_deletions: dict[str, int] = field(default_factory=dict)
+    near_words: frozenset[str] = frozenset()  # the lexicons' own words, never read as misspellings
 
     @classmethod
     def load(cls, store: MappingStore, domains: Iterable[str] = DOMAINS) -> Lexicon:
@@ -291,7 +304,36 @@ class Lexicon:
                 values.append(_pack(len(key), -1, idxs[0]))
         automaton.make_automaton()
         lex._automaton = automaton
+        lex._index_near_drugs(keys)
         return lex
+
+    def _index_near_drugs(self, keys: dict[str, list[int]]) -> None:
+        for key, idxs in sorted(keys.items()):
+            best = sorted(idxs, key=lambda i: (_PRIORITY.get(self.concepts[i].domain, 9), i))[0]
+            if self.concepts[best].domain != "drugs" or len(key) < NEAR_MIN or not key.isalpha():
+                continue
+            self.near_terms[key] = best
+            for form in deletions(key):
+                old = self.near_deletions.get(form, best)
+                self.near_deletions[form] = best if old == best else -1
+        # a word of another domain is never a misspelt drug
+        self.near_words = frozenset(k for k in keys if k.isalpha() and len(k) >= NEAR_MIN - 1)
+
+    def near_drug(self, word: str) -> Concept | None:
+        """The drug a word not in any lexicon misspells by one letter (a letter added, lost, changed, or two
+        swapped: "sevofluorane", "acenocumarol", "slidenafil"), or None when no drug or several are that
+        close."""
+        if len(word) < NEAR_MIN or word in self.near_words:
+            return None
+        found = {self.near_deletions.get(word, -2)}
+        for form in deletions(word):
+            found.add(self.near_terms.get(form, -2))
+            found.add(self.near_deletions.get(form, -2))
+        found.discard(-2)
+        if len(found) != 1:
+            return None
+        idx = found.pop()
+        return self.concepts[idx] if idx >= 0 else None
 
     def match(self, text: str, folded: str, start: int, end: int) -> list[Match]:
         cands: list[tuple[int, int, int]] = []

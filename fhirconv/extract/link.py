@@ -59,7 +59,9 @@ class Linker:
                 folded, t.start, t.end
             ):
                 status = "not-done" if t.not_performed else "completed"
-                out.append(ProcedureCandidate((t.sentence, 0, i), t.start, t.end, None, t, status))
+                # "computed tomography (CT)": the procedure is cited by its name, as the test is
+                start, end = t.heads[0] if t.heads else (t.start, t.end)
+                out.append(ProcedureCandidate((t.sentence, 0, i), start, end, None, t, status))
         return out
 
     @staticmethod

@@ -22,10 +22,14 @@ from ..model import (
     RelativeTime,
 )
 from .coordinated import coordinated_values
+from .abbreviations import merge_abbreviations
 from .lexicon import Match
 from .mentions import codings_of
-from .quantities import Quantities, decimal_of
+from .organisms import results_named_before
+from .quantities import Quantities
+from .respectively import assign_respectively
 from .rules import ObservationRules
+from .unnamed import UnnamedValues
 from .values import ValueReader
 
 if TYPE_CHECKING:
@@ -69,6 +73,8 @@ class Obs:
     range_span: tuple[int, int] | None = None
     cell: tuple[int, int] | None = None  # its own value span: a table cell, a second listed value
     time: RelativeTime | None = None  # a table cell dated by its column header
+    named: bool = True  # False: the words before the value name something else; the value is the mention
+    heads: tuple[tuple[int, int], ...] = ()  # name and bracketed abbreviation, when both are written
 
 
 class Observations:
@@ -76,6 +82,7 @@ class Observations:
         self.rules = rules
         self.q = quantities
         self.values = ValueReader(quantities, rules.value_lead, rules.trend, rules.finding_verbs)
+        self.unnamed = UnnamedValues(rules, quantities, self.values)
         # "<test> revealed <finding>": the finding runs to the clause end (a decimal point is not an end)
         self.finding = re.compile(
             rf"\s*(?:\([^)]*\)\s*)?(?:{rules.finding_verbs})\s+"
@@ -88,8 +95,11 @@ class Observations:
         tests = ctx.tests
         coordinated_values(self.q, text, folded, s, e, tests, ctx.test_assertions)
         self._results_for(text, folded, s, e, tests)
+        assign_respectively(tests, text, folded, s, e, self.q)
+        results_named_before(text, folded, s, e, tests, self.rules.test_stop)
         n_tests = len(tests)
         self._listed_results(text, folded, s, e, tests, ctx.mentions)
+        self.unnamed.find(text, folded, s, e, tests, ctx.mentions)
         assertions = ctx.test_assertions + [Assertion.PRESENT] * (len(tests) - n_tests)
         ctx.test_assertions = assertions
         for t, a in zip(tests, assertions, strict=True):
@@ -104,9 +114,12 @@ class Observations:
         tests for infections", "oncological bands work-up"), each with an "of/for <target>" tail."""
         out: list[Obs] = []
         # generic words ("tests", "work-up") are heads of a longer name, not names of their own
-        lex_tests = [
-            m for m in lex_tests if " ".join(folded[m.start : m.end].split()) not in self.rules.head_words
-        ]
+        heads = {
+            (m.start, m.end): m
+            for m in lex_tests
+            if " ".join(folded[m.start : m.end].split()) in self.rules.head_words
+        }
+        lex_tests = [m for m in lex_tests if (m.start, m.end) not in heads]
         for m in lex_tests:
             end = self._test_tail(folded, m.end, e)
             hm = (
@@ -146,10 +159,16 @@ class Observations:
                     break
                 start, count = ws, count + 1
             end = self._test_tail(folded, he, e)
-            if count == 0 and end == he:
-                continue
+            lex = heads.get((hs, he))
+            if count == 0 and end == he and (lex is None or lex.concept.cls not in ("diagnostic", "imaging")):
+                continue  # a bare generic word ("tests") names nothing; a bare "biopsy" is a test
             cat = self._category(folded, start, end, "")
-            out.append(Obs(start, end, text[start:end], (), cat, "np:" + " ".join(folded[start:end].split())))
+            key = (
+                lex.concept.id
+                if lex is not None and count == 0
+                else "np:" + " ".join(folded[start:end].split())
+            )
+            out.append(Obs(start, end, text[start:end], (), cat, key))
             self._shared_head(text, folded, s, start, he, out, hm)
         out.sort(key=lambda o: (o.start, -(o.end - o.start)))
         # a name inside a longer test phrase is the same test ("assays for paraneoplastic antibodies")
@@ -161,6 +180,7 @@ class Observations:
                 for p in out
             )
         ]
+        out = merge_abbreviations(text, folded, e, out)
         # an umbrella term followed by a parenthesised list of tests: the list carries the results
         for i, o in enumerate(out):
             if re.match(r"\s*\(", folded[o.end : e]) and i + 1 < len(out) and out[i + 1].start <= o.end + 3:
@@ -258,33 +278,20 @@ class Observations:
         """Values, qualitative results and "not performed", distributed over coordinated tests."""
         if not tests:
             return
+        # "2% neutrophils, 94% lymphocytes": a share or count written right before a test name is its own
+        before = self.unnamed.values_before_names(text, folded, s, tests)
         for i, t in enumerate(tests):
             if t.value is not None:
                 continue  # read with its list (coordinated.py)
             nxt = tests[i + 1].start if i + 1 < len(tests) else e
+            later = tests[i + 1].value_span if i + 1 < len(tests) else None
+            if later is not None and later[0] < nxt:
+                nxt = later[0]
+            if id(t) in before:
+                continue
             window = folded[t.end : nxt]
-            if re.search(r"blood pressure|\bbp\b", folded[t.start : t.end]):
-                bm = re.search(r"(?P<sys>\d{2,3})\s*/\s*(?P<dia>\d{2,3})", window[:40])
-                if bm:
-                    vs = t.end + bm.start()
-                    ve = t.end + bm.end()
-                    um = re.match(r"\s*mm\s*hg", folded[ve:nxt])
-                    if um:
-                        ve += um.end()
-                    t.value_span = (vs, ve)
-                    t.components = [
-                        (
-                            "Systolic blood pressure",
-                            (Coding("http://loinc.org", "8480-6", "Systolic blood pressure"),),
-                            Quantity(decimal_of(bm.group("sys")), "mmHg", "mm[Hg]"),
-                        ),
-                        (
-                            "Diastolic blood pressure",
-                            (Coding("http://loinc.org", "8462-4", "Diastolic blood pressure"),),
-                            Quantity(decimal_of(bm.group("dia")), "mmHg", "mm[Hg]"),
-                        ),
-                    ]
-                    continue
+            if self.values.blood_pressure(t, folded, window, nxt):
+                continue
             self.values.read(t, text, folded, nxt)
         # qualitative results: a result phrase applies to every test before it in its clause
         pending: list[Obs] = []
@@ -295,6 +302,8 @@ class Observations:
         busy = [(o.start, o.end) for o in order] + [o.range_span for o in order if o.range_span]
         for kind, pat in self.rules.results:
             for m in pat.finditer(folded, s, e):
+                if text[m.start() - 1] in "-\u2010\u2011":
+                    continue  # "gram-positive cocci", "HIV-negative": the word belongs to its own name
                 if any(a <= m.start() < b for a, b in busy) or self.values.in_range_statement(
                     text, m.start(), e
                 ):
@@ -350,7 +359,8 @@ class Observations:
         for o in obs:
             if o.umbrella and o.value is None and not o.components:
                 continue
-            mentions = [_mention(text, (o.start, o.end), MentionRole.HEAD)]
+            heads = o.heads or ((o.start, o.end),)
+            mentions = [_mention(text, h, MentionRole.HEAD) for h in heads] if o.named else []
             if o.value_span:
                 mentions.append(_mention(text, o.value_span, MentionRole.VALUE))
             if o.interp_span:

@@ -228,6 +228,7 @@ class ObservationRules:
     trend: re.Pattern[str]
     value_lead: re.Pattern[str]
     subject_result: re.Pattern[str]
+    measured_kinds: frozenset[str]  # unit kinds whose quantities are results even without a known test
 
     @classmethod
     def from_dict(cls, data: RuleData) -> ObservationRules:
@@ -252,7 +253,7 @@ class ObservationRules:
                 rf"(?<!\w)(?:(?P<up>{alternation(trend['high'])})|(?P<down>{alternation(trend['low'])}))(?!\w)"
             ),
             value_lead=re.compile(
-                rf"[\s:=,(]*(?:(?:{alternation(data.words('value_lead_words'))})\s+){{0,4}}[\s:=(]*"
+                rf"[\s:=,()]*(?:(?:{alternation(data.words('value_lead_words'))})\s+){{0,4}}[\s:=(]*"
             ),
             subject_result=re.compile(
                 r"\s*(?:(?:the|his|her|their|a|an|both|all)\s+)?"
@@ -260,6 +261,7 @@ class ObservationRules:
                 r"(?:(?:all|also|still|completely|entirely|markedly|mildly|slightly|strongly|highly|within)\s+)?"
                 rf"(?P<res>{alternation(result_kind)})(?!\w)"
             ),
+            measured_kinds=frozenset(data.words("measured_unit_kinds")),
         )
 
 

@@ -13,7 +13,7 @@ import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
-from ..model import Quantity, ReferenceRange
+from ..model import Coding, Quantity, ReferenceRange
 from ..units import interpretation_from_range
 from .quantities import NUM, Quantities, decimal_of
 
@@ -28,13 +28,16 @@ _COPULA = r"was|were|is|are|remained|became|appeared"
 
 
 _ABBREVIATION = re.compile(r"\)?\s*(?:\(\s*[a-z][^()]{0,11}\))?")
+_BP_NAME = re.compile(r"blood pressure|\bbp\b")
+_BP_VALUE = re.compile(r"(?P<sys>\d{2,3})\s*/\s*(?P<dia>\d{2,3})")
+_MMHG = re.compile(r"\s*mm\s*hg")
 _COMPARATOR = re.compile(r"\s*(<=|>=|≤|≥|<|>)\s*(?=\d)")
 _COMPARATORS = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">="}
 # counts per volume with no power of ten: whole cells, never a fraction
 _RAW_COUNTS = frozenset({"/mm3", "/uL", "/mL", "/L"})
 
 
-def _negative(text: str, pos: int) -> bool:
+def negative_sign(text: str, pos: int) -> bool:
     """A minus sign right before a number, itself after a space, "(", ":" or "=" (so never a range
     "12-16" or a hyphenated name "HbA1c-7")."""
     return pos >= 2 and text[pos - 1] in "-\u2212" and text[pos - 2] in " (:=,\u2009\u200a"
@@ -78,7 +81,7 @@ class ValueReader:
             vs, ve = t.end + start_at + plain.start(), t.end + start_at + plain.end()
             t.value = Quantity(value, shown, ucum)
             t.value_span = (vs, ve)
-            self._range(t, text, ve, nxt)
+            self.read_range(t, text, ve, nxt)
             return True
         unit_raw = text[t.end + qm.start("unit") : t.end + qm.end("unit")]
         unit = units.lookup(unit_raw)
@@ -92,19 +95,46 @@ class ValueReader:
         value = decimal_of(num)
         if comparator:
             vs = t.end + cmp_start + (len(window[cmp_start:]) - len(window[cmp_start:].lstrip()))
-        elif _negative(text, vs):  # "base excess -5.5 mmol/L": the sign fold() turned into a space
+        elif negative_sign(text, vs):  # "base excess -5.5 mmol/L": the sign fold() turned into a space
             value, vs = -value, vs - 1
         t.value = Quantity(value, unit_raw, unit.ucum, comparator)
-        # "decreased to 90%": the trend word is part of the result and says which way it went
+        # "decreased to 90%": the trend word says which way it went -- the interpretation, cited apart
+        # from the number it qualifies
         trend = self.trend.search(window, 0, start_at)
-        if trend:
-            vs = t.end + trend.start()
-            t.interpretation = t.interpretation or ("high" if trend.group("up") else "low")
+        if trend and t.interpretation is None:
+            t.interpretation = "high" if trend.group("up") else "low"
+            t.interp_span = (t.end + trend.start(), t.end + trend.end())
         t.value_span = (vs, ve)
-        self._range(t, text, ve, nxt)
+        self.read_range(t, text, ve, nxt)
         return True
 
-    def _range(self, t: Obs, text: str, pos: int, nxt: int) -> None:
+    def blood_pressure(self, t: Obs, folded: str, window: str, nxt: int) -> bool:
+        """ "BP 120/80 mmHg": one panel with a systolic and a diastolic component; True when read."""
+        if not _BP_NAME.search(folded, t.start, t.end):
+            return False
+        bm = _BP_VALUE.search(window[:40])
+        if bm is None:
+            return False
+        vs, ve = t.end + bm.start(), t.end + bm.end()
+        um = _MMHG.match(folded, ve, nxt)
+        if um:
+            ve = um.end()
+        t.value_span = (vs, ve)
+        t.components = [
+            (
+                "Systolic blood pressure",
+                (Coding("http://loinc.org", "8480-6", "Systolic blood pressure"),),
+                Quantity(decimal_of(bm.group("sys")), "mmHg", "mm[Hg]"),
+            ),
+            (
+                "Diastolic blood pressure",
+                (Coding("http://loinc.org", "8462-4", "Diastolic blood pressure"),),
+                Quantity(decimal_of(bm.group("dia")), "mmHg", "mm[Hg]"),
+            ),
+        ]
+        return True
+
+    def read_range(self, t: Obs, text: str, pos: int, nxt: int) -> None:
         """A stated range right after the value: kept when its unit is the value's (or unstated)."""
         if t.value is None:
             return

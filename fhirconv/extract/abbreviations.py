@@ -1,0 +1,36 @@
+"""A test written with its abbreviation in brackets is one test: "alanine aminotransferase (ALT)".
+
+Both words are the test's name (each a head mention of the one Observation), and the value that follows
+the bracket is its result, never lost to a bracketed "umbrella list" reading.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .observations import Obs
+
+__all__ = ["merge_abbreviations"]
+
+_OPEN = re.compile(r"\s*\(\s*")
+_CLOSE = re.compile(r"\s*\)")
+
+
+def merge_abbreviations(text: str, folded: str, e: int, tests: list[Obs]) -> list[Obs]:
+    """``tests`` (in text order) with each "name (ABBR)" pair merged into one test spanning both."""
+    merged: list[Obs] = []
+    for o in tests:
+        prev = merged[-1] if merged else None
+        if prev is not None and _OPEN.fullmatch(folded, prev.end, o.start):
+            close = _CLOSE.match(folded, o.end, e)
+            if close is not None:
+                keep = prev if prev.codings or not o.codings else o
+                keep.heads = ((prev.start, prev.end), (o.start, o.end))
+                keep.text = text[prev.start : close.end()]
+                keep.start, keep.end = prev.start, close.end()
+                merged[-1] = keep
+                continue
+        merged.append(o)
+    return merged

@@ -1,0 +1,203 @@
+"""Recall rules for observations, procedures and medications (issue 10): one sentence per rule.
+
+Every sentence here is written by the team; none is taken from a corpus.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from support import facts_of
+
+
+def _obs(facts: Any, word: str) -> list[Any]:
+    return [o for o in facts.observations if word in o.text.lower()]
+
+
+# ---------------------------------------------------------------- attribution: no skipping for a word
+def test_reference_range_in_brackets_is_no_citation() -> None:
+    facts = facts_of("A 45-year-old woman presented with fatigue. Ferritin was 4 ng/mL (10-120).")
+    hits = _obs(facts, "ferritin")
+    assert hits and hits[0].value is not None and str(hits[0].value.value) == "4"
+
+
+def test_imaging_studies_are_patient_text() -> None:
+    facts = facts_of(
+        "A 45-year-old woman presented with flank pain. Imaging studies of the abdomen revealed a renal "
+        "mass, and urine studies were normal."
+    )
+    assert [o for o in facts.observations if o.value_text and "renal mass" in o.value_text.lower()]
+
+
+def test_background_statement_with_citation_is_still_skipped() -> None:
+    facts = facts_of(
+        "A 45-year-old woman presented with flank pain. She was admitted, and she had a fever. Renal "
+        "infarction has been reported in previous studies [4]."
+    )
+    assert not [c for c in facts.conditions if "infarction" in c.text.lower()]
+    assert [c for c in facts.conditions if "flank pain" in c.text.lower()]
+
+
+def test_method_citation_does_not_hide_the_patients_result() -> None:
+    facts = facts_of(
+        "A 45-year-old woman presented with flank pain. Urine culture grew Escherichia coli, identified by "
+        "the standard method [7]."
+    )
+    assert _obs(facts, "urine culture")
+
+
+# ---------------------------------------------------------------- values whose test the lexicons lack
+def _values(facts: Any) -> list[tuple[str, str]]:
+    return [(str(o.value.value), o.value.unit) for o in facts.observations if o.value is not None]
+
+
+def test_measured_value_without_a_known_test_name() -> None:
+    facts = facts_of(
+        "A 52-year-old man was admitted with diarrhoea. His xylose absorption index was 12 mg/dL."
+    )
+    hits = [o for o in facts.observations if o.value is not None and str(o.value.value) == "12"]
+    assert hits and "xylose" in hits[0].text.lower()
+    # the value is the mention: the guessed name is the text, never a test mention of its own
+    assert [m.role.value for m in hits[0].mentions] == ["value"]
+
+
+def test_range_bounds_and_solutions_are_no_values() -> None:
+    facts = facts_of(
+        "A 52-year-old man was admitted with weakness. His plasma quinolinate was 40 umol/L (normal "
+        "10-25 umol/L), and he was given a 10% glucose infusion; the lesion grew (Fig. 2C)."
+    )
+    assert ("40", "umol/L") in _values(facts)
+    values = {v for v, _ in _values(facts)}
+    assert not values & {"25", "10", "2"}
+
+
+# ---------------------------------------------------------------- a test name and its abbreviation
+def test_value_after_bracketed_abbreviation() -> None:
+    facts = facts_of("A 33-year-old man was admitted. Lactate dehydrogenase (LDH) was 412 U/L.")
+    hits = [o for o in facts.observations if o.value is not None]
+    assert hits and str(hits[0].value.value) == "412"
+    heads = [m.text for m in hits[0].mentions if m.role.value == "head"]
+    assert "LDH" in heads and any("dehydrogenase" in h.lower() for h in heads)
+
+
+def test_name_and_abbreviation_are_one_observation() -> None:
+    facts = facts_of("A 33-year-old man was admitted. Computed tomography (CT) showed a splenic cyst.")
+    imaging = [o for o in facts.observations if "tomography" in o.text.lower() or o.text == "CT"]
+    assert len(imaging) == 1 and imaging[0].value_text and "cyst" in imaging[0].value_text
+
+
+# ---------------------------------------------------------------- coordinated tests and values
+def test_respectively_pairs_values_with_tests_in_order() -> None:
+    facts = facts_of(
+        "A 61-year-old man was admitted. On admission, sodium, potassium and chloride were 128 mmol/L, "
+        "5.9 mmol/L and 92 mmol/L, respectively."
+    )
+    got = {o.text.lower(): str(o.value.value) for o in facts.observations if o.value is not None}
+    assert got.get("sodium") == "128" and got.get("potassium") == "5.9" and got.get("chloride") == "92"
+
+
+def test_coordinated_values_pair_up_to_the_sentence_end() -> None:
+    facts = facts_of("A 61-year-old man was admitted. His sodium and potassium were 128 and 3.1 mmol/L.")
+    got = {o.text.lower(): str(o.value.value) for o in facts.observations if o.value is not None}
+    assert got.get("sodium") == "128" and got.get("potassium") == "3.1"
+
+
+def test_trend_word_is_cited_apart_from_the_value() -> None:
+    facts = facts_of("A 61-year-old man was admitted. His serum ferritin decreased to 12 ng/mL.")
+    hits = [o for o in facts.observations if o.value is not None]
+    assert hits and hits[0].interpretation == "low"
+    roles = {m.role.value: m.text for m in hits[0].mentions}
+    assert roles.get("value") == "12 ng/mL" and roles.get("interpretation") == "decreased"
+
+
+# ---------------------------------------------------------------- analytes given as drugs
+def _meds(facts: Any) -> list[str]:
+    return [m.text.lower() for m in facts.medications]
+
+
+def test_analyte_named_after_an_administration_word_is_a_drug() -> None:
+    facts = facts_of(
+        "A 70-year-old woman with anaemia was admitted. She received intravenous iron, and her potassium "
+        "was replaced with potassium chloride. Magnesium supplementation was started."
+    )
+    meds = _meds(facts)
+    assert "iron" in meds and "magnesium" in meds
+
+
+def test_analyte_in_a_list_of_drugs_given_is_a_drug() -> None:
+    facts = facts_of("A 70-year-old woman was admitted. She was resuscitated with saline and albumin.")
+    assert "albumin" in _meds(facts)
+
+
+def test_measured_analyte_and_salt_stay_what_they_are() -> None:
+    facts = facts_of(
+        "A 70-year-old woman was admitted. Intravenous iron 30 ug/dL was low. She took oseltamivir "
+        "phosphate, and serum albumin was 2.1 g/dL."
+    )
+    meds = _meds(facts)
+    assert "iron" not in meds and "phosphate" not in meds and "albumin" not in meds
+
+
+# ---------------------------------------------------------------- drug names misspelt by one letter
+def test_drug_name_misspelt_by_one_letter_is_that_drug() -> None:
+    facts = facts_of(
+        "A 30-year-old woman underwent surgery. Anaesthesia was maintained with sevofluorane, and she was "
+        "later given levetiracetan."
+    )
+    meds = _meds(facts)
+    assert "sevofluorane" in meds and "levetiracetan" in meds
+
+
+def test_ordinary_words_near_a_drug_name_are_not_drugs() -> None:
+    facts = facts_of(
+        "A 30-year-old woman was admitted. Each episode was preceded by a headache, and there was no "
+        "biologic sign of haemolysis or vitamin E deficiency."
+    )
+    meds = _meds(facts)
+    assert "preceded" not in meds and "biologic" not in meds and not [m for m in meds if "vitamin" in m]
+
+
+def test_abbreviation_whose_letters_start_before_the_term() -> None:
+    facts = facts_of(
+        "A 58-year-old man was admitted with pneumonia. Intravenous vancomycin (IVVC) was started, and "
+        "IVVC was stopped on day 5."
+    )
+    texts = [m.text for med in facts.medications for m in med.mentions]
+    assert sum("IVVC" in t for t in texts) >= 2
+
+
+# ---------------------------------------------------------------- qualitative culture results
+def test_culture_grew_an_organism() -> None:
+    facts = facts_of("A 60-year-old man had fever. On day 2, blood cultures grew gram-negative rods.")
+    hits = [o for o in facts.observations if "blood cultures" in o.text.lower()]
+    assert hits and hits[0].value_text == "gram-negative rods" and hits[0].interpretation is None
+
+
+def test_organism_isolated_from_a_culture() -> None:
+    facts = facts_of(
+        "A 60-year-old man had fever. Klebsiella oxytoca was isolated from a urine culture, and he improved."
+    )
+    hits = [o for o in facts.observations if "urine culture" in o.text.lower()]
+    assert hits and hits[0].value_text == "Klebsiella oxytoca"
+
+
+# ---------------------------------------------------------------- shares written before their cells
+def test_share_written_before_the_cell_name_is_that_cells() -> None:
+    facts = facts_of(
+        "A 60-year-old man had fever. The smear showed a leukocyte count of 9000/uL with 81% neutrophils, "
+        "12% lymphocytes and 7% monocytes."
+    )
+    got = {o.text.lower(): str(o.value.value) for o in facts.observations if o.value is not None}
+    assert got.get("neutrophils") == "81" and got.get("lymphocytes") == "12" and got.get("monocytes") == "7"
+
+
+def test_value_after_a_name_stays_with_that_name() -> None:
+    facts = facts_of("A 60-year-old man had fever. Neutrophils 81% lymphocytes 12%.")
+    got = {o.text.lower(): str(o.value.value) for o in facts.observations if o.value is not None}
+    assert got.get("neutrophils") == "81" and got.get("lymphocytes") == "12"
+
+
+def test_bare_biopsy_is_a_test() -> None:
+    facts = facts_of("A 52-year-old woman had a breast lump. A biopsy showed invasive ductal carcinoma.")
+    hits = [o for o in facts.observations if o.text.lower().startswith("biopsy")]
+    assert hits and hits[0].value_text and "carcinoma" in hits[0].value_text
