@@ -11,7 +11,6 @@ import hashlib
 import itertools
 import os
 import pickle
-import re
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,45 +20,13 @@ from typing import Any
 import ahocorasick
 
 from ..mapping import MappingStore, user_cache_dir
-from .text import fold
+from .variants import NEAR_MIN, deletions, descriptor_variants, variants
 
 __all__ = ["DOMAINS", "AliasIndex", "Concept", "Lexicon", "Match"]
 
 DOMAINS = ("tests", "drugs", "procedures", "conditions")
 # When two domains claim the very same words, the earlier one wins (a test name is not a symptom).
 _PRIORITY = {d: i for i, d in enumerate(DOMAINS)}
-
-# American -> British spellings, applied to lexicon terms (the lexicons are mostly American). Each rule
-# carries the literal it needs, so the regex only runs on the few terms that contain it.
-_BRITISH_RULES = [
-    (r"\bhem", "haem"),
-    (r"emia\b", "aemia"),
-    (r"\besophag", "oesophag"),
-    (r"\bedema", "oedema"),
-    (r"tumor", "tumour"),
-    (r"ization", "isation"),
-    (r"ize\b", "ise"),
-    (r"\bpedia", "paedia"),
-    (r"\bleuk", "leuc"),
-    (r"diarrhea", "diarrhoea"),
-    (r"\bfet", "foet"),
-    (r"ischem", "ischaem"),
-    (r"\bestrog", "oestrog"),
-    (r"orthoped", "orthopaed"),
-    (r"gynecol", "gynaecol"),
-    (r"color", "colour"),
-    (r"center", "centre"),
-    (r"anemia", "anaemia"),
-    (r"leukemia", "leukaemia"),
-    (r"hemorrhag", "haemorrhag"),
-    (r"dyspnea", "dyspnoea"),
-    (r"apnea", "apnoea"),
-    (r"celiac", "coeliac"),
-    (r"cecum", "caecum"),
-    (r"\bsulfa", "sulpha"),
-    (r"ameba", "amoeba"),
-]
-_BRITISH = [(re.compile(a), a.replace("\\b", ""), b) for a, b in _BRITISH_RULES]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,84 +48,13 @@ class Match:
     expansion: str | None = None  # long form, when the match is an abbreviation the document defined
 
 
-NEAR_MIN = 8  # letters a drug name needs before a one-letter slip is read as that drug
-
-
-def deletions(word: str) -> set[str]:
-    """Every form of ``word`` with one letter deleted."""
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
-
-
-def _plural(term: str) -> list[str]:
-    words = term.split(" ")
-    last = words[-1]
-    if len(last) < 3 or not last.isalpha():
-        return []
-    if last.endswith(("s", "x", "z", "ch", "sh")):
-        forms = [last + "es"] if not last.endswith("s") else []
-    elif last.endswith("y") and last[-2] not in "aeiou":
-        forms = [last[:-1] + "ies"]
-    elif last.endswith("is"):
-        forms = [last[:-2] + "es"]
-    else:
-        forms = [last + "s"]
-    return [" ".join([*words[:-1], f]) for f in forms]
-
-
-def _inversions(base: str) -> list[str]:
-    """ "unsteady gait" -> "gait unsteadiness": the nominalised form clinicians also write."""
-    words = base.split(" ")
-    if len(words) != 2 or not all(w.isalpha() for w in words):
-        return []
-    adj, noun = words
-    if adj.endswith("y") and len(adj) > 4:
-        return [f"{noun} {adj[:-1]}iness"]
-    if adj.endswith(("ous", "ful", "less", "ive")) or adj in {
-        "weak",
-        "stiff",
-        "numb",
-        "dry",
-        "tight",
-        "dull",
-        "tender",
-    }:
-        return [f"{noun} {adj}ness"]
-    return []
-
-
-def descriptor_variants(term: str) -> set[str]:
-    """ "abnormal eye movement" -> "eye movement", valid only after a descriptor ("coarse eye movements")."""
-    base = " ".join(fold(term).split())
-    for prefix in ("abnormality of the ", "abnormality of ", "abnormal "):
-        if base.startswith(prefix) and len(base) > len(prefix) + 3:
-            return variants(base[len(prefix) :], inversions=False)
-    return set()
-
-
-def variants(term: str, *, inversions: bool = True) -> set[str]:
-    base = " ".join(fold(term).split())
-    out = {base}
-    for pattern, literal, repl in _BRITISH:
-        if literal not in base:
-            continue
-        for t in list(out):
-            v = pattern.sub(repl, t)
-            if v != t:
-                out.add(v)
-    if inversions:
-        out.update(_inversions(base))
-    for t in list(out):
-        out.update(_plural(t))
-    return {t for t in out if t}
-
-
 # Each key's automaton value is its ordinal in ``Lexicon._values``, which packs (key length, concept when
 # written plain + 1, concept after a descriptor + 1) into one 64-bit integer: an int-valued automaton
 # (STORE_INTS, values of 32 bits) holds no Python object per key, so the cached one loads three times
 # faster than one holding tuples.
 _LEN_BITS, _IDX_BITS = 12, 24
 _LEN_MASK, _IDX_MASK = (1 << _LEN_BITS) - 1, (1 << _IDX_BITS) - 1
-_CACHE_FORMAT = 2
+_CACHE_FORMAT = 3
 
 
 def _pack(length: int, plain: int, described: int) -> int:
@@ -213,6 +109,7 @@ class Lexicon:
         wanted = tuple(sorted(set(domains)))
         names = store.names("lexicons")
         digest = hashlib.sha256(Path(__file__).read_bytes())
+        digest.update(Path(__file__).with_name("variants.py").read_bytes())  # how terms are spelt out
         digest.update(repr(wanted).encode())
         for name in names:
             digest.update(name.encode() + b"\0" + store.raw(name))
@@ -220,16 +117,21 @@ class Lexicon:
         path = user_cache_dir() / "lexicons" / f"{digest.hexdigest()[:32]}.pickle"
         try:
             # only ever a file this code wrote into the user's own cache folder
-            fmt, rows, automaton, values = pickle.loads(path.read_bytes())
+            fmt, rows, automaton, values, near = pickle.loads(path.read_bytes())
             if (
                 fmt == _CACHE_FORMAT
                 and isinstance(rows, list)
                 and isinstance(automaton, ahocorasick.Automaton)
                 and isinstance(values, array)
                 and len(values) == len(automaton)
+                and isinstance(near, tuple)
+                and len(near) == 3
             ):
                 lex = cls(concepts=_ConceptTable(rows))
                 lex._automaton, lex._values = automaton, values
+                # the misspelt-drug index is part of the lexicon: a cached lexicon without it would
+                # read "sevofluorane" differently from a freshly built one
+                lex.near_terms, lex.near_deletions, lex.near_words = near
                 return lex
         except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError, IndexError):
             pass  # absent, or corrupt: rebuilt and rewritten below
@@ -237,7 +139,8 @@ class Lexicon:
         try:  # a cache that cannot be written (read-only home) only costs speed
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            blob = (_CACHE_FORMAT, [_row(c) for c in lex.concepts], lex._automaton, lex._values)
+            near = (lex.near_terms, lex.near_deletions, lex.near_words)
+            blob = (_CACHE_FORMAT, [_row(c) for c in lex.concepts], lex._automaton, lex._values, near)
             tmp.write_bytes(pickle.dumps(blob, protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(tmp, path)
         except OSError:

@@ -5,11 +5,23 @@ Each drops or replaces a match whose surrounding words say it is not the mention
 
 from __future__ import annotations
 
+import re
+
 from .lexicon import Lexicon, Match
 from .match_rules import MatchRules
 
-__all__ = ["attributive", "measured_levels"]
+__all__ = ["attributive", "given_analyte", "measured_levels", "near_drugs"]
 
+# a number right after an analyte's name ("iron 30", "calcium was 9.1"): a measurement, not a drug
+_MEASURED_AFTER = re.compile(
+    r"\s*(?:\(\s*[a-z0-9]{1,8}\s*\)\s*)?(?:level\s+|levels\s+)?(?:was|were|of|at|:|=)?\s*\d"
+)
+# between two items of one list of things given: a comma or a conjunction, never a bare space (a salt:
+# "oseltamivir phosphate", "ibandronate sodium")
+_ITEM_GLUE = re.compile(
+    r"\s*(?:\([^()]{0,60}\)\s*)?(?:,\s*(?:(?:and|or)\s+)?|(?:and|or|and/or|as well as)\s+)"
+)
+_LONG_WORD = re.compile(r"(?<![\w-])[a-z]{8,}(?![\w-])")
 _ATTRIBUTIVE_SPAN = 80  # characters at most between adjective and noun, so the gap test stays short
 
 
@@ -72,4 +84,32 @@ def attributive(rules: MatchRules, folded: str, matches: list[Match]) -> list[Ma
             ):
                 continue
         out.append(m)
+    return out
+
+
+def given_analyte(rules: MatchRules, folded: str, s: int, e: int, m: Match, given_end: int) -> bool:
+    """An analyte's name that names what was given ("intravenous iron", "calcium tablets", "saline and
+    albumin"), never one with a measured value after it ("iron 30 ug/dL")."""
+    if _MEASURED_AFTER.match(folded, m.end, e):
+        return False
+    if rules.analyte_given_before.search(folded, max(s, m.start - 30), m.start):
+        return True
+    if rules.analyte_given_after.match(folded, m.end, e):
+        return True
+    return given_end >= 0 and _ITEM_GLUE.fullmatch(folded, given_end, m.start) is not None
+
+
+def near_drugs(
+    lexicon: Lexicon, rules: MatchRules, folded: str, s: int, e: int, known: list[Match]
+) -> list[Match]:
+    """Long words no lexicon knows that misspell one drug by one letter ("remifentanyl")."""
+    out: list[Match] = []
+    for w in _LONG_WORD.finditer(folded, s, e):
+        if w.group(0).endswith(rules.not_drug_endings) or any(
+            k.start < w.end() and w.start() < k.end for k in known
+        ):
+            continue
+        concept = lexicon.near_drug(w.group(0))
+        if concept is not None:
+            out.append(Match(w.start(), w.end(), concept))
     return out

@@ -39,6 +39,9 @@ class MatchRules:
     drug_level_before: re.Pattern[str]
     drug_not_given_after: re.Pattern[str]
     drug_not_given_before: re.Pattern[str]
+    analyte_given_before: re.Pattern[str]  # "intravenous iron": an analyte's name for a drug given
+    analyte_given_after: re.Pattern[str]  # "calcium tablets"
+    not_drug_endings: tuple[str, ...]  # "preceded", "biologic": never a drug name misspelt by a letter
     suffix_words: dict[str, re.Pattern[str]]
     suffix_stop: frozenset[str]
     suffix_stop_prefixes: tuple[str, ...]
@@ -104,6 +107,9 @@ class MatchRules:
             drug_not_given_before=_before(
                 data.words("drug_not_given_before"), r"\s*(?:\d[\d.,]*\s*[a-zμ]{1,4}\s+(?:of\s+)?)?"
             ),
+            analyte_given_before=_before(data.words("analyte_given_before"), r"\s+"),
+            analyte_given_after=_after(data.words("analyte_given_after"), r"\s+"),
+            not_drug_endings=tuple(data.words("not_drug_word_endings")),
             suffix_words=suffix_words,
             suffix_stop=frozenset(fold(w) for w in data.words("suffix_stop_words")),
             suffix_stop_prefixes=tuple(fold(w) for w in data.words("suffix_stop_prefixes")),

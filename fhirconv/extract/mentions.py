@@ -13,7 +13,7 @@ from typing import Any
 from ..model import Coding, Document
 from ..text import fold, norm_phrase
 from .lexicon import AliasIndex, Concept, Lexicon, Match
-from .match_filters import attributive, measured_levels
+from .match_filters import attributive, given_analyte, measured_levels, near_drugs
 from .match_rules import MatchRules
 from .prefilter import AnyOf, ending_gate
 from .rules import OutcomeRules
@@ -28,19 +28,6 @@ _PREV_WORD = re.compile(r"([a-z]+)\s+$")
 # what may stand between the items of one list of drugs
 _LIST_GLUE = re.compile(r"\s*(?:\([^()]{0,60}\)\s*)?(?:,\s*)?(?:(?:and|or|and/or|as well as)\s+)?")
 
-# a number right after an analyte's name ("iron 30", "calcium was 9.1"): a measurement, not a drug
-_MEASURED_AFTER = re.compile(
-    r"\s*(?:\(\s*[a-z0-9]{1,8}\s*\)\s*)?(?:level\s+|levels\s+)?(?:was|were|of|at|:|=)?\s*\d"
-)
-# between two items of one list of things given: a comma or a conjunction, never a bare space (a salt:
-# "oseltamivir phosphate", "ibandronate sodium")
-_ITEM_GLUE = re.compile(
-    r"\s*(?:\([^()]{0,60}\)\s*)?(?:,\s*(?:(?:and|or)\s+)?|(?:and|or|and/or|as well as)\s+)"
-)
-
-_LONG_WORD = re.compile(r"(?<![\w-])[a-z]{8,}(?![\w-])")
-
-_ATTRIBUTIVE_SPAN = 80  # characters at most between adjective and noun, so the gap test stays short
 
 # abbreviation -> (its pattern, the concept, the long form the text gave it); concept None: the text
 # defines the abbreviation for words the lexicon does not know ("endomyocardial biopsy (EMB)"), so the
@@ -132,7 +119,7 @@ class MentionFinder:
         )
         matches = lexical + [m for m in defined if m.concept.domain != _FOREIGN]
         matches = _dedupe(matches + self._suffix_matches(text, folded, s, e, matches))
-        matches = _dedupe(matches + self._near_drugs(folded, s, e, matches))
+        matches = _dedupe(matches + near_drugs(self.lexicon, self.rules, folded, s, e, matches))
         matches = self._drug_context(folded, s, e, matches)
         matches = self._whole_names(folded, s, e, matches)
         matches = _one_name(text, s, e, matches)
@@ -164,7 +151,7 @@ class MentionFinder:
         given_end = -1  # end of the last drug given, to carry "given" over a list ("saline and albumin")
         for m in matches:
             if m.concept.domain == "tests" and m.concept.cls == "lab" and m.concept.unit:
-                if self._given(folded, s, e, m, given_end):
+                if given_analyte(self.rules, folded, s, e, m, given_end):
                     c = m.concept
                     drug = Concept("drugs", f"given:{c.id}", c.display, "", ())
                     out.append(Match(m.start, m.end, drug, m.expansion))
@@ -199,18 +186,6 @@ class MentionFinder:
             out.append(m)
             given_end = m.end
         return out
-
-    def _given(self, folded: str, s: int, e: int, m: Match, given_end: int) -> bool:
-        """An analyte's name that names what was given ("intravenous iron", "calcium tablets", "saline and
-        albumin"), never one with a measured value after it ("iron 30 ug/dL")."""
-        if _MEASURED_AFTER.match(folded, m.end, e):
-            return False
-        r = self.rules
-        if r.analyte_given_before.search(folded, max(s, m.start - 30), m.start):
-            return True
-        if r.analyte_given_after.match(folded, m.end, e):
-            return True
-        return given_end >= 0 and _ITEM_GLUE.fullmatch(folded, given_end, m.start) is not None
 
     def _whole_names(self, folded: str, s: int, e: int, matches: list[Match]) -> list[Match]:
         """A term inside a longer name is not a fact: "sodium channel blocker" and "sodium phosphate"
@@ -281,19 +256,6 @@ class MentionFinder:
         ):
             return True
         return r.removed_objects.search(folded, max(s, m.start - 60), m.start) is not None
-
-    def _near_drugs(self, folded: str, s: int, e: int, known: list[Match]) -> list[Match]:
-        """Long words no lexicon knows that misspell one drug by one letter ("remifentanyl")."""
-        out: list[Match] = []
-        for w in _LONG_WORD.finditer(folded, s, e):
-            if w.group(0).endswith(self.rules.not_drug_endings) or any(
-                k.start < w.end() and w.start() < k.end for k in known
-            ):
-                continue
-            concept = self.lexicon.near_drug(w.group(0))
-            if concept is not None:
-                out.append(Match(w.start(), w.end(), concept))
-        return out
 
     def _suffix_matches(self, text: str, folded: str, s: int, e: int, known: list[Match]) -> list[Match]:
         """Words the lexicons lack but whose form says what they are: "-ectomy" is surgery,

@@ -8,23 +8,19 @@ infections"); its result is the value + unit, the result word ("negative", "elev
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..model import (
     Assertion,
-    Coding,
     Mention,
     MentionRole,
     ObservationFact,
-    Quantity,
-    ReferenceRange,
-    RelativeTime,
 )
-from .coordinated import coordinated_values
 from .abbreviations import merge_abbreviations
+from .coordinated import coordinated_values
 from .lexicon import Match
 from .mentions import codings_of
+from .obs import Obs
 from .organisms import results_named_before
 from .quantities import Quantities
 from .respectively import assign_respectively
@@ -47,34 +43,6 @@ _CLAUSE_START = re.compile(r"[,;(]|\b(?:and|but|while|whereas)\b")
 _HYPHEN_RESULT = re.compile(
     r"(?<![\w-])(?P<name>[A-Za-z0-9]{2,})-(?P<kind>negative|positive)(?!\w)", re.IGNORECASE
 )
-
-
-@dataclass
-class Obs:
-    """A test mention while its sentence is read; results are filled in place."""
-
-    start: int
-    end: int
-    text: str
-    codings: tuple[Coding, ...]
-    category: str
-    concept_id: str
-    unit: str | None = None  # the lexicon's unit for a bare number after the name
-    value: Quantity | None = None
-    value_span: tuple[int, int] | None = None
-    value_text: str | None = None
-    interpretation: str | None = None
-    interp_span: tuple[int, int] | None = None
-    not_performed: bool = False
-    components: list[tuple[str, tuple[Coding, ...], Quantity]] = field(default_factory=list)
-    umbrella: bool = False
-    sentence: int = 0
-    reference_range: ReferenceRange | None = None
-    range_span: tuple[int, int] | None = None
-    cell: tuple[int, int] | None = None  # its own value span: a table cell, a second listed value
-    time: RelativeTime | None = None  # a table cell dated by its column header
-    named: bool = True  # False: the words before the value name something else; the value is the mention
-    heads: tuple[tuple[int, int], ...] = ()  # name and bracketed abbreviation, when both are written
 
 
 class Observations:

@@ -35,6 +35,10 @@ def test_cached_lexicon_is_the_built_one(cache: Path) -> None:
     assert sorted(cached._automaton.items()) == sorted(built._automaton.items())
     assert list(cached._values) == list(built._values)
     assert _matches(cached) == _matches(built) and len(_matches(built)) >= 4
+    # the misspelt-drug index travels with the cache ("sevofluorane" is sevoflurane either way)
+    assert cached.near_terms == built.near_terms and len(built.near_terms) > 100
+    assert cached.near_deletions == built.near_deletions and cached.near_words == built.near_words
+    assert cached.near_drug("sevofluorane") == built.near_drug("sevofluorane") is not None
     assert list(cache.glob("*.pickle")) == [file]  # read, not rewritten elsewhere
 
 
