@@ -14,6 +14,7 @@ from enum import StrEnum
 
 __all__ = [
     "EXCLUDED_SECTION_TYPES",
+    "AdverseEventFact",
     "Assertion",
     "Coding",
     "ConditionFact",
@@ -195,6 +196,9 @@ class MentionRole(StrEnum):
     OUTCOME = "outcome"  # the words that state the patient's final state
     RELATIONSHIP = "relationship"  # the relative a family-history condition belongs to ("her mother")
     REFERENCE_RANGE = "reference-range"  # a stated normal range ("(reference range 12-16 g/dL)")
+    SUSPECT = "suspect"  # the drug a reaction is attributed to ("attributed to <allopurinol>")
+    CAUSALITY = "causality"  # the words that attribute it ("attributed to", "-induced")
+    SERIOUSNESS = "seriousness"  # "life-threatening", "required hospitalisation"
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,11 +349,31 @@ class FamilyFact:
 
 
 @dataclass(frozen=True, slots=True)
+class AdverseEventFact:
+    """A reaction the text attributes to a drug of this patient ("the rash was attributed to allopurinol").
+
+    ``condition_key`` and ``medication_key`` are the keys of the linked ConditionFact and MedicationFact;
+    ``seriousness`` is a neutral word (``death`` | ``life-threatening`` | ``hospitalisation``) only when the
+    text states it; ``hedge`` the stated likelihood (``probable`` | ``possible``) or None.
+    """
+
+    key: str
+    condition_key: str
+    medication_key: str
+    mentions: tuple[Mention, ...]  # head (the reaction), suspect (the drug), causality, seriousness
+    seriousness: str | None = None
+    hedge: str | None = None
+    time: RelativeTime | None = None  # filled by the timeline step
+
+
+@dataclass(frozen=True, slots=True)
 class OutcomeFact:
     kind: str  # resolved | improved | remission | died | worsened
     text: str
     mentions: tuple[Mention, ...]
     time: RelativeTime | None = None  # filled by the timeline step
+    stated_time: RelativeTime | None = None  # a time the outcome's own sentence gives (timeline step)
+    codings: tuple[Coding, ...] = ()  # the finding's code, only where one means exactly this outcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,3 +388,4 @@ class Extraction:
     timeline: tuple[TimeAnchor, ...] = ()
     family: tuple[FamilyFact, ...] = ()
     discharge: RelativeTime | None = None  # the end of the encounter, when the text dates the discharge
+    adverse_events: tuple[AdverseEventFact, ...] = ()

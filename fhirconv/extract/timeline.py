@@ -55,9 +55,12 @@ class Timeline:
         quantities: Quantities,
         outcome_rules: OutcomeRules,
         taper: re.Pattern[str],
+        stopping: tuple[re.Pattern[str], ...] = (),
     ) -> None:
         self.rules = rules
         self.taper = taper
+        # words of a later sentence that only stops a home medication or blames it for a reaction
+        self.stopping = stopping
         self.q = quantities
         self.outcome_rules = outcome_rules
 
@@ -263,7 +266,11 @@ class Timeline:
         conditions = tuple(self._condition(c, when) for c in facts.conditions)
         outcome = facts.outcome
         if outcome is not None:
-            outcome = replace(outcome, time=outcome.time or when(outcome.mentions[0]))
+            outcome = replace(
+                outcome,
+                time=outcome.time or when(outcome.mentions[0]),
+                stated_time=outcome.stated_time or when(outcome.mentions[0], running=False),
+            )
         abatement = self._resolution_time(folded, sentences, by_sentence)
         if abatement is None and outcome is not None and outcome.kind in self.rules.resolution_kinds:
             abatement = when(outcome.mentions[0], running=False)
@@ -274,8 +281,15 @@ class Timeline:
                 else c
                 for c in conditions
             )
+        # an adverse event happened when its sentence says, else when the reaction began
+        onsets = {c.key: c.onset for c in conditions}
+        adverse = tuple(
+            replace(a, time=a.time or when(a.mentions[0], running=False) or onsets.get(a.condition_key))
+            for a in facts.adverse_events
+        )
         return replace(
             facts,
+            adverse_events=adverse,
             observations=observations,
             procedures=procedures,
             medications=medications,
@@ -319,6 +333,8 @@ class Timeline:
             if timing is not None and timing.start_day is not None:
                 end = inclusive_end(timing.start_day, m.duration_days) if m.duration_days else None
                 timing = replace(timing, end_day=end)
+                # "three weeks earlier she had been started on allopurinol": begun before the episode
+                history = timing.start_day < 0
         taper = None
         for mention in m.mentions:
             # "<drug> ... tapered in the following five days": a taper word between the drug and the stretch
@@ -342,16 +358,22 @@ class Timeline:
         self, folded: str, m: MedicationFact, sentence_of: object, sentences: Sequence[Sentence]
     ) -> bool:
         """Taken or prescribed outside the episode: every sentence naming the drug says so ("she was
-        taking warfarin", "home medications included ...") or dates it before day 0."""
+        taking warfarin", "home medications included ...") or dates it before day 0 -- or the first one
+        says so and the later ones only stop it or blame it for a reaction ("the angioedema was
+        attributed to lisinopril, which was discontinued"): a home medication stopped, not one given."""
         if m.timing is not None and m.timing.start_day is not None and m.timing.start_day < 0:
             return True
         heads = [x for x in m.mentions if x.role is MentionRole.HEAD]
-        for x in heads:
+        for n, x in enumerate(heads):
             i = sentence_of(x.start)  # type: ignore[operator]
             if i is None:
                 return False
-            if not self.rules.history_medication.search(folded, sentences[i].start, sentences[i].end):
-                return False
+            s, e = sentences[i].start, sentences[i].end
+            if self.rules.history_medication.search(folded, s, e):
+                continue
+            if n > 0 and any(p.search(folded, s, e) for p in self.stopping):
+                continue
+            return False
         return bool(heads)
 
     def _resolution_time(

@@ -46,6 +46,8 @@ _DATE_KEYS = frozenset(
         "abatementPeriod",
         "boundsPeriod",
         "period",
+        "deceasedDateTime",
+        "date",  # AdverseEvent.date (DocumentReference.date, the real publication date, is skipped)
     }
 )
 

@@ -72,7 +72,8 @@ def rewrite_references(resource: dict[str, Any], mapping: Mapping[str, str]) -> 
 
 def _stable_identifier(resource: Mapping[str, Any]) -> str | None:
     idents = resource.get("identifier")
-    for ident in idents if isinstance(idents, list) else []:
+    # a list, or one Identifier where R4 allows only one (AdverseEvent.identifier)
+    for ident in idents if isinstance(idents, list) else [idents]:
         if isinstance(ident, dict) and ident.get("system") == IDENTIFIER_SYSTEM and ident.get("value"):
             return str(ident["value"])
     return None

@@ -1,0 +1,190 @@
+"""Adverse drug reactions: a present condition the text attributes to a drug this patient was given.
+
+Precision first: a sentence yields a candidate only when its own words attribute the reaction to the
+drug -- "<reaction> attributed to / induced by / secondary to <drug>", "after starting <drug> ...
+<reaction>", "<drug>-induced <reaction>" (``mappings/rules/events.json``). A negator just before the cue
+("not attributed to", "unlikely to be related to") or a general marker anywhere in the sentence ("is a
+known side effect of", "can cause") means no candidate; so does a reaction that ConText marks negated,
+uncertain, hypothetical or about a relative, and a drug that was not given. The link step keeps a
+candidate only when both ends became facts of the patient (``link.py``). Mentions carry neutral roles
+(head = the reaction, suspect = the drug, causality = the cue); ``fhir/`` alone knows element paths.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..errors import MappingError
+from ..model import Assertion, Coding, Mention, MentionRole
+from ..text import alternation, phrase_pattern
+from .lexicon import Match
+from .rules import RuleData
+from .sentence import AdverseCandidate, Found, SentenceContext
+
+__all__ = ["Adverse", "AdverseRules"]
+
+_WORD = re.compile(r"\w+")
+# a clause that starts after a strong break is about something else: ";" or a sentence-like colon
+_BREAK = re.compile(r"[;:()\[\]]")
+_GAP_BREAK = re.compile(r"[,;:.()]")
+_REACTION_ASSERTIONS = frozenset({Assertion.PRESENT, Assertion.HISTORICAL})
+_SERIOUSNESS = ("death", "life-threatening", "hospitalisation")
+_HEDGES = ("probable", "possible")
+OUTCOME_KINDS = ("died", "resolved", "worsened", "improved", "remission")
+
+
+@dataclass(frozen=True, slots=True)
+class AdverseRules:
+    reaction_cue: re.Pattern[str]  # <reaction> CUE <drug>
+    start_cue: re.Pattern[str]  # CUE <drug> ... <reaction>
+    suffix_cue: re.Pattern[str]  # <drug>-CUE <reaction>, matched right at the drug's end
+    max_gap: int  # words allowed between a cue and its drug ("attributed to the use of <drug>")
+    max_reaction: int  # words allowed between a reaction and its cue
+    negated: re.Pattern[str]  # a negator in the words just before a cue
+    hedges: tuple[tuple[str, re.Pattern[str]], ...]
+    general: re.Pattern[str]
+    seriousness: tuple[tuple[str, re.Pattern[str]], ...]
+    chronic: re.Pattern[str]
+    outcome_codes: dict[str, Coding | None]
+
+    @classmethod
+    def from_dict(cls, data: RuleData) -> AdverseRules:
+        hedges = data.groups("hedges")
+        serious = data.groups("seriousness")
+        if set(hedges) != set(_HEDGES) or set(serious) != set(_SERIOUSNESS):
+            raise MappingError(f"{data.name}.json: hedges/seriousness need keys {_HEDGES}, {_SERIOUSNESS}")
+        codes: dict[str, Coding | None] = {}
+        raw_codes = data.table("outcome_codes", object)
+        for kind in OUTCOME_KINDS:
+            row = raw_codes.get(kind)
+            if isinstance(row, dict):
+                codes[kind] = Coding(row["system"], row["code"], row["display"])
+            else:
+                codes[kind] = None
+        return cls(
+            reaction_cue=phrase_pattern(data.words("reaction_cues")),
+            start_cue=phrase_pattern(data.words("start_cues")),
+            suffix_cue=re.compile(r"\s?(?:" + alternation(data.words("suffix_cues")) + r")(?!\w)"),
+            max_gap=data.integer("max_gap_words"),
+            max_reaction=data.integer("max_reaction_words"),
+            negated=phrase_pattern(data.words("negators")),
+            hedges=tuple((k, phrase_pattern(hedges[k])) for k in _HEDGES),
+            general=phrase_pattern(data.words("general_markers")),
+            seriousness=tuple((k, phrase_pattern(serious[k])) for k in _SERIOUSNESS),
+            chronic=phrase_pattern(data.words("chronic_condition_words")),
+            outcome_codes=codes,
+        )
+
+
+def _words(folded: str, start: int, end: int) -> int:
+    return len(_WORD.findall(folded, start, end)) if end > start else 0
+
+
+def _before(folded: str, start: int, limit: int, words: int = 5) -> int:
+    """Where the ``words`` words before ``start`` begin, within its clause (not before ``limit`` nor
+    before a comma): "is not thought to be related to", but not "which was not itchy, was attributed to"."""
+    lo = max(limit, start - 60)
+    comma = max(folded.rfind(",", lo, start), folded.rfind(";", lo, start))
+    lo = max(lo, comma + 1)
+    found = [m.start() for m in _WORD.finditer(folded, lo, start)]
+    return found[-words] if len(found) >= words else lo
+
+
+class Adverse:
+    def __init__(self, rules: AdverseRules) -> None:
+        self.rules = rules
+
+    def run(self, ctx: SentenceContext, found: Found) -> None:
+        folded, s, e = ctx.folded, ctx.start, ctx.end
+        pairs = list(zip(ctx.mentions, ctx.assertions, strict=True))
+        drugs = [m for m, a in pairs if m.concept.domain == "drugs" and a is Assertion.PRESENT]
+        reactions = [m for m, a in pairs if m.concept.domain == "conditions" and a in _REACTION_ASSERTIONS]
+        if not drugs or not reactions or self.rules.general.search(folded, s, e):
+            return
+        for cue in self.rules.reaction_cue.finditer(folded, s, e):
+            drug = self._drug_after(folded, cue.end(), drugs)
+            before = self._before_cue(folded, cue.start(), reactions)
+            if drug is not None and before:
+                self._add(ctx, found, before[-1], drug, cue.start(), cue.end())
+        for cue in self.rules.start_cue.finditer(folded, s, e):
+            drug = self._drug_after(folded, cue.end(), drugs)
+            if drug is None:
+                continue
+            after = [
+                r for r in reactions if r.start >= drug.end and not _BREAK.search(folded, drug.end, r.start)
+            ]
+            before = self._before_cue(folded, cue.start(), reactions)
+            reaction = after[0] if after else (before[-1] if before else None)
+            if reaction is not None:
+                self._add(ctx, found, reaction, drug, cue.start(), cue.end())
+        for drug in drugs:
+            suffix = self.rules.suffix_cue.match(folded, drug.end, e)
+            if suffix is None:
+                continue
+            after = [r for r in reactions if r.start >= suffix.end()]
+            if after and _words(folded, suffix.end(), after[0].start) <= self.rules.max_gap:
+                self._add(ctx, found, after[0], drug, drug.end, suffix.end(), negate_from=drug.start)
+
+    def _before_cue(self, folded: str, at: int, reactions: list[Match]) -> list[Match]:
+        """Reactions ending before a cue, in its clause and at most ``max_reaction`` words from it."""
+        return [
+            r
+            for r in reactions
+            if r.end <= at
+            and not _BREAK.search(folded, r.end, at)
+            and _words(folded, r.end, at) <= self.rules.max_reaction
+        ]
+
+    def _drug_after(self, folded: str, at: int, drugs: list[Match]) -> Match | None:
+        """The drug a cue names: the first one after it, at most ``max_gap`` words on, no break between."""
+        for d in drugs:
+            if d.start < at:
+                continue
+            if _words(folded, at, d.start) > self.rules.max_gap or _GAP_BREAK.search(folded, at, d.start):
+                return None
+            return d
+        return None
+
+    def _add(
+        self,
+        ctx: SentenceContext,
+        found: Found,
+        reaction: Match,
+        drug: Match,
+        cue_start: int,
+        cue_end: int,
+        *,
+        negate_from: int | None = None,
+    ) -> None:
+        folded, text, s = ctx.folded, ctx.text, ctx.start
+        lead = _before(folded, negate_from if negate_from is not None else cue_start, s)
+        lead_end = negate_from if negate_from is not None else cue_start
+        if self.rules.negated.search(folded, lead, lead_end):
+            return  # "was not attributed to", "unlikely to be related to"
+        hedge = next((k for k, pat in self.rules.hedges if pat.search(folded, lead, lead_end)), None)
+        serious: tuple[str, int, int] | None = None
+        for kind, pat in self.rules.seriousness:
+            m = pat.search(folded, s, ctx.end)
+            if m is not None:
+                serious = (kind, m.start(), m.end())
+                break
+        cs, ce = min(cue_start, drug.start), max(cue_end, drug.end)
+        mentions = [
+            Mention(reaction.start, reaction.end, text[reaction.start : reaction.end], MentionRole.HEAD),
+            Mention(drug.start, drug.end, text[drug.start : drug.end], MentionRole.SUSPECT),
+            # the attributing words with the drug: "attributed to allopurinol", "allopurinol-induced"
+            Mention(cs, ce, text[cs:ce], MentionRole.CAUSALITY),
+        ]
+        if serious is not None:
+            ss, se = serious[1], serious[2]
+            mentions.append(Mention(ss, se, text[ss:se], MentionRole.SERIOUSNESS))
+        found.adverse.append(
+            AdverseCandidate(
+                reaction.concept.id,
+                drug.concept.id,
+                tuple(mentions),
+                serious[0] if serious else None,
+                hedge,
+            )
+        )
