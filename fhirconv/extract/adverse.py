@@ -39,6 +39,7 @@ class AdverseRules:
     reaction_cue: re.Pattern[str]  # <reaction> CUE <drug>
     start_cue: re.Pattern[str]  # CUE <drug> ... <reaction>
     suffix_cue: re.Pattern[str]  # <drug>-CUE <reaction>, matched right at the drug's end
+    suffix_word: re.Pattern[str]  # the same words anywhere: whether a sentence needs the search at all
     max_gap: int  # words allowed between a cue and its drug ("attributed to the use of <drug>")
     max_reaction: int  # words allowed between a reaction and its cue
     negated: re.Pattern[str]  # a negator in the words just before a cue
@@ -66,6 +67,7 @@ class AdverseRules:
             reaction_cue=phrase_pattern(data.words("reaction_cues")),
             start_cue=phrase_pattern(data.words("start_cues")),
             suffix_cue=re.compile(r"\s?(?:" + alternation(data.words("suffix_cues")) + r")(?!\w)"),
+            suffix_word=phrase_pattern(data.words("suffix_cues")),
             max_gap=data.integer("max_gap_words"),
             max_reaction=data.integer("max_reaction_words"),
             negated=phrase_pattern(data.words("negators")),
@@ -91,6 +93,13 @@ def _before(folded: str, start: int, limit: int, words: int = 5) -> int:
     return found[-words] if len(found) >= words else lo
 
 
+@dataclass(frozen=True, slots=True)
+class _Drug:
+    start: int
+    end: int
+    drug_id: str  # lexicon concept id: the key of the MedicationFact of a drug given
+
+
 class Adverse:
     def __init__(self, rules: AdverseRules) -> None:
         self.rules = rules
@@ -98,9 +107,13 @@ class Adverse:
     def run(self, ctx: SentenceContext, found: Found) -> None:
         folded, s, e = ctx.folded, ctx.start, ctx.end
         pairs = list(zip(ctx.mentions, ctx.assertions, strict=True))
-        drugs = [m for m, a in pairs if m.concept.domain == "drugs" and a is Assertion.PRESENT]
+        drugs = [
+            _Drug(m.start, m.end, m.concept.id)
+            for m, a in pairs
+            if m.concept.domain == "drugs" and a is Assertion.PRESENT
+        ]
         reactions = [m for m, a in pairs if m.concept.domain == "conditions" and a in _REACTION_ASSERTIONS]
-        if not drugs or not reactions or self.rules.general.search(folded, s, e):
+        if not reactions or self.rules.general.search(folded, s, e):
             return
         for cue in self.rules.reaction_cue.finditer(folded, s, e):
             drug = self._drug_after(folded, cue.end(), drugs)
@@ -118,13 +131,36 @@ class Adverse:
             reaction = after[0] if after else (before[-1] if before else None)
             if reaction is not None:
                 self._add(ctx, found, reaction, drug, cue.start(), cue.end())
-        for drug in drugs:
-            suffix = self.rules.suffix_cue.match(folded, drug.end, e)
-            if suffix is None:
-                continue
+        for drug, suffix in self._suffixed(ctx, found, drugs):
             after = [r for r in reactions if r.start >= suffix.end()]
             if after and _words(folded, suffix.end(), after[0].start) <= self.rules.max_gap:
                 self._add(ctx, found, after[0], drug, drug.end, suffix.end(), negate_from=drug.start)
+
+    def _suffixed(
+        self, ctx: SentenceContext, found: Found, drugs: list[_Drug]
+    ) -> list[tuple[_Drug, re.Match[str]]]:
+        """ "<drug>-induced": the drug's name glued to a suffix cue. The mention finder does not take a
+        name inside such a compound for a drug given, so the names of this sentence's drugs and of the
+        drugs given so far are looked for here."""
+        if not self.rules.suffix_word.search(ctx.folded, ctx.start, ctx.end):
+            return []  # most sentences: no "induced", "related" ... at all
+        names: dict[str, str] = {ctx.folded[d.start : d.end]: d.drug_id for d in drugs}
+        for key, med in found.medications.items():
+            if med.status == "not-done":
+                continue
+            for x in med.mentions:
+                if x.role is MentionRole.HEAD:
+                    names.setdefault(ctx.folded[x.start : x.end], key)
+        out: list[tuple[_Drug, re.Match[str]]] = []
+        for name, drug_id in sorted(names.items()):
+            if not name.strip():
+                continue
+            for m in re.finditer(r"(?<!\w)" + re.escape(name), ctx.folded[ctx.start : ctx.end]):
+                m_start, m_end = ctx.start + m.start(), ctx.start + m.end()
+                suffix = self.rules.suffix_cue.match(ctx.folded, m_end, ctx.end)
+                if suffix is not None:
+                    out.append((_Drug(m_start, m_end, drug_id), suffix))
+        return sorted(out, key=lambda x: x[0].start)
 
     def _before_cue(self, folded: str, at: int, reactions: list[Match]) -> list[Match]:
         """Reactions ending before a cue, in its clause and at most ``max_reaction`` words from it."""
@@ -136,7 +172,7 @@ class Adverse:
             and _words(folded, r.end, at) <= self.rules.max_reaction
         ]
 
-    def _drug_after(self, folded: str, at: int, drugs: list[Match]) -> Match | None:
+    def _drug_after(self, folded: str, at: int, drugs: list[_Drug]) -> _Drug | None:
         """The drug a cue names: the first one after it, at most ``max_gap`` words on, no break between."""
         for d in drugs:
             if d.start < at:
@@ -151,7 +187,7 @@ class Adverse:
         ctx: SentenceContext,
         found: Found,
         reaction: Match,
-        drug: Match,
+        drug: _Drug,
         cue_start: int,
         cue_end: int,
         *,
@@ -182,7 +218,7 @@ class Adverse:
         found.adverse.append(
             AdverseCandidate(
                 reaction.concept.id,
-                drug.concept.id,
+                drug.drug_id,
                 tuple(mentions),
                 serious[0] if serious else None,
                 hedge,
