@@ -47,6 +47,9 @@ _COND_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
 _ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 _DAR = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 _LOINC = "http://loinc.org"
+# Resource types R4 gives no ``identifier`` search parameter (AdverseEvent.identifier is also 0..1): their
+# stable id is a ``urn:fhirconv:id`` tag, which conditional create and re-upload search by ``_tag``.
+TAG_KEYED = frozenset({"Provenance", "AdverseEvent"})
 # The note that marks a Condition reported as past history; the evaluator reads it back (docs/evaluation.md).
 HISTORY_NOTE = "Reported as past history."
 _ASSERTION_VERIFICATION = {
@@ -164,7 +167,7 @@ class _Builder:
         # every resource names the document it came from, so an upload can find (and replace) the
         # set a previous conversion of the same document left on a server
         tags = [{"system": DOCUMENT_TAG_SYSTEM, "code": self.document_tag}]
-        if rtype == "Provenance":
+        if rtype in TAG_KEYED:
             tags.insert(0, {"system": TAG_SYSTEM, "code": url.removeprefix("urn:uuid:")})
         if has_synthetic_date(resource):  # a loader can tell offsets from real dates (docs/timeline.md)
             tags.append(dict(DATE_TAG))
@@ -174,9 +177,7 @@ class _Builder:
         exts = [derivation(self.doc_ref, m, element_path(rtype, m.role)) for m in mentions]
         if exts:
             body["extension"] = exts
-        if rtype == "AdverseEvent":  # R4 AdverseEvent.identifier is 0..1: one Identifier, not a list
-            body["identifier"] = {"system": ID_SYSTEM, "value": url}
-        elif rtype != "Provenance":
+        if rtype not in TAG_KEYED:
             body["identifier"] = [{"system": ID_SYSTEM, "value": url}]
         for k, v in resource.items():
             if k == "resourceType":
@@ -759,7 +760,7 @@ class _Builder:
                 rtype = res["resourceType"]
                 cond = (
                     f"_tag={TAG_SYSTEM}|{url.removeprefix('urn:uuid:')}"
-                    if rtype == "Provenance"
+                    if rtype in TAG_KEYED
                     else f"identifier={ID_SYSTEM}|{url}"
                 )
                 entry["request"] = {"method": "POST", "url": rtype, "ifNoneExist": cond}

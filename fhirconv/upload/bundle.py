@@ -72,8 +72,7 @@ def rewrite_references(resource: dict[str, Any], mapping: Mapping[str, str]) -> 
 
 def _stable_identifier(resource: Mapping[str, Any]) -> str | None:
     idents = resource.get("identifier")
-    # a list, or one Identifier where R4 allows only one (AdverseEvent.identifier)
-    for ident in idents if isinstance(idents, list) else [idents]:
+    for ident in idents if isinstance(idents, list) else []:
         if isinstance(ident, dict) and ident.get("system") == IDENTIFIER_SYSTEM and ident.get("value"):
             return str(ident["value"])
     return None

@@ -36,7 +36,10 @@ SET_TYPES = (
     "Observation",
     "MedicationAdministration",
     "MedicationRequest",
+    "MedicationStatement",
     "Procedure",
+    "FamilyMemberHistory",
+    "AdverseEvent",
     "ClinicalImpression",
     "Provenance",
 )
@@ -63,8 +66,7 @@ def document_code(entries: Iterable[Mapping[str, Any]]) -> str | None:
 def resource_key(resource: Mapping[str, Any]) -> str | None:
     """What identifies a resource across conversions: its stable identifier, else its fhirconv tag."""
     idents = resource.get("identifier")
-    # a list, or one Identifier where R4 allows only one (AdverseEvent.identifier)
-    for ident in idents if isinstance(idents, list) else [idents]:
+    for ident in idents if isinstance(idents, list) else []:
         if isinstance(ident, dict) and ident.get("system") == IDENTIFIER_SYSTEM and ident.get("value"):
             return f"{resource.get('resourceType')}|{ident['value']}"
     for tag in _tags(resource):
