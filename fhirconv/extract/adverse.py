@@ -28,6 +28,9 @@ _WORD = re.compile(r"\w+")
 # a clause that starts after a strong break is about something else: ";" or a sentence-like colon
 _BREAK = re.compile(r"[;:()\[\]]")
 _GAP_BREAK = re.compile(r"[,;:.()]")
+# after "after starting <drug>" the dose may follow in parentheses: "clonidine (0.15 mg bid), she developed"
+_AFTER_BREAK = re.compile(r"[;:]")
+_LIST_GLUE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)")
 _REACTION_ASSERTIONS = frozenset({Assertion.PRESENT, Assertion.HISTORICAL})
 _SERIOUSNESS = ("death", "life-threatening", "hospitalisation")
 _HEDGES = ("probable", "possible")
@@ -45,6 +48,7 @@ class AdverseRules:
     negated: re.Pattern[str]  # a negator in the words just before a cue
     hedges: tuple[tuple[str, re.Pattern[str]], ...]
     general: re.Pattern[str]
+    indication: re.Pattern[str]  # "for <condition>" after a drug names why it was given, not its effect
     seriousness: tuple[tuple[str, re.Pattern[str]], ...]
     chronic: re.Pattern[str]
     outcome_codes: dict[str, Coding | None]
@@ -66,13 +70,17 @@ class AdverseRules:
         return cls(
             reaction_cue=phrase_pattern(data.words("reaction_cues")),
             start_cue=phrase_pattern(data.words("start_cues")),
-            suffix_cue=re.compile(r"\s?(?:" + alternation(data.words("suffix_cues")) + r")(?!\w)"),
+            # "levetiracetam (LEV)-induced": an abbreviation may stand between the name and the suffix
+            suffix_cue=re.compile(
+                r"(?:\s?\([^()]{1,12}\))?\s?(?:" + alternation(data.words("suffix_cues")) + r")(?!\w)"
+            ),
             suffix_word=phrase_pattern(data.words("suffix_cues")),
             max_gap=data.integer("max_gap_words"),
             max_reaction=data.integer("max_reaction_words"),
             negated=phrase_pattern(data.words("negators")),
             hedges=tuple((k, phrase_pattern(hedges[k])) for k in _HEDGES),
             general=phrase_pattern(data.words("general_markers")),
+            indication=phrase_pattern(data.words("indication_words")),
             seriousness=tuple((k, phrase_pattern(serious[k])) for k in _SERIOUSNESS),
             chronic=phrase_pattern(data.words("chronic_condition_words")),
             outcome_codes=codes,
@@ -117,19 +125,22 @@ class Adverse:
             return
         for cue in self.rules.reaction_cue.finditer(folded, s, e):
             drug = self._drug_after(folded, cue.end(), drugs)
-            before = self._before_cue(folded, cue.start(), reactions)
-            if drug is not None and before:
-                self._add(ctx, found, before[-1], drug, cue.start(), cue.end())
+            if drug is not None:
+                for reaction in self._before_cue(folded, cue.start(), reactions):
+                    self._add(ctx, found, reaction, drug, cue.start(), cue.end())
         for cue in self.rules.start_cue.finditer(folded, s, e):
             drug = self._drug_after(folded, cue.end(), drugs)
             if drug is None:
                 continue
             after = [
-                r for r in reactions if r.start >= drug.end and not _BREAK.search(folded, drug.end, r.start)
+                r
+                for r in reactions
+                if r.start >= drug.end
+                and not _AFTER_BREAK.search(folded, drug.end, r.start)
+                and not self.rules.indication.search(folded, drug.end, r.start)
             ]
-            before = self._before_cue(folded, cue.start(), reactions)
-            reaction = after[0] if after else (before[-1] if before else None)
-            if reaction is not None:
+            chosen = after[:1] or self._before_cue(folded, cue.start(), reactions)
+            for reaction in chosen:
                 self._add(ctx, found, reaction, drug, cue.start(), cue.end())
         for drug, suffix in self._suffixed(ctx, found, drugs):
             after = [r for r in reactions if r.start >= suffix.end()]
@@ -163,14 +174,23 @@ class Adverse:
         return sorted(out, key=lambda x: x[0].start)
 
     def _before_cue(self, folded: str, at: int, reactions: list[Match]) -> list[Match]:
-        """Reactions ending before a cue, in its clause and at most ``max_reaction`` words from it."""
-        return [
+        """The reaction ending nearest before a cue, in its clause and at most ``max_reaction`` words from
+        it, with the reactions listed with it ("bradycardia, hypothermia and respiratory failure")."""
+        near = [
             r
             for r in reactions
             if r.end <= at
             and not _BREAK.search(folded, r.end, at)
             and _words(folded, r.end, at) <= self.rules.max_reaction
         ]
+        if not near:
+            return []
+        out = [near[-1]]
+        for r in reversed(near[:-1]):
+            if not _LIST_GLUE.fullmatch(folded, r.end, out[0].start):
+                break
+            out.insert(0, r)
+        return out
 
     def _drug_after(self, folded: str, at: int, drugs: list[_Drug]) -> _Drug | None:
         """The drug a cue names: the first one after it, at most ``max_gap`` words on, no break between."""

@@ -40,6 +40,8 @@ def events(text: str) -> list[tuple[str, str]]:
             "hypothyroidism",
             "amiodarone",
         ),
+        ("After the addition of digoxin (0.125 mg daily), he developed nausea.", "nausea", "digoxin"),
+        ("He took phenytoin (PHT) and had a phenytoin (PHT)-induced rash.", "rash", "phenytoin"),
     ],
 )
 def test_attributed_reaction_is_an_adverse_event(text: str, reaction: str, drug: str) -> None:
@@ -69,6 +71,13 @@ def test_attributed_reaction_is_an_adverse_event(text: str, reaction: str, drug:
 )
 def test_no_event_unless_the_text_blames_a_drug_of_the_patient(text: str) -> None:
     assert events(text) == []
+
+
+def test_the_indication_is_not_the_reaction() -> None:
+    text = (
+        "He had bradycardia and hypotension two weeks after initiation of amiodarone for atrial fibrillation."
+    )
+    assert sorted(events(text)) == [("bradycardia", "amiodarone"), ("hypotension", "amiodarone")]
 
 
 def test_a_clause_with_its_own_negation_does_not_block_the_attribution() -> None:
