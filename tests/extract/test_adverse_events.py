@@ -131,3 +131,21 @@ def test_seriousness_only_when_stated() -> None:
 def test_death_from_the_reaction_is_serious() -> None:
     event = _event("He was given amoxicillin. He died of anaphylaxis induced by amoxicillin.")
     assert event["seriousness"]["coding"][0]["code"] == "SeriousResultsInDeath"
+
+
+# ------------------------------------------------------------------ family history (same rule family)
+
+
+def relatives(text: str) -> list[tuple[str, str]]:
+    return [(f.text.lower(), f.relationship) for f in facts_of(OPENER + text).family]
+
+
+def test_negated_family_history_is_no_family_member_history() -> None:
+    assert relatives("There was no family history of diabetes.") == []
+    assert relatives("He denied a family history of thyroid disease or asthma.") == []
+    assert relatives("His family history was unremarkable for epilepsy.") == []
+
+
+def test_a_relatives_condition_after_a_clause_break_is_kept() -> None:
+    assert relatives("His father had no symptoms but his mother had asthma.") == [("asthma", "MTH")]
+    assert relatives("His mother had breast cancer.") == [("breast cancer", "MTH")]
