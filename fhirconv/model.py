@@ -247,6 +247,7 @@ class RelativeTime:
     start_day: float | None = None
     end_day: float | None = None
     age_years: float | None = None
+    calendar: str | None = None  # a real date the text gives ("in March 2015" -> "2015-03"), not an offset
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +262,7 @@ class TimeAnchor:
     day: float | None = None
     end_day: float | None = None  # inclusive, for a stretch ("within eight weeks", "the next two weeks")
     age_years: float | None = None
+    calendar: str | None = None  # kind "calendar": the real date as written, ISO YYYY[-MM[-DD]]
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ from .quantities import Quantities
 from .rules import OutcomeRules
 from .text import Sentence
 from .timeline_rules import TimelineRules
-from .timeline_util import age_years, drug_starts, subject_of
+from .timeline_util import age_years, calendar_date, drug_starts, home_medication, subject_of
 
 __all__ = ["Timeline"]
 
@@ -124,6 +124,8 @@ class Timeline:
         age_now: float | None,
     ) -> list[TimeAnchor]:
         spans: list[tuple[int, int, str, re.Match[str]]] = []
+        for m in self.rules.calendar.finditer(folded, sent.start, sent.end):
+            spans.append((m.start(), m.end(), "calendar", m))
         for kind, pat in self.rules.patterns:
             for m in pat.finditer(folded, sent.start, sent.end):
                 if not any(s < m.end() and m.start() < e for s, e, _, _ in spans):
@@ -132,6 +134,11 @@ class Timeline:
         out: list[TimeAnchor] = []
         running = st.running.day if st.running is not None else None
         for s, e, kind, m in spans:
+            if kind == "calendar":
+                iso = calendar_date(m, self.rules.months)
+                if iso is not None:  # a real date: it dates its sentence, never moves the running day
+                    out.append(TimeAnchor(s, e, text[s:e], "calendar", index, calendar=iso))
+                continue
             a = self._resolve(kind, m, running, st, drug_starts, age_now)
             if a is None:
                 continue
@@ -243,11 +250,12 @@ class Timeline:
             own = [
                 a
                 for a in by_sentence.get(i, [])
-                if (a.day is not None or a.age_years is not None) and (running or a.kind != "presentation")
+                if (a.day is not None or a.age_years is not None or a.calendar is not None)
+                and (running or a.kind != "presentation")
             ]
             if own:
                 a = min(own, key=lambda a: min(abs(a.start - mention.end), abs(mention.start - a.end)))
-                return RelativeTime(a.text, a.day, a.end_day, a.age_years)
+                return RelativeTime(a.text, a.day, a.end_day, a.age_years, a.calendar)
             run = running_at[i] if running else None
             if run is None or any(a.kind == "follow-up" and a.day is None for a in by_sentence.get(i, [])):
                 return None
@@ -322,11 +330,22 @@ class Timeline:
         heads: list[tuple[int, int]],
         sentences: Sequence[Sentence],
     ) -> MedicationFact:
-        history = m.status != "not-done" and self._history(folded, m, sentence_of, sentences)
+        history = m.status != "not-done" and home_medication(
+            folded,
+            m,
+            sentence_of,  # type: ignore[arg-type]
+            sentences,
+            self.rules.history_medication,
+            self.stopping,
+        )
         timing = m.timing
         if timing is not None and timing.start_day is not None and m.duration_days:
             # the medication component counts the end exclusively; R4 Period.end is inclusive
             timing = replace(timing, end_day=inclusive_end(timing.start_day, m.duration_days))
+        elif timing is None and history:
+            # a home medication takes no episode day, but a date the text gives ("since March 2015") is real
+            own = when(m.mentions[0], running=False)  # type: ignore[operator]
+            timing = own if own is not None and own.calendar is not None else None
         elif timing is None and m.status != "not-done" and not history:
             # a drug not given has no time of giving; a home medication not the episode's time
             timing = when(m.mentions[0])  # type: ignore[operator]
@@ -353,28 +372,6 @@ class Timeline:
         ):
             timing = replace(timing, end_day=taper.end_day)
         return replace(m, timing=timing, taper=taper, tapered=m.tapered or taper is not None, history=history)
-
-    def _history(
-        self, folded: str, m: MedicationFact, sentence_of: object, sentences: Sequence[Sentence]
-    ) -> bool:
-        """Taken or prescribed outside the episode: every sentence naming the drug says so ("she was
-        taking warfarin", "home medications included ...") or dates it before day 0 -- or the first one
-        says so and the later ones only stop it or blame it for a reaction ("the angioedema was
-        attributed to lisinopril, which was discontinued"): a home medication stopped, not one given."""
-        if m.timing is not None and m.timing.start_day is not None and m.timing.start_day < 0:
-            return True
-        heads = [x for x in m.mentions if x.role is MentionRole.HEAD]
-        for n, x in enumerate(heads):
-            i = sentence_of(x.start)  # type: ignore[operator]
-            if i is None:
-                return False
-            s, e = sentences[i].start, sentences[i].end
-            if self.rules.history_medication.search(folded, s, e):
-                continue
-            if n > 0 and any(p.search(folded, s, e) for p in self.stopping):
-                continue
-            return False
-        return bool(heads)
 
     def _resolution_time(
         self, folded: str, sentences: Sequence[Sentence], by_sentence: dict[int, list[TimeAnchor]]

@@ -1,14 +1,62 @@
-"""Helpers of the timeline step: which drugs a taper verb governs, drug start days, the patient's age."""
+"""Helpers of the timeline step: which drugs a taper verb governs, drug start days, the patient's age,
+calendar dates."""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from ..model import Extraction, MedicationFact, Mention
+from ..model import Extraction, MedicationFact, Mention, MentionRole
+from .text import Sentence
 
-__all__ = ["age_years", "drug_starts", "subject_of"]
+__all__ = ["age_years", "calendar_date", "drug_starts", "home_medication", "subject_of"]
+
+
+def home_medication(
+    folded: str,
+    m: MedicationFact,
+    sentence_of: Callable[[int], int | None],
+    sentences: Sequence[Sentence],
+    history: re.Pattern[str],
+    stopping: tuple[re.Pattern[str], ...],
+) -> bool:
+    """Taken or prescribed outside the episode: every sentence naming the drug says so ("she was taking
+    warfarin", "home medications included ...") or dates it before day 0 -- or the first one says so and
+    the later ones only stop it or blame it for a reaction ("the angioedema was attributed to lisinopril,
+    which was discontinued"): a home medication stopped, not one given."""
+    if m.timing is not None and m.timing.start_day is not None and m.timing.start_day < 0:
+        return True
+    heads = [x for x in m.mentions if x.role is MentionRole.HEAD]
+    for n, x in enumerate(heads):
+        i = sentence_of(x.start)
+        if i is None:
+            return False
+        s, e = sentences[i].start, sentences[i].end
+        if history.search(folded, s, e):
+            continue
+        if n > 0 and any(p.search(folded, s, e) for p in stopping):
+            continue
+        return False
+    return bool(heads)
+
+
+def calendar_date(m: re.Match[str], months: dict[str, int]) -> str | None:
+    """ISO ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` of a calendar phrase; None for an impossible date."""
+    g = m.groupdict()
+    year = int(g["y1"] or g["y3"])
+    month_word = g["m1"] or g["m3"]
+    day_text = g["d1"] or g["d2"] or g["d3"]
+    if month_word is None:
+        return f"{year:04d}"
+    month = months[month_word]
+    if day_text is None:
+        return f"{year:04d}-{month:02d}"
+    try:
+        return dt.date(year, month, int(day_text)).isoformat()
+    except ValueError:
+        return None
 
 
 def subject_of(folded: str, mention: Mention, at: int, heads: list[tuple[int, int]]) -> bool:

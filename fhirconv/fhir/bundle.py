@@ -36,7 +36,7 @@ from .findings import absent_finding, pertinent_negative
 from .ids import DOCUMENT_TAG_SYSTEM, ID_SYSTEM, TAG_SYSTEM, document_tag, resource_uuid
 from .roles import element_path
 from .statements import medication_statement
-from .timing import DATE_POLICY, DATE_TAG, has_synthetic_date, time_elements
+from .timing import DATE_POLICY, DATE_TAG, CalendarDate, has_synthetic_date, time_elements
 from .vitals import vital_profile
 
 __all__ = ["HISTORY_NOTE", "PART_BYTES", "BundleOptions", "build_bundle", "source_text", "text_parts"]
@@ -573,6 +573,8 @@ class _Builder:
         return n if n == n.to_integral_value() and n >= 1 else None
 
     def _period(self, m: Any) -> dict[str, Any] | None:
+        if m.timing is not None and m.timing.start_day is None and m.timing.calendar is not None:
+            return {"start": CalendarDate(m.timing.calendar)}  # "in March 2015": the real date
         if m.timing is None or m.timing.start_day is None:
             return None
         period: dict[str, Any] = {"start": self.norm.date(m.timing.start_day)}

@@ -69,6 +69,10 @@ def test_adverse_event_references_resolve_on_the_server(
     angioedema = [e for e in _of(stored, "AdverseEvent") if e["event"]["text"] == "angioedema"]
     assert angioedema[0]["suspectEntity"][0]["instance"]["reference"].startswith("MedicationStatement/")
     assert angioedema[0]["seriousness"]["coding"][0]["code"] == "SeriousIsLifeThreatening"
+    # "since March 2015": the statement carries the real date, without the synthetic-dates tag
+    statement = ids[angioedema[0]["suspectEntity"][0]["instance"]["reference"]]
+    assert statement["effectiveDateTime"] == "2015-03"
+    assert all(t.get("code") != "synthetic-dates" for t in statement["meta"].get("tag", []))
 
 
 def test_family_history_and_death_are_searchable(hapi_url: str, stored: dict[str, dict[str, Any]]) -> None:
