@@ -30,6 +30,8 @@ _BREAK = re.compile(r"[;:()\[\]]")
 _GAP_BREAK = re.compile(r"[,;:.()]")
 # after "after starting <drug>" the dose may follow in parentheses: "clonidine (0.15 mg bid), she developed"
 _AFTER_BREAK = re.compile(r"[;:]")
+# what may stand between a drug's name and its suffix cue: "levetiracetam (LEV)-induced"
+_ABBR_TAIL = re.compile(r"\s?(?:\([^()]{1,12}\))?\s?$")
 _LIST_GLUE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)")
 _REACTION_ASSERTIONS = frozenset({Assertion.PRESENT, Assertion.HISTORICAL})
 _SERIOUSNESS = ("death", "life-threatening", "hospitalisation")
@@ -155,23 +157,28 @@ class Adverse:
         drugs given so far are looked for here."""
         if not self.rules.suffix_word.search(ctx.folded, ctx.start, ctx.end):
             return []  # most sentences: no "induced", "related" ... at all
-        names: dict[str, str] = {ctx.folded[d.start : d.end]: d.drug_id for d in drugs}
+        names: dict[str, str] = {" ".join(ctx.folded[d.start : d.end].split()): d.drug_id for d in drugs}
         for key, med in found.medications.items():
             if med.status == "not-done":
                 continue
             for x in med.mentions:
                 if x.role is MentionRole.HEAD:
-                    names.setdefault(ctx.folded[x.start : x.end], key)
+                    names.setdefault(" ".join(ctx.folded[x.start : x.end].split()), key)
         out: list[tuple[_Drug, re.Match[str]]] = []
-        for name, drug_id in sorted(names.items()):
-            if not name.strip():
-                continue
-            for m in re.finditer(r"(?<!\w)" + re.escape(name), ctx.folded[ctx.start : ctx.end]):
-                m_start, m_end = ctx.start + m.start(), ctx.start + m.end()
-                suffix = self.rules.suffix_cue.match(ctx.folded, m_end, ctx.end)
-                if suffix is not None:
-                    out.append((_Drug(m_start, m_end, drug_id), suffix))
-        return sorted(out, key=lambda x: x[0].start)
+        # for each suffix word, the one to four words before it (past an abbreviation in parentheses) are
+        # looked up among the names: a few dictionary lookups per cue, whatever the number of drugs
+        for w in self.rules.suffix_word.finditer(ctx.folded, ctx.start, ctx.end):
+            lo = max(ctx.start, w.start() - 80)
+            head = _ABBR_TAIL.sub("", ctx.folded[lo : w.start()])
+            words = list(_WORD.finditer(ctx.folded, lo, lo + len(head)))
+            for k in range(min(4, len(words)), 0, -1):
+                first, last = words[-k], words[-1]
+                drug_id = names.get(" ".join(x.group(0) for x in words[-k:]))
+                suffix = self.rules.suffix_cue.match(ctx.folded, last.end(), ctx.end)
+                if drug_id is not None and suffix is not None:
+                    out.append((_Drug(first.start(), last.end(), drug_id), suffix))
+                    break
+        return out
 
     def _before_cue(self, folded: str, at: int, reactions: list[Match]) -> list[Match]:
         """The reaction ending nearest before a cue, in its clause and at most ``max_reaction`` words from
