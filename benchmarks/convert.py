@@ -1,95 +1,255 @@
 #!/usr/bin/env python3
-"""Conversion speed: warm documents/s over MACCROBAT dev texts, and cold single-file latency.
+"""Conversion speed, stage by stage: warm documents/s over the MACCROBAT dev reports, reports of 0.1, 1
+and 5 MB, cold single-file latency, ``fhirconv --help``, and ``--jobs 2`` against ``--jobs 1``.
 
-usage: python benchmarks/convert.py [--corpus DIR] [--cold-runs N] [--gate full|model] [--json]
-Figures, not pass/fail: run it before and after a change and compare.
+usage: python benchmarks/convert.py [--corpus DIR] [--sizes 0.1,1,5] [--cold-runs 5] [--gate full|model]
+                                    [--jobs-check] [--skip-cold] [--json]
+
+Every stage (read, extract, build, gate, serialise) is timed in CPU seconds of this process
+(``time.process_time``) as well as wall seconds: on a shared machine CPU time is the figure that does
+not depend on what else runs. Reports of a given size are the dev texts joined in file order and cut at
+the size (deterministic). Figures, not pass/fail: run before and after a change and compare;
+``scripts/performance-report`` writes them into docs/performance.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "maccrobat2020" / "dev"
-DEFAULT_SEED = REPO.parent / "shared" / "seeds"
+COLD_FILE = REPO / "samples" / "chest_pain_stemi.txt"
+STAGES = ("read", "extract", "build", "gate", "serialise")
+MB = 1_000_000
+
+
+class Clock:
+    """CPU and wall seconds per stage."""
+
+    def __init__(self) -> None:
+        self.cpu = dict.fromkeys(STAGES, 0.0)
+        self.wall = dict.fromkeys(STAGES, 0.0)
+
+    def run(self, stage: str, fn: Any, *args: Any) -> Any:
+        c, w = time.process_time(), time.perf_counter()
+        out = fn(*args)
+        self.cpu[stage] += time.process_time() - c
+        self.wall[stage] += time.perf_counter() - w
+        return out
+
+
+def convert_all(conv: Any, inputs: list[tuple[str, bytes]], gate: str, *, pretty: bool) -> dict[str, Any]:
+    """Convert each (name, bytes) through the pipeline's own stages, timing each."""
+    from fhirconv.fhir import BundleOptions, build_bundle, dumps
+    from fhirconv.pipeline import _no_cyclic_gc
+    from fhirconv.pipeline import gate as output_gate
+
+    clock = Clock()
+    resources = chars = out_bytes = 0
+    bundle_type = BundleOptions(conv.options.bundle_type.value)
+    for name, data in inputs:
+        with _no_cyclic_gc():  # as Converter.convert does
+            doc = clock.run("read", conv.read_bytes, data, name)
+            facts = clock.run("extract", conv.extractor.extract, doc)
+            bundle = clock.run("build", build_bundle, doc, facts, conv.normalizer, bundle_type)
+            clock.run("gate", output_gate, bundle, gate, name)
+        text = clock.run("serialise", _writer(dumps, pretty), bundle)
+        chars += len(doc.text)
+        resources += len(bundle.get("entry", []))
+        out_bytes += len(text.encode("utf-8"))
+    cpu = sum(clock.cpu.values())
+    wall = sum(clock.wall.values())
+    n = len(inputs)
+    return {
+        "documents": n,
+        "chars": chars,
+        "resources": resources,
+        "output_bytes": out_bytes,
+        "cpu_s": round(cpu, 3),
+        "wall_s": round(wall, 3),
+        "docs_per_cpu_s": round(n / cpu, 2),
+        "resources_per_cpu_s": round(resources / cpu, 1),
+        "docs_per_wall_s": round(n / wall, 2),
+        "stages_cpu_ms_per_doc": {s: round(clock.cpu[s] * 1000 / n, 2) for s in STAGES},
+        "stages_cpu_share": {s: round(clock.cpu[s] / cpu, 3) for s in STAGES},
+    }
+
+
+def _writer(dumps: Any, pretty: bool) -> Any:
+    """``dumps(bundle, "json", pretty=...)``; a checkout from before ``pretty`` existed writes indented JSON
+    (so this script also measures the "before" of a comparison)."""
+    import inspect
+
+    if "pretty" in inspect.signature(dumps).parameters:
+        return lambda b: dumps(b, "json", pretty=pretty)
+    return lambda b: dumps(b, "json")
+
+
+def sized_reports(
+    files: list[Path], sizes: list[float], single_line: bool = False
+) -> list[tuple[str, bytes]]:
+    """One report per size: the dev texts joined in file order, repeated as needed, cut at the size."""
+    base = "\n\n".join(f.read_text(encoding="utf-8", errors="replace").strip() for f in files)
+    if single_line:
+        base = " ".join(base.split())
+    out = []
+    for mb in sizes:
+        size = int(mb * MB)
+        reps = size // max(1, len(base.encode("utf-8"))) + 1
+        text = ("\n\n" if not single_line else " ").join([base] * reps).encode("utf-8")[:size]
+        out.append(
+            (f"{mb:g}MB{'-one-line' if single_line else ''}.txt", text.decode("utf-8", "ignore").encode())
+        )
+    return out
+
+
+def child_cpu(cmd: list[str], runs: int, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Median CPU (user + system) and wall seconds of ``runs`` fresh processes."""
+    cpu: list[float] = []
+    wall: list[float] = []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, env=env)
+        wall.append(time.perf_counter() - t)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return {
+        "cpu_s_median": round(statistics.median(cpu), 3),
+        "wall_s_median": round(statistics.median(wall), 3),
+        "cpu_runs": [round(c, 3) for c in cpu],
+    }
+
+
+def jobs_check(files: list[Path], gate: str, copies: int) -> dict[str, Any]:
+    """``convert_paths`` with 1 and 2 processes over the dev reports (``copies`` times): wall seconds,
+    and CPU seconds of this process and its workers. On a loaded machine the wall ratio mostly measures
+    the load; the CPU-normalised figure is 2 x CPU(1 job) / CPU(2 jobs) with the workers' set-up counted,
+    the speed-up two free cores would give."""
+    from fhirconv.pipeline import ConvertOptions, convert_paths
+
+    paths = files * copies
+    out: dict[str, Any] = {"documents": len(paths)}
+    for jobs in (1, 2):
+        me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        t = time.perf_counter()
+        failed = sum(1 for _, _, err in convert_paths(paths, ConvertOptions(gate=gate), jobs=jobs) if err)
+        wall = time.perf_counter() - t
+        me2, kids2 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = sum(
+            getattr(b, f) - getattr(a, f)
+            for a, b in ((me, me2), (kids, kids2))
+            for f in ("ru_utime", "ru_stime")
+        )
+        out[f"jobs{jobs}"] = {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "failed": failed}
+    out["wall_speedup"] = round(out["jobs1"]["wall_s"] / out["jobs2"]["wall_s"], 2)
+    out["cpu_normalised_speedup"] = round(2 * out["jobs1"]["cpu_s"] / out["jobs2"]["cpu_s"], 2)
+    return out
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    ap.add_argument("--cold-runs", type=int, default=3)
+    ap.add_argument("--sizes", default="0.1,1,5", help="report sizes in MB ('' for none)")
+    ap.add_argument("--cold-runs", type=int, default=5)
     ap.add_argument("--gate", default="full", choices=["full", "model"])
+    ap.add_argument(
+        "--jobs-check",
+        type=int,
+        default=0,
+        metavar="COPIES",
+        help="also time --jobs 1 vs 2 over the dev reports repeated COPIES times",
+    )
+    ap.add_argument("--skip-cold", action="store_true")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
-
-    from fhirconv.pipeline import Converter, ConvertOptions
-    from fhirconv.readers import read_path
 
     files = sorted(args.corpus.glob("*.txt"))
     if not files:
         print(f"no .txt files in {args.corpus}", file=sys.stderr)
         return 2
-    t0 = time.perf_counter()
-    conv = Converter(ConvertOptions(gate=args.gate))
-    setup = time.perf_counter() - t0
-    conv.convert(read_path(files[0]))  # warm caches (validator compile, lazy imports)
-    chars = 0
-    resources = 0
-    t1 = time.perf_counter()
-    for f in files:
-        doc = read_path(f)
-        chars += len(doc.text)
-        resources += len(conv.convert(doc)["entry"])
-    warm = time.perf_counter() - t1
+    os.environ.setdefault("FHIRCONV_MAX_INPUT_BYTES", str(100 * MB))
+    result: dict[str, Any] = {"gate": args.gate, "corpus": str(args.corpus)}
+    result["load_average_at_start"] = round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None
 
-    seed = sorted(DEFAULT_SEED.glob("*.txt"))
-    target = seed[0] if seed else files[0]
-    cold: list[float] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for _ in range(args.cold_runs):
-            t = time.perf_counter()
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "fhirconv.cli",
-                    "convert",
-                    str(target),
-                    "-o",
-                    str(Path(tmp) / "o.json"),
-                    "--gate",
-                    args.gate,
-                ],
-                check=True,
-                capture_output=True,
-            )
-            cold.append(time.perf_counter() - t)
-    result = {
-        "corpus": str(args.corpus),
-        "documents": len(files),
-        "gate": args.gate,
-        "setup_s": round(setup, 3),
-        "warm_total_s": round(warm, 3),
-        "docs_per_s": round(len(files) / warm, 2),
-        "kchars_per_s": round(chars / warm / 1000, 1),
-        "resources_per_s": round(resources / warm, 1),
-        "cold_single_file_s_median": round(statistics.median(cold), 3),
-        "cold_runs": [round(c, 3) for c in cold],
-        "cold_file": target.name,
+    t0, c0 = time.perf_counter(), time.process_time()
+    from fhirconv.pipeline import Converter, ConvertOptions
+
+    conv = Converter(ConvertOptions(gate=args.gate))
+    result["setup"] = {
+        "cpu_s": round(time.process_time() - c0, 3),
+        "wall_s": round(time.perf_counter() - t0, 3),
     }
+    dev = [(f.name, f.read_bytes()) for f in files]
+    convert_all(conv, dev[:3], args.gate, pretty=False)  # first use: lazy imports, validator compile
+    result["dev"] = convert_all(conv, dev, args.gate, pretty=False)
+    result["dev"]["output_bytes_pretty"] = convert_all(conv, dev[:20], args.gate, pretty=True)["output_bytes"]
+    result["dev"]["output_bytes_compact"] = convert_all(conv, dev[:20], args.gate, pretty=False)[
+        "output_bytes"
+    ]
+    sizes = [float(s) for s in args.sizes.split(",") if s.strip()]
+    result["sizes"] = []
+    for name, data in sized_reports(files, sizes):
+        r = convert_all(conv, [(name, data)], args.gate, pretty=False)
+        r["mb"] = round(len(data) / MB, 3)
+        result["sizes"].append(r)
+    if not args.skip_cold:
+        import fhirconv  # the checkout being measured (PYTHONPATH may name another than this script's)
+
+        code = str(Path(fhirconv.__file__).resolve().parents[1])
+        env = dict(os.environ, PYTHONPATH=code + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        with tempfile.TemporaryDirectory() as tmp:
+            out = str(Path(tmp) / "o.json")
+            cmd = [
+                sys.executable,
+                "-m",
+                "fhirconv.cli",
+                "convert",
+                str(COLD_FILE),
+                "-o",
+                out,
+                "--gate",
+                args.gate,
+            ]
+            subprocess.run(cmd, check=True, capture_output=True, env=env)  # fills the on-disk caches
+            result["cold_convert"] = child_cpu(cmd, args.cold_runs, env) | {"file": COLD_FILE.name}
+        result["help"] = child_cpu([sys.executable, "-m", "fhirconv.cli", "--help"], args.cold_runs, env)
+        result["python_start"] = child_cpu([sys.executable, "-c", "pass"], args.cold_runs, env)
+    if args.jobs_check:
+        result["jobs"] = jobs_check(files, args.gate, args.jobs_check)
+    result["load_average_at_end"] = round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        for k, v in result.items():
-            print(f"{k:>28}: {v}")
+        print(render(result))
     return 0
+
+
+def render(r: dict[str, Any]) -> str:
+    """The figures as plain text tables."""
+    lines = [f"gate {r['gate']}; set-up {r['setup']['cpu_s']} s CPU"]
+    head = f"{'input':>14} {'docs':>5} {'docs/s':>8} {'res/s':>8} " + " ".join(f"{s:>9}" for s in STAGES)
+    lines.append(head + "   (ms CPU per document)")
+    rows = [("dev reports", r["dev"])] + [(f"{s['mb']:g} MB", s) for s in r["sizes"]]
+    for label, s in rows:
+        stages = " ".join(f"{s['stages_cpu_ms_per_doc'][k]:>9.1f}" for k in STAGES)
+        lines.append(
+            f"{label:>14} {s['documents']:>5} {s['docs_per_cpu_s']:>8} {s['resources_per_cpu_s']:>8} {stages}"
+        )
+    for key in ("cold_convert", "help", "python_start", "jobs"):
+        if key in r:
+            lines.append(f"{key}: {json.dumps(r[key])}")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,8 @@ __all__ = [
     "Section",
     "SectionType",
     "Span",
+    "Table",
+    "TableCell",
     "TimeAnchor",
 ]
 
@@ -130,6 +132,31 @@ class Metadata:
 
 
 @dataclass(frozen=True, slots=True)
+class TableCell:
+    """One cell of a table's logical grid: its words are ``Document.text[start:end]`` (empty: start ==
+    end). A cell spanning rows or columns appears at every grid position it covers, with the same span."""
+
+    start: int
+    end: int
+    header: bool = False  # a header cell (th, or a row of thead)
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table the reader found (JATS ``table-wrap``, HTML ``<table>``, tab-separated text lines).
+
+    The rows are also in ``Document.text`` (cells separated by tabs, rows by line breaks), so every cell
+    keeps exact offsets; extraction reads the grid cell by cell with its row and column headers instead
+    of reading the rows as sentences. ``header_rows`` leading rows are column headers.
+    """
+
+    start: int
+    end: int
+    rows: tuple[tuple[TableCell, ...], ...]
+    header_rows: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """What every reader produces.
 
@@ -145,6 +172,7 @@ class Document:
     source_sha256: str
     encoding: str = "utf-8"
     warnings: tuple[str, ...] = field(default=())
+    tables: tuple[Table, ...] = field(default=())
 
     def section_at(self, offset: int) -> Section | None:
         for s in self.sections:
@@ -164,6 +192,8 @@ class Assertion(StrEnum):
     UNCERTAIN = "uncertain"
     HISTORICAL = "historical"
     FAMILY = "family"  # about someone else: never becomes a patient resource
+    # about a person who is neither the patient nor a relative (an organ or blood donor): no resource
+    OTHER = "other"
     # would / may cause / to rule out / at risk of / in case of: not a fact, never becomes a resource
     HYPOTHETICAL = "hypothetical"
 
@@ -288,6 +318,12 @@ class ConditionFact:
     abatement: str | None = None
     abatement_time: RelativeTime | None = None  # filled by the timeline step
     noted: RelativeTime | None = None  # when the text states it (a pertinent negative's date): timeline
+    # stated as past history whatever the assertion: "no history of seizures" is negated and past, so
+    # it is a refuted past-history Condition, never an absent finding of today's examination
+    past: bool = False
+    # a diagnosis considered and excluded ("meningitis was ruled out"): a refuted Condition, never an
+    # absent finding, whatever its lexicon class (rules/extraction.json ruled_out_cues)
+    ruled_out: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,6 +372,7 @@ class ProcedureFact:
     mentions: tuple[Mention, ...]
     status: str = "completed"  # completed | not-done
     time: RelativeTime | None = None  # filled by the timeline step
+    status_reason: str | None = None  # why not done, in the text's words; None when the text does not say
 
 
 @dataclass(frozen=True, slots=True)

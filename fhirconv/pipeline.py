@@ -60,6 +60,11 @@ class OutputFormat(StrEnum):
     NDJSON = "ndjson"
 
 
+#: Output profiles: the IG package each validates against in the full gate, and its Bundle profile.
+PROFILES: dict[str, tuple[str, str]] = {
+    "ips": ("hl7.fhir.uv.ips#2.0.0", "http://hl7.org/fhir/uv/ips/StructureDefinition/Bundle-uv-ips"),
+}
+
 E = TypeVar("E", bound=StrEnum)
 
 
@@ -81,8 +86,12 @@ class ConvertOptions:
     index_date: dt.date = DEFAULT_INDEX_DATE
     mappings_dir: Path | None = None
     gate: Gate = Gate.FULL
+    # None: a plain R4 bundle of ``bundle_type``; "ips": an IPS 2.0.0 document Bundle (docs/ips.md)
+    profile: str | None = None
 
     def __post_init__(self) -> None:
+        if self.profile is not None and self.profile not in PROFILES:
+            raise ValueError(f"unknown profile {self.profile!r}: use one of {', '.join(PROFILES)}")
         object.__setattr__(self, "bundle_type", as_enum(BundleType, self.bundle_type, "bundle type"))
         object.__setattr__(self, "gate", as_enum(Gate, self.gate, "gate"))
         if not isinstance(self.index_date, dt.date):
@@ -118,8 +127,13 @@ class Converter:
     def convert(self, doc: Document) -> dict[str, Any]:
         with _no_cyclic_gc():
             facts = self.extractor.extract(doc)
-            bundle = build_bundle(doc, facts, self.normalizer, BundleOptions(self.options.bundle_type.value))
-            gate(bundle, self.options.gate, doc.source_name)
+            bundle = build_bundle(
+                doc,
+                facts,
+                self.normalizer,
+                BundleOptions(self.options.bundle_type.value, self.options.profile),
+            )
+            gate(bundle, self.options.gate, doc.source_name, profile=self.options.profile)
         return bundle
 
 
@@ -138,15 +152,15 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def gate(bundle: dict[str, Any], level: Gate | str, source: str) -> None:
-    """Never hand out a bundle known to be invalid."""
+def gate(bundle: dict[str, Any], level: Gate | str, source: str, *, profile: str | None = None) -> None:
+    """Never hand out a bundle known to be invalid (for a profile: invalid against its IG too)."""
     level = as_enum(Gate, level, "gate")
     check_models_each(bundle)
     if level is Gate.MODEL:
         return
     from .validate import validate_json
 
-    report = validate_json(bundle, source=source)
+    report = validate_json(bundle, source=source, chain=profile_chain(profile) if profile else None)
     if report.errors:
         first = "; ".join(f"{i.location}: {i.message}" for i in report.errors[:5])
         raise OutputGateError(
@@ -154,6 +168,18 @@ def gate(bundle: dict[str, Any], level: Gate | str, source: str) -> None:
             source=source,
             detail=report,
         )
+
+
+@lru_cache(maxsize=4)
+def profile_chain(profile: str) -> Any:
+    """The validation chain of an output profile: R4 core plus its IG package (installed from the
+    registry on first need, like the core definitions), checking the profile's Bundle profile."""
+    from .definitions.packages import load_ig_definitions
+    from .validate import build_chain
+
+    spec, bundle_profile = PROFILES[profile]
+    defs, _ = load_ig_definitions([spec])
+    return build_chain(defs, profiles=[bundle_profile])
 
 
 @lru_cache(maxsize=4)
@@ -176,23 +202,31 @@ def convert_path(
 _WORKER: Converter | None = None
 
 
+def _init_pool_worker(options: ConvertOptions) -> None:
+    """A pool worker's converter: the one the batch was given when the worker was forked from the
+    process holding it (inherited, not rebuilt: set-up is a fifth of a second per worker), else its own."""
+    if _WORKER is None or _WORKER.options != options:
+        _init_worker(options)
+
+
 def _init_worker(options: ConvertOptions) -> None:
     global _WORKER
     _WORKER = Converter(options)
 
 
-def _convert_one(
-    job: tuple[str, str | None, str],
-) -> tuple[str, str | None, tuple[str, str, str | None] | None]:
+_Job = tuple[str, str | None, str, bool]  # path, input format, output format, pretty
+
+
+def _convert_one(job: _Job) -> tuple[str, str | None, tuple[str, str, str | None] | None]:
     """Read, convert and serialise one file in a worker; errors travel back as data, never as a crash."""
     from . import errors
     from .fhir import dumps
 
-    path, input_format, fmt = job
+    path, input_format, fmt, pretty = job
     assert _WORKER is not None
     try:
         doc = _WORKER.read_path(Path(path), DocumentFormat(input_format) if input_format else None)
-        return path, dumps(_WORKER.convert(doc), fmt), None
+        return path, dumps(_WORKER.convert(doc), fmt, pretty=pretty), None
     except errors.FhirconvError as exc:
         return path, None, (type(exc).__name__, exc.message, exc.source)
     except Exception as exc:  # a bug on one document must not cost the others
@@ -207,16 +241,18 @@ def convert_paths(
     input_format: str | None = None,
     jobs: int = 1,
     converter: Converter | None = None,
+    pretty: bool = True,
 ) -> Iterator[tuple[Path, str | None, Exception | None]]:
     """Convert files into serialised bundles, in input order, over ``jobs`` processes.
 
     Yields ``(path, text, None)`` or ``(path, None, error)``: a bad file is reported and the batch goes on.
-    Each process compiles the mappings once; the output does not depend on ``jobs``.
+    Each process compiles the mappings once; the output does not depend on ``jobs``. ``pretty=False``
+    writes compact JSON (the batch form).
     """
     from . import errors
 
     options = options or ConvertOptions()
-    work = [(str(p), input_format, fmt) for p in paths]
+    work: list[_Job] = [(str(p), input_format, fmt, pretty) for p in paths]
 
     def rebuild(name: str, message: str, source: str | None) -> Exception:
         if not name:
@@ -228,8 +264,8 @@ def convert_paths(
             exc = errors.FhirconvError(message, source=source)
         return exc
 
+    global _WORKER
     if jobs <= 1 or len(work) <= 1:
-        global _WORKER
         if converter is not None:
             _WORKER = converter
         else:
@@ -240,6 +276,7 @@ def convert_paths(
         for path, text, err in results:
             yield Path(path), text, rebuild(*err) if err else None
         return
+    _WORKER = converter  # what forked workers inherit: this batch's converter, or None (each builds one)
     for path, text, err in _pooled(work, options, jobs):
         yield Path(path), text, rebuild(*err) if err else None
 
@@ -247,7 +284,7 @@ def convert_paths(
 _Result = tuple[str, str | None, tuple[str, str, str | None] | None]
 
 
-def _pooled(work: list[tuple[str, str | None, str]], options: ConvertOptions, jobs: int) -> Iterator[_Result]:
+def _pooled(work: list[_Job], options: ConvertOptions, jobs: int) -> Iterator[_Result]:
     """Results in input order over a process pool that survives a worker dying (killed, out of memory).
 
     A dead worker breaks the whole pool, and its unfinished jobs cannot tell who was running: they are
@@ -263,7 +300,9 @@ def _pooled(work: list[tuple[str, str | None, str]], options: ConvertOptions, jo
     while pending:
         unfinished: list[int] = []
         culprit_known = False
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(options,)) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=_init_pool_worker, initargs=(options,)
+        ) as pool:
             futures = {i: pool.submit(_convert_one, work[i]) for i in pending}
             for i in pending:
                 try:

@@ -146,7 +146,7 @@ class UnitTable:
         )
 
     def lookup(self, raw: str) -> Unit:
-        written = " ".join(raw.split())
+        written = re.sub(r"\s*/\s*", "/", " ".join(raw.split()))  # "pg/ mL" is pg/mL
         if written in self.rules.case_sensitive_units:
             return self.rules.case_sensitive_units[written]
         key = _key(written)

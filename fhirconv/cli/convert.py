@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -19,7 +19,6 @@ from ..errors import (
     FhirconvError,
     UnsupportedFormatError,
 )
-from ..model import RelativeTime
 from ._common import (
     DefinitionsProgress,
     atomic_write,
@@ -31,6 +30,9 @@ from ._common import (
     read_stdin_bytes,
     say,
 )
+
+if TYPE_CHECKING:
+    from ..model import RelativeTime
 
 _EXT = {"json": ".json", "xml": ".xml", "ndjson": ".ndjson"}
 STDIO = "-"
@@ -45,12 +47,19 @@ def _parse_date(value: str | None) -> dt.date | None:
         raise fail(f"--index-date must be an ISO date (YYYY-MM-DD), got {value!r}") from None
 
 
-def _options(bundle_type: str, index_date: str | None, mappings: Path | None, gate: str) -> Any:
+def _options(
+    bundle_type: str, index_date: str | None, mappings: Path | None, gate: str, profile: str | None = None
+) -> Any:
     from ..pipeline import ConvertOptions
 
     if mappings is not None and not mappings.is_dir():
         raise fail(f"--mappings {mappings} is not a directory")
-    kwargs: dict[str, Any] = {"bundle_type": bundle_type, "mappings_dir": mappings, "gate": gate}
+    kwargs: dict[str, Any] = {
+        "bundle_type": bundle_type,
+        "mappings_dir": mappings,
+        "gate": gate,
+        "profile": profile,
+    }
     d = _parse_date(index_date)
     if d is not None:
         kwargs["index_date"] = d
@@ -125,6 +134,11 @@ def convert(
     ),
     fmt: str = typer.Option("json", "--format", help="json | xml | ndjson"),
     bundle_type: str = typer.Option("transaction", "--bundle-type", help="transaction | collection"),
+    profile: str | None = typer.Option(
+        None,
+        "--profile",
+        help="ips: write an International Patient Summary (IPS 2.0.0) document Bundle instead.",
+    ),
     index_date: str | None = typer.Option(
         None, "--index-date", help="Date of day 0 (presentation). Default 2000-01-01."
     ),
@@ -136,6 +150,11 @@ def convert(
     ),
     gate: str = typer.Option("full", "--gate", help="full: R4 validation chain; model: model checks only."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Convert files in this many processes."),
+    pretty: bool | None = typer.Option(
+        None,
+        "--pretty/--compact",
+        help="Indented or compact JSON (default: indented for one input, compact for a batch).",
+    ),
     quiet: bool = typer.Option(
         False, "--quiet", "-q", help="No progress bars (one line if definitions must be installed)."
     ),
@@ -162,7 +181,7 @@ def convert(
         raise fail("use either -o/--output or --out-dir, not both")
     if output is not None and str(output) == STDIO:
         output = None  # -o - is stdout
-    options = _options(bundle_type, index_date, mappings, gate)
+    options = _options(bundle_type, index_date, mappings, gate, profile)
     _check_out_dir(inputs, out_dir)
     exclude = [out_dir] if out_dir is not None else []
     try:
@@ -180,6 +199,8 @@ def convert(
             "resources to stdout"
         )
     protect = _check_targets(paths, output)
+    if pretty is None:
+        pretty = not several
     try:
         bulk = BulkWriter(out_dir) if fmt == "ndjson" and out_dir is not None else None
     except (OSError, FhirconvError) as exc:  # an existing folder we cannot read or append to
@@ -190,6 +211,10 @@ def convert(
         try:
             with DefinitionsProgress(quiet=quiet) as shown:
                 load_definitions(progress=shown)
+            if options.profile is not None:  # its IG package, installed now rather than mid-batch
+                from ..pipeline import profile_chain
+
+                profile_chain(options.profile)
         except FhirconvError as exc:
             raise fail(describe(exc), exc.exit_code) from None
     try:
@@ -244,7 +269,8 @@ def convert(
         task = progress.add_task("converting", total=len(paths))
         if None in paths:  # stdin: read here, convert in this process
             try:
-                emit(None, dumps(converter.convert(_read(converter, None, input_format)), work_fmt), None)
+                bundle = converter.convert(_read(converter, None, input_format))
+                emit(None, dumps(bundle, work_fmt, pretty=pretty), None)
             except Exception as exc:  # reported and counted like any other input
                 emit(None, None, exc)
             progress.advance(task)
@@ -256,7 +282,13 @@ def convert(
             else:
                 files.append(p)
         results = convert_paths(
-            files, options, fmt=work_fmt, input_format=input_format, jobs=jobs, converter=converter
+            files,
+            options,
+            fmt=work_fmt,
+            input_format=input_format,
+            jobs=jobs,
+            converter=converter,
+            pretty=pretty,
         )
         for path, data, error in results:
             emit(path, data, error)
@@ -294,6 +326,7 @@ def extract(
     from rich.console import Console
     from rich.table import Table
 
+    from ..model import RelativeTime
     from ..pipeline import Converter, ConvertOptions, Gate
 
     paths = expand_inputs([input])

@@ -14,7 +14,6 @@ from typing import Any
 import typer
 
 from ..errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, FhirconvError, MalformedInputError
-from ..fhir import loads_json
 from ._common import (
     DOC_SUFFIXES,
     atomic_write,
@@ -105,6 +104,8 @@ class ReviewWriter:
                 fmt_in = DocumentFormat(self.input_format) if self.input_format else None
                 doc = read_path(path, format=fmt_in)
             if fmt == "json":
+                from ..fhir.serialize import loads_json
+
                 bundle = loads_json(data)
             elif doc is not None:
                 bundle = converter.convert(doc)  # xml / ndjson output: rebuild the bundle itself

@@ -58,6 +58,11 @@ SPAN_CATEGORIES: tuple[str, ...] = (
 # prediction reported as past history there is the same fact in another scheme, so it is neutral for
 # conditions; a present prediction there is still an error.
 HISTORY = "History"
+# Gold label of E3C body-part spans. The E3C scheme types the words of a pathological structure ("a
+# multinodular goiter", "an abdominopelvic mass", "a cervical opacity") as BODYPART, often without a
+# CLINENTITY on the same words: a Condition lying wholly inside such a span names what the scheme calls a
+# body part, so it is neutral for conditions (one reaching past the span is still scored).
+BODYPART = "BODYPART"
 # Per-document facts, scored as accuracy over documents that state them.
 AGE = "age"
 SEX = "sex"

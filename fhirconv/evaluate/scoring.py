@@ -20,6 +20,7 @@ from ..model import Span
 from .gold import (
     AGE,
     ATTRIBUTE_KINDS,
+    BODYPART,
     CONDITION,
     HISTORY,
     MEDICATION,
@@ -292,11 +293,17 @@ def _neutral_reason(pred: Mention, neutral: list[Mention]) -> str | None:
     """Why an unmatched prediction is left out, or None when it counts.
 
     A repeat mention (Coreference) is neutral for any prediction; a gold History span only for a
-    prediction reported as past history -- a present finding there is still a false positive.
+    prediction reported as past history -- a present finding there is still a false positive; an E3C
+    BODYPART span only for a prediction wholly inside it (words the scheme types as a body part).
     """
     for n in neutral:
-        if pred.span.overlaps(n.span) and (n.label != HISTORY or pred.historical):
-            return n.label
+        if not pred.span.overlaps(n.span):
+            continue
+        if n.label == HISTORY and not pred.historical:
+            continue
+        if n.label == BODYPART and not (n.span.start <= pred.span.start and pred.span.end <= n.span.end):
+            continue
+        return n.label
     return None
 
 

@@ -18,7 +18,7 @@ from lxml import etree
 from ..errors import HostileInputError, InputError, InputTooLargeError, MalformedInputError
 from ..model import Span
 from ..readers import parse_xml
-from .gold import AGE, CONDITION, OBSERVATION_VALUE, GoldDocument, Mention
+from .gold import AGE, BODYPART, CONDITION, OBSERVATION_VALUE, GoldDocument, Mention
 
 __all__ = ["parse_xmi", "read_xmi"]
 
@@ -111,12 +111,19 @@ def parse_xmi(doc_id: str, data: bytes, *, source: str | None = None) -> GoldDoc
                     ref=el.get(f"{{{XMI_NS}}}id") or "",
                 )
             )
+    # Words the scheme types as a body part (often a pathological structure: "goiter", "a mass"):
+    # neutral for a Condition lying wholly inside them (docs/evaluation.md).
+    neutral = [
+        Mention(category=CONDITION, span=span_of(el), label=BODYPART, ref=el.get(f"{{{XMI_NS}}}id") or "")
+        for el in elements(BODYPART)
+    ]
     mentions.sort(key=lambda m: (m.span.start, m.span.end, m.category, m.ref))
     return GoldDocument(
         doc_id=doc_id,
         text=text,
         mentions=tuple(mentions),
         annotated=frozenset({CONDITION, OBSERVATION_VALUE, AGE}),
+        neutral=tuple(sorted(set(neutral), key=lambda m: (m.span.start, m.span.end, m.ref))),
     )
 
 

@@ -8,11 +8,12 @@ finally the link step joins the facts up.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import replace
 from typing import Protocol
 
 from ..mapping import MappingStore
-from ..model import Document, Extraction
+from ..model import Assertion, Document, Extraction
 from ..text import fold
 from .adverse import Adverse, AdverseRules
 from .attribution import Attributor
@@ -21,6 +22,7 @@ from .context import ContextRules, Target
 from .family import Family, FamilyRules
 from .lexicon import Lexicon
 from .link import Linker
+from .match_rules import MatchRules
 from .medications import Medications
 from .mentions import Aliases, MentionFinder
 from .observations import Observations
@@ -31,7 +33,6 @@ from .quantities import Quantities
 from .rules import (
     AttributionRules,
     ConditionRules,
-    MatchRules,
     MedicationRules,
     ObservationRules,
     OutcomeRules,
@@ -41,6 +42,7 @@ from .rules import (
     RuleData,
 )
 from .sentence import Found, SentenceContext
+from .tables import TableRules, Tables
 from .timeline import Timeline
 from .timeline_rules import TimelineRules
 
@@ -75,14 +77,15 @@ class Extractor:
         self.family_data = RuleData(store.load("rules/family"), "rules/family")
         self.events_data = RuleData(store.load("rules/events"), "rules/events")
         self.adverse_rules = AdverseRules.from_dict(self.events_data)
+        self.conditions = Conditions(ConditionRules.from_dict(data), quantities, self.lexicon)
         components: dict[str, Component] = {
             "patient": self.patient,
             "observations": self.observations,
-            "conditions": Conditions(ConditionRules.from_dict(data), quantities, self.lexicon),
+            "conditions": self.conditions,
             "procedures": Procedures(procedure_rules),
             "medications": Medications(MedicationRules.from_dict(data), quantities, store),
             "adverse": Adverse(self.adverse_rules),
-            "outcome": Outcomes(outcome_rules),
+            "outcome": Outcomes(outcome_rules, self.mentions.any_outcome),
             "family": Family(FamilyRules.from_dict(self.family_data)),
         }
         self.components = tuple(components[name] for name in ORDER)
@@ -101,20 +104,46 @@ class Extractor:
                 self.adverse_rules.start_cue,
             ),
         )
+        rules = TableRules.from_dict(data)
+        self.tables = Tables(rules, self.mentions, self.observations, quantities, self.timeline.column_time)
 
     def extract(self, doc: Document) -> Extraction:
         text = doc.text
         folded = fold(text)
         sentences = self.attributor.patient_sentences(doc, folded)
+        if doc.tables:
+            # table rows are read cell by cell with their headers, never as sentences
+            sentences = [s for s in sentences if not any(t.start <= s.start < t.end for t in doc.tables)]
         aliases = self.mentions.aliases(doc, folded)
         found = Found()
         for index, sent in enumerate(sentences):
             ctx = self._context(text, folded, index, sent.start, sent.end, aliases)
             for component in self.components:
                 component.run(ctx, found)
+        self._title_conditions(doc, text, folded, len(sentences), aliases, found)
+        if doc.tables:
+            starts = [s.start for s in sentences]
+            self.tables.read(doc, folded, aliases, found, lambda offset: bisect_left(starts, offset))
         patient = self.patient.facts(text, folded, sentences)
         facts = replace(self.linker.link(text, folded, patient, found), family=tuple(found.family))
         return self.timeline.date(text, folded, sentences, facts)
+
+    def _title_conditions(
+        self, doc: Document, text: str, folded: str, first: int, aliases: Aliases, found: Found
+    ) -> None:
+        """Conditions the title names and the body does not mention at all (the body's own statement of a
+        condition -- present, negated, past or suspected -- always wins, so a title never contradicts
+        the case, and what both say is one fact). Only conditions: a title's drugs and procedures are
+        often the topic ("endoscopic versus surgical intervention"), not what was done."""
+        title = Found()
+        for i, sent in enumerate(self.attributor.title_sentences(doc)):
+            ctx = self._context(text, folded, first + i, sent.start, sent.end, aliases)
+            self.observations.run(ctx, Found())  # a result in the title is no condition either
+            self.conditions.run(ctx, title)
+        body_keys = {key for key, _ in found.conditions}
+        for (key, assertion), fact in title.conditions.items():
+            if key not in body_keys and assertion in (Assertion.PRESENT, Assertion.UNCERTAIN):
+                found.conditions[key, assertion] = fact
 
     def _context(
         self, text: str, folded: str, index: int, s: int, e: int, aliases: Aliases
@@ -132,7 +161,16 @@ class Extractor:
         ]
         targets = [Target(m.start, m.end, _DOMAIN_TARGET[m.concept.domain]) for m in kept]
         targets += [Target(t.start, t.end, "test") for t in tests]
-        assertions = self.context.assert_targets(folded, s, e, targets)
+        assertions, past = self.context.assert_with_past(folded, s, e, targets)
         return SentenceContext(
-            text, folded, index, s, e, kept, assertions[: len(kept)], tests, assertions[len(kept) :]
+            text,
+            folded,
+            index,
+            s,
+            e,
+            kept,
+            assertions[: len(kept)],
+            tests,
+            assertions[len(kept) :],
+            past[: len(kept)],
         )

@@ -12,7 +12,8 @@ import itertools
 import os
 import pickle
 import re
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,12 +144,53 @@ def variants(term: str, *, inversions: bool = True) -> set[str]:
     return {t for t in out if t}
 
 
+# Each key's automaton value is its ordinal in ``Lexicon._values``, which packs (key length, concept when
+# written plain + 1, concept after a descriptor + 1) into one 64-bit integer: an int-valued automaton
+# (STORE_INTS, values of 32 bits) holds no Python object per key, so the cached one loads three times
+# faster than one holding tuples.
+_LEN_BITS, _IDX_BITS = 12, 24
+_LEN_MASK, _IDX_MASK = (1 << _LEN_BITS) - 1, (1 << _IDX_BITS) - 1
+_CACHE_FORMAT = 2
+
+
+def _pack(length: int, plain: int, described: int) -> int:
+    if length > _LEN_MASK or max(plain, described) + 1 > _IDX_MASK:
+        raise ValueError(f"lexicon key of {length} characters or concept {max(plain, described)}: too large")
+    return length | (plain + 1) << _LEN_BITS | (described + 1) << (_LEN_BITS + _IDX_BITS)
+
+
+class _ConceptTable(Sequence[Concept]):
+    """The concepts of a cached lexicon, made on first use: unpickling 20,000 frozen dataclasses cost
+    more than the rest of a cold start's set-up, and a report uses a few hundred of them."""
+
+    __slots__ = ("_made", "_rows")
+
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        self._rows, self._made = rows, list[Concept | None]([None]) * len(rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        c = self._made[i]
+        if c is None:
+            c = self._made[i] = Concept(*self._rows[i])
+        return c
+
+
+def _row(c: Concept) -> tuple[Any, ...]:
+    return (c.domain, c.id, c.display, c.cls, c.codings, c.unit, c.category)
+
+
 @dataclass
 class Lexicon:
     """All domains' concepts in one automaton; ``match`` returns the longest non-overlapping matches."""
 
-    concepts: list[Concept] = field(default_factory=list)
+    concepts: Sequence[Concept] = field(default_factory=list)
     _automaton: Any = None
+    _values: array[int] = field(default_factory=lambda: array("q"))
     descriptors: Any = None  # compiled pattern of words that must precede descriptor-only keys
 
     @classmethod
@@ -161,18 +203,29 @@ class Lexicon:
         digest.update(repr(wanted).encode())
         for name in names:
             digest.update(name.encode() + b"\0" + store.raw(name))
+        digest.update(f"format {_CACHE_FORMAT}".encode())
         path = user_cache_dir() / "lexicons" / f"{digest.hexdigest()[:32]}.pickle"
         try:
-            cached = pickle.loads(path.read_bytes())
-            if isinstance(cached, cls):
-                return cached
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
-            pass
+            # only ever a file this code wrote into the user's own cache folder
+            fmt, rows, automaton, values = pickle.loads(path.read_bytes())
+            if (
+                fmt == _CACHE_FORMAT
+                and isinstance(rows, list)
+                and isinstance(automaton, ahocorasick.Automaton)
+                and isinstance(values, array)
+                and len(values) == len(automaton)
+            ):
+                lex = cls(concepts=_ConceptTable(rows))
+                lex._automaton, lex._values = automaton, values
+                return lex
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError, IndexError):
+            pass  # absent, or corrupt: rebuilt and rewritten below
         lex = cls._build(store, wanted)
         try:  # a cache that cannot be written (read-only home) only costs speed
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps(lex, protocol=pickle.HIGHEST_PROTOCOL))
+            blob = (_CACHE_FORMAT, [_row(c) for c in lex.concepts], lex._automaton, lex._values)
+            tmp.write_bytes(pickle.dumps(blob, protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(tmp, path)
         except OSError:
             pass
@@ -180,8 +233,10 @@ class Lexicon:
 
     @classmethod
     def _build(cls, store: MappingStore, domains: Iterable[str]) -> Lexicon:
-        lex = cls()
-        automaton = ahocorasick.Automaton()
+        concepts: list[Concept] = []
+        lex = cls(concepts=concepts)
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        values = lex._values
         keys: dict[str, list[int]] = {}
         described: dict[str, list[int]] = {}
         wanted = set(domains)
@@ -199,8 +254,8 @@ class Lexicon:
             if domain not in wanted:
                 continue
             for c in data["concepts"]:
-                idx = len(lex.concepts)
-                lex.concepts.append(
+                idx = len(concepts)
+                concepts.append(
                     Concept(
                         domain=domain,
                         id=c["id"],
@@ -227,11 +282,13 @@ class Lexicon:
                 del keys[key]
         # value: (length, concept when written plain or -1, concept when after a descriptor or -1)
         for key, idxs in keys.items():
-            best = sorted(idxs, key=lambda i: (_PRIORITY.get(lex.concepts[i].domain, 9), i))
-            automaton.add_word(key, (len(key), best[0], described[key][0] if key in described else -1))
+            best = sorted(idxs, key=lambda i: (_PRIORITY.get(concepts[i].domain, 9), i))
+            automaton.add_word(key, len(values))
+            values.append(_pack(len(key), best[0], described[key][0] if key in described else -1))
         for key, idxs in described.items():
             if key not in keys:
-                automaton.add_word(key, (len(key), -1, idxs[0]))
+                automaton.add_word(key, len(values))
+                values.append(_pack(len(key), -1, idxs[0]))
         automaton.make_automaton()
         lex._automaton = automaton
         return lex
@@ -240,31 +297,43 @@ class Lexicon:
         cands: list[tuple[int, int, int]] = []
         # a slice, not iter(folded, start, end): pyahocorasick copies the whole string on every call,
         # which made matching sentence by sentence quadratic in the document
-        for last, (length, plain, described) in self._automaton.iter(folded[start:end]):
-            s, e = start + last - length + 1, start + last + 1
-            idx = plain
-            if described >= 0 and self.descriptors is not None:
-                dm = self.descriptors.search(folded, max(start, s - 25), s)
+        values = self._values
+        n = len(folded)
+        descriptors = self.descriptors
+        for last, key in self._automaton.iter(folded[start:end]):
+            e = start + last + 1
+            if e < n and folded[e].isalnum():
+                continue  # inside a word: most hits end here, before any other work
+            value = values[key]
+            length = value & _LEN_MASK
+            s = e - length
+            idx = (value >> _LEN_BITS & _IDX_MASK) - 1
+            described = (value >> (_LEN_BITS + _IDX_BITS)) - 1
+            if described >= 0 and descriptors is not None:
+                dm = descriptors.search(folded, max(start, s - 25), s)
                 if dm is not None and not folded[dm.end() : s].strip():
                     s, idx = dm.start(), described
             if idx < 0:
                 continue
             if s > 0 and folded[s - 1].isalnum():
                 continue
-            if e < len(folded) and folded[e].isalnum():
-                continue
-            surface = text[s:e]
             # Short terms (abbreviations) only when written with capitals: "CT" yes, "ct" in prose no;
-            # condition abbreviations all in capitals ("PH" is not "pH", "TEN" is not "Ten").
+            # condition abbreviations all in capitals ("PH" is not "pH", "TEN" is not "Ten"); their
+            # plurals too ("WBCs" yes, "pads" and "pets" in prose no).
             # (a term with a digit, such as "p63", is an identifier and never a prose word)
-            if (
-                length <= 3
-                and not any(ch.isdigit() for ch in surface)
-                and (
-                    surface.islower() or (self.concepts[idx].domain == "conditions" and not surface.isupper())
-                )
-            ):
-                continue
+            if e - s <= 4:  # (longer surfaces are never short terms)
+                surface = text[s:e]
+                if e - s == 4 and surface[-1] in "sS" and folded[s : e - 1] in self._automaton:
+                    surface = surface[:-1]  # the plural of a three-letter term
+                if (
+                    len(surface) <= 3
+                    and not any(ch.isdigit() for ch in surface)
+                    and (
+                        surface.islower()
+                        or (self.concepts[idx].domain == "conditions" and not surface.isupper())
+                    )
+                ):
+                    continue
             cands.append((s, e, idx))
         return [Match(s, e, self.concepts[idx]) for s, e, idx in self._longest_first(cands, start, end)]
 

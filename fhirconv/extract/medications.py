@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from ..mapping import MappingStore
 from ..model import Assertion, MedicationFact, Mention, MentionRole, Quantity, RelativeTime
-from ..text import phrase_pattern
+from ..text import norm_phrase, phrase_pattern
 from .lexicon import Match
 from .mentions import PAREN_ABBR, codings_of, surface
 from .quantities import Quantities, decimal_of
@@ -21,7 +21,7 @@ from .text import MAX_MENTIONS
 
 __all__ = ["Medications"]
 
-_NOT_PATIENT = frozenset({Assertion.HYPOTHETICAL, Assertion.FAMILY})
+_NOT_PATIENT = frozenset({Assertion.HYPOTHETICAL, Assertion.FAMILY, Assertion.OTHER})
 
 
 class Medications:
@@ -31,6 +31,10 @@ class Medications:
         routes = store.load("codes/routes")["rows"]
         freqs = store.load("codes/frequencies")["rows"]
         self.route_re = phrase_pattern(k for k in routes if k != "__default__")
+        # "injected", "injection" name no route of their own: a coded route word after them says which
+        self.uncoded_routes = frozenset(
+            norm_phrase(k) for k, v in routes.items() if not (v or {}).get("code")
+        )
         self.freq_re = phrase_pattern(k for k in freqs if k != "__default__")
         numbers = quantities.numbers
         # a later clause ("heparin was started after 800 mL ... was drained") owns its own quantities
@@ -81,7 +85,7 @@ class Medications:
             if cand.start() - w_start > 40 or self.clause_break.search(folded, w_start, cand.start()):
                 break
             # "800 mL of pleural fluid": a quantity followed by "of <noun>" measures that noun
-            if re.match(r"\s+of\s+[a-z]", folded[cand.end() : window_end]):
+            if re.match(r"\s+of\s+[a-z]", folded[cand.end() : e]):  # also "2 mg of <the next drug>"
                 continue
             if not self.q.is_duration_unit(cand.group("unit")):
                 qm = cand
@@ -92,8 +96,10 @@ class Medications:
                 between = folded[cand.end() : m.start]
                 if self.q.is_duration_unit(cand.group("unit")):
                     continue
-                if re.fullmatch(r"\s*(?:of\s+)?(?:[a-z.]+\s+){0,2}", between) and not any(
-                    d.end <= cand.start() < m.start for d in drugs if d is not m
+                # a quantity after another drug is that drug's, unless it says "<dose> of <this drug>"
+                of_this = re.fullmatch(r"\s*of\s+(?:[a-z.]+\s+){0,2}", between) is not None
+                if re.fullmatch(r"\s*(?:of\s+)?(?:[a-z.]+\s+){0,2}", between) and (
+                    of_this or not any(d.end <= cand.start() < m.start for d in drugs if d is not m)
                 ):
                     qm = cand
         dosage_bits: list[str] = []
@@ -122,6 +128,13 @@ class Medications:
                     )
                 )
         rm = self.route_re.search(folded, m.start, m.end) or self.route_re.search(folded, w_start, window_end)
+        if rm is not None and norm_phrase(rm.group(0)) in self.uncoded_routes:
+            coded = [
+                r
+                for r in self.route_re.finditer(folded, rm.end(), window_end)
+                if norm_phrase(r.group(0)) not in self.uncoded_routes
+            ]
+            rm = coded[0] if coded else rm
         if route is None and rm is None:
             # a route word written right before the name: "oral prednisolone"
             for back in self.route_re.finditer(folded, max(s, m.start - 20), m.start):

@@ -13,7 +13,10 @@ from typing import Any
 from ..model import Coding, Document
 from ..text import fold, norm_phrase
 from .lexicon import AliasIndex, Concept, Lexicon, Match
-from .rules import MatchRules, OutcomeRules
+from .match_filters import attributive, measured_levels
+from .match_rules import MatchRules
+from .prefilter import AnyOf, ending_gate
+from .rules import OutcomeRules
 
 __all__ = ["PAREN_ABBR", "Aliases", "MentionFinder", "codings_of", "surface"]
 
@@ -25,7 +28,6 @@ _PREV_WORD = re.compile(r"([a-z]+)\s+$")
 # what may stand between the items of one list of drugs
 _LIST_GLUE = re.compile(r"\s*(?:\([^()]{0,60}\)\s*)?(?:,\s*)?(?:(?:and|or|and/or|as well as)\s+)?")
 
-_ATTRIBUTIVE_SPAN = 80  # characters at most between adjective and noun, so the gap test stays short
 
 # abbreviation -> (its pattern, the concept, the long form the text gave it); concept None: the text
 # defines the abbreviation for words the lexicon does not know ("endomyocardial biopsy (EMB)"), so the
@@ -38,6 +40,8 @@ class MentionFinder:
         self.lexicon = lexicon
         self.rules = rules
         self.outcomes = outcomes
+        self.any_outcome = AnyOf([pat for _, pat in outcomes.phrases])
+        self._suffix_gates = {d: ending_gate(p) for d, p in rules.suffix_words.items()}
 
     def aliases(self, doc: Document, folded: str) -> Aliases:
         """Abbreviations the text defines right after a matched term: "syndrome (OMS)"."""
@@ -52,6 +56,10 @@ class MentionFinder:
                     continue
                 abbr = pm.group("abbr").strip()
                 if not any(ch.isupper() for ch in abbr) or len(abbr) < 2:
+                    continue
+                # an abbreviation is written mostly in capitals: "(figure 1A)" is a reference, no alias
+                letters = [ch for ch in abbr if ch.isalpha()]
+                if 2 * sum(ch.isupper() for ch in letters) < len(letters):
                     continue
                 if abbr[0].lower() != text[m.start].lower():
                     continue
@@ -70,14 +78,24 @@ class MentionFinder:
                 lf_start = (
                     pm.start() - len(long_form) - (len(text[: pm.start()]) - len(text[: pm.start()].rstrip()))
                 )
-                spelled = {
-                    m.concept.domain
-                    for m in self.lexicon.match(text, folded, max(sec.start, lf_start), pm.start())
-                }
+                spelled_matches = list(self.lexicon.match(text, folded, max(sec.start, lf_start), pm.start()))
                 read = list(self.lexicon.match(text, folded, pm.start("abbr"), pm.end("abbr")))
                 words = set(re.findall(r"[a-z]{3,}", fold(long_form)))
-                same = any(words & set(re.findall(r"[a-z]{3,}", fold(m.concept.display))) for m in read)
-                if spelled and read and not same and not spelled & {m.concept.domain for m in read}:
+                same = any(words & _concept_words(m.concept) for m in read)
+                # the words the text spells out, which the lexicon knows, name another thing than its
+                # reading of the letters ("heat shock protein (HSP)" is no Henoch-Schoenlein purpura):
+                # unless one of those words is that very concept, the reading is wrong in this document
+                known = {m.concept.id for m in spelled_matches} & {m.concept.id for m in read}
+                other_kind = {m.concept.domain for m in spelled_matches}.isdisjoint(
+                    {m.concept.domain for m in read}
+                )
+                if (
+                    spelled_matches
+                    and read
+                    and not same
+                    and not known
+                    and (other_kind or _initials(abbr, long_form))
+                ):
                     out[abbr] = (_abbr_pattern(abbr), None, long_form)
         return out
 
@@ -86,14 +104,21 @@ class MentionFinder:
         # an abbreviation the text defines for words of another kind is not the lexicon's reading
         defined = _alias_matches(text, aliases, s, e)
         foreign = {(m.start, m.end) for m in defined if m.concept.domain == _FOREIGN}
-        lexical = [m for m in self.lexicon.match(text, folded, s, e) if (m.start, m.end) not in foreign]
+        lexical = measured_levels(
+            self.lexicon,
+            self.rules,
+            text,
+            folded,
+            e,
+            [m for m in self.lexicon.match(text, folded, s, e) if (m.start, m.end) not in foreign],
+        )
         matches = lexical + [m for m in defined if m.concept.domain != _FOREIGN]
         matches = _dedupe(matches + self._suffix_matches(text, folded, s, e, matches))
         matches = self._drug_context(folded, s, e, matches)
         matches = self._whole_names(folded, s, e, matches)
-        outcome_spans = [
-            (om.start(), om.end()) for _, pat in self.outcomes.phrases for om in pat.finditer(folded, s, e)
-        ]
+        matches = _one_name(text, s, e, matches)
+        phrases = self.outcomes.phrases if self.any_outcome.search(folded, s, e) else ()
+        outcome_spans = [(om.start(), om.end()) for _, pat in phrases for om in pat.finditer(folded, s, e)]
         kept = [
             m
             for m in matches
@@ -102,44 +127,13 @@ class MentionFinder:
                 norm_phrase(folded[m.start : m.end]) not in self.rules.condition_stop
                 and not any(os_ <= m.start and m.end <= oe for os_, oe in outcome_spans)
                 and not self.rules.modifier_head.match(folded, m.end, e)
+                and not self.rules.modifier_head_far.match(folded, m.end, e)
+                and not self.rules.result_after.match(folded, m.end, e)
+                and not self.rules.name_before.search(folded, max(s, m.start - 60), m.start)
+                and not self.rules.stop_phrases.match(folded, m.start, e)
             )
         ]
-        return self._attributive(folded, kept)
-
-    def _attributive(self, folded: str, matches: list[Match]) -> list[Match]:
-        """Drop a one-word condition of adjective form that describes the finding noun after it.
-
-        "painful erythematous swelling", "a diabetic ulcer", "perforated and ulcerated lesions": the
-        finding is the noun, already a mention of its own; the adjective is how it looks, not a second
-        condition. "hypotensive, tachycardic and pale" keeps every word: no finding noun follows.
-        """
-        ends = self.rules.adjective_endings
-
-        def adjective(m: Match) -> bool:
-            words = folded[m.start : m.end]
-            return " " not in words.strip() and words.endswith(ends)
-
-        out: list[Match] = []
-        for i, m in enumerate(matches):
-            if m.concept.domain == "conditions" and adjective(m):
-                # the first condition after it that is no adjective itself ("painful erythematous swelling")
-                nxt = next(
-                    (
-                        n
-                        for n in matches[i + 1 :]
-                        if n.concept.domain == "conditions"
-                        and not folded[n.start : n.end].split()[-1].endswith(ends)
-                    ),
-                    None,
-                )
-                if (
-                    nxt is not None
-                    and nxt.start - m.end <= _ATTRIBUTIVE_SPAN
-                    and self.rules.attributive_gap.fullmatch(folded, m.end, nxt.start) is not None
-                ):
-                    continue
-            out.append(m)
-        return out
+        return attributive(self.rules, folded, kept)
 
     def _drug_context(self, folded: str, s: int, e: int, matches: list[Match]) -> list[Match]:
         """A drug name is not always a drug given: "serum digoxin level" is a test, "anti-insulin
@@ -213,16 +207,46 @@ class MentionFinder:
                 and not words.endswith(r.act_noun_endings)
                 and r.device_heads.match(folded, m.end, e) is not None
             )
-            if not (salt or institution or device or (heads is not None and heads.match(folded, m.end, e))):
+            participle = m.concept.domain == "procedures" and self._not_an_act(
+                folded, s, e, m, prev, last, nxt
+            )
+            if not (
+                salt
+                or institution
+                or device
+                or participle
+                or (heads is not None and heads.match(folded, m.end, e))
+            ):
                 out.append(m)
             prev = m
         return out
+
+    def _not_an_act(
+        self, folded: str, s: int, e: int, m: Match, prev: Match | None, last: str, nxt: str
+    ) -> bool:
+        """A procedure verb form that tells no act of its own: "the resected duodenum" (a specimen),
+        "paracentesis removed 2 L" (what the procedure before it did), "the drain was removed"."""
+        words = folded[m.start : m.end]
+        if " " in words.strip() or not words.endswith("ed"):
+            return False
+        r = self.rules
+        if last in r.participle_determiners and nxt and nxt not in r.attributive_breaks:
+            return True
+        if (
+            prev is not None
+            and prev.concept.domain == "procedures"
+            and not folded[prev.end : m.start].strip()
+        ):
+            return True
+        return r.removed_objects.search(folded, max(s, m.start - 60), m.start) is not None
 
     def _suffix_matches(self, text: str, folded: str, s: int, e: int, known: list[Match]) -> list[Match]:
         """Words the lexicons lack but whose form says what they are: "-ectomy" is surgery,
         "-graphy"/"-scopy" a test ("hemicolectomy", "cholangiopancreatography")."""
         out: list[Match] = []
         for domain, pat in self.rules.suffix_words.items():
+            if (gate := self._suffix_gates.get(domain)) is not None and gate.search(folded, s, e) is None:
+                continue  # no word of the sentence has one of the endings
             for m in pat.finditer(folded, s, e):
                 head = folded[m.start() : m.end()].split()[-1]
                 if head.startswith(self.rules.suffix_stop_prefixes):
@@ -246,6 +270,39 @@ _FOREIGN = "__foreign__"
 _FOREIGN_CONCEPT = Concept(_FOREIGN, _FOREIGN, "", "", ())
 # "(EMB)": a bracketed capitalised token right after words, as a text defines an abbreviation
 _DEFINED_ABBR = re.compile(r"(?<=\w)\s*\(\s*(?P<abbr>[A-Za-z][A-Za-z0-9]{1,7})\s*\)")
+
+
+def _one_name(text: str, s: int, e: int, matches: list[Match]) -> list[Match]:
+    """Several conditions inside the long form of an abbreviation the text defines are parts of one
+    name ("cerebral autosomal dominant arteriopathy with subcortical infarcts and leukoencephalopathy
+    (CADASIL)"): only the last, the head of that name, stays a mention."""
+    out = matches
+    for pm in _DEFINED_ABBR.finditer(text, s, e):
+        long_form = _long_form(pm.group("abbr"), text[max(s, pm.start() - 120) : pm.start()])
+        if long_form is None or " " not in long_form:
+            continue
+        le = pm.start()  # the pattern starts right after the last word of the long form
+        ls = le - len(long_form)
+        inside = [m for m in out if m.concept.domain == "conditions" and ls <= m.start and m.end <= le]
+        if len(inside) > 1 and not any(m.start == ls and m.end == le for m in inside):
+            drop = {id(m) for m in inside[:-1]}
+            out = [m for m in out if id(m) not in drop]
+    return out
+
+
+def _concept_words(c: Concept) -> set[str]:
+    """The words of a concept's display and of its codes' displays ("HIV infection", "Human
+    immunodeficiency virus [HIV] disease"), to tell whether a spelled-out long form names it."""
+    names = " ".join((c.display, *(d for _, _, d in c.codings)))
+    return set(re.findall(r"[a-z]{3,}", fold(names)))
+
+
+def _initials(abbr: str, long_form: str) -> bool:
+    """Whether the abbreviation is exactly the initials of its long form ("heat shock protein" ->
+    HSP), so the long form certainly is what the text means by those letters."""
+    words = [w for w in re.split(r"[\s\-/]+", fold(long_form)) if w and w not in ("and", "of", "the")]
+    letters = "".join(ch for ch in fold(abbr) if ch.isalpha())
+    return bool(words) and "".join(w[0] for w in words) == letters
 
 
 def _abbr_pattern(abbr: str) -> re.Pattern[str]:

@@ -11,7 +11,17 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..model import Assertion, Coding, Mention, MentionRole, ObservationFact, Quantity, ReferenceRange
+from ..model import (
+    Assertion,
+    Coding,
+    Mention,
+    MentionRole,
+    ObservationFact,
+    Quantity,
+    ReferenceRange,
+    RelativeTime,
+)
+from .coordinated import coordinated_values
 from .lexicon import Match
 from .mentions import codings_of
 from .quantities import Quantities, decimal_of
@@ -57,6 +67,8 @@ class Obs:
     sentence: int = 0
     reference_range: ReferenceRange | None = None
     range_span: tuple[int, int] | None = None
+    cell: tuple[int, int] | None = None  # its own value span: a table cell, a second listed value
+    time: RelativeTime | None = None  # a table cell dated by its column header
 
 
 class Observations:
@@ -74,6 +86,7 @@ class Observations:
         """Results for the sentence's tests; every test not about a relative is kept."""
         text, folded, s, e = ctx.text, ctx.folded, ctx.start, ctx.end
         tests = ctx.tests
+        coordinated_values(self.q, text, folded, s, e, tests, ctx.test_assertions)
         self._results_for(text, folded, s, e, tests)
         n_tests = len(tests)
         self._listed_results(text, folded, s, e, tests, ctx.mentions)
@@ -82,7 +95,7 @@ class Observations:
         for t, a in zip(tests, assertions, strict=True):
             if a is Assertion.NEGATED and t.interpretation is None and not t.not_performed:
                 t.not_performed = bool(self.rules.not_performed.search(folded, t.end, e))
-            if a not in (Assertion.FAMILY, Assertion.HYPOTHETICAL):
+            if a not in (Assertion.FAMILY, Assertion.OTHER, Assertion.HYPOTHETICAL):
                 t.sentence = ctx.index
                 found.observations.append(t)
 
@@ -246,6 +259,8 @@ class Observations:
         if not tests:
             return
         for i, t in enumerate(tests):
+            if t.value is not None:
+                continue  # read with its list (coordinated.py)
             nxt = tests[i + 1].start if i + 1 < len(tests) else e
             window = folded[t.end : nxt]
             if re.search(r"blood pressure|\bbp\b", folded[t.start : t.end]):
@@ -342,7 +357,7 @@ class Observations:
                 mentions.append(_mention(text, o.interp_span, MentionRole.INTERPRETATION))
             if o.range_span and o.reference_range:
                 mentions.append(_mention(text, o.range_span, MentionRole.REFERENCE_RANGE))
-            key = f"{o.concept_id}@{o.start}"
+            key = f"{o.concept_id}@{o.start if o.cell is None else o.cell[0]}"  # a cell: its own fact
             out[key] = ObservationFact(
                 key=key,
                 text=o.text,
@@ -355,6 +370,7 @@ class Observations:
                 components=tuple(o.components),
                 not_performed=o.not_performed,
                 reference_range=o.reference_range,
+                time=o.time,
             )
         return list(out.values())
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..model import Mention, MentionRole, OutcomeFact
+from .prefilter import AnyOf
 from .rules import OUTCOME_RANK, OutcomeRules
 from .sentence import Found, SentenceContext
 
@@ -10,8 +11,10 @@ __all__ = ["Outcomes"]
 
 
 class Outcomes:
-    def __init__(self, rules: OutcomeRules) -> None:
+    def __init__(self, rules: OutcomeRules, any_phrase: AnyOf | None = None) -> None:
         self.rules = rules
+        # shared with the mention finder, which asks the same of each sentence first
+        self._any_phrase = any_phrase or AnyOf([pat for _, pat in rules.phrases])
 
     def run(self, ctx: SentenceContext, found: Found) -> None:
         new = self._sentence(ctx)
@@ -21,6 +24,8 @@ class Outcomes:
     def _sentence(self, ctx: SentenceContext) -> OutcomeFact | None:
         """The strongest outcome phrase of the sentence (ties: the longer phrase)."""
         text, folded, s, e = ctx.text, ctx.folded, ctx.start, ctx.end
+        if not self._any_phrase.search(folded, s, e):
+            return None
         best: tuple[int, int, str] | None = None
         # the names of tests and drugs: "recovery of renal function" says how a value went
         names = {t.start for t in ctx.tests} | {m.start for m in ctx.mentions if m.concept.domain == "drugs"}

@@ -50,11 +50,13 @@ class Quantities:
             norm_phrase(k) for k, v in units.items() if (v.get("ucum") or "") in _TIME_UCUM
         )
         unit_keys = sorted((k for k in units if k != "__default__"), key=len, reverse=True)
-        unit_alt = "|".join(re.escape(fold(u)).replace(r"\ ", r"\s*") for u in unit_keys)
+        unit_alt = "|".join(
+            re.escape(fold(u)).replace(r"\ ", r"\s*").replace("/", r"\s?/\s?") for u in unit_keys
+        )
         # "2.3x10^4/mm3", "4.5 × 10⁹/L": any power of ten per a volume, before the listed units
         unit_alt = self.units.power_pattern + "|" + unit_alt
         self.value_re = re.compile(
-            rf"(?P<num>{NUM})(?:\s*(?:-|to|\u2013)\s*(?P<num2>{NUM}))?\s*(?P<unit>(?:{unit_alt}))(?![a-z])"
+            rf"(?P<num>{NUM})(?:\s*(?:-|to|\u2013)\s*(?P<num2>{NUM}))?\s*(?P<unit>(?:{unit_alt}))(?![a-z0-9])"
             rf"(?P<perkg>\s*/\s*kg|\s+per\s+kg)?(?P<perday>\s*/\s*(?:day|d|24\s*h)\b|\s+per\s+day|\s+daily|\s+a\s+day)?"
             r"(?:\s*/\s*(?P<route>orally|oral|po|iv|im|sc|intravenously|intramuscularly|subcutaneously)\b)?"
         )

@@ -20,8 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..model import (
-    Assertion,
-    ConditionFact,
     Extraction,
     MedicationFact,
     Mention,
@@ -30,11 +28,22 @@ from ..model import (
     TimeAnchor,
 )
 from ..normalize.dates import DAYS_PER_YEAR, inclusive_end
+from ..text import fold
+from .prefilter import AnyOf
 from .quantities import Quantities
 from .rules import OutcomeRules
 from .text import Sentence
 from .timeline_rules import TimelineRules
-from .timeline_util import age_years, calendar_date, drug_starts, home_medication, subject_of
+from .timeline_util import (
+    age_years,
+    calendar_date,
+    condition_time,
+    drug_starts,
+    home_medication,
+    resolution_time,
+    sentence_finder,
+    subject_of,
+)
 
 __all__ = ["Timeline"]
 
@@ -61,8 +70,32 @@ class Timeline:
         self.taper = taper
         # words of a later sentence that only stops a home medication or blames it for a reaction
         self.stopping = stopping
+        self._any_time = AnyOf([pat for _, pat in rules.patterns])
         self.q = quantities
         self.outcome_rules = outcome_rules
+
+    # ------------------------------------------------------------------ table columns
+    def column_time(self, header: str, zero_words: re.Pattern[str]) -> RelativeTime | None:
+        """The time a table column header names ("Day 3", "Hospital day 2", "On admission", "2 weeks
+        later"), counted as the narrative counts it from the presentation; None when the header names no
+        time or a time the table alone cannot place (a discharge, a day after an operation)."""
+        folded = fold(header)
+        words = folded.split()
+        if not words or len(words) > 8:
+            return None
+        phrase = " ".join(header.split())
+        probe = "on " + " ".join(words)
+        for kind, pat in self.rules.patterns:
+            m = pat.search(probe)
+            if m is None:
+                continue
+            a = self._resolve(kind, m, 0.0, _State(), [], None)
+            if a is not None and a[1] is not None and a[0] not in ("past", "age"):
+                return RelativeTime(phrase, a[1], a[2], None)
+            return None
+        if zero_words.search(folded) or self.rules.presentation.search(probe):
+            return RelativeTime(phrase, 0.0, None, None)
+        return None
 
     # ------------------------------------------------------------------ anchors
     def anchors(
@@ -104,12 +137,13 @@ class Timeline:
                 st.running = moving[-1]
             here = moving[-1] if moving else st.running
             day_here = here.day if here is not None else None
-            operated = any(sent.start <= x < sent.end for x in surgical)
-            if (operated or self.rules.surgery.search(folded, sent.start, sent.end)) and day_here is not None:
-                st.surgery = day_here
-            dm = self.rules.discharge.search(folded, sent.start, sent.end)
-            if dm and day_here is not None:
-                st.discharge = RelativeTime(text[dm.start() : dm.end()], day_here, None)
+            if day_here is not None:  # (an undated sentence dates neither surgery nor discharge)
+                operated = any(sent.start <= x < sent.end for x in surgical)
+                if operated or self.rules.surgery.search(folded, sent.start, sent.end):
+                    st.surgery = day_here
+                dm = self.rules.discharge.search(folded, sent.start, sent.end)
+                if dm:
+                    st.discharge = RelativeTime(text[dm.start() : dm.end()], day_here, None)
             out.extend(found)
         return out, running_at, st.discharge
 
@@ -126,6 +160,8 @@ class Timeline:
         spans: list[tuple[int, int, str, re.Match[str]]] = []
         for m in self.rules.calendar.finditer(folded, sent.start, sent.end):
             spans.append((m.start(), m.end(), "calendar", m))
+        if not spans and not self._any_time.search(folded, sent.start, sent.end):
+            return []  # most sentences: one scan instead of one per pattern
         for kind, pat in self.rules.patterns:
             for m in pat.finditer(folded, sent.start, sent.end):
                 if not any(s < m.end() and m.start() < e for s, e, _, _ in spans):
@@ -235,11 +271,7 @@ class Timeline:
         for a in anchors:
             by_sentence.setdefault(a.sentence, []).append(a)
 
-        def sentence_of(offset: int) -> int | None:
-            for i, s in enumerate(sentences):
-                if s.start <= offset < s.end:
-                    return i
-            return None
+        sentence_of = sentence_finder(sentences)
 
         def when(mention: Mention, *, running: bool = True) -> RelativeTime | None:
             """``running=False`` (conditions): only a time of the mention's own sentence, and not the
@@ -271,7 +303,7 @@ class Timeline:
             self._medication(folded, m, when, by_sentence, sentence_of, heads, sentences)
             for m in facts.medications
         )
-        conditions = tuple(self._condition(c, when) for c in facts.conditions)
+        conditions = tuple(condition_time(c, when) for c in facts.conditions)
         outcome = facts.outcome
         if outcome is not None:
             outcome = replace(
@@ -279,7 +311,9 @@ class Timeline:
                 time=outcome.time or when(outcome.mentions[0]),
                 stated_time=outcome.stated_time or when(outcome.mentions[0], running=False),
             )
-        abatement = self._resolution_time(folded, sentences, by_sentence)
+        abatement = resolution_time(
+            folded, sentences, by_sentence, self.outcome_rules, self.rules.resolution_kinds
+        )
         if abatement is None and outcome is not None and outcome.kind in self.rules.resolution_kinds:
             abatement = when(outcome.mentions[0], running=False)
         if abatement is not None:
@@ -306,19 +340,6 @@ class Timeline:
             timeline=tuple(anchors),
             discharge=discharge,
         )
-
-    @staticmethod
-    def _condition(c: ConditionFact, when: object) -> ConditionFact:
-        if c.assertion is Assertion.NEGATED:  # "no fever": the absence is observed when it is said
-            return replace(c, noted=when(c.mentions[0]))  # type: ignore[operator]
-        if c.onset is not None or c.assertion not in (
-            Assertion.PRESENT,
-            Assertion.UNCERTAIN,
-            Assertion.HISTORICAL,
-        ):
-            return c
-        t = when(c.mentions[0], running=False)  # type: ignore[operator]
-        return replace(c, onset=t) if t is not None else c
 
     def _medication(
         self,
@@ -372,22 +393,3 @@ class Timeline:
         ):
             timing = replace(timing, end_day=taper.end_day)
         return replace(m, timing=timing, taper=taper, tapered=m.tapered or taper is not None, history=history)
-
-    def _resolution_time(
-        self, folded: str, sentences: Sequence[Sentence], by_sentence: dict[int, list[TimeAnchor]]
-    ) -> RelativeTime | None:
-        """When the conditions abated: the first sentence saying so ("symptom free within eight weeks")
-        with a time of its own."""
-        for i, sent in enumerate(sentences):
-            own = [a for a in by_sentence.get(i, []) if a.day is not None or a.age_years is not None]
-            if not own:
-                continue
-            for kind, pat in self.outcome_rules.phrases:
-                if kind not in self.rules.resolution_kinds:
-                    continue
-                for m in pat.finditer(folded, sent.start, sent.end):
-                    if self.outcome_rules.negated.search(folded[max(sent.start, m.start() - 25) : m.start()]):
-                        continue
-                    a = min(own, key=lambda a: abs(a.start - m.start()))
-                    return RelativeTime(a.text, a.day, a.end_day, a.age_years)
-        return None

@@ -3,15 +3,35 @@ calendar dates."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
-from ..model import Extraction, MedicationFact, Mention, MentionRole
+from ..model import (
+    Assertion,
+    ConditionFact,
+    Extraction,
+    MedicationFact,
+    Mention,
+    MentionRole,
+    RelativeTime,
+    TimeAnchor,
+)
+from .rules import OutcomeRules
 from .text import Sentence
 
-__all__ = ["age_years", "calendar_date", "drug_starts", "home_medication", "subject_of"]
+__all__ = [
+    "age_years",
+    "calendar_date",
+    "drug_starts",
+    "home_medication",
+    "resolution_time",
+    "sentence_finder",
+    "subject_of",
+]
 
 
 def home_medication(
@@ -95,3 +115,60 @@ def age_years(facts: Extraction) -> float | None:
         return float(age.value)
     except ValueError:
         return None
+
+
+def sentence_finder(sentences: Sequence[Sentence]) -> Callable[[int], int | None]:
+    """``offset -> index of the sentence holding it`` (or None): a binary search over sentences in text
+    order (a scan per fact was quadratic in long reports); a plain scan if they were ever out of order."""
+    starts = [s.start for s in sentences]
+    ordered = all(a.end <= b.start for a, b in itertools.pairwise(sentences))
+
+    def sentence_of(offset: int) -> int | None:
+        if ordered:
+            i = bisect.bisect_right(starts, offset) - 1
+            return i if i >= 0 and offset < sentences[i].end else None
+        for i, s in enumerate(sentences):
+            if s.start <= offset < s.end:
+                return i
+        return None
+
+    return sentence_of
+
+
+def resolution_time(
+    folded: str,
+    sentences: Sequence[Sentence],
+    by_sentence: dict[int, list[TimeAnchor]],
+    outcome_rules: OutcomeRules,
+    kinds: frozenset[str],
+) -> RelativeTime | None:
+    """When the conditions abated: the first sentence saying so ("symptom free within eight weeks") with
+    a time of its own."""
+    for i, sent in enumerate(sentences):
+        own = [a for a in by_sentence.get(i, []) if a.day is not None or a.age_years is not None]
+        if not own:
+            continue
+        for kind, pat in outcome_rules.phrases:
+            if kind not in kinds:
+                continue
+            for m in pat.finditer(folded, sent.start, sent.end):
+                if outcome_rules.negated.search(folded[max(sent.start, m.start() - 25) : m.start()]):
+                    continue
+                a = min(own, key=lambda a: abs(a.start - m.start()))
+                return RelativeTime(a.text, a.day, a.end_day, a.age_years)
+    return None
+
+
+def condition_time(c: ConditionFact, when: Callable[..., RelativeTime | None]) -> ConditionFact:
+    """A negated finding is noted when it is said; a present, possible or past condition takes an onset
+    only from its own sentence (``running=False``)."""
+    if c.assertion is Assertion.NEGATED:  # "no fever": the absence is observed when it is said
+        return replace(c, noted=when(c.mentions[0]))
+    if c.onset is not None or c.assertion not in (
+        Assertion.PRESENT,
+        Assertion.UNCERTAIN,
+        Assertion.HISTORICAL,
+    ):
+        return c
+    t = when(c.mentions[0], running=False)
+    return replace(c, onset=t) if t is not None else c

@@ -27,6 +27,7 @@ _CLAUSE_BREAK = re.compile(r";|,\s*(?:and|but|while|whereas)\b|\s(?:but|while|wh
 _COPULA = r"was|were|is|are|remained|became|appeared"
 
 
+_ABBREVIATION = re.compile(r"\)?\s*(?:\(\s*[a-z][^()]{0,11}\))?")
 _COMPARATOR = re.compile(r"\s*(<=|>=|≤|≥|<|>)\s*(?=\d)")
 _COMPARATORS = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">="}
 # counts per volume with no power of ten: whole cells, never a fraction
@@ -52,9 +53,12 @@ class ValueReader:
     def read(self, t: Obs, text: str, folded: str, nxt: int) -> bool:
         """Fill ``t.value`` (and range) from the words after the test name; True when a value was read."""
         window = folded[t.end : nxt]
-        vm = self.value_lead.match(window)
+        # "aspartate aminotransferase (AST) 76 U/L": the value follows the bracket that closes the name;
+        # "troponin I (Trop I) (111 ng/mL)": and the abbreviation in brackets after it
+        am = _ABBREVIATION.match(window)
+        vm = self.value_lead.match(window, am.end() if am else 0)
         start_at = vm.end() if vm else 0
-        if start_at > 25:
+        if start_at > 36:
             return False
         # "<5 mg/L", "≥ 1000/mm3": the comparator is part of the value
         cm = _COMPARATOR.match(window, start_at)
@@ -64,7 +68,8 @@ class ValueReader:
         units = self.q.units
         qm = self.q.spaced_count_re.match(window, start_at) or self.q.value_re.match(window, start_at)
         if qm is None:
-            plain = re.match(rf"(?P<num>{NUM})(?!\s*/\s*\d)(?![\w.%/])", window[start_at:])
+            # a full stop may end the sentence ("normal at 0.98."), never a longer number ("0.98.5")
+            plain = re.match(rf"(?P<num>{NUM})(?!\s*/\s*\d)(?![\w%/]|\.\w)", window[start_at:])
             if not plain or t.unit is None or comparator:
                 return False
             value = decimal_of(plain.group("num"))

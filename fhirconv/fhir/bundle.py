@@ -125,7 +125,8 @@ def source_text(document_reference: dict[str, Any]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class BundleOptions:
-    bundle_type: str = "transaction"  # transaction | collection
+    bundle_type: str = "transaction"  # transaction | collection (ignored for a profile's document)
+    profile: str | None = None  # "ips": an IPS 2.0.0 document Bundle (fhir/ips.py)
 
 
 class _Builder:
@@ -319,7 +320,7 @@ class _Builder:
         urls: dict[str, str] = {}
         for c in self.facts.conditions:
             # an absent sign is an Observation, not a refuted Condition (fhir/findings.py)
-            if pertinent_negative(c, self.doc.text):
+            if pertinent_negative(c):
                 self._absent_finding(c)
                 continue
             first = c.mentions[0]
@@ -356,7 +357,7 @@ class _Builder:
                     notes.append(f"Abatement as reported: {c.abatement_time.phrase}")
                 elif c.abatement:
                     res["abatementString"] = clean_text(c.abatement, 500)
-            if c.assertion is Assertion.HISTORICAL:
+            if c.assertion is Assertion.HISTORICAL or c.past:
                 notes.append(HISTORY_NOTE)
             if c.assertion is Assertion.NEGATED:
                 notes.append("Reported as absent (negated) in the source.")
@@ -646,8 +647,9 @@ class _Builder:
             first = p.mentions[0]
             url = self._fact_url("Procedure", p.key, first)
             res: dict[str, Any] = {"resourceType": "Procedure", "status": p.status}
-            if p.status == "not-done":
-                res["statusReason"] = {"text": "Reported as not performed"}
+            # why it was not done only when the text says so; a made-up generic reason is no fact
+            if p.status == "not-done" and p.status_reason:
+                res["statusReason"] = {"text": clean_text(p.status_reason, 500)}
             cat = self.norm.category(p.category)
             if cat:
                 res["category"] = codeable_concept(p.category, [cat])
@@ -752,6 +754,10 @@ class _Builder:
         self.family_history()
         self.outcome()
         self.provenance()
+        if self.options.profile == "ips":
+            return self._ips()
+        if self.options.profile is not None:
+            raise BuildError(f"unknown output profile {self.options.profile!r} (use ips)")
         btype = self.options.bundle_type
         if btype not in ("transaction", "collection"):
             raise BuildError(f"unsupported bundle type {btype!r} (use transaction or collection)")
@@ -773,6 +779,27 @@ class _Builder:
             "type": btype,
             "entry": entries,
         }
+
+    def _ips(self) -> dict[str, Any]:
+        from .ips import IpsContext, ips_document
+
+        md = self.doc.metadata
+        # the document's date: when the report was published, else the index date (day 0); never the
+        # wall clock, so the same report always gives the same document (docs/ips.md)
+        day = md.published or self.norm.index_date.isoformat()
+        composition = self._url("Composition", "ips")
+        title = clean_text(md.title, 300) if md.title else PurePath(self.doc.source_name).name
+        ctx = IpsContext(
+            bundle_identifier={"system": ID_SYSTEM, "value": self._url("Bundle", "document")},
+            composition_url=composition,
+            composition_identifier={"system": ID_SYSTEM, "value": composition},
+            document_tag=[{"system": DOCUMENT_TAG_SYSTEM, "code": self.document_tag}],
+            patient_url=self.patient,
+            author_url=self.device,
+            timestamp=f"{day}T00:00:00Z",
+            title=title,
+        )
+        return ips_document(self.entries, ctx)
 
 
 def _per_day(dose: dict[str, Any]) -> dict[str, Any]:

@@ -124,9 +124,13 @@ def dumps_json(obj: Any, *, indent: int | None = 2, sort_keys: bool = False) -> 
     """JSON text like ``json.dumps(obj, ensure_ascii=False, indent=...)``, with Decimals written exactly
     (``indent=None`` gives the compact NDJSON form).
 
-    The standard encoder (its C form for compact output) writes everything; each Decimal goes out as a
-    marker string (a NUL, its number, a NUL, which JSON escapes and no FHIR string may contain) that is
-    then replaced by its digits. Should a string ever hold such a marker, the exact writer below is used.
+    orjson writes everything (ten times faster than the standard encoder, whose pretty form is pure
+    Python, with the same layout); each Decimal goes out as a marker string (a NUL, its number, a NUL,
+    which JSON escapes and no FHIR string may contain) that is then replaced by its digits. The standard
+    encoder takes over for what orjson refuses or lays out differently (indents other than 2, integers
+    beyond 64 bits, non-string keys, lone surrogates); should a string ever hold a marker, the exact
+    writer below is used. Floats never come from the converter or :func:`loads_json` (decimals travel as
+    Decimal); one passed in is written in its shortest form.
     """
     texts: list[str] = []
 
@@ -136,15 +140,18 @@ def dumps_json(obj: Any, *, indent: int | None = 2, sort_keys: bool = False) -> 
             return f"\x00{len(texts) - 1}\x00"
         raise TypeError(f"cannot write {type(o).__name__} as JSON")
 
-    out = json.dumps(
-        obj,
-        ensure_ascii=False,
-        indent=indent,
-        separators=(",", ":") if indent is None else (",", ": "),
-        sort_keys=sort_keys,
-        default=default,
-        allow_nan=False,
-    )
+    out = _orjson(obj, indent, sort_keys, default) if indent in (None, 2) else None
+    if out is None:
+        texts.clear()
+        out = json.dumps(
+            obj,
+            ensure_ascii=False,
+            indent=indent,
+            separators=(",", ":") if indent is None else (",", ": "),
+            sort_keys=sort_keys,
+            default=default,
+            allow_nan=False,
+        )
     if not texts:
         return out
     marks = _MARK.findall(out)
@@ -153,6 +160,41 @@ def dumps_json(obj: Any, *, indent: int | None = 2, sort_keys: bool = False) -> 
         _encode(obj, parts, indent, 0, sort_keys)
         return "".join(parts)
     return _MARK.sub(lambda m: texts[int(m.group(1))], out)
+
+
+def _orjson(obj: Any, indent: int | None, sort_keys: bool, default: Any) -> str | None:
+    """orjson's text of ``obj``, or None where the standard encoder must decide (it raises the same
+    errors as before for what cannot be written at all, and writes what orjson refuses but JSON allows).
+    A non-finite float is refused as the standard encoder refuses it (``allow_nan=False``)."""
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - a declared dependency; the standard encoder still works
+        return None
+    option = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS  # refused, as before
+    option |= (orjson.OPT_INDENT_2 if indent == 2 else 0) | (orjson.OPT_SORT_KEYS if sort_keys else 0)
+    try:
+        data: bytes = orjson.dumps(obj, default=default, option=option)
+    except TypeError:  # orjson.JSONEncodeError: big integers, non-string keys, surrogates, unknown types
+        return None
+    text = data.decode("utf-8")
+    if "null" in text and _has_nonfinite(obj):
+        return None  # orjson writes NaN/Infinity as null; the standard encoder refuses them
+    return text
+
+
+def _has_nonfinite(obj: Any) -> bool:
+    """Whether a float NaN or infinity hides in ``obj`` (only looked for when the text has a null)."""
+    stack = [obj]
+    while stack:
+        o = stack.pop()
+        if isinstance(o, float):
+            if o != o or o in (float("inf"), float("-inf")):
+                return True
+        elif isinstance(o, dict):
+            stack.extend(o.values())
+        elif isinstance(o, list | tuple):
+            stack.extend(o)
+    return False
 
 
 def loads_json(data: str | bytes) -> Any:
@@ -205,12 +247,12 @@ def _xml(bundle: dict[str, Any]) -> str:
     return "<?xml version='1.0' encoding='utf-8'?>\n" + text + "\n"
 
 
-def dumps(bundle: dict[str, Any], fmt: str = "json") -> str:
-    """One bundle as text: ``json`` (pretty FHIR JSON), ``xml`` (FHIR XML) or ``ndjson`` (its
-    resources, one per line, in the Bulk Data form: ``id`` set, references ``Type/id``; see
-    :mod:`fhirconv.fhir.bulk`)."""
+def dumps(bundle: dict[str, Any], fmt: str = "json", *, pretty: bool = True) -> str:
+    """One bundle as text: ``json`` (FHIR JSON; indented unless ``pretty=False``, the compact form for
+    batches: 40 % smaller), ``xml`` (FHIR XML) or ``ndjson`` (its resources, one per line, in the Bulk
+    Data form: ``id`` set, references ``Type/id``; see :mod:`fhirconv.fhir.bulk`)."""
     if fmt == "json":
-        return dumps_json(bundle) + "\n"
+        return dumps_json(bundle, indent=2 if pretty else None) + "\n"
     if fmt == "ndjson":
         from .bulk import bulk_resources
 

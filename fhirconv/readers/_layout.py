@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..model import EXCLUDED_SECTION_TYPES, SectionType
 from ._rules import SectionRules
+from ._tables import TableText
 
 __all__ = ["Block", "Typed", "classify", "normalise_title"]
 
@@ -28,6 +29,7 @@ class Block:
 
     text: str
     heading: bool | None = None
+    table: TableText | None = None  # a data table: ``text`` is its rows, this its cell grid
 
 
 @dataclass(frozen=True, slots=True)

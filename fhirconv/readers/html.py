@@ -15,10 +15,11 @@ import lxml.html
 from lxml import etree
 
 from ..errors import InputError, MalformedInputError
-from ..model import Document, DocumentFormat, Metadata, SectionType
+from ..model import Document, DocumentFormat, Metadata, SectionType, Table
 from ._common import checked_text, iso_date, sections_from_runs, sha256, strip_bom
 from ._layout import Block, classify, normalise_title
 from ._rules import SectionRules, shipped_rules
+from ._tables import TableText, grid_from_element, table_text
 from ._xml import all_text, text_of
 
 __all__ = ["HtmlReader", "read_html"]
@@ -91,6 +92,9 @@ _BLOCK_TAGS = frozenset(
     }
 )
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# a table with any of these inside lays a page out; it holds no data grid
+_LAYOUT_INSIDE = frozenset({"table", "p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "form"})
+_MAX_CELL_CHARS = 200
 _CONTENT_TAGS = ("p", "pre", "blockquote", "td", "dd", "li")
 _DROPPED_TYPES = frozenset({SectionType.NAVIGATION, SectionType.FOOTER, SectionType.REFERENCES})
 
@@ -249,6 +253,23 @@ def _main_container(body: etree._Element) -> etree._Element:
 _EXPONENT = re.compile(r"[-\u2212]?\d{1,2}")
 
 
+def _tag(el: etree._Element) -> str:
+    return el.tag.lower() if isinstance(el.tag, str) else ""
+
+
+def _data_table(table: etree._Element) -> TableText | None:
+    """A ``<table>`` that holds data (short cells, no nested blocks) as a cell grid; layout tables (a page
+    built from table cells) stay paragraphs."""
+    for node in table.iterdescendants():
+        if _tag(node) in _LAYOUT_INSIDE:
+            return None
+    rows = grid_from_element(table, _tag, all_text)
+    cells = [t for r in rows for _, t, _ in r if t != "\x00"]
+    if len(rows) < 2 or any(len(t) > _MAX_CELL_CHARS for t in cells):
+        return None
+    return table_text(rows)
+
+
 def _blocks(container: etree._Element) -> list[Block]:
     blocks: list[Block] = []
     buf: list[str] = []
@@ -263,6 +284,12 @@ def _blocks(container: etree._Element) -> list[Block]:
     def walk(el: etree._Element) -> None:
         nonlocal heading_depth
         tag = el.tag if isinstance(el.tag, str) else ""
+        if tag == "table" and not heading_depth:
+            grid = _data_table(el)
+            if grid is not None:
+                flush()
+                blocks.append(Block(grid.text, False, grid))
+                return
         is_block = tag in _BLOCK_TAGS
         if is_block:
             flush()
@@ -322,11 +349,14 @@ def read_html(data: bytes, name: str, *, rules: SectionRules | None = None) -> D
         raise MalformedInputError("the HTML page holds only navigation and footer text", source=name)
     parts: list[str] = []
     spans: list[tuple[int, int]] = []
+    tables: list[Table] = []
     cursor = 0
     for b, _ in kept:
         if parts:
             parts.append("\n\n")
             cursor += 2
+        if b.table is not None:
+            tables.append(b.table.placed(cursor))
         parts.append(b.text)
         spans.append((cursor, cursor + len(b.text)))
         cursor += len(b.text)
@@ -341,6 +371,7 @@ def read_html(data: bytes, name: str, *, rules: SectionRules | None = None) -> D
         source_sha256=sha256(data),
         encoding=encoding,
         warnings=tuple(warnings),
+        tables=tuple(tables),
     )
 
 

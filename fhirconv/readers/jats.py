@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..errors import InputError, MalformedInputError
-from ..model import EXCLUDED_SECTION_TYPES, Document, DocumentFormat, Metadata, Section, SectionType
+from ..model import EXCLUDED_SECTION_TYPES, Document, DocumentFormat, Metadata, Section, SectionType, Table
 from ._common import sha256
 from ._rules import SectionRules, shipped_rules
+from ._tables import TableText, grid_from_element, table_text
 from ._xml import local, parse_xml, text_of
 
 __all__ = ["JatsReader", "read_jats"]
@@ -42,9 +43,11 @@ class _Out:
     parts: list[str]
     length: int
     sections: list[Section]
+    tables: list[Table]
 
-    def add(self, text: str, type_: SectionType, title: str | None, new_section: bool) -> None:
-        text = text.strip()
+    def add(self, block: str | TableText, type_: SectionType, title: str | None, new_section: bool) -> None:
+        table = block if isinstance(block, TableText) else None
+        text = block.text if isinstance(block, TableText) else block.strip()
         if not text:
             return
         if self.parts:
@@ -53,6 +56,8 @@ class _Out:
         start = self.length
         self.parts.append(text)
         self.length += len(text)
+        if table is not None:
+            self.tables.append(table.placed(start))
         last = self.sections[-1] if self.sections else None
         if last is not None and not new_section and last.type is type_ and last.title == title:
             self.sections[-1] = Section(type_, last.start, self.length, title)
@@ -91,24 +96,22 @@ def _para_text(el: etree._Element) -> str:
     return " ".join("".join(pieces).split())
 
 
-def _table_text(el: etree._Element) -> list[str]:
-    blocks: list[str] = []
+def _table_text(el: etree._Element) -> list[str | TableText]:
+    """Caption, then each table as a cell grid (rows of tab-separated cells), then the footnotes."""
+    blocks: list[str | TableText] = []
     caption = " ".join(text_of(c) for c in el if local(c) in ("label", "caption"))
     if caption:
         blocks.append(caption)
-    rows = []
-    for tr in (n for n in el.iterdescendants() if local(n) == "tr"):
-        cells = [text_of(c) for c in tr if local(c) in ("td", "th")]
-        if any(cells):
-            rows.append("\t".join(cells))
-    if rows:
-        blocks.append("\n".join(rows))
+    for table in (n for n in el.iterdescendants() if local(n) == "table"):
+        grid = table_text(grid_from_element(table, local, text_of))
+        if grid is not None:
+            blocks.append(grid)
     for foot in (n for n in el.iterdescendants() if local(n) == "table-wrap-foot"):
         blocks.append(text_of(foot))
     return blocks
 
 
-def _float_blocks(el: etree._Element) -> list[str]:
+def _float_blocks(el: etree._Element) -> list[str | TableText]:
     name = local(el)
     if name in ("table-wrap", "table-wrap-group"):
         return _table_text(el)
@@ -271,7 +274,7 @@ def read_jats(data: bytes, name: str, *, rules: SectionRules | None = None) -> D
                 f"{len(articles)} articles in one file; split it into one file per article", source=name
             )
         article = articles[0]
-    out = _Out([], 0, [])
+    out = _Out([], 0, [], [])
     warnings: list[str] = []
     meta = _first(_first(article, "front"), "article-meta")
     title_el = _first(meta, "title-group", "article-title")
@@ -307,6 +310,7 @@ def read_jats(data: bytes, name: str, *, rules: SectionRules | None = None) -> D
         source_sha256=sha256(data),
         encoding=(root.getroottree().docinfo.encoding or "utf-8").lower(),
         warnings=tuple(warnings),
+        tables=tuple(out.tables),
     )
 
 

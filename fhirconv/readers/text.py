@@ -13,6 +13,7 @@ from ..model import Document, DocumentFormat, Metadata
 from ._common import check_not_empty, decode_text, first_title, sections_from_runs, sha256
 from ._layout import Block, classify
 from ._rules import SectionRules, shipped_rules
+from ._tables import tab_tables
 
 __all__ = ["TextReader", "read_text"]
 
@@ -52,6 +53,7 @@ def read_text(data: bytes, name: str, *, rules: SectionRules | None = None) -> D
         source_sha256=sha256(data),
         encoding=encoding,
         warnings=tuple(warnings),
+        tables=tuple(t for s in sections if not s.excluded for t in tab_tables(text, s.start, s.end)),
     )
 
 

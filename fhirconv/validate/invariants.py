@@ -690,6 +690,7 @@ class _Walk:
                 text = value.get("text")
                 if self.root_resource is self.resource and not (isinstance(text, dict) and "div" in text):
                     self.issues.append(Issue(c.severity, "invariant", loc, f"{c.key}: {c.human}", c.key))
+                self.narrative_links(value, loc)
             elif c.key == "dom-3":
                 self.dom3(c, value, loc)
             elif c.key in ("dom-2", "dom-4", "dom-5"):
@@ -780,16 +781,49 @@ class _Walk:
         if not isinstance(contained, list) or not contained:
             return
         strings = _strings(value)
+        # the narrative may be what refers to it (<img src="#id">, <a href="#id">): the HL7 validator
+        # counts those, since a Binary image contained for the narrative has no other referrer
+        divs = [t for t in strings if t.startswith("<") and "#" in t]
         unmatched = [
             str(res.get("id"))
             for res in contained
-            if isinstance(res, dict) and f"#{res.get('id')}" not in strings and "#" not in _strings(res)
+            if isinstance(res, dict)
+            and f"#{res.get('id')}" not in strings
+            and "#" not in _strings(res)
+            and not any(_narrative_refers(d, str(res.get("id"))) for d in divs)
         ]
         if unmatched:
             ids = ", ".join(unmatched)
             self.issues.append(
                 Issue(c.severity, "invariant", loc, f"{c.key}: {c.human} (unreferenced: {ids})", c.key)
             )
+
+    def narrative_links(self, value: dict[str, Any], loc: str) -> None:
+        """A link inside the narrative (``<a href="#x">``) must land on an anchor (an ``id`` or ``name`` in
+        the resource's narratives) or a contained resource, as the HL7 validator requires."""
+        text = value.get("text")
+        div = text.get("div") if isinstance(text, dict) else None
+        if self.root_resource is not self.resource or not isinstance(div, str):
+            return  # a contained resource's links may land in its container's narrative
+        if 'href="#' not in div and "href='#" not in div:
+            return
+        divs = [t for t in _strings(value) if t.startswith("<")]
+        anchors = {a for d in divs for a in _ANCHOR.findall(d)}
+        anchors |= {
+            str(c.get("id")) for c in _as_list(value.get("contained")) if isinstance(c, dict) and "id" in c
+        }
+        for target in _LOCAL_HREF.findall(div):
+            if target and target not in anchors:
+                self.issues.append(
+                    Issue(
+                        Severity.ERROR,
+                        "value",
+                        f"{loc}.text.div",
+                        f"the narrative links to '#{target}', which is no anchor of the narrative and no "
+                        "contained resource",
+                        "txt-link",
+                    )
+                )
 
     def contained_rules(self, c: _Constraint, value: dict[str, Any], loc: str) -> None:
         """dom-2 (no nested contained), dom-4 (no versionId/lastUpdated), dom-5 (no security labels)."""
@@ -889,6 +923,19 @@ def _container(root: Any, location: str) -> dict[str, Any] | None:
             idx = int(sm.group(2))
             node = node[idx] if isinstance(node, list) and idx < len(node) else None
     return node if isinstance(node, dict) else None
+
+
+_LOCAL_HREF = re.compile(r"""href=["']#([^"']*)["']""")
+_ANCHOR = re.compile(r"""\b(?:id|name)=["']([^"']*)["']""")
+
+
+def _as_list(v: Any) -> list[Any]:
+    return v if isinstance(v, list) else [] if v is None else [v]
+
+
+def _narrative_refers(div: str, rid: str) -> bool:
+    """Whether XHTML text links or embeds ``#rid`` (an ``src``/``href`` attribute, either quote)."""
+    return any(f"{attr}={q}#{rid}{q}" in div for attr in ("src", "href") for q in ('"', "'"))
 
 
 def _present(v: Any) -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +162,8 @@ class ProfileChecker:
         self._invalid: set[str] = set()
         self._terminology: Any = None
         self._core: dict[str, dict[str, dict[str, Any]]] = {}
+        self._verdict_root: Any = None  # the input the remembered verdicts belong to
+        self._verdicts: dict[tuple[int, str], bool] = {}
 
     def check_root(self, root: dict[str, Any], ctx: Context) -> Iterable[Issue]:
         return []
@@ -246,6 +249,19 @@ class ProfileChecker:
             return walk.issues
         finally:
             active.discard(key)
+
+    def conforms(self, value: Any, url: str, ctx: Context, active: set[tuple[int, str]]) -> bool:
+        """Whether ``value`` meets profile ``url`` with no error (a slice discriminator, a target profile).
+        Remembered per input: a section entry is asked about once per slice, then as a target."""
+        if self._verdict_root is not ctx.root:
+            self._verdict_root, self._verdicts = ctx.root, {}
+        key = (id(value), url)
+        if key not in self._verdicts:
+            if (id(value), url) in active:
+                return True  # a cycle: the check under way decides
+            found = self.conform(value, url, "$", "$", ctx, active)
+            self._verdicts[key] = not [i for i in found if i.is_error]
+        return self._verdicts[key]
 
     def core_element(self, path: str) -> dict[str, Any] | None:
         """The R4 base definition of an element path (for what the profile adds)."""
@@ -376,7 +392,14 @@ class _Walk:
             if targets and t.get("code") == "Reference" and isinstance(item, dict):
                 self.target(item, targets, at)
         if node.children and isinstance(item, dict):
-            self.element_children(item, node, at)
+            # below a resource inside the resource (contained, a Bundle entry), %resource is that one
+            outer = self.resource
+            if isinstance(item.get("resourceType"), str):
+                self.resource = item
+            try:
+                self.element_children(item, node, at)
+            finally:
+                self.resource = outer
 
     def type_profiles(self, types: list[dict[str, Any]], item: Any, at: str) -> None:
         """The item must conform to one of the type profiles (any of them, as ElementDefinition.type says)."""
@@ -409,7 +432,24 @@ class _Walk:
     def limits(self, el: dict[str, Any], item: Any, at: str) -> None:
         """minValue[x]/maxValue[x]: numbers, Quantities of the same unit, dates of the same precision.
 
-        Durations relative to today (``minValueDuration`` on a date) need the clock and are not checked."""
+        Durations relative to today (``minValueDuration`` on a date) need the clock and are not checked.
+        Also the length of a string value: ``maxLength`` and the ``minLength`` extension."""
+        if isinstance(item, str):
+            longest = el.get("maxLength")
+            shortest = next(
+                (
+                    e.get("valueInteger")
+                    for e in _as_list(el.get("extension"))
+                    if isinstance(e, dict) and e.get("url") == _MIN_LENGTH
+                ),
+                None,
+            )
+            if isinstance(longest, int) and not isinstance(longest, bool) and len(item) > longest:
+                self.err(at, f"{el.get('path')}: value is longer than maxLength {longest}", "profile.length")
+            if isinstance(shortest, int) and not isinstance(shortest, bool) and len(item) < shortest:
+                self.err(
+                    at, f"{el.get('path')}: value is shorter than minLength {shortest}", "profile.length"
+                )
         for key, bound in el.items():
             kind = "min" if key.startswith("minValue") else "max" if key.startswith("maxValue") else None
             if kind is None:
@@ -485,10 +525,16 @@ class _Walk:
             path = str(el.get("path"))
             codes = [str(t.get("code")) for t in el.get("type") or []]
             base = path if core is not None else codes[0] if len(codes) == 1 else ""
+            if isinstance(item.get("resourceType"), str):
+                base = item["resourceType"]  # a resource in a resource: %context.type() is its type
+            elif len(codes) == 1 and codes[0][:1].isupper() and codes[0] not in _UNNAMED_TYPES:
+                base = codes[0]  # a complex type: FHIRPath's type() names it (Reference, HumanName)
             create_node: Any = ResourceNode.create_node  # untyped in fhirpathpy
             try:
                 focus = create_node(item, base) if base else item
-                result = compiled.fn(focus, {"resource": self.resource, "rootResource": self.root_resource})
+                result = compiled.fn(
+                    focus, {"resource": _typed(self.resource), "rootResource": _typed(self.root_resource)}
+                )
             except Exception as exc:  # the engine raises bare Exceptions
                 self.err(at, f"{key} not checked: {exc}", str(key), Severity.INFORMATION, "informational")
                 continue
@@ -504,7 +550,7 @@ class _Walk:
         if resolved is None:
             return  # outside the input: cannot be checked here
         for prof in profiles:
-            if not self.checker.conform(resolved, prof, at, at, self.ctx, self.active):
+            if self.checker.conforms(resolved, prof, self.ctx, self.active):  # warnings still conform
                 return
             tree = self.checker.tree(prof)
             if isinstance(tree, str):
@@ -576,6 +622,9 @@ class _Walk:
         return None if undecided else True
 
     def discriminate(self, item: Any, key: str, s: _PNode, kind: str, path: str) -> bool | None:
+        path = _discriminator_path(path)
+        if path.endswith("resolve()"):
+            return self.discriminate_resolved(item, s, kind, path)
         target = _node_at(s, path)
         values = _values_at(item, path)
         if kind in ("value", "pattern"):
@@ -584,6 +633,11 @@ class _Walk:
                 if profiles:
                     return any(v == profiles[0] for v in values)
             wants = [w for t in _nodes_at(s, path) if (w := _fixed(t.el)) is not None]
+            own = _fixed(s.el)
+            if not wants and own is not None and path not in ("$this", ""):
+                # the slice fixes the whole element (fixedContactPoint {use: home}): the value at the
+                # discriminator's path inside it is what the slice wants
+                wants = [(own[0], "", v) for v in _values_at(own[2], path)]
             if not wants and target is not None:
                 derived = _derived_pattern(target)
                 if derived is not None:
@@ -632,11 +686,74 @@ class _Walk:
                 return None
             for v in values:
                 if isinstance(v, dict) and any(
-                    not self.checker.conform(v, p, "$", "$", self.ctx, self.active) for p in profiles
+                    self.checker.conforms(v, p, self.ctx, self.active) for p in profiles
                 ):
                     return True
             return False
         return None
+
+    def discriminate_resolved(self, item: Any, s: _PNode, kind: str, path: str) -> bool | None:
+        """A ``type`` or ``profile`` discriminator on ``resolve()``: the resource a Reference points at, in
+        this Bundle (or among the contained resources). None when it does not resolve here."""
+        head = path[: -len("resolve()")].rstrip(".")
+        if "resolve()" in head or kind not in ("type", "profile"):
+            return None
+        el = (_node_at(s, head) if head else s) or s
+        targets = [str(p) for t in el.el.get("type") or [] for p in t.get("targetProfile") or []]
+        if not targets:
+            return None
+        resolved = []
+        for ref in _values_at(item, head) if head else [item]:
+            r = ref.get("reference") if isinstance(ref, dict) else None
+            res = self.resolve_reference(r) if isinstance(r, str) else None
+            if res is None:
+                return None
+            resolved.append(res)
+        if not resolved:
+            return None
+        if kind == "type":
+            types = set()
+            for url in targets:
+                sd = self.checker.defs.structure_definition(url)
+                if sd is None:
+                    return None
+                types.add(sd.get("type"))
+            return any(res.get("resourceType") in types for res in resolved)
+        return any(self.checker.conforms(res, p, self.ctx, self.active) for res in resolved for p in targets)
+
+    def resolve_reference(self, ref: str) -> dict[str, Any] | None:
+        if ref.startswith("#"):
+            container = self.resource if isinstance(self.resource, dict) else {}
+            return next(
+                (
+                    c
+                    for c in _as_list(container.get("contained"))
+                    if isinstance(c, dict) and c.get("id") == ref[1:]
+                ),
+                None,
+            )
+        return _resolve(self.ctx.root, ref)
+
+
+_MIN_LENGTH = "http://hl7.org/fhir/StructureDefinition/minLength"
+_UNNAMED_TYPES = frozenset({"BackboneElement", "Element"})
+
+
+def _typed(resource: Any) -> Any:
+    """A resource as a FHIRPath node of its type, so ``%resource.type()`` names it."""
+    if isinstance(resource, dict) and isinstance(resource.get("resourceType"), str):
+        from fhirpathpy.engine.nodes import ResourceNode
+
+        create_node: Any = ResourceNode.create_node  # untyped in fhirpathpy
+        return create_node(resource, resource["resourceType"])
+    return resource
+
+
+def _discriminator_path(path: str) -> str:
+    """``$this.resource`` is ``resource``: FHIRPath's ``$this`` is the sliced element itself."""
+    while path.startswith("$this."):
+        path = path[len("$this.") :]
+    return path
 
 
 def _derived_pattern(node: _PNode, depth: int = 0) -> Any | None:
@@ -678,12 +795,40 @@ def _comparable(item: Any, bound: Any) -> tuple[Any, Any]:
 
     if isinstance(item, dict) and isinstance(bound, dict):
         same_unit = item.get("code") == bound.get("code") and item.get("system") == bound.get("system")
-        if not same_unit:
-            return None, None
-        return number(item.get("value")), number(bound.get("value"))
+        value, limit = number(item.get("value")), number(bound.get("value"))
+        if same_unit or value is None or limit is None:
+            return (value, limit) if same_unit else (None, None)
+        return _ucum_comparable(item, value, bound, limit)
     if isinstance(item, str) and isinstance(bound, str):
         return (item, bound) if len(item) == len(bound) and item[:1].isdigit() else (None, None)
     return number(item), number(bound)
+
+
+def _ucum_comparable(item: dict[str, Any], value: Any, bound: dict[str, Any], limit: Any) -> tuple[Any, Any]:
+    """Quantities in two UCUM units of one dimension (-1 g against 0 kg): the value converted to the
+    bound's unit, as the HL7 validator compares them; (None, None) when they do not convert."""
+    ucum = "http://unitsofmeasure.org"
+    if item.get("system") != ucum or bound.get("system") != ucum:
+        return None, None
+    codes = (item.get("code"), bound.get("code"))
+    if not all(isinstance(c, str) and c for c in codes):
+        return None, None
+    try:
+        registry = _ucum_registry()
+        factor = (1 * registry.from_ucum(codes[0])).to(registry.from_ucum(codes[1])).magnitude
+    except Exception:  # unknown or incompatible units: pint and ucumvert raise their own kinds
+        return None, None
+    from decimal import Decimal
+
+    return value * Decimal(str(factor)), limit
+
+
+@lru_cache(maxsize=1)
+def _ucum_registry() -> Any:
+    """ucumvert's pint registry (built once, only when two UCUM units must be compared)."""
+    from ucumvert import PintUcumRegistry  # type: ignore[import-untyped]
+
+    return PintUcumRegistry()
 
 
 def _choice_suffixes(item: Any, path: str) -> list[str]:

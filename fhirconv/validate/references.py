@@ -52,6 +52,16 @@ def _relative_canonicals(site: Site) -> list[Issue]:
     return out
 
 
+def _needs_full_url(btype: Any, entry: dict[str, Any]) -> bool:
+    """R4 Bundle.entry.fullUrl "SHALL have a value except that fullUrl can be empty on a POST ... and
+    results from operations might involve resources that are not identified": transactions, batches and
+    their responses are exempt, as are a search's OperationOutcome entries."""
+    if btype not in ("document", "message", "collection", "history", "searchset"):
+        return False
+    search = entry.get("search")
+    return not (btype == "searchset" and isinstance(search, dict) and search.get("mode") == "outcome")
+
+
 def _target_ok(rtype: str, targets: tuple[str, ...]) -> bool:
     return not targets or "Resource" in targets or rtype in targets
 
@@ -143,8 +153,39 @@ class ReferenceChecker:
                     )
                 )
             if not isinstance(full_url, str):
+                if isinstance(resource, dict) and _needs_full_url(btype, entry):
+                    issues.append(
+                        Issue(
+                            Severity.ERROR,
+                            "required",
+                            at,
+                            f"an entry of a {btype} bundle must have a fullUrl, the identity of its resource "
+                            "(R4 Bundle.entry.fullUrl: only POSTs and operation results may go without)",
+                            "bundle.fullurl-missing",
+                        )
+                    )
                 continue
             issues.extend(self._full_url(full_url, resource, f"{at}.fullUrl", known))
+            request = entry.get("request")
+            posted = isinstance(request, dict) and request.get("method") == "POST"
+            m_rest = _ABSOLUTE.match(full_url)
+            if (
+                m_rest
+                and not posted
+                and isinstance(resource, dict)
+                and "id" not in resource
+                and m_rest.group(2) == resource.get("resourceType")
+            ):
+                issues.append(
+                    Issue(
+                        Severity.ERROR,
+                        "value",
+                        f"{at}.fullUrl",
+                        f"fullUrl '{full_url}' looks like a RESTful server URL, but the resource has no id "
+                        "(R4: a fullUrl that is not a urn:uuid is consistent with Resource.id)",
+                        "bundle.fullurl-match",
+                    )
+                )
             version = None
             if isinstance(resource, dict) and isinstance(resource.get("meta"), dict):
                 v = resource["meta"].get("versionId")

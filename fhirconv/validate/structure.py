@@ -32,6 +32,12 @@ HL7_EXTENSION_SPACE = ("http://hl7.org/fhir/", "http://hl7.org/fhir/uv/", "http:
 INT32 = (-(2**31), 2**31 - 1)
 
 
+# Extensions under these domains may go undefined (a warning), as in the HL7 validator: they are examples
+# (the R4 examples use http://example.org/... extensions nobody defines) or DICOM's. Any other undefined
+# extension is an error: nothing can tell what it means or whether it may be ignored.
+_EXAMPLE_DOMAINS = ("example.org", "acme.com", "nema.org")
+
+
 @dataclass(frozen=True, slots=True)
 class ElementInfo:
     path: str
@@ -206,6 +212,7 @@ class _Walker:
         self.issues: list[Issue] = []
         self.sites: list[Site] = []
         self.patterns = _PATTERNS.setdefault(id(defs), {})  # primitive type -> value regex (or None)
+        self.holder: Any = None  # the object whose ``extension`` is being walked (context checks)
 
     def err(self, code: str, location: str, message: str, rule: str = "structure") -> None:
         self.issues.append(Issue(Severity.ERROR, code, location, message, rule))
@@ -255,6 +262,12 @@ class _Walker:
                     self.primitive_ext(item, info, f"{loc}.{key}", value.get(base_key), tcode, host)
                 else:
                     self.primitive(item, info, tcode, f"{loc}.{key}", value.get("_" + key))
+            elif key in ("extension", "modifierExtension"):
+                outer_holder, self.holder = self.holder, value
+                try:
+                    self.complex(item, info, tcode, idx, f"{loc}.{key}", host)
+                finally:
+                    self.holder = outer_holder
             else:
                 self.complex(item, info, tcode, idx, f"{loc}.{key}", host)
         for info in idx.required.get(parent, ()):
@@ -439,12 +452,24 @@ class _Walker:
                 )
             )
             return
+        if any(domain in url for domain in _EXAMPLE_DOMAINS):
+            self.issues.append(
+                Issue(
+                    Severity.WARNING,
+                    "not-found",
+                    f"{at}.url",
+                    f"the extension {url} is not defined in the installed definitions",
+                    "extension.unknown",
+                )
+            )
+            return
         self.issues.append(
             Issue(
-                Severity.WARNING,
+                Severity.ERROR,
                 "not-found",
                 f"{at}.url",
-                f"the extension {url} is not defined in the installed definitions",
+                f"the extension {url} is not defined in the installed definitions, so it is not allowed "
+                "here: load the package that defines it (--ig NAME#VERSION)",
                 "extension.unknown",
             )
         )
@@ -492,21 +517,25 @@ class _Walker:
                 m = _FHIRPATH_CONTEXT.match(expr)
                 if m is None or any(w in expr for w in ("descendants", "repeat", "%", "|", "ofType")):
                     return
-                if m.group(1) in host:
+                if m.group(1) in host and self.holder_matches(m.group(2), host):
+                    self.context_invariants(url, sd, at, host)
                     return
                 allowed.append(expr)
                 continue
             if kind == "extension":
                 if parent_url is not None and expr.split("|")[0] == parent_url:
+                    self.context_invariants(url, sd, at, host)
                     return
                 allowed.append(f"extension {expr}")
                 continue
             if self.context_matches(expr, host):
+                self.context_invariants(url, sd, at, host)
                 return
             if not self.context_known(expr):
                 return  # a context R4 does not have (a newer version's type): cannot tell
             allowed.append(expr)
         if not allowed:
+            self.context_invariants(url, sd, at, host)
             return
         where = next((h for h in host if not h.startswith(("ext:", "@"))), "?")
         self.err(
@@ -515,6 +544,27 @@ class _Walker:
             f"extension {url} is not allowed on {where} (its context allows {', '.join(allowed)})",
             "extension.context",
         )
+
+    def holder_matches(self, criterion: str | None, host: tuple[str, ...]) -> bool:
+        """The ``where(...)`` of a fhirpath context, on the element that holds the extension; True when
+        there is none or it cannot be evaluated (no verdict rather than a wrong one)."""
+        if not criterion or not isinstance(self.holder, dict):
+            return True
+        verdict = _evaluate(criterion, self.holder, host)
+        return verdict is not False
+
+    def context_invariants(self, url: str, sd: dict[str, Any], at: str, host: tuple[str, ...]) -> None:
+        """R4 ``StructureDefinition.contextInvariant``: rules on the element holding the extension."""
+        for expr in _as_list(sd.get("contextInvariant")):
+            if not isinstance(expr, str) or not isinstance(self.holder, dict):
+                continue
+            if _evaluate(expr, self.holder, host) is False:
+                self.err(
+                    "structure",
+                    f"{at}.url",
+                    f"extension {url} is not allowed here (its context invariant '{expr}' is false)",
+                    "extension.context",
+                )
 
     @staticmethod
     def context_matches(expr: str, host: tuple[str, ...]) -> bool:
@@ -610,7 +660,34 @@ class _Walker:
 
 
 _SUBS: dict[int, dict[str, tuple[str, ...]]] = {}
-_FHIRPATH_CONTEXT = re.compile(r"^([A-Z][A-Za-z]*(?:\.[a-z][A-Za-z]*)*)(?:\.where\(.*\))?$")
+_FHIRPATH_CONTEXT = re.compile(r"^([A-Z][A-Za-z]*(?:\.[a-z][A-Za-z]*)*)(?:\.where\((.*)\))?$")
+
+
+def _as_list(v: Any) -> list[Any]:
+    return v if isinstance(v, list) else [] if v is None else [v]
+
+
+def _evaluate(expression: str, holder: dict[str, Any], host: tuple[str, ...]) -> bool | None:
+    """A FHIRPath expression on the element holding an extension: True/False, None when it cannot be
+    evaluated."""
+    from .invariants import _compile, _truthy
+
+    compiled = _compile(expression)
+    if compiled.fn is None:
+        return None
+    from fhirpathpy.engine.nodes import ResourceNode
+
+    # a resource as plain JSON (fhirpathpy reads ``Patient.active`` on it by its resourceType; on a typed
+    # node it finds nothing); another element typed by its path, so its children resolve
+    path = "" if "resourceType" in holder else next((h for h in host if h and h[0].isupper()), "")
+    create_node: Any = ResourceNode.create_node  # untyped in fhirpathpy
+    try:
+        result = compiled.fn(create_node(holder, path) if path else holder, {"resource": holder})
+    except Exception:  # the engine raises bare Exceptions
+        return None
+    if not result:
+        return False
+    return bool(_truthy(result))
 
 
 def sub_extensions(sd: dict[str, Any]) -> dict[str, tuple[str, ...]]:

@@ -106,3 +106,28 @@ def test_jobs_give_identical_output_and_keep_going(tmp_path: Path) -> None:
     for name in names:
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
     assert "broken.xml" in r2.output
+
+
+def test_batches_write_compact_json_and_pretty_is_asked_for(tmp_path: Path) -> None:
+    """One input: indented JSON; a batch (--out-dir): compact, unless --pretty; the same bundle either way."""
+    from fhirconv.fhir import loads_json
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("headache_negated_workup.txt", "chest_pain_stemi.txt"):
+        (inputs / name).write_bytes((SAMPLES / name).read_bytes())
+    single = tmp_path / "one.json"
+    assert runner.invoke(app, ["convert", str(SAMPLE), "-o", str(single), "--gate", "model"]).exit_code == 0
+    compact, pretty = tmp_path / "compact", tmp_path / "pretty"
+    r = runner.invoke(app, ["convert", str(inputs), "--out-dir", str(compact), "--gate", "model"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["convert", str(inputs), "--out-dir", str(pretty), "--gate", "model", "--pretty"])
+    assert r.exit_code == 0, r.output
+    assert single.read_text().startswith('{\n  "resourceType": "Bundle",')
+    batch = (compact / "headache_negated_workup.json").read_text()
+    assert batch.count("\n") == 1 and batch.startswith('{"resourceType":"Bundle",')
+    assert (pretty / "headache_negated_workup.json").read_text() == single.read_text()
+    assert loads_json(batch) == loads_json(single.read_text())
+    one = tmp_path / "c.json"
+    r = runner.invoke(app, ["convert", str(SAMPLE), "-o", str(one), "--gate", "model", "--compact"])
+    assert r.exit_code == 0 and one.read_text() == batch

@@ -15,6 +15,7 @@ from fhirconv.evaluate import (
     match_exact,
     match_overlap,
     parse_brat,
+    parse_xmi,
     predicted_mentions,
     score_document,
     summarise,
@@ -430,3 +431,36 @@ def test_age_value_reads_exact_decimals() -> None:
 
     assert _age_value({"valueQuantity": {"value": Decimal("7.5"), "code": "mo"}}) == "7.5 mo"
     assert _age_value({"valueQuantity": {"value": Decimal("41"), "code": "a"}}) == "41 a"
+
+
+def test_e3c_bodypart_spans_are_neutral_for_conditions_wholly_inside() -> None:
+    text = "A firm pelvic mass was felt. The left ovary was enlarged. She had fever."
+
+    def off(phrase: str) -> str:
+        start = text.index(phrase)
+        return f'begin="{start}" end="{start + len(phrase)}"'
+
+    xmi = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<xmi:XMI xmlns:xmi="http://www.omg.org/XMI" xmlns:cas="http:///uima/cas.ecore" '
+        'xmlns:custom="http:///webanno/custom.ecore" xmi:version="2.0">'
+        f'<cas:Sofa xmi:id="12" sofaNum="1" sofaID="_InitialView" mimeType="text" sofaString="{text}"/>'
+        f'<custom:BODYPART xmi:id="1" sofa="12" {off("pelvic mass")} eventiveValue="EVENT"/>'
+        f'<custom:BODYPART xmi:id="2" sofa="12" {off("left ovary")} eventiveValue="N/A"/>'
+        f'<custom:CLINENTITY xmi:id="3" sofa="12" {off("fever")} entityID="C0015967"/>'
+        "</xmi:XMI>"
+    ).encode()
+    gold_doc = parse_xmi("EN1", xmi)
+    assert [(n.label, text[n.span.start : n.span.end]) for n in gold_doc.neutral] == [
+        ("BODYPART", "pelvic mass"),
+        ("BODYPART", "left ovary"),
+    ]
+    b = BundleBuilder(text)
+    b.condition("mass")  # inside the body-part span: neutral
+    b.condition("The left ovary was enlarged")  # reaches past the span: still a false positive
+    b.condition("fever")
+    s = score_document(gold_doc, predicted_mentions(b.build(), len(text))[0])
+    assert s.neutral_by == {"condition": {"BODYPART": 1}}
+    c = s.overlap["condition"]
+    assert (c.gold, c.predicted, c.tp) == (1, 2, 1)
+    assert [text[m.span.start : m.span.end] for m in s.false_positives] == ["The left ovary was enlarged"]

@@ -66,7 +66,8 @@ def test_rash_sample_events_and_family() -> None:
     assert family == {("FTH", "colon cancer"), ("SIS", "rheumatoid arthritis")}
     # the recovery resolves the acute problems, not the background disease
     status = {
-        c["code"]["text"].lower(): c["clinicalStatus"]["coding"][0]["code"] for c in resources(b, "Condition")
+        c["code"]["text"].lower(): c.get("clinicalStatus", {}).get("coding", [{}])[0].get("code", "active")
+        for c in resources(b, "Condition")
     }
     assert status["rash"] == "resolved" and status["acute kidney injury"] == "resolved"
     assert status["hypertension"] == status["type 2 diabetes mellitus"] == status["gout"] == "active"

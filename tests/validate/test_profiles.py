@@ -209,6 +209,176 @@ PROFILES = [
         ],
     ),
 ]
+PROFILES += [
+    _profile(
+        "TeamBundleByThisProfile",
+        "Bundle",
+        [
+            {
+                "id": "Bundle.entry",
+                "path": "Bundle.entry",
+                "slicing": {
+                    "discriminator": [{"type": "profile", "path": "$this.resource"}],
+                    "rules": "open",
+                },
+            },
+            {"id": "Bundle.entry:org", "path": "Bundle.entry", "sliceName": "org", "min": 1, "max": "1"},
+            {
+                "id": "Bundle.entry:org.resource",
+                "path": "Bundle.entry.resource",
+                "type": [
+                    {"code": "Organization", "profile": [f"{BASE}/StructureDefinition/TeamOrganization"]}
+                ],
+            },
+        ],
+    ),
+    _profile(
+        "TeamListByResolve",
+        "List",
+        [
+            {
+                "id": "List.entry",
+                "path": "List.entry",
+                "slicing": {"discriminator": [{"type": "type", "path": "item.resolve()"}], "rules": "closed"},
+            },
+            {"id": "List.entry:patient", "path": "List.entry", "sliceName": "patient", "min": 1, "max": "1"},
+            {
+                "id": "List.entry:patient.item",
+                "path": "List.entry.item",
+                "type": [{"code": "Reference", "targetProfile": [SD + "Patient"]}],
+            },
+        ],
+    ),
+]
+PROFILES += [
+    _profile(
+        "TeamPractitionerPhones",
+        "Practitioner",
+        [
+            {
+                "id": "Practitioner.telecom",
+                "path": "Practitioner.telecom",
+                "slicing": {"discriminator": [{"type": "value", "path": "use"}], "rules": "open"},
+            },
+            {
+                "id": "Practitioner.telecom:home",
+                "path": "Practitioner.telecom",
+                "sliceName": "home",
+                "min": 1,
+                "max": "1",
+                "fixedContactPoint": {"use": "home"},
+            },
+        ],
+    ),
+    _profile(
+        "TeamContextVariables",
+        "Patient",
+        [
+            {
+                "id": "Patient.contained",
+                "path": "Patient.contained",
+                "constraint": [
+                    {
+                        "key": "team-ctx-1",
+                        "severity": "error",
+                        "human": "context variables of a contained resource",
+                        "expression": "%context.type().name = 'Practitioner' and %resource.type().name = "
+                        "'Patient' and %rootResource.type().name = 'Patient'",
+                    }
+                ],
+            },
+            {
+                "id": "Patient.contained.id",
+                "path": "Patient.contained.id",
+            },
+            {
+                "id": "Patient.generalPractitioner",
+                "path": "Patient.generalPractitioner",
+                "constraint": [
+                    {
+                        "key": "team-ctx-2",
+                        "severity": "error",
+                        "human": "context of a complex type",
+                        "expression": "%context.type().name = 'Reference' and %resource.type().name = 'Patient'",
+                    }
+                ],
+            },
+        ],
+    ),
+]
+PROFILES += [
+    _profile(
+        "TeamWeight",
+        "Observation",
+        [
+            {
+                "id": "Observation.value[x]",
+                "path": "Observation.value[x]",
+                "minValueQuantity": {"value": 0, "system": "http://unitsofmeasure.org", "code": "kg"},
+            }
+        ],
+    ),
+    _profile(
+        "TeamExtensibleMarital",
+        "Patient",
+        [
+            {
+                "id": "Patient.maritalStatus",
+                "path": "Patient.maritalStatus",
+                "binding": {"strength": "extensible", "valueSet": f"{BASE}/ValueSet/married-or-single"},
+            }
+        ],
+    ),
+    _profile(
+        "TeamSubjectExtensible",
+        "Observation",
+        [
+            {
+                "id": "Observation.subject",
+                "path": "Observation.subject",
+                "type": [
+                    {
+                        "code": "Reference",
+                        "targetProfile": [f"{BASE}/StructureDefinition/TeamExtensibleMarital"],
+                    }
+                ],
+            }
+        ],
+    ),
+    _profile(
+        "TeamShortFamily",
+        "Patient",
+        [{"id": "Patient.name.family", "path": "Patient.name.family", "maxLength": 5}],
+    ),
+]
+HOME_ONLY = f"{BASE}/StructureDefinition/HomeOnly"
+INACTIVE_ONLY = f"{BASE}/StructureDefinition/InactiveOnly"
+
+
+def _flag_extension(url: str, **rules: Any) -> dict[str, Any]:
+    sd = _profile(
+        url.rsplit("/", 1)[1],
+        "Extension",
+        [
+            {"id": "Extension.url", "path": "Extension.url", "fixedUri": url},
+            {"id": "Extension.value[x]", "path": "Extension.value[x]", "type": [{"code": "boolean"}]},
+        ],
+        SD + "Extension",
+    )
+    sd.update(rules)
+    return sd
+
+
+PROFILES += [
+    _flag_extension(
+        HOME_ONLY, context=[{"type": "fhirpath", "expression": "Patient.address.where(use = 'home')"}]
+    ),
+    _flag_extension(
+        INACTIVE_ONLY,
+        context=[{"type": "element", "expression": "Patient"}],
+        contextInvariant=["Patient.active.not()"],
+    ),
+]
 VALUE_SET = {
     "resourceType": "ValueSet",
     "url": f"{BASE}/ValueSet/married-or-single",
@@ -407,6 +577,40 @@ def test_type_and_profile_discriminators_with_type_profiles(defs: LayeredDefinit
     assert found[("profile.slice", "Bundle.entry")].startswith("[")
 
 
+def test_this_prefix_in_a_discriminator_path(defs: LayeredDefinitions) -> None:
+    """``$this.resource`` is the entry's ``resource`` (the HL7 validator's test suite writes it so)."""
+    org = {"resourceType": "Organization", "name": "Ward 3"}
+    chain = _chain(defs, "TeamBundleByThisProfile")
+    assert _found(chain, _bundle(org)) == {}
+    found = _found(chain, _bundle(org, dict(org, name="Ward 4")))
+    assert found[("profile.slice", "Bundle.entry")].startswith("[")  # slice 'org' allows at most 1
+    found = _found(chain, _bundle({"resourceType": "Organization", "alias": ["W3"]}))
+    assert ("profile.slice", "Bundle.entry") in found  # no entry meets the slice's profile
+
+
+def test_resolve_in_a_discriminator_path(defs: LayeredDefinitions) -> None:
+    """A type discriminator on ``item.resolve()`` looks at the resource the reference points at."""
+    chain = _chain(defs, "TeamListByResolve")
+
+    def listing(target: str) -> dict[str, Any]:
+        lst = {
+            "resourceType": "List",
+            "status": "current",
+            "mode": "working",
+            "entry": [{"item": {"reference": target}}],
+        }
+        return _bundle(
+            lst, {"resourceType": "Patient", "active": True}, {"resourceType": "Organization", "name": "W"}
+        )
+
+    assert _found(chain, listing("urn:uuid:00000000-0000-4000-8000-000000000001")) == {}
+    found = _found(chain, listing("urn:uuid:00000000-0000-4000-8000-000000000002"))  # an Organization
+    assert ("profile.slice-closed", "Bundle.entry[0].resource.entry[0]") in found
+    assert ("profile.slice", "Bundle.entry[0].resource.entry") in found
+    # a reference that does not resolve here gives no slice verdict (rather than a wrong one)
+    assert _found(chain, listing("Patient/elsewhere")) == {}
+
+
 def test_unknown_profile_names_the_package(defs: LayeredDefinitions) -> None:
     claimed = _patient(meta={"profile": ["http://hl7.org/fhir/uv/ips/StructureDefinition/Patient-uv-ips-x"]})
     found = _found(_chain(defs), claimed)
@@ -420,3 +624,85 @@ def test_unknown_profile_names_the_package(defs: LayeredDefinitions) -> None:
 def test_profile_of_the_wrong_type(defs: LayeredDefinitions, tmp_path: Path) -> None:
     found = _found(_chain(defs, "TeamObservation"), _bundle(_patient()))
     assert found == {}  # a Bundle root: the profile applies to Observation entries only, there are none
+
+
+def test_value_discriminator_read_from_the_slice_fixed_value(defs: LayeredDefinitions) -> None:
+    """A slice fixed as a whole (fixedContactPoint {use: home}) is told apart by ``use`` inside it, and
+    then must match it exactly."""
+    chain = _chain(defs, "TeamPractitionerPhones")
+    ok = {"resourceType": "Practitioner", "telecom": [{"use": "home"}, {"use": "work", "value": "1"}]}
+    assert _found(chain, ok) == {}
+    extra = {"resourceType": "Practitioner", "telecom": [{"use": "home", "system": "phone", "value": "555"}]}
+    assert ("profile.fixed", "Practitioner.telecom[0]") in _found(chain, extra)
+
+
+def test_context_variables_in_profile_constraints(defs: LayeredDefinitions) -> None:
+    """%context is the element (typed), %resource the resource holding it, %rootResource the outermost."""
+    chain = _chain(defs, "TeamContextVariables")
+    patient = {
+        "resourceType": "Patient",
+        "contained": [{"resourceType": "Practitioner", "id": "gp"}],
+        "generalPractitioner": [{"reference": "#gp"}],
+    }
+    assert _found(chain, patient) == {}
+    patient["contained"] = [{"resourceType": "Organization", "id": "gp"}]
+    assert ("team-ctx-1", "Patient.contained[0]") in _found(chain, patient)
+
+
+def test_max_length_of_a_string(defs: LayeredDefinitions) -> None:
+    chain = _chain(defs, "TeamShortFamily")
+    assert _found(chain, {"resourceType": "Patient", "name": [{"family": "Doe"}]}) == {}
+    found = _found(chain, {"resourceType": "Patient", "name": [{"family": "Doe-Smith"}]})
+    assert found[("profile.length", "Patient.name[0].family")].startswith('"Doe-Smith"')
+
+
+def test_min_value_compared_across_ucum_units(defs: LayeredDefinitions) -> None:
+    """-1 g is less than a minimum of 0 kg: UCUM units of one dimension are converted first."""
+    chain = _chain(defs, "TeamWeight")
+
+    def weight(value: int, code: str) -> dict[str, Any]:
+        q = {"value": value, "unit": code, "system": "http://unitsofmeasure.org", "code": code}
+        return {"resourceType": "Observation", "status": "final", "code": {"text": "w"}, "valueQuantity": q}
+
+    assert _found(chain, weight(500, "g")) == {}
+    assert ("profile.value", "Observation.valueQuantity") in _found(chain, weight(-1, "g"))
+    assert _found(chain, weight(-1, "mm")) == {}  # not a mass: no comparison rather than a wrong one
+
+
+def test_fhirpath_context_with_where_and_context_invariants(defs: LayeredDefinitions) -> None:
+    """An extension whose context is ``Patient.address.where(use = 'home')`` goes on home addresses only;
+    one with the context invariant ``Patient.active.not()`` only on a patient who is not active."""
+    chain = _chain(defs)
+    flag = {"url": HOME_ONLY, "valueBoolean": True}
+    home = {"resourceType": "Patient", "address": [{"use": "home", "extension": [flag]}]}
+    assert _found(chain, home) == {}
+    work = {"resourceType": "Patient", "address": [{"use": "work", "extension": [flag]}]}
+    assert ("extension.context", "Patient.address[0].extension[0].url") in _found(chain, work)
+    inactive = {
+        "resourceType": "Patient",
+        "active": False,
+        "extension": [{"url": INACTIVE_ONLY, "valueBoolean": True}],
+    }
+    assert _found(chain, inactive) == {}
+    active = dict(inactive, active=True)
+    assert ("extension.context", "Patient.extension[0].url") in _found(chain, active)
+
+
+def test_a_target_with_warnings_only_conforms(defs: LayeredDefinitions) -> None:
+    """A reference target conforms to its targetProfile when checking it finds no error: a code outside an
+    extensible binding is a warning, not a reason to call the reference wrong."""
+    chain = _chain(defs, "TeamSubjectExtensible")
+    widowed = {
+        "resourceType": "Patient",
+        "maritalStatus": {
+            "coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-MaritalStatus", "code": "W"}]
+        },
+    }
+    obs = {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"text": "x"},
+        "subject": {"reference": "urn:uuid:00000000-0000-4000-8000-000000000001"},
+    }
+    found = _found(chain, _bundle(obs, widowed))
+    assert not [k for k in found if k[0] == "profile.target"], found

@@ -188,6 +188,15 @@ def test_extension_value_type_from_its_definition() -> None:
     assert not {e for e in _errors(pat) if e[1] and e[1].startswith("extension")}
     pat["extension"][0] = {"url": "http://example.org/ext/undefined", "valueString": "x"}
     assert ("Patient.extension[0].url", "extension.unknown") in _warnings(pat)
+    # an undefined extension outside the example domains is refused, as by the HL7 validator
+    pat["extension"][0] = {"url": "https://registry.invalid/fhir/ext/undefined", "valueString": "x"}
+    assert ("Patient.extension[0].url", "extension.unknown") in _errors(pat)
+    # one in HL7's space may come from a package not loaded (the extensions pack): a warning
+    pat["extension"][0] = {
+        "url": "http://hl7.org/fhir/StructureDefinition/undefined-here",
+        "valueString": "x",
+    }
+    assert ("Patient.extension[0].url", "extension.unknown") in _warnings(pat)
 
 
 def test_primitive_formats_and_calendar() -> None:
@@ -417,3 +426,69 @@ def test_questionnaire_item_not_enabled_by_its_own_child() -> None:
     q["item"][0]["item"][0]["linkId"] = "dose"
     q["item"].insert(0, {"linkId": "takes-meds", "type": "boolean"})
     assert not _errors(q)
+
+
+def test_restful_full_url_needs_the_resource_id() -> None:
+    """A fullUrl like a server URL names a resource id; the resource must carry it (a POST need not)."""
+    entry: dict[str, Any] = {
+        "fullUrl": "http://example.org/fhir/Patient/a",
+        "resource": {"resourceType": "Patient"},
+    }
+    bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "collection", "entry": [entry]}
+    assert ("Bundle.entry[0].fullUrl", "bundle.fullurl-match") in _errors(bundle)
+    bundle["type"] = "transaction"
+    entry["request"] = {"method": "POST", "url": "Patient"}
+    assert ("Bundle.entry[0].fullUrl", "bundle.fullurl-match") not in _errors(bundle)
+
+
+def test_entries_need_a_full_url_except_in_transactions_and_batches() -> None:
+    bundle: dict[str, Any] = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": {"resourceType": "Patient", "id": "a"}}],
+    }
+    assert ("Bundle.entry[0]", "bundle.fullurl-missing") in _errors(bundle)
+    bundle["type"] = "batch-response"
+    bundle["entry"][0]["response"] = {"status": "200"}
+    assert ("Bundle.entry[0]", "bundle.fullurl-missing") not in _errors(bundle)
+    outcome = {"resourceType": "OperationOutcome", "issue": [{"severity": "warning", "code": "processing"}]}
+    search = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "entry": [{"resource": outcome, "search": {"mode": "outcome"}}],
+    }
+    assert not [e for e in _errors(search) if e[1] == "bundle.fullurl-missing"]
+
+
+def test_contained_resource_referred_to_by_the_narrative_only() -> None:
+    """dom-3: an image contained for the narrative (``<img src="#pic">``) is referenced."""
+    div = '<div xmlns="http://www.w3.org/1999/xhtml"><img src="#pic" alt="x"/></div>'
+    comp = {
+        "resourceType": "Composition",
+        "contained": [{"resourceType": "Binary", "id": "pic", "contentType": "image/png"}],
+        "status": "final",
+        "type": {"text": "x"},
+        "date": "2021-02-01",
+        "author": [{"display": "y"}],
+        "title": "z",
+        "section": [{"text": {"status": "additional", "div": div}}],
+    }
+    assert ("Composition", "dom-3") not in _errors(comp)
+    comp["section"][0]["text"]["div"] = div.replace("#pic", "#other")
+    assert ("Composition", "dom-3") in _errors(comp)
+
+
+def test_narrative_links_land_on_an_anchor_or_a_contained_resource() -> None:
+    def patient(links: str) -> dict[str, Any]:
+        div = f'<div xmlns="http://www.w3.org/1999/xhtml"><a name="top"> </a>{links}</div>'
+        return {
+            "resourceType": "Patient",
+            "text": {"status": "generated", "div": div},
+            "contained": [{"resourceType": "Practitioner", "id": "gp"}],
+            "generalPractitioner": [{"reference": "#gp"}],
+        }
+
+    assert not [
+        e for e in _errors(patient('<a href="#top">up</a><a href="#gp">GP</a>')) if e[1] == "txt-link"
+    ]
+    assert ("Patient.text.div", "txt-link") in _errors(patient('<a href="#gp/elsewhere">GP</a>'))

@@ -117,6 +117,13 @@ public class HapiTestServer {
   }
 
   @Bean
+  public PackagePreloader packagePreloader(
+      org.springframework.beans.factory.ObjectProvider<ca.uhn.fhir.jpa.packages.IPackageInstallerSvc>
+          installer) {
+    return new PackagePreloader(installer);
+  }
+
+  @Bean
   public PartitionSettings partitionSettings() {
     return new PartitionSettings();
   }

@@ -1,0 +1,130 @@
+"""One scan instead of many: whether any of several patterns matches in a span of text.
+
+Components try a dozen patterns on every sentence (the timeline's 18 time expressions, the outcome
+phrases), and most sentences hold none of them: each pattern scanning each sentence cost more than
+all the dictionary matching. :class:`AnyOf` joins the patterns into one alternation, searched once; only
+when it finds something do the patterns run one by one as before, so what they find is unchanged.
+
+Exactness: the union matches at a position exactly when one of the patterns does (an alternation tries
+each), so ``union.search(text, pos, endpos)`` finds something exactly when some pattern's does. Names
+of groups are dropped (they do not change what matches); patterns with back-references, conditionals
+or differing flags are not joined (then every sentence is scanned as before). A leading ``(?<!\\w)``
+shared by every pattern is tested once per position instead of once per pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+__all__ = ["AnyOf", "ending_gate"]
+
+_NAME = re.compile(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
+_UNSAFE = re.compile(r"\(\?P=|\(\?\(|\\[1-9]|\(\?[aiLmsux]+\)")
+_WORD_START = r"(?<!\w)"
+
+
+class AnyOf:
+    """``search(text, pos, endpos)``: False only when none of ``patterns`` matches in ``text[pos:endpos]``.
+
+    The union costs as much to compile as its patterns together, which a single short report would
+    not earn back: it is built after the first ``warm_up`` questions (answered "maybe", so the
+    patterns run as before); a batch, or a long report, uses it from then on.
+    """
+
+    __slots__ = ("_asked", "_last", "_patterns", "_union", "_warm_up")
+
+    def __init__(self, patterns: Sequence[re.Pattern[str]], *, warm_up: int = 256) -> None:
+        self._patterns = tuple(patterns)
+        self._union: re.Pattern[str] | None = None
+        self._asked = 0
+        self._warm_up = warm_up
+        # the last answer: components asking the same question of the same sentence scan it once
+        self._last: tuple[str, int, int, bool] | None = None
+
+    def search(self, text: str, pos: int, endpos: int) -> bool:
+        if self._union is None:
+            self._asked += 1
+            if self._asked <= self._warm_up:
+                return True
+            self._union = union(self._patterns)
+            if self._union is None:  # cannot be joined: ask no more
+                self._warm_up = 1 << 62
+                return True
+        last = self._last
+        if last is not None and last[0] is text and last[1] == pos and last[2] == endpos:
+            return last[3]
+        hit = self._union.search(text, pos, endpos) is not None
+        self._last = (text, pos, endpos, hit)
+        return hit
+
+
+def union(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One pattern matching where any of ``patterns`` matches, or None when they cannot be joined exactly."""
+    if not patterns or len({p.flags for p in patterns}) != 1 or patterns[0].flags & re.VERBOSE:
+        return None
+    sources = [p.pattern for p in patterns]
+    if any(_UNSAFE.search(s) for s in sources):
+        return None
+    bodies = [_NAME.sub("(?:", s) for s in sources]
+    prefix = ""
+    if all(_leading_word_start(s) for s in sources):
+        prefix, bodies = _WORD_START, [b[len(_WORD_START) :] for b in bodies]
+    try:
+        return re.compile(prefix + "(?:" + "|".join(f"(?:{b})" for b in bodies) + ")", patterns[0].flags)
+    except re.error:
+        return None
+
+
+def _leading_word_start(src: str) -> bool:
+    """Whether the pattern is one sequence that starts with ``(?<!\\w)``: ``(?<!\\w)a|b`` is not (the
+    lookbehind belongs to ``a`` alone), so it could not be factored out of ``b``."""
+    return src.startswith(_WORD_START) and not _top_level_branch(src)
+
+
+def _top_level_branch(src: str) -> bool:
+    """Whether ``src`` has a ``|`` outside every group and character class."""
+    depth, i, n = 0, 0, len(src)
+    while i < n:
+        c = src[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":  # skip the class; a "]" first in it (after any "^") is a literal
+            j = i + 1
+            if j < n and src[j] == "^":
+                j += 1
+            if j < n and src[j] == "]":
+                j += 1
+            while j < n and src[j] != "]":
+                j += 2 if src[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return True
+        i += 1
+    return False
+
+
+_TAIL = re.compile(r"\(\?:[^()]*\)\(\?!\\w\)")
+
+
+def ending_gate(pattern: re.Pattern[str], marker: str = "[a-z]{3,}") -> re.Pattern[str] | None:
+    r"""For ``(?<!\w)...<marker>(?:end1|end2)(?!\w)`` (words known by their ending, "-ectomy"), the
+    pattern of the ending alone: every match of the whole ends with it, so where it is not found (with
+    the same bounds) the whole is not either, and the ending, a list of literals, is found fast. None
+    when the pattern does not have exactly that shape."""
+    src = pattern.pattern
+    if src.count(marker) != 1 or pattern.flags & re.VERBOSE or not _leading_word_start(src):
+        return None
+    tail = src.split(marker, 1)[1]
+    if not _TAIL.fullmatch(tail):
+        return None
+    try:
+        return re.compile(tail, pattern.flags)
+    except re.error:
+        return None
