@@ -14,6 +14,7 @@ from enum import StrEnum
 
 __all__ = [
     "EXCLUDED_SECTION_TYPES",
+    "AdverseEventFact",
     "Assertion",
     "Coding",
     "ConditionFact",
@@ -225,6 +226,9 @@ class MentionRole(StrEnum):
     OUTCOME = "outcome"  # the words that state the patient's final state
     RELATIONSHIP = "relationship"  # the relative a family-history condition belongs to ("her mother")
     REFERENCE_RANGE = "reference-range"  # a stated normal range ("(reference range 12-16 g/dL)")
+    SUSPECT = "suspect"  # the drug a reaction is attributed to ("attributed to <allopurinol>")
+    CAUSALITY = "causality"  # the words that attribute it ("attributed to", "-induced")
+    SERIOUSNESS = "seriousness"  # "life-threatening", "required hospitalisation"
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +277,7 @@ class RelativeTime:
     start_day: float | None = None
     end_day: float | None = None
     age_years: float | None = None
+    calendar: str | None = None  # a real date the text gives ("in March 2015" -> "2015-03"), not an offset
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +292,7 @@ class TimeAnchor:
     day: float | None = None
     end_day: float | None = None  # inclusive, for a stretch ("within eight weeks", "the next two weeks")
     age_years: float | None = None
+    calendar: str | None = None  # kind "calendar": the real date as written, ISO YYYY[-MM[-DD]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,11 +388,31 @@ class FamilyFact:
 
 
 @dataclass(frozen=True, slots=True)
+class AdverseEventFact:
+    """A reaction the text attributes to a drug of this patient ("the rash was attributed to allopurinol").
+
+    ``condition_key`` and ``medication_key`` are the keys of the linked ConditionFact and MedicationFact;
+    ``seriousness`` is a neutral word (``death`` | ``life-threatening`` | ``hospitalisation``) only when the
+    text states it; ``hedge`` the stated likelihood (``probable`` | ``possible``) or None.
+    """
+
+    key: str
+    condition_key: str
+    medication_key: str
+    mentions: tuple[Mention, ...]  # head (the reaction), suspect (the drug), causality, seriousness
+    seriousness: str | None = None
+    hedge: str | None = None
+    time: RelativeTime | None = None  # filled by the timeline step
+
+
+@dataclass(frozen=True, slots=True)
 class OutcomeFact:
     kind: str  # resolved | improved | remission | died | worsened
     text: str
     mentions: tuple[Mention, ...]
     time: RelativeTime | None = None  # filled by the timeline step
+    stated_time: RelativeTime | None = None  # a time the outcome's own sentence gives (timeline step)
+    codings: tuple[Coding, ...] = ()  # the finding's code, only where one means exactly this outcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,3 +427,4 @@ class Extraction:
     timeline: tuple[TimeAnchor, ...] = ()
     family: tuple[FamilyFact, ...] = ()
     discharge: RelativeTime | None = None  # the end of the encounter, when the text dates the discharge
+    adverse_events: tuple[AdverseEventFact, ...] = ()

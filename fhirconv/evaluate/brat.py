@@ -12,8 +12,10 @@ from pathlib import Path
 from ..errors import InputError, InputTooLargeError, MalformedInputError
 from ..model import Span
 from .gold import (
+    ADVERSE_EVENT,
     AGE,
     CONDITION,
+    FAMILY_HISTORY,
     HISTORY,
     MEDICATION,
     OBSERVATION_TEST,
@@ -40,6 +42,7 @@ CATEGORY_LABELS: dict[str, str] = {
     "Medication": MEDICATION,
     "Therapeutic_procedure": PROCEDURE,
     "Outcome": OUTCOME,
+    "Family_history": FAMILY_HISTORY,
     "Age": AGE,
     "Sex": SEX,
 }
@@ -51,6 +54,9 @@ ATTRIBUTE_LABELS: dict[str, str] = {
     "Duration": "duration",
 }
 NEGATED_POLARITY = frozenset({"NEG"})
+# A CAUSE relation from a Medication to one of these is an adverse drug reaction: the effect's span is the
+# gold of the adverse_event category (MACCROBAT has no adverse-event type; docs/evaluation.md).
+REACTION_LABELS = frozenset({"Sign_symptom", "Disease_disorder"})
 COREFERENCE = "Coreference"
 
 
@@ -95,6 +101,7 @@ def parse_brat(doc_id: str, text: str, ann: str, *, source: str | None = None) -
     negated: set[str] = set()
     modifies: list[tuple[str, str]] = []
     identical: list[tuple[str, str]] = []
+    causes: list[tuple[str, str]] = []
     warnings: list[str] = []
 
     for lineno, raw in enumerate(ann.splitlines(), start=1):
@@ -135,6 +142,8 @@ def parse_brat(doc_id: str, text: str, ann: str, *, source: str | None = None) -
                 modifies.append((arg1, arg2))
             elif bits[0] == "IDENTICAL":
                 identical.append((arg1, arg2))
+            elif bits[0] == "CAUSE":
+                causes.append((arg1, arg2))
         elif kind in {"*", "#", "N"}:
             continue
         else:
@@ -164,6 +173,26 @@ def parse_brat(doc_id: str, text: str, ann: str, *, source: str | None = None) -
                 label=labels[ident],
                 negated=ident in negated_t,
                 attributes=tuple(sorted(attrs.get(ident, ()), key=lambda a: (a.kind, a.span.start))),
+                ref=ident,
+            )
+        )
+    reactions = sorted(
+        {
+            trigger(b)
+            for a, b in causes
+            if labels.get(trigger(a)) == "Medication"
+            and labels.get(trigger(b)) in REACTION_LABELS
+            and trigger(b) in spans
+        },
+        key=lambda i: (spans[i].start, spans[i].end, i),
+    )
+    for ident in reactions:
+        mentions.append(
+            Mention(
+                category=ADVERSE_EVENT,
+                span=spans[ident],
+                label=f"CAUSE:{labels[ident]}",
+                negated=ident in negated_t,
                 ref=ident,
             )
         )

@@ -13,9 +13,11 @@ from pathlib import Path
 from ..model import Span
 
 __all__ = [
+    "ADVERSE_EVENT",
     "AGE",
     "ATTRIBUTE_KINDS",
     "CONDITION",
+    "FAMILY_HISTORY",
     "HISTORY",
     "MEDICATION",
     "OBSERVATION",
@@ -38,6 +40,10 @@ OBSERVATION_VALUE = "observation.value"
 MEDICATION = "medication"
 PROCEDURE = "procedure"
 OUTCOME = "outcome"
+# A relative's condition (FamilyMemberHistory) and a reaction the text blames on a drug (AdverseEvent):
+# scored on the reaction's or the relative's condition words (docs/evaluation.md).
+FAMILY_HISTORY = "family_history"
+ADVERSE_EVENT = "adverse_event"
 SPAN_CATEGORIES: tuple[str, ...] = (
     CONDITION,
     OBSERVATION_TEST,
@@ -45,6 +51,8 @@ SPAN_CATEGORIES: tuple[str, ...] = (
     MEDICATION,
     PROCEDURE,
     OUTCOME,
+    FAMILY_HISTORY,
+    ADVERSE_EVENT,
 )
 # Gold label of past-history spans (MACCROBAT types past disease as History, never as a finding): a
 # prediction reported as past history there is the same fact in another scheme, so it is neutral for

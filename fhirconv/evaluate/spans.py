@@ -17,8 +17,10 @@ from ..fhir.bundle import HISTORY_NOTE
 from ..fhir.roles import role_of_path
 from ..model import MentionRole, Span
 from .gold import (
+    ADVERSE_EVENT,
     AGE,
     CONDITION,
+    FAMILY_HISTORY,
     MEDICATION,
     OBSERVATION_TEST,
     OBSERVATION_VALUE,
@@ -225,6 +227,10 @@ def predicted_mentions(
                 not_done[full_url] = res.get("status") == "not-done"
         elif rtype == "ClinicalImpression":
             mentions += _head_mentions(OUTCOME, refs, full_url, rtype)
+        elif rtype == "FamilyMemberHistory":
+            mentions += _head_mentions(FAMILY_HISTORY, refs, full_url, rtype)
+        elif rtype == "AdverseEvent":
+            mentions += _head_mentions(ADVERSE_EVENT, refs, full_url, rtype)
     # A Procedure on the same words as an Observation's test is the test itself (MRI done + MRI result).
     for full_url, refs in pending_procs:
         if any(refs[0].span.overlaps(t) for t in test_spans):

@@ -15,6 +15,7 @@ from typing import Protocol
 from ..mapping import MappingStore
 from ..model import Assertion, Document, Extraction
 from ..text import fold
+from .adverse import Adverse, AdverseRules
 from .attribution import Attributor
 from .conditions import Conditions
 from .context import ContextRules, Target
@@ -50,7 +51,7 @@ __all__ = ["ORDER", "Extractor"]
 _DOMAIN_TARGET = {"conditions": "condition", "drugs": "drug", "procedures": "procedure"}
 # The components, in the order they read each sentence. Observations come first: they add the
 # results the later components must not take for their own.
-ORDER = ("patient", "observations", "conditions", "procedures", "medications", "outcome", "family")
+ORDER = ("patient", "observations", "conditions", "procedures", "medications", "adverse", "outcome", "family")
 
 
 class Component(Protocol):
@@ -74,6 +75,8 @@ class Extractor:
         self.patient = PatientReader(PatientRules.from_dict(data), quantities)
         self.observations = Observations(ObservationRules.from_dict(data), quantities)
         self.family_data = RuleData(store.load("rules/family"), "rules/family")
+        self.events_data = RuleData(store.load("rules/events"), "rules/events")
+        self.adverse_rules = AdverseRules.from_dict(self.events_data)
         self.conditions = Conditions(ConditionRules.from_dict(data), quantities, self.lexicon)
         components: dict[str, Component] = {
             "patient": self.patient,
@@ -81,11 +84,12 @@ class Extractor:
             "conditions": self.conditions,
             "procedures": Procedures(procedure_rules),
             "medications": Medications(MedicationRules.from_dict(data), quantities, store),
+            "adverse": Adverse(self.adverse_rules),
             "outcome": Outcomes(outcome_rules, self.mentions.any_outcome),
             "family": Family(FamilyRules.from_dict(self.family_data)),
         }
         self.components = tuple(components[name] for name in ORDER)
-        self.linker = Linker(procedure_rules, self.observations)
+        self.linker = Linker(procedure_rules, self.observations, self.adverse_rules)
         # the timeline dates the linked facts ("the third day of IVIg" counts from the drug's start)
         self.timeline_data = RuleData(store.load("rules/timeline"), "rules/timeline")
         medication_rules = MedicationRules.from_dict(data)
@@ -94,6 +98,11 @@ class Extractor:
             quantities,
             outcome_rules,
             medication_rules.taper,
+            (
+                medication_rules.stop,
+                self.adverse_rules.reaction_cue,
+                self.adverse_rules.start_cue,
+            ),
         )
         rules = TableRules.from_dict(data)
         self.tables = Tables(rules, self.mentions, self.observations, quantities, self.timeline.column_time)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import Assertion, ConditionFact, FamilyFact, MedicationFact, OutcomeFact
+from ..model import Assertion, ConditionFact, FamilyFact, MedicationFact, Mention, OutcomeFact
 from .lexicon import Match
 from .observations import Obs
 
@@ -56,6 +56,18 @@ class ProcedureCandidate:
     reason: str | None = None  # why it was not done, as the text says it
 
 
+@dataclass(frozen=True, slots=True)
+class AdverseCandidate:
+    """A reaction a sentence attributes to a drug (adverse.py), before the link step checks that both the
+    reaction (a condition concept) and the drug (a given medication) are facts of the patient."""
+
+    condition_id: str  # lexicon concept id of the reaction
+    drug_id: str  # lexicon concept id of the drug (the MedicationFact key of a given drug)
+    mentions: tuple[Mention, ...]
+    seriousness: str | None
+    hedge: str | None
+
+
 @dataclass
 class Found:
     """What the components found in one document, before the link step joins it up."""
@@ -69,3 +81,4 @@ class Found:
     outcome: OutcomeFact | None = None
     inpatient: bool = False
     family: list[FamilyFact] = field(default_factory=list)  # conditions of relatives (family.py)
+    adverse: list[AdverseCandidate] = field(default_factory=list)  # attributed reactions (adverse.py)

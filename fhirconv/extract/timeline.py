@@ -20,8 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..model import (
-    Assertion,
-    ConditionFact,
     Extraction,
     MedicationFact,
     Mention,
@@ -36,7 +34,16 @@ from .quantities import Quantities
 from .rules import OutcomeRules
 from .text import Sentence
 from .timeline_rules import TimelineRules
-from .timeline_util import age_years, drug_starts, sentence_finder, subject_of
+from .timeline_util import (
+    age_years,
+    calendar_date,
+    condition_time,
+    drug_starts,
+    home_medication,
+    resolution_time,
+    sentence_finder,
+    subject_of,
+)
 
 __all__ = ["Timeline"]
 
@@ -57,9 +64,12 @@ class Timeline:
         quantities: Quantities,
         outcome_rules: OutcomeRules,
         taper: re.Pattern[str],
+        stopping: tuple[re.Pattern[str], ...] = (),
     ) -> None:
         self.rules = rules
         self.taper = taper
+        # words of a later sentence that only stops a home medication or blames it for a reaction
+        self.stopping = stopping
         self._any_time = AnyOf([pat for _, pat in rules.patterns])
         self.q = quantities
         self.outcome_rules = outcome_rules
@@ -148,7 +158,9 @@ class Timeline:
         age_now: float | None,
     ) -> list[TimeAnchor]:
         spans: list[tuple[int, int, str, re.Match[str]]] = []
-        if not self._any_time.search(folded, sent.start, sent.end):
+        for m in self.rules.calendar.finditer(folded, sent.start, sent.end):
+            spans.append((m.start(), m.end(), "calendar", m))
+        if not spans and not self._any_time.search(folded, sent.start, sent.end):
             return []  # most sentences: one scan instead of one per pattern
         for kind, pat in self.rules.patterns:
             for m in pat.finditer(folded, sent.start, sent.end):
@@ -158,6 +170,11 @@ class Timeline:
         out: list[TimeAnchor] = []
         running = st.running.day if st.running is not None else None
         for s, e, kind, m in spans:
+            if kind == "calendar":
+                iso = calendar_date(m, self.rules.months)
+                if iso is not None:  # a real date: it dates its sentence, never moves the running day
+                    out.append(TimeAnchor(s, e, text[s:e], "calendar", index, calendar=iso))
+                continue
             a = self._resolve(kind, m, running, st, drug_starts, age_now)
             if a is None:
                 continue
@@ -265,11 +282,12 @@ class Timeline:
             own = [
                 a
                 for a in by_sentence.get(i, [])
-                if (a.day is not None or a.age_years is not None) and (running or a.kind != "presentation")
+                if (a.day is not None or a.age_years is not None or a.calendar is not None)
+                and (running or a.kind != "presentation")
             ]
             if own:
                 a = min(own, key=lambda a: min(abs(a.start - mention.end), abs(mention.start - a.end)))
-                return RelativeTime(a.text, a.day, a.end_day, a.age_years)
+                return RelativeTime(a.text, a.day, a.end_day, a.age_years, a.calendar)
             run = running_at[i] if running else None
             if run is None or any(a.kind == "follow-up" and a.day is None for a in by_sentence.get(i, [])):
                 return None
@@ -285,11 +303,17 @@ class Timeline:
             self._medication(folded, m, when, by_sentence, sentence_of, heads, sentences)
             for m in facts.medications
         )
-        conditions = tuple(self._condition(c, when) for c in facts.conditions)
+        conditions = tuple(condition_time(c, when) for c in facts.conditions)
         outcome = facts.outcome
         if outcome is not None:
-            outcome = replace(outcome, time=outcome.time or when(outcome.mentions[0]))
-        abatement = self._resolution_time(folded, sentences, by_sentence)
+            outcome = replace(
+                outcome,
+                time=outcome.time or when(outcome.mentions[0]),
+                stated_time=outcome.stated_time or when(outcome.mentions[0], running=False),
+            )
+        abatement = resolution_time(
+            folded, sentences, by_sentence, self.outcome_rules, self.rules.resolution_kinds
+        )
         if abatement is None and outcome is not None and outcome.kind in self.rules.resolution_kinds:
             abatement = when(outcome.mentions[0], running=False)
         if abatement is not None:
@@ -299,8 +323,15 @@ class Timeline:
                 else c
                 for c in conditions
             )
+        # an adverse event happened when its sentence says, else when the reaction began
+        onsets = {c.key: c.onset for c in conditions}
+        adverse = tuple(
+            replace(a, time=a.time or when(a.mentions[0], running=False) or onsets.get(a.condition_key))
+            for a in facts.adverse_events
+        )
         return replace(
             facts,
+            adverse_events=adverse,
             observations=observations,
             procedures=procedures,
             medications=medications,
@@ -309,19 +340,6 @@ class Timeline:
             timeline=tuple(anchors),
             discharge=discharge,
         )
-
-    @staticmethod
-    def _condition(c: ConditionFact, when: object) -> ConditionFact:
-        if c.assertion is Assertion.NEGATED:  # "no fever": the absence is observed when it is said
-            return replace(c, noted=when(c.mentions[0]))  # type: ignore[operator]
-        if c.onset is not None or c.assertion not in (
-            Assertion.PRESENT,
-            Assertion.UNCERTAIN,
-            Assertion.HISTORICAL,
-        ):
-            return c
-        t = when(c.mentions[0], running=False)  # type: ignore[operator]
-        return replace(c, onset=t) if t is not None else c
 
     def _medication(
         self,
@@ -333,17 +351,30 @@ class Timeline:
         heads: list[tuple[int, int]],
         sentences: Sequence[Sentence],
     ) -> MedicationFact:
-        history = m.status != "not-done" and self._history(folded, m, sentence_of, sentences)
+        history = m.status != "not-done" and home_medication(
+            folded,
+            m,
+            sentence_of,  # type: ignore[arg-type]
+            sentences,
+            self.rules.history_medication,
+            self.stopping,
+        )
         timing = m.timing
         if timing is not None and timing.start_day is not None and m.duration_days:
             # the medication component counts the end exclusively; R4 Period.end is inclusive
             timing = replace(timing, end_day=inclusive_end(timing.start_day, m.duration_days))
+        elif timing is None and history:
+            # a home medication takes no episode day, but a date the text gives ("since March 2015") is real
+            own = when(m.mentions[0], running=False)  # type: ignore[operator]
+            timing = own if own is not None and own.calendar is not None else None
         elif timing is None and m.status != "not-done" and not history:
             # a drug not given has no time of giving; a home medication not the episode's time
             timing = when(m.mentions[0])  # type: ignore[operator]
             if timing is not None and timing.start_day is not None:
                 end = inclusive_end(timing.start_day, m.duration_days) if m.duration_days else None
                 timing = replace(timing, end_day=end)
+                # "three weeks earlier she had been started on allopurinol": begun before the episode
+                history = timing.start_day < 0
         taper = None
         for mention in m.mentions:
             # "<drug> ... tapered in the following five days": a taper word between the drug and the stretch
@@ -362,38 +393,3 @@ class Timeline:
         ):
             timing = replace(timing, end_day=taper.end_day)
         return replace(m, timing=timing, taper=taper, tapered=m.tapered or taper is not None, history=history)
-
-    def _history(
-        self, folded: str, m: MedicationFact, sentence_of: object, sentences: Sequence[Sentence]
-    ) -> bool:
-        """Taken or prescribed outside the episode: every sentence naming the drug says so ("she was
-        taking warfarin", "home medications included ...") or dates it before day 0."""
-        if m.timing is not None and m.timing.start_day is not None and m.timing.start_day < 0:
-            return True
-        heads = [x for x in m.mentions if x.role is MentionRole.HEAD]
-        for x in heads:
-            i = sentence_of(x.start)  # type: ignore[operator]
-            if i is None:
-                return False
-            if not self.rules.history_medication.search(folded, sentences[i].start, sentences[i].end):
-                return False
-        return bool(heads)
-
-    def _resolution_time(
-        self, folded: str, sentences: Sequence[Sentence], by_sentence: dict[int, list[TimeAnchor]]
-    ) -> RelativeTime | None:
-        """When the conditions abated: the first sentence saying so ("symptom free within eight weeks")
-        with a time of its own."""
-        for i, sent in enumerate(sentences):
-            own = [a for a in by_sentence.get(i, []) if a.day is not None or a.age_years is not None]
-            if not own:
-                continue
-            for kind, pat in self.outcome_rules.phrases:
-                if kind not in self.rules.resolution_kinds:
-                    continue
-                for m in pat.finditer(folded, sent.start, sent.end):
-                    if self.outcome_rules.negated.search(folded[max(sent.start, m.start() - 25) : m.start()]):
-                        continue
-                    a = min(own, key=lambda a: abs(a.start - m.start()))
-                    return RelativeTime(a.text, a.day, a.end_day, a.age_years)
-        return None

@@ -29,6 +29,8 @@ class TimelineRules:
     nouns: dict[str, str]
     resolution_kinds: frozenset[str]
     history_medication: re.Pattern[str]
+    calendar: re.Pattern[str]  # "in March 2015", "on 12 March 2015", "March 12, 2015", "in 2019"
+    months: dict[str, int]
 
     @classmethod
     def from_dict(cls, data: RuleData, q: Quantities) -> TimelineRules:
@@ -49,6 +51,15 @@ class TimelineRules:
         bad = sorted(set(resolution) - set(OUTCOME_RANK))
         if bad:
             raise MappingError(f"rules/timeline.json: resolution_kinds has unknown kinds {bad}")
+        months = {k: int(v) for k, v in data.table("month_names", int).items()}
+        mon = alternation(months)
+        # a year needs a preposition or a month before it, and no unit after it ("in 2000 mg" is a dose)
+        calendar = re.compile(
+            rf"{w}(?:(?:{alt('calendar_prepositions')})\s+(?:(?:(?P<d1>\d{{1,2}})\s+)?(?P<m1>{mon})\.?\s+"
+            rf"(?:(?P<d2>\d{{1,2}}),?\s+)?)?(?P<y1>(?:1[89]|20)\d\d)"
+            rf"|(?P<m3>{mon})\.?\s+(?P<d3>\d{{1,2}}),?\s+(?P<y3>(?:1[89]|20)\d\d)){e}"
+            rf"(?!\s*(?:{alt('calendar_not_before')}){e})"
+        )
         # Each pattern is a flat alternation of literal phrases, numbers and units: linear time.
         patterns = (
             ("postop", re.compile(rf"{w}(?:{alt('postoperative_phrases')})\s*(?P<num>\d{{1,3}}){e}")),
@@ -102,4 +113,6 @@ class TimelineRules:
             nouns=nouns,
             resolution_kinds=frozenset(resolution),
             history_medication=re.compile(rf"{w}(?:{alt('history_medication_phrases')}){e}"),
+            calendar=calendar,
+            months=months,
         )

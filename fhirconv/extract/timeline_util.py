@@ -1,16 +1,82 @@
-"""Helpers of the timeline step: which drugs a taper verb governs, drug start days, the patient's age."""
+"""Helpers of the timeline step: which drugs a taper verb governs, drug start days, the patient's age,
+calendar dates."""
 
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import itertools
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
-from ..model import Extraction, MedicationFact, Mention
+from ..model import (
+    Assertion,
+    ConditionFact,
+    Extraction,
+    MedicationFact,
+    Mention,
+    MentionRole,
+    RelativeTime,
+    TimeAnchor,
+)
+from .rules import OutcomeRules
 from .text import Sentence
 
-__all__ = ["age_years", "drug_starts", "sentence_finder", "subject_of"]
+__all__ = [
+    "age_years",
+    "calendar_date",
+    "drug_starts",
+    "home_medication",
+    "resolution_time",
+    "sentence_finder",
+    "subject_of",
+]
+
+
+def home_medication(
+    folded: str,
+    m: MedicationFact,
+    sentence_of: Callable[[int], int | None],
+    sentences: Sequence[Sentence],
+    history: re.Pattern[str],
+    stopping: tuple[re.Pattern[str], ...],
+) -> bool:
+    """Taken or prescribed outside the episode: every sentence naming the drug says so ("she was taking
+    warfarin", "home medications included ...") or dates it before day 0 -- or the first one says so and
+    the later ones only stop it or blame it for a reaction ("the angioedema was attributed to lisinopril,
+    which was discontinued"): a home medication stopped, not one given."""
+    if m.timing is not None and m.timing.start_day is not None and m.timing.start_day < 0:
+        return True
+    heads = [x for x in m.mentions if x.role is MentionRole.HEAD]
+    for n, x in enumerate(heads):
+        i = sentence_of(x.start)
+        if i is None:
+            return False
+        s, e = sentences[i].start, sentences[i].end
+        if history.search(folded, s, e):
+            continue
+        if n > 0 and any(p.search(folded, s, e) for p in stopping):
+            continue
+        return False
+    return bool(heads)
+
+
+def calendar_date(m: re.Match[str], months: dict[str, int]) -> str | None:
+    """ISO ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` of a calendar phrase; None for an impossible date."""
+    g = m.groupdict()
+    year = int(g["y1"] or g["y3"])
+    month_word = g["m1"] or g["m3"]
+    day_text = g["d1"] or g["d2"] or g["d3"]
+    if month_word is None:
+        return f"{year:04d}"
+    month = months[month_word]
+    if day_text is None:
+        return f"{year:04d}-{month:02d}"
+    try:
+        return dt.date(year, month, int(day_text)).isoformat()
+    except ValueError:
+        return None
 
 
 def subject_of(folded: str, mention: Mention, at: int, heads: list[tuple[int, int]]) -> bool:
@@ -67,3 +133,42 @@ def sentence_finder(sentences: Sequence[Sentence]) -> Callable[[int], int | None
         return None
 
     return sentence_of
+
+
+def resolution_time(
+    folded: str,
+    sentences: Sequence[Sentence],
+    by_sentence: dict[int, list[TimeAnchor]],
+    outcome_rules: OutcomeRules,
+    kinds: frozenset[str],
+) -> RelativeTime | None:
+    """When the conditions abated: the first sentence saying so ("symptom free within eight weeks") with
+    a time of its own."""
+    for i, sent in enumerate(sentences):
+        own = [a for a in by_sentence.get(i, []) if a.day is not None or a.age_years is not None]
+        if not own:
+            continue
+        for kind, pat in outcome_rules.phrases:
+            if kind not in kinds:
+                continue
+            for m in pat.finditer(folded, sent.start, sent.end):
+                if outcome_rules.negated.search(folded[max(sent.start, m.start() - 25) : m.start()]):
+                    continue
+                a = min(own, key=lambda a: abs(a.start - m.start()))
+                return RelativeTime(a.text, a.day, a.end_day, a.age_years)
+    return None
+
+
+def condition_time(c: ConditionFact, when: Callable[..., RelativeTime | None]) -> ConditionFact:
+    """A negated finding is noted when it is said; a present, possible or past condition takes an onset
+    only from its own sentence (``running=False``)."""
+    if c.assertion is Assertion.NEGATED:  # "no fever": the absence is observed when it is said
+        return replace(c, noted=when(c.mentions[0]))
+    if c.onset is not None or c.assertion not in (
+        Assertion.PRESENT,
+        Assertion.UNCERTAIN,
+        Assertion.HISTORICAL,
+    ):
+        return c
+    t = when(c.mentions[0], running=False)
+    return replace(c, onset=t) if t is not None else c

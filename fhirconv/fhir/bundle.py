@@ -29,13 +29,14 @@ from ..model import (
     RelativeTime,
 )
 from ..normalize import Normalizer
+from .adverse import adverse_event
 from .datatypes import clean_text, codeable_concept, data_absent, derivation, narrative, quantity, reference
 from .family import family_member_history
 from .findings import absent_finding, pertinent_negative
 from .ids import DOCUMENT_TAG_SYSTEM, ID_SYSTEM, TAG_SYSTEM, document_tag, resource_uuid
 from .roles import element_path
 from .statements import medication_statement
-from .timing import DATE_POLICY, DATE_TAG, has_synthetic_date, time_elements
+from .timing import DATE_POLICY, DATE_TAG, CalendarDate, has_synthetic_date, time_elements
 from .vitals import vital_profile
 
 __all__ = ["HISTORY_NOTE", "PART_BYTES", "BundleOptions", "build_bundle", "source_text", "text_parts"]
@@ -46,6 +47,9 @@ _COND_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
 _ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 _DAR = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 _LOINC = "http://loinc.org"
+# Resource types R4 gives no ``identifier`` search parameter (AdverseEvent.identifier is also 0..1): their
+# stable id is a ``urn:fhirconv:id`` tag, which conditional create and re-upload search by ``_tag``.
+TAG_KEYED = frozenset({"Provenance", "AdverseEvent"})
 # The note that marks a Condition reported as past history; the evaluator reads it back (docs/evaluation.md).
 HISTORY_NOTE = "Reported as past history."
 _ASSERTION_VERIFICATION = {
@@ -164,7 +168,7 @@ class _Builder:
         # every resource names the document it came from, so an upload can find (and replace) the
         # set a previous conversion of the same document left on a server
         tags = [{"system": DOCUMENT_TAG_SYSTEM, "code": self.document_tag}]
-        if rtype == "Provenance":
+        if rtype in TAG_KEYED:
             tags.insert(0, {"system": TAG_SYSTEM, "code": url.removeprefix("urn:uuid:")})
         if has_synthetic_date(resource):  # a loader can tell offsets from real dates (docs/timeline.md)
             tags.append(dict(DATE_TAG))
@@ -174,7 +178,7 @@ class _Builder:
         exts = [derivation(self.doc_ref, m, element_path(rtype, m.role)) for m in mentions]
         if exts:
             body["extension"] = exts
-        if rtype != "Provenance":
+        if rtype not in TAG_KEYED:
             body["identifier"] = [{"system": ID_SYSTEM, "value": url}]
         for k, v in resource.items():
             if k == "resourceType":
@@ -260,7 +264,13 @@ class _Builder:
             if p.sex_mention:
                 mentions.append(p.sex_mention)
         if p.deceased:
-            res["deceasedBoolean"] = True
+            o = self.facts.outcome
+            t = o.stated_time if o is not None and o.kind == "died" else None
+            # the date of death only when the death sentence itself gives one; else just the fact
+            if t is not None and t.start_day is not None and t.end_day is None:
+                res["deceasedDateTime"] = self.norm.date(t.start_day)
+            else:
+                res["deceasedBoolean"] = True
             if p.deceased_mention:
                 mentions.append(p.deceased_mention)
         self._add(self.patient, res, mentions)
@@ -429,7 +439,9 @@ class _Builder:
         out["text"] = clean_text(rr.text)
         return out
 
-    def medications(self, condition_urls: dict[str, str]) -> None:
+    def medications(self, condition_urls: dict[str, str]) -> dict[str, str]:
+        """Build the drug resources; return the url of each medication fact's primary resource."""
+        urls: dict[str, str] = {}
         for m in self.facts.medications:
             first = m.mentions[0]
             url = self._fact_url("MedicationAdministration", m.key, first)
@@ -444,7 +456,8 @@ class _Builder:
                 statement = medication_statement(
                     m, self.norm, reference(self.patient), dose, rate, route, reasons
                 )
-                self._add(self._fact_url("MedicationStatement", m.key, first), statement, m.mentions)
+                urls[m.key] = self._fact_url("MedicationStatement", m.key, first)
+                self._add(urls[m.key], statement, m.mentions)
                 continue
             request_url = None
             # The regimen goes on a MedicationRequest when the administration cannot hold it: timing,
@@ -498,8 +511,31 @@ class _Builder:
                     dosage["rateRatio"] = rate
                 res["dosage"] = dosage
             self._add(url, res, m.mentions)
+            urls[m.key] = url
             if request_url:  # after the administration, which is the primary record of what was given
                 self._medication_request(request_url, m, dose, rate, route, reasons)
+        return urls
+
+    def adverse_events(self, condition_urls: dict[str, str], medication_urls: dict[str, str]) -> None:
+        """One AdverseEvent per reaction and suspect drug (fhir/adverse.py)."""
+        conditions = {c.key: c for c in self.facts.conditions}
+        for a in self.facts.adverse_events:
+            c = conditions.get(a.condition_key)
+            drug = medication_urls.get(a.medication_key)
+            if c is None or drug is None:
+                continue
+            codings = self.norm.condition_codings(c.codings, historical=c.assertion is Assertion.HISTORICAL)
+            cond_url = condition_urls.get(a.condition_key)
+            res = adverse_event(
+                a,
+                codeable_concept(c.text, codings),
+                self.norm,
+                reference(self.patient),
+                reference(self.encounter),
+                reference(drug),
+                reference(cond_url) if cond_url else None,
+            )
+            self._add(self._fact_url("AdverseEvent", a.key, a.mentions[0]), res, a.mentions)
 
     def _dose_and_rate(self, m: Any) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
         """The amount of one administration and, for a daily total, the amount per day.
@@ -538,6 +574,8 @@ class _Builder:
         return n if n == n.to_integral_value() and n >= 1 else None
 
     def _period(self, m: Any) -> dict[str, Any] | None:
+        if m.timing is not None and m.timing.start_day is None and m.timing.calendar is not None:
+            return {"start": CalendarDate(m.timing.calendar)}  # "in March 2015": the real date
         if m.timing is None or m.timing.start_day is None:
             return None
         period: dict[str, Any] = {"start": self.norm.date(m.timing.start_day)}
@@ -635,6 +673,13 @@ class _Builder:
             return
         first = o.mentions[0]
         url = self._fact_url("ClinicalImpression", "outcome", first)
+        # a coded finding only where a SNOMED CT concept means exactly that outcome (died, resolved,
+        # worsened); "improved" has none HL7's terminology vouches for, and its words are in summary
+        finding = (
+            {"finding": [{"itemCodeableConcept": codeable_concept(first.text, list(o.codings))}]}
+            if o.codings
+            else {}
+        )
         self._add(
             url,
             {
@@ -646,6 +691,7 @@ class _Builder:
                 "encounter": reference(self.encounter),
                 **time_elements(self.norm, o.time, "effective", age=False),
                 "summary": clean_text(o.text, 2000),
+                **finding,
             },
             o.mentions,
         )
@@ -702,7 +748,8 @@ class _Builder:
         self.encounter_resource()
         curls = self.conditions()
         self.observations()
-        self.medications(curls)
+        murls = self.medications(curls)
+        self.adverse_events(curls, murls)
         self.procedures()
         self.family_history()
         self.outcome()
@@ -721,7 +768,7 @@ class _Builder:
                 rtype = res["resourceType"]
                 cond = (
                     f"_tag={TAG_SYSTEM}|{url.removeprefix('urn:uuid:')}"
-                    if rtype == "Provenance"
+                    if rtype in TAG_KEYED
                     else f"identifier={ID_SYSTEM}|{url}"
                 )
                 entry["request"] = {"method": "POST", "url": rtype, "ifNoneExist": cond}
@@ -774,7 +821,8 @@ def _summary(r: dict[str, Any]) -> str:
     """One line a person can read; built from the resource itself so it never disagrees with it."""
     t = str(r["resourceType"])
     if t == "Patient":
-        bits = [r.get("gender", "unknown sex")] + (["deceased"] if r.get("deceasedBoolean") else [])
+        dead = r.get("deceasedBoolean") or r.get("deceasedDateTime")
+        bits = [r.get("gender", "unknown sex")] + (["deceased"] if dead else [])
         return "Patient of the case report: " + ", ".join(bits)
     if t == "Condition":
         ver = _concept_text(r.get("verificationStatus"))
@@ -807,6 +855,12 @@ def _summary(r: dict[str, Any]) -> str:
         return f"Family history: {_concept_text(r.get('relationship'))}: {conds}"
     if t == "Procedure":
         return f"Procedure: {_concept_text(r.get('code'))} ({r['status']})"
+    if t == "AdverseEvent":
+        return f"Adverse event: {_concept_text(r.get('event'))}" + (
+            f" ({r['suspectEntity'][0]['causality'][0].get('productRelatedness', '')})"
+            if r.get("suspectEntity") and r["suspectEntity"][0].get("causality")
+            else ""
+        )
     if t == "ClinicalImpression":
         return f"Outcome: {r.get('summary', '')}"
     if t == "Encounter":

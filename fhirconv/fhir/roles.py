@@ -52,6 +52,12 @@ ELEMENT_PATHS: dict[str, dict[MentionRole, str]] = {
     },
     "Procedure": {R.HEAD: "Procedure.code"},
     "ClinicalImpression": {R.OUTCOME: "ClinicalImpression.summary"},
+    "AdverseEvent": {
+        R.HEAD: "AdverseEvent.event",
+        R.SUSPECT: "AdverseEvent.suspectEntity.instance",
+        R.CAUSALITY: "AdverseEvent.suspectEntity.causality",
+        R.SERIOUSNESS: "AdverseEvent.seriousness",
+    },
 }
 # A role a resource has no element for still cites its words, on the resource's nearest element.
 _FALLBACK = {"MedicationRequest": "MedicationRequest.dosageInstruction"}

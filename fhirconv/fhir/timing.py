@@ -1,7 +1,9 @@
 """Times of the timeline as R4 elements, and the marks that say the dates are synthetic.
 
 Dates are day offsets from ``--index-date`` (day 0 = presentation), so every resource carrying one is
-tagged with ``DATE_TAG`` and the Provenance says how the dates were derived. Ages go in the R4 Age
+tagged with ``DATE_TAG`` and the Provenance says how the dates were derived. A calendar date the text
+itself gives ("in March 2015") is written as it stands (``CalendarDate``, YYYY, YYYY-MM or YYYY-MM-DD) and
+does not earn the tag. Ages go in the R4 Age
 type only where the element allows it (``Condition.onsetAge``, ``abatementAge``,
 ``Procedure.performedAge``); an Observation or an administration has no Age choice and takes the date
 computed from the patient's stated age instead (see docs/timeline.md).
@@ -19,6 +21,7 @@ __all__ = [
     "DATE_POLICY",
     "DATE_TAG",
     "TAG_CODESYSTEM",
+    "CalendarDate",
     "age_value",
     "has_synthetic_date",
     "time_elements",
@@ -46,8 +49,25 @@ _DATE_KEYS = frozenset(
         "abatementPeriod",
         "boundsPeriod",
         "period",
+        "deceasedDateTime",
+        "date",  # AdverseEvent.date (DocumentReference.date, the real publication date, is skipped)
     }
 )
+
+
+class CalendarDate(str):
+    """A real date the text gives ("in March 2015" -> ``2015-03``): written as a plain FHIR date(Time),
+    but not an offset from the index date, so it never earns the synthetic-dates tag."""
+
+    __slots__ = ()
+
+
+def _synthetic(value: Any) -> bool:
+    if isinstance(value, str):
+        return not isinstance(value, CalendarDate)
+    if isinstance(value, dict):  # a Period: real only when every end is a date the text gives
+        return not (value and all(isinstance(v, CalendarDate) for v in value.values()))
+    return False
 
 
 def age_value(years: float) -> dict[str, Any]:
@@ -63,6 +83,9 @@ def time_elements(
         return {}
     if t.age_years is not None and age:
         return {f"{prefix}Age": age_value(t.age_years)}
+    if t.start_day is None and t.calendar is not None:
+        real = CalendarDate(t.calendar)
+        return {f"{prefix}Period": {"start": real}} if period_only else {f"{prefix}DateTime": real}
     if t.start_day is None:
         return {}
     if t.end_day is not None and norm.date(t.end_day) != norm.date(t.start_day):
@@ -81,7 +104,8 @@ def has_synthetic_date(resource: dict[str, Any]) -> bool:
         node = stack.pop()
         if isinstance(node, dict):
             for k, v in node.items():
-                if k in _DATE_KEYS and isinstance(v, dict | str):  # Timing.repeat.period is a number
+                # Timing.repeat.period is a number; a date the text gives is real (CalendarDate)
+                if k in _DATE_KEYS and _synthetic(v):
                     return True
                 stack.append(v)
         elif isinstance(node, list):

@@ -181,6 +181,8 @@ def _label(r: dict[str, Any]) -> str:
         return _text(r.get("code")) + (f": {detail}" if detail else "")
     if t == "ClinicalImpression":
         return str(r.get("description") or r.get("summary") or "Clinical impression")
+    if t == "AdverseEvent":
+        return f"Adverse event: {_text(r.get('event'))}"
     if t == "FamilyMemberHistory":
         conds = ", ".join(_text(c.get("code")) for c in _list(r.get("condition")) if isinstance(c, dict))
         return f"{_text(r.get('relationship')) or 'family member'}: {conds}".rstrip(": ")

@@ -36,6 +36,7 @@ TYPE_NAMES = {
     "ClinicalImpression": "ClinicalImpression (outcome)",
     "Patient": "Patient (sex, death)",
     "FamilyMemberHistory": "FamilyMemberHistory",
+    "AdverseEvent": "AdverseEvent (drug reaction)",
 }
 STATUS_BADGES = {
     "negated": ("neg", "negated / refuted / not done: struck through"),
@@ -53,6 +54,7 @@ _TYPE_ORDER = [
     "Procedure",
     "ClinicalImpression",
     "FamilyMemberHistory",
+    "AdverseEvent",
 ]
 
 

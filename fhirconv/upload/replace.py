@@ -36,7 +36,10 @@ SET_TYPES = (
     "Observation",
     "MedicationAdministration",
     "MedicationRequest",
+    "MedicationStatement",
     "Procedure",
+    "FamilyMemberHistory",
+    "AdverseEvent",
     "ClinicalImpression",
     "Provenance",
 )

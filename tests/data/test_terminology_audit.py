@@ -188,6 +188,35 @@ def test_at_most_one_snomed_code_per_concept_and_only_with_snomeds_own_term() ->
     assert not any(x["system"] == SNOMED for _, x in lexicon_codings() if _.startswith("drug:"))
 
 
+def test_outcome_codes_are_in_the_global_patient_set() -> None:
+    """Every outcome finding code in rules/events.json exists, with that term, in the SNOMED CT Global
+    Patient Set HL7 publishes (hl7.terminology.r4): a code that cannot be checked offline is not used."""
+    from fhirconv.definitions.registry import package_cache_root
+
+    path = package_cache_root() / "hl7.terminology.r4#7.0.1" / "package" / "ValueSet-snomed-intl-gps.json"
+    if not path.is_file():
+        pytest.skip(f"{path} absent (fhirconv definitions install)")
+    terms: dict[str, str] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "code" in node and "display" in node:
+                terms[str(node["code"])] = str(node["display"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(json.loads(path.read_text(encoding="utf-8")))
+    codes = [c for c in load("rules/events")["outcome_codes"].values() if c is not None]
+    assert len(codes) == 3
+    for c in codes:
+        assert c["system"] == SNOMED
+        # the GPS lists the fully specified name: the preferred term plus its semantic tag
+        assert terms.get(c["code"], "").rsplit(" (", 1)[0] == c["display"], c
+
+
 def test_no_mesh_codes_in_drug_lexicon() -> None:
     """The dictionary's MeSH ids are often class descriptors (azithromycin -> Anti-Bacterial Agents)."""
     assert [x for _, x in lexicon_codings("https://www.nlm.nih.gov/mesh")] == []

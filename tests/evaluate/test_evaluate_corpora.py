@@ -51,7 +51,12 @@ def test_maccrobat_dev() -> None:
         "medication",
         "procedure",
         "outcome",
+        "family_history",
+        "adverse_event",
     }
+    # Family_history spans; CAUSE relations from a Medication to a Sign_symptom/Disease_disorder
+    assert summary["categories"]["family_history"]["gold"] == 39
+    assert summary["categories"]["adverse_event"]["gold"] == 13
     assert (
         summary["categories"]["condition"]["gold"] == 2866
     )  # 2,062 + 805 less one span annotated with both types

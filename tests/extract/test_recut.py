@@ -27,13 +27,15 @@ def extractor() -> Extractor:
 
 def test_every_rule_file_is_read(extractor: Extractor) -> None:
     files = {n.name[:-5] for n in (shipped_root() / "rules").iterdir() if n.name.endswith(".json")}
-    assert files == {"extraction", "context", "numbers", "timeline", "family"}, (
+    assert files == {"extraction", "context", "numbers", "timeline", "family", "events"}, (
         "a rules file no component reads (or a new one to wire)"
     )
     assert extractor.observations.q.numbers.divided_words, "rules/numbers is wired through Quantities"
 
 
-@pytest.mark.parametrize("which", ["rule_data", "context_data", "timeline_data", "family_data"])
+@pytest.mark.parametrize(
+    "which", ["rule_data", "context_data", "timeline_data", "family_data", "events_data"]
+)
 def test_every_rule_key_is_read(extractor: Extractor, which: str) -> None:
     data: RuleData = getattr(extractor, which)
     assert data.keys(), "no rule keys at all"

@@ -119,7 +119,11 @@ def test_lupus_tapering_and_remission() -> None:
 
 def test_death_is_recorded() -> None:
     b = _bundle(SAMPLES / "fatal_septic_shock.bioc.xml")
-    assert resources(b, "Patient")[0].get("deceasedBoolean") is True
+    # "died on the third day of admission": the death sentence dates the death (day 2 from 2000-01-01)
+    patient = resources(b, "Patient")[0]
+    assert patient.get("deceasedDateTime") == "2000-01-03" and "deceasedBoolean" not in patient
+    impression = resources(b, "ClinicalImpression")[0]
+    assert impression["finding"][0]["itemCodeableConcept"]["coding"][0]["code"] == "419099009"  # Dead
     pip = [
         m
         for m in resources(b, "MedicationAdministration")

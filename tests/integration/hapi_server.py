@@ -144,6 +144,7 @@ RESOURCE_TYPES = (
     "DiagnosticReport",
     "AllergyIntolerance",
     "FamilyMemberHistory",
+    "AdverseEvent",
     "ClinicalImpression",
     "DocumentReference",
     "Device",
