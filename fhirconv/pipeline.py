@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from .errors import OutputGateError
 from .extract import Extractor
 from .fhir import BundleOptions, build_bundle, check_models_each
+from .fileio import SpooledText
 from .mapping import MappingStore
 from .model import Document, DocumentFormat, Extraction
 from .normalize import DEFAULT_INDEX_DATE, Normalizer
@@ -115,6 +116,17 @@ class Converter:
     def extract(self, doc: Document) -> Extraction:
         return self.extractor.extract(doc)
 
+    def serialise(self, doc: Document, fmt: str = "json") -> str | SpooledText:
+        """``doc`` converted and written as ``fmt``: a ``str``, or for a long report in FHIR JSON a
+        :class:`SpooledText` streamed to a temporary file (the same bytes; bounded memory, see
+        :mod:`fhirconv.streaming`), which the caller moves into place or discards."""
+        from .fhir import dumps
+        from .streaming import should_stream, write_streamed
+
+        if should_stream(doc, fmt):
+            return write_streamed(self, doc)
+        return dumps(self.convert(doc), fmt)
+
     def convert(self, doc: Document) -> dict[str, Any]:
         with _no_cyclic_gc():
             facts = self.extractor.extract(doc)
@@ -173,6 +185,7 @@ def convert_path(
 
 
 # ------------------------------------------------------------------------------------------------ batches
+_Result = tuple[str, str | SpooledText | None, tuple[str, str, str | None] | None]
 _WORKER: Converter | None = None
 
 
@@ -183,16 +196,15 @@ def _init_worker(options: ConvertOptions) -> None:
 
 def _convert_one(
     job: tuple[str, str | None, str],
-) -> tuple[str, str | None, tuple[str, str, str | None] | None]:
+) -> tuple[str, str | SpooledText | None, tuple[str, str, str | None] | None]:
     """Read, convert and serialise one file in a worker; errors travel back as data, never as a crash."""
     from . import errors
-    from .fhir import dumps
 
     path, input_format, fmt = job
     assert _WORKER is not None
     try:
         doc = _WORKER.read_path(Path(path), DocumentFormat(input_format) if input_format else None)
-        return path, dumps(_WORKER.convert(doc), fmt), None
+        return path, _WORKER.serialise(doc, fmt), None
     except errors.FhirconvError as exc:
         return path, None, (type(exc).__name__, exc.message, exc.source)
     except Exception as exc:  # a bug on one document must not cost the others
@@ -207,10 +219,12 @@ def convert_paths(
     input_format: str | None = None,
     jobs: int = 1,
     converter: Converter | None = None,
-) -> Iterator[tuple[Path, str | None, Exception | None]]:
+) -> Iterator[tuple[Path, str | SpooledText | None, Exception | None]]:
     """Convert files into serialised bundles, in input order, over ``jobs`` processes.
 
     Yields ``(path, text, None)`` or ``(path, None, error)``: a bad file is reported and the batch goes on.
+    ``text`` is a :class:`SpooledText` for a long report in FHIR JSON: the receiver moves it into place
+    (``fileio.atomic_write``) or discards it.
     Each process compiles the mappings once; the output does not depend on ``jobs``.
     """
     from . import errors
@@ -234,17 +248,12 @@ def convert_paths(
             _WORKER = converter
         else:
             _init_worker(options)
-        results: Iterable[tuple[str, str | None, tuple[str, str, str | None] | None]] = map(
-            _convert_one, work
-        )
+        results: Iterable[_Result] = map(_convert_one, work)
         for path, text, err in results:
             yield Path(path), text, rebuild(*err) if err else None
         return
     for path, text, err in _pooled(work, options, jobs):
         yield Path(path), text, rebuild(*err) if err else None
-
-
-_Result = tuple[str, str | None, tuple[str, str, str | None] | None]
 
 
 def _pooled(work: list[tuple[str, str | None, str]], options: ConvertOptions, jobs: int) -> Iterator[_Result]:

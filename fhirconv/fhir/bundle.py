@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
@@ -38,7 +39,15 @@ from .statements import medication_statement
 from .timing import DATE_POLICY, DATE_TAG, has_synthetic_date, time_elements
 from .vitals import vital_profile
 
-__all__ = ["HISTORY_NOTE", "PART_BYTES", "BundleOptions", "build_bundle", "source_text", "text_parts"]
+__all__ = [
+    "HISTORY_NOTE",
+    "PART_BYTES",
+    "BundleOptions",
+    "build_bundle",
+    "source_text",
+    "stream_bundle",
+    "text_parts",
+]
 
 _VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 _CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
@@ -124,13 +133,30 @@ class BundleOptions:
     bundle_type: str = "transaction"  # transaction | collection
 
 
+Sink = Callable[[dict[str, Any]], None]
+
+
 class _Builder:
-    def __init__(self, doc: Document, facts: Extraction, norm: Normalizer, options: BundleOptions) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        facts: Extraction,
+        norm: Normalizer,
+        options: BundleOptions,
+        sink: Sink | None = None,
+    ) -> None:
         self.doc = doc
         self.facts = facts
         self.norm = norm
         self.options = options
-        self.entries: list[tuple[str, dict[str, Any]]] = []
+        if options.bundle_type not in ("transaction", "collection"):
+            raise BuildError(
+                f"unsupported bundle type {options.bundle_type!r} (use transaction or collection)"
+            )
+        self.entries: list[dict[str, Any]] = []
+        # each finished entry goes to the sink at once: the whole bundle (build_bundle) or a streaming
+        # writer that gates and writes it and keeps nothing (fhirconv.streaming)
+        self.sink: Sink = sink if sink is not None else self.entries.append
         self.derived: list[str] = []
         self.identity = document_identity(doc)
         self.document_tag = document_tag(self.identity)
@@ -182,7 +208,7 @@ class _Builder:
                 body["identifier"] = body.get("identifier", []) + v
                 continue
             body[k] = v
-        self.entries.append((url, body))
+        self.sink(self._entry(url, body))
         if mentions:
             self.derived.append(url)
 
@@ -693,7 +719,29 @@ class _Builder:
             },
         )
 
-    def bundle(self) -> dict[str, Any]:
+    def _entry(self, url: str, res: dict[str, Any]) -> dict[str, Any]:
+        entry: dict[str, Any] = {"fullUrl": url, "resource": res}
+        if self.options.bundle_type == "transaction":
+            rtype = res["resourceType"]
+            cond = (
+                f"_tag={TAG_SYSTEM}|{url.removeprefix('urn:uuid:')}"
+                if rtype == "Provenance"
+                else f"identifier={ID_SYSTEM}|{url}"
+            )
+            entry["request"] = {"method": "POST", "url": rtype, "ifNoneExist": cond}
+        return entry
+
+    def header(self) -> dict[str, Any]:
+        """The bundle without its entries (the streaming writer puts them after it)."""
+        btype = self.options.bundle_type
+        return {
+            "resourceType": "Bundle",
+            "identifier": {"system": ID_SYSTEM, "value": self._url("Bundle", btype)},
+            "type": btype,
+        }
+
+    def build(self) -> None:
+        """Every resource, in output order, into the sink."""
         self.document_reference()
         self.device_resource()
         self.patient_resource()
@@ -705,27 +753,10 @@ class _Builder:
         self.family_history()
         self.outcome()
         self.provenance()
-        btype = self.options.bundle_type
-        if btype not in ("transaction", "collection"):
-            raise BuildError(f"unsupported bundle type {btype!r} (use transaction or collection)")
-        entries = []
-        for url, res in self.entries:
-            entry: dict[str, Any] = {"fullUrl": url, "resource": res}
-            if btype == "transaction":
-                rtype = res["resourceType"]
-                cond = (
-                    f"_tag={TAG_SYSTEM}|{url.removeprefix('urn:uuid:')}"
-                    if rtype == "Provenance"
-                    else f"identifier={ID_SYSTEM}|{url}"
-                )
-                entry["request"] = {"method": "POST", "url": rtype, "ifNoneExist": cond}
-            entries.append(entry)
-        return {
-            "resourceType": "Bundle",
-            "identifier": {"system": ID_SYSTEM, "value": self._url("Bundle", btype)},
-            "type": btype,
-            "entry": entries,
-        }
+
+    def bundle(self) -> dict[str, Any]:
+        self.build()
+        return {**self.header(), "entry": self.entries}
 
 
 def _per_day(dose: dict[str, Any]) -> dict[str, Any]:
@@ -799,6 +830,24 @@ def build_bundle(
     usable = _usable(facts)
     assert isinstance(usable, Extraction)
     return _Builder(doc, usable, norm, options or BundleOptions()).bundle()
+
+
+def stream_bundle(
+    doc: Document,
+    facts: Extraction,
+    norm: Normalizer,
+    options: BundleOptions | None,
+    start: Sink,
+    sink: Sink,
+) -> None:
+    """Build the same bundle as :func:`build_bundle`, but hand ``start`` the bundle without its entries
+    first and then ``sink`` each entry as soon as it is made (in output order), keeping none: a long
+    report's resources never all sit in memory at once (docs/robustness.md)."""
+    usable = _usable(facts)
+    assert isinstance(usable, Extraction)
+    builder = _Builder(doc, usable, norm, options or BundleOptions(), sink)
+    start(builder.header())
+    builder.build()
 
 
 # No case report dates anything two centuries from its presentation; beyond that a phrase such as
