@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass, replace
 from decimal import Decimal, InvalidOperation
@@ -65,21 +66,48 @@ _ASSERTION_VERIFICATION = {
 }
 
 
+#: How many words of the body's opening (after the title) join a title in a document's identity.
+OPENING_WORDS = 16
+_WORD = re.compile(r"\w+")
+
+
 def document_identity(doc: Document) -> str:
-    """What makes two conversions the same document: its PMID, PMCID or DOI when the metadata has one,
-    else its title (three words or more), else a hash of its text with whitespace normalised. A
-    byte-order mark, CRLF line endings or re-wrapped lines never make a new document, and with an
-    identifier or a title neither does an edited sentence: re-uploading then replaces the old version
-    (docs/robustness.md)."""
+    """What makes two conversions the same document.
+
+    - its PMID, PMCID or DOI when the metadata has one;
+    - else its title (three words or more) with the authors, journal and year the metadata gives and
+      the first ``OPENING_WORDS`` words of the body after the title (case, punctuation and spacing
+      ignored): two *different* reports that merely share a title ("Pneumonia in a young adult") are
+      two documents, while an edited sentence after the opening keeps the identity;
+    - else a hash of the whole text with whitespace normalised.
+
+    A byte-order mark, CRLF line endings or re-wrapped lines never make a new document, and neither does
+    an edited sentence of an identified or titled report (outside its opening): re-uploading then
+    replaces the old version (docs/upload.md)."""
     md = doc.metadata
     for scheme, value in (("pmid", md.pmid), ("pmcid", md.pmcid), ("doi", md.doi)):
         if value:
             return f"{scheme}:{value.strip().lower()}"
     title = " ".join(md.title.lower().split()) if md.title else ""
     if len(title.split()) >= 3:  # a real title, not a heading such as "Case report"
-        return "title:" + title
+        parts = ["title:" + title]
+        for label, value in (("authors", "; ".join(md.authors)), ("journal", md.journal), ("year", md.year)):
+            if value:
+                parts.append(f"{label}:{' '.join(value.lower().split())}")
+        parts.append("opening:" + " ".join(_opening(doc.text, title)))
+        return "|".join(parts)
     words = " ".join(doc.text.removeprefix("\ufeff").split())
     return "text:" + hashlib.sha256(words.encode("utf-8")).hexdigest()
+
+
+def _opening(text: str, title: str) -> list[str]:
+    """The first ``OPENING_WORDS`` words of ``text`` after the title (when the text starts with it),
+    lower-cased, punctuation dropped; read from a bounded prefix, so cheap for any length."""
+    head = _WORD.findall(title)
+    words = _WORD.findall(text[: 4 * len(title) + 2000].lower())
+    if head and words[: len(head)] == head:
+        words = words[len(head) :]
+    return words[:OPENING_WORDS]
 
 
 def _anchor(text: str, start: int, end: int) -> str:
