@@ -138,20 +138,21 @@ def write_streamed(
     temporary file, building, gating and writing its entries a window at a time."""
     from .pipeline import Gate
 
-    fd, tmp = tempfile.mkstemp(prefix=".fhirconv-", suffix=".json", dir=directory)
     was = gc.isenabled()
     gc.disable()  # as in Converter.convert; the writer collects the young generations per window
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            facts = converter.extract(doc)
-            writer = _Writer(out, converter.options.gate is Gate.FULL, doc.source_name, window)
-            options = BundleOptions(converter.options.bundle_type.value)
-            stream_bundle(doc, facts, converter.normalizer, options, writer.start, writer.add)
-            del facts
-            writer.close()
-    except BaseException:
-        os.unlink(tmp)
-        raise
+        facts = converter.extract(doc)  # before the file exists: the longest step leaves nothing behind
+        fd, tmp = tempfile.mkstemp(prefix=".fhirconv-", suffix=".json", dir=directory)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+                writer = _Writer(out, converter.options.gate is Gate.FULL, doc.source_name, window)
+                options = BundleOptions(converter.options.bundle_type.value)
+                stream_bundle(doc, facts, converter.normalizer, options, writer.start, writer.add)
+                del facts
+                writer.close()
+        except BaseException:
+            os.unlink(tmp)
+            raise
     finally:
         if was:
             gc.enable()
