@@ -282,6 +282,12 @@ class ConditionFact:
     abatement: str | None = None
     abatement_time: RelativeTime | None = None  # filled by the timeline step
     noted: RelativeTime | None = None  # when the text states it (a pertinent negative's date): timeline
+    # stated as past history whatever the assertion: "no history of seizures" is negated and past, so
+    # it is a refuted past-history Condition, never an absent finding of today's examination
+    past: bool = False
+    # a diagnosis considered and excluded ("meningitis was ruled out"): a refuted Condition, never an
+    # absent finding, whatever its lexicon class (rules/extraction.json ruled_out_cues)
+    ruled_out: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,6 +336,7 @@ class ProcedureFact:
     mentions: tuple[Mention, ...]
     status: str = "completed"  # completed | not-done
     time: RelativeTime | None = None  # filled by the timeline step
+    status_reason: str | None = None  # why not done, in the text's words; None when the text does not say
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,9 @@ __all__ = ["Conditions"]
 
 _CLAUSE_BOUNDARY = re.compile(r"[;:(),]|\b(?:and|but|while|whereas|which|when|after|before)\b")
 _OPEN = (Assertion.PRESENT, Assertion.UNCERTAIN)
+_ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
+# how far from a negated mention a ruled-out cue may stand (characters before, after)
+_RULED_OUT_BEFORE, _RULED_OUT_AFTER = 80, 60
 
 
 class Conditions:
@@ -70,6 +73,9 @@ class Conditions:
             if resolved:
                 self._close(ctx, store, m.concept, mention, None, m)
                 continue
+            if a is Assertion.PRESENT and self._comorbidity(ctx, m):
+                self._add(store, m, Assertion.HISTORICAL, mention, surface(ctx.text, m))
+                continue
             history = dated.get(m.start) if a is Assertion.PRESENT else None
             if history is not None:
                 phrase, days = history
@@ -83,7 +89,9 @@ class Conditions:
                     status="inactive",
                 )
                 continue
-            self._add(store, m, a, mention, surface(ctx.text, m))
+            past = a is Assertion.NEGATED and ctx.is_past(m)
+            excluded = a is Assertion.NEGATED and self._ruled_out(ctx, m)
+            self._add(store, m, a, mention, surface(ctx.text, m), past=past, ruled_out=excluded)
         self._onsets(ctx, store)
 
     def _add(
@@ -96,11 +104,20 @@ class Conditions:
         *,
         onset: RelativeTime | None = None,
         status: str | None = None,
+        past: bool = False,
+        ruled_out: bool = False,
     ) -> None:
         key = (m.concept.id, a)
         if key in store:
             old = store[key]
-            store[key] = replace(old, mentions=(*old.mentions, mention)[:MAX_MENTIONS])
+            # past history only while every mention says so: a denied symptom today stays a finding;
+            # excluded once is a diagnosis that was considered
+            store[key] = replace(
+                old,
+                mentions=(*old.mentions, mention)[:MAX_MENTIONS],
+                past=old.past and past,
+                ruled_out=old.ruled_out or ruled_out,
+            )
             return
         store[key] = ConditionFact(
             key=f"{m.concept.id}|{a.value}",
@@ -111,6 +128,8 @@ class Conditions:
             mentions=(mention,),
             onset=onset,
             clinical_status=status,
+            past=past,
+            ruled_out=ruled_out,
         )
 
     def _close(
@@ -146,6 +165,32 @@ class Conditions:
         fact = store[(concept.id, Assertion.PRESENT)]
         store[(concept.id, Assertion.PRESENT)] = replace(fact, abatement=fact.abatement or abatement)
         del absence_word
+
+    def _comorbidity(self, ctx: SentenceContext, m: Match) -> bool:
+        """A disease named with the patient before the presenting verb: "a woman with diabetes
+        presented with ...", "a diabetic man complained of ...". Signs stay: "a woman with dysphagia
+        presented" names the complaint (a sign without an ICD-10-CM code outside chapter R)."""
+        if m.concept.cls != "disease" and not any(
+            system == _ICD10CM and not code.startswith("R") for system, code, _ in m.concept.codings
+        ):
+            return False
+        r = self.rules
+        after = r.presenting.search(ctx.folded, m.end, ctx.end)
+        if after is None:
+            return False
+        if r.comorbidity_noun.match(ctx.folded, m.end, ctx.end) and not r.presenting.search(
+            ctx.folded, ctx.start, m.start
+        ):
+            return True
+        opener = None
+        for om in r.comorbidity_with.finditer(ctx.folded, ctx.start, m.start):
+            opener = om
+        return opener is not None and r.presenting.search(ctx.folded, opener.end(), m.start) is None
+
+    def _ruled_out(self, ctx: SentenceContext, m: Match) -> bool:
+        """A ruled-out cue near the mention in its sentence: "meningitis was excluded"."""
+        s, e = max(ctx.start, m.start - _RULED_OUT_BEFORE), min(ctx.end, m.end + _RULED_OUT_AFTER)
+        return self.rules.ruled_out.search(ctx.folded, s, e) is not None
 
     def _dated_history(self, ctx: SentenceContext) -> dict[int, tuple[str, float]]:
         """Mention starts in a clause dated at least ``history_min_days`` back: "15 years earlier".

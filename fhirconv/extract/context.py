@@ -59,6 +59,9 @@ class ContextRule:
     direction: str
     max_scope: int = _DEFAULT_SCOPE
     applies_to: tuple[str, ...] = _DEFAULT_APPLIES
+    # the trigger also says the scope is past history ("no history of", "never had"): the mention is
+    # negated AND about the past, which a single assertion value cannot carry
+    past: bool = False
 
     @classmethod
     def from_dict(cls, raw: Any) -> ContextRule:
@@ -69,6 +72,7 @@ class ContextRule:
         category, direction = raw.get("category"), raw.get("direction")
         max_scope = raw.get("max_scope", _DEFAULT_SCOPE)
         applies = raw.get("applies_to", list(_DEFAULT_APPLIES))
+        past = raw.get("past", False)
         if category not in _CATEGORIES or direction not in _DIRECTIONS:
             raise MappingError(
                 f"rules/context.json: {literal!r} has category {category!r}, direction {direction!r}"
@@ -77,13 +81,19 @@ class ContextRule:
             raise MappingError(f"rules/context.json: {literal!r} has a bad max_scope {max_scope!r}")
         if not isinstance(applies, list) or not applies or not set(applies) <= _DOMAINS:
             raise MappingError(f"rules/context.json: {literal!r} applies to unknown targets {applies!r}")
-        return cls(literal, category, direction, max_scope, tuple(applies))
+        if not isinstance(past, bool):
+            raise MappingError(f"rules/context.json: {literal!r} has a bad past flag {past!r}")
+        return cls(literal, category, direction, max_scope, tuple(applies), past)
 
 
 class ContextRules:
     def __init__(self, data: Mapping[str, Any] | RuleData) -> None:
         rules = data if isinstance(data, RuleData) else RuleData(data, "rules/context")
         raw = rules.items("rules")
+        # a list item that is no mention ("pus discharge") still continues the list when it is short
+        # and holds no word that starts a clause ("was", "she")
+        self._item_words = rules.integer("list_item_max_words")
+        self._breakers = frozenset(rules.words("list_breakers"))
         self._rules: dict[str, ContextRule] = {}
         for r in raw:
             rule = ContextRule.from_dict(r)
@@ -106,12 +116,23 @@ class ContextRules:
 
     def assert_targets(self, folded: str, start: int, end: int, targets: Sequence[Target]) -> list[Assertion]:
         """Assertion for each target of one sentence ``folded[start:end]``."""
+        return self.assert_with_past(folded, start, end, targets)[0]
+
+    def assert_with_past(
+        self, folded: str, start: int, end: int, targets: Sequence[Target]
+    ) -> tuple[list[Assertion], list[bool]]:
+        """Assertion for each target, and whether a past-history trigger has it in scope.
+
+        The second list keeps what ranking drops: "no history of seizures" is negated (the rank wins)
+        and also about past history, which is how a reader files it.
+        """
         result = [Assertion.PRESENT] * len(targets)
+        past = [False] * len(targets)
         if not targets:
-            return result
+            return result, past
         triggers = self._triggers(folded, start, end)
         if not triggers:
-            return result
+            return result, past
         terminators = [s for s, _, r in triggers if r.category == "terminate"]
         starts = {t.start for t in targets}
         spans = [(t.start, t.end) for t in targets]
@@ -131,12 +152,29 @@ class ContextRules:
                     continue
                 if self._in_scope(folded, gap, rule.max_scope, terminators, starts, spans):
                     cat = _CATEGORY[rule.category]
+                    if rule.past or cat is Assertion.HISTORICAL:
+                        past[i] = True
                     if _RANK[cat] > _RANK.get(result[i], 0):
                         result[i] = cat
-        return result
+        return result, past
 
-    @staticmethod
+    def _item(self, folded: str, at: int, end: int, starts: set[int]) -> bool:
+        """Whether ``folded[at:]`` up to the next comma or mention is a short list item, no clause."""
+        stop = end
+        for i in range(at, end):
+            if folded[i] == "," or i in starts:
+                stop = i
+                break
+        words = _WORD.findall(folded, at, stop)
+        return len(words) <= self._item_words and not any(w in self._breakers for w in words)
+
+    def _clause_in(self, folded: str, start: int, end: int) -> bool:
+        """Whether a word that starts a clause stands in ``folded[start:end]`` ("no rash was seen, ..."
+        is a sentence of its own, not a list)."""
+        return any(w in self._breakers for w in _WORD.findall(folded, start, end))
+
     def _in_scope(
+        self,
         folded: str,
         gap: tuple[int, int],
         max_scope: int,
@@ -153,6 +191,7 @@ class ContextRules:
                 words += 1
         if words > max_scope:
             return False
+        clause: bool | None = None
         for i in range(gs, ge):
             ch = folded[i]
             if ch in ";:":
@@ -161,5 +200,10 @@ class ContextRules:
                 glue = _LIST_GLUE.match(folded, i + 1)
                 nxt = glue.end() if glue else i + 1
                 if nxt not in starts:
-                    return False
+                    # a list item the lexicon lacks: short, and no clause anywhere in the gap (checked
+                    # once per gap, so a run of commas costs linear time)
+                    if clause is None:
+                        clause = self._clause_in(folded, gs, ge)
+                    if clause or not self._item(folded, nxt, ge, starts):
+                        return False
         return True

@@ -20,6 +20,7 @@ from .context import ContextRules, Target
 from .family import Family, FamilyRules
 from .lexicon import Lexicon
 from .link import Linker
+from .match_rules import MatchRules
 from .medications import Medications
 from .mentions import Aliases, MentionFinder
 from .observations import Observations
@@ -30,7 +31,6 @@ from .quantities import Quantities
 from .rules import (
     AttributionRules,
     ConditionRules,
-    MatchRules,
     MedicationRules,
     ObservationRules,
     OutcomeRules,
@@ -123,7 +123,16 @@ class Extractor:
         ]
         targets = [Target(m.start, m.end, _DOMAIN_TARGET[m.concept.domain]) for m in kept]
         targets += [Target(t.start, t.end, "test") for t in tests]
-        assertions = self.context.assert_targets(folded, s, e, targets)
+        assertions, past = self.context.assert_with_past(folded, s, e, targets)
         return SentenceContext(
-            text, folded, index, s, e, kept, assertions[: len(kept)], tests, assertions[len(kept) :]
+            text,
+            folded,
+            index,
+            s,
+            e,
+            kept,
+            assertions[: len(kept)],
+            tests,
+            assertions[len(kept) :],
+            past[: len(kept)],
         )

@@ -255,10 +255,13 @@ class Lexicon:
                 continue
             surface = text[s:e]
             # Short terms (abbreviations) only when written with capitals: "CT" yes, "ct" in prose no;
-            # condition abbreviations all in capitals ("PH" is not "pH", "TEN" is not "Ten").
+            # condition abbreviations all in capitals ("PH" is not "pH", "TEN" is not "Ten"); their
+            # plurals too ("WBCs" yes, "pads" and "pets" in prose no).
             # (a term with a digit, such as "p63", is an identifier and never a prose word)
+            if e - s == 4 and surface[-1] in "sS" and folded[s : e - 1] in self._automaton:
+                surface = surface[:-1]  # the plural of a three-letter term
             if (
-                length <= 3
+                len(surface) <= 3
                 and not any(ch.isdigit() for ch in surface)
                 and (
                     surface.islower() or (self.concepts[idx].domain == "conditions" and not surface.isupper())

@@ -13,7 +13,8 @@ from typing import Any
 from ..model import Coding, Document
 from ..text import fold, norm_phrase
 from .lexicon import AliasIndex, Concept, Lexicon, Match
-from .rules import MatchRules, OutcomeRules
+from .match_rules import MatchRules
+from .rules import OutcomeRules
 
 __all__ = ["PAREN_ABBR", "Aliases", "MentionFinder", "codings_of", "surface"]
 
@@ -53,6 +54,10 @@ class MentionFinder:
                 abbr = pm.group("abbr").strip()
                 if not any(ch.isupper() for ch in abbr) or len(abbr) < 2:
                     continue
+                # an abbreviation is written mostly in capitals: "(figure 1A)" is a reference, no alias
+                letters = [ch for ch in abbr if ch.isalpha()]
+                if 2 * sum(ch.isupper() for ch in letters) < len(letters):
+                    continue
                 if abbr[0].lower() != text[m.start].lower():
                     continue
                 if fold(abbr) == fold(text[m.start : m.end]):
@@ -70,14 +75,24 @@ class MentionFinder:
                 lf_start = (
                     pm.start() - len(long_form) - (len(text[: pm.start()]) - len(text[: pm.start()].rstrip()))
                 )
-                spelled = {
-                    m.concept.domain
-                    for m in self.lexicon.match(text, folded, max(sec.start, lf_start), pm.start())
-                }
+                spelled_matches = list(self.lexicon.match(text, folded, max(sec.start, lf_start), pm.start()))
                 read = list(self.lexicon.match(text, folded, pm.start("abbr"), pm.end("abbr")))
                 words = set(re.findall(r"[a-z]{3,}", fold(long_form)))
-                same = any(words & set(re.findall(r"[a-z]{3,}", fold(m.concept.display))) for m in read)
-                if spelled and read and not same and not spelled & {m.concept.domain for m in read}:
+                same = any(words & _concept_words(m.concept) for m in read)
+                # the words the text spells out, which the lexicon knows, name another thing than its
+                # reading of the letters ("heat shock protein (HSP)" is no Henoch-Schoenlein purpura):
+                # unless one of those words is that very concept, the reading is wrong in this document
+                known = {m.concept.id for m in spelled_matches} & {m.concept.id for m in read}
+                other_kind = {m.concept.domain for m in spelled_matches}.isdisjoint(
+                    {m.concept.domain for m in read}
+                )
+                if (
+                    spelled_matches
+                    and read
+                    and not same
+                    and not known
+                    and (other_kind or _initials(abbr, long_form))
+                ):
                     out[abbr] = (_abbr_pattern(abbr), None, long_form)
         return out
 
@@ -91,6 +106,7 @@ class MentionFinder:
         matches = _dedupe(matches + self._suffix_matches(text, folded, s, e, matches))
         matches = self._drug_context(folded, s, e, matches)
         matches = self._whole_names(folded, s, e, matches)
+        matches = _one_name(text, s, e, matches)
         outcome_spans = [
             (om.start(), om.end()) for _, pat in self.outcomes.phrases for om in pat.finditer(folded, s, e)
         ]
@@ -102,6 +118,10 @@ class MentionFinder:
                 norm_phrase(folded[m.start : m.end]) not in self.rules.condition_stop
                 and not any(os_ <= m.start and m.end <= oe for os_, oe in outcome_spans)
                 and not self.rules.modifier_head.match(folded, m.end, e)
+                and not self.rules.modifier_head_far.match(folded, m.end, e)
+                and not self.rules.result_after.match(folded, m.end, e)
+                and not self.rules.name_before.search(folded, max(s, m.start - 60), m.start)
+                and not self.rules.stop_phrases.match(folded, m.start, e)
             )
         ]
         return self._attributive(folded, kept)
@@ -213,10 +233,38 @@ class MentionFinder:
                 and not words.endswith(r.act_noun_endings)
                 and r.device_heads.match(folded, m.end, e) is not None
             )
-            if not (salt or institution or device or (heads is not None and heads.match(folded, m.end, e))):
+            participle = m.concept.domain == "procedures" and self._not_an_act(
+                folded, s, e, m, prev, last, nxt
+            )
+            if not (
+                salt
+                or institution
+                or device
+                or participle
+                or (heads is not None and heads.match(folded, m.end, e))
+            ):
                 out.append(m)
             prev = m
         return out
+
+    def _not_an_act(
+        self, folded: str, s: int, e: int, m: Match, prev: Match | None, last: str, nxt: str
+    ) -> bool:
+        """A procedure verb form that tells no act of its own: "the resected duodenum" (a specimen),
+        "paracentesis removed 2 L" (what the procedure before it did), "the drain was removed"."""
+        words = folded[m.start : m.end]
+        if " " in words.strip() or not words.endswith("ed"):
+            return False
+        r = self.rules
+        if last in r.participle_determiners and nxt and nxt not in r.attributive_breaks:
+            return True
+        if (
+            prev is not None
+            and prev.concept.domain == "procedures"
+            and not folded[prev.end : m.start].strip()
+        ):
+            return True
+        return r.removed_objects.search(folded, max(s, m.start - 60), m.start) is not None
 
     def _suffix_matches(self, text: str, folded: str, s: int, e: int, known: list[Match]) -> list[Match]:
         """Words the lexicons lack but whose form says what they are: "-ectomy" is surgery,
@@ -246,6 +294,39 @@ _FOREIGN = "__foreign__"
 _FOREIGN_CONCEPT = Concept(_FOREIGN, _FOREIGN, "", "", ())
 # "(EMB)": a bracketed capitalised token right after words, as a text defines an abbreviation
 _DEFINED_ABBR = re.compile(r"(?<=\w)\s*\(\s*(?P<abbr>[A-Za-z][A-Za-z0-9]{1,7})\s*\)")
+
+
+def _one_name(text: str, s: int, e: int, matches: list[Match]) -> list[Match]:
+    """Several conditions inside the long form of an abbreviation the text defines are parts of one
+    name ("cerebral autosomal dominant arteriopathy with subcortical infarcts and leukoencephalopathy
+    (CADASIL)"): only the last, the head of that name, stays a mention."""
+    out = matches
+    for pm in _DEFINED_ABBR.finditer(text, s, e):
+        long_form = _long_form(pm.group("abbr"), text[max(s, pm.start() - 120) : pm.start()])
+        if long_form is None or " " not in long_form:
+            continue
+        le = pm.start()  # the pattern starts right after the last word of the long form
+        ls = le - len(long_form)
+        inside = [m for m in out if m.concept.domain == "conditions" and ls <= m.start and m.end <= le]
+        if len(inside) > 1 and not any(m.start == ls and m.end == le for m in inside):
+            drop = {id(m) for m in inside[:-1]}
+            out = [m for m in out if id(m) not in drop]
+    return out
+
+
+def _concept_words(c: Concept) -> set[str]:
+    """The words of a concept's display and of its codes' displays ("HIV infection", "Human
+    immunodeficiency virus [HIV] disease"), to tell whether a spelled-out long form names it."""
+    names = " ".join((c.display, *(d for _, _, d in c.codings)))
+    return set(re.findall(r"[a-z]{3,}", fold(names)))
+
+
+def _initials(abbr: str, long_form: str) -> bool:
+    """Whether the abbreviation is exactly the initials of its long form ("heat shock protein" ->
+    HSP), so the long form certainly is what the text means by those letters."""
+    words = [w for w in re.split(r"[\s\-/]+", fold(long_form)) if w and w not in ("and", "of", "the")]
+    letters = "".join(ch for ch in fold(abbr) if ch.isalpha())
+    return bool(words) and "".join(w[0] for w in words) == letters
 
 
 def _abbr_pattern(abbr: str) -> re.Pattern[str]:

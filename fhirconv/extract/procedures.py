@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from ..model import Assertion, Coding, Mention, MentionRole, ProcedureFact
@@ -10,6 +11,9 @@ from .sentence import Found, ProcedureCandidate, SentenceContext
 from .text import MAX_MENTIONS
 
 __all__ = ["Procedures"]
+
+_CLAUSE_END = re.compile(r"[;,.()]")
+_MAX_REASON = 120  # characters of the reason phrase at most
 
 
 class Procedures:
@@ -22,7 +26,22 @@ class Procedures:
                 ctx.folded, m.end, ctx.end
             )
             status = "completed" if done else "not-done"
-            found.procedures.append(ProcedureCandidate((ctx.index, 1, i), m.start, m.end, m, None, status))
+            reason = None if done else self._reason(ctx, m.end)
+            found.procedures.append(
+                ProcedureCandidate((ctx.index, 1, i), m.start, m.end, m, None, status, reason)
+            )
+
+    def _reason(self, ctx: SentenceContext, after: int) -> str | None:
+        """Why it was not done, when the sentence says so after the procedure: "because of
+        thrombocytopenia", "as the patient declined". The words from the cue to the end of its clause;
+        None when the text gives no reason (a reason before the mention may belong to another act)."""
+        cue = self.rules.not_done_reason.search(ctx.folded, after, ctx.end)
+        if cue is None:
+            return None
+        end = _CLAUSE_END.search(ctx.folded, cue.end(), ctx.end)
+        stop = min(end.start() if end else ctx.end, cue.start() + _MAX_REASON)
+        words = " ".join(ctx.text[cue.start() : stop].split())
+        return words or None
 
     @staticmethod
     def merge(text: str, candidates: list[ProcedureCandidate]) -> list[ProcedureFact]:
@@ -41,9 +60,19 @@ class Procedures:
             mention = Mention(c.start, c.end, text[c.start : c.end], MentionRole.HEAD)
             if key in store:
                 old = store[key]
-                store[key] = replace(old, mentions=(*old.mentions, mention)[:MAX_MENTIONS])
+                store[key] = replace(
+                    old,
+                    mentions=(*old.mentions, mention)[:MAX_MENTIONS],
+                    status_reason=old.status_reason or c.reason,
+                )
                 continue
             store[key] = ProcedureFact(
-                f"{concept_id}|{c.status}", text[c.start : c.end], codings, category, (mention,), c.status
+                f"{concept_id}|{c.status}",
+                text[c.start : c.end],
+                codings,
+                category,
+                (mention,),
+                c.status,
+                status_reason=c.reason,
             )
         return list(store.values())

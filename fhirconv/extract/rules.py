@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import MappingError
-from ..text import alternation, fold, norm_phrase, phrase_pattern
+from ..text import alternation, norm_phrase, phrase_pattern
 
 __all__ = [
     "AttributionRules",
-    "MatchRules",
     "MedicationRules",
     "ObservationRules",
     "OutcomeRules",
@@ -166,74 +165,6 @@ class PatientRules:
 
 
 @dataclass(frozen=True, slots=True)
-class MatchRules:
-    """Which lexicon matches are mentions: stop terms, modifier heads, drug-name contexts, word suffixes."""
-
-    descriptors: re.Pattern[str]
-    condition_stop: frozenset[str]
-    modifier_head: re.Pattern[str]
-    drug_stop: frozenset[str]
-    drug_level_after: re.Pattern[str]
-    drug_level_before: re.Pattern[str]
-    drug_not_given_after: re.Pattern[str]
-    drug_not_given_before: re.Pattern[str]
-    suffix_words: dict[str, re.Pattern[str]]
-    suffix_stop: frozenset[str]
-    suffix_stop_prefixes: tuple[str, ...]
-    name_heads: dict[str, re.Pattern[str]]  # domain -> words after a mention that make it part of a name
-    salt_cations: frozenset[str]
-    salt_anions: frozenset[str]
-    name_openers: re.Pattern[str]  # "department of <surgery>": the mention names an institution
-    device_heads: re.Pattern[str]  # "nephrostomy drain", "gastrostomy tube": a device, not a procedure
-    act_noun_endings: tuple[str, ...]  # "drainage tube", "ablation catheter": the act of placing it
-    # "painful erythematous swelling", "diabetic ulcer": a one-word condition of adjective form right
-    # before a finding noun describes that finding; the noun is the condition
-    adjective_endings: tuple[str, ...]
-    # what may stand between that adjective and its noun: a comma, "and"/"or" and up to two more words
-    # ("perforated and ulcerated lesions", "calcified esophageal mass"), none of them a word that ends
-    # the noun phrase ("lethargic with a bulging fontanelle" is two findings)
-    attributive_gap: re.Pattern[str]
-
-    @classmethod
-    def from_dict(cls, data: RuleData) -> MatchRules:
-        mods = "|".join(
-            sorted((re.escape(fold(w)) for w in data.words("suffix_modifiers")), key=len, reverse=True)
-        )
-        suffix_words = {}
-        for domain, key in (("procedures", "procedure_suffixes"), ("tests", "test_suffixes")):
-            ends = "|".join(re.escape(x) for x in sorted(data.words(key), key=len, reverse=True))
-            suffix_words[domain] = re.compile(rf"(?<!\w)(?:(?:{mods})\s+){{0,2}}[a-z]{{3,}}(?:{ends})(?!\w)")
-        return cls(
-            descriptors=_before(data.words("abnormal_descriptors"), r"\s+"),
-            condition_stop=frozenset(norm_phrase(t) for t in data.words("condition_stop_terms")),
-            modifier_head=_after(data.words("condition_modifier_heads"), r"\s+"),
-            drug_stop=frozenset(norm_phrase(t) for t in data.words("drug_stop_terms")),
-            drug_level_after=_after(data.words("drug_level_after"), r"\s+"),
-            drug_level_before=_before(data.words("drug_level_before"), r"\s+"),
-            drug_not_given_after=_after(data.words("drug_not_given_after"), r"\s*"),
-            # "resistant to vancomycin", "flushed with 10 mL of normal saline"
-            drug_not_given_before=_before(
-                data.words("drug_not_given_before"), r"\s*(?:\d[\d.,]*\s*[a-zμ]{1,4}\s+(?:of\s+)?)?"
-            ),
-            suffix_words=suffix_words,
-            suffix_stop=frozenset(fold(w) for w in data.words("suffix_stop_words")),
-            suffix_stop_prefixes=tuple(fold(w) for w in data.words("suffix_stop_prefixes")),
-            name_heads={k: _after(v, r"\s+") for k, v in data.groups("mention_name_heads").items()},
-            salt_cations=frozenset(norm_phrase(w) for w in data.words("salt_cations")),
-            salt_anions=frozenset(norm_phrase(w) for w in data.words("salt_anions")),
-            name_openers=_before(data.words("name_openers"), r"\s+(?:[a-z]+\s+){0,2}"),
-            device_heads=_after(data.words("device_heads"), r"\s+"),
-            act_noun_endings=tuple(data.words("act_noun_endings")),
-            adjective_endings=tuple(fold(w) for w in data.words("condition_adjective_endings")),
-            attributive_gap=re.compile(
-                r"(?:[\s,]+(?:and|or|(?!(?:"
-                + alternation(data.words("condition_attributive_breaks"))
-                + r")(?!\w))[a-z][a-z-]{0,30})){0,2}\s+"
-            ),
-        )
-
-
-@dataclass(frozen=True, slots=True)
 class ConditionRules:
     """Absence words, state changes, resolution and dated history of conditions."""
 
@@ -244,6 +175,12 @@ class ConditionRules:
     history_words: str  # alternation: "<n> <unit> ago/earlier/before/previously/prior"
     history_min_days: int  # that far back, a condition is past history, not the presentation
     onset_verbs: re.Pattern[str]  # "3 years ago she noticed a lump": the start of what is still there
+    ruled_out: re.Pattern[str]  # "excluded", "ruled out" near a negated mention: a diagnosis excluded
+    # "a 46-year-old woman with diabetes presented with ...", "a diabetic woman complained of ...": a
+    # disease named with the patient before the presenting verb is a known, pre-existing one
+    comorbidity_with: re.Pattern[str]
+    comorbidity_noun: re.Pattern[str]
+    presenting: re.Pattern[str]
 
     @classmethod
     def from_dict(cls, data: RuleData) -> ConditionRules:
@@ -265,6 +202,12 @@ class ConditionRules:
             history_words=alternation(data.words("history_time_words")),
             history_min_days=data.integer("history_min_days"),
             onset_verbs=phrase_pattern(data.words("onset_verbs")),
+            ruled_out=phrase_pattern(data.words("ruled_out_cues")),
+            comorbidity_with=re.compile(
+                r"(?<!\w)(?:" + alternation(data.words("comorbidity_nouns")) + r"),?\s+with\s"
+            ),
+            comorbidity_noun=_after(data.words("comorbidity_nouns"), r"\s+"),
+            presenting=phrase_pattern(data.words("presenting_verbs")),
         )
 
 
@@ -320,12 +263,14 @@ class ObservationRules:
 class ProcedureRules:
     not_performed: re.Pattern[str]
     diagnostic_words: re.Pattern[str]
+    not_done_reason: re.Pattern[str]  # "because of", "declined": the text says why it was not done
 
     @classmethod
     def from_dict(cls, data: RuleData) -> ProcedureRules:
         return cls(
             not_performed=phrase_pattern(data.words("not_performed_phrases")),
             diagnostic_words=phrase_pattern(data.words("diagnostic_procedure_words")),
+            not_done_reason=phrase_pattern(data.words("not_done_reason_cues")),
         )
 
 

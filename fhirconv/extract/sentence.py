@@ -27,6 +27,11 @@ class SentenceContext:
     assertions: list[Assertion]  # one per mention
     tests: list[Obs]  # test mentions (lexicon names and test noun phrases)
     test_assertions: list[Assertion]  # one per test
+    past: list[bool] = field(default_factory=list)  # per mention: in the scope of a past-history trigger
+
+    def is_past(self, m: Match) -> bool:
+        """Whether a past-history trigger ("history of", "no history of") has this mention in scope."""
+        return any(p and k is m for k, p in zip(self.mentions, self.past, strict=False))
 
     def asserted(self, domain: str) -> list[tuple[Match, Assertion]]:
         """Mentions of one lexicon domain with their assertion; what is about someone else or only
@@ -48,6 +53,7 @@ class ProcedureCandidate:
     match: Match | None  # the lexicon procedure, or None for a test that is a diagnostic procedure
     test: Obs | None
     status: str
+    reason: str | None = None  # why it was not done, as the text says it
 
 
 @dataclass

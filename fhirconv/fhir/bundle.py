@@ -363,7 +363,7 @@ class _Builder:
         urls: dict[str, str] = {}
         for c in self.facts.conditions:
             # an absent sign is an Observation, not a refuted Condition (fhir/findings.py)
-            if pertinent_negative(c, self.doc.text):
+            if pertinent_negative(c):
                 self._absent_finding(c)
                 continue
             first = c.mentions[0]
@@ -400,7 +400,7 @@ class _Builder:
                     notes.append(f"Abatement as reported: {c.abatement_time.phrase}")
                 elif c.abatement:
                     res["abatementString"] = clean_text(c.abatement, 500)
-            if c.assertion is Assertion.HISTORICAL:
+            if c.assertion is Assertion.HISTORICAL or c.past:
                 notes.append(HISTORY_NOTE)
             if c.assertion is Assertion.NEGATED:
                 notes.append("Reported as absent (negated) in the source.")
@@ -662,8 +662,9 @@ class _Builder:
             first = p.mentions[0]
             url = self._fact_url("Procedure", p.key, first)
             res: dict[str, Any] = {"resourceType": "Procedure", "status": p.status}
-            if p.status == "not-done":
-                res["statusReason"] = {"text": "Reported as not performed"}
+            # why it was not done only when the text says so; a made-up generic reason is no fact
+            if p.status == "not-done" and p.status_reason:
+                res["statusReason"] = {"text": clean_text(p.status_reason, 500)}
             cat = self.norm.category(p.category)
             if cat:
                 res["category"] = codeable_concept(p.category, [cat])

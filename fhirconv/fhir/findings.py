@@ -8,7 +8,6 @@ R4 way of recording a diagnosis that was considered and excluded (docs/resources
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ..model import Assertion, Coding, ConditionFact
@@ -21,23 +20,10 @@ __all__ = ["ABSENT", "absent_finding", "pertinent_negative"]
 ABSENT = Coding("http://snomed.info/sct", "2667000", "Absent")
 
 
-# Words that make a negated mention a diagnosis that was considered and excluded, whatever its lexicon
-# class ("herpes encephalitis was excluded", "pneumonia was ruled out").
-_RULED_OUT = re.compile(
-    r"(?<!\w)(?:ruled\s+out|rule\s+out|excluded|exclude|exclusion|unlikely|differential)(?!\w)",
-    re.IGNORECASE,
-)
-
-
-def pertinent_negative(c: ConditionFact, text: str) -> bool:
-    """A negated sign or symptom, not a ruled-out diagnosis: recorded as an absent finding."""
-    if c.assertion is not Assertion.NEGATED or c.cls != "sign":
-        return False
-    return not any(
-        # a window of the text itself: lower-casing the whole document per mention was O(n) each time
-        _RULED_OUT.search(text, max(0, m.start - 80), min(len(text), m.end + 60))
-        for m in c.mentions
-    )
+def pertinent_negative(c: ConditionFact) -> bool:
+    """A negated sign or symptom, not a ruled-out diagnosis nor a denied past illness: recorded as an
+    absent finding. Extraction decides both (``ConditionFact.ruled_out``, ``.past``); this only maps."""
+    return c.assertion is Assertion.NEGATED and c.cls == "sign" and not c.past and not c.ruled_out
 
 
 def absent_finding(

@@ -71,3 +71,172 @@ def test_coordinated_participles_stay_findings() -> None:
 def test_adjective_then_preposition_is_two_findings() -> None:
     texts = condition_texts("On review he was lethargic with a bulging fontanelle.")
     assert "lethargic" in texts
+
+
+# -- a condition that names a test (issue 8 class 7): its head is further on, or its result follows
+
+
+def test_coordinated_condition_before_a_test_head_names_the_test() -> None:
+    texts = condition_texts("A 30-year-old man had a rash. Hepatitis B and C serology was sent.")
+    assert not any("hepatitis" in t for t in texts)
+
+
+def test_condition_before_two_word_test_head_names_the_test() -> None:
+    assert not any("migraine" in t for t in condition_texts("Her migraine disability score was 12."))
+
+
+def test_condition_and_a_long_word_before_a_head_stays_a_finding() -> None:
+    texts = condition_texts("Histology confirmed a pheochromocytoma and clear cell carcinoma.")
+    assert any("pheochromocytoma" in t for t in texts)
+
+
+def test_condition_followed_by_its_test_result_names_the_test() -> None:
+    texts = condition_texts("A 30-year-old man had a rash. Syphilis was negative and HIV positive.")
+    assert not any("syphilis" in t or "hiv" in t for t in texts)
+
+
+def test_lesion_positive_for_a_marker_stays_a_finding() -> None:
+    texts = condition_texts("A 50-year-old man was seen. The melanoma was positive for the mutation.")
+    assert any("melanoma" in t for t in texts)
+
+
+def test_testing_for_a_condition_names_no_finding() -> None:
+    texts = condition_texts("A 40-year-old woman had fever. Blood was sent for testing for malaria.")
+    assert not any("malaria" in t for t in texts)
+
+
+def test_meeting_the_criteria_for_a_condition_is_that_condition() -> None:
+    texts = condition_texts("A 40-year-old woman had fever. She met the criteria for septic shock.")
+    assert any("septic shock" in t for t in texts)
+
+
+# -- words about someone else, or only possible (issue 8 class 2)
+
+
+def test_parents_conditions_are_not_the_patients() -> None:
+    texts = condition_texts("A 12-year-old boy had a cough. His parents had tuberculosis.")
+    assert not any("tuberculosis" in t for t in texts)
+
+
+def test_might_explain_is_not_a_finding() -> None:
+    texts = condition_texts("A 60-year-old man had gout. Dehydration might explain the renal failure.")
+    assert not any("renal failure" in t for t in texts)
+
+
+def test_concerns_about_is_not_a_finding() -> None:
+    texts = condition_texts("A 60-year-old man had a fall. A scan was done over concerns about a hematoma.")
+    assert not any("hematoma" in t for t in texts)
+
+
+def test_condition_risk_is_not_a_finding() -> None:
+    texts = condition_texts("A 60-year-old man had a hernia. Mesh was avoided given the infection risk.")
+    assert not any("infection" in t for t in texts)
+
+
+def test_infection_without_risk_is_a_finding() -> None:
+    texts = condition_texts("A 60-year-old man had a hernia. A wound infection developed.")
+    assert any("infection" in t for t in texts)
+
+
+# -- descriptive words that are no condition on their own
+
+
+def test_not_palpable_is_no_refuted_palpable_mass() -> None:
+    assert not any(
+        "palpable" in t for t in condition_texts("A 30-year-old man had fever. The spleen was not palpable.")
+    )
+
+
+def test_palpable_mass_is_a_finding() -> None:
+    assert any("palpable mass" in t for t in condition_texts("A 30-year-old man had a palpable mass."))
+
+
+def test_pale_cytoplasm_is_no_pallor() -> None:
+    texts = condition_texts("A 30-year-old man had a nodule. Its cells had a pale cytoplasm.")
+    assert not any(t == "pale" for t in texts)
+
+
+def test_pale_patient_is_pallor() -> None:
+    assert any(t == "pale" for t in condition_texts("A 30-year-old man had fever. He looked pale."))
+
+
+def test_condition_treatment_names_the_treatment() -> None:
+    texts = condition_texts("A 50-year-old man had a fracture. Pain treatment was given for 3 days.")
+    assert not any(t == "pain" for t in texts)
+
+
+def test_unresponsive_to_a_drug_is_no_unresponsive_patient() -> None:
+    texts = condition_texts("A 50-year-old man had atrial flutter unresponsive to digoxin.")
+    assert not any("unresponsive" in t for t in texts)
+
+
+def test_unresponsive_patient_is_a_finding() -> None:
+    assert any("unresponsive" in t for t in condition_texts("A 50-year-old man was found unresponsive."))
+
+
+def test_figure_reference_is_no_abbreviation_of_a_finding() -> None:
+    texts = condition_texts("A 50-year-old man had weakness. MRI showed no focal lesions (figure 2B).")
+    assert not any("figure" in t for t in texts)
+
+
+# -- parts of one name, cell types, names of proteins the letters of a disease also spell
+
+
+def test_conditions_inside_a_defined_long_form_are_one_name() -> None:
+    lead = "A 40-year-old man had headaches. Tests confirmed hereditary angiopathy with nephropathy, "
+    assert {"nephropathy", "aneurysms"} <= set(condition_texts(lead + "aneurysms and muscle cramps."))
+    texts = condition_texts(lead + "aneurysms and muscle cramps (HANAC).")
+    assert "muscle cramps" in texts
+    assert "nephropathy" not in texts and "aneurysms" not in texts
+
+
+def test_giant_cells_are_a_cell_type_not_a_condition() -> None:
+    texts = condition_texts("A 40-year-old man had a mass. Histology showed giant cells.")
+    assert not any("giant cells" in t for t in texts)
+
+
+def test_spelled_out_protein_is_not_the_disease_its_letters_name() -> None:
+    text = "A 40-year-old man had sepsis. Heat shock protein (HSP) sequencing identified the organism."
+    assert not any("hsp" in t or "purpura" in t for t in condition_texts(text))
+
+
+def test_spelled_out_disease_abbreviation_keeps_its_reading() -> None:
+    text = "A 40-year-old man had fever. He had human immunodeficiency virus (HIV). HIV was treated."
+    assert any("hiv" in t for t in condition_texts(text))
+
+
+# -- a known disease named with the patient before the presenting complaint is past history
+
+
+def test_comorbidity_before_the_presenting_verb_is_history() -> None:
+    text = "A 60-year-old woman with type 2 diabetes mellitus presented with chest pain."
+    conds = {c.text.lower(): c.assertion.value for c in facts_of(text).conditions}
+    assert conds["type 2 diabetes mellitus"] == "historical"
+    assert conds["chest pain"] == "present"
+
+
+def test_symptom_before_the_presenting_verb_stays_present() -> None:
+    conds = {
+        c.text.lower(): c.assertion.value
+        for c in facts_of("A 60-year-old woman with dysphagia presented.").conditions
+    }
+    assert conds["dysphagia"] == "present"
+
+
+def test_pain_assessment_names_the_assessment() -> None:
+    texts = condition_texts("A 50-year-old man had a fracture. Pain assessments were done daily.")
+    assert not any(t == "pain" for t in texts)
+
+
+def test_plural_of_an_abbreviation_in_prose_is_no_mention() -> None:
+    texts = condition_texts("A 30-year-old woman had anaemia. She changed the pads twice a day.")
+    assert not any("pads" in t for t in texts)
+
+
+def test_plural_of_an_abbreviation_in_capitals_is_a_mention() -> None:
+    assert any("pads" in t.lower() for t in condition_texts("A 70-year-old man had PADs of both legs."))
+
+
+def test_organism_isolates_are_no_condition() -> None:
+    texts = condition_texts("A 30-year-old man had sepsis. All MRSA isolates were sensitive to vancomycin.")
+    assert not any("mrsa" in t for t in texts)

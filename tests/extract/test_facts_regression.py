@@ -12,7 +12,6 @@ import re
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from support import bundle_of, facts_of, resources
 
 from fhirconv.model import Assertion
@@ -565,7 +564,6 @@ def test_tube_in_place_is_not_a_procedure() -> None:
     assert not [p for p in facts_of(text).procedures if p.text.lower() == "gastrostomy"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 8 class 9: a verb ('removed') becomes a procedure")
 def test_removed_is_not_a_procedure() -> None:
     text = (
         "A 40-year-old woman had ascites. Paracentesis removed 2 L of fluid, and furosemide 40 mg was given."
@@ -577,3 +575,20 @@ def test_modifier_stays_with_procedure() -> None:
     assert [
         p.text for p in facts_of("A 50-year-old woman underwent laparoscopic appendectomy.").procedures
     ] == ["laparoscopic appendectomy"]
+
+
+def test_participle_before_its_noun_is_a_specimen_not_a_procedure() -> None:
+    text = "A 60-year-old man had a gastric tumour. The resected stomach showed a carcinoma."
+    assert not procs(text, "resected")
+
+
+def test_passive_participle_is_the_procedure() -> None:
+    assert procs("A 60-year-old man had a gastric tumour. The tumour was resected.", "resected")
+
+
+def test_removing_a_drain_is_no_procedure() -> None:
+    assert not procs("A 60-year-old man had a colectomy. The drainage tube was removed on day 3.", "removed")
+
+
+def test_removing_an_organ_is_a_procedure() -> None:
+    assert procs("A 60-year-old man had gallstones. The gallbladder was removed on day 3.", "removed")
