@@ -2,8 +2,9 @@
 """Scaling: conversion time and peak memory against report size (issue 11, acceptance 2).
 
 Builds reports of 0.1, 1, 5 and 20 MB (and a 5 MB report on one line) by repeating the repository's own
-sample narratives, converts each with ``fhirconv convert`` in a fresh process, and prints seconds,
-peak RSS and seconds per MB. Linear growth shows as a flat s/MB column.
+sample narratives, converts each with ``fhirconv convert`` in a fresh process, and prints wall seconds,
+CPU seconds (user + system of the process: the figure to compare on a shared, loaded machine), peak RSS
+and CPU seconds per MB. Linear growth shows as a flat s/MB column.
 
 usage: python benchmarks/scaling.py [--sizes 0.1,1,5,20] [--single-line 5] [--gate full|model] [--json]
 Figures, not pass/fail.
@@ -47,8 +48,8 @@ def build(size: int, *, single_line: bool) -> str:
     return sep.join(parts)[:size]
 
 
-def run(path: Path, out: Path, gate: str) -> tuple[float, int, int]:
-    """Seconds, peak RSS in KB and exit code of one ``fhirconv convert`` process."""
+def run(path: Path, out: Path, gate: str) -> tuple[float, float, int, int]:
+    """Wall seconds, CPU seconds, peak RSS in KB and exit code of one ``fhirconv convert`` process."""
     env = dict(os.environ, FHIRCONV_MAX_INPUT_BYTES=str(100 * MB))
     cmd = [sys.executable, "-m", "fhirconv", "convert", str(path), "-o", str(out), "--gate", gate]
     t = time.perf_counter()
@@ -61,7 +62,7 @@ def run(path: Path, out: Path, gate: str) -> tuple[float, int, int]:
         if proc.returncode:
             print(err, file=sys.stderr)
         proc.stderr.close()
-    return seconds, int(usage.ru_maxrss), proc.returncode
+    return seconds, usage.ru_utime + usage.ru_stime, int(usage.ru_maxrss), proc.returncode
 
 
 def main() -> int:
@@ -79,14 +80,15 @@ def main() -> int:
         for mb, one_line in cases:
             path = Path(tmp) / f"report-{mb}{'-line' if one_line else ''}.txt"
             path.write_text(build(int(mb * MB), single_line=one_line), encoding="utf-8")
-            seconds, rss_kb, code = run(path, Path(tmp) / "out.json", args.gate)
+            seconds, cpu, rss_kb, code = run(path, Path(tmp) / "out.json", args.gate)
             out_mb = (Path(tmp) / "out.json").stat().st_size / MB if code == 0 else 0.0
             rows.append(
                 {
                     "mb": mb,
                     "single_line": one_line,
                     "seconds": round(seconds, 2),
-                    "s_per_mb": round(seconds / mb, 2),
+                    "cpu_seconds": round(cpu, 2),
+                    "cpu_s_per_mb": round(cpu / mb, 2),
                     "rss_mb": round(rss_kb / 1024, 1),
                     "exit": code,
                     "bundle_mb": round(out_mb, 1),
@@ -97,7 +99,8 @@ def main() -> int:
                 r = rows[-1]
                 kind = "one line" if one_line else "paragraphs"
                 print(
-                    f"{mb:>6} MB {kind:<10} {r['seconds']:>8.2f} s {r['s_per_mb']:>7.2f} s/MB "
+                    f"{mb:>6} MB {kind:<10} {r['seconds']:>8.2f} s wall {r['cpu_seconds']:>8.2f} s CPU "
+                    f"{r['cpu_s_per_mb']:>7.2f} CPU s/MB "
                     f"{r['rss_mb']:>8.1f} MB RSS  exit {code}  bundle {r['bundle_mb']} MB",
                     flush=True,
                 )

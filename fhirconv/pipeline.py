@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from .errors import OutputGateError
 from .extract import Extractor
 from .fhir import BundleOptions, build_bundle, check_models_each
+from .fileio import SpooledText
 from .mapping import MappingStore
 from .model import Document, DocumentFormat, Extraction
 from .normalize import DEFAULT_INDEX_DATE, Normalizer
@@ -129,6 +130,17 @@ class Converter:
     def extract(self, doc: Document) -> Extraction:
         return self.extractor.extract(doc)
 
+    def serialise(self, doc: Document, fmt: str = "json", *, pretty: bool = True) -> str | SpooledText:
+        """``doc`` converted and written as ``fmt``: a ``str``, or for a long report in FHIR JSON a
+        :class:`SpooledText` streamed to a temporary file (the same bytes; bounded memory, see
+        :mod:`fhirconv.streaming`), which the caller moves into place or discards."""
+        from .fhir import dumps
+        from .streaming import should_stream, write_streamed
+
+        if self.options.profile is None and should_stream(doc, fmt):
+            return write_streamed(self, doc, pretty=pretty)
+        return dumps(self.convert(doc), fmt, pretty=pretty)
+
     def convert(self, doc: Document) -> dict[str, Any]:
         with _no_cyclic_gc():
             facts = self.extractor.extract(doc)
@@ -205,6 +217,7 @@ def convert_path(
 
 
 # ------------------------------------------------------------------------------------------------ batches
+_Result = tuple[str, str | SpooledText | None, tuple[str, str, str | None] | None]
 _WORKER: Converter | None = None
 
 
@@ -223,16 +236,15 @@ def _init_worker(options: ConvertOptions) -> None:
 _Job = tuple[str, str | None, str, bool]  # path, input format, output format, pretty
 
 
-def _convert_one(job: _Job) -> tuple[str, str | None, tuple[str, str, str | None] | None]:
+def _convert_one(job: _Job) -> tuple[str, str | SpooledText | None, tuple[str, str, str | None] | None]:
     """Read, convert and serialise one file in a worker; errors travel back as data, never as a crash."""
     from . import errors
-    from .fhir import dumps
 
     path, input_format, fmt, pretty = job
     assert _WORKER is not None
     try:
         doc = _WORKER.read_path(Path(path), DocumentFormat(input_format) if input_format else None)
-        return path, dumps(_WORKER.convert(doc), fmt, pretty=pretty), None
+        return path, _WORKER.serialise(doc, fmt, pretty=pretty), None
     except errors.FhirconvError as exc:
         return path, None, (type(exc).__name__, exc.message, exc.source)
     except Exception as exc:  # a bug on one document must not cost the others
@@ -248,10 +260,12 @@ def convert_paths(
     jobs: int = 1,
     converter: Converter | None = None,
     pretty: bool = True,
-) -> Iterator[tuple[Path, str | None, Exception | None]]:
+) -> Iterator[tuple[Path, str | SpooledText | None, Exception | None]]:
     """Convert files into serialised bundles, in input order, over ``jobs`` processes.
 
     Yields ``(path, text, None)`` or ``(path, None, error)``: a bad file is reported and the batch goes on.
+    ``text`` is a :class:`SpooledText` for a long report in FHIR JSON: the receiver moves it into place
+    (``fileio.atomic_write``) or discards it.
     Each process compiles the mappings once; the output does not depend on ``jobs``. ``pretty=False``
     writes compact JSON (the batch form).
     """
@@ -276,18 +290,13 @@ def convert_paths(
             _WORKER = converter
         else:
             _init_worker(options)
-        results: Iterable[tuple[str, str | None, tuple[str, str, str | None] | None]] = map(
-            _convert_one, work
-        )
+        results: Iterable[_Result] = map(_convert_one, work)
         for path, text, err in results:
             yield Path(path), text, rebuild(*err) if err else None
         return
     _WORKER = converter  # what forked workers inherit: this batch's converter, or None (each builds one)
     for path, text, err in _pooled(work, options, jobs):
         yield Path(path), text, rebuild(*err) if err else None
-
-
-_Result = tuple[str, str | None, tuple[str, str, str | None] | None]
 
 
 def _pooled(work: list[_Job], options: ConvertOptions, jobs: int) -> Iterator[_Result]:

@@ -19,6 +19,7 @@ from ..errors import (
     FhirconvError,
     UnsupportedFormatError,
 )
+from ..fileio import SpooledText
 from ._common import (
     DefinitionsProgress,
     atomic_write,
@@ -174,7 +175,7 @@ def convert(
     """Convert case reports into FHIR R4 bundles (the I/O rules are in README, "Files and exit codes")."""
     from rich.progress import Progress
 
-    from ..fhir import BulkWriter, dumps, loads_json
+    from ..fhir import BulkWriter, loads_json
     from ..pipeline import Converter, convert_paths
 
     if fmt not in _EXT:
@@ -233,7 +234,7 @@ def convert(
     reviewer = ReviewWriter(review, input_format, gate) if review is not None else None
     batch = len(paths) > 1
 
-    def emit(path: Path | None, data: str | None, error: BaseException | None) -> None:
+    def emit(path: Path | None, data: str | SpooledText | None, error: BaseException | None) -> None:
         label = "<stdin>" if path is None else str(path)
         if error is not None:
             failures.append((label, error))
@@ -246,22 +247,34 @@ def convert(
             return
         assert data is not None
         try:
+            # a long report's bundle arrives streamed to a temporary file (SpooledText): moved into
+            # place, or read where the whole text is needed (bulk folders, review pages)
+            text = data.read() if isinstance(data, SpooledText) and (bulk or reviewer) else data
             if bulk is not None:
-                bulk.add(loads_json(data))
+                assert isinstance(text, str)
+                bulk.add(loads_json(text))
             elif out_dir is not None:
                 atomic_write(_out_name(path, out_dir, _EXT[fmt], used), data, protect=protect)
             elif output is not None:
                 atomic_write(output, data, protect=protect)
+            elif isinstance(data, SpooledText):
+                data.copy_to(sys.stdout)
+                sys.stdout.flush()
             else:
                 sys.stdout.write(data)
                 sys.stdout.flush()
-            problem = reviewer(path, data, work_fmt, converter) if reviewer else None
+            problem = (
+                reviewer(path, text, work_fmt, converter) if reviewer and isinstance(text, str) else None
+            )
             if problem:
                 failures.append((label, RuntimeError(problem)))
                 say(f"{label}: {problem}", tag="failed", style="red")
         except OSError as exc:  # an unwritable target fails this input, not the batch
             failures.append((label, exc))
             say(f"{label}: cannot write output: {exc}", tag="failed", style="red")
+        finally:
+            if isinstance(data, SpooledText):
+                data.discard()  # moved already, or not wanted after a failure
 
     # ndjson into a folder gathers bundles as JSON and writes them per type at the end
     work_fmt = "json" if bulk is not None else fmt
@@ -273,8 +286,11 @@ def convert(
         task = progress.add_task("converting", total=len(paths))
         if None in paths:  # stdin: read here, convert in this process
             try:
-                bundle = converter.convert(_read(converter, None, input_format))
-                emit(None, dumps(bundle, work_fmt, pretty=pretty), None)
+                emit(
+                    None,
+                    converter.serialise(_read(converter, None, input_format), work_fmt, pretty=pretty),
+                    None,
+                )
             except Exception as exc:  # reported and counted like any other input
                 emit(None, None, exc)
             progress.advance(task)

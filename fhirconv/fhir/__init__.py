@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .bulk import BulkWriter, bulk_resources
-from .bundle import BundleOptions, build_bundle, source_text
+from .bundle import BundleOptions, build_bundle, source_text, stream_bundle
 from .serialize import FORMATS, check_models, check_models_each, dumps, dumps_json, loads_json
 
 __all__ = [
@@ -18,4 +18,5 @@ __all__ = [
     "dumps_json",
     "loads_json",
     "source_text",
+    "stream_bundle",
 ]

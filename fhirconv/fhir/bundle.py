@@ -10,6 +10,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
@@ -39,7 +41,15 @@ from .statements import medication_statement
 from .timing import DATE_POLICY, DATE_TAG, CalendarDate, has_synthetic_date, time_elements
 from .vitals import vital_profile
 
-__all__ = ["HISTORY_NOTE", "PART_BYTES", "BundleOptions", "build_bundle", "source_text", "text_parts"]
+__all__ = [
+    "HISTORY_NOTE",
+    "PART_BYTES",
+    "BundleOptions",
+    "build_bundle",
+    "source_text",
+    "stream_bundle",
+    "text_parts",
+]
 
 _VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 _CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
@@ -60,21 +70,48 @@ _ASSERTION_VERIFICATION = {
 }
 
 
+#: How many words of the body's opening (after the title) join a title in a document's identity.
+OPENING_WORDS = 16
+_WORD = re.compile(r"\w+")
+
+
 def document_identity(doc: Document) -> str:
-    """What makes two conversions the same document: its PMID, PMCID or DOI when the metadata has one,
-    else its title (three words or more), else a hash of its text with whitespace normalised. A
-    byte-order mark, CRLF line endings or re-wrapped lines never make a new document, and with an
-    identifier or a title neither does an edited sentence: re-uploading then replaces the old version
-    (docs/robustness.md)."""
+    """What makes two conversions the same document.
+
+    - its PMID, PMCID or DOI when the metadata has one;
+    - else its title (three words or more) with the authors, journal and year the metadata gives and
+      the first ``OPENING_WORDS`` words of the body after the title (case, punctuation and spacing
+      ignored): two *different* reports that merely share a title ("Pneumonia in a young adult") are
+      two documents, while an edited sentence after the opening keeps the identity;
+    - else a hash of the whole text with whitespace normalised.
+
+    A byte-order mark, CRLF line endings or re-wrapped lines never make a new document, and neither does
+    an edited sentence of an identified or titled report (outside its opening): re-uploading then
+    replaces the old version (docs/upload.md)."""
     md = doc.metadata
     for scheme, value in (("pmid", md.pmid), ("pmcid", md.pmcid), ("doi", md.doi)):
         if value:
             return f"{scheme}:{value.strip().lower()}"
     title = " ".join(md.title.lower().split()) if md.title else ""
     if len(title.split()) >= 3:  # a real title, not a heading such as "Case report"
-        return "title:" + title
+        parts = ["title:" + title]
+        for label, value in (("authors", "; ".join(md.authors)), ("journal", md.journal), ("year", md.year)):
+            if value:
+                parts.append(f"{label}:{' '.join(value.lower().split())}")
+        parts.append("opening:" + " ".join(_opening(doc.text, title)))
+        return "|".join(parts)
     words = " ".join(doc.text.removeprefix("\ufeff").split())
     return "text:" + hashlib.sha256(words.encode("utf-8")).hexdigest()
+
+
+def _opening(text: str, title: str) -> list[str]:
+    """The first ``OPENING_WORDS`` words of ``text`` after the title (when the text starts with it),
+    lower-cased, punctuation dropped; read from a bounded prefix, so cheap for any length."""
+    head = _WORD.findall(title)
+    words = _WORD.findall(text[: 4 * len(title) + 2000].lower())
+    if head and words[: len(head)] == head:
+        words = words[len(head) :]
+    return words[:OPENING_WORDS]
 
 
 def _anchor(text: str, start: int, end: int) -> str:
@@ -129,13 +166,32 @@ class BundleOptions:
     profile: str | None = None  # "ips": an IPS 2.0.0 document Bundle (fhir/ips.py)
 
 
+Sink = Callable[[dict[str, Any]], None]
+
+
 class _Builder:
-    def __init__(self, doc: Document, facts: Extraction, norm: Normalizer, options: BundleOptions) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        facts: Extraction,
+        norm: Normalizer,
+        options: BundleOptions,
+        sink: Sink | None = None,
+    ) -> None:
         self.doc = doc
         self.facts = facts
         self.norm = norm
         self.options = options
-        self.entries: list[tuple[str, dict[str, Any]]] = []
+        if options.profile is not None and options.profile != "ips":
+            raise BuildError(f"unknown output profile {options.profile!r} (use ips)")
+        if options.profile is None and options.bundle_type not in ("transaction", "collection"):
+            raise BuildError(
+                f"unsupported bundle type {options.bundle_type!r} (use transaction or collection)"
+            )
+        self.entries: list[dict[str, Any]] = []
+        # each finished entry goes to the sink at once: the whole bundle (build_bundle) or a streaming
+        # writer that gates and writes it and keeps nothing (fhirconv.streaming)
+        self.sink: Sink = sink if sink is not None else self.entries.append
         self.derived: list[str] = []
         self.identity = document_identity(doc)
         self.document_tag = document_tag(self.identity)
@@ -187,7 +243,7 @@ class _Builder:
                 body["identifier"] = body.get("identifier", []) + v
                 continue
             body[k] = v
-        self.entries.append((url, body))
+        self.sink(self._entry(url, body))
         if mentions:
             self.derived.append(url)
 
@@ -741,7 +797,29 @@ class _Builder:
             },
         )
 
-    def bundle(self) -> dict[str, Any]:
+    def _entry(self, url: str, res: dict[str, Any]) -> dict[str, Any]:
+        entry: dict[str, Any] = {"fullUrl": url, "resource": res}
+        if self.options.bundle_type == "transaction":
+            rtype = res["resourceType"]
+            cond = (
+                f"_tag={TAG_SYSTEM}|{url.removeprefix('urn:uuid:')}"
+                if rtype in TAG_KEYED
+                else f"identifier={ID_SYSTEM}|{url}"
+            )
+            entry["request"] = {"method": "POST", "url": rtype, "ifNoneExist": cond}
+        return entry
+
+    def header(self) -> dict[str, Any]:
+        """The bundle without its entries (the streaming writer puts them after it)."""
+        btype = self.options.bundle_type
+        return {
+            "resourceType": "Bundle",
+            "identifier": {"system": ID_SYSTEM, "value": self._url("Bundle", btype)},
+            "type": btype,
+        }
+
+    def build(self) -> None:
+        """Every resource, in output order, into the sink."""
         self.document_reference()
         self.device_resource()
         self.patient_resource()
@@ -754,31 +832,12 @@ class _Builder:
         self.family_history()
         self.outcome()
         self.provenance()
+
+    def bundle(self) -> dict[str, Any]:
+        self.build()
         if self.options.profile == "ips":
             return self._ips()
-        if self.options.profile is not None:
-            raise BuildError(f"unknown output profile {self.options.profile!r} (use ips)")
-        btype = self.options.bundle_type
-        if btype not in ("transaction", "collection"):
-            raise BuildError(f"unsupported bundle type {btype!r} (use transaction or collection)")
-        entries = []
-        for url, res in self.entries:
-            entry: dict[str, Any] = {"fullUrl": url, "resource": res}
-            if btype == "transaction":
-                rtype = res["resourceType"]
-                cond = (
-                    f"_tag={TAG_SYSTEM}|{url.removeprefix('urn:uuid:')}"
-                    if rtype in TAG_KEYED
-                    else f"identifier={ID_SYSTEM}|{url}"
-                )
-                entry["request"] = {"method": "POST", "url": rtype, "ifNoneExist": cond}
-            entries.append(entry)
-        return {
-            "resourceType": "Bundle",
-            "identifier": {"system": ID_SYSTEM, "value": self._url("Bundle", btype)},
-            "type": btype,
-            "entry": entries,
-        }
+        return {**self.header(), "entry": self.entries}
 
     def _ips(self) -> dict[str, Any]:
         from .ips import IpsContext, ips_document
@@ -799,7 +858,7 @@ class _Builder:
             timestamp=f"{day}T00:00:00Z",
             title=title,
         )
-        return ips_document(self.entries, ctx)
+        return ips_document([(e["fullUrl"], e["resource"]) for e in self.entries], ctx)
 
 
 def _per_day(dose: dict[str, Any]) -> dict[str, Any]:
@@ -880,6 +939,24 @@ def build_bundle(
     usable = _usable(facts)
     assert isinstance(usable, Extraction)
     return _Builder(doc, usable, norm, options or BundleOptions()).bundle()
+
+
+def stream_bundle(
+    doc: Document,
+    facts: Extraction,
+    norm: Normalizer,
+    options: BundleOptions | None,
+    start: Sink,
+    sink: Sink,
+) -> None:
+    """Build the same bundle as :func:`build_bundle`, but hand ``start`` the bundle without its entries
+    first and then ``sink`` each entry as soon as it is made (in output order), keeping none: a long
+    report's resources never all sit in memory at once (docs/robustness.md)."""
+    usable = _usable(facts)
+    assert isinstance(usable, Extraction)
+    builder = _Builder(doc, usable, norm, options or BundleOptions(), sink)
+    start(builder.header())
+    builder.build()
 
 
 # No case report dates anything two centuries from its presentation; beyond that a phrase such as

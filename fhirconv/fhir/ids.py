@@ -1,6 +1,7 @@
-"""Deterministic ids (after FHIR-Converter): uuid5 of the document's identity (PMID/PMCID/DOI, title or
-normalised text), the resource type and the fact's normalised content and sentence, so the same document
-always yields the same ids, and an unchanged fact keeps its id when the text changes elsewhere."""
+"""Deterministic ids (after FHIR-Converter): uuid5 of the document's identity (PMID/PMCID/DOI; title with
+metadata and opening words; or normalised text: ``fhir.bundle.document_identity``), the resource type and
+the fact's normalised content and sentence, so the same document always yields the same ids, and an
+unchanged fact keeps its id when the text changes elsewhere."""
 
 from __future__ import annotations
 

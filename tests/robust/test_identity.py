@@ -3,8 +3,12 @@ line endings, re-wrapped lines or an edited sentence elsewhere keep the other fa
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from support import converter
 
+from fhirconv.fhir.bundle import document_identity
+from fhirconv.fhir.ids import DOCUMENT_TAG_SYSTEM
 from fhirconv.readers import read_bytes
 
 REPORT = (
@@ -54,9 +58,48 @@ def test_an_edited_sentence_changes_only_its_own_facts() -> None:
 
 def test_added_sentence_before_keeps_later_ids() -> None:
     base = _ids(REPORT.encode())
-    longer = _ids(REPORT.replace("\n\n", "\n\nThe case was seen in a rural clinic.\n", 1).encode())
+    # after the opening words that identify a titled report (see the tests below)
+    longer = _ids(
+        REPORT.replace("Her heart rate", "The case was seen in a rural clinic. Her heart rate").encode()
+    )
     for label in ("Condition:hypertension", "MedicationAdministration:aspirin"):
         assert longer[label] == base[label]
+
+
+def _tag(data: bytes, name: str = "r.txt") -> str:
+    bundle = converter().convert(read_bytes(data, name))
+    tags = bundle["entry"][0]["resource"]["meta"]["tag"]
+    return str(next(t["code"] for t in tags if t["system"] == DOCUMENT_TAG_SYSTEM))
+
+
+def test_two_different_reports_with_the_same_title_are_two_documents() -> None:
+    other = (
+        "Chest pain in a hypertensive woman\n\n"
+        "An 81-year-old woman with a long history of hypertension was brought in with chest pain.\n"
+        "She had a history of hypertension.\n\n"
+        "Her heart rate was 104 beats per minute. Troponin was elevated.\n"
+        "She was given aspirin 300 mg orally and the pain resolved.\n"
+    )
+    assert _tag(other.encode()) != _tag(REPORT.encode())
+    a, b = _ids(REPORT.encode()), _ids(other.encode())
+    assert a and not set(a.values()) & set(b.values())  # not one id shared, so no upload replaces the other
+
+
+def test_the_same_title_and_text_by_other_authors_is_another_document() -> None:
+    doc = read_bytes(REPORT.encode(), "r.txt")
+    assert doc.metadata.title  # the identity below is the titled kind
+    by_a = replace(doc, metadata=replace(doc.metadata, authors=("Ada Smith",), journal="J Case Rep"))
+    by_b = replace(doc, metadata=replace(doc.metadata, authors=("Bo Jones",), journal="J Case Rep"))
+    assert len({document_identity(doc), document_identity(by_a), document_identity(by_b)}) == 3
+
+
+def test_an_edit_after_the_opening_keeps_the_document_one_inside_it_does_not() -> None:
+    base = _tag(REPORT.encode())
+    variant = "\ufeff" + REPORT.replace("\n", "\r\n").replace(
+        "Troponin was elevated.", "She also had a cough."
+    )
+    assert _tag(variant.encode("utf-8"), "renamed.txt") == base
+    assert _tag(REPORT.replace("presented with", "was admitted with").encode()) != base  # documented limit
 
 
 def test_the_same_fact_twice_in_identical_sentences_gets_two_ids() -> None:

@@ -1,0 +1,181 @@
+"""Streaming conversion of long reports: resources are built, gated and written one window at a time,
+so memory holds the document and its facts but never the whole bundle (issue 11; docs/robustness.md).
+
+The text written is byte for byte what ``dumps(bundle, "json")`` gives for the same document (the
+entries are written in the same order with the same indentation), into a temporary file that only a
+complete, gated bundle leaves: a failure removes it, so there is never partial output.
+
+The gate runs on windows of ``WINDOW`` entries, each as a small bundle with the real bundle's type: the
+model checks and the whole validation chain see every resource. What one window cannot see is checked
+across the whole stream instead: a ``urn:uuid:`` reference to an entry in another window is kept and
+must match some entry's fullUrl by the end, and every fullUrl must be unique.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import re
+import tempfile
+from typing import Any, TextIO
+
+from .errors import BuildError, OutputGateError
+from .fhir import BundleOptions, check_models_each, dumps_json, stream_bundle
+from .fileio import SpooledText
+from .model import Document
+
+__all__ = ["STREAM_CHARS", "WINDOW", "should_stream", "write_streamed"]
+
+#: Reports with at least this many characters are streamed when the output is FHIR JSON. Below it the
+#: bundle is built in memory (the same bytes; only the gate's windowing differs).
+STREAM_CHARS = 500_000
+#: Entries gated (and collected) together.
+WINDOW = 256
+
+_UNRESOLVED = re.compile(r"^'(urn:uuid:[0-9a-fA-F-]+)' matches no entry fullUrl")
+_ENTRY_AT = re.compile(r"^Bundle\.entry\[(\d+)\]")
+
+
+def should_stream(doc: Document, fmt: str, threshold: int | None = None) -> bool:
+    """FHIR JSON of a long report (``STREAM_CHARS`` by default) is streamed; XML and NDJSON need the
+    whole bundle (NDJSON rewrites references by their target's type, which a forward reference cannot
+    know yet)."""
+    return fmt == "json" and len(doc.text) >= (STREAM_CHARS if threshold is None else threshold)
+
+
+class _Writer:
+    """Gates and writes entries a window at a time; keeps only fullUrls and pending references."""
+
+    def __init__(self, out: TextIO, level: Any, source: str, window: int, pretty: bool = True) -> None:
+        from .pipeline import Gate
+
+        self.out = out
+        # the same gate levels as ``pipeline.gate``: full = the validation chain (compiled validator),
+        # model = the fhir.resources model checks, both = the two
+        self.models = level is not Gate.FULL
+        self.full = level is not Gate.MODEL
+        self.pretty = pretty
+        self.source = source
+        self.window = window
+        self.header: dict[str, Any] = {}
+        self.buffer: list[dict[str, Any]] = []
+        self.count = 0
+        self.urls: set[str] = set()
+        self.pending: dict[str, str] = {}  # urn:uuid reference -> first location that used it
+
+    def start(self, header: dict[str, Any]) -> None:
+        self.header = header
+        if not self.pretty:  # the compact form of ``dumps(bundle, pretty=False)``
+            text = dumps_json(header, indent=None)
+            if not text.endswith("}"):
+                raise BuildError("unexpected bundle header layout")
+            self.out.write(text[:-1] + ',"entry":[')
+            return
+        text = dumps_json(header)
+        if not text.endswith("\n}"):
+            raise BuildError("unexpected bundle header layout")
+        self.out.write(text[:-2] + ',\n  "entry": [')
+
+    def add(self, entry: dict[str, Any]) -> None:
+        self.buffer.append(entry)
+        if len(self.buffer) >= self.window:
+            self.flush()
+
+    def flush(self) -> None:
+        window, self.buffer = self.buffer, []
+        if not window:
+            return
+        self._gate(window)
+        for entry in window:
+            if self.pretty:
+                lead = "\n    " if self.count == 0 else ",\n    "
+                self.out.write(lead + dumps_json(entry).replace("\n", "\n    "))
+            else:
+                self.out.write(("," if self.count else "") + dumps_json(entry, indent=None))
+            self.count += 1
+        del window
+        gc.collect(1)  # this window's cyclic garbage (model objects); the young generations only
+
+    def close(self) -> None:
+        self.flush()
+        missing = sorted(set(self.pending) - self.urls)
+        if missing:
+            first = missing[0]
+            raise OutputGateError(
+                f"built bundle fails R4 validation ({len(missing)} errors): {self.pending[first]}: "
+                f"'{first}' matches no entry fullUrl in this bundle",
+                source=self.source,
+            )
+        if not self.pretty:
+            self.out.write("]}\n")
+        else:
+            self.out.write("\n  ]\n}\n" if self.count else "]\n}\n")
+
+    def _global(self, location: str) -> str:
+        """A window location (``Bundle.entry[3]...``) as a location in the whole bundle."""
+        return _ENTRY_AT.sub(lambda m: f"Bundle.entry[{self.count + int(m.group(1))}]", location, count=1)
+
+    def _gate(self, window: list[dict[str, Any]]) -> None:
+        for i, entry in enumerate(window):
+            url = entry.get("fullUrl")
+            if isinstance(url, str):
+                if url in self.urls:
+                    raise OutputGateError(
+                        f"built bundle fails R4 validation (1 errors): Bundle.entry[{self.count + i}]: "
+                        f"fullUrl {url} is not unique",
+                        source=self.source,
+                    )
+                self.urls.add(url)
+        mini = {**self.header, "entry": window}
+        if self.models:
+            check_models_each(mini)
+        if not self.full:
+            return
+        from .validate import validate_json
+
+        report = validate_json(mini, source=self.source)
+        errors = []
+        for issue in report.errors:
+            m = _UNRESOLVED.match(issue.message) if issue.rule == "reference.resolve" else None
+            if m is not None:  # may be an entry of another window: checked at the end
+                self.pending.setdefault(m.group(1), self._global(issue.location))
+                continue
+            errors.append(issue)
+        if errors:
+            first = "; ".join(f"{self._global(i.location)}: {i.message}" for i in errors[:5])
+            raise OutputGateError(
+                f"built bundle fails R4 validation ({len(errors)} errors): {first}",
+                source=self.source,
+                detail=report,
+            )
+
+
+def write_streamed(
+    converter: Any,
+    doc: Document,
+    *,
+    window: int = WINDOW,
+    directory: str | None = None,
+    pretty: bool = True,
+) -> SpooledText:
+    """Convert ``doc`` with ``converter`` (a :class:`fhirconv.pipeline.Converter`) into FHIR JSON in a
+    temporary file, building, gating and writing its entries a window at a time."""
+    was = gc.isenabled()
+    gc.disable()  # as in Converter.convert; the writer collects the young generations per window
+    try:
+        facts = converter.extract(doc)  # before the file exists: the longest step leaves nothing behind
+        fd, tmp = tempfile.mkstemp(prefix=".fhirconv-", suffix=".json", dir=directory)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+                writer = _Writer(out, converter.options.gate, doc.source_name, window, pretty)
+                options = BundleOptions(converter.options.bundle_type.value)
+                stream_bundle(doc, facts, converter.normalizer, options, writer.start, writer.add)
+                del facts
+                writer.close()
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    finally:
+        if was:
+            gc.enable()
+    return SpooledText(tmp)

@@ -1,0 +1,164 @@
+"""Issue 11: long reports are streamed (built, gated and written a window at a time) with the same bytes
+as the in-memory path, a gate that still sees every resource, and never partial output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import fhirconv.streaming as streaming
+from fhirconv.cli.app import app
+from fhirconv.errors import BuildError, OutputGateError
+from fhirconv.fhir import bundle as bundle_module
+from fhirconv.fhir import dumps
+from fhirconv.fileio import SpooledText
+from fhirconv.pipeline import Converter, ConvertOptions
+from fhirconv.readers import read_bytes
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+REPORT = (
+    "Case report. A 52-year-old woman presented with fever, cough and chest pain. Her temperature was "
+    "38.9 °C and her heart rate 112 beats per minute. She had a history of hypertension treated with "
+    "lisinopril 10 mg daily. Chest radiography showed pneumonia. She was given ceftriaxone 1 g "
+    "intravenously and recovered. There was no rash.\n\n"
+)
+
+
+def _samples() -> list[Path]:
+    found = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".txt", ".html", ".xml"))
+    assert len(found) >= 3  # the comparison below must not pass on nothing
+    return found
+
+
+@pytest.mark.parametrize("bundle_type", ["transaction", "collection"])
+def test_streamed_bytes_equal_the_in_memory_bundle(bundle_type: str) -> None:
+    converter = Converter(ConvertOptions(gate="model", bundle_type=bundle_type))
+    for path in _samples():
+        doc = converter.read_path(path)
+        expected = dumps(converter.convert(doc), "json")
+        spooled = streaming.write_streamed(converter, doc, window=3)  # many windows
+        try:
+            assert spooled.read() == expected, path.name
+        finally:
+            spooled.discard()
+
+
+def test_full_gate_passes_across_windows(definitions: Any) -> None:
+    """Forward and backward references between windows (DocumentReference -> Patient, Provenance ->
+    everything) resolve over the whole stream, so a valid report passes the windowed full gate."""
+    converter = Converter(ConvertOptions(gate="full"))
+    doc = read_bytes((REPORT * 5).encode("utf-8"), "long.txt")
+    spooled = streaming.write_streamed(converter, doc, window=2)
+    try:
+        assert spooled.read() == dumps(converter.convert(doc), "json")
+    finally:
+        spooled.discard()
+
+
+def _entry(url: str, ref: str | None = None) -> dict[str, Any]:
+    resource: dict[str, Any] = {"resourceType": "Patient", "gender": "female"}
+    if ref is not None:
+        resource["link"] = [{"other": {"reference": ref}, "type": "seealso"}]
+    return {"fullUrl": url, "resource": resource, "request": {"method": "POST", "url": "Patient"}}
+
+
+def _writer(out: Any, full: bool) -> streaming._Writer:
+    writer = streaming._Writer(out, full, "test", window=1)
+    # a transaction: there an unresolved urn:uuid reference is an error (in a collection, a warning)
+    writer.start({"resourceType": "Bundle", "type": "transaction"})
+    return writer
+
+
+def test_a_reference_no_entry_has_fails_at_the_end(definitions: Any, tmp_path: Path) -> None:
+    a, b = (
+        "urn:uuid:" + "1" * 8 + "-1111-4111-8111-" + "1" * 12,
+        "urn:uuid:" + "2" * 8 + "-2222-4222-8222-" + "2" * 12,
+    )
+    with open(tmp_path / "ok.json", "w", encoding="utf-8") as out:
+        writer = _writer(out, True)
+        writer.add(_entry(a, ref=b))  # a forward reference: resolved by the next window
+        writer.add(_entry(b))
+        writer.close()
+    with open(tmp_path / "bad.json", "w", encoding="utf-8") as out:
+        writer = _writer(out, True)
+        writer.add(_entry(a, ref=b))
+        with pytest.raises(OutputGateError, match="matches no entry fullUrl"):
+            writer.close()
+
+
+def test_a_repeated_full_url_fails(tmp_path: Path) -> None:
+    url = "urn:uuid:" + "3" * 8 + "-3333-4333-8333-" + "3" * 12
+    with open(tmp_path / "out.json", "w", encoding="utf-8") as out:
+        writer = _writer(out, False)
+        writer.add(_entry(url))
+        with pytest.raises(OutputGateError, match="not unique"):
+            writer.add(_entry(url))
+
+
+def test_an_invalid_resource_in_a_late_window_fails_and_leaves_no_file(
+    definitions: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = bundle_module._Builder.provenance
+
+    def broken(self: Any) -> None:  # the last resource of the bundle, long after the first windows
+        self.sink({"fullUrl": "urn:uuid:not-a-uuid", "resource": {"resourceType": "Device", "status": "x"}})
+        real(self)
+
+    monkeypatch.setattr(bundle_module._Builder, "provenance", broken)
+    converter = Converter(ConvertOptions(gate="full"))
+    doc = read_bytes((REPORT * 3).encode("utf-8"), "long.txt")
+    with pytest.raises(BuildError):
+        streaming.write_streamed(converter, doc, window=2, directory=str(tmp_path))
+    assert list(tmp_path.iterdir()) == []  # never partial output
+
+
+def test_the_cli_streams_long_reports_into_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    report = tmp_path / "long.txt"
+    report.write_text(REPORT * 4, encoding="utf-8")
+    converter = Converter(ConvertOptions(gate="model"))
+    expected = dumps(converter.convert(converter.read_path(report)), "json")
+
+    def in_memory(self: Any, doc: Any) -> Any:
+        raise AssertionError("a long report was built in memory")
+
+    monkeypatch.setattr(streaming, "STREAM_CHARS", 100)
+    monkeypatch.setattr(Converter, "convert", in_memory)
+    runner = CliRunner()
+    out = tmp_path / "out.json"
+    r = runner.invoke(app, ["convert", str(report), "-o", str(out), "--gate", "model"])
+    assert r.exit_code == 0, r.output
+    assert out.read_text(encoding="utf-8") == expected
+    r = runner.invoke(app, ["convert", str(report), "--out-dir", str(tmp_path / "dir"), "--gate", "model"])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "dir" / "long.json").read_text(encoding="utf-8") == expected
+    r = runner.invoke(app, ["convert", str(report), "--gate", "model"])
+    assert r.exit_code == 0
+    assert r.stdout == expected
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
+def test_a_spooled_text_moves_across_file_systems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import os
+
+    from fhirconv.fileio import atomic_write
+
+    src = tmp_path / "spool.json"
+    src.write_text('{"a": 1}\n', encoding="utf-8")
+    real = os.replace
+    calls = []
+
+    def cross_device(a: Any, b: Any) -> None:
+        calls.append(a)
+        if len(calls) == 1:
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        real(a, b)
+
+    monkeypatch.setattr(os, "replace", cross_device)
+    atomic_write(tmp_path / "out" / "b.json", SpooledText(str(src)))
+    assert (tmp_path / "out" / "b.json").read_text(encoding="utf-8") == '{"a": 1}\n'
+    assert not src.exists()
+    assert len(calls) == 2
