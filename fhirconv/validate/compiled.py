@@ -125,11 +125,13 @@ def _n_obs7(v: dict[str, Any]) -> bool:
 
 
 def _narrative_ok(text: str) -> bool:
-    """True when neither the structure check nor txt-1/txt-2 has anything to say about a narrative (one
-    parse, shared with them through ``parse_xhtml``'s cache)."""
+    """True when neither the structure check nor txt-1/txt-2 nor the narrative-link rule has anything to
+    say about a narrative (one parse, shared with them through ``parse_xhtml``'s cache)."""
     from .invariants import html_checks
     from .structure import _xhtml_problem
 
+    if 'href="#' in text or "href='#" in text:
+        return False  # local links must land on an anchor (txt-link): the chain's checker decides
     return _xhtml_problem(text) is None and html_checks(text) == (None, None)
 
 
