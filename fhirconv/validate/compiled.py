@@ -917,6 +917,10 @@ class _Run:
         url = value.get("url")
         if not isinstance(url, str):
             raise Bail
+        if self.checker.holder_dependent(self.defs, url):
+            # a context that depends on the element holding the extension (a fhirpath context with
+            # where(), a contextInvariant) is judged by the structure checker, which sees that element
+            raise Bail
         key = (url, host, *[k for k in value if k[:5] == "value"])
         memo = self.checker.ext_memo
         found = memo.get(key)
@@ -948,6 +952,24 @@ class CompiledChecker:
     function for."""
 
     name = "compiled"
+
+    def holder_dependent(self, defs: Any, url: str) -> bool:
+        """True when the extension's definition has a context the holding element decides (a fhirpath
+        context with ``where(``, or a ``contextInvariant``); memoised per URL."""
+        memo: dict[str, bool] = self.__dict__.setdefault("_holder_memo", {})
+        found = memo.get(url)
+        if found is None:
+            sd = defs.structure_definition(url)
+            contexts = sd.get("context") if isinstance(sd, dict) else None
+            found = isinstance(sd, dict) and (
+                bool(sd.get("contextInvariant"))
+                or any(
+                    isinstance(c, dict) and c.get("type") == "fhirpath" and "(" in str(c.get("expression"))
+                    for c in (contexts if isinstance(contexts, list) else [])
+                )
+            )
+            memo[url] = found
+        return found
 
     def __init__(
         self,
