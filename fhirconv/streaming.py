@@ -1,12 +1,13 @@
 """Streaming conversion of long reports: resources are built, gated and written one window at a time,
 so memory holds the document and its facts but never the whole bundle (issue 11; docs/robustness.md).
 
-The text written is byte for byte what ``dumps(bundle, "json")`` gives for the same document (the
-entries are written in the same order with the same indentation), into a temporary file that only a
-complete, gated bundle leaves: a failure removes it, so there is never partial output.
+The text written is byte for byte what ``dumps(bundle, "json", pretty=...)`` gives for the same document
+(the entries are written in the same order with the same layout, indented or compact), into a temporary
+file that only a complete, gated bundle leaves: a failure removes it, so there is never partial output.
 
-The gate runs on windows of ``WINDOW`` entries, each as a small bundle with the real bundle's type: the
-model checks and the whole validation chain see every resource. What one window cannot see is checked
+The gate runs on windows of ``WINDOW`` entries, each as a small bundle with the real bundle's type, at
+the converter's gate level (as ``pipeline.gate``: the validation chain, the model checks, or both) on
+every resource. What one window cannot see is checked
 across the whole stream instead: a ``urn:uuid:`` reference to an entry in another window is kept and
 must match some entry's fullUrl by the end, and every fullUrl must be unique.
 """

@@ -33,13 +33,14 @@ def _samples() -> list[Path]:
     return found
 
 
+@pytest.mark.parametrize("pretty", [True, False])
 @pytest.mark.parametrize("bundle_type", ["transaction", "collection"])
-def test_streamed_bytes_equal_the_in_memory_bundle(bundle_type: str) -> None:
+def test_streamed_bytes_equal_the_in_memory_bundle(bundle_type: str, pretty: bool) -> None:
     converter = Converter(ConvertOptions(gate="model", bundle_type=bundle_type))
     for path in _samples():
         doc = converter.read_path(path)
-        expected = dumps(converter.convert(doc), "json")
-        spooled = streaming.write_streamed(converter, doc, window=3)  # many windows
+        expected = dumps(converter.convert(doc), "json", pretty=pretty)
+        spooled = streaming.write_streamed(converter, doc, window=3, pretty=pretty)  # many windows
         try:
             assert spooled.read() == expected, path.name
         finally:
