@@ -956,7 +956,7 @@ class CompiledChecker:
     def holder_dependent(self, defs: Any, url: str) -> bool:
         """True when the extension's definition has a context the holding element decides (a fhirpath
         context with ``where(``, or a ``contextInvariant``); memoised per URL."""
-        memo: dict[str, bool] = self.__dict__.setdefault("_holder_memo", {})
+        memo = self.holder_memo
         found = memo.get(url)
         if found is None:
             sd = defs.structure_definition(url)
@@ -987,6 +987,7 @@ class CompiledChecker:
         self.bindings = bindings
         self.terminology = terminology
         self.ext_memo: dict[tuple[Any, ...], tuple[Issue, ...]] = {}
+        self.holder_memo: dict[str, bool] = {}  # extension URL -> its context needs the holding element
         # The terminology's verdicts are pure functions of the codes asked about: asked once per process.
         self.binding_memo: dict[tuple[Any, ...], tuple[Issue, ...]] = {}
         self.unknown_memo: dict[tuple[str, str], bool] = {}
