@@ -1,6 +1,6 @@
-"""Spelling variants of lexicon terms: plural (English, Latin and Greek), British/American, organ
-adjective/noun pairs, nominalised inversions, the forms written after a descriptor, and one-letter
-deletions for misspelt drug names.
+"""Spelling variants of lexicon terms: plural (English, Latin and Greek) and a plural phrase's singular,
+British/American, organ adjective/noun pairs, nominalised inversions, the forms written after a
+descriptor, and one-letter deletions for misspelt drug names.
 
 Kept apart from the matcher (``lexicon.py``) because they decide which keys the automaton holds; the
 lexicon cache key includes this file, so a change here rebuilds cached lexicons.
@@ -82,6 +82,24 @@ def _plural(term: str) -> list[str]:
     return [" ".join([*words[:-1], f]) for f in (*_english_plural(last), *latin)]
 
 
+def _singular(term: str) -> list[str]:
+    """ "black stools" -> "black stool": a phrase the lexicon writes in the plural, said of one. Only for
+    phrases: a one-word plural ("blues", "hives") is often not its singular."""
+    words = term.split(" ")
+    last = words[-1]
+    if len(words) < 2 or len(last) < 5 or not last.isalpha() or not last.endswith("s"):
+        return []
+    if last.endswith("ies"):
+        one = last[:-3] + "y"
+    elif last.endswith(("sses", "xes", "ches", "shes")):
+        one = last[:-2]
+    elif last.endswith(("ss", "us", "is", "os", "as", "ys")):
+        return []
+    else:
+        one = last[:-1]
+    return [" ".join([*words[:-1], one])]
+
+
 def _english_plural(last: str) -> list[str]:
     if last.endswith(("s", "x", "z", "ch", "sh")):
         forms = [last + "es"] if not last.endswith("s") else []
@@ -151,6 +169,15 @@ def _organ_forms(base: str) -> list[str]:
     ]
 
 
+def _difficulty_forms(base: str) -> list[str]:
+    """ "difficulty swallowing" is also written "difficulty in swallowing" and "difficulty with ..."."""
+    words = base.split(" ")
+    if len(words) < 2 or words[0] not in ("difficulty", "difficulties") or not words[1].endswith("ing"):
+        return []
+    rest = " ".join(words[1:])
+    return [f"{words[0]} in {rest}", f"{words[0]} with {rest}"]
+
+
 def descriptor_variants(term: str) -> set[str]:
     """ "abnormal eye movement" -> "eye movement", valid only after a descriptor ("coarse eye movements")."""
     base = " ".join(fold(term).split())
@@ -171,8 +198,10 @@ def variants(term: str, *, inversions: bool = True) -> set[str]:
             if v != t:
                 out.add(v)
     out.update(_organ_forms(base))
+    out.update(_difficulty_forms(base))
     if inversions:
         out.update(_inversions(base))
     for t in list(out):
         out.update(_plural(t))
+        out.update(_singular(t))
     return {t for t in out if t}

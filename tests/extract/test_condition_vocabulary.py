@@ -76,3 +76,27 @@ def test_related_hpo_synonym_is_found_but_not_coded_as_that_hpo_term() -> None:
 def test_everyday_word_from_a_vocabulary_is_no_condition() -> None:
     # ICD-10-CM lists "worms" and "activity" among its terms; in prose they are not findings
     assert not _conditions("A 40-year-old man presented after sports activity with worms in a jar.", "worm")
+
+
+# ------------------------------------------------------------------- everyday phrasing (curated rows)
+
+
+def test_impaired_consciousness_phrasing_is_reduced_consciousness() -> None:
+    found = _conditions("A 70-year-old man was brought in with deterioration of consciousness.", "conscious")
+    assert found and any(c.code == "HP:0004372" for c in found[0].codings)
+
+
+def test_singular_of_a_plural_phrase() -> None:
+    # the lexicon writes "black stools"; one stool is the same finding
+    found = _conditions("A 66-year-old man reported a black stool the day before.", "black stool")
+    assert found and any(c.code == "HP:0002249" for c in found[0].codings)
+
+
+def test_difficulty_in_doing_is_difficulty_doing() -> None:
+    assert _conditions("A 58-year-old woman complained of difficulty in swallowing.", "swallowing")
+
+
+def test_anicteric_denies_jaundice() -> None:
+    facts = facts_of("A 45-year-old woman was admitted. On examination she was anicteric.")
+    jaundice = [c for c in facts.conditions if c.text.lower() == "jaundice"]
+    assert jaundice and jaundice[0].assertion.value == "negated"
