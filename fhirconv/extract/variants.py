@@ -1,6 +1,6 @@
-"""Spelling variants of lexicon terms: plural (English, Latin and Greek) and a plural phrase's singular,
-British/American, organ adjective/noun pairs, nominalised inversions, the forms written after a
-descriptor, and one-letter deletions for misspelt drug names.
+"""Spelling variants of lexicon terms: plural (English, Latin and Greek), British/American, organ
+adjective/noun pairs, nominalised inversions, the forms written after a descriptor, and one-letter
+deletions for misspelt drug names.
 
 Kept apart from the matcher (``lexicon.py``) because they decide which keys the automaton holds; the
 lexicon cache key includes this file, so a change here rebuilds cached lexicons.
@@ -63,10 +63,12 @@ def deletions(word: str) -> set[str]:
 
 
 # Latin and Greek plurals of clinical nouns: "thrombus" -> "thrombi", "bulla" -> "bullae", "varix" ->
-# "varices", "diverticulum" -> "diverticula", "carcinoma" -> "carcinomata" (besides the English plural)
-_LATIN_PLURALS = (("us", "i"), ("um", "a"), ("a", "ae"), ("ix", "ices"), ("ex", "ices"), ("oma", "omata"))
-# endings of adjectives and mass nouns that have no Latin plural ("nervous", "anaemia", "oedema")
-_NOT_LATIN = ("ous", "ia", "ma", "ea", "oa")
+# "varices", "diverticulum" -> "diverticula", "carcinoma" -> "carcinomata" (besides the English plural).
+# A feminine "-a" only after l or r ("fistulae", "vertebrae"): "influenzae" names a bacterium.
+_LATIN_PLURALS = (("us", "i"), ("um", "a"), ("ula", "ulae"), ("lla", "llae"), ("ra", "rae"), ("ix", "ices"))
+_LATIN_PLURALS += (("ex", "ices"), ("oma", "omata"))
+# endings of adjectives that have no Latin plural ("nervous")
+_NOT_LATIN = ("ous",)
 
 
 def _plural(term: str) -> list[str]:
@@ -77,27 +79,9 @@ def _plural(term: str) -> list[str]:
     latin = [
         last[: -len(sg)] + pl
         for sg, pl in _LATIN_PLURALS
-        if last.endswith(sg) and len(last) >= len(sg) + 3 and (sg == "oma" or not last.endswith(_NOT_LATIN))
+        if last.endswith(sg) and len(last) >= len(sg) + 2 and not last.endswith(_NOT_LATIN)
     ]
     return [" ".join([*words[:-1], f]) for f in (*_english_plural(last), *latin)]
-
-
-def _singular(term: str) -> list[str]:
-    """ "black stools" -> "black stool": a phrase the lexicon writes in the plural, said of one. Only for
-    phrases: a one-word plural ("blues", "hives") is often not its singular."""
-    words = term.split(" ")
-    last = words[-1]
-    if len(words) < 2 or len(last) < 5 or not last.isalpha() or not last.endswith("s"):
-        return []
-    if last.endswith("ies"):
-        one = last[:-3] + "y"
-    elif last.endswith(("sses", "xes", "ches", "shes")):
-        one = last[:-2]
-    elif last.endswith(("ss", "us", "is", "os", "as", "ys")):
-        return []
-    else:
-        one = last[:-1]
-    return [" ".join([*words[:-1], one])]
 
 
 def _english_plural(last: str) -> list[str]:
@@ -203,5 +187,4 @@ def variants(term: str, *, inversions: bool = True) -> set[str]:
         out.update(_inversions(base))
     for t in list(out):
         out.update(_plural(t))
-        out.update(_singular(t))
     return {t for t in out if t}
