@@ -365,13 +365,14 @@ ADJECTIVE_SUFFIXES = (
     ("taxia", "taxic"),
     ("osis", "otic"),
     ("uria", "uric"),
+    ("ema", "ematous"),
 )
 
 
 def adjective_forms(terms: list[str]) -> list[str]:
     out = []
     for t in terms:
-        if " " in t or "-" in t or len(t) < 7:
+        if " " in t or "-" in t or len(t) < 5:
             continue
         for suffix, adj in ADJECTIVE_SUFFIXES:
             if t.endswith(suffix):
