@@ -51,6 +51,10 @@ class MatchRules:
     name_openers: re.Pattern[str]  # "department of <surgery>": the mention names an institution
     device_heads: re.Pattern[str]  # "nephrostomy drain", "gastrostomy tube": a device, not a procedure
     act_noun_endings: tuple[str, ...]  # "drainage tube", "ablation catheter": the act of placing it
+    # "referred for evaluation of fatigue", "investigations for thrombophilia": a condition named as what
+    # a work-up looks into is the patient's reason for it, not part of a test's name ("testing for
+    # syphilis" and "biopsy of the mass" stay the test's: a target searched for, a thing sampled)
+    test_object: re.Pattern[str]
     # "the resected duodenum", "seven resected lymph nodes": a participle before its noun describes a
     # specimen; the act was recorded where the text tells it ("the tumour was resected")
     participle_determiners: frozenset[str]
@@ -113,6 +117,10 @@ class MatchRules:
             suffix_words=suffix_words,
             suffix_stop=frozenset(fold(w) for w in data.words("suffix_stop_words")),
             suffix_stop_prefixes=tuple(fold(w) for w in data.words("suffix_stop_prefixes")),
+            test_object=re.compile(
+                r"(?:" + alternation(data.words("condition_reason_test_heads")) + r")\s+(?:of|for)"
+                r"\s+(?:[a-z0-9'-]+\s+){0,3}$"
+            ),
             name_heads={k: _after(v, r"\s+") for k, v in data.groups("mention_name_heads").items()},
             salt_cations=frozenset(norm_phrase(w) for w in data.words("salt_cations")),
             salt_anions=frozenset(norm_phrase(w) for w in data.words("salt_anions")),

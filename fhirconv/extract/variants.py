@@ -65,8 +65,16 @@ def deletions(word: str) -> set[str]:
 # Latin and Greek plurals of clinical nouns: "thrombus" -> "thrombi", "bulla" -> "bullae", "varix" ->
 # "varices", "diverticulum" -> "diverticula", "carcinoma" -> "carcinomata" (besides the English plural).
 # A feminine "-a" only after l or r ("fistulae", "vertebrae"): "influenzae" names a bacterium.
-_LATIN_PLURALS = (("us", "i"), ("um", "a"), ("ula", "ulae"), ("lla", "llae"), ("ra", "rae"), ("ix", "ices"))
-_LATIN_PLURALS += (("ex", "ices"), ("oma", "omata"))
+_LATIN_PLURALS: tuple[tuple[str, str], ...] = (
+    ("us", "i"),
+    ("um", "a"),
+    ("ula", "ulae"),
+    ("lla", "llae"),
+    ("ra", "rae"),
+    ("ix", "ices"),
+    ("ex", "ices"),
+    ("oma", "omata"),
+)
 # endings of adjectives that have no Latin plural ("nervous")
 _NOT_LATIN = ("ous",)
 

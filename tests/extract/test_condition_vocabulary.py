@@ -113,3 +113,14 @@ def test_generic_head_alone_is_still_no_condition() -> None:
     assert not _conditions(
         "A 61-year-old man was admitted. The extent of involvement was unclear.", "involvement"
     )
+
+
+# ------------------------------------------------------------------------- the reason for a work-up
+
+
+def test_condition_a_work_up_looks_into_is_the_patients() -> None:
+    assert _conditions("A 9-year-old girl was referred for evaluation of fatigue.", "fatigue")
+
+
+def test_condition_searched_for_by_a_test_is_still_not_asserted() -> None:
+    assert not _conditions("A 30-year-old man was admitted. Testing for syphilis was done.", "syphilis")
