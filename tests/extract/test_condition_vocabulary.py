@@ -124,3 +124,18 @@ def test_condition_a_work_up_looks_into_is_the_patients() -> None:
 
 def test_condition_searched_for_by_a_test_is_still_not_asserted() -> None:
     assert not _conditions("A 30-year-old man was admitted. Testing for syphilis was done.", "syphilis")
+
+
+# ----------------------------------------------------------- prepositions and adjectives around findings
+
+
+def test_preposition_after_a_finding_ends_its_phrase() -> None:
+    # "despite" is no modifier of a name: the finding is not part of "... treatment"
+    assert _conditions(
+        "A 47-year-old man had paroxysmal dyspnea despite treatment with diuretics.", "dyspnea"
+    )
+
+
+def test_adjective_in_ile_is_no_finding_noun() -> None:
+    # "febrile" is an adjective too: "tachypnoeic and febrile" are two findings
+    assert _conditions("A 39-year-old woman was admitted. She was tachypnoeic and febrile.", "tachypn")
