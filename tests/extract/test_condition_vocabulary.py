@@ -139,3 +139,8 @@ def test_preposition_after_a_finding_ends_its_phrase() -> None:
 def test_adjective_in_ile_is_no_finding_noun() -> None:
     # "febrile" is an adjective too: "tachypnoeic and febrile" are two findings
     assert _conditions("A 39-year-old woman was admitted. She was tachypnoeic and febrile.", "tachypn")
+
+
+def test_condition_naming_a_toxin_is_no_condition() -> None:
+    text = "A 70-year-old man was admitted. The isolate carried the toxic shock syndrome toxin gene."
+    assert not _conditions(text, "toxic shock")
