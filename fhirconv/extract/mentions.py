@@ -259,7 +259,8 @@ class MentionFinder:
 
     def _suffix_matches(self, text: str, folded: str, s: int, e: int, known: list[Match]) -> list[Match]:
         """Words the lexicons lack but whose form says what they are: "-ectomy" is surgery,
-        "-graphy"/"-scopy" a test ("hemicolectomy", "cholangiopancreatography")."""
+        "-graphy"/"-scopy" a test ("hemicolectomy", "cholangiopancreatography"), "-itis"/"-algia" a
+        finding ("tenosynovitis", "epigastralgia"), uncoded."""
         out: list[Match] = []
         for domain, pat in self.rules.suffix_words.items():
             if (gate := self._suffix_gates.get(domain)) is not None and gate.search(folded, s, e) is None:
@@ -272,17 +273,17 @@ class MentionFinder:
                     k.start < m.end() and m.start() < k.end for k in known
                 ):
                     continue
+                if domain == "conditions" and "-" in text[m.start() - 1 : m.end() + 1]:
+                    continue  # part of a compound ("lymphoepithelioma-like"): not the finding's name
                 words = " ".join(folded[m.start() : m.end()].split())
-                if domain == "procedures":
-                    concept = Concept("procedures", f"sfx:{words}", text[m.start() : m.end()], "surgical", ())
-                else:
-                    concept = Concept(
-                        "tests", f"sfx:{words}", text[m.start() : m.end()], "diagnostic", (), None, None
-                    )
+                cls = _SUFFIX_CLASS[domain]
+                concept = Concept(domain, f"sfx:{words}", text[m.start() : m.end()], cls, ())
                 out.append(Match(m.start(), m.end(), concept))
         return out
 
 
+# what a word known only by its ending is: "-ectomy" surgery, "-scopy" a test, "-itis" a finding
+_SUFFIX_CLASS = {"procedures": "surgical", "tests": "diagnostic", "conditions": "sign"}
 _FOREIGN = "__foreign__"
 _FOREIGN_CONCEPT = Concept(_FOREIGN, _FOREIGN, "", "", ())
 # "(EMB)": a bracketed capitalised token right after words, as a text defines an abbreviation

@@ -144,3 +144,21 @@ def test_adjective_in_ile_is_no_finding_noun() -> None:
 def test_condition_naming_a_toxin_is_no_condition() -> None:
     text = "A 70-year-old man was admitted. The isolate carried the toxic shock syndrome toxin gene."
     assert not _conditions(text, "toxic shock")
+
+
+# ---------------------------------------------------------------- words known only by their ending
+
+
+def test_word_no_lexicon_has_is_a_finding_by_its_ending() -> None:
+    found = _conditions("A 52-year-old woman presented with tenosynovitis of the wrist.", "tenosynovitis")
+    assert found and found[0].codings == ()
+
+
+def test_ordinary_word_with_a_finding_ending_is_none() -> None:
+    text = "A 52-year-old woman was admitted. The diagnosis was made on the stroma of the biopsy."
+    assert not [c for c in facts_of(text).conditions if c.text.lower() in ("diagnosis", "stroma")]
+
+
+def test_ending_inside_a_hyphenated_compound_is_no_finding() -> None:
+    text = "A 52-year-old woman was admitted. A nodule with a chondroma-like pattern was seen."
+    assert not _conditions(text, "chondroma")
