@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from ..model import Assertion, ConditionFact, Mention, MentionRole, RelativeTime
 from ..text import fold, norm_phrase
+from .compose import Composer
 from .lexicon import Concept, Lexicon, Match
 from .mentions import codings_of, surface
 from .quantities import Quantities
@@ -32,8 +33,11 @@ _RULED_OUT_BEFORE, _RULED_OUT_AFTER = 80, 60
 
 
 class Conditions:
-    def __init__(self, rules: ConditionRules, quantities: Quantities, lexicon: Lexicon) -> None:
+    def __init__(
+        self, rules: ConditionRules, quantities: Quantities, lexicon: Lexicon, composer: Composer
+    ) -> None:
         self.rules = rules
+        self.composer = composer
         self.q = quantities
         self.history = re.compile(
             rf"(?<!\w)(?P<n>{quantities.qty_words})\s+(?P<u>{quantities.time_unit_words})\s+"
@@ -57,6 +61,13 @@ class Conditions:
             words = norm_phrase(ctx.folded[m.start : m.end])
             before = ctx.folded[max(ctx.start, m.start - 40) : m.start]
             mention = Mention(m.start, m.end, ctx.text[m.start : m.end], MentionRole.HEAD)
+            if words not in self.rules.absence_terms:
+                # the finding with its modifiers and site ("multiple cavitating nodules in the lungs")
+                cs, ce = self.composer.compose(ctx.folded, ctx.start, ctx.end, m, ctx.mentions)
+                mention = Mention(cs, ce, ctx.text[cs:ce], MentionRole.HEAD)
+                m_words = Match(cs, ce, m.concept, m.expansion)
+            else:
+                m_words = m
             if words in self.rules.absence_terms:
                 target = self.absent.get(words)
                 if target is None or a is not Assertion.PRESENT:
@@ -71,10 +82,10 @@ class Conditions:
                 or self.rules.resolution_before.search(before) is not None
             )
             if resolved:
-                self._close(ctx, store, m.concept, mention, None, m)
+                self._close(ctx, store, m.concept, mention, None, m_words)
                 continue
             if a is Assertion.PRESENT and self._comorbidity(ctx, m):
-                self._add(store, m, Assertion.HISTORICAL, mention, surface(ctx.text, m))
+                self._add(store, m, Assertion.HISTORICAL, mention, surface(ctx.text, m_words))
                 continue
             history = dated.get(m.start) if a is Assertion.PRESENT else None
             if history is not None:
@@ -84,14 +95,14 @@ class Conditions:
                     m,
                     Assertion.HISTORICAL,
                     mention,
-                    surface(ctx.text, m),
+                    surface(ctx.text, m_words),
                     onset=RelativeTime(phrase, -days, None),
                     status="inactive",
                 )
                 continue
             past = a is Assertion.NEGATED and ctx.is_past(m)
             excluded = a is Assertion.NEGATED and self._ruled_out(ctx, m)
-            self._add(store, m, a, mention, surface(ctx.text, m), past=past, ruled_out=excluded)
+            self._add(store, m, a, mention, surface(ctx.text, m_words), past=past, ruled_out=excluded)
         self._onsets(ctx, store)
 
     def _add(

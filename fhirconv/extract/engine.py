@@ -17,6 +17,7 @@ from ..model import Assertion, Document, Extraction
 from ..text import fold
 from .adverse import Adverse, AdverseRules
 from .attribution import Attributor
+from .compose import Composer
 from .conditions import Conditions
 from .context import ContextRules, Target
 from .family import Family, FamilyRules
@@ -77,7 +78,9 @@ class Extractor:
         self.family_data = RuleData(store.load("rules/family"), "rules/family")
         self.events_data = RuleData(store.load("rules/events"), "rules/events")
         self.adverse_rules = AdverseRules.from_dict(self.events_data)
-        self.conditions = Conditions(ConditionRules.from_dict(data), quantities, self.lexicon)
+        self.conditions = Conditions(
+            ConditionRules.from_dict(data), quantities, self.lexicon, Composer.from_dict(data)
+        )
         components: dict[str, Component] = {
             "patient": self.patient,
             "observations": self.observations,

@@ -162,3 +162,22 @@ def test_ordinary_word_with_a_finding_ending_is_none() -> None:
 def test_ending_inside_a_hyphenated_compound_is_no_finding() -> None:
     text = "A 52-year-old woman was admitted. A nodule with a chondroma-like pattern was seen."
     assert not _conditions(text, "chondroma")
+
+
+# ------------------------------------------------------------------------ head-modifier composition
+
+
+def test_modified_head_is_one_mention() -> None:
+    text = "A 45-year-old woman was admitted. CT showed multiple cavitating nodules."
+    assert "multiple cavitating nodules" in [c.text.lower() for c in facts_of(text).conditions]
+
+
+def test_finding_with_its_site_is_one_mention() -> None:
+    text = "A 45-year-old woman was admitted. CT showed a low-attenuation lesion in the spleen."
+    assert "low-attenuation lesion in the spleen" in [c.text for c in facts_of(text).conditions]
+
+
+def test_a_finding_word_before_the_head_is_not_taken_as_its_modifier() -> None:
+    # "tender" is a finding of its own; the composed phrase never swallows another mention
+    texts = [c.text.lower() for c in facts_of("A 45-year-old man had a tender, swollen knee.").conditions]
+    assert "tender" in texts
