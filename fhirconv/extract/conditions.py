@@ -89,6 +89,8 @@ class Conditions:
                     status="inactive",
                 )
                 continue
+            if a is Assertion.NEGATED and self._negated_cause(ctx, m):
+                continue
             past = a is Assertion.NEGATED and ctx.is_past(m)
             excluded = a is Assertion.NEGATED and self._ruled_out(ctx, m)
             self._add(store, m, a, mention, surface(ctx.text, m), past=past, ruled_out=excluded)
@@ -186,6 +188,13 @@ class Conditions:
         for om in r.comorbidity_with.finditer(ctx.folded, ctx.start, m.start):
             opener = om
         return opener is not None and r.presenting.search(ctx.folded, opener.end(), m.start) is None
+
+    def _negated_cause(self, ctx: SentenceContext, m: Match) -> bool:
+        """A negated mention named as the effect: "no cause of the fever was found", "other causes of
+        anaemia were excluded", "no symptoms of hypercalcaemia". What is denied is the cause or the
+        symptoms; the condition itself is neither refuted nor asserted here, so nothing is said."""
+        s = max(ctx.start, m.start - _RULED_OUT_BEFORE)
+        return self.rules.effect_before.search(ctx.folded, s, m.start) is not None
 
     def _ruled_out(self, ctx: SentenceContext, m: Match) -> bool:
         """A ruled-out cue near the mention in its sentence: "meningitis was excluded"."""
