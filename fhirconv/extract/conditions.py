@@ -66,6 +66,13 @@ class Conditions:
                     continue
                 self._add(store, Match(m.start, m.end, target), Assertion.NEGATED, mention, target.display)
                 continue
+            if a is Assertion.PRESENT and self.rules.absence_after.match(ctx.folded, m.end, ctx.end):
+                # "angina-free", "remained seizure free": the condition is absent (closed after a change)
+                if self.rules.state_change.search(before):
+                    self._close(ctx, store, m.concept, mention, None, m)
+                else:
+                    self._add(store, m, Assertion.NEGATED, mention, surface(ctx.text, m))
+                continue
             resolved = a in _OPEN and (
                 self.rules.resolution_after.match(ctx.folded, m.end, ctx.end) is not None
                 or self.rules.resolution_before.search(before) is not None

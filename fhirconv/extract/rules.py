@@ -173,6 +173,7 @@ class ConditionRules:
     """Absence words, state changes, resolution and dated history of conditions."""
 
     absence_terms: dict[str, str]  # "afebrile" -> "fever": the word says the condition is absent
+    absence_after: re.Pattern[str]  # "angina-free", "seizure free": the suffix says it is absent
     state_change: re.Pattern[str]  # "became" right before an absence word: the condition resolved
     resolution_after: re.Pattern[str]  # "<condition> resolved"
     resolution_before: re.Pattern[str]  # "resolution of <condition>"
@@ -198,6 +199,9 @@ class ConditionRules:
         }
         return cls(
             absence_terms=absence,
+            absence_after=re.compile(
+                r"(?:" + "|".join(re.escape(w) for w in data.words("absence_suffixes")) + r")(?![\w-])"
+            ),
             state_change=_before(data.words("state_change_words"), r"\s+(?:\w+\s+)?"),
             resolution_after=_after(
                 data.words("resolution_after"),

@@ -358,3 +358,16 @@ def test_abbreviated_count_before_its_value_is_the_test() -> None:
     # "(WBC): <number>" between the raised-count words and the value: the measured test, not a condition
     text = "Tests revealed an elevated white blood cell count (WBC): 31,000/mm3."
     assert not any("white blood cell" in t for t in condition_texts(text))
+
+
+def test_condition_free_is_absent_not_present() -> None:
+    conditions = facts_of("After the operation she was angina-free for two years.").conditions
+    angina = [c for c in conditions if "angina" in c.text.lower()]
+    assert angina and all(c.assertion.value == "negated" for c in angina)
+
+
+def test_becoming_condition_free_closes_it() -> None:
+    text = "He had seizures on admission. After the dose was raised he became seizure-free."
+    seizures = [c for c in facts_of(text).conditions if "seizure" in c.text.lower()]
+    assert seizures and all(c.assertion.value != "negated" for c in seizures)
+    assert any(c.clinical_status == "resolved" for c in seizures)
