@@ -371,3 +371,9 @@ def test_becoming_condition_free_closes_it() -> None:
     seizures = [c for c in facts_of(text).conditions if "seizure" in c.text.lower()]
     assert seizures and all(c.assertion.value != "negated" for c in seizures)
     assert any(c.clinical_status == "resolved" for c in seizures)
+
+
+def test_possibility_of_a_diagnosis_is_uncertain() -> None:
+    text = "Given her travel, the possibility of an atypical infection such as brucellosis was raised."
+    brucellosis = [c for c in facts_of(text).conditions if "brucellosis" in c.text.lower()]
+    assert brucellosis and all(c.assertion.value == "uncertain" for c in brucellosis)
