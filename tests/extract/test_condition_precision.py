@@ -377,3 +377,14 @@ def test_possibility_of_a_diagnosis_is_uncertain() -> None:
     text = "Given her travel, the possibility of an atypical infection such as brucellosis was raised."
     brucellosis = [c for c in facts_of(text).conditions if "brucellosis" in c.text.lower()]
     assert brucellosis and all(c.assertion.value == "uncertain" for c in brucellosis)
+
+
+def test_negation_of_what_is_present_in_a_lesion_spares_the_lesion() -> None:
+    # what is denied is the bacteria seen in the abscess; the abscess itself is there
+    abscess = [c for c in facts_of("No bacteria were seen in the abscess.").conditions if "abscess" in c.text]
+    assert abscess and all(c.assertion.value == "present" for c in abscess)
+
+
+def test_negated_list_before_found_in_stays_negated() -> None:
+    conditions = facts_of("There was no fever and no rash found on review.").conditions
+    assert {c.text.lower() for c in conditions if c.assertion.value == "negated"} >= {"fever", "rash"}
