@@ -22,6 +22,7 @@ __all__ = ["Composer"]
 # the word before a position, and the one before it ("low attenuation" is "low-attenuation" folded)
 _WORD_BEFORE = re.compile(r"(?:([a-z]+)\s+)?([a-z]+)\s+$")
 _MAX_BEFORE = 3  # modifier words taken before a head
+_ADJECTIVE_ENDINGS = ("ed", "ic", "ous", "ive", "al", "ar", "ful", "ble", "ile", "ent", "ant", "ing")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,8 @@ class Composer:
     def compose(self, folded: str, s: int, e: int, m: Match, others: list[Match]) -> tuple[int, int]:
         """The span of the finding phrase around condition mention ``m`` in sentence ``[s, e)``."""
         start, end = m.start, m.end
+        if folded[start:end].endswith(_ADJECTIVE_ENDINGS):
+            return start, end  # "dilated", "necrotic": a finding said of something else has no modifiers
         for _ in range(_MAX_BEFORE):
             wm = _WORD_BEFORE.search(folded, max(s, start - 40), start)
             if wm is None:
