@@ -1,5 +1,5 @@
 """The test mention a sentence is read into (``Obs``): kept apart from ``observations.py`` so the
-helpers that fill it in (lists, "respectively", organisms, unnamed values) need not import the
+helpers that fill it in (lists, organisms, unnamed values) need not import the
 component itself."""
 
 from __future__ import annotations

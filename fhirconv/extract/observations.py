@@ -21,9 +21,8 @@ from .coordinated import coordinated_values
 from .lexicon import Match
 from .mentions import codings_of
 from .obs import Obs
-from .organisms import results_named_before
+from .organisms import CultureResults
 from .quantities import Quantities
-from .respectively import assign_respectively
 from .rules import ObservationRules
 from .unnamed import UnnamedValues
 from .values import ValueReader
@@ -49,8 +48,11 @@ class Observations:
     def __init__(self, rules: ObservationRules, quantities: Quantities) -> None:
         self.rules = rules
         self.q = quantities
-        self.values = ValueReader(quantities, rules.value_lead, rules.trend, rules.finding_verbs)
+        # a test that grew something has its own predicate as much as one that showed something
+        verbs = f"{rules.finding_verbs}|{rules.culture_after}"
+        self.values = ValueReader(quantities, rules.value_lead, rules.trend, verbs)
         self.unnamed = UnnamedValues(rules, quantities, self.values)
+        self.cultures = CultureResults(rules)
         # "<test> revealed <finding>": the finding runs to the clause end (a decimal point is not an end)
         self.finding = re.compile(
             rf"\s*(?:\([^)]*\)\s*)?(?:{rules.finding_verbs})\s+"
@@ -61,12 +63,11 @@ class Observations:
         """Results for the sentence's tests; every test not about a relative is kept."""
         text, folded, s, e = ctx.text, ctx.folded, ctx.start, ctx.end
         tests = ctx.tests
-        coordinated_values(self.q, text, folded, s, e, tests, ctx.test_assertions)
-        self._results_for(text, folded, s, e, tests)
-        assign_respectively(tests, text, folded, s, e, self.q)
-        results_named_before(text, folded, s, e, tests, self.rules.test_stop)
+        listed = coordinated_values(self.q, text, folded, s, e, tests, ctx.test_assertions)
+        self._results_for(text, folded, s, e, tests, listed)
+        organisms = self.cultures.read(text, folded, s, e, tests)
         n_tests = len(tests)
-        self._listed_results(text, folded, s, e, tests, ctx.mentions)
+        self._listed_results(text, folded, s, e, tests, ctx.mentions, organisms)
         self.unnamed.find(text, folded, s, e, tests, ctx.mentions)
         assertions = ctx.test_assertions + [Assertion.PRESENT] * (len(tests) - n_tests)
         ctx.test_assertions = assertions
@@ -190,11 +191,19 @@ class Observations:
         out.append(Obs(cs, ce, f"{text[cs:ce]} {word}", (), cat, f"np:{co.group(1)} {word.lower()}"))
 
     def _listed_results(
-        self, text: str, folded: str, s: int, e: int, tests: list[Obs], taken: list[Match]
+        self,
+        text: str,
+        folded: str,
+        s: int,
+        e: int,
+        tests: list[Obs],
+        taken: list[Match],
+        organisms: list[tuple[int, int]],
     ) -> None:
         """Results named after the word positive/negative: "positive for CD34 and S100 protein",
-        "catalase-negative". Items that are conditions stay conditions (ConText negates them)."""
-        busy = [(t.start, t.end) for t in tests] + [(m.start, m.end) for m in taken]
+        "catalase-negative". Items that are conditions stay conditions (ConText negates them); an organism
+        a culture grew (``organisms``) is that culture's result, no test of its own."""
+        busy = [(t.start, t.end) for t in tests] + [(m.start, m.end) for m in taken] + organisms
 
         def add(start: int, end: int, kind: str, ks: int, ke: int) -> None:
             if end - start < 2:
@@ -242,14 +251,17 @@ class Observations:
             if found:
                 add(sm.start("np"), sm.end("np"), found, sm.start("res"), sm.end("res"))
 
-    def _results_for(self, text: str, folded: str, s: int, e: int, tests: list[Obs]) -> None:
-        """Values, qualitative results and "not performed", distributed over coordinated tests."""
+    def _results_for(
+        self, text: str, folded: str, s: int, e: int, tests: list[Obs], listed: set[int]
+    ) -> None:
+        """Values, qualitative results and "not performed", distributed over coordinated tests; the
+        tests in ``listed`` had their values read with their list (coordinated.py)."""
         if not tests:
             return
         # "2% neutrophils, 94% lymphocytes": a share or count written right before a test name is its own
         before = self.unnamed.values_before_names(text, folded, s, tests)
         for i, t in enumerate(tests):
-            if t.value is not None:
+            if t.value is not None or id(t) in listed:
                 continue  # read with its list (coordinated.py)
             nxt = tests[i + 1].start if i + 1 < len(tests) else e
             later = tests[i + 1].value_span if i + 1 < len(tests) else None

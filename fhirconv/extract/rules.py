@@ -225,6 +225,8 @@ class ObservationRules:
     test_stop: frozenset[str]
     category_words: dict[str, re.Pattern[str]]
     finding_verbs: str
+    culture_after: str  # "<test> grew <organism>" (organisms.py)
+    culture_before: str  # "<organism> was isolated from <test>"
     trend: re.Pattern[str]
     value_lead: re.Pattern[str]
     subject_result: re.Pattern[str]
@@ -237,9 +239,13 @@ class ObservationRules:
         heads = data.words("test_heads")
         trend = data.groups("trend_words")
         categories = data.groups("test_category_words")
+        culture = data.groups("culture_result_verbs")
         missing = {"imaging", "exam", "procedure"} - set(categories)
-        if missing or {"high", "low"} - set(trend):
-            raise MappingError(f"{data.name}.json: test_category_words/trend_words lack {sorted(missing)}")
+        if missing or {"high", "low"} - set(trend) or {"after", "before"} - set(culture):
+            raise MappingError(
+                f"{data.name}.json: test_category_words, trend_words or culture_result_verbs lack a group"
+                f" ({sorted(missing)})"
+            )
         return cls(
             results=tuple((kind, phrase_pattern(words)) for kind, words in results.items()),
             result_kind=result_kind,
@@ -249,6 +255,8 @@ class ObservationRules:
             test_stop=frozenset(data.words("test_modifier_stop")),
             category_words={k: phrase_pattern(v) for k, v in categories.items()},
             finding_verbs=alternation(data.words("finding_verbs")),
+            culture_after=alternation(culture["after"]),
+            culture_before=alternation(culture["before"]),
             trend=re.compile(
                 rf"(?<!\w)(?:(?P<up>{alternation(trend['high'])})|(?P<down>{alternation(trend['low'])}))(?!\w)"
             ),

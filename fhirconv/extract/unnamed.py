@@ -13,6 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..model import Quantity
+from .coordinated import RESPECTIVELY
 from .lexicon import Match
 from .quantities import Quantities, decimal_of
 from .rules import ObservationRules
@@ -21,7 +22,6 @@ from .values import ValueReader, negative_sign
 if TYPE_CHECKING:
     from .observations import Obs
 
-_RESPECTIVELY = re.compile(r"(?<!\w)respectively(?!\w)")
 __all__ = ["UnnamedValues"]
 
 # words and signs between a value's name and the value: "was", "of", ":", "(", "measured at"
@@ -91,7 +91,7 @@ class UnnamedValues:
         before it; a quantity that ends or follows a stated range, a dose or a figure label is none."""
         from .observations import Obs as obs_type
 
-        if _RESPECTIVELY.search(folded, s, e):
+        if RESPECTIVELY.search(folded, s, e):
             return  # a "respectively" list pairs its values by position, or (unequal counts) not at all
         units = self.q.units
         busy = [(t.start, t.end) for t in tests]

@@ -181,6 +181,22 @@ def test_organism_isolated_from_a_culture() -> None:
     assert hits and hits[0].value_text == "Klebsiella oxytoca"
 
 
+def test_organism_detected_in_a_culture_is_its_result_not_a_test() -> None:
+    # "<organism> was detected in <culture>": one reading -- the culture's result, never also a test
+    # called "Proteus mirabilis" found positive
+    facts = facts_of("A 60-year-old man had fever. Proteus mirabilis was detected in the wound culture.")
+    assert [(o.text, o.value_text) for o in facts.observations] == [("wound culture", "Proteus mirabilis")]
+
+
+def test_culture_verbs_after_and_before_in_one_sentence() -> None:
+    facts = facts_of(
+        "A 60-year-old man had fever. Enterococcus faecalis was recovered from the bile culture, and the "
+        "sputum culture grew Candida albicans."
+    )
+    got = {o.text.lower(): o.value_text for o in facts.observations}
+    assert got == {"bile culture": "Enterococcus faecalis", "sputum culture": "Candida albicans"}
+
+
 # ---------------------------------------------------------------- shares written before their cells
 def test_share_written_before_the_cell_name_is_that_cells() -> None:
     facts = facts_of(
