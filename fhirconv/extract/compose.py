@@ -7,6 +7,11 @@ procedure mention spanning both; the condition inside it is no condition of its 
 filter of ``MentionFinder`` already drops a condition so followed). The heads and modifiers are closed
 lists in ``rules/extraction.json`` (``procedure_heads``, ``procedure_modifiers``): a drug before a head
 ("bosentan therapy") stays a drug, since no drug name is a modifier.
+
+Two more readings of operative prose live here because they, too, decide which words are a procedure:
+a passive participle of ``procedure_passives`` tells the surgical act ("the fascia was closed", "the
+pericardium was opened": the narrative of an operation names its steps by their verbs), and a procedure
+word glued to a test only says which test ("post-embolization angiography", "fasting blood sugar").
 """
 
 from __future__ import annotations
