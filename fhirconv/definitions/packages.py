@@ -341,14 +341,44 @@ _PROFILE_KEYS = (
 )
 
 
+# Element extensions that carry validation rules (the rest is documentation and is dropped).
+_RULE_EXTENSIONS = frozenset(
+    {
+        "http://hl7.org/fhir/StructureDefinition/minLength",
+        "http://hl7.org/fhir/StructureDefinition/narrative-language-control",
+        "http://hl7.org/fhir/StructureDefinition/narrative-source-control",
+        "http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.mustHaveValue",
+        "http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.valueAlternatives",
+    }
+)
+_BINDING_EXTENSIONS = frozenset(
+    {
+        "http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.binding.additional",
+        "http://hl7.org/fhir/tools/StructureDefinition/additional-binding",
+    }
+)
+
+
+def _rule_extensions(el: dict[str, Any], urls: frozenset[str]) -> list[Any]:
+    exts = el.get("extension")
+    return [e for e in exts if isinstance(e, dict) and e.get("url") in urls] if isinstance(exts, list) else []
+
+
 def _trim_ig_element(el: dict[str, Any], trim: Any) -> dict[str, Any]:
-    """Core's trimmed element plus what profiles constrain: slicing, fixed[x], pattern[x]."""
+    """Core's trimmed element plus what profiles constrain: slicing, fixed[x], pattern[x], and the
+    element and binding extensions that carry rules (minLength, narrative controls, additional bindings)."""
     out: dict[str, Any] = trim(el)
     for key, value in el.items():
         if key.startswith(("fixed", "pattern", "minValue", "maxValue")) or key in _PROFILE_KEYS:
             out[key] = value
-    if "binding" in el:
+    kept = _rule_extensions(el, _RULE_EXTENSIONS)
+    if kept:
+        out["extension"] = kept
+    if isinstance(el.get("binding"), dict):
         out["binding"] = {k: el["binding"][k] for k in ("strength", "valueSet") if k in el["binding"]}
+        extra = _rule_extensions(el["binding"], _BINDING_EXTENSIONS)
+        if extra:
+            out["binding"]["extension"] = extra
     return out
 
 
@@ -376,7 +406,7 @@ def compile_ig_package(pkg: InstalledPackage, *, target: Path | None = None) -> 
         with tempfile.NamedTemporaryFile(dir=out, delete=False, suffix=".tmp") as fh:
             pickle.dump(blob, fh, protocol=pickle.HIGHEST_PROTOCOL)
         Path(fh.name).replace(out / f"{name}.pickle")
-    stamp = {"package": pkg.spec, "compiler": COMPILER_VERSION, "source": _fingerprint(folder), "kind": "ig3"}
+    stamp = {"package": pkg.spec, "compiler": COMPILER_VERSION, "source": _fingerprint(folder), "kind": "ig4"}
     (out / "index.json").write_text(json.dumps(stamp, indent=1), encoding="utf-8")
     return out
 
@@ -388,7 +418,7 @@ def _ig_current(pkg: InstalledPackage, out: Path) -> bool:
         return False
     return (
         stamp.get("compiler") == COMPILER_VERSION
-        and stamp.get("kind") == "ig3"
+        and stamp.get("kind") == "ig4"
         and stamp.get("source") == _fingerprint(pkg.path / "package")
         and all((out / f"{p}.pickle").is_file() for p in _PARTS)
     )

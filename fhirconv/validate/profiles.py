@@ -9,13 +9,16 @@ values (``profile.fixed``, ``profile.pattern``), bindings to the profile's value
 against that profile), ``targetProfile`` of references that resolve inside the input (``profile.target``),
 and slicing: each repetition is matched to slices by the ``value``/``pattern``/``type``/``profile``/
 ``exists`` discriminators, slice cardinality (``profile.slice``), closed slicing (``profile.slice-closed``)
-and ordered slicing (``profile.slice-order``). A profile that is not installed is an error naming the
-package to install (``profile.unknown``).
+and ordered slicing (``profile.slice-order``). A claimed profile that is not installed is a warning naming
+the package to install (``profile.unknown``): the claim cannot be checked, which is no defect of the
+instance (the HL7 validator's default); a profile of another FHIR release (``http://hl7.org/fhir/5.0/...``)
+is noted and not judged (``profile.version``).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..definitions.snapshot import generate_snapshot
+from . import profile_rules
 from .issues import Issue, Severity
 from .protocols import Context, DefinitionsProvider
 
@@ -218,11 +222,27 @@ class ProfileChecker:
         ctx: Context,
         active: set[tuple[int, str]],
     ) -> list[Issue]:
+        other = _other_fhir_version(url)
+        if other is not None:
+            return [
+                Issue(
+                    Severity.INFORMATION,
+                    "informational",
+                    claim_at,
+                    f"profile {url} is for FHIR {other}, not R4: not checked",
+                    "profile.version",
+                )
+            ]
         tree = self.tree(url)
         if isinstance(tree, str):
             if url.split("|")[0] in self._invalid:  # cannot be used: nothing to say about the instance
                 return [Issue(Severity.WARNING, "not-supported", claim_at, tree, "profile.invalid")]
-            return [Issue(Severity.ERROR, "not-found", claim_at, tree, "profile.unknown")]
+            # A meta.profile claim the validator cannot check says nothing about the instance (the HL7
+            # validator's default is a warning too); a profile asked for (--profile, which the CLI refuses
+            # with exit 2, a slice or target profile) that is missing cannot be met: an error.
+            claim = ".meta.profile[" in claim_at
+            sev = Severity.WARNING if claim else Severity.ERROR
+            return [Issue(sev, "not-found", claim_at, tree, "profile.unknown")]
         key = (id(value), url)
         if key in active:
             return []
@@ -359,8 +379,10 @@ class _Walk:
         self, node: _PNode, item: Any, at: str, key: str, core: dict[str, Any] | None, parent: Any
     ) -> None:
         el = node.el
-        if item is None:
-            return  # a primitive present by its extensions only: no value to compare
+        if item is None:  # a primitive present by its extensions only: no value to compare
+            if "extension" in el:
+                self.rules(profile_rules.value_controls(el, _partner_extensions(parent, key)), at)
+            return
         types = [t for t in el.get("type") or [] if isinstance(t, dict)]
         if node.name.endswith("[x]") and types:
             vtype = key[len(node.name) - 3 :]
@@ -384,6 +406,12 @@ class _Walk:
                     code="value",
                 )
         self.binding(el, core, item, at)
+        if "extension" in el:
+            self.rules(profile_rules.narrative_controls(el, item, self.resource), at)
+        if isinstance(el.get("binding"), dict) and "extension" in el["binding"]:
+            term = self.checker.terminology()
+            member = lambda vs, system, code: term.validate_code(vs.split("|")[0], system, code)  # noqa: E731
+            self.rules(profile_rules.additional_bindings(el, item, member), at)
         self.limits(el, item, at)
         self.constraints(el, core, item, at)
         self.type_profiles(types, item, at)
@@ -400,6 +428,10 @@ class _Walk:
                 self.element_children(item, node, at)
             finally:
                 self.resource = outer
+
+    def rules(self, found: list[tuple[Severity, str, str]], at: str) -> None:
+        for sev, message, rule in found:
+            self.err(at, message, rule, sev, "invariant" if sev == Severity.ERROR else "informational")
 
     def type_profiles(self, types: list[dict[str, Any]], item: Any, at: str) -> None:
         """The item must conform to one of the type profiles (any of them, as ElementDefinition.type says)."""
@@ -737,6 +769,28 @@ class _Walk:
 
 _MIN_LENGTH = "http://hl7.org/fhir/StructureDefinition/minLength"
 _UNNAMED_TYPES = frozenset({"BackboneElement", "Element"})
+
+
+_VERSIONED_CORE = re.compile(r"http://hl7\.org/fhir/(\d+\.\d+)/StructureDefinition/")
+
+
+def _other_fhir_version(url: str) -> str | None:
+    """The FHIR version of a version-specific core canonical (``http://hl7.org/fhir/5.0/...``) other
+    than R4: such a profile belongs to another release and is not judged against R4 content."""
+    m = _VERSIONED_CORE.match(url)
+    if m is None or m.group(1) == "4.0":
+        return None
+    return m.group(1)
+
+
+def _partner_extensions(parent: Any, key: str) -> list[Any]:
+    """The extensions of the ``_x`` partner ``key`` (of all its entries, for a repeating primitive)."""
+    raw = parent.get(key) if isinstance(parent, dict) else None
+    out: list[Any] = []
+    for entry in raw if isinstance(raw, list) else [raw]:
+        exts = entry.get("extension") if isinstance(entry, dict) else None
+        out.extend(exts if isinstance(exts, list) else [])
+    return out
 
 
 def _typed(resource: Any) -> Any:
