@@ -55,7 +55,8 @@ __all__ = [
 
 CORE_NAMES = frozenset({"hl7.fhir.r4.core", "hl7.fhir.r4.examples"})
 _SPEC = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._\-]{0,213})(?:[#@]([A-Za-z0-9][A-Za-z0-9.\-+]{0,63}))?$")
-_PARTS = ("structures", "valuesets", "codesystems", "questionnaires")
+_PARTS = ("structures", "valuesets", "codesystems", "questionnaires", "artifacts")
+_ARTIFACTS = ("Measure", "Library")  # knowledge artifacts other resources are checked against
 # An IG also needs where its extensions may be used and which FHIR version it is for.
 _IG_SD_KEYS = (*_SD_KEYS, "contextInvariant", "fhirVersion")
 
@@ -303,7 +304,8 @@ def _iter_package(folder: Path) -> Iterator[dict[str, Any]]:
             names = [
                 str(f["filename"])
                 for f in doc.get("files", [])
-                if f.get("resourceType") in ("StructureDefinition", "ValueSet", "CodeSystem", "Questionnaire")
+                if f.get("resourceType")
+                in ("StructureDefinition", "ValueSet", "CodeSystem", "Questionnaire", *_ARTIFACTS)
             ]
         except (OSError, ValueError, AttributeError, TypeError):
             names = None
@@ -399,6 +401,8 @@ def compile_ig_package(pkg: InstalledPackage, *, target: Path | None = None) -> 
             parts["codesystems"].setdefault(url, res)
         elif rtype == "Questionnaire":
             parts["questionnaires"].setdefault(url, res)
+        elif rtype in _ARTIFACTS:
+            parts["artifacts"].setdefault(f"{rtype} {url}", res)
     out = target or compiled_dir(pkg)
     out.mkdir(parents=True, exist_ok=True)
     for name, items in parts.items():
@@ -504,6 +508,10 @@ class LayeredDefinitions:
     def questionnaire(self, url: str) -> dict[str, Any] | None:
         """A Questionnaire a package ships (QuestionnaireResponse checks)."""
         return self._find("questionnaires", url)
+
+    def artifact(self, rtype: str, url: str) -> dict[str, Any] | None:
+        """A Measure or Library a package ships (MeasureReport and Measure checks)."""
+        return self._find("artifacts", f"{rtype} {url.split('|')[0]}")
 
     def simple_expansion(self, url: str) -> list[str] | None:
         return self.core.simple_expansion(url)

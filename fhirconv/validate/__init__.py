@@ -92,11 +92,13 @@ def build_chain(
     checkers.append(ReferenceChecker(cache))
     checkers.append(ConformanceChecker())
     checkers.append(LintChecker(cache))
+    from .measures import MeasureChecker
     from .profiles import ProfileChecker
     from .questionnaires import QuestionnaireChecker
 
     checkers.append(ProfileChecker(defs, profiles))
     checkers.append(QuestionnaireChecker())
+    checkers.append(MeasureChecker())
     return ValidationChain(defs, terminology, checkers, before_input=[cache])
 
 
