@@ -38,6 +38,20 @@ INT32 = (-(2**31), 2**31 - 1)
 _EXAMPLE_DOMAINS = ("example.org", "acme.com", "nema.org")
 
 
+def in_modifier(at: str) -> bool:
+    """Whether the location is an item of a ``modifierExtension`` array."""
+    return at.rsplit(".", 1)[-1].startswith("modifierExtension")
+
+
+def is_modifier_extension(sd: dict[str, Any]) -> bool | None:
+    """``Extension.isModifier`` of an extension definition's root element (None when not stated)."""
+    for el in sd.get("snapshot", {}).get("element", []) or []:
+        if isinstance(el, dict) and el.get("path") == "Extension":
+            flag = el.get("isModifier")
+            return flag if isinstance(flag, bool) else None
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class ElementInfo:
     path: str
@@ -422,8 +436,12 @@ class _Walker:
             elif code == "Attachment":
                 self.attachment(v, at)
 
-    def extension(self, value: dict[str, Any], at: str, host: tuple[str, ...] = ()) -> None:
-        """An extension must be defined, used where its context allows, with a value its definition allows.
+    def extension(
+        self, value: dict[str, Any], at: str, host: tuple[str, ...] = (), modifier: bool | None = None
+    ) -> None:
+        """An extension must be defined, used where its context allows, with a value its definition allows,
+        in ``modifierExtension`` exactly when its definition makes it a modifier (``modifier``: whether it
+        is there; read from ``at`` when not given).
 
         A URL that is no known StructureDefinition is a warning (it may come from a package not loaded);
         a relative URL is an error, except as the name of a sub-extension its parent extension defines.
@@ -437,6 +455,7 @@ class _Walker:
             return
         sd = self.defs.structure_definition(url)
         if sd is not None:
+            self.extension_modifier(url, sd, at, in_modifier(at) if modifier is None else modifier)
             self.extension_context(url, sd, at, host, parent_url)
             self.extension_value(value, sd, at)
             return
@@ -473,6 +492,18 @@ class _Walker:
                 "extension.unknown",
             )
         )
+
+    def extension_modifier(self, url: str, sd: dict[str, Any], at: str, modifier: bool) -> None:
+        """A modifier extension changes the meaning of what holds it: it belongs in ``modifierExtension``
+        (where a reader that does not know it must stop), and only a modifier belongs there."""
+        defined = is_modifier_extension(sd)
+        if defined is None or defined == modifier:
+            return
+        if defined:
+            msg = f"the extension {url} is a modifier extension: it must be used in modifierExtension"
+        else:
+            msg = f"the extension {url} is no modifier extension: it must not be used in modifierExtension"
+        self.err("structure", f"{at}.url", msg, "extension.modifier")
 
     def relative_extension(self, value: dict[str, Any], url: str, at: str, parent_url: str | None) -> None:
         if parent_url is None:
