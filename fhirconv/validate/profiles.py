@@ -283,6 +283,15 @@ class ProfileChecker:
             self._verdicts[key] = not [i for i in found if i.is_error]
         return self._verdicts[key]
 
+    def primitive_conforms(self, value: Any, url: str) -> bool:
+        """Whether a primitive value meets a profile on its type (``fixed[x]``/``pattern[x]`` of the
+        profile's root element: a profile discriminator on a primitive element)."""
+        tree = self.tree(url)
+        if isinstance(tree, str):
+            return False
+        fixed = _fixed(tree.el)
+        return fixed is None or value == fixed[2]
+
     def core_element(self, path: str) -> dict[str, Any] | None:
         """The R4 base definition of an element path (for what the profile adds)."""
         head = path.split(".", 1)[0]
@@ -719,6 +728,10 @@ class _Walk:
             for v in values:
                 if isinstance(v, dict) and any(
                     self.checker.conforms(v, p, self.ctx, self.active) for p in profiles
+                ):
+                    return True
+                if not isinstance(v, dict | list) and any(
+                    self.checker.primitive_conforms(v, p) for p in profiles
                 ):
                     return True
             return False
