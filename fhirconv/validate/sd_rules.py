@@ -1,0 +1,179 @@
+"""Rules for a StructureDefinition given as input: does it define something a validator can use?
+
+The HL7 validator checks a StructureDefinition as a definition, not only as a resource. The rules here
+(``structuredefinition.*``, errors) are those that need no terminology and no publishing context:
+
+- the ``type`` of a logical model is an R4 type or an absolute URL (a bare name that R4 does not define
+  would clash with the types of other models);
+- a specialization defines a new type: its ``type`` differs from that of the structure it specializes;
+- every element path starts with the type's name (the last segment of a URL type);
+- a type profile is a profile of that type (``Quantity`` cannot be profiled by ``Count``, an R4 type of
+  its own); element types ``Resource``/``DomainResource`` take a profile of any resource;
+- a constraint given as a differential only must yield a snapshot: each differential path is an element
+  of the base, of a datatype below it, or a choice element renamed for one of its types
+  (``Observation.valueQuantity``), else the snapshot cannot be generated.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .issues import Issue, Severity
+from .protocols import Context
+
+__all__ = ["structure_definition_issues"]
+
+
+def _err(at: str, message: str) -> Issue:
+    return Issue(Severity.ERROR, "invalid", at, message, "structuredefinition")
+
+
+def _elements(sd: dict[str, Any], part: str) -> list[Any]:
+    holder = sd.get(part)
+    elements = holder.get("element") if isinstance(holder, dict) else None
+    return elements if isinstance(elements, list) else []
+
+
+def structure_definition_issues(sd: dict[str, Any], at: str, ctx: Context) -> list[Issue]:
+    out: list[Issue] = []
+    defs = ctx.definitions
+    stype = sd.get("type")
+    if not isinstance(stype, str) or not stype:
+        return out  # a missing type is the cardinality finding
+    absolute = stype.startswith(("http://", "https://", "urn:"))
+    if sd.get("kind") == "logical" and not absolute and defs.structure_definition(stype) is None:
+        out.append(
+            _err(
+                f"{at}.type",
+                f"the type {stype} is no R4 type: the type of a logical model that R4 does not define "
+                "must be an absolute URL",
+            )
+        )
+    base_url = sd.get("baseDefinition")
+    base = defs.structure_definition(base_url) if isinstance(base_url, str) else None
+    if sd.get("derivation") == "specialization" and isinstance(base, dict) and base.get("type") == stype:
+        out.append(
+            _err(at, f"a specialization defines a new type, but {stype} is the type of {base_url} already")
+        )
+    name = stype.rstrip("/").rsplit("/", 1)[-1] if absolute else stype
+    for part in ("differential", "snapshot"):
+        for i, el in enumerate(_elements(sd, part)):
+            if not isinstance(el, dict) or not isinstance(el.get("path"), str):
+                continue
+            path = el["path"]
+            if path.split(".", 1)[0] != name:
+                out.append(
+                    _err(f"{at}.{part}.element[{i}]", f"the path {path} must start with the type {name}")
+                )
+            out.extend(_type_profiles(el, f"{at}.{part}.element[{i}]", ctx))
+    if (
+        sd.get("derivation") == "constraint"
+        and not _elements(sd, "snapshot")
+        and _elements(sd, "differential")
+        and isinstance(base, dict)
+    ):
+        out.extend(_differential_paths(sd, base, at, ctx))
+    return out
+
+
+def _type_profiles(el: dict[str, Any], at: str, ctx: Context) -> list[Issue]:
+    out: list[Issue] = []
+    for t, typ in enumerate(el.get("type") or []):
+        if not isinstance(typ, dict) or not isinstance(typ.get("code"), str):
+            continue
+        code = typ["code"]
+        if code in ("Resource", "DomainResource"):
+            continue
+        for p, prof in enumerate(typ.get("profile") or []):
+            if not isinstance(prof, str):
+                continue
+            found = ctx.definitions.structure_definition(prof.split("|")[0])
+            ptype = found.get("type") if isinstance(found, dict) else None
+            if isinstance(ptype, str) and ptype != code:
+                out.append(
+                    _err(
+                        f"{at}.type[{t}].profile[{p}]",
+                        f"the profile {prof} is a profile of {ptype}, but the element {el.get('path')} "
+                        f"has the type {code}",
+                    )
+                )
+    return out
+
+
+def _differential_paths(sd: dict[str, Any], base: dict[str, Any], at: str, ctx: Context) -> list[Issue]:
+    """Differential paths the base does not have (nor a datatype below it, nor a renamed choice)."""
+    known = _table(base)
+    if not known:
+        return []
+    resolver = _Resolver(known, ctx)
+    out: list[Issue] = []
+    for i, el in enumerate(_elements(sd, "differential")):
+        path = el.get("path") if isinstance(el, dict) else None
+        if not isinstance(path, str) or resolver.resolve(path):
+            continue
+        out.append(
+            _err(
+                f"{at}.differential.element[{i}]",
+                f"the snapshot cannot be generated: {path} is no element of {sd.get('baseDefinition')}",
+            )
+        )
+    return out
+
+
+def _table(sd: dict[str, Any]) -> dict[str, list[str]]:
+    """Element path -> its type codes, from a snapshot."""
+    out: dict[str, list[str]] = {}
+    for el in _elements(sd, "snapshot"):
+        if isinstance(el, dict) and isinstance(el.get("path"), str):
+            codes = [str(t.get("code")) for t in el.get("type") or [] if isinstance(t, dict)]
+            out.setdefault(el["path"], codes)
+    return out
+
+
+class _Resolver:
+    """Finds a differential path in the base's snapshot, following datatypes and renamed choices."""
+
+    def __init__(self, known: dict[str, list[str]], ctx: Context) -> None:
+        self.known = known
+        self.ctx = ctx
+        self.types: dict[str, dict[str, list[str]]] = {}
+
+    def datatype(self, code: str) -> dict[str, list[str]]:
+        if code not in self.types:
+            found = self.ctx.definitions.structure_definition(code)
+            self.types[code] = _table(found) if isinstance(found, dict) else {}
+        return self.types[code]
+
+    def resolve(self, path: str, depth: int = 0) -> list[tuple[dict[str, list[str]], str]]:
+        found = _step(self.known, "", path)
+        if found or depth > 12:
+            return found
+        head, _, last = path.rpartition(".")
+        if not head:
+            return []
+        out: list[tuple[dict[str, list[str]], str]] = []
+        for table, hp in self.resolve(head, depth + 1):
+            here = _step(table, hp, last)
+            if here:
+                out.extend(here)
+                continue
+            for code in table.get(hp, []):
+                if code in ("BackboneElement", "Element") or "." in code:
+                    continue
+                out.extend(_step(self.datatype(code), code, last))
+        return out
+
+
+def _step(table: dict[str, list[str]], head: str, name: str) -> list[tuple[dict[str, list[str]], str]]:
+    """``head.name`` in ``table`` (``name`` a full path when ``head`` is empty), directly or as a choice
+    element renamed for one of its types."""
+    path = f"{head}.{name}" if head else name
+    if path in table:
+        return [(table, path)]
+    parent, _, last = path.rpartition(".")
+    for cand, codes in table.items():
+        if cand.endswith("[x]") and cand.rpartition(".")[0] == parent:
+            stem = cand.rpartition(".")[2][:-3]
+            if any(last == stem + c[:1].upper() + c[1:] for c in codes):
+                return [(table, cand)]
+    return []
