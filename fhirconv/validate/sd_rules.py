@@ -7,6 +7,7 @@ The HL7 validator checks a StructureDefinition as a definition, not only as a re
   would clash with the types of other models);
 - a specialization defines a new type: its ``type`` differs from that of the structure it specializes;
 - every element path starts with the type's name (the last segment of a URL type);
+- a constraint cannot change a value its base fixes (``fixed[x]``);
 - a type profile is a profile of that type (``Quantity`` cannot be profiled by ``Count``, an R4 type of
   its own); element types ``Resource``/``DomainResource`` take a profile of any resource;
 - a constraint given as a differential only must yield a snapshot: each differential path is an element
@@ -66,6 +67,8 @@ def structure_definition_issues(sd: dict[str, Any], at: str, ctx: Context) -> li
                     _err(f"{at}.{part}.element[{i}]", f"the path {path} must start with the type {name}")
                 )
             out.extend(_type_profiles(el, f"{at}.{part}.element[{i}]", ctx))
+    if sd.get("derivation") == "constraint" and isinstance(base, dict) and base_url != sd.get("url"):
+        out.extend(_fixed_changes(sd, base, at))
     if (
         sd.get("derivation") == "constraint"
         and not _elements(sd, "snapshot")
@@ -73,6 +76,32 @@ def structure_definition_issues(sd: dict[str, Any], at: str, ctx: Context) -> li
         and isinstance(base, dict)
     ):
         out.extend(_differential_paths(sd, base, at, ctx))
+    return out
+
+
+def _fixed(el: dict[str, Any]) -> tuple[str, Any] | None:
+    return next(((k, v) for k, v in el.items() if k.startswith("fixed")), None)
+
+
+def _fixed_changes(sd: dict[str, Any], base: dict[str, Any], at: str) -> list[Issue]:
+    """A constraint narrows its base: a value the base fixes cannot be fixed to another one."""
+    fixed = {
+        str(el.get("id") or el.get("path")): f
+        for el in _elements(base, "snapshot")
+        if isinstance(el, dict) and (f := _fixed(el)) is not None
+    }
+    out: list[Issue] = []
+    for i, el in enumerate(_elements(sd, "differential")):
+        mine = _fixed(el) if isinstance(el, dict) else None
+        theirs = fixed.get(str(el.get("id") or el.get("path"))) if mine is not None else None
+        if mine is not None and theirs is not None and mine[1] != theirs[1]:
+            out.append(
+                _err(
+                    f"{at}.differential.element[{i}].{mine[0]}",
+                    f"{el.get('path')} is fixed to {theirs[1]!r} in the base {sd.get('baseDefinition')}: "
+                    f"a constraint cannot fix it to {mine[1]!r}",
+                )
+            )
     return out
 
 
