@@ -923,7 +923,9 @@ class _Run:
             # where(), a contextInvariant) is judged by the structure checker, which sees that element
             raise Bail
         modifier = in_modifier(at)
-        key = (url, host, modifier, *[k for k in value if k[:5] == "value"])
+        nested = value.get("extension")
+        subs = tuple(e.get("url") for e in nested if type(e) is dict) if type(nested) is list else ()
+        key = (url, host, modifier, subs, *[k for k in value if k[:5] == "value"])
         memo = self.checker.ext_memo
         found = memo.get(key)
         if found is None:

@@ -639,6 +639,33 @@ class _Walker:
                 break
         if allowed is not None:
             self.value_types(value, allowed, at, str(value.get("url")))
+        self.sub_counts(value, sd, at)
+
+    def sub_counts(self, value: dict[str, Any], sd: dict[str, Any], at: str) -> None:
+        """A complex extension's sub-extensions appear as often as their slices allow (``species`` of
+        ``patient-animal`` is required, at most once)."""
+        limits = sub_limits(sd)
+        if not limits:
+            return
+        nested = value.get("extension")
+        urls = [e.get("url") for e in nested if isinstance(e, dict)] if isinstance(nested, list) else []
+        for url, (low, high) in limits.items():
+            n = urls.count(url)
+            if n < low:
+                self.err(
+                    "required",
+                    at,
+                    f"the extension {value.get('url')} requires its sub-extension '{url}' (min {low})",
+                    "extension.sub-cardinality",
+                )
+            elif high is not None and n > high:
+                self.err(
+                    "structure",
+                    at,
+                    f"the extension {value.get('url')} allows its sub-extension '{url}' at most {high} "
+                    f"time(s), found {n}",
+                    "extension.sub-cardinality",
+                )
 
     def value_types(self, value: dict[str, Any], allowed: tuple[str, ...], at: str, what: str) -> None:
         for key in value:
@@ -719,6 +746,32 @@ def _evaluate(expression: str, holder: dict[str, Any], host: tuple[str, ...]) ->
     if not result:
         return False
     return bool(_truthy(result))
+
+
+_LIMITS: dict[int, tuple[dict[str, Any], dict[str, tuple[int, int | None]]]] = {}
+
+
+def sub_limits(sd: dict[str, Any]) -> dict[str, tuple[int, int | None]]:
+    """The cardinality of a complex extension's sub-extension slices: url -> (min, max or None)."""
+    key = id(sd)
+    cached = _LIMITS.get(key)
+    if cached is not None and cached[0] is sd:  # the definition itself is kept: ids are not reused
+        return cached[1]
+    elements = sd.get("snapshot", {}).get("element", [])
+    by_id = {str(el.get("id")): el for el in elements}
+    out: dict[str, tuple[int, int | None]] = {}
+    for el in elements:
+        if el.get("path") != "Extension.extension" or not el.get("sliceName"):
+            continue
+        url = by_id.get(f"{el.get('id')}.url", {}).get("fixedUri") or el.get("sliceName")
+        high = el.get("max", "*")
+        low = el.get("min", 0)
+        out[str(url)] = (
+            low if isinstance(low, int) else 0,
+            int(high) if isinstance(high, str) and high.isdigit() else None,
+        )
+    _LIMITS[key] = (sd, out)
+    return out
 
 
 def sub_extensions(sd: dict[str, Any]) -> dict[str, tuple[str, ...]]:
