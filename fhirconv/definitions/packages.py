@@ -55,7 +55,7 @@ __all__ = [
 
 CORE_NAMES = frozenset({"hl7.fhir.r4.core", "hl7.fhir.r4.examples"})
 _SPEC = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._\-]{0,213})(?:[#@]([A-Za-z0-9][A-Za-z0-9.\-+]{0,63}))?$")
-_PARTS = ("structures", "valuesets", "codesystems", "questionnaires", "artifacts")
+_PARTS = ("structures", "valuesets", "codesystems", "questionnaires", "artifacts", "versions")
 _ARTIFACTS = ("Measure", "Library")  # knowledge artifacts other resources are checked against
 # An IG also needs where its extensions may be used and which FHIR version it is for.
 _IG_SD_KEYS = (*_SD_KEYS, "contextInvariant", "fhirVersion")
@@ -395,6 +395,9 @@ def compile_ig_package(pkg: InstalledPackage, *, target: Path | None = None) -> 
         url = str(res["url"])
         if rtype == "StructureDefinition":
             parts["structures"].setdefault(url, _trim_ig_sd(res))
+            if isinstance(res.get("version"), str):
+                # every version, for versioned canonicals (url|0.2) when a package holds several
+                parts["versions"].setdefault(f"{url}|{res['version']}", _trim_ig_sd(res))
         elif rtype == "ValueSet":
             parts["valuesets"].setdefault(url, res)
         elif rtype == "CodeSystem":
@@ -478,11 +481,34 @@ class LayeredDefinitions:
 
     def structure_definition(self, url_or_type: str) -> dict[str, Any] | None:
         found = self.core.structure_definition(url_or_type)
+        if found is None and "|" in url_or_type:
+            found = self._versioned(url_or_type)
+            if found is not None and not found.get("snapshot", {}).get("element"):
+                found = self._with_snapshot(url_or_type, found)
         if found is None and ("/" in url_or_type or ":" in url_or_type):
             found = self._find("structures", url_or_type)
             if found is not None and not found.get("snapshot", {}).get("element"):
                 found = self._with_snapshot(url_or_type.split("|")[0], found)
         return found
+
+    def _versioned(self, canonical: str) -> dict[str, Any] | None:
+        """``url|version``: that version, or the highest whose version continues it (``|0.2`` finds
+        0.2.1, as the HL7 validator matches a partial version); None when no package has one."""
+        url, version = canonical.split("|", 1)
+        for pkg in self.packages:
+            part = pkg.part("versions")
+            exact = part.get(canonical)
+            if exact is not None:
+                value: dict[str, Any] = exact
+                return value
+            prefix = f"{url}|{version}."
+            matches = sorted(
+                (k for k in part if k.startswith(prefix)), key=lambda k: _version_key(k.split("|")[-1])
+            )
+            if matches:
+                value = part[matches[-1]]
+                return value
+        return None
 
     def _with_snapshot(self, url: str, sd: dict[str, Any]) -> dict[str, Any]:
         """A package definition that ships no snapshot gets a generated one (once; None-safe on failure)."""

@@ -195,23 +195,28 @@ class ProfileChecker:
     # -- one profile ---------------------------------------------------------------------------------
 
     def tree(self, url: str) -> _PNode | str:
-        """The profile's tree, or why there is none (a message)."""
+        """The profile's tree, or why there is none (a message). ``url|version`` finds that version when
+        a loaded package has it (several versions of one profile may be loaded), else the profile."""
+        found = self._trees.get(url)
+        if found is not None:
+            return found
         key = url.split("|")[0]
-        if key not in self._trees:
-            sd = self.defs.structure_definition(key)
-            if sd is None:
-                self._trees[key] = (
-                    f"profile {key} is not installed: install the package that defines it "
-                    f"(`fhirconv definitions install {suggest_package(key)}`) and validate with "
-                    f"--ig {suggest_package(key)}"
-                )
-            else:
-                try:
-                    self._trees[key] = _tree(generate_snapshot(sd, self.defs))
-                except (ValueError, KeyError, TypeError) as exc:
-                    self._trees[key] = f"profile {key} cannot be used: {exc}"
-                    self._invalid.add(key)
-        return self._trees[key]
+        sd = self.defs.structure_definition(url if "|" in url else key)
+        tree: _PNode | str
+        if sd is None:
+            tree = (
+                f"profile {key} is not installed: install the package that defines it "
+                f"(`fhirconv definitions install {suggest_package(key)}`) and validate with "
+                f"--ig {suggest_package(key)}"
+            )
+        else:
+            try:
+                tree = _tree(generate_snapshot(sd, self.defs))
+            except (ValueError, KeyError, TypeError) as exc:
+                tree = f"profile {key} cannot be used: {exc}"
+                self._invalid.add(key)
+        self._trees[url] = tree
+        return tree
 
     def conform(
         self,
