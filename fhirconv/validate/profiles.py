@@ -576,6 +576,9 @@ class _Walk:
             elif len(codes) == 1 and codes[0][:1].isupper() and codes[0] not in _UNNAMED_TYPES:
                 base = codes[0]  # a complex type: FHIRPath's type() names it (Reference, HumanName)
             create_node: Any = ResourceNode.create_node  # untyped in fhirpathpy
+            from .invariants import TERMINOLOGY
+
+            token = TERMINOLOGY.set(self.checker.terminology())
             try:
                 focus = create_node(item, base) if base else item
                 result = compiled.fn(
@@ -584,6 +587,8 @@ class _Walk:
             except Exception as exc:  # the engine raises bare Exceptions
                 self.err(at, f"{key} not checked: {exc}", str(key), Severity.INFORMATION, "informational")
                 continue
+            finally:
+                TERMINOLOGY.reset(token)
             if not _truthy(result):
                 sev = Severity.ERROR if c.get("severity") == "error" else Severity.WARNING
                 self.err(at, f"{key}: {c.get('human', expr)}", str(key), sev, "invariant")
