@@ -15,8 +15,8 @@ absent, when those members hold the same primitive values, or, for expressions t
 ``ext-1``, ``ref-1``, ``dom-2``/``4``/``5``/``6``) and those fhirpathpy 2.2.4 gets wrong or lacks (``dom-3``:
 ``as()`` on a collection; ``rng-2``: Quantity ordering; ``txt-1``/``txt-2``: ``htmlChecks()``) are Python;
 ``per-1``, ``bdl-3``/``4``/``7`` and ``obs-7`` are decided in Python for their plain shapes (``_SHORTCUTS``).
-``hasValue()``, ``resolve()`` (within the input) and a silent ``trace()`` are added to the engine. ``memberOf()`` asks the
-local terminology set in ``TERMINOLOGY`` (profile constraints set it). An expression the engine still
+``hasValue()``, ``resolve()`` (within the input) and a silent ``trace()`` are added to the engine;
+``memberOf()`` asks the local terminology set in ``TERMINOLOGY`` (profile constraints set it). An expression the engine still
 cannot evaluate (``conformsTo()``, a ``memberOf()`` that cannot be decided locally, a parse error, a
 runtime failure) is an ``information`` issue naming the constraint, never a silent pass.
 """
