@@ -16,9 +16,10 @@ absent, when those members hold the same primitive values, or, for expressions t
 ``as()`` on a collection; ``rng-2``: Quantity ordering; ``txt-1``/``txt-2``: ``htmlChecks()``) are Python;
 ``per-1``, ``bdl-3``/``4``/``7`` and ``obs-7`` are decided in Python for their plain shapes (``_SHORTCUTS``).
 ``hasValue()``, ``resolve()`` (within the input) and a silent ``trace()`` are added to the engine;
-``memberOf()`` asks the local terminology set in ``TERMINOLOGY`` (profile constraints set it). An expression the engine still
-cannot evaluate (``conformsTo()``, a ``memberOf()`` that cannot be decided locally, a parse error, a
-runtime failure) is an ``information`` issue naming the constraint, never a silent pass.
+``memberOf()`` asks the local terminology set in ``TERMINOLOGY`` (profile constraints set it). An
+expression the engine still cannot evaluate (``conformsTo()``, a ``memberOf()`` that cannot be decided
+locally, a parse error, a runtime failure) is an ``information`` issue naming the constraint, never a
+silent pass.
 """
 
 from __future__ import annotations
