@@ -187,7 +187,8 @@ def _evaluate(expression: str, response: dict[str, Any]) -> bool | None:
         from fhirpathpy import evaluate
         from fhirpathpy.models import models
 
-        result = evaluate(response, expression, {}, models["r4"])
+        env = {"resource": response, "rootResource": response, "context": response}
+        result = evaluate(response, expression, env, models["r4"])
     except Exception:  # an expression fhirpathpy cannot evaluate is not judged
         return None
     if result == [True]:
