@@ -659,3 +659,29 @@ def test_a_constraint_keeps_the_fixed_values_of_its_base(tmp_path: Path) -> None
     at = ("structuredefinition", "StructureDefinition.differential.element[1].fixedCode")
     assert at in _errors(derived("male"), defs)
     assert at not in _errors(derived("female"), defs)
+
+
+def test_same_type_and_id_under_other_bases_is_not_ambiguous() -> None:
+    def bundle(*patient_urls: str) -> dict[str, Any]:
+        comp = {
+            "resourceType": "Composition",
+            "id": "c",
+            "status": "final",
+            "type": {"text": "note"},
+            "date": "2024-01-01",
+            "title": "Note",
+            "author": [{"reference": "Patient/p"}],
+        }
+        entries = [{"fullUrl": "http://one.example/fhir/Composition/c", "resource": comp}]
+        for url in patient_urls:
+            entries.append({"fullUrl": url, "resource": {"resourceType": "Patient", "id": "p"}})
+        return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+
+    where = "Bundle.entry[0].resource.author[0].reference"
+    # one under the referencing entry's base: that one, whatever other servers hold
+    resolved = bundle("http://one.example/fhir/Patient/p", "http://two.example/fhir/Patient/p")
+    assert not [i for i in _issues(resolved) if i.location == where]
+    # none under it: R4's resolution finds nothing; a warning names the near misses
+    elsewhere = bundle("http://two.example/fhir/Patient/p", "http://three.example/fhir/Patient/p")
+    (issue,) = [i for i in _issues(elsewhere) if i.location == where]
+    assert issue.rule == "reference.ambiguous" and issue.severity == Severity.WARNING
