@@ -121,6 +121,39 @@ def _tree(elements: list[dict[str, Any]]) -> _PNode:
     return root
 
 
+_PROFILE_ELEMENT = "http://hl7.org/fhir/StructureDefinition/elementdefinition-profile-element"
+
+
+def _profile_element(el: dict[str, Any]) -> tuple[str, str] | None:
+    """(profile, element id) when the element's type profile names one element of that profile."""
+    for t in el.get("type") or []:
+        if not isinstance(t, dict):
+            continue
+        profiles, extras = t.get("profile") or [], t.get("_profile") or []
+        for prof, extra in zip(profiles, extras, strict=False):
+            exts = extra.get("extension") if isinstance(extra, dict) else None
+            for e in exts if isinstance(exts, list) else []:
+                if (
+                    isinstance(e, dict)
+                    and e.get("url") == _PROFILE_ELEMENT
+                    and isinstance(e.get("valueString"), str)
+                ):
+                    return str(prof), e["valueString"]
+    return None
+
+
+def _find_node(node: _PNode, eid: str, depth: int = 0) -> _PNode | None:
+    if node.el.get("id") == eid:
+        return node
+    if depth > 40:
+        return None
+    for child in [*node.children, *node.slices]:
+        found = _find_node(child, eid, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
 def _cap(s: str) -> str:
     return s[:1].upper() + s[1:]
 
@@ -287,6 +320,21 @@ class ProfileChecker:
             found = self.conform(value, url, "$", "$", ctx, active)
             self._verdicts[key] = not [i for i in found if i.is_error]
         return self._verdicts[key]
+
+    def effective(self, s: _PNode) -> _PNode:
+        """A slice whose type profile names one element of another profile (the
+        ``elementdefinition-profile-element`` extension) is that element, with the slice's name and
+        cardinality: its children and fixed values are what the items are matched and checked against."""
+        ref = _profile_element(s.el)
+        if ref is None:
+            return s
+        tree = self.tree(ref[0])
+        target = _find_node(tree, ref[1]) if not isinstance(tree, str) else None
+        if target is None:
+            return s
+        own: dict[str, Any] = {k: s.el[k] for k in ("id", "path", "sliceName", "min", "max") if k in s.el}
+        el: dict[str, Any] = {**target.el, **own}
+        return _PNode(el, s.name, target.children, target.slices)
 
     def primitive_conforms(self, value: Any, url: str) -> bool:
         """Whether a primitive value meets a profile on its type (``fixed[x]``/``pattern[x]`` of the
@@ -615,6 +663,7 @@ class _Walk:
     # -- slicing -------------------------------------------------------------------------------------
 
     def slices(self, node: _PNode, items: list[tuple[Any, str, str]], at: str) -> None:
+        node = _PNode(node.el, node.name, node.children, [self.checker.effective(x) for x in node.slices])
         slicing = node.slicing or {}
         discriminators = [d for d in slicing.get("discriminator") or [] if isinstance(d, dict)]
         matched: dict[int, list[tuple[Any, str, str]]] = {i: [] for i in range(len(node.slices))}

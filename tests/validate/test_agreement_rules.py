@@ -177,6 +177,60 @@ RESOURCES: list[dict[str, Any]] = [
             ]
         },
     },
+    _profile(
+        "SectionLibrary",
+        "Composition",
+        [
+            {
+                "id": "Composition.section",
+                "path": "Composition.section",
+                "slicing": {"discriminator": [{"type": "pattern", "path": "code"}], "rules": "open"},
+            },
+            {"id": "Composition.section:plan", "path": "Composition.section", "sliceName": "plan"},
+            {
+                "id": "Composition.section:plan.code",
+                "path": "Composition.section.code",
+                "min": 1,
+                "patternCodeableConcept": {
+                    "coding": [{"system": "http://example.org/sections", "code": "plan"}]
+                },
+            },
+            {"id": "Composition.section:plan.title", "path": "Composition.section.title", "min": 1},
+        ],
+    ),
+    _profile(
+        "PlannedDocument",
+        "Composition",
+        [
+            {
+                "id": "Composition.section",
+                "path": "Composition.section",
+                "slicing": {"discriminator": [{"type": "pattern", "path": "code"}], "rules": "closed"},
+            },
+            {
+                "id": "Composition.section:plan",
+                "path": "Composition.section",
+                "sliceName": "plan",
+                "min": 1,
+                "type": [
+                    {
+                        "code": "BackboneElement",
+                        "profile": [f"{BASE}/StructureDefinition/SectionLibrary"],
+                        "_profile": [
+                            {
+                                "extension": [
+                                    {
+                                        "url": SD + "elementdefinition-profile-element",
+                                        "valueString": "Composition.section:plan",
+                                    }
+                                ]
+                            }
+                        ],
+                    }
+                ],
+            },
+        ],
+    ),
     {
         "resourceType": "ValueSet",
         "url": TEAM_VS,
@@ -685,3 +739,33 @@ def test_same_type_and_id_under_other_bases_is_not_ambiguous() -> None:
     elsewhere = bundle("http://two.example/fhir/Patient/p", "http://three.example/fhir/Patient/p")
     (issue,) = [i for i in _issues(elsewhere) if i.location == where]
     assert issue.rule == "reference.ambiguous" and issue.severity == Severity.WARNING
+
+
+def test_a_slice_typed_by_an_element_of_another_profile(defs: LayeredDefinitions) -> None:
+    def composition(*sections: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "resourceType": "Composition",
+            "status": "final",
+            "type": {"text": "plan"},
+            "date": "2024-01-01",
+            "author": [{"display": "A. Author"}],
+            "title": "Plan",
+            "section": list(sections),
+        }
+
+    text = {"status": "generated", "div": PLAIN}
+    plan = {
+        "code": {"coding": [{"system": "http://example.org/sections", "code": "plan"}]},
+        "title": "Plan",
+        "text": text,
+    }
+    assert not _errors(composition(plan), defs, "PlannedDocument")
+    untitled = {"code": plan["code"], "text": text}
+    found = _errors(composition(untitled), defs, "PlannedDocument")
+    assert ("profile.cardinality", "Composition.section[0].title") in found
+    other = {"code": {"coding": [{"system": "http://example.org/sections", "code": "other"}]}, "text": text}
+    found = _errors(composition(other), defs, "PlannedDocument")
+    assert ("profile.slice-closed", "Composition.section[0]") in found and (
+        "profile.slice",
+        "Composition.section",
+    ) in found
