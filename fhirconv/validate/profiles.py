@@ -475,7 +475,7 @@ class _Walk:
             member = lambda vs, system, code: term.validate_code(vs.split("|")[0], system, code)  # noqa: E731
             self.rules(profile_rules.additional_bindings(el, item, member), at)
         self.limits(el, item, at)
-        self.constraints(el, core, item, at)
+        self.constraints(el, core, item, at, types)
         self.type_profiles(types, item, at)
         for t in types:
             targets = [str(p) for p in t.get("targetProfile") or [] if not _is_core_type(str(p))]
@@ -594,11 +594,21 @@ class _Walk:
             "code-invalid",
         )
 
-    def constraints(self, el: dict[str, Any], core: dict[str, Any] | None, item: Any, at: str) -> None:
+    def constraints(
+        self, el: dict[str, Any], core: dict[str, Any] | None, item: Any, at: str, types: list[dict[str, Any]]
+    ) -> None:
         own = {c.get("key") for c in (core or {}).get("constraint") or []}
+        primitive = None
+        if not isinstance(item, dict):
+            # a primitive is typed by its own type (a choice narrowed by its JSON key): vs-1's
+            # ``$this as dateTime`` needs to know it is one
+            kinds = {str(t.get("code")) for t in types}
+            if len(kinds) != 1:
+                return
+            primitive = kinds.pop()
         for c in el.get("constraint") or []:
             key, expr = c.get("key"), c.get("expression")
-            if key in own or not isinstance(expr, str) or not isinstance(item, dict):
+            if key in own or not isinstance(expr, str) or isinstance(item, list) or item is None:
                 continue
             if str(c.get("source", "")).startswith(_CORE_SD):
                 continue  # inherited from R4: the invariant checker's
@@ -619,7 +629,9 @@ class _Walk:
             path = str(el.get("path"))
             codes = [str(t.get("code")) for t in el.get("type") or []]
             base = path if core is not None else codes[0] if len(codes) == 1 else ""
-            if isinstance(item.get("resourceType"), str):
+            if primitive is not None:
+                base = primitive
+            elif isinstance(item.get("resourceType"), str):
                 base = item["resourceType"]  # a resource in a resource: %context.type() is its type
             elif len(codes) == 1 and codes[0][:1].isupper() and codes[0] not in _UNNAMED_TYPES:
                 base = codes[0]  # a complex type: FHIRPath's type() names it (Reference, HumanName)

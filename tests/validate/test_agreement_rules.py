@@ -231,6 +231,36 @@ RESOURCES: list[dict[str, Any]] = [
             },
         ],
     ),
+    _profile(
+        "NoInitials",
+        "Patient",
+        [
+            {
+                "id": "Patient.name.given",
+                "path": "Patient.name.given",
+                "constraint": [
+                    {
+                        "key": "agree-2",
+                        "severity": "error",
+                        "human": "no initials",
+                        "expression": "$this.length() > 1",
+                    }
+                ],
+            },
+            {
+                "id": "Patient.birthDate",
+                "path": "Patient.birthDate",
+                "constraint": [
+                    {
+                        "key": "agree-3",
+                        "severity": "error",
+                        "human": "a day",
+                        "expression": "($this as date).toString().length() = 10",
+                    }
+                ],
+            },
+        ],
+    ),
     {
         "resourceType": "ValueSet",
         "url": TEAM_VS,
@@ -769,3 +799,12 @@ def test_a_slice_typed_by_an_element_of_another_profile(defs: LayeredDefinitions
         "profile.slice",
         "Composition.section",
     ) in found
+
+
+def test_profile_constraints_on_primitive_elements(defs: LayeredDefinitions) -> None:
+    def patient(given: str, born: str) -> dict[str, Any]:
+        return {"resourceType": "Patient", "name": [{"given": [given]}], "birthDate": born}
+
+    assert not _errors(patient("Jo", "2001-02-03"), defs, "NoInitials")
+    assert ("agree-2", "Patient.name[0].given[0]") in _errors(patient("J", "2001-02-03"), defs, "NoInitials")
+    assert ("agree-3", "Patient.birthDate") in _errors(patient("Jo", "2001-02"), defs, "NoInitials")
