@@ -8,6 +8,7 @@ The HL7 validator checks a StructureDefinition as a definition, not only as a re
 - a specialization defines a new type: its ``type`` differs from that of the structure it specializes;
 - every element path starts with the type's name (the last segment of a URL type);
 - a constraint cannot change a value its base fixes (``fixed[x]``);
+- a discriminator's path names an element of the sliced element's type;
 - a type profile is a profile of that type (``Quantity`` cannot be profiled by ``Count``, an R4 type of
   its own); element types ``Resource``/``DomainResource`` take a profile of any resource;
 - a constraint given as a differential only must yield a snapshot: each differential path is an element
@@ -17,6 +18,7 @@ The HL7 validator checks a StructureDefinition as a definition, not only as a re
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .issues import Issue, Severity
@@ -76,7 +78,61 @@ def structure_definition_issues(sd: dict[str, Any], at: str, ctx: Context) -> li
         and isinstance(base, dict)
     ):
         out.extend(_differential_paths(sd, base, at, ctx))
+    if sd.get("derivation") == "constraint" and isinstance(base, dict):
+        out.extend(_discriminator_paths(sd, base, at, ctx))
     return out
+
+
+_SIMPLE_PATH = re.compile(r"^[a-z][A-Za-z0-9]*(\.[a-z][A-Za-z0-9]*)*$")
+
+
+def _discriminator_paths(sd: dict[str, Any], base: dict[str, Any], at: str, ctx: Context) -> list[Issue]:
+    """A discriminator's path names an element of the sliced element's type (a plain path's first step:
+    ``url`` of an Extension, not ``type``)."""
+    known = _table(base)
+    if not known:
+        return []
+    resolver = _Resolver(known, ctx)
+    out: list[Issue] = []
+    for i, el in enumerate(_elements(sd, "differential")):
+        slicing = el.get("slicing") if isinstance(el, dict) else None
+        path = el.get("path") if isinstance(el, dict) else None
+        if not isinstance(slicing, dict) or not isinstance(path, str):
+            continue
+        codes = [str(t.get("code")) for t in el.get("type") or [] if isinstance(t, dict)]
+        if not codes:
+            found = resolver.resolve(path)
+            if not found:
+                continue
+            table, where = found[0]
+            codes = table.get(where, [])
+        for d, disc in enumerate(slicing.get("discriminator") or []):
+            dpath = disc.get("path") if isinstance(disc, dict) else None
+            if not isinstance(dpath, str) or not _SIMPLE_PATH.match(dpath):
+                continue  # $this, resolve(), extension('…'), ofType(…): not judged here
+            step = dpath.split(".", 1)[0]
+            if _has_child(path, codes, step, resolver):
+                continue
+            out.append(
+                _err(
+                    f"{at}.differential.element[{i}].slicing.discriminator[{d}]",
+                    f"the discriminator path '{dpath}' names no element of {path}",
+                )
+            )
+    return out
+
+
+def _has_child(path: str, codes: list[str], step: str, resolver: _Resolver) -> bool:
+    """Whether ``step`` is a child of the element (its backbone children in the base, or its type's)."""
+    if not codes or any(c in ("BackboneElement", "Element") for c in codes):
+        return bool(resolver.resolve(f"{path}.{step}"))
+    for code in codes:
+        if code in ("Resource", "DomainResource") or "." in code or code[:1].islower():
+            return True  # a resource of any type, or a primitive: not judged
+        table = resolver.datatype(code)
+        if not table or _step(table, code, step):
+            return True
+    return False
 
 
 def _fixed(el: dict[str, Any]) -> tuple[str, Any] | None:

@@ -808,3 +808,28 @@ def test_profile_constraints_on_primitive_elements(defs: LayeredDefinitions) -> 
     assert not _errors(patient("Jo", "2001-02-03"), defs, "NoInitials")
     assert ("agree-2", "Patient.name[0].given[0]") in _errors(patient("J", "2001-02-03"), defs, "NoInitials")
     assert ("agree-3", "Patient.birthDate") in _errors(patient("Jo", "2001-02"), defs, "NoInitials")
+
+
+def test_structure_definition_discriminator_paths() -> None:
+    def sliced(path: str) -> dict[str, Any]:
+        return _profile(
+            "Sliced",
+            "Patient",
+            [
+                {
+                    "id": "Patient.extension",
+                    "path": "Patient.extension",
+                    "slicing": {"discriminator": [{"type": "value", "path": path}], "rules": "open"},
+                },
+                {
+                    "id": "Patient.identifier",
+                    "path": "Patient.identifier",
+                    "slicing": {"discriminator": [{"type": "value", "path": "system"}], "rules": "open"},
+                },
+            ],
+        )
+
+    assert not _sd_errors(sliced("url"))
+    assert not _sd_errors(sliced("value.code"))
+    at = "StructureDefinition.differential.element[1].slicing.discriminator[0]"
+    assert ("structuredefinition", at) in _sd_errors(sliced("type"))
