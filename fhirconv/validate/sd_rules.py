@@ -125,12 +125,12 @@ def _discriminator_paths(sd: dict[str, Any], base: dict[str, Any], at: str, ctx:
 def _has_child(path: str, codes: list[str], step: str, resolver: _Resolver) -> bool:
     """Whether ``step`` is a child of the element (its backbone children in the base, or its type's)."""
     if not codes or any(c in ("BackboneElement", "Element") for c in codes):
-        return bool(resolver.resolve(f"{path}.{step}"))
+        return bool(resolver.resolve(f"{path}.{step}") or resolver.resolve(f"{path}.{step}[x]"))
     for code in codes:
         if code in ("Resource", "DomainResource") or "." in code or code[:1].islower():
             return True  # a resource of any type, or a primitive: not judged
         table = resolver.datatype(code)
-        if not table or _step(table, code, step):
+        if not table or _step(table, code, step) or f"{code}.{step}[x]" in table:  # value: value[x]
             return True
     return False
 
