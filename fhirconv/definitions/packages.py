@@ -325,6 +325,9 @@ def _trim_ig_sd(sd: dict[str, Any]) -> dict[str, Any]:
     from .compiled import _trim_element
 
     out = {k: sd[k] for k in _IG_SD_KEYS if k in sd}
+    flags = _rule_extensions(sd, _SD_EXTENSIONS)
+    if flags:
+        out["extension"] = flags
     out["snapshot"] = {
         "element": [_trim_ig_element(e, _trim_element) for e in sd.get("snapshot", {}).get("element", [])]
     }
@@ -353,6 +356,7 @@ _RULE_EXTENSIONS = frozenset(
         "http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.valueAlternatives",
     }
 )
+_SD_EXTENSIONS = frozenset({"http://hl7.org/fhir/StructureDefinition/obligation-profile"})
 _BINDING_EXTENSIONS = frozenset(
     {
         "http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.binding.additional",

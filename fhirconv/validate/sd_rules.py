@@ -8,6 +8,7 @@ The HL7 validator checks a StructureDefinition as a definition, not only as a re
 - a specialization defines a new type: its ``type`` differs from that of the structure it specializes;
 - every element path starts with the type's name (the last segment of a URL type);
 - a constraint cannot change a value its base fixes (``fixed[x]``);
+- ``inherit-obligations`` names loaded obligation profiles on the same base;
 - a discriminator's path names an element of the sliced element's type;
 - a type profile is a profile of that type (``Quantity`` cannot be profiled by ``Count``, an R4 type of
   its own); element types ``Resource``/``DomainResource`` take a profile of any resource;
@@ -80,6 +81,40 @@ def structure_definition_issues(sd: dict[str, Any], at: str, ctx: Context) -> li
         out.extend(_differential_paths(sd, base, at, ctx))
     if sd.get("derivation") == "constraint" and isinstance(base, dict):
         out.extend(_discriminator_paths(sd, base, at, ctx))
+    out.extend(_inherited_obligations(sd, at, ctx))
+    return out
+
+
+_INHERIT = "http://hl7.org/fhir/StructureDefinition/inherit-obligations"
+_OBLIGATION_PROFILE = "http://hl7.org/fhir/StructureDefinition/obligation-profile"
+
+
+def _inherited_obligations(sd: dict[str, Any], at: str, ctx: Context) -> list[Issue]:
+    """``inherit-obligations`` names obligation profiles (``obligation-profile`` true) on the same base."""
+    out: list[Issue] = []
+    for i, ext in enumerate(sd.get("extension") or []):
+        if not isinstance(ext, dict) or ext.get("url") != _INHERIT:
+            continue
+        url = ext.get("valueCanonical")
+        other = ctx.definitions.structure_definition(url) if isinstance(url, str) else None
+        if not isinstance(other, dict):
+            continue  # not loaded here: not judged
+        flagged = any(
+            isinstance(e, dict) and e.get("url") == _OBLIGATION_PROFILE and e.get("valueBoolean") is True
+            for e in other.get("extension") or []
+        )
+        if not flagged:
+            out.append(
+                _err(f"{at}.extension[{i}]", f"the profile {url} is not marked as an obligation profile")
+            )
+        elif other.get("baseDefinition") != sd.get("baseDefinition"):
+            out.append(
+                _err(
+                    f"{at}.extension[{i}]",
+                    f"the obligation profile {url} is based on {other.get('baseDefinition')}, "
+                    f"not on {sd.get('baseDefinition')} as this profile",
+                )
+            )
     return out
 
 

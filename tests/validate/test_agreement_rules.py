@@ -833,3 +833,28 @@ def test_structure_definition_discriminator_paths() -> None:
     assert not _sd_errors(sliced("value.code"))
     at = "StructureDefinition.differential.element[1].slicing.discriminator[0]"
     assert ("structuredefinition", at) in _sd_errors(sliced("type"))
+
+
+def test_inherited_obligations_name_obligation_profiles_on_the_same_base(tmp_path: Path) -> None:
+    flag = {"url": SD + "obligation-profile", "valueBoolean": True}
+    duties = {**_profile("Duties", "Patient", []), "extension": [flag]}
+    plain = _profile("Plain", "Patient", [])
+    other_base = {**_profile("OtherBase", "Observation", []), "extension": [flag]}
+    root = tmp_path / "example.duties#0.1.0" / "package"
+    root.mkdir(parents=True)
+    (root / "package.json").write_text(json.dumps({"name": "example.duties", "version": "0.1.0"}))
+    for i, res in enumerate((duties, plain, other_base)):
+        (root / f"StructureDefinition-{i}.json").write_text(json.dumps(res))
+    pkg = PackageDefinitions(
+        InstalledPackage("example.duties", "0.1.0", root.parent), folder=tmp_path / "compiled"
+    )
+    defs = LayeredDefinitions(load_definitions(), [pkg])
+
+    def inheriting(name: str) -> dict[str, Any]:
+        ext = {"url": SD + "inherit-obligations", "valueCanonical": f"{BASE}/StructureDefinition/{name}"}
+        return {**_profile("Inheriting", "Patient", []), "extension": [ext]}
+
+    at = ("structuredefinition", "StructureDefinition.extension[0]")
+    assert at not in _errors(inheriting("Duties"), defs)
+    assert at in _errors(inheriting("Plain"), defs)
+    assert at in _errors(inheriting("OtherBase"), defs)
