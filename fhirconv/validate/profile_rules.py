@@ -20,12 +20,14 @@ verdict cannot be reached locally (a value set that cannot be expanded here is n
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 from .issues import Severity
 
-__all__ = ["additional_bindings", "narrative_controls", "value_controls"]
+__all__ = ["additional_bindings", "duration_limit", "narrative_controls", "value_controls"]
 
 Finding = tuple[Severity, str, str]
 
@@ -193,3 +195,59 @@ def _codings(item: Any) -> list[tuple[str | None, str]]:
             system = c.get("system")
             out.append((system if isinstance(system, str) else None, c["code"]))
     return out
+
+
+# -- limits relative to the day of validation -------------------------------------------------------------
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_DAYS = {"d": 1, "wk": 7}
+
+
+def _shift(day: date, value: float, code: str) -> date | None:
+    """``day`` moved by a UCUM duration (years and months by the calendar, the rest by days)."""
+    if code in ("a", "mo"):
+        months = round(value * (12 if code == "a" else 1))
+        y, m = divmod(day.month - 1 + months, 12)
+        year, month = day.year + y, m + 1
+        for d in (day.day, 30, 29, 28):
+            try:
+                return date(year, month, min(d, day.day))
+            except ValueError:
+                continue
+        return None
+    if code in _DAYS:
+        return day + timedelta(days=value * _DAYS[code])
+    if code in ("h", "min", "s"):
+        return day  # below a day: the date alone cannot tell
+    return None
+
+
+def duration_limit(item: Any, bound: Any, kind: str, today: date) -> str | None:
+    """What is wrong with a date against ``minValueDuration``/``maxValueDuration`` (how long before/after
+    the day of validation it may be), or None (within, or not comparable)."""
+    if not isinstance(item, str) or not isinstance(bound, dict):
+        return None
+    value, code = bound.get("value"), bound.get("code")
+    m = _DATE.match(item)
+    if m is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not isinstance(code, str):
+        return None
+    limit = _shift(today, -float(value) if kind == "min" else float(value), code)
+    if limit is None:
+        return None
+    year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    # the earliest and latest day a partial date can mean: a violation only when all of it violates
+    try:
+        first = date(year, int(month or 1), int(day or 1))
+        end_month = int(month or 12)
+        after = date(year + end_month // 12, end_month % 12 + 1, 1)
+        last = date(year, end_month, int(day)) if day else after - timedelta(days=1)
+    except ValueError:
+        return None  # not a calendar date: the structure checker's finding
+    shown = f"{value} {bound.get('unit') or code}"
+    if kind == "min" and last < limit:
+        return f"is more than {shown} before the day of validation ({today.isoformat()})"
+    if kind == "max" and first > limit:
+        return f"is more than {shown} after the day of validation ({today.isoformat()})"
+    return None

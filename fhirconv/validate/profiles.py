@@ -21,6 +21,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -201,6 +202,7 @@ class ProfileChecker:
         self._core: dict[str, dict[str, dict[str, Any]]] = {}
         self._verdict_root: Any = None  # the input the remembered verdicts belong to
         self._verdicts: dict[tuple[int, str], bool] = {}
+        self._today: date | None = None
 
     def check_root(self, root: dict[str, Any], ctx: Context) -> Iterable[Issue]:
         return []
@@ -320,6 +322,13 @@ class ProfileChecker:
             found = self.conform(value, url, "$", "$", ctx, active)
             self._verdicts[key] = not [i for i in found if i.is_error]
         return self._verdicts[key]
+
+    def today(self) -> date:
+        """The day of validation (UTC), for limits given as durations relative to now; fixed once per
+        checker so a run judges every resource against the same day."""
+        if self._today is None:
+            self._today = datetime.now(UTC).date()
+        return self._today
 
     def effective(self, s: _PNode) -> _PNode:
         """A slice whose type profile names one element of another profile (the
@@ -526,8 +535,9 @@ class _Walk:
     def limits(self, el: dict[str, Any], item: Any, at: str) -> None:
         """minValue[x]/maxValue[x]: numbers, Quantities of the same unit, dates of the same precision.
 
-        Durations relative to today (``minValueDuration`` on a date) need the clock and are not checked.
-        Also the length of a string value: ``maxLength`` and the ``minLength`` extension."""
+        Durations (``minValueDuration`` on a date) are relative to the day of validation (UTC), as the
+        profile means them. Also the length of a string value: ``maxLength`` and the ``minLength``
+        extension."""
         if isinstance(item, str):
             longest = el.get("maxLength")
             shortest = next(
@@ -547,6 +557,11 @@ class _Walk:
         for key, bound in el.items():
             kind = "min" if key.startswith("minValue") else "max" if key.startswith("maxValue") else None
             if kind is None:
+                continue
+            if key.endswith("Duration"):
+                broken = profile_rules.duration_limit(item, bound, kind, self.checker.today())
+                if broken:
+                    self.err(at, f"{el.get('path')}: {item!r} {broken}", "profile.value", code="value")
                 continue
             value, limit = _comparable(item, bound)
             if value is None or limit is None:

@@ -858,3 +858,20 @@ def test_inherited_obligations_name_obligation_profiles_on_the_same_base(tmp_pat
     assert at not in _errors(inheriting("Duties"), defs)
     assert at in _errors(inheriting("Plain"), defs)
     assert at in _errors(inheriting("OtherBase"), defs)
+
+
+def test_date_limits_given_as_durations_from_the_day_of_validation() -> None:
+    from datetime import date
+
+    from fhirconv.validate.profile_rules import duration_limit
+
+    today = date(2026, 3, 15)
+    century = {"value": 100, "unit": "years", "system": "http://unitsofmeasure.org", "code": "a"}
+    assert duration_limit("1900-01-01", century, "min", today)  # more than 100 years back
+    assert duration_limit("1930-01-01", century, "min", today) is None
+    assert duration_limit("1926", century, "min", today) is None  # the year reaches into the window
+    assert duration_limit("1925", century, "min", today)
+    weeks = {"value": 2, "code": "wk"}
+    assert duration_limit("2026-04-01", weeks, "max", today)
+    assert duration_limit("2026-03-20T10:00:00Z", weeks, "max", today) is None
+    assert duration_limit("2026-13-01", weeks, "max", today) is None  # no calendar date: not judged here
