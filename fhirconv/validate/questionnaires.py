@@ -7,8 +7,14 @@ HL7 validator applies them:
 - ``questionnaire.linkid``: every response item's ``linkId`` is an item of the Questionnaire at that level;
 - ``questionnaire.enable-when`` on a Questionnaire: an item enabled by a question nested inside it;
 - ``questionnaire.enable-when`` on a response: an item whose ``enableWhen`` conditions (``exists``,
-  ``=``, ``!=``, ``<``, ``<=``, ``>``, ``>=`` on the answers given to the question they name;
-  ``enableBehavior`` all/any) are not met carries no answers.
+  ``=``, ``!=``, ``<``, ``<=``, ``>``, ``>=`` on the answers given to the question they name, in the
+  innermost enclosing item that has it, i.e. the same instance of a repeating group; ``enableBehavior``
+  all/any), or whose FHIRPath enableWhen expression (SDC ``enableWhenExpression``, the Finnish PHR
+  extension the HL7 validator also reads), is not met carries no answers;
+- ``questionnaire.required``: in a ``completed`` or ``amended`` response, an enabled required item is
+  present and answered (a group through its items);
+- ``questionnaire.type``: the ``questionnaire`` canonical names no ValueSet, CodeSystem or
+  StructureDefinition.
 """
 
 from __future__ import annotations
