@@ -12,7 +12,9 @@ import itertools
 import os
 import pickle
 from array import array
-from collections.abc import Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,6 +86,17 @@ class _ConceptTable(Sequence[Concept]):
         return c
 
 
+class _Reading:
+    """One document's section scans, made on first need."""
+
+    __slots__ = ("ends", "folded", "hit_ends", "hits", "starts")
+
+    def __init__(self, folded: str, starts: list[int], ends: list[int], n: int) -> None:
+        self.folded, self.starts, self.ends = folded, starts, ends
+        self.hits: list[list[tuple[int, int]] | None] = [None] * n
+        self.hit_ends: list[list[int]] = [[] for _ in range(n)]
+
+
 def _row(c: Concept) -> tuple[Any, ...]:
     return (c.domain, c.id, c.display, c.cls, c.codings, c.unit, c.category)
 
@@ -101,6 +114,7 @@ class Lexicon:
     near_terms: dict[str, int] = field(default_factory=dict)
     near_deletions: dict[str, int] = field(default_factory=dict)
     near_words: frozenset[str] = frozenset()  # the lexicons' own words, never read as misspellings
+    _reading: _Reading | None = None  # the document being read (see ``reading``)
 
     @classmethod
     def load(cls, store: MappingStore, domains: Iterable[str] = DOMAINS) -> Lexicon:
@@ -240,18 +254,12 @@ class Lexicon:
 
     def match(self, text: str, folded: str, start: int, end: int) -> list[Match]:
         cands: list[tuple[int, int, int]] = []
-        # a slice, not iter(folded, start, end): pyahocorasick copies the whole string on every call,
-        # which made matching sentence by sentence quadratic in the document
-        values = self._values
-        n = len(folded)
         descriptors = self.descriptors
-        for last, key in self._automaton.iter(folded[start:end]):
-            e = start + last + 1
-            if e < n and folded[e].isalnum():
-                continue  # inside a word: most hits end here, before any other work
-            value = values[key]
+        for e, value in self._hits(folded, start, end):
             length = value & _LEN_MASK
             s = e - length
+            if s < start:
+                continue  # a key that starts before the range (a section's hit, read for a sentence)
             idx = (value >> _LEN_BITS & _IDX_MASK) - 1
             described = (value >> (_LEN_BITS + _IDX_BITS)) - 1
             if described >= 0 and descriptors is not None:
@@ -281,6 +289,52 @@ class Lexicon:
                     continue
             cands.append((s, e, idx))
         return [Match(s, e, self.concepts[idx]) for s, e, idx in self._longest_first(cands, start, end)]
+
+    def _scan(self, folded: str, start: int, end: int) -> list[tuple[int, int]]:
+        """(end, packed value) of every key in ``folded[start:end]`` that ends at a word end, in the
+        automaton's order. A slice, not ``iter(folded, start, end)``: pyahocorasick copies the whole
+        string on every call, which made matching sentence by sentence quadratic in the document."""
+        values = self._values
+        n = len(folded)
+        out = []
+        for last, key in self._automaton.iter(folded[start:end]):
+            e = start + last + 1
+            if e < n and folded[e].isalnum():
+                continue  # inside a word: most hits end here, before any other work
+            out.append((e, values[key]))
+        return out
+
+    def _hits(self, folded: str, start: int, end: int) -> list[tuple[int, int]]:
+        """The hits of ``[start, end)``: those of its section's scan that end inside it while a document
+        is being read (``match`` drops the ones that start before it), else a scan of the range."""
+        doc = self._reading
+        if doc is None or doc.folded is not folded:
+            return self._scan(folded, start, end)
+        i = bisect_right(doc.starts, start) - 1
+        if i < 0 or end > doc.ends[i]:
+            return self._scan(folded, start, end)
+        hits = doc.hits[i]
+        if hits is None:
+            hits = doc.hits[i] = self._scan(folded, doc.starts[i], doc.ends[i])
+            doc.hit_ends[i] = [e for e, _ in hits]
+        ends = doc.hit_ends[i]
+        return hits[bisect_right(ends, start) : bisect_right(ends, end)]
+
+    @contextmanager
+    def reading(self, folded: str, ranges: Iterable[tuple[int, int]]) -> Iterator[None]:
+        """While a document is read: its text is scanned once per range (section) of ``ranges`` that a
+        match asks about, and every match inside that range reuses the scan. The result of every
+        ``match`` is the same as without it."""
+        kept: list[tuple[int, int]] = []
+        for s, e in sorted(r for r in ranges if r[1] > r[0]):  # of overlapping ranges, the first
+            if not kept or s >= kept[-1][1]:
+                kept.append((s, e))
+        prev = self._reading
+        self._reading = _Reading(folded, [s for s, _ in kept], [e for _, e in kept], len(kept))
+        try:
+            yield
+        finally:
+            self._reading = prev
 
     def _longest_first(
         self, cands: list[tuple[int, int, int]], start: int, end: int
