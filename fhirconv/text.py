@@ -58,7 +58,7 @@ def flat_alternation(phrases: Iterable[str]) -> str:
 _MAX_TRIE_DEPTH = 200
 
 
-def trie_alternation(phrases: Iterable[str]) -> str:
+def trie_alternation(phrases: Iterable[str], pieces: dict[str, str] | None = None) -> str:
     """The flat, longest-first alternation of ``phrases`` (folded, single spaces) factored into a trie.
 
     Exactness: at one position the phrases that match the text are prefixes of one another (two phrases
@@ -68,23 +68,52 @@ def trie_alternation(phrases: Iterable[str]) -> str:
     for ASCII no two lower-case characters match the same text even under IGNORECASE). Phrases with
     other characters, capitals or more than ``_MAX_TRIE_DEPTH`` characters (the regex parser recurses
     once per nested group) get the flat list.
+
+    ``pieces`` writes some characters as other patterns (units: a space as ``\\s*``, "/" as
+    ``\\s?/\\s?``); the phrases are then used case-sensitively as given. A piece that can match
+    nothing competes with its siblings, so below a node that has one among others the phrases stay a
+    flat, longest-first list.
     """
-    unique = set(phrases)
-    if not all(p.isascii() and p == p.lower() and len(p) <= _MAX_TRIE_DEPTH for p in unique):
-        return flat_alternation(unique)
+    unique = list(dict.fromkeys(phrases))  # in the given order: it breaks ties of length, as a flat list
+    if pieces is None:
+        if not all(p.isascii() and p == p.lower() and len(p) <= _MAX_TRIE_DEPTH for p in unique):
+            return flat_alternation(unique)
+        table = {" ": r"\s+"}
+    else:
+        if not all(len(p) <= _MAX_TRIE_DEPTH for p in unique):
+            return "|".join(_written(p, pieces) for p in sorted(unique, key=len, reverse=True))
+        table = pieces
     root: dict[str, Any] = {}
-    for p in unique:
+    for i, p in enumerate(unique):
         node = root
         for ch in p:
             node = node.setdefault(ch, {})
-        node[""] = None  # a phrase ends here
-    return _emit(root)
+        node[""] = i  # a phrase ends here: its place in the given order
+    optional = {ch for ch, piece in table.items() if re.fullmatch(piece, "")}
+    return _emit(root, table, optional)
 
 
-def _emit(node: dict[str, Any]) -> str:
-    branches = [
-        (r"\s+" if ch == " " else re.escape(ch)) + _emit(child) for ch, child in sorted(node.items()) if ch
-    ]
+def _written(phrase: str, table: dict[str, str]) -> str:
+    return "".join(table.get(ch) or re.escape(ch) for ch in phrase)
+
+
+def _suffixes(node: dict[str, Any], prefix: str = "") -> list[tuple[int, int, str]]:
+    """(-length, place in the given order, suffix) of every phrase below ``node``."""
+    out = [(-len(prefix), node[""], prefix)] if "" in node else []
+    for ch, child in node.items():
+        if ch:
+            out += _suffixes(child, prefix + ch)
+    return out
+
+
+def _emit(node: dict[str, Any], table: dict[str, str], optional: set[str]) -> str:
+    keys = [ch for ch in node if ch]
+    if len(node) > 1 and any(ch in optional for ch in keys):
+        # a piece that may match nothing lets a sibling's phrase match the same text: below here the
+        # phrases stay the flat list, longest first and equal lengths in the given order
+        flat = [x for _, _, x in sorted(_suffixes(node))]
+        return "(?:" + "|".join(_written(x, table) for x in flat) + ")"
+    branches = [(table.get(ch) or re.escape(ch)) + _emit(node[ch], table, optional) for ch in sorted(keys)]
     if not branches:
         return ""
     if len(branches) == 1 and "" not in node:

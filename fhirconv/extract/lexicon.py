@@ -115,6 +115,7 @@ class Lexicon:
     near_deletions: dict[str, int] = field(default_factory=dict)
     near_words: frozenset[str] = frozenset()  # the lexicons' own words, never read as misspellings
     _reading: _Reading | None = None  # the document being read (see ``reading``)
+    _near_seen: dict[str, int] = field(default_factory=dict)  # near_drug's answers (concept or -1)
 
     @classmethod
     def load(cls, store: MappingStore, domains: Iterable[str] = DOMAINS) -> Lexicon:
@@ -239,17 +240,20 @@ class Lexicon:
     def near_drug(self, word: str) -> Concept | None:
         """The drug a word not in any lexicon misspells by one letter (a letter added, lost, changed, or two
         swapped: "sevofluorane", "acenocumarol", "slidenafil"), or None when no drug or several are that
-        close."""
+        close. Remembered per word: the same long words recur in every report."""
         if len(word) < NEAR_MIN or word in self.near_words:
             return None
-        found = {self.near_deletions.get(word, -2)}
-        for form in deletions(word):
-            found.add(self.near_terms.get(form, -2))
-            found.add(self.near_deletions.get(form, -2))
-        found.discard(-2)
-        if len(found) != 1:
-            return None
-        idx = found.pop()
+        idx = self._near_seen.get(word)
+        if idx is None:
+            found = {self.near_deletions.get(word, -2)}
+            for form in deletions(word):
+                found.add(self.near_terms.get(form, -2))
+                found.add(self.near_deletions.get(form, -2))
+            found.discard(-2)
+            idx = found.pop() if len(found) == 1 else -1
+            if len(self._near_seen) > 50_000:  # bounded, whatever the input
+                self._near_seen.clear()
+            self._near_seen[word] = idx
         return self.concepts[idx] if idx >= 0 else None
 
     def match(self, text: str, folded: str, start: int, end: int) -> list[Match]:
@@ -291,9 +295,8 @@ class Lexicon:
         return [Match(s, e, self.concepts[idx]) for s, e, idx in self._longest_first(cands, start, end)]
 
     def _scan(self, folded: str, start: int, end: int) -> list[tuple[int, int]]:
-        """(end, packed value) of every key in ``folded[start:end]`` that ends at a word end, in the
-        automaton's order. A slice, not ``iter(folded, start, end)``: pyahocorasick copies the whole
-        string on every call, which made matching sentence by sentence quadratic in the document."""
+        """(end, packed value) of the keys in ``folded[start:end]`` ending at a word end, in automaton order.
+        A slice: ``iter(folded, start, end)`` copies the whole string on every call (quadratic)."""
         values = self._values
         n = len(folded)
         out = []
@@ -322,9 +325,8 @@ class Lexicon:
 
     @contextmanager
     def reading(self, folded: str, ranges: Iterable[tuple[int, int]]) -> Iterator[None]:
-        """While a document is read: its text is scanned once per range (section) of ``ranges`` that a
-        match asks about, and every match inside that range reuses the scan. The result of every
-        ``match`` is the same as without it."""
+        """While a document is read, each of ``ranges`` (its sections) is scanned once, on first need,
+        and every match inside it reuses the scan (with the same result)."""
         kept: list[tuple[int, int]] = []
         for s, e in sorted(r for r in ranges if r[1] > r[0]):  # of overlapping ranges, the first
             if not kept or s >= kept[-1][1]:

@@ -59,3 +59,34 @@ def test_phrases_the_trie_cannot_stand_for_exactly_get_the_flat_list() -> None:
     assert trie_alternation(["µg dose", "mg dose"]) == flat_alternation(["µg dose", "mg dose"])
     assert trie_alternation(["Ab", "ab"]) == flat_alternation(["Ab", "ab"])
     assert trie_alternation([]) == "" == flat_alternation([])
+
+
+UNIT_PIECES = {" ": r"\s*", "/": r"\s?/\s?"}
+_UNIT = st.lists(st.sampled_from(["m", "g", "/", " ", "l", "µ"]), min_size=1, max_size=4).map("".join)
+_UNIT_TEXT = st.lists(st.sampled_from(["3", "m", "g", "l", "/", " ", "  ", "µ", ","]), max_size=14).map(
+    "".join
+)
+
+
+@settings(deadline=None, max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_UNIT.map(str.strip).filter(bool), min_size=1, max_size=10), _UNIT_TEXT)
+def test_trie_with_pieces_matches_what_the_flat_written_list_matches(units: list[str], text: str) -> None:
+    """Units write a space as an optional run of spaces: a piece that can match nothing, so the trie
+    must keep its siblings in the flat order ("mg dl" and "mgdl" both read "mgdl")."""
+    # equal lengths in the given order (sorted() is stable): "a b" and "abc" both read "abc", differently
+    ordered = sorted(dict.fromkeys(units), key=len, reverse=True)
+    flat_src = "|".join("".join(UNIT_PIECES.get(ch) or re.escape(ch) for ch in u) for u in ordered)
+    for context in ("(?:{})", r"\d\s*(?P<unit>(?:{}))(?![a-z0-9])", "(?:{})(?:/|,)?"):
+        flat = re.compile(context.format(flat_src))
+        trie = re.compile(context.format(trie_alternation(units, UNIT_PIECES)))
+        assert [m.regs for m in flat.finditer(text)] == [m.regs for m in trie.finditer(text)]
+        for s in range(len(text) + 1):
+            a, b = flat.match(text, s), trie.match(text, s)
+            assert (a and a.regs) == (b and b.regs)
+
+
+def test_pieces_that_match_nothing_keep_the_given_order_of_equal_lengths() -> None:
+    for units, read in ((["mgl", "m g"], "mgl"), (["m g", "mgl"], "mg"), (["m gl", "m"], "mgl")):
+        pattern = re.compile("(?:" + trie_alternation(units, UNIT_PIECES) + ")")
+        match = pattern.match("mgl")
+        assert match is not None and match.group(0) == read, units
