@@ -90,11 +90,16 @@ def trie_alternation(phrases: Iterable[str], pieces: dict[str, str] | None = Non
             node = node.setdefault(ch, {})
         node[""] = i  # a phrase ends here: its place in the given order
     optional = {ch for ch, piece in table.items() if re.fullmatch(piece, "")}
-    return _emit(root, table, optional)
+    # re.escape's own table, with the pieces on top: a run of characters is written in one translate
+    written = {**_SPECIAL, **{ord(ch): piece for ch, piece in table.items()}}
+    return _emit(root, written, optional)
+
+
+_SPECIAL = {i: "\\" + chr(i) for i in b"()[]{}?*+-|^$\\.&~# \t\n\r\v\f"}  # as re.escape
 
 
 def _written(phrase: str, table: dict[str, str]) -> str:
-    return "".join(table.get(ch) or re.escape(ch) for ch in phrase)
+    return phrase.translate({**_SPECIAL, **{ord(ch): piece for ch, piece in table.items()}})
 
 
 def _suffixes(node: dict[str, Any], prefix: str = "") -> list[tuple[int, int, str]]:
@@ -106,14 +111,21 @@ def _suffixes(node: dict[str, Any], prefix: str = "") -> list[tuple[int, int, st
     return out
 
 
-def _emit(node: dict[str, Any], table: dict[str, str], optional: set[str]) -> str:
+def _emit(node: dict[str, Any], written: dict[int, str], optional: set[str]) -> str:
     keys = [ch for ch in node if ch]
     if len(node) > 1 and any(ch in optional for ch in keys):
         # a piece that may match nothing lets a sibling's phrase match the same text: below here the
         # phrases stay the flat list, longest first and equal lengths in the given order
         flat = [x for _, _, x in sorted(_suffixes(node))]
-        return "(?:" + "|".join(_written(x, table) for x in flat) + ")"
-    branches = [(table.get(ch) or re.escape(ch)) + _emit(node[ch], table, optional) for ch in sorted(keys)]
+        return "(?:" + "|".join(x.translate(written) for x in flat) + ")"
+    branches = []
+    for ch in sorted(keys):
+        run = [ch]
+        child = node[ch]
+        while len(child) == 1 and "" not in child:  # a chain of single letters: no group, no recursion
+            ((c, child),) = child.items()
+            run.append(c)
+        branches.append("".join(run).translate(written) + _emit(child, written, optional))
     if not branches:
         return ""
     if len(branches) == 1 and "" not in node:
