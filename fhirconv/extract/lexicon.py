@@ -89,12 +89,11 @@ class _ConceptTable(Sequence[Concept]):
 class _Reading:
     """One document's section scans, made on first need."""
 
-    __slots__ = ("ends", "folded", "hit_ends", "hits", "starts")
+    __slots__ = ("ends", "folded", "hits", "starts")
 
     def __init__(self, folded: str, starts: list[int], ends: list[int], n: int) -> None:
         self.folded, self.starts, self.ends = folded, starts, ends
-        self.hits: list[list[tuple[int, int]] | None] = [None] * n
-        self.hit_ends: list[list[int]] = [[] for _ in range(n)]
+        self.hits: list[tuple[array[int], array[int]] | None] = [None] * n  # (ends, values)
 
 
 def _row(c: Concept) -> tuple[Any, ...]:
@@ -259,7 +258,7 @@ class Lexicon:
     def match(self, text: str, folded: str, start: int, end: int) -> list[Match]:
         cands: list[tuple[int, int, int]] = []
         descriptors = self.descriptors
-        for e, value in self._hits(folded, start, end):
+        for e, value in zip(*self._hits(folded, start, end), strict=True):
             length = value & _LEN_MASK
             s = e - length
             if s < start:
@@ -294,20 +293,21 @@ class Lexicon:
             cands.append((s, e, idx))
         return [Match(s, e, self.concepts[idx]) for s, e, idx in self._longest_first(cands, start, end)]
 
-    def _scan(self, folded: str, start: int, end: int) -> list[tuple[int, int]]:
+    def _scan(self, folded: str, start: int, end: int) -> tuple[array[int], array[int]]:
         """(end, packed value) of the keys in ``folded[start:end]`` ending at a word end, in automaton order.
         A slice: ``iter(folded, start, end)`` copies the whole string on every call (quadratic)."""
         values = self._values
         n = len(folded)
-        out = []
+        ends, found = array("q"), array("q")  # (arrays: a 20 MB report has a million hits)
         for last, key in self._automaton.iter(folded[start:end]):
             e = start + last + 1
             if e < n and folded[e].isalnum():
                 continue  # inside a word: most hits end here, before any other work
-            out.append((e, values[key]))
-        return out
+            ends.append(e)
+            found.append(values[key])
+        return ends, found
 
-    def _hits(self, folded: str, start: int, end: int) -> list[tuple[int, int]]:
+    def _hits(self, folded: str, start: int, end: int) -> tuple[array[int], array[int]]:
         """The hits of ``[start, end)``: those of its section's scan that end inside it while a document
         is being read (``match`` drops the ones that start before it), else a scan of the range."""
         doc = self._reading
@@ -319,9 +319,9 @@ class Lexicon:
         hits = doc.hits[i]
         if hits is None:
             hits = doc.hits[i] = self._scan(folded, doc.starts[i], doc.ends[i])
-            doc.hit_ends[i] = [e for e, _ in hits]
-        ends = doc.hit_ends[i]
-        return hits[bisect_right(ends, start) : bisect_right(ends, end)]
+        ends, found = hits
+        a, b = bisect_right(ends, start), bisect_right(ends, end)
+        return ends[a:b], found[a:b]
 
     @contextmanager
     def reading(self, folded: str, ranges: Iterable[tuple[int, int]]) -> Iterator[None]:
