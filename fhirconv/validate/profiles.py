@@ -193,9 +193,18 @@ class ProfileChecker:
 
     name = "profiles"
 
-    def __init__(self, definitions: DefinitionsProvider, profiles: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        definitions: DefinitionsProvider,
+        profiles: Iterable[str] = (),
+        *,
+        unknown_claims: Severity = Severity.WARNING,
+    ) -> None:
         self.defs = definitions
         self.asked = tuple(profiles)
+        # A meta.profile claim no loaded package defines: the HL7 validator's default severity
+        # (warning), or an error for a CI job that must not pass a bundle whose claims went unchecked.
+        self.unknown_claims = unknown_claims
         self._trees: dict[str, _PNode | str] = {}
         self._invalid: set[str] = set()
         self._terminology: Any = None
@@ -281,7 +290,7 @@ class ProfileChecker:
             # validator's default is a warning too); a profile asked for (--profile, which the CLI refuses
             # with exit 2, a slice or target profile) that is missing cannot be met: an error.
             claim = ".meta.profile[" in claim_at
-            sev = Severity.WARNING if claim else Severity.ERROR
+            sev = self.unknown_claims if claim else Severity.ERROR
             return [Issue(sev, "not-found", claim_at, tree, "profile.unknown")]
         key = (id(value), url)
         if key in active:

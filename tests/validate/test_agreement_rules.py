@@ -412,6 +412,12 @@ def test_unknown_and_other_release_profile_claims() -> None:
     }
     (issue,) = [i for i in _issues(unknown) if i.rule == "profile.unknown"]
     assert issue.severity == Severity.WARNING and "definitions install" in issue.message
+    strict = build_chain(unknown_profile="error")
+    (report,) = validate_text(json.dumps(unknown, indent=1), "in.json", chain=strict)
+    (issue,) = [i for i in report.issues if i.rule == "profile.unknown"]
+    assert issue.is_error and issue.location == "Patient.meta.profile[0]"
+    with pytest.raises(ValueError):
+        build_chain(unknown_profile="fatal")
     r5 = {
         "resourceType": "Patient",
         "meta": {"profile": ["http://hl7.org/fhir/5.0/StructureDefinition/Patient"]},
@@ -875,3 +881,26 @@ def test_date_limits_given_as_durations_from_the_day_of_validation() -> None:
     assert duration_limit("2026-04-01", weeks, "max", today)
     assert duration_limit("2026-03-20T10:00:00Z", weeks, "max", today) is None
     assert duration_limit("2026-13-01", weeks, "max", today) is None  # no calendar date: not judged here
+
+
+def test_cli_unknown_profile_policy(tmp_path: Path) -> None:
+    """`validate` warns on an unresolvable claim by default and fails on it with --unknown-profile error."""
+    from typer.testing import CliRunner
+
+    from fhirconv.cli.app import app
+
+    bundle = tmp_path / "p.json"
+    claim = {
+        "resourceType": "Patient",
+        "meta": {"profile": ["http://example.org/nowhere/StructureDefinition/P"]},
+    }
+    bundle.write_text(json.dumps(claim), encoding="utf-8")
+    runner = CliRunner()
+    default = runner.invoke(app, ["validate", str(bundle), "--format", "json"])
+    assert default.exit_code == 0, default.output
+    assert "profile.unknown" in default.output
+    strict = runner.invoke(app, ["validate", str(bundle), "--unknown-profile", "error", "--format", "json"])
+    assert strict.exit_code == 1, strict.output
+    assert "profile.unknown" in strict.output
+    bad = runner.invoke(app, ["validate", str(bundle), "--unknown-profile", "fatal"])
+    assert bad.exit_code == 2
