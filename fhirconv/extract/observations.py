@@ -228,6 +228,8 @@ class Observations:
                     if 0 < len(folded[item_s:item_e].split()) <= 4:
                         add(item_s, item_e, kind, m.start("kind"), m.end("kind"))
         for m in _HYPHEN_RESULT.finditer(text, s, e):
+            if m.group("name").lower() in self.rules.hyphen_not_tests:
+                continue  # "gram-negative rods": the stain's description of an organism, no test "gram"
             add(m.start("name"), m.end("name"), m.group("kind"), m.start("kind"), m.end("kind"))
         # "<something> was/were <result>": the subject of the clause is what was observed
         starts = [s] + [c.end() for c in _CLAUSE_START.finditer(folded, s, e)]

@@ -229,6 +229,7 @@ class ObservationRules:
     value_lead: re.Pattern[str]
     subject_result: re.Pattern[str]
     measured_kinds: frozenset[str]  # unit kinds whose quantities are results even without a known test
+    hyphen_not_tests: frozenset[str]  # "gram-negative rods": the word before the hyphen is no test
 
     @classmethod
     def from_dict(cls, data: RuleData) -> ObservationRules:
@@ -262,6 +263,7 @@ class ObservationRules:
                 rf"(?P<res>{alternation(result_kind)})(?!\w)"
             ),
             measured_kinds=frozenset(data.words("measured_unit_kinds")),
+            hyphen_not_tests=frozenset(norm_phrase(w) for w in data.words("hyphen_result_not_tests")),
         )
 
 
