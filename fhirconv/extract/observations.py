@@ -120,6 +120,7 @@ class Observations:
                 if (
                     folded[ws + len(w.group(0)) : start].strip()
                     or w.group(0) in self.rules.test_stop
+                    or w.group(0) in self.rules.result_kind  # "elevated transaminase levels": a result
                     or count >= 3
                 ):
                     break
@@ -178,7 +179,8 @@ class Observations:
         """ "urine and cerebrospinal fluid examination": the coordinated modifier shares the head word."""
         if head is None and not self.rules.test_heads.search(folded, max(s, end - 15), end):
             return
-        co = re.search(r"(?<!\w)([a-z]+)\s+and\s+$", folded[max(s, start - 30) : start])
+        # "urine and ...": a word of its own, never the tail of a unit ("8 g/dL and ... levels")
+        co = re.search(r"(?<![\w/.])([a-z]+)\s+and\s+$", folded[max(s, start - 30) : start])
         if not co or co.group(1) in self.rules.test_stop:
             return
         cs = max(s, start - 30) + co.start(1)
@@ -287,9 +289,16 @@ class Observations:
             while cursor < len(order) and order[cursor].start < es:
                 pending.append(order[cursor])
                 cursor += 1
+            # "elevated transaminase levels": a result word written onto a test name is that test's
+            adjacent = (
+                cursor < len(order)
+                and 0 <= order[cursor].start - ee <= 2
+                and " " not in folded[es:ee].strip()
+                and kind != "not-performed"
+            )
             targets = [
                 o
-                for o in pending
+                for o in ([] if adjacent else pending)
                 if o.value is None
                 and not o.components
                 and o.interpretation is None
@@ -297,7 +306,7 @@ class Observations:
                 and not self.values.in_other_clause(folded, o.end, es, starts)
             ]
             # results right before a test ("normal EEG", "elevated CRP") belong to the next test
-            if not targets and cursor < len(order) and 0 <= order[cursor].start - ee <= 2:
+            if (adjacent or not targets) and cursor < len(order) and 0 <= order[cursor].start - ee <= 2:
                 targets = [order[cursor]]
             for o in targets:
                 if kind == "not-performed":
@@ -315,8 +324,14 @@ class Observations:
                 continue
             fs, fe = fm.start("f"), fm.end("f")
             # the finding stops where the next test of the sentence begins ("revealed a troponin of ...")
-            fe = min([fe, *(o.start for o in tests if fs <= o.start < fe)])
-            cut = re.search(r"(?:,\s*|\s+)(?:and|but|which|while|with)?\s*$", folded[fs:fe])
+            nxt = min([fe, *(o.start for o in tests if fs <= o.start < fe)])
+            if nxt < fe and not re.search(r"(?:[,;]|\b(?:and|but|which|while|with))(?:\s+(?:a|an|the|his|her|their))?\s*$", folded[fs:nxt]):
+                continue  # "revealed elevated CRP", "a decrease in hemoglobin": words about the next test
+            fe = nxt
+            cut = re.search(
+                r"(?:,\s*|\s+)(?:(?:and|but|which|while|with)(?:\s+|$))?(?:(?:a|an|the|his|her|their)(?:\s+|$))?$",
+                folded[fs:fe],
+            )
             if cut:
                 fe = fs + cut.start()
             words = [w for w in folded[fs:fe].split() if w not in self.rules.test_stop]
