@@ -34,10 +34,15 @@ if TYPE_CHECKING:
 __all__ = ["Obs", "Observations"]
 
 # "positive for S-100 protein, vimentin and CD68": one result per listed item
+# "strong positive reactivity for CD117", "negative to CK20"; the list ends at "but" or the next result
 _FOR_LIST = re.compile(
-    r"(?<!\w)(?:(?:strongly|weakly|focally|diffusely|also|all)\s+)*(?P<kind>positive|negative|reactive)\s+for\s+"
-    r"(?P<list>(?:[^.;:]|\.(?=\d))+)"
+    r"(?<!\w)(?:(?:strongly|weakly|focally|diffusely|also|all|strong|weak|focal|diffuse)\s+)*"
+    r"(?P<kind>positive|negative|reactive|positivity|negativity)\s+"
+    r"(?:(?:immuno)?(?:reactivity|staining|expression|immunostaining)\s+)?(?:for|to)\s+"
+    r"(?P<list>(?:(?!(?:but|whereas|while|although|however|positive|negative|positivity|negativity)\b)"
+    r"[^.;:]|\.(?=\d))+)"
 )
+_FOR_TO = re.compile(r"\s+(?:(?:immuno)?(?:reactivity|staining|expression)\s+)?(?:for|to)\b")
 _CLAUSE_START = re.compile(r"[,;(]|\b(?:and|but|while|whereas)\b")
 # "catalase-negative": a result written onto the test name
 _HYPHEN_RESULT = re.compile(
@@ -64,6 +69,8 @@ class Observations:
         coordinated_values(self.q, text, folded, s, e, tests, ctx.test_assertions)
         self._results_for(text, folded, s, e, tests)
         assign_respectively(tests, text, folded, s, e, self.q)
+        for t in tests:
+            self.values.listed_blood_pressure(t, folded)
         results_named_before(text, folded, s, e, tests, self.rules.test_stop)
         n_tests = len(tests)
         self._listed_results(text, folded, s, e, tests, ctx.mentions)
@@ -214,7 +221,7 @@ class Observations:
             busy.append((start, end))
 
         for m in _FOR_LIST.finditer(folded, s, e):
-            kind = "negative" if m.group("kind") == "negative" else "positive"
+            kind = "negative" if m.group("kind").startswith("negativ") else "positive"
             pos = m.start("list")
             for part in re.finditer(r"[^,]+", folded[pos : m.end("list")]):
                 for item in re.split(r"\s+(?:and|or|as well as)\s+", part.group(0)):
@@ -243,7 +250,7 @@ class Observations:
             if not words or words[0] in self.rules.test_stop or len(words) > 6:
                 continue
             found = self.rules.result_kind.get(sm.group("res"))
-            if found:
+            if found and not _FOR_TO.match(folded, sm.end("res"), e):  # "cells were positive for CD3": the list
                 add(sm.start("np"), sm.end("np"), found, sm.start("res"), sm.end("res"))
 
     def _results_for(self, text: str, folded: str, s: int, e: int, tests: list[Obs]) -> None:
@@ -285,6 +292,9 @@ class Observations:
             events.append((m.start(), m.end(), "not-performed"))
         events = _longest(events)
         starts = [o.start for o in order]
+        # tests listed after "positive for" take their result from the list (_listed_results)
+        listed = [(m.start("list"), m.end("list")) for m in _FOR_LIST.finditer(folded, s, e)]
+        in_list = {id(o) for o in order if any(a <= o.start < b for a, b in listed)}
         for es, ee, kind in events:
             while cursor < len(order) and order[cursor].start < es:
                 pending.append(order[cursor])
@@ -304,6 +314,7 @@ class Observations:
                 and o.interpretation is None
                 and not o.not_performed
                 and not self.values.in_other_clause(folded, o.end, es, starts)
+                and id(o) not in in_list
             ]
             # results right before a test ("normal EEG", "elevated CRP") belong to the next test
             if (adjacent or not targets) and cursor < len(order) and 0 <= order[cursor].start - ee <= 2:

@@ -31,6 +31,7 @@ _ABBREVIATION = re.compile(r"\)?\s*(?:\(\s*[a-z][^()]{0,11}\))?")
 _BP_NAME = re.compile(r"blood pressure|\bbp\b")
 _BP_VALUE = re.compile(r"(?P<sys>\d{2,3})\s*/\s*(?P<dia>\d{2,3})")
 _MMHG = re.compile(r"\s*mm\s*hg")
+_BP_BEFORE_SLASH = re.compile(r"(?<![\d.])(?P<sys>\d{2,3})\s*/\s*$")
 _COMPARATOR = re.compile(r"\s*(<=|>=|≤|≥|<|>)\s*(?=\d)")
 _COMPARATORS = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">="}
 # counts per volume with no power of ten: whole cells, never a fraction
@@ -120,19 +121,20 @@ class ValueReader:
         if um:
             ve = um.end()
         t.value_span = (vs, ve)
-        t.components = [
-            (
-                "Systolic blood pressure",
-                (Coding("http://loinc.org", "8480-6", "Systolic blood pressure"),),
-                Quantity(decimal_of(bm.group("sys")), "mmHg", "mm[Hg]"),
-            ),
-            (
-                "Diastolic blood pressure",
-                (Coding("http://loinc.org", "8462-4", "Diastolic blood pressure"),),
-                Quantity(decimal_of(bm.group("dia")), "mmHg", "mm[Hg]"),
-            ),
-        ]
+        t.components = _bp_components(bm.group("sys"), bm.group("dia"))
         return True
+
+    def listed_blood_pressure(self, t: Obs, folded: str) -> None:
+        """ "blood pressure and pulse were 150/95 mmHg and 92/min, respectively": a list reader gives the
+        pressure only the number after the slash; the pair is the systolic and diastolic components."""
+        if t.value is None or t.value_span is None or not _BP_NAME.search(folded, t.start, t.end):
+            return
+        vs, ve = t.value_span
+        pm = _BP_BEFORE_SLASH.search(folded, max(0, vs - 10), vs)
+        if pm is None or t.value.value != t.value.value.to_integral_value():
+            return
+        t.components = _bp_components(pm.group("sys"), str(t.value.value))
+        t.value, t.value_span = None, (pm.start("sys"), ve)
 
     def read_range(self, t: Obs, text: str, pos: int, nxt: int) -> None:
         """A stated range right after the value: kept when its unit is the value's (or unstated)."""
@@ -171,3 +173,18 @@ class ValueReader:
         while j >= 0 and pos - j <= 3 and text[j] == " ":
             j -= 1
         return j >= 0 and text[j] in "([" and self.q.ranges.match(text, j, end) is not None
+
+
+def _bp_components(sys: str, dia: str) -> list[tuple[str, tuple[Coding, ...], Quantity]]:
+    return [
+        (
+            "Systolic blood pressure",
+            (Coding("http://loinc.org", "8480-6", "Systolic blood pressure"),),
+            Quantity(decimal_of(sys), "mmHg", "mm[Hg]"),
+        ),
+        (
+            "Diastolic blood pressure",
+            (Coding("http://loinc.org", "8462-4", "Diastolic blood pressure"),),
+            Quantity(decimal_of(dia), "mmHg", "mm[Hg]"),
+        ),
+    ]

@@ -47,3 +47,36 @@ def test_a_finding_cut_by_the_next_test_is_that_tests_modifier() -> None:
 def test_scores_take_a_bare_number_and_a_peak_is_a_value() -> None:
     assert _obs("Her Glasgow coma score was 9 on arrival.")["glasgow coma score"] == ["9"]
     assert _obs("Troponin T peaked at 3.2 ng/mL on day two.")["troponin t"] == ["3.2 ng/mL"]
+
+
+def _components(sentence: str) -> dict[str, list[tuple[str, str]]]:
+    out: dict[str, list[tuple[str, str]]] = {}
+    for o in facts_of("A 47-year-old woman was admitted. " + sentence).observations:
+        out[o.text.lower()] = [(name, str(q.value)) for name, _, q in o.components]
+        assert o.value is None or not o.components
+    return out
+
+
+def test_a_blood_pressure_in_a_respectively_list_keeps_both_numbers() -> None:
+    c = _components(
+        "His blood pressure, heart rate and respiratory rate were 162/98 mm Hg, 104/min and 26/min, respectively."
+    )
+    assert c["blood pressure"] == [("Systolic blood pressure", "162"), ("Diastolic blood pressure", "98")]
+
+
+def test_marker_lists_keep_their_own_result() -> None:
+    o = _obs("The neoplastic cells were positive for CD3 and CD7 but negative for CD20 and CD79a.")
+    assert o["cd3"] == ["positive"] and o["cd7"] == ["positive"]
+    assert o["cd20"] == ["negative"] and o["cd79a"] == ["negative"]
+    assert "neoplastic cells" not in o  # the cells are the specimen, not a test
+    p = _obs("Immunostaining showed diffuse positive reactivity for vimentin and negative reactivity for desmin.")
+    assert p["vimentin"] == ["positive"] and p["desmin"] == ["negative"]
+    q = _obs("The tumour was positive for CK7 and negative to CK20 and TTF-1.")
+    assert q["ck20"] == ["negative"] and q["ttf-1"] == ["negative"]
+
+
+def test_sterile_cultures_are_negative() -> None:
+    o = _obs("Her blood cultures were sterile, and the wound culture showed no growth.")
+    assert o["blood cultures"] == ["were sterile"]
+    assert o["wound culture"] == ["showed no growth"]
+    assert _obs("The abscess was drained under sterile conditions.") == {}
