@@ -19,6 +19,7 @@ from ..model import (
 from .abbreviations import merge_abbreviations
 from .coordinated import coordinated_values
 from .lexicon import Match
+from .listed import list_spans, listed_results
 from .mentions import codings_of
 from .obs import Obs
 from .organisms import results_named_before
@@ -32,22 +33,6 @@ if TYPE_CHECKING:
     from .sentence import Found, SentenceContext
 
 __all__ = ["Obs", "Observations"]
-
-# "positive for S-100 protein, vimentin and CD68": one result per listed item
-# "strong positive reactivity for CD117", "negative to CK20"; the list ends at "but" or the next result
-_FOR_LIST = re.compile(
-    r"(?<!\w)(?:(?:strongly|weakly|focally|diffusely|also|all|strong|weak|focal|diffuse)\s+)*"
-    r"(?P<kind>positive|negative|reactive|positivity|negativity)\s+"
-    r"(?:(?:immuno)?(?:reactivity|staining|expression|immunostaining)\s+)?(?:for|to)\s+"
-    r"(?P<list>(?:(?!(?:but|whereas|while|although|however|positive|negative|positivity|negativity)\b)"
-    r"[^.;:]|\.(?=\d))+)"
-)
-_FOR_TO = re.compile(r"\s+(?:(?:immuno)?(?:reactivity|staining|expression)\s+)?(?:for|to)\b")
-_CLAUSE_START = re.compile(r"[,;(]|\b(?:and|but|while|whereas)\b")
-# "catalase-negative": a result written onto the test name
-_HYPHEN_RESULT = re.compile(
-    r"(?<![\w-])(?P<name>[A-Za-z0-9]{2,})-(?P<kind>negative|positive)(?!\w)", re.IGNORECASE
-)
 
 
 class Observations:
@@ -73,7 +58,7 @@ class Observations:
             self.values.listed_blood_pressure(t, folded)
         results_named_before(text, folded, s, e, tests, self.rules.test_stop)
         n_tests = len(tests)
-        self._listed_results(text, folded, s, e, tests, ctx.mentions)
+        listed_results(self.rules, text, folded, s, e, tests, ctx.mentions)
         self.unnamed.find(text, folded, s, e, tests, ctx.mentions)
         assertions = ctx.test_assertions + [Assertion.PRESENT] * (len(tests) - n_tests)
         ctx.test_assertions = assertions
@@ -198,61 +183,6 @@ class Observations:
         cat = self._category(folded, cs, ce, "")
         out.append(Obs(cs, ce, f"{text[cs:ce]} {word}", (), cat, f"np:{co.group(1)} {word.lower()}"))
 
-    def _listed_results(
-        self, text: str, folded: str, s: int, e: int, tests: list[Obs], taken: list[Match]
-    ) -> None:
-        """Results named after the word positive/negative: "positive for CD34 and S100 protein",
-        "catalase-negative". Items that are conditions stay conditions (ConText negates them)."""
-        busy = [(t.start, t.end) for t in tests] + [(m.start, m.end) for m in taken]
-
-        def add(start: int, end: int, kind: str, ks: int, ke: int) -> None:
-            if end - start < 2:
-                return
-            known = [t for t in tests if t.start < end and start < t.end]
-            for t in known:  # already a test by name: it gets the result
-                if t.interpretation is None and t.value is None and not t.not_performed:
-                    t.interpretation, t.interp_span = kind, (ks, ke)
-            if known or any(a < end and start < b for a, b in busy):
-                return
-            name = " ".join(text[start:end].split())
-            key = "np:" + " ".join(folded[start:end].split())
-            obs = Obs(start, end, name, (), "laboratory", key, interpretation=kind, interp_span=(ks, ke))
-            tests.append(obs)
-            busy.append((start, end))
-
-        for m in _FOR_LIST.finditer(folded, s, e):
-            kind = "negative" if m.group("kind").startswith("negativ") else "positive"
-            pos = m.start("list")
-            for part in re.finditer(r"[^,]+", folded[pos : m.end("list")]):
-                for item in re.split(r"\s+(?:and|or|as well as)\s+", part.group(0)):
-                    item_s = pos + part.start() + part.group(0).find(item)
-                    item_e = item_s + len(item)
-                    paren = folded.find("(", item_s, item_e)
-                    if paren >= 0:
-                        item_e = paren
-                    while item_s < item_e and not folded[item_s].isalnum():
-                        item_s += 1
-                    while item_e > item_s and not folded[item_e - 1].isalnum():
-                        item_e -= 1
-                    if 0 < len(folded[item_s:item_e].split()) <= 4:
-                        add(item_s, item_e, kind, m.start("kind"), m.end("kind"))
-        for m in _HYPHEN_RESULT.finditer(text, s, e):
-            if m.group("name").lower() in self.rules.hyphen_not_tests:
-                continue  # "gram-negative rods": the stain's description of an organism, no test "gram"
-            add(m.start("name"), m.end("name"), m.group("kind"), m.start("kind"), m.end("kind"))
-        # "<something> was/were <result>": the subject of the clause is what was observed
-        starts = [s] + [c.end() for c in _CLAUSE_START.finditer(folded, s, e)]
-        for pos in starts:
-            sm = self.rules.subject_result.match(folded, pos, e)
-            if sm is None:
-                continue
-            words = sm.group("np").split()
-            if not words or words[0] in self.rules.test_stop or len(words) > 6:
-                continue
-            found = self.rules.result_kind.get(sm.group("res"))
-            if found and not _FOR_TO.match(folded, sm.end("res"), e):  # "cells were positive for CD3": the list
-                add(sm.start("np"), sm.end("np"), found, sm.start("res"), sm.end("res"))
-
     def _results_for(self, text: str, folded: str, s: int, e: int, tests: list[Obs]) -> None:
         """Values, qualitative results and "not performed", distributed over coordinated tests."""
         if not tests:
@@ -293,7 +223,7 @@ class Observations:
         events = _longest(events)
         starts = [o.start for o in order]
         # tests listed after "positive for" take their result from the list (_listed_results)
-        listed = [(m.start("list"), m.end("list")) for m in _FOR_LIST.finditer(folded, s, e)]
+        listed = list_spans(folded, s, e)
         in_list = {id(o) for o in order if any(a <= o.start < b for a, b in listed)}
         for es, ee, kind in events:
             while cursor < len(order) and order[cursor].start < es:
@@ -336,7 +266,7 @@ class Observations:
             fs, fe = fm.start("f"), fm.end("f")
             # the finding stops where the next test of the sentence begins ("revealed a troponin of ...")
             nxt = min([fe, *(o.start for o in tests if fs <= o.start < fe)])
-            if nxt < fe and not re.search(r"(?:[,;]|\b(?:and|but|which|while|with))(?:\s+(?:a|an|the|his|her|their))?\s*$", folded[fs:nxt]):
+            if nxt < fe and not _ITEM_END.search(folded, fs, nxt):
                 continue  # "revealed elevated CRP", "a decrease in hemoglobin": words about the next test
             fe = nxt
             cut = re.search(
@@ -390,6 +320,10 @@ class Observations:
         return "laboratory"
 
     # ------------------------------------------------------------------ procedures
+
+
+# how a finding ends before the next test's own words begin: "a mass and a haemoglobin of ..."
+_ITEM_END = re.compile(r"(?:[,;]|\b(?:and|but|which|while|with))(?:\s+(?:a|an|the|his|her|their))?\s*$")
 
 
 def _longest(events: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -27,7 +27,9 @@ def test_gram_stain_words_are_no_test_called_gram() -> None:
 
 
 def test_a_unit_before_and_is_no_test_modifier_and_a_result_word_is_no_test_word() -> None:
-    o = _obs("Blood tests showed a haemoglobin level of < 8 g/dL and markedly elevated aminotransferase levels.")
+    o = _obs(
+        "Blood tests showed a haemoglobin level of < 8 g/dL and markedly elevated aminotransferase levels."
+    )
     assert o["haemoglobin level"] == ["< 8 g/dL"]
     assert o["aminotransferase levels"] == ["elevated"]
     assert not any(name.startswith("dl") for name in o)
@@ -69,7 +71,9 @@ def test_marker_lists_keep_their_own_result() -> None:
     assert o["cd3"] == ["positive"] and o["cd7"] == ["positive"]
     assert o["cd20"] == ["negative"] and o["cd79a"] == ["negative"]
     assert "neoplastic cells" not in o  # the cells are the specimen, not a test
-    p = _obs("Immunostaining showed diffuse positive reactivity for vimentin and negative reactivity for desmin.")
+    p = _obs(
+        "Immunostaining showed diffuse positive reactivity for vimentin and negative reactivity for desmin."
+    )
     assert p["vimentin"] == ["positive"] and p["desmin"] == ["negative"]
     q = _obs("The tumour was positive for CK7 and negative to CK20 and TTF-1.")
     assert q["ck20"] == ["negative"] and q["ttf-1"] == ["negative"]
