@@ -8,6 +8,7 @@ infections"); its result is the value + unit, the result word ("negative", "elev
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..model import (
@@ -53,6 +54,13 @@ class Observations:
         tests = ctx.tests
         coordinated_values(self.q, text, folded, s, e, tests, ctx.test_assertions)
         self._results_for(text, folded, s, e, tests)
+        for i, t in enumerate(list(tests)):
+            if t.earlier is not None:  # "from 12.1 to 7.8 g/dL": the earlier value is a result of its own
+                (q, span), t.earlier = t.earlier, None
+                tests.append(
+                    replace(t, value=q, value_span=span, cell=span, interpretation=None, interp_span=None)
+                )
+                ctx.test_assertions.append(ctx.test_assertions[i])
         assign_respectively(tests, text, folded, s, e, self.q)
         for t in tests:
             self.values.listed_blood_pressure(t, folded)

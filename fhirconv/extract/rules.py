@@ -236,6 +236,9 @@ class ObservationRules:
         results = data.groups("result_phrases")
         result_kind = {norm_phrase(w): kind for kind, words in results.items() for w in words if " " not in w}
         heads = data.words("test_heads")
+        lead = data.words("value_lead_words")
+        # "sodium level, 131 mEq/L": a lead word that names the measure may be followed by a comma
+        nominal = tuple(w for w in lead if norm_phrase(w) in {norm_phrase(h) for h in heads}) or lead
         trend = data.groups("trend_words")
         categories = data.groups("test_category_words")
         missing = {"imaging", "exam", "procedure"} - set(categories)
@@ -254,7 +257,7 @@ class ObservationRules:
                 rf"(?<!\w)(?:(?P<up>{alternation(trend['high'])})|(?P<down>{alternation(trend['low'])}))(?!\w)"
             ),
             value_lead=re.compile(
-                rf"[\s:=,()]*(?:(?:{alternation(data.words('value_lead_words'))})\s+){{0,4}}[\s:=(]*"
+                rf"[\s:=,()]*(?:(?:{alternation(lead)})\s+|(?:{alternation(nominal)})\s*[,:=]\s*){{0,4}}[\s:=(]*"
             ),
             subject_result=re.compile(
                 r"\s*(?:(?:the|his|her|their|a|an|both|all)\s+)?"

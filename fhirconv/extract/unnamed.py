@@ -101,6 +101,8 @@ class UnnamedValues:
             vs, ve = qm.start(), qm.end()
             if any(a < ve and vs < b for a, b in busy):
                 continue
+            if qm.group("num2"):
+                continue  # "25-30%", "rose from 1.2 to 3.4 mg/dL": no one value, and no test to keep it
             unit_raw = text[qm.start("unit") : qm.end("unit")]
             unit = units.lookup(unit_raw)
             kind = units.kind(unit.ucum)

@@ -31,6 +31,10 @@ _ABBREVIATION = re.compile(r"\)?\s*(?:\(\s*[a-z][^()]{0,11}\))?")
 _BP_NAME = re.compile(r"blood pressure|\bbp\b")
 _BP_VALUE = re.compile(r"(?P<sys>\d{2,3})\s*/\s*(?P<dia>\d{2,3})")
 _MMHG = re.compile(r"\s*mm\s*hg")
+_FROM = re.compile(r"from\s+")
+_TO = re.compile(r"\s*(?:-|\u2013|to)\s*")
+_RANGE_DASH = re.compile(r"\s*(?:-|\u2013|to)\s*(?=\d)")
+_PLAIN_NUM = re.compile(rf"({NUM})(?![\w.%/])")
 _BP_BEFORE_SLASH = re.compile(r"(?<![\d.])(?P<sys>\d{2,3})\s*/\s*$")
 _COMPARATOR = re.compile(r"\s*(<=|>=|≤|≥|<|>)\s*(?=\d)")
 _COMPARATORS = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">="}
@@ -64,6 +68,9 @@ class ValueReader:
         start_at = vm.end() if vm else 0
         if start_at > 36:
             return False
+        fm = _FROM.match(window, start_at)
+        if fm is not None:  # "dropped from 12.1 to 7.8 g/dL": the value now, and the one before
+            return self._read_change(t, text, window, fm.end(), nxt)
         # "<5 mg/L", "≥ 1000/mm3": the comparator is part of the value
         cm = _COMPARATOR.match(window, start_at)
         comparator = _COMPARATORS[cm.group(1)] if cm else None
@@ -76,10 +83,14 @@ class ValueReader:
             plain = re.match(rf"(?P<num>{NUM})(?!\s*/\s*\d)(?![\w%/]|\.\w)", window[start_at:])
             if not plain or t.unit is None or comparator:
                 return False
+            vs, ve = t.end + start_at + plain.start(), t.end + start_at + plain.end()
+            end = self._range_end(text, folded, ve, None, nxt)
+            if end is not None:  # "3.5-4.0 mmol/L": a range of values, kept as written
+                t.value_text, t.value_span = text[vs:end], (vs, end)
+                return True
             value = decimal_of(plain.group("num"))
             ucum = units.raw_count_unit(t.unit, value) or t.unit
             shown = units.lookup(ucum).display if ucum != t.unit else t.unit
-            vs, ve = t.end + start_at + plain.start(), t.end + start_at + plain.end()
             t.value = Quantity(value, shown, ucum)
             t.value_span = (vs, ve)
             self.read_range(t, text, ve, nxt)
@@ -89,6 +100,10 @@ class ValueReader:
         if not units.fits(unit.ucum, t.unit):
             return False  # a quantity of another kind belongs to something else: dropped, never coerced
         vs, ve = t.end + qm.start(), t.end + qm.end()
+        end = ve if qm.groupdict().get("num2") else self._range_end(text, folded, ve, unit.ucum, nxt)
+        if end is not None:  # "25%-30%", "4 to 6 mg/dL": a range of values, kept as written
+            t.value_text, t.value_span = text[vs:end], (vs, end)
+            return True
         num = qm.group("num")
         # "8.500/mm3": a raw count has no fraction of a cell, so a point before three digits groups thousands
         if unit.ucum in _RAW_COUNTS and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", num):
@@ -107,6 +122,57 @@ class ValueReader:
             t.interp_span = (t.end + trend.start(), t.end + trend.end())
         t.value_span = (vs, ve)
         self.read_range(t, text, ve, nxt)
+        return True
+
+    def _range_end(self, text: str, folded: str, pos: int, ucum: str | None, nxt: int) -> int | None:
+        """Where a value written as a range ends ("25%-30%", "3.5-4.0 mmol/L"; ``pos`` is right after the
+        first number or its unit), or None for a single value. Read in the original text: folding turns
+        the dash into a space."""
+        dm = _RANGE_DASH.match(text, pos, nxt)
+        if dm is None:
+            return None
+        second = self.q.value_re.match(folded, dm.end(), nxt)
+        if second is not None:
+            same = self.q.units.lookup(text[second.start("unit") : second.end("unit")]).ucum == ucum
+            return second.end() if (same or ucum is None) and not second.group("num2") else None
+        pm = _PLAIN_NUM.match(folded, dm.end(), nxt)
+        return pm.end() if pm is not None and ucum is None else None
+
+    def _read_change(self, t: Obs, text: str, window: str, pos: int, nxt: int) -> bool:
+        """ "fell from 12.1 to 7.8 g/dL", "rose from 1.2 mg/dL to 3.4 mg/dL": the value is the last one; the
+        first is kept as an earlier value of the same test (``t.earlier``), in the unit the text gives it."""
+        vr, units, base = self.q.value_re, self.q.units, t.end
+        m = vr.match(window, pos)
+        first_unit = None
+        if m is not None and m.group("num2"):
+            a_num, a_span, b_num, b_span, um = (
+                m["num"],
+                m.span("num"),
+                m["num2"],
+                (m.start("num2"), m.end()),
+                m,
+            )
+        else:
+            am = m or _PLAIN_NUM.match(window, pos)
+            tm = _TO.match(window, am.end()) if am else None
+            bm = vr.match(window, tm.end()) if tm else None
+            if am is None or bm is None or bm.group("num2"):
+                return False
+            a_num = m["num"] if m is not None else am.group(1)
+            a_span, b_num, b_span, um = am.span(), bm["num"], bm.span(), bm
+            first_unit = text[base + m.start("unit") : base + m.end("unit")] if m else None
+        unit_raw = text[base + um.start("unit") : base + um.end("unit")]
+        unit = units.lookup(unit_raw)
+        if not units.fits(unit.ucum, t.unit):
+            return False
+        if first_unit is not None and units.lookup(first_unit).ucum != unit.ucum:
+            return False  # "from 1.2 mg/dL to 98 umol/L": two units, no one quantity to compare
+        t.value = Quantity(decimal_of(b_num), unit_raw, unit.ucum)
+        t.value_span = (base + b_span[0], base + b_span[1])
+        earlier = Quantity(decimal_of(a_num), first_unit or unit_raw, unit.ucum)
+        t.earlier = (earlier, (base + a_span[0], base + a_span[1]))
+        # "rose from 7.1 to 9.0 g/dL" says which way it went, not that the value is high: no interpretation
+        self.read_range(t, text, t.value_span[1], nxt)
         return True
 
     def blood_pressure(self, t: Obs, folded: str, window: str, nxt: int) -> bool:

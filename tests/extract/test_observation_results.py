@@ -84,3 +84,42 @@ def test_sterile_cultures_are_negative() -> None:
     assert o["blood cultures"] == ["were sterile"]
     assert o["wound culture"] == ["showed no growth"]
     assert _obs("The abscess was drained under sterile conditions.") == {}
+
+
+def _values(sentence: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for o in facts_of("A 47-year-old woman was admitted. " + sentence).observations:
+        shown = f"{o.value.value} {o.value.unit}" if o.value is not None else o.value_text
+        out.setdefault(o.text.lower(), []).append(str(shown))
+    return out
+
+
+def test_a_change_from_one_value_to_another_is_two_results_of_the_test() -> None:
+    v = _values("Her haemoglobin fell from 11.4 to 6.9 g/dL within a day.")
+    assert sorted(v["haemoglobin"]) == ["11.4 g/dL", "6.9 g/dL"]
+    assert "from" not in v
+    w = _values("Serum lipase rose from 80 U/L to 1,240 U/L.")
+    assert sorted(w["serum lipase"]) == ["1240 U/L", "80 U/L"]
+    # no interpretation from the direction of a change
+    assert all(
+        o.interpretation is None
+        for o in facts_of(
+            "A 47-year-old woman was admitted. Her haemoglobin rose from 6.1 to 8.0 g/dL."
+        ).observations
+    )
+
+
+def test_a_range_of_values_is_kept_as_written_never_as_its_first_number() -> None:
+    assert _values("The left ventricular ejection fraction was 20%-25%.")[
+        "left ventricular ejection fraction"
+    ] == ["20%-25%"]
+    assert _values("Her serum potassium was 2.8-3.1 mmol/L during the stay.")["serum potassium"] == [
+        "2.8-3.1 mmol/L"
+    ]
+    assert _values("The ejection fraction was estimated at 35-40%.")["ejection fraction"] == ["35-40%"]
+
+
+def test_a_value_after_a_comma_following_its_name() -> None:
+    v = _values("Results were: sodium level, 129 mEq/L; and chloride level, 95 mEq/L.")
+    assert v["chloride"] == ["95 mEq/L"]
+    assert _obs("Her plasma renin activity was suppressed.")["plasma renin activity"] == ["was suppressed"]
