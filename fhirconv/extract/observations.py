@@ -42,9 +42,17 @@ class Observations:
         self.q = quantities
         self.values = ValueReader(quantities, rules.value_lead, rules.trend, rules.finding_verbs)
         self.unnamed = UnnamedValues(rules, quantities, self.values)
+        # "MRI of the brain demonstrated ...": the target ends where the predicate begins
+        self.tail = re.compile(
+            r"\s+(?:for|of)\s+(?:the\s+)?(?:(?!and\b|or\b)[a-z]+\s+){0,2}(?!and\b|or\b)[a-z]+(?![a-z0-9])"
+            r"(?=\s*(?:[,;:.)]|and\b|or\b|was\b|were\b|is\b|are\b|could\b|couldn't\b|after\b|in\b|at\b|"
+            rf"on\b|during\b|since\b|(?:{rules.finding_verbs})\b|$))"
+        )
         # "<test> revealed <finding>": the finding runs to the clause end (a decimal point is not an end)
         self.finding = re.compile(
-            rf"\s*(?:\([^)]*\)\s*)?(?:{rules.finding_verbs})\s+"
+            r"\s*(?:\([^)]*\)\s*)?(?:(?:was|were)\s+(?:performed|done|obtained|repeated),?\s+(?:which|that)\s+)?"
+            r"(?:(?:subsequently|later|also|then|again|eventually|initially|ultimately|both|all)\s+)?"
+            rf"(?:{rules.finding_verbs})\s+"
             r"(?P<f>(?:[^.;,]|\.(?=\d)|,(?!\s*(?:and|but|which|while|whereas)\b))+)"
         )
 
@@ -156,14 +164,9 @@ class Observations:
                 o.umbrella = True
         return out
 
-    _TAIL = re.compile(
-        r"\s+(?:for|of)\s+(?:the\s+)?(?:(?!and\b|or\b)[a-z]+\s+){0,2}(?!and\b|or\b)[a-z]+(?=\s*(?:[,;:.)]|and\b|or\b|was\b|were\b|is\b|are\b|revealed\b|"
-        r"showed\b|could\b|couldn't\b|after\b|in\b|at\b|on\b|during\b|since\b|$))"
-    )
-
     def _test_tail(self, folded: str, end: int, e: int) -> int:
         """Extend a test name over its "of the brain" / "for infections" target."""
-        tail = self._TAIL.match(folded, end, e)
+        tail = self.tail.match(folded, end, e)
         return tail.end() if tail else end
 
     def _shared_head(

@@ -123,3 +123,13 @@ def test_a_value_after_a_comma_following_its_name() -> None:
     v = _values("Results were: sodium level, 129 mEq/L; and chloride level, 95 mEq/L.")
     assert v["chloride"] == ["95 mEq/L"]
     assert _obs("Her plasma renin activity was suppressed.")["plasma renin activity"] == ["was suppressed"]
+
+
+def test_a_test_target_ends_at_a_word_and_the_finding_follows_an_adverb_or_which() -> None:
+    o = _obs("Magnetic resonance imaging of the brain demonstrated two enhancing lesions in the pons.")
+    assert o["magnetic resonance imaging of the brain"] == ["two enhancing lesions in the pons"]
+    assert _obs("Blood cultures later grew Enterococcus faecalis.")["blood cultures"] == [
+        "Enterococcus faecalis"
+    ]
+    p = _obs("A repeat CT scan was performed, which showed resolution of the abscess.")
+    assert p["ct scan"] == ["resolution of the abscess"]
