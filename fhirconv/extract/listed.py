@@ -89,5 +89,10 @@ def listed_results(
         if not words or words[0] in rules.test_stop or len(words) > 6:
             continue
         found = rules.result_kind.get(sm.group("res"))
-        if found and not _FOR_TO.match(folded, sm.end("res"), e):  # "cells were positive for CD3": the list
+        # "cells were positive for CD3": the cells are the specimen, the list holds the results;
+        # "serology was negative for HIV": a test's own word keeps the result
+        specimen = _FOR_TO.match(folded, sm.end("res"), e) and not rules.test_heads.search(
+            folded, *sm.span("np")
+        )
+        if found and not specimen:
             add(sm.start("np"), sm.end("np"), found, sm.start("res"), sm.end("res"))
