@@ -26,6 +26,11 @@ _FOR_LIST = re.compile(
 )
 _FOR_TO = re.compile(r"\s+(?:(?:immuno)?(?:reactivity|staining|expression)\s+)?(?:for|to)\b")
 _CLAUSE_START = re.compile(r"[,;(]|\b(?:and|but|while|whereas)\b")
+# "CD34 (+), S-100 (-)": a marker with its sign in brackets
+_SIGN_RESULT = re.compile(
+    r"(?<![\w-])(?P<name>[A-Za-z][A-Za-z0-9]*(?:[-\u2013/][A-Za-z0-9]+)*)\s*\((?P<sign>[+\-\u2212])\)"
+)
+_MARKER = re.compile(r"[0-9]|^[A-Z]{2,}")
 # "catalase-negative": a result written onto the test name
 _HYPHEN_RESULT = re.compile(
     r"(?<![\w-])(?P<name>[A-Za-z0-9]{2,})-(?P<kind>negative|positive)(?!\w)", re.IGNORECASE
@@ -79,6 +84,11 @@ def listed_results(
         if m.group("name").lower() in rules.hyphen_not_tests:
             continue  # "gram-negative rods": the stain's description of an organism, no test "gram"
         add(m.start("name"), m.end("name"), m.group("kind"), m.start("kind"), m.end("kind"))
+    for m in _SIGN_RESULT.finditer(text, s, e):
+        known = any(t.start < m.end("name") and m.start("name") < t.end for t in tests)
+        if known or _MARKER.search(m.group("name")):  # a named test, or a marker's name ("CD34", "S-100")
+            kind = "positive" if m.group("sign") == "+" else "negative"
+            add(m.start("name"), m.end("name"), kind, m.start("sign"), m.end("sign"))
     # "<something> was/were <result>": the subject of the clause is what was observed
     starts = [s] + [c.end() for c in _CLAUSE_START.finditer(folded, s, e)]
     for pos in starts:
@@ -88,6 +98,8 @@ def listed_results(
         words = sm.group("np").split()
         if not words or words[0] in rules.test_stop or len(words) > 6:
             continue
+        if text[sm.end("res") : sm.end("res") + 1] in "-\u2010\u2011":
+            continue  # "high-normal", "low-grade": the word is part of a compound
         found = rules.result_kind.get(sm.group("res"))
         # "cells were positive for CD3": the cells are the specimen, the list holds the results;
         # "serology was negative for HIV": a test's own word keeps the result

@@ -222,8 +222,8 @@ class Observations:
         busy = [(o.start, o.end) for o in order] + [o.range_span for o in order if o.range_span]
         for kind, pat in self.rules.results:
             for m in pat.finditer(folded, s, e):
-                if text[m.start() - 1] in "-\u2010\u2011":
-                    continue  # "gram-positive cocci", "HIV-negative": the word belongs to its own name
+                if text[m.start() - 1] in "-\u2010\u2011" or _COMPOUND.match(text, m.end()):
+                    continue  # "gram-positive cocci", "low-dose", "high power field": part of another word
                 if any(a <= m.start() < b for a, b in busy) or self.values.in_range_statement(
                     text, m.start(), e
                 ):
@@ -333,6 +333,7 @@ class Observations:
     # ------------------------------------------------------------------ procedures
 
 
+_COMPOUND = re.compile(r"[-\u2010\u2011]\w|\s+power\s+field")
 # how a finding ends before the next test's own words begin: "a mass and a haemoglobin of ..."
 _ITEM_END = re.compile(r"(?:[,;]|\b(?:and|but|which|while|with))(?:\s+(?:a|an|the|his|her|their))?\s*$")
 

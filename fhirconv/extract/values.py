@@ -35,6 +35,10 @@ _FROM = re.compile(r"from\s+")
 _TO = re.compile(r"\s*(?:-|\u2013|to)\s*")
 _RANGE_DASH = re.compile(r"\s*(?:-|\u2013|to)\s*(?=\d)")
 _PLAIN_NUM = re.compile(rf"({NUM})(?![\w.%/])")
+_NOT_NUMERIC = frozenset({"imaging", "exam", "procedure"})
+_STATED_LEAD = re.compile(r"[a-z:=]")
+_BARE_END = re.compile(r"\s*(?:[,;()]|\.(?!\d)|$|(?:and|at|on|in|after)\b)")
+_SCORE_NAME = re.compile(r"\bscores?$")
 _BP_BEFORE_SLASH = re.compile(r"(?<![\d.])(?P<sys>\d{2,3})\s*/\s*$")
 _COMPARATOR = re.compile(r"\s*(<=|>=|≤|≥|<|>)\s*(?=\d)")
 _COMPARATORS = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">="}
@@ -81,7 +85,17 @@ class ValueReader:
         if qm is None:
             # a full stop may end the sentence ("normal at 0.98."), never a longer number ("0.98.5")
             plain = re.match(rf"(?P<num>{NUM})(?!\s*/\s*\d)(?![\w%/]|\.\w)", window[start_at:])
-            if not plain or t.unit is None or comparator:
+            if not plain or comparator:
+                return False
+            # a test of no known unit takes a bare number only after a stated lead ("score was 8,")
+            # and when the number ends its phrase: "was 0.4 (0-0.8)", never "was 3 times"
+            bare = t.unit is None
+            score = _SCORE_NAME.search(folded, t.start, t.end) is not None
+            if bare and t.category in _NOT_NUMERIC and not score:
+                return False  # "the CT scan was 1": an image or an examination is no number
+            if bare and not (
+                _STATED_LEAD.search(window, 0, start_at) and _BARE_END.match(window, start_at + plain.end())
+            ):
                 return False
             vs, ve = t.end + start_at + plain.start(), t.end + start_at + plain.end()
             end = self._range_end(text, folded, ve, None, nxt)
@@ -89,6 +103,11 @@ class ValueReader:
                 t.value_text, t.value_span = text[vs:end], (vs, end)
                 return True
             value = decimal_of(plain.group("num"))
+            if bare:
+                code = "{score}" if score else None
+                t.value, t.value_span = Quantity(value, code or "", code), (vs, ve)
+                self.read_range(t, text, ve, nxt)
+                return True
             ucum = units.raw_count_unit(t.unit, value) or t.unit
             shown = units.lookup(ucum).display if ucum != t.unit else t.unit
             t.value = Quantity(value, shown, ucum)

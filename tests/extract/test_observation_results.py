@@ -133,3 +133,18 @@ def test_a_test_target_ends_at_a_word_and_the_finding_follows_an_adverb_or_which
     ]
     p = _obs("A repeat CT scan was performed, which showed resolution of the abscess.")
     assert p["ct scan"] == ["resolution of the abscess"]
+
+
+def test_marker_signs_in_brackets_and_compound_words() -> None:
+    o = _obs("Immunostaining showed CD117 (+), DOG1 (+) and S-100 (-).")
+    assert o["cd117"] == ["+"] and o["dog1"] == ["+"] and o["s-100"] == ["-"]
+    assert _obs("She was given low-dose aspirin.") == {}
+    assert _obs("Her potassium was high-normal.").get("potassium", []) == []
+
+
+def test_a_bare_number_for_a_test_of_no_known_unit_needs_a_stated_lead() -> None:
+    v = _values("Her MELD score was 14, and her serum anti-Xa level was 0.6 (0.5-1.0).")
+    assert v["meld score"] == ["14 {score}"]
+    assert v["anti-xa level"] == ["0.6 "]
+    assert _values("The biopsy was repeated 2 times.").get("biopsy") == ["None"]
+    assert _values("On day 2 the CT scan was 1, and the ECG 3.").get("ct scan") == ["None"]
