@@ -103,7 +103,7 @@ class ValueReader:
                 t.value_text, t.value_span = text[vs:end], (vs, end)
                 return True
             value = decimal_of(plain.group("num"))
-            if bare:
+            if t.unit is None:
                 code = "{score}" if score else None
                 t.value, t.value_span = Quantity(value, code or "", code), (vs, ve)
                 self.read_range(t, text, ve, nxt)
