@@ -35,6 +35,13 @@ _FROM = re.compile(r"from\s+")
 _TO = re.compile(r"\s*(?:-|\u2013|to)\s*")
 _RANGE_DASH = re.compile(r"\s*(?:-|\u2013|to)\s*(?=\d)")
 _PLAIN_NUM = re.compile(rf"({NUM})(?![\w.%/])")
+# a bare number: never the head of a fraction, a longer word or number, or thousands grouped by a space
+_PLAIN_VALUE = re.compile(rf"(?P<num>{NUM})(?!\s*/\s*\d)(?![\w%/]|\.\w)(?![ \u2009\u202f]\d{{3}}(?!\d))")
+_SPACED_THOUSANDS = re.compile(
+    r"\d{1,3}(?:[ \u2009\u202f]\d{3})*[ \u2009\u202f](?P<last>\d{3})(?![\d,]|\.\d)"
+)
+_LIST_NEXT = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
+_TIMED = re.compile(r"\b(?:time|times|duration|interval|latency)\b")
 _NOT_NUMERIC = frozenset({"imaging", "exam", "procedure"})
 _STATED_LEAD = re.compile(r"[a-z:=]")
 _BARE_END = re.compile(r"\s*(?:[,;()]|\.(?!\d)|$|(?:and|at|on|in|after)\b)")
@@ -82,19 +89,21 @@ class ValueReader:
         start_at = cm.end() if cm else start_at
         units = self.q.units
         qm = self.q.spaced_count_re.match(window, start_at) or self.q.value_re.match(window, start_at)
+        sp = _SPACED_THOUSANDS.match(window, start_at)
+        if sp is not None and not comparator:  # "12 000 IU/mL": thousands grouped by a space
+            return self._read_spaced(t, text, window, sp, nxt)
         if qm is None:
             # a full stop may end the sentence ("normal at 0.98."), never a longer number ("0.98.5")
-            plain = re.match(rf"(?P<num>{NUM})(?!\s*/\s*\d)(?![\w%/]|\.\w)", window[start_at:])
+            plain = _PLAIN_VALUE.match(window[start_at:])
             if not plain or comparator:
                 return False
             # a test of no known unit takes a bare number only after a stated lead ("score was 8,")
             # and when the number ends its phrase: "was 0.4 (0-0.8)", never "was 3 times"
             bare = t.unit is None
             score = _SCORE_NAME.search(folded, t.start, t.end) is not None
-            if bare and t.category in _NOT_NUMERIC and not score:
-                return False  # "the CT scan was 1": an image or an examination is no number
-            if bare and not (
-                _STATED_LEAD.search(window, 0, start_at) and _BARE_END.match(window, start_at + plain.end())
+            if bare and (
+                (t.category in _NOT_NUMERIC and not score)  # "the CT scan was 1": no number
+                or not _STATED_LEAD.search(window, 0, start_at)
             ):
                 return False
             vs, ve = t.end + start_at + plain.start(), t.end + start_at + plain.end()
@@ -102,6 +111,10 @@ class ValueReader:
             if end is not None:  # "3.5-4.0 mmol/L": a range of values, kept as written
                 t.value_text, t.value_span = text[vs:end], (vs, end)
                 return True
+            if self._listed_unit(window, start_at + plain.end(), t.unit):
+                return False  # "3.6 and 0.137 mmol/L": the unit stated after the list is this number's too
+            if bare and not _BARE_END.match(window, start_at + plain.end()):
+                return False
             value = decimal_of(plain.group("num"))
             if t.unit is None:
                 code = "{score}" if score else None
@@ -118,6 +131,8 @@ class ValueReader:
         unit = units.lookup(unit_raw)
         if not units.fits(unit.ucum, t.unit):
             return False  # a quantity of another kind belongs to something else: dropped, never coerced
+        if t.unit is None and units.kind(unit.ucum) == "time" and not _TIMED.search(folded, t.start, t.end):
+            return False  # "colonoscopy 2 years prior": when it was done, not what it measured
         vs, ve = t.end + qm.start(), t.end + qm.end()
         end = ve if qm.groupdict().get("num2") else self._range_end(text, folded, ve, unit.ucum, nxt)
         if end is not None:  # "25%-30%", "4 to 6 mg/dL": a range of values, kept as written
@@ -142,6 +157,29 @@ class ValueReader:
         t.value_span = (vs, ve)
         self.read_range(t, text, ve, nxt)
         return True
+
+    def _read_spaced(self, t: Obs, text: str, window: str, sp: re.Match[str], nxt: int) -> bool:
+        qm = self.q.value_re.match(window, sp.start("last"))
+        if qm is None or qm.group("num2") or qm.start("unit") < sp.end():
+            return False
+        unit_raw = text[t.end + qm.start("unit") : t.end + qm.end("unit")]
+        unit = self.q.units.lookup(unit_raw)
+        if not self.q.units.fits(unit.ucum, t.unit):
+            return False
+        t.value = Quantity(decimal_of(re.sub(r"\s", "", sp.group(0))), unit_raw, unit.ucum)
+        t.value_span = (t.end + sp.start(), t.end + qm.end())
+        self.read_range(t, text, t.value_span[1], nxt)
+        return True
+
+    def _listed_unit(self, window: str, pos: int, default: str | None) -> bool:
+        """Whether the next item of a list is a number in a unit other than the default and not a time
+        ("3.6 and 0.137 mmol/L"): that unit is the bare number's too, so the default may not stand in."""
+        lm = _LIST_NEXT.match(window, pos)
+        qm = self.q.value_re.match(window, lm.end()) if lm else None
+        if qm is None:
+            return False
+        ucum = self.q.units.lookup(qm.group("unit")).ucum
+        return ucum != default and self.q.units.kind(ucum) != "time"
 
     def _range_end(self, text: str, folded: str, pos: int, ucum: str | None, nxt: int) -> int | None:
         """Where a value written as a range ends ("25%-30%", "3.5-4.0 mmol/L"; ``pos`` is right after the

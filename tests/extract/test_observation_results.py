@@ -148,3 +148,16 @@ def test_a_bare_number_for_a_test_of_no_known_unit_needs_a_stated_lead() -> None
     assert v["anti-xa level"] == ["0.6 "]
     assert _values("The biopsy was repeated 2 times.").get("biopsy") == ["None"]
     assert _values("On day 2 the CT scan was 1, and the ECG 3.").get("ct scan") == ["None"]
+
+
+def test_units_stated_after_a_list_and_thousands_grouped_by_a_space() -> None:
+    # the unit after the list is the first number's too: no default unit stands in for it
+    v = _values("CSF lactate and pyruvate were 4.1 and 0.2 mmol/L, respectively.")
+    assert "4.1 mg/dL" not in sum(v.values(), [])
+    assert _values("Her serum IgE was markedly raised (15 000 IU/mL).")["serum ige"] == ["15000 IU/mL"]
+    assert _values("Her platelet count was 98 000 and she bled.").get("platelet count") == ["None"]
+
+
+def test_a_time_is_a_value_only_of_a_timed_test() -> None:
+    assert _values("His last colonoscopy 3 years earlier was unremarkable.").get("colonoscopy") == ["None"]
+    assert _values("The closure time was 210 seconds.")["closure time"] == ["210 seconds"]
