@@ -76,6 +76,7 @@ class Observations:
         n_tests = len(tests)
         listed_results(self.rules, text, folded, s, e, tests, ctx.mentions)
         self.unnamed.find(text, folded, s, e, tests, ctx.mentions)
+        self._findings(text, folded, e, tests)
         assertions = ctx.test_assertions + [Assertion.PRESENT] * (len(tests) - n_tests)
         ctx.test_assertions = assertions
         for t, a in zip(tests, assertions, strict=True):
@@ -267,9 +268,12 @@ class Observations:
                     o.interpretation = kind
                     o.interp_span = (es, ee)
             pending = []
-        # exam-style findings: "<exam> revealed <finding>" keeps the finding as the value text
+
+    def _findings(self, text: str, folded: str, e: int, tests: list[Obs]) -> None:
+        """Exam-style findings, read last so that measured results named inside them ("revealed a peak
+        gradient of 70 mmHg") are results of their own and end the finding."""
         for t in tests:
-            if t.value or t.interpretation or t.not_performed or t.components:
+            if t.value or t.value_text or t.interpretation or t.not_performed or t.components:
                 continue
             fm = self.finding.match(folded, t.end, e)
             if not fm:

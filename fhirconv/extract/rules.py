@@ -230,6 +230,7 @@ class ObservationRules:
     subject_result: re.Pattern[str]
     measured_kinds: frozenset[str]  # unit kinds whose quantities are results even without a known test
     hyphen_not_tests: frozenset[str]  # "gram-negative rods": the word before the hyphen is no test
+    measure_heads: frozenset[str]  # "peak gradient of 70 mmHg": a name ending so is a measurement's name
 
     @classmethod
     def from_dict(cls, data: RuleData) -> ObservationRules:
@@ -267,6 +268,7 @@ class ObservationRules:
             ),
             measured_kinds=frozenset(data.words("measured_unit_kinds")),
             hyphen_not_tests=frozenset(norm_phrase(w) for w in data.words("hyphen_result_not_tests")),
+            measure_heads=frozenset(norm_phrase(w) for w in data.words("measured_name_heads")),
         )
 
 

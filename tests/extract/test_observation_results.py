@@ -153,7 +153,7 @@ def test_a_bare_number_for_a_test_of_no_known_unit_needs_a_stated_lead() -> None
 def test_units_stated_after_a_list_and_thousands_grouped_by_a_space() -> None:
     # the unit after the list is the first number's too: no default unit stands in for it
     v = _values("CSF lactate and pyruvate were 4.1 and 0.2 mmol/L, respectively.")
-    assert "4.1 mg/dL" not in sum(v.values(), [])
+    assert all("4.1 mg/dL" not in shown for shown in v.values())
     assert _values("Her serum IgE was markedly raised (15 000 IU/mL).")["serum ige"] == ["15000 IU/mL"]
     assert _values("Her platelet count was 98 000 and she bled.").get("platelet count") == ["None"]
 
