@@ -42,6 +42,7 @@ class Observations:
         self.q = quantities
         self.values = ValueReader(quantities, rules.value_lead, rules.trend, rules.finding_verbs)
         self.unnamed = UnnamedValues(rules, quantities, self.values)
+        self.verb = re.compile(rf"(?:{rules.finding_verbs})")
         # "MRI of the brain demonstrated ...": the target ends where the predicate begins
         self.tail = re.compile(
             r"\s+(?:for|of)\s+(?:the\s+)?(?:(?!and\b|or\b)[a-z]+\s+){0,2}(?!and\b|or\b)[a-z]+(?![a-z0-9])"
@@ -130,6 +131,7 @@ class Observations:
                     folded[ws + len(w.group(0)) : start].strip()
                     or w.group(0) in self.rules.test_stop
                     or w.group(0) in self.rules.result_kind  # "elevated transaminase levels": a result
+                    or self.verb.fullmatch(w.group(0))  # "revealed adequate function": the predicate
                     or count >= 3
                 ):
                     break
@@ -138,9 +140,15 @@ class Observations:
                 start, count = ws, count + 1
             end = self._test_tail(folded, he, e)
             lex = heads.get((hs, he))
-            if count == 0 and end == he and (lex is None or lex.concept.cls not in ("diagnostic", "imaging")):
+            if (
+                count == 0
+                and end == he
+                and (lex is None or lex.concept.cls not in ("diagnostic", "imaging"))
+                and not self._examined(folded, s, hs, he, e)
+            ):
                 continue  # a bare generic word ("tests") names nothing; a bare "biopsy" is a test
-            cat = self._category(folded, start, end, "")
+            cat = "exam" if count == 0 and folded[hs:he] in ("examination", "exam") else ""
+            cat = cat or self._category(folded, start, end, "")
             key = (
                 lex.concept.id
                 if lex is not None and count == 0
@@ -164,6 +172,18 @@ class Observations:
             if re.match(r"\s*\(", folded[o.end : e]) and i + 1 < len(out) and out[i + 1].start <= o.end + 3:
                 o.umbrella = True
         return out
+
+    def _examined(self, folded: str, s: int, hs: int, he: int, e: int) -> bool:
+        """ "On examination, ...", "his examination showed ...": the bare word names the physical
+        examination the sentence reports."""
+        if folded[hs:he] not in ("examination", "exam"):
+            return False
+        if _ON_EXAM.search(folded, max(s, hs - 4), hs):
+            return True
+        # "Examination revealed", "his examination showed"; never "CT scan examination" (the scan's own)
+        prev = _PREV_WORD.search(folded, max(s, hs - 30), hs)
+        opens = prev is None or prev.group(1) in self.rules.test_stop
+        return opens and self.finding.match(folded, he, e) is not None
 
     def _test_tail(self, folded: str, end: int, e: int) -> int:
         """Extend a test name over its "of the brain" / "for infections" target."""
@@ -337,6 +357,8 @@ class Observations:
     # ------------------------------------------------------------------ procedures
 
 
+_PREV_WORD = re.compile(r"(\S+)\s*$")
+_ON_EXAM = re.compile(r"(?<!\w)(?:on|at)\s+$")
 _COMPOUND = re.compile(r"[-\u2010\u2011]\w|\s+power\s+field")
 # how a finding ends before the next test's own words begin: "a mass and a haemoglobin of ..."
 _ITEM_END = re.compile(r"(?:[,;]|\b(?:and|but|which|while|with))(?:\s+(?:a|an|the|his|her|their))?\s*$")

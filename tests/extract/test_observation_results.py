@@ -161,3 +161,13 @@ def test_units_stated_after_a_list_and_thousands_grouped_by_a_space() -> None:
 def test_a_time_is_a_value_only_of_a_timed_test() -> None:
     assert _values("His last colonoscopy 3 years earlier was unremarkable.").get("colonoscopy") == ["None"]
     assert _values("The closure time was 210 seconds.")["closure time"] == ["210 seconds"]
+
+
+def test_antibody_marker_and_function_names_and_the_reported_examination() -> None:
+    o = _obs("Both anti-thyroperoxidase antibody and islet cell antibodies were negative.")
+    assert o["anti-thyroperoxidase antibody"] == ["were negative"]
+    assert o["islet cell antibodies"] == ["were negative"]
+    assert _obs("He was treated with rituximab, a monoclonal antibody.") == {}
+    assert "left ventricular function" in _obs("Echocardiography showed reduced left ventricular function.")
+    assert _obs("On examination, he was pale and sweating.") == {"examination": []}
+    assert "examination" not in _obs("A computed tomography examination revealed free fluid.")
