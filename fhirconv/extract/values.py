@@ -37,6 +37,9 @@ _RANGE_DASH = re.compile(r"\s*(?:-|\u2013|to)\s*(?=\d)")
 _PLAIN_NUM = re.compile(rf"({NUM})(?![\w.%/])")
 # a bare number: never the head of a fraction, a longer word or number, or thousands grouped by a space
 _PLAIN_VALUE = re.compile(rf"(?P<num>{NUM})(?!\s*/\s*\d)(?![\w%/]|\.\w)(?![ \u2009\u202f]\d{{3}}(?!\d))")
+# a Snellen fraction, or systolic/diastolic/mean pressures: values no single quantity holds
+_WRITTEN = re.compile(r"\d{1,3}(?:\.\d)?/\d{1,3}(?:\.\d)?(?![\d/])|\d{1,3}/\d{1,3}/\d{1,3}(?P<p>\s*mm\s*hg)")
+_ACUITY = re.compile(r"\bacuit(?:y|ies)\b|\bva\b")
 _SPACED_THOUSANDS = re.compile(
     r"\d{1,3}(?:[ \u2009\u202f]\d{3})*[ \u2009\u202f](?P<last>\d{3})(?![\d,]|\.\d)"
 )
@@ -79,6 +82,12 @@ class ValueReader:
         start_at = vm.end() if vm else 0
         if start_at > 36:
             return False
+        wm = _WRITTEN.match(window, start_at)
+        if wm is not None and (wm.group("p") or _ACUITY.search(folded, t.start, t.end)):
+            # "6/18", "20/30" for an acuity; "83/34/53 mmHg" for a pressure: kept as written
+            vs, ve = t.end + wm.start(), t.end + wm.end()
+            t.value_text, t.value_span = text[vs:ve], (vs, ve)
+            return True
         fm = _FROM.match(window, start_at)
         if fm is not None:  # "dropped from 12.1 to 7.8 g/dL": the value now, and the one before
             return self._read_change(t, text, window, fm.end(), nxt)
@@ -111,8 +120,14 @@ class ValueReader:
             if end is not None:  # "3.5-4.0 mmol/L": a range of values, kept as written
                 t.value_text, t.value_span = text[vs:end], (vs, end)
                 return True
-            if self._listed_unit(window, start_at + plain.end(), t.unit):
-                return False  # "3.6 and 0.137 mmol/L": the unit stated after the list is this number's too
+            listed = self._listed_unit(window, start_at + plain.end(), t.unit)
+            if listed is not None:  # "3.6 and 0.137 mmol/L": the unit stated after the list is this one's too
+                raw = text[t.end + listed.start("unit") : t.end + listed.end("unit")]
+                unit = units.lookup(raw)
+                if not units.fits(unit.ucum, t.unit) or listed.group("num2"):
+                    return False
+                t.value, t.value_span = Quantity(decimal_of(plain.group("num")), raw, unit.ucum), (vs, ve)
+                return True
             if bare and not _BARE_END.match(window, start_at + plain.end()):
                 return False
             value = decimal_of(plain.group("num"))
@@ -171,15 +186,15 @@ class ValueReader:
         self.read_range(t, text, t.value_span[1], nxt)
         return True
 
-    def _listed_unit(self, window: str, pos: int, default: str | None) -> bool:
-        """Whether the next item of a list is a number in a unit other than the default and not a time
+    def _listed_unit(self, window: str, pos: int, default: str | None) -> re.Match[str] | None:
+        """The next item of a list when it is a number in a unit other than the default and not a time
         ("3.6 and 0.137 mmol/L"): that unit is the bare number's too, so the default may not stand in."""
         lm = _LIST_NEXT.match(window, pos)
         qm = self.q.value_re.match(window, lm.end()) if lm else None
         if qm is None:
-            return False
+            return None
         ucum = self.q.units.lookup(qm.group("unit")).ucum
-        return ucum != default and self.q.units.kind(ucum) != "time"
+        return qm if ucum != default and self.q.units.kind(ucum) != "time" else None
 
     def _range_end(self, text: str, folded: str, pos: int, ucum: str | None, nxt: int) -> int | None:
         """Where a value written as a range ends ("25%-30%", "3.5-4.0 mmol/L"; ``pos`` is right after the

@@ -171,3 +171,12 @@ def test_antibody_marker_and_function_names_and_the_reported_examination() -> No
     assert "left ventricular function" in _obs("Echocardiography showed reduced left ventricular function.")
     assert _obs("On examination, he was pale and sweating.") == {"examination": []}
     assert "examination" not in _obs("A computed tomography examination revealed free fluid.")
+
+
+def test_values_written_as_fractions_and_a_unit_stated_after_the_list() -> None:
+    assert _values("Her visual acuity was 6/12 in the right eye.")["visual acuity"] == ["6/12"]
+    v = _values("The pulmonary artery pressure was 64/28/40 mmHg.")
+    assert v["pulmonary artery pressure"] == ["64/28/40 mmHg"]
+    w = _values("CSF lactate and pyruvate were 4.1 and 0.2 mmol/L.")
+    shown = sorted(x for k, xs in w.items() if k.endswith(("lactate", "pyruvate")) for x in xs)
+    assert shown == ["0.2 mmol/L", "4.1 mmol/L"]
