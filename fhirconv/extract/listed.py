@@ -19,8 +19,8 @@ __all__ = ["list_spans", "listed_results"]
 # "strong positive reactivity for CD117", "negative to CK20"; the list ends at "but" or the next result
 _FOR_LIST = re.compile(
     r"(?<!\w)(?:(?:strongly|weakly|focally|diffusely|also|all|strong|weak|focal|diffuse)\s+)*"
-    r"(?P<kind>positive|negative|reactive|positivity|negativity)\s+"
-    r"(?:(?:immuno)?(?:reactivity|staining|expression|immunostaining)\s+)?(?:for|to)\s+"
+    r"(?P<kind>positive|negative|reactive|positivity|negativity|no(?=\s+(?:immuno)?(?:reactivity|staining|expression)))\s+"
+    r"(?:(?P<noun>(?:immuno)?(?:reactivity|staining|expression|immunostaining))\s+(?:for|to|of)|for|to)\s+"
     r"(?P<list>(?:(?!(?:but|whereas|while|although|however|positive|negative|positivity|negativity)\b)"
     r"[^.;:]|\.(?=\d))+)"
 )
@@ -65,7 +65,7 @@ def listed_results(
         busy.append((start, end))
 
     for m in _FOR_LIST.finditer(folded, s, e):
-        kind = "negative" if m.group("kind").startswith("negativ") else "positive"
+        kind = "negative" if m.group("kind").startswith(("negativ", "no")) else "positive"
         pos = m.start("list")
         for part in re.finditer(r"[^,]+", folded[pos : m.end("list")]):
             for item in re.split(r"\s+(?:and|or|as well as)\s+", part.group(0)):
@@ -79,7 +79,9 @@ def listed_results(
                 while item_e > item_s and not folded[item_e - 1].isalnum():
                     item_e -= 1
                 if 0 < len(folded[item_s:item_e].split()) <= 4:
-                    add(item_s, item_e, kind, m.start("kind"), m.end("kind"))
+                    # "no expression of CK7": the result is the whole phrase, not the word "no"
+                    ke = m.end("noun") if m.group("kind") == "no" else m.end("kind")
+                    add(item_s, item_e, kind, m.start("kind"), ke)
     for m in _HYPHEN_RESULT.finditer(text, s, e):
         if m.group("name").lower() in rules.hyphen_not_tests:
             continue  # "gram-negative rods": the stain's description of an organism, no test "gram"

@@ -268,6 +268,9 @@ class Observations:
                 and " " not in folded[es:ee].strip()
                 and kind != "not-performed"
             )
+            if not adjacent and _ARTICLE.search(folded, max(s, es - 4), es):
+                pending = []
+                continue  # "revealed an elevated lesion": the word describes the lesion, not the test
             targets = [
                 o
                 for o in ([] if adjacent else pending)
@@ -357,6 +360,7 @@ class Observations:
     # ------------------------------------------------------------------ procedures
 
 
+_ARTICLE = re.compile(r"(?<!\w)an?\s+$")
 _PREV_WORD = re.compile(r"(\S+)\s*$")
 _ON_EXAM = re.compile(r"(?<!\w)(?:on|at)\s+$")
 _COMPOUND = re.compile(r"[-\u2010\u2011]\w|\s+power\s+field")

@@ -180,3 +180,12 @@ def test_values_written_as_fractions_and_a_unit_stated_after_the_list() -> None:
     w = _values("CSF lactate and pyruvate were 4.1 and 0.2 mmol/L.")
     shown = sorted(x for k, xs in w.items() if k.endswith(("lactate", "pyruvate")) for x in xs)
     assert shown == ["0.2 mmol/L", "4.1 mmol/L"]
+
+
+def test_expression_results_and_adjectives_of_a_finding() -> None:
+    o = _obs("The tumour cells showed positive expression of CK20 but no expression of CK7.")
+    assert o["ck20"] == ["positive"] and o["ck7"] == ["no expression"]
+    assert _obs("Epithelial markers were not expressed.")["epithelial markers"] == ["were not expressed"]
+    # "an elevated lesion" describes the lesion: the colonoscopy is not "high"
+    c = facts_of("A 47-year-old woman was admitted. Colonoscopy revealed an elevated lesion in the rectum.")
+    assert [o.interpretation for o in c.observations if o.text == "Colonoscopy"] == [None]
