@@ -34,7 +34,9 @@ class CultureResults:
         self.stop = rules.test_stop
         # "<test> grew <organism>": the organism runs to the clause end (a decimal point is not an end)
         self.after = re.compile(
-            rf"\s*(?:\([^)]*\)\s*)?(?:{rules.culture_after})\s+"
+            r"\s*(?:\([^)]*\)\s*)?"
+            r"(?:(?:subsequently|later|also|then|again|eventually|initially|ultimately|both|all)\s+)?"
+            rf"(?:{rules.culture_after})\s+"
             r"(?P<f>(?:[^.;,]|\.(?=\d)|,(?!\s*(?:and|but|which|while|whereas)\b))+)"
         )
         # "<organism> was isolated from a <test>"

@@ -57,8 +57,12 @@ def test_measured_value_without_a_known_test_name() -> None:
     )
     hits = [o for o in facts.observations if o.value is not None and str(o.value.value) == "12"]
     assert hits and "xylose" in hits[0].text.lower()
-    # the value is the mention: the guessed name is the text, never a test mention of its own
-    assert [m.role.value for m in hits[0].mentions] == ["value"]
+    # a name ending in a measurement noun ("index", "gradient", "pressure") names the measurement
+    assert [m.role.value for m in hits[0].mentions] == ["head", "value"]
+    # other words before a value may name a finding: the value is the mention, the words only the text
+    other = facts_of("A 52-year-old man was admitted with palpitations. He had a tachycardia of 150/min.")
+    beat = [o for o in other.observations if o.value is not None and str(o.value.value) == "150"]
+    assert beat and [m.role.value for m in beat[0].mentions] == ["value"]
 
 
 def test_range_bounds_and_solutions_are_no_values() -> None:
