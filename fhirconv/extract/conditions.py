@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from ..model import Assertion, ConditionFact, Mention, MentionRole, RelativeTime
 from ..text import fold, norm_phrase
-from .compose import Composer
+from .finding_phrase import Composer
 from .lexicon import Concept, Lexicon, Match
 from .mentions import codings_of, surface
 from .quantities import Quantities

@@ -17,10 +17,10 @@ from ..model import Assertion, Document, Extraction
 from ..text import fold
 from .adverse import Adverse, AdverseRules
 from .attribution import Attributor
-from .compose import Composer
 from .conditions import Conditions
 from .context import ContextRules, Target
 from .family import Family, FamilyRules
+from .finding_phrase import Composer
 from .lexicon import Lexicon
 from .link import Linker
 from .match_rules import MatchRules
@@ -111,8 +111,13 @@ class Extractor:
         self.tables = Tables(rules, self.mentions, self.observations, quantities, self.timeline.column_time)
 
     def extract(self, doc: Document) -> Extraction:
+        folded = fold(doc.text)
+        # each section is scanned by the lexicon once, for its abbreviations and all its sentences
+        with self.lexicon.reading(folded, [(sec.start, sec.end) for sec in doc.sections]):
+            return self._extract(doc, folded)
+
+    def _extract(self, doc: Document, folded: str) -> Extraction:
         text = doc.text
-        folded = fold(text)
         sentences = self.attributor.patient_sentences(doc, folded)
         if doc.tables:
             # table rows are read cell by cell with their headers, never as sentences
