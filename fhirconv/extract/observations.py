@@ -45,6 +45,13 @@ _HYPHEN_RESULT = re.compile(
 )
 
 
+def _substrate(t: Obs) -> bool:
+    """An analyte named with no result of its own (in a sentence about a micro-organism's test)."""
+    return t.unit is not None and not (
+        t.value or t.value_text or t.interpretation or t.components or t.not_performed
+    )
+
+
 class Observations:
     def __init__(self, rules: ObservationRules, quantities: Quantities) -> None:
         self.rules = rules
@@ -69,6 +76,10 @@ class Observations:
         self._listed_results(text, folded, s, e, tests, ctx.mentions)
         self.unnamed.find(text, folded, s, e, tests, ctx.mentions)
         assertions = ctx.test_assertions + [Assertion.PRESENT] * (len(tests) - n_tests)
+        if self.rules.organism_test.search(folded, s, e):
+            kept = [(t, a) for t, a in zip(tests, assertions, strict=True) if not _substrate(t)]
+            tests[:] = [t for t, _ in kept]
+            assertions = [a for _, a in kept]
         ctx.test_assertions = assertions
         for t, a in zip(tests, assertions, strict=True):
             if a is Assertion.NEGATED and t.interpretation is None and not t.not_performed:

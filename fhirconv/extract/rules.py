@@ -229,6 +229,9 @@ class ObservationRules:
     value_lead: re.Pattern[str]
     subject_result: re.Pattern[str]
     measured_kinds: frozenset[str]  # unit kinds whose quantities are results even without a known test
+    # "fermentation of glucose", "colonies on blood agar": the sentence tests a micro-organism, so an
+    # analyte it names without a value is the organism's substrate, not the patient's result
+    organism_test: re.Pattern[str]
 
     @classmethod
     def from_dict(cls, data: RuleData) -> ObservationRules:
@@ -262,6 +265,7 @@ class ObservationRules:
                 rf"(?P<res>{alternation(result_kind)})(?!\w)"
             ),
             measured_kinds=frozenset(data.words("measured_unit_kinds")),
+            organism_test=phrase_pattern(data.words("organism_test_words")),
         )
 
 

@@ -1,0 +1,60 @@
+"""Rules added while checking the real-document checklists (issue 10, acceptance 2): each is general,
+tested on one sentence of our own (never a corpus document's words)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from support import facts_of
+
+from fhirconv.model import Assertion
+
+
+def _given(text: str, word: str) -> list[Any]:
+    return [m for m in facts_of(text).medications if word in m.text.lower() and m.status != "not-done"]
+
+
+def _conds(text: str, word: str) -> list[Any]:
+    return [c for c in facts_of(text).conditions if word in c.text.lower()]
+
+
+# -- traps: facts that are not the patient's
+
+
+def test_drugs_named_as_examples_of_a_class_are_not_given() -> None:
+    text = (
+        "A 16-year-old boy had tremor. Tremor may follow treatment with anticonvulsants such as "
+        "valproate, lamotrigine or carbamazepine. He received propranolol."
+    )
+    assert not _given(text, "valproate") and not _given(text, "lamotrigine")
+    assert not _given(text, "carbamazepine")
+    assert _given(text, "propranolol")
+
+
+def test_analyte_named_in_an_organism_test_is_no_patient_result() -> None:
+    text = (
+        "A 61-year-old man had a leg ulcer. The isolate was identified by fermentation, turning the "
+        "medium yellow in glucose and maltose. His serum glucose was 6.1 mmol/L."
+    )
+    obs = [o for o in facts_of(text).observations if "glucose" in o.text.lower()]
+    assert [(o.text, str(o.value.value) if o.value else None) for o in obs] == [("serum glucose", "6.1")]
+
+
+def test_an_introduction_about_many_patients_is_not_the_case() -> None:
+    text = (
+        "During the influenza season, many patients have presented with pneumonia; patients who were "
+        "labelled as influenza suspects and patients suffering from asthma were isolated.\n\n"
+        "CASE REPORT\n\nA 40-year-old man presented with cough. He had fever."
+    )
+    assert not _conds(text, "pneumonia") and not _conds(text, "asthma")
+    assert _conds(text, "cough") and _conds(text, "fever")
+
+
+def test_a_disease_naming_a_pandemic_is_not_the_patients() -> None:
+    text = "A 33-year-old woman presented during the influenza pandemic with a sore throat."
+    assert not _conds(text, "influenza") and _conds(text, "sore throat")
+
+
+def test_findings_consistent_with_a_disease_are_tentative() -> None:
+    text = "A 50-year-old man had cough. The chest radiograph was consistent with tuberculosis."
+    assert [c.assertion for c in _conds(text, "tuberculosis")] == [Assertion.UNCERTAIN]
