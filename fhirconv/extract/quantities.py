@@ -60,6 +60,8 @@ class Quantities:
             rf"(?P<perkg>\s*/\s*kg|\s+per\s+kg)?(?P<perday>\s*/\s*(?:day|d|24\s*h)\b|\s+per\s+day|\s+daily|\s+a\s+day)?"
             r"(?:\s*/\s*(?P<route>orally|oral|po|iv|im|sc|intravenously|intramuscularly|subcutaneously)\b)?"
         )
+        # "9.5 (normal 1.7-8.3) mmol/L": the unit alone, written after a stated range
+        self.unit_re = re.compile(rf"\s*(?P<unit>(?:{unit_alt}))(?![a-z0-9])")
         # "15 000 elm/ml", "312 000/mm3": thousands grouped by spaces, read only before a count unit
         count_keys = [k for k in unit_keys if self.units.kind(units[k].get("ucum")) == "count"]
         count_alt = "|".join(re.escape(fold(u)).replace(r"\ ", r"\s*") for u in count_keys)

@@ -33,6 +33,8 @@ _BP_VALUE = re.compile(r"(?P<sys>\d{2,3})\s*/\s*(?P<dia>\d{2,3})")
 _MMHG = re.compile(r"\s*mm\s*hg")
 _COMPARATOR = re.compile(r"\s*(<=|>=|≤|≥|<|>)\s*(?=\d)")
 _COMPARATORS = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">="}
+# a number followed by an opening bracket (a stated range before the unit)
+_NUM_BEFORE_BRACKET = re.compile(rf"(?P<num>{NUM})(?=\s*[(\[])")
 # counts per volume with no power of ten: whole cells, never a fraction
 _RAW_COUNTS = frozenset({"/mm3", "/uL", "/mL", "/L"})
 
@@ -70,6 +72,8 @@ class ValueReader:
         start_at = cm.end() if cm else start_at
         units = self.q.units
         qm = self.q.spaced_count_re.match(window, start_at) or self.q.value_re.match(window, start_at)
+        if qm is None and self._unit_after_range(t, text, folded, start_at, nxt):
+            return True
         if qm is None:
             # a full stop may end the sentence ("normal at 0.98."), never a longer number ("0.98.5")
             plain = re.match(rf"(?P<num>{NUM})(?!\s*/\s*\d)(?![\w%/]|\.\w)", window[start_at:])
@@ -106,6 +110,27 @@ class ValueReader:
             t.interp_span = (t.end + trend.start(), t.end + trend.end())
         t.value_span = (vs, ve)
         self.read_range(t, text, ve, nxt)
+        return True
+
+    def _unit_after_range(self, t: Obs, text: str, folded: str, start_at: int, nxt: int) -> bool:
+        """``9.5 (normal 1.7-8.3) mmol/L``: the stated range sits between the number and its unit. The
+        unit after the bracket is the value's (and the range's); the value mention quotes all of it."""
+        nm = _NUM_BEFORE_BRACKET.match(folded, t.end + start_at, nxt)
+        if nm is None:
+            return False
+        rm = self.q.ranges.match(text, nm.end(), nxt)
+        if rm is None or rm.unit is not None:
+            return False
+        um = self.q.unit_re.match(folded, rm.end, nxt)
+        if um is None:
+            return False
+        unit_raw = text[um.start("unit") : um.end("unit")]
+        unit = self.q.units.lookup(unit_raw)
+        if not self.q.units.fits(unit.ucum, t.unit):
+            return False
+        t.value = Quantity(decimal_of(nm.group("num")), unit_raw, unit.ucum)
+        t.value_span = (nm.start("num"), um.end("unit"))
+        self.read_range(t, text, nm.end(), nxt)
         return True
 
     def blood_pressure(self, t: Obs, folded: str, window: str, nxt: int) -> bool:

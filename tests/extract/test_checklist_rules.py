@@ -58,3 +58,14 @@ def test_a_disease_naming_a_pandemic_is_not_the_patients() -> None:
 def test_findings_consistent_with_a_disease_are_tentative() -> None:
     text = "A 50-year-old man had cough. The chest radiograph was consistent with tuberculosis."
     assert [c.assertion for c in _conds(text, "tuberculosis")] == [Assertion.UNCERTAIN]
+
+
+# -- values, units and doses
+
+
+def test_unit_written_after_the_stated_range_is_the_values() -> None:
+    text = "A 45-year-old woman was drowsy. Her serum creatinine was 190 (normal 60-110) umol/L."
+    obs = [o for o in facts_of(text).observations if "creatinine" in o.text.lower()]
+    assert [(str(o.value.value), o.value.ucum, o.interpretation) for o in obs if o.value] == [
+        ("190", "umol/L", "high")
+    ]
