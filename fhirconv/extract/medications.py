@@ -22,6 +22,16 @@ from .text import MAX_MENTIONS
 __all__ = ["Medications"]
 
 _NOT_PATIENT = frozenset({Assertion.HYPOTHETICAL, Assertion.FAMILY, Assertion.OTHER})
+# between a route word and the drug name: nothing, or "of" ("an infusion of insulin")
+_ROUTE_GAP = re.compile(r"\s*(?:of\s+)?")
+
+
+def _right_after(folded: str, drug: Match, pos: int) -> bool:
+    """Whether the quantity at ``pos`` follows ``drug`` with nothing but a bracket, comma or "at" between
+    ("prednisolone 60 mg", "aspirin (ASA), 100 mg", "heparin at 5000 IU"): that drug's dose."""
+    return drug.end <= pos and re.fullmatch(
+        r"\s*(?:\([^()]{0,30}\)\s*)?[,:]?\s*(?:at\s+(?:a\s+)?(?:dose\s+of\s+)?)?\(?\s*", folded[drug.end : pos]
+    ) is not None
 
 
 class Medications:
@@ -87,6 +97,14 @@ class Medications:
             # "800 mL of pleural fluid": a quantity followed by "of <noun>" measures that noun
             if re.match(r"\s+of\s+[a-z]", folded[cand.end() : e]):  # also "2 mg of <the next drug>"
                 continue
+            # "bupivacaine combined with 20 ug fentanyl": words part the quantity from this drug and
+            # nothing parts it from the next one, so it is the next drug's dose written before its name
+            if (
+                window_end < e
+                and not folded[cand.end() : window_end].strip()
+                and re.search(r"[a-z]{2}", folded[w_start : cand.start()])
+            ):
+                break
             if not self.q.is_duration_unit(cand.group("unit")):
                 qm = cand
                 break
@@ -96,10 +114,11 @@ class Medications:
                 between = folded[cand.end() : m.start]
                 if self.q.is_duration_unit(cand.group("unit")):
                     continue
-                # a quantity after another drug is that drug's, unless it says "<dose> of <this drug>"
-                of_this = re.fullmatch(r"\s*of\s+(?:[a-z.]+\s+){0,2}", between) is not None
-                if re.fullmatch(r"\s*(?:of\s+)?(?:[a-z.]+\s+){0,2}", between) and (
-                    of_this or not any(d.end <= cand.start() < m.start for d in drugs if d is not m)
+                # a quantity right after another drug ("prednisolone 60 mg furosemide") is that drug's,
+                # unless it says "<dose> of <this drug>"; "(13.5 g) intravenous calcium" is this one's
+                of_this = re.fullmatch(r"\)?\s*of\s+(?:[a-z.]+\s+){0,2}", between) is not None
+                if re.fullmatch(r"\)?\s*(?:of\s+)?(?:[a-z.]+\s+){0,2}", between) and (
+                    of_this or not any(_right_after(folded, d, cand.start()) for d in drugs if d is not m)
                 ):
                     qm = cand
         dosage_bits: list[str] = []
@@ -136,9 +155,9 @@ class Medications:
             ]
             rm = coded[0] if coded else rm
         if route is None and rm is None:
-            # a route word written right before the name: "oral prednisolone"
-            for back in self.route_re.finditer(folded, max(s, m.start - 20), m.start):
-                if not folded[back.end() : m.start].strip():
+            # a route word written right before the name: "oral prednisolone", "an infusion of insulin"
+            for back in self.route_re.finditer(folded, max(s, m.start - 24), m.start):
+                if _ROUTE_GAP.fullmatch(folded, back.end(), m.start):
                     rm = back
         if route is None and rm is not None:
             route = rm.group(0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from support import facts_of
+from support import bundle_of, facts_of, resources
 
 from fhirconv.model import Assertion
 
@@ -69,3 +69,44 @@ def test_unit_written_after_the_stated_range_is_the_values() -> None:
     assert [(str(o.value.value), o.value.ucum, o.interpretation) for o in obs if o.value] == [
         ("190", "umol/L", "high")
     ]
+
+
+def _dose(text: str, word: str) -> list[tuple[str, str | None]]:
+    return [
+        (f"{m.dose.value} {m.dose.unit}" if m.dose else "", m.route)
+        for m in facts_of(text).medications
+        if word in m.text.lower()
+    ]
+
+
+def test_dose_before_the_name_after_an_earlier_drugs_own_dose() -> None:
+    text = "A 50-year-old man had pain. He took simvastatin 40 mg daily; and 300 mg ritonavir daily."
+    assert _dose(text, "ritonavir") == [("300 mg", None)]
+    assert _dose(text, "simvastatin") == [("40 mg", None)]
+
+
+def test_dose_right_before_the_next_drug_is_that_drugs() -> None:
+    text = "A 30-year-old woman had surgery. She received 2 ml of bupivacaine combined with 15 mg ketamine."
+    assert _dose(text, "ketamine") == [("15 mg", None)]
+    assert _dose(text, "bupivacaine") == [("2 ml", None)]
+
+
+def test_bracketed_dose_and_route_before_the_name() -> None:
+    assert _dose("A 40-year-old man was given a high dose (10 g) intravenous magnesium.", "magnesium") == [
+        ("10 g", "intravenous")
+    ]
+
+
+def test_route_of_an_infusion_of_the_drug() -> None:
+    text = "A 20-year-old woman vomited. She was given an infusion of ondansetron (4 mg)."
+    assert _dose(text, "ondansetron") == [("4 mg", "infusion")]
+
+
+def test_suppository_is_the_rectal_route() -> None:
+    bundle = bundle_of("A 3-year-old boy had pain. He received a paracetamol suppository (250 mg).")
+    routes = [
+        c["display"]
+        for r in resources(bundle, "MedicationAdministration")
+        for c in r["dosage"]["route"]["coding"]
+    ]
+    assert routes == ["Rectal route"]
