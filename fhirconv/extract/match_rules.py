@@ -78,12 +78,13 @@ class MatchRules:
         return cls(
             descriptors=_before(data.words("abnormal_descriptors"), r"\s+"),
             condition_stop=frozenset(norm_phrase(t) for t in data.words("condition_stop_terms")),
-            modifier_head=_after(data.words("condition_modifier_heads"), r"\s+"),
+            # "hepatitis B virus", "HIV) serology": a closing bracket may stand between
+            modifier_head=_after(data.words("condition_modifier_heads"), r"\)?\s+"),
             # one more modifier word ("severity"), or a short coordinated one ("and C", "or HHV-8"):
             # a longer word after "and" starts a noun phrase of its own ("and clear cell carcinoma")
             modifier_head_far=_after(
                 data.words("condition_modifier_heads"),
-                r"\s+(?:(?:and|or|&)\s+(?:[a-z0-9]{1,3}|[a-z0-9]{1,10}-[a-z0-9-]{1,10})|(?!(?:and|or|"
+                r"\)?\s+(?:(?:and|or|&)\s+(?:[a-z0-9]{1,3}|[a-z0-9]{1,10}-[a-z0-9-]{1,10})|(?!(?:and|or|"
                 + alternation(data.words("condition_attributive_breaks"))
                 + r")(?!\w))[a-z0-9][a-z0-9-]{0,15})\s+",
             ),

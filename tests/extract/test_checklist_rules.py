@@ -110,3 +110,16 @@ def test_suppository_is_the_rectal_route() -> None:
         for c in r["dosage"]["route"]["coding"]
     ]
     assert routes == ["Rectal route"]
+
+
+# -- what a test looks for is no finding
+
+
+def test_virus_names_tested_by_serology_are_no_conditions() -> None:
+    text = (
+        "A 30-year-old man had fever. Hepatitis B virus (HBV), hepatitis C virus (HCV) and the human "
+        "immunodeficiency virus (HIV) serologies are negative. He had splenomegaly."
+    )
+    asserted = [c.text for c in facts_of(text).conditions if c.assertion is not Assertion.NEGATED]
+    assert not any(w in t.lower() for t in asserted for w in ("hepatitis", "hiv", "immunodeficiency"))
+    assert _conds(text, "splenomegaly")
