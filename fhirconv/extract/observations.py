@@ -166,9 +166,16 @@ class Observations:
                 o.umbrella = True
         return out
 
+    # "of the brain", "(PCR) for SARS-CoV-2", "done for HIV": the target may follow the bracketed
+    # abbreviation or a verb of doing, and may end in a number; it starts with a word, never a value
+    # a word that ends the target: the clause goes on ("culture of urine was negative")
+    _TAIL_END = (
+        r"(?:and|or|was|were|is|are|revealed|came|returned|showed|could|couldn't|after|in|at|on|"
+        r"during|since)\b"
+    )
     _TAIL = re.compile(
-        r"\s+(?:for|of)\s+(?:the\s+)?(?:(?!and\b|or\b)[a-z]+\s+){0,2}(?!and\b|or\b)[a-z]+(?=\s*(?:[,;:.)]|and\b|or\b|was\b|were\b|is\b|are\b|revealed\b|"
-        r"showed\b|could\b|couldn't\b|after\b|in\b|at\b|on\b|during\b|since\b|$))"
+        r"(?:\s*\([a-z][^()]{0,11}\))?\s+(?:(?:done|performed|sent)\s+)?(?:for|of)\s+(?:the\s+)?"
+        rf"(?!{_TAIL_END})[a-z]+(?:\s+(?!{_TAIL_END})[a-z0-9]+){{0,2}}(?=\s*(?:[,;:.)]|{_TAIL_END}|$))"
     )
 
     def _test_tail(self, folded: str, end: int, e: int) -> int:

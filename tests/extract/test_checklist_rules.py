@@ -123,3 +123,22 @@ def test_virus_names_tested_by_serology_are_no_conditions() -> None:
     asserted = [c.text for c in facts_of(text).conditions if c.assertion is not Assertion.NEGATED]
     assert not any(w in t.lower() for t in asserted for w in ("hepatitis", "hiv", "immunodeficiency"))
     assert _conds(text, "splenomegaly")
+
+
+def _obs(text: str) -> list[tuple[str, str | None]]:
+    return [(o.text, o.interpretation) for o in facts_of(text).observations]
+
+
+def test_test_target_after_its_abbreviation_or_a_verb_of_doing() -> None:
+    assert _obs(
+        "A 30-year-old man had cough. The polymerase chain reaction (PCR) for influenza A came back positive."
+    ) == [("polymerase chain reaction (PCR) for influenza A", "positive")]
+    assert _obs("A 30-year-old man had cough. A serological test done for syphilis was negative.") == [
+        ("serological test done for syphilis", "negative")
+    ]
+
+
+def test_test_target_stops_at_the_verb() -> None:
+    assert _obs("A 30-year-old man had cough. A culture of urine was negative.") == [
+        ("culture of urine", "negative")
+    ]
