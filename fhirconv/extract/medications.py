@@ -29,9 +29,14 @@ _ROUTE_GAP = re.compile(r"\s*(?:of\s+)?")
 def _right_after(folded: str, drug: Match, pos: int) -> bool:
     """Whether the quantity at ``pos`` follows ``drug`` with nothing but a bracket, comma or "at" between
     ("prednisolone 60 mg", "aspirin (ASA), 100 mg", "heparin at 5000 IU"): that drug's dose."""
-    return drug.end <= pos and re.fullmatch(
-        r"\s*(?:\([^()]{0,30}\)\s*)?[,:]?\s*(?:at\s+(?:a\s+)?(?:dose\s+of\s+)?)?\(?\s*", folded[drug.end : pos]
-    ) is not None
+    return (
+        drug.end <= pos
+        and re.fullmatch(
+            r"\s*(?:\([^()]{0,30}\)\s*)?[,:]?\s*(?:at\s+(?:a\s+)?(?:dose\s+of\s+)?)?\(?\s*",
+            folded[drug.end : pos],
+        )
+        is not None
+    )
 
 
 class Medications:

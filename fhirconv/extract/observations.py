@@ -18,6 +18,7 @@ from ..model import (
 )
 from .abbreviations import merge_abbreviations
 from .coordinated import coordinated_values
+from .findings import exam_findings
 from .lexicon import Match
 from .mentions import codings_of
 from .obs import Obs
@@ -61,7 +62,7 @@ class Observations:
         # "<test> revealed <finding>": the finding runs to the clause end (a decimal point is not an end)
         self.finding = re.compile(
             rf"\s*(?:\([^)]*\)\s*)?(?:{rules.finding_verbs})\s+"
-            r"(?P<f>(?:[^.;,]|\.(?=\d)|,(?!\s*(?:and|but|which|while|whereas)\b))+)"
+            r"(?P<f>(?:[^.;,]|\.(?=\d)|(?<=\s[a-z])\.(?=\s[a-z])|,(?!\s*(?:and|but|which|while|whereas)\b))+)"
         )
 
     def run(self, ctx: SentenceContext, found: Found) -> None:
@@ -323,22 +324,7 @@ class Observations:
                     o.interp_span = (es, ee)
             pending = []
         # exam-style findings: "<exam> revealed <finding>" keeps the finding as the value text
-        for t in tests:
-            if t.value or t.interpretation or t.not_performed or t.components:
-                continue
-            fm = self.finding.match(folded, t.end, e)
-            if not fm:
-                continue
-            fs, fe = fm.start("f"), fm.end("f")
-            # the finding stops where the next test of the sentence begins ("revealed a troponin of ...")
-            fe = min([fe, *(o.start for o in tests if fs <= o.start < fe)])
-            cut = re.search(r"(?:,\s*|\s+)(?:and|but|which|while|with)?\s*$", folded[fs:fe])
-            if cut:
-                fe = fs + cut.start()
-            words = [w for w in folded[fs:fe].split() if w not in self.rules.test_stop]
-            if len(words) >= 1 and len("".join(words)) >= 3:
-                t.value_text = text[fs:fe].strip()
-                t.value_span = (fs, fe)
+        exam_findings(self.finding, text, folded, e, tests, self.rules.test_stop)
 
     def facts(self, text: str, obs: list[Obs]) -> list[ObservationFact]:
         out: dict[str, ObservationFact] = {}

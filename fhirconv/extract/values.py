@@ -33,6 +33,9 @@ _BP_VALUE = re.compile(r"(?P<sys>\d{2,3})\s*/\s*(?P<dia>\d{2,3})")
 _MMHG = re.compile(r"\s*mm\s*hg")
 _COMPARATOR = re.compile(r"\s*(<=|>=|≤|≥|<|>)\s*(?=\d)")
 _COMPARATORS = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">="}
+# a score's name ("Glasgow Coma Score", "APGAR score"): a bare number after it is its points
+_SCORE_NAME = re.compile(r"(?<!\w)(?:score|scale)$")
+_SCORE_UNIT = "{score}"
 # a number followed by an opening bracket (a stated range before the unit)
 _NUM_BEFORE_BRACKET = re.compile(rf"(?P<num>{NUM})(?=\s*[(\[])")
 # counts per volume with no power of ten: whole cells, never a fraction
@@ -77,11 +80,13 @@ class ValueReader:
         if qm is None:
             # a full stop may end the sentence ("normal at 0.98."), never a longer number ("0.98.5")
             plain = re.match(rf"(?P<num>{NUM})(?!\s*/\s*\d)(?![\w%/]|\.\w)", window[start_at:])
-            if not plain or t.unit is None or comparator:
+            # "Glasgow Coma Score was 3": a score is a bare number (its points, UCUM annotation {score})
+            t_unit = t.unit or (_SCORE_UNIT if _SCORE_NAME.search(folded, t.start, t.end) else None)
+            if not plain or t_unit is None or comparator:
                 return False
             value = decimal_of(plain.group("num"))
-            ucum = units.raw_count_unit(t.unit, value) or t.unit
-            shown = units.lookup(ucum).display if ucum != t.unit else t.unit
+            ucum = units.raw_count_unit(t_unit, value) or t_unit
+            shown = units.lookup(ucum).display if ucum != t_unit else t_unit
             vs, ve = t.end + start_at + plain.start(), t.end + start_at + plain.end()
             t.value = Quantity(value, shown, ucum)
             t.value_span = (vs, ve)

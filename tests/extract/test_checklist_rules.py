@@ -142,3 +142,17 @@ def test_test_target_stops_at_the_verb() -> None:
     assert _obs("A 30-year-old man had cough. A culture of urine was negative.") == [
         ("culture of urine", "negative")
     ]
+
+
+def test_sterile_cultures_are_negative() -> None:
+    assert _obs("A 60-year-old woman had fever. Her blood and urine cultures were sterile.") == [
+        ("blood cultures", "negative"),
+        ("urine cultures", "negative"),
+    ]
+
+
+def test_a_score_is_a_bare_number() -> None:
+    obs = facts_of("A 30-year-old man collapsed. His Glasgow Coma Score was 5 on arrival.").observations
+    assert [(o.text, str(o.value.value), o.value.ucum) for o in obs if o.value] == [
+        ("Glasgow Coma Score", "5", "{score}")
+    ]

@@ -170,7 +170,18 @@ def test_abbreviation_whose_letters_start_before_the_term() -> None:
 def test_culture_grew_an_organism() -> None:
     facts = facts_of("A 60-year-old man had fever. On day 2, blood cultures grew gram-negative rods.")
     hits = [o for o in facts.observations if "blood cultures" in o.text.lower()]
-    assert hits and hits[0].value_text == "gram-negative rods" and hits[0].interpretation is None
+    # the organism is the result; a culture that grew something is positive, citing "grew"
+    assert hits and hits[0].value_text == "gram-negative rods" and hits[0].interpretation == "positive"
+    assert [m.text for m in hits[0].mentions if m.role.value == "interpretation"] == ["grew"]
+
+
+def test_cultures_coordinated_before_grew_share_the_organism() -> None:
+    facts = facts_of("A 60-year-old man had fever. Cultures of blood and pleural fluid grew S. aureus.")
+    hits = [(o.text, o.value_text, o.interpretation) for o in facts.observations]
+    assert hits == [
+        ("Cultures of blood", "S. aureus", "positive"),
+        ("pleural fluid", "S. aureus", "positive"),
+    ]
 
 
 def test_organism_isolated_from_a_culture() -> None:
