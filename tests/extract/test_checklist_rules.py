@@ -156,3 +156,21 @@ def test_a_score_is_a_bare_number() -> None:
     assert [(o.text, str(o.value.value), o.value.ucum) for o in obs if o.value] == [
         ("Glasgow Coma Score", "5", "{score}")
     ]
+
+
+# -- outcome and resolution
+
+
+def test_a_resolution_after_a_list_closes_every_condition_of_it() -> None:
+    text = (
+        "A 30-year-old woman had chronic diarrhea and iron deficiency. After a year, iron deficiency "
+        "and anemia have both resolved. She died of sepsis two years later."
+    )
+    got = {c.text: c.clinical_status for c in facts_of(text).conditions}
+    assert got["iron deficiency"] == "resolved" and got["anemia"] == "resolved"
+    assert got["chronic diarrhea"] is None
+
+
+def test_regained_is_an_improvement() -> None:
+    outcome = facts_of("A 70-year-old man was confused. On day 4 he regained full orientation.").outcome
+    assert outcome is not None and outcome.kind == "improved"
