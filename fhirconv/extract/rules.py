@@ -154,6 +154,8 @@ class PatientRules:
     sex: dict[str, re.Pattern[str]]
     age_units: dict[str, str]
     admission: re.Pattern[str]
+    # "woman", "boy": nouns that name the patient (never a relative's "mother" or a pronoun)
+    patient_nouns: frozenset[str]
 
     @classmethod
     def from_dict(cls, data: RuleData) -> PatientRules:
@@ -165,6 +167,7 @@ class PatientRules:
             sex={code: phrase_pattern(words) for code, words in sex.items()},
             age_units=data.table_in("age_units", AGE_UNIT_WORDS),
             admission=phrase_pattern(data.words("admission_phrases")),
+            patient_nouns=frozenset(norm_phrase(w) for w in data.words("comorbidity_nouns")),
         )
 
 

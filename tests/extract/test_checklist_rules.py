@@ -174,3 +174,12 @@ def test_a_resolution_after_a_list_closes_every_condition_of_it() -> None:
 def test_regained_is_an_improvement() -> None:
     outcome = facts_of("A 70-year-old man was confused. On day 4 he regained full orientation.").outcome
     assert outcome is not None and outcome.kind == "improved"
+
+
+def test_sex_from_the_one_noun_naming_the_patient() -> None:
+    assert (
+        facts_of("This is the case of an adolescent girl with chronic cough and weight loss.").patient.sex
+        == "female"
+    )
+    # a relative's noun says nothing of the patient
+    assert facts_of("The infant was irritable. The mother noticed a rash.").patient.sex is None
