@@ -84,7 +84,9 @@ class MatchRules:
             # a longer word after "and" starts a noun phrase of its own ("and clear cell carcinoma")
             modifier_head_far=_after(
                 data.words("condition_modifier_heads"),
-                r"\)?\s+(?:(?:and|or|&)\s+(?:[a-z0-9]{1,3}|[a-z0-9]{1,10}-[a-z0-9-]{1,10})|(?!(?:and|or|"
+                r"\)?\s+(?:(?:and|or|&)\s+(?!(?:"
+                + alternation(data.words("condition_attributive_breaks"))
+                + r")(?!\w))(?:[a-z0-9]{1,3}|[a-z0-9]{1,10}-[a-z0-9-]{1,10})|(?!(?:and|or|"
                 + alternation(data.words("condition_attributive_breaks"))
                 + r")(?!\w))[a-z0-9][a-z0-9-]{0,15})\s+",
             ),

@@ -183,3 +183,18 @@ def test_sex_from_the_one_noun_naming_the_patient() -> None:
     )
     # a relative's noun says nothing of the patient
     assert facts_of("The infant was irritable. The mother noticed a rash.").patient.sex is None
+
+
+# -- ConText and modifier scope
+
+
+def test_a_trigger_inside_a_mentions_name_negates_nothing_else() -> None:
+    text = "A 60-year-old man collapsed. Marked hypotonia and absent tendon reflexes were noted."
+    assert [c.assertion for c in _conds(text, "hypotonia")] == [Assertion.PRESENT]
+
+
+def test_a_verb_after_and_is_no_coordinated_modifier() -> None:
+    text = (
+        "A 40-year-old woman had a rash. She had syphilis with HIV infection and got therapy with penicillin."
+    )
+    assert _conds(text, "hiv")
