@@ -13,7 +13,7 @@ from typing import Any
 from ..model import Coding, Document
 from ..text import fold, norm_phrase
 from .lexicon import AliasIndex, Concept, Lexicon, Match
-from .match_filters import attributive, given_analyte, measured_levels, near_drugs
+from .match_filters import attributive, given_analyte, measured_drug, measured_levels, near_drugs
 from .match_rules import MatchRules
 from .prefilter import AnyOf, ending_gate
 from .rules import OutcomeRules
@@ -175,7 +175,11 @@ class MentionFinder:
             # "total immunoglobulin (Ig) G": the abbreviation in brackets is the measured name again
             if measured_end >= 0 and _OPEN_PAREN.fullmatch(folded, measured_end, m.start):
                 continue
-            if r.drug_level_after.match(folded, m.end, e) or r.drug_level_before.search(before):
+            if (
+                r.drug_level_after.match(folded, m.end, e)
+                or r.drug_level_before.search(before)
+                or measured_drug(folded, m, e)
+            ):
                 c = m.concept
                 test = Concept(
                     "tests", f"level:{c.id}", f"{c.display} level", "lab", c.codings, None, "laboratory"

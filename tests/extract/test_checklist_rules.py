@@ -198,3 +198,14 @@ def test_a_verb_after_and_is_no_coordinated_modifier() -> None:
         "A 40-year-old woman had a rash. She had syphilis with HIV infection and got therapy with penicillin."
     )
     assert _conds(text, "hiv")
+
+
+def test_a_drug_name_with_a_concentration_is_its_measured_level() -> None:
+    f = facts_of(
+        "A 4-month-old girl had hypoglycemia. Her cortisol was 3.3 ug/dL and insulin 2.5 mU/L. "
+        "She then received insulin 2 units."
+    )
+    assert [(o.text, str(o.value.value)) for o in f.observations if o.value and o.text == "insulin"] == [
+        ("insulin", "2.5")
+    ]
+    assert [str(m.dose.value) for m in f.medications if m.text == "insulin" and m.dose] == ["2"]
