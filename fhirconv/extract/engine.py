@@ -74,6 +74,7 @@ class Extractor:
         self.mentions = MentionFinder(self.lexicon, match_rules, outcome_rules)
         self.patient = PatientReader(PatientRules.from_dict(data), quantities)
         self.observations = Observations(ObservationRules.from_dict(data), quantities)
+        self.observations.resolve_vitals(self.lexicon)
         self.family_data = RuleData(store.load("rules/family"), "rules/family")
         self.events_data = RuleData(store.load("rules/events"), "rules/events")
         self.adverse_rules = AdverseRules.from_dict(self.events_data)

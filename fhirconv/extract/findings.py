@@ -9,10 +9,16 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..text import fold, norm_phrase
+from .mentions import codings_of
+
 if TYPE_CHECKING:
+    from ..units import UnitTable
+    from .lexicon import Concept, Lexicon
     from .obs import Obs
 
-__all__ = ["exam_findings"]
+__all__ = ["exam_findings", "finding_vitals", "vital_concepts"]
+
 
 # "cultures of blood and ascitic fluid grew": tests joined by a comma, "and" or "or"
 _COORDINATED = re.compile(r"\s*,?\s*(?:and|or)?\s*")
@@ -54,3 +60,31 @@ def exam_findings(
             if grew and gm is not None:
                 o.interpretation = "positive"
                 o.interp_span = (gm.start("verb"), gm.end("verb"))
+
+
+def vital_concepts(lexicon: Lexicon, words: dict[str, str]) -> dict[str, Concept]:
+    """Finding word -> the lexicon's test concept for its vital sign (words whose test is unknown drop)."""
+    out: dict[str, Concept] = {}
+    for word, name in words.items():
+        tests = [
+            m.concept
+            for m in lexicon.match(name, fold(name), 0, len(name))
+            if m.concept.domain == "tests" and m.start == 0 and m.end == len(name)
+        ]
+        if tests:
+            out[word] = tests[0]
+    return out
+
+
+def finding_vitals(vitals: dict[str, Concept], units: UnitTable, tests: list[Obs]) -> None:
+    """ "fever (39.5 C)", "polypneic (26 cpm)": a value whose only name is a vital-sign finding is an
+    observation of that vital sign when its unit fits (in place). The finding stays a condition and the
+    observation still quotes only the value: the words before it name the finding, not the test."""
+    for t in tests:
+        if t.named or t.codings or t.value is None:
+            continue
+        c = vitals.get(norm_phrase(fold(t.text)))
+        if c is None or not units.fits(t.value.ucum, c.unit):
+            continue
+        t.text, t.codings, t.concept_id = c.display, codings_of(c), c.id
+        t.category = c.category or "vital-signs"

@@ -18,8 +18,8 @@ from ..model import (
 )
 from .abbreviations import merge_abbreviations
 from .coordinated import coordinated_values
-from .findings import exam_findings
-from .lexicon import Match
+from .findings import exam_findings, finding_vitals, vital_concepts
+from .lexicon import Concept, Lexicon, Match
 from .mentions import codings_of
 from .obs import Obs
 from .organisms import results_named_before
@@ -59,11 +59,16 @@ class Observations:
         self.q = quantities
         self.values = ValueReader(quantities, rules.value_lead, rules.trend, rules.finding_verbs)
         self.unnamed = UnnamedValues(rules, quantities, self.values)
+        self.vitals: dict[str, Concept] = {}
         # "<test> revealed <finding>": the finding runs to the clause end (a decimal point is not an end)
         self.finding = re.compile(
             rf"\s*(?:\([^)]*\)\s*)?(?:{rules.finding_verbs})\s+"
             r"(?P<f>(?:[^.;,]|\.(?=\d)|(?<=\s[a-z])\.(?=\s[a-z])|,(?!\s*(?:and|but|which|while|whereas)\b))+)"
         )
+
+    def resolve_vitals(self, lexicon: Lexicon) -> None:
+        """The test concept each vital-sign finding word measures (``finding_vital_tests``)."""
+        self.vitals = vital_concepts(lexicon, self.rules.vital_tests)
 
     def run(self, ctx: SentenceContext, found: Found) -> None:
         """Results for the sentence's tests; every test not about a relative is kept."""
@@ -76,6 +81,7 @@ class Observations:
         n_tests = len(tests)
         self._listed_results(text, folded, s, e, tests, ctx.mentions)
         self.unnamed.find(text, folded, s, e, tests, ctx.mentions)
+        finding_vitals(self.vitals, self.q.units, tests)
         assertions = ctx.test_assertions + [Assertion.PRESENT] * (len(tests) - n_tests)
         if self.rules.organism_test.search(folded, s, e):
             kept = [(t, a) for t, a in zip(tests, assertions, strict=True) if not _substrate(t)]

@@ -235,6 +235,8 @@ class ObservationRules:
     # "fermentation of glucose", "colonies on blood agar": the sentence tests a micro-organism, so an
     # analyte it names without a value is the organism's substrate, not the patient's result
     organism_test: re.Pattern[str]
+    # "fever (39.5 C)", "polypneic (26 cpm)": a finding named for a vital sign -> the test its value is of
+    vital_tests: dict[str, str]
 
     @classmethod
     def from_dict(cls, data: RuleData) -> ObservationRules:
@@ -269,6 +271,7 @@ class ObservationRules:
             ),
             measured_kinds=frozenset(data.words("measured_unit_kinds")),
             organism_test=phrase_pattern(data.words("organism_test_words")),
+            vital_tests={norm_phrase(k): v for k, v in data.table("finding_vital_tests", str).items()},
         )
 
 

@@ -209,3 +209,12 @@ def test_a_drug_name_with_a_concentration_is_its_measured_level() -> None:
         ("insulin", "2.5")
     ]
     assert [str(m.dose.value) for m in f.medications if m.text == "insulin" and m.dose] == ["2"]
+
+
+def test_value_of_a_vital_sign_finding_is_that_vital_sign() -> None:
+    f = facts_of("A 30-year-old man had fever (38.9 °C) and was tachypneic (32 cpm).")
+    got = [(o.text, str(o.value.value), o.value.ucum) for o in f.observations if o.value]
+    assert got == [("Body temperature", "38.9", "Cel"), ("Respiratory rate", "32", "/min")]
+    # the finding stays a condition; the observation quotes only the value
+    assert _conds("A 30-year-old man had fever (38.9 °C).", "fever")
+    assert all(m.role.value != "head" for o in f.observations for m in o.mentions)
