@@ -39,6 +39,9 @@ _FOR_LIST = re.compile(
     r"(?<!\w)(?:(?:strongly|weakly|focally|diffusely|also|all)\s+)*(?P<kind>positive|negative|reactive)\s+for\s+"
     r"(?P<list>(?:[^.;:]|\.(?=\d))+)"
 )
+_RESULT_ON = re.compile(
+    r"\s+(?:findings?|results?)\s+(?:(?:shown|seen|noted|demonstrated|observed)\s+)?(?:on|in)\s+(?:(?:the|a|an)\s+)?"
+)
 _CLAUSE_START = re.compile(r"[,;(]|\b(?:and|but|while|whereas)\b")
 # "catalase-negative": a result written onto the test name
 _HYPHEN_RESULT = re.compile(
@@ -320,7 +323,15 @@ class Observations:
                 and not self.values.in_other_clause(folded, o.end, es, starts)
             ]
             # results right before a test ("normal EEG", "elevated CRP") belong to the next test
-            if not targets and cursor < len(order) and 0 <= order[cursor].start - ee <= 2:
+            # and "normal findings shown on computed tomography": so do results "on" the next test
+            if (
+                not targets
+                and cursor < len(order)
+                and (
+                    0 <= order[cursor].start - ee <= 2
+                    or _RESULT_ON.fullmatch(folded, ee, order[cursor].start)
+                )
+            ):
                 targets = [order[cursor]]
             for o in targets:
                 if kind == "not-performed":

@@ -81,7 +81,8 @@ class ValueReader:
             # a full stop may end the sentence ("normal at 0.98."), never a longer number ("0.98.5")
             plain = re.match(rf"(?P<num>{NUM})(?!\s*/\s*\d)(?![\w%/]|\.\w)", window[start_at:])
             # "Glasgow Coma Score was 3": a score is a bare number (its points, UCUM annotation {score})
-            t_unit = t.unit or (_SCORE_UNIT if _SCORE_NAME.search(folded, t.start, t.end) else None)
+            score = _SCORE_NAME.search(folded, t.start, t.end) or _SCORE_NAME.search(t.concept_id)
+            t_unit = t.unit or (_SCORE_UNIT if score else None)
             if not plain or t_unit is None or comparator:
                 return False
             value = decimal_of(plain.group("num"))

@@ -218,3 +218,13 @@ def test_value_of_a_vital_sign_finding_is_that_vital_sign() -> None:
     # the finding stays a condition; the observation quotes only the value
     assert _conds("A 30-year-old man had fever (38.9 °C).", "fever")
     assert all(m.role.value != "head" for o in f.observations for m in o.mentions)
+
+
+def test_result_findings_shown_on_a_test_are_that_tests() -> None:
+    f = facts_of(
+        "A 50-year-old man collapsed. His GCS was 7, with normal findings shown on computed tomography."
+    )
+    assert [(o.text, o.interpretation) for o in f.observations if o.interpretation] == [
+        ("computed tomography", "normal")
+    ]
+    assert [str(o.value.value) for o in f.observations if o.text == "GCS" and o.value] == ["7"]
