@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .lexicon import Concept, Lexicon
     from .obs import Obs
 
-__all__ = ["exam_findings", "finding_vitals", "vital_concepts"]
+__all__ = ["exam_findings", "finding_vitals", "substrate", "vital_concepts"]
 
 
 # "cultures of blood and ascitic fluid grew": tests joined by a comma, "and" or "or"
@@ -88,3 +88,10 @@ def finding_vitals(vitals: dict[str, Concept], units: UnitTable, tests: list[Obs
             continue
         t.text, t.codings, t.concept_id = c.display, codings_of(c), c.id
         t.category = c.category or "vital-signs"
+
+
+def substrate(t: Obs) -> bool:
+    """An analyte named with no result of its own (in a sentence about a micro-organism's test)."""
+    return t.unit is not None and not (
+        t.value or t.value_text or t.interpretation or t.components or t.not_performed
+    )

@@ -40,6 +40,9 @@ class MatchRules:
     drug_not_given_after: re.Pattern[str]
     drug_not_given_before: re.Pattern[str]
     analyte_given_before: re.Pattern[str]  # "intravenous iron": an analyte's name for a drug given
+    # "antipsychotics such as quetiapine": drugs named as examples of the class word right before the
+    # opener are no administration ("transfusion, such as FFP and platelets" lists what was given)
+    drug_examples: re.Pattern[str]
     analyte_given_after: re.Pattern[str]  # "calcium tablets"
     not_drug_endings: tuple[str, ...]  # "preceded", "biologic": never a drug name misspelt by a letter
     suffix_words: dict[str, re.Pattern[str]]
@@ -111,6 +114,9 @@ class MatchRules:
                 data.words("drug_not_given_before"), r"\s*(?:\d[\d.,]*\s*[a-zμ]{1,4}\s+(?:of\s+)?)?"
             ),
             analyte_given_before=_before(data.words("analyte_given_before"), r"\s+"),
+            drug_examples=re.compile(
+                r"[a-z]\s+\(?" + phrase_pattern(data.words("drug_example_openers")).pattern + r"\s*$"
+            ),
             analyte_given_after=_after(data.words("analyte_given_after"), r"\s+"),
             not_drug_endings=tuple(data.words("not_drug_word_endings")),
             suffix_words=suffix_words,

