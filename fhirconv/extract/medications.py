@@ -14,7 +14,7 @@ from ..model import Assertion, MedicationFact, Mention, MentionRole, Quantity, R
 from ..text import norm_phrase, phrase_pattern
 from .lexicon import Match
 from .mentions import PAREN_ABBR, codings_of, surface
-from .quantities import Quantities, decimal_of
+from .quantities import Quantities, decimal_of, fmt_number
 from .rules import MedicationRules
 from .sentence import Found, SentenceContext
 from .text import MAX_MENTIONS
@@ -55,6 +55,10 @@ class Medications:
         # a later clause ("heparin was started after 800 mL ... was drained") owns its own quantities
         self.clause_break = phrase_pattern(numbers.dose_clause_breaks)
         self.divided = phrase_pattern(numbers.divided_words)
+        self.word_dose = re.compile(
+            rf"\s*,?\s*(?P<num>{quantities.number_words_re})\s+"
+            r"(?P<unit>(?:milli|micro)?gram(?:me)?s?)(?!\w)"
+        )
 
     def run(self, ctx: SentenceContext, found: Found) -> None:
         # Every drug mention bounds the dosage window of the one before it. A drug in the scope of a
@@ -151,6 +155,15 @@ class Medications:
                         MentionRole.ROUTE,
                     )
                 )
+        if qm is None:
+            # "ceftriaxone one gram intravenously": a mass written in words
+            wm = self.word_dose.match(folded, w_start, window_end)
+            value = self.q.number(wm.group("num")) if wm else None
+            if wm is not None and value is not None:
+                dose = Quantity(fmt_number(value), text[wm.start("unit") : wm.end("unit")])
+                words = text[wm.start("num") : wm.end()]
+                extra.append(Mention(wm.start("num"), wm.end(), words, MentionRole.DOSE))
+                dosage_bits.append(words)
         rm = self.route_re.search(folded, m.start, m.end) or self.route_re.search(folded, w_start, window_end)
         if rm is not None and norm_phrase(rm.group(0)) in self.uncoded_routes:
             coded = [

@@ -72,6 +72,7 @@ class Quantities:
         nums = _longest_first(rules.number_words)
         tu = _longest_first(rules.time_units)
         self.qty_words = rf"(?:{NUM}|(?:{nums})(?:\s+(?:{nums}))?)"
+        self.number_words_re = rf"(?:{nums})"  # "one", "twenty": a number written as a word
         self.time_unit_words = tu
         self.duration_re = re.compile(
             rf"(?<!\w)for\s+(?:the\s+(?:past|last|next|following)\s+|about\s+|over\s+)?(?P<n>{self.qty_words})\s+(?P<u>{tu})(?!\w)"

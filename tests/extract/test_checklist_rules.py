@@ -238,3 +238,8 @@ def test_result_findings_shown_on_a_test_are_that_tests() -> None:
         ("computed tomography", "normal")
     ]
     assert [str(o.value.value) for o in f.observations if o.text == "GCS" and o.value] == ["7"]
+
+
+def test_dose_written_in_words() -> None:
+    text = "A 30-year-old woman had septic arthritis. Cefazolin one gram intravenously was commenced."
+    assert _dose(text, "cefazolin") == [("1 gram", "intravenously")]
