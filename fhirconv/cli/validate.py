@@ -188,10 +188,21 @@ def validate(
         "--ig",
         help="Load an implementation guide package NAME#VERSION and its dependencies (repeatable).",
     ),
+    unknown_profile: str = typer.Option(
+        "warning",
+        "--unknown-profile",
+        help="warning | error: a meta.profile claim no loaded package defines (the message names the "
+        "package to install). warning is the HL7 validator's default; error fails CI on unchecked claims.",
+    ),
 ) -> None:
     """Validate FHIR R4 JSON or XML: exit 0 no errors, 1 errors (or warnings with --fail-on warning)."""
     if fmt not in FORMATS:
         err_console.print(f"[bold red]error:[/] --format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+        raise typer.Exit(EXIT_USAGE)
+    if unknown_profile not in ("error", "warning"):
+        err_console.print(
+            f"[bold red]error:[/] --unknown-profile must be warning or error, got {escape(unknown_profile)!r}"
+        )
         raise typer.Exit(EXIT_USAGE)
     if fail_on not in ("error", "warning"):
         err_console.print(f"[bold red]error:[/] --fail-on must be error or warning, got {fail_on!r}")
@@ -205,11 +216,11 @@ def validate(
             core = load_definitions(progress=progress)
             defs = _ig_definitions(ig, progress) if ig else core
         chain = None
-        if ig or profile:
+        if ig or profile or unknown_profile != "warning":
             from ..validate import build_chain
 
             _known_profiles(defs, profile)
-            chain = build_chain(defs, profiles=profile)
+            chain = build_chain(defs, profiles=profile, unknown_profile=unknown_profile)
         for report in validate_paths(paths, chain=chain):
             reports.append(report.locate())  # positions now, so the input text is not kept
     except FhirconvError as exc:

@@ -55,7 +55,8 @@ __all__ = [
 
 CORE_NAMES = frozenset({"hl7.fhir.r4.core", "hl7.fhir.r4.examples"})
 _SPEC = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._\-]{0,213})(?:[#@]([A-Za-z0-9][A-Za-z0-9.\-+]{0,63}))?$")
-_PARTS = ("structures", "valuesets", "codesystems", "questionnaires")
+_PARTS = ("structures", "valuesets", "codesystems", "questionnaires", "artifacts", "versions")
+_ARTIFACTS = ("Measure", "Library")  # knowledge artifacts other resources are checked against
 # An IG also needs where its extensions may be used and which FHIR version it is for.
 _IG_SD_KEYS = (*_SD_KEYS, "contextInvariant", "fhirVersion")
 
@@ -303,7 +304,8 @@ def _iter_package(folder: Path) -> Iterator[dict[str, Any]]:
             names = [
                 str(f["filename"])
                 for f in doc.get("files", [])
-                if f.get("resourceType") in ("StructureDefinition", "ValueSet", "CodeSystem", "Questionnaire")
+                if f.get("resourceType")
+                in ("StructureDefinition", "ValueSet", "CodeSystem", "Questionnaire", *_ARTIFACTS)
             ]
         except (OSError, ValueError, AttributeError, TypeError):
             names = None
@@ -323,6 +325,9 @@ def _trim_ig_sd(sd: dict[str, Any]) -> dict[str, Any]:
     from .compiled import _trim_element
 
     out = {k: sd[k] for k in _IG_SD_KEYS if k in sd}
+    flags = _rule_extensions(sd, _SD_EXTENSIONS)
+    if flags:
+        out["extension"] = flags
     out["snapshot"] = {
         "element": [_trim_ig_element(e, _trim_element) for e in sd.get("snapshot", {}).get("element", [])]
     }
@@ -341,14 +346,45 @@ _PROFILE_KEYS = (
 )
 
 
+# Element extensions that carry validation rules (the rest is documentation and is dropped).
+_RULE_EXTENSIONS = frozenset(
+    {
+        "http://hl7.org/fhir/StructureDefinition/minLength",
+        "http://hl7.org/fhir/StructureDefinition/narrative-language-control",
+        "http://hl7.org/fhir/StructureDefinition/narrative-source-control",
+        "http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.mustHaveValue",
+        "http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.valueAlternatives",
+    }
+)
+_SD_EXTENSIONS = frozenset({"http://hl7.org/fhir/StructureDefinition/obligation-profile"})
+_BINDING_EXTENSIONS = frozenset(
+    {
+        "http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.binding.additional",
+        "http://hl7.org/fhir/tools/StructureDefinition/additional-binding",
+    }
+)
+
+
+def _rule_extensions(el: dict[str, Any], urls: frozenset[str]) -> list[Any]:
+    exts = el.get("extension")
+    return [e for e in exts if isinstance(e, dict) and e.get("url") in urls] if isinstance(exts, list) else []
+
+
 def _trim_ig_element(el: dict[str, Any], trim: Any) -> dict[str, Any]:
-    """Core's trimmed element plus what profiles constrain: slicing, fixed[x], pattern[x]."""
+    """Core's trimmed element plus what profiles constrain: slicing, fixed[x], pattern[x], and the
+    element and binding extensions that carry rules (minLength, narrative controls, additional bindings)."""
     out: dict[str, Any] = trim(el)
     for key, value in el.items():
         if key.startswith(("fixed", "pattern", "minValue", "maxValue")) or key in _PROFILE_KEYS:
             out[key] = value
-    if "binding" in el:
+    kept = _rule_extensions(el, _RULE_EXTENSIONS)
+    if kept:
+        out["extension"] = kept
+    if isinstance(el.get("binding"), dict):
         out["binding"] = {k: el["binding"][k] for k in ("strength", "valueSet") if k in el["binding"]}
+        extra = _rule_extensions(el["binding"], _BINDING_EXTENSIONS)
+        if extra:
+            out["binding"]["extension"] = extra
     return out
 
 
@@ -363,12 +399,17 @@ def compile_ig_package(pkg: InstalledPackage, *, target: Path | None = None) -> 
         url = str(res["url"])
         if rtype == "StructureDefinition":
             parts["structures"].setdefault(url, _trim_ig_sd(res))
+            if isinstance(res.get("version"), str):
+                # every version, for versioned canonicals (url|0.2) when a package holds several
+                parts["versions"].setdefault(f"{url}|{res['version']}", _trim_ig_sd(res))
         elif rtype == "ValueSet":
             parts["valuesets"].setdefault(url, res)
         elif rtype == "CodeSystem":
             parts["codesystems"].setdefault(url, res)
         elif rtype == "Questionnaire":
             parts["questionnaires"].setdefault(url, res)
+        elif rtype in _ARTIFACTS:
+            parts["artifacts"].setdefault(f"{rtype} {url}", res)
     out = target or compiled_dir(pkg)
     out.mkdir(parents=True, exist_ok=True)
     for name, items in parts.items():
@@ -376,7 +417,7 @@ def compile_ig_package(pkg: InstalledPackage, *, target: Path | None = None) -> 
         with tempfile.NamedTemporaryFile(dir=out, delete=False, suffix=".tmp") as fh:
             pickle.dump(blob, fh, protocol=pickle.HIGHEST_PROTOCOL)
         Path(fh.name).replace(out / f"{name}.pickle")
-    stamp = {"package": pkg.spec, "compiler": COMPILER_VERSION, "source": _fingerprint(folder), "kind": "ig3"}
+    stamp = {"package": pkg.spec, "compiler": COMPILER_VERSION, "source": _fingerprint(folder), "kind": "ig4"}
     (out / "index.json").write_text(json.dumps(stamp, indent=1), encoding="utf-8")
     return out
 
@@ -388,7 +429,7 @@ def _ig_current(pkg: InstalledPackage, out: Path) -> bool:
         return False
     return (
         stamp.get("compiler") == COMPILER_VERSION
-        and stamp.get("kind") == "ig3"
+        and stamp.get("kind") == "ig4"
         and stamp.get("source") == _fingerprint(pkg.path / "package")
         and all((out / f"{p}.pickle").is_file() for p in _PARTS)
     )
@@ -444,11 +485,34 @@ class LayeredDefinitions:
 
     def structure_definition(self, url_or_type: str) -> dict[str, Any] | None:
         found = self.core.structure_definition(url_or_type)
+        if found is None and "|" in url_or_type:
+            found = self._versioned(url_or_type)
+            if found is not None and not found.get("snapshot", {}).get("element"):
+                found = self._with_snapshot(url_or_type, found)
         if found is None and ("/" in url_or_type or ":" in url_or_type):
             found = self._find("structures", url_or_type)
             if found is not None and not found.get("snapshot", {}).get("element"):
                 found = self._with_snapshot(url_or_type.split("|")[0], found)
         return found
+
+    def _versioned(self, canonical: str) -> dict[str, Any] | None:
+        """``url|version``: that version, or the highest whose version continues it (``|0.2`` finds
+        0.2.1, as the HL7 validator matches a partial version); None when no package has one."""
+        url, version = canonical.split("|", 1)
+        for pkg in self.packages:
+            part = pkg.part("versions")
+            exact = part.get(canonical)
+            if exact is not None:
+                value: dict[str, Any] = exact
+                return value
+            prefix = f"{url}|{version}."
+            matches = sorted(
+                (k for k in part if k.startswith(prefix)), key=lambda k: _version_key(k.split("|")[-1])
+            )
+            if matches:
+                value = part[matches[-1]]
+                return value
+        return None
 
     def _with_snapshot(self, url: str, sd: dict[str, Any]) -> dict[str, Any]:
         """A package definition that ships no snapshot gets a generated one (once; None-safe on failure)."""
@@ -474,6 +538,10 @@ class LayeredDefinitions:
     def questionnaire(self, url: str) -> dict[str, Any] | None:
         """A Questionnaire a package ships (QuestionnaireResponse checks)."""
         return self._find("questionnaires", url)
+
+    def artifact(self, rtype: str, url: str) -> dict[str, Any] | None:
+        """A Measure or Library a package ships (MeasureReport and Measure checks)."""
+        return self._find("artifacts", f"{rtype} {url.split('|')[0]}")
 
     def simple_expansion(self, url: str) -> list[str] | None:
         return self.core.simple_expansion(url)

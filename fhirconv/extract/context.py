@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import MappingError
 from ..model import Assertion
+from ..text import trie_alternation
 from .rules import RuleData
 
 __all__ = ["ContextRule", "ContextRules", "Target"]
@@ -100,9 +101,8 @@ class ContextRules:
         for r in raw:
             rule = ContextRule.from_dict(r)
             self._rules[rule.literal] = rule
-        alts = sorted(self._rules, key=len, reverse=True)
-        body = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts)
-        self._pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+        # the literals are folded with single spaces: one trie, the longest trigger first
+        self._pattern = re.compile(rf"(?<!\w)(?:{trie_alternation(self._rules)})(?!\w)")
 
     def _triggers(self, folded: str, start: int, end: int) -> list[tuple[int, int, ContextRule]]:
         found = []

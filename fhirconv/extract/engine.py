@@ -20,6 +20,7 @@ from .attribution import Attributor
 from .conditions import Conditions
 from .context import ContextRules, Target
 from .family import Family, FamilyRules
+from .findings import vital_concepts
 from .lexicon import Lexicon
 from .link import Linker
 from .match_rules import MatchRules
@@ -74,7 +75,7 @@ class Extractor:
         self.mentions = MentionFinder(self.lexicon, match_rules, outcome_rules)
         self.patient = PatientReader(PatientRules.from_dict(data), quantities)
         self.observations = Observations(ObservationRules.from_dict(data), quantities)
-        self.observations.resolve_vitals(self.lexicon)
+        self.observations.vitals = vital_concepts(self.lexicon, self.observations.rules.vital_tests)
         self.family_data = RuleData(store.load("rules/family"), "rules/family")
         self.events_data = RuleData(store.load("rules/events"), "rules/events")
         self.adverse_rules = AdverseRules.from_dict(self.events_data)
@@ -109,8 +110,13 @@ class Extractor:
         self.tables = Tables(rules, self.mentions, self.observations, quantities, self.timeline.column_time)
 
     def extract(self, doc: Document) -> Extraction:
+        folded = fold(doc.text)
+        # each section is scanned by the lexicon once, for its abbreviations and all its sentences
+        with self.lexicon.reading(folded, [(sec.start, sec.end) for sec in doc.sections]):
+            return self._extract(doc, folded)
+
+    def _extract(self, doc: Document, folded: str) -> Extraction:
         text = doc.text
-        folded = fold(text)
         sentences = self.attributor.patient_sentences(doc, folded)
         if doc.tables:
             # table rows are read cell by cell with their headers, never as sentences

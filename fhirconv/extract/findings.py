@@ -1,7 +1,5 @@
-"""Findings named after their test: "<exam> revealed <finding>", "cultures grew <organism>".
-
-Kept apart from ``observations.py`` (module size): the finding runs from the verb to the clause end or
-the next test, is the test's result text, and is shared by tests coordinated before the verb.
+"""Observations read off findings: the value a vital-sign finding carries ("fever (39.5 C)") and the
+analytes a test of a micro-organism names as substrates. Kept apart from ``observations.py`` (module size).
 """
 
 from __future__ import annotations
@@ -13,53 +11,17 @@ from ..text import fold, norm_phrase
 from .mentions import codings_of
 
 if TYPE_CHECKING:
+    from ..model import Assertion
     from ..units import UnitTable
     from .lexicon import Concept, Lexicon
     from .obs import Obs
 
-__all__ = ["exam_findings", "finding_vitals", "substrate", "vital_concepts"]
+__all__ = ["RESULT_ON", "drop_substrates", "finding_vitals", "substrate", "vital_concepts"]
 
-
-# "cultures of blood and ascitic fluid grew": tests joined by a comma, "and" or "or"
-_COORDINATED = re.compile(r"\s*,?\s*(?:and|or)?\s*")
-# a culture that grew (or yielded) something is positive; the verb is the words of that result
-_GREW = re.compile(r"\s*(?:\([^)]*\)\s*)?(?P<verb>grew|yielded)\s")
-_NOTHING = frozenset({"no", "nothing"})
-
-
-def exam_findings(
-    finding: re.Pattern[str], text: str, folded: str, e: int, tests: list[Obs], stop: frozenset[str]
-) -> None:
-    """Give each test without a result the finding its verb introduces (in place)."""
-    for t in tests:
-        if t.value or t.interpretation or t.not_performed or t.components:
-            continue
-        fm = finding.match(folded, t.end, e)
-        if not fm:
-            continue
-        fs, fe = fm.start("f"), fm.end("f")
-        # the finding stops where the next test of the sentence begins ("revealed a troponin of ...")
-        fe = min([fe, *(o.start for o in tests if fs <= o.start < fe)])
-        cut = re.search(r"(?:,\s*|\s+)(?:and|but|which|while|with)?\s*$", folded[fs:fe])
-        if cut:
-            fe = fs + cut.start()
-        words = [w for w in folded[fs:fe].split() if w not in stop]
-        if not words or len("".join(words)) < 3:
-            continue
-        # "cultures of blood and ascitic fluid grew E. coli": the coordinated tests share it
-        shared = [t]
-        for o in reversed(tests[: tests.index(t)]):
-            if o.value or o.interpretation or not _COORDINATED.fullmatch(folded, o.end, shared[-1].start):
-                break
-            shared.append(o)
-        gm = _GREW.match(folded, t.end, fs)
-        grew = gm is not None and folded[fs:fe].split()[0] not in _NOTHING
-        for o in shared:
-            o.value_text = text[fs:fe].strip()
-            o.value_span = (fs, fe)
-            if grew and gm is not None:
-                o.interpretation = "positive"
-                o.interp_span = (gm.start("verb"), gm.end("verb"))
+# "normal findings shown on computed tomography": a result word followed by this names the next test's
+RESULT_ON = re.compile(
+    r"\s+(?:findings?|results?)\s+(?:(?:shown|seen|noted|demonstrated|observed)\s+)?(?:on|in)\s+(?:(?:the|a|an)\s+)?"
+)
 
 
 def vital_concepts(lexicon: Lexicon, words: dict[str, str]) -> dict[str, Concept]:
@@ -95,3 +57,10 @@ def substrate(t: Obs) -> bool:
     return t.unit is not None and not (
         t.value or t.value_text or t.interpretation or t.components or t.not_performed
     )
+
+
+def drop_substrates(tests: list[Obs], assertions: list[Assertion]) -> list[Assertion]:
+    """Remove (in place) the substrates of a sentence about an organism's test; their assertions."""
+    kept = [(t, a) for t, a in zip(tests, assertions, strict=True) if not substrate(t)]
+    tests[:] = [t for t, _ in kept]
+    return [a for _, a in kept]

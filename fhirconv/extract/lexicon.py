@@ -12,7 +12,9 @@ import itertools
 import os
 import pickle
 from array import array
-from collections.abc import Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,6 +86,16 @@ class _ConceptTable(Sequence[Concept]):
         return c
 
 
+class _Reading:
+    """One document's section scans, made on first need."""
+
+    __slots__ = ("ends", "folded", "hits", "starts")
+
+    def __init__(self, folded: str, starts: list[int], ends: list[int], n: int) -> None:
+        self.folded, self.starts, self.ends = folded, starts, ends
+        self.hits: list[tuple[array[int], array[int]] | None] = [None] * n  # (ends, values)
+
+
 def _row(c: Concept) -> tuple[Any, ...]:
     return (c.domain, c.id, c.display, c.cls, c.codings, c.unit, c.category)
 
@@ -101,6 +113,8 @@ class Lexicon:
     near_terms: dict[str, int] = field(default_factory=dict)
     near_deletions: dict[str, int] = field(default_factory=dict)
     near_words: frozenset[str] = frozenset()  # the lexicons' own words, never read as misspellings
+    _reading: _Reading | None = None  # the document being read (see ``reading``)
+    _near_seen: dict[str, int] = field(default_factory=dict)  # near_drug's answers (concept or -1)
 
     @classmethod
     def load(cls, store: MappingStore, domains: Iterable[str] = DOMAINS) -> Lexicon:
@@ -225,33 +239,30 @@ class Lexicon:
     def near_drug(self, word: str) -> Concept | None:
         """The drug a word not in any lexicon misspells by one letter (a letter added, lost, changed, or two
         swapped: "sevofluorane", "acenocumarol", "slidenafil"), or None when no drug or several are that
-        close."""
+        close. Remembered per word: the same long words recur in every report."""
         if len(word) < NEAR_MIN or word in self.near_words:
             return None
-        found = {self.near_deletions.get(word, -2)}
-        for form in deletions(word):
-            found.add(self.near_terms.get(form, -2))
-            found.add(self.near_deletions.get(form, -2))
-        found.discard(-2)
-        if len(found) != 1:
-            return None
-        idx = found.pop()
+        idx = self._near_seen.get(word)
+        if idx is None:
+            found = {self.near_deletions.get(word, -2)}
+            for form in deletions(word):
+                found.add(self.near_terms.get(form, -2))
+                found.add(self.near_deletions.get(form, -2))
+            found.discard(-2)
+            idx = found.pop() if len(found) == 1 else -1
+            if len(self._near_seen) > 50_000:  # bounded, whatever the input
+                self._near_seen.clear()
+            self._near_seen[word] = idx
         return self.concepts[idx] if idx >= 0 else None
 
     def match(self, text: str, folded: str, start: int, end: int) -> list[Match]:
         cands: list[tuple[int, int, int]] = []
-        # a slice, not iter(folded, start, end): pyahocorasick copies the whole string on every call,
-        # which made matching sentence by sentence quadratic in the document
-        values = self._values
-        n = len(folded)
         descriptors = self.descriptors
-        for last, key in self._automaton.iter(folded[start:end]):
-            e = start + last + 1
-            if e < n and folded[e].isalnum():
-                continue  # inside a word: most hits end here, before any other work
-            value = values[key]
+        for e, value in zip(*self._hits(folded, start, end), strict=True):
             length = value & _LEN_MASK
             s = e - length
+            if s < start:
+                continue  # a key that starts before the range (a section's hit, read for a sentence)
             idx = (value >> _LEN_BITS & _IDX_MASK) - 1
             described = (value >> (_LEN_BITS + _IDX_BITS)) - 1
             if described >= 0 and descriptors is not None:
@@ -281,6 +292,51 @@ class Lexicon:
                     continue
             cands.append((s, e, idx))
         return [Match(s, e, self.concepts[idx]) for s, e, idx in self._longest_first(cands, start, end)]
+
+    def _scan(self, folded: str, start: int, end: int) -> tuple[array[int], array[int]]:
+        """(end, packed value) of the keys in ``folded[start:end]`` ending at a word end, in automaton order.
+        A slice: ``iter(folded, start, end)`` copies the whole string on every call (quadratic)."""
+        values = self._values
+        n = len(folded)
+        ends, found = array("q"), array("q")  # (arrays: a 20 MB report has a million hits)
+        for last, key in self._automaton.iter(folded[start:end]):
+            e = start + last + 1
+            if e < n and folded[e].isalnum():
+                continue  # inside a word: most hits end here, before any other work
+            ends.append(e)
+            found.append(values[key])
+        return ends, found
+
+    def _hits(self, folded: str, start: int, end: int) -> tuple[array[int], array[int]]:
+        """The hits of ``[start, end)``: those of its section's scan that end inside it while a document
+        is being read (``match`` drops the ones that start before it), else a scan of the range."""
+        doc = self._reading
+        if doc is None or doc.folded is not folded:
+            return self._scan(folded, start, end)
+        i = bisect_right(doc.starts, start) - 1
+        if i < 0 or end > doc.ends[i]:
+            return self._scan(folded, start, end)
+        hits = doc.hits[i]
+        if hits is None:
+            hits = doc.hits[i] = self._scan(folded, doc.starts[i], doc.ends[i])
+        ends, found = hits
+        a, b = bisect_right(ends, start), bisect_right(ends, end)
+        return ends[a:b], found[a:b]
+
+    @contextmanager
+    def reading(self, folded: str, ranges: Iterable[tuple[int, int]]) -> Iterator[None]:
+        """While a document is read, each of ``ranges`` (its sections) is scanned once, on first need,
+        and every match inside it reuses the scan (with the same result)."""
+        kept: list[tuple[int, int]] = []
+        for s, e in sorted(r for r in ranges if r[1] > r[0]):  # of overlapping ranges, the first
+            if not kept or s >= kept[-1][1]:
+                kept.append((s, e))
+        prev = self._reading
+        self._reading = _Reading(folded, [s for s, _ in kept], [e for _, e in kept], len(kept))
+        try:
+            yield
+        finally:
+            self._reading = prev
 
     def _longest_first(
         self, cands: list[tuple[int, int, int]], start: int, end: int

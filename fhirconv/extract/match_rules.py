@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from ..text import alternation, fold, norm_phrase, phrase_pattern
+from .compose import ProcedureComposer
 from .rules import RuleData, _after, _before
 
 __all__ = ["MatchRules"]
@@ -72,6 +73,8 @@ class MatchRules:
     # ("perforated and ulcerated lesions", "calcified esophageal mass"), none of them a word that ends
     # the noun phrase ("lethargic with a bulging fontanelle" is two findings)
     attributive_gap: re.Pattern[str]
+    # "heart failure therapy", "adjuvant therapy": procedures named by composition (compose.py)
+    composer: ProcedureComposer
 
     @classmethod
     def from_dict(cls, data: RuleData) -> MatchRules:
@@ -155,4 +158,5 @@ class MatchRules:
                 + alternation(data.words("condition_attributive_breaks"))
                 + r")(?!\w))[a-z][a-z-]{0,30})){0,2}\s+"
             ),
+            composer=ProcedureComposer.from_dict(data),
         )

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..model import Coding, Document
 from ..text import fold, norm_phrase
+from .compose import attributive_procedures
 from .lexicon import AliasIndex, Concept, Lexicon, Match
 from .match_filters import attributive, given_analyte, measured_drug, measured_levels, near_drugs, other_sense
 from .match_rules import MatchRules
@@ -121,6 +122,7 @@ class MentionFinder:
         matches = _dedupe(matches + self._suffix_matches(text, folded, s, e, matches))
         matches = _dedupe(matches + near_drugs(self.lexicon, self.rules, folded, s, e, matches))
         matches = self._drug_context(folded, s, e, matches)
+        matches = attributive_procedures(folded, self.rules.composer.compose(text, folded, s, e, matches))
         matches = self._whole_names(folded, s, e, matches)
         matches = _one_name(text, s, e, matches)
         phrases = self.outcomes.phrases if self.any_outcome.search(folded, s, e) else ()

@@ -1,5 +1,5 @@
 """The test mention a sentence is read into (``Obs``): kept apart from ``observations.py`` so the
-helpers that fill it in (lists, "respectively", organisms, unnamed values) need not import the
+helpers that fill it in (lists, organisms, unnamed values) need not import the
 component itself."""
 
 from __future__ import annotations
@@ -37,3 +37,4 @@ class Obs:
     time: RelativeTime | None = None  # a table cell dated by its column header
     named: bool = True  # False: the words before the value name something else; the value is the mention
     heads: tuple[tuple[int, int], ...] = ()  # name and bracketed abbreviation, when both are written
+    earlier: tuple[Quantity, tuple[int, int]] | None = None  # "from 12.1 to 7.8 g/dL": the value before

@@ -8,6 +8,7 @@ infections"); its result is the value + unit, the result word ("negative", "elev
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..model import (
@@ -18,13 +19,13 @@ from ..model import (
 )
 from .abbreviations import merge_abbreviations
 from .coordinated import coordinated_values
-from .findings import exam_findings, finding_vitals, substrate, vital_concepts
-from .lexicon import Concept, Lexicon, Match
+from .findings import RESULT_ON, drop_substrates, finding_vitals
+from .lexicon import Concept, Match
+from .listed import list_spans, listed_results
 from .mentions import codings_of
 from .obs import Obs
-from .organisms import results_named_before
+from .organisms import CultureResults
 from .quantities import Quantities
-from .respectively import assign_respectively
 from .rules import ObservationRules
 from .unnamed import UnnamedValues
 from .values import ValueReader
@@ -34,55 +35,58 @@ if TYPE_CHECKING:
 
 __all__ = ["Obs", "Observations"]
 
-# "positive for S-100 protein, vimentin and CD68": one result per listed item
-_FOR_LIST = re.compile(
-    r"(?<!\w)(?:(?:strongly|weakly|focally|diffusely|also|all)\s+)*(?P<kind>positive|negative|reactive)\s+for\s+"
-    r"(?P<list>(?:[^.;:]|\.(?=\d))+)"
-)
-_RESULT_ON = re.compile(
-    r"\s+(?:findings?|results?)\s+(?:(?:shown|seen|noted|demonstrated|observed)\s+)?(?:on|in)\s+(?:(?:the|a|an)\s+)?"
-)
-_CLAUSE_START = re.compile(r"[,;(]|\b(?:and|but|while|whereas)\b")
-# "catalase-negative": a result written onto the test name
-_HYPHEN_RESULT = re.compile(
-    r"(?<![\w-])(?P<name>[A-Za-z0-9]{2,})-(?P<kind>negative|positive)(?!\w)", re.IGNORECASE
-)
-
 
 class Observations:
     def __init__(self, rules: ObservationRules, quantities: Quantities) -> None:
         self.rules = rules
         self.q = quantities
-        self.values = ValueReader(quantities, rules.value_lead, rules.trend, rules.finding_verbs)
+        # a test that grew something has its own predicate as much as one that showed something
+        verbs = f"{rules.finding_verbs}|{rules.culture_after}"
+        self.values = ValueReader(quantities, rules.value_lead, rules.trend, verbs)
         self.unnamed = UnnamedValues(rules, quantities, self.values)
         self.vitals: dict[str, Concept] = {}
+        self.cultures = CultureResults(rules)
+        self.verb = re.compile(rf"(?:{rules.finding_verbs})")
+        # "MRI of the brain demonstrated ...": the target ends where the predicate begins
+        # "done for HIV", "for SARS-CoV-2": a verb of doing before, a short number at the end
+        self.tail = re.compile(
+            r"\s+(?:(?:done|performed|sent)\s+)?(?:for|of)\s+(?:the\s+)?(?:(?!(?:and|or|was|were|is|are|came)\b)[a-z]+\s+){0,2}"
+            r"(?!(?:and|or|was|were|is|are|came)\b)[a-z]+(?:\s+\d{1,2})?(?![a-z0-9])"
+            r"(?=\s*(?:[,;:.)]|and\b|or\b|was\b|were\b|is\b|are\b|came\b|returned\b|could\b|couldn't\b|after\b|in\b|at\b|"
+            rf"on\b|during\b|since\b|(?:{rules.finding_verbs})\b|$))"
+        )
         # "<test> revealed <finding>": the finding runs to the clause end (a decimal point is not an end)
         self.finding = re.compile(
-            rf"\s*(?:\([^)]*\)\s*)?(?:{rules.finding_verbs})\s+"
-            r"(?P<f>(?:[^.;,]|\.(?=\d)|(?<=\s[a-z])\.(?=\s[a-z])|,(?!\s*(?:and|but|which|while|whereas)\b))+)"
+            r"\s*(?:\([^)]*\)\s*)?(?:(?:was|were)\s+(?:performed|done|obtained|repeated),?\s+(?:which|that)\s+)?"
+            r"(?:(?:subsequently|later|also|then|again|eventually|initially|ultimately|both|all)\s+)?"
+            rf"(?:{rules.finding_verbs})\s+"
+            r"(?P<f>(?:[^.;,]|\.(?=\d)|,(?!\s*(?:and|but|which|while|whereas)\b))+)"
         )
-
-    def resolve_vitals(self, lexicon: Lexicon) -> None:
-        """The test concept each vital-sign finding word measures (``finding_vital_tests``)."""
-        self.vitals = vital_concepts(lexicon, self.rules.vital_tests)
 
     def run(self, ctx: SentenceContext, found: Found) -> None:
         """Results for the sentence's tests; every test not about a relative is kept."""
         text, folded, s, e = ctx.text, ctx.folded, ctx.start, ctx.end
         tests = ctx.tests
-        coordinated_values(self.q, text, folded, s, e, tests, ctx.test_assertions)
-        self._results_for(text, folded, s, e, tests)
-        assign_respectively(tests, text, folded, s, e, self.q)
-        results_named_before(text, folded, s, e, tests, self.rules.test_stop)
+        listed = coordinated_values(self.q, text, folded, s, e, tests, ctx.test_assertions)
+        self._results_for(text, folded, s, e, tests, listed)
+        for i, t in enumerate(list(tests)):
+            if t.earlier is not None:  # "from 12.1 to 7.8 g/dL": the earlier value is a result of its own
+                (q, span), t.earlier = t.earlier, None
+                tests.append(
+                    replace(t, value=q, value_span=span, cell=span, interpretation=None, interp_span=None)
+                )
+                ctx.test_assertions.append(ctx.test_assertions[i])
+        for t in tests:
+            self.values.listed_blood_pressure(t, folded)
+        organisms = self.cultures.read(text, folded, s, e, tests)
         n_tests = len(tests)
-        self._listed_results(text, folded, s, e, tests, ctx.mentions)
+        listed_results(self.rules, text, folded, s, e, tests, ctx.mentions, organisms)
         self.unnamed.find(text, folded, s, e, tests, ctx.mentions)
+        self._findings(text, folded, e, tests)
         finding_vitals(self.vitals, self.q.units, tests)
         assertions = ctx.test_assertions + [Assertion.PRESENT] * (len(tests) - n_tests)
         if self.rules.organism_test.search(folded, s, e):
-            kept = [(t, a) for t, a in zip(tests, assertions, strict=True) if not substrate(t)]
-            tests[:] = [t for t, _ in kept]
-            assertions = [a for _, a in kept]
+            assertions = drop_substrates(tests, assertions)
         ctx.test_assertions = assertions
         for t, a in zip(tests, assertions, strict=True):
             if a is Assertion.NEGATED and t.interpretation is None and not t.not_performed:
@@ -134,6 +138,8 @@ class Observations:
                 if (
                     folded[ws + len(w.group(0)) : start].strip()
                     or w.group(0) in self.rules.test_stop
+                    or w.group(0) in self.rules.result_kind  # "elevated transaminase levels": a result
+                    or self.verb.fullmatch(w.group(0))  # "revealed adequate function": the predicate
                     or count >= 3
                 ):
                     break
@@ -142,9 +148,15 @@ class Observations:
                 start, count = ws, count + 1
             end = self._test_tail(folded, he, e)
             lex = heads.get((hs, he))
-            if count == 0 and end == he and (lex is None or lex.concept.cls not in ("diagnostic", "imaging")):
+            if (
+                count == 0
+                and end == he
+                and (lex is None or lex.concept.cls not in ("diagnostic", "imaging"))
+                and not self._examined(folded, s, hs, he, e)
+            ):
                 continue  # a bare generic word ("tests") names nothing; a bare "biopsy" is a test
-            cat = self._category(folded, start, end, "")
+            cat = "exam" if count == 0 and folded[hs:he] in ("examination", "exam") else ""
+            cat = cat or self._category(folded, start, end, "")
             key = (
                 lex.concept.id
                 if lex is not None and count == 0
@@ -169,23 +181,21 @@ class Observations:
                 o.umbrella = True
         return out
 
-    # "of the brain", "for SARS-CoV-2", "done for HIV": the target may follow a verb of doing and may
-    # end in a number; it starts with a word, never a value
-    # words that end the target: the clause goes on ("culture of urine was negative"); a verb is never
-    # inside it, a preposition may be ("analysis of mtDNA in leucocytes")
-    _TAIL_VERB = r"(?:and|or|was|were|is|are|revealed|came|returned|showed|could|couldn't)\b"
-    _TAIL_END = rf"(?:{_TAIL_VERB}|(?:after|in|at|on|during|since)\b)"
-    # "of the brain", "for SARS-CoV-2", "done for HIV": the target may follow a verb of doing; it starts
-    # with a word, never a value, and may end in a short number ("SARS-CoV-2", "HHV 8")
-    _TAIL = re.compile(
-        r"\s+(?:(?:done|performed|sent)\s+)?(?:for|of)\s+(?:the\s+)?"
-        rf"(?!{_TAIL_VERB})[a-z]+(?:\s+(?!{_TAIL_VERB})[a-z][a-z0-9]*){{0,2}}(?:\s+\d{{1,2}})?"
-        rf"(?=\s*(?:[,;:.)]|{_TAIL_END}|$))"
-    )
+    def _examined(self, folded: str, s: int, hs: int, he: int, e: int) -> bool:
+        """ "On examination, ...", "his examination showed ...": the bare word names the physical
+        examination the sentence reports."""
+        if folded[hs:he] not in ("examination", "exam"):
+            return False
+        if _ON_EXAM.search(folded, max(s, hs - 4), hs):
+            return True
+        # "Examination revealed", "his examination showed"; never "CT scan examination" (the scan's own)
+        prev = _PREV_WORD.search(folded, max(s, hs - 30), hs)
+        opens = prev is None or prev.group(1) in self.rules.test_stop
+        return opens and self.finding.match(folded, he, e) is not None
 
     def _test_tail(self, folded: str, end: int, e: int) -> int:
         """Extend a test name over its "of the brain" / "for infections" target."""
-        tail = self._TAIL.match(folded, end, e)
+        tail = self.tail.match(folded, end, e)
         return tail.end() if tail else end
 
     def _shared_head(
@@ -201,7 +211,8 @@ class Observations:
         """ "urine and cerebrospinal fluid examination": the coordinated modifier shares the head word."""
         if head is None and not self.rules.test_heads.search(folded, max(s, end - 15), end):
             return
-        co = re.search(r"(?<!\w)([a-z]+)\s+and\s+$", folded[max(s, start - 30) : start])
+        # "urine and ...": a word of its own, never the tail of a unit ("8 g/dL and ... levels")
+        co = re.search(r"(?<![\w/.])([a-z]+)\s+and\s+$", folded[max(s, start - 30) : start])
         if not co or co.group(1) in self.rules.test_stop:
             return
         cs = max(s, start - 30) + co.start(1)
@@ -212,67 +223,17 @@ class Observations:
         cat = self._category(folded, cs, ce, "")
         out.append(Obs(cs, ce, f"{text[cs:ce]} {word}", (), cat, f"np:{co.group(1)} {word.lower()}"))
 
-    def _listed_results(
-        self, text: str, folded: str, s: int, e: int, tests: list[Obs], taken: list[Match]
+    def _results_for(
+        self, text: str, folded: str, s: int, e: int, tests: list[Obs], listed: set[int]
     ) -> None:
-        """Results named after the word positive/negative: "positive for CD34 and S100 protein",
-        "catalase-negative". Items that are conditions stay conditions (ConText negates them)."""
-        busy = [(t.start, t.end) for t in tests] + [(m.start, m.end) for m in taken]
-
-        def add(start: int, end: int, kind: str, ks: int, ke: int) -> None:
-            if end - start < 2:
-                return
-            known = [t for t in tests if t.start < end and start < t.end]
-            for t in known:  # already a test by name: it gets the result
-                if t.interpretation is None and t.value is None and not t.not_performed:
-                    t.interpretation, t.interp_span = kind, (ks, ke)
-            if known or any(a < end and start < b for a, b in busy):
-                return
-            name = " ".join(text[start:end].split())
-            key = "np:" + " ".join(folded[start:end].split())
-            obs = Obs(start, end, name, (), "laboratory", key, interpretation=kind, interp_span=(ks, ke))
-            tests.append(obs)
-            busy.append((start, end))
-
-        for m in _FOR_LIST.finditer(folded, s, e):
-            kind = "negative" if m.group("kind") == "negative" else "positive"
-            pos = m.start("list")
-            for part in re.finditer(r"[^,]+", folded[pos : m.end("list")]):
-                for item in re.split(r"\s+(?:and|or|as well as)\s+", part.group(0)):
-                    item_s = pos + part.start() + part.group(0).find(item)
-                    item_e = item_s + len(item)
-                    paren = folded.find("(", item_s, item_e)
-                    if paren >= 0:
-                        item_e = paren
-                    while item_s < item_e and not folded[item_s].isalnum():
-                        item_s += 1
-                    while item_e > item_s and not folded[item_e - 1].isalnum():
-                        item_e -= 1
-                    if 0 < len(folded[item_s:item_e].split()) <= 4:
-                        add(item_s, item_e, kind, m.start("kind"), m.end("kind"))
-        for m in _HYPHEN_RESULT.finditer(text, s, e):
-            add(m.start("name"), m.end("name"), m.group("kind"), m.start("kind"), m.end("kind"))
-        # "<something> was/were <result>": the subject of the clause is what was observed
-        starts = [s] + [c.end() for c in _CLAUSE_START.finditer(folded, s, e)]
-        for pos in starts:
-            sm = self.rules.subject_result.match(folded, pos, e)
-            if sm is None:
-                continue
-            words = sm.group("np").split()
-            if not words or words[0] in self.rules.test_stop or len(words) > 6:
-                continue
-            found = self.rules.result_kind.get(sm.group("res"))
-            if found:
-                add(sm.start("np"), sm.end("np"), found, sm.start("res"), sm.end("res"))
-
-    def _results_for(self, text: str, folded: str, s: int, e: int, tests: list[Obs]) -> None:
-        """Values, qualitative results and "not performed", distributed over coordinated tests."""
+        """Values, qualitative results and "not performed", distributed over coordinated tests; the
+        tests in ``listed`` had their values read with their list (coordinated.py)."""
         if not tests:
             return
         # "2% neutrophils, 94% lymphocytes": a share or count written right before a test name is its own
         before = self.unnamed.values_before_names(text, folded, s, tests)
         for i, t in enumerate(tests):
-            if t.value is not None:
+            if t.value is not None or id(t) in listed:
                 continue  # read with its list (coordinated.py)
             nxt = tests[i + 1].start if i + 1 < len(tests) else e
             later = tests[i + 1].value_span if i + 1 < len(tests) else None
@@ -293,8 +254,8 @@ class Observations:
         busy = [(o.start, o.end) for o in order] + [o.range_span for o in order if o.range_span]
         for kind, pat in self.rules.results:
             for m in pat.finditer(folded, s, e):
-                if text[m.start() - 1] in "-\u2010\u2011":
-                    continue  # "gram-positive cocci", "HIV-negative": the word belongs to its own name
+                if text[m.start() - 1] in "-\u2010\u2011" or _COMPOUND.match(text, m.end()):
+                    continue  # "gram-positive cocci", "low-dose", "high power field": part of another word
                 if any(a <= m.start() < b for a, b in busy) or self.values.in_range_statement(
                     text, m.start(), e
                 ):
@@ -304,27 +265,40 @@ class Observations:
             events.append((m.start(), m.end(), "not-performed"))
         events = _longest(events)
         starts = [o.start for o in order]
+        # tests listed after "positive for" take their result from the list (_listed_results)
+        lists = list_spans(folded, s, e)
+        in_list = {id(o) for o in order if any(a <= o.start < b for a, b in lists)}
         for es, ee, kind in events:
             while cursor < len(order) and order[cursor].start < es:
                 pending.append(order[cursor])
                 cursor += 1
+            # "elevated transaminase levels": a result word written onto a test name is that test's
+            adjacent = (
+                cursor < len(order)
+                and 0 <= order[cursor].start - ee <= 2
+                and " " not in folded[es:ee].strip()
+                and kind != "not-performed"
+            )
+            if not adjacent and _ARTICLE.search(folded, max(s, es - 4), es):
+                pending = []
+                continue  # "revealed an elevated lesion": the word describes the lesion, not the test
             targets = [
                 o
-                for o in pending
+                for o in ([] if adjacent else pending)
                 if o.value is None
                 and not o.components
                 and o.interpretation is None
                 and not o.not_performed
                 and not self.values.in_other_clause(folded, o.end, es, starts)
+                and id(o) not in in_list
             ]
             # results right before a test ("normal EEG", "elevated CRP") belong to the next test
             # and "normal findings shown on computed tomography": so do results "on" the next test
             if (
-                not targets
+                (adjacent or not targets)
                 and cursor < len(order)
                 and (
-                    0 <= order[cursor].start - ee <= 2
-                    or _RESULT_ON.fullmatch(folded, ee, order[cursor].start)
+                    0 <= order[cursor].start - ee <= 2 or RESULT_ON.fullmatch(folded, ee, order[cursor].start)
                 )
             ):
                 targets = [order[cursor]]
@@ -335,8 +309,32 @@ class Observations:
                     o.interpretation = kind
                     o.interp_span = (es, ee)
             pending = []
-        # exam-style findings: "<exam> revealed <finding>" keeps the finding as the value text
-        exam_findings(self.finding, text, folded, e, tests, self.rules.test_stop)
+
+    def _findings(self, text: str, folded: str, e: int, tests: list[Obs]) -> None:
+        """Exam-style findings, read last so that measured results named inside them ("revealed a peak
+        gradient of 70 mmHg") are results of their own and end the finding."""
+        for t in tests:
+            if t.value or t.value_text or t.interpretation or t.not_performed or t.components:
+                continue
+            fm = self.finding.match(folded, t.end, e)
+            if not fm:
+                continue
+            fs, fe = fm.start("f"), fm.end("f")
+            # the finding stops where the next test of the sentence begins ("revealed a troponin of ...")
+            nxt = min([fe, *(o.start for o in tests if fs <= o.start < fe)])
+            if nxt < fe and not _ITEM_END.search(folded, fs, nxt):
+                continue  # "revealed elevated CRP", "a decrease in hemoglobin": words about the next test
+            fe = nxt
+            cut = re.search(
+                r"(?:,\s*|\s+)(?:(?:and|but|which|while|with)(?:\s+|$))?(?:(?:a|an|the|his|her|their)(?:\s+|$))?$",
+                folded[fs:fe],
+            )
+            if cut:
+                fe = fs + cut.start()
+            words = [w for w in folded[fs:fe].split() if w not in self.rules.test_stop]
+            if len(words) >= 1 and len("".join(words)) >= 3:
+                t.value_text = text[fs:fe].strip()
+                t.value_span = (fs, fe)
 
     def facts(self, text: str, obs: list[Obs]) -> list[ObservationFact]:
         out: dict[str, ObservationFact] = {}
@@ -378,6 +376,14 @@ class Observations:
         return "laboratory"
 
     # ------------------------------------------------------------------ procedures
+
+
+_ARTICLE = re.compile(r"(?<!\w)an?\s+$")
+_PREV_WORD = re.compile(r"(\S+)\s*$")
+_ON_EXAM = re.compile(r"(?<!\w)(?:on|at)\s+$")
+_COMPOUND = re.compile(r"[-\u2010\u2011]\w|\s+power\s+field")
+# how a finding ends before the next test's own words begin: "a mass and a haemoglobin of ..."
+_ITEM_END = re.compile(r"(?:[,;]|\b(?:and|but|which|while|with))(?:\s+(?:a|an|the|his|her|their))?\s*$")
 
 
 def _longest(events: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -236,6 +236,8 @@ class ObservationRules:
     test_stop: frozenset[str]
     category_words: dict[str, re.Pattern[str]]
     finding_verbs: str
+    culture_after: str  # "<test> grew <organism>" (organisms.py)
+    culture_before: str  # "<organism> was isolated from <test>"
     trend: re.Pattern[str]
     value_lead: re.Pattern[str]
     subject_result: re.Pattern[str]
@@ -245,17 +247,26 @@ class ObservationRules:
     organism_test: re.Pattern[str]
     # "fever (39.5 C)", "polypneic (26 cpm)": a finding named for a vital sign -> the test its value is of
     vital_tests: dict[str, str]
+    hyphen_not_tests: frozenset[str]  # "gram-negative rods": the word before the hyphen is no test
+    measure_heads: frozenset[str]  # "peak gradient of 70 mmHg": a name ending so is a measurement's name
 
     @classmethod
     def from_dict(cls, data: RuleData) -> ObservationRules:
         results = data.groups("result_phrases")
         result_kind = {norm_phrase(w): kind for kind, words in results.items() for w in words if " " not in w}
         heads = data.words("test_heads")
+        lead = data.words("value_lead_words")
+        # "sodium level, 131 mEq/L": a lead word that names the measure may be followed by a comma
+        nominal = tuple(w for w in lead if norm_phrase(w) in {norm_phrase(h) for h in heads}) or lead
         trend = data.groups("trend_words")
         categories = data.groups("test_category_words")
+        culture = data.groups("culture_result_verbs")
         missing = {"imaging", "exam", "procedure"} - set(categories)
-        if missing or {"high", "low"} - set(trend):
-            raise MappingError(f"{data.name}.json: test_category_words/trend_words lack {sorted(missing)}")
+        if missing or {"high", "low"} - set(trend) or {"after", "before"} - set(culture):
+            raise MappingError(
+                f"{data.name}.json: test_category_words, trend_words or culture_result_verbs lack a group"
+                f" ({sorted(missing)})"
+            )
         return cls(
             results=tuple((kind, phrase_pattern(words)) for kind, words in results.items()),
             result_kind=result_kind,
@@ -265,11 +276,13 @@ class ObservationRules:
             test_stop=frozenset(data.words("test_modifier_stop")),
             category_words={k: phrase_pattern(v) for k, v in categories.items()},
             finding_verbs=alternation(data.words("finding_verbs")),
+            culture_after=alternation(culture["after"]),
+            culture_before=alternation(culture["before"]),
             trend=re.compile(
                 rf"(?<!\w)(?:(?P<up>{alternation(trend['high'])})|(?P<down>{alternation(trend['low'])}))(?!\w)"
             ),
             value_lead=re.compile(
-                rf"[\s:=,()]*(?:(?:{alternation(data.words('value_lead_words'))})\s+){{0,4}}[\s:=(]*"
+                rf"[\s:=,()]*(?:(?:{alternation(lead)})\s+|(?:{alternation(nominal)})\s*[,:=]\s*){{0,4}}[\s:=(]*"
             ),
             subject_result=re.compile(
                 r"\s*(?:(?:the|his|her|their|a|an|both|all)\s+)?"
@@ -280,6 +293,8 @@ class ObservationRules:
             measured_kinds=frozenset(data.words("measured_unit_kinds")),
             organism_test=phrase_pattern(data.words("organism_test_words")),
             vital_tests={norm_phrase(k): v for k, v in data.table("finding_vital_tests", str).items()},
+            hyphen_not_tests=frozenset(norm_phrase(w) for w in data.words("hyphen_result_not_tests")),
+            measure_heads=frozenset(norm_phrase(w) for w in data.words("measured_name_heads")),
         )
 
 

@@ -13,6 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..model import Quantity
+from .coordinated import RESPECTIVELY
 from .lexicon import Match
 from .quantities import Quantities, decimal_of
 from .rules import ObservationRules
@@ -21,7 +22,6 @@ from .values import ValueReader, negative_sign
 if TYPE_CHECKING:
     from .observations import Obs
 
-_RESPECTIVELY = re.compile(r"(?<!\w)respectively(?!\w)")
 __all__ = ["UnnamedValues"]
 
 # words and signs between a value's name and the value: "was", "of", ":", "(", "measured at"
@@ -91,7 +91,7 @@ class UnnamedValues:
         before it; a quantity that ends or follows a stated range, a dose or a figure label is none."""
         from .observations import Obs as obs_type
 
-        if _RESPECTIVELY.search(folded, s, e):
+        if RESPECTIVELY.search(folded, s, e):
             return  # a "respectively" list pairs its values by position, or (unequal counts) not at all
         units = self.q.units
         busy = [(t.start, t.end) for t in tests]
@@ -101,6 +101,8 @@ class UnnamedValues:
             vs, ve = qm.start(), qm.end()
             if any(a < ve and vs < b for a, b in busy):
                 continue
+            if qm.group("num2"):
+                continue  # "25-30%", "rose from 1.2 to 3.4 mg/dL": no one value, and no test to keep it
             unit_raw = text[qm.start("unit") : qm.end("unit")]
             unit = units.lookup(unit_raw)
             kind = units.kind(unit.ucum)
@@ -132,7 +134,11 @@ class UnnamedValues:
             key = "np:" + " ".join(folded[ns:ne].split())
             # the name is only the words before the value (they may name a finding, "tachycardia of
             # 140/min"): the value is the mention, the words are the Observation's text
-            obs = obs_type(vs, ve, " ".join(text[ns:ne].split()), (), "laboratory", key, named=False)
+            named = (
+                folded[ns:ne].split()[-1] in self.rules.measure_heads
+            )  # "peak gradient", not "tachycardia"
+            at = (ns, ne) if named else (vs, ve)
+            obs = obs_type(*at, " ".join(text[ns:ne].split()), (), "laboratory", key, named=named)
             if kind in ("pressure", "temperature", "rate"):
                 obs.category = "vital-signs"
             obs.value = Quantity(value, unit_raw, unit.ucum)

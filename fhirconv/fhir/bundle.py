@@ -11,6 +11,7 @@ import base64
 import hashlib
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass, replace
 from decimal import Decimal, InvalidOperation
@@ -114,16 +115,34 @@ def _opening(text: str, title: str) -> list[str]:
     return words[:OPENING_WORDS]
 
 
-def _anchor(text: str, start: int, end: int) -> str:
-    """The sentence around ``text[start:end]`` (at most 2,000 characters each way), whitespace and case
-    normalised. Found with bounded C-level searches: cheap even for thousands of facts."""
-    lo = max(0, start - 2000)
-    hi = min(len(text), end + 2000)
-    starts = [i + len(p) for p in ("\n", ". ", "! ", "? ") if (i := text.rfind(p, lo, start)) >= 0]
-    a = max(starts, default=lo)
-    found = [i for i in (text.find(p, end, hi) for p in ("\n", ". ", "! ", "? ")) if i >= 0]
-    b = min(found) + 1 if found else hi
-    return " ".join(text[a:b].lower().split())
+_BOUNDARY = re.compile(r"\n|[.!?] ")
+
+
+class _Anchors:
+    """The sentence around a mention (at most 2,000 characters each way: up to the nearest line break
+    or ". ", "! ", "? " on either side), whitespace and case normalised. The boundaries are found once
+    per document and looked up by bisection: a document with thousands of facts, or one long line
+    without any boundary, costs no scan per fact."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: list[int] = []  # where each boundary starts
+        self.ends: list[int] = []  # and ends
+        for m in _BOUNDARY.finditer(text):
+            self.starts.append(m.start())
+            self.ends.append(m.end())
+
+    def __call__(self, start: int, end: int) -> str:
+        text = self.text
+        lo = max(0, start - 2000)
+        hi = min(len(text), end + 2000)
+        # the boundary ending last at or before the mention (within the window), else the window edge
+        i = bisect_right(self.ends, start) - 1
+        a = self.ends[i] if i >= 0 and self.starts[i] >= lo else lo
+        # the first boundary starting at or after the mention's end that fits in the window
+        j = bisect_left(self.starts, end)
+        b = self.starts[j] + 1 if j < len(self.starts) and self.ends[j] <= hi else hi
+        return " ".join(text[a:b].lower().split())
 
 
 # FHIR caps a base64Binary at 1 MiB of base64, i.e. 768 KiB of bytes.
@@ -196,6 +215,7 @@ class _Builder:
         self.identity = document_identity(doc)
         self.document_tag = document_tag(self.identity)
         self._seen: dict[tuple[str, str], int] = {}
+        self._anchor = _Anchors(doc.text)
         self.doc_ref = self._url("DocumentReference", "document")
         self.patient = self._url("Patient", "patient")
         self.encounter = self._url("Encounter", "encounter")
@@ -211,7 +231,7 @@ class _Builder:
         stem, at, offset = key.rpartition("@")
         if at and offset.isdigit():  # extraction keys some facts by offset: the anchor replaces it
             key = stem
-        base = f"{key}|{_anchor(self.doc.text, mention.start, mention.end)}"
+        base = f"{key}|{self._anchor(mention.start, mention.end)}"
         n = self._seen.get((rtype, base), 0) + 1
         self._seen[(rtype, base)] = n
         return self._url(rtype, base if n == 1 else f"{base}#{n}")
@@ -982,6 +1002,8 @@ def _usable(obj: Any) -> Any:
     """``obj`` (facts) with every quantity, time or duration that no resource can hold set to None:
     a 400-digit "value" or "for 3000 years" costs that one element, never the document (precision first:
     nothing is rounded or clamped into a wrong value)."""
+    if type(obj) in _LEAVES:
+        return obj
     if isinstance(obj, Quantity):
         return obj if _plausible_number(obj.value) else None
     if isinstance(obj, RelativeTime):
@@ -997,13 +1019,27 @@ def _usable(obj: Any) -> Any:
         return tuple(items)
     if is_dataclass(obj) and not isinstance(obj, type):
         changes: dict[str, Any] = {}
-        for f in fields(obj):
-            value = getattr(obj, f.name)
+        for name in _field_names(type(obj)):
+            value = getattr(obj, name)
+            if type(value) in _LEAVES:
+                continue
             if isinstance(value, float) and not _plausible_days(value):
-                changes[f.name] = None
+                changes[name] = None
             elif isinstance(value, Quantity | RelativeTime | tuple) or is_dataclass(value):
                 new = _usable(value)
                 if new is not value:
-                    changes[f.name] = new
+                    changes[name] = new
         return replace(obj, **changes) if changes else obj
     return obj
+
+
+# what ``_usable`` never changes and need not look into (the facts hold thousands of them)
+_LEAVES = frozenset({str, int, bool, type(None), Decimal})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in fields(cls))
+    return names

@@ -5,6 +5,7 @@ unchanged fact keeps its id when the text changes elsewhere."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 __all__ = ["DOCUMENT_TAG_SYSTEM", "ID_SYSTEM", "TAG_SYSTEM", "document_tag", "resource_uuid"]
@@ -16,11 +17,24 @@ TAG_SYSTEM = "urn:fhirconv:id"
 DOCUMENT_TAG_SYSTEM = "urn:fhirconv:document"
 
 
+_NAMESPACE_BYTES = _NAMESPACE.bytes
+
+
+def _uuid5(name: str) -> str:
+    """``str(uuid.uuid5(_NAMESPACE, name))`` without building a UUID object (a bundle asks for
+    thousands): the SHA-1 of namespace and name, version 5 and the RFC 4122 variant set."""
+    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + name.encode("utf-8")).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 def resource_uuid(document: str, resource_type: str, key: str) -> str:
     """Id of one resource: the document's identity, the resource type and the fact's own key."""
-    return str(uuid.uuid5(_NAMESPACE, f"{document}|{resource_type}|{key}"))
+    return _uuid5(f"{document}|{resource_type}|{key}")
 
 
 def document_tag(document: str) -> str:
     """The tag code for every resource of one document (a uuid: short, and no PMID/title leaks)."""
-    return str(uuid.uuid5(_NAMESPACE, f"{document}|document"))
+    return _uuid5(f"{document}|document")

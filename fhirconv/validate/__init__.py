@@ -40,7 +40,11 @@ _chain: ValidationChain | None = None
 
 
 def build_chain(
-    definitions: Any | None = None, *, profiles: Iterable[str] = (), compiled: bool = True
+    definitions: Any | None = None,
+    *,
+    profiles: Iterable[str] = (),
+    compiled: bool = True,
+    unknown_profile: str = "warning",
 ) -> ValidationChain:
     """A fresh chain over ``definitions`` (default: the installed, compiled R4 definitions); ``profiles``
     are checked on the root resource (or, for a Bundle root, on entries of the profile's type) besides
@@ -48,7 +52,14 @@ def build_chain(
 
     ``compiled`` (default) puts the generated single-walk validator (``validate/compiled.py``) in place of
     the schema, structure, invariant and binding checkers, which it keeps for resources it finds not
-    clean; ``compiled=False`` is the checker-by-checker chain (the differential tests' reference)."""
+    clean; ``compiled=False`` is the checker-by-checker chain (the differential tests' reference).
+
+    ``unknown_profile`` is the severity of a ``meta.profile`` claim that no loaded package defines:
+    ``warning`` (the HL7 validator's default: the claim could not be checked) or ``error`` (a CI job that
+    must not pass a bundle whose claims went unchecked). A profile asked for in ``profiles`` that is
+    missing is always an error."""
+    if unknown_profile not in ("warning", "error"):
+        raise ValueError(f"unknown_profile must be warning or error, not {unknown_profile!r}")
     from ..definitions import load_definitions
     from .basic import SchemaChecker, WellFormedChecker
     from .conformance import ConformanceChecker
@@ -92,11 +103,14 @@ def build_chain(
     checkers.append(ReferenceChecker(cache))
     checkers.append(ConformanceChecker())
     checkers.append(LintChecker(cache))
+    from .measures import MeasureChecker
     from .profiles import ProfileChecker
     from .questionnaires import QuestionnaireChecker
 
-    checkers.append(ProfileChecker(defs, profiles))
+    severity = Severity.ERROR if unknown_profile == "error" else Severity.WARNING
+    checkers.append(ProfileChecker(defs, profiles, unknown_claims=severity))
     checkers.append(QuestionnaireChecker())
+    checkers.append(MeasureChecker())
     return ValidationChain(defs, terminology, checkers, before_input=[cache])
 
 

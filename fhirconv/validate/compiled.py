@@ -64,6 +64,7 @@ from .structure import (
     _regex,
     _valid_calendar,
     _Walker,
+    in_modifier,
     type_index,
 )
 
@@ -921,12 +922,15 @@ class _Run:
             # a context that depends on the element holding the extension (a fhirpath context with
             # where(), a contextInvariant) is judged by the structure checker, which sees that element
             raise Bail
-        key = (url, host, *[k for k in value if k[:5] == "value"])
+        modifier = in_modifier(at)
+        nested = value.get("extension")
+        subs = tuple(e.get("url") for e in nested if type(e) is dict) if type(nested) is list else ()
+        key = (url, host, modifier, subs, *[k for k in value if k[:5] == "value"])
         memo = self.checker.ext_memo
         found = memo.get(key)
         if found is None:
             walker = _Walker(self.defs, None)
-            walker.extension(value, "\0", host)
+            walker.extension(value, "\0", host, modifier)
             found = memo[key] = tuple(walker.issues)
         for issue in found:
             if issue.is_error:

@@ -42,6 +42,10 @@ class ConformanceChecker:
             return self._capability_statement(resource, location, ctx)
         if rtype == "ConceptMap":
             return self._concept_map(resource, location, ctx)
+        if rtype == "StructureDefinition":
+            from .sd_rules import structure_definition_issues
+
+            return structure_definition_issues(resource, location, ctx)
         return []
 
     @staticmethod

@@ -15,9 +15,11 @@ absent, when those members hold the same primitive values, or, for expressions t
 ``ext-1``, ``ref-1``, ``dom-2``/``4``/``5``/``6``) and those fhirpathpy 2.2.4 gets wrong or lacks (``dom-3``:
 ``as()`` on a collection; ``rng-2``: Quantity ordering; ``txt-1``/``txt-2``: ``htmlChecks()``) are Python;
 ``per-1``, ``bdl-3``/``4``/``7`` and ``obs-7`` are decided in Python for their plain shapes (``_SHORTCUTS``).
-``hasValue()``, ``resolve()`` (within the input) and a silent ``trace()`` are added to the engine. An
-expression the engine still cannot evaluate (``memberOf()``, ``conformsTo()``, a parse error, a runtime
-failure) is an ``information`` issue naming the constraint, never a silent pass.
+``hasValue()``, ``resolve()`` (within the input) and a silent ``trace()`` are added to the engine;
+``memberOf()`` asks the local terminology set in ``TERMINOLOGY`` (profile constraints set it). An
+expression the engine still cannot evaluate (``conformsTo()``, a ``memberOf()`` that cannot be decided
+locally, a parse error, a runtime failure) is an ``information`` issue naming the constraint, never a
+silent pass.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ _ID_ONLY = frozenset({"id"})
 _BACKBONE = frozenset({"BackboneElement", "Element"})
 # Functions outside fhirpathpy 2.2.4 that R4 or common profiles use; hasValue/resolve/trace are added
 # below, the rest are reported as not evaluable.
-_ADDED_FUNCTIONS = frozenset({"hasValue", "resolve", "trace", "htmlChecks"})
+_ADDED_FUNCTIONS = frozenset({"hasValue", "resolve", "trace", "htmlChecks", "memberOf"})
 
 # (the input, the container of the resource being checked) for resolve(); fhirpathpy does not hand user
 # functions its context.
@@ -166,6 +168,40 @@ def _trace(inputs: list[Any], *_args: Any) -> list[Any]:
     return inputs
 
 
+# The terminology memberOf() asks (set by the checker that evaluates, e.g. profile constraints).
+TERMINOLOGY: contextvars.ContextVar[Any] = contextvars.ContextVar(
+    "fhirconv_invariant_terminology", default=None
+)
+
+
+def _member_of(inputs: list[Any], value_set: Any) -> list[bool]:
+    """memberOf(): whether the code, Coding or CodeableConcept is in the value set (local expansion).
+    Raises when no terminology is at hand or it cannot tell, so the constraint is reported as not
+    checked rather than failed."""
+    term = TERMINOLOGY.get()
+    if term is None or not isinstance(value_set, str):
+        raise RuntimeError("memberOf() needs a value set the local terminology can expand")
+    verdicts: list[bool | None] = []
+    for item in inputs:
+        data = getattr(item, "data", item)
+        if isinstance(data, str):
+            pairs: list[tuple[Any, Any]] = [(None, data)]
+        elif isinstance(data, dict):
+            codings = data.get("coding") if "coding" in data else [data]
+            pairs = [(c.get("system"), c.get("code")) for c in codings or [] if isinstance(c, dict)]
+        else:
+            continue
+        found = [term.validate_code(value_set.split("|")[0], s, c) for s, c in pairs if isinstance(c, str)]
+        verdicts.append(True if True in found else None if None in found or not found else False)
+    if not verdicts:
+        return []
+    if True in verdicts:
+        return [True]
+    if None in verdicts:
+        raise RuntimeError(f"memberOf('{value_set}') cannot be decided locally")
+    return [False]
+
+
 def _resolve(inputs: list[Any]) -> list[Any]:
     from fhirpathpy.engine.nodes import ResourceNode
 
@@ -248,6 +284,7 @@ def _user_table() -> dict[str, Any]:
         "hasValue": {"fn": _has_value},
         "resolve": {"fn": _resolve},
         "trace": {"fn": _trace, "arity": {0: [], 1: ["String"], 2: ["String", "AnyAtRoot"]}},
+        "memberOf": {"fn": _member_of, "arity": {1: ["String"]}},
     }
 
 

@@ -9,20 +9,25 @@ values (``profile.fixed``, ``profile.pattern``), bindings to the profile's value
 against that profile), ``targetProfile`` of references that resolve inside the input (``profile.target``),
 and slicing: each repetition is matched to slices by the ``value``/``pattern``/``type``/``profile``/
 ``exists`` discriminators, slice cardinality (``profile.slice``), closed slicing (``profile.slice-closed``)
-and ordered slicing (``profile.slice-order``). A profile that is not installed is an error naming the
-package to install (``profile.unknown``).
+and ordered slicing (``profile.slice-order``). A claimed profile that is not installed is a warning naming
+the package to install (``profile.unknown``): the claim cannot be checked, which is no defect of the
+instance (the HL7 validator's default); a profile of another FHIR release (``http://hl7.org/fhir/5.0/...``)
+is noted and not judged (``profile.version``).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..definitions.snapshot import generate_snapshot
+from . import profile_rules
 from .issues import Issue, Severity
 from .protocols import Context, DefinitionsProvider
 
@@ -117,6 +122,39 @@ def _tree(elements: list[dict[str, Any]]) -> _PNode:
     return root
 
 
+_PROFILE_ELEMENT = "http://hl7.org/fhir/StructureDefinition/elementdefinition-profile-element"
+
+
+def _profile_element(el: dict[str, Any]) -> tuple[str, str] | None:
+    """(profile, element id) when the element's type profile names one element of that profile."""
+    for t in el.get("type") or []:
+        if not isinstance(t, dict):
+            continue
+        profiles, extras = t.get("profile") or [], t.get("_profile") or []
+        for prof, extra in zip(profiles, extras, strict=False):
+            exts = extra.get("extension") if isinstance(extra, dict) else None
+            for e in exts if isinstance(exts, list) else []:
+                if (
+                    isinstance(e, dict)
+                    and e.get("url") == _PROFILE_ELEMENT
+                    and isinstance(e.get("valueString"), str)
+                ):
+                    return str(prof), e["valueString"]
+    return None
+
+
+def _find_node(node: _PNode, eid: str, depth: int = 0) -> _PNode | None:
+    if node.el.get("id") == eid:
+        return node
+    if depth > 40:
+        return None
+    for child in [*node.children, *node.slices]:
+        found = _find_node(child, eid, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
 def _cap(s: str) -> str:
     return s[:1].upper() + s[1:]
 
@@ -155,15 +193,25 @@ class ProfileChecker:
 
     name = "profiles"
 
-    def __init__(self, definitions: DefinitionsProvider, profiles: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        definitions: DefinitionsProvider,
+        profiles: Iterable[str] = (),
+        *,
+        unknown_claims: Severity = Severity.WARNING,
+    ) -> None:
         self.defs = definitions
         self.asked = tuple(profiles)
+        # A meta.profile claim no loaded package defines: the HL7 validator's default severity
+        # (warning), or an error for a CI job that must not pass a bundle whose claims went unchecked.
+        self.unknown_claims = unknown_claims
         self._trees: dict[str, _PNode | str] = {}
         self._invalid: set[str] = set()
         self._terminology: Any = None
         self._core: dict[str, dict[str, dict[str, Any]]] = {}
         self._verdict_root: Any = None  # the input the remembered verdicts belong to
         self._verdicts: dict[tuple[int, str], bool] = {}
+        self._today: date | None = None
 
     def check_root(self, root: dict[str, Any], ctx: Context) -> Iterable[Issue]:
         return []
@@ -191,23 +239,28 @@ class ProfileChecker:
     # -- one profile ---------------------------------------------------------------------------------
 
     def tree(self, url: str) -> _PNode | str:
-        """The profile's tree, or why there is none (a message)."""
+        """The profile's tree, or why there is none (a message). ``url|version`` finds that version when
+        a loaded package has it (several versions of one profile may be loaded), else the profile."""
+        found = self._trees.get(url)
+        if found is not None:
+            return found
         key = url.split("|")[0]
-        if key not in self._trees:
-            sd = self.defs.structure_definition(key)
-            if sd is None:
-                self._trees[key] = (
-                    f"profile {key} is not installed: install the package that defines it "
-                    f"(`fhirconv definitions install {suggest_package(key)}`) and validate with "
-                    f"--ig {suggest_package(key)}"
-                )
-            else:
-                try:
-                    self._trees[key] = _tree(generate_snapshot(sd, self.defs))
-                except (ValueError, KeyError, TypeError) as exc:
-                    self._trees[key] = f"profile {key} cannot be used: {exc}"
-                    self._invalid.add(key)
-        return self._trees[key]
+        sd = self.defs.structure_definition(url if "|" in url else key)
+        tree: _PNode | str
+        if sd is None:
+            tree = (
+                f"profile {key} is not installed: install the package that defines it "
+                f"(`fhirconv definitions install {suggest_package(key)}`) and validate with "
+                f"--ig {suggest_package(key)}"
+            )
+        else:
+            try:
+                tree = _tree(generate_snapshot(sd, self.defs))
+            except (ValueError, KeyError, TypeError) as exc:
+                tree = f"profile {key} cannot be used: {exc}"
+                self._invalid.add(key)
+        self._trees[url] = tree
+        return tree
 
     def conform(
         self,
@@ -218,11 +271,27 @@ class ProfileChecker:
         ctx: Context,
         active: set[tuple[int, str]],
     ) -> list[Issue]:
+        other = _other_fhir_version(url)
+        if other is not None:
+            return [
+                Issue(
+                    Severity.INFORMATION,
+                    "informational",
+                    claim_at,
+                    f"profile {url} is for FHIR {other}, not R4: not checked",
+                    "profile.version",
+                )
+            ]
         tree = self.tree(url)
         if isinstance(tree, str):
             if url.split("|")[0] in self._invalid:  # cannot be used: nothing to say about the instance
                 return [Issue(Severity.WARNING, "not-supported", claim_at, tree, "profile.invalid")]
-            return [Issue(Severity.ERROR, "not-found", claim_at, tree, "profile.unknown")]
+            # A meta.profile claim the validator cannot check says nothing about the instance (the HL7
+            # validator's default is a warning too); a profile asked for (--profile, which the CLI refuses
+            # with exit 2, a slice or target profile) that is missing cannot be met: an error.
+            claim = ".meta.profile[" in claim_at
+            sev = self.unknown_claims if claim else Severity.ERROR
+            return [Issue(sev, "not-found", claim_at, tree, "profile.unknown")]
         key = (id(value), url)
         if key in active:
             return []
@@ -262,6 +331,37 @@ class ProfileChecker:
             found = self.conform(value, url, "$", "$", ctx, active)
             self._verdicts[key] = not [i for i in found if i.is_error]
         return self._verdicts[key]
+
+    def today(self) -> date:
+        """The day of validation (UTC), for limits given as durations relative to now; fixed once per
+        checker so a run judges every resource against the same day."""
+        if self._today is None:
+            self._today = datetime.now(UTC).date()
+        return self._today
+
+    def effective(self, s: _PNode) -> _PNode:
+        """A slice whose type profile names one element of another profile (the
+        ``elementdefinition-profile-element`` extension) is that element, with the slice's name and
+        cardinality: its children and fixed values are what the items are matched and checked against."""
+        ref = _profile_element(s.el)
+        if ref is None:
+            return s
+        tree = self.tree(ref[0])
+        target = _find_node(tree, ref[1]) if not isinstance(tree, str) else None
+        if target is None:
+            return s
+        own: dict[str, Any] = {k: s.el[k] for k in ("id", "path", "sliceName", "min", "max") if k in s.el}
+        el: dict[str, Any] = {**target.el, **own}
+        return _PNode(el, s.name, target.children, target.slices)
+
+    def primitive_conforms(self, value: Any, url: str) -> bool:
+        """Whether a primitive value meets a profile on its type (``fixed[x]``/``pattern[x]`` of the
+        profile's root element: a profile discriminator on a primitive element)."""
+        tree = self.tree(url)
+        if isinstance(tree, str):
+            return False
+        fixed = _fixed(tree.el)
+        return fixed is None or value == fixed[2]
 
     def core_element(self, path: str) -> dict[str, Any] | None:
         """The R4 base definition of an element path (for what the profile adds)."""
@@ -359,8 +459,10 @@ class _Walk:
         self, node: _PNode, item: Any, at: str, key: str, core: dict[str, Any] | None, parent: Any
     ) -> None:
         el = node.el
-        if item is None:
-            return  # a primitive present by its extensions only: no value to compare
+        if item is None:  # a primitive present by its extensions only: no value to compare
+            if "extension" in el:
+                self.rules(profile_rules.value_controls(el, _partner_extensions(parent, key)), at)
+            return
         types = [t for t in el.get("type") or [] if isinstance(t, dict)]
         if node.name.endswith("[x]") and types:
             vtype = key[len(node.name) - 3 :]
@@ -384,8 +486,14 @@ class _Walk:
                     code="value",
                 )
         self.binding(el, core, item, at)
+        if "extension" in el:
+            self.rules(profile_rules.narrative_controls(el, item, self.resource), at)
+        if isinstance(el.get("binding"), dict) and "extension" in el["binding"]:
+            term = self.checker.terminology()
+            member = lambda vs, system, code: term.validate_code(vs.split("|")[0], system, code)  # noqa: E731
+            self.rules(profile_rules.additional_bindings(el, item, member), at)
         self.limits(el, item, at)
-        self.constraints(el, core, item, at)
+        self.constraints(el, core, item, at, types)
         self.type_profiles(types, item, at)
         for t in types:
             targets = [str(p) for p in t.get("targetProfile") or [] if not _is_core_type(str(p))]
@@ -400,6 +508,10 @@ class _Walk:
                 self.element_children(item, node, at)
             finally:
                 self.resource = outer
+
+    def rules(self, found: list[tuple[Severity, str, str]], at: str) -> None:
+        for sev, message, rule in found:
+            self.err(at, message, rule, sev, "invariant" if sev == Severity.ERROR else "informational")
 
     def type_profiles(self, types: list[dict[str, Any]], item: Any, at: str) -> None:
         """The item must conform to one of the type profiles (any of them, as ElementDefinition.type says)."""
@@ -432,8 +544,9 @@ class _Walk:
     def limits(self, el: dict[str, Any], item: Any, at: str) -> None:
         """minValue[x]/maxValue[x]: numbers, Quantities of the same unit, dates of the same precision.
 
-        Durations relative to today (``minValueDuration`` on a date) need the clock and are not checked.
-        Also the length of a string value: ``maxLength`` and the ``minLength`` extension."""
+        Durations (``minValueDuration`` on a date) are relative to the day of validation (UTC), as the
+        profile means them. Also the length of a string value: ``maxLength`` and the ``minLength``
+        extension."""
         if isinstance(item, str):
             longest = el.get("maxLength")
             shortest = next(
@@ -453,6 +566,11 @@ class _Walk:
         for key, bound in el.items():
             kind = "min" if key.startswith("minValue") else "max" if key.startswith("maxValue") else None
             if kind is None:
+                continue
+            if key.endswith("Duration"):
+                broken = profile_rules.duration_limit(item, bound, kind, self.checker.today())
+                if broken:
+                    self.err(at, f"{el.get('path')}: {item!r} {broken}", "profile.value", code="value")
                 continue
             value, limit = _comparable(item, bound)
             if value is None or limit is None:
@@ -500,11 +618,21 @@ class _Walk:
             "code-invalid",
         )
 
-    def constraints(self, el: dict[str, Any], core: dict[str, Any] | None, item: Any, at: str) -> None:
+    def constraints(
+        self, el: dict[str, Any], core: dict[str, Any] | None, item: Any, at: str, types: list[dict[str, Any]]
+    ) -> None:
         own = {c.get("key") for c in (core or {}).get("constraint") or []}
+        primitive = None
+        if not isinstance(item, dict):
+            # a primitive is typed by its own type (a choice narrowed by its JSON key): vs-1's
+            # ``$this as dateTime`` needs to know it is one
+            kinds = {str(t.get("code")) for t in types}
+            if len(kinds) != 1:
+                return
+            primitive = kinds.pop()
         for c in el.get("constraint") or []:
             key, expr = c.get("key"), c.get("expression")
-            if key in own or not isinstance(expr, str) or not isinstance(item, dict):
+            if key in own or not isinstance(expr, str) or isinstance(item, list) or item is None:
                 continue
             if str(c.get("source", "")).startswith(_CORE_SD):
                 continue  # inherited from R4: the invariant checker's
@@ -525,11 +653,16 @@ class _Walk:
             path = str(el.get("path"))
             codes = [str(t.get("code")) for t in el.get("type") or []]
             base = path if core is not None else codes[0] if len(codes) == 1 else ""
-            if isinstance(item.get("resourceType"), str):
+            if primitive is not None:
+                base = primitive
+            elif isinstance(item.get("resourceType"), str):
                 base = item["resourceType"]  # a resource in a resource: %context.type() is its type
             elif len(codes) == 1 and codes[0][:1].isupper() and codes[0] not in _UNNAMED_TYPES:
                 base = codes[0]  # a complex type: FHIRPath's type() names it (Reference, HumanName)
             create_node: Any = ResourceNode.create_node  # untyped in fhirpathpy
+            from .invariants import TERMINOLOGY
+
+            token = TERMINOLOGY.set(self.checker.terminology())
             try:
                 focus = create_node(item, base) if base else item
                 result = compiled.fn(
@@ -538,6 +671,8 @@ class _Walk:
             except Exception as exc:  # the engine raises bare Exceptions
                 self.err(at, f"{key} not checked: {exc}", str(key), Severity.INFORMATION, "informational")
                 continue
+            finally:
+                TERMINOLOGY.reset(token)
             if not _truthy(result):
                 sev = Severity.ERROR if c.get("severity") == "error" else Severity.WARNING
                 self.err(at, f"{key}: {c.get('human', expr)}", str(key), sev, "invariant")
@@ -564,6 +699,7 @@ class _Walk:
     # -- slicing -------------------------------------------------------------------------------------
 
     def slices(self, node: _PNode, items: list[tuple[Any, str, str]], at: str) -> None:
+        node = _PNode(node.el, node.name, node.children, [self.checker.effective(x) for x in node.slices])
         slicing = node.slicing or {}
         discriminators = [d for d in slicing.get("discriminator") or [] if isinstance(d, dict)]
         matched: dict[int, list[tuple[Any, str, str]]] = {i: [] for i in range(len(node.slices))}
@@ -689,6 +825,10 @@ class _Walk:
                     self.checker.conforms(v, p, self.ctx, self.active) for p in profiles
                 ):
                     return True
+                if not isinstance(v, dict | list) and any(
+                    self.checker.primitive_conforms(v, p) for p in profiles
+                ):
+                    return True
             return False
         return None
 
@@ -737,6 +877,28 @@ class _Walk:
 
 _MIN_LENGTH = "http://hl7.org/fhir/StructureDefinition/minLength"
 _UNNAMED_TYPES = frozenset({"BackboneElement", "Element"})
+
+
+_VERSIONED_CORE = re.compile(r"http://hl7\.org/fhir/(\d+\.\d+)/StructureDefinition/")
+
+
+def _other_fhir_version(url: str) -> str | None:
+    """The FHIR version of a version-specific core canonical (``http://hl7.org/fhir/5.0/...``) other
+    than R4: such a profile belongs to another release and is not judged against R4 content."""
+    m = _VERSIONED_CORE.match(url)
+    if m is None or m.group(1) == "4.0":
+        return None
+    return m.group(1)
+
+
+def _partner_extensions(parent: Any, key: str) -> list[Any]:
+    """The extensions of the ``_x`` partner ``key`` (of all its entries, for a repeating primitive)."""
+    raw = parent.get(key) if isinstance(parent, dict) else None
+    out: list[Any] = []
+    for entry in raw if isinstance(raw, list) else [raw]:
+        exts = entry.get("extension") if isinstance(entry, dict) else None
+        out.extend(exts if isinstance(exts, list) else [])
+    return out
 
 
 def _typed(resource: Any) -> Any:

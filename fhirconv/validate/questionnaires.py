@@ -7,13 +7,19 @@ HL7 validator applies them:
 - ``questionnaire.linkid``: every response item's ``linkId`` is an item of the Questionnaire at that level;
 - ``questionnaire.enable-when`` on a Questionnaire: an item enabled by a question nested inside it;
 - ``questionnaire.enable-when`` on a response: an item whose ``enableWhen`` conditions (``exists``,
-  ``=``, ``!=``, ``<``, ``<=``, ``>``, ``>=`` on the answers given to the question they name;
-  ``enableBehavior`` all/any) are not met carries no answers.
+  ``=``, ``!=``, ``<``, ``<=``, ``>``, ``>=`` on the answers given to the question they name, in the
+  innermost enclosing item that has it, i.e. the same instance of a repeating group; ``enableBehavior``
+  all/any), or whose FHIRPath enableWhen expression (SDC ``enableWhenExpression``, the Finnish PHR
+  extension the HL7 validator also reads), is not met carries no answers;
+- ``questionnaire.required``: in a ``completed`` or ``amended`` response, an enabled required item is
+  present and answered (a group through its items);
+- ``questionnaire.type``: the ``questionnaire`` canonical names no ValueSet, CodeSystem or
+  StructureDefinition.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from .issues import Issue, Severity
@@ -42,10 +48,15 @@ class QuestionnaireChecker:
             return []
         q = self._find(canonical, resource, ctx)
         if q is None:
-            return []
+            other = _other_kind(canonical, ctx)
+            if other is None:
+                return []
+            msg = f"questionnaire '{canonical}' is a {other}, not a Questionnaire"
+            return [Issue(Severity.ERROR, "invalid", f"{location}.questionnaire", msg, "questionnaire.type")]
         out: list[Issue] = []
-        answers = _answers_by_link(_list(resource.get("item")))
-        self._items(_list(resource.get("item")), _list(q.get("item")), f"{location}.item", answers, out)
+        walk = _ResponseWalk(resource, resource.get("status") in ("completed", "amended"), out)
+        walk.items(_list(resource.get("item")), _list(q.get("item")), f"{location}.item", [resource])
+        walk.missing(_list(q.get("item")), _list(resource.get("item")), location, [resource])
         return out
 
     @staticmethod
@@ -70,14 +81,29 @@ class QuestionnaireChecker:
         found: dict[str, Any] | None = lookup(url) if callable(lookup) else None
         return found
 
-    def _items(
-        self,
-        items: list[Any],
-        defs: list[Any],
-        loc: str,
-        answers: dict[str, list[Any]],
-        out: list[Issue],
-    ) -> None:
+
+class _ResponseWalk:
+    """One response against its questionnaire. ``scopes`` are the response nodes around an item, the
+    response first: an enableWhen question is answered in the innermost of them that has it (the same
+    instance of a repeating group), as the HL7 validator looks it up."""
+
+    def __init__(self, response: dict[str, Any], final: bool, out: list[Issue]) -> None:
+        self.response = response
+        self.final = final  # completed/amended: required items must be answered
+        self.out = out
+
+    def issue(self, at: str, message: str, rule: str, code: str = "business-rule") -> None:
+        self.out.append(Issue(Severity.ERROR, code, at, message, rule))
+
+    def enabled(self, d: dict[str, Any], scopes: list[dict[str, Any]]) -> bool | None:
+        expression = _enable_expression(d)
+        if expression is not None:
+            return _evaluate(expression, self.response)
+        if not d.get("enableWhen"):
+            return True
+        return _enabled(d, lambda q: _scoped_answers(q, scopes))
+
+    def items(self, items: list[Any], defs: list[Any], loc: str, scopes: list[dict[str, Any]]) -> None:
         by_link = {d.get("linkId"): d for d in defs if isinstance(d, dict)}
         for i, item in enumerate(items):
             if not isinstance(item, dict):
@@ -86,32 +112,108 @@ class QuestionnaireChecker:
             link = item.get("linkId")
             d = by_link.get(link)
             if d is None:
-                out.append(
-                    Issue(
-                        Severity.ERROR,
-                        "structure",
-                        f"{at}.linkId",
-                        f"linkId '{link}' is not an item of the questionnaire at this level",
-                        "questionnaire.linkid",
-                    )
-                )
+                msg = f"linkId '{link}' is not an item of the questionnaire at this level"
+                self.issue(f"{at}.linkId", msg, "questionnaire.linkid", "structure")
                 continue
-            if d.get("enableWhen") and item.get("answer") and _enabled(d, answers) is False:
-                out.append(
-                    Issue(
-                        Severity.ERROR,
-                        "business-rule",
-                        f"{at}.answer",
-                        f"item '{link}' has answers although its enableWhen conditions are not met",
-                        "questionnaire.enable-when",
-                    )
-                )
-            self._items(_list(item.get("item")), _list(d.get("item")), f"{at}.item", answers, out)
+            inner = [*scopes, item]
+            if item.get("answer") and self.enabled(d, scopes) is False:
+                msg = f"item '{link}' has answers although its enableWhen conditions are not met"
+                self.issue(f"{at}.answer", msg, "questionnaire.enable-when")
+            elif (
+                self.final and d.get("required") is True and _unanswered(item, d) and self.enabled(d, scopes)
+            ):
+                self.issue(at, f"required item '{link}' has no answer", "questionnaire.required")
+            self.items(_list(item.get("item")), _list(d.get("item")), f"{at}.item", inner)
             for j, ans in enumerate(_list(item.get("answer"))):
                 if isinstance(ans, dict) and ans.get("item"):
-                    self._items(
-                        _list(ans["item"]), _list(d.get("item")), f"{at}.answer[{j}].item", answers, out
-                    )
+                    self.items(_list(ans["item"]), _list(d.get("item")), f"{at}.answer[{j}].item", inner)
+            if d.get("type") == "group" or item.get("item") or item.get("answer"):
+                # the children of a question may sit under its answers; either place counts
+                self.missing(_list(d.get("item")), _list(item.get("item")) + _answer_items(item), at, inner)
+
+    def missing(self, defs: list[Any], given: list[Any], holder: str, scopes: list[dict[str, Any]]) -> None:
+        """Required items that are enabled but absent (completed and amended responses only)."""
+        if not self.final:
+            return
+        present = {x.get("linkId") for x in given if isinstance(x, dict)}
+        for d in defs:
+            if not isinstance(d, dict) or d.get("required") is not True or d.get("linkId") in present:
+                continue
+            if d.get("type") == "display" or self.enabled(d, scopes) is not True:
+                continue
+            self.issue(holder, f"required item '{d.get('linkId')}' is missing", "questionnaire.required")
+
+
+def _other_kind(canonical: str, ctx: Context) -> str | None:
+    """The kind of conformance resource a canonical names when it is no Questionnaire."""
+    url = canonical.split("|")[0]
+    if url.startswith("#"):
+        return None
+    defs = ctx.definitions
+    for kind, lookup in (
+        ("ValueSet", defs.value_set),
+        ("CodeSystem", defs.code_system),
+        ("StructureDefinition", defs.structure_definition),
+    ):
+        if "/" in url and lookup(url) is not None:
+            return kind
+    return None
+
+
+def _unanswered(item: dict[str, Any], d: dict[str, Any]) -> bool:
+    if d.get("type") in ("group", "display"):
+        return False  # a group is answered through its items, which are checked in their turn
+    return not _list(item.get("answer"))
+
+
+_ENABLE_EXPRESSIONS = (
+    "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression",
+    "http://phr.kanta.fi/StructureDefinition/fiphr-ext-questionnaire-enablewhen",
+)
+
+
+def _enable_expression(d: dict[str, Any]) -> str | None:
+    """A FHIRPath enableWhen (SDC's ``enableWhenExpression``, or the Finnish PHR extension the HL7
+    validator also reads) that replaces the ``enableWhen`` conditions."""
+    for ext in _list(d.get("extension")):
+        if not isinstance(ext, dict) or ext.get("url") not in _ENABLE_EXPRESSIONS:
+            continue
+        value = ext.get("valueExpression")
+        if isinstance(value, dict) and value.get("language") == "text/fhirpath":
+            value = value.get("expression")
+        value = ext.get("valueString", value)
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def _evaluate(expression: str, response: dict[str, Any]) -> bool | None:
+    """The expression's verdict on the response: true, false, or None when it cannot be evaluated."""
+    try:
+        from fhirpathpy import evaluate
+        from fhirpathpy.models import models
+
+        env = {"resource": response, "rootResource": response, "context": response}
+        result = evaluate(response, expression, env, models["r4"])
+    except Exception:  # an expression fhirpathpy cannot evaluate is not judged
+        return None
+    if result == [True]:
+        return True
+    if result in ([False], []):
+        return False
+    return None
+
+
+def _scoped_answers(question: str, scopes: list[dict[str, Any]]) -> list[Any]:
+    for scope in reversed(scopes):
+        found = _answers_by_link(_list(scope.get("item")) + _answer_items(scope)).get(question)
+        if found is not None:
+            return found
+    return []
+
+
+def _answer_items(node: dict[str, Any]) -> list[Any]:
+    return [x for a in _list(node.get("answer")) if isinstance(a, dict) for x in _list(a.get("item"))]
 
 
 def _inner_enable_when(items: list[Any], loc: str) -> Iterator[Issue]:
@@ -170,8 +272,8 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def _condition(cond: dict[str, Any], answers: dict[str, list[Any]]) -> bool | None:
-    given = answers.get(str(cond.get("question")), [])
+def _condition(cond: dict[str, Any], answers: Callable[[str], list[Any]]) -> bool | None:
+    given = answers(str(cond.get("question")))
     op, want = cond.get("operator"), _value(cond)
     if op == "exists":
         return bool(given) == (want is True)
@@ -192,7 +294,7 @@ def _condition(cond: dict[str, Any], answers: dict[str, list[Any]]) -> bool | No
     return None
 
 
-def _enabled(d: dict[str, Any], answers: dict[str, list[Any]]) -> bool | None:
+def _enabled(d: dict[str, Any], answers: Callable[[str], list[Any]]) -> bool | None:
     results = [_condition(c, answers) for c in _list(d.get("enableWhen")) if isinstance(c, dict)]
     if any(r is None for r in results):
         return None

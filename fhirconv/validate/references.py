@@ -73,6 +73,7 @@ class ReferenceChecker:
         self.cache = cache
         self._bundle_type: Any = None
         self._by_type_id: dict[str, list[dict[str, Any]]] = {}
+        self._urls_by_type_id: dict[str, list[Any]] = {}  # type/id -> the fullUrls of those entries
 
     def check_resource(self, resource: dict[str, Any], location: str, ctx: Context) -> Iterable[Issue]:
         return []
@@ -84,6 +85,7 @@ class ReferenceChecker:
         entry_base: dict[str, str] = {}  # resource location -> base of its fullUrl
         self._bundle_type = root.get("type") if root.get("resourceType") == "Bundle" else None
         self._by_type_id = {}
+        self._urls_by_type_id = {}
         if root.get("resourceType") == "Bundle":
             issues.extend(self._bundle(root, by_url, entry_base, known))
         located = dict((loc, res) for res, loc in iter_resources(root, str(root.get("resourceType"))))
@@ -207,6 +209,7 @@ class ReferenceChecker:
                 rt, ri = resource.get("resourceType"), resource.get("id")
                 if isinstance(rt, str) and isinstance(ri, str):
                     self._by_type_id.setdefault(f"{rt}/{ri}", []).append(resource)
+                    self._urls_by_type_id.setdefault(f"{rt}/{ri}", []).append(full_url)
                 by_url.setdefault(full_url, resource)
                 m = _ABSOLUTE.match(full_url)
                 if m:
@@ -305,10 +308,11 @@ class ReferenceChecker:
             m = _RELATIVE.match(value)
             if m:
                 target_type = m.group(1)
-                problem = self._versions(f"{m.group(1)}/{m.group(2)}", m.group(3), value, where, location)
+                base = entry_base.get(location.split(".contained[")[0])
+                key = f"{m.group(1)}/{m.group(2)}"
+                problem = self._versions(key, m.group(3), value, where, location, base)
                 if problem is not None:
                     return [problem]
-                base = entry_base.get(location.split(".contained[")[0])
                 resolved = (by_url.get(f"{base}/{m.group(1)}/{m.group(2)}") if base else None) or by_url.get(
                     f"{m.group(1)}/{m.group(2)}"
                 )
@@ -358,14 +362,32 @@ class ReferenceChecker:
             out.append(self._wrong_type(at + ".type", declared, targets))
         return out
 
-    def _versions(self, key: str, history: str | None, value: str, where: str, location: str) -> Issue | None:
+    def _versions(
+        self, key: str, history: str | None, value: str, where: str, location: str, base: str | None = None
+    ) -> Issue | None:
         """Same type/id in several entries (versions): a plain reference is ambiguous, a versioned one
-        must name a version that is there."""
+        must name a version that is there. From an entry with a RESTful fullUrl, R4 resolves a relative
+        reference against that base: entries of the same type/id under other bases are not candidates,
+        and when none is under it the reference resolves to nothing here (a warning: it names several
+        entries by type and id, none by the bundle's rules)."""
         matches = self._by_type_id.get(key, [])
         if len(matches) < 2 and history is None:
             return None
         if not _ENTRY.match(location) or not matches:
             return None
+        if history is None and base is not None:
+            same = [u for u in self._urls_by_type_id.get(key, []) if u == f"{base}/{key}"]
+            if len(same) == 1:
+                return None
+            if not same:
+                return Issue(
+                    Severity.WARNING,
+                    "not-found",
+                    where,
+                    f"'{value}' resolves to {base}/{key}, which no entry has, though {len(matches)} "
+                    "entries under other bases have that type and id",
+                    "reference.ambiguous",
+                )
         if history is None:
             return Issue(
                 Severity.ERROR,

@@ -38,6 +38,20 @@ INT32 = (-(2**31), 2**31 - 1)
 _EXAMPLE_DOMAINS = ("example.org", "acme.com", "nema.org")
 
 
+def in_modifier(at: str) -> bool:
+    """Whether the location is an item of a ``modifierExtension`` array."""
+    return at.rsplit(".", 1)[-1].startswith("modifierExtension")
+
+
+def is_modifier_extension(sd: dict[str, Any]) -> bool | None:
+    """``Extension.isModifier`` of an extension definition's root element (None when not stated)."""
+    for el in sd.get("snapshot", {}).get("element", []) or []:
+        if isinstance(el, dict) and el.get("path") == "Extension":
+            flag = el.get("isModifier")
+            return flag if isinstance(flag, bool) else None
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class ElementInfo:
     path: str
@@ -422,8 +436,12 @@ class _Walker:
             elif code == "Attachment":
                 self.attachment(v, at)
 
-    def extension(self, value: dict[str, Any], at: str, host: tuple[str, ...] = ()) -> None:
-        """An extension must be defined, used where its context allows, with a value its definition allows.
+    def extension(
+        self, value: dict[str, Any], at: str, host: tuple[str, ...] = (), modifier: bool | None = None
+    ) -> None:
+        """An extension must be defined, used where its context allows, with a value its definition allows,
+        in ``modifierExtension`` exactly when its definition makes it a modifier (``modifier``: whether it
+        is there; read from ``at`` when not given).
 
         A URL that is no known StructureDefinition is a warning (it may come from a package not loaded);
         a relative URL is an error, except as the name of a sub-extension its parent extension defines.
@@ -437,6 +455,7 @@ class _Walker:
             return
         sd = self.defs.structure_definition(url)
         if sd is not None:
+            self.extension_modifier(url, sd, at, in_modifier(at) if modifier is None else modifier)
             self.extension_context(url, sd, at, host, parent_url)
             self.extension_value(value, sd, at)
             return
@@ -473,6 +492,18 @@ class _Walker:
                 "extension.unknown",
             )
         )
+
+    def extension_modifier(self, url: str, sd: dict[str, Any], at: str, modifier: bool) -> None:
+        """A modifier extension changes the meaning of what holds it: it belongs in ``modifierExtension``
+        (where a reader that does not know it must stop), and only a modifier belongs there."""
+        defined = is_modifier_extension(sd)
+        if defined is None or defined == modifier:
+            return
+        if defined:
+            msg = f"the extension {url} is a modifier extension: it must be used in modifierExtension"
+        else:
+            msg = f"the extension {url} is no modifier extension: it must not be used in modifierExtension"
+        self.err("structure", f"{at}.url", msg, "extension.modifier")
 
     def relative_extension(self, value: dict[str, Any], url: str, at: str, parent_url: str | None) -> None:
         if parent_url is None:
@@ -608,6 +639,33 @@ class _Walker:
                 break
         if allowed is not None:
             self.value_types(value, allowed, at, str(value.get("url")))
+        self.sub_counts(value, sd, at)
+
+    def sub_counts(self, value: dict[str, Any], sd: dict[str, Any], at: str) -> None:
+        """A complex extension's sub-extensions appear as often as their slices allow (``species`` of
+        ``patient-animal`` is required, at most once)."""
+        limits = sub_limits(sd)
+        if not limits:
+            return
+        nested = value.get("extension")
+        urls = [e.get("url") for e in nested if isinstance(e, dict)] if isinstance(nested, list) else []
+        for url, (low, high) in limits.items():
+            n = urls.count(url)
+            if n < low:
+                self.err(
+                    "required",
+                    at,
+                    f"the extension {value.get('url')} requires its sub-extension '{url}' (min {low})",
+                    "extension.sub-cardinality",
+                )
+            elif high is not None and n > high:
+                self.err(
+                    "structure",
+                    at,
+                    f"the extension {value.get('url')} allows its sub-extension '{url}' at most {high} "
+                    f"time(s), found {n}",
+                    "extension.sub-cardinality",
+                )
 
     def value_types(self, value: dict[str, Any], allowed: tuple[str, ...], at: str, what: str) -> None:
         for key in value:
@@ -688,6 +746,32 @@ def _evaluate(expression: str, holder: dict[str, Any], host: tuple[str, ...]) ->
     if not result:
         return False
     return bool(_truthy(result))
+
+
+_LIMITS: dict[int, tuple[dict[str, Any], dict[str, tuple[int, int | None]]]] = {}
+
+
+def sub_limits(sd: dict[str, Any]) -> dict[str, tuple[int, int | None]]:
+    """The cardinality of a complex extension's sub-extension slices: url -> (min, max or None)."""
+    key = id(sd)
+    cached = _LIMITS.get(key)
+    if cached is not None and cached[0] is sd:  # the definition itself is kept: ids are not reused
+        return cached[1]
+    elements = sd.get("snapshot", {}).get("element", [])
+    by_id = {str(el.get("id")): el for el in elements}
+    out: dict[str, tuple[int, int | None]] = {}
+    for el in elements:
+        if el.get("path") != "Extension.extension" or not el.get("sliceName"):
+            continue
+        url = by_id.get(f"{el.get('id')}.url", {}).get("fixedUri") or el.get("sliceName")
+        high = el.get("max", "*")
+        low = el.get("min", 0)
+        out[str(url)] = (
+            low if isinstance(low, int) else 0,
+            int(high) if isinstance(high, str) and high.isdigit() else None,
+        )
+    _LIMITS[key] = (sd, out)
+    return out
 
 
 def sub_extensions(sd: dict[str, Any]) -> dict[str, tuple[str, ...]]:

@@ -141,8 +141,8 @@ def _obs(text: str) -> list[tuple[str, str | None]]:
 
 def test_test_target_after_its_abbreviation_or_a_verb_of_doing() -> None:
     assert _obs(
-        "A 30-year-old man had cough. The polymerase chain reaction for influenza A came back positive."
-    ) == [("polymerase chain reaction for influenza A", "positive")]
+        "A 30-year-old man had cough. The polymerase chain reaction for influenza B came back positive."
+    ) == [("polymerase chain reaction for influenza B", "positive")]
     assert _obs("A 30-year-old man had cough. A serological test done for syphilis was negative.") == [
         ("serological test done for syphilis", "negative")
     ]
