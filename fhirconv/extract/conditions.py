@@ -27,6 +27,7 @@ __all__ = ["Conditions"]
 
 _CLAUSE_BOUNDARY = re.compile(r"[;:(),]|\b(?:and|but|while|whereas|which|when|after|before)\b")
 _OPEN = (Assertion.PRESENT, Assertion.UNCERTAIN)
+_LIST_GLUE = re.compile(r"\s*,?\s*(?:(?:and|or)\s+)?(?:(?:the|her|his|their)\s+)?")
 _ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 # how far from a negated mention a ruled-out cue may stand (characters before, after)
 _RULED_OUT_BEFORE, _RULED_OUT_AFTER = 80, 60
@@ -57,7 +58,8 @@ class Conditions:
     def run(self, ctx: SentenceContext, found: Found) -> None:
         store = found.conditions
         dated = self._dated_history(ctx)
-        for m, a in ctx.asserted("conditions"):
+        asserted = list(ctx.asserted("conditions"))
+        for i, (m, a) in enumerate(asserted):
             words = norm_phrase(ctx.folded[m.start : m.end])
             before = ctx.folded[max(ctx.start, m.start - 40) : m.start]
             mention = Mention(m.start, m.end, ctx.text[m.start : m.end], MentionRole.HEAD)
@@ -84,8 +86,14 @@ class Conditions:
                 else:
                     self._add(store, m, Assertion.NEGATED, mention, surface(ctx.text, m))
                 continue
+            # "fever and rash resolved": the resolution follows the list the condition opens
+            list_end = m.end
+            for later, _ in asserted[i + 1 :]:
+                if not _LIST_GLUE.fullmatch(ctx.folded, list_end, later.start):
+                    break
+                list_end = later.end
             resolved = a in _OPEN and (
-                self.rules.resolution_after.match(ctx.folded, m.end, ctx.end) is not None
+                self.rules.resolution_after.match(ctx.folded, list_end, ctx.end) is not None
                 or self.rules.resolution_before.search(before) is not None
             )
             if resolved:

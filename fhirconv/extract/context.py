@@ -141,6 +141,8 @@ class ContextRules:
         for ts, te, rule in triggers:
             if rule.category in ("pseudo", "terminate"):
                 continue
+            if any(s <= ts and te <= e for s, e in spans):
+                continue  # part of a mention's own name ("absent tendon reflexes"): no trigger for others
             for i, t in enumerate(targets):
                 if t.domain not in rule.applies_to:
                     continue

@@ -21,6 +21,7 @@ from .conditions import Conditions
 from .context import ContextRules, Target
 from .family import Family, FamilyRules
 from .finding_phrase import Composer
+from .findings import vital_concepts
 from .lexicon import Lexicon
 from .link import Linker
 from .match_rules import MatchRules
@@ -75,6 +76,7 @@ class Extractor:
         self.mentions = MentionFinder(self.lexicon, match_rules, outcome_rules)
         self.patient = PatientReader(PatientRules.from_dict(data), quantities)
         self.observations = Observations(ObservationRules.from_dict(data), quantities)
+        self.observations.vitals = vital_concepts(self.lexicon, self.observations.rules.vital_tests)
         self.family_data = RuleData(store.load("rules/family"), "rules/family")
         self.events_data = RuleData(store.load("rules/events"), "rules/events")
         self.adverse_rules = AdverseRules.from_dict(self.events_data)

@@ -17,6 +17,12 @@ __all__ = ["attributive", "given_analyte", "measured_levels", "near_drugs", "oth
 _MEASURED_AFTER = re.compile(
     r"\s*(?:\(\s*[a-z0-9]{1,8}\s*\)\s*)?(?:level\s+|levels\s+)?(?:was|were|of|at|:|=)?\s*\d"
 )
+# "insulin 2.5 mU/L", "digoxin was 3.1 nmol/L": an amount per volume right after a drug's name is a
+# concentration measured in the patient, never a dose given
+_CONCENTRATION_AFTER = re.compile(
+    r"\s*(?:\(\s*[a-z0-9]{1,8}\s*\)\s*)?(?:(?:was|were|of|at|:|=)\s*)?\d[\d.,]*\s*"
+    r"(?:[a-zµμ]{1,4}|\[iu\])\s*/\s*(?:d?l|ml)(?![a-z0-9/])"
+)
 # between two items of one list of things given: a comma or a conjunction, never a bare space (a salt:
 # "oseltamivir phosphate", "ibandronate sodium")
 _ITEM_GLUE = re.compile(
@@ -116,6 +122,11 @@ def near_drugs(
         if concept is not None:
             out.append(Match(w.start(), w.end(), concept))
     return out
+
+
+def measured_drug(folded: str, m: Match, e: int) -> bool:
+    """A drug name followed by a concentration is the drug's (or hormone's) measured level."""
+    return _CONCENTRATION_AFTER.match(folded, m.end, e) is not None
 
 
 def other_sense(rules: MatchRules, folded: str, s: int, e: int, m: Match) -> bool:

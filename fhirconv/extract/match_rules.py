@@ -45,6 +45,9 @@ class MatchRules:
     drug_not_given_after: re.Pattern[str]
     drug_not_given_before: re.Pattern[str]
     analyte_given_before: re.Pattern[str]  # "intravenous iron": an analyte's name for a drug given
+    # "antipsychotics such as quetiapine": drugs named as examples of the class word right before the
+    # opener are no administration ("transfusion, such as FFP and platelets" lists what was given)
+    drug_examples: re.Pattern[str]
     analyte_given_after: re.Pattern[str]  # "calcium tablets"
     not_drug_endings: tuple[str, ...]  # "preceded", "biologic": never a drug name misspelt by a letter
     suffix_words: dict[str, re.Pattern[str]]
@@ -92,12 +95,15 @@ class MatchRules:
         return cls(
             descriptors=_before(data.words("abnormal_descriptors"), r"\s+"),
             condition_stop=frozenset(norm_phrase(t) for t in data.words("condition_stop_terms")),
-            modifier_head=_after(data.words("condition_modifier_heads"), r"\s+"),
+            # "hepatitis B virus", "HIV) serology": a closing bracket may stand between
+            modifier_head=_after(data.words("condition_modifier_heads"), r"\)?\s+"),
             # one more modifier word ("severity"), or a short coordinated one ("and C", "or HHV-8"):
             # a longer word after "and" starts a noun phrase of its own ("and clear cell carcinoma")
             modifier_head_far=_after(
                 data.words("condition_modifier_heads"),
-                r"\s+(?:(?:and|or|&)\s+(?:[a-z0-9]{1,3}|[a-z0-9]{1,10}-[a-z0-9-]{1,10})|(?!(?:and|or|"
+                r"\)?\s+(?:(?:and|or|&)\s+(?!(?:"
+                + alternation(data.words("condition_attributive_breaks"))
+                + r")(?!\w))(?:[a-z0-9]{1,3}|[a-z0-9]{1,10}-[a-z0-9-]{1,10})|(?!(?:and|or|"
                 + alternation(data.words("condition_attributive_breaks"))
                 + r")(?!\w))[a-z0-9][a-z0-9-]{0,15})\s+",
             ),
@@ -133,6 +139,9 @@ class MatchRules:
                 data.words("drug_not_given_before"), r"\s*(?:\d[\d.,]*\s*[a-zμ]{1,4}\s+(?:of\s+)?)?"
             ),
             analyte_given_before=_before(data.words("analyte_given_before"), r"\s+"),
+            drug_examples=re.compile(
+                r"[a-z]\s+\(?" + phrase_pattern(data.words("drug_example_openers")).pattern + r"\s*$"
+            ),
             analyte_given_after=_after(data.words("analyte_given_after"), r"\s+"),
             not_drug_endings=tuple(data.words("not_drug_word_endings")),
             suffix_words=suffix_words,

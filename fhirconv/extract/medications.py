@@ -14,7 +14,7 @@ from ..model import Assertion, MedicationFact, Mention, MentionRole, Quantity, R
 from ..text import norm_phrase, phrase_pattern
 from .lexicon import Match
 from .mentions import PAREN_ABBR, codings_of, surface
-from .quantities import Quantities, decimal_of
+from .quantities import Quantities, decimal_of, fmt_number
 from .rules import MedicationRules
 from .sentence import Found, SentenceContext
 from .text import MAX_MENTIONS
@@ -22,6 +22,21 @@ from .text import MAX_MENTIONS
 __all__ = ["Medications"]
 
 _NOT_PATIENT = frozenset({Assertion.HYPOTHETICAL, Assertion.FAMILY, Assertion.OTHER})
+# between a route word and the drug name: nothing, or "of" ("an infusion of insulin")
+_ROUTE_GAP = re.compile(r"\s*(?:of\s+)?")
+
+
+def _right_after(folded: str, drug: Match, pos: int) -> bool:
+    """Whether the quantity at ``pos`` follows ``drug`` with nothing but a bracket, comma or "at" between
+    ("prednisolone 60 mg", "aspirin (ASA), 100 mg", "heparin at 5000 IU"): that drug's dose."""
+    return (
+        drug.end <= pos
+        and re.fullmatch(
+            r"\s*(?:\([^()]{0,30}\)\s*)?[,:]?\s*(?:at\s+(?:a\s+)?(?:dose\s+of\s+)?)?\(?\s*",
+            folded[drug.end : pos],
+        )
+        is not None
+    )
 
 
 class Medications:
@@ -40,6 +55,10 @@ class Medications:
         # a later clause ("heparin was started after 800 mL ... was drained") owns its own quantities
         self.clause_break = phrase_pattern(numbers.dose_clause_breaks)
         self.divided = phrase_pattern(numbers.divided_words)
+        self.word_dose = re.compile(
+            rf"\s*,?\s*(?P<num>{quantities.number_words_re})\s+"
+            r"(?P<unit>(?:milli|micro)?gram(?:me)?s?)(?!\w)"
+        )
 
     def run(self, ctx: SentenceContext, found: Found) -> None:
         # Every drug mention bounds the dosage window of the one before it. A drug in the scope of a
@@ -87,6 +106,14 @@ class Medications:
             # "800 mL of pleural fluid": a quantity followed by "of <noun>" measures that noun
             if re.match(r"\s+of\s+[a-z]", folded[cand.end() : e]):  # also "2 mg of <the next drug>"
                 continue
+            # "bupivacaine combined with 20 ug fentanyl": words part the quantity from this drug and
+            # nothing parts it from the next one, so it is the next drug's dose written before its name
+            if (
+                window_end < e
+                and not folded[cand.end() : window_end].strip()
+                and re.search(r"[a-z]{2}", folded[w_start : cand.start()])
+            ):
+                break
             if not self.q.is_duration_unit(cand.group("unit")):
                 qm = cand
                 break
@@ -96,10 +123,11 @@ class Medications:
                 between = folded[cand.end() : m.start]
                 if self.q.is_duration_unit(cand.group("unit")):
                     continue
-                # a quantity after another drug is that drug's, unless it says "<dose> of <this drug>"
-                of_this = re.fullmatch(r"\s*of\s+(?:[a-z.]+\s+){0,2}", between) is not None
-                if re.fullmatch(r"\s*(?:of\s+)?(?:[a-z.]+\s+){0,2}", between) and (
-                    of_this or not any(d.end <= cand.start() < m.start for d in drugs if d is not m)
+                # a quantity right after another drug ("prednisolone 60 mg furosemide") is that drug's,
+                # unless it says "<dose> of <this drug>"; "(13.5 g) intravenous calcium" is this one's
+                of_this = re.fullmatch(r"\)?\s*of\s+(?:[a-z.]+\s+){0,2}", between) is not None
+                if re.fullmatch(r"\)?\s*(?:of\s+)?(?:[a-z.]+\s+){0,2}", between) and (
+                    of_this or not any(_right_after(folded, d, cand.start()) for d in drugs if d is not m)
                 ):
                     qm = cand
         dosage_bits: list[str] = []
@@ -127,6 +155,15 @@ class Medications:
                         MentionRole.ROUTE,
                     )
                 )
+        if qm is None:
+            # "ceftriaxone one gram intravenously": a mass written in words
+            wm = self.word_dose.match(folded, w_start, window_end)
+            value = self.q.number(wm.group("num")) if wm else None
+            if wm is not None and value is not None:
+                dose = Quantity(fmt_number(value), text[wm.start("unit") : wm.end("unit")])
+                words = text[wm.start("num") : wm.end()]
+                extra.append(Mention(wm.start("num"), wm.end(), words, MentionRole.DOSE))
+                dosage_bits.append(words)
         rm = self.route_re.search(folded, m.start, m.end) or self.route_re.search(folded, w_start, window_end)
         if rm is not None and norm_phrase(rm.group(0)) in self.uncoded_routes:
             coded = [
@@ -136,9 +173,9 @@ class Medications:
             ]
             rm = coded[0] if coded else rm
         if route is None and rm is None:
-            # a route word written right before the name: "oral prednisolone"
-            for back in self.route_re.finditer(folded, max(s, m.start - 20), m.start):
-                if not folded[back.end() : m.start].strip():
+            # a route word written right before the name: "oral prednisolone", "an infusion of insulin"
+            for back in self.route_re.finditer(folded, max(s, m.start - 24), m.start):
+                if _ROUTE_GAP.fullmatch(folded, back.end(), m.start):
                     rm = back
         if route is None and rm is not None:
             route = rm.group(0)

@@ -14,7 +14,7 @@ from ..model import Coding, Document
 from ..text import fold, norm_phrase
 from .compose import attributive_procedures
 from .lexicon import AliasIndex, Concept, Lexicon, Match
-from .match_filters import attributive, given_analyte, measured_levels, near_drugs, other_sense
+from .match_filters import attributive, given_analyte, measured_drug, measured_levels, near_drugs, other_sense
 from .match_rules import MatchRules
 from .prefilter import AnyOf, ending_gate
 from .rules import OutcomeRules
@@ -168,7 +168,11 @@ class MentionFinder:
             if norm_phrase(folded[m.start : m.end]) in r.drug_stop:
                 continue
             before = folded[max(s, m.start - 25) : m.start]
-            if r.drug_not_given_before.search(before) or r.drug_not_given_after.match(folded, m.end, e):
+            if (
+                r.drug_not_given_before.search(before)
+                or r.drug_examples.search(before)
+                or r.drug_not_given_after.match(folded, m.end, e)
+            ):
                 dropped_end = m.end
                 continue
             # "resistant to clindamycin, linezolid (MIC 2) and oxacillin": the list shares the phrase
@@ -178,7 +182,11 @@ class MentionFinder:
             # "total immunoglobulin (Ig) G": the abbreviation in brackets is the measured name again
             if measured_end >= 0 and _OPEN_PAREN.fullmatch(folded, measured_end, m.start):
                 continue
-            if r.drug_level_after.match(folded, m.end, e) or r.drug_level_before.search(before):
+            if (
+                r.drug_level_after.match(folded, m.end, e)
+                or r.drug_level_before.search(before)
+                or measured_drug(folded, m, e)
+            ):
                 c = m.concept
                 test = Concept(
                     "tests", f"level:{c.id}", f"{c.display} level", "lab", c.codings, None, "laboratory"

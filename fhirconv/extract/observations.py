@@ -19,7 +19,8 @@ from ..model import (
 )
 from .abbreviations import merge_abbreviations
 from .coordinated import coordinated_values
-from .lexicon import Match
+from .findings import RESULT_ON, drop_substrates, finding_vitals
+from .lexicon import Concept, Match
 from .listed import list_spans, listed_results
 from .mentions import codings_of
 from .obs import Obs
@@ -43,12 +44,15 @@ class Observations:
         verbs = f"{rules.finding_verbs}|{rules.culture_after}"
         self.values = ValueReader(quantities, rules.value_lead, rules.trend, verbs)
         self.unnamed = UnnamedValues(rules, quantities, self.values)
+        self.vitals: dict[str, Concept] = {}
         self.cultures = CultureResults(rules)
         self.verb = re.compile(rf"(?:{rules.finding_verbs})")
         # "MRI of the brain demonstrated ...": the target ends where the predicate begins
+        # "done for HIV", "for SARS-CoV-2": a verb of doing before, a short number at the end
         self.tail = re.compile(
-            r"\s+(?:for|of)\s+(?:the\s+)?(?:(?!and\b|or\b)[a-z]+\s+){0,2}(?!and\b|or\b)[a-z]+(?![a-z0-9])"
-            r"(?=\s*(?:[,;:.)]|and\b|or\b|was\b|were\b|is\b|are\b|could\b|couldn't\b|after\b|in\b|at\b|"
+            r"\s+(?:(?:done|performed|sent)\s+)?(?:for|of)\s+(?:the\s+)?(?:(?!(?:and|or|was|were|is|are|came)\b)[a-z]+\s+){0,2}"
+            r"(?!(?:and|or|was|were|is|are|came)\b)[a-z]+(?:\s+\d{1,2})?(?![a-z0-9])"
+            r"(?=\s*(?:[,;:.)]|and\b|or\b|was\b|were\b|is\b|are\b|came\b|returned\b|could\b|couldn't\b|after\b|in\b|at\b|"
             rf"on\b|during\b|since\b|(?:{rules.finding_verbs})\b|$))"
         )
         # "<test> revealed <finding>": the finding runs to the clause end (a decimal point is not an end)
@@ -79,7 +83,10 @@ class Observations:
         listed_results(self.rules, text, folded, s, e, tests, ctx.mentions, organisms)
         self.unnamed.find(text, folded, s, e, tests, ctx.mentions)
         self._findings(text, folded, e, tests)
+        finding_vitals(self.vitals, self.q.units, tests)
         assertions = ctx.test_assertions + [Assertion.PRESENT] * (len(tests) - n_tests)
+        if self.rules.organism_test.search(folded, s, e):
+            assertions = drop_substrates(tests, assertions)
         ctx.test_assertions = assertions
         for t, a in zip(tests, assertions, strict=True):
             if a is Assertion.NEGATED and t.interpretation is None and not t.not_performed:
@@ -167,7 +174,7 @@ class Observations:
                 for p in out
             )
         ]
-        out = merge_abbreviations(text, folded, e, out)
+        out = merge_abbreviations(text, folded, e, out, self._test_tail)
         # an umbrella term followed by a parenthesised list of tests: the list carries the results
         for i, o in enumerate(out):
             if re.match(r"\s*\(", folded[o.end : e]) and i + 1 < len(out) and out[i + 1].start <= o.end + 3:
@@ -286,7 +293,14 @@ class Observations:
                 and id(o) not in in_list
             ]
             # results right before a test ("normal EEG", "elevated CRP") belong to the next test
-            if (adjacent or not targets) and cursor < len(order) and 0 <= order[cursor].start - ee <= 2:
+            # and "normal findings shown on computed tomography": so do results "on" the next test
+            if (
+                (adjacent or not targets)
+                and cursor < len(order)
+                and (
+                    0 <= order[cursor].start - ee <= 2 or RESULT_ON.fullmatch(folded, ee, order[cursor].start)
+                )
+            ):
                 targets = [order[cursor]]
             for o in targets:
                 if kind == "not-performed":

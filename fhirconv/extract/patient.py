@@ -67,15 +67,18 @@ class PatientReader:
             break
         if sex is None:
             counts = {code: 0 for code in self.rules.sex}
+            nouns = {code: 0 for code in self.rules.sex}
             firsts: dict[str, tuple[int, int]] = {}
             for sent in sentences:
                 for code, pat in self.rules.sex.items():
                     for sm in pat.finditer(folded, sent.start, sent.end):
                         counts[code] += 1
+                        nouns[code] += sm.group(0) in self.rules.patient_nouns
                         firsts.setdefault(code, (sm.start(), sm.end()))
             best = max(counts, key=lambda c: counts[c])
             others = sum(v for c, v in counts.items() if c != best)
-            if counts[best] >= 2 and counts[best] >= 3 * others:
+            # twice and consistently, or once as the noun naming the patient ("a case of a girl")
+            if (counts[best] >= 2 and counts[best] >= 3 * others) or (nouns[best] and not others):
                 fs, fe = firsts[best]
                 sex, sex_m = best, Mention(fs, fe, text[fs:fe], MentionRole.SEX)
         return PatientFacts(age=age, age_mention=age_m, sex=sex, sex_mention=sex_m)

@@ -61,6 +61,8 @@ class Quantities:
             rf"(?P<perkg>\s*/\s*kg|\s+per\s+kg)?(?P<perday>\s*/\s*(?:day|d|24\s*h)\b|\s+per\s+day|\s+daily|\s+a\s+day)?"
             r"(?:\s*/\s*(?P<route>orally|oral|po|iv|im|sc|intravenously|intramuscularly|subcutaneously)\b)?"
         )
+        # "9.5 (normal 1.7-8.3) mmol/L": the unit alone, written after a stated range
+        self.unit_re = re.compile(rf"\s*(?P<unit>(?:{unit_alt}))(?![a-z0-9])")
         # "15 000 elm/ml", "312 000/mm3": thousands grouped by spaces, read only before a count unit
         count_keys = [k for k in unit_keys if self.units.kind(units[k].get("ucum")) == "count"]
         count_alt = trie_alternation((fold(u) for u in count_keys), {" ": r"\s*"})
@@ -71,6 +73,7 @@ class Quantities:
         nums = _longest_first(rules.number_words)
         tu = _longest_first(rules.time_units)
         self.qty_words = rf"(?:{NUM}|(?:{nums})(?:\s+(?:{nums}))?)"
+        self.number_words_re = rf"(?:{nums})"  # "one", "twenty": a number written as a word
         self.time_unit_words = tu
         self.duration_re = re.compile(
             rf"(?<!\w)for\s+(?:the\s+(?:past|last|next|following)\s+|about\s+|over\s+)?(?P<n>{self.qty_words})\s+(?P<u>{tu})(?!\w)"

@@ -154,6 +154,8 @@ class PatientRules:
     sex: dict[str, re.Pattern[str]]
     age_units: dict[str, str]
     admission: re.Pattern[str]
+    # "woman", "boy": nouns that name the patient (never a relative's "mother" or a pronoun)
+    patient_nouns: frozenset[str]
 
     @classmethod
     def from_dict(cls, data: RuleData) -> PatientRules:
@@ -165,6 +167,7 @@ class PatientRules:
             sex={code: phrase_pattern(words) for code, words in sex.items()},
             age_units=data.table_in("age_units", AGE_UNIT_WORDS),
             admission=phrase_pattern(data.words("admission_phrases")),
+            patient_nouns=frozenset(norm_phrase(w) for w in data.words("comorbidity_nouns")),
         )
 
 
@@ -239,6 +242,11 @@ class ObservationRules:
     value_lead: re.Pattern[str]
     subject_result: re.Pattern[str]
     measured_kinds: frozenset[str]  # unit kinds whose quantities are results even without a known test
+    # "fermentation of glucose", "colonies on blood agar": the sentence tests a micro-organism, so an
+    # analyte it names without a value is the organism's substrate, not the patient's result
+    organism_test: re.Pattern[str]
+    # "fever (39.5 C)", "polypneic (26 cpm)": a finding named for a vital sign -> the test its value is of
+    vital_tests: dict[str, str]
     hyphen_not_tests: frozenset[str]  # "gram-negative rods": the word before the hyphen is no test
     measure_heads: frozenset[str]  # "peak gradient of 70 mmHg": a name ending so is a measurement's name
 
@@ -283,6 +291,8 @@ class ObservationRules:
                 rf"(?P<res>{alternation(result_kind)})(?!\w)"
             ),
             measured_kinds=frozenset(data.words("measured_unit_kinds")),
+            organism_test=phrase_pattern(data.words("organism_test_words")),
+            vital_tests={norm_phrase(k): v for k, v in data.table("finding_vital_tests", str).items()},
             hyphen_not_tests=frozenset(norm_phrase(w) for w in data.words("hyphen_result_not_tests")),
             measure_heads=frozenset(norm_phrase(w) for w in data.words("measured_name_heads")),
         )

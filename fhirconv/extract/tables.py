@@ -15,12 +15,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from ..model import Document, RelativeTime, SectionType, Table, TableCell
+from ..model import Document, Quantity, RelativeTime, SectionType, Table, TableCell
 from ..text import fold, norm_phrase, phrase_pattern
 from ..units import interpretation_from_range, parse_decimal
 from .mentions import Aliases, MentionFinder, codings_of
 from .observations import Obs, Observations
-from .quantities import Quantities
+from .quantities import Quantities, decimal_of
 from .rules import RuleData
 from .sentence import Found
 
@@ -36,6 +36,8 @@ _RANGE_CELL = re.compile(
     rf"\s*(?:(?P<lo>{_NUM})\s*(?:-|\u2013|\u2014|to)\s*(?P<hi>{_NUM})|(?P<up><=|≤|<)\s*(?P<upv>{_NUM})"
     rf"|(?P<dn>>=|≥|>)\s*(?P<dnv>{_NUM}))\s*(?P<unit>[^\s\d][^\s]{{0,14}})?\s*"
 )
+# "91 400": one number with its thousands grouped by (thin) spaces
+_SPACED_NUMBER = re.compile(r"\s*(?P<num>\d{1,3}(?:[ \u2009\u202f]\d{3})+)\s*")
 # the unit a row header carries after a comma or in parentheses: "Total bilirubin, mg/dL", "Hb (g/dL)"
 _HEADER_UNIT = re.compile(r"(?:,\s*|\(\s*)(?P<unit>[^(),\s][^(),]{0,19}?)\s*\)?\s*$")
 
@@ -159,7 +161,8 @@ class Tables:
         tests = self.observations.find_tests(
             text, folded, head.start, head.end, [m for m in matches if m.concept.domain == "tests"]
         )
-        known = [t for t in tests if t.codings]
+        # a lexicon test: coded, or a quantity the lexicon knows the unit of (bicarbonate has no LOINC)
+        known = [t for t in tests if t.codings or t.unit is not None]
         if not known:
             return self._alias_test(text, head)
         if len(known) != 1:
@@ -191,7 +194,10 @@ class Tables:
         c = tests[0].concept
         start = head.start + (len(text[head.start : end]) - len(text[head.start : end].lstrip()))
         category = c.category or "laboratory"
-        return Obs(start, start + len(words), words, codings_of(c), category, c.id, unit=c.unit)
+        # "Na (Sodium)": the symbol with the test's name, so the resource reads on its own (as an
+        # abbreviation the text defines does); the mention still quotes only the header
+        shown = words if fold(words) == fold(c.display) else f"{words} ({c.display})"
+        return Obs(start, start + len(words), shown, codings_of(c), category, c.id, unit=c.unit)
 
     def _is_unit(self, raw: str) -> bool:
         return self.q.units.lookup(raw.strip()).ucum is not None or bool(re.search(r"[/%]|10\^?\d", raw))
@@ -217,6 +223,15 @@ class Tables:
 
     def _cell(self, text: str, folded: str, test: Obs, cell: TableCell, unit: str | None) -> Obs | None:
         """The cell's value (number with the row's unit) or result word, as an observation of ``test``."""
+        spaced = _SPACED_NUMBER.fullmatch(text, cell.start, cell.end)
+        if spaced and unit is not None:
+            # "91 400": a cell holding one number grouped by spaces is that number
+            number = decimal_of(re.sub(r"\D", "", spaced.group("num")))
+            ucum = self.q.units.raw_count_unit(unit, number) or unit  # "150 000" platelets: the raw count
+            shown = self.q.units.lookup(ucum).display if ucum != unit else unit
+            value = Quantity(number, shown, ucum)
+            span = (spaced.start("num"), spaced.end("num"))
+            return replace(test, value=value, value_span=span, cell=(cell.start, cell.end), components=[])
         probe = Obs(cell.start, cell.start, "", test.codings, test.category, test.concept_id, unit=unit)
         if self.observations.values.read(probe, text, folded, cell.end) and probe.value_span is not None:
             vs, ve = probe.value_span
@@ -239,7 +254,7 @@ class Tables:
         return None
 
     def _range(self, text: str, obs: Obs, rm: re.Match[str], cell: TableCell) -> None:
-        from ..model import Quantity, ReferenceRange
+        from ..model import ReferenceRange
 
         if obs.value is None:
             return

@@ -48,10 +48,12 @@ _TIMED = re.compile(r"\b(?:time|times|duration|interval|latency)\b")
 _NOT_NUMERIC = frozenset({"imaging", "exam", "procedure"})
 _STATED_LEAD = re.compile(r"[a-z:=]")
 _BARE_END = re.compile(r"\s*(?:[,;()]|\.(?!\d)|$|(?:and|at|on|in|after)\b)")
-_SCORE_NAME = re.compile(r"\bscores?$")
+_SCORE_NAME = re.compile(r"\b(?:scores?|scale)$")  # "Glasgow Coma Scale", test:glasgow-coma-scale
 _BP_BEFORE_SLASH = re.compile(r"(?<![\d.])(?P<sys>\d{2,3})\s*/\s*$")
 _COMPARATOR = re.compile(r"\s*(<=|>=|≤|≥|<|>)\s*(?=\d)")
 _COMPARATORS = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">="}
+# a number followed by an opening bracket (a stated range before the unit)
+_NUM_BEFORE_BRACKET = re.compile(rf"(?P<num>{NUM})(?=\s*[(\[])")
 # counts per volume with no power of ten: whole cells, never a fraction
 _RAW_COUNTS = frozenset({"/mm3", "/uL", "/mL", "/L"})
 
@@ -98,6 +100,8 @@ class ValueReader:
         start_at = cm.end() if cm else start_at
         units = self.q.units
         qm = self.q.spaced_count_re.match(window, start_at) or self.q.value_re.match(window, start_at)
+        if qm is None and self._unit_after_range(t, text, folded, start_at, nxt):
+            return True
         sp = _SPACED_THOUSANDS.match(window, start_at)
         if sp is not None and not comparator:  # "12 000 IU/mL": thousands grouped by a space
             return self._read_spaced(t, text, window, sp, nxt)
@@ -109,7 +113,10 @@ class ValueReader:
             # a test of no known unit takes a bare number only after a stated lead ("score was 8,")
             # and when the number ends its phrase: "was 0.4 (0-0.8)", never "was 3 times"
             bare = t.unit is None
-            score = _SCORE_NAME.search(folded, t.start, t.end) is not None
+            score = (
+                _SCORE_NAME.search(folded, t.start, t.end) is not None
+                or _SCORE_NAME.search(t.concept_id) is not None
+            )
             if bare and (
                 (t.category in _NOT_NUMERIC and not score)  # "the CT scan was 1": no number
                 or not _STATED_LEAD.search(window, 0, start_at)
@@ -171,6 +178,27 @@ class ValueReader:
             t.interp_span = (t.end + trend.start(), t.end + trend.end())
         t.value_span = (vs, ve)
         self.read_range(t, text, ve, nxt)
+        return True
+
+    def _unit_after_range(self, t: Obs, text: str, folded: str, start_at: int, nxt: int) -> bool:
+        """``9.5 (normal 1.7-8.3) mmol/L``: the stated range sits between the number and its unit. The
+        unit after the bracket is the value's (and the range's); the value mention quotes all of it."""
+        nm = _NUM_BEFORE_BRACKET.match(folded, t.end + start_at, nxt)
+        if nm is None:
+            return False
+        rm = self.q.ranges.match(text, nm.end(), nxt)
+        if rm is None or rm.unit is not None:
+            return False
+        um = self.q.unit_re.match(folded, rm.end, nxt)
+        if um is None:
+            return False
+        unit_raw = text[um.start("unit") : um.end("unit")]
+        unit = self.q.units.lookup(unit_raw)
+        if not self.q.units.fits(unit.ucum, t.unit):
+            return False
+        t.value = Quantity(decimal_of(nm.group("num")), unit_raw, unit.ucum)
+        t.value_span = (nm.start("num"), um.end("unit"))
+        self.read_range(t, text, nm.end(), nxt)
         return True
 
     def _read_spaced(self, t: Obs, text: str, window: str, sp: re.Match[str], nxt: int) -> bool:

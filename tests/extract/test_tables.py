@@ -151,7 +151,21 @@ def test_row_headers_that_are_chemical_symbols() -> None:
     cells = {
         (o.text, str(o.value.value), o.value.ucum) for o in extraction.observations if o.value is not None
     }
-    # the quoted words stay the table's own; the code is the test's; an unknown symbol gives nothing
-    assert cells == {("Na", "124", "mmol/L"), ("K+", "3.2", "mmol/L")}
-    sodium = next(o for o in extraction.observations if o.text == "Na")
+    # the name is the symbol with the test's name (as a defined abbreviation reads), the quoted words
+    # stay the table's own; the code is the test's; an unknown symbol gives nothing
+    assert cells == {("Na (Sodium)", "124", "mmol/L"), ("K+ (Potassium)", "3.2", "mmol/L")}
+    sodium = next(o for o in extraction.observations if o.text == "Na (Sodium)")
     assert sodium.codings and sodium.reference_range is not None
+    assert [m.text for m in sodium.mentions if m.role.value == "head"] == ["Na"]
+
+
+def test_row_of_an_uncoded_lexicon_test_and_a_space_grouped_number() -> None:
+    text = (
+        "Case report\n\nA 40-year-old man presented with fatigue.\n\n"
+        "Parameter\tOn admission\tRange\n"
+        "Serum bicarbonate (mmol/L)\t14\t22-29\n"
+        "Serum ferritin (ug/L)\t52 300\t24-336\n"
+    )
+    extraction = converter().extract(read_bytes(text.encode(), "case.txt"))
+    cells = {(o.text, str(o.value.value), o.value.ucum) for o in extraction.observations if o.value}
+    assert cells == {("Serum bicarbonate", "14", "mmol/L"), ("Serum ferritin", "52300", "ug/L")}
