@@ -69,7 +69,7 @@ from .structure import (
 
 __all__ = ["GENERATOR_VERSION", "CompiledChecker", "fallback_listing"]
 
-GENERATOR_VERSION = "14"
+GENERATOR_VERSION = "15"
 _STRING_MAX = 1048576
 
 
@@ -101,7 +101,7 @@ def _n_dom6(v: dict[str, Any]) -> bool:
 
 def _n_ref1(v: dict[str, Any]) -> bool:
     ref = v.get("reference")
-    if type(ref) is str and ref.startswith("#") and len(ref) > 1:
+    if isinstance(ref, str) and ref.startswith("#") and len(ref) > 1:
         raise Fallback
     return True
 
@@ -124,12 +124,75 @@ def _n_obs7(v: dict[str, Any]) -> bool:
     raise Fallback
 
 
+_PLAIN_DIV_OPEN = '<div xmlns="http://www.w3.org/1999/xhtml">'
+_PLAIN_DIV_CLOSE = "</div>"
+# Character data an XML parser takes as it is: XML 1.0 characters other than '<', '&' and ']' (so no
+# markup, no ']]>'), or one of the five predefined entity references. One class per character: linear.
+_PLAIN_TEXT = re.compile(
+    r"(?:[\t\n\r\x20-\x25\x27-\x3b\x3d-\x5c\x5e-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+    r"|&(?:amp|lt|gt|quot|apos);)*"
+)
+
+
+def _plain_narrative(text: str) -> bool:
+    """A div in the XHTML namespace holding only text with some non-whitespace: what the builder writes
+    for every resource. Such a div parses (the text is XML character data), its root is the XHTML div,
+    it has no element, attribute, link or processing instruction for txt-1 or txt-link to judge, and txt-2
+    holds (an entity reference is never whitespace); everything else goes to the parser below."""
+    if not (text.startswith(_PLAIN_DIV_OPEN) and text.endswith(_PLAIN_DIV_CLOSE)):
+        return False
+    body = text[len(_PLAIN_DIV_OPEN) : -len(_PLAIN_DIV_CLOSE)]
+    return bool(body.strip()) and _PLAIN_TEXT.fullmatch(body) is not None
+
+
+_VER_STATUS = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+
+
+def _n_con3(v: dict[str, Any]) -> bool:
+    """con-3 (``clinicalStatus.exists() or verificationStatus.coding.where(system=... and code =
+    'entered-in-error').exists() or category.select($this='problem-list-item').empty()``), which the
+    compiler cannot take whole (a CodeableConcept compared with a string). FHIRPath's equality of an
+    object and a string is false, not empty, so a present category makes the last operand false (the
+    engine's verdict: the R4 warning on every Condition with a category and no clinicalStatus). Shapes
+    outside plain JSON objects and strings raise Fallback: the engine decides them."""
+    status = v.get("clinicalStatus")
+    if status is not None:
+        if type(status) is dict:
+            return True
+        raise Fallback
+    ver = v.get("verificationStatus")
+    if ver is not None:
+        if type(ver) is not dict:
+            raise Fallback
+        codings = ver.get("coding")
+        if type(codings) is not list and codings is not None:
+            raise Fallback
+        for c in codings or ():
+            if type(c) is not dict or "_system" in c or "_code" in c:
+                raise Fallback
+            system, code = c.get("system"), c.get("code")
+            if (system is not None and type(system) is not str) or (
+                code is not None and type(code) is not str
+            ):
+                raise Fallback
+            if system == _VER_STATUS and code == "entered-in-error":
+                return True
+    cat = v.get("category")
+    if cat is None:
+        return True
+    if type(cat) is list and cat and all(type(c) is dict for c in cat):
+        return False
+    raise Fallback
+
+
 def _narrative_ok(text: str) -> bool:
     """True when neither the structure check nor txt-1/txt-2 nor the narrative-link rule has anything to
     say about a narrative (one parse, shared with them through ``parse_xhtml``'s cache)."""
     from .invariants import html_checks
     from .structure import _xhtml_problem
 
+    if len(text) > len(_PLAIN_DIV_OPEN) + len(_PLAIN_DIV_CLOSE) and _plain_narrative(text):
+        return True
     if 'href="#' in text or "href='#" in text:
         return False  # local links must land on an anchor (txt-link): the chain's checker decides
     return _xhtml_problem(text) is None and html_checks(text) == (None, None)
@@ -139,7 +202,8 @@ def _narrative_ok(text: str) -> bool:
 _SIMPLE_CHECKS = (
     "c = h[0]",
     "if c <= 3:",
-    f"    if type(x) is not str or len(x) > {_STRING_MAX} or not x.strip(' \\t\\r\\n'): raise Bail",
+    "    if type(x) is not str and not isinstance(x, str): raise Bail",
+    f"    if len(x) > {_STRING_MAX} or not x.strip(' \\t\\r\\n'): raise Bail",
     "    if c == 1:",
     "        if '\\x0b' in x or '\\x0c' in x: raise Bail",
     "    elif c >= 2:",
@@ -167,6 +231,12 @@ _SHORTCUT_FAST = {
         "obs-7",
         "value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()",
     ): "_n_obs7",
+    (
+        "con-3",
+        "clinicalStatus.exists() or verificationStatus.coding.where(system='http://terminology.hl7.org/"
+        "CodeSystem/condition-ver-status' and code = 'entered-in-error').exists() or "
+        "category.select($this='problem-list-item').empty()",
+    ): "_n_con3",
 }
 _NATIVE_NS = {
     "_n_contained": _n_contained,
@@ -175,6 +245,7 @@ _NATIVE_NS = {
     "_n_rng2": _n_rng2,
     "_n_per1": _n_per1,
     "_n_obs7": _n_obs7,
+    "_n_con3": _n_con3,
 }
 
 
@@ -403,9 +474,9 @@ class _Generator:
                     b = child.binding
                     if many:
                         lines.append("    for i, y in enumerate(x):")
-                        lines.append(f"        if type(y) is str: X.bprim(y, {b!r}, f'{{at}}[{{i}}]')")
+                        lines.append(f"        if isinstance(y, str): X.bprim(y, {b!r}, f'{{at}}[{{i}}]')")
                     else:
-                        lines.append(f"    if type(x) is str: X.bprim(x, {b!r}, at)")
+                        lines.append(f"    if isinstance(x, str): X.bprim(x, {b!r}, at)")
             lines.append("")
             return
         # complex
@@ -542,7 +613,11 @@ class _Generator:
                 f"if type({var}) is not float and type({var}) is not int and type({var}) is not _Decimal: "
                 "raise Bail"
             ]
-        out = [f"if type({var}) is not str or len({var}) > {_STRING_MAX}: raise Bail"]
+        # a str subclass is a JSON string too (the builder marks real calendar dates with one)
+        out = [
+            f"if type({var}) is not str and not isinstance({var}, str): raise Bail",
+            f"if len({var}) > {_STRING_MAX}: raise Bail",
+        ]
         if code == "xhtml":
             out.append(f"if not {var} or not _narrative_ok({var}): raise Bail")
             return out
@@ -845,7 +920,7 @@ class _Run:
 
     def attachment(self, value: dict[str, Any], at: str) -> None:
         """Attachment ``size``/``hash`` against ``data``, by the structure checker's own code."""
-        if type(value.get("data")) is str and ("size" in value or "hash" in value):
+        if isinstance(value.get("data"), str) and ("size" in value or "hash" in value):
             walker = _Walker(self.defs, None)
             walker.attachment(value, at)
             if walker.issues:
@@ -902,7 +977,7 @@ class _Run:
         if self.nobind:
             return
         system, code = coding.get("system"), coding.get("code")
-        if type(system) is not str or type(code) is not str:
+        if not isinstance(system, str) or not isinstance(code, str):
             return  # unknown_code_issue judges string pairs only
         memo = self.checker.unknown_memo
         bad = memo.get((system, code))

@@ -250,3 +250,81 @@ def test_cache_is_private_rebuilt_when_corrupt_and_refused_when_others_can_write
     assert not mod._private_dir(target.parent)
     program.load()
     assert program.units and target.read_bytes() == before
+
+
+# -- the narrative shortcut ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Condition: chest pain (Confirmed)",
+        "a &amp; b &lt;5&gt; &quot;q&quot; &apos;",
+        "  \t\n",
+        "",
+        "a ]]> b",
+        "a ] b",
+        "a & b",
+        "a &nbsp; b",
+        "a <b>bold</b>",
+        "x\x01y",
+        "x\ufffey",
+        "&#65;",
+        "caf\u00e9 \U0001f600 \u2028",
+        "\u00a0",
+        "&amp;",
+    ],
+)
+def test_plain_narratives_are_judged_as_the_parser_judges_them(body: str) -> None:
+    """The shortcut for text-only divs says "clean" only where the parse-based checks say so too."""
+    from fhirconv.validate.compiled import _narrative_ok, _plain_narrative
+    from fhirconv.validate.invariants import html_checks
+    from fhirconv.validate.structure import _xhtml_problem
+
+    for text in (
+        f'<div xmlns="http://www.w3.org/1999/xhtml">{body}</div>',
+        f"<div xmlns='http://www.w3.org/1999/xhtml'>{body}</div>",
+        f"<div>{body}</div>",
+    ):
+        parsed_ok = _xhtml_problem(text) is None and html_checks(text) == (None, None)
+        if _plain_narrative(text):
+            assert parsed_ok, text
+        assert _narrative_ok(text) is parsed_ok, text
+    assert _plain_narrative(f'<div xmlns="http://www.w3.org/1999/xhtml">{body}</div>') is (
+        body in ("Condition: chest pain (Confirmed)", "a &amp; b &lt;5&gt; &quot;q&quot; &apos;")
+        or body in ("caf\u00e9 \U0001f600 \u2028", "&amp;")
+    )
+
+
+_VER = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {},
+        {"clinicalStatus": {"text": "active"}},
+        {"category": [{"text": "problem"}]},
+        {"category": [{"coding": [{"code": "problem-list-item"}]}]},
+        {"category": [{"text": "a"}, {"text": "b"}], "verificationStatus": {"text": "confirmed"}},
+        {
+            "category": [{"text": "a"}],
+            "verificationStatus": {"coding": [{"system": _VER, "code": "entered-in-error"}]},
+        },
+        {
+            "category": [{"text": "a"}],
+            "verificationStatus": {"coding": [{"system": _VER, "code": "refuted"}]},
+        },
+        {"category": [{"text": "a"}], "verificationStatus": {"coding": [{"code": "entered-in-error"}]}},
+        {"verificationStatus": {"coding": [{"system": _VER, "code": "confirmed"}]}},
+    ],
+)
+def test_con3_shortcut_gives_the_engines_verdict(extra: dict[str, Any]) -> None:
+    """con-3 decided in Python where the data are plain JSON, against fhirpathpy through the chain."""
+    from fhirconv.validate.compiled import _n_con3
+
+    condition = {"resourceType": "Condition", "subject": {"reference": "Patient/p"}, **extra}
+    old, _new = chains()
+    warned = any(i.rule == "con-3" for i in validate_json(copy.deepcopy(condition), chain=old).issues)
+    assert _n_con3(condition) is (not warned)
+    assert compare_json(condition, "con-3 case") == []
