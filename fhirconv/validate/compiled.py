@@ -349,14 +349,20 @@ class _Generator:
                 lines.append(f"    if {alts}: raise Bail")
             else:
                 lines.append(f"    if {info.name!r} not in v and {'_' + info.name!r} not in v: raise Bail")
+        consts: list[str] = []
         for info in idx.children.get(parent, ()):
             if info.choice and len(info.types) > 1:
+                # a frozenset intersected with the (small) object: cost by the object's size, not the
+                # number of types the choice allows (Extension.value[x] has 50)
                 choice_keys = sorted({info.name + t[:1].upper() + t[1:] for t in info.types})
-                lines.append(f"    if len(v.keys() & {choice_keys!r}) > 1: raise Bail")
+                cname = f"{name}__CH{len(consts)}"
+                consts.append(f"{cname} = frozenset({choice_keys!r})")
+                lines.append(f"    if len({cname}.intersection(v)) > 1: raise Bail")
         if resource:
             lines.append("    rid = v.get('id')")
             lines.append("    if rid is not None and (type(rid) is not str or not _id_ok(rid)): raise Bail")
         lines.append(f"{name}__D = {{{', '.join(f'{k!r}: {h}' for k, h in handlers.items())}}}")
+        lines.extend(consts)
         lines.append("")
 
     def simple_primitive(self, info: ElementInfo, tcode: str, child: _Child | None) -> str | None:
@@ -531,7 +537,8 @@ class _Generator:
                 bound = child.binding
         coding = child is not None and child.kind == "type" and child.type_name == "Coding"
         body: list[str] = []
-        body.append("if type(y) is not dict or y.keys() <= _TRIVIAL: raise Bail")
+        # (an object with nothing but an id is refused by the target's own first line)
+        body.append("if type(y) is not dict: raise Bail")
         if code == "Extension":
             # ext-1; a key outside the Extension's own value[x] keys is an unknown element (Bail below)
             body.append("if bool(y.get('extension')) is not y.keys().isdisjoint(_EXT_VALUE_KEYS): raise Bail")
@@ -845,6 +852,10 @@ class _Program:
         return fn
 
 
+# A memoised verdict that hands the resource over to the original checkers (an error, by construction).
+_HANDED_OVER = (Issue(Severity.ERROR, "processing", "\0", "judged by the structure checker", None),)
+
+
 class _Run:
     """Per-resource state of a generated walk: the issues of each original checker, sites, and the
     fallbacks (fhirpathpy via the invariant checker's walk, terminology via the binding checker)."""
@@ -992,17 +1003,23 @@ class _Run:
         url = value.get("url")
         if not isinstance(url, str):
             raise Bail
-        if self.checker.holder_dependent(self.defs, url):
-            # a context that depends on the element holding the extension (a fhirpath context with
-            # where(), a contextInvariant) is judged by the structure checker, which sees that element
-            raise Bail
-        key = (url, host, *[k for k in value if k[:5] == "value"])
+        # The verdict depends on the URL, the holder and the value's type; the key (all the object's
+        # keys, in order) is finer than that, and cheaper to build than picking out the value key.
+        key = (url, host, tuple(value))
         memo = self.checker.ext_memo
         found = memo.get(key)
         if found is None:
-            walker = _Walker(self.defs, None)
-            walker.extension(value, "\0", host)
-            found = memo[key] = tuple(walker.issues)
+            if self.checker.holder_dependent(self.defs, url):
+                # a context that depends on the element holding the extension (a fhirpath context with
+                # where(), a contextInvariant) is judged by the structure checker, which sees that element
+                found = _HANDED_OVER
+            else:
+                walker = _Walker(self.defs, None)
+                walker.extension(value, "\0", host)
+                found = tuple(walker.issues)
+            if len(memo) > 65536:
+                memo.clear()
+            memo[key] = found
         for issue in found:
             if issue.is_error:
                 raise Bail
