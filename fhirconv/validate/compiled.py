@@ -24,6 +24,7 @@ folder other users can write to, and rebuilt when unreadable.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import marshal
 import os
 import re
@@ -31,12 +32,14 @@ import stat
 import sys
 import tempfile
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .bindings import _CODED, _SEVERITY, BindingChecker
+from .bindings import _CODED, _SEVERITY, BindingChecker, _codings
+from .chain import iter_resources
 from .fpcompile import RUNTIME, Fallback, Unsupported, compile_partial
 from .invariants import (
     _CURRENT_ROOT,
@@ -69,7 +72,7 @@ from .structure import (
 
 __all__ = ["GENERATOR_VERSION", "CompiledChecker", "fallback_listing"]
 
-GENERATOR_VERSION = "15"
+GENERATOR_VERSION = "16"
 _STRING_MAX = 1048576
 
 
@@ -331,6 +334,13 @@ class _Generator:
             lines.append("    if v.keys() <= _ROOT_TRIVIAL: raise Bail")
         else:
             lines.append("    if v.keys() <= _TRIVIAL: raise Bail")
+        if "code" in keys and "system" in keys:
+            # the binding checker's summary of unchecked systems counts every Coding-shaped object of
+            # the input (bindings._codings); the walk visits each, so it collects them here
+            lines.append("    if 'code' in v and 'value' not in v:")
+            lines.append("        _s = v.get('system')")
+            lines.append("        _c = v['code']")
+            lines.append("        if isinstance(_s, str) and isinstance(_c, str): X.pairs.append((_s, _c))")
         lines.append(f"    D = {name}__D")
         lines.append("    for k, x in v.items():")
         lines.append("        h = D.get(k)")
@@ -867,6 +877,7 @@ class _Run:
         "defs",
         "inv",
         "nobind",
+        "pairs",
         "resource",
         "root",
         "sites",
@@ -890,6 +901,7 @@ class _Run:
         self.bc = checker.bindings
         self.terminology = terminology
         self.nobind = 0  # inside a primitive's '_x' part, which the binding checker does not enter
+        self.pairs = checker.pairs  # (system, code) of Coding-shaped objects, for the binding summary
 
     def _walk(self) -> _Walk:
         if self.walk is None:
@@ -1087,6 +1099,11 @@ class CompiledChecker:
         self._lock = threading.Lock()
         self.bails = 0
         self.fast = 0
+        # Per input (reset at its first resource and after its root check): the (system, code) pairs the
+        # walks collected, and those of the resources handed over to the original checkers.
+        self._input: Context | None = None
+        self.pairs: list[tuple[str, str]] = []
+        self.own: Counter[tuple[str, str]] = Counter()
         self._entries: dict[str, tuple[Any, Any]] = {}  # resource type -> (walk, its own constraints)
 
     @property
@@ -1110,16 +1127,25 @@ class CompiledChecker:
                 fn = self.program.entry(rtype)
                 root_cons = self.program.ns.get(f"{_fn(rtype, rtype)}__ROOT") if fn is not None else None
                 self._entries[rtype] = (fn, root_cons)
+        if self._input is not ctx:  # the first resource of an input
+            self._input = ctx
+            self.pairs.clear()
+            self.own.clear()
         if fn is not None:
             container = _container(ctx.root, location) or resource
             token = _CURRENT_ROOT.set((ctx.root if ctx.root is not None else resource, container))
             run = _Run(self, resource, container, self.terminology)
+            mark = len(self.pairs)
             try:
                 if root_cons:
                     run.cons(root_cons, resource, location)
                 fn(resource, location, (rtype, "@resource"), run)
             except (Bail, Fallback):
-                pass
+                del self.pairs[mark:]
+            except BaseException:
+                del self.pairs[mark:]
+                self._input = None  # the summary is then computed from the input itself
+                raise
             else:
                 self.fast += 1
                 if self.cache is not None:
@@ -1128,6 +1154,7 @@ class CompiledChecker:
             finally:
                 _CURRENT_ROOT.reset(token)
         self.bails += 1
+        self.own.update(_own_codings(resource))
         out: list[Issue] = []
         for checker in self.fallback:
             out.extend(_safe_call(checker, resource, location, ctx))
@@ -1135,9 +1162,32 @@ class CompiledChecker:
 
     def check_root(self, root: dict[str, Any], ctx: Context) -> Iterable[Issue]:
         out: list[Issue] = []
+        collected = self._input is ctx
         for checker in self.fallback:
-            out.extend(checker.check_root(root, ctx))
+            if collected and checker is self.bindings:
+                # the pairs the walks collected (and those of the resources handed over), not a new walk
+                pairs = itertools.chain(self.pairs, self.own.elements())
+                out.extend(self.bindings.unchecked_issues(pairs, root, ctx))
+            else:
+                out.extend(checker.check_root(root, ctx))
+        self._input = None
+        self.pairs.clear()
+        self.own.clear()
         return out
+
+
+def _own_codings(resource: dict[str, Any]) -> Counter[tuple[str, str]]:
+    """The Coding-shaped (system, code) pairs of a resource, without those of the resources nested in it
+    (the chain hands each of those to the checker on its own)."""
+    own = Counter(_codings(resource))
+    inside: list[str] = []  # the nested resources enclosing the current one (depth-first order)
+    for nested, loc in itertools.islice(iter_resources(resource, ""), 1, None):
+        while inside and not loc.startswith(inside[-1] + "."):
+            inside.pop()
+        if not inside:  # a direct child: its codings (its own nested ones included) are not ours
+            own.subtract(_codings(nested))
+        inside.append(loc)
+    return +own
 
 
 def _safe_call(checker: Any, resource: dict[str, Any], location: str, ctx: Context) -> list[Issue]:

@@ -328,3 +328,40 @@ def test_con3_shortcut_gives_the_engines_verdict(extra: dict[str, Any]) -> None:
     warned = any(i.rule == "con-3" for i in validate_json(copy.deepcopy(condition), chain=old).issues)
     assert _n_con3(condition) is (not warned)
     assert compare_json(condition, "con-3 case") == []
+
+
+def test_the_unchecked_systems_summary_counts_every_coding_once_whoever_walks_it() -> None:
+    """The compiled walks collect the Coding-shaped pairs for the binding summary; a resource handed over
+    to the original checkers contributes its own pairs, not those of the resources nested in it."""
+
+    def obs(code: str, **extra: Any) -> dict[str, Any]:
+        return {
+            "resourceType": "Observation",
+            "status": "final",
+            "code": {"coding": [{"system": "http://example.org/cs", "code": code}]},
+            **extra,
+        }
+
+    contained = {
+        "contained": [{"resourceType": "Medication", "code": {"coding": [{"system": "urn:x", "code": "m"}]}}]
+    }
+    for bad_root, bad_entry in ((False, False), (True, False), (False, True), (True, True)):
+        entries: list[dict[str, Any]] = [
+            {
+                "fullUrl": f"urn:uuid:00000000-0000-4000-8000-00000000000{i}",
+                "resource": obs(str(i), **contained),
+            }
+            for i in range(3)
+        ]
+        if bad_entry:
+            entries[1]["resource"]["status"] = 7  # handed over, with its contained Medication
+        bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "collection", "entry": entries}
+        if bad_root:
+            bundle["total"] = "x"  # the Bundle itself handed over
+        assert compare_json(bundle, f"summary {bad_root} {bad_entry}") == []
+        summary = [
+            i.message
+            for i in validate_json(copy.deepcopy(bundle)).issues
+            if i.rule == "terminology.unchecked"
+        ]
+        assert summary and "http://example.org/cs (3)" in summary[0] and "urn:x (3)" in summary[0]
