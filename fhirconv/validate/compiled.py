@@ -148,6 +148,27 @@ def _plain_narrative(text: str) -> bool:
     return bool(body.strip()) and _PLAIN_TEXT.fullmatch(body) is not None
 
 
+_B64_PATTERN = r"(\s*([0-9a-zA-Z\+/=]){4}\s*)+"
+_B64_PLAIN = re.compile(r"[0-9a-zA-Z+/=]+", re.ASCII)
+
+
+class _Base64:
+    """The R4 base64Binary regex, ``(\\s*([0-9a-zA-Z\\+/=]){4}\\s*)+``, decided fast for the usual
+    value (no whitespace): one run of base64 characters matches exactly when its length is a multiple
+    of four. The group-repeating regex costs ~30 ns a character (a 4 KB attachment: 0.1 ms); text with
+    whitespace goes to it."""
+
+    __slots__ = ("pattern",)
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+
+    def fullmatch(self, text: str) -> object:
+        if _B64_PLAIN.fullmatch(text) is not None:
+            return True if len(text) % 4 == 0 else None
+        return self.pattern.fullmatch(text)
+
+
 _VER_STATUS = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 
 
@@ -740,6 +761,8 @@ class _Program:
             p = patterns.get(code)
             if p is None:
                 p = patterns[code] = _regex(defs, code)
+                if code == "base64Binary" and p is not None and p.pattern == _B64_PATTERN:
+                    p = patterns[code] = _Base64(p)
             return p
 
         ext_idx = type_index(defs, "Extension")

@@ -365,3 +365,21 @@ def test_the_unchecked_systems_summary_counts_every_coding_once_whoever_walks_it
             if i.rule == "terminology.unchecked"
         ]
         assert summary and "http://example.org/cs (3)" in summary[0] and "urn:x (3)" in summary[0]
+
+
+def test_the_base64_shortcut_matches_exactly_what_the_r4_regex_matches() -> None:
+    """Every string over base64 characters, whitespace and a few others, up to 4 characters, plus long
+    runs: the shortcut and the published regex agree."""
+    import itertools
+
+    from fhirconv.validate.compiled import _B64_PATTERN, _Base64
+    from fhirconv.validate.structure import _regex
+
+    pattern = _regex(_defs(), "base64Binary")
+    assert pattern is not None and pattern.pattern == _B64_PATTERN
+    fast = _Base64(pattern)
+    alphabet = "Az9+/= \t\n\x0b-\u00e9"
+    samples = ["".join(t) for n in range(5) for t in itertools.product(alphabet, repeat=n)]
+    samples += ["QUJD" * 500, "QUJD" * 500 + "Q", "QUJD " * 100, " QUJD\nRA==\n", "QU JD"]
+    for text in samples:
+        assert (fast.fullmatch(text) is not None) is (pattern.fullmatch(text) is not None), repr(text)
