@@ -72,7 +72,7 @@ from .structure import (
 
 __all__ = ["GENERATOR_VERSION", "CompiledChecker", "fallback_listing"]
 
-GENERATOR_VERSION = "16"
+GENERATOR_VERSION = "17"
 _STRING_MAX = 1048576
 
 
@@ -583,7 +583,11 @@ class _Generator:
             else:
                 body.append(f"X.bcoded(y.get('coding'), {bound!r}, a, bool(y.get('text')))")
         if code == "Extension":
-            body.append(f"{target}(y, a, ('Extension', 'ext:' + str(y.get('url')), '@complex'), X)")
+            # the holder name of the extension's own extensions: one tuple per URL, reused (its strings'
+            # hashes are computed once for the extension memo's keys)
+            body.append("_u = y.get('url')")
+            body.append("_h = _EXT_HOSTS.get(_u) if type(_u) is str else None")
+            body.append(f"{target}(y, a, _h if _h is not None else _ext_host(_u), X)")
         else:
             body.append(f"{target}(y, a, {inner!r}, X)")
         if code in COLLECTED:
@@ -750,8 +754,18 @@ class _Program:
         self.fallbacks: dict[tuple[str, str], str] = {}
         self.compiled_count = 0
         self.ns: dict[str, Any] = {}
+        self.ext_hosts: dict[str, tuple[str, str, str]] = {}
         self._lock = threading.Lock()
         self._init_ns()
+
+    def ext_host(self, url: Any) -> tuple[str, str, str]:
+        """``('Extension', 'ext:<url>', '@complex')``, what an extension is to its own extensions."""
+        host = ("Extension", "ext:" + str(url), "@complex")
+        if type(url) is str:
+            if len(self.ext_hosts) > 4096:
+                self.ext_hosts.clear()
+            self.ext_hosts[url] = host
+        return host
 
     def _init_ns(self) -> None:
         defs, plans = self.defs, self.plans
@@ -805,6 +819,8 @@ class _Program:
                 "_con": con,
                 "_valid_calendar": _valid_calendar,
                 "_narrative_ok": _narrative_ok,
+                "_EXT_HOSTS": self.ext_hosts,
+                "_ext_host": self.ext_host,
             }
         )
 
