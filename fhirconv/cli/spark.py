@@ -80,7 +80,7 @@ def spark_convert(
     say(
         f"converted {result.ok} of {result.documents}; failed {result.failed}"
         + (f"; skipped {result.skipped} (FHIR output)" if result.skipped else "")
-        + f"; status table {result.output_uri}/_status/"
+        + f"; status table {result.output_uri}/_status/; master {result.master}"
     )
     raise typer.Exit(EXIT_FINDINGS if result.failed else EXIT_OK)
 

@@ -17,6 +17,7 @@ __all__ = [
     "AGE",
     "ATTRIBUTE_KINDS",
     "CONDITION",
+    "EVENT",
     "FAMILY_HISTORY",
     "HISTORY",
     "MEDICATION",
@@ -63,6 +64,14 @@ HISTORY = "History"
 # CLINENTITY on the same words: a Condition lying wholly inside such a span names what the scheme calls a
 # body part, so it is neutral for conditions (one reaching past the span is still scored).
 BODYPART = "BODYPART"
+# Gold label of E3C events of the patient's story that the scheme did not type as a clinical entity. E3C
+# marks every event (finding, test, treatment) as EVENT with its factuality (polarity, contextual
+# modality) and adds CLINENTITY only for what its guideline calls a disorder ("a definite pathologic
+# process"), so many signs and findings (pallor, a distended abdomen, leucopenia, a mass on imaging) are
+# ACTUAL events with no CLINENTITY. A Condition holding such an event word, with the same polarity, is a
+# finding the annotators recorded as actual but outside the category: neutral for conditions. Events
+# inside a CLINENTITY span, and hypothetical, hedged or generic events, never are (docs/evaluation.md).
+EVENT = "EVENT"
 # Per-document facts, scored as accuracy over documents that state them.
 AGE = "age"
 SEX = "sex"

@@ -109,7 +109,8 @@ def neutral_note(summary: dict[str, Any]) -> str:
     parts = ", ".join(f"{k} {n}" for k, n in sorted(reasons.items()))
     return (
         "Predictions left out of the counts as neutral (repeat mentions typed Coreference; past history "
-        "reported as such on gold History spans; conditions inside gold E3C BODYPART spans): "
+        "reported as such on gold History spans; conditions inside gold E3C BODYPART spans; conditions "
+        "on actual E3C EVENTs of the same polarity outside every CLINENTITY): "
         f"{total} ({parts})."
     )
 

@@ -22,6 +22,7 @@ from .gold import (
     ATTRIBUTE_KINDS,
     BODYPART,
     CONDITION,
+    EVENT,
     HISTORY,
     MEDICATION,
     SEX,
@@ -294,7 +295,9 @@ def _neutral_reason(pred: Mention, neutral: list[Mention]) -> str | None:
 
     A repeat mention (Coreference) is neutral for any prediction; a gold History span only for a
     prediction reported as past history -- a present finding there is still a false positive; an E3C
-    BODYPART span only for a prediction wholly inside it (words the scheme types as a body part).
+    BODYPART span only for a prediction wholly inside it (words the scheme types as a body part); an E3C
+    actual EVENT outside every CLINENTITY only for a prediction holding the whole event word with the same
+    polarity (a finding the scheme records as an event but not as a disorder).
     """
     for n in neutral:
         if not pred.span.overlaps(n.span):
@@ -302,6 +305,10 @@ def _neutral_reason(pred: Mention, neutral: list[Mention]) -> str | None:
         if n.label == HISTORY and not pred.historical:
             continue
         if n.label == BODYPART and not (n.span.start <= pred.span.start and pred.span.end <= n.span.end):
+            continue
+        if n.label == EVENT and not (
+            pred.span.start <= n.span.start and n.span.end <= pred.span.end and pred.negated == n.negated
+        ):
             continue
         return n.label
     return None

@@ -18,7 +18,7 @@ from lxml import etree
 from ..errors import HostileInputError, InputError, InputTooLargeError, MalformedInputError
 from ..model import Span
 from ..readers import parse_xml
-from .gold import AGE, BODYPART, CONDITION, OBSERVATION_VALUE, GoldDocument, Mention
+from .gold import AGE, BODYPART, CONDITION, EVENT, OBSERVATION_VALUE, GoldDocument, Mention
 
 __all__ = ["parse_xmi", "read_xmi"]
 
@@ -117,6 +117,24 @@ def parse_xmi(doc_id: str, data: bytes, *, source: str | None = None) -> GoldDoc
         Mention(category=CONDITION, span=span_of(el), label=BODYPART, ref=el.get(f"{{{XMI_NS}}}id") or "")
         for el in elements(BODYPART)
     ]
+    # Actual events of the story the scheme did not type as clinical entities (a sign, a finding on
+    # examination or imaging): neutral for a Condition holding the event word with the same polarity.
+    clinical = [m.span for m in mentions if m.category == CONDITION]
+    for el in elements(EVENT):
+        if (el.get("contextualModality") or "").upper() != "ACTUAL":
+            continue
+        span = span_of(el)
+        if span.start == span.end or any(span.overlaps(c) for c in clinical):
+            continue
+        neutral.append(
+            Mention(
+                category=CONDITION,
+                span=span,
+                label=EVENT,
+                negated=(el.get("polarity") or "").upper() == "NEG",
+                ref=el.get(f"{{{XMI_NS}}}id") or "",
+            )
+        )
     mentions.sort(key=lambda m: (m.span.start, m.span.end, m.category, m.ref))
     return GoldDocument(
         doc_id=doc_id,

@@ -66,6 +66,13 @@ class Conditions:
                     continue
                 self._add(store, Match(m.start, m.end, target), Assertion.NEGATED, mention, target.display)
                 continue
+            if a is Assertion.PRESENT and self.rules.absence_after.match(ctx.folded, m.end, ctx.end):
+                # "angina-free", "remained seizure free": the condition is absent (closed after a change)
+                if self.rules.state_change.search(before):
+                    self._close(ctx, store, m.concept, mention, None, m)
+                else:
+                    self._add(store, m, Assertion.NEGATED, mention, surface(ctx.text, m))
+                continue
             resolved = a in _OPEN and (
                 self.rules.resolution_after.match(ctx.folded, m.end, ctx.end) is not None
                 or self.rules.resolution_before.search(before) is not None
@@ -88,6 +95,8 @@ class Conditions:
                     onset=RelativeTime(phrase, -days, None),
                     status="inactive",
                 )
+                continue
+            if a is Assertion.NEGATED and self._negated_cause(ctx, m):
                 continue
             past = a is Assertion.NEGATED and ctx.is_past(m)
             excluded = a is Assertion.NEGATED and self._ruled_out(ctx, m)
@@ -186,6 +195,13 @@ class Conditions:
         for om in r.comorbidity_with.finditer(ctx.folded, ctx.start, m.start):
             opener = om
         return opener is not None and r.presenting.search(ctx.folded, opener.end(), m.start) is None
+
+    def _negated_cause(self, ctx: SentenceContext, m: Match) -> bool:
+        """A negated mention named as the effect: "no cause of the fever was found", "other causes of
+        anaemia were excluded", "no symptoms of hypercalcaemia". What is denied is the cause or the
+        symptoms; the condition itself is neither refuted nor asserted here, so nothing is said."""
+        s = max(ctx.start, m.start - _RULED_OUT_BEFORE)
+        return self.rules.effect_before.search(ctx.folded, s, m.start) is not None
 
     def _ruled_out(self, ctx: SentenceContext, m: Match) -> bool:
         """A ruled-out cue near the mention in its sentence: "meningitis was excluded"."""

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 
+from ..text import norm_phrase
 from .lexicon import Lexicon, Match
 from .match_rules import MatchRules
 
-__all__ = ["attributive", "given_analyte", "measured_levels", "near_drugs"]
+__all__ = ["attributive", "given_analyte", "measured_levels", "near_drugs", "other_sense"]
 
 # a number right after an analyte's name ("iron 30", "calcium was 9.1"): a measurement, not a drug
 _MEASURED_AFTER = re.compile(
@@ -21,6 +22,8 @@ _MEASURED_AFTER = re.compile(
 _ITEM_GLUE = re.compile(
     r"\s*(?:\([^()]{0,60}\)\s*)?(?:,\s*(?:(?:and|or)\s+)?|(?:and|or|and/or|as well as)\s+)"
 )
+_PREV_WORD = re.compile(r"([a-z]+)\s+$")
+_NEXT_WORD = re.compile(r"\s+([a-z]+)")
 _LONG_WORD = re.compile(r"(?<![\w-])[a-z]{8,}(?![\w-])")
 _ATTRIBUTIVE_SPAN = 80  # characters at most between adjective and noun, so the gap test stays short
 
@@ -113,3 +116,19 @@ def near_drugs(
         if concept is not None:
             out.append(Match(w.start(), w.end(), concept))
     return out
+
+
+def other_sense(rules: MatchRules, folded: str, s: int, e: int, m: Match) -> bool:
+    """The word right before or after a condition term gives it another, non-disease sense: "good bone
+    consolidation" is a healed fracture, "cervical dilatation" a stage of labour, "obtained by
+    aspiration" and "aspiration drainage" a procedure."""
+    term = norm_phrase(folded[m.start : m.end])
+    before_words, after_words = rules.other_senses.get(term), rules.other_senses_after.get(term)
+    if before_words is not None:
+        before = _PREV_WORD.search(folded, max(s, m.start - 30), m.start)
+        if before is not None and before.group(1) in before_words:
+            return True
+    if after_words is not None:
+        after = _NEXT_WORD.match(folded, m.end, e)
+        return after is not None and after.group(1) in after_words
+    return False

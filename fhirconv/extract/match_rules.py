@@ -31,6 +31,10 @@ class MatchRules:
     name_before: re.Pattern[str]
     # "unresponsive to digoxin": the words starting at the mention say how a treatment worked
     stop_phrases: re.Pattern[str]
+    # "good bone consolidation" is a healed fracture, "cervical dilatation of 6 cm" a labour finding: the
+    # word right before a condition term that gives the term another, non-disease sense
+    other_senses: dict[str, frozenset[str]]
+    other_senses_after: dict[str, frozenset[str]]  # "aspiration drainage": the word after does the same
     # "elevated serum creatinine of 160 umol/l": a number right after an abnormal-level condition that
     # holds a test name makes it that test's measured result
     measured_after: re.Pattern[str]
@@ -93,8 +97,19 @@ class MatchRules:
                 + r"(?!\s+for\b)"
             ),
             stop_phrases=phrase_pattern(data.words("condition_stop_phrases")),
+            other_senses={
+                norm_phrase(term): frozenset(fold(w) for w in words)
+                for term, words in data.groups("condition_other_senses").items()
+            },
+            other_senses_after={
+                norm_phrase(term): frozenset(fold(w) for w in words)
+                for term, words in data.groups("condition_other_senses_after").items()
+            },
             measured_after=re.compile(
-                r"\s*[:=(]?\s*(?:(?:" + alternation(data.words("condition_measured_links")) + r")\s+)?\d"
+                # "(WBC): 54,000/mm3": the test's abbreviation in brackets may stand before the value
+                r"\s*(?:\(\s*[a-z][a-z0-9]{0,7}\s*\)\s*)?[:=(]?\s*(?:(?:"
+                + alternation(data.words("condition_measured_links"))
+                + r")\s+)?\d"
             ),
             # up to two words between, a comma after each: the next names of a list ("serologies such as
             # EBV, hepatitis A ...", "tested negative for HIV and HCV")

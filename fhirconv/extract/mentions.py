@@ -13,7 +13,7 @@ from typing import Any
 from ..model import Coding, Document
 from ..text import fold, norm_phrase
 from .lexicon import AliasIndex, Concept, Lexicon, Match
-from .match_filters import attributive, given_analyte, measured_levels, near_drugs
+from .match_filters import attributive, given_analyte, measured_levels, near_drugs, other_sense
 from .match_rules import MatchRules
 from .prefilter import AnyOf, ending_gate
 from .rules import OutcomeRules
@@ -137,6 +137,7 @@ class MentionFinder:
                 and not self.rules.result_after.match(folded, m.end, e)
                 and not self.rules.name_before.search(folded, max(s, m.start - 60), m.start)
                 and not self.rules.stop_phrases.match(folded, m.start, e)
+                and not other_sense(self.rules, folded, s, e, m)
             )
         ]
         return attributive(self.rules, folded, kept)

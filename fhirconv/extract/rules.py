@@ -173,6 +173,7 @@ class ConditionRules:
     """Absence words, state changes, resolution and dated history of conditions."""
 
     absence_terms: dict[str, str]  # "afebrile" -> "fever": the word says the condition is absent
+    absence_after: re.Pattern[str]  # "angina-free", "seizure free": the suffix says it is absent
     state_change: re.Pattern[str]  # "became" right before an absence word: the condition resolved
     resolution_after: re.Pattern[str]  # "<condition> resolved"
     resolution_before: re.Pattern[str]  # "resolution of <condition>"
@@ -180,6 +181,9 @@ class ConditionRules:
     history_min_days: int  # that far back, a condition is past history, not the presentation
     onset_verbs: re.Pattern[str]  # "3 years ago she noticed a lump": the start of what is still there
     ruled_out: re.Pattern[str]  # "excluded", "ruled out" near a negated mention: a diagnosis excluded
+    # "no cause of the fever was found", "other causes of anaemia were excluded": the negation is of the
+    # cause (or the symptoms), not of the condition named after it, which is left unsaid
+    effect_before: re.Pattern[str]
     # "a 46-year-old woman with diabetes presented with ...", "a diabetic woman complained of ...": a
     # disease named with the patient before the presenting verb is a known, pre-existing one
     comorbidity_with: re.Pattern[str]
@@ -195,6 +199,9 @@ class ConditionRules:
         }
         return cls(
             absence_terms=absence,
+            absence_after=re.compile(
+                r"(?:" + "|".join(re.escape(w) for w in data.words("absence_suffixes")) + r")(?![\w-])"
+            ),
             state_change=_before(data.words("state_change_words"), r"\s+(?:\w+\s+)?"),
             resolution_after=_after(
                 data.words("resolution_after"),
@@ -207,6 +214,7 @@ class ConditionRules:
             history_min_days=data.integer("history_min_days"),
             onset_verbs=phrase_pattern(data.words("onset_verbs")),
             ruled_out=phrase_pattern(data.words("ruled_out_cues")),
+            effect_before=_before(data.words("condition_effect_openers"), r"\s+(?:[a-z0-9-]+,?\s+){0,2}"),
             comorbidity_with=re.compile(
                 r"(?<!\w)(?:" + alternation(data.words("comorbidity_nouns")) + r"),?\s+with\s"
             ),

@@ -52,6 +52,7 @@ class SparkConvertResult:
     failures: list[tuple[str, int, str]] = field(default_factory=list)
     converters_built: int = 0
     partitions: int = 0
+    master: str = ""
 
 
 # ------------------------------------------------------------------------------------------- executor
@@ -335,7 +336,9 @@ def spark_convert(
     finally:
         spark.conf.set("spark.sql.shuffle.partitions", previous)
 
-    result = SparkConvertResult(output_uri=output_uri, partitions=n, converters_built=int(built.value))
+    result = SparkConvertResult(
+        output_uri=output_uri, partitions=n, converters_built=int(built.value), master=str(sc.master)
+    )
     result.counts = dict(sorted(counts.items()))
     for row in sorted(status_rows, key=lambda r: order_key(r["document"])):
         result.documents += 1

@@ -11,7 +11,7 @@ import os
 import sys
 from typing import Any
 
-__all__ = ["PATHLING_PACKAGE", "local_session", "pathling_context"]
+__all__ = ["PATHLING_PACKAGE", "local_session", "pathling_context", "submitted"]
 
 
 def _pathling_version() -> str:
@@ -28,6 +28,17 @@ def pathling_package() -> str:
 PATHLING_PACKAGE = "au.csiro.pathling:library-runtime"
 
 
+def submitted() -> bool:
+    """True when ``spark-submit`` started this driver.
+
+    spark-submit starts the JVM first and hands the Python driver its gateway through
+    ``PYSPARK_GATEWAY_PORT`` (pyspark's own test for the same thing). The master, memory and jars are
+    then the ones given to spark-submit; a ``master`` set on the session builder would silently
+    override ``--master yarn`` with ``local[*]``.
+    """
+    return bool(os.environ.get("PYSPARK_GATEWAY_PORT"))
+
+
 def local_session(
     master: str = "local[*]",
     *,
@@ -40,8 +51,17 @@ def local_session(
     For a ``local`` master the Java runtime is chosen by :func:`fhirconv.spark.java.select_java_home`
     and the Python workers run this interpreter, so they import the same fhirconv. ``pathling=True``
     adds Pathling's jar (fetched once by Spark from Maven Central into the Ivy cache).
+
+    Under ``spark-submit`` (:func:`submitted`) ``master`` is ignored and the session spark-submit
+    configured is returned: its ``--master``, memory and ``--packages``/``--jars`` stand.
     """
     from pyspark.sql import SparkSession
+
+    if submitted():
+        session = SparkSession.builder.appName(app_name)
+        for key, value in (conf or {}).items():
+            session = session.config(key, value)
+        return session.getOrCreate()
 
     # The JVM (and through it the Python workers) takes these from the environment when it starts;
     # they are put back afterwards so nothing else in this process sees a changed environment.

@@ -464,3 +464,60 @@ def test_e3c_bodypart_spans_are_neutral_for_conditions_wholly_inside() -> None:
     c = s.overlap["condition"]
     assert (c.gold, c.predicted, c.tp) == (1, 2, 1)
     assert [text[m.span.start : m.span.end] for m in s.false_positives] == ["The left ovary was enlarged"]
+
+
+def test_e3c_actual_events_outside_clinical_entities_are_neutral_with_the_same_polarity() -> None:
+    """E3C types many findings only as EVENTs (docs/evaluation.md): a Condition holding an actual event
+    word of the same polarity, outside every CLINENTITY, is neutral; a hypothetical event, a polarity
+    disagreement and a duplicate inside a CLINENTITY still count."""
+    text = (
+        "She looked pale. There was no rash. Antibiotics were given to cover infections. "
+        "He was not jaundiced. She had renal colic."
+    )
+
+    def off(phrase: str) -> str:
+        start = text.index(phrase)
+        return f'begin="{start}" end="{start + len(phrase)}"'
+
+    def event(i: int, phrase: str, modality: str = "ACTUAL", polarity: str = "POS") -> str:
+        return (
+            f'<custom:EVENT xmi:id="{i}" sofa="12" {off(phrase)} contextualModality="{modality}" '
+            f'polarity="{polarity}"/>'
+        )
+
+    xmi = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<xmi:XMI xmlns:xmi="http://www.omg.org/XMI" xmlns:cas="http:///uima/cas.ecore" '
+        'xmlns:custom="http:///webanno/custom.ecore" xmi:version="2.0">'
+        f'<cas:Sofa xmi:id="12" sofaNum="1" sofaID="_InitialView" mimeType="text" sofaString="{text}"/>'
+        + event(1, "pale")
+        + event(2, "rash", polarity="NEG")
+        + event(3, "infections", modality="HYPOTHETICAL-OTHER")
+        + event(4, "jaundiced", polarity="NEG")
+        + event(5, "colic")
+        + f'<custom:CLINENTITY xmi:id="6" sofa="12" {off("renal colic")} entityID="C0152169"/>'
+        + "</xmi:XMI>"
+    ).encode()
+    gold_doc = parse_xmi("EN2", xmi)
+    # hypothetical events and events inside a clinical entity are no neutral spans at all
+    assert [(n.label, text[n.span.start : n.span.end], n.negated) for n in gold_doc.neutral] == [
+        ("EVENT", "pale", False),
+        ("EVENT", "rash", True),
+        ("EVENT", "jaundiced", True),
+    ]
+    b = BundleBuilder(text)
+    b.condition("pale")  # actual, same polarity: neutral
+    b.condition("rash", negated=True)  # refuted on a NEG event: neutral
+    b.condition("infections")  # hypothetical event: still a false positive
+    b.condition("jaundiced")  # asserted where the gold says NEG: still a false positive
+    b.condition("renal colic")
+    b.condition("colic", nth=0, more=())  # a second prediction inside the matched entity: still counts
+    s = score_document(gold_doc, predicted_mentions(b.build(), len(text))[0])
+    assert s.neutral_by == {"condition": {"EVENT": 2}}
+    c = s.overlap["condition"]
+    assert (c.gold, c.predicted, c.tp) == (1, 4, 1)
+    assert sorted(text[m.span.start : m.span.end] for m in s.false_positives) == [
+        "colic",
+        "infections",
+        "jaundiced",
+    ]

@@ -302,3 +302,89 @@ def test_an_abnormal_level_without_a_number_stays_the_finding() -> None:
     assert any(
         "creatinine" in t for t in condition_texts("A 50-year-old woman had elevated serum creatinine.")
     )
+
+
+# -- E3C precision classes (issue 8): a negated cause, procedure and healing senses, index names
+
+
+def test_negated_cause_does_not_refute_the_condition() -> None:
+    # what is excluded is another cause of the anaemia, not the anaemia itself
+    texts = condition_texts("Other causes of anaemia were excluded after a full work-up.")
+    assert not any("anaemia" in t for t in texts)
+
+
+def test_nothing_responsible_for_a_finding_keeps_it_unrefuted() -> None:
+    text = "No other disorder could be held responsible for the macular oedema."
+    assert not any(c.assertion.value == "negated" for c in facts_of(text).conditions)
+
+
+def test_no_cause_found_says_nothing_of_the_fever() -> None:
+    assert not any("fever" in t for t in condition_texts("No cause of the fever was identified."))
+
+
+def test_plain_negation_still_refutes() -> None:
+    conditions = facts_of("There was no fever and no rash.").conditions
+    assert {c.text.lower() for c in conditions if c.assertion.value == "negated"} >= {"fever", "rash"}
+
+
+def test_aspiration_as_a_procedure_is_no_condition() -> None:
+    assert "aspiration" not in condition_texts("Clear fluid was obtained by aspiration.")
+    assert "aspiration" not in condition_texts("A double aspiration drainage was placed.")
+
+
+def test_aspiration_as_an_event_stays_a_condition() -> None:
+    assert "aspiration" in condition_texts("Episodes of aspiration and choking recurred at home.")
+
+
+def test_bone_consolidation_is_healing_not_a_lung_finding() -> None:
+    assert "consolidation" not in condition_texts("Radiographs showed good bone consolidation at six months.")
+
+
+def test_lung_consolidation_stays_a_finding() -> None:
+    assert "consolidation" in condition_texts("The chest film showed consolidation of the left lower lobe.")
+
+
+def test_cervical_dilatation_in_labour_is_no_condition() -> None:
+    text = "Labour progressed with cervical dilatation of 7 cm after six hours."
+    assert not any("dilatation" in t for t in condition_texts(text))
+
+
+def test_disease_inside_an_activity_index_name_is_no_finding() -> None:
+    text = "Her Ankylosing Spondylitis Disease Activity Index was recorded as 5 on admission."
+    assert not any("spondylitis" in t for t in condition_texts(text))
+
+
+def test_abbreviated_count_before_its_value_is_the_test() -> None:
+    # "(WBC): <number>" between the raised-count words and the value: the measured test, not a condition
+    text = "Tests revealed an elevated white blood cell count (WBC): 31,000/mm3."
+    assert not any("white blood cell" in t for t in condition_texts(text))
+
+
+def test_condition_free_is_absent_not_present() -> None:
+    conditions = facts_of("After the operation she was angina-free for two years.").conditions
+    angina = [c for c in conditions if "angina" in c.text.lower()]
+    assert angina and all(c.assertion.value == "negated" for c in angina)
+
+
+def test_becoming_condition_free_closes_it() -> None:
+    text = "He had seizures on admission. After the dose was raised he became seizure-free."
+    seizures = [c for c in facts_of(text).conditions if "seizure" in c.text.lower()]
+    assert seizures and all(c.assertion.value != "negated" for c in seizures)
+    assert any(c.clinical_status == "resolved" for c in seizures)
+
+
+def test_possibility_of_a_diagnosis_is_uncertain() -> None:
+    text = "Given her travel, the possibility of an atypical infection such as brucellosis was raised."
+    brucellosis = [c for c in facts_of(text).conditions if "brucellosis" in c.text.lower()]
+    assert brucellosis and all(c.assertion.value == "uncertain" for c in brucellosis)
+
+
+def test_negation_of_what_is_present_in_a_lesion_spares_the_lesion() -> None:
+    # what is denied is the bacteria seen in the abscess; the abscess itself is there
+    abscess = [c for c in facts_of("No bacteria were seen in the abscess.").conditions if "abscess" in c.text]
+    assert abscess and all(c.assertion.value == "present" for c in abscess)
+
+
+def test_negated_list_before_found_in_stays_negated() -> None:
+    conditions = facts_of("There was no fever and no rash found on review.").conditions
+    assert {c.text.lower() for c in conditions if c.assertion.value == "negated"} >= {"fever", "rash"}
