@@ -61,15 +61,22 @@ class BindingChecker:
 
     def check_root(self, root: dict[str, Any], ctx: Context) -> Iterable[Issue]:
         """One information issue naming the external systems whose codes went unchecked."""
+        return self.unchecked_issues(_codings(root), root, ctx)
+
+    def unchecked_issues(
+        self, pairs: Iterable[tuple[str, str]], root: dict[str, Any], ctx: Context
+    ) -> list[Issue]:
+        """``check_root`` on the (system, code) pairs of the input's Coding-shaped objects, found by
+        ``_codings`` or by a walk that visits the same objects (the compiled validator's)."""
         _definitions, terminology = self._providers(ctx)
         unchecked: Counter[str] = Counter()
-        for system, code in _codings(root):
+        knows_code = getattr(terminology, "knows_code", None)
+        for (system, code), n in Counter(pairs).items():  # each distinct pair asked about once
             if terminology.knows_system(system):
                 continue
-            knows_code = getattr(terminology, "knows_code", None)
             if knows_code is not None and knows_code(system, code):
                 continue  # a local fhirconv table vouches for it
-            unchecked[system] += 1
+            unchecked[system] += n
         if not unchecked:
             return []
         listed = ", ".join(f"{system} ({n})" for system, n in sorted(unchecked.items()))

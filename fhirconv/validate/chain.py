@@ -88,13 +88,25 @@ class ValidationChain:
         for state in self._before_input:
             state.clear()
         ctx = Context(self.definitions, self.terminology, data, source)
+        issues = report.issues
+        checks = [(checker, checker.check_resource) for checker in self.checkers]
         for resource, location in iter_resources(data, str(data["resourceType"])):
             report.resource_count += 1
-            for checker in self.checkers:
-                report.extend(self._safe(checker, "check_resource", resource, location, ctx))
+            for checker, check in checks:
+                # the body of _safe, inline: this loop runs (resources x checkers) times per input
+                try:
+                    found = check(resource, location, ctx)
+                    if type(found) is not list:
+                        found = list(found)
+                except RecursionError:
+                    found = [_too_deep(location)]
+                except Exception as exc:  # a checker bug must not hide the other findings
+                    found = [_processing(checker, location, exc)]
+                if found:
+                    issues.extend(found)
         for checker in self.checkers:
-            report.extend(self._safe(checker, "check_root", data, None, ctx))
-        report.issues = _dedupe(report.issues)
+            issues.extend(self._safe(checker, "check_root", data, None, ctx))
+        report.issues = _dedupe(issues)
         return report
 
     @staticmethod
@@ -106,17 +118,23 @@ class ValidationChain:
                 return list(checker.check_resource(resource, location, ctx))
             return list(checker.check_root(resource, ctx))
         except RecursionError:
-            return [Issue(Severity.ERROR, "too-costly", location or "$", "input nested too deeply", "chain")]
+            return [_too_deep(location or "$")]
         except Exception as exc:  # a checker bug must not hide the other findings
-            return [
-                Issue(
-                    Severity.INFORMATION,
-                    "processing",
-                    location or str(resource.get("resourceType", "$")),
-                    f"checker '{checker.name}' failed: {type(exc).__name__}: {exc}",
-                    "chain",
-                )
-            ]
+            return [_processing(checker, location or str(resource.get("resourceType", "$")), exc)]
+
+
+def _too_deep(location: str) -> Issue:
+    return Issue(Severity.ERROR, "too-costly", location, "input nested too deeply", "chain")
+
+
+def _processing(checker: Checker, location: str, exc: Exception) -> Issue:
+    return Issue(
+        Severity.INFORMATION,
+        "processing",
+        location,
+        f"checker '{checker.name}' failed: {type(exc).__name__}: {exc}",
+        "chain",
+    )
 
 
 def _dedupe(issues: list[Issue]) -> list[Issue]:

@@ -24,6 +24,7 @@ folder other users can write to, and rebuilt when unreadable.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import marshal
 import os
 import re
@@ -31,12 +32,14 @@ import stat
 import sys
 import tempfile
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .bindings import _CODED, _SEVERITY, BindingChecker
+from .bindings import _CODED, _SEVERITY, BindingChecker, _codings
+from .chain import iter_resources
 from .fpcompile import RUNTIME, Fallback, Unsupported, compile_partial
 from .invariants import (
     _CURRENT_ROOT,
@@ -70,7 +73,7 @@ from .structure import (
 
 __all__ = ["GENERATOR_VERSION", "CompiledChecker", "fallback_listing"]
 
-GENERATOR_VERSION = "14"
+GENERATOR_VERSION = "17"
 _STRING_MAX = 1048576
 
 
@@ -102,7 +105,7 @@ def _n_dom6(v: dict[str, Any]) -> bool:
 
 def _n_ref1(v: dict[str, Any]) -> bool:
     ref = v.get("reference")
-    if type(ref) is str and ref.startswith("#") and len(ref) > 1:
+    if isinstance(ref, str) and ref.startswith("#") and len(ref) > 1:
         raise Fallback
     return True
 
@@ -125,12 +128,96 @@ def _n_obs7(v: dict[str, Any]) -> bool:
     raise Fallback
 
 
+_PLAIN_DIV_OPEN = '<div xmlns="http://www.w3.org/1999/xhtml">'
+_PLAIN_DIV_CLOSE = "</div>"
+# Character data an XML parser takes as it is: XML 1.0 characters other than '<', '&' and ']' (so no
+# markup, no ']]>'), or one of the five predefined entity references. One class per character: linear.
+_PLAIN_TEXT = re.compile(
+    r"(?:[\t\n\r\x20-\x25\x27-\x3b\x3d-\x5c\x5e-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+    r"|&(?:amp|lt|gt|quot|apos);)*"
+)
+
+
+def _plain_narrative(text: str) -> bool:
+    """A div in the XHTML namespace holding only text with some non-whitespace: what the builder writes
+    for every resource. Such a div parses (the text is XML character data), its root is the XHTML div,
+    it has no element, attribute, link or processing instruction for txt-1 or txt-link to judge, and txt-2
+    holds (an entity reference is never whitespace); everything else goes to the parser below."""
+    if not (text.startswith(_PLAIN_DIV_OPEN) and text.endswith(_PLAIN_DIV_CLOSE)):
+        return False
+    body = text[len(_PLAIN_DIV_OPEN) : -len(_PLAIN_DIV_CLOSE)]
+    return bool(body.strip()) and _PLAIN_TEXT.fullmatch(body) is not None
+
+
+_B64_PATTERN = r"(\s*([0-9a-zA-Z\+/=]){4}\s*)+"
+_B64_PLAIN = re.compile(r"[0-9a-zA-Z+/=]+", re.ASCII)
+
+
+class _Base64:
+    """The R4 base64Binary regex, ``(\\s*([0-9a-zA-Z\\+/=]){4}\\s*)+``, decided fast for the usual
+    value (no whitespace): one run of base64 characters matches exactly when its length is a multiple
+    of four. The group-repeating regex costs ~30 ns a character (a 4 KB attachment: 0.1 ms); text with
+    whitespace goes to it."""
+
+    __slots__ = ("pattern",)
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+
+    def fullmatch(self, text: str) -> object:
+        if _B64_PLAIN.fullmatch(text) is not None:
+            return True if len(text) % 4 == 0 else None
+        return self.pattern.fullmatch(text)
+
+
+_VER_STATUS = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+
+
+def _n_con3(v: dict[str, Any]) -> bool:
+    """con-3 (``clinicalStatus.exists() or verificationStatus.coding.where(system=... and code =
+    'entered-in-error').exists() or category.select($this='problem-list-item').empty()``), which the
+    compiler cannot take whole (a CodeableConcept compared with a string). FHIRPath's equality of an
+    object and a string is false, not empty, so a present category makes the last operand false (the
+    engine's verdict: the R4 warning on every Condition with a category and no clinicalStatus). Shapes
+    outside plain JSON objects and strings raise Fallback: the engine decides them."""
+    status = v.get("clinicalStatus")
+    if status is not None:
+        if type(status) is dict:
+            return True
+        raise Fallback
+    ver = v.get("verificationStatus")
+    if ver is not None:
+        if type(ver) is not dict:
+            raise Fallback
+        codings = ver.get("coding")
+        if type(codings) is not list and codings is not None:
+            raise Fallback
+        for c in codings or ():
+            if type(c) is not dict or "_system" in c or "_code" in c:
+                raise Fallback
+            system, code = c.get("system"), c.get("code")
+            if (system is not None and type(system) is not str) or (
+                code is not None and type(code) is not str
+            ):
+                raise Fallback
+            if system == _VER_STATUS and code == "entered-in-error":
+                return True
+    cat = v.get("category")
+    if cat is None:
+        return True
+    if type(cat) is list and cat and all(type(c) is dict for c in cat):
+        return False
+    raise Fallback
+
+
 def _narrative_ok(text: str) -> bool:
     """True when neither the structure check nor txt-1/txt-2 nor the narrative-link rule has anything to
     say about a narrative (one parse, shared with them through ``parse_xhtml``'s cache)."""
     from .invariants import html_checks
     from .structure import _xhtml_problem
 
+    if len(text) > len(_PLAIN_DIV_OPEN) + len(_PLAIN_DIV_CLOSE) and _plain_narrative(text):
+        return True
     if 'href="#' in text or "href='#" in text:
         return False  # local links must land on an anchor (txt-link): the chain's checker decides
     return _xhtml_problem(text) is None and html_checks(text) == (None, None)
@@ -140,7 +227,8 @@ def _narrative_ok(text: str) -> bool:
 _SIMPLE_CHECKS = (
     "c = h[0]",
     "if c <= 3:",
-    f"    if type(x) is not str or len(x) > {_STRING_MAX} or not x.strip(' \\t\\r\\n'): raise Bail",
+    "    if type(x) is not str and not isinstance(x, str): raise Bail",
+    f"    if len(x) > {_STRING_MAX} or not x.strip(' \\t\\r\\n'): raise Bail",
     "    if c == 1:",
     "        if '\\x0b' in x or '\\x0c' in x: raise Bail",
     "    elif c >= 2:",
@@ -168,6 +256,12 @@ _SHORTCUT_FAST = {
         "obs-7",
         "value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()",
     ): "_n_obs7",
+    (
+        "con-3",
+        "clinicalStatus.exists() or verificationStatus.coding.where(system='http://terminology.hl7.org/"
+        "CodeSystem/condition-ver-status' and code = 'entered-in-error').exists() or "
+        "category.select($this='problem-list-item').empty()",
+    ): "_n_con3",
 }
 _NATIVE_NS = {
     "_n_contained": _n_contained,
@@ -176,6 +270,7 @@ _NATIVE_NS = {
     "_n_rng2": _n_rng2,
     "_n_per1": _n_per1,
     "_n_obs7": _n_obs7,
+    "_n_con3": _n_con3,
 }
 
 
@@ -261,6 +356,13 @@ class _Generator:
             lines.append("    if v.keys() <= _ROOT_TRIVIAL: raise Bail")
         else:
             lines.append("    if v.keys() <= _TRIVIAL: raise Bail")
+        if "code" in keys and "system" in keys:
+            # the binding checker's summary of unchecked systems counts every Coding-shaped object of
+            # the input (bindings._codings); the walk visits each, so it collects them here
+            lines.append("    if 'code' in v and 'value' not in v:")
+            lines.append("        _s = v.get('system')")
+            lines.append("        _c = v['code']")
+            lines.append("        if isinstance(_s, str) and isinstance(_c, str): X.pairs.append((_s, _c))")
         lines.append(f"    D = {name}__D")
         lines.append("    for k, x in v.items():")
         lines.append("        h = D.get(k)")
@@ -279,14 +381,20 @@ class _Generator:
                 lines.append(f"    if {alts}: raise Bail")
             else:
                 lines.append(f"    if {info.name!r} not in v and {'_' + info.name!r} not in v: raise Bail")
+        consts: list[str] = []
         for info in idx.children.get(parent, ()):
             if info.choice and len(info.types) > 1:
+                # a frozenset intersected with the (small) object: cost by the object's size, not the
+                # number of types the choice allows (Extension.value[x] has 50)
                 choice_keys = sorted({info.name + t[:1].upper() + t[1:] for t in info.types})
-                lines.append(f"    if len(v.keys() & {choice_keys!r}) > 1: raise Bail")
+                cname = f"{name}__CH{len(consts)}"
+                consts.append(f"{cname} = frozenset({choice_keys!r})")
+                lines.append(f"    if len({cname}.intersection(v)) > 1: raise Bail")
         if resource:
             lines.append("    rid = v.get('id')")
             lines.append("    if rid is not None and (type(rid) is not str or not _id_ok(rid)): raise Bail")
         lines.append(f"{name}__D = {{{', '.join(f'{k!r}: {h}' for k, h in handlers.items())}}}")
+        lines.extend(consts)
         lines.append("")
 
     def simple_primitive(self, info: ElementInfo, tcode: str, child: _Child | None) -> str | None:
@@ -404,9 +512,9 @@ class _Generator:
                     b = child.binding
                     if many:
                         lines.append("    for i, y in enumerate(x):")
-                        lines.append(f"        if type(y) is str: X.bprim(y, {b!r}, f'{{at}}[{{i}}]')")
+                        lines.append(f"        if isinstance(y, str): X.bprim(y, {b!r}, f'{{at}}[{{i}}]')")
                     else:
-                        lines.append(f"    if type(x) is str: X.bprim(x, {b!r}, at)")
+                        lines.append(f"    if isinstance(x, str): X.bprim(x, {b!r}, at)")
             lines.append("")
             return
         # complex
@@ -461,7 +569,8 @@ class _Generator:
                 bound = child.binding
         coding = child is not None and child.kind == "type" and child.type_name == "Coding"
         body: list[str] = []
-        body.append("if type(y) is not dict or y.keys() <= _TRIVIAL: raise Bail")
+        # (an object with nothing but an id is refused by the target's own first line)
+        body.append("if type(y) is not dict: raise Bail")
         if code == "Extension":
             # ext-1; a key outside the Extension's own value[x] keys is an unknown element (Bail below)
             body.append("if bool(y.get('extension')) is not y.keys().isdisjoint(_EXT_VALUE_KEYS): raise Bail")
@@ -475,7 +584,11 @@ class _Generator:
             else:
                 body.append(f"X.bcoded(y.get('coding'), {bound!r}, a, bool(y.get('text')))")
         if code == "Extension":
-            body.append(f"{target}(y, a, ('Extension', 'ext:' + str(y.get('url')), '@complex'), X)")
+            # the holder name of the extension's own extensions: one tuple per URL, reused (its strings'
+            # hashes are computed once for the extension memo's keys)
+            body.append("_u = y.get('url')")
+            body.append("_h = _EXT_HOSTS.get(_u) if type(_u) is str else None")
+            body.append(f"{target}(y, a, _h if _h is not None else _ext_host(_u), X)")
         else:
             body.append(f"{target}(y, a, {inner!r}, X)")
         if code in COLLECTED:
@@ -543,7 +656,11 @@ class _Generator:
                 f"if type({var}) is not float and type({var}) is not int and type({var}) is not _Decimal: "
                 "raise Bail"
             ]
-        out = [f"if type({var}) is not str or len({var}) > {_STRING_MAX}: raise Bail"]
+        # a str subclass is a JSON string too (the builder marks real calendar dates with one)
+        out = [
+            f"if type({var}) is not str and not isinstance({var}, str): raise Bail",
+            f"if len({var}) > {_STRING_MAX}: raise Bail",
+        ]
         if code == "xhtml":
             out.append(f"if not {var} or not _narrative_ok({var}): raise Bail")
             return out
@@ -638,8 +755,18 @@ class _Program:
         self.fallbacks: dict[tuple[str, str], str] = {}
         self.compiled_count = 0
         self.ns: dict[str, Any] = {}
+        self.ext_hosts: dict[str, tuple[str, str, str]] = {}
         self._lock = threading.Lock()
         self._init_ns()
+
+    def ext_host(self, url: Any) -> tuple[str, str, str]:
+        """``('Extension', 'ext:<url>', '@complex')``, what an extension is to its own extensions."""
+        host = ("Extension", "ext:" + str(url), "@complex")
+        if type(url) is str:
+            if len(self.ext_hosts) > 4096:
+                self.ext_hosts.clear()
+            self.ext_hosts[url] = host
+        return host
 
     def _init_ns(self) -> None:
         defs, plans = self.defs, self.plans
@@ -649,6 +776,8 @@ class _Program:
             p = patterns.get(code)
             if p is None:
                 p = patterns[code] = _regex(defs, code)
+                if code == "base64Binary" and p is not None and p.pattern == _B64_PATTERN:
+                    p = patterns[code] = _Base64(p)
             return p
 
         ext_idx = type_index(defs, "Extension")
@@ -691,6 +820,8 @@ class _Program:
                 "_con": con,
                 "_valid_calendar": _valid_calendar,
                 "_narrative_ok": _narrative_ok,
+                "_EXT_HOSTS": self.ext_hosts,
+                "_ext_host": self.ext_host,
             }
         )
 
@@ -771,6 +902,10 @@ class _Program:
         return fn
 
 
+# A memoised verdict that hands the resource over to the original checkers (an error, by construction).
+_HANDED_OVER = (Issue(Severity.ERROR, "processing", "\0", "judged by the structure checker", None),)
+
+
 class _Run:
     """Per-resource state of a generated walk: the issues of each original checker, sites, and the
     fallbacks (fhirpathpy via the invariant checker's walk, terminology via the binding checker)."""
@@ -782,6 +917,7 @@ class _Run:
         "defs",
         "inv",
         "nobind",
+        "pairs",
         "resource",
         "root",
         "sites",
@@ -805,6 +941,7 @@ class _Run:
         self.bc = checker.bindings
         self.terminology = terminology
         self.nobind = 0  # inside a primitive's '_x' part, which the binding checker does not enter
+        self.pairs = checker.pairs  # (system, code) of Coding-shaped objects, for the binding summary
 
     def _walk(self) -> _Walk:
         if self.walk is None:
@@ -846,7 +983,7 @@ class _Run:
 
     def attachment(self, value: dict[str, Any], at: str) -> None:
         """Attachment ``size``/``hash`` against ``data``, by the structure checker's own code."""
-        if type(value.get("data")) is str and ("size" in value or "hash" in value):
+        if isinstance(value.get("data"), str) and ("size" in value or "hash" in value):
             walker = _Walker(self.defs, None)
             walker.attachment(value, at)
             if walker.issues:
@@ -903,7 +1040,7 @@ class _Run:
         if self.nobind:
             return
         system, code = coding.get("system"), coding.get("code")
-        if type(system) is not str or type(code) is not str:
+        if not isinstance(system, str) or not isinstance(code, str):
             return  # unknown_code_issue judges string pairs only
         memo = self.checker.unknown_memo
         bad = memo.get((system, code))
@@ -918,20 +1055,26 @@ class _Run:
         url = value.get("url")
         if not isinstance(url, str):
             raise Bail
-        if self.checker.holder_dependent(self.defs, url):
-            # a context that depends on the element holding the extension (a fhirpath context with
-            # where(), a contextInvariant) is judged by the structure checker, which sees that element
-            raise Bail
         modifier = in_modifier(at)
         nested = value.get("extension")
         subs = tuple(e.get("url") for e in nested if type(e) is dict) if type(nested) is list else ()
-        key = (url, host, modifier, subs, *[k for k in value if k[:5] == "value"])
+        # The verdict depends on the URL, the holder, a modifier context, the sub-extensions and the
+        # value's type; the key (all the object's keys, in order) is finer than the last, and cheaper.
+        key = (url, host, modifier, subs, tuple(value))
         memo = self.checker.ext_memo
         found = memo.get(key)
         if found is None:
-            walker = _Walker(self.defs, None)
-            walker.extension(value, "\0", host, modifier)
-            found = memo[key] = tuple(walker.issues)
+            if self.checker.holder_dependent(self.defs, url):
+                # a context that depends on the element holding the extension (a fhirpath context with
+                # where(), a contextInvariant) is judged by the structure checker, which sees that element
+                found = _HANDED_OVER
+            else:
+                walker = _Walker(self.defs, None)
+                walker.extension(value, "\0", host, modifier)
+                found = tuple(walker.issues)
+            if len(memo) > 65536:
+                memo.clear()
+            memo[key] = found
         for issue in found:
             if issue.is_error:
                 raise Bail
@@ -999,6 +1142,11 @@ class CompiledChecker:
         self._lock = threading.Lock()
         self.bails = 0
         self.fast = 0
+        # Per input (reset at its first resource and after its root check): the (system, code) pairs the
+        # walks collected, and those of the resources handed over to the original checkers.
+        self._input: Context | None = None
+        self.pairs: list[tuple[str, str]] = []
+        self.own: Counter[tuple[str, str]] = Counter()
         self._entries: dict[str, tuple[Any, Any]] = {}  # resource type -> (walk, its own constraints)
 
     @property
@@ -1022,16 +1170,25 @@ class CompiledChecker:
                 fn = self.program.entry(rtype)
                 root_cons = self.program.ns.get(f"{_fn(rtype, rtype)}__ROOT") if fn is not None else None
                 self._entries[rtype] = (fn, root_cons)
+        if self._input is not ctx:  # the first resource of an input
+            self._input = ctx
+            self.pairs.clear()
+            self.own.clear()
         if fn is not None:
             container = _container(ctx.root, location) or resource
             token = _CURRENT_ROOT.set((ctx.root if ctx.root is not None else resource, container))
             run = _Run(self, resource, container, self.terminology)
+            mark = len(self.pairs)
             try:
                 if root_cons:
                     run.cons(root_cons, resource, location)
                 fn(resource, location, (rtype, "@resource"), run)
             except (Bail, Fallback):
-                pass
+                del self.pairs[mark:]
+            except BaseException:
+                del self.pairs[mark:]
+                self._input = None  # the summary is then computed from the input itself
+                raise
             else:
                 self.fast += 1
                 if self.cache is not None:
@@ -1040,6 +1197,7 @@ class CompiledChecker:
             finally:
                 _CURRENT_ROOT.reset(token)
         self.bails += 1
+        self.own.update(_own_codings(resource))
         out: list[Issue] = []
         for checker in self.fallback:
             out.extend(_safe_call(checker, resource, location, ctx))
@@ -1047,9 +1205,32 @@ class CompiledChecker:
 
     def check_root(self, root: dict[str, Any], ctx: Context) -> Iterable[Issue]:
         out: list[Issue] = []
+        collected = self._input is ctx
         for checker in self.fallback:
-            out.extend(checker.check_root(root, ctx))
+            if collected and checker is self.bindings:
+                # the pairs the walks collected (and those of the resources handed over), not a new walk
+                pairs = itertools.chain(self.pairs, self.own.elements())
+                out.extend(self.bindings.unchecked_issues(pairs, root, ctx))
+            else:
+                out.extend(checker.check_root(root, ctx))
+        self._input = None
+        self.pairs.clear()
+        self.own.clear()
         return out
+
+
+def _own_codings(resource: dict[str, Any]) -> Counter[tuple[str, str]]:
+    """The Coding-shaped (system, code) pairs of a resource, without those of the resources nested in it
+    (the chain hands each of those to the checker on its own)."""
+    own = Counter(_codings(resource))
+    inside: list[str] = []  # the nested resources enclosing the current one (depth-first order)
+    for nested, loc in itertools.islice(iter_resources(resource, ""), 1, None):
+        while inside and not loc.startswith(inside[-1] + "."):
+            inside.pop()
+        if not inside:  # a direct child: its codings (its own nested ones included) are not ours
+            own.subtract(_codings(nested))
+        inside.append(loc)
+    return +own
 
 
 def _safe_call(checker: Any, resource: dict[str, Any], location: str, ctx: Context) -> list[Issue]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from .issues import Issue, Severity
 from .protocols import Context
-from .structure import QUANTITY_TYPES, Site, WalkCache
+from .structure import QUANTITY_TYPES, WalkCache
 from .terminology import unknown_code_issue
 
 __all__ = ["LintChecker", "ucum_valid"]
@@ -43,6 +43,12 @@ def _parser() -> Any:
     return get_ucum_parser()
 
 
+@lru_cache(maxsize=4096)
+def _uri(system: str) -> bool:
+    """``_URI`` matches (memoised: a document names a handful of systems, thousands of times)."""
+    return _URI.match(system) is not None
+
+
 def _issue(sev: Severity, code: str, at: str, msg: str, rule: str) -> Issue:
     return Issue(sev, code, at, msg, f"lint.{rule}")
 
@@ -67,16 +73,23 @@ class LintChecker:
 
     def check_resource(self, resource: dict[str, Any], location: str, ctx: Context) -> Iterable[Issue]:
         out: list[Issue] = []
-        for site in self.cache.sites.get(location, []):
-            for value, at in _values(site):
-                if site.type == "Coding":
-                    out.extend(self._coding(value, at))
-                elif site.type == "CodeableConcept":
-                    out.extend(self._concept(value, at))
-                elif site.type in QUANTITY_TYPES:
-                    out.extend(self._quantity(value, at, site.type, ctx))
-                elif site.type == "Identifier":
-                    out.extend(self._identifier(value, at))
+        for site in self.cache.sites.get(location, ()):  # every typed site of the resource: keep it lean
+            value = site.value
+            if not isinstance(value, dict):
+                continue
+            stype = site.type
+            if stype == "Coding":
+                found = self._coding(value, site.location)
+            elif stype == "CodeableConcept":
+                found = self._concept(value, site.location)
+            elif stype in QUANTITY_TYPES:
+                found = self._quantity(value, site.location, stype, ctx)
+            elif stype == "Identifier":
+                found = self._identifier(value, site.location)
+            else:
+                continue
+            if found:
+                out.extend(found)
         return out
 
     def check_root(self, root: dict[str, Any], ctx: Context) -> Iterable[Issue]:
@@ -89,7 +102,7 @@ class LintChecker:
         system = value.get("system")
         if isinstance(system, str) and system.strip() == "":
             return [_issue(Severity.ERROR, "value", f"{at}.system", "system is empty", "empty-system")]
-        if isinstance(system, str) and not _URI.match(system):
+        if isinstance(system, str) and not _uri(system):
             return [
                 _issue(
                     Severity.WARNING,
@@ -173,9 +186,3 @@ def _identifier_value_ok(value: dict[str, Any]) -> bool:
     """A ``urn:ietf:rfc:3986`` identifier's value is a URI with a scheme (``urn:oid:...``, ``http://...``)."""
     v = value.get("value")
     return not isinstance(v, str) or _URI.match(v) is not None
-
-
-def _values(site: Site) -> list[tuple[dict[str, Any], str]]:
-    if isinstance(site.value, dict):
-        return [(site.value, site.location)]
-    return []

@@ -212,6 +212,51 @@ class ProfileChecker:
         self._verdict_root: Any = None  # the input the remembered verdicts belong to
         self._verdicts: dict[tuple[int, str], bool] = {}
         self._today: date | None = None
+        # What an element definition says, worked out once per (element, core element) pair: the
+        # definitions live as long as the checker (its trees and core index keep them), and each entry
+        # keeps its element objects so an id is never taken for another object's.
+        self._el_memo: dict[tuple[int, int], tuple[Any, ...]] = {}
+
+    def element_facts(self, el: dict[str, Any], core: dict[str, Any] | None) -> tuple[Any, ...]:
+        """(el, core, base min, base max, min, max, fixed/pattern the profile adds or None, maxLength,
+        minLength, ((minValue/maxValue key, bound, kind), ...)) of an element definition."""
+        key = (id(el), id(core))
+        found = self._el_memo.get(key)
+        if found is not None and found[0] is el and found[1] is core:
+            return found
+        base = el.get("base") if isinstance(el.get("base"), dict) else {}
+        bmin = int(base.get("min", 0)) if base else int((core or {}).get("min", 0))
+        bmax = base.get("max", (core or {}).get("max", "*")) if base else (core or {}).get("max", "*")
+        fixed = _fixed(el)
+        if fixed is not None and fixed == (_fixed(core) if core else None):
+            fixed = None
+        shortest = next(
+            (
+                e.get("valueInteger")
+                for e in _as_list(el.get("extension"))
+                if isinstance(e, dict) and e.get("url") == _MIN_LENGTH
+            ),
+            None,
+        )
+        bounds = tuple(
+            (k, bound, "min" if k.startswith("minValue") else "max")
+            for k, bound in el.items()
+            if k.startswith(("minValue", "maxValue"))
+        )
+        found = (
+            el,
+            core,
+            bmin,
+            bmax,
+            int(el.get("min", 0)),
+            _max(el),
+            fixed,
+            el.get("maxLength"),
+            shortest,
+            bounds,
+        )
+        self._el_memo[key] = found
+        return found
 
     def check_root(self, root: dict[str, Any], ctx: Context) -> Iterable[Issue]:
         return []
@@ -437,10 +482,7 @@ class _Walk:
         el = node.el
         at = f"{loc}.{node.name}"
         core = self.checker.core_element(str(el.get("path")))
-        base = el.get("base") if isinstance(el.get("base"), dict) else {}
-        bmin = int(base.get("min", 0)) if base else int((core or {}).get("min", 0))
-        bmax = base.get("max", (core or {}).get("max", "*")) if base else (core or {}).get("max", "*")
-        mn, mx = int(el.get("min", 0)), _max(el)
+        _el, _core, bmin, bmax, mn, mx, *_rest = self.checker.element_facts(el, core)
         if mn > bmin and len(items) < mn:
             self.err(
                 at,
@@ -473,8 +515,9 @@ class _Walk:
                 )
                 return
             types = [t for t in types if _cap(str(t.get("code"))) == vtype]
-        fixed = _fixed(el)
-        if fixed is not None and fixed != (_fixed(core) if core else None):
+        facts = self.checker.element_facts(el, core)
+        fixed = facts[6]
+        if fixed is not None:
             kind, _fkey, want = fixed
             ok = item == want if kind == "fixed" else _matches_pattern(want, item)
             if not ok:
@@ -492,7 +535,7 @@ class _Walk:
             term = self.checker.terminology()
             member = lambda vs, system, code: term.validate_code(vs.split("|")[0], system, code)  # noqa: E731
             self.rules(profile_rules.additional_bindings(el, item, member), at)
-        self.limits(el, item, at)
+        self.limits(el, item, at, facts)
         self.constraints(el, core, item, at, types)
         self.type_profiles(types, item, at)
         for t in types:
@@ -541,32 +584,21 @@ class _Walk:
             return
         self.err(at, f"conforms to none of {', '.join(candidates)}", "profile.type")
 
-    def limits(self, el: dict[str, Any], item: Any, at: str) -> None:
+    def limits(self, el: dict[str, Any], item: Any, at: str, facts: tuple[Any, ...]) -> None:
         """minValue[x]/maxValue[x]: numbers, Quantities of the same unit, dates of the same precision.
 
         Durations (``minValueDuration`` on a date) are relative to the day of validation (UTC), as the
         profile means them. Also the length of a string value: ``maxLength`` and the ``minLength``
         extension."""
+        longest, shortest, bounds = facts[7:10]
         if isinstance(item, str):
-            longest = el.get("maxLength")
-            shortest = next(
-                (
-                    e.get("valueInteger")
-                    for e in _as_list(el.get("extension"))
-                    if isinstance(e, dict) and e.get("url") == _MIN_LENGTH
-                ),
-                None,
-            )
             if isinstance(longest, int) and not isinstance(longest, bool) and len(item) > longest:
                 self.err(at, f"{el.get('path')}: value is longer than maxLength {longest}", "profile.length")
             if isinstance(shortest, int) and not isinstance(shortest, bool) and len(item) < shortest:
                 self.err(
                     at, f"{el.get('path')}: value is shorter than minLength {shortest}", "profile.length"
                 )
-        for key, bound in el.items():
-            kind = "min" if key.startswith("minValue") else "max" if key.startswith("maxValue") else None
-            if kind is None:
-                continue
+        for key, bound, kind in bounds:
             if key.endswith("Duration"):
                 broken = profile_rules.duration_limit(item, bound, kind, self.checker.today())
                 if broken:

@@ -8,6 +8,7 @@ reference and lint checkers reuse it instead of walking again.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -197,13 +198,20 @@ def _valid_calendar(code: str, text: str) -> bool:
 _XHTML_NS = "http://www.w3.org/1999/xhtml"
 
 
+_parsers = threading.local()  # an lxml parser is reused, but never by two threads at once
+
+
 @lru_cache(maxsize=16)
 def parse_xhtml(text: str) -> tuple[Any, str | None]:
     """(root element, None) or (None, the parser's complaint) for a narrative div. The invariant checker's
     txt-1/txt-2 read the same div right after this walk, so the parse is shared (and never modified)."""
     from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    parser = getattr(_parsers, "xhtml", None)
+    if parser is None:
+        parser = _parsers.xhtml = etree.XMLParser(
+            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+        )
     try:
         return etree.fromstring(text.encode("utf-8"), parser), None
     except etree.XMLSyntaxError as exc:

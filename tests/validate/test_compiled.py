@@ -250,3 +250,136 @@ def test_cache_is_private_rebuilt_when_corrupt_and_refused_when_others_can_write
     assert not mod._private_dir(target.parent)
     program.load()
     assert program.units and target.read_bytes() == before
+
+
+# -- the narrative shortcut ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Condition: chest pain (Confirmed)",
+        "a &amp; b &lt;5&gt; &quot;q&quot; &apos;",
+        "  \t\n",
+        "",
+        "a ]]> b",
+        "a ] b",
+        "a & b",
+        "a &nbsp; b",
+        "a <b>bold</b>",
+        "x\x01y",
+        "x\ufffey",
+        "&#65;",
+        "caf\u00e9 \U0001f600 \u2028",
+        "\u00a0",
+        "&amp;",
+    ],
+)
+def test_plain_narratives_are_judged_as_the_parser_judges_them(body: str) -> None:
+    """The shortcut for text-only divs says "clean" only where the parse-based checks say so too."""
+    from fhirconv.validate.compiled import _narrative_ok, _plain_narrative
+    from fhirconv.validate.invariants import html_checks
+    from fhirconv.validate.structure import _xhtml_problem
+
+    for text in (
+        f'<div xmlns="http://www.w3.org/1999/xhtml">{body}</div>',
+        f"<div xmlns='http://www.w3.org/1999/xhtml'>{body}</div>",
+        f"<div>{body}</div>",
+    ):
+        parsed_ok = _xhtml_problem(text) is None and html_checks(text) == (None, None)
+        if _plain_narrative(text):
+            assert parsed_ok, text
+        assert _narrative_ok(text) is parsed_ok, text
+    assert _plain_narrative(f'<div xmlns="http://www.w3.org/1999/xhtml">{body}</div>') is (
+        body in ("Condition: chest pain (Confirmed)", "a &amp; b &lt;5&gt; &quot;q&quot; &apos;")
+        or body in ("caf\u00e9 \U0001f600 \u2028", "&amp;")
+    )
+
+
+_VER = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {},
+        {"clinicalStatus": {"text": "active"}},
+        {"category": [{"text": "problem"}]},
+        {"category": [{"coding": [{"code": "problem-list-item"}]}]},
+        {"category": [{"text": "a"}, {"text": "b"}], "verificationStatus": {"text": "confirmed"}},
+        {
+            "category": [{"text": "a"}],
+            "verificationStatus": {"coding": [{"system": _VER, "code": "entered-in-error"}]},
+        },
+        {
+            "category": [{"text": "a"}],
+            "verificationStatus": {"coding": [{"system": _VER, "code": "refuted"}]},
+        },
+        {"category": [{"text": "a"}], "verificationStatus": {"coding": [{"code": "entered-in-error"}]}},
+        {"verificationStatus": {"coding": [{"system": _VER, "code": "confirmed"}]}},
+    ],
+)
+def test_con3_shortcut_gives_the_engines_verdict(extra: dict[str, Any]) -> None:
+    """con-3 decided in Python where the data are plain JSON, against fhirpathpy through the chain."""
+    from fhirconv.validate.compiled import _n_con3
+
+    condition = {"resourceType": "Condition", "subject": {"reference": "Patient/p"}, **extra}
+    old, _new = chains()
+    warned = any(i.rule == "con-3" for i in validate_json(copy.deepcopy(condition), chain=old).issues)
+    assert _n_con3(condition) is (not warned)
+    assert compare_json(condition, "con-3 case") == []
+
+
+def test_the_unchecked_systems_summary_counts_every_coding_once_whoever_walks_it() -> None:
+    """The compiled walks collect the Coding-shaped pairs for the binding summary; a resource handed over
+    to the original checkers contributes its own pairs, not those of the resources nested in it."""
+
+    def obs(code: str, **extra: Any) -> dict[str, Any]:
+        return {
+            "resourceType": "Observation",
+            "status": "final",
+            "code": {"coding": [{"system": "http://example.org/cs", "code": code}]},
+            **extra,
+        }
+
+    contained = {
+        "contained": [{"resourceType": "Medication", "code": {"coding": [{"system": "urn:x", "code": "m"}]}}]
+    }
+    for bad_root, bad_entry in ((False, False), (True, False), (False, True), (True, True)):
+        entries: list[dict[str, Any]] = [
+            {
+                "fullUrl": f"urn:uuid:00000000-0000-4000-8000-00000000000{i}",
+                "resource": obs(str(i), **contained),
+            }
+            for i in range(3)
+        ]
+        if bad_entry:
+            entries[1]["resource"]["status"] = 7  # handed over, with its contained Medication
+        bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "collection", "entry": entries}
+        if bad_root:
+            bundle["total"] = "x"  # the Bundle itself handed over
+        assert compare_json(bundle, f"summary {bad_root} {bad_entry}") == []
+        summary = [
+            i.message
+            for i in validate_json(copy.deepcopy(bundle)).issues
+            if i.rule == "terminology.unchecked"
+        ]
+        assert summary and "http://example.org/cs (3)" in summary[0] and "urn:x (3)" in summary[0]
+
+
+def test_the_base64_shortcut_matches_exactly_what_the_r4_regex_matches() -> None:
+    """Every string over base64 characters, whitespace and a few others, up to 4 characters, plus long
+    runs: the shortcut and the published regex agree."""
+    import itertools
+
+    from fhirconv.validate.compiled import _B64_PATTERN, _Base64
+    from fhirconv.validate.structure import _regex
+
+    pattern = _regex(_defs(), "base64Binary")
+    assert pattern is not None and pattern.pattern == _B64_PATTERN
+    fast = _Base64(pattern)
+    alphabet = "Az9+/= \t\n\x0b-\u00e9"
+    samples = ["".join(t) for n in range(5) for t in itertools.product(alphabet, repeat=n)]
+    samples += ["QUJD" * 500, "QUJD" * 500 + "Q", "QUJD " * 100, " QUJD\nRA==\n", "QU JD"]
+    for text in samples:
+        assert (fast.fullmatch(text) is not None) is (pattern.fullmatch(text) is not None), repr(text)
