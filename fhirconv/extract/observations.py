@@ -58,7 +58,7 @@ class Observations:
         # "<test> revealed <finding>": the finding runs to the clause end (a decimal point is not an end)
         self.finding = re.compile(
             r"\s*(?:\([^)]*\)\s*)?(?:(?:was|were)\s+(?:performed|done|obtained|repeated),?\s+(?:which|that)\s+)?"
-            r"(?:(?:subsequently|later|also|then|again|eventually|initially|ultimately|both|all)\s+)?"
+            rf"(?:(?:{rules.finding_adverbs})\s+)?"
             rf"(?:{rules.finding_verbs})\s+"
             r"(?P<f>(?:[^.;,]|\.(?=\d)|,(?!\s*(?:and|but|which|while|whereas)\b))+)"
         )

@@ -35,13 +35,13 @@ class CultureResults:
         # "<test> grew <organism>": the organism runs to the clause end (a decimal point is not an end)
         self.after = re.compile(
             r"\s*(?:\([^)]*\)\s*)?"
-            r"(?:(?:subsequently|later|also|then|again|eventually|initially|ultimately|both|all)\s+)?"
+            rf"(?:(?:{rules.finding_adverbs})\s+)?"
             rf"(?:{rules.culture_after})\s+"
             r"(?P<f>(?:[^.;,]|\.(?=\d)|,(?!\s*(?:and|but|which|while|whereas)\b))+)"
         )
         # "<organism> was isolated from a <test>"
         self.before = re.compile(
-            r"\s+(?:was|were)\s+(?:(?:subsequently|later|also|then)\s+)?"
+            rf"\s+(?:was|were)\s+(?:(?:{rules.finding_adverbs})\s+)?"
             rf"(?:{rules.culture_before})"
             r"\s+(?:from|in)\s+(?:(?:the|a|an|his|her|two|three|several|all|both|sets?|of|repeat|repeated)\s+){0,4}"
         )

@@ -236,6 +236,7 @@ class ObservationRules:
     test_stop: frozenset[str]
     category_words: dict[str, re.Pattern[str]]
     finding_verbs: str
+    finding_adverbs: str  # "cultures later grew", "MRI subsequently showed"
     culture_after: str  # "<test> grew <organism>" (organisms.py)
     culture_before: str  # "<organism> was isolated from <test>"
     trend: re.Pattern[str]
@@ -276,6 +277,7 @@ class ObservationRules:
             test_stop=frozenset(data.words("test_modifier_stop")),
             category_words={k: phrase_pattern(v) for k, v in categories.items()},
             finding_verbs=alternation(data.words("finding_verbs")),
+            finding_adverbs=alternation(data.words("finding_adverbs")),
             culture_after=alternation(culture["after"]),
             culture_before=alternation(culture["before"]),
             trend=re.compile(
