@@ -50,9 +50,16 @@ def alternation(words: Iterable[str]) -> str:
     return trie_alternation({norm_phrase(w) for w in words})
 
 
+def _longest_first(phrase: str) -> tuple[int, str]:
+    """Longest first, then by text: equal lengths never compete for the same text, and the pattern is
+    written the same in every process (a set's order varies with the hash seed), as the on-disk
+    pattern cache (:mod:`fhirconv.regexcache`) needs."""
+    return -len(phrase), phrase
+
+
 def flat_alternation(phrases: Iterable[str]) -> str:
     """The phrases (already folded, single spaces) as one flat alternation, longest first."""
-    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(set(phrases), key=len, reverse=True))
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(set(phrases), key=_longest_first))
 
 
 _MAX_TRIE_DEPTH = 200

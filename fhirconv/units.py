@@ -52,8 +52,13 @@ def _key(raw: str) -> str:
     return norm_phrase(raw)
 
 
+def _longest_first(word: str) -> tuple[int, str]:
+    """Longest first, then by text: the same pattern text in every process (a set's order varies)."""
+    return -len(word), word
+
+
 def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return "|".join(re.escape(w) for w in sorted(set(words), key=_longest_first))
 
 
 @dataclass(frozen=True, slots=True)

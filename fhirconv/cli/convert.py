@@ -123,6 +123,31 @@ def _check_out_dir(inputs: list[str], out_dir: Path | None) -> None:
             )
 
 
+class _NoProgress:
+    """The progress bar's interface, doing nothing: one input shows no bar, and importing rich's
+    progress module for it is a noticeable part of a one-file conversion's start."""
+
+    def __enter__(self) -> _NoProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def add_task(self, description: str, total: int) -> int:
+        return 0
+
+    def advance(self, task: int) -> None:
+        return None
+
+
+def _progress(shown: bool) -> Any:
+    if not shown:
+        return _NoProgress()
+    from rich.progress import Progress
+
+    return Progress(console=err_console, transient=True)
+
+
 def convert(
     inputs: list[str] = typer.Argument(..., help="Files, folders, globs, or - for stdin."),
     output: Path | None = typer.Option(
@@ -173,10 +198,14 @@ def convert(
     ),
 ) -> None:
     """Convert case reports into FHIR R4 bundles (the I/O rules are in README, "Files and exit codes")."""
-    from rich.progress import Progress
+    from ..regexcache import Recorder
 
-    from ..fhir import BulkWriter, loads_json
-    from ..pipeline import Converter, convert_paths
+    # the set-up's compiled patterns come from the on-disk cache (a tenth of a second of a cold start);
+    # only imports and the converter's construction are recorded, never the inputs or their text
+    patterns = Recorder().warm()
+    with patterns:
+        from ..fhir import BulkWriter, loads_json
+        from ..pipeline import Converter, convert_paths
 
     if fmt not in _EXT:
         raise fail(f"--format must be one of json, xml, ndjson; got {fmt!r}")
@@ -223,9 +252,11 @@ def convert(
         except FhirconvError as exc:
             raise fail(describe(exc), exc.exit_code) from None
     try:
-        converter = Converter(options)
+        with patterns:
+            converter = Converter(options)
     except FhirconvError as exc:
         raise fail(describe(exc), exc.exit_code) from None
+    patterns.save()
 
     failures: list[tuple[str, BaseException]] = []
     used: set[str] = set()
@@ -280,9 +311,7 @@ def convert(
     work_fmt = "json" if bulk is not None else fmt
     if fmt == "ndjson" and bulk is None:
         work_fmt = "ndjson"
-    with Progress(
-        console=err_console, transient=True, disable=not batch or quiet or not err_console.is_terminal
-    ) as progress:
+    with _progress(batch and not quiet and err_console.is_terminal) as progress:
         task = progress.add_task("converting", total=len(paths))
         if None in paths:  # stdin: read here, convert in this process
             try:

@@ -87,10 +87,12 @@ class MatchRules:
         )
         suffix_words = {}
         for domain, key in (("procedures", "procedure_suffixes"), ("tests", "test_suffixes")):
-            ends = "|".join(re.escape(x) for x in sorted(data.words(key), key=len, reverse=True))
+            ends = "|".join(re.escape(x) for x in sorted(data.words(key), key=lambda x: (-len(x), x)))
             suffix_words[domain] = re.compile(rf"(?<!\w)(?:(?:{mods})\s+){{0,2}}[a-z]{{3,}}(?:{ends})(?!\w)")
         # a finding is the one word ("tenosynovitis"): no procedure modifiers before it
-        ends = "|".join(re.escape(x) for x in sorted(data.words("condition_suffixes"), key=len, reverse=True))
+        ends = "|".join(
+            re.escape(x) for x in sorted(data.words("condition_suffixes"), key=lambda x: (-len(x), x))
+        )
         suffix_words["conditions"] = re.compile(rf"(?<!\w)[a-z]{{3,}}(?:{ends})(?!\w)")
         return cls(
             descriptors=_before(data.words("abnormal_descriptors"), r"\s+"),

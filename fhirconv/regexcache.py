@@ -1,0 +1,194 @@
+"""An on-disk cache of compiled regular expressions, for the command line's cold start.
+
+Building a converter compiles some 400 regular expressions (the rules' cue lists, the trie alternations
+of the phrase lists, the readers' section patterns); Python's ``re`` parses and compiles each one in pure
+Python, about a tenth of a second of every ``fhirconv convert`` of one file. The compiled form of a
+pattern depends only on its text, its flags and the interpreter, so it can be kept between runs: this
+module writes, for each pattern the set-up compiled, the ``_sre`` program ``re`` built for it, and on the
+next start hands those programs back to ``re`` (through ``_sre.compile``, which checks each program) and
+puts the patterns into ``re``'s own cache, so the set-up's ``re.compile`` calls find them there.
+
+The cache is an optimisation, never a source of truth: one file per interpreter build (its version and
+``_sre``'s magic number and code size are in the name), a SHA-256 of the contents checked on every read,
+written to a temporary file and renamed (concurrent writers each write a whole file; the last rename
+wins), and any failure -- absent, corrupt, another layout of ``re`` internals, a read-only home -- only
+means the patterns are compiled as usual. A pattern is served from the cache only under its exact text
+and flags, so a stale entry can never change a match: it is simply not asked for. Only patterns compiled
+while the caller records (code and mapping files, never document text) are written; see
+:class:`Recorder`. Used by the command line only: a library user builds one converter per process and
+pays the compile once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Recorder", "cache_file", "warm"]
+
+_MAGIC = b"fhirconv-regex-cache 1\n"
+_DEBUG = 128  # re.DEBUG: such a pattern prints when compiled, and re never caches it
+_MAX_ENTRIES = 2000  # a file gathering patterns of many mapping overlays starts over past this
+
+
+def _sre() -> Any:
+    import importlib
+
+    return importlib.import_module("_sre")  # the C engine of ``re``; no type stubs
+
+
+def cache_file(folder: Path | None = None) -> Path:
+    """This interpreter's cache file (``folder`` defaults to ``<user cache>/regex``)."""
+    if folder is None:
+        from .mapping import user_cache_dir
+
+        folder = user_cache_dir() / "regex"
+    sre = _sre()
+    tag = f"{sys.implementation.cache_tag}-{sys.hexversion:x}-{sre.MAGIC}-{sre.CODESIZE}"
+    return folder / f"{tag}.bin"
+
+
+def _re_cache() -> dict[Any, Any] | None:
+    """``re``'s compiled-pattern cache, keyed ``(type(pattern), pattern, flags)`` from Python 3.7 to
+    3.13; None when this interpreter's ``re`` keeps it otherwise (then nothing is cached)."""
+    cache = getattr(re, "_cache", None)
+    return cache if isinstance(cache, dict) else None
+
+
+def _read(path: Path) -> list[tuple[Any, ...]] | None:
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    head = len(_MAGIC)
+    if blob[:head] != _MAGIC or hashlib.sha256(blob[head + 32 :]).digest() != blob[head : head + 32]:
+        return None  # another format, or damaged
+    try:
+        rows = marshal.loads(blob[head + 32 :])
+    except (ValueError, EOFError, TypeError):
+        return None
+    return rows if isinstance(rows, list) else None
+
+
+def warm(path: Path | None = None) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    """Put the cached patterns into ``re``'s cache; returns their file rows by cache key (empty when
+    there is no usable cache). Never raises."""
+    cache = _re_cache()
+    if cache is None:
+        return {}
+    try:
+        rows = _read(path or cache_file())
+        if not rows:
+            return {}
+        compile_ = _sre().compile
+        loaded: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        for row in rows[:_MAX_ENTRIES]:
+            pattern, flags, final_flags, code, groups, groupindex, indexgroup = row
+            key = (str, pattern, flags)
+            if key in cache:
+                continue
+            # _sre.compile validates the program (RuntimeError on a malformed one)
+            compiled = compile_(pattern, final_flags, code, groups, groupindex, indexgroup)
+            if compiled.pattern != pattern or compiled.groups != groups:
+                continue
+            cache[key] = compiled
+            loaded[key] = tuple(row)
+        # re drops its oldest entry when the cache is full (512 patterns): grown by what was put in,
+        # the cached patterns stay until asked for and the rest of the process keeps its usual room
+        size = getattr(re, "_MAXCACHE", None)
+        if isinstance(size, int):
+            re._MAXCACHE = size + len(loaded)  # type: ignore[attr-defined]
+        return loaded
+    except Exception:  # a cache in an unexpected shape only costs speed
+        return {}
+
+
+def _program(pattern: str, flags: int) -> tuple[Any, ...]:
+    """What ``re._compiler.compile`` hands to ``_sre.compile`` for ``pattern``."""
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+
+    parsed = _parser.parse(pattern, flags)
+    code = [int(c) for c in _compiler._code(parsed, flags)]
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup: list[str | None] = [None] * parsed.state.groups
+    for name, i in groupindex.items():
+        indexgroup[i] = name
+    return (
+        pattern,
+        flags,
+        flags | parsed.state.flags,
+        code,
+        parsed.state.groups - 1,
+        groupindex,
+        tuple(indexgroup),
+    )
+
+
+class Recorder:
+    """Notes the patterns compiled inside ``with recorder:`` blocks (several blocks add up), and writes
+    them, with the still-cached ones loaded by :func:`warm`, when some were compiled afresh.
+
+    The caller opens a block only around work that compiles patterns from code and mapping files --
+    imports, building the converter -- never around reading a document, so no text of a document (or
+    any other user input, such as a glob of file names) ever reaches the cache file."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self.loaded: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self.compiled: set[tuple[Any, ...]] = set()
+        self._before: set[Any] | None = None
+
+    def warm(self) -> Recorder:
+        self.loaded = warm(self.path)
+        return self
+
+    def __enter__(self) -> Recorder:
+        cache = _re_cache()
+        self._before = set(cache) if cache is not None else None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        cache = _re_cache()
+        if cache is not None and self._before is not None:
+            self.compiled.update(k for k in cache if k not in self._before)
+        self._before = None
+
+    def save(self) -> bool:
+        """Write the file when the recorded blocks compiled patterns it lacks; True when written. Never
+        raises (a cache that cannot be written only costs speed)."""
+        fresh = [
+            k
+            for k in self.compiled
+            if len(k) == 3 and k[0] is str and isinstance(k[2], int) and not k[2] & _DEBUG
+        ]
+        if not fresh:
+            return False
+        # the patterns loaded at the start stay (which of them were asked for is not known), unless the
+        # file has grown past its bound: then it starts over with this run's patterns
+        rows = list(self.loaded.values()) if len(self.loaded) + len(fresh) <= _MAX_ENTRIES else []
+        tmp: Path | None = None
+        try:
+            path = self.path or cache_file()
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            for _, pattern, flags in fresh:
+                row = _program(pattern, flags)
+                # the program must be the one re itself built (patterns compare by their code)
+                if _sre().compile(row[0], *row[2:]) == re.compile(pattern, flags):
+                    rows.append(row)
+            rows.sort(key=lambda r: (r[0], r[1]))
+            payload = marshal.dumps(rows)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(_MAGIC + hashlib.sha256(payload).digest() + payload)
+            os.replace(tmp, path)
+            return True
+        except Exception:  # see the docstring: whatever fails, the patterns are compiled as usual
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    tmp.unlink(missing_ok=True)
+            return False

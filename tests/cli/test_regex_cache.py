@@ -1,0 +1,83 @@
+"""The on-disk cache of compiled patterns (fhirconv.regexcache): same patterns back, nothing but what was
+recorded written, and a damaged or foreign file ignored."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fhirconv.regexcache import Recorder, cache_file, warm
+
+# patterns no other code compiles, so they are not in re's cache already
+SET_UP = [
+    (r"(?P<dose>\d+(?:\.\d+)?)\s*(?:mg|mcg)\b(?# regexcache-test-1)", re.IGNORECASE),
+    (r"(?<!\w)(?:chest\s+pain|dyspn(?:o|)ea)(?!\w)(?# regexcache-test-2)", 0),
+]
+DOCUMENT = r"a pattern made from a document's words(?# regexcache-test-3)"
+
+
+def _record(path: Path) -> Recorder:
+    re.purge()
+    rec = Recorder(path).warm()
+    with rec:
+        for pattern, flags in SET_UP:
+            re.compile(pattern, flags)
+    re.compile(DOCUMENT)  # outside the recorded blocks: must never be written
+    return rec
+
+
+def test_recorded_patterns_come_back_identical(tmp_path: Path) -> None:
+    path = tmp_path / "re.bin"
+    assert _record(path).save() is True
+    fresh = {(p, f): re.compile(p, f) for p, f in SET_UP}
+    re.purge()
+    loaded = warm(path)
+    assert {(k[1], k[2]) for k in loaded} == set(fresh)
+    for (pattern, flags), expected in fresh.items():
+        got = re.compile(pattern, flags)
+        assert got == expected  # patterns compare by their compiled program
+        assert got.groupindex == expected.groupindex
+        m = got.search("took 12.5 MG daily" if "dose" in pattern else "new chest  pain")
+        assert m is not None
+    assert DOCUMENT.encode() not in path.read_bytes()
+
+
+def test_nothing_new_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "re.bin"
+    assert _record(path).save() is True
+    before = path.read_bytes()
+    rec = Recorder(path).warm()  # re's cache still holds the patterns: nothing loaded, nothing compiled
+    with rec:
+        for pattern, flags in SET_UP:
+            re.compile(pattern, flags)
+    assert rec.save() is False
+    assert path.read_bytes() == before
+
+
+def test_damaged_or_foreign_file_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "re.bin"
+    assert _record(path).save() is True
+    blob = bytearray(path.read_bytes())
+    blob[-5] ^= 0xFF  # one flipped byte: the checksum no longer holds
+    path.write_bytes(bytes(blob))
+    re.purge()
+    assert warm(path) == {}
+    path.write_bytes(b"not a cache at all")
+    assert warm(path) == {}
+    assert warm(tmp_path / "absent.bin") == {}
+    # and the patterns still compile as usual
+    assert re.compile(*SET_UP[0]).search("5 mg") is not None
+
+
+def test_unwritable_cache_only_costs_speed(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    rec = _record(blocker / "sub" / "re.bin")  # a folder that cannot be made
+    assert rec.save() is False
+    assert not list(tmp_path.glob("**/*.tmp"))
+
+
+def test_cache_file_names_the_interpreter(tmp_path: Path) -> None:
+    name = cache_file(tmp_path).name
+    assert name.startswith(__import__("sys").implementation.cache_tag)
+    assert cache_file(tmp_path).parent == tmp_path
