@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Conversion speed, stage by stage: warm documents/s over the MACCROBAT dev reports, reports of 0.1, 1
-and 5 MB, cold single-file latency, ``fhirconv --help``, and ``--jobs 2`` against ``--jobs 1``.
+and 5 MB, the time against input size (1, 5 and 20 MB, in paragraphs and on one line), cold single-file
+latency, ``fhirconv --help``, and ``--jobs 2`` against ``--jobs 1``.
 
-usage: python benchmarks/convert.py [--corpus DIR] [--sizes 0.1,1,5] [--cold-runs 5] [--gate full|model]
-                                    [--jobs-check] [--skip-cold] [--json]
+usage: python benchmarks/convert.py [--corpus DIR] [--sizes 0.1,1,5] [--curve 1,5,20] [--cold-runs 5]
+                                    [--gate full|model] [--jobs-check COPIES] [--skip-cold] [--json]
 
 Every stage (read, extract, build, gate, serialise) is timed in CPU seconds of this process
 (``time.process_time``) as well as wall seconds: on a shared machine CPU time is the figure that does
@@ -113,6 +114,35 @@ def sized_reports(
     return out
 
 
+def curve(
+    conv: Any, files: list[Path], sizes: list[float], gate: str, measured: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Each size in paragraphs and on one line (no line break at all: the sentence splitter and every
+    window then work on one multi-megabyte line). A paragraph report already measured for ``--sizes`` is
+    the same document and is not converted again. Linear time shows as flat seconds per MB."""
+    points = []
+    for mb in sizes:
+        for one_line in (False, True):
+            r = next((s for s in measured if s["mb"] == mb), None) if not one_line else None
+            if r is None:
+                ((name, data),) = sized_reports(files, [mb], single_line=one_line)
+                r = convert_all(conv, [(name, data)], gate, pretty=False)
+                r["mb"] = round(len(data) / MB, 3)
+            st = r["stages_cpu_ms_per_doc"]
+            points.append(
+                {
+                    "mb": r["mb"],
+                    "layout": "one line" if one_line else "paragraphs",
+                    "extract_s": round(st["extract"] / 1000, 2),
+                    "extract_s_per_mb": round(st["extract"] / 1000 / r["mb"], 2),
+                    "convert_s": round(r["cpu_s"], 2),
+                    "convert_s_per_mb": round(r["cpu_s"] / r["mb"], 2),
+                    "stages_cpu_ms_per_doc": st,
+                }
+            )
+    return points
+
+
 def child_cpu(cmd: list[str], runs: int, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Median CPU (user + system) and wall seconds of ``runs`` fresh processes."""
     cpu: list[float] = []
@@ -161,6 +191,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--sizes", default="0.1,1,5", help="report sizes in MB ('' for none)")
+    ap.add_argument(
+        "--curve",
+        default="",
+        help="report sizes in MB for the time-against-size curve, each in paragraphs and on one line "
+        "(e.g. 1,5,20; '' for none)",
+    )
     ap.add_argument("--cold-runs", type=int, default=5)
     ap.add_argument("--gate", default="full", choices=["full", "model"])
     ap.add_argument(
@@ -203,6 +239,9 @@ def main() -> int:
         r = convert_all(conv, [(name, data)], args.gate, pretty=False)
         r["mb"] = round(len(data) / MB, 3)
         result["sizes"].append(r)
+    result["curve"] = curve(
+        conv, files, [float(s) for s in args.curve.split(",") if s.strip()], args.gate, result["sizes"]
+    )
     if not args.skip_cold:
         import fhirconv  # the checkout being measured (PYTHONPATH may name another than this script's)
 
@@ -245,6 +284,12 @@ def render(r: dict[str, Any]) -> str:
         stages = " ".join(f"{s['stages_cpu_ms_per_doc'][k]:>9.1f}" for k in STAGES)
         lines.append(
             f"{label:>14} {s['documents']:>5} {s['docs_per_cpu_s']:>8} {s['resources_per_cpu_s']:>8} {stages}"
+        )
+    for p in r.get("curve", []):
+        lines.append(
+            f"{p['mb']:>6g} MB {p['layout']:<10} extract {p['extract_s']:>7.2f} s "
+            f"({p['extract_s_per_mb']:.2f} s/MB)  conversion {p['convert_s']:>7.2f} s "
+            f"({p['convert_s_per_mb']:.2f} s/MB)"
         )
     for key in ("cold_convert", "help", "python_start", "jobs"):
         if key in r:

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Scaling: conversion time and peak memory against report size (issue 11, acceptance 2).
 
-Builds reports of 0.1, 1, 5 and 20 MB (and a 5 MB report on one line) by repeating the repository's own
-sample narratives, converts each with ``fhirconv convert`` in a fresh process, and prints wall seconds,
+Builds reports of 0.1, 1, 5 and 20 MB (and of 1, 5 and 20 MB on one line) by repeating the repository's
+own sample narratives, converts each with ``fhirconv convert`` in a fresh process, and prints wall seconds,
 CPU seconds (user + system of the process: the figure to compare on a shared, loaded machine), peak RSS
 and CPU seconds per MB. Linear growth shows as a flat s/MB column.
 
-usage: python benchmarks/scaling.py [--sizes 0.1,1,5,20] [--single-line 5] [--gate full|model] [--json]
+usage: python benchmarks/scaling.py [--sizes 0.1,1,5,20] [--single-line 1,5,20] [--gate full|model] [--json]
 Figures, not pass/fail.
 """
 
@@ -68,13 +68,14 @@ def run(path: Path, out: Path, gate: str) -> tuple[float, float, int, int]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--sizes", default="0.1,1,5,20", help="MB, comma-separated")
-    ap.add_argument("--single-line", type=float, default=5.0, help="MB of one-line report (0: skip)")
+    ap.add_argument(
+        "--single-line", default="1,5,20", help="MB of one-line reports, comma-separated ('' or 0: none)"
+    )
     ap.add_argument("--gate", default="full", choices=["full", "model"])
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     cases = [(float(s), False) for s in args.sizes.split(",") if s]
-    if args.single_line:
-        cases.append((args.single_line, True))
+    cases += [(float(s), True) for s in args.single_line.split(",") if s.strip() and float(s) > 0]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for mb, one_line in cases:

@@ -321,7 +321,16 @@ def _pooled(work: list[_Job], options: ConvertOptions, jobs: int) -> Iterator[_R
         with ProcessPoolExecutor(
             max_workers=workers, initializer=_init_pool_worker, initargs=(options,)
         ) as pool:
-            futures = {i: pool.submit(_convert_one, work[i]) for i in pending}
+            # the workers are forked by the first submissions: frozen, the heap they inherit (the
+            # converter, some 10^5 objects) is left out of their collections, so those neither walk it
+            # nor write to its pages (which would copy them, process by process)
+            frozen = gc.get_freeze_count() > 0  # the command line froze its set-up already: it stays so
+            gc.freeze()
+            try:
+                futures = {i: pool.submit(_convert_one, work[i]) for i in pending}
+            finally:
+                if not frozen:
+                    gc.unfreeze()
             for i in pending:
                 try:
                     results[i] = futures[i].result()

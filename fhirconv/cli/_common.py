@@ -22,7 +22,28 @@ from ..fileio import atomic_write, is_within
 if TYPE_CHECKING:
     from ..definitions.registry import ProgressEvent
 
-__all__ = ["DefinitionsProgress", "atomic_write", "err_console", "expand_inputs", "fail", "is_within", "say"]
+__all__ = [
+    "DefinitionsProgress",
+    "atomic_write",
+    "err_console",
+    "expand_inputs",
+    "fail",
+    "is_within",
+    "say",
+    "setup_done",
+]
+
+
+def setup_done() -> None:
+    """A command's set-up is built: what exists now lives as long as the process, so it leaves the cyclic
+    collector's passes (``gc.freeze``: a batch's collections no longer walk the lexicon, and forked
+    ``--jobs`` workers leave those pages shared), and the collector, paused by ``main`` during start-up,
+    resumes."""
+    import gc
+
+    gc.freeze()
+    gc.enable()
+
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 

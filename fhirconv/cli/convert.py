@@ -19,7 +19,7 @@ from ..errors import (
     FhirconvError,
     UnsupportedFormatError,
 )
-from ..fileio import SpooledText
+from ..fileio import ResolvedPaths, SpooledText
 from ._common import (
     DefinitionsProgress,
     atomic_write,
@@ -30,6 +30,7 @@ from ._common import (
     is_fhir_output,
     read_stdin_bytes,
     say,
+    setup_done,
 )
 
 if TYPE_CHECKING:
@@ -232,7 +233,7 @@ def convert(
             "several inputs (or a folder) need --out-dir DIR, or --format ndjson to stream all "
             "resources to stdout"
         )
-    protect = _check_targets(paths, output)
+    protect = ResolvedPaths(_check_targets(paths, output))
     if pretty is None:
         pretty = not several
     try:
@@ -257,6 +258,7 @@ def convert(
     except FhirconvError as exc:
         raise fail(describe(exc), exc.exit_code) from None
     patterns.save()
+    setup_done()
 
     failures: list[tuple[str, BaseException]] = []
     used: set[str] = set()
@@ -383,6 +385,7 @@ def extract(
         raise fail("extract takes exactly one document", EXIT_USAGE)
     try:
         converter = Converter(ConvertOptions(mappings_dir=mappings, gate=Gate.MODEL))
+        setup_done()
         doc = _read(converter, paths[0], input_format)
         facts = converter.extract(doc)
     except FhirconvError as exc:

@@ -161,9 +161,16 @@ class Adverse:
         for key, med in found.medications.items():
             if med.status == "not-done":
                 continue
-            for x in med.mentions:
-                if x.role is MentionRole.HEAD:
-                    names.setdefault(" ".join(ctx.folded[x.start : x.end].split()), key)
+            memo = found.head_names.get(key)
+            if memo is None or memo[0] is not med.mentions:  # the same tuple: the same mentions
+                heads = (
+                    " ".join(ctx.folded[x.start : x.end].split())
+                    for x in med.mentions
+                    if x.role is MentionRole.HEAD
+                )
+                memo = found.head_names[key] = (med.mentions, list(dict.fromkeys(heads)))
+            for name in memo[1]:
+                names.setdefault(name, key)
         out: list[tuple[_Drug, re.Match[str]]] = []
         # for each suffix word, the one to four words before it (past an abbreviation in parentheses) are
         # looked up among the names: a few dictionary lookups per cue, whatever the number of drugs

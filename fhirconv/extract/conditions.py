@@ -261,7 +261,9 @@ class Conditions:
         if days is None:
             return
         for key, c in list(store.items()):
-            if c.assertion is not Assertion.PRESENT or c.onset is not None:
+            # mentions are added in reading order: one whose last mention is before this sentence has
+            # none in it (without scanning up to MAX_MENTIONS of them for every fact, every sentence)
+            if c.assertion is not Assertion.PRESENT or c.onset is not None or c.mentions[-1].start < s:
                 continue
             if any(s <= mm.start < dm.start() for mm in c.mentions):
                 store[key] = replace(c, onset=RelativeTime(ctx.text[dm.start() : dm.end()], -days, None))

@@ -18,6 +18,7 @@ from .match_filters import attributive, given_analyte, measured_drug, measured_l
 from .match_rules import MatchRules
 from .prefilter import AnyOf, ending_gate
 from .rules import OutcomeRules
+from .text import space_before
 
 __all__ = ["PAREN_ABBR", "Aliases", "MentionFinder", "codings_of", "surface"]
 
@@ -81,9 +82,7 @@ class MentionFinder:
                 if long_form is None:
                     continue
                 # the lexicon reads the letters as one kind of thing, the words they stand for are another
-                lf_start = (
-                    pm.start() - len(long_form) - (len(text[: pm.start()]) - len(text[: pm.start()].rstrip()))
-                )
+                lf_start = pm.start() - len(long_form) - space_before(text, pm.start())
                 spelled_matches = list(self.lexicon.match(text, folded, max(sec.start, lf_start), pm.start()))
                 read = list(self.lexicon.match(text, folded, pm.start("abbr"), pm.end("abbr")))
                 words = set(re.findall(r"[a-z]{3,}", fold(long_form)))

@@ -82,3 +82,6 @@ class Found:
     inpatient: bool = False
     family: list[FamilyFact] = field(default_factory=list)  # conditions of relatives (family.py)
     adverse: list[AdverseCandidate] = field(default_factory=list)  # attributed reactions (adverse.py)
+    # per medication key: its mentions (the very tuple) and the names its head mentions spell, so a
+    # long report does not rebuild every drug's names in every "<drug>-induced" sentence (adverse.py)
+    head_names: dict[str, tuple[tuple[Mention, ...], list[str]]] = field(default_factory=dict)

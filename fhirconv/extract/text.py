@@ -98,6 +98,15 @@ def iter_paragraphs(text: str, start: int, end: int) -> Iterator[tuple[int, int]
         yield _trim(text, start + pos, end)
 
 
+def space_before(text: str, end: int) -> int:
+    """How many whitespace characters end ``text[:end]`` (``len(t) - len(t.rstrip())`` without copying
+    the text before ``end``: once per abbreviation, that copy made long reports quadratic)."""
+    i = end
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return end - i
+
+
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     while s < e and text[s].isspace():
         s += 1
