@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import os
 import pickle
 from array import array
 from bisect import bisect_right
@@ -21,6 +20,7 @@ from typing import Any
 
 import ahocorasick
 
+from ..diskcache import read_used, write_whole
 from ..mapping import MappingStore, user_cache_dir
 from .variants import NEAR_MIN, deletions, descriptor_variants, variants
 
@@ -131,7 +131,7 @@ class Lexicon:
         path = user_cache_dir() / "lexicons" / f"{digest.hexdigest()[:32]}.pickle"
         try:
             # only ever a file this code wrote into the user's own cache folder
-            fmt, rows, automaton, values, near = pickle.loads(path.read_bytes())
+            fmt, rows, automaton, values, near = pickle.loads(read_used(path))
             if (
                 fmt == _CACHE_FORMAT
                 and isinstance(rows, list)
@@ -151,12 +151,9 @@ class Lexicon:
             pass  # absent, or corrupt: rebuilt and rewritten below
         lex = cls._build(store, wanted)
         try:  # a cache that cannot be written (read-only home) only costs speed
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
             near = (lex.near_terms, lex.near_deletions, lex.near_words)
             blob = (_CACHE_FORMAT, [_row(c) for c in lex.concepts], lex._automaton, lex._values, near)
-            tmp.write_bytes(pickle.dumps(blob, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, path)
+            write_whole(path, pickle.dumps(blob, protocol=pickle.HIGHEST_PROTOCOL))  # and prunes old ones
         except OSError:
             pass
         return lex
