@@ -17,7 +17,7 @@ from pathlib import Path
 
 __all__ = ["KEEP", "prune", "read_used", "write_whole"]
 
-KEEP = 4  # files of one kind kept per folder: a few mapping overlays in use side by side
+KEEP = 8  # files of one kind kept per folder: several checkouts or mapping overlays in use side by side
 
 
 def read_used(path: Path) -> bytes:
