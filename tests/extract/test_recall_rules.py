@@ -46,6 +46,60 @@ def test_method_citation_does_not_hide_the_patients_result() -> None:
     assert _obs(facts, "urine culture")
 
 
+def test_descending_bracketed_pair_is_no_citation() -> None:
+    # a paragraph with no patient anchor: the bracket once counted as a citation and dropped it all
+    facts = facts_of(
+        "A 60-year-old man was admitted with vomiting.\n\nMetabolic acidosis was noted, and the sodium "
+        "minus chloride difference (141-112) was 29 mmol/L; arterial pH was 7.21."
+    )
+    assert [c for c in facts.conditions if "acidosis" in c.text.lower()]
+    ph = _obs(facts, "ph")
+    assert ph and ph[0].value is not None and str(ph[0].value.value) == "7.21"
+
+
+def test_narrated_paragraph_with_one_citation_is_kept() -> None:
+    facts = facts_of(
+        "A 60-year-old man was admitted with fever.\n\nBlood cultures were drawn as described [5], and "
+        "the surgical wound was closed in layers. Serum lactate was 4.1 mmol/L."
+    )
+    lactate = _obs(facts, "lactate")
+    assert lactate and lactate[0].value is not None and str(lactate[0].value.value) == "4.1"
+
+
+def test_narrated_paragraph_with_one_general_phrase_is_kept() -> None:
+    facts = facts_of(
+        "A 35-year-old woman presented with headache.\n\nBecause a first field test can be unreliable, "
+        "perimetry was repeated 3 weeks later and showed a bitemporal hemianopia."
+    )
+    assert [c for c in facts.conditions if "hemianopia" in c.text.lower()]
+
+
+def test_present_tense_paragraph_with_citation_is_still_general() -> None:
+    facts = facts_of(
+        "A 41-year-old woman presented with vertigo. She was given meclizine.\n\nWeekly high-dose "
+        "erlotinib is tolerable up to 1500 mg [4]."
+    )
+    assert [m for m in facts.medications if "meclizine" in m.text.lower()]
+    assert not [m for m in facts.medications if "erlotinib" in m.text.lower()]
+
+
+def test_patient_sentence_citing_studies_is_kept() -> None:
+    facts = facts_of(
+        "A 30-year-old man presented with fever and jaundice.\n\nWe started oral doxycycline based on "
+        "previous studies showing a benefit in leptospirosis [11]."
+    )
+    assert [m for m in facts.medications if "doxycycline" in m.text.lower()]
+
+
+def test_defined_abbreviation_wins_over_the_lexicon_reading() -> None:
+    facts = facts_of(
+        "A 45-year-old woman was admitted with dyspnoea. Plasma exchange (PE) was started, and PE was "
+        "repeated twice."
+    )
+    assert not facts.conditions or not [c for c in facts.conditions if "embolism" in c.text.lower()]
+    assert [p for p in facts.procedures if "plasma exchange" in p.text.lower()]
+
+
 # ---------------------------------------------------------------- values whose test the lexicons lack
 def _values(facts: Any) -> list[tuple[str, str]]:
     return [(str(o.value.value), o.value.unit) for o in facts.observations if o.value is not None]
