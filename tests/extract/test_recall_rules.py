@@ -275,3 +275,38 @@ def test_bare_biopsy_is_a_test() -> None:
     facts = facts_of("A 52-year-old woman had a breast lump. A biopsy showed invasive ductal carcinoma.")
     hits = [o for o in facts.observations if o.text.lower().startswith("biopsy")]
     assert hits and hits[0].value_text and "carcinoma" in hits[0].value_text
+
+
+# ---------------------------------------------------------------- drug lexicon build and anaesthesia
+def test_neuraxial_anaesthesia_is_a_procedure_and_its_drug_a_medication() -> None:
+    facts = facts_of(
+        "A 64-year-old man underwent a knee replacement under spinal anaesthesia with 3 ml of hyperbaric "
+        "bupivacaine. His daughter later had a hernia repair under caudal analgesia."
+    )
+    procedures = " ".join(p.text.lower() for p in facts.procedures)
+    assert "spinal anaesthesia" in procedures
+    assert [m for m in facts.medications if "bupivacaine" in m.text.lower()]
+    assert not [m for m in facts.medications if "anaesthesia" in m.text.lower()]
+    epidural = facts_of("A 35-year-old woman had a myomectomy; ropivacaine epidural anesthesia was used.")
+    assert [p for p in epidural.procedures if "epidural" in p.text.lower()]
+    assert [m for m in epidural.medications if "ropivacaine" in m.text.lower()]
+
+
+def test_drug_names_the_build_now_takes() -> None:
+    # a MedlinePlus name without a DrugBank id, an ingredient of a listed combination, a MeSH family's
+    # substance, the -mycin spelling of a -micin antibiotic
+    facts = facts_of(
+        "A 71-year-old man with Parkinson disease took carbidopa daily. Before surgery he was given "
+        "glycopyrrolate 0.4 mg, then 500 ml of hydroxyethyl starch, and netilmycin for a wound infection."
+    )
+    given = " ".join(m.text.lower() for m in facts.medications)
+    for name in ("carbidopa", "glycopyrrolate", "hydroxyethyl starch", "netilmycin"):
+        assert name in given, name
+
+
+def test_coded_route_before_an_injection_word() -> None:
+    facts = facts_of(
+        "A 40-year-old woman was admitted. Intramuscular injection of ketorolac 30 mg was given."
+    )
+    hits = [m for m in facts.medications if "ketorolac" in m.text.lower()]
+    assert hits and hits[0].route == "intramuscular"
