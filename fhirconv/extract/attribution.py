@@ -18,6 +18,8 @@ from .text import Sentence, iter_paragraphs, split_sentences
 __all__ = ["Attributor"]
 
 _PATIENT_SECTIONS = {SectionType.CASE, SectionType.INVESTIGATIONS, SectionType.TREATMENT, SectionType.OUTCOME}
+# general text in which a sentence whose subject is the patient still speaks of the case
+_SUBJECT_SECTIONS = {SectionType.DISCUSSION, SectionType.CONCLUSION}
 _GENERAL_SECTIONS = {
     SectionType.BACKGROUND,
     SectionType.DISCUSSION,
@@ -70,6 +72,7 @@ class Attributor:
         self._caption = rules.caption
         self._general_label = rules.general_label
         self._narrative = rules.narrative
+        self._subject = rules.subject
 
     def patient_sentences(self, doc: Document, folded: str, *, retry: bool = False) -> list[Sentence]:
         """Sentences that may carry patient facts, in text order."""
@@ -80,6 +83,9 @@ class Attributor:
         case_started = retry or any(s.type in _PATIENT_SECTIONS for s in sections)
         para_no = 0
         for sec in sections:
+            if sec.type in _SUBJECT_SECTIONS:
+                out.extend(self._subject_sentences(doc.text, folded, sec))
+                continue
             if sec.type in _GENERAL_SECTIONS:
                 continue
             paragraphs = list(iter_paragraphs(doc.text, sec.start, sec.end))
@@ -136,6 +142,19 @@ class Attributor:
         if not case_started and not retry:
             # No paragraph introduced a patient: read every non-general paragraph as the case.
             return self.patient_sentences(doc, folded, retry=True)
+        return out
+
+    def _subject_sentences(self, text: str, folded: str, sec: Section) -> list[Sentence]:
+        """The sentences of a discussion or conclusion whose subject is this patient ("Our patient had
+        ...", "In our case, ...", "The patient described here showed ..."): the discussion speaks of the
+        disease in general, but a sentence about the patient is never skipped for where it stands."""
+        out: list[Sentence] = []
+        for ps, pe in iter_paragraphs(text, sec.start, sec.end):
+            if self._caption.match(folded, ps):
+                continue
+            out.extend(
+                x for x in split_sentences(text, ps, pe, 0) if self._subject.match(folded, x.start, x.end)
+            )
         return out
 
     def title_sentences(self, doc: Document) -> list[Sentence]:

@@ -91,6 +91,21 @@ def test_patient_sentence_citing_studies_is_kept() -> None:
     assert [m for m in facts.medications if "doxycycline" in m.text.lower()]
 
 
+def test_discussion_sentence_about_the_patient_is_case_text() -> None:
+    text = (
+        "CASE PRESENTATION\n\nA 58-year-old man presented with chest pain. He was treated with aspirin."
+        "\n\nDISCUSSION\n\nPulmonary embolism is a common cause of sudden death [3]. Hypotension and "
+        "cyanosis are typical signs of massive embolism [4].\n\nOur patient had an episode of ventricular "
+        "fibrillation that required defibrillation. Stroke has been reported in up to 5% of cases [5]."
+    )
+    facts = facts_of(text)
+    conditions = " ".join(c.text.lower() for c in facts.conditions)
+    assert "ventricular fibrillation" in conditions
+    assert [p for p in facts.procedures if "defibrillation" in p.text.lower()]
+    for general in ("embolism", "hypotension", "cyanosis", "stroke"):
+        assert general not in conditions, general
+
+
 def test_defined_abbreviation_wins_over_the_lexicon_reading() -> None:
     facts = facts_of(
         "A 45-year-old woman was admitted with dyspnoea. Plasma exchange (PE) was started, and PE was "
