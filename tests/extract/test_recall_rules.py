@@ -91,6 +91,14 @@ def test_patient_sentence_citing_studies_is_kept() -> None:
     assert [m for m in facts.medications if "doxycycline" in m.text.lower()]
 
 
+def test_presenting_the_case_is_about_the_patient() -> None:
+    facts = facts_of(
+        "A 50-year-old man presented with jaundice.\n\nWe present a case of pancreatic lymphoma without a "
+        "history of alcohol use."
+    )
+    assert [c for c in facts.conditions if "lymphoma" in c.text.lower()]
+
+
 def test_discussion_sentence_about_the_patient_is_case_text() -> None:
     text = (
         "CASE PRESENTATION\n\nA 58-year-old man presented with chest pain. He was treated with aspirin."
