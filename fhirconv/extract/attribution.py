@@ -84,7 +84,9 @@ class Attributor:
         para_no = 0
         for sec in sections:
             if sec.type in _SUBJECT_SECTIONS:
-                out.extend(self._subject_sentences(doc.text, folded, sec))
+                for ps, pe in iter_paragraphs(doc.text, sec.start, sec.end):
+                    para_no += 1
+                    out.extend(self._subject_sentences(doc.text, folded, ps, pe, para_no))
                 continue
             if sec.type in _GENERAL_SECTIONS:
                 continue
@@ -144,18 +146,15 @@ class Attributor:
             return self.patient_sentences(doc, folded, retry=True)
         return out
 
-    def _subject_sentences(self, text: str, folded: str, sec: Section) -> list[Sentence]:
-        """The sentences of a discussion or conclusion whose subject is this patient ("Our patient had
-        ...", "In our case, ...", "The patient described here showed ..."): the discussion speaks of the
-        disease in general, but a sentence about the patient is never skipped for where it stands."""
-        out: list[Sentence] = []
-        for ps, pe in iter_paragraphs(text, sec.start, sec.end):
-            if self._caption.match(folded, ps):
-                continue
-            out.extend(
-                x for x in split_sentences(text, ps, pe, 0) if self._subject.match(folded, x.start, x.end)
-            )
-        return out
+    def _subject_sentences(self, text: str, folded: str, ps: int, pe: int, para_no: int) -> list[Sentence]:
+        """The sentences of a discussion or conclusion paragraph whose subject is this patient ("Our
+        patient had ...", "In our case, ...", "The patient described here showed ..."): the discussion
+        speaks of the disease in general, but a sentence about the patient is never skipped for where it
+        stands. A figure caption is never the case as it unfolded."""
+        if self._caption.match(folded, ps):
+            return []
+        sents = split_sentences(text, ps, pe, para_no)
+        return [x for x in sents if self._subject.match(folded, x.start, x.end)]
 
     def title_sentences(self, doc: Document) -> list[Sentence]:
         """The sentences of the article title: a case report's title names the patient's main
