@@ -1,0 +1,372 @@
+"""Skip a regex where the words it needs are absent: one automaton scan per document instead of
+hundreds of pattern searches per sentence that find nothing.
+
+Every component asks its patterns of every sentence (about ninety regex calls a sentence), and most
+find nothing: each failing search still walks the whole sentence. Most patterns cannot match without
+one of a few literal strings ("after", "day", "revealed"...): :func:`required_literals` reads that
+set off the pattern's parse tree. :class:`Triggers` scans each document once with one Aho-Corasick
+automaton of all those literals, and :class:`GatedPattern` -- a stand-in for the compiled pattern that
+the engine puts in place of every pattern its components hold -- answers ``search``/``finditer``/
+``findall`` over the document's folded text with "nothing" at once when none of its literals lies
+inside the bounds; otherwise, and for any other string or method, the real pattern runs.
+
+Exactness: a match of the pattern consumes one of its required literals (that is what the parse tree
+walk proves, conservatively: where it cannot tell, the pattern gets no gate), and a match found with
+``pos``/``endpos`` lies inside them, so the literal lies inside them too. Where no literal does, the
+pattern has no match there, and the answer "nothing" is the pattern's own answer. Patterns matched
+case-insensitively are never gated (case folding of a literal is not one string).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+import time
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import fields, is_dataclass
+from typing import Any
+
+import ahocorasick
+
+__all__ = ["GatedPattern", "Triggers", "required_literals"]
+
+# the parser behind re.compile (private, Python >= 3.11); without it nothing is gated
+_P: Any
+_C: Any
+try:
+    _P = importlib.import_module("re._parser")
+    _C = importlib.import_module("re._constants")
+except ImportError:  # pragma: no cover
+    _P = _C = None
+
+_MAX_PRODUCT = 64  # strings a run of fixed parts may spell out before it is cut
+_MAX_LITERALS = 4000  # a larger requirement is no gate worth its scan
+_MIN_LENGTH = 3  # a shorter literal is in nearly every sentence: no gate
+_MAX_WALK = 2000  # containers larger than this are data (word lists, indexes), not rules
+
+
+def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Strings one of which every match of ``pattern`` contains, or None when no useful set is known."""
+    if _P is None or pattern.flags & re.IGNORECASE or not isinstance(pattern.pattern, str):
+        return None
+    try:
+        tree = _P.parse(pattern.pattern, pattern.flags)
+    except Exception:  # an unexpected tree shape: no gate, the pattern runs as always
+        return None
+    _, req = _sequence(list(tree))
+    if not req or len(req) > _MAX_LITERALS or min(map(len, req)) < _MIN_LENGTH:
+        return None
+    return frozenset(req)
+
+
+_Info = tuple[set[str] | None, set[str] | None]  # (exactly what it matches, what every match contains)
+
+
+def _score(req: set[str] | None) -> tuple[int, int]:
+    return (min(map(len, req)), -len(req)) if req else (-1, 0)
+
+
+def _sequence(items: list[Any]) -> _Info:
+    """Concatenation: the product of consecutive fixed parts is required; so is any part's requirement."""
+    run: set[str] | None = {""}
+    whole: set[str] | None = {""}
+    best: set[str] | None = None
+
+    def keep(cand: set[str] | None) -> None:
+        nonlocal best
+        if cand and _score(cand) > _score(best):
+            best = cand
+
+    for op, av in items:
+        exact, req = _node(op, av)
+        if exact is not None:
+            if run is not None and len(run) * len(exact) <= _MAX_PRODUCT:
+                run = {a + b for a in run for b in exact}
+            else:
+                keep(run)
+                run = set(exact)
+            if whole is not None:
+                whole = (
+                    {a + b for a in whole for b in exact} if len(whole) * len(exact) <= _MAX_PRODUCT else None
+                )
+        else:
+            keep(run)
+            run = {""}
+            whole = None
+            keep(req)
+    keep(run)
+    return whole, best
+
+
+def _node(op: Any, av: Any) -> _Info:
+    C = _C
+    if op is C.LITERAL:
+        return {chr(av)}, None
+    if op is C.IN:
+        chars = set()
+        for iop, iav in av:
+            if iop is not C.LITERAL:
+                return None, None
+            chars.add(chr(iav))
+        return (chars, None) if 0 < len(chars) <= 4 else (None, None)
+    if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+        return {""}, None  # consumes nothing
+    if op is C.SUBPATTERN:
+        _, add_flags, _, sub = av
+        if add_flags & re.IGNORECASE:
+            return None, None
+        return _sequence(list(sub))
+    if op is getattr(C, "ATOMIC_GROUP", None):
+        return _sequence(list(av))
+    if op is C.BRANCH:
+        _, alts = av
+        infos = [_sequence(list(a)) for a in alts]
+        exacts = [x for x, _ in infos]
+        exact: set[str] | None = None
+        if all(x is not None for x in exacts):
+            union = set().union(*(x for x in exacts if x is not None))
+            exact = union if len(union) <= _MAX_PRODUCT else None
+        req: set[str] = set()
+        for x, r in infos:
+            need = x if x is not None and _score(x) >= _score(r) else r
+            if not need:
+                return exact, None
+            req |= need
+        return exact, req
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+        lo, hi, sub = av
+        once, within = _sequence(list(sub))
+        if lo == 0:
+            return ({""} | once if hi == 1 and once is not None else None), None
+        if lo == hi == 1:
+            return once, within
+        return None, once if once is not None and _score(once) >= _score(within) else within
+    return None, None
+
+
+class Triggers:
+    """The literals of the gated patterns, found in one scan of the document being read.
+
+    A gate costs a little on every call (a Python call and a lookup) and saves the pattern's own search
+    where it answers "nothing": worth it for the patterns that are slow to find nothing (long
+    alternations, a charset at every position), a loss for the rest. So for the first ``warm_up``
+    documents every pattern with literals runs as before while its cost and how often the gate would
+    have answered are measured; then the gate stays in front of the patterns where it saves more than
+    it costs, and every other pattern is put back as it was. Which patterns keep a gate depends on
+    timing; what any pattern answers never does.
+    """
+
+    def __init__(self, *, warm_up: int = 8, gain_s: float = 1.5e-6) -> None:
+        self._gated: list[GatedPattern] = []
+        self._of: dict[int, GatedPattern] = {}  # id of a raw pattern -> its gate
+        self._automaton: Any = None
+        self.folded: str | None = None  # the folded text of the document being read
+        self._ends: list[list[int]] = []  # per pattern id: ends of its literals, ascending
+        self._starts: list[list[int]] = []
+        self._warm_up, self._gain_s, self._read = warm_up, gain_s, 0
+        self._root: tuple[object, str] | None = None
+
+    def gate_all(self, root: object, package: str) -> int:
+        """Put a gate in front of every pattern held by ``root`` or the objects it holds (attributes,
+        lists, tuples, dict values) whose classes come from ``package``; returns in how many places."""
+        self._root = (root, package)
+        return _walk(root, package, self._gate)
+
+    def _gate(self, pattern: Any) -> Any:
+        if isinstance(pattern, GatedPattern) or not isinstance(pattern, re.Pattern):
+            return pattern
+        known = self._of.get(id(pattern))
+        if known is not None:
+            return known  # one pattern held in several places: one gate
+        lits = required_literals(pattern)
+        if lits is None:
+            return pattern
+        gated = GatedPattern(pattern, self, len(self._gated), lits)
+        self._gated.append(gated)
+        self._of[id(pattern)] = gated
+        self._automaton = None
+        return gated
+
+    def read(self, folded: str) -> None:
+        """Scan a document's folded text for the literals of the gated patterns."""
+        if self._read == self._warm_up:
+            self._settle()
+        self._read += 1
+        self.folded = folded
+        n = len(self._gated)
+        ends: list[list[int]] = [[] for _ in range(n)]
+        starts: list[list[int]] = [[] for _ in range(n)]
+        live = [g for g in self._gated if g.state != _OFF]
+        if live:
+            if self._automaton is None:
+                literals: dict[str, list[int]] = {}
+                for g in live:
+                    for lit in g.literals:
+                        literals.setdefault(lit, []).append(g.pid)
+                automaton = ahocorasick.Automaton()
+                for lit, pids in literals.items():
+                    automaton.add_word(lit, (len(lit), tuple(pids)))
+                automaton.make_automaton()
+                self._automaton = automaton
+            for last, (length, pids) in self._automaton.iter(folded):
+                e = last + 1
+                for pid in pids:
+                    ends[pid].append(e)
+                    starts[pid].append(e - length)
+        self._ends, self._starts = ends, starts
+
+    def done(self) -> None:
+        self.folded = None
+        self._ends, self._starts = [], []
+
+    def _settle(self) -> None:
+        """After the warm-up: keep the gates that pay, put the other patterns back."""
+        for g in self._gated:
+            saved = g.cost / g.calls * g.absent / g.calls if g.calls else 0.0
+            g.state = _ON if saved > self._gain_s else _OFF
+        if self._root is not None:
+            root, package = self._root
+            _walk(root, package, lambda p: p.raw if isinstance(p, GatedPattern) and p.state == _OFF else p)
+        self._automaton = None
+
+    def present(self, pid: int, pos: int, endpos: int) -> bool:
+        """Whether one of pattern ``pid``'s literals lies inside ``[pos, endpos)`` of the folded text."""
+        ends = self._ends[pid]
+        if not ends:
+            return False
+        pos = max(pos, 0)
+        starts = self._starts[pid]
+        floor = pos + self._gated[pid].min_len
+        i = bisect_right(ends, endpos)
+        while i > 0:
+            i -= 1
+            if ends[i] < floor:
+                return False
+            if starts[i] >= pos:
+                return True
+        return False
+
+
+_MEASURE, _ON, _OFF = 0, 1, 2
+
+
+class GatedPattern:
+    """A compiled pattern that first asks :class:`Triggers` whether it can match in the folded text of
+    the document being read; every other use goes to the pattern itself."""
+
+    __slots__ = (
+        "_triggers",
+        "absent",
+        "calls",
+        "cost",
+        "flags",
+        "groupindex",
+        "groups",
+        "literals",
+        "min_len",
+        "pattern",
+        "pid",
+        "raw",
+        "state",
+    )
+
+    def __init__(
+        self, pattern: re.Pattern[str], triggers: Triggers, pid: int, literals: frozenset[str]
+    ) -> None:
+        self.raw, self._triggers, self.pid = pattern, triggers, pid
+        self.literals, self.min_len = literals, min(map(len, literals))
+        self.pattern, self.flags = pattern.pattern, pattern.flags
+        self.groups, self.groupindex = pattern.groups, pattern.groupindex
+        self.state, self.calls, self.absent, self.cost = _MEASURE, 0, 0, 0.0
+
+    def _skip(self, string: str, pos: int, endpos: int) -> bool:
+        """Whether the folded text of the document being read has none of the literals in the bounds."""
+        t = self._triggers
+        if string is not t.folded:
+            return False
+        absent = not t.present(self.pid, pos, endpos)
+        if self.state == _MEASURE:
+            self.calls += 1
+            self.absent += absent
+            c = time.perf_counter()
+            self.raw.search(string, pos, endpos)
+            self.cost += time.perf_counter() - c
+            return False
+        return absent
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        if self._skip(string, pos, endpos):
+            return None
+        return self.raw.search(string, pos, endpos)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        if self._skip(string, pos, endpos):
+            return iter(())
+        return self.raw.finditer(string, pos, endpos)
+
+    def findall(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
+        if self._skip(string, pos, endpos):
+            return []
+        return self.raw.findall(string, pos, endpos)
+
+    def __getattr__(self, name: str) -> Any:  # match, fullmatch, sub, split, ...: the pattern's own
+        return getattr(self.raw, name)
+
+    def __repr__(self) -> str:
+        return f"GatedPattern({self.raw!r})"
+
+
+def _walk(root: object, package: str, swap: Any) -> int:
+    """Replace each pattern ``p`` held by ``root`` (or by the lists, tuples, dicts and objects of
+    ``package`` it holds) with ``swap(p)``; returns in how many places it was replaced."""
+    seen: set[int] = set()
+    count = 0
+
+    def walk(value: Any) -> Any:
+        nonlocal count
+        if isinstance(value, (re.Pattern, GatedPattern)):
+            new = swap(value)
+            count += new is not value
+            return new
+        if id(value) in seen or isinstance(value, Triggers):
+            return value
+        if isinstance(value, (list, dict)) and len(value) > _MAX_WALK:
+            return value  # a word list or an index, not where rules keep their patterns
+        if isinstance(value, list):
+            seen.add(id(value))
+            value[:] = [walk(v) for v in value]
+        elif isinstance(value, tuple):
+            new = tuple(walk(v) for v in value)
+            return value if all(a is b for a, b in zip(new, value, strict=True)) else _same_kind(value, new)
+        elif isinstance(value, dict):
+            seen.add(id(value))
+            for k in list(value):
+                value[k] = walk(value[k])
+        elif type(value).__module__.startswith(package):
+            seen.add(id(value))
+            for name in _attributes(value):
+                old = getattr(value, name, None)
+                new = walk(old)
+                if new is not old:
+                    object.__setattr__(value, name, new)
+        return value
+
+    walk(root)
+    return count
+
+
+def _attributes(obj: object) -> list[str]:
+    names: list[str] = [f.name for f in fields(obj)] if is_dataclass(obj) else []
+    names += getattr(obj, "__dict__", {})
+    for cls in type(obj).__mro__:
+        names += [s for s in getattr(cls, "__slots__", ()) if isinstance(s, str) and not s.startswith("__")]
+    return names
+
+
+def _same_kind(old: tuple[Any, ...], new: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A tuple like ``old`` (a named tuple keeps its class) holding ``new``."""
+    if type(old) is tuple:
+        return new
+    return type(old)(*new)
