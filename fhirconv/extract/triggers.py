@@ -44,6 +44,10 @@ except ImportError:  # pragma: no cover
 _MAX_PRODUCT = 64  # strings a run of fixed parts may spell out before it is cut
 _MAX_LITERALS = 4000  # a larger requirement is no gate worth its scan
 _MIN_LENGTH = 3  # a shorter literal is in nearly every sentence: no gate
+# any decimal digit (what ``\d`` matches), in literals and in the scanned text alike: "a number" is a
+# requirement as telling as a word of three letters (half the sentences have none)
+_DIGIT = "\ue000"
+_DIGIT_WEIGHT = 2
 _MAX_WALK = 2000  # containers larger than this are data (word lists, indexes), not rules
 
 
@@ -56,7 +60,7 @@ def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
     except Exception:  # an unexpected tree shape: no gate, the pattern runs as always
         return None
     _, req = _sequence(list(tree))
-    if not req or len(req) > _MAX_LITERALS or min(map(len, req)) < _MIN_LENGTH:
+    if not req or len(req) > _MAX_LITERALS or _score(req)[0] < _MIN_LENGTH:
         return None
     return frozenset(req)
 
@@ -65,7 +69,10 @@ _Info = tuple[set[str] | None, set[str] | None]  # (exactly what it matches, wha
 
 
 def _score(req: set[str] | None) -> tuple[int, int]:
-    return (min(map(len, req)), -len(req)) if req else (-1, 0)
+    """How telling a requirement is: its shortest string (a digit counts for three letters), then fewer."""
+    if not req:
+        return (-1, 0)
+    return min(len(r) + _DIGIT_WEIGHT * (_DIGIT in r) for r in req), -len(req)
 
 
 def _sequence(items: list[Any]) -> _Info:
@@ -103,13 +110,15 @@ def _sequence(items: list[Any]) -> _Info:
 def _node(op: Any, av: Any) -> _Info:
     C = _C
     if op is C.LITERAL:
-        return {chr(av)}, None
+        return {_char(av)}, None
     if op is C.IN:
+        if list(av) == [(C.CATEGORY, C.CATEGORY_DIGIT)]:
+            return {_DIGIT}, None
         chars = set()
         for iop, iav in av:
             if iop is not C.LITERAL:
                 return None, None
-            chars.add(chr(iav))
+            chars.add(_char(iav))
         return (chars, None) if 0 < len(chars) <= 4 else (None, None)
     if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
         return {""}, None  # consumes nothing
@@ -144,6 +153,11 @@ def _node(op: Any, av: Any) -> _Info:
             return once, within
         return None, once if once is not None and _score(once) >= _score(within) else within
     return None, None
+
+
+def _char(code: int) -> str:
+    c = chr(code)
+    return _DIGIT if c.isdecimal() else c
 
 
 class Triggers:
@@ -210,7 +224,7 @@ class Triggers:
                     automaton.add_word(lit, (len(lit), tuple(pids)))
                 automaton.make_automaton()
                 self._automaton = automaton
-            for last, (length, pids) in self._automaton.iter(folded):
+            for last, (length, pids) in self._automaton.iter(_digits_marked(folded)):
                 e = last + 1
                 for pid in pids:
                     ends[pid].append(e)
@@ -355,6 +369,18 @@ def _walk(root: object, package: str, swap: Any) -> int:
 
     walk(root)
     return count
+
+
+_DIGITS = {ord(c): _DIGIT for c in "0123456789"}
+
+
+def _digits_marked(text: str) -> str:
+    """The text with every decimal digit (``\\d``, any script) written as the one digit mark."""
+    if not text.isascii():
+        for c in set(text):
+            if c.isdecimal() and ord(c) not in _DIGITS:
+                _DIGITS[ord(c)] = _DIGIT
+    return text.translate(_DIGITS)
 
 
 def _attributes(obj: object) -> list[str]:
