@@ -371,16 +371,12 @@ def _walk(root: object, package: str, swap: Any) -> int:
     return count
 
 
-_DIGITS = {ord(c): _DIGIT for c in "0123456789"}
+_ANY_DIGIT = re.compile(r"\d")
 
 
 def _digits_marked(text: str) -> str:
-    """The text with every decimal digit (``\\d``, any script) written as the one digit mark."""
-    if not text.isascii():
-        for c in set(text):
-            if c.isdecimal() and ord(c) not in _DIGITS:
-                _DIGITS[ord(c)] = _DIGIT
-    return text.translate(_DIGITS)
+    """The text with every decimal digit (what ``\\d`` matches, any script) written as the digit mark."""
+    return _ANY_DIGIT.sub(_DIGIT, text)
 
 
 def _attributes(obj: object) -> list[str]:
