@@ -175,6 +175,7 @@ class Triggers:
     def __init__(self, *, warm_up: int = 8, gain_s: float = 1.5e-6) -> None:
         self._gated: list[GatedPattern] = []
         self._of: dict[int, GatedPattern] = {}  # id of a raw pattern -> its gate
+        self._plain: set[int] = set()  # ids of the patterns no literal gate can stand for
         self._automaton: Any = None
         self.folded: str | None = None  # the folded text of the document being read
         self._ends: list[list[int]] = []  # per pattern id: ends of its literals, ascending
@@ -196,6 +197,7 @@ class Triggers:
             return known  # one pattern held in several places: one gate
         lits = required_literals(pattern)
         if lits is None:
+            self._plain.add(id(pattern))
             return pattern
         gated = GatedPattern(pattern, self, len(self._gated), lits)
         self._gated.append(gated)
@@ -205,8 +207,8 @@ class Triggers:
 
     def read(self, folded: str) -> None:
         """Scan a document's folded text for the literals of the gated patterns."""
-        if self._read == self._warm_up:
-            self._settle()
+        if self._read in (self._warm_up, 4 * self._warm_up, 8 * self._warm_up):
+            self._settle(last=self._read == 8 * self._warm_up)
         self._read += 1
         self.folded = folded
         n = len(self._gated)
@@ -235,14 +237,22 @@ class Triggers:
         self.folded = None
         self._ends, self._starts = [], []
 
-    def _settle(self) -> None:
-        """After the warm-up: keep the gates that pay, put the other patterns back."""
+    def _settle(self, last: bool) -> None:
+        """After the warm-up: keep the gates that pay, put the other patterns back. Patterns made since
+        the components were built (the unions of :class:`~.prefilter.AnyOf`, made on first use) get a
+        gate now and are measured until the ``last`` settling."""
         for g in self._gated:
-            saved = g.cost / g.calls * g.absent / g.calls if g.calls else 0.0
-            g.state = _ON if saved > self._gain_s else _OFF
+            if g.state == _MEASURE and (g.calls or last):
+                saved = g.cost / g.calls * g.absent / g.calls if g.calls else 0.0
+                g.state = _ON if saved > self._gain_s else _OFF
+
+        def swap(p: Any) -> Any:
+            if isinstance(p, GatedPattern):
+                return p.raw if p.state == _OFF else p
+            return p if last or id(p) in self._of or id(p) in self._plain else self._gate(p)
+
         if self._root is not None:
-            root, package = self._root
-            _walk(root, package, lambda p: p.raw if isinstance(p, GatedPattern) and p.state == _OFF else p)
+            _walk(*self._root, swap)
         self._automaton = None
 
     def present(self, pid: int, pos: int, endpos: int) -> bool:
