@@ -17,8 +17,11 @@ def test_required_literals_of_common_shapes() -> None:
     # "years?" spells "year" or "years": both are required forms, the shorter one is enough
     assert required_literals(re.compile(r"\d+\s+years?\s+old")) == {"year", "years"}
     # an optional part requires nothing; a branch with a bare alternative requires nothing
-    assert required_literals(re.compile(r"(?:fever)?\s*\d+")) is None
-    assert required_literals(re.compile(r"(?:fever|\d+)")) is None
+    assert required_literals(re.compile(r"(?:fever)?\s*[a-z]+")) is None
+    # a number is a requirement of its own (any decimal digit, the mark U+E000 stands for all)
+    assert required_literals(re.compile(r"(?:fever)?\s*\d+")) == {"\ue000"}
+    assert required_literals(re.compile(r"(?:fever|\d+)")) == {"fever", "\ue000"}
+    assert required_literals(re.compile(r"(?:fever|[a-z]+)")) is None
     # case-insensitive patterns are never gated, nor are literals too short to be worth it
     assert required_literals(re.compile(r"fever", re.IGNORECASE)) is None
     assert required_literals(re.compile(r"(?:on|at)\s+\d+")) is None
@@ -36,10 +39,12 @@ _PATTERNS = [
     r"(?:ectomy|otomy|scopy)(?!\w)",
     r"(?P<n>\d+)\s+(?:days?|weeks?)\s+later",
     r"(?<!\w)follow(?:\s+up|up)(?!\w)",
+    r"(?P<n>\d+(?:\.\d+)?)\s*mg(?!\w)",
 ]
 _TEXT = (
     "she was given aspirin. fever and chills followed 3 days later. a colectomy was done; "
-    "at follow up she was well. no rigors. endoscopy was started 2 weeks later, and then follow-up"
+    "at follow up she was well. no rigors. endoscopy was started 2 weeks later, and then follow-up; "
+    "prednisone 7.5 mg, then \u0663 mg daily; the dose was given"
 )
 
 
