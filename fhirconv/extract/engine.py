@@ -114,7 +114,7 @@ class Extractor:
         self.tables = Tables(rules, self.mentions, self.observations, quantities, self.timeline.column_time)
         # every pattern the components hold answers "nothing" at once where its words are absent
         triggers = Triggers()
-        triggers.gate_all(self, __package__ or "fhirconv.extract")
+        triggers.watch(self, __package__ or "fhirconv.extract")
         self.triggers = triggers
 
     def extract(self, doc: Document) -> Extraction:

@@ -165,12 +165,14 @@ class Triggers:
 
     A gate costs a little on every call (a Python call and a lookup) and saves the pattern's own search
     where it answers "nothing": worth it for the patterns that are slow to find nothing (long
-    alternations, a charset at every position), a loss for the rest. So for the first ``warm_up``
-    documents every pattern with literals runs as before while its cost and how often the gate would
-    have answered are measured; then the gate stays in front of the patterns where it saves more than
-    it costs, and every other pattern is put back as it was (patterns first used later are measured
-    until the 8 x ``warm_up``-th document). Which patterns keep a gate depends on timing; what any
-    pattern answers never does.
+    alternations, a charset at every position), a loss for the rest. So the first ``warm_up`` documents
+    are read with no gate at all (a single short report would not earn back the set-up); then every
+    pattern with literals gets one, runs as before while its cost and how often the gate would have
+    answered are measured, and at the 4 x ``warm_up``-th document the gate stays in front of the
+    patterns where it saves more than it costs; every other pattern is put back as it was. Patterns
+    made on first use meanwhile (the unions of :class:`~.prefilter.AnyOf`) are measured until the
+    8 x ``warm_up``-th. Which patterns keep a gate depends on timing; what any pattern answers never
+    does.
     """
 
     def __init__(self, *, warm_up: int = 2, gain_s: float = 1.5e-6) -> None:
@@ -183,12 +185,19 @@ class Triggers:
         self._starts: list[list[int]] = []
         self._warm_up, self._gain_s, self._read = warm_up, gain_s, 0
         self._root: tuple[object, str] | None = None
+        self._pending = False  # gate_all still to do (see ``watch``)
 
     def gate_all(self, root: object, package: str) -> int:
         """Put a gate in front of every pattern held by ``root`` or the objects it holds (attributes,
         lists, tuples, dict values) whose classes come from ``package``; returns in how many places."""
         self._root = (root, package)
         return _walk(root, package, self._gate)
+
+    def watch(self, root: object, package: str) -> None:
+        """:meth:`gate_all` at the ``warm_up``-th document: reading the patterns' parse trees costs more
+        than a single short report would win back (a one-file ``convert`` never pays it)."""
+        self._root = (root, package)
+        self._pending = True
 
     def _gate(self, pattern: Any) -> Any:
         if isinstance(pattern, GatedPattern) or not isinstance(pattern, re.Pattern):
@@ -208,10 +217,12 @@ class Triggers:
 
     def read(self, folded: str) -> None:
         """Scan a document's folded text for the literals of the gated patterns."""
-        if self._read in (self._warm_up, 4 * self._warm_up, 8 * self._warm_up):
+        if self._read == self._warm_up and self._pending and self._root is not None:
+            self._pending = False
+            self.gate_all(*self._root)
+        if self._read in (4 * self._warm_up, 8 * self._warm_up):
             self._settle(last=self._read == 8 * self._warm_up)
         self._read += 1
-        self.folded = folded
         n = len(self._gated)
         ends: list[list[int]] = [[] for _ in range(n)]
         starts: list[list[int]] = [[] for _ in range(n)]
@@ -233,6 +244,7 @@ class Triggers:
                     ends[pid].append(e)
                     starts[pid].append(e - length)
         self._ends, self._starts = ends, starts
+        self.folded = folded  # (last: a gate asks of this text only once its literals are known)
 
     def done(self) -> None:
         self.folded = None
