@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from fhirconv.extract.triggers import GatedPattern, Triggers, required_literals
+from fhirconv.extract.literals import required_literals
+from fhirconv.extract.triggers import GatedPattern, Triggers
 
 
 def test_required_literals_of_common_shapes() -> None:
