@@ -20,15 +20,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import tagger_data as td  # noqa: E402
+import tagger_data as td
 
-from fhirconv.errors import InputError  # noqa: E402
-from fhirconv.evaluate.gold import GoldDocument  # noqa: E402
-from fhirconv.evaluate.runner import evaluate, summarise  # noqa: E402
-from fhirconv.extract.tagger import MentionTagger  # noqa: E402
-from fhirconv.model import DocumentFormat  # noqa: E402
-from fhirconv.pipeline import ConvertOptions, Converter  # noqa: E402
-from fhirconv.readers import read_path  # noqa: E402
+from fhirconv.errors import InputError
+from fhirconv.evaluate.gold import GoldDocument
+from fhirconv.evaluate.runner import evaluate, summarise
+from fhirconv.extract.tagger import MentionTagger, vocabulary
+from fhirconv.model import DocumentFormat
+from fhirconv.pipeline import Converter, ConvertOptions
+from fhirconv.readers import read_path
 
 CATEGORIES = (
     "condition",
@@ -47,7 +47,8 @@ def folds_of(docs: list[td.DocData], k: int) -> list[list[td.DocData]]:
 def cross_validate(
     corpus: Path, k: int, thresholds: list[float], kinds: list[str]
 ) -> dict[str, dict[str, Any]]:
-    docs = td.load_corpus(corpus)
+    docs, lists = td.load_corpus(corpus)
+    vocab = vocabulary(lists)
     folds = folds_of(docs, k)
     models: list[bytes] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -70,7 +71,9 @@ def cross_validate(
     for label, threshold in [("rules", None), *[(f"tagger@{t:g}", t) for t in thresholds]]:
         outcomes = []
         for f, fold in enumerate(folds):
-            conv.extractor.tagger = None if threshold is None else MentionTagger(models[f], threshold, kinds)
+            conv.extractor.tagger = (
+                None if threshold is None else MentionTagger(models[f], threshold, vocab, kinds)
+            )
             outcomes += evaluate([d.path for d in fold], fmt="brat", converter=convert)
         summary = summarise(outcomes, "brat")
         results[label] = {

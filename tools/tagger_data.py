@@ -9,6 +9,7 @@ except the trained weights.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ from fhirconv.evaluate.gold import (
     PROCEDURE,
 )
 from fhirconv.extract import Extractor
-from fhirconv.extract.tagger import features
+from fhirconv.extract.tagger import Vocabulary, features, vocabulary, vocabulary_lists
 from fhirconv.mapping import MappingStore
 from fhirconv.model import DocumentFormat
 from fhirconv.readers import read_path
@@ -58,18 +59,23 @@ def documents(corpus: Path) -> list[Path]:
     return sorted(corpus.glob("*.ann"), key=lambda p: p.stem)
 
 
-def doc_data(path: Path, extractor: Extractor) -> DocData:
+def doc_data(path: Path, extractor: Extractor, vocab: Vocabulary) -> DocData:
     gold = read_brat(path)
     assert gold.text_path is not None
     doc = read_path(gold.text_path, format=DocumentFormat.TEXT)
+    # neutral spans (repeat mentions typed Coreference, past history) are mentions of their category too
     spans = sorted(
-        ((m.span.start, m.span.end, KIND[m.category]) for m in gold.mentions if m.category in KIND),
+        (
+            (m.span.start, m.span.end, KIND[m.category])
+            for m in (*gold.mentions, *(gold.neutral if os.environ.get("X_NEUTRAL") else ()))
+            if m.category in KIND
+        ),
         key=lambda t: (-(t[1] - t[0]), t[0], t[2]),  # the longest span labels a token first
     )
     folded = fold(doc.text)
     seqs = []
     for s, e, matches in extractor.sentence_matches(doc):
-        tokens, feats = features(doc.text, folded, s, e, matches)
+        tokens, feats = features(doc.text, folded, s, e, matches, vocab)
         labels = ["O"] * len(tokens)
         owner = [-1] * len(tokens)
         for n, (gs, ge, kind) in enumerate(spans):
@@ -84,10 +90,23 @@ def doc_data(path: Path, extractor: Extractor) -> DocData:
     return DocData(gold.doc_id, path, seqs)
 
 
-def load_corpus(corpus: Path, store: MappingStore | None = None) -> list[DocData]:
-    extractor = Extractor(store or MappingStore())
+def vocab_lists(store: MappingStore) -> dict[str, list[str]]:
+    """The vocabulary feature word lists, from the lexicon terms of every domain."""
+    terms = {}
+    for domain in ("conditions", "drugs", "tests", "procedures"):
+        terms[domain] = [fold(t) for c in store.load(f"lexicons/{domain}")["concepts"] for t in c["terms"]]
+    return vocabulary_lists(terms)
+
+
+def load_corpus(
+    corpus: Path, store: MappingStore | None = None
+) -> tuple[list[DocData], dict[str, list[str]]]:
+    store = store or MappingStore()
+    extractor = Extractor(store)
     extractor.tagger = None  # features never depend on a model
-    return [doc_data(p, extractor) for p in documents(corpus)]
+    lists = vocab_lists(store) if not os.environ.get("X_NOVOCAB") else {}
+    vocab = vocabulary(lists)
+    return [doc_data(p, extractor, vocab) for p in documents(corpus)], lists
 
 
 def train(docs: Sequence[DocData], model_path: Path) -> int:
@@ -100,6 +119,10 @@ def train(docs: Sequence[DocData], model_path: Path) -> int:
         for feats, labels in d.sequences:
             trainer.append(feats, labels)
             n += 1
-    trainer.set_params(PARAMS)
+    params = dict(PARAMS)
+    if os.environ.get("X_C1"):
+        params["c1"] = float(os.environ["X_C1"])
+        params["c2"] = float(os.environ["X_C2"])
+    trainer.set_params(params)
     trainer.train(str(model_path))
     return n

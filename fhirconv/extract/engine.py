@@ -150,7 +150,10 @@ class Extractor:
             if doc.tables:
                 sentences = [s for s in sentences if not any(t.start <= s.start < t.end for t in doc.tables)]
             aliases = self.mentions.aliases(doc, folded)
-            return [(s.start, s.end, self.mentions.find(doc.text, folded, s.start, s.end, aliases)) for s in sentences]
+            return [
+                (s.start, s.end, self.mentions.find(doc.text, folded, s.start, s.end, aliases))
+                for s in sentences
+            ]
 
     def _title_conditions(
         self, doc: Document, text: str, folded: str, first: int, aliases: Aliases, found: Found

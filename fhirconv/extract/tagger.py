@@ -30,10 +30,19 @@ from ..mapping import MappingStore
 from ..text import norm_phrase
 from .lexicon import Concept, Match
 
-__all__ = ["FEATURE_VERSION", "LABELS", "MentionTagger", "features", "token_spans"]
+__all__ = [
+    "FEATURE_VERSION",
+    "LABELS",
+    "Featuriser",
+    "MentionTagger",
+    "Vocabulary",
+    "features",
+    "token_spans",
+    "vocabulary",
+]
 
 # Bumped whenever ``features`` changes, so a model trained on other features is refused, not misread.
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 # Entity kinds the model labels (BIO): condition, test, value, drug, procedure.
 LABELS = ("COND", "TEST", "VAL", "DRUG", "PROC")
 # The lexicon domain a proposal of each kind becomes, and its concept class.
@@ -47,6 +56,41 @@ _SHAPE = str.maketrans(
     "A" * 26 + "a" * 26 + "0" * 10,
 )
 _RUNS = re.compile(r"(.)\1+")
+
+
+# Per word, the feature strings saying which lexicon vocabulary holds it ("a word of some condition
+# name", "the last word of some condition name"): this is how the tagger generalises to names the
+# lexicon lacks but whose words it knows ("hypodense lesion", "facial puffiness").
+Vocabulary = dict[str, tuple[str, ...]]
+# vocabulary kinds: (lexicon domain, which words) -> feature
+VOCAB_KINDS = {
+    ("conditions", "word"): "vC",
+    ("conditions", "head"): "hC",
+    ("drugs", "word"): "vD",
+    ("tests", "head"): "hT",
+    ("procedures", "head"): "hP",
+}
+
+
+def vocabulary(lists: dict[str, list[str]]) -> Vocabulary:
+    """The per-word feature table from the model metadata's word lists (feature -> words)."""
+    table: dict[str, list[str]] = {}
+    for feature in sorted(lists):
+        for w in lists[feature]:
+            table.setdefault(w, []).append(feature)
+    return {w: tuple(fs) for w, fs in table.items()}
+
+
+def vocabulary_lists(terms: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Word lists per vocabulary feature from each domain's lexicon terms (run by the training tool;
+    the lists are stored with the model so conversion sees the words the model was trained with)."""
+    out: dict[str, set[str]] = {feature: set() for feature in VOCAB_KINDS.values()}
+    for (domain, which), feature in VOCAB_KINDS.items():
+        for term in terms.get(domain, ()):
+            words = [term[a:b] for a, b in token_spans(term, 0, len(term)) if _WORDY.match(term, a)]
+            if words:
+                out[feature].update(words if which == "word" else words[-1:])
+    return {f: sorted(ws) for f, ws in out.items()}
 
 
 def token_spans(folded: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -70,61 +114,109 @@ def _lexicon_tags(spans: list[tuple[int, int]], matches: Sequence[Match]) -> lis
     return tags
 
 
-def features(
-    text: str, folded: str, s: int, e: int, matches: Sequence[Match]
-) -> tuple[list[tuple[int, int]], list[list[str]]]:
-    """The tokens of sentence ``[s, e)`` and each token's feature strings (CRFsuite attributes).
+_PAD = ("<s>", "</s>")
+# Word-level feature strings are cached per word (bounded): a report repeats its words, and building
+# the strings was half of the tagger's cost.
+_CACHE_MAX = 50_000
 
-    Cheap by design (string slices and one translate per token): the tagger runs on every sentence.
-    """
-    spans = token_spans(folded, s, e)
-    words = [folded[a:b] for a, b in spans]
-    lex = _lexicon_tags(spans, matches)
-    n = len(spans)
-    padded = ["<s>", "<s>", *words, "</s>", "</s>"]
-    lex_padded = ["<s>", *lex, "</s>"]
-    out: list[list[str]] = []
-    for i, (a, b) in enumerate(spans):
-        w = words[i]
-        shape = _RUNS.sub(r"\1", text[a:b].translate(_SHAPE))
-        f = [
-            "w=" + w,
-            "s3=" + w[-3:],
-            "s4=" + w[-4:],
-            "p3=" + w[:3],
-            "sh=" + shape,
-            "L=" + lex[i],
-            "L-1=" + lex_padded[i],
-            "L+1=" + lex_padded[i + 2],
-            "w-1=" + padded[i + 1],
-            "w+1=" + padded[i + 3],
-            "w-2=" + padded[i],
-            "w+2=" + padded[i + 4],
-            "w-1w=" + padded[i + 1] + "|" + w,
-            "ww+1=" + w + "|" + padded[i + 3],
-            "s3-1=" + padded[i + 1][-3:],
-            "s3+1=" + padded[i + 3][-3:],
-        ]
-        if i == 0:
-            f.append("BOS")
-        if i == n - 1:
-            f.append("EOS")
-        out.append(f)
-    return spans, out
+
+class Featuriser:
+    """Feature strings of a sentence's tokens; one per vocabulary, reused for every document."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        self._words: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._shapes: dict[str, str] = {}
+
+    def _word(self, w: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(the word's own features, its features as a neighbour: w-1, w+1, w-2, w+2, s3-1, s3+1)."""
+        got = self._words.get(w)
+        if got is None:
+            if len(self._words) >= _CACHE_MAX:
+                self._words.clear()
+            s3 = w[-3:]
+            own = ("w=" + w, "s3=" + s3, "s4=" + w[-4:], "p3=" + w[:3])
+            near = ("w-1=" + w, "w+1=" + w, "w-2=" + w, "w+2=" + w, "s3-1=" + s3, "s3+1=" + s3)
+            got = self._words[w] = (own, near)
+        return got
+
+    def _shape(self, token: str) -> str:
+        got = self._shapes.get(token)
+        if got is None:
+            if len(self._shapes) >= _CACHE_MAX:
+                self._shapes.clear()
+            got = self._shapes[token] = "sh=" + _RUNS.sub(r"\1", token.translate(_SHAPE))
+        return got
+
+    def __call__(
+        self, text: str, folded: str, s: int, e: int, matches: Sequence[Match]
+    ) -> tuple[list[tuple[int, int]], list[list[str]]]:
+        """The tokens of sentence ``[s, e)`` and each token's feature strings (CRFsuite attributes)."""
+        spans = token_spans(folded, s, e)
+        words = [folded[a:b] for a, b in spans]
+        lex = _lexicon_tags(spans, matches)
+        n = len(spans)
+        near = [self._word(w)[1] for w in words]
+        pad_near = [self._word(p)[1] for p in _PAD]
+        before = [pad_near[0], pad_near[0], *near]
+        after = [*near, pad_near[1], pad_near[1]]
+        padded = ["<s>", *words, "</s>"]
+        lex_padded = ["<s>", *lex, "</s>"]
+        out: list[list[str]] = []
+        vocab = self.vocab
+        for i, (a, b) in enumerate(spans):
+            w = words[i]
+            prev, nxt = before[i + 1], after[i + 1]
+            f = [
+                *self._word(w)[0],
+                self._shape(text[a:b]),
+                "L=" + lex[i],
+                "L-1=" + lex_padded[i],
+                "L+1=" + lex_padded[i + 2],
+                prev[0],
+                nxt[1],
+                before[i][2],
+                after[i + 2][3],
+                "w-1w=" + padded[i] + "|" + w,
+                "ww+1=" + w + "|" + padded[i + 2],
+                prev[4],
+                nxt[5],
+            ]
+            f.extend(vocab.get(w, ()))
+            if i == 0:
+                f.append("BOS")
+            if i == n - 1:
+                f.append("EOS")
+            out.append(f)
+        return spans, out
+
+
+def features(
+    text: str, folded: str, s: int, e: int, matches: Sequence[Match], vocab: Vocabulary
+) -> tuple[list[tuple[int, int]], list[list[str]]]:
+    """One sentence's features with a fresh :class:`Featuriser` (tests, one-off use)."""
+    return Featuriser(vocab)(text, folded, s, e, matches)
 
 
 class MentionTagger:
     """A loaded CRF model and the rules for taking its proposals (kinds, threshold)."""
 
-    def __init__(self, model: bytes, threshold: float, kinds: Sequence[str] = ("COND",)) -> None:
+    def __init__(
+        self, model: bytes, threshold: float, vocab: Vocabulary, kinds: Sequence[str] = ("COND",)
+    ) -> None:
         import pycrfsuite
 
+        # CRFsuite reads the model in place: the bytes must live as long as the tagger
+        self._model = model
         self._tagger: Any = pycrfsuite.Tagger()
-        self._tagger.open_inmemory(model)
+        self._tagger.open_inmemory(self._model)
         self.threshold = threshold
+        self.features = Featuriser(vocab)
         unknown = [k for k in kinds if k not in _DOMAIN]
         if unknown:
-            raise MappingError(f"models/tagger.json: kinds {unknown} cannot be proposed (only {list(_DOMAIN)})")
+            raise MappingError(
+                f"models/tagger.json: kinds {unknown} cannot be proposed (only {list(_DOMAIN)})"
+            )
         self.kinds = frozenset(kinds)
 
     @classmethod
@@ -138,11 +230,12 @@ class MentionTagger:
                 f"models/tagger.json: model built with features v{meta['feature_version']}, "
                 f"this fhirconv computes v{FEATURE_VERSION}; retrain with tools/train_tagger.py"
             )
-        return cls(store.blob(f"models/{meta['model']}"), float(meta["threshold"]), meta["kinds"])
+        model = store.blob(f"models/{meta['model']}")
+        return cls(model, float(meta["threshold"]), vocabulary(meta["vocabulary"]), meta["kinds"])
 
     def propose(self, text: str, folded: str, s: int, e: int, matches: Sequence[Match]) -> list[Match]:
         """Mentions of sentence ``[s, e)`` the model finds with confidence and no rule mention touches."""
-        spans, feats = features(text, folded, s, e, matches)
+        spans, feats = self.features(text, folded, s, e, matches)
         if not spans:
             return []
         tags: list[str] = self._tagger.tag(feats)
