@@ -59,6 +59,7 @@ def cross_validate(
             models.append(path.read_bytes())
             print(f"fold {f}: trained on {len(train)} documents", file=sys.stderr)
     conv = Converter(ConvertOptions())
+    stop = conv.extractor.mentions.rules.condition_stop
 
     def convert(gold: GoldDocument) -> dict[str, Any]:
         assert gold.text_path is not None
@@ -72,7 +73,7 @@ def cross_validate(
         outcomes = []
         for f, fold in enumerate(folds):
             conv.extractor.tagger = (
-                None if threshold is None else MentionTagger(models[f], threshold, vocab, kinds)
+                None if threshold is None else MentionTagger(models[f], threshold, vocab, kinds, stop)
             )
             outcomes += evaluate([d.path for d in fold], fmt="brat", converter=convert)
         summary = summarise(outcomes, "brat")

@@ -64,11 +64,7 @@ def doc_data(path: Path, extractor: Extractor, vocab: Vocabulary) -> DocData:
     doc = read_path(gold.text_path, format=DocumentFormat.TEXT)
     # neutral gold spans (Coreference, History) stay O: labelled as mentions, 5-fold CV lost precision
     spans = sorted(
-        (
-            (m.span.start, m.span.end, KIND[m.category])
-            for m in gold.mentions
-            if m.category in KIND
-        ),
+        ((m.span.start, m.span.end, KIND[m.category]) for m in gold.mentions if m.category in KIND),
         key=lambda t: (-(t[1] - t[0]), t[0], t[2]),  # the longest span labels a token first
     )
     folded = fold(doc.text)
@@ -101,8 +97,7 @@ def load_corpus(
     corpus: Path, store: MappingStore | None = None
 ) -> tuple[list[DocData], dict[str, list[str]]]:
     store = store or MappingStore()
-    extractor = Extractor(store)
-    extractor.tagger = None  # features never depend on a model
+    extractor = Extractor(store, tagger=False)  # features never depend on a model
     lists = vocab_lists(store)
     vocab = vocabulary(lists)
     return [doc_data(p, extractor, vocab) for p in documents(corpus)], lists

@@ -65,6 +65,7 @@ def main() -> None:
         ),
         "enabled": bool(args.enable),
         "model": "tagger.crfsuite",
+        "vocabulary_file": "tagger_vocabulary.json",
         "model_sha256": hashlib.sha256(model).hexdigest(),
         "feature_version": FEATURE_VERSION,
         "labels": list(LABELS),
@@ -79,6 +80,11 @@ def main() -> None:
             "params": dict(td.PARAMS),
         },
     }
+    if args.disable:
+        meta["description"] += (
+            " Shipped disabled: by 5-fold CV it adds little condition recall for its extraction time"
+            " (docs/extraction.md); enable it with a --mappings overlay of this file."
+        )
     if args.cv_json:
         cv = json.loads(args.cv_json.read_text(encoding="utf-8"))
         meta["cross_validation"] = {
@@ -87,7 +93,17 @@ def main() -> None:
             for cat, c in cats.items()
             if cat in ("condition", "observation")
         }
-    meta["vocabulary"] = lists
+    vocabulary = {
+        "schema": "tagger_vocabulary",
+        "version": "1.0.0",
+        "description": "Word lists of the tagger's vocabulary features (fhirconv/extract/tagger.py).",
+        "source": "Words of the terms of mappings/lexicons/*.json at training time (tools/train_tagger.py).",
+        "licence": "As the lexicons they come from: see NOTICE.md (lexicons/*.json).",
+        "words": lists,
+    }
+    (args.out / "tagger_vocabulary.json").write_text(
+        json.dumps(vocabulary, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     (args.out / "tagger.json").write_text(
         json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )

@@ -62,7 +62,9 @@ class Component(Protocol):
 
 
 class Extractor:
-    def __init__(self, store: MappingStore) -> None:
+    def __init__(self, store: MappingStore, *, tagger: bool = True) -> None:
+        """``tagger=False`` leaves the learned tagger out whatever its metadata says (its training
+        tool featurises with the rules alone)."""
         data = RuleData(store.load("rules/extraction"))
         self.rule_data = data
         quantities = Quantities(QuantityRules.from_dict(data), store)
@@ -76,7 +78,7 @@ class Extractor:
         self.lexicon.descriptors = match_rules.descriptors
         self.mentions = MentionFinder(self.lexicon, match_rules, outcome_rules)
         # learned proposals for what the lexicon lacks (None when models/tagger.json disables it)
-        self.tagger = MentionTagger.load(store)
+        self.tagger = MentionTagger.load(store, match_rules.condition_stop) if tagger else None
         self.patient = PatientReader(PatientRules.from_dict(data), quantities)
         self.observations = Observations(ObservationRules.from_dict(data), quantities)
         self.observations.vitals = vital_concepts(self.lexicon, self.observations.rules.vital_tests)
@@ -178,7 +180,10 @@ class Extractor:
         """Mentions, test mentions and their assertions for sentence ``[s, e)``, computed once."""
         matches = self.mentions.find(text, folded, s, e, aliases)
         if self.tagger is not None:
-            proposed = self.tagger.propose(text, folded, s, e, matches)
+            # what the lexicon matched and a rule then set aside ("toxic shock syndrome toxin") is a
+            # reading the rules refused: no proposal there either
+            refused = self.lexicon.match(text, folded, s, e)
+            proposed = self.tagger.propose(text, folded, s, e, matches, refused)
             if proposed:
                 matches = sorted([*matches, *proposed], key=lambda m: m.start)
         tests = self.observations.find_tests(

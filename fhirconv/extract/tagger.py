@@ -202,7 +202,12 @@ class MentionTagger:
     """A loaded CRF model and the rules for taking its proposals (kinds, threshold)."""
 
     def __init__(
-        self, model: bytes, threshold: float, vocab: Vocabulary, kinds: Sequence[str] = ("COND",)
+        self,
+        model: bytes,
+        threshold: float,
+        vocab: Vocabulary,
+        kinds: Sequence[str] = ("COND",),
+        stop: frozenset[str] = frozenset(),
     ) -> None:
         import pycrfsuite
 
@@ -212,6 +217,8 @@ class MentionTagger:
         self._tagger.open_inmemory(self._model)
         self.threshold = threshold
         self.features = Featuriser(vocab)
+        # words the rules never take as a condition on their own ("symptoms", "abnormality")
+        self.stop = stop
         unknown = [k for k in kinds if k not in _DOMAIN]
         if unknown:
             raise MappingError(
@@ -220,7 +227,7 @@ class MentionTagger:
         self.kinds = frozenset(kinds)
 
     @classmethod
-    def load(cls, store: MappingStore) -> MentionTagger | None:
+    def load(cls, store: MappingStore, stop: frozenset[str] = frozenset()) -> MentionTagger | None:
         """The shipped (or ``--mappings``-overlaid) tagger, or None when its metadata disables it."""
         meta = store.load("models/tagger")
         if not meta["enabled"]:
@@ -231,10 +238,20 @@ class MentionTagger:
                 f"this fhirconv computes v{FEATURE_VERSION}; retrain with tools/train_tagger.py"
             )
         model = store.blob(f"models/{meta['model']}")
-        return cls(model, float(meta["threshold"]), vocabulary(meta["vocabulary"]), meta["kinds"])
+        words = store.load(f"models/{meta['vocabulary_file'].removesuffix('.json')}")["words"]
+        return cls(model, float(meta["threshold"]), vocabulary(words), meta["kinds"], stop)
 
-    def propose(self, text: str, folded: str, s: int, e: int, matches: Sequence[Match]) -> list[Match]:
-        """Mentions of sentence ``[s, e)`` the model finds with confidence and no rule mention touches."""
+    def propose(
+        self,
+        text: str,
+        folded: str,
+        s: int,
+        e: int,
+        matches: Sequence[Match],
+        refused: Sequence[Match] = (),
+    ) -> list[Match]:
+        """Mentions of sentence ``[s, e)`` the model finds with confidence and that touch neither a rule
+        mention (``matches``) nor a lexicon match the rules set aside (``refused``)."""
         spans, feats = self.features(text, folded, s, e, matches)
         if not spans:
             return []
@@ -251,7 +268,7 @@ class MentionTagger:
             while j < len(tags) and tags[j] == "I-" + kind:
                 j += 1
             if kind in self.kinds:
-                match = self._take(text, folded, spans, tags, i, j, kind, matches)
+                match = self._take(text, folded, spans, tags, i, j, kind, [*matches, *refused])
                 if match is not None:
                     out.append(match)
             i = j
@@ -275,6 +292,8 @@ class MentionTagger:
             return None  # the rules read these words already: their type and assertion stand
         if min(self._tagger.marginal(tags[k], k) for k in range(i, j)) < self.threshold:
             return None
-        domain, cls = _DOMAIN[kind]
         words = norm_phrase(folded[start:end])
+        if words in self.stop:
+            return None
+        domain, cls = _DOMAIN[kind]
         return Match(start, end, Concept(domain, f"crf:{words}", " ".join(text[start:end].split()), cls, ()))
