@@ -22,7 +22,7 @@ from .context import ContextRules, Target
 from .family import Family, FamilyRules
 from .finding_phrase import Composer
 from .findings import vital_concepts
-from .lexicon import Lexicon
+from .lexicon import Lexicon, Match
 from .link import Linker
 from .match_rules import MatchRules
 from .medications import Medications
@@ -45,6 +45,7 @@ from .rules import (
 )
 from .sentence import Found, SentenceContext
 from .tables import TableRules, Tables
+from .tagger import MentionTagger
 from .timeline import Timeline
 from .timeline_rules import TimelineRules
 from .triggers import Triggers
@@ -62,7 +63,9 @@ class Component(Protocol):
 
 
 class Extractor:
-    def __init__(self, store: MappingStore) -> None:
+    def __init__(self, store: MappingStore, *, tagger: bool = True) -> None:
+        """``tagger=False`` leaves the learned tagger out whatever its metadata says (its training
+        tool featurises with the rules alone)."""
         data = RuleData(store.load("rules/extraction"))
         self.rule_data = data
         quantities = Quantities(QuantityRules.from_dict(data), store)
@@ -75,6 +78,8 @@ class Extractor:
         self.lexicon = Lexicon.load(store)
         self.lexicon.descriptors = match_rules.descriptors
         self.mentions = MentionFinder(self.lexicon, match_rules, outcome_rules)
+        # learned proposals for what the lexicon lacks (None when models/tagger.json disables it)
+        self.tagger = MentionTagger.load(store, match_rules.condition_stop) if tagger else None
         self.patient = PatientReader(PatientRules.from_dict(data), quantities)
         self.observations = Observations(ObservationRules.from_dict(data), quantities)
         self.observations.vitals = vital_concepts(self.lexicon, self.observations.rules.vital_tests)
@@ -148,6 +153,20 @@ class Extractor:
         facts = replace(self.linker.link(text, folded, patient, found), family=tuple(found.family))
         return self.timeline.date(text, folded, sentences, facts)
 
+    def sentence_matches(self, doc: Document) -> list[tuple[int, int, list[Match]]]:
+        """Each patient sentence with its rule mentions, as the tagger sees them: its training data
+        (tools/train_tagger.py) is made from exactly what it is given at conversion time."""
+        folded = fold(doc.text)
+        with self.lexicon.reading(folded, [(sec.start, sec.end) for sec in doc.sections]):
+            sentences = self.attributor.patient_sentences(doc, folded)
+            if doc.tables:
+                sentences = [s for s in sentences if not any(t.start <= s.start < t.end for t in doc.tables)]
+            aliases = self.mentions.aliases(doc, folded)
+            return [
+                (s.start, s.end, self.mentions.find(doc.text, folded, s.start, s.end, aliases))
+                for s in sentences
+            ]
+
     def _title_conditions(
         self, doc: Document, text: str, folded: str, first: int, aliases: Aliases, found: Found
     ) -> None:
@@ -170,6 +189,13 @@ class Extractor:
     ) -> SentenceContext:
         """Mentions, test mentions and their assertions for sentence ``[s, e)``, computed once."""
         matches = self.mentions.find(text, folded, s, e, aliases)
+        if self.tagger is not None:
+            # what the lexicon matched and a rule then set aside ("toxic shock syndrome toxin") is a
+            # reading the rules refused: no proposal there either
+            refused = self.lexicon.match(text, folded, s, e)
+            proposed = self.tagger.propose(text, folded, s, e, matches, refused)
+            if proposed:
+                matches = sorted([*matches, *proposed], key=lambda m: m.start)
         tests = self.observations.find_tests(
             text, folded, s, e, [m for m in matches if m.concept.domain == "tests"]
         )

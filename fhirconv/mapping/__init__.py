@@ -118,6 +118,14 @@ class MappingStore:
         except OSError as exc:
             raise MappingError(f"mapping file not found: {name}.json") from exc
 
+    def blob(self, rel: str) -> bytes:
+        """A binary data file (a learned model), overlaid like the JSON files."""
+        node, _ = self._node(rel)
+        try:
+            return node.read_bytes()
+        except OSError as exc:
+            raise MappingError(f"mapping file not found: {rel}") from exc
+
     def load(self, name: str) -> dict[str, Any]:
         if name not in self._cache:
             rel = f"{name}.json"
