@@ -125,3 +125,18 @@ def test_has_been_found_to_be_is_a_general_statement() -> None:
         "We describe a 15-year-old girl with a cough after meals."
     )
     assert not _conditions(text, "foreign bod")
+
+
+def test_organ_word_with_symptoms_or_manifestations_is_a_finding() -> None:
+    text = (
+        "A 36-year-old woman was seen in clinic. She had no systemic symptoms and no extra-intestinal "
+        "manifestations."
+    )
+    found = _conditions(text, "systemic symptoms")
+    assert found and found[0].assertion is Assertion.NEGATED
+    assert _conditions(text, "extra-intestinal manifestations")
+
+
+def test_bare_symptoms_stay_no_condition() -> None:
+    # "symptoms" alone points back at findings named elsewhere; it names no condition of its own
+    assert not _conditions("A 29-year-old man was given ibuprofen. This relieved his symptoms.", "symptom")
