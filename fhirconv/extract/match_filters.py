@@ -152,12 +152,17 @@ def other_sense(rules: MatchRules, folded: str, s: int, e: int, m: Match) -> boo
     return False
 
 
+# "M. tuberculosis": a condition word right after a genus initial is the species of an organism
+_GENUS_INITIAL = re.compile(r"(?<![a-z0-9])[a-z]\.\s*$")
+
+
 def condition_mention(
     rules: MatchRules, folded: str, s: int, e: int, m: Match, outcome_spans: list[tuple[int, int]]
 ) -> bool:
     """Whether a condition match of sentence ``[s, e)`` is a condition mention: not a stop term, not a
     word of an outcome phrase ("complete resolution") unless the word is itself a finding of the patient
-    ("remained asymptomatic", "no recurrence"), not part of a test's name or result, not another sense."""
+    ("remained asymptomatic", "no recurrence"), not part of a test's name or result, not another sense,
+    not the species of an organism ("M. tuberculosis")."""
     words = norm_phrase(folded[m.start : m.end])
     return (
         words not in rules.condition_stop
@@ -171,4 +176,5 @@ def condition_mention(
         and not rules.name_before.search(folded, max(s, m.start - 60), m.start)
         and not rules.stop_phrases.match(folded, m.start, e)
         and not other_sense(rules, folded, s, e, m)
+        and not _GENUS_INITIAL.search(folded, max(s, m.start - 4), m.start)
     )

@@ -140,3 +140,8 @@ def test_organ_word_with_symptoms_or_manifestations_is_a_finding() -> None:
 def test_bare_symptoms_stay_no_condition() -> None:
     # "symptoms" alone points back at findings named elsewhere; it names no condition of its own
     assert not _conditions("A 29-year-old man was given ibuprofen. This relieved his symptoms.", "symptom")
+
+
+def test_species_after_a_genus_initial_is_no_disease() -> None:
+    text = "A 47-year-old man had a lung biopsy. Cultures of the biopsy grew M. tuberculosis after six weeks."
+    assert not _conditions(text, "tuberculosis")
