@@ -145,3 +145,14 @@ def test_bare_symptoms_stay_no_condition() -> None:
 def test_species_after_a_genus_initial_is_no_disease() -> None:
     text = "A 47-year-old man had a lung biopsy. Cultures of the biopsy grew M. tuberculosis after six weeks."
     assert not _conditions(text, "tuberculosis")
+
+
+def test_everyday_phrasing_of_named_disorders() -> None:
+    text = (
+        "A 58-year-old woman was admitted. She had loose bowel motions and voiding difficulties. "
+        "The ECG showed sinus rhythm with hemiblock, and echocardiography showed a perivalvular leak."
+    )
+    for word in ("loose bowel motions", "voiding difficulties", "hemiblock", "perivalvular leak"):
+        assert _conditions(text, word), word
+    found = _conditions(text, "loose bowel")
+    assert (HPO, "HP:0002014") in [(c.system, c.code) for c in found[0].codings]
