@@ -156,3 +156,16 @@ def test_everyday_phrasing_of_named_disorders() -> None:
         assert _conditions(text, word), word
     found = _conditions(text, "loose bowel")
     assert (HPO, "HP:0002014") in [(c.system, c.code) for c in found[0].codings]
+
+
+def test_recovery_never_closes_a_state_of_health() -> None:
+    # the outcome closes the illness; being asymptomatic is what it confirms, not something that ended
+    text = (
+        "A 42-year-old man was admitted with pneumonia and treated with antibiotics. "
+        "He recovered fully and was asymptomatic at follow-up."
+    )
+    facts = facts_of(text)
+    state = [c for c in facts.conditions if "asymptomatic" in c.text.lower()]
+    illness = [c for c in facts.conditions if "pneumonia" in c.text.lower()]
+    assert state and state[0].clinical_status is None and state[0].abatement is None
+    assert illness and illness[0].clinical_status == "resolved"
