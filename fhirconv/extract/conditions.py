@@ -263,5 +263,7 @@ class Conditions:
         for key, c in list(store.items()):
             if c.assertion is not Assertion.PRESENT or c.onset is not None:
                 continue
+            if self.rules.reached_states.search(fold(c.text)):
+                continue  # "asymptomatic for two years": reached after the illness, not before day 0
             if any(s <= mm.start < dm.start() for mm in c.mentions):
                 store[key] = replace(c, onset=RelativeTime(ctx.text[dm.start() : dm.end()], -days, None))

@@ -169,3 +169,10 @@ def test_recovery_never_closes_a_state_of_health() -> None:
     illness = [c for c in facts.conditions if "pneumonia" in c.text.lower()]
     assert state and state[0].clinical_status is None and state[0].abatement is None
     assert illness and illness[0].clinical_status == "resolved"
+
+
+def test_a_duration_never_dates_a_state_back_from_the_presentation() -> None:
+    # "asymptomatic for two years" began after the illness; it has no onset two years before day 0
+    text = "A 52-year-old man was treated for pneumonia in hospital. He has been asymptomatic for two years."
+    found = _conditions(text, "asymptomatic")
+    assert found and found[0].onset is None
