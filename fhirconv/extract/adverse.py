@@ -53,6 +53,7 @@ class AdverseRules:
     indication: re.Pattern[str]  # "for <condition>" after a drug names why it was given, not its effect
     seriousness: tuple[tuple[str, re.Pattern[str]], ...]
     chronic: re.Pattern[str]
+    states: re.Pattern[str]  # a state of health ("asymptomatic", "alert"): no recovery closes it either
     outcome_codes: dict[str, Coding | None]
 
     @classmethod
@@ -85,6 +86,7 @@ class AdverseRules:
             indication=phrase_pattern(data.words("indication_words")),
             seriousness=tuple((k, phrase_pattern(serious[k])) for k in _SERIOUSNESS),
             chronic=phrase_pattern(data.words("chronic_condition_words")),
+            states=phrase_pattern(data.words("state_condition_words")),
             outcome_codes=codes,
         )
 

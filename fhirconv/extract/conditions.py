@@ -265,5 +265,7 @@ class Conditions:
             # none in it (without scanning up to MAX_MENTIONS of them for every fact, every sentence)
             if c.assertion is not Assertion.PRESENT or c.onset is not None or c.mentions[-1].start < s:
                 continue
+            if self.rules.reached_states.search(fold(c.text)):
+                continue  # "asymptomatic for two years": reached after the illness, not before day 0
             if any(s <= mm.start < dm.start() for mm in c.mentions):
                 store[key] = replace(c, onset=RelativeTime(ctx.text[dm.start() : dm.end()], -days, None))

@@ -38,12 +38,15 @@ class Linker:
         self.rules = rules
         self.observations = observations
         self.chronic = events.chronic  # words of chronic background disease (mappings/rules/events.json)
+        self.states = events.states  # findings that are a state of health or an outcome themselves
         self.outcome_codes = events.outcome_codes
 
     def chronic_condition(self, c: ConditionFact) -> bool:
-        """Background disease a recovery does not end: its words or its coded names say chronic."""
+        """Background disease a recovery does not end: its words or its coded names say chronic; and a
+        finding that is a state of health or an outcome itself ("asymptomatic", "alert", "remission"),
+        which the recovery confirms rather than ends."""
         names = [c.text, *(x.display for x in c.codings if x.display)]
-        return any(self.chronic.search(fold(n)) for n in names)
+        return any(self.chronic.search(fold(n)) or self.states.search(fold(n)) for n in names)
 
     def link(self, text: str, folded: str, patient: PatientFacts, found: Found) -> Extraction:
         procedures = Procedures.merge(text, [*self._test_procedures(folded, found), *found.procedures])

@@ -11,7 +11,14 @@ from ..text import norm_phrase
 from .lexicon import Lexicon, Match
 from .match_rules import MatchRules
 
-__all__ = ["attributive", "given_analyte", "measured_levels", "near_drugs", "other_sense"]
+__all__ = [
+    "attributive",
+    "condition_mention",
+    "given_analyte",
+    "measured_levels",
+    "near_drugs",
+    "other_sense",
+]
 
 # a number right after an analyte's name ("iron 30", "calcium was 9.1"): a measurement, not a drug
 _MEASURED_AFTER = re.compile(
@@ -143,3 +150,31 @@ def other_sense(rules: MatchRules, folded: str, s: int, e: int, m: Match) -> boo
         after = _NEXT_WORD.match(folded, m.end, e)
         return after is not None and after.group(1) in after_words
     return False
+
+
+# "M. tuberculosis": a condition word right after a genus initial is the species of an organism
+_GENUS_INITIAL = re.compile(r"(?<![a-z0-9])[a-z]\.\s*$")
+
+
+def condition_mention(
+    rules: MatchRules, folded: str, s: int, e: int, m: Match, outcome_spans: list[tuple[int, int]]
+) -> bool:
+    """Whether a condition match of sentence ``[s, e)`` is a condition mention: not a stop term, not a
+    word of an outcome phrase ("complete resolution") unless the word is itself a finding of the patient
+    ("remained asymptomatic", "no recurrence"), not part of a test's name or result, not another sense,
+    not the species of an organism ("M. tuberculosis")."""
+    words = norm_phrase(folded[m.start : m.end])
+    return (
+        words not in rules.condition_stop
+        and (
+            words in rules.outcome_findings
+            or not any(os_ <= m.start and m.end <= oe for os_, oe in outcome_spans)
+        )
+        and not rules.modifier_head.match(folded, m.end, e)
+        and not rules.modifier_head_far.match(folded, m.end, e)
+        and not rules.result_after.match(folded, m.end, e)
+        and not rules.name_before.search(folded, max(s, m.start - 60), m.start)
+        and not rules.stop_phrases.match(folded, m.start, e)
+        and not other_sense(rules, folded, s, e, m)
+        and not _GENUS_INITIAL.search(folded, max(s, m.start - 4), m.start)
+    )

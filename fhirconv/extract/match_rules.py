@@ -22,6 +22,8 @@ class MatchRules:
 
     descriptors: re.Pattern[str]
     condition_stop: frozenset[str]
+    # "remained asymptomatic", "no recurrence": a finding of the patient also inside an outcome phrase
+    outcome_findings: frozenset[str]
     modifier_head: re.Pattern[str]
     # "hepatitis B and C serology", "epistaxis severity score": the head after a coordinated condition
     # or after one more modifier word still makes the condition part of a test's name
@@ -97,6 +99,7 @@ class MatchRules:
         return cls(
             descriptors=_before(data.words("abnormal_descriptors"), r"\s+"),
             condition_stop=frozenset(norm_phrase(t) for t in data.words("condition_stop_terms")),
+            outcome_findings=frozenset(norm_phrase(t) for t in data.words("outcome_findings")),
             # "hepatitis B virus", "HIV) serology": a closing bracket may stand between
             modifier_head=_after(data.words("condition_modifier_heads"), r"\)?\s+"),
             # one more modifier word ("severity"), or a short coordinated one ("and C", "or HHV-8"):

@@ -15,7 +15,14 @@ from ..text import fold, norm_phrase
 from .compose import attributive_procedures
 from .defined import defined_wins
 from .lexicon import AliasIndex, Concept, Lexicon, Match
-from .match_filters import attributive, given_analyte, measured_drug, measured_levels, near_drugs, other_sense
+from .match_filters import (
+    attributive,
+    condition_mention,
+    given_analyte,
+    measured_drug,
+    measured_levels,
+    near_drugs,
+)
 from .match_rules import MatchRules
 from .prefilter import AnyOf, ending_gate
 from .rules import OutcomeRules
@@ -130,16 +137,7 @@ class MentionFinder:
             m
             for m in matches
             if m.concept.domain != "conditions"
-            or (
-                norm_phrase(folded[m.start : m.end]) not in self.rules.condition_stop
-                and not any(os_ <= m.start and m.end <= oe for os_, oe in outcome_spans)
-                and not self.rules.modifier_head.match(folded, m.end, e)
-                and not self.rules.modifier_head_far.match(folded, m.end, e)
-                and not self.rules.result_after.match(folded, m.end, e)
-                and not self.rules.name_before.search(folded, max(s, m.start - 60), m.start)
-                and not self.rules.stop_phrases.match(folded, m.start, e)
-                and not other_sense(self.rules, folded, s, e, m)
-            )
+            or condition_mention(self.rules, folded, s, e, m, outcome_spans)
         ]
         return attributive(self.rules, folded, kept)
 

@@ -198,6 +198,9 @@ class ConditionRules:
     comorbidity_with: re.Pattern[str]
     comorbidity_noun: re.Pattern[str]
     presenting: re.Pattern[str]
+    # "she has been asymptomatic for two years": a state reached after the illness, which a duration
+    # never dates back from the presentation (the outcome words that are findings, outcome_findings)
+    reached_states: re.Pattern[str]
 
     @classmethod
     def from_dict(cls, data: RuleData) -> ConditionRules:
@@ -229,6 +232,7 @@ class ConditionRules:
             ),
             comorbidity_noun=_after(data.words("comorbidity_nouns"), r"\s+"),
             presenting=phrase_pattern(data.words("presenting_verbs")),
+            reached_states=phrase_pattern(data.words("outcome_findings")),
         )
 
 
