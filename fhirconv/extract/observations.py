@@ -18,6 +18,7 @@ from ..model import (
     ObservationFact,
 )
 from .coordinated import coordinated_values
+from .course import CourseStatements
 from .findings import RESULT_ON, drop_substrates, finding_vitals
 from .lexicon import Concept, Match
 from .listed import list_spans, listed_results
@@ -36,7 +37,9 @@ __all__ = ["Obs", "Observations"]
 
 
 class Observations:
-    def __init__(self, rules: ObservationRules, quantities: Quantities) -> None:
+    def __init__(
+        self, rules: ObservationRules, quantities: Quantities, course: CourseStatements | None = None
+    ) -> None:
         self.rules = rules
         self.q = quantities
         # a test that grew something has its own predicate as much as one that showed something
@@ -46,6 +49,7 @@ class Observations:
         self.vitals: dict[str, Concept] = {}
         self.cultures = CultureResults(rules)
         self.names = TestNames(rules)
+        self.course = course  # "renal function improved" (course.py)
         self.finding = self.names.finding
 
     def run(self, ctx: SentenceContext, found: Found) -> None:
@@ -68,6 +72,8 @@ class Observations:
         listed_results(self.rules, text, folded, s, e, tests, ctx.mentions, organisms)
         self.unnamed.find(text, folded, s, e, tests, ctx.mentions)
         self._findings(text, folded, e, tests)
+        if self.course is not None:
+            self.course.read(text, folded, s, e, tests)
         finding_vitals(self.vitals, self.q.units, tests)
         assertions = ctx.test_assertions + [Assertion.PRESENT] * (len(tests) - n_tests)
         if self.rules.organism_test.search(folded, s, e):

@@ -1,0 +1,53 @@
+"""Issue 10: course statements ("the postoperative course was uneventful", "renal function improved") are
+results of what was observed -- an Observation with the course word as its value -- not outcomes.
+
+Team-written sentences only.
+"""
+
+from __future__ import annotations
+
+from support import facts_of
+
+
+def _obs(sentence: str) -> dict[str, list[str]]:
+    """Test text (lower case) -> the result words cited for it (value, then interpretation)."""
+    out: dict[str, list[str]] = {}
+    for o in facts_of("A 52-year-old man was admitted. " + sentence).observations:
+        cited = [m.text for m in o.mentions if m.role.name in ("VALUE", "INTERPRETATION")]
+        out.setdefault(o.text.lower(), []).extend(cited)
+    return out
+
+
+def test_a_course_subject_takes_its_course_word() -> None:
+    assert _obs("After the repair his postoperative course was uneventful.") == {
+        "postoperative course": ["uneventful"]
+    }
+    assert _obs("Two days later her respiratory condition worsened.")["respiratory condition"] == ["worsened"]
+    assert _obs("His clinical status has gradually improved.")["clinical status"] == ["gradually improved"]
+
+
+def test_a_named_test_without_result_takes_the_course_word() -> None:
+    assert _obs("The platelet count dropped and platelets were transfused.")["platelet count"] == ["dropped"]
+    assert _obs("Despite dialysis, his renal function did not improve.")["renal function"] == ["did not improve"]
+
+
+def test_a_course_word_before_a_number_is_left_to_the_value_reader() -> None:
+    o = _obs("The haemoglobin fell to 7.2 g/dL overnight.")
+    assert o["haemoglobin"][0] == "7.2 g/dL"
+    assert "fell" not in o["haemoglobin"][:1]
+
+
+def test_no_subject_no_course_observation() -> None:
+    # the patient is no test; a condition that was suspected states no course
+    assert _obs("The patient remained stable overnight.") == {}
+    assert _obs("A rare condition was suspected by the team.") == {}
+    # a compound is another word
+    assert _obs("Her general condition was stable-appearing on arrival.") == {}
+
+
+def test_a_course_result_is_no_outcome() -> None:
+    facts = facts_of("A 52-year-old man was admitted. The postoperative course was uneventful.")
+    assert facts.outcome is None
+    # an outcome statement about the patient stays one
+    facts = facts_of("A 52-year-old man was admitted. He recovered fully and was discharged home.")
+    assert facts.outcome is not None
