@@ -81,6 +81,7 @@ class CourseRules:
         )
         self.subject = re.compile(rf"(?<!\w)(?P<h>{alternation(tuple(self.category))})\s+$")
         self.adverbs = frozenset(norm_phrase(w) for w in data.words("course_adverbs"))
+        self.states = frozenset(norm_phrase(w) for w in data.words("course_patient_states"))
 
 
 class CourseStatements:
@@ -121,6 +122,7 @@ class CourseStatements:
                     f"np:{phrase}",
                     value_text=text[vs:ve],
                     value_span=(vs, ve),
+                    state=phrase in r.states,
                 )
             )
 

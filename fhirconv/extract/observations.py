@@ -26,6 +26,7 @@ from .obs import Obs
 from .organisms import CultureResults
 from .quantities import Quantities
 from .rules import ObservationRules
+from .series import more_values
 from .test_names import TestNames
 from .unnamed import UnnamedValues
 from .values import ValueReader
@@ -65,6 +66,9 @@ class Observations:
                     replace(t, value=q, value_span=span, cell=span, interpretation=None, interp_span=None)
                 )
                 ctx.test_assertions.append(ctx.test_assertions[i])
+        for i, cell in more_values(self.q, text, folded, e, tests):  # "139 and 152 mg/dL at ..."
+            tests.append(cell)
+            ctx.test_assertions.append(ctx.test_assertions[i])
         for t in tests:
             self.values.listed_blood_pressure(t, folded)
         organisms = self.cultures.read(text, folded, s, e, tests)
@@ -212,6 +216,8 @@ class Observations:
             mentions = [_mention(text, h, MentionRole.HEAD) for h in heads] if o.named else []
             if o.value_span:
                 mentions.append(_mention(text, o.value_span, MentionRole.VALUE))
+            if o.restated:
+                mentions.append(_mention(text, o.restated, MentionRole.VALUE))
             if o.interp_span:
                 mentions.append(_mention(text, o.interp_span, MentionRole.INTERPRETATION))
             if o.range_span and o.reference_range:

@@ -28,7 +28,9 @@ def test_a_course_subject_takes_its_course_word() -> None:
 
 def test_a_named_test_without_result_takes_the_course_word() -> None:
     assert _obs("The platelet count dropped and platelets were transfused.")["platelet count"] == ["dropped"]
-    assert _obs("Despite dialysis, his renal function did not improve.")["renal function"] == ["did not improve"]
+    assert _obs("Despite dialysis, his renal function did not improve.")["renal function"] == [
+        "did not improve"
+    ]
 
 
 def test_a_course_word_before_a_number_is_left_to_the_value_reader() -> None:
@@ -51,3 +53,9 @@ def test_a_course_result_is_no_outcome() -> None:
     # an outcome statement about the patient stays one
     facts = facts_of("A 52-year-old man was admitted. He recovered fully and was discharged home.")
     assert facts.outcome is not None
+
+
+def test_the_patients_overall_condition_is_an_observation_and_the_outcome() -> None:
+    facts = facts_of("A 52-year-old man had pneumonia. His general condition deteriorated.")
+    assert facts.outcome is not None and facts.outcome.kind == "worsened"
+    assert [(o.text, o.value_text) for o in facts.observations] == [("general condition", "deteriorated")]
