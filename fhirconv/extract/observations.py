@@ -75,13 +75,17 @@ class Observations:
         n_tests = len(tests)
         listed_results(self.rules, text, folded, s, e, tests, ctx.mentions, organisms)
         self.unnamed.find(text, folded, s, e, tests, ctx.mentions)
-        self._findings(text, folded, e, tests)
+        absorbed = self._findings(text, folded, e, tests)
         if self.course is not None:
             self.course.read(text, folded, s, e, tests)
         finding_vitals(self.vitals, self.q.units, tests)
         assertions = ctx.test_assertions + [Assertion.PRESENT] * (len(tests) - n_tests)
         if self.rules.organism_test.search(folded, s, e):
             assertions = drop_substrates(tests, assertions)
+        if absorbed:  # "ST elevation in the inferior leads": the leads are words of the ECG's finding
+            kept = [(t, a) for t, a in zip(tests, assertions, strict=True) if id(t) not in absorbed]
+            tests[:] = [t for t, _ in kept]
+            assertions = [a for _, a in kept]
         ctx.test_assertions = assertions
         for t, a in zip(tests, assertions, strict=True):
             if a is Assertion.NEGATED and t.interpretation is None and not t.not_performed:
@@ -181,9 +185,12 @@ class Observations:
                     o.interp_span = (es, ee)
             pending = []
 
-    def _findings(self, text: str, folded: str, e: int, tests: list[Obs]) -> None:
+    def _findings(self, text: str, folded: str, e: int, tests: list[Obs]) -> set[int]:
         """Exam-style findings, read last so that measured results named inside them ("revealed a peak
-        gradient of 70 mmHg") are results of their own and end the finding."""
+        gradient of 70 mmHg") are results of their own and end the finding. A test that is part of a
+        finding ("in the inferior leads", rules.finding_parts) never ends it: it is returned (by id) to be
+        dropped, its words quoted in the finding."""
+        absorbed: set[int] = set()
         for t in tests:
             if t.value or t.value_text or t.interpretation or t.not_performed or t.components:
                 continue
@@ -192,7 +199,9 @@ class Observations:
                 continue
             fs, fe = fm.start("f"), fm.end("f")
             # the finding stops where the next test of the sentence begins ("revealed a troponin of ...")
-            nxt = min([fe, *(o.start for o in tests if fs <= o.start < fe)])
+            inner = [o for o in tests if fs <= o.start < fe]
+            parts = [o for o in inner if o.concept_id in self.rules.finding_parts and not _has_result(o)]
+            nxt = min([fe, *(o.start for o in inner if o not in parts)])
             if nxt < fe and not _ITEM_END.search(folded, fs, nxt):
                 continue  # "revealed elevated CRP", "a decrease in hemoglobin": words about the next test
             fe = nxt
@@ -206,6 +215,8 @@ class Observations:
             if len(words) >= 1 and len("".join(words)) >= 3:
                 t.value_text = text[fs:fe].strip()
                 t.value_span = (fs, fe)
+                absorbed.update(id(o) for o in parts if o.start < fe)
+        return absorbed
 
     def facts(self, text: str, obs: list[Obs]) -> list[ObservationFact]:
         out: dict[str, ObservationFact] = {}
@@ -246,6 +257,10 @@ _ARTICLE = re.compile(r"(?<!\w)an?\s+$")
 _COMPOUND = re.compile(r"[-\u2010\u2011]\w|\s+power\s+field")
 # how a finding ends before the next test's own words begin: "a mass and a haemoglobin of ..."
 _ITEM_END = re.compile(r"(?:[,;]|\b(?:and|but|which|while|with))(?:\s+(?:a|an|the|his|her|their))?\s*$")
+
+
+def _has_result(o: Obs) -> bool:
+    return bool(o.value or o.value_text or o.interpretation or o.not_performed or o.components)
 
 
 def _longest(events: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -19,7 +19,7 @@ def _obs(sentence: str) -> dict[str, list[str]]:
 
 
 def test_ecg_leads_and_axis_are_tests() -> None:
-    o = _obs("The ECG showed ST elevation in the inferior leads and a left deviation of the electrical axis.")
+    o = _obs("ST elevation was present in the inferior leads, with a left deviation of the electrical axis.")
     assert "inferior leads" in o and "electrical axis" in o
     assert "precordial leads" in _obs("There was poor R wave progression in the precordial leads.")
 
@@ -47,3 +47,10 @@ def test_measurement_heads_name_a_test_only_with_a_modifier() -> None:
     assert "ratio" not in _obs("The ratio was not reported.")
     # staining with a descriptor is a result, not a test name
     assert "diffuse staining" not in _obs("Diffuse staining for desmin was present.")
+
+
+def test_leads_inside_an_ecg_finding_are_words_of_the_finding() -> None:
+    o = _obs("The electrocardiogram showed ST depression in the lateral leads.")
+    assert o == {"electrocardiogram": ["ST depression in the lateral leads"]}
+    # a lead named outside any finding is still a test of its own
+    assert "lateral leads" in _obs("The lateral leads were reviewed again by the cardiologist.")
