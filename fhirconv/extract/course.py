@@ -82,6 +82,10 @@ class CourseRules:
         self.subject = re.compile(rf"(?<!\w)(?P<h>{alternation(tuple(self.category))})\s+$")
         self.adverbs = frozenset(norm_phrase(w) for w in data.words("course_adverbs"))
         self.states = frozenset(norm_phrase(w) for w in data.words("course_patient_states"))
+        # "haemodynamically stable": the word before the course word names what was observed
+        fronts = data.table("course_adverb_subjects", str)
+        self.category.update({norm_phrase(k): v for k, v in fronts.items()})
+        self.front = re.compile(rf"(?<!\w)(?P<h>{alternation(tuple(fronts))})\s+(?P<v>{words})(?![\w-])")
 
 
 class CourseStatements:
@@ -92,6 +96,7 @@ class CourseStatements:
         """Give each course statement of the sentence its subject: the test written right before it (when
         it has no result yet), or a new test named by the course subject and its modifiers."""
         r = self.rules
+        self.read_fronted(text, folded, s, e, tests)
         for m in r.statement.finditer(folded, s, e):
             if folded[m.start() - 1 : m.start()] not in (" ", "") or _NOT_END.match(text, m.end(), e):
                 continue
@@ -125,6 +130,17 @@ class CourseStatements:
                     state=phrase in r.states,
                 )
             )
+
+    def read_fronted(self, text: str, folded: str, s: int, e: int, tests: list[Obs]) -> None:
+        """ "haemodynamically stable", "hemodynamic instability" stays a condition: only the course word."""
+        for m in self.rules.front.finditer(folded, s, e):
+            hs, he = m.span("h")
+            if any(t.start < m.end() and hs < t.end for t in tests):
+                continue
+            vs, ve = m.span("v")
+            cat = self.rules.category[norm_phrase(m.group("h"))]
+            key = f"np:{norm_phrase(m.group('h'))}"
+            tests.append(Obs(hs, he, text[hs:he], (), cat, key, value_text=text[vs:ve], value_span=(vs, ve)))
 
     def _modifiers(self, folded: str, s: int, start: int) -> int:
         """ "the postoperative clinical course", "her respiratory condition": up to two modifier words

@@ -59,3 +59,14 @@ def test_the_patients_overall_condition_is_an_observation_and_the_outcome() -> N
     facts = facts_of("A 52-year-old man had pneumonia. His general condition deteriorated.")
     assert facts.outcome is not None and facts.outcome.kind == "worsened"
     assert [(o.text, o.value_text) for o in facts.observations] == [("general condition", "deteriorated")]
+
+
+def test_a_fronted_subject_names_what_was_stable() -> None:
+    assert _obs("After the second litre of fluid he was haemodynamically stable.") == {
+        "haemodynamically": ["stable"]
+    }
+    assert _obs("She remained hemodynamically unstable overnight.") == {"hemodynamically": ["unstable"]}
+    # without a course word the adverb names nothing
+    assert (
+        _obs("The stenosis was hemodynamically significant on the angiogram.").get("hemodynamically") is None
+    )
