@@ -178,6 +178,8 @@ class Observations:
             ):
                 targets = [order[cursor]]
             for o in targets:
+                if o.category in _FINDING_CATEGORIES and folded[es:ee] in self.rules.analyte_results:
+                    continue  # "rales were detected" on examination: a finding's verb, not a result
                 if kind == "not-performed":
                     o.not_performed = True
                 else:
@@ -253,6 +255,7 @@ class Observations:
     # ------------------------------------------------------------------ procedures
 
 
+_FINDING_CATEGORIES = frozenset({"exam", "imaging", "procedure"})
 _ARTICLE = re.compile(r"(?<!\w)an?\s+$")
 _COMPOUND = re.compile(r"[-\u2010\u2011]\w|\s+power\s+field")
 # how a finding ends before the next test's own words begin: "a mass and a haemoglobin of ..."

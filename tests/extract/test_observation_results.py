@@ -189,3 +189,9 @@ def test_expression_results_and_adjectives_of_a_finding() -> None:
     # "an elevated lesion" describes the lesion: the colonoscopy is not "high"
     c = facts_of("A 47-year-old woman was admitted. Colonoscopy revealed an elevated lesion in the rectum.")
     assert [o.interpretation for o in c.observations if o.text == "Colonoscopy"] == [None]
+
+
+def test_detected_is_a_result_of_an_analyte_not_of_an_examination() -> None:
+    o = _obs("On physical examination, bilateral crackles were detected.")
+    assert o.get("physical examination", []) == []
+    assert _obs("Hepatitis B virus DNA was detected in serum.")["hepatitis b virus dna"] == ["detected"]
