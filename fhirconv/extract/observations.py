@@ -82,6 +82,8 @@ class Observations:
         assertions = ctx.test_assertions + [Assertion.PRESENT] * (len(tests) - n_tests)
         if self.rules.organism_test.search(folded, s, e):
             assertions = drop_substrates(tests, assertions)
+        # "an infiltrate rich in neutrophils": a cell seen, not a count measured, when nothing is said of it
+        absorbed.update(id(t) for t in tests if t.concept_id in self.rules.cells and _bare(t))
         if absorbed:  # "ST elevation in the inferior leads": the leads are words of the ECG's finding
             kept = [(t, a) for t, a in zip(tests, assertions, strict=True) if id(t) not in absorbed]
             tests[:] = [t for t, _ in kept]
@@ -260,6 +262,11 @@ _ARTICLE = re.compile(r"(?<!\w)an?\s+$")
 _COMPOUND = re.compile(r"[-\u2010\u2011]\w|\s+power\s+field")
 # how a finding ends before the next test's own words begin: "a mass and a haemoglobin of ..."
 _ITEM_END = re.compile(r"(?:[,;]|\b(?:and|but|which|while|with))(?:\s+(?:a|an|the|his|her|their))?\s*$")
+
+
+def _bare(o: Obs) -> bool:
+    """A cell name with no result and no word of counting ("neutrophils", never "neutrophil count")."""
+    return not _has_result(o) and "count" not in o.text.lower()
 
 
 def _has_result(o: Obs) -> bool:
