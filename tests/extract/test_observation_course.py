@@ -70,3 +70,8 @@ def test_a_fronted_subject_names_what_was_stable() -> None:
     assert (
         _obs("The stenosis was hemodynamically significant on the angiogram.").get("hemodynamically") is None
     )
+
+
+def test_periods_and_development_have_a_course() -> None:
+    assert _obs("The neonatal period was uneventful.") == {"neonatal period": ["uneventful"]}
+    assert _obs("Her speech development was delayed.")["speech development"] == ["delayed"]
