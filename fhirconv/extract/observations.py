@@ -50,6 +50,10 @@ class Observations:
         self.vitals: dict[str, Concept] = {}
         self.cultures = CultureResults(rules)
         self.names = TestNames(rules)
+        # "... and subsequently increased to 63 mmol/l": a trend between two values of a series (series.py)
+        self.step = re.compile(
+            rf"(?:(?:{rules.finding_adverbs}|further|gradually)\s+)?(?P<tw>{rules.trend.pattern})\s+(?:up\s+|down\s+)?to\s+"
+        )
         self.course = course  # "renal function improved" (course.py)
         self.finding = self.names.finding
 
@@ -66,7 +70,7 @@ class Observations:
                     replace(t, value=q, value_span=span, cell=span, interpretation=None, interp_span=None)
                 )
                 ctx.test_assertions.append(ctx.test_assertions[i])
-        for i, cell in more_values(self.q, text, folded, e, tests):  # "139 and 152 mg/dL at ..."
+        for i, cell in more_values(self.q, text, folded, e, tests, self.step):  # "139 and 152 mg/dL at ..."
             tests.append(cell)
             ctx.test_assertions.append(ctx.test_assertions[i])
         for t in tests:

@@ -33,9 +33,12 @@ _BRACKET_END = re.compile(r"\s*\)")
 _COORDINATED = re.compile(r"(?:,|(?<!\w)and|(?<!\w)or)\s+(?:[a-z][\w-]*\s+)?$")
 
 
-def more_values(q: Quantities, text: str, folded: str, e: int, tests: list[Obs]) -> list[tuple[int, Obs]]:
+def more_values(
+    q: Quantities, text: str, folded: str, e: int, tests: list[Obs], step: re.Pattern[str] | None = None
+) -> list[tuple[int, Obs]]:
     """The cells a series adds, each with the index of its test (for the caller to append, with that
-    test's assertion); restated values are added in place."""
+    test's assertion); restated values are added in place. ``step`` reads a trend between two items
+    ("22 mmol/l and subsequently increased to 63 mmol/l"): the later item's interpretation."""
     taken = [o.value_span for o in tests if o.value_span] + [o.cell for o in tests if o.cell]
     taken += [o.range_span for o in tests if o.range_span]
     starts = sorted(o.start for o in tests)
@@ -54,10 +57,10 @@ def more_values(q: Quantities, text: str, folded: str, e: int, tests: list[Obs])
             _COORDINATED.search(folded, max(0, t.start - 24), t.start)
         )
         for _ in range(0 if coordinated else _MAX_ITEMS):
-            item = _item(q, text, folded, t.value, pos, nxt)
+            item = _item(q, text, folded, t.value, pos, nxt, step)
             if item is None:
                 break
-            span, value = item
+            span, value, trend = item
             if any(a < span[1] and span[0] < b for a, b in taken):
                 break
             taken.append(span)
@@ -66,8 +69,8 @@ def more_values(q: Quantities, text: str, folded: str, e: int, tests: list[Obs])
                 value=value,
                 value_span=span,
                 cell=span,
-                interpretation=None,
-                interp_span=None,
+                interpretation=trend[0] if trend else None,
+                interp_span=trend[1] if trend else None,
                 reference_range=None,
                 range_span=None,
                 restated=None,
@@ -78,15 +81,22 @@ def more_values(q: Quantities, text: str, folded: str, e: int, tests: list[Obs])
     return out
 
 
+Trend = tuple[str, tuple[int, int]] | None
+
+
 def _item(
-    q: Quantities, text: str, folded: str, first: Quantity, pos: int, nxt: int
-) -> tuple[tuple[int, int], Quantity] | None:
+    q: Quantities, text: str, folded: str, first: Quantity, pos: int, nxt: int, step: re.Pattern[str] | None
+) -> tuple[tuple[int, int], Quantity, Trend] | None:
     """The next item of a series after ``pos``: a number in the first value's unit (or a bare number
-    after a bare one)."""
+    after a bare one), with the trend stated before it."""
     sep = _NEXT.match(folded, pos, nxt)
     if sep is None:
         return None
     at = sep.end()
+    tm = step.match(folded, at, nxt) if step is not None else None
+    trend: Trend = None
+    if tm is not None:
+        at, trend = tm.end(), ("high" if tm.group("up") else "low", tm.span("tw"))
     qm = q.value_re.match(folded, at, nxt)
     if qm is not None:
         if qm.group("num2") or not first.unit:
@@ -94,13 +104,13 @@ def _item(
         raw = text[qm.start("unit") : qm.end("unit")]
         if q.units.lookup(raw).ucum != first.ucum:
             return None
-        return (qm.start(), qm.end()), Quantity(decimal_of(qm.group("num")), raw, first.ucum)
+        return (qm.start(), qm.end()), Quantity(decimal_of(qm.group("num")), raw, first.ucum), trend
     if first.unit and first.ucum != "{score}":
         return None
     bm = _BARE.match(folded, at, nxt)
     if bm is None:
         return None
-    return (bm.start(), bm.end()), Quantity(decimal_of(bm.group("num")), first.unit, first.ucum)
+    return (bm.start(), bm.end()), Quantity(decimal_of(bm.group("num")), first.unit, first.ucum), trend
 
 
 def _restated(q: Quantities, folded: str, t: Obs, nxt: int, taken: list[tuple[int, int]]) -> None:

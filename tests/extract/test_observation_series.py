@@ -46,3 +46,12 @@ def test_another_unit_or_a_name_ends_the_series() -> None:
     # a bare number that counts days is no score
     got = _values("Her GCS was 9, and 3 days later she woke.")
     assert got == [("gcs", ["9"])]
+
+
+def test_a_trend_between_two_values_is_the_later_values_interpretation() -> None:
+    got = _values("Serum lactate was 4.1 mmol/L and subsequently rose to 9.8 mmol/L.")
+    assert got == [("serum lactate", ["4.1 mmol/L"]), ("serum lactate", ["9.8 mmol/L"])]
+    later = facts_of(
+        "A 61-year-old woman was seen. Serum lactate was 4.1 mmol/L and then fell to 1.2 mmol/L."
+    )
+    assert [o.interpretation for o in later.observations] == [None, "low"]
