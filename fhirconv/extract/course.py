@@ -82,6 +82,12 @@ class CourseRules:
         self.subject = re.compile(rf"(?<!\w)(?P<h>{alternation(tuple(self.category))})\s+$")
         self.adverbs = frozenset(norm_phrase(w) for w in data.words("course_adverbs"))
         self.states = frozenset(norm_phrase(w) for w in data.words("course_patient_states"))
+        # "an improvement in renal function", "a sudden drop in blood pressure": the noun before the test
+        nouns = alternation(data.words("course_nouns"))
+        self.nominal = re.compile(
+            rf"(?<!\w)(?P<v>(?:(?:no|further|gradually|significant|marked|slight|mild|gradual|sudden|rapid|dramatic|"
+            rf"progressive|partial|complete)\s+){{0,2}}(?:{nouns}))\s+(?:in|of)\s+(?:(?:the|his|her|their)\s+)?"
+        )
         # "haemodynamically stable": the word before the course word names what was observed
         fronts = data.table("course_adverb_subjects", str)
         self.category.update({norm_phrase(k): v for k, v in fronts.items()})
@@ -97,6 +103,7 @@ class CourseStatements:
         it has no result yet), or a new test named by the course subject and its modifiers."""
         r = self.rules
         self.read_fronted(text, folded, s, e, tests)
+        self.read_nominal(text, folded, s, e, tests)
         for m in r.statement.finditer(folded, s, e):
             if folded[m.start() - 1 : m.start()] not in (" ", "") or _NOT_END.match(text, m.end(), e):
                 continue
@@ -141,6 +148,17 @@ class CourseStatements:
             cat = self.rules.category[norm_phrase(m.group("h"))]
             key = f"np:{norm_phrase(m.group('h'))}"
             tests.append(Obs(hs, he, text[hs:he], (), cat, key, value_text=text[vs:ve], value_span=(vs, ve)))
+
+    def read_nominal(self, text: str, folded: str, s: int, e: int, tests: list[Obs]) -> None:
+        """ "a further worsening of the left ventricular function": the test that follows takes the noun."""
+        if not tests:
+            return
+        at = {t.start: t for t in tests}
+        for m in self.rules.nominal.finditer(folded, s, e):
+            t = at.get(m.end())
+            if t is not None and not _has_result(t):
+                vs, ve = m.span("v")
+                t.value_text, t.value_span = text[vs:ve], (vs, ve)
 
     def _modifiers(self, folded: str, s: int, start: int) -> int:
         """ "the postoperative clinical course", "her respiratory condition": up to two modifier words

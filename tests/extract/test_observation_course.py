@@ -75,3 +75,13 @@ def test_a_fronted_subject_names_what_was_stable() -> None:
 def test_periods_and_development_have_a_course() -> None:
     assert _obs("The neonatal period was uneventful.") == {"neonatal period": ["uneventful"]}
     assert _obs("Her speech development was delayed.")["speech development"] == ["delayed"]
+
+
+def test_a_course_noun_before_its_test_is_the_result() -> None:
+    assert _obs("Two weeks later there was an improvement in renal function.") == {
+        "renal function": ["improvement"]
+    }
+    assert _obs("She had a sudden drop in blood pressure.")["blood pressure"] == ["sudden drop"]
+    assert _obs("There was no improvement in renal function.")["renal function"] == ["no improvement"]
+    # a noun before something that is no test says nothing of a test
+    assert _obs("An increase in the dose of prednisone was needed.") == {}
