@@ -34,8 +34,20 @@ def fold(text: str) -> str:
 
 
 def norm_phrase(words: str) -> str:
-    """The folded phrase with single spaces: the key rule word lists are compared by."""
-    return " ".join(fold(words).split())
+    """The folded phrase with single spaces: the key rule word lists are compared by. Remembered for
+    short phrases: the same mention words are looked up several times a sentence, and again in the
+    next report."""
+    if len(words) > 64:
+        return " ".join(fold(words).split())
+    got = _NORM.get(words)
+    if got is None:
+        if len(_NORM) >= 50_000:  # bounded, whatever the input
+            _NORM.clear()
+        got = _NORM[words] = " ".join(fold(words).split())
+    return got
+
+
+_NORM: dict[str, str] = {}
 
 
 def alternation(words: Iterable[str]) -> str:

@@ -509,11 +509,18 @@ def build_procedures() -> tuple[dict[str, Any], list[Concept]]:
 def drugbank_names() -> list[dict[str, Any]]:
     """Marketed-drug names from drug-named-entity-recognition's dictionary.
 
-    Only entries with a DrugBank id (DrugBank Open Data, CC0) that either have a MedlinePlus, MeSH or NHS
-    page (a marketed or well-known drug) or whose name carries a WHO INN stem (-mab, -nib, -olol, ...):
-    that keeps newer and regional drugs and leaves out DrugBank's foods and allergen extracts ("rice",
-    "tuna"). Only the canonical name is used, not the package's synonym lists, whose sources include
-    Wikipedia (CC BY-SA).
+    Only canonical names, not the package's synonym lists, whose sources include Wikipedia (CC BY-SA).
+    A name is taken when it names a drug, not a food or an allergen extract ("rice", "tuna"):
+
+    - a DrugBank entry (DrugBank Open Data, CC0) with a MedlinePlus, MeSH or NHS page (a marketed or
+      well-known drug), or whose name carries a WHO INN stem (-mab, -nib, -olol, ...), or that is an
+      ingredient of a marketed combination the dictionary lists with a MedlinePlus page ("levodopa and
+      carbidopa" vouches for carbidopa);
+    - a one-word name with a MedlinePlus drug page but no DrugBank id (the dictionary keeps
+      "glycopyrrolate" apart from DrugBank's "glycopyrronium"): MedlinePlus (NLM) documents marketed
+      drugs only;
+    - the substance a listed MeSH family descriptor is named after ("hydroxyethyl starch derivatives"
+      names hydroxyethyl starch).
     """
     import bz2
     import pickle
@@ -523,15 +530,37 @@ def drugbank_names() -> list[dict[str, Any]]:
     path = Path(dner.__file__).parent / "drug_ner_dictionary.pkl.bz2"
     with bz2.open(path) as fh:
         data = pickle.load(fh)  # a data file of the pinned, installed package
+    entries: dict[str, dict[str, Any]] = data["drug_canonical_to_data"]
+    combined = {
+        part
+        for key, entry in entries.items()
+        if entry.get("medline_plus_id") and _COMBINATION.search(key)
+        for part in _COMBINATION.split(key)
+    }
+    families = {key.removesuffix(_FAMILY) for key, entry in entries.items() if key.endswith(_FAMILY)}
     out = []
-    for key, entry in sorted(data["drug_canonical_to_data"].items()):
-        if not entry.get("drugbank_id"):
-            continue
+    for key, entry in sorted(entries.items()):
         listed = entry.get("medline_plus_id") or entry.get("mesh_id") or entry.get("nhs_url")
-        if not listed and not looks_like_inn(key):
+        if entry.get("drugbank_id"):
+            if not (listed or looks_like_inn(key) or key in combined or key in families):
+                continue
+        elif not (entry.get("medline_plus_id") and _ONE_NAME.fullmatch(key)):
             continue
         out.append({"term": clean_term(key), "name": entry.get("name", key), "mesh": entry.get("mesh_id")})
     return out
+
+
+# "levodopa and carbidopa", "efavirenz, emtricitabine, and tenofovir": a combination's ingredients
+_COMBINATION = re.compile(r",?\s+and\s+|,\s+|/")
+_FAMILY = " derivatives"
+_ONE_NAME = re.compile(r"[a-z]+(?:-[a-z]+)?")
+# "gentamicin" is written "gentamycin" as often as not: the -micin antibiotics take the -mycin spelling
+_SPELLINGS = ((re.compile(r"micin$"), "mycin"),)
+
+
+def spellings(term: str) -> list[str]:
+    """Common respellings of a drug name (the term itself first)."""
+    return [term, *(rx.sub(new, term) for rx, new in _SPELLINGS if rx.search(term))]
 
 
 def looks_like_inn(name: str) -> bool:
@@ -559,7 +588,7 @@ def build_drugs(blocked: set[str]) -> tuple[dict[str, Any], list[Concept]]:
     concepts: list[Concept] = []
     for row in curated_rows("drugs"):
         generic, rxcui, terms = row["name"], row["rxnorm"], row["terms"]
-        words = [clean_term(generic), *split_terms(terms)]
+        words = [w for t in [clean_term(generic), *split_terms(terms)] for w in spellings(t)]
         codings = []
         if rxcui is not None:
             codings.append({"system": RXNORM, "code": rxcui, "display": generic})
@@ -586,7 +615,7 @@ def build_drugs(blocked: set[str]) -> tuple[dict[str, Any], list[Concept]]:
                 "id": f"drug:{slug(term)}",
                 "display": n["name"],
                 "class": "drug",
-                "terms": [term],
+                "terms": [t for t in spellings(term) if t not in known and t not in blocked],
                 "codings": codings,
             }
         )

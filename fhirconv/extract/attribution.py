@@ -18,6 +18,8 @@ from .text import Sentence, iter_paragraphs, split_sentences
 __all__ = ["Attributor"]
 
 _PATIENT_SECTIONS = {SectionType.CASE, SectionType.INVESTIGATIONS, SectionType.TREATMENT, SectionType.OUTCOME}
+# general text in which a sentence whose subject is the patient still speaks of the case
+_SUBJECT_SECTIONS = {SectionType.DISCUSSION, SectionType.CONCLUSION}
 _GENERAL_SECTIONS = {
     SectionType.BACKGROUND,
     SectionType.DISCUSSION,
@@ -32,11 +34,17 @@ _CITATION = re.compile(
 _VALUE_BEFORE = re.compile(r"\d[^\s(]*\s*(?:[^\s\d(]+\s*)?$")
 
 
+_RANGE = re.compile(r"(\d+)\s*[\u2013-]\s*(\d+)")
+
+
 def _citations(text: str, start: int, end: int) -> int:
-    """Literature references in ``text[start:end]``; a bracketed range after a value is no citation."""
+    """Literature references in ``text[start:end]``. A bracketed range after a value is no citation,
+    and neither is a range that runs downwards ("(139-116)"): reference lists are cited in order."""
     n = 0
     for m in _CITATION.finditer(text, start, end):
         if text[m.start()] == "(" and _VALUE_BEFORE.search(text, max(start, m.start() - 24), m.start()):
+            continue
+        if any(int(a) >= int(b) for a, b in _RANGE.findall(m.group())):
             continue
         n += 1
     return n
@@ -63,6 +71,8 @@ class Attributor:
         self._opener = rules.openers
         self._caption = rules.caption
         self._general_label = rules.general_label
+        self._narrative = rules.narrative
+        self._subject = rules.subject
 
     def patient_sentences(self, doc: Document, folded: str, *, retry: bool = False) -> list[Sentence]:
         """Sentences that may carry patient facts, in text order."""
@@ -73,6 +83,11 @@ class Attributor:
         case_started = retry or any(s.type in _PATIENT_SECTIONS for s in sections)
         para_no = 0
         for sec in sections:
+            if sec.type in _SUBJECT_SECTIONS:
+                for ps, pe in iter_paragraphs(doc.text, sec.start, sec.end):
+                    para_no += 1
+                    out.extend(self._subject_sentences(doc.text, folded, ps, pe, para_no))
+                continue
             if sec.type in _GENERAL_SECTIONS:
                 continue
             paragraphs = list(iter_paragraphs(doc.text, sec.start, sec.end))
@@ -85,6 +100,8 @@ class Attributor:
                 anchors = len(self._anchor.findall(folded, ps, pe))
                 general = len(self._general.findall(folded, ps, pe))
                 citations = _citations(doc.text, ps, pe)
+                sents = split_sentences(doc.text, ps, pe, para_no)
+                single = len(sents) == 1
                 opener = self._opener.search(folded, ps, pe) is not None
                 if sec.type in _PATIENT_SECTIONS:
                     keep = True
@@ -98,11 +115,11 @@ class Attributor:
                         general + citations == 0 and sec.type is not SectionType.ABSTRACT
                     ) or anchors > general + citations
                 else:
-                    keep = general + citations == 0 or anchors >= general + citations
+                    narrative = self._narrative.search(folded, ps, pe) is not None
+                    keep = not _general_paragraph(anchors, general, citations, narrative, single)
                 if not keep:
                     continue
                 label = False
-                sents = split_sentences(doc.text, ps, pe, para_no)
                 skipped = (
                     self._abstract_skips(doc.text, folded, sents)
                     if sec.type is SectionType.ABSTRACT
@@ -128,6 +145,16 @@ class Attributor:
             # No paragraph introduced a patient: read every non-general paragraph as the case.
             return self.patient_sentences(doc, folded, retry=True)
         return out
+
+    def _subject_sentences(self, text: str, folded: str, ps: int, pe: int, para_no: int) -> list[Sentence]:
+        """The sentences of a discussion or conclusion paragraph whose subject is this patient ("Our
+        patient had ...", "In our case, ...", "The patient described here showed ..."): the discussion
+        speaks of the disease in general, but a sentence about the patient is never skipped for where it
+        stands. A figure caption is never the case as it unfolded."""
+        if self._caption.match(folded, ps):
+            return []
+        sents = split_sentences(text, ps, pe, para_no)
+        return [x for x in sents if self._subject.match(folded, x.start, x.end)]
 
     def title_sentences(self, doc: Document) -> list[Sentence]:
         """The sentences of the article title: a case report's title names the patient's main
@@ -172,6 +199,24 @@ class Attributor:
             return False
         general = len(self._general.findall(folded, sent.start, sent.end))
         return general >= 2 or (general >= 1 and _citations(text, sent.start, sent.end) > 0)
+
+
+def _general_paragraph(anchors: int, general: int, citations: int, narrative: bool, single: bool) -> bool:
+    """Whether a paragraph after the case has opened is general text, not the patient's.
+
+    Its general phrases and citations must outweigh its patient anchors, and be more than one word or
+    a bracket: two general phrases, one with a citation, or either in a paragraph that narrates
+    nothing in the past tense ("Erlotinib is tolerable up to 2000 mg [4]."). A bracket or one phrase
+    in a narrated paragraph ("the field test, which can be unreliable, was repeated"; "the anion gap
+    (139-116) was 23") is no reason to drop what the case reports. A one-sentence paragraph is judged
+    on its words alone: its patient anchors keep it against as many general phrases, whatever it cites
+    ("We started X based on previous studies [11].").
+    """
+    if anchors >= general + citations or (single and anchors > 0 and anchors >= general):
+        return False
+    if general >= 2 or (general >= 1 and citations >= 1):
+        return True
+    return not narrative
 
 
 def _general_by_counts(anchors: int, general: int, citations: int) -> bool:

@@ -48,6 +48,7 @@ from .sentence import Found, SentenceContext
 from .tables import TableRules, Tables
 from .timeline import Timeline
 from .timeline_rules import TimelineRules
+from .triggers import Triggers
 
 __all__ = ["ORDER", "Extractor"]
 
@@ -113,12 +114,21 @@ class Extractor:
         )
         rules = TableRules.from_dict(data)
         self.tables = Tables(rules, self.mentions, self.observations, quantities, self.timeline.column_time)
+        # every pattern the components hold answers "nothing" at once where its words are absent
+        triggers = Triggers()
+        triggers.watch(self, __package__ or "fhirconv.extract")
+        self.triggers = triggers
 
     def extract(self, doc: Document) -> Extraction:
         folded = fold(doc.text)
-        # each section is scanned by the lexicon once, for its abbreviations and all its sentences
-        with self.lexicon.reading(folded, [(sec.start, sec.end) for sec in doc.sections]):
-            return self._extract(doc, folded)
+        # each section is scanned by the lexicon once, for its abbreviations and all its sentences,
+        # and the document once for the words the components' patterns need
+        self.triggers.read(folded)
+        try:
+            with self.lexicon.reading(folded, [(sec.start, sec.end) for sec in doc.sections]):
+                return self._extract(doc, folded)
+        finally:
+            self.triggers.done()
 
     def _extract(self, doc: Document, folded: str) -> Extraction:
         text = doc.text

@@ -177,6 +177,13 @@ class Medications:
             for back in self.route_re.finditer(folded, max(s, m.start - 24), m.start):
                 if _ROUTE_GAP.fullmatch(folded, back.end(), m.start):
                     rm = back
+            if rm is not None and norm_phrase(rm.group(0)) in self.uncoded_routes:
+                # "intramuscular injection of X": the coded word before "injection" says which route
+                for back in self.route_re.finditer(folded, max(s, rm.start() - 24), rm.start()):
+                    if folded[back.end() : rm.start()].isspace() and norm_phrase(back.group(0)) not in (
+                        self.uncoded_routes
+                    ):
+                        rm = back
         if route is None and rm is not None:
             route = rm.group(0)
             if not (m.start <= rm.start() < m.end):

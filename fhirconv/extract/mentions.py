@@ -13,6 +13,7 @@ from typing import Any
 from ..model import Coding, Document
 from ..text import fold, norm_phrase
 from .compose import attributive_procedures
+from .defined import defined_wins
 from .lexicon import AliasIndex, Concept, Lexicon, Match
 from .match_filters import attributive, given_analyte, measured_drug, measured_levels, near_drugs, other_sense
 from .match_rules import MatchRules
@@ -107,16 +108,15 @@ class MentionFinder:
 
     def find(self, text: str, folded: str, s: int, e: int, aliases: Aliases) -> list[Match]:
         """The mentions of sentence ``[s, e)``, in text order, without overlaps."""
-        # an abbreviation the text defines for words of another kind is not the lexicon's reading
+        # an abbreviation the text defines means what the text says, not the lexicon's reading
         defined = _alias_matches(text, aliases, s, e)
-        foreign = {(m.start, m.end) for m in defined if m.concept.domain == _FOREIGN}
         lexical = measured_levels(
             self.lexicon,
             self.rules,
             text,
             folded,
             e,
-            [m for m in self.lexicon.match(text, folded, s, e) if (m.start, m.end) not in foreign],
+            defined_wins(self.lexicon.match(text, folded, s, e), defined),
         )
         matches = lexical + [m for m in defined if m.concept.domain != _FOREIGN]
         matches = _dedupe(matches + self._suffix_matches(text, folded, s, e, matches))

@@ -136,6 +136,10 @@ class AttributionRules:
     caption: re.Pattern[str]  # "Figure 2.", "Fig. 3A", "Table 1": a caption, not the case narrative
     # "DISCUSSION:", "Conclusions:" inside a structured abstract: the part it opens is not the case
     general_label: re.Pattern[str]
+    # "was", "were": a paragraph told in the past tense narrates the case, not the disease in general
+    narrative: re.Pattern[str]
+    # "Our patient", "In our case,": a discussion sentence that opens with them is about the patient
+    subject: re.Pattern[str]
 
     @classmethod
     def from_dict(cls, data: RuleData) -> AttributionRules:
@@ -146,6 +150,8 @@ class AttributionRules:
             openers=phrase_pattern(data.words("case_openers")),
             caption=re.compile(rf"(?:{alternation(data.words('caption_openers'))})\.?\s*(?:\d|[ivx]+\b)"),
             general_label=re.compile(rf"(?<![\w-])(?:{labels})\s*:"),
+            narrative=phrase_pattern(data.words("narrative_markers")),
+            subject=re.compile(rf"(?:{alternation(data.words('patient_subjects'))})(?!\w)"),
         )
 
 

@@ -43,6 +43,7 @@ from .timeline_util import (
     resolution_time,
     sentence_finder,
     subject_of,
+    timed,
 )
 
 __all__ = ["Timeline"]
@@ -294,8 +295,8 @@ class Timeline:
             # the running anchor: the last dated point of the narrative before this sentence
             return RelativeTime(run.text, run.day, None, run.age_years)
 
-        observations = tuple(replace(o, time=o.time or when(o.mentions[0])) for o in facts.observations)
-        procedures = tuple(replace(p, time=p.time or when(p.mentions[0])) for p in facts.procedures)
+        observations = tuple(timed(o, when) for o in facts.observations)
+        procedures = tuple(timed(p, when) for p in facts.procedures)
         heads = sorted(
             (x.start, x.end) for m in facts.medications for x in m.mentions if x.role is MentionRole.HEAD
         )

@@ -9,6 +9,7 @@ import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import TypeVar
 
 from ..model import (
     Assertion,
@@ -17,6 +18,8 @@ from ..model import (
     MedicationFact,
     Mention,
     MentionRole,
+    ObservationFact,
+    ProcedureFact,
     RelativeTime,
     TimeAnchor,
 )
@@ -31,6 +34,7 @@ __all__ = [
     "resolution_time",
     "sentence_finder",
     "subject_of",
+    "timed",
 ]
 
 
@@ -157,6 +161,18 @@ def resolution_time(
                 a = min(own, key=lambda a: abs(a.start - m.start()))
                 return RelativeTime(a.text, a.day, a.end_day, a.age_years)
     return None
+
+
+_Timed = TypeVar("_Timed", ObservationFact, ProcedureFact)
+
+
+def timed(fact: _Timed, when: Callable[..., RelativeTime | None]) -> _Timed:
+    """The fact with the time of its first mention, unless it has one; a fact that has its time or gets
+    none is kept as it is (a copy of a frozen fact would be the same fact, at a price)."""
+    if fact.time is not None:
+        return fact
+    t = when(fact.mentions[0])
+    return fact if t is None else replace(fact, time=t)
 
 
 def condition_time(c: ConditionFact, when: Callable[..., RelativeTime | None]) -> ConditionFact:

@@ -46,6 +46,83 @@ def test_method_citation_does_not_hide_the_patients_result() -> None:
     assert _obs(facts, "urine culture")
 
 
+def test_descending_bracketed_pair_is_no_citation() -> None:
+    # a paragraph with no patient anchor: the bracket once counted as a citation and dropped it all
+    facts = facts_of(
+        "A 60-year-old man was admitted with vomiting.\n\nMetabolic acidosis was noted, and the sodium "
+        "minus chloride difference (141-112) was 29 mmol/L; arterial pH was 7.21."
+    )
+    assert [c for c in facts.conditions if "acidosis" in c.text.lower()]
+    ph = _obs(facts, "ph")
+    assert ph and ph[0].value is not None and str(ph[0].value.value) == "7.21"
+
+
+def test_narrated_paragraph_with_one_citation_is_kept() -> None:
+    facts = facts_of(
+        "A 60-year-old man was admitted with fever.\n\nBlood cultures were drawn as described [5], and "
+        "the surgical wound was closed in layers. Serum lactate was 4.1 mmol/L."
+    )
+    lactate = _obs(facts, "lactate")
+    assert lactate and lactate[0].value is not None and str(lactate[0].value.value) == "4.1"
+
+
+def test_narrated_paragraph_with_one_general_phrase_is_kept() -> None:
+    facts = facts_of(
+        "A 35-year-old woman presented with headache.\n\nBecause a first field test can be unreliable, "
+        "perimetry was repeated 3 weeks later and showed a bitemporal hemianopia."
+    )
+    assert [c for c in facts.conditions if "hemianopia" in c.text.lower()]
+
+
+def test_present_tense_paragraph_with_citation_is_still_general() -> None:
+    facts = facts_of(
+        "A 41-year-old woman presented with vertigo. She was given meclizine.\n\nWeekly high-dose "
+        "erlotinib is tolerable up to 1500 mg [4]."
+    )
+    assert [m for m in facts.medications if "meclizine" in m.text.lower()]
+    assert not [m for m in facts.medications if "erlotinib" in m.text.lower()]
+
+
+def test_patient_sentence_citing_studies_is_kept() -> None:
+    facts = facts_of(
+        "A 30-year-old man presented with fever and jaundice.\n\nWe started oral doxycycline based on "
+        "previous studies showing a benefit in leptospirosis [11]."
+    )
+    assert [m for m in facts.medications if "doxycycline" in m.text.lower()]
+
+
+def test_presenting_the_case_is_about_the_patient() -> None:
+    facts = facts_of(
+        "A 50-year-old man presented with jaundice.\n\nWe present a case of pancreatic lymphoma without a "
+        "history of alcohol use."
+    )
+    assert [c for c in facts.conditions if "lymphoma" in c.text.lower()]
+
+
+def test_discussion_sentence_about_the_patient_is_case_text() -> None:
+    text = (
+        "CASE PRESENTATION\n\nA 58-year-old man presented with chest pain. He was treated with aspirin."
+        "\n\nDISCUSSION\n\nPulmonary embolism is a common cause of sudden death [3]. Hypotension and "
+        "cyanosis are typical signs of massive embolism [4].\n\nOur patient had an episode of ventricular "
+        "fibrillation that required defibrillation. Stroke has been reported in up to 5% of cases [5]."
+    )
+    facts = facts_of(text)
+    conditions = " ".join(c.text.lower() for c in facts.conditions)
+    assert "ventricular fibrillation" in conditions
+    assert [p for p in facts.procedures if "defibrillation" in p.text.lower()]
+    for general in ("embolism", "hypotension", "cyanosis", "stroke"):
+        assert general not in conditions, general
+
+
+def test_defined_abbreviation_wins_over_the_lexicon_reading() -> None:
+    facts = facts_of(
+        "A 45-year-old woman was admitted with dyspnoea. Plasma exchange (PE) was started, and PE was "
+        "repeated twice."
+    )
+    assert not facts.conditions or not [c for c in facts.conditions if "embolism" in c.text.lower()]
+    assert [p for p in facts.procedures if "plasma exchange" in p.text.lower()]
+
+
 # ---------------------------------------------------------------- values whose test the lexicons lack
 def _values(facts: Any) -> list[tuple[str, str]]:
     return [(str(o.value.value), o.value.unit) for o in facts.observations if o.value is not None]
@@ -221,3 +298,38 @@ def test_bare_biopsy_is_a_test() -> None:
     facts = facts_of("A 52-year-old woman had a breast lump. A biopsy showed invasive ductal carcinoma.")
     hits = [o for o in facts.observations if o.text.lower().startswith("biopsy")]
     assert hits and hits[0].value_text and "carcinoma" in hits[0].value_text
+
+
+# ---------------------------------------------------------------- drug lexicon build and anaesthesia
+def test_neuraxial_anaesthesia_is_a_procedure_and_its_drug_a_medication() -> None:
+    facts = facts_of(
+        "A 64-year-old man underwent a knee replacement under spinal anaesthesia with 3 ml of hyperbaric "
+        "bupivacaine. His daughter later had a hernia repair under caudal analgesia."
+    )
+    procedures = " ".join(p.text.lower() for p in facts.procedures)
+    assert "spinal anaesthesia" in procedures
+    assert [m for m in facts.medications if "bupivacaine" in m.text.lower()]
+    assert not [m for m in facts.medications if "anaesthesia" in m.text.lower()]
+    epidural = facts_of("A 35-year-old woman had a myomectomy; ropivacaine epidural anesthesia was used.")
+    assert [p for p in epidural.procedures if "epidural" in p.text.lower()]
+    assert [m for m in epidural.medications if "ropivacaine" in m.text.lower()]
+
+
+def test_drug_names_the_build_now_takes() -> None:
+    # a MedlinePlus name without a DrugBank id, an ingredient of a listed combination, a MeSH family's
+    # substance, the -mycin spelling of a -micin antibiotic
+    facts = facts_of(
+        "A 71-year-old man with Parkinson disease took carbidopa daily. Before surgery he was given "
+        "glycopyrrolate 0.4 mg, then 500 ml of hydroxyethyl starch, and netilmycin for a wound infection."
+    )
+    given = " ".join(m.text.lower() for m in facts.medications)
+    for name in ("carbidopa", "glycopyrrolate", "hydroxyethyl starch", "netilmycin"):
+        assert name in given, name
+
+
+def test_coded_route_before_an_injection_word() -> None:
+    facts = facts_of(
+        "A 40-year-old woman was admitted. Intramuscular injection of ketorolac 30 mg was given."
+    )
+    hits = [m for m in facts.medications if "ketorolac" in m.text.lower()]
+    assert hits and hits[0].route == "intramuscular"

@@ -1,0 +1,148 @@
+"""The literal strings a regex cannot match without: read off the pattern's parse tree.
+
+Used by :mod:`.triggers` to skip a pattern where none of them is in the text. Conservative: where the
+walk cannot tell (an unknown node, a case-insensitive part), the pattern has no requirement, never a
+wrong one. A decimal digit (what ``\\d`` matches, in any script) is one mark, :data:`DIGIT`, in the
+literals and in the text the literals are looked for in (:func:`digits_marked`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from typing import Any
+
+__all__ = ["DIGIT", "digits_marked", "required_literals"]
+
+# the parser behind re.compile (private, Python >= 3.11); without it nothing is gated
+_P: Any
+_C: Any
+try:
+    _P = importlib.import_module("re._parser")
+    _C = importlib.import_module("re._constants")
+except ImportError:  # pragma: no cover
+    _P = _C = None
+
+_MAX_PRODUCT = 64  # strings a run of fixed parts may spell out before it is cut
+_MAX_LITERALS = 4000  # a larger requirement is no gate worth its scan
+_MIN_LENGTH = 3  # a shorter literal is in nearly every sentence: no gate
+# any decimal digit (what ``\d`` matches), in literals and in the scanned text alike: "a number" is a
+# requirement as telling as a word of three letters (half the sentences have none)
+DIGIT = "\ue000"
+_DIGIT_WEIGHT = 2
+
+
+def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Strings one of which every match of ``pattern`` contains, or None when no useful set is known."""
+    if _P is None or pattern.flags & re.IGNORECASE or not isinstance(pattern.pattern, str):
+        return None
+    try:
+        _, req = _sequence(list(_P.parse(pattern.pattern, pattern.flags)))
+    except Exception:  # an unexpected tree shape: no gate, the pattern runs as always
+        return None
+    if not req or len(req) > _MAX_LITERALS or _score(req)[0] < _MIN_LENGTH:
+        return None
+    return frozenset(req)
+
+
+_Info = tuple[set[str] | None, set[str] | None]  # (exactly what it matches, what every match contains)
+
+
+def _score(req: set[str] | None) -> tuple[int, int]:
+    """How telling a requirement is: its shortest string (a digit counts for three letters), then fewer."""
+    if not req:
+        return (-1, 0)
+    return min(len(r) + _DIGIT_WEIGHT * (DIGIT in r) for r in req), -len(req)
+
+
+def _sequence(items: list[Any]) -> _Info:
+    """Concatenation: the product of consecutive fixed parts is required; so is any part's requirement."""
+    run: set[str] | None = {""}
+    whole: set[str] | None = {""}
+    best: set[str] | None = None
+
+    def keep(cand: set[str] | None) -> None:
+        nonlocal best
+        if cand and _score(cand) > _score(best):
+            best = cand
+
+    for op, av in items:
+        exact, req = _node(op, av)
+        if exact is not None:
+            if run is not None and len(run) * len(exact) <= _MAX_PRODUCT:
+                run = {a + b for a in run for b in exact}
+            else:
+                keep(run)
+                run = set(exact)
+            if whole is not None:
+                whole = (
+                    {a + b for a in whole for b in exact} if len(whole) * len(exact) <= _MAX_PRODUCT else None
+                )
+        else:
+            keep(run)
+            run = {""}
+            whole = None
+            keep(req)
+    keep(run)
+    return whole, best
+
+
+def _node(op: Any, av: Any) -> _Info:
+    C = _C
+    if op is C.LITERAL:
+        return {_char(av)}, None
+    if op is C.IN:
+        if list(av) == [(C.CATEGORY, C.CATEGORY_DIGIT)]:
+            return {DIGIT}, None
+        chars = set()
+        for iop, iav in av:
+            if iop is not C.LITERAL:
+                return None, None
+            chars.add(_char(iav))
+        return (chars, None) if 0 < len(chars) <= 4 else (None, None)
+    if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+        return {""}, None  # consumes nothing
+    if op is C.SUBPATTERN:
+        _, add_flags, _, sub = av
+        if add_flags & re.IGNORECASE:
+            return None, None
+        return _sequence(list(sub))
+    if op is getattr(C, "ATOMIC_GROUP", None):
+        return _sequence(list(av))
+    if op is C.BRANCH:
+        _, alts = av
+        infos = [_sequence(list(a)) for a in alts]
+        exacts = [x for x, _ in infos]
+        exact: set[str] | None = None
+        if all(x is not None for x in exacts):
+            union = set().union(*(x for x in exacts if x is not None))
+            exact = union if len(union) <= _MAX_PRODUCT else None
+        req: set[str] = set()
+        for x, r in infos:
+            need = x if x is not None and _score(x) >= _score(r) else r
+            if not need:
+                return exact, None
+            req |= need
+        return exact, req
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+        lo, hi, sub = av
+        once, within = _sequence(list(sub))
+        if lo == 0:
+            return ({""} | once if hi == 1 and once is not None else None), None
+        if lo == hi == 1:
+            return once, within
+        return None, once if once is not None and _score(once) >= _score(within) else within
+    return None, None
+
+
+def _char(code: int) -> str:
+    c = chr(code)
+    return DIGIT if c.isdecimal() else c
+
+
+_ANY_DIGIT = re.compile(r"\d")
+
+
+def digits_marked(text: str) -> str:
+    """The text with every decimal digit (what ``\\d`` matches, any script) written as the digit mark."""
+    return _ANY_DIGIT.sub(DIGIT, text)

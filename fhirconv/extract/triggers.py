@@ -1,0 +1,303 @@
+"""Skip a regex where the words it needs are absent: one automaton scan per document instead of
+hundreds of pattern searches per sentence that find nothing.
+
+Every component asks its patterns of every sentence (about ninety regex calls a sentence), and most
+find nothing: each failing search still walks the whole sentence. Most patterns cannot match without
+one of a few literal strings ("after", "day", "revealed"...): :func:`required_literals` reads that
+set off the pattern's parse tree. :class:`Triggers` scans each document once with one Aho-Corasick
+automaton of all those literals, and :class:`GatedPattern` -- a stand-in for the compiled pattern that
+the engine puts in place of every pattern its components hold -- answers ``search``/``finditer``/
+``findall`` over the document's folded text with "nothing" at once when none of its literals lies
+inside the bounds; otherwise, and for any other string or method, the real pattern runs.
+
+Exactness: a match of the pattern consumes one of its required literals (that is what the parse tree
+walk proves, conservatively: where it cannot tell, the pattern gets no gate), and a match found with
+``pos``/``endpos`` lies inside them, so the literal lies inside them too. Where no literal does, the
+pattern has no match there, and the answer "nothing" is the pattern's own answer. Patterns matched
+case-insensitively are never gated (case folding of a literal is not one string).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import fields, is_dataclass
+from typing import Any
+
+import ahocorasick
+
+from .literals import digits_marked, required_literals
+
+__all__ = ["GatedPattern", "Triggers"]
+
+_MAX_WALK = 2000  # containers larger than this are data (word lists, indexes), not rules
+
+
+class Triggers:
+    """The literals of the gated patterns, found in one scan of the document being read.
+
+    A gate costs a little on every call (a Python call and a lookup) and saves the pattern's own search
+    where it answers "nothing": worth it for the patterns that are slow to find nothing (long
+    alternations, a charset at every position), a loss for the rest. So the first ``warm_up`` documents
+    are read with no gate at all (a single short report would not earn back the set-up); then every
+    pattern with literals gets one, runs as before while its cost and how often the gate would have
+    answered are measured, and at the 4 x ``warm_up``-th document the gate stays in front of the
+    patterns where it saves more than it costs; every other pattern is put back as it was. Patterns
+    made on first use meanwhile (the unions of :class:`~.prefilter.AnyOf`) are measured until the
+    8 x ``warm_up``-th. Which patterns keep a gate depends on timing; what any pattern answers never
+    does.
+    """
+
+    def __init__(self, *, warm_up: int = 2, gain_s: float = 1.5e-6) -> None:
+        self._gated: list[GatedPattern] = []
+        self._of: dict[int, GatedPattern] = {}  # id of a raw pattern -> its gate
+        self._plain: set[int] = set()  # ids of the patterns no literal gate can stand for
+        self._automaton: Any = None
+        self.folded: str | None = None  # the folded text of the document being read
+        self._ends: list[list[int]] = []  # per pattern id: ends of its literals, ascending
+        self._starts: list[list[int]] = []
+        self._warm_up, self._gain_s, self._read = warm_up, gain_s, 0
+        self._root: tuple[object, str] | None = None
+        self._pending = False  # gate_all still to do (see ``watch``)
+
+    def gate_all(self, root: object, package: str) -> int:
+        """Put a gate in front of every pattern held by ``root`` or the objects it holds (attributes,
+        lists, tuples, dict values) whose classes come from ``package``; returns in how many places."""
+        self._root = (root, package)
+        return _walk(root, package, self._gate)
+
+    def watch(self, root: object, package: str) -> None:
+        """:meth:`gate_all` at the ``warm_up``-th document: reading the patterns' parse trees costs more
+        than a single short report would win back (a one-file ``convert`` never pays it)."""
+        self._root = (root, package)
+        self._pending = True
+
+    def _gate(self, pattern: Any) -> Any:
+        if isinstance(pattern, GatedPattern) or not isinstance(pattern, re.Pattern):
+            return pattern
+        known = self._of.get(id(pattern))
+        if known is not None:
+            return known  # one pattern held in several places: one gate
+        lits = required_literals(pattern)
+        if lits is None:
+            self._plain.add(id(pattern))
+            return pattern
+        gated = GatedPattern(pattern, self, len(self._gated), lits)
+        self._gated.append(gated)
+        self._of[id(pattern)] = gated
+        self._automaton = None
+        return gated
+
+    def read(self, folded: str) -> None:
+        """Scan a document's folded text for the literals of the gated patterns."""
+        if self._read == self._warm_up and self._pending and self._root is not None:
+            self._pending = False
+            self.gate_all(*self._root)
+        if self._read in (4 * self._warm_up, 8 * self._warm_up):
+            self._settle(last=self._read == 8 * self._warm_up)
+        self._read += 1
+        n = len(self._gated)
+        ends: list[list[int]] = [[] for _ in range(n)]
+        starts: list[list[int]] = [[] for _ in range(n)]
+        live = [g for g in self._gated if g.state != _OFF]
+        if live:
+            if self._automaton is None:
+                literals: dict[str, list[int]] = {}
+                for g in live:
+                    for lit in g.literals:
+                        literals.setdefault(lit, []).append(g.pid)
+                automaton = ahocorasick.Automaton()
+                for lit, pids in literals.items():
+                    automaton.add_word(lit, (len(lit), tuple(pids)))
+                automaton.make_automaton()
+                self._automaton = automaton
+            for last, (length, pids) in self._automaton.iter(digits_marked(folded)):
+                e = last + 1
+                for pid in pids:
+                    ends[pid].append(e)
+                    starts[pid].append(e - length)
+        self._ends, self._starts = ends, starts
+        self.folded = folded  # (last: a gate asks of this text only once its literals are known)
+
+    def done(self) -> None:
+        self.folded = None
+        self._ends, self._starts = [], []
+
+    def _settle(self, last: bool) -> None:
+        """After the warm-up: keep the gates that pay, put the other patterns back. Patterns made since
+        the components were built (the unions of :class:`~.prefilter.AnyOf`, made on first use) get a
+        gate now and are measured until the ``last`` settling."""
+        for g in self._gated:
+            if g.state == _MEASURE and (g.calls or last):
+                saved = g.cost / g.calls * g.absent / g.calls if g.calls else 0.0
+                g.state = _ON if saved > self._gain_s else _OFF
+
+        def swap(p: Any) -> Any:
+            if isinstance(p, GatedPattern):
+                return p.raw if p.state == _OFF else p
+            return p if last or id(p) in self._of or id(p) in self._plain else self._gate(p)
+
+        if self._root is not None:
+            _walk(*self._root, swap)
+        self._automaton = None
+
+    def present(self, pid: int, pos: int, endpos: int) -> bool:
+        """Whether one of pattern ``pid``'s literals lies inside ``[pos, endpos)`` of the folded text."""
+        ends = self._ends[pid]
+        if not ends:
+            return False
+        pos = max(pos, 0)
+        starts = self._starts[pid]
+        floor = pos + self._gated[pid].min_len
+        i = bisect_right(ends, endpos)
+        while i > 0:
+            i -= 1
+            if ends[i] < floor:
+                return False
+            if starts[i] >= pos:
+                return True
+        return False
+
+
+_MEASURE, _ON, _OFF = 0, 1, 2
+
+
+class GatedPattern:
+    """A compiled pattern that first asks :class:`Triggers` whether it can match in the folded text of
+    the document being read; every other use goes to the pattern itself."""
+
+    __slots__ = (
+        "_triggers",
+        "absent",
+        "calls",
+        "cost",
+        "flags",
+        "groupindex",
+        "groups",
+        "literals",
+        "min_len",
+        "pattern",
+        "pid",
+        "raw",
+        "state",
+    )
+
+    def __init__(
+        self, pattern: re.Pattern[str], triggers: Triggers, pid: int, literals: frozenset[str]
+    ) -> None:
+        self.raw, self._triggers, self.pid = pattern, triggers, pid
+        self.literals, self.min_len = literals, min(map(len, literals))
+        self.pattern, self.flags = pattern.pattern, pattern.flags
+        self.groups, self.groupindex = pattern.groups, pattern.groupindex
+        self.state, self.calls, self.absent, self.cost = _MEASURE, 0, 0, 0.0
+
+    def _measured(self, method: Any, string: str, pos: int, endpos: int) -> Any:
+        """The pattern's own answer, timed, and whether the gate would have given it at once."""
+        t = self._triggers
+        self.calls += 1
+        self.absent += not t.present(self.pid, pos, endpos)
+        c = time.perf_counter()
+        out = method(string, pos, endpos)
+        self.cost += time.perf_counter() - c
+        return out
+
+    # (each method inlines the gate: it runs ninety times a sentence)
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        t = self._triggers
+        if string is t.folded:
+            if self.state == _ON:
+                if not t.present(self.pid, pos, endpos):
+                    return None
+            elif self.state == _MEASURE:
+                found: re.Match[str] | None = self._measured(self.raw.search, string, pos, endpos)
+                return found
+        return self.raw.search(string, pos, endpos)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        t = self._triggers
+        if string is t.folded:
+            if self.state == _ON:
+                if not t.present(self.pid, pos, endpos):
+                    return iter(())
+            elif self.state == _MEASURE:
+                # the matches found now (the scan is the cost), handed out one by one as before
+                every: list[re.Match[str]] = self._measured(self._all, string, pos, endpos)
+                return iter(every)
+        return self.raw.finditer(string, pos, endpos)
+
+    def _all(self, string: str, pos: int, endpos: int) -> list[re.Match[str]]:
+        return list(self.raw.finditer(string, pos, endpos))
+
+    def findall(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
+        t = self._triggers
+        if string is t.folded:
+            if self.state == _ON:
+                if not t.present(self.pid, pos, endpos):
+                    return []
+            elif self.state == _MEASURE:
+                listed: list[Any] = self._measured(self.raw.findall, string, pos, endpos)
+                return listed
+        return self.raw.findall(string, pos, endpos)
+
+    def __getattr__(self, name: str) -> Any:  # match, fullmatch, sub, split, ...: the pattern's own
+        return getattr(self.raw, name)
+
+    def __repr__(self) -> str:
+        return f"GatedPattern({self.raw!r})"
+
+
+def _walk(root: object, package: str, swap: Any) -> int:
+    """Replace each pattern ``p`` held by ``root`` (or by the lists, tuples, dicts and objects of
+    ``package`` it holds) with ``swap(p)``; returns in how many places it was replaced."""
+    seen: set[int] = set()
+    count = 0
+
+    def walk(value: Any) -> Any:
+        nonlocal count
+        if isinstance(value, (re.Pattern, GatedPattern)):
+            new = swap(value)
+            count += new is not value
+            return new
+        if id(value) in seen or isinstance(value, Triggers):
+            return value
+        if isinstance(value, (list, dict)) and len(value) > _MAX_WALK:
+            return value  # a word list or an index, not where rules keep their patterns
+        if isinstance(value, list):
+            seen.add(id(value))
+            value[:] = [walk(v) for v in value]
+        elif isinstance(value, tuple):
+            new = tuple(walk(v) for v in value)
+            return value if all(a is b for a, b in zip(new, value, strict=True)) else _same_kind(value, new)
+        elif isinstance(value, dict):
+            seen.add(id(value))
+            for k in list(value):
+                value[k] = walk(value[k])
+        elif type(value).__module__.startswith(package):
+            seen.add(id(value))
+            for name in _attributes(value):
+                old = getattr(value, name, None)
+                new = walk(old)
+                if new is not old:
+                    object.__setattr__(value, name, new)
+        return value
+
+    walk(root)
+    return count
+
+
+def _attributes(obj: object) -> list[str]:
+    names: list[str] = [f.name for f in fields(obj)] if is_dataclass(obj) else []
+    names += getattr(obj, "__dict__", {})
+    for cls in type(obj).__mro__:
+        names += [s for s in getattr(cls, "__slots__", ()) if isinstance(s, str) and not s.startswith("__")]
+    return names
+
+
+def _same_kind(old: tuple[Any, ...], new: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A tuple like ``old`` (a named tuple keeps its class) holding ``new``."""
+    if type(old) is tuple:
+        return new
+    return type(old)(*new)
