@@ -19,6 +19,7 @@ from .adverse import Adverse, AdverseRules
 from .attribution import Attributor
 from .conditions import Conditions
 from .context import ContextRules, Target
+from .course import CourseRules, CourseStatements
 from .family import Family, FamilyRules
 from .finding_phrase import Composer
 from .findings import vital_concepts
@@ -81,7 +82,8 @@ class Extractor:
         # learned proposals for what the lexicon lacks (None when models/tagger.json disables it)
         self.tagger = MentionTagger.load(store, match_rules.condition_stop) if tagger else None
         self.patient = PatientReader(PatientRules.from_dict(data), quantities)
-        self.observations = Observations(ObservationRules.from_dict(data), quantities)
+        course = CourseStatements(CourseRules(data))
+        self.observations = Observations(ObservationRules.from_dict(data), quantities, course)
         self.observations.vitals = vital_concepts(self.lexicon, self.observations.rules.vital_tests)
         self.family_data = RuleData(store.load("rules/family"), "rules/family")
         self.events_data = RuleData(store.load("rules/events"), "rules/events")

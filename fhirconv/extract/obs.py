@@ -38,3 +38,7 @@ class Obs:
     named: bool = True  # False: the words before the value name something else; the value is the mention
     heads: tuple[tuple[int, int], ...] = ()  # name and bracketed abbreviation, when both are written
     earlier: tuple[Quantity, tuple[int, int]] | None = None  # "from 12.1 to 7.8 g/dL": the value before
+    restated: tuple[int, int] | None = None  # "99.7 F (37.6 C)": the value in another unit (series.py)
+    state: bool = (
+        False  # "his condition worsened": the patient's overall state, an outcome as well (course.py)
+    )

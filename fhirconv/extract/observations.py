@@ -17,16 +17,17 @@ from ..model import (
     MentionRole,
     ObservationFact,
 )
-from .abbreviations import merge_abbreviations
 from .coordinated import coordinated_values
+from .course import CourseStatements
 from .findings import RESULT_ON, drop_substrates, finding_vitals
 from .lexicon import Concept, Match
 from .listed import list_spans, listed_results
-from .mentions import codings_of
 from .obs import Obs
 from .organisms import CultureResults
 from .quantities import Quantities
 from .rules import ObservationRules
+from .series import more_values
+from .test_names import TestNames
 from .unnamed import UnnamedValues
 from .values import ValueReader
 
@@ -37,7 +38,9 @@ __all__ = ["Obs", "Observations"]
 
 
 class Observations:
-    def __init__(self, rules: ObservationRules, quantities: Quantities) -> None:
+    def __init__(
+        self, rules: ObservationRules, quantities: Quantities, course: CourseStatements | None = None
+    ) -> None:
         self.rules = rules
         self.q = quantities
         # a test that grew something has its own predicate as much as one that showed something
@@ -46,22 +49,13 @@ class Observations:
         self.unnamed = UnnamedValues(rules, quantities, self.values)
         self.vitals: dict[str, Concept] = {}
         self.cultures = CultureResults(rules)
-        self.verb = re.compile(rf"(?:{rules.finding_verbs})")
-        # "MRI of the brain demonstrated ...": the target ends where the predicate begins
-        # "done for HIV", "for SARS-CoV-2": a verb of doing before, a short number at the end
-        self.tail = re.compile(
-            r"\s+(?:(?:done|performed|sent)\s+)?(?:for|of)\s+(?:the\s+)?(?:(?!(?:and|or|was|were|is|are|came)\b)[a-z]+\s+){0,2}"
-            r"(?!(?:and|or|was|were|is|are|came)\b)[a-z]+(?:\s+\d{1,2})?(?![a-z0-9])"
-            r"(?=\s*(?:[,;:.)]|and\b|or\b|was\b|were\b|is\b|are\b|came\b|returned\b|could\b|couldn't\b|after\b|in\b|at\b|"
-            rf"on\b|during\b|since\b|(?:{rules.finding_verbs})\b|$))"
+        self.names = TestNames(rules)
+        # "... and subsequently increased to 63 mmol/l": a trend between two values of a series (series.py)
+        self.step = re.compile(
+            rf"(?:(?:{rules.finding_adverbs}|further|gradually)\s+)?(?P<tw>{rules.trend.pattern})\s+(?:up\s+|down\s+)?to\s+"
         )
-        # "<test> revealed <finding>": the finding runs to the clause end (a decimal point is not an end)
-        self.finding = re.compile(
-            r"\s*(?:\([^)]*\)\s*)?(?:(?:was|were)\s+(?:performed|done|obtained|repeated),?\s+(?:which|that)\s+)?"
-            rf"(?:(?:{rules.finding_adverbs})\s+)?"
-            rf"(?:{rules.finding_verbs})\s+"
-            r"(?P<f>(?:[^.;,]|\.(?=\d)|,(?!\s*(?:and|but|which|while|whereas)\b))+)"
-        )
+        self.course = course  # "renal function improved" (course.py)
+        self.finding = self.names.finding
 
     def run(self, ctx: SentenceContext, found: Found) -> None:
         """Results for the sentence's tests; every test not about a relative is kept."""
@@ -76,17 +70,28 @@ class Observations:
                     replace(t, value=q, value_span=span, cell=span, interpretation=None, interp_span=None)
                 )
                 ctx.test_assertions.append(ctx.test_assertions[i])
+        for i, cell in more_values(self.q, text, folded, e, tests, self.step):  # "139 and 152 mg/dL at ..."
+            tests.append(cell)
+            ctx.test_assertions.append(ctx.test_assertions[i])
         for t in tests:
             self.values.listed_blood_pressure(t, folded)
         organisms = self.cultures.read(text, folded, s, e, tests)
         n_tests = len(tests)
         listed_results(self.rules, text, folded, s, e, tests, ctx.mentions, organisms)
         self.unnamed.find(text, folded, s, e, tests, ctx.mentions)
-        self._findings(text, folded, e, tests)
+        absorbed = self._findings(text, folded, e, tests)
+        if self.course is not None:
+            self.course.read(text, folded, s, e, tests)
         finding_vitals(self.vitals, self.q.units, tests)
         assertions = ctx.test_assertions + [Assertion.PRESENT] * (len(tests) - n_tests)
         if self.rules.organism_test.search(folded, s, e):
             assertions = drop_substrates(tests, assertions)
+        # "an infiltrate rich in neutrophils": a cell seen, not a count measured, when nothing is said of it
+        absorbed.update(id(t) for t in tests if t.concept_id in self.rules.cells and _bare(t))
+        if absorbed:  # "ST elevation in the inferior leads": the leads are words of the ECG's finding
+            kept = [(t, a) for t, a in zip(tests, assertions, strict=True) if id(t) not in absorbed]
+            tests[:] = [t for t, _ in kept]
+            assertions = [a for _, a in kept]
         ctx.test_assertions = assertions
         for t, a in zip(tests, assertions, strict=True):
             if a is Assertion.NEGATED and t.interpretation is None and not t.not_performed:
@@ -96,132 +101,8 @@ class Observations:
                 found.observations.append(t)
 
     def find_tests(self, text: str, folded: str, s: int, e: int, lex_tests: list[Match]) -> list[Obs]:
-        """Test mentions: lexicon names and generic noun phrases ending in a test word ("serological
-        tests for infections", "oncological bands work-up"), each with an "of/for <target>" tail."""
-        out: list[Obs] = []
-        # generic words ("tests", "work-up") are heads of a longer name, not names of their own
-        heads = {
-            (m.start, m.end): m
-            for m in lex_tests
-            if " ".join(folded[m.start : m.end].split()) in self.rules.head_words
-        }
-        lex_tests = [m for m in lex_tests if (m.start, m.end) not in heads]
-        for m in lex_tests:
-            end = self._test_tail(folded, m.end, e)
-            hm = (
-                self.rules.test_heads.match(folded, end, e)
-                if re.match(r"\s", folded[end : end + 1])
-                else None
-            )
-            c = m.concept
-            out.append(
-                Obs(
-                    m.start,
-                    end,
-                    text[m.start : end],
-                    codings_of(c),
-                    c.category or self._category(folded, m.start, end, c.cls),
-                    c.id,
-                    unit=c.unit,
-                )
-            )
-            self._shared_head(text, folded, s, m.start, m.end, out, hm)
-        for hm in self.rules.test_heads.finditer(folded, s, e):
-            hs, he = hm.start(), hm.end()
-            if any(o.start <= hs < o.end for o in out):
-                continue
-            # walk left over modifiers
-            base = max(s, hs - 60)
-            start, count = hs, 0
-            for w in reversed(list(re.finditer(r"[a-z][a-z0-9']*", folded[base:hs]))):
-                ws = base + w.start()
-                if (
-                    folded[ws + len(w.group(0)) : start].strip()
-                    or w.group(0) in self.rules.test_stop
-                    or w.group(0) in self.rules.result_kind  # "elevated transaminase levels": a result
-                    or self.verb.fullmatch(w.group(0))  # "revealed adequate function": the predicate
-                    or count >= 3
-                ):
-                    break
-                if any(o.start <= ws < o.end for o in out):
-                    break
-                start, count = ws, count + 1
-            end = self._test_tail(folded, he, e)
-            lex = heads.get((hs, he))
-            if (
-                count == 0
-                and end == he
-                and (lex is None or lex.concept.cls not in ("diagnostic", "imaging"))
-                and not self._examined(folded, s, hs, he, e)
-            ):
-                continue  # a bare generic word ("tests") names nothing; a bare "biopsy" is a test
-            cat = "exam" if count == 0 and folded[hs:he] in ("examination", "exam") else ""
-            cat = cat or self._category(folded, start, end, "")
-            key = (
-                lex.concept.id
-                if lex is not None and count == 0
-                else "np:" + " ".join(folded[start:end].split())
-            )
-            out.append(Obs(start, end, text[start:end], (), cat, key))
-            self._shared_head(text, folded, s, start, he, out, hm)
-        out.sort(key=lambda o: (o.start, -(o.end - o.start)))
-        # a name inside a longer test phrase is the same test ("assays for paraneoplastic antibodies")
-        out = [
-            o
-            for o in out
-            if not any(
-                p is not o and p.start <= o.start and o.end <= p.end and (p.end - p.start) > (o.end - o.start)
-                for p in out
-            )
-        ]
-        out = merge_abbreviations(text, folded, e, out, self._test_tail)
-        # an umbrella term followed by a parenthesised list of tests: the list carries the results
-        for i, o in enumerate(out):
-            if re.match(r"\s*\(", folded[o.end : e]) and i + 1 < len(out) and out[i + 1].start <= o.end + 3:
-                o.umbrella = True
-        return out
-
-    def _examined(self, folded: str, s: int, hs: int, he: int, e: int) -> bool:
-        """ "On examination, ...", "his examination showed ...": the bare word names the physical
-        examination the sentence reports."""
-        if folded[hs:he] not in ("examination", "exam"):
-            return False
-        if _ON_EXAM.search(folded, max(s, hs - 4), hs):
-            return True
-        # "Examination revealed", "his examination showed"; never "CT scan examination" (the scan's own)
-        prev = _PREV_WORD.search(folded, max(s, hs - 30), hs)
-        opens = prev is None or prev.group(1) in self.rules.test_stop
-        return opens and self.finding.match(folded, he, e) is not None
-
-    def _test_tail(self, folded: str, end: int, e: int) -> int:
-        """Extend a test name over its "of the brain" / "for infections" target."""
-        tail = self.tail.match(folded, end, e)
-        return tail.end() if tail else end
-
-    def _shared_head(
-        self,
-        text: str,
-        folded: str,
-        s: int,
-        start: int,
-        end: int,
-        out: list[Obs],
-        head: re.Match[str] | None,
-    ) -> None:
-        """ "urine and cerebrospinal fluid examination": the coordinated modifier shares the head word."""
-        if head is None and not self.rules.test_heads.search(folded, max(s, end - 15), end):
-            return
-        # "urine and ...": a word of its own, never the tail of a unit ("8 g/dL and ... levels")
-        co = re.search(r"(?<![\w/.])([a-z]+)\s+and\s+$", folded[max(s, start - 30) : start])
-        if not co or co.group(1) in self.rules.test_stop:
-            return
-        cs = max(s, start - 30) + co.start(1)
-        ce = cs + len(co.group(1))
-        if any(o.start <= cs < o.end for o in out):
-            return
-        word = text[head.start() : head.end()] if head else folded[max(s, end - 15) : end].split()[-1]
-        cat = self._category(folded, cs, ce, "")
-        out.append(Obs(cs, ce, f"{text[cs:ce]} {word}", (), cat, f"np:{co.group(1)} {word.lower()}"))
+        """Test mentions of a sentence (test_names.py)."""
+        return self.names.find(text, folded, s, e, lex_tests)
 
     def _results_for(
         self, text: str, folded: str, s: int, e: int, tests: list[Obs], listed: set[int]
@@ -303,6 +184,8 @@ class Observations:
             ):
                 targets = [order[cursor]]
             for o in targets:
+                if o.category in _FINDING_CATEGORIES and folded[es:ee] in self.rules.analyte_results:
+                    continue  # "rales were detected" on examination: a finding's verb, not a result
                 if kind == "not-performed":
                     o.not_performed = True
                 else:
@@ -310,9 +193,12 @@ class Observations:
                     o.interp_span = (es, ee)
             pending = []
 
-    def _findings(self, text: str, folded: str, e: int, tests: list[Obs]) -> None:
+    def _findings(self, text: str, folded: str, e: int, tests: list[Obs]) -> set[int]:
         """Exam-style findings, read last so that measured results named inside them ("revealed a peak
-        gradient of 70 mmHg") are results of their own and end the finding."""
+        gradient of 70 mmHg") are results of their own and end the finding. A test that is part of a
+        finding ("in the inferior leads", rules.finding_parts) never ends it: it is returned (by id) to be
+        dropped, its words quoted in the finding."""
+        absorbed: set[int] = set()
         for t in tests:
             if t.value or t.value_text or t.interpretation or t.not_performed or t.components:
                 continue
@@ -321,7 +207,9 @@ class Observations:
                 continue
             fs, fe = fm.start("f"), fm.end("f")
             # the finding stops where the next test of the sentence begins ("revealed a troponin of ...")
-            nxt = min([fe, *(o.start for o in tests if fs <= o.start < fe)])
+            inner = [o for o in tests if fs <= o.start < fe]
+            parts = [o for o in inner if o.concept_id in self.rules.finding_parts and not _has_result(o)]
+            nxt = min([fe, *(o.start for o in inner if o not in parts)])
             if nxt < fe and not _ITEM_END.search(folded, fs, nxt):
                 continue  # "revealed elevated CRP", "a decrease in hemoglobin": words about the next test
             fe = nxt
@@ -335,6 +223,8 @@ class Observations:
             if len(words) >= 1 and len("".join(words)) >= 3:
                 t.value_text = text[fs:fe].strip()
                 t.value_span = (fs, fe)
+                absorbed.update(id(o) for o in parts if o.start < fe)
+        return absorbed
 
     def facts(self, text: str, obs: list[Obs]) -> list[ObservationFact]:
         out: dict[str, ObservationFact] = {}
@@ -345,6 +235,8 @@ class Observations:
             mentions = [_mention(text, h, MentionRole.HEAD) for h in heads] if o.named else []
             if o.value_span:
                 mentions.append(_mention(text, o.value_span, MentionRole.VALUE))
+            if o.restated:
+                mentions.append(_mention(text, o.restated, MentionRole.VALUE))
             if o.interp_span:
                 mentions.append(_mention(text, o.interp_span, MentionRole.INTERPRETATION))
             if o.range_span and o.reference_range:
@@ -366,24 +258,23 @@ class Observations:
             )
         return list(out.values())
 
-    def _category(self, folded: str, s: int, e: int, cls: str) -> str:
-        """Observation category from the lexicon class, else from the words of the test name."""
-        if cls == "vital":
-            return "vital-signs"
-        for cat, key in (("imaging", "imaging"), ("exam", "exam"), ("procedure", "diagnostic")):
-            if cls == key or self.rules.category_words[cat].search(folded, s, e):
-                return cat
-        return "laboratory"
-
     # ------------------------------------------------------------------ procedures
 
 
+_FINDING_CATEGORIES = frozenset({"exam", "imaging", "procedure"})
 _ARTICLE = re.compile(r"(?<!\w)an?\s+$")
-_PREV_WORD = re.compile(r"(\S+)\s*$")
-_ON_EXAM = re.compile(r"(?<!\w)(?:on|at)\s+$")
 _COMPOUND = re.compile(r"[-\u2010\u2011]\w|\s+power\s+field")
 # how a finding ends before the next test's own words begin: "a mass and a haemoglobin of ..."
 _ITEM_END = re.compile(r"(?:[,;]|\b(?:and|but|which|while|with))(?:\s+(?:a|an|the|his|her|their))?\s*$")
+
+
+def _bare(o: Obs) -> bool:
+    """A cell name with no result and no word of counting ("neutrophils", never "neutrophil count")."""
+    return not _has_result(o) and "count" not in o.text.lower()
+
+
+def _has_result(o: Obs) -> bool:
+    return bool(o.value or o.value_text or o.interpretation or o.not_performed or o.components)
 
 
 def _longest(events: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

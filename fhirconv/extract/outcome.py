@@ -29,6 +29,11 @@ class Outcomes:
         best: tuple[int, int, str] | None = None
         # the names of tests and drugs: "recovery of renal function" says how a value went
         names = {t.start for t in ctx.tests} | {m.start for m in ctx.mentions if m.concept.domain == "drugs"}
+        # "the postoperative course was uneventful": a test's result (course.py), not an outcome; "his
+        # condition worsened" states the patient's overall state, which is the outcome too
+        taken = [
+            t.value_span for t in ctx.tests if t.value_span is not None and t.value is None and not t.state
+        ]
         for kind, pat in self.rules.phrases:
             for m in pat.finditer(folded, s, e):
                 before = folded[max(s, m.start() - 25) : m.start()]
@@ -38,6 +43,8 @@ class Outcomes:
                     continue
                 of = self.rules.of_what.match(folded, m.end(), e)
                 if kind != "died" and of is not None and of.end() in names:
+                    continue
+                if kind != "died" and any(a < m.end() and m.start() < b for a, b in taken):
                     continue
                 if (
                     best is None

@@ -260,6 +260,9 @@ class ObservationRules:
     vital_tests: dict[str, str]
     hyphen_not_tests: frozenset[str]  # "gram-negative rods": the word before the hyphen is no test
     measure_heads: frozenset[str]  # "peak gradient of 70 mmHg": a name ending so is a measurement's name
+    finding_parts: frozenset[str]  # test concepts that are words of a finding ("in the inferior leads")
+    analyte_results: frozenset[str]  # "detected": a result of an analyte, never of an exam or image
+    cells: frozenset[str]  # cell tests that need a result to be a test: "an infiltrate rich in neutrophils"
 
     @classmethod
     def from_dict(cls, data: RuleData) -> ObservationRules:
@@ -307,6 +310,9 @@ class ObservationRules:
             vital_tests={norm_phrase(k): v for k, v in data.table("finding_vital_tests", str).items()},
             hyphen_not_tests=frozenset(norm_phrase(w) for w in data.words("hyphen_result_not_tests")),
             measure_heads=frozenset(norm_phrase(w) for w in data.words("measured_name_heads")),
+            finding_parts=frozenset(data.words("finding_part_tests")),
+            analyte_results=frozenset(norm_phrase(w) for w in data.words("analyte_only_results")),
+            cells=frozenset(data.words("cell_tests_needing_result")),
         )
 
 

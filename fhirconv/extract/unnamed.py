@@ -95,7 +95,7 @@ class UnnamedValues:
             return  # a "respectively" list pairs its values by position, or (unequal counts) not at all
         units = self.q.units
         busy = [(t.start, t.end) for t in tests]
-        busy += [sp for t in tests for sp in (t.value_span, t.range_span) if sp]
+        busy += [sp for t in tests for sp in (t.value_span, t.range_span, t.restated) if sp]
         drugs = [m for m in taken if m.concept.domain == "drugs"]
         for qm in self.q.value_re.finditer(folded, s, e):
             vs, ve = qm.start(), qm.end()

@@ -189,3 +189,17 @@ def test_expression_results_and_adjectives_of_a_finding() -> None:
     # "an elevated lesion" describes the lesion: the colonoscopy is not "high"
     c = facts_of("A 47-year-old woman was admitted. Colonoscopy revealed an elevated lesion in the rectum.")
     assert [o.interpretation for o in c.observations if o.text == "Colonoscopy"] == [None]
+
+
+def test_detected_is_a_result_of_an_analyte_not_of_an_examination() -> None:
+    o = _obs("On physical examination, bilateral crackles were detected.")
+    assert o.get("physical examination", []) == []
+    assert _obs("Hepatitis B virus DNA was detected in serum.")["hepatitis b virus dna"] == ["detected"]
+
+
+def test_a_cell_named_without_a_result_is_no_count() -> None:
+    o = _obs("The biopsy showed a dermal infiltrate rich in neutrophils and eosinophils.")
+    assert "neutrophils" not in o and "eosinophils" not in o
+    # with a result it is the count
+    assert _obs("Neutrophils were 85% and lymphocytes 9%.")["neutrophils"] == ["85%"]
+    assert _obs("Eosinophils were elevated.")["eosinophils"] == ["elevated"]
