@@ -53,6 +53,7 @@ from .invariants import (
     _Node,
     _parse,
     _Walk,
+    html_checks,
 )
 from .issues import Issue, Severity
 from .protocols import Context, DefinitionsProvider
@@ -67,6 +68,7 @@ from .structure import (
     _regex,
     _valid_calendar,
     _Walker,
+    _xhtml_problem,
     in_modifier,
     type_index,
 )
@@ -136,6 +138,8 @@ _PLAIN_TEXT = re.compile(
     r"(?:[\t\n\r\x20-\x25\x27-\x3b\x3d-\x5c\x5e-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
     r"|&(?:amp|lt|gt|quot|apos);)*"
 )
+# The characters outside _PLAIN_TEXT's class: text without any is plain.
+_NOT_PLAIN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f&<\]\ud800-\udfff\ufffe\uffff]")
 
 
 def _plain_narrative(text: str) -> bool:
@@ -146,7 +150,11 @@ def _plain_narrative(text: str) -> bool:
     if not (text.startswith(_PLAIN_DIV_OPEN) and text.endswith(_PLAIN_DIV_CLOSE)):
         return False
     body = text[len(_PLAIN_DIV_OPEN) : -len(_PLAIN_DIV_CLOSE)]
-    return bool(body.strip()) and _PLAIN_TEXT.fullmatch(body) is not None
+    if not body.strip():
+        return False
+    # one scan for a character outside the class (C speed); only text with one (an entity reference,
+    # or a character that makes it not plain) is matched by the alternation
+    return _NOT_PLAIN.search(body) is None or _PLAIN_TEXT.fullmatch(body) is not None
 
 
 _B64_PATTERN = r"(\s*([0-9a-zA-Z\+/=]){4}\s*)+"
@@ -213,9 +221,6 @@ def _n_con3(v: dict[str, Any]) -> bool:
 def _narrative_ok(text: str) -> bool:
     """True when neither the structure check nor txt-1/txt-2 nor the narrative-link rule has anything to
     say about a narrative (one parse, shared with them through ``parse_xhtml``'s cache)."""
-    from .invariants import html_checks
-    from .structure import _xhtml_problem
-
     if len(text) > len(_PLAIN_DIV_OPEN) + len(_PLAIN_DIV_CLOSE) and _plain_narrative(text):
         return True
     if 'href="#' in text or "href='#" in text:
