@@ -69,14 +69,18 @@ from .structure import (
     _valid_calendar,
     _Walker,
     _xhtml_problem,
-    in_modifier,
     type_index,
 )
 
 __all__ = ["GENERATOR_VERSION", "CompiledChecker", "fallback_listing"]
 
-GENERATOR_VERSION = "17"
+GENERATOR_VERSION = "18"
 _STRING_MAX = 1048576
+# Values of a pattern-checked primitive type (code, uri, id, dateTime ...) already found valid, per type:
+# a system URL, a status code or a date recurs thousands of times, and a set lookup is cheaper than the
+# regular expression (and the calendar check). Bounded: short values only, so many per type.
+_MEMO_CHARS = 256
+_MEMO_SIZE = 4096
 
 
 class Bail(Exception):
@@ -237,8 +241,10 @@ _SIMPLE_CHECKS = (
     "    if c == 1:",
     "        if '\\x0b' in x or '\\x0c' in x: raise Bail",
     "    elif c >= 2:",
-    "        if h[1].fullmatch(x) is None: raise Bail",
-    "        if c == 3 and not _valid_calendar(h[2], x): raise Bail",
+    "        if x not in h[-1]:",
+    "            if h[1].fullmatch(x) is None: raise Bail",
+    "            if c == 3 and not _valid_calendar(h[2], x): raise Bail",
+    f"            if len(x) <= {_MEMO_CHARS} and len(h[-1]) < {_MEMO_SIZE}: h[-1].add(x)",
     "elif c == 4:",
     "    if type(x) is not bool: raise Bail",
     "elif c == 5:",
@@ -331,8 +337,17 @@ class _Generator:
             # the resource's own constraints, evaluated on it before its elements (as the checker does)
             cons = self.constraints_src(root_node.constraints, root_node.path, root, root)
             lines.append(f"{_fn(root, root)}__ROOT = {cons}")
+            if cons != "()":
+                # the same constraints as straight-line code (no loop, no call per compiled predicate)
+                fns = list(self.site_fns)
+                lines.append(f"def {_fn(root, root)}__ROOTFN(y, a, X):")
+                lines.extend("    " + s for s in self.inline_constraints(f"{_fn(root, root)}__ROOT", fns))
+                lines.append("")
         deps.discard(root)
-        head = [f"_R_{_safe(code)} = _re({code!r})" for code in sorted(self.regexes)]
+        head = [
+            f"_R_{_safe(code)} = _re({code!r}); _M_{_safe(code)} = _memo({code!r})"
+            for code in sorted(self.regexes)
+        ]
         return "\n".join(head + lines) + "\n", deps
 
     # one object context -------------------------------------------------------------------------
@@ -426,8 +441,8 @@ class _Generator:
             return "(1,)"
         self.regexes.add(tcode)
         if tcode in ("date", "dateTime", "instant"):
-            return f"(3, _R_{_safe(tcode)}, {tcode!r})"
-        return f"(2, _R_{_safe(tcode)})"
+            return f"(3, _R_{_safe(tcode)}, {tcode!r}, _M_{_safe(tcode)})"
+        return f"(2, _R_{_safe(tcode)}, _M_{_safe(tcode)})"
 
     def constraints_src(
         self, constraints: tuple[_Constraint, ...], base: str, idx_root: str, parent: str
@@ -599,7 +614,9 @@ class _Generator:
         if code in COLLECTED:
             body.append(f"X.sites.append(_Site(a, y, {code!r}, {ipath}))")
         elif code == "Extension":
-            body.append("X.ext(y, a, host)")
+            # (a modifier extension is an item of a 'modifierExtension' array: known here, not parsed
+            # from the location at run time)
+            body.append(f"X.ext(y, a, host, {key.startswith('modifierExtension')})")
         elif code == "Attachment":
             body.append("X.attachment(y, a)")
         if many:
@@ -776,6 +793,7 @@ class _Program:
     def _init_ns(self) -> None:
         defs, plans = self.defs, self.plans
         patterns: dict[str, Any] = {}
+        memos: dict[str, set[str]] = {}  # the valid values seen per pattern-checked type (_MEMO_SIZE)
 
         def re_(code: str) -> Any:
             p = patterns.get(code)
@@ -819,6 +837,7 @@ class _Program:
                 "_ROOT_TRIVIAL": frozenset({"resourceType"}),
                 "_Site": Site,
                 "_re": re_,
+                "_memo": lambda code: memos.setdefault(code, set()),
                 "_id_ok": id_ok,
                 "_info": info,
                 "_child": child,
@@ -971,6 +990,11 @@ class _Run:
                 if len(self.inv) > before and any(i.is_error for i in self.inv[before:]):
                     raise Bail
 
+    def own_constraints(self, fn: Callable[..., None], table: Any, value: dict[str, Any], at: str) -> None:
+        """The resource's own constraints: ``fn``, the straight-line code of ``table`` (whose compiled
+        predicates tests/validate/test_compiled.py compares with fhirpathpy's verdicts through here)."""
+        fn(value, at, self)
+
     def slow(self, item: tuple[_Constraint, Any, str], value: dict[str, Any], at: str) -> None:
         """One constraint through the invariant checker's own code (fhirpathpy or its Python)."""
         c, _fn, base = item
@@ -1056,11 +1080,10 @@ class _Run:
         if bad:
             raise Bail
 
-    def ext(self, value: dict[str, Any], at: str, host: tuple[str, ...]) -> None:
+    def ext(self, value: dict[str, Any], at: str, host: tuple[str, ...], modifier: bool) -> None:
         url = value.get("url")
         if not isinstance(url, str):
             raise Bail
-        modifier = in_modifier(at)
         nested = value.get("extension")
         subs = tuple(e.get("url") for e in nested if type(e) is dict) if type(nested) is list else ()
         # The verdict depends on the URL, the holder, a modifier context, the sub-extensions and the
@@ -1152,7 +1175,8 @@ class CompiledChecker:
         self._input: Context | None = None
         self.pairs: list[tuple[str, str]] = []
         self.own: Counter[tuple[str, str]] = Counter()
-        self._entries: dict[str, tuple[Any, Any]] = {}  # resource type -> (walk, its own constraints)
+        # resource type -> (walk, its own constraints as code, the same as a table)
+        self._entries: dict[str, tuple[Any, Any, Any]] = {}
 
     @property
     def program(self) -> _Program:
@@ -1170,11 +1194,13 @@ class CompiledChecker:
         root_cons: Any = None
         if isinstance(rtype, str):
             try:
-                fn, root_cons = self._entries[rtype]
+                fn, root_cons, root_table = self._entries[rtype]
             except KeyError:
                 fn = self.program.entry(rtype)
-                root_cons = self.program.ns.get(f"{_fn(rtype, rtype)}__ROOT") if fn is not None else None
-                self._entries[rtype] = (fn, root_cons)
+                ns = self.program.ns
+                root_cons = ns.get(f"{_fn(rtype, rtype)}__ROOTFN") if fn is not None else None
+                root_table = ns.get(f"{_fn(rtype, rtype)}__ROOT") if fn is not None else None
+                self._entries[rtype] = (fn, root_cons, root_table)
         if self._input is not ctx:  # the first resource of an input
             self._input = ctx
             self.pairs.clear()
@@ -1185,8 +1211,8 @@ class CompiledChecker:
             run = _Run(self, resource, container, self.terminology)
             mark = len(self.pairs)
             try:
-                if root_cons:
-                    run.cons(root_cons, resource, location)
+                if root_cons is not None:
+                    run.own_constraints(root_cons, root_table, resource, location)
                 fn(resource, location, (rtype, "@resource"), run)
             except (Bail, Fallback):
                 del self.pairs[mark:]
