@@ -74,7 +74,7 @@ from .structure import (
 
 __all__ = ["GENERATOR_VERSION", "CompiledChecker", "fallback_listing"]
 
-GENERATOR_VERSION = "18"
+GENERATOR_VERSION = "19"
 _STRING_MAX = 1048576
 # Values of a pattern-checked primitive type (code, uri, id, dateTime ...) already found valid, per type:
 # a system URL, a status code or a date recurs thousands of times, and a set lookup is cheaper than the
@@ -522,7 +522,7 @@ class _Generator:
             else:
                 lines.extend("    " + s for s in self.primitive_check("x", tcode))
             if tcode == "canonical" or tcode in COLLECTED:
-                lines.append(f"    X.sites.append(_Site(at, x, {tcode!r}, {ipath}))")
+                lines.append(f"    X.sites.append(_new(_Site, (at, x, {tcode!r}, {ipath})))")
             if child is not None and child.kind == "primitive":
                 if child.own and not (tcode == "xhtml" and {c.key for c in child.own} <= {"txt-1", "txt-2"}):
                     # (txt-1/txt-2 hold on any narrative _narrative_ok let through)
@@ -612,7 +612,7 @@ class _Generator:
         else:
             body.append(f"{target}(y, a, {inner!r}, X)")
         if code in COLLECTED:
-            body.append(f"X.sites.append(_Site(a, y, {code!r}, {ipath}))")
+            body.append(f"X.sites.append(_new(_Site, (a, y, {code!r}, {ipath})))")
         elif code == "Extension":
             # (a modifier extension is an item of a 'modifierExtension' array: known here, not parsed
             # from the location at run time)
@@ -836,6 +836,7 @@ class _Program:
                 "_TRIVIAL": frozenset({"id", "fhir_comments"}),
                 "_ROOT_TRIVIAL": frozenset({"resourceType"}),
                 "_Site": Site,
+                "_new": tuple.__new__,
                 "_re": re_,
                 "_memo": lambda code: memos.setdefault(code, set()),
                 "_id_ok": id_ok,
@@ -1085,7 +1086,7 @@ class _Run:
         if not isinstance(url, str):
             raise Bail
         nested = value.get("extension")
-        subs = tuple(e.get("url") for e in nested if type(e) is dict) if type(nested) is list else ()
+        subs = tuple([e.get("url") for e in nested if type(e) is dict]) if type(nested) is list else ()
         # The verdict depends on the URL, the holder, a modifier context, the sub-extensions and the
         # value's type; the key (all the object's keys, in order) is finer than the last, and cheaper.
         key = (url, host, modifier, subs, tuple(value))
