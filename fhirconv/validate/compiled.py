@@ -973,24 +973,6 @@ class _Run:
             self.walk = _Walk(self.checker.invariants, self.defs, self.resource, self.root, self.inv)
         return self.walk
 
-    def cons(self, cons: tuple[tuple[_Constraint, Any, str], ...], value: dict[str, Any], at: str) -> None:
-        for c, fn, base in cons:
-            if fn is not None:
-                try:
-                    ok = fn(value)
-                except Fallback:
-                    self._walk().constraint(c, value, base, at)
-                    continue
-                if ok is not True:
-                    if c.severity is Severity.ERROR:
-                        raise Bail
-                    self.inv.append(Issue(c.severity, "invariant", at, f"{c.key}: {c.human}", c.key))
-            else:
-                before = len(self.inv)
-                self._walk().constraint(c, value, base, at)
-                if len(self.inv) > before and any(i.is_error for i in self.inv[before:]):
-                    raise Bail
-
     def own_constraints(self, fn: Callable[..., None], table: Any, value: dict[str, Any], at: str) -> None:
         """The resource's own constraints: ``fn``, the straight-line code of ``table`` (whose compiled
         predicates tests/validate/test_compiled.py compares with fhirpathpy's verdicts through here)."""
