@@ -1017,15 +1017,16 @@ def _usable(obj: Any) -> Any:
         if len(items) == len(obj) and all(x is y for x, y in zip(items, obj, strict=True)):
             return obj
         return tuple(items)
-    if is_dataclass(obj) and not isinstance(obj, type):
+    names = _field_names(type(obj))  # None: not an instance of a dataclass
+    if names is not None:
         changes: dict[str, Any] = {}
-        for name in _field_names(type(obj)):
+        for name in names:
             value = getattr(obj, name)
             if type(value) in _LEAVES:
                 continue
             if isinstance(value, float) and not _plausible_days(value):
                 changes[name] = None
-            elif isinstance(value, Quantity | RelativeTime | tuple) or is_dataclass(value):
+            elif isinstance(value, Quantity | RelativeTime | tuple) or _field_names(type(value)) is not None:
                 new = _usable(value)
                 if new is not value:
                     changes[name] = new
@@ -1035,11 +1036,16 @@ def _usable(obj: Any) -> Any:
 
 # what ``_usable`` never changes and need not look into (the facts hold thousands of them)
 _LEAVES = frozenset({str, int, bool, type(None), Decimal})
-_FIELDS: dict[type, tuple[str, ...]] = {}
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
 
 
-def _field_names(cls: type) -> tuple[str, ...]:
-    names = _FIELDS.get(cls)
-    if names is None:
-        names = _FIELDS[cls] = tuple(f.name for f in fields(cls))
-    return names
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """The field names of a dataclass ``cls`` (its instances' type), None for any other type; per type,
+    once (``is_dataclass`` on every one of thousands of values cost more than the walk itself)."""
+    try:
+        return _FIELDS[cls]
+    except KeyError:
+        names = _FIELDS[cls] = (
+            tuple(f.name for f in fields(cls)) if is_dataclass(cls) and isinstance(cls, type) else None
+        )
+        return names

@@ -107,7 +107,8 @@ def has_synthetic_date(resource: dict[str, Any]) -> bool:
                 # Timing.repeat.period is a number; a date the text gives is real (CalendarDate)
                 if k in _DATE_KEYS and _synthetic(v):
                     return True
-                stack.append(v)
+                if isinstance(v, dict | list):  # (strings and numbers hold no element to look into)
+                    stack.append(v)
         elif isinstance(node, list):
             stack.extend(node)
     return False

@@ -39,6 +39,8 @@ class BindingChecker:
         self._definitions = definitions
         self._terminology = terminology
         self.plans = plans or PlanCache()
+        self._vouched: dict[tuple[str, str], bool] = {}  # (system, code) -> known (unchecked_issues)
+        self._memo_terminology: Any = None  # the terminology those verdicts came from
 
     def _providers(self, ctx: Context) -> tuple[DefinitionsProvider, TerminologyProvider]:
         definitions = self._definitions or ctx.definitions
@@ -71,12 +73,24 @@ class BindingChecker:
         _definitions, terminology = self._providers(ctx)
         unchecked: Counter[str] = Counter()
         knows_code = getattr(terminology, "knows_code", None)
-        for (system, code), n in Counter(pairs).items():  # each distinct pair asked about once
-            if terminology.knows_system(system):
-                continue
-            if knows_code is not None and knows_code(system, code):
-                continue  # a local fhirconv table vouches for it
-            unchecked[system] += n
+        # the verdict on a pair depends on the terminology alone: remembered across inputs (bounded)
+        memo = self._vouched if terminology is self._memo_terminology else None
+        if memo is None:
+            memo = self._vouched = {}
+            self._memo_terminology = terminology
+        for pair, n in Counter(pairs).items():  # each distinct pair asked about once
+            vouched = memo.get(pair)
+            if vouched is None:
+                system, code = pair
+                # the system is known, or a local fhirconv table vouches for the code
+                vouched = terminology.knows_system(system) or (
+                    knows_code is not None and bool(knows_code(system, code))
+                )
+                if len(memo) >= 65536:
+                    memo.clear()
+                memo[pair] = vouched
+            if not vouched:
+                unchecked[pair[0]] += n
         if not unchecked:
             return []
         listed = ", ".join(f"{system} ({n})" for system, n in sorted(unchecked.items()))

@@ -89,9 +89,20 @@ class ValidationChain:
             state.clear()
         ctx = Context(self.definitions, self.terminology, data, source)
         issues = report.issues
-        checks = [(checker, checker.check_resource) for checker in self.checkers]
+        # per resource type, the checkers that can say anything about a resource of it (a checker's
+        # ``resource_types``; absent: every type), asked for once per input
+        by_type: dict[Any, list[tuple[Checker, Any]]] = {}
         for resource, location in iter_resources(data, str(data["resourceType"])):
             report.resource_count += 1
+            rtype = resource.get("resourceType")
+            checks = by_type.get(rtype)
+            if checks is None:
+                checks = by_type[rtype] = [
+                    (checker, checker.check_resource)
+                    for checker in self.checkers
+                    if getattr(checker, "resource_types", None) is None
+                    or (isinstance(rtype, str) and rtype in checker.resource_types)  # type: ignore[attr-defined]
+                ]
             for checker, check in checks:
                 # the body of _safe, inline: this loop runs (resources x checkers) times per input
                 try:

@@ -53,6 +53,7 @@ from .invariants import (
     _Node,
     _parse,
     _Walk,
+    html_checks,
 )
 from .issues import Issue, Severity
 from .protocols import Context, DefinitionsProvider
@@ -67,14 +68,19 @@ from .structure import (
     _regex,
     _valid_calendar,
     _Walker,
-    in_modifier,
+    _xhtml_problem,
     type_index,
 )
 
 __all__ = ["GENERATOR_VERSION", "CompiledChecker", "fallback_listing"]
 
-GENERATOR_VERSION = "17"
+GENERATOR_VERSION = "19"
 _STRING_MAX = 1048576
+# Values of a pattern-checked primitive type (code, uri, id, dateTime ...) already found valid, per type:
+# a system URL, a status code or a date recurs thousands of times, and a set lookup is cheaper than the
+# regular expression (and the calendar check). Bounded: short values only, so many per type.
+_MEMO_CHARS = 256
+_MEMO_SIZE = 4096
 
 
 class Bail(Exception):
@@ -136,6 +142,8 @@ _PLAIN_TEXT = re.compile(
     r"(?:[\t\n\r\x20-\x25\x27-\x3b\x3d-\x5c\x5e-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
     r"|&(?:amp|lt|gt|quot|apos);)*"
 )
+# The characters outside _PLAIN_TEXT's class: text without any is plain.
+_NOT_PLAIN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f&<\]\ud800-\udfff\ufffe\uffff]")
 
 
 def _plain_narrative(text: str) -> bool:
@@ -146,7 +154,11 @@ def _plain_narrative(text: str) -> bool:
     if not (text.startswith(_PLAIN_DIV_OPEN) and text.endswith(_PLAIN_DIV_CLOSE)):
         return False
     body = text[len(_PLAIN_DIV_OPEN) : -len(_PLAIN_DIV_CLOSE)]
-    return bool(body.strip()) and _PLAIN_TEXT.fullmatch(body) is not None
+    if not body.strip():
+        return False
+    # one scan for a character outside the class (C speed); only text with one (an entity reference,
+    # or a character that makes it not plain) is matched by the alternation
+    return _NOT_PLAIN.search(body) is None or _PLAIN_TEXT.fullmatch(body) is not None
 
 
 _B64_PATTERN = r"(\s*([0-9a-zA-Z\+/=]){4}\s*)+"
@@ -213,9 +225,6 @@ def _n_con3(v: dict[str, Any]) -> bool:
 def _narrative_ok(text: str) -> bool:
     """True when neither the structure check nor txt-1/txt-2 nor the narrative-link rule has anything to
     say about a narrative (one parse, shared with them through ``parse_xhtml``'s cache)."""
-    from .invariants import html_checks
-    from .structure import _xhtml_problem
-
     if len(text) > len(_PLAIN_DIV_OPEN) + len(_PLAIN_DIV_CLOSE) and _plain_narrative(text):
         return True
     if 'href="#' in text or "href='#" in text:
@@ -232,8 +241,10 @@ _SIMPLE_CHECKS = (
     "    if c == 1:",
     "        if '\\x0b' in x or '\\x0c' in x: raise Bail",
     "    elif c >= 2:",
-    "        if h[1].fullmatch(x) is None: raise Bail",
-    "        if c == 3 and not _valid_calendar(h[2], x): raise Bail",
+    "        if x not in h[-1]:",
+    "            if h[1].fullmatch(x) is None: raise Bail",
+    "            if c == 3 and not _valid_calendar(h[2], x): raise Bail",
+    f"            if len(x) <= {_MEMO_CHARS} and len(h[-1]) < {_MEMO_SIZE}: h[-1].add(x)",
     "elif c == 4:",
     "    if type(x) is not bool: raise Bail",
     "elif c == 5:",
@@ -326,8 +337,17 @@ class _Generator:
             # the resource's own constraints, evaluated on it before its elements (as the checker does)
             cons = self.constraints_src(root_node.constraints, root_node.path, root, root)
             lines.append(f"{_fn(root, root)}__ROOT = {cons}")
+            if cons != "()":
+                # the same constraints as straight-line code (no loop, no call per compiled predicate)
+                fns = list(self.site_fns)
+                lines.append(f"def {_fn(root, root)}__ROOTFN(y, a, X):")
+                lines.extend("    " + s for s in self.inline_constraints(f"{_fn(root, root)}__ROOT", fns))
+                lines.append("")
         deps.discard(root)
-        head = [f"_R_{_safe(code)} = _re({code!r})" for code in sorted(self.regexes)]
+        head = [
+            f"_R_{_safe(code)} = _re({code!r}); _M_{_safe(code)} = _memo({code!r})"
+            for code in sorted(self.regexes)
+        ]
         return "\n".join(head + lines) + "\n", deps
 
     # one object context -------------------------------------------------------------------------
@@ -421,8 +441,8 @@ class _Generator:
             return "(1,)"
         self.regexes.add(tcode)
         if tcode in ("date", "dateTime", "instant"):
-            return f"(3, _R_{_safe(tcode)}, {tcode!r})"
-        return f"(2, _R_{_safe(tcode)})"
+            return f"(3, _R_{_safe(tcode)}, {tcode!r}, _M_{_safe(tcode)})"
+        return f"(2, _R_{_safe(tcode)}, _M_{_safe(tcode)})"
 
     def constraints_src(
         self, constraints: tuple[_Constraint, ...], base: str, idx_root: str, parent: str
@@ -502,7 +522,7 @@ class _Generator:
             else:
                 lines.extend("    " + s for s in self.primitive_check("x", tcode))
             if tcode == "canonical" or tcode in COLLECTED:
-                lines.append(f"    X.sites.append(_Site(at, x, {tcode!r}, {ipath}))")
+                lines.append(f"    X.sites.append(_new(_Site, (at, x, {tcode!r}, {ipath})))")
             if child is not None and child.kind == "primitive":
                 if child.own and not (tcode == "xhtml" and {c.key for c in child.own} <= {"txt-1", "txt-2"}):
                     # (txt-1/txt-2 hold on any narrative _narrative_ok let through)
@@ -592,9 +612,11 @@ class _Generator:
         else:
             body.append(f"{target}(y, a, {inner!r}, X)")
         if code in COLLECTED:
-            body.append(f"X.sites.append(_Site(a, y, {code!r}, {ipath}))")
+            body.append(f"X.sites.append(_new(_Site, (a, y, {code!r}, {ipath})))")
         elif code == "Extension":
-            body.append("X.ext(y, a, host)")
+            # (a modifier extension is an item of a 'modifierExtension' array: known here, not parsed
+            # from the location at run time)
+            body.append(f"X.ext(y, a, host, {key.startswith('modifierExtension')})")
         elif code == "Attachment":
             body.append("X.attachment(y, a)")
         if many:
@@ -771,6 +793,7 @@ class _Program:
     def _init_ns(self) -> None:
         defs, plans = self.defs, self.plans
         patterns: dict[str, Any] = {}
+        memos: dict[str, set[str]] = {}  # the valid values seen per pattern-checked type (_MEMO_SIZE)
 
         def re_(code: str) -> Any:
             p = patterns.get(code)
@@ -813,7 +836,9 @@ class _Program:
                 "_TRIVIAL": frozenset({"id", "fhir_comments"}),
                 "_ROOT_TRIVIAL": frozenset({"resourceType"}),
                 "_Site": Site,
+                "_new": tuple.__new__,
                 "_re": re_,
+                "_memo": lambda code: memos.setdefault(code, set()),
                 "_id_ok": id_ok,
                 "_info": info,
                 "_child": child,
@@ -948,23 +973,10 @@ class _Run:
             self.walk = _Walk(self.checker.invariants, self.defs, self.resource, self.root, self.inv)
         return self.walk
 
-    def cons(self, cons: tuple[tuple[_Constraint, Any, str], ...], value: dict[str, Any], at: str) -> None:
-        for c, fn, base in cons:
-            if fn is not None:
-                try:
-                    ok = fn(value)
-                except Fallback:
-                    self._walk().constraint(c, value, base, at)
-                    continue
-                if ok is not True:
-                    if c.severity is Severity.ERROR:
-                        raise Bail
-                    self.inv.append(Issue(c.severity, "invariant", at, f"{c.key}: {c.human}", c.key))
-            else:
-                before = len(self.inv)
-                self._walk().constraint(c, value, base, at)
-                if len(self.inv) > before and any(i.is_error for i in self.inv[before:]):
-                    raise Bail
+    def own_constraints(self, fn: Callable[..., None], table: Any, value: dict[str, Any], at: str) -> None:
+        """The resource's own constraints: ``fn``, the straight-line code of ``table`` (whose compiled
+        predicates tests/validate/test_compiled.py compares with fhirpathpy's verdicts through here)."""
+        fn(value, at, self)
 
     def slow(self, item: tuple[_Constraint, Any, str], value: dict[str, Any], at: str) -> None:
         """One constraint through the invariant checker's own code (fhirpathpy or its Python)."""
@@ -1051,13 +1063,12 @@ class _Run:
         if bad:
             raise Bail
 
-    def ext(self, value: dict[str, Any], at: str, host: tuple[str, ...]) -> None:
+    def ext(self, value: dict[str, Any], at: str, host: tuple[str, ...], modifier: bool) -> None:
         url = value.get("url")
         if not isinstance(url, str):
             raise Bail
-        modifier = in_modifier(at)
         nested = value.get("extension")
-        subs = tuple(e.get("url") for e in nested if type(e) is dict) if type(nested) is list else ()
+        subs = tuple([e.get("url") for e in nested if type(e) is dict]) if type(nested) is list else ()
         # The verdict depends on the URL, the holder, a modifier context, the sub-extensions and the
         # value's type; the key (all the object's keys, in order) is finer than the last, and cheaper.
         key = (url, host, modifier, subs, tuple(value))
@@ -1147,7 +1158,8 @@ class CompiledChecker:
         self._input: Context | None = None
         self.pairs: list[tuple[str, str]] = []
         self.own: Counter[tuple[str, str]] = Counter()
-        self._entries: dict[str, tuple[Any, Any]] = {}  # resource type -> (walk, its own constraints)
+        # resource type -> (walk, its own constraints as code, the same as a table)
+        self._entries: dict[str, tuple[Any, Any, Any]] = {}
 
     @property
     def program(self) -> _Program:
@@ -1165,11 +1177,13 @@ class CompiledChecker:
         root_cons: Any = None
         if isinstance(rtype, str):
             try:
-                fn, root_cons = self._entries[rtype]
+                fn, root_cons, root_table = self._entries[rtype]
             except KeyError:
                 fn = self.program.entry(rtype)
-                root_cons = self.program.ns.get(f"{_fn(rtype, rtype)}__ROOT") if fn is not None else None
-                self._entries[rtype] = (fn, root_cons)
+                ns = self.program.ns
+                root_cons = ns.get(f"{_fn(rtype, rtype)}__ROOTFN") if fn is not None else None
+                root_table = ns.get(f"{_fn(rtype, rtype)}__ROOT") if fn is not None else None
+                self._entries[rtype] = (fn, root_cons, root_table)
         if self._input is not ctx:  # the first resource of an input
             self._input = ctx
             self.pairs.clear()
@@ -1180,8 +1194,8 @@ class CompiledChecker:
             run = _Run(self, resource, container, self.terminology)
             mark = len(self.pairs)
             try:
-                if root_cons:
-                    run.cons(root_cons, resource, location)
+                if root_cons is not None:
+                    run.own_constraints(root_cons, root_table, resource, location)
                 fn(resource, location, (rtype, "@resource"), run)
             except (Bail, Fallback):
                 del self.pairs[mark:]

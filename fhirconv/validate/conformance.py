@@ -33,6 +33,10 @@ def _err(at: str, message: str, rule: str) -> Issue:
 
 class ConformanceChecker:
     name = "conformance"
+    # the types check_resource looks at (the chain asks it about no other)
+    resource_types = frozenset(
+        {"SearchParameter", "CapabilityStatement", "ConceptMap", "StructureDefinition"}
+    )
 
     def check_resource(self, resource: dict[str, Any], location: str, ctx: Context) -> Iterable[Issue]:
         rtype = resource.get("resourceType")

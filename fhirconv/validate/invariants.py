@@ -485,7 +485,7 @@ def html_checks(div: str) -> tuple[str | None, str | None]:
             continue
         if el.tag not in _ALLOWED_QTAGS:
             problem = problem or f"narrative uses element <{etree.QName(el).localname}>, not allowed in FHIR"
-        for raw_attr, raw_val in el.attrib.items():
+        for raw_attr, raw_val in el.items():  # (the attribute list itself, no attrib proxy)
             attr, val = str(raw_attr), str(raw_val)
             local = attr.rsplit("}", 1)[-1]
             if attr in (_XML_LANG, _XML_SPACE):
@@ -947,6 +947,8 @@ _STEP = re.compile(r"^([A-Za-z_][\w]*)(?:\[(\d+)\])?$")
 
 def _container(root: Any, location: str) -> dict[str, Any] | None:
     """The resource that holds the contained resource at ``location`` (for %rootResource)."""
+    if ".contained[" not in location:  # (the pattern's literal part: most locations go no further)
+        return None
     m = _CONTAINED_AT.match(location)
     if not m:
         return None

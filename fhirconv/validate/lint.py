@@ -9,9 +9,13 @@ structure walk recorded, so no second walk is needed.
 
 from __future__ import annotations
 
+import json
 import re
+import tempfile
+import threading
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from .issues import Issue, Severity
@@ -28,12 +32,91 @@ _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S+$")
 
 @lru_cache(maxsize=4096)
 def ucum_valid(code: str) -> bool:
-    """Whether ``code`` parses as a UCUM expression (ucumvert's grammar of the UCUM specification)."""
+    """Whether ``code`` parses as a UCUM expression (ucumvert's grammar of the UCUM specification).
+
+    Building the parser costs ~0.3 s (pint and the grammar), more than validating a hundred bundles, and
+    a handful of codes outside R4's ucum-common set recur run after run: the verdicts are kept on disk
+    (:class:`_Verdicts`), so a process builds the parser only for a code no earlier run has seen."""
+    found = _VERDICTS.get(code)
+    if found is None:
+        found = _parses(code)
+        _VERDICTS.put(code, found)
+    return found
+
+
+def _parses(code: str) -> bool:
     try:
         _parser().parse(code)
     except Exception:  # lark raises several unrelated classes for "does not parse"
         return False
     return True
+
+
+class _Verdicts:
+    """ucumvert's verdicts on UCUM codes, per ucumvert version, in the user's private cache folder
+    (``<cache>/validator/ucum/<version>.json``; read only when it and its folders are the user's own and
+    nobody else can write to them, as the compiled validator's code cache). At most ``LIMIT`` codes are
+    kept; the file is rewritten after 1, 2, 4, 8 ... new verdicts, so an input of thousands of distinct
+    codes costs a logarithmic number of writes."""
+
+    LIMIT = 4096
+
+    def __init__(self) -> None:
+        self._known: dict[str, bool] | None = None
+        self._path: Path | None = None
+        self._new = 0
+        self._next_write = 1
+        self._lock = threading.Lock()
+
+    def _load(self) -> dict[str, bool]:
+        from importlib import metadata
+
+        from .compiled import _cache_root, _ours, _private_dir
+
+        known: dict[str, bool] = {}
+        try:
+            version = metadata.version("ucumvert")
+        except metadata.PackageNotFoundError:
+            version = "unknown"
+        folder = _cache_root() / "ucum"
+        if _private_dir(folder):
+            self._path = folder / f"{''.join(c if c.isalnum() or c in '.-' else '_' for c in version)}.json"
+            try:
+                if _ours(self._path.lstat()) and not self._path.is_symlink():
+                    data = json.loads(self._path.read_text(encoding="utf-8"))
+                    if isinstance(data, dict):
+                        known = {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, bool)}
+            except (OSError, ValueError):
+                pass  # absent or unreadable: verdicts are parsed again
+        return known
+
+    def get(self, code: str) -> bool | None:
+        with self._lock:
+            if self._known is None:
+                self._known = self._load()
+            return self._known.get(code)
+
+    def put(self, code: str, verdict: bool) -> None:
+        with self._lock:
+            known = self._known if self._known is not None else {}
+            if code in known or len(known) >= self.LIMIT:
+                return
+            known[code] = verdict
+            self._new += 1
+            if self._new < self._next_write or self._path is None:
+                return
+            self._next_write *= 2
+            try:
+                with tempfile.NamedTemporaryFile(
+                    "w", dir=self._path.parent, delete=False, suffix=".tmp", encoding="utf-8"
+                ) as fh:
+                    json.dump(known, fh, sort_keys=True)
+                Path(fh.name).replace(self._path)
+            except OSError:
+                pass  # an unwritable cache costs a later run the parser's set-up only
+
+
+_VERDICTS = _Verdicts()
 
 
 @lru_cache(maxsize=1)

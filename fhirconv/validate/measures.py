@@ -77,6 +77,7 @@ def _match(cc: Any, candidates: list[Any], by_text: bool = False) -> Any | None:
 
 class MeasureChecker:
     name = "measures"
+    resource_types = frozenset({"Measure", "MeasureReport"})  # what check_resource reads
 
     def check_root(self, root: dict[str, Any], ctx: Context) -> Iterable[Issue]:
         return []

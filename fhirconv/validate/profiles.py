@@ -34,6 +34,11 @@ from .protocols import Context, DefinitionsProvider
 __all__ = ["ProfileChecker", "generate_snapshot", "suggest_package"]
 
 _CORE_SD = "http://hl7.org/fhir/StructureDefinition/"
+# The vital-signs profiles' vs-1 on effective[x] (a dateTime at least to the day), decided natively when
+# the value plainly is one (no fhirpathpy evaluation, nor its import, on every vital sign); any other
+# value goes to the engine.
+_DAY_PRECISION = "($this as dateTime).toString().length() >= 8"
+_TO_THE_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?:T|$)", re.ASCII)
 # Where well-known canonical URLs live when no installed package claims them.
 _KNOWN_PACKAGES = (
     ("http://hl7.org/fhir/uv/ips/", "hl7.fhir.uv.ips#2.0.0"),
@@ -216,6 +221,61 @@ class ProfileChecker:
         # definitions live as long as the checker (its trees and core index keep them), and each entry
         # keeps its element objects so an id is never taken for another object's.
         self._el_memo: dict[tuple[int, int], tuple[Any, ...]] = {}
+        self._inert: dict[int, tuple[_PNode, bool]] = {}
+
+    def inert(self, node: _PNode) -> bool:
+        """True when the profile's element says nothing the R4 base definition does not (same
+        cardinality, no fixed value, pattern, binding, limit, constraint, type or target profile, slicing
+        or controls), nor does any element below it: walking it can find nothing, whatever the data, so
+        the walk skips it (a profile on Observation repeats the forty-odd elements it leaves alone).
+        Memoised per node (the trees live as long as the checker; the entry keeps its node)."""
+        found = self._inert.get(id(node))
+        if found is not None and found[0] is node:
+            return found[1]
+        try:
+            verdict = self._is_inert(node)
+        except Exception:  # a malformed element: walked, so the walk reports it as before
+            verdict = False
+        self._inert[id(node)] = (node, verdict)
+        return verdict
+
+    def _is_inert(self, node: _PNode) -> bool:
+        el = node.el
+        if node.slicing is not None or node.slices or "extension" in el:
+            return False
+        core = self.core_element(str(el.get("path")))
+        _el, _core, bmin, bmax, mn, mx, fixed, longest, shortest, bounds = self.element_facts(el, core)
+        if mn > bmin or (mx is not None and (bmax == "*" or int(bmax) > mx)):
+            return False
+        if fixed is not None or longest is not None or shortest is not None or bounds:
+            return False
+        types = [t for t in el.get("type") or [] if isinstance(t, dict)]
+        if node.name.endswith("[x]") and types:
+            return False
+        for t in types:
+            if t.get("profile") and str(t.get("code")) != "Extension":
+                return False
+            if any(not _is_core_type(str(p)) for p in t.get("targetProfile") or []):
+                return False
+        b = el.get("binding")
+        if isinstance(b, dict):
+            if "extension" in b:
+                return False
+            if b.get("strength") in ("required", "extensible"):
+                vs = b.get("valueSet")
+                cb = (core or {}).get("binding") or {}
+                if isinstance(vs, str) and not (
+                    cb.get("valueSet") == vs and cb.get("strength") == b.get("strength")
+                ):
+                    return False
+        own = {c.get("key") for c in (core or {}).get("constraint") or []}
+        for c in el.get("constraint") or []:
+            if c.get("key") in own or not isinstance(c.get("expression"), str):
+                continue
+            if str(c.get("source", "")).startswith(_CORE_SD):
+                continue
+            return False
+        return all(self.inert(child) for child in node.children)
 
     def element_facts(self, el: dict[str, Any], core: dict[str, Any] | None) -> tuple[Any, ...]:
         """(el, core, base min, base max, min, max, fixed/pattern the profile adds or None, maxLength,
@@ -473,8 +533,10 @@ class _Walk:
         return out
 
     def element_children(self, value: Any, node: _PNode, loc: str) -> None:
+        inert = self.checker.inert
         for child in node.children:
-            self.element(child, self.items(value, child, loc), value, loc)
+            if not inert(child):
+                self.element(child, self.items(value, child, loc), value, loc)
 
     # -- one element ---------------------------------------------------------------------------------
 
@@ -668,6 +730,8 @@ class _Walk:
                 continue
             if str(c.get("source", "")).startswith(_CORE_SD):
                 continue  # inherited from R4: the invariant checker's
+            if primitive == "dateTime" and expr == _DAY_PRECISION and _TO_THE_DAY.match(str(item)):
+                continue  # holds: a dateTime written to the day has ten characters or more
             from .invariants import _compile, _truthy
 
             compiled = _compile(expr)

@@ -34,6 +34,7 @@ def _list(v: Any) -> list[Any]:
 
 class QuestionnaireChecker:
     name = "questionnaires"
+    resource_types = frozenset({"Questionnaire", "QuestionnaireResponse"})  # what check_resource reads
 
     def check_root(self, root: dict[str, Any], ctx: Context) -> Iterable[Issue]:
         return []

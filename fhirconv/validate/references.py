@@ -68,6 +68,7 @@ def _target_ok(rtype: str, targets: tuple[str, ...]) -> bool:
 
 class ReferenceChecker:
     name = "references"
+    resource_types: frozenset[str] = frozenset()  # everything is judged once per input (check_root)
 
     def __init__(self, cache: WalkCache) -> None:
         self.cache = cache

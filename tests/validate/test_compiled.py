@@ -180,9 +180,9 @@ def test_compiled_and_interpreted_agree_on_every_constraint_site_of_the_examples
     require_shared("fhir-r4", "examples")
     checked = 0
     wrong: list[str] = []
-    original = mod._Run.cons
+    original = mod._Run.own_constraints
 
-    def cons(self: Any, items: Any, value: dict[str, Any], at: str) -> None:
+    def own_constraints(self: Any, code: Any, items: Any, value: dict[str, Any], at: str) -> None:
         nonlocal checked
         for c, fn, base in items:
             if fn is None or getattr(fn, "__name__", "") != "<lambda>":
@@ -199,17 +199,17 @@ def test_compiled_and_interpreted_agree_on_every_constraint_site_of_the_examples
             checked += 1
             if ok is not None and ok != got:
                 wrong.append(f"{c.key} at {at}: compiled {got}, fhirpathpy {ok}")
-        original(self, items, value, at)
+        original(self, code, items, value, at)
 
     new = build_chain()
-    mod._Run.cons = cons  # type: ignore[method-assign]
+    mod._Run.own_constraints = own_constraints  # type: ignore[method-assign]
     try:
         for name, data in official_examples(SHARED):
             validate_json(data, name, chain=new)
         for name, bundle in converted_bundles(SHARED, limit=4):
             validate_json(bundle, name, chain=new)
     finally:
-        mod._Run.cons = original  # type: ignore[method-assign]
+        mod._Run.own_constraints = original  # type: ignore[method-assign]
     assert checked > 1000
     assert not wrong, wrong[:10]
 
