@@ -25,7 +25,7 @@ from .listed import list_spans, listed_results
 from .obs import Obs
 from .organisms import CultureResults
 from .quantities import Quantities
-from .rules import ObservationRules
+from .rules import FINDING_CATEGORIES, ObservationRules
 from .series import more_values
 from .test_names import TestNames
 from .unnamed import UnnamedValues
@@ -184,7 +184,7 @@ class Observations:
             ):
                 targets = [order[cursor]]
             for o in targets:
-                if o.category in _FINDING_CATEGORIES and folded[es:ee] in self.rules.analyte_results:
+                if o.category in FINDING_CATEGORIES and folded[es:ee] in self.rules.analyte_results:
                     continue  # "rales were detected" on examination: a finding's verb, not a result
                 if kind == "not-performed":
                     o.not_performed = True
@@ -261,7 +261,6 @@ class Observations:
     # ------------------------------------------------------------------ procedures
 
 
-_FINDING_CATEGORIES = frozenset({"exam", "imaging", "procedure"})
 _ARTICLE = re.compile(r"(?<!\w)an?\s+$")
 _COMPOUND = re.compile(r"[-\u2010\u2011]\w|\s+power\s+field")
 # how a finding ends before the next test's own words begin: "a mass and a haemoglobin of ..."

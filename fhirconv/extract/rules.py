@@ -236,6 +236,11 @@ class ConditionRules:
         )
 
 
+# test categories (groups of test_category_words) whose result is a finding, not a number: an exam, an
+# imaging study or a procedure. One set for the rules check, the value reader and the finding reader.
+FINDING_CATEGORIES = frozenset({"exam", "imaging", "procedure"})
+
+
 @dataclass(frozen=True, slots=True)
 class ObservationRules:
     results: tuple[tuple[str, re.Pattern[str]], ...]
@@ -275,7 +280,7 @@ class ObservationRules:
         trend = data.groups("trend_words")
         categories = data.groups("test_category_words")
         culture = data.groups("culture_result_verbs")
-        missing = {"imaging", "exam", "procedure"} - set(categories)
+        missing = FINDING_CATEGORIES - set(categories)
         if missing or {"high", "low"} - set(trend) or {"after", "before"} - set(culture):
             raise MappingError(
                 f"{data.name}.json: test_category_words, trend_words or culture_result_verbs lack a group"

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from ..model import Coding, Quantity, ReferenceRange
 from ..units import interpretation_from_range
 from .quantities import NUM, Quantities, decimal_of
+from .rules import FINDING_CATEGORIES
 
 if TYPE_CHECKING:
     from .observations import Obs
@@ -45,7 +46,6 @@ _SPACED_THOUSANDS = re.compile(
 )
 _LIST_NEXT = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
 _TIMED = re.compile(r"\b(?:time|times|duration|interval|latency)\b")
-_NOT_NUMERIC = frozenset({"imaging", "exam", "procedure"})
 _STATED_LEAD = re.compile(r"[a-z:=]")
 _BARE_END = re.compile(r"\s*(?:[,;()]|\.(?!\d)|$|(?:and|at|on|in|after)\b)")
 _SCORE_NAME = re.compile(r"\b(?:scores?|scale)$")  # "Glasgow Coma Scale", test:glasgow-coma-scale
@@ -118,7 +118,7 @@ class ValueReader:
                 or _SCORE_NAME.search(t.concept_id) is not None
             )
             if bare and (
-                (t.category in _NOT_NUMERIC and not score)  # "the CT scan was 1": no number
+                (t.category in FINDING_CATEGORIES and not score)  # "the CT scan was 1": no number
                 or not _STATED_LEAD.search(window, 0, start_at)
             ):
                 return False
