@@ -33,9 +33,16 @@ from .quantities import NUM, Quantities, decimal_of
 if TYPE_CHECKING:
     from .observations import Obs
 
-__all__ = ["RESPECTIVELY", "coordinated_values"]
+__all__ = ["RESPECTIVELY", "coordinated_values", "respectively"]
 
 RESPECTIVELY = re.compile(r"(?<!\w)respectively(?!\w)")
+
+
+def respectively(folded: str, s: int, e: int) -> re.Match[str] | None:
+    """``RESPECTIVELY.search``, asked only where the word is (a ``str`` search: most sentences lack it)."""
+    return RESPECTIVELY.search(folded, s, e) if folded.find("respectively", s, e) >= 0 else None
+
+
 # what may stand between the items of a list of values written before their names
 _LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|;\s*)")
 # what may stand between two names of one list: "and", "as well as", commas, brackets and up to two
@@ -62,7 +69,7 @@ def coordinated_values(
         return set()
     if _values_before_names(q, text, folded, s, named):
         return set()
-    rm = RESPECTIVELY.search(folded, s, e)
+    rm = respectively(folded, s, e)
     stop = rm.start() if rm is not None else e
     group = _last_list(folded, [t for t in named if t.end <= stop], tests)
     if len(group) < 2:

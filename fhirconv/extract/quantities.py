@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
 from ..mapping import MappingStore
 from ..text import fold, norm_phrase, trie_alternation
-from ..units import NumberRules, RangeReader, UnitTable, parse_decimal
+from ..units import NumberRules, RangeReader, Unit, UnitTable, parse_decimal
 from .rules import DAYS_PER_UNIT, QuantityRules
 
 __all__ = ["NUM", "Quantities", "decimal_of", "fmt_number"]
@@ -40,13 +41,44 @@ def _longest_first(words: object) -> str:
     return trie_alternation(list(words), {" ": r"\ "})  # type: ignore[call-overload]
 
 
+_REMEMBERED = 4096  # written units remembered at most (any whitespace may stand inside a written unit)
+
+
+class RememberedUnits(UnitTable):
+    """The unit table with its answers remembered: the same few dozen written units are looked up, and
+    their kinds asked, several times a sentence by the value readers. Both answers are functions of the
+    table alone, so remembering them changes none."""
+
+    def __init__(self, units: dict[str, Any], rules: NumberRules) -> None:
+        super().__init__(units, rules)
+        self._looked_up: dict[str, Unit] = {}
+        self._kinds: dict[str | None, str | None] = {}
+
+    def lookup(self, raw: str) -> Unit:
+        got = self._looked_up.get(raw)
+        if got is None:
+            if len(self._looked_up) >= _REMEMBERED:
+                self._looked_up.clear()
+            got = self._looked_up[raw] = super().lookup(raw)
+        return got
+
+    def kind(self, ucum: str | None) -> str | None:
+        try:
+            return self._kinds[ucum]
+        except KeyError:
+            if len(self._kinds) >= _REMEMBERED:
+                self._kinds.clear()
+            got = self._kinds[ucum] = super().kind(ucum)
+            return got
+
+
 class Quantities:
     def __init__(self, rules: QuantityRules, store: MappingStore) -> None:
         self.rules = rules
         table = store.load("codes/units")
         units = table["rows"]
         self.numbers = NumberRules.from_dict(store.load("rules/numbers"))
-        self.units = UnitTable(table, self.numbers)
+        self.units: UnitTable = RememberedUnits(table, self.numbers)
         self.ranges = RangeReader(self.numbers)
         self.duration_units = frozenset(
             norm_phrase(k) for k, v in units.items() if (v.get("ucum") or "") in _TIME_UCUM

@@ -10,17 +10,14 @@ or coded as a test of their own.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from ..model import Quantity
-from .coordinated import RESPECTIVELY
+from .coordinated import respectively
 from .lexicon import Match
+from .obs import Obs
 from .quantities import Quantities, decimal_of
 from .rules import ObservationRules
 from .values import ValueReader, negative_sign
-
-if TYPE_CHECKING:
-    from .observations import Obs
 
 __all__ = ["UnnamedValues"]
 
@@ -89,9 +86,7 @@ class UnnamedValues:
         gap of 18 mmol/L". A quantity in a result unit (a concentration, a count, a percentage, a
         pressure, a temperature, a rate) that no test took becomes an Observation named by the words
         before it; a quantity that ends or follows a stated range, a dose or a figure label is none."""
-        from .observations import Obs as obs_type
-
-        if RESPECTIVELY.search(folded, s, e):
+        if respectively(folded, s, e):
             return  # a "respectively" list pairs its values by position, or (unequal counts) not at all
         units = self.q.units
         busy = [(t.start, t.end) for t in tests]
@@ -138,7 +133,7 @@ class UnnamedValues:
                 folded[ns:ne].split()[-1] in self.rules.measure_heads
             )  # "peak gradient", not "tachycardia"
             at = (ns, ne) if named else (vs, ve)
-            obs = obs_type(*at, " ".join(text[ns:ne].split()), (), "laboratory", key, named=named)
+            obs = Obs(*at, " ".join(text[ns:ne].split()), (), "laboratory", key, named=named)
             if kind in ("pressure", "temperature", "rate"):
                 obs.category = "vital-signs"
             obs.value = Quantity(value, unit_raw, unit.ucum)
