@@ -144,6 +144,8 @@ class Observations:
             if id(t) in before:
                 continue
             window = folded[t.end : nxt]
+            if _DIGIT.search(window) is None:
+                continue  # no number after the name: neither reader finds a value there
             if self.values.blood_pressure(t, folded, window, nxt):
                 continue
             self.values.read(t, text, folded, nxt)

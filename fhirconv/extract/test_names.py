@@ -48,11 +48,7 @@ class TestNames:
         lex_tests = [m for m in lex_tests if (m.start, m.end) not in heads]
         for m in lex_tests:
             end = self._test_tail(folded, m.end, e)
-            hm = (
-                self.rules.test_heads.match(folded, end, e)
-                if re.match(r"\s", folded[end : end + 1])
-                else None
-            )
+            hm = self.rules.test_heads.match(folded, end, e) if folded[end : end + 1].isspace() else None
             c = m.concept
             out.append(
                 Obs(
@@ -73,7 +69,7 @@ class TestNames:
             # walk left over modifiers
             base = max(s, hs - 60)
             start, count = hs, 0
-            for w in reversed(list(re.finditer(r"[a-z][a-z0-9']*", folded[base:hs]))):
+            for w in reversed(list(_WORD.finditer(folded[base:hs]))):
                 ws = base + w.start()
                 if (
                     folded[ws + len(w.group(0)) : start].strip()
@@ -117,7 +113,7 @@ class TestNames:
         out = merge_abbreviations(text, folded, e, out, self._test_tail)
         # an umbrella term followed by a parenthesised list of tests: the list carries the results
         for i, o in enumerate(out):
-            if re.match(r"\s*\(", folded[o.end : e]) and i + 1 < len(out) and out[i + 1].start <= o.end + 3:
+            if i + 1 < len(out) and out[i + 1].start <= o.end + 3 and _OPENS_LIST.match(folded, o.end, e):
                 o.umbrella = True
         return out
 
@@ -152,7 +148,11 @@ class TestNames:
         if head is None and not self.rules.test_heads.search(folded, max(s, end - 15), end):
             return
         # "urine and ...": a word of its own, never the tail of a unit ("8 g/dL and ... levels")
-        co = re.search(r"(?<![\w/.])([a-z]+)\s+and\s+$", folded[max(s, start - 30) : start])
+        before = folded[max(s, start - 30) : start]
+        kept = before.rstrip()
+        if len(kept) == len(before) or not kept.endswith("and"):
+            return  # (what the pattern below needs: "and" and a space right before the name)
+        co = _CO_MODIFIER.search(before)
         if not co or co.group(1) in self.rules.test_stop:
             return
         cs = max(s, start - 30) + co.start(1)
@@ -173,5 +173,8 @@ class TestNames:
         return "laboratory"
 
 
+_WORD = re.compile(r"[a-z][a-z0-9']*")
+_OPENS_LIST = re.compile(r"\s*\(")  # "blood tests (sodium ..., potassium ...)": an umbrella's list
+_CO_MODIFIER = re.compile(r"(?<![\w/.])([a-z]+)\s+and\s+$")  # "urine and " before a test name
 _PREV_WORD = re.compile(r"(\S+)\s*$")
 _ON_EXAM = re.compile(r"(?<!\w)(?:on|at)\s+$")
