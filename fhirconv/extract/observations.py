@@ -24,6 +24,7 @@ from .lexicon import Concept, Match
 from .listed import for_lists, list_spans, listed_results, subject_tail
 from .obs import Obs
 from .organisms import CultureResults
+from .phrase_scan import phrase_starts, phrases
 from .quantities import Quantities
 from .rules import FINDING_CATEGORIES, ObservationRules
 from .series import more_values
@@ -57,6 +58,7 @@ class Observations:
         self.course = course  # "renal function improved" (course.py)
         self.finding = self.names.finding
         self.subject_tail = subject_tail(rules)
+        self.result_starts = phrase_starts([pat for _, pat in rules.results] + [rules.not_performed])
 
     def run(self, ctx: SentenceContext, found: Found) -> None:
         """Results for the sentence's tests; every test not about a relative is kept."""
@@ -150,6 +152,14 @@ class Observations:
                 continue
             self.values.read(t, text, folded, nxt)
         # qualitative results: a result phrase applies to every test before it in its clause
+        # (one scan finds where any result phrase starts; each kind's pattern is then tried there only,
+        # which finds what its own scan of the sentence finds: phrase_scan.py)
+        if self.result_starts is None:
+            at: list[int] | None = None
+        else:
+            at = [m.start() for m in self.result_starts.finditer(folded, s, e)]
+            if not at:
+                return  # no result phrase: nothing below has anything to give
         pending: list[Obs] = []
         order = sorted(tests, key=lambda o: o.start)
         cursor = 0
@@ -157,7 +167,7 @@ class Observations:
         # words inside a test name or a stated reference range ("(normal 3.5-5.0)") are no result
         busy = [(o.start, o.end) for o in order] + [o.range_span for o in order if o.range_span]
         for kind, pat in self.rules.results:
-            for m in pat.finditer(folded, s, e):
+            for m in phrases(pat, folded, s, e, at):
                 if text[m.start() - 1] in "-\u2010\u2011" or _COMPOUND.match(text, m.end()):
                     continue  # "gram-positive cocci", "low-dose", "high power field": part of another word
                 if any(a <= m.start() < b for a, b in busy) or self.values.in_range_statement(
@@ -165,7 +175,7 @@ class Observations:
                 ):
                     continue
                 events.append((m.start(), m.end(), kind))
-        for m in self.rules.not_performed.finditer(folded, s, e):
+        for m in phrases(self.rules.not_performed, folded, s, e, at):
             events.append((m.start(), m.end(), "not-performed"))
         events = _longest(events)
         starts = [o.start for o in order]
