@@ -85,16 +85,19 @@ class Observations:
                 ctx.test_assertions.append(ctx.test_assertions[i])
             for t in tests:
                 self.values.listed_blood_pressure(t, folded)
-        organisms = self.cultures.read(text, folded, s, e, tests)
+        organisms = self.cultures.read(text, folded, s, e, tests) if tests else []
         n_tests = len(tests)
         listed_results(
             self.rules, text, folded, s, e, tests, ctx.mentions, organisms, lists, self.subject_tail
         )
         if digits:
             self.unnamed.find(text, folded, s, e, tests, ctx.mentions)
-        absorbed = self._findings(text, folded, e, tests)
+        absorbed = self._findings(text, folded, e, tests) if tests else set()
         if self.course is not None:
             self.course.read(text, folded, s, e, tests)
+        if not tests:
+            ctx.test_assertions = list(ctx.test_assertions)  # (a fresh list, as below)
+            return  # no test: nothing below has anything to do
         finding_vitals(self.vitals, self.q.units, tests)
         assertions = ctx.test_assertions + [Assertion.PRESENT] * (len(tests) - n_tests)
         if self.rules.organism_test.search(folded, s, e):

@@ -23,11 +23,20 @@ _TIME_UCUM = frozenset({"s", "min", "h", "d", "wk", "mo", "a"})
 
 
 def decimal_of(raw: str) -> Decimal:
-    """A number the value patterns matched, exactly as written ("2.40" stays 2.40, "312,000" is 312000)."""
-    value = parse_decimal(raw)
-    if value is None:  # the patterns admit only digits, separators and a point
-        raise ValueError(f"not a number: {raw!r}")
+    """A number the value patterns matched, exactly as written ("2.40" stays 2.40, "312,000" is 312000).
+    Remembered (a ``Decimal`` never changes): the same few numbers recur in every report."""
+    value = _DECIMALS.get(raw)
+    if value is None:
+        value = parse_decimal(raw)
+        if value is None:  # the patterns admit only digits, separators and a point
+            raise ValueError(f"not a number: {raw!r}")
+        if len(_DECIMALS) >= 8192:  # bounded, whatever the input
+            _DECIMALS.clear()
+        _DECIMALS[raw] = value
     return value
+
+
+_DECIMALS: dict[str, Decimal] = {}
 
 
 def fmt_number(v: float) -> Decimal:
