@@ -56,6 +56,7 @@ _LEAD = re.compile(
 )
 _PLAIN = re.compile(rf"(?:{NUM})(?![\w.%/])")
 _SEP = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)")
+_DIGIT = re.compile(r"\d")  # what every value holds (``\d``, as the value patterns have it)
 _ROUNDS = 3  # "from ... to ... and then ...": at most three rounds of values for one list
 
 
@@ -94,6 +95,8 @@ def _values_before_names(q: Quantities, text: str, folded: str, s: int, named: l
     before: dict[int, tuple[re.Match[str], Quantity]] = {}
     for t in named:
         last = None
+        if _DIGIT.search(folded, max(s, t.start - 40), t.start) is None:
+            continue  # no number right before the name
         for m in q.value_re.finditer(folded, max(s, t.start - 40), t.start):
             last = m
         if last is not None and not folded[last.end() : t.start].strip():

@@ -60,6 +60,7 @@ _VALUE_GLUE = frozenset(
         "with",
     ]
 )
+_DIGIT = re.compile(r"\d")  # what every value holds (``\d``, as the value patterns have it)
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'/.-]*[a-z0-9]|[a-z0-9]|[^\sa-z0-9]")
 # a range bound: "normal 60-110", "<5", "reference interval 30-", "up to 100"
 _RANGE_BEFORE = re.compile(
@@ -148,6 +149,8 @@ class UnnamedValues:
         served: set[int] = set()
         units = self.q.units
         for t in tests:
+            if _DIGIT.search(folded, max(s, t.start - 30), t.start) is None:
+                continue  # no number right before the name
             for qm in self.q.value_re.finditer(folded, max(s, t.start - 30), t.start):
                 glued = qm.start() > 0 and folded[qm.start() - 1].isalnum()
                 if folded[qm.end() : t.start].strip() or glued:
