@@ -15,9 +15,14 @@ from ..text import fold, norm_phrase, trie_alternation
 from ..units import NumberRules, RangeReader, Unit, UnitTable, parse_decimal
 from .rules import DAYS_PER_UNIT, QuantityRules
 
-__all__ = ["NUM", "Quantities", "decimal_of", "fmt_number"]
+__all__ = ["NUM", "NUM_LEADING", "Quantities", "decimal_of", "fmt_number"]
 
 NUM = r"\d+(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+"
+# NUM written to start with the one character it always starts with (a digit or the point): the
+# same matches, tried in the same order (each branch of NUM less its first character, after a lookbehind
+# that says which character it was), but a pattern that starts so lets the regex engine skip at once to
+# where a digit or a point stands instead of trying NUM at every character of a sentence
+NUM_LEADING = r"[\d.](?:(?<=\d)(?:\d*(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d*)|(?<=\.)\d+)"
 # a time unit's UCUM code: a dose is an amount, never a length of time ("for 5 days" is a duration)
 _TIME_UCUM = frozenset({"s", "min", "h", "d", "wk", "mo", "a"})
 
@@ -98,7 +103,7 @@ class Quantities:
         # "2.3x10^4/mm3", "4.5 × 10⁹/L": any power of ten per a volume, before the listed units
         unit_alt = self.units.power_pattern + "|" + unit_alt
         self.value_re = re.compile(
-            rf"(?P<num>{NUM})(?:\s*(?:-|to|\u2013)\s*(?P<num2>{NUM}))?\s*(?P<unit>(?:{unit_alt}))(?![a-z0-9])"
+            rf"(?P<num>{NUM_LEADING})(?:\s*(?:-|to|\u2013)\s*(?P<num2>{NUM}))?\s*(?P<unit>(?:{unit_alt}))(?![a-z0-9])"
             rf"(?P<perkg>\s*/\s*kg|\s+per\s+kg)?(?P<perday>\s*/\s*(?:day|d|24\s*h)\b|\s+per\s+day|\s+daily|\s+a\s+day)?"
             r"(?:\s*/\s*(?P<route>orally|oral|po|iv|im|sc|intravenously|intramuscularly|subcutaneously)\b)?"
         )
