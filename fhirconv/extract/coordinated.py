@@ -70,6 +70,8 @@ def coordinated_values(
         return set()
     if _values_before_names(q, text, folded, s, named):
         return set()
+    if _DIGIT.search(folded, min(t.end for t in named), e) is None:
+        return set()  # no number after the names: no list of values to pair with them
     rm = respectively(folded, s, e)
     stop = rm.start() if rm is not None else e
     group = _last_list(folded, [t for t in named if t.end <= stop], tests)

@@ -102,6 +102,8 @@ class TestNames:
             )
             out.append(Obs(start, end, text[start:end], (), cat, key))
             self._shared_head(text, folded, s, start, he, out, hm)
+        if not out:
+            return out
         out.sort(key=lambda o: (o.start, -(o.end - o.start)))
         # a name inside a longer test phrase is the same test ("assays for paraneoplastic antibodies")
         out = [
