@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from support import converter
 
@@ -46,6 +46,8 @@ def _spans(ms: object) -> list[tuple[int, int]]:
 
 @_SETTINGS
 @given(st.lists(st.sampled_from(_WORDS), max_size=14), st.integers(0, 60), st.integers(0, 90))
+@example(["within", "normal", "limits", "not", "elevated", "high"], 0, 90)  # phrases inside phrases
+@example(["not", "done", "high"], 4, 13)  # bounds that cut a phrase
 def test_phrases_tried_where_one_starts_are_each_patterns_own_matches(
     words: list[str], s: int, e: int
 ) -> None:
