@@ -24,7 +24,7 @@ from .lexicon import Concept, Match
 from .listed import for_lists, list_spans, listed_results, subject_tail
 from .obs import Obs
 from .organisms import CultureResults
-from .phrase_scan import phrase_starts, phrases
+from .phrase_scan import phrase_starts, phrases, starts_of
 from .quantities import Quantities
 from .rules import FINDING_CATEGORIES, ObservationRules
 from .series import more_values
@@ -160,7 +160,7 @@ class Observations:
         if self.result_starts is None:
             at: list[int] | None = None
         else:
-            at = [m.start() for m in self.result_starts.finditer(folded, s, e)]
+            at = starts_of(self.result_starts, folded, s, e)
             if not at:
                 return  # no result phrase: nothing below has anything to give
         pending: list[Obs] = []
