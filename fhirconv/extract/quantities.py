@@ -7,6 +7,8 @@ condition onsets), compiled once from the units table and the quantity rules.
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +17,7 @@ from ..text import fold, norm_phrase, trie_alternation
 from ..units import NumberRules, RangeReader, Unit, UnitTable, parse_decimal
 from .rules import DAYS_PER_UNIT, QuantityRules
 
-__all__ = ["NUM", "NUM_LEADING", "Quantities", "decimal_of", "fmt_number"]
+__all__ = ["NUM", "NUM_LEADING", "NumberScan", "Quantities", "decimal_of", "fmt_number"]
 
 NUM = r"\d+(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+"
 # NUM written to start with the one character it always starts with (a digit or the point): the
@@ -25,6 +27,46 @@ NUM = r"\d+(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+"
 NUM_LEADING = r"[\d.](?:(?<=\d)(?:\d*(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d*)|(?<=\.)\d+)"
 # a time unit's UCUM code: a dose is an amount, never a length of time ("for 5 days" is a duration)
 _TIME_UCUM = frozenset({"s", "min", "h", "d", "wk", "mo", "a"})
+
+
+class NumberScan:
+    r"""A value pattern (one that starts with ``NUM_LEADING``) searched in time linear in a run of digits.
+
+    Searched plainly, the pattern is tried at every digit of a run and each try reads to the end of the
+    run, so a report that is one long run of digits took time quadratic in the run (issue 15). A try at
+    a digit or point that follows a digit cannot succeed where the try one character earlier failed: the
+    number read from there can end wherever one read from the digit before it can, and nothing after the
+    number looks back past it. So the search pattern is the same pattern behind ``(?<!\d)`` (a run is
+    tried once, from its first character), and only where a search starts right after a digit (a window
+    cut inside a number, or the character after a match that ends with a digit) is the plain pattern
+    tried there first, since that digit was never tried. The matches are exactly the plain pattern's.
+    """
+
+    __slots__ = ("from_run_start", "pattern", "raw")
+
+    def __init__(self, pattern: str) -> None:
+        self.raw = re.compile(pattern)
+        self.pattern = pattern
+        self.from_run_start = re.compile(r"(?<!\d)(?:" + pattern + ")")
+
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        """One try at ``pos``, as the plain pattern's ``match``."""
+        return self.raw.match(string, pos, endpos)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        """The plain pattern's ``finditer`` (it never matches the empty string)."""
+        end, pos = min(endpos, len(string)), max(pos, 0)
+        search, match = self.from_run_start.search, self.raw.match
+        while pos < end:
+            m = None
+            if pos and string[pos - 1].isdecimal():
+                m = match(string, pos, endpos)
+            if m is None:
+                m = search(string, pos, endpos)
+                if m is None:
+                    return
+            yield m
+            pos = m.end()
 
 
 def decimal_of(raw: str) -> Decimal:
@@ -102,7 +144,7 @@ class Quantities:
         unit_alt = trie_alternation((fold(u) for u in unit_keys), {" ": r"\s*", "/": r"\s?/\s?"})
         # "2.3x10^4/mm3", "4.5 × 10⁹/L": any power of ten per a volume, before the listed units
         unit_alt = self.units.power_pattern + "|" + unit_alt
-        self.value_re = re.compile(
+        self.value_re = NumberScan(
             rf"(?P<num>{NUM_LEADING})(?:\s*(?:-|to|\u2013)\s*(?P<num2>{NUM}))?\s*(?P<unit>(?:{unit_alt}))(?![a-z0-9])"
             rf"(?P<perkg>\s*/\s*kg|\s+per\s+kg)?(?P<perday>\s*/\s*(?:day|d|24\s*h)\b|\s+per\s+day|\s+daily|\s+a\s+day)?"
             r"(?:\s*/\s*(?P<route>orally|oral|po|iv|im|sc|intravenously|intramuscularly|subcutaneously)\b)?"

@@ -1,0 +1,85 @@
+"""Issue 15: the value pattern is searched so that a run of digits is tried once (quantities.NumberScan),
+and the search finds exactly what the plain pattern's search found -- the same spans and groups, from
+any start and within any bounds: on random text, on text written to cut numbers at the bounds, and on
+every dev report from every position where the scan does something the plain search does not."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from support import converter, require_shared
+
+from fhirconv.extract.quantities import NumberScan
+from fhirconv.text import fold
+
+_SETTINGS = settings(deadline=None, max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _scan() -> NumberScan:
+    scan = converter().extractor.observations.q.value_re
+    assert isinstance(scan, NumberScan)
+    return scan
+
+
+def _found(p: NumberScan | re.Pattern[str], text: str, pos: int, endpos: int) -> list[object]:
+    return [(m.span(), m.groupdict()) for m in p.finditer(text, pos, endpos)]
+
+
+@_SETTINGS
+@given(
+    st.text(alphabet="0123456789.,- mgdlk%/x^to\u0663\u00d7", max_size=24),
+    st.integers(-2, 26),
+    st.integers(0, 26),
+)
+@example("5 mm3.5 mg", 0, 10)  # a match that ends with a digit, and a number right after it
+@example("12,345 /mm3", 1, 11)  # a window cut inside a number
+@example("1,000,00 mg", 0, 11)  # a group too short: the number starts after the comma
+@example("12.5mg7mg", 2, 9)
+def test_scan_finds_what_the_plain_pattern_finds(text: str, pos: int, endpos: int) -> None:
+    scan = _scan()
+    assert _found(scan, text, pos, endpos) == _found(scan.raw, text, pos, endpos)
+
+
+def test_cut_windows_read_the_number_from_the_cut() -> None:
+    """A window that starts inside a number reads from there, as the plain search did."""
+    scan = _scan()
+    text = "wbc 12,345 /mm3 and 5 mm3.5 mg"
+    got = [m.group(0) for m in scan.finditer(text, 5)]
+    assert got == ["2,345 /mm3", "5 mm3", ".5 mg"]
+    assert got == [m.group(0) for m in scan.raw.finditer(text, 5)]
+
+
+def test_a_run_of_digits_is_tried_from_its_first_character_only() -> None:
+    """The property that makes a long run linear: the plain pattern matches from every digit of
+    "7777... mg", the search pattern only from the first (a try inside the run is never made)."""
+    scan = _scan()
+    text = "x " + "7" * 40 + " mg"
+    inside = range(3, 42)
+    assert all(scan.raw.match(text, i) is not None for i in inside)
+    assert all(scan.from_run_start.match(text, i) is None for i in inside)
+    assert scan.from_run_start.match(text, 2) is not None
+    assert [m.span() for m in scan.finditer(text)] == [(2, len(text))]
+
+
+def test_scan_matches_the_plain_pattern_on_the_dev_reports() -> None:
+    """Every dev report: the whole text, and every start right after a digit or at a line or sentence
+    start (where a window may begin), with a window's end 200 characters on."""
+    dev = require_shared("corpora", "maccrobat2020", "dev")
+    scan = _scan()
+    files = sorted(dev.glob("*.txt"))
+    assert len(files) > 100
+    starts = 0
+    for path in files:
+        folded = fold(path.read_text(encoding="utf-8"))
+        n = len(folded)
+        assert _found(scan, folded, 0, n) == _found(scan.raw, folded, 0, n)
+        for i in range(1, n):
+            if folded[i - 1].isdecimal() or folded[i - 1] in ". \n":
+                assert _found(scan, folded, i, i + 200) == _found(scan.raw, folded, i, i + 200), (
+                    path.name,
+                    i,
+                )
+                starts += 1
+    assert starts > 10_000
