@@ -40,14 +40,22 @@ class NumberScan:
     tried once, from its first character), and only where a search starts right after a digit (a window
     cut inside a number, or the character after a match that ends with a digit) is the plain pattern
     tried there first, since that digit was never tried. The matches are exactly the plain pattern's.
+
+    "1,000,000,...": a try at the first digit of a group of three that another group follows cannot
+    succeed where the try at the digit before the comma failed either (that try reads the group and all
+    after it as the same number; the number read from the group itself can end only before a comma or
+    one or two digits before one, where nothing that follows a number -- a range, a unit -- can start,
+    given ``groups_once``: no unit starts with a comma or with up to two digits and a comma). So such a
+    group is not tried either, and a search that starts at or right after the comma tries it plainly.
     """
 
     __slots__ = ("from_run_start", "pattern", "raw")
 
-    def __init__(self, pattern: str) -> None:
+    def __init__(self, pattern: str, *, groups_once: bool) -> None:
         self.raw = re.compile(pattern)
         self.pattern = pattern
-        self.from_run_start = re.compile(r"(?<!\d)(?:" + pattern + ")")
+        group = r"(?!(?<=\d,)\d{3},)" if groups_once else ""
+        self.from_run_start = re.compile(r"(?<!\d)" + group + "(?:" + pattern + ")")
 
     def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         """One try at ``pos``, as the plain pattern's ``match``."""
@@ -59,8 +67,11 @@ class NumberScan:
         search, match = self.from_run_start.search, self.raw.match
         while pos < end:
             m = None
-            if pos and string[pos - 1].isdecimal():
+            before = string[pos - 1] if pos else ""
+            if before.isdecimal() or before == ",":  # a digit or group the search pattern skips
                 m = match(string, pos, endpos)
+                if m is None and before != "," and string[pos] == "," and pos + 1 < end:
+                    m = match(string, pos + 1, endpos)  # the group after the comma
             if m is None:
                 m = search(string, pos, endpos)
                 if m is None:
@@ -144,10 +155,13 @@ class Quantities:
         unit_alt = trie_alternation((fold(u) for u in unit_keys), {" ": r"\s*", "/": r"\s?/\s?"})
         # "2.3x10^4/mm3", "4.5 × 10⁹/L": any power of ten per a volume, before the listed units
         unit_alt = self.units.power_pattern + "|" + unit_alt
+        # no unit starts with a comma, or with one or two digits and a comma (see NumberScan)
+        groups_once = not any(re.match(r"\d{0,2},", fold(u).replace(" ", "")) for u in unit_keys)
         self.value_re = NumberScan(
             rf"(?P<num>{NUM_LEADING})(?:\s*(?:-|to|\u2013)\s*(?P<num2>{NUM}))?\s*(?P<unit>(?:{unit_alt}))(?![a-z0-9])"
             rf"(?P<perkg>\s*/\s*kg|\s+per\s+kg)?(?P<perday>\s*/\s*(?:day|d|24\s*h)\b|\s+per\s+day|\s+daily|\s+a\s+day)?"
-            r"(?:\s*/\s*(?P<route>orally|oral|po|iv|im|sc|intravenously|intramuscularly|subcutaneously)\b)?"
+            r"(?:\s*/\s*(?P<route>orally|oral|po|iv|im|sc|intravenously|intramuscularly|subcutaneously)\b)?",
+            groups_once=groups_once,
         )
         # "9.5 (normal 1.7-8.3) mmol/L": the unit alone, written after a stated range
         self.unit_re = re.compile(rf"\s*(?P<unit>(?:{unit_alt}))(?![a-z0-9])")

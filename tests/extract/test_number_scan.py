@@ -37,8 +37,28 @@ def _found(p: NumberScan | re.Pattern[str], text: str, pos: int, endpos: int) ->
 @example("12,345 /mm3", 1, 11)  # a window cut inside a number
 @example("1,000,00 mg", 0, 11)  # a group too short: the number starts after the comma
 @example("12.5mg7mg", 2, 9)
+@example("5 mm3,000,000 mg", 0, 16)  # groups after a match that ends with a digit
+@example("1,000,000 mg", 1, 12)  # a search that starts at a comma
+@example("1,000,000 mg", 2, 12)  # a search that starts right after a comma
 def test_scan_finds_what_the_plain_pattern_finds(text: str, pos: int, endpos: int) -> None:
     scan = _scan()
+    assert _found(scan, text, pos, endpos) == _found(scan.raw, text, pos, endpos)
+
+
+@_SETTINGS
+@given(
+    st.lists(
+        st.sampled_from(["1", "0", "000", "00", ",", ".", " ", "mg", "mm3", "10^9/l", "-", "x"]), max_size=16
+    ),
+    st.integers(0, 40),
+    st.integers(0, 40),
+)
+def test_scan_finds_what_the_plain_pattern_finds_among_groups(
+    parts: list[str], pos: int, endpos: int
+) -> None:
+    """Text made of thousands groups, commas, points and units (the shapes the group rule is about)."""
+    scan = _scan()
+    text = "".join(parts)
     assert _found(scan, text, pos, endpos) == _found(scan.raw, text, pos, endpos)
 
 
@@ -63,6 +83,19 @@ def test_a_run_of_digits_is_tried_from_its_first_character_only() -> None:
     assert [m.span() for m in scan.finditer(text)] == [(2, len(text))]
 
 
+def test_thousands_groups_are_tried_from_the_first_digit_only() -> None:
+    """ "1,000,000,...": the plain pattern is tried at the first digit of every group, each try reading
+    to the end of the chain; the search pattern tries the chain once, and the last group (which no comma
+    follows, so a number read from it may end where a unit starts)."""
+    scan = _scan()
+    assert scan.from_run_start.pattern.startswith(r"(?<!\d)(?!(?<=\d,)\d{3},)")
+    text = "x 1" + ",000" * 20 + " mg"
+    groups = [i for i in range(len(text)) if text[i - 1] == ","]
+    assert all(scan.raw.match(text, i) is not None for i in groups)
+    assert [i for i in groups if scan.from_run_start.match(text, i) is not None] == [groups[-1]]
+    assert [m.span() for m in scan.finditer(text)] == [(2, len(text))]
+
+
 def test_scan_matches_the_plain_pattern_on_the_dev_reports() -> None:
     """Every dev report: the whole text, and every start right after a digit or at a line or sentence
     start (where a window may begin), with a window's end 200 characters on."""
@@ -76,7 +109,7 @@ def test_scan_matches_the_plain_pattern_on_the_dev_reports() -> None:
         n = len(folded)
         assert _found(scan, folded, 0, n) == _found(scan.raw, folded, 0, n)
         for i in range(1, n):
-            if folded[i - 1].isdecimal() or folded[i - 1] in ". \n":
+            if folded[i - 1].isdecimal() or folded[i - 1] in ",. \n":
                 assert _found(scan, folded, i, i + 200) == _found(scan.raw, folded, i, i + 200), (
                     path.name,
                     i,
