@@ -15,8 +15,10 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass, replace
 from decimal import Decimal, InvalidOperation
+from enum import Enum
 from pathlib import PurePath
-from typing import Any
+from types import UnionType
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from .. import __version__
 from ..errors import BuildError
@@ -1040,12 +1042,51 @@ _FIELDS: dict[type, tuple[str, ...] | None] = {}
 
 
 def _field_names(cls: type) -> tuple[str, ...] | None:
-    """The field names of a dataclass ``cls`` (its instances' type), None for any other type; per type,
-    once (``is_dataclass`` on every one of thousands of values cost more than the walk itself)."""
+    """The fields of a dataclass ``cls`` (its instances' type) that ``_usable`` must look into, None for
+    any other type; per type, once (``is_dataclass`` on every one of thousands of values cost more than
+    the walk itself).
+
+    A field whose declared type can hold nothing ``_usable`` changes (text, codes, offsets, enums, and
+    tuples or dataclasses of only those, such as the mentions and codings every fact carries: most of
+    the facts) is left out, so the walk visits the few fields that can hold a number or a time instead
+    of every value of the facts. The declared types are the ones ``mypy --strict`` holds the extraction
+    to; a type this cannot read (a forward reference, ``Any``) is looked into."""
     try:
         return _FIELDS[cls]
     except KeyError:
-        names = _FIELDS[cls] = (
-            tuple(f.name for f in fields(cls)) if is_dataclass(cls) and isinstance(cls, type) else None
-        )
+        names = None
+        if is_dataclass(cls) and isinstance(cls, type):
+            try:
+                hints = get_type_hints(cls)
+            except (NameError, TypeError):  # pragma: no cover - an annotation that cannot be resolved
+                hints = {}
+            names = tuple(f.name for f in fields(cls) if f.name not in hints or not _inert(hints[f.name]))
+        _FIELDS[cls] = names
         return names
+
+
+def _inert(tp: Any) -> bool:
+    """Whether no value of the declared type ``tp`` is ever changed by ``_usable``: the leaf types and
+    enums, and unions, tuples and dataclasses (other than ``Quantity`` and ``RelativeTime``, which it
+    checks) made only of them. A float (a day count) or anything undeclared is not inert."""
+    if tp in _LEAVES:
+        return True
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return True
+    origin = get_origin(tp)
+    if origin in (Union, UnionType, tuple):
+        return all(a is Ellipsis or _inert(a) for a in get_args(tp))
+    if isinstance(tp, type) and is_dataclass(tp) and tp not in (Quantity, RelativeTime):
+        if tp in _INERT:
+            return _INERT[tp]
+        _INERT[tp] = False  # a dataclass that holds itself is looked into
+        try:
+            hints = get_type_hints(tp)
+        except (NameError, TypeError):  # pragma: no cover - an annotation that cannot be resolved
+            return False
+        _INERT[tp] = all(_inert(h) for h in hints.values())
+        return _INERT[tp]
+    return False
+
+
+_INERT: dict[type, bool] = {}
