@@ -55,6 +55,36 @@ _DATE_KEYS = frozenset(
 )
 
 
+# Elements the builder fills only with datatypes that hold no date element (CodeableConcept, Coding,
+# Reference, Quantity, Annotation, Extension, an Observation's component and reference range): the
+# synthetic-date walk does not look into them (they are most of a resource's nested objects).
+_DATELESS = frozenset(
+    {
+        "code",
+        "coding",
+        "category",
+        "subject",
+        "encounter",
+        "context",
+        "valueQuantity",
+        "interpretation",
+        "clinicalStatus",
+        "verificationStatus",
+        "medicationCodeableConcept",
+        "route",
+        "relationship",
+        "reasonReference",
+        "request",
+        "statusReason",
+        "dataAbsentReason",
+        "note",
+        "component",
+        "referenceRange",
+        "extension",
+    }
+)
+
+
 class CalendarDate(str):
     """A real date the text gives ("in March 2015" -> ``2015-03``): written as a plain FHIR date(Time),
     but not an offset from the index date, so it never earns the synthetic-dates tag."""
@@ -96,7 +126,8 @@ def time_elements(
 
 
 def has_synthetic_date(resource: dict[str, Any]) -> bool:
-    """Whether any element of ``resource`` holds a date computed from the index date."""
+    """Whether any element of ``resource`` (a resource being built) holds a date computed from the index
+    date. Elements that hold only dateless datatypes (``_DATELESS``) are not looked into."""
     if resource.get("resourceType") == "DocumentReference":
         return False
     return _holds_synthetic(resource)
@@ -110,7 +141,7 @@ def _holds_synthetic(node: dict[str, Any]) -> bool:
         if k in _DATE_KEYS and _synthetic(v):
             return True
         t = type(v)
-        if t is str:  # (strings and numbers hold no element to look into)
+        if t is str or k in _DATELESS:  # (strings and numbers hold no element to look into)
             continue
         if t is dict or isinstance(v, dict):
             if _holds_synthetic(v):

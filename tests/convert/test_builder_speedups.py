@@ -8,6 +8,7 @@ import random
 import uuid
 from dataclasses import fields, is_dataclass, replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
@@ -83,7 +84,7 @@ def _plain_synthetic(resource: dict[str, Any]) -> bool:
             for k, v in node.items():
                 if k in timing._DATE_KEYS and timing._synthetic(v):
                     return True
-                if isinstance(v, dict | list):
+                if isinstance(v, dict | list) and k not in timing._DATELESS:
                     stack.append(v)
         elif isinstance(node, list):
             stack.extend(node)
@@ -91,6 +92,27 @@ def _plain_synthetic(resource: dict[str, Any]) -> bool:
 
 
 _KEYS = st.sampled_from(["period", "date", "code", "effectiveDateTime", "boundsPeriod", "value", "start"])
+
+
+def test_dateless_elements_hold_no_date_in_built_bundles() -> None:
+    """What the walk skips holds no date key in any resource the builder makes (the dev samples)."""
+    from fhirconv.pipeline import convert_path
+
+    seen = 0
+    for sample in sorted((Path(__file__).resolve().parents[2] / "samples").glob("*.txt")):
+        for entry in convert_path(sample)["entry"]:
+            stack = [v for k, v in entry["resource"].items() if k in timing._DATELESS]
+            seen += len(stack)
+            while stack:
+                node = stack.pop()
+                if isinstance(node, dict):
+                    assert not timing._DATE_KEYS & node.keys(), node
+                    stack.extend(node.values())
+                elif isinstance(node, list):
+                    stack.extend(node)
+    assert seen > 100
+
+
 _VALUES = st.recursive(
     st.sampled_from(["2020-01-01", CalendarDate("2015-03"), 5, None, Decimal("2.40")]),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=3),
