@@ -65,6 +65,20 @@ _LOINC = "http://loinc.org"
 TAG_KEYED = frozenset({"Provenance", "AdverseEvent"})
 # The note that marks a Condition reported as past history; the evaluator reads it back (docs/evaluation.md).
 HISTORY_NOTE = "Reported as past history."
+# codings every Condition carries, made once (a frozen dataclass costs a call per field to build)
+_ENCOUNTER_DIAGNOSIS = Coding(_COND_CATEGORY, "encounter-diagnosis", "Encounter Diagnosis")
+_STATUS_CODINGS: dict[tuple[str, str], Coding] = {}
+
+
+def _status_coding(system: str, status: str) -> Coding:
+    """``Coding(system, status, status.capitalize())``, one per system and status."""
+    key = (system, status)
+    found = _STATUS_CODINGS.get(key)
+    if found is None:
+        found = _STATUS_CODINGS[key] = Coding(system, status, status.capitalize())
+    return found
+
+
 _ASSERTION_VERIFICATION = {
     Assertion.PRESENT: "confirmed",
     Assertion.HISTORICAL: "confirmed",
@@ -128,6 +142,7 @@ class _Anchors:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.seen: dict[tuple[int, int], str] = {}  # (start, end) of a sentence -> its anchor
         self.starts: list[int] = []  # where each boundary starts
         self.ends: list[int] = []  # and ends
         for m in _BOUNDARY.finditer(text):
@@ -144,7 +159,11 @@ class _Anchors:
         # the first boundary starting at or after the mention's end that fits in the window
         j = bisect_left(self.starts, end)
         b = self.starts[j] + 1 if j < len(self.starts) and self.ends[j] <= hi else hi
-        return " ".join(text[a:b].lower().split())
+        # facts of one sentence share it: normalised once
+        anchor = self.seen.get((a, b))
+        if anchor is None:
+            anchor = self.seen[(a, b)] = " ".join(text[a:b].lower().split())
+        return anchor
 
 
 # FHIR caps a base64Binary at 1 MiB of base64, i.e. 768 KiB of bytes.
@@ -409,14 +428,10 @@ class _Builder:
             historical = c.assertion is Assertion.HISTORICAL
             if c.assertion is not Assertion.NEGATED and (not historical or c.clinical_status):
                 status = c.clinical_status or "active"
-                res["clinicalStatus"] = codeable_concept(
-                    None, [Coding(_CLINICAL, status, status.capitalize())]
-                )
+                res["clinicalStatus"] = codeable_concept(None, [_status_coding(_CLINICAL, status)])
             ver = _ASSERTION_VERIFICATION.get(c.assertion, "confirmed")
-            res["verificationStatus"] = codeable_concept(None, [Coding(_VERIFICATION, ver, ver.capitalize())])
-            res["category"] = [
-                codeable_concept(None, [Coding(_COND_CATEGORY, "encounter-diagnosis", "Encounter Diagnosis")])
-            ]
+            res["verificationStatus"] = codeable_concept(None, [_status_coding(_VERIFICATION, ver)])
+            res["category"] = [codeable_concept(None, [_ENCOUNTER_DIAGNOSIS])]
             historical = c.assertion is Assertion.HISTORICAL
             res["code"] = codeable_concept(
                 c.text, self.norm.condition_codings(c.codings, historical=historical)
