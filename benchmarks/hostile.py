@@ -39,8 +39,11 @@ SHAPES: dict[str, Callable[[int], str]] = {
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="10000,20000")
-    ap.add_argument("shapes", nargs="*", choices=[*SHAPES, []], default=list(SHAPES))
+    ap.add_argument("shapes", nargs="*", help=f"any of {', '.join(SHAPES)} (default: all)")
     args = ap.parse_args()
+    unknown = [s for s in args.shapes if s not in SHAPES]
+    if unknown:
+        ap.error(f"unknown shape(s): {', '.join(unknown)}")
     sizes = [int(s) for s in args.sizes.split(",") if s]
     conv = Converter(ConvertOptions())
     conv.extract(read_bytes(b"Warm-up: aspirin 75 mg daily; hemoglobin 12 g/dl.", "warm.txt"))
