@@ -146,7 +146,7 @@ def _progress(shown: bool) -> Any:
         return _NoProgress()
     from rich.progress import Progress
 
-    return Progress(console=err_console, transient=True)
+    return Progress(console=err_console(), transient=True)
 
 
 def convert(
@@ -313,7 +313,7 @@ def convert(
     work_fmt = "json" if bulk is not None else fmt
     if fmt == "ndjson" and bulk is None:
         work_fmt = "ndjson"
-    with _progress(batch and not quiet and err_console.is_terminal) as progress:
+    with _progress(batch and not quiet and err_console().is_terminal) as progress:
         task = progress.add_task("converting", total=len(paths))
         if None in paths:  # stdin: read here, convert in this process
             try:
