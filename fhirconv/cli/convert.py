@@ -149,6 +149,17 @@ def _progress(shown: bool) -> Any:
     return Progress(console=err_console(), transient=True)
 
 
+def _output_gate_setup() -> None:
+    """The output gate's chain, built with the converter (inside the pattern recorder: its modules'
+    ~30 patterns then come from the cache, ~0.02 s) rather than at the first conversion."""
+    import contextlib
+
+    from ..validate import default_chain
+
+    with contextlib.suppress(Exception):  # whatever it is, the first conversion meets it as before
+        default_chain()
+
+
 def convert(
     inputs: list[str] = typer.Argument(..., help="Files, folders, globs, or - for stdin."),
     output: Path | None = typer.Option(
@@ -255,6 +266,8 @@ def convert(
     try:
         with patterns:
             converter = Converter(options)
+            if options.gate in ("full", "both") and options.profile is None:
+                _output_gate_setup()
     except FhirconvError as exc:
         raise fail(describe(exc), exc.exit_code) from None
     patterns.save()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import pickle
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -20,9 +19,8 @@ from typing import Any
 
 import ahocorasick
 
-from ..diskcache import read_used, write_whole
 from ..mapping import MappingStore, user_cache_dir
-from .lexicon_cache import PackedRows, SortedIntMap
+from .lexicon_cache import read_cache, write_cache
 from .variants import NEAR_MIN, deletions, descriptor_variants, variants
 
 __all__ = ["DOMAINS", "AliasIndex", "Concept", "Lexicon", "Match"]
@@ -57,7 +55,6 @@ class Match:
 # faster than one holding tuples.
 _LEN_BITS, _IDX_BITS = 12, 24
 _LEN_MASK, _IDX_MASK = (1 << _LEN_BITS) - 1, (1 << _IDX_BITS) - 1
-_CACHE_FORMAT = 4  # 4: rows packed, misspelt-drug deletions sorted (lexicon_cache.py)
 
 
 def _pack(length: int, plain: int, described: int) -> int:
@@ -128,39 +125,19 @@ class Lexicon:
         digest.update(repr(wanted).encode())
         for name in names:
             digest.update(name.encode() + b"\0" + store.raw(name))
-        digest.update(f"format {_CACHE_FORMAT}".encode())
+        digest.update(Path(__file__).with_name("lexicon_cache.py").read_bytes())  # the cache's shapes
         path = user_cache_dir() / "lexicons" / f"{digest.hexdigest()[:32]}.pickle"
-        try:
-            # only ever a file this code wrote into the user's own cache folder
-            fmt, rows, automaton, values, near = pickle.loads(read_used(path))
-            if (
-                fmt == _CACHE_FORMAT
-                and isinstance(rows, tuple)
-                and isinstance(automaton, ahocorasick.Automaton)
-                and isinstance(values, array)
-                and len(values) == len(automaton)
-                and isinstance(near, tuple)
-                and len(near) == 4
-            ):
-                lex = cls(concepts=_ConceptTable(PackedRows(*rows)))
-                lex._automaton, lex._values = automaton, values
-                # the misspelt-drug index is part of the lexicon: a cached lexicon without it would
-                # read "sevofluorane" differently from a freshly built one
-                lex.near_terms, lex.near_deletions = near[0], SortedIntMap(near[1], near[2])
-                lex.near_words = near[3]
-                return lex
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError, IndexError):
-            pass  # absent, or corrupt: rebuilt and rewritten below
+        cached = read_cache(path)
+        if cached is not None:
+            lex = cls(concepts=_ConceptTable(cached.rows))
+            lex._automaton, lex._values = cached.automaton, cached.values
+            # the misspelt-drug index is part of the lexicon: a cached lexicon without it would
+            # read "sevofluorane" differently from a freshly built one
+            lex.near_terms, lex.near_deletions, lex.near_words = cached.near
+            return lex
         lex = cls._build(store, wanted)
-        deletions = SortedIntMap.pack(lex.near_deletions)
-        try:  # a cache that cannot be written (read-only home) only costs speed
-            if deletions is not None:  # (None: a key that cannot be packed; never cached then)
-                near = (lex.near_terms, *deletions, lex.near_words)
-                rows = PackedRows.pack([_row(c) for c in lex.concepts])
-                blob = (_CACHE_FORMAT, rows, lex._automaton, lex._values, near)
-                write_whole(path, pickle.dumps(blob, protocol=pickle.HIGHEST_PROTOCOL))  # and prunes
-        except OSError:
-            pass
+        near = (lex.near_terms, lex.near_deletions, lex.near_words)
+        write_cache(path, [_row(c) for c in lex.concepts], lex._automaton, lex._values, near)
         return lex
 
     @classmethod

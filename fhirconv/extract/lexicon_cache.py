@@ -6,17 +6,28 @@ than they are used: the concept rows (200,000 objects, ~0.02 s) and the misspelt
 one-letter deletions (a dict: ~0.02 s to rehash). Here the rows are one byte string with offsets, each
 row unpickled when first asked for, and the deletions are a sorted key list searched by bisection,
 split out of one string when first asked for. Both answer exactly what the list and the dict answered.
+
+:func:`read_cache` and :func:`write_cache` are the cached lexicon's file (``Lexicon.load`` keys it); a
+file that is absent, damaged or of another format reads as None and is rebuilt by the caller.
 """
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, overload
+from pathlib import Path
+from typing import Any, NamedTuple, overload
 
-__all__ = ["PackedRows", "SortedIntMap"]
+import ahocorasick
+
+from ..diskcache import read_used, write_whole
+
+__all__ = ["CACHE_FORMAT", "Cached", "PackedRows", "SortedIntMap", "read_cache", "write_cache"]
+
+CACHE_FORMAT = 4  # 4: rows packed, misspelt-drug deletions sorted (3: a list of rows and a dict)
 
 _SEP = "\0"  # between the keys of a SortedIntMap: never part of a lexicon word
 
@@ -112,3 +123,54 @@ class SortedIntMap(Mapping[str, int]):
 
     def __len__(self) -> int:
         return len(self._values)
+
+
+class Cached(NamedTuple):
+    """A cached lexicon's parts: concept rows, automaton, packed key values, misspelt-drug index
+    (one-word drug names, their one-letter deletions, the lexicons' own words)."""
+
+    rows: PackedRows
+    automaton: Any
+    values: array[int]
+    near: tuple[dict[str, int], SortedIntMap, frozenset[str]]
+
+
+def read_cache(path: Path) -> Cached | None:
+    """The cached lexicon at ``path``; None when absent, unreadable or of another format."""
+    try:
+        # only ever a file this code wrote into the user's own cache folder
+        fmt, rows, automaton, values, near = pickle.loads(read_used(path))
+        if (
+            fmt == CACHE_FORMAT
+            and isinstance(rows, tuple)
+            and isinstance(automaton, ahocorasick.Automaton)
+            and isinstance(values, array)
+            and len(values) == len(automaton)
+            and isinstance(near, tuple)
+            and len(near) == 4
+            and isinstance(near[0], dict)
+            and isinstance(near[3], frozenset)
+        ):
+            return Cached(
+                PackedRows(*rows), automaton, values, (near[0], SortedIntMap(near[1], near[2]), near[3])
+            )
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError, IndexError):
+        pass  # absent, or corrupt: the caller rebuilds it
+    return None
+
+
+def write_cache(
+    path: Path,
+    rows: Sequence[tuple[Any, ...]],
+    automaton: Any,
+    values: array[int],
+    near: tuple[Mapping[str, int], Mapping[str, int], frozenset[str]],
+) -> None:
+    """Write the lexicon whole (and prune older ones); a cache that cannot be written (read-only home),
+    or a deletion key that cannot be packed, only costs the next start its build time."""
+    deletions = SortedIntMap.pack(near[1])
+    if deletions is None:
+        return
+    blob = (CACHE_FORMAT, PackedRows.pack(rows), automaton, values, (dict(near[0]), *deletions, near[2]))
+    with contextlib.suppress(OSError):
+        write_whole(path, pickle.dumps(blob, protocol=pickle.HIGHEST_PROTOCOL))
