@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO
 
-__all__ = ["KEEP", "IndexedBlobs", "prune", "read_used", "write_indexed", "write_whole"]
+__all__ = ["KEEP", "IndexedBlobs", "mark_used", "prune", "read_used", "write_indexed", "write_whole"]
 
 KEEP = 8  # files of one kind kept per folder: several checkouts or mapping overlays in use side by side
 
@@ -29,9 +29,14 @@ KEEP = 8  # files of one kind kept per folder: several checkouts or mapping over
 def read_used(path: Path) -> bytes:
     """The file's bytes; its modification time becomes now (what ``prune`` keeps by)."""
     data = path.read_bytes()
+    mark_used(path)
+    return data
+
+
+def mark_used(path: Path) -> None:
+    """The file's modification time becomes now (what ``prune`` keeps by), when it can."""
     with contextlib.suppress(OSError):  # a read-only cache is still used, just not marked
         os.utime(path)
-    return data
 
 
 def write_whole(path: Path, data: bytes, *, keep: int = KEEP) -> None:

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple, overload
 
 import ahocorasick
 
-from ..diskcache import read_used, write_whole
+from ..diskcache import mark_used, write_whole
 
 __all__ = ["CACHE_FORMAT", "Cached", "PackedRows", "SortedIntMap", "read_cache", "write_cache"]
 
@@ -138,8 +138,11 @@ class Cached(NamedTuple):
 def read_cache(path: Path) -> Cached | None:
     """The cached lexicon at ``path``; None when absent, unreadable or of another format."""
     try:
-        # only ever a file this code wrote into the user's own cache folder
-        fmt, rows, automaton, values, near = pickle.loads(read_used(path))
+        # only ever a file this code wrote into the user's own cache folder; unpickled as it is read
+        # (reading the 33 MB whole first cost another ~0.015 s)
+        with path.open("rb", buffering=1 << 20) as fh:
+            fmt, rows, automaton, values, near = pickle.load(fh)
+        mark_used(path)
         if (
             fmt == CACHE_FORMAT
             and isinstance(rows, tuple)
