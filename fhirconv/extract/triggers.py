@@ -122,7 +122,7 @@ class Triggers:
         self._ends, self._starts = ends, starts
         # each gate holds its own literals' places and the text they are in: its hot path (ninety
         # calls a sentence) then reads its own slots, not the shared lists
-        for g in self._gated:
+        for g in live:  # (a gate put back answers nothing more: it keeps the None of ``done``)
             g.ends, g.starts = ends[g.pid], starts[g.pid]
             g.folded = folded
         self.folded = folded  # (last: a gate asks of this text only once its literals are known)
@@ -131,7 +131,8 @@ class Triggers:
         self.folded = None
         self._ends, self._starts = [], []
         for g in self._gated:
-            g.folded, g.ends, g.starts = None, _NONE, _NONE
+            if g.folded is not None:
+                g.folded, g.ends, g.starts = None, _NONE, _NONE
 
     def _settle(self, last: bool) -> None:
         """After the warm-up: keep the gates that pay, put the other patterns back. Patterns made since
