@@ -114,20 +114,112 @@ def sized_reports(
     return out
 
 
+def convert_streamed(conv: Any, name: str, data: bytes, gate: str) -> dict[str, Any]:
+    """One long report the way ``fhirconv convert`` writes it: read, extract, then built, gated and written
+    a window of entries at a time into a temporary file (``fhirconv.streaming``: memory holds the text and
+    its facts, never the whole bundle, so a 20 MB report fits where its in-memory bundle, gate and JSON
+    text would take several GB). Stages are timed as in :func:`convert_all`: the windows' gate and JSON
+    writing are clocked inside the stream, building is the rest. A checkout without the streaming writer
+    is measured in memory (:func:`convert_all`)."""
+    try:
+        import fhirconv.streaming as streaming
+    except ImportError:  # an old checkout
+        return convert_all(conv, [(name, data)], gate, pretty=False)
+    import inspect
+
+    if "pretty" not in inspect.signature(streaming.write_streamed).parameters:
+        return convert_all(conv, [(name, data)], gate, pretty=False)
+    from fhirconv.pipeline import _no_cyclic_gc
+
+    clock = Clock()
+    with _no_cyclic_gc():
+        doc = clock.run("read", conv.read_bytes, data, name)
+        facts = clock.run("extract", conv.extractor.extract, doc)
+
+    class Prepared:
+        """The converter with this report's facts already extracted (timed above)."""
+
+        options = conv.options
+        normalizer = conv.normalizer
+
+        @staticmethod
+        def extract(_doc: Any) -> Any:
+            return facts
+
+    gate_cpu = [0.0, 0.0]
+    write_cpu = [0.0, 0.0]
+
+    def timed(fn: Any, acc: list[float]) -> Any:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            c, w = time.process_time(), time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                acc[0] += time.process_time() - c
+                acc[1] += time.perf_counter() - w
+
+        return run
+
+    writer_gate, dumps_json = streaming._Writer._gate, streaming.dumps_json
+    streaming._Writer._gate = timed(writer_gate, gate_cpu)  # type: ignore[method-assign]
+    streaming.dumps_json = timed(dumps_json, write_cpu)
+    c, w = time.process_time(), time.perf_counter()
+    try:
+        out = streaming.write_streamed(Prepared(), doc, pretty=False)
+    finally:
+        streaming._Writer._gate = writer_gate  # type: ignore[method-assign]
+        streaming.dumps_json = dumps_json
+    cpu, wall = time.process_time() - c, time.perf_counter() - w
+    out_bytes = os.path.getsize(out.path)
+    out.discard()
+    clock.cpu["gate"], clock.wall["gate"] = gate_cpu
+    clock.cpu["serialise"], clock.wall["serialise"] = write_cpu
+    clock.cpu["build"] = cpu - gate_cpu[0] - write_cpu[0]
+    clock.wall["build"] = wall - gate_cpu[1] - write_cpu[1]
+    total = sum(clock.cpu.values())
+    return {
+        "documents": 1,
+        "chars": len(doc.text),
+        "output_bytes": out_bytes,
+        "cpu_s": round(total, 3),
+        "wall_s": round(sum(clock.wall.values()), 3),
+        "stages_cpu_ms_per_doc": {s: round(clock.cpu[s] * 1000, 2) for s in STAGES},
+        "stages_cpu_share": {s: round(clock.cpu[s] / total, 3) for s in STAGES},
+        "streamed": True,
+    }
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, MB (Linux reports KB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 def curve(
-    conv: Any, files: list[Path], sizes: list[float], gate: str, measured: list[dict[str, Any]]
+    conv: Any,
+    files: list[Path],
+    sizes: list[float],
+    gate: str,
+    measured: list[dict[str, Any]],
+    *,
+    streamed: bool = True,
 ) -> list[dict[str, Any]]:
     """Each size in paragraphs and on one line (no line break at all: the sentence splitter and every
-    window then work on one multi-megabyte line). A paragraph report already measured for ``--sizes`` is
-    the same document and is not converted again. Linear time shows as flat seconds per MB."""
+    window then work on one multi-megabyte line), converted as ``fhirconv convert`` converts a long
+    report (streamed; ``streamed=False``: in memory, as the stage table, which then lends its paragraph
+    reports of the same size). Linear time shows as flat seconds per MB. Sizes go up, so the peak memory
+    after a point is that point's (or a smaller one's) peak."""
     points = []
     for mb in sizes:
         for one_line in (False, True):
-            r = next((s for s in measured if s["mb"] == mb), None) if not one_line else None
+            r = next((s for s in measured if s["mb"] == mb), None) if not (one_line or streamed) else None
             if r is None:
                 ((name, data),) = sized_reports(files, [mb], single_line=one_line)
-                r = convert_all(conv, [(name, data)], gate, pretty=False)
+                if streamed:
+                    r = convert_streamed(conv, name, data, gate)
+                else:
+                    r = convert_all(conv, [(name, data)], gate, pretty=False)
                 r["mb"] = round(len(data) / MB, 3)
+                del data
             st = r["stages_cpu_ms_per_doc"]
             points.append(
                 {
@@ -138,6 +230,8 @@ def curve(
                     "convert_s": round(r["cpu_s"], 2),
                     "convert_s_per_mb": round(r["cpu_s"] / r["mb"], 2),
                     "stages_cpu_ms_per_doc": st,
+                    "streamed": bool(r.get("streamed")),
+                    "peak_rss_mb": peak_rss_mb(),
                 }
             )
     return points
@@ -197,6 +291,12 @@ def main() -> int:
         help="report sizes in MB for the time-against-size curve, each in paragraphs and on one line "
         "(e.g. 1,5,20; '' for none)",
     )
+    ap.add_argument(
+        "--curve-in-memory",
+        action="store_true",
+        help="convert the curve's reports in memory, as the stage table (default: streamed, as fhirconv "
+        "convert writes a long report; the in-memory bundle of 20 MB takes several GB)",
+    )
     ap.add_argument("--cold-runs", type=int, default=5)
     ap.add_argument("--gate", default="full", choices=["full", "model"])
     ap.add_argument(
@@ -239,9 +339,11 @@ def main() -> int:
         r = convert_all(conv, [(name, data)], args.gate, pretty=False)
         r["mb"] = round(len(data) / MB, 3)
         result["sizes"].append(r)
+    curve_sizes = [float(s) for s in args.curve.split(",") if s.strip()]
     result["curve"] = curve(
-        conv, files, [float(s) for s in args.curve.split(",") if s.strip()], args.gate, result["sizes"]
+        conv, files, curve_sizes, args.gate, result["sizes"], streamed=not args.curve_in_memory
     )
+    result["peak_rss_mb"] = peak_rss_mb()
     if not args.skip_cold:
         import fhirconv  # the checkout being measured (PYTHONPATH may name another than this script's)
 
@@ -289,7 +391,8 @@ def render(r: dict[str, Any]) -> str:
         lines.append(
             f"{p['mb']:>6g} MB {p['layout']:<10} extract {p['extract_s']:>7.2f} s "
             f"({p['extract_s_per_mb']:.2f} s/MB)  conversion {p['convert_s']:>7.2f} s "
-            f"({p['convert_s_per_mb']:.2f} s/MB)"
+            f"({p['convert_s_per_mb']:.2f} s/MB){'  streamed' if p.get('streamed') else ''}"
+            + (f"  peak RSS {p['peak_rss_mb']} MB" if "peak_rss_mb" in p else "")
         )
     for key in ("cold_convert", "help", "python_start", "jobs"):
         if key in r:

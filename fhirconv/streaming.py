@@ -139,7 +139,8 @@ class _Writer:
         for issue in report.errors:
             m = _UNRESOLVED.match(issue.message) if issue.rule == "reference.resolve" else None
             if m is not None:  # may be an entry of another window: checked at the end
-                self.pending.setdefault(m.group(1), self._global(issue.location))
+                if m.group(1) not in self.pending:  # (every later window names the patient again)
+                    self.pending[m.group(1)] = self._global(issue.location)
                 continue
             errors.append(issue)
         if errors:

@@ -33,9 +33,16 @@ from .quantities import NUM, Quantities, decimal_of
 if TYPE_CHECKING:
     from .observations import Obs
 
-__all__ = ["RESPECTIVELY", "coordinated_values"]
+__all__ = ["RESPECTIVELY", "coordinated_values", "respectively"]
 
 RESPECTIVELY = re.compile(r"(?<!\w)respectively(?!\w)")
+
+
+def respectively(folded: str, s: int, e: int) -> re.Match[str] | None:
+    """``RESPECTIVELY.search``, asked only where the word is (a ``str`` search: most sentences lack it)."""
+    return RESPECTIVELY.search(folded, s, e) if folded.find("respectively", s, e) >= 0 else None
+
+
 # what may stand between the items of a list of values written before their names
 _LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|;\s*)")
 # what may stand between two names of one list: "and", "as well as", commas, brackets and up to two
@@ -49,6 +56,7 @@ _LEAD = re.compile(
 )
 _PLAIN = re.compile(rf"(?:{NUM})(?![\w.%/])")
 _SEP = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)")
+_DIGIT = re.compile(r"\d")  # what every value holds (``\d``, as the value patterns have it)
 _ROUNDS = 3  # "from ... to ... and then ...": at most three rounds of values for one list
 
 
@@ -62,7 +70,9 @@ def coordinated_values(
         return set()
     if _values_before_names(q, text, folded, s, named):
         return set()
-    rm = RESPECTIVELY.search(folded, s, e)
+    if _DIGIT.search(folded, min(t.end for t in named), e) is None:
+        return set()  # no number after the names: no list of values to pair with them
+    rm = respectively(folded, s, e)
     stop = rm.start() if rm is not None else e
     group = _last_list(folded, [t for t in named if t.end <= stop], tests)
     if len(group) < 2:
@@ -87,6 +97,8 @@ def _values_before_names(q: Quantities, text: str, folded: str, s: int, named: l
     before: dict[int, tuple[re.Match[str], Quantity]] = {}
     for t in named:
         last = None
+        if _DIGIT.search(folded, max(s, t.start - 40), t.start) is None:
+            continue  # no number right before the name
         for m in q.value_re.finditer(folded, max(s, t.start - 40), t.start):
             last = m
         if last is not None and not folded[last.end() : t.start].strip():

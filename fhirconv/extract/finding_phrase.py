@@ -20,10 +20,24 @@ from .rules import RuleData
 
 __all__ = ["Composer"]
 
-# the word before a position, and the one before it ("low attenuation" is "low-attenuation" folded)
-_WORD_BEFORE = re.compile(r"(?:([a-z]+)\s+)?([a-z]+)\s+$")
+# the word before a position, and the one before it ("low attenuation" is "low-attenuation" folded):
+# ``(?:([a-z]+)\s+)?([a-z]+)\s+$`` searched in the window before the position, read instead backwards
+# from the position (one anchored match of the reversed window, not a search from every character)
+_WORDS_BEFORE_REVERSED = re.compile(r"\s+([a-z]+)(?:\s+([a-z]+))?")
 _MAX_BEFORE = 3  # modifier words taken before a head
 _ADJECTIVE_ENDINGS = ("ed", "ic", "ous", "ive", "al", "ar", "ful", "ble", "ile", "ent", "ant", "ing")
+
+
+def _words_before(folded: str, lo: int, end: int) -> tuple[str | None, int, str, int] | None:
+    """The word right before ``end`` (then whitespace) and the word before it, inside ``[lo, end)``:
+    (first word or None, its start, second word, its start), or None when no word ends there."""
+    m = _WORDS_BEFORE_REVERSED.match(folded[lo:end][::-1])
+    if m is None:
+        return None
+    second, second_start = m.group(1)[::-1], end - m.end(1)
+    if m.group(2) is None:
+        return None, -1, second, second_start
+    return m.group(2)[::-1], end - m.end(2), second, second_start
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,13 +65,14 @@ class Composer:
         if folded[start:end].endswith(_ADJECTIVE_ENDINGS):
             return start, end  # "dilated", "necrotic": a finding said of something else has no modifiers
         for _ in range(_MAX_BEFORE):
-            wm = _WORD_BEFORE.search(folded, max(s, start - 40), start)
+            wm = _words_before(folded, max(s, start - 40), start)
             if wm is None:
                 break
-            if wm.group(1) and f"{wm.group(1)} {wm.group(2)}" in self.modifiers:
-                ws = wm.start(1)
-            elif wm.group(2) in self.modifiers:
-                ws = wm.start(2)
+            w1, w1s, w2, w2s = wm
+            if w1 and f"{w1} {w2}" in self.modifiers:
+                ws = w1s
+            elif w2 in self.modifiers:
+                ws = w2s
             else:
                 break
             if any(o is not m and o.start < start and ws < o.end for o in others):

@@ -14,7 +14,7 @@ from .lexicon import Match
 from .obs import Obs
 from .rules import ObservationRules
 
-__all__ = ["list_spans", "listed_results"]
+__all__ = ["for_lists", "list_spans", "listed_results", "subject_tail"]
 
 # "positive for S-100 protein, vimentin and CD68": one result per listed item
 # "strong positive reactivity for CD117", "negative to CK20"; the list ends at "but" or the next result
@@ -25,6 +25,8 @@ _FOR_LIST = re.compile(
     r"(?P<list>(?:(?!(?:but|whereas|while|although|however|positive|negative|positivity|negativity)\b)"
     r"[^.;:]|\.(?=\d))+)"
 )
+# the words one of which every match of _FOR_LIST holds (its result word, or what "no" must precede)
+_LIST_WORDS = ("positiv", "negativ", "reactiv", "staining", "expression")
 _FOR_TO = re.compile(r"\s+(?:(?:immuno)?(?:reactivity|staining|expression)\s+)?(?:for|to)\b")
 _CLAUSE_START = re.compile(r"[,;(]|\b(?:and|but|while|whereas)\b")
 # "CD34 (+), S-100 (-)": a marker with its sign in brackets
@@ -38,9 +40,23 @@ _HYPHEN_RESULT = re.compile(
 )
 
 
-def list_spans(folded: str, s: int, e: int) -> list[tuple[int, int]]:
+def for_lists(folded: str, s: int, e: int) -> list[re.Match[str]]:
+    """The "positive for ..." lists of sentence ``[s, e)``, read once and shared by :func:`list_spans`
+    and :func:`listed_results`. None without one of the words a list needs (a ``str`` search is far
+    cheaper than the pattern's walk of the sentence)."""
+    seg = folded[s:e]
+    if not any(w in seg for w in _LIST_WORDS):
+        return []
+    return list(_FOR_LIST.finditer(folded, s, e))
+
+
+def list_spans(
+    folded: str, s: int, e: int, lists: list[re.Match[str]] | None = None
+) -> list[tuple[int, int]]:
     """Where the lists after "positive for" / "negative to" stand: their items take that result only."""
-    return [(m.start("list"), m.end("list")) for m in _FOR_LIST.finditer(folded, s, e)]
+    if lists is None:
+        lists = for_lists(folded, s, e)
+    return [(m.start("list"), m.end("list")) for m in lists]
 
 
 def listed_results(
@@ -52,10 +68,25 @@ def listed_results(
     tests: list[Obs],
     taken: list[Match],
     organisms: Sequence[tuple[int, int]] = (),
+    lists: list[re.Match[str]] | None = None,
+    subject_tail: re.Pattern[str] | None = None,
 ) -> None:
     """Results named after the word positive/negative: "positive for CD34 and S100 protein",
     "catalase-negative". Items that are conditions stay conditions (ConText negates them); an organism
-    a culture grew (``organisms``, organisms.py) is that culture's result, no test of its own."""
+    a culture grew (``organisms``, organisms.py) is that culture's result, no test of its own.
+
+    ``lists`` are the sentence's :func:`for_lists` when the caller has them; ``subject_tail`` is the
+    part of ``rules.subject_result`` from the copula on (``subject_tail``): a sentence where it is not
+    found has no "<subject> was <result>" clause, and its clause starts are not walked."""
+    if lists is None:
+        lists = for_lists(folded, s, e)
+    seg = folded[s:e]
+    # each reading needs a word or sign of its own; most sentences have none of them
+    hyphen = ("negative" in seg or "positive" in seg or not seg.isascii()) and text.find("-", s, e) >= 0
+    signs = "(+)" in seg or "( )" in seg  # "(-)" and "(" minus sign ")" fold to "( )"
+    subject = subject_tail is None or subject_tail.search(folded, s, e) is not None
+    if not (lists or hyphen or signs or subject):
+        return
     busy = [(t.start, t.end) for t in tests] + [(m.start, m.end) for m in taken] + list(organisms)
 
     def add(start: int, end: int, kind: str, ks: int, ke: int) -> None:
@@ -73,7 +104,7 @@ def listed_results(
         tests.append(obs)
         busy.append((start, end))
 
-    for m in _FOR_LIST.finditer(folded, s, e):
+    for m in lists:
         kind = "negative" if m.group("kind").startswith(("negativ", "no")) else "positive"
         pos = m.start("list")
         for part in re.finditer(r"[^,]+", folded[pos : m.end("list")]):
@@ -91,16 +122,18 @@ def listed_results(
                     # "no expression of CK7": the result is the whole phrase, not the word "no"
                     ke = m.end("noun") if m.group("kind") == "no" else m.end("kind")
                     add(item_s, item_e, kind, m.start("kind"), ke)
-    for m in _HYPHEN_RESULT.finditer(text, s, e):
+    for m in _HYPHEN_RESULT.finditer(text, s, e) if hyphen else ():
         if m.group("name").lower() in rules.hyphen_not_tests:
             continue  # "gram-negative rods": the stain's description of an organism, no test "gram"
         add(m.start("name"), m.end("name"), m.group("kind"), m.start("kind"), m.end("kind"))
-    for m in _SIGN_RESULT.finditer(text, s, e):
+    for m in _SIGN_RESULT.finditer(text, s, e) if signs else ():
         known = any(t.start < m.end("name") and m.start("name") < t.end for t in tests)
         if known or _MARKER.search(m.group("name")):  # a named test, or a marker's name ("CD34", "S-100")
             kind = "positive" if m.group("sign") == "+" else "negative"
             add(m.start("name"), m.end("name"), kind, m.start("sign"), m.end("sign"))
     # "<something> was/were <result>": the subject of the clause is what was observed
+    if not subject:
+        return
     starts = [s] + [c.end() for c in _CLAUSE_START.finditer(folded, s, e)]
     for pos in starts:
         sm = rules.subject_result.match(folded, pos, e)
@@ -119,3 +152,14 @@ def listed_results(
         )
         if found and not specimen:
             add(sm.start("np"), sm.end("np"), found, sm.start("res"), sm.end("res"))
+
+
+def subject_tail(rules: ObservationRules) -> re.Pattern[str] | None:
+    """``rules.subject_result`` from the copula on ("was normal"): every match of the whole pattern holds
+    a match of this one, which a single search of the sentence finds or rules out. None when the pattern
+    is not written as expected (the subject reading then runs everywhere, as before)."""
+    pattern = rules.subject_result.pattern
+    cut = pattern.find("{1,60}?)")
+    if cut < 0 or not pattern[cut + len("{1,60}?)") :].startswith(r"\s+"):
+        return None
+    return re.compile(pattern[cut + len("{1,60}?)") :])

@@ -21,9 +21,10 @@ from .coordinated import coordinated_values
 from .course import CourseStatements
 from .findings import RESULT_ON, drop_substrates, finding_vitals
 from .lexicon import Concept, Match
-from .listed import list_spans, listed_results
+from .listed import for_lists, list_spans, listed_results, subject_tail
 from .obs import Obs
 from .organisms import CultureResults
+from .phrase_scan import phrase_starts, phrases, starts_of
 from .quantities import Quantities
 from .rules import FINDING_CATEGORIES, ObservationRules
 from .series import more_values
@@ -56,13 +57,20 @@ class Observations:
         )
         self.course = course  # "renal function improved" (course.py)
         self.finding = self.names.finding
+        self.subject_tail = subject_tail(rules)
+        self.result_starts = phrase_starts([pat for _, pat in rules.results] + [rules.not_performed])
 
     def run(self, ctx: SentenceContext, found: Found) -> None:
         """Results for the sentence's tests; every test not about a relative is kept."""
         text, folded, s, e = ctx.text, ctx.folded, ctx.start, ctx.end
         tests = ctx.tests
-        listed = coordinated_values(self.q, text, folded, s, e, tests, ctx.test_assertions)
-        self._results_for(text, folded, s, e, tests, listed)
+        # every value reader needs a digit: a sentence without one skips them all (their answer is nothing)
+        digits = _DIGIT.search(folded, s, e) is not None
+        lists = for_lists(folded, s, e)
+        listed = set()
+        if digits:
+            listed = coordinated_values(self.q, text, folded, s, e, tests, ctx.test_assertions)
+        self._results_for(text, folded, s, e, tests, listed, digits, lists)
         for i, t in enumerate(list(tests)):
             if t.earlier is not None:  # "from 12.1 to 7.8 g/dL": the earlier value is a result of its own
                 (q, span), t.earlier = t.earlier, None
@@ -70,18 +78,26 @@ class Observations:
                     replace(t, value=q, value_span=span, cell=span, interpretation=None, interp_span=None)
                 )
                 ctx.test_assertions.append(ctx.test_assertions[i])
-        for i, cell in more_values(self.q, text, folded, e, tests, self.step):  # "139 and 152 mg/dL at ..."
-            tests.append(cell)
-            ctx.test_assertions.append(ctx.test_assertions[i])
-        for t in tests:
-            self.values.listed_blood_pressure(t, folded)
-        organisms = self.cultures.read(text, folded, s, e, tests)
+        if digits:
+            # "139 and 152 mg/dL at ..."
+            for i, cell in more_values(self.q, text, folded, e, tests, self.step):
+                tests.append(cell)
+                ctx.test_assertions.append(ctx.test_assertions[i])
+            for t in tests:
+                self.values.listed_blood_pressure(t, folded)
+        organisms = self.cultures.read(text, folded, s, e, tests) if tests else []
         n_tests = len(tests)
-        listed_results(self.rules, text, folded, s, e, tests, ctx.mentions, organisms)
-        self.unnamed.find(text, folded, s, e, tests, ctx.mentions)
-        absorbed = self._findings(text, folded, e, tests)
+        listed_results(
+            self.rules, text, folded, s, e, tests, ctx.mentions, organisms, lists, self.subject_tail
+        )
+        if digits:
+            self.unnamed.find(text, folded, s, e, tests, ctx.mentions)
+        absorbed = self._findings(text, folded, e, tests) if tests else set()
         if self.course is not None:
             self.course.read(text, folded, s, e, tests)
+        if not tests:
+            ctx.test_assertions = list(ctx.test_assertions)  # (a fresh list, as below)
+            return  # no test: nothing below has anything to do
         finding_vitals(self.vitals, self.q.units, tests)
         assertions = ctx.test_assertions + [Assertion.PRESENT] * (len(tests) - n_tests)
         if self.rules.organism_test.search(folded, s, e):
@@ -105,15 +121,25 @@ class Observations:
         return self.names.find(text, folded, s, e, lex_tests)
 
     def _results_for(
-        self, text: str, folded: str, s: int, e: int, tests: list[Obs], listed: set[int]
+        self,
+        text: str,
+        folded: str,
+        s: int,
+        e: int,
+        tests: list[Obs],
+        listed: set[int],
+        digits: bool = True,
+        lists: list[re.Match[str]] | None = None,
     ) -> None:
         """Values, qualitative results and "not performed", distributed over coordinated tests; the
-        tests in ``listed`` had their values read with their list (coordinated.py)."""
+        tests in ``listed`` had their values read with their list (coordinated.py). Without ``digits``
+        in the sentence no value is read (every value holds one); ``lists`` are its "positive for"
+        lists (listed.py)."""
         if not tests:
             return
         # "2% neutrophils, 94% lymphocytes": a share or count written right before a test name is its own
-        before = self.unnamed.values_before_names(text, folded, s, tests)
-        for i, t in enumerate(tests):
+        before = self.unnamed.values_before_names(text, folded, s, tests) if digits else set()
+        for i, t in enumerate(tests if digits else ()):
             if t.value is not None or id(t) in listed:
                 continue  # read with its list (coordinated.py)
             nxt = tests[i + 1].start if i + 1 < len(tests) else e
@@ -123,10 +149,20 @@ class Observations:
             if id(t) in before:
                 continue
             window = folded[t.end : nxt]
+            if _DIGIT.search(window) is None:
+                continue  # no number after the name: neither reader finds a value there
             if self.values.blood_pressure(t, folded, window, nxt):
                 continue
             self.values.read(t, text, folded, nxt)
         # qualitative results: a result phrase applies to every test before it in its clause
+        # (one scan finds where any result phrase starts; each kind's pattern is then tried there only,
+        # which finds what its own scan of the sentence finds: phrase_scan.py)
+        if self.result_starts is None:
+            at: list[int] | None = None
+        else:
+            at = starts_of(self.result_starts, folded, s, e)
+            if not at:
+                return  # no result phrase: nothing below has anything to give
         pending: list[Obs] = []
         order = sorted(tests, key=lambda o: o.start)
         cursor = 0
@@ -134,7 +170,7 @@ class Observations:
         # words inside a test name or a stated reference range ("(normal 3.5-5.0)") are no result
         busy = [(o.start, o.end) for o in order] + [o.range_span for o in order if o.range_span]
         for kind, pat in self.rules.results:
-            for m in pat.finditer(folded, s, e):
+            for m in phrases(pat, folded, s, e, at):
                 if text[m.start() - 1] in "-\u2010\u2011" or _COMPOUND.match(text, m.end()):
                     continue  # "gram-positive cocci", "low-dose", "high power field": part of another word
                 if any(a <= m.start() < b for a, b in busy) or self.values.in_range_statement(
@@ -142,13 +178,13 @@ class Observations:
                 ):
                     continue
                 events.append((m.start(), m.end(), kind))
-        for m in self.rules.not_performed.finditer(folded, s, e):
+        for m in phrases(self.rules.not_performed, folded, s, e, at):
             events.append((m.start(), m.end(), "not-performed"))
         events = _longest(events)
         starts = [o.start for o in order]
         # tests listed after "positive for" take their result from the list (_listed_results)
-        lists = list_spans(folded, s, e)
-        in_list = {id(o) for o in order if any(a <= o.start < b for a, b in lists)}
+        spans = list_spans(folded, s, e, lists)
+        in_list = {id(o) for o in order if any(a <= o.start < b for a, b in spans)}
         for es, ee, kind in events:
             while cursor < len(order) and order[cursor].start < es:
                 pending.append(order[cursor])
@@ -261,6 +297,7 @@ class Observations:
     # ------------------------------------------------------------------ procedures
 
 
+_DIGIT = re.compile(r"\d")  # what every value pattern needs (``\d``: any Unicode digit, as theirs)
 _ARTICLE = re.compile(r"(?<!\w)an?\s+$")
 _COMPOUND = re.compile(r"[-\u2010\u2011]\w|\s+power\s+field")
 # how a finding ends before the next test's own words begin: "a mass and a haemoglobin of ..."

@@ -74,6 +74,8 @@ class CultureResults:
 
     def _named_before(self, folded: str, s: int, t: Obs, tests: list[Obs]) -> tuple[int, int] | None:
         head = max(s, t.start - 160)
+        if folded.find("was", head, t.start) < 0 and folded.find("were", head, t.start) < 0:
+            return None  # (the verb phrase opens with one of them: str searches, not the pattern's walk)
         found = None
         for fm in self.before.finditer(folded, head, t.start):
             if fm.end() == t.start:

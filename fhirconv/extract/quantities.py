@@ -8,25 +8,40 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
 from ..mapping import MappingStore
 from ..text import fold, norm_phrase, trie_alternation
-from ..units import NumberRules, RangeReader, UnitTable, parse_decimal
+from ..units import NumberRules, RangeReader, Unit, UnitTable, parse_decimal
 from .rules import DAYS_PER_UNIT, QuantityRules
 
-__all__ = ["NUM", "Quantities", "decimal_of", "fmt_number"]
+__all__ = ["NUM", "NUM_LEADING", "Quantities", "decimal_of", "fmt_number"]
 
 NUM = r"\d+(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+"
+# NUM written to start with the one character it always starts with (a digit or the point): the
+# same matches, tried in the same order (each branch of NUM less its first character, after a lookbehind
+# that says which character it was), but a pattern that starts so lets the regex engine skip at once to
+# where a digit or a point stands instead of trying NUM at every character of a sentence
+NUM_LEADING = r"[\d.](?:(?<=\d)(?:\d*(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d*)|(?<=\.)\d+)"
 # a time unit's UCUM code: a dose is an amount, never a length of time ("for 5 days" is a duration)
 _TIME_UCUM = frozenset({"s", "min", "h", "d", "wk", "mo", "a"})
 
 
 def decimal_of(raw: str) -> Decimal:
-    """A number the value patterns matched, exactly as written ("2.40" stays 2.40, "312,000" is 312000)."""
-    value = parse_decimal(raw)
-    if value is None:  # the patterns admit only digits, separators and a point
-        raise ValueError(f"not a number: {raw!r}")
+    """A number the value patterns matched, exactly as written ("2.40" stays 2.40, "312,000" is 312000).
+    Remembered (a ``Decimal`` never changes): the same few numbers recur in every report."""
+    value = _DECIMALS.get(raw)
+    if value is None:
+        value = parse_decimal(raw)
+        if value is None:  # the patterns admit only digits, separators and a point
+            raise ValueError(f"not a number: {raw!r}")
+        if len(_DECIMALS) >= 8192:  # bounded, whatever the input
+            _DECIMALS.clear()
+        _DECIMALS[raw] = value
     return value
+
+
+_DECIMALS: dict[str, Decimal] = {}
 
 
 def fmt_number(v: float) -> Decimal:
@@ -40,13 +55,44 @@ def _longest_first(words: object) -> str:
     return trie_alternation(list(words), {" ": r"\ "})  # type: ignore[call-overload]
 
 
+_REMEMBERED = 4096  # written units remembered at most (any whitespace may stand inside a written unit)
+
+
+class RememberedUnits(UnitTable):
+    """The unit table with its answers remembered: the same few dozen written units are looked up, and
+    their kinds asked, several times a sentence by the value readers. Both answers are functions of the
+    table alone, so remembering them changes none."""
+
+    def __init__(self, units: dict[str, Any], rules: NumberRules) -> None:
+        super().__init__(units, rules)
+        self._looked_up: dict[str, Unit] = {}
+        self._kinds: dict[str | None, str | None] = {}
+
+    def lookup(self, raw: str) -> Unit:
+        got = self._looked_up.get(raw)
+        if got is None:
+            if len(self._looked_up) >= _REMEMBERED:
+                self._looked_up.clear()
+            got = self._looked_up[raw] = super().lookup(raw)
+        return got
+
+    def kind(self, ucum: str | None) -> str | None:
+        try:
+            return self._kinds[ucum]
+        except KeyError:
+            if len(self._kinds) >= _REMEMBERED:
+                self._kinds.clear()
+            got = self._kinds[ucum] = super().kind(ucum)
+            return got
+
+
 class Quantities:
     def __init__(self, rules: QuantityRules, store: MappingStore) -> None:
         self.rules = rules
         table = store.load("codes/units")
         units = table["rows"]
         self.numbers = NumberRules.from_dict(store.load("rules/numbers"))
-        self.units = UnitTable(table, self.numbers)
+        self.units: UnitTable = RememberedUnits(table, self.numbers)
         self.ranges = RangeReader(self.numbers)
         self.duration_units = frozenset(
             norm_phrase(k) for k, v in units.items() if (v.get("ucum") or "") in _TIME_UCUM
@@ -57,7 +103,7 @@ class Quantities:
         # "2.3x10^4/mm3", "4.5 × 10⁹/L": any power of ten per a volume, before the listed units
         unit_alt = self.units.power_pattern + "|" + unit_alt
         self.value_re = re.compile(
-            rf"(?P<num>{NUM})(?:\s*(?:-|to|\u2013)\s*(?P<num2>{NUM}))?\s*(?P<unit>(?:{unit_alt}))(?![a-z0-9])"
+            rf"(?P<num>{NUM_LEADING})(?:\s*(?:-|to|\u2013)\s*(?P<num2>{NUM}))?\s*(?P<unit>(?:{unit_alt}))(?![a-z0-9])"
             rf"(?P<perkg>\s*/\s*kg|\s+per\s+kg)?(?P<perday>\s*/\s*(?:day|d|24\s*h)\b|\s+per\s+day|\s+daily|\s+a\s+day)?"
             r"(?:\s*/\s*(?P<route>orally|oral|po|iv|im|sc|intravenously|intramuscularly|subcutaneously)\b)?"
         )

@@ -39,6 +39,8 @@ def more_values(
     """The cells a series adds, each with the index of its test (for the caller to append, with that
     test's assertion); restated values are added in place. ``step`` reads a trend between two items
     ("22 mmol/l and subsequently increased to 63 mmol/l"): the later item's interpretation."""
+    if not any(o.value is not None and o.cell is None for o in tests):
+        return []  # no value yet that a series could continue
     taken = [o.value_span for o in tests if o.value_span] + [o.cell for o in tests if o.cell]
     taken += [o.range_span for o in tests if o.range_span]
     starts = sorted(o.start for o in tests)

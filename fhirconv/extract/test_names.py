@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 
+from ..model import Coding
 from .abbreviations import merge_abbreviations
-from .lexicon import Match
+from .lexicon import Concept, Match
 from .mentions import codings_of
 from .obs import Obs
 from .rules import ObservationRules
@@ -18,6 +19,7 @@ __all__ = ["TestNames"]
 class TestNames:
     def __init__(self, rules: ObservationRules) -> None:
         self.rules = rules
+        self._codings: dict[tuple[tuple[str, str, str], ...], tuple[Coding, ...]] = {}
         self.verb = re.compile(rf"(?:{rules.finding_verbs})")
         # "MRI of the brain demonstrated ...": the target ends where the predicate begins
         # "done for HIV", "for SARS-CoV-2": a verb of doing before, a short number at the end
@@ -48,18 +50,14 @@ class TestNames:
         lex_tests = [m for m in lex_tests if (m.start, m.end) not in heads]
         for m in lex_tests:
             end = self._test_tail(folded, m.end, e)
-            hm = (
-                self.rules.test_heads.match(folded, end, e)
-                if re.match(r"\s", folded[end : end + 1])
-                else None
-            )
+            hm = self.rules.test_heads.match(folded, end, e) if folded[end : end + 1].isspace() else None
             c = m.concept
             out.append(
                 Obs(
                     m.start,
                     end,
                     text[m.start : end],
-                    codings_of(c),
+                    self._codings_of(c),
                     c.category or self.category(folded, m.start, end, c.cls),
                     c.id,
                     unit=c.unit,
@@ -73,7 +71,7 @@ class TestNames:
             # walk left over modifiers
             base = max(s, hs - 60)
             start, count = hs, 0
-            for w in reversed(list(re.finditer(r"[a-z][a-z0-9']*", folded[base:hs]))):
+            for w in reversed(list(_WORD.finditer(folded[base:hs]))):
                 ws = base + w.start()
                 if (
                     folded[ws + len(w.group(0)) : start].strip()
@@ -104,6 +102,8 @@ class TestNames:
             )
             out.append(Obs(start, end, text[start:end], (), cat, key))
             self._shared_head(text, folded, s, start, he, out, hm)
+        if not out:
+            return out
         out.sort(key=lambda o: (o.start, -(o.end - o.start)))
         # a name inside a longer test phrase is the same test ("assays for paraneoplastic antibodies")
         out = [
@@ -117,9 +117,19 @@ class TestNames:
         out = merge_abbreviations(text, folded, e, out, self._test_tail)
         # an umbrella term followed by a parenthesised list of tests: the list carries the results
         for i, o in enumerate(out):
-            if re.match(r"\s*\(", folded[o.end : e]) and i + 1 < len(out) and out[i + 1].start <= o.end + 3:
+            if i + 1 < len(out) and out[i + 1].start <= o.end + 3 and _OPENS_LIST.match(folded, o.end, e):
                 o.umbrella = True
         return out
+
+    def _codings_of(self, c: Concept) -> tuple[Coding, ...]:
+        """``codings_of(c)``, remembered by the codings it is made of (``Coding`` never changes): the same
+        few tests are named in sentence after sentence, report after report."""
+        got = self._codings.get(c.codings)
+        if got is None:
+            if len(self._codings) >= 4096:  # bounded, whatever the lexicon
+                self._codings.clear()
+            got = self._codings[c.codings] = codings_of(c)
+        return got
 
     def _examined(self, folded: str, s: int, hs: int, he: int, e: int) -> bool:
         """ "On examination, ...", "his examination showed ...": the bare word names the physical
@@ -152,7 +162,11 @@ class TestNames:
         if head is None and not self.rules.test_heads.search(folded, max(s, end - 15), end):
             return
         # "urine and ...": a word of its own, never the tail of a unit ("8 g/dL and ... levels")
-        co = re.search(r"(?<![\w/.])([a-z]+)\s+and\s+$", folded[max(s, start - 30) : start])
+        before = folded[max(s, start - 30) : start]
+        kept = before.rstrip()
+        if len(kept) == len(before) or not kept.endswith("and"):
+            return  # (what the pattern below needs: "and" and a space right before the name)
+        co = _CO_MODIFIER.search(before)
         if not co or co.group(1) in self.rules.test_stop:
             return
         cs = max(s, start - 30) + co.start(1)
@@ -173,5 +187,8 @@ class TestNames:
         return "laboratory"
 
 
+_WORD = re.compile(r"[a-z][a-z0-9']*")
+_OPENS_LIST = re.compile(r"\s*\(")  # "blood tests (sodium ..., potassium ...)": an umbrella's list
+_CO_MODIFIER = re.compile(r"(?<![\w/.])([a-z]+)\s+and\s+$")  # "urine and " before a test name
 _PREV_WORD = re.compile(r"(\S+)\s*$")
 _ON_EXAM = re.compile(r"(?<!\w)(?:on|at)\s+$")

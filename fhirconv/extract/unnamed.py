@@ -10,17 +10,14 @@ or coded as a test of their own.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from ..model import Quantity
-from .coordinated import RESPECTIVELY
+from .coordinated import respectively
 from .lexicon import Match
+from .obs import Obs
 from .quantities import Quantities, decimal_of
 from .rules import ObservationRules
 from .values import ValueReader, negative_sign
-
-if TYPE_CHECKING:
-    from .observations import Obs
 
 __all__ = ["UnnamedValues"]
 
@@ -63,6 +60,7 @@ _VALUE_GLUE = frozenset(
         "with",
     ]
 )
+_DIGIT = re.compile(r"\d")  # what every value holds (``\d``, as the value patterns have it)
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'/.-]*[a-z0-9]|[a-z0-9]|[^\sa-z0-9]")
 # a range bound: "normal 60-110", "<5", "reference interval 30-", "up to 100"
 _RANGE_BEFORE = re.compile(
@@ -89,9 +87,7 @@ class UnnamedValues:
         gap of 18 mmol/L". A quantity in a result unit (a concentration, a count, a percentage, a
         pressure, a temperature, a rate) that no test took becomes an Observation named by the words
         before it; a quantity that ends or follows a stated range, a dose or a figure label is none."""
-        from .observations import Obs as obs_type
-
-        if RESPECTIVELY.search(folded, s, e):
+        if respectively(folded, s, e):
             return  # a "respectively" list pairs its values by position, or (unequal counts) not at all
         units = self.q.units
         busy = [(t.start, t.end) for t in tests]
@@ -138,7 +134,7 @@ class UnnamedValues:
                 folded[ns:ne].split()[-1] in self.rules.measure_heads
             )  # "peak gradient", not "tachycardia"
             at = (ns, ne) if named else (vs, ve)
-            obs = obs_type(*at, " ".join(text[ns:ne].split()), (), "laboratory", key, named=named)
+            obs = Obs(*at, " ".join(text[ns:ne].split()), (), "laboratory", key, named=named)
             if kind in ("pressure", "temperature", "rate"):
                 obs.category = "vital-signs"
             obs.value = Quantity(value, unit_raw, unit.ucum)
@@ -153,6 +149,8 @@ class UnnamedValues:
         served: set[int] = set()
         units = self.q.units
         for t in tests:
+            if _DIGIT.search(folded, max(s, t.start - 30), t.start) is None:
+                continue  # no number right before the name
             for qm in self.q.value_re.finditer(folded, max(s, t.start - 30), t.start):
                 glued = qm.start() > 0 and folded[qm.start() - 1].isalnum()
                 if folded[qm.end() : t.start].strip() or glued:

@@ -51,6 +51,7 @@ _BARE_END = re.compile(r"\s*(?:[,;()]|\.(?!\d)|$|(?:and|at|on|in|after)\b)")
 _SCORE_NAME = re.compile(r"\b(?:scores?|scale)$")  # "Glasgow Coma Scale", test:glasgow-coma-scale
 _BP_BEFORE_SLASH = re.compile(r"(?<![\d.])(?P<sys>\d{2,3})\s*/\s*$")
 _COMPARATOR = re.compile(r"\s*(<=|>=|≤|≥|<|>)\s*(?=\d)")
+_VALUE_FIRST = frozenset(".f<>\u2264\u2265")  # besides digits (see ValueReader.read)
 _COMPARATORS = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">="}
 # a number followed by an opening bracket (a stated range before the unit)
 _NUM_BEFORE_BRACKET = re.compile(rf"(?P<num>{NUM})(?=\s*[(\[])")
@@ -83,6 +84,11 @@ class ValueReader:
         vm = self.value_lead.match(window, am.end() if am else 0)
         start_at = vm.end() if vm else 0
         if start_at > 36:
+            return False
+        # every reading below starts with a digit, a point, a comparator or "from" (the lead took the
+        # spaces): any other character there is no value
+        first = window[start_at : start_at + 1]
+        if not first or not (first.isdigit() or first in _VALUE_FIRST):
             return False
         wm = _WRITTEN.match(window, start_at)
         if wm is not None and (wm.group("p") or _ACUITY.search(folded, t.start, t.end)):

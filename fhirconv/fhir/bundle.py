@@ -15,8 +15,10 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass, replace
 from decimal import Decimal, InvalidOperation
+from enum import Enum
 from pathlib import PurePath
-from typing import Any
+from types import UnionType
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from .. import __version__
 from ..errors import BuildError
@@ -63,6 +65,20 @@ _LOINC = "http://loinc.org"
 TAG_KEYED = frozenset({"Provenance", "AdverseEvent"})
 # The note that marks a Condition reported as past history; the evaluator reads it back (docs/evaluation.md).
 HISTORY_NOTE = "Reported as past history."
+# codings every Condition carries, made once (a frozen dataclass costs a call per field to build)
+_ENCOUNTER_DIAGNOSIS = Coding(_COND_CATEGORY, "encounter-diagnosis", "Encounter Diagnosis")
+_STATUS_CODINGS: dict[tuple[str, str], Coding] = {}
+
+
+def _status_coding(system: str, status: str) -> Coding:
+    """``Coding(system, status, status.capitalize())``, one per system and status."""
+    key = (system, status)
+    found = _STATUS_CODINGS.get(key)
+    if found is None:
+        found = _STATUS_CODINGS[key] = Coding(system, status, status.capitalize())
+    return found
+
+
 _ASSERTION_VERIFICATION = {
     Assertion.PRESENT: "confirmed",
     Assertion.HISTORICAL: "confirmed",
@@ -126,6 +142,7 @@ class _Anchors:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.seen: dict[tuple[int, int], str] = {}  # (start, end) of a sentence -> its anchor
         self.starts: list[int] = []  # where each boundary starts
         self.ends: list[int] = []  # and ends
         for m in _BOUNDARY.finditer(text):
@@ -142,7 +159,11 @@ class _Anchors:
         # the first boundary starting at or after the mention's end that fits in the window
         j = bisect_left(self.starts, end)
         b = self.starts[j] + 1 if j < len(self.starts) and self.ends[j] <= hi else hi
-        return " ".join(text[a:b].lower().split())
+        # facts of one sentence share it: normalised once
+        anchor = self.seen.get((a, b))
+        if anchor is None:
+            anchor = self.seen[(a, b)] = " ".join(text[a:b].lower().split())
+        return anchor
 
 
 # FHIR caps a base64Binary at 1 MiB of base64, i.e. 768 KiB of bytes.
@@ -407,14 +428,10 @@ class _Builder:
             historical = c.assertion is Assertion.HISTORICAL
             if c.assertion is not Assertion.NEGATED and (not historical or c.clinical_status):
                 status = c.clinical_status or "active"
-                res["clinicalStatus"] = codeable_concept(
-                    None, [Coding(_CLINICAL, status, status.capitalize())]
-                )
+                res["clinicalStatus"] = codeable_concept(None, [_status_coding(_CLINICAL, status)])
             ver = _ASSERTION_VERIFICATION.get(c.assertion, "confirmed")
-            res["verificationStatus"] = codeable_concept(None, [Coding(_VERIFICATION, ver, ver.capitalize())])
-            res["category"] = [
-                codeable_concept(None, [Coding(_COND_CATEGORY, "encounter-diagnosis", "Encounter Diagnosis")])
-            ]
+            res["verificationStatus"] = codeable_concept(None, [_status_coding(_VERIFICATION, ver)])
+            res["category"] = [codeable_concept(None, [_ENCOUNTER_DIAGNOSIS])]
             historical = c.assertion is Assertion.HISTORICAL
             res["code"] = codeable_concept(
                 c.text, self.norm.condition_codings(c.codings, historical=historical)
@@ -1040,12 +1057,51 @@ _FIELDS: dict[type, tuple[str, ...] | None] = {}
 
 
 def _field_names(cls: type) -> tuple[str, ...] | None:
-    """The field names of a dataclass ``cls`` (its instances' type), None for any other type; per type,
-    once (``is_dataclass`` on every one of thousands of values cost more than the walk itself)."""
+    """The fields of a dataclass ``cls`` (its instances' type) that ``_usable`` must look into, None for
+    any other type; per type, once (``is_dataclass`` on every one of thousands of values cost more than
+    the walk itself).
+
+    A field whose declared type can hold nothing ``_usable`` changes (text, codes, offsets, enums, and
+    tuples or dataclasses of only those, such as the mentions and codings every fact carries: most of
+    the facts) is left out, so the walk visits the few fields that can hold a number or a time instead
+    of every value of the facts. The declared types are the ones ``mypy --strict`` holds the extraction
+    to; a type this cannot read (a forward reference, ``Any``) is looked into."""
     try:
         return _FIELDS[cls]
     except KeyError:
-        names = _FIELDS[cls] = (
-            tuple(f.name for f in fields(cls)) if is_dataclass(cls) and isinstance(cls, type) else None
-        )
+        names = None
+        if is_dataclass(cls) and isinstance(cls, type):
+            try:
+                hints = get_type_hints(cls)
+            except (NameError, TypeError):  # pragma: no cover - an annotation that cannot be resolved
+                hints = {}
+            names = tuple(f.name for f in fields(cls) if f.name not in hints or not _inert(hints[f.name]))
+        _FIELDS[cls] = names
         return names
+
+
+def _inert(tp: Any) -> bool:
+    """Whether no value of the declared type ``tp`` is ever changed by ``_usable``: the leaf types and
+    enums, and unions, tuples and dataclasses (other than ``Quantity`` and ``RelativeTime``, which it
+    checks) made only of them. A float (a day count) or anything undeclared is not inert."""
+    if tp in _LEAVES:
+        return True
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return True
+    origin = get_origin(tp)
+    if origin in (Union, UnionType, tuple):
+        return all(a is Ellipsis or _inert(a) for a in get_args(tp))
+    if isinstance(tp, type) and is_dataclass(tp) and tp not in (Quantity, RelativeTime):
+        if tp in _INERT:
+            return _INERT[tp]
+        _INERT[tp] = False  # a dataclass that holds itself is looked into
+        try:
+            hints = get_type_hints(tp)
+        except (NameError, TypeError):  # pragma: no cover - an annotation that cannot be resolved
+            return False
+        _INERT[tp] = all(_inert(h) for h in hints.values())
+        return _INERT[tp]
+    return False
+
+
+_INERT: dict[type, bool] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from html import escape
 from typing import Any
 
 from ..chars import fhir_safe
@@ -109,8 +110,6 @@ def clean_text(value: str, limit: int = 1000) -> str:
 
 def narrative(summary: str) -> dict[str, Any]:
     """Generated narrative (dom-6): one escaped sentence, enough for a human browsing a server."""
-    from html import escape
-
     return {
         "status": "generated",
         "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{escape(fhir_safe(summary), quote=False)}</div>',

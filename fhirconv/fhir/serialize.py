@@ -140,8 +140,15 @@ def dumps_json(obj: Any, *, indent: int | None = 2, sort_keys: bool = False) -> 
             return f"\x00{len(texts) - 1}\x00"
         raise TypeError(f"cannot write {type(o).__name__} as JSON")
 
-    out = _orjson(obj, indent, sort_keys, default) if indent in (None, 2) else None
-    if out is None:
+    data = _orjson(obj, indent, sort_keys, default) if indent in (None, 2) else None
+    if data is not None:
+        if not texts:
+            return data.decode("utf-8")
+        fast = _put_decimals(data, texts)
+        if fast is not None:
+            return fast
+        out = data.decode("utf-8")
+    else:
         texts.clear()
         out = json.dumps(
             obj,
@@ -152,8 +159,8 @@ def dumps_json(obj: Any, *, indent: int | None = 2, sort_keys: bool = False) -> 
             default=default,
             allow_nan=False,
         )
-    if not texts:
-        return out
+        if not texts:
+            return out
     marks = _MARK.findall(out)
     if marks != [str(i) for i in range(len(texts))]:
         parts: list[str] = []
@@ -162,10 +169,31 @@ def dumps_json(obj: Any, *, indent: int | None = 2, sort_keys: bool = False) -> 
     return _MARK.sub(lambda m: texts[int(m.group(1))], out)
 
 
-def _orjson(obj: Any, indent: int | None, sort_keys: bool, default: Any) -> str | None:
-    """orjson's text of ``obj``, or None where the standard encoder must decide (it raises the same
-    errors as before for what cannot be written at all, and writes what orjson refuses but JSON allows).
-    A non-finite float is refused as the standard encoder refuses it (``allow_nan=False``)."""
+_OPEN = b'"\\u0000'  # how a marker string starts in the JSON text: its quote and the escaped NUL
+
+
+def _put_decimals(data: bytes, texts: list[str]) -> str | None:
+    """orjson's UTF-8 ``data`` with its i-th marker string replaced by ``texts[i]``, as text: one split
+    of the bytes at the markers' opening instead of two regular-expression passes over the decoded
+    text; None (the passes decide) unless the bytes split into exactly the markers, in order (a string
+    starting with a NUL splits there too). Decimal digits are ASCII, which never occurs inside a UTF-8
+    sequence, so the split cannot cut a character."""
+    pieces = data.split(_OPEN)
+    if len(pieces) != len(texts) + 1:
+        return None
+    for i in range(1, len(pieces)):
+        piece = pieces[i]
+        head = b'%d\\u0000"' % (i - 1)
+        if not piece.startswith(head):
+            return None
+        pieces[i] = texts[i - 1].encode("ascii") + piece[len(head) :]
+    return b"".join(pieces).decode("utf-8")
+
+
+def _orjson(obj: Any, indent: int | None, sort_keys: bool, default: Any) -> bytes | None:
+    """orjson's UTF-8 text of ``obj``, or None where the standard encoder must decide (it raises the
+    same errors as before for what cannot be written at all, and writes what orjson refuses but JSON
+    allows). A non-finite float is refused as the standard encoder refuses it (``allow_nan=False``)."""
     try:
         import orjson
     except ImportError:  # pragma: no cover - a declared dependency; the standard encoder still works
@@ -176,10 +204,10 @@ def _orjson(obj: Any, indent: int | None, sort_keys: bool, default: Any) -> str 
         data: bytes = orjson.dumps(obj, default=default, option=option)
     except TypeError:  # orjson.JSONEncodeError: big integers, non-string keys, surrogates, unknown types
         return None
-    text = data.decode("utf-8")
-    if "null" in text and _has_nonfinite(obj):
+    # (searched in the bytes: a search of the decoded text, often not one byte per character, is slower)
+    if b"null" in data and _has_nonfinite(obj):
         return None  # orjson writes NaN/Infinity as null; the standard encoder refuses them
-    return text
+    return data
 
 
 def _has_nonfinite(obj: Any) -> bool:

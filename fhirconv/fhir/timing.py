@@ -55,6 +55,36 @@ _DATE_KEYS = frozenset(
 )
 
 
+# Elements the builder fills only with datatypes that hold no date element (CodeableConcept, Coding,
+# Reference, Quantity, Annotation, Extension, an Observation's component and reference range): the
+# synthetic-date walk does not look into them (they are most of a resource's nested objects).
+_DATELESS = frozenset(
+    {
+        "code",
+        "coding",
+        "category",
+        "subject",
+        "encounter",
+        "context",
+        "valueQuantity",
+        "interpretation",
+        "clinicalStatus",
+        "verificationStatus",
+        "medicationCodeableConcept",
+        "route",
+        "relationship",
+        "reasonReference",
+        "request",
+        "statusReason",
+        "dataAbsentReason",
+        "note",
+        "component",
+        "referenceRange",
+        "extension",
+    }
+)
+
+
 class CalendarDate(str):
     """A real date the text gives ("in March 2015" -> ``2015-03``): written as a plain FHIR date(Time),
     but not an offset from the index date, so it never earns the synthetic-dates tag."""
@@ -96,19 +126,36 @@ def time_elements(
 
 
 def has_synthetic_date(resource: dict[str, Any]) -> bool:
-    """Whether any element of ``resource`` holds a date computed from the index date."""
+    """Whether any element of ``resource`` (a resource being built) holds a date computed from the index
+    date. Elements that hold only dateless datatypes (``_DATELESS``) are not looked into."""
     if resource.get("resourceType") == "DocumentReference":
         return False
-    stack: list[Any] = [resource]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            for k, v in node.items():
-                # Timing.repeat.period is a number; a date the text gives is real (CalendarDate)
-                if k in _DATE_KEYS and _synthetic(v):
-                    return True
-                if isinstance(v, dict | list):  # (strings and numbers hold no element to look into)
-                    stack.append(v)
-        elif isinstance(node, list):
-            stack.extend(node)
+    return _holds_synthetic(resource)
+
+
+def _holds_synthetic(node: dict[str, Any]) -> bool:
+    """The walk of :func:`has_synthetic_date` (recursive: a built resource is a few levels deep, and
+    this runs once per resource, so a call per nested object is cheaper than a stack of every value)."""
+    for k, v in node.items():
+        # Timing.repeat.period is a number; a date the text gives is real (CalendarDate)
+        if k in _DATE_KEYS and _synthetic(v):
+            return True
+        t = type(v)
+        if t is str or k in _DATELESS:  # (strings and numbers hold no element to look into)
+            continue
+        if t is dict or isinstance(v, dict):
+            if _holds_synthetic(v):
+                return True
+        elif (t is list or isinstance(v, list)) and _list_holds_synthetic(v):
+            return True
+    return False
+
+
+def _list_holds_synthetic(items: list[Any]) -> bool:
+    for x in items:
+        if isinstance(x, dict):
+            if _holds_synthetic(x):
+                return True
+        elif isinstance(x, list) and _list_holds_synthetic(x):
+            return True
     return False

@@ -1,16 +1,37 @@
 """The builder's shortcuts give what the plain computations give: the sentence anchor of a fact id (one
-boundary index per document instead of four searches per fact) and the uuid5 ids (without UUID objects)."""
+boundary index per document instead of four searches per fact), the uuid5 ids (without UUID objects), the
+synthetic-date walk and the facts check that looks only into fields that can hold a number or a time."""
 
 from __future__ import annotations
 
 import random
 import uuid
+from dataclasses import fields, is_dataclass, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fhirconv.fhir import bundle, timing
 from fhirconv.fhir.bundle import _Anchors
 from fhirconv.fhir.ids import _NAMESPACE, document_tag, resource_uuid
+from fhirconv.fhir.timing import CalendarDate
+from fhirconv.model import (
+    Assertion,
+    Coding,
+    ConditionFact,
+    Extraction,
+    MedicationFact,
+    Mention,
+    MentionRole,
+    ObservationFact,
+    PatientFacts,
+    Quantity,
+    RelativeTime,
+    TimeAnchor,
+)
 
 
 def _plain_anchor(text: str, start: int, end: int) -> str:
@@ -50,3 +71,123 @@ def test_ids_are_uuid5() -> None:
     for doc, rtype, key in [("pmid:1", "Condition", "fever|she had fever."), ("t", "Patient", "é|ü\u2013")]:
         assert resource_uuid(doc, rtype, key) == str(uuid.uuid5(_NAMESPACE, f"{doc}|{rtype}|{key}"))
         assert document_tag(doc) == str(uuid.uuid5(_NAMESPACE, f"{doc}|document"))
+
+
+def _plain_synthetic(resource: dict[str, Any]) -> bool:
+    """Whether any element holds an index-date date: every value looked at (the definition)."""
+    if resource.get("resourceType") == "DocumentReference":
+        return False
+    stack: list[Any] = [resource]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in timing._DATE_KEYS and timing._synthetic(v):
+                    return True
+                if isinstance(v, dict | list) and k not in timing._DATELESS:
+                    stack.append(v)
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+_KEYS = st.sampled_from(["period", "date", "code", "effectiveDateTime", "boundsPeriod", "value", "start"])
+
+
+def test_dateless_elements_hold_no_date_in_built_bundles() -> None:
+    """What the walk skips holds no date key in any resource the builder makes (the dev samples)."""
+    from fhirconv.pipeline import convert_path
+
+    seen = 0
+    for sample in sorted((Path(__file__).resolve().parents[2] / "samples").glob("*.txt")):
+        for entry in convert_path(sample)["entry"]:
+            stack = [v for k, v in entry["resource"].items() if k in timing._DATELESS]
+            seen += len(stack)
+            while stack:
+                node = stack.pop()
+                if isinstance(node, dict):
+                    assert not timing._DATE_KEYS & node.keys(), node
+                    stack.extend(node.values())
+                elif isinstance(node, list):
+                    stack.extend(node)
+    assert seen > 100
+
+
+_VALUES = st.recursive(
+    st.sampled_from(["2020-01-01", CalendarDate("2015-03"), 5, None, Decimal("2.40")]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@settings(deadline=None, max_examples=400)
+@given(st.dictionaries(_KEYS, _VALUES, max_size=4), st.sampled_from(["Condition", "DocumentReference"]))
+def test_synthetic_date_walk_is_the_plain_walk(resource: dict[str, Any], rtype: str) -> None:
+    resource = {"resourceType": rtype, **resource}
+    assert timing.has_synthetic_date(resource) == _plain_synthetic(resource)
+
+
+def _plain_usable(obj: Any) -> Any:
+    """``_usable`` looking into every value of every fact (the definition the field plan shortens)."""
+    if isinstance(obj, Quantity):
+        return obj if bundle._plausible_number(obj.value) else None
+    if isinstance(obj, RelativeTime):
+        ok = bundle._plausible_days(obj.start_day) and bundle._plausible_days(obj.end_day)
+        return obj if ok else None
+    if isinstance(obj, tuple):
+        items = [_plain_usable(x) for x in obj]
+        if any(x is None and y is not None for x, y in zip(items, obj, strict=True)):
+            if any(isinstance(y, Quantity) for y in obj):
+                return None
+            items = [x for x, y in zip(items, obj, strict=True) if x is not None or y is None]
+        return tuple(items)
+    if is_dataclass(obj) and not isinstance(obj, type):
+        changes: dict[str, Any] = {}
+        for f in fields(obj):
+            value = getattr(obj, f.name)
+            if isinstance(value, float) and not bundle._plausible_days(value):
+                changes[f.name] = None
+            elif not isinstance(value, str | int | float | Decimal) and value is not None:
+                changes[f.name] = _plain_usable(value)
+        return replace(obj, **changes)
+    return obj
+
+
+def test_usable_skips_only_what_holds_no_number_or_time() -> None:
+    assert bundle._field_names(Mention) == ()
+    assert bundle._field_names(Coding) == ()
+    assert set(bundle._field_names(ConditionFact) or ()) == {"onset", "abatement_time", "noted"}
+    assert set(bundle._field_names(TimeAnchor) or ()) == {"day", "end_day", "age_years"}
+    assert bundle._field_names(str) is None
+    head = (Mention(0, 5, "fever", MentionRole.HEAD),)
+    huge = Quantity(Decimal("1" * 40), "mg")
+    ok = Quantity(Decimal("2.40"), "mg")
+    never = RelativeTime("for 3000 years", start_day=-3000 * 366.0)
+    facts = Extraction(
+        patient=PatientFacts(age=huge, age_mention=head[0]),
+        conditions=(
+            ConditionFact(
+                "fever", "fever", (Coding("s", "c"),), "sign", Assertion.PRESENT, head, onset=never
+            ),
+        ),
+        observations=(
+            ObservationFact("na", "sodium", (), "laboratory", head, value=huge),
+            ObservationFact(
+                "bp",
+                "blood pressure",
+                (),
+                "vital-signs",
+                head,
+                components=(("sys", (), ok), ("dia", (), huge)),
+            ),
+            ObservationFact("hb", "hemoglobin", (), "laboratory", head, value=ok),
+        ),
+        medications=(MedicationFact("x", "x", (), head, dose=ok, duration_days=1e9),),
+        timeline=(TimeAnchor(0, 5, "day 5", "relative", 0, day=5.0, end_day=1e12),),
+    )
+    got = bundle._usable(facts)
+    assert got == _plain_usable(facts)
+    assert got.patient.age is None and got.conditions[0].onset is None
+    assert got.observations[0].value is None and got.observations[1].components == (("sys", (), ok),)
+    assert got.observations[2] is facts.observations[2]  # nothing to change: the same object
+    assert got.medications[0].duration_days is None and got.timeline[0].end_day is None

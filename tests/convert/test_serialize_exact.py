@@ -94,3 +94,19 @@ def test_compact_bundle_is_the_same_json() -> None:
     assert "\n" not in compact.rstrip("\n") and compact.endswith("\n")
     assert loads_json(compact) == loads_json(dumps(bundle, "json")) == bundle
     assert "7.50" in compact
+
+
+def test_strings_that_look_like_decimal_markers_stay_strings() -> None:
+    # the writer marks each Decimal with a NUL-delimited string and puts the digits back after orjson:
+    # a text string starting with a NUL, or spelling a marker, must come out as that string
+    for doc in (
+        {"a": "\x000\x00", "b": Decimal("0.010")},
+        {"a": Decimal("2.40"), "b": "\x00x", "c": [Decimal("1e3"), "\x001\x00"]},
+        {"a": "\x00", "b": "é\u2013\x000", "c": Decimal("58")},
+    ):
+        for indent in (None, 2):
+            assert _plain(loads_json(dumps_json(doc, indent=indent))) == _plain(doc)
+    assert (
+        dumps_json({"a": "\x000\x00", "b": Decimal("0.010")}, indent=None)
+        == '{"a":"\\u00000\\u0000","b":0.010}'
+    )
