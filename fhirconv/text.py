@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from .regexcache import remembered
+
 __all__ = ["alternation", "flat_alternation", "fold", "norm_phrase", "phrase_pattern", "trie_alternation"]
 
 _FOLD_TABLE: dict[int, str] = {}
@@ -94,6 +96,12 @@ def trie_alternation(phrases: Iterable[str], pieces: dict[str, str] | None = Non
     flat, longest-first list.
     """
     unique = list(dict.fromkeys(phrases))  # in the given order: it breaks ties of length, as a flat list
+    # the command line's set-up finds the text it built last time from the same inputs (regexcache)
+    key = ("trie", tuple(unique), None if pieces is None else tuple(pieces.items()))
+    return remembered(key, lambda: _trie(unique, pieces))
+
+
+def _trie(unique: list[str], pieces: dict[str, str] | None) -> str:
     if pieces is None:
         if not all(p.isascii() and p == p.lower() and len(p) <= _MAX_TRIE_DEPTH for p in unique):
             return flat_alternation(unique)

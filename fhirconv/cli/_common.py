@@ -1,6 +1,6 @@
 """Helpers shared by CLI commands: input expansion, error rendering, atomic writes.
 
-Messages go to stderr through :data:`err_console`. Whatever a message quotes (file names such as
+Messages go to stderr through :func:`err_console`. Whatever a message quotes (file names such as
 ``case[1].txt``, ``[stage/code]`` tags, server diagnostics) is printed literally, never read as rich
 markup, and lines are never wrapped: off a terminal rich would otherwise cut them at 80 columns.
 """
@@ -13,19 +13,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from ..errors import EXIT_USAGE, FhirconvError
 from ..fileio import atomic_write, is_within
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from ..definitions.registry import ProgressEvent
 
 __all__ = [
     "DefinitionsProgress",
     "atomic_write",
     "err_console",
+    "escape",
     "expand_inputs",
     "fail",
     "is_within",
@@ -45,7 +46,26 @@ def setup_done() -> None:
     gc.enable()
 
 
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+_console: list[Console] = []
+
+
+def err_console() -> Console:
+    """The stderr console, made on first use: rich costs ~0.015 s of CPU to import, and a conversion
+    that succeeds without printing never needs it. ``Console(stderr=True)`` looks ``sys.stderr`` up at
+    each print, so making it later changes nothing."""
+    if not _console:
+        from rich.console import Console
+
+        _console.append(Console(stderr=True, highlight=False, soft_wrap=True))
+    return _console[0]
+
+
+def escape(text: str) -> str:
+    """``rich.markup.escape``, imported when a message is printed."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
 
 DOC_SUFFIXES = {".txt", ".text", ".html", ".htm", ".php", ".xml", ".nxml", ".bioc"}
 
@@ -53,7 +73,7 @@ DOC_SUFFIXES = {".txt", ".text", ".html", ".htm", ".php", ".xml", ".nxml", ".bio
 def say(message: str, *, tag: str | None = None, style: str = "") -> None:
     """One stderr line: an optional styled ``tag`` word, then ``message`` exactly as given."""
     prefix = f"[{style}]{escape(tag)}[/] " if tag and style else f"{escape(tag)} " if tag else ""
-    err_console.print(prefix + escape(message))
+    err_console().print(prefix + escape(message))
 
 
 def is_fhir_output(path: Path) -> bool:
@@ -158,12 +178,19 @@ class DefinitionsProgress:
     """
 
     def __init__(self, *, quiet: bool = False) -> None:
-        self.live = err_console.is_terminal and not quiet
+        self._quiet = quiet
+        self._live: bool | None = None  # asked of the console at the first event (cached runs: none)
         self._bar: Any = None
         self._task: Any = None
         self._stage = ""
         self._said = False
         self._notes: list[str] = []
+
+    @property
+    def live(self) -> bool:
+        if self._live is None:
+            self._live = err_console().is_terminal and not self._quiet
+        return self._live
 
     def __enter__(self) -> DefinitionsProgress:
         return self
@@ -194,7 +221,7 @@ class DefinitionsProgress:
         say(event.message, tag="definitions:", style="cyan")
         counter = DownloadColumn() if event.stage == "download" else MofNCompleteColumn()
         self._bar = Progress(
-            TextColumn("{task.description}"), BarColumn(), counter, console=err_console, transient=True
+            TextColumn("{task.description}"), BarColumn(), counter, console=err_console(), transient=True
         )
         self._bar.start()
         self._task = self._bar.add_task(event.message, total=event.total)

@@ -6,6 +6,11 @@ from __future__ import annotations
 import typer
 
 from .. import __version__
+from . import _coerce
+
+# option values reach the commands without pydantic where the result is certain (see _coerce): a
+# seventh of a cold one-file conversion
+_coerce.install()
 
 app = typer.Typer(
     name="fhirconv",

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 
 from ..errors import EXIT_OK, FhirconvError
-from ._common import DefinitionsProgress, describe, err_console
+from ._common import DefinitionsProgress, describe, err_console, escape
 
 definitions_app = typer.Typer(
     help="Install or inspect the FHIR R4 definitions used by validate.", no_args_is_help=True
@@ -41,7 +40,7 @@ def install(
                 raise typer.Exit(EXIT_OK)
             pkg, compiled = do_install(registry=registry, from_file=from_file, progress=progress)
     except FhirconvError as exc:
-        err_console.print(f"[bold red]error:[/] {escape(describe(exc))}")
+        err_console().print(f"[bold red]error:[/] {escape(describe(exc))}")
         raise typer.Exit(exc.exit_code) from None
     where = f" from {pkg.registry}" if pkg.registry else f" from {from_file}" if from_file else ""
     typer.echo(f"installed {pkg.spec}{where} into {pkg.path}")
@@ -63,7 +62,7 @@ def _install_packages(specs: list[str], registry: str | None, progress: object) 
     if result.core is not None:
         typer.echo(f"R4 core: {result.core.spec}")
     for warning in result.warnings:
-        err_console.print(f"[yellow]warning:[/] {escape(warning)}")
+        err_console().print(f"[yellow]warning:[/] {escape(warning)}")
 
 
 @definitions_app.command("status")

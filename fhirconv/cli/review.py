@@ -166,7 +166,7 @@ def review(
     used: set[str] = set()
     batch = len(paths) > 1
     with Progress(
-        console=err_console, transient=True, disable=not batch or not err_console.is_terminal
+        console=err_console(), transient=True, disable=not batch or not err_console().is_terminal
     ) as progress:
         task = progress.add_task("reviewing", total=len(paths))
         for path in paths:

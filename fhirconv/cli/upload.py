@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.markup import escape
 
 from ..errors import (
     EXIT_FINDINGS,
@@ -17,7 +16,7 @@ from ..errors import (
     TransportError,
     UploadError,
 )
-from ._common import describe, err_console, expand_inputs, fail, say
+from ._common import describe, err_console, escape, expand_inputs, fail, say
 
 if TYPE_CHECKING:
     from ..upload import BundleReport
@@ -44,7 +43,7 @@ def _render_outcome(exc: FhirconvError) -> None:
         sev = issue.get("severity", "?")
         text = issue.get("diagnostics") or (issue.get("details") or {}).get("text") or ""
         where = ", ".join(issue.get("expression", []) or issue.get("location", []) or [])
-        err_console.print(
+        err_console().print(
             f"    {sev}: {escape(str(text))}" + (f"  [dim]({escape(where)})[/]" if where else "")
         )
 
@@ -180,14 +179,14 @@ def upload(
                     report = uploader.upload(bundle, source=label)
             except FhirconvError as exc:
                 failures.append(exc)
-                err_console.print(f"[red]failed[/] {escape(describe(exc))}")
+                err_console().print(f"[red]failed[/] {escape(describe(exc))}")
                 _render_outcome(exc)
                 if isinstance(exc, TransportError):
                     # The server is unreachable even after retries: the other bundles would only fail
                     # the same way, slowly. Rerunning the same command later completes the upload.
                     rest = len(paths) - paths.index(path) - 1
                     if rest:
-                        err_console.print(
+                        err_console().print(
                             f"[red]stopped[/]: server unreachable; {rest} bundles not attempted"
                         )
                     break
@@ -213,7 +212,7 @@ def upload(
         from rich.console import Console
 
         Console().print(_table(reports))
-    err_console.print(f"{len(reports)} of {len(paths)} bundles {'planned' if dry_run else 'uploaded'}")
+    err_console().print(f"{len(reports)} of {len(paths)} bundles {'planned' if dry_run else 'uploaded'}")
     if failures:
         if any(isinstance(f, UploadError) for f in failures):
             raise typer.Exit(EXIT_UPLOAD)

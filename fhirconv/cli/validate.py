@@ -7,10 +7,9 @@ import re
 from typing import Any
 
 import typer
-from rich.markup import escape
 
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, FhirconvError
-from ._common import DefinitionsProgress, describe, err_console
+from ._common import DefinitionsProgress, describe, err_console, escape
 
 FORMATS = ("text", "json", "junit", "sarif", "github")
 
@@ -197,15 +196,15 @@ def validate(
 ) -> None:
     """Validate FHIR R4 JSON or XML: exit 0 no errors, 1 errors (or warnings with --fail-on warning)."""
     if fmt not in FORMATS:
-        err_console.print(f"[bold red]error:[/] --format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+        err_console().print(f"[bold red]error:[/] --format must be one of {', '.join(FORMATS)}, got {fmt!r}")
         raise typer.Exit(EXIT_USAGE)
     if unknown_profile not in ("error", "warning"):
-        err_console.print(
+        err_console().print(
             f"[bold red]error:[/] --unknown-profile must be warning or error, got {escape(unknown_profile)!r}"
         )
         raise typer.Exit(EXIT_USAGE)
     if fail_on not in ("error", "warning"):
-        err_console.print(f"[bold red]error:[/] --fail-on must be error or warning, got {fail_on!r}")
+        err_console().print(f"[bold red]error:[/] --fail-on must be error or warning, got {fail_on!r}")
         raise typer.Exit(EXIT_USAGE)
     from ..definitions import load_definitions
     from ..validate import validate_paths
@@ -226,7 +225,7 @@ def validate(
     except FhirconvError as exc:
         if reports:
             typer.echo(render(reports, fmt), nl=False)
-        err_console.print(f"[bold red]error:[/] {escape(describe(exc))}")
+        err_console().print(f"[bold red]error:[/] {escape(describe(exc))}")
         raise typer.Exit(exc.exit_code) from None
     typer.echo(render(reports, fmt), nl=False)
     failed = any(r.errors or (fail_on == "warning" and r.warnings) for r in reports)
@@ -239,7 +238,7 @@ def _ig_definitions(specs: list[str], progress: Any) -> Any:
 
     defs, result = load_ig_definitions(specs, progress=progress)
     for warning in result.warnings:
-        err_console.print(f"[yellow]warning:[/] {escape(warning)}")
+        err_console().print(f"[yellow]warning:[/] {escape(warning)}")
     return defs
 
 
@@ -250,7 +249,7 @@ def _known_profiles(defs: Any, profiles: list[str]) -> None:
     for url in profiles:
         if defs.structure_definition(url) is None:
             spec = suggest_package(url)
-            err_console.print(
+            err_console().print(
                 f"[bold red]error:[/] profile {escape(url)} is not installed. Install the package that "
                 f"defines it and load it: `fhirconv definitions install {escape(spec)}`, then "
                 f"`fhirconv validate --ig {escape(spec)} --profile {escape(url)} ...`"

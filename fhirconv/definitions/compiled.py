@@ -22,12 +22,15 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..diskcache import IndexedBlobs, write_indexed
 from ..errors import DefinitionsError, DefinitionsNotInstalled
 from .registry import InstalledPackage, Progress, ProgressEvent
 
 __all__ = ["COMPILER_VERSION", "CompiledDefinitions", "compile_package", "compiled_dir", "expand_simple"]
 
-COMPILER_VERSION = "10"  # 10: main's 8 plus FHIR regexes with ASCII classes ("(?a)"); 9 is stale
+# 10: main's 8 plus FHIR regexes with ASCII classes ("(?a)"); 9 is stale. 11: the lazy parts are indexed
+# blob files (diskcache.write_indexed), read one definition at a time
+COMPILER_VERSION = "11"
 CACHE_ENV = "FHIRCONV_CACHE_DIR"
 _PARTS = ("structures", "types", "valuesets", "codesystems", "searchparams", "schema", "fhirpath")
 _LAZY_PARTS = frozenset({"structures", "valuesets", "codesystems", "fhirpath"})  # url/text -> pickle bytes
@@ -230,7 +233,10 @@ def compile_package(
     for name, value in parts.items():
         step(name)
         with tempfile.NamedTemporaryFile(dir=out, delete=False, suffix=".tmp") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            if name in _LAZY_PARTS:  # url/text -> pickle bytes, each read from the file when needed
+                write_indexed(fh, value)
+            else:
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         Path(fh.name).replace(out / f"{name}.pickle")
     step("fast schema")
     _compile_fast_schema(schema, out)
@@ -242,11 +248,20 @@ def compile_package(
 
 
 def _fastjsonschema_version() -> str | None:
+    # the module's own VERSION (its release, what the distribution's metadata says too): reading the
+    # metadata imports importlib.metadata, ~0.01 s of every cold start
+    try:
+        import fastjsonschema
+    except ImportError:
+        return None
+    found = getattr(fastjsonschema, "VERSION", None)
+    if isinstance(found, str):
+        return found
     try:
         from importlib.metadata import PackageNotFoundError, version
 
         return version("fastjsonschema")
-    except (ImportError, PackageNotFoundError):
+    except PackageNotFoundError:
         return None
 
 
@@ -394,7 +409,7 @@ class _Lazy(Mapping[str, Any]):
 
     __slots__ = ("_done", "_raw")
 
-    def __init__(self, raw: dict[str, bytes]) -> None:
+    def __init__(self, raw: Mapping[str, bytes]) -> None:
         self._raw = raw
         self._done: dict[str, Any] = {}
 
@@ -429,10 +444,15 @@ class CompiledDefinitions:
     def _part(self, name: str) -> Any:
         if name not in self._parts:
             try:
-                with (self.folder / f"{name}.pickle").open("rb") as fh:
-                    value = pickle.load(fh)
-                self._parts[name] = _Lazy(value) if name in _LAZY_PARTS else value
-            except (OSError, pickle.UnpicklingError, EOFError) as exc:
+                path = self.folder / f"{name}.pickle"
+                if name in _LAZY_PARTS:
+                    # the header only: a conversion's gate reads a few hundred of the package's
+                    # definitions, and unpickling the whole 30 MB was a tenth of a cold convert
+                    self._parts[name] = _Lazy(IndexedBlobs(path))
+                else:
+                    with path.open("rb") as fh:
+                        self._parts[name] = pickle.load(fh)
+            except (OSError, pickle.UnpicklingError, EOFError, ValueError) as exc:
                 raise DefinitionsError(
                     f"compiled definitions unreadable ({exc}); run `fhirconv definitions install --force`",
                     source=str(self.folder),

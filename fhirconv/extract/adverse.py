@@ -127,25 +127,27 @@ class Adverse:
         reactions = [m for m, a in pairs if m.concept.domain == "conditions" and a in _REACTION_ASSERTIONS]
         if not reactions or self.rules.general.search(folded, s, e):
             return
-        for cue in self.rules.reaction_cue.finditer(folded, s, e):
-            drug = self._drug_after(folded, cue.end(), drugs)
-            if drug is not None:
-                for reaction in self._before_cue(folded, cue.start(), reactions):
+        # a cue names a drug of this sentence (_drug_after): with none, the cues need no scanning
+        if drugs:
+            for cue in self.rules.reaction_cue.finditer(folded, s, e):
+                drug = self._drug_after(folded, cue.end(), drugs)
+                if drug is not None:
+                    for reaction in self._before_cue(folded, cue.start(), reactions):
+                        self._add(ctx, found, reaction, drug, cue.start(), cue.end())
+            for cue in self.rules.start_cue.finditer(folded, s, e):
+                drug = self._drug_after(folded, cue.end(), drugs)
+                if drug is None:
+                    continue
+                after = [
+                    r
+                    for r in reactions
+                    if r.start >= drug.end
+                    and not _AFTER_BREAK.search(folded, drug.end, r.start)
+                    and not self.rules.indication.search(folded, drug.end, r.start)
+                ]
+                chosen = after[:1] or self._before_cue(folded, cue.start(), reactions)
+                for reaction in chosen:
                     self._add(ctx, found, reaction, drug, cue.start(), cue.end())
-        for cue in self.rules.start_cue.finditer(folded, s, e):
-            drug = self._drug_after(folded, cue.end(), drugs)
-            if drug is None:
-                continue
-            after = [
-                r
-                for r in reactions
-                if r.start >= drug.end
-                and not _AFTER_BREAK.search(folded, drug.end, r.start)
-                and not self.rules.indication.search(folded, drug.end, r.start)
-            ]
-            chosen = after[:1] or self._before_cue(folded, cue.start(), reactions)
-            for reaction in chosen:
-                self._add(ctx, found, reaction, drug, cue.start(), cue.end())
         for drug, suffix in self._suffixed(ctx, found, drugs):
             after = [r for r in reactions if r.start >= suffix.end()]
             if after and _words(folded, suffix.end(), after[0].start) <= self.rules.max_gap:

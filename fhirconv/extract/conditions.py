@@ -11,10 +11,10 @@ Besides the lexicon mention and its ConText assertion, a condition's own words d
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from ..model import Assertion, ConditionFact, Mention, MentionRole, RelativeTime
 from ..text import fold, norm_phrase
+from .fastcopy import replaced as replace
 from .finding_phrase import Composer
 from .lexicon import Concept, Lexicon, Match
 from .mentions import codings_of, surface

@@ -9,7 +9,6 @@ finally the link step joins the facts up.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import replace
 from typing import Protocol
 
 from ..mapping import MappingStore
@@ -21,6 +20,7 @@ from .conditions import Conditions
 from .context import ContextRules, Target
 from .course import CourseRules, CourseStatements
 from .family import Family, FamilyRules
+from .fastcopy import replaced as replace
 from .finding_phrase import Composer
 from .findings import vital_concepts
 from .lexicon import Lexicon, Match

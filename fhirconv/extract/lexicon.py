@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import pickle
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +19,8 @@ from typing import Any
 
 import ahocorasick
 
-from ..diskcache import read_used, write_whole
 from ..mapping import MappingStore, user_cache_dir
+from .lexicon_cache import read_cache, write_cache
 from .variants import NEAR_MIN, deletions, descriptor_variants, variants
 
 __all__ = ["DOMAINS", "AliasIndex", "Concept", "Lexicon", "Match"]
@@ -56,7 +55,6 @@ class Match:
 # faster than one holding tuples.
 _LEN_BITS, _IDX_BITS = 12, 24
 _LEN_MASK, _IDX_MASK = (1 << _LEN_BITS) - 1, (1 << _IDX_BITS) - 1
-_CACHE_FORMAT = 3
 
 
 def _pack(length: int, plain: int, described: int) -> int:
@@ -71,7 +69,7 @@ class _ConceptTable(Sequence[Concept]):
 
     __slots__ = ("_made", "_rows")
 
-    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+    def __init__(self, rows: Sequence[tuple[Any, ...]]) -> None:
         self._rows, self._made = rows, list[Concept | None]([None]) * len(rows)
 
     def __len__(self) -> int:
@@ -111,7 +109,7 @@ class Lexicon:
     # one-word drug names of NEAR_MIN letters or more, and every form with one letter deleted -> concept
     # (-1 when two drugs share the form): a drug name misspelt by one letter is still that drug
     near_terms: dict[str, int] = field(default_factory=dict)
-    near_deletions: dict[str, int] = field(default_factory=dict)
+    near_deletions: Mapping[str, int] = field(default_factory=dict)
     near_words: frozenset[str] = frozenset()  # the lexicons' own words, never read as misspellings
     _reading: _Reading | None = None  # the document being read (see ``reading``)
     _near_seen: dict[str, int] = field(default_factory=dict)  # near_drug's answers (concept or -1)
@@ -127,35 +125,19 @@ class Lexicon:
         digest.update(repr(wanted).encode())
         for name in names:
             digest.update(name.encode() + b"\0" + store.raw(name))
-        digest.update(f"format {_CACHE_FORMAT}".encode())
+        digest.update(Path(__file__).with_name("lexicon_cache.py").read_bytes())  # the cache's shapes
         path = user_cache_dir() / "lexicons" / f"{digest.hexdigest()[:32]}.pickle"
-        try:
-            # only ever a file this code wrote into the user's own cache folder
-            fmt, rows, automaton, values, near = pickle.loads(read_used(path))
-            if (
-                fmt == _CACHE_FORMAT
-                and isinstance(rows, list)
-                and isinstance(automaton, ahocorasick.Automaton)
-                and isinstance(values, array)
-                and len(values) == len(automaton)
-                and isinstance(near, tuple)
-                and len(near) == 3
-            ):
-                lex = cls(concepts=_ConceptTable(rows))
-                lex._automaton, lex._values = automaton, values
-                # the misspelt-drug index is part of the lexicon: a cached lexicon without it would
-                # read "sevofluorane" differently from a freshly built one
-                lex.near_terms, lex.near_deletions, lex.near_words = near
-                return lex
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError, IndexError):
-            pass  # absent, or corrupt: rebuilt and rewritten below
+        cached = read_cache(path)
+        if cached is not None:
+            lex = cls(concepts=_ConceptTable(cached.rows))
+            lex._automaton, lex._values = cached.automaton, cached.values
+            # the misspelt-drug index is part of the lexicon: a cached lexicon without it would
+            # read "sevofluorane" differently from a freshly built one
+            lex.near_terms, lex.near_deletions, lex.near_words = cached.near
+            return lex
         lex = cls._build(store, wanted)
-        try:  # a cache that cannot be written (read-only home) only costs speed
-            near = (lex.near_terms, lex.near_deletions, lex.near_words)
-            blob = (_CACHE_FORMAT, [_row(c) for c in lex.concepts], lex._automaton, lex._values, near)
-            write_whole(path, pickle.dumps(blob, protocol=pickle.HIGHEST_PROTOCOL))  # and prunes old ones
-        except OSError:
-            pass
+        near = (lex.near_terms, lex.near_deletions, lex.near_words)
+        write_cache(path, [_row(c) for c in lex.concepts], lex._automaton, lex._values, near)
         return lex
 
     @classmethod
@@ -222,14 +204,16 @@ class Lexicon:
         return lex
 
     def _index_near_drugs(self, keys: dict[str, list[int]]) -> None:
+        near_deletions: dict[str, int] = {}
+        self.near_deletions = near_deletions
         for key, idxs in sorted(keys.items()):
             best = sorted(idxs, key=lambda i: (_PRIORITY.get(self.concepts[i].domain, 9), i))[0]
             if self.concepts[best].domain != "drugs" or len(key) < NEAR_MIN or not key.isalpha():
                 continue
             self.near_terms[key] = best
             for form in deletions(key):
-                old = self.near_deletions.get(form, best)
-                self.near_deletions[form] = best if old == best else -1
+                old = near_deletions.get(form, best)
+                near_deletions[form] = best if old == best else -1
         # a word of another domain is never a misspelt drug
         self.near_words = frozenset(k for k in keys if k.isalpha() and len(k) >= NEAR_MIN - 1)
 

@@ -10,8 +10,6 @@ patient.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ..model import (
     AdverseEventFact,
     Assertion,
@@ -23,6 +21,7 @@ from ..model import (
 )
 from ..text import fold
 from .adverse import AdverseRules
+from .fastcopy import replaced as replace
 from .observations import Observations
 from .procedures import Procedures
 from .rules import ProcedureRules

@@ -7,11 +7,11 @@ named with a "not given" phrase is recorded as not done, a stopped drug as stopp
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from ..mapping import MappingStore
 from ..model import Assertion, MedicationFact, Mention, MentionRole, Quantity, RelativeTime
 from ..text import norm_phrase, phrase_pattern
+from .fastcopy import replaced as replace
 from .lexicon import Match
 from .mentions import PAREN_ABBR, codings_of, surface
 from .quantities import Quantities, decimal_of, fmt_number

@@ -30,7 +30,8 @@ class PatientReader:
         )
 
     def run(self, ctx: SentenceContext, found: Found) -> None:
-        if self.rules.admission.search(ctx.folded, ctx.start, ctx.end):
+        # (once admitted, admitted: later sentences need no search)
+        if not found.inpatient and self.rules.admission.search(ctx.folded, ctx.start, ctx.end):
             found.inpatient = True
 
     def facts(self, text: str, folded: str, sentences: list[Sentence]) -> PatientFacts:

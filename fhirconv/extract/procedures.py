@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from ..model import Assertion, Coding, Mention, MentionRole, ProcedureFact
+from .fastcopy import replaced as replace
 from .rules import ProcedureRules
 from .sentence import Found, ProcedureCandidate, SentenceContext
 from .text import MAX_MENTIONS

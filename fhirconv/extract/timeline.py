@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ..model import (
     Extraction,
@@ -29,6 +29,7 @@ from ..model import (
 )
 from ..normalize.dates import DAYS_PER_YEAR, inclusive_end
 from ..text import fold
+from .fastcopy import replaced as replace
 from .prefilter import AnyOf
 from .quantities import Quantities
 from .rules import OutcomeRules

@@ -8,7 +8,6 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import TypeVar
 
 from ..model import (
@@ -23,6 +22,7 @@ from ..model import (
     RelativeTime,
     TimeAnchor,
 )
+from .fastcopy import replaced as replace
 from .rules import OutcomeRules
 from .text import Sentence
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from ..errors import InputError, InputTooLargeError
 from ..model import Document, DocumentFormat
 from ._rules import SectionRules, load_rules
-from ._xml import parse_xml
 from .sniff import sniff_format
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -28,6 +30,15 @@ __all__ = [
     "read_path",
     "sniff_format",
 ]
+
+
+def parse_xml(data: bytes, name: str) -> etree._Element:
+    """The readers' hardened XML parser (:func:`fhirconv.readers._xml.parse_xml`), imported on first
+    use: a plain-text report never needs lxml (~0.01 s of a cold start)."""
+    from ._xml import parse_xml as parse
+
+    return parse(data, name)
+
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 """Inputs above this are refused; override per call or with ``FHIRCONV_MAX_INPUT_BYTES``."""

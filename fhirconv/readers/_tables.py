@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from lxml import etree
+if TYPE_CHECKING:  # annotations only: a plain-text report never loads lxml (~0.01 s)
+    from lxml import etree
 
 from ..model import Table, TableCell
 

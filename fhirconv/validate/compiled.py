@@ -23,6 +23,7 @@ folder other users can write to, and rebuilt when unreadable.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import marshal
@@ -33,11 +34,12 @@ import sys
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..diskcache import IndexedBlobs, prune, write_indexed
 from .bindings import _CODED, _SEVERITY, BindingChecker, _codings
 from .chain import iter_resources
 from .fpcompile import RUNTIME, Fallback, Unsupported, compile_partial
@@ -755,6 +757,36 @@ def cache_key(defs: Any) -> str:
     return h.hexdigest()[:32]
 
 
+_META = "\0meta"  # the cache file's entry of key, dependencies, fallbacks (never a unit's name)
+_KEEP_CODE = 4  # cache files (11 MB each) of other fhirconv or package versions kept
+
+
+class _Units(Mapping[str, tuple[bytes, tuple[str, ...]]]):
+    """The cached units: each one's bytecode read from the file when first exec'd (a conversion's
+    gate uses a quarter of them; reading all 11 MB was ~0.01 s of a cold start)."""
+
+    __slots__ = ("_blobs", "_deps")
+
+    def __init__(self, blobs: IndexedBlobs, deps: Any) -> None:
+        if not isinstance(deps, dict) or set(deps) != set(blobs) - {_META}:
+            raise ValueError("validator cache: units and their dependencies differ")
+        if not all(isinstance(d, tuple) and all(isinstance(x, str) for x in d) for d in deps.values()):
+            raise ValueError("validator cache: malformed dependencies")
+        self._blobs, self._deps = blobs, deps
+
+    def __getitem__(self, unit: str) -> tuple[bytes, tuple[str, ...]]:
+        return self._blobs[unit], self._deps[unit]
+
+    def __contains__(self, unit: object) -> bool:
+        return unit in self._deps
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._deps)
+
+    def __len__(self) -> int:
+        return len(self._deps)
+
+
 def _cache_file(defs: Any) -> Path | None:
     if not isinstance(getattr(defs, "folder", None), Path):
         return None  # definitions not from the installed cache (tests): generate in memory
@@ -772,7 +804,7 @@ class _Program:
     def __init__(self, defs: DefinitionsProvider, plans: PlanCache) -> None:
         self.defs = defs
         self.plans = plans
-        self.units: dict[str, tuple[bytes, tuple[str, ...]]] = {}
+        self.units: Mapping[str, tuple[bytes, tuple[str, ...]]] = {}
         self.loaded: set[str] = set()
         self.fallbacks: dict[tuple[str, str], str] = {}
         self.compiled_count = 0
@@ -856,38 +888,42 @@ class _Program:
             try:
                 if not _ours(path.lstat()) or path.is_symlink():
                     raise ValueError("cache file not private")
-                data = marshal.loads(path.read_bytes())
+                blobs = IndexedBlobs(path)  # the header; each unit's code is read on first use
+                data = marshal.loads(blobs[_META])
                 if isinstance(data, dict) and data.get("key") == path.stem:
-                    self.units = data["units"]
+                    self.units = _Units(blobs, data["deps"])
                     listed: dict[str, str] = data["fallbacks"]
                     self.fallbacks = {
                         (k.partition("\0")[0], k.partition("\0")[2]): v for k, v in listed.items()
                     }
                     self.compiled_count = int(data["compiled"])
+                    with contextlib.suppress(OSError):  # used now: kept by the pruning below
+                        os.utime(path)
                     return
             except (OSError, ValueError, EOFError, TypeError, KeyError):
                 pass  # absent or corrupt: rebuilt below
         self.generate()
         if path is not None and _private_dir(path.parent):
-            blob = marshal.dumps(
-                {
-                    "key": path.stem,
-                    "units": self.units,
-                    "fallbacks": {f"{k}\0{e}": v for (k, e), v in self.fallbacks.items()},
-                    "compiled": self.compiled_count,
-                }
-            )
+            meta = {
+                "key": path.stem,
+                "deps": {unit: deps for unit, (_code, deps) in self.units.items()},
+                "fallbacks": {f"{k}\0{e}": v for (k, e), v in self.fallbacks.items()},
+                "compiled": self.compiled_count,
+            }
+            entries = {_META: marshal.dumps(meta)} | {unit: code for unit, (code, _d) in self.units.items()}
             try:
                 with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as fh:
-                    fh.write(blob)
+                    write_indexed(fh, entries)
                 Path(fh.name).replace(path)
-                for stale in path.parent.glob("*.marshal"):
-                    if stale != path:  # another fhirconv or package version's code: not ours to keep
-                        stale.unlink(missing_ok=True)
+                # other fhirconv or package versions' code: the few most recently used stay (two
+                # installations used in turn each regenerated their code, seconds, on every start)
+                prune(path.parent, ".marshal", keep=_KEEP_CODE)
             except OSError:
                 pass  # an unwritable cache costs the next start its generation time only
 
     def generate(self) -> None:
+        units: dict[str, tuple[bytes, tuple[str, ...]]] = {}
+        self.units = units
         gen = _Generator(self.defs, self.plans)
         roots = set(self.defs.resource_types())
         pending = sorted(roots)
@@ -902,7 +938,7 @@ class _Program:
             except Unsupported:
                 continue
             code = compile(source, f"<fhirconv-validator:{root}>", "exec")
-            self.units[root] = (marshal.dumps(code), tuple(sorted(deps)))
+            units[root] = (marshal.dumps(code), tuple(sorted(deps)))
             pending.extend(sorted(deps - done))
         self.fallbacks = gen.fallbacks
         self.compiled_count = gen.compiled_count

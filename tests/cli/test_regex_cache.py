@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from fhirconv.regexcache import Recorder, cache_file, warm
 
@@ -81,3 +82,38 @@ def test_cache_file_names_the_interpreter(tmp_path: Path) -> None:
     name = cache_file(tmp_path).name
     assert name.startswith(__import__("sys").implementation.cache_tag)
     assert cache_file(tmp_path).parent == tmp_path
+
+
+def test_recorded_pattern_texts_come_back_and_only_those(tmp_path: Path, monkeypatch: Any) -> None:
+    from fhirconv import regexcache, text
+
+    monkeypatch.setattr(regexcache, "_TEXTS", {})
+    path = tmp_path / "re.bin"
+    phrases = ["chest pain", "chest tightness", "regexcache test phrase"]
+    rec = Recorder(path).warm()
+    with rec:
+        built = text.trie_alternation(phrases)
+    outside = text.trie_alternation(["a document's own words"])  # never written
+    assert built == text._trie(phrases, None) and outside
+    rec.save()
+    assert path.with_suffix(".texts").is_file()
+    monkeypatch.setattr(regexcache, "_TEXTS", {})
+    Recorder(path).warm()
+    keys = set(regexcache._TEXTS)
+    assert ("trie", tuple(phrases), None) in keys
+    assert all("a document's own words" not in k[1] for k in keys)
+    calls = []
+    got = regexcache.remembered(("trie", tuple(phrases), None), lambda: calls.append(1) or "")
+    assert got == built and not calls  # served from the file
+    # another version of the code that writes the texts: the file is not used
+    monkeypatch.setattr(regexcache, "_TEXTS", {})
+    monkeypatch.setattr(regexcache, "_texts_magic", lambda: b"fhirconv-texts 1 other\n")
+    Recorder(path).warm()
+    assert regexcache._TEXTS == {}
+    # a damaged file is ignored
+    monkeypatch.undo()
+    monkeypatch.setattr(regexcache, "_TEXTS", {})
+    blob = path.with_suffix(".texts").read_bytes()
+    path.with_suffix(".texts").write_bytes(blob[:-5] + b"xxxxx")
+    Recorder(path).warm()
+    assert regexcache._TEXTS == {}

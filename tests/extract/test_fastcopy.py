@@ -1,0 +1,55 @@
+"""``replaced`` gives exactly what ``dataclasses.replace`` gives, and refuses what it refuses."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pytest
+
+from fhirconv.extract.fastcopy import replaced
+from fhirconv.model import Assertion, ConditionFact, Mention, MentionRole, Quantity, RelativeTime
+
+
+def _fact() -> ConditionFact:
+    head = Mention(4, 9, "fever", MentionRole.HEAD)
+    return ConditionFact(
+        key="c1|present", text="fever", codings=(), cls="sign", assertion=Assertion.PRESENT, mentions=(head,)
+    )
+
+
+def test_a_frozen_fact_is_copied_with_its_changes() -> None:
+    fact = _fact()
+    onset = RelativeTime("two days", -2.0, None)
+    for changes in ({}, {"onset": onset}, {"onset": onset, "past": True, "clinical_status": "resolved"}):
+        new = replaced(fact, **changes)
+        assert new == dataclasses.replace(fact, **changes)
+        assert type(new) is ConditionFact and new is not fact
+        for name, value in changes.items():
+            assert getattr(new, name) is value
+    assert fact.onset is None  # the original is untouched
+
+
+def test_unknown_fields_are_refused_as_replace_refuses_them() -> None:
+    with pytest.raises(TypeError):
+        dataclasses.replace(_fact(), no_such_field=1)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        replaced(_fact(), no_such_field=1)
+
+
+def test_classes_with_post_init_or_non_init_fields_go_to_replace() -> None:
+    # Quantity checks itself in __post_init__: the check still runs on the copy
+    q = Quantity(Decimal("5"), "mg")
+    assert replaced(q, unit="g") == dataclasses.replace(q, unit="g")
+    with pytest.raises(TypeError):
+        replaced(q, value=5)
+
+    @dataclass
+    class Mutable:
+        a: int
+        b: list[int] = field(default_factory=list)
+        c: int = field(default=0, init=False)
+
+    m = Mutable(1, [2])
+    assert replaced(m, a=3) == dataclasses.replace(m, a=3)
