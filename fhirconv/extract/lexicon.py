@@ -11,7 +11,6 @@ import hashlib
 import itertools
 import pickle
 from array import array
-from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ import ahocorasick
 
 from ..diskcache import read_used, write_whole
 from ..mapping import MappingStore, user_cache_dir
+from .lexicon_reading import DESCRIBED_REACH, Reading, SectionReading
 from .variants import NEAR_MIN, deletions, descriptor_variants, variants
 
 __all__ = ["DOMAINS", "AliasIndex", "Concept", "Lexicon", "Match"]
@@ -86,14 +86,12 @@ class _ConceptTable(Sequence[Concept]):
         return c
 
 
-class _Reading:
-    """One document's section scans, made on first need."""
+def _key_length(value: int) -> int:
+    return value & _LEN_MASK
 
-    __slots__ = ("ends", "folded", "hits", "starts")
 
-    def __init__(self, folded: str, starts: list[int], ends: list[int], n: int) -> None:
-        self.folded, self.starts, self.ends = folded, starts, ends
-        self.hits: list[tuple[array[int], array[int]] | None] = [None] * n  # (ends, values)
+def _is_described(value: int) -> bool:
+    return value >> (_LEN_BITS + _IDX_BITS) > 0
 
 
 def _row(c: Concept) -> tuple[Any, ...]:
@@ -113,7 +111,7 @@ class Lexicon:
     near_terms: dict[str, int] = field(default_factory=dict)
     near_deletions: dict[str, int] = field(default_factory=dict)
     near_words: frozenset[str] = frozenset()  # the lexicons' own words, never read as misspellings
-    _reading: _Reading | None = None  # the document being read (see ``reading``)
+    _reading: Reading | None = None  # the document being read (see ``reading``)
     _near_seen: dict[str, int] = field(default_factory=dict)  # near_drug's answers (concept or -1)
 
     @classmethod
@@ -253,42 +251,63 @@ class Lexicon:
         return self.concepts[idx] if idx >= 0 else None
 
     def match(self, text: str, folded: str, start: int, end: int) -> list[Match]:
-        cands: list[tuple[int, int, int]] = []
-        descriptors = self.descriptors
-        for e, value in zip(*self._hits(folded, start, end), strict=True):
-            length = value & _LEN_MASK
-            s = e - length
-            if s < start:
-                continue  # a key that starts before the range (a section's hit, read for a sentence)
-            idx = (value >> _LEN_BITS & _IDX_MASK) - 1
-            described = (value >> (_LEN_BITS + _IDX_BITS)) - 1
-            if described >= 0 and descriptors is not None:
-                dm = descriptors.search(folded, max(start, s - 25), s)
-                if dm is not None and not folded[dm.end() : s].strip():
-                    s, idx = dm.start(), described
-            if idx < 0:
-                continue
-            if s > 0 and folded[s - 1].isalnum():
-                continue
-            # Short terms (abbreviations) only when written with capitals: "CT" yes, "ct" in prose no;
-            # condition abbreviations all in capitals ("PH" is not "pH", "TEN" is not "Ten"); their
-            # plurals too ("WBCs" yes, "pads" and "pets" in prose no).
-            # (a term with a digit, such as "p63", is an identifier and never a prose word)
-            if e - s <= 4:  # (longer surfaces are never short terms)
-                surface = text[s:e]
-                if e - s == 4 and surface[-1] in "sS" and folded[s : e - 1] in self._automaton:
-                    surface = surface[:-1]  # the plural of a three-letter term
-                if (
-                    len(surface) <= 3
-                    and not any(ch.isdigit() for ch in surface)
-                    and (
-                        surface.islower()
-                        or (self.concepts[idx].domain == "conditions" and not surface.isupper())
-                    )
-                ):
-                    continue
-            cands.append((s, e, idx))
-        return [Match(s, e, self.concepts[idx]) for s, e, idx in self._longest_first(cands, start, end)]
+        """The longest non-overlapping matches in ``text[start:end]``. While a document is read, a range
+        inside one of its sections is answered from that section's reading (see ``lexicon_reading``)."""
+        doc = self._reading
+        if doc is not None and doc.folded is folded and (i := doc.section_of(start, end)) >= 0:
+            sec = doc.sections[i]
+            if sec is None:
+                hits = self._scan(folded, doc.starts[i], doc.ends[i])
+                sec = doc.sections[i] = SectionReading(
+                    text, folded, doc.starts[i], doc.ends[i], hits, _key_length, _is_described,
+                    self._decode, self._longest_first, self._make,
+                )  # fmt: skip
+            kept, cands = sec.match(text, folded, start, end, self._decode, self._longest_first)
+            if kept is not None:
+                return kept
+        else:
+            ends, values = self._scan(folded, start, end)
+            cands = []
+            for e, value in zip(ends, values, strict=True):
+                s = e - (value & _LEN_MASK)
+                if s >= start and (c := self._decode(text, folded, start, s, e, value)) is not None:
+                    cands.append(c)
+        return [self._make(c) for c in self._longest_first(cands, start, end)]
+
+    def _make(self, c: tuple[int, int, int]) -> Match:
+        return Match(c[0], c[1], self.concepts[c[2]])
+
+    def _decode(
+        self, text: str, folded: str, start: int, s: int, e: int, value: int
+    ) -> tuple[int, int, int] | None:
+        """The candidate a key found at ``[s, e)`` makes when the range read starts at ``start``."""
+        idx = (value >> _LEN_BITS & _IDX_MASK) - 1
+        described = (value >> (_LEN_BITS + _IDX_BITS)) - 1
+        if described >= 0 and (descriptors := self.descriptors) is not None:
+            dm = descriptors.search(folded, max(start, s - DESCRIBED_REACH), s)
+            if dm is not None and not folded[dm.end() : s].strip():
+                s, idx = dm.start(), described
+        if idx < 0:
+            return None
+        if s > 0 and folded[s - 1].isalnum():
+            return None
+        # Short terms (abbreviations) only when written with capitals: "CT" yes, "ct" in prose no;
+        # condition abbreviations all in capitals ("PH" is not "pH", "TEN" is not "Ten"); their
+        # plurals too ("WBCs" yes, "pads" and "pets" in prose no).
+        # (a term with a digit, such as "p63", is an identifier and never a prose word)
+        if e - s <= 4:  # (longer surfaces are never short terms)
+            surface = text[s:e]
+            if e - s == 4 and surface[-1] in "sS" and folded[s : e - 1] in self._automaton:
+                surface = surface[:-1]  # the plural of a three-letter term
+            if (
+                len(surface) <= 3
+                and not any(ch.isdigit() for ch in surface)
+                and (
+                    surface.islower() or (self.concepts[idx].domain == "conditions" and not surface.isupper())
+                )
+            ):
+                return None
+        return s, e, idx
 
     def _scan(self, folded: str, start: int, end: int) -> tuple[array[int], array[int]]:
         """(end, packed value) of the keys in ``folded[start:end]`` ending at a word end, in automaton order.
@@ -304,32 +323,16 @@ class Lexicon:
             found.append(values[key])
         return ends, found
 
-    def _hits(self, folded: str, start: int, end: int) -> tuple[array[int], array[int]]:
-        """The hits of ``[start, end)``: those of its section's scan that end inside it while a document
-        is being read (``match`` drops the ones that start before it), else a scan of the range."""
-        doc = self._reading
-        if doc is None or doc.folded is not folded:
-            return self._scan(folded, start, end)
-        i = bisect_right(doc.starts, start) - 1
-        if i < 0 or end > doc.ends[i]:
-            return self._scan(folded, start, end)
-        hits = doc.hits[i]
-        if hits is None:
-            hits = doc.hits[i] = self._scan(folded, doc.starts[i], doc.ends[i])
-        ends, found = hits
-        a, b = bisect_right(ends, start), bisect_right(ends, end)
-        return ends[a:b], found[a:b]
-
     @contextmanager
     def reading(self, folded: str, ranges: Iterable[tuple[int, int]]) -> Iterator[None]:
-        """While a document is read, each of ``ranges`` (its sections) is scanned once, on first need,
-        and every match inside it reuses the scan (with the same result)."""
+        """While a document is read, each of ``ranges`` (its sections) is scanned, decoded and resolved
+        once, on first need, and every match inside it reuses that reading (with the same result)."""
         kept: list[tuple[int, int]] = []
         for s, e in sorted(r for r in ranges if r[1] > r[0]):  # of overlapping ranges, the first
             if not kept or s >= kept[-1][1]:
                 kept.append((s, e))
         prev = self._reading
-        self._reading = _Reading(folded, [s for s, _ in kept], [e for _, e in kept], len(kept))
+        self._reading = Reading(folded, [s for s, _ in kept], [e for _, e in kept])
         try:
             yield
         finally:
