@@ -6,12 +6,14 @@ Each drops or replaces a match whose surrounding words say it is not the mention
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from ..text import norm_phrase
 from .lexicon import Lexicon, Match
 from .match_rules import MatchRules
 
 __all__ = [
+    "NearDrugs",
     "attributive",
     "condition_mention",
     "given_analyte",
@@ -129,6 +131,39 @@ def near_drugs(
         if concept is not None:
             out.append(Match(w.start(), w.end(), concept))
     return out
+
+
+_WORDISH = re.compile(r"[\w-]")
+
+
+class NearDrugs:
+    """``near_drugs`` of each sentence, from one scan of the document: its long words that misspell a
+    drug (most documents have none) are found once, and a sentence takes those inside it. A sentence
+    that ends inside a word (where the scan of the sentence alone would see the word end) is read alone."""
+
+    __slots__ = ("_folded", "_found", "_starts", "lexicon", "rules")
+
+    def __init__(self, lexicon: Lexicon, rules: MatchRules) -> None:
+        self.lexicon, self.rules = lexicon, rules
+        self._folded: str | None = None
+        self._found: list[Match] = []
+        self._starts: list[int] = []
+
+    def find(self, folded: str, s: int, e: int, known: list[Match]) -> list[Match]:
+        if e < len(folded) and _WORDISH.match(folded, e):
+            return near_drugs(self.lexicon, self.rules, folded, s, e, known)
+        if self._folded is not folded:
+            self._found = near_drugs(self.lexicon, self.rules, folded, 0, len(folded), [])
+            self._starts = [m.start for m in self._found]
+            self._folded = folded
+        if not self._found:
+            return []
+        a = bisect_left(self._starts, s)
+        return [
+            m
+            for m in self._found[a : bisect_left(self._starts, e, a)]
+            if m.end <= e and not any(k.start < m.end and m.start < k.end for k in known)
+        ]
 
 
 def measured_drug(folded: str, m: Match, e: int) -> bool:
