@@ -8,7 +8,6 @@ files can stay one entry per surface form an editor would write.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import pickle
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
@@ -24,7 +23,7 @@ from ..mapping import MappingStore, user_cache_dir
 from .lexicon_reading import DESCRIBED_REACH, Reading, SectionReading
 from .variants import NEAR_MIN, deletions, descriptor_variants, variants
 
-__all__ = ["DOMAINS", "AliasIndex", "Concept", "Lexicon", "Match"]
+__all__ = ["DOMAINS", "Concept", "Lexicon", "Match"]
 
 DOMAINS = ("tests", "drugs", "procedures", "conditions")
 # When two domains claim the very same words, the earlier one wins (a test name is not a symptom).
@@ -56,6 +55,7 @@ class Match:
 # faster than one holding tuples.
 _LEN_BITS, _IDX_BITS = 12, 24
 _LEN_MASK, _IDX_MASK = (1 << _LEN_BITS) - 1, (1 << _IDX_BITS) - 1
+_DESCRIBED_SHIFT = _LEN_BITS + _IDX_BITS
 _CACHE_FORMAT = 3
 
 
@@ -84,14 +84,6 @@ class _ConceptTable(Sequence[Concept]):
         if c is None:
             c = self._made[i] = Concept(*self._rows[i])
         return c
-
-
-def _key_length(value: int) -> int:
-    return value & _LEN_MASK
-
-
-def _is_described(value: int) -> bool:
-    return value >> (_LEN_BITS + _IDX_BITS) > 0
 
 
 def _row(c: Concept) -> tuple[Any, ...]:
@@ -257,11 +249,11 @@ class Lexicon:
         if doc is not None and doc.folded is folded and (i := doc.section_of(start, end)) >= 0:
             sec = doc.sections[i]
             if sec is None:
-                hits = self._scan(folded, doc.starts[i], doc.ends[i])
-                sec = doc.sections[i] = SectionReading(
-                    text, folded, doc.starts[i], doc.ends[i], hits, _key_length, _is_described,
-                    self._decode, self._longest_first, self._make,
-                )  # fmt: skip
+                start_i, end_i = doc.starts[i], doc.ends[i]
+                hits = self._scan(folded, start_i, end_i)
+                decoded = self._decode_all(text, folded, start_i, *hits)
+                sec = SectionReading(start_i, end_i, hits, decoded, self._longest_first, self._make)
+                doc.sections[i] = sec
             kept, cands = sec.match(text, folded, start, end, self._decode, self._longest_first)
             if kept is not None:
                 return kept
@@ -273,6 +265,30 @@ class Lexicon:
                 if s >= start and (c := self._decode(text, folded, start, s, e, value)) is not None:
                     cands.append(c)
         return [self._make(c) for c in self._longest_first(cands, start, end)]
+
+    def _decode_all(
+        self, text: str, folded: str, start: int, ends: array[int], values: array[int]
+    ) -> tuple[list[int], list[tuple[int, int, int] | None], list[int]]:
+        """Each hit's start, its candidate when the range read starts at ``start`` (``_decode``, with the
+        common case inline: a plain key of five or more characters at a word start), and the starts of
+        the descriptor-only keys."""
+        raw: list[int] = []
+        cands: list[tuple[int, int, int] | None] = []
+        described: list[int] = []
+        decode = self._decode
+        for e, value in zip(ends, values, strict=True):
+            s = e - (value & _LEN_MASK)
+            raw.append(s)
+            if s < start:
+                cands.append(None)
+            elif value >> _DESCRIBED_SHIFT:
+                described.append(s)
+                cands.append(decode(text, folded, start, s, e, value))
+            elif e - s > 4 and not (s > 0 and folded[s - 1].isalnum()):
+                cands.append((s, e, (value >> _LEN_BITS & _IDX_MASK) - 1))
+            else:
+                cands.append(decode(text, folded, start, s, e, value))
+        return raw, cands, described
 
     def _make(self, c: tuple[int, int, int]) -> Match:
         return Match(c[0], c[1], self.concepts[c[2]])
@@ -353,48 +369,3 @@ class Lexicon:
             kept.append((s, e, idx))
         kept.sort(key=lambda c: c[0])
         return kept
-
-
-class AliasIndex(dict[str, tuple[Concept, str]]):
-    """Abbreviations a document defines ("syndrome (OMS)"), matched with one automaton built once per
-    document instead of one regex per abbreviation per sentence (which cost aliases x sentences)."""
-
-    _automaton: Any = None
-
-    @classmethod
-    def of(cls, aliases: dict[str, tuple[Concept, str]]) -> AliasIndex:
-        return aliases if isinstance(aliases, AliasIndex) else cls(aliases)
-
-    def _build(self) -> Any:
-        automaton = ahocorasick.Automaton()
-        for abbr in self:
-            # a space inside an abbreviation is optional ("IG G" is also written "IGG")
-            parts = abbr.split(" ")
-            forms = [
-                "".join(p + j for p, j in zip(parts, (*joins, ""), strict=True))
-                for joins in itertools.product((" ", ""), repeat=len(parts) - 1)
-            ]
-            for form in forms:
-                if form and form not in automaton:
-                    automaton.add_word(form, (len(form), abbr))
-        if len(automaton):
-            automaton.make_automaton()
-        return automaton
-
-    def match(self, text: str, start: int, end: int) -> list[Match]:
-        """Every whole-token occurrence of a defined abbreviation in ``text[start:end]``."""
-        if not self:
-            return []
-        if self._automaton is None:
-            self._automaton = self._build()
-        out: list[Match] = []
-        for last, (length, abbr) in self._automaton.iter(text[start:end]):
-            s, e = start + last - length + 1, start + last + 1
-            if s > 0 and (text[s - 1].isalnum() or text[s - 1] in "_-"):
-                continue
-            if e < len(text) and (text[e].isalnum() or text[e] in "_-"):
-                continue
-            concept, long_form = self[abbr]
-            out.append(Match(s, e, concept, long_form))
-        out.sort(key=lambda m: m.start)
-        return out

@@ -58,27 +58,17 @@ class SectionReading:
 
     def __init__(
         self,
-        text: str,
-        folded: str,
         start: int,
         end: int,
         hits: tuple[array[int], array[int]],
-        lengths: Callable[[int], int],
-        is_described: Callable[[int], bool],
-        decode: Decode,
+        decoded: tuple[list[int], list[Candidate | None], list[int]],
         resolve: Resolve,
         make: Callable[[Candidate], Match],
     ) -> None:
         self.start, self.end = start, end
         self.ends, self.values = hits
-        self.raw_starts = [e - lengths(v) for e, v in zip(self.ends, self.values, strict=True)]
-        self.cands = [
-            decode(text, folded, start, s, e, v)
-            for s, e, v in zip(self.raw_starts, self.ends, self.values, strict=True)
-        ]
-        self.described = sorted(
-            s for s, v in zip(self.raw_starts, self.values, strict=True) if is_described(v)
-        )
+        self.raw_starts, self.cands, described = decoded
+        self.described = sorted(described)
         inside = bytearray(end - start + 1)
         for c in self.cands:
             if c is not None and c[1] - c[0] > 1:

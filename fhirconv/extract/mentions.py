@@ -13,8 +13,17 @@ from typing import Any
 from ..model import Coding, Document
 from ..text import fold, norm_phrase, trie_alternation
 from .compose import attributive_procedures
-from .defined import DEFINED_ABBR, abbr_pattern, concept_words, defined_wins, initials, one_name, spelled_out
-from .lexicon import AliasIndex, Concept, Lexicon, Match
+from .defined import (
+    DEFINED_ABBR,
+    AliasIndex,
+    abbr_pattern,
+    concept_words,
+    defined_wins,
+    initials,
+    one_name,
+    spelled_out,
+)
+from .lexicon import Concept, Lexicon, Match
 from .match_filters import (
     NearDrugs,
     attributive,
