@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from ..model import Coding, Document
-from ..text import fold, norm_phrase, trie_alternation
+from ..text import fold, norm_phrase
 from .compose import attributive_procedures
 from .defined import (
     DEFINED_ABBR,
@@ -26,6 +26,7 @@ from .defined import (
 from .lexicon import Concept, Lexicon, Match
 from .match_filters import (
     NearDrugs,
+    SuffixGates,
     attributive,
     condition_mention,
     given_analyte,
@@ -60,7 +61,7 @@ class MentionFinder:
         self.rules = rules
         self.outcomes = outcomes
         self.any_outcome = AnyOf([pat for _, pat in outcomes.phrases])
-        self._suffix_gates = {d: _trie_gate(ending_gate(p)) for d, p in rules.suffix_words.items()}
+        self._suffix_gates = SuffixGates({d: ending_gate(p) for d, p in rules.suffix_words.items()})
         self._near = NearDrugs(lexicon, rules)
 
     def aliases(self, doc: Document, folded: str) -> Aliases:
@@ -276,7 +277,7 @@ class MentionFinder:
         finding ("tenosynovitis", "epigastralgia"), uncoded."""
         out: list[Match] = []
         for domain, pat in self.rules.suffix_words.items():
-            if (gate := self._suffix_gates.get(domain)) is not None and gate.search(folded, s, e) is None:
+            if not self._suffix_gates.maybe(domain, folded, s, e):
                 continue  # no word of the sentence has one of the endings
             for m in pat.finditer(folded, s, e):
                 head = folded[m.start() : m.end()].split()[-1]
@@ -299,22 +300,6 @@ class MentionFinder:
 _SUFFIX_CLASS = {"procedures": "surgical", "tests": "diagnostic", "conditions": "sign"}
 _FOREIGN = "__foreign__"
 _FOREIGN_CONCEPT = Concept(_FOREIGN, _FOREIGN, "", "", ())
-
-
-_GATE_END = r")(?!\w)"
-
-
-def _trie_gate(gate: re.Pattern[str] | None) -> re.Pattern[str] | None:
-    r"""The endings gate ``(?:ending1|ending2|...)(?!\w)`` written as a trie: the flat list tries every
-    ending at every position of every sentence. The trie (where a space is any run of spaces) matches
-    wherever the flat list does, so as a gate it lets through every sentence the list would."""
-    if gate is None:
-        return None
-    body = gate.pattern[3 : -len(_GATE_END)]
-    parts = [re.sub(r"\\(.)", r"\1", p) for p in re.split(r"(?<!\\)\|", body)]
-    if "(?:" + "|".join(re.escape(p) for p in parts) + _GATE_END != gate.pattern or gate.flags != re.UNICODE:
-        return gate  # not a plain list of endings: kept as it is
-    return re.compile("(?:" + trie_alternation(parts) + _GATE_END)
 
 
 def _next_word(folded: str, end: int, e: int) -> str:

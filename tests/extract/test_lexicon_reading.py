@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from support import converter
 
 from fhirconv.text import fold
@@ -22,20 +23,83 @@ def _spans(lex: object, text: str, folded: str, s: int, e: int) -> list[tuple[in
     return [(m.start, m.end, m.concept.id) for m in lex.match(text, folded, s, e)]  # type: ignore[attr-defined]
 
 
-def test_matches_while_reading_are_those_of_a_fresh_scan() -> None:
+# descriptor-only keys ("eye movements" after "coarse") near sentence starts, where a sentence read alone
+# may not see the descriptor that the section's reading saw
+DESCRIBED = (
+    "Examination found coarse eye movements. Increased muscle tone was noted, and reflexes were brisk.\n\n"
+    "Gait was abnormal. Abnormal gait. Decreased. Muscle tone returned; jerky. Eye movements stopped. "
+    "Tone increased. Reflexes coarse eye movements."
+)
+
+
+@pytest.mark.parametrize("text", [TEXT, DESCRIBED])
+def test_matches_while_reading_are_those_of_a_fresh_scan(text: str) -> None:
     lex = converter().extractor.lexicon
-    folded = fold(TEXT)
-    cut = TEXT.index("\n\n")
-    sections = [(0, cut), (cut + 2, len(TEXT) - 10)]  # the last words are in no section
+    folded = fold(text)
+    cut = text.index("\n\n")
+    sections = [(0, cut), (cut + 2, len(text) - 10)]  # the last words are in no section
     rng = random.Random(7)
-    ranges = [(0, len(TEXT)), (0, cut), (cut + 2, len(TEXT)), (len(TEXT) - 10, len(TEXT))]
-    ranges += [tuple(sorted(rng.sample(range(len(TEXT) + 1), 2))) for _ in range(300)]
-    expected = [_spans(lex, TEXT, folded, s, e) for s, e in ranges]
+    ranges = [(0, len(text)), (0, cut), (cut + 2, len(text)), (len(text) - 10, len(text))]
+    ranges += [tuple(sorted(rng.sample(range(len(text) + 1), 2))) for _ in range(300)]
+    # every sentence, and every range from a sentence start (where the section's slice is handed out)
+    starts = [0, cut + 2] + [i + 2 for i in range(len(text)) if text.startswith(". ", i)]
+    ranges += [(a, b) for a in starts for b in [*starts, len(text)] if a < b]
+    expected = [_spans(lex, text, folded, s, e) for s, e in ranges]
     assert any(expected) and any(len(x) > 3 for x in expected)
     with lex.reading(folded, sections):
-        got = [_spans(lex, TEXT, folded, s, e) for s, e in ranges]
+        got = [_spans(lex, text, folded, s, e) for s, e in ranges]
         # another string (a table cell, a rule's own words) is scanned on its own
         other = "aspirin and heparin"
         assert _spans(lex, other, fold(other), 0, len(other)) == _spans(lex, other, other, 0, len(other))
     assert got == expected
     assert lex._reading is None
+
+
+SUFFIXED = (
+    "She underwent a laparoscopic cholecystectomy and a colonoscopy. Tenosynovitis-like pain and "
+    "epigastralgia followed; angiography_x and hemicolectomies. Arthroscopy\n\nosteomyelitis was seen "
+    "after a mammogram. Nephrolithotripsy, lysis of adhesions and lysis  of adhesions."
+)
+
+
+def test_suffix_gates_let_through_every_range_the_gate_would() -> None:
+    """The document scan of the endings says "maybe" wherever the gate's own search finds something."""
+    from fhirconv.extract.match_filters import SuffixGates
+    from fhirconv.extract.prefilter import ending_gate
+
+    rules = converter().extractor.mentions.rules
+    raw = {d: ending_gate(p) for d, p in rules.suffix_words.items()}
+    assert all(g is not None for g in raw.values())
+    gates = SuffixGates(raw)
+    folded = fold(SUFFIXED)
+    rng = random.Random(3)
+    ranges = [tuple(sorted(rng.sample(range(len(folded) + 1), 2))) for _ in range(400)]
+    said = 0
+    for s, e in ranges:
+        for domain, gate in raw.items():
+            found = gate is not None and gate.search(folded, s, e) is not None
+            assert gates.maybe(domain, folded, s, e) or not found, (domain, folded[s:e])
+            said += found
+    assert said > 100
+    assert not gates.maybe("conditions", folded, 0, 3)  # "she"
+
+
+def test_misspelt_drugs_per_sentence_are_those_of_a_sentence_scan() -> None:
+    from fhirconv.extract.match_filters import NearDrugs, near_drugs
+
+    x = converter().extractor
+    text = (
+        "She received remifentanyl and sevofluorane. Acenocumarol was stopped; slidenafil given. "
+        "Remifentanylx and xsevofluorane were not. Sevofluorane"
+    )
+    folded = fold(text)
+    finder = NearDrugs(x.lexicon, x.mentions.rules)
+    bounds = sorted({0, len(text), *(i + 1 for i, ch in enumerate(text) if ch in " .;")})
+    ranges = [(a, b) for a in bounds for b in bounds if a < b] + [(14, 20), (13, 24), (92, 100)]
+    found = 0
+    for s, e in ranges:
+        want = near_drugs(x.lexicon, x.mentions.rules, folded, s, e, [])
+        got = finder.find(folded, s, e, [])
+        assert [(m.start, m.end, m.concept.id) for m in got] == [(m.start, m.end, m.concept.id) for m in want]
+        found += len(want)
+    assert found > 10
