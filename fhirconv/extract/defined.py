@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from typing import Any
 
@@ -116,6 +117,9 @@ class AliasIndex(dict[str, tuple[Concept, str]]):
     document instead of one regex per abbreviation per sentence (which cost aliases x sentences)."""
 
     _automaton: Any = None
+    # the matches of the whole of the first text asked about (the document), with their starts
+    _text: str | None = None
+    _all: tuple[list[Match], list[int]] = ([], [])
 
     @classmethod
     def of(cls, aliases: dict[str, tuple[Concept, str]]) -> AliasIndex:
@@ -153,4 +157,25 @@ class AliasIndex(dict[str, tuple[Concept, str]]):
             concept, long_form = self[abbr]
             out.append(Match(s, e, concept, long_form))
         out.sort(key=lambda m: m.start)
+        return out
+
+    def match_in(self, text: str, start: int, end: int) -> list[Match]:
+        """``match``, answered from one scan of the whole document: what makes an occurrence a match
+        (whole token: the characters either side, read in the whole text) does not depend on the range,
+        so the range's matches are the document's that lie inside it, in the same order. A text other
+        than the first one asked about is scanned range by range."""
+        if not self:
+            return []
+        if self._text is None:
+            found = self.match(text, 0, len(text))
+            self._text, self._all = text, (found, [m.start for m in found])
+        if text is not self._text:
+            return self.match(text, start, end)
+        found, starts = self._all
+        i = bisect_left(starts, start)
+        out: list[Match] = []
+        while i < len(found) and starts[i] < end:
+            if found[i].end <= end:
+                out.append(found[i])
+            i += 1
         return out

@@ -135,9 +135,13 @@ class MentionFinder:
             e,
             defined_wins(self.lexicon.match(text, folded, s, e), defined),
         )
-        matches = lexical + [m for m in defined if m.concept.domain != _FOREIGN]
-        matches = _dedupe(matches + self._suffix_matches(text, folded, s, e, matches))
-        matches = _dedupe(matches + self._near.find(folded, s, e, matches))
+        # (the lexicon's matches are in text order without overlaps: sorted again only when others join)
+        extra = [m for m in defined if m.concept.domain != _FOREIGN]
+        matches = lexical + extra
+        if (suffixed := self._suffix_matches(text, folded, s, e, matches)) or extra:
+            matches = _dedupe(matches + suffixed)
+        if near := self._near.find(folded, s, e, matches):
+            matches = _dedupe(matches + near)
         matches = self._drug_context(folded, s, e, matches)
         matches = attributive_procedures(folded, self.rules.composer.compose(text, folded, s, e, matches))
         matches = self._whole_names(folded, s, e, matches)
@@ -325,7 +329,7 @@ def _alias_matches(text: str, aliases: Aliases, s: int, e: int) -> list[Match]:
     if _INDEX[0] is not aliases:
         index = AliasIndex({abbr: (c or _FOREIGN_CONCEPT, lf) for abbr, (_, c, lf) in aliases.items()})
         _INDEX[:] = [aliases, index]
-    found: list[Match] = _INDEX[1].match(text, s, e)
+    found: list[Match] = _INDEX[1].match_in(text, s, e)
     return found
 
 

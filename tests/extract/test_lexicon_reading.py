@@ -103,3 +103,23 @@ def test_misspelt_drugs_per_sentence_are_those_of_a_sentence_scan() -> None:
         assert [(m.start, m.end, m.concept.id) for m in got] == [(m.start, m.end, m.concept.id) for m in want]
         found += len(want)
     assert found > 10
+
+
+def test_defined_abbreviations_per_range_are_those_of_a_range_scan() -> None:
+    from fhirconv.extract.defined import AliasIndex
+    from fhirconv.extract.lexicon import Concept
+
+    concept = Concept("conditions", "c1", "x", "", ())
+    aliases = {"OMS": (concept, "o"), "IG G": (concept, "i"), "T-B": (concept, "t"), "OM": (concept, "m")}
+    text = "OMS, OMSX, xOMS, -OMS, (OMS) IGG and IG G, IG-G; T-B T-BX OM OMS. OMSOM OM"
+    rng = random.Random(5)
+    ranges = [tuple(sorted(rng.sample(range(len(text) + 1), 2))) for _ in range(300)]
+    index = AliasIndex(aliases)
+    total = 0
+    for s, e in ranges:
+        want = [(m.start, m.end) for m in AliasIndex(aliases).match(text, s, e)]
+        assert [(m.start, m.end) for m in index.match_in(text, s, e)] == want
+        total += len(want)
+    assert total > 100
+    other = "OMS here"  # another text than the first: scanned on its own
+    assert [(m.start, m.end) for m in index.match_in(other, 0, len(other))] == [(0, 3)]
