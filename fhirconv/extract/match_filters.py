@@ -143,23 +143,24 @@ _WORDISH = re.compile(r"[\w-]")
 class NearDrugs:
     """``near_drugs`` of each sentence, from one scan of the document: its long words that misspell a
     drug (most documents have none) are found once, and a sentence takes those inside it. A sentence
-    that ends inside a word (where the scan of the sentence alone would see the word end) is read alone."""
+    that ends inside a word (where the scan of the sentence alone would see the word end) is read alone.
+    Which long words are misspelt drugs is remembered across documents (the same words recur)."""
 
-    __slots__ = ("_folded", "_found", "_starts", "lexicon", "rules")
+    __slots__ = ("_drugs", "_folded", "_found", "_others", "_starts", "lexicon", "rules")
 
     def __init__(self, lexicon: Lexicon, rules: MatchRules) -> None:
         self.lexicon, self.rules = lexicon, rules
         self._folded: str | None = None
         self._found: list[Match] = []
         self._starts: list[int] = []
+        self._drugs: set[str] = set()  # long words that are misspelt drugs
+        self._others: set[str] = set()  # long words that are not
 
     def find(self, folded: str, s: int, e: int, known: list[Match]) -> list[Match]:
         if e < len(folded) and _WORDISH.match(folded, e):
             return near_drugs(self.lexicon, self.rules, folded, s, e, known)
         if self._folded is not folded:
-            self._found = near_drugs(self.lexicon, self.rules, folded, 0, len(folded), [])
-            self._starts = [m.start for m in self._found]
-            self._folded = folded
+            self._read(folded)
         if not self._found:
             return []
         a = bisect_left(self._starts, s)
@@ -168,6 +169,23 @@ class NearDrugs:
             for m in self._found[a : bisect_left(self._starts, e, a)]
             if m.end <= e and not any(k.start < m.end and m.start < k.end for k in known)
         ]
+
+    def _read(self, folded: str) -> None:
+        words = set(_LONG_WORD.findall(folded))
+        if len(self._others) + len(words) > 100_000:  # bounded, whatever the input
+            self._others.clear()
+            self._drugs.clear()
+        for w in words - self._others - self._drugs:
+            if w.endswith(self.rules.not_drug_endings) or self.lexicon.near_drug(w) is None:
+                self._others.add(w)
+            else:
+                self._drugs.add(w)
+        # (the words decided, the document's matches are exactly those of ``near_drugs`` over it)
+        self._found = (
+            near_drugs(self.lexicon, self.rules, folded, 0, len(folded), []) if words & self._drugs else []
+        )
+        self._starts = [m.start for m in self._found]
+        self._folded = folded
 
 
 def measured_drug(folded: str, m: Match, e: int) -> bool:
