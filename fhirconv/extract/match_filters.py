@@ -237,36 +237,31 @@ def condition_mention(
     )
 
 
-_GATE_END = r")(?!\w)"
 _WORD_CHAR = re.compile(r"\w")
 
 
 class SuffixGates:
-    r"""Whether a sentence may hold a word of each suffix domain, from one scan of the document.
+    """Whether a sentence may hold a word of each suffix domain, from one scan of the document.
 
-    Each domain's gate is ``(?:ending1|ending2|...)(?!\w)`` (see ``prefilter.ending_gate``); searched in
-    every sentence, the gates cost more than the suffix words they let through. Instead one automaton of
-    all the endings lists, once per document, where each domain's gate matches (every position: found
-    overlapping). A gate that matches inside a sentence, ``[c, d)``, matches at ``c`` in the document
-    too, unless ``d`` is the sentence's end and a word character follows it there: so a sentence with no
-    such position and no word character right after it has no match, as its own search would have
-    said. A gate that is not a plain list of endings is searched in each sentence as before."""
+    Every suffix word ends with one of its domain's endings, right before a non-word character. Searched
+    in every sentence, that gate cost more than the suffix words it let through. Instead one automaton
+    of all the endings lists, once per document, where each domain's endings occur so (every position:
+    found overlapping). An ending that occurs so inside a sentence, ``[c, d)``, occurs so at ``c`` in the
+    document too, unless ``d`` is the sentence's end and a word character follows it there: so a
+    sentence with no such position and no word character right after it has no suffix word, as its own
+    search would have said."""
 
-    __slots__ = ("_automaton", "_folded", "_plain", "_starts")
+    __slots__ = ("_automaton", "_folded", "_starts")
 
-    def __init__(self, gates: dict[str, re.Pattern[str] | None]) -> None:
-        self._plain: dict[str, re.Pattern[str] | None] = {}  # domain -> gate searched per sentence
-        endings: dict[str, list[str]] = {}  # ending -> its domains
-        for domain, gate in gates.items():
-            parts = _endings(gate)
-            if parts is None:
-                self._plain[domain] = gate
-                continue
-            for x in parts:
-                endings.setdefault(x, []).append(domain)
+    def __init__(self, endings: dict[str, tuple[str, ...]]) -> None:
+        domains: dict[str, list[str]] = {}  # ending -> its domains
+        for domain, words in endings.items():
+            for x in words:
+                if x:
+                    domains.setdefault(x, []).append(domain)
         automaton: Any = ahocorasick.Automaton()
-        for x, domains in endings.items():
-            automaton.add_word(x, (len(x), tuple(domains)))
+        for x, ds in domains.items():
+            automaton.add_word(x, (len(x), tuple(ds)))
         if len(automaton):
             automaton.make_automaton()
         self._automaton = automaton if len(automaton) else None
@@ -274,10 +269,7 @@ class SuffixGates:
         self._starts: dict[str, list[int]] = {}
 
     def maybe(self, domain: str, folded: str, s: int, e: int) -> bool:
-        """False only when the domain's gate finds nothing in ``folded[s:e]``."""
-        if domain in self._plain:
-            gate = self._plain[domain]
-            return gate is None or gate.search(folded, s, e) is not None
+        """False only when no word of the domain's suffixes can be in ``folded[s:e]``."""
         if e < len(folded) and _WORD_CHAR.match(folded, e):
             return True  # (the sentence's own search sees no word character after it)
         if self._folded is not folded:
@@ -294,19 +286,8 @@ class SuffixGates:
             n = len(folded)
             for last, (length, domains) in self._automaton.iter(folded):
                 if last + 1 < n and _WORD_CHAR.match(folded, last + 1):
-                    continue  # (?!\w) fails
+                    continue  # not before a non-word character
                 for d in domains:
                     found.setdefault(d, set()).add(last + 1 - length)
         self._starts = {d: sorted(v) for d, v in found.items()}
         self._folded = folded
-
-
-def _endings(gate: re.Pattern[str] | None) -> list[str] | None:
-    r"""The endings of a gate written ``(?:ending1|ending2|...)(?!\w)`` from escaped literals, else None."""
-    if gate is None or gate.flags != re.UNICODE or not gate.pattern.startswith("(?:"):
-        return None
-    body = gate.pattern[3 : -len(_GATE_END)]
-    parts = [re.sub(r"\\(.)", r"\1", p) for p in re.split(r"(?<!\\)\|", body)]
-    if not all(parts) or "(?:" + "|".join(re.escape(p) for p in parts) + _GATE_END != gate.pattern:
-        return None
-    return parts

@@ -34,7 +34,7 @@ from .match_filters import (
     measured_levels,
 )
 from .match_rules import MatchRules
-from .prefilter import AnyOf, ending_gate
+from .prefilter import AnyOf
 from .rules import OutcomeRules
 from .text import space_before
 
@@ -61,7 +61,7 @@ class MentionFinder:
         self.rules = rules
         self.outcomes = outcomes
         self.any_outcome = AnyOf([pat for _, pat in outcomes.phrases])
-        self._suffix_gates = SuffixGates({d: ending_gate(p) for d, p in rules.suffix_words.items()})
+        self._suffix_gates = SuffixGates(rules.suffix_endings)
         self._near = NearDrugs(lexicon, rules)
 
     def aliases(self, doc: Document, folded: str) -> Aliases:

@@ -62,25 +62,31 @@ SUFFIXED = (
 )
 
 
-def test_suffix_gates_let_through_every_range_the_gate_would() -> None:
-    """The document scan of the endings says "maybe" wherever the gate's own search finds something."""
+def test_suffix_gates_let_through_every_range_with_a_suffix_word() -> None:
+    """The document scan of the endings says "maybe" wherever a suffix word (or the endings gate the
+    search used to ask) is found in the range itself."""
+    import re
+
     from fhirconv.extract.match_filters import SuffixGates
-    from fhirconv.extract.prefilter import ending_gate
 
     rules = converter().extractor.mentions.rules
-    raw = {d: ending_gate(p) for d, p in rules.suffix_words.items()}
-    assert all(g is not None for g in raw.values())
-    gates = SuffixGates(raw)
+    gates = SuffixGates(rules.suffix_endings)
+    flat = {
+        d: re.compile("(?:" + "|".join(map(re.escape, ends)) + r")(?!\w)")
+        for d, ends in rules.suffix_endings.items()
+    }
     folded = fold(SUFFIXED)
     rng = random.Random(3)
     ranges = [tuple(sorted(rng.sample(range(len(folded) + 1), 2))) for _ in range(400)]
-    said = 0
+    said = words = 0
     for s, e in ranges:
-        for domain, gate in raw.items():
-            found = gate is not None and gate.search(folded, s, e) is not None
-            assert gates.maybe(domain, folded, s, e) or not found, (domain, folded[s:e])
+        for domain, pattern in rules.suffix_words.items():
+            found = flat[domain].search(folded, s, e) is not None
+            word = pattern.search(folded, s, e) is not None
+            assert gates.maybe(domain, folded, s, e) or not (found or word), (domain, folded[s:e])
             said += found
-    assert said > 100
+            words += word
+    assert said > 100 and words > 50
     assert not gates.maybe("conditions", folded, 0, 3)  # "she"
 
 
@@ -123,3 +129,32 @@ def test_defined_abbreviations_per_range_are_those_of_a_range_scan() -> None:
     assert total > 100
     other = "OMS here"  # another text than the first: scanned on its own
     assert [(m.start, m.end) for m in index.match_in(other, 0, len(other))] == [(0, 3)]
+
+
+def test_suffix_word_tries_match_as_the_flat_lists() -> None:
+    """The suffix-word patterns, written as tries, find exactly what the flat longest-first lists found."""
+    import re
+
+    from fhirconv.extract.rules import RuleData
+    from fhirconv.mapping import MappingStore
+
+    data = RuleData(MappingStore().load("rules/extraction"))
+    rules = converter().extractor.mentions.rules
+    mods = "|".join(
+        sorted((re.escape(fold(w)) for w in data.words("suffix_modifiers")), key=len, reverse=True)
+    )
+    text = fold(
+        SUFFIXED + " Total abdominal hysterectomy, left lower lobectomy, follow up colonoscopy and "
+        "contrast enhanced tomography; a partial nephrectomyx, open cholecystectomies, bilateral "
+        "mammograms, right  renal angiography, chest radiography; cardiomegaly and hematuria, arthritis."
+    )
+    found = 0
+    for domain, pattern in rules.suffix_words.items():
+        ends = "|".join(re.escape(x) for x in rules.suffix_endings[domain])
+        before = "" if domain == "conditions" else rf"(?:(?:{mods})\s+){{0,2}}"
+        flat = re.compile(rf"(?<!\w){before}[a-z]{{3,}}(?:{ends})(?!\w)")
+        for s in range(0, len(text), 7):
+            want = [m.span() for m in flat.finditer(text, s)]
+            assert [m.span() for m in pattern.finditer(text, s)] == want
+            found += len(want)
+    assert found > 100
