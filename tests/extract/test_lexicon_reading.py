@@ -158,3 +158,17 @@ def test_suffix_word_tries_match_as_the_flat_lists() -> None:
             assert [m.span() for m in pattern.finditer(text, s)] == want
             found += len(want)
     assert found > 100
+
+
+def test_fold_is_the_translation_table_applied() -> None:
+    """``fold`` replaces character by character what the table says, keeping length."""
+    from fhirconv.text import _FOLD_TABLE
+
+    rng = random.Random(9)
+    alphabet = [chr(k) for k in _FOLD_TABLE] + list("aZ -'\"`μµ\u0130\u00c9xß1") + ["\u212a", "\u00a0"]
+    for _ in range(2000):
+        s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        out = s.translate(_FOLD_TABLE)
+        low = out.lower()
+        want = low if len(low) == len(out) else "".join(c.lower() if len(c.lower()) == 1 else c for c in out)
+        assert fold(s) == want and len(fold(s)) == len(s)
