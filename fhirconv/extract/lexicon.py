@@ -105,6 +105,7 @@ class Lexicon:
     near_words: frozenset[str] = frozenset()  # the lexicons' own words, never read as misspellings
     _reading: Reading | None = None  # the document being read (see ``reading``)
     _near_seen: dict[str, int] = field(default_factory=dict)  # near_drug's answers (concept or -1)
+    _priority: dict[int, int] = field(default_factory=dict)  # concept -> its domain's priority
 
     @classmethod
     def load(cls, store: MappingStore, domains: Iterable[str] = DOMAINS) -> Lexicon:
@@ -359,10 +360,17 @@ class Lexicon:
     ) -> list[tuple[int, int, int]]:
         """Longest matches win, then domain priority, then the earlier one: sort once, then sweep with a
         character occupancy map, so resolving n overlapping matches costs O(n log n + their length)."""
-        cands.sort(key=lambda c: (-(c[1] - c[0]), _PRIORITY.get(self.concepts[c[2]].domain, 9), c[0]))
+        prio = self._priority
+        keys = []
+        for s, e, idx in cands:
+            p = prio.get(idx)
+            if p is None:
+                p = prio[idx] = _PRIORITY.get(self.concepts[idx].domain, 9)
+            keys.append((s - e, p, s))
         taken = bytearray(end - start)
         kept: list[tuple[int, int, int]] = []
-        for s, e, idx in cands:
+        for i in sorted(range(len(cands)), key=keys.__getitem__):  # (stable: ties stay in given order)
+            s, e, idx = cands[i]
             if taken.find(1, s - start, e - start) >= 0:
                 continue
             taken[s - start : e - start] = b"\x01" * (e - s)
