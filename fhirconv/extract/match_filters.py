@@ -240,6 +240,20 @@ def condition_mention(
 _WORD_CHAR = re.compile(r"\w")
 
 
+class _Everything:
+    """The answer "every domain may be there"."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+    def __bool__(self) -> bool:
+        return True
+
+
+_EVERYTHING = _Everything()
+_NOTHING: frozenset[str] = frozenset()
+
+
 class SuffixGates:
     """Whether a sentence may hold a word of each suffix domain, from one scan of the document.
 
@@ -279,6 +293,19 @@ class SuffixGates:
             return False
         i = bisect_left(starts, s)
         return i < len(starts) and starts[i] < e
+
+    def domains(self, folded: str, s: int, e: int) -> frozenset[str] | _Everything:
+        """The domains for which ``maybe`` says True (all at once: one call a sentence)."""
+        if e < len(folded) and _WORD_CHAR.match(folded, e):
+            return _EVERYTHING
+        if self._folded is not folded:
+            self._read(folded)
+        out = _NOTHING
+        for domain, starts in self._starts.items():
+            i = bisect_left(starts, s)
+            if i < len(starts) and starts[i] < e:
+                out = out | {domain}
+        return out
 
     def _read(self, folded: str) -> None:
         found: dict[str, set[int]] = {}

@@ -280,9 +280,12 @@ class MentionFinder:
         "-graphy"/"-scopy" a test ("hemicolectomy", "cholangiopancreatography"), "-itis"/"-algia" a
         finding ("tenosynovitis", "epigastralgia"), uncoded."""
         out: list[Match] = []
+        maybe = self._suffix_gates.domains(folded, s, e)
+        if not maybe:
+            return out  # no word of the sentence has one of the endings
         for domain, pat in self.rules.suffix_words.items():
-            if not self._suffix_gates.maybe(domain, folded, s, e):
-                continue  # no word of the sentence has one of the endings
+            if domain not in maybe:
+                continue
             for m in pat.finditer(folded, s, e):
                 head = folded[m.start() : m.end()].split()[-1]
                 if head.startswith(self.rules.suffix_stop_prefixes):

@@ -84,6 +84,7 @@ def test_suffix_gates_let_through_every_range_with_a_suffix_word() -> None:
             found = flat[domain].search(folded, s, e) is not None
             word = pattern.search(folded, s, e) is not None
             assert gates.maybe(domain, folded, s, e) or not (found or word), (domain, folded[s:e])
+            assert (domain in gates.domains(folded, s, e)) == gates.maybe(domain, folded, s, e)
             said += found
             words += word
     assert said > 100 and words > 50
