@@ -26,9 +26,19 @@ _FOLD_TABLE[0x00A0] = " "
 _FOLD_TABLE[0x00B5] = "\u03bc"  # micro sign -> Greek mu, one spelling for units
 
 
+# (the table as replacements: ``str.translate`` with a dict looks up every character of a report, one
+# ``str.replace`` per character the table changes runs at memory speed; no replacement makes a
+# character another one replaces, so applying them in turn is the translation)
+_FOLD_PAIRS = tuple((chr(k), v) for k, v in _FOLD_TABLE.items())
+assert not {v for _, v in _FOLD_PAIRS} & {k for k, _ in _FOLD_PAIRS}
+
+
 def fold(text: str) -> str:
     """Lower-case, hyphens as spaces, one apostrophe: same length as ``text``."""
-    out = text.translate(_FOLD_TABLE)
+    out = text
+    for old, new in _FOLD_PAIRS:
+        if old in out:
+            out = out.replace(old, new)
     low = out.lower()
     if len(low) == len(out):
         return low

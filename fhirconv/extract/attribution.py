@@ -40,6 +40,12 @@ _RANGE = re.compile(r"(\d+)\s*[\u2013-]\s*(\d+)")
 def _citations(text: str, start: int, end: int) -> int:
     """Literature references in ``text[start:end]``. A bracketed range after a value is no citation,
     and neither is a range that runs downwards ("(139-116)"): reference lists are cited in order."""
+    if (
+        text.find("[", start, end) < 0
+        and text.find("(", start, end) < 0
+        and text.find("et al", start, end) < 0
+    ):
+        return 0  # (every citation the pattern knows has one of these: most sentences have none)
     n = 0
     for m in _CITATION.finditer(text, start, end):
         if text[m.start()] == "(" and _VALUE_BEFORE.search(text, max(start, m.start() - 24), m.start()):
@@ -102,10 +108,13 @@ class Attributor:
                 citations = _citations(doc.text, ps, pe)
                 sents = split_sentences(doc.text, ps, pe, para_no)
                 single = len(sents) == 1
-                opener = self._opener.search(folded, ps, pe) is not None
                 if sec.type in _PATIENT_SECTIONS:
                     keep = True
-                elif opener and general <= anchors + 1 and citations == 0:
+                elif (
+                    general <= anchors + 1
+                    and citations == 0
+                    and self._opener.search(folded, ps, pe) is not None
+                ):
                     # "A 58-year-old man had ..." opens the case even without a pronoun yet
                     case_started = True
                     keep = True

@@ -8,9 +8,7 @@ files can stay one entry per surface form an editor would write.
 from __future__ import annotations
 
 import hashlib
-import itertools
 from array import array
-from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,9 +19,10 @@ import ahocorasick
 
 from ..mapping import MappingStore, user_cache_dir
 from .lexicon_cache import read_cache, write_cache
+from .lexicon_reading import DESCRIBED_REACH, Reading, SectionReading
 from .variants import NEAR_MIN, deletions, descriptor_variants, variants
 
-__all__ = ["DOMAINS", "AliasIndex", "Concept", "Lexicon", "Match"]
+__all__ = ["DOMAINS", "Concept", "Lexicon", "Match"]
 
 DOMAINS = ("tests", "drugs", "procedures", "conditions")
 # When two domains claim the very same words, the earlier one wins (a test name is not a symptom).
@@ -55,6 +54,7 @@ class Match:
 # faster than one holding tuples.
 _LEN_BITS, _IDX_BITS = 12, 24
 _LEN_MASK, _IDX_MASK = (1 << _LEN_BITS) - 1, (1 << _IDX_BITS) - 1
+_DESCRIBED_SHIFT = _LEN_BITS + _IDX_BITS
 
 
 def _pack(length: int, plain: int, described: int) -> int:
@@ -84,16 +84,6 @@ class _ConceptTable(Sequence[Concept]):
         return c
 
 
-class _Reading:
-    """One document's section scans, made on first need."""
-
-    __slots__ = ("ends", "folded", "hits", "starts")
-
-    def __init__(self, folded: str, starts: list[int], ends: list[int], n: int) -> None:
-        self.folded, self.starts, self.ends = folded, starts, ends
-        self.hits: list[tuple[array[int], array[int]] | None] = [None] * n  # (ends, values)
-
-
 def _row(c: Concept) -> tuple[Any, ...]:
     return (c.domain, c.id, c.display, c.cls, c.codings, c.unit, c.category)
 
@@ -111,8 +101,9 @@ class Lexicon:
     near_terms: dict[str, int] = field(default_factory=dict)
     near_deletions: Mapping[str, int] = field(default_factory=dict)
     near_words: frozenset[str] = frozenset()  # the lexicons' own words, never read as misspellings
-    _reading: _Reading | None = None  # the document being read (see ``reading``)
+    _reading: Reading | None = None  # the document being read (see ``reading``)
     _near_seen: dict[str, int] = field(default_factory=dict)  # near_drug's answers (concept or -1)
+    _priority: dict[int, int] = field(default_factory=dict)  # concept -> its domain's priority
 
     @classmethod
     def load(cls, store: MappingStore, domains: Iterable[str] = DOMAINS) -> Lexicon:
@@ -237,42 +228,87 @@ class Lexicon:
         return self.concepts[idx] if idx >= 0 else None
 
     def match(self, text: str, folded: str, start: int, end: int) -> list[Match]:
-        cands: list[tuple[int, int, int]] = []
-        descriptors = self.descriptors
-        for e, value in zip(*self._hits(folded, start, end), strict=True):
-            length = value & _LEN_MASK
-            s = e - length
+        """The longest non-overlapping matches in ``text[start:end]``. While a document is read, a range
+        inside one of its sections is answered from that section's reading (see ``lexicon_reading``)."""
+        doc = self._reading
+        if doc is not None and doc.folded is folded and (i := doc.section_of(start, end)) >= 0:
+            sec = doc.sections[i]
+            if sec is None:
+                start_i, end_i = doc.starts[i], doc.ends[i]
+                hits = self._scan(folded, start_i, end_i)
+                decoded = self._decode_all(text, folded, start_i, *hits)
+                sec = SectionReading(start_i, end_i, hits, decoded, self._longest_first, self._make)
+                doc.sections[i] = sec
+            kept, cands = sec.match(text, folded, start, end, self._decode, self._longest_first)
+            if kept is not None:
+                return kept
+        else:
+            ends, values = self._scan(folded, start, end)
+            cands = []
+            for e, value in zip(ends, values, strict=True):
+                s = e - (value & _LEN_MASK)
+                if s >= start and (c := self._decode(text, folded, start, s, e, value)) is not None:
+                    cands.append(c)
+        return [self._make(c) for c in self._longest_first(cands, start, end)]
+
+    def _decode_all(
+        self, text: str, folded: str, start: int, ends: array[int], values: array[int]
+    ) -> tuple[list[int], list[tuple[int, int, int] | None], list[int]]:
+        """Each hit's start, its candidate when the range read starts at ``start`` (``_decode``, with the
+        common case inline: a plain key of five or more characters at a word start), and the starts of
+        the descriptor-only keys."""
+        raw: list[int] = []
+        cands: list[tuple[int, int, int] | None] = []
+        described: list[int] = []
+        decode = self._decode
+        for e, value in zip(ends, values, strict=True):
+            s = e - (value & _LEN_MASK)
+            raw.append(s)
             if s < start:
-                continue  # a key that starts before the range (a section's hit, read for a sentence)
-            idx = (value >> _LEN_BITS & _IDX_MASK) - 1
-            described = (value >> (_LEN_BITS + _IDX_BITS)) - 1
-            if described >= 0 and descriptors is not None:
-                dm = descriptors.search(folded, max(start, s - 25), s)
-                if dm is not None and not folded[dm.end() : s].strip():
-                    s, idx = dm.start(), described
-            if idx < 0:
-                continue
-            if s > 0 and folded[s - 1].isalnum():
-                continue
-            # Short terms (abbreviations) only when written with capitals: "CT" yes, "ct" in prose no;
-            # condition abbreviations all in capitals ("PH" is not "pH", "TEN" is not "Ten"); their
-            # plurals too ("WBCs" yes, "pads" and "pets" in prose no).
-            # (a term with a digit, such as "p63", is an identifier and never a prose word)
-            if e - s <= 4:  # (longer surfaces are never short terms)
-                surface = text[s:e]
-                if e - s == 4 and surface[-1] in "sS" and folded[s : e - 1] in self._automaton:
-                    surface = surface[:-1]  # the plural of a three-letter term
-                if (
-                    len(surface) <= 3
-                    and not any(ch.isdigit() for ch in surface)
-                    and (
-                        surface.islower()
-                        or (self.concepts[idx].domain == "conditions" and not surface.isupper())
-                    )
-                ):
-                    continue
-            cands.append((s, e, idx))
-        return [Match(s, e, self.concepts[idx]) for s, e, idx in self._longest_first(cands, start, end)]
+                cands.append(None)
+            elif value >> _DESCRIBED_SHIFT:
+                described.append(s)
+                cands.append(decode(text, folded, start, s, e, value))
+            elif e - s > 4 and not (s > 0 and folded[s - 1].isalnum()):
+                cands.append((s, e, (value >> _LEN_BITS & _IDX_MASK) - 1))
+            else:
+                cands.append(decode(text, folded, start, s, e, value))
+        return raw, cands, described
+
+    def _make(self, c: tuple[int, int, int]) -> Match:
+        return Match(c[0], c[1], self.concepts[c[2]])
+
+    def _decode(
+        self, text: str, folded: str, start: int, s: int, e: int, value: int
+    ) -> tuple[int, int, int] | None:
+        """The candidate a key found at ``[s, e)`` makes when the range read starts at ``start``."""
+        idx = (value >> _LEN_BITS & _IDX_MASK) - 1
+        described = (value >> (_LEN_BITS + _IDX_BITS)) - 1
+        if described >= 0 and (descriptors := self.descriptors) is not None:
+            dm = descriptors.search(folded, max(start, s - DESCRIBED_REACH), s)
+            if dm is not None and not folded[dm.end() : s].strip():
+                s, idx = dm.start(), described
+        if idx < 0:
+            return None
+        if s > 0 and folded[s - 1].isalnum():
+            return None
+        # Short terms (abbreviations) only when written with capitals: "CT" yes, "ct" in prose no;
+        # condition abbreviations all in capitals ("PH" is not "pH", "TEN" is not "Ten"); their
+        # plurals too ("WBCs" yes, "pads" and "pets" in prose no).
+        # (a term with a digit, such as "p63", is an identifier and never a prose word)
+        if e - s <= 4:  # (longer surfaces are never short terms)
+            surface = text[s:e]
+            if e - s == 4 and surface[-1] in "sS" and folded[s : e - 1] in self._automaton:
+                surface = surface[:-1]  # the plural of a three-letter term
+            if (
+                len(surface) <= 3
+                and not any(ch.isdigit() for ch in surface)
+                and (
+                    surface.islower() or (self.concepts[idx].domain == "conditions" and not surface.isupper())
+                )
+            ):
+                return None
+        return s, e, idx
 
     def _scan(self, folded: str, start: int, end: int) -> tuple[array[int], array[int]]:
         """(end, packed value) of the keys in ``folded[start:end]`` ending at a word end, in automaton order.
@@ -288,32 +324,16 @@ class Lexicon:
             found.append(values[key])
         return ends, found
 
-    def _hits(self, folded: str, start: int, end: int) -> tuple[array[int], array[int]]:
-        """The hits of ``[start, end)``: those of its section's scan that end inside it while a document
-        is being read (``match`` drops the ones that start before it), else a scan of the range."""
-        doc = self._reading
-        if doc is None or doc.folded is not folded:
-            return self._scan(folded, start, end)
-        i = bisect_right(doc.starts, start) - 1
-        if i < 0 or end > doc.ends[i]:
-            return self._scan(folded, start, end)
-        hits = doc.hits[i]
-        if hits is None:
-            hits = doc.hits[i] = self._scan(folded, doc.starts[i], doc.ends[i])
-        ends, found = hits
-        a, b = bisect_right(ends, start), bisect_right(ends, end)
-        return ends[a:b], found[a:b]
-
     @contextmanager
     def reading(self, folded: str, ranges: Iterable[tuple[int, int]]) -> Iterator[None]:
-        """While a document is read, each of ``ranges`` (its sections) is scanned once, on first need,
-        and every match inside it reuses the scan (with the same result)."""
+        """While a document is read, each of ``ranges`` (its sections) is scanned, decoded and resolved
+        once, on first need, and every match inside it reuses that reading (with the same result)."""
         kept: list[tuple[int, int]] = []
         for s, e in sorted(r for r in ranges if r[1] > r[0]):  # of overlapping ranges, the first
             if not kept or s >= kept[-1][1]:
                 kept.append((s, e))
         prev = self._reading
-        self._reading = _Reading(folded, [s for s, _ in kept], [e for _, e in kept], len(kept))
+        self._reading = Reading(folded, [s for s, _ in kept], [e for _, e in kept])
         try:
             yield
         finally:
@@ -324,58 +344,20 @@ class Lexicon:
     ) -> list[tuple[int, int, int]]:
         """Longest matches win, then domain priority, then the earlier one: sort once, then sweep with a
         character occupancy map, so resolving n overlapping matches costs O(n log n + their length)."""
-        cands.sort(key=lambda c: (-(c[1] - c[0]), _PRIORITY.get(self.concepts[c[2]].domain, 9), c[0]))
+        prio = self._priority
+        keys = []
+        for s, e, idx in cands:
+            p = prio.get(idx)
+            if p is None:
+                p = prio[idx] = _PRIORITY.get(self.concepts[idx].domain, 9)
+            keys.append((s - e, p, s))
         taken = bytearray(end - start)
         kept: list[tuple[int, int, int]] = []
-        for s, e, idx in cands:
+        for i in sorted(range(len(cands)), key=keys.__getitem__):  # (stable: ties stay in given order)
+            s, e, idx = cands[i]
             if taken.find(1, s - start, e - start) >= 0:
                 continue
             taken[s - start : e - start] = b"\x01" * (e - s)
             kept.append((s, e, idx))
         kept.sort(key=lambda c: c[0])
         return kept
-
-
-class AliasIndex(dict[str, tuple[Concept, str]]):
-    """Abbreviations a document defines ("syndrome (OMS)"), matched with one automaton built once per
-    document instead of one regex per abbreviation per sentence (which cost aliases x sentences)."""
-
-    _automaton: Any = None
-
-    @classmethod
-    def of(cls, aliases: dict[str, tuple[Concept, str]]) -> AliasIndex:
-        return aliases if isinstance(aliases, AliasIndex) else cls(aliases)
-
-    def _build(self) -> Any:
-        automaton = ahocorasick.Automaton()
-        for abbr in self:
-            # a space inside an abbreviation is optional ("IG G" is also written "IGG")
-            parts = abbr.split(" ")
-            forms = [
-                "".join(p + j for p, j in zip(parts, (*joins, ""), strict=True))
-                for joins in itertools.product((" ", ""), repeat=len(parts) - 1)
-            ]
-            for form in forms:
-                if form and form not in automaton:
-                    automaton.add_word(form, (len(form), abbr))
-        if len(automaton):
-            automaton.make_automaton()
-        return automaton
-
-    def match(self, text: str, start: int, end: int) -> list[Match]:
-        """Every whole-token occurrence of a defined abbreviation in ``text[start:end]``."""
-        if not self:
-            return []
-        if self._automaton is None:
-            self._automaton = self._build()
-        out: list[Match] = []
-        for last, (length, abbr) in self._automaton.iter(text[start:end]):
-            s, e = start + last - length + 1, start + last + 1
-            if s > 0 and (text[s - 1].isalnum() or text[s - 1] in "_-"):
-                continue
-            if e < len(text) and (text[e].isalnum() or text[e] in "_-"):
-                continue
-            concept, long_form = self[abbr]
-            out.append(Match(s, e, concept, long_form))
-        out.sort(key=lambda m: m.start)
-        return out

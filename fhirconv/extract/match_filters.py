@@ -6,12 +6,18 @@ Each drops or replaces a match whose surrounding words say it is not the mention
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from typing import Any
+
+import ahocorasick
 
 from ..text import norm_phrase
 from .lexicon import Lexicon, Match
 from .match_rules import MatchRules
 
 __all__ = [
+    "NearDrugs",
+    "SuffixGates",
     "attributive",
     "condition_mention",
     "given_analyte",
@@ -131,6 +137,57 @@ def near_drugs(
     return out
 
 
+_WORDISH = re.compile(r"[\w-]")
+
+
+class NearDrugs:
+    """``near_drugs`` of each sentence, from one scan of the document: its long words that misspell a
+    drug (most documents have none) are found once, and a sentence takes those inside it. A sentence
+    that ends inside a word (where the scan of the sentence alone would see the word end) is read alone.
+    Which long words are misspelt drugs is remembered across documents (the same words recur)."""
+
+    __slots__ = ("_drugs", "_folded", "_found", "_others", "_starts", "lexicon", "rules")
+
+    def __init__(self, lexicon: Lexicon, rules: MatchRules) -> None:
+        self.lexicon, self.rules = lexicon, rules
+        self._folded: str | None = None
+        self._found: list[Match] = []
+        self._starts: list[int] = []
+        self._drugs: set[str] = set()  # long words that are misspelt drugs
+        self._others: set[str] = set()  # long words that are not
+
+    def find(self, folded: str, s: int, e: int, known: list[Match]) -> list[Match]:
+        if e < len(folded) and _WORDISH.match(folded, e):
+            return near_drugs(self.lexicon, self.rules, folded, s, e, known)
+        if self._folded is not folded:
+            self._read(folded)
+        if not self._found:
+            return []
+        a = bisect_left(self._starts, s)
+        return [
+            m
+            for m in self._found[a : bisect_left(self._starts, e, a)]
+            if m.end <= e and not any(k.start < m.end and m.start < k.end for k in known)
+        ]
+
+    def _read(self, folded: str) -> None:
+        words = set(_LONG_WORD.findall(folded))
+        if len(self._others) + len(words) > 100_000:  # bounded, whatever the input
+            self._others.clear()
+            self._drugs.clear()
+        for w in words - self._others - self._drugs:
+            if w.endswith(self.rules.not_drug_endings) or self.lexicon.near_drug(w) is None:
+                self._others.add(w)
+            else:
+                self._drugs.add(w)
+        # (the words decided, the document's matches are exactly those of ``near_drugs`` over it)
+        self._found = (
+            near_drugs(self.lexicon, self.rules, folded, 0, len(folded), []) if words & self._drugs else []
+        )
+        self._starts = [m.start for m in self._found]
+        self._folded = folded
+
+
 def measured_drug(folded: str, m: Match, e: int) -> bool:
     """A drug name followed by a concentration is the drug's (or hormone's) measured level."""
     return _CONCENTRATION_AFTER.match(folded, m.end, e) is not None
@@ -178,3 +235,86 @@ def condition_mention(
         and not other_sense(rules, folded, s, e, m)
         and not _GENUS_INITIAL.search(folded, max(s, m.start - 4), m.start)
     )
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+class _Everything:
+    """The answer "every domain may be there"."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+    def __bool__(self) -> bool:
+        return True
+
+
+_EVERYTHING = _Everything()
+_NOTHING: frozenset[str] = frozenset()
+
+
+class SuffixGates:
+    """Whether a sentence may hold a word of each suffix domain, from one scan of the document.
+
+    Every suffix word ends with one of its domain's endings, right before a non-word character. Searched
+    in every sentence, that gate cost more than the suffix words it let through. Instead one automaton
+    of all the endings lists, once per document, where each domain's endings occur so (every position:
+    found overlapping). An ending that occurs so inside a sentence, ``[c, d)``, occurs so at ``c`` in the
+    document too, unless ``d`` is the sentence's end and a word character follows it there: so a
+    sentence with no such position and no word character right after it has no suffix word, as its own
+    search would have said."""
+
+    __slots__ = ("_automaton", "_folded", "_starts")
+
+    def __init__(self, endings: dict[str, tuple[str, ...]]) -> None:
+        domains: dict[str, list[str]] = {}  # ending -> its domains
+        for domain, words in endings.items():
+            for x in words:
+                if x:
+                    domains.setdefault(x, []).append(domain)
+        automaton: Any = ahocorasick.Automaton()
+        for x, ds in domains.items():
+            automaton.add_word(x, (len(x), tuple(ds)))
+        if len(automaton):
+            automaton.make_automaton()
+        self._automaton = automaton if len(automaton) else None
+        self._folded: str | None = None
+        self._starts: dict[str, list[int]] = {}
+
+    def maybe(self, domain: str, folded: str, s: int, e: int) -> bool:
+        """False only when no word of the domain's suffixes can be in ``folded[s:e]``."""
+        if e < len(folded) and _WORD_CHAR.match(folded, e):
+            return True  # (the sentence's own search sees no word character after it)
+        if self._folded is not folded:
+            self._read(folded)
+        starts = self._starts.get(domain)
+        if not starts:
+            return False
+        i = bisect_left(starts, s)
+        return i < len(starts) and starts[i] < e
+
+    def domains(self, folded: str, s: int, e: int) -> frozenset[str] | _Everything:
+        """The domains for which ``maybe`` says True (all at once: one call a sentence)."""
+        if e < len(folded) and _WORD_CHAR.match(folded, e):
+            return _EVERYTHING
+        if self._folded is not folded:
+            self._read(folded)
+        out = _NOTHING
+        for domain, starts in self._starts.items():
+            i = bisect_left(starts, s)
+            if i < len(starts) and starts[i] < e:
+                out = out | {domain}
+        return out
+
+    def _read(self, folded: str) -> None:
+        found: dict[str, set[int]] = {}
+        if self._automaton is not None:
+            n = len(folded)
+            for last, (length, domains) in self._automaton.iter(folded):
+                if last + 1 < n and _WORD_CHAR.match(folded, last + 1):
+                    continue  # not before a non-word character
+                for d in domains:
+                    found.setdefault(d, set()).add(last + 1 - length)
+        self._starts = {d: sorted(v) for d, v in found.items()}
+        self._folded = folded

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..text import alternation, fold, norm_phrase, phrase_pattern
+from ..text import alternation, fold, norm_phrase, phrase_pattern, trie_alternation
 from .compose import ProcedureComposer
 from .rules import RuleData, _after, _before
 
@@ -53,6 +53,7 @@ class MatchRules:
     analyte_given_after: re.Pattern[str]  # "calcium tablets"
     not_drug_endings: tuple[str, ...]  # "preceded", "biologic": never a drug name misspelt by a letter
     suffix_words: dict[str, re.Pattern[str]]
+    suffix_endings: dict[str, tuple[str, ...]]  # each domain's endings (``suffix_words``' last part)
     suffix_stop: frozenset[str]
     suffix_stop_prefixes: tuple[str, ...]
     name_heads: dict[str, re.Pattern[str]]  # domain -> words after a mention that make it part of a name
@@ -84,18 +85,22 @@ class MatchRules:
 
     @classmethod
     def from_dict(cls, data: RuleData) -> MatchRules:
-        mods = "|".join(
-            sorted((re.escape(fold(w)) for w in data.words("suffix_modifiers")), key=len, reverse=True)
-        )
+        # the lists written as tries (exact literals, the same matches in the same order of preference
+        # as the flat longest-first lists, see ``trie_alternation``): a flat list of endings is tried at
+        # every character of every word, a trie a character or two
+        mods = trie_alternation(sorted({fold(w) for w in data.words("suffix_modifiers")}), {})
         suffix_words = {}
-        for domain, key in (("procedures", "procedure_suffixes"), ("tests", "test_suffixes")):
-            ends = "|".join(re.escape(x) for x in sorted(data.words(key), key=lambda x: (-len(x), x)))
-            suffix_words[domain] = re.compile(rf"(?<!\w)(?:(?:{mods})\s+){{0,2}}[a-z]{{3,}}(?:{ends})(?!\w)")
-        # a finding is the one word ("tenosynovitis"): no procedure modifiers before it
-        ends = "|".join(
-            re.escape(x) for x in sorted(data.words("condition_suffixes"), key=lambda x: (-len(x), x))
-        )
-        suffix_words["conditions"] = re.compile(rf"(?<!\w)[a-z]{{3,}}(?:{ends})(?!\w)")
+        suffix_endings = {}
+        for domain, key in (
+            ("procedures", "procedure_suffixes"),
+            ("tests", "test_suffixes"),
+            ("conditions", "condition_suffixes"),
+        ):
+            suffix_endings[domain] = tuple(sorted(data.words(key), key=lambda x: (-len(x), x)))
+            ends = trie_alternation(suffix_endings[domain], {})
+            # a finding is the one word ("tenosynovitis"): no procedure modifiers before it
+            before = "" if domain == "conditions" else rf"(?:(?:{mods})\s+){{0,2}}"
+            suffix_words[domain] = re.compile(rf"(?<!\w){before}[a-z]{{3,}}(?:{ends})(?!\w)")
         return cls(
             descriptors=_before(data.words("abnormal_descriptors"), r"\s+"),
             condition_stop=frozenset(norm_phrase(t) for t in data.words("condition_stop_terms")),
@@ -150,6 +155,7 @@ class MatchRules:
             analyte_given_after=_after(data.words("analyte_given_after"), r"\s+"),
             not_drug_endings=tuple(data.words("not_drug_word_endings")),
             suffix_words=suffix_words,
+            suffix_endings=suffix_endings,
             suffix_stop=frozenset(fold(w) for w in data.words("suffix_stop_words")),
             suffix_stop_prefixes=tuple(fold(w) for w in data.words("suffix_stop_prefixes")),
             test_object=re.compile(

@@ -13,18 +13,28 @@ from typing import Any
 from ..model import Coding, Document
 from ..text import fold, norm_phrase
 from .compose import attributive_procedures
-from .defined import defined_wins
-from .lexicon import AliasIndex, Concept, Lexicon, Match
+from .defined import (
+    DEFINED_ABBR,
+    AliasIndex,
+    abbr_pattern,
+    concept_words,
+    defined_wins,
+    initials,
+    one_name,
+    spelled_out,
+)
+from .lexicon import Concept, Lexicon, Match
 from .match_filters import (
+    NearDrugs,
+    SuffixGates,
     attributive,
     condition_mention,
     given_analyte,
     measured_drug,
     measured_levels,
-    near_drugs,
 )
 from .match_rules import MatchRules
-from .prefilter import AnyOf, ending_gate
+from .prefilter import AnyOf
 from .rules import OutcomeRules
 from .text import space_before
 
@@ -51,7 +61,8 @@ class MentionFinder:
         self.rules = rules
         self.outcomes = outcomes
         self.any_outcome = AnyOf([pat for _, pat in outcomes.phrases])
-        self._suffix_gates = {d: ending_gate(p) for d, p in rules.suffix_words.items()}
+        self._suffix_gates = SuffixGates(rules.suffix_endings)
+        self._near = NearDrugs(lexicon, rules)
 
     def aliases(self, doc: Document, folded: str) -> Aliases:
         """Abbreviations the text defines right after a matched term: "syndrome (OMS)"."""
@@ -75,18 +86,18 @@ class MentionFinder:
                     # "tazobactam/piperacillin (TAZ/PIPC)", "intravenous cyclophosphamide (IVCY)": a drug's
                     # letters may start before its name, when the words before it spell them (a test or a
                     # finding so named is a longer concept than the term: "endomyocardial biopsy (EMB)")
-                    lf = _long_form(abbr, text[max(sec.start, m.start - 40) : m.end])
+                    lf = spelled_out(abbr, text[max(sec.start, m.start - 40) : m.end])
                     if m.concept.domain != "drugs" or lf is None or not lf.endswith(text[m.start : m.end]):
                         continue
                 if fold(abbr) == fold(text[m.start : m.end]):
                     continue
                 if abbr not in out:
-                    out[abbr] = (_abbr_pattern(abbr), m.concept, " ".join(text[m.start : m.end].split()))
-            for pm in _DEFINED_ABBR.finditer(text, sec.start, sec.end):
+                    out[abbr] = (abbr_pattern(abbr), m.concept, " ".join(text[m.start : m.end].split()))
+            for pm in DEFINED_ABBR.finditer(text, sec.start, sec.end):
                 abbr = pm.group("abbr")
                 if abbr in out or not any(ch.isupper() for ch in abbr):
                     continue
-                long_form = _long_form(abbr, text[max(sec.start, pm.start() - 80) : pm.start()])
+                long_form = spelled_out(abbr, text[max(sec.start, pm.start() - 80) : pm.start()])
                 if long_form is None:
                     continue
                 # the lexicon reads the letters as one kind of thing, the words they stand for are another
@@ -94,7 +105,7 @@ class MentionFinder:
                 spelled_matches = list(self.lexicon.match(text, folded, max(sec.start, lf_start), pm.start()))
                 read = list(self.lexicon.match(text, folded, pm.start("abbr"), pm.end("abbr")))
                 words = set(re.findall(r"[a-z]{3,}", fold(long_form)))
-                same = any(words & _concept_words(m.concept) for m in read)
+                same = any(words & concept_words(m.concept) for m in read)
                 # the words the text spells out, which the lexicon knows, name another thing than its
                 # reading of the letters ("heat shock protein (HSP)" is no Henoch-Schoenlein purpura):
                 # unless one of those words is that very concept, the reading is wrong in this document
@@ -107,9 +118,9 @@ class MentionFinder:
                     and read
                     and not same
                     and not known
-                    and (other_kind or _initials(abbr, long_form))
+                    and (other_kind or initials(abbr, long_form))
                 ):
-                    out[abbr] = (_abbr_pattern(abbr), None, long_form)
+                    out[abbr] = (abbr_pattern(abbr), None, long_form)
         return out
 
     def find(self, text: str, folded: str, s: int, e: int, aliases: Aliases) -> list[Match]:
@@ -124,13 +135,17 @@ class MentionFinder:
             e,
             defined_wins(self.lexicon.match(text, folded, s, e), defined),
         )
-        matches = lexical + [m for m in defined if m.concept.domain != _FOREIGN]
-        matches = _dedupe(matches + self._suffix_matches(text, folded, s, e, matches))
-        matches = _dedupe(matches + near_drugs(self.lexicon, self.rules, folded, s, e, matches))
+        # (the lexicon's matches are in text order without overlaps: sorted again only when others join)
+        extra = [m for m in defined if m.concept.domain != _FOREIGN]
+        matches = lexical + extra
+        if (suffixed := self._suffix_matches(text, folded, s, e, matches)) or extra:
+            matches = _dedupe(matches + suffixed)
+        if near := self._near.find(folded, s, e, matches):
+            matches = _dedupe(matches + near)
         matches = self._drug_context(folded, s, e, matches)
         matches = attributive_procedures(folded, self.rules.composer.compose(text, folded, s, e, matches))
         matches = self._whole_names(folded, s, e, matches)
-        matches = _one_name(text, s, e, matches)
+        matches = one_name(text, s, e, matches)
         phrases = self.outcomes.phrases if self.any_outcome.search(folded, s, e) else ()
         outcome_spans = [(om.start(), om.end()) for _, pat in phrases for om in pat.finditer(folded, s, e)]
         kept = [
@@ -203,59 +218,54 @@ class MentionFinder:
         out: list[Match] = []
         prev: Match | None = None
         for m in matches:
-            heads = r.name_heads.get(m.concept.domain)
-            words = norm_phrase(folded[m.start : m.end])
-            after = _NEXT_WORD.match(folded, m.end, e)
-            nxt = after.group(1) if after else ""
-            before = _PREV_WORD.search(folded, max(s, m.start - 30), m.start)
-            last = before.group(1) if before else ""
-            glued = prev is not None and not folded[prev.end : m.start].strip()
-            salt = m.concept.domain == "tests" and (
-                (
-                    words in r.salt_cations
-                    and (
-                        nxt in r.salt_anions
-                        or (glued and prev is not None and prev.concept.domain == "drugs")
+            domain = m.concept.domain
+            # the cheap questions first, and each word looked up only by the reason that needs it
+            heads = r.name_heads.get(domain)
+            if (heads is not None and heads.match(folded, m.end, e)) or r.name_openers.search(
+                folded, max(s, m.start - 40), m.start
+            ) is not None:  # "department of <surgery>": an institution
+                prev = m
+                continue
+            if domain == "tests":
+                words = norm_phrase(folded[m.start : m.end])
+                cation, anion = words in r.salt_cations, words in r.salt_anions
+                if cation or anion:
+                    glued = (
+                        prev is not None
+                        and prev.concept.domain == "drugs"
+                        and not folded[prev.end : m.start].strip()
                     )
-                )
-                or (
-                    words in r.salt_anions
-                    and (
-                        last in r.salt_cations
-                        or (glued and prev is not None and prev.concept.domain == "drugs")
-                    )
-                )
-            )
-            institution = r.name_openers.search(folded, max(s, m.start - 40), m.start) is not None
-            device = (
-                m.concept.domain == "procedures"
-                and not words.endswith(r.act_noun_endings)
-                and r.device_heads.match(folded, m.end, e) is not None
-            )
-            participle = m.concept.domain == "procedures" and self._not_an_act(
-                folded, s, e, m, prev, last, nxt
-            )
-            if not (
-                salt
-                or institution
-                or device
-                or participle
-                or (heads is not None and heads.match(folded, m.end, e))
-            ):
-                out.append(m)
+                    if cation and (glued or _next_word(folded, m.end, e) in r.salt_anions):
+                        prev = m
+                        continue
+                    if anion and (glued or _last_word(folded, s, m.start) in r.salt_cations):
+                        prev = m
+                        continue
+            elif domain == "procedures":
+                words = norm_phrase(folded[m.start : m.end])
+                if (
+                    not words.endswith(r.act_noun_endings)
+                    and r.device_heads.match(folded, m.end, e) is not None
+                ) or self._not_an_act(folded, s, e, m, prev):
+                    prev = m
+                    continue
+            out.append(m)
             prev = m
         return out
 
-    def _not_an_act(
-        self, folded: str, s: int, e: int, m: Match, prev: Match | None, last: str, nxt: str
-    ) -> bool:
+    def _not_an_act(self, folded: str, s: int, e: int, m: Match, prev: Match | None) -> bool:
         """A procedure verb form that tells no act of its own: "the resected duodenum" (a specimen),
         "paracentesis removed 2 L" (what the procedure before it did), "the drain was removed"."""
         words = folded[m.start : m.end]
         if " " in words.strip() or not words.endswith("ed"):
             return False
         r = self.rules
-        if last in r.participle_determiners and nxt and nxt not in r.attributive_breaks:
+        nxt = _next_word(folded, m.end, e)
+        if (
+            _last_word(folded, s, m.start) in r.participle_determiners
+            and nxt
+            and nxt not in r.attributive_breaks
+        ):
             return True
         if (
             prev is not None
@@ -270,9 +280,12 @@ class MentionFinder:
         "-graphy"/"-scopy" a test ("hemicolectomy", "cholangiopancreatography"), "-itis"/"-algia" a
         finding ("tenosynovitis", "epigastralgia"), uncoded."""
         out: list[Match] = []
+        maybe = self._suffix_gates.domains(folded, s, e)
+        if not maybe:
+            return out  # no word of the sentence has one of the endings
         for domain, pat in self.rules.suffix_words.items():
-            if (gate := self._suffix_gates.get(domain)) is not None and gate.search(folded, s, e) is None:
-                continue  # no word of the sentence has one of the endings
+            if domain not in maybe:
+                continue
             for m in pat.finditer(folded, s, e):
                 head = folded[m.start() : m.end()].split()[-1]
                 if head.startswith(self.rules.suffix_stop_prefixes):
@@ -294,64 +307,18 @@ class MentionFinder:
 _SUFFIX_CLASS = {"procedures": "surgical", "tests": "diagnostic", "conditions": "sign"}
 _FOREIGN = "__foreign__"
 _FOREIGN_CONCEPT = Concept(_FOREIGN, _FOREIGN, "", "", ())
-# "(EMB)": a bracketed capitalised token right after words, as a text defines an abbreviation
-_DEFINED_ABBR = re.compile(r"(?<=\w)\s*\(\s*(?P<abbr>[A-Za-z][A-Za-z0-9]{1,7})\s*\)")
 
 
-def _one_name(text: str, s: int, e: int, matches: list[Match]) -> list[Match]:
-    """Several conditions inside the long form of an abbreviation the text defines are parts of one
-    name ("cerebral autosomal dominant arteriopathy with subcortical infarcts and leukoencephalopathy
-    (CADASIL)"): only the last, the head of that name, stays a mention."""
-    out = matches
-    for pm in _DEFINED_ABBR.finditer(text, s, e):
-        long_form = _long_form(pm.group("abbr"), text[max(s, pm.start() - 120) : pm.start()])
-        if long_form is None or " " not in long_form:
-            continue
-        le = pm.start()  # the pattern starts right after the last word of the long form
-        ls = le - len(long_form)
-        inside = [m for m in out if m.concept.domain == "conditions" and ls <= m.start and m.end <= le]
-        if len(inside) > 1 and not any(m.start == ls and m.end == le for m in inside):
-            drop = {id(m) for m in inside[:-1]}
-            out = [m for m in out if id(m) not in drop]
-    return out
+def _next_word(folded: str, end: int, e: int) -> str:
+    """The word right after ``end`` (within the sentence ending at ``e``), or ""."""
+    after = _NEXT_WORD.match(folded, end, e)
+    return after.group(1) if after else ""
 
 
-def _concept_words(c: Concept) -> set[str]:
-    """The words of a concept's display and of its codes' displays ("HIV infection", "Human
-    immunodeficiency virus [HIV] disease"), to tell whether a spelled-out long form names it."""
-    names = " ".join((c.display, *(d for _, _, d in c.codings)))
-    return set(re.findall(r"[a-z]{3,}", fold(names)))
-
-
-def _initials(abbr: str, long_form: str) -> bool:
-    """Whether the abbreviation is exactly the initials of its long form ("heat shock protein" ->
-    HSP), so the long form certainly is what the text means by those letters."""
-    words = [w for w in re.split(r"[\s\-/]+", fold(long_form)) if w and w not in ("and", "of", "the")]
-    letters = "".join(ch for ch in fold(abbr) if ch.isalpha())
-    return bool(words) and "".join(w[0] for w in words) == letters
-
-
-def _abbr_pattern(abbr: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w-])" + re.escape(abbr).replace(r"\ ", r"\s?") + r"(?![\w-])")
-
-
-def _long_form(abbr: str, before: str) -> str | None:
-    """The words an abbreviation stands for (Schwartz and Hearst, 2003): its letters in order, right to
-    left, the first one starting a word; None when the words before it do not spell it."""
-    letters = [c.lower() for c in abbr if c.isalnum()]
-    if len(letters) < 2:
-        return None
-    words = before.split()[-min(len(letters) + 5, 2 * len(letters)) :]
-    lf = " ".join(words)
-    li = len(lf) - 1
-    for si in range(len(letters) - 1, -1, -1):
-        c = letters[si]
-        while li >= 0 and (lf[li].lower() != c or (si == 0 and li > 0 and lf[li - 1].isalnum())):
-            li -= 1
-        if li < 0:
-            return None
-        li -= 1
-    return lf[lf.rfind(" ", 0, li + 1) + 1 :]
+def _last_word(folded: str, s: int, start: int) -> str:
+    """The word right before ``start`` (at most 30 characters back, not before ``s``), or ""."""
+    before = _PREV_WORD.search(folded, max(s, start - 30), start)
+    return before.group(1) if before else ""
 
 
 _INDEX: list[Any] = [None, None]  # the aliases of the document being read, and their automaton
@@ -365,7 +332,7 @@ def _alias_matches(text: str, aliases: Aliases, s: int, e: int) -> list[Match]:
     if _INDEX[0] is not aliases:
         index = AliasIndex({abbr: (c or _FOREIGN_CONCEPT, lf) for abbr, (_, c, lf) in aliases.items()})
         _INDEX[:] = [aliases, index]
-    found: list[Match] = _INDEX[1].match(text, s, e)
+    found: list[Match] = _INDEX[1].match_in(text, s, e)
     return found
 
 

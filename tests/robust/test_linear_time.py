@@ -9,7 +9,8 @@ import re
 from guards import finishes
 from support import converter
 
-from fhirconv.extract.lexicon import AliasIndex, Concept, Lexicon
+from fhirconv.extract.defined import AliasIndex
+from fhirconv.extract.lexicon import Concept, Lexicon
 from fhirconv.extract.text import MAX_SENTENCE_CHARS, split_sentences
 from fhirconv.readers import read_bytes
 
