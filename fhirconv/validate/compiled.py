@@ -42,6 +42,8 @@ from .bindings import _CODED, _SEVERITY, BindingChecker, _codings
 from .chain import iter_resources
 from .fpcompile import RUNTIME, Fallback, Unsupported, compile_partial
 from .invariants import (
+    _ALLOWED_ATTRS,
+    _ALLOWED_QTAGS,
     _CURRENT_ROOT,
     _NATIVE,
     _SHORTCUT_KEYS,
@@ -53,7 +55,6 @@ from .invariants import (
     _Node,
     _parse,
     _Walk,
-    html_checks,
 )
 from .issues import Issue, Severity
 from .protocols import Context, DefinitionsProvider
@@ -68,7 +69,6 @@ from .structure import (
     _regex,
     _valid_calendar,
     _Walker,
-    _xhtml_problem,
     type_index,
 )
 
@@ -224,12 +224,67 @@ def _n_con3(v: dict[str, Any]) -> bool:
 
 def _narrative_ok(text: str) -> bool:
     """True when neither the structure check nor txt-1/txt-2 nor the narrative-link rule has anything to
-    say about a narrative (one parse, shared with them through ``parse_xhtml``'s cache)."""
+    say about a narrative. False sends the resource to the original checkers, whose report is the
+    chain's own: so False is always exact, and True must imply that those checks find nothing."""
     if len(text) > len(_PLAIN_DIV_OPEN) + len(_PLAIN_DIV_CLOSE) and _plain_narrative(text):
         return True
     if 'href="#' in text or "href='#" in text:
         return False  # local links must land on an anchor (txt-link): the chain's checker decides
-    return _xhtml_problem(text) is None and html_checks(text) == (None, None)
+    return _markup_ok(text)
+
+
+_XHTML_URI = "http://www.w3.org/1999/xhtml"
+_XHTML_DIV = "{" + _XHTML_URI + "}div"
+_XHTML_IMG = "{" + _XHTML_URI + "}img"
+# The attribute names (as lxml gives them) txt-1 lets through: xml:lang, xml:space, and each allowed
+# name in no namespace or in XHTML's
+_OK_ATTRS = frozenset(
+    [
+        *_ALLOWED_ATTRS,
+        *("{" + _XHTML_URI + "}" + a for a in _ALLOWED_ATTRS),
+        "{http://www.w3.org/XML/1998/namespace}lang",
+        "{http://www.w3.org/XML/1998/namespace}space",
+    ]
+)
+_markup = threading.local()  # one lxml parser per thread, as parse_xhtml's
+
+
+def _markup_ok(text: str) -> bool:
+    """``_xhtml_problem(text) is None and html_checks(text) == (None, None)`` in one pass that stops at
+    the first objection: the same parse (the parser options of ``parse_xhtml``), then per element one
+    set lookup for its tag and one per attribute name, where ``html_checks`` builds every name and value
+    as a new string to find every problem's message. A node that is not an element, a comment or an
+    entity reference (a processing instruction, or any other kind) is an objection here."""
+    from lxml import etree
+
+    parser = getattr(_markup, "parser", None)
+    if parser is None:
+        parser = _markup.parser = etree.XMLParser(
+            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+        )
+    try:
+        root = etree.fromstring(text.encode("utf-8"), parser)
+    except etree.XMLSyntaxError:
+        return False
+    if root.tag != _XHTML_DIV:
+        return False
+    comment, entity = etree.Comment, etree.Entity
+    for el in root.iter():
+        tag = el.tag
+        if tag not in _ALLOWED_QTAGS:
+            if tag is comment or tag is entity:
+                continue
+            return False
+        for name in el.keys():  # noqa: SIM118 (iterating an element gives its children)
+            if name not in _OK_ATTRS:
+                return False
+            if name.rpartition("}")[2] in ("href", "src") and (
+                str(el.get(name)).strip().lower().startswith("javascript:")
+            ):
+                return False
+    if any(t.strip() for t in root.itertext()):
+        return True
+    return next(root.iter(_XHTML_IMG), None) is not None
 
 
 # The inline check of a table entry (``simple_primitive``): the same tests as ``primitive_check``.
