@@ -36,7 +36,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from .bindings import _CODED, _SEVERITY, BindingChecker, _codings
 from .chain import iter_resources
@@ -986,7 +986,7 @@ _INT32_MIN, _INT32_MAX = INT32
 _LITERAL_TYPES = (str, int, bool, type(None))  # exact types: keyed as (type, value), never equal across
 
 
-def _plain_string(x: object) -> bool:
+def _plain_string(x: object) -> TypeGuard[str]:
     """The walk's whole check of a ``string`` value (``_SIMPLE_CHECKS``, code 1), for an exact ``str``."""
     return (
         type(x) is str
