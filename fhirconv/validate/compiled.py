@@ -37,13 +37,15 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from ..diskcache import IndexedBlobs, prune, write_indexed
 from .bindings import _CODED, _SEVERITY, BindingChecker, _codings
 from .chain import iter_resources
 from .fpcompile import RUNTIME, Fallback, Unsupported, compile_partial
 from .invariants import (
+    _ALLOWED_ATTRS,
+    _ALLOWED_QTAGS,
     _CURRENT_ROOT,
     _NATIVE,
     _SHORTCUT_KEYS,
@@ -55,7 +57,6 @@ from .invariants import (
     _Node,
     _parse,
     _Walk,
-    html_checks,
 )
 from .issues import Issue, Severity
 from .protocols import Context, DefinitionsProvider
@@ -70,13 +71,12 @@ from .structure import (
     _regex,
     _valid_calendar,
     _Walker,
-    _xhtml_problem,
     type_index,
 )
 
 __all__ = ["GENERATOR_VERSION", "CompiledChecker", "fallback_listing"]
 
-GENERATOR_VERSION = "19"
+GENERATOR_VERSION = "20"
 _STRING_MAX = 1048576
 # Values of a pattern-checked primitive type (code, uri, id, dateTime ...) already found valid, per type:
 # a system URL, a status code or a date recurs thousands of times, and a set lookup is cheaper than the
@@ -226,12 +226,67 @@ def _n_con3(v: dict[str, Any]) -> bool:
 
 def _narrative_ok(text: str) -> bool:
     """True when neither the structure check nor txt-1/txt-2 nor the narrative-link rule has anything to
-    say about a narrative (one parse, shared with them through ``parse_xhtml``'s cache)."""
+    say about a narrative. False sends the resource to the original checkers, whose report is the
+    chain's own: so False is always exact, and True must imply that those checks find nothing."""
     if len(text) > len(_PLAIN_DIV_OPEN) + len(_PLAIN_DIV_CLOSE) and _plain_narrative(text):
         return True
     if 'href="#' in text or "href='#" in text:
         return False  # local links must land on an anchor (txt-link): the chain's checker decides
-    return _xhtml_problem(text) is None and html_checks(text) == (None, None)
+    return _markup_ok(text)
+
+
+_XHTML_URI = "http://www.w3.org/1999/xhtml"
+_XHTML_DIV = "{" + _XHTML_URI + "}div"
+_XHTML_IMG = "{" + _XHTML_URI + "}img"
+# The attribute names (as lxml gives them) txt-1 lets through: xml:lang, xml:space, and each allowed
+# name in no namespace or in XHTML's
+_OK_ATTRS = frozenset(
+    [
+        *_ALLOWED_ATTRS,
+        *("{" + _XHTML_URI + "}" + a for a in _ALLOWED_ATTRS),
+        "{http://www.w3.org/XML/1998/namespace}lang",
+        "{http://www.w3.org/XML/1998/namespace}space",
+    ]
+)
+_markup = threading.local()  # one lxml parser per thread, as parse_xhtml's
+
+
+def _markup_ok(text: str) -> bool:
+    """``_xhtml_problem(text) is None and html_checks(text) == (None, None)`` in one pass that stops at
+    the first objection: the same parse (the parser options of ``parse_xhtml``), then per element one
+    set lookup for its tag and one per attribute name, where ``html_checks`` builds every name and value
+    as a new string to find every problem's message. A node that is not an element, a comment or an
+    entity reference (a processing instruction, or any other kind) is an objection here."""
+    from lxml import etree
+
+    parser = getattr(_markup, "parser", None)
+    if parser is None:
+        parser = _markup.parser = etree.XMLParser(
+            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+        )
+    try:
+        root = etree.fromstring(text.encode("utf-8"), parser)
+    except etree.XMLSyntaxError:
+        return False
+    if root.tag != _XHTML_DIV:
+        return False
+    comment, entity = etree.Comment, etree.Entity
+    for el in root.iter():
+        tag = el.tag
+        if tag not in _ALLOWED_QTAGS:
+            if tag is comment or tag is entity:
+                continue
+            return False
+        for name in el.keys():  # noqa: SIM118 (iterating an element gives its children)
+            if name not in _OK_ATTRS:
+                return False
+            if name.rpartition("}")[2] in ("href", "src") and (
+                str(el.get(name)).strip().lower().startswith("javascript:")
+            ):
+                return False
+    if any(t.strip() for t in root.itertext()):
+        return True
+    return next(root.iter(_XHTML_IMG), None) is not None
 
 
 # The inline check of a table entry (``simple_primitive``): the same tests as ``primitive_check``.
@@ -606,19 +661,14 @@ class _Generator:
             else:
                 body.append(f"X.bcoded(y.get('coding'), {bound!r}, a, bool(y.get('text')))")
         if code == "Extension":
-            # the holder name of the extension's own extensions: one tuple per URL, reused (its strings'
-            # hashes are computed once for the extension memo's keys)
-            body.append("_u = y.get('url')")
-            body.append("_h = _EXT_HOSTS.get(_u) if type(_u) is str else None")
-            body.append(f"{target}(y, a, _h if _h is not None else _ext_host(_u), X)")
+            # the walk of the extension and its verdict (``X.ext``), memoised whole by the extension's
+            # shape (``_Run.extension``); a modifier extension is an item of a 'modifierExtension'
+            # array: known here, not parsed from the location at run time
+            body.append(f"X.extension({target}, y, a, host, {key.startswith('modifierExtension')})")
         else:
             body.append(f"{target}(y, a, {inner!r}, X)")
         if code in COLLECTED:
             body.append(f"X.sites.append(_new(_Site, (a, y, {code!r}, {ipath})))")
-        elif code == "Extension":
-            # (a modifier extension is an item of a 'modifierExtension' array: known here, not parsed
-            # from the location at run time)
-            body.append(f"X.ext(y, a, host, {key.startswith('modifierExtension')})")
         elif code == "Attachment":
             body.append("X.attachment(y, a)")
         if many:
@@ -966,6 +1016,132 @@ class _Program:
 # A memoised verdict that hands the resource over to the original checkers (an error, by construction).
 _HANDED_OVER = (Issue(Severity.ERROR, "processing", "\0", "judged by the structure checker", None),)
 
+# Leaf values an extension's shape leaves out of its memo key (``_ext_shape``): the walk of the
+# Extension type reads them only through the checks named here, which the shape requires to pass.
+_INT32_MIN, _INT32_MAX = INT32
+_LITERAL_TYPES = (str, int, bool, type(None))  # exact types: keyed as (type, value), never equal across
+
+
+def _plain_string(x: object) -> TypeGuard[str]:
+    """The walk's whole check of a ``string`` value (``_SIMPLE_CHECKS``, code 1), for an exact ``str``."""
+    return (
+        type(x) is str
+        and len(x) <= _STRING_MAX
+        and bool(x.strip(" \t\r\n"))
+        and "\x0b" not in x
+        and "\x0c" not in x
+    )
+
+
+def _literal(x: Any) -> Any:
+    """``x`` as a memo key with every value and its exact type in it, or None for a value outside plain
+    JSON (a float, whose -0.0 equals 0.0; a Decimal, whose 1.0 equals 1.00; a str subclass ...)."""
+    t = type(x)
+    if t is dict:
+        out: list[Any] = ["D"]
+        for k, v in x.items():
+            lit = _literal(v)
+            if lit is None or type(k) is not str:
+                return None
+            out.append((k, lit))
+        return tuple(out)
+    if t is list:
+        items: list[Any] = ["L"]
+        for v in x:
+            lit = _literal(v)
+            if lit is None:
+                return None
+            items.append(lit)
+        return tuple(items)
+    if t in _LITERAL_TYPES:
+        return (t, x)
+    return None
+
+
+def _ext_shape(y: dict[str, Any]) -> tuple[Any, ...] | None:
+    """The memo key of an extension's walk: every key in order and every value with its type, except
+    three leaves whose content the walk of the Extension type judges by one fixed check each, made here:
+    ``valueString`` (a plain string), ``valueInteger`` (an int32) and ``valueReference`` holding only a
+    ``reference`` that is a plain string not starting with '#' (so ref-1 holds without the resource's
+    contained list). The derivation-reference extension on every converted resource has exactly these
+    leaves. None when the extension has anything else the key cannot hold."""
+    out: list[Any] = []
+    for k, x in y.items():
+        if type(x) is str and k != "valueString":
+            out.append((k, x))  # (a literal string: the commonest case, 'url', inline)
+        elif k == "extension":
+            if type(x) is not list:
+                return None
+            subs: list[Any] = []
+            for e in x:
+                if type(e) is not dict:
+                    return None
+                sub = _ext_shape(e)
+                if sub is None:
+                    return None
+                subs.append(sub)
+            out.append((k, tuple(subs)))
+        elif k == "valueString":
+            if not _plain_string(x):
+                return None
+            out.append(k)
+        elif k == "valueInteger":
+            if type(x) is not int or not _INT32_MIN <= x <= _INT32_MAX:
+                return None
+            out.append(k)
+        elif k == "valueReference":
+            if type(x) is not dict or len(x) != 1:
+                return None
+            ref = x.get("reference")
+            if not _plain_string(ref) or ref.startswith("#"):
+                return None
+            out.append(k)
+        else:
+            lit = _literal(x)
+            if lit is None:
+                return None
+            out.append((k, lit))
+    return tuple(out)
+
+
+def _object_paths(value: Any, path: tuple[Any, ...], out: dict[int, tuple[Any, ...]]) -> None:
+    """id of every dict and list inside ``value`` -> its path (keys and indexes) from ``value``."""
+    out[id(value)] = path
+    if type(value) is dict:
+        for k, v in value.items():
+            if type(v) is dict or type(v) is list:
+                _object_paths(v, (*path, k), out)
+    elif type(value) is list:
+        for i, v in enumerate(value):
+            if type(v) is dict or type(v) is list:
+                _object_paths(v, (*path, i), out)
+
+
+def _at_path(value: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        value = value[step]
+    return value
+
+
+_new_site = tuple.__new__
+
+
+class _ExtVerdict:
+    """What the walk of one extension shape added: issues per checker (locations relative to the
+    extension), sites (relative location, path to the value, type, element) and Coding pairs."""
+
+    __slots__ = ("bind", "inv", "pairs", "sites", "struct")
+
+    def __init__(
+        self,
+        struct: tuple[Issue, ...],
+        inv: tuple[Issue, ...],
+        bind: tuple[Issue, ...],
+        sites: tuple[tuple[str, tuple[Any, ...], str, ElementInfo], ...],
+        pairs: tuple[tuple[str, str], ...],
+    ) -> None:
+        self.struct, self.inv, self.bind, self.sites, self.pairs = struct, inv, bind, sites, pairs
+
 
 class _Run:
     """Per-resource state of a generated walk: the issues of each original checker, sites, and the
@@ -976,6 +1152,7 @@ class _Run:
         "bind",
         "checker",
         "defs",
+        "impure",
         "inv",
         "nobind",
         "pairs",
@@ -1003,6 +1180,9 @@ class _Run:
         self.terminology = terminology
         self.nobind = 0  # inside a primitive's '_x' part, which the binding checker does not enter
         self.pairs = checker.pairs  # (system, code) of Coding-shaped objects, for the binding summary
+        # calls whose verdict may depend on more than the value walked (fhirpathpy with the resource,
+        # primitive constraints): a walk with any is not memoised by its shape
+        self.impure = 0
 
     def _walk(self) -> _Walk:
         if self.walk is None:
@@ -1017,6 +1197,7 @@ class _Run:
     def slow(self, item: tuple[_Constraint, Any, str], value: dict[str, Any], at: str) -> None:
         """One constraint through the invariant checker's own code (fhirpathpy or its Python)."""
         c, _fn, base = item
+        self.impure += 1
         before = len(self.inv)
         self._walk().constraint(c, value, base, at)
         if len(self.inv) > before and any(i.is_error for i in self.inv[before:]):
@@ -1040,6 +1221,7 @@ class _Run:
     def prim(self, child: _Child | None, key: str, raw: Any, loc: str) -> None:
         if child is None or not child.own:
             return
+        self.impure += 1
         before = len(self.inv)
         self._walk().primitive_constraints(child.own, key, raw, loc)
         if any(i.is_error for i in self.inv[before:]):
@@ -1129,6 +1311,71 @@ class _Run:
                 Issue(issue.severity, issue.code, at + issue.location[1:], issue.message, issue.rule)
             )
 
+    def extension(
+        self, fn: Callable[..., None], y: dict[str, Any], at: str, host: tuple[str, ...], modifier: bool
+    ) -> None:
+        """One extension: the generated walk of the Extension type (``fn``) and the structure checker's
+        verdict on its definition and context (``ext``). Memoised by its shape (``_ext_shape``), the
+        holder, the modifier flag and whether bindings are checked here: the walk reads nothing else
+        of the value, so the same key gives the same issues and sites (the sites' values are found again
+        in this extension by their paths). A walk that asked fhirpathpy or a primitive's constraints, or
+        that handed the resource over, is not memoised."""
+        shape = _ext_shape(y)
+        if shape is not None:
+            key = (host, modifier, self.nobind > 0, shape)
+            found = self.checker.ext_tree_memo.get(key)
+            if found is not None:
+                for memo_issues, out in (
+                    (found.struct, self.struct),
+                    (found.inv, self.inv),
+                    (found.bind, self.bind),
+                ):
+                    for i in memo_issues:
+                        out.append(
+                            Issue(i.severity, i.code, at + i.location, i.message, i.rule, i.line, i.column)
+                        )
+                for loc, path, tname, info in found.sites:
+                    self.sites.append(_new_site(Site, (at + loc, _at_path(y, path), tname, info)))
+                self.pairs.extend(found.pairs)
+                return
+            marks = (len(self.struct), len(self.inv), len(self.bind), len(self.sites), len(self.pairs))
+            impure = self.impure
+        url = y.get("url")
+        hosts = self.checker.program.ext_hosts
+        ehost = hosts.get(url) if type(url) is str else None
+        fn(y, at, ehost if ehost is not None else self.checker.program.ext_host(url), self)
+        self.ext(y, at, host, modifier)
+        if shape is not None and self.impure == impure:
+            verdict = self._verdict(y, at, marks)
+            if verdict is not None:
+                memo = self.checker.ext_tree_memo
+                if len(memo) > 65536:
+                    memo.clear()
+                memo[key] = verdict
+
+    def _verdict(self, y: dict[str, Any], at: str, marks: tuple[int, ...]) -> _ExtVerdict | None:
+        """What the walk of ``y`` at ``at`` added since ``marks``, relative to ``y``; None when some of it
+        is not expressible so (a location outside ``at``, a site value not inside ``y``)."""
+        n = len(at)
+        lists: list[tuple[Issue, ...]] = []
+        for mark, added in zip(marks[:3], (self.struct, self.inv, self.bind), strict=True):
+            rel: list[Issue] = []
+            for i in added[mark:]:
+                if not i.location.startswith(at):
+                    return None
+                rel.append(Issue(i.severity, i.code, i.location[n:], i.message, i.rule, i.line, i.column))
+            lists.append(tuple(rel))
+        sites: list[tuple[str, tuple[Any, ...], str, ElementInfo]] = []
+        if len(self.sites) > marks[3]:
+            paths: dict[int, tuple[Any, ...]] = {}
+            _object_paths(y, (), paths)
+            for site in self.sites[marks[3] :]:
+                path = paths.get(id(site.value))
+                if path is None or not site.location.startswith(at):
+                    return None
+                sites.append((site.location[n:], path, site.type, site.element))
+        return _ExtVerdict(lists[0], lists[1], lists[2], tuple(sites), tuple(self.pairs[marks[4] :]))
+
     def underscore(
         self, fn: Callable[..., None], value: dict[str, Any], at: str, host: tuple[str, ...]
     ) -> None:
@@ -1181,6 +1428,7 @@ class CompiledChecker:
         self.bindings = bindings
         self.terminology = terminology
         self.ext_memo: dict[tuple[Any, ...], tuple[Issue, ...]] = {}
+        self.ext_tree_memo: dict[tuple[Any, ...], _ExtVerdict] = {}  # extension shape -> its walk's verdict
         self.holder_memo: dict[str, bool] = {}  # extension URL -> its context needs the holding element
         # The terminology's verdicts are pure functions of the codes asked about: asked once per process.
         self.binding_memo: dict[tuple[Any, ...], tuple[Issue, ...]] = {}

@@ -126,6 +126,10 @@ def _parser() -> Any:
     return get_ucum_parser()
 
 
+# Systems found good (not blank, an absolute URI): a document names a handful, thousands of times
+_GOOD_SYSTEMS: set[str] = set()
+
+
 @lru_cache(maxsize=4096)
 def _uri(system: str) -> bool:
     """``_URI`` matches (memoised: a document names a handful of systems, thousands of times)."""
@@ -183,6 +187,8 @@ class LintChecker:
         if "system" not in value:
             return []
         system = value.get("system")
+        if type(system) is str and system in _GOOD_SYSTEMS:
+            return []
         if isinstance(system, str) and system.strip() == "":
             return [_issue(Severity.ERROR, "value", f"{at}.system", "system is empty", "empty-system")]
         if isinstance(system, str) and not _uri(system):
@@ -195,6 +201,8 @@ class LintChecker:
                     "non-uri-system",
                 )
             ]
+        if type(system) is str and len(_GOOD_SYSTEMS) < 4096:
+            _GOOD_SYSTEMS.add(system)
         return []
 
     def _coding(self, value: dict[str, Any], at: str) -> list[Issue]:

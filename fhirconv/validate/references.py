@@ -92,18 +92,31 @@ class ReferenceChecker:
         located = dict((loc, res) for res, loc in iter_resources(root, str(root.get("resourceType"))))
         for location, resource in located.items():
             sites = self.cache.sites.get(location, [])
-            m = _CONTAINED.match(location)
+            m = _CONTAINED.match(location) if ".contained[" in location else None
             container = located.get(m.group(1), resource) if m else resource
             for site in sites:
-                if site.type == "canonical":
+                stype = site.type
+                if stype == "canonical":
                     issues.extend(_relative_canonicals(site))
                     continue
-                if site.type != "Reference":
+                if stype != "Reference":
                     continue
-                for ref_value, at in self._refs(site):
-                    issues.extend(
-                        self._check_ref(ref_value, at, site, container, by_url, entry_base, location, known)
-                    )
+                ref = site.value
+                if not isinstance(ref, dict):
+                    continue
+                # The commonest reference, inline: a urn:uuid naming an entry of the bundle, with no
+                # Reference.type, whose resource type is an R4 type the element allows. _check_ref finds
+                # nothing to say about it (and is asked about everything else).
+                value = ref.get("reference")
+                if type(value) is str and value.startswith("urn:uuid:") and ref.get("type") is None:
+                    resolved = by_url.get(value)
+                    if resolved is not None:
+                        rtype = resolved.get("resourceType")
+                        if type(rtype) is str and rtype in known and _target_ok(rtype, site.element.targets):
+                            continue
+                issues.extend(
+                    self._check_ref(ref, site.location, site, container, by_url, entry_base, location, known)
+                )
         return issues
 
     @staticmethod
@@ -224,7 +237,7 @@ class ReferenceChecker:
     @staticmethod
     def _full_url(full_url: str, resource: Any, at: str, known: frozenset[str] = frozenset()) -> list[Issue]:
         """fullUrl must be absolute; a RESTful one must end with the entry's type and id (R4 bundle rules)."""
-        if not re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", full_url):
+        if not _SCHEME.match(full_url):
             return [
                 Issue(
                     Severity.ERROR,

@@ -383,3 +383,130 @@ def test_the_base64_shortcut_matches_exactly_what_the_r4_regex_matches() -> None
     samples += ["QUJD" * 500, "QUJD" * 500 + "Q", "QUJD " * 100, " QUJD\nRA==\n", "QU JD"]
     for text in samples:
         assert (fast.fullmatch(text) is not None) is (pattern.fullmatch(text) is not None), repr(text)
+
+
+_XHTML_DIV_OPEN = '<div xmlns="http://www.w3.org/1999/xhtml">'
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>fine <b>bold</b> and <a href='http://example.org/x'>a link</a></p>",
+        "<table border='1'><tr><td colspan='2'>cell</td></tr></table>",
+        "<p xml:lang='en' xml:space='preserve'>kept</p>",
+        "<p>a <!-- comment --> b</p>",
+        "<img src='http://example.org/i.png' alt='x'/>",
+        "<img src='data:image/png;base64,AAAA'/>",
+        "<p> </p>",
+        "<p><?pi data?>text</p>",
+        "<script>alert(1)</script>",
+        "<p onclick='x()'>text</p>",
+        "<a href=' JavaScript:alert(1)'>x</a>",
+        "<img src='javascript:alert(1)'/>",
+        "<p xmlns:o='urn:other' o:title='t'>text</p>",
+        "<o:p xmlns:o='urn:other'>text</o:p>",
+        "<p xmlns='urn:other'>text</p>",
+        "<p>unclosed",
+        "<p>&nbsp;</p>",
+        "<p>&#160;</p>",
+        "<p title='t' x:title='u' xmlns:x='http://www.w3.org/1999/xhtml'>text</p>",
+    ],
+)
+def test_markup_narratives_are_judged_as_the_element_walk_judges_them(body: str) -> None:
+    """The one-pass markup check agrees with the structure check and txt-1/txt-2 (parse, root, allowed
+    elements and attributes, javascript: links, some content), so a clean verdict is never wrong."""
+    from fhirconv.validate.compiled import _markup_ok
+    from fhirconv.validate.invariants import html_checks
+    from fhirconv.validate.structure import _xhtml_problem
+
+    for text in (
+        f"{_XHTML_DIV_OPEN}{body}</div>",
+        f"<div>{body}</div>",
+        f"<?x y?>{_XHTML_DIV_OPEN}{body}</div>",
+    ):
+        parsed_ok = _xhtml_problem(text) is None and html_checks(text) == (None, None)
+        assert _markup_ok(text) is parsed_ok, text
+
+
+def test_markup_check_agrees_on_every_official_narrative() -> None:
+    from fhirconv.validate.compiled import _markup_ok, _plain_narrative
+    from fhirconv.validate.invariants import html_checks
+    from fhirconv.validate.structure import _xhtml_problem
+
+    folder = require_shared("fhir-r4", "examples")
+    divs: list[str] = []
+
+    def collect(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "div" and isinstance(value, str):
+                    divs.append(value)
+                else:
+                    collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+
+    for path in sorted(folder.glob("*.json")):
+        collect(json.loads(path.read_text(encoding="utf-8")))
+    assert len(divs) > 500
+    assert sum(not _plain_narrative(d) for d in divs) > 500, "the examples' narratives have markup"
+    wrong = [
+        d[:120]
+        for d in divs
+        if _markup_ok(d) is not (_xhtml_problem(d) is None and html_checks(d) == (None, None))
+    ]
+    assert not wrong, wrong[:5]
+
+
+_DERIVATION = "http://hl7.org/fhir/StructureDefinition/derivation-reference"
+
+
+def _derived_condition(reference: Any, path: Any, offset: Any) -> dict[str, Any]:
+    return {
+        "resourceType": "Condition",
+        "extension": [
+            {
+                "url": _DERIVATION,
+                "extension": [
+                    {"url": "reference", "valueReference": {"reference": reference}},
+                    {"url": "path", "valueString": path},
+                    {"url": "offset", "valueInteger": offset},
+                    {"url": "length", "valueInteger": 4},
+                ],
+            }
+        ],
+        "code": {"text": "chest pain"},
+        "subject": {"reference": "Patient/p1"},
+    }
+
+
+@pytest.mark.parametrize(
+    ("reference", "path", "offset"),
+    [
+        ("DocumentReference/d1", "Condition.code", 12),
+        ("#missing", "Condition.code", 12),
+        ("DocumentReference/d1", " ", 12),
+        ("DocumentReference/d1", "a\x0bb", 12),
+        ("DocumentReference/d1", "Condition.code", 2**31),
+        ("DocumentReference/d1", "Condition.code", True),
+        ("DocumentReference/d1", "Condition.code", 1.0),
+        ("", "Condition.code", 12),
+        (7, "Condition.code", 12),
+    ],
+)
+def test_extension_walks_memoised_by_shape_give_the_chains_issues(
+    reference: Any, path: Any, offset: Any
+) -> None:
+    """The same extension shape with good and bad leaf values, each after a clean one has filled the
+    memo: every report is the checker-by-checker chain's."""
+    new = chains()[1]
+    clean = _derived_condition("DocumentReference/d0", "Condition.code", 3)
+    checker = _compiled(new)
+    assert not compare_json(clean, "clean")
+    assert checker.ext_tree_memo, "a clean derivation extension should be memoised"
+    hits = dict(checker.ext_tree_memo)
+    data = _derived_condition(reference, path, offset)
+    assert not compare_json(data, "varied"), (reference, path, offset)
+    assert not compare_json(copy.deepcopy(clean), "again")
+    assert hits.keys() <= checker.ext_tree_memo.keys()

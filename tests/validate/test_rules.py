@@ -492,3 +492,63 @@ def test_narrative_links_land_on_an_anchor_or_a_contained_resource() -> None:
         e for e in _errors(patient('<a href="#top">up</a><a href="#gp">GP</a>')) if e[1] == "txt-link"
     ]
     assert ("Patient.text.div", "txt-link") in _errors(patient('<a href="#gp/elsewhere">GP</a>'))
+
+
+def _urn_bundle(subject: dict[str, Any]) -> dict[str, Any]:
+    patient, obs = (
+        "urn:uuid:00000000-0000-4000-8000-000000000001",
+        "urn:uuid:00000000-0000-4000-8000-000000000002",
+    )
+    return {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            {
+                "fullUrl": patient,
+                "resource": {"resourceType": "Patient", "gender": "female"},
+                "request": {"method": "POST", "url": "Patient"},
+            },
+            {
+                "fullUrl": obs,
+                "resource": {
+                    "resourceType": "Observation",
+                    "status": "final",
+                    "code": {"text": "heart rate"},
+                    "subject": subject,
+                },
+                "request": {"method": "POST", "url": "Observation"},
+            },
+        ],
+    }
+
+
+def test_urn_uuid_references_resolve_to_an_allowed_entry() -> None:
+    """The commonest reference of a converted bundle (a urn:uuid naming an entry) is judged like any
+    other: clean when it names an allowed entry, an error when the entry is of a type the element does
+    not allow, when Reference.type disagrees, or when no entry has that fullUrl."""
+    patient = "urn:uuid:00000000-0000-4000-8000-000000000001"
+    itself = "urn:uuid:00000000-0000-4000-8000-000000000002"
+    subject = "Bundle.entry[1].resource.subject"
+    assert not _errors(_urn_bundle({"reference": patient}))
+    assert (f"{subject}.reference", "reference.target-type") in _errors(_urn_bundle({"reference": itself}))
+    assert (f"{subject}.type", "reference.type") in _errors(
+        _urn_bundle({"reference": patient, "type": "Group"})
+    )
+    missing = "urn:uuid:00000000-0000-4000-8000-000000000009"
+    assert (f"{subject}.reference", "reference.resolve") in _errors(_urn_bundle({"reference": missing}))
+
+
+def test_lint_judges_each_coding_system_every_time() -> None:
+    """A system seen good before does not vouch for a blank or relative one seen after it."""
+    good = {"system": "http://loinc.org", "code": "8867-4"}
+
+    def obs(*codings: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "resourceType": "Observation",
+            "status": "final",
+            "code": {"coding": list(codings), "text": "x"},
+        }
+
+    assert not _errors(obs(good, good))
+    rules = _warnings(obs(good, {"system": "loinc", "code": "8867-4"}))
+    assert ("Observation.code.coding[1].system", "lint.non-uri-system") in rules
