@@ -28,7 +28,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from ..model import Assertion, Quantity
-from .quantities import NUM, Quantities, decimal_of
+from .quantities import ANY_DIGIT, NUM, Quantities, decimal_of
 
 if TYPE_CHECKING:
     from .observations import Obs
@@ -56,7 +56,6 @@ _LEAD = re.compile(
 )
 _PLAIN = re.compile(rf"(?:{NUM})(?![\w.%/])")
 _SEP = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)")
-_DIGIT = re.compile(r"\d")  # what every value holds (``\d``, as the value patterns have it)
 _ROUNDS = 3  # "from ... to ... and then ...": at most three rounds of values for one list
 
 
@@ -70,7 +69,7 @@ def coordinated_values(
         return set()
     if _values_before_names(q, text, folded, s, named):
         return set()
-    if _DIGIT.search(folded, min(t.end for t in named), e) is None:
+    if ANY_DIGIT.search(folded, min(t.end for t in named), e) is None:
         return set()  # no number after the names: no list of values to pair with them
     rm = respectively(folded, s, e)
     stop = rm.start() if rm is not None else e
@@ -97,7 +96,7 @@ def _values_before_names(q: Quantities, text: str, folded: str, s: int, named: l
     before: dict[int, tuple[re.Match[str], Quantity]] = {}
     for t in named:
         last = None
-        if _DIGIT.search(folded, max(s, t.start - 40), t.start) is None:
+        if ANY_DIGIT.search(folded, max(s, t.start - 40), t.start) is None:
             continue  # no number right before the name
         for m in q.value_re.finditer(folded, max(s, t.start - 40), t.start):
             last = m

@@ -25,7 +25,7 @@ from .listed import for_lists, list_spans, listed_results, subject_tail
 from .obs import Obs
 from .organisms import CultureResults
 from .phrase_scan import phrase_starts, phrases, starts_of
-from .quantities import Quantities
+from .quantities import ANY_DIGIT, Quantities
 from .rules import FINDING_CATEGORIES, ObservationRules
 from .series import more_values
 from .test_names import TestNames
@@ -65,7 +65,7 @@ class Observations:
         text, folded, s, e = ctx.text, ctx.folded, ctx.start, ctx.end
         tests = ctx.tests
         # every value reader needs a digit: a sentence without one skips them all (their answer is nothing)
-        digits = _DIGIT.search(folded, s, e) is not None
+        digits = ANY_DIGIT.search(folded, s, e) is not None
         lists = for_lists(folded, s, e)
         listed = set()
         if digits:
@@ -149,7 +149,7 @@ class Observations:
             if id(t) in before:
                 continue
             window = folded[t.end : nxt]
-            if _DIGIT.search(window) is None:
+            if ANY_DIGIT.search(window) is None:
                 continue  # no number after the name: neither reader finds a value there
             if self.values.blood_pressure(t, folded, window, nxt):
                 continue
@@ -297,7 +297,6 @@ class Observations:
     # ------------------------------------------------------------------ procedures
 
 
-_DIGIT = re.compile(r"\d")  # what every value pattern needs (``\d``: any Unicode digit, as theirs)
 _ARTICLE = re.compile(r"(?<!\w)an?\s+$")
 _COMPOUND = re.compile(r"[-\u2010\u2011]\w|\s+power\s+field")
 # how a finding ends before the next test's own words begin: "a mass and a haemoglobin of ..."

@@ -17,9 +17,11 @@ from ..text import fold, norm_phrase, trie_alternation
 from ..units import NumberRules, RangeReader, Unit, UnitTable, parse_decimal
 from .rules import DAYS_PER_UNIT, QuantityRules
 
-__all__ = ["NUM", "NUM_LEADING", "NumberScan", "Quantities", "decimal_of", "fmt_number"]
+__all__ = ["ANY_DIGIT", "NUM", "NUM_LEADING", "NumberScan", "Quantities", "decimal_of", "fmt_number"]
 
 NUM = r"\d+(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+"
+# what every value holds (``\d``: any Unicode digit, as NUM has it): a reader skips a span without one
+ANY_DIGIT = re.compile(r"\d")
 # NUM written to start with the one character it always starts with (a digit or the point): the
 # same matches, tried in the same order (each branch of NUM less its first character, after a lookbehind
 # that says which character it was), but a pattern that starts so lets the regex engine skip at once to

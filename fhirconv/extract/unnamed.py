@@ -15,7 +15,7 @@ from ..model import Quantity
 from .coordinated import respectively
 from .lexicon import Match
 from .obs import Obs
-from .quantities import Quantities, decimal_of
+from .quantities import ANY_DIGIT, Quantities, decimal_of
 from .rules import ObservationRules
 from .values import ValueReader, negative_sign
 
@@ -60,7 +60,6 @@ _VALUE_GLUE = frozenset(
         "with",
     ]
 )
-_DIGIT = re.compile(r"\d")  # what every value holds (``\d``, as the value patterns have it)
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'/.-]*[a-z0-9]|[a-z0-9]|[^\sa-z0-9]")
 # a range bound: "normal 60-110", "<5", "reference interval 30-", "up to 100"
 _RANGE_BEFORE = re.compile(
@@ -149,7 +148,7 @@ class UnnamedValues:
         served: set[int] = set()
         units = self.q.units
         for t in tests:
-            if _DIGIT.search(folded, max(s, t.start - 30), t.start) is None:
+            if ANY_DIGIT.search(folded, max(s, t.start - 30), t.start) is None:
                 continue  # no number right before the name
             for qm in self.q.value_re.finditer(folded, max(s, t.start - 30), t.start):
                 glued = qm.start() > 0 and folded[qm.start() - 1].isalnum()
