@@ -49,6 +49,13 @@ class NumberScan:
     one or two digits before one, where nothing that follows a number -- a range, a unit -- can start,
     given ``groups_once``: no unit starts with a comma or with up to two digits and a comma). So such a
     group is not tried either, and a search that starts at or right after the comma tries it plainly.
+
+    The search pattern says so after the number's first character when the pattern opens with it (a
+    group around ``[\d.]``, as ``NUM_LEADING`` is written): ``(?<!\d)`` at the start is ``(?<!\d[\d.])``
+    one character on, and the group rule ``(?!(?<=\d,)\d{3},)`` is ``(?!(?<=\d,\d)\d{2},)`` -- the same
+    characters looked at, so the same matches -- and a pattern that starts with a character set is searched
+    by the regex engine jumping from digit to digit, where one that starts with an assertion is tried at
+    every character of the text (2.5 times slower over the dev reports).
     """
 
     __slots__ = ("from_run_start", "pattern", "raw")
@@ -56,8 +63,14 @@ class NumberScan:
     def __init__(self, pattern: str, *, groups_once: bool) -> None:
         self.raw = re.compile(pattern)
         self.pattern = pattern
-        group = r"(?!(?<=\d,)\d{3},)" if groups_once else ""
-        self.from_run_start = re.compile(r"(?<!\d)" + group + "(?:" + pattern + ")")
+        opens = _OPENS_WITH_FIRST.match(pattern)
+        if opens is not None:
+            group = r"(?!(?<=\d,\d)\d{2},)" if groups_once else ""
+            cut = opens.end()
+            self.from_run_start = re.compile(pattern[:cut] + r"(?<!\d[\d.])" + group + pattern[cut:])
+        else:
+            group = r"(?!(?<=\d,)\d{3},)" if groups_once else ""
+            self.from_run_start = re.compile(r"(?<!\d)" + group + "(?:" + pattern + ")")
 
     def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         """One try at ``pos``, as the plain pattern's ``match``."""
@@ -80,6 +93,10 @@ class NumberScan:
                     return
             yield m
             pos = m.end()
+
+
+# a value pattern that opens with its number's first character, in a named group (NUM_LEADING)
+_OPENS_WITH_FIRST = re.compile(r"\(\?P<\w+>\[\\d\.\](?![*+?{])")
 
 
 def decimal_of(raw: str) -> Decimal:
