@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from support import SAMPLES, converter, require_shared
 
 from fhirconv.extract import test_names
+from fhirconv.extract.listed import _FOR_LIST, for_lists
 from fhirconv.extract.obs import Obs
 from fhirconv.extract.test_names import TestNames as Names
 from fhirconv.extract.test_names import _outermost
@@ -133,6 +134,18 @@ def test_test_names_of_every_dev_sentence_are_found_the_same(corpus: str) -> Non
     calls = _extract_all(files)
     assert len(calls) > 900
     assert _same_names(calls) > 500
+    assert _same_lists(calls) > 10
+
+
+def _same_lists(calls: list[tuple[Any, ...]]) -> int:
+    """The "positive for" lists of each sentence, found behind the word test as by the pattern alone;
+    returns how many."""
+    found = 0
+    for _, folded, s, e, _ in calls:
+        expected = [m.span() for m in _FOR_LIST.finditer(folded, s, e)]
+        assert [m.span() for m in for_lists(folded, s, e)] == expected
+        found += len(expected)
+    return found
 
 
 def test_test_names_of_the_samples_are_found_the_same() -> None:
@@ -190,6 +203,19 @@ def test_test_names_of_written_sentences_are_found_the_same(words: list[str]) ->
         conv.extractor.extract(read_bytes(text.encode("utf-8"), "sentence.txt"))
     assert seen
     _same_names(seen)
+
+
+_LIST_TEXT = ["positive", "negative", "reactive", "positivity", "no", "staining", "expression", "for", "to"]
+
+
+@_SETTINGS
+@given(st.lists(st.sampled_from([*_LIST_TEXT, "cd34", "s100", "and", ",", "strongly", "immunoreactivity"])))
+@example(["no", "expression", "of", "ck7"])
+@example(["strongly", "positivity", "for", "cd34"])
+def test_lists_are_found_behind_their_words_as_by_the_pattern(words: list[str]) -> None:
+    folded = " ".join(words)
+    got = [m.span() for m in for_lists(folded, 0, len(folded))]
+    assert got == [m.span() for m in _FOR_LIST.finditer(folded, 0, len(folded))]
 
 
 @_SETTINGS
