@@ -1,7 +1,9 @@
-"""Issue 15: the value pattern is searched so that a run of digits is tried once (quantities.NumberScan),
+r"""Issue 15: the value pattern is searched so that a run of digits is tried once (quantities.NumberScan),
 and the search finds exactly what the plain pattern's search found -- the same spans and groups, from
 any start and within any bounds: on random text, on text written to cut numbers at the bounds, and on
-every dev report from every position where the scan does something the plain search does not."""
+every dev report from every position where the scan does something the plain search does not. And the
+time patterns of ``Quantities`` (durations, "in the following days", start days), written to start with a
+letter, find what they found written to start with ``(?<!\w)``."""
 
 from __future__ import annotations
 
@@ -168,3 +170,72 @@ def test_rules_written_after_the_first_character_search_the_same_on_the_dev_repo
                 a, b = scan.from_run_start.search(folded, i, i + 60), old.search(folded, i, i + 60)
                 assert (a and a.span()) == (b and b.span())
     assert found > 1000
+
+
+def _word_start_first(pattern: str) -> re.Pattern[str]:
+    """A pattern of ``Quantities`` as first written: ``(?<!\\w)`` before the word instead of after its
+    first letter (``f(?<!\\wf)or``)."""
+    plain = re.sub(r"([a-z])\(\?<!\\w\1\)", r"(?<!\\w)\1", pattern)
+    assert plain != pattern
+    assert not re.search(r"\(\?<!\\w[^)]", plain)  # every such assertion written back
+    return re.compile(plain)
+
+
+_TIME_PATTERNS = ("duration_re", "following_re", "start_re")
+_TIME_WORDS = [
+    "for",
+    "on",
+    "in",
+    "over",
+    "during",
+    "the",
+    "next",
+    "following",
+    "past",
+    "day",
+    "days",
+    "3",
+    "two",
+]
+
+
+@_SETTINGS
+@given(
+    st.lists(
+        st.sampled_from([*_TIME_WORDS, "3rd", "week", "x", "afor", "_on", "\u00e9on", " ", "  "]), max_size=12
+    ),
+    st.integers(0, 40),
+    st.integers(0, 60),
+)
+@example(["for", "two", "days"], 0, 60)
+@example(["afor", "two", "days", "on", "day", "3"], 1, 60)  # "for" inside a word; a search from inside it
+@example(["_on", "the", "3rd", "day"], 0, 60)  # "_" is a word character
+def test_time_patterns_with_the_word_start_after_the_first_letter_find_the_same(
+    words: list[str], pos: int, endpos: int
+) -> None:
+    q = converter().extractor.observations.q
+    text = " ".join(words)
+    for name in _TIME_PATTERNS:
+        new = getattr(q, name)
+        new = getattr(new, "raw", new)  # (a literal gate may stand in front of it)
+        old = _word_start_first(new.pattern)
+        got = [(m.span(), m.groupdict()) for m in new.finditer(text, pos, endpos)]
+        assert got == [(m.span(), m.groupdict()) for m in old.finditer(text, pos, endpos)]
+
+
+def test_time_patterns_find_the_same_on_the_dev_reports() -> None:
+    dev = require_shared("corpora", "maccrobat2020", "dev")
+    q = converter().extractor.observations.q
+    files = sorted(dev.glob("*.txt"))
+    assert len(files) > 100
+    found = 0
+    for name in _TIME_PATTERNS:
+        new = getattr(q, name)
+        new = getattr(new, "raw", new)
+        old = _word_start_first(new.pattern)
+        for path in files:
+            folded = fold(path.read_text(encoding="utf-8"))
+            expected = [(m.span(), m.groupdict()) for m in old.finditer(folded)]
+            assert [(m.span(), m.groupdict()) for m in new.finditer(folded)] == expected
+            found += len(expected)
+    assert found > 50
