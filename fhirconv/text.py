@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .regexcache import remembered
+from .wordstart import word_start
 
 __all__ = ["alternation", "flat_alternation", "fold", "norm_phrase", "phrase_pattern", "trie_alternation"]
 
@@ -173,4 +174,4 @@ def _emit(node: dict[str, Any], written: dict[int, str], optional: set[str]) -> 
 
 def phrase_pattern(words: Iterable[str]) -> re.Pattern[str]:
     """Whole-word match of any of ``words`` in folded text."""
-    return re.compile(r"(?<!\w)(?:" + alternation(words) + r")(?!\w)")
+    return re.compile(word_start(r"(?<!\w)(?:" + alternation(words) + r")(?!\w)"))
