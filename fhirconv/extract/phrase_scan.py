@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..wordstart import original, word_start
+
 __all__ = ["phrase_starts", "phrases", "starts_of"]
 
 
@@ -23,10 +25,11 @@ def phrase_starts(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
     head, tail = r"(?<!\w)(?:", r")(?!\w)"
     bodies = []
     for p in patterns:
-        if not (p.pattern.startswith(head) and p.pattern.endswith(tail)) or p.flags != re.UNICODE:
+        src = original(p.pattern)  # as phrase_pattern wrote it, before word_start
+        if not (src.startswith(head) and src.endswith(tail)) or p.flags != re.UNICODE:
             return None
-        bodies.append(f"(?:{p.pattern[len(head) : -len(tail)]})")
-    return re.compile(rf"(?<!\w)(?:{'|'.join(bodies)})(?!\w)")
+        bodies.append(f"(?:{src[len(head) : -len(tail)]})")
+    return re.compile(word_start(rf"(?<!\w)(?:{'|'.join(bodies)})(?!\w)"))
 
 
 def starts_of(union: re.Pattern[str], folded: str, s: int, e: int) -> list[int]:
