@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..wordstart import original, word_start
+
 __all__ = ["AnyOf", "ending_gate"]
 
 _NAME = re.compile(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
@@ -63,7 +65,7 @@ def union(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
     """One pattern matching where any of ``patterns`` matches, or None when they cannot be joined exactly."""
     if not patterns or len({p.flags for p in patterns}) != 1 or patterns[0].flags & re.VERBOSE:
         return None
-    sources = [p.pattern for p in patterns]
+    sources = [original(p.pattern) for p in patterns]  # as written, before word_start
     if any(_UNSAFE.search(s) for s in sources):
         return None
     bodies = [_NAME.sub("(?:", s) for s in sources]
@@ -71,7 +73,8 @@ def union(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
     if all(_leading_word_start(s) for s in sources):
         prefix, bodies = _WORD_START, [b[len(_WORD_START) :] for b in bodies]
     try:
-        return re.compile(prefix + "(?:" + "|".join(f"(?:{b})" for b in bodies) + ")", patterns[0].flags)
+        src = prefix + "(?:" + "|".join(f"(?:{b})" for b in bodies) + ")"
+        return re.compile(word_start(src, patterns[0].flags), patterns[0].flags)
     except re.error:
         return None
 
@@ -118,7 +121,7 @@ def ending_gate(pattern: re.Pattern[str], marker: str = "[a-z]{3,}") -> re.Patte
     pattern of the ending alone: every match of the whole ends with it, so where it is not found (with
     the same bounds) the whole is not either, and the ending, a list of literals, is found fast. None
     when the pattern does not have exactly that shape."""
-    src = pattern.pattern
+    src = original(pattern.pattern)
     if src.count(marker) != 1 or pattern.flags & re.VERBOSE or not _leading_word_start(src):
         return None
     tail = src.split(marker, 1)[1]
