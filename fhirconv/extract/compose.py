@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from ..errors import MappingError
 from ..text import alternation, norm_phrase
+from ..wordstart import compile_word_start
 from .lexicon import Concept, Match
 from .rules import RuleData
 
@@ -54,7 +55,7 @@ class ProcedureComposer:
                 rf"(?<!\w)(?:(?:{mods})\s+){{1,2}}(?P<head>{alternation(heads['therapeutic'])})(?!\w)"
             ),
             surgical=frozenset(norm_phrase(w) for w in heads["surgical"]),
-            passive=re.compile(
+            passive=compile_word_start(
                 r"(?<!\w)(?:was|were|been)\s+(?:(?:then|subsequently|also|carefully|primarily|surgically|"
                 rf"successfully|completely|partially)\s+)?(?P<verb>{alternation(data.words('procedure_passives'))})(?!\w)"
             ),
