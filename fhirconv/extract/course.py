@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from ..text import alternation, norm_phrase
+from ..wordstart import compile_word_start
 from .obs import Obs
 from .rules import RuleData
 
@@ -91,7 +92,9 @@ class CourseRules:
         # "haemodynamically stable": the word before the course word names what was observed
         fronts = data.table("course_adverb_subjects", str)
         self.category.update({norm_phrase(k): v for k, v in fronts.items()})
-        self.front = re.compile(rf"(?<!\w)(?P<h>{alternation(tuple(fronts))})\s+(?P<v>{words})(?![\w-])")
+        self.front = compile_word_start(
+            rf"(?<!\w)(?P<h>{alternation(tuple(fronts))})\s+(?P<v>{words})(?![\w-])"
+        )
 
 
 class CourseStatements:
