@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..errors import MappingError
 from ..model import Assertion, FamilyFact, Mention, MentionRole
 from ..text import alternation, phrase_pattern
+from ..wordstart import compile_word_start
 from .mentions import codings_of, surface
 from .rules import RuleData
 from .sentence import Found, SentenceContext
@@ -36,7 +37,7 @@ class FamilyRules:
         for name, row in rows.items():
             if not isinstance(row, dict) or not row.get("words") or not row.get("code"):
                 raise MappingError(f"{data.name}.json: relatives.{name} needs code, display and words")
-            pat = re.compile(r"(?<!\w)(?:" + alternation(row["words"]) + r")(?!\w)")
+            pat = compile_word_start(r"(?<!\w)(?:" + alternation(row["words"]) + r")(?!\w)")
             out.append((str(row["code"]), str(row.get("display") or name), pat))
         return cls(
             tuple(out),
