@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import MappingError
 from ..text import alternation, norm_phrase, phrase_pattern
+from ..wordstart import compile_word_start
 
 __all__ = [
     "AttributionRules",
@@ -227,7 +228,7 @@ class ConditionRules:
             onset_verbs=phrase_pattern(data.words("onset_verbs")),
             ruled_out=phrase_pattern(data.words("ruled_out_cues")),
             effect_before=_before(data.words("condition_effect_openers"), r"\s+(?:[a-z0-9-]+,?\s+){0,2}"),
-            comorbidity_with=re.compile(
+            comorbidity_with=compile_word_start(
                 r"(?<!\w)(?:" + alternation(data.words("comorbidity_nouns")) + r"),?\s+with\s"
             ),
             comorbidity_noun=_after(data.words("comorbidity_nouns"), r"\s+"),
@@ -374,7 +375,7 @@ class OutcomeRules:
         return cls(
             phrases=tuple((kind, phrase_pattern(words)) for kind, words in phrases.items()),
             negated=re.compile(rf"\b(?:{alternation(data.words('outcome_negators'))})\s+(?:\w+\s+)?$"),
-            other_person=re.compile(
+            other_person=compile_word_start(
                 rf"(?<!\w)(?:{alternation(data.words('outcome_other_persons'))})(?!\w)(?:[^,;.]{{0,40}})$"
             ),
             of_what=re.compile(
