@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..errors import MappingError
 from ..text import alternation
+from ..wordstart import compile_word_start
 from .quantities import NUM, Quantities
 from .rules import OUTCOME_RANK, RuleData
 
@@ -62,8 +63,11 @@ class TimelineRules:
         )
         # Each pattern is a flat alternation of literal phrases, numbers and units: linear time.
         patterns = (
-            ("postop", re.compile(rf"{w}(?:{alt('postoperative_phrases')})\s*(?P<num>\d{{1,3}}){e}")),
-            ("hospital-day", re.compile(rf"{w}(?:{alt('hospital_day_phrases')})\s+(?P<num>\d{{1,3}}){e}")),
+            ("postop", compile_word_start(rf"{w}(?:{alt('postoperative_phrases')})\s*(?P<num>\d{{1,3}}){e}")),
+            (
+                "hospital-day",
+                compile_word_start(rf"{w}(?:{alt('hospital_day_phrases')})\s+(?P<num>\d{{1,3}}){e}"),
+            ),
             (
                 "of-day",
                 re.compile(
@@ -72,47 +76,64 @@ class TimelineRules:
                     r"(?=[,.;:)]|\s+(?:and|she|he|the|was|were)\s|$)"
                 ),
             ),
-            ("day", re.compile(rf"{w}on\s+(?:the\s+)?{ordinal}\s+(?P<du>day|week|month){e}")),
-            ("day-n", re.compile(rf"{w}on\s+day\s+(?P<num>\d{{1,3}}){e}")),
+            ("day", compile_word_start(rf"{w}on\s+(?:the\s+)?{ordinal}\s+(?P<du>day|week|month){e}")),
+            ("day-n", compile_word_start(rf"{w}on\s+day\s+(?P<num>\d{{1,3}}){e}")),
             (
                 "after-noun",
-                re.compile(rf"{w}{amount}\s+(?:after|following|post)\s+(?:the\s+)?(?P<noun>{noun_alt}){e}"),
+                compile_word_start(
+                    rf"{w}{amount}\s+(?:after|following|post)\s+(?:the\s+)?(?P<noun>{noun_alt}){e}"
+                ),
             ),
             (
                 "before-noun",
-                re.compile(rf"{w}{amount}\s+(?:before|prior\s+to)\s+(?:the\s+)?(?P<noun>{noun_alt}){e}"),
+                compile_word_start(
+                    rf"{w}{amount}\s+(?:before|prior\s+to)\s+(?:the\s+)?(?P<noun>{noun_alt}){e}"
+                ),
             ),
-            ("later", re.compile(rf"{w}{amount}\s+(?:{alt('later_words')}){e}")),
-            ("earlier", re.compile(rf"{w}{amount}\s+(?:{alt('earlier_words')}){e}")),
+            ("later", compile_word_start(rf"{w}{amount}\s+(?:{alt('later_words')}){e}")),
+            ("earlier", compile_word_start(rf"{w}{amount}\s+(?:{alt('earlier_words')}){e}")),
             (
                 "after",
-                re.compile(rf"{w}after\s+(?:a\s+|an\s+|another\s+)?{amount}(?:\s+interval)?{e}"),
+                compile_word_start(rf"{w}after\s+(?:a\s+|an\s+|another\s+)?{amount}(?:\s+interval)?{e}"),
             ),
             (
                 "following",
-                re.compile(rf"{w}(?:in|over|during|for)\s+the\s+(?:{alt('following_words')})\s+{amount}{e}"),
+                compile_word_start(
+                    rf"{w}(?:in|over|during|for)\s+the\s+(?:{alt('following_words')})\s+{amount}{e}"
+                ),
             ),
-            ("within", re.compile(rf"{w}(?:{alt('within_words')})\s+(?:the\s+next\s+|about\s+)?{amount}{e}")),
+            (
+                "within",
+                compile_word_start(rf"{w}(?:{alt('within_words')})\s+(?:the\s+next\s+|about\s+)?{amount}{e}"),
+            ),
             (
                 "follow-up-n",
-                re.compile(
+                compile_word_start(
                     rf"{w}(?:at|on|after)\s+(?:the\s+|a\s+)?{amount}\s+(?:{alt('follow_up_phrases')}){e}"
                 ),
             ),
-            ("follow-up", re.compile(rf"{w}(?:at|on|during)\s+(?:the\s+)?(?:{alt('follow_up_phrases')}){e}")),
-            ("age", re.compile(rf"{w}(?:{alt('age_phrases')})\s+(?P<age>{NUM})(?:\s+(?:years?|yrs?))?{e}")),
-            ("age", re.compile(rf"{w}at\s+(?P<age>{NUM})\s+(?:years?|yrs?)\s+(?:of\s+age|old){e}")),
-            ("next", re.compile(rf"{w}(?:{alt('next_day_phrases')}){e}")),
-            ("same", re.compile(rf"{w}(?:{alt('same_day_phrases')}){e}")),
+            (
+                "follow-up",
+                compile_word_start(rf"{w}(?:at|on|during)\s+(?:the\s+)?(?:{alt('follow_up_phrases')}){e}"),
+            ),
+            (
+                "age",
+                compile_word_start(
+                    rf"{w}(?:{alt('age_phrases')})\s+(?P<age>{NUM})(?:\s+(?:years?|yrs?))?{e}"
+                ),
+            ),
+            ("age", compile_word_start(rf"{w}at\s+(?P<age>{NUM})\s+(?:years?|yrs?)\s+(?:of\s+age|old){e}")),
+            ("next", compile_word_start(rf"{w}(?:{alt('next_day_phrases')}){e}")),
+            ("same", compile_word_start(rf"{w}(?:{alt('same_day_phrases')}){e}")),
         )
         return cls(
             patterns=patterns,
-            presentation=re.compile(rf"{w}(?:{alt('presentation_phrases')}){e}"),
-            discharge=re.compile(rf"{w}(?:{alt('discharge_phrases')}){e}"),
-            surgery=re.compile(rf"{w}(?:{alt('surgery_phrases')}){e}"),
+            presentation=compile_word_start(rf"{w}(?:{alt('presentation_phrases')}){e}"),
+            discharge=compile_word_start(rf"{w}(?:{alt('discharge_phrases')}){e}"),
+            surgery=compile_word_start(rf"{w}(?:{alt('surgery_phrases')}){e}"),
             nouns=nouns,
             resolution_kinds=frozenset(resolution),
-            history_medication=re.compile(rf"{w}(?:{alt('history_medication_phrases')}){e}"),
+            history_medication=compile_word_start(rf"{w}(?:{alt('history_medication_phrases')}){e}"),
             calendar=calendar,
             months=months,
         )
