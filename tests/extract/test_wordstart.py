@@ -155,3 +155,51 @@ def test_phrase_patterns_and_their_unions_keep_working() -> None:
     p0, q0 = re.compile(original(p.pattern)), re.compile(original(q.pattern))
     assert both.pattern == phrase_starts([p0, q0]).pattern  # type: ignore[union-attr]
     assert joined.pattern == union([p0, q0]).pattern  # type: ignore[union-attr]
+
+
+# patterns written by hand in the same way: (as first written, the pattern in the code)
+_HAND_WRITTEN = {
+    "sentence end": r"(?<![.!?])[.!?]++[\"')\]]*+(?=\s++[\"'(\[]?[A-Z0-9])",
+    "defined abbreviation": r"(?<=\w)\s*\(\s*(?P<abbr>[A-Za-z][A-Za-z0-9]{1,7})\s*\)",
+}
+
+
+def _hand_written() -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
+    from fhirconv.extract import defined, text
+
+    return [
+        (re.compile(_HAND_WRITTEN["sentence end"]), text._SENT_END),
+        (re.compile(_HAND_WRITTEN["defined abbreviation"]), defined.DEFINED_ABBR),
+    ]
+
+
+def test_hand_written_patterns_find_the_same_in_every_dev_text() -> None:
+    rng = random.Random(15)
+    hits = 0
+    for raw in _texts():
+        n = len(raw)
+        bounds = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", raw)] + [(0, n)]
+        bounds += [(i, min(n, i + 200)) for i in rng.sample(range(n), min(60, n))]
+        for old, new in _hand_written():
+            assert new.pattern != old.pattern
+            for s, e in bounds:
+                got = _found(new, raw, s, e)
+                assert got == _found(old, raw, s, e), (old.pattern, s, e)
+                hits += len(got)
+    assert hits > 1000
+
+
+@_SETTINGS
+@given(st.text(alphabet=".!?\"')]([ \nAa1é\t", max_size=20), st.integers(-1, 21), st.integers(-1, 22))
+def test_hand_written_patterns_find_the_same_on_generated_text(text: str, s: int, e: int) -> None:
+    for old, new in _hand_written():
+        assert _found(new, text, s, e) == _found(old, text, s, e)
+        for i in range(len(text) + 1):
+            a, b = new.search(text, i, e), old.search(text, i, e)
+            assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups()))
+
+
+def test_hand_written_patterns_on_hostile_text() -> None:
+    for old, new in _hand_written():
+        for text in ("." * 5000 + " A", "a" + " " * 5000 + "(", "a (" * 2000, "a." * 3000 + " B", "w" * 5000):
+            assert _found(new, text, 0, len(text)) == _found(old, text, 0, len(text))
