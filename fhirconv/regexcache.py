@@ -20,8 +20,9 @@ pays the compile once.
 
 The same file's neighbour ``<interpreter>.texts`` keeps the pattern *texts* the set-up builds from
 phrase lists (:func:`fhirconv.text.trie_alternation`: ~0.015 s of a cold start), through
-:func:`remembered`: each by its exact inputs, under a digest of ``fhirconv/text.py`` (the code that
-writes them), recorded only inside the same blocks as the patterns.
+:func:`remembered`: each by its exact inputs, under a digest of ``fhirconv/text.py`` and
+``fhirconv/wordstart.py`` (the code that writes them), recorded only inside the same blocks as the
+patterns.
 """
 
 from __future__ import annotations
@@ -115,9 +116,9 @@ def _texts_magic() -> bytes | None:
     """The texts file's header: its format and a digest of the code that builds the texts (None when
     that code cannot be read, e.g. from a zip: then no texts are cached)."""
     try:
-        from . import text
+        from . import text, wordstart
 
-        code = Path(text.__file__).read_bytes()
+        code = Path(text.__file__).read_bytes() + Path(wordstart.__file__).read_bytes()
     except (OSError, TypeError, AttributeError):
         return None
     return b"fhirconv-texts 1 " + hashlib.sha256(code).hexdigest().encode() + b"\n"

@@ -29,6 +29,8 @@ import importlib
 import re
 from typing import Any
 
+from .regexcache import remembered
+
 __all__ = ["WORD_STARTS", "compile_word_start", "original", "word_start"]
 
 # the word-start assertions a pattern may begin with (one character wide: what may not stand before)
@@ -57,16 +59,26 @@ def word_start(src: str, flags: int = 0) -> str:
     r"""``src`` with its leading word-start assertion (``(?<!\w)``, ``(?<![\w-])``) moved after the
     first literal of each branch, or ``src`` itself when that cannot be done exactly or would give the
     engine no prefix to jump by (see the module's docstring)."""
+    # the command line's set-up finds the text it wrote last time (regexcache: the prefix check parses
+    # the pattern in pure Python, some 30 ms of a cold start over the set-up's word lists)
+    out = remembered(("word_start", src, flags), lambda: _word_start(src, flags))
+    if out != src and len(_ORIGINAL) < _MAX_REMEMBERED:
+        _ORIGINAL[out] = src
+    return out
+
+
+def _word_start(src: str, flags: int) -> str:
     if flags & re.VERBOSE:  # white space would not be the literal it looks like
         return src
+    firsts: set[str] = set()
     try:
-        out = _rewrite(src)
+        out = _rewrite(src, firsts)
     except _Unsupported:
         return src
-    if out == src or not _has_prefix(out, flags):
+    # more first characters than the engine can use: known without parsing the pattern (the parse is
+    # the costly part of the set-up's rewrites, and the long word lists are the costly ones to parse)
+    if out == src or len(firsts) > _MAX_FIRST or not _has_prefix(out, flags):
         return src
-    if len(_ORIGINAL) < _MAX_REMEMBERED:
-        _ORIGINAL[out] = src
     return out
 
 
@@ -80,17 +92,17 @@ def original(src: str) -> str:
     return _ORIGINAL.get(src, src)
 
 
-def _rewrite(src: str) -> str:
+def _rewrite(src: str, firsts: set[str]) -> str:
     for assertion in WORD_STARTS:
         if src.startswith(assertion):
             rest = src[len(assertion) :]
             if len(_branches(rest)) > 1:  # the assertion belongs to the first branch alone
                 raise _Unsupported
-            return _lead(rest, assertion[4:-1])
+            return _lead(rest, assertion[4:-1], firsts)
     raise _Unsupported
 
 
-def _lead(seq: str, before: str) -> str:
+def _lead(seq: str, before: str, firsts: set[str]) -> str:
     """``(?<!before)seq`` with the assertion after the first literal; ``seq`` has no top-level ``|``."""
     if not seq:
         raise _Unsupported
@@ -100,7 +112,7 @@ def _lead(seq: str, before: str) -> str:
             raise _Unsupported
         opener = _opener(seq)
         inner = seq[len(opener) : end]
-        return opener + "|".join(_lead(b, before) for b in _spliced(inner)) + ")" + seq[end + 1 :]
+        return opener + "|".join(_lead(b, before, firsts) for b in _spliced(inner)) + ")" + seq[end + 1 :]
     if seq[0] == "\\":
         if len(seq) < 2 or seq[1].isalnum():  # a class (\d, \s) or a back-reference: not a literal
             raise _Unsupported
@@ -111,6 +123,7 @@ def _lead(seq: str, before: str) -> str:
         atom = seq[0]
     if len(seq) > len(atom) and seq[len(atom)] in _QUANTIFIERS:
         raise _Unsupported
+    firsts.add(atom)
     return f"{atom}(?<!{before}{atom}){seq[len(atom) :]}"
 
 
@@ -140,60 +153,41 @@ def _spliced(inner: str) -> list[str]:
     return out
 
 
+# what a pattern's structure is read from: an escape, a character class (a "]" first in it, after any
+# "^", is a literal), a parenthesis or a bar; everything else is skipped by the regex engine, not Python
+_TOKEN = re.compile(r"\\.|\[\^?\]?(?:\\.|[^\]\\])*\]|\[|[()|]", re.DOTALL)
+
+
 def _group_end(src: str, start: int) -> int:
     """Index of the ``)`` closing the group opened at ``start``."""
-    depth, i, n = 0, start, len(src)
-    while i < n:
-        c = src[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":
-            i = _class_end(src, i) + 1
-            continue
+    depth = 0
+    for m in _TOKEN.finditer(src, start):
+        c = m.group()
+        if c == "[":  # a class that never closes
+            raise _Unsupported
         if c == "(":
             depth += 1
         elif c == ")":
             depth -= 1
             if depth == 0:
-                return i
-        i += 1
+                return m.start()
     raise _Unsupported
-
-
-def _class_end(src: str, i: int) -> int:
-    """Index of the ``]`` closing the character class opened at ``i`` (a ``]`` first in it is a literal)."""
-    j, n = i + 1, len(src)
-    if j < n and src[j] == "^":
-        j += 1
-    if j < n and src[j] == "]":
-        j += 1
-    while j < n and src[j] != "]":
-        j += 2 if src[j] == "\\" else 1
-    if j >= n:
-        raise _Unsupported
-    return j
 
 
 def _branches(src: str) -> list[str]:
     """``src`` cut at each ``|`` outside every group and character class."""
-    out, depth, i, n, last = [], 0, 0, len(src), 0
-    while i < n:
-        c = src[i]
-        if c == "\\":
-            i += 2
-            continue
+    out, depth, last = [], 0, 0
+    for m in _TOKEN.finditer(src):
+        c = m.group()
         if c == "[":
-            i = _class_end(src, i) + 1
-            continue
+            raise _Unsupported
         if c == "(":
             depth += 1
         elif c == ")":
             depth -= 1
         elif c == "|" and depth == 0:
-            out.append(src[last:i])
-            last = i + 1
-        i += 1
+            out.append(src[last : m.start()])
+            last = m.end()
     out.append(src[last:])
     return out
 
