@@ -20,7 +20,7 @@ from .lexicon import Concept, Lexicon, Match
 from .mentions import codings_of, surface
 from .quantities import Quantities
 from .rules import ConditionRules
-from .sentence import Found, SentenceContext
+from .sentence import NOT_PATIENT_FACTS, Found, SentenceContext
 from .text import MAX_MENTIONS
 
 __all__ = ["Conditions"]
@@ -34,6 +34,11 @@ _RULED_OUT_BEFORE, _RULED_OUT_AFTER = 80, 60
 
 
 class Conditions:
+    # ``run`` changes nothing in a sentence without a condition mention of one of these (domain,
+    # assertion) pairs: every fact comes from such a mention, and the onset rule only dates facts with a
+    # mention in the sentence (the engine skips the other sentences: tests/extract/test_component_skip.py)
+    needs = frozenset(("conditions", a) for a in Assertion if a not in NOT_PATIENT_FACTS)
+
     def __init__(
         self, rules: ConditionRules, quantities: Quantities, lexicon: Lexicon, composer: Composer
     ) -> None:

@@ -40,6 +40,9 @@ def _right_after(folded: str, drug: Match, pos: int) -> bool:
 
 
 class Medications:
+    # what ``run`` reads: with no such drug mention in a sentence it adds nothing (the engine skips it)
+    needs = frozenset(("drugs", a) for a in Assertion if a not in _NOT_PATIENT)
+
     def __init__(self, rules: MedicationRules, quantities: Quantities, store: MappingStore) -> None:
         self.rules = rules
         self.q = quantities

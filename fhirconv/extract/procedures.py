@@ -7,7 +7,7 @@ import re
 from ..model import Assertion, Coding, Mention, MentionRole, ProcedureFact
 from .fastcopy import replaced as replace
 from .rules import ProcedureRules
-from .sentence import Found, ProcedureCandidate, SentenceContext
+from .sentence import NOT_PATIENT_FACTS, Found, ProcedureCandidate, SentenceContext
 from .text import MAX_MENTIONS
 
 __all__ = ["Procedures"]
@@ -17,6 +17,9 @@ _MAX_REASON = 120  # characters of the reason phrase at most
 
 
 class Procedures:
+    # what ``run`` reads: with no such mention in a sentence it adds nothing (the engine skips it)
+    needs = frozenset(("procedures", a) for a in Assertion if a not in NOT_PATIENT_FACTS)
+
     def __init__(self, rules: ProcedureRules) -> None:
         self.rules = rules
 
