@@ -227,8 +227,15 @@ class GatedPattern:
     def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         if string is self.folded:
             if self.state == _ON:
+                # (the last literal ending by ``endpos`` answers most calls; _inside walks back further)
                 ends = self.ends
-                if not ends or not _inside(ends, self.starts, self.min_len, pos, endpos):
+                if not ends:
+                    return None
+                i = bisect_right(ends, endpos)
+                lo = pos if pos > 0 else 0
+                if not i or ends[i - 1] < lo + self.min_len:
+                    return None
+                if self.starts[i - 1] < lo and not _inside(ends, self.starts, self.min_len, pos, endpos):
                     return None
             elif self.state == _MEASURE:
                 found: re.Match[str] | None = self._measured(self.raw.search, string, pos, endpos)
@@ -238,8 +245,15 @@ class GatedPattern:
     def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
         if string is self.folded:
             if self.state == _ON:
+                # (the last literal ending by ``endpos`` answers most calls; _inside walks back further)
                 ends = self.ends
-                if not ends or not _inside(ends, self.starts, self.min_len, pos, endpos):
+                if not ends:
+                    return iter(())
+                i = bisect_right(ends, endpos)
+                lo = pos if pos > 0 else 0
+                if not i or ends[i - 1] < lo + self.min_len:
+                    return iter(())
+                if self.starts[i - 1] < lo and not _inside(ends, self.starts, self.min_len, pos, endpos):
                     return iter(())
             elif self.state == _MEASURE:
                 # the matches found now (the scan is the cost), handed out one by one as before
@@ -253,8 +267,15 @@ class GatedPattern:
     def findall(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
         if string is self.folded:
             if self.state == _ON:
+                # (the last literal ending by ``endpos`` answers most calls; _inside walks back further)
                 ends = self.ends
-                if not ends or not _inside(ends, self.starts, self.min_len, pos, endpos):
+                if not ends:
+                    return []
+                i = bisect_right(ends, endpos)
+                lo = pos if pos > 0 else 0
+                if not i or ends[i - 1] < lo + self.min_len:
+                    return []
+                if self.starts[i - 1] < lo and not _inside(ends, self.starts, self.min_len, pos, endpos):
                     return []
             elif self.state == _MEASURE:
                 listed: list[Any] = self._measured(self.raw.findall, string, pos, endpos)
