@@ -7,9 +7,11 @@ file that only a complete, gated bundle leaves: a failure removes it, so there i
 
 The gate runs on windows of ``WINDOW`` entries, each as a small bundle with the real bundle's type, at
 the converter's gate level (as ``pipeline.gate``: the validation chain, the model checks, or both) on
-every resource. What one window cannot see is checked
-across the whole stream instead: a ``urn:uuid:`` reference to an entry in another window is kept and
-must match some entry's fullUrl by the end, and every fullUrl must be unique.
+every resource. What one window cannot see is checked across the whole stream instead: every fullUrl
+must be unique, and the reference checker is given the fullUrls and types of the earlier windows'
+entries (``validate.references.OtherEntries``), so a ``urn:uuid:`` reference to one of them is judged
+(resolved, target type allowed) exactly as in the whole bundle, and a reference to a later entry is
+judged at the end, when every entry has been seen.
 """
 
 from __future__ import annotations
@@ -33,7 +35,6 @@ STREAM_CHARS = 500_000
 #: Entries gated (and collected) together.
 WINDOW = 256
 
-_UNRESOLVED = re.compile(r"^'(urn:uuid:[0-9a-fA-F-]+)' matches no entry fullUrl")
 _ENTRY_AT = re.compile(r"^Bundle\.entry\[(\d+)\]")
 
 
@@ -49,6 +50,7 @@ class _Writer:
 
     def __init__(self, out: TextIO, level: Any, source: str, window: int, pretty: bool = True) -> None:
         from .pipeline import Gate
+        from .validate.references import OtherEntries
 
         self.out = out
         # the same gate levels as ``pipeline.gate``: full = the validation chain (compiled validator),
@@ -62,7 +64,8 @@ class _Writer:
         self.buffer: list[dict[str, Any]] = []
         self.count = 0
         self.urls: set[str] = set()
-        self.pending: dict[str, str] = {}  # urn:uuid reference -> first location that used it
+        # fullUrl -> resourceType of every entry so far, and the references to entries not seen yet
+        self.other = OtherEntries()
 
     def start(self, header: dict[str, Any]) -> None:
         self.header = header
@@ -99,13 +102,11 @@ class _Writer:
 
     def close(self) -> None:
         self.flush()
-        missing = sorted(set(self.pending) - self.urls)
-        if missing:
-            first = missing[0]
+        errors = [issue for issue in self.other.check_forward() if issue.is_error]
+        if errors:
+            first = "; ".join(f"{i.location}: {i.message}" for i in errors[:5])
             raise OutputGateError(
-                f"built bundle fails R4 validation ({len(missing)} errors): {self.pending[first]}: "
-                f"'{first}' matches no entry fullUrl in this bundle",
-                source=self.source,
+                f"built bundle fails R4 validation ({len(errors)} errors): {first}", source=self.source
             )
         if not self.pretty:
             self.out.write("]}\n")
@@ -117,6 +118,20 @@ class _Writer:
         return _ENTRY_AT.sub(lambda m: f"Bundle.entry[{self.count + int(m.group(1))}]", location, count=1)
 
     def _gate(self, window: list[dict[str, Any]]) -> None:
+        report = self._check(window)
+        errors = report.errors if report is not None else []
+        if errors:
+            first = "; ".join(f"{self._global(i.location)}: {i.message}" for i in errors[:5])
+            raise OutputGateError(
+                f"built bundle fails R4 validation ({len(errors)} errors): {first}",
+                source=self.source,
+                detail=report,
+            )
+
+    def _check(self, window: list[dict[str, Any]]) -> Any:
+        """The next window's validation report (None at the model gate, which raises itself), its
+        locations within the window; references to entries of later windows are kept for ``close``."""
+        types = self.other.types
         for i, entry in enumerate(window):
             url = entry.get("fullUrl")
             if isinstance(url, str):
@@ -127,29 +142,25 @@ class _Writer:
                         source=self.source,
                     )
                 self.urls.add(url)
+                resource = entry.get("resource")
+                if isinstance(resource, dict) and isinstance(resource.get("resourceType"), str):
+                    types[url] = resource["resourceType"]  # (this window's own entries resolve first)
         mini = {**self.header, "entry": window}
         if self.models:
             check_models_each(mini)
         if not self.full:
-            return
+            return None
         from .validate import validate_json
+        from .validate.references import other_entries
 
-        report = validate_json(mini, source=self.source)
-        errors = []
-        for issue in report.errors:
-            m = _UNRESOLVED.match(issue.message) if issue.rule == "reference.resolve" else None
-            if m is not None:  # may be an entry of another window: checked at the end
-                if m.group(1) not in self.pending:  # (every later window names the patient again)
-                    self.pending[m.group(1)] = self._global(issue.location)
-                continue
-            errors.append(issue)
-        if errors:
-            first = "; ".join(f"{self._global(i.location)}: {i.message}" for i in errors[:5])
-            raise OutputGateError(
-                f"built bundle fails R4 validation ({len(errors)} errors): {first}",
-                source=self.source,
-                detail=report,
-            )
+        forward = self.other.forward
+        known = len(forward)
+        with other_entries(self.other):
+            report = validate_json(mini, source=self.source)
+        for k in range(known, len(forward)):  # references to entries not seen yet, located in the bundle
+            value, where, targets, declared, strict = forward[k]
+            forward[k] = (value, self._global(where), targets, declared, strict)
+        return report
 
 
 def write_streamed(
