@@ -288,3 +288,37 @@ def test_windows_give_the_whole_bundles_issues_under_mutation(
             ref["type"] = data.draw(st.sampled_from(["Patient", "Encounter", "Observation", "Condition"]))
     size = data.draw(st.integers(1, len(entries)))
     assert _windowed(bundle, size) == _whole(bundle)
+
+
+@pytest.mark.parametrize("garbage", [False, True])
+def test_cyclic_garbage_is_collected_once_it_piles_up(
+    garbage: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The paused collector runs when the stream has made ``GARBAGE`` objects, not after every window."""
+    import gc
+
+    calls: list[int] = []
+    real = gc.collect
+    monkeypatch.setattr(gc, "collect", lambda generation=2: calls.append(generation) or real(generation))
+    monkeypatch.setattr(streaming, "GARBAGE", 20_000)
+    from fhirconv.fhir import check_models_each
+
+    check_models_each({"resourceType": "Bundle", "type": "transaction", "entry": [_entry(_uuid(9))]})  # warm
+    was = gc.isenabled()
+    gc.disable()  # as write_streamed runs the writer
+    try:
+        with open(tmp_path / "out.json", "w", encoding="utf-8") as out:
+            writer = streaming._Writer(out, "model", "test", window=1)
+            writer.start({"resourceType": "Bundle", "type": "transaction"})
+            for n in range(1, 4):
+                for _ in range(10_000 if garbage else 0):  # cycles only the collector frees
+                    cycle: list[Any] = []
+                    cycle.append(cycle)
+                writer.add(_entry(_uuid(n)))
+            writer.close()
+            after = gc.get_count()[0] - writer.young
+    finally:
+        if was:
+            gc.enable()
+    assert (len(calls) >= 1) if garbage else (calls == [])
+    assert after <= 20_000 + 1_000
