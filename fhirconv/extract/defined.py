@@ -19,7 +19,6 @@ from .lexicon import Concept, Match
 __all__ = [
     "DEFINED_ABBR",
     "AliasIndex",
-    "abbr_pattern",
     "concept_words",
     "defined_wins",
     "initials",
@@ -87,10 +86,6 @@ def initials(abbr: str, long_form: str) -> bool:
     words = [w for w in re.split(r"[\s\-/]+", fold(long_form)) if w and w not in ("and", "of", "the")]
     letters = "".join(ch for ch in fold(abbr) if ch.isalpha())
     return bool(words) and "".join(w[0] for w in words) == letters
-
-
-def abbr_pattern(abbr: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w-])" + re.escape(abbr).replace(r"\ ", r"\s?") + r"(?![\w-])")
 
 
 def spelled_out(abbr: str, before: str) -> str | None:
