@@ -13,8 +13,8 @@ from ..model import Coding, Document
 from ..text import fold, norm_phrase
 from .compose import attributive_procedures
 from .defined import (
-    DEFINED_ABBR,
     AliasIndex,
+    abbreviations_defined,
     concept_words,
     defined_wins,
     initials,
@@ -93,7 +93,7 @@ class MentionFinder:
                     continue
                 if abbr not in out:
                     out[abbr] = (m.concept, " ".join(text[m.start : m.end].split()))
-            for pm in DEFINED_ABBR.finditer(text, sec.start, sec.end):
+            for pm in abbreviations_defined(text, sec.start, sec.end):
                 abbr = pm.group("abbr")
                 if abbr in out or not any(ch.isupper() for ch in abbr):
                     continue
