@@ -113,3 +113,57 @@ def test_aliases_are_one_index_matched_like_one_regex_each() -> None:
         for m in re.finditer(r"(?<![\w-])" + re.escape(abbr).replace(r"\ ", r"\s?") + r"(?![\w-])", text)
     )
     assert got == want and len(got) >= 6
+
+
+# the sentence-end pattern as first written: the lookbehind in front, tried at every character
+_SENT_END_BEFORE = re.compile(r"(?<![.!?])[.!?]++[\"')\]]*+(?=\s++[\"'(\[]?[A-Z0-9])")
+_SENT_PIECES = [
+    ".",
+    "!",
+    "?",
+    "...",
+    "'",
+    '"',
+    ")",
+    "]",
+    "(",
+    "[",
+    " ",
+    "  ",
+    "\n",
+    "\t",
+    "A",
+    "b",
+    "7",
+    "e.g",
+]
+
+
+def _ends(p: re.Pattern[str], text: str, pos: int, endpos: int) -> list[tuple[int, int]]:
+    return [m.span() for m in p.finditer(text, pos, endpos)]
+
+
+@_SETTINGS
+@given(st.lists(st.sampled_from(_SENT_PIECES), max_size=30), st.integers(0, 40), st.integers(0, 60))
+@example([".", ".", " ", "A"], 1, 60)  # a scan starting inside a run of stops
+@example(["b", "!", "?", ")", "'", " ", "'", "A"], 0, 60)
+def test_sentence_ends_stop_first_are_the_lookbehind_firsts(pieces: list[str], pos: int, endpos: int) -> None:
+    from fhirconv.extract.text import _SENT_END
+
+    text = "".join(pieces)
+    assert _ends(_SENT_END, text, pos, endpos) == _ends(_SENT_END_BEFORE, text, pos, endpos)
+
+
+def test_sentence_ends_of_dev_and_hostile_texts_are_the_same() -> None:
+    from fhirconv.extract.text import _SENT_END
+
+    folder = require_shared("corpora", "maccrobat2020", "dev")
+    texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+    texts += ["." * 100_000 + " A", ".!?" * 30_000, ". " * 50_000 + "A", ".)" * 40_000 + " B", "a. " * 30_000]
+    total = 0
+    for text in texts:
+        want = _ends(_SENT_END_BEFORE, text, 0, len(text))
+        assert _ends(_SENT_END, text, 0, len(text)) == want
+        assert _ends(_SENT_END, text, 1, len(text) - 1) == _ends(_SENT_END_BEFORE, text, 1, len(text) - 1)
+        total += len(want)
+    assert total > 2000
