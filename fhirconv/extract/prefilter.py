@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .literals import note_union
+
 __all__ = ["AnyOf", "ending_gate"]
 
 _NAME = re.compile(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
@@ -71,9 +73,11 @@ def union(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
     if all(_leading_word_start(s) for s in sources):
         prefix, bodies = _WORD_START, [b[len(_WORD_START) :] for b in bodies]
     try:
-        return re.compile(prefix + "(?:" + "|".join(f"(?:{b})" for b in bodies) + ")", patterns[0].flags)
+        joined = re.compile(prefix + "(?:" + "|".join(f"(?:{b})" for b in bodies) + ")", patterns[0].flags)
     except re.error:
         return None
+    note_union(joined, patterns)  # (what it requires, for the literal gate: see triggers.py)
+    return joined
 
 
 def _leading_word_start(src: str) -> bool:
