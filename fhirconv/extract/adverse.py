@@ -113,6 +113,9 @@ class _Drug:
 
 
 class Adverse:
+    # ``run`` returns at once without a reaction mention (the engine skips such sentences)
+    needs = frozenset(("conditions", a) for a in _REACTION_ASSERTIONS)
+
     def __init__(self, rules: AdverseRules) -> None:
         self.rules = rules
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Assertion, ConditionFact, Mention, MentionRole, RelativeTime
+from ..model import Assertion, Coding, ConditionFact, Mention, MentionRole, RelativeTime
 from ..text import fold, norm_phrase
 from .fastcopy import replaced as replace
 from .finding_phrase import Composer
@@ -20,7 +20,7 @@ from .lexicon import Concept, Lexicon, Match
 from .mentions import codings_of, surface
 from .quantities import Quantities
 from .rules import ConditionRules
-from .sentence import Found, SentenceContext
+from .sentence import NOT_PATIENT_FACTS, Found, SentenceContext
 from .text import MAX_MENTIONS
 
 __all__ = ["Conditions"]
@@ -34,12 +34,18 @@ _RULED_OUT_BEFORE, _RULED_OUT_AFTER = 80, 60
 
 
 class Conditions:
+    # ``run`` changes nothing in a sentence without a condition mention of one of these (domain,
+    # assertion) pairs: every fact comes from such a mention, and the onset rule only dates facts with a
+    # mention in the sentence (the engine skips the other sentences: tests/extract/test_component_skip.py)
+    needs = frozenset(("conditions", a) for a in Assertion if a not in NOT_PATIENT_FACTS)
+
     def __init__(
         self, rules: ConditionRules, quantities: Quantities, lexicon: Lexicon, composer: Composer
     ) -> None:
         self.rules = rules
         self.composer = composer
         self.q = quantities
+        self._codings: dict[tuple[tuple[str, str, str], ...], tuple[Coding, ...]] = {}
         self.history = re.compile(
             rf"(?<!\w)(?P<n>{quantities.qty_words})\s+(?P<u>{quantities.time_unit_words})\s+"
             rf"(?:{rules.history_words})(?!\w)"
@@ -150,7 +156,7 @@ class Conditions:
         store[key] = ConditionFact(
             key=f"{m.concept.id}|{a.value}",
             text=text,
-            codings=codings_of(m.concept),
+            codings=self._codings_of(m.concept),
             cls=m.concept.cls or "sign",
             assertion=a,
             mentions=(mention,),
@@ -159,6 +165,16 @@ class Conditions:
             past=past,
             ruled_out=ruled_out,
         )
+
+    def _codings_of(self, c: Concept) -> tuple[Coding, ...]:
+        """``codings_of(c)``, remembered by the codings it is made of (a ``Coding`` never changes, so the
+        same tuple serves every fact of the concept)."""
+        got = self._codings.get(c.codings)
+        if got is None:
+            if len(self._codings) >= 4096:  # bounded, whatever the lexicon
+                self._codings.clear()
+            got = self._codings[c.codings] = codings_of(c)
+        return got
 
     def _close(
         self,

@@ -9,7 +9,8 @@ finally the link step joins the facts up.
 from __future__ import annotations
 
 from bisect import bisect_left
-from typing import Protocol
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 from ..mapping import MappingStore
 from ..model import Assertion, Document, Extraction
@@ -47,6 +48,7 @@ from .rules import (
 from .sentence import Found, SentenceContext
 from .tables import TableRules, Tables
 from .tagger import MentionTagger
+from .text import Sentence
 from .timeline import Timeline
 from .timeline_rules import TimelineRules
 from .triggers import Triggers
@@ -57,6 +59,9 @@ _DOMAIN_TARGET = {"conditions": "condition", "drugs": "drug", "procedures": "pro
 # The components, in the order they read each sentence. Observations come first: they add the
 # results the later components must not take for their own.
 ORDER = ("patient", "observations", "conditions", "procedures", "medications", "adverse", "outcome", "family")
+
+
+_Step = tuple[Callable[[SentenceContext, Found], None], frozenset[Any] | None]
 
 
 class Component(Protocol):
@@ -102,6 +107,12 @@ class Extractor:
             "family": Family(FamilyRules.from_dict(self.family_data)),
         }
         self.components = tuple(components[name] for name in ORDER)
+        # per component, the (domain, assertion) pairs of the mentions without which its ``run`` adds
+        # nothing to what was found (None: it runs on every sentence); ``skip=False`` runs every
+        # component on every sentence, the way the skipping is proven exact (test_component_skip.py)
+        self.skip = True
+        self._plan: tuple[_Step, ...] = tuple((c.run, getattr(c, "needs", None)) for c in self.components)
+        self._plan_all: tuple[_Step, ...] = tuple((c.run, None) for c in self.components)
         self.linker = Linker(procedure_rules, self.observations, self.adverse_rules)
         # the timeline dates the linked facts ("the third day of IVIg" counts from the drug's start)
         self.timeline_data = RuleData(store.load("rules/timeline"), "rules/timeline")
@@ -143,10 +154,14 @@ class Extractor:
             sentences = [s for s in sentences if not any(t.start <= s.start < t.end for t in doc.tables)]
         aliases = self.mentions.aliases(doc, folded)
         found = Found()
+        plan = self._plan if self.skip and _in_order(sentences) else self._plan_all
         for index, sent in enumerate(sentences):
             ctx = self._context(text, folded, index, sent.start, sent.end, aliases)
-            for component in self.components:
-                component.run(ctx, found)
+            # a component whose ``needs`` no mention of the sentence meets would add nothing: skipped
+            have = {(m.concept.domain, a) for m, a in zip(ctx.mentions, ctx.assertions, strict=True)}
+            for run, needs in plan:
+                if needs is None or not needs.isdisjoint(have):
+                    run(ctx, found)
         self._title_conditions(doc, text, folded, len(sentences), aliases, found)
         if doc.tables:
             starts = [s.start for s in sentences]
@@ -230,3 +245,14 @@ class Extractor:
             assertions[len(kept) :],
             past[: len(kept)],
         )
+
+
+def _in_order(sentences: Sequence[Sentence]) -> bool:
+    """Whether the sentences follow one another without overlap: the condition onset rule (which the
+    skipping relies on) knows a fact's mentions are all before a sentence by its last one."""
+    end = -1
+    for sent in sentences:
+        if sent.start < end:
+            return False
+        end = sent.end
+    return True

@@ -47,6 +47,9 @@ class FamilyRules:
 
 
 class Family:
+    # ``run`` reads only the conditions ConText gives to a relative (the engine skips other sentences)
+    needs = frozenset({("conditions", Assertion.FAMILY)})
+
     def __init__(self, rules: FamilyRules) -> None:
         self.rules = rules
 

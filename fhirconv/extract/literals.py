@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["DIGIT", "digits_marked", "required_literals"]
+__all__ = ["DIGIT", "digits_marked", "note_union", "required_literals"]
 
 # the parser behind re.compile (private, Python >= 3.11); without it nothing is gated
 _P: Any
@@ -36,6 +37,42 @@ def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Strings one of which every match of ``pattern`` contains, or None when no useful set is known."""
     if _P is None or pattern.flags & re.IGNORECASE or not isinstance(pattern.pattern, str):
         return None
+    key = (pattern.pattern, pattern.flags)
+    if key in _KNOWN:
+        return _KNOWN[key]
+    found = _read_off(pattern)
+    _remember(key, found)
+    return found
+
+
+def note_union(union: re.Pattern[str], parts: Sequence[re.Pattern[str]]) -> None:
+    """Record what ``union`` requires -- an alternation matching exactly where one of ``parts`` does
+    (:func:`.prefilter.union`) -- as the union of what each part requires: every match of the union is
+    a match of one part, so it holds one of that part's literals. Reading that off the union's own parse
+    tree (10 KB of pattern) cost ~5 ms on first use; the parts' requirements are known by then."""
+    key = (union.pattern, union.flags)
+    if key in _KNOWN or _P is None or union.flags & re.IGNORECASE:
+        return
+    out: set[str] = set()
+    for part in parts:
+        req = required_literals(part)
+        if req is None:
+            _remember(key, None)
+            return
+        out |= req
+    _remember(key, frozenset(out) if len(out) <= _MAX_LITERALS else None)
+
+
+_KNOWN: dict[tuple[str, int], frozenset[str] | None] = {}  # (pattern, flags) -> its requirement
+
+
+def _remember(key: tuple[str, int], found: frozenset[str] | None) -> None:
+    if len(_KNOWN) >= 4096:  # bounded: the rules hold a few hundred patterns
+        _KNOWN.clear()
+    _KNOWN[key] = found
+
+
+def _read_off(pattern: re.Pattern[str]) -> frozenset[str] | None:
     try:
         _, req = _sequence(list(_P.parse(pattern.pattern, pattern.flags)))
     except Exception:  # an unexpected tree shape: no gate, the pattern runs as always

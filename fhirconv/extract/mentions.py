@@ -8,15 +8,13 @@ condition of its own. What survives here is what the components read.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ..model import Coding, Document
 from ..text import fold, norm_phrase
 from .compose import attributive_procedures
 from .defined import (
-    DEFINED_ABBR,
     AliasIndex,
-    abbr_pattern,
+    abbreviations_defined,
     concept_words,
     defined_wins,
     initials,
@@ -49,10 +47,12 @@ _PREV_WORD = re.compile(r"([a-z]+)\s+$")
 _LIST_GLUE = re.compile(r"\s*(?:\([^()]{0,60}\)\s*)?(?:,\s*)?(?:(?:and|or|and/or|as well as)\s+)?")
 
 
-# abbreviation -> (its pattern, the concept, the long form the text gave it); concept None: the text
-# defines the abbreviation for words the lexicon does not know ("endomyocardial biopsy (EMB)"), so the
-# lexicon's own reading of those letters (ethambutol) is wrong in this document
-Aliases = dict[str, tuple[re.Pattern[str], Concept | None, str]]
+# abbreviation -> (the concept, the long form the text gave it), matched with one automaton per document
+# (no regex per abbreviation: compiling those cost more than matching them); the concept is
+# ``_FOREIGN_CONCEPT`` when the text defines the abbreviation for words the lexicon does not know
+# ("endomyocardial biopsy (EMB)"), so the lexicon's own reading of those letters (ethambutol) is wrong
+# in this document
+Aliases = AliasIndex
 
 
 class MentionFinder:
@@ -67,7 +67,7 @@ class MentionFinder:
     def aliases(self, doc: Document, folded: str) -> Aliases:
         """Abbreviations the text defines right after a matched term: "syndrome (OMS)"."""
         text = doc.text
-        out: Aliases = {}
+        out = AliasIndex()
         for sec in doc.sections:
             if sec.excluded:
                 continue
@@ -92,8 +92,8 @@ class MentionFinder:
                 if fold(abbr) == fold(text[m.start : m.end]):
                     continue
                 if abbr not in out:
-                    out[abbr] = (abbr_pattern(abbr), m.concept, " ".join(text[m.start : m.end].split()))
-            for pm in DEFINED_ABBR.finditer(text, sec.start, sec.end):
+                    out[abbr] = (m.concept, " ".join(text[m.start : m.end].split()))
+            for pm in abbreviations_defined(text, sec.start, sec.end):
                 abbr = pm.group("abbr")
                 if abbr in out or not any(ch.isupper() for ch in abbr):
                     continue
@@ -120,7 +120,7 @@ class MentionFinder:
                     and not known
                     and (other_kind or initials(abbr, long_form))
                 ):
-                    out[abbr] = (abbr_pattern(abbr), None, long_form)
+                    out[abbr] = (_FOREIGN_CONCEPT, long_form)
         return out
 
     def find(self, text: str, folded: str, s: int, e: int, aliases: Aliases) -> list[Match]:
@@ -321,19 +321,10 @@ def _last_word(folded: str, s: int, start: int) -> str:
     return before.group(1) if before else ""
 
 
-_INDEX: list[Any] = [None, None]  # the aliases of the document being read, and their automaton
-
-
 def _alias_matches(text: str, aliases: Aliases, s: int, e: int) -> list[Match]:
-    """Every defined abbreviation in ``text[s:e]``, found with one automaton per document (built on
-    first use) instead of one regex per abbreviation per sentence, which cost aliases x sentences."""
-    if not aliases:
-        return []
-    if _INDEX[0] is not aliases:
-        index = AliasIndex({abbr: (c or _FOREIGN_CONCEPT, lf) for abbr, (_, c, lf) in aliases.items()})
-        _INDEX[:] = [aliases, index]
-    found: list[Match] = _INDEX[1].match_in(text, s, e)
-    return found
+    """Every defined abbreviation in ``text[s:e]``, from the document's one automaton scan (see
+    :meth:`AliasIndex.match_in`) instead of one regex per abbreviation per sentence."""
+    return aliases.match_in(text, s, e) if aliases else []
 
 
 def _dedupe(matches: list[Match]) -> list[Match]:

@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 
 from ..wordstart import original, word_start
+from .literals import note_union
 
 __all__ = ["AnyOf", "ending_gate"]
 
@@ -74,9 +75,11 @@ def union(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
         prefix, bodies = _WORD_START, [b[len(_WORD_START) :] for b in bodies]
     try:
         src = prefix + "(?:" + "|".join(f"(?:{b})" for b in bodies) + ")"
-        return re.compile(word_start(src, patterns[0].flags), patterns[0].flags)
+        joined = re.compile(word_start(src, patterns[0].flags), patterns[0].flags)
     except re.error:
         return None
+    note_union(joined, patterns)  # (what it requires, for the literal gate: see triggers.py)
+    return joined
 
 
 def _leading_word_start(src: str) -> bool:

@@ -7,7 +7,7 @@ import re
 from ..model import Assertion, Coding, Mention, MentionRole, ProcedureFact
 from .fastcopy import replaced as replace
 from .rules import ProcedureRules
-from .sentence import Found, ProcedureCandidate, SentenceContext
+from .sentence import NOT_PATIENT_FACTS, Found, ProcedureCandidate, SentenceContext
 from .text import MAX_MENTIONS
 
 __all__ = ["Procedures"]
@@ -17,6 +17,9 @@ _MAX_REASON = 120  # characters of the reason phrase at most
 
 
 class Procedures:
+    # what ``run`` reads: with no such mention in a sentence it adds nothing (the engine skips it)
+    needs = frozenset(("procedures", a) for a in Assertion if a not in NOT_PATIENT_FACTS)
+
     def __init__(self, rules: ProcedureRules) -> None:
         self.rules = rules
 
@@ -49,13 +52,10 @@ class Procedures:
         store: dict[tuple[str, str], ProcedureFact] = {}
         for c in sorted(candidates, key=lambda c: c.order):
             if c.match is not None:
-                concept = c.match.concept
-                concept_id = concept.id
-                codings = tuple(Coding(s, k, d) for s, k, d in concept.codings)
-                category = "surgical" if concept.cls == "surgical" else "therapeutic"
+                concept_id = c.match.concept.id
             else:
                 assert c.test is not None
-                concept_id, codings, category = c.test.concept_id, c.test.codings, "diagnostic"
+                concept_id = c.test.concept_id
             key = (concept_id, c.status)
             mention = Mention(c.start, c.end, text[c.start : c.end], MentionRole.HEAD)
             if key in store:
@@ -66,6 +66,14 @@ class Procedures:
                     status_reason=old.status_reason or c.reason,
                 )
                 continue
+            # (the codings and category only for a new fact: a repeated mention keeps the first's)
+            if c.match is not None:
+                concept = c.match.concept
+                codings = tuple(Coding(s, k, d) for s, k, d in concept.codings)
+                category = "surgical" if concept.cls == "surgical" else "therapeutic"
+            else:
+                assert c.test is not None
+                codings, category = c.test.codings, "diagnostic"
             store[key] = ProcedureFact(
                 f"{concept_id}|{c.status}",
                 text[c.start : c.end],

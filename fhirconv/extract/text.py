@@ -73,10 +73,11 @@ _ABBREV = {
     "q.i.d",
 }
 # Starts only at the first of a run of stops and never backtracks into a run, so a long run of stops,
-# quotes or spaces is scanned once: linear on any input. Written to start with the stop, the check that
-# none stands before it asked after it ([.!?](?<![.!?][.!?]) is (?<![.!?])[.!?]): the regex engine then
-# jumps from stop to stop instead of trying every character (4x faster over the dev reports).
-_SENT_END = re.compile(r"[.!?](?<![.!?][.!?])[.!?]*+[\"')\]]*+(?=\s++[\"'(\[]?[A-Z0-9])")
+# quotes or spaces is scanned once: linear on any input. The stop is matched before the look back at
+# the character ahead of it (``(?<![.!?].)`` after one stop is ``(?<![.!?])`` before it), so ``re``
+# jumps from stop to stop instead of trying a lookbehind at every character: the same matches as the
+# pattern first written with the lookbehind in front, 6x faster (``tests/extract/test_match_speed.py``).
+_SENT_END = re.compile(r"[.!?](?<![.!?].)[.!?]*+[\"')\]]*+(?=\s++[\"'(\[]?[A-Z0-9])")
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
 # No real sentence is this long: a longer run (a flattened table, a pasted log, hostile input) is cut at
 # whitespace so every per-sentence step stays bounded and conversion time linear in the document.

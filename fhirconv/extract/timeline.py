@@ -72,7 +72,7 @@ class Timeline:
         self.taper = taper
         # words of a later sentence that only stops a home medication or blames it for a reaction
         self.stopping = stopping
-        self._any_time = AnyOf([pat for _, pat in rules.patterns])
+        self._any_time = AnyOf([pat for _, pat in rules.patterns], warm_up=96)
         self.q = quantities
         self.outcome_rules = outcome_rules
 

@@ -173,6 +173,7 @@ def _inside(ends: list[int], starts: list[int], min_len: int, pos: int, endpos: 
 
 
 _MEASURE, _ON, _OFF = 0, 1, 2
+_ATOMS = frozenset({str, int, float, bool, type(None), bytes})  # values that hold no pattern
 _NONE: list[int] = []  # (never appended to)
 
 
@@ -227,8 +228,15 @@ class GatedPattern:
     def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         if string is self.folded:
             if self.state == _ON:
+                # (the last literal ending by ``endpos`` answers most calls; _inside walks back further)
                 ends = self.ends
-                if not ends or not _inside(ends, self.starts, self.min_len, pos, endpos):
+                if not ends:
+                    return None
+                i = bisect_right(ends, endpos)
+                lo = pos if pos > 0 else 0
+                if not i or ends[i - 1] < lo + self.min_len:
+                    return None
+                if self.starts[i - 1] < lo and not _inside(ends, self.starts, self.min_len, pos, endpos):
                     return None
             elif self.state == _MEASURE:
                 found: re.Match[str] | None = self._measured(self.raw.search, string, pos, endpos)
@@ -238,8 +246,15 @@ class GatedPattern:
     def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
         if string is self.folded:
             if self.state == _ON:
+                # (the last literal ending by ``endpos`` answers most calls; _inside walks back further)
                 ends = self.ends
-                if not ends or not _inside(ends, self.starts, self.min_len, pos, endpos):
+                if not ends:
+                    return iter(())
+                i = bisect_right(ends, endpos)
+                lo = pos if pos > 0 else 0
+                if not i or ends[i - 1] < lo + self.min_len:
+                    return iter(())
+                if self.starts[i - 1] < lo and not _inside(ends, self.starts, self.min_len, pos, endpos):
                     return iter(())
             elif self.state == _MEASURE:
                 # the matches found now (the scan is the cost), handed out one by one as before
@@ -253,8 +268,15 @@ class GatedPattern:
     def findall(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
         if string is self.folded:
             if self.state == _ON:
+                # (the last literal ending by ``endpos`` answers most calls; _inside walks back further)
                 ends = self.ends
-                if not ends or not _inside(ends, self.starts, self.min_len, pos, endpos):
+                if not ends:
+                    return []
+                i = bisect_right(ends, endpos)
+                lo = pos if pos > 0 else 0
+                if not i or ends[i - 1] < lo + self.min_len:
+                    return []
+                if self.starts[i - 1] < lo and not _inside(ends, self.starts, self.min_len, pos, endpos):
                     return []
             elif self.state == _MEASURE:
                 listed: list[Any] = self._measured(self.raw.findall, string, pos, endpos)
@@ -274,26 +296,37 @@ def _walk(root: object, package: str, swap: Any) -> int:
     seen: set[int] = set()
     count = 0
 
+    # (the rules' data is mostly strings and numbers: they are passed over without a call, and a
+    # container is written to only where a pattern was swapped, so a walk costs a few milliseconds)
     def walk(value: Any) -> Any:
         nonlocal count
         if isinstance(value, (re.Pattern, GatedPattern)):
             new = swap(value)
             count += new is not value
             return new
-        if id(value) in seen or isinstance(value, Triggers):
+        if type(value) in _ATOMS or id(value) in seen or isinstance(value, Triggers):
             return value
         if isinstance(value, (list, dict)) and len(value) > _MAX_WALK:
             return value  # a word list or an index, not where rules keep their patterns
         if isinstance(value, list):
             seen.add(id(value))
-            value[:] = [walk(v) for v in value]
+            for i, v in enumerate(value):
+                if type(v) not in _ATOMS:
+                    w = walk(v)
+                    if w is not v:
+                        value[i] = w
         elif isinstance(value, tuple):
+            if all(type(v) in _ATOMS for v in value):
+                return value
             new = tuple(walk(v) for v in value)
             return value if all(a is b for a, b in zip(new, value, strict=True)) else _same_kind(value, new)
         elif isinstance(value, dict):
             seen.add(id(value))
-            for k in list(value):
-                value[k] = walk(value[k])
+            for k, v in list(value.items()):
+                if type(v) not in _ATOMS:
+                    w = walk(v)
+                    if w is not v:
+                        value[k] = w
         elif type(value).__module__.startswith(package):
             seen.add(id(value))
             for name in _attributes(value):

@@ -1026,13 +1026,19 @@ def _usable(obj: Any) -> Any:
     if isinstance(obj, RelativeTime):
         return obj if _plausible_days(obj.start_day) and _plausible_days(obj.end_day) else None
     if isinstance(obj, tuple):
-        items = [_usable(x) for x in obj]
+        items: list[Any] | None = None  # made once an item changes (most tuples keep every item)
+        for k, y in enumerate(obj):
+            x = y if type(y) in _LEAVES else _usable(y)
+            if items is not None:
+                items.append(x)
+            elif x is not y:
+                items = [*obj[:k], x]
+        if items is None:
+            return obj
         if any(x is None and y is not None for x, y in zip(items, obj, strict=True)):
             if any(isinstance(y, Quantity) for y in obj):  # a component without its value goes whole
                 return None
             items = [x for x, y in zip(items, obj, strict=True) if x is not None or y is None]
-        if len(items) == len(obj) and all(x is y for x, y in zip(items, obj, strict=True)):
-            return obj
         return tuple(items)
     names = _field_names(type(obj))  # None: not an instance of a dataclass
     if names is not None:

@@ -22,12 +22,14 @@ _NAMESPACE_BYTES = _NAMESPACE.bytes
 
 def _uuid5(name: str) -> str:
     """``str(uuid.uuid5(_NAMESPACE, name))`` without building a UUID object (a bundle asks for
-    thousands): the SHA-1 of namespace and name, version 5 and the RFC 4122 variant set."""
-    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + name.encode("utf-8")).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50
-    digest[8] = (digest[8] & 0x3F) | 0x80
-    h = digest.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    thousands): the SHA-1 of namespace and name, as hex, with the version nibble (13th digit) set to 5
+    and the two top bits of the 17th digit to the RFC 4122 variant ``10``."""
+    h = hashlib.sha1(_NAMESPACE_BYTES + name.encode("utf-8")).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
+
+
+#: a hex digit with its two top bits set to ``10`` (the RFC 4122 variant)
+_VARIANT = {f"{i:x}": f"{(i & 0x3) | 0x8:x}" for i in range(16)}
 
 
 def resource_uuid(document: str, resource_type: str, key: str) -> str:

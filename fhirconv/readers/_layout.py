@@ -43,20 +43,6 @@ def normalise_title(text: str) -> str:
     return _WS.sub(" ", text).strip().casefold()
 
 
-@dataclass(slots=True)
-class _Facts:
-    words: int
-    heading: SectionType | None
-    boiler_any: SectionType | None
-    boiler_edge: SectionType | None
-    reference: bool
-    menu: bool
-    prose: bool
-    long: bool
-    tabular: bool
-    lower_ratio: float
-
-
 def _is_menu(text: str, rules: SectionRules) -> bool:
     items = [i for i in rules.menu_separators.split(text.strip()) if i.strip()]
     if len(items) >= rules.menu_min_items:
@@ -74,32 +60,86 @@ def _is_menu(text: str, rules: SectionRules) -> bool:
     )
 
 
-def _facts(block: Block, rules: SectionRules) -> _Facts:
-    text = block.text
-    words = len(text.split())
-    heading = None
-    if block.heading is not False and words <= rules.heading_max_words + 1:
-        heading = rules.heading_type(text)
-    stripped = text.rstrip(" )]\"'”’»")
-    long = words >= rules.prose_long_words
-    prose = long or (words >= rules.prose_min_words and stripped.endswith(tuple(rules.prose_end_chars)))
-    if block.heading:
-        prose = False
-    alpha = [w for w in text.split() if w[0].isalpha()]
-    lower_ratio = sum(1 for w in alpha if w[0].islower()) / len(alpha) if alpha else 0.0
-    edge_ok = not prose and lower_ratio < rules.boilerplate_max_lower_ratio
-    return _Facts(
-        words=words,
-        heading=heading,
-        boiler_any=rules.boilerplate_type(text, edge=False),
-        boiler_edge=rules.boilerplate_type(text, edge=True) if edge_ok else None,
-        reference=bool(rules.reference_line.search(text)),
-        menu=not prose and _is_menu(text, rules),
-        prose=prose,
-        long=long,
-        tabular="\t" in text,
-        lower_ratio=lower_ratio,
+class _Facts:
+    """What the zones and the typing ask of one block. The body between the zones asks only for its
+    heading and its boilerplate type: the rest (prose, letter case, edge boilerplate, citation, menu,
+    about half the cost of reading a report) is worked out when first asked, each from the block's
+    text alone, so what any block is typed as does not change."""
+
+    __slots__ = (
+        "_edge",
+        "_edge_known",
+        "_lower",
+        "_menu",
+        "_prose",
+        "_reference",
+        "boiler_any",
+        "heading",
+        "long",
+        "rules",
+        "tabular",
+        "text",
+        "words",
     )
+
+    def __init__(self, block: Block, rules: SectionRules) -> None:
+        text = block.text
+        self.text, self.rules = text, rules
+        words = self.words = len(text.split())
+        heading = None
+        if block.heading is not False and words <= rules.heading_max_words + 1:
+            heading = rules.heading_type(text)
+        self.heading = heading
+        self.long = words >= rules.prose_long_words
+        self._prose: bool | None = False if block.heading else None
+        self.boiler_any = rules.boilerplate_type(text, edge=False)
+        self.tabular = "\t" in text
+        self._lower: float | None = None
+        self._edge: SectionType | None = None
+        self._edge_known = False
+        self._reference: bool | None = None
+        self._menu: bool | None = None
+
+    @property
+    def prose(self) -> bool:
+        if self._prose is None:
+            r = self.rules
+            stripped = self.text.rstrip(" )]\"'”’»")
+            self._prose = self.long or (
+                self.words >= r.prose_min_words and stripped.endswith(tuple(r.prose_end_chars))
+            )
+        return self._prose
+
+    @property
+    def lower_ratio(self) -> float:
+        if self._lower is None:
+            alpha = [w for w in self.text.split() if w[0].isalpha()]
+            self._lower = sum(1 for w in alpha if w[0].islower()) / len(alpha) if alpha else 0.0
+        return self._lower
+
+    @property
+    def boiler_edge(self) -> SectionType | None:
+        if not self._edge_known:
+            edge_ok = not self.prose and self.lower_ratio < self.rules.boilerplate_max_lower_ratio
+            self._edge = self.rules.boilerplate_type(self.text, edge=True) if edge_ok else None
+            self._edge_known = True
+        return self._edge
+
+    @property
+    def reference(self) -> bool:
+        if self._reference is None:
+            self._reference = bool(self.rules.reference_line.search(self.text))
+        return self._reference
+
+    @property
+    def menu(self) -> bool:
+        if self._menu is None:
+            self._menu = not self.prose and _is_menu(self.text, self.rules)
+        return self._menu
+
+
+def _facts(block: Block, rules: SectionRules) -> _Facts:
+    return _Facts(block, rules)
 
 
 def _title_candidate(f: _Facts, text: str) -> bool:

@@ -10,7 +10,10 @@ the element's ``targetProfile`` in the definitions (the structure walk records t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from .chain import iter_resources
@@ -18,7 +21,7 @@ from .issues import Issue, Severity
 from .protocols import Context
 from .structure import Site, WalkCache
 
-__all__ = ["ReferenceChecker"]
+__all__ = ["OtherEntries", "ReferenceChecker", "other_entries"]
 
 _CONTAINED = re.compile(r"^(.*)\.contained\[\d+\]$")
 _ENTRY = re.compile(r"^Bundle\.entry\[\d+\]\.resource(\.contained\[\d+\])*$")
@@ -66,6 +69,97 @@ def _target_ok(rtype: str, targets: tuple[str, ...]) -> bool:
     return not targets or "Resource" in targets or rtype in targets
 
 
+@dataclass
+class OtherEntries:
+    """The rest of a bundle that is validated in parts (a streamed bundle's windows, ``fhirconv.streaming``).
+
+    A part alone would report every ``urn:`` reference to an entry of another part as unresolved and
+    could not check its target type. Given this, the checker resolves such a reference through ``types``
+    (fullUrl -> resourceType of the entries in the parts validated before) and judges it exactly as in
+    the whole bundle; a reference to none of them (a forward reference) is recorded in ``forward``
+    instead of reported, and :meth:`check_forward` judges those once every part has been seen. Only
+    ``urn:`` references (which resolve by fullUrl alone) use it."""
+
+    types: dict[str, str] = field(default_factory=dict)
+    #: (reference, location in its part, allowed target types, Reference.type, strict) per forward reference
+    forward: list[tuple[str, str, tuple[str, ...], Any, bool]] = field(default_factory=list)
+    known: frozenset[str] = frozenset()  # the R4 resource types (from the definitions used)
+
+    def check_forward(self) -> list[Issue]:
+        """The issues the whole bundle gives the forward references, with ``types`` now holding every entry
+        (locations are those recorded, in their part)."""
+        out: list[Issue] = []
+        for value, where, targets, declared, strict in self.forward:
+            rtype = self.types.get(value)
+            if rtype is None:
+                out.append(_unresolved(value, where, strict))
+            else:
+                at = where[: -len(".reference")]
+                out.extend(_typed(rtype, value, declared, targets, where, at, self.known))
+        return out
+
+
+_OTHER: ContextVar[OtherEntries | None] = ContextVar("fhirconv_other_entries", default=None)
+
+
+@contextmanager
+def other_entries(other: OtherEntries) -> Iterator[OtherEntries]:
+    """Within the block, the reference checker resolves ``urn:`` references through ``other`` too."""
+    token = _OTHER.set(other)
+    try:
+        yield other
+    finally:
+        _OTHER.reset(token)
+
+
+def _unresolved(value: str, where: str, strict: bool) -> Issue:
+    """A URN resolves nowhere else: fatal to a transaction/document/message, a warning elsewhere."""
+    return Issue(
+        Severity.ERROR if strict else Severity.WARNING,
+        "not-found",
+        where,
+        f"'{value}' matches no entry fullUrl in this bundle",
+        "reference.resolve",
+    )
+
+
+def _typed(
+    target_type: str,
+    value: str,
+    declared: Any,
+    targets: tuple[str, ...],
+    where: str,
+    at: str,
+    known: frozenset[str],
+) -> list[Issue]:
+    """What a reference to a resource of ``target_type`` breaks: an unknown type, a type the element does
+    not allow, a Reference.type that says otherwise."""
+    out: list[Issue] = []
+    if target_type not in known:
+        out.append(
+            Issue(
+                Severity.ERROR,
+                "structure",
+                where,
+                f"'{target_type}' in '{value}' is not an R4 resource type",
+                "reference.type",
+            )
+        )
+    elif not _target_ok(target_type, targets):
+        out.append(ReferenceChecker._wrong_type(where, target_type, targets))
+    if isinstance(declared, str) and declared != target_type:
+        out.append(
+            Issue(
+                Severity.ERROR,
+                "invalid",
+                at + ".type",
+                f"Reference.type '{declared}' but the target is a {target_type}",
+                "reference.type",
+            )
+        )
+    return out
+
+
 class ReferenceChecker:
     name = "references"
     resource_types: frozenset[str] = frozenset()  # everything is judged once per input (check_root)
@@ -89,6 +183,10 @@ class ReferenceChecker:
         self._urls_by_type_id = {}
         if root.get("resourceType") == "Bundle":
             issues.extend(self._bundle(root, by_url, entry_base, known))
+        other = _OTHER.get()
+        if other is not None:
+            other.known = known
+        others = other.types if other is not None else {}
         located = dict((loc, res) for res, loc in iter_resources(root, str(root.get("resourceType"))))
         for location, resource in located.items():
             sites = self.cache.sites.get(location, [])
@@ -110,12 +208,13 @@ class ReferenceChecker:
                 value = ref.get("reference")
                 if type(value) is str and value.startswith("urn:uuid:") and ref.get("type") is None:
                     resolved = by_url.get(value)
-                    if resolved is not None:
-                        rtype = resolved.get("resourceType")
-                        if type(rtype) is str and rtype in known and _target_ok(rtype, site.element.targets):
-                            continue
+                    rtype = resolved.get("resourceType") if resolved is not None else others.get(value)
+                    if type(rtype) is str and rtype in known and _target_ok(rtype, site.element.targets):
+                        continue
                 issues.extend(
-                    self._check_ref(ref, site.location, site, container, by_url, entry_base, location, known)
+                    self._check_ref(
+                        ref, site.location, site, container, by_url, entry_base, location, known, other
+                    )
                 )
         return issues
 
@@ -272,6 +371,7 @@ class ReferenceChecker:
         entry_base: dict[str, str],
         location: str,
         known: frozenset[str],
+        other: OtherEntries | None = None,
     ) -> list[Issue]:
         value = ref.get("reference")
         declared = ref.get("type")
@@ -305,18 +405,15 @@ class ReferenceChecker:
                     return out
         elif value.startswith(("urn:uuid:", "urn:oid:")):
             resolved = by_url.get(value)
+            if resolved is None and other is not None and value in other.types:
+                resolved = {"resourceType": other.types[value]}  # an entry of a part validated before
             if resolved is None and _ENTRY.match(location):
                 # A URN resolves nowhere else: fatal to a transaction/document/message, a warning elsewhere
                 strict = self._bundle_type in ("transaction", "batch", "document", "message")
-                out.append(
-                    Issue(
-                        Severity.ERROR if strict else Severity.WARNING,
-                        "not-found",
-                        where,
-                        f"'{value}' matches no entry fullUrl in this bundle",
-                        "reference.resolve",
-                    )
-                )
+                if other is not None:  # perhaps an entry of a later part: judged by other.check_forward
+                    other.forward.append((value, where, targets, declared, strict))
+                    return out
+                out.append(_unresolved(value, where, strict))
                 return out
         else:
             m = _RELATIVE.match(value)
@@ -350,28 +447,7 @@ class ReferenceChecker:
         if resolved is not None and isinstance(resolved.get("resourceType"), str):
             target_type = str(resolved["resourceType"])
         if target_type is not None:
-            if target_type not in known:
-                out.append(
-                    Issue(
-                        Severity.ERROR,
-                        "structure",
-                        where,
-                        f"'{target_type}' in '{value}' is not an R4 resource type",
-                        "reference.type",
-                    )
-                )
-            elif not _target_ok(target_type, targets):
-                out.append(self._wrong_type(where, target_type, targets))
-            if isinstance(declared, str) and declared != target_type:
-                out.append(
-                    Issue(
-                        Severity.ERROR,
-                        "invalid",
-                        at + ".type",
-                        f"Reference.type '{declared}' but the target is a {target_type}",
-                        "reference.type",
-                    )
-                )
+            out.extend(_typed(target_type, value, declared, targets, where, at, known))
         elif isinstance(declared, str) and not _target_ok(declared, targets):
             out.append(self._wrong_type(at + ".type", declared, targets))
         return out

@@ -191,3 +191,39 @@ def test_usable_skips_only_what_holds_no_number_or_time() -> None:
     assert got.observations[0].value is None and got.observations[1].components == (("sys", (), ok),)
     assert got.observations[2] is facts.observations[2]  # nothing to change: the same object
     assert got.medications[0].duration_days is None and got.timeline[0].end_day is None
+
+
+@settings(deadline=None, max_examples=500)
+@given(st.text(max_size=60))
+def test_ids_are_uuid5_for_any_name(name: str) -> None:
+    from fhirconv.fhir.ids import _uuid5
+
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: neither form can hash it
+        return
+    assert _uuid5(name) == str(uuid.uuid5(_NAMESPACE, name))
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    st.lists(
+        st.sampled_from(["q-ok", "q-huge", "t-never", "t-ok", None, "s", 3, "tuple"]),
+        max_size=8,
+    )
+)
+def test_usable_tuples_are_the_plain_walk(kinds: list[Any]) -> None:
+    """Tuples of anything (kept, dropped, nested): the single pass gives what the plain walk gives,
+    and hands back the very tuple when nothing changes."""
+    make = {
+        "q-ok": lambda: Quantity(Decimal("2.40"), "mg"),
+        "q-huge": lambda: Quantity(Decimal("1" * 40), "mg"),
+        "t-never": lambda: RelativeTime("for 3000 years", start_day=-3000 * 366.0),
+        "t-ok": lambda: RelativeTime("day 2", start_day=2.0),
+        "tuple": lambda: ("x", Quantity(Decimal("1" * 30), "g"), RelativeTime("y", start_day=1.0)),
+    }
+    obj = tuple(make[k]() if isinstance(k, str) and k in make else k for k in kinds)
+    got = bundle._usable(obj)
+    assert got == _plain_usable(obj)
+    if got == obj:
+        assert got is obj

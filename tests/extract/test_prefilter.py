@@ -101,3 +101,41 @@ def test_top_level_alternation_is_seen_outside_groups_and_classes() -> None:
     assert not _top_level_branch(r"(?<!\w)(?:a|b)[|]\|c")
     assert not _top_level_branch(r"(?<!\w)[]|](?:x)")
     assert _top_level_branch(r"(?<!\w)[\]]|x")
+
+
+def test_a_union_requires_what_its_patterns_require() -> None:
+    """The literal gate's requirement of a union is put together from its patterns' (note_union): every
+    match of the union, at any bounds, holds one of those literals, as the parse-tree reading would say."""
+    from fhirconv.extract import literals
+
+    ex = converter().extractor
+    sets = [[p for _, p in ex.timeline.rules.patterns], [p for _, p in ex.mentions.outcomes.phrases]]
+    phrase = (
+        "on day 3; two weeks later; the next day; at follow-up; after 5 days of fever; resolved completely; "
+        "she died; remained well; postoperative day 2; at the age of 40 years; within the next 3 months; "
+        "pod 4 hospital day 2 on the third day of ivig 22 years earlier at 30 years of age"
+    )
+    pieces = phrase.split()
+    rng = random.Random(7)
+    checked = 0
+    for pats in sets:
+        joined = union(pats)
+        assert joined is not None
+        noted = literals.required_literals(joined)
+        parts = [literals.required_literals(p) for p in pats]
+        if any(p is None for p in parts):
+            assert noted is None
+            continue
+        assert noted == frozenset().union(*parts)  # type: ignore[arg-type]
+        # the parse-tree reading of the union, done afresh, is a requirement too; both hold for every match
+        fresh = literals._read_off(joined)
+        for _ in range(1500):
+            text = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 24)))
+            marked = literals.digits_marked(text)
+            s, e = sorted((rng.randint(0, len(text)), rng.randint(0, len(text))))
+            for m in joined.finditer(text, s, e):
+                span = marked[m.start() : m.end()]
+                assert any(lit in span for lit in noted), (m.group(0), sorted(noted))
+                assert fresh is None or any(lit in span for lit in fresh)
+                checked += 1
+    assert checked > 100

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from fhirconv.extract.literals import required_literals
 from fhirconv.extract.triggers import GatedPattern, Triggers
 
@@ -83,3 +86,46 @@ def test_gated_patterns_answer_as_the_patterns_do() -> None:
     off.done()
     assert all(isinstance(p, re.Pattern) for _, p in rules2.patterns)
     assert isinstance(rules2.one, re.Pattern)
+
+
+_PIECES = [
+    "fever",
+    "chills",
+    " ",
+    "  ",
+    "was given",
+    "3",
+    "12",
+    " days later",
+    "ectomy",
+    "follow",
+    "-up",
+    "x",
+    "\n",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_PIECES), max_size=40).map("".join),
+    st.lists(st.tuples(st.integers(-3, 220), st.integers(-3, 220)), min_size=1, max_size=12),
+)
+def test_gates_answer_as_the_patterns_do_at_any_bounds(text: str, bounds: list[tuple[int, int]]) -> None:
+    """The gate's quick answers (the last literal before ``endpos``, then the walk back) agree with the
+    pattern at every bounds, negative and past the end included."""
+    raw = [re.compile(p) for p in _PATTERNS]
+    rules = _Rules([(str(i), p) for i, p in enumerate(raw)], raw[0])
+    triggers = Triggers(warm_up=0, gain_s=-1.0)
+    triggers.gate_all(rules, __name__)
+    triggers.read(text)
+    try:
+        for (_, gated), pat in zip(rules.patterns, raw, strict=True):
+            for a, b in bounds:
+                got, want = gated.search(text, a, b), pat.search(text, a, b)
+                assert (got and got.span()) == (want and want.span()), (pat.pattern, a, b)
+                assert [m.span() for m in gated.finditer(text, a, b)] == [
+                    m.span() for m in pat.finditer(text, a, b)
+                ]
+                assert gated.findall(text, a, b) == pat.findall(text, a, b)
+    finally:
+        triggers.done()

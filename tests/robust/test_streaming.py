@@ -3,10 +3,13 @@ as the in-memory path, a gate that still sees every resource, and never partial 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import fhirconv.streaming as streaming
@@ -163,3 +166,159 @@ def test_a_spooled_text_moves_across_file_systems(tmp_path: Path, monkeypatch: p
     assert (tmp_path / "out" / "b.json").read_text(encoding="utf-8") == '{"a": 1}\n'
     assert not src.exists()
     assert len(calls) == 2
+
+
+# ------------------------------------------------- windows judge references as the whole bundle does
+def _uuid(n: int) -> str:
+    return f"urn:uuid:{n:08x}-0000-4000-8000-{n:012x}"
+
+
+def _issues(issues: Any, shift: int = 0) -> list[tuple[str, ...]]:
+    """Errors and warnings, located in the whole bundle (information issues summarise each input, so a
+    window's summary differs from the bundle's)."""
+    out = []
+    for i in issues:
+        if str(i.severity) not in ("error", "fatal", "warning"):
+            continue
+        loc = streaming._ENTRY_AT.sub(
+            lambda m: f"Bundle.entry[{shift + int(m.group(1))}]", i.location, count=1
+        )
+        out.append((str(i.severity), i.code, loc, i.message, str(i.rule)))
+    return out
+
+
+def _windowed(bundle: dict[str, Any], size: int) -> list[tuple[str, ...]]:
+    """The issues of ``bundle`` validated as the streaming writer validates it, ``size`` entries at a time
+    (its own registration of fullUrls, its locations), plus the forward references judged at the end."""
+    writer = streaming._Writer(None, "full", "test", window=size)  # type: ignore[arg-type]
+    writer.header = {k: v for k, v in bundle.items() if k != "entry"}
+    found: list[tuple[str, ...]] = []
+    entries = bundle["entry"]
+    for start in range(0, len(entries), size):
+        report = writer._check(entries[start : start + size])
+        found += _issues(report.issues, shift=writer.count)
+        writer.count += len(entries[start : start + size])
+    return sorted(found + _issues(writer.other.check_forward()))
+
+
+def _whole(bundle: dict[str, Any]) -> list[tuple[str, ...]]:
+    from fhirconv.validate import validate_json
+
+    return sorted(_issues(validate_json(bundle, source="test").issues))
+
+
+def _reference_sites(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Paths (keys and indexes) to every Reference-shaped object with a urn:uuid reference."""
+    out = []
+    if isinstance(node, dict):
+        if isinstance(node.get("reference"), str) and node["reference"].startswith("urn:uuid:"):
+            out.append(path)
+        for k, v in node.items():
+            out += _reference_sites(v, (*path, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            out += _reference_sites(v, (*path, i))
+    return out
+
+
+@pytest.fixture(scope="module")
+def converted() -> dict[str, Any]:
+    converter = Converter(ConvertOptions(gate="model"))
+    bundle = converter.convert(read_bytes((REPORT * 3).encode("utf-8"), "long.txt"))
+    assert len(bundle["entry"]) > 20 and _reference_sites(bundle["entry"])  # something to mutate
+    return bundle
+
+
+def test_windows_give_the_whole_bundles_issues_for_converted_bundles(definitions: Any) -> None:
+    converter = Converter(ConvertOptions(gate="model"))
+    for path in _samples():
+        bundle = converter.convert(converter.read_path(path))
+        whole = _whole(bundle)
+        for size in (1, 3, 256):
+            assert _windowed(bundle, size) == whole, (path.name, size)
+
+
+def test_a_wrong_target_type_in_another_window_is_found(definitions: Any, converted: dict[str, Any]) -> None:
+    """Before, a window reported a reference to another window's entry as unresolved, set it aside and
+    only checked that some entry had the fullUrl: a Patient where an Encounter must be went through."""
+    import copy
+
+    bundle = copy.deepcopy(converted)
+    entries = bundle["entry"]
+    patient = next(e["fullUrl"] for e in entries if e["resource"]["resourceType"] == "Patient")
+    later = next(e for e in entries[5:] if isinstance(e["resource"].get("encounter"), dict))
+    later["resource"]["encounter"]["reference"] = patient  # backward, across windows
+    early = next(e["resource"] for e in entries[1:] if isinstance(e["resource"].get("subject"), dict))
+    last = entries[-1]
+    assert last["resource"]["resourceType"] == "Provenance"  # which no subject may name
+    early["subject"]["reference"] = last["fullUrl"]  # forward, to the last entry
+    whole = _whole(bundle)
+    assert len([i for i in whole if i[4] == "reference.target-type"]) == 2
+    for size in (1, 2, 5):
+        assert _windowed(bundle, size) == whole, size
+    with pytest.raises(OutputGateError, match="is not allowed here"):
+        writer = streaming._Writer(open(os.devnull, "w"), "full", "test", window=3)  # noqa: SIM115
+        writer.start({k: v for k, v in bundle.items() if k != "entry"})
+        for entry in bundle["entry"]:
+            writer.add(entry)
+        writer.close()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_windows_give_the_whole_bundles_issues_under_mutation(
+    definitions: Any, converted: dict[str, Any], data: Any
+) -> None:
+    """References pointed at random entries (any type: many not allowed there), at no entry, with a
+    Reference.type that may disagree: the windows and the end of the stream report exactly what the
+    whole bundle reports, whatever the window size."""
+    import copy
+
+    bundle = copy.deepcopy(converted)
+    entries = bundle["entry"]
+    sites = [(i, p) for i, e in enumerate(entries) for p in _reference_sites(e["resource"])]
+    for _ in range(data.draw(st.integers(1, 6))):
+        i, path = data.draw(st.sampled_from(sites))
+        ref: Any = entries[i]["resource"]
+        for key in path:
+            ref = ref[key]
+        j = data.draw(st.integers(-1, len(entries) - 1))
+        ref["reference"] = entries[j]["fullUrl"] if j >= 0 else _uuid(data.draw(st.integers(1, 3)))
+        if data.draw(st.booleans()):
+            ref["type"] = data.draw(st.sampled_from(["Patient", "Encounter", "Observation", "Condition"]))
+    size = data.draw(st.integers(1, len(entries)))
+    assert _windowed(bundle, size) == _whole(bundle)
+
+
+@pytest.mark.parametrize("garbage", [False, True])
+def test_cyclic_garbage_is_collected_once_it_piles_up(
+    garbage: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The paused collector runs when the stream has made ``GARBAGE`` objects, not after every window."""
+    import gc
+
+    calls: list[int] = []
+    real = gc.collect
+    monkeypatch.setattr(gc, "collect", lambda generation=2: calls.append(generation) or real(generation))
+    monkeypatch.setattr(streaming, "GARBAGE", 20_000)
+    from fhirconv.fhir import check_models_each
+
+    check_models_each({"resourceType": "Bundle", "type": "transaction", "entry": [_entry(_uuid(9))]})  # warm
+    was = gc.isenabled()
+    gc.disable()  # as write_streamed runs the writer
+    try:
+        with open(tmp_path / "out.json", "w", encoding="utf-8") as out:
+            writer = streaming._Writer(out, "model", "test", window=1)
+            writer.start({"resourceType": "Bundle", "type": "transaction"})
+            for n in range(1, 4):
+                for _ in range(10_000 if garbage else 0):  # cycles only the collector frees
+                    cycle: list[Any] = []
+                    cycle.append(cycle)
+                writer.add(_entry(_uuid(n)))
+            writer.close()
+            after = gc.get_count()[0] - writer.young
+    finally:
+        if was:
+            gc.enable()
+    assert (len(calls) >= 1) if garbage else (calls == [])
+    assert after <= 20_000 + 1_000
