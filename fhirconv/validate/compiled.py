@@ -76,7 +76,7 @@ from .structure import (
 
 __all__ = ["GENERATOR_VERSION", "CompiledChecker", "fallback_listing"]
 
-GENERATOR_VERSION = "20"
+GENERATOR_VERSION = "21"
 _STRING_MAX = 1048576
 # Values of a pattern-checked primitive type (code, uri, id, dateTime ...) already found valid, per type:
 # a system URL, a status code or a date recurs thousands of times, and a set lookup is cheaper than the
@@ -248,6 +248,8 @@ _OK_ATTRS = frozenset(
         "{http://www.w3.org/XML/1998/namespace}space",
     ]
 )
+# The allowed names whose local part is href or src: their value must not be a javascript: link
+_LINK_ATTRS = frozenset(n for n in _OK_ATTRS if n.rpartition("}")[2] in ("href", "src"))
 _markup = threading.local()  # one lxml parser per thread, as parse_xhtml's
 
 
@@ -277,15 +279,14 @@ def _markup_ok(text: str) -> bool:
             if tag is comment or tag is entity:
                 continue
             return False
-        for name in el.keys():  # noqa: SIM118 (iterating an element gives its children)
+        for name, value in el.items():  # (names and values in one call)
             if name not in _OK_ATTRS:
                 return False
-            if name.rpartition("}")[2] in ("href", "src") and (
-                str(el.get(name)).strip().lower().startswith("javascript:")
-            ):
+            if name in _LINK_ATTRS and str(value).strip().lower().startswith("javascript:"):
                 return False
-    if any(t.strip() for t in root.itertext()):
-        return True
+    for t in root.itertext():
+        if t.strip():
+            return True
     return next(root.iter(_XHTML_IMG), None) is not None
 
 
@@ -308,6 +309,11 @@ _SIMPLE_CHECKS = (
     f"    if type(x) is not int or not h[1] <= x <= {INT32[1]}: raise Bail",
     "elif type(x) is not float and type(x) is not int and type(x) is not _Decimal: raise Bail",
 )
+
+# Objects with at most this many element keys (besides the '_' parts) compare the key against each
+# of them (``_Generator.context``); bigger ones look it up in their table.
+_CHAIN_MAX = 10
+_LAST_KEYS = ("id", "extension", "modifierExtension")
 
 _NATIVE_FAST = {
     "dom-2": "_n_contained",
@@ -414,12 +420,14 @@ class _Generator:
         name = _fn(idx.root, parent)
         keys = idx.keys.get(parent, {})
         handlers: dict[str, str] = {}
+        specs: dict[str, tuple[str, ...]] = {}
         for n, (key, (info, tcode)) in enumerate(sorted(keys.items())):
             hname = f"{name}__{n}"
             child = node.children.get(key) if node is not None else None
             simple = self.simple_primitive(info, tcode, child)
             if simple is not None:
-                handlers[key] = simple
+                specs[key] = simple
+                handlers[key] = "(" + ", ".join(simple) + ",)"
             else:
                 self.handler(hname, idx, info, tcode, key, child, lines, deps)
                 handlers[key] = hname
@@ -440,17 +448,36 @@ class _Generator:
             lines.append("        _s = v.get('system')")
             lines.append("        _c = v['code']")
             lines.append("        if isinstance(_s, str) and isinstance(_c, str): X.pairs.append((_s, _c))")
-        lines.append(f"    D = {name}__D")
-        lines.append("    for k, x in v.items():")
-        lines.append("        h = D.get(k)")
-        lines.append("        if h is None:")
-        if resource:
-            lines.append("            if k == 'resourceType': continue")
-        lines.append("            raise Bail")
-        lines.append("        if type(h) is tuple:")
-        lines.extend("            " + line for line in _SIMPLE_CHECKS)
-        lines.append("        else:")
-        lines.append("            h(x, v, loc, host, X)")
+        if len([k for k in handlers if not k.startswith("_")]) <= _CHAIN_MAX:
+            # a small object (Coding, Reference, Identifier, Quantity, Period, Meta, Narrative ...): one
+            # comparison per key of the type in place of a table lookup and the entry's dispatch; its
+            # elements in definition order, then id and extensions, then the rare '_' parts
+            plain = [k for k in keys if k not in _LAST_KEYS]
+            order = plain + [k for k in _LAST_KEYS if k in keys]
+            order += ["_" + k for k in order if "_" + k in handlers]
+            lines.append("    for k, x in v.items():")
+            for j, key in enumerate(order):
+                lines.append(f"        {'if' if j == 0 else 'elif'} k == {key!r}:")
+                if key in specs:
+                    lines.extend("            " + line for line in self.simple_lines(specs[key]))
+                else:
+                    lines.append(f"            {handlers[key]}(x, v, loc, host, X)")
+            if resource:
+                lines.append("        elif k != 'resourceType': raise Bail")
+            else:
+                lines.append("        else: raise Bail")
+        else:
+            lines.append(f"    D = {name}__D")
+            lines.append("    for k, x in v.items():")
+            lines.append("        h = D.get(k)")
+            lines.append("        if h is None:")
+            if resource:
+                lines.append("            if k == 'resourceType': continue")
+            lines.append("            raise Bail")
+            lines.append("        if type(h) is tuple:")
+            lines.extend("            " + line for line in _SIMPLE_CHECKS)
+            lines.append("        else:")
+            lines.append("            h(x, v, loc, host, X)")
         for info in idx.required.get(parent, ()):
             if info.choice:
                 names = [info.name + t[:1].upper() + t[1:] for t in info.types]
@@ -474,9 +501,11 @@ class _Generator:
         lines.extend(consts)
         lines.append("")
 
-    def simple_primitive(self, info: ElementInfo, tcode: str, child: _Child | None) -> str | None:
+    def simple_primitive(self, info: ElementInfo, tcode: str, child: _Child | None) -> tuple[str, ...] | None:
         """A table entry (checked inline by the object's function) for a single primitive with nothing
-        but its format to check; None when it needs a handler of its own."""
+        but its format to check, as the items of its tuple's source (``_SIMPLE_CHECKS`` reads the
+        tuple, ``simple_lines`` writes the same checks inline); None when it needs a handler of its
+        own."""
         if not tcode[:1].islower() or info.many or tcode in ("xhtml", "canonical") or tcode in COLLECTED:
             return None
         if child is not None and child.kind == "primitive":
@@ -485,21 +514,49 @@ class _Generator:
             if child.binding is not None and child.type_name in _CODED and child.binding[0] in _SEVERITY:
                 return None
         if tcode == "boolean":
-            return "(4,)"
+            return ("4",)
         if tcode in INT_TYPES:
             lo = 1 if tcode == "positiveInt" else 0 if tcode == "unsignedInt" else INT32[0]
-            return f"(5, {lo})"
+            return ("5", str(lo))
         if tcode == "decimal":
-            return "(6,)"
+            return ("6",)
         pattern = _regex(self.defs, tcode)
         if pattern is None:
-            return None if tcode in ("date", "dateTime", "instant") else "(0,)"
+            return None if tcode in ("date", "dateTime", "instant") else ("0",)
         if pattern.pattern == "[ \\r\\n\\t\\S]+" and pattern.flags & re.ASCII:
-            return "(1,)"
+            return ("1",)
         self.regexes.add(tcode)
         if tcode in ("date", "dateTime", "instant"):
-            return f"(3, _R_{_safe(tcode)}, {tcode!r}, _M_{_safe(tcode)})"
-        return f"(2, _R_{_safe(tcode)}, _M_{_safe(tcode)})"
+            return ("3", f"_R_{_safe(tcode)}", repr(tcode), f"_M_{_safe(tcode)}")
+        return ("2", f"_R_{_safe(tcode)}", f"_M_{_safe(tcode)}")
+
+    @staticmethod
+    def simple_lines(spec: tuple[str, ...]) -> list[str]:
+        """``_SIMPLE_CHECKS`` for one entry, written out for its code (no tuple to index, no branch on
+        the code at run time): the same tests in the same order on ``x``."""
+        c = int(spec[0])
+        if c == 4:
+            return ["if type(x) is not bool: raise Bail"]
+        if c == 5:
+            return [f"if type(x) is not int or not {spec[1]} <= x <= {INT32[1]}: raise Bail"]
+        if c == 6:
+            return ["if type(x) is not float and type(x) is not int and type(x) is not _Decimal: raise Bail"]
+        out = [
+            "if type(x) is not str and not isinstance(x, str): raise Bail",
+            f"if len(x) > {_STRING_MAX} or not x.strip(' \\t\\r\\n'): raise Bail",
+        ]
+        if c == 1:
+            out.append("if '\\x0b' in x or '\\x0c' in x: raise Bail")
+        elif c >= 2:
+            memo = spec[-1]
+            out += [
+                f"if x not in {memo}:",
+                f"    if {spec[1]}.fullmatch(x) is None: raise Bail",
+            ]
+            if c == 3:
+                out.append(f"    if not _valid_calendar({spec[2]}, x): raise Bail")
+            out.append(f"    if len(x) <= {_MEMO_CHARS} and len({memo}) < {_MEMO_SIZE}: {memo}.add(x)")
+        return out
 
     def constraints_src(
         self, constraints: tuple[_Constraint, ...], base: str, idx_root: str, parent: str
@@ -654,7 +711,14 @@ class _Generator:
         if cons != "()":
             body.extend(self.inline_constraints(f"{hname}__C", fns))
         if coding:
-            body.append("X.unknown(y, a)")
+            # ``X.unknown`` asked only when its memo has no "known" verdict for the pair (the call
+            # decides the rest: a new pair, or a known-bad one, which it hands over)
+            body += [
+                "if not X.nobind:",
+                "    _s = y.get('system'); _c = y.get('code')",
+                "    if isinstance(_s, str) and isinstance(_c, str) and X.umemo.get((_s, _c)) is not False:",
+                "        X.unknown(y, a)",
+            ]
         if bound is not None:
             if code == "Coding":
                 body.append(f"X.bcoded([y], {bound!r}, a, False)")
@@ -1161,6 +1225,7 @@ class _Run:
         "sites",
         "struct",
         "terminology",
+        "umemo",
         "walk",
     )
 
@@ -1180,6 +1245,7 @@ class _Run:
         self.terminology = terminology
         self.nobind = 0  # inside a primitive's '_x' part, which the binding checker does not enter
         self.pairs = checker.pairs  # (system, code) of Coding-shaped objects, for the binding summary
+        self.umemo = checker.unknown_memo  # (system, code) -> unknown to the terminology (``unknown``)
         # calls whose verdict may depend on more than the value walked (fhirpathpy with the resource,
         # primitive constraints): a walk with any is not memoised by its shape
         self.impure = 0
@@ -1325,18 +1391,29 @@ class _Run:
             key = (host, modifier, self.nobind > 0, shape)
             found = self.checker.ext_tree_memo.get(key)
             if found is not None:
-                for memo_issues, out in (
-                    (found.struct, self.struct),
-                    (found.inv, self.inv),
-                    (found.bind, self.bind),
-                ):
-                    for i in memo_issues:
-                        out.append(
-                            Issue(i.severity, i.code, at + i.location, i.message, i.rule, i.line, i.column)
-                        )
-                for loc, path, tname, info in found.sites:
-                    self.sites.append(_new_site(Site, (at + loc, _at_path(y, path), tname, info)))
-                self.pairs.extend(found.pairs)
+                # (most verdicts add one or two of these: the empty ones are skipped without a loop)
+                if found.struct:
+                    self.struct += [
+                        Issue(i.severity, i.code, at + i.location, i.message, i.rule, i.line, i.column)
+                        for i in found.struct
+                    ]
+                if found.inv:
+                    self.inv += [
+                        Issue(i.severity, i.code, at + i.location, i.message, i.rule, i.line, i.column)
+                        for i in found.inv
+                    ]
+                if found.bind:
+                    self.bind += [
+                        Issue(i.severity, i.code, at + i.location, i.message, i.rule, i.line, i.column)
+                        for i in found.bind
+                    ]
+                if found.sites:
+                    self.sites += [
+                        _new_site(Site, (at + loc, _at_path(y, path), tname, info))
+                        for loc, path, tname, info in found.sites
+                    ]
+                if found.pairs:
+                    self.pairs += found.pairs
                 return
             marks = (len(self.struct), len(self.inv), len(self.bind), len(self.sites), len(self.pairs))
             impure = self.impure

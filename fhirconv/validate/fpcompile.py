@@ -67,6 +67,32 @@ def _nav(items: list[Any], name: str) -> list[Any]:
     return out
 
 
+def _nav1(d: Any, name: str) -> list[Any]:
+    """``_nav([d], name)`` without the list of one (a member of the focus, the commonest step)."""
+    x = d.get(name)
+    if x is None:
+        if "_" + name in d:
+            raise Fallback
+        return []
+    if type(x) is list:
+        if None in x or "_" + name in d:
+            raise Fallback
+        return x[:]
+    return [x]
+
+
+def _navc1(d: Any, keys: tuple[str, ...]) -> list[Any]:
+    """``_navc([d], keys)`` without the list of one."""
+    out: list[Any] = []
+    for k in keys:
+        x = d.get(k)
+        if x is not None:
+            out.append(x)
+        elif "_" + k in d:
+            raise Fallback
+    return out
+
+
 def _navc(items: list[Any], keys: tuple[str, ...]) -> list[Any]:
     """``items.value`` for a choice element: whichever of its JSON keys is present."""
     out: list[Any] = []
@@ -277,6 +303,8 @@ def _as_bool(c: list[Any]) -> bool | None:
 RUNTIME: dict[str, Any] = {
     "_nav": _nav,
     "_navc": _navc,
+    "_nav1": _nav1,
+    "_navc1": _navc1,
     "_and": _and,
     "_or": _or,
     "_xor": _xor,
@@ -322,10 +350,15 @@ class _Out:
     literal: Any = None  # the Python value of a literal collection of one
 
 
+# and/or/implies: the first operand's value that decides alone, and the eager form given both values
+_DECIDES = {"and": ("False", "_and"), "or": ("True", "_or"), "implies": ("False", "_implies")}
+
+
 class _Compiler:
     def __init__(self, defs: DefinitionsProvider) -> None:
         self.defs = defs
         self.depth = 0
+        self.temps = 0  # names of the first operands of and/or/implies (``logic``)
         self.partial: list[str] = []  # why a side of and/or/implies is left to the engine
 
     # types --------------------------------------------------------------------------------------
@@ -452,7 +485,13 @@ class _Compiler:
             raise Unsupported(self.partial[-1])
         lazy = {"and": "_and_l", "or": "_or_l", "implies": "_implies_l"}[op]
         if a is not None and b is not None:
-            return _Out(f"{lazy}({a}, lambda: {b})", "b")
+            # ``_or_l(a, lambda: b)`` written out: no function object made and called per evaluation;
+            # b is evaluated only when a does not decide, as there
+            self.temps += 1
+            t = f"_l{self.temps}"
+            decides, eager = _DECIDES[op]
+            value = "True" if op == "implies" else decides
+            return _Out(f"({value} if ({t} := {a}) is {decides} else {eager}({t}, {b}))", "b")
         if op in ("and", "or"):  # symmetric: the translated side first
             return _Out(f"{lazy}({a or b}, _fb)", "b")
         if a is not None:
@@ -502,6 +541,11 @@ class _Compiler:
             if at_root and typ is not None and typ[0] == "o" and typ[1] == typ[2] == name:
                 return _Out(src, "c", typ)  # ``Appointment.status`` on an Appointment: the type name
             template, item = self.member(typ, name)
+            if at_root and src == f"[{focus}]":
+                # a member of the focus itself: no list of one to build and loop over
+                for full, one in (("_nav({}, ", "_nav1("), ("_navc({}, ", "_navc1(")):
+                    if template.startswith(full):
+                        return _Out(f"{one}{focus}, {template[len(full) :]}", "c", item)
             return _Out(template.format(src), "c", item)
         if kind == "ThisInvocation" and at_root:
             return _Out(src, "c", typ)

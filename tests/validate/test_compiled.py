@@ -510,3 +510,153 @@ def test_extension_walks_memoised_by_shape_give_the_chains_issues(
     assert not compare_json(data, "varied"), (reference, path, offset)
     assert not compare_json(copy.deepcopy(clean), "again")
     assert hits.keys() <= checker.ext_tree_memo.keys()
+
+
+# ---- fast forms of the generated code, each against the slow way it replaces ----------------------
+
+_NAV_VALUES: list[Any] = [None, "", "x", 0, False, 1.5, [], ["a"], ["a", None], [{"k": 1}], {"k": 1}]
+
+
+@pytest.mark.parametrize("value", _NAV_VALUES)
+@pytest.mark.parametrize("underscore", [False, True])
+@pytest.mark.parametrize("present", [False, True])
+def test_navigation_from_the_focus_equals_navigation_from_a_list_of_one(
+    value: Any, underscore: bool, present: bool
+) -> None:
+    """``_nav1(d, n)`` / ``_navc1(d, keys)`` (what a member of the focus compiles to) give what
+    ``_nav([d], n)`` / ``_navc([d], keys)`` give, or raise Fallback exactly when those do."""
+    from fhirconv.validate.fpcompile import _nav, _nav1, _navc, _navc1
+
+    d: dict[str, Any] = {"other": 1}
+    if present:
+        d["name"] = value
+        d["valueString"] = value
+    if underscore:
+        d["_name"] = {"extension": []}
+        d["_valueBoolean"] = {"id": "x"}
+
+    def outcome(fn: Any, *args: Any) -> Any:
+        try:
+            return ("ok", fn(*args))
+        except Fallback:
+            return ("fallback", None)
+
+    assert outcome(_nav1, d, "name") == outcome(_nav, [d], "name")
+    keys = ("valueBoolean", "valueString")
+    assert outcome(_navc1, d, keys) == outcome(_navc, [d], keys)
+    if present and type(value) is list and None not in value and not underscore:
+        assert _nav1(d, "name") is not value, "a copy, as _nav gives: callers may not change the data"
+
+
+def _three_valued(op: str, a: Any, b: Any) -> Any:
+    """FHIRPath's truth tables (specification, "Boolean logic")."""
+    if op == "and":
+        return False if False in (a, b) else None if None in (a, b) else True
+    if op == "or":
+        return True if True in (a, b) else None if None in (a, b) else False
+    return True if a is False else b if a is True else (True if b is True else None)
+
+
+@pytest.mark.parametrize("op", ["and", "or", "implies"])
+def test_inline_and_or_implies_follow_the_truth_tables(op: str) -> None:
+    """``and``/``or``/``implies`` are compiled inline (no lambda per evaluation): every combination of
+    true, false and empty operands gives FHIRPath's value; an operand that does not decide is not
+    evaluated (a Fallback there is never raised)."""
+    fn = _fn(f"active {op} (gender = 'male')", "Patient")
+    for a in (True, False, None):
+        for b in (True, False, None):
+            value: dict[str, Any] = {}
+            if a is not None:
+                value["active"] = a
+            if b is not None:
+                value["gender"] = "male" if b else "female"
+            assert fn(value) is _three_valued(op, a, b), (op, a, b)
+    # the second operand made to need the engine (a number where a string is compared)
+    decided = {"and": False, "or": True, "implies": False}[op]
+    assert fn({"active": decided, "gender": 7}) is (decided if op != "implies" else True)
+    with pytest.raises(Fallback):
+        fn({"active": not decided, "gender": 7})
+
+
+_HOSTILE: list[Any] = [
+    "",
+    " \t",
+    "a\x0bb",
+    "a\x0cb",
+    "x" * 40,
+    "has space",
+    "2020-13-01",
+    "2020-02-30",
+    "2020-02-03",
+    7,
+    -1,
+    0,
+    2**31,
+    True,
+    False,
+    1.5,
+    None,
+    [],
+    ["x"],
+    {},
+    {"a": "b"},
+]
+
+
+def _small_objects() -> dict[str, Any]:
+    return {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {
+            "coding": [{"system": "http://loinc.org", "code": "8867-4", "display": "Heart rate"}],
+            "text": "pulse",
+        },
+        "identifier": [{"system": "urn:ietf:rfc:3986", "value": "urn:uuid:1"}],
+        "subject": {"reference": "Patient/p1", "display": "the patient"},
+        "effectivePeriod": {"start": "2020-01-01", "end": "2020-01-02"},
+        "valueQuantity": {"value": 72, "unit": "/min", "system": "http://unitsofmeasure.org", "code": "/min"},
+    }
+
+
+def _leaf_sites() -> list[tuple[str, ...]]:
+    return [
+        ("code", "coding", "0", "system"),
+        ("code", "coding", "0", "code"),
+        ("code", "coding", "0", "display"),
+        ("code", "coding", "0", "version"),
+        ("code", "coding", "0", "userSelected"),
+        ("code", "coding", "0", "id"),
+        ("code", "coding", "0", "unknownKey"),
+        ("code", "coding", "0", "_code"),
+        ("code", "text"),
+        ("identifier", "0", "value"),
+        ("identifier", "0", "system"),
+        ("identifier", "0", "use"),
+        ("subject", "reference"),
+        ("subject", "display"),
+        ("subject", "type"),
+        ("effectivePeriod", "start"),
+        ("effectivePeriod", "end"),
+        ("valueQuantity", "value"),
+        ("valueQuantity", "comparator"),
+        ("valueQuantity", "unit"),
+    ]
+
+
+@pytest.mark.parametrize("site", _leaf_sites(), ids="/".join)
+def test_small_objects_checked_key_by_key_give_the_chains_issues(site: tuple[str, ...]) -> None:
+    """The objects with few elements (Coding, Identifier, Reference, Period, Quantity ...) compare each
+    key with their elements in turn instead of looking it up in a table: every value of every type at
+    each of their elements (and an unknown key) is reported as the checker-by-checker chain reports it."""
+    for value in _HOSTILE:
+        data = _small_objects()
+        node: Any = data
+        for step in site[:-1]:
+            node = node[int(step)] if isinstance(node, list) else node[step]
+        node[site[-1]] = value
+        assert not compare_json(data, f"{'/'.join(site)}={value!r}")
+    # and the clean object itself is decided by the generated walk, not handed over
+    checker = _compiled(chains()[1])
+    fast = checker.fast
+    assert not compare_json(_small_objects(), "clean")
+    assert checker.fast > fast
