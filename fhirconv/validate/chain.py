@@ -14,7 +14,7 @@ from typing import Any
 from .issues import Issue, Report, Severity
 from .protocols import Checker, Context, DefinitionsProvider, TerminologyProvider
 
-__all__ = ["ValidationChain", "iter_resources"]
+__all__ = ["ValidationChain", "iter_resources", "resource_list"]
 
 
 def iter_resources(resource: dict[str, Any], location: str) -> Iterator[tuple[dict[str, Any], str]]:
@@ -37,6 +37,59 @@ def iter_resources(resource: dict[str, Any], location: str) -> Iterator[tuple[di
                 yield from iter_resources(response["outcome"], f"{location}.entry[{i}].response.outcome")
     elif rtype == "Parameters" and isinstance(resource.get("parameter"), list):
         yield from _parameters(resource["parameter"], f"{location}.parameter")
+
+
+def resource_list(resource: dict[str, Any], location: str) -> list[tuple[dict[str, Any], str]]:
+    """``list(iter_resources(resource, location))``, built without a generator per nesting level: the
+    chain walks every input once with it and shares the list with the checkers (``Context.resources``).
+    A Bundle entry's resource with nothing nested in it (no ``contained``, not a Bundle or Parameters),
+    the common case, is appended without a call."""
+    out: list[tuple[dict[str, Any], str]] = []
+    _collect(resource, location, out)
+    return out
+
+
+def _collect(resource: dict[str, Any], location: str, out: list[tuple[dict[str, Any], str]]) -> None:
+    out.append((resource, location))
+    contained = resource.get("contained")
+    if isinstance(contained, list):
+        for i, item in enumerate(contained):
+            if isinstance(item, dict):
+                _collect(item, f"{location}.contained[{i}]", out)
+    rtype = resource.get("resourceType")
+    if rtype == "Bundle":
+        entries = resource.get("entry")
+        if not isinstance(entries, list):
+            return
+        for i, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                continue
+            nested = entry.get("resource")
+            if isinstance(nested, dict):
+                at = f"{location}.entry[{i}].resource"
+                if "contained" in nested or nested.get("resourceType") in _NESTING:
+                    _collect(nested, at, out)
+                else:
+                    out.append((nested, at))
+            response = entry.get("response")
+            if isinstance(response, dict) and isinstance(response.get("outcome"), dict):
+                _collect(response["outcome"], f"{location}.entry[{i}].response.outcome", out)
+    elif rtype == "Parameters" and isinstance(resource.get("parameter"), list):
+        _collect_parameters(resource["parameter"], f"{location}.parameter", out)
+
+
+def _collect_parameters(params: list[Any], location: str, out: list[tuple[dict[str, Any], str]]) -> None:
+    for i, param in enumerate(params):
+        if not isinstance(param, dict):
+            continue
+        if isinstance(param.get("resource"), dict):
+            _collect(param["resource"], f"{location}[{i}].resource", out)
+        if isinstance(param.get("part"), list):
+            _collect_parameters(param["part"], f"{location}[{i}].part", out)
+
+
+# the resource types whose instances hold other resources outside ``contained``
+_NESTING = ("Bundle", "Parameters")
 
 
 def _parameters(params: list[Any], location: str) -> Iterator[tuple[dict[str, Any], str]]:
@@ -87,13 +140,14 @@ class ValidationChain:
             return report
         for state in self._before_input:
             state.clear()
-        ctx = Context(self.definitions, self.terminology, data, source)
+        resources = resource_list(data, str(data["resourceType"]))
+        ctx = Context(self.definitions, self.terminology, data, source, resources)
+        report.resource_count = len(resources)
         issues = report.issues
         # per resource type, the checkers that can say anything about a resource of it (a checker's
         # ``resource_types``; absent: every type), asked for once per input
         by_type: dict[Any, list[tuple[Checker, Any]]] = {}
-        for resource, location in iter_resources(data, str(data["resourceType"])):
-            report.resource_count += 1
+        for resource, location in resources:
             rtype = resource.get("resourceType")
             checks = by_type.get(rtype)
             if checks is None:

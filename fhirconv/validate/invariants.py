@@ -14,7 +14,8 @@ absent, when those members hold the same primitive values, or, for expressions t
 ``x.exists()``/``x.empty()``, when the same members are present. The most frequent constraints (``ele-1``,
 ``ext-1``, ``ref-1``, ``dom-2``/``4``/``5``/``6``) and those fhirpathpy 2.2.4 gets wrong or lacks (``dom-3``:
 ``as()`` on a collection; ``rng-2``: Quantity ordering; ``txt-1``/``txt-2``: ``htmlChecks()``) are Python;
-``per-1``, ``bdl-3``/``4``/``7`` and ``obs-7`` are decided in Python for their plain shapes (``_SHORTCUTS``).
+``per-1``, ``bdl-3``/``4``/``7``, ``obs-7`` and ``ras-1`` are decided in Python for their plain shapes
+(``_SHORTCUTS``).
 ``hasValue()``, ``resolve()`` (within the input) and a silent ``trace()`` are added to the engine;
 ``memberOf()`` asks the local terminology set in ``TERMINOLOGY`` (profile constraints set it). An
 expression the engine still cannot evaluate (``conformsTo()``, a ``memberOf()`` that cannot be decided
@@ -1147,7 +1148,35 @@ def _obs7(value: dict[str, Any], walk: _Walk) -> bool | None:
     return None
 
 
+_UCUM = "http://unitsofmeasure.org"
+
+
+def _ras1(value: dict[str, Any], walk: _Walk) -> bool | None:
+    """``(low.empty() or ((low.code = '%') and (low.system = %ucum))) and (high.empty() or (...))``: a
+    probability range is in percent, for the plain shape (each bound absent, or with a code and a system
+    given as strings and no primitive extensions)."""
+    if not isinstance(value, dict) or "_low" in value or "_high" in value:
+        return None
+    verdict = True
+    for side in ("low", "high"):
+        if side not in value:
+            continue
+        bound = value[side]
+        if not isinstance(bound, dict) or "_code" in bound or "_system" in bound:
+            return None
+        code, system = bound.get("code"), bound.get("system")
+        if not isinstance(code, str) or not isinstance(system, str):
+            return None
+        verdict = verdict and code == "%" and system == _UCUM
+    return verdict
+
+
 _SHORTCUTS: dict[tuple[str, str], Callable[[dict[str, Any], _Walk], bool | None]] = {
+    (
+        "ras-1",
+        "(low.empty() or ((low.code = '%') and (low.system = %ucum))) and (high.empty() or "
+        "((high.code = '%') and (high.system = %ucum)))",
+    ): _ras1,
     ("per-1", "start.hasValue().not() or end.hasValue().not() or (start <= end)"): _per1,
     (
         "bdl-3",

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .chain import iter_resources
+from .chain import resource_list
 from .issues import Issue, Severity
 from .protocols import Context
 from .structure import Site, WalkCache
@@ -89,34 +89,55 @@ class ReferenceChecker:
         self._urls_by_type_id = {}
         if root.get("resourceType") == "Bundle":
             issues.extend(self._bundle(root, by_url, entry_base, known))
-        located = dict((loc, res) for res, loc in iter_resources(root, str(root.get("resourceType"))))
-        for location, resource in located.items():
-            sites = self.cache.sites.get(location, [])
-            m = _CONTAINED.match(location) if ".contained[" in location else None
-            container = located.get(m.group(1), resource) if m else resource
+        resources = ctx.resources
+        if resources is None:
+            resources = resource_list(root, str(root.get("resourceType")))
+        # location -> resource, made when a contained resource needs its container
+        located: dict[str, dict[str, Any]] | None = None
+        sites_of = self.cache.sites
+        standalone = not by_url and self._bundle_type != "document"
+        for resource, location in resources:
+            sites = sites_of.get(location)
+            if not sites:
+                continue
+            container = resource
+            if ".contained[" in location:
+                m = _CONTAINED.match(location)
+                if m:
+                    if located is None:
+                        located = {loc: res for res, loc in resources}
+                    container = located.get(m.group(1), resource)
             for site in sites:
-                stype = site.type
-                if stype == "canonical":
+                stype = site[2]
+                if stype == "Reference":
+                    ref = site[1]
+                    if not isinstance(ref, dict):
+                        continue
+                    # The commonest reference, inline: a urn:uuid naming an entry of the bundle, with no
+                    # Reference.type, whose resource type is an R4 type the element allows. _check_ref
+                    # finds nothing to say about it (and is asked about everything else).
+                    value = ref.get("reference")
+                    if type(value) is str and ref.get("type") is None:
+                        if value.startswith("urn:uuid:"):
+                            resolved = by_url.get(value)
+                            rtype = resolved.get("resourceType") if resolved is not None else None
+                        elif standalone and (m := _RELATIVE.match(value)) is not None:
+                            # "Patient/example" where nothing can resolve it (no fullUrl in the input,
+                            # not a document): _check_ref checks only the type named in the URL
+                            rtype = m.group(1)
+                        else:
+                            rtype = None
+                        if type(rtype) is str and rtype in known:
+                            targets = site[3].targets
+                            if not targets or "Resource" in targets or rtype in targets:
+                                continue  # _target_ok, inline
+                    issues.extend(
+                        self._check_ref(
+                            ref, site.location, site, container, by_url, entry_base, location, known
+                        )
+                    )
+                elif stype == "canonical":
                     issues.extend(_relative_canonicals(site))
-                    continue
-                if stype != "Reference":
-                    continue
-                ref = site.value
-                if not isinstance(ref, dict):
-                    continue
-                # The commonest reference, inline: a urn:uuid naming an entry of the bundle, with no
-                # Reference.type, whose resource type is an R4 type the element allows. _check_ref finds
-                # nothing to say about it (and is asked about everything else).
-                value = ref.get("reference")
-                if type(value) is str and value.startswith("urn:uuid:") and ref.get("type") is None:
-                    resolved = by_url.get(value)
-                    if resolved is not None:
-                        rtype = resolved.get("resourceType")
-                        if type(rtype) is str and rtype in known and _target_ok(rtype, site.element.targets):
-                            continue
-                issues.extend(
-                    self._check_ref(ref, site.location, site, container, by_url, entry_base, location, known)
-                )
         return issues
 
     @staticmethod
