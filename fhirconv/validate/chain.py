@@ -117,6 +117,9 @@ class ValidationChain:
         self.terminology = terminology
         self.checkers = list(checkers)
         self._before_input = list(before_input)  # objects with .clear(), reset per input
+        # per resource type (a str), the checkers that can say anything about a resource of it (a
+        # checker's ``resource_types``; absent: every type): the checkers are fixed, so asked once
+        self._for_type: dict[str, list[Checker]] = {}
 
     def validate(self, data: Any, source: str = "<input>") -> Report:
         report = Report(source=source)
@@ -144,18 +147,17 @@ class ValidationChain:
         ctx = Context(self.definitions, self.terminology, data, source, resources)
         report.resource_count = len(resources)
         issues = report.issues
-        # per resource type, the checkers that can say anything about a resource of it (a checker's
-        # ``resource_types``; absent: every type), asked for once per input
-        by_type: dict[Any, list[tuple[Checker, Any]]] = {}
+        # the checkers of each type with their bound methods, per input (a benchmark or test may have
+        # replaced a checker's method in between); a resourceType that is no str (an unhashable list
+        # made this lookup fail) gets the checkers every type gets
+        by_type: dict[str | None, list[tuple[Checker, Any]]] = {}
         for resource, location in resources:
             rtype = resource.get("resourceType")
-            checks = by_type.get(rtype)
+            key = rtype if isinstance(rtype, str) else None
+            checks = by_type.get(key)
             if checks is None:
-                checks = by_type[rtype] = [
-                    (checker, checker.check_resource)
-                    for checker in self.checkers
-                    if getattr(checker, "resource_types", None) is None
-                    or (isinstance(rtype, str) and rtype in checker.resource_types)  # type: ignore[attr-defined]
+                checks = by_type[key] = [
+                    (checker, checker.check_resource) for checker in self._checkers_for(key)
                 ]
             for checker, check in checks:
                 # the body of _safe, inline: this loop runs (resources x checkers) times per input
@@ -173,6 +175,19 @@ class ValidationChain:
             issues.extend(self._safe(checker, "check_root", data, None, ctx))
         report.issues = _dedupe(issues)
         return report
+
+    def _checkers_for(self, rtype: str | None) -> list[Checker]:
+        found = self._for_type.get(rtype) if rtype is not None else None
+        if found is None:
+            found = [
+                checker
+                for checker in self.checkers
+                if getattr(checker, "resource_types", None) is None
+                or (rtype is not None and rtype in checker.resource_types)  # type: ignore[attr-defined]
+            ]
+            if rtype is not None and len(self._for_type) < 1024:
+                self._for_type[rtype] = found
+        return found
 
     @staticmethod
     def _safe(
@@ -203,11 +218,13 @@ def _processing(checker: Checker, location: str, exc: Exception) -> Issue:
 
 
 def _dedupe(issues: list[Issue]) -> list[Issue]:
-    seen: set[tuple[str, str, str, str | None]] = set()
+    # keyed by the Severity member itself: one member per value, and no enum ``.value`` lookup per issue
+    seen: set[tuple[Severity, str, str, str | None]] = set()
+    add = seen.add
     out: list[Issue] = []
     for issue in issues:
-        key = (issue.severity.value, issue.location, issue.message, issue.rule)
+        key = (issue.severity, issue.location, issue.message, issue.rule)
         if key not in seen:
-            seen.add(key)
+            add(key)
             out.append(issue)
     return out

@@ -818,6 +818,9 @@ class _Walk:
         contained = value.get("contained")
         if not isinstance(contained, list) or not contained:
             return
+        wanted = {f"#{res.get('id')}" for res in contained if isinstance(res, dict)}
+        if _all_present(value, wanted):
+            return  # every contained resource is referred to as "#id" (the walk stops when all are seen)
         strings = _strings(value)
         # the narrative may be what refers to it (<img src="#id">, <a href="#id">): the HL7 validator
         # counts those, since a Binary image contained for the narrative has no other referrer
@@ -1006,6 +1009,22 @@ def _strings(value: Any) -> set[str]:
         elif isinstance(v, list):
             stack.extend(v)
     return out
+
+
+def _all_present(value: Any, wanted: set[str]) -> bool:
+    """Whether every string of ``wanted`` is a string value somewhere in ``value`` (``wanted <=
+    _strings(value)``, without collecting every string)."""
+    missing = set(wanted)
+    stack = [value]
+    while stack and missing:
+        v = stack.pop()
+        if isinstance(v, str):
+            missing.discard(v)
+        elif isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return not missing
 
 
 def _truthy(result: Any) -> bool:

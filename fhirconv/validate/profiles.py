@@ -273,6 +273,7 @@ class ProfileChecker:
         self._slices: dict[int, tuple[_PNode, list[_PNode]]] = {}
         self._fixed: dict[int, tuple[dict[str, Any], tuple[str, str, Any] | None]] = {}
         self._value_plans: dict[tuple[int, str], tuple[_PNode, Any]] = {}
+        self._slice_plans: dict[int, tuple[_PNode, Any]] = {}
 
     def inert(self, node: _PNode) -> bool:
         """True when the profile's element says nothing the R4 base definition does not (same
@@ -401,6 +402,32 @@ class ProfileChecker:
         out = [self.effective(x) for x in node.slices]
         self._slices[id(node)] = (node, out)
         return out
+
+    def slice_plan(self, node: _PNode) -> Any:
+        """(node, effective slices, discriminators, ((slice, min, max, name), ...), closed, openAtEnd,
+        ordered) of a sliced element, once per node; ``_UNPLANNED`` when its definition is too malformed
+        to read (the walk then takes the long way, which fails as it always did)."""
+        found = self._slice_plans.get(id(node))
+        if found is not None and found[0] is node:
+            return found[1]
+        try:
+            eff = self.effective_slices(node)
+            slicing = node.slicing or {}
+            discriminators = [d for d in slicing.get("discriminator") or [] if isinstance(d, dict)]
+            bounds = [(s, int(s.el.get("min", 0)), _max(s.el), s.el.get("sliceName")) for s in eff]
+            plan = (
+                node,
+                eff,
+                discriminators,
+                bounds,
+                slicing.get("rules") == "closed",
+                slicing.get("rules") == "openAtEnd",
+                slicing.get("ordered") is True,
+            )
+        except Exception:
+            return _UNPLANNED
+        self._slice_plans[id(node)] = (node, plan)
+        return plan
 
     def fixed_of(self, el: dict[str, Any]) -> tuple[str, str, Any] | None:
         """``_fixed(el)`` once per element definition of a tree."""
@@ -987,6 +1014,53 @@ class _Walk:
     # -- slicing -------------------------------------------------------------------------------------
 
     def slices(self, node: _PNode, items: list[tuple[Any, str, str]], at: str) -> None:
+        """Match the items to the slices (``_slices_long``, with what the slicing says worked out once
+        per node by :meth:`ProfileChecker.slice_plan`)."""
+        plan = self.checker.slice_plan(node)
+        if plan is _UNPLANNED:
+            self._slices_long(node, items, at)
+            return
+        _node, eff, discriminators, bounds, closed, open_at_end, ordered = plan
+        matched: list[list[tuple[Any, str, str]]] = [[] for _s in eff]
+        order: list[int] = []
+        maybe: set[int] = set()  # slices an undetermined item might belong to
+        in_slice = self.in_slice
+        for item in items:
+            row = [in_slice(item[0], item[2], s, discriminators) for s in eff]
+            hit = next((i for i, v in enumerate(row) if v), None)
+            if hit is None and any(v is None for v in row):
+                maybe.update(i for i, v in enumerate(row) if v is None)
+                continue  # a discriminator fhirconv cannot evaluate: no verdict on this item
+            if hit is None:
+                if closed:
+                    self.err(
+                        item[1],
+                        f"matches no slice of {node.el.get('path')} (closed slicing)",
+                        "profile.slice-closed",
+                    )
+                order.append(len(eff) if open_at_end else -1)
+                continue
+            matched[hit].append(item)
+            order.append(hit)
+        if ordered:
+            seen = [o for o in order if o >= 0]
+            if seen != sorted(seen):
+                self.err(at, f"the slices of {node.el.get('path')} are out of order", "profile.slice-order")
+        for i, (s, mn, mx, name) in enumerate(bounds):
+            mine = matched[i]
+            if len(mine) < mn and i not in maybe:
+                self.err(
+                    at,
+                    f"slice '{name}' needs at least {mn}, found {len(mine)}",
+                    "profile.slice",
+                    code="required",
+                )
+            if mx is not None and len(mine) > mx:
+                self.err(at, f"slice '{name}' allows at most {mx}, found {len(mine)}", "profile.slice")
+            for item, where, key in mine:
+                self.item(s, item, where, key, None, None)
+
+    def _slices_long(self, node: _PNode, items: list[tuple[Any, str, str]], at: str) -> None:
         node = _PNode(node.el, node.name, node.children, self.checker.effective_slices(node))
         slicing = node.slicing or {}
         discriminators = [d for d in slicing.get("discriminator") or [] if isinstance(d, dict)]

@@ -202,10 +202,14 @@ class ReferenceChecker:
                         )
                     )
                 continue
-            issues.extend(self._full_url(full_url, resource, f"{at}.fullUrl", known))
+            # a urn: fullUrl (the converter's urn:uuid) is absolute and no RESTful URL: the fullUrl
+            # checks and the RESTful aliases below have nothing to do for it
+            urn = full_url.startswith("urn:")
+            if not urn:
+                issues.extend(self._full_url(full_url, resource, f"{at}.fullUrl", known))
             request = entry.get("request")
             posted = isinstance(request, dict) and request.get("method") == "POST"
-            m_rest = _ABSOLUTE.match(full_url)
+            m_rest = None if urn else _ABSOLUTE.match(full_url)
             if (
                 m_rest
                 and not posted
@@ -246,7 +250,7 @@ class ReferenceChecker:
                     self._by_type_id.setdefault(f"{rt}/{ri}", []).append(resource)
                     self._urls_by_type_id.setdefault(f"{rt}/{ri}", []).append(full_url)
                 by_url.setdefault(full_url, resource)
-                m = _ABSOLUTE.match(full_url)
+                m = None if urn else _ABSOLUTE.match(full_url)
                 if m:
                     entry_base[f"Bundle.entry[{i}].resource"] = m.group(1).rstrip("/")
                     by_url.setdefault(f"{m.group(2)}/{m.group(3)}", resource)

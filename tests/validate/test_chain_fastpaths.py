@@ -5,8 +5,8 @@
   resolve it) report what ``_check_ref`` reports when asked about every Reference;
 - the lint checker's inline cases (a Coding with a known system, a CodeableConcept with text, an
   Identifier of another system) report what its rule methods report for every site;
-- the profile walk's plans (steps skipped where the element cannot say anything, discriminators worked
-  out once per slice) report what the walk reports when every step runs for every item.
+- the profile walk's plans (steps skipped where the element cannot say anything, discriminators and
+  slicings worked out once per node) report what the walk reports when every step runs for every item.
 
 Inputs: the official examples (those claiming the vital-signs profiles, and mutations of them), bundles
 written here to reach every branch, and random nestings (hypothesis).
@@ -282,13 +282,17 @@ def test_lint_fast_paths() -> None:
 
 
 class _EveryStep(ProfileChecker):
-    """The walk without its plans: every step runs for every item, each discriminator item by item."""
+    """The walk without its plans: every step runs for every item, each discriminator item by item,
+    each slicing read again for every element."""
 
     def item_plan(self, node: _PNode, key: str, core: dict[str, Any] | None) -> tuple[Any, ...]:
         plan = super().item_plan(node, key, core)
         return (*plan[:5], True, True, True, True, True, True, plan[11])
 
     def value_plan(self, s: _PNode, path: str) -> Any:
+        return _UNPLANNED
+
+    def slice_plan(self, node: _PNode) -> Any:
         return _UNPLANNED
 
 
@@ -349,3 +353,33 @@ def test_profile_walk_plans_on_ips(tmp_path: Path) -> None:
             assert fast == list(every.check_resource(res, location, ctx)), (path.name, location)
             found += len(fast)
     assert found > 0
+
+
+def test_a_nested_resource_type_that_is_a_list_is_reported_not_a_crash() -> None:
+    """The chain looked the checkers of a nested resource up by its resourceType: a JSON list there
+    raised TypeError (unhashable) out of the validator ("internal error")."""
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"fullUrl": _U1, "resource": {"resourceType": ["Patient"]}}],
+    }
+    report = validate_json(bundle)
+    assert any(i.location == "Bundle.entry[0].resource" and i.is_error for i in report.issues)
+
+
+_JSON = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.sampled_from(["#a", "#b", "a", "<p/>", "#"])),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(["x", "id", "y"]), inner, max_size=3)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_JSON, st.sets(st.sampled_from(["#a", "#b", "#None", "#"]), max_size=3))
+def test_dom3_early_exit_is_the_whole_string_set(value: Any, wanted: set[str]) -> None:
+    """dom-3 first looks for each contained resource's "#id" with a walk that stops when all are seen."""
+    from fhirconv.validate.invariants import _all_present, _strings
+
+    assert _all_present(value, wanted) == (wanted <= _strings(value))
