@@ -934,6 +934,15 @@ class _Walk:
                                 Issue(c.severity, "invariant", where, f"{c.key}: {problem}", c.key)
                             )
                     continue
+                if c.key in _SHORTCUT_KEYS:
+                    shortcut = _PRIMITIVE_SHORTCUTS.get((c.key, c.expression))
+                    verdict = shortcut(v, self) if shortcut is not None else None
+                    if verdict is not None:
+                        if not verdict:
+                            self.issues.append(
+                                Issue(c.severity, "invariant", where, f"{c.key}: {c.human}", c.key)
+                            )
+                        continue
                 compiled = _compile(c.expression)
                 if compiled.fn is None:
                     self.issues.append(_not_checked(c, compiled.problem, where))
@@ -1173,7 +1182,10 @@ _UCUM = "http://unitsofmeasure.org"
 def _ras1(value: dict[str, Any], walk: _Walk) -> bool | None:
     """``(low.empty() or ((low.code = '%') and (low.system = %ucum))) and (high.empty() or (...))``: a
     probability range is in percent, for the plain shape (each bound absent, or with a code and a system
-    given as strings and no primitive extensions)."""
+    given as strings and no primitive extensions). On ``probabilityDecimal`` (a number: it has no low
+    nor high) it holds."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return True
     if not isinstance(value, dict) or "_low" in value or "_high" in value:
         return None
     verdict = True
@@ -1190,12 +1202,13 @@ def _ras1(value: dict[str, Any], walk: _Walk) -> bool | None:
     return verdict
 
 
+_RAS1 = (
+    "ras-1",
+    "(low.empty() or ((low.code = '%') and (low.system = %ucum))) and (high.empty() or "
+    "((high.code = '%') and (high.system = %ucum)))",
+)
 _SHORTCUTS: dict[tuple[str, str], Callable[[dict[str, Any], _Walk], bool | None]] = {
-    (
-        "ras-1",
-        "(low.empty() or ((low.code = '%') and (low.system = %ucum))) and (high.empty() or "
-        "((high.code = '%') and (high.system = %ucum)))",
-    ): _ras1,
+    _RAS1: _ras1,
     ("per-1", "start.hasValue().not() or end.hasValue().not() or (start <= end)"): _per1,
     (
         "bdl-3",
@@ -1217,6 +1230,8 @@ _SHORTCUTS: dict[tuple[str, str], Callable[[dict[str, Any], _Walk], bool | None]
         "value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()",
     ): _obs7,
 }
+# the shortcuts that also decide on a primitive focus (ras-1 on probabilityDecimal)
+_PRIMITIVE_SHORTCUTS: dict[tuple[str, str], Callable[[Any, _Walk], bool | None]] = {_RAS1: _ras1}
 _SHORTCUT_KEYS = frozenset(k for k, _e in _SHORTCUTS)
 
 

@@ -156,6 +156,7 @@ REFERENCE_CASES: list[dict[str, Any]] = [
     _obs({"reference": "Patient/p1/_history/2"}),
     _obs({"reference": "Medication/m1"}),
     _obs({"reference": "Foo/x"}),
+    _obs({"reference": "Patient/p1"}, focus=[{"reference": "Foo/x"}, {"reference": "Group/g"}]),
     _obs({"reference": "Patient/p1", "type": "Group"}),
     _obs({"reference": "Patient/p1", "type": "Patient"}),
     _obs({"reference": "patient/p1"}),
@@ -187,6 +188,18 @@ REFERENCE_CASES: list[dict[str, Any]] = [
             _entry(None, _obs({"reference": "urn:uuid:nowhere"}), request={"method": "POST", "url": "x"}),
             _entry(None, _obs({"reference": 7}), request={"method": "POST", "url": "x"}),
             _entry(None, _obs({"display": "no reference"}), request={"method": "POST", "url": "x"}),
+            _entry(
+                "urn:uuid:00000000-0000-4000-8000-000000000003",
+                {"resourceType": "Foo"},
+                request={"method": "POST", "url": "Foo"},
+            ),
+            _entry(
+                None,
+                _obs(
+                    {"reference": _U1}, focus=[{"reference": "urn:uuid:00000000-0000-4000-8000-000000000003"}]
+                ),
+                request={"method": "POST", "url": "x"},
+            ),
         ],
     },
     # RESTful fullUrls: bases, versions, several entries with one type/id
@@ -322,6 +335,8 @@ def test_profile_walk_plans_change_nothing() -> None:
                     wrong = copy.deepcopy(data)
                     del wrong[key]
                     inputs.append(wrong)
+            if "effectiveDateTime" in data:  # vs-1: a dateTime at least to the day
+                inputs.append({**copy.deepcopy(data), "effectiveDateTime": "2020"})
     found = 0
     for data in inputs:
         ctx = _ctx(data)
