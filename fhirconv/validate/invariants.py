@@ -14,8 +14,8 @@ absent, when those members hold the same primitive values, or, for expressions t
 ``x.exists()``/``x.empty()``, when the same members are present. The most frequent constraints (``ele-1``,
 ``ext-1``, ``ref-1``, ``dom-2``/``4``/``5``/``6``) and those fhirpathpy 2.2.4 gets wrong or lacks (``dom-3``:
 ``as()`` on a collection; ``rng-2``: Quantity ordering; ``txt-1``/``txt-2``: ``htmlChecks()``) are Python;
-``per-1``, ``bdl-3``/``4``/``7``, ``obs-7`` and ``ras-1`` are decided in Python for their plain shapes
-(``_SHORTCUTS``).
+``per-1``, ``bdl-3``/``4``/``7``/``11``/``12``, ``obs-7`` and ``ras-1`` are decided in Python for their
+plain shapes (``_SHORTCUTS``).
 ``hasValue()``, ``resolve()`` (within the input) and a silent ``trace()`` are added to the engine;
 ``memberOf()`` asks the local terminology set in ``TERMINOLOGY`` (profile constraints set it). An
 expression the engine still cannot evaluate (``conformsTo()``, a ``memberOf()`` that cannot be decided
@@ -1202,6 +1202,17 @@ def _ras1(value: dict[str, Any], walk: _Walk) -> bool | None:
     return verdict
 
 
+def _first_entry_is(btype: str) -> Callable[[dict[str, Any], _Walk], bool | None]:
+    """``type = '<btype>' implies entry.first().resource.is(...)`` (bdl-11, bdl-12): holds for a Bundle
+    whose type is another string (the engine decides a bundle of that type)."""
+
+    def check(value: dict[str, Any], walk: _Walk) -> bool | None:
+        kind = value.get("type")
+        return True if isinstance(kind, str) and kind != btype else None
+
+    return check
+
+
 _RAS1 = (
     "ras-1",
     "(low.empty() or ((low.code = '%') and (low.system = %ucum))) and (high.empty() or "
@@ -1209,6 +1220,12 @@ _RAS1 = (
 )
 _SHORTCUTS: dict[tuple[str, str], Callable[[dict[str, Any], _Walk], bool | None]] = {
     _RAS1: _ras1,
+    ("bdl-11", "type = 'document' implies entry.first().resource.is(Composition)"): _first_entry_is(
+        "document"
+    ),
+    ("bdl-12", "type = 'message' implies entry.first().resource.is(MessageHeader)"): _first_entry_is(
+        "message"
+    ),
     ("per-1", "start.hasValue().not() or end.hasValue().not() or (start <= end)"): _per1,
     (
         "bdl-3",

@@ -797,7 +797,15 @@ def _shortcut_inputs() -> list[tuple[str, dict[str, Any]]]:
     variants: list[tuple[str, dict[str, Any]]] = []
     for n, r in chosen:
         if r["resourceType"] == "Bundle" and r.get("entry"):
-            for btype in ("transaction", "batch-response", "history", "collection", None):
+            for btype in (
+                "transaction",
+                "batch-response",
+                "history",
+                "collection",
+                "document",
+                "message",
+                None,
+            ):
                 v = copy.deepcopy(r)
                 if btype is None:
                     v.pop("type", None)
@@ -865,7 +873,7 @@ def _shortcut_inputs() -> list[tuple[str, dict[str, Any]]]:
 
 @pytest.mark.shared
 def test_shortcuts_agree_with_the_engine(definitions: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """per-1, bdl-3/4/7, obs-7 and ras-1 are decided in Python where plain; fhirpathpy must agree
+    """per-1, bdl-3/4/7/11/12, obs-7 and ras-1 are decided in Python where plain; fhirpathpy must agree
     everywhere."""
     inputs = _shortcut_inputs()
     fast = [(n, check(InvariantChecker(definitions), definitions, r)) for n, r in inputs]
@@ -877,7 +885,7 @@ def test_shortcuts_agree_with_the_engine(definitions: Any, monkeypatch: pytest.M
 
     assert verdicts(fast) == verdicts(slow)
     rules = {rule for _n, rule, _loc, _sev in verdicts(fast)}
-    assert {"per-1", "bdl-3", "bdl-4", "bdl-7", "obs-7", "ras-1"} <= rules
+    assert {"per-1", "bdl-3", "bdl-4", "bdl-7", "bdl-11", "bdl-12", "obs-7", "ras-1"} <= rules
 
 
 def test_name_constraints_match_the_whole_name(checker: InvariantChecker, definitions: Any) -> None:
