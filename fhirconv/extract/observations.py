@@ -267,8 +267,12 @@ class Observations:
         for o in obs:
             if o.umbrella and o.value is None and not o.components:
                 continue
-            heads = o.heads or ((o.start, o.end),)
-            mentions = [_mention(text, h, MentionRole.HEAD) for h in heads] if o.named else []
+            if not o.named:
+                mentions = []
+            elif o.heads:
+                mentions = [_mention(text, h, MentionRole.HEAD) for h in o.heads]
+            else:  # (most names: the one span of the name)
+                mentions = [Mention(o.start, o.end, text[o.start : o.end], MentionRole.HEAD)]
             if o.value_span:
                 mentions.append(_mention(text, o.value_span, MentionRole.VALUE))
             if o.restated:

@@ -42,15 +42,18 @@ class TestNames:
         tests for infections", "oncological bands work-up"), each with an "of/for <target>" tail."""
         out: list[Obs] = []
         # generic words ("tests", "work-up") are heads of a longer name, not names of their own
-        heads = {
-            (m.start, m.end): m
-            for m in lex_tests
-            if " ".join(folded[m.start : m.end].split()) in self.rules.head_words
-        }
-        lex_tests = [m for m in lex_tests if (m.start, m.end) not in heads]
+        heads: dict[tuple[int, int], Match] = {}
+        if lex_tests:  # (most sentences name no test the lexicon knows)
+            head_words = self.rules.head_words
+            heads = {
+                (m.start, m.end): m
+                for m in lex_tests
+                if " ".join(folded[m.start : m.end].split()) in head_words
+            }
+            if heads:
+                lex_tests = [m for m in lex_tests if (m.start, m.end) not in heads]
         for m in lex_tests:
             end = self._test_tail(folded, m.end, e)
-            hm = self.rules.test_heads.match(folded, end, e) if folded[end : end + 1].isspace() else None
             c = m.concept
             out.append(
                 Obs(
@@ -63,7 +66,8 @@ class TestNames:
                     unit=c.unit,
                 )
             )
-            self._shared_head(text, folded, s, m.start, m.end, out, hm)
+            # the head word after the name, looked for only when "and" stands right before it
+            self._shared_head(text, folded, s, m.start, m.end, out, None, e, end)
         for hm in self.rules.test_heads.finditer(folded, s, e):
             hs, he = hm.start(), hm.end()
             if any(o.start <= hs < o.end for o in out):
@@ -106,14 +110,7 @@ class TestNames:
             return out
         out.sort(key=lambda o: (o.start, -(o.end - o.start)))
         # a name inside a longer test phrase is the same test ("assays for paraneoplastic antibodies")
-        out = [
-            o
-            for o in out
-            if not any(
-                p is not o and p.start <= o.start and o.end <= p.end and (p.end - p.start) > (o.end - o.start)
-                for p in out
-            )
-        ]
+        out = _outermost(out)
         out = merge_abbreviations(text, folded, e, out, self._test_tail)
         # an umbrella term followed by a parenthesised list of tests: the list carries the results
         for i, o in enumerate(out):
@@ -157,15 +154,22 @@ class TestNames:
         end: int,
         out: list[Obs],
         head: re.Match[str] | None,
+        e: int = 0,
+        tail_end: int | None = None,
     ) -> None:
-        """ "urine and cerebrospinal fluid examination": the coordinated modifier shares the head word."""
-        if head is None and not self.rules.test_heads.search(folded, max(s, end - 15), end):
-            return
+        """ "urine and cerebrospinal fluid examination": the coordinated modifier shares the head word.
+        With ``tail_end`` (a lexicon name, its tail ending there), ``head`` is the test head word matched
+        right after the tail in ``[tail_end, e)`` when a space follows it, looked for here only once the
+        cheap test for "and" before the name has passed (most names have none): the same answers."""
         # "urine and ...": a word of its own, never the tail of a unit ("8 g/dL and ... levels")
         before = folded[max(s, start - 30) : start]
         kept = before.rstrip()
         if len(kept) == len(before) or not kept.endswith("and"):
             return  # (what the pattern below needs: "and" and a space right before the name)
+        if tail_end is not None and folded[tail_end : tail_end + 1].isspace():
+            head = self.rules.test_heads.match(folded, tail_end, e)
+        if head is None and not self.rules.test_heads.search(folded, max(s, end - 15), end):
+            return
         co = _CO_MODIFIER.search(before)
         if not co or co.group(1) in self.rules.test_stop:
             return
@@ -185,6 +189,29 @@ class TestNames:
             if cls == key or self.rules.category_words[cat].search(folded, s, e):
                 return cat
         return "laboratory"
+
+
+def _outermost(out: list[Obs]) -> list[Obs]:
+    """The names of ``out`` (sorted by start, longer first) that no strictly longer name of it contains.
+
+    Every container of a name stands before it in that order (it starts no later, and at the same start
+    it is longer), and a name ending no earlier that stands before it contains it, strictly longer
+    unless it has the very same span: so one sweep with the furthest end of the spans before a name's
+    own span (equal spans stand together) answers for each name what a comparison with every other
+    name answered (tests/extract/test_scan_equivalence.py)."""
+    kept: list[Obs] = []
+    furthest = -1  # the furthest end of the spans before the current one
+    group_end = -1  # the furthest end including the current span
+    prev: tuple[int, int] | None = None
+    for o in out:
+        span = (o.start, o.end)
+        if span != prev:
+            furthest, prev = group_end, span
+        if furthest < o.end:
+            kept.append(o)
+        if o.end > group_end:
+            group_end = o.end
+    return kept
 
 
 _WORD = re.compile(r"[a-z][a-z0-9']*")

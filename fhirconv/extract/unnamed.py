@@ -89,10 +89,15 @@ class UnnamedValues:
         if respectively(folded, s, e):
             return  # a "respectively" list pairs its values by position, or (unequal counts) not at all
         units = self.q.units
-        busy = [(t.start, t.end) for t in tests]
-        busy += [sp for t in tests for sp in (t.value_span, t.range_span, t.restated) if sp]
-        drugs = [m for m in taken if m.concept.domain == "drugs"]
+        busy: list[tuple[int, int]] = []
+        drugs: list[Match] = []
+        first = True
         for qm in self.q.value_re.finditer(folded, s, e):
+            if first:  # (what the values are checked against: most sentences with a digit have no value)
+                first = False
+                busy = [(t.start, t.end) for t in tests]
+                busy += [sp for t in tests for sp in (t.value_span, t.range_span, t.restated) if sp]
+                drugs = [m for m in taken if m.concept.domain == "drugs"]
             vs, ve = qm.start(), qm.end()
             if any(a < ve and vs < b for a, b in busy):
                 continue

@@ -1,7 +1,9 @@
-"""Issue 15: the value pattern is searched so that a run of digits is tried once (quantities.NumberScan),
+r"""Issue 15: the value pattern is searched so that a run of digits is tried once (quantities.NumberScan),
 and the search finds exactly what the plain pattern's search found -- the same spans and groups, from
 any start and within any bounds: on random text, on text written to cut numbers at the bounds, and on
-every dev report from every position where the scan does something the plain search does not."""
+every dev report from every position where the scan does something the plain search does not. And the
+time patterns of ``Quantities`` (durations, "in the following days", start days), written to start with a
+letter, find what they found written to start with ``(?<!\w)``."""
 
 from __future__ import annotations
 
@@ -88,7 +90,7 @@ def test_thousands_groups_are_tried_from_the_first_digit_only() -> None:
     to the end of the chain; the search pattern tries the chain once, and the last group (which no comma
     follows, so a number read from it may end where a unit starts)."""
     scan = _scan()
-    assert scan.from_run_start.pattern.startswith(r"(?<!\d)(?!(?<=\d,)\d{3},)")
+    assert scan.from_run_start.pattern.startswith(r"(?P<num>[\d.](?<!\d[\d.])(?!(?<=\d,\d)\d{2},)")
     text = "x 1" + ",000" * 20 + " mg"
     groups = [i for i in range(len(text)) if text[i - 1] == ","]
     assert all(scan.raw.match(text, i) is not None for i in groups)
@@ -116,3 +118,124 @@ def test_scan_matches_the_plain_pattern_on_the_dev_reports() -> None:
                 )
                 starts += 1
     assert starts > 10_000
+
+
+def _assertions_first(scan: NumberScan) -> re.Pattern[str]:
+    """The search pattern as it was first written: the run-start and group rules before the pattern."""
+    return re.compile(r"(?<!\d)(?!(?<=\d,)\d{3},)(?:" + scan.pattern + ")")
+
+
+@_SETTINGS
+@given(
+    st.lists(
+        st.sampled_from(["1", "0", "000", "00", ",", ".", " ", "mg", "mm3", "10^9/l", "-", "x", "\u0663"]),
+        max_size=16,
+    ),
+    st.integers(0, 40),
+    st.integers(0, 40),
+)
+@example(["1", ",", "000", ",", "000", " ", "mg"], 2, 40)  # a search that starts inside the groups
+@example([".", ".", "1", " ", "mg"], 0, 40)  # points before a number
+def test_rules_written_after_the_first_character_search_the_same(
+    parts: list[str], pos: int, endpos: int
+) -> None:
+    """The search pattern with its two rules written after the number's first character (so the regex
+    engine jumps from digit to digit) finds what it found with the rules written before the pattern."""
+    scan = _scan()
+    old = _assertions_first(scan)
+    text = "".join(parts)
+    for i in range(min(pos, len(text)) + 1):
+        got, expected = scan.from_run_start.search(text, i, endpos), old.search(text, i, endpos)
+        assert (got and (got.span(), got.groupdict())) == (
+            expected and (expected.span(), expected.groupdict())
+        )
+
+
+def test_rules_written_after_the_first_character_search_the_same_on_the_dev_reports() -> None:
+    """Every dev report, searched from every position: the same next match."""
+    dev = require_shared("corpora", "maccrobat2020", "dev")
+    scan = _scan()
+    old = _assertions_first(scan)
+    files = sorted(dev.glob("*.txt"))
+    assert len(files) > 100
+    found = 0
+    for path in files:
+        folded = fold(path.read_text(encoding="utf-8"))
+        expected = [(m.span(), m.groupdict()) for m in old.finditer(folded)]
+        assert [(m.span(), m.groupdict()) for m in scan.from_run_start.finditer(folded)] == expected
+        found += len(expected)
+        # from every position after a digit, a comma or a point (where the rules look back)
+        for i in range(1, len(folded)):
+            if folded[i - 1] in ",." or folded[i - 1].isdigit():
+                a, b = scan.from_run_start.search(folded, i, i + 60), old.search(folded, i, i + 60)
+                assert (a and a.span()) == (b and b.span())
+    assert found > 1000
+
+
+def _word_start_first(pattern: str) -> re.Pattern[str]:
+    """A pattern of ``Quantities`` as first written: ``(?<!\\w)`` before the word instead of after its
+    first letter (``f(?<!\\wf)or``)."""
+    plain = re.sub(r"([a-z])\(\?<!\\w\1\)", r"(?<!\\w)\1", pattern)
+    assert plain != pattern
+    assert not re.search(r"\(\?<!\\w[^)]", plain)  # every such assertion written back
+    return re.compile(plain)
+
+
+_TIME_PATTERNS = ("duration_re", "following_re", "start_re")
+_TIME_WORDS = [
+    "for",
+    "on",
+    "in",
+    "over",
+    "during",
+    "the",
+    "next",
+    "following",
+    "past",
+    "day",
+    "days",
+    "3",
+    "two",
+]
+
+
+@_SETTINGS
+@given(
+    st.lists(
+        st.sampled_from([*_TIME_WORDS, "3rd", "week", "x", "afor", "_on", "\u00e9on", " ", "  "]), max_size=12
+    ),
+    st.integers(0, 40),
+    st.integers(0, 60),
+)
+@example(["for", "two", "days"], 0, 60)
+@example(["afor", "two", "days", "on", "day", "3"], 1, 60)  # "for" inside a word; a search from inside it
+@example(["_on", "the", "3rd", "day"], 0, 60)  # "_" is a word character
+def test_time_patterns_with_the_word_start_after_the_first_letter_find_the_same(
+    words: list[str], pos: int, endpos: int
+) -> None:
+    q = converter().extractor.observations.q
+    text = " ".join(words)
+    for name in _TIME_PATTERNS:
+        new = getattr(q, name)
+        new = getattr(new, "raw", new)  # (a literal gate may stand in front of it)
+        old = _word_start_first(new.pattern)
+        got = [(m.span(), m.groupdict()) for m in new.finditer(text, pos, endpos)]
+        assert got == [(m.span(), m.groupdict()) for m in old.finditer(text, pos, endpos)]
+
+
+def test_time_patterns_find_the_same_on_the_dev_reports() -> None:
+    dev = require_shared("corpora", "maccrobat2020", "dev")
+    q = converter().extractor.observations.q
+    files = sorted(dev.glob("*.txt"))
+    assert len(files) > 100
+    found = 0
+    for name in _TIME_PATTERNS:
+        new = getattr(q, name)
+        new = getattr(new, "raw", new)
+        old = _word_start_first(new.pattern)
+        for path in files:
+            folded = fold(path.read_text(encoding="utf-8"))
+            expected = [(m.span(), m.groupdict()) for m in old.finditer(folded)]
+            assert [(m.span(), m.groupdict()) for m in new.finditer(folded)] == expected
+            found += len(expected)
+    assert found > 50
