@@ -76,6 +76,35 @@ def _check(value: Any) -> None:
                 stack.extend((v, depth + 1) for v in node)
 
 
+# Where a lone surrogate can come from: a \uD800-\uDFFF escape, UTF-8 bytes that encode one (json.loads
+# decodes bytes with "surrogatepass"; their lead byte is 0xED), or one already in a str.
+_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _surrogates_possible(text: str | bytes) -> bool:
+    """False only when the parsed value cannot hold a lone surrogate (then :func:`_check_depth`, which
+    skips every string, decides alone); True when it might (or the bytes are not UTF-8)."""
+    if isinstance(text, bytes):
+        if b"\xed" in text or _ESCAPE_BYTES.search(text) is not None:
+            return True
+        return json.detect_encoding(text) != "utf-8"
+    return _SURROGATE.search(text) is not None or _ESCAPE.search(text) is not None
+
+
+def _check_depth(value: Any) -> None:
+    """:func:`_check` for a value without lone surrogates: only the objects and arrays are visited."""
+    stack: list[tuple[Any, int]] = [(value, 1)] if isinstance(value, dict | list) else []
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise _Reject(f"JSON nested deeper than {MAX_DEPTH} levels")
+        deeper = depth + 1
+        for v in node.values() if isinstance(node, dict) else node:
+            if isinstance(v, dict | list):
+                stack.append((v, deeper))
+
+
 def _decimal(text: str) -> Decimal:
     if len(text) > 100:
         raise _Reject(f"number {text[:40]}... has {len(text)} characters")
@@ -96,7 +125,10 @@ def loads(text: str | bytes, source: str, *, decimals: bool = False) -> Any:
             parse_float=_decimal if decimals else _float,
             parse_int=_int,
         )
-        _check(value)
+        if _surrogates_possible(text):
+            _check(value)
+        else:
+            _check_depth(value)
         return value
     except _Reject as exc:
         raise MalformedInputError(str(exc), source=source) from exc

@@ -8,6 +8,8 @@ convert command can gate every bundle it writes at little cost.
 from __future__ import annotations
 
 import glob
+import os
+import re
 import sys
 import threading
 from collections.abc import Iterable, Iterator
@@ -168,8 +170,22 @@ class _Input:
     path: Path | None  # None: stdin
 
 
+def _real_key(q: Path, folders: dict[Path, Path]) -> str:
+    """``str(q.resolve())``, each folder resolved once: a file that is no symlink resolves to its
+    folder's resolution joined with its name (``resolve`` stats every component of every path)."""
+    name = q.name
+    if name in ("", ".", "..") or os.path.islink(q):
+        return str(q.resolve())
+    parent = q.parent
+    real = folders.get(parent)
+    if real is None:
+        real = folders[parent] = parent.resolve()
+    return str(real / name)
+
+
 def _expand(items: Iterable[str]) -> Iterator[_Input]:
     seen: set[str] = set()
+    folders: dict[Path, Path] = {}
     for item in items:
         if item == "-":
             yield _Input("<stdin>", None)
@@ -188,7 +204,7 @@ def _expand(items: Iterable[str]) -> Iterator[_Input]:
         else:
             found = [p]
         for q in found:
-            key = str(q.resolve())
+            key = _real_key(q, folders)
             if key not in seen:
                 seen.add(key)
                 yield _Input(str(q), q)
@@ -320,8 +336,17 @@ def validate_paths(items: Iterable[str], *, chain: ValidationChain | None = None
         yield from validate_text(data, inp.name, ndjson=ndjson and not xml, xml=xml, chain=chain)
 
 
+_LINE = re.compile(rb"[^\r\n]+")  # a line of bytes.splitlines() that is not empty
+
+
 def _looks_ndjson(data: bytes) -> bool:
-    lines = [ln for ln in data.strip().splitlines() if ln.strip()]
+    lines: list[bytes] = []  # the first three lines that are not blank (no need to split the rest)
+    for m in _LINE.finditer(data.strip()):
+        line = m.group()
+        if line.strip():
+            lines.append(line)
+            if len(lines) == 3:
+                break
     if len(lines) < 2:
         return False
     return all(ln.lstrip().startswith(b"{") and ln.rstrip().endswith(b"}") for ln in lines[:3])

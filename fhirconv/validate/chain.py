@@ -14,7 +14,7 @@ from typing import Any
 from .issues import Issue, Report, Severity
 from .protocols import Checker, Context, DefinitionsProvider, TerminologyProvider
 
-__all__ = ["ValidationChain", "iter_resources"]
+__all__ = ["ValidationChain", "iter_resources", "resource_list"]
 
 
 def iter_resources(resource: dict[str, Any], location: str) -> Iterator[tuple[dict[str, Any], str]]:
@@ -37,6 +37,59 @@ def iter_resources(resource: dict[str, Any], location: str) -> Iterator[tuple[di
                 yield from iter_resources(response["outcome"], f"{location}.entry[{i}].response.outcome")
     elif rtype == "Parameters" and isinstance(resource.get("parameter"), list):
         yield from _parameters(resource["parameter"], f"{location}.parameter")
+
+
+def resource_list(resource: dict[str, Any], location: str) -> list[tuple[dict[str, Any], str]]:
+    """``list(iter_resources(resource, location))``, built without a generator per nesting level: the
+    chain walks every input once with it and shares the list with the checkers (``Context.resources``).
+    A Bundle entry's resource with nothing nested in it (no ``contained``, not a Bundle or Parameters),
+    the common case, is appended without a call."""
+    out: list[tuple[dict[str, Any], str]] = []
+    _collect(resource, location, out)
+    return out
+
+
+def _collect(resource: dict[str, Any], location: str, out: list[tuple[dict[str, Any], str]]) -> None:
+    out.append((resource, location))
+    contained = resource.get("contained")
+    if isinstance(contained, list):
+        for i, item in enumerate(contained):
+            if isinstance(item, dict):
+                _collect(item, f"{location}.contained[{i}]", out)
+    rtype = resource.get("resourceType")
+    if rtype == "Bundle":
+        entries = resource.get("entry")
+        if not isinstance(entries, list):
+            return
+        for i, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                continue
+            nested = entry.get("resource")
+            if isinstance(nested, dict):
+                at = f"{location}.entry[{i}].resource"
+                if "contained" in nested or nested.get("resourceType") in _NESTING:
+                    _collect(nested, at, out)
+                else:
+                    out.append((nested, at))
+            response = entry.get("response")
+            if isinstance(response, dict) and isinstance(response.get("outcome"), dict):
+                _collect(response["outcome"], f"{location}.entry[{i}].response.outcome", out)
+    elif rtype == "Parameters" and isinstance(resource.get("parameter"), list):
+        _collect_parameters(resource["parameter"], f"{location}.parameter", out)
+
+
+def _collect_parameters(params: list[Any], location: str, out: list[tuple[dict[str, Any], str]]) -> None:
+    for i, param in enumerate(params):
+        if not isinstance(param, dict):
+            continue
+        if isinstance(param.get("resource"), dict):
+            _collect(param["resource"], f"{location}[{i}].resource", out)
+        if isinstance(param.get("part"), list):
+            _collect_parameters(param["part"], f"{location}[{i}].part", out)
+
+
+# the resource types whose instances hold other resources outside ``contained``
+_NESTING = ("Bundle", "Parameters")
 
 
 def _parameters(params: list[Any], location: str) -> Iterator[tuple[dict[str, Any], str]]:
@@ -64,6 +117,9 @@ class ValidationChain:
         self.terminology = terminology
         self.checkers = list(checkers)
         self._before_input = list(before_input)  # objects with .clear(), reset per input
+        # per resource type (a str), the checkers that can say anything about a resource of it (a
+        # checker's ``resource_types``; absent: every type): the checkers are fixed, so asked once
+        self._for_type: dict[str, list[Checker]] = {}
 
     def validate(self, data: Any, source: str = "<input>") -> Report:
         report = Report(source=source)
@@ -87,21 +143,21 @@ class ValidationChain:
             return report
         for state in self._before_input:
             state.clear()
-        ctx = Context(self.definitions, self.terminology, data, source)
+        resources = resource_list(data, str(data["resourceType"]))
+        ctx = Context(self.definitions, self.terminology, data, source, resources)
+        report.resource_count = len(resources)
         issues = report.issues
-        # per resource type, the checkers that can say anything about a resource of it (a checker's
-        # ``resource_types``; absent: every type), asked for once per input
-        by_type: dict[Any, list[tuple[Checker, Any]]] = {}
-        for resource, location in iter_resources(data, str(data["resourceType"])):
-            report.resource_count += 1
+        # the checkers of each type with their bound methods, per input (a benchmark or test may have
+        # replaced a checker's method in between); a resourceType that is no str (an unhashable list
+        # made this lookup fail) gets the checkers every type gets
+        by_type: dict[str | None, list[tuple[Checker, Any]]] = {}
+        for resource, location in resources:
             rtype = resource.get("resourceType")
-            checks = by_type.get(rtype)
+            key = rtype if isinstance(rtype, str) else None
+            checks = by_type.get(key)
             if checks is None:
-                checks = by_type[rtype] = [
-                    (checker, checker.check_resource)
-                    for checker in self.checkers
-                    if getattr(checker, "resource_types", None) is None
-                    or (isinstance(rtype, str) and rtype in checker.resource_types)  # type: ignore[attr-defined]
+                checks = by_type[key] = [
+                    (checker, checker.check_resource) for checker in self._checkers_for(key)
                 ]
             for checker, check in checks:
                 # the body of _safe, inline: this loop runs (resources x checkers) times per input
@@ -119,6 +175,19 @@ class ValidationChain:
             issues.extend(self._safe(checker, "check_root", data, None, ctx))
         report.issues = _dedupe(issues)
         return report
+
+    def _checkers_for(self, rtype: str | None) -> list[Checker]:
+        found = self._for_type.get(rtype) if rtype is not None else None
+        if found is None:
+            found = [
+                checker
+                for checker in self.checkers
+                if getattr(checker, "resource_types", None) is None
+                or (rtype is not None and rtype in checker.resource_types)  # type: ignore[attr-defined]
+            ]
+            if rtype is not None and len(self._for_type) < 1024:
+                self._for_type[rtype] = found
+        return found
 
     @staticmethod
     def _safe(
@@ -149,11 +218,13 @@ def _processing(checker: Checker, location: str, exc: Exception) -> Issue:
 
 
 def _dedupe(issues: list[Issue]) -> list[Issue]:
-    seen: set[tuple[str, str, str, str | None]] = set()
+    # keyed by the Severity member itself: one member per value, and no enum ``.value`` lookup per issue
+    seen: set[tuple[Severity, str, str, str | None]] = set()
+    add = seen.add
     out: list[Issue] = []
     for issue in issues:
-        key = (issue.severity.value, issue.location, issue.message, issue.rule)
+        key = (issue.severity, issue.location, issue.message, issue.rule)
         if key not in seen:
-            seen.add(key)
+            add(key)
             out.append(issue)
     return out

@@ -14,7 +14,8 @@ absent, when those members hold the same primitive values, or, for expressions t
 ``x.exists()``/``x.empty()``, when the same members are present. The most frequent constraints (``ele-1``,
 ``ext-1``, ``ref-1``, ``dom-2``/``4``/``5``/``6``) and those fhirpathpy 2.2.4 gets wrong or lacks (``dom-3``:
 ``as()`` on a collection; ``rng-2``: Quantity ordering; ``txt-1``/``txt-2``: ``htmlChecks()``) are Python;
-``per-1``, ``bdl-3``/``4``/``7`` and ``obs-7`` are decided in Python for their plain shapes (``_SHORTCUTS``).
+``per-1``, ``bdl-3``/``4``/``7``/``11``/``12``, ``obs-7`` and ``ras-1`` are decided in Python for their
+plain shapes (``_SHORTCUTS``).
 ``hasValue()``, ``resolve()`` (within the input) and a silent ``trace()`` are added to the engine;
 ``memberOf()`` asks the local terminology set in ``TERMINOLOGY`` (profile constraints set it). An
 expression the engine still cannot evaluate (``conformsTo()``, a ``memberOf()`` that cannot be decided
@@ -817,6 +818,9 @@ class _Walk:
         contained = value.get("contained")
         if not isinstance(contained, list) or not contained:
             return
+        wanted = {f"#{res.get('id')}" for res in contained if isinstance(res, dict)}
+        if _all_present(value, wanted):
+            return  # every contained resource is referred to as "#id" (the walk stops when all are seen)
         strings = _strings(value)
         # the narrative may be what refers to it (<img src="#id">, <a href="#id">): the HL7 validator
         # counts those, since a Binary image contained for the narrative has no other referrer
@@ -930,6 +934,15 @@ class _Walk:
                                 Issue(c.severity, "invariant", where, f"{c.key}: {problem}", c.key)
                             )
                     continue
+                if c.key in _SHORTCUT_KEYS:
+                    shortcut = _PRIMITIVE_SHORTCUTS.get((c.key, c.expression))
+                    verdict = shortcut(v, self) if shortcut is not None else None
+                    if verdict is not None:
+                        if not verdict:
+                            self.issues.append(
+                                Issue(c.severity, "invariant", where, f"{c.key}: {c.human}", c.key)
+                            )
+                        continue
                 compiled = _compile(c.expression)
                 if compiled.fn is None:
                     self.issues.append(_not_checked(c, compiled.problem, where))
@@ -1005,6 +1018,22 @@ def _strings(value: Any) -> set[str]:
         elif isinstance(v, list):
             stack.extend(v)
     return out
+
+
+def _all_present(value: Any, wanted: set[str]) -> bool:
+    """Whether every string of ``wanted`` is a string value somewhere in ``value`` (``wanted <=
+    _strings(value)``, without collecting every string)."""
+    missing = set(wanted)
+    stack = [value]
+    while stack and missing:
+        v = stack.pop()
+        if isinstance(v, str):
+            missing.discard(v)
+        elif isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return not missing
 
 
 def _truthy(result: Any) -> bool:
@@ -1147,7 +1176,56 @@ def _obs7(value: dict[str, Any], walk: _Walk) -> bool | None:
     return None
 
 
+_UCUM = "http://unitsofmeasure.org"
+
+
+def _ras1(value: dict[str, Any], walk: _Walk) -> bool | None:
+    """``(low.empty() or ((low.code = '%') and (low.system = %ucum))) and (high.empty() or (...))``: a
+    probability range is in percent, for the plain shape (each bound absent, or with a code and a system
+    given as strings and no primitive extensions). On ``probabilityDecimal`` (a number: it has no low
+    nor high) it holds."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return True
+    if not isinstance(value, dict) or "_low" in value or "_high" in value:
+        return None
+    verdict = True
+    for side in ("low", "high"):
+        if side not in value:
+            continue
+        bound = value[side]
+        if not isinstance(bound, dict) or "_code" in bound or "_system" in bound:
+            return None
+        code, system = bound.get("code"), bound.get("system")
+        if not isinstance(code, str) or not isinstance(system, str):
+            return None
+        verdict = verdict and code == "%" and system == _UCUM
+    return verdict
+
+
+def _first_entry_is(btype: str) -> Callable[[dict[str, Any], _Walk], bool | None]:
+    """``type = '<btype>' implies entry.first().resource.is(...)`` (bdl-11, bdl-12): holds for a Bundle
+    whose type is another string (the engine decides a bundle of that type)."""
+
+    def check(value: dict[str, Any], walk: _Walk) -> bool | None:
+        kind = value.get("type")
+        return True if isinstance(kind, str) and kind != btype else None
+
+    return check
+
+
+_RAS1 = (
+    "ras-1",
+    "(low.empty() or ((low.code = '%') and (low.system = %ucum))) and (high.empty() or "
+    "((high.code = '%') and (high.system = %ucum)))",
+)
 _SHORTCUTS: dict[tuple[str, str], Callable[[dict[str, Any], _Walk], bool | None]] = {
+    _RAS1: _ras1,
+    ("bdl-11", "type = 'document' implies entry.first().resource.is(Composition)"): _first_entry_is(
+        "document"
+    ),
+    ("bdl-12", "type = 'message' implies entry.first().resource.is(MessageHeader)"): _first_entry_is(
+        "message"
+    ),
     ("per-1", "start.hasValue().not() or end.hasValue().not() or (start <= end)"): _per1,
     (
         "bdl-3",
@@ -1169,6 +1247,8 @@ _SHORTCUTS: dict[tuple[str, str], Callable[[dict[str, Any], _Walk], bool | None]
         "value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()",
     ): _obs7,
 }
+# the shortcuts that also decide on a primitive focus (ras-1 on probabilityDecimal)
+_PRIMITIVE_SHORTCUTS: dict[tuple[str, str], Callable[[Any, _Walk], bool | None]] = {_RAS1: _ras1}
 _SHORTCUT_KEYS = frozenset(k for k, _e in _SHORTCUTS)
 
 

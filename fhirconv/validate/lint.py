@@ -160,19 +160,27 @@ class LintChecker:
 
     def check_resource(self, resource: dict[str, Any], location: str, ctx: Context) -> Iterable[Issue]:
         out: list[Issue] = []
-        for site in self.cache.sites.get(location, ()):  # every typed site of the resource: keep it lean
-            value = site.value
-            if not isinstance(value, dict):
+        good = _GOOD_SYSTEMS
+        for at, value, stype, _el in self.cache.sites.get(location, ()):  # every typed site: keep it lean
+            if stype == "Reference" or not isinstance(value, dict):
                 continue
-            stype = site.type
             if stype == "Coding":
-                found = self._coding(value, site.location)
+                # the commonest site, inline: a Coding whose system was found good says nothing
+                system = value.get("system")
+                if type(system) is str and system in good:
+                    continue
+                found = self._coding(value, at)
             elif stype == "CodeableConcept":
-                found = self._concept(value, site.location)
+                if value.get("coding") and not value.get("text"):
+                    found = self._concept(value, at)
+                else:
+                    continue
             elif stype in QUANTITY_TYPES:
-                found = self._quantity(value, site.location, stype, ctx)
+                found = self._quantity(value, at, stype, ctx)
             elif stype == "Identifier":
-                found = self._identifier(value, site.location)
+                if value.get("system") != "urn:ietf:rfc:3986":
+                    continue  # the only identifier rule
+                found = self._identifier(value, at)
             else:
                 continue
             if found:

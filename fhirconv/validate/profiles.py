@@ -188,6 +188,46 @@ def _as_list(v: Any) -> list[Any]:
     return v if isinstance(v, list) else [] if v is None else [v]
 
 
+_UNPLANNED = object()  # a discriminator the walk works out item by item (malformed definitions)
+
+
+def _step(matters: Any, *args: Any) -> bool:
+    """Whether a walk step can find anything; True when that cannot be told (the step then runs)."""
+    try:
+        return bool(matters(*args))
+    except Exception:
+        return True
+
+
+def _binding_matters(el: dict[str, Any], core: dict[str, Any] | None) -> bool:
+    """``_Walk.binding``'s checks that do not depend on the item: a required or extensible binding to
+    another value set than core's (or with another strength)."""
+    b = el.get("binding")
+    if not isinstance(b, dict) or b.get("strength") not in ("required", "extensible"):
+        return False
+    vs = b.get("valueSet")
+    cb = (core or {}).get("binding") or {}
+    return isinstance(vs, str) and not (cb.get("valueSet") == vs and cb.get("strength") == b.get("strength"))
+
+
+def _constraints_matter(el: dict[str, Any], core: dict[str, Any] | None) -> bool:
+    """Whether the profile adds a constraint of its own (what ``_Walk.constraints`` evaluates)."""
+    own = {c.get("key") for c in (core or {}).get("constraint") or []}
+    for c in el.get("constraint") or []:
+        key, expr = c.get("key"), c.get("expression")
+        if key in own or not isinstance(expr, str):
+            continue
+        if str(c.get("source", "")).startswith(_CORE_SD):
+            continue
+        return True
+    return False
+
+
+def _type_profiles_matter(types: list[dict[str, Any]]) -> bool:
+    """Whether a type names a profile (``_Walk.type_profiles`` has candidates to weigh)."""
+    return any(str(t.get("code")) != "Extension" and (t.get("profile") or []) for t in types)
+
+
 def _max(el: dict[str, Any]) -> int | None:
     mx = el.get("max", "*")
     return None if mx == "*" else int(mx)
@@ -222,6 +262,18 @@ class ProfileChecker:
         # keeps its element objects so an id is never taken for another object's.
         self._el_memo: dict[tuple[int, int], tuple[Any, ...]] = {}
         self._inert: dict[int, tuple[_PNode, bool]] = {}
+        # The walk's plans, worked out once per node of a tree (kept as long as the trees; each entry
+        # keeps its node, and its core element, so an id is never taken for another object's): the
+        # children that are not inert, the element's cardinality checks, the item checks that can say
+        # anything for a JSON key, a slice's effective node and a node's effective slices.
+        self._live: dict[int, tuple[_PNode, list[_PNode]]] = {}
+        self._el_plans: dict[int, tuple[Any, ...]] = {}
+        self._item_plans: dict[tuple[int, str, int], tuple[Any, ...]] = {}
+        self._effective: dict[int, tuple[_PNode, _PNode]] = {}
+        self._slices: dict[int, tuple[_PNode, list[_PNode]]] = {}
+        self._fixed: dict[int, tuple[dict[str, Any], tuple[str, str, Any] | None]] = {}
+        self._value_plans: dict[tuple[int, str], tuple[_PNode, Any]] = {}
+        self._slice_plans: dict[int, tuple[_PNode, Any]] = {}
 
     def inert(self, node: _PNode) -> bool:
         """True when the profile's element says nothing the R4 base definition does not (same
@@ -277,6 +329,154 @@ class ProfileChecker:
             return False
         return all(self.inert(child) for child in node.children)
 
+    def live_children(self, node: _PNode) -> list[_PNode]:
+        """``node``'s children that are not :meth:`inert`, in order (what the walk visits)."""
+        found = self._live.get(id(node))
+        if found is not None and found[0] is node:
+            return found[1]
+        live = [child for child in node.children if not self.inert(child)]
+        self._live[id(node)] = (node, live)
+        return live
+
+    def element_plan(self, node: _PNode) -> tuple[Any, ...]:
+        """(node, core element, the least count the profile adds or 0, the most count the profile adds
+        or None, whether the element is sliced): what :meth:`_Walk.element` checks whatever the data."""
+        found = self._el_plans.get(id(node))
+        if found is not None and found[0] is node:
+            return found
+        el = node.el
+        core = self.core_element(str(el.get("path")))
+        _el, _core, bmin, bmax, mn, mx, *_rest = self.element_facts(el, core)
+        plan = (
+            node,
+            core,
+            mn if mn > bmin else 0,
+            mx if mx is not None and (bmax == "*" or int(bmax) > mx) else None,
+            node.slicing is not None or bool(node.slices),
+        )
+        self._el_plans[id(node)] = plan
+        return plan
+
+    def item_plan(self, node: _PNode, key: str, core: dict[str, Any] | None) -> tuple[Any, ...]:
+        """What :meth:`_Walk.item` asks of an item under JSON key ``key`` that does not depend on the
+        item: (node, core, the wrong-type message for a choice key or None, the types, the element facts,
+        then whether each step can say anything: extension controls, additional bindings, the binding,
+        limits, constraints, type profiles; and the Reference types' non-core target profiles). A step
+        whose answer cannot be worked out here (a malformed element) is kept, so it fails as before."""
+        found = self._item_plans.get((id(node), key, id(core)))
+        if found is not None and found[0] is node and found[1] is core:
+            return found
+        el = node.el
+        types = [t for t in el.get("type") or [] if isinstance(t, dict)]
+        wrong = None
+        if node.name.endswith("[x]") and types:
+            vtype = key[len(node.name) - 3 :]
+            allowed = [_cap(str(t.get("code"))) for t in types]
+            if vtype not in allowed:
+                wrong = f"{el.get('path')} allows {', '.join(allowed)} here, not {vtype}"
+            types = [t for t in types if _cap(str(t.get("code"))) == vtype]
+        facts = self.element_facts(el, core)
+        b = el.get("binding")
+        flags = [
+            "extension" in el,
+            isinstance(b, dict) and "extension" in b,
+            _step(_binding_matters, el, core),
+            facts[7] is not None or facts[8] is not None or bool(facts[9]),
+            _step(_constraints_matter, el, core),
+            _step(_type_profiles_matter, types),
+        ]
+        targets: list[list[str]] = []
+        for t in types:
+            found_targets = [str(p) for p in t.get("targetProfile") or [] if not _is_core_type(str(p))]
+            if found_targets and t.get("code") == "Reference":
+                targets.append(found_targets)
+        plan = (node, core, wrong, types, facts, *flags, targets)
+        self._item_plans[(id(node), key, id(core))] = plan
+        return plan
+
+    def effective_slices(self, node: _PNode) -> list[_PNode]:
+        """``[effective(s) for s in node.slices]``, once per node."""
+        found = self._slices.get(id(node))
+        if found is not None and found[0] is node:
+            return found[1]
+        out = [self.effective(x) for x in node.slices]
+        self._slices[id(node)] = (node, out)
+        return out
+
+    def slice_plan(self, node: _PNode) -> Any:
+        """(node, effective slices, discriminators, ((slice, min, max, name), ...), closed, openAtEnd,
+        ordered) of a sliced element, once per node; ``_UNPLANNED`` when its definition is too malformed
+        to read (the walk then takes the long way, which fails as it always did)."""
+        found = self._slice_plans.get(id(node))
+        if found is not None and found[0] is node:
+            return found[1]
+        try:
+            eff = self.effective_slices(node)
+            slicing = node.slicing or {}
+            discriminators = [d for d in slicing.get("discriminator") or [] if isinstance(d, dict)]
+            bounds = [(s, int(s.el.get("min", 0)), _max(s.el), s.el.get("sliceName")) for s in eff]
+            plan = (
+                node,
+                eff,
+                discriminators,
+                bounds,
+                slicing.get("rules") == "closed",
+                slicing.get("rules") == "openAtEnd",
+                slicing.get("ordered") is True,
+            )
+        except Exception:
+            return _UNPLANNED
+        self._slice_plans[id(node)] = (node, plan)
+        return plan
+
+    def fixed_of(self, el: dict[str, Any]) -> tuple[str, str, Any] | None:
+        """``_fixed(el)`` once per element definition of a tree."""
+        found = self._fixed.get(id(el))
+        if found is not None and found[0] is el:
+            return found[1]
+        fixed = _fixed(el)
+        self._fixed[id(el)] = (el, fixed)
+        return fixed
+
+    def value_plan(self, s: _PNode, path: str) -> Any:
+        """What a ``value``/``pattern`` discriminator at ``path`` wants of an item of slice ``s``, worked
+        out once per (slice, path) as :meth:`_Walk.discriminate` did on every item: ``("profile", url)``
+        (the item's values must equal the slice's type profile), ``("wants", [(kind, key, expected),
+        ...])``, None (no verdict), or ``_UNPLANNED`` when the definitions are too malformed to tell (the
+        walk then takes the long way, which fails as it always did)."""
+        found = self._value_plans.get((id(s), path))
+        if found is not None and found[0] is s:
+            return found[1]
+        try:
+            plan = self._value_plan(s, path)
+        except Exception:
+            return _UNPLANNED
+        self._value_plans[(id(s), path)] = (s, plan)
+        return plan
+
+    def _value_plan(self, s: _PNode, path: str) -> Any:
+        target = _node_at(s, path)
+        if path == "url" and s.el.get("type") and target is None:
+            profiles = (s.el["type"][0] or {}).get("profile") or []
+            if profiles:
+                return ("profile", profiles[0])
+        fixed_of = self.fixed_of
+        wants = [w for t in _nodes_at(s, path) if (w := fixed_of(t.el)) is not None]
+        own = fixed_of(s.el)
+        if not wants and own is not None and path not in ("$this", ""):
+            wants = [(own[0], "", v) for v in _values_at(own[2], path)]
+        if not wants and target is not None:
+            derived = _derived_pattern(target)
+            if derived is not None:
+                wants = [("pattern", "", derived)]
+        if not wants:
+            if path == "url" and s.el.get("type"):
+                profiles = (s.el["type"][0] or {}).get("profile") or []
+                if profiles:
+                    return ("profile", profiles[0])
+            return None
+        return ("wants", wants)
+
     def element_facts(self, el: dict[str, Any], core: dict[str, Any] | None) -> tuple[Any, ...]:
         """(el, core, base min, base max, min, max, fixed/pattern the profile adds or None, maxLength,
         minLength, ((minValue/maxValue key, bound, kind), ...)) of an element definition."""
@@ -322,8 +522,10 @@ class ProfileChecker:
         return []
 
     def check_resource(self, resource: dict[str, Any], location: str, ctx: Context) -> Iterable[Issue]:
-        urls: list[tuple[str, str]] = []
         meta = resource.get("meta")
+        if not self.asked and (not isinstance(meta, dict) or meta.get("profile") is None):
+            return []  # no profile claimed nor asked for (most resources)
+        urls: list[tuple[str, str]] = []
         if isinstance(meta, dict):
             for i, url in enumerate(_as_list(meta.get("profile"))):
                 if isinstance(url, str):
@@ -447,7 +649,17 @@ class ProfileChecker:
     def effective(self, s: _PNode) -> _PNode:
         """A slice whose type profile names one element of another profile (the
         ``elementdefinition-profile-element`` extension) is that element, with the slice's name and
-        cardinality: its children and fixed values are what the items are matched and checked against."""
+        cardinality: its children and fixed values are what the items are matched and checked against.
+        Once per slice (the trees are kept, so the answer stays the same): the walk's plans are kept per
+        node, so the node must be the same object every time."""
+        found = self._effective.get(id(s))
+        if found is not None and found[0] is s:
+            return found[1]
+        node = self._effective_node(s)
+        self._effective[id(s)] = (s, node)
+        return node
+
+    def _effective_node(self, s: _PNode) -> _PNode:
         ref = _profile_element(s.el)
         if ref is None:
             return s
@@ -533,30 +745,27 @@ class _Walk:
         return out
 
     def element_children(self, value: Any, node: _PNode, loc: str) -> None:
-        inert = self.checker.inert
-        for child in node.children:
-            if not inert(child):
-                self.element(child, self.items(value, child, loc), value, loc)
+        for child in self.checker.live_children(node):
+            self.element(child, self.items(value, child, loc), value, loc)
 
     # -- one element ---------------------------------------------------------------------------------
 
     def element(self, node: _PNode, items: list[tuple[Any, str, str]], parent: Any, loc: str) -> None:
         el = node.el
         at = f"{loc}.{node.name}"
-        core = self.checker.core_element(str(el.get("path")))
-        _el, _core, bmin, bmax, mn, mx, *_rest = self.checker.element_facts(el, core)
-        if mn > bmin and len(items) < mn:
+        _node, core, mn, mx, sliced = self.checker.element_plan(node)
+        if len(items) < mn:
             self.err(
                 at,
                 f"{el.get('path')} needs at least {mn}, found {len(items)}",
                 "profile.cardinality",
                 code="required",
             )
-        if mx is not None and (bmax == "*" or int(bmax) > mx) and len(items) > mx:
+        if mx is not None and len(items) > mx:
             self.err(at, f"{el.get('path')} allows at most {mx}, found {len(items)}", "profile.cardinality")
         for item, where, key in items:
             self.item(node, item, where, key, core, parent)
-        if node.slicing is not None or node.slices:
+        if sliced:
             self.slices(node, items, at)
 
     def item(
@@ -567,17 +776,23 @@ class _Walk:
             if "extension" in el:
                 self.rules(profile_rules.value_controls(el, _partner_extensions(parent, key)), at)
             return
-        types = [t for t in el.get("type") or [] if isinstance(t, dict)]
-        if node.name.endswith("[x]") and types:
-            vtype = key[len(node.name) - 3 :]
-            allowed = [_cap(str(t.get("code"))) for t in types]
-            if vtype not in allowed:
-                self.err(
-                    at, f"{el.get('path')} allows {', '.join(allowed)} here, not {vtype}", "profile.type"
-                )
-                return
-            types = [t for t in types if _cap(str(t.get("code"))) == vtype]
-        facts = self.checker.element_facts(el, core)
+        (
+            _node,
+            _core,
+            wrong,
+            types,
+            facts,
+            controls,
+            more_bindings,
+            bound,
+            limited,
+            constrained,
+            typed,
+            targets,
+        ) = self.checker.item_plan(node, key, core)
+        if wrong is not None:
+            self.err(at, wrong, "profile.type")
+            return
         fixed = facts[6]
         if fixed is not None:
             kind, _fkey, want = fixed
@@ -590,20 +805,24 @@ class _Walk:
                     f"profile.{kind}",
                     code="value",
                 )
-        self.binding(el, core, item, at)
-        if "extension" in el:
+        # each step only where the plan says it can find something (the same calls otherwise)
+        if bound:
+            self.binding(el, core, item, at)
+        if controls:
             self.rules(profile_rules.narrative_controls(el, item, self.resource), at)
-        if isinstance(el.get("binding"), dict) and "extension" in el["binding"]:
+        if more_bindings:
             term = self.checker.terminology()
             member = lambda vs, system, code: term.validate_code(vs.split("|")[0], system, code)  # noqa: E731
             self.rules(profile_rules.additional_bindings(el, item, member), at)
-        self.limits(el, item, at, facts)
-        self.constraints(el, core, item, at, types)
-        self.type_profiles(types, item, at)
-        for t in types:
-            targets = [str(p) for p in t.get("targetProfile") or [] if not _is_core_type(str(p))]
-            if targets and t.get("code") == "Reference" and isinstance(item, dict):
-                self.target(item, targets, at)
+        if limited:
+            self.limits(el, item, at, facts)
+        if constrained:
+            self.constraints(el, core, item, at, types)
+        if typed:
+            self.type_profiles(types, item, at)
+        if targets and isinstance(item, dict):
+            for wanted in targets:
+                self.target(item, wanted, at)
         if node.children and isinstance(item, dict):
             # below a resource inside the resource (contained, a Bundle entry), %resource is that one
             outer = self.resource
@@ -795,7 +1014,54 @@ class _Walk:
     # -- slicing -------------------------------------------------------------------------------------
 
     def slices(self, node: _PNode, items: list[tuple[Any, str, str]], at: str) -> None:
-        node = _PNode(node.el, node.name, node.children, [self.checker.effective(x) for x in node.slices])
+        """Match the items to the slices (``_slices_long``, with what the slicing says worked out once
+        per node by :meth:`ProfileChecker.slice_plan`)."""
+        plan = self.checker.slice_plan(node)
+        if plan is _UNPLANNED:
+            self._slices_long(node, items, at)
+            return
+        _node, eff, discriminators, bounds, closed, open_at_end, ordered = plan
+        matched: list[list[tuple[Any, str, str]]] = [[] for _s in eff]
+        order: list[int] = []
+        maybe: set[int] = set()  # slices an undetermined item might belong to
+        in_slice = self.in_slice
+        for item in items:
+            row = [in_slice(item[0], item[2], s, discriminators) for s in eff]
+            hit = next((i for i, v in enumerate(row) if v), None)
+            if hit is None and any(v is None for v in row):
+                maybe.update(i for i, v in enumerate(row) if v is None)
+                continue  # a discriminator fhirconv cannot evaluate: no verdict on this item
+            if hit is None:
+                if closed:
+                    self.err(
+                        item[1],
+                        f"matches no slice of {node.el.get('path')} (closed slicing)",
+                        "profile.slice-closed",
+                    )
+                order.append(len(eff) if open_at_end else -1)
+                continue
+            matched[hit].append(item)
+            order.append(hit)
+        if ordered:
+            seen = [o for o in order if o >= 0]
+            if seen != sorted(seen):
+                self.err(at, f"the slices of {node.el.get('path')} are out of order", "profile.slice-order")
+        for i, (s, mn, mx, name) in enumerate(bounds):
+            mine = matched[i]
+            if len(mine) < mn and i not in maybe:
+                self.err(
+                    at,
+                    f"slice '{name}' needs at least {mn}, found {len(mine)}",
+                    "profile.slice",
+                    code="required",
+                )
+            if mx is not None and len(mine) > mx:
+                self.err(at, f"slice '{name}' allows at most {mx}, found {len(mine)}", "profile.slice")
+            for item, where, key in mine:
+                self.item(s, item, where, key, None, None)
+
+    def _slices_long(self, node: _PNode, items: list[tuple[Any, str, str]], at: str) -> None:
+        node = _PNode(node.el, node.name, node.children, self.checker.effective_slices(node))
         slicing = node.slicing or {}
         discriminators = [d for d in slicing.get("discriminator") or [] if isinstance(d, dict)]
         matched: dict[int, list[tuple[Any, str, str]]] = {i: [] for i in range(len(node.slices))}
@@ -857,6 +1123,19 @@ class _Walk:
         path = _discriminator_path(path)
         if path.endswith("resolve()"):
             return self.discriminate_resolved(item, s, kind, path)
+        if kind in ("value", "pattern"):
+            plan = self.checker.value_plan(s, path)
+            if plan is None:
+                return None
+            if plan is not _UNPLANNED:
+                values = _values_at(item, path)
+                if plan[0] == "profile":
+                    return any(v == plan[1] for v in values)
+                return any(
+                    (v == expected) if kind_ == "fixed" else _matches_pattern(expected, v)
+                    for kind_, _k, expected in plan[1]
+                    for v in values
+                )
         target = _node_at(s, path)
         values = _values_at(item, path)
         if kind in ("value", "pattern"):
@@ -864,8 +1143,9 @@ class _Walk:
                 profiles = (s.el["type"][0] or {}).get("profile") or []
                 if profiles:
                     return any(v == profiles[0] for v in values)
-            wants = [w for t in _nodes_at(s, path) if (w := _fixed(t.el)) is not None]
-            own = _fixed(s.el)
+            fixed_of = self.checker.fixed_of
+            wants = [w for t in _nodes_at(s, path) if (w := fixed_of(t.el)) is not None]
+            own = fixed_of(s.el)
             if not wants and own is not None and path not in ("$this", ""):
                 # the slice fixes the whole element (fixedContactPoint {use: home}): the value at the
                 # discriminator's path inside it is what the slice wants

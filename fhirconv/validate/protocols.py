@@ -43,6 +43,9 @@ class Context:
     terminology: TerminologyProvider
     root: Any  # the whole parsed input (dict for JSON)
     source: str = "<input>"
+    # ``(resource, location)`` of every resource of the input in the chain's order (``resource_list``),
+    # set by the chain so a root check need not walk the input again; None: walk it yourself
+    resources: list[tuple[dict[str, Any], str]] | None = None
 
 
 class Checker(Protocol):

@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from .chain import iter_resources
+from .chain import resource_list
 from .issues import Issue, Severity
 from .protocols import Context
 from .structure import Site, WalkCache
@@ -187,35 +187,58 @@ class ReferenceChecker:
         if other is not None:
             other.known = known
         others = other.types if other is not None else {}
-        located = dict((loc, res) for res, loc in iter_resources(root, str(root.get("resourceType"))))
-        for location, resource in located.items():
-            sites = self.cache.sites.get(location, [])
-            m = _CONTAINED.match(location) if ".contained[" in location else None
-            container = located.get(m.group(1), resource) if m else resource
+        resources = ctx.resources
+        if resources is None:
+            resources = resource_list(root, str(root.get("resourceType")))
+        # location -> resource, made when a contained resource needs its container
+        located: dict[str, dict[str, Any]] | None = None
+        sites_of = self.cache.sites
+        standalone = not by_url and other is None and self._bundle_type != "document"
+        for resource, location in resources:
+            sites = sites_of.get(location)
+            if not sites:
+                continue
+            container = resource
+            if ".contained[" in location:
+                m = _CONTAINED.match(location)
+                if m:
+                    if located is None:
+                        located = {loc: res for res, loc in resources}
+                    container = located.get(m.group(1), resource)
             for site in sites:
-                stype = site.type
-                if stype == "canonical":
-                    issues.extend(_relative_canonicals(site))
-                    continue
-                if stype != "Reference":
-                    continue
-                ref = site.value
-                if not isinstance(ref, dict):
-                    continue
-                # The commonest reference, inline: a urn:uuid naming an entry of the bundle, with no
-                # Reference.type, whose resource type is an R4 type the element allows. _check_ref finds
-                # nothing to say about it (and is asked about everything else).
-                value = ref.get("reference")
-                if type(value) is str and value.startswith("urn:uuid:") and ref.get("type") is None:
-                    resolved = by_url.get(value)
-                    rtype = resolved.get("resourceType") if resolved is not None else others.get(value)
-                    if type(rtype) is str and rtype in known and _target_ok(rtype, site.element.targets):
+                stype = site[2]
+                if stype == "Reference":
+                    ref = site[1]
+                    if not isinstance(ref, dict):
                         continue
-                issues.extend(
-                    self._check_ref(
-                        ref, site.location, site, container, by_url, entry_base, location, known, other
+                    # The commonest reference, inline: a urn:uuid naming an entry of the bundle, with no
+                    # Reference.type, whose resource type is an R4 type the element allows. _check_ref
+                    # finds nothing to say about it (and is asked about everything else).
+                    value = ref.get("reference")
+                    if type(value) is str and ref.get("type") is None:
+                        if value.startswith("urn:uuid:"):
+                            resolved = by_url.get(value)
+                            if resolved is not None:
+                                rtype = resolved.get("resourceType")
+                            else:  # an entry of an earlier window of a streamed bundle, or nothing
+                                rtype = others.get(value)
+                        elif standalone and (m := _RELATIVE.match(value)) is not None:
+                            # "Patient/example" where nothing can resolve it (no fullUrl in the input,
+                            # not a document): _check_ref checks only the type named in the URL
+                            rtype = m.group(1)
+                        else:
+                            rtype = None
+                        if type(rtype) is str and rtype in known:
+                            targets = site[3].targets
+                            if not targets or "Resource" in targets or rtype in targets:
+                                continue  # _target_ok, inline
+                    issues.extend(
+                        self._check_ref(
+                            ref, site.location, site, container, by_url, entry_base, location, known, other
+                        )
                     )
-                )
+                elif stype == "canonical":
+                    issues.extend(_relative_canonicals(site))
         return issues
 
     @staticmethod
@@ -280,10 +303,14 @@ class ReferenceChecker:
                         )
                     )
                 continue
-            issues.extend(self._full_url(full_url, resource, f"{at}.fullUrl", known))
+            # a urn: fullUrl (the converter's urn:uuid) is absolute and no RESTful URL: the fullUrl
+            # checks and the RESTful aliases below have nothing to do for it
+            urn = full_url.startswith("urn:")
+            if not urn:
+                issues.extend(self._full_url(full_url, resource, f"{at}.fullUrl", known))
             request = entry.get("request")
             posted = isinstance(request, dict) and request.get("method") == "POST"
-            m_rest = _ABSOLUTE.match(full_url)
+            m_rest = None if urn else _ABSOLUTE.match(full_url)
             if (
                 m_rest
                 and not posted
@@ -324,7 +351,7 @@ class ReferenceChecker:
                     self._by_type_id.setdefault(f"{rt}/{ri}", []).append(resource)
                     self._urls_by_type_id.setdefault(f"{rt}/{ri}", []).append(full_url)
                 by_url.setdefault(full_url, resource)
-                m = _ABSOLUTE.match(full_url)
+                m = None if urn else _ABSOLUTE.match(full_url)
                 if m:
                     entry_base[f"Bundle.entry[{i}].resource"] = m.group(1).rstrip("/")
                     by_url.setdefault(f"{m.group(2)}/{m.group(3)}", resource)

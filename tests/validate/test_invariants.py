@@ -792,12 +792,20 @@ def _shortcut_inputs() -> list[tuple[str, dict[str, Any]]]:
     chosen = [
         (n, r)
         for n, r in _examples()
-        if r["resourceType"] in ("Bundle", "Observation") or '"start"' in json.dumps(r)
+        if r["resourceType"] in ("Bundle", "Observation", "RiskAssessment") or '"start"' in json.dumps(r)
     ]
     variants: list[tuple[str, dict[str, Any]]] = []
     for n, r in chosen:
         if r["resourceType"] == "Bundle" and r.get("entry"):
-            for btype in ("transaction", "batch-response", "history", "collection", None):
+            for btype in (
+                "transaction",
+                "batch-response",
+                "history",
+                "collection",
+                "document",
+                "message",
+                None,
+            ):
                 v = copy.deepcopy(r)
                 if btype is None:
                     v.pop("type", None)
@@ -810,6 +818,33 @@ def _shortcut_inputs() -> list[tuple[str, dict[str, Any]]]:
             v["valueString"] = "x"
             v["component"][0]["code"] = copy.deepcopy(v["code"])  # obs-7
             variants.append((f"{n}+obs7", v))
+    ucum = "http://unitsofmeasure.org"
+    for low, high in [  # ras-1: a probability range in percent
+        ({"value": 10, "code": "%", "system": ucum}, {"value": 20, "code": "%", "system": ucum}),
+        ({"value": 10, "code": "%", "system": ucum}, None),
+        (None, {"value": 0.2, "code": "1", "system": ucum}),
+        ({"value": 10, "code": "%", "system": "http://example.org"}, None),
+        ({"value": 10, "code": "%"}, None),
+        ({"value": 10, "system": ucum}, {"value": 20, "code": "%", "system": ucum}),
+        ({"value": 10, "unit": "percent"}, None),
+        ({"value": 10, "code": "%", "system": ucum, "_code": {"extension": []}}, None),
+    ]:
+        prediction: dict[str, Any] = {"probabilityRange": {}}
+        if low is not None:
+            prediction["probabilityRange"]["low"] = low
+        if high is not None:
+            prediction["probabilityRange"]["high"] = high
+        variants.append(
+            (
+                f"range {low}..{high}",
+                {
+                    "resourceType": "RiskAssessment",
+                    "status": "final",
+                    "subject": {"reference": "Patient/p"},
+                    "prediction": [prediction, {"probabilityDecimal": 0.5}],
+                },
+            )
+        )
     for start, end in [
         ("2023-06-21", "2023-06-21T06:20:00Z"),
         ("2023-06-22", "2023-06-21T06:20:00Z"),
@@ -838,7 +873,8 @@ def _shortcut_inputs() -> list[tuple[str, dict[str, Any]]]:
 
 @pytest.mark.shared
 def test_shortcuts_agree_with_the_engine(definitions: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """per-1, bdl-3/4/7 and obs-7 are decided in Python where plain; fhirpathpy must agree everywhere."""
+    """per-1, bdl-3/4/7/11/12, obs-7 and ras-1 are decided in Python where plain; fhirpathpy must agree
+    everywhere."""
     inputs = _shortcut_inputs()
     fast = [(n, check(InvariantChecker(definitions), definitions, r)) for n, r in inputs]
     monkeypatch.setattr(inv, "_SHORTCUT_KEYS", frozenset())
@@ -849,7 +885,7 @@ def test_shortcuts_agree_with_the_engine(definitions: Any, monkeypatch: pytest.M
 
     assert verdicts(fast) == verdicts(slow)
     rules = {rule for _n, rule, _loc, _sev in verdicts(fast)}
-    assert {"per-1", "bdl-3", "bdl-4", "bdl-7", "obs-7"} <= rules
+    assert {"per-1", "bdl-3", "bdl-4", "bdl-7", "bdl-11", "bdl-12", "obs-7", "ras-1"} <= rules
 
 
 def test_name_constraints_match_the_whole_name(checker: InvariantChecker, definitions: Any) -> None:

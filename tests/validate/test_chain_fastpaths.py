@@ -1,0 +1,400 @@
+"""The validation chain's fast paths give what the long way gives.
+
+- ``chain.resource_list`` (one walk of the input, shared with the checkers) is ``list(iter_resources)``;
+- the reference checker's inline cases (a ``urn:uuid`` naming an entry, a ``Type/id`` where nothing can
+  resolve it) report what ``_check_ref`` reports when asked about every Reference;
+- the lint checker's inline cases (a Coding with a known system, a CodeableConcept with text, an
+  Identifier of another system) report what its rule methods report for every site;
+- the profile walk's plans (steps skipped where the element cannot say anything, discriminators and
+  slicings worked out once per node) report what the walk reports when every step runs for every item.
+
+Inputs: the official examples (those claiming the vital-signs profiles, and mutations of them), bundles
+written here to reach every branch, and random nestings (hypothesis).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from support import require_shared
+
+from fhirconv.validate import default_chain, validate_json
+from fhirconv.validate.chain import iter_resources, resource_list
+from fhirconv.validate.lint import LintChecker
+from fhirconv.validate.profiles import _UNPLANNED, ProfileChecker, _PNode
+from fhirconv.validate.protocols import Context
+from fhirconv.validate.references import ReferenceChecker, _relative_canonicals
+
+_CONTAINED = re.compile(r"^(.*)\.contained\[\d+\]$")
+
+
+def _examples() -> list[tuple[str, dict[str, Any]]]:
+    folder: Path = require_shared("fhir-r4", "examples")
+    found = [(p.name, json.loads(p.read_bytes())) for p in sorted(folder.glob("*.json"))]
+    assert len(found) > 500
+    return found
+
+
+def _checker(kind: type) -> Any:
+    found = [c for c in default_chain().checkers if isinstance(c, kind)]
+    assert found, kind
+    return found[0]
+
+
+def _ctx(root: dict[str, Any]) -> Context:
+    chain = default_chain()
+    return Context(chain.definitions, chain.terminology, root, "t", resource_list(root, root["resourceType"]))
+
+
+# -- resource_list ---------------------------------------------------------------------------------------
+
+_LEAF = st.one_of(st.none(), st.integers(), st.text(max_size=3), st.sampled_from(["Bundle", "Parameters"]))
+
+
+def _resources() -> st.SearchStrategy[Any]:
+    def extend(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+        entry = st.fixed_dictionaries(
+            {},
+            optional={
+                "resource": inner,
+                "response": st.one_of(inner, st.fixed_dictionaries({}, optional={"outcome": inner})),
+            },
+        )
+        param: st.SearchStrategy[Any] = st.fixed_dictionaries(
+            {}, optional={"resource": inner, "part": st.lists(st.one_of(inner, _LEAF), max_size=2)}
+        )
+        return st.fixed_dictionaries(
+            {},
+            optional={
+                "resourceType": st.one_of(st.sampled_from(["Bundle", "Parameters", "Patient"]), _LEAF),
+                "contained": st.one_of(st.lists(st.one_of(inner, _LEAF), max_size=3), _LEAF, inner),
+                "entry": st.one_of(st.lists(st.one_of(entry, _LEAF), max_size=3), _LEAF),
+                "parameter": st.one_of(st.lists(st.one_of(param, _LEAF), max_size=3), _LEAF),
+            },
+        )
+
+    return st.recursive(st.fixed_dictionaries({}), extend, max_leaves=12)
+
+
+def _same_walk(resource: dict[str, Any]) -> None:
+    fast = resource_list(resource, "R")
+    slow = list(iter_resources(resource, "R"))
+    assert [loc for _r, loc in fast] == [loc for _r, loc in slow]
+    assert all(a is b for (a, _x), (b, _y) in zip(fast, slow, strict=True))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_resources())
+def test_resource_list_is_iter_resources_on_random_nestings(resource: dict[str, Any]) -> None:
+    _same_walk(resource)
+
+
+def test_resource_list_is_iter_resources_on_the_examples() -> None:
+    nested = 0
+    for _name, data in _examples():
+        _same_walk(data)
+        nested += len(resource_list(data, "R")) > 1
+    assert nested > 50  # bundles and contained resources were walked
+
+
+# -- references ------------------------------------------------------------------------------------------
+
+
+def _references_the_long_way(checker: ReferenceChecker, root: dict[str, Any], ctx: Context) -> list[Any]:
+    """check_root as it was: ``_check_ref`` for every Reference site, the locations walked again."""
+    issues: list[Any] = []
+    known = ctx.definitions.resource_types()
+    by_url: dict[str, Any] = {}
+    entry_base: dict[str, str] = {}
+    checker._bundle_type = root.get("type") if root.get("resourceType") == "Bundle" else None
+    checker._by_type_id = {}
+    checker._urls_by_type_id = {}
+    if root.get("resourceType") == "Bundle":
+        issues.extend(checker._bundle(root, by_url, entry_base, known))
+    located = {loc: res for res, loc in iter_resources(root, str(root.get("resourceType")))}
+    for location, resource in located.items():
+        m = _CONTAINED.match(location)
+        container = located.get(m.group(1), resource) if m else resource
+        for site in checker.cache.sites.get(location, []):
+            if site.type == "canonical":
+                issues.extend(_relative_canonicals(site))
+            elif site.type == "Reference" and isinstance(site.value, dict):
+                issues.extend(
+                    checker._check_ref(
+                        site.value, site.location, site, container, by_url, entry_base, location, known
+                    )
+                )
+    return issues
+
+
+def _entry(url: str | None, resource: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {**({"fullUrl": url} if url else {}), "resource": resource, **extra}
+
+
+def _obs(subject: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"text": "x"},
+        "subject": subject,
+        **extra,
+    }
+
+
+_U1, _U2 = "urn:uuid:00000000-0000-4000-8000-000000000001", "urn:uuid:00000000-0000-4000-8000-000000000002"
+
+REFERENCE_CASES: list[dict[str, Any]] = [
+    # standalone resources: relative references with good, unknown and disallowed types, versioned
+    _obs({"reference": "Patient/p1"}),
+    _obs({"reference": "Patient/p1/_history/2"}),
+    _obs({"reference": "Medication/m1"}),
+    _obs({"reference": "Foo/x"}),
+    _obs({"reference": "Patient/p1"}, focus=[{"reference": "Foo/x"}, {"reference": "Group/g"}]),
+    _obs({"reference": "Patient/p1", "type": "Group"}),
+    _obs({"reference": "Patient/p1", "type": "Patient"}),
+    _obs({"reference": "patient/p1"}),
+    _obs({"reference": "#c1"}, contained=[{"resourceType": "Patient", "id": "c1"}]),
+    _obs({"reference": "#nothing"}),
+    _obs({"reference": _U1}),
+    _obs({"reference": "http://example.org/fhir/Patient/p1"}),
+    {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [_entry(None, _obs({"reference": "Patient/p1"}))],
+    },
+    # documents without fullUrls: a relative reference must resolve inside
+    {
+        "resourceType": "Bundle",
+        "type": "document",
+        "entry": [_entry(None, _obs({"reference": "Patient/p1"})), _entry(None, {"resourceType": "Patient"})],
+    },
+    # urn:uuid references: resolved, unresolved, to a disallowed type, with a type, in a transaction
+    {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            _entry(_U1, {"resourceType": "Patient"}, request={"method": "POST", "url": "Patient"}),
+            _entry(_U2, _obs({"reference": _U1}), request={"method": "POST", "url": "Observation"}),
+            _entry(None, _obs({"reference": _U2}), request={"method": "POST", "url": "Observation"}),
+            _entry(None, _obs({"reference": _U1, "type": "Patient"}), request={"method": "POST", "url": "x"}),
+            _entry(None, _obs({"reference": _U1, "type": "Group"}), request={"method": "POST", "url": "x"}),
+            _entry(None, _obs({"reference": "urn:uuid:nowhere"}), request={"method": "POST", "url": "x"}),
+            _entry(None, _obs({"reference": 7}), request={"method": "POST", "url": "x"}),
+            _entry(None, _obs({"display": "no reference"}), request={"method": "POST", "url": "x"}),
+            _entry(
+                "urn:uuid:00000000-0000-4000-8000-000000000003",
+                {"resourceType": "Foo"},
+                request={"method": "POST", "url": "Foo"},
+            ),
+            _entry(
+                None,
+                _obs(
+                    {"reference": _U1}, focus=[{"reference": "urn:uuid:00000000-0000-4000-8000-000000000003"}]
+                ),
+                request={"method": "POST", "url": "x"},
+            ),
+        ],
+    },
+    # RESTful fullUrls: bases, versions, several entries with one type/id
+    {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            _entry("http://a.org/fhir/Patient/p1", {"resourceType": "Patient", "id": "p1"}),
+            _entry("http://b.org/fhir/Patient/p1", {"resourceType": "Patient", "id": "p1"}),
+            _entry("http://a.org/fhir/Observation/o1", {**_obs({"reference": "Patient/p1"}), "id": "o1"}),
+            _entry("http://c.org/fhir/Observation/o2", {**_obs({"reference": "Patient/p1"}), "id": "o2"}),
+            _entry(_U1, _obs({"reference": "Patient/p1/_history/3"})),
+            _entry(_U2, _obs({"reference": "http://a.org/fhir/Patient/p1"})),
+        ],
+    },
+]
+
+
+def _compare_references(data: dict[str, Any]) -> int:
+    validate_json(data)  # the walk records the sites
+    checker = _checker(ReferenceChecker)
+    ctx = _ctx(data)
+    fast = list(checker.check_root(data, ctx))
+    assert fast == _references_the_long_way(checker, data, ctx)
+    return len(fast)
+
+
+def test_reference_fast_paths_on_written_cases() -> None:
+    found = sum(_compare_references(case) for case in REFERENCE_CASES)
+    assert found >= 10  # the cases do reach the reference rules
+
+
+def test_reference_fast_paths_on_the_examples() -> None:
+    found = sum(_compare_references(data) for _name, data in _examples())
+    assert found > 0
+
+
+# -- lint ------------------------------------------------------------------------------------------------
+
+
+def _lint_the_long_way(checker: LintChecker, location: str, ctx: Context) -> list[Any]:
+    from fhirconv.validate.structure import QUANTITY_TYPES
+
+    out: list[Any] = []
+    for site in checker.cache.sites.get(location, ()):
+        if not isinstance(site.value, dict):
+            continue
+        if site.type == "Coding":
+            out.extend(checker._coding(site.value, site.location))
+        elif site.type == "CodeableConcept":
+            out.extend(checker._concept(site.value, site.location))
+        elif site.type in QUANTITY_TYPES:
+            out.extend(checker._quantity(site.value, site.location, site.type, ctx))
+        elif site.type == "Identifier":
+            out.extend(checker._identifier(site.value, site.location))
+    return out
+
+
+LINT_CASES: list[dict[str, Any]] = [
+    {
+        "resourceType": "Observation",
+        "status": "final",
+        "identifier": [
+            {"system": "urn:ietf:rfc:3986", "value": "no-scheme"},
+            {"system": "urn:ietf:rfc:3986", "value": "urn:oid:1.2.3"},
+            {"system": "http://example.org/ids", "value": "a"},
+        ],
+        "category": [{"coding": [{"code": "no-system"}]}, {"coding": [{"system": "SNOMED-CT", "code": "1"}]}],
+        "code": {"coding": [{"system": "http://loinc.org", "code": "8310-5"}]},
+        "valueQuantity": {"value": 3, "unit": "mg", "system": "http://unitsofmeasure.org", "code": "mg"},
+        "component": [
+            {"code": {"coding": [{"system": " ", "code": "x"}], "text": "t"}, "valueQuantity": {"value": 1}},
+            {"code": {"text": "only text"}, "valueQuantity": {"value": 1, "code": "kg", "system": "urn:x"}},
+        ],
+    }
+]
+
+
+def test_lint_fast_paths() -> None:
+    checker = _checker(LintChecker)
+    found = 0
+    for data in [*LINT_CASES, *(d for _n, d in _examples())]:
+        validate_json(data)
+        ctx = _ctx(data)
+        for _res, location in resource_list(data, data["resourceType"]):
+            fast = list(checker.check_resource(_res, location, ctx))
+            assert fast == _lint_the_long_way(checker, location, ctx), location
+            found += len(fast)
+    assert found > 10
+
+
+# -- profiles --------------------------------------------------------------------------------------------
+
+
+class _EveryStep(ProfileChecker):
+    """The walk without its plans: every step runs for every item, each discriminator item by item,
+    each slicing read again for every element."""
+
+    def item_plan(self, node: _PNode, key: str, core: dict[str, Any] | None) -> tuple[Any, ...]:
+        plan = super().item_plan(node, key, core)
+        return (*plan[:5], True, True, True, True, True, True, plan[11])
+
+    def value_plan(self, s: _PNode, path: str) -> Any:
+        return _UNPLANNED
+
+    def slice_plan(self, node: _PNode) -> Any:
+        return _UNPLANNED
+
+
+def _claims_a_profile(data: dict[str, Any]) -> bool:
+    return any(
+        isinstance(res.get("meta"), dict) and res["meta"].get("profile")
+        for res, _loc in resource_list(data, "R")
+    )
+
+
+def test_profile_walk_plans_change_nothing() -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_mutations import mutations
+
+    chain = default_chain()
+    planned = _checker(ProfileChecker)
+    every = _EveryStep(chain.definitions)
+    inputs = [d for _n, d in _examples() if _claims_a_profile(d)]
+    assert len(inputs) > 10
+    for data in list(inputs):
+        if data["resourceType"] != "Bundle":
+            inputs.extend(m for _name, m, _where in mutations(data))
+            for key in ("category", "code", "valueQuantity", "component", "effectiveDateTime"):
+                if key in data:
+                    wrong = copy.deepcopy(data)
+                    del wrong[key]
+                    inputs.append(wrong)
+            if "effectiveDateTime" in data:  # vs-1: a dateTime at least to the day
+                inputs.append({**copy.deepcopy(data), "effectiveDateTime": "2020"})
+    found = 0
+    for data in inputs:
+        ctx = _ctx(data)
+        for res, location in ctx.resources or []:
+            fast = list(planned.check_resource(res, location, ctx))
+            assert fast == list(every.check_resource(res, location, ctx)), location
+            found += len(fast)
+    assert found > 20  # the mutations broke the profiles
+
+
+def test_profile_walk_plans_on_ips(tmp_path: Path) -> None:
+    """The IPS profiles (slices with resolve(), pattern discriminators, type profiles) when installed."""
+    folder = Path.home() / ".fhir" / "packages" / "hl7.fhir.uv.ips#2.0.0" / "package" / "example"
+    if not folder.is_dir():
+        pytest.skip("needs the IPS package (fhirconv definitions install hl7.fhir.uv.ips#2.0.0)")
+    from fhirconv.pipeline import profile_chain
+
+    chain = profile_chain("ips")
+    planned = next(c for c in chain.checkers if isinstance(c, ProfileChecker))
+    every = _EveryStep(chain.definitions, planned.asked)
+    found = 0
+    for path in sorted(folder.glob("*.json")):
+        data = json.loads(path.read_bytes())
+        ctx = Context(
+            chain.definitions, chain.terminology, data, "t", resource_list(data, data["resourceType"])
+        )
+        for res, location in ctx.resources or []:
+            fast = list(planned.check_resource(res, location, ctx))
+            assert fast == list(every.check_resource(res, location, ctx)), (path.name, location)
+            found += len(fast)
+    assert found > 0
+
+
+def test_a_nested_resource_type_that_is_a_list_is_reported_not_a_crash() -> None:
+    """The chain looked the checkers of a nested resource up by its resourceType: a JSON list there
+    raised TypeError (unhashable) out of the validator ("internal error")."""
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"fullUrl": _U1, "resource": {"resourceType": ["Patient"]}}],
+    }
+    report = validate_json(bundle)
+    assert any(i.location == "Bundle.entry[0].resource" and i.is_error for i in report.issues)
+
+
+_JSON = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.sampled_from(["#a", "#b", "a", "<p/>", "#"])),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(["x", "id", "y"]), inner, max_size=3)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_JSON, st.sets(st.sampled_from(["#a", "#b", "#None", "#"]), max_size=3))
+def test_dom3_early_exit_is_the_whole_string_set(value: Any, wanted: set[str]) -> None:
+    """dom-3 first looks for each contained resource's "#id" with a walk that stops when all are seen."""
+    from fhirconv.validate.invariants import _all_present, _strings
+
+    assert _all_present(value, wanted) == (wanted <= _strings(value))
