@@ -161,12 +161,10 @@ class _Writer:
         if not self.full:
             return None
         from .validate import validate_json
-        from .validate.references import other_entries
 
         forward = self.other.forward
         known = len(forward)
-        with other_entries(self.other):
-            report = validate_json(mini, source=self.source)
+        report = validate_json(mini, source=self.source, others=self.other)
         for k in range(known, len(forward)):  # references to entries not seen yet, located in the bundle
             value, where, targets, declared, strict = forward[k]
             forward[k] = (value, self._global(where), targets, declared, strict)

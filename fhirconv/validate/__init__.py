@@ -15,12 +15,15 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import strictjson
 from ..errors import HostileInputError, InputError, MalformedInputError
 from .chain import ValidationChain, iter_resources
 from .issues import Issue, Report, Severity
+
+if TYPE_CHECKING:
+    from .references import OtherEntries
 
 __all__ = [
     "Issue",
@@ -153,9 +156,16 @@ def _drop_schema_echoes(report: Report) -> Report:
     return report
 
 
-def validate_json(data: Any, source: str = "<input>", *, chain: ValidationChain | None = None) -> Report:
-    """Validate one parsed resource (a Bundle included) against R4 with ``chain`` (default: R4 core)."""
-    return _drop_schema_echoes((chain or default_chain()).validate(data, source))
+def validate_json(
+    data: Any,
+    source: str = "<input>",
+    *,
+    chain: ValidationChain | None = None,
+    others: OtherEntries | None = None,
+) -> Report:
+    """Validate one parsed resource (a Bundle included) against R4 with ``chain`` (default: R4 core).
+    ``others``: the rest of a bundle validated in parts (``references.OtherEntries``), or None."""
+    return _drop_schema_echoes((chain or default_chain()).validate(data, source, others=others))
 
 
 def parse_json(text: str | bytes, source: str) -> Any:

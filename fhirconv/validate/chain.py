@@ -9,10 +9,13 @@ into a ``processing`` issue instead of hiding the rest of the report.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .issues import Issue, Report, Severity
 from .protocols import Checker, Context, DefinitionsProvider, TerminologyProvider
+
+if TYPE_CHECKING:
+    from .references import OtherEntries
 
 __all__ = ["ValidationChain", "iter_resources", "resource_list"]
 
@@ -121,7 +124,7 @@ class ValidationChain:
         # checker's ``resource_types``; absent: every type): the checkers are fixed, so asked once
         self._for_type: dict[str, list[Checker]] = {}
 
-    def validate(self, data: Any, source: str = "<input>") -> Report:
+    def validate(self, data: Any, source: str = "<input>", *, others: OtherEntries | None = None) -> Report:
         report = Report(source=source)
         if not isinstance(data, dict):
             report.issues.append(
@@ -144,7 +147,7 @@ class ValidationChain:
         for state in self._before_input:
             state.clear()
         resources = resource_list(data, str(data["resourceType"]))
-        ctx = Context(self.definitions, self.terminology, data, source, resources)
+        ctx = Context(self.definitions, self.terminology, data, source, resources, others)
         report.resource_count = len(resources)
         issues = report.issues
         # the checkers of each type with their bound methods, per input (a benchmark or test may have

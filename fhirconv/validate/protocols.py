@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .issues import Issue
+
+if TYPE_CHECKING:
+    from .references import OtherEntries
 
 __all__ = ["Checker", "Context", "DefinitionsProvider", "TerminologyProvider"]
 
@@ -46,6 +49,9 @@ class Context:
     # ``(resource, location)`` of every resource of the input in the chain's order (``resource_list``),
     # set by the chain so a root check need not walk the input again; None: walk it yourself
     resources: list[tuple[dict[str, Any], str]] | None = None
+    # the entries of the other parts of a bundle validated in parts (a streamed bundle's windows):
+    # the reference checker resolves ``urn:`` references through them too; None: the input is whole
+    others: OtherEntries | None = None
 
 
 class Checker(Protocol):

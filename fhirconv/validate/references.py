@@ -10,9 +10,7 @@ the element's ``targetProfile`` in the definitions (the structure walk records t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +19,7 @@ from .issues import Issue, Severity
 from .protocols import Context
 from .structure import Site, WalkCache
 
-__all__ = ["OtherEntries", "ReferenceChecker", "other_entries"]
+__all__ = ["OtherEntries", "ReferenceChecker"]
 
 _CONTAINED = re.compile(r"^(.*)\.contained\[\d+\]$")
 _ENTRY = re.compile(r"^Bundle\.entry\[\d+\]\.resource(\.contained\[\d+\])*$")
@@ -99,19 +97,6 @@ class OtherEntries:
         return out
 
 
-_OTHER: ContextVar[OtherEntries | None] = ContextVar("fhirconv_other_entries", default=None)
-
-
-@contextmanager
-def other_entries(other: OtherEntries) -> Iterator[OtherEntries]:
-    """Within the block, the reference checker resolves ``urn:`` references through ``other`` too."""
-    token = _OTHER.set(other)
-    try:
-        yield other
-    finally:
-        _OTHER.reset(token)
-
-
 def _unresolved(value: str, where: str, strict: bool) -> Issue:
     """A URN resolves nowhere else: fatal to a transaction/document/message, a warning elsewhere."""
     return Issue(
@@ -183,7 +168,7 @@ class ReferenceChecker:
         self._urls_by_type_id = {}
         if root.get("resourceType") == "Bundle":
             issues.extend(self._bundle(root, by_url, entry_base, known))
-        other = _OTHER.get()
+        other = ctx.others
         if other is not None:
             other.known = known
         others = other.types if other is not None else {}
