@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 
-from ..model import Assertion, Coding, ConditionFact, Mention, MentionRole, RelativeTime
+from ..model import Assertion, ConditionFact, Mention, MentionRole, RelativeTime
 from ..text import fold, norm_phrase
 from .fastcopy import replaced as replace
 from .finding_phrase import Composer
 from .lexicon import Concept, Lexicon, Match
-from .mentions import codings_of, surface
+from .mentions import CodingsMemo, surface
 from .quantities import Quantities
 from .rules import ConditionRules
 from .sentence import NOT_PATIENT_FACTS, Found, SentenceContext
@@ -45,7 +45,7 @@ class Conditions:
         self.rules = rules
         self.composer = composer
         self.q = quantities
-        self._codings: dict[tuple[tuple[str, str, str], ...], tuple[Coding, ...]] = {}
+        self._codings_of = CodingsMemo()
         self.history = re.compile(
             rf"(?<!\w)(?P<n>{quantities.qty_words})\s+(?P<u>{quantities.time_unit_words})\s+"
             rf"(?:{rules.history_words})(?!\w)"
@@ -165,16 +165,6 @@ class Conditions:
             past=past,
             ruled_out=ruled_out,
         )
-
-    def _codings_of(self, c: Concept) -> tuple[Coding, ...]:
-        """``codings_of(c)``, remembered by the codings it is made of (a ``Coding`` never changes, so the
-        same tuple serves every fact of the concept)."""
-        got = self._codings.get(c.codings)
-        if got is None:
-            if len(self._codings) >= 4096:  # bounded, whatever the lexicon
-                self._codings.clear()
-            got = self._codings[c.codings] = codings_of(c)
-        return got
 
     def _close(
         self,

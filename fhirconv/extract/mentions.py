@@ -341,6 +341,25 @@ def codings_of(c: Concept) -> tuple[Coding, ...]:
     return tuple(Coding(s, k, d) for s, k, d in c.codings)
 
 
+class CodingsMemo:
+    """``codings_of(c)``, remembered by the codings it is made of: a ``Coding`` never changes, so one
+    tuple serves every fact of a concept, and the same few concepts are named sentence after sentence,
+    report after report. One per component (bounded, whatever the lexicon)."""
+
+    __slots__ = ("_made",)
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[tuple[str, str, str], ...], tuple[Coding, ...]] = {}
+
+    def __call__(self, c: Concept) -> tuple[Coding, ...]:
+        got = self._made.get(c.codings)
+        if got is None:
+            if len(self._made) >= 4096:
+                self._made.clear()
+            got = self._made[c.codings] = codings_of(c)
+        return got
+
+
 def surface(text: str, m: Match) -> str:
     """The words as written; an abbreviation gets its long form so the resource reads on its own."""
     words = " ".join(text[m.start : m.end].split())

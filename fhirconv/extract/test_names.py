@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import re
 
-from ..model import Coding
 from .abbreviations import merge_abbreviations
-from .lexicon import Concept, Match
-from .mentions import codings_of
+from .lexicon import Match
+from .mentions import CodingsMemo
 from .obs import Obs
 from .rules import ObservationRules
 
@@ -19,7 +18,7 @@ __all__ = ["TestNames"]
 class TestNames:
     def __init__(self, rules: ObservationRules) -> None:
         self.rules = rules
-        self._codings: dict[tuple[tuple[str, str, str], ...], tuple[Coding, ...]] = {}
+        self._codings_of = CodingsMemo()
         self.verb = re.compile(rf"(?:{rules.finding_verbs})")
         # "MRI of the brain demonstrated ...": the target ends where the predicate begins
         # "done for HIV", "for SARS-CoV-2": a verb of doing before, a short number at the end
@@ -117,16 +116,6 @@ class TestNames:
             if i + 1 < len(out) and out[i + 1].start <= o.end + 3 and _OPENS_LIST.match(folded, o.end, e):
                 o.umbrella = True
         return out
-
-    def _codings_of(self, c: Concept) -> tuple[Coding, ...]:
-        """``codings_of(c)``, remembered by the codings it is made of (``Coding`` never changes): the same
-        few tests are named in sentence after sentence, report after report."""
-        got = self._codings.get(c.codings)
-        if got is None:
-            if len(self._codings) >= 4096:  # bounded, whatever the lexicon
-                self._codings.clear()
-            got = self._codings[c.codings] = codings_of(c)
-        return got
 
     def _examined(self, folded: str, s: int, hs: int, he: int, e: int) -> bool:
         """ "On examination, ...", "his examination showed ...": the bare word names the physical

@@ -1122,6 +1122,11 @@ def _literal(x: Any) -> Any:
     return None
 
 
+def _moved(issues: Iterable[Issue], at: str) -> list[Issue]:
+    """A remembered extension verdict's issues, located under ``at`` (where this extension is)."""
+    return [Issue(i.severity, i.code, at + i.location, i.message, i.rule, i.line, i.column) for i in issues]
+
+
 def _ext_shape(y: dict[str, Any]) -> tuple[Any, ...] | None:
     """The memo key of an extension's walk: every key in order and every value with its type, except
     three leaves whose content the walk of the Extension type judges by one fixed check each, made here:
@@ -1393,20 +1398,11 @@ class _Run:
             if found is not None:
                 # (most verdicts add one or two of these: the empty ones are skipped without a loop)
                 if found.struct:
-                    self.struct += [
-                        Issue(i.severity, i.code, at + i.location, i.message, i.rule, i.line, i.column)
-                        for i in found.struct
-                    ]
+                    self.struct += _moved(found.struct, at)
                 if found.inv:
-                    self.inv += [
-                        Issue(i.severity, i.code, at + i.location, i.message, i.rule, i.line, i.column)
-                        for i in found.inv
-                    ]
+                    self.inv += _moved(found.inv, at)
                 if found.bind:
-                    self.bind += [
-                        Issue(i.severity, i.code, at + i.location, i.message, i.rule, i.line, i.column)
-                        for i in found.bind
-                    ]
+                    self.bind += _moved(found.bind, at)
                 if found.sites:
                     self.sites += [
                         _new_site(Site, (at + loc, _at_path(y, path), tname, info))

@@ -1125,46 +1125,14 @@ class _Walk:
             return self.discriminate_resolved(item, s, kind, path)
         if kind in ("value", "pattern"):
             plan = self.checker.value_plan(s, path)
-            if plan is None:
-                return None
             if plan is not _UNPLANNED:
-                values = _values_at(item, path)
-                if plan[0] == "profile":
-                    return any(v == plan[1] for v in values)
-                return any(
-                    (v == expected) if kind_ == "fixed" else _matches_pattern(expected, v)
-                    for kind_, _k, expected in plan[1]
-                    for v in values
-                )
+                return None if plan is None else _plan_verdict(plan, _values_at(item, path))
         target = _node_at(s, path)
         values = _values_at(item, path)
         if kind in ("value", "pattern"):
-            if path == "url" and s.el.get("type") and target is None:
-                profiles = (s.el["type"][0] or {}).get("profile") or []
-                if profiles:
-                    return any(v == profiles[0] for v in values)
-            fixed_of = self.checker.fixed_of
-            wants = [w for t in _nodes_at(s, path) if (w := fixed_of(t.el)) is not None]
-            own = fixed_of(s.el)
-            if not wants and own is not None and path not in ("$this", ""):
-                # the slice fixes the whole element (fixedContactPoint {use: home}): the value at the
-                # discriminator's path inside it is what the slice wants
-                wants = [(own[0], "", v) for v in _values_at(own[2], path)]
-            if not wants and target is not None:
-                derived = _derived_pattern(target)
-                if derived is not None:
-                    wants = [("pattern", "", derived)]
-            if not wants:
-                if path == "url" and s.el.get("type"):
-                    profiles = (s.el["type"][0] or {}).get("profile") or []
-                    if profiles:
-                        return any(v == profiles[0] for v in values)
-                return None
-            return any(
-                (v == expected) if kind_ == "fixed" else _matches_pattern(expected, v)
-                for kind_, _k, expected in wants
-                for v in values
-            )
+            # definitions too malformed to plan: worked out again here, so the walk fails where it did
+            plan = self.checker._value_plan(s, path)
+            return None if plan is None else _plan_verdict(plan, values)
         if kind == "exists":
             if target is None:
                 return None
@@ -1285,6 +1253,18 @@ def _typed(resource: Any) -> Any:
         create_node: Any = ResourceNode.create_node  # untyped in fhirpathpy
         return create_node(resource, resource["resourceType"])
     return resource
+
+
+def _plan_verdict(plan: Any, values: list[Any]) -> bool:
+    """Whether an item's ``values`` at a discriminator's path meet a slice's value plan
+    (:meth:`ProfileChecker.value_plan`): equal to its type profile, or to a fixed value / pattern."""
+    if plan[0] == "profile":
+        return any(v == plan[1] for v in values)
+    return any(
+        (v == expected) if kind == "fixed" else _matches_pattern(expected, v)
+        for kind, _key, expected in plan[1]
+        for v in values
+    )
 
 
 def _discriminator_path(path: str) -> str:
