@@ -146,6 +146,8 @@ class MentionFinder:
         matches = attributive_procedures(folded, self.rules.composer.compose(text, folded, s, e, matches))
         matches = self._whole_names(folded, s, e, matches)
         matches = one_name(text, s, e, matches)
+        if not any(m.concept.domain == "conditions" for m in matches):
+            return attributive(self.rules, folded, matches)  # (the outcome phrases matter to conditions only)
         phrases = self.outcomes.phrases if self.any_outcome.search(folded, s, e) else ()
         outcome_spans = [(om.start(), om.end()) for _, pat in phrases for om in pat.finditer(folded, s, e)]
         kept = [
