@@ -231,7 +231,7 @@ class Extractor:
                     for ts, te in test_spans
                 )
             ]
-            if test_spans
+            if test_spans or not self.mentions.shortcuts
             else [m for m in matches if m.concept.domain != "tests"]  # (most sentences name no test)
         )
         targets = [Target(m.start, m.end, _DOMAIN_TARGET[m.concept.domain]) for m in kept]
