@@ -114,7 +114,8 @@ def _references_the_long_way(checker: ReferenceChecker, root: dict[str, Any], ct
     by_url: dict[str, Any] = {}
     entry_base: dict[str, str] = {}
     checker._bundle_type = root.get("type") if root.get("resourceType") == "Bundle" else None
-    checker._by_type_id = {}
+    checker._entries = []
+    checker._by_type_id = None
     checker._urls_by_type_id = {}
     if root.get("resourceType") == "Bundle":
         issues.extend(checker._bundle(root, by_url, entry_base, known))
