@@ -180,8 +180,10 @@ class ReferenceChecker:
         self._entries = []
         self._by_type_id = None
         self._urls_by_type_id = {}
+        # by_url's urn:uuid fullUrls whose resource has an R4 resource type: what most references name
+        urn_types: dict[str, str] = {}
         if root.get("resourceType") == "Bundle":
-            issues.extend(self._bundle(root, by_url, entry_base, known))
+            issues.extend(self._bundle(root, by_url, entry_base, known, urn_types))
         other = ctx.others
         if other is not None:
             other.known = known
@@ -215,19 +217,21 @@ class ReferenceChecker:
                     # finds nothing to say about it (and is asked about everything else).
                     value = ref.get("reference")
                     if type(value) is str and ref.get("type") is None:
-                        if value.startswith("urn:uuid:"):
-                            resolved = by_url.get(value)
-                            if resolved is not None:
-                                rtype = resolved.get("resourceType")
-                            else:  # an entry of an earlier window of a streamed bundle, or nothing
-                                rtype = others.get(value)
-                        elif standalone and (m := _RELATIVE.match(value)) is not None:
-                            # "Patient/example" where nothing can resolve it (no fullUrl in the input,
-                            # not a document): _check_ref checks only the type named in the URL
-                            rtype = m.group(1)
-                        else:
-                            rtype = None
-                        if type(rtype) is str and rtype in known:
+                        rtype = urn_types.get(value)  # an entry's urn:uuid: its R4 resource type
+                        if rtype is None:
+                            if value.startswith("urn:uuid:"):
+                                resolved = by_url.get(value)
+                                if resolved is not None:
+                                    rtype = resolved.get("resourceType")
+                                else:  # an entry of an earlier window of a streamed bundle, or nothing
+                                    rtype = others.get(value)
+                            elif standalone and (m := _RELATIVE.match(value)) is not None:
+                                # "Patient/example" where nothing can resolve it (no fullUrl in the input,
+                                # not a document): _check_ref checks only the type named in the URL
+                                rtype = m.group(1)
+                            if type(rtype) is not str or rtype not in known:
+                                rtype = None
+                        if rtype is not None:
                             targets = site[3].targets
                             if not targets or "Resource" in targets or rtype in targets:
                                 continue  # _target_ok, inline
@@ -252,9 +256,12 @@ class ReferenceChecker:
         by_url: dict[str, dict[str, Any]],
         entry_base: dict[str, str],
         known: frozenset[str] = frozenset(),
+        urn_types: dict[str, str] | None = None,
     ) -> list[Issue]:
         issues: list[Issue] = []
         btype = bundle.get("type")
+        if urn_types is None:
+            urn_types = {}
         links = bundle.get("link")
         if isinstance(links, list):
             relations = [ln.get("relation") for ln in links if isinstance(ln, dict)]
@@ -303,10 +310,10 @@ class ReferenceChecker:
                         )
                     )
                 continue
-            is_dict = isinstance(resource, dict)
+            own: dict[str, Any] | None = resource if isinstance(resource, dict) else None
             version = None
-            if is_dict:
-                meta = resource.get("meta")
+            if own is not None:
+                meta = own.get("meta")
                 if isinstance(meta, dict):
                     v = meta.get("versionId")
                     version = v if isinstance(v, str) else None
@@ -318,8 +325,11 @@ class ReferenceChecker:
                     issues.append(_not_unique(i, full_url, seen[key]))
                 else:
                     seen[key] = i
-                if is_dict and full_url not in by_url:
-                    by_url[full_url] = resource
+                if own is not None and full_url not in by_url:
+                    by_url[full_url] = own
+                    rtype = own.get("resourceType")
+                    if type(rtype) is str and rtype in known and full_url.startswith("urn:uuid:"):
+                        urn_types[full_url] = rtype
                 continue
             issues.extend(self._full_url(full_url, resource, f"Bundle.entry[{i}].fullUrl", known))
             request = entry.get("request")
@@ -328,9 +338,9 @@ class ReferenceChecker:
             if (
                 m_rest
                 and not posted
-                and is_dict
-                and "id" not in resource
-                and m_rest.group(2) == resource.get("resourceType")
+                and own is not None
+                and "id" not in own
+                and m_rest.group(2) == own.get("resourceType")
             ):
                 issues.append(
                     Issue(
@@ -347,14 +357,14 @@ class ReferenceChecker:
                 issues.append(_not_unique(i, full_url, seen[key]))
             else:
                 seen[key] = i
-            if is_dict:
-                by_url.setdefault(full_url, resource)
+            if own is not None:
+                by_url.setdefault(full_url, own)
                 if m_rest:
                     entry_base[f"Bundle.entry[{i}].resource"] = m_rest.group(1).rstrip("/")
-                    by_url.setdefault(f"{m_rest.group(2)}/{m_rest.group(3)}", resource)
-                rtype, rid = resource.get("resourceType"), resource.get("id")
+                    by_url.setdefault(f"{m_rest.group(2)}/{m_rest.group(3)}", own)
+                rtype, rid = own.get("resourceType"), own.get("id")
                 if isinstance(rtype, str) and isinstance(rid, str):
-                    by_url.setdefault(f"{rtype}/{rid}", resource)
+                    by_url.setdefault(f"{rtype}/{rid}", own)
         return issues
 
     @staticmethod
