@@ -122,6 +122,9 @@ _NESTED_TOO_DEEP = b"\n" + b" " * (2 * MAX_DEPTH)
 """A line indented this far in ``orjson.dumps(value, option=OPT_INDENT_2)`` is a member of a container
 at depth MAX_DEPTH; without one, nothing is nested deeper than MAX_DEPTH."""
 _INDENT = orjson.OPT_INDENT_2
+_COLON_ESCAPE = re.compile(rb"\\u003")
+"""Where an escape may stand for ``:`` (``\\u003a``); a pattern finds it faster than ``in`` (it looks for the
+backslash first, where ``in`` stops at every digit 3)."""
 
 
 def _fast(text: str | bytes) -> Any:
@@ -146,7 +149,7 @@ def _fast(text: str | bytes) -> Any:
             return _UNDECIDED
     else:
         data = text
-    if b"\\u003" in data or _LONG_DIGIT_RUN in data.translate(_DIGITS_ONLY):
+    if _COLON_ESCAPE.search(data) is not None or _LONG_DIGIT_RUN in data.translate(_DIGITS_ONLY):
         return _UNDECIDED
     try:
         value = orjson.loads(data)

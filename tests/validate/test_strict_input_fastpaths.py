@@ -4,8 +4,12 @@
   what the hooked ``json.loads`` gives, and every input it refuses or cannot decide gets today's error;
 - ``strictjson``: a text that cannot hold a lone surrogate is checked for depth only
   (``_check_depth``); on any JSON text, the error (or none) is the one the full walk gives;
-- ``_looks_ndjson`` reads the first three non-blank lines instead of splitting the whole file;
-- ``_real_key`` resolves each folder once, and a symlinked file on its own, like ``Path.resolve``.
+- ``_looks_ndjson`` reads the first three non-blank lines instead of splitting the whole file, and stops
+  at the first that is not an object;
+- ``_real_key`` resolves each folder once, and a symlinked file on its own, like ``Path.resolve``;
+- ``validate_paths`` names, sniffs and stats its inputs with strings instead of ``Path`` objects:
+  ``_path_name``, ``_suffix``, ``_is_dir``, ``_first_byte`` and ``_sniff`` decide as the Path and
+  ``lstrip`` ways did.
 """
 
 from __future__ import annotations
@@ -22,7 +26,15 @@ from support import require_shared
 
 from fhirconv import strictjson
 from fhirconv.errors import MalformedInputError
-from fhirconv.validate import _looks_ndjson, _real_key
+from fhirconv.validate import (
+    _first_byte,
+    _is_dir,
+    _looks_ndjson,
+    _path_name,
+    _real_key,
+    _sniff,
+    _suffix,
+)
 
 
 def _outcome(text: str | bytes) -> str | None:
@@ -118,27 +130,97 @@ def test_ndjson_sniffing_agrees(parts: list[bytes]) -> None:
     assert _looks_ndjson(data) == _ndjson_long_way(data)
 
 
-def test_real_key_is_resolve(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"{}\n{}\nx", False),
+        (b"{}\n{}\n{}\nx", True),
+        (b"{}\nx\n{}", False),
+        (b"{}", False),
+        (b" {} \r\n\x0b\r{}", True),
+        (b"\n\n{a}\r\r{b}\n\t\n{c} \n", True),
+        (b"{\n}\n", False),
+    ],
+)
+def test_ndjson_written_cases(data: bytes, expected: bool) -> None:
+    assert _looks_ndjson(data) == _ndjson_long_way(data) == expected
+
+
+def test_real_key_is_resolve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real = tmp_path / "real"
     real.mkdir()
     (real / "a.json").write_text("{}")
     (real / "b.json").write_text("{}")
     os.symlink(real, tmp_path / "linked")
     os.symlink(real / "a.json", real / "alias.json")
-    paths: list[Any] = [
-        real / "a.json",
-        tmp_path / "linked" / "a.json",
-        real / "alias.json",
-        tmp_path / "linked" / "alias.json",
-        real / "missing.json",
-        tmp_path / "linked" / ".." / "real" / "b.json",
-        real / ".",
-        Path("relative.json"),
+    monkeypatch.chdir(real)
+    paths = [
+        str(real / "a.json"),
+        str(tmp_path / "linked" / "a.json"),
+        str(real / "alias.json"),
+        str(tmp_path / "linked" / "alias.json"),
+        str(real / "missing.json"),
+        str(tmp_path / "linked" / ".." / "real" / "b.json"),
+        str(real / "."),
+        "relative.json",
+        "a.json",
+        "/",
+        "/etc",
+        "//etc/hostname",
+        "..",
+        "../real/b.json",
     ]
-    folders: dict[Path, Path] = {}
+    folders: dict[str, str] = {}
     for p in paths:
-        assert _real_key(p, folders) == str(p.resolve()), p
+        name = _path_name(p)
+        assert _real_key(name, folders) == str(Path(p).resolve()), p
     assert len({_real_key(p, folders) for p in paths[:4]}) == 1  # the same file four ways
+
+
+_PATH_PARTS = st.sampled_from(["a", "b.json", ".", "..", "/", "//", "x.NDJSON", ".xml", "c.", "..xml", " "])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_PATH_PARTS, max_size=8))
+def test_path_name_and_suffix_are_paths(parts: list[str]) -> None:
+    item = "".join(parts)
+    name = _path_name(item)
+    assert name == str(Path(item)), item
+    assert _suffix(name) == Path(name).suffix.lower(), name
+
+
+def test_is_dir_is_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "f.json").write_text("{}")
+    (tmp_path / "d").mkdir()
+    os.symlink(tmp_path / "d", tmp_path / "dlink")
+    os.symlink(tmp_path / "loop", tmp_path / "loop")
+    monkeypatch.chdir(tmp_path)
+    items = ["f.json", "d", "d/", "dlink", "loop", "missing", "f.json/x", ".", "", "a\x00b", str(tmp_path)]
+    verdicts = [_is_dir(_path_name(i)) for i in items]
+    assert verdicts == [Path(i).is_dir() for i in items]
+    assert verdicts.count(True) == 6  # d, d/, dlink, ".", "" (Path makes it ".") and the folder itself
+
+
+_BYTES = st.sampled_from(
+    [b"{", b"}", b"<", b"x", b" ", b"\n", b"\r", b"\r\n", b"\t", b"\x0b", b"\x0c", b"\xef\xbb\xbf", b"\xef"]
+)
+
+
+def _sniff_long_way(data: bytes, suffix: str) -> tuple[bytes, bool, bool]:
+    """What validate_paths decided before: the whole-file strips and the old ``_looks_ndjson``."""
+    ndjson = suffix == ".ndjson" or _ndjson_long_way(data)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    xml = suffix == ".xml" or data.lstrip()[:1] == b"<"
+    return data, ndjson and not xml, xml
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_BYTES, max_size=25), st.sampled_from(["", ".json", ".ndjson", ".xml"]))
+def test_sniffing_agrees(parts: list[bytes], suffix: str) -> None:
+    data = b"".join(parts)
+    assert _first_byte(data) == data.lstrip()[:1]
+    assert _sniff(data, suffix) == _sniff_long_way(data, suffix), (data, suffix)
 
 
 def _typed(value: Any) -> Any:
