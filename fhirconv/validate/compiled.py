@@ -24,6 +24,7 @@ folder other users can write to, and rebuilt when unreadable.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import itertools
 import marshal
@@ -1122,12 +1123,88 @@ def _literal(x: Any) -> Any:
     return None
 
 
+# Issue's fields, set through their slot descriptors: a copy of a frozen dataclass with one field changed
+# costs ~0.45 µs this way against ~0.85 µs through its generated __init__ (one such copy per remembered
+# extension verdict, i.e. per derivation-reference extension of every converted resource).
+_ISSUE_FIELDS = ("severity", "code", "location", "message", "rule", "line", "column")
+assert tuple(f.name for f in dataclasses.fields(Issue)) == _ISSUE_FIELDS and Issue.__slots__ == _ISSUE_FIELDS
+_set_sev, _set_code, _set_loc, _set_msg, _set_rule, _set_line, _set_col = (
+    getattr(Issue, name).__set__ for name in _ISSUE_FIELDS
+)
+_new_object = object.__new__
+
+
 def _moved(issues: Iterable[Issue], at: str) -> list[Issue]:
-    """A remembered extension verdict's issues, located under ``at`` (where this extension is)."""
-    return [Issue(i.severity, i.code, at + i.location, i.message, i.rule, i.line, i.column) for i in issues]
+    """A remembered extension verdict's issues, located under ``at`` (where this extension is): each
+    equal to ``Issue(i.severity, i.code, at + i.location, i.message, i.rule, i.line, i.column)``."""
+    out = []
+    for i in issues:
+        n = _new_object(Issue)
+        _set_sev(n, i.severity)
+        _set_code(n, i.code)
+        _set_loc(n, at + i.location)
+        _set_msg(n, i.message)
+        _set_rule(n, i.rule)
+        _set_line(n, i.line)
+        _set_col(n, i.column)
+        out.append(n)
+    return out
 
 
 def _ext_shape(y: dict[str, Any]) -> tuple[Any, ...] | None:
+    """``_ext_shape_generic(y)``, with the sub-extension every converted resource has many of (a ``url``
+    and one ``valueString``, ``valueInteger`` or ``valueReference`` leaf: the derivation-reference
+    extension's four) keyed in line instead of by a recursive call (~2.5 -> ~1.3 µs per extension);
+    any other shape is keyed by the generic code. tests/validate/test_compiled.py proves both equal."""
+    out: list[Any] = []
+    for k, x in y.items():
+        if type(x) is str and k != "valueString":
+            out.append((k, x))
+        elif k == "extension" and type(x) is list:
+            subs: list[Any] = []
+            for e in x:
+                if type(e) is dict and len(e) == 2:
+                    (k1, url), (k2, leaf) = e.items()
+                    if k1 == "url" and type(url) is str:
+                        if k2 == "valueString":
+                            if (
+                                type(leaf) is str
+                                and len(leaf) <= _STRING_MAX
+                                and leaf.strip(" \t\r\n")
+                                and "\x0b" not in leaf
+                                and "\x0c" not in leaf
+                            ):
+                                subs.append((("url", url), "valueString"))
+                                continue
+                        elif k2 == "valueInteger":
+                            if type(leaf) is int and _INT32_MIN <= leaf <= _INT32_MAX:
+                                subs.append((("url", url), "valueInteger"))
+                                continue
+                        elif k2 == "valueReference" and type(leaf) is dict and len(leaf) == 1:
+                            ref = leaf.get("reference")
+                            if (
+                                type(ref) is str
+                                and len(ref) <= _STRING_MAX
+                                and ref.strip(" \t\r\n")
+                                and "\x0b" not in ref
+                                and "\x0c" not in ref
+                                and not ref.startswith("#")
+                            ):
+                                subs.append((("url", url), "valueReference"))
+                                continue
+                if type(e) is not dict:
+                    return None
+                sub = _ext_shape_generic(e)
+                if sub is None:
+                    return None
+                subs.append(sub)
+            out.append((k, tuple(subs)))
+        else:
+            return _ext_shape_generic(y)
+    return tuple(out)
+
+
+def _ext_shape_generic(y: dict[str, Any]) -> tuple[Any, ...] | None:
     """The memo key of an extension's walk: every key in order and every value with its type, except
     three leaves whose content the walk of the Extension type judges by one fixed check each, made here:
     ``valueString`` (a plain string), ``valueInteger`` (an int32) and ``valueReference`` holding only a
@@ -1145,7 +1222,7 @@ def _ext_shape(y: dict[str, Any]) -> tuple[Any, ...] | None:
             for e in x:
                 if type(e) is not dict:
                     return None
-                sub = _ext_shape(e)
+                sub = _ext_shape_generic(e)
                 if sub is None:
                     return None
                 subs.append(sub)

@@ -660,3 +660,122 @@ def test_small_objects_checked_key_by_key_give_the_chains_issues(site: tuple[str
     fast = checker.fast
     assert not compare_json(_small_objects(), "clean")
     assert checker.fast > fast
+
+
+# ---- the extension memo's key and the relocated issues, each against the slow way -----------------
+
+
+def _all_extensions(value: Any, out: list[dict[str, Any]]) -> None:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k in ("extension", "modifierExtension") and isinstance(v, list):
+                out.extend(e for e in v if isinstance(e, dict))
+            _all_extensions(v, out)
+    elif isinstance(value, list):
+        for v in value:
+            _all_extensions(v, out)
+
+
+_LEAF_VALUES: list[Any] = [
+    "x",
+    " ",
+    "",
+    "a\x0bb",
+    "a\x0cb",
+    "#a",
+    "#",
+    "Patient/1",
+    " \t\r\n",
+    "\u00a0",
+    0,
+    1,
+    -1,
+    2**31 - 1,
+    2**31,
+    -(2**31),
+    -(2**31) - 1,
+    True,
+    False,
+    1.0,
+    None,
+    [],
+    {},
+    {"reference": "Patient/1"},
+    {"reference": "#x"},
+    {"reference": " "},
+    {"reference": 3},
+    {"display": "x"},
+    {"reference": "Patient/1", "display": "x"},
+    ["x"],
+]
+
+
+def test_extension_shape_key_equals_the_generic_key() -> None:
+    """``_ext_shape`` (the derivation-reference sub-extensions keyed in line) gives exactly
+    ``_ext_shape_generic``'s key (or None) on every extension of the official examples and the
+    converted bundles, and on sub-extensions with every leaf key, good and hostile leaf values, key
+    orders and extra keys: equal keys, equal memo entries."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from fhirconv.validate.compiled import _ext_shape, _ext_shape_generic
+
+    require_shared("fhir-r4", "examples")
+    found: list[dict[str, Any]] = []
+    for _name, data in official_examples(SHARED):
+        _all_extensions(data, found)
+    for _name, bundle in converted_bundles(SHARED, limit=20):
+        _all_extensions(bundle, found)
+    assert len(found) > 1000, "too few extensions to compare"
+    fast_subs = 0
+    for ext in found:
+        assert _ext_shape(ext) == _ext_shape_generic(ext), ext
+        fast_subs += _ext_shape(ext) is not None and "extension" in ext
+    assert fast_subs > 100, "the converted bundles' derivation extensions should be keyed"
+
+    leaf_keys = ["valueString", "valueInteger", "valueReference", "valueCode", "url", "extension", "id"]
+    sub = st.one_of(
+        st.fixed_dictionaries(
+            {"url": st.one_of(st.sampled_from(["reference", "path"]), st.integers(), st.none())},
+        ).flatmap(
+            lambda d: st.tuples(st.sampled_from(leaf_keys), st.sampled_from(_LEAF_VALUES), st.booleans()).map(
+                lambda kv: {kv[0]: kv[1], **d} if kv[2] else {**d, kv[0]: kv[1]}
+            )
+        ),
+        st.dictionaries(st.sampled_from(leaf_keys), st.sampled_from(_LEAF_VALUES), max_size=3),
+        st.sampled_from(_LEAF_VALUES),
+    )
+    ext = st.builds(
+        lambda url, subs, extra: {"url": url, "extension": subs, **extra},
+        st.sampled_from([_DERIVATION, 3]),
+        st.one_of(st.lists(sub, max_size=5), st.sampled_from(_LEAF_VALUES)),
+        st.dictionaries(st.sampled_from([*leaf_keys[:4], "id"]), st.sampled_from(_LEAF_VALUES), max_size=2),
+    )
+
+    @settings(max_examples=3000, deadline=None, database=None)
+    @given(ext)
+    def check(value: dict[str, Any]) -> None:
+        assert _ext_shape(value) == _ext_shape_generic(value), value
+
+    check()
+
+
+def test_relocated_issues_equal_issues_built_the_usual_way() -> None:
+    """``_moved`` (fields set through the slots) gives the issues the dataclass constructor gives."""
+    from fhirconv.validate.compiled import _moved
+    from fhirconv.validate.issues import Issue, Severity
+
+    issues = [
+        Issue(Severity.WARNING, "structure", ".extension[0]", "unknown extension", "extension.unknown"),
+        Issue(Severity.INFORMATION, "code-invalid", "", "m", None, 3, 9),
+    ]
+    moved = _moved(issues, "Bundle.entry[2].resource")
+    want = [
+        Issue(
+            i.severity, i.code, "Bundle.entry[2].resource" + i.location, i.message, i.rule, i.line, i.column
+        )
+        for i in issues
+    ]
+    assert moved == want
+    assert [hash(i) for i in moved] == [hash(i) for i in want]
+    assert [repr(i) for i in moved] == [repr(i) for i in want]
