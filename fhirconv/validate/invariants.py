@@ -1170,10 +1170,47 @@ def _bdl7(value: dict[str, Any], walk: _Walk) -> bool | None:
 
 
 def _obs7(value: dict[str, Any], walk: _Walk) -> bool | None:
-    """``value.empty() or component.code.where(...).empty()``: true without a value or components."""
+    """``value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()``:
+    true without a value or components; true when no component's coding equals one of ``%resource``'s
+    (fhirpathpy's ``intersect`` compares nodes by Python ``==`` on their JSON data), for the plain shape
+    (lists of objects, no primitive extensions on the members named). A shared coding is left to the
+    engine (the verdict then depends on ``value[x]``)."""
     if "component" not in value or not any(k.startswith(("value", "_value")) for k in value):
         return True
-    return None
+    components = value["component"]
+    if type(components) is not list or "_component" in value:
+        return None
+    own = _plain_codings(walk.resource)
+    if own is None:
+        return None
+    for comp in components:
+        if type(comp) is not dict or "_code" in comp:
+            return None
+        if "code" not in comp:
+            continue
+        codings = _plain_codings(comp)
+        if codings is None:
+            return None
+        if any(c == o for c in codings for o in own):
+            return None
+    return True
+
+
+def _plain_codings(holder: Any) -> list[dict[str, Any]] | None:
+    """``holder.code.coding`` as a list of objects, or None when the shape is not plain."""
+    if type(holder) is not dict or "_code" in holder:
+        return None
+    code = holder.get("code")
+    if code is None:
+        return [] if "code" not in holder else None
+    if type(code) is not dict or "_coding" in code:
+        return None
+    codings = code.get("coding")
+    if codings is None:
+        return [] if "coding" not in code else None
+    if type(codings) is not list or any(type(c) is not dict for c in codings):
+        return None
+    return codings
 
 
 _UCUM = "http://unitsofmeasure.org"
