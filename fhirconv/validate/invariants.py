@@ -14,8 +14,8 @@ absent, when those members hold the same primitive values, or, for expressions t
 ``x.exists()``/``x.empty()``, when the same members are present. The most frequent constraints (``ele-1``,
 ``ext-1``, ``ref-1``, ``dom-2``/``4``/``5``/``6``) and those fhirpathpy 2.2.4 gets wrong or lacks (``dom-3``:
 ``as()`` on a collection; ``rng-2``: Quantity ordering; ``txt-1``/``txt-2``: ``htmlChecks()``) are Python;
-``per-1``, ``bdl-3``/``4``/``7``/``11``/``12``, ``obs-7`` and ``ras-1`` are decided in Python for their
-plain shapes (``_SHORTCUTS``).
+``per-1``, ``bdl-3``/``4``/``7``/``11``/``12``, ``obs-7``, ``que-2``, ``csd-1`` and ``ras-1`` are decided in
+Python for their plain shapes (``_SHORTCUTS``).
 ``hasValue()``, ``resolve()`` (within the input) and a silent ``trace()`` are added to the engine;
 ``memberOf()`` asks the local terminology set in ``TERMINOLOGY`` (profile constraints set it). An
 expression the engine still cannot evaluate (``conformsTo()``, a ``memberOf()`` that cannot be decided
@@ -1022,18 +1022,31 @@ def _strings(value: Any) -> set[str]:
 
 def _all_present(value: Any, wanted: set[str]) -> bool:
     """Whether every string of ``wanted`` is a string value somewhere in ``value`` (``wanted <=
-    _strings(value)``, without collecting every string)."""
+    _strings(value)``, without collecting every string). Level by level: references to contained
+    resources sit near the top (``medicationReference.reference``), so the search usually ends before
+    the deep parts (the contained resources, nested backbone elements) are visited; the set found is
+    the same in any order."""
     missing = set(wanted)
-    stack = [value]
-    while stack and missing:
-        v = stack.pop()
-        if isinstance(v, str):
-            missing.discard(v)
-        elif isinstance(v, dict):
-            stack.extend(v.values())
-        elif isinstance(v, list):
-            stack.extend(v)
-    return not missing
+    if not missing:
+        return True
+    level: list[Any] = [[value]]
+    while level:
+        deeper: list[Any] = []
+        push = deeper.append
+        for v in level:
+            for x in v.values() if isinstance(v, dict) else v:
+                t = type(x)
+                if t is dict or t is list:
+                    push(x)
+                elif t is str or isinstance(x, str):
+                    if x in missing:
+                        missing.discard(x)
+                        if not missing:
+                            return True
+                elif isinstance(x, dict | list):
+                    push(x)
+        level = deeper
+    return False
 
 
 def _truthy(result: Any) -> bool:
@@ -1213,6 +1226,83 @@ def _plain_codings(holder: Any) -> list[dict[str, Any]] | None:
     return codings
 
 
+_PLAIN_LEAVES = (str, int, float, Decimal, bool, type(None))
+
+
+def _descendant_dicts(root: dict[str, Any], hostile: frozenset[str]) -> list[dict[str, Any]] | None:
+    """The objects below ``root`` (``descendants()`` without the root), or None when the tree holds a
+    shape on which fhirpathpy's ``descendants()`` does something else than a plain walk: a list directly
+    inside a list (it fails), a ``resourceType`` that is not a string (it fails), a value that is no
+    JSON, or a key of ``hostile`` (a primitive extension of a member the caller reads)."""
+    out: list[dict[str, Any]] = []
+    level: list[Any] = [root]
+    while level:
+        deeper: list[Any] = []
+        for d in level:
+            for x in d.values():
+                t = type(x)
+                if t is dict:
+                    deeper.append(x)
+                elif t is list:
+                    for y in x:
+                        ty = type(y)
+                        if ty is dict:
+                            deeper.append(y)
+                        elif ty is list or not isinstance(y, _PLAIN_LEAVES):
+                            return None
+                elif not isinstance(x, _PLAIN_LEAVES):
+                    return None
+        for d in deeper:
+            if not hostile.isdisjoint(d) or ("resourceType" in d and type(d["resourceType"]) is not str):
+                return None
+        out += deeper
+        level = deeper
+    return out
+
+
+def _distinct_strings(values: list[Any]) -> bool | None:
+    """``isDistinct()`` of string values (fhirpathpy compares their JSON text); None for other values."""
+    if any(type(v) is not str for v in values):
+        return None
+    return len(set(values)) == len(values)
+
+
+def _que2(value: dict[str, Any], walk: _Walk) -> bool | None:
+    """``descendants().linkId.isDistinct()``: the ``linkId`` of every object below the Questionnaire
+    (items at any depth, and anything else carrying one) differ, for string linkIds."""
+    if not isinstance(value, dict) or "_linkId" in value:
+        return None
+    below = _descendant_dicts(value, frozenset({"_linkId"}))
+    if below is None:
+        return None
+    return _distinct_strings([d["linkId"] for d in below if "linkId" in d])
+
+
+def _csd1(value: dict[str, Any], walk: _Walk) -> bool | None:
+    """``concept.code.combine($this.descendants().concept.code).isDistinct()``: the codes of the top
+    concepts and of the concepts of every object below the CodeSystem (nested concepts, and anything
+    else carrying ``concept``) differ, for string codes in objects."""
+    if not isinstance(value, dict):
+        return None
+    hostile = frozenset({"_concept", "_code"})
+    if not hostile.isdisjoint(value):
+        return None
+    below = _descendant_dicts(value, hostile)
+    if below is None:
+        return None
+    codes: list[Any] = []
+    for holder in (value, *below):
+        if "concept" not in holder:
+            continue
+        concepts = holder["concept"]
+        for c in concepts if type(concepts) is list else [concepts]:
+            if type(c) is not dict:
+                return None
+            if "code" in c:
+                codes.append(c["code"])
+    return _distinct_strings(codes)
+
+
 _UCUM = "http://unitsofmeasure.org"
 
 
@@ -1283,6 +1373,8 @@ _SHORTCUTS: dict[tuple[str, str], Callable[[dict[str, Any], _Walk], bool | None]
         "obs-7",
         "value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()",
     ): _obs7,
+    ("que-2", "descendants().linkId.isDistinct()"): _que2,
+    ("csd-1", "concept.code.combine($this.descendants().concept.code).isDistinct()"): _csd1,
 }
 # the shortcuts that also decide on a primitive focus (ras-1 on probabilityDecimal)
 _PRIMITIVE_SHORTCUTS: dict[tuple[str, str], Callable[[Any, _Walk], bool | None]] = {_RAS1: _ras1}

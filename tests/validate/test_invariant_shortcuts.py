@@ -19,12 +19,18 @@ from fhirconv.validate import invariants as inv
 from fhirconv.validate.invariants import InvariantChecker
 
 
-def _obs7_issues(definitions: Any, res: dict[str, Any], monkeypatch: pytest.MonkeyPatch, slow: bool) -> Any:
+def _rule_issues(
+    definitions: Any, res: dict[str, Any], monkeypatch: pytest.MonkeyPatch, slow: bool, rule: str
+) -> Any:
     with monkeypatch.context() as m:
         if slow:
             m.setattr(inv, "_SHORTCUT_KEYS", frozenset())
         issues = check(InvariantChecker(definitions), definitions, res)
-    return sorted((i.location, i.severity.value, i.message) for i in issues if i.rule == "obs-7")
+    return sorted((i.location, i.severity.value, i.message) for i in issues if i.rule == rule)
+
+
+def _obs7_issues(definitions: Any, res: dict[str, Any], monkeypatch: pytest.MonkeyPatch, slow: bool) -> Any:
+    return _rule_issues(definitions, res, monkeypatch, slow, "obs-7")
 
 
 def _observations(res: dict[str, Any]) -> list[dict[str, Any]]:
@@ -231,3 +237,143 @@ def test_obs7_shortcut_agrees_with_the_engine_exhaustively(definitions: Any, own
                         fast = _obs7_issues(definitions, res, mp, slow=False)
                         slow = _obs7_issues(definitions, res, mp, slow=True)
                     assert fast == slow, (comp_code, components, value, res is obs)
+
+
+# ---------------------------------------------------------------------------------------------------
+# que-2 (descendants().linkId.isDistinct()) and csd-1 (concept codes distinct)
+
+
+def _official(types: tuple[str, ...]) -> list[dict[str, Any]]:
+    out = []
+    folders = [require_shared("fhir-r4", "examples"), require_shared("fhir-test-cases")]
+    for folder in folders:
+        for path in sorted(folder.rglob("*.json")):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if not any(f'"{t}"' in text for t in types):
+                continue
+            try:
+                doc = json.loads(text)
+            except ValueError:
+                continue
+            if isinstance(doc, dict) and isinstance(doc.get("resourceType"), str):
+                out += [r for r, _l in _resources(doc, "") if r.get("resourceType") in types]
+    return out
+
+
+def _tree_mutations(res: dict[str, Any], member: str, holder: str) -> list[dict[str, Any]]:
+    """The resource and variants: a duplicate ``member`` deep down, in a contained resource, in a
+    primitive extension object, typed as a number, null, with a primitive extension of its own, a list
+    inside a list, a non-string resourceType below the root."""
+    out = [res]
+    dup: dict[str, Any] = {member: "dup"}
+    for where in ("deep", "contained", "ext", "int", "null", "_member", "listlist", "rtype", "own"):
+        v = copy.deepcopy(res)
+        first = {member: "dup"}
+        if where == "deep":
+            v.setdefault(holder, []).append({**first, holder: [{holder: [dict(dup)]}]})
+        elif where == "contained":
+            v.setdefault(holder, []).append(first)
+            v["contained"] = [{"resourceType": "Basic", "id": "b", "x": [{holder: [dict(dup)]}]}]
+        elif where == "ext":
+            v.setdefault(holder, []).append(first)
+            v["_status"] = {"extension": [], holder: [dict(dup)]}
+        elif where == "int":
+            v.setdefault(holder, []).extend([{member: 1}, {member: 1}])
+        elif where == "null":
+            v.setdefault(holder, []).append({member: None})
+        elif where == "_member":
+            v.setdefault(holder, []).append({"_" + member: {"id": "x"}})
+        elif where == "listlist":
+            v["x"] = [[{member: "dup"}]]
+        elif where == "rtype":
+            v.setdefault(holder, []).append({"y": {"resourceType": 1}})
+        elif where == "own":
+            v[member] = "dup"
+            v.setdefault(holder, []).append(first)
+        out.append(v)
+    return out
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(
+    ("rtype", "rule", "member", "holder"),
+    [("Questionnaire", "que-2", "linkId", "item"), ("CodeSystem", "csd-1", "code", "concept")],
+)
+def test_distinct_shortcuts_agree_with_the_engine_on_official_resources(
+    definitions: Any, monkeypatch: pytest.MonkeyPatch, rtype: str, rule: str, member: str, holder: str
+) -> None:
+    resources = _official((rtype,))
+    assert len(resources) >= 10
+    fired = 0
+    for res in resources:
+        for variant in _tree_mutations(res, member, holder):
+            fast = _rule_issues(definitions, variant, monkeypatch, False, rule)
+            slow = _rule_issues(definitions, variant, monkeypatch, True, rule)
+            assert fast == slow, (res.get("id"), variant)
+            fired += bool(fast)
+    assert fired > 0
+
+
+_LEAF = st.sampled_from(["a", "b", 1, None, True])
+_TREE = st.recursive(
+    _LEAF,
+    lambda kids: st.one_of(
+        st.lists(kids, max_size=3),
+        st.dictionaries(
+            st.sampled_from(["linkId", "_linkId", "item", "code", "_code", "concept", "resourceType", "x"]),
+            kids,
+            max_size=3,
+        ),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    tree=st.dictionaries(st.sampled_from(["item", "concept", "contained", "x", "_status"]), _TREE, max_size=3)
+)
+def test_distinct_shortcuts_agree_with_the_engine_on_generated_trees(
+    definitions: Any, tree: dict[str, Any]
+) -> None:
+    for rtype, rule in (("Questionnaire", "que-2"), ("CodeSystem", "csd-1")):
+        res = {"resourceType": rtype, "status": "draft", **tree}
+        with pytest.MonkeyPatch.context() as mp:
+            fast = _rule_issues(definitions, res, mp, False, rule)
+            slow = _rule_issues(definitions, res, mp, True, rule)
+        assert fast == slow
+
+
+# ---------------------------------------------------------------------------------------------------
+# dom-3: the level-by-level search for '#id' references against collecting every string
+
+
+_JSON = st.recursive(
+    st.one_of(st.sampled_from(["#a", "#b", "#c", "a", ""]), st.integers(), st.booleans(), st.none()),
+    lambda kids: st.one_of(
+        st.lists(kids, max_size=4), st.dictionaries(st.sampled_from(["r", "s", "#a", "t"]), kids, max_size=4)
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(value=_JSON, wanted=st.sets(st.sampled_from(["#a", "#b", "#c", "a", ""]), max_size=3))
+def test_all_present_is_subset_of_all_strings(value: Any, wanted: set[str]) -> None:
+    assert inv._all_present(value, wanted) == (wanted <= inv._strings(value))
+
+
+@pytest.mark.shared
+def test_all_present_on_official_resources_with_contained() -> None:
+    checked = 0
+    for path in sorted(require_shared("fhir-r4", "examples").glob("*.json")):
+        for res, _loc in _resources(json.loads(path.read_text(encoding="utf-8")), ""):
+            contained = res.get("contained")
+            if not isinstance(contained, list) or not contained:
+                continue
+            ids = {f"#{c.get('id')}" for c in contained if isinstance(c, dict)}
+            strings = inv._strings(res)
+            for wanted in (ids, ids | {"#not-there"}, {next(iter(strings))}, set()):
+                assert inv._all_present(res, wanted) == (wanted <= strings), path.name
+            checked += 1
+    assert checked >= 50
