@@ -16,6 +16,7 @@ anchor. When the text says nothing, the fact gets no time: precision first.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -72,7 +73,7 @@ class Timeline:
         self.taper = taper
         # words of a later sentence that only stops a home medication or blames it for a reaction
         self.stopping = stopping
-        self._any_time = AnyOf([pat for _, pat in rules.patterns], warm_up=96)
+        self._any_time = AnyOf(rules.time_gate, warm_up=96)
         self.q = quantities
         self.outcome_rules = outcome_rules
 
@@ -106,11 +107,11 @@ class Timeline:
         """Anchors in reading order, the running day at the start of each sentence, and the discharge."""
         starts = drug_starts(facts.medications)
         # a surgical procedure the text names dates "the operation" of "postoperative day 3"
-        surgical = [
+        surgical = sorted(
             p.mentions[0].start
             for p in facts.procedures
             if p.category == "surgical" and p.status != "not-done"
-        ]
+        )
         age_now = age_years(facts)
         st = _State()
         out: list[TimeAnchor] = []
@@ -140,7 +141,9 @@ class Timeline:
             here = moving[-1] if moving else st.running
             day_here = here.day if here is not None else None
             if day_here is not None:  # (an undated sentence dates neither surgery nor discharge)
-                operated = any(sent.start <= x < sent.end for x in surgical)
+                # (a binary search over the procedures' first mentions, sorted: a scan of them all for
+                # each sentence was the longest part of this loop)
+                operated = _any_within(surgical, sent.start, sent.end)
                 if operated or self.rules.surgery.search(folded, sent.start, sent.end):
                     st.surgery = day_here
                 dm = self.rules.discharge.search(folded, sent.start, sent.end)
@@ -395,3 +398,9 @@ class Timeline:
         ):
             timing = replace(timing, end_day=taper.end_day)
         return replace(m, timing=timing, taper=taper, tapered=m.tapered or taper is not None, history=history)
+
+
+def _any_within(ascending: list[int], start: int, end: int) -> bool:
+    """Whether one of the ``ascending`` offsets lies in ``[start, end)``."""
+    i = bisect_left(ascending, start)
+    return i < len(ascending) and ascending[i] < end
