@@ -16,14 +16,12 @@ anchor. When the text says nothing, the fact gets no time: precision first.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..model import (
     Extraction,
     MedicationFact,
-    Mention,
     MentionRole,
     RelativeTime,
     TimeAnchor,
@@ -37,7 +35,9 @@ from .rules import OutcomeRules
 from .text import Sentence
 from .timeline_rules import TimelineRules
 from .timeline_util import (
+    When,
     age_years,
+    any_within,
     calendar_date,
     condition_time,
     drug_starts,
@@ -143,7 +143,7 @@ class Timeline:
             if day_here is not None:  # (an undated sentence dates neither surgery nor discharge)
                 # (a binary search over the procedures' first mentions, sorted: a scan of them all for
                 # each sentence was the longest part of this loop)
-                operated = _any_within(surgical, sent.start, sent.end)
+                operated = any_within(surgical, sent.start, sent.end)
                 if operated or self.rules.surgery.search(folded, sent.start, sent.end):
                     st.surgery = day_here
                 dm = self.rules.discharge.search(folded, sent.start, sent.end)
@@ -277,27 +277,7 @@ class Timeline:
             by_sentence.setdefault(a.sentence, []).append(a)
 
         sentence_of = sentence_finder(sentences)
-
-        def when(mention: Mention, *, running: bool = True) -> RelativeTime | None:
-            """``running=False`` (conditions): only a time of the mention's own sentence, and not the
-            presentation itself (a symptom named at presentation began before it)."""
-            i = sentence_of(mention.start)
-            if i is None:
-                return None
-            own = [
-                a
-                for a in by_sentence.get(i, [])
-                if (a.day is not None or a.age_years is not None or a.calendar is not None)
-                and (running or a.kind != "presentation")
-            ]
-            if own:
-                a = min(own, key=lambda a: min(abs(a.start - mention.end), abs(mention.start - a.end)))
-                return RelativeTime(a.text, a.day, a.end_day, a.age_years, a.calendar)
-            run = running_at[i] if running else None
-            if run is None or any(a.kind == "follow-up" and a.day is None for a in by_sentence.get(i, [])):
-                return None
-            # the running anchor: the last dated point of the narrative before this sentence
-            return RelativeTime(run.text, run.day, None, run.age_years)
+        when = When(sentence_of, by_sentence, running_at)
 
         observations = tuple(timed(o, when) for o in facts.observations)
         procedures = tuple(timed(p, when) for p in facts.procedures)
@@ -398,9 +378,3 @@ class Timeline:
         ):
             timing = replace(timing, end_day=taper.end_day)
         return replace(m, timing=timing, taper=taper, tapered=m.tapered or taper is not None, history=history)
-
-
-def _any_within(ascending: list[int], start: int, end: int) -> bool:
-    """Whether one of the ``ascending`` offsets lies in ``[start, end)``."""
-    i = bisect_left(ascending, start)
-    return i < len(ascending) and ascending[i] < end

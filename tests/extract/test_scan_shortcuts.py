@@ -25,7 +25,7 @@ from support import SHARED, converter, require_shared
 from fhirconv.extract.attribution import _PATIENT_SECTIONS, _general_paragraph, _keep_paragraph
 from fhirconv.extract.prefilter import AnyOf, union
 from fhirconv.extract.text import iter_paragraphs, split_sentences
-from fhirconv.extract.timeline import _any_within
+from fhirconv.extract.timeline_util import any_within
 from fhirconv.model import SectionType
 from fhirconv.text import fold
 
@@ -195,7 +195,7 @@ def test_paragraph_decision_equals_the_old_order_of_questions_exhaustively() -> 
 @_SETTINGS
 @given(st.lists(st.integers(0, 200), max_size=12), st.integers(0, 220), st.integers(0, 220))
 def test_surgery_in_sentence_by_binary_search(starts: list[int], s: int, e: int) -> None:
-    assert _any_within(sorted(starts), s, e) == any(s <= x < e for x in starts)
+    assert any_within(sorted(starts), s, e) == any(s <= x < e for x in starts)
 
 
 def test_surgery_sentences_over_random_layouts() -> None:
@@ -203,4 +203,52 @@ def test_surgery_sentences_over_random_layouts() -> None:
     for _ in range(2000):
         starts = sorted(rng.randint(0, 50) for _ in range(rng.randint(0, 6)))
         s, e = sorted((rng.randint(0, 55), rng.randint(0, 55)))
-        assert _any_within(starts, s, e) == any(s <= x < e for x in starts)
+        assert any_within(starts, s, e) == any(s <= x < e for x in starts)
+
+
+def _mentions(facts: object) -> list[object]:
+    out: list[object] = []
+    for name in ("observations", "procedures", "medications", "conditions", "adverse_events"):
+        for fact in getattr(facts, name):
+            out.extend(fact.mentions)
+    outcome = getattr(facts, "outcome", None)
+    if outcome is not None:
+        out.extend(outcome.mentions)
+    return out
+
+
+def test_remembered_times_equal_times_worked_out_afresh() -> None:
+    """``When`` remembers per sentence what does not depend on the fact; asked for every mention of
+    every fact of both dev corpora and our own text, in shuffled order and twice, it answers what a
+    ``When`` that remembers nothing answers."""
+    from fhirconv.extract.timeline_util import When, sentence_finder
+
+    require_shared("corpora", "maccrobat2020", "dev")
+    conv = converter()
+    ex = conv.extractor
+    files = sorted((SHARED / "corpora" / "maccrobat2020" / "dev").glob("*.txt"))
+    files += sorted((SHARED / "corpora" / "e3c-en-layer1" / "dev").glob("*.txt"))
+    docs = [conv.read_bytes(p.read_bytes(), p.name) for p in files]
+    docs += [conv.read_bytes(t.encode("utf-8"), f"own{i}.txt") for i, t in enumerate(_OWN)]
+    rng = random.Random(13)
+    asked = timed = 0
+    for doc in docs:
+        facts = ex.extract(doc)
+        folded = fold(doc.text)
+        with ex.lexicon.reading(folded, [(sec.start, sec.end) for sec in doc.sections]):
+            sentences = ex.attributor.patient_sentences(doc, folded)
+        anchors, running_at, _ = ex.timeline.anchors(doc.text, folded, sentences, facts)
+        by_sentence: dict[int, list[object]] = {}
+        for a in anchors:
+            by_sentence.setdefault(a.sentence, []).append(a)
+        finder = sentence_finder(sentences)
+        remembered = When(finder, by_sentence, running_at)  # type: ignore[arg-type]
+        fresh = When(finder, by_sentence, running_at, remember=False)  # type: ignore[arg-type]
+        questions = [(m, r) for m in _mentions(facts) for r in (True, False)] * 2
+        rng.shuffle(questions)
+        for mention, running in questions:
+            got = remembered(mention, running=running)  # type: ignore[arg-type]
+            assert got == fresh(mention, running=running)  # type: ignore[arg-type]
+            asked += 1
+            timed += got is not None
+    assert asked > 5000 and timed > 500  # facts of both corpora were dated
