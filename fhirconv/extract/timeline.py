@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from ..model import (
     Extraction,
@@ -35,6 +34,7 @@ from .rules import OutcomeRules
 from .text import Sentence
 from .timeline_rules import TimelineRules
 from .timeline_util import (
+    State,
     When,
     age_years,
     any_within,
@@ -53,13 +53,6 @@ __all__ = ["Timeline"]
 _MOVING = frozenset({"presentation", "day", "relative", "next", "same", "follow-up", "drug-day"})
 
 
-@dataclass
-class _State:
-    running: TimeAnchor | None = None
-    surgery: float | None = None
-    discharge: RelativeTime | None = None
-
-
 class Timeline:
     def __init__(
         self,
@@ -76,6 +69,7 @@ class Timeline:
         self._any_time = AnyOf(rules.time_gate, warm_up=96)
         self.q = quantities
         self.outcome_rules = outcome_rules
+        self.eager_surgery = False  # (the tests' way: every dated sentence searched for an operation)
 
     # ------------------------------------------------------------------ table columns
     def column_time(self, header: str, zero_words: re.Pattern[str]) -> RelativeTime | None:
@@ -92,7 +86,7 @@ class Timeline:
             m = pat.search(probe)
             if m is None:
                 continue
-            a = self._resolve(kind, m, 0.0, _State(), [], None)
+            a = self._resolve(kind, m, 0.0, State(), [], None)
             if a is not None and a[1] is not None and a[0] not in ("past", "age"):
                 return RelativeTime(phrase, a[1], a[2], None)
             return None
@@ -113,7 +107,12 @@ class Timeline:
             if p.category == "surgical" and p.status != "not-done"
         )
         age_now = age_years(facts)
-        st = _State()
+        surgery = self.rules.surgery
+
+        def operated_in(start: int, end: int) -> bool:
+            return any_within(surgical, start, end) or surgery.search(folded, start, end) is not None
+
+        st = State(operated_in=operated_in, eager=self.eager_surgery)
         out: list[TimeAnchor] = []
         running_at: list[TimeAnchor | None] = []
         for index, sent in enumerate(sentences):
@@ -141,11 +140,9 @@ class Timeline:
             here = moving[-1] if moving else st.running
             day_here = here.day if here is not None else None
             if day_here is not None:  # (an undated sentence dates neither surgery nor discharge)
-                # (a binary search over the procedures' first mentions, sorted: a scan of them all for
-                # each sentence was the longest part of this loop)
-                operated = any_within(surgical, sent.start, sent.end)
-                if operated or self.rules.surgery.search(folded, sent.start, sent.end):
-                    st.surgery = day_here
+                # (the operation: a surgical procedure's first mention in the sentence, found by a binary
+                # search, or the surgery words; looked for when the surgery day is first asked)
+                st.dated(sent.start, sent.end, day_here)
                 dm = self.rules.discharge.search(folded, sent.start, sent.end)
                 if dm:
                     st.discharge = RelativeTime(text[dm.start() : dm.end()], day_here, None)
@@ -158,7 +155,7 @@ class Timeline:
         folded: str,
         index: int,
         sent: Sentence,
-        st: _State,
+        st: State,
         drug_starts: list[tuple[int, int, float]],
         age_now: float | None,
     ) -> list[TimeAnchor]:
@@ -195,7 +192,7 @@ class Timeline:
         kind: str,
         m: re.Match[str],
         running: float | None,
-        st: _State,
+        st: State,
         drug_starts: list[tuple[int, int, float]],
         age_now: float | None,
     ) -> tuple[str, float | None, float | None, float | None] | None:
@@ -258,7 +255,7 @@ class Timeline:
             return ("same", running, None, None) if running is not None else None
         return None
 
-    def _noun_day(self, noun: str, st: _State) -> float | None:
+    def _noun_day(self, noun: str, st: State) -> float | None:
         kind = self.rules.nouns.get(" ".join(noun.split()))
         if kind == "presentation":
             return 0.0

@@ -8,6 +8,7 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ..model import (
@@ -27,6 +28,7 @@ from .rules import OutcomeRules
 from .text import Sentence
 
 __all__ = [
+    "State",
     "When",
     "age_years",
     "any_within",
@@ -255,3 +257,35 @@ class When:
         if self._remember:
             self._running[i] = t
         return t
+
+
+@dataclass
+class State:
+    """Where the reading of a report's time anchors stands: the running anchor, the discharge, the
+    surgery day."""
+
+    running: TimeAnchor | None = None
+    discharge: RelativeTime | None = None
+    # The day of the operation: the day of the last dated sentence so far that names one. Few reports
+    # ever ask ("postoperative day 3", "two days after surgery"), so the dated sentences are noted as
+    # they come and searched, newest first, only when it is asked (``eager``: at once, for the tests).
+    operated_in: Callable[[int, int], bool] | None = None
+    eager: bool = False
+    _surgery: float | None = None
+    _dated: list[tuple[int, int, float]] = field(default_factory=list)
+
+    def dated(self, start: int, end: int, day: float) -> None:
+        """Sentence ``[start, end)`` is dated ``day``: if it names an operation, that is the surgery day."""
+        self._dated.append((start, end, day))
+        if self.eager:
+            self.surgery  # noqa: B018 (asked now: the way every sentence was searched before)
+
+    @property
+    def surgery(self) -> float | None:
+        if self._dated:
+            for start, end, day in reversed(self._dated):
+                if self.operated_in is not None and self.operated_in(start, end):
+                    self._surgery = day
+                    break
+            self._dated.clear()
+        return self._surgery

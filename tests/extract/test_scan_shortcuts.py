@@ -252,3 +252,42 @@ def test_remembered_times_equal_times_worked_out_afresh() -> None:
             asked += 1
             timed += got is not None
     assert asked > 5000 and timed > 500  # facts of both corpora were dated
+
+
+_SURGERY = [
+    "A 60-year-old man presented with pain. He underwent appendectomy on day 2. On postoperative day 3 "
+    "he had fever. Two days after surgery the fever resolved. The operation was performed again on day 9; "
+    "on postoperative day 1 he was well. Five days after the operation he was discharged.",
+    "She was admitted. Surgery was performed. On day 4 she underwent resection. On the second day after "
+    "surgery she improved; pod 2 was quiet. On the third day of the operation she walked.",
+    "No operation was performed. He presented with fever. On postoperative day 3 the wound was clean.",
+]
+
+
+def test_surgery_day_asked_late_equals_searched_every_sentence() -> None:
+    """The anchors (and so every time) are the same whether the surgery day is searched at each dated
+    sentence (``eager_surgery``, the way it was) or only when a pattern asks for it: over both dev
+    corpora and our own reports about operations."""
+    require_shared("corpora", "maccrobat2020", "dev")
+    conv = converter()
+    ex = conv.extractor
+    files = sorted((SHARED / "corpora" / "maccrobat2020" / "dev").glob("*.txt"))
+    files += sorted((SHARED / "corpora" / "e3c-en-layer1" / "dev").glob("*.txt"))
+    docs = [conv.read_bytes(p.read_bytes(), p.name) for p in files]
+    docs += [conv.read_bytes(t.encode("utf-8"), f"own{i}.txt") for i, t in enumerate(_OWN + _SURGERY)]
+    relative = 0
+    try:
+        for doc in docs:
+            facts = ex.extract(doc)
+            folded = fold(doc.text)
+            with ex.lexicon.reading(folded, [(sec.start, sec.end) for sec in doc.sections]):
+                sentences = ex.attributor.patient_sentences(doc, folded)
+            ex.timeline.eager_surgery = False
+            late = ex.timeline.anchors(doc.text, folded, sentences, facts)
+            ex.timeline.eager_surgery = True
+            eager = ex.timeline.anchors(doc.text, folded, sentences, facts)
+            assert late == eager, doc.name
+            relative += sum(a.kind == "relative" for a in late[0])
+    finally:
+        ex.timeline.eager_surgery = False
+    assert relative >= 3  # days counted from an operation were read
