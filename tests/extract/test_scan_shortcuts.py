@@ -291,3 +291,94 @@ def test_surgery_day_asked_late_equals_searched_every_sentence() -> None:
     finally:
         ex.timeline.eager_surgery = False
     assert relative >= 3  # days counted from an operation were read
+
+
+def _old_in_scope(
+    rules: object,
+    folded: str,
+    gap: tuple[int, int],
+    max_scope: int,
+    terminators: list[int],
+    starts: set[int],
+    spans: list[tuple[int, int]],
+) -> bool:
+    """ConText's scope test as it was written: every word counted, the gap read character by character."""
+    from fhirconv.extract.context import _LIST_GLUE, _WORD
+
+    gs, ge = gap
+    if any(gs <= p < ge for p in terminators):
+        return False
+    words = 0
+    for m in _WORD.finditer(folded, gs, ge):
+        if not any(s <= m.start() < e for s, e in spans):
+            words += 1
+    if words > max_scope:
+        return False
+    clause: bool | None = None
+    for i in range(gs, ge):
+        ch = folded[i]
+        if ch in ";:":
+            return False
+        if ch == ",":
+            glue = _LIST_GLUE.match(folded, i + 1)
+            nxt = glue.end() if glue else i + 1
+            if nxt not in starts:
+                if clause is None:
+                    clause = rules._clause_in(folded, gs, ge)  # type: ignore[attr-defined]
+                if clause or not rules._item(folded, nxt, ge, starts):  # type: ignore[attr-defined]
+                    return False
+    return True
+
+
+_SCOPE_WORDS = ["no", "fever", "rash", "and", "or", "was", "she", "the", "any", ",", ";", ":", "cough", "x"]
+
+
+@_SETTINGS
+@given(
+    st.lists(st.sampled_from(_SCOPE_WORDS), max_size=16),
+    st.integers(0, 90),
+    st.integers(0, 90),
+    st.integers(0, 8),
+    st.lists(st.integers(0, 90), max_size=4),
+)
+@example(["no", "fever", ",", "rash", ";", "cough"], 0, 40, 8, [9])
+def test_scope_reads_the_gap_as_the_old_loop_did(
+    words: list[str], gs: int, ge: int, max_scope: int, mention_starts: list[int]
+) -> None:
+    rules = converter().extractor.context
+    text = " ".join(words)
+    gs, ge = sorted((min(gs, len(text)), min(ge, len(text))))
+    spans = [(s, min(s + 5, len(text))) for s in mention_starts]
+    starts = {s for s, _ in spans}
+    args = (text, (gs, ge), max_scope, [], starts, spans)
+    assert rules._in_scope(*args) == _old_in_scope(rules, *args)
+
+
+def test_scope_over_every_dev_sentence_as_extraction_asks_it() -> None:
+    """Every scope question extraction asks over both dev corpora and our own text is answered as the
+    old loop answered it (a wrapper asks both)."""
+    from fhirconv.extract.context import ContextRules
+
+    require_shared("corpora", "maccrobat2020", "dev")
+    conv = converter()
+    files = sorted((SHARED / "corpora" / "maccrobat2020" / "dev").glob("*.txt"))
+    files += sorted((SHARED / "corpora" / "e3c-en-layer1" / "dev").glob("*.txt"))
+    texts = [p.read_bytes() for p in files] + [t.encode("utf-8") for t in _OWN + _SURGERY]
+    texts.append(("no fever, rash; cough: and no " * 12 + "no, , , ,,, fever" * 6).encode("utf-8"))
+    new = ContextRules._in_scope
+    asked = [0, 0]
+
+    def both(self: ContextRules, *args: object) -> bool:
+        got = new(self, *args)  # type: ignore[arg-type]
+        assert got == _old_in_scope(self, *args), args[1]  # type: ignore[arg-type]
+        asked[0] += 1
+        asked[1] += got
+        return got
+
+    ContextRules._in_scope = both  # type: ignore[method-assign]
+    try:
+        for i, data in enumerate(texts):
+            conv.extractor.extract(conv.read_bytes(data, f"doc{i}.txt"))
+    finally:
+        ContextRules._in_scope = new  # type: ignore[method-assign]
+    assert asked[0] > 2000 and 0 < asked[1] < asked[0]  # asked often, with both answers
