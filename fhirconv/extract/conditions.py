@@ -68,15 +68,17 @@ class Conditions:
         for i, (m, a) in enumerate(asserted):
             words = norm_phrase(ctx.folded[m.start : m.end])
             before = ctx.folded[max(ctx.start, m.start - 40) : m.start]
-            mention = Mention(m.start, m.end, ctx.text[m.start : m.end], MentionRole.HEAD)
-            if words not in self.rules.absence_terms:
+            absence = words in self.rules.absence_terms
+            if not absence:
                 # the finding with its modifiers and site ("multiple cavitating nodules in the lungs")
                 cs, ce = self.composer.compose(ctx.folded, ctx.start, ctx.end, m, ctx.mentions)
                 mention = Mention(cs, ce, ctx.text[cs:ce], MentionRole.HEAD)
                 m_words = Match(cs, ce, m.concept, m.expansion)
             else:
+                # (the mention is made only where it is kept: building one costs a microsecond)
+                mention = Mention(m.start, m.end, ctx.text[m.start : m.end], MentionRole.HEAD)
                 m_words = m
-            if words in self.rules.absence_terms:
+            if absence:
                 target = self.absent.get(words)
                 if target is None or a is not Assertion.PRESENT:
                     continue  # "not afebrile", or a denied condition the lexicon lacks: say nothing

@@ -218,18 +218,22 @@ class Extractor:
         )
         test_spans = [(t.start, t.end) for t in tests]
         examined = self.mentions.rules.test_object
-        kept = [
-            m
-            for m in matches
-            if m.concept.domain != "tests"
-            and not any(
-                ts <= m.start
-                and m.end <= te
-                # what a work-up looks into ("evaluation of fatigue") stays a condition of its own
-                and not (m.concept.domain == "conditions" and examined.match(folded, ts, m.start))
-                for ts, te in test_spans
-            )
-        ]
+        kept = (
+            [
+                m
+                for m in matches
+                if m.concept.domain != "tests"
+                and not any(
+                    ts <= m.start
+                    and m.end <= te
+                    # what a work-up looks into ("evaluation of fatigue") stays a condition of its own
+                    and not (m.concept.domain == "conditions" and examined.match(folded, ts, m.start))
+                    for ts, te in test_spans
+                )
+            ]
+            if test_spans or not self.mentions.shortcuts
+            else [m for m in matches if m.concept.domain != "tests"]  # (most sentences name no test)
+        )
         targets = [Target(m.start, m.end, _DOMAIN_TARGET[m.concept.domain]) for m in kept]
         targets += [Target(t.start, t.end, "test") for t in tests]
         assertions, past = self.context.assert_with_past(folded, s, e, targets)

@@ -63,6 +63,8 @@ class MentionFinder:
         self.any_outcome = AnyOf([pat for _, pat in outcomes.phrases])
         self._suffix_gates = SuffixGates(rules.suffix_endings)
         self._near = NearDrugs(lexicon, rules)
+        # ``False`` takes the general way where a shortcut would do (tests/extract/test_sentence_shortcuts.py)
+        self.shortcuts = True
 
     def aliases(self, doc: Document, folded: str) -> Aliases:
         """Abbreviations the text defines right after a matched term: "syndrome (OMS)"."""
@@ -146,6 +148,8 @@ class MentionFinder:
         matches = attributive_procedures(folded, self.rules.composer.compose(text, folded, s, e, matches))
         matches = self._whole_names(folded, s, e, matches)
         matches = one_name(text, s, e, matches)
+        if self.shortcuts and not any(m.concept.domain == "conditions" for m in matches):
+            return attributive(self.rules, folded, matches)  # (the outcome phrases matter to conditions only)
         phrases = self.outcomes.phrases if self.any_outcome.search(folded, s, e) else ()
         outcome_spans = [(om.start(), om.end()) for _, pat in phrases for om in pat.finditer(folded, s, e)]
         kept = [
