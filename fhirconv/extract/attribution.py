@@ -9,6 +9,7 @@ the patient, and later paragraphs stay patient text unless they read as general 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 from ..model import Document, Section, SectionType
@@ -70,6 +71,16 @@ def _label_parts(text: str, ps: int, pe: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in pairwise(bounds) if text[a:b].strip()]
 
 
+@dataclass
+class _Read:
+    """What a pass of :meth:`Attributor.patient_sentences` read, for the retry: each paragraph's
+    (start, end, number) counts of anchors, general phrases and citations and its sentences, and
+    whether a sentence (by its start) is general."""
+
+    paragraphs: dict[tuple[int, int, int], tuple[int, int, int, list[Sentence]]] = field(default_factory=dict)
+    general: dict[int, bool] = field(default_factory=dict)
+
+
 class Attributor:
     def __init__(self, rules: AttributionRules) -> None:
         self._anchor = rules.anchors
@@ -80,8 +91,13 @@ class Attributor:
         self._narrative = rules.narrative
         self._subject = rules.subject
 
-    def patient_sentences(self, doc: Document, folded: str, *, retry: bool = False) -> list[Sentence]:
-        """Sentences that may carry patient facts, in text order."""
+    def patient_sentences(
+        self, doc: Document, folded: str, *, retry: bool = False, _read: _Read | None = None
+    ) -> list[Sentence]:
+        """Sentences that may carry patient facts, in text order. ``_read``: what the first pass counted
+        and split, for the retry (the same paragraphs again: on a report without a case opener, such as
+        a whole report on one line, the retry doubled the scans of every paragraph)."""
+        read = _Read() if _read is None else _read
         out: list[Sentence] = []
         sections = [s for s in doc.sections if not s.excluded] or [
             Section(SectionType.OTHER, 0, len(doc.text))
@@ -103,10 +119,15 @@ class Attributor:
                 para_no += 1
                 if self._caption.match(folded, ps):
                     continue  # a figure or table caption describes an image, not the case as it unfolded
-                anchors = len(self._anchor.findall(folded, ps, pe))
-                general = len(self._general.findall(folded, ps, pe))
-                citations = _citations(doc.text, ps, pe)
-                sents = split_sentences(doc.text, ps, pe, para_no)
+                known = read.paragraphs.get((ps, pe, para_no))
+                if known is None:
+                    known = read.paragraphs[ps, pe, para_no] = (
+                        len(self._anchor.findall(folded, ps, pe)),
+                        len(self._general.findall(folded, ps, pe)),
+                        _citations(doc.text, ps, pe),
+                        split_sentences(doc.text, ps, pe, para_no),
+                    )
+                anchors, general, citations, sents = known
                 single = len(sents) == 1
                 if sec.type in _PATIENT_SECTIONS:
                     keep = True
@@ -147,12 +168,18 @@ class Attributor:
                         # the sentence is the whole paragraph: its counts are the paragraph's
                         if _general_by_counts(anchors, general, citations):
                             continue
-                    elif self._general_sentence(doc.text, folded, sent):
-                        continue
+                    else:
+                        is_general = read.general.get(sent.start)
+                        if is_general is None:
+                            is_general = read.general[sent.start] = self._general_sentence(
+                                doc.text, folded, sent
+                            )
+                        if is_general:
+                            continue
                     out.append(sent)
         if not case_started and not retry:
             # No paragraph introduced a patient: read every non-general paragraph as the case.
-            return self.patient_sentences(doc, folded, retry=True)
+            return self.patient_sentences(doc, folded, retry=True, _read=read)
         return out
 
     def _subject_sentences(self, text: str, folded: str, ps: int, pe: int, para_no: int) -> list[Sentence]:

@@ -7,15 +7,16 @@ convert command can gate every bundle it writes at little cost.
 
 from __future__ import annotations
 
+import errno
 import glob
 import os
 import re
+import stat
 import sys
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import strictjson
 from ..errors import HostileInputError, InputError, MalformedInputError
@@ -174,50 +175,95 @@ def parse_json(text: str | bytes, source: str) -> Any:
     return strictjson.loads(text, source)
 
 
-@dataclass(frozen=True, slots=True)
-class _Input:
-    name: str
-    path: Path | None  # None: stdin
+class _Input(NamedTuple):
+    name: str  # as ``str(Path(item))`` names it
+    path: str | None  # None: stdin
+    suffix: str  # ``Path(name).suffix.lower()`` ("" for stdin)
 
 
-def _real_key(q: Path, folders: dict[Path, Path]) -> str:
-    """``str(q.resolve())``, each folder resolved once: a file that is no symlink resolves to its
+_IGNORED_ERRNOS = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+"""The stat errors ``Path.is_dir`` takes for "not a folder" (it raises the others)."""
+
+
+def _is_dir(name: str) -> bool:
+    """``Path(name).is_dir()`` without building the Path."""
+    try:
+        return stat.S_ISDIR(os.stat(name).st_mode)
+    except OSError as exc:
+        if exc.errno not in _IGNORED_ERRNOS:
+            raise
+        return False
+    except ValueError:
+        return False
+
+
+def _path_name(item: str) -> str:
+    """``str(Path(item))``: the item itself when Path would not change it (no empty or ``.`` part, no
+    trailing slash), which is every path a shell glob or a folder listing gives."""
+    if (
+        item
+        and "//" not in item
+        and "/." not in item
+        and item[-1] != "/"
+        and item[:2] != "./"
+        and item != "."
+    ):
+        return item
+    return str(Path(item))
+
+
+def _suffix(name: str) -> str:
+    """``Path(name).suffix.lower()`` of a name as :func:`_path_name` gives it."""
+    tail = name[name.rfind("/") + 1 :]
+    i = tail.rfind(".")
+    return tail[i:].lower() if 0 < i < len(tail) - 1 else ""
+
+
+def _real_key(name: str, folders: dict[str, str]) -> str:
+    """``str(Path(name).resolve())``, each folder resolved once: a file that is no symlink resolves to its
     folder's resolution joined with its name (``resolve`` stats every component of every path)."""
-    name = q.name
-    if name in ("", ".", "..") or os.path.islink(q):
-        return str(q.resolve())
-    parent = q.parent
-    real = folders.get(parent)
+    head, tail = os.path.split(name)
+    if tail in ("", ".", "..") or os.path.islink(name):
+        return str(Path(name).resolve())
+    real = folders.get(head)
     if real is None:
-        real = folders[parent] = parent.resolve()
-    return str(real / name)
+        real = folders[head] = str(Path(head or ".").resolve())
+    return real + tail if real.endswith("/") else real + "/" + tail
+
+
+_SUFFIXES = (".json", ".ndjson", ".xml")
 
 
 def _expand(items: Iterable[str]) -> Iterator[_Input]:
     seen: set[str] = set()
-    folders: dict[Path, Path] = {}
+    folders: dict[str, str] = {}
     for item in items:
         if item == "-":
-            yield _Input("<stdin>", None)
+            yield _Input("<stdin>", None, "")
             continue
-        p = Path(item)
-        if p.is_dir():
-            found = sorted(
-                q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in (".json", ".ndjson", ".xml")
-            )
+        name = _path_name(item)
+        if _is_dir(name):
+            found = [  # sorted as Paths are (by their parts), then named
+                str(q)
+                for q in sorted(
+                    q for q in Path(name).rglob("*") if q.is_file() and q.suffix.lower() in _SUFFIXES
+                )
+            ]
             if not found:
                 raise InputError(f"no *.json, *.ndjson or *.xml file in folder '{item}'", source=item)
         elif any(ch in item for ch in "*?["):
-            found = sorted(Path(g) for g in glob.glob(item, recursive=True) if Path(g).is_file())
+            found = [
+                str(q) for q in sorted(Path(g) for g in glob.glob(item, recursive=True) if Path(g).is_file())
+            ]
             if not found:
                 raise InputError(f"no file matches '{item}'", source=item)
         else:
-            found = [p]
-        for q in found:
-            key = _real_key(q, folders)
+            found = [name]
+        for file in found:
+            key = _real_key(file, folders)
             if key not in seen:
                 seen.add(key)
-                yield _Input(str(q), q)
+                yield _Input(file, file, _suffix(file))
 
 
 def _fatal(source: str, message: str, rule: str = "json", where: tuple[int, int] | None = None) -> Report:
@@ -282,7 +328,7 @@ def validate_xml(data: bytes, source: str, *, chain: ValidationChain | None = No
 
 
 def _looks_xml(data: bytes) -> bool:
-    return data.lstrip()[:1] == b"<"
+    return _first_byte(data) == b"<"
 
 
 def validate_text(
@@ -330,33 +376,58 @@ def validate_paths(items: Iterable[str], *, chain: ValidationChain | None = None
     Malformed JSON is a fatal finding in that input's report (the batch goes on). A path that cannot be
     read at all raises InputError (exit 3) after the reports before it were yielded.
     """
-    for inp in _expand(items):
-        if inp.path is None:
+    for name, path, suffix in _expand(items):
+        if path is None:
             data = sys.stdin.buffer.read()
-            ndjson = _looks_ndjson(data)
         else:
             try:
-                data = inp.path.read_bytes()
+                with open(path, "rb", buffering=0) as fh:  # one unbuffered read of the whole file
+                    data = fh.read()
             except OSError as exc:
-                raise InputError(f"cannot read: {exc.strerror or exc}", source=inp.name) from exc
-            ndjson = inp.path.suffix.lower() == ".ndjson" or _looks_ndjson(data)
-        if data.startswith(b"\xef\xbb\xbf"):
-            data = data[3:]
-        xml = (inp.path is not None and inp.path.suffix.lower() == ".xml") or _looks_xml(data)
-        yield from validate_text(data, inp.name, ndjson=ndjson and not xml, xml=xml, chain=chain)
+                raise InputError(f"cannot read: {exc.strerror or exc}", source=name) from exc
+        data, ndjson, xml = _sniff(data, suffix)
+        yield from validate_text(data, name, ndjson=ndjson, xml=xml, chain=chain)
+
+
+def _sniff(data: bytes, suffix: str) -> tuple[bytes, bool, bool]:
+    """The text without a UTF-8 BOM, whether it is NDJSON and whether it is XML (by ``suffix``, a
+    lower-cased file suffix or "", or by its look), as ``validate_paths`` decides them: NDJSON is sniffed
+    before the BOM goes (a BOM starts no line with ``{``), XML after it; XML wins."""
+    first = _first_byte(data)
+    if first == b"\xef" and data.startswith(b"\xef\xbb\xbf"):
+        ndjson = suffix == ".ndjson"
+        data = data[3:]
+        first = _first_byte(data)
+    else:
+        ndjson = suffix == ".ndjson" or (first == b"{" and _looks_ndjson(data))
+    xml = suffix == ".xml" or first == b"<"
+    return data, ndjson and not xml, xml
+
+
+_LEADING_SPACE = re.compile(rb"\s*")
+"""What ``bytes.lstrip()`` removes (``\\s`` of a bytes pattern is the same six ASCII characters)."""
+
+
+def _first_byte(data: bytes) -> bytes:
+    """``data.lstrip()[:1]`` without copying ``data``."""
+    start = _LEADING_SPACE.match(data).end()  # type: ignore[union-attr]  # matches the empty string
+    return data[start : start + 1]
 
 
 _LINE = re.compile(rb"[^\r\n]+")  # a line of bytes.splitlines() that is not empty
 
 
 def _looks_ndjson(data: bytes) -> bool:
-    lines: list[bytes] = []  # the first three lines that are not blank (no need to split the rest)
-    for m in _LINE.finditer(data.strip()):
-        line = m.group()
-        if line.strip():
-            lines.append(line)
-            if len(lines) == 3:
-                break
-    if len(lines) < 2:
-        return False
-    return all(ln.lstrip().startswith(b"{") and ln.rstrip().endswith(b"}") for ln in lines[:3])
+    """Two or three first lines that are not blank, each one ``{...}``: NDJSON by its look. Decided by
+    the first such lines alone; a line that is not an object ends the search."""
+    count = 0
+    for m in _LINE.finditer(data):
+        line = m.group().strip()
+        if not line:
+            continue
+        if not (line.startswith(b"{") and line.endswith(b"}")):
+            return False
+        count += 1
+        if count == 3:
+            break
+    return count >= 2

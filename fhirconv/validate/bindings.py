@@ -71,15 +71,19 @@ class BindingChecker:
         """``check_root`` on the (system, code) pairs of the input's Coding-shaped objects, found by
         ``_codings`` or by a walk that visits the same objects (the compiled validator's)."""
         _definitions, terminology = self._providers(ctx)
-        unchecked: Counter[str] = Counter()
+        counts = Counter(pairs)
+        if not counts:
+            return []  # no codings at all (many small inputs)
+        unchecked: dict[str, int] = {}
         knows_code = getattr(terminology, "knows_code", None)
         # the verdict on a pair depends on the terminology alone: remembered across inputs (bounded)
         memo = self._vouched if terminology is self._memo_terminology else None
         if memo is None:
             memo = self._vouched = {}
             self._memo_terminology = terminology
-        for pair, n in Counter(pairs).items():  # each distinct pair asked about once
-            vouched = memo.get(pair)
+        known = memo.get
+        for pair, n in counts.items():  # each distinct pair asked about once
+            vouched = known(pair)
             if vouched is None:
                 system, code = pair
                 # the system is known, or a local fhirconv table vouches for the code
@@ -90,7 +94,7 @@ class BindingChecker:
                     memo.clear()
                 memo[pair] = vouched
             if not vouched:
-                unchecked[pair[0]] += n
+                unchecked[pair[0]] = unchecked.get(pair[0], 0) + n
         if not unchecked:
             return []
         listed = ", ".join(f"{system} ({n})" for system, n in sorted(unchecked.items()))

@@ -175,8 +175,20 @@ class ValidationChain:
                 if found:
                     issues.extend(found)
         for checker in self.checkers:
-            issues.extend(self._safe(checker, "check_root", data, None, ctx))
-        report.issues = _dedupe(issues)
+            # the body of _safe(checker, "check_root", data, None, ctx), inline: most checkers' check_root
+            # says nothing, and this runs for every input (a small file's whole validation is ~0.2 ms)
+            try:
+                found = checker.check_root(data, ctx)
+                if type(found) is not list:
+                    found = list(found)
+            except RecursionError:
+                found = [_too_deep("$")]
+            except Exception as exc:  # a checker bug must not hide the other findings
+                found = [_processing(checker, str(data.get("resourceType", "$")), exc)]
+            if found:
+                issues.extend(found)
+        if len(issues) > 1:  # nothing to drop from one issue or none
+            report.issues = _dedupe(issues)
         return report
 
     def _checkers_for(self, rtype: str | None) -> list[Checker]:

@@ -161,6 +161,7 @@ class LintChecker:
     def check_resource(self, resource: dict[str, Any], location: str, ctx: Context) -> Iterable[Issue]:
         out: list[Issue] = []
         good = _GOOD_SYSTEMS
+        uri_match = _URI.match
         for at, value, stype, _el in self.cache.sites.get(location, ()):  # every typed site: keep it lean
             if stype == "Reference" or not isinstance(value, dict):
                 continue
@@ -175,12 +176,15 @@ class LintChecker:
                     found = self._concept(value, at)
                 else:
                     continue
-            elif stype in QUANTITY_TYPES:
-                found = self._quantity(value, at, stype, ctx)
             elif stype == "Identifier":
                 if value.get("system") != "urn:ietf:rfc:3986":
                     continue  # the only identifier rule
+                v = value.get("value")
+                if not isinstance(v, str) or uri_match(v) is not None:
+                    continue  # _identifier_value_ok, inline: a URI with a scheme (the converter's urn:uuid)
                 found = self._identifier(value, at)
+            elif stype in QUANTITY_TYPES:
+                found = self._quantity(value, at, stype, ctx)
             else:
                 continue
             if found:

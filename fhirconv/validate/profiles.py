@@ -253,6 +253,7 @@ class ProfileChecker:
         self._trees: dict[str, _PNode | str] = {}
         self._invalid: set[str] = set()
         self._terminology: Any = None
+        self._code_verdicts: dict[tuple[str, str | None, str], bool | None] = {}  # code_verdict
         self._core: dict[str, dict[str, dict[str, Any]]] = {}
         self._verdict_root: Any = None  # the input the remembered verdicts belong to
         self._verdicts: dict[tuple[int, str], bool] = {}
@@ -692,6 +693,18 @@ class ProfileChecker:
             }
         return self._core[head].get(path)
 
+    def code_verdict(self, value_set: str, system: str | None, code: str) -> bool | None:
+        """``terminology().validate_code``, remembered (bounded): the answer depends on the definitions
+        alone, and a profile's bindings see the same few codes in every resource that claims it."""
+        key = (value_set, system, code)
+        found: Any = self._code_verdicts.get(key, _UNPLANNED)
+        if found is _UNPLANNED:
+            found = self.terminology().validate_code(value_set, system, code)
+            if len(self._code_verdicts) >= 65536:
+                self._code_verdicts.clear()
+            self._code_verdicts[key] = found
+        return found  # type: ignore[no-any-return]
+
     def terminology(self) -> Any:
         if self._terminology is None:
             from .terminology import LocalTerminology
@@ -917,8 +930,7 @@ class _Walk:
             ]
         if not pairs:
             return
-        term = self.checker.terminology()
-        verdicts = [term.validate_code(vs.split("|")[0], s, c) for s, c in pairs]
+        verdicts = [self.checker.code_verdict(vs.split("|")[0], s, c) for s, c in pairs]
         if any(v is True for v in verdicts) or any(v is None for v in verdicts):
             return
         shown = ", ".join(f"{s}|{c}" if s else c for s, c in pairs)
@@ -1399,6 +1411,62 @@ def _node_at(s: _PNode, path: str) -> _PNode | None:
 
 
 def _values_at(item: Any, path: str) -> list[Any]:
+    """The values at a discriminator path below ``item`` (``_values_at_long`` with the path parsed once:
+    the slices ask this for every item and slice)."""
+    if path in ("$this", ""):
+        return [item]
+    steps = _path_steps(path)
+    if steps is None:
+        return []  # the path goes through resolve(): nothing to read here
+    current = [item]
+    for url, part in steps:
+        nxt: list[Any] = []
+        if url is not None:
+            for c in current:
+                if isinstance(c, dict):
+                    nxt.extend(
+                        e for e in _as_list(c.get("extension")) if isinstance(e, dict) and e.get("url") == url
+                    )
+            current = nxt
+            continue
+        for c in current:
+            if not isinstance(c, dict):
+                continue
+            if part in c:
+                found = c[part]
+                if isinstance(found, list):
+                    nxt.extend(found)
+                elif found is not None:  # _as_list
+                    nxt.append(found)
+            else:
+                nxt.extend(
+                    v
+                    for k, vs in c.items()
+                    if k.startswith(part) and k[len(part) : len(part) + 1].isupper()
+                    for v in _as_list(vs)
+                )
+        current = nxt
+    return current
+
+
+@lru_cache(maxsize=1024)
+def _path_steps(path: str) -> tuple[tuple[str | None, str], ...] | None:
+    """A discriminator path's steps, (extension url, "") or (None, element name without ``[x]``); None
+    when a step is ``resolve()`` (``_values_at_long`` returns [] on reaching it, and no step before it
+    has an effect)."""
+    steps: list[tuple[str | None, str]] = []
+    for part in path.split("."):
+        if part.startswith("extension(") and part.endswith(")"):
+            steps.append((part[len("extension(") : -1].strip("'\""), ""))
+        elif part == "resolve()":
+            return None
+        else:
+            steps.append((None, part[:-3] if part.endswith("[x]") else part))
+    return tuple(steps)
+
+
+def _values_at_long(item: Any, path: str) -> list[Any]:
+    """:func:`_values_at` parsing the path on every call (the reference its tests compare with)."""
     current = [item]
     if path in ("$this", ""):
         return current

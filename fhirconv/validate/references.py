@@ -97,6 +97,16 @@ class OtherEntries:
         return out
 
 
+def _not_unique(i: int, full_url: str, first: int) -> Issue:
+    return Issue(
+        Severity.ERROR,
+        "invariant",
+        f"Bundle.entry[{i}].fullUrl",
+        f"fullUrl '{full_url}' is already used by Bundle.entry[{first}] (bdl-7)",
+        "bundle.fullurl-unique",
+    )
+
+
 def _unresolved(value: str, where: str, strict: bool) -> Issue:
     """A URN resolves nowhere else: fatal to a transaction/document/message, a warning elsewhere."""
     return Issue(
@@ -152,8 +162,11 @@ class ReferenceChecker:
     def __init__(self, cache: WalkCache) -> None:
         self.cache = cache
         self._bundle_type: Any = None
-        self._by_type_id: dict[str, list[dict[str, Any]]] = {}
-        self._urls_by_type_id: dict[str, list[Any]] = {}  # type/id -> the fullUrls of those entries
+        # type/id -> the entries' resources and fullUrls (with a fullUrl), made from the input's
+        # entries when a relative reference first asks (most inputs have none)
+        self._entries: list[Any] = []
+        self._by_type_id: dict[str, list[dict[str, Any]]] | None = None
+        self._urls_by_type_id: dict[str, list[Any]] = {}
 
     def check_resource(self, resource: dict[str, Any], location: str, ctx: Context) -> Iterable[Issue]:
         return []
@@ -164,10 +177,13 @@ class ReferenceChecker:
         by_url: dict[str, dict[str, Any]] = {}
         entry_base: dict[str, str] = {}  # resource location -> base of its fullUrl
         self._bundle_type = root.get("type") if root.get("resourceType") == "Bundle" else None
-        self._by_type_id = {}
+        self._entries = []
+        self._by_type_id = None
         self._urls_by_type_id = {}
+        # by_url's urn:uuid fullUrls whose resource has an R4 resource type: what most references name
+        urn_types: dict[str, str] = {}
         if root.get("resourceType") == "Bundle":
-            issues.extend(self._bundle(root, by_url, entry_base, known))
+            issues.extend(self._bundle(root, by_url, entry_base, known, urn_types))
         other = ctx.others
         if other is not None:
             other.known = known
@@ -201,19 +217,21 @@ class ReferenceChecker:
                     # finds nothing to say about it (and is asked about everything else).
                     value = ref.get("reference")
                     if type(value) is str and ref.get("type") is None:
-                        if value.startswith("urn:uuid:"):
-                            resolved = by_url.get(value)
-                            if resolved is not None:
-                                rtype = resolved.get("resourceType")
-                            else:  # an entry of an earlier window of a streamed bundle, or nothing
-                                rtype = others.get(value)
-                        elif standalone and (m := _RELATIVE.match(value)) is not None:
-                            # "Patient/example" where nothing can resolve it (no fullUrl in the input,
-                            # not a document): _check_ref checks only the type named in the URL
-                            rtype = m.group(1)
-                        else:
-                            rtype = None
-                        if type(rtype) is str and rtype in known:
+                        rtype = urn_types.get(value)  # an entry's urn:uuid: its R4 resource type
+                        if rtype is None:
+                            if value.startswith("urn:uuid:"):
+                                resolved = by_url.get(value)
+                                if resolved is not None:
+                                    rtype = resolved.get("resourceType")
+                                else:  # an entry of an earlier window of a streamed bundle, or nothing
+                                    rtype = others.get(value)
+                            elif standalone and (m := _RELATIVE.match(value)) is not None:
+                                # "Patient/example" where nothing can resolve it (no fullUrl in the input,
+                                # not a document): _check_ref checks only the type named in the URL
+                                rtype = m.group(1)
+                            if type(rtype) is not str or rtype not in known:
+                                rtype = None
+                        if rtype is not None:
                             targets = site[3].targets
                             if not targets or "Resource" in targets or rtype in targets:
                                 continue  # _target_ok, inline
@@ -238,9 +256,12 @@ class ReferenceChecker:
         by_url: dict[str, dict[str, Any]],
         entry_base: dict[str, str],
         known: frozenset[str] = frozenset(),
+        urn_types: dict[str, str] | None = None,
     ) -> list[Issue]:
         issues: list[Issue] = []
         btype = bundle.get("type")
+        if urn_types is None:
+            urn_types = {}
         links = bundle.get("link")
         if isinstance(links, list):
             relations = [ln.get("relation") for ln in links if isinstance(ln, dict)]
@@ -259,18 +280,19 @@ class ReferenceChecker:
         if not isinstance(entries, list):
             return issues
         seen: dict[tuple[str, str | None], int] = {}
+        self._entries = entries  # read again (type/id -> entries) only if a relative reference needs it
+        needs_request = btype in ("transaction", "batch")
         for i, entry in enumerate(entries):
             if not isinstance(entry, dict):
                 continue
-            at = f"Bundle.entry[{i}]"
             resource = entry.get("resource")
             full_url = entry.get("fullUrl")
-            if btype in ("transaction", "batch") and not isinstance(entry.get("request"), dict):
+            if needs_request and not isinstance(entry.get("request"), dict):
                 issues.append(
                     Issue(
                         Severity.ERROR,
                         "required",
-                        f"{at}.request",
+                        f"Bundle.entry[{i}].request",
                         f"entries of a {btype} bundle must carry 'request' (bdl-3)",
                         "bundle.request",
                     )
@@ -281,68 +303,68 @@ class ReferenceChecker:
                         Issue(
                             Severity.ERROR,
                             "required",
-                            at,
+                            f"Bundle.entry[{i}]",
                             f"an entry of a {btype} bundle must have a fullUrl, the identity of its resource "
                             "(R4 Bundle.entry.fullUrl: only POSTs and operation results may go without)",
                             "bundle.fullurl-missing",
                         )
                     )
                 continue
-            # a urn: fullUrl (the converter's urn:uuid) is absolute and no RESTful URL: the fullUrl
-            # checks and the RESTful aliases below have nothing to do for it
-            urn = full_url.startswith("urn:")
-            if not urn:
-                issues.extend(self._full_url(full_url, resource, f"{at}.fullUrl", known))
+            own: dict[str, Any] | None = resource if isinstance(resource, dict) else None
+            version = None
+            if own is not None:
+                meta = own.get("meta")
+                if isinstance(meta, dict):
+                    v = meta.get("versionId")
+                    version = v if isinstance(v, str) else None
+            if full_url.startswith("urn:"):
+                # a urn: fullUrl (the converter's urn:uuid) is absolute and no RESTful URL: the fullUrl
+                # checks and the RESTful aliases have nothing to do for it
+                key = (full_url, version)
+                if key in seen:
+                    issues.append(_not_unique(i, full_url, seen[key]))
+                else:
+                    seen[key] = i
+                if own is not None and full_url not in by_url:
+                    by_url[full_url] = own
+                    rtype = own.get("resourceType")
+                    if type(rtype) is str and rtype in known and full_url.startswith("urn:uuid:"):
+                        urn_types[full_url] = rtype
+                continue
+            issues.extend(self._full_url(full_url, resource, f"Bundle.entry[{i}].fullUrl", known))
             request = entry.get("request")
             posted = isinstance(request, dict) and request.get("method") == "POST"
-            m_rest = None if urn else _ABSOLUTE.match(full_url)
+            m_rest = _ABSOLUTE.match(full_url)
             if (
                 m_rest
                 and not posted
-                and isinstance(resource, dict)
-                and "id" not in resource
-                and m_rest.group(2) == resource.get("resourceType")
+                and own is not None
+                and "id" not in own
+                and m_rest.group(2) == own.get("resourceType")
             ):
                 issues.append(
                     Issue(
                         Severity.ERROR,
                         "value",
-                        f"{at}.fullUrl",
+                        f"Bundle.entry[{i}].fullUrl",
                         f"fullUrl '{full_url}' looks like a RESTful server URL, but the resource has no id "
                         "(R4: a fullUrl that is not a urn:uuid is consistent with Resource.id)",
                         "bundle.fullurl-match",
                     )
                 )
-            version = None
-            if isinstance(resource, dict) and isinstance(resource.get("meta"), dict):
-                v = resource["meta"].get("versionId")
-                version = v if isinstance(v, str) else None
             key = (full_url, version)
             if key in seen:
-                issues.append(
-                    Issue(
-                        Severity.ERROR,
-                        "invariant",
-                        f"{at}.fullUrl",
-                        f"fullUrl '{full_url}' is already used by Bundle.entry[{seen[key]}] (bdl-7)",
-                        "bundle.fullurl-unique",
-                    )
-                )
+                issues.append(_not_unique(i, full_url, seen[key]))
             else:
                 seen[key] = i
-            if isinstance(resource, dict):
-                rt, ri = resource.get("resourceType"), resource.get("id")
-                if isinstance(rt, str) and isinstance(ri, str):
-                    self._by_type_id.setdefault(f"{rt}/{ri}", []).append(resource)
-                    self._urls_by_type_id.setdefault(f"{rt}/{ri}", []).append(full_url)
-                by_url.setdefault(full_url, resource)
-                m = None if urn else _ABSOLUTE.match(full_url)
-                if m:
-                    entry_base[f"Bundle.entry[{i}].resource"] = m.group(1).rstrip("/")
-                    by_url.setdefault(f"{m.group(2)}/{m.group(3)}", resource)
-                rtype, rid = resource.get("resourceType"), resource.get("id")
-                if isinstance(rtype, str) and isinstance(rid, str) and not full_url.startswith("urn:"):
-                    by_url.setdefault(f"{rtype}/{rid}", resource)
+            if own is not None:
+                by_url.setdefault(full_url, own)
+                if m_rest:
+                    entry_base[f"Bundle.entry[{i}].resource"] = m_rest.group(1).rstrip("/")
+                    by_url.setdefault(f"{m_rest.group(2)}/{m_rest.group(3)}", own)
+                rtype, rid = own.get("resourceType"), own.get("id")
+                if isinstance(rtype, str) and isinstance(rid, str):
+                    by_url.setdefault(f"{rtype}/{rid}", own)
         return issues
 
     @staticmethod
@@ -464,6 +486,24 @@ class ReferenceChecker:
             out.append(self._wrong_type(at + ".type", declared, targets))
         return out
 
+    def _type_ids(self) -> dict[str, list[dict[str, Any]]]:
+        """type/id -> the resources of the entries (with a fullUrl) that have it (and ``_urls_by_type_id``
+        their fullUrls), in entry order."""
+        if self._by_type_id is None:
+            by_id: dict[str, list[dict[str, Any]]] = {}
+            urls: dict[str, list[Any]] = {}
+            for entry in self._entries:
+                if not isinstance(entry, dict):
+                    continue
+                resource, full_url = entry.get("resource"), entry.get("fullUrl")
+                if isinstance(full_url, str) and isinstance(resource, dict):
+                    rt, ri = resource.get("resourceType"), resource.get("id")
+                    if isinstance(rt, str) and isinstance(ri, str):
+                        by_id.setdefault(f"{rt}/{ri}", []).append(resource)
+                        urls.setdefault(f"{rt}/{ri}", []).append(full_url)
+            self._by_type_id, self._urls_by_type_id = by_id, urls
+        return self._by_type_id
+
     def _versions(
         self, key: str, history: str | None, value: str, where: str, location: str, base: str | None = None
     ) -> Issue | None:
@@ -472,7 +512,7 @@ class ReferenceChecker:
         reference against that base: entries of the same type/id under other bases are not candidates,
         and when none is under it the reference resolves to nothing here (a warning: it names several
         entries by type and id, none by the bundle's rules)."""
-        matches = self._by_type_id.get(key, [])
+        matches = self._type_ids().get(key, [])
         if len(matches) < 2 and history is None:
             return None
         if not _ENTRY.match(location) or not matches:

@@ -27,6 +27,7 @@ from support import require_shared
 
 from fhirconv.validate import default_chain, validate_json
 from fhirconv.validate.chain import iter_resources, resource_list
+from fhirconv.validate.compiled import CompiledChecker
 from fhirconv.validate.lint import LintChecker
 from fhirconv.validate.profiles import _UNPLANNED, ProfileChecker, _PNode
 from fhirconv.validate.protocols import Context
@@ -114,7 +115,8 @@ def _references_the_long_way(checker: ReferenceChecker, root: dict[str, Any], ct
     by_url: dict[str, Any] = {}
     entry_base: dict[str, str] = {}
     checker._bundle_type = root.get("type") if root.get("resourceType") == "Bundle" else None
-    checker._by_type_id = {}
+    checker._entries = []
+    checker._by_type_id = None
     checker._urls_by_type_id = {}
     if root.get("resourceType") == "Bundle":
         issues.extend(checker._bundle(root, by_url, entry_base, known))
@@ -398,3 +400,162 @@ def test_dom3_early_exit_is_the_whole_string_set(value: Any, wanted: set[str]) -
     from fhirconv.validate.invariants import _all_present, _strings
 
     assert _all_present(value, wanted) == (wanted <= _strings(value))
+
+
+# -- converted bundles: references, lint, the binding summary --------------------------------------------
+
+
+def _converted() -> list[dict[str, Any]]:
+    """The bundles the converter builds from the samples (urn:uuid fullUrls, references to the patient,
+    encounter and source document from every entry: the gate's commonest case)."""
+    from fhirconv.fhir import BundleOptions, build_bundle
+    from fhirconv.pipeline import Converter, ConvertOptions
+
+    conv = Converter(ConvertOptions())
+    bundle_type = BundleOptions(conv.options.bundle_type.value)
+    samples = sorted(p for p in (Path(__file__).parents[2] / "samples").iterdir() if p.suffix == ".txt")
+    assert len(samples) >= 5
+    out = []
+    for path in samples:
+        doc = conv.read_bytes(path.read_bytes(), path.name)
+        out.append(build_bundle(doc, conv.extractor.extract(doc), conv.normalizer, bundle_type))
+    return out
+
+
+def _broken(bundle: dict[str, Any]) -> list[dict[str, Any]]:
+    """Copies of a converted bundle whose references go wrong in each way the inline path must hand over:
+    to an entry of a type the element does not allow, to no entry, with a Reference.type, to an entry
+    whose resourceType is no R4 type, and a fullUrl used twice."""
+    out = []
+    entries = bundle["entry"]
+    patient = next(e["fullUrl"] for e in entries if e["resource"]["resourceType"] == "Patient")
+    other = next(e["fullUrl"] for e in entries if e["resource"]["resourceType"] not in ("Patient", "Group"))
+    for change in range(5):
+        data = copy.deepcopy(bundle)
+        for e in data["entry"]:
+            subject = e["resource"].get("subject")
+            if not isinstance(subject, dict) or subject.get("reference") != patient:
+                continue
+            if change == 0:
+                subject["reference"] = other
+            elif change == 1:
+                subject["reference"] = "urn:uuid:00000000-0000-4000-8000-00000000dead"
+            elif change == 2:
+                subject["type"] = "Group"
+        if change == 3:
+            target = next(e for e in data["entry"] if e["fullUrl"] == patient)
+            target["resource"]["resourceType"] = "Patiente"
+        if change == 4:
+            data["entry"][-1]["fullUrl"] = patient
+        out.append(data)
+    return out
+
+
+def test_reference_and_lint_fast_paths_on_converted_bundles() -> None:
+    lint = _checker(LintChecker)
+    found = 0
+    for bundle in _converted():
+        for data in [bundle, *_broken(bundle)]:
+            found += _compare_references(data)
+            ctx = _ctx(data)
+            for res, location in ctx.resources or []:
+                assert list(lint.check_resource(res, location, ctx)) == _lint_the_long_way(
+                    lint, location, ctx
+                )
+    assert found > 20  # the broken copies reach the reference rules
+
+
+def test_the_binding_summary_is_the_same_for_any_order_and_memo_state() -> None:
+    """``unchecked_issues`` (counted once per distinct pair, verdicts remembered across inputs) says what
+    asking the terminology about every pair says, with the memo fresh or full."""
+    from collections import Counter
+
+    from fhirconv.validate.bindings import BindingChecker, _codings
+
+    chain = default_chain()
+    inputs = [d for _n, d in _examples()[:150]] + _converted()
+    for data in inputs:
+        ctx = _ctx(data)
+        pairs = list(_codings(data))
+        fresh = BindingChecker(chain.definitions, chain.terminology)
+        warm = _checker(CompiledChecker).bindings  # the default chain's, its memo filled by the walks
+        assert isinstance(warm, BindingChecker)
+        term = chain.terminology
+        knows_code = getattr(term, "knows_code", None)
+        assert knows_code is not None
+        unchecked = Counter(s for s, c in pairs if not (term.knows_system(s) or bool(knows_code(s, c))))
+        want = sorted(unchecked.items())
+        for checker in (fresh, warm, fresh):
+            got = checker.unchecked_issues(iter(pairs), data, ctx)
+            if not want:
+                assert got == []
+            else:
+                (issue,) = got
+                assert issue.message.endswith(", ".join(f"{s} ({n})" for s, n in want))
+
+
+# -- profile helpers -------------------------------------------------------------------------------------
+
+_PATHS = st.lists(
+    st.one_of(
+        st.sampled_from(
+            ["a", "b", "value[x]", "valueQuantity", "extension", "coding", "system", "resolve()"]
+        ),
+        st.sampled_from(["extension('u')", 'extension("v")', "extension(u)"]),
+    ),
+    min_size=1,
+    max_size=3,
+).map(".".join)
+
+_VALUES = st.recursive(
+    st.one_of(st.none(), st.integers(), st.sampled_from(["u", "v", "x"])),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(
+            st.sampled_from(
+                ["a", "b", "valueQuantity", "valueString", "value", "extension", "url", "coding"]
+            ),
+            inner,
+            max_size=4,
+        ),
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_VALUES, st.one_of(_PATHS, st.sampled_from(["$this", ""])))
+def test_values_at_with_parsed_paths_is_the_long_way(item: Any, path: str) -> None:
+    from fhirconv.validate.profiles import _values_at, _values_at_long
+
+    assert _values_at(item, path) == _values_at_long(item, path)
+
+
+def test_profile_code_verdicts_are_the_terminologys() -> None:
+    """``ProfileChecker.code_verdict`` remembers ``validate_code``: the same answer, asked once or often."""
+    checker = _checker(ProfileChecker)
+    term = checker.terminology()
+    value_sets = [
+        "http://hl7.org/fhir/ValueSet/observation-category",
+        "http://hl7.org/fhir/ValueSet/ucum-vitals-common",
+        "http://hl7.org/fhir/ValueSet/observation-vitalsignresult",
+        "http://hl7.org/fhir/ValueSet/no-such-value-set",
+    ]
+    codes = [
+        ("http://example.org/not-the-system", "vital-signs"),
+        (None, "vital-signs"),
+        ("http://terminology.hl7.org/CodeSystem/observation-category", "vital-signs"),
+        ("http://terminology.hl7.org/CodeSystem/observation-category", "nope"),
+        ("http://unitsofmeasure.org", "mm[Hg]"),
+        ("http://loinc.org", "8867-4"),
+        ("http://loinc.org", "0000-0"),
+        (None, "8867-4"),
+    ]
+    verdicts = set()
+    for _round in range(2):
+        for vs in value_sets:
+            for system, code in codes:
+                got = checker.code_verdict(vs, system, code)
+                assert got == term.validate_code(vs, system, code), (vs, system, code)
+                verdicts.add(got)
+    assert verdicts == {True, False, None}

@@ -1,13 +1,20 @@
 """The ``fhirconv validate`` input path's shortcuts decide as the long way does.
 
+- ``strictjson._fast``: orjson's value is returned only when it is exactly (types and float bits included)
+  what the hooked ``json.loads`` gives, and every input it refuses or cannot decide gets today's error;
 - ``strictjson``: a text that cannot hold a lone surrogate is checked for depth only
   (``_check_depth``); on any JSON text, the error (or none) is the one the full walk gives;
-- ``_looks_ndjson`` reads the first three non-blank lines instead of splitting the whole file;
-- ``_real_key`` resolves each folder once, and a symlinked file on its own, like ``Path.resolve``.
+- ``_looks_ndjson`` reads the first three non-blank lines instead of splitting the whole file, and stops
+  at the first that is not an object;
+- ``_real_key`` resolves each folder once, and a symlinked file on its own, like ``Path.resolve``;
+- ``validate_paths`` names, sniffs and stats its inputs with strings instead of ``Path`` objects:
+  ``_path_name``, ``_suffix``, ``_is_dir``, ``_first_byte`` and ``_sniff`` decide as the Path and
+  ``lstrip`` ways did.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -15,10 +22,19 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import require_shared
 
 from fhirconv import strictjson
 from fhirconv.errors import MalformedInputError
-from fhirconv.validate import _looks_ndjson, _real_key
+from fhirconv.validate import (
+    _first_byte,
+    _is_dir,
+    _looks_ndjson,
+    _path_name,
+    _real_key,
+    _sniff,
+    _suffix,
+)
 
 
 def _outcome(text: str | bytes) -> str | None:
@@ -31,12 +47,13 @@ def _outcome(text: str | bytes) -> str | None:
 
 def _long_way(text: str | bytes) -> str | None:
     """strictjson.loads with the full walk on every value (as before the shortcut)."""
-    saved = strictjson._surrogates_possible
+    saved, saved_fast = strictjson._surrogates_possible, strictjson._fast
     strictjson._surrogates_possible = lambda _text: True
+    strictjson._fast = lambda _text: strictjson._UNDECIDED
     try:
         return _outcome(text)
     finally:
-        strictjson._surrogates_possible = saved
+        strictjson._surrogates_possible, strictjson._fast = saved, saved_fast
 
 
 def _short_way(text: str | bytes) -> str | None:
@@ -113,24 +130,224 @@ def test_ndjson_sniffing_agrees(parts: list[bytes]) -> None:
     assert _looks_ndjson(data) == _ndjson_long_way(data)
 
 
-def test_real_key_is_resolve(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"{}\n{}\nx", False),
+        (b"{}\n{}\n{}\nx", True),
+        (b"{}\nx\n{}", False),
+        (b"{}", False),
+        (b" {} \r\n\x0b\r{}", True),
+        (b"\n\n{a}\r\r{b}\n\t\n{c} \n", True),
+        (b"{\n}\n", False),
+    ],
+)
+def test_ndjson_written_cases(data: bytes, expected: bool) -> None:
+    assert _looks_ndjson(data) == _ndjson_long_way(data) == expected
+
+
+def test_real_key_is_resolve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real = tmp_path / "real"
     real.mkdir()
     (real / "a.json").write_text("{}")
     (real / "b.json").write_text("{}")
     os.symlink(real, tmp_path / "linked")
     os.symlink(real / "a.json", real / "alias.json")
-    paths: list[Any] = [
-        real / "a.json",
-        tmp_path / "linked" / "a.json",
-        real / "alias.json",
-        tmp_path / "linked" / "alias.json",
-        real / "missing.json",
-        tmp_path / "linked" / ".." / "real" / "b.json",
-        real / ".",
-        Path("relative.json"),
+    monkeypatch.chdir(real)
+    paths = [
+        str(real / "a.json"),
+        str(tmp_path / "linked" / "a.json"),
+        str(real / "alias.json"),
+        str(tmp_path / "linked" / "alias.json"),
+        str(real / "missing.json"),
+        str(tmp_path / "linked" / ".." / "real" / "b.json"),
+        str(real / "."),
+        "relative.json",
+        "a.json",
+        "/",
+        "/etc",
+        "//etc/hostname",
+        "..",
+        "../real/b.json",
     ]
-    folders: dict[Path, Path] = {}
+    folders: dict[str, str] = {}
     for p in paths:
-        assert _real_key(p, folders) == str(p.resolve()), p
+        name = _path_name(p)
+        assert _real_key(name, folders) == str(Path(p).resolve()), p
     assert len({_real_key(p, folders) for p in paths[:4]}) == 1  # the same file four ways
+
+
+_PATH_PARTS = st.sampled_from(["a", "b.json", ".", "..", "/", "//", "x.NDJSON", ".xml", "c.", "..xml", " "])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_PATH_PARTS, max_size=8))
+def test_path_name_and_suffix_are_paths(parts: list[str]) -> None:
+    item = "".join(parts)
+    name = _path_name(item)
+    assert name == str(Path(item)), item
+    assert _suffix(name) == Path(name).suffix.lower(), name
+
+
+def test_is_dir_is_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "f.json").write_text("{}")
+    (tmp_path / "d").mkdir()
+    os.symlink(tmp_path / "d", tmp_path / "dlink")
+    os.symlink(tmp_path / "loop", tmp_path / "loop")
+    monkeypatch.chdir(tmp_path)
+    items = ["f.json", "d", "d/", "dlink", "loop", "missing", "f.json/x", ".", "", "a\x00b", str(tmp_path)]
+    verdicts = [_is_dir(_path_name(i)) for i in items]
+    assert verdicts == [Path(i).is_dir() for i in items]
+    assert verdicts.count(True) == 6  # d, d/, dlink, ".", "" (Path makes it ".") and the folder itself
+
+
+_BYTES = st.sampled_from(
+    [b"{", b"}", b"<", b"x", b" ", b"\n", b"\r", b"\r\n", b"\t", b"\x0b", b"\x0c", b"\xef\xbb\xbf", b"\xef"]
+)
+
+
+def _sniff_long_way(data: bytes, suffix: str) -> tuple[bytes, bool, bool]:
+    """What validate_paths decided before: the whole-file strips and the old ``_looks_ndjson``."""
+    ndjson = suffix == ".ndjson" or _ndjson_long_way(data)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    xml = suffix == ".xml" or data.lstrip()[:1] == b"<"
+    return data, ndjson and not xml, xml
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_BYTES, max_size=25), st.sampled_from(["", ".json", ".ndjson", ".xml"]))
+def test_sniffing_agrees(parts: list[bytes], suffix: str) -> None:
+    data = b"".join(parts)
+    assert _first_byte(data) == data.lstrip()[:1]
+    assert _sniff(data, suffix) == _sniff_long_way(data, suffix), (data, suffix)
+
+
+def _typed(value: Any) -> Any:
+    """A form equal only for values equal in structure, key order, types and float bits."""
+    if isinstance(value, dict):
+        return ("d", [(k, _typed(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("l", [_typed(v) for v in value])
+    return (type(value).__name__, repr(value))
+
+
+def _slow(text: str | bytes) -> Any:
+    """(typed value, None) or (None, error message) from the hooked json.loads alone."""
+    saved = strictjson._fast
+    strictjson._fast = lambda _text: strictjson._UNDECIDED
+    try:
+        return _typed(strictjson.loads(text, "t")), None
+    except MalformedInputError as exc:
+        return None, exc.message
+    finally:
+        strictjson._fast = saved
+
+
+def _both(text: str | bytes) -> Any:
+    try:
+        return _typed(strictjson.loads(text, "t")), None
+    except MalformedInputError as exc:
+        return None, exc.message
+
+
+_JSON_PIECES = st.sampled_from(
+    [
+        *('"a"', '"b"', '"a:b"', '":"', '"\\u003a"', '"\\u003A"', '"x\\"', '"\\\\"', '"\\"a"'),
+        *('"\\ud800"', '"\\uD83D\\uDE00"', '"\\udc00\\ud800"', '"\\n"', '"\t"', '"\u00e9"'),
+        *("0", "-0", "-0.0", "1", "01", "1.", ".5", "1.5", "1e5", "1E+2", "-1e-400", "1e309", "-1e309"),
+        *("2.2250738585072011e-308", "4.9e-324", "9007199254740993", "0.1", "1.7976931348623157e308"),
+        *("9223372036854775807", "9223372036854775808", "-9223372036854775809", "18446744073709551616"),
+        *(
+            "1" * 19,
+            "1" * 30,
+            "1" * 31,
+            "1." + "1" * 40,
+            "1.00000000000000011102230246251565404236316680908203125",
+        ),
+        *("NaN", "Infinity", "-Infinity", "true", "false", "null", "nul"),
+        *("[", "]", "{", "}", ",", ":", " ", "\n", "\ufeff", "\x00", "\x0c"),
+    ]
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_JSON_PIECES, max_size=40))
+def test_fast_path_equals_hooked_parser_on_pieces(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    for form in (text, text.encode("utf-8", "surrogatepass")):
+        assert _both(form) == _slow(form), form
+
+
+_KEYS = st.sampled_from(["a", "b", "a:b", ":", "\u00e9", ""])
+_LEAVES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**25), max_value=10**25),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=5),
+)
+
+
+@st.composite
+def _objects_text(draw: st.DrawFn, depth: int = 0) -> str:
+    """JSON text of an object or array, with duplicate keys and nesting drawn, escapes in strings."""
+    if depth > 4 or draw(st.booleans()):
+        leaf = draw(_LEAVES)
+        if isinstance(leaf, str):
+            return json.dumps(leaf, ensure_ascii=draw(st.booleans()))
+        return json.dumps(leaf)
+    children = draw(st.lists(_objects_text(depth + 1), max_size=4))
+    if draw(st.booleans()):
+        return "[" + ",".join(children) + "]"
+    keys = draw(st.lists(_KEYS, min_size=len(children), max_size=len(children)))
+    return "{" + ",".join(f"{json.dumps(k)}:{c}" for k, c in zip(keys, children, strict=True)) + "}"
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_objects_text(), st.integers(min_value=0, max_value=110))
+def test_fast_path_equals_hooked_parser_on_documents(text: str, wrap: int) -> None:
+    for form in (text, "[" * wrap + text + "]" * wrap, '{"k":' * wrap + text + "}" * wrap):
+        assert _both(form) == _slow(form), form[:200]
+        assert _both(form.encode("utf-8")) == _slow(form.encode("utf-8")), form[:200]
+
+
+def test_fast_path_equals_hooked_parser_on_shared_json() -> None:
+    files = [
+        p
+        for folder in (require_shared("fhir-r4"), require_shared("fhir-test-cases"))
+        for p in sorted(folder.rglob("*.json"))
+    ]
+    assert len(files) > 500
+    decided = 0
+    for p in files:
+        data = p.read_bytes()
+        assert _both(data) == _slow(data), p
+        decided += strictjson._fast(data) is not strictjson._UNDECIDED
+    assert decided > len(files) // 2  # the fast path is taken, not only its fallback
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": 1, "a": 1}',
+        '{"a:b": 1, "a:b": 2}',
+        '{"x": {"a": [1], "a": [1]}}',
+        '{"a": "\\u003a", "a": 1}',
+        '{"a": 1, "a": "\\u003a"}',
+        '{"a": 1, "a": {"\\u003A": 2}}',
+        '{"\\u003a": 1, "\\u003a": 2, ":": 3}',
+        "[" + "1" * 19 + "]",
+        "[" + "1" * 31 + "]",
+        "[1e400]",
+        "[NaN]",
+        '["\\ud800"]',
+        "[" * 101 + "]" * 101,
+        "[" * 300 + "]" * 300,
+        "[" * 100 + "]" * 100,
+        '{"a": 1}',
+    ],
+)
+def test_fast_path_written_cases(text: str) -> None:
+    assert _both(text) == _slow(text)
+    assert _both(text.encode()) == _slow(text.encode())
