@@ -9,7 +9,9 @@ the patient, and later paragraphs stay patient text unless they read as general 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import pairwise
 
 from ..model import Document, Section, SectionType
@@ -129,24 +131,16 @@ class Attributor:
                     )
                 anchors, general, citations, sents = known
                 single = len(sents) == 1
-                if sec.type in _PATIENT_SECTIONS:
-                    keep = True
-                elif (
-                    general <= anchors + 1
-                    and citations == 0
-                    and self._opener.search(folded, ps, pe) is not None
-                ):
-                    # "A 58-year-old man had ..." opens the case even without a pronoun yet
-                    case_started = True
-                    keep = True
-                elif not case_started:
-                    # before the case opens, keep only what reads as this patient, never as general
-                    keep = (
-                        general + citations == 0 and sec.type is not SectionType.ABSTRACT
-                    ) or anchors > general + citations
-                else:
-                    narrative = self._narrative.search(folded, ps, pe) is not None
-                    keep = not _general_paragraph(anchors, general, citations, narrative, single)
+                keep, case_started = _keep_paragraph(
+                    sec.type,
+                    case_started,
+                    anchors,
+                    general,
+                    citations,
+                    single,
+                    partial(_found, self._opener, folded, ps, pe),
+                    partial(_found, self._narrative, folded, ps, pe),
+                )
                 if not keep:
                     continue
                 label = False
@@ -237,7 +231,42 @@ class Attributor:
         return general >= 2 or (general >= 1 and _citations(text, sent.start, sent.end) > 0)
 
 
-def _general_paragraph(anchors: int, general: int, citations: int, narrative: bool, single: bool) -> bool:
+def _found(pattern: re.Pattern[str], text: str, start: int, end: int) -> bool:
+    return pattern.search(text, start, end) is not None
+
+
+def _keep_paragraph(
+    kind: SectionType,
+    case_started: bool,
+    anchors: int,
+    general: int,
+    citations: int,
+    single: bool,
+    opener: Callable[[], bool],
+    narrative: Callable[[], bool],
+) -> tuple[bool, bool]:
+    """Whether a paragraph of a section of ``kind`` may carry patient facts, and whether the case has
+    started after it. ``opener()`` (a case opener in it) and ``narrative()`` (the past tense) are scans
+    of the paragraph, asked only where the counts leave the answer open."""
+    if kind in _PATIENT_SECTIONS:
+        return True, case_started
+    if case_started and citations == 0 and anchors >= general:
+        # an opener would keep it (the case has already started), and so would the counts without one
+        # (anchors outweigh general phrases, nothing is cited): the opener scan cannot change the answer
+        return True, True
+    if general <= anchors + 1 and citations == 0 and opener():
+        return True, True  # "A 58-year-old man had ..." opens the case even without a pronoun yet
+    if not case_started:
+        # before the case opens, keep only what reads as this patient, never as general
+        return (
+            general + citations == 0 and kind is not SectionType.ABSTRACT
+        ) or anchors > general + citations, False
+    return not _general_paragraph(anchors, general, citations, narrative, single), True
+
+
+def _general_paragraph(
+    anchors: int, general: int, citations: int, narrative: Callable[[], bool], single: bool
+) -> bool:
     """Whether a paragraph after the case has opened is general text, not the patient's.
 
     Its general phrases and citations must outweigh its patient anchors, and be more than one word or
@@ -247,12 +276,14 @@ def _general_paragraph(anchors: int, general: int, citations: int, narrative: bo
     (139-116) was 23") is no reason to drop what the case reports. A one-sentence paragraph is judged
     on its words alone: its patient anchors keep it against as many general phrases, whatever it cites
     ("We started X based on previous studies [11].").
+    ``narrative()`` (whether the paragraph narrates in the past tense, a scan of it) is asked last, only
+    when the counts leave the answer open.
     """
     if anchors >= general + citations or (single and anchors > 0 and anchors >= general):
         return False
     if general >= 2 or (general >= 1 and citations >= 1):
         return True
-    return not narrative
+    return not narrative()
 
 
 def _general_by_counts(anchors: int, general: int, citations: int) -> bool:

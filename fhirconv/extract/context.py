@@ -191,23 +191,26 @@ class ContextRules:
             return False
         words = 0
         for m in _WORD.finditer(folded, gs, ge):
-            if not any(s <= m.start() < e for s, e in spans):
+            at = m.start()
+            if not any(s <= at < e for s, e in spans):
                 words += 1
-        if words > max_scope:
+                if words > max_scope:  # (the count only grows: no need to read on)
+                    return False
+        # a semicolon or colon anywhere in the gap ends the scope; each comma is a list or a clause
+        # (every way out below is "not in scope", so the order they are looked at does not matter)
+        if folded.find(";", gs, ge) >= 0 or folded.find(":", gs, ge) >= 0:
             return False
         clause: bool | None = None
-        for i in range(gs, ge):
-            ch = folded[i]
-            if ch in ";:":
-                return False
-            if ch == ",":
-                glue = _LIST_GLUE.match(folded, i + 1)
-                nxt = glue.end() if glue else i + 1
-                if nxt not in starts:
-                    # a list item the lexicon lacks: short, and no clause anywhere in the gap (checked
-                    # once per gap, so a run of commas costs linear time)
-                    if clause is None:
-                        clause = self._clause_in(folded, gs, ge)
-                    if clause or not self._item(folded, nxt, ge, starts):
-                        return False
+        i = folded.find(",", gs, ge)
+        while i >= 0:
+            glue = _LIST_GLUE.match(folded, i + 1)
+            nxt = glue.end() if glue else i + 1
+            if nxt not in starts:
+                # a list item the lexicon lacks: short, and no clause anywhere in the gap (checked
+                # once per gap, so a run of commas costs linear time)
+                if clause is None:
+                    clause = self._clause_in(folded, gs, ge)
+                if clause or not self._item(folded, nxt, ge, starts):
+                    return False
+            i = folded.find(",", i + 1, ge)
         return True

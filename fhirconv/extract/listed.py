@@ -53,6 +53,23 @@ def for_lists(folded: str, s: int, e: int) -> list[re.Match[str]]:
     return list(_FOR_LIST.finditer(folded, s, e))
 
 
+def _hyphen_result_possible(text: str, seg: str, s: int) -> bool:
+    """Whether ``_HYPHEN_RESULT`` may match in the sentence whose folded text ``seg`` starts at ``s``:
+    its result word comes right after a hyphen of ``text``. In an ASCII sentence every character the
+    pattern's (case-insensitive) "negative"/"positive" matches folds to that word's own lower-case
+    letter, so the word stands in ``seg`` with a hyphen of ``text`` right before it; anything else
+    (a character that folds to no ASCII letter, the long s for "s") is left to the pattern."""
+    if not seg.isascii():
+        return True
+    for word in ("negative", "positive"):
+        i = seg.find(word, 1)
+        while i >= 0:
+            if text[s + i - 1] == "-":
+                return True
+            i = seg.find(word, i + 1)
+    return False
+
+
 def list_spans(
     folded: str, s: int, e: int, lists: list[re.Match[str]] | None = None
 ) -> list[tuple[int, int]]:
@@ -85,7 +102,7 @@ def listed_results(
         lists = for_lists(folded, s, e)
     seg = folded[s:e]
     # each reading needs a word or sign of its own; most sentences have none of them
-    hyphen = ("negative" in seg or "positive" in seg or not seg.isascii()) and text.find("-", s, e) >= 0
+    hyphen = _hyphen_result_possible(text, seg, s) and text.find("-", s, e) >= 0
     signs = "(+)" in seg or "( )" in seg  # "(-)" and "(" minus sign ")" fold to "( )"
     subject = subject_tail is None or subject_tail.search(folded, s, e) is not None
     if not (lists or hyphen or signs or subject):

@@ -11,7 +11,7 @@ from ..model import Coding, Quantity, ReferenceRange, RelativeTime
 __all__ = ["Obs"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Obs:
     """A test mention while its sentence is read; results are filled in place."""
 

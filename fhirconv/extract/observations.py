@@ -67,25 +67,33 @@ class Observations:
         # every value reader needs a digit: a sentence without one skips them all (their answer is nothing)
         digits = ANY_DIGIT.search(folded, s, e) is not None
         lists = for_lists(folded, s, e)
-        listed = set()
-        if digits:
-            listed = coordinated_values(self.q, text, folded, s, e, tests, ctx.test_assertions)
-        self._results_for(text, folded, s, e, tests, listed, digits, lists)
-        for i, t in enumerate(list(tests)):
-            if t.earlier is not None:  # "from 12.1 to 7.8 g/dL": the earlier value is a result of its own
-                (q, span), t.earlier = t.earlier, None
-                tests.append(
-                    replace(t, value=q, value_span=span, cell=span, interpretation=None, interp_span=None)
-                )
-                ctx.test_assertions.append(ctx.test_assertions[i])
-        if digits:
-            # "139 and 152 mg/dL at ..."
-            for i, cell in more_values(self.q, text, folded, e, tests, self.step):
-                tests.append(cell)
-                ctx.test_assertions.append(ctx.test_assertions[i])
-            for t in tests:
-                self.values.listed_blood_pressure(t, folded)
-        organisms = self.cultures.read(text, folded, s, e, tests) if tests else []
+        if tests:
+            # (the readers of a test's own result: each answers nothing, and changes nothing, for a
+            # sentence that names no test -- coordinated_values needs two names, _results_for one,
+            # more_values a test's value, the culture reader a test -- so half the sentences skip them)
+            listed = (
+                coordinated_values(self.q, text, folded, s, e, tests, ctx.test_assertions)
+                if digits
+                else set()
+            )
+            self._results_for(text, folded, s, e, tests, listed, digits, lists)
+            for i, t in enumerate(list(tests)):
+                if t.earlier is not None:  # "from 12.1 to 7.8 g/dL": the earlier value is a result of its own
+                    (q, span), t.earlier = t.earlier, None
+                    tests.append(
+                        replace(t, value=q, value_span=span, cell=span, interpretation=None, interp_span=None)
+                    )
+                    ctx.test_assertions.append(ctx.test_assertions[i])
+            if digits:
+                # "139 and 152 mg/dL at ..."
+                for i, cell in more_values(self.q, text, folded, e, tests, self.step):
+                    tests.append(cell)
+                    ctx.test_assertions.append(ctx.test_assertions[i])
+                for t in tests:
+                    self.values.listed_blood_pressure(t, folded)
+            organisms = self.cultures.read(text, folded, s, e, tests)
+        else:
+            organisms = []
         n_tests = len(tests)
         listed_results(
             self.rules, text, folded, s, e, tests, ctx.mentions, organisms, lists, self.subject_tail

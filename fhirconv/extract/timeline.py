@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from ..model import (
     Extraction,
     MedicationFact,
-    Mention,
     MentionRole,
     RelativeTime,
     TimeAnchor,
@@ -36,7 +34,10 @@ from .rules import OutcomeRules
 from .text import Sentence
 from .timeline_rules import TimelineRules
 from .timeline_util import (
+    State,
+    When,
     age_years,
+    any_within,
     calendar_date,
     condition_time,
     drug_starts,
@@ -52,13 +53,6 @@ __all__ = ["Timeline"]
 _MOVING = frozenset({"presentation", "day", "relative", "next", "same", "follow-up", "drug-day"})
 
 
-@dataclass
-class _State:
-    running: TimeAnchor | None = None
-    surgery: float | None = None
-    discharge: RelativeTime | None = None
-
-
 class Timeline:
     def __init__(
         self,
@@ -72,9 +66,10 @@ class Timeline:
         self.taper = taper
         # words of a later sentence that only stops a home medication or blames it for a reaction
         self.stopping = stopping
-        self._any_time = AnyOf([pat for _, pat in rules.patterns], warm_up=96)
+        self._any_time = AnyOf(rules.time_gate, warm_up=96)
         self.q = quantities
         self.outcome_rules = outcome_rules
+        self.eager_surgery = False  # (the tests' way: every dated sentence searched for an operation)
 
     # ------------------------------------------------------------------ table columns
     def column_time(self, header: str, zero_words: re.Pattern[str]) -> RelativeTime | None:
@@ -91,7 +86,7 @@ class Timeline:
             m = pat.search(probe)
             if m is None:
                 continue
-            a = self._resolve(kind, m, 0.0, _State(), [], None)
+            a = self._resolve(kind, m, 0.0, State(), [], None)
             if a is not None and a[1] is not None and a[0] not in ("past", "age"):
                 return RelativeTime(phrase, a[1], a[2], None)
             return None
@@ -106,13 +101,18 @@ class Timeline:
         """Anchors in reading order, the running day at the start of each sentence, and the discharge."""
         starts = drug_starts(facts.medications)
         # a surgical procedure the text names dates "the operation" of "postoperative day 3"
-        surgical = [
+        surgical = sorted(
             p.mentions[0].start
             for p in facts.procedures
             if p.category == "surgical" and p.status != "not-done"
-        ]
+        )
         age_now = age_years(facts)
-        st = _State()
+        surgery = self.rules.surgery
+
+        def operated_in(start: int, end: int) -> bool:
+            return any_within(surgical, start, end) or surgery.search(folded, start, end) is not None
+
+        st = State(operated_in=operated_in, eager=self.eager_surgery)
         out: list[TimeAnchor] = []
         running_at: list[TimeAnchor | None] = []
         for index, sent in enumerate(sentences):
@@ -140,9 +140,9 @@ class Timeline:
             here = moving[-1] if moving else st.running
             day_here = here.day if here is not None else None
             if day_here is not None:  # (an undated sentence dates neither surgery nor discharge)
-                operated = any(sent.start <= x < sent.end for x in surgical)
-                if operated or self.rules.surgery.search(folded, sent.start, sent.end):
-                    st.surgery = day_here
+                # (the operation: a surgical procedure's first mention in the sentence, found by a binary
+                # search, or the surgery words; looked for when the surgery day is first asked)
+                st.dated(sent.start, sent.end, day_here)
                 dm = self.rules.discharge.search(folded, sent.start, sent.end)
                 if dm:
                     st.discharge = RelativeTime(text[dm.start() : dm.end()], day_here, None)
@@ -155,7 +155,7 @@ class Timeline:
         folded: str,
         index: int,
         sent: Sentence,
-        st: _State,
+        st: State,
         drug_starts: list[tuple[int, int, float]],
         age_now: float | None,
     ) -> list[TimeAnchor]:
@@ -192,7 +192,7 @@ class Timeline:
         kind: str,
         m: re.Match[str],
         running: float | None,
-        st: _State,
+        st: State,
         drug_starts: list[tuple[int, int, float]],
         age_now: float | None,
     ) -> tuple[str, float | None, float | None, float | None] | None:
@@ -255,7 +255,7 @@ class Timeline:
             return ("same", running, None, None) if running is not None else None
         return None
 
-    def _noun_day(self, noun: str, st: _State) -> float | None:
+    def _noun_day(self, noun: str, st: State) -> float | None:
         kind = self.rules.nouns.get(" ".join(noun.split()))
         if kind == "presentation":
             return 0.0
@@ -274,27 +274,7 @@ class Timeline:
             by_sentence.setdefault(a.sentence, []).append(a)
 
         sentence_of = sentence_finder(sentences)
-
-        def when(mention: Mention, *, running: bool = True) -> RelativeTime | None:
-            """``running=False`` (conditions): only a time of the mention's own sentence, and not the
-            presentation itself (a symptom named at presentation began before it)."""
-            i = sentence_of(mention.start)
-            if i is None:
-                return None
-            own = [
-                a
-                for a in by_sentence.get(i, [])
-                if (a.day is not None or a.age_years is not None or a.calendar is not None)
-                and (running or a.kind != "presentation")
-            ]
-            if own:
-                a = min(own, key=lambda a: min(abs(a.start - mention.end), abs(mention.start - a.end)))
-                return RelativeTime(a.text, a.day, a.end_day, a.age_years, a.calendar)
-            run = running_at[i] if running else None
-            if run is None or any(a.kind == "follow-up" and a.day is None for a in by_sentence.get(i, [])):
-                return None
-            # the running anchor: the last dated point of the narrative before this sentence
-            return RelativeTime(run.text, run.day, None, run.age_years)
+        when = When(sentence_of, by_sentence, running_at)
 
         observations = tuple(timed(o, when) for o in facts.observations)
         procedures = tuple(timed(p, when) for p in facts.procedures)

@@ -8,6 +8,7 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ..model import (
@@ -27,7 +28,10 @@ from .rules import OutcomeRules
 from .text import Sentence
 
 __all__ = [
+    "State",
+    "When",
     "age_years",
+    "any_within",
     "calendar_date",
     "drug_starts",
     "home_medication",
@@ -188,3 +192,100 @@ def condition_time(c: ConditionFact, when: Callable[..., RelativeTime | None]) -
         return c
     t = when(c.mentions[0], running=False)
     return replace(c, onset=t) if t is not None else c
+
+
+def any_within(ascending: list[int], start: int, end: int) -> bool:
+    """Whether one of the ``ascending`` offsets lies in ``[start, end)``."""
+    i = bisect.bisect_left(ascending, start)
+    return i < len(ascending) and ascending[i] < end
+
+
+class When:
+    """``when(mention)``: the time of a fact's mention -- the nearest dated anchor of its sentence, else
+    the running anchor; ``running=False`` (conditions): only a time of the mention's own sentence, and
+    not the presentation itself (a symptom named at presentation began before it).
+
+    What depends on the sentence alone (its dated anchors, the time the running anchor gives it) is
+    worked out once per sentence and remembered, not once per fact (``remember=False``: every call
+    works it out afresh, the way the tests compare against)."""
+
+    __slots__ = ("_by_sentence", "_own", "_remember", "_running", "_running_at", "_sentence_of")
+
+    def __init__(
+        self,
+        sentence_of: Callable[[int], int | None],
+        by_sentence: dict[int, list[TimeAnchor]],
+        running_at: list[TimeAnchor | None],
+        *,
+        remember: bool = True,
+    ) -> None:
+        self._sentence_of, self._by_sentence, self._running_at = sentence_of, by_sentence, running_at
+        self._remember = remember
+        self._own: dict[tuple[int, bool], list[TimeAnchor]] = {}
+        self._running: dict[int, RelativeTime | None] = {}
+
+    def __call__(self, mention: Mention, *, running: bool = True) -> RelativeTime | None:
+        i = self._sentence_of(mention.start)
+        if i is None:
+            return None
+        own = self._own.get((i, running))
+        if own is None:
+            own = [
+                a
+                for a in self._by_sentence.get(i, [])
+                if (a.day is not None or a.age_years is not None or a.calendar is not None)
+                and (running or a.kind != "presentation")
+            ]
+            if self._remember:
+                self._own[i, running] = own
+        if own:
+            a = min(own, key=lambda a: min(abs(a.start - mention.end), abs(mention.start - a.end)))
+            return RelativeTime(a.text, a.day, a.end_day, a.age_years, a.calendar)
+        if not running:
+            return None
+        if i in self._running:
+            return self._running[i]
+        run = self._running_at[i]
+        # the running anchor: the last dated point of the narrative before this sentence (an undated
+        # "at follow-up" in the sentence leaves it undated)
+        t = (
+            None
+            if run is None
+            or any(a.kind == "follow-up" and a.day is None for a in self._by_sentence.get(i, []))
+            else RelativeTime(run.text, run.day, None, run.age_years)
+        )
+        if self._remember:
+            self._running[i] = t
+        return t
+
+
+@dataclass
+class State:
+    """Where the reading of a report's time anchors stands: the running anchor, the discharge, the
+    surgery day."""
+
+    running: TimeAnchor | None = None
+    discharge: RelativeTime | None = None
+    # The day of the operation: the day of the last dated sentence so far that names one. Few reports
+    # ever ask ("postoperative day 3", "two days after surgery"), so the dated sentences are noted as
+    # they come and searched, newest first, only when it is asked (``eager``: at once, for the tests).
+    operated_in: Callable[[int, int], bool] | None = None
+    eager: bool = False
+    _surgery: float | None = None
+    _dated: list[tuple[int, int, float]] = field(default_factory=list)
+
+    def dated(self, start: int, end: int, day: float) -> None:
+        """Sentence ``[start, end)`` is dated ``day``: if it names an operation, that is the surgery day."""
+        self._dated.append((start, end, day))
+        if self.eager:
+            self.surgery  # noqa: B018 (asked now: the way every sentence was searched before)
+
+    @property
+    def surgery(self) -> float | None:
+        if self._dated:
+            for start, end, day in reversed(self._dated):
+                if self.operated_in is not None and self.operated_in(start, end):
+                    self._surgery = day
+                    break
+            self._dated.clear()
+        return self._surgery

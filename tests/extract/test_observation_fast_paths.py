@@ -7,6 +7,7 @@ by field.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import re
 from collections.abc import Iterator
@@ -18,12 +19,16 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from support import SAMPLES, converter, require_shared
 
-from fhirconv.extract import test_names
+from fhirconv.extract import listed, observations, test_names
 from fhirconv.extract.listed import _FOR_LIST, for_lists
 from fhirconv.extract.obs import Obs
+from fhirconv.extract.observations import Observations
+from fhirconv.extract.sentence import Found, SentenceContext
 from fhirconv.extract.test_names import TestNames as Names
 from fhirconv.extract.test_names import _outermost
+from fhirconv.model import Assertion
 from fhirconv.readers import read_bytes
+from fhirconv.text import fold
 
 _SETTINGS = settings(deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 
@@ -227,3 +232,189 @@ def test_outermost_names_are_those_no_longer_name_contains(spans: list[tuple[int
     got = _outermost(out)
     expected = _old_outermost(out)
     assert [id(o) for o in got] == [id(o) for o in expected]
+
+
+# ---------------------------------------------------------------- the readers of a sentence with no test
+
+
+def _old_run(self: Observations, ctx: SentenceContext, found: Found) -> None:
+    """``Observations.run`` as it was: every reader called whether the sentence names a test or not."""
+    text, folded, s, e = ctx.text, ctx.folded, ctx.start, ctx.end
+    tests = ctx.tests
+    # every value reader needs a digit: a sentence without one skips them all (their answer is nothing)
+    digits = observations.ANY_DIGIT.search(folded, s, e) is not None
+    lists = observations.for_lists(folded, s, e)
+    listed = set()
+    if digits:
+        listed = observations.coordinated_values(self.q, text, folded, s, e, tests, ctx.test_assertions)
+    self._results_for(text, folded, s, e, tests, listed, digits, lists)
+    for i, t in enumerate(list(tests)):
+        if t.earlier is not None:  # "from 12.1 to 7.8 g/dL": the earlier value is a result of its own
+            (q, span), t.earlier = t.earlier, None
+            tests.append(
+                dataclasses.replace(
+                    t, value=q, value_span=span, cell=span, interpretation=None, interp_span=None
+                )
+            )
+            ctx.test_assertions.append(ctx.test_assertions[i])
+    if digits:
+        # "139 and 152 mg/dL at ..."
+        for i, cell in observations.more_values(self.q, text, folded, e, tests, self.step):
+            tests.append(cell)
+            ctx.test_assertions.append(ctx.test_assertions[i])
+        for t in tests:
+            self.values.listed_blood_pressure(t, folded)
+    organisms = self.cultures.read(text, folded, s, e, tests) if tests else []
+    n_tests = len(tests)
+    observations.listed_results(
+        self.rules, text, folded, s, e, tests, ctx.mentions, organisms, lists, self.subject_tail
+    )
+    if digits:
+        self.unnamed.find(text, folded, s, e, tests, ctx.mentions)
+    absorbed = self._findings(text, folded, e, tests) if tests else set()
+    if self.course is not None:
+        self.course.read(text, folded, s, e, tests)
+    if not tests:
+        ctx.test_assertions = list(ctx.test_assertions)  # (a fresh list, as below)
+        return  # no test: nothing below has anything to do
+    observations.finding_vitals(self.vitals, self.q.units, tests)
+    assertions = ctx.test_assertions + [Assertion.PRESENT] * (len(tests) - n_tests)
+    if self.rules.organism_test.search(folded, s, e):
+        assertions = observations.drop_substrates(tests, assertions)
+    # "an infiltrate rich in neutrophils": a cell seen, not a count measured, when nothing is said of it
+    absorbed.update(id(t) for t in tests if t.concept_id in self.rules.cells and observations._bare(t))
+    if absorbed:  # "ST elevation in the inferior leads": the leads are words of the ECG's finding
+        kept = [(t, a) for t, a in zip(tests, assertions, strict=True) if id(t) not in absorbed]
+        tests[:] = [t for t, _ in kept]
+        assertions = [a for _, a in kept]
+    ctx.test_assertions = assertions
+    for t, a in zip(tests, assertions, strict=True):
+        if a is Assertion.NEGATED and t.interpretation is None and not t.not_performed:
+            t.not_performed = bool(self.rules.not_performed.search(folded, t.end, e))
+        if a not in (Assertion.FAMILY, Assertion.OTHER, Assertion.HYPOTHETICAL):
+            t.sentence = ctx.index
+            found.observations.append(t)
+
+
+@contextmanager
+def _runs() -> Iterator[list[tuple[Any, ...]]]:
+    """The (context, found) of every observation run while documents are extracted, each copied before
+    the run (the run fills both in place)."""
+    ex = converter().extractor
+    obs = ex.observations
+    seen: list[tuple[Any, ...]] = []
+    plan = ex._plan
+
+    def record(ctx: SentenceContext, found: Found) -> None:
+        seen.append(copy.deepcopy((ctx, found)))
+        obs.run(ctx, found)
+
+    ex._plan = tuple((record if getattr(r, "__self__", None) is obs else r, n) for r, n in plan)
+    try:
+        yield seen
+    finally:
+        ex._plan = plan
+
+
+def _same_runs(runs: list[tuple[Any, ...]]) -> int:
+    """Each recorded sentence run by the new and the reference code: the same tests, assertions and
+    observations found. Returns how many of the sentences named no test (those the new code skips)."""
+    obs = converter().extractor.observations
+    bare = 0
+    for ctx, found in runs:
+        new_ctx, new_found = copy.deepcopy((ctx, found))
+        old_ctx, old_found = copy.deepcopy((ctx, found))
+        obs.run(new_ctx, new_found)
+        _old_run(obs, old_ctx, old_found)
+        assert repr((new_ctx, new_found)) == repr((old_ctx, old_found)), ctx.folded[ctx.start : ctx.end]
+        bare += not ctx.tests
+    return bare
+
+
+@pytest.mark.parametrize("corpus", ["maccrobat2020", "e3c-en-layer1"])
+def test_observation_runs_of_every_dev_sentence_are_the_same(corpus: str) -> None:
+    dev = require_shared("corpora", corpus, "dev")
+    files = sorted(dev.glob("*.txt"))
+    assert len(files) > 50
+    conv = converter()
+    with _runs() as runs:
+        for path in files:
+            conv.extractor.extract(conv.read_bytes(path.read_bytes(), path.name))
+    assert len(runs) > 900
+    assert _same_runs(runs) > 300  # sentences with no test: the readers of a test's result skipped
+
+
+@_SETTINGS
+@given(
+    st.lists(
+        st.sampled_from([*_WORDS, "cd34", "catalase-negative", "(+)", "12", "mg/dl", "was", "respectively"]),
+        min_size=1,
+        max_size=24,
+    )
+)
+@example(["blood", "and", "cultures", "were", "12", "and", "8 g/dl", "respectively"])
+@example(["12"] * 30)
+def test_observation_runs_of_written_sentences_are_the_same(words: list[str]) -> None:
+    text = "The patient had " + " ".join(words) + ". " + " ".join(words[::-1]) + "."
+    conv = converter()
+    with _runs() as runs:
+        conv.extractor.extract(read_bytes(text.encode("utf-8"), "sentence.txt"))
+    assert runs
+    _same_runs(runs)
+
+
+# ---------------------------------------------------------------- "catalase-negative": the word after a hyphen
+
+_HYPHEN_TEXT = [
+    "catalase",
+    "-",
+    "‐",
+    "negative",
+    "NEGATIVE",
+    "Positive",
+    "poſitive",
+    "KL",
+    "İ",
+    "ı",
+    "gram",
+    " ",
+    "x",
+    "7",
+    "(",
+    ")",
+]
+
+
+def _hyphen_gate_holds(text: str, s: int, e: int) -> bool:
+    """Where the pattern matches, the gate said it might (the gate is a necessary condition)."""
+    folded = fold(text)
+    seg = folded[s:e]
+    gate = listed._hyphen_result_possible(text, seg, s) and text.find("-", s, e) >= 0
+    return gate or listed._HYPHEN_RESULT.search(text, s, e) is None
+
+
+@_SETTINGS
+@given(st.lists(st.sampled_from(_HYPHEN_TEXT), max_size=20), st.integers(0, 40), st.integers(0, 200))
+@example(["catalase", "-", "negative"], 0, 200)
+@example(["x", "catalase", "-", "NEGATIVE"], 1, 200)
+@example(["catalase", "-", "poſitive"], 0, 200)  # the long s matches "s" case-insensitively
+@example(["KL", "-", "Positive"], 0, 200)  # the Kelvin sign folds to an ASCII "k"
+def test_hyphen_results_are_never_gated_away(parts: list[str], s: int, e: int) -> None:
+    text = "".join(parts)
+    assert _hyphen_gate_holds(text, s, min(e, len(text)))
+
+
+@pytest.mark.parametrize("corpus", ["maccrobat2020", "e3c-en-layer1"])
+def test_hyphen_results_of_every_dev_sentence_are_never_gated_away(corpus: str) -> None:
+    dev = require_shared("corpora", corpus, "dev")
+    files = sorted(dev.glob("*.txt"))
+    conv = converter()
+    with _calls() as seen:
+        for path in files:
+            conv.extractor.extract(conv.read_bytes(path.read_bytes(), path.name))
+    assert len(seen) > 900
+    matched = 0
+    for text, _, s, e, _ in seen:
+        assert _hyphen_gate_holds(text, s, e), text[s:e]
+        matched += listed._HYPHEN_RESULT.search(text, s, e) is not None
+    assert matched >= 1  # sentences where the gate had to let the pattern run

@@ -6,6 +6,7 @@ The default run takes samples of the slow corpora; ``scripts/validator-different
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
@@ -660,3 +661,326 @@ def test_small_objects_checked_key_by_key_give_the_chains_issues(site: tuple[str
     fast = checker.fast
     assert not compare_json(_small_objects(), "clean")
     assert checker.fast > fast
+
+
+# ---- the extension memo's key and the relocated issues, each against the slow way -----------------
+
+
+def _all_extensions(value: Any, out: list[dict[str, Any]]) -> None:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k in ("extension", "modifierExtension") and isinstance(v, list):
+                out.extend(e for e in v if isinstance(e, dict))
+            _all_extensions(v, out)
+    elif isinstance(value, list):
+        for v in value:
+            _all_extensions(v, out)
+
+
+_LEAF_VALUES: list[Any] = [
+    "x",
+    " ",
+    "",
+    "a\x0bb",
+    "a\x0cb",
+    "#a",
+    "#",
+    "Patient/1",
+    " \t\r\n",
+    "\u00a0",
+    0,
+    1,
+    -1,
+    2**31 - 1,
+    2**31,
+    -(2**31),
+    -(2**31) - 1,
+    True,
+    False,
+    1.0,
+    None,
+    [],
+    {},
+    {"reference": "Patient/1"},
+    {"reference": "#x"},
+    {"reference": " "},
+    {"reference": 3},
+    {"display": "x"},
+    {"reference": "Patient/1", "display": "x"},
+    ["x"],
+]
+
+
+def test_extension_shape_key_equals_the_generic_key() -> None:
+    """``_ext_shape`` (the derivation-reference sub-extensions keyed in line) gives exactly
+    ``_ext_shape_generic``'s key (or None) on every extension of the official examples and the
+    converted bundles, and on sub-extensions with every leaf key, good and hostile leaf values, key
+    orders and extra keys: equal keys, equal memo entries."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from fhirconv.validate.compiled import _ext_shape, _ext_shape_generic
+
+    require_shared("fhir-r4", "examples")
+    found: list[dict[str, Any]] = []
+    for _name, data in official_examples(SHARED):
+        _all_extensions(data, found)
+    for _name, bundle in converted_bundles(SHARED, limit=20):
+        _all_extensions(bundle, found)
+    assert len(found) > 1000, "too few extensions to compare"
+    fast_subs = 0
+    for ext in found:
+        assert _ext_shape(ext) == _ext_shape_generic(ext), ext
+        fast_subs += _ext_shape(ext) is not None and "extension" in ext
+    assert fast_subs > 100, "the converted bundles' derivation extensions should be keyed"
+
+    leaf_keys = ["valueString", "valueInteger", "valueReference", "valueCode", "url", "extension", "id"]
+    sub = st.one_of(
+        st.fixed_dictionaries(
+            {"url": st.one_of(st.sampled_from(["reference", "path"]), st.integers(), st.none())},
+        ).flatmap(
+            lambda d: st.tuples(st.sampled_from(leaf_keys), st.sampled_from(_LEAF_VALUES), st.booleans()).map(
+                lambda kv: {kv[0]: kv[1], **d} if kv[2] else {**d, kv[0]: kv[1]}
+            )
+        ),
+        st.dictionaries(st.sampled_from(leaf_keys), st.sampled_from(_LEAF_VALUES), max_size=3),
+        st.sampled_from(_LEAF_VALUES),
+    )
+    ext = st.builds(
+        lambda url, subs, extra: {"url": url, "extension": subs, **extra},
+        st.sampled_from([_DERIVATION, 3]),
+        st.one_of(st.lists(sub, max_size=5), st.sampled_from(_LEAF_VALUES)),
+        st.dictionaries(st.sampled_from([*leaf_keys[:4], "id"]), st.sampled_from(_LEAF_VALUES), max_size=2),
+    )
+
+    @settings(max_examples=3000, deadline=None, database=None)
+    @given(ext)
+    def check(value: dict[str, Any]) -> None:
+        assert _ext_shape(value) == _ext_shape_generic(value), value
+
+    check()
+
+
+def test_relocated_issues_equal_issues_built_the_usual_way() -> None:
+    """``_moved`` (fields set through the slots) gives the issues the dataclass constructor gives."""
+    from fhirconv.validate.compiled import _moved
+    from fhirconv.validate.issues import Issue, Severity
+
+    issues = [
+        Issue(Severity.WARNING, "structure", ".extension[0]", "unknown extension", "extension.unknown"),
+        Issue(Severity.INFORMATION, "code-invalid", "", "m", None, 3, 9),
+    ]
+    moved = _moved(issues, "Bundle.entry[2].resource")
+    want = [
+        Issue(
+            i.severity, i.code, "Bundle.entry[2].resource" + i.location, i.message, i.rule, i.line, i.column
+        )
+        for i in issues
+    ]
+    assert moved == want
+    assert [hash(i) for i in moved] == [hash(i) for i in want]
+    assert [repr(i) for i in moved] == [repr(i) for i in want]
+
+
+# ---- the expat markup check: whenever it decides, lxml's element walk says the same ----------------
+
+_MK_TAGS = ["p", "b", "div", "img", "br", "table", "td", "a", "span", "script", "o:p", "P", "divx"]
+_MK_ATTRS = [
+    "title",
+    "href",
+    "src",
+    "class",
+    "onclick",
+    "xml:lang",
+    "xml:space",
+    "xml:base",
+    "xmlns",
+    "xmlns:o",
+    "o:title",
+    "HREF",
+    "alt",
+]
+_MK_VALUES = [
+    "",
+    "x",
+    "http://example.org/x",
+    "javascript:x",
+    " JavaScript:x",
+    "\tjavascript:x",
+    "&#106;avascript:x",
+    "java&#x73;cript:x",
+    "java script:x",
+    "&#10;javascript:x",
+    "a>b",
+    "a&amp;b",
+    "&#160;",
+    "&lt;",
+    "http://www.w3.org/1999/xhtml",
+    "urn:other",
+    "\u00e9",
+    "&nbsp;",
+    "<",
+    '"',
+]
+_MK_TEXT = [
+    "",
+    " ",
+    "x",
+    "text",
+    "&#160;",
+    "&#xa0;",
+    "&nbsp;",
+    "&amp;",
+    "\u00a0",
+    "\u2003",
+    "&#32;",
+    "&#x20;",
+    "]]>",
+    "\ufffe",
+    "\x01",
+    "&#0;",
+    "&#xD800;",
+    "&#x1F600;",
+    "\U0001f600",
+    "<",
+    ">",
+    "<!-- c -->",
+    "<![CDATA[x]]>",
+    "<?pi x?>",
+    "\r\n",
+    "xmlns",
+    "&",
+    "&#;",
+    "&#x;",
+]
+
+
+def _markup_cases(
+    tags: list[str], attrs: list[str], texts: list[str], values: list[str] = _MK_VALUES, roots: int = 8
+) -> Any:
+    from hypothesis import strategies as st
+
+    attr = st.tuples(st.sampled_from(attrs), st.sampled_from(values), st.sampled_from(['"', "'"])).map(
+        lambda a: f" {a[0]}={a[2]}{a[1]}{a[2]}" if a[1] != a[2] else f" {a[0]}='{a[1]}'"
+    )
+
+    def element(children: Any) -> Any:
+        return st.builds(
+            lambda tag, attrs, kids, empty: (
+                f"<{tag}{''.join(attrs)}/>" if empty else f"<{tag}{''.join(attrs)}>{''.join(kids)}</{tag}>"
+            ),
+            st.sampled_from(tags),
+            st.lists(attr, max_size=3),
+            st.lists(children, max_size=4),
+            st.booleans(),
+        )
+
+    body = st.recursive(st.sampled_from(texts), element, max_leaves=25)
+    root = st.sampled_from(
+        [
+            '<div xmlns="http://www.w3.org/1999/xhtml">{}</div>',
+            "<div xmlns='http://www.w3.org/1999/xhtml' title='t'>{}</div>",
+            '<div title="a>b" xmlns="http://www.w3.org/1999/xhtml" >{}</div >\n',
+            "<div>{}</div>",
+            '<div xmlns="urn:other">{}</div>',
+            '<p xmlns="http://www.w3.org/1999/xhtml">{}</p>',
+            '<div xmlns="http://www.w3.org/1999/xhtml">{}</div>x',
+            '<div xmlns="http://www.w3.org/1999/xhtml">{}</div><!-- c -->',
+        ][:roots]
+    )
+    return st.builds(lambda r, b: r.format("".join(b)), root, st.lists(body, max_size=4))
+
+
+def _deep(depth: int, wide: int) -> str:
+    return (
+        '<div xmlns="http://www.w3.org/1999/xhtml">'
+        + "<br/>" * wide
+        + "<b>" * depth
+        + "x"
+        + "</b>" * depth
+        + "</div>"
+    )
+
+
+def test_expat_markup_check_decides_only_what_the_lxml_walk_decides_the_same() -> None:
+    """``_markup_ok`` (expat first, lxml when expat cannot decide) equals ``_markup_lxml`` on every
+    narrative of the official examples, the validator test cases and converted bundles, on nesting at
+    and around libxml2's depth limit, and on generated markup with allowed and forbidden elements and
+    attributes, javascript: links hidden by case, whitespace and character references, entity and
+    character references, comments, CDATA, processing instructions and characters XML forbids. The
+    expat check must decide most of the examples' markup itself (else it would prove nothing)."""
+    from hypothesis import given, settings
+
+    from fhirconv.validate.compiled import _markup_lxml, _markup_ok, _markup_surely_ok, _plain_narrative
+
+    require_shared("fhir-r4", "examples")
+    divs: list[str] = []
+
+    def collect(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "div" and isinstance(value, str):
+                    divs.append(value)
+                else:
+                    collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+
+    for _name, data in official_examples(SHARED):
+        collect(data)
+    for path in validator_case_files(SHARED):
+        with contextlib.suppress(ValueError, UnicodeDecodeError):
+            collect(json.loads(path.read_bytes()))
+    for _name, bundle in converted_bundles(SHARED, limit=10):
+        collect(bundle)
+    markup = [d for d in divs if not _plain_narrative(d)]
+    assert len(markup) > 700
+    decided = sum(_markup_surely_ok(d.encode("utf-8"), d) for d in markup)
+    assert decided > 600, decided
+    wrong = [d[:120] for d in markup if _markup_ok(d) is not _markup_lxml(d.encode("utf-8"))]
+    assert not wrong, wrong[:5]
+
+    for depth in (1, 150, 199, 200, 201, 254, 255, 256, 257, 300):
+        for wide in (0, 400):
+            text = _deep(depth, wide)
+            assert _markup_ok(text) is _markup_lxml(text.encode("utf-8")), (depth, wide)
+
+    for body in (
+        "<a href='javascript:x'>t</a>",
+        '<img src=" JavaScript:x"/>t',
+        "<a href='&#106;avascript:x'>t</a>",
+        "<a href='&#10;javascript:x'>t</a>",
+        "<a href='\tjavascript:x'>t</a>",
+        "<a href='java script:x'>t</a>",
+        "<a href='http://example.org/javascript:x'>t</a>",
+    ):
+        text = f"{_XHTML_DIV_OPEN}{body}</div>"
+        assert _markup_ok(text) is _markup_lxml(text.encode("utf-8")), text
+
+    @settings(max_examples=3000, deadline=None, database=None)
+    @given(_markup_cases(_MK_TAGS, _MK_ATTRS, _MK_TEXT))
+    def check(text: str) -> None:
+        assert _markup_ok(text) is _markup_lxml(text.encode("utf-8")), text
+
+    check()
+    # mostly allowed elements and attributes, so that many generated texts get past the first objection
+    clean = 0
+
+    @settings(max_examples=3000, deadline=None, database=None)
+    @given(
+        _markup_cases(
+            ["p", "b", "a", "img", "br", "td"],
+            ["title", "href", "src", "xml:lang"],
+            ["x", " ", "text", "&#160;", "&amp;", "\u00a0", "&#32;", "\r\n"],
+            _MK_VALUES[:16],
+            roots=3,
+        )
+    )
+    def check_clean(text: str) -> None:
+        nonlocal clean
+        clean += _markup_surely_ok(text.encode("utf-8"), text)
+        assert _markup_ok(text) is _markup_lxml(text.encode("utf-8")), text
+
+    check_clean()
+    assert clean > 150, clean
