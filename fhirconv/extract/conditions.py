@@ -50,6 +50,9 @@ class Conditions:
             rf"(?<!\w)(?P<n>{quantities.qty_words})\s+(?P<u>{quantities.time_unit_words})\s+"
             rf"(?:{rules.history_words})(?!\w)"
         )
+        # what every match of ``history`` holds ("ago", "earlier", ...): most sentences have none, and
+        # this finds that faster than the number-first ``history`` scan (tests/extract/test_first_told.py)
+        self.history_gate = re.compile(rf"(?:{rules.history_words})(?!\w)")
         # the condition each absence word denies, as the lexicon knows it
         self.absent: dict[str, Concept] = {}
         for word, target in rules.absence_terms.items():
@@ -92,7 +95,7 @@ class Conditions:
                 if self.rules.state_change.search(before):
                     self._close(ctx, store, m.concept, mention, None, m)
                 else:
-                    self._add(store, m, Assertion.NEGATED, mention, surface(ctx.text, m))
+                    self._add(store, m, Assertion.NEGATED, mention, m, ctx.text)
                 continue
             # "fever and rash resolved": the resolution follows the list the condition opens
             list_end = m.end
@@ -108,7 +111,7 @@ class Conditions:
                 self._close(ctx, store, m.concept, mention, None, m_words)
                 continue
             if a is Assertion.PRESENT and self._comorbidity(ctx, m):
-                self._add(store, m, Assertion.HISTORICAL, mention, surface(ctx.text, m_words))
+                self._add(store, m, Assertion.HISTORICAL, mention, m_words, ctx.text)
                 continue
             history = dated.get(m.start) if a is Assertion.PRESENT else None
             if history is not None:
@@ -118,7 +121,8 @@ class Conditions:
                     m,
                     Assertion.HISTORICAL,
                     mention,
-                    surface(ctx.text, m_words),
+                    m_words,
+                    ctx.text,
                     onset=RelativeTime(phrase, -days, None),
                     status="inactive",
                 )
@@ -127,7 +131,7 @@ class Conditions:
                 continue
             past = a is Assertion.NEGATED and ctx.is_past(m)
             excluded = a is Assertion.NEGATED and self._ruled_out(ctx, m)
-            self._add(store, m, a, mention, surface(ctx.text, m_words), past=past, ruled_out=excluded)
+            self._add(store, m, a, mention, m_words, ctx.text, past=past, ruled_out=excluded)
         self._onsets(ctx, store)
 
     def _add(
@@ -136,16 +140,20 @@ class Conditions:
         m: Match,
         a: Assertion,
         mention: Mention,
-        text: str,
+        named: str | Match,
+        source: str = "",
         *,
         onset: RelativeTime | None = None,
         status: str | None = None,
         past: bool = False,
         ruled_out: bool = False,
     ) -> None:
+        """A new fact of ``m``'s concept, or one more mention of the one already told. Its text is
+        ``named`` itself, or the surface of the match ``named`` in ``source``: made only for a new fact
+        (a repeated condition keeps the text it was first told with)."""
         key = (m.concept.id, a)
-        if key in store:
-            old = store[key]
+        old = store.get(key)
+        if old is not None:
             # past history only while every mention says so: a denied symptom today stays a finding;
             # excluded once is a diagnosis that was considered
             store[key] = replace(
@@ -157,7 +165,7 @@ class Conditions:
             return
         store[key] = ConditionFact(
             key=f"{m.concept.id}|{a.value}",
-            text=text,
+            text=named if isinstance(named, str) else surface(source, named),
             codings=self._codings_of(m.concept),
             cls=m.concept.cls or "sign",
             assertion=a,
@@ -189,13 +197,13 @@ class Conditions:
                     abatement=abatement,
                 )
                 return
-        text = surface(ctx.text, m) if m is not None else concept.display
         self._add(
             store,
             m or Match(mention.start, mention.end, concept),
             Assertion.PRESENT,
             mention,
-            text,
+            m if m is not None else concept.display,
+            ctx.text,
             status="resolved",
         )
         fact = store[(concept.id, Assertion.PRESENT)]
@@ -242,6 +250,8 @@ class Conditions:
         of what is still there, not a past condition: it is left to the onset rule.
         """
         out: dict[int, tuple[str, float]] = {}
+        if self.history_gate.search(ctx.folded, ctx.start, ctx.end) is None:
+            return out
         for hm in self.history.finditer(ctx.folded, ctx.start, ctx.end):
             days = self.q.days(hm.group("n"), hm.group("u"))
             if days is None or days < self.rules.history_min_days:

@@ -12,6 +12,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ __all__ = ["DOMAINS", "Concept", "Lexicon", "Match"]
 DOMAINS = ("tests", "drugs", "procedures", "conditions")
 # When two domains claim the very same words, the earlier one wins (a test name is not a symptom).
 _PRIORITY = {d: i for i, d in enumerate(DOMAINS)}
+_START = itemgetter(0)  # a candidate's start
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,19 +347,22 @@ class Lexicon:
         """Longest matches win, then domain priority, then the earlier one: sort once, then sweep with a
         character occupancy map, so resolving n overlapping matches costs O(n log n + their length)."""
         prio = self._priority
-        keys = []
-        for s, e, idx in cands:
+        # plain tuples sorted as they are (no key function): the candidate's place last, so ties stay
+        # in the given order
+        order: list[tuple[int, int, int, int]] = []
+        for i, (s, e, idx) in enumerate(cands):
             p = prio.get(idx)
             if p is None:
                 p = prio[idx] = _PRIORITY.get(self.concepts[idx].domain, 9)
-            keys.append((s - e, p, s))
+            order.append((s - e, p, s, i))
+        order.sort()
         taken = bytearray(end - start)
         kept: list[tuple[int, int, int]] = []
-        for i in sorted(range(len(cands)), key=keys.__getitem__):  # (stable: ties stay in given order)
-            s, e, idx = cands[i]
-            if taken.find(1, s - start, e - start) >= 0:
+        for neg, _, s, i in order:
+            a = s - start
+            if taken.find(1, a, a - neg) >= 0:
                 continue
-            taken[s - start : e - start] = b"\x01" * (e - s)
-            kept.append((s, e, idx))
-        kept.sort(key=lambda c: c[0])
+            taken[a : a - neg] = b"\x01" * -neg
+            kept.append(cands[i])
+        kept.sort(key=_START)
         return kept

@@ -13,7 +13,7 @@ from ..model import Assertion, MedicationFact, Mention, MentionRole, Quantity, R
 from ..text import norm_phrase, phrase_pattern
 from .fastcopy import replaced as replace
 from .lexicon import Match
-from .mentions import PAREN_ABBR, codings_of, surface
+from .mentions import PAREN_ABBR, CodingsMemo, surface
 from .quantities import Quantities, decimal_of, fmt_number
 from .rules import MedicationRules
 from .sentence import Found, SentenceContext
@@ -29,6 +29,12 @@ _ROUTE_GAP = re.compile(r"\s*(?:of\s+)?")
 # compiled once: as a string given to ``re.fullmatch`` it was compiled again whenever the re module's
 # cache had dropped it (a document's abbreviation patterns fill that cache)
 _DOSE_GAP = re.compile(r"\s*(?:\([^()]{0,30}\)\s*)?[,:]?\s*(?:at\s+(?:a\s+)?(?:dose\s+of\s+)?)?\(?\s*")
+# the same for the dose window's other small patterns, each applied to the same slice as before
+_OF_NOUN = re.compile(r"\s+of\s+[a-z]")
+_TWO_LETTERS = re.compile(r"[a-z]{2}")
+_OF_THIS = re.compile(r"\)?\s*of\s+(?:[a-z.]+\s+){0,2}")
+_FEW_WORDS = re.compile(r"\)?\s*(?:of\s+)?(?:[a-z.]+\s+){0,2}")
+_PER_DAY_UNIT = re.compile(r"\s*(?:/\s*(?:day|d|24\s*h)|per\s+day|daily)$", re.IGNORECASE)
 
 
 def _right_after(folded: str, drug: Match, pos: int) -> bool:
@@ -45,6 +51,7 @@ class Medications:
     def __init__(self, rules: MedicationRules, quantities: Quantities, store: MappingStore) -> None:
         self.rules = rules
         self.q = quantities
+        self._codings_of = CodingsMemo()
         routes = store.load("codes/routes")["rows"]
         freqs = store.load("codes/frequencies")["rows"]
         self.route_re = phrase_pattern(k for k in routes if k != "__default__")
@@ -106,14 +113,14 @@ class Medications:
             if cand.start() - w_start > 40 or self.clause_break.search(folded, w_start, cand.start()):
                 break
             # "800 mL of pleural fluid": a quantity followed by "of <noun>" measures that noun
-            if re.match(r"\s+of\s+[a-z]", folded[cand.end() : e]):  # also "2 mg of <the next drug>"
+            if _OF_NOUN.match(folded[cand.end() : e]):  # also "2 mg of <the next drug>"
                 continue
             # "bupivacaine combined with 20 ug fentanyl": words part the quantity from this drug and
             # nothing parts it from the next one, so it is the next drug's dose written before its name
             if (
                 window_end < e
                 and not folded[cand.end() : window_end].strip()
-                and re.search(r"[a-z]{2}", folded[w_start : cand.start()])
+                and _TWO_LETTERS.search(folded[w_start : cand.start()])
             ):
                 break
             if not self.q.is_duration_unit(cand.group("unit")):
@@ -127,15 +134,15 @@ class Medications:
                     continue
                 # a quantity right after another drug ("prednisolone 60 mg furosemide") is that drug's,
                 # unless it says "<dose> of <this drug>"; "(13.5 g) intravenous calcium" is this one's
-                of_this = re.fullmatch(r"\)?\s*of\s+(?:[a-z.]+\s+){0,2}", between) is not None
-                if re.fullmatch(r"\)?\s*(?:of\s+)?(?:[a-z.]+\s+){0,2}", between) and (
+                of_this = _OF_THIS.fullmatch(between) is not None
+                if _FEW_WORDS.fullmatch(between) and (
                     of_this or not any(_right_after(folded, d, cand.start()) for d in drugs if d is not m)
                 ):
                     qm = cand
         dosage_bits: list[str] = []
         if qm is not None:
             unit = text[qm.start("unit") : qm.end("unit")]
-            pd = re.search(r"\s*(?:/\s*(?:day|d|24\s*h)|per\s+day|daily)$", unit, flags=re.IGNORECASE)
+            pd = _PER_DAY_UNIT.search(unit)
             if pd:
                 unit = unit[: pd.start()]
                 per_day = True
@@ -266,7 +273,7 @@ class Medications:
         store[key] = MedicationFact(
             key=key,
             text=surface(text, m),
-            codings=codings_of(c),
+            codings=self._codings_of(c),
             mentions=(head, *extra),
             dose=dose,
             dose_per_day=per_day,
