@@ -1246,8 +1246,9 @@ def _moved(issues: Iterable[Issue], at: str) -> list[Issue]:
 def _ext_shape(y: dict[str, Any]) -> tuple[Any, ...] | None:
     """``_ext_shape_generic(y)``, with the sub-extension every converted resource has many of (a ``url``
     and one ``valueString``, ``valueInteger`` or ``valueReference`` leaf: the derivation-reference
-    extension's four) keyed in line instead of by a recursive call (~2.5 -> ~1.3 µs per extension);
-    any other shape is keyed by the generic code. tests/validate/test_compiled.py proves both equal."""
+    extension's four) keyed in line instead of by a recursive call (~2.5 -> ~1.3 µs per extension), its
+    leaves judged by the one ``_plain_string``; any other shape is keyed by the generic code.
+    tests/validate/test_compiled.py proves both equal."""
     out: list[Any] = []
     for k, x in y.items():
         if type(x) is str and k != "valueString":
@@ -1259,13 +1260,7 @@ def _ext_shape(y: dict[str, Any]) -> tuple[Any, ...] | None:
                     (k1, url), (k2, leaf) = e.items()
                     if k1 == "url" and type(url) is str:
                         if k2 == "valueString":
-                            if (
-                                type(leaf) is str
-                                and len(leaf) <= _STRING_MAX
-                                and leaf.strip(" \t\r\n")
-                                and "\x0b" not in leaf
-                                and "\x0c" not in leaf
-                            ):
+                            if _plain_string(leaf):
                                 subs.append((("url", url), "valueString"))
                                 continue
                         elif k2 == "valueInteger":
@@ -1274,14 +1269,7 @@ def _ext_shape(y: dict[str, Any]) -> tuple[Any, ...] | None:
                                 continue
                         elif k2 == "valueReference" and type(leaf) is dict and len(leaf) == 1:
                             ref = leaf.get("reference")
-                            if (
-                                type(ref) is str
-                                and len(ref) <= _STRING_MAX
-                                and ref.strip(" \t\r\n")
-                                and "\x0b" not in ref
-                                and "\x0c" not in ref
-                                and not ref.startswith("#")
-                            ):
+                            if _plain_string(ref) and not ref.startswith("#"):
                                 subs.append((("url", url), "valueReference"))
                                 continue
                 if type(e) is not dict:
