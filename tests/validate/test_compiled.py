@@ -429,6 +429,19 @@ def test_markup_narratives_are_judged_as_the_element_walk_judges_them(body: str)
         assert _markup_ok(text) is parsed_ok, text
 
 
+def _collect_divs(node: Any, divs: list[str]) -> None:
+    """Append every narrative ``div`` string found in ``node`` to ``divs``."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "div" and isinstance(value, str):
+                divs.append(value)
+            else:
+                _collect_divs(value, divs)
+    elif isinstance(node, list):
+        for value in node:
+            _collect_divs(value, divs)
+
+
 def test_markup_check_agrees_on_every_official_narrative() -> None:
     from fhirconv.validate.compiled import _markup_ok, _plain_narrative
     from fhirconv.validate.invariants import html_checks
@@ -438,15 +451,7 @@ def test_markup_check_agrees_on_every_official_narrative() -> None:
     divs: list[str] = []
 
     def collect(node: Any) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key == "div" and isinstance(value, str):
-                    divs.append(value)
-                else:
-                    collect(value)
-        elif isinstance(node, list):
-            for value in node:
-                collect(value)
+        _collect_divs(node, divs)
 
     for path in sorted(folder.glob("*.json")):
         collect(json.loads(path.read_text(encoding="utf-8")))
@@ -917,15 +922,7 @@ def test_expat_markup_check_decides_only_what_the_lxml_walk_decides_the_same() -
     divs: list[str] = []
 
     def collect(node: Any) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key == "div" and isinstance(value, str):
-                    divs.append(value)
-                else:
-                    collect(value)
-        elif isinstance(node, list):
-            for value in node:
-                collect(value)
+        _collect_divs(node, divs)
 
     for _name, data in official_examples(SHARED):
         collect(data)
