@@ -58,7 +58,11 @@ def _lines() -> list[str]:
     files = sorted(dev.glob("*.txt"))
     assert len(files) > 100
     out = [line for f in files for line in f.read_text("utf-8", errors="replace").splitlines()]
-    out += [line for f in sorted(SAMPLES.glob("*.txt")) for line in f.read_text("utf-8", errors="replace").splitlines()]
+    out += [
+        line
+        for f in sorted(SAMPLES.glob("*.txt"))
+        for line in f.read_text("utf-8", errors="replace").splitlines()
+    ]
     return out + _HOSTILE
 
 
