@@ -7,11 +7,17 @@ checks each, builds keyword arguments and calls ``__init__``, which sets every f
 frozen dataclass with no ``__post_init__`` and every field in ``__init__`` (all of ``fhirconv.model``'s
 facts), that call does nothing but copy the fields, so :func:`replaced` copies them with a function
 made once per class. Any other class goes to ``dataclasses.replace`` itself.
+
+For a class with ``slots=True`` (all of ``fhirconv.model``'s facts) each field is set through its own
+slot descriptor (``Class.field.__set__``), which is what ``object.__setattr__`` ends up calling after
+looking the name up along the class's bases: the copy of a 13-field ``ConditionFact`` costs ~40 % less
+(the same fields, the same values; ``tests/extract/test_fastcopy.py``).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import types
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -45,7 +51,19 @@ def _copier(cls: type) -> Callable[[Any, dict[str, Any]], Any] | None:
     names = [f.name for f in fields]
     if not all(n.isidentifier() for n in names):
         return None
-    body = "".join(f"    _set(new, {n!r}, get({n!r}, obj.{n}))\n" for n in names)
+    slots = [_slot(cls, n) for n in names]
+    scope: dict[str, Any] = {
+        "_new": object.__new__,
+        "_cls": cls,
+        "_set": object.__setattr__,
+        "_names": frozenset(names),
+    }
+    if all(slot is not None for slot in slots):
+        # each field's own slot setter, bound once: no name lookup along the bases per field
+        scope.update({f"_set{i}": slot.__set__ for i, slot in enumerate(slots) if slot is not None})
+        body = "".join(f"    _set{i}(new, get({n!r}, obj.{n}))\n" for i, n in enumerate(names))
+    else:
+        body = "".join(f"    _set(new, {n!r}, get({n!r}, obj.{n}))\n" for n in names)
     src = (
         "def copy(obj, changes):\n"
         "    if not changes.keys() <= _names:\n"
@@ -53,12 +71,16 @@ def _copier(cls: type) -> Callable[[Any, dict[str, Any]], Any] | None:
         "    new = _new(_cls)\n"
         "    get = changes.get\n" + body + "    return new\n"
     )
-    scope: dict[str, Any] = {
-        "_new": object.__new__,
-        "_cls": cls,
-        "_set": object.__setattr__,
-        "_names": frozenset(names),
-    }
     exec(src, scope)
     copy: Callable[[Any, dict[str, Any]], Any] = scope["copy"]
     return copy
+
+
+def _slot(cls: type, name: str) -> types.MemberDescriptorType | None:
+    """The slot descriptor that holds field ``name`` of ``cls`` (declared by it or a base), or None when
+    the field lives elsewhere (an instance ``__dict__``, a property)."""
+    for klass in cls.__mro__:
+        if name in vars(klass):
+            found = vars(klass)[name]
+            return found if isinstance(found, types.MemberDescriptorType) else None
+    return None

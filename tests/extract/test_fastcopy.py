@@ -53,3 +53,38 @@ def test_classes_with_post_init_or_non_init_fields_go_to_replace() -> None:
 
     m = Mutable(1, [2])
     assert replaced(m, a=3) == dataclasses.replace(m, a=3)
+
+
+@dataclass(frozen=True, slots=True)
+class _Base:
+    a: int
+    b: str = "b"
+
+
+@dataclass(frozen=True, slots=True)
+class _Derived(_Base):
+    c: tuple[int, ...] = ()
+    d: float | None = None
+
+
+@dataclass(frozen=True)
+class _NoSlots:
+    a: int
+    b: str = "b"
+
+
+def test_every_model_fact_and_inherited_or_unslotted_class_copies_as_replace_does() -> None:
+    # slot classes (own and inherited fields) are set through their slot descriptors; a frozen class
+    # without slots through object.__setattr__: each field must land in its own place either way
+    samples: list[object] = [_Derived(1, "x", (2,), 0.5), _NoSlots(3), _fact()]
+    samples += [Mention(1, 2, "x", MentionRole.VALUE), RelativeTime("x", -1.0, None)]
+    for obj in samples:
+        names = [f.name for f in dataclasses.fields(obj)]  # type: ignore[arg-type]
+        for i, name in enumerate(names):
+            other = names[(i + 1) % len(names)]
+            value, other_value = object(), object()
+            new = replaced(obj, **{name: value, other: other_value})
+            expected = dataclasses.replace(obj, **{name: value, other: other_value})  # type: ignore[type-var]
+            assert type(new) is type(obj)
+            for n in names:
+                assert getattr(new, n) is getattr(expected, n), (type(obj).__name__, n)
