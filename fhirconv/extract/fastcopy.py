@@ -19,9 +19,9 @@ from __future__ import annotations
 import dataclasses
 import types
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-__all__ = ["replaced"]
+__all__ = ["maker", "replaced"]
 
 _T = TypeVar("_T")
 _COPIERS: dict[type, Callable[[Any, dict[str, Any]], Any] | None] = {}
@@ -74,6 +74,35 @@ def _copier(cls: type) -> Callable[[Any, dict[str, Any]], Any] | None:
     exec(src, scope)
     copy: Callable[[Any, dict[str, Any]], Any] = scope["copy"]
     return copy
+
+
+def maker(cls: type[_T]) -> type[_T]:
+    """A function with ``cls``'s own signature (the same parameters, the same defaults) that makes the same
+    object at about half the price, for a plain frozen slots dataclass; ``cls`` itself for any other.
+    The generated ``__init__`` of a frozen class sets each field through ``object.__setattr__`` (a name
+    lookup along the bases per field); this one sets it through the field's own slot descriptor. For the
+    objects made per mention (a ``Mention``, a condition fact). (Typed as the class so that every call
+    is checked against the class's own parameters; it is only ever called, never an ``isinstance``
+    argument.)"""
+    if _copier(cls) is None:
+        return cls
+    fields = dataclasses.fields(cast(Any, cls))
+    slots = [_slot(cls, f.name) for f in fields]
+    if (
+        not all(slot is not None for slot in slots)
+        or any(f.name.startswith("_") or f.default_factory is not dataclasses.MISSING for f in fields)
+        or any(f.kw_only for f in fields)
+    ):
+        return cls
+    scope: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    scope.update({f"_set{i}": slot.__set__ for i, slot in enumerate(slots) if slot is not None})
+    scope.update({f"_default{i}": f.default for i, f in enumerate(fields)})
+    params = ", ".join(
+        f.name if f.default is dataclasses.MISSING else f"{f.name}=_default{i}" for i, f in enumerate(fields)
+    )
+    body = "".join(f"    _set{i}(new, {f.name})\n" for i, f in enumerate(fields))
+    exec(f"def make({params}):\n    new = _new(_cls)\n{body}    return new\n", scope)
+    return cast("type[_T]", scope["make"])
 
 
 def _slot(cls: type, name: str) -> types.MemberDescriptorType | None:
