@@ -5,14 +5,10 @@ from __future__ import annotations
 import re
 
 from ..model import Assertion, Coding, Mention, MentionRole, ProcedureFact
-from .fastcopy import maker
 from .fastcopy import replaced as replace
 from .rules import ProcedureRules
 from .sentence import NOT_PATIENT_FACTS, Found, ProcedureCandidate, SentenceContext
 from .text import MAX_MENTIONS
-
-# per candidate: made at about half the price (fastcopy.maker)
-_mention, _procedure = maker(Mention), maker(ProcedureFact)
 
 __all__ = ["Procedures"]
 
@@ -61,7 +57,7 @@ class Procedures:
                 assert c.test is not None
                 concept_id = c.test.concept_id
             key = (concept_id, c.status)
-            mention = _mention(c.start, c.end, text[c.start : c.end], MentionRole.HEAD)
+            mention = Mention(c.start, c.end, text[c.start : c.end], MentionRole.HEAD)
             if key in store:
                 old = store[key]
                 store[key] = replace(
@@ -78,7 +74,7 @@ class Procedures:
             else:
                 assert c.test is not None
                 codings, category = c.test.codings, "diagnostic"
-            store[key] = _procedure(
+            store[key] = ProcedureFact(
                 f"{concept_id}|{c.status}",
                 text[c.start : c.end],
                 codings,
