@@ -62,12 +62,14 @@ class Triggers:
         self._warm_up, self._gain_s, self._read = warm_up, gain_s, 0
         self._root: tuple[object, str] | None = None
         self._pending = False  # gate_all still to do (see ``watch``)
+        # ids of the containers the last walk found holding no pattern: the settling walks pass them by
+        self._barren: set[int] = set()
 
     def gate_all(self, root: object, package: str) -> int:
         """Put a gate in front of every pattern held by ``root`` or the objects it holds (attributes,
         lists, tuples, dict values) whose classes come from ``package``; returns in how many places."""
         self._root = (root, package)
-        return _walk(root, package, self._gate)
+        return _walk(root, package, self._gate, barren=self._barren)
 
     def watch(self, root: object, package: str) -> None:
         """:meth:`gate_all` at the ``warm_up``-th document: reading the patterns' parse trees costs more
@@ -149,7 +151,9 @@ class Triggers:
             return p if last or id(p) in self._of or id(p) in self._plain else self._gate(p)
 
         if self._root is not None:
-            _walk(*self._root, swap)
+            # (the rules' data -- word lists, tables, dicts of strings -- holds no pattern: the walk
+            # before this one noted where, and this one passes those containers by)
+            _walk(*self._root, swap, barren=self._barren, skip=frozenset(self._barren))
         self._automaton = None
 
     def present(self, pid: int, pos: int, endpos: int) -> bool:
@@ -290,53 +294,91 @@ class GatedPattern:
         return f"GatedPattern({self.raw!r})"
 
 
-def _walk(root: object, package: str, swap: Any) -> int:
+def _walk(
+    root: object,
+    package: str,
+    swap: Any,
+    *,
+    barren: set[int] | None = None,
+    skip: frozenset[int] = frozenset(),
+) -> int:
     """Replace each pattern ``p`` held by ``root`` (or by the lists, tuples, dicts and objects of
-    ``package`` it holds) with ``swap(p)``; returns in how many places it was replaced."""
-    seen: set[int] = set()
+    ``package`` it holds) with ``swap(p)``; returns in how many places it was replaced.
+
+    ``barren``, when given, is filled with the ids of the containers under which no pattern was found;
+    containers whose ids are in ``skip`` (what an earlier walk found barren) are passed by. Passing one
+    by can only leave a pattern that was put there since as it is -- ungated, or gated though its gate
+    was switched off -- and either answers exactly what the pattern answers: only its speed is at stake.
+    """
+    # id -> whether a pattern was found under it (None: being walked, a cycle: counted as holding one)
+    held: dict[int, bool | None] = {}
+    empty: set[int] = set()  # tuples under which no pattern was found
     count = 0
 
     # (the rules' data is mostly strings and numbers: they are passed over without a call, and a
     # container is written to only where a pattern was swapped, so a walk costs a few milliseconds)
-    def walk(value: Any) -> Any:
+    def walk(value: Any) -> tuple[Any, bool]:
         nonlocal count
         if isinstance(value, (re.Pattern, GatedPattern)):
             new = swap(value)
             count += new is not value
-            return new
-        if type(value) in _ATOMS or id(value) in seen or isinstance(value, Triggers):
-            return value
+            return new, True
+        if type(value) in _ATOMS or isinstance(value, Triggers):
+            return value, False
+        key = id(value)
+        if key in held:
+            known = held[key]
+            return value, known is None or known
+        if key in skip:
+            return value, False
         if isinstance(value, (list, dict)) and len(value) > _MAX_WALK:
-            return value  # a word list or an index, not where rules keep their patterns
+            return value, False  # a word list or an index, not where rules keep their patterns
+        found = False
         if isinstance(value, list):
-            seen.add(id(value))
+            held[key] = None
             for i, v in enumerate(value):
                 if type(v) not in _ATOMS:
-                    w = walk(v)
+                    w, f = walk(v)
+                    found |= f
                     if w is not v:
                         value[i] = w
         elif isinstance(value, tuple):
+            # (a tuple is walked wherever it is held, as each holder gets its own new tuple)
             if all(type(v) in _ATOMS for v in value):
-                return value
-            new = tuple(walk(v) for v in value)
-            return value if all(a is b for a, b in zip(new, value, strict=True)) else _same_kind(value, new)
+                return value, False
+            pairs = [walk(v) for v in value]
+            found = any(f for _, f in pairs)
+            new = tuple(w for w, _ in pairs)
+            if not found:
+                empty.add(key)
+            if not all(a is b for a, b in zip(new, value, strict=True)):
+                return _same_kind(value, new), found
+            return value, found
         elif isinstance(value, dict):
-            seen.add(id(value))
+            held[key] = None
             for k, v in list(value.items()):
                 if type(v) not in _ATOMS:
-                    w = walk(v)
+                    w, f = walk(v)
+                    found |= f
                     if w is not v:
                         value[k] = w
         elif type(value).__module__.startswith(package):
-            seen.add(id(value))
+            held[key] = None
             for name in _attributes(value):
                 old = getattr(value, name, None)
-                new = walk(old)
-                if new is not old:
-                    object.__setattr__(value, name, new)
-        return value
+                new_value, f = walk(old)
+                found |= f
+                if new_value is not old:
+                    object.__setattr__(value, name, new_value)
+        else:
+            return value, False
+        held[key] = found
+        return value, found
 
     walk(root)
+    if barren is not None:
+        barren.update(key for key, found in held.items() if found is False)
+        barren.update(empty)
     return count
 
 
