@@ -57,8 +57,9 @@ class Triggers:
         self._plain: set[int] = set()  # ids of the patterns no literal gate can stand for
         self._automaton: Any = None
         self.folded: str | None = None  # the folded text of the document being read
-        self._ends: list[list[int]] = []  # per pattern id: ends of its literals, ascending
-        self._starts: list[list[int]] = []
+        # the gates the automaton was built for (not switched off), in the order of their ids; None:
+        # to be worked out again (a gate was added or switched off since)
+        self._live: list[GatedPattern] | None = None
         self._warm_up, self._gain_s, self._read = warm_up, gain_s, 0
         self._root: tuple[object, str] | None = None
         self._pending = False  # gate_all still to do (see ``watch``)
@@ -101,40 +102,44 @@ class Triggers:
         if self._read in (4 * self._warm_up, 8 * self._warm_up):
             self._settle(last=self._read == 8 * self._warm_up)
         self._read += 1
-        n = len(self._gated)
-        ends: list[list[int]] = [[] for _ in range(n)]
-        starts: list[list[int]] = [[] for _ in range(n)]
-        live = [g for g in self._gated if g.state != _OFF]
+        live = self._live
+        if live is None or self._automaton is None:
+            live = self._live = [g for g in self._gated if g.state != _OFF]
+            self._automaton = None
+        # each live gate has two lists of its own, kept from document to document (emptied here): its
+        # literals' ends and starts in this text. The automaton's value for a literal holds the
+        # ``append`` of the lists of every gate it belongs to, so a hit is filed without a lookup.
+        for g in live:
+            g.own_ends.clear()
+            g.own_starts.clear()
         if live:
             if self._automaton is None:
-                literals: dict[str, list[int]] = {}
+                literals: dict[str, list[tuple[Any, Any]]] = {}
                 for g in live:
                     for lit in g.literals:
-                        literals.setdefault(lit, []).append(g.pid)
+                        literals.setdefault(lit, []).append((g.own_ends.append, g.own_starts.append))
                 automaton = ahocorasick.Automaton()
-                for lit, pids in literals.items():
-                    automaton.add_word(lit, (len(lit), tuple(pids)))
+                for lit, adders in literals.items():
+                    automaton.add_word(lit, (len(lit), tuple(adders)))
                 automaton.make_automaton()
                 self._automaton = automaton
-            for last, (length, pids) in self._automaton.iter(digits_marked(folded)):
+            for last, (length, adders) in self._automaton.iter(digits_marked(folded)):
                 e = last + 1
-                for pid in pids:
-                    ends[pid].append(e)
-                    starts[pid].append(e - length)
-        self._ends, self._starts = ends, starts
+                s = e - length
+                for add_end, add_start in adders:
+                    add_end(e)
+                    add_start(s)
         # each gate holds its own literals' places and the text they are in: its hot path (ninety
-        # calls a sentence) then reads its own slots, not the shared lists
+        # calls a sentence) then reads its own slots
         for g in live:  # (a gate put back answers nothing more: it keeps the None of ``done``)
-            g.ends, g.starts = ends[g.pid], starts[g.pid]
+            g.ends, g.starts = g.own_ends, g.own_starts
             g.folded = folded
         self.folded = folded  # (last: a gate asks of this text only once its literals are known)
 
     def done(self) -> None:
         self.folded = None
-        self._ends, self._starts = [], []
-        for g in self._gated:
-            if g.folded is not None:
-                g.folded, g.ends, g.starts = None, _NONE, _NONE
+        for g in self._live or ():  # (only the gates ``read`` gave the text)
+            g.folded, g.ends, g.starts = None, _NONE, _NONE
 
     def _settle(self, last: bool) -> None:
         """After the warm-up: keep the gates that pay, put the other patterns back. Patterns made since
@@ -158,8 +163,9 @@ class Triggers:
 
     def present(self, pid: int, pos: int, endpos: int) -> bool:
         """Whether one of pattern ``pid``'s literals lies inside ``[pos, endpos)`` of the folded text."""
-        ends = self._ends[pid]
-        return bool(ends) and _inside(ends, self._starts[pid], self._gated[pid].min_len, pos, endpos)
+        g = self._gated[pid]
+        ends = g.ends
+        return bool(ends) and _inside(ends, g.starts, g.min_len, pos, endpos)
 
 
 def _inside(ends: list[int], starts: list[int], min_len: int, pos: int, endpos: int) -> bool:
@@ -197,6 +203,8 @@ class GatedPattern:
         "groups",
         "literals",
         "min_len",
+        "own_ends",
+        "own_starts",
         "pattern",
         "pid",
         "raw",
@@ -216,6 +224,8 @@ class GatedPattern:
         self.folded: str | None = None
         self.ends: list[int] = _NONE
         self.starts: list[int] = _NONE
+        self.own_ends: list[int] = []  # (the lists ``ends``/``starts`` are while a document is read)
+        self.own_starts: list[int] = []
 
     def _measured(self, method: Any, string: str, pos: int, endpos: int) -> Any:
         """The pattern's own answer, timed, and whether the gate would have given it at once."""

@@ -202,3 +202,24 @@ def test_a_pattern_put_into_barren_data_later_answers_as_itself() -> None:
     triggers._settle(last=False)
     assert inner[-1] is late  # passed by
     assert [m.span() for m in inner[-1].finditer(_TEXT)] == [m.span() for m in late.finditer(_TEXT)]
+
+
+def test_each_document_starts_with_empty_places() -> None:
+    """A gate's lists are kept from one document to the next and emptied at each read: the places of
+    the literals in one text never stand for another's, and a text without them has none."""
+    raw = [re.compile(p) for p in _PATTERNS]
+    rules = _Rules([(str(i), p) for i, p in enumerate(raw)], raw[0])
+    triggers = Triggers(warm_up=0, gain_s=-1.0)
+    triggers.gate_all(rules, __name__)
+    gated = rules.patterns[1][1]
+    assert isinstance(gated, GatedPattern)
+    triggers.read("fever and chills")
+    assert gated.ends == [5, 16] and gated.starts == [0, 10]
+    triggers.done()
+    assert gated.ends == [] and gated.folded is None
+    triggers.read("no such words here, twice over")
+    assert gated.ends == [] and gated.search("no such words here, twice over") is None
+    triggers.done()
+    triggers.read("rigors")
+    assert gated.ends == [6] and gated.starts == [0]
+    triggers.done()
