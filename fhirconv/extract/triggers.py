@@ -57,8 +57,7 @@ class Triggers:
         self._plain: set[int] = set()  # ids of the patterns no literal gate can stand for
         self._automaton: Any = None
         self.folded: str | None = None  # the folded text of the document being read
-        # the gates the automaton was built for (not switched off), in the order of their ids; None:
-        # to be worked out again (a gate was added or switched off since)
+        # the gates the automaton was built for (not switched off); None: a gate was added or put back
         self._live: list[GatedPattern] | None = None
         self._warm_up, self._gain_s, self._read = warm_up, gain_s, 0
         self._root: tuple[object, str] | None = None
@@ -106,9 +105,8 @@ class Triggers:
         if live is None or self._automaton is None:
             live = self._live = [g for g in self._gated if g.state != _OFF]
             self._automaton = None
-        # each live gate has two lists of its own, kept from document to document (emptied here): its
-        # literals' ends and starts in this text. The automaton's value for a literal holds the
-        # ``append`` of the lists of every gate it belongs to, so a hit is filed without a lookup.
+        # each live gate keeps its two lists (its literals' ends and starts) from one text to the next;
+        # a literal's value in the automaton holds their ``append``s: a hit is filed without a lookup
         for g in live:
             g.own_ends.clear()
             g.own_starts.clear()
@@ -129,8 +127,7 @@ class Triggers:
                 for add_end, add_start in adders:
                     add_end(e)
                     add_start(s)
-        # each gate holds its own literals' places and the text they are in: its hot path (ninety
-        # calls a sentence) then reads its own slots
+        # each gate holds its literals' places and the text: its hot path reads its own slots
         for g in live:  # (a gate put back answers nothing more: it keeps the None of ``done``)
             g.ends, g.starts = g.own_ends, g.own_starts
             g.folded = folded
@@ -164,8 +161,7 @@ class Triggers:
     def present(self, pid: int, pos: int, endpos: int) -> bool:
         """Whether one of pattern ``pid``'s literals lies inside ``[pos, endpos)`` of the folded text."""
         g = self._gated[pid]
-        ends = g.ends
-        return bool(ends) and _inside(ends, g.starts, g.min_len, pos, endpos)
+        return bool(g.ends) and _inside(g.ends, g.starts, g.min_len, pos, endpos)
 
 
 def _inside(ends: list[int], starts: list[int], min_len: int, pos: int, endpos: int) -> bool:
@@ -313,15 +309,11 @@ def _walk(
     skip: frozenset[int] = frozenset(),
 ) -> int:
     """Replace each pattern ``p`` held by ``root`` (or by the lists, tuples, dicts and objects of
-    ``package`` it holds) with ``swap(p)``; returns in how many places it was replaced.
-
-    ``barren``, when given, is filled with the ids of the containers under which no pattern was found;
-    containers whose ids are in ``skip`` (what an earlier walk found barren) are passed by. Passing one
-    by can only leave a pattern that was put there since as it is -- ungated, or gated though its gate
-    was switched off -- and either answers exactly what the pattern answers: only its speed is at stake.
-    """
-    # id -> whether a pattern was found under it (None: being walked, a cycle: counted as holding one)
-    held: dict[int, bool | None] = {}
+    ``package`` it holds) with ``swap(p)``; returns in how many places it was replaced. ``barren`` gets
+    the ids of the containers holding no pattern; those in ``skip`` (found barren before) are passed by:
+    a pattern put there since stays as it is -- ungated, or gated though switched off -- and answers
+    exactly what it answers (only its speed is at stake)."""
+    held: dict[int, bool | None] = {}  # id -> a pattern found under it (None: being walked, a cycle)
     empty: set[int] = set()  # tuples under which no pattern was found
     count = 0
 
