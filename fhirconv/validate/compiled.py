@@ -1296,27 +1296,34 @@ def _ext_fast_key(y: dict[str, Any]) -> tuple[Any, ...] | None:
     tests/validate/test_compiled.py proves it decides the same shapes as ``_ext_shape_generic``."""
     if len(y) != 2:
         return None
-    (k0, url), (k1, subs) = y.items()
-    if k0 != "url" or k1 != "extension" or type(url) is not str or type(subs) is not list:
+    k0, k1 = y  # (the keys in order: no item tuples to unpack)
+    if k0 != "url" or k1 != "extension":
+        return None
+    url, subs = y["url"], y["extension"]
+    if type(url) is not str or type(subs) is not list:
         return None
     out: list[Any] = [None, url]
     for e in subs:
         if type(e) is not dict or len(e) != 2:
             return None
-        (ku, u), (k2, leaf) = e.items()
-        if ku != "url" or type(u) is not str:
+        ku, k2 = e
+        if ku != "url":
             return None
+        u = e["url"]
+        if type(u) is not str:
+            return None
+        leaf = e[k2]
+        if k2 == "valueInteger":
+            if type(leaf) is not int or not _INT32_MIN <= leaf <= _INT32_MAX:
+                return None
+            out += (u, k2)
+            continue
         if k2 == "valueReference":
             if type(leaf) is not dict or len(leaf) != 1:
                 return None
             leaf = leaf.get("reference")
             if type(leaf) is not str or leaf[:1] == "#":
                 return None
-        elif k2 == "valueInteger":
-            if type(leaf) is not int or not _INT32_MIN <= leaf <= _INT32_MAX:
-                return None
-            out += (u, k2)
-            continue
         elif k2 != "valueString" or type(leaf) is not str:
             return None
         # _plain_string(leaf), in line (leaf is a str)
