@@ -140,7 +140,7 @@ def dumps_json(obj: Any, *, indent: int | None = 2, sort_keys: bool = False) -> 
             return f"\x00{len(texts) - 1}\x00"
         raise TypeError(f"cannot write {type(o).__name__} as JSON")
 
-    data = _orjson(obj, indent, sort_keys, default) if indent in (None, 2) else None
+    data = _orjson(obj, indent, sort_keys, _native_default(default)) if indent in (None, 2) else None
     if data is not None:
         if not texts:
             return data.decode("utf-8")
@@ -167,6 +167,32 @@ def dumps_json(obj: Any, *, indent: int | None = 2, sort_keys: bool = False) -> 
         _encode(obj, parts, indent, 0, sort_keys)
         return "".join(parts)
     return _MARK.sub(lambda m: texts[int(m.group(1))], out)
+
+
+def _native_default(marker: Any) -> Any:
+    """orjson's ``default`` for Decimals: the int or float orjson writes with exactly the digits of
+    :func:`decimal_text` (``58``, ``0.5``, ``120.25``), else ``marker``'s marker string (``2.40``,
+    ``1E+3``, ``-0``, ``0.0000001``: digits a float or int would change). Most bundles then have no
+    marker to put back, and the text orjson wrote is the answer. Each native value is proved by
+    writing it: the float's shortest form must be the Decimal's own digits."""
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - a declared dependency; the standard encoder decides
+        return marker
+
+    def default(o: Any) -> Any:
+        if isinstance(o, Decimal) and o.is_finite():
+            sign, digits, exponent = o.as_tuple()
+            if len(digits) <= 15 and isinstance(exponent, int):
+                if exponent == 0 and not (sign and not o):
+                    return int(o)  # (-0 keeps its sign only as a marker)
+                if exponent < 0:
+                    f = float(o)
+                    if orjson.dumps(f) == decimal_text(o).encode("ascii"):
+                        return f
+        return marker(o)
+
+    return default
 
 
 _OPEN = b'"\\u0000'  # how a marker string starts in the JSON text: its quote and the escaped NUL

@@ -227,3 +227,36 @@ def test_usable_tuples_are_the_plain_walk(kinds: list[Any]) -> None:
     assert got == _plain_usable(obj)
     if got == obj:
         assert got is obj
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    st.lists(st.text(max_size=12), min_size=1, max_size=3),
+    st.lists(st.sampled_from(["Condition", "Observation", "Patient", "x|y", ""]), min_size=1, max_size=3),
+    st.lists(st.text(max_size=40), min_size=1, max_size=6),
+)
+def test_resource_ids_from_a_hashed_prefix_are_uuid5(
+    docs: list[str], rtypes: list[str], keys: list[str]
+) -> None:
+    # the SHA-1 of "namespace + identity|type|" is kept per (identity, type) and copied per key: every
+    # id must be the uuid5 of the whole name, whatever was hashed before (the prefixes of other
+    # documents and types, the same prefix again)
+    for doc in docs:
+        for rtype in rtypes:
+            for key in keys:
+                name = f"{doc}|{rtype}|{key}"
+                try:
+                    name.encode("utf-8")
+                except UnicodeEncodeError:  # a lone surrogate: neither form can hash it
+                    continue
+                assert resource_uuid(doc, rtype, key) == str(uuid.uuid5(_NAMESPACE, name))
+
+
+def test_resource_id_prefixes_stay_bounded() -> None:
+    from fhirconv.fhir import ids
+
+    for i in range(ids._PREFIX_LIMIT + 10):
+        assert resource_uuid(f"doc{i}", "Condition", "k") == str(
+            uuid.uuid5(_NAMESPACE, f"doc{i}|Condition|k")
+        )
+    assert 0 < len(ids._PREFIXES) <= ids._PREFIX_LIMIT
