@@ -132,7 +132,8 @@ def _opening(text: str, title: str) -> list[str]:
     return words[:OPENING_WORDS]
 
 
-_BOUNDARY = re.compile(r"\n|[.!?] ")
+_BOUNDARY = re.compile(r"\n|[.!?] ")  # a sentence boundary (what _Anchors finds, as below)
+_BOUNDARY_START = re.compile(r"[\n.!?]")
 
 
 class _Anchors:
@@ -146,9 +147,17 @@ class _Anchors:
         self.seen: dict[tuple[int, int], str] = {}  # (start, end) of a sentence -> its anchor
         self.starts: list[int] = []  # where each boundary starts
         self.ends: list[int] = []  # and ends
-        for m in _BOUNDARY.finditer(text):
-            self.starts.append(m.start())
-            self.ends.append(m.end())
+        # (a search for one character of a set, then a look at the next, is a third cheaper than the
+        # alternation ``\n|[.!?] ``; the boundaries found are the same)
+        starts, ends = self.starts, self.ends
+        for m in _BOUNDARY_START.finditer(text):
+            i = m.start()
+            if text[i] == "\n":
+                starts.append(i)
+                ends.append(i + 1)
+            elif text.startswith(" ", i + 1):
+                starts.append(i)
+                ends.append(i + 2)
 
     def __call__(self, start: int, end: int) -> str:
         text = self.text

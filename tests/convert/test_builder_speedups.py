@@ -373,3 +373,20 @@ def test_add_places_elements_as_the_key_loop_did(rtype: str, keys: list[str], n_
     assert list(builder.entries[-1]["resource"]) == list(
         _plain_body(builder, "urn:uuid:1", resource, mentions)
     )
+
+
+@settings(deadline=None, max_examples=500)
+@given(st.text(alphabet="ab .!?\n\r\t\u2028é", max_size=80))
+def test_anchor_boundaries_are_the_alternations_matches(text: str) -> None:
+    anchors = _Anchors(text)
+    spans = [m.span() for m in bundle._BOUNDARY.finditer(text)]
+    assert list(zip(anchors.starts, anchors.ends, strict=True)) == spans
+
+
+def test_anchor_boundaries_on_the_samples() -> None:
+    texts = [p.read_bytes().decode("utf-8", "replace") for p in sorted(Path("samples").glob("*.txt"))]
+    assert texts
+    for text in texts:
+        anchors = _Anchors(text)
+        spans = [m.span() for m in bundle._BOUNDARY.finditer(text)]
+        assert spans and list(zip(anchors.starts, anchors.ends, strict=True)) == spans
