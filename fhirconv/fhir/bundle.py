@@ -259,13 +259,15 @@ class _Builder:
         """Id of a fact: its normalised content (``key``) and the normalised sentence it sits in, not
         character offsets, so a fact keeps its id when text elsewhere changes; a repeat of the same fact
         in an identical sentence gets a counter."""
-        stem, at, offset = key.rpartition("@")
-        if at and offset.isdigit():  # extraction keys some facts by offset: the anchor replaces it
-            key = stem
+        if "@" in key:
+            stem, _, offset = key.rpartition("@")
+            if offset.isdigit():  # extraction keys some facts by offset: the anchor replaces it
+                key = stem
         base = f"{key}|{self._anchor(mention.start, mention.end)}"
-        n = self._seen.get((rtype, base), 0) + 1
-        self._seen[(rtype, base)] = n
-        return self._url(rtype, base if n == 1 else f"{base}#{n}")
+        seen = (rtype, base)
+        n = self._seen.get(seen, 0) + 1
+        self._seen[seen] = n
+        return "urn:uuid:" + resource_uuid(self.identity, rtype, base if n == 1 else f"{base}#{n}")
 
     def _add(
         self, url: str, resource: dict[str, Any], mentions: tuple[Mention, ...] | list[Mention] = ()
