@@ -156,3 +156,20 @@ def test_native_decimals_cover_the_usual_values_and_refuse_the_rest() -> None:
         assert native(Decimal(text)) != "MARK", text
     for text in ("2.40", "1E+3", "-0", "0.0000001", "1234567890123456"):
         assert native(Decimal(text)) == "MARK", text
+
+
+# a loaded machine must not fail a property by slowness
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(
+    st.recursive(
+        st.one_of(scalars, st.sampled_from(["\x000\x00", "\x00", Decimal("2.40"), 2**70])),
+        lambda i: st.one_of(st.lists(i, max_size=4), st.dictionaries(st.text(max_size=4), i, max_size=4)),
+        max_leaves=20,
+    )
+)
+def test_a_bundles_text_is_the_json_and_one_line_break(doc: Any) -> None:
+    # dumps has orjson write the closing line break (no copy of a long text to add it), on every path:
+    # orjson with or without markers, the standard encoder (big integers), the exact writer
+    for pretty, indent in ((True, 2), (False, None)):
+        assert dumps(doc, "json", pretty=pretty) == dumps_json(doc, indent=indent) + "\n"
+        assert dumps(doc, "json", pretty=pretty) == _exact(doc, indent) + "\n"
