@@ -46,8 +46,13 @@ def note_words(pattern: re.Pattern[str], body: str) -> None:
     "abnormal"); whole words let the gate skip the scans that find nothing. Nothing is noted when a
     phrase has no word of three characters (the requirement read off the tree then stands)."""
     lits = phrase_literals(body)
-    if lits is not None:
-        note_union(pattern, [re.compile(re.escape(w)) for w in sorted(lits)])
+    if lits is None:
+        return
+    parts = [re.compile(re.escape(w)) for w in sorted(lits)]
+    note_union(pattern, parts)
+    first = original(pattern.pattern)
+    if first != pattern.pattern:  # (as first written too: word_start's rewrite keeps the requirement)
+        note_union(re.compile(first, pattern.flags), parts)
 
 
 _SEP = "\0"  # where ``\s+`` stands between two words of a phrase
