@@ -14,7 +14,7 @@ import re
 import stat
 import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -317,11 +317,22 @@ def _with_locator(
     """Let the report map its locations to line/column on demand (``Report.locate``)."""
     report.artifact = source_file
     if isinstance(data, dict) and isinstance(data.get("resourceType"), str):
-        from .positions import json_positions
-
         root = str(data["resourceType"])
-        report.locator = lambda: json_positions(text, root, line_offset=line_offset)
+        report.locator = lambda: _positions(text, root, line_offset)
     return report
+
+
+def _positions(text: str | bytes, root: str, line_offset: int) -> Mapping[str, tuple[int, int]]:
+    """``json_positions`` of the text: worked out per location asked when the text is laid out as
+    orjson's indented dump (``dumped_positions``), else the whole scan."""
+    from .dumped_positions import dumped_positions
+    from .positions import json_positions
+
+    def full() -> dict[str, tuple[int, int]]:
+        return json_positions(text, root, line_offset=line_offset)
+
+    lazy = dumped_positions(text, root, line_offset, full)
+    return lazy if lazy is not None else full()
 
 
 def validate_xml(data: bytes, source: str, *, chain: ValidationChain | None = None) -> Report:
