@@ -59,6 +59,8 @@ def dumped_positions(
             return None
     else:
         data = text
+    if b"\n" not in data:  # an NDJSON line or compact file: not the layout (a one-line dump is tiny)
+        return None
     try:
         value = orjson.loads(data)
         dump = orjson.dumps(value, option=orjson.OPT_INDENT_2)
