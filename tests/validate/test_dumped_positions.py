@@ -88,8 +88,9 @@ def test_lazy_map_is_the_full_map(value: Any, tail: bytes, crlf: bool, zeros: bo
     if crlf:
         text = text.replace(b"\n", b"\r\n")
     text += tail
-    assert _agree(text, "R", line_offset)
-    assert _agree(text.decode("utf-8"), "R", line_offset)
+    taken = b"\n" in text  # a text on one line is left to the scan (NDJSON lines, compact files)
+    assert _agree(text, "R", line_offset) == taken
+    assert _agree(text.decode("utf-8"), "R", line_offset) == taken
 
 
 @pytest.mark.parametrize(
