@@ -81,7 +81,7 @@ from .structure import (
 
 __all__ = ["GENERATOR_VERSION", "CompiledChecker", "fallback_listing"]
 
-GENERATOR_VERSION = "22.gen2.6"
+GENERATOR_VERSION = "22.gen2.7"
 _STRING_MAX = 1048576
 # Values of a pattern-checked primitive type (code, uri, id, dateTime ...) already found valid, per type:
 # a system URL, a status code or a date recurs thousands of times, and a set lookup is cheaper than the
@@ -504,6 +504,17 @@ _GUARDS = {
         "type(_g := _f.get('fullUrl')) is str and '/_history/' not in _g"
     ),
 }
+# The same for the direct decisions on every resource and Reference, by constraint key: the shape in
+# which each returns True at once (no contained resources; a narrative with a div; a reference that is
+# not local), tested in line instead of calling it.
+_NATIVE_GUARDS = {
+    "dom-2": "'contained' not in _f",
+    "dom-3": "'contained' not in _f",
+    "dom-4": "'contained' not in _f",
+    "dom-5": "'contained' not in _f",
+    "dom-6": "type(_g := _f.get('text')) is dict and 'div' in _g",
+    "ref-1": "type(_g := _f.get('reference')) is str and not _g.startswith('#')",
+}
 # The other shortcuts, called directly (``_x_shortcut``) under these names.
 for _key, _expression in _SHORTCUTS:
     if (_key, _expression) not in _SHORTCUT_FAST:
@@ -771,7 +782,10 @@ class _Generator:
                 except Exception as exc:  # a parse error: fhirpathpy reports it at the site
                     self.fallbacks.setdefault((c.key, c.expression), f"cannot parse: {exc}")
             self.site_fns.append(fn)
-            self.site_guards.append(_GUARDS.get((c.key, c.expression)) if fn.startswith("lambda") else None)
+            if fn.startswith("lambda"):
+                self.site_guards.append(_GUARDS.get((c.key, c.expression)))
+            else:
+                self.site_guards.append(_NATIVE_GUARDS.get(c.key) if fn == _NATIVE_FAST.get(c.key) else None)
             items.append(
                 f"(_con({c.key!r}, {c.severity.value!r}, {c.human!r}, {c.expression!r}, {c.source!r}), "
                 f"{fn}, {base!r})"

@@ -1141,3 +1141,33 @@ def test_entry_guards_hold_only_where_the_compiled_predicate_holds(key: str) -> 
                     verdict = None
                 assert verdict is True, (rule, entry)
     assert checked > 10
+
+
+_NATIVE_VALUES: list[Any] = [None, "x", "", "#", "#a", "a#", 3, {}, [], {"div": "x"}, {"status": "x"}, ["#a"]]
+
+
+@pytest.mark.parametrize("key", ["contained", "text", "reference", "display"])
+def test_native_guards_hold_only_where_the_direct_decision_holds(key: str) -> None:
+    """The in-line tests in front of the direct decisions (``compiled._NATIVE_GUARDS``) are true only
+    where the decision itself returns True (so skipping the call changes nothing)."""
+    from types import SimpleNamespace
+
+    from fhirconv.validate.compiled import _NATIVE_FAST, _NATIVE_GUARDS, _NATIVE_NS
+
+    checked = 0
+    for rule, guard in _NATIVE_GUARDS.items():
+        decide = _NATIVE_NS[_NATIVE_FAST[rule]]
+        test = eval(f"lambda _f: {guard}", {})
+        for a in _NATIVE_VALUES:
+            for other in ({}, {"contained": [{"resourceType": "Patient", "id": "a"}]}):
+                value = {**other, key: a} if a is not None else dict(other)
+                if not test(value):
+                    continue
+                checked += 1
+                run = SimpleNamespace(impure=0, root={}, resource=value, _walk=lambda: None)
+                try:
+                    verdict = decide(value, run)
+                except Fallback:
+                    verdict = None
+                assert verdict is True, (rule, value)
+    assert checked > 2
