@@ -94,14 +94,22 @@ class _Writer:
         if not window:
             return
         self._gate(window)
-        for entry in window:
-            if self.pretty:
-                lead = "\n    " if self.count == 0 else ",\n    "
-                self.out.write(lead + dumps_json(entry).replace("\n", "\n    "))
-            else:
-                self.out.write(("," if self.count else "") + dumps_json(entry, indent=None))
-            self.count += 1
-        del window
+        # the window's entries written as one JSON list, its brackets dropped: the same text as each
+        # entry written on its own and joined (a list's items are separated by "," compact, and by ",\n"
+        # plus the indent of its level pretty, which the entries of the bundle's "entry" list take two
+        # levels deeper), with one call of the writer per window instead of one per entry
+        if self.pretty:
+            text = dumps_json(window).replace("\n", "\n  ")  # "[\n    {...},\n    {...}\n  ]"
+            if not (text.startswith("[\n    ") and text.endswith("\n  ]")):
+                raise BuildError("unexpected entry layout")
+            self.out.write(("," if self.count else "") + text[1:-4])
+        else:
+            text = dumps_json(window, indent=None)
+            if not (text.startswith("[") and text.endswith("]")):
+                raise BuildError("unexpected entry layout")
+            self.out.write(("," if self.count else "") + text[1:-1])
+        self.count += len(window)
+        del window, text
         # the collector is paused (write_streamed); built and gated windows leave next to no cyclic
         # garbage (none after the first window, measured with both gates), so it is collected only once
         # the tracked objects made since the last collection pass ``GARBAGE``: a collection after every

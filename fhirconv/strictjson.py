@@ -133,14 +133,24 @@ def _fast(text: str | bytes) -> Any:
 
     orjson refuses NaN/Infinity, numbers overflowing a double, lone surrogates (as escapes or as bytes),
     bytes that are not UTF-8, a byte-order mark and whatever else is not JSON; its floats are the
-    correctly rounded ones ``float()`` gives. What it does not refuse is checked here:
+    correctly rounded ones ``float()`` gives. Depth: see ``_NESTED_TOO_DEEP`` (orjson.dumps itself stops
+    past 254 levels: undecided). What else it does not refuse is proven absent one of two ways.
+
+    The common case, one memcmp: the text is ``orjson.dumps(value, option=OPT_INDENT_2)`` itself (plus
+    the trailing whitespace a file ends with; anything else after it orjson would have refused), as
+    every indented file written by orjson, ``json.dumps(indent=2, ensure_ascii=False)``, HAPI or the
+    FHIR build is. Then the hooked parser reads exactly what orjson wrote: no duplicate key (a dict's
+    keys are distinct strings, so are their JSON forms), every integer one orjson held (at most 20
+    digits, within ``_int``'s 30), every float in its shortest round-trip form (``float()`` gives it
+    back) and every string escaped as ``json`` decodes it.
+
+    Otherwise, three C-speed checks:
 
     - integers beyond 64 bits (orjson makes them floats): any run of 19 digits in the text, undecided;
     - duplicate keys (orjson keeps the last): the text has one ``:`` per member plus those inside
       strings; ``orjson.dumps`` of the value writes one per member it kept plus those inside the strings
       it kept, so the counts are equal exactly when no member was dropped -- provided every ``:`` in a
-      string was written as ``:`` (no ``\\u003a`` escape in the text, else undecided);
-    - depth: see ``_NESTED_TOO_DEEP`` (orjson.dumps itself stops past 254 levels: undecided).
+      string was written as ``:`` (no ``\\u003a`` escape in the text, else undecided).
     """
     if isinstance(text, str):
         try:
@@ -149,14 +159,20 @@ def _fast(text: str | bytes) -> Any:
             return _UNDECIDED
     else:
         data = text
-    if _COLON_ESCAPE.search(data) is not None or _LONG_DIGIT_RUN in data.translate(_DIGITS_ONLY):
-        return _UNDECIDED
     try:
         value = orjson.loads(data)
         again = orjson.dumps(value, option=_INDENT)
     except (orjson.JSONDecodeError, orjson.JSONEncodeError):
         return _UNDECIDED
-    if _NESTED_TOO_DEEP in again or again.count(b":") != data.count(b":"):
+    if _NESTED_TOO_DEEP in again:
+        return _UNDECIDED
+    if data.startswith(again):
+        return value
+    if (
+        _COLON_ESCAPE.search(data) is not None
+        or _LONG_DIGIT_RUN in data.translate(_DIGITS_ONLY)
+        or again.count(b":") != data.count(b":")
+    ):
         return _UNDECIDED
     return value
 

@@ -15,6 +15,7 @@ import re
 from ..text import alternation, norm_phrase
 from ..wordstart import compile_word_start
 from .obs import Obs
+from .phrase_scan import note_words
 from .rules import RuleData
 
 __all__ = ["CourseRules", "CourseStatements"]
@@ -80,6 +81,9 @@ class CourseRules:
         self.statement = re.compile(
             rf"(?<!\w)(?:(?:{adverbs}|not|never)\s+){{0,4}}?(?P<v>(?:(?:{adverbs}|not)\s+)?(?:{words}))(?!\w)"
         )
+        # (every statement holds a course word, and every nominal phrase a course noun: the literal
+        # gate is told their whole words, not the pieces of the trie -- phrase_scan.note_words)
+        note_words(self.statement, words)
         self.subject = re.compile(rf"(?<!\w)(?P<h>{alternation(tuple(self.category))})\s+$")
         self.adverbs = frozenset(norm_phrase(w) for w in data.words("course_adverbs"))
         self.states = frozenset(norm_phrase(w) for w in data.words("course_patient_states"))
@@ -89,6 +93,7 @@ class CourseRules:
             rf"(?<!\w)(?P<v>(?:(?:no|further|gradually|significant|marked|slight|mild|gradual|sudden|rapid|dramatic|"
             rf"progressive|partial|complete)\s+){{0,2}}(?:{nouns}))\s+(?:in|of)\s+(?:(?:the|his|her|their)\s+)?"
         )
+        note_words(self.nominal, nouns)
         # "haemodynamically stable": the word before the course word names what was observed
         fronts = data.table("course_adverb_subjects", str)
         self.category.update({norm_phrase(k): v for k, v in fronts.items()})

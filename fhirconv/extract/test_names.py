@@ -28,12 +28,14 @@ class TestNames:
             r"(?=\s*(?:[,;:.)]|and\b|or\b|was\b|were\b|is\b|are\b|came\b|returned\b|could\b|couldn't\b|after\b|in\b|at\b|"
             rf"on\b|during\b|since\b|(?:{rules.finding_verbs})\b|$))"
         )
-        # "<test> revealed <finding>": the finding runs to the clause end (a decimal point is not an end)
+        # "<test> revealed <finding>": the finding runs to the clause end (a decimal point is not an end).
+        # (the plain characters are taken a run at a time, ``[^.;,]+``: the group is the pattern's last
+        # element, so the greedy repeat ends where the one-character form ended, with one step per run
+        # instead of three alternatives tried per character -- 2.4x faster on the dev reports' tests)
         self.finding = re.compile(
             r"\s*(?:\([^)]*\)\s*)?(?:(?:was|were)\s+(?:performed|done|obtained|repeated),?\s+(?:which|that)\s+)?"
             rf"(?:(?:{rules.finding_adverbs})\s+)?"
-            rf"(?:{rules.finding_verbs})\s+"
-            r"(?P<f>(?:[^.;,]|\.(?=\d)|,(?!\s*(?:and|but|which|while|whereas)\b))+)"
+            rf"(?:{rules.finding_verbs})\s+" + FINDING_TAIL
         )
 
     def find(self, text: str, folded: str, s: int, e: int, lex_tests: list[Match]) -> list[Obs]:
@@ -203,6 +205,9 @@ def _outermost(out: list[Obs]) -> list[Obs]:
     return kept
 
 
+# what a finding after its verb takes: everything to the clause end (a decimal point or a comma that
+# opens no new clause is not an end)
+FINDING_TAIL = r"(?P<f>(?:[^.;,]+|\.(?=\d)|,(?!\s*(?:and|but|which|while|whereas)\b))+)"
 _WORD = re.compile(r"[a-z][a-z0-9']*")
 _OPENS_LIST = re.compile(r"\s*\(")  # "blood tests (sodium ..., potassium ...)": an umbrella's list
 _CO_MODIFIER = re.compile(r"(?<![\w/.])([a-z]+)\s+and\s+$")  # "urine and " before a test name

@@ -29,6 +29,7 @@ from ..model import (
     Document,
     Extraction,
     Mention,
+    MentionRole,
     Quantity,
     ReferenceRange,
     RelativeTime,
@@ -131,7 +132,8 @@ def _opening(text: str, title: str) -> list[str]:
     return words[:OPENING_WORDS]
 
 
-_BOUNDARY = re.compile(r"\n|[.!?] ")
+_BOUNDARY = re.compile(r"\n|[.!?] ")  # a sentence boundary (what _Anchors finds, as below)
+_BOUNDARY_START = re.compile(r"[\n.!?]")
 
 
 class _Anchors:
@@ -145,9 +147,17 @@ class _Anchors:
         self.seen: dict[tuple[int, int], str] = {}  # (start, end) of a sentence -> its anchor
         self.starts: list[int] = []  # where each boundary starts
         self.ends: list[int] = []  # and ends
-        for m in _BOUNDARY.finditer(text):
-            self.starts.append(m.start())
-            self.ends.append(m.end())
+        # (a search for one character of a set, then a look at the next, is a third cheaper than the
+        # alternation ``\n|[.!?] ``; the boundaries found are the same)
+        starts, ends = self.starts, self.ends
+        for m in _BOUNDARY_START.finditer(text):
+            i = m.start()
+            if text[i] == "\n":
+                starts.append(i)
+                ends.append(i + 1)
+            elif text.startswith(" ", i + 1):
+                starts.append(i)
+                ends.append(i + 2)
 
     def __call__(self, start: int, end: int) -> str:
         text = self.text
@@ -249,13 +259,15 @@ class _Builder:
         """Id of a fact: its normalised content (``key``) and the normalised sentence it sits in, not
         character offsets, so a fact keeps its id when text elsewhere changes; a repeat of the same fact
         in an identical sentence gets a counter."""
-        stem, at, offset = key.rpartition("@")
-        if at and offset.isdigit():  # extraction keys some facts by offset: the anchor replaces it
-            key = stem
+        if "@" in key:
+            stem, _, offset = key.rpartition("@")
+            if offset.isdigit():  # extraction keys some facts by offset: the anchor replaces it
+                key = stem
         base = f"{key}|{self._anchor(mention.start, mention.end)}"
-        n = self._seen.get((rtype, base), 0) + 1
-        self._seen[(rtype, base)] = n
-        return self._url(rtype, base if n == 1 else f"{base}#{n}")
+        seen = (rtype, base)
+        n = self._seen.get(seen, 0) + 1
+        self._seen[seen] = n
+        return "urn:uuid:" + resource_uuid(self.identity, rtype, base if n == 1 else f"{base}#{n}")
 
     def _add(
         self, url: str, resource: dict[str, Any], mentions: tuple[Mention, ...] | list[Mention] = ()
@@ -272,18 +284,19 @@ class _Builder:
         profile = vital_profile(resource) if rtype == "Observation" else None
         body["meta"] = {"profile": [profile], "tag": tags} if profile else {"tag": tags}
         body["text"] = narrative(_summary(resource))
-        exts = [derivation(self.doc_ref, m, element_path(rtype, m.role)) for m in mentions]
-        if exts:
-            body["extension"] = exts
+        if mentions:
+            doc_ref, paths = self.doc_ref, _paths(rtype)
+            body["extension"] = [derivation(doc_ref, m, paths[m.role]) for m in mentions]
         if rtype not in TAG_KEYED:
             body["identifier"] = [{"system": ID_SYSTEM, "value": url}]
-        for k, v in resource.items():
-            if k == "resourceType":
-                continue
-            if k == "identifier":
-                body["identifier"] = body.get("identifier", []) + v
-                continue
-            body[k] = v
+        # the resource's elements in its order after those above (a key already in ``body`` keeps its
+        # place and takes the resource's value; resourceType is the same value); its own identifiers
+        # follow the fhirconv one
+        ids = resource.get("identifier")
+        own = body.get("identifier", [])
+        body.update(resource)
+        if ids is not None:
+            body["identifier"] = own + ids
         self.sink(self._entry(url, body))
         if mentions:
             self.derived.append(url)
@@ -898,6 +911,28 @@ class _Builder:
         return ips_document([(e["fullUrl"], e["resource"]) for e in self.entries], ctx)
 
 
+class _RolePaths(dict[MentionRole, str]):
+    """Mention role -> element path of one resource type (``element_path``), each worked out once."""
+
+    def __init__(self, rtype: str) -> None:
+        super().__init__()
+        self.rtype = rtype
+
+    def __missing__(self, role: MentionRole) -> str:
+        path = self[role] = element_path(self.rtype, role)
+        return path
+
+
+_ROLE_PATHS: dict[str, _RolePaths] = {}
+
+
+def _paths(rtype: str) -> _RolePaths:
+    found = _ROLE_PATHS.get(rtype)
+    if found is None:
+        found = _ROLE_PATHS[rtype] = _RolePaths(rtype)
+    return found
+
+
 def _per_day(dose: dict[str, Any]) -> dict[str, Any]:
     """A daily total as a Ratio: the amount per 1 day."""
     return {"numerator": dict(dose), "denominator": quantity(Decimal(1), "d", "d")}
@@ -1012,6 +1047,9 @@ def _plausible_number(value: Decimal | str) -> bool:
 
 
 def _plausible_days(days: float | None) -> bool:
+    t = type(days)
+    if t is float or t is int:  # (a NaN or an infinity fails the comparison: the same answer)
+        return -MAX_DAYS <= days <= MAX_DAYS  # type: ignore[operator]
     return days is None or (math.isfinite(days) and abs(days) <= MAX_DAYS)
 
 
@@ -1045,9 +1083,13 @@ def _usable(obj: Any) -> Any:
         changes: dict[str, Any] = {}
         for name in names:
             value = getattr(obj, name)
-            if type(value) in _LEAVES:
+            tv = type(value)
+            if tv in _LEAVES:
                 continue
-            if isinstance(value, float) and not _plausible_days(value):
+            if tv is RelativeTime:  # (the commonest: every fact's time, checked here without a call)
+                if not (_plausible_days(value.start_day) and _plausible_days(value.end_day)):
+                    changes[name] = None
+            elif isinstance(value, float) and not _plausible_days(value):
                 changes[name] = None
             elif isinstance(value, Quantity | RelativeTime | tuple) or _field_names(type(value)) is not None:
                 new = _usable(value)

@@ -37,13 +37,19 @@ def coding(c: Coding) -> dict[str, Any]:
 
 
 def codeable_concept(text: str | None, codings: Iterable[Coding] = ()) -> dict[str, Any]:
-    seen: set[tuple[str, str]] = set()
-    cs = []
-    for c in codings:
-        if (c.system, c.code) in seen or not c.code:
-            continue
-        seen.add((c.system, c.code))
-        cs.append(coding(c))
+    cs: list[dict[str, Any]] = []
+    if type(codings) in (list, tuple) and len(codings) <= 1:  # type: ignore[arg-type]
+        # none or one coding (most concepts): nothing to de-duplicate
+        for c in codings:
+            if c.code:
+                cs.append(coding(c))
+    else:
+        seen: set[tuple[str, str]] = set()
+        for c in codings:
+            if (c.system, c.code) in seen or not c.code:
+                continue
+            seen.add((c.system, c.code))
+            cs.append(coding(c))
     out: dict[str, Any] = {}
     if cs:
         out["coding"] = cs

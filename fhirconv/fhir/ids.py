@@ -24,7 +24,11 @@ def _uuid5(name: str) -> str:
     """``str(uuid.uuid5(_NAMESPACE, name))`` without building a UUID object (a bundle asks for
     thousands): the SHA-1 of namespace and name, as hex, with the version nibble (13th digit) set to 5
     and the two top bits of the 17th digit to the RFC 4122 variant ``10``."""
-    h = hashlib.sha1(_NAMESPACE_BYTES + name.encode("utf-8")).hexdigest()
+    return _format(hashlib.sha1(_NAMESPACE_BYTES + name.encode("utf-8")).hexdigest())
+
+
+def _format(h: str) -> str:
+    """A UUID's text from 40 SHA-1 hex digits: version 5, RFC 4122 variant."""
     return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
 
 
@@ -33,8 +37,27 @@ _VARIANT = {f"{i:x}": f"{(i & 0x3) | 0x8:x}" for i in range(16)}
 
 
 def resource_uuid(document: str, resource_type: str, key: str) -> str:
-    """Id of one resource: the document's identity, the resource type and the fact's own key."""
-    return _uuid5(f"{document}|{resource_type}|{key}")
+    """Id of one resource: the document's identity, the resource type and the fact's own key.
+
+    The same as ``_uuid5(f"{document}|{resource_type}|{key}")``: the SHA-1 of the shared prefix
+    (namespace, identity, type; an identity with a title, authors and opening words is a few SHA-1
+    blocks) is computed once per document and type and copied for each key."""
+    prefix = _PREFIXES.get((document, resource_type))
+    if prefix is None:
+        if len(_PREFIXES) >= _PREFIX_LIMIT:
+            _PREFIXES.clear()
+        prefix = _PREFIXES[(document, resource_type)] = hashlib.sha1(
+            _NAMESPACE_BYTES + f"{document}|{resource_type}|".encode()
+        )
+    h = prefix.copy()
+    h.update(key.encode("utf-8"))
+    return _format(h.hexdigest())
+
+
+# (identity, resource type) -> the SHA-1 state after the namespace and that prefix; a bundle has about a
+# dozen resource types, so the few last documents' prefixes fit (cleared, not grown, beyond the limit)
+_PREFIXES: dict[tuple[str, str], hashlib._Hash] = {}
+_PREFIX_LIMIT = 256
 
 
 def document_tag(document: str) -> str:

@@ -132,6 +132,13 @@ def dumps_json(obj: Any, *, indent: int | None = 2, sort_keys: bool = False) -> 
     writer below is used. Floats never come from the converter or :func:`loads_json` (decimals travel as
     Decimal); one passed in is written in its shortest form.
     """
+    return _dumps_json(obj, indent, sort_keys, newline=False)
+
+
+def _dumps_json(obj: Any, indent: int | None, sort_keys: bool, *, newline: bool) -> str:
+    """:func:`dumps_json`, followed by a line break when ``newline`` (orjson writes it: a long bundle's
+    text is not copied again to add one)."""
+    end = "\n" if newline else ""
     texts: list[str] = []
 
     def default(o: Any) -> str:
@@ -140,7 +147,7 @@ def dumps_json(obj: Any, *, indent: int | None = 2, sort_keys: bool = False) -> 
             return f"\x00{len(texts) - 1}\x00"
         raise TypeError(f"cannot write {type(o).__name__} as JSON")
 
-    data = _orjson(obj, indent, sort_keys, default) if indent in (None, 2) else None
+    data = _orjson(obj, indent, sort_keys, _native_default(default), newline) if indent in (None, 2) else None
     if data is not None:
         if not texts:
             return data.decode("utf-8")
@@ -159,14 +166,62 @@ def dumps_json(obj: Any, *, indent: int | None = 2, sort_keys: bool = False) -> 
             default=default,
             allow_nan=False,
         )
+        out += end
         if not texts:
             return out
     marks = _MARK.findall(out)
     if marks != [str(i) for i in range(len(texts))]:
         parts: list[str] = []
         _encode(obj, parts, indent, 0, sort_keys)
-        return "".join(parts)
+        return "".join(parts) + end
     return _MARK.sub(lambda m: texts[int(m.group(1))], out)
+
+
+def _native_default(marker: Any) -> Any:
+    """orjson's ``default`` for Decimals: the int or float orjson writes with exactly the digits of
+    :func:`decimal_text` (``58``, ``0.5``, ``120.25``), else ``marker``'s marker string (``2.40``,
+    ``1E+3``, ``-0``, ``0.0000001``: digits a float or int would change). Most bundles then have no
+    marker to put back, and the text orjson wrote is the answer. Each native value is proved by
+    writing it: the float's shortest form must be the Decimal's own digits."""
+    try:
+        import orjson  # noqa: F401 - (imported when first needed: not at start-up)
+    except ImportError:  # pragma: no cover - a declared dependency; the standard encoder decides
+        return marker
+
+    def default(o: Any) -> Any:
+        if isinstance(o, Decimal):
+            key = o.as_tuple()  # (equal Decimals with other digits, 2.4 and 2.40, have other keys)
+            native = _NATIVE.get(key, marker)
+            if native is marker:
+                native = _native(o, key)
+                if len(_NATIVE) < _NATIVE_LIMIT:
+                    _NATIVE[key] = native
+            if native is not None:
+                return native
+        return marker(o)
+
+    return default
+
+
+def _native(o: Decimal, key: Any) -> int | float | None:
+    """The int or float orjson writes as ``decimal_text(o)``, None when there is none."""
+    import orjson
+
+    sign, digits, exponent = key
+    if isinstance(exponent, int) and len(digits) <= 15:  # (not NaN or infinity; within a double)
+        if exponent == 0 and not (sign and not o):
+            return int(o)  # (-0 keeps its sign only as a marker)
+        if exponent < 0:
+            f = float(o)
+            if orjson.dumps(f) == decimal_text(o).encode("ascii"):
+                return f
+    return None
+
+
+# a Decimal's (sign, digits, exponent) -> what orjson writes for it natively (None: a marker); a bundle's
+# values recur (doses, days, the denominator 1), so each is proved once
+_NATIVE: dict[Any, int | float | None] = {}
+_NATIVE_LIMIT = 8192
 
 
 _OPEN = b'"\\u0000'  # how a marker string starts in the JSON text: its quote and the escaped NUL
@@ -190,7 +245,9 @@ def _put_decimals(data: bytes, texts: list[str]) -> str | None:
     return b"".join(pieces).decode("utf-8")
 
 
-def _orjson(obj: Any, indent: int | None, sort_keys: bool, default: Any) -> bytes | None:
+def _orjson(
+    obj: Any, indent: int | None, sort_keys: bool, default: Any, newline: bool = False
+) -> bytes | None:
     """orjson's UTF-8 text of ``obj``, or None where the standard encoder must decide (it raises the
     same errors as before for what cannot be written at all, and writes what orjson refuses but JSON
     allows). A non-finite float is refused as the standard encoder refuses it (``allow_nan=False``)."""
@@ -200,6 +257,7 @@ def _orjson(obj: Any, indent: int | None, sort_keys: bool, default: Any) -> byte
         return None
     option = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS  # refused, as before
     option |= (orjson.OPT_INDENT_2 if indent == 2 else 0) | (orjson.OPT_SORT_KEYS if sort_keys else 0)
+    option |= orjson.OPT_APPEND_NEWLINE if newline else 0
     try:
         data: bytes = orjson.dumps(obj, default=default, option=option)
     except TypeError:  # orjson.JSONEncodeError: big integers, non-string keys, surrogates, unknown types
@@ -280,7 +338,7 @@ def dumps(bundle: dict[str, Any], fmt: str = "json", *, pretty: bool = True) -> 
     batches: 40 % smaller), ``xml`` (FHIR XML) or ``ndjson`` (its resources, one per line, in the Bulk
     Data form: ``id`` set, references ``Type/id``; see :mod:`fhirconv.fhir.bulk`)."""
     if fmt == "json":
-        return dumps_json(bundle, indent=2 if pretty else None) + "\n"
+        return _dumps_json(bundle, 2 if pretty else None, False, newline=True)
     if fmt == "ndjson":
         from .bulk import bulk_resources
 

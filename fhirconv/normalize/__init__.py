@@ -31,6 +31,11 @@ def _key(raw: str) -> str:
     return re.sub(r"\s+", " ", fold(raw).strip())
 
 
+#: How many answers each per-normaliser memo keeps (the words a table is asked about are few: categories,
+#: routes, frequencies and units recur across documents; a text full of new words stops filling it).
+MEMO_LIMIT = 4096
+
+
 class CodeTable:
     def __init__(self, data: dict[str, Any]) -> None:
         self.name: str = data["name"]
@@ -38,9 +43,17 @@ class CodeTable:
             _key(k) if k != "__default__" else k: v for k, v in data["rows"].items()
         }
         self.default: dict[str, Any] = data["rows"].get("__default__", {})
+        # raw words -> their row: folding and collapsing the spaces of the same words again for every
+        # fact of every document cost more than the look-up itself
+        self._seen: dict[str, dict[str, Any]] = {}
 
     def get(self, raw: str) -> dict[str, Any]:
-        return self.rows.get(_key(raw), self.default)
+        row = self._seen.get(raw)
+        if row is None:
+            row = self.rows.get(_key(raw), self.default)
+            if len(self._seen) < MEMO_LIMIT:
+                self._seen[raw] = row
+        return row
 
     def has(self, raw: str) -> bool:
         return _key(raw) in self.rows
@@ -56,6 +69,11 @@ class Normalizer:
         self.categories = CodeTable(store.load("codes/categories"))
         self.loinc = CodeTable(store.load("codes/loinc"))
         self.icd_history = CodeTable(store.load("codes/icd10cm_history"))
+        # answers that depend only on their argument and the tables, made once per normaliser (a
+        # Coding is frozen, a date string immutable: sharing them between facts changes nothing)
+        self._dates: dict[int, str] = {}
+        self._dates_from = index_date  # the index date the memoised dates count from
+        self._codings: dict[tuple[str, str], Coding | None] = {}
 
     def unit(self, raw: str) -> Unit:
         """UCUM for a unit as written: case-sensitive forms first ("G/l", "mM"; "M" alone is no unit),
@@ -64,19 +82,28 @@ class Normalizer:
         return self.units.lookup(raw)
 
     def route(self, raw: str) -> Coding | None:
-        row = self.routes.get(raw)
-        return Coding(row["system"], row["code"], row.get("display") or "") if row.get("code") else None
+        return self._coding("routes", self.routes, raw)
 
     def frequency(self, raw: str) -> dict[str, Any]:
         return dict(self.frequencies.get(raw))
 
     def interpretation(self, kind: str) -> Coding | None:
-        row = self.interpretations.get(kind)
-        return Coding(row["system"], row["code"], row.get("display") or "") if row.get("code") else None
+        return self._coding("interpretations", self.interpretations, kind)
 
     def category(self, name: str) -> Coding | None:
-        row = self.categories.get(name)
-        return Coding(row["system"], row["code"], row.get("display") or "") if row.get("code") else None
+        return self._coding("categories", self.categories, name)
+
+    def _coding(self, name: str, table: CodeTable, raw: str) -> Coding | None:
+        """The Coding of ``table``'s row for ``raw`` (None when the row has no code), once per words."""
+        key = (name, raw)
+        try:
+            return self._codings[key]
+        except KeyError:
+            row = table.get(raw)
+            found = Coding(row["system"], row["code"], row.get("display") or "") if row.get("code") else None
+            if len(self._codings) < MEMO_LIMIT:
+                self._codings[key] = found
+            return found
 
     def observation_codings(
         self,
@@ -148,5 +175,14 @@ class Normalizer:
         return self.icd_history.default
 
     def date(self, days: float) -> str:
-        """Index date + days, at day precision (the sources rarely say more)."""
-        return (self.index_date + dt.timedelta(days=round(days))).isoformat()
+        """Index date + days, at day precision (the sources rarely say more); each day once (a report
+        dates its facts on a few dozen days, asked for again and again)."""
+        n = round(days)
+        if self._dates_from is not self.index_date:  # (an index date set after construction)
+            self._dates, self._dates_from = {}, self.index_date
+        found = self._dates.get(n)
+        if found is None:
+            found = (self.index_date + dt.timedelta(days=n)).isoformat()
+            if len(self._dates) < MEMO_LIMIT:
+                self._dates[n] = found
+        return found

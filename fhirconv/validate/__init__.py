@@ -14,7 +14,7 @@ import re
 import stat
 import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -219,16 +219,35 @@ def _suffix(name: str) -> str:
     return tail[i:].lower() if 0 < i < len(tail) - 1 else ""
 
 
-def _real_key(name: str, folders: dict[str, str]) -> str:
+def _real_key(name: str, folders: dict[str, str], *, maybe_link: bool = True) -> str:
     """``str(Path(name).resolve())``, each folder resolved once: a file that is no symlink resolves to its
-    folder's resolution joined with its name (``resolve`` stats every component of every path)."""
-    head, tail = os.path.split(name)
-    if tail in ("", ".", "..") or os.path.islink(name):
+    folder's resolution joined with its name (``resolve`` stats every component of every path).
+    ``maybe_link=False``: the caller's ``lstat`` showed ``name`` is no symlink (one system call fewer).
+    ``folders`` is keyed by the name up to its last ``/`` as written (``os.path.split`` drops the
+    trailing slashes of the head; equal keys have equal heads)."""
+    cut = name.rfind("/") + 1
+    tail = name[cut:]
+    if tail in ("", ".", "..") or (maybe_link and os.path.islink(name)):
         return str(Path(name).resolve())
-    real = folders.get(head)
+    real = folders.get(name[:cut])
     if real is None:
-        real = folders[head] = str(Path(head or ".").resolve())
+        head = os.path.split(name)[0]
+        real = folders[name[:cut]] = str(Path(head or ".").resolve())
     return real + tail if real.endswith("/") else real + "/" + tail
+
+
+def _lstat_kind(name: str) -> bool | None:
+    """True for a folder, False for anything else that is no symlink, None when ``lstat`` fails or finds
+    a symlink (then :func:`_is_dir` and :func:`_real_key` decide the long way, their errors included).
+    For a name that is no symlink ``lstat`` is ``stat``, so this is ``_is_dir`` and tells ``_real_key``
+    that ``os.path.islink`` is False."""
+    try:
+        mode = os.lstat(name).st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISLNK(mode):
+        return None
+    return stat.S_ISDIR(mode)
 
 
 _SUFFIXES = (".json", ".ndjson", ".xml")
@@ -242,7 +261,14 @@ def _expand(items: Iterable[str]) -> Iterator[_Input]:
             yield _Input("<stdin>", None, "")
             continue
         name = _path_name(item)
-        if _is_dir(name):
+        kind = _lstat_kind(name)
+        if kind is False:  # a file (or a special file) named directly, no symlink: the common case
+            key = _real_key(name, folders, maybe_link=False)
+            if key not in seen:
+                seen.add(key)
+                yield _Input(name, name, _suffix(name))
+            continue
+        if kind or _is_dir(name):
             found = [  # sorted as Paths are (by their parts), then named
                 str(q)
                 for q in sorted(
@@ -291,11 +317,22 @@ def _with_locator(
     """Let the report map its locations to line/column on demand (``Report.locate``)."""
     report.artifact = source_file
     if isinstance(data, dict) and isinstance(data.get("resourceType"), str):
-        from .positions import json_positions
-
         root = str(data["resourceType"])
-        report.locator = lambda: json_positions(text, root, line_offset=line_offset)
+        report.locator = lambda: _positions(text, root, line_offset)
     return report
+
+
+def _positions(text: str | bytes, root: str, line_offset: int) -> Mapping[str, tuple[int, int]]:
+    """``json_positions`` of the text: worked out per location asked when the text is laid out as
+    orjson's indented dump (``dumped_positions``), else the whole scan."""
+    from .dumped_positions import dumped_positions
+    from .positions import json_positions
+
+    def full() -> dict[str, tuple[int, int]]:
+        return json_positions(text, root, line_offset=line_offset)
+
+    lazy = dumped_positions(text, root, line_offset, full)
+    return lazy if lazy is not None else full()
 
 
 def validate_xml(data: bytes, source: str, *, chain: ValidationChain | None = None) -> Report:
@@ -414,20 +451,29 @@ def _first_byte(data: bytes) -> bytes:
     return data[start : start + 1]
 
 
-_LINE = re.compile(rb"[^\r\n]+")  # a line of bytes.splitlines() that is not empty
-
-
 def _looks_ndjson(data: bytes) -> bool:
     """Two or three first lines that are not blank, each one ``{...}``: NDJSON by its look. Decided by
-    the first such lines alone; a line that is not an object ends the search."""
+    the first such lines alone; a line that is not an object ends the search. A line is what
+    ``bytes.splitlines`` gives (``\\r``, ``\\n`` or both end it); blank runs are skipped at C speed and
+    each line is found with two ``find`` calls, so a long first line costs two memchr scans."""
     count = 0
-    for m in _LINE.finditer(data):
-        line = m.group().strip()
-        if not line:
-            continue
-        if not (line.startswith(b"{") and line.endswith(b"}")):
+    pos = 0
+    size = len(data)
+    while True:
+        pos = _LEADING_SPACE.match(data, pos).end()  # type: ignore[union-attr]  # matches the empty string
+        if pos >= size:
+            return count >= 2
+        if data[pos] != 0x7B:  # "{"
+            return False
+        end = data.find(b"\n", pos)
+        if end < 0:
+            end = size
+        cr = data.find(b"\r", pos, end)
+        if cr >= 0:
+            end = cr
+        if not data[pos:end].rstrip().endswith(b"}"):
             return False
         count += 1
         if count == 3:
-            break
-    return count >= 2
+            return True
+        pos = end

@@ -1421,6 +1421,55 @@ def _ext_shape(y: dict[str, Any]) -> tuple[Any, ...] | None:
     return tuple(out)
 
 
+def _ext_fast_key(y: dict[str, Any]) -> tuple[Any, ...] | None:
+    """A flat memo key for the commonest extension of converted resources, or None for any other: exactly
+    the keys ``url`` (a str) and ``extension`` in that order, every sub-extension exactly ``url`` (a str)
+    then one leaf that ``_ext_shape`` keys by its name alone (``valueString`` a plain string,
+    ``valueInteger`` an int32, ``valueReference`` holding only a plain, non-'#' ``reference``). The key
+    is ``(None, url, sub url, leaf name, sub url, leaf name, ...)``: it names the same things as
+    ``_ext_shape``'s key for such an extension, so equal keys mean equal shapes (and the leading None,
+    which no shape key holds, keeps the two kinds apart); it is flat, so it is built and hashed without
+    a tuple per sub-extension (the memo lookup hashes a nested key's every tuple again).
+    tests/validate/test_compiled.py proves it decides the same shapes as ``_ext_shape_generic``."""
+    if len(y) != 2:
+        return None
+    k0, k1 = y  # (the keys in order: no item tuples to unpack)
+    if k0 != "url" or k1 != "extension":
+        return None
+    url, subs = y["url"], y["extension"]
+    if type(url) is not str or type(subs) is not list:
+        return None
+    out: list[Any] = [None, url]
+    for e in subs:
+        if type(e) is not dict or len(e) != 2:
+            return None
+        ku, k2 = e
+        if ku != "url":
+            return None
+        u = e["url"]
+        if type(u) is not str:
+            return None
+        leaf = e[k2]
+        if k2 == "valueInteger":
+            if type(leaf) is not int or not _INT32_MIN <= leaf <= _INT32_MAX:
+                return None
+            out += (u, k2)
+            continue
+        if k2 == "valueReference":
+            if type(leaf) is not dict or len(leaf) != 1:
+                return None
+            leaf = leaf.get("reference")
+            if type(leaf) is not str or leaf[:1] == "#":
+                return None
+        elif k2 != "valueString" or type(leaf) is not str:
+            return None
+        # _plain_string(leaf), in line (leaf is a str)
+        if len(leaf) > _STRING_MAX or not leaf.strip(" \t\r\n") or "\x0b" in leaf or "\x0c" in leaf:
+            return None
+        out += (u, k2)
+    return tuple(out)
+
+
 def _ext_shape_generic(y: dict[str, Any]) -> tuple[Any, ...] | None:
     """The memo key of an extension's walk: every key in order and every value with its type, except
     three leaves whose content the walk of the Extension type judges by one fixed check each, made here:
@@ -1480,20 +1529,15 @@ def _object_paths(value: Any, path: tuple[Any, ...], out: dict[int, tuple[Any, .
                 _object_paths(v, (*path, i), out)
 
 
-def _at_path(value: Any, path: tuple[Any, ...]) -> Any:
-    for step in path:
-        value = value[step]
-    return value
-
-
 _new_site = tuple.__new__
+_MOVED_PLACES = 4096  # places remembered per extension verdict (a converted entry's extensions: a few)
 
 
 class _ExtVerdict:
     """What the walk of one extension shape added: issues per checker (locations relative to the
     extension), sites (relative location, path to the value, type, element) and Coding pairs."""
 
-    __slots__ = ("bind", "inv", "pairs", "sites", "struct")
+    __slots__ = ("bind", "inv", "moved", "pairs", "sites", "struct")
 
     def __init__(
         self,
@@ -1504,6 +1548,8 @@ class _ExtVerdict:
         pairs: tuple[tuple[str, str], ...],
     ) -> None:
         self.struct, self.inv, self.bind, self.sites, self.pairs = struct, inv, bind, sites, pairs
+        # location of the extension -> (struct, inv, bind) relocated there (``_Run.extension``)
+        self.moved: dict[str, tuple[list[Issue], list[Issue], list[Issue]]] = {}
 
 
 class _Run:
@@ -1618,7 +1664,10 @@ class _Run:
     def bprim(self, code: str, binding: tuple[str, str], at: str) -> None:
         if self.nobind:
             return
-        self._binding((binding, code), [(None, code)], binding, at, False)
+        key = (binding, code)
+        # a remembered verdict with nothing to say (the commonest) ends here, without _binding's call
+        if self.checker.binding_memo.get(key) != ():
+            self._binding(key, [(None, code)], binding, at, False)
 
     def bcoded(self, codings: Any, binding: tuple[str, str], at: str, has_text: bool) -> None:
         if self.nobind:
@@ -1629,7 +1678,9 @@ class _Run:
             for c in items
             if isinstance(c, dict) and isinstance(c.get("code"), str)
         ]
-        self._binding((binding, has_text, *pairs), pairs, binding, at, has_text)
+        key = (binding, has_text, *pairs)
+        if self.checker.binding_memo.get(key) != ():  # (as in bprim)
+            self._binding(key, pairs, binding, at, has_text)
 
     def unknown(self, coding: dict[str, Any], at: str) -> None:
         if self.nobind:
@@ -1685,23 +1736,35 @@ class _Run:
         of the value, so the same key gives the same issues and sites (the sites' values are found again
         in this extension by their paths). A walk that asked fhirpathpy or a primitive's constraints, or
         that handed the resource over, is not memoised."""
-        shape = _ext_shape(y)
+        shape = _ext_fast_key(y)
+        if shape is None:
+            shape = _ext_shape(y)
         if shape is not None:
             key = (host, modifier, self.nobind > 0, shape)
             found = self.checker.ext_tree_memo.get(key)
             if found is not None:
-                # (most verdicts add one or two of these: the empty ones are skipped without a loop)
-                if found.struct:
-                    self.struct += _moved(found.struct, at)
-                if found.inv:
-                    self.inv += _moved(found.inv, at)
-                if found.bind:
-                    self.bind += _moved(found.bind, at)
+                if found.struct or found.inv or found.bind:
+                    # the issues relocated to ``at``, made once per place: converted bundles put the same
+                    # extensions at the same places (an Issue is frozen, so reports may share one)
+                    moved = found.moved.get(at)
+                    if moved is None:
+                        moved = (_moved(found.struct, at), _moved(found.inv, at), _moved(found.bind, at))
+                        if len(found.moved) < _MOVED_PLACES:
+                            found.moved[at] = moved
+                    # (most verdicts add one or two of these: the empty ones are skipped)
+                    if moved[0]:
+                        self.struct += moved[0]
+                    if moved[1]:
+                        self.inv += moved[1]
+                    if moved[2]:
+                        self.bind += moved[2]
                 if found.sites:
-                    self.sites += [
-                        _new_site(Site, (at + loc, _at_path(y, path), tname, info))
-                        for loc, path, tname, info in found.sites
-                    ]
+                    sites = self.sites
+                    for loc, path, tname, info in found.sites:
+                        value: Any = y
+                        for step in path:  # _at_path(y, path), in line
+                            value = value[step]
+                        sites.append(_new_site(Site, (at + loc, value, tname, info)))
                 if found.pairs:
                     self.pairs += found.pairs
                 return
@@ -1840,7 +1903,8 @@ class CompiledChecker:
             self.pairs.clear()
             self.own.clear()
         if fn is not None:
-            container = _container(ctx.root, location) or resource
+            # (_container's own first test, in line: only a contained resource has another container)
+            container = (_container(ctx.root, location) if ".contained[" in location else None) or resource
             token = _CURRENT_ROOT.set((ctx.root if ctx.root is not None else resource, container))
             run = _Run(self, resource, container, self.terminology)
             mark = len(self.pairs)

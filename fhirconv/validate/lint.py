@@ -10,7 +10,9 @@ structure walk recorded, so no second walk is needed.
 from __future__ import annotations
 
 import json
+import os
 import re
+import sys
 import tempfile
 import threading
 from collections.abc import Iterable
@@ -69,15 +71,10 @@ class _Verdicts:
         self._lock = threading.Lock()
 
     def _load(self) -> dict[str, bool]:
-        from importlib import metadata
-
         from .compiled import _cache_root, _ours, _private_dir
 
         known: dict[str, bool] = {}
-        try:
-            version = metadata.version("ucumvert")
-        except metadata.PackageNotFoundError:
-            version = "unknown"
+        version = _ucumvert_version()
         folder = _cache_root() / "ucum"
         if _private_dir(folder):
             self._path = folder / f"{''.join(c if c.isalnum() or c in '.-' else '_' for c in version)}.json"
@@ -117,6 +114,51 @@ class _Verdicts:
 
 
 _VERDICTS = _Verdicts()
+
+
+def _ucumvert_version() -> str:
+    """``importlib.metadata.version("ucumvert")`` ("unknown" when it is not installed), read from the
+    first ``sys.path`` folder that has its metadata, as importlib.metadata looks: its first import costs
+    ~20 ms (the email package's parser and more), paid at the first unusual UCUM code of a run. Only the
+    plain case is read here (one ``ucumvert-<version>.dist-info`` folder with a ``Version:`` line); any
+    other (an egg-info, a zip, two candidates in a folder) asks importlib.metadata itself.
+    tests/validate/test_speed_caches.py compares the two."""
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            if os.path.isfile(entry or "."):
+                return _ucumvert_version_slow()  # (a zip file, which importlib.metadata reads too)
+            continue
+        found = [n for n in names if _UCUMVERT_META.fullmatch(n)]
+        if not found:
+            continue
+        if len(found) > 1 or not found[0].endswith(".dist-info"):
+            break
+        try:
+            with open(os.path.join(entry or ".", found[0], "METADATA"), encoding="utf-8") as fh:
+                for line in fh:
+                    if line.startswith("Version:"):
+                        return line[len("Version:") :].strip()
+                    if not line.strip():
+                        break  # the end of the headers
+        except OSError:
+            pass
+        break
+    return _ucumvert_version_slow()
+
+
+# a folder importlib.metadata takes for ucumvert's (its name normalised: case, '-', '_' and '.' runs)
+_UCUMVERT_META = re.compile(r"(?i)ucumvert(?:-[^/\\]*)?\.(?:dist-info|egg-info)")
+
+
+def _ucumvert_version_slow() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("ucumvert")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 @lru_cache(maxsize=1)

@@ -227,3 +227,166 @@ def test_usable_tuples_are_the_plain_walk(kinds: list[Any]) -> None:
     assert got == _plain_usable(obj)
     if got == obj:
         assert got is obj
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    st.lists(st.text(max_size=12), min_size=1, max_size=3),
+    st.lists(st.sampled_from(["Condition", "Observation", "Patient", "x|y", ""]), min_size=1, max_size=3),
+    st.lists(st.text(max_size=40), min_size=1, max_size=6),
+)
+def test_resource_ids_from_a_hashed_prefix_are_uuid5(
+    docs: list[str], rtypes: list[str], keys: list[str]
+) -> None:
+    # the SHA-1 of "namespace + identity|type|" is kept per (identity, type) and copied per key: every
+    # id must be the uuid5 of the whole name, whatever was hashed before (the prefixes of other
+    # documents and types, the same prefix again)
+    for doc in docs:
+        for rtype in rtypes:
+            for key in keys:
+                name = f"{doc}|{rtype}|{key}"
+                try:
+                    name.encode("utf-8")
+                except UnicodeEncodeError:  # a lone surrogate: neither form can hash it
+                    continue
+                assert resource_uuid(doc, rtype, key) == str(uuid.uuid5(_NAMESPACE, name))
+
+
+def test_resource_id_prefixes_stay_bounded() -> None:
+    from fhirconv.fhir import ids
+
+    for i in range(ids._PREFIX_LIMIT + 10):
+        assert resource_uuid(f"doc{i}", "Condition", "k") == str(
+            uuid.uuid5(_NAMESPACE, f"doc{i}|Condition|k")
+        )
+    assert 0 < len(ids._PREFIXES) <= ids._PREFIX_LIMIT
+
+
+@settings(deadline=None, max_examples=500)
+@given(
+    st.one_of(
+        st.none(),
+        st.integers(-(10**6), 10**6),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.sampled_from(
+            [bundle.MAX_DAYS, -bundle.MAX_DAYS, bundle.MAX_DAYS + 1, float(bundle.MAX_DAYS) + 0.5]
+        ),
+    )
+)
+def test_plausible_days_is_the_finite_bounded_check(days: float | None) -> None:
+    import math
+
+    plain = days is None or (math.isfinite(days) and abs(days) <= bundle.MAX_DAYS)
+    assert bundle._plausible_days(days) == plain
+
+
+_CODINGS = st.lists(
+    st.builds(
+        Coding, st.sampled_from(["s1", "s2"]), st.sampled_from(["", "a", "b"]), st.sampled_from(["", "A"])
+    ),
+    max_size=3,
+)
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.one_of(st.none(), st.sampled_from(["", " x  y ", "text"])), _CODINGS, st.booleans())
+def test_codeable_concept_fast_path_is_the_general_one(
+    text: str | None, codings: list[Coding], as_tuple: bool
+) -> None:
+    from fhirconv.fhir.datatypes import codeable_concept
+
+    given_ = tuple(codings) if as_tuple else codings
+    # a generator always takes the general way (de-duplicating by system and code)
+    assert codeable_concept(text, given_) == codeable_concept(text, (c for c in codings))
+
+
+def _plain_body(builder: Any, url: str, resource: dict[str, Any], mentions: Any) -> dict[str, Any]:
+    """``_add``'s resource the way it was first written: every key copied in a loop (the definition)."""
+    from fhirconv.fhir.datatypes import derivation, narrative
+    from fhirconv.fhir.ids import DOCUMENT_TAG_SYSTEM, ID_SYSTEM, TAG_SYSTEM
+    from fhirconv.fhir.roles import element_path
+    from fhirconv.fhir.vitals import vital_profile
+
+    rtype = resource["resourceType"]
+    body: dict[str, Any] = {"resourceType": rtype}
+    tags: list[dict[str, Any]] = [{"system": DOCUMENT_TAG_SYSTEM, "code": builder.document_tag}]
+    if rtype in bundle.TAG_KEYED:
+        tags.insert(0, {"system": TAG_SYSTEM, "code": url.removeprefix("urn:uuid:")})
+    if timing.has_synthetic_date(resource):
+        tags.append(dict(timing.DATE_TAG))
+    profile = vital_profile(resource) if rtype == "Observation" else None
+    body["meta"] = {"profile": [profile], "tag": tags} if profile else {"tag": tags}
+    body["text"] = narrative(bundle._summary(resource))
+    exts = [derivation(builder.doc_ref, m, element_path(rtype, m.role)) for m in mentions]
+    if exts:
+        body["extension"] = exts
+    if rtype not in bundle.TAG_KEYED:
+        body["identifier"] = [{"system": ID_SYSTEM, "value": url}]
+    for k, v in resource.items():
+        if k == "resourceType":
+            continue
+        if k == "identifier":
+            body["identifier"] = body.get("identifier", []) + v
+            continue
+        body[k] = v
+    return body
+
+
+@settings(deadline=None, max_examples=200)
+@given(
+    st.sampled_from(["Condition", "Provenance", "AdverseEvent", "Observation", "DocumentReference"]),
+    st.lists(
+        st.sampled_from(
+            ["status", "identifier", "meta", "text", "extension", "code", "note", "resourceType"]
+        ),
+        unique=True,
+    ),
+    st.integers(0, 2),
+)
+def test_add_places_elements_as_the_key_loop_did(rtype: str, keys: list[str], n_mentions: int) -> None:
+    from fhirconv.fhir.bundle import BundleOptions, _Builder
+    from fhirconv.model import Document, DocumentFormat, Metadata
+    from fhirconv.normalize import Normalizer
+
+    doc = Document(
+        text="She had a fever. It resolved.",
+        sections=(),
+        metadata=Metadata(),
+        format=DocumentFormat.TEXT,
+        source_name="x.txt",
+        source_sha256="",
+    )
+    builder = _Builder(
+        doc, Extraction(patient=PatientFacts()), Normalizer.__new__(Normalizer), BundleOptions()
+    )
+    resource: dict[str, Any] = {"resourceType": rtype}
+    for k in keys:
+        resource[k] = (
+            [{"system": "s", "value": "v"}]
+            if k == "identifier"
+            else (rtype if k == "resourceType" else f"<{k}>")
+        )
+    role = MentionRole.HEAD if rtype not in ("Provenance", "DocumentReference") else None
+    mentions = [Mention(10, 15, "fever", role)] * n_mentions if role else []
+    builder._add("urn:uuid:1", resource, mentions)
+    assert builder.entries[-1]["resource"] == _plain_body(builder, "urn:uuid:1", resource, mentions)
+    assert list(builder.entries[-1]["resource"]) == list(
+        _plain_body(builder, "urn:uuid:1", resource, mentions)
+    )
+
+
+@settings(deadline=None, max_examples=500)
+@given(st.text(alphabet="ab .!?\n\r\t\u2028é", max_size=80))
+def test_anchor_boundaries_are_the_alternations_matches(text: str) -> None:
+    anchors = _Anchors(text)
+    spans = [m.span() for m in bundle._BOUNDARY.finditer(text)]
+    assert list(zip(anchors.starts, anchors.ends, strict=True)) == spans
+
+
+def test_anchor_boundaries_on_the_samples() -> None:
+    texts = [p.read_bytes().decode("utf-8", "replace") for p in sorted(Path("samples").glob("*.txt"))]
+    assert texts
+    for text in texts:
+        anchors = _Anchors(text)
+        spans = [m.span() for m in bundle._BOUNDARY.finditer(text)]
+        assert spans and list(zip(anchors.starts, anchors.ends, strict=True)) == spans

@@ -110,3 +110,66 @@ def test_strings_that_look_like_decimal_markers_stay_strings() -> None:
         dumps_json({"a": "\x000\x00", "b": Decimal("0.010")}, indent=None)
         == '{"a":"\\u00000\\u0000","b":0.010}'
     )
+
+
+def _exact(doc: Any, indent: int | None) -> str:
+    """The pure-Python exact writer the fast paths fall back to (the slow way)."""
+    from fhirconv.fhir.serialize import _encode
+
+    parts: list[str] = []
+    _encode(doc, parts, indent, 0, False)
+    return "".join(parts)
+
+
+# a loaded machine must not fail a property by slowness
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(
+    st.recursive(
+        st.one_of(
+            decimals,
+            # the Decimals a bundle holds: short, often whole, sometimes with trailing zeros or signs
+            st.builds(
+                lambda sign, digits, exp: Decimal((sign, tuple(int(c) for c in digits), exp)),
+                st.integers(0, 1),
+                st.text("0123456789", min_size=1, max_size=17),
+                st.integers(-20, 3),
+            ),
+            st.text(max_size=5),
+            st.integers(-(2**62), 2**62),
+        ),
+        lambda i: st.one_of(st.lists(i, max_size=4), st.dictionaries(st.text(max_size=4), i, max_size=4)),
+        max_leaves=20,
+    )
+)
+def test_decimals_written_natively_are_the_exact_writers_text(doc: Any) -> None:
+    # a Decimal that orjson writes as an int or a float (no marker put back) must give the same text
+    # as the exact writer, in both layouts
+    for indent in (None, 2):
+        assert dumps_json(doc, indent=indent) == _exact(doc, indent)
+
+
+def test_native_decimals_cover_the_usual_values_and_refuse_the_rest() -> None:
+    from fhirconv.fhir.serialize import _native_default
+
+    native = _native_default(lambda o: "MARK")
+    for text in ("58", "0.5", "120.25", "-3.75", "0.001", "12345.678", "7.0"):
+        assert native(Decimal(text)) != "MARK", text
+    for text in ("2.40", "1E+3", "-0", "0.0000001", "1234567890123456"):
+        assert native(Decimal(text)) == "MARK", text
+
+
+# a loaded machine must not fail a property by slowness
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(
+    st.recursive(
+        st.one_of(scalars, st.sampled_from(["\x000\x00", "\x00", Decimal("2.40"), 2**70])),
+        lambda i: st.one_of(st.lists(i, max_size=4), st.dictionaries(st.text(max_size=4), i, max_size=4)),
+        max_leaves=20,
+    )
+)
+def test_a_bundles_text_is_the_json_and_one_line_break(doc: Any) -> None:
+    # dumps has orjson write the closing line break (no copy of a long text to add it), on every path:
+    # orjson with or without markers, the standard encoder (big integers), the exact writer
+    for pretty, indent in ((True, 2), (False, None)):
+        assert dumps(doc, "json", pretty=pretty) == dumps_json(doc, indent=indent) + "\n"
+        assert dumps(doc, "json", pretty=pretty) == _exact(doc, indent) + "\n"

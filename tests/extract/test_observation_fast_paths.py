@@ -418,3 +418,86 @@ def test_hyphen_results_of_every_dev_sentence_are_never_gated_away(corpus: str) 
         assert _hyphen_gate_holds(text, s, e), text[s:e]
         matched += listed._HYPHEN_RESULT.search(text, s, e) is not None
     assert matched >= 1  # sentences where the gate had to let the pattern run
+
+
+# the finding tail as first written: one character per step, three alternatives tried at each
+_OLD_FINDING_TAIL = r"(?P<f>(?:[^.;,]|\.(?=\d)|,(?!\s*(?:and|but|which|while|whereas)\b))+)"
+
+
+def _finding_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The finding pattern in use, and the same pattern with its tail as first written."""
+    fast = converter().extractor.observations.names.finding
+    fast = getattr(fast, "raw", fast)  # (the literal gate's wrapper, if it stands in front)
+    assert test_names.FINDING_TAIL in fast.pattern
+    old = re.compile(fast.pattern.replace(test_names.FINDING_TAIL, _OLD_FINDING_TAIL), fast.flags)
+    assert old.pattern != fast.pattern
+    return fast, old
+
+
+def _same_findings(fast: re.Pattern[str], old: re.Pattern[str], folded: str, s: int, e: int) -> int:
+    """The finding read from every position of ``[s, e)``, both ways: the same spans and groups."""
+    found = 0
+    for pos in range(s, e):
+        a, b = fast.match(folded, pos, e), old.match(folded, pos, e)
+        assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), folded[pos:e]
+        found += a is not None
+    return found
+
+
+@pytest.mark.parametrize("corpus", ["maccrobat2020", "e3c-en-layer1"])
+def test_findings_are_read_the_same_from_every_position_of_the_dev_reports(corpus: str) -> None:
+    dev = require_shared("corpora", corpus, "dev")
+    files = sorted(dev.glob("*.txt"))
+    assert len(files) > 50
+    fast, old = _finding_patterns()
+    found = 0
+    for path in files:
+        folded = fold(read_bytes(path.read_bytes(), path.name).text)
+        # in windows of a few hundred characters, as a sentence is read (a finding never crosses ".")
+        for s in range(0, len(folded), 300):
+            found += _same_findings(fast, old, folded, s, min(len(folded), s + 400))
+    assert found > 100
+
+
+_FINDING_TEXT = [
+    "revealed",
+    "showed",
+    " ",
+    "  ",
+    "a",
+    "mass",
+    ",",
+    ", and",
+    ", but",
+    ".",
+    "5",
+    ".5",
+    ";",
+    "(",
+    ")",
+    "was",
+    "performed",
+    "which",
+    "also",
+    "x",
+    "\n",
+]
+
+
+@_SETTINGS
+@given(st.lists(st.sampled_from(_FINDING_TEXT), max_size=40), st.integers(0, 200))
+@example(["revealed", " ", "a", "mass", ", and", " ", "x"], 200)
+@example(["showed", " ", "5", ".5", ".", "x", ",", "a"], 200)
+@example(["(", "x", ")", " ", "also", " ", "showed", " ", "a", ",", ",", ".5", ";"], 9)
+def test_findings_are_read_the_same_from_written_text(parts: list[str], e: int) -> None:
+    text = "".join(parts)
+    fast, old = _finding_patterns()
+    _same_findings(fast, old, text, 0, min(e, len(text)))
+
+
+def test_a_long_finding_is_read_in_linear_time() -> None:
+    fast, _ = _finding_patterns()
+    # a finding that runs on and on, and one that never gets its verb: each one try, no blow-up
+    m = fast.match("revealed " + "a mass, with, " * 20000 + "x")
+    assert m is not None and m.end() > 200000
+    assert fast.match("(" + "revealed a " * 20000) is None

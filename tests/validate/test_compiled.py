@@ -518,6 +518,31 @@ def test_extension_walks_memoised_by_shape_give_the_chains_issues(
     assert hits.keys() <= checker.ext_tree_memo.keys()
 
 
+def test_remembered_extension_issues_are_placed_where_each_extension_is() -> None:
+    """A remembered extension verdict's issues, relocated once per place and then reused: bundles that
+    put the same extension shape at the same and at other places, validated one after another with one
+    checker, each get the chain's report (the unknown-extension warning at their own locations)."""
+    new = chains()[1]
+    checker = _compiled(new)
+
+    def bundle(n: int, skip: int) -> dict[str, Any]:
+        entries = [{"resource": {"resourceType": "Basic", "code": {"text": "x"}}}] * skip
+        entries += [
+            {"resource": _derived_condition("DocumentReference/d1", "Condition.code", i)} for i in range(n)
+        ]
+        return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+
+    seen = 0
+    for n, skip in [(3, 0), (3, 0), (2, 1), (4, 0), (1, 3)]:
+        data = bundle(n, skip)
+        assert not compare_json(data, f"{n}-{skip}"), (n, skip)
+        report = validate_json(copy.deepcopy(data), "x", chain=new)
+        places = sorted(i.location for i in report.issues if i.rule == "extension.unknown")
+        assert places == [f"Bundle.entry[{skip + i}].resource.extension[0].url" for i in range(n)], places
+        seen = max(seen, max(len(v.moved) for v in checker.ext_tree_memo.values()))
+    assert seen >= 4, "the verdict should remember the places it was relocated to"
+
+
 # ---- fast forms of the generated code, each against the slow way it replaces ----------------------
 
 _NAV_VALUES: list[Any] = [None, "", "x", 0, False, 1.5, [], ["a"], ["a", None], [{"k": 1}], {"k": 1}]
@@ -716,6 +741,21 @@ _LEAF_VALUES: list[Any] = [
 ]
 
 
+def _fast_key_agrees(ext: dict[str, Any]) -> bool:
+    """``_ext_fast_key``'s flat key, when there is one, names exactly ``_ext_shape_generic``'s key (the
+    generic key is rebuilt from it alone, so equal flat keys mean equal shapes), and starts with the None
+    no generic key starts with. True when the flat key was given."""
+    from fhirconv.validate.compiled import _ext_fast_key, _ext_shape_generic
+
+    fast = _ext_fast_key(ext)
+    if fast is None:
+        return False
+    assert fast[0] is None and len(fast) % 2 == 0, fast
+    subs = tuple((("url", fast[i]), fast[i + 1]) for i in range(2, len(fast), 2))
+    assert _ext_shape_generic(ext) == (("url", fast[1]), ("extension", subs)), ext
+    return True
+
+
 def test_extension_shape_key_equals_the_generic_key() -> None:
     """``_ext_shape`` (the derivation-reference sub-extensions keyed in line) gives exactly
     ``_ext_shape_generic``'s key (or None) on every extension of the official examples and the
@@ -734,10 +774,13 @@ def test_extension_shape_key_equals_the_generic_key() -> None:
         _all_extensions(bundle, found)
     assert len(found) > 1000, "too few extensions to compare"
     fast_subs = 0
+    flat = 0
     for ext in found:
         assert _ext_shape(ext) == _ext_shape_generic(ext), ext
         fast_subs += _ext_shape(ext) is not None and "extension" in ext
+        flat += _fast_key_agrees(ext)
     assert fast_subs > 100, "the converted bundles' derivation extensions should be keyed"
+    assert flat > 100, "the converted bundles' derivation extensions should get the flat key"
 
     leaf_keys = ["valueString", "valueInteger", "valueReference", "valueCode", "url", "extension", "id"]
     sub = st.one_of(
@@ -752,16 +795,25 @@ def test_extension_shape_key_equals_the_generic_key() -> None:
         st.sampled_from(_LEAF_VALUES),
     )
     ext = st.builds(
-        lambda url, subs, extra: {"url": url, "extension": subs, **extra},
-        st.sampled_from([_DERIVATION, 3]),
+        lambda url, subs, extra, swap: (
+            {"extension": subs, "url": url, **extra} if swap else {"url": url, "extension": subs, **extra}
+        ),
+        st.sampled_from([_DERIVATION, 3, "valueString", None]),
         st.one_of(st.lists(sub, max_size=5), st.sampled_from(_LEAF_VALUES)),
-        st.dictionaries(st.sampled_from([*leaf_keys[:4], "id"]), st.sampled_from(_LEAF_VALUES), max_size=2),
+        st.one_of(
+            st.just({}),
+            st.dictionaries(
+                st.sampled_from([*leaf_keys[:4], "id"]), st.sampled_from(_LEAF_VALUES), max_size=2
+            ),
+        ),
+        st.booleans(),
     )
 
     @settings(max_examples=3000, deadline=None, database=None)
     @given(ext)
     def check(value: dict[str, Any]) -> None:
         assert _ext_shape(value) == _ext_shape_generic(value), value
+        _fast_key_agrees(value)
 
     check()
 

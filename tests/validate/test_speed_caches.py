@@ -115,3 +115,41 @@ def test_narrative_problems_are_found_in_attribute_lists() -> None:
     assert problem is not None and "onclick" in problem
     problem, _ = html_checks(f'<div {ns}><a href=" JavaScript:x()">no</a></div>')
     assert problem is not None and "javascript" in problem
+
+
+def _dist(folder: Path, name: str, version: str | None) -> None:
+    meta = folder / name
+    meta.mkdir(parents=True)
+    head = "Metadata-Version: 2.1\nName: ucumvert\n"
+    (meta / "METADATA").write_text(head + (f"Version: {version}\n" if version else "") + "\nbody\n")
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        [],  # only the installed ucumvert
+        [("ucumvert-9.8.7.dist-info", "9.8.7")],
+        [("UcumVert-1.2rc1.dist-info", "1.2rc1")],
+        [("ucumvert-1.0.dist-info", "1.0"), ("ucumvert-2.0.dist-info", "2.0")],
+        [("ucumvert-3.0.egg-info", "3.0")],
+        [("ucumvert-4.0.dist-info", None)],
+        [("ucumvert_other-5.0.dist-info", "5.0")],
+    ],
+)
+def test_ucumvert_version_read_directly_equals_importlib_metadata(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: list[tuple[str, str | None]]
+) -> None:
+    """The version naming the UCUM verdict file, read without importlib.metadata, is the one it gives:
+    with the installed package alone, and with a folder earlier on sys.path holding other metadata."""
+    from importlib import metadata
+
+    for name, version in layout:
+        _dist(tmp_path, name, version)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        want = metadata.version("ucumvert")
+    except metadata.PackageNotFoundError:
+        want = "unknown"
+    assert lint._ucumvert_version() == want
+    if layout and layout[0][1] and "other" not in layout[0][0] and len(layout) == 1:
+        assert want == layout[0][1], "the folder earlier on sys.path should be the one read"

@@ -2,11 +2,15 @@
 
 - ``strictjson._fast``: orjson's value is returned only when it is exactly (types and float bits included)
   what the hooked ``json.loads`` gives, and every input it refuses or cannot decide gets today's error;
+  a text that is orjson's own indented dump of its value (plus trailing whitespace) is decided by that
+  comparison alone;
 - ``strictjson``: a text that cannot hold a lone surrogate is checked for depth only
   (``_check_depth``); on any JSON text, the error (or none) is the one the full walk gives;
 - ``_looks_ndjson`` reads the first three non-blank lines instead of splitting the whole file, and stops
   at the first that is not an object;
 - ``_real_key`` resolves each folder once, and a symlinked file on its own, like ``Path.resolve``;
+  ``_expand`` stats a file named directly once (``lstat``: not a folder, not a symlink) and names,
+  dedupes and orders its inputs as the ``Path`` way did;
 - ``validate_paths`` names, sniffs and stats its inputs with strings instead of ``Path`` objects:
   ``_path_name``, ``_suffix``, ``_is_dir``, ``_first_byte`` and ``_sniff`` decide as the Path and
   ``lstrip`` ways did.
@@ -19,6 +23,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -27,6 +32,7 @@ from support import require_shared
 from fhirconv import strictjson
 from fhirconv.errors import MalformedInputError
 from fhirconv.validate import (
+    _expand,
     _first_byte,
     _is_dir,
     _looks_ndjson,
@@ -140,6 +146,13 @@ def test_ndjson_sniffing_agrees(parts: list[bytes]) -> None:
         (b" {} \r\n\x0b\r{}", True),
         (b"\n\n{a}\r\r{b}\n\t\n{c} \n", True),
         (b"{\n}\n", False),
+        (b"\n" * 100_000 + b"{}\r{}", True),
+        (b" \t\x0b" * 50_000 + b"{}\n{}", True),
+        (b"{" + b"x" * 100_000 + b"}\r\n {} \n", True),
+        (b"{" + b"x" * 100_000 + b"}\r", False),
+        (b"{}\x0b{}\n{}", True),
+        (b"{}\n{}\r{\r}", False),
+        (b"{}\n{\r}", False),
     ],
 )
 def test_ndjson_written_cases(data: bytes, expected: bool) -> None:
@@ -175,6 +188,77 @@ def test_real_key_is_resolve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         name = _path_name(p)
         assert _real_key(name, folders) == str(Path(p).resolve()), p
     assert len({_real_key(p, folders) for p in paths[:4]}) == 1  # the same file four ways
+
+
+def _expand_long_way(items: list[str]) -> list[tuple[str, str | None, str]]:
+    """What ``_expand`` gave with ``Path`` objects: ``is_dir``, ``rglob``/``glob``, ``resolve`` per file."""
+    import glob
+
+    out: list[tuple[str, str | None, str]] = []
+    seen: set[str] = set()
+    for item in items:
+        if item == "-":
+            out.append(("<stdin>", None, ""))
+            continue
+        path = Path(item)
+        if path.is_dir():
+            found = [
+                str(q)
+                for q in sorted(
+                    q
+                    for q in path.rglob("*")
+                    if q.is_file() and q.suffix.lower() in (".json", ".ndjson", ".xml")
+                )
+            ]
+        elif any(ch in item for ch in "*?["):
+            found = [
+                str(q) for q in sorted(Path(g) for g in glob.glob(item, recursive=True) if Path(g).is_file())
+            ]
+        else:
+            found = [str(path)]
+        for file in found:
+            key = str(Path(file).resolve())
+            if key not in seen:
+                seen.add(key)
+                out.append((file, file, Path(file).suffix.lower()))
+    return out
+
+
+def test_expand_is_the_path_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = tmp_path / "real"
+    (real / "sub").mkdir(parents=True)
+    for name in ("a.json", "b.JSON", "c.ndjson", "d.xml", "e.txt", "sub/f.json"):
+        (real / name).write_text("{}")
+    os.symlink(real, tmp_path / "linked")
+    os.symlink(real / "a.json", real / "alias.json")
+    os.symlink(real / "missing.json", real / "dangling.json")
+    os.symlink(real / "sub", real / "sublink")
+    monkeypatch.chdir(real)
+    items = [
+        "a.json",
+        "./a.json",
+        "alias.json",
+        str(tmp_path / "linked" / "a.json"),
+        str(tmp_path / "linked" / "alias.json"),
+        "b.JSON",
+        "dangling.json",
+        "missing.json",
+        "e.txt",
+        "sub/f.json",
+        "sublink/f.json",
+        "sublink",
+        "sub/",
+        "*.json",
+        "-",
+        str(real),
+        str(tmp_path / "linked") + "//c.ndjson",
+        "../real/d.xml",
+    ]
+    for chosen in (items, items[::-1], items[5:] + items[:5]):
+        assert list(_expand(chosen)) == _expand_long_way(chosen), chosen
+    assert (
+        len(_expand_long_way(items)) == 8
+    )  # a.json named five ways, dangling.json and missing.json: one each
 
 
 _PATH_PARTS = st.sampled_from(["a", "b.json", ".", "..", "/", "//", "x.NDJSON", ".xml", "c.", "..xml", " "])
@@ -351,3 +435,67 @@ def test_fast_path_equals_hooked_parser_on_shared_json() -> None:
 def test_fast_path_written_cases(text: str) -> None:
     assert _both(text) == _slow(text)
     assert _both(text.encode()) == _slow(text.encode())
+
+
+_DUMPED = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**63), max_value=2**64 - 1)
+    | st.sampled_from([10**18, -(10**18), 2**63, 2**64 - 1, -(2**63), 1.8446744073709552e19, 1e300, -0.0])
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=6)
+    | st.sampled_from(["a:b", ":", "\u003a", '"', "\\", "\n\t\x00\x1f", "\U0001f600", "</x>"]),
+    lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=3), kids, max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_DUMPED, st.sampled_from([b"", b"\n", b"\r\n", b" \n\t ", b"\n\n"]), st.integers(0, 110))
+def test_orjson_indented_text_agrees_with_hooked_parser(value: Any, tail: bytes, wrap: int) -> None:
+    """The memcmp shortcut: a text that is orjson's indented dump of its own value, at any depth."""
+    for v in (value, [value], {"k": value}):
+        for _ in range(wrap):
+            v = [v]
+        data = orjson.dumps(v, option=orjson.OPT_INDENT_2) + tail
+        assert _both(data) == _slow(data), data[:200]
+        assert _both(data.decode("utf-8")) == _slow(data.decode("utf-8")), data[:200]
+
+
+def test_orjson_indented_text_is_decided_by_the_comparison() -> None:
+    """Texts the three checks leave undecided (19-digit runs, a ``\\u003a`` in the value written as
+    ``:``) are decided when the text is the dump; one edit away from the dump, they are not."""
+    value = {"a": 10**18, "b": [1.8446744073709552e19, "x:y"], "c": {"d": "1" * 25}}
+    data = orjson.dumps(value, option=orjson.OPT_INDENT_2)
+    for text in (data, data + b"\n", data.decode("utf-8")):
+        assert strictjson._fast(text) == value
+        assert _both(text) == _slow(text)
+    for text in (data.replace(b"  ", b"   "), data.replace(b'"a": ', b'"a":'), b" " + data):
+        assert strictjson._fast(text) is strictjson._UNDECIDED
+        assert _both(text) == _slow(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'{\n  "a": 1,\n  "a": 1\n}',
+        b'{\n  "a": 1,\n  "a": 2\n}',
+        b'{\n  "a": 1\n}\n{\n  "a": 1\n}',
+        b'{\n  "a": 1\n}\n,',
+        b'{\n  "a": 1\n}x',
+        b'{\n  "a": 1\n}\x00',
+        b'{\n  "a": 1\n}\x0c',
+        b'{\n  "a": 18446744073709551616\n}',
+        b'{\n  "a": ' + b"1" * 31 + b"\n}",
+        b'{\n  "a": 1e400\n}',
+        b'{\n  "a": NaN\n}',
+        b'{\n  "a": "\\ud800"\n}',
+        b'{\n  "a": "\xed\xa0\x80"\n}',
+        b'\xef\xbb\xbf{\n  "a": 1\n}',
+        b'{\n  "a": "\xff"\n}',
+        b"[\n  1.0\n]",
+        b"[\n  1.50\n]",
+    ],
+)
+def test_indented_hostile_cases_agree(text: bytes) -> None:
+    assert _both(text) == _slow(text), text
