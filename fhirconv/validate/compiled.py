@@ -81,7 +81,7 @@ from .structure import (
 
 __all__ = ["GENERATOR_VERSION", "CompiledChecker", "fallback_listing"]
 
-GENERATOR_VERSION = "22.gen2.7"
+GENERATOR_VERSION = "22"
 _STRING_MAX = 1048576
 # Values of a pattern-checked primitive type (code, uri, id, dateTime ...) already found valid, per type:
 # a system URL, a status code or a date recurs thousands of times, and a set lookup is cheaper than the
@@ -1098,7 +1098,27 @@ def cache_key(defs: Any) -> str:
     h = hashlib.sha256(stamp)
     for part in (COMPILER_VERSION, GENERATOR_VERSION, __version__, sys.version):
         h.update(b"\0" + part.encode())
+    h.update(b"\0" + _sources_digest())
     return h.hexdigest()[:32]
+
+
+# The modules whose code decides what the generator writes.
+_GENERATOR_SOURCES = ("compiled", "fpcompile", "invariants", "structure", "bindings", "issues")
+
+
+def _sources_digest() -> bytes:
+    """A digest of the generator's own source files. GENERATOR_VERSION is bumped by hand, and an edit
+    that forgot to bump it once ran stale generated code from the cache (hiding a failing test until the
+    cache was emptied); with the sources in the key, any edit writes a new cache file. A build without
+    sources (bytecode only) is keyed by the version alone, as before."""
+    h = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in _GENERATOR_SOURCES:
+        try:
+            h.update((here / f"{name}.py").read_bytes())
+        except OSError:
+            h.update(b"\0missing " + name.encode())
+    return h.digest()
 
 
 _META = "\0meta"  # the cache file's entry of key, dependencies, fallbacks (never a unit's name)
