@@ -12,7 +12,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from ..mapping import MappingStore
+from ..mapping import MappingStore, user_cache_dir
 from ..model import Assertion, Document, Extraction
 from ..text import fold
 from .adverse import Adverse, AdverseRules
@@ -135,7 +135,8 @@ class Extractor:
         rules = TableRules.from_dict(data)
         self.tables = Tables(rules, self.mentions, self.observations, quantities, self.timeline.column_time)
         # every pattern the components hold answers "nothing" at once where its words are absent
-        triggers = Triggers()
+        # (the gates settled by an earlier process are remembered beside the compiled lexicons)
+        triggers = Triggers(remember=user_cache_dir() / "gates")
         triggers.watch(self, __package__ or "fhirconv.extract")
         self.triggers = triggers
 

@@ -15,7 +15,7 @@ shared by every pattern is tested once per position instead of once per pattern.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..wordstart import original, word_start
 from .literals import note_union
@@ -35,7 +35,7 @@ class AnyOf:
     patterns run as before); a batch, or a long report, uses it from then on.
     """
 
-    __slots__ = ("_asked", "_last", "_patterns", "_union", "_warm_up")
+    __slots__ = ("_asked", "_last", "_patterns", "_union", "_warm_up", "gate")
 
     def __init__(self, patterns: Sequence[re.Pattern[str]], *, warm_up: int = 256) -> None:
         self._patterns = tuple(patterns)
@@ -44,6 +44,13 @@ class AnyOf:
         self._warm_up = warm_up
         # the last answer: components asking the same question of the same sentence scan it once
         self._last: tuple[str, int, int, bool] | None = None
+        # what the union is put behind when it is made (the literal gate remembered for it: triggers.py)
+        self.gate: Callable[[re.Pattern[str]], re.Pattern[str]] | None = None
+
+    @property
+    def union(self) -> re.Pattern[str] | None:
+        """The union, once made."""
+        return self._union
 
     def search(self, text: str, pos: int, endpos: int) -> bool:
         if self._union is None:
@@ -54,6 +61,8 @@ class AnyOf:
             if self._union is None:  # cannot be joined: ask no more
                 self._warm_up = 1 << 62
                 return True
+            if self.gate is not None:
+                self._union = self.gate(self._union)
         last = self._last
         if last is not None and last[0] is text and last[1] == pos and last[2] == endpos:
             return last[3]

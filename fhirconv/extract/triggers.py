@@ -19,17 +19,24 @@ case-insensitively are never gated (case folding of a literal is not one string)
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import pickle
 import re
 import sys
 import time
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import fields, is_dataclass
+from pathlib import Path
 from typing import Any
 
 import ahocorasick
 
+from .. import __version__
+from ..diskcache import read_used, write_whole
 from .literals import digits_marked, required_literals
+from .prefilter import AnyOf
 
 __all__ = ["GatedPattern", "Triggers"]
 
@@ -49,9 +56,18 @@ class Triggers:
     made on first use meanwhile (the unions of :class:`~.prefilter.AnyOf`) are measured until the
     8 x ``warm_up``-th. Which patterns keep a gate depends on timing; what any pattern answers never
     does.
+
+    Measuring and settling cost ~0.35 ms a document over a batch of a hundred, in every process, and
+    the decisions came out differently from run to run. With a ``remember`` folder (the user cache),
+    the settled decisions -- per pattern its literals, or "no gate" -- are written there at the last
+    settling, in a file keyed by the patterns' sources and flags and fhirconv's version; a later
+    process with the same patterns installs them at the ``warm_up``-th document in one walk: no
+    measuring, no settling, the same gates every run. A union of :class:`~.prefilter.AnyOf` made later
+    gets its remembered gate when it is made. A file that is absent, damaged or of other patterns is
+    passed by: the patterns are measured as before and the file is written afresh.
     """
 
-    def __init__(self, *, warm_up: int = 2, gain_s: float = 1.5e-6) -> None:
+    def __init__(self, *, warm_up: int = 2, gain_s: float = 1.5e-6, remember: Path | None = None) -> None:
         self._gated: list[GatedPattern] = []
         self._of: dict[int, GatedPattern] = {}  # id of a raw pattern -> its gate
         self._plain: set[int] = set()  # ids of the patterns no literal gate can stand for
@@ -64,6 +80,10 @@ class Triggers:
         self._pending = False  # gate_all still to do (see ``watch``)
         # ids of the containers the last walk found holding no pattern: the settling walks pass them by
         self._barren: set[int] = set()
+        self._folder = remember
+        self._digest: str | None = None  # the key of the patterns' decisions file (see ``_recall``)
+        self._measuring = True  # False: the gates were installed from remembered decisions
+        self._remembered: dict[tuple[str, int], frozenset[str] | None] = {}
 
     def gate_all(self, root: object, package: str) -> int:
         """Put a gate in front of every pattern held by ``root`` or the objects it holds (attributes,
@@ -97,9 +117,13 @@ class Triggers:
         """Scan a document's folded text for the literals of the gated patterns."""
         if self._read == self._warm_up and self._pending and self._root is not None:
             self._pending = False
-            self.gate_all(*self._root)
-        if self._read in (4 * self._warm_up, 8 * self._warm_up):
-            self._settle(last=self._read == 8 * self._warm_up)
+            if not self._recall():
+                self.gate_all(*self._root)
+        if self._measuring and self._read in (4 * self._warm_up, 8 * self._warm_up):
+            last = self._read == 8 * self._warm_up
+            self._settle(last=last)
+            if last:
+                self._save()
         self._read += 1
         live = self._live
         if live is None or self._automaton is None:
@@ -158,6 +182,66 @@ class Triggers:
             _walk(*self._root, swap, barren=self._barren, skip=frozenset(self._barren))
         self._automaton = None
 
+    def _recall(self) -> bool:
+        """Install the remembered decisions for the patterns ``root`` holds, when a file has them."""
+        if self._folder is None or self._root is None:
+            return False
+        root, package = self._root
+        seen: dict[int, tuple[str, int]] = {}
+        unions: set[int] = set()
+
+        def collect(p: Any) -> Any:
+            seen[id(p)] = (p.pattern, p.flags)
+            return p
+
+        def note(any_of: AnyOf) -> None:
+            unions.add(id(any_of.union))
+
+        barren: set[int] = set()
+        _walk(root, package, collect, barren=barren, any_of=note)
+        # (the unions made before now depend on which documents came first: not part of the key)
+        keys = sorted({k for i, k in seen.items() if i not in unions})
+        digest = hashlib.sha256(repr((_FORMAT, __version__, keys)).encode()).hexdigest()[:32]
+        self._digest = digest
+        decisions = _load(self._folder / f"{digest}{_SUFFIX}", digest)
+        if decisions is None:
+            return False
+        self._measuring, self._remembered, self._barren = False, decisions, barren
+        _walk(root, package, self._install, skip=frozenset(barren), any_of=self._hook)
+        self._automaton = None
+        return True
+
+    def _hook(self, any_of: AnyOf) -> None:
+        any_of.gate = self._install
+
+    def _install(self, pattern: Any) -> Any:
+        """The remembered gate of ``pattern``, switched on, or the pattern itself (no gate)."""
+        if isinstance(pattern, GatedPattern) or not isinstance(pattern, re.Pattern):
+            return pattern
+        known = self._of.get(id(pattern))
+        if known is not None:
+            return known
+        lits = self._remembered.get((pattern.pattern, pattern.flags))
+        if not lits:
+            return pattern
+        gated = GatedPattern(pattern, self, len(self._gated), lits)
+        gated.state = _ON
+        self._gated.append(gated)
+        self._of[id(pattern)] = gated
+        self._automaton = None
+        return gated
+
+    def _save(self) -> None:
+        """Write the settled decisions (after the last settling of a measuring process)."""
+        if self._folder is None or self._digest is None:
+            return
+        decisions = {
+            (g.raw.pattern, g.raw.flags): (g.literals if g.state == _ON else None) for g in self._gated
+        }
+        blob = pickle.dumps((_FORMAT, self._digest, decisions), protocol=pickle.HIGHEST_PROTOCOL)
+        with contextlib.suppress(OSError):  # a cache that cannot be written costs the next run its measuring
+            write_whole(self._folder / f"{self._digest}{_SUFFIX}", blob)
+
     def present(self, pid: int, pos: int, endpos: int) -> bool:
         """Whether one of pattern ``pid``'s literals lies inside ``[pos, endpos)`` of the folded text."""
         g = self._gated[pid]
@@ -176,6 +260,29 @@ def _inside(ends: list[int], starts: list[int], min_len: int, pos: int, endpos: 
         if starts[i] >= pos:
             return True
     return False
+
+
+_FORMAT = 1  # of the decisions file
+_SUFFIX = ".gates"
+
+
+def _load(path: Path, digest: str) -> dict[tuple[str, int], frozenset[str] | None] | None:
+    """The decisions file at ``path``; None when absent, damaged or not of ``digest``'s patterns."""
+    try:
+        # (only ever a file this code wrote into the user's own cache folder)
+        fmt, key, decisions = pickle.loads(read_used(path))
+    except Exception:  # whatever a damaged pickle raises (many kinds): measure instead
+        return None
+    if fmt != _FORMAT or key != digest or not isinstance(decisions, dict):
+        return None
+    for k, v in decisions.items():
+        if not (isinstance(k, tuple) and len(k) == 2 and isinstance(k[0], str) and isinstance(k[1], int)):
+            return None
+        if v is not None and not (
+            isinstance(v, frozenset) and v and all(isinstance(x, str) and x for x in v)
+        ):
+            return None
+    return decisions
 
 
 _MEASURE, _ON, _OFF = 0, 1, 2
@@ -307,12 +414,14 @@ def _walk(
     *,
     barren: set[int] | None = None,
     skip: frozenset[int] = frozenset(),
+    any_of: Callable[[AnyOf], None] | None = None,
 ) -> int:
     """Replace each pattern ``p`` held by ``root`` (or by the lists, tuples, dicts and objects of
     ``package`` it holds) with ``swap(p)``; returns in how many places it was replaced. ``barren`` gets
     the ids of the containers holding no pattern; those in ``skip`` (found barren before) are passed by:
     a pattern put there since stays as it is -- ungated, or gated though switched off -- and answers
-    exactly what it answers (only its speed is at stake)."""
+    exactly what it answers (only its speed is at stake). ``any_of`` is called with each
+    :class:`~.prefilter.AnyOf` met, before its slots are walked."""
     held: dict[int, bool | None] = {}  # id -> a pattern found under it (None: being walked, a cycle)
     empty: set[int] = set()  # tuples under which no pattern was found
     count = 0
@@ -366,6 +475,8 @@ def _walk(
                         value[k] = w
         elif type(value).__module__.startswith(package):
             held[key] = None
+            if any_of is not None and isinstance(value, AnyOf):
+                any_of(value)
             for name in _attributes(value):
                 old = getattr(value, name, None)
                 new_value, f = walk(old)

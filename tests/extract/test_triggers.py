@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fhirconv.extract.literals import required_literals
+from fhirconv.extract.prefilter import AnyOf
 from fhirconv.extract.triggers import GatedPattern, Triggers
 
 
@@ -146,6 +149,7 @@ def test_settling_walks_pass_barren_data_by_and_miss_no_pattern() -> None:
     assert len(files) == 24
     conv = Converter(ConvertOptions())
     triggers = conv.extractor.triggers
+    triggers._folder = None  # measured, not installed from remembered decisions
     skipped: list[int] = []
     walk = module._walk
 
@@ -223,3 +227,117 @@ def test_each_document_starts_with_empty_places() -> None:
     triggers.read("rigors")
     assert gated.ends == [6] and gated.starts == [0]
     triggers.done()
+
+
+@dataclass
+class _WithUnion:
+    patterns: list[tuple[str, re.Pattern[str]]]
+    one: re.Pattern[str]
+    any_of: AnyOf
+
+
+def _rules(sources: list[str]) -> _WithUnion:
+    raw = [re.compile(p) for p in sources]
+    return _WithUnion([(str(i), p) for i, p in enumerate(raw)], raw[0], AnyOf(raw[1:3], warm_up=0))
+
+
+def _run(rules: _WithUnion, triggers: Triggers, texts: list[str]) -> None:
+    triggers.watch(rules, "")  # (every module: the AnyOf too)
+    for text in texts:
+        triggers.read(text)
+        rules.any_of.search(text, 0, len(text))  # the union is made on the first question
+        triggers.done()
+
+
+def _gates(rules: _WithUnion) -> dict[str, frozenset[str] | None]:
+    """Each pattern ``rules`` holds (and the union) -> the literals of its gate, None when ungated."""
+    held: list[object] = [p for _, p in rules.patterns] + [rules.one, rules.any_of.union]
+    return {
+        (p.pattern if isinstance(p, (re.Pattern, GatedPattern)) else "?"): (
+            p.literals if isinstance(p, GatedPattern) else None
+        )
+        for p in held
+    }
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.gates"))
+
+
+def test_remembered_decisions_install_the_gates_measuring_decided(tmp_path: Path) -> None:
+    """A process with the decisions file installs exactly the gates the measuring process settled on --
+    whatever its own timing would have said (its ``gain_s`` would switch every gate the other way) --
+    at once, with no measuring and no settling walks; the gates answer as the patterns do."""
+    texts = [_TEXT, "fever and chills 3 days later", _TEXT[40:]]
+    for gain, other in ((-1.0, 1.0), (1.0, -1.0)):
+        folder = tmp_path / str(gain)
+        first = _rules(_PATTERNS)
+        _run(first, Triggers(warm_up=1, gain_s=gain, remember=folder), texts * 3)
+        measured = _gates(first)
+        assert len(_files(folder)) == 1
+        assert all(v is not None for v in measured.values()) == (gain < 0)
+        assert any(v is not None for v in measured.values()) == (gain < 0)
+        again = _rules(_PATTERNS)
+        triggers = Triggers(warm_up=1, gain_s=other, remember=folder)
+        _run(again, triggers, texts)
+        assert not triggers._measuring
+        assert _gates(again) == measured
+        assert all(g.state == 2 - 1 and g.calls == 0 for g in triggers._gated)  # on, never measured
+        triggers.read(_TEXT)
+        try:
+            for (_, gated), src in zip(again.patterns, _PATTERNS, strict=True):
+                pat = re.compile(src)
+                for a in range(0, len(_TEXT), 9):
+                    for b in range(a, len(_TEXT) + 3, 13):
+                        assert [m.span() for m in gated.finditer(_TEXT, a, b)] == [
+                            m.span() for m in pat.finditer(_TEXT, a, b)
+                        ]
+        finally:
+            triggers.done()
+
+
+def test_a_union_made_later_gets_its_remembered_gate(tmp_path: Path) -> None:
+    first = _rules(_PATTERNS)
+    _run(first, Triggers(warm_up=1, gain_s=-1.0, remember=tmp_path), [_TEXT] * 9)
+    later = _rules(_PATTERNS)
+    triggers = Triggers(warm_up=0, gain_s=1.0, remember=tmp_path)
+    triggers.watch(later, "")
+    triggers.read("no words")  # installed before the union is made
+    triggers.done()
+    assert later.any_of.union is None
+    assert later.any_of.search(_TEXT, 0, len(_TEXT))
+    assert isinstance(later.any_of.union, GatedPattern)
+    assert _gates(later) == _gates(first)
+
+
+def test_a_damaged_or_foreign_decisions_file_is_passed_by(tmp_path: Path) -> None:
+    texts = [_TEXT] * 9
+    _run(_rules(_PATTERNS), Triggers(warm_up=1, gain_s=-1.0, remember=tmp_path), texts)
+    (path,) = _files(tmp_path)
+    good = path.read_bytes()
+    for bad in (
+        b"",
+        b"not a pickle",
+        good[: len(good) // 2],
+        pickle.dumps((1, "other", {})),
+        pickle.dumps(3),
+    ):
+        path.write_bytes(bad)
+        rules = _rules(_PATTERNS)
+        triggers = Triggers(warm_up=1, gain_s=1.0, remember=tmp_path)
+        _run(rules, triggers, texts)
+        assert triggers._measuring  # measured afresh: every gate off by its own timing
+        assert all(v is None for v in _gates(rules).values())
+        assert path.read_bytes() != bad  # and the file written anew
+
+
+def test_a_changed_pattern_is_measured_afresh(tmp_path: Path) -> None:
+    texts = [_TEXT] * 9
+    _run(_rules(_PATTERNS), Triggers(warm_up=1, gain_s=-1.0, remember=tmp_path), texts)
+    changed = [*_PATTERNS[:-1], r"(?P<n>\d+(?:\.\d+)?)\s*mcg(?!\w)"]
+    rules = _rules(changed)
+    triggers = Triggers(warm_up=1, gain_s=1.0, remember=tmp_path)
+    _run(rules, triggers, texts)
+    assert triggers._measuring
+    assert all(v is None for v in _gates(rules).values())
+    assert len(_files(tmp_path)) == 2  # one file for each set of patterns
