@@ -6,6 +6,7 @@ import pickle
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -341,3 +342,46 @@ def test_a_changed_pattern_is_measured_afresh(tmp_path: Path) -> None:
     assert triggers._measuring
     assert all(v is None for v in _gates(rules).values())
     assert len(_files(tmp_path)) == 2  # one file for each set of patterns
+
+
+def test_a_later_converter_installs_the_settled_gates_without_measuring(tmp_path: Path) -> None:
+    """The engine's own patterns: a converter measuring over the first reports writes its decisions; a
+    second one reading the same reports installs the very gates the first settled on, in two walks (one
+    to key the file, one to install), with nothing measured and no settling walk."""
+    from support import SHARED, require_shared
+
+    from fhirconv.extract import triggers as module
+    from fhirconv.pipeline import Converter, ConvertOptions
+
+    require_shared("corpora", "maccrobat2020", "dev")
+    files = sorted((SHARED / "corpora" / "maccrobat2020" / "dev").glob("*.txt"))[:20]
+    assert len(files) == 20
+
+    def run() -> tuple[dict[tuple[str, int], frozenset[str]], module.Triggers, int]:
+        conv = Converter(ConvertOptions())
+        triggers = conv.extractor.triggers
+        triggers._folder = tmp_path
+        walks = 0
+        walk = module._walk
+
+        def counting(*args: Any, **kwargs: Any) -> int:
+            nonlocal walks
+            walks += 1
+            return walk(*args, **kwargs)
+
+        module._walk = counting
+        try:
+            for path in files:
+                conv.extractor.extract(conv.read_bytes(path.read_bytes(), path.name))
+        finally:
+            module._walk = walk
+        on = {(g.raw.pattern, g.raw.flags): g.literals for g in triggers._gated if g.state == module._ON}
+        return on, triggers, walks
+
+    measured, first, _ = run()
+    assert first._measuring and measured
+    assert len(_files(tmp_path)) == 1
+    installed, second, walks = run()
+    assert not second._measuring and walks == 2
+    assert all(g.calls == 0 for g in second._gated)
+    assert installed == measured
