@@ -19,28 +19,21 @@ case-insensitively are never gated (case folding of a literal is not one string)
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import pickle
 import re
 import sys
 import time
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
-from dataclasses import fields, is_dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import ahocorasick
 
-from .. import __version__
-from ..diskcache import read_used, write_whole
+from . import gate_store
 from .literals import digits_marked, required_literals
 from .prefilter import AnyOf
 
 __all__ = ["GatedPattern", "Triggers"]
-
-_MAX_WALK = 2000  # containers larger than this are data (word lists, indexes), not rules
 
 
 class Triggers:
@@ -200,10 +193,8 @@ class Triggers:
         barren: set[int] = set()
         _walk(root, package, collect, barren=barren, any_of=note)
         # (the unions made before now depend on which documents came first: not part of the key)
-        keys = sorted({k for i, k in seen.items() if i not in unions})
-        digest = hashlib.sha256(repr((_FORMAT, __version__, keys)).encode()).hexdigest()[:32]
-        self._digest = digest
-        decisions = _load(self._folder / f"{digest}{_SUFFIX}", digest)
+        digest = self._digest = gate_store.digest(k for i, k in seen.items() if i not in unions)
+        decisions = gate_store.load(self._folder / f"{digest}{gate_store.SUFFIX}", digest)
         if decisions is None:
             return False
         self._measuring, self._remembered, self._barren = False, decisions, barren
@@ -238,9 +229,7 @@ class Triggers:
         decisions = {
             (g.raw.pattern, g.raw.flags): (g.literals if g.state == _ON else None) for g in self._gated
         }
-        blob = pickle.dumps((_FORMAT, self._digest, decisions), protocol=pickle.HIGHEST_PROTOCOL)
-        with contextlib.suppress(OSError):  # a cache that cannot be written costs the next run its measuring
-            write_whole(self._folder / f"{self._digest}{_SUFFIX}", blob)
+        gate_store.save(self._folder, self._digest, decisions)
 
     def present(self, pid: int, pos: int, endpos: int) -> bool:
         """Whether one of pattern ``pid``'s literals lies inside ``[pos, endpos)`` of the folded text."""
@@ -262,31 +251,7 @@ def _inside(ends: list[int], starts: list[int], min_len: int, pos: int, endpos: 
     return False
 
 
-_FORMAT = 1  # of the decisions file
-_SUFFIX = ".gates"
-
-
-def _load(path: Path, digest: str) -> dict[tuple[str, int], frozenset[str] | None] | None:
-    """The decisions file at ``path``; None when absent, damaged or not of ``digest``'s patterns."""
-    try:
-        # (only ever a file this code wrote into the user's own cache folder)
-        fmt, key, decisions = pickle.loads(read_used(path))
-    except Exception:  # whatever a damaged pickle raises (many kinds): measure instead
-        return None
-    if fmt != _FORMAT or key != digest or not isinstance(decisions, dict):
-        return None
-    for k, v in decisions.items():
-        if not (isinstance(k, tuple) and len(k) == 2 and isinstance(k[0], str) and isinstance(k[1], int)):
-            return None
-        if v is not None and not (
-            isinstance(v, frozenset) and v and all(isinstance(x, str) and x for x in v)
-        ):
-            return None
-    return decisions
-
-
 _MEASURE, _ON, _OFF = 0, 1, 2
-_ATOMS = frozenset({str, int, float, bool, type(None), bytes})  # values that hold no pattern
 _NONE: list[int] = []  # (never appended to)
 
 
@@ -407,104 +372,8 @@ class GatedPattern:
         return f"GatedPattern({self.raw!r})"
 
 
-def _walk(
-    root: object,
-    package: str,
-    swap: Any,
-    *,
-    barren: set[int] | None = None,
-    skip: frozenset[int] = frozenset(),
-    any_of: Callable[[AnyOf], None] | None = None,
-) -> int:
-    """Replace each pattern ``p`` held by ``root`` (or by the lists, tuples, dicts and objects of
-    ``package`` it holds) with ``swap(p)``; returns in how many places it was replaced. ``barren`` gets
-    the ids of the containers holding no pattern; those in ``skip`` (found barren before) are passed by:
-    a pattern put there since stays as it is -- ungated, or gated though switched off -- and answers
-    exactly what it answers (only its speed is at stake). ``any_of`` is called with each
-    :class:`~.prefilter.AnyOf` met, before its slots are walked."""
-    held: dict[int, bool | None] = {}  # id -> a pattern found under it (None: being walked, a cycle)
-    empty: set[int] = set()  # tuples under which no pattern was found
-    count = 0
-
-    # (the rules' data is mostly strings and numbers: they are passed over without a call, and a
-    # container is written to only where a pattern was swapped, so a walk costs a few milliseconds)
-    def walk(value: Any) -> tuple[Any, bool]:
-        nonlocal count
-        if isinstance(value, (re.Pattern, GatedPattern)):
-            new = swap(value)
-            count += new is not value
-            return new, True
-        if type(value) in _ATOMS or isinstance(value, Triggers):
-            return value, False
-        key = id(value)
-        if key in held:
-            known = held[key]
-            return value, known is None or known
-        if key in skip:
-            return value, False
-        if isinstance(value, (list, dict)) and len(value) > _MAX_WALK:
-            return value, False  # a word list or an index, not where rules keep their patterns
-        found = False
-        if isinstance(value, list):
-            held[key] = None
-            for i, v in enumerate(value):
-                if type(v) not in _ATOMS:
-                    w, f = walk(v)
-                    found |= f
-                    if w is not v:
-                        value[i] = w
-        elif isinstance(value, tuple):
-            # (a tuple is walked wherever it is held, as each holder gets its own new tuple)
-            if all(type(v) in _ATOMS for v in value):
-                return value, False
-            pairs = [walk(v) for v in value]
-            found = any(f for _, f in pairs)
-            new = tuple(w for w, _ in pairs)
-            if not found:
-                empty.add(key)
-            if not all(a is b for a, b in zip(new, value, strict=True)):
-                return _same_kind(value, new), found
-            return value, found
-        elif isinstance(value, dict):
-            held[key] = None
-            for k, v in list(value.items()):
-                if type(v) not in _ATOMS:
-                    w, f = walk(v)
-                    found |= f
-                    if w is not v:
-                        value[k] = w
-        elif type(value).__module__.startswith(package):
-            held[key] = None
-            if any_of is not None and isinstance(value, AnyOf):
-                any_of(value)
-            for name in _attributes(value):
-                old = getattr(value, name, None)
-                new_value, f = walk(old)
-                found |= f
-                if new_value is not old:
-                    object.__setattr__(value, name, new_value)
-        else:
-            return value, False
-        held[key] = found
-        return value, found
-
-    walk(root)
-    if barren is not None:
-        barren.update(key for key, found in held.items() if found is False)
-        barren.update(empty)
-    return count
-
-
-def _attributes(obj: object) -> list[str]:
-    names: list[str] = [f.name for f in fields(obj)] if is_dataclass(obj) else []
-    names += getattr(obj, "__dict__", {})
-    for cls in type(obj).__mro__:
-        names += [s for s in getattr(cls, "__slots__", ()) if isinstance(s, str) and not s.startswith("__")]
-    return names
-
-
-def _same_kind(old: tuple[Any, ...], new: tuple[Any, ...]) -> tuple[Any, ...]:
-    """A tuple like ``old`` (a named tuple keeps its class) holding ``new``."""
-    if type(old) is tuple:
-        return new
-    return type(old)(*new)
+def _walk(root: object, package: str, swap: Any, **kwargs: Any) -> int:
+    """:func:`.gate_store.walk` for patterns and their gates."""
+    return gate_store.walk(
+        root, package, swap, kinds=(re.Pattern, GatedPattern), opaque=(Triggers,), **kwargs
+    )
