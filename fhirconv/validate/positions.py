@@ -19,8 +19,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
 from json import JSONDecoder
 from json.decoder import scanstring  # type: ignore[attr-defined]  # the C string decoder json uses
+from json.scanner import make_scanner
 from typing import Any
 
+from .dumped_positions import _paths
 from .issues import Issue
 
 __all__ = [
@@ -264,7 +266,13 @@ class _Miss(Exception):
     """The parsed value and the text disagree (never for the value parsed from that text)."""
 
 
-_raw_decode = JSONDecoder().raw_decode
+_scan: Callable[[str, int], tuple[Any, int]] = make_scanner(JSONDecoder())  # type: ignore[arg-type]
+"""json's C value decoder: ``_scan(text, offset)`` is ``(value, end)``; here it skips values."""
+_MEMBER = re.compile(r'[ \t\n\r]*"((?:[^"\\]|\\.)*)"[ \t\n\r]*:[ \t\n\r]*')
+"""An object member's head, from just after ``{`` or ``,`` to where its value starts (linear: each
+alternative of the key's body starts with a different character)."""
+_AFTER = re.compile(r"[ \t\n\r]*(,?)[ \t\n\r]*")
+"""What follows a member's value: a ``,`` (then spaces) when another member follows."""
 
 
 class ParsedPositions(Mapping[str, tuple[int, int]]):
@@ -318,8 +326,6 @@ class ParsedPositions(Mapping[str, tuple[int, int]]):
         return default if hit is None else hit
 
     def _find(self, key: str) -> tuple[int, int] | None:
-        from .dumped_positions import _paths
-
         if not key.startswith(self._root):
             return None
         found: list[list[str | int]] = []
@@ -328,7 +334,7 @@ class ParsedPositions(Mapping[str, tuple[int, int]]):
             return None
         try:
             offset = self._offset(found[-1])
-        except (_Miss, ValueError, IndexError, RecursionError):
+        except (_Miss, StopIteration, ValueError, IndexError, RecursionError):
             return self._everything().get(key)
         return self._lines.where(offset)
 
@@ -359,40 +365,43 @@ class ParsedPositions(Mapping[str, tuple[int, int]]):
         return starts[path]
 
     def _read_to(self, path: tuple[str | int, ...], child: tuple[str | int, ...]) -> None:
-        """Read the members of the container at ``path`` (recording their starts) up to ``child``."""
+        """Read the members of the container at ``path`` (recording their starts) up to ``child``:
+        per member one match for its head (``"key" :`` and the spaces around), the value skipped by the
+        C decoder, one match for what follows it."""
         text, starts = self._text, self._starts
-        skip = _WS.match
         pending = self._pending.get(path)
+        opening = starts[path]
+        is_object = text[opening] == "{"
         if pending is None:  # first visit: just after the opening bracket
-            opening = starts[path]
-            is_object = text[opening] == "{"
             if not is_object and text[opening] != "[":
                 raise _Miss
-            pos = skip(text, opening + 1).end()  # type: ignore[union-attr]
-            if text[pos] in "}]":
-                self._pending[path] = -1
-                raise _Miss
+            pos = opening + 1
         elif pending < 0:
             raise _Miss
         else:
-            is_object = text[starts[path]] == "{"
-            pos = skip(text, _raw_decode(text, pending)[1]).end()  # type: ignore[union-attr]
-            if text[pos] != ",":
+            after = _AFTER.match(text, _scan(text, pending)[1])
+            if not after.group(1):  # type: ignore[union-attr]
                 self._pending[path] = -1
                 raise _Miss
-            pos = skip(text, pos + 1).end()  # type: ignore[union-attr]
+            pos = after.end()  # type: ignore[union-attr]
         count = self._count.get(path, 0)
+        member_head, space, after_value = _MEMBER.match, _WS.match, _AFTER.match
         while True:
             if is_object:
-                if text[pos] != '"':
+                head = member_head(text, pos)
+                if head is None:  # "}": an empty object
+                    self._pending[path] = -1
                     raise _Miss
-                name, pos = scanstring(text, pos + 1)
-                pos = skip(text, pos).end()  # type: ignore[union-attr]
-                if text[pos] != ":":
-                    raise _Miss
-                pos = skip(text, pos + 1).end()  # type: ignore[union-attr]
+                name = head.group(1)
+                if "\\" in name:
+                    name = scanstring(text, head.start(1))[0]
+                pos = head.end()
                 member: tuple[str | int, ...] = (*path, name)
             else:
+                pos = space(text, pos).end()  # type: ignore[union-attr]
+                if text[pos] == "]":  # an empty array
+                    self._pending[path] = -1
+                    raise _Miss
                 member = (*path, count)
                 count += 1
                 self._count[path] = count
@@ -400,8 +409,8 @@ class ParsedPositions(Mapping[str, tuple[int, int]]):
             if member == child:
                 self._pending[path] = pos
                 return
-            pos = skip(text, _raw_decode(text, pos)[1]).end()  # type: ignore[union-attr]
-            if text[pos] != ",":
+            after = after_value(text, _scan(text, pos)[1])
+            if not after.group(1):  # type: ignore[union-attr]
                 self._pending[path] = -1
                 raise _Miss
-            pos = skip(text, pos + 1).end()  # type: ignore[union-attr]
+            pos = after.end()  # type: ignore[union-attr]
