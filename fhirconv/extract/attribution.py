@@ -155,7 +155,8 @@ class Attributor:
                     if label:  # the caption after a bare "Figure 2." label
                         label = False
                         continue
-                    if self._caption.match(folded, sent.start):
+                    # (a sentence at the paragraph's start: the paragraph's own caption test said no)
+                    if sent.start != ps and self._caption.match(folded, sent.start):
                         label = len(folded[sent.start : sent.end].split()) <= 3
                         continue
                     if (sent.start, sent.end) == (ps, pe):

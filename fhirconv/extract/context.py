@@ -101,14 +101,37 @@ class ContextRules:
         for r in raw:
             rule = ContextRule.from_dict(r)
             self._rules[rule.literal] = rule
+        # what each trigger that puts mentions in its scope does, read off its rule once: the targets
+        # it applies to, its directions, its assertion, whether it also says past history, its rank
+        self._acting: dict[str, tuple[frozenset[str], bool, bool, Assertion, bool, int]] = {
+            lit: (
+                frozenset(r.applies_to),
+                r.direction in ("forward", "bidirectional"),
+                r.direction in ("backward", "bidirectional"),
+                _CATEGORY[r.category],
+                r.past or _CATEGORY[r.category] is Assertion.HISTORICAL,
+                _RANK[_CATEGORY[r.category]],
+            )
+            for lit, r in self._rules.items()
+            if r.category not in ("pseudo", "terminate")
+        }
         # the literals are folded with single spaces: one trie, the longest trigger first
         self._pattern = re.compile(rf"(?<!\w)(?:{trie_alternation(self._rules)})(?!\w)")
 
     def _triggers(self, folded: str, start: int, end: int) -> list[tuple[int, int, ContextRule]]:
+        rules = self._rules
         found = []
+        any_pseudo = False
         for m in self._pattern.finditer(folded, start, end):
-            key = " ".join(m.group(0).split())
-            found.append((m.start(), m.end(), self._rules[key]))
+            # a trigger written as its literal (single spaces) is its own key; another spacing is folded
+            said = m.group()
+            rule = rules.get(said)
+            if rule is None:
+                rule = rules[" ".join(said.split())]
+            found.append((m.start(), m.end(), rule))
+            any_pseudo = any_pseudo or rule.category == "pseudo"
+        if not any_pseudo:
+            return found  # (no pseudo-trigger: none is switched off)
         pseudo = [(s, e) for s, e, r in found if r.category == "pseudo"]
         return [
             (s, e, r)
@@ -138,27 +161,29 @@ class ContextRules:
         terminators = [s for s, _, r in triggers if r.category == "terminate"]
         starts = {t.start for t in targets}
         spans = [(t.start, t.end) for t in targets]
+        acting = self._acting
         for ts, te, rule in triggers:
-            if rule.category in ("pseudo", "terminate"):
-                continue
+            how = acting.get(rule.literal)
+            if how is None:
+                continue  # a pseudo-trigger or a terminator: it puts nothing in its scope
             if any(s <= ts and te <= e for s, e in spans):
                 continue  # part of a mention's own name ("absent tendon reflexes"): no trigger for others
+            applies, forward, backward, cat, marks_past, rank = how
             for i, t in enumerate(targets):
-                if t.domain not in rule.applies_to:
+                if t.domain not in applies:
                     continue
                 if ts < t.end and t.start < te:  # the trigger is part of the mention itself
                     continue
-                if rule.direction in ("forward", "bidirectional") and t.start >= te:
+                if forward and t.start >= te:
                     gap = (te, t.start)
-                elif rule.direction in ("backward", "bidirectional") and t.end <= ts:
+                elif backward and t.end <= ts:
                     gap = (t.end, ts)
                 else:
                     continue
                 if self._in_scope(folded, gap, rule.max_scope, terminators, starts, spans):
-                    cat = _CATEGORY[rule.category]
-                    if rule.past or cat is Assertion.HISTORICAL:
+                    if marks_past:
                         past[i] = True
-                    if _RANK[cat] > _RANK.get(result[i], 0):
+                    if rank > _RANK.get(result[i], 0):
                         result[i] = cat
         return result, past
 

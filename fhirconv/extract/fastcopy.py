@@ -7,15 +7,21 @@ checks each, builds keyword arguments and calls ``__init__``, which sets every f
 frozen dataclass with no ``__post_init__`` and every field in ``__init__`` (all of ``fhirconv.model``'s
 facts), that call does nothing but copy the fields, so :func:`replaced` copies them with a function
 made once per class. Any other class goes to ``dataclasses.replace`` itself.
+
+For a class with ``slots=True`` (all of ``fhirconv.model``'s facts) each field is set through its own
+slot descriptor (``Class.field.__set__``), which is what ``object.__setattr__`` ends up calling after
+looking the name up along the class's bases: the copy of a 13-field ``ConditionFact`` costs ~40 % less
+(the same fields, the same values; ``tests/extract/test_fastcopy.py``).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import types
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-__all__ = ["replaced"]
+__all__ = ["maker", "replaced"]
 
 _T = TypeVar("_T")
 _COPIERS: dict[type, Callable[[Any, dict[str, Any]], Any] | None] = {}
@@ -45,7 +51,19 @@ def _copier(cls: type) -> Callable[[Any, dict[str, Any]], Any] | None:
     names = [f.name for f in fields]
     if not all(n.isidentifier() for n in names):
         return None
-    body = "".join(f"    _set(new, {n!r}, get({n!r}, obj.{n}))\n" for n in names)
+    slots = [_slot(cls, n) for n in names]
+    scope: dict[str, Any] = {
+        "_new": object.__new__,
+        "_cls": cls,
+        "_set": object.__setattr__,
+        "_names": frozenset(names),
+    }
+    if all(slot is not None for slot in slots):
+        # each field's own slot setter, bound once: no name lookup along the bases per field
+        scope.update({f"_set{i}": slot.__set__ for i, slot in enumerate(slots) if slot is not None})
+        body = "".join(f"    _set{i}(new, get({n!r}, obj.{n}))\n" for i, n in enumerate(names))
+    else:
+        body = "".join(f"    _set(new, {n!r}, get({n!r}, obj.{n}))\n" for n in names)
     src = (
         "def copy(obj, changes):\n"
         "    if not changes.keys() <= _names:\n"
@@ -53,12 +71,45 @@ def _copier(cls: type) -> Callable[[Any, dict[str, Any]], Any] | None:
         "    new = _new(_cls)\n"
         "    get = changes.get\n" + body + "    return new\n"
     )
-    scope: dict[str, Any] = {
-        "_new": object.__new__,
-        "_cls": cls,
-        "_set": object.__setattr__,
-        "_names": frozenset(names),
-    }
     exec(src, scope)
     copy: Callable[[Any, dict[str, Any]], Any] = scope["copy"]
     return copy
+
+
+def maker(cls: type[_T]) -> type[_T]:
+    """A function with ``cls``'s own signature (the same parameters, the same defaults) that makes the same
+    object at about half the price, for a plain frozen slots dataclass; ``cls`` itself for any other.
+    The generated ``__init__`` of a frozen class sets each field through ``object.__setattr__`` (a name
+    lookup along the bases per field); this one sets it through the field's own slot descriptor. For the
+    objects made per mention (a ``Mention``, a condition fact). (Typed as the class so that every call
+    is checked against the class's own parameters; it is only ever called, never an ``isinstance``
+    argument.)"""
+    if _copier(cls) is None:
+        return cls
+    fields = dataclasses.fields(cast(Any, cls))
+    slots = [_slot(cls, f.name) for f in fields]
+    if (
+        not all(slot is not None for slot in slots)
+        or any(f.name.startswith("_") or f.default_factory is not dataclasses.MISSING for f in fields)
+        or any(f.kw_only for f in fields)
+    ):
+        return cls
+    scope: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    scope.update({f"_set{i}": slot.__set__ for i, slot in enumerate(slots) if slot is not None})
+    scope.update({f"_default{i}": f.default for i, f in enumerate(fields)})
+    params = ", ".join(
+        f.name if f.default is dataclasses.MISSING else f"{f.name}=_default{i}" for i, f in enumerate(fields)
+    )
+    body = "".join(f"    _set{i}(new, {f.name})\n" for i, f in enumerate(fields))
+    exec(f"def make({params}):\n    new = _new(_cls)\n{body}    return new\n", scope)
+    return cast("type[_T]", scope["make"])
+
+
+def _slot(cls: type, name: str) -> types.MemberDescriptorType | None:
+    """The slot descriptor that holds field ``name`` of ``cls`` (declared by it or a base), or None when
+    the field lives elsewhere (an instance ``__dict__``, a property)."""
+    for klass in cls.__mro__:
+        if name in vars(klass):
+            found = vars(klass)[name]
+            return found if isinstance(found, types.MemberDescriptorType) else None
+    return None

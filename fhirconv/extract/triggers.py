@@ -57,17 +57,19 @@ class Triggers:
         self._plain: set[int] = set()  # ids of the patterns no literal gate can stand for
         self._automaton: Any = None
         self.folded: str | None = None  # the folded text of the document being read
-        self._ends: list[list[int]] = []  # per pattern id: ends of its literals, ascending
-        self._starts: list[list[int]] = []
+        # the gates the automaton was built for (not switched off); None: a gate was added or put back
+        self._live: list[GatedPattern] | None = None
         self._warm_up, self._gain_s, self._read = warm_up, gain_s, 0
         self._root: tuple[object, str] | None = None
         self._pending = False  # gate_all still to do (see ``watch``)
+        # ids of the containers the last walk found holding no pattern: the settling walks pass them by
+        self._barren: set[int] = set()
 
     def gate_all(self, root: object, package: str) -> int:
         """Put a gate in front of every pattern held by ``root`` or the objects it holds (attributes,
         lists, tuples, dict values) whose classes come from ``package``; returns in how many places."""
         self._root = (root, package)
-        return _walk(root, package, self._gate)
+        return _walk(root, package, self._gate, barren=self._barren)
 
     def watch(self, root: object, package: str) -> None:
         """:meth:`gate_all` at the ``warm_up``-th document: reading the patterns' parse trees costs more
@@ -99,40 +101,42 @@ class Triggers:
         if self._read in (4 * self._warm_up, 8 * self._warm_up):
             self._settle(last=self._read == 8 * self._warm_up)
         self._read += 1
-        n = len(self._gated)
-        ends: list[list[int]] = [[] for _ in range(n)]
-        starts: list[list[int]] = [[] for _ in range(n)]
-        live = [g for g in self._gated if g.state != _OFF]
+        live = self._live
+        if live is None or self._automaton is None:
+            live = self._live = [g for g in self._gated if g.state != _OFF]
+            self._automaton = None
+        # each live gate keeps its two lists (its literals' ends and starts) from one text to the next;
+        # a literal's value in the automaton holds their ``append``s: a hit is filed without a lookup
+        for g in live:
+            g.own_ends.clear()
+            g.own_starts.clear()
         if live:
             if self._automaton is None:
-                literals: dict[str, list[int]] = {}
+                literals: dict[str, list[tuple[Any, Any]]] = {}
                 for g in live:
                     for lit in g.literals:
-                        literals.setdefault(lit, []).append(g.pid)
+                        literals.setdefault(lit, []).append((g.own_ends.append, g.own_starts.append))
                 automaton = ahocorasick.Automaton()
-                for lit, pids in literals.items():
-                    automaton.add_word(lit, (len(lit), tuple(pids)))
+                for lit, adders in literals.items():
+                    automaton.add_word(lit, (len(lit), tuple(adders)))
                 automaton.make_automaton()
                 self._automaton = automaton
-            for last, (length, pids) in self._automaton.iter(digits_marked(folded)):
+            for last, (length, adders) in self._automaton.iter(digits_marked(folded)):
                 e = last + 1
-                for pid in pids:
-                    ends[pid].append(e)
-                    starts[pid].append(e - length)
-        self._ends, self._starts = ends, starts
-        # each gate holds its own literals' places and the text they are in: its hot path (ninety
-        # calls a sentence) then reads its own slots, not the shared lists
+                s = e - length
+                for add_end, add_start in adders:
+                    add_end(e)
+                    add_start(s)
+        # each gate holds its literals' places and the text: its hot path reads its own slots
         for g in live:  # (a gate put back answers nothing more: it keeps the None of ``done``)
-            g.ends, g.starts = ends[g.pid], starts[g.pid]
+            g.ends, g.starts = g.own_ends, g.own_starts
             g.folded = folded
         self.folded = folded  # (last: a gate asks of this text only once its literals are known)
 
     def done(self) -> None:
         self.folded = None
-        self._ends, self._starts = [], []
-        for g in self._gated:
-            if g.folded is not None:
-                g.folded, g.ends, g.starts = None, _NONE, _NONE
+        for g in self._live or ():  # (only the gates ``read`` gave the text)
+            g.folded, g.ends, g.starts = None, _NONE, _NONE
 
     def _settle(self, last: bool) -> None:
         """After the warm-up: keep the gates that pay, put the other patterns back. Patterns made since
@@ -149,13 +153,15 @@ class Triggers:
             return p if last or id(p) in self._of or id(p) in self._plain else self._gate(p)
 
         if self._root is not None:
-            _walk(*self._root, swap)
+            # (the rules' data -- word lists, tables, dicts of strings -- holds no pattern: the walk
+            # before this one noted where, and this one passes those containers by)
+            _walk(*self._root, swap, barren=self._barren, skip=frozenset(self._barren))
         self._automaton = None
 
     def present(self, pid: int, pos: int, endpos: int) -> bool:
         """Whether one of pattern ``pid``'s literals lies inside ``[pos, endpos)`` of the folded text."""
-        ends = self._ends[pid]
-        return bool(ends) and _inside(ends, self._starts[pid], self._gated[pid].min_len, pos, endpos)
+        g = self._gated[pid]
+        return bool(g.ends) and _inside(g.ends, g.starts, g.min_len, pos, endpos)
 
 
 def _inside(ends: list[int], starts: list[int], min_len: int, pos: int, endpos: int) -> bool:
@@ -193,6 +199,8 @@ class GatedPattern:
         "groups",
         "literals",
         "min_len",
+        "own_ends",
+        "own_starts",
         "pattern",
         "pid",
         "raw",
@@ -212,6 +220,8 @@ class GatedPattern:
         self.folded: str | None = None
         self.ends: list[int] = _NONE
         self.starts: list[int] = _NONE
+        self.own_ends: list[int] = []  # (the lists ``ends``/``starts`` are while a document is read)
+        self.own_starts: list[int] = []
 
     def _measured(self, method: Any, string: str, pos: int, endpos: int) -> Any:
         """The pattern's own answer, timed, and whether the gate would have given it at once."""
@@ -290,53 +300,87 @@ class GatedPattern:
         return f"GatedPattern({self.raw!r})"
 
 
-def _walk(root: object, package: str, swap: Any) -> int:
+def _walk(
+    root: object,
+    package: str,
+    swap: Any,
+    *,
+    barren: set[int] | None = None,
+    skip: frozenset[int] = frozenset(),
+) -> int:
     """Replace each pattern ``p`` held by ``root`` (or by the lists, tuples, dicts and objects of
-    ``package`` it holds) with ``swap(p)``; returns in how many places it was replaced."""
-    seen: set[int] = set()
+    ``package`` it holds) with ``swap(p)``; returns in how many places it was replaced. ``barren`` gets
+    the ids of the containers holding no pattern; those in ``skip`` (found barren before) are passed by:
+    a pattern put there since stays as it is -- ungated, or gated though switched off -- and answers
+    exactly what it answers (only its speed is at stake)."""
+    held: dict[int, bool | None] = {}  # id -> a pattern found under it (None: being walked, a cycle)
+    empty: set[int] = set()  # tuples under which no pattern was found
     count = 0
 
     # (the rules' data is mostly strings and numbers: they are passed over without a call, and a
     # container is written to only where a pattern was swapped, so a walk costs a few milliseconds)
-    def walk(value: Any) -> Any:
+    def walk(value: Any) -> tuple[Any, bool]:
         nonlocal count
         if isinstance(value, (re.Pattern, GatedPattern)):
             new = swap(value)
             count += new is not value
-            return new
-        if type(value) in _ATOMS or id(value) in seen or isinstance(value, Triggers):
-            return value
+            return new, True
+        if type(value) in _ATOMS or isinstance(value, Triggers):
+            return value, False
+        key = id(value)
+        if key in held:
+            known = held[key]
+            return value, known is None or known
+        if key in skip:
+            return value, False
         if isinstance(value, (list, dict)) and len(value) > _MAX_WALK:
-            return value  # a word list or an index, not where rules keep their patterns
+            return value, False  # a word list or an index, not where rules keep their patterns
+        found = False
         if isinstance(value, list):
-            seen.add(id(value))
+            held[key] = None
             for i, v in enumerate(value):
                 if type(v) not in _ATOMS:
-                    w = walk(v)
+                    w, f = walk(v)
+                    found |= f
                     if w is not v:
                         value[i] = w
         elif isinstance(value, tuple):
+            # (a tuple is walked wherever it is held, as each holder gets its own new tuple)
             if all(type(v) in _ATOMS for v in value):
-                return value
-            new = tuple(walk(v) for v in value)
-            return value if all(a is b for a, b in zip(new, value, strict=True)) else _same_kind(value, new)
+                return value, False
+            pairs = [walk(v) for v in value]
+            found = any(f for _, f in pairs)
+            new = tuple(w for w, _ in pairs)
+            if not found:
+                empty.add(key)
+            if not all(a is b for a, b in zip(new, value, strict=True)):
+                return _same_kind(value, new), found
+            return value, found
         elif isinstance(value, dict):
-            seen.add(id(value))
+            held[key] = None
             for k, v in list(value.items()):
                 if type(v) not in _ATOMS:
-                    w = walk(v)
+                    w, f = walk(v)
+                    found |= f
                     if w is not v:
                         value[k] = w
         elif type(value).__module__.startswith(package):
-            seen.add(id(value))
+            held[key] = None
             for name in _attributes(value):
                 old = getattr(value, name, None)
-                new = walk(old)
-                if new is not old:
-                    object.__setattr__(value, name, new)
-        return value
+                new_value, f = walk(old)
+                found |= f
+                if new_value is not old:
+                    object.__setattr__(value, name, new_value)
+        else:
+            return value, False
+        held[key] = found
+        return value, found
 
     walk(root)
+    if barren is not None:
+        barren.update(key for key, found in held.items() if found is False)
+        barren.update(empty)
     return count
 
 

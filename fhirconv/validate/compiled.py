@@ -50,6 +50,7 @@ from .invariants import (
     _CURRENT_ROOT,
     _NATIVE,
     _SHORTCUT_KEYS,
+    _SHORTCUTS,
     InvariantChecker,
     PlanCache,
     _Child,
@@ -57,7 +58,10 @@ from .invariants import (
     _container,
     _Node,
     _parse,
+    _per1,
     _Walk,
+    contained_broken,
+    dom3_unmatched,
 )
 from .issues import Issue, Severity
 from .protocols import Context, DefinitionsProvider
@@ -77,7 +81,7 @@ from .structure import (
 
 __all__ = ["GENERATOR_VERSION", "CompiledChecker", "fallback_listing"]
 
-GENERATOR_VERSION = "21"
+GENERATOR_VERSION = "22.gen2.7"
 _STRING_MAX = 1048576
 # Values of a pattern-checked primitive type (code, uri, id, dateTime ...) already found valid, per type:
 # a system URL, a status code or a date recurs thousands of times, and a set lookup is cheaper than the
@@ -99,42 +103,101 @@ class Bail(Exception):
 # faster, never different.
 
 
-def _n_contained(v: dict[str, Any]) -> bool:
-    if "contained" in v:
-        raise Fallback
-    return True
-
-
-def _n_dom6(v: dict[str, Any]) -> bool:
-    text = v.get("text")
-    if type(text) is dict and "div" in text:
-        return True
-    raise Fallback
-
-
-def _n_ref1(v: dict[str, Any]) -> bool:
-    ref = v.get("reference")
-    if isinstance(ref, str) and ref.startswith("#") and len(ref) > 1:
-        raise Fallback
-    return True
-
-
 def _n_rng2(v: dict[str, Any]) -> bool:
     if type(v.get("low")) is dict and type(v.get("high")) is dict:
         raise Fallback
     return True
 
 
-def _n_per1(v: dict[str, Any]) -> bool:
-    if v.get("start") is None or v.get("end") is None:
-        return True
-    raise Fallback
-
-
 def _n_obs7(v: dict[str, Any]) -> bool:
     if "component" not in v or not any(k.startswith(("value", "_value")) for k in v):
         return True
     raise Fallback
+
+
+# The same decisions where the shape above raises Fallback, made here with the invariant checker's own
+# functions instead of a call through the checker (``_Run.slow``: the constraint looked up again, its
+# issues collected and searched). Each takes the run (``X``) too. False is a verdict ``X.fail`` words as
+# the checker words it (its "key: human" issue); a violation the checker words otherwise (dom-3's list
+# of ids) or leaves to the engine raises Fallback, and ``X.slow`` decides it exactly as before.
+# ``X.impure`` counts a call that reads more than the value, as ``X.slow`` counted it (the extension
+# memo keys an extension's walk by its value only).
+
+
+def _x_contained(key: str) -> Callable[[dict[str, Any], Any], bool]:
+    def decide(v: dict[str, Any], X: Any) -> bool:
+        if "contained" not in v:
+            return True
+        X.impure += 1
+        if contained_broken(key, v):
+            raise Fallback
+        return True
+
+    decide.__name__ = f"_x_{key.replace('-', '')}"
+    return decide
+
+
+def _x_dom3(v: dict[str, Any], X: Any) -> bool:
+    if "contained" not in v:
+        return True
+    X.impure += 1
+    if dom3_unmatched(v):
+        raise Fallback
+    return True
+
+
+def _x_dom6(v: dict[str, Any], X: Any) -> bool:
+    """dom-6 (a narrative, a warning): holds with a ``div``, and on a contained resource (described by
+    its container's narrative); a root resource without one gets the warning. With no ``div`` the
+    narrative-link rule has nothing to read."""
+    text = v.get("text")
+    if type(text) is dict and "div" in text:
+        return True
+    X.impure += 1
+    if X.root is not X.resource:
+        return True
+    if isinstance(text, dict) and "div" in text:  # (a dict subclass: the checker's own test)
+        raise Fallback
+    return False
+
+
+def _x_ref1(v: dict[str, Any], X: Any) -> bool:
+    """ref-1: a local reference '#x' names a contained resource of the root resource."""
+    ref = v.get("reference")
+    if isinstance(ref, str) and ref.startswith("#") and len(ref) > 1:
+        X.impure += 1
+        contained = X.root.get("contained")
+        if isinstance(contained, list) and any(
+            isinstance(r, dict) and isinstance(r.get("id"), str) and r.get("id") == ref[1:] for r in contained
+        ):
+            return True
+        raise Fallback
+    return True
+
+
+def _x_per1(v: dict[str, Any], X: Any) -> bool:
+    if v.get("start") is None or v.get("end") is None:
+        return True
+    X.impure += 1
+    if _per1(v, X._walk()) is True:
+        return True
+    raise Fallback
+
+
+def _x_shortcut(
+    shortcut: Callable[[dict[str, Any], Any], bool | None],
+) -> Callable[[dict[str, Any], Any], bool]:
+    """A shortcut of the invariant checker (``invariants._SHORTCUTS``) called directly: its verdict, or
+    Fallback when it leaves the constraint to the engine."""
+
+    def decide(v: dict[str, Any], X: Any) -> bool:
+        X.impure += 1
+        verdict = shortcut(v, X._walk())
+        if verdict is None:
+            raise Fallback
+        return bool(verdict)
+
+    return decide
 
 
 _PLAIN_DIV_OPEN = '<div xmlns="http://www.w3.org/1999/xhtml">'
@@ -409,16 +472,16 @@ _CHAIN_MAX = 10
 _LAST_KEYS = ("id", "extension", "modifierExtension")
 
 _NATIVE_FAST = {
-    "dom-2": "_n_contained",
-    "dom-3": "_n_contained",
-    "dom-4": "_n_contained",
-    "dom-5": "_n_contained",
-    "dom-6": "_n_dom6",
-    "ref-1": "_n_ref1",
+    "dom-2": "_x_dom2",
+    "dom-3": "_x_dom3",
+    "dom-4": "_x_dom4",
+    "dom-5": "_x_dom5",
+    "dom-6": "_x_dom6",
+    "ref-1": "_x_ref1",
     "rng-2": "_n_rng2",
 }
 _SHORTCUT_FAST = {
-    ("per-1", "start.hasValue().not() or end.hasValue().not() or (start <= end)"): "_n_per1",
+    ("per-1", "start.hasValue().not() or end.hasValue().not() or (start <= end)"): "_x_per1",
     (
         "obs-7",
         "value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()",
@@ -430,15 +493,49 @@ _SHORTCUT_FAST = {
         "category.select($this='problem-list-item').empty()",
     ): "_n_con3",
 }
-_NATIVE_NS = {
-    "_n_contained": _n_contained,
-    "_n_dom6": _n_dom6,
-    "_n_ref1": _n_ref1,
+# Compiled constraints on every entry of a bundle, with a test (on ``_f``) of the shape that makes them
+# hold, checked before the compiled predicate (which decides everything else, as before): an entry with
+# a resource object (bdl-5), a fullUrl string without '/_history/' (bdl-8).
+_GUARDS = {
+    ("bdl-5", "resource.exists() or request.exists() or response.exists()"): (
+        "type(_f.get('resource')) is dict"
+    ),
+    ("bdl-8", "fullUrl.exists() implies fullUrl.contains('/_history/').not()"): (
+        "type(_g := _f.get('fullUrl')) is str and '/_history/' not in _g"
+    ),
+}
+# The same for the direct decisions on every resource and Reference, by constraint key: the shape in
+# which each returns True at once (no contained resources; a narrative with a div; a reference that is
+# not local), tested in line instead of calling it.
+_NATIVE_GUARDS = {
+    "dom-2": "'contained' not in _f",
+    "dom-3": "'contained' not in _f",
+    "dom-4": "'contained' not in _f",
+    "dom-5": "'contained' not in _f",
+    "dom-6": "type(_g := _f.get('text')) is dict and 'div' in _g",
+    "ref-1": "type(_g := _f.get('reference')) is str and not _g.startswith('#')",
+}
+# The other shortcuts, called directly (``_x_shortcut``) under these names.
+for _key, _expression in _SHORTCUTS:
+    if (_key, _expression) not in _SHORTCUT_FAST:
+        _SHORTCUT_FAST[(_key, _expression)] = "_x_sc_" + "".join(ch if ch.isalnum() else "_" for ch in _key)
+_NATIVE_NS: dict[str, Any] = {
     "_n_rng2": _n_rng2,
-    "_n_per1": _n_per1,
     "_n_obs7": _n_obs7,
     "_n_con3": _n_con3,
+    "_x_dom2": _x_contained("dom-2"),
+    "_x_dom3": _x_dom3,
+    "_x_dom4": _x_contained("dom-4"),
+    "_x_dom5": _x_contained("dom-5"),
+    "_x_dom6": _x_dom6,
+    "_x_ref1": _x_ref1,
+    "_x_per1": _x_per1,
 }
+for (_key, _expression), _name in _SHORTCUT_FAST.items():
+    if _name.startswith("_x_sc_"):
+        _NATIVE_NS[_name] = _x_shortcut(_SHORTCUTS[(_key, _expression)])
+# the names above that take the run as well as the value
+_WITH_RUN = frozenset(name for name in _NATIVE_NS if name.startswith("_x_"))
 
 
 def _safe(name: str) -> str:
@@ -459,6 +556,7 @@ class _Generator:
         self.compiled_count = 0
         self.regexes: set[str] = set()
         self.site_fns: list[str] = []  # predicate sources of the last constraints_src call
+        self.site_guards: list[str | None] = []  # and the shape tests that make each hold (_GUARDS)
         self._nodes: dict[str, dict[str, _Node]] = {}
 
     def plan_nodes(self, root: str) -> dict[str, _Node]:
@@ -495,9 +593,10 @@ class _Generator:
             lines.append(f"{_fn(root, root)}__ROOT = {cons}")
             if cons != "()":
                 # the same constraints as straight-line code (no loop, no call per compiled predicate)
-                fns = list(self.site_fns)
+                fns, guards = list(self.site_fns), list(self.site_guards)
                 lines.append(f"def {_fn(root, root)}__ROOTFN(y, a, X):")
-                lines.extend("    " + s for s in self.inline_constraints(f"{_fn(root, root)}__ROOT", fns))
+                table = f"{_fn(root, root)}__ROOT"
+                lines.extend("    " + s for s in self.inline_constraints(table, fns, guards))
                 lines.append("")
         deps.discard(root)
         head = [
@@ -657,10 +756,19 @@ class _Generator:
         """A tuple literal of (constraint lookup, compiled predicate or None, base) for the site."""
         items = []
         self.site_fns = []
+        self.site_guards = []
         for c in constraints:
             fn = "None"
             if c.key in _NATIVE_FAST or (c.key, c.expression) in _SHORTCUT_FAST:
                 fn = _NATIVE_FAST.get(c.key) or _SHORTCUT_FAST[(c.key, c.expression)]
+                if fn.startswith("_x_sc_"):
+                    # decided in Python for its plain shapes only: listed when the compiler cannot take
+                    # the expression, as fhirpathpy decides the other shapes
+                    try:
+                        compile_partial(_parse(c.expression), self.defs, parent, idx_root)
+                    except Exception as exc:
+                        why = f"{exc} (decided in Python for plain shapes; fhirpathpy decides the rest)"
+                        self.fallbacks.setdefault((c.key, c.expression), why)
             elif c.key not in _NATIVE and c.key not in _SHORTCUT_KEYS:
                 try:
                     tree = _parse(c.expression)
@@ -674,6 +782,10 @@ class _Generator:
                 except Exception as exc:  # a parse error: fhirpathpy reports it at the site
                     self.fallbacks.setdefault((c.key, c.expression), f"cannot parse: {exc}")
             self.site_fns.append(fn)
+            if fn.startswith("lambda"):
+                self.site_guards.append(_GUARDS.get((c.key, c.expression)))
+            else:
+                self.site_guards.append(_NATIVE_GUARDS.get(c.key) if fn == _NATIVE_FAST.get(c.key) else None)
             items.append(
                 f"(_con({c.key!r}, {c.severity.value!r}, {c.human!r}, {c.expression!r}, {c.source!r}), "
                 f"{fn}, {base!r})"
@@ -681,7 +793,7 @@ class _Generator:
         return "(" + "".join(i + ", " for i in items) + ")"
 
     @staticmethod
-    def inline_constraints(table: str, fns: list[str]) -> list[str]:
+    def inline_constraints(table: str, fns: list[str], guards: list[str | None] | None = None) -> list[str]:
         """The site's constraints as straight-line code on ``y`` (no call per constraint): a compiled
         predicate's expression inline, a native check by name, the rest through the checker (X.slow)."""
         out = ["_f = y"]
@@ -689,7 +801,13 @@ class _Generator:
             if fn == "None":
                 out.append(f"X.slow({table}[{j}], y, a)")
                 continue
-            expr = fn[len("lambda _f: ") :] if fn.startswith("lambda _f: ") else f"{fn}(_f)"
+            if fn.startswith("lambda _f: "):
+                expr = fn[len("lambda _f: ") :]
+            else:
+                expr = f"{fn}(_f, X)" if fn in _WITH_RUN else f"{fn}(_f)"
+            guard = guards[j] if guards is not None else None
+            if guard is not None:
+                expr = f"True if {guard} else ({expr})"
             out += [
                 "try:",
                 f"    r = {expr}",
@@ -719,7 +837,9 @@ class _Generator:
         if tcode == "canonical" or tcode in COLLECTED:
             lines.insert(0, f"{ipath} = _info({idx.root!r}, {info.path.rpartition('.')[0]!r}, {key!r})")
         if primitive:
-            lines.append(f"    at = {at}")
+            # (the location is built only where it is used: sites, and a binding verdict with issues)
+            if tcode == "canonical" or tcode in COLLECTED:
+                lines.append(f"    at = {at}")
             if many:
                 lines.append("    if type(x) is not list or not x: raise Bail")
                 if info.max is not None:
@@ -737,11 +857,17 @@ class _Generator:
                     lines.append(f"    X.prim({hname}__P, {key!r}, x, loc)")
                 if child.binding is not None and child.type_name in _CODED and child.binding[0] in _SEVERITY:
                     b = child.binding
+                    # ``X.bprim`` asked only when its memo has no empty verdict for the code (the
+                    # call's own memo look-up, without the call, the key's list and the loop)
+                    lines.append("    if not X.nobind:")
+                    lines.append("        _bm = X.checker.binding_memo")
                     if many:
-                        lines.append("    for i, y in enumerate(x):")
-                        lines.append(f"        if isinstance(y, str): X.bprim(y, {b!r}, f'{{at}}[{{i}}]')")
+                        lines.append("        for i, y in enumerate(x):")
+                        lines.append(f"            if isinstance(y, str) and _bm.get(({b!r}, y)) != ():")
+                        lines.append(f"                X.bprim(y, {b!r}, {at} + f'[{{i}}]')")
                     else:
-                        lines.append(f"    if isinstance(x, str): X.bprim(x, {b!r}, at)")
+                        lines.append(f"        if isinstance(x, str) and _bm.get(({b!r}, x)) != ():")
+                        lines.append(f"            X.bprim(x, {b!r}, {at})")
             lines.append("")
             return
         # complex
@@ -791,7 +917,7 @@ class _Generator:
                 sub_idx = type_index(self.defs, code)
                 parent_path = proot = sub_idx.root if sub_idx is not None else code
             cons = self.constraints_src(constraints, base, proot, parent_path)
-            fns = list(self.site_fns)
+            fns, guards = list(self.site_fns), list(self.site_guards)
             if child.binding is not None and child.type_name in _CODED and child.binding[0] in _SEVERITY:
                 bound = child.binding
         coding = child is not None and child.kind == "type" and child.type_name == "Coding"
@@ -802,7 +928,7 @@ class _Generator:
             # ext-1; a key outside the Extension's own value[x] keys is an unknown element (Bail below)
             body.append("if bool(y.get('extension')) is not y.keys().isdisjoint(_EXT_VALUE_KEYS): raise Bail")
         if cons != "()":
-            body.extend(self.inline_constraints(f"{hname}__C", fns))
+            body.extend(self.inline_constraints(f"{hname}__C", fns, guards))
         if coding:
             # ``X.unknown`` asked only when its memo has no "known" verdict for the pair (the call
             # decides the rest: a new pair, or a known-bad one, which it hands over)
@@ -901,8 +1027,19 @@ class _Generator:
             # string, markdown: with ASCII classes the only characters refused are \v and \f
             out.append(f"if '\\x0b' in {var} or '\\x0c' in {var}: raise Bail")
         elif pattern is not None:
-            out.append(f"if _R_{_safe(code)}.fullmatch({var}) is None: raise Bail")
+            # the valid values seen (``_M_<type>``, as the inline checks of ``simple_lines``)
+            memo = f"_M_{_safe(code)}"
+            out += [
+                f"if {var} not in {memo}:",
+                f"    if _R_{_safe(code)}.fullmatch({var}) is None: raise Bail",
+            ]
+            if code in ("date", "dateTime", "instant"):
+                out.append(f"    if not _valid_calendar({code!r}, {var}): raise Bail")
+            out.append(
+                f"    if len({var}) <= {_MEMO_CHARS} and len({memo}) < {_MEMO_SIZE}: {memo}.add({var})"
+            )
             self.regexes.add(code)
+            return out
         if code in ("date", "dateTime", "instant"):
             out.append(f"if not _valid_calendar({code!r}, {var}): raise Bail")
         return out

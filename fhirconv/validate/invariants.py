@@ -815,24 +815,7 @@ class _Walk:
 
     def dom3(self, c: _Constraint, value: dict[str, Any], loc: str) -> None:
         """Every contained resource is referenced from elsewhere in the resource, or refers to it."""
-        contained = value.get("contained")
-        if not isinstance(contained, list) or not contained:
-            return
-        wanted = {f"#{res.get('id')}" for res in contained if isinstance(res, dict)}
-        if _all_present(value, wanted):
-            return  # every contained resource is referred to as "#id" (the walk stops when all are seen)
-        strings = _strings(value)
-        # the narrative may be what refers to it (<img src="#id">, <a href="#id">): the HL7 validator
-        # counts those, since a Binary image contained for the narrative has no other referrer
-        divs = [t for t in strings if t.startswith("<") and "#" in t]
-        unmatched = [
-            str(res.get("id"))
-            for res in contained
-            if isinstance(res, dict)
-            and f"#{res.get('id')}" not in strings
-            and "#" not in _strings(res)
-            and not any(_narrative_refers(d, str(res.get("id"))) for d in divs)
-        ]
+        unmatched = dom3_unmatched(value)
         if unmatched:
             ids = ", ".join(unmatched)
             self.issues.append(
@@ -868,23 +851,8 @@ class _Walk:
 
     def contained_rules(self, c: _Constraint, value: dict[str, Any], loc: str) -> None:
         """dom-2 (no nested contained), dom-4 (no versionId/lastUpdated), dom-5 (no security labels)."""
-        contained = value.get("contained")
-        if not isinstance(contained, list):
-            return
-        for res in contained:
-            if not isinstance(res, dict):
-                continue
-            raw_meta = res.get("meta")
-            meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
-            if c.key == "dom-2":
-                broken = _present(res.get("contained"))
-            elif c.key == "dom-4":
-                broken = _present(meta.get("versionId")) or _present(meta.get("lastUpdated"))
-            else:
-                broken = _present(meta.get("security"))
-            if broken:
-                self.issues.append(Issue(c.severity, "invariant", loc, f"{c.key}: {c.human}", c.key))
-                return
+        if contained_broken(c.key, value):
+            self.issues.append(Issue(c.severity, "invariant", loc, f"{c.key}: {c.human}", c.key))
 
     def rng2(self, c: _Constraint, value: dict[str, Any], loc: str) -> None:
         """Range low <= high, when both values are in the same unit."""
@@ -983,6 +951,53 @@ _ANCHOR = re.compile(r"""\b(?:id|name)=["']([^"']*)["']""")
 
 def _as_list(v: Any) -> list[Any]:
     return v if isinstance(v, list) else [] if v is None else [v]
+
+
+def dom3_unmatched(value: dict[str, Any]) -> list[str]:
+    """dom-3's verdict: the ids of the contained resources that nothing in the resource refers to (as
+    ``#id``, in the narrative, or by referring to the resource itself); empty when it holds. Shared by
+    the invariant walk and the compiled validator's direct call."""
+    contained = value.get("contained")
+    if not isinstance(contained, list) or not contained:
+        return []
+    wanted = {f"#{res.get('id')}" for res in contained if isinstance(res, dict)}
+    if _all_present(value, wanted):
+        return []  # every contained resource is referred to as "#id" (the walk stops when all are seen)
+    strings = _strings(value)
+    # the narrative may be what refers to it (<img src="#id">, <a href="#id">): the HL7 validator
+    # counts those, since a Binary image contained for the narrative has no other referrer
+    divs = [t for t in strings if t.startswith("<") and "#" in t]
+    return [
+        str(res.get("id"))
+        for res in contained
+        if isinstance(res, dict)
+        and f"#{res.get('id')}" not in strings
+        and "#" not in _strings(res)
+        and not any(_narrative_refers(d, str(res.get("id"))) for d in divs)
+    ]
+
+
+def contained_broken(key: str, value: dict[str, Any]) -> bool:
+    """Whether dom-2 (no nested contained), dom-4 (no versionId/lastUpdated) or dom-5 (no security
+    labels), named by ``key``, fails on ``value``'s contained resources. Shared by the invariant walk
+    and the compiled validator's direct call."""
+    contained = value.get("contained")
+    if not isinstance(contained, list):
+        return False
+    for res in contained:
+        if not isinstance(res, dict):
+            continue
+        raw_meta = res.get("meta")
+        meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
+        if key == "dom-2":
+            broken = _present(res.get("contained"))
+        elif key == "dom-4":
+            broken = _present(meta.get("versionId")) or _present(meta.get("lastUpdated"))
+        else:
+            broken = _present(meta.get("security"))
+        if broken:
+            return True
+    return False
 
 
 def _narrative_refers(div: str, rid: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -53,3 +54,87 @@ def test_classes_with_post_init_or_non_init_fields_go_to_replace() -> None:
 
     m = Mutable(1, [2])
     assert replaced(m, a=3) == dataclasses.replace(m, a=3)
+
+
+@dataclass(frozen=True, slots=True)
+class _Base:
+    a: int
+    b: str = "b"
+
+
+@dataclass(frozen=True, slots=True)
+class _Derived(_Base):
+    c: tuple[int, ...] = ()
+    d: float | None = None
+
+
+@dataclass(frozen=True)
+class _NoSlots:
+    a: int
+    b: str = "b"
+
+
+def test_every_model_fact_and_inherited_or_unslotted_class_copies_as_replace_does() -> None:
+    # slot classes (own and inherited fields) are set through their slot descriptors; a frozen class
+    # without slots through object.__setattr__: each field must land in its own place either way
+    samples: list[object] = [_Derived(1, "x", (2,), 0.5), _NoSlots(3), _fact()]
+    samples += [Mention(1, 2, "x", MentionRole.VALUE), RelativeTime("x", -1.0, None)]
+    for obj in samples:
+        names = [f.name for f in dataclasses.fields(obj)]  # type: ignore[arg-type]
+        for i, name in enumerate(names):
+            other = names[(i + 1) % len(names)]
+            value, other_value = object(), object()
+            new = replaced(obj, **{name: value, other: other_value})
+            expected = dataclasses.replace(obj, **{name: value, other: other_value})  # type: ignore[type-var]
+            assert type(new) is type(obj)
+            for n in names:
+                assert getattr(new, n) is getattr(expected, n), (type(obj).__name__, n)
+
+
+def test_maker_makes_what_the_class_makes() -> None:
+    # every class the components make through ``maker``: positional, keyword and defaulted calls give an
+    # object of the class with each value in its own field, as the class's own __init__ does
+    from fhirconv.extract.context import Target
+    from fhirconv.extract.fastcopy import maker
+    from fhirconv.extract.lexicon import Match
+    from fhirconv.model import ProcedureFact
+
+    classes: list[Any] = [Mention, Match, ConditionFact, ProcedureFact, Target, _Derived]
+    for cls in classes:
+        make = maker(cls)
+        assert make is not cls, cls
+        fields = dataclasses.fields(cls)
+        values = [object() for _ in fields]
+        required = [f for f in fields if f.default is dataclasses.MISSING]
+        calls = [
+            ((*values,), {}),
+            ((), {f.name: v for f, v in zip(fields, values, strict=True)}),
+            ((*values[: len(required)],), {}),
+        ]
+        for args, kwargs in calls:
+            made, expected = make(*args, **kwargs), cls(*args, **kwargs)
+            assert type(made) is cls
+            for f in fields:
+                assert getattr(made, f.name) is getattr(expected, f.name), (cls.__name__, f.name)
+        with pytest.raises(TypeError):
+            make(*values, object())  # one value too many, as the class refuses it
+
+
+def test_maker_leaves_other_classes_as_they_are() -> None:
+    from fhirconv.extract.fastcopy import maker
+
+    @dataclass(frozen=True, slots=True)
+    class WithFactory:
+        a: list[int] = field(default_factory=list)
+
+    @dataclass(frozen=True, slots=True, kw_only=True)
+    class KeywordsOnly:
+        a: int
+
+    @dataclass(slots=True)
+    class NotFrozen:
+        a: int
+
+    others: list[Any] = [Quantity, WithFactory, KeywordsOnly, NotFrozen, _NoSlots]
+    for cls in others:
+        assert maker(cls) is cls

@@ -129,3 +129,97 @@ def test_gates_answer_as_the_patterns_do_at_any_bounds(text: str, bounds: list[t
                 assert gated.findall(text, a, b) == pat.findall(text, a, b)
     finally:
         triggers.done()
+
+
+def test_settling_walks_pass_barren_data_by_and_miss_no_pattern() -> None:
+    """The settling walks pass by the containers the walk before found holding no pattern (the rules'
+    word lists and tables); they still reach every pattern a full walk reaches: after the last settling
+    a full walk finds no gate left switched off and no pattern that was never looked at (each one a
+    gate, or known to need none). A converter of its own: the shared one has settled long ago."""
+    from support import SHARED, require_shared
+
+    from fhirconv.extract import triggers as module
+    from fhirconv.pipeline import Converter, ConvertOptions
+
+    require_shared("corpora", "maccrobat2020", "dev")
+    files = sorted((SHARED / "corpora" / "maccrobat2020" / "dev").glob("*.txt"))[:24]
+    assert len(files) == 24
+    conv = Converter(ConvertOptions())
+    triggers = conv.extractor.triggers
+    skipped: list[int] = []
+    walk = module._walk
+
+    def counting(*args: object, **kwargs: object) -> int:
+        skip = kwargs.get("skip", frozenset())
+        assert isinstance(skip, frozenset)
+        skipped.append(len(skip))
+        return walk(*args, **kwargs)  # type: ignore[arg-type]
+
+    module._walk = counting  # type: ignore[assignment]
+    try:
+        for path in files:  # past the 8 x warm_up-th document: both settlings done
+            conv.extractor.extract(conv.read_bytes(path.read_bytes(), path.name))
+    finally:
+        module._walk = walk
+    assert len(skipped) == 3 and skipped[0] == 0 and skipped[1] > 100  # gate_all, then two settlings
+    assert triggers._root is not None
+    missed: list[str] = []
+
+    def check(p: object) -> object:
+        if isinstance(p, GatedPattern):
+            if p.state == module._OFF:
+                missed.append(f"switched off but in place: {p.pattern[:60]}")
+        elif isinstance(p, re.Pattern) and id(p) not in triggers._of and id(p) not in triggers._plain:
+            missed.append(f"never looked at: {p.pattern[:60]}")
+        return p
+
+    places = walk(*triggers._root, check)  # a full walk: nothing passed by
+    assert places == 0 and not missed, missed[:5]
+    assert sum(g.state == module._ON for g in triggers._gated) > 0
+    assert sum(g.state == module._OFF for g in triggers._gated) > 0  # some gates were taken away
+
+
+def test_a_pattern_put_into_barren_data_later_answers_as_itself() -> None:
+    """What the pruning gives up: a pattern placed into a container that held none at the last walk stays
+    as it is (ungated) -- and answers exactly as it always does."""
+
+    @dataclass
+    class _Holder:
+        words: list[object]
+        pats: list[re.Pattern[str]]
+
+    raw = re.compile(_PATTERNS[1])
+    holder = _Holder(["fever", ["chills", "rigors"]], [raw])
+    triggers = Triggers(warm_up=0, gain_s=-1.0)
+    triggers.gate_all(holder, __name__)
+    assert isinstance(holder.pats[0], GatedPattern)
+    late = re.compile(_PATTERNS[2])
+    inner = holder.words[1]
+    assert isinstance(inner, list)
+    inner.append(late)  # into a list the walk found barren
+    triggers.read(_TEXT)
+    triggers.done()
+    triggers._settle(last=False)
+    assert inner[-1] is late  # passed by
+    assert [m.span() for m in inner[-1].finditer(_TEXT)] == [m.span() for m in late.finditer(_TEXT)]
+
+
+def test_each_document_starts_with_empty_places() -> None:
+    """A gate's lists are kept from one document to the next and emptied at each read: the places of
+    the literals in one text never stand for another's, and a text without them has none."""
+    raw = [re.compile(p) for p in _PATTERNS]
+    rules = _Rules([(str(i), p) for i, p in enumerate(raw)], raw[0])
+    triggers = Triggers(warm_up=0, gain_s=-1.0)
+    triggers.gate_all(rules, __name__)
+    gated = rules.patterns[1][1]
+    assert isinstance(gated, GatedPattern)
+    triggers.read("fever and chills")
+    assert gated.ends == [5, 16] and gated.starts == [0, 10]
+    triggers.done()
+    assert gated.ends == [] and gated.folded is None
+    triggers.read("no such words here, twice over")
+    assert gated.ends == [] and gated.search("no such words here, twice over") is None
+    triggers.done()
+    triggers.read("rigors")
+    assert gated.ends == [6] and gated.starts == [0]
+    triggers.done()

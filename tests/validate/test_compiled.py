@@ -1033,3 +1033,193 @@ def test_expat_markup_check_decides_only_what_the_lxml_walk_decides_the_same() -
 
     check_clean()
     assert clean > 150, clean
+
+
+# ---- direct decisions and guards (dom-2/3/4/5/6, ref-1, per-1, the shortcuts, bdl-5/bdl-8) ---------
+
+
+def _direct_cases() -> list[Any]:
+    """Own resources and bundles with the shapes the direct decisions decide or leave (contained
+    resources referred to or not, nested ones, versioned or labelled ones, '#x' references, periods,
+    narratives, bundle entries)."""
+    obs: dict[str, Any] = {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"text": "weight"},
+        "text": {"status": "generated", "div": '<div xmlns="http://www.w3.org/1999/xhtml">w</div>'},
+    }
+    pat = {"resourceType": "Patient", "id": "p1"}
+    org = {"resourceType": "Organization", "id": "o1", "name": "x"}
+    cases: list[Any] = []
+    for contained in (
+        [],
+        [pat],
+        [pat, org],
+        [{**pat, "contained": [org]}],
+        [{**pat, "meta": {"versionId": "1"}}],
+        [{**pat, "meta": {"lastUpdated": "2020-01-01T00:00:00Z"}}],
+        [{**pat, "meta": {"security": [{"system": "s", "code": "c"}]}}],
+        [{**pat, "id": 3}],
+        ["x"],
+    ):
+        for ref in ("#p1", "#o1", "#nope", "#", "Patient/1", None):
+            res = copy.deepcopy(obs)
+            if contained:
+                res["contained"] = copy.deepcopy(contained)
+            if ref is not None:
+                res["subject"] = {"reference": ref}
+                res["performer"] = [{"reference": ref}]
+            cases.append(res)
+    for text in (
+        None,
+        {"status": "generated"},
+        {"status": "generated", "div": '<div xmlns="http://www.w3.org/1999/xhtml"><a href="#p1">p</a></div>'},
+    ):
+        res = copy.deepcopy(obs)
+        res["contained"] = [copy.deepcopy(pat)]
+        res["subject"] = {"reference": "#p1"}
+        if text is None:
+            del res["text"]
+        else:
+            res["text"] = text
+        cases.append(res)
+    for start, end in (
+        ("2020-01-01", "2020-01-02"),
+        ("2020-01-02", "2020-01-01"),
+        ("2020", "2020-01-01"),
+        ("2020-01-01T10:00:00Z", "2020-01-01T09:00:00+01:00"),
+        ("2020-02-30", "2020-03-01"),
+        ("2020-01-01", None),
+        (None, "2020-01-01"),
+        (3, "2020"),
+    ):
+        res = copy.deepcopy(obs)
+        res["effectivePeriod"] = {k: v for k, v in (("start", start), ("end", end)) if v is not None}
+        cases.append(res)
+    entries: list[Any] = [
+        {"fullUrl": "urn:uuid:00000000-0000-0000-0000-000000000001", "resource": copy.deepcopy(pat)},
+        {"fullUrl": "http://x.org/fhir/Patient/p1/_history/2", "resource": copy.deepcopy(pat)},
+        {"fullUrl": "http://x.org/fhir/Patient/p1", "request": {"method": "DELETE", "url": "Patient/p1"}},
+        {"request": {"method": "GET", "url": "Patient"}},
+        {"fullUrl": "http://x.org/fhir/Patient/p1", "resource": copy.deepcopy(pat)},
+        {"response": {"status": "200"}},
+    ]
+    for btype in ("collection", "transaction", "batch-response", "history", "document"):
+        for i in range(len(entries)):
+            cases.append(
+                {"resourceType": "Bundle", "type": btype, "entry": copy.deepcopy(entries[i : i + 3])}
+            )
+    return cases
+
+
+def _slow_everywhere(chain: Any) -> None:
+    """Every direct decision of ``chain``'s generated walk replaced by "ask the checker"."""
+    from fhirconv.validate import compiled as mod
+
+    def undecided(*_args: Any) -> bool:
+        raise Fallback
+
+    ns = _compiled(chain).program.ns
+    for name in mod._WITH_RUN:
+        ns[name] = undecided
+
+
+def test_direct_decisions_give_the_issues_of_the_checkers_own_code() -> None:
+    """The generated walk's direct calls (``_x_*``) give the report the walk gives when each
+    constraint goes through the invariant checker (``X.slow``), on own shapes and the official
+    examples with contained resources or bundles."""
+    fast_chain, slow_chain = build_chain(), build_chain()
+    validate_json({"resourceType": "Patient"}, chain=slow_chain)  # (the program, before patching it)
+    _slow_everywhere(slow_chain)
+    inputs = [(f"case {i}", c) for i, c in enumerate(_direct_cases())]
+    folder = SHARED / "fhir-r4" / "examples"
+    if folder.is_dir():
+        inputs += [
+            (name, data)
+            for name, data in official_examples(SHARED)
+            if isinstance(data, dict)
+            and ("contained" in json.dumps(data) or data.get("resourceType") == "Bundle")
+        ]
+    assert len(inputs) > 100
+    wrong = []
+    for name, data in inputs:
+        a = validate_json(copy.deepcopy(data), name, chain=fast_chain).issues
+        b = validate_json(copy.deepcopy(data), name, chain=slow_chain).issues
+        if a != b:
+            wrong.append(name)
+    assert not wrong, wrong[:10]
+    # and the same as the checker-by-checker chain
+    assert not [d for i, c in enumerate(_direct_cases()) for d in compare_json(c, f"case {i}")]
+
+
+_ENTRY_VALUES: list[Any] = [
+    None,
+    "x",
+    "",
+    "a/_history/1",
+    "/_history/",
+    3,
+    {},
+    [],
+    {"resourceType": "Patient"},
+    ["x"],
+]
+
+
+@pytest.mark.parametrize("key", ["resource", "fullUrl", "request", "response", "_fullUrl", "_resource"])
+def test_entry_guards_hold_only_where_the_compiled_predicate_holds(key: str) -> None:
+    """bdl-5's and bdl-8's guards (``compiled._GUARDS``) are true only on entries where the compiled
+    predicate (itself tested against fhirpathpy above) is true."""
+    from fhirconv.validate.compiled import _GUARDS
+    from fhirconv.validate.fpcompile import RUNTIME
+
+    checked = 0
+    for (rule, expression), guard in _GUARDS.items():
+        predicate = _fn(expression, "Bundle.entry")
+        test = eval(f"lambda _f: {guard}", dict(RUNTIME))
+        for a in _ENTRY_VALUES:
+            for b in _ENTRY_VALUES:
+                entry = {
+                    k: v
+                    for k, v in ((key, a), ("resource" if key != "resource" else "fullUrl", b))
+                    if v is not None
+                }
+                if not test(entry):
+                    continue
+                checked += 1
+                try:
+                    verdict = predicate(entry)
+                except Fallback:
+                    verdict = None
+                assert verdict is True, (rule, entry)
+    assert checked > 10
+
+
+_NATIVE_VALUES: list[Any] = [None, "x", "", "#", "#a", "a#", 3, {}, [], {"div": "x"}, {"status": "x"}, ["#a"]]
+
+
+@pytest.mark.parametrize("key", ["contained", "text", "reference", "display"])
+def test_native_guards_hold_only_where_the_direct_decision_holds(key: str) -> None:
+    """The in-line tests in front of the direct decisions (``compiled._NATIVE_GUARDS``) are true only
+    where the decision itself returns True (so skipping the call changes nothing)."""
+    from types import SimpleNamespace
+
+    from fhirconv.validate.compiled import _NATIVE_FAST, _NATIVE_GUARDS, _NATIVE_NS
+
+    checked = 0
+    for rule, guard in _NATIVE_GUARDS.items():
+        decide = _NATIVE_NS[_NATIVE_FAST[rule]]
+        test = eval(f"lambda _f: {guard}", {})
+        for a in _NATIVE_VALUES:
+            for other in ({}, {"contained": [{"resourceType": "Patient", "id": "a"}]}):
+                value = {**other, key: a} if a is not None else dict(other)
+                if not test(value):
+                    continue
+                checked += 1
+                run = SimpleNamespace(impure=0, root={}, resource=value, _walk=lambda: None)
+                try:
+                    verdict = decide(value, run)
+                except Fallback:
+                    verdict = None
+                assert verdict is True, (rule, value)
+    assert checked > 2
