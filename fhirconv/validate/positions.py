@@ -22,7 +22,6 @@ from json.decoder import scanstring  # type: ignore[attr-defined]  # the C strin
 from json.scanner import make_scanner
 from typing import Any
 
-from .dumped_positions import _paths
 from .issues import Issue
 
 __all__ = [
@@ -275,13 +274,55 @@ _AFTER = re.compile(r"[ \t\n\r]*(,?)[ \t\n\r]*")
 """What follows a member's value: a ``,`` (then spaces) when another member follows."""
 
 
+_INDEX = re.compile(r"\[(0|[1-9][0-9]*)\]")
+"""An array step as ``_Scanner`` writes it (``f"[{i}]"``: no sign, no leading zero)."""
+_NAME = re.compile(r"[^.\[]*")
+"""A key step's name when no key of the object holds ``.``, ``[`` or ``]``: up to the next step mark."""
+
+
+def _paths(node: Any, loc: str, at: int, steps: list[str | int], out: list[list[str | int]]) -> None:
+    """Append to ``out``, in text order, every path from ``node`` whose location string is ``loc[at:]``."""
+    while True:
+        if at == len(loc):
+            out.append(list(steps))
+            return
+        mark = loc[at]
+        if mark == "." and type(node) is dict:
+            start = at + 1
+            names = "\x00".join(node)
+            if "." in names or "[" in names or "]" in names:
+                break  # a key holding a step mark: every key that fits, below
+            m = _NAME.match(loc, start)  # the one key that can fit: up to the next step mark
+            end = m.end()  # type: ignore[union-attr]  # matches the empty string
+            key = loc[start:end]
+            if key not in node:
+                return
+            steps.append(key)
+            node, at = node[key], end
+        elif mark == "[" and type(node) is list:
+            m = _INDEX.match(loc, at)
+            if m is None:
+                return
+            index = int(m.group(1))
+            if index >= len(node):
+                return
+            steps.append(index)
+            node, at = node[index], m.end()
+        else:
+            return
+    for key in node:
+        end = start + len(key)
+        if loc.startswith(key, start) and (end == len(loc) or loc[end] in ".["):
+            _paths(node[key], loc, end, [*steps, key], out)
+
+
 class ParsedPositions(Mapping[str, tuple[int, int]]):
     """:func:`json_positions`' map of a strict JSON text of any layout, each location worked out when
     asked, from the value parsed from that same text.
 
     The full scan tokenises the whole text in Python (~35 ms for a 230 KB bundle), while a report names
     a few locations. Here the parsed value turns a location string into its path (the same
-    ``dumped_positions._paths`` that picks the later path when keys holding ``.``, ``[`` or ``]`` make
+    ``_paths``, which picks the later path when keys holding ``.``, ``[`` or ``]`` make
     two print alike), and the text is walked along that path only: at each container, its members up to
     the one wanted are read (the keys with the C ``scanstring``) and the values before it skipped with
     the C decoder (``raw_decode``), every member's start kept for later questions. The text passed the
