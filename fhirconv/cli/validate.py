@@ -14,16 +14,24 @@ from ._common import DefinitionsProgress, describe, err_console, escape
 FORMATS = ("text", "json", "junit", "sarif", "github")
 
 
-def _indented(value: Any) -> str:
+def _indented(value: Any, *, plain: bool = False) -> str:
     """``json.dumps(value, indent=2, ensure_ascii=False)``, written by orjson when that is provably the
     same text. With ``indent`` json falls back to its Python encoder (~80 ms for the reports of the 527
     R4 examples); orjson lays out an indented value exactly as it does (two spaces, ``": "``, ``[]`` and
-    ``{}`` for empty containers), so the texts are equal when every token is: when the compact forms, from
-    json's C encoder and orjson, are equal (floats, key types and anything orjson writes differently or
-    refuses show there). Otherwise, or on any error, json writes it as before."""
+    ``{}`` for empty containers), so the texts are equal when every token is.
+
+    ``plain`` (the caller's promise, see :func:`_plain`): every key is an exact ``str`` and every leaf an
+    exact ``str``, ``int`` or ``None``. Then the tokens are equal without comparing: orjson escapes every
+    character of a string as json does with ``ensure_ascii=False`` (the tests check every code point),
+    refuses lone surrogates and integers beyond 64 bits (then json writes it), and writes other integers
+    and ``null`` alike. Otherwise the compact forms, from json's C encoder and orjson, are compared
+    (floats, subclasses and anything orjson writes differently or refuses show there); on any
+    difference or error json writes it, as before."""
     import orjson
 
     try:
+        if plain:
+            return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8")
         compact = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         if orjson.dumps(value) == compact:
             return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8")
@@ -32,14 +40,33 @@ def _indented(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 
+_PLAIN = frozenset((str, int, type(None)))
+
+
+def _plain(reports: list[Any]) -> bool:
+    """Whether every value the JSON and SARIF forms take from the reports (sources, artifacts, issue
+    fields) is an exact ``str``, ``int`` or ``None``: the rest of those forms is literal keys and strings
+    built here, so then :func:`_indented` may trust orjson's text."""
+    kinds = {type(r.source) for r in reports}
+    kinds.update(type(getattr(r, "artifact", None)) for r in reports)
+    for r in reports:
+        for i in r.issues:
+            kinds.update(
+                (type(i.severity.value), type(i.code), type(i.location), type(i.message), type(i.rule))
+            )
+            kinds.update((type(i.line), type(i.column)))
+    return kinds <= _PLAIN
+
+
 def render(reports: list[Any], fmt: str) -> str:
     """The chosen output format for a list of Reports (pure, so tests can check it directly)."""
     for r in reports:
         r.locate()  # line/column from the input text (a no-op once done)
     if fmt == "json":
         outcomes = [r.to_operation_outcome() for r in reports]
+        plain = _plain(reports)
         if len(outcomes) == 1:
-            return _indented(outcomes[0]) + "\n"
+            return _indented(outcomes[0], plain=plain) + "\n"
         bundle = {
             "resourceType": "Bundle",
             "type": "collection",
@@ -48,11 +75,11 @@ def render(reports: list[Any], fmt: str) -> str:
                 for r, oo in zip(reports, outcomes, strict=True)
             ],
         }
-        return _indented(bundle) + "\n"
+        return _indented(bundle, plain=plain) + "\n"
     if fmt == "junit":
         return _junit(reports)
     if fmt == "sarif":
-        return _indented(_sarif(reports)) + "\n"
+        return _indented(_sarif(reports), plain=_plain(reports)) + "\n"
     if fmt == "github":
         return _github(reports)
     return _text(reports)

@@ -318,21 +318,22 @@ def _with_locator(
     report.artifact = source_file
     if isinstance(data, dict) and isinstance(data.get("resourceType"), str):
         root = str(data["resourceType"])
-        report.locator = lambda: _positions(text, root, line_offset)
+        report.locator = lambda: _positions(text, data, root, line_offset)
     return report
 
 
-def _positions(text: str | bytes, root: str, line_offset: int) -> Mapping[str, tuple[int, int]]:
-    """``json_positions`` of the text: worked out per location asked when the text is laid out as
-    orjson's indented dump (``dumped_positions``), else the whole scan."""
-    from .dumped_positions import dumped_positions
-    from .positions import json_positions
+def _positions(text: str | bytes, data: Any, root: str, line_offset: int) -> Mapping[str, tuple[int, int]]:
+    """``json_positions`` of the text, worked out per location asked (``ParsedPositions``: the text
+    walked along each location's path, guided by ``data``, the value strictly parsed from it)."""
+    from .positions import ParsedPositions, json_positions
 
     def full() -> dict[str, tuple[int, int]]:
         return json_positions(text, root, line_offset=line_offset)
 
-    lazy = dumped_positions(text, root, line_offset, full)
-    return lazy if lazy is not None else full()
+    raw = text.decode("utf-8") if isinstance(text, bytes) else text
+    if raw.startswith("\ufeff"):
+        raw = raw[1:]
+    return ParsedPositions(raw, data, root, line_offset, full)
 
 
 def validate_xml(data: bytes, source: str, *, chain: ValidationChain | None = None) -> Report:

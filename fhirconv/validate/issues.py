@@ -26,9 +26,11 @@ class Severity(StrEnum):
 
     @property
     def rank(self) -> int:
-        return {"fatal": 3, "error": 2, "warning": 1, "information": 0}[self.value]
+        return _RANK[self]
 
 
+_RANK = {Severity.FATAL: 3, Severity.ERROR: 2, Severity.WARNING: 1, Severity.INFORMATION: 0}
+"""Severity.rank without building a dict per call (every rendered report sorts its issues by it)."""
 _ERRORISH = (Severity.ERROR, Severity.FATAL)
 
 
@@ -120,7 +122,8 @@ class Report:
         return not self.errors
 
     def sorted_issues(self) -> list[Issue]:
-        return sorted(self.issues, key=lambda i: (-i.severity.rank, i.location, i.rule or "", i.message))
+        rank = _RANK
+        return sorted(self.issues, key=lambda i: (-rank[i.severity], i.location, i.rule or "", i.message))
 
     def to_operation_outcome(self) -> dict[str, Any]:
         issues = [i.to_json() for i in self.sorted_issues()]

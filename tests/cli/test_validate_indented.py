@@ -85,3 +85,83 @@ def test_indented_is_jsons_text(value: Any) -> None:
 )
 def test_written_cases(value: Any) -> None:
     assert _our_way(value) == _json_way(value)
+
+
+def test_orjson_escapes_every_code_point_as_json() -> None:
+    """The ``plain`` fast path's premise, for every character: orjson writes json's text
+    (``ensure_ascii=False``) or refuses (lone surrogates only)."""
+    import orjson
+
+    refused = []
+    for cp in range(0x110000):
+        c = chr(cp)
+        try:
+            ours = orjson.dumps(c)
+        except orjson.JSONEncodeError:
+            refused.append(cp)
+            continue
+        assert ours == json.dumps(c, ensure_ascii=False).encode("utf-8"), hex(cp)
+    assert refused == list(range(0xD800, 0xE000))
+
+
+_PLAIN_LEAVES = st.one_of(st.none(), st.integers(min_value=-(2**70), max_value=2**70), _TEXT)
+_PLAIN_VALUES = st.recursive(
+    _PLAIN_LEAVES,
+    lambda kids: st.lists(kids, max_size=4) | st.dictionaries(_TEXT, kids, max_size=4),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_PLAIN_VALUES)
+def test_plain_indented_is_jsons_text(value: Any) -> None:
+    try:
+        expected: tuple[str | None, str | None] = (json.dumps(value, indent=2, ensure_ascii=False), None)
+    except (TypeError, ValueError) as exc:
+        expected = (None, type(exc).__name__)
+    try:
+        ours: tuple[str | None, str | None] = (_indented(value, plain=True), None)
+    except (TypeError, ValueError) as exc:
+        ours = (None, type(exc).__name__)
+    assert ours == expected
+
+
+_FIELDS = st.one_of(_TEXT, st.sampled_from([1.5, _Colour.RED, 3, True, None, float("nan")]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.tuples(_TEXT, _FIELDS, _FIELDS, st.one_of(st.none(), _TEXT, _FIELDS)),
+        max_size=4,
+    ),
+    st.one_of(st.none(), st.integers(min_value=-(2**66), max_value=2**66), st.sampled_from([2.0, True])),
+    st.sampled_from(["json", "sarif"]),
+    st.booleans(),
+)
+def test_rendered_reports_are_jsons_text(
+    fields: list[tuple[Any, Any, Any, Any]], line: Any, fmt: str, two: bool
+) -> None:
+    """``render`` trusts orjson only when ``_plain`` holds: any issue field that is no exact str/int/None
+    (floats, enums, bools) makes it compare, and the text is json's in every case."""
+    from fhirconv.cli import validate as cli
+    from fhirconv.validate.issues import Issue, Report, Severity
+
+    issues = [
+        Issue(Severity.ERROR, code, loc, message, rule, line=line, column=line)
+        for loc, code, message, rule in fields
+    ]
+    reports = [Report("a.json", issues), *([Report("b\ud800.json", issues[:1])] if two else [])]
+    try:
+        ours: str | None = cli.render(reports, fmt)
+    except (TypeError, ValueError):
+        ours = None
+    cli_indented = cli._indented
+    try:
+        cli._indented = lambda value, plain=False: json.dumps(value, indent=2, ensure_ascii=False)  # type: ignore[assignment]
+        expected: str | None = cli.render(reports, fmt)
+    except (TypeError, ValueError):
+        expected = None
+    finally:
+        cli._indented = cli_indented  # type: ignore[method-assign]
+    assert ours == expected
