@@ -25,6 +25,18 @@ def require_shared(*parts: str) -> Path:
     return path
 
 
+def shared_json_files() -> list[Path]:
+    """Every JSON file of ../shared's official examples and validator test cases, in a fixed order
+    (or skip/fail as ``require_shared``); more than 500 of them, so a test over them cannot pass on none."""
+    files = [
+        p
+        for folder in (require_shared("fhir-r4"), require_shared("fhir-test-cases"))
+        for p in sorted(folder.rglob("*.json"))
+    ]
+    assert len(files) > 500, len(files)
+    return files
+
+
 @lru_cache(maxsize=1)
 def converter() -> Any:
     """One converter (compiled mappings) for the whole test session."""

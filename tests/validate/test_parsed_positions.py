@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support import require_shared
+from support import shared_json_files
 
 from fhirconv.strictjson import loads as strict_loads
 from fhirconv.validate.positions import (
@@ -164,12 +164,7 @@ def test_locate_issues_same_as_before() -> None:
 
 
 def test_parsed_map_on_shared_json() -> None:
-    files = [
-        p
-        for folder in (require_shared("fhir-r4"), require_shared("fhir-test-cases"))
-        for p in sorted(folder.rglob("*.json"))
-    ]
-    assert len(files) > 500
+    files = shared_json_files()
     taken = 0
     for p in files:
         data = p.read_bytes()

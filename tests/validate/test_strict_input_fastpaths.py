@@ -27,7 +27,7 @@ import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support import require_shared
+from support import shared_json_files
 
 from fhirconv import strictjson
 from fhirconv.errors import MalformedInputError
@@ -397,12 +397,7 @@ def test_fast_path_equals_hooked_parser_on_documents(text: str, wrap: int) -> No
 
 
 def test_fast_path_equals_hooked_parser_on_shared_json() -> None:
-    files = [
-        p
-        for folder in (require_shared("fhir-r4"), require_shared("fhir-test-cases"))
-        for p in sorted(folder.rglob("*.json"))
-    ]
-    assert len(files) > 500
+    files = shared_json_files()
     decided = 0
     for p in files:
         data = p.read_bytes()
