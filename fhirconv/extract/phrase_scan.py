@@ -11,13 +11,14 @@ position is one :func:`starts_of` finds.
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from ..wordstart import original, word_start
-from .literals import note_union
+from .literals import _C, note_union
+from .literals import _MIN_LENGTH as _MIN_WORD  # a shorter literal is no gate
+from .literals import _P as _PARSER  # the parser behind re.compile, as literals.py reads pattern trees
 
 __all__ = ["note_words", "phrase_literals", "phrase_starts", "phrases", "starts_of"]
 
@@ -57,7 +58,6 @@ def note_words(pattern: re.Pattern[str], body: str) -> None:
 
 _SEP = "\0"  # where ``\s+`` stands between two words of a phrase
 _MAX_PHRASES = 5000
-_MIN_WORD = 3  # (literals._MIN_LENGTH: a shorter literal is no gate)
 
 
 def phrase_literals(body: str) -> frozenset[str] | None:
@@ -86,15 +86,6 @@ def phrase_literals(body: str) -> frozenset[str] | None:
             return None
         out.add(word)
     return frozenset(out)
-
-
-_PARSER: Any
-_C: Any
-try:  # (as literals.py reads pattern trees)
-    _PARSER = importlib.import_module("re._parser")
-    _C = importlib.import_module("re._constants")
-except ImportError:  # pragma: no cover
-    _PARSER = _C = None
 
 
 def _spell(items: list[Any]) -> set[str] | None:
