@@ -83,8 +83,17 @@ def main() -> None:
     # one-file conversion. Paused here; resumed by the root callback, or by convert/extract once their
     # converter is built (cli._common.setup_done).
     gc.disable()
+    # the methods dataclasses writes for the ~80 classes a command's imports define come compiled from
+    # the on-disk code cache (fhirconv.codecache: a sixth of a cold one-file conversion); the file is
+    # read at the first class, so --help never reads it, and written when classes were new to it
+    import dataclasses
+
+    from ..codecache import CodeCache
+
+    code = CodeCache()
     try:
-        app()
+        with code.hooked(dataclasses):
+            app()
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         raise SystemExit(130) from None
@@ -93,3 +102,5 @@ def main() -> None:
 
         sys.stderr.write(f"internal error {type(exc).__name__}: {exc} (please report it)\n")
         raise SystemExit(EXIT_INTERNAL) from None
+    finally:
+        code.save()
