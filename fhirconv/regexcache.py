@@ -37,6 +37,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .diskcache import mark_used, prune
+
 __all__ = ["Recorder", "cache_file", "remembered", "warm"]
 
 _MAGIC = b"fhirconv-regex-cache 1\n"
@@ -124,8 +126,16 @@ def _texts_magic() -> bytes | None:
     return b"fhirconv-texts 1 " + hashlib.sha256(code).hexdigest().encode() + b"\n"
 
 
-def _texts_file(patterns: Path | None) -> Path:
-    return (patterns or cache_file()).with_suffix(".texts")
+_TEXTS_KEEP = 8  # texts files kept: one per version of the code that writes them (see _texts_file)
+
+
+def _texts_file(patterns: Path | None, magic: bytes) -> Path:
+    """The texts file of the code ``magic`` names. One file per version of that code: checkouts of
+    several versions sharing one user cache (branches, an editable install beside a release) each find
+    their own, instead of each rewriting one shared file the others then cannot use."""
+    digest = magic.split()[-1][:16].decode("ascii", "replace")
+    base = patterns or cache_file()
+    return base.with_name(f"{base.stem}-{digest}.texts")
 
 
 def warm(path: Path | None = None) -> dict[tuple[Any, ...], tuple[Any, ...]]:
@@ -202,12 +212,16 @@ class Recorder:
         self.loaded = warm(self.path)
         try:
             magic = _texts_magic()
-            rows = _read(_texts_file(self.path), magic) if magic is not None else None
-            for row in (rows or [])[:_MAX_ENTRIES]:
-                key, text = row
-                if isinstance(key, tuple) and isinstance(text, str):
-                    _TEXTS.setdefault(key, text)
-                    self.loaded_texts += 1
+            if magic is not None:
+                path = _texts_file(self.path, magic)
+                rows = _read(path, magic)
+                for row in (rows or [])[:_MAX_ENTRIES]:
+                    key, text = row
+                    if isinstance(key, tuple) and isinstance(text, str):
+                        _TEXTS.setdefault(key, text)
+                        self.loaded_texts += 1
+                if rows:
+                    mark_used(path)  # what prune keeps by
         except Exception:  # a file in an unexpected shape only costs speed
             pass
         return self
@@ -241,7 +255,9 @@ class Recorder:
                 else []
             )
             rows += [(k, v) for k, v in self.texts.items() if k not in _TEXTS]
-            _write(_texts_file(self.path), magic, sorted(rows, key=repr))
+            path = _texts_file(self.path, magic)
+            _write(path, magic, sorted(rows, key=repr))
+            prune(path.parent, ".texts", _TEXTS_KEEP)
 
     def save(self) -> bool:
         """Write the file when the recorded blocks compiled patterns it lacks; True when written. Never

@@ -72,7 +72,9 @@ def alternation(words: Iterable[str]) -> str:
     text in the same order of preference (see :func:`trie_alternation`); ``flat_alternation`` is kept
     for the cases the trie cannot stand for exactly and for the tests that prove the equivalence.
     """
-    return trie_alternation({norm_phrase(w) for w in words})
+    # sorted: the text does not depend on the order here (see trie_alternation), but the set-up's cache
+    # of texts (regexcache.remembered) is keyed by it, and a set's order changes with the hash seed
+    return trie_alternation(sorted({norm_phrase(w) for w in words}))
 
 
 def _longest_first(phrase: str) -> tuple[int, str]:

@@ -96,7 +96,10 @@ def test_recorded_pattern_texts_come_back_and_only_those(tmp_path: Path, monkeyp
     outside = text.trie_alternation(["a document's own words"])  # never written
     assert built == text._trie(phrases, None) and outside
     rec.save()
-    assert path.with_suffix(".texts").is_file()
+    magic = regexcache._texts_magic()
+    assert magic is not None
+    texts = regexcache._texts_file(path, magic)
+    assert texts.is_file() and texts.parent == tmp_path
     monkeypatch.setattr(regexcache, "_TEXTS", {})
     Recorder(path).warm()
     keys = set(regexcache._TEXTS)
@@ -105,15 +108,63 @@ def test_recorded_pattern_texts_come_back_and_only_those(tmp_path: Path, monkeyp
     calls = []
     got = regexcache.remembered(("trie", tuple(phrases), None), lambda: calls.append(1) or "")
     assert got == built and not calls  # served from the file
-    # another version of the code that writes the texts: the file is not used
+    # another version of the code that writes the texts: the file is not used, and that version's own
+    # file goes beside it (checkouts of two versions sharing a cache do not overwrite each other)
     monkeypatch.setattr(regexcache, "_TEXTS", {})
     monkeypatch.setattr(regexcache, "_texts_magic", lambda: b"fhirconv-texts 1 other\n")
     Recorder(path).warm()
     assert regexcache._TEXTS == {}
+    other = Recorder(path).warm()
+    with other:
+        text.trie_alternation(phrases)
+    other.save()
+    assert regexcache._texts_file(path, b"fhirconv-texts 1 other\n").is_file() and texts.is_file()
+    # the same code's file is written under the same name whatever is held in the other one
+    assert texts == regexcache._texts_file(path, magic)
     # a damaged file is ignored
     monkeypatch.undo()
     monkeypatch.setattr(regexcache, "_TEXTS", {})
-    blob = path.with_suffix(".texts").read_bytes()
-    path.with_suffix(".texts").write_bytes(blob[:-5] + b"xxxxx")
+    blob = texts.read_bytes()
+    texts.write_bytes(blob[:-5] + b"xxxxx")
     Recorder(path).warm()
     assert regexcache._TEXTS == {}
+
+
+def test_alternation_text_and_cache_key_do_not_depend_on_the_order(monkeypatch: Any) -> None:
+    """``alternation`` sorts its phrases: the text is the same in any order (and the same as the flat
+    list's order-free trie), and so is the key the texts cache is asked under, whatever the hash seed
+    made of a set's order. Every word list of the shipped mappings, each in three orders."""
+    import random
+
+    from fhirconv import regexcache, text
+    from fhirconv.mapping import MappingStore
+
+    asked: list[Any] = []
+
+    def remembered(key: tuple[Any, ...], make: Any) -> str:
+        asked.append(key)
+        return str(make())
+
+    monkeypatch.setattr(regexcache, "remembered", remembered)
+    monkeypatch.setattr(text, "remembered", regexcache.remembered)
+    store = MappingStore()
+    lists = [
+        list(value)
+        for name in store.names("rules")
+        for value in store.load(name).values()
+        if isinstance(value, list) and len(value) > 1 and all(isinstance(w, str) for w in value)
+    ]
+    assert len(lists) > 20
+    rng = random.Random(15)
+    for words in lists:
+        texts, keys = set(), set()
+        for _ in range(3):
+            shuffled = rng.sample(words, len(words))
+            asked.clear()
+            texts.add(text.alternation(shuffled))
+            keys.add(repr(asked))
+        assert len(texts) == 1 and len(keys) == 1, words[:5]
+        folded = {text.norm_phrase(w) for w in words}
+        # a key in a set's order would match within one process yet differ in the next (hash seed)
+        assert asked == [("trie", tuple(sorted(folded)), None)]
+        assert texts == {text._trie(list(folded), None)}  # the trie in the set's own order: same text
