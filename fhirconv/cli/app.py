@@ -104,3 +104,9 @@ def main() -> None:
         raise SystemExit(EXIT_INTERNAL) from None
     finally:
         code.save()
+        # the process ends here: the interpreter's shutdown collects cycles over every object still
+        # tracked (a conversion's validator code, definitions and caches, ~10^5 objects) although the
+        # operating system takes the memory back at once; frozen, they are left out of those passes
+        # (0.1-0.16 s CPU of a cold one-file conversion). Nothing of the command's output is pending:
+        # files are written and closed, and the standard streams are still flushed at exit.
+        gc.freeze()
