@@ -1,75 +1,31 @@
-"""The ``fhirconv`` command. Each command lives in its own module and keeps heavy imports inside
-its function body, so ``fhirconv --help`` starts fast."""
+"""The ``fhirconv`` command's entry point. The Typer app itself is built in :mod:`fhirconv.cli._app`
+(``fhirconv.cli.app.app`` still names it, imported on first use), so that ``fhirconv --help`` can be
+answered from the help cache (:mod:`fhirconv.cli.helpcache`) without importing Typer: its import is
+two thirds of what ``--help`` costs beyond the interpreter's own start."""
 
 from __future__ import annotations
 
-import typer
+from typing import Any
 
-from .. import __version__
-from . import _coerce
-
-# option values reach the commands without pydantic where the result is certain (see _coerce): a
-# seventh of a cold one-file conversion
-_coerce.install()
-
-app = typer.Typer(
-    name="fhirconv",
-    help="Turn clinical case reports into FHIR R4 bundles; validate and upload FHIR R4.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=True,  # `fhirconv --install-completion` (bash, zsh, fish, PowerShell): README
-    # plain help and usage errors: typer's rich formatting imports rich's Markdown and syntax
-    # highlighting (pygments), 0.1 s of CPU, more than the rest of `fhirconv --help` together
-    rich_markup_mode=None,
-)
+__all__ = ["main"]  # and ``app``, the Typer app, through __getattr__
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"fhirconv {__version__}")
-        raise typer.Exit(0)
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        from ._app import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-# commands that switch the cyclic collector back on themselves, after building their converter
-_SETUP_COMMANDS = frozenset({"convert", "extract"})
+def _run(request: Any) -> None:
+    """Run the app; a plain ``fhirconv --help`` (``request``) keeps what it printed."""
+    from ._app import app
 
-
-@app.callback()
-def _root(
-    ctx: typer.Context,
-    version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Show the version."
-    ),
-) -> None:
-    """fhirconv command line."""
-    if ctx.invoked_subcommand not in _SETUP_COMMANDS:
-        import gc
-
-        gc.enable()  # paused by main() for the start-up
-
-
-# Command registration: one line per command module (each module defines ``register(app)``).
-from . import convert as _convert  # noqa: E402
-
-_convert.register(app)
-from . import evaluate as _evaluate  # noqa: E402
-
-_evaluate.register(app)
-from . import validate as _validate  # noqa: E402
-
-_validate.register(app)
-from . import definitions as _definitions  # noqa: E402
-
-_definitions.register(app)
-from . import upload as _upload  # noqa: E402
-
-_upload.register(app)
-from . import spark as _spark  # noqa: E402
-
-_spark.register(app)
-from . import review as _review  # noqa: E402
-
-_review.register(app)
+    if request is not None:
+        request.run_and_keep(app)
+    else:
+        app()
 
 
 def main() -> None:
@@ -83,6 +39,16 @@ def main() -> None:
     # one-file conversion. Paused here; resumed by the root callback, or by convert/extract once their
     # converter is built (cli._common.setup_done).
     gc.disable()
+    # a plain ``fhirconv --help`` prints the text its last identical run printed, without importing
+    # Typer, when nothing that text depended on has changed (fhirconv.cli.helpcache)
+    from .helpcache import HelpRequest
+
+    request = HelpRequest.of_this_process()
+    if request is not None:
+        text = request.cached()
+        if text is not None:
+            request.write(text)
+            raise SystemExit(0)
     # the methods dataclasses writes for the ~80 classes a command's imports define come compiled from
     # the on-disk code cache (fhirconv.codecache: a sixth of a cold one-file conversion); the file is
     # read at the first class, so --help never reads it, and written when classes were new to it
@@ -93,7 +59,7 @@ def main() -> None:
     code = CodeCache()
     try:
         with code.hooked(dataclasses):
-            app()
+            _run(request)
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         raise SystemExit(130) from None
