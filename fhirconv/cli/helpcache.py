@@ -12,6 +12,8 @@ A kept text is printed only when all of this is as it was when it was kept:
 - every other module the rendering run had loaded -- this package's, Typer's, click's, any other
   installed package's -- by its file's size and modification time in nanoseconds, the check Python
   applies to its own bytecode cache;
+- where the modules come from: this checkout's location and the module search path (two checkouts
+  sharing one user cache never answer with each other's text);
 - what click reads to lay the text out: the terminal width (``shutil.get_terminal_size``, as click asks
   it), the program name's sources (``sys.argv[0]``'s base name, the ``__main__`` package), and the
   environment variables of Typer, click, the completion, colours, terminal and locale.
@@ -112,6 +114,9 @@ class HelpRequest:
                 sys.executable,
                 sys.platform,
                 tuple(sys.flags),
+                # which checkout answers: two sharing one cache must never print each other's text
+                os.path.abspath(__file__),
+                tuple(sys.path),
                 os.path.basename(args[0]),
                 getattr(main, "__package__", None),
                 shutil.get_terminal_size().columns,

@@ -8,6 +8,9 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from fhirconv.cli import helpcache
 from fhirconv.mapping import user_cache_dir
@@ -71,7 +74,7 @@ def test_changed_file_or_damage_means_no_text(tmp_path: Path) -> None:
     import marshal
     import zlib
 
-    def write(rows: object) -> None:
+    def write(rows: Any) -> None:
         payload = marshal.dumps(rows)
         (tmp_path / "help.marshal").write_bytes(
             helpcache._MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload
@@ -95,9 +98,13 @@ def test_changed_file_or_damage_means_no_text(tmp_path: Path) -> None:
     assert helpcache._read(tmp_path / "help.marshal") == {}
 
 
-def test_only_a_plain_help_request(monkeypatch: object) -> None:
+def test_only_a_plain_help_request(monkeypatch: pytest.MonkeyPatch) -> None:
     assert helpcache.HelpRequest.of_this_process(["fhirconv"]) is None
     assert helpcache.HelpRequest.of_this_process(["fhirconv", "convert", "--help"]) is None
     assert helpcache.HelpRequest.of_this_process(["fhirconv", "--help", "--version"]) is None
     request = helpcache.HelpRequest.of_this_process(["fhirconv", "--help"])
     assert request is not None and request.path.parent == user_cache_dir()
+    # another module search path (another checkout first, say): another key
+    monkeypatch.setattr(sys, "path", ["/elsewhere/checkout", *sys.path])
+    other = helpcache.HelpRequest.of_this_process(["fhirconv", "--help"])
+    assert other is not None and other.key != request.key
