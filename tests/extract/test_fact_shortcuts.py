@@ -7,6 +7,7 @@ place equal the facts extracted with the shortcut.
 
 from __future__ import annotations
 
+import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -15,12 +16,14 @@ import pytest
 from support import REPO, SHARED, converter, require_shared
 
 from fhirconv.extract.adverse import _AFTER_BREAK, _REACTION_ASSERTIONS, Adverse, _Drug, _words
+from fhirconv.extract.course import _has_result
 from fhirconv.extract.listed import _hyphen_result_possible
 from fhirconv.extract.sentence import Found, SentenceContext
 from fhirconv.model import Assertion, Document
 from fhirconv.text import fold
 
 _OWN = [
+    "A further worsening of the left ventricular function. Improvement in his  renal function; a drop in\n the haemoglobin.",
     # a drug given earlier, its reaction told glued to its name: no drug mention in that sentence
     "Amoxicillin 500 mg was started for otitis. Two days later she developed an amoxicillin-induced rash.",
     "Amoxicillin-induced rash resolved. Rash is a known adverse effect; it can cause urticaria.",
@@ -132,3 +135,31 @@ def test_hyphen_result_shortcut_answers_as_the_plain_order(documents: list[Docum
             assert plain == fast
             seen += plain
     assert seen > 0
+
+
+def _plain_read_nominal(self: Any, text: str, folded: str, s: int, e: int, tests: list[Any]) -> None:
+    """``CourseStatements.read_nominal`` as it was: every sentence with a test scanned."""
+    if not tests:
+        return
+    at = {t.start: t for t in tests}
+    for m in self.rules.nominal.finditer(folded, s, e):
+        t = at.get(m.end())
+        if t is not None and not _has_result(t):
+            vs, ve = m.span("v")
+            t.value_text, t.value_span = text[vs:ve], (vs, ve)
+
+
+def test_nominal_course_skips_only_sentences_without_a_phrase_tail_before_a_test(
+    documents: list[Document],
+) -> None:
+    ex = converter().extractor
+    course = ex.observations.course
+    assert course is not None
+    new = [ex.extract(d) for d in documents]
+    course.read_nominal = types.MethodType(_plain_read_nominal, course)  # type: ignore[method-assign]
+    try:
+        plain = [ex.extract(d) for d in documents]
+    finally:
+        del course.read_nominal
+    for d, a, b in zip(documents, new, plain, strict=True):
+        assert a == b, d.metadata
