@@ -122,13 +122,20 @@ class Adverse:
     def run(self, ctx: SentenceContext, found: Found) -> None:
         folded, s, e = ctx.folded, ctx.start, ctx.end
         pairs = list(zip(ctx.mentions, ctx.assertions, strict=True))
+        reactions = [m for m, a in pairs if m.concept.domain == "conditions" and a in _REACTION_ASSERTIONS]
+        if not reactions:
+            return
         drugs = [
             _Drug(m.start, m.end, m.concept.id)
             for m, a in pairs
             if m.concept.domain == "drugs" and a is Assertion.PRESENT
         ]
-        reactions = [m for m, a in pairs if m.concept.domain == "conditions" and a in _REACTION_ASSERTIONS]
-        if not reactions or self.rules.general.search(folded, s, e):
+        # a reaction is attributed to a drug of this sentence or to one glued to a suffix cue
+        # ("<drug>-induced", _suffixed): with neither, nothing below adds anything, and the sentence
+        # is not scanned for general statements (most reaction sentences name no drug)
+        if not drugs and self.rules.suffix_word.search(folded, s, e) is None:
+            return
+        if self.rules.general.search(folded, s, e):
             return
         # a cue names a drug of this sentence (_drug_after): with none, the cues need no scanning
         if drugs:

@@ -161,6 +161,11 @@ class CourseStatements:
         """ "a further worsening of the left ventricular function": the test that follows takes the noun."""
         if not tests:
             return
+        # a phrase ends with "in"/"of" (and perhaps "the", "his", ...) and its white space: with no test
+        # written right after one of those words, no phrase can end where a test starts, and the
+        # sentence is not scanned (most sentences with a test)
+        if not any(_after_nominal_tail(folded, s, t.start) for t in tests):
+            return
         at = {t.start: t for t in tests}
         for m in self.rules.nominal.finditer(folded, s, e):
             t = at.get(m.end())
@@ -184,6 +189,20 @@ class CourseStatements:
                 break
             start = w.start()
         return start
+
+
+# the words the nominal phrase's tail may end with, right before its white space (CourseRules.nominal)
+_NOMINAL_TAIL_WORDS = ("in", "of", "the", "his", "her", "their")
+
+
+def _after_nominal_tail(folded: str, s: int, start: int) -> bool:
+    """Whether white space (``\\s``: ``str.isspace``) stands before ``start`` inside the sentence from
+    ``s``, and right before it one of the words a nominal phrase ends with: where no test starts so, no
+    match of ``CourseRules.nominal`` ends at a test."""
+    j = start
+    while j > s and folded[j - 1].isspace():
+        j -= 1
+    return j < start and folded[max(s, j - 5) : j].endswith(_NOMINAL_TAIL_WORDS)
 
 
 def _has_result(t: Obs) -> bool:

@@ -102,7 +102,8 @@ def listed_results(
         lists = for_lists(folded, s, e)
     seg = folded[s:e]
     # each reading needs a word or sign of its own; most sentences have none of them
-    hyphen = _hyphen_result_possible(text, seg, s) and text.find("-", s, e) >= 0
+    # (the hyphen first: a sentence without one, most of them, is not walked for the result words)
+    hyphen = text.find("-", s, e) >= 0 and _hyphen_result_possible(text, seg, s)
     signs = "(+)" in seg or "( )" in seg  # "(-)" and "(" minus sign ")" fold to "( )"
     subject = subject_tail is None or subject_tail.search(folded, s, e) is not None
     if not (lists or hyphen or signs or subject):

@@ -19,6 +19,7 @@ from ..model import (
 )
 from .coordinated import coordinated_values
 from .course import CourseStatements
+from .fastcopy import maker
 from .findings import RESULT_ON, drop_substrates, finding_vitals
 from .lexicon import Concept, Match
 from .listed import for_lists, list_spans, listed_results, subject_tail
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
     from .sentence import Found, SentenceContext
 
 __all__ = ["Obs", "Observations"]
+
+# made per test fact and its mentions: the same objects as the classes make, at about half the price
+_observation, _make_mention = maker(ObservationFact), maker(Mention)
 
 
 class Observations:
@@ -280,7 +284,7 @@ class Observations:
             elif o.heads:
                 mentions = [_mention(text, h, MentionRole.HEAD) for h in o.heads]
             else:  # (most names: the one span of the name)
-                mentions = [Mention(o.start, o.end, text[o.start : o.end], MentionRole.HEAD)]
+                mentions = [_make_mention(o.start, o.end, text[o.start : o.end], MentionRole.HEAD)]
             if o.value_span:
                 mentions.append(_mention(text, o.value_span, MentionRole.VALUE))
             if o.restated:
@@ -290,7 +294,7 @@ class Observations:
             if o.range_span and o.reference_range:
                 mentions.append(_mention(text, o.range_span, MentionRole.REFERENCE_RANGE))
             key = f"{o.concept_id}@{o.start if o.cell is None else o.cell[0]}"  # a cell: its own fact
-            out[key] = ObservationFact(
+            out[key] = _observation(
                 key=key,
                 text=o.text,
                 codings=o.codings,
@@ -335,4 +339,4 @@ def _longest(events: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
 
 
 def _mention(text: str, span: tuple[int, int], role: MentionRole) -> Mention:
-    return Mention(span[0], span[1], text[span[0] : span[1]], role)
+    return _make_mention(span[0], span[1], text[span[0] : span[1]], role)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 
 from ..model import Assertion, Coding, Mention, MentionRole, ProcedureFact
+from .fastcopy import maker
 from .fastcopy import replaced as replace
 from .rules import ProcedureRules
 from .sentence import NOT_PATIENT_FACTS, Found, ProcedureCandidate, SentenceContext
 from .text import MAX_MENTIONS
 
 __all__ = ["Procedures"]
+
+# made per procedure mention and fact: the same objects as the classes make, at about half the price
+_mention, _procedure = maker(Mention), maker(ProcedureFact)
 
 _CLAUSE_END = re.compile(r"[;,.()]")
 _MAX_REASON = 120  # characters of the reason phrase at most
@@ -57,7 +61,7 @@ class Procedures:
                 assert c.test is not None
                 concept_id = c.test.concept_id
             key = (concept_id, c.status)
-            mention = Mention(c.start, c.end, text[c.start : c.end], MentionRole.HEAD)
+            mention = _mention(c.start, c.end, text[c.start : c.end], MentionRole.HEAD)
             if key in store:
                 old = store[key]
                 store[key] = replace(
@@ -74,7 +78,7 @@ class Procedures:
             else:
                 assert c.test is not None
                 codings, category = c.test.codings, "diagnostic"
-            store[key] = ProcedureFact(
+            store[key] = _procedure(
                 f"{concept_id}|{c.status}",
                 text[c.start : c.end],
                 codings,

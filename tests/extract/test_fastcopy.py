@@ -97,9 +97,18 @@ def test_maker_makes_what_the_class_makes() -> None:
     from fhirconv.extract.context import Target
     from fhirconv.extract.fastcopy import maker
     from fhirconv.extract.lexicon import Match
-    from fhirconv.model import ProcedureFact
+    from fhirconv.model import MedicationFact, ObservationFact, ProcedureFact
 
-    classes: list[Any] = [Mention, Match, ConditionFact, ProcedureFact, Target, _Derived]
+    classes: list[Any] = [
+        Mention,
+        Match,
+        ConditionFact,
+        ObservationFact,
+        MedicationFact,
+        ProcedureFact,
+        Target,
+        _Derived,
+    ]
     for cls in classes:
         make = maker(cls)
         assert make is not cls, cls
