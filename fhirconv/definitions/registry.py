@@ -179,9 +179,13 @@ def _extract(data: bytes, root: Path, *, source: str, expect: tuple[str, str] | 
         staged = Path(tmp) / "staged"
         staged.mkdir()
         (Path(tmp) / "package").rename(staged / "package")
+        # Replaced by two renames, the old folder deleted only after: a process reading or looking for
+        # the package meanwhile (another conversion, a second install) never finds it missing, which
+        # made it start an install of its own that deleted the folder under this one's compile.
         if target.exists():
-            shutil.rmtree(target)
+            target.rename(Path(tmp) / "old")
         staged.rename(target)
+        shutil.rmtree(Path(tmp) / "old", ignore_errors=True)
     return InstalledPackage(name, version, target)
 
 

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import http.server
 import io
+import shutil
 import json
 import tarfile
 import threading
@@ -161,6 +162,46 @@ def test_install_from_file_and_bad_tarballs(tmp_path: Path) -> None:
     with pytest.raises(PackageIntegrityError):
         registry.install_from_file(evil, root=tmp_path / "cache")
     assert not (tmp_path.parent / "evil.json").exists()
+
+
+def test_reinstall_replaces_the_package_without_a_moment_it_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "cache"
+    old = tmp_path / "old.tgz"
+    old.write_bytes(make_tgz("hl7.fhir.r4.core", "4.0.1", {"StructureDefinition-old.json": {}}))
+    pkg = registry.install_from_file(old, root=root)
+    new = tmp_path / "new.tgz"
+    new.write_bytes(make_tgz("hl7.fhir.r4.core", "4.0.1", {"StructureDefinition-new.json": {}}))
+    seen: list[bool] = []  # is the package's manifest there, at each step of the replacement
+    rename, rmtree = Path.rename, shutil.rmtree
+
+    def watched_rename(self: Path, target: Path) -> Path:
+        seen.append((pkg.path / "package" / "package.json").is_file())
+        out = rename(self, target)
+        seen.append((pkg.path / "package" / "package.json").is_file())
+        return out
+
+    during_deletion: list[bool] = []
+
+    def watched_rmtree(path: Path, *args: object, **kwargs: object) -> None:
+        during_deletion.append((pkg.path / "package" / "package.json").is_file())
+        rmtree(path, *args, **kwargs)  # type: ignore[arg-type]
+        during_deletion.append((pkg.path / "package" / "package.json").is_file())
+
+    monkeypatch.setattr(Path, "rename", watched_rename)
+    monkeypatch.setattr(shutil, "rmtree", watched_rmtree)
+    again = registry.install_from_file(new, root=root)
+    monkeypatch.undo()
+    assert again.path == pkg.path
+    assert (pkg.path / "package" / "StructureDefinition-new.json").is_file()
+    assert not (pkg.path / "package" / "StructureDefinition-old.json").exists()
+    assert sorted(p.name for p in root.iterdir()) == [pkg.path.name]  # no staging folder left
+    # the old folder is deleted while the new one is already in place, and the one moment the package
+    # is missing is between two renames (the old folder moved aside, the new one moved in)
+    assert during_deletion and all(during_deletion), during_deletion
+    gaps = "".join("." if there else "x" for there in seen).split(".")
+    assert [g for g in gaps if g] == ["xx"], seen
 
 
 def test_progress_announces_registry_fallback_and_download(
