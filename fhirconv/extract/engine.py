@@ -59,6 +59,7 @@ _target = maker(Target)
 
 __all__ = ["ORDER", "Extractor"]
 
+_PRESENT = Assertion.PRESENT
 _DOMAIN_TARGET = {"conditions": "condition", "drugs": "drug", "procedures": "procedure"}
 # The components, in the order they read each sentence. Observations come first: they add the
 # results the later components must not take for their own.
@@ -239,9 +240,25 @@ class Extractor:
             if test_spans or not self.mentions.shortcuts
             else [m for m in matches if m.concept.domain != "tests"]  # (most sentences name no test)
         )
+        triggers = self.context.acting(folded, s, e) if (kept or tests) and self.mentions.shortcuts else None
+        if triggers is None and self.mentions.shortcuts:
+            # no trigger of the sentence puts anything in its scope (most sentences): all present, none
+            # past, and no targets made for the ConText step
+            return SentenceContext(
+                text,
+                folded,
+                index,
+                s,
+                e,
+                kept,
+                [_PRESENT] * len(kept),
+                tests,
+                [_PRESENT] * len(tests),
+                [False] * len(kept),
+            )
         targets = [_target(m.start, m.end, _DOMAIN_TARGET[m.concept.domain]) for m in kept]
         targets += [_target(t.start, t.end, "test") for t in tests]
-        assertions, past = self.context.assert_with_past(folded, s, e, targets)
+        assertions, past = self.context.assert_with_past(folded, s, e, targets, triggers)
         return SentenceContext(
             text,
             folded,
