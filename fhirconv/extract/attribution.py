@@ -20,6 +20,7 @@ from .text import Sentence, iter_paragraphs, split_sentences
 
 __all__ = ["Attributor"]
 
+_NONE_SKIPPED: frozenset[int] = frozenset()
 _PATIENT_SECTIONS = {SectionType.CASE, SectionType.INVESTIGATIONS, SectionType.TREATMENT, SectionType.OUTCOME}
 # general text in which a sentence whose subject is the patient still speaks of the case
 _SUBJECT_SECTIONS = {SectionType.DISCUSSION, SectionType.CONCLUSION}
@@ -43,14 +44,17 @@ _RANGE = re.compile(r"(\d+)\s*[\u2013-]\s*(\d+)")
 def _citations(text: str, start: int, end: int) -> int:
     """Literature references in ``text[start:end]``. A bracketed range after a value is no citation,
     and neither is a range that runs downwards ("(139-116)"): reference lists are cited in order."""
-    if (
-        text.find("[", start, end) < 0
-        and text.find("(", start, end) < 0
-        and text.find("et al", start, end) < 0
-    ):
-        return 0  # (every citation the pattern knows has one of these: most sentences have none)
+    # every citation the pattern knows starts with one of these: most sentences have none, and no
+    # citation starts before the first of them, so the scan starts there
+    bracket, paren, et_al = (
+        text.find("[", start, end),
+        text.find("(", start, end),
+        text.find("et al", start, end),
+    )
+    if bracket < 0 and paren < 0 and et_al < 0:
+        return 0
     n = 0
-    for m in _CITATION.finditer(text, start, end):
+    for m in _CITATION.finditer(text, min(i for i in (bracket, paren, et_al) if i >= 0), end):
         if text[m.start()] == "(" and _VALUE_BEFORE.search(text, max(start, m.start() - 24), m.start()):
             continue
         if any(int(a) >= int(b) for a, b in _RANGE.findall(m.group())):
@@ -147,7 +151,7 @@ class Attributor:
                 skipped = (
                     self._abstract_skips(doc.text, folded, sents)
                     if sec.type is SectionType.ABSTRACT
-                    else set()
+                    else _NONE_SKIPPED
                 )
                 for sent in sents:
                     if sent.start in skipped:
@@ -159,7 +163,7 @@ class Attributor:
                     if sent.start != ps and self._caption.match(folded, sent.start):
                         label = len(folded[sent.start : sent.end].split()) <= 3
                         continue
-                    if (sent.start, sent.end) == (ps, pe):
+                    if sent.start == ps and sent.end == pe:
                         # the sentence is the whole paragraph: its counts are the paragraph's
                         if _general_by_counts(anchors, general, citations):
                             continue

@@ -139,14 +139,31 @@ class ContextRules:
             if r.category == "pseudo" or not any(ps <= s and e <= pe for ps, pe in pseudo)
         ]
 
+    def acting(self, folded: str, start: int, end: int) -> list[tuple[int, int, ContextRule]] | None:
+        """The triggers of sentence ``folded[start:end]`` for :meth:`assert_with_past`, or None when none
+        of them puts anything in its scope (none found, or only pseudo-triggers and terminators): then
+        every target of the sentence is present and none is past, and the caller need not make them."""
+        triggers = self._triggers(folded, start, end)
+        acting = self._acting
+        for _, _, rule in triggers:
+            if rule.literal in acting:
+                return triggers
+        return None
+
     def assert_targets(self, folded: str, start: int, end: int, targets: Sequence[Target]) -> list[Assertion]:
         """Assertion for each target of one sentence ``folded[start:end]``."""
         return self.assert_with_past(folded, start, end, targets)[0]
 
     def assert_with_past(
-        self, folded: str, start: int, end: int, targets: Sequence[Target]
+        self,
+        folded: str,
+        start: int,
+        end: int,
+        targets: Sequence[Target],
+        triggers: list[tuple[int, int, ContextRule]] | None = None,
     ) -> tuple[list[Assertion], list[bool]]:
-        """Assertion for each target, and whether a past-history trigger has it in scope.
+        """Assertion for each target, and whether a past-history trigger has it in scope. ``triggers``:
+        the sentence's, as :meth:`acting` found them (else they are looked for here).
 
         The second list keeps what ranking drops: "no history of seizures" is negated (the rank wins)
         and also about past history, which is how a reader files it.
@@ -155,7 +172,8 @@ class ContextRules:
         past = [False] * len(targets)
         if not targets:
             return result, past
-        triggers = self._triggers(folded, start, end)
+        if triggers is None:
+            triggers = self._triggers(folded, start, end)
         if not triggers:
             return result, past
         terminators = [s for s, _, r in triggers if r.category == "terminate"]

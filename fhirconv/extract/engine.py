@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import Any, Protocol
 
 from ..mapping import MappingStore, user_cache_dir
@@ -59,13 +60,17 @@ _target = maker(Target)
 
 __all__ = ["ORDER", "Extractor"]
 
+_PRESENT = Assertion.PRESENT
 _DOMAIN_TARGET = {"conditions": "condition", "drugs": "drug", "procedures": "procedure"}
 # The components, in the order they read each sentence. Observations come first: they add the
 # results the later components must not take for their own.
 ORDER = ("patient", "observations", "conditions", "procedures", "medications", "adverse", "outcome", "family")
 
 
-_Step = tuple[Callable[[SentenceContext, Found], None], frozenset[Any] | None]
+_Run = Callable[[SentenceContext, Found], None]
+_Step = tuple[_Run, frozenset[Any] | None]
+_MAX_STEPS = 1024
+_domain = attrgetter("concept.domain")
 
 
 class Component(Protocol):
@@ -117,6 +122,10 @@ class Extractor:
         self.skip = True
         self._plan: tuple[_Step, ...] = tuple((c.run, getattr(c, "needs", None)) for c in self.components)
         self._plan_all: tuple[_Step, ...] = tuple((c.run, None) for c in self.components)
+        # the steps of a plan that run on a sentence, per set of its mentions' (domain, assertion)
+        # pairs (a few dozen sets occur; bounded), for the plan they were chosen from
+        self._steps_for: tuple[_Step, ...] | None = None
+        self._steps: dict[frozenset[tuple[str, Assertion]], tuple[_Run, ...]] = {}
         self.linker = Linker(procedure_rules, self.observations, self.adverse_rules)
         # the timeline dates the linked facts ("the third day of IVIg" counts from the drug's start)
         self.timeline_data = RuleData(store.load("rules/timeline"), "rules/timeline")
@@ -160,13 +169,21 @@ class Extractor:
         aliases = self.mentions.aliases(doc, folded)
         found = Found()
         plan = self._plan if self.skip and _in_order(sentences) else self._plan_all
+        if self._steps_for is not plan:
+            self._steps_for, self._steps = plan, {}
+        steps_of = self._steps
         for index, sent in enumerate(sentences):
             ctx = self._context(text, folded, index, sent.start, sent.end, aliases)
             # a component whose ``needs`` no mention of the sentence meets would add nothing: skipped
-            have = {(m.concept.domain, a) for m, a in zip(ctx.mentions, ctx.assertions, strict=True)}
-            for run, needs in plan:
-                if needs is None or not needs.isdisjoint(have):
-                    run(ctx, found)
+            # (which components run depends on the (domain, assertion) pairs alone: chosen once per set)
+            have = frozenset(zip(map(_domain, ctx.mentions), ctx.assertions, strict=True))
+            steps = steps_of.get(have)
+            if steps is None:
+                steps = _steps(plan, have)
+                if len(steps_of) < _MAX_STEPS:
+                    steps_of[have] = steps
+            for run in steps:
+                run(ctx, found)
         self._title_conditions(doc, text, folded, len(sentences), aliases, found)
         if doc.tables:
             starts = [s.start for s in sentences]
@@ -239,9 +256,25 @@ class Extractor:
             if test_spans or not self.mentions.shortcuts
             else [m for m in matches if m.concept.domain != "tests"]  # (most sentences name no test)
         )
+        triggers = self.context.acting(folded, s, e) if (kept or tests) and self.mentions.shortcuts else None
+        if triggers is None and self.mentions.shortcuts:
+            # no trigger of the sentence puts anything in its scope (most sentences): all present, none
+            # past, and no targets made for the ConText step
+            return SentenceContext(
+                text,
+                folded,
+                index,
+                s,
+                e,
+                kept,
+                [_PRESENT] * len(kept),
+                tests,
+                [_PRESENT] * len(tests),
+                [False] * len(kept),
+            )
         targets = [_target(m.start, m.end, _DOMAIN_TARGET[m.concept.domain]) for m in kept]
         targets += [_target(t.start, t.end, "test") for t in tests]
-        assertions, past = self.context.assert_with_past(folded, s, e, targets)
+        assertions, past = self.context.assert_with_past(folded, s, e, targets, triggers)
         return SentenceContext(
             text,
             folded,
@@ -254,6 +287,11 @@ class Extractor:
             assertions[len(kept) :],
             past[: len(kept)],
         )
+
+
+def _steps(plan: tuple[_Step, ...], have: frozenset[tuple[str, Assertion]]) -> tuple[_Run, ...]:
+    """The runs of ``plan`` whose ``needs`` (None: every sentence) meet ``have``, in order."""
+    return tuple(run for run, needs in plan if needs is None or not needs.isdisjoint(have))
 
 
 def _in_order(sentences: Sequence[Sentence]) -> bool:

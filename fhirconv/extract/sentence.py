@@ -16,7 +16,7 @@ from .observations import Obs
 NOT_PATIENT_FACTS = frozenset({Assertion.FAMILY, Assertion.OTHER, Assertion.HYPOTHETICAL})
 
 
-@dataclass
+@dataclass(slots=True)
 class SentenceContext:
     text: str  # the whole document text (offsets are document offsets)
     folded: str  # fold(text), same length

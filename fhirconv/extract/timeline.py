@@ -70,6 +70,7 @@ class Timeline:
         self.q = quantities
         self.outcome_rules = outcome_rules
         self.eager_surgery = False  # (the tests' way: every dated sentence searched for an operation)
+        self.year_check = True  # False: every sentence is searched for calendar dates (the tests' way)
 
     # ------------------------------------------------------------------ table columns
     def column_time(self, header: str, zero_words: re.Pattern[str]) -> RelativeTime | None:
@@ -113,6 +114,8 @@ class Timeline:
             return any_within(surgical, start, end) or surgery.search(folded, start, end) is not None
 
         st = State(operated_in=operated_in, eager=self.eager_surgery)
+        # where a year may start: a sentence without one holds no calendar date (``year_check``)
+        st.years = [m.start() for m in self.rules.year_starts.finditer(folded)] if self.year_check else None
         out: list[TimeAnchor] = []
         running_at: list[TimeAnchor | None] = []
         for index, sent in enumerate(sentences):
@@ -160,8 +163,10 @@ class Timeline:
         age_now: float | None,
     ) -> list[TimeAnchor]:
         spans: list[tuple[int, int, str, re.Match[str]]] = []
-        for m in self.rules.calendar.finditer(folded, sent.start, sent.end):
-            spans.append((m.start(), m.end(), "calendar", m))
+        # (a year is four characters inside the sentence)
+        if st.years is None or any_within(st.years, sent.start, sent.end - 3):
+            for m in self.rules.calendar.finditer(folded, sent.start, sent.end):
+                spans.append((m.start(), m.end(), "calendar", m))
         if not spans and not self._any_time.search(folded, sent.start, sent.end):
             return []  # most sentences: one scan instead of one per pattern
         for kind, pat in self.rules.patterns:

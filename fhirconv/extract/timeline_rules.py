@@ -34,6 +34,9 @@ class TimelineRules:
     resolution_kinds: frozenset[str]
     history_medication: re.Pattern[str]
     calendar: re.Pattern[str]  # "in March 2015", "on 12 March 2015", "March 12, 2015", "in 2019"
+    # where a year the calendar reads may start (every calendar match holds one: a sentence without
+    # one is not searched for dates); zero-width, so overlapping places are all found
+    year_starts: re.Pattern[str]
     months: dict[str, int]
 
     @classmethod
@@ -60,8 +63,8 @@ class TimelineRules:
         # a year needs a preposition or a month before it, and no unit after it ("in 2000 mg" is a dose)
         calendar = re.compile(
             rf"{w}(?:(?:{alt('calendar_prepositions')})\s+(?:(?:(?P<d1>\d{{1,2}})\s+)?(?P<m1>{mon})\.?\s+"
-            rf"(?:(?P<d2>\d{{1,2}}),?\s+)?)?(?P<y1>(?:1[89]|20)\d\d)"
-            rf"|(?P<m3>{mon})\.?\s+(?P<d3>\d{{1,2}}),?\s+(?P<y3>(?:1[89]|20)\d\d)){e}"
+            rf"(?:(?P<d2>\d{{1,2}}),?\s+)?)?(?P<y1>{_YEAR})"
+            rf"|(?P<m3>{mon})\.?\s+(?P<d3>\d{{1,2}}),?\s+(?P<y3>{_YEAR})){e}"
             rf"(?!\s*(?:{alt('calendar_not_before')}){e})"
         )
         # the patterns that open with an amount ("two weeks"), each by what follows it
@@ -145,9 +148,13 @@ class TimelineRules:
             resolution_kinds=frozenset(resolution),
             history_medication=compile_word_start(rf"{w}(?:{alt('history_medication_phrases')}){e}"),
             calendar=calendar,
+            year_starts=re.compile(rf"(?={_YEAR})"),
             months=months,
         )
 
+
+# a year of the calendar: both its forms read one (``TimelineRules.year_starts`` looks for it alone)
+_YEAR = r"(?:1[89]|20)\d\d"
 
 _GROUP_NAME = re.compile(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
 

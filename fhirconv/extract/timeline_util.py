@@ -271,6 +271,7 @@ class State:
     # they come and searched, newest first, only when it is asked (``eager``: at once, for the tests).
     operated_in: Callable[[int, int], bool] | None = None
     eager: bool = False
+    years: list[int] | None = None  # where a year may start in the text (None: not looked for)
     _surgery: float | None = None
     _dated: list[tuple[int, int, float]] = field(default_factory=list)
 

@@ -135,13 +135,16 @@ class Triggers:
                         literals.setdefault(lit, []).append((g.own_ends.append, g.own_starts.append))
                 automaton = ahocorasick.Automaton()
                 for lit, adders in literals.items():
-                    automaton.add_word(lit, (len(lit), tuple(adders)))
+                    # (the first gate's two appends in the value itself: most literals have one gate)
+                    automaton.add_word(lit, (len(lit), *adders[0], tuple(adders[1:])))
                 automaton.make_automaton()
                 self._automaton = automaton
-            for last, (length, adders) in self._automaton.iter(digits_marked(folded)):
+            for last, (length, add_end, add_start, more) in self._automaton.iter(digits_marked(folded)):
                 e = last + 1
                 s = e - length
-                for add_end, add_start in adders:
+                add_end(e)
+                add_start(s)
+                for add_end, add_start in more:
                     add_end(e)
                     add_start(s)
         # each gate holds its literals' places and the text: its hot path reads its own slots

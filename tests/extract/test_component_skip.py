@@ -145,3 +145,18 @@ def test_the_declared_needs_name_known_domains() -> None:
     assert len(declared) >= 5
     domains = {d for needs in declared for d, _ in needs}
     assert domains <= {"conditions", "drugs", "procedures"}
+
+
+def test_the_steps_remembered_per_set_of_mentions_are_the_ones_the_needs_choose() -> None:
+    """The engine chooses a sentence's components once per set of (domain, assertion) pairs: after every
+    input, each remembered choice is the plan's components whose needs meet the set, in plan order."""
+    ex = converter().extractor
+    with _skipping(True):
+        for doc in _documents():
+            ex.extract(doc)
+    assert ex._steps_for is ex._plan
+    assert len(ex._steps) > 10  # many sets were met, with different choices
+    assert len(set(ex._steps.values())) > 3
+    for have, steps in ex._steps.items():
+        chosen = [run for run, needs in ex._plan if needs is None or any(p in have for p in needs)]
+        assert list(steps) == chosen, have

@@ -105,9 +105,16 @@ def test_every_question_of_extraction_is_answered_as_before() -> None:
     asked = {"calls": 0, "with_triggers": 0, "not_present": 0, "past": 0, "pseudo": 0, "spaced": 0}
 
     def both(
-        self: ContextRules, folded: str, start: int, end: int, targets: Sequence[Target]
+        self: ContextRules,
+        folded: str,
+        start: int,
+        end: int,
+        targets: Sequence[Target],
+        triggers: list[tuple[int, int, ContextRule]] | None = None,
     ) -> tuple[list[Assertion], list[bool]]:
-        got = new(self, folded, start, end, targets)
+        # (the engine passes the triggers ``acting`` found; a sentence without an acting trigger is not
+        # asked at all: tests/extract/test_sentence_shortcuts.py proves that shortcut)
+        got = new(self, folded, start, end, targets, triggers)
         assert got == _old_assert_with_past(self, folded, start, end, targets), folded[start:end]
         asked["calls"] += 1
         found = _old_triggers(self, folded, start, end)
@@ -125,7 +132,7 @@ def test_every_question_of_extraction_is_answered_as_before() -> None:
     finally:
         ContextRules.assert_with_past = new  # type: ignore[method-assign]
     # asked often, with every kind of answer and both the looked-up and the folded spelling
-    assert asked["calls"] > 3000 and asked["with_triggers"] > 1000, asked
+    assert asked["calls"] > 500 and asked["with_triggers"] > 500, asked
     assert all(asked[k] > 0 for k in ("not_present", "past", "pseudo", "spaced")), asked
 
 

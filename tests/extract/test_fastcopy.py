@@ -97,6 +97,7 @@ def test_maker_makes_what_the_class_makes() -> None:
     from fhirconv.extract.context import Target
     from fhirconv.extract.fastcopy import maker
     from fhirconv.extract.lexicon import Match
+    from fhirconv.extract.text import Sentence
     from fhirconv.model import MedicationFact, ObservationFact, ProcedureFact
 
     classes: list[Any] = [
@@ -107,6 +108,7 @@ def test_maker_makes_what_the_class_makes() -> None:
         MedicationFact,
         ProcedureFact,
         Target,
+        Sentence,
         _Derived,
     ]
     for cls in classes:
@@ -147,3 +149,26 @@ def test_maker_leaves_other_classes_as_they_are() -> None:
     others: list[Any] = [Quantity, WithFactory, KeywordsOnly, NotFrozen, _NoSlots]
     for cls in others:
         assert maker(cls) is cls
+
+
+def test_each_set_of_changed_names_gets_its_own_copy_and_the_bound_holds(monkeypatch: Any) -> None:
+    # a copier is made per class and per names changed (in the order given): every subset of a fact's
+    # fields, in both orders, copies as dataclasses.replace does; past the bound of remembered copiers
+    # the class's general copier does it, and the store does not grow
+    from fhirconv.extract import fastcopy
+
+    fact = _fact()
+    names = [f.name for f in dataclasses.fields(fact)]
+    for bound in (fastcopy._MAX_COPIERS, 0):
+        monkeypatch.setattr(fastcopy, "_MAX_COPIERS", bound)
+        monkeypatch.setattr(fastcopy, "_COPIERS", {})
+        for i in range(len(names)):
+            for chosen in (names[i:], names[: i + 1], names[i::3][::-1]):
+                changes = {n: object() for n in chosen}
+                new = replaced(fact, **changes)
+                expected = dataclasses.replace(fact, **changes)
+                for n in names:
+                    assert getattr(new, n) is getattr(expected, n), (bound, chosen, n)
+        with pytest.raises(TypeError):
+            replaced(fact, onset=None, no_such_field=1)
+        assert len(fastcopy._COPIERS) <= bound

@@ -125,6 +125,74 @@ def test_time_gate_on_generated_text(words: list[str], s: int, e: int) -> None:
     assert gate.search(text, s, e) == _any(patterns, text, s, e)
 
 
+def _calendar_has_its_year(text: str, s: int, e: int) -> bool:
+    """Where the calendar finds a date in ``text[s:e]``, a year starts inside it (the timeline searches
+    only such sentences for dates); returns whether a date was found."""
+    rules = converter().extractor.timeline.rules
+    years = [m.start() for m in rules.year_starts.finditer(text)]
+    found = rules.calendar.search(text, s, e) is not None
+    assert not found or any_within(years, s, e - 3), (text[s:e], s, e)
+    return found
+
+
+_DATES = [
+    "In March 2015 she was seen; on 12 March 2015, March 12, 2015 and in 2019 again; in 1899, in 2000 mg.",
+    "in 20199 in 1820x on 3 jan. 2001, dec 31,1999 in\n2018 in  2017" + " in 201" * 300 + " in 1999",
+]
+
+
+def test_a_calendar_date_holds_a_year_over_dev_sentences_own_and_generated_text() -> None:
+    dates = sum(_calendar_has_its_year(folded, s, e) for folded, s, e in _dev_sentences())
+    for text in _DATES + _OWN:
+        folded = fold(text)
+        step = max(1, len(folded) // 50)
+        for s in range(0, len(folded) + 1, step):
+            for e in range(s, len(folded) + 1, step):
+                dates += _calendar_has_its_year(folded, s, e)
+    assert dates > 100
+
+
+@_SETTINGS
+@given(
+    st.lists(
+        st.sampled_from(["in", "on", "march", "12", "2015", "1899", "20", "19", ",", ".", " ", "\n"]),
+        max_size=14,
+    ),
+    st.integers(0, 60),
+    st.integers(0, 80),
+)
+def test_a_calendar_date_holds_a_year_in_generated_text(words: list[str], s: int, e: int) -> None:
+    _calendar_has_its_year(" ".join(words), s, e)
+
+
+def test_anchors_with_and_without_the_year_check_are_the_same() -> None:
+    """The anchors are the same whether a sentence without a year is searched for calendar dates or
+    not (``year_check``): over both dev corpora and our own text."""
+    require_shared("corpora", "maccrobat2020", "dev")
+    conv = converter()
+    ex = conv.extractor
+    files = sorted((SHARED / "corpora" / "maccrobat2020" / "dev").glob("*.txt"))
+    files += sorted((SHARED / "corpora" / "e3c-en-layer1" / "dev").glob("*.txt"))
+    docs = [conv.read_bytes(p.read_bytes(), p.name) for p in files]
+    docs += [conv.read_bytes(t.encode("utf-8"), f"own{i}.txt") for i, t in enumerate(_OWN + _DATES)]
+    calendar = 0
+    try:
+        for doc in docs:
+            facts = ex.extract(doc)
+            folded = fold(doc.text)
+            with ex.lexicon.reading(folded, [(sec.start, sec.end) for sec in doc.sections]):
+                sentences = ex.attributor.patient_sentences(doc, folded)
+            ex.timeline.year_check = True
+            fast = ex.timeline.anchors(doc.text, folded, sentences, facts)
+            ex.timeline.year_check = False
+            slow = ex.timeline.anchors(doc.text, folded, sentences, facts)
+            assert fast == slow, doc.name
+            calendar += sum(a.kind == "calendar" for a in fast[0])
+    finally:
+        ex.timeline.year_check = True
+    assert calendar > 20  # dates were read
+
+
 def test_time_gate_stays_linear_on_hostile_text() -> None:
     """No pattern of the gate backtracks more on long runs than the timeline's own patterns: a long
     run of amounts, ordinals and half phrases is answered at all (a blow-up would hang here)."""

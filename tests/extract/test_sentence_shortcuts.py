@@ -1,8 +1,10 @@
 """The per-sentence shortcuts of the mention finder and the engine give what the general way gives.
 
 ``MentionFinder.shortcuts`` (on by default) lets a sentence without a condition match skip the
-condition filter's set-up (the outcome phrases it would look for), and lets the engine keep a
-sentence's mentions without checking them against test spans where the sentence names no test. With
+condition filter's set-up (the outcome phrases it would look for), lets the engine keep a
+sentence's mentions without checking them against test spans where the sentence names no test, and
+lets it make no ConText targets where no trigger of the sentence puts anything in its scope (every
+mention present, none past). With
 ``shortcuts = False`` every sentence takes the general way. Proven per sentence -- its mentions, their
 assertions and past flags, its tests and their assertions -- over both dev corpora, the samples and
 hostile text of our own, and over generated text.

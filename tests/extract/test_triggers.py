@@ -385,3 +385,31 @@ def test_a_later_converter_installs_the_settled_gates_without_measuring(tmp_path
     assert not second._measuring and walks == 2
     assert all(g.calls == 0 for g in second._gated)
     assert installed == measured
+
+
+def test_a_literal_of_several_gates_is_filed_for_each() -> None:
+    """The automaton files a hit of a literal for every gate that has it (the first gate's appends are
+    kept apart from the others'): three patterns with the same literals each see every place."""
+    raw = [
+        re.compile(r"(?<!\w)(?:fever|chills)(?!\w)"),
+        re.compile(r"(?<!\w)(?:fever|chills)(?=\s)"),
+        re.compile(r"(?:fever|chills)\s+and"),
+    ]
+    rules = _Rules([(str(i), p) for i, p in enumerate(raw)], raw[0])
+    triggers = Triggers(warm_up=0, gain_s=-1.0)
+    triggers.gate_all(rules, __name__)
+    gates = [p for _, p in rules.patterns]
+    assert all(isinstance(g, GatedPattern) and g.literals == {"fever", "chills"} for g in gates)
+    text = "fever and chills; no fever, chills and fever"
+    triggers.read(text)
+    try:
+        for gated, pat in zip(gates, raw, strict=True):
+            assert isinstance(gated, GatedPattern)
+            assert gated.ends == [5, 16, 26, 34, 44] and gated.starts == [0, 10, 21, 28, 39]
+            for a in range(len(text) + 1):
+                for b in range(a, len(text) + 2):
+                    assert [m.span() for m in gated.finditer(text, a, b)] == [
+                        m.span() for m in pat.finditer(text, a, b)
+                    ]
+    finally:
+        triggers.done()
