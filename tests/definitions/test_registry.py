@@ -6,8 +6,8 @@ import base64
 import hashlib
 import http.server
 import io
-import shutil
 import json
+import shutil
 import tarfile
 import threading
 from collections.abc import Iterator
