@@ -333,15 +333,19 @@ def _positions(
     text: str | bytes, data: Any, root: str, line_offset: int, dumped: bool = False
 ) -> Mapping[str, tuple[int, int]]:
     """``json_positions`` of the text, worked out per location asked: ``DumpedPositions`` when the text
-    is orjson's indented dump of ``data`` (found by its layout), else ``ParsedPositions`` (the text
-    walked along each location's path, guided by ``data``, the value strictly parsed from it)."""
-    from .positions import DumpedPositions, ParsedPositions, json_positions
+    is orjson's indented dump of ``data`` (found by its layout) or laid out as it is (numbers written
+    otherwise, CRLF), else ``ParsedPositions`` (the text walked along each location's path, guided by
+    ``data``, the value strictly parsed from it)."""
+    from .positions import DumpedPositions, ParsedPositions, dump_of_same_layout, json_positions
 
     def full() -> dict[str, tuple[int, int]]:
         return json_positions(text, root, line_offset=line_offset)
 
     if dumped:
         return DumpedPositions(text, data, root, line_offset, full)
+    dump = dump_of_same_layout(text, data)  # numbers written otherwise, CRLF: the dump's places
+    if dump is not None:
+        return DumpedPositions(dump, data, root, line_offset, full)
     raw = text.decode("utf-8") if isinstance(text, bytes) else text
     if raw.startswith("\ufeff"):
         raw = raw[1:]

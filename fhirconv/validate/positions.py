@@ -638,3 +638,43 @@ class DumpedPositions(ParsedPositions):
             if len(found) > index:
                 return found[index]
         raise _Miss
+
+
+_NUMBER_LINE = re.compile(rb'( *(?:"(?:[^"\\]|\\.)*": )?)-?[0-9][0-9.eE+-]*(,?)')
+"""A line of the dump whose value is a number: its head (indent, key) and whether a comma follows."""
+_JSON_NUMBER = re.compile(rb"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_JSON_SPACE = b" \t\n\r"
+
+
+def dump_of_same_layout(text: str | bytes, value: Any) -> bytes | None:
+    """``orjson.dumps(value, option=OPT_INDENT_2)`` when every value of ``text`` (strict JSON whose
+    value is ``value``) starts at the line and column where it starts in that dump, else None: the text
+    is the dump line for line (``\\r\\n`` line ends and trailing JSON whitespace allowed) except that a
+    number may be written otherwise (``0.40`` for ``0.4``) on its own line, after the same head. The
+    tokens of the two texts then correspond one to one, each starting at the same place, so
+    :class:`DumpedPositions` over the dump answers for the text. One pass over the lines; a text with
+    another number of lines is declined after the split."""
+    try:
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        dump = orjson.dumps(value, option=orjson.OPT_INDENT_2)
+    except (UnicodeEncodeError, orjson.JSONEncodeError):
+        return None
+    body = data.rstrip(_JSON_SPACE)
+    ours = body.split(b"\n")
+    theirs = dump.split(b"\n")
+    if len(ours) != len(theirs):
+        return None
+    if b"\r" in body:
+        ours = [line[:-1] if line.endswith(b"\r") else line for line in ours]
+    for mine, line in zip(ours, theirs, strict=True):
+        if mine == line:
+            continue
+        m = _NUMBER_LINE.fullmatch(line)
+        if m is None:
+            return None
+        head, comma = m.group(1), m.group(2)
+        if not (mine.startswith(head) and mine.endswith(comma)):
+            return None
+        if _JSON_NUMBER.fullmatch(mine, len(head), len(mine) - len(comma)) is None:
+            return None
+    return dump

@@ -11,6 +11,8 @@ without the full scan.
 from __future__ import annotations
 
 import json
+import random
+import re
 from typing import Any
 
 import orjson
@@ -22,7 +24,7 @@ from test_parsed_positions import _KEYS, _VALUES, _asked
 
 from fhirconv import strictjson
 from fhirconv.errors import MalformedInputError
-from fhirconv.validate.positions import DumpedPositions, json_positions, position_of
+from fhirconv.validate.positions import DumpedPositions, dump_of_same_layout, json_positions, position_of
 
 
 def _agree(text: str | bytes, root: str = "R", *, reverse: bool = False) -> int:
@@ -122,3 +124,76 @@ def test_dumped_map_on_shared_json() -> None:
             taken += _agree(data, root, reverse=taken % 2 == 1) > 0
             assert json.loads(data) == value
     assert taken > 400
+
+
+def _agree_same_layout(text: str | bytes, root: str = "R") -> int:
+    """Assert the dump's map answers for ``text`` (laid out as the dump) as the full scan of ``text``."""
+    value = strictjson.loads(text, "t")
+    dump = dump_of_same_layout(text, value)
+    assert dump is not None
+    full = json_positions(text, root)
+    lazy = DumpedPositions(dump, value, root, 0, dict)
+    asked = _asked(full)
+    for loc in asked:
+        assert lazy.get(loc) == full.get(loc), loc
+    return len(asked)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(_KEYS, _VALUES, max_size=5), st.booleans(), st.integers(min_value=0, max_value=2**16))
+def test_numbers_written_otherwise_and_crlf_keep_the_dumps_places(value: Any, crlf: bool, seed: int) -> None:
+    rng = random.Random(seed)
+    lines = orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8").split("\n")
+    # a decimal alone on its line written otherwise: 0.5 -> 0.50, 0.5e0, 0.500E+0
+    number_line = re.compile(r'( *(?:"(?:[^"\\]|\\.)*": )?)(-?[0-9]+\.[0-9]+)(,?)')
+    lines = [
+        m.group(1) + m.group(2) + rng.choice(["", "0", "e0", "00E+0"]) + m.group(3)
+        if (m := number_line.fullmatch(ln))
+        else ln
+        for ln in lines
+    ]
+    text = ("\r\n" if crlf else "\n").join(lines) + "\n"
+    assert _agree_same_layout(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{\n  "a": 1\n}',  # the dump itself
+        '{\n  "a": 1.50\n}',
+        '{\r\n  "a": [\r\n    1.0e2\r\n  ]\r\n}\r\n',
+    ],
+)
+def test_same_layout_accepted(text: str) -> None:
+    assert _agree_same_layout(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": 1}',  # compact
+        '{\n  "a" : 1\n}',  # HAPI's spacing
+        '{\n    "a": 1\n}',  # four spaces
+        '{\n  "a": "\\u00e9"\n}',  # an escape orjson does not write
+        ' {\n  "a": 1\n}',  # leading space
+        '{\n  "a": 1, "b": 2\n}',  # two members on a line
+    ],
+)
+def test_other_layouts_declined(text: str) -> None:
+    assert dump_of_same_layout(text, strictjson.loads(text, "t")) is None
+
+
+def test_same_layout_on_shared_json() -> None:
+    """Every shared example and test case laid out as its dump but not the dump itself."""
+    taken = 0
+    for p in shared_json_files():
+        data = p.read_bytes()
+        if len(data) > 300_000:
+            continue
+        try:
+            value, dumped = strictjson.loads_laid_out(data, p.name)
+        except MalformedInputError:
+            continue
+        if not dumped and isinstance(value, dict) and dump_of_same_layout(data, value) is not None:
+            taken += _agree_same_layout(data, str(value.get("resourceType", "R"))) > 0
+    assert taken >= 3
