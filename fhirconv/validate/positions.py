@@ -653,17 +653,17 @@ def dump_of_same_layout(text: str | bytes, value: Any) -> bytes | None:
     number may be written otherwise (``0.40`` for ``0.4``) on its own line, after the same head. The
     tokens of the two texts then correspond one to one, each starting at the same place, so
     :class:`DumpedPositions` over the dump answers for the text. One pass over the lines; a text with
-    another number of lines is declined after the split."""
+    another number of lines is declined after counting them."""
     try:
         data = text.encode("utf-8") if isinstance(text, str) else text
         dump = orjson.dumps(value, option=orjson.OPT_INDENT_2)
     except (UnicodeEncodeError, orjson.JSONEncodeError):
         return None
     body = data.rstrip(_JSON_SPACE)
+    if body.count(b"\n") != dump.count(b"\n"):
+        return None  # another layout (HAPI's, compact, ...), declined before any split
     ours = body.split(b"\n")
     theirs = dump.split(b"\n")
-    if len(ours) != len(theirs):
-        return None
     if b"\r" in body:
         ours = [line[:-1] if line.endswith(b"\r") else line for line in ours]
     for mine, line in zip(ours, theirs, strict=True):
