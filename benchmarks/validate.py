@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("FHIRCONV_SHARED", str(REPO.parent / "shared")))
@@ -129,10 +130,18 @@ def warm_paths(examples: Path, repeat: int) -> tuple[int, list[float], list[floa
 
 def warm_cli(examples: Path, repeat: int) -> tuple[int, dict[str, list[float]]]:
     """What ``fhirconv validate FILES --format F`` does after start-up, warm, CPU time per pass: the
-    reports of ``validate_paths``, each located (line and column of its findings, as the command does
-    before keeping it) and then rendered as text and as JSON."""
+    reports of ``validate_paths``, each located as the command does before keeping it (``locate_for``:
+    line and column of the findings the format prints with them) and then rendered as text and as
+    JSON."""
     from fhirconv.cli.validate import render
     from fhirconv.validate import validate_paths
+
+    try:
+        from fhirconv.cli.validate import locate_for
+    except ImportError:  # a tree from before locate_for: the command located every finding
+
+        def locate_for(report: Any, fmt: str) -> Any:
+            return report.locate()
 
     files = [str(p) for p in sorted(examples.glob("*.json"))]
     count = sum(r.locate().resource_count for r in validate_paths(files))  # warm-up
@@ -140,7 +149,7 @@ def warm_cli(examples: Path, repeat: int) -> tuple[int, dict[str, list[float]]]:
     for _ in range(repeat):
         for fmt in cpu:
             c = time.process_time()
-            render([r.locate() for r in validate_paths(files)], fmt)
+            render([locate_for(r, fmt) for r in validate_paths(files)], fmt)
             cpu[fmt].append(time.process_time() - c)
     return count, cpu
 

@@ -18,7 +18,7 @@ import orjson
 
 from .errors import MalformedInputError
 
-__all__ = ["MAX_DEPTH", "loads"]
+__all__ = ["MAX_DEPTH", "loads", "loads_laid_out"]
 
 MAX_DEPTH = 100
 """Deepest nesting of objects and arrays accepted. Real FHIR resources stay far below it (a Bundle
@@ -128,6 +128,11 @@ backslash first, where ``in`` stops at every digit 3)."""
 
 
 def _fast(text: str | bytes) -> Any:
+    """:func:`_fast_laid_out`'s value alone."""
+    return _fast_laid_out(text)[0]
+
+
+def _fast_laid_out(text: str | bytes) -> tuple[Any, bool]:
     """The strict value of ``text`` parsed by orjson, or ``_UNDECIDED`` when this cannot prove that it is
     exactly what :func:`loads`' hooked ``json.loads`` returns (which then runs and says what is wrong).
 
@@ -144,6 +149,9 @@ def _fast(text: str | bytes) -> Any:
     digits, within ``_int``'s 30), every float in its shortest round-trip form (``float()`` gives it
     back) and every string escaped as ``json`` decodes it.
 
+    The second item says whether that was the case (the text is the dump): then the place of every value
+    in the text follows from the value alone (``validate.positions.DumpedPositions``).
+
     Otherwise, three C-speed checks:
 
     - integers beyond 64 bits (orjson makes them floats): any run of 19 digits in the text, undecided;
@@ -156,28 +164,38 @@ def _fast(text: str | bytes) -> Any:
         try:
             data = text.encode("utf-8")
         except UnicodeEncodeError:
-            return _UNDECIDED
+            return _UNDECIDED, False
     else:
         data = text
     try:
         value = orjson.loads(data)
         again = orjson.dumps(value, option=_INDENT)
     except (orjson.JSONDecodeError, orjson.JSONEncodeError):
-        return _UNDECIDED
+        return _UNDECIDED, False
     if _NESTED_TOO_DEEP in again:
-        return _UNDECIDED
+        return _UNDECIDED, False
     if data.startswith(again):
-        return value
+        return value, True
     if (
         _COLON_ESCAPE.search(data) is not None
         or _LONG_DIGIT_RUN in data.translate(_DIGITS_ONLY)
         or again.count(b":") != data.count(b":")
     ):
-        return _UNDECIDED
-    return value
+        return _UNDECIDED, False
+    return value, False
 
 
 _UNDECIDED: Any = object()
+
+
+def loads_laid_out(text: str | bytes, source: str) -> tuple[Any, bool]:
+    """:func:`loads`, and whether ``text`` is ``orjson.dumps(value, option=OPT_INDENT_2)`` itself plus
+    trailing whitespace (how orjson, ``json.dumps(indent=2)``, HAPI and the FHIR build write JSON):
+    ``validate`` then finds its findings' lines by the layout (``positions.DumpedPositions``)."""
+    value, dumped = _fast_laid_out(text)
+    if value is _UNDECIDED:
+        return _hooked(text, source, decimals=False), False
+    return value, dumped
 
 
 def loads(text: str | bytes, source: str, *, decimals: bool = False) -> Any:
@@ -190,6 +208,11 @@ def loads(text: str | bytes, source: str, *, decimals: bool = False) -> Any:
         value = _fast(text)
         if value is not _UNDECIDED:
             return value
+    return _hooked(text, source, decimals=decimals)
+
+
+def _hooked(text: str | bytes, source: str, *, decimals: bool) -> Any:
+    """The strict parse itself: ``json.loads`` with hooks, then the depth and surrogate checks."""
     try:
         value = json.loads(
             text,

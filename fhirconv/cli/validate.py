@@ -85,6 +85,36 @@ def render(reports: list[Any], fmt: str) -> str:
     return _text(reports)
 
 
+_SHOWN_SEVERITIES: dict[str, frozenset[str]] = {
+    "text": frozenset(("fatal", "error", "warning")),  # information messages are only counted
+    "junit": frozenset(("fatal", "error")),  # a failure lists the errors
+}
+"""Per format that does not show every issue's line and column: the severities of those it shows."""
+
+
+def locate_for(report: Any, fmt: str) -> Any:
+    """``report.locate()`` as far as ``fmt`` shows it: the line and column of the issues ``fmt`` prints
+    with their position (text: no information message; junit: errors only), every issue's for the other
+    formats. The rendered text is the same as after ``report.locate()`` (the positions of the issues it
+    leaves out are never written), and the input text is dropped all the same; a report of 60 findings,
+    50 of them information messages, is located for 10."""
+    shown = _SHOWN_SEVERITIES.get(fmt)
+    issues = report.issues
+    if shown is None or report.locator is None:
+        return report.locate()
+    wanted = [i for i in issues if i.severity.value in shown]
+    if len(wanted) == len(issues):
+        return report.locate()
+    if not wanted:
+        report.locator = None
+        return report
+    report.issues = wanted
+    report.locate()
+    located = iter(report.issues)
+    report.issues = [next(located) if i.severity.value in shown else i for i in issues]
+    return report
+
+
 def _where(issue: Any) -> str:
     """``location`` and, when known, ``(line:column)``."""
     if issue.line is None:
@@ -266,7 +296,7 @@ def validate(
             _known_profiles(defs, profile)
             chain = build_chain(defs, profiles=profile, unknown_profile=unknown_profile)
         for report in validate_paths(paths, chain=chain):
-            reports.append(report.locate())  # positions now, so the input text is not kept
+            reports.append(locate_for(report, fmt))  # positions now, so the input text is not kept
     except FhirconvError as exc:
         if reports:
             typer.echo(render(reports, fmt), nl=False)

@@ -312,24 +312,40 @@ def _syntax_position(text: str | bytes, line_offset: int = 0) -> tuple[int, int]
 
 
 def _with_locator(
-    report: Report, text: str | bytes, data: Any, source_file: str, line_offset: int = 0
+    report: Report,
+    text: str | bytes,
+    data: Any,
+    source_file: str,
+    line_offset: int = 0,
+    *,
+    dumped: bool = False,
 ) -> Report:
-    """Let the report map its locations to line/column on demand (``Report.locate``)."""
+    """Let the report map its locations to line/column on demand (``Report.locate``). ``dumped``: the
+    text is orjson's indented dump of ``data`` (``strictjson.loads_laid_out``)."""
     report.artifact = source_file
     if isinstance(data, dict) and isinstance(data.get("resourceType"), str):
         root = str(data["resourceType"])
-        report.locator = lambda: _positions(text, data, root, line_offset)
+        report.locator = lambda: _positions(text, data, root, line_offset, dumped)
     return report
 
 
-def _positions(text: str | bytes, data: Any, root: str, line_offset: int) -> Mapping[str, tuple[int, int]]:
-    """``json_positions`` of the text, worked out per location asked (``ParsedPositions``: the text
-    walked along each location's path, guided by ``data``, the value strictly parsed from it)."""
-    from .positions import ParsedPositions, json_positions
+def _positions(
+    text: str | bytes, data: Any, root: str, line_offset: int, dumped: bool = False
+) -> Mapping[str, tuple[int, int]]:
+    """``json_positions`` of the text, worked out per location asked: ``DumpedPositions`` when the text
+    is orjson's indented dump of ``data`` (found by its layout) or laid out as it is (numbers written
+    otherwise, CRLF), else ``ParsedPositions`` (the text walked along each location's path, guided by
+    ``data``, the value strictly parsed from it)."""
+    from .positions import DumpedPositions, ParsedPositions, dump_of_same_layout, json_positions
 
     def full() -> dict[str, tuple[int, int]]:
         return json_positions(text, root, line_offset=line_offset)
 
+    if dumped:
+        return DumpedPositions(text, data, root, line_offset, full)
+    dump = dump_of_same_layout(text, data)  # numbers written otherwise, CRLF: the dump's places
+    if dump is not None:
+        return DumpedPositions(dump, data, root, line_offset, full)
     raw = text.decode("utf-8") if isinstance(text, bytes) else text
     if raw.startswith("\ufeff"):
         raw = raw[1:]
@@ -402,10 +418,10 @@ def validate_text(
             reports.append(_with_locator(validate_json(data, name, chain=chain), line, data, source, n - 1))
         return reports
     try:
-        data = parse_json(text, source)
+        data, dumped = strictjson.loads_laid_out(text, source)
     except MalformedInputError as exc:
         return [_fatal(source, exc.message, where=_syntax_position(text))]
-    return [_with_locator(validate_json(data, source, chain=chain), text, data, source)]
+    return [_with_locator(validate_json(data, source, chain=chain), text, data, source, dumped=dumped)]
 
 
 def validate_paths(items: Iterable[str], *, chain: ValidationChain | None = None) -> Iterator[Report]:

@@ -22,10 +22,13 @@ from json.decoder import scanstring  # type: ignore[attr-defined]  # the C strin
 from json.scanner import make_scanner
 from typing import Any
 
+import orjson
+
 from .issues import Issue
 
 __all__ = [
     "MAX_DEPTH",
+    "DumpedPositions",
     "JsonSyntaxError",
     "LineIndex",
     "ParsedPositions",
@@ -455,3 +458,223 @@ class ParsedPositions(Mapping[str, tuple[int, int]]):
                 self._pending[path] = -1
                 raise _Miss
             pos = after.end()  # type: ignore[union-attr]
+
+
+_ELEMENT_LINE: dict[tuple[int, type], re.Pattern[Any]] = {}
+"""Per indentation and text type: a line of an array's element in the dump (see ``DumpedPositions``)."""
+
+
+def _element_line(indent: int, kind: type) -> re.Pattern[Any]:
+    """``\\n``, exactly ``indent`` spaces, then a character that is no space and no closing bracket (a
+    pure memo: at most one pattern per nesting level the strict parse lets through, per text type)."""
+    key = (indent, kind)
+    pattern = _ELEMENT_LINE.get(key)
+    if pattern is None:
+        source = "\n" + " " * indent + r"[^ \]}]"
+        pattern = _ELEMENT_LINE[key] = re.compile(source.encode() if kind is bytes else source)
+    return pattern
+
+
+class DumpedPositions(ParsedPositions):
+    """:class:`ParsedPositions` for a text that is ``orjson.dumps(value, option=OPT_INDENT_2)`` itself
+    (plus trailing whitespace), as ``strictjson.loads_laid_out`` found it: the walk along a location's
+    path jumps from container to member with one ``find`` each, decoding nothing.
+
+    In that layout the value starts at offset 0 and no raw newline stands inside a string (orjson writes
+    ``\\n``), so every newline is layout: a member of a container at depth ``d`` starts a line indented
+    by ``2(d+1)`` spaces -- an object's member with its key exactly as orjson writes it (``orjson.dumps``
+    of the key), then ``": "`` and the value; an array's element with a character that is no space and
+    no closing bracket (the element's own closing bracket is the only other line at that indentation
+    inside the array). What is nested deeper is indented further, and the container's own closing
+    bracket less, so after the container's start the first line ``\\n<indent>"key": `` is that member
+    when the value holds the key (keys are distinct), and the ``i``-th element line is element ``i``
+    when the array holds it. The value decides which path a location names, as in the parent class
+    (whose ``_paths`` walk answers when an object on the way has a key holding ``.``, ``[`` or ``]``);
+    the line is counted along the walk and the column follows from the layout (bytes or str).
+    """
+
+    def __init__(
+        self,
+        text: str | bytes,
+        value: Any,
+        root: str,
+        line_offset: int,
+        full: Callable[[], dict[str, tuple[int, int]]],
+    ) -> None:
+        self._text = text  # type: ignore[assignment]  # str or UTF-8 bytes: only find, count and regexes
+        self._value = value
+        self._root = root
+        self._full_scan = full
+        self._full = None
+        self._asked = {}
+        self._lines = LineIndex(text, line_offset)
+        self._starts = {(): 0}
+        self._elements: dict[int, list[tuple[int, int]]] = {}  # an array's start -> its elements'
+        # starts, and lines below the array's
+        self._plain: dict[int, bool] = {}  # id of an object of the value -> no key holds . [ or ]
+        self._heads: dict[tuple[int, str], tuple[Any, int]] = {}  # (indent, key) -> head, value column
+        self._members: dict[tuple[int, str], tuple[int, int, int]] = {}  # (object start, key) -> its
+        # value's start, line and column
+        self._line_offset = line_offset
+
+    def _find(self, key: str) -> tuple[int, int] | None:
+        """The parent's ``_paths``, ``_offset`` and ``LineIndex.where`` in one pass, for locations whose
+        objects have no key holding ``.``, ``[`` or ``]`` (then a location names one path at most: each
+        step is the one key up to the next step mark, or one index); the general walk otherwise.
+
+        The line is counted along the walk (the newlines between a container's start and its member,
+        plus the member line's own), so no more text is read than ``find`` reads; the column follows
+        from the layout: a member's value starts after its indentation, its key as written and
+        ``": "``, an element right after its indentation. Each container's members found are kept
+        (``_members``, ``_elements``), so a later location through them reads nothing again."""
+        root = self._root
+        if not key.startswith(root):
+            return None
+        text: Any = self._text
+        newline: Any = b"\n" if type(text) is bytes else "\n"
+        node = self._value
+        plain, heads, members = self._plain, self._heads, self._members
+        at, size = len(root), len(key)
+        pos = indent = 0
+        line = column = 1
+        while at < size:
+            mark = key[at]
+            indent += 2
+            if mark == "." and type(node) is dict:
+                ok = plain.get(id(node))
+                if ok is None:
+                    names = "\x00".join(node)
+                    ok = plain[id(node)] = not ("." in names or "[" in names or "]" in names)
+                if not ok:
+                    return super()._find(key)
+                end = _NAME.match(key, at + 1).end()  # type: ignore[union-attr]  # matches ""
+                name = key[at + 1 : end]
+                if name not in node:
+                    return None
+                node = node[name]
+                got = members.get((pos, name))
+                if got is None:
+                    head = heads.get((indent, name))
+                    if head is None:
+                        token = orjson.dumps(name)
+                        width = len(token.decode("utf-8")) if not token.isascii() else len(token)
+                        written = b"\n" + b" " * indent + token + b": "
+                        head = heads[indent, name] = (
+                            written if type(text) is bytes else written.decode("utf-8"),
+                            indent + width + 3,
+                        )
+                    hit = text.find(head[0], pos)
+                    if hit < 0:
+                        return self._everything().get(key)
+                    got = members[pos, name] = (
+                        hit + len(head[0]),
+                        line + text.count(newline, pos, hit) + 1,
+                        head[1],
+                    )
+                pos, line, column = got
+                at = end
+            elif mark == "[" and type(node) is list:
+                m = _INDEX.match(key, at)
+                if m is None:
+                    return None
+                index = int(m.group(1))
+                if index >= len(node):
+                    return None
+                try:
+                    pos, below = self._element(pos, indent, index)
+                except _Miss:
+                    return self._everything().get(key)
+                line += below
+                column = indent + 1
+                node = node[index]
+                at = m.end()
+            else:
+                return None
+        return line + self._line_offset, column
+
+    def _offset(self, steps: list[str | int]) -> int:
+        text: Any = self._text
+        starts = self._starts
+        is_bytes = isinstance(text, bytes)
+        path: tuple[str | int, ...] = ()
+        pos = 0
+        indent = 0
+        for step in steps:
+            indent += 2
+            child = (*path, step)
+            hit = starts.get(child)
+            if hit is None:
+                if type(step) is str:
+                    key = orjson.dumps(step)
+                    head: Any = b"\n" + b" " * indent + key + b": "
+                    if not is_bytes:
+                        head = head.decode("utf-8")
+                    at = text.find(head, pos)
+                    if at < 0:
+                        raise _Miss
+                    hit = at + len(head)
+                else:
+                    hit = self._element(pos, indent, int(step))[0]
+                starts[child] = hit
+            path, pos = child, hit
+        return pos
+
+    def _element(self, pos: int, indent: int, index: int) -> tuple[int, int]:
+        """The start of element ``index`` of the array starting at ``pos`` (its elements indented by
+        ``indent``), and how many lines below the array's start it is: the element lines are found in
+        turn, each once."""
+        found = self._elements.get(pos)
+        if found is None:
+            found = self._elements[pos] = []
+        if index < len(found):
+            return found[index]
+        text: Any = self._text
+        newline: Any = b"\n" if type(text) is bytes else "\n"
+        at, below = found[-1] if found else (pos, 0)
+        for m in _element_line(indent, type(text)).finditer(text, at):
+            below += text.count(newline, at, m.start()) + 1
+            at = m.end() - 1
+            found.append((at, below))
+            if len(found) > index:
+                return found[index]
+        raise _Miss
+
+
+_NUMBER_LINE = re.compile(rb'( *(?:"(?:[^"\\]|\\.)*": )?)-?[0-9][0-9.eE+-]*(,?)')
+"""A line of the dump whose value is a number: its head (indent, key) and whether a comma follows."""
+_JSON_NUMBER = re.compile(rb"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_JSON_SPACE = b" \t\n\r"
+
+
+def dump_of_same_layout(text: str | bytes, value: Any) -> bytes | None:
+    """``orjson.dumps(value, option=OPT_INDENT_2)`` when every value of ``text`` (strict JSON whose
+    value is ``value``) starts at the line and column where it starts in that dump, else None: the text
+    is the dump line for line (``\\r\\n`` line ends and trailing JSON whitespace allowed) except that a
+    number may be written otherwise (``0.40`` for ``0.4``) on its own line, after the same head. The
+    tokens of the two texts then correspond one to one, each starting at the same place, so
+    :class:`DumpedPositions` over the dump answers for the text. One pass over the lines; a text with
+    another number of lines is declined after counting them."""
+    try:
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        dump = orjson.dumps(value, option=orjson.OPT_INDENT_2)
+    except (UnicodeEncodeError, orjson.JSONEncodeError):
+        return None
+    body = data.rstrip(_JSON_SPACE)
+    if body.count(b"\n") != dump.count(b"\n"):
+        return None  # another layout (HAPI's, compact, ...), declined before any split
+    ours = body.split(b"\n")
+    theirs = dump.split(b"\n")
+    if b"\r" in body:
+        ours = [line[:-1] if line.endswith(b"\r") else line for line in ours]
+    for mine, line in zip(ours, theirs, strict=True):
+        if mine == line:
+            continue
+        m = _NUMBER_LINE.fullmatch(line)
+        if m is None:
+            return None
+        head, comma = m.group(1), m.group(2)
+        if not (mine.startswith(head) and mine.endswith(comma)):
+            return None
+        if _JSON_NUMBER.fullmatch(mine, len(head), len(mine) - len(comma)) is None:
+            return None
+    return dump
