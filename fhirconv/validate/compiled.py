@@ -88,6 +88,9 @@ _STRING_MAX = 1048576
 # regular expression (and the calendar check). Bounded: short values only, so many per type.
 _MEMO_CHARS = 256
 _MEMO_SIZE = 4096
+# Codings of plain strings remembered clean by their items (``_Program``'s ``_CODINGS``): a converted
+# bundle's meta tags and codes recur on every resource and across reports.
+_CODINGS_SIZE = 8192
 
 
 class Bail(Exception):
@@ -546,6 +549,19 @@ def _fn(root: str, parent: str) -> str:
     return f"o_{_safe(root)}__{_safe(parent)}"
 
 
+def _def_body(lines: list[str], hname: str) -> list[str]:
+    """The body of the handler ``hname`` just written to ``lines`` (up to its closing blank line),
+    unindented once: small objects write it in line instead of calling it (a call per element saved)."""
+    start = len(lines) - 1 - lines[::-1].index(f"def {hname}(x, v, loc, host, X):")
+    body: list[str] = []
+    for line in lines[start + 1 :]:
+        if not line:
+            break
+        assert line.startswith("    ") and "return" not in line.split(), line
+        body.append(line[4:])
+    return body
+
+
 class _Generator:
     """Python source for one root type (a resource or a datatype) and all its backbone elements."""
 
@@ -613,6 +629,7 @@ class _Generator:
         keys = idx.keys.get(parent, {})
         handlers: dict[str, str] = {}
         specs: dict[str, tuple[str, ...]] = {}
+        bodies: dict[str, list[str]] = {}  # the handlers' code, written in line by small objects
         for n, (key, (info, tcode)) in enumerate(sorted(keys.items())):
             hname = f"{name}__{n}"
             child = node.children.get(key) if node is not None else None
@@ -623,6 +640,7 @@ class _Generator:
             else:
                 self.handler(hname, idx, info, tcode, key, child, lines, deps)
                 handlers[key] = hname
+                bodies[key] = _def_body(lines, hname)
             if tcode[:1].islower():
                 uname = f"{name}__u{n}"
                 self.underscore(uname, info, tcode, key, lines, deps)
@@ -652,6 +670,10 @@ class _Generator:
                 lines.append(f"        {'if' if j == 0 else 'elif'} k == {key!r}:")
                 if key in specs:
                     lines.extend("            " + line for line in self.simple_lines(specs[key]))
+                elif key in bodies:
+                    # the handler's body in place of its call (the same code on the same names: x, v,
+                    # loc, host, X; its own locals are not read after it)
+                    lines.extend("            " + line for line in bodies[key])
                 else:
                     lines.append(f"            {handlers[key]}(x, v, loc, host, X)")
             if resource:
@@ -797,7 +819,17 @@ class _Generator:
         """The site's constraints as straight-line code on ``y`` (no call per constraint): a compiled
         predicate's expression inline, a native check by name, the rest through the checker (X.slow)."""
         out = ["_f = y"]
+        open_guard: str | None = None  # the guard of the block being written (a run of equal guards)
         for j, fn in enumerate(fns):
+            guard = guards[j] if guards is not None and fn != "None" else None
+            if guard != open_guard:
+                if guard is not None:
+                    # the constraint holds where its guard does (as ``True if guard else ...``
+                    # decided), so it is asked only where the guard fails; consecutive constraints
+                    # with the same guard (dom-2/3/4/5: no contained resources) share one test
+                    out.append(f"if not ({guard}):")
+                open_guard = guard
+            pad = "    " if guard is not None else ""
             if fn == "None":
                 out.append(f"X.slow({table}[{j}], y, a)")
                 continue
@@ -805,16 +837,13 @@ class _Generator:
                 expr = fn[len("lambda _f: ") :]
             else:
                 expr = f"{fn}(_f, X)" if fn in _WITH_RUN else f"{fn}(_f)"
-            guard = guards[j] if guards is not None else None
-            if guard is not None:
-                expr = f"True if {guard} else ({expr})"
             out += [
-                "try:",
-                f"    r = {expr}",
-                "except Fallback:",
-                f"    X.slow({table}[{j}], y, a)",
-                "else:",
-                f"    if r is not True: X.fail({table}[{j}], y, a)",
+                pad + "try:",
+                pad + f"    r = {expr}",
+                pad + "except Fallback:",
+                pad + f"    X.slow({table}[{j}], y, a)",
+                pad + "else:",
+                pad + f"    if r is not True: X.fail({table}[{j}], y, a)",
             ]
         return out
 
@@ -929,26 +958,47 @@ class _Generator:
             body.append("if bool(y.get('extension')) is not y.keys().isdisjoint(_EXT_VALUE_KEYS): raise Bail")
         if cons != "()":
             body.extend(self.inline_constraints(f"{hname}__C", fns, guards))
-        if coding:
-            # ``X.unknown`` asked only when its memo has no "known" verdict for the pair (the call
-            # decides the rest: a new pair, or a known-bad one, which it hands over)
-            body += [
-                "if not X.nobind:",
-                "    _s = y.get('system'); _c = y.get('code')",
-                "    if isinstance(_s, str) and isinstance(_c, str) and X.umemo.get((_s, _c)) is not False:",
-                "        X.unknown(y, a)",
-            ]
+        bcoded: list[str] = []
         if bound is not None:
             if code == "Coding":
-                body.append(f"X.bcoded([y], {bound!r}, a, False)")
+                bcoded.append(f"X.bcoded([y], {bound!r}, a, False)")
             else:
-                body.append(f"X.bcoded(y.get('coding'), {bound!r}, a, bool(y.get('text')))")
+                bcoded.append(f"X.bcoded(y.get('coding'), {bound!r}, a, bool(y.get('text')))")
+        if coding:
+            # A Coding of plain strings only (system, code, display ...) is judged by its values alone:
+            # its walk's verdict (clean) and the (system, code) pair it collects are remembered by its
+            # items (``_CODINGS``, filled by ``_coding_clean``); a remembered one skips the walk and
+            # keeps the rest (``X.unknown`` asked only when its memo has no "known" verdict for the
+            # pair, the binding, the site). Any other Coding (a value of another type, extensions, an
+            # item that is no key) is walked as before.
+            body += [
+                "try:",
+                "    _p = _CODINGS[tuple(y.items())]",
+                "except Exception:",
+                "    if not X.nobind:",
+                "        _s = y.get('system'); _c = y.get('code')",
+                "        if isinstance(_s, str) and isinstance(_c, str)"
+                " and X.umemo.get((_s, _c)) is not False:",
+                "            X.unknown(y, a)",
+            ]
+            body += ["    " + s for s in bcoded]
+            body += [
+                f"    {target}(y, a, {inner!r}, X)",
+                "    _coding_clean(y)",
+                "else:",
+                "    if _p is not None:",
+                "        if not X.nobind and X.umemo.get(_p) is not False: X.unknown(y, a)",
+                "        X.pairs.append(_p)",
+            ]
+            body += ["    " + s for s in bcoded]
+        else:
+            body += bcoded
         if code == "Extension":
             # the walk of the extension and its verdict (``X.ext``), memoised whole by the extension's
             # shape (``_Run.extension``); a modifier extension is an item of a 'modifierExtension'
             # array: known here, not parsed from the location at run time
             body.append(f"X.extension({target}, y, a, host, {key.startswith('modifierExtension')})")
-        else:
+        elif not coding:  # (a Coding's walk is called above)
             body.append(f"{target}(y, a, {inner!r}, X)")
         if code in COLLECTED:
             body.append(f"X.sites.append(_new(_Site, (a, y, {code!r}, {ipath})))")
@@ -1222,6 +1272,20 @@ class _Program:
         def con(key: str, severity: str, human: str, expression: str, source: str) -> _Constraint:
             return _Constraint(key, Severity(severity), human, expression, source)
 
+        codings: dict[tuple[tuple[str, str], ...], tuple[str, str] | None] = {}
+
+        def coding_clean(y: dict[str, Any]) -> None:
+            """Remember a Coding the walk found clean whose every value is a plain ``str`` (each key is
+            then one of Coding's string elements, judged by its value alone), with the (system, code)
+            pair the walk collected from it (None: no pair)."""
+            for x in y.values():
+                if type(x) is not str:
+                    return
+            if len(codings) >= _CODINGS_SIZE:
+                codings.clear()
+            s, c = y.get("system"), y.get("code")
+            codings[tuple(y.items())] = (s, c) if s is not None and c is not None else None
+
         self.ns.update(RUNTIME)
         self.ns.update(_NATIVE_NS)
         self.ns.update(
@@ -1241,6 +1305,8 @@ class _Program:
                 "_con": con,
                 "_valid_calendar": _valid_calendar,
                 "_narrative_ok": _narrative_ok,
+                "_CODINGS": codings,
+                "_coding_clean": coding_clean,
                 "_EXT_HOSTS": self.ext_hosts,
                 "_ext_host": self.ext_host,
             }

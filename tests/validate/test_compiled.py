@@ -1223,3 +1223,79 @@ def test_native_guards_hold_only_where_the_direct_decision_holds(key: str) -> No
                     verdict = None
                 assert verdict is True, (rule, value)
     assert checked > 2
+
+
+# ---- Codings remembered clean by their items, against the walk -------------------------------------
+
+
+def _codings_in(value: Any, out: list[dict[str, Any]]) -> None:
+    """Every dict with a ``code`` or ``system`` string (the Coding-shaped objects) inside ``value``."""
+    if isinstance(value, dict):
+        if isinstance(value.get("code"), str) or isinstance(value.get("system"), str):
+            out.append(value)
+        for v in value.values():
+            _codings_in(v, out)
+    elif isinstance(value, list):
+        for v in value:
+            _codings_in(v, out)
+
+
+def test_remembered_codings_give_the_walks_reports() -> None:
+    """A Coding of plain strings remembered clean (``_CODINGS``) skips its walk: the reports of the
+    examples, of converted bundles and of their codings made hostile (bad codes, other types, keys
+    no Coding has), each validated with the memo full of every clean Coding seen, equal those of a
+    chain that never remembers one (its memo switched off), issue for issue."""
+    require_shared("fhir-r4", "examples")
+    require_shared("corpora", "maccrobat2020", "dev")
+
+    class _Never(dict):  # type: ignore[type-arg]
+        def __getitem__(self, key: Any) -> Any:
+            raise KeyError(key)
+
+    plain, remembering = build_chain(), build_chain()
+    program = _compiled(plain).program
+    program.ns["_CODINGS"] = _Never()
+    program.ns["_coding_clean"] = lambda y: None
+    inputs = [(name, data) for name, data in official_examples(SHARED)[::4]]
+    inputs += list(converted_bundles(SHARED, limit=4))
+    hostile: list[tuple[str, Any]] = []
+    name, bundle = inputs[-1]
+    count: list[dict[str, Any]] = []
+    _codings_in(bundle, count)
+    for j in range(0, min(len(count), 30), 3):
+        for key in ("code", "system", "display", "userSelected", "value"):
+            for bad in ("has space", " ", 7, True, None, ["x"]):
+                if (j + len(key) + len(hostile)) % 3:
+                    hostile.append(("", None))  # (a sample of the variants is validated)
+                    continue
+                copy_ = copy.deepcopy(bundle)
+                target: list[dict[str, Any]] = []
+                _codings_in(copy_, target)
+                target[j][key] = bad
+                hostile.append((f"{name} coding {j} {key}={bad!r}", copy_))
+    for name, data in inputs:
+        validate_json(data, name, chain=remembering)  # every clean Coding remembered
+    remembered = _compiled(remembering).program.ns["_CODINGS"]
+    assert len(remembered) > 50
+    hits = 0
+    for name, data in inputs + [h for h in hostile if h[1] is not None]:
+        found = []
+        _codings_in(data, found)
+        hits += sum(1 for c in found if _hashable_items(c) in remembered)
+        assert (
+            validate_json(data, name, chain=remembering).issues
+            == validate_json(data, name, chain=plain).issues
+        ), name
+    assert hits > 500, "the test walked too few remembered Codings"
+    assert not any(any(type(v) is not str for _k, v in key) for key in remembered), (
+        "only Codings of plain strings are remembered"
+    )
+
+
+def _hashable_items(value: dict[str, Any]) -> Any:
+    items = tuple(value.items())
+    try:
+        hash(items)
+    except TypeError:
+        return None
+    return items
