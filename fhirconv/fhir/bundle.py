@@ -36,7 +36,15 @@ from ..model import (
 )
 from ..normalize import Normalizer
 from .adverse import adverse_event
-from .datatypes import clean_text, codeable_concept, data_absent, derivation, narrative, quantity, reference
+from .datatypes import (
+    clean_text,
+    codeable_concept,
+    data_absent,
+    derivations,
+    narrative,
+    quantity,
+    reference,
+)
 from .family import family_member_history
 from .findings import absent_finding, pertinent_negative
 from .ids import DOCUMENT_TAG_SYSTEM, ID_SYSTEM, TAG_SYSTEM, document_tag, resource_uuid
@@ -161,8 +169,10 @@ class _Anchors:
 
     def __call__(self, start: int, end: int) -> str:
         text = self.text
-        lo = max(0, start - 2000)
-        hi = min(len(text), end + 2000)
+        lo = start - 2000 if start > 2000 else 0  # (max and min without their calls)
+        hi = end + 2000
+        if hi > len(text):
+            hi = len(text)
         # the boundary ending last at or before the mention (within the window), else the window edge
         i = bisect_right(self.ends, start) - 1
         a = self.ends[i] if i >= 0 and self.starts[i] >= lo else lo
@@ -239,6 +249,7 @@ class _Builder:
                 f"unsupported bundle type {options.bundle_type!r} (use transaction or collection)"
             )
         self.entries: list[dict[str, Any]] = []
+        self.transaction = options.bundle_type == "transaction"
         # each finished entry goes to the sink at once: the whole bundle (build_bundle) or a streaming
         # writer that gates and writes it and keeps nothing (fhirconv.streaming)
         self.sink: Sink = sink if sink is not None else self.entries.append
@@ -251,6 +262,10 @@ class _Builder:
         self.patient = self._url("Patient", "patient")
         self.encounter = self._url("Encounter", "encounter")
         self.device = self._url("Device", f"fhirconv-{__version__}")
+        # the References to the patient and the encounter nearly every resource holds, each copied from
+        # these (a dict's copy costs less than a call of ``reference``)
+        self.patient_ref = reference(self.patient)
+        self.encounter_ref = reference(self.encounter)
 
     def _url(self, rtype: str, key: str) -> str:
         return "urn:uuid:" + resource_uuid(self.identity, rtype, key)
@@ -273,31 +288,49 @@ class _Builder:
         self, url: str, resource: dict[str, Any], mentions: tuple[Mention, ...] | list[Mention] = ()
     ) -> None:
         rtype = resource["resourceType"]
-        body: dict[str, Any] = {"resourceType": rtype}
+        keyed = rtype in TAG_KEYED
         # every resource names the document it came from, so an upload can find (and replace) the
         # set a previous conversion of the same document left on a server
         tags = [{"system": DOCUMENT_TAG_SYSTEM, "code": self.document_tag}]
-        if rtype in TAG_KEYED:
+        if keyed:
             tags.insert(0, {"system": TAG_SYSTEM, "code": url.removeprefix("urn:uuid:")})
         if has_synthetic_date(resource):  # a loader can tell offsets from real dates (docs/timeline.md)
             tags.append(dict(DATE_TAG))
         profile = vital_profile(resource) if rtype == "Observation" else None
-        body["meta"] = {"profile": [profile], "tag": tags} if profile else {"tag": tags}
-        body["text"] = narrative(_summary(resource))
+        body: dict[str, Any] = {
+            "resourceType": rtype,
+            "meta": {"profile": [profile], "tag": tags} if profile else {"tag": tags},
+            "text": narrative(_summary(resource)),
+        }
         if mentions:
-            doc_ref, paths = self.doc_ref, _paths(rtype)
-            body["extension"] = [derivation(doc_ref, m, paths[m.role]) for m in mentions]
-        if rtype not in TAG_KEYED:
-            body["identifier"] = [{"system": ID_SYSTEM, "value": url}]
+            body["extension"] = derivations(self.doc_ref, mentions, _paths(rtype))
         # the resource's elements in its order after those above (a key already in ``body`` keeps its
         # place and takes the resource's value; resourceType is the same value); its own identifiers
         # follow the fhirconv one
         ids = resource.get("identifier")
-        own = body.get("identifier", [])
-        body.update(resource)
-        if ids is not None:
-            body["identifier"] = own + ids
-        self.sink(self._entry(url, body))
+        if keyed:
+            body.update(resource)
+            if ids is not None:
+                body["identifier"] = list(ids)
+            cond = f"_tag={TAG_SYSTEM}|{url.removeprefix('urn:uuid:')}"
+        else:
+            own = {"system": ID_SYSTEM, "value": url}
+            body["identifier"] = [own]
+            body.update(resource)
+            if ids is not None:
+                body["identifier"] = [own, *ids]
+            cond = f"identifier={ID_SYSTEM}|{url}"
+        # the entry (``_entry``) made here: one call fewer for each of a bundle's resources
+        if self.transaction:
+            self.sink(
+                {
+                    "fullUrl": url,
+                    "resource": body,
+                    "request": {"method": "POST", "url": rtype, "ifNoneExist": cond},
+                }
+            )
+        else:
+            self.sink({"fullUrl": url, "resource": body})
         if mentions:
             self.derived.append(url)
 
@@ -344,7 +377,7 @@ class _Builder:
             "status": "current",
             "docStatus": "final",
             "type": {"text": "Published clinical case report"},
-            "subject": reference(self.patient),
+            "subject": self.patient_ref.copy(),
             **({"date": f"{md.published}T00:00:00Z"} if md.published else {}),  # the real publication date
             # the file name only: a full path would differ between machines and break reproducibility
             "description": clean_text(
@@ -392,8 +425,8 @@ class _Builder:
                     "resourceType": "Observation",
                     "status": "final",
                     "code": codeable_concept(p.age_mention.text, [Coding(_LOINC, "30525-0", "Age")]),
-                    "subject": reference(self.patient),
-                    "encounter": reference(self.encounter),
+                    "subject": self.patient_ref.copy(),
+                    "encounter": self.encounter_ref.copy(),
                     "effectiveDateTime": self.norm.date(0),
                     "valueQuantity": quantity(p.age.value, p.age.unit, p.age.ucum, p.age.comparator),
                 },
@@ -413,7 +446,7 @@ class _Builder:
                     "display": "inpatient encounter" if inpatient else "ambulatory",
                 },
                 "type": [{"text": "Presentation described in the case report"}],
-                "subject": reference(self.patient),
+                "subject": self.patient_ref.copy(),
                 "period": self._encounter_period(),
             },
         )
@@ -449,8 +482,8 @@ class _Builder:
             res["code"] = codeable_concept(
                 c.text, self.norm.condition_codings(c.codings, historical=historical)
             )
-            res["subject"] = reference(self.patient)
-            res["encounter"] = reference(self.encounter)
+            res["subject"] = self.patient_ref.copy()
+            res["encounter"] = self.encounter_ref.copy()
             notes: list[str] = []
             onset = time_elements(self.norm, c.onset, "onset", age=True)
             if onset and c.onset is not None:
@@ -475,7 +508,7 @@ class _Builder:
     def _absent_finding(self, c: ConditionFact) -> None:
         first = c.mentions[0]
         url = self._fact_url("Observation", f"{c.key}|absent", first)
-        res = absent_finding(c, self.norm, reference(self.patient), reference(self.encounter))
+        res = absent_finding(c, self.norm, self.patient_ref.copy(), self.encounter_ref.copy())
         self._add(url, res, c.mentions)
 
     def observations(self) -> None:
@@ -509,8 +542,8 @@ class _Builder:
             if category:
                 res["category"] = [codeable_concept(None, [category])]
             res["code"] = codeable_concept(o.text, codings)
-            res["subject"] = reference(self.patient)
-            res["encounter"] = reference(self.encounter)
+            res["subject"] = self.patient_ref.copy()
+            res["encounter"] = self.encounter_ref.copy()
             res.update(time_elements(self.norm, o.time, "effective", age=False))
             if as_quantity and o.value is not None:
                 res["valueQuantity"] = quantity(o.value.value, o.value.unit, ucum, o.value.comparator)
@@ -560,7 +593,7 @@ class _Builder:
                 route = codeable_concept(m.route, [coding] if coding else [])
             if m.history:  # taken outside the episode: a MedicationStatement (fhir/statements.py)
                 statement = medication_statement(
-                    m, self.norm, reference(self.patient), dose, rate, route, reasons
+                    m, self.norm, self.patient_ref.copy(), dose, rate, route, reasons
                 )
                 urls[m.key] = self._fact_url("MedicationStatement", m.key, first)
                 self._add(urls[m.key], statement, m.mentions)
@@ -582,8 +615,8 @@ class _Builder:
             if m.status == "not-done":
                 res["statusReason"] = [{"text": "Reported as not given"}]
             res["medicationCodeableConcept"] = codeable_concept(m.text, m.codings)
-            res["subject"] = reference(self.patient)
-            res["context"] = reference(self.encounter)
+            res["subject"] = self.patient_ref.copy()
+            res["context"] = self.encounter_ref.copy()
             period = self._period(m)
             # R4 requires effective[x]; when the report does not say when, say so instead of guessing.
             res["effectivePeriod"] = period if period else data_absent("unknown")
@@ -636,8 +669,8 @@ class _Builder:
                 a,
                 codeable_concept(c.text, codings),
                 self.norm,
-                reference(self.patient),
-                reference(self.encounter),
+                self.patient_ref.copy(),
+                self.encounter_ref.copy(),
                 reference(drug),
                 reference(cond_url) if cond_url else None,
             )
@@ -739,8 +772,8 @@ class _Builder:
             "status": "stopped" if m.status == "stopped" else "completed",
             "intent": "order",
             "medicationCodeableConcept": codeable_concept(m.text, m.codings),
-            "subject": reference(self.patient),
-            "encounter": reference(self.encounter),
+            "subject": self.patient_ref.copy(),
+            "encounter": self.encounter_ref.copy(),
         }
         if reasons:
             res["reasonReference"] = reasons
@@ -760,8 +793,8 @@ class _Builder:
             if cat:
                 res["category"] = codeable_concept(p.category, [cat])
             res["code"] = codeable_concept(p.text, p.codings)
-            res["subject"] = reference(self.patient)
-            res["encounter"] = reference(self.encounter)
+            res["subject"] = self.patient_ref.copy()
+            res["encounter"] = self.encounter_ref.copy()
             if p.status != "not-done":
                 res.update(time_elements(self.norm, p.time, "performed", age=True))
             self._add(url, res, p.mentions)
@@ -771,7 +804,7 @@ class _Builder:
         for f in self.facts.family:
             first = f.mentions[0]
             url = self._fact_url("FamilyMemberHistory", f.key, first)
-            self._add(url, family_member_history(f, reference(self.patient)), f.mentions)
+            self._add(url, family_member_history(f, self.patient_ref.copy()), f.mentions)
 
     def outcome(self) -> None:
         o = self.facts.outcome
@@ -793,8 +826,8 @@ class _Builder:
                 "status": "completed",
                 "code": {"text": "Outcome"},
                 "description": f"Outcome: {o.kind}",
-                "subject": reference(self.patient),
-                "encounter": reference(self.encounter),
+                "subject": self.patient_ref.copy(),
+                "encounter": self.encounter_ref.copy(),
                 **time_elements(self.norm, o.time, "effective", age=False),
                 "summary": clean_text(o.text, 2000),
                 **finding,
@@ -806,7 +839,7 @@ class _Builder:
         url = self._url("Provenance", "provenance")
         targets = [reference(u) for u in self.derived]
         if not targets:
-            targets = [reference(self.patient)]
+            targets = [self.patient_ref.copy()]
         self._add(
             url,
             {
@@ -846,18 +879,6 @@ class _Builder:
                 "entity": [{"role": "source", "what": reference(self.doc_ref)}],
             },
         )
-
-    def _entry(self, url: str, res: dict[str, Any]) -> dict[str, Any]:
-        entry: dict[str, Any] = {"fullUrl": url, "resource": res}
-        if self.options.bundle_type == "transaction":
-            rtype = res["resourceType"]
-            cond = (
-                f"_tag={TAG_SYSTEM}|{url.removeprefix('urn:uuid:')}"
-                if rtype in TAG_KEYED
-                else f"identifier={ID_SYSTEM}|{url}"
-            )
-            entry["request"] = {"method": "POST", "url": rtype, "ifNoneExist": cond}
-        return entry
 
     def header(self) -> dict[str, Any]:
         """The bundle without its entries (the streaming writer puts them after it)."""
@@ -951,58 +972,112 @@ def _qty(q: Any) -> str:
 def _summary(r: dict[str, Any]) -> str:
     """One line a person can read; built from the resource itself so it never disagrees with it."""
     t = str(r["resourceType"])
-    if t == "Patient":
-        dead = r.get("deceasedBoolean") or r.get("deceasedDateTime")
-        bits = [r.get("gender", "unknown sex")] + (["deceased"] if dead else [])
-        return "Patient of the case report: " + ", ".join(bits)
-    if t == "Condition":
-        ver = _concept_text(r.get("verificationStatus"))
-        return f"Condition: {_concept_text(r.get('code'))} ({ver})"
-    if t == "Observation" and "2667000" in str(r.get("valueCodeableConcept")):
+    summary = _SUMMARIES.get(t)  # (one look-up instead of a test per type before it)
+    return summary(r) if summary is not None else t
+
+
+def _patient_summary(r: dict[str, Any]) -> str:
+    dead = r.get("deceasedBoolean") or r.get("deceasedDateTime")
+    bits = [r.get("gender", "unknown sex")] + (["deceased"] if dead else [])
+    return "Patient of the case report: " + ", ".join(bits)
+
+
+def _condition_summary(r: dict[str, Any]) -> str:
+    ver = _concept_text(r.get("verificationStatus"))
+    return f"Condition: {_concept_text(r.get('code'))} ({ver})"
+
+
+def _observation_summary(r: dict[str, Any]) -> str:
+    if "2667000" in str(r.get("valueCodeableConcept")):
         return f"Observation: {_concept_text(r.get('code'))}: absent"
-    if t == "Observation":
-        value = _qty(r.get("valueQuantity")) or r.get("valueString", "")
-        comps = "; ".join(
+    value = _qty(r.get("valueQuantity")) or r.get("valueString", "")
+    # (each join only where there is something to join: an empty list joins to "" all the same)
+    comps = (
+        "; ".join(
             f"{_concept_text(c.get('code'))} {_qty(c.get('valueQuantity'))}" for c in r.get("component", [])
         )
-        interp = ", ".join(_concept_text(i) for i in r.get("interpretation", []))
-        absent = "not performed" if r.get("dataAbsentReason") else ""
-        detail = ", ".join(x for x in (value, comps, interp, absent) if x)
-        return f"Observation: {_concept_text(r.get('code'))}" + (f": {detail}" if detail else "")
-    if t == "MedicationStatement":
-        dosage = (r.get("dosage") or [{}])[0]
-        detail = dosage.get("text", "")
-        return f"{t}: {_concept_text(r.get('medicationCodeableConcept'))} ({r['status']})" + (
-            f": {detail}" if detail else ""
-        )
-    if t in ("MedicationAdministration", "MedicationRequest"):
-        dosage = r.get("dosage") or (r.get("dosageInstruction") or [{}])[0]
-        detail = ", ".join(x for x in (dosage.get("text", ""), _concept_text(dosage.get("route"))) if x)
-        return f"{t}: {_concept_text(r.get('medicationCodeableConcept'))} ({r['status']})" + (
-            f": {detail}" if detail else ""
-        )
-    if t == "FamilyMemberHistory":
-        conds = ", ".join(_concept_text(c.get("code")) for c in r.get("condition", []))
-        return f"Family history: {_concept_text(r.get('relationship'))}: {conds}"
-    if t == "Procedure":
-        return f"Procedure: {_concept_text(r.get('code'))} ({r['status']})"
-    if t == "AdverseEvent":
-        return f"Adverse event: {_concept_text(r.get('event'))}" + (
-            f" ({r['suspectEntity'][0]['causality'][0].get('productRelatedness', '')})"
-            if r.get("suspectEntity") and r["suspectEntity"][0].get("causality")
-            else ""
-        )
-    if t == "ClinicalImpression":
-        return f"Outcome: {r.get('summary', '')}"
-    if t == "Encounter":
-        return f"Encounter ({r['class'].get('display', '')}) starting {r.get('period', {}).get('start', '')}"
-    if t == "DocumentReference":
-        return f"Source case report: {r.get('description', '')}"
-    if t == "Device":
-        return "fhirconv, the software that extracted these resources"
-    if t == "Provenance":
-        return f"Provenance: {len(r.get('target', []))} resources extracted by fhirconv"
-    return t
+        if r.get("component")
+        else ""
+    )
+    interp = (
+        ", ".join(_concept_text(i) for i in r.get("interpretation", [])) if r.get("interpretation") else ""
+    )
+    absent = "not performed" if r.get("dataAbsentReason") else ""
+    detail = ", ".join(x for x in (value, comps, interp, absent) if x) if comps or interp or absent else value
+    return f"Observation: {_concept_text(r.get('code'))}" + (f": {detail}" if detail else "")
+
+
+def _statement_summary(r: dict[str, Any]) -> str:
+    t = r["resourceType"]
+    dosage = (r.get("dosage") or [{}])[0]
+    detail = dosage.get("text", "")
+    return f"{t}: {_concept_text(r.get('medicationCodeableConcept'))} ({r['status']})" + (
+        f": {detail}" if detail else ""
+    )
+
+
+def _administration_summary(r: dict[str, Any]) -> str:
+    t = r["resourceType"]
+    dosage = r.get("dosage") or (r.get("dosageInstruction") or [{}])[0]
+    detail = ", ".join(x for x in (dosage.get("text", ""), _concept_text(dosage.get("route"))) if x)
+    return f"{t}: {_concept_text(r.get('medicationCodeableConcept'))} ({r['status']})" + (
+        f": {detail}" if detail else ""
+    )
+
+
+def _family_summary(r: dict[str, Any]) -> str:
+    conds = ", ".join(_concept_text(c.get("code")) for c in r.get("condition", []))
+    return f"Family history: {_concept_text(r.get('relationship'))}: {conds}"
+
+
+def _procedure_summary(r: dict[str, Any]) -> str:
+    return f"Procedure: {_concept_text(r.get('code'))} ({r['status']})"
+
+
+def _adverse_summary(r: dict[str, Any]) -> str:
+    return f"Adverse event: {_concept_text(r.get('event'))}" + (
+        f" ({r['suspectEntity'][0]['causality'][0].get('productRelatedness', '')})"
+        if r.get("suspectEntity") and r["suspectEntity"][0].get("causality")
+        else ""
+    )
+
+
+def _outcome_summary(r: dict[str, Any]) -> str:
+    return f"Outcome: {r.get('summary', '')}"
+
+
+def _encounter_summary(r: dict[str, Any]) -> str:
+    return f"Encounter ({r['class'].get('display', '')}) starting {r.get('period', {}).get('start', '')}"
+
+
+def _document_summary(r: dict[str, Any]) -> str:
+    return f"Source case report: {r.get('description', '')}"
+
+
+def _device_summary(r: dict[str, Any]) -> str:
+    return "fhirconv, the software that extracted these resources"
+
+
+def _provenance_summary(r: dict[str, Any]) -> str:
+    return f"Provenance: {len(r.get('target', []))} resources extracted by fhirconv"
+
+
+_SUMMARIES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "Patient": _patient_summary,
+    "Condition": _condition_summary,
+    "Observation": _observation_summary,
+    "MedicationStatement": _statement_summary,
+    "MedicationAdministration": _administration_summary,
+    "MedicationRequest": _administration_summary,
+    "FamilyMemberHistory": _family_summary,
+    "Procedure": _procedure_summary,
+    "AdverseEvent": _adverse_summary,
+    "ClinicalImpression": _outcome_summary,
+    "Encounter": _encounter_summary,
+    "DocumentReference": _document_summary,
+    "Device": _device_summary,
+    "Provenance": _provenance_summary,
+}
 
 
 def build_bundle(

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from html import escape
 from typing import Any
 
 from ..chars import fhir_safe
 from ..errors import BuildError
-from ..model import Coding, Mention
+from ..model import Coding, Mention, MentionRole
 
 __all__ = [
     "DERIVATION_URL",
@@ -19,6 +19,7 @@ __all__ = [
     "coding",
     "data_absent",
     "derivation",
+    "derivations",
     "narrative",
     "quantity",
     "reference",
@@ -39,10 +40,20 @@ def coding(c: Coding) -> dict[str, Any]:
 def codeable_concept(text: str | None, codings: Iterable[Coding] = ()) -> dict[str, Any]:
     cs: list[dict[str, Any]] = []
     if type(codings) in (list, tuple) and len(codings) <= 1:  # type: ignore[arg-type]
-        # none or one coding (most concepts): nothing to de-duplicate
-        for c in codings:
-            if c.code:
-                cs.append(coding(c))
+        # none or one coding (most concepts, some 140 a report): nothing to de-duplicate, and the one
+        # coding's dict made here, in final form, without a call
+        if codings:
+            c = codings[0]  # type: ignore[index]
+            code = c.code
+            if code:
+                display = c.display
+                if display:
+                    cd = {"system": c.system, "code": code, "display": display}
+                else:
+                    cd = {"system": c.system, "code": code}
+                if not text:
+                    text = display or code
+                return {"coding": [cd], "text": " ".join(text.split())}
     else:
         seen: set[tuple[str, str]] = set()
         for c in codings:
@@ -104,6 +115,25 @@ def derivation(doc_ref: str, mention: Mention, path: str) -> dict[str, Any]:
             {"url": "length", "valueInteger": mention.end - mention.start},
         ],
     }
+
+
+def derivations(
+    doc_ref: str, mentions: Iterable[Mention], paths: Mapping[MentionRole, str]
+) -> list[dict[str, Any]]:
+    """:func:`derivation` of each mention, its path the one ``paths`` gives for its role, in one call
+    (a bundle has about 90 of them per report; a call each cost more than the dicts)."""
+    return [
+        {
+            "url": DERIVATION_URL,
+            "extension": [
+                {"url": "reference", "valueReference": {"reference": doc_ref}},
+                {"url": "path", "valueString": paths[m.role]},
+                {"url": "offset", "valueInteger": m.start},
+                {"url": "length", "valueInteger": m.end - m.start},
+            ],
+        }
+        for m in mentions
+    ]
 
 
 def clean_text(value: str, limit: int = 1000) -> str:

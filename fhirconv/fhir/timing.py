@@ -56,8 +56,9 @@ _DATE_KEYS = frozenset(
 
 
 # Elements the builder fills only with datatypes that hold no date element (CodeableConcept, Coding,
-# Reference, Quantity, Annotation, Extension, an Observation's component and reference range): the
-# synthetic-date walk does not look into them (they are most of a resource's nested objects).
+# Reference, Quantity, Annotation, Extension, an Observation's component and reference range, the
+# Provenance's parts): the synthetic-date walk does not look into them (they are most of a resource's
+# nested objects).
 _DATELESS = frozenset(
     {
         "code",
@@ -81,6 +82,15 @@ _DATELESS = frozenset(
         "component",
         "referenceRange",
         "extension",
+        # Provenance.target (a Reference per resource: most of what the walk looked into), .entity,
+        # .agent, .activity and .reason; an absent finding's value; ClinicalImpression.finding
+        "target",
+        "entity",
+        "agent",
+        "activity",
+        "reason",
+        "valueCodeableConcept",
+        "finding",
     }
 )
 
@@ -135,13 +145,20 @@ def has_synthetic_date(resource: dict[str, Any]) -> bool:
 
 def _holds_synthetic(node: dict[str, Any]) -> bool:
     """The walk of :func:`has_synthetic_date` (recursive: a built resource is a few levels deep, and
-    this runs once per resource, so a call per nested object is cheaper than a stack of every value)."""
-    for k, v in node.items():
+    this runs once per resource, so a call per nested object is cheaper than a stack of every value).
+
+    Which keys of an object can matter depends only on its keys (``_plan``): the objects the builder
+    makes come in a few dozen shapes, so the walk looks at the one or two date keys and the few
+    non-dateless values of each object instead of testing every key."""
+    dates, nested = _plan(tuple(node))
+    for k in dates:
         # Timing.repeat.period is a number; a date the text gives is real (CalendarDate)
-        if k in _DATE_KEYS and _synthetic(v):
+        if _synthetic(node[k]):
             return True
+    for k in nested:
+        v = node[k]
         t = type(v)
-        if t is str or k in _DATELESS:  # (strings and numbers hold no element to look into)
+        if t is str:  # (strings and numbers hold no element to look into)
             continue
         if t is dict or isinstance(v, dict):
             if _holds_synthetic(v):
@@ -149,6 +166,25 @@ def _holds_synthetic(node: dict[str, Any]) -> bool:
         elif (t is list or isinstance(v, list)) and _list_holds_synthetic(v):
             return True
     return False
+
+
+def _plan(keys: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """For an object with ``keys`` (in order): its date keys, and the keys whose values the walk looks
+    into (all but the dateless ones); per shape, once (a pure memo, bounded)."""
+    found = _PLANS.get(keys)
+    if found is None:
+        found = (
+            tuple(k for k in keys if k in _DATE_KEYS),
+            tuple(k for k in keys if k not in _DATELESS),
+        )
+        if len(_PLANS) < _PLAN_LIMIT:
+            _PLANS[keys] = found
+    return found
+
+
+# an object's keys -> (date keys, keys looked into); built resources come in a few dozen shapes
+_PLANS: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+_PLAN_LIMIT = 4096
 
 
 def _list_holds_synthetic(items: list[Any]) -> bool:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -390,3 +391,136 @@ def test_anchor_boundaries_on_the_samples() -> None:
         anchors = _Anchors(text)
         spans = [m.span() for m in bundle._BOUNDARY.finditer(text)]
         assert spans and list(zip(anchors.starts, anchors.ends, strict=True)) == spans
+
+
+def _plain_summary(r: dict[str, Any]) -> str:
+    """``_summary`` as a chain of tests, one per resource type, each line joined whole (the definition
+    the look-up by type and the joins skipped when empty shorten)."""
+    ct, qty = bundle._concept_text, bundle._qty
+    t = str(r["resourceType"])
+    if t == "Patient":
+        dead = r.get("deceasedBoolean") or r.get("deceasedDateTime")
+        bits = [r.get("gender", "unknown sex")] + (["deceased"] if dead else [])
+        return "Patient of the case report: " + ", ".join(bits)
+    if t == "Condition":
+        return f"Condition: {ct(r.get('code'))} ({ct(r.get('verificationStatus'))})"
+    if t == "Observation" and "2667000" in str(r.get("valueCodeableConcept")):
+        return f"Observation: {ct(r.get('code'))}: absent"
+    if t == "Observation":
+        value = qty(r.get("valueQuantity")) or r.get("valueString", "")
+        comps = "; ".join(
+            f"{ct(c.get('code'))} {qty(c.get('valueQuantity'))}" for c in r.get("component", [])
+        )
+        interp = ", ".join(ct(i) for i in r.get("interpretation", []))
+        absent = "not performed" if r.get("dataAbsentReason") else ""
+        detail = ", ".join(x for x in (value, comps, interp, absent) if x)
+        return f"Observation: {ct(r.get('code'))}" + (f": {detail}" if detail else "")
+    if t == "MedicationStatement":
+        detail = (r.get("dosage") or [{}])[0].get("text", "")
+        return f"{t}: {ct(r.get('medicationCodeableConcept'))} ({r['status']})" + (
+            f": {detail}" if detail else ""
+        )
+    if t in ("MedicationAdministration", "MedicationRequest"):
+        dosage = r.get("dosage") or (r.get("dosageInstruction") or [{}])[0]
+        detail = ", ".join(x for x in (dosage.get("text", ""), ct(dosage.get("route"))) if x)
+        return f"{t}: {ct(r.get('medicationCodeableConcept'))} ({r['status']})" + (
+            f": {detail}" if detail else ""
+        )
+    if t == "FamilyMemberHistory":
+        conds = ", ".join(ct(c.get("code")) for c in r.get("condition", []))
+        return f"Family history: {ct(r.get('relationship'))}: {conds}"
+    if t == "Procedure":
+        return f"Procedure: {ct(r.get('code'))} ({r['status']})"
+    if t == "AdverseEvent":
+        se = r.get("suspectEntity")
+        rel = (
+            f" ({se[0]['causality'][0].get('productRelatedness', '')})"
+            if se and se[0].get("causality")
+            else ""
+        )
+        return f"Adverse event: {ct(r.get('event'))}" + rel
+    if t == "ClinicalImpression":
+        return f"Outcome: {r.get('summary', '')}"
+    if t == "Encounter":
+        return f"Encounter ({r['class'].get('display', '')}) starting {r.get('period', {}).get('start', '')}"
+    if t == "DocumentReference":
+        return f"Source case report: {r.get('description', '')}"
+    if t == "Device":
+        return "fhirconv, the software that extracted these resources"
+    if t == "Provenance":
+        return f"Provenance: {len(r.get('target', []))} resources extracted by fhirconv"
+    return t
+
+
+def _built(paths: list[Path]) -> list[tuple[Any, dict[str, Any]]]:
+    """(facts, bundle) of each text, built without the gate."""
+    from support import converter
+
+    from fhirconv.fhir.bundle import BundleOptions, build_bundle
+
+    conv = converter()
+    out = []
+    for path in paths:
+        doc = conv.read_bytes(path.read_bytes(), path.name)
+        facts = conv.extractor.extract(doc)
+        out.append((facts, build_bundle(doc, facts, conv.normalizer, BundleOptions())))
+    return out
+
+
+def _dev_and_samples() -> list[Path]:
+    from support import require_shared
+
+    dev = sorted(require_shared("corpora", "maccrobat2020", "dev").glob("*.txt"))
+    assert len(dev) > 50
+    return dev + sorted(Path(__file__).resolve().parents[2].joinpath("samples").glob("*.txt"))
+
+
+def test_built_resources_read_as_the_plain_walks_read_them() -> None:
+    """On every resource built from the MACCROBAT dev texts and the samples: the summary by type is the
+    chain of tests (and the narrative holds it), the synthetic-date walk by key plan is the walk of
+    every value (and the tag is there exactly when it says so), and the derivations made in one call
+    are ``derivation`` of each mention."""
+    from fhirconv.fhir.datatypes import derivation, derivations, narrative
+    from fhirconv.fhir.roles import element_path
+
+    kinds: set[str] = set()
+    tagged = untagged = 0
+    for facts, built in _built(_dev_and_samples()):
+        doc_ref = built["entry"][0]["fullUrl"]
+        for entry in built["entry"]:
+            res = entry["resource"]
+            rtype = res["resourceType"]
+            kinds.add(rtype)
+            assert bundle._summary(res) == _plain_summary(res)
+            assert res["text"] == narrative(_plain_summary(res))
+            assert timing.has_synthetic_date(res) == _plain_synthetic(res)
+            dated = timing.DATE_TAG in res["meta"]["tag"]
+            assert dated == _plain_synthetic(res)
+            tagged, untagged = tagged + dated, untagged + (not dated)
+        mentions = [m for c in facts.conditions for m in c.mentions] + [
+            m for o in facts.observations for m in o.mentions
+        ]
+        paths = {m.role: element_path("Observation", m.role) for m in mentions}
+        assert derivations(doc_ref, mentions, paths) == [
+            derivation(doc_ref, m, paths[m.role]) for m in mentions
+        ]
+    assert {"Condition", "Observation", "Patient", "Provenance", "MedicationAdministration"} <= kinds
+    assert tagged > 100 and untagged > 100
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        {"resourceType": "Observation", "code": {"text": "bp"}, "component": []},
+        {"resourceType": "Observation", "code": {"coding": [{"code": "c"}]}, "interpretation": [{}, {}]},
+        {"resourceType": "Observation", "valueString": "", "interpretation": [{"text": "high"}]},
+        {"resourceType": "Observation", "valueQuantity": {"value": 1}, "dataAbsentReason": {"text": "x"}},
+        {
+            "resourceType": "Observation",
+            "component": [{"code": {}, "valueQuantity": {"value": 2, "unit": "%"}}],
+        },
+        {"resourceType": "Basic"},
+    ],
+)
+def test_summary_edges_are_the_chain_of_tests(resource: dict[str, Any]) -> None:
+    assert bundle._summary(resource) == _plain_summary(resource)
