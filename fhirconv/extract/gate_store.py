@@ -19,6 +19,7 @@ from typing import Any
 
 from .. import __version__
 from ..diskcache import read_used, write_whole
+from .literals import READING
 from .prefilter import AnyOf
 
 __all__ = ["Decisions", "digest", "load", "save", "walk"]
@@ -53,7 +54,7 @@ def load(path: Path, digest: str) -> Decisions | None:
 
 def digest(keys: Iterable[tuple[str, int]]) -> str:
     """The key of the decisions for these patterns (and this fhirconv): what names the file."""
-    return hashlib.sha256(repr((FORMAT, __version__, sorted(set(keys)))).encode()).hexdigest()[:32]
+    return hashlib.sha256(repr((FORMAT, READING, __version__, sorted(set(keys)))).encode()).hexdigest()[:32]
 
 
 def save(folder: Path, key: str, decisions: Decisions) -> None:

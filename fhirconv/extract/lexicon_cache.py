@@ -108,6 +108,12 @@ class SortedIntMap(Mapping[str, int]):
             return self._values[i]
         return default
 
+    def has_prefix(self, prefix: str) -> bool:
+        """Whether a key starts with ``prefix`` (one bisection: the keys are sorted)."""
+        keys = self._sorted()
+        i = bisect_left(keys, prefix)
+        return i < len(keys) and keys[i].startswith(prefix)
+
     def __getitem__(self, key: str) -> int:
         keys = self._sorted()
         i = bisect_left(keys, key)
