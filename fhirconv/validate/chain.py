@@ -3,7 +3,9 @@
 Resources are the root, every ``Bundle.entry[i].resource`` (and ``response.outcome``), every
 ``contained[i]`` and every ``Parameters.parameter[i].resource``, recursively, each with its FHIRPath
 location. Checkers run in a fixed order so reports are deterministic; a checker that raises is turned
-into a ``processing`` issue instead of hiding the rest of the report.
+into a ``processing`` issue instead of hiding the rest of the report. A checker may also offer
+``check_each(resources, ctx)``: ``(index, issues)`` of the resources it has issues for, what its
+``check_resource`` says of each; the chain then asks it once per input instead of once per resource.
 """
 
 from __future__ import annotations
@@ -120,9 +122,6 @@ class ValidationChain:
         self.terminology = terminology
         self.checkers = list(checkers)
         self._before_input = list(before_input)  # objects with .clear(), reset per input
-        # per resource type (a str), the checkers that can say anything about a resource of it (a
-        # checker's ``resource_types``; absent: every type): the checkers are fixed, so asked once
-        self._for_type: dict[str, list[Checker]] = {}
 
     def validate(self, data: Any, source: str = "<input>", *, others: OtherEntries | None = None) -> Report:
         report = Report(source=source)
@@ -150,19 +149,45 @@ class ValidationChain:
         ctx = Context(self.definitions, self.terminology, data, source, resources, others)
         report.resource_count = len(resources)
         issues = report.issues
-        # the checkers of each type with their bound methods, per input (a benchmark or test may have
-        # replaced a checker's method in between); a resourceType that is no str (an unhashable list
-        # made this lookup fail) gets the checkers every type gets
-        by_type: dict[str | None, list[tuple[Checker, Any]]] = {}
-        for resource, location in resources:
-            rtype = resource.get("resourceType")
-            key = rtype if isinstance(rtype, str) else None
-            checks = by_type.get(key)
-            if checks is None:
-                checks = by_type[key] = [
-                    (checker, checker.check_resource) for checker in self._checkers_for(key)
-                ]
-            for checker, check in checks:
+        # Checker by checker (the order the chain lists them), each over every resource of its types in
+        # input order; a resource's issues are gathered in ``found_at`` so the report lists them as a
+        # resource-by-resource loop does (resources in input order, a resource's issues in checker
+        # order). A checker with ``check_each`` (every type's) is asked once for all resources: the
+        # well-formed, lint and profile checkers say nothing about most resources, and a call per
+        # resource was much of their cost. It must give what ``check_resource`` gives, per resource; if
+        # it raises, or the instance's ``check_resource`` was replaced (a benchmark's timer), the checker
+        # is asked resource by resource, so a failure is reported on the resource where it happens.
+        found_at: dict[int, list[Issue]] = {}
+        keys: list[str | None] | None = None  # per resource, its resourceType when a str
+        for checker in self.checkers:
+            types = getattr(checker, "resource_types", None)
+            each = getattr(checker, "check_each", None)
+            replaced = "check_resource" in getattr(checker, "__dict__", ())
+            if each is not None and types is None and not replaced:
+                try:
+                    batch = each(resources, ctx)
+                except Exception:  # asked again resource by resource: the failure is reported where it is
+                    batch = None
+                if batch is not None:
+                    for i, found in batch:
+                        have = found_at.get(i)
+                        if have is None:
+                            found_at[i] = list(found)
+                        else:
+                            have.extend(found)
+                    continue
+            if types is None:
+                indices: Any = range(len(resources))
+            elif not types:
+                continue  # (a checker that judges everything in check_root)
+            else:
+                if keys is None:
+                    keys = [_type_key(resource) for resource, _location in resources]
+                # (a resourceType that is no str, an unhashable list among them, is no type's)
+                indices = [i for i, key in enumerate(keys) if key is not None and key in types]
+            check = checker.check_resource
+            for i in indices:
+                resource, location = resources[i]
                 # the body of _safe, inline: this loop runs (resources x checkers) times per input
                 try:
                     found = check(resource, location, ctx)
@@ -173,7 +198,14 @@ class ValidationChain:
                 except Exception as exc:  # a checker bug must not hide the other findings
                     found = [_processing(checker, location, exc)]
                 if found:
-                    issues.extend(found)
+                    have = found_at.get(i)
+                    if have is None:
+                        found_at[i] = list(found)
+                    else:
+                        have.extend(found)
+        if found_at:
+            for i in sorted(found_at):
+                issues.extend(found_at[i])
         for checker in self.checkers:
             # the body of _safe(checker, "check_root", data, None, ctx), inline: most checkers' check_root
             # says nothing, and this runs for every input (a small file's whole validation is ~0.2 ms)
@@ -191,19 +223,6 @@ class ValidationChain:
             report.issues = _dedupe(issues)
         return report
 
-    def _checkers_for(self, rtype: str | None) -> list[Checker]:
-        found = self._for_type.get(rtype) if rtype is not None else None
-        if found is None:
-            found = [
-                checker
-                for checker in self.checkers
-                if getattr(checker, "resource_types", None) is None
-                or (rtype is not None and rtype in checker.resource_types)  # type: ignore[attr-defined]
-            ]
-            if rtype is not None and len(self._for_type) < 1024:
-                self._for_type[rtype] = found
-        return found
-
     @staticmethod
     def _safe(
         checker: Checker, method: str, resource: dict[str, Any], location: str | None, ctx: Context
@@ -218,11 +237,16 @@ class ValidationChain:
             return [_processing(checker, location or str(resource.get("resourceType", "$")), exc)]
 
 
+def _type_key(resource: dict[str, Any]) -> str | None:
+    rtype = resource.get("resourceType")
+    return rtype if isinstance(rtype, str) else None
+
+
 def _too_deep(location: str) -> Issue:
     return Issue(Severity.ERROR, "too-costly", location, "input nested too deeply", "chain")
 
 
-def _processing(checker: Checker, location: str, exc: Exception) -> Issue:
+def _processing(checker: Checker, location: str, exc: BaseException) -> Issue:
     return Issue(
         Severity.INFORMATION,
         "processing",

@@ -22,7 +22,7 @@ from typing import Any
 
 from .issues import Issue, Severity
 from .protocols import Context
-from .structure import QUANTITY_TYPES, WalkCache
+from .structure import QUANTITY_TYPES, Site, WalkCache
 from .terminology import unknown_code_issue
 
 __all__ = ["LintChecker", "ucum_valid"]
@@ -201,10 +201,28 @@ class LintChecker:
         return code in self._common or ucum_valid(code)
 
     def check_resource(self, resource: dict[str, Any], location: str, ctx: Context) -> Iterable[Issue]:
+        return self._sites(self.cache.sites.get(location, ()), ctx)
+
+    def check_each(
+        self, resources: list[tuple[dict[str, Any], str]], ctx: Context
+    ) -> list[tuple[int, list[Issue]]]:
+        """``check_resource`` of every resource, by index, those with issues only (the chain's one call
+        per input)."""
+        out: list[tuple[int, list[Issue]]] = []
+        sites_of = self.cache.sites
+        for i, (_resource, location) in enumerate(resources):
+            sites = sites_of.get(location)
+            if sites:
+                found = self._sites(sites, ctx)
+                if found:
+                    out.append((i, found))
+        return out
+
+    def _sites(self, sites: Iterable[Site], ctx: Context) -> list[Issue]:
         out: list[Issue] = []
         good = _GOOD_SYSTEMS
         uri_match = _URI.match
-        for at, value, stype, _el in self.cache.sites.get(location, ()):  # every typed site: keep it lean
+        for at, value, stype, _el in sites:  # every typed site: keep it lean
             if stype == "Reference" or not isinstance(value, dict):
                 continue
             if stype == "Coding":

@@ -544,6 +544,23 @@ class ProfileChecker:
             out.extend(self.conform(resource, url, location, at, ctx, set()))
         return out
 
+    def check_each(
+        self, resources: list[tuple[dict[str, Any], str]], ctx: Context
+    ) -> list[tuple[int, list[Issue]]]:
+        """``check_resource`` of every resource, by index, those with issues only (the chain's one call
+        per input): with no profile asked for, only the resources that claim one are looked at."""
+        out: list[tuple[int, list[Issue]]] = []
+        asked = bool(self.asked)
+        for i, (resource, location) in enumerate(resources):
+            if not asked:
+                meta = resource.get("meta")
+                if not isinstance(meta, dict) or meta.get("profile") is None:
+                    continue  # check_resource's first test
+            found = list(self.check_resource(resource, location, ctx))
+            if found:
+                out.append((i, found))
+        return out
+
     # -- one profile ---------------------------------------------------------------------------------
 
     def tree(self, url: str) -> _PNode | str:

@@ -559,3 +559,91 @@ def test_profile_code_verdicts_are_the_terminologys() -> None:
                 assert got == term.validate_code(vs, system, code), (vs, system, code)
                 verdicts.add(got)
     assert verdicts == {True, False, None}
+
+
+# -- the chain asks a checker with check_each once per input -------------------------------------------
+
+
+def _lint_broken(bundle: dict[str, Any]) -> list[dict[str, Any]]:
+    """Copies of a converted bundle where lint has something to say at sites of each guarded type: every
+    CodeableConcept without its text, Codings whose system is a name, blank or absent, and
+    ``urn:ietf:rfc:3986`` identifiers whose value has no scheme."""
+    out = []
+    for change in range(3):
+        data = copy.deepcopy(bundle)
+        for n, e in enumerate(data["entry"]):
+            res = e["resource"]
+            code = res.get("code")
+            if change == 0:
+                for value in (code, *(res.get("category") or [])):
+                    if isinstance(value, dict):
+                        value.pop("text", None)
+            elif change == 1 and isinstance(code, dict) and code.get("coding"):
+                system = ("SNOMED-CT", " ", None)[n % 3]
+                if system is None:
+                    code["coding"][0].pop("system", None)
+                else:
+                    code["coding"][0]["system"] = system
+            elif change == 2 and res.get("identifier"):
+                res["identifier"][0]["system"] = "urn:ietf:rfc:3986"
+                if n % 2:
+                    res["identifier"][0]["value"] = "no-scheme"
+        out.append(data)
+    return out
+
+
+def _resource_by_resource(chain: Any, data: dict[str, Any]) -> list[Any]:
+    """The report's issues as a loop over the resources gives them, each resource asking every checker
+    of its type in chain order (``check_resource`` only), then every ``check_root``: the order the chain
+    must keep when it asks a checker about all resources at once."""
+    from fhirconv.validate.chain import _dedupe
+
+    for state in chain._before_input:
+        state.clear()
+    resources = resource_list(data, data["resourceType"])
+    ctx = Context(chain.definitions, chain.terminology, data, "t", resources, None)
+    issues: list[Any] = []
+    for resource, location in resources:
+        rtype = resource.get("resourceType")
+        for checker in chain.checkers:
+            types = getattr(checker, "resource_types", None)
+            if types is None or (isinstance(rtype, str) and rtype in types):
+                issues.extend(checker.check_resource(resource, location, ctx))
+    for checker in chain.checkers:
+        issues.extend(checker.check_root(data, ctx))
+    return _dedupe(issues)
+
+
+def _chain_inputs() -> list[dict[str, Any]]:
+    converted = _converted()
+    return [
+        *LINT_CASES,
+        *(d for _n, d in _examples()[::4]),
+        *converted,
+        *(b for bundle in converted for b in _broken(bundle)),
+        *(b for bundle in converted for b in _lint_broken(bundle)),
+    ]
+
+
+def test_check_each_and_the_report_order_are_the_resource_by_resource_loops() -> None:
+    """Every ``check_each`` gives what ``check_resource`` gives per resource, and the chain's report (its
+    checkers asked checker by checker) lists the issues in the order of a resource-by-resource loop."""
+    chain = default_chain()
+    both = 0  # resources with issues from more than one checker: where the order could go wrong
+    batched = [c for c in chain.checkers if getattr(c, "check_each", None) is not None]
+    assert {c.name for c in batched} >= {"well-formed", "lint", "profiles"}
+    for data in _chain_inputs():
+        got = chain.validate(copy.deepcopy(data), "t").issues
+        assert got == _resource_by_resource(chain, copy.deepcopy(data))
+        ctx = _ctx(data)
+        validate_json(data, chain=chain)  # (the sites lint reads)
+        resources = ctx.resources or []
+        for checker in batched:
+            each = dict(checker.check_each(resources, ctx))
+            for i, (res, location) in enumerate(resources):
+                assert each.get(i, []) == list(checker.check_resource(res, location, ctx)), location
+        by_location: dict[str, set[str | None]] = {}
+        for issue in got:
+            by_location.setdefault(issue.location.split(".resource.")[0], set()).add(issue.rule)
+        both += sum(len(rules) > 1 for rules in by_location.values())
+    assert both > 20
