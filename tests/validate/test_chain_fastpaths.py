@@ -561,7 +561,7 @@ def test_profile_code_verdicts_are_the_terminologys() -> None:
     assert verdicts == {True, False, None}
 
 
-# -- the chain asks a checker with check_each once per input -------------------------------------------
+# -- the chain asks a checker with check_each once per input; the compiled walk leaves out silent sites ---
 
 
 def _lint_broken(bundle: dict[str, Any]) -> list[dict[str, Any]]:
@@ -647,3 +647,28 @@ def test_check_each_and_the_report_order_are_the_resource_by_resource_loops() ->
             by_location.setdefault(issue.location.split(".resource.")[0], set()).add(issue.rule)
         both += sum(len(rules) > 1 for rules in by_location.values())
     assert both > 20
+
+
+def test_lint_on_the_recorded_sites_is_lint_on_every_site() -> None:
+    """The compiled walk records no site that ``lint.SITE_GUARDS`` says lint passes over without a word:
+    lint on the sites it records says what lint says on every site (the structure walk's, which records
+    them all), in the same order, and on converted bundles most sites are left out."""
+    from fhirconv.validate import build_chain
+
+    compiled, plain = default_chain(), build_chain(compiled=False)
+    lint_c = next(c for c in compiled.checkers if isinstance(c, LintChecker))
+    lint_p = next(c for c in plain.checkers if isinstance(c, LintChecker))
+    found = left_out = 0
+    for data in _chain_inputs():
+        validate_json(copy.deepcopy(data), chain=compiled)
+        recorded = dict(lint_c.cache.sites)
+        validate_json(copy.deepcopy(data), chain=plain)
+        every = dict(lint_p.cache.sites)
+        ctx = _ctx(data)
+        for _res, location in ctx.resources or []:
+            fast = lint_c._sites(recorded.get(location, ()), ctx)
+            assert fast == lint_p._sites(every.get(location, ()), ctx), location
+            found += len(fast)
+            left_out += len(every.get(location, ())) - len(recorded.get(location, ()))
+    assert found > 100
+    assert left_out > 1000
