@@ -122,6 +122,26 @@ class ValidationChain:
         self.terminology = terminology
         self.checkers = list(checkers)
         self._before_input = list(before_input)  # objects with .clear(), reset per input
+        # per checker: its resource types (None: every type's) and its check_each (or None), read once
+        # for the checkers listed when it was made (``_dispatch``)
+        self._plan: list[tuple[Checker, Any, Any]] = []
+        self._planned: list[Checker] = []
+
+    def _dispatch(self) -> list[tuple[Checker, Any, Any]]:
+        """(checker, its ``resource_types`` or None, its ``check_each`` or None) of every checker in order,
+        read once while the checker list stays the same (a test may put another checker in it)."""
+        if self._planned != self.checkers:
+            # (a check_each only for a checker of every type: the others are asked per resource)
+            self._plan = [
+                (
+                    c,
+                    getattr(c, "resource_types", None),
+                    getattr(c, "check_each", None) if getattr(c, "resource_types", None) is None else None,
+                )
+                for c in self.checkers
+            ]
+            self._planned = list(self.checkers)
+        return self._plan
 
     def validate(self, data: Any, source: str = "<input>", *, others: OtherEntries | None = None) -> Report:
         report = Report(source=source)
@@ -158,12 +178,12 @@ class ValidationChain:
         # it raises, or the instance's ``check_resource`` was replaced (a benchmark's timer), the checker
         # is asked resource by resource, so a failure is reported on the resource where it happens.
         found_at: dict[int, list[Issue]] = {}
-        keys: list[str | None] | None = None  # per resource, its resourceType when a str
-        for checker in self.checkers:
-            types = getattr(checker, "resource_types", None)
-            each = getattr(checker, "check_each", None)
-            replaced = "check_resource" in getattr(checker, "__dict__", ())
-            if each is not None and types is None and not replaced:
+        by_type: dict[str, list[int]] | None = None  # resourceType (a str) -> its resources' indices
+        many = len(resources) > 1  # (one resource, most inputs that are no Bundle: asked directly)
+        if not many:
+            by_type = {data["resourceType"]: [0]}
+        for checker, types, each in self._dispatch():
+            if each is not None and many and "check_resource" not in getattr(checker, "__dict__", ()):
                 try:
                     batch = each(resources, ctx)
                 except Exception:  # asked again resource by resource: the failure is reported where it is
@@ -181,10 +201,14 @@ class ValidationChain:
             elif not types:
                 continue  # (a checker that judges everything in check_root)
             else:
-                if keys is None:
-                    keys = [_type_key(resource) for resource, _location in resources]
-                # (a resourceType that is no str, an unhashable list among them, is no type's)
-                indices = [i for i, key in enumerate(keys) if key is not None and key in types]
+                if by_type is None:
+                    by_type = _indices_by_type(resources)
+                if len(by_type) == 1:  # (one type: most inputs that are no Bundle)
+                    ((rtype, indices),) = by_type.items()
+                    if rtype not in types:
+                        continue
+                else:  # the resources of the checker's types (of the few an input has), in input order
+                    indices = sorted(i for rtype, at in by_type.items() if rtype in types for i in at)
             check = checker.check_resource
             for i in indices:
                 resource, location = resources[i]
@@ -237,9 +261,19 @@ class ValidationChain:
             return [_processing(checker, location or str(resource.get("resourceType", "$")), exc)]
 
 
-def _type_key(resource: dict[str, Any]) -> str | None:
-    rtype = resource.get("resourceType")
-    return rtype if isinstance(rtype, str) else None
+def _indices_by_type(resources: list[tuple[dict[str, Any], str]]) -> dict[str, list[int]]:
+    """resourceType -> the indices of the resources of that type (a resourceType that is no str, an
+    unhashable list among them, is no type's)."""
+    out: dict[str, list[int]] = {}
+    for i, (resource, _location) in enumerate(resources):
+        rtype = resource.get("resourceType")
+        if isinstance(rtype, str):
+            at = out.get(rtype)
+            if at is None:
+                out[rtype] = [i]
+            else:
+                at.append(i)
+    return out
 
 
 def _too_deep(location: str) -> Issue:

@@ -298,7 +298,10 @@ def test_lint_fast_paths() -> None:
 
 class _EveryStep(ProfileChecker):
     """The walk without its plans: every step runs for every item, each discriminator item by item,
-    each slicing read again for every element."""
+    each slicing read again for every element, every live child visited whether present or not."""
+
+    def child_plans(self, node: _PNode) -> list[tuple[_PNode, str | None, str]]:
+        return [(child, None, "_" + child.name) for child in self.live_children(node)]
 
     def item_plan(self, node: _PNode, key: str, core: dict[str, Any] | None) -> tuple[Any, ...]:
         plan = super().item_plan(node, key, core)
