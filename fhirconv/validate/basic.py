@@ -37,6 +37,22 @@ class WellFormedChecker:
             ]
         return []
 
+    def check_each(
+        self, resources: list[tuple[dict[str, Any], str]], ctx: Context
+    ) -> list[tuple[int, list[Issue]]]:
+        """``check_resource`` of every resource, by index, those with issues only (the chain's one call
+        per input): a resource of a known type, nearly every one, costs a look-up."""
+        known = ctx.definitions.resource_types()
+        out: list[tuple[int, list[Issue]]] = []
+        for i, (resource, location) in enumerate(resources):
+            rtype = resource.get("resourceType")
+            if type(rtype) is str and rtype in known:
+                continue
+            found = list(self.check_resource(resource, location, ctx))
+            if found:
+                out.append((i, found))
+        return out
+
     def check_root(self, root: dict[str, Any], ctx: Context) -> Iterable[Issue]:
         return []
 

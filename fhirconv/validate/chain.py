@@ -3,7 +3,9 @@
 Resources are the root, every ``Bundle.entry[i].resource`` (and ``response.outcome``), every
 ``contained[i]`` and every ``Parameters.parameter[i].resource``, recursively, each with its FHIRPath
 location. Checkers run in a fixed order so reports are deterministic; a checker that raises is turned
-into a ``processing`` issue instead of hiding the rest of the report.
+into a ``processing`` issue instead of hiding the rest of the report. A checker may also offer
+``check_each(resources, ctx)``: ``(index, issues)`` of the resources it has issues for, what its
+``check_resource`` says of each; the chain then asks it once per input instead of once per resource.
 """
 
 from __future__ import annotations
@@ -120,9 +122,26 @@ class ValidationChain:
         self.terminology = terminology
         self.checkers = list(checkers)
         self._before_input = list(before_input)  # objects with .clear(), reset per input
-        # per resource type (a str), the checkers that can say anything about a resource of it (a
-        # checker's ``resource_types``; absent: every type): the checkers are fixed, so asked once
-        self._for_type: dict[str, list[Checker]] = {}
+        # per checker: its resource types (None: every type's) and its check_each (or None), read once
+        # for the checkers listed when it was made (``_dispatch``)
+        self._plan: list[tuple[Checker, Any, Any]] = []
+        self._planned: list[Checker] = []
+
+    def _dispatch(self) -> list[tuple[Checker, Any, Any]]:
+        """(checker, its ``resource_types`` or None, its ``check_each`` or None) of every checker in order,
+        read once while the checker list stays the same (a test may put another checker in it)."""
+        if self._planned != self.checkers:
+            # (a check_each only for a checker of every type: the others are asked per resource)
+            self._plan = [
+                (
+                    c,
+                    getattr(c, "resource_types", None),
+                    getattr(c, "check_each", None) if getattr(c, "resource_types", None) is None else None,
+                )
+                for c in self.checkers
+            ]
+            self._planned = list(self.checkers)
+        return self._plan
 
     def validate(self, data: Any, source: str = "<input>", *, others: OtherEntries | None = None) -> Report:
         report = Report(source=source)
@@ -150,30 +169,10 @@ class ValidationChain:
         ctx = Context(self.definitions, self.terminology, data, source, resources, others)
         report.resource_count = len(resources)
         issues = report.issues
-        # the checkers of each type with their bound methods, per input (a benchmark or test may have
-        # replaced a checker's method in between); a resourceType that is no str (an unhashable list
-        # made this lookup fail) gets the checkers every type gets
-        by_type: dict[str | None, list[tuple[Checker, Any]]] = {}
-        for resource, location in resources:
-            rtype = resource.get("resourceType")
-            key = rtype if isinstance(rtype, str) else None
-            checks = by_type.get(key)
-            if checks is None:
-                checks = by_type[key] = [
-                    (checker, checker.check_resource) for checker in self._checkers_for(key)
-                ]
-            for checker, check in checks:
-                # the body of _safe, inline: this loop runs (resources x checkers) times per input
-                try:
-                    found = check(resource, location, ctx)
-                    if type(found) is not list:
-                        found = list(found)
-                except RecursionError:
-                    found = [_too_deep(location)]
-                except Exception as exc:  # a checker bug must not hide the other findings
-                    found = [_processing(checker, location, exc)]
-                if found:
-                    issues.extend(found)
+        if len(resources) == 1:  # most inputs that are no Bundle: each checker of its type asked directly
+            self._one(resources[0], ctx, issues)
+        else:
+            self._each(resources, ctx, issues)
         for checker in self.checkers:
             # the body of _safe(checker, "check_root", data, None, ctx), inline: most checkers' check_root
             # says nothing, and this runs for every input (a small file's whole validation is ~0.2 ms)
@@ -191,18 +190,85 @@ class ValidationChain:
             report.issues = _dedupe(issues)
         return report
 
-    def _checkers_for(self, rtype: str | None) -> list[Checker]:
-        found = self._for_type.get(rtype) if rtype is not None else None
-        if found is None:
-            found = [
-                checker
-                for checker in self.checkers
-                if getattr(checker, "resource_types", None) is None
-                or (rtype is not None and rtype in checker.resource_types)  # type: ignore[attr-defined]
-            ]
-            if rtype is not None and len(self._for_type) < 1024:
-                self._for_type[rtype] = found
-        return found
+    def _one(self, item: tuple[dict[str, Any], str], ctx: Context, issues: list[Issue]) -> None:
+        """The checkers' issues about an input that is one resource (its type a str), in chain order."""
+        resource, location = item
+        rtype = resource["resourceType"]
+        for checker, types, _each in self._dispatch():
+            if types is not None and rtype not in types:
+                continue
+            # the body of _safe, inline
+            try:
+                found = checker.check_resource(resource, location, ctx)
+                if type(found) is not list:
+                    found = list(found)
+            except RecursionError:
+                found = [_too_deep(location)]
+            except Exception as exc:  # a checker bug must not hide the other findings
+                found = [_processing(checker, location, exc)]
+            if found:
+                issues.extend(found)
+
+    def _each(self, resources: list[tuple[dict[str, Any], str]], ctx: Context, issues: list[Issue]) -> None:
+        """The checkers' issues about the resources of an input, resource by resource in input order."""
+        # Checker by checker (the order the chain lists them), each over every resource of its types in
+        # input order; a resource's issues are gathered in ``found_at`` so the report lists them as a
+        # resource-by-resource loop does (resources in input order, a resource's issues in checker
+        # order). A checker with ``check_each`` (every type's) is asked once for all resources: the
+        # well-formed, lint and profile checkers say nothing about most resources, and a call per
+        # resource was much of their cost. It must give what ``check_resource`` gives, per resource; if
+        # it raises, or the instance's ``check_resource`` was replaced (a benchmark's timer), the checker
+        # is asked resource by resource, so a failure is reported on the resource where it happens.
+        found_at: dict[int, list[Issue]] = {}
+        by_type: dict[str, list[int]] | None = None  # resourceType (a str) -> its resources' indices
+        for checker, types, each in self._dispatch():
+            if each is not None and "check_resource" not in getattr(checker, "__dict__", ()):
+                try:
+                    batch = each(resources, ctx)
+                except Exception:  # asked again resource by resource: the failure is reported where it is
+                    batch = None
+                if batch is not None:
+                    for i, found in batch:
+                        have = found_at.get(i)
+                        if have is None:
+                            found_at[i] = list(found)
+                        else:
+                            have.extend(found)
+                    continue
+            if types is None:
+                indices: Any = range(len(resources))
+            elif not types:
+                continue  # (a checker that judges everything in check_root)
+            else:
+                if by_type is None:
+                    by_type = _indices_by_type(resources)
+                if len(by_type) == 1:  # (one type: most inputs that are no Bundle)
+                    ((rtype, indices),) = by_type.items()
+                    if rtype not in types:
+                        continue
+                else:  # the resources of the checker's types (of the few an input has), in input order
+                    indices = sorted(i for rtype, at in by_type.items() if rtype in types for i in at)
+            check = checker.check_resource
+            for i in indices:
+                resource, location = resources[i]
+                # the body of _safe, inline: this loop runs (resources x checkers) times per input
+                try:
+                    found = check(resource, location, ctx)
+                    if type(found) is not list:
+                        found = list(found)
+                except RecursionError:
+                    found = [_too_deep(location)]
+                except Exception as exc:  # a checker bug must not hide the other findings
+                    found = [_processing(checker, location, exc)]
+                if found:
+                    have = found_at.get(i)
+                    if have is None:
+                        found_at[i] = list(found)
+                    else:
+                        have.extend(found)
+        if found_at:
+            for i in sorted(found_at):
+                issues.extend(found_at[i])
 
     @staticmethod
     def _safe(
@@ -218,11 +284,26 @@ class ValidationChain:
             return [_processing(checker, location or str(resource.get("resourceType", "$")), exc)]
 
 
+def _indices_by_type(resources: list[tuple[dict[str, Any], str]]) -> dict[str, list[int]]:
+    """resourceType -> the indices of the resources of that type (a resourceType that is no str, an
+    unhashable list among them, is no type's)."""
+    out: dict[str, list[int]] = {}
+    for i, (resource, _location) in enumerate(resources):
+        rtype = resource.get("resourceType")
+        if isinstance(rtype, str):
+            at = out.get(rtype)
+            if at is None:
+                out[rtype] = [i]
+            else:
+                at.append(i)
+    return out
+
+
 def _too_deep(location: str) -> Issue:
     return Issue(Severity.ERROR, "too-costly", location, "input nested too deeply", "chain")
 
 
-def _processing(checker: Checker, location: str, exc: Exception) -> Issue:
+def _processing(checker: Checker, location: str, exc: BaseException) -> Issue:
     return Issue(
         Severity.INFORMATION,
         "processing",

@@ -64,6 +64,8 @@ from .invariants import (
     dom3_unmatched,
 )
 from .issues import Issue, Severity
+from .lint import _GOOD_SYSTEMS as LINT_GOOD
+from .lint import SITE_GUARDS
 from .protocols import Context, DefinitionsProvider
 from .structure import (
     COLLECTED,
@@ -1001,7 +1003,10 @@ class _Generator:
         elif not coding:  # (a Coding's walk is called above)
             body.append(f"{target}(y, a, {inner!r}, X)")
         if code in COLLECTED:
-            body.append(f"X.sites.append(_new(_Site, (a, y, {code!r}, {ipath})))")
+            # (a site the lint checker can say nothing of, by its own test, is not recorded: SITE_GUARDS)
+            site = f"X.sites.append(_new(_Site, (a, y, {code!r}, {ipath})))"
+            guard = SITE_GUARDS.get(code)
+            body.append(f"if {guard}: {site}" if guard else site)
         elif code == "Attachment":
             body.append("X.attachment(y, a)")
         if many:
@@ -1153,7 +1158,7 @@ def cache_key(defs: Any) -> str:
 
 
 # The modules whose code decides what the generator writes.
-_GENERATOR_SOURCES = ("compiled", "fpcompile", "invariants", "structure", "bindings", "issues")
+_GENERATOR_SOURCES = ("compiled", "fpcompile", "invariants", "structure", "bindings", "issues", "lint")
 
 
 def _sources_digest() -> bytes:
@@ -1296,6 +1301,7 @@ class _Program:
                 "_TRIVIAL": frozenset({"id", "fhir_comments"}),
                 "_ROOT_TRIVIAL": frozenset({"resourceType"}),
                 "_Site": Site,
+                "_LINT_GOOD": LINT_GOOD,
                 "_new": tuple.__new__,
                 "_re": re_,
                 "_memo": lambda code: memos.setdefault(code, set()),

@@ -268,6 +268,7 @@ class ProfileChecker:
         # children that are not inert, the element's cardinality checks, the item checks that can say
         # anything for a JSON key, a slice's effective node and a node's effective slices.
         self._live: dict[int, tuple[_PNode, list[_PNode]]] = {}
+        self._child_plans: dict[int, tuple[_PNode, list[tuple[_PNode, str | None, str]]]] = {}
         self._el_plans: dict[int, tuple[Any, ...]] = {}
         self._item_plans: dict[tuple[int, str, int], tuple[Any, ...]] = {}
         self._effective: dict[int, tuple[_PNode, _PNode]] = {}
@@ -338,6 +339,22 @@ class ProfileChecker:
         live = [child for child in node.children if not self.inert(child)]
         self._live[id(node)] = (node, live)
         return live
+
+    def child_plans(self, node: _PNode) -> list[tuple[_PNode, str | None, str]]:
+        """(child, its JSON key or None, '_' + key) of ``node``'s :meth:`live_children`, once per node. The
+        key is given only for a child the walk has nothing to say of when the key and its '_' partner are
+        both absent (not a choice, no least count the profile adds, not sliced: :meth:`_Walk.element`
+        with no items says nothing), so the walk passes over such a child without a call."""
+        found = self._child_plans.get(id(node))
+        if found is not None and found[0] is node:
+            return found[1]
+        plans: list[tuple[_PNode, str | None, str]] = []
+        for child in self.live_children(node):
+            _child, _core, least, _most, sliced = self.element_plan(child)
+            quiet = not child.name.endswith("[x]") and not least and not sliced
+            plans.append((child, child.name if quiet else None, "_" + child.name))
+        self._child_plans[id(node)] = (node, plans)
+        return plans
 
     def element_plan(self, node: _PNode) -> tuple[Any, ...]:
         """(node, core element, the least count the profile adds or 0, the most count the profile adds
@@ -542,6 +559,23 @@ class ProfileChecker:
         out: list[Issue] = []
         for url, at in urls:
             out.extend(self.conform(resource, url, location, at, ctx, set()))
+        return out
+
+    def check_each(
+        self, resources: list[tuple[dict[str, Any], str]], ctx: Context
+    ) -> list[tuple[int, list[Issue]]]:
+        """``check_resource`` of every resource, by index, those with issues only (the chain's one call
+        per input): with no profile asked for, only the resources that claim one are looked at."""
+        out: list[tuple[int, list[Issue]]] = []
+        asked = bool(self.asked)
+        for i, (resource, location) in enumerate(resources):
+            if not asked:
+                meta = resource.get("meta")
+                if not isinstance(meta, dict) or meta.get("profile") is None:
+                    continue  # check_resource's first test
+            found = list(self.check_resource(resource, location, ctx))
+            if found:
+                out.append((i, found))
         return out
 
     # -- one profile ---------------------------------------------------------------------------------
@@ -758,7 +792,10 @@ class _Walk:
         return out
 
     def element_children(self, value: Any, node: _PNode, loc: str) -> None:
-        for child in self.checker.live_children(node):
+        present = isinstance(value, dict)
+        for child, key, partner in self.checker.child_plans(node):
+            if key is not None and (not present or (key not in value and partner not in value)):
+                continue  # absent, where absence says nothing (``child_plans``)
             self.element(child, self.items(value, child, loc), value, loc)
 
     # -- one element ---------------------------------------------------------------------------------

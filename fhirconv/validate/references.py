@@ -207,9 +207,8 @@ class ReferenceChecker:
                         located = {loc: res for res, loc in resources}
                     container = located.get(m.group(1), resource)
             for site in sites:
-                stype = site[2]
+                at, ref, stype, info = site
                 if stype == "Reference":
-                    ref = site[1]
                     if not isinstance(ref, dict):
                         continue
                     # The commonest reference, inline: a urn:uuid naming an entry of the bundle, with no
@@ -232,13 +231,11 @@ class ReferenceChecker:
                             if type(rtype) is not str or rtype not in known:
                                 rtype = None
                         if rtype is not None:
-                            targets = site[3].targets
+                            targets = info.targets
                             if not targets or "Resource" in targets or rtype in targets:
                                 continue  # _target_ok, inline
                     issues.extend(
-                        self._check_ref(
-                            ref, site.location, site, container, by_url, entry_base, location, known, other
-                        )
+                        self._check_ref(ref, at, site, container, by_url, entry_base, location, known, other)
                     )
                 elif stype == "canonical":
                     issues.extend(_relative_canonicals(site))
@@ -279,7 +276,9 @@ class ReferenceChecker:
         entries = bundle.get("entry")
         if not isinstance(entries, list):
             return issues
-        seen: dict[tuple[str, str | None], int] = {}
+        # (fullUrl, meta.versionId) -> the first entry with them; keyed by the fullUrl alone when there is
+        # no versionId (a str key never equals a tuple one: the same pairs collide as before)
+        seen: dict[Any, int] = {}
         self._entries = entries  # read again (type/id -> entries) only if a relative reference needs it
         needs_request = btype in ("transaction", "batch")
         for i, entry in enumerate(entries):
@@ -317,10 +316,10 @@ class ReferenceChecker:
                 if isinstance(meta, dict):
                     v = meta.get("versionId")
                     version = v if isinstance(v, str) else None
+            key = full_url if version is None else (full_url, version)
             if full_url.startswith("urn:"):
                 # a urn: fullUrl (the converter's urn:uuid) is absolute and no RESTful URL: the fullUrl
                 # checks and the RESTful aliases have nothing to do for it
-                key = (full_url, version)
                 if key in seen:
                     issues.append(_not_unique(i, full_url, seen[key]))
                 else:
@@ -352,7 +351,6 @@ class ReferenceChecker:
                         "bundle.fullurl-match",
                     )
                 )
-            key = (full_url, version)
             if key in seen:
                 issues.append(_not_unique(i, full_url, seen[key]))
             else:

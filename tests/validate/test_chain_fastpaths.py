@@ -298,7 +298,10 @@ def test_lint_fast_paths() -> None:
 
 class _EveryStep(ProfileChecker):
     """The walk without its plans: every step runs for every item, each discriminator item by item,
-    each slicing read again for every element."""
+    each slicing read again for every element, every live child visited whether present or not."""
+
+    def child_plans(self, node: _PNode) -> list[tuple[_PNode, str | None, str]]:
+        return [(child, None, "_" + child.name) for child in self.live_children(node)]
 
     def item_plan(self, node: _PNode, key: str, core: dict[str, Any] | None) -> tuple[Any, ...]:
         plan = super().item_plan(node, key, core)
@@ -559,3 +562,116 @@ def test_profile_code_verdicts_are_the_terminologys() -> None:
                 assert got == term.validate_code(vs, system, code), (vs, system, code)
                 verdicts.add(got)
     assert verdicts == {True, False, None}
+
+
+# -- the chain asks a checker with check_each once per input; the compiled walk leaves out silent sites ---
+
+
+def _lint_broken(bundle: dict[str, Any]) -> list[dict[str, Any]]:
+    """Copies of a converted bundle where lint has something to say at sites of each guarded type: every
+    CodeableConcept without its text, Codings whose system is a name, blank or absent, and
+    ``urn:ietf:rfc:3986`` identifiers whose value has no scheme."""
+    out = []
+    for change in range(3):
+        data = copy.deepcopy(bundle)
+        for n, e in enumerate(data["entry"]):
+            res = e["resource"]
+            code = res.get("code")
+            if change == 0:
+                for value in (code, *(res.get("category") or [])):
+                    if isinstance(value, dict):
+                        value.pop("text", None)
+            elif change == 1 and isinstance(code, dict) and code.get("coding"):
+                system = ("SNOMED-CT", " ", None)[n % 3]
+                if system is None:
+                    code["coding"][0].pop("system", None)
+                else:
+                    code["coding"][0]["system"] = system
+            elif change == 2 and res.get("identifier"):
+                res["identifier"][0]["system"] = "urn:ietf:rfc:3986"
+                if n % 2:
+                    res["identifier"][0]["value"] = "no-scheme"
+        out.append(data)
+    return out
+
+
+def _resource_by_resource(chain: Any, data: dict[str, Any]) -> list[Any]:
+    """The report's issues as a loop over the resources gives them, each resource asking every checker
+    of its type in chain order (``check_resource`` only), then every ``check_root``: the order the chain
+    must keep when it asks a checker about all resources at once."""
+    from fhirconv.validate.chain import _dedupe
+
+    for state in chain._before_input:
+        state.clear()
+    resources = resource_list(data, data["resourceType"])
+    ctx = Context(chain.definitions, chain.terminology, data, "t", resources, None)
+    issues: list[Any] = []
+    for resource, location in resources:
+        rtype = resource.get("resourceType")
+        for checker in chain.checkers:
+            types = getattr(checker, "resource_types", None)
+            if types is None or (isinstance(rtype, str) and rtype in types):
+                issues.extend(checker.check_resource(resource, location, ctx))
+    for checker in chain.checkers:
+        issues.extend(checker.check_root(data, ctx))
+    return _dedupe(issues)
+
+
+def _chain_inputs() -> list[dict[str, Any]]:
+    converted = _converted()
+    return [
+        *LINT_CASES,
+        *(d for _n, d in _examples()[::4]),
+        *converted,
+        *(b for bundle in converted for b in _broken(bundle)),
+        *(b for bundle in converted for b in _lint_broken(bundle)),
+    ]
+
+
+def test_check_each_and_the_report_order_are_the_resource_by_resource_loops() -> None:
+    """Every ``check_each`` gives what ``check_resource`` gives per resource, and the chain's report (its
+    checkers asked checker by checker) lists the issues in the order of a resource-by-resource loop."""
+    chain = default_chain()
+    both = 0  # resources with issues from more than one checker: where the order could go wrong
+    batched = [c for c in chain.checkers if getattr(c, "check_each", None) is not None]
+    assert {c.name for c in batched} >= {"well-formed", "lint", "profiles"}
+    for data in _chain_inputs():
+        got = chain.validate(copy.deepcopy(data), "t").issues
+        assert got == _resource_by_resource(chain, copy.deepcopy(data))
+        ctx = _ctx(data)
+        validate_json(data, chain=chain)  # (the sites lint reads)
+        resources = ctx.resources or []
+        for checker in batched:
+            each = dict(checker.check_each(resources, ctx))
+            for i, (res, location) in enumerate(resources):
+                assert each.get(i, []) == list(checker.check_resource(res, location, ctx)), location
+        by_location: dict[str, set[str | None]] = {}
+        for issue in got:
+            by_location.setdefault(issue.location.split(".resource.")[0], set()).add(issue.rule)
+        both += sum(len(rules) > 1 for rules in by_location.values())
+    assert both > 20
+
+
+def test_lint_on_the_recorded_sites_is_lint_on_every_site() -> None:
+    """The compiled walk records no site that ``lint.SITE_GUARDS`` says lint passes over without a word:
+    lint on the sites it records says what lint says on every site (the structure walk's, which records
+    them all), in the same order, and on converted bundles most sites are left out."""
+    from fhirconv.validate import build_chain
+
+    compiled, plain = default_chain(), build_chain(compiled=False)
+    lint_c = next(c for c in compiled.checkers if isinstance(c, LintChecker))
+    lint_p = next(c for c in plain.checkers if isinstance(c, LintChecker))
+    found = left_out = 0
+    for data in _chain_inputs():
+        validate_json(copy.deepcopy(data), chain=compiled)
+        recorded = dict(lint_c.cache.sites)
+        validate_json(copy.deepcopy(data), chain=plain)
+        every = dict(lint_p.cache.sites)
+        ctx = _ctx(data)
+        for _res, location in ctx.resources or []:
+            fast = lint_c._sites(recorded.get(location, ()), ctx)
+            assert fast == lint_p._sites(every.get(location, ()), ctx), location
+            found += len(fast)
+            left_out += len(every.get(location, ())) - len(recorded.get(location, ()))
+    assert found > 100
+    assert left_out > 1000
