@@ -35,6 +35,8 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from ..cachedir import user_cache_dir
+
 __all__ = ["HelpRequest"]
 
 _MAGIC = b"fhirconv-help 1\n"
@@ -56,14 +58,6 @@ _ENV_PREFIXES = (
 )
 
 Files = tuple[tuple[str, int, int], ...]
-
-
-def _cache_dir() -> Path:
-    """``fhirconv.mapping.user_cache_dir()`` (the same rule, without that module's imports)."""
-    env = os.environ.get("FHIRCONV_CACHE_DIR")
-    if env:
-        return Path(env).expanduser()
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "fhirconv"
 
 
 def _stamp(path: str) -> tuple[str, int, int] | None:
@@ -123,7 +117,7 @@ class HelpRequest:
                 env,
             )
         )
-        return cls(key, _cache_dir() / "help.marshal")
+        return cls(key, user_cache_dir() / "help.marshal")
 
     def cached(self) -> str | None:
         """The kept text, when everything it depended on is as it was; else None."""

@@ -16,6 +16,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from ..cachedir import user_cache_dir
 from ..errors import MappingError
 
 __all__ = [
@@ -26,17 +27,6 @@ __all__ = [
     "shipped_root",
     "user_cache_dir",
 ]
-
-
-def user_cache_dir() -> Path:
-    """Where derived data (compiled lexicons, definitions) is kept between runs: ``$FHIRCONV_CACHE_DIR``,
-    else ``$XDG_CACHE_HOME/fhirconv``, else ``~/.cache/fhirconv``."""
-    import os
-
-    env = os.environ.get("FHIRCONV_CACHE_DIR")
-    if env:
-        return Path(env).expanduser()
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "fhirconv"
 
 
 def shipped_root() -> Traversable:

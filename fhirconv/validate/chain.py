@@ -197,17 +197,7 @@ class ValidationChain:
         for checker, types, _each in self._dispatch():
             if types is not None and rtype not in types:
                 continue
-            # the body of _safe, inline
-            try:
-                found = checker.check_resource(resource, location, ctx)
-                if type(found) is not list:
-                    found = list(found)
-            except RecursionError:
-                found = [_too_deep(location)]
-            except Exception as exc:  # a checker bug must not hide the other findings
-                found = [_processing(checker, location, exc)]
-            if found:
-                issues.extend(found)
+            issues.extend(self._safe(checker, "check_resource", resource, location, ctx))
 
     def _each(self, resources: list[tuple[dict[str, Any], str]], ctx: Context, issues: list[Issue]) -> None:
         """The checkers' issues about the resources of an input, resource by resource in input order."""
