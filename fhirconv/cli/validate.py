@@ -58,11 +58,129 @@ def _plain(reports: list[Any]) -> bool:
     return kinds <= _PLAIN
 
 
+class _NotPlain(Exception):
+    """A report or issue the direct writer leaves to the general way (see :func:`_outcomes_text`)."""
+
+
+def _issue_texts(issues: list[Any], pad: int) -> list[str]:
+    """The JSON text of each issue's ``Issue.to_json()`` as ``json.dumps(indent=2, ensure_ascii=False)``
+    lays it out as an item of a list whose items are indented by ``pad`` spaces: each string by json's
+    own string encoder, each int by ``int.__repr__`` (what json writes for an exact int). Raises
+    :class:`_NotPlain` for an issue that is no exact :class:`Issue`, or a field that is no exact ``str``
+    (``int`` for line and column; ``None`` where ``to_json`` allows it): those go the general way."""
+    from json.encoder import encode_basestring as quote  # json's string token with ensure_ascii=False
+
+    from ..validate.issues import COL_EXT, LINE_EXT, Issue, Severity
+
+    i0, i1, i2, i3, i4 = (" " * (pad + 2 * k) for k in range(5))
+    # the parts between the fields, for this indentation (the layout json.dumps gives to_json's dict)
+    n1, n2 = ",\n" + i1, "\n" + i2
+    open_ext = f'{i0}{{\n{i1}"extension": [\n{i2}{{\n{i3}"url": {quote(LINE_EXT)},\n{i3}"valueInteger": '
+    mid_ext = f'\n{i2}}},\n{i2}{{\n{i3}"url": {quote(COL_EXT)},\n{i3}"valueInteger": '
+    close_ext = f'\n{i2}}}\n{i1}]{n1}"severity": '
+    open_plain = f'{i0}{{\n{i1}"severity": '
+    rule_head = (
+        f'{n1}"details": {{\n{i2}"coding": [\n{i3}{{\n{i4}"system": "urn:fhirconv:rule",\n{i4}"code": '
+    )
+    rule_mid = f'\n{i3}}}\n{i2}],\n{i2}"text": '
+    rule_tail = f"\n{i1}}}\n{i0}}}"
+    plain_tail = f"\n{i0}}}"
+    # a report's issues share few severities, codes and rules: each is quoted once per call
+    severities = {s: quote(s.value) for s in Severity}
+    quoted: dict[str, str] = {}
+    out = []
+    for issue in issues:
+        if type(issue) is not Issue or type(issue.severity) is not Severity:
+            raise _NotPlain
+        code, location, message, rule = issue.code, issue.location, issue.message, issue.rule
+        if not (type(code) is str and type(location) is str and type(message) is str):
+            raise _NotPlain
+        code_q = quoted.get(code)
+        if code_q is None:
+            code_q = quoted[code] = quote(code)
+        loc = quote(location)
+        line, column = issue.line, issue.column
+        if line is not None and column is not None:
+            if type(line) is not int or type(column) is not int:
+                raise _NotPlain
+            ln, col = int.__repr__(line), int.__repr__(column)
+            text = (
+                f'{open_ext}{ln}{mid_ext}{col}{close_ext}{severities[issue.severity]}{n1}"code": '
+                f'{code_q}{n1}"diagnostics": {quote(message)}{n1}"expression": [{n2}{loc}\n{i1}]'
+                f'{n1}"location": [{n2}{loc},{n2}"Line[{ln}] Col[{col}]"\n{i1}]'
+            )
+        else:
+            text = (
+                f'{open_plain}{severities[issue.severity]}{n1}"code": {code_q}{n1}"diagnostics": '
+                f'{quote(message)}{n1}"expression": [{n2}{loc}\n{i1}]'
+            )
+        if rule:
+            if type(rule) is not str:
+                raise _NotPlain
+            name = quoted.get(rule)
+            if name is None:
+                name = quoted[rule] = quote(rule)
+            out.append(f"{text}{rule_head}{name}{rule_mid}{name}{rule_tail}")
+        elif rule is None or type(rule) is str:
+            out.append(text + plain_tail)
+        else:
+            raise _NotPlain
+    if not out:
+        out.append(
+            f'{i0}{{\n{i1}"severity": "information",\n{i1}"code": "informational",\n'
+            f'{i1}"diagnostics": "No issues found."\n{i0}}}'
+        )
+    return out
+
+
+def _outcomes_text(reports: list[Any]) -> str | None:
+    """The ``--format json`` text written directly: exactly ``json.dumps(value, indent=2,
+    ensure_ascii=False)`` of the value the general way builds (each report's
+    ``to_operation_outcome()``, several in a collection Bundle), without building that value: a dict
+    per issue, per extension and per coding, then orjson's text of them, cost about as much as
+    validating did (and fed the cyclic collector). None for no report or when anything is not plain
+    (a subclass of Report or Issue, a field of another type, an error): then the general way writes,
+    or raises, as before."""
+    from json.encoder import encode_basestring as quote
+
+    from ..validate.issues import Report
+
+    try:
+        if not reports or any(type(r) is not Report for r in reports):
+            return None
+        if len(reports) == 1:
+            items = _issue_texts(reports[0].sorted_issues(), 4)
+            return (
+                '{\n  "resourceType": "OperationOutcome",\n  "issue": [\n' + ",\n".join(items) + "\n  ]\n}\n"
+            )
+        parts = []
+        for r in reports:
+            if type(r.source) is not str:
+                return None
+            items = _issue_texts(r.sorted_issues(), 10)
+            parts.append(
+                '    {\n      "resource": {\n        "resourceType": "OperationOutcome",\n'
+                '        "issue": [\n' + ",\n".join(items) + "\n        ],\n"
+                '        "extension": [\n          {\n            "url": "urn:fhirconv:source",\n'
+                f'            "valueString": {quote(r.source)}\n          }}\n        ]\n      }}\n    }}'
+            )
+        return (
+            '{\n  "resourceType": "Bundle",\n  "type": "collection",\n  "entry": [\n'
+            + ",\n".join(parts)
+            + "\n  ]\n}\n"
+        )
+    except Exception:  # the general way says (or raises) what it always did
+        return None
+
+
 def render(reports: list[Any], fmt: str) -> str:
     """The chosen output format for a list of Reports (pure, so tests can check it directly)."""
     for r in reports:
         r.locate()  # line/column from the input text (a no-op once done)
     if fmt == "json":
+        written = _outcomes_text(reports)
+        if written is not None:
+            return written
         outcomes = [r.to_operation_outcome() for r in reports]
         plain = _plain(reports)
         if len(outcomes) == 1:
