@@ -52,7 +52,7 @@ def _plain(reports: list[Any]) -> bool:
     for r in reports:
         for i in r.issues:
             kinds.update(
-                (type(i.severity.value), type(i.code), type(i.location), type(i.message), type(i.rule))
+                (type(i.severity._value_), type(i.code), type(i.location), type(i.message), type(i.rule))
             )
             kinds.update((type(i.line), type(i.column)))
     return kinds <= _PLAIN
@@ -86,7 +86,7 @@ def _issue_texts(issues: list[Any], pad: int) -> list[str]:
     rule_tail = f"\n{i1}}}\n{i0}}}"
     plain_tail = f"\n{i0}}}"
     # a report's issues share few severities, codes and rules: each is quoted once per call
-    severities = {s: quote(s.value) for s in Severity}
+    severities = {s: quote(s._value_) for s in Severity}
     quoted: dict[str, str] = {}
     out = []
     for issue in issues:
@@ -220,7 +220,7 @@ def locate_for(report: Any, fmt: str) -> Any:
     issues = report.issues
     if shown is None or report.locator is None:
         return report.locate()
-    wanted = [i for i in issues if i.severity.value in shown]
+    wanted = [i for i in issues if i.severity._value_ in shown]
     if len(wanted) == len(issues):
         return report.locate()
     if not wanted:
@@ -229,7 +229,7 @@ def locate_for(report: Any, fmt: str) -> Any:
     report.issues = wanted
     report.locate()
     located = iter(report.issues)
-    report.issues = [next(located) if i.severity.value in shown else i for i in issues]
+    report.issues = [next(located) if i.severity._value_ in shown else i for i in issues]
     return report
 
 
@@ -247,10 +247,10 @@ def _text(reports: list[Any]) -> str:
         verdict = "FAIL" if e else "ok"
         out.append(f"{r.source}: {verdict} ({r.resource_count} resources, {e} errors, {w} warnings)")
         for i in r.sorted_issues():
-            if i.severity.value == "information":
+            if i.severity._value_ == "information":
                 continue
-            out.append(f"  {i.severity.value:<7} {_where(i)}: {i.message} [{i.rule}]")
-        infos = [i for i in r.issues if i.severity.value == "information"]
+            out.append(f"  {i.severity._value_:<7} {_where(i)}: {i.message} [{i.rule}]")
+        infos = [i for i in r.issues if i.severity._value_ == "information"]
         if infos:
             out.append(f"  ({len(infos)} information messages; --format json lists them)")
     return "\n".join(out) + "\n"
@@ -273,7 +273,9 @@ def _github(reports: list[Any]) -> str:
     lines = []
     for r in reports:
         for i in r.sorted_issues():
-            kind = {"fatal": "error", "error": "error", "warning": "warning"}.get(i.severity.value, "notice")
+            kind = {"fatal": "error", "error": "error", "warning": "warning"}.get(
+                i.severity._value_, "notice"
+            )
             props = [f"file={_github_escape(_artifact(r), prop=True)}"]
             if i.line is not None:
                 props += [f"line={i.line}", f"col={i.column}"]
@@ -337,7 +339,7 @@ def _sarif(reports: list[Any]) -> dict[str, Any]:
             results.append(
                 {
                     "ruleId": rule_id,
-                    "level": level[i.severity.value],
+                    "level": level[i.severity._value_],
                     "message": {"text": f"{i.location}: {i.message}"},
                     "locations": [
                         {
