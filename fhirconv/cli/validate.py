@@ -62,12 +62,14 @@ class _NotPlain(Exception):
     """A report or issue the direct writer leaves to the general way (see :func:`_outcomes_text`)."""
 
 
-def _issue_texts(issues: list[Any], pad: int) -> list[str]:
-    """The JSON text of each issue's ``Issue.to_json()`` as ``json.dumps(indent=2, ensure_ascii=False)``
-    lays it out as an item of a list whose items are indented by ``pad`` spaces: each string by json's
-    own string encoder, each int by ``int.__repr__`` (what json writes for an exact int). Raises
-    :class:`_NotPlain` for an issue that is no exact :class:`Issue`, or a field that is no exact ``str``
-    (``int`` for line and column; ``None`` where ``to_json`` allows it): those go the general way."""
+def _issue_writer(pad: int) -> Any:
+    """A function writing the JSON text of each issue's ``Issue.to_json()`` as ``json.dumps(indent=2,
+    ensure_ascii=False)`` lays it out as an item of a list whose items are indented by ``pad`` spaces:
+    each string by json's own string encoder, each int by ``int.__repr__`` (what json writes for an
+    exact int). It raises :class:`_NotPlain` for an issue that is no exact :class:`Issue`, or a field
+    that is no exact ``str`` (``int`` for line and column; ``None`` where ``to_json`` allows it): those
+    go the general way. The parts between the fields are laid out once per writer (one per render),
+    not per report."""
     from json.encoder import encode_basestring as quote  # json's string token with ensure_ascii=False
 
     from ..validate.issues import COL_EXT, LINE_EXT, Issue, Severity
@@ -85,52 +87,55 @@ def _issue_texts(issues: list[Any], pad: int) -> list[str]:
     rule_mid = f'\n{i3}}}\n{i2}],\n{i2}"text": '
     rule_tail = f"\n{i1}}}\n{i0}}}"
     plain_tail = f"\n{i0}}}"
-    # a report's issues share few severities, codes and rules: each is quoted once per call
+    nothing = (
+        f'{i0}{{\n{i1}"severity": "information",\n{i1}"code": "informational",\n'
+        f'{i1}"diagnostics": "No issues found."\n{i0}}}'
+    )
+    # the reports' issues share few severities, codes and rules: each is quoted once per writer
     severities = {s: quote(s._value_) for s in Severity}
     quoted: dict[str, str] = {}
-    out = []
-    for issue in issues:
-        if type(issue) is not Issue or type(issue.severity) is not Severity:
-            raise _NotPlain
-        code, location, message, rule = issue.code, issue.location, issue.message, issue.rule
-        if not (type(code) is str and type(location) is str and type(message) is str):
-            raise _NotPlain
-        code_q = quoted.get(code)
-        if code_q is None:
-            code_q = quoted[code] = quote(code)
-        loc = quote(location)
-        line, column = issue.line, issue.column
-        if line is not None and column is not None:
-            if type(line) is not int or type(column) is not int:
+
+    def write(issues: list[Any]) -> list[str]:
+        out = []
+        for issue in issues:
+            if type(issue) is not Issue or type(issue.severity) is not Severity:
                 raise _NotPlain
-            ln, col = int.__repr__(line), int.__repr__(column)
-            text = (
-                f'{open_ext}{ln}{mid_ext}{col}{close_ext}{severities[issue.severity]}{n1}"code": '
-                f'{code_q}{n1}"diagnostics": {quote(message)}{n1}"expression": [{n2}{loc}\n{i1}]'
-                f'{n1}"location": [{n2}{loc},{n2}"Line[{ln}] Col[{col}]"\n{i1}]'
-            )
-        else:
-            text = (
-                f'{open_plain}{severities[issue.severity]}{n1}"code": {code_q}{n1}"diagnostics": '
-                f'{quote(message)}{n1}"expression": [{n2}{loc}\n{i1}]'
-            )
-        if rule:
-            if type(rule) is not str:
+            code, location, message, rule = issue.code, issue.location, issue.message, issue.rule
+            if not (type(code) is str and type(location) is str and type(message) is str):
                 raise _NotPlain
-            name = quoted.get(rule)
-            if name is None:
-                name = quoted[rule] = quote(rule)
-            out.append(f"{text}{rule_head}{name}{rule_mid}{name}{rule_tail}")
-        elif rule is None or type(rule) is str:
-            out.append(text + plain_tail)
-        else:
-            raise _NotPlain
-    if not out:
-        out.append(
-            f'{i0}{{\n{i1}"severity": "information",\n{i1}"code": "informational",\n'
-            f'{i1}"diagnostics": "No issues found."\n{i0}}}'
-        )
-    return out
+            code_q = quoted.get(code)
+            if code_q is None:
+                code_q = quoted[code] = quote(code)
+            loc = quote(location)
+            line, column = issue.line, issue.column
+            if line is not None and column is not None:
+                if type(line) is not int or type(column) is not int:
+                    raise _NotPlain
+                ln, col = int.__repr__(line), int.__repr__(column)
+                text = (
+                    f'{open_ext}{ln}{mid_ext}{col}{close_ext}{severities[issue.severity]}{n1}"code": '
+                    f'{code_q}{n1}"diagnostics": {quote(message)}{n1}"expression": [{n2}{loc}\n{i1}]'
+                    f'{n1}"location": [{n2}{loc},{n2}"Line[{ln}] Col[{col}]"\n{i1}]'
+                )
+            else:
+                text = (
+                    f'{open_plain}{severities[issue.severity]}{n1}"code": {code_q}{n1}"diagnostics": '
+                    f'{quote(message)}{n1}"expression": [{n2}{loc}\n{i1}]'
+                )
+            if rule:
+                if type(rule) is not str:
+                    raise _NotPlain
+                name = quoted.get(rule)
+                if name is None:
+                    name = quoted[rule] = quote(rule)
+                out.append(f"{text}{rule_head}{name}{rule_mid}{name}{rule_tail}")
+            elif rule is None or type(rule) is str:
+                out.append(text + plain_tail)
+            else:
+                raise _NotPlain
+        return out or [nothing]
+
+    return write
 
 
 def _outcomes_text(reports: list[Any]) -> str | None:
@@ -149,15 +154,16 @@ def _outcomes_text(reports: list[Any]) -> str | None:
         if not reports or any(type(r) is not Report for r in reports):
             return None
         if len(reports) == 1:
-            items = _issue_texts(reports[0].sorted_issues(), 4)
+            items = _issue_writer(4)(reports[0].sorted_issues())
             return (
                 '{\n  "resourceType": "OperationOutcome",\n  "issue": [\n' + ",\n".join(items) + "\n  ]\n}\n"
             )
         parts = []
+        write = _issue_writer(10)
         for r in reports:
             if type(r.source) is not str:
                 return None
-            items = _issue_texts(r.sorted_issues(), 10)
+            items = write(r.sorted_issues())
             parts.append(
                 '    {\n      "resource": {\n        "resourceType": "OperationOutcome",\n'
                 '        "issue": [\n' + ",\n".join(items) + "\n        ],\n"
