@@ -14,6 +14,7 @@ import ahocorasick
 from ..text import norm_phrase
 from .lexicon import Lexicon, Match
 from .match_rules import MatchRules
+from .prefilter import LiteralWindows
 
 __all__ = [
     "NearDrugs",
@@ -220,13 +221,21 @@ _GENUS_INITIAL = re.compile(r"(?<![a-z0-9])[a-z]\.\s*$")
 
 
 def condition_mention(
-    rules: MatchRules, folded: str, s: int, e: int, m: Match, outcome_spans: list[tuple[int, int]]
+    rules: MatchRules,
+    folded: str,
+    s: int,
+    e: int,
+    m: Match,
+    outcome_spans: list[tuple[int, int]],
+    name_before: LiteralWindows | None = None,
 ) -> bool:
     """Whether a condition match of sentence ``[s, e)`` is a condition mention: not a stop term, not a
     word of an outcome phrase ("complete resolution") unless the word is itself a finding of the patient
     ("remained asymptomatic", "no recurrence"), not part of a test's name or result, not another sense,
-    not the species of an organism ("M. tuberculosis")."""
+    not the species of an organism ("M. tuberculosis"). ``name_before``, the literal windows of
+    ``rules.name_before``, spares its search where the document's words say it finds nothing."""
     words = norm_phrase(folded[m.start : m.end])
+    lo = max(s, m.start - 60)
     return (
         words not in rules.condition_stop
         and (
@@ -236,7 +245,10 @@ def condition_mention(
         and not rules.modifier_head.match(folded, m.end, e)
         and not rules.modifier_head_far.match(folded, m.end, e)
         and not rules.result_after.match(folded, m.end, e)
-        and not rules.name_before.search(folded, max(s, m.start - 60), m.start)
+        and not (
+            (name_before is None or name_before.maybe(folded, lo, m.start))
+            and rules.name_before.search(folded, lo, m.start)
+        )
         and not rules.stop_phrases.match(folded, m.start, e)
         and not other_sense(rules, folded, s, e, m)
         and not _GENUS_INITIAL.search(folded, max(s, m.start - 4), m.start)

@@ -97,3 +97,57 @@ def test_misspelt_drugs_per_sentence_over_the_corpora() -> None:
             ]
             found += len(want)
     assert found
+
+
+def test_literal_windows_say_no_only_where_the_pattern_finds_nothing() -> None:
+    """Over the windows before every lexicon match of the corpora (where the mention filters search)
+    and random windows: ``maybe`` False means the pattern's search finds nothing there."""
+    from fhirconv.extract.prefilter import LiteralWindows
+
+    x = converter().extractor
+    rules = x.mentions.rules
+    patterns = [getattr(rules.name_openers, "raw", rules.name_openers)]
+    patterns.append(getattr(rules.name_before, "raw", rules.name_before))
+    rng = random.Random(5)
+    said_no = found = 0
+    for pattern in patterns:
+        windows = LiteralWindows(pattern, warm_up=0)
+        for text in [*_texts(), "Department of surgery unit of  care; tested for x, y test for hiv"]:
+            folded = fold(text)
+            lexed = x.lexicon.match(text, folded, 0, len(text))
+            ranges = [(max(0, m.start - reach), m.start) for m in lexed for reach in (40, 60)]
+            ranges += [tuple(sorted(rng.sample(range(len(folded) + 1), 2))) for _ in range(50)]
+            for pos, endpos in ranges:
+                hit = pattern.search(folded, pos, endpos) is not None
+                maybe = windows.maybe(folded, pos, endpos)
+                assert maybe or not hit, (pattern.pattern[:40], folded[pos:endpos])
+                said_no += not maybe
+                found += hit
+    assert said_no > 1000 and found > 5
+
+
+def test_mentions_with_and_without_literal_windows() -> None:
+    """Every sentence's mentions are the same whether the windows answer or the patterns always run."""
+    from fhirconv.extract.mentions import MentionFinder
+    from fhirconv.extract.prefilter import LiteralWindows
+
+    x = converter().extractor
+    m = x.mentions
+    gated = MentionFinder(m.lexicon, m.rules, m.outcomes)
+    plain = MentionFinder(m.lexicon, m.rules, m.outcomes)
+    for finder, warm_up in ((gated, 0), (plain, 1 << 62)):
+        finder._openers = LiteralWindows(m.rules.name_openers, warm_up=warm_up)
+        finder._name_before = LiteralWindows(m.rules.name_before, warm_up=warm_up)
+    dropped = 0
+    for text in _texts():
+        doc = converter().read_bytes(text.encode(), "x.txt")
+        folded = fold(doc.text)
+        sentences = x.attributor.patient_sentences(doc, folded)
+        with x.lexicon.reading(folded, [(sec.start, sec.end) for sec in doc.sections]):
+            want_aliases, got_aliases = plain.aliases(doc, folded), gated.aliases(doc, folded)
+            for s in sentences:
+                want = plain.find(doc.text, folded, s.start, s.end, want_aliases)
+                got = gated.find(doc.text, folded, s.start, s.end, got_aliases)
+                assert got == want
+                dropped += len(x.lexicon.match(doc.text, folded, s.start, s.end)) - len(want)
+    assert dropped > 0
