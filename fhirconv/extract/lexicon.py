@@ -52,18 +52,15 @@ class Match:
     expansion: str | None = None  # long form, when the match is an abbreviation the document defined
 
     def __init__(self, start: int, end: int, concept: Concept, expansion: str | None = None) -> None:
-        # what the dataclass's own ``__init__`` does, through each field's slot descriptor: its
-        # ``object.__setattr__`` looks each name up along the class first (a report makes ~60 matches,
-        # a 5 MB one a million; tests/extract/test_match_init.py compares the two)
+        # the dataclass's own ``__init__`` through each slot's descriptor (its ``object.__setattr__`` looks
+        # each name up along the class first): tests/extract/test_match_init.py compares the two
         _SET_START(self, start)
         _SET_END(self, end)
         _SET_CONCEPT(self, concept)
         _SET_EXPANSION(self, expansion)
 
 
-_SET_START, _SET_END, _SET_CONCEPT, _SET_EXPANSION = (
-    Match.__dict__[name].__set__ for name in ("start", "end", "concept", "expansion")
-)
+_SET_START, _SET_END, _SET_CONCEPT, _SET_EXPANSION = (Match.__dict__[n].__set__ for n in Match.__slots__)
 
 
 # Each key's automaton value is its ordinal in ``Lexicon._values``, which packs (key length, concept when
