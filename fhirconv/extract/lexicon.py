@@ -44,12 +44,23 @@ class Concept:
     category: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Match:
     start: int
     end: int
     concept: Concept
     expansion: str | None = None  # long form, when the match is an abbreviation the document defined
+
+    def __init__(self, start: int, end: int, concept: Concept, expansion: str | None = None) -> None:
+        # the dataclass's own ``__init__`` through each slot's descriptor (its ``object.__setattr__`` looks
+        # each name up along the class first): tests/extract/test_match_init.py compares the two
+        _SET_START(self, start)
+        _SET_END(self, end)
+        _SET_CONCEPT(self, concept)
+        _SET_EXPANSION(self, expansion)
+
+
+_SET_START, _SET_END, _SET_CONCEPT, _SET_EXPANSION = (Match.__dict__[n].__set__ for n in Match.__slots__)
 
 
 # Each key's automaton value is its ordinal in ``Lexicon._values``, which packs (key length, concept when
@@ -258,7 +269,7 @@ class Lexicon:
                 start_i, end_i = doc.starts[i], doc.ends[i]
                 hits = self._scan(folded, start_i, end_i)
                 decoded = self._decode_all(text, folded, start_i, *hits)
-                sec = SectionReading(start_i, end_i, hits, decoded, self._longest_first, self._make)
+                sec = SectionReading(start_i, end_i, hits, decoded, self._longest_first, self._make_all)
                 doc.sections[i] = sec
             kept, cands = sec.match(text, folded, start, end, self._decode, self._longest_first)
             if kept is not None:
@@ -270,7 +281,7 @@ class Lexicon:
                 s = e - (value & _LEN_MASK)
                 if s >= start and (c := self._decode(text, folded, start, s, e, value)) is not None:
                     cands.append(c)
-        return [self._make(c) for c in self._longest_first(cands, start, end)]
+        return self._make_all(self._longest_first(cands, start, end))
 
     def _decode_all(
         self, text: str, folded: str, start: int, ends: array[int], values: array[int]
@@ -296,8 +307,10 @@ class Lexicon:
                 cands.append(decode(text, folded, start, s, e, value))
         return raw, cands, described
 
-    def _make(self, c: tuple[int, int, int]) -> Match:
-        return Match(c[0], c[1], self.concepts[c[2]])
+    def _make_all(self, cands: list[tuple[int, int, int]]) -> list[Match]:
+        """The matches of resolved candidates (start, end, concept index), made in one call."""
+        concept = self.concepts.__getitem__
+        return [Match(s, e, concept(i)) for s, e, i in cands]
 
     def _decode(
         self, text: str, folded: str, start: int, s: int, e: int, value: int

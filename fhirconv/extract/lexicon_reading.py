@@ -63,7 +63,7 @@ class SectionReading:
         hits: tuple[array[int], array[int]],
         decoded: tuple[list[int], list[Candidate | None], list[int]],
         resolve: Resolve,
-        make: Callable[[Candidate], Match],
+        make_all: Callable[[list[Candidate]], list[Match]],
     ) -> None:
         self.start, self.end = start, end
         self.ends, self.values = hits
@@ -75,7 +75,7 @@ class SectionReading:
                 inside[c[0] + 1 - start : c[1] - start] = b"\x01" * (c[1] - c[0] - 1)
         self.inside = inside
         kept = resolve([c for c in self.cands if c is not None], start, end)
-        self.kept = [make(c) for c in kept]
+        self.kept = make_all(kept)
         self.kept_starts = [c[0] for c in kept]
 
     def match(

@@ -32,7 +32,7 @@ from .match_filters import (
     measured_levels,
 )
 from .match_rules import MatchRules
-from .prefilter import AnyOf
+from .prefilter import AnyOf, LiteralWindows
 from .rules import OutcomeRules
 from .text import space_before
 
@@ -63,6 +63,10 @@ class MentionFinder:
         self.any_outcome = AnyOf([pat for _, pat in outcomes.phrases])
         self._suffix_gates = SuffixGates(rules.suffix_endings)
         self._near = NearDrugs(lexicon, rules)
+        # the words before a mention are searched for an institution's or a test's name only where the
+        # document holds one of their words (most windows hold none)
+        self._openers = LiteralWindows(rules.name_openers)
+        self._name_before = LiteralWindows(rules.name_before)
         # ``False`` takes the general way where a shortcut would do (tests/extract/test_sentence_shortcuts.py)
         self.shortcuts = True
 
@@ -156,7 +160,7 @@ class MentionFinder:
             m
             for m in matches
             if m.concept.domain != "conditions"
-            or condition_mention(self.rules, folded, s, e, m, outcome_spans)
+            or condition_mention(self.rules, folded, s, e, m, outcome_spans, self._name_before)
         ]
         return attributive(self.rules, folded, kept)
 
@@ -219,15 +223,17 @@ class MentionFinder:
         are no sodium results, "warfarin potassium" no potassium, "surgery department" and
         "nephrostomy drain" no procedures."""
         r = self.rules
+        openers = self._openers
         out: list[Match] = []
         prev: Match | None = None
         for m in matches:
             domain = m.concept.domain
             # the cheap questions first, and each word looked up only by the reason that needs it
             heads = r.name_heads.get(domain)
-            if (heads is not None and heads.match(folded, m.end, e)) or r.name_openers.search(
-                folded, max(s, m.start - 40), m.start
-            ) is not None:  # "department of <surgery>": an institution
+            lo = max(s, m.start - 40)
+            if (heads is not None and heads.match(folded, m.end, e)) or (
+                openers.maybe(folded, lo, m.start) and r.name_openers.search(folded, lo, m.start) is not None
+            ):  # "department of <surgery>": an institution
                 prev = m
                 continue
             if domain == "tests":

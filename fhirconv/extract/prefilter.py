@@ -15,12 +15,13 @@ shared by every pattern is tested once per position instead of once per pattern.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 
 from ..wordstart import original, word_start
-from .literals import note_union
+from .literals import DIGIT, note_union, required_literals
 
-__all__ = ["AnyOf", "ending_gate"]
+__all__ = ["AnyOf", "LiteralWindows", "ending_gate"]
 
 _NAME = re.compile(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
 _UNSAFE = re.compile(r"\(\?P=|\(\?\(|\\[1-9]|\(\?[aiLmsux]+\)")
@@ -69,6 +70,62 @@ class AnyOf:
         hit = self._union.search(text, pos, endpos) is not None
         self._last = (text, pos, endpos, hit)
         return hit
+
+
+class LiteralWindows:
+    """``maybe(folded, pos, endpos)``: False only when ``pattern`` cannot match inside ``[pos, endpos)``.
+
+    For a pattern searched in a short window before each mention (the words that make a term part of an
+    institution's or a test's name): the search tries the pattern at every character of the window,
+    though most documents hold its words in few places. Every match holds one of the literals that
+    :func:`.literals.required_literals` reads off the pattern, inside what it matches (assertions
+    match nothing); where each literal occurs in a document is found once (``str.find``, overlapping
+    occurrences too), and a window holding no occurrence's start early enough for the shortest
+    literal to fit is a window without a match: a bisection instead of a search. A pattern with no
+    requirement known (or one that counts digits) is always "maybe".
+
+    Reading the requirement off the pattern's parse tree costs milliseconds, which a single short
+    report would not earn back: the first ``warm_up`` questions are answered "maybe" (the pattern runs
+    as before), and the requirement is read at the next one.
+    """
+
+    __slots__ = ("_asked", "_folded", "_literals", "_pattern", "_shortest", "_starts", "_warm_up")
+
+    def __init__(self, pattern: re.Pattern[str], *, warm_up: int = 256) -> None:
+        self._pattern: re.Pattern[str] | None = pattern
+        self._asked, self._warm_up = 0, warm_up
+        self._literals: tuple[str, ...] | None = None
+        self._shortest = 0
+        self._folded: str | None = None
+        self._starts: list[int] = []
+
+    def maybe(self, folded: str, pos: int, endpos: int) -> bool:
+        if self._literals is None:
+            if self._pattern is None:
+                return True  # (no requirement known)
+            self._asked += 1
+            if self._asked <= self._warm_up:
+                return True
+            lits = required_literals(self._pattern)
+            self._pattern = None
+            if not lits or any(DIGIT in x for x in lits):
+                return True
+            self._literals, self._shortest = tuple(sorted(lits)), min(map(len, lits))
+        if self._folded is not folded:
+            self._read(folded)
+        starts = self._starts
+        i = bisect_left(starts, pos)
+        return i < len(starts) and starts[i] <= endpos - self._shortest
+
+    def _read(self, folded: str) -> None:
+        starts: list[int] = []
+        for lit in self._literals or ():
+            i = folded.find(lit)
+            while i >= 0:
+                starts.append(i)
+                i = folded.find(lit, i + 1)
+        starts.sort()
+        self._starts, self._folded = starts, folded
 
 
 def union(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
