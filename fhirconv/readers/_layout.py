@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import EXCLUDED_SECTION_TYPES, SectionType
-from ._rules import SectionRules
+from ._rules import TITLE_MAX_WORDS, SectionRules
 from ._tables import TableText
 
 __all__ = ["Block", "Typed", "classify", "normalise_title"]
@@ -85,7 +85,9 @@ class _Facts:
     def __init__(self, block: Block, rules: SectionRules) -> None:
         text = block.text
         self.text, self.rules = text, rules
-        words = self.words = len(text.split())
+        # the words are counted up to ``rules.words_counted`` (a paragraph's hundred are never split
+        # out): every comparison the layout makes answers the same for the capped count
+        words = self.words = len(text.split(None, rules.words_counted - 1))
         heading = None
         if block.heading is not False and words <= rules.heading_max_words + 1:
             heading = rules.heading_type(text)
@@ -148,7 +150,7 @@ def _title_candidate(f: _Facts, text: str) -> bool:
         and f.boiler_edge is None
         and f.boiler_any is None
         and not f.menu
-        and 3 <= f.words <= 40
+        and 3 <= f.words <= TITLE_MAX_WORDS
         and not text.rstrip().endswith(".")
     )
 

@@ -7,7 +7,7 @@ this module only compiles the regexes once per mapping store.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -15,10 +15,12 @@ from ..errors import MappingError
 from ..mapping import MappingStore
 from ..model import SectionType
 
-__all__ = ["SectionRules", "load_rules", "shipped_rules"]
+__all__ = ["TITLE_MAX_WORDS", "SectionRules", "load_rules", "shipped_rules"]
 
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Z]\.)\s*")
 _TRAILING_CHARS = " \t\n\r\f\v:.-–—"
+# a block of more words is no title candidate (the layout's title choice)
+TITLE_MAX_WORDS = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,17 @@ class SectionRules:
     html_boilerplate_class: re.Pattern[str]
     jats_sec_types: dict[str, SectionType]
     bioc_passage_types: dict[str, SectionType]
+    # how far the layout counts a block's words: one more than the largest count it compares one with
+    # (heading, prose, long prose, title), so that a longer block's count -- this number -- is on the
+    # same side of every comparison as its true count (``str.split(None, n - 1)``: ``min(words, n)``
+    # pieces; a paragraph's hundred words are never split out)
+    words_counted: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        counted = 1 + max(
+            self.heading_max_words + 1, self.prose_min_words, self.prose_long_words, TITLE_MAX_WORDS
+        )
+        object.__setattr__(self, "words_counted", counted)
 
     def heading_type(self, text: str) -> SectionType | None:
         """The section type a heading names, or None when the text is not a known heading."""
