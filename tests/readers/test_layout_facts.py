@@ -118,7 +118,9 @@ def _same_layout(rules: SectionRules, monkeypatch: pytest.MonkeyPatch) -> None:
     lazy = [classify([Block(x.strip()) for x in t.splitlines() if x.strip()], rules) for t in documents]
     with monkeypatch.context() as patched:
         patched.setattr(
-            _layout, "_facts", lambda b, r: SimpleNamespace(**dict(zip(_FIELDS, _eager(b, r), strict=True)))
+            _layout,
+            "_facts",
+            lambda b, r, *_: SimpleNamespace(**dict(zip(_FIELDS, _eager(b, r), strict=True))),
         )
         eager = [classify([Block(x.strip()) for x in t.splitlines() if x.strip()], rules) for t in documents]
     assert lazy == eager
