@@ -65,12 +65,15 @@ class SectionRules:
     # same side of every comparison as its true count (``str.split(None, n - 1)``: ``min(words, n)``
     # pieces; a paragraph's hundred words are never split out)
     words_counted: int = field(init=False)
+    # documents asked about (``possible_boilerplate``): the first few are searched with every rule
+    _asked: list[int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         counted = 1 + max(
             self.heading_max_words + 1, self.prose_min_words, self.prose_long_words, TITLE_MAX_WORDS
         )
         object.__setattr__(self, "words_counted", counted)
+        object.__setattr__(self, "_asked", [0])
 
     def heading_type(self, text: str) -> SectionType | None:
         """The section type a heading names, or None when the text is not a known heading."""
@@ -111,6 +114,11 @@ class SectionRules:
         (``str.lower`` keeps a run of ASCII characters a run of their lower case)."""
         every = self.boilerplate
         anywhere = tuple(r for r in every if r.anywhere)
+        # (reading the rules' parse trees costs more than a one-file conversion's lines save: the
+        # first documents a process reads are searched with every rule)
+        self._asked[0] += 1
+        if self._asked[0] <= _UNGATED_DOCUMENTS:
+            return anywhere, every
         joined = "\n".join(texts)
         if any(kin in joined for kin in _ASCII_CASE_KIN):
             return anywhere, every
@@ -136,6 +144,9 @@ def first_boilerplate(rules: tuple[Boilerplate, ...], text: str) -> SectionType 
     return None
 
 
+_UNGATED_DOCUMENTS = (
+    2  # documents read with every boilerplate rule before the gate (see possible_boilerplate)
+)
 # the non-ASCII letters that match ASCII letters case-insensitively (the ``re`` documentation, IGNORECASE)
 _ASCII_CASE_KIN = ("\u0130", "\u0131", "\u017f", "\u212a")
 

@@ -6,6 +6,7 @@ pattern (hypothesis)."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,14 @@ from hypothesis import strategies as st
 from support import require_shared
 
 from fhirconv.readers._layout import _Facts, classify
-from fhirconv.readers._rules import _ASCII_CASE_KIN, SectionRules, _may_match, _needs, shipped_rules
+from fhirconv.readers._rules import (
+    _ASCII_CASE_KIN,
+    _UNGATED_DOCUMENTS,
+    SectionRules,
+    _may_match,
+    _needs,
+    shipped_rules,
+)
 from fhirconv.readers.text import _lines
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
@@ -55,8 +63,19 @@ def _every_rule(self: SectionRules, texts: list[str]) -> tuple[tuple[object, ...
     return tuple(r for r in self.boilerplate if r.anywhere), self.boilerplate
 
 
+def _gated_rules() -> SectionRules:
+    """Rules past the documents read with every rule (``_UNGATED_DOCUMENTS``)."""
+    rules = dataclasses.replace(shipped_rules())
+    for _ in range(_UNGATED_DOCUMENTS):
+        assert rules.possible_boilerplate(["x"]) == (
+            tuple(r for r in rules.boilerplate if r.anywhere),
+            rules.boilerplate,
+        )
+    return rules
+
+
 def test_rules_left_out_match_no_block_and_types_are_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
-    rules = shipped_rules()
+    rules = _gated_rules()
     left_out = 0
     documents = _documents()
     gated = []
@@ -79,7 +98,7 @@ def test_rules_left_out_match_no_block_and_types_are_unchanged(monkeypatch: pyte
 
 
 def test_hostile_lines_keep_their_rules() -> None:
-    rules = shipped_rules()
+    rules = _gated_rules()
     for line in HOSTILE:
         anywhere, every = rules.possible_boilerplate([line])
         assert rules.boilerplate_type(line, edge=False) == _first(anywhere, line), line
