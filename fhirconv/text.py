@@ -34,8 +34,19 @@ _FOLD_PAIRS = tuple((chr(k), v) for k, v in _FOLD_TABLE.items())
 assert not {v for _, v in _FOLD_PAIRS} & {k for k, _ in _FOLD_PAIRS}
 
 
+# the characters of the table that are ASCII: all an ASCII text can hold of it
+_FOLD_ASCII = tuple((old, new) for old, new in _FOLD_PAIRS if old.isascii())
+
+
 def fold(text: str) -> str:
     """Lower-case, hyphens as spaces, one apostrophe: same length as ``text``."""
+    if text.isascii():
+        # (most words and phrases folded: the table's other characters cannot be in it, and the
+        # lower case of an ASCII text has its length -- the same result as below, fewer scans)
+        for old, new in _FOLD_ASCII:
+            if old in text:
+                text = text.replace(old, new)
+        return text.lower()
     out = text
     for old, new in _FOLD_PAIRS:
         if old in out:

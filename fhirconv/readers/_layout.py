@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import EXCLUDED_SECTION_TYPES, SectionType
-from ._rules import SectionRules
+from ._rules import TITLE_MAX_WORDS, Boilerplate, SectionRules, first_boilerplate
 from ._tables import TableText
 
 __all__ = ["Block", "Typed", "classify", "normalise_title"]
@@ -76,23 +76,34 @@ class _Facts:
         "boiler_any",
         "heading",
         "long",
+        "possible",
         "rules",
         "tabular",
         "text",
         "words",
     )
 
-    def __init__(self, block: Block, rules: SectionRules) -> None:
+    def __init__(
+        self, block: Block, rules: SectionRules, possible: tuple[tuple[Boilerplate, ...], ...] | None = None
+    ) -> None:
+        """``possible``: the boilerplate rules that may match a block of this document, those that apply
+        anywhere and all (``SectionRules.possible_boilerplate``); None: every rule is tried."""
         text = block.text
-        self.text, self.rules = text, rules
-        words = self.words = len(text.split())
+        self.text, self.rules, self.possible = text, rules, possible
+        # the words are counted up to ``rules.words_counted`` (a paragraph's hundred are never split
+        # out): every comparison the layout makes answers the same for the capped count
+        words = self.words = len(text.split(None, rules.words_counted - 1))
         heading = None
         if block.heading is not False and words <= rules.heading_max_words + 1:
             heading = rules.heading_type(text)
         self.heading = heading
         self.long = words >= rules.prose_long_words
         self._prose: bool | None = False if block.heading else None
-        self.boiler_any = rules.boilerplate_type(text, edge=False)
+        self.boiler_any = (
+            rules.boilerplate_type(text, edge=False)
+            if possible is None
+            else first_boilerplate(possible[0], text)
+        )
         self.tabular = "\t" in text
         self._lower: float | None = None
         self._edge: SectionType | None = None
@@ -121,7 +132,12 @@ class _Facts:
     def boiler_edge(self) -> SectionType | None:
         if not self._edge_known:
             edge_ok = not self.prose and self.lower_ratio < self.rules.boilerplate_max_lower_ratio
-            self._edge = self.rules.boilerplate_type(self.text, edge=True) if edge_ok else None
+            if not edge_ok:
+                self._edge = None
+            elif self.possible is None:
+                self._edge = self.rules.boilerplate_type(self.text, edge=True)
+            else:
+                self._edge = first_boilerplate(self.possible[1], self.text)
             self._edge_known = True
         return self._edge
 
@@ -138,8 +154,10 @@ class _Facts:
         return self._menu
 
 
-def _facts(block: Block, rules: SectionRules) -> _Facts:
-    return _Facts(block, rules)
+def _facts(
+    block: Block, rules: SectionRules, possible: tuple[tuple[Boilerplate, ...], ...] | None = None
+) -> _Facts:
+    return _Facts(block, rules, possible)
 
 
 def _title_candidate(f: _Facts, text: str) -> bool:
@@ -148,7 +166,7 @@ def _title_candidate(f: _Facts, text: str) -> bool:
         and f.boiler_edge is None
         and f.boiler_any is None
         and not f.menu
-        and 3 <= f.words <= 40
+        and 3 <= f.words <= TITLE_MAX_WORDS
         and not text.rstrip().endswith(".")
     )
 
@@ -158,7 +176,9 @@ def classify(
 ) -> list[Typed]:
     """A type for every block. ``title_hint`` (e.g. a citation_title meta tag) pins the title block."""
     n = len(blocks)
-    facts = [_facts(b, rules) for b in blocks]
+    # (the rules that may match some block of the document: most lines are searched with none)
+    possible = rules.possible_boilerplate([b.text for b in blocks])
+    facts = [_facts(b, rules, possible) for b in blocks]
     hint = normalise_title(title_hint) if title_hint else None
     title_at = None
     if hint:

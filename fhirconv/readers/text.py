@@ -22,6 +22,8 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 
 def _lines(text: str) -> tuple[list[Block], list[tuple[int, int]]]:
     """Non-blank lines with their [start, end) spans (end excludes the line break and trailing blanks)."""
+    if "\r" not in text:
+        return _split_lines(text)
     blocks: list[Block] = []
     spans: list[tuple[int, int]] = []
     for m in _LINE.finditer(text):
@@ -33,6 +35,24 @@ def _lines(text: str) -> tuple[list[Block], list[tuple[int, int]]]:
         end = m.start() + len(line.rstrip())
         blocks.append(Block(content))
         spans.append((start, end))
+    return blocks, spans
+
+
+def _split_lines(text: str) -> tuple[list[Block], list[tuple[int, int]]]:
+    """:func:`_lines` of a text without a carriage return, where only ``\\n`` ends a line: the pieces of
+    ``str.split("\\n")`` are the lines ``_LINE`` matches, less their break, at the same offsets (each
+    piece's offset is the previous one's plus its length and the break), and each is kept, stripped
+    and spanned as there. A ``str`` split instead of a match object per line (half the time of a
+    report's line split)."""
+    blocks: list[Block] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        content = line.strip()
+        if content:
+            blocks.append(Block(content))
+            spans.append((pos + len(line) - len(line.lstrip()), pos + len(line.rstrip())))
+        pos += len(line) + 1
     return blocks, spans
 
 

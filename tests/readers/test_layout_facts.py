@@ -4,6 +4,7 @@ documents' text and hostile lines, every fact and the resulting section types ar
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -101,14 +102,43 @@ def test_facts_asked_lazily_are_the_eager_facts(monkeypatch: pytest.MonkeyPatch)
     blocks = [Block(line.strip()) for text in _texts() for line in text.splitlines() if line.strip()]
     blocks += [Block(h, heading=flag) for h in HOSTILE for flag in (None, True, False)]
     assert len(blocks) > 2000
+    capped = 0
     for i, block in enumerate(blocks):
-        assert _lazy(block, rules, i) == _eager(block, rules), block.text[:80]
-    # and the layout over whole documents types every block as with the eager facts
+        eager = _eager(block, rules)
+        # the words are counted up to rules.words_counted (the rest of the facts are exact)
+        assert _lazy(block, rules, i) == (min(eager[0], rules.words_counted), *eager[1:]), block.text[:80]
+        capped += eager[0] > rules.words_counted
+    assert capped > 100  # (the cap is met: many dev lines are paragraphs of more words)
+    # and the layout over whole documents types every block as with the eager facts (true word counts)
+    _same_layout(rules, monkeypatch)
+
+
+def _same_layout(rules: SectionRules, monkeypatch: pytest.MonkeyPatch) -> None:
     documents = [*_texts(), "\n".join(HOSTILE), "\n".join(reversed(HOSTILE))]
     lazy = [classify([Block(x.strip()) for x in t.splitlines() if x.strip()], rules) for t in documents]
-    monkeypatch.setattr(
-        _layout, "_facts", lambda b, r: SimpleNamespace(**dict(zip(_FIELDS, _eager(b, r), strict=True)))
-    )
-    eager = [classify([Block(x.strip()) for x in t.splitlines() if x.strip()], rules) for t in documents]
+    with monkeypatch.context() as patched:
+        patched.setattr(
+            _layout,
+            "_facts",
+            lambda b, r, *_: SimpleNamespace(**dict(zip(_FIELDS, _eager(b, r), strict=True))),
+        )
+        eager = [classify([Block(x.strip()) for x in t.splitlines() if x.strip()], rules) for t in documents]
     assert lazy == eager
     assert len({t.type for typed in lazy for t in typed}) >= 4
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"prose_long_words": 60},
+        {"heading_max_words": 50},
+        {"prose_min_words": 45, "prose_long_words": 45},
+        {"prose_long_words": 3, "prose_min_words": 2, "heading_max_words": 1},
+    ],
+)
+def test_word_count_cap_follows_the_rules(changes: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rules of other thresholds (a ``--mappings`` overlay) move the cap with them: the same layout as
+    with true word counts."""
+    rules = dataclasses.replace(shipped_rules(), **changes)
+    assert rules.words_counted > max(rules.heading_max_words + 1, rules.prose_long_words, 40)
+    _same_layout(rules, monkeypatch)

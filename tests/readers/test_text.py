@@ -229,3 +229,51 @@ def test_reading_is_deterministic(tmp_path: Path) -> None:
     path.write_bytes(b"Case report\nA 40-year-old woman had a rash.\n")
     assert read_path(path) == read_path(path)
     assert read_path(path).source_sha256 == read_path(path).source_sha256
+
+
+def _regex_lines(text: str) -> tuple[list[object], list[tuple[int, int]]]:
+    """The lines as the reader split them before its ``str.split`` path: one ``_LINE`` match each."""
+    from fhirconv.readers._layout import Block
+    from fhirconv.readers.text import _LINE
+
+    blocks: list[object] = []
+    spans: list[tuple[int, int]] = []
+    for m in _LINE.finditer(text):
+        line = m.group().rstrip("\r\n")
+        if line.strip():
+            blocks.append(Block(line.strip()))
+            spans.append((m.start() + len(line) - len(line.lstrip()), m.start() + len(line.rstrip())))
+    return blocks, spans
+
+
+_ODD_LINES = [
+    "",
+    "\n",
+    "a",
+    "\n\n  a  \n\n",
+    "  lead\ttab \x0b\x0c\n trail  \u2028 sep \x85 next\u00a0\n\u3000wide\u3000",
+    "one\ntwo\n\n\nthree",
+    "\t\n \n\t \n",
+    "x" * 1000 + "\n" + " y " * 300,
+    "a\rb\r\nc\n\rd\r\r\ne",  # carriage returns: the regex path itself
+]
+
+
+def test_split_lines_are_the_regex_lines() -> None:
+    """The ``str.split`` path (texts without a carriage return) gives the blocks and spans of the
+    ``_LINE`` matches, on every dev, seed and sample text and on odd white space."""
+    from fhirconv.readers.text import _lines, _split_lines
+
+    dev = require_shared("corpora", "maccrobat2020", "dev")
+    texts = [p.read_text(encoding="utf-8") for p in sorted(dev.glob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(require_shared("seeds").glob("*.txt"))]
+    samples = Path(__file__).resolve().parents[2] / "samples"
+    texts += [p.read_text(encoding="utf-8", errors="replace") for p in sorted(samples.glob("*.txt"))]
+    texts += _ODD_LINES
+    split = 0
+    for text in texts:
+        assert _lines(text) == _regex_lines(text), text[:60]
+        if "\r" not in text:
+            assert _split_lines(text) == _regex_lines(text), text[:60]
+            split += 1
+    assert split > 100
