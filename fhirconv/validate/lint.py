@@ -17,6 +17,7 @@ import tempfile
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -199,6 +200,9 @@ def _uri(system: str) -> bool:
     return _URI.match(system) is not None
 
 
+_SITE_TYPE = itemgetter(2)  # a Site's type, read in C
+
+
 def _issue(sev: Severity, code: str, at: str, msg: str, rule: str) -> Issue:
     return Issue(sev, code, at, msg, f"lint.{rule}")
 
@@ -234,6 +238,8 @@ class LintChecker:
         for i, (_resource, location) in enumerate(resources):
             sites = sites_of.get(location)
             if sites:
+                if list(map(_SITE_TYPE, sites)).count("Reference") == len(sites):
+                    continue  # References only (most resources' sites): _sites passes over each
                 found = self._sites(sites, ctx)
                 if found:
                     out.append((i, found))

@@ -334,15 +334,13 @@ def _claims_a_profile(data: dict[str, Any]) -> bool:
     )
 
 
-def test_profile_walk_plans_change_nothing() -> None:
+def _profile_inputs() -> list[dict[str, Any]]:
+    """The examples that claim a profile, and mutations of those that are no Bundle."""
     import sys
 
     sys.path.insert(0, str(Path(__file__).parent))
     from test_mutations import mutations
 
-    chain = default_chain()
-    planned = _checker(ProfileChecker)
-    every = _EveryStep(chain.definitions)
     inputs = [d for _n, d in _examples() if _claims_a_profile(d)]
     assert len(inputs) > 10
     for data in list(inputs):
@@ -355,14 +353,79 @@ def test_profile_walk_plans_change_nothing() -> None:
                     inputs.append(wrong)
             if "effectiveDateTime" in data:  # vs-1: a dateTime at least to the day
                 inputs.append({**copy.deepcopy(data), "effectiveDateTime": "2020"})
+    return inputs
+
+
+def test_profile_walk_plans_change_nothing() -> None:
+    chain = default_chain()
+    planned = _checker(ProfileChecker)
+    every = _EveryStep(chain.definitions)
     found = 0
-    for data in inputs:
+    for data in _profile_inputs():
         ctx = _ctx(data)
         for res, location in ctx.resources or []:
             fast = list(planned.check_resource(res, location, ctx))
             assert fast == list(every.check_resource(res, location, ctx)), location
             found += len(fast)
     assert found > 20  # the mutations broke the profiles
+
+
+class _Counted(dict[Any, Any]):
+    """A memo that counts the look-ups that found something."""
+
+    hits = 0
+    with_issues = 0  # of which replayed issues
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        found = super().get(key, default)
+        self.hits += found is not None
+        self.with_issues += found is not None and bool(found[2])
+        return found
+
+
+def test_the_profile_item_memo_is_the_walk() -> None:
+    """What the walk said of an item value before, replayed under another item's location (``_Walk.item``
+    where the value alone decides), is what the walk without plans or memo says: the examples claiming a
+    profile and their mutations, twice, and each resource that is no Bundle at two entries of a bundle
+    (one of them with its meta.profile claim again, so the same values meet under other locations)."""
+    chain = default_chain()
+    fresh = ProfileChecker(chain.definitions)
+    counted = _Counted()
+    fresh.said = counted
+    every = _EveryStep(chain.definitions)
+    inputs = _profile_inputs()
+    for data in [d for d in inputs if d["resourceType"] == "Observation"]:  # items the profile faults
+        wrong = copy.deepcopy(data)
+        for quantity in [
+            wrong.get("valueQuantity"),
+            *(c.get("valueQuantity") for c in wrong.get("component", [])),
+        ]:
+            if isinstance(quantity, dict):
+                quantity.update(system="http://unitsofmeasure.org", code="not-a-unit", value="x")
+        for coding in wrong.get("code", {}).get("coding", []):
+            coding["code"] = "0000-0"
+        inputs.append(wrong)
+    pairs = [
+        {
+            "resourceType": "Bundle",
+            "type": "collection",
+            "entry": [
+                {"fullUrl": f"urn:uuid:00000000-0000-4000-8000-00000000000{n}", "resource": copy.deepcopy(d)}
+                for n in (1, 2)
+            ],
+        }
+        for d in inputs
+        if d["resourceType"] != "Bundle"
+    ]
+    found = 0
+    for data in [*inputs, *pairs, *inputs]:
+        ctx = _ctx(data)
+        for res, location in ctx.resources or []:
+            fast = list(fresh.check_resource(res, location, ctx))
+            assert fast == list(every.check_resource(res, location, ctx)), location
+            found += len(fast)
+    assert found > 40
+    assert len(counted) > 30 and counted.hits > 1000 and counted.with_issues > 100
 
 
 def test_profile_walk_plans_on_ips(tmp_path: Path) -> None:
