@@ -872,3 +872,26 @@ def test_the_chain_changes_no_checkers_list() -> None:
         chain.checkers[:] = saved
     assert len(shared) == 1
     assert len(report.issues) >= 1
+
+
+def test_resource_list_of_plain_entries_is_iter_resources() -> None:
+    """A bundle whose entries are plain (``chain._plain_entries``: the converter's) is listed by C calls:
+    the same list as ``iter_resources``, and copies with an entry that is not plain take the loop."""
+    from fhirconv.validate.chain import _plain_entries
+
+    taken = 0
+    for bundle in _converted():
+        for change in range(5):
+            data = copy.deepcopy(bundle)
+            entry = data["entry"][1]
+            if change == 1:
+                entry["resource"]["contained"] = [{"resourceType": "Patient", "id": "c"}]
+            elif change == 2:
+                entry["response"] = {"status": "201", "outcome": {"resourceType": "OperationOutcome"}}
+            elif change == 3:
+                entry["resource"] = {"resourceType": "Bundle", "type": "collection", "entry": [entry.copy()]}
+            elif change == 4:
+                entry["resource"]["resourceType"] = ["Bundle"]
+            assert resource_list(data, "Bundle") == list(iter_resources(data, "Bundle"))
+            taken += _plain_entries(data["entry"]) is not None
+    assert taken == len(_converted())
