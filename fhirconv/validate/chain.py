@@ -11,6 +11,8 @@ into a ``processing`` issue instead of hiding the rest of the report. A checker 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from itertools import repeat
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from .issues import Issue, Report, Severity
@@ -66,6 +68,10 @@ def _collect(resource: dict[str, Any], location: str, out: list[tuple[dict[str, 
         entries = resource.get("entry")
         if not isinstance(entries, list):
             return
+        plain = _plain_entries(entries)
+        if plain is not None:
+            out.extend(zip(plain, _entry_locations(location, len(plain)), strict=True))
+            return
         for i, entry in enumerate(entries):
             if not isinstance(entry, dict):
                 continue
@@ -95,6 +101,30 @@ def _collect_parameters(params: list[Any], location: str, out: list[tuple[dict[s
 
 # the resource types whose instances hold other resources outside ``contained``
 _NESTING = ("Bundle", "Parameters")
+
+
+def _plain_entries(entries: list[Any]) -> list[dict[str, Any]] | None:
+    """The entries' resources when every entry is an object with a resource object and no ``response``,
+    and no resource holds another (no ``contained``, not a Bundle or Parameters): the converter's
+    bundles. Those are then the bundle's resources, in order, each ``<bundle>.entry[i].resource``, told
+    by C calls instead of the entry loop's. None for any other bundle (the entry loop's)."""
+    try:  # (dict.get raises TypeError on what is no object; a set, on a resourceType that is a list)
+        resources: list[Any] = list(map(dict.get, entries, repeat("resource")))
+        if not all(map(isinstance, resources, repeat(dict))):
+            return None
+        if any(map(dict.get, entries, repeat("response"))):
+            return None
+        if any(map(dict.__contains__, resources, repeat("contained"))):
+            return None
+        if not {r.get("resourceType") for r in resources}.isdisjoint(_NESTING):
+            return None
+    except TypeError:
+        return None
+    return resources
+
+
+def _entry_locations(location: str, n: int) -> list[str]:
+    return [f"{location}.entry[{i}].resource" for i in range(n)]
 
 
 def _parameters(params: list[Any], location: str) -> Iterator[tuple[dict[str, Any], str]]:
@@ -209,8 +239,11 @@ class ValidationChain:
         # resource was much of their cost. It must give what ``check_resource`` gives, per resource; if
         # it raises, or the instance's ``check_resource`` was replaced (a benchmark's timer), the checker
         # is asked resource by resource, so a failure is reported on the resource where it happens.
-        found_at: dict[int, list[Issue]] = {}
+        # (a list a checker gave is kept as it is, never extended: a resource's second list makes a new
+        # one, so no checker's own list is changed)
+        found_at: dict[int, Sequence[Issue]] = {}
         by_type: dict[str, list[int]] | None = None  # resourceType (a str) -> its resources' indices
+        present: Any = None  # the resourceTypes of the resources (False: one is unhashable)
         for checker, types, each in self._dispatch():
             if each is not None and "check_resource" not in getattr(checker, "__dict__", ()):
                 try:
@@ -221,15 +254,19 @@ class ValidationChain:
                     for i, found in batch:
                         have = found_at.get(i)
                         if have is None:
-                            found_at[i] = list(found)
+                            found_at[i] = found if type(found) is list else list(found)
                         else:
-                            have.extend(found)
+                            found_at[i] = [*have, *found]
                     continue
             if types is None:
                 indices: Any = range(len(resources))
             elif not types:
                 continue  # (a checker that judges everything in check_root)
             else:
+                if present is None:
+                    present = _types_present(resources)
+                if present is not False and present.isdisjoint(types):
+                    continue  # no resource of the checker's types (nearly every input, for most)
                 if by_type is None:
                     by_type = _indices_by_type(resources)
                 if len(by_type) == 1:  # (one type: most inputs that are no Bundle)
@@ -252,10 +289,7 @@ class ValidationChain:
                     found = [_processing(checker, location, exc)]
                 if found:
                     have = found_at.get(i)
-                    if have is None:
-                        found_at[i] = list(found)
-                    else:
-                        have.extend(found)
+                    found_at[i] = found if have is None else [*have, *found]
         if found_at:
             for i in sorted(found_at):
                 issues.extend(found_at[i])
@@ -272,6 +306,15 @@ class ValidationChain:
             return [_too_deep(location or "$")]
         except Exception as exc:  # a checker bug must not hide the other findings
             return [_processing(checker, location or str(resource.get("resourceType", "$")), exc)]
+
+
+def _types_present(resources: list[tuple[dict[str, Any], str]]) -> Any:
+    """The set of the resources' ``resourceType`` values (False when one cannot be in a set: a list):
+    a checker of none of them is asked about none, with no type -> indices table made."""
+    try:
+        return {resource.get("resourceType") for resource, _location in resources}
+    except TypeError:
+        return False
 
 
 def _indices_by_type(resources: list[tuple[dict[str, Any], str]]) -> dict[str, list[int]]:
@@ -303,13 +346,19 @@ def _processing(checker: Checker, location: str, exc: BaseException) -> Issue:
     )
 
 
+# an issue's identity for _dedupe, read in C (one call per issue, no tuple built in Python)
+_KEY = attrgetter("severity", "location", "message", "rule")
+
+
 def _dedupe(issues: list[Issue]) -> list[Issue]:
     # keyed by the Severity member itself: one member per value, and no enum ``.value`` lookup per issue
+    keys = list(map(_KEY, issues))
+    if len(set(keys)) == len(keys):
+        return issues  # no repeat (nearly every report): the list as it is
     seen: set[tuple[Severity, str, str, str | None]] = set()
     add = seen.add
     out: list[Issue] = []
-    for issue in issues:
-        key = (issue.severity, issue.location, issue.message, issue.rule)
+    for key, issue in zip(keys, issues, strict=True):
         if key not in seen:
             add(key)
             out.append(issue)

@@ -276,6 +276,70 @@ class ProfileChecker:
         self._fixed: dict[int, tuple[dict[str, Any], tuple[str, str, Any] | None]] = {}
         self._value_plans: dict[tuple[int, str], tuple[_PNode, Any]] = {}
         self._slice_plans: dict[int, tuple[_PNode, Any]] = {}
+        # Whether what the walk says of an item depends on the item alone, per (node, JSON key, core
+        # element) (``item_is_pure``), and what it said of items seen before (``_Walk.item``): bounded.
+        self._pure: dict[tuple[int, str, int], tuple[_PNode, Any, bool]] = {}
+        self.said: dict[tuple[int, str, int, str, str], tuple[_PNode, Any, tuple[Any, ...]]] = {}
+
+    def item_is_pure(self, node: _PNode, key: str, core: dict[str, Any] | None) -> bool:
+        """True when :meth:`_Walk.item` of an item (not None) of ``node`` under JSON key ``key`` says what
+        the item's value alone decides, wherever and in whatever input it is: no step reads the resource
+        around it or the input (narrative controls, constraints with %resource, type and target profiles,
+        ``resolve()`` and ``profile`` discriminators), down through every child and slice it can visit,
+        under every key they can have. Then the same item value gets the same issues, with locations
+        under the item's own. Once per (node, key, core element); a cycle counts as not pure."""
+        k = (id(node), key, id(core))
+        found = self._pure.get(k)
+        if found is not None and found[0] is node and found[1] is core:
+            return found[2]
+        self._pure[k] = (node, core, False)  # (while it is worked out: a cycle is not pure)
+        try:
+            verdict = self._item_is_pure(node, key, core)
+        except Exception:  # a malformed definition: the walk takes the long way and fails as it did
+            verdict = False
+        self._pure[k] = (node, core, verdict)
+        return verdict
+
+    def _item_is_pure(self, node: _PNode, key: str, core: dict[str, Any] | None) -> bool:
+        plan = self.item_plan(node, key, core)
+        if plan[2] is not None:
+            return True  # a choice key of a type the element does not allow: that message alone
+        _controls, _more_bindings, _bound, _limited, constrained, typed = plan[5:11]
+        if _controls or constrained or typed or plan[11]:
+            return False
+        for child in self.live_children(node):
+            _child, child_core, _least, _most, sliced = self.element_plan(child)
+            keys = self._keys(child)
+            if keys is None or not all(self.item_is_pure(child, k, child_core) for k in keys):
+                return False
+            if not sliced:
+                continue
+            slicing = self.slice_plan(child)
+            if slicing is _UNPLANNED:
+                return False
+            for d in slicing[2]:
+                path = _discriminator_path(str(d.get("path", "$this")))
+                if d.get("type") not in ("value", "pattern", "exists", "type") or path.endswith("resolve()"):
+                    return False
+                if d.get("type") in ("value", "pattern") and any(
+                    self.value_plan(x, path) is _UNPLANNED for x in slicing[1]
+                ):
+                    return False
+            if not all(self.item_is_pure(x, k, None) for x in slicing[1] for k in keys):
+                return False
+        return True
+
+    @staticmethod
+    def _keys(node: _PNode) -> list[str] | None:
+        """The JSON keys an item of ``node`` can have that the walk plans differently (a choice key of no
+        type the element allows gets the wrong-type message, whatever it is); None when they cannot be
+        told (a choice without types)."""
+        if not node.name.endswith("[x]"):
+            return [node.name]
+        types = [t for t in node.el.get("type") or [] if isinstance(t, dict)]
+        if not types:
+            return None
+        return [node.name[:-3] + _cap(str(t.get("code"))) for t in types]
 
     def inert(self, node: _PNode) -> bool:
         """True when the profile's element says nothing the R4 base definition does not (same
@@ -567,12 +631,15 @@ class ProfileChecker:
         """``check_resource`` of every resource, by index, those with issues only (the chain's one call
         per input): with no profile asked for, only the resources that claim one are looked at."""
         out: list[tuple[int, list[Issue]]] = []
-        asked = bool(self.asked)
-        for i, (resource, location) in enumerate(resources):
-            if not asked:
-                meta = resource.get("meta")
-                if not isinstance(meta, dict) or meta.get("profile") is None:
-                    continue  # check_resource's first test
+        indices: Any = range(len(resources))
+        if not self.asked:  # check_resource's first test, for every resource in one comprehension
+            indices = [
+                i
+                for i, (resource, _location) in enumerate(resources)
+                if isinstance(meta := resource.get("meta"), dict) and meta.get("profile") is not None
+            ]
+        for i in indices:
+            resource, location = resources[i]
             found = list(self.check_resource(resource, location, ctx))
             if found:
                 out.append((i, found))
@@ -770,6 +837,18 @@ class _Walk:
         if not isinstance(value, dict):
             return []
         name = node.name
+        if not name.endswith("[x]"):  # (the commonest: one key, and its '_' partner when it is absent)
+            if name in value:
+                raw = value[name]
+                if isinstance(raw, list):
+                    return [(v, f"{loc}.{name}[{i}]", name) for i, v in enumerate(raw)]
+                return [] if raw is None else [(raw, f"{loc}.{name}", name)]
+            ext = value.get("_" + name)
+            if isinstance(ext, dict | list):
+                # a primitive given by its extensions only (``_active``) is present
+                entries = ext if isinstance(ext, list) else [ext]
+                return [(None, f"{loc}._{name}", "_" + name) for e in entries if e is not None]
+            return []
         keys = (
             [k for k in value if k.startswith(name[:-3]) and k[len(name) - 3 : len(name) - 2].isupper()]
             if name.endswith("[x]")
@@ -802,21 +881,24 @@ class _Walk:
 
     def element(self, node: _PNode, items: list[tuple[Any, str, str]], parent: Any, loc: str) -> None:
         el = node.el
-        at = f"{loc}.{node.name}"
         _node, core, mn, mx, sliced = self.checker.element_plan(node)
         if len(items) < mn:
             self.err(
-                at,
+                f"{loc}.{node.name}",
                 f"{el.get('path')} needs at least {mn}, found {len(items)}",
                 "profile.cardinality",
                 code="required",
             )
         if mx is not None and len(items) > mx:
-            self.err(at, f"{el.get('path')} allows at most {mx}, found {len(items)}", "profile.cardinality")
+            self.err(
+                f"{loc}.{node.name}",
+                f"{el.get('path')} allows at most {mx}, found {len(items)}",
+                "profile.cardinality",
+            )
         for item, where, key in items:
             self.item(node, item, where, key, core, parent)
         if sliced:
-            self.slices(node, items, at)
+            self.slices(node, items, f"{loc}.{node.name}")
 
     def item(
         self, node: _PNode, item: Any, at: str, key: str, core: dict[str, Any] | None, parent: Any
@@ -826,6 +908,35 @@ class _Walk:
             if "extension" in el:
                 self.rules(profile_rules.value_controls(el, _partner_extensions(parent, key)), at)
             return
+        checker = self.checker
+        if checker.item_is_pure(node, key, core) and (shown := _shown(item)) is not None:
+            # What the walk said of an equal item value before, under this item's location (the value's
+            # repr tells str from Decimal, True from 1, and keeps key order, which orders the issues)
+            said = checker.said
+            memo_key = (id(node), key, id(core), self.url, shown)
+            found = said.get(memo_key)
+            if found is not None and found[0] is node and found[1] is core:
+                for sev, code, rest, message, rule in found[2]:
+                    self.issues.append(Issue(sev, code, at + rest, message, rule))
+                return
+            mark = len(self.issues)
+            self._item(node, item, at, key, core, el)
+            new = self.issues[mark:]
+            if all(i.location.startswith(at) for i in new):
+                if len(said) >= 4096:
+                    said.clear()
+                n = len(at)
+                said[memo_key] = (
+                    node,
+                    core,
+                    tuple((i.severity, i.code, i.location[n:], i.message, i.rule) for i in new),
+                )
+            return
+        self._item(node, item, at, key, core, el)
+
+    def _item(
+        self, node: _PNode, item: Any, at: str, key: str, core: dict[str, Any] | None, el: dict[str, Any]
+    ) -> None:
         (
             _node,
             _core,
@@ -1314,6 +1425,16 @@ def _plan_verdict(plan: Any, values: list[Any]) -> bool:
         for kind, _key, expected in plan[1]
         for v in values
     )
+
+
+def _shown(item: Any) -> str | None:
+    """``repr(item)``, the key of what the walk said of an item value, or None (nothing remembered) when
+    it is long (a big narrative, kept out of the bounded memo) or too deep to write."""
+    try:
+        shown = repr(item)
+    except RecursionError:
+        return None
+    return shown if len(shown) <= 2048 else None
 
 
 def _discriminator_path(path: str) -> str:

@@ -25,7 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from support import require_shared
 
-from fhirconv.validate import default_chain, validate_json
+from fhirconv.validate import default_chain, references, validate_json
 from fhirconv.validate.chain import iter_resources, resource_list
 from fhirconv.validate.compiled import CompiledChecker
 from fhirconv.validate.lint import LintChecker
@@ -119,7 +119,7 @@ def _references_the_long_way(checker: ReferenceChecker, root: dict[str, Any], ct
     checker._by_type_id = None
     checker._urls_by_type_id = {}
     if root.get("resourceType") == "Bundle":
-        issues.extend(checker._bundle(root, by_url, entry_base, known))
+        issues.extend(_bundle_the_long_way(checker, root, by_url, entry_base, known))
     located = {loc: res for res, loc in iter_resources(root, str(root.get("resourceType")))}
     for location, resource in located.items():
         m = _CONTAINED.match(location)
@@ -136,11 +136,21 @@ def _references_the_long_way(checker: ReferenceChecker, root: dict[str, Any], ct
     return issues
 
 
+def _bundle_the_long_way(checker: ReferenceChecker, root: dict[str, Any], *tables: Any) -> list[Any]:
+    """The bundle pass with the entry loop for every bundle (``references._urn_entries`` declining)."""
+    saved = references._urn_entries
+    references._urn_entries = lambda *_args: False
+    try:
+        return checker._bundle(root, *tables)
+    finally:
+        references._urn_entries = saved
+
+
 def _entry(url: str | None, resource: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {**({"fullUrl": url} if url else {}), "resource": resource, **extra}
 
 
-def _obs(subject: dict[str, Any], **extra: Any) -> dict[str, Any]:
+def _obs(subject: Any, **extra: Any) -> dict[str, Any]:
     return {
         "resourceType": "Observation",
         "status": "final",
@@ -189,6 +199,9 @@ REFERENCE_CASES: list[dict[str, Any]] = [
             _entry(None, _obs({"reference": _U1, "type": "Group"}), request={"method": "POST", "url": "x"}),
             _entry(None, _obs({"reference": "urn:uuid:nowhere"}), request={"method": "POST", "url": "x"}),
             _entry(None, _obs({"reference": 7}), request={"method": "POST", "url": "x"}),
+            _entry(None, _obs({"reference": [_U1]}), request={"method": "POST", "url": "x"}),
+            _entry(None, _obs({"reference": _U1, "type": None}), request={"method": "POST", "url": "x"}),
+            _entry(None, _obs(_U1), request={"method": "POST", "url": "x"}),  # (no object)
             _entry(None, _obs({"display": "no reference"}), request={"method": "POST", "url": "x"}),
             _entry(
                 "urn:uuid:00000000-0000-4000-8000-000000000003",
@@ -321,15 +334,13 @@ def _claims_a_profile(data: dict[str, Any]) -> bool:
     )
 
 
-def test_profile_walk_plans_change_nothing() -> None:
+def _profile_inputs() -> list[dict[str, Any]]:
+    """The examples that claim a profile, and mutations of those that are no Bundle."""
     import sys
 
     sys.path.insert(0, str(Path(__file__).parent))
     from test_mutations import mutations
 
-    chain = default_chain()
-    planned = _checker(ProfileChecker)
-    every = _EveryStep(chain.definitions)
     inputs = [d for _n, d in _examples() if _claims_a_profile(d)]
     assert len(inputs) > 10
     for data in list(inputs):
@@ -342,14 +353,79 @@ def test_profile_walk_plans_change_nothing() -> None:
                     inputs.append(wrong)
             if "effectiveDateTime" in data:  # vs-1: a dateTime at least to the day
                 inputs.append({**copy.deepcopy(data), "effectiveDateTime": "2020"})
+    return inputs
+
+
+def test_profile_walk_plans_change_nothing() -> None:
+    chain = default_chain()
+    planned = _checker(ProfileChecker)
+    every = _EveryStep(chain.definitions)
     found = 0
-    for data in inputs:
+    for data in _profile_inputs():
         ctx = _ctx(data)
         for res, location in ctx.resources or []:
             fast = list(planned.check_resource(res, location, ctx))
             assert fast == list(every.check_resource(res, location, ctx)), location
             found += len(fast)
     assert found > 20  # the mutations broke the profiles
+
+
+class _Counted(dict[Any, Any]):
+    """A memo that counts the look-ups that found something."""
+
+    hits = 0
+    with_issues = 0  # of which replayed issues
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        found = super().get(key, default)
+        self.hits += found is not None
+        self.with_issues += found is not None and bool(found[2])
+        return found
+
+
+def test_the_profile_item_memo_is_the_walk() -> None:
+    """What the walk said of an item value before, replayed under another item's location (``_Walk.item``
+    where the value alone decides), is what the walk without plans or memo says: the examples claiming a
+    profile and their mutations, twice, and each resource that is no Bundle at two entries of a bundle
+    (one of them with its meta.profile claim again, so the same values meet under other locations)."""
+    chain = default_chain()
+    fresh = ProfileChecker(chain.definitions)
+    counted = _Counted()
+    fresh.said = counted
+    every = _EveryStep(chain.definitions)
+    inputs = _profile_inputs()
+    for data in [d for d in inputs if d["resourceType"] == "Observation"]:  # items the profile faults
+        wrong = copy.deepcopy(data)
+        for quantity in [
+            wrong.get("valueQuantity"),
+            *(c.get("valueQuantity") for c in wrong.get("component", [])),
+        ]:
+            if isinstance(quantity, dict):
+                quantity.update(system="http://unitsofmeasure.org", code="not-a-unit", value="x")
+        for coding in wrong.get("code", {}).get("coding", []):
+            coding["code"] = "0000-0"
+        inputs.append(wrong)
+    pairs = [
+        {
+            "resourceType": "Bundle",
+            "type": "collection",
+            "entry": [
+                {"fullUrl": f"urn:uuid:00000000-0000-4000-8000-00000000000{n}", "resource": copy.deepcopy(d)}
+                for n in (1, 2)
+            ],
+        }
+        for d in inputs
+        if d["resourceType"] != "Bundle"
+    ]
+    found = 0
+    for data in [*inputs, *pairs, *inputs]:
+        ctx = _ctx(data)
+        for res, location in ctx.resources or []:
+            fast = list(fresh.check_resource(res, location, ctx))
+            assert fast == list(every.check_resource(res, location, ctx)), location
+            found += len(fast)
+    assert found > 40
+    assert len(counted) > 30 and counted.hits > 1000 and counted.with_issues > 100
 
 
 def test_profile_walk_plans_on_ips(tmp_path: Path) -> None:
@@ -591,6 +667,17 @@ def _lint_broken(bundle: dict[str, Any]) -> list[dict[str, Any]]:
                 res["identifier"][0]["system"] = "urn:ietf:rfc:3986"
                 if n % 2:
                     res["identifier"][0]["value"] = "no-scheme"
+                elif n % 8:  # next to the guard's plain URIs: what it must record, or may
+                    odd = (
+                        "urn:",
+                        "urn:uuid:a b",
+                        "urn:oid:1\n",
+                        "urn:uuid:\u00e9",
+                        "URN:x",
+                        "urn:\t",
+                        "urn:x ",
+                    )
+                    res["identifier"][0]["value"] = odd[n // 2 % len(odd)]
         out.append(data)
     return out
 
@@ -675,3 +762,136 @@ def test_lint_on_the_recorded_sites_is_lint_on_every_site() -> None:
             left_out += len(every.get(location, ())) - len(recorded.get(location, ()))
     assert found > 100
     assert left_out > 1000
+
+
+def _entry_variants(bundle: dict[str, Any]) -> list[dict[str, Any]]:
+    """Copies of a converted bundle whose entries the urn:uuid bundle pass must leave to the entry loop
+    (each also one that the loop reports on), and some it may take."""
+    out = []
+    for change in range(9):
+        data = copy.deepcopy(bundle)
+        entries = data["entry"]
+        if change == 0:
+            entries[1]["fullUrl"] = entries[0]["fullUrl"]  # used twice (bdl-7)
+        elif change == 1:
+            del entries[-1]["request"]  # a transaction entry without request (bdl-3)
+        elif change == 2:
+            entries[0]["fullUrl"] = "http://example.org/fhir/Patient/p1"  # RESTful
+        elif change == 3:
+            entries[1]["fullUrl"] = ["urn:uuid:1"]  # no string
+        elif change == 4:
+            entries.append("no object")
+        elif change == 5:
+            entries[-1]["resource"] = ["no object"]  # (taken: its fullUrl is no key)
+        elif change == 6:
+            entries[0]["resource"]["resourceType"] = ["Patient"]  # (taken: no R4 type, no set member)
+        elif change == 7:
+            entries[0]["resource"]["resourceType"] = "Patiente"  # (taken: no R4 type)
+        elif change == 8:
+            data["type"] = "collection"
+            del entries[0]["fullUrl"]  # missing where a collection needs it
+        out.append(data)
+    return out
+
+
+def test_the_urn_uuid_bundle_pass_is_the_entry_loop() -> None:
+    """``references._urn_entries`` (a bundle of distinct urn:uuid fullUrls, passed in a few C calls) gives
+    the issues and the fullUrl tables of the entry loop, on converted bundles and copies changed in every
+    way it must decline or may take."""
+    checker = _checker(ReferenceChecker)
+    known = default_chain().definitions.resource_types()
+    taken = declined = 0
+    for bundle in _converted():
+        for data in [bundle, *_entry_variants(bundle)]:
+            fast_tables: tuple[dict[str, Any], dict[str, str], dict[str, str]] = ({}, {}, {})
+            long_tables: tuple[dict[str, Any], dict[str, str], dict[str, str]] = ({}, {}, {})
+            fast = checker._bundle(data, fast_tables[0], fast_tables[1], known, fast_tables[2])
+            slow = _bundle_the_long_way(checker, data, long_tables[0], long_tables[1], known, long_tables[2])
+            assert fast == slow
+            assert [(u, id(r)) for u, r in fast_tables[0].items()] == [
+                (u, id(r)) for u, r in long_tables[0].items()
+            ]
+            assert fast_tables[1:] == long_tables[1:]
+            went = references._urn_entries(data["entry"], data.get("type") == "transaction", known, {}, {})
+            taken += went
+            declined += not went
+            assert not (went and slow)  # taken only where the loop has nothing to say
+    assert taken >= 5 * 4 and declined >= 5 * 5
+
+
+def test_dedupe_is_the_first_of_each_issue() -> None:
+    """The chain's dedupe keeps the first issue of each (severity, location, message, rule), in order,
+    with or without repeats (the list as it is when there are none)."""
+    from fhirconv.validate.chain import _dedupe
+    from fhirconv.validate.issues import Issue, Severity
+
+    def plain(issues: list[Any]) -> list[Any]:
+        seen: set[Any] = set()
+        out = []
+        for i in issues:
+            key = (i.severity, i.location, i.message, i.rule)
+            if key not in seen:
+                seen.add(key)
+                out.append(i)
+        return out
+
+    reports = [validate_json(copy.deepcopy(b)).issues for b in _converted()]
+    assert sum(map(len, reports)) > 20
+    for issues in reports:
+        twice = [*issues, *issues[::2]]
+        other_code = [Issue(i.severity, "other", i.location, i.message, i.rule) for i in issues[:3]]
+        for case in (issues, twice, [*issues, *other_code], [*other_code, *issues]):
+            assert _dedupe(list(case)) == plain(case)
+    again = Issue(Severity.WARNING, "x", "Bundle", "m", None)
+    assert _dedupe([again, again]) == [again]
+
+
+def test_the_chain_changes_no_checkers_list() -> None:
+    """A checker's returned list is kept as it is, never extended, when a resource gets a second one."""
+    from fhirconv.validate.issues import Issue, Severity
+
+    chain = default_chain()
+    data = _converted()[0]
+    shared = [Issue(Severity.INFORMATION, "informational", "x", "mine", "test")]
+
+    class Same:
+        name = "same"
+        resource_types = None
+
+        def check_resource(self, resource: dict[str, Any], location: str, ctx: Context) -> list[Issue]:
+            return shared
+
+        def check_root(self, root: dict[str, Any], ctx: Context) -> list[Issue]:
+            return []
+
+    saved = list(chain.checkers)
+    chain.checkers[:] = [Same(), *saved, Same()]
+    try:
+        report = chain.validate(copy.deepcopy(data), "t")
+    finally:
+        chain.checkers[:] = saved
+    assert len(shared) == 1
+    assert len(report.issues) >= 1
+
+
+def test_resource_list_of_plain_entries_is_iter_resources() -> None:
+    """A bundle whose entries are plain (``chain._plain_entries``: the converter's) is listed by C calls:
+    the same list as ``iter_resources``, and copies with an entry that is not plain take the loop."""
+    from fhirconv.validate.chain import _plain_entries
+
+    taken = 0
+    for bundle in _converted():
+        for change in range(5):
+            data = copy.deepcopy(bundle)
+            entry = data["entry"][1]
+            if change == 1:
+                entry["resource"]["contained"] = [{"resourceType": "Patient", "id": "c"}]
+            elif change == 2:
+                entry["response"] = {"status": "201", "outcome": {"resourceType": "OperationOutcome"}}
+            elif change == 3:
+                entry["resource"] = {"resourceType": "Bundle", "type": "collection", "entry": [entry.copy()]}
+            elif change == 4:
+                entry["resource"]["resourceType"] = ["Bundle"]
+            assert resource_list(data, "Bundle") == list(iter_resources(data, "Bundle"))
+            taken += _plain_entries(data["entry"]) is not None
+    assert taken == len(_converted())
