@@ -265,7 +265,8 @@ def convert(
             raise fail(describe(exc), exc.exit_code) from None
     try:
         with patterns:
-            converter = Converter(options)
+            # one input: the lexicon's automaton is read only as far as that text needs
+            converter = Converter(options, one_document=len(paths) == 1)
             if options.gate in ("full", "both") and options.profile is None:
                 _output_gate_setup()
     except FhirconvError as exc:
