@@ -42,9 +42,7 @@ def index(whole: Lexicon) -> Index:
 
 
 def test_every_hit_of_every_text_in_order(whole: Lexicon, index: Index) -> None:
-    paths = _texts()
-    if len(paths) < 50:
-        pytest.skip("the dev corpora are not here (../shared/corpora)")
+    paths = _texts()  # the samples, and the dev corpora where ../shared holds them
     automaton = whole._automaton
     hits = 0
     for path in paths:
@@ -63,7 +61,7 @@ def test_every_hit_of_every_text_in_order(whole: Lexicon, index: Index) -> None:
         for word in set(folded.split()):
             for key in (word, word[:-1], word.strip(".,;:()")):
                 assert (key in small) == (key in automaton), key
-    assert hits > 10_000
+    assert hits > (10_000 if len(paths) > 50 else 500)
 
 
 def test_every_key_is_found_and_nothing_else(whole: Lexicon, index: Index) -> None:
