@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import io
 import pickle
+import sys
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -54,7 +55,7 @@ class PackedRows(Sequence[tuple[Any, ...]]):
 
     __slots__ = ("_blob", "_offsets")
 
-    def __init__(self, blob: bytes, offsets: array[int]) -> None:
+    def __init__(self, blob: bytes | memoryview, offsets: array[int]) -> None:
         if not isinstance(offsets, array) or len(offsets) < 1 or offsets[0] != 0 or offsets[-1] != len(blob):
             raise ValueError("packed rows: offsets do not cover the data")
         self._blob, self._offsets = memoryview(blob), offsets
@@ -173,10 +174,10 @@ class PiecewiseAutomaton:
     def __init__(
         self,
         grams: Any,
-        starts: array[int],
-        offsets: array[int],
-        values: array[int],
-        keys: bytes,
+        starts: Sequence[int],
+        offsets: Sequence[int],
+        values: Sequence[int],
+        keys: bytes | memoryview,
         load_whole: Callable[[], Any] | None = None,
     ) -> None:
         n = len(values)
@@ -226,7 +227,7 @@ class PiecewiseAutomaton:
     def _rows(self, ending: int) -> Iterator[tuple[str, int]]:
         keys, offsets, values = self._keys, self._offsets, self._values
         for r in range(self._starts[ending], self._starts[ending + 1]):
-            yield keys[offsets[r] : offsets[r + 1]].decode("utf-8"), values[r]
+            yield str(keys[offsets[r] : offsets[r + 1]], "utf-8"), values[r]
 
     def __contains__(self, key: object) -> bool:
         if self._whole is not None:
@@ -276,9 +277,13 @@ class Cached(NamedTuple):
     near: tuple[dict[str, int], SortedIntMap, frozenset[str]]
 
 
-# the blobs of the cache file (fhirconv.diskcache.write_indexed): what every reader needs, the whole
-# automaton, and the key index of a piecewise one
-_PARTS, _AUTOMATON, _INDEX = "parts", "automaton", "index"
+# the blobs of the cache file (fhirconv.diskcache.write_indexed): the small parts every reader needs,
+# the concept rows, the whole automaton, and the key index of a piecewise one. The rows, the keys and
+# the index's arrays are used in place, as views of the file's map (copying and allocating them cost
+# more than the few rows and keys a document reads); the arrays are machine integers of this layout.
+_PARTS, _ROWS, _AUTOMATON = "parts", "rows", "automaton"
+_GRAMS, _KEYS, _STARTS, _OFFSETS, _KEY_VALUES = "grams", "keys", "starts", "offsets", "key values"
+_LAYOUT = (sys.byteorder, array("q").itemsize)
 _READ_ERRORS = (
     OSError,
     pickle.PickleError,
@@ -304,10 +309,11 @@ def read_cache(path: Path, *, piecewise: bool = False) -> Cached | None:
     its automaton as a :class:`PiecewiseAutomaton` (for a process that reads one document)."""
     try:
         blobs = IndexedBlobs(path)
-        fmt, rows, values, near = pickle.loads(blobs.view(_PARTS))
+        fmt, layout, row_offsets, values, near = pickle.loads(blobs.view(_PARTS))
         if not (
             fmt == CACHE_FORMAT
-            and isinstance(rows, tuple)
+            and layout == _LAYOUT
+            and isinstance(row_offsets, array)
             and isinstance(values, array)
             and isinstance(near, tuple)
             and len(near) == 4
@@ -317,7 +323,9 @@ def read_cache(path: Path, *, piecewise: bool = False) -> Cached | None:
             return None
         automaton: Any
         if piecewise:
-            grams, starts, offsets, keyvalues, keys = pickle.loads(blobs.view(_INDEX))
+            grams = pickle.loads(blobs.view(_GRAMS))
+            starts, offsets, keyvalues = (blobs.view(k).cast("q") for k in (_STARTS, _OFFSETS, _KEY_VALUES))
+            keys = blobs.view(_KEYS)
 
             def whole() -> Any:
                 with contextlib.suppress(*_READ_ERRORS):
@@ -333,7 +341,10 @@ def read_cache(path: Path, *, piecewise: bool = False) -> Cached | None:
             return None
         mark_used(path)
         return Cached(
-            PackedRows(*rows), automaton, values, (near[0], SortedIntMap(near[1], near[2]), near[3])
+            PackedRows(blobs.view(_ROWS), row_offsets),
+            automaton,
+            values,
+            (near[0], SortedIntMap(near[1], near[2]), near[3]),
         )
     except _READ_ERRORS:
         pass  # absent, or corrupt: the caller rebuilds it
@@ -352,14 +363,21 @@ def write_cache(
     deletions = SortedIntMap.pack(near[1])
     if deletions is None:
         return
-    parts = (CACHE_FORMAT, PackedRows.pack(rows), values, (dict(near[0]), *deletions, near[2]))
+    row_blob, row_offsets = PackedRows.pack(rows)
+    parts = (CACHE_FORMAT, _LAYOUT, row_offsets, values, (dict(near[0]), *deletions, near[2]))
+    grams, starts, offsets, key_values, keys = PiecewiseAutomaton.index(automaton)
     out = io.BytesIO()
     write_indexed(
         out,
         {
             _PARTS: pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL),
+            _ROWS: row_blob,
             _AUTOMATON: pickle.dumps(automaton, protocol=pickle.HIGHEST_PROTOCOL),
-            _INDEX: pickle.dumps(PiecewiseAutomaton.index(automaton), protocol=pickle.HIGHEST_PROTOCOL),
+            _GRAMS: pickle.dumps(grams, protocol=pickle.HIGHEST_PROTOCOL),
+            _KEYS: keys,
+            _STARTS: starts.tobytes(),
+            _OFFSETS: offsets.tobytes(),
+            _KEY_VALUES: key_values.tobytes(),
         },
     )
     with contextlib.suppress(OSError):
