@@ -211,7 +211,8 @@ class Recorder:
     def warm(self) -> Recorder:
         self.loaded = warm(self.path)
         try:
-            magic = _texts_magic()
+            with self:  # (the modules it imports compile their patterns: recorded like the set-up's)
+                magic = _texts_magic()
             if magic is not None:
                 path = _texts_file(self.path, magic)
                 rows = _read(path, magic)
