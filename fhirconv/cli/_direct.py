@@ -4,7 +4,7 @@ Importing Typer and building its command tree (eleven commands, their parameters
 functions' signatures) is about a fifth of a cold one-file conversion. The commonest command line --
 one input file, one output file, every option at its default -- needs none of it: :func:`parse`
 recognises exactly that form (anything else, including every other option, ``--help``, ``-`` for
-stdin or stdout, or a shell-completion request, goes to Typer as before) and :func:`run` calls the
+stdin or stdout, a shell-completion request, or Windows, goes to Typer as before) and :func:`run` calls the
 command's body (:func:`fhirconv.cli._convert_run.run`) with the values Typer would pass, ending the way
 Typer's own command-line handling ends (exit codes, "Aborted!", a broken pipe).
 """
@@ -26,6 +26,8 @@ def parse(argv: list[str]) -> tuple[str, Path] | None:
     ``--output``, either order), both plain names (not empty, not starting with ``-``); else None."""
     if any(k.endswith("_COMPLETE") for k in os.environ):
         return None  # a shell-completion request is Typer's
+    if os.name == "nt":
+        return None  # there Typer expands wildcards in the arguments first
     if len(argv) != 4 or argv[0] != "convert":
         return None
     rest = argv[1:]
