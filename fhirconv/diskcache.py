@@ -125,6 +125,12 @@ class IndexedBlobs(Mapping[str, bytes]):
         i = self._index[key]  # KeyError when absent, as a mapping should
         return self._data[self._start + self._offsets[i] : self._start + self._offsets[i + 1]]
 
+    def view(self, key: str) -> memoryview:
+        """The blob as a view into the file's map, not a copy (for a large blob read once, such as a
+        pickle to load); KeyError when absent."""
+        i = self._index[key]
+        return memoryview(self._data)[self._start + self._offsets[i] : self._start + self._offsets[i + 1]]
+
     def __contains__(self, key: object) -> bool:
         return key in self._index
 

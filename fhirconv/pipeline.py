@@ -109,14 +109,17 @@ class ConvertOptions:
 class Converter:
     """Holds the compiled mappings (lexicon automaton, patterns) so a batch pays for them once."""
 
-    def __init__(self, options: ConvertOptions | None = None) -> None:
+    def __init__(self, options: ConvertOptions | None = None, *, one_document: bool = False) -> None:
+        """``one_document``: this converter will read one (short) document, as a one-file command does:
+        what the first document needs is read from the caches, not all of them (the same output; a batch
+        is faster without it)."""
         self.options = options or ConvertOptions()
         store = MappingStore(self.options.mappings_dir)
         # set-up builds only long-lived objects (the cached lexicon alone is some 100,000): the
         # collector's passes over them find nothing and cost a tenth of a cold start's set-up
         with _no_cyclic_gc():
             self.section_rules = load_rules(store)
-            self.extractor = Extractor(store)
+            self.extractor = Extractor(store, one_document=one_document)
             self.normalizer = Normalizer(store, self.options.index_date)
 
     def read_path(self, path: Path, format: DocumentFormat | None = None) -> Document:

@@ -152,7 +152,7 @@ def warm(path: Path | None = None) -> dict[tuple[Any, ...], tuple[Any, ...]]:
         loaded: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         for row in rows[:_MAX_ENTRIES]:
             pattern, flags, final_flags, code, groups, groupindex, indexgroup = row
-            key = (str, pattern, flags)
+            key = (type(pattern), pattern, flags)  # (str or bytes: marshal keeps the type)
             if key in cache:
                 continue
             # _sre.compile validates the program (RuntimeError on a malformed one)
@@ -171,7 +171,7 @@ def warm(path: Path | None = None) -> dict[tuple[Any, ...], tuple[Any, ...]]:
         return {}
 
 
-def _program(pattern: str, flags: int) -> tuple[Any, ...]:
+def _program(pattern: str | bytes, flags: int) -> tuple[Any, ...]:
     """What ``re._compiler.compile`` hands to ``_sre.compile`` for ``pattern``."""
     from re import _compiler, _parser  # type: ignore[attr-defined]
 
@@ -211,7 +211,8 @@ class Recorder:
     def warm(self) -> Recorder:
         self.loaded = warm(self.path)
         try:
-            magic = _texts_magic()
+            with self:  # (the modules it imports compile their patterns: recorded like the set-up's)
+                magic = _texts_magic()
             if magic is not None:
                 path = _texts_file(self.path, magic)
                 rows = _read(path, magic)
@@ -266,7 +267,7 @@ class Recorder:
         fresh = [
             k
             for k in self.compiled
-            if len(k) == 3 and k[0] is str and isinstance(k[2], int) and not k[2] & _DEBUG
+            if len(k) == 3 and k[0] in (str, bytes) and isinstance(k[2], int) and not k[2] & _DEBUG
         ]
         if not fresh:
             return False
@@ -282,7 +283,7 @@ class Recorder:
                 # the program must be the one re itself built (patterns compare by their code)
                 if _sre().compile(row[0], *row[2:]) == re.compile(pattern, flags):
                     rows.append(row)
-            rows.sort(key=lambda r: (r[0], r[1]))
+            rows.sort(key=lambda r: (isinstance(r[0], bytes), r[0], r[1]))  # str, then bytes
             payload = marshal.dumps(rows)
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp.write_bytes(_MAGIC + hashlib.sha256(payload).digest() + payload)

@@ -12,12 +12,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import typer
-
 from ..errors import EXIT_USAGE, FhirconvError
 from ..fileio import atomic_write, is_within
 
 if TYPE_CHECKING:
+    import typer
     from rich.console import Console
 
     from ..definitions.registry import ProgressEvent
@@ -146,7 +145,10 @@ def _linked(path: Path, root: Path) -> bool:
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    """Print ``error: message`` (literally) and return the Exit to raise."""
+    """Print ``error: message`` (literally) and return the Exit to raise. (Typer is imported here, not
+    with this module: a plain one-file convert runs without it, see fhirconv.cli._direct.)"""
+    import typer
+
     say(message, tag="error:", style="bold red")
     return typer.Exit(code)
 

@@ -55,11 +55,17 @@ def main() -> None:
     import dataclasses
 
     from ..codecache import CodeCache
+    from . import _direct
 
+    # a plain ``fhirconv convert FILE -o OUT`` runs without Typer (fhirconv.cli._direct)
+    direct = _direct.parse(sys.argv[1:]) if request is None else None
     code = CodeCache()
     try:
         with code.hooked(dataclasses):
-            _run(request)
+            if direct is not None:
+                _direct.run(*direct)
+            else:
+                _run(request)
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         raise SystemExit(130) from None

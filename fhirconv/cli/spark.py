@@ -49,7 +49,7 @@ def spark_convert(
     gate: str = typer.Option("full", "--gate", help="full: R4 validation chain; model: model checks only."),
 ) -> None:
     """Convert a whole collection on Apache Spark into bulk NDJSON (or Parquet) and a status table."""
-    from .convert import _options
+    from ._convert_run import _options
 
     if fmt not in ("ndjson", "parquet"):
         raise fail(f"--format must be ndjson or parquet; got {fmt!r}")

@@ -78,9 +78,10 @@ class Component(Protocol):
 
 
 class Extractor:
-    def __init__(self, store: MappingStore, *, tagger: bool = True) -> None:
+    def __init__(self, store: MappingStore, *, tagger: bool = True, one_document: bool = False) -> None:
         """``tagger=False`` leaves the learned tagger out whatever its metadata says (its training
-        tool featurises with the rules alone)."""
+        tool featurises with the rules alone); ``one_document``: the lexicon's automaton is read only as
+        far as the text needs (a one-file command; the same matches, see Lexicon.load)."""
         data = RuleData(store.load("rules/extraction"))
         self.rule_data = data
         quantities = Quantities(QuantityRules.from_dict(data), store)
@@ -90,7 +91,7 @@ class Extractor:
         self.context_data = RuleData(store.load("rules/context"), "rules/context")
         self.context = ContextRules(self.context_data)
         self.attributor = Attributor(AttributionRules.from_dict(data))
-        self.lexicon = Lexicon.load(store)
+        self.lexicon = Lexicon.load(store, piecewise=one_document)
         self.lexicon.descriptors = match_rules.descriptors
         self.mentions = MentionFinder(self.lexicon, match_rules, outcome_rules)
         # learned proposals for what the lexicon lacks (None when models/tagger.json disables it)

@@ -121,9 +121,13 @@ class Lexicon:
     _priority: dict[int, int] = field(default_factory=dict)  # concept -> its domain's priority
 
     @classmethod
-    def load(cls, store: MappingStore, domains: Iterable[str] = DOMAINS) -> Lexicon:
+    def load(
+        cls, store: MappingStore, domains: Iterable[str] = DOMAINS, *, piecewise: bool = False
+    ) -> Lexicon:
         """The compiled lexicon, from the user cache when the lexicon files and this module are unchanged
-        (building the automaton from several megabytes of terms costs most of a cold start)."""
+        (building the automaton from several megabytes of terms costs most of a cold start). ``piecewise``:
+        a cached automaton is read only as far as the texts scanned need (a process reading one document;
+        see lexicon_cache.PiecewiseAutomaton), with the same matches."""
         wanted = tuple(sorted(set(domains)))
         names = store.names("lexicons")
         digest = hashlib.sha256(Path(__file__).read_bytes())
@@ -133,7 +137,7 @@ class Lexicon:
             digest.update(name.encode() + b"\0" + store.raw(name))
         digest.update(Path(__file__).with_name("lexicon_cache.py").read_bytes())  # the cache's shapes
         path = user_cache_dir() / "lexicons" / f"{digest.hexdigest()[:32]}.pickle"
-        cached = read_cache(path)
+        cached = read_cache(path, piecewise=piecewise)
         if cached is not None:
             lex = cls(concepts=_ConceptTable(cached.rows))
             lex._automaton, lex._values = cached.automaton, cached.values

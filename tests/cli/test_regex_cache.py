@@ -43,6 +43,27 @@ def test_recorded_patterns_come_back_identical(tmp_path: Path) -> None:
     assert DOCUMENT.encode() not in path.read_bytes()
 
 
+def test_bytes_patterns_come_back_as_bytes_patterns(tmp_path: Path) -> None:
+    path = tmp_path / "re.bin"
+    source, flags = rb"^(?:<\?xml[^>]*>\s*)?<(?P<tag>\w+)(?# regexcache-test-4)", re.IGNORECASE
+    re.purge()
+    rec = Recorder(path).warm()
+    with rec:
+        re.compile(source, flags)
+        re.compile(source.decode(), flags)  # the same text as str: another pattern
+    assert rec.save() is True
+    expected = re.compile(source, flags)
+    re.purge()
+    loaded = warm(path)
+    assert {(k[0], k[1]) for k in loaded} == {(bytes, source), (str, source.decode())}
+    got = re.compile(source, flags)
+    assert got == expected and got.groupindex == expected.groupindex
+    m = got.search(b"<?xml version='1.0'?><HTML>")
+    assert m is not None and m["tag"] == b"HTML"
+    s = re.compile(source.decode(), flags).search("<body>")
+    assert s is not None and s["tag"] == "body"
+
+
 def test_nothing_new_writes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "re.bin"
     assert _record(path).save() is True
