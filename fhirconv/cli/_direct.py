@@ -56,7 +56,10 @@ def run(given: str, output: Path) -> None:
     except OSError as exc:
         if exc.errno != errno.EPIPE:
             raise
-        from typer._click.utils import PacifyFlushWrapper
+        try:  # (newer Typer releases carry their own click; older ones use the click package)
+            from typer._click.utils import PacifyFlushWrapper
+        except ImportError:  # pragma: no cover - only with an older Typer
+            from click.utils import PacifyFlushWrapper  # type: ignore[no-redef,import-not-found,assignment,unused-ignore]
 
         sys.stdout = PacifyFlushWrapper(sys.stdout)
         sys.stderr = PacifyFlushWrapper(sys.stderr)
