@@ -483,3 +483,22 @@ def test_the_engines_gates_are_settled_alike_under_any_clock(monkeypatch: pytest
             for m in g.raw.finditer(text):
                 assert text.startswith(heads, m.start()), (g.raw.pattern, m.group())
     assert counted > 20
+
+
+def test_the_timelines_union_is_made_in_time_for_its_gate() -> None:
+    """The timeline's union of time patterns is made early enough to be measured, even after short
+    first documents (the repository's samples, then dev reports): made after the last settling, it went
+    ungated in that process and in every later one (the remembered decisions never held it)."""
+    from support import REPO, SHARED, require_shared
+
+    from fhirconv.pipeline import Converter, ConvertOptions
+
+    require_shared("corpora", "maccrobat2020", "dev")
+    samples = sorted(p for p in (REPO / "samples").iterdir() if p.is_file())
+    files = samples + sorted((SHARED / "corpora" / "maccrobat2020" / "dev").glob("*.txt"))[:12]
+    conv = Converter(ConvertOptions())
+    conv.extractor.triggers._folder = None
+    for path in files:
+        conv.extractor.extract(conv.read_bytes(path.read_bytes(), path.name))
+    union = conv.extractor.timeline._any_time.union
+    assert isinstance(union, GatedPattern) and union.state == 1
