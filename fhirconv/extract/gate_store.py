@@ -1,8 +1,9 @@
 """The walk over the rules' object graph that finds the patterns the components hold (for
 :mod:`.triggers`), and the file of the literal gates' remembered decisions (in the user cache).
 
-The walk reaches every pattern held by the engine's objects, lists, tuples and dict values, and can
-swap each one for another (a gate, or the raw pattern back). The decisions file maps each pattern's
+The cost model by which a gate is kept (:meth:`.triggers.GatedPattern.saved`) counts work, never
+time. The walk reaches every pattern held by the engine's objects, lists, tuples and dict values, and
+can swap each one for another (a gate, or the raw pattern back). The decisions file maps each pattern's
 (source, flags) to the literals of its gate or None (no gate); it is keyed by the patterns it was
 settled for, and one that is absent, damaged or of other patterns reads as None.
 """
@@ -11,7 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import pickle
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import fields, is_dataclass
 from pathlib import Path
@@ -22,14 +25,38 @@ from ..diskcache import read_used, write_whole
 from .literals import READING
 from .prefilter import AnyOf
 
-__all__ = ["Decisions", "digest", "load", "save", "walk"]
+__all__ = ["Decisions", "digest", "heads", "load", "save", "walk"]
+
+# the parser behind re.compile (private, Python >= 3.11): where a search tries a match (else: anywhere)
+_P: Any
+_C: Any
+try:
+    _P = importlib.import_module("re._parser")
+    _C = importlib.import_module("re._constants")
+except ImportError:  # pragma: no cover
+    _P = _C = None
+
+# What a gate saves and costs, in seconds of a reference host (this project's 2-core AMD EPYC, quiet):
+# only their ratios decide, so the decisions are the same on any host and under any load. A failing
+# search costs a call, a scan of its bounds for the places a match may start (the engine skips to a
+# fixed start, or to a first letter of its branches -- a slower scan, a class test per character --
+# else it tries everywhere) and a try at each: fitted to the replayed failing searches of the warm-up
+# reports (the engine's patterns, each within about 1.5x). The gate answers "nothing" in a Python
+# call, and costs a Python call more where the pattern runs.
+CALL = 230e-9
+PER_CHAR = 6.5e-9
+PER_CHAR_SET = 13e-9
+PER_TRY = 50e-9
+GATE_ABSENT = 400e-9
+GATE_PRESENT = 500e-9
 
 _MAX_WALK = 2000  # containers larger than this are data (word lists, indexes), not rules
 _ATOMS = frozenset({str, int, float, bool, type(None), bytes})  # values that hold no pattern
 
 Decisions = dict[tuple[str, int], frozenset[str] | None]
 
-FORMAT = 1  # of the decisions file
+# of the decisions file; 2: settled by the counted cost model (1: by the clock, host-dependent)
+FORMAT = 2
 SUFFIX = ".gates"
 
 
@@ -62,6 +89,40 @@ def save(folder: Path, key: str, decisions: Decisions) -> None:
     blob = pickle.dumps((FORMAT, key, decisions), protocol=pickle.HIGHEST_PROTOCOL)
     with contextlib.suppress(OSError):
         write_whole(folder / f"{key}{SUFFIX}", blob)
+
+
+def heads(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """The fixed starts of ``pattern``'s branches (the first of each), where the engine tries a match
+    after skipping to it; None where it tries at every place (a leading look-behind or class, an
+    optional or empty start, a parse this reading does not know)."""
+    if _P is None or pattern.pattern.startswith("(?<!"):
+        return None  # (the unions of many words open so: no parse of 10 KB of alternation)
+    try:
+        return _starts(list(_P.parse(pattern.pattern, pattern.flags)))
+    except Exception:  # whatever an unexpected tree shape raises: tried everywhere
+        return None
+
+
+def _starts(items: list[Any]) -> tuple[str, ...] | None:
+    run: list[str] = []
+    for op, av in items:
+        if op is _C.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            break
+        if op is _C.SUBPATTERN and not av[1] and not av[2]:
+            return _starts(list(av[3]))
+        if op is _C.BRANCH:
+            firsts: list[str] = []
+            for branch in av[1]:
+                heads = _starts(list(branch))
+                if not heads:
+                    return None
+                firsts += heads
+            return tuple(dict.fromkeys(h[0] for h in firsts))
+        return None
+    return ("".join(run),) if run else None
 
 
 def walk(

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 import sys
-import time
 from bisect import bisect_right
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,26 +40,28 @@ class Triggers:
 
     A gate costs a little on every call (a Python call and a lookup) and saves the pattern's own search
     where it answers "nothing": worth it for the patterns that are slow to find nothing (long
-    alternations, a charset at every position), a loss for the rest. So the first ``warm_up`` documents
+    alternations, a try at every position), a loss for the rest. So the first ``warm_up`` documents
     are read with no gate at all (a single short report would not earn back the set-up); then every
-    pattern with literals gets one, runs as before while its cost and how often the gate would have
-    answered are measured, and at the 4 x ``warm_up``-th document the gate stays in front of the
-    patterns where it saves more than it costs; every other pattern is put back as it was. Patterns
-    made on first use meanwhile (the unions of :class:`~.prefilter.AnyOf`) are measured until the
-    8 x ``warm_up``-th. Which patterns keep a gate depends on timing; what any pattern answers never
-    does.
+    pattern with literals gets one and runs as before while its calls are counted: how often the gate
+    would have answered, and the work of the searches it would have spared (characters scanned, places
+    a match is tried: a cost model, never a clock, so that a loaded host or a noisy timer cannot change
+    a decision). At the 4 x ``warm_up``-th document the gate stays in front of the patterns where it
+    saves more than it costs (``gain_s`` more, in the model's seconds); every other pattern is put back
+    as it was. Patterns made on first use meanwhile (the unions of :class:`~.prefilter.AnyOf`) are
+    counted until the 8 x ``warm_up``-th. The same patterns and warm-up documents give the same gates;
+    what any pattern answers never depends on them.
 
-    Measuring and settling cost ~0.35 ms a document over a batch of a hundred, in every process, and
-    the decisions came out differently from run to run. With a ``remember`` folder (the user cache),
-    the settled decisions -- per pattern its literals, or "no gate" -- are written there at the last
-    settling, in a file keyed by the patterns' sources and flags and fhirconv's version; a later
-    process with the same patterns installs them at the ``warm_up``-th document in one walk: no
-    measuring, no settling, the same gates every run. A union of :class:`~.prefilter.AnyOf` made later
-    gets its remembered gate when it is made. A file that is absent, damaged or of other patterns is
-    passed by: the patterns are measured as before and the file is written afresh.
+    Measuring and settling cost ~0.35 ms a document over a batch of a hundred, in every process. With
+    a ``remember`` folder (the user cache), the settled decisions -- per pattern its literals, or "no
+    gate" -- are written there at the last settling, in a file keyed by the patterns' sources and flags
+    and fhirconv's version; a later process with the same patterns installs them at the ``warm_up``-th
+    document in one walk: no measuring, no settling, the same gates every run. A union of
+    :class:`~.prefilter.AnyOf` made later gets its remembered gate when it is made. A file that is
+    absent, damaged or of other patterns is passed by: the patterns are measured as before and the file
+    is written afresh.
     """
 
-    def __init__(self, *, warm_up: int = 2, gain_s: float = 1.5e-6, remember: Path | None = None) -> None:
+    def __init__(self, *, warm_up: int = 2, gain_s: float = 0.0, remember: Path | None = None) -> None:
         self._gated: list[GatedPattern] = []
         self._of: dict[int, GatedPattern] = {}  # id of a raw pattern -> its gate
         self._plain: set[int] = set()  # ids of the patterns no literal gate can stand for
@@ -164,8 +165,7 @@ class Triggers:
         gate now and are measured until the ``last`` settling."""
         for g in self._gated:
             if g.state == _MEASURE and (g.calls or last):
-                saved = g.cost / g.calls * g.absent / g.calls if g.calls else 0.0
-                g.state = _ON if saved > self._gain_s else _OFF
+                g.state = _ON if g.saved() > self._gain_s else _OFF
 
         def swap(p: Any) -> Any:
             if isinstance(p, GatedPattern):
@@ -266,12 +266,12 @@ class GatedPattern:
         "_triggers",
         "absent",
         "calls",
-        "cost",
         "ends",
         "flags",
         "folded",
         "groupindex",
         "groups",
+        "heads",
         "literals",
         "min_len",
         "own_ends",
@@ -281,6 +281,7 @@ class GatedPattern:
         "raw",
         "starts",
         "state",
+        "work",
     )
 
     def __init__(
@@ -290,7 +291,8 @@ class GatedPattern:
         self.literals, self.min_len = literals, min(map(len, literals))
         self.pattern, self.flags = pattern.pattern, pattern.flags
         self.groups, self.groupindex = pattern.groups, pattern.groupindex
-        self.state, self.calls, self.absent, self.cost = _MEASURE, 0, 0, 0.0
+        self.state, self.calls, self.absent, self.work = _MEASURE, 0, 0, 0.0
+        self.heads: tuple[str, ...] | None = ()  # where a search tries a match (``_heads``; (): unread)
         # the document being read (set by Triggers.read): its folded text, this pattern's literals in it
         self.folded: str | None = None
         self.ends: list[int] = _NONE
@@ -299,14 +301,34 @@ class GatedPattern:
         self.own_starts: list[int] = []
 
     def _measured(self, method: Any, string: str, pos: int, endpos: int) -> Any:
-        """The pattern's own answer, timed, and whether the gate would have given it at once."""
-        t = self._triggers
+        """The pattern's own answer, counted: whether the gate would have given it at once, and the
+        work of the search it would have spared (see :meth:`saved`)."""
         self.calls += 1
-        self.absent += not t.present(self.pid, pos, endpos)
-        c = time.perf_counter()
-        out = method(string, pos, endpos)
-        self.cost += time.perf_counter() - c
-        return out
+        if not self._triggers.present(self.pid, pos, endpos):
+            self.absent += 1
+            lo = pos if pos > 0 else 0
+            span = max(0, min(endpos, len(string)) - lo)
+            heads = self.heads
+            if heads == ():
+                heads = self.heads = gate_store.heads(self.raw)
+            if heads is None:
+                work = gate_store.PER_CHAR * span + gate_store.PER_TRY * span
+            else:
+                tries = sum(string.count(h, lo, lo + span) for h in heads)
+                scan = gate_store.PER_CHAR if len(heads) == 1 else gate_store.PER_CHAR_SET
+                work = scan * span + gate_store.PER_TRY * tries
+            self.work += gate_store.CALL + work
+        return method(string, pos, endpos)
+
+    def saved(self) -> float:
+        """What the gate saves a call, by the counts so far, in the seconds of :mod:`.gate_store`'s cost
+        model (0 uncalled)."""
+        if not self.calls:
+            return 0.0
+        present = self.calls - self.absent
+        return (
+            self.work - self.absent * gate_store.GATE_ABSENT - present * gate_store.GATE_PRESENT
+        ) / self.calls
 
     # (each method inlines the gate: it runs ninety times a sentence; a third of the time none of the
     # pattern's literals is anywhere in the document, and the answer is one slot read away)
@@ -342,13 +364,9 @@ class GatedPattern:
                 if self.starts[i - 1] < lo and not _inside(ends, self.starts, self.min_len, pos, endpos):
                     return iter(())
             elif self.state == _MEASURE:
-                # the matches found now (the scan is the cost), handed out one by one as before
-                every: list[re.Match[str]] = self._measured(self._all, string, pos, endpos)
-                return iter(every)
+                every: Iterator[re.Match[str]] = self._measured(self.raw.finditer, string, pos, endpos)
+                return every
         return self.raw.finditer(string, pos, endpos)
-
-    def _all(self, string: str, pos: int, endpos: int) -> list[re.Match[str]]:
-        return list(self.raw.finditer(string, pos, endpos))
 
     def findall(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
         if string is self.folded:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pickle
+import random
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -413,3 +416,89 @@ def test_a_literal_of_several_gates_is_filed_for_each() -> None:
                     ]
     finally:
         triggers.done()
+
+
+def test_the_gates_settled_do_not_depend_on_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which gates stay is decided by counts (calls, the answers the gate would have given, the work of
+    the searches it would have spared), never by a clock: one made 1000 times slower, or noisy, settles
+    the same gates (the timed rule switched every gate on under the slow one)."""
+    texts = [_TEXT, "fever and chills 3 days later", _TEXT[40:], "no words of theirs here at all; " * 9]
+
+    def settle() -> dict[str, frozenset[str] | None]:
+        rules = _rules(_PATTERNS)
+        _run(rules, Triggers(warm_up=1), texts * 3)
+        return _gates(rules)
+
+    plain = settle()
+    assert None in plain.values() and any(v is not None for v in plain.values())
+    real = time.perf_counter
+    monkeypatch.setattr(time, "perf_counter", lambda: real() * 1000.0)
+    assert settle() == plain
+    noise = random.Random(15)
+    monkeypatch.setattr(time, "perf_counter", lambda: real() + noise.random())
+    assert settle() == plain
+
+
+def test_the_engines_gates_are_settled_alike_under_any_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine's own patterns over the first dev reports: a noisy clock settles the very gates a plain
+    one does; and where the cost model counts the places a search tries (a fixed start, the first
+    letters of its branches), every match of the pattern in those reports starts at one of them."""
+    from support import SHARED, require_shared
+
+    from fhirconv.extract import gate_store
+    from fhirconv.pipeline import Converter, ConvertOptions
+
+    require_shared("corpora", "maccrobat2020", "dev")
+    files = sorted((SHARED / "corpora" / "maccrobat2020" / "dev").glob("*.txt"))[:20]
+
+    def settle() -> tuple[dict[tuple[str, int], bool], list[GatedPattern], list[str]]:
+        conv = Converter(ConvertOptions())
+        triggers = conv.extractor.triggers
+        triggers._folder = None  # measured here, whatever the user cache holds
+        texts = []
+        for path in files:
+            doc = conv.read_bytes(path.read_bytes(), path.name)
+            texts.append(doc.text)
+            conv.extractor.extract(doc)
+        assert not triggers._pending and triggers._measuring
+        return {(g.raw.pattern, g.raw.flags): g.state == 1 for g in triggers._gated}, triggers._gated, texts
+
+    plain, gated, texts = settle()
+    assert len(set(plain.values())) == 2  # some gates kept, some put back
+    noise = random.Random(15)
+    real = time.perf_counter
+    monkeypatch.setattr(time, "perf_counter", lambda: real() + noise.random())
+    assert settle()[0] == plain
+    monkeypatch.undo()
+    from fhirconv.text import fold
+
+    folded = [fold(t) for t in texts]
+    counted = 0
+    for g in gated:
+        heads = gate_store.heads(g.raw)
+        if heads is None:
+            continue
+        counted += 1
+        for text in folded:
+            for m in g.raw.finditer(text):
+                assert text.startswith(heads, m.start()), (g.raw.pattern, m.group())
+    assert counted > 20
+
+
+def test_the_timelines_union_is_made_in_time_for_its_gate() -> None:
+    """The timeline's union of time patterns is made early enough to be measured, even after short
+    first documents (the repository's samples, then dev reports): made after the last settling, it went
+    ungated in that process and in every later one (the remembered decisions never held it)."""
+    from support import REPO, SHARED, require_shared
+
+    from fhirconv.pipeline import Converter, ConvertOptions
+
+    require_shared("corpora", "maccrobat2020", "dev")
+    samples = sorted(p for p in (REPO / "samples").iterdir() if p.is_file())
+    files = samples + sorted((SHARED / "corpora" / "maccrobat2020" / "dev").glob("*.txt"))[:12]
+    conv = Converter(ConvertOptions())
+    conv.extractor.triggers._folder = None
+    for path in files:
+        conv.extractor.extract(conv.read_bytes(path.read_bytes(), path.name))
+    union = conv.extractor.timeline._any_time.union
+    assert isinstance(union, GatedPattern) and union.state == 1
