@@ -27,8 +27,11 @@ _QUALITATIVE = frozenset({"positive", "negative", "detected", "not detected", "r
 DEFAULT_INDEX_DATE = dt.date(2000, 1, 1)
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _key(raw: str) -> str:
-    return re.sub(r"\s+", " ", fold(raw).strip())
+    return _SPACES.sub(" ", fold(raw).strip())
 
 
 #: How many answers each per-normaliser memo keeps (the words a table is asked about are few: categories,
