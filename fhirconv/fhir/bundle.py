@@ -304,7 +304,7 @@ class _Builder:
             "text": narrative(_summary(resource)),
         }
         if mentions:
-            body["extension"] = derivations(self.doc_ref, mentions, _paths(rtype))
+            body["extension"] = derivations(self.doc_ref, mentions, _ROLE_PATHS.get(rtype) or _paths(rtype))
         # the resource's elements in its order after those above (a key already in ``body`` keeps its
         # place and takes the resource's value; resourceType is the same value); its own identifiers
         # follow the fhirconv one
@@ -499,7 +499,8 @@ class _Builder:
             res["subject"] = self.patient_ref.copy()
             res["encounter"] = self.encounter_ref.copy()
             notes: list[str] = []
-            onset = time_elements(self.norm, c.onset, "onset", age=True)
+            # (time_elements gives nothing for no time: not asked then)
+            onset = time_elements(self.norm, c.onset, "onset", age=True) if c.onset is not None else None
             if onset and c.onset is not None:
                 res.update(onset)
                 notes.append(f"Onset as reported: {c.onset.phrase}")
@@ -558,7 +559,8 @@ class _Builder:
             res["code"] = codeable_concept(o.text, codings)
             res["subject"] = self.patient_ref.copy()
             res["encounter"] = self.encounter_ref.copy()
-            res.update(time_elements(self.norm, o.time, "effective", age=False))
+            if o.time is not None:  # (time_elements gives nothing for no time)
+                res.update(time_elements(self.norm, o.time, "effective", age=False))
             if as_quantity and o.value is not None:
                 res["valueQuantity"] = quantity(o.value.value, o.value.unit, ucum, o.value.comparator)
             elif value_text and not o.components:
@@ -809,7 +811,7 @@ class _Builder:
             res["code"] = codeable_concept(p.text, p.codings)
             res["subject"] = self.patient_ref.copy()
             res["encounter"] = self.encounter_ref.copy()
-            if p.status != "not-done":
+            if p.status != "not-done" and p.time is not None:  # (time_elements gives nothing for no time)
                 res.update(time_elements(self.norm, p.time, "performed", age=True))
             self._add(url, res, p.mentions)
 
@@ -851,7 +853,7 @@ class _Builder:
 
     def provenance(self) -> None:
         url = self._url("Provenance", "provenance")
-        targets = [reference(u) for u in self.derived]
+        targets = [{"reference": u} for u in self.derived]  # (``reference(u)`` each, without a call)
         if not targets:
             targets = [self.patient_ref.copy()]
         self._add(
