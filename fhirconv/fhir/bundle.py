@@ -47,10 +47,10 @@ from .datatypes import (
 )
 from .family import family_member_history
 from .findings import absent_finding, pertinent_negative
-from .ids import DOCUMENT_TAG_SYSTEM, ID_SYSTEM, TAG_SYSTEM, document_tag, resource_uuid
+from .ids import DOCUMENT_TAG_SYSTEM, ID_SYSTEM, TAG_SYSTEM, ResourceUrls, document_tag
 from .roles import element_path
 from .statements import medication_statement
-from .timing import DATE_POLICY, DATE_TAG, CalendarDate, has_synthetic_date, time_elements
+from .timing import DATE_POLICY, DATE_TAG, CalendarDate, holds_synthetic_date, time_elements
 from .vitals import vital_profile
 
 __all__ = [
@@ -74,18 +74,15 @@ _LOINC = "http://loinc.org"
 TAG_KEYED = frozenset({"Provenance", "AdverseEvent"})
 # The note that marks a Condition reported as past history; the evaluator reads it back (docs/evaluation.md).
 HISTORY_NOTE = "Reported as past history."
-# codings every Condition carries, made once (a frozen dataclass costs a call per field to build)
-_ENCOUNTER_DIAGNOSIS = Coding(_COND_CATEGORY, "encounter-diagnosis", "Encounter Diagnosis")
-_STATUS_CODINGS: dict[tuple[str, str], Coding] = {}
 
 
-def _status_coding(system: str, status: str) -> Coding:
-    """``Coding(system, status, status.capitalize())``, one per system and status."""
-    key = (system, status)
-    found = _STATUS_CODINGS.get(key)
-    if found is None:
-        found = _STATUS_CODINGS[key] = Coding(system, status, status.capitalize())
-    return found
+def _status_concept(system: str, status: str) -> dict[str, Any]:
+    """``codeable_concept(None, [Coding(system, status, status.capitalize())])``, the status concepts of
+    a Condition (two a Condition), written as the one dict it is (no Coding, no general call)."""
+    display = status.capitalize()
+    if not status or display.split() != [display]:  # (no code, or a display to tidy: the general way)
+        return codeable_concept(None, [Coding(system, status, display)])
+    return {"coding": [{"system": system, "code": status, "display": display}], "text": display}
 
 
 _ASSERTION_VERIFICATION = {
@@ -258,6 +255,7 @@ class _Builder:
         self.document_tag = document_tag(self.identity)
         self._seen: dict[tuple[str, str], int] = {}
         self._anchor = _Anchors(doc.text)
+        self._urls = ResourceUrls(self.identity)
         self.doc_ref = self._url("DocumentReference", "document")
         self.patient = self._url("Patient", "patient")
         self.encounter = self._url("Encounter", "encounter")
@@ -268,7 +266,7 @@ class _Builder:
         self.encounter_ref = reference(self.encounter)
 
     def _url(self, rtype: str, key: str) -> str:
-        return "urn:uuid:" + resource_uuid(self.identity, rtype, key)
+        return self._urls(rtype, key)
 
     def _fact_url(self, rtype: str, key: str, mention: Mention) -> str:
         """Id of a fact: its normalised content (``key``) and the normalised sentence it sits in, not
@@ -282,7 +280,7 @@ class _Builder:
         seen = (rtype, base)
         n = self._seen.get(seen, 0) + 1
         self._seen[seen] = n
-        return "urn:uuid:" + resource_uuid(self.identity, rtype, base if n == 1 else f"{base}#{n}")
+        return self._urls(rtype, base if n == 1 else f"{base}#{n}")
 
     def _add(
         self, url: str, resource: dict[str, Any], mentions: tuple[Mention, ...] | list[Mention] = ()
@@ -294,16 +292,19 @@ class _Builder:
         tags = [{"system": DOCUMENT_TAG_SYSTEM, "code": self.document_tag}]
         if keyed:
             tags.insert(0, {"system": TAG_SYSTEM, "code": url.removeprefix("urn:uuid:")})
-        if has_synthetic_date(resource):  # a loader can tell offsets from real dates (docs/timeline.md)
+        # a loader can tell offsets from real dates (docs/timeline.md); DocumentReference.date is the
+        # real publication date
+        if rtype != "DocumentReference" and holds_synthetic_date(resource):
             tags.append(dict(DATE_TAG))
-        profile = vital_profile(resource) if rtype == "Observation" else None
+        # (no category, no vital-signs profile: most Observations are asked nothing more)
+        profile = vital_profile(resource) if rtype == "Observation" and "category" in resource else None
         body: dict[str, Any] = {
             "resourceType": rtype,
             "meta": {"profile": [profile], "tag": tags} if profile else {"tag": tags},
             "text": narrative(_summary(resource)),
         }
         if mentions:
-            body["extension"] = derivations(self.doc_ref, mentions, _paths(rtype))
+            body["extension"] = derivations(self.doc_ref, mentions, _ROLE_PATHS.get(rtype) or _paths(rtype))
         # the resource's elements in its order after those above (a key already in ``body`` keeps its
         # place and takes the resource's value; resourceType is the same value); its own identifiers
         # follow the fhirconv one
@@ -474,10 +475,23 @@ class _Builder:
             historical = c.assertion is Assertion.HISTORICAL
             if c.assertion is not Assertion.NEGATED and (not historical or c.clinical_status):
                 status = c.clinical_status or "active"
-                res["clinicalStatus"] = codeable_concept(None, [_status_coding(_CLINICAL, status)])
+                res["clinicalStatus"] = _status_concept(_CLINICAL, status)
             ver = _ASSERTION_VERIFICATION.get(c.assertion, "confirmed")
-            res["verificationStatus"] = codeable_concept(None, [_status_coding(_VERIFICATION, ver)])
-            res["category"] = [codeable_concept(None, [_ENCOUNTER_DIAGNOSIS])]
+            res["verificationStatus"] = _status_concept(_VERIFICATION, ver)
+            # (codeable_concept(None, [Coding(_COND_CATEGORY, "encounter-diagnosis", "Encounter
+            # Diagnosis")]) written out: every Condition has it)
+            res["category"] = [
+                {
+                    "coding": [
+                        {
+                            "system": _COND_CATEGORY,
+                            "code": "encounter-diagnosis",
+                            "display": "Encounter Diagnosis",
+                        }
+                    ],
+                    "text": "Encounter Diagnosis",
+                }
+            ]
             historical = c.assertion is Assertion.HISTORICAL
             res["code"] = codeable_concept(
                 c.text, self.norm.condition_codings(c.codings, historical=historical)
@@ -485,7 +499,8 @@ class _Builder:
             res["subject"] = self.patient_ref.copy()
             res["encounter"] = self.encounter_ref.copy()
             notes: list[str] = []
-            onset = time_elements(self.norm, c.onset, "onset", age=True)
+            # (time_elements gives nothing for no time: not asked then)
+            onset = time_elements(self.norm, c.onset, "onset", age=True) if c.onset is not None else None
             if onset and c.onset is not None:
                 res.update(onset)
                 notes.append(f"Onset as reported: {c.onset.phrase}")
@@ -544,7 +559,8 @@ class _Builder:
             res["code"] = codeable_concept(o.text, codings)
             res["subject"] = self.patient_ref.copy()
             res["encounter"] = self.encounter_ref.copy()
-            res.update(time_elements(self.norm, o.time, "effective", age=False))
+            if o.time is not None:  # (time_elements gives nothing for no time)
+                res.update(time_elements(self.norm, o.time, "effective", age=False))
             if as_quantity and o.value is not None:
                 res["valueQuantity"] = quantity(o.value.value, o.value.unit, ucum, o.value.comparator)
             elif value_text and not o.components:
@@ -795,7 +811,7 @@ class _Builder:
             res["code"] = codeable_concept(p.text, p.codings)
             res["subject"] = self.patient_ref.copy()
             res["encounter"] = self.encounter_ref.copy()
-            if p.status != "not-done":
+            if p.status != "not-done" and p.time is not None:  # (time_elements gives nothing for no time)
                 res.update(time_elements(self.norm, p.time, "performed", age=True))
             self._add(url, res, p.mentions)
 
@@ -837,7 +853,7 @@ class _Builder:
 
     def provenance(self) -> None:
         url = self._url("Provenance", "provenance")
-        targets = [reference(u) for u in self.derived]
+        targets = [{"reference": u} for u in self.derived]  # (``reference(u)`` each, without a call)
         if not targets:
             targets = [self.patient_ref.copy()]
         self._add(
@@ -960,6 +976,10 @@ def _per_day(dose: dict[str, Any]) -> dict[str, Any]:
 
 
 def _concept_text(cc: Any) -> str:
+    if type(cc) is dict:  # (a built concept nearly always has its text: taken without the rest)
+        text = cc.get("text")
+        if text and type(text) is str:
+            return text
     if not isinstance(cc, dict):
         return ""
     return str(cc.get("text") or next((c.get("display") or c.get("code") for c in cc.get("coding", [])), ""))
@@ -988,7 +1008,8 @@ def _condition_summary(r: dict[str, Any]) -> str:
 
 
 def _observation_summary(r: dict[str, Any]) -> str:
-    if "2667000" in str(r.get("valueCodeableConcept")):
+    absent_value = r.get("valueCodeableConcept")  # (str(None) holds no code: looked into only when set)
+    if absent_value is not None and "2667000" in str(absent_value):
         return f"Observation: {_concept_text(r.get('code'))}: absent"
     value = _qty(r.get("valueQuantity")) or r.get("valueString", "")
     # (each join only where there is something to join: an empty list joins to "" all the same)
@@ -1132,8 +1153,14 @@ def _usable(obj: Any) -> Any:
     """``obj`` (facts) with every quantity, time or duration that no resource can hold set to None:
     a 400-digit "value" or "for 3000 years" costs that one element, never the document (precision first:
     nothing is rounded or clamped into a wrong value)."""
-    if type(obj) in _LEAVES:
+    t = type(obj)
+    if t in _LEAVES:
         return obj
+    # (the facts themselves, most of the calls, straight to their field plan: a type already seen to
+    # fall through the tests below to it)
+    names = _PLANNED.get(t, _UNSEEN)
+    if names is not _UNSEEN:
+        return obj if names is None else _usable_fields(obj, names)
     if isinstance(obj, Quantity):
         return obj if _plausible_number(obj.value) else None
     if isinstance(obj, RelativeTime):
@@ -1153,30 +1180,43 @@ def _usable(obj: Any) -> Any:
                 return None
             items = [x for x, y in zip(items, obj, strict=True) if x is not None or y is None]
         return tuple(items)
-    names = _field_names(type(obj))  # None: not an instance of a dataclass
+    names = _PLANNED[t] = _field_names(t)  # None: not an instance of a dataclass
     if names is not None:
-        changes: dict[str, Any] = {}
-        for name in names:
-            value = getattr(obj, name)
-            tv = type(value)
-            if tv in _LEAVES:
-                continue
-            if tv is RelativeTime:  # (the commonest: every fact's time, checked here without a call)
-                if not (_plausible_days(value.start_day) and _plausible_days(value.end_day)):
-                    changes[name] = None
-            elif isinstance(value, float) and not _plausible_days(value):
-                changes[name] = None
-            elif isinstance(value, Quantity | RelativeTime | tuple) or _field_names(type(value)) is not None:
-                new = _usable(value)
-                if new is not value:
-                    changes[name] = new
-        return replace(obj, **changes) if changes else obj
+        return _usable_fields(obj, names)
     return obj
+
+
+def _usable_fields(obj: Any, names: tuple[str, ...]) -> Any:
+    """``_usable`` of a dataclass instance whose fields to look into are ``names``."""
+    changes: dict[str, Any] = {}
+    for name in names:
+        value = getattr(obj, name)
+        tv = type(value)
+        if tv in _LEAVES:
+            continue
+        if tv is RelativeTime:  # (the commonest: every fact's time, checked here without a call)
+            if not (_plausible_days(value.start_day) and _plausible_days(value.end_day)):
+                changes[name] = None
+        elif tv is float:  # (a day count: ``_plausible_days``'s own test; a NaN fails it)
+            if not -MAX_DAYS <= value <= MAX_DAYS:
+                changes[name] = None
+        elif tv is tuple and not value:  # (an empty tuple: nothing to look into)
+            continue
+        elif isinstance(value, float) and not _plausible_days(value):
+            changes[name] = None
+        elif isinstance(value, Quantity | RelativeTime | tuple) or _field_names(type(value)) is not None:
+            new = _usable(value)
+            if new is not value:
+                changes[name] = new
+    return replace(obj, **changes) if changes else obj
 
 
 # what ``_usable`` never changes and need not look into (the facts hold thousands of them)
 _LEAVES = frozenset({str, int, bool, type(None), Decimal})
 _FIELDS: dict[type, tuple[str, ...] | None] = {}
+# a type neither a Quantity, a time nor a tuple -> its ``_field_names`` (types are few: the model's)
+_PLANNED: dict[type, tuple[str, ...] | None] = {}
+_UNSEEN: Any = object()  # (a type ``_usable`` has not met yet)
 
 
 def _field_names(cls: type) -> tuple[str, ...] | None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from html import escape
 from typing import Any
 
-from ..chars import fhir_safe
+from ..chars import FORBIDDEN, fhir_safe
 from ..errors import BuildError
 from ..model import Coding, Mention, MentionRole
 
@@ -144,12 +145,18 @@ def clean_text(value: str, limit: int = 1000) -> str:
     return text
 
 
+# a character ``narrative`` must replace (FHIR forbids it) or escape (``&``, ``<``, ``>``; quotes stay)
+_NARRATIVE_CHANGES = re.compile("[&<>" + FORBIDDEN.pattern[1:])
+
+
 def narrative(summary: str) -> dict[str, Any]:
-    """Generated narrative (dom-6): one escaped sentence, enough for a human browsing a server."""
-    return {
-        "status": "generated",
-        "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{escape(fhir_safe(summary), quote=False)}</div>',
-    }
+    """Generated narrative (dom-6): one escaped sentence, enough for a human browsing a server.
+
+    One search says whether the summary has anything to replace or escape (almost none has): only then
+    does it go through ``fhir_safe`` and ``escape``, which would give it back unchanged otherwise."""
+    if _NARRATIVE_CHANGES.search(summary) is not None:
+        summary = escape(fhir_safe(summary), quote=False)
+    return {"status": "generated", "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{summary}</div>'}
 
 
 def data_absent(code: str = "unknown") -> dict[str, Any]:

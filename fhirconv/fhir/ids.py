@@ -8,7 +8,14 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-__all__ = ["DOCUMENT_TAG_SYSTEM", "ID_SYSTEM", "TAG_SYSTEM", "document_tag", "resource_uuid"]
+__all__ = [
+    "DOCUMENT_TAG_SYSTEM",
+    "ID_SYSTEM",
+    "TAG_SYSTEM",
+    "ResourceUrls",
+    "document_tag",
+    "resource_uuid",
+]
 
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/fhirconv/fhirconv/ids")
 ID_SYSTEM = "urn:ietf:rfc:3986"
@@ -58,6 +65,31 @@ def resource_uuid(document: str, resource_type: str, key: str) -> str:
 # dozen resource types, so the few last documents' prefixes fit (cleared, not grown, beyond the limit)
 _PREFIXES: dict[tuple[str, str], hashlib._Hash] = {}
 _PREFIX_LIMIT = 256
+
+
+class ResourceUrls(dict[str, "hashlib._Hash"]):
+    """The ``urn:uuid:`` fullUrls of one document's resources: ``self(rtype, key)`` is
+    ``"urn:uuid:" + resource_uuid(document, rtype, key)``.
+
+    The SHA-1 state after the namespace and ``document|rtype|`` is kept per resource type on this
+    object (one per bundle, so nothing outlives the document), looked up by the type alone, and the
+    fullUrl's text is written in one piece: a bundle asks for one per resource."""
+
+    def __init__(self, document: str) -> None:
+        super().__init__()
+        self.document = document
+
+    def __missing__(self, resource_type: str) -> hashlib._Hash:
+        prefix = self[resource_type] = hashlib.sha1(
+            _NAMESPACE_BYTES + f"{self.document}|{resource_type}|".encode()
+        )
+        return prefix
+
+    def __call__(self, resource_type: str, key: str) -> str:
+        h = self[resource_type].copy()
+        h.update(key.encode("utf-8"))
+        d = h.hexdigest()
+        return f"urn:uuid:{d[:8]}-{d[8:12]}-5{d[13:16]}-{_VARIANT[d[16]]}{d[17:20]}-{d[20:32]}"
 
 
 def document_tag(document: str) -> str:

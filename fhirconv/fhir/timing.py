@@ -24,6 +24,7 @@ __all__ = [
     "CalendarDate",
     "age_value",
     "has_synthetic_date",
+    "holds_synthetic_date",
     "time_elements",
 ]
 
@@ -181,6 +182,10 @@ def _plan(keys: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
             _PLANS[keys] = found
     return found
 
+
+#: :func:`has_synthetic_date` without its DocumentReference test: the walk itself, for the builder, which
+#: knows each resource's type already
+holds_synthetic_date = _holds_synthetic
 
 # an object's keys -> (date keys, keys looked into); built resources come in a few dozen shapes
 _PLANS: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]]] = {}

@@ -32,11 +32,12 @@ _PROFILES: dict[str, tuple[str, frozenset[str]]] = {
 
 def vital_profile(resource: dict[str, Any]) -> str | None:
     """The vital-signs profile ``resource`` (an Observation being built) conforms to, or None."""
-    cats = [c.get("code") for cc in resource.get("category", []) for c in cc.get("coding", [])]
-    if "vital-signs" not in cats or resource.get("status") != "final":
-        return None
-    if "effectiveDateTime" not in resource:
+    if "effectiveDateTime" not in resource or resource.get("status") != "final":
         # vs-1 is written for a dateTime; the R4 validator also applies it to a Period and fails it
+        # (the cheap tests first: most Observations go no further)
+        return None
+    cats = [c.get("code") for cc in resource.get("category", []) for c in cc.get("coding", [])]
+    if "vital-signs" not in cats:
         return None
     codes = [c["code"] for c in resource.get("code", {}).get("coding", []) if c.get("system") == _LOINC]
     hit = next((_PROFILES[c] for c in codes if c in _PROFILES), None)

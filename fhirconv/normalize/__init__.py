@@ -27,8 +27,11 @@ _QUALITATIVE = frozenset({"positive", "negative", "detected", "not detected", "r
 DEFAULT_INDEX_DATE = dt.date(2000, 1, 1)
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _key(raw: str) -> str:
-    return re.sub(r"\s+", " ", fold(raw).strip())
+    return _SPACES.sub(" ", fold(raw).strip())
 
 
 #: How many answers each per-normaliser memo keeps (the words a table is asked about are few: categories,
@@ -74,12 +77,19 @@ class Normalizer:
         self._dates: dict[int, str] = {}
         self._dates_from = index_date  # the index date the memoised dates count from
         self._codings: dict[tuple[str, str], Coding | None] = {}
+        self._units: dict[str, Unit] = {}  # a unit as written -> its Unit (frozen)
 
     def unit(self, raw: str) -> Unit:
         """UCUM for a unit as written: case-sensitive forms first ("G/l", "mM"; "M" alone is no unit),
         the folded table, a unit already written as UCUM ("10*3/uL", a lexicon's default unit), powers of
-        ten per a volume ("x10^4/mm3") and "<unit>/kg"; no code when none of them knows it."""
-        return self.units.lookup(raw)
+        ten per a volume ("x10^4/mm3") and "<unit>/kg"; no code when none of them knows it. Once per
+        words (the same units recur across a report's results, doses and ranges)."""
+        found = self._units.get(raw)
+        if found is None:
+            found = self.units.lookup(raw)
+            if len(self._units) < MEMO_LIMIT:
+                self._units[raw] = found
+        return found
 
     def route(self, raw: str) -> Coding | None:
         return self._coding("routes", self.routes, raw)

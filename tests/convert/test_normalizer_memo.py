@@ -87,3 +87,27 @@ def test_table_words_exist() -> None:
     assert len(_table_words(NORM.routes)) > 5 and len(_table_words(NORM.categories)) > 2
     words: Any = _table_words(NORM.interpretations)
     assert len(words) > 2
+
+
+UNITS = st.one_of(
+    st.sampled_from(
+        ["mg", "mg/dL", "g/L", "mmol/l", "x10^9/L", "mg/kg", "mm Hg", "bpm", "%", "G/l", "mM", "M"]
+    ),
+    st.text(max_size=12),
+).flatmap(lambda u: st.sampled_from([u, u.upper(), f" {u} ", u.replace("/", " / ")]))
+
+
+@settings(deadline=None, max_examples=400)
+@given(st.lists(UNITS, min_size=1, max_size=8))
+def test_memoised_units_are_the_plain_look_up(units: list[str]) -> None:
+    norm = NORM
+    for u in units * 2:  # the second time from the memo
+        assert norm.unit(u) == norm.units.lookup(u)
+
+
+def test_unit_memo_stays_bounded() -> None:
+    norm = _normalizer()
+    for i in range(MEMO_LIMIT + 50):
+        norm.unit(f"{i} mg")
+    assert len(norm._units) <= MEMO_LIMIT
+    assert norm.unit(f"{MEMO_LIMIT + 20} mg") == norm.units.lookup(f"{MEMO_LIMIT + 20} mg")
