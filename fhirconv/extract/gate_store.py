@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib
 import pickle
 import re
 from collections.abc import Callable, Iterable
@@ -22,19 +21,14 @@ from typing import Any
 
 from .. import __version__
 from ..diskcache import read_used, write_whole
+from ..reparse import CONSTANTS, PARSER
 from .literals import READING
 from .prefilter import AnyOf
 
 __all__ = ["Decisions", "digest", "heads", "load", "save", "walk"]
 
 # the parser behind re.compile (private, Python >= 3.11): where a search tries a match (else: anywhere)
-_P: Any
-_C: Any
-try:
-    _P = importlib.import_module("re._parser")
-    _C = importlib.import_module("re._constants")
-except ImportError:  # pragma: no cover
-    _P = _C = None
+_P, _C = PARSER, CONSTANTS
 
 # What a gate saves and costs, in seconds of a reference host (this project's 2-core AMD EPYC, quiet):
 # only their ratios decide, so the decisions are the same on any host and under any load. A failing

@@ -8,21 +8,16 @@ literals and in the text the literals are looked for in (:func:`digits_marked`).
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Sequence
 from typing import Any
 
+from ..reparse import CONSTANTS, PARSER
+
 __all__ = ["DIGIT", "READING", "digits_marked", "note_union", "required_literals"]
 
 # the parser behind re.compile (private, Python >= 3.11); without it nothing is gated
-_P: Any
-_C: Any
-try:
-    _P = importlib.import_module("re._parser")
-    _C = importlib.import_module("re._constants")
-except ImportError:  # pragma: no cover
-    _P = _C = None
+_P, _C = PARSER, CONSTANTS
 
 _MAX_PRODUCT = 64  # strings a run of fixed parts may spell out before it is cut
 _MAX_LITERALS = 4000  # a larger requirement is no gate worth its scan

@@ -6,7 +6,6 @@ this module only compiles the regexes once per mapping store.
 
 from __future__ import annotations
 
-import importlib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -15,17 +14,12 @@ from typing import Any
 from ..errors import MappingError
 from ..mapping import MappingStore
 from ..model import SectionType
+from ..reparse import CONSTANTS, PARSER
 
 __all__ = ["TITLE_MAX_WORDS", "SectionRules", "load_rules", "shipped_rules"]
 
 # the parser behind re.compile (private, Python >= 3.11); without it no boilerplate rule is skipped
-_PARSER: Any
-_C: Any
-try:
-    _PARSER = importlib.import_module("re._parser")
-    _C = importlib.import_module("re._constants")
-except ImportError:  # pragma: no cover
-    _PARSER = _C = None
+_PARSER, _C = PARSER, CONSTANTS
 
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Z]\.)\s*")
 _TRAILING_CHARS = " \t\n\r\f\v:.-–—"
