@@ -966,6 +966,10 @@ class _Generator:
                 bcoded.append(f"X.bcoded([y], {bound!r}, a, False)")
             else:
                 bcoded.append(f"X.bcoded(y.get('coding'), {bound!r}, a, bool(y.get('text')))")
+        # A Coding in a list without constraints of its own builds its location only where it is used
+        # (a walk, an issue, a site): the remembered clean Coding of a known good system uses none.
+        lazy = many and coding and cons == "()"
+        here = "f'{base}[{i}]'" if lazy else "a"
         if coding:
             # A Coding of plain strings only (system, code, display ...) is judged by its values alone:
             # its walk's verdict (clean) and the (system, code) pair it collects are remembered by its
@@ -977,6 +981,7 @@ class _Generator:
                 "try:",
                 "    _p = _CODINGS[tuple(y.items())]",
                 "except Exception:",
+                *(["    a = f'{base}[{i}]'"] if lazy else []),
                 "    if not X.nobind:",
                 "        _s = y.get('system'); _c = y.get('code')",
                 "        if isinstance(_s, str) and isinstance(_c, str)"
@@ -989,9 +994,11 @@ class _Generator:
                 "    _coding_clean(y)",
                 "else:",
                 "    if _p is not None:",
-                "        if not X.nobind and X.umemo.get(_p) is not False: X.unknown(y, a)",
+                f"        if not X.nobind and X.umemo.get(_p) is not False: X.unknown(y, {here})",
                 "        X.pairs.append(_p)",
             ]
+            if lazy and bcoded:
+                body.append("    a = f'{base}[{i}]'")
             body += ["    " + s for s in bcoded]
         else:
             body += bcoded
@@ -1004,7 +1011,7 @@ class _Generator:
             body.append(f"{target}(y, a, {inner!r}, X)")
         if code in COLLECTED:
             # (a site the lint checker can say nothing of, by its own test, is not recorded: SITE_GUARDS)
-            site = f"X.sites.append(_new(_Site, (a, y, {code!r}, {ipath})))"
+            site = f"X.sites.append(_new(_Site, ({here}, y, {code!r}, {ipath})))"
             guard = SITE_GUARDS.get(code)
             body.append(f"if {guard}: {site}" if guard else site)
         elif code == "Attachment":
@@ -1015,7 +1022,8 @@ class _Generator:
                 lines.append(f"    if len(x) > {info.max}: raise Bail")
             lines.append(f"    base = {at}")
             lines.append("    for i, y in enumerate(x):")
-            lines.append("        a = f'{base}[{i}]'")
+            if not lazy:
+                lines.append("        a = f'{base}[{i}]'")
             lines.extend("        " + s for s in body)
         else:
             lines.append("    y = x")

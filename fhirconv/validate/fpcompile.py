@@ -19,6 +19,7 @@ False, None = empty), ``n`` an integer that is never empty (``count()`` and sums
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -81,8 +82,12 @@ def _nav1(d: Any, name: str) -> list[Any]:
     return [x]
 
 
-def _navc1(d: Any, keys: tuple[str, ...]) -> list[Any]:
-    """``_navc([d], keys)`` without the list of one."""
+def _navc1(d: Any, keys: tuple[str, ...], both: tuple[str, ...] = ()) -> list[Any]:
+    """``_navc([d], keys)`` without the list of one. ``both``: the keys and their '_' partners, when
+    given: an object with none of them (a choice left out, the commonest) is the empty collection
+    without a look-up per key."""
+    if both and d.keys().isdisjoint(both):
+        return []
     out: list[Any] = []
     for k in keys:
         x = d.get(k)
@@ -185,6 +190,16 @@ def _eq(a: list[Any], b: list[Any]) -> bool | None:
     if _kind(x) != _kind(y):
         raise Fallback
     return bool(x == y)
+
+
+def _eq1s(d: Any, name: str, lit: str) -> bool | None:
+    """``_eq(_nav1(d, name), [lit])`` for a string literal (``system = 'http://...'``, ``code = 'x'``)
+    in one call: a member that is a plain ``str`` is compared at once (what the general path decides
+    for it), anything else takes the general path."""
+    x = d.get(name)
+    if type(x) is str:
+        return x == lit
+    return _eq(_nav1(d, name), [lit])
 
 
 def _ne(a: list[Any], b: list[Any]) -> bool | None:
@@ -316,6 +331,7 @@ RUNTIME: dict[str, Any] = {
     "_implies_r": _implies_r,
     "_fb": _fb,
     "_eq": _eq,
+    "_eq1s": _eq1s,
     "_ne": _ne,
     "_cmp": _cmp,
     "_beq": _beq,
@@ -351,6 +367,8 @@ class _Out:
 
 
 # and/or/implies: the first operand's value that decides alone, and the eager form given both values
+# ``_nav1(<focus>, '<name>')``: a member of the focus (``invocation``), as ``_eq1s`` takes it
+_MEMBER_OF = re.compile(r"_nav1\((_f|_t[0-9]+), ('[A-Za-z0-9]+')\)")
 _DECIDES = {"and": ("False", "_and"), "or": ("True", "_or"), "implies": ("False", "_implies")}
 
 
@@ -435,6 +453,10 @@ class _Compiler:
                 self.comparable(ch[0], focus, typ, _EQUATABLE),
                 self.comparable(ch[1], focus, typ, _EQUATABLE),
             )
+            member = _MEMBER_OF.fullmatch(a)
+            if op == "=" and member and type(right.literal) is str and b == repr([right.literal]):
+                # a member of the focus equal to a string literal: one call (``_eq1s``)
+                return _Out(f"_eq1s({member[1]}, {member[2]}, {b[1:-1]})", "b")
             return _Out(f"{'_eq' if op == '=' else '_ne'}({a}, {b})", "b")
         if kind == "InequalityExpression":
             op = _op(node)
@@ -543,9 +565,12 @@ class _Compiler:
             template, item = self.member(typ, name)
             if at_root and src == f"[{focus}]":
                 # a member of the focus itself: no list of one to build and loop over
-                for full, one in (("_nav({}, ", "_nav1("), ("_navc({}, ", "_navc1(")):
-                    if template.startswith(full):
-                        return _Out(f"{one}{focus}, {template[len(full) :]}", "c", item)
+                if template.startswith("_nav({}, "):
+                    return _Out(f"_nav1({focus}, {template[len('_nav({}, ') :]}", "c", item)
+                if template.startswith("_navc({}, "):
+                    keys = ast.literal_eval(template[len("_navc({}, ") : -1])
+                    both = keys + tuple("_" + k for k in keys)
+                    return _Out(f"_navc1({focus}, {keys!r}, {both!r})", "c", item)
             return _Out(template.format(src), "c", item)
         if kind == "ThisInvocation" and at_root:
             return _Out(src, "c", typ)

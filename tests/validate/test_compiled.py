@@ -1299,3 +1299,80 @@ def _hashable_items(value: dict[str, Any]) -> Any:
     except TypeError:
         return None
     return items
+
+
+def _value_at(data: Any, location: str) -> Any:
+    """The value a location such as ``Bundle.entry[3].resource.code.coding[1]`` names in ``data``."""
+    value = data
+    for part in location.split(".")[1:]:
+        name, _, rest = part.partition("[")
+        value = value[name]
+        for index in rest.replace("]", "").split("[") if rest else ():
+            value = value[int(index)]
+    return value
+
+
+def test_every_recorded_site_names_the_place_of_its_value() -> None:
+    """The walk builds a Coding's location in a list only where it uses it (a walk, an issue, a site):
+    every site it records (Codings of systems lint has not found good among them) names the very
+    object it holds, on converted bundles (validated twice: the second time every Coding is
+    remembered) and on official examples. A location built for the wrong item, or left over from
+    the item before, fails it."""
+    require_shared("fhir-r4", "examples")
+    require_shared("corpora", "maccrobat2020", "dev")
+    from fhirconv.validate.lint import LintChecker
+
+    chain = build_chain()
+    lint = next(c for c in chain.checkers if isinstance(c, LintChecker))
+    inputs = list(converted_bundles(SHARED, limit=6)) + official_examples(SHARED)[::5]
+    for name, bundle in inputs[:6]:
+        # Codings without a system (sites lint always reads), remembered clean after their first walk
+        copy_ = copy.deepcopy(bundle)
+        found: list[dict[str, Any]] = []
+        _codings_in(copy_, found)
+        for coding in found[::2]:
+            coding.pop("system", None)
+        inputs.append((f"{name} without systems", copy_))
+    codings = checked = 0
+    for name, data in inputs + inputs[-6:]:
+        validate_json(data, name, chain=chain)
+        for sites in lint.cache.sites.values():
+            for site in sites:
+                assert _value_at(data, site.location) is site.value, (name, site.location)
+                checked += 1
+                codings += site.type == "Coding" and site.location.endswith("]")
+    assert checked > 1000
+    assert codings > 50, "the test saw too few Codings of a list"
+
+
+def test_one_call_string_equality_and_absent_choices_decide_as_the_general_path() -> None:
+    """``_eq1s`` (a member compared with a string literal) and ``_navc1`` given the keys with their
+    '_' partners (a choice left out) give what the general runtime gives, Fallback included, on
+    plain, hostile and absent values."""
+    from fhirconv.validate.fpcompile import _eq, _eq1s, _nav1, _navc1
+
+    class Sub(str):
+        pass
+
+    values: list[Any] = ["x", "y", "", Sub("x"), 1, 1.0, True, None, ["x"], ["x", "y"], [], [None], {"a": 1}]
+
+    def outcome(fn: Any, *args: Any) -> Any:
+        try:
+            return ("value", fn(*args))
+        except Fallback:
+            return ("fallback",)
+
+    seen = 0
+    for value in values:
+        for extra in ({}, {"_code": {"id": "1"}}, {"other": "x"}):
+            d: dict[str, Any] = dict(extra)
+            if value is not None:
+                d["code"] = value
+            for lit in ("x", "y"):
+                general = outcome(lambda d, lit: _eq(_nav1(d, "code"), [lit]), d, lit)
+                assert outcome(_eq1s, d, "code", lit) == general, (d, lit)
+                seen += 1
+            keys = ("codeString", "code", "codeInteger")
+            both = keys + tuple("_" + k for k in keys)
+            assert outcome(_navc1, d, keys, both) == outcome(_navc1, d, keys), d
+    assert seen == len(values) * 6
