@@ -52,8 +52,7 @@ class Match:
     expansion: str | None = None  # long form, when the match is an abbreviation the document defined
 
     def __init__(self, start: int, end: int, concept: Concept, expansion: str | None = None) -> None:
-        # the dataclass's own ``__init__`` through each slot's descriptor (its ``object.__setattr__`` looks
-        # each name up along the class first): tests/extract/test_match_init.py compares the two
+        # each slot set through its descriptor (the dataclass's __init__ looks each name up along the class)
         _SET_START(self, start)
         _SET_END(self, end)
         _SET_CONCEPT(self, concept)
@@ -65,8 +64,7 @@ _SET_START, _SET_END, _SET_CONCEPT, _SET_EXPANSION = (Match.__dict__[n].__set__ 
 
 # Each key's automaton value is its ordinal in ``Lexicon._values``, which packs (key length, concept when
 # written plain + 1, concept after a descriptor + 1) into one 64-bit integer: an int-valued automaton
-# (STORE_INTS, values of 32 bits) holds no Python object per key, so the cached one loads three times
-# faster than one holding tuples.
+# (STORE_INTS, values of 32 bits) holds no Python object per key: it loads 3x faster than one of tuples.
 _LEN_BITS, _IDX_BITS = 12, 24
 _LEN_MASK, _IDX_MASK = (1 << _LEN_BITS) - 1, (1 << _IDX_BITS) - 1
 _DESCRIBED_SHIFT = _LEN_BITS + _IDX_BITS
@@ -125,9 +123,8 @@ class Lexicon:
         cls, store: MappingStore, domains: Iterable[str] = DOMAINS, *, piecewise: bool = False
     ) -> Lexicon:
         """The compiled lexicon, from the user cache when the lexicon files and this module are unchanged
-        (building the automaton from several megabytes of terms costs most of a cold start). ``piecewise``:
-        a cached automaton is read only as far as the texts scanned need (a process reading one document;
-        see lexicon_cache.PiecewiseAutomaton), with the same matches."""
+        (building the automaton from several megabytes of terms costs most of a cold start); ``piecewise``
+        reads it only as far as the texts need (one document: lexicon_cache.PiecewiseAutomaton)."""
         wanted = tuple(sorted(set(domains)))
         names = store.names("lexicons")
         digest = hashlib.sha256(Path(__file__).read_bytes())
@@ -141,8 +138,8 @@ class Lexicon:
         if cached is not None:
             lex = cls(concepts=_ConceptTable(cached.rows))
             lex._automaton, lex._values = cached.automaton, cached.values
-            # the misspelt-drug index is part of the lexicon: a cached lexicon without it would
-            # read "sevofluorane" differently from a freshly built one
+            # the misspelt-drug index is part of the lexicon: a cached lexicon without it would read
+            # "sevofluorane" differently from a freshly built one
             lex.near_terms, lex.near_deletions, lex.near_words = cached.near
             return lex
         lex = cls._build(store, wanted)
@@ -383,8 +380,7 @@ class Lexicon:
         """Longest matches win, then domain priority, then the earlier one: sort once, then sweep with a
         character occupancy map, so resolving n overlapping matches costs O(n log n + their length)."""
         prio = self._priority
-        # plain tuples sorted as they are (no key function): the candidate's place last, so ties stay
-        # in the given order
+        # plain tuples sorted as they are (no key function): the place last, so ties keep the given order
         order: list[tuple[int, int, int, int]] = []
         for i, (s, e, idx) in enumerate(cands):
             p = prio.get(idx)
