@@ -179,6 +179,22 @@ def _outcomes_text(reports: list[Any]) -> str | None:
         return None
 
 
+def outcomes_value(reports: list[Any]) -> dict[str, Any]:
+    """What ``--format json`` writes, as a value: one report's OperationOutcome, or a collection Bundle
+    of them, each naming its source (the direct writer, ``_outcomes_text``, lays out the same)."""
+    outcomes: list[dict[str, Any]] = [r.to_operation_outcome() for r in reports]
+    if len(outcomes) == 1:
+        return outcomes[0]
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"resource": {**oo, "extension": [{"url": "urn:fhirconv:source", "valueString": r.source}]}}
+            for r, oo in zip(reports, outcomes, strict=True)
+        ],
+    }
+
+
 def render(reports: list[Any], fmt: str) -> str:
     """The chosen output format for a list of Reports (pure, so tests can check it directly)."""
     for r in reports:
@@ -187,19 +203,7 @@ def render(reports: list[Any], fmt: str) -> str:
         written = _outcomes_text(reports)
         if written is not None:
             return written
-        outcomes = [r.to_operation_outcome() for r in reports]
-        plain = _plain(reports)
-        if len(outcomes) == 1:
-            return _indented(outcomes[0], plain=plain) + "\n"
-        bundle = {
-            "resourceType": "Bundle",
-            "type": "collection",
-            "entry": [
-                {"resource": {**oo, "extension": [{"url": "urn:fhirconv:source", "valueString": r.source}]}}
-                for r, oo in zip(reports, outcomes, strict=True)
-            ],
-        }
-        return _indented(bundle, plain=plain) + "\n"
+        return _indented(outcomes_value(reports), plain=_plain(reports)) + "\n"
     if fmt == "junit":
         return _junit(reports)
     if fmt == "sarif":

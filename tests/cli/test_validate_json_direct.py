@@ -21,18 +21,7 @@ from fhirconv.validate.issues import Issue, Report, Severity
 
 def _general(reports: list[Any]) -> str:
     """The value the general way builds, written by json itself."""
-    outcomes = [r.to_operation_outcome() for r in reports]
-    if len(outcomes) == 1:
-        return json.dumps(outcomes[0], indent=2, ensure_ascii=False) + "\n"
-    bundle = {
-        "resourceType": "Bundle",
-        "type": "collection",
-        "entry": [
-            {"resource": {**oo, "extension": [{"url": "urn:fhirconv:source", "valueString": r.source}]}}
-            for r, oo in zip(reports, outcomes, strict=True)
-        ],
-    }
-    return json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(cli.outcomes_value(reports), indent=2, ensure_ascii=False) + "\n"
 
 
 def test_shared_reports_are_written_as_json_writes_them() -> None:
