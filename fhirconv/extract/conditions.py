@@ -31,6 +31,8 @@ __all__ = ["Conditions"]
 
 _CLAUSE_BOUNDARY = re.compile(r"[;:(),]|\b(?:and|but|while|whereas|which|when|after|before)\b")
 _OPEN = (Assertion.PRESENT, Assertion.UNCERTAIN)
+# (asked of every mention: an enum member read off its class costs a call, a module name does not)
+_PRESENT, _NEGATED, _HISTORICAL = Assertion.PRESENT, Assertion.NEGATED, Assertion.HISTORICAL
 _LIST_GLUE = re.compile(r"\s*,?\s*(?:(?:and|or)\s+)?(?:(?:the|her|his|their)\s+)?")
 _ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 # how far from a negated mention a ruled-out cue may stand (characters before, after)
@@ -70,72 +72,74 @@ class Conditions:
 
     def run(self, ctx: SentenceContext, found: Found) -> None:
         store = found.conditions
+        # (read once: the loop below asks them of every mention)
+        text, folded, s, e, rules = ctx.text, ctx.folded, ctx.start, ctx.end, self.rules
         dated = self._dated_history(ctx)
-        asserted = list(ctx.asserted("conditions"))
+        asserted = ctx.asserted("conditions")  # (a new list)
         for i, (m, a) in enumerate(asserted):
-            words = norm_phrase(ctx.folded[m.start : m.end])
-            before = ctx.folded[max(ctx.start, m.start - 40) : m.start]
-            absence = words in self.rules.absence_terms
+            words = norm_phrase(folded[m.start : m.end])
+            before = folded[max(s, m.start - 40) : m.start]
+            absence = words in rules.absence_terms
             if not absence:
                 # the finding with its modifiers and site ("multiple cavitating nodules in the lungs")
-                cs, ce = self.composer.compose(ctx.folded, ctx.start, ctx.end, m, ctx.mentions)
-                mention = _mention(cs, ce, ctx.text[cs:ce], MentionRole.HEAD)
+                cs, ce = self.composer.compose(folded, s, e, m, ctx.mentions)
+                mention = _mention(cs, ce, text[cs:ce], MentionRole.HEAD)
                 m_words = _match(cs, ce, m.concept, m.expansion)
             else:
                 # (the mention is made only where it is kept: building one costs a microsecond)
-                mention = _mention(m.start, m.end, ctx.text[m.start : m.end], MentionRole.HEAD)
+                mention = _mention(m.start, m.end, text[m.start : m.end], MentionRole.HEAD)
                 m_words = m
             if absence:
                 target = self.absent.get(words)
-                if target is None or a is not Assertion.PRESENT:
+                if target is None or a is not _PRESENT:
                     continue  # "not afebrile", or a denied condition the lexicon lacks: say nothing
-                if self.rules.state_change.search(before):
+                if rules.state_change.search(before):
                     self._close(ctx, store, target, mention, words)
                     continue
-                self._add(store, _match(m.start, m.end, target), Assertion.NEGATED, mention, target.display)
+                self._add(store, _match(m.start, m.end, target), _NEGATED, mention, target.display)
                 continue
-            if a is Assertion.PRESENT and self.rules.absence_after.match(ctx.folded, m.end, ctx.end):
+            if a is _PRESENT and rules.absence_after.match(folded, m.end, e):
                 # "angina-free", "remained seizure free": the condition is absent (closed after a change)
-                if self.rules.state_change.search(before):
+                if rules.state_change.search(before):
                     self._close(ctx, store, m.concept, mention, None, m)
                 else:
-                    self._add(store, m, Assertion.NEGATED, mention, m, ctx.text)
+                    self._add(store, m, _NEGATED, mention, m, text)
                 continue
             # "fever and rash resolved": the resolution follows the list the condition opens
             list_end = m.end
             for later, _ in asserted[i + 1 :]:
-                if not _LIST_GLUE.fullmatch(ctx.folded, list_end, later.start):
+                if not _LIST_GLUE.fullmatch(folded, list_end, later.start):
                     break
                 list_end = later.end
             resolved = a in _OPEN and (
-                self.rules.resolution_after.match(ctx.folded, list_end, ctx.end) is not None
-                or self.rules.resolution_before.search(before) is not None
+                rules.resolution_after.match(folded, list_end, e) is not None
+                or rules.resolution_before.search(before) is not None
             )
             if resolved:
                 self._close(ctx, store, m.concept, mention, None, m_words)
                 continue
-            if a is Assertion.PRESENT and self._comorbidity(ctx, m):
-                self._add(store, m, Assertion.HISTORICAL, mention, m_words, ctx.text)
+            if a is _PRESENT and self._comorbidity(ctx, m):
+                self._add(store, m, _HISTORICAL, mention, m_words, text)
                 continue
-            history = dated.get(m.start) if a is Assertion.PRESENT else None
+            history = dated.get(m.start) if a is _PRESENT else None
             if history is not None:
                 phrase, days = history
                 self._add(
                     store,
                     m,
-                    Assertion.HISTORICAL,
+                    _HISTORICAL,
                     mention,
                     m_words,
-                    ctx.text,
+                    text,
                     onset=RelativeTime(phrase, -days, None),
                     status="inactive",
                 )
                 continue
-            if a is Assertion.NEGATED and self._negated_cause(ctx, m):
+            if a is _NEGATED and self._negated_cause(ctx, m):
                 continue
-            past = a is Assertion.NEGATED and ctx.is_past(m)
-            excluded = a is Assertion.NEGATED and self._ruled_out(ctx, m)
-            self._add(store, m, a, mention, m_words, ctx.text, past=past, ruled_out=excluded)
+            past = a is _NEGATED and ctx.is_past(m)
+            excluded = a is _NEGATED and self._ruled_out(ctx, m)
+            self._add(store, m, a, mention, m_words, text, past=past, ruled_out=excluded)
         self._onsets(ctx, store)
 
     def _add(

@@ -111,7 +111,8 @@ class CourseStatements:
         it has no result yet), or a new test named by the course subject and its modifiers."""
         r = self.rules
         self.read_fronted(text, folded, s, e, tests)
-        self.read_nominal(text, folded, s, e, tests)
+        if tests:  # (read_nominal gives a result to a test: nothing to do without one)
+            self.read_nominal(text, folded, s, e, tests)
         for m in r.statement.finditer(folded, s, e):
             if folded[m.start() - 1 : m.start()] not in (" ", "") or _NOT_END.match(text, m.end(), e):
                 continue

@@ -40,6 +40,9 @@ __all__ = ["Obs", "Observations"]
 
 # made per test fact and its mentions: the same objects as the classes make, at about half the price
 _observation, _make_mention = maker(ObservationFact), maker(Mention)
+# (the assertions asked of every test, looked up once: an enum member read off its class costs a call)
+_PRESENT, _NEGATED = Assertion.PRESENT, Assertion.NEGATED
+_NOT_KEPT = frozenset({Assertion.FAMILY, Assertion.OTHER, Assertion.HYPOTHETICAL})
 
 
 class Observations:
@@ -94,7 +97,8 @@ class Observations:
                     tests.append(cell)
                     ctx.test_assertions.append(ctx.test_assertions[i])
                 for t in tests:
-                    self.values.listed_blood_pressure(t, folded)
+                    if t.value is not None:  # (the reader leaves a test without a value as it is)
+                        self.values.listed_blood_pressure(t, folded)
             organisms = self.cultures.read(text, folded, s, e, tests)
         else:
             organisms = []
@@ -111,7 +115,7 @@ class Observations:
             ctx.test_assertions = list(ctx.test_assertions)  # (a fresh list, as below)
             return  # no test: nothing below has anything to do
         finding_vitals(self.vitals, self.q.units, tests)
-        assertions = ctx.test_assertions + [Assertion.PRESENT] * (len(tests) - n_tests)
+        assertions = ctx.test_assertions + [_PRESENT] * (len(tests) - n_tests)
         if self.rules.organism_test.search(folded, s, e):
             assertions = drop_substrates(tests, assertions)
         # "an infiltrate rich in neutrophils": a cell seen, not a count measured, when nothing is said of it
@@ -122,9 +126,9 @@ class Observations:
             assertions = [a for _, a in kept]
         ctx.test_assertions = assertions
         for t, a in zip(tests, assertions, strict=True):
-            if a is Assertion.NEGATED and t.interpretation is None and not t.not_performed:
+            if a is _NEGATED and t.interpretation is None and not t.not_performed:
                 t.not_performed = bool(self.rules.not_performed.search(folded, t.end, e))
-            if a not in (Assertion.FAMILY, Assertion.OTHER, Assertion.HYPOTHETICAL):
+            if a not in _NOT_KEPT:
                 t.sentence = ctx.index
                 found.observations.append(t)
 
@@ -261,10 +265,7 @@ class Observations:
             if nxt < fe and not _ITEM_END.search(folded, fs, nxt):
                 continue  # "revealed elevated CRP", "a decrease in hemoglobin": words about the next test
             fe = nxt
-            cut = re.search(
-                r"(?:,\s*|\s+)(?:(?:and|but|which|while|with)(?:\s+|$))?(?:(?:a|an|the|his|her|their)(?:\s+|$))?$",
-                folded[fs:fe],
-            )
+            cut = _FINDING_TAIL.search(folded[fs:fe])
             if cut:
                 fe = fs + cut.start()
             words = [w for w in folded[fs:fe].split() if w not in self.rules.test_stop]
@@ -314,6 +315,10 @@ class Observations:
 
 
 _ARTICLE = re.compile(r"(?<!\w)an?\s+$")
+# the link words a finding's words end with before the next item ("a mass and the ..."): cut off
+_FINDING_TAIL = re.compile(
+    r"(?:,\s*|\s+)(?:(?:and|but|which|while|with)(?:\s+|$))?(?:(?:a|an|the|his|her|their)(?:\s+|$))?$"
+)
 _COMPOUND = re.compile(r"[-\u2010\u2011]\w|\s+power\s+field")
 # how a finding ends before the next test's own words begin: "a mass and a haemoglobin of ..."
 _ITEM_END = re.compile(r"(?:[,;]|\b(?:and|but|which|while|with))(?:\s+(?:a|an|the|his|her|their))?\s*$")

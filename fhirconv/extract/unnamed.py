@@ -70,6 +70,9 @@ _RANGE_BEFORE = re.compile(
 _NAMED_AFTER = re.compile(r"\s+(?P<n>[a-z][a-z]{3,}(?:\s+[a-z][a-z]{3,})?)(?=\s*(?:[,;.)]|and\b|with\b|$))")
 _ITEM_OPENS = re.compile(r"(?:^|[,;(]|(?<!\w)(?:with|and|including|showed|revealed|contained))\s*$")
 _RANGE_AFTER = re.compile(r"\s*(?:-|\u2013|to)\s*\d")
+_DEGREE = re.compile(r"[\u00b0\u2103]|deg")  # a temperature's unit, never a letter after a number
+_STOP = re.compile(r"[;.]")
+_TWO_LETTERS = re.compile(r"[a-z]{2}")
 _PERCENT_OF = re.compile(
     r"\s*(?:of\b|[a-z]+\s+(?:solution|formalin|glucose|saline|dextrose)\b|formalin|glucose|saline|dextrose)"
 )
@@ -86,8 +89,6 @@ class UnnamedValues:
         gap of 18 mmol/L". A quantity in a result unit (a concentration, a count, a percentage, a
         pressure, a temperature, a rate) that no test took becomes an Observation named by the words
         before it; a quantity that ends or follows a stated range, a dose or a figure label is none."""
-        if respectively(folded, s, e):
-            return  # a "respectively" list pairs its values by position, or (unequal counts) not at all
         units = self.q.units
         busy: list[tuple[int, int]] = []
         drugs: list[Match] = []
@@ -95,6 +96,10 @@ class UnnamedValues:
         for qm in self.q.value_re.finditer(folded, s, e):
             if first:  # (what the values are checked against: most sentences with a digit have no value)
                 first = False
+                # a "respectively" list pairs its values by position, or (unequal counts) not at all
+                # (asked at the first value: a sentence without one gives nothing either way)
+                if respectively(folded, s, e):
+                    return
                 busy = [(t.start, t.end) for t in tests]
                 busy += [sp for t in tests for sp in (t.value_span, t.range_span, t.restated) if sp]
                 drugs = [m for m in taken if m.concept.domain == "drugs"]
@@ -109,7 +114,7 @@ class UnnamedValues:
             per_body = qm.group("perkg") or qm.group("perday") or (unit.ucum or "").endswith(("/kg", "/m2"))
             if kind not in self.rules.measured_kinds or per_body:
                 continue
-            if kind == "temperature" and not re.search(r"[\u00b0\u2103]|deg", unit_raw):
+            if kind == "temperature" and not _DEGREE.search(unit_raw):
                 continue  # "Fig. 1C", "a 16F cannula": a letter after a number is no temperature
             if vs > 0 and folded[vs - 1].isalnum():
                 continue  # "D5F3", "c.1195C": part of a name
@@ -117,7 +122,7 @@ class UnnamedValues:
                 continue  # the bound of a stated range, not a result
             if kind == "fraction" and _PERCENT_OF.match(folded, ve, e):
                 continue  # "95% of the lesion", "10% formalin": a share or a solution, not a result
-            if any(0 <= vs - d.end <= 40 and not re.search(r"[;.]", folded[d.end : vs]) for d in drugs):
+            if any(0 <= vs - d.end <= 40 and not _STOP.search(folded, d.end, vs) for d in drugs):
                 continue  # a dose of the drug named just before
             name = self._name(folded, s, vs)
             if name is None and kind in ("fraction", "count"):
@@ -187,6 +192,6 @@ class UnnamedValues:
         if i == end:
             return None
         ns, ne = words[i + 1].start(), words[end].end()
-        if not re.search(r"[a-z]{2}", folded[ns:ne]):
+        if not _TWO_LETTERS.search(folded, ns, ne):
             return None
         return ns, ne

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from support import SAMPLES, converter, require_shared
 
 from fhirconv.extract import listed, observations, test_names
+from fhirconv.extract.coordinated import respectively
 from fhirconv.extract.listed import _FOR_LIST, for_lists
 from fhirconv.extract.obs import Obs
 from fhirconv.extract.observations import Observations
@@ -269,7 +270,8 @@ def _old_run(self: Observations, ctx: SentenceContext, found: Found) -> None:
     observations.listed_results(
         self.rules, text, folded, s, e, tests, ctx.mentions, organisms, lists, self.subject_tail
     )
-    if digits:
+    # (the reader of unnamed values as it was: the "respectively" word asked first, of every sentence)
+    if digits and not respectively(folded, s, e):
         self.unnamed.find(text, folded, s, e, tests, ctx.mentions)
     absorbed = self._findings(text, folded, e, tests) if tests else set()
     if self.course is not None:
