@@ -54,14 +54,15 @@ def main() -> None:
     # read at the first class, so --help never reads it, and written when classes were new to it
     import dataclasses
 
-    from ..codecache import CodeCache
+    from ..codecache import CodeCache, cache_file
     from . import _direct
 
     # a plain ``fhirconv convert FILE -o OUT`` or ``fhirconv validate FILE... [--format F]`` runs
     # without Typer (fhirconv.cli._direct)
     direct = _direct.parse(sys.argv[1:]) if request is None else None
     checks = _direct.parse_validate(sys.argv[1:]) if request is None and direct is None else None
-    code = CodeCache()
+    # (a plain validate keeps its ~80 classes in a file of its own: the whole file is read at the first)
+    code = CodeCache(cache_file(purpose="validate")) if checks is not None else CodeCache()
     try:
         with code.hooked(dataclasses):
             if direct is not None:

@@ -412,6 +412,7 @@ def run(
     with patterns:
         from ..definitions import load_definitions
         from ..validate import default_chain, validate_paths
+        from ..validate import positions as _positions  # noqa: F401  # (what locating imports later)
 
     reports: list[Any] = []
     try:

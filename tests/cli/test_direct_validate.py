@@ -150,3 +150,39 @@ def test_direct_and_typer_agree_on_real_bundles(tmp_path: Path) -> None:
         assert code == 0 and out
     _both(["validate", "--format", "json", *names], tmp_path)
     _both(["validate", "."], tmp_path)
+
+
+def test_the_command_s_own_caches_change_nothing(tmp_path: Path) -> None:
+    """A plain validate keeps its set-up's patterns and classes in files of their own (the pattern cache's
+    and the code cache's ``validate`` files): written by a first run, read by the next, refused when
+    damaged; the output is the same every time, and the same as Typer's."""
+    from fhirconv.cachedir import user_cache_dir
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for entry in ("definitions", "validator"):  # (the compiled definitions and validator, as they are)
+        if (user_cache_dir() / entry).is_dir():
+            (cache / entry).symlink_to(user_cache_dir() / entry, target_is_directory=True)
+    (tmp_path / "invalid.json").write_text(json.dumps(INVALID, indent=2), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_COMPLETE")}
+    env.update(PYTHONPATH=str(ROOT), FHIRCONV_CACHE_DIR=str(cache))
+
+    def run() -> tuple[int, bytes, bytes]:
+        done = subprocess.run(
+            [sys.executable, "-m", "fhirconv", "validate", "invalid.json", "--format", "json"],
+            capture_output=True,
+            env=env,
+            cwd=tmp_path,
+        )
+        return done.returncode, done.stdout, done.stderr
+
+    first = run()
+    patterns = list((cache / "regex").glob("*-validate.bin"))
+    classes = list((cache / "code").glob("*-validate.marshal"))
+    assert len(patterns) == 1 and len(classes) == 1
+    assert run() == first
+    for path in (*patterns, *classes):
+        path.write_bytes(path.read_bytes()[:-7] + b"damaged")
+    assert run() == first
+    assert first[0] == 1 and b'"resourceType": "OperationOutcome"' in first[1]
+    assert _both(["validate", "invalid.json", "--format", "json"], tmp_path)[:2] == first[:2]
