@@ -39,16 +39,18 @@ _MAGIC = b"fhirconv-code-cache 1\n"
 _MAX_ENTRIES = 4000  # a file gathering the classes of many versions starts over past this
 
 
-def cache_file(folder: Path | None = None) -> Path:
-    """This interpreter's cache file (``folder`` defaults to ``<user cache>/code``)."""
+def cache_file(folder: Path | None = None, *, purpose: str = "") -> Path:
+    """This interpreter's cache file (``folder`` defaults to ``<user cache>/code``). ``purpose`` names a
+    file of its own for one command's classes: the whole file is read and unmarshalled at the first
+    class, so a command defining 80 classes (``validate``) should not read the 800 of every command."""
     if folder is None:
-        from .mapping import user_cache_dir
+        from .cachedir import user_cache_dir
 
         folder = user_cache_dir() / "code"
     from importlib.util import MAGIC_NUMBER
 
     tag = f"{sys.implementation.cache_tag}-{sys.hexversion:x}-{MAGIC_NUMBER.hex()}"
-    return folder / f"{tag}.marshal"
+    return folder / (f"{tag}-{purpose}.marshal" if purpose else f"{tag}.marshal")
 
 
 class CodeCache:

@@ -52,15 +52,17 @@ def _sre() -> Any:
     return importlib.import_module("_sre")  # the C engine of ``re``; no type stubs
 
 
-def cache_file(folder: Path | None = None) -> Path:
-    """This interpreter's cache file (``folder`` defaults to ``<user cache>/regex``)."""
+def cache_file(folder: Path | None = None, *, purpose: str = "") -> Path:
+    """This interpreter's cache file (``folder`` defaults to ``<user cache>/regex``). ``purpose`` names
+    a file of its own for one command's patterns: loading the cache compiles every pattern in the file,
+    so a command that needs 40 patterns (``validate``) should not load the 1,000 of ``convert``."""
     if folder is None:
-        from .mapping import user_cache_dir
+        from .cachedir import user_cache_dir
 
         folder = user_cache_dir() / "regex"
     sre = _sre()
     tag = f"{sys.implementation.cache_tag}-{sys.hexversion:x}-{sre.MAGIC}-{sre.CODESIZE}"
-    return folder / f"{tag}.bin"
+    return folder / (f"{tag}-{purpose}.bin" if purpose else f"{tag}.bin")
 
 
 def _re_cache() -> dict[Any, Any] | None:
@@ -208,8 +210,12 @@ class Recorder:
         self.texts: dict[Any, str] = {}  # built inside the blocks (see ``remembered``)
         self.loaded_texts = 0
 
-    def warm(self) -> Recorder:
+    def warm(self, *, texts: bool = True) -> Recorder:
+        """Load the cached patterns and, with ``texts``, the cached pattern texts (see
+        :func:`remembered`; ``fhirconv validate`` builds none)."""
         self.loaded = warm(self.path)
+        if not texts:
+            return self
         try:
             with self:  # (the modules it imports compile their patterns: recorded like the set-up's)
                 magic = _texts_magic()

@@ -32,7 +32,7 @@ def _version(value: bool) -> None:
 
 
 # commands that switch the cyclic collector back on themselves, after building their converter
-_SETUP_COMMANDS = frozenset({"convert", "extract"})
+_SETUP_COMMANDS = frozenset({"convert", "extract", "validate"})
 
 
 @app.callback()

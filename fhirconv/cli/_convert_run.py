@@ -26,6 +26,7 @@ from ._common import (
     expand_inputs,
     fail,
     is_fhir_output,
+    primitive_patterns,
     read_stdin_bytes,
     say,
     setup_done,
@@ -144,31 +145,6 @@ def _progress(shown: bool) -> Any:
     return Progress(console=err_console(), transient=True)
 
 
-# FHIR R4's primitive types: the values of most are checked against the regular expression their
-# definition gives (fhirconv.validate.structure compiles it on first use)
-_PRIMITIVES = (
-    "base64Binary",
-    "boolean",
-    "canonical",
-    "code",
-    "date",
-    "dateTime",
-    "decimal",
-    "id",
-    "instant",
-    "integer",
-    "markdown",
-    "oid",
-    "positiveInt",
-    "string",
-    "time",
-    "unsignedInt",
-    "uri",
-    "url",
-    "uuid",
-)
-
-
 def _output_gate_setup() -> None:
     """The output gate's chain, built with the converter (inside the pattern recorder: its modules'
     ~30 patterns then come from the cache, ~0.02 s) rather than at the first conversion; and the
@@ -182,11 +158,8 @@ def _output_gate_setup() -> None:
     with contextlib.suppress(Exception):  # whatever it is, the first conversion meets it as before
         chain = default_chain()
         from ..definitions import load_definitions
-        from ..validate.structure import _regex  # (the one place that reads a primitive's pattern)
 
-        defs = load_definitions()
-        for code in _PRIMITIVES:
-            _regex(defs, code)
+        primitive_patterns(load_definitions())
         del chain
 
 

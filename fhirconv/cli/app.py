@@ -36,8 +36,8 @@ def main() -> None:
 
     # start-up builds long-lived objects only (modules, then a converter's compiled mappings, some 10^5
     # objects): the collector's passes over them find nothing and cost a few hundredths of a second of a
-    # one-file conversion. Paused here; resumed by the root callback, or by convert/extract once their
-    # converter is built (cli._common.setup_done).
+    # one-file conversion. Paused here; resumed by the root callback, or by convert/extract/validate
+    # once their converter or chain is built (cli._common.setup_done).
     gc.disable()
     # a plain ``fhirconv --help`` prints the text its last identical run printed, without importing
     # Typer, when nothing that text depended on has changed (fhirconv.cli.helpcache)
@@ -54,16 +54,21 @@ def main() -> None:
     # read at the first class, so --help never reads it, and written when classes were new to it
     import dataclasses
 
-    from ..codecache import CodeCache
+    from ..codecache import CodeCache, cache_file
     from . import _direct
 
-    # a plain ``fhirconv convert FILE -o OUT`` runs without Typer (fhirconv.cli._direct)
+    # a plain ``fhirconv convert FILE -o OUT`` or ``fhirconv validate FILE... [--format F]`` runs
+    # without Typer (fhirconv.cli._direct)
     direct = _direct.parse(sys.argv[1:]) if request is None else None
-    code = CodeCache()
+    checks = _direct.parse_validate(sys.argv[1:]) if request is None and direct is None else None
+    # (a plain validate keeps its ~80 classes in a file of its own: the whole file is read at the first)
+    code = CodeCache(cache_file(purpose="validate")) if checks is not None else CodeCache()
     try:
         with code.hooked(dataclasses):
             if direct is not None:
                 _direct.run(*direct)
+            elif checks is not None:
+                _direct.run_validate(*checks)
             else:
                 _run(request)
     except KeyboardInterrupt:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
-import typer
-
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, FhirconvError
-from ._common import DefinitionsProgress, describe, err_console, escape
+from ._common import DefinitionsProgress, describe, err_console, escape, primitive_patterns, setup_done
 
 FORMATS = ("text", "json", "junit", "sarif", "github")
 
@@ -378,66 +377,75 @@ def _sarif(reports: list[Any]) -> dict[str, Any]:
     }
 
 
-def validate(
-    paths: list[str] = typer.Argument(..., help="Files, folders, globs, NDJSON, or - for stdin."),
-    fmt: str = typer.Option("text", "--format", help="text | json | junit | sarif | github"),
-    fail_on: str = typer.Option("error", "--fail-on", help="error | warning: what makes the exit code 1"),
-    profile: list[str] = typer.Option(
-        [],
-        "--profile",
-        help="Profile URL the root resource (or, in a Bundle, the entries of its type) must conform to.",
-    ),
-    ig: list[str] = typer.Option(
-        [],
-        "--ig",
-        help="Load an implementation guide package NAME#VERSION and its dependencies (repeatable).",
-    ),
-    unknown_profile: str = typer.Option(
-        "warning",
-        "--unknown-profile",
-        help="warning | error: a meta.profile claim no loaded package defines (the message names the "
-        "package to install). warning is the HL7 validator's default; error fails CI on unchecked claims.",
-    ),
-) -> None:
-    """Validate FHIR R4 JSON or XML: exit 0 no errors, 1 errors (or warnings with --fail-on warning)."""
+def run(
+    paths: list[str],
+    fmt: str = "text",
+    fail_on: str = "error",
+    profile: list[str] | tuple[str, ...] = (),
+    ig: list[str] | tuple[str, ...] = (),
+    unknown_profile: str = "warning",
+    *,
+    echo: Callable[[str], None],
+) -> int:
+    """The body of ``fhirconv validate``, free of Typer: the Typer command (:func:`register`) and the
+    direct path of a plain ``fhirconv validate FILE... [--format F]`` (:mod:`fhirconv.cli._direct`, which
+    does not import Typer) both run it. The reports go to ``echo`` (the whole text at once), messages to
+    stderr; returns the exit code."""
     if fmt not in FORMATS:
         err_console().print(f"[bold red]error:[/] --format must be one of {', '.join(FORMATS)}, got {fmt!r}")
-        raise typer.Exit(EXIT_USAGE)
+        return EXIT_USAGE
     if unknown_profile not in ("error", "warning"):
         err_console().print(
             f"[bold red]error:[/] --unknown-profile must be warning or error, got {escape(unknown_profile)!r}"
         )
-        raise typer.Exit(EXIT_USAGE)
+        return EXIT_USAGE
     if fail_on not in ("error", "warning"):
         err_console().print(f"[bold red]error:[/] --fail-on must be error or warning, got {fail_on!r}")
-        raise typer.Exit(EXIT_USAGE)
-    from ..definitions import load_definitions
-    from ..validate import validate_paths
+        return EXIT_USAGE
+    from ..regexcache import Recorder, cache_file
+
+    # the set-up's patterns (the checkers' modules, the R4 definitions', the primitive types') come from
+    # the on-disk pattern cache, a file of this command's own (some 40 patterns, not the 1,000 a
+    # conversion's set-up keeps); only imports, the R4 definitions and the default chain's construction
+    # are recorded, never an input, a package named by --ig or a chain built for one
+    patterns = Recorder(cache_file(purpose="validate")).warm(texts=False)
+    with patterns:
+        from ..definitions import load_definitions
+        from ..validate import default_chain, validate_paths
+        from ..validate import positions as _positions  # noqa: F401  # (what locating imports later)
 
     reports: list[Any] = []
     try:
         with DefinitionsProgress() as progress:
-            core = load_definitions(progress=progress)
+            with patterns:
+                core = load_definitions(progress=progress)
             defs = _ig_definitions(ig, progress) if ig else core
         chain = None
         if ig or profile or unknown_profile != "warning":
             from ..validate import build_chain
 
-            _known_profiles(defs, profile)
+            if not _known_profiles(defs, profile):
+                return EXIT_USAGE
             chain = build_chain(defs, profiles=profile, unknown_profile=unknown_profile)
+        else:
+            with patterns:
+                default_chain()  # (the one validate_paths uses, built here: its patterns recorded)
+                primitive_patterns(core)  # (else compiled at the first input's check)
+        patterns.save()
+        setup_done()  # what the set-up built lives as long as the process (see setup_done)
         for report in validate_paths(paths, chain=chain):
             reports.append(locate_for(report, fmt))  # positions now, so the input text is not kept
     except FhirconvError as exc:
         if reports:
-            typer.echo(render(reports, fmt), nl=False)
+            echo(render(reports, fmt))
         err_console().print(f"[bold red]error:[/] {escape(describe(exc))}")
-        raise typer.Exit(exc.exit_code) from None
-    typer.echo(render(reports, fmt), nl=False)
+        return exc.exit_code
+    echo(render(reports, fmt))
     failed = any(r.errors or (fail_on == "warning" and r.warnings) for r in reports)
-    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+    return EXIT_FINDINGS if failed else EXIT_OK
 
 
-def _ig_definitions(specs: list[str], progress: Any) -> Any:
+def _ig_definitions(specs: list[str] | tuple[str, ...], progress: Any) -> Any:
     """R4 core plus the packages; substitutions and unresolved dependencies on stderr."""
     from ..definitions.packages import load_ig_definitions
 
@@ -447,8 +455,9 @@ def _ig_definitions(specs: list[str], progress: Any) -> Any:
     return defs
 
 
-def _known_profiles(defs: Any, profiles: list[str]) -> None:
-    """An unknown --profile is a usage error that names the package to install."""
+def _known_profiles(defs: Any, profiles: list[str] | tuple[str, ...]) -> bool:
+    """Whether every --profile is known; an unknown one is a usage error that names the package to
+    install (printed here)."""
     from ..validate.profiles import suggest_package
 
     for url in profiles:
@@ -459,8 +468,41 @@ def _known_profiles(defs: Any, profiles: list[str]) -> None:
                 f"defines it and load it: `fhirconv definitions install {escape(spec)}`, then "
                 f"`fhirconv validate --ig {escape(spec)} --profile {escape(url)} ...`"
             )
-            raise typer.Exit(EXIT_USAGE)
+            return False
+    return True
 
 
-def register(app: typer.Typer) -> None:
+def register(app: Any) -> None:
+    """The Typer command ``validate`` (its options, their help and defaults) on ``app``."""
+    import typer
+
+    def validate(
+        paths: list[str] = typer.Argument(..., help="Files, folders, globs, NDJSON, or - for stdin."),
+        fmt: str = typer.Option("text", "--format", help="text | json | junit | sarif | github"),
+        fail_on: str = typer.Option("error", "--fail-on", help="error | warning: what makes the exit code 1"),
+        profile: list[str] = typer.Option(
+            [],
+            "--profile",
+            help="Profile URL the root resource (or, in a Bundle, the entries of its type) must conform to.",
+        ),
+        ig: list[str] = typer.Option(
+            [],
+            "--ig",
+            help="Load an implementation guide package NAME#VERSION and its dependencies (repeatable).",
+        ),
+        unknown_profile: str = typer.Option(
+            "warning",
+            "--unknown-profile",
+            help="warning | error: a meta.profile claim no loaded package defines (the message names the "
+            "package to install). warning is the HL7 validator's default; error fails CI on unchecked "
+            "claims.",
+        ),
+    ) -> None:
+        """Validate FHIR R4 JSON or XML: exit 0 no errors, 1 errors (or warnings with --fail-on warning)."""
+
+        def echo(text: str) -> None:
+            typer.echo(text, nl=False)
+
+        raise typer.Exit(run(paths, fmt, fail_on, profile, ig, unknown_profile, echo=echo))
+
     app.command("validate")(validate)

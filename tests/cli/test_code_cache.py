@@ -182,3 +182,10 @@ def test_hook_keeps_exec_semantics() -> None:
 def test_cache_file_names_the_interpreter(tmp_path: Path) -> None:
     name = cache_file(tmp_path).name
     assert name.startswith(sys.implementation.cache_tag) and cache_file(tmp_path).parent == tmp_path
+
+
+def test_a_purpose_has_a_file_of_its_own(tmp_path: Path) -> None:
+    own = cache_file(tmp_path, purpose="validate")
+    assert own.parent == tmp_path and own.name == cache_file(tmp_path).name.replace(
+        ".marshal", "-validate.marshal"
+    )

@@ -105,6 +105,23 @@ def test_cache_file_names_the_interpreter(tmp_path: Path) -> None:
     assert cache_file(tmp_path).parent == tmp_path
 
 
+def test_a_purpose_has_a_file_of_its_own(tmp_path: Path) -> None:
+    own = cache_file(tmp_path, purpose="validate")
+    assert own.parent == tmp_path and own != cache_file(tmp_path)
+    assert own.name == cache_file(tmp_path).name.replace(".bin", "-validate.bin")
+
+
+def test_warm_without_texts_reads_no_texts_file(tmp_path: Path, monkeypatch: Any) -> None:
+    from fhirconv import regexcache
+
+    def refuse() -> bytes:
+        raise AssertionError("the texts file was asked for")
+
+    monkeypatch.setattr(regexcache, "_texts_magic", refuse)
+    rec = Recorder(tmp_path / "re.bin").warm(texts=False)
+    assert rec.loaded == {} and rec.loaded_texts == 0
+
+
 def test_recorded_pattern_texts_come_back_and_only_those(tmp_path: Path, monkeypatch: Any) -> None:
     from fhirconv import regexcache, text
 
