@@ -42,6 +42,7 @@ from .datatypes import (
     data_absent,
     derivations,
     narrative,
+    narrative_text,
     quantity,
     reference,
 )
@@ -289,42 +290,82 @@ class _Builder:
         self, url: str, resource: dict[str, Any], mentions: tuple[Mention, ...] | list[Mention] = ()
     ) -> None:
         rtype = resource["resourceType"]
-        keyed = rtype in TAG_KEYED
+        if rtype in TAG_KEYED:
+            self._add_keyed(url, resource, mentions)
+            return
         # every resource names the document it came from, so an upload can find (and replace) the
-        # set a previous conversion of the same document left on a server
-        tags = [{"system": DOCUMENT_TAG_SYSTEM, "code": self.document_tag}]
-        if keyed:
-            tags.insert(0, {"system": TAG_SYSTEM, "code": url.removeprefix("urn:uuid:")})
-        # a loader can tell offsets from real dates (docs/timeline.md); DocumentReference.date is the
-        # real publication date
+        # set a previous conversion of the same document left on a server; a loader can tell offsets
+        # from real dates (docs/timeline.md); DocumentReference.date is the real publication date
         if rtype != "DocumentReference" and holds_synthetic_date(resource):
-            tags.append(dict(DATE_TAG))
+            tags = [{"system": DOCUMENT_TAG_SYSTEM, "code": self.document_tag}, DATE_TAG.copy()]
+        else:
+            tags = [{"system": DOCUMENT_TAG_SYSTEM, "code": self.document_tag}]
         # (no category, no vital-signs profile: most Observations are asked nothing more)
         profile = vital_profile(resource) if rtype == "Observation" and "category" in resource else None
+        # the narrative (``narrative(_summary(resource))``) made here: two calls fewer a resource
+        summarise = _SUMMARIES.get(rtype)
+        summary = summarise(resource) if summarise is not None else rtype
+        if not (summary.isprintable() and "&" not in summary and "<" not in summary and ">" not in summary):
+            summary = narrative_text(summary)
         body: dict[str, Any] = {
             "resourceType": rtype,
             "meta": {"profile": [profile], "tag": tags} if profile else {"tag": tags},
+            "text": {
+                "status": "generated",
+                "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{summary}</div>',
+            },
+        }
+        if mentions:
+            body["extension"] = derivations(self.doc_ref, mentions, _ROLE_PATHS.get(rtype) or _paths(rtype))
+            self.derived.append(url)
+        # the resource's elements in its order after those above (a key already in ``body`` keeps its
+        # place and takes the resource's value; resourceType is the same value); its own identifiers
+        # follow the fhirconv one
+        own = {"system": ID_SYSTEM, "value": url}
+        body["identifier"] = [own]
+        ids = resource.get("identifier")
+        body.update(resource)
+        if ids is not None:
+            body["identifier"] = [own, *ids]
+        # the entry (``_entry``) made here: one call fewer for each of a bundle's resources
+        if self.transaction:
+            self.sink(
+                {
+                    "fullUrl": url,
+                    "resource": body,
+                    "request": {
+                        "method": "POST",
+                        "url": rtype,
+                        "ifNoneExist": f"identifier={ID_SYSTEM}|{url}",
+                    },
+                }
+            )
+        else:
+            self.sink({"fullUrl": url, "resource": body})
+
+    def _add_keyed(
+        self, url: str, resource: dict[str, Any], mentions: tuple[Mention, ...] | list[Mention]
+    ) -> None:
+        """``_add`` of a resource keyed by a tag (``TAG_KEYED``: one or two a bundle)."""
+        rtype = resource["resourceType"]
+        tags = [
+            {"system": TAG_SYSTEM, "code": url.removeprefix("urn:uuid:")},
+            {"system": DOCUMENT_TAG_SYSTEM, "code": self.document_tag},
+        ]
+        if holds_synthetic_date(resource):
+            tags.append(dict(DATE_TAG))
+        body: dict[str, Any] = {
+            "resourceType": rtype,
+            "meta": {"tag": tags},
             "text": narrative(_summary(resource)),
         }
         if mentions:
             body["extension"] = derivations(self.doc_ref, mentions, _ROLE_PATHS.get(rtype) or _paths(rtype))
-        # the resource's elements in its order after those above (a key already in ``body`` keeps its
-        # place and takes the resource's value; resourceType is the same value); its own identifiers
-        # follow the fhirconv one
         ids = resource.get("identifier")
-        if keyed:
-            body.update(resource)
-            if ids is not None:
-                body["identifier"] = list(ids)
-            cond = f"_tag={TAG_SYSTEM}|{url.removeprefix('urn:uuid:')}"
-        else:
-            own = {"system": ID_SYSTEM, "value": url}
-            body["identifier"] = [own]
-            body.update(resource)
-            if ids is not None:
-                body["identifier"] = [own, *ids]
-            cond = f"identifier={ID_SYSTEM}|{url}"
-        # the entry (``_entry``) made here: one call fewer for each of a bundle's resources
+        body.update(resource)
+        if ids is not None:
+            body["identifier"] = list(ids)
+        cond = f"_tag={TAG_SYSTEM}|{url.removeprefix('urn:uuid:')}"
         if self.transaction:
             self.sink(
                 {
@@ -1011,24 +1052,25 @@ def _condition_summary(r: dict[str, Any]) -> str:
 
 
 def _observation_summary(r: dict[str, Any]) -> str:
-    absent_value = r.get("valueCodeableConcept")  # (str(None) holds no code: looked into only when set)
+    get = r.get  # (each element looked up once)
+    code = _concept_text(get("code"))
+    absent_value = get("valueCodeableConcept")  # (str(None) holds no code: looked into only when set)
     if absent_value is not None and "2667000" in str(absent_value):
-        return f"Observation: {_concept_text(r.get('code'))}: absent"
-    value = _qty(r.get("valueQuantity")) or r.get("valueString", "")
-    # (each join only where there is something to join: an empty list joins to "" all the same)
-    comps = (
-        "; ".join(
-            f"{_concept_text(c.get('code'))} {_qty(c.get('valueQuantity'))}" for c in r.get("component", [])
+        return f"Observation: {code}: absent"
+    q = get("valueQuantity")
+    value = (_qty(q) if q is not None else "") or get("valueString", "")
+    components, interpretation, absent = get("component"), get("interpretation"), get("dataAbsentReason")
+    if components or interpretation or absent:
+        # (each join only where there is something to join: an empty list joins to "" all the same)
+        comps = (
+            "; ".join(f"{_concept_text(c.get('code'))} {_qty(c.get('valueQuantity'))}" for c in components)
+            if components
+            else ""
         )
-        if r.get("component")
-        else ""
-    )
-    interp = (
-        ", ".join(_concept_text(i) for i in r.get("interpretation", [])) if r.get("interpretation") else ""
-    )
-    absent = "not performed" if r.get("dataAbsentReason") else ""
-    detail = ", ".join(x for x in (value, comps, interp, absent) if x) if comps or interp or absent else value
-    return f"Observation: {_concept_text(r.get('code'))}" + (f": {detail}" if detail else "")
+        interp = ", ".join(_concept_text(i) for i in interpretation) if interpretation else ""
+        absent_text = "not performed" if absent else ""
+        value = ", ".join(x for x in (value, comps, interp, absent_text) if x)
+    return f"Observation: {code}: {value}" if value else f"Observation: {code}"
 
 
 def _statement_summary(r: dict[str, Any]) -> str:

@@ -114,3 +114,33 @@ def test_usable_decimal_values_keep_their_digits() -> None:
     q = Quantity(Decimal("1.00000000000000"), "g")  # 15 digits: kept; one more is not
     assert bundle._usable((q,)) == (q,)
     assert bundle._usable((Quantity(Decimal("1.000000000000000"), "g"),)) is None
+
+
+_CONCEPTS = st.sampled_from(
+    [{"text": "troponin"}, {"coding": [{"code": "c", "display": "D"}]}, {}, {"text": ""}, {"coding": [{}]}]
+)
+_QTYS = st.sampled_from(
+    [{"value": 1, "unit": "%"}, {"value": Decimal("2.40")}, {"value": ""}, {"comparator": ">", "value": 3}]
+)
+_OBSERVATION = st.fixed_dictionaries(
+    {"resourceType": st.just("Observation")},
+    optional={
+        "code": _CONCEPTS,
+        "valueCodeableConcept": st.sampled_from([{"coding": [{"code": "2667000"}]}, {"text": "other"}, None]),
+        "valueQuantity": st.one_of(_QTYS, st.none()),
+        "valueString": st.sampled_from(["", "positive", None]),
+        "component": st.lists(st.fixed_dictionaries({"code": _CONCEPTS, "valueQuantity": _QTYS}), max_size=2),
+        "interpretation": st.lists(_CONCEPTS, max_size=2),
+        "dataAbsentReason": st.sampled_from([{"text": "x"}, {}, None]),
+    },
+)
+
+
+@settings(deadline=None, max_examples=500)
+@given(_OBSERVATION)
+def test_observation_summary_is_the_chain_of_tests(resource: dict[str, Any]) -> None:
+    """The Observation summary with each element looked up once and the joins made only when a
+    component, an interpretation or an absent reason is there: the plain chain of tests on any mix."""
+    from test_builder_speedups import _plain_summary
+
+    assert bundle._summary(resource) == _plain_summary(resource)
