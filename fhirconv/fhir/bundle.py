@@ -507,8 +507,9 @@ class _Builder:
     def conditions(self) -> dict[str, str]:
         urls: dict[str, str] = {}
         for c in self.facts.conditions:
-            # an absent sign is an Observation, not a refuted Condition (fhir/findings.py)
-            if pertinent_negative(c):
+            # an absent sign is an Observation, not a refuted Condition (fhir/findings.py; its test
+            # ``pertinent_negative`` asked only of a negated fact)
+            if c.assertion is Assertion.NEGATED and pertinent_negative(c):
                 self._absent_finding(c)
                 continue
             first = c.mentions[0]
@@ -536,7 +537,6 @@ class _Builder:
                     "text": "Encounter Diagnosis",
                 }
             ]
-            historical = c.assertion is Assertion.HISTORICAL
             res["code"] = codeable_concept(
                 c.text, self.norm.condition_codings(c.codings, historical=historical)
             )
@@ -581,12 +581,17 @@ class _Builder:
             value_text = o.value_text
             if o.value is not None and not as_quantity:
                 value_text = f"{o.value.comparator or ''}{o.value.value} {o.value.unit}".strip()
-            codings = self.norm.observation_codings(
-                o.codings,
-                ucum,
-                has_quantity=as_quantity,
-                has_text_value=bool(value_text) and not o.components,
-                interpretation=o.interpretation,
+            # (no codings: none kept, without a call)
+            codings = (
+                self.norm.observation_codings(
+                    o.codings,
+                    ucum,
+                    has_quantity=as_quantity,
+                    has_text_value=bool(value_text) and not o.components,
+                    interpretation=o.interpretation,
+                )
+                if o.codings
+                else []
             )
             if o.components:
                 codings = [
