@@ -42,6 +42,7 @@ from .datatypes import (
     data_absent,
     derivations,
     narrative,
+    narrative_text,
     quantity,
     reference,
 )
@@ -138,7 +139,6 @@ def _opening(text: str, title: str) -> list[str]:
 
 
 _BOUNDARY = re.compile(r"\n|[.!?] ")  # a sentence boundary (what _Anchors finds, as below)
-_BOUNDARY_START = re.compile(r"[\n.!?]")
 
 
 class _Anchors:
@@ -150,19 +150,23 @@ class _Anchors:
     def __init__(self, text: str) -> None:
         self.text = text
         self.seen: dict[tuple[int, int], str] = {}  # (start, end) of a sentence -> its anchor
-        self.starts: list[int] = []  # where each boundary starts
-        self.ends: list[int] = []  # and ends
-        # (a search for one character of a set, then a look at the next, is a third cheaper than the
-        # alternation ``\n|[.!?] ``; the boundaries found are the same)
-        starts, ends = self.starts, self.ends
-        for m in _BOUNDARY_START.finditer(text):
-            i = m.start()
-            if text[i] == "\n":
-                starts.append(i)
-                ends.append(i + 1)
-            elif text.startswith(" ", i + 1):
-                starts.append(i)
-                ends.append(i + 2)
+        self.starts: list[int]  # where each boundary starts
+        self.ends: list[int]  # and ends
+        # (each separator found by ``str.find``, which skips to it at C speed, instead of the regular
+        # expression's per-character set test over the whole text; the boundaries found are the same:
+        # none of the separators starts inside another, so they never overlap)
+        found: dict[int, int] = {}
+        i = text.find("\n")
+        while i >= 0:
+            found[i] = i + 1
+            i = text.find("\n", i + 1)
+        for sep in (". ", "! ", "? "):
+            i = text.find(sep)
+            while i >= 0:
+                found[i] = i + 2
+                i = text.find(sep, i + 2)
+        self.starts = sorted(found)
+        self.ends = [found[i] for i in self.starts]
 
     def __call__(self, start: int, end: int) -> str:
         text = self.text
@@ -286,42 +290,82 @@ class _Builder:
         self, url: str, resource: dict[str, Any], mentions: tuple[Mention, ...] | list[Mention] = ()
     ) -> None:
         rtype = resource["resourceType"]
-        keyed = rtype in TAG_KEYED
+        if rtype in TAG_KEYED:
+            self._add_keyed(url, resource, mentions)
+            return
         # every resource names the document it came from, so an upload can find (and replace) the
-        # set a previous conversion of the same document left on a server
-        tags = [{"system": DOCUMENT_TAG_SYSTEM, "code": self.document_tag}]
-        if keyed:
-            tags.insert(0, {"system": TAG_SYSTEM, "code": url.removeprefix("urn:uuid:")})
-        # a loader can tell offsets from real dates (docs/timeline.md); DocumentReference.date is the
-        # real publication date
+        # set a previous conversion of the same document left on a server; a loader can tell offsets
+        # from real dates (docs/timeline.md); DocumentReference.date is the real publication date
         if rtype != "DocumentReference" and holds_synthetic_date(resource):
-            tags.append(dict(DATE_TAG))
+            tags = [{"system": DOCUMENT_TAG_SYSTEM, "code": self.document_tag}, DATE_TAG.copy()]
+        else:
+            tags = [{"system": DOCUMENT_TAG_SYSTEM, "code": self.document_tag}]
         # (no category, no vital-signs profile: most Observations are asked nothing more)
         profile = vital_profile(resource) if rtype == "Observation" and "category" in resource else None
+        # the narrative (``narrative(_summary(resource))``) made here: two calls fewer a resource
+        summarise = _SUMMARIES.get(rtype)
+        summary = summarise(resource) if summarise is not None else rtype
+        if not (summary.isprintable() and "&" not in summary and "<" not in summary and ">" not in summary):
+            summary = narrative_text(summary)
         body: dict[str, Any] = {
             "resourceType": rtype,
             "meta": {"profile": [profile], "tag": tags} if profile else {"tag": tags},
+            "text": {
+                "status": "generated",
+                "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{summary}</div>',
+            },
+        }
+        if mentions:
+            body["extension"] = derivations(self.doc_ref, mentions, _ROLE_PATHS.get(rtype) or _paths(rtype))
+            self.derived.append(url)
+        # the resource's elements in its order after those above (a key already in ``body`` keeps its
+        # place and takes the resource's value; resourceType is the same value); its own identifiers
+        # follow the fhirconv one
+        own = {"system": ID_SYSTEM, "value": url}
+        body["identifier"] = [own]
+        ids = resource.get("identifier")
+        body.update(resource)
+        if ids is not None:
+            body["identifier"] = [own, *ids]
+        # the entry (``_entry``) made here: one call fewer for each of a bundle's resources
+        if self.transaction:
+            self.sink(
+                {
+                    "fullUrl": url,
+                    "resource": body,
+                    "request": {
+                        "method": "POST",
+                        "url": rtype,
+                        "ifNoneExist": f"identifier={ID_SYSTEM}|{url}",
+                    },
+                }
+            )
+        else:
+            self.sink({"fullUrl": url, "resource": body})
+
+    def _add_keyed(
+        self, url: str, resource: dict[str, Any], mentions: tuple[Mention, ...] | list[Mention]
+    ) -> None:
+        """``_add`` of a resource keyed by a tag (``TAG_KEYED``: one or two a bundle)."""
+        rtype = resource["resourceType"]
+        tags = [
+            {"system": TAG_SYSTEM, "code": url.removeprefix("urn:uuid:")},
+            {"system": DOCUMENT_TAG_SYSTEM, "code": self.document_tag},
+        ]
+        if holds_synthetic_date(resource):
+            tags.append(dict(DATE_TAG))
+        body: dict[str, Any] = {
+            "resourceType": rtype,
+            "meta": {"tag": tags},
             "text": narrative(_summary(resource)),
         }
         if mentions:
             body["extension"] = derivations(self.doc_ref, mentions, _ROLE_PATHS.get(rtype) or _paths(rtype))
-        # the resource's elements in its order after those above (a key already in ``body`` keeps its
-        # place and takes the resource's value; resourceType is the same value); its own identifiers
-        # follow the fhirconv one
         ids = resource.get("identifier")
-        if keyed:
-            body.update(resource)
-            if ids is not None:
-                body["identifier"] = list(ids)
-            cond = f"_tag={TAG_SYSTEM}|{url.removeprefix('urn:uuid:')}"
-        else:
-            own = {"system": ID_SYSTEM, "value": url}
-            body["identifier"] = [own]
-            body.update(resource)
-            if ids is not None:
-                body["identifier"] = [own, *ids]
-            cond = f"identifier={ID_SYSTEM}|{url}"
-        # the entry (``_entry``) made here: one call fewer for each of a bundle's resources
+        body.update(resource)
+        if ids is not None:
+            body["identifier"] = list(ids)
+        cond = f"_tag={TAG_SYSTEM}|{url.removeprefix('urn:uuid:')}"
         if self.transaction:
             self.sink(
                 {
@@ -463,8 +507,9 @@ class _Builder:
     def conditions(self) -> dict[str, str]:
         urls: dict[str, str] = {}
         for c in self.facts.conditions:
-            # an absent sign is an Observation, not a refuted Condition (fhir/findings.py)
-            if pertinent_negative(c):
+            # an absent sign is an Observation, not a refuted Condition (fhir/findings.py; its test
+            # ``pertinent_negative`` asked only of a negated fact)
+            if c.assertion is Assertion.NEGATED and pertinent_negative(c):
                 self._absent_finding(c)
                 continue
             first = c.mentions[0]
@@ -492,7 +537,6 @@ class _Builder:
                     "text": "Encounter Diagnosis",
                 }
             ]
-            historical = c.assertion is Assertion.HISTORICAL
             res["code"] = codeable_concept(
                 c.text, self.norm.condition_codings(c.codings, historical=historical)
             )
@@ -537,12 +581,17 @@ class _Builder:
             value_text = o.value_text
             if o.value is not None and not as_quantity:
                 value_text = f"{o.value.comparator or ''}{o.value.value} {o.value.unit}".strip()
-            codings = self.norm.observation_codings(
-                o.codings,
-                ucum,
-                has_quantity=as_quantity,
-                has_text_value=bool(value_text) and not o.components,
-                interpretation=o.interpretation,
+            # (no codings: none kept, without a call)
+            codings = (
+                self.norm.observation_codings(
+                    o.codings,
+                    ucum,
+                    has_quantity=as_quantity,
+                    has_text_value=bool(value_text) and not o.components,
+                    interpretation=o.interpretation,
+                )
+                if o.codings
+                else []
             )
             if o.components:
                 codings = [
@@ -1008,24 +1057,25 @@ def _condition_summary(r: dict[str, Any]) -> str:
 
 
 def _observation_summary(r: dict[str, Any]) -> str:
-    absent_value = r.get("valueCodeableConcept")  # (str(None) holds no code: looked into only when set)
+    get = r.get  # (each element looked up once)
+    code = _concept_text(get("code"))
+    absent_value = get("valueCodeableConcept")  # (str(None) holds no code: looked into only when set)
     if absent_value is not None and "2667000" in str(absent_value):
-        return f"Observation: {_concept_text(r.get('code'))}: absent"
-    value = _qty(r.get("valueQuantity")) or r.get("valueString", "")
-    # (each join only where there is something to join: an empty list joins to "" all the same)
-    comps = (
-        "; ".join(
-            f"{_concept_text(c.get('code'))} {_qty(c.get('valueQuantity'))}" for c in r.get("component", [])
+        return f"Observation: {code}: absent"
+    q = get("valueQuantity")
+    value = (_qty(q) if q is not None else "") or get("valueString", "")
+    components, interpretation, absent = get("component"), get("interpretation"), get("dataAbsentReason")
+    if components or interpretation or absent:
+        # (each join only where there is something to join: an empty list joins to "" all the same)
+        comps = (
+            "; ".join(f"{_concept_text(c.get('code'))} {_qty(c.get('valueQuantity'))}" for c in components)
+            if components
+            else ""
         )
-        if r.get("component")
-        else ""
-    )
-    interp = (
-        ", ".join(_concept_text(i) for i in r.get("interpretation", [])) if r.get("interpretation") else ""
-    )
-    absent = "not performed" if r.get("dataAbsentReason") else ""
-    detail = ", ".join(x for x in (value, comps, interp, absent) if x) if comps or interp or absent else value
-    return f"Observation: {_concept_text(r.get('code'))}" + (f": {detail}" if detail else "")
+        interp = ", ".join(_concept_text(i) for i in interpretation) if interpretation else ""
+        absent_text = "not performed" if absent else ""
+        value = ", ".join(x for x in (value, comps, interp, absent_text) if x)
+    return f"Observation: {code}: {value}" if value else f"Observation: {code}"
 
 
 def _statement_summary(r: dict[str, Any]) -> str:
@@ -1168,7 +1218,12 @@ def _usable(obj: Any) -> Any:
     if isinstance(obj, tuple):
         items: list[Any] | None = None  # made once an item changes (most tuples keep every item)
         for k, y in enumerate(obj):
-            x = y if type(y) in _LEAVES else _usable(y)
+            ty = type(y)
+            if ty in _LEAVES:
+                x = y
+            else:  # (a fact of a type already planned: straight to its fields, one call fewer per fact)
+                plan = _PLANNED.get(ty, _UNSEEN)
+                x = _usable(y) if plan is _UNSEEN else y if plan is None else _usable_fields(y, plan)
             if items is not None:
                 items.append(x)
             elif x is not y:
@@ -1187,27 +1242,39 @@ def _usable(obj: Any) -> Any:
 
 
 def _usable_fields(obj: Any, names: tuple[str, ...]) -> Any:
-    """``_usable`` of a dataclass instance whose fields to look into are ``names``."""
-    changes: dict[str, Any] = {}
+    """``_usable`` of a dataclass instance whose fields to look into are ``names``.
+
+    The commonest values are answered here without a call: a time whose ends are day counts in range
+    or None (every fact's time; anything else, a NaN included, takes ``_plausible_days``), a Quantity
+    (``_usable``'s own test), an empty tuple; the dict of changes is made only for a change (rare)."""
+    changes: dict[str, Any] | None = None
     for name in names:
         value = getattr(obj, name)
         tv = type(value)
-        if tv in _LEAVES:
+        if tv in _LEAVES or (tv is tuple and not value):
             continue
-        if tv is RelativeTime:  # (the commonest: every fact's time, checked here without a call)
-            if not (_plausible_days(value.start_day) and _plausible_days(value.end_day)):
-                changes[name] = None
+        if tv is RelativeTime:
+            s, e = value.start_day, value.end_day
+            ts, te = type(s), type(e)
+            if (s is None or ((ts is float or ts is int) and -MAX_DAYS <= s <= MAX_DAYS)) and (
+                e is None or ((te is float or te is int) and -MAX_DAYS <= e <= MAX_DAYS)
+            ):
+                continue
+            new = value if _plausible_days(s) and _plausible_days(e) else None
         elif tv is float:  # (a day count: ``_plausible_days``'s own test; a NaN fails it)
-            if not -MAX_DAYS <= value <= MAX_DAYS:
-                changes[name] = None
-        elif tv is tuple and not value:  # (an empty tuple: nothing to look into)
-            continue
-        elif isinstance(value, float) and not _plausible_days(value):
-            changes[name] = None
+            new = value if -MAX_DAYS <= value <= MAX_DAYS else None
+        elif tv is Quantity:
+            new = value if _plausible_number(value.value) else None
+        elif isinstance(value, float):
+            new = value if _plausible_days(value) else None
         elif isinstance(value, Quantity | RelativeTime | tuple) or _field_names(type(value)) is not None:
             new = _usable(value)
-            if new is not value:
-                changes[name] = new
+        else:
+            continue
+        if new is not value:
+            if changes is None:
+                changes = {}
+            changes[name] = new
     return replace(obj, **changes) if changes else obj
 
 

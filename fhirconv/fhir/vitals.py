@@ -36,8 +36,12 @@ def vital_profile(resource: dict[str, Any]) -> str | None:
         # vs-1 is written for a dateTime; the R4 validator also applies it to a Period and fails it
         # (the cheap tests first: most Observations go no further)
         return None
-    cats = [c.get("code") for cc in resource.get("category", []) for c in cc.get("coding", [])]
-    if "vital-signs" not in cats:
+    # (the category codes looked through until vital-signs, without a list of them: a laboratory or
+    # exam Observation, most of those asked, has one category of one coding)
+    for cc in resource.get("category", []):
+        if any(c.get("code") == "vital-signs" for c in cc.get("coding", [])):
+            break
+    else:
         return None
     codes = [c["code"] for c in resource.get("code", {}).get("coding", []) if c.get("system") == _LOINC]
     hit = next((_PROFILES[c] for c in codes if c in _PROFILES), None)
