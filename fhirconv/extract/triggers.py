@@ -83,7 +83,13 @@ class Triggers:
         """Put a gate in front of every pattern held by ``root`` or the objects it holds (attributes,
         lists, tuples, dict values) whose classes come from ``package``; returns in how many places."""
         self._root = (root, package)
-        return _walk(root, package, self._gate, barren=self._barren)
+        return _walk(root, package, self._gate, barren=self._barren, any_of=self._measure)
+
+    def _measure(self, any_of: AnyOf) -> None:
+        """A union met by the first walk is made at its next question, behind a gate that is measured
+        and settled with the others (its decision is remembered with theirs)."""
+        any_of.gate = self._gate
+        any_of.prepare()
 
     def watch(self, root: object, package: str) -> None:
         """:meth:`gate_all` at the ``warm_up``-th document: reading the patterns' parse trees costs more
@@ -207,6 +213,7 @@ class Triggers:
 
     def _hook(self, any_of: AnyOf) -> None:
         any_of.gate = self._install
+        any_of.prepare()  # (made at its next question, with its remembered gate)
 
     def _install(self, pattern: Any) -> Any:
         """The remembered gate of ``pattern``, switched on, or the pattern itself (no gate)."""
