@@ -49,8 +49,9 @@ _ATOMS = frozenset({str, int, float, bool, type(None), bytes})  # values that ho
 
 Decisions = dict[tuple[str, int], frozenset[str] | None]
 
-# of the decisions file; 2: settled by the counted cost model (1: by the clock, host-dependent)
-FORMAT = 2
+# of the decisions file; 2: settled by the counted cost model (1: by the clock, host-dependent); 3: the
+# unions of AnyOf made at the gates' set-up and settled with the rest (a file of 2 may lack them)
+FORMAT = 3
 SUFFIX = ".gates"
 
 

@@ -26,6 +26,7 @@ __all__ = ["AnyOf", "LiteralWindows", "ending_gate"]
 _NAME = re.compile(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
 _UNSAFE = re.compile(r"\(\?P=|\(\?\(|\\[1-9]|\(\?[aiLmsux]+\)")
 _WORD_START = r"(?<!\w)"
+_NEVER = 1 << 62  # (the warm-up of a union that cannot be made)
 
 
 class AnyOf:
@@ -53,6 +54,14 @@ class AnyOf:
         """The union, once made."""
         return self._union
 
+    def prepare(self) -> None:
+        """Make the union at the next question, whatever is left of the warm-up: the literal gates'
+        set-up (triggers.py) asks this of every union it meets, so that the union is measured and
+        settled with the other patterns (made after the last settling, it went ungated in every
+        process). A union that cannot be made is not tried again."""
+        if self._union is None and self._asked < self._warm_up < _NEVER:
+            self._asked = self._warm_up
+
     def search(self, text: str, pos: int, endpos: int) -> bool:
         if self._union is None:
             self._asked += 1
@@ -60,7 +69,7 @@ class AnyOf:
                 return True
             self._union = union(self._patterns)
             if self._union is None:  # cannot be joined: ask no more
-                self._warm_up = 1 << 62
+                self._warm_up = _NEVER
                 return True
             if self.gate is not None:
                 self._union = self.gate(self._union)

@@ -23,6 +23,7 @@ from ..model import (
     RelativeTime,
     TimeAnchor,
 )
+from .fastcopy import maker
 from .fastcopy import replaced as replace
 from .rules import OutcomeRules
 from .text import Sentence
@@ -168,6 +169,8 @@ def resolution_time(
 
 
 _Timed = TypeVar("_Timed", ObservationFact, ProcedureFact)
+# a time per dated fact (dozens a report): the same object at about half the price (fastcopy.maker)
+_relative = maker(RelativeTime)
 
 
 def timed(fact: _Timed, when: Callable[..., RelativeTime | None]) -> _Timed:
@@ -240,7 +243,7 @@ class When:
                 self._own[i, running] = own
         if own:
             a = min(own, key=lambda a: min(abs(a.start - mention.end), abs(mention.start - a.end)))
-            return RelativeTime(a.text, a.day, a.end_day, a.age_years, a.calendar)
+            return _relative(a.text, a.day, a.end_day, a.age_years, a.calendar)
         if not running:
             return None
         if i in self._running:
@@ -252,7 +255,7 @@ class When:
             None
             if run is None
             or any(a.kind == "follow-up" and a.day is None for a in self._by_sentence.get(i, []))
-            else RelativeTime(run.text, run.day, None, run.age_years)
+            else _relative(run.text, run.day, None, run.age_years)
         )
         if self._remember:
             self._running[i] = t

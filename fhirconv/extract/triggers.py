@@ -47,18 +47,15 @@ class Triggers:
     a match is tried: a cost model, never a clock, so that a loaded host or a noisy timer cannot change
     a decision). At the 4 x ``warm_up``-th document the gate stays in front of the patterns where it
     saves more than it costs (``gain_s`` more, in the model's seconds); every other pattern is put back
-    as it was. Patterns made on first use meanwhile (the unions of :class:`~.prefilter.AnyOf`) are
-    counted until the 8 x ``warm_up``-th. The same patterns and warm-up documents give the same gates;
-    what any pattern answers never depends on them.
+    as it was; the last settling is at the 8 x ``warm_up``-th. The unions of :class:`~.prefilter.AnyOf`
+    are made at the set-up (their ``prepare``), gated and settled with the rest. The same patterns and
+    warm-up documents give the same gates; what any pattern answers never depends on them.
 
-    Measuring and settling cost ~0.35 ms a document over a batch of a hundred, in every process. With
-    a ``remember`` folder (the user cache), the settled decisions -- per pattern its literals, or "no
-    gate" -- are written there at the last settling, in a file keyed by the patterns' sources and flags
-    and fhirconv's version; a later process with the same patterns installs them at the ``warm_up``-th
-    document in one walk: no measuring, no settling, the same gates every run. A union of
-    :class:`~.prefilter.AnyOf` made later gets its remembered gate when it is made. A file that is
-    absent, damaged or of other patterns is passed by: the patterns are measured as before and the file
-    is written afresh.
+    Measuring and settling cost ~0.35 ms a document over a batch of a hundred. With a ``remember``
+    folder (the user cache), the settled decisions (per pattern its literals, or "no gate") are written
+    there, keyed by the patterns' sources and flags and fhirconv's version; a later process with the
+    same patterns installs them at the ``warm_up``-th document in one walk (a union: when made), with no
+    measuring or settling. A file absent, damaged or of other patterns is passed by: measured afresh.
     """
 
     def __init__(self, *, warm_up: int = 2, gain_s: float = 0.0, remember: Path | None = None) -> None:
@@ -83,7 +80,11 @@ class Triggers:
         """Put a gate in front of every pattern held by ``root`` or the objects it holds (attributes,
         lists, tuples, dict values) whose classes come from ``package``; returns in how many places."""
         self._root = (root, package)
-        return _walk(root, package, self._gate, barren=self._barren)
+        return _walk(root, package, self._gate, barren=self._barren, any_of=self._measure)
+
+    def _measure(self, any_of: AnyOf) -> None:  # (a union: made at its next question, then measured)
+        any_of.gate = self._gate
+        any_of.prepare()
 
     def watch(self, root: object, package: str) -> None:
         """:meth:`gate_all` at the ``warm_up``-th document: reading the patterns' parse trees costs more
@@ -160,9 +161,8 @@ class Triggers:
             g.folded, g.ends, g.starts = None, _NONE, _NONE
 
     def _settle(self, last: bool) -> None:
-        """After the warm-up: keep the gates that pay, put the other patterns back. Patterns made since
-        the components were built (the unions of :class:`~.prefilter.AnyOf`, made on first use) get a
-        gate now and are measured until the ``last`` settling."""
+        """After the warm-up: keep the gates that pay, put the other patterns back. A pattern made since
+        the last walk gets a gate now and is measured until the ``last`` settling."""
         for g in self._gated:
             if g.state == _MEASURE and (g.calls or last):
                 g.state = _ON if g.saved() > self._gain_s else _OFF
@@ -173,8 +173,7 @@ class Triggers:
             return p if last or id(p) in self._of or id(p) in self._plain else self._gate(p)
 
         if self._root is not None:
-            # (the rules' data -- word lists, tables, dicts of strings -- holds no pattern: the walk
-            # before this one noted where, and this one passes those containers by)
+            # (the rules' data holds no pattern: the walk before noted where, this one passes it by)
             _walk(*self._root, swap, barren=self._barren, skip=frozenset(self._barren))
         self._automaton = None
 
@@ -207,6 +206,7 @@ class Triggers:
 
     def _hook(self, any_of: AnyOf) -> None:
         any_of.gate = self._install
+        any_of.prepare()  # (made at its next question, with its remembered gate)
 
     def _install(self, pattern: Any) -> Any:
         """The remembered gate of ``pattern``, switched on, or the pattern itself (no gate)."""

@@ -98,7 +98,7 @@ def test_maker_makes_what_the_class_makes() -> None:
     from fhirconv.extract.fastcopy import maker
     from fhirconv.extract.lexicon import Match
     from fhirconv.extract.text import Sentence
-    from fhirconv.model import MedicationFact, ObservationFact, ProcedureFact
+    from fhirconv.model import MedicationFact, ObservationFact, ProcedureFact, RelativeTime
 
     classes: list[Any] = [
         Mention,
@@ -109,6 +109,7 @@ def test_maker_makes_what_the_class_makes() -> None:
         ProcedureFact,
         Target,
         Sentence,
+        RelativeTime,
         _Derived,
     ]
     for cls in classes:

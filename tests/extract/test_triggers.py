@@ -502,3 +502,105 @@ def test_the_timelines_union_is_made_in_time_for_its_gate() -> None:
         conv.extractor.extract(conv.read_bytes(path.read_bytes(), path.name))
     union = conv.extractor.timeline._any_time.union
     assert isinstance(union, GatedPattern) and union.state == 1
+
+
+def test_every_union_of_the_engine_is_settled_and_remembered(tmp_path: Path) -> None:
+    """Every union of :class:`AnyOf` the engine holds is made at the gates' set-up (whatever its own
+    warm-up: the outcome phrases' union, made at its 257th question, used to come after the last
+    settling and went ungated in every process), measured and settled with the other patterns, and its
+    decision is remembered: a later converter installs it. The unions answer as their patterns do."""
+    from support import REPO, SHARED, require_shared
+
+    from fhirconv.extract import gate_store
+    from fhirconv.pipeline import Converter, ConvertOptions
+    from fhirconv.text import fold
+
+    require_shared("corpora", "maccrobat2020", "dev")
+    # short documents first (the repository's samples, as a benchmark warms up): few questions each
+    samples = sorted(p for p in (REPO / "samples").iterdir() if p.is_file())
+    files = samples + sorted((SHARED / "corpora" / "maccrobat2020" / "dev").glob("*.txt"))[:12]
+
+    def run() -> tuple[Any, list[AnyOf]]:
+        conv = Converter(ConvertOptions())
+        conv.extractor.triggers._folder = tmp_path
+        for i, path in enumerate(files):
+            conv.extractor.extract(conv.read_bytes(path.read_bytes(), path.name))
+            if i == conv.extractor.triggers._warm_up:  # the set-up was at this document's start
+                assert all(u.union is not None for u in _unions_of(conv.extractor))
+        return conv, _unions_of(conv.extractor)
+
+    _, unions = run()
+    assert len(unions) >= 2 and all(u.union is not None for u in unions)
+    (path,) = _files(tmp_path)
+    digest = path.name[: -len(gate_store.SUFFIX)]
+    decisions = gate_store.load(path, digest)
+    assert decisions is not None
+    for u in unions:
+        raw = u.union.raw if isinstance(u.union, GatedPattern) else u.union
+        assert raw is not None and (raw.pattern, raw.flags) in decisions
+    later, again = run()
+    assert not later.extractor.triggers._measuring
+    for u in again:
+        raw = u.union.raw if isinstance(u.union, GatedPattern) else u.union
+        assert raw is not None
+        want = decisions[raw.pattern, raw.flags]
+        assert (u.union.literals if isinstance(u.union, GatedPattern) else None) == want
+    # the gated unions answer as their patterns (every sentence of the reports read, with the gates on)
+    extractor, asked = later.extractor, 0
+    for path in files:
+        doc = later.read_bytes(path.read_bytes(), path.name)
+        folded = fold(doc.text)
+        extractor.triggers.read(folded)
+        try:
+            with extractor.lexicon.reading(folded, [(s.start, s.end) for s in doc.sections]):
+                sentences = extractor.attributor.patient_sentences(doc, folded)
+            for sent in sentences:
+                for u in again:
+                    u._last = None
+                    want_hit = any(p.search(folded, sent.start, sent.end) for p in u._patterns)
+                    assert u.search(folded, sent.start, sent.end) == want_hit
+                    asked += 1
+        finally:
+            extractor.triggers.done()
+    assert asked > 500
+
+
+def _unions_of(root: Any) -> list[AnyOf]:
+    """The AnyOf objects the engine holds (found by the gates' own walk)."""
+    from fhirconv.extract.triggers import _walk
+
+    found: dict[int, AnyOf] = {}
+
+    def note(any_of: AnyOf) -> None:
+        found[id(any_of)] = any_of
+
+    _walk(root, "fhirconv.extract", lambda p: p, any_of=note)
+    return list(found.values())
+
+
+def test_prepare_makes_the_union_at_the_next_question_once() -> None:
+    made: list[int] = []
+    from fhirconv.extract import prefilter
+
+    real = prefilter.union
+
+    def counting(patterns: Any) -> Any:
+        made.append(1)
+        return real(patterns)
+
+    prefilter.union = counting
+    try:
+        joined = AnyOf([re.compile("fever"), re.compile("rash")], warm_up=256)
+        joined.prepare()
+        assert joined.union is None and len(made) == 0
+        assert joined.search("a rash", 0, 6) and joined.union is not None and len(made) == 1
+        joined.prepare()  # made already: nothing more
+        assert joined.search("none", 0, 4) is False and len(made) == 1
+        unjoinable = AnyOf([re.compile(r"(a)\1"), re.compile("b")], warm_up=256)
+        unjoinable.prepare()
+        for _ in range(3):
+            assert unjoinable.search("x", 0, 1)  # cannot be joined: always "maybe", tried once
+            unjoinable.prepare()
+        assert unjoinable.union is None and len(made) == 2
+    finally:
+        prefilter.union = real
