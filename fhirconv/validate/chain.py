@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from itertools import repeat
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
 
 from .issues import Issue, Report, Severity
@@ -325,8 +325,8 @@ class ValidationChain:
 def _types_present(resources: list[tuple[dict[str, Any], str]]) -> Any:
     """The set of the resources' ``resourceType`` values (False when one cannot be in a set: a list):
     a checker of none of them is asked about none, with no type -> indices table made."""
-    try:
-        return {resource.get("resourceType") for resource, _location in resources}
+    try:  # (C calls: the chain's resources are objects)
+        return set(map(dict.get, map(_RESOURCE, resources), repeat("resourceType")))
     except TypeError:
         return False
 
@@ -363,6 +363,7 @@ def _processing(checker: Checker, location: str, exc: BaseException) -> Issue:
 # an issue's identity for _dedupe, read in C (one call per issue, no tuple built in Python)
 _KEY = attrgetter("severity", "location", "message", "rule")
 _LOCATION = attrgetter("location")
+_RESOURCE = itemgetter(0)  # (resource, location) -> resource
 
 
 def _dedupe(issues: list[Issue]) -> list[Issue]:

@@ -952,3 +952,19 @@ def test_the_profile_claim_prefilter_is_check_resources_first_test() -> None:
             isinstance(r.get("meta"), dict) and r["meta"].get("profile") is not None for r, _ in resources
         )
     assert looked > 15
+
+
+def test_the_types_present_are_the_resources_types() -> None:
+    """``chain._types_present`` (C calls) is the set of the resources' resourceType values, or False when
+    one cannot be in a set: on the examples, converted bundles and a copy with a list resourceType."""
+    from fhirconv.validate.chain import _types_present
+
+    odd = copy.deepcopy(_converted()[0])
+    odd["entry"][2]["resource"]["resourceType"] = ["Observation"]
+    for data in [*(d for _n, d in _examples()), *_converted(), odd]:
+        resources = resource_list(data, "Bundle" if data is odd else data["resourceType"])
+        try:
+            plain: Any = {resource.get("resourceType") for resource, _location in resources}
+        except TypeError:
+            plain = False
+        assert _types_present(resources) == plain
