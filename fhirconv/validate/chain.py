@@ -11,8 +11,9 @@ into a ``processing`` issue instead of hiding the rest of the report. A checker 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from itertools import repeat
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
 
 from .issues import Issue, Report, Severity
@@ -116,15 +117,28 @@ def _plain_entries(entries: list[Any]) -> list[dict[str, Any]] | None:
             return None
         if any(map(dict.__contains__, resources, repeat("contained"))):
             return None
-        if not {r.get("resourceType") for r in resources}.isdisjoint(_NESTING):
+        if not set(map(dict.get, resources, repeat("resourceType"))).isdisjoint(_NESTING):
             return None
     except TypeError:
         return None
     return resources
 
 
-def _entry_locations(location: str, n: int) -> list[str]:
-    return [f"{location}.entry[{i}].resource" for i in range(n)]
+def _entry_locations(location: str, n: int) -> Sequence[str]:
+    """``<location>.entry[i].resource`` for i < n. The strings of a bundle of up to 4,096 entries come
+    from a memo (a pure function of the location and a power-of-two block): not formatted again for
+    every input, and each string's hash, which the checkers' site tables ask for, computed once."""
+    if n > _MEMO_ENTRIES:
+        return [f"{location}.entry[{i}].resource" for i in range(n)]
+    return _location_block(location, 1 << (n - 1).bit_length())[:n]
+
+
+_MEMO_ENTRIES = 4096
+
+
+@lru_cache(maxsize=16)
+def _location_block(location: str, size: int) -> tuple[str, ...]:
+    return tuple(f"{location}.entry[{i}].resource" for i in range(size))
 
 
 def _parameters(params: list[Any], location: str) -> Iterator[tuple[dict[str, Any], str]]:
@@ -311,8 +325,8 @@ class ValidationChain:
 def _types_present(resources: list[tuple[dict[str, Any], str]]) -> Any:
     """The set of the resources' ``resourceType`` values (False when one cannot be in a set: a list):
     a checker of none of them is asked about none, with no type -> indices table made."""
-    try:
-        return {resource.get("resourceType") for resource, _location in resources}
+    try:  # (C calls: the chain's resources are objects)
+        return set(map(dict.get, map(_RESOURCE, resources), repeat("resourceType")))
     except TypeError:
         return False
 
@@ -348,13 +362,19 @@ def _processing(checker: Checker, location: str, exc: BaseException) -> Issue:
 
 # an issue's identity for _dedupe, read in C (one call per issue, no tuple built in Python)
 _KEY = attrgetter("severity", "location", "message", "rule")
+_LOCATION = attrgetter("location")
+_RESOURCE = itemgetter(0)  # (resource, location) -> resource
 
 
 def _dedupe(issues: list[Issue]) -> list[Issue]:
+    # Issues at distinct locations are distinct issues: told first, one str hash per issue (no tuple
+    # built, no Severity hashed: an enum member's hash is a Python call); nearly every report stops here
+    if len(set(map(_LOCATION, issues))) == len(issues):
+        return issues  # no repeat: the list as it is
     # keyed by the Severity member itself: one member per value, and no enum ``.value`` lookup per issue
     keys = list(map(_KEY, issues))
     if len(set(keys)) == len(keys):
-        return issues  # no repeat (nearly every report): the list as it is
+        return issues  # no repeat (issues at one location say different things): the list as it is
     seen: set[tuple[Severity, str, str, str | None]] = set()
     add = seen.add
     out: list[Issue] = []

@@ -23,6 +23,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from itertools import compress, repeat
+from operator import is_not, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -632,12 +634,15 @@ class ProfileChecker:
         per input): with no profile asked for, only the resources that claim one are looked at."""
         out: list[tuple[int, list[Issue]]] = []
         indices: Any = range(len(resources))
-        if not self.asked:  # check_resource's first test, for every resource in one comprehension
-            indices = [
-                i
-                for i, (resource, _location) in enumerate(resources)
-                if isinstance(meta := resource.get("meta"), dict) and meta.get("profile") is not None
-            ]
+        if not self.asked:  # check_resource's first test, for every resource in a few passes of C calls
+            try:  # (the resources are objects: the chain's list; TypeError on anything else)
+                metas: list[Any] = list(map(dict.get, map(_RESOURCE, resources), repeat("meta")))
+            except TypeError:
+                metas = [r.get("meta") for r, _location in resources]
+            # the indices of the resources whose meta is an object, then of those that claim a profile
+            with_meta = list(compress(range(len(metas)), map(isinstance, metas, repeat(dict))))
+            claims = map(dict.get, map(metas.__getitem__, with_meta), repeat("profile"))
+            indices = list(compress(with_meta, map(is_not, claims, repeat(None))))
         for i in indices:
             resource, location = resources[i]
             found = list(self.check_resource(resource, location, ctx))
@@ -812,6 +817,9 @@ class ProfileChecker:
 
             self._terminology = LocalTerminology(self.defs)
         return self._terminology
+
+
+_RESOURCE = itemgetter(0)  # (resource, location) -> resource
 
 
 class _Walk:

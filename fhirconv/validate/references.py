@@ -188,7 +188,7 @@ def _urn_entries(
     else:
         found = {u: r for u, r in zip(urls, resources, strict=True) if isinstance(r, dict)}
     by_url.update(found)
-    rtypes: list[Any] = [r.get("resourceType") for r in found.values()]
+    rtypes: list[Any] = list(map(dict.get, found.values(), repeat("resourceType")))  # (objects, all)
     try:
         every = known.issuperset(rtypes)  # (known holds str only)
     except TypeError:  # a resourceType no set can hold (a list)
@@ -266,8 +266,8 @@ class ReferenceChecker:
                         rtype = None
                     if rtype is not None:
                         targets = info.targets
-                        if not targets or "Resource" in targets or rtype in targets:
-                            continue  # _target_ok, inline
+                        if not targets or rtype in targets or "Resource" in targets:
+                            continue  # _target_ok, inline (the element's own type first: the commonest)
                     if not isinstance(ref, dict):
                         continue
                     # The commonest reference, inline: a urn:uuid naming an entry of the bundle, with no
@@ -291,7 +291,7 @@ class ReferenceChecker:
                                 rtype = None
                         if rtype is not None:
                             targets = info.targets
-                            if not targets or "Resource" in targets or rtype in targets:
+                            if not targets or rtype in targets or "Resource" in targets:
                                 continue  # _target_ok, inline
                     issues.extend(
                         self._check_ref(ref, at, site, container, by_url, entry_base, location, known, other)

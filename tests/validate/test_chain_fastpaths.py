@@ -840,7 +840,20 @@ def test_dedupe_is_the_first_of_each_issue() -> None:
     for issues in reports:
         twice = [*issues, *issues[::2]]
         other_code = [Issue(i.severity, "other", i.location, i.message, i.rule) for i in issues[:3]]
-        for case in (issues, twice, [*issues, *other_code], [*other_code, *issues]):
+        # at a location already used: another severity, message or rule (kept), the same four (dropped)
+        same_place = [
+            *(Issue(Severity.FATAL, i.code, i.location, i.message, i.rule) for i in issues[:2]),
+            *(Issue(i.severity, i.code, i.location, i.message + "!", i.rule) for i in issues[:2]),
+            *(Issue(i.severity, i.code, i.location, i.message, "other-rule") for i in issues[:2]),
+        ]
+        for case in (
+            issues,
+            twice,
+            [*issues, *other_code],
+            [*other_code, *issues],
+            [*issues, *same_place],
+            [*same_place, *issues, *same_place],
+        ):
             assert _dedupe(list(case)) == plain(case)
     again = Issue(Severity.WARNING, "x", "Bundle", "m", None)
     assert _dedupe([again, again]) == [again]
@@ -895,3 +908,63 @@ def test_resource_list_of_plain_entries_is_iter_resources() -> None:
             assert resource_list(data, "Bundle") == list(iter_resources(data, "Bundle"))
             taken += _plain_entries(data["entry"]) is not None
     assert taken == len(_converted())
+
+
+def test_memoised_entry_locations_are_the_formatted_ones() -> None:
+    """The entry locations from the memo (power-of-two blocks, up to 4,096 entries) are the strings the
+    f-string gives, for every count around the block edges and the memo's limit, under two roots."""
+    from fhirconv.validate.chain import _MEMO_ENTRIES, _entry_locations
+
+    counts = [*range(0, 70), 127, 128, 129, _MEMO_ENTRIES - 1, _MEMO_ENTRIES, _MEMO_ENTRIES + 1]
+    for root in ("Bundle", "Parameters.parameter[0].resource"):
+        for n in counts:
+            assert list(_entry_locations(root, n)) == [f"{root}.entry[{i}].resource" for i in range(n)]
+
+
+def test_the_profile_claim_prefilter_is_check_resources_first_test() -> None:
+    """``ProfileChecker.check_each`` looks at the resources whose meta is an object with a profile
+    (told by C calls): the same reports as asking ``check_resource`` of every resource, on converted
+    bundles, the examples, and copies whose metas are absent, no object, or an object without profile."""
+    checker = ProfileChecker(default_chain().definitions)
+    inputs: list[dict[str, Any]] = [*_converted(), *(d for _n, d in _examples())]
+    for bundle in _converted()[:6]:
+        data = copy.deepcopy(bundle)
+        for n, entry in enumerate(data["entry"]):
+            res = entry["resource"]
+            if n % 4 == 0:
+                res["meta"] = ["not", "an", "object"]
+            elif n % 4 == 1:
+                res.pop("meta", None)
+            elif n % 4 == 2:
+                res["meta"] = {"profile": None}
+        inputs.append(data)
+    looked = 0
+    for data in inputs:
+        resources = resource_list(data, data["resourceType"])
+        ctx = _ctx(data)
+        plain = []
+        for i, (resource, location) in enumerate(resources):
+            found = list(checker.check_resource(resource, location, ctx))
+            if found:
+                plain.append((i, found))
+        assert checker.check_each(resources, ctx) == plain
+        looked += sum(
+            isinstance(r.get("meta"), dict) and r["meta"].get("profile") is not None for r, _ in resources
+        )
+    assert looked > 15
+
+
+def test_the_types_present_are_the_resources_types() -> None:
+    """``chain._types_present`` (C calls) is the set of the resources' resourceType values, or False when
+    one cannot be in a set: on the examples, converted bundles and a copy with a list resourceType."""
+    from fhirconv.validate.chain import _types_present
+
+    odd = copy.deepcopy(_converted()[0])
+    odd["entry"][2]["resource"]["resourceType"] = ["Observation"]
+    for data in [*(d for _n, d in _examples()), *_converted(), odd]:
+        resources = resource_list(data, "Bundle" if data is odd else data["resourceType"])
+        try:
+            plain: Any = {resource.get("resourceType") for resource, _location in resources}
+        except TypeError:
+            plain = False
+        assert _types_present(resources) == plain
