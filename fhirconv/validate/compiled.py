@@ -83,7 +83,7 @@ from .structure import (
 
 __all__ = ["GENERATOR_VERSION", "CompiledChecker", "fallback_listing"]
 
-GENERATOR_VERSION = "22"
+GENERATOR_VERSION = "23"
 _STRING_MAX = 1048576
 # Values of a pattern-checked primitive type (code, uri, id, dateTime ...) already found valid, per type:
 # a system URL, a status code or a date recurs thousands of times, and a set lookup is cheaper than the
@@ -474,6 +474,10 @@ _SIMPLE_CHECKS = (
 # Objects with at most this many element keys (besides the '_' parts) compare the key against each
 # of them (``_Generator.context``); bigger ones look it up in their table.
 _CHAIN_MAX = 10
+# Types whose walk of an object holding only this one plain-string element does nothing: the handler
+# tests that shape in line and skips the call (``_Generator.string_only_guard``, which checks the claim
+# against the definitions before writing the test).
+_STRING_ONLY = {"Reference": "reference"}
 _LAST_KEYS = ("id", "extension", "modifierExtension")
 
 _NATIVE_FAST = {
@@ -891,7 +895,7 @@ class _Generator:
                     # ``X.bprim`` asked only when its memo has no empty verdict for the code (the
                     # call's own memo look-up, without the call, the key's list and the loop)
                     lines.append("    if not X.nobind:")
-                    lines.append("        _bm = X.checker.binding_memo")
+                    lines.append("        _bm = X.bm")
                     if many:
                         lines.append("        for i, y in enumerate(x):")
                         lines.append(f"            if isinstance(y, str) and _bm.get(({b!r}, y)) != ():")
@@ -961,11 +965,19 @@ class _Generator:
         if cons != "()":
             body.extend(self.inline_constraints(f"{hname}__C", fns, guards))
         bcoded: list[str] = []
-        if bound is not None:
-            if code == "Coding":
-                bcoded.append(f"X.bcoded([y], {bound!r}, a, False)")
-            else:
-                bcoded.append(f"X.bcoded(y.get('coding'), {bound!r}, a, bool(y.get('text')))")
+        if bound is not None and code != "Coding":
+            # ``X.bcoded`` asked only when the binding memo has no empty verdict for the key it would
+            # build (``(binding, has_text, (system, code))`` for one Coding of exact strings, its
+            # commonest shape: no call, no list of pairs); any other shape goes to it as before
+            call = f"X.bcoded(_cd, {bound!r}, a, bool(y.get('text')))"
+            bcoded += [
+                "if not X.nobind:",
+                "    _cd = y.get('coding')",
+                "    if type(_cd) is list and len(_cd) == 1 and type(_c0 := _cd[0]) is dict"
+                " and type(_cc := _c0.get('code')) is str and type(_cs := _c0.get('system')) is str:",
+                f"        if X.bm.get(({bound!r}, bool(y.get('text')), (_cs, _cc))) != (): {call}",
+                f"    else: {call}",
+            ]
         # A Coding in a list without constraints of its own builds its location only where it is used
         # (a walk, an issue, a site): the remembered clean Coding of a known good system uses none.
         lazy = many and coding and cons == "()"
@@ -988,7 +1000,8 @@ class _Generator:
                 " and X.umemo.get((_s, _c)) is not False:",
                 "            X.unknown(y, a)",
             ]
-            body += ["    " + s for s in bcoded]
+            if bound is not None:
+                body.append(f"    X.bcoded([y], {bound!r}, a, False)")
             body += [
                 f"    {target}(y, a, {inner!r}, X)",
                 "    _coding_clean(y)",
@@ -997,9 +1010,13 @@ class _Generator:
                 f"        if not X.nobind and X.umemo.get(_p) is not False: X.unknown(y, {here})",
                 "        X.pairs.append(_p)",
             ]
-            if lazy and bcoded:
-                body.append("    a = f'{base}[{i}]'")
-            body += ["    " + s for s in bcoded]
+            if bound is not None:
+                # a remembered Coding's values are exact strings: with a pair, ``X.bcoded``'s key is
+                # ``(binding, False, _p)``, asked here first (its location built only for the call)
+                body.append(f"    if _p is None or X.bm.get(({bound!r}, False, _p)) != ():")
+                if lazy:
+                    body.append("        a = f'{base}[{i}]'")
+                body.append(f"        X.bcoded([y], {bound!r}, a, False)")
         else:
             body += bcoded
         if code == "Extension":
@@ -1008,7 +1025,9 @@ class _Generator:
             # array: known here, not parsed from the location at run time
             body.append(f"X.extension({target}, y, a, host, {key.startswith('modifierExtension')})")
         elif not coding:  # (a Coding's walk is called above)
-            body.append(f"{target}(y, a, {inner!r}, X)")
+            call = f"{target}(y, a, {inner!r}, X)"
+            guard = self.string_only_guard(code) if kind == "@complex" and not info.content_ref else None
+            body.append(f"if not ({guard}): {call}" if guard else call)
         if code in COLLECTED:
             # (a site the lint checker can say nothing of, by its own test, is not recorded: SITE_GUARDS)
             site = f"X.sites.append(_new(_Site, ({here}, y, {code!r}, {ipath})))"
@@ -1033,6 +1052,29 @@ class _Generator:
         if cons != "()":
             lines.append(f"{hname}__C = {cons}")
             lines.append("")
+
+    def string_only_guard(self, code: str) -> str | None:
+        """The in-line test of the commonest Reference, ``{'reference': <a plain string>}``, under which
+        the handler skips the type's walk: on that object the walk does nothing (no required element,
+        no choice, no Coding pair to collect, and ``reference`` is a ``string`` with nothing but its
+        format to check, which the test makes in full), so its verdict is clean without the call. None
+        when the definitions make the type's walk of that object do more (then it is always called)."""
+        key = _STRING_ONLY.get(code)
+        idx = type_index(self.defs, code)
+        if key is None or idx is None or code in self.defs.resource_types() or idx.required.get(idx.root):
+            return None
+        keys = idx.keys.get(idx.root, {})
+        if key not in keys or ("code" in keys and "system" in keys):
+            return None
+        info, tcode = keys[key]
+        node = self.plan_nodes(code).get(idx.root)
+        child = node.children.get(key) if node is not None else None
+        if self.simple_primitive(info, tcode, child) != ("1",):
+            return None
+        return (
+            f"len(y) == 1 and type(_r := y.get({key!r})) is str and len(_r) <= {_STRING_MAX}"
+            " and '\\x0b' not in _r and '\\x0c' not in _r and _r.strip(' \\t\\r\\n')"
+        )
 
     def underscore(
         self, uname: str, info: ElementInfo, tcode: str, key: str, lines: list[str], deps: set[str]
@@ -1082,7 +1124,9 @@ class _Generator:
             f"if len({var}) > {_STRING_MAX}: raise Bail",
         ]
         if code == "xhtml":
-            out.append(f"if not {var} or not _narrative_ok({var}): raise Bail")
+            # (a plain narrative, the builder's, is judged without _narrative_ok's own call: it holds
+            # wherever _plain_narrative does)
+            out.append(f"if not {var} or not (_plain_narrative({var}) or _narrative_ok({var})): raise Bail")
             return out
         out.append(f"if not {var}.strip(' \\t\\r\\n'): raise Bail")
         pattern = _regex(self.defs, code)
@@ -1319,6 +1363,7 @@ class _Program:
                 "_con": con,
                 "_valid_calendar": _valid_calendar,
                 "_narrative_ok": _narrative_ok,
+                "_plain_narrative": _plain_narrative,
                 "_CODINGS": codings,
                 "_coding_clean": coding_clean,
                 "_EXT_HOSTS": self.ext_hosts,
@@ -1659,8 +1704,10 @@ class _Run:
     __slots__ = (
         "bc",
         "bind",
+        "bm",
         "checker",
         "defs",
+        "etm",
         "impure",
         "inv",
         "nobind",
@@ -1687,6 +1734,8 @@ class _Run:
         self.sites: list[Site] = []
         self.walk: _Walk | None = None
         self.bc = checker.bindings
+        self.bm = checker.binding_memo  # (the same dict as the checker's, read by the generated code)
+        self.etm = checker.ext_tree_memo
         self.terminology = terminology
         self.nobind = 0  # inside a primitive's '_x' part, which the binding checker does not enter
         self.pairs = checker.pairs  # (system, code) of Coding-shaped objects, for the binding summary
@@ -1841,7 +1890,7 @@ class _Run:
             shape = _ext_shape(y)
         if shape is not None:
             key = (host, modifier, self.nobind > 0, shape)
-            found = self.checker.ext_tree_memo.get(key)
+            found = self.etm.get(key)
             if found is not None:
                 if found.struct or found.inv or found.bind:
                     # the issues relocated to ``at``, made once per place: converted bundles put the same

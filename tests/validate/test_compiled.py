@@ -290,6 +290,8 @@ def test_plain_narratives_are_judged_as_the_parser_judges_them(body: str) -> Non
         parsed_ok = _xhtml_problem(text) is None and html_checks(text) == (None, None)
         if _plain_narrative(text):
             assert parsed_ok, text
+            # the generated walk asks ``_plain_narrative(x) or _narrative_ok(x)``: the same verdict
+            assert _narrative_ok(text), text
         assert _narrative_ok(text) is parsed_ok, text
     assert _plain_narrative(f'<div xmlns="http://www.w3.org/1999/xhtml">{body}</div>') is (
         body in ("Condition: chest pain (Confirmed)", "a &amp; b &lt;5&gt; &quot;q&quot; &apos;")
@@ -1376,3 +1378,116 @@ def test_one_call_string_equality_and_absent_choices_decide_as_the_general_path(
             both = keys + tuple("_" + k for k in keys)
             assert outcome(_navc1, d, keys, both) == outcome(_navc1, d, keys), d
     assert seen == len(values) * 6
+
+
+def _bound_concepts(value: Any, out: list[dict[str, Any]]) -> None:
+    """Every dict with a ``coding`` list inside ``value`` (the CodeableConcept-shaped objects)."""
+    if isinstance(value, dict):
+        if isinstance(value.get("coding"), list):
+            out.append(value)
+        for v in value.values():
+            _bound_concepts(v, out)
+    elif isinstance(value, list):
+        for v in value:
+            _bound_concepts(v, out)
+
+
+def test_bound_concepts_skipped_by_the_memo_key_give_the_walks_reports() -> None:
+    """A bound CodeableConcept of one Coding of exact strings asks the binding memo in line with the key
+    ``_Run.bcoded`` builds, ``(binding, has_text, (system, code))``, and skips the call on an empty
+    verdict: the reports of the examples, of converted bundles and of their concepts made to differ
+    (text dropped or added, an unknown code, another system, a second coding) equal those of a chain
+    whose binding memo never answers (every bcoded call made), issue for issue."""
+    require_shared("fhir-r4", "examples")
+    require_shared("corpora", "maccrobat2020", "dev")
+
+    class _NeverAnswers(dict):  # type: ignore[type-arg]
+        def get(self, key: Any, default: Any = None) -> Any:
+            return default
+
+    plain, remembering = build_chain(), build_chain()
+    _compiled(plain).binding_memo = _NeverAnswers()
+    inputs = [(name, data) for name, data in official_examples(SHARED)[::4]]
+    inputs += list(converted_bundles(SHARED, limit=4))
+    name, bundle = inputs[-1]
+    found: list[dict[str, Any]] = []
+    _bound_concepts(bundle, found)
+    variants: list[tuple[str, Any]] = []
+    for j in range(0, len(found), max(1, len(found) // 12)):
+        for change in ("no text", "text", "unknown code", "other system", "two codings"):
+            copy_ = copy.deepcopy(bundle)
+            target: list[dict[str, Any]] = []
+            _bound_concepts(copy_, target)
+            concept = target[j]
+            first = concept["coding"][0]
+            if change == "no text":
+                concept.pop("text", None)
+            elif change == "text":
+                concept["text"] = "some text"
+            elif change == "unknown code":
+                first["code"] = "no-such-code"
+            elif change == "other system":
+                first["system"] = "http://example.org/other"
+            else:
+                concept["coding"].append(dict(first, code="second"))
+            variants.append((f"{name} concept {j} {change}", copy_))
+    for name, data in inputs + variants:
+        validate_json(data, name, chain=remembering)  # every verdict remembered
+    assert len(_compiled(remembering).binding_memo) > 20
+    for name, data in inputs + variants:
+        assert (
+            validate_json(data, name, chain=remembering).issues
+            == validate_json(data, name, chain=plain).issues
+        ), name
+
+
+def test_plain_references_are_skipped_only_where_the_reference_walk_is_clean() -> None:
+    """The handler's in-line test of ``{'reference': <plain string>}`` (``string_only_guard``) holds only
+    where the walk of the Reference type adds nothing and does not hand the resource over: checked on
+    every Reference-shaped object of the examples and converted bundles and on hostile strings."""
+    require_shared("fhir-r4", "examples")
+    require_shared("corpora", "maccrobat2020", "dev")
+    from fhirconv.validate.compiled import Bail, _Generator, _Run
+
+    checker = _compiled(build_chain())
+    program = checker.program
+    guard = _Generator(checker.defs, checker.invariants.plans).string_only_guard("Reference")
+    assert guard is not None
+    walk = program.entry("Reference")
+    assert walk is not None
+    objects: list[Any] = []
+
+    def collect(value: Any) -> None:
+        if isinstance(value, dict):
+            if "reference" in value:
+                objects.append(value)
+            for v in value.values():
+                collect(v)
+        elif isinstance(value, list):
+            for v in value:
+                collect(v)
+
+    for _name, data in official_examples(SHARED)[::3] + list(converted_bundles(SHARED, limit=4)):
+        collect(data)
+    hostile = ["", " ", "\t\r\n", "a\x0bb", "a\x0cb", "x" * 1048577, " x ", "#local", "é"]
+    objects += [{"reference": h} for h in hostile]
+    objects += [{"reference": 7}, {"reference": None}, {"reference": "x", "display": "y"}]
+
+    class _Str(str):
+        pass
+
+    objects.append({"reference": _Str("a subclass")})
+    held = 0
+    for obj in objects:
+        if not eval(guard, {}, {"y": obj}):  # (the generator's own test)
+            continue
+        held += 1
+        run = _Run(checker, {"resourceType": "Basic"}, {"resourceType": "Basic"}, None)
+        try:
+            walk(obj, "Basic.x", ("Basic.x", "Basic.x", "Reference", "Reference", "@complex"), run)
+        except Bail:
+            pytest.fail(f"the guard holds on {obj!r}, which the walk refuses")
+        assert not (run.struct or run.inv or run.bind or run.sites or run.impure), obj
+    assert held > 500, "the test checked too few plain references"
+    for h in hostile[:6]:
+        assert not eval(guard, {}, {"y": {"reference": h}}), h
