@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Sequence
 from typing import Any
 
 import ahocorasick
@@ -269,6 +270,7 @@ class _Everything:
 
 
 _EVERYTHING = _Everything()
+_MAX_KNOWN = 64  # known matches of a sentence beyond which SuffixGates.domains does not ask them
 _NOTHING: frozenset[str] = frozenset()
 
 
@@ -283,7 +285,7 @@ class SuffixGates:
     sentence with no such position and no word character right after it has no suffix word, as its own
     search would have said."""
 
-    __slots__ = ("_automaton", "_folded", "_starts")
+    __slots__ = ("_any", "_automaton", "_folded", "_starts")
 
     def __init__(self, endings: dict[str, tuple[str, ...]]) -> None:
         domains: dict[str, list[str]] = {}  # ending -> its domains
@@ -299,6 +301,7 @@ class SuffixGates:
         self._automaton = automaton if len(automaton) else None
         self._folded: str | None = None
         self._starts: dict[str, list[int]] = {}
+        self._any: list[int] = []  # every domain's starts together, sorted
 
     def maybe(self, domain: str, folded: str, s: int, e: int) -> bool:
         """False only when no word of the domain's suffixes can be in ``folded[s:e]``."""
@@ -312,17 +315,39 @@ class SuffixGates:
         i = bisect_left(starts, s)
         return i < len(starts) and starts[i] < e
 
-    def domains(self, folded: str, s: int, e: int) -> frozenset[str] | _Everything:
-        """The domains for which ``maybe`` says True (all at once: one call a sentence)."""
+    def domains(
+        self, folded: str, s: int, e: int, known: Sequence[Match] = ()
+    ) -> frozenset[str] | _Everything:
+        """The domains for which ``maybe`` says True (all at once: one call a sentence), less those
+        whose every ending in the range lies inside one of the ``known`` matches.
+
+        A suffix word that overlaps a known match is no suffix word of the sentence (see
+        ``MentionFinder._suffix_matches``), and most endings are inside a word the lexicon knows
+        ("gastritis"). A suffix word holds its ending, which starts after the word's start and before
+        its end: so an ending inside a known match puts the whole word across that match. Where each of
+        a domain's endings in the range is so, every word of the domain the search would find is
+        dropped, and the search is not made (the endings are those of the document's scan: the
+        exceptions above, a word character after the range, answer every domain)."""
         if e < len(folded) and _WORD_CHAR.match(folded, e):
             return _EVERYTHING
         if self._folded is not folded:
             self._read(folded)
+        # most sentences hold no ending of any domain: one bisection of all the starts says so
+        every = self._any
+        i = bisect_left(every, s)
+        if i == len(every) or every[i] >= e:
+            return _NOTHING
+        if len(known) > _MAX_KNOWN:
+            known = ()  # (each ending asked of every known match: bounded, whatever the input)
         out = _NOTHING
         for domain, starts in self._starts.items():
+            n = len(starts)
             i = bisect_left(starts, s)
-            if i < len(starts) and starts[i] < e:
-                out = out | {domain}
+            while i < n and (d := starts[i]) < e:
+                if not any(k.start <= d < k.end for k in known):
+                    out = out | {domain}
+                    break
+                i += 1
         return out
 
     def _read(self, folded: str) -> None:
@@ -330,9 +355,11 @@ class SuffixGates:
         if self._automaton is not None:
             n = len(folded)
             for last, (length, domains) in self._automaton.iter(folded):
-                if last + 1 < n and _WORD_CHAR.match(folded, last + 1):
-                    continue  # not before a non-word character
+                # not before a non-word character (``\w`` is a character ``isalnum`` or "_")
+                if last + 1 < n and ((c := folded[last + 1]).isalnum() or c == "_"):
+                    continue
                 for d in domains:
                     found.setdefault(d, set()).add(last + 1 - length)
         self._starts = {d: sorted(v) for d, v in found.items()}
+        self._any = sorted({x for v in found.values() for x in v})
         self._folded = folded

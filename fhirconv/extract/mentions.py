@@ -78,6 +78,9 @@ class MentionFinder:
             if sec.excluded:
                 continue
             for m in self.lexicon.match(text, folded, sec.start, sec.end):
+                # (PAREN_ABBR starts with spaces or its bracket: most matches have neither after them)
+                if (c := text[m.end : m.end + 1]) != "(" and not c.isspace():
+                    continue
                 pm = PAREN_ABBR.match(text, m.end)
                 if not pm:
                     continue
@@ -133,17 +136,15 @@ class MentionFinder:
         """The mentions of sentence ``[s, e)``, in text order, without overlaps."""
         # an abbreviation the text defines means what the text says, not the lexicon's reading
         defined = _alias_matches(text, aliases, s, e)
-        lexical = measured_levels(
-            self.lexicon,
-            self.rules,
-            text,
-            folded,
-            e,
-            defined_wins(self.lexicon.match(text, folded, s, e), defined),
-        )
+        read = self.lexicon.match(text, folded, s, e)
+        # (no abbreviation the document defines in the sentence, most sentences: nothing to set aside
+        # and nothing to add, and the lexicon's matches are a list made for this call)
+        if defined or not self.shortcuts:
+            read = defined_wins(read, defined)
+        lexical = measured_levels(self.lexicon, self.rules, text, folded, e, read)
         # (the lexicon's matches are in text order without overlaps: sorted again only when others join)
-        extra = [m for m in defined if m.concept.domain != _FOREIGN]
-        matches = lexical + extra
+        extra = [m for m in defined if m.concept.domain != _FOREIGN] if defined else []
+        matches = lexical + extra if extra else lexical
         if (suffixed := self._suffix_matches(text, folded, s, e, matches)) or extra:
             matches = _dedupe(matches + suffixed)
         if near := self._near.find(folded, s, e, matches):
@@ -290,9 +291,9 @@ class MentionFinder:
         "-graphy"/"-scopy" a test ("hemicolectomy", "cholangiopancreatography"), "-itis"/"-algia" a
         finding ("tenosynovitis", "epigastralgia"), uncoded."""
         out: list[Match] = []
-        maybe = self._suffix_gates.domains(folded, s, e)
+        maybe = self._suffix_gates.domains(folded, s, e, known if self.shortcuts else ())
         if not maybe:
-            return out  # no word of the sentence has one of the endings
+            return out  # no word of the sentence has one of the endings outside the known matches
         for domain, pat in self.rules.suffix_words.items():
             if domain not in maybe:
                 continue
