@@ -12,6 +12,16 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("FHIRCONV_SHARED", str(REPO.parent / "shared"))).resolve()
 SAMPLES = REPO / "samples"
+# a program that runs the command line as the installed script does, then reports on stderr whether
+# Typer was imported (the direct convert/validate paths must not import it)
+TYPER_PROBE = (
+    "import sys\n"
+    "from fhirconv.cli.app import main\n"
+    "try:\n"
+    "    main()\n"
+    "finally:\n"
+    "    sys.stderr.write(f'TYPER={\"typer\" in sys.modules}\\n')\n"
+)
 
 
 def require_shared(*parts: str) -> Path:

@@ -10,20 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from support import TYPER_PROBE
 
 from fhirconv.cli import _direct
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "chest_pain_stemi.txt"
-# runs the command line as the installed script does, then says whether Typer was imported
-_PROG = (
-    "import sys\n"
-    "from fhirconv.cli.app import main\n"
-    "try:\n"
-    "    main()\n"
-    "finally:\n"
-    "    sys.stderr.write(f'TYPER={\"typer\" in sys.modules}\\n')\n"
-)
 
 
 @pytest.mark.parametrize(
@@ -61,7 +53,7 @@ def _run(args: list[str], cwd: Path, *, typer: bool) -> tuple[int, str, str]:
     if typer:  # any *_COMPLETE variable sends the command line to Typer (not a completion: wrong name)
         env["_NOT_FHIRCONV_COMPLETE"] = "1"
     done = subprocess.run(
-        [sys.executable, "-c", _PROG, *args], capture_output=True, text=True, env=env, cwd=cwd
+        [sys.executable, "-c", TYPER_PROBE, *args], capture_output=True, text=True, env=env, cwd=cwd
     )
     used = done.stderr.rstrip("\n").rsplit("\n", 1)[-1]
     # each way is the one asked for (a failure imports Typer for its Exit, either way)

@@ -14,21 +14,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import require_shared
+from support import TYPER_PROBE, require_shared
 
 from fhirconv.cli import _direct
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "chest_pain_stemi.txt"
-# runs the command line as the installed script does, then says whether Typer was imported
-_PROG = (
-    "import sys\n"
-    "from fhirconv.cli.app import main\n"
-    "try:\n"
-    "    main()\n"
-    "finally:\n"
-    "    sys.stderr.write(f'TYPER={\"typer\" in sys.modules}\\n')\n"
-)
 
 
 @pytest.mark.parametrize(
@@ -72,7 +63,7 @@ def _run(args: list[str], cwd: Path, *, typer: bool) -> tuple[int, bytes, bytes,
     env["PYTHONPATH"] = str(ROOT)
     if typer:  # any *_COMPLETE variable sends the command line to Typer (not a completion: wrong name)
         env["_NOT_FHIRCONV_COMPLETE"] = "1"
-    done = subprocess.run([sys.executable, "-c", _PROG, *args], capture_output=True, env=env, cwd=cwd)
+    done = subprocess.run([sys.executable, "-c", TYPER_PROBE, *args], capture_output=True, env=env, cwd=cwd)
     head, _, used = done.stderr.rstrip(b"\n").rpartition(b"\n")
     assert used.startswith(b"TYPER="), done.stderr
     err = head + b"\n" if head else b""
