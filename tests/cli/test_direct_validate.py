@@ -177,3 +177,11 @@ def test_the_command_s_own_caches_change_nothing(tmp_path: Path) -> None:
     assert run() == first
     assert first[0] == 1 and b'"resourceType": "OperationOutcome"' in first[1]
     assert _both(["validate", "invalid.json", "--format", "json"], tmp_path)[:2] == first[:2]
+
+
+def test_direct_formats_are_the_commands():
+    """The direct path keeps its own copy of the format names (importing the command's module would
+    cost the start-up it saves): it must be exactly the command's list."""
+    from fhirconv.cli.validate import FORMATS
+
+    assert frozenset(FORMATS) == _direct._FORMATS
