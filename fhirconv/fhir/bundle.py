@@ -42,7 +42,6 @@ from .datatypes import (
     data_absent,
     derivations,
     narrative,
-    narrative_text,
     quantity,
     reference,
 )
@@ -302,18 +301,10 @@ class _Builder:
             tags = [{"system": DOCUMENT_TAG_SYSTEM, "code": self.document_tag}]
         # (no category, no vital-signs profile: most Observations are asked nothing more)
         profile = vital_profile(resource) if rtype == "Observation" and "category" in resource else None
-        # the narrative (``narrative(_summary(resource))``) made here: two calls fewer a resource
-        summarise = _SUMMARIES.get(rtype)
-        summary = summarise(resource) if summarise is not None else rtype
-        if not (summary.isprintable() and "&" not in summary and "<" not in summary and ">" not in summary):
-            summary = narrative_text(summary)
         body: dict[str, Any] = {
             "resourceType": rtype,
             "meta": {"profile": [profile], "tag": tags} if profile else {"tag": tags},
-            "text": {
-                "status": "generated",
-                "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{summary}</div>',
-            },
+            "text": narrative(_summary(resource)),
         }
         if mentions:
             body["extension"] = derivations(self.doc_ref, mentions, _ROLE_PATHS.get(rtype) or _paths(rtype))

@@ -22,7 +22,6 @@ __all__ = [
     "derivation",
     "derivations",
     "narrative",
-    "narrative_text",
     "quantity",
     "reference",
 ]
@@ -151,26 +150,17 @@ _NARRATIVE_CHANGES = re.compile("[&<>" + FORBIDDEN.pattern[1:])
 
 
 def narrative(summary: str) -> dict[str, Any]:
-    """Generated narrative (dom-6): one escaped sentence, enough for a human browsing a server."""
-    return {
-        "status": "generated",
-        "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{narrative_text(summary)}</div>',
-    }
+    """Generated narrative (dom-6): one escaped sentence, enough for a human browsing a server.
 
-
-def narrative_text(summary: str) -> str:
-    """The summary as the narrative's div holds it: FHIR-safe, ``&``, ``<`` and ``>`` escaped.
-
-    One search says whether the summary has anything to replace or escape (almost none has): only then
-    does it go through ``fhir_safe`` and ``escape``, which would give it back unchanged otherwise. A
-    printable summary holds no character FHIR forbids (each is a control character, a noncharacter or
-    a surrogate, none printable), so ``str.isprintable`` and three substring tests, all at C speed, answer
-    for nearly every summary without the regular expression's per-character set test (the builder makes
-    the same test inline before calling this)."""
+    Only a summary with something to replace or escape (almost none has) goes through ``fhir_safe`` and
+    ``escape``, which would give it back unchanged otherwise. A printable summary holds no character FHIR
+    forbids (each is a control character, a noncharacter or a surrogate, none printable), so
+    ``str.isprintable`` and three substring tests, all at C speed, answer for nearly every summary
+    without the regular expression's per-character set test."""
     plain = summary.isprintable() and "&" not in summary and "<" not in summary and ">" not in summary
     if not plain and _NARRATIVE_CHANGES.search(summary) is not None:
-        return escape(fhir_safe(summary), quote=False)
-    return summary
+        summary = escape(fhir_safe(summary), quote=False)
+    return {"status": "generated", "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{summary}</div>'}
 
 
 def data_absent(code: str = "unknown") -> dict[str, Any]:
