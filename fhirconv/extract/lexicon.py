@@ -21,6 +21,8 @@ import ahocorasick
 from ..mapping import MappingStore, user_cache_dir
 from .lexicon_cache import read_cache, write_cache
 from .lexicon_reading import DESCRIBED_REACH, Reading, SectionReading
+from .lexicon_sorted import NEAR_START as _NEAR_START
+from .lexicon_sorted import SortedIntMap
 from .variants import NEAR_MIN, deletions, descriptor_variants, variants
 
 __all__ = ["DOMAINS", "Concept", "Lexicon", "Match"]
@@ -29,8 +31,6 @@ DOMAINS = ("tests", "drugs", "procedures", "conditions")
 # When two domains claim the very same words, the earlier one wins (a test name is not a symptom).
 _PRIORITY = {d: i for i, d in enumerate(DOMAINS)}
 _START = itemgetter(0)  # a candidate's start
-# the letters of a word the misspelt-drug lookup first asks the drugs' deletions about (see _near_index)
-_NEAR_START = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +133,7 @@ class Lexicon:
         for name in names:
             digest.update(name.encode() + b"\0" + store.raw(name))
         digest.update(Path(__file__).with_name("lexicon_cache.py").read_bytes())  # the cache's shapes
+        digest.update(Path(__file__).with_name("lexicon_sorted.py").read_bytes())
         path = user_cache_dir() / "lexicons" / f"{digest.hexdigest()[:32]}.pickle"
         cached = read_cache(path, piecewise=piecewise)
         if cached is not None:
@@ -240,23 +241,22 @@ class Lexicon:
 
     def _near_index(self, word: str, prune: bool = True) -> int:
         """The concept ``near_drug`` gives ``word`` (-1 for none): its one-letter deletions and the word
-        itself looked up among the drugs' names and their deletions.
-
-        Most words seen first are no drug's: where no deletion of a drug starts as the word does (one
-        bisection of the sorted deletions), a form with a letter deleted after that start cannot be one,
-        nor a drug's name (a name of NEAR_MIN letters has such a deletion), nor the word itself; only the
-        forms with a letter deleted inside the start are looked up (half the lookups or fewer)."""
+        looked up among the drugs' names and deletions. Exactly pruned: where no drug's deletion starts as
+        the word does, only deletions inside that start can be one (or a name: it has such a deletion);
+        a form whose start no deletion has (SortedIntMap.starts, a set) is neither, and not bisected."""
         terms, dels = self.near_terms, self.near_deletions
+        known = dels.starts(_NEAR_START) if prune and isinstance(dels, SortedIntMap) else None
         has_prefix = getattr(dels, "has_prefix", None) if prune and len(word) > _NEAR_START else None
-        if has_prefix is not None and not has_prefix(word[:_NEAR_START]):
-            forms = {word[:i] + word[i + 1 :] for i in range(_NEAR_START)}
-            found: set[int] = set()
+        if known is not None:
+            whole = word[:_NEAR_START] in known
         else:
-            forms = deletions(word)
-            found = {dels.get(word, -2)}
+            whole = has_prefix is None or has_prefix(word[:_NEAR_START])
+        forms = deletions(word) if whole else {word[:i] + word[i + 1 :] for i in range(_NEAR_START)}
+        found = {dels.get(word, -2)} if whole else set()
         for form in forms:
-            found.add(terms.get(form, -2))
-            found.add(dels.get(form, -2))
+            if known is None or form[:_NEAR_START] in known:
+                found.add(terms.get(form, -2))
+                found.add(dels.get(form, -2))
         found.discard(-2)
         return found.pop() if len(found) == 1 else -1
 

@@ -24,7 +24,6 @@ import io
 import pickle
 import sys
 from array import array
-from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, overload
@@ -32,6 +31,7 @@ from typing import Any, NamedTuple, overload
 import ahocorasick
 
 from ..diskcache import IndexedBlobs, mark_used, write_indexed, write_whole
+from .lexicon_sorted import NEAR_START, SortedIntMap
 
 __all__ = [
     "CACHE_FORMAT",
@@ -43,11 +43,10 @@ __all__ = [
     "write_cache",
 ]
 
-# 5: an indexed blob file (the parts, the automaton, the key index apart); 4: one pickle, rows packed,
-# misspelt-drug deletions sorted; 3: a list of rows and a dict
-CACHE_FORMAT = 5
-
-_SEP = "\0"  # between the keys of a SortedIntMap: never part of a lexicon word
+# 6: the misspelt-drug deletions' first letters too (SortedIntMap.starts); 5: an indexed blob file (the
+# parts, the automaton, the key index apart); 4: one pickle, rows packed, misspelt-drug deletions
+# sorted; 3: a list of rows and a dict
+CACHE_FORMAT = 6
 
 
 class PackedRows(Sequence[tuple[Any, ...]]):
@@ -90,63 +89,6 @@ class PackedRows(Sequence[tuple[Any, ...]]):
         if not isinstance(row, tuple):
             raise ValueError("packed rows: a row is not a tuple")
         return row
-
-
-class SortedIntMap(Mapping[str, int]):
-    """A read-only str -> int mapping kept as sorted keys and their values; lookups bisect."""
-
-    __slots__ = ("_joined", "_keys", "_values")
-
-    def __init__(self, joined: str, values: array[int]) -> None:
-        if not isinstance(joined, str) or not isinstance(values, array):
-            raise TypeError("sorted map: a string of keys and an array of values")
-        if (joined.count(_SEP) + 1 if joined or len(values) else 0) != len(values):
-            raise ValueError("sorted map: keys and values differ in number")  # checked before use
-        self._joined, self._values = joined, values
-        self._keys: list[str] | None = None
-
-    @classmethod
-    def pack(cls, mapping: Mapping[str, int]) -> tuple[str, array[int]] | None:
-        """What the constructor takes back, or None when a key holds the separator (not packable)."""
-        keys = sorted(mapping)
-        if any(_SEP in k for k in keys):
-            return None
-        return _SEP.join(keys), array("q", [mapping[k] for k in keys])
-
-    def _sorted(self) -> list[str]:
-        keys = self._keys
-        if keys is None:
-            keys = self._keys = self._joined.split(_SEP) if len(self._values) else []
-        return keys
-
-    def get(self, key: str, default: Any = None) -> Any:  # the hot path: most lookups miss
-        keys = self._sorted()
-        i = bisect_left(keys, key)
-        if i < len(keys) and keys[i] == key:
-            return self._values[i]
-        return default
-
-    def has_prefix(self, prefix: str) -> bool:
-        """Whether a key starts with ``prefix`` (one bisection: the keys are sorted)."""
-        keys = self._sorted()
-        i = bisect_left(keys, prefix)
-        return i < len(keys) and keys[i].startswith(prefix)
-
-    def __getitem__(self, key: str) -> int:
-        keys = self._sorted()
-        i = bisect_left(keys, key)
-        if i < len(keys) and keys[i] == key:
-            return self._values[i]
-        raise KeyError(key)
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self.get(key) is not None
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._sorted())
-
-    def __len__(self) -> int:
-        return len(self._values)
 
 
 _GRAM = 8  # a key is indexed under its last 8 letters (a shorter key under itself)
@@ -316,9 +258,10 @@ def read_cache(path: Path, *, piecewise: bool = False) -> Cached | None:
             and isinstance(row_offsets, array)
             and isinstance(values, array)
             and isinstance(near, tuple)
-            and len(near) == 4
+            and len(near) == 5
             and isinstance(near[0], dict)
             and isinstance(near[3], frozenset)
+            and isinstance(near[4], tuple)
         ):
             return None
         automaton: Any
@@ -344,7 +287,7 @@ def read_cache(path: Path, *, piecewise: bool = False) -> Cached | None:
             PackedRows(blobs.view(_ROWS), row_offsets),
             automaton,
             values,
-            (near[0], SortedIntMap(near[1], near[2]), near[3]),
+            (near[0], SortedIntMap(near[1], near[2], near[4]), near[3]),
         )
     except _READ_ERRORS:
         pass  # absent, or corrupt: the caller rebuilds it
@@ -364,7 +307,8 @@ def write_cache(
     if deletions is None:
         return
     row_blob, row_offsets = PackedRows.pack(rows)
-    parts = (CACHE_FORMAT, _LAYOUT, row_offsets, values, (dict(near[0]), *deletions, near[2]))
+    near_starts = SortedIntMap(*deletions).pack_starts(NEAR_START)
+    parts = (CACHE_FORMAT, _LAYOUT, row_offsets, values, (dict(near[0]), *deletions, near[2], near_starts))
     grams, starts, offsets, key_values, keys = PiecewiseAutomaton.index(automaton)
     out = io.BytesIO()
     write_indexed(
