@@ -435,18 +435,43 @@ def validate_paths(items: Iterable[str], *, chain: ValidationChain | None = None
             data = sys.stdin.buffer.read()
         else:
             try:
-                with open(path, "rb", buffering=0) as fh:  # one unbuffered read of the whole file
-                    data = fh.read()
+                data = _read(path)
             except OSError as exc:
                 raise InputError(f"cannot read: {exc.strerror or exc}", source=name) from exc
         data, ndjson, xml = _sniff(data, suffix)
         yield from validate_text(data, name, ndjson=ndjson, xml=xml, chain=chain)
 
 
+def _read(path: str) -> bytes:
+    """The whole file, as ``open(path, "rb", buffering=0).read()`` gives it (the same errors, as
+    ``OSError``), without the file object: one ``open``, ``fstat`` and ``read`` of the size it reports
+    plus one byte, more reads up to the end only when that read gave another length (a pipe, a file
+    that changed). The file object and its ``readall`` cost about a third of reading the 527 R4
+    examples (~8 -> 5 ms CPU)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        size = os.fstat(fd).st_size
+        data = os.read(fd, size + 1)
+        if len(data) == size:
+            return data  # all the file fstat saw (a file changing meanwhile is read as it happens to be)
+        parts = [data]
+        while chunk := os.read(fd, 1 << 20):
+            parts.append(chunk)
+        return b"".join(parts)
+    finally:
+        os.close(fd)
+
+
 def _sniff(data: bytes, suffix: str) -> tuple[bytes, bool, bool]:
     """The text without a UTF-8 BOM, whether it is NDJSON and whether it is XML (by ``suffix``, a
     lower-cased file suffix or "", or by its look), as ``validate_paths`` decides them: NDJSON is sniffed
-    before the BOM goes (a BOM starts no line with ``{``), XML after it; XML wins."""
+    before the BOM goes (a BOM starts no line with ``{``), XML after it; XML wins.
+
+    A text whose first line is ``{`` alone (every indented JSON file) is no NDJSON by its look (that
+    line is no ``{...}``) and no XML by its look: decided by the suffix alone, without the scans."""
+    if data[:2] in _OPEN_LINE:
+        xml = suffix == ".xml"
+        return data, suffix == ".ndjson" and not xml, xml
     first = _first_byte(data)
     if first == b"\xef" and data.startswith(b"\xef\xbb\xbf"):
         ndjson = suffix == ".ndjson"
@@ -457,6 +482,9 @@ def _sniff(data: bytes, suffix: str) -> tuple[bytes, bool, bool]:
     xml = suffix == ".xml" or first == b"<"
     return data, ndjson and not xml, xml
 
+
+_OPEN_LINE = (b"{\n", b"{\r")
+"""How the first line of an indented JSON text ends: ``{`` then a line end."""
 
 _LEADING_SPACE = re.compile(rb"\s*")
 """What ``bytes.lstrip()`` removes (``\\s`` of a bytes pattern is the same six ASCII characters)."""

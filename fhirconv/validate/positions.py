@@ -213,6 +213,7 @@ def locate_issues(issues: Iterable[Issue], positions: Positions) -> list[Issue]:
     out: list[Issue] = []
     root: str | None = None
     rooted = False
+    get = positions.get
     for issue in issues:
         if issue.line is not None:
             out.append(issue)
@@ -221,9 +222,11 @@ def locate_issues(issues: Iterable[Issue], positions: Positions) -> list[Issue]:
         if loc == "$":
             if not rooted:  # the first key of the map, asked only when needed (a lazy map scans for it)
                 root, rooted = next(iter(positions), None), True
-            hit = positions.get(root) if root is not None else position_of(loc, positions)
+            hit = get(root) if root is not None else position_of(loc, positions)
         else:
-            hit = position_of(loc, positions)
+            hit = get(loc)  # position_of's own first question, asked here (most locations are held)
+            if hit is None:
+                hit = position_of(loc, positions)
         # Issue(...) rather than dataclasses.replace: the same frozen value, a third of the time
         out.append(
             Issue(issue.severity, issue.code, loc, issue.message, issue.rule, line=hit[0], column=hit[1])
@@ -625,12 +628,14 @@ class DumpedPositions(ParsedPositions):
         turn, each once."""
         found = self._elements.get(pos)
         if found is None:
-            found = self._elements[pos] = []
+            # the array's ``[`` ends its line; its first element starts the next one, after the
+            # indentation (where the element line pattern would find it, without the search)
+            found = self._elements[pos] = [(pos + 2 + indent, 1)]
         if index < len(found):
             return found[index]
         text: Any = self._text
         newline: Any = b"\n" if type(text) is bytes else "\n"
-        at, below = found[-1] if found else (pos, 0)
+        at, below = found[-1]
         for m in _element_line(indent, type(text)).finditer(text, at):
             below += text.count(newline, at, m.start()) + 1
             at = m.end() - 1

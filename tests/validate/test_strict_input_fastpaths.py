@@ -13,7 +13,9 @@
   dedupes and orders its inputs as the ``Path`` way did;
 - ``validate_paths`` names, sniffs and stats its inputs with strings instead of ``Path`` objects:
   ``_path_name``, ``_suffix``, ``_is_dir``, ``_first_byte`` and ``_sniff`` decide as the Path and
-  ``lstrip`` ways did.
+  ``lstrip`` ways did; a text whose first line is ``{`` alone is sniffed by its suffix only;
+- ``_read`` gives what ``open(path, "rb", buffering=0).read()`` gives (bytes, or an ``OSError`` of the
+  same kind and message).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from fhirconv.validate import (
     _is_dir,
     _looks_ndjson,
     _path_name,
+    _read,
     _real_key,
     _sniff,
     _suffix,
@@ -305,6 +308,70 @@ def test_sniffing_agrees(parts: list[bytes], suffix: str) -> None:
     data = b"".join(parts)
     assert _first_byte(data) == data.lstrip()[:1]
     assert _sniff(data, suffix) == _sniff_long_way(data, suffix), (data, suffix)
+
+
+@pytest.mark.parametrize("suffix", ["", ".json", ".ndjson", ".xml", ".txt"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"{\n}",
+        b"{\r\n}",
+        b"{\r}",
+        b'{\n  "a": 1\n}\n{"b": 2}\n{"c": 3}\n',
+        b'{\n}\n{"a": 1}\n{"b": 2}',
+        b"{\n<x/>",
+        b"{\n\xef\xbb\xbf{}",
+        b"{\n",
+        b"{\r\n{}\r\n{}",
+    ],
+)
+def test_sniffing_of_an_opening_line_agrees(data: bytes, suffix: str) -> None:
+    """The shortcut for a first line ``{`` alone (every indented JSON file) against the long way."""
+    assert _sniff(data, suffix) == _sniff_long_way(data, suffix)
+
+
+def _read_long_way(path: str) -> bytes | tuple[type, int | None, str | None]:
+    try:
+        with open(path, "rb", buffering=0) as fh:
+            return fh.read()
+    except OSError as exc:
+        return type(exc), exc.errno, exc.strerror
+
+
+def _read_short_way(path: str) -> bytes | tuple[type, int | None, str | None]:
+    try:
+        return _read(path)
+    except OSError as exc:
+        return type(exc), exc.errno, exc.strerror
+
+
+def test_read_is_the_file_objects_read(tmp_path: Path) -> None:
+    """Every shared JSON file, an empty file, a large one, a FIFO (its size is 0 to ``fstat``: read to
+    its end), a folder, a missing file and an unreadable one read as the file object reads them."""
+    paths = [str(p) for p in shared_json_files()]
+    assert paths
+    (tmp_path / "empty.json").write_bytes(b"")
+    (tmp_path / "big.json").write_bytes(b'{"a": "' + b"x" * (3 << 20) + b'"}')
+    locked = tmp_path / "locked.json"
+    locked.write_bytes(b"{}")
+    locked.chmod(0)
+    paths += [str(tmp_path / n) for n in ("empty.json", "big.json", "missing.json", "locked.json")]
+    paths.append(str(tmp_path))
+    for path in paths:
+        assert _read_short_way(path) == _read_long_way(path), path
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    body = b'{"resourceType": "Patient"}' * 50_000  # longer than a pipe's buffer: several reads
+    for reader in (_read, _read_long_way):
+        pid = os.fork()
+        if pid == 0:  # the writer
+            try:
+                with open(fifo, "wb") as fh:
+                    fh.write(body)
+            finally:
+                os._exit(0)
+        assert reader(str(fifo)) == body
+        os.waitpid(pid, 0)
 
 
 def _typed(value: Any) -> Any:
