@@ -47,7 +47,7 @@ from .datatypes import (
 )
 from .family import family_member_history
 from .findings import absent_finding, pertinent_negative
-from .ids import DOCUMENT_TAG_SYSTEM, ID_SYSTEM, TAG_SYSTEM, ResourceUrls, document_tag
+from .ids import _VARIANT, DOCUMENT_TAG_SYSTEM, ID_SYSTEM, TAG_SYSTEM, ResourceUrls, document_tag
 from .roles import element_path
 from .statements import medication_statement
 from .timing import DATE_POLICY, DATE_TAG, CalendarDate, holds_synthetic_date, time_elements
@@ -256,7 +256,7 @@ class _Builder:
         self.derived: list[str] = []
         self.identity = document_identity(doc)
         self.document_tag = document_tag(self.identity)
-        self._seen: dict[tuple[str, str], int] = {}
+        self._seen: dict[str, dict[str, int]] = {}  # type -> base -> how many
         self._anchor = _Anchors(doc.text)
         self._urls = ResourceUrls(self.identity)
         self.doc_ref = self._url("DocumentReference", "document")
@@ -280,10 +280,19 @@ class _Builder:
             if offset.isdigit():  # extraction keys some facts by offset: the anchor replaces it
                 key = stem
         base = f"{key}|{self._anchor(mention.start, mention.end)}"
-        seen = (rtype, base)
-        n = self._seen.get(seen, 0) + 1
-        self._seen[seen] = n
-        return self._urls(rtype, base if n == 1 else f"{base}#{n}")
+        # (the counter per type and base in the type's own dict: no (type, base) tuple per fact)
+        seen = self._seen.get(rtype)
+        if seen is None:
+            seen = self._seen[rtype] = {}
+        n = seen.get(base, 0) + 1
+        seen[base] = n
+        if n != 1:
+            base = f"{base}#{n}"
+        # ``ResourceUrls.__call__`` written out (a fact's id is most of a bundle's: one call fewer each)
+        h = self._urls[rtype].copy()
+        h.update(base.encode("utf-8"))
+        d = h.hexdigest()
+        return f"urn:uuid:{d[:8]}-{d[8:12]}-5{d[13:16]}-{_VARIANT[d[16]]}{d[17:20]}-{d[20:32]}"
 
     def _add(
         self, url: str, resource: dict[str, Any], mentions: tuple[Mention, ...] | list[Mention] = ()

@@ -183,9 +183,7 @@ def _native_default(marker: Any) -> Any:
     ``1E+3``, ``-0``, ``0.0000001``: digits a float or int would change). Most bundles then have no
     marker to put back, and the text orjson wrote is the answer. Each native value is proved by
     writing it: the float's shortest form must be the Decimal's own digits."""
-    try:
-        import orjson  # noqa: F401 - (imported when first needed: not at start-up)
-    except ImportError:  # pragma: no cover - a declared dependency; the standard encoder decides
+    if _lib() is None:  # pragma: no cover - a declared dependency; the standard encoder decides
         return marker
 
     def default(o: Any) -> Any:
@@ -205,8 +203,7 @@ def _native_default(marker: Any) -> Any:
 
 def _native(o: Decimal, key: Any) -> int | float | None:
     """The int or float orjson writes as ``decimal_text(o)``, None when there is none."""
-    import orjson
-
+    orjson = _lib()
     sign, digits, exponent = key
     if isinstance(exponent, int) and len(digits) <= 15:  # (not NaN or infinity; within a double)
         if exponent == 0 and not (sign and not o):
@@ -251,9 +248,8 @@ def _orjson(
     """orjson's UTF-8 text of ``obj``, or None where the standard encoder must decide (it raises the
     same errors as before for what cannot be written at all, and writes what orjson refuses but JSON
     allows). A non-finite float is refused as the standard encoder refuses it (``allow_nan=False``)."""
-    try:
-        import orjson
-    except ImportError:  # pragma: no cover - a declared dependency; the standard encoder still works
+    orjson = _lib()
+    if orjson is None:  # pragma: no cover - a declared dependency; the standard encoder still works
         return None
     option = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS  # refused, as before
     option |= (orjson.OPT_INDENT_2 if indent == 2 else 0) | (orjson.OPT_SORT_KEYS if sort_keys else 0)
@@ -266,6 +262,26 @@ def _orjson(
     if b"null" in data and _has_nonfinite(obj):
         return None  # orjson writes NaN/Infinity as null; the standard encoder refuses them
     return data
+
+
+def _lib() -> Any:
+    """The orjson module, None without it: imported at the first write (not at start-up) and kept, so
+    a write does not pay for an ``import`` statement (a look-up in ``sys.modules`` and a check of the
+    module's spec, some microseconds: an NDJSON bundle or a streamed report makes one write per
+    resource or window)."""
+    lib = _ORJSON[0]
+    if lib is _UNLOADED:
+        try:
+            import orjson as lib
+        except ImportError:  # pragma: no cover - a declared dependency
+            lib = None
+        _ORJSON[0] = lib
+    return lib
+
+
+_UNLOADED: Any = object()
+# the orjson module once imported (one slot, set once: the module, or None when it is not installed)
+_ORJSON: list[Any] = [_UNLOADED]
 
 
 def _has_nonfinite(obj: Any) -> bool:
