@@ -293,10 +293,12 @@ class Conditions:
         report). Elsewhere (``reach_shortcut`` off: the way the tests compare), the whole store.
         """
         s = ctx.start
-        reach = found.condition_reach
-        if touched:
-            last = max(store[key].mentions[-1].start for key in touched)
-            found.condition_reach = last if last > reach else reach
+        reach = last = found.condition_reach
+        for key in touched:  # (a loop: one or two keys a sentence, no generator made)
+            at = store[key].mentions[-1].start
+            if at > last:
+                last = at
+        found.condition_reach = last
         dm = self.q.duration_re.search(ctx.folded, s, ctx.end)
         if not dm:
             return
