@@ -52,6 +52,8 @@ class Conditions:
         self.composer = composer
         self.q = quantities
         self._codings_of = CodingsMemo()
+        # False: ``_onsets`` walks every stored fact (the way tests/extract/test_onset_reach.py compares)
+        self.reach_shortcut = True
         self.history = re.compile(
             rf"(?<!\w)(?P<n>{quantities.qty_words})\s+(?P<u>{quantities.time_unit_words})\s+"
             rf"(?:{rules.history_words})(?!\w)"
@@ -76,6 +78,8 @@ class Conditions:
         text, folded, s, e, rules = ctx.text, ctx.folded, ctx.start, ctx.end, self.rules
         dated = self._dated_history(ctx)
         asserted = ctx.asserted("conditions")  # (a new list)
+        touched: list[tuple[str, Assertion]] = []  # the keys of the facts this sentence tells
+        told = touched.append
         for i, (m, a) in enumerate(asserted):
             words = norm_phrase(folded[m.start : m.end])
             before = folded[max(s, m.start - 40) : m.start]
@@ -94,16 +98,16 @@ class Conditions:
                 if target is None or a is not _PRESENT:
                     continue  # "not afebrile", or a denied condition the lexicon lacks: say nothing
                 if rules.state_change.search(before):
-                    self._close(ctx, store, target, mention, words)
+                    told(self._close(ctx, store, target, mention, words))
                     continue
-                self._add(store, _match(m.start, m.end, target), _NEGATED, mention, target.display)
+                told(self._add(store, _match(m.start, m.end, target), _NEGATED, mention, target.display))
                 continue
             if a is _PRESENT and rules.absence_after.match(folded, m.end, e):
                 # "angina-free", "remained seizure free": the condition is absent (closed after a change)
                 if rules.state_change.search(before):
-                    self._close(ctx, store, m.concept, mention, None, m)
+                    told(self._close(ctx, store, m.concept, mention, None, m))
                 else:
-                    self._add(store, m, _NEGATED, mention, m, text)
+                    told(self._add(store, m, _NEGATED, mention, m, text))
                 continue
             # "fever and rash resolved": the resolution follows the list the condition opens
             list_end = m.end
@@ -116,31 +120,23 @@ class Conditions:
                 or rules.resolution_before.search(before) is not None
             )
             if resolved:
-                self._close(ctx, store, m.concept, mention, None, m_words)
+                told(self._close(ctx, store, m.concept, mention, None, m_words))
                 continue
             if a is _PRESENT and self._comorbidity(ctx, m):
-                self._add(store, m, _HISTORICAL, mention, m_words, text)
+                told(self._add(store, m, _HISTORICAL, mention, m_words, text))
                 continue
             history = dated.get(m.start) if a is _PRESENT else None
             if history is not None:
                 phrase, days = history
-                self._add(
-                    store,
-                    m,
-                    _HISTORICAL,
-                    mention,
-                    m_words,
-                    text,
-                    onset=RelativeTime(phrase, -days, None),
-                    status="inactive",
-                )
+                onset = RelativeTime(phrase, -days, None)
+                told(self._add(store, m, _HISTORICAL, mention, m_words, text, onset=onset, status="inactive"))
                 continue
             if a is _NEGATED and self._negated_cause(ctx, m):
                 continue
             past = a is _NEGATED and ctx.is_past(m)
             excluded = a is _NEGATED and self._ruled_out(ctx, m)
-            self._add(store, m, a, mention, m_words, text, past=past, ruled_out=excluded)
-        self._onsets(ctx, store)
+            told(self._add(store, m, a, mention, m_words, text, past=past, ruled_out=excluded))
+        self._onsets(ctx, store, touched, found)
 
     def _add(
         self,
@@ -155,10 +151,10 @@ class Conditions:
         status: str | None = None,
         past: bool = False,
         ruled_out: bool = False,
-    ) -> None:
-        """A new fact of ``m``'s concept, or one more mention of the one already told. Its text is
-        ``named`` itself, or the surface of the match ``named`` in ``source``: made only for a new fact
-        (a repeated condition keeps the text it was first told with)."""
+    ) -> tuple[str, Assertion]:
+        """A new fact of ``m``'s concept, or one more mention of the one already told (its key is
+        returned). Its text is ``named`` itself, or the surface of the match ``named`` in ``source``:
+        made only for a new fact (a repeated condition keeps the text it was first told with)."""
         key = (m.concept.id, a)
         old = store.get(key)
         if old is not None:
@@ -170,7 +166,7 @@ class Conditions:
                 past=old.past and past,
                 ruled_out=old.ruled_out or ruled_out,
             )
-            return
+            return key
         store[key] = _condition(
             key=f"{m.concept.id}|{a.value}",
             text=named if isinstance(named, str) else surface(source, named),
@@ -183,6 +179,7 @@ class Conditions:
             past=past,
             ruled_out=ruled_out,
         )
+        return key
 
     def _close(
         self,
@@ -192,8 +189,9 @@ class Conditions:
         mention: Mention,
         absence_word: str | None,
         m: Match | None = None,
-    ) -> None:
-        """The condition is over: the open fact of that concept is resolved (a new one when none)."""
+    ) -> tuple[str, Assertion]:
+        """The condition is over: the open fact of that concept is resolved (a new one when none); its
+        key is returned."""
         abatement = ctx.text[ctx.start : ctx.end].strip()
         for a in _OPEN:
             old = store.get((concept.id, a))
@@ -204,7 +202,7 @@ class Conditions:
                     clinical_status="resolved",
                     abatement=abatement,
                 )
-                return
+                return (concept.id, a)
         self._add(
             store,
             m or _match(mention.start, mention.end, concept),
@@ -217,6 +215,7 @@ class Conditions:
         fact = store[(concept.id, Assertion.PRESENT)]
         store[(concept.id, Assertion.PRESENT)] = replace(fact, abatement=fact.abatement or abatement)
         del absence_word
+        return (concept.id, Assertion.PRESENT)
 
     def _comorbidity(self, ctx: SentenceContext, m: Match) -> bool:
         """A disease named with the patient before the presenting verb: "a woman with diabetes
@@ -277,16 +276,38 @@ class Conditions:
                     out.setdefault(m.start, (phrase, days))
         return out
 
-    def _onsets(self, ctx: SentenceContext, store: dict[tuple[str, Assertion], ConditionFact]) -> None:
-        """ "presented with vertigo for ten days": onset ten days before day 0 for the sentence's findings."""
+    def _onsets(
+        self,
+        ctx: SentenceContext,
+        store: dict[tuple[str, Assertion], ConditionFact],
+        touched: list[tuple[str, Assertion]],
+        found: Found,
+    ) -> None:
+        """ "presented with vertigo for ten days": onset ten days before day 0 for the sentence's findings.
+
+        Only a fact whose last mention starts in the sentence or later can take the onset. Before this
+        sentence no stored fact's last mention started after ``found.condition_reach``; a fact this
+        sentence did not tell still has that last mention. So where the reach lies before the sentence,
+        the facts this sentence told are the only ones to look at: the same facts as the whole store,
+        without a walk over every fact of the report for every dated sentence (quadratic in a long
+        report). Elsewhere (``reach_shortcut`` off: the way the tests compare), the whole store.
+        """
         s = ctx.start
+        reach = last = found.condition_reach
+        for key in touched:  # (a loop: one or two keys a sentence, no generator made)
+            at = store[key].mentions[-1].start
+            if at > last:
+                last = at
+        found.condition_reach = last
         dm = self.q.duration_re.search(ctx.folded, s, ctx.end)
         if not dm:
             return
         days = self.q.days(dm.group("n"), dm.group("u"))
         if days is None:
             return
-        for key, c in list(store.items()):
+        keys = dict.fromkeys(touched) if reach < s and self.reach_shortcut else [k for k in store]
+        for key in keys:
+            c = store[key]
             # mentions are added in reading order: one whose last mention is before this sentence has
             # none in it (without scanning up to MAX_MENTIONS of them for every fact, every sentence)
             if c.assertion is not Assertion.PRESENT or c.onset is not None or c.mentions[-1].start < s:

@@ -85,3 +85,6 @@ class Found:
     # per medication key: its mentions (the very tuple) and the names its head mentions spell, so a
     # long report does not rebuild every drug's names in every "<drug>-induced" sentence (adverse.py)
     head_names: dict[str, tuple[tuple[Mention, ...], list[str]]] = field(default_factory=dict)
+    # the latest start of a stored condition's last mention, as the conditions component last left the
+    # store (-1: none yet): a fact a later sentence does not tell keeps its last mention (conditions.py)
+    condition_reach: int = -1

@@ -121,10 +121,19 @@ class Timeline:
         st.years = [m.start() for m in self.rules.year_starts.finditer(folded)] if self.year_check else None
         out: list[TimeAnchor] = []
         running_at: list[TimeAnchor | None] = []
+        years, any_time = st.years, self._any_time.search
         for index, sent in enumerate(sentences):
             running_at.append(st.running)
-            found = self._sentence(text, folded, index, sent, st, starts, age_now)
-            moving = [a for a in found if a.kind in _MOVING and a.day is not None]
+            # (a year is four characters inside the sentence) most sentences hold no calendar date and
+            # no time expression: one question, no call to read the sentence, nothing found; asked in the
+            # order ``_sentence`` asks, each once (the union counts its questions, see AnyOf)
+            if years is None or any_within(years, sent.start, sent.end - 3):
+                found = self._sentence(text, folded, index, sent, st, starts, age_now, calendar=True)
+            elif any_time(folded, sent.start, sent.end):
+                found = self._sentence(text, folded, index, sent, st, starts, age_now, calendar=False)
+            else:
+                found = []
+            moving = [a for a in found if a.kind in _MOVING and a.day is not None] if found else []
             if not moving and st.running is None:
                 # day 0: the presentation, or else the sentence that introduces the patient with an age
                 pm = self.rules.presentation.search(folded, sent.start, sent.end)
@@ -139,7 +148,7 @@ class Timeline:
                 elif intro is not None and sent.start <= intro.start < sent.end:
                     found.append(TimeAnchor(intro.start, intro.end, intro.text, "presentation", index, 0.0))
                     moving = found[-1:]
-            if any(a.kind == "follow-up" and a.day is None for a in found) and not moving:
+            if found and not moving and any(a.kind == "follow-up" and a.day is None for a in found):
                 st.running = None  # "at follow-up" with no interval: later sentences are undated
             elif moving:
                 st.running = moving[-1]
@@ -164,14 +173,17 @@ class Timeline:
         st: State,
         drug_starts: list[tuple[int, int, float]],
         age_now: float | None,
+        *,
+        calendar: bool,
     ) -> list[TimeAnchor]:
+        """The anchors of one sentence. ``calendar``: a year may stand in it (the calendar dates are
+        looked for, then the time expressions are asked of the union); else the union said yes."""
         spans: list[tuple[int, int, str, re.Match[str]]] = []
-        # (a year is four characters inside the sentence)
-        if st.years is None or any_within(st.years, sent.start, sent.end - 3):
+        if calendar:
             for m in self.rules.calendar.finditer(folded, sent.start, sent.end):
                 spans.append((m.start(), m.end(), "calendar", m))
-        if not spans and not self._any_time.search(folded, sent.start, sent.end):
-            return []  # most sentences: one scan instead of one per pattern
+            if not spans and not self._any_time.search(folded, sent.start, sent.end):
+                return []  # one scan instead of one per pattern
         for kind, pat in self.rules.patterns:
             for m in pat.finditer(folded, sent.start, sent.end):
                 if not any(s < m.end() and m.start() < e for s, e, _, _ in spans):
