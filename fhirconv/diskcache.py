@@ -20,7 +20,7 @@ import pickle
 import struct
 import time
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import IO, Any
@@ -31,6 +31,7 @@ __all__ = [
     "mark_used",
     "prune",
     "read_used",
+    "stamped",
     "stamped_digest",
     "write_indexed",
     "write_whole",
@@ -161,10 +162,42 @@ _RACY_NS = 2_000_000_000  # a file changed this recently may change again within
 
 
 def _stamp(path: Path) -> tuple[int, ...]:
-    """What changes whenever the file's content does: its identity, size, and modification and change
-    times (the change time is set by the system on every write, and cannot be set back)."""
+    """What changes whenever the file's content (a folder's entries) does: its identity, size, and
+    modification and change times (the change time is set by the system on every write, and cannot be
+    set back)."""
     st = os.stat(path)
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def stamped(memo_file: Path, key: Any, paths: Sequence[Path], compute: Callable[[], str]) -> str:
+    """``compute()``, a function of nothing but the files ``paths`` (files or folders), remembered in
+    ``memo_file`` under ``key`` with each path's stamp (device, inode, size, modification and change
+    time, as ``os.stat`` gives them): while no stamp has changed, the remembered value is returned
+    without computing. A file written since has another change time (set by the system on every write,
+    and never set back), a folder whose entries changed another modification time, so the value is
+    computed afresh; a path changed less than two seconds before it is computed is not remembered (a
+    second change within the timestamps' granularity would leave its stamp as it was: git's "racy"
+    rule). A memo that is absent, damaged or unwritable, or a path that cannot be stat'ed, only means
+    the value is computed as before. ``key`` is any marshallable value naming the computation."""
+    try:
+        stamps = tuple(_stamp(p) for p in paths)
+    except OSError:
+        return compute()
+    memo: dict[Any, Any] = {}
+    with contextlib.suppress(Exception):  # absent, damaged, foreign: computed as before
+        loaded = marshal.loads(memo_file.read_bytes())
+        memo = loaded if isinstance(loaded, dict) else {}
+        got = memo.get(key)
+        if isinstance(got, tuple) and len(got) == 2 and got[0] == stamps and isinstance(got[1], str):
+            return got[1]
+    value = compute()
+    now = time.time_ns()
+    if all(now - s[4] >= _RACY_NS and now - s[3] >= _RACY_NS for s in stamps):
+        memo = memo if len(memo) < _DIGESTS_MAX else {}
+        memo[key] = (stamps, value)
+        with contextlib.suppress(OSError, ValueError):  # a read-only cache: computed again next time
+            write_whole(memo_file, marshal.dumps(memo), keep=1)
+    return value
 
 
 def stamped_digest(parts: Sequence[bytes | Traversable], folder: Path) -> str:
@@ -172,38 +205,20 @@ def stamped_digest(parts: Sequence[bytes | Traversable], folder: Path) -> str:
     ``Traversable``) standing for its bytes: a cache key of what a cache file was built from.
 
     Keying a cache by content reads and hashes every source on every start (the lexicons' 7 MB: a
-    thirtieth of a cold one-file conversion). The digest of the same parts is remembered in ``folder``
-    (``stamps.digests``) with each file's stamp (device, inode, size, modification and change time, as
-    ``os.stat`` gives them); while no stamp has changed, it is returned without reading the files. A
-    file written since has another change time, so its digest is computed afresh; a file changed less
-    than two seconds before the digest is computed is not remembered (a second write within the
-    timestamps' granularity would leave its stamp as it was: git's "racy" rule). Parts that are not
-    files on disk (a zip's members) are read every time. A remembered digest file that is absent,
-    damaged or unwritable only means the digest is computed as before."""
-    import hashlib
+    thirtieth of a cold one-file conversion). The digest is remembered in ``folder``
+    (``stamps.digests``) by :func:`stamped`, under the files' stamps: while none has changed, it is
+    returned without reading the files. Parts that are not files on disk (a zip's members) are read
+    every time."""
 
-    stamps: tuple[tuple[int, ...], ...] | None = None
+    def digest() -> str:
+        import hashlib
+
+        h = hashlib.sha256()
+        for p in parts:
+            h.update(p if isinstance(p, bytes) else p.read_bytes())
+        return h.hexdigest()
+
+    if not all(isinstance(p, bytes | Path) for p in parts):
+        return digest()
     key = tuple(("file", str(p)) if isinstance(p, Path) else p for p in parts)
-    if all(isinstance(p, bytes | Path) for p in parts):
-        with contextlib.suppress(OSError):  # (read below, failing as it would have)
-            stamps = tuple(_stamp(p) for p in parts if isinstance(p, Path))
-    memo_file = folder / _DIGESTS
-    memo: dict[Any, Any] = {}
-    if stamps is not None:
-        with contextlib.suppress(Exception):  # absent, damaged, foreign: computed as before
-            loaded = marshal.loads(memo_file.read_bytes())
-            memo = loaded if isinstance(loaded, dict) else {}
-            got = memo.get(key)
-            if isinstance(got, tuple) and len(got) == 2 and got[0] == stamps and isinstance(got[1], str):
-                return got[1]
-    digest = hashlib.sha256()
-    for p in parts:
-        digest.update(p if isinstance(p, bytes) else p.read_bytes())
-    hexdigest = digest.hexdigest()
-    now = time.time_ns()
-    if stamps is not None and all(now - s[4] >= _RACY_NS and now - s[3] >= _RACY_NS for s in stamps):
-        memo = memo if len(memo) < _DIGESTS_MAX else {}
-        memo[key] = (stamps, hexdigest)
-        with contextlib.suppress(OSError, ValueError):  # a read-only cache: computed again next time
-            write_whole(memo_file, marshal.dumps(memo), keep=1)
-    return hexdigest
+    return stamped(folder / _DIGESTS, key, [p for p in parts if isinstance(p, Path)], digest)

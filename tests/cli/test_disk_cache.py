@@ -151,3 +151,43 @@ def test_the_lexicon_key_is_the_digest_of_its_files() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         assert stamped_digest(parts, Path(tmp)) == _plain(parts)
         assert stamped_digest(parts, Path(tmp)) == _plain(parts)
+
+
+def test_a_folder_s_stamp_follows_its_entries(tmp_path: Path, monkeypatch: Any) -> None:
+    """stamped() over a folder: the remembered value holds while its entries stay, and is computed
+    again once one is added (the definitions' fingerprint counts a package's files so)."""
+    import fhirconv.diskcache as dc
+
+    monkeypatch.setattr(dc, "_RACY_NS", 0)
+    folder = tmp_path / "pkg"
+    _settled(folder, ["a.json", "b.json"])
+    os.utime(folder, ns=(1_600_000_000_000_000_000,) * 2)
+    calls: list[int] = []
+
+    def count() -> str:
+        calls.append(1)
+        return str(len(os.listdir(folder)))
+
+    memo = tmp_path / "memo"
+    assert [dc.stamped(memo, "n", [folder], count) for _ in range(3)] == ["2"] * 3
+    assert len(calls) == 1
+    (folder / "c.json").write_bytes(b"new")
+    assert dc.stamped(memo, "n", [folder], count) == "3" and len(calls) == 2
+    assert dc.stamped(memo, "n", [tmp_path / "absent"], lambda: "computed") == "computed"
+
+
+def test_the_definitions_fingerprint_is_the_plain_one(tmp_path: Path) -> None:
+    """On the installed R4 package: remembered or not, the fingerprint its compiled cache was stamped with."""
+    from fhirconv.definitions import find_installed
+    from fhirconv.definitions.compiled import _fingerprint
+
+    pkg = find_installed()
+    if pkg is None:
+        import pytest
+
+        pytest.skip("no R4 definitions installed")
+    folder = pkg.path / "package"
+    plain = _fingerprint(folder)
+    memo = tmp_path / "stamps.digests"
+    assert _fingerprint(folder, memo) == plain == _fingerprint(folder, memo)
+    assert memo.is_file()  # (the installed package is older than the racy window)
