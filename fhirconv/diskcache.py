@@ -1,5 +1,6 @@
 """Files of the user cache (compiled lexicons): written whole or not at all, marked when used, and
-pruned to the few most recently used; and indexed blob files, whose items are read one at a time.
+pruned to the few most recently used; indexed blob files, whose items are read one at a time; and
+content digests of source files, remembered by the files' stamps (:func:`stamped_digest`).
 
 A cache file is keyed by the content it was built from, so every edit of a lexicon (or another
 ``--mappings`` overlay) writes a new one beside the old: without pruning the folder only grew (31 MB a
@@ -12,16 +13,29 @@ being read stays readable until closed.
 from __future__ import annotations
 
 import contextlib
+import marshal
 import mmap
 import os
 import pickle
 import struct
+import time
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-__all__ = ["KEEP", "IndexedBlobs", "mark_used", "prune", "read_used", "write_indexed", "write_whole"]
+__all__ = [
+    "KEEP",
+    "IndexedBlobs",
+    "mark_used",
+    "prune",
+    "read_used",
+    "stamped",
+    "stamped_digest",
+    "write_indexed",
+    "write_whole",
+]
 
 KEEP = 8  # files of one kind kept per folder: several checkouts or mapping overlays in use side by side
 
@@ -139,3 +153,72 @@ class IndexedBlobs(Mapping[str, bytes]):
 
     def __len__(self) -> int:
         return len(self._index)
+
+
+# ------------------------------------------------------------------ content digests, by the files' stamps
+_DIGESTS = "stamps.digests"  # in the folder of the cache files the digests name
+_DIGESTS_MAX = 32  # remembered digests (one per checkout and overlay in use); past this it starts over
+_RACY_NS = 2_000_000_000  # a file changed this recently may change again within its stamp's granularity
+
+
+def _stamp(path: Path) -> tuple[int, ...]:
+    """What changes whenever the file's content (a folder's entries) does: its identity, size, and
+    modification and change times (the change time is set by the system on every write, and cannot be
+    set back)."""
+    st = os.stat(path)
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def stamped(memo_file: Path, key: Any, paths: Sequence[Path], compute: Callable[[], str]) -> str:
+    """``compute()``, a function of nothing but the files ``paths`` (files or folders), remembered in
+    ``memo_file`` under ``key`` with each path's stamp (device, inode, size, modification and change
+    time, as ``os.stat`` gives them): while no stamp has changed, the remembered value is returned
+    without computing. A file written since has another change time (set by the system on every write,
+    and never set back), a folder whose entries changed another modification time, so the value is
+    computed afresh; a path changed less than two seconds before it is computed is not remembered (a
+    second change within the timestamps' granularity would leave its stamp as it was: git's "racy"
+    rule). A memo that is absent, damaged or unwritable, or a path that cannot be stat'ed, only means
+    the value is computed as before. ``key`` is any marshallable value naming the computation."""
+    try:
+        stamps = tuple(_stamp(p) for p in paths)
+    except OSError:
+        return compute()
+    memo: dict[Any, Any] = {}
+    with contextlib.suppress(Exception):  # absent, damaged, foreign: computed as before
+        loaded = marshal.loads(memo_file.read_bytes())
+        memo = loaded if isinstance(loaded, dict) else {}
+        got = memo.get(key)
+        if isinstance(got, tuple) and len(got) == 2 and got[0] == stamps and isinstance(got[1], str):
+            return got[1]
+    value = compute()
+    now = time.time_ns()
+    if all(now - s[4] >= _RACY_NS and now - s[3] >= _RACY_NS for s in stamps):
+        memo = memo if len(memo) < _DIGESTS_MAX else {}
+        memo[key] = (stamps, value)
+        with contextlib.suppress(OSError, ValueError):  # a read-only cache: computed again next time
+            write_whole(memo_file, marshal.dumps(memo), keep=1)
+    return value
+
+
+def stamped_digest(parts: Sequence[bytes | Traversable], folder: Path) -> str:
+    """The SHA-256 (hex) of ``parts`` one after another, a file part (a ``Path`` or another
+    ``Traversable``) standing for its bytes: a cache key of what a cache file was built from.
+
+    Keying a cache by content reads and hashes every source on every start (the lexicons' 7 MB: a
+    thirtieth of a cold one-file conversion). The digest is remembered in ``folder``
+    (``stamps.digests``) by :func:`stamped`, under the files' stamps: while none has changed, it is
+    returned without reading the files. Parts that are not files on disk (a zip's members) are read
+    every time."""
+
+    def digest() -> str:
+        import hashlib
+
+        h = hashlib.sha256()
+        for p in parts:
+            h.update(p if isinstance(p, bytes) else p.read_bytes())
+        return h.hexdigest()
+
+    if not all(isinstance(p, bytes | Path) for p in parts):
+        return digest()
+    key = tuple(("file", str(p)) if isinstance(p, Path) else p for p in parts)
+    return stamped(folder / _DIGESTS, key, [p for p in parts if isinstance(p, Path)], digest)

@@ -9,14 +9,14 @@ next start hands those programs back to ``re`` (through ``_sre.compile``, which 
 puts the patterns into ``re``'s own cache, so the set-up's ``re.compile`` calls find them there.
 
 The cache is an optimisation, never a source of truth: one file per interpreter build (its version and
-``_sre``'s magic number and code size are in the name), a SHA-256 of the contents checked on every read,
-written to a temporary file and renamed (concurrent writers each write a whole file; the last rename
-wins), and any failure -- absent, corrupt, another layout of ``re`` internals, a read-only home -- only
-means the patterns are compiled as usual. A pattern is served from the cache only under its exact text
-and flags, so a stale entry can never change a match: it is simply not asked for. Only patterns compiled
-while the caller records (code and mapping files, never document text) are written; see
-:class:`Recorder`. Used by the command line only: a library user builds one converter per process and
-pays the compile once.
+``_sre``'s magic number and code size are in the name, with the file format's version), a SHA-256 of
+the contents checked on every read, written to a temporary file and renamed (concurrent writers each
+write a whole file; the last rename wins), and any failure -- absent, corrupt, another layout of ``re``
+internals, a read-only home -- only means the patterns are compiled as usual. A pattern is served from
+the cache only under its exact text and flags, so a stale entry can never change a match: it is simply
+not asked for. Only patterns compiled while the caller records (code and mapping files, never document
+text) are written; see :class:`Recorder`. Used by the command line only: a library user builds one
+converter per process and pays the compile once.
 
 The same file's neighbour ``<interpreter>.texts`` keeps the pattern *texts* the set-up builds from
 phrase lists (:func:`fhirconv.text.trie_alternation`: ~0.015 s of a cold start), through
@@ -33,6 +33,7 @@ import marshal
 import os
 import re
 import sys
+from array import array
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,8 @@ from .diskcache import mark_used, prune
 
 __all__ = ["Recorder", "cache_file", "remembered", "warm"]
 
-_MAGIC = b"fhirconv-regex-cache 1\n"
+_MAGIC = b"fhirconv-regex-cache 2\n"
+_FORMAT = 2  # in the file's name too: checkouts with the older format share the user cache
 _DEBUG = 128  # re.DEBUG: such a pattern prints when compiled, and re never caches it
 _MAX_ENTRIES = 2000  # a file gathering patterns of many mapping overlays starts over past this
 
@@ -61,8 +63,20 @@ def cache_file(folder: Path | None = None, *, purpose: str = "") -> Path:
 
         folder = user_cache_dir() / "regex"
     sre = _sre()
-    tag = f"{sys.implementation.cache_tag}-{sys.hexversion:x}-{sre.MAGIC}-{sre.CODESIZE}"
+    tag = f"{sys.implementation.cache_tag}-{sys.hexversion:x}-{sre.MAGIC}-{sre.CODESIZE}-f{_FORMAT}"
     return folder / (f"{tag}-{purpose}.bin" if purpose else f"{tag}.bin")
+
+
+def _code_type() -> str:
+    """The ``array`` type code of ``_sre``'s code words. A program is kept as those words' bytes: a list
+    of ints unmarshals one int object at a time (the file's 550 programs: 6-7 ms of every cold start),
+    bytes in one copy, turned back into the list ``_sre.compile`` takes by ``array.tolist``. ValueError
+    when no type code has the code words' size (then nothing is cached)."""
+    size = _sre().CODESIZE
+    for code in "IL":
+        if array(code).itemsize == size:
+            return code
+    raise ValueError(f"no array type for code words of {size} bytes")
 
 
 def _re_cache() -> dict[Any, Any] | None:
@@ -151,6 +165,7 @@ def warm(path: Path | None = None) -> dict[tuple[Any, ...], tuple[Any, ...]]:
         if not rows:
             return {}
         compile_ = _sre().compile
+        words = _code_type()
         loaded: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         for row in rows[:_MAX_ENTRIES]:
             pattern, flags, final_flags, code, groups, groupindex, indexgroup = row
@@ -158,7 +173,8 @@ def warm(path: Path | None = None) -> dict[tuple[Any, ...], tuple[Any, ...]]:
             if key in cache:
                 continue
             # _sre.compile validates the program (RuntimeError on a malformed one)
-            compiled = compile_(pattern, final_flags, code, groups, groupindex, indexgroup)
+            program = array(words, code).tolist()  # (TypeError unless bytes of whole words)
+            compiled = compile_(pattern, final_flags, program, groups, groupindex, indexgroup)
             if compiled.pattern != pattern or compiled.groups != groups:
                 continue
             cache[key] = compiled
@@ -284,11 +300,12 @@ class Recorder:
         try:
             path = self.path or cache_file()
             tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            words = _code_type()
             for _, pattern, flags in fresh:
                 row = _program(pattern, flags)
                 # the program must be the one re itself built (patterns compare by their code)
                 if _sre().compile(row[0], *row[2:]) == re.compile(pattern, flags):
-                    rows.append(row)
+                    rows.append((*row[:3], array(words, row[3]).tobytes(), *row[4:]))
             rows.sort(key=lambda r: (isinstance(r[0], bytes), r[0], r[1]))  # str, then bytes
             payload = marshal.dumps(rows)
             path.parent.mkdir(parents=True, exist_ok=True)

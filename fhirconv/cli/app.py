@@ -28,6 +28,13 @@ def _run(request: Any) -> None:
         app()
 
 
+def code_purpose(convert: bool, validate: bool) -> str:
+    """The code cache file of a command line (``cache_file``'s ``purpose``): a plain convert and a plain
+    validate keep their ~80 classes in a file of their own, since the whole file is read at the first
+    class (the general file holds every command's classes: twice a convert's, read for nothing)."""
+    return "validate" if validate else "convert" if convert else ""
+
+
 def main() -> None:
     """Entry point. Every error a user can cause is a FhirconvError with its exit code, handled in the
     commands; anything else is a bug, shown as one line (exit 6), never a traceback."""
@@ -61,8 +68,8 @@ def main() -> None:
     # without Typer (fhirconv.cli._direct)
     direct = _direct.parse(sys.argv[1:]) if request is None else None
     checks = _direct.parse_validate(sys.argv[1:]) if request is None and direct is None else None
-    # (a plain validate keeps its ~80 classes in a file of its own: the whole file is read at the first)
-    code = CodeCache(cache_file(purpose="validate")) if checks is not None else CodeCache()
+    purpose = code_purpose(direct is not None, checks is not None)
+    code = CodeCache(cache_file(purpose=purpose)) if purpose else CodeCache()
     try:
         with code.hooked(dataclasses):
             if direct is not None:

@@ -7,17 +7,18 @@ files can stay one entry per surface form an editor would write.
 
 from __future__ import annotations
 
-import hashlib
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import ahocorasick
 
+from ..diskcache import stamped_digest
 from ..mapping import MappingStore, user_cache_dir
 from .lexicon_cache import read_cache, write_cache
 from .lexicon_reading import DESCRIBED_REACH, Reading, SectionReading
@@ -126,15 +127,13 @@ class Lexicon:
         (building the automaton from several megabytes of terms costs most of a cold start); ``piecewise``
         reads it only as far as the texts need (one document: lexicon_cache.PiecewiseAutomaton)."""
         wanted = tuple(sorted(set(domains)))
-        names = store.names("lexicons")
-        digest = hashlib.sha256(Path(__file__).read_bytes())
-        digest.update(Path(__file__).with_name("variants.py").read_bytes())  # how terms are spelt out
-        digest.update(repr(wanted).encode())
-        for name in names:
-            digest.update(name.encode() + b"\0" + store.raw(name))
-        digest.update(Path(__file__).with_name("lexicon_cache.py").read_bytes())  # the cache's shapes
-        digest.update(Path(__file__).with_name("lexicon_sorted.py").read_bytes())
-        path = user_cache_dir() / "lexicons" / f"{digest.hexdigest()[:32]}.pickle"
+        # key: this code, how terms are spelt out, the files (read when their stamps change), the cache
+        here, folder = Path(__file__), user_cache_dir() / "lexicons"
+        parts: list[bytes | Traversable] = [here, here.with_name("variants.py"), repr(wanted).encode()]
+        for name in store.names("lexicons"):
+            parts += [name.encode() + b"\0", store._node(f"{name}.json")[0]]
+        parts += [here.with_name("lexicon_cache.py"), here.with_name("lexicon_sorted.py")]
+        path = folder / f"{stamped_digest(parts, folder)[:32]}.pickle"
         cached = read_cache(path, piecewise=piecewise)
         if cached is not None:
             lex = cls(concepts=_ConceptTable(cached.rows))

@@ -189,3 +189,15 @@ def test_a_purpose_has_a_file_of_its_own(tmp_path: Path) -> None:
     assert own.parent == tmp_path and own.name == cache_file(tmp_path).name.replace(
         ".marshal", "-validate.marshal"
     )
+
+
+def test_a_plain_convert_and_a_plain_validate_have_files_of_their_own() -> None:
+    from fhirconv.cli import _direct
+    from fhirconv.cli.app import code_purpose
+
+    convert = _direct.parse(["convert", "a.txt", "-o", "b.json"]) is not None
+    validate = _direct.parse_validate(["validate", "b.json"]) is not None
+    assert code_purpose(convert, False) == "convert" and code_purpose(False, validate) == "validate"
+    assert code_purpose(False, False) == ""  # every other command line: the general file
+    names = {cache_file(Path("/c"), purpose=p).name for p in ("convert", "validate", "")}
+    assert len(names) == 3

@@ -206,3 +206,25 @@ def test_alternation_text_and_cache_key_do_not_depend_on_the_order(monkeypatch: 
         # a key in a set's order would match within one process yet differ in the next (hash seed)
         assert asked == [("trie", tuple(sorted(folded)), None)]
         assert texts == {text._trie(list(folded), None)}  # the trie in the set's own order: same text
+
+
+def test_programs_are_kept_as_the_bytes_of_re_s_own_code_words(tmp_path: Path) -> None:
+    """A program is stored as its code words' bytes (one copy to read), the words re itself built."""
+    from array import array
+
+    from fhirconv import regexcache
+
+    path = tmp_path / "re.bin"
+    assert _record(path).save() is True
+    rows = regexcache._read(path)
+    assert rows is not None and len(rows) == len(SET_UP)
+    for row in rows:
+        plain = regexcache._program(row[0], row[1])
+        assert type(row[3]) is bytes and array(regexcache._code_type(), row[3]).tolist() == plain[3]
+        assert row[:3] == plain[:3] and row[4:] == plain[4:]
+    # a file of the first format (code as lists of ints) is another file, and under this magic ignored
+    assert cache_file(tmp_path).name.endswith("-f2.bin")
+    first = [(*r[:3], array(regexcache._code_type(), r[3]).tolist(), *r[4:]) for r in rows]
+    regexcache._write(path, b"fhirconv-regex-cache 1\n", first)
+    re.purge()
+    assert warm(path) == {}
