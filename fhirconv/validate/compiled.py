@@ -451,13 +451,18 @@ _GOOD_TAG = (
     )
     + f"{_S}*+={_S}*+(?:\"[^\"<]*+\"|'[^'<]*+')))*+{_S}*+"
 )
-# The first '<' that starts neither an end tag nor such a start tag
-_NOT_GOOD = re.compile(f"<(?!/|{_GOOD_TAG}/?>)")
+# The first '<' that starts neither an end tag nor such a start tag (the usual bare tag, an allowed
+# name and '>', tried first: ~15 % less time than the whole tag pattern alone)
+_NOT_GOOD = re.compile(f"<(?!/|{_alternation(q.rpartition('}')[2] for q in _ALLOWED_QTAGS)}>|{_GOOD_TAG}/?>)")
 # Each '<' in order, '/' where it starts an end tag, '' where it starts a start or empty-element tag
 # (cached one-character strings: nothing is allocated per tag), and the depth step of each: +1 for an
 # empty element too, which ends at once, so that the running sum is never below the depth
 _TAG_KIND = re.compile("<(/?)")
 _STEP = {"/": -1, "": 1}
+# The same with empty elements told apart, for a text with many ('/>' for one: a step of 0; '>' for a
+# start tag, '' for an end tag); the running sum is then the depth of the last element not empty
+_TAG_END = re.compile(f"<(?:/|{_GOOD_TAG}(/?>))")
+_END_STEP = {"": -1, "/>": 0, ">": 1}
 # The predefined entity references: characters that are never whitespace
 _NAMED_REFS = ("&amp;", "&lt;", "&gt;", "&quot;", "&apos;")
 # The markup and whitespace before the first character of text (Python's whitespace, as str.strip's)
@@ -473,7 +478,8 @@ def _markup_fast(data: bytes, text: str) -> bool:
     XHTML default (the one ``xmlns``: so each element name written is an XHTML name, each attribute
     name its own or xml:'s); every '<' starts an end tag or a ``_GOOD_TAG`` (so no comment, CDATA,
     DOCTYPE or PI); in a longer text, the running sum of +1 per start tag (an empty element's too)
-    and -1 per end tag, which is never below the depth, stays within ``_EXPAT_MAX_DEPTH``; the first
+    and -1 per end tag, which is never below the depth, stays within ``_EXPAT_MAX_DEPTH`` (or, where
+    it does not, the depth counted with the empty elements told apart does); the first
     character after the leading tags and whitespace is text (not '&' but for a predefined entity,
     since a character reference could be a space). False means only "not decided here"."""
     if not text.startswith(_FAST_OPENS) or text.count("xmlns") != 1:
@@ -482,8 +488,11 @@ def _markup_fast(data: bytes, text: str) -> bool:
         return False
     if _NOT_GOOD.search(text) is not None:
         return False
-    if text.count("<") > 2 * _EXPAT_MAX_DEPTH and (
-        max(itertools.accumulate(map(_STEP.__getitem__, _TAG_KIND.findall(text)))) > _EXPAT_MAX_DEPTH
+    if (
+        text.count("<") > 2 * _EXPAT_MAX_DEPTH
+        and max(itertools.accumulate(map(_STEP.__getitem__, _TAG_KIND.findall(text)))) > _EXPAT_MAX_DEPTH
+        # (an empty element is one deeper than the element holding it: hence '>=')
+        and max(itertools.accumulate(map(_END_STEP.__getitem__, _TAG_END.findall(text)))) >= _EXPAT_MAX_DEPTH
     ):
         return False
     end = _LEAD.match(text).end()  # type: ignore[union-attr]  # (a match of '*' never fails)
