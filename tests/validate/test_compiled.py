@@ -1037,6 +1037,216 @@ def test_expat_markup_check_decides_only_what_the_lxml_walk_decides_the_same() -
     assert clean > 150, clean
 
 
+# the fast markup check's own edges: tags and attributes it reads as text, names next to allowed ones,
+# links it must leave alone, the first text, nesting around its bound, namespaces and broken markup
+_FAST_BODIES = [
+    "x",
+    "<p>x</p>",
+    "<p title='a>b'>x</p>",
+    "<p title=\"a='b' href='javascript:x'\">x</p>",
+    "<p title='x\" href=\"javascript:y'>x</p>",
+    "<a href='javascript:x'>t</a>",
+    "x<a href='javascript:x'>t</a>",
+    "x<a href='JavaScript:x'>t</a>",
+    "x<img src='&#106;avascript:x'/>",
+    "x<p onclick='y'>t</p>",
+    "x<p ONCLICK='y'>t</p>",
+    "x<script>y</script>",
+    "x<o:p xmlns:o='urn:o'>t</o:p>",
+    "<a href = 'javascript:x' >t</a>",
+    "<a href='JAVASCRIPT:x'>t</a>",
+    "<a href='jav&#x61;script:x'>t</a>",
+    "<a href='&#x20;javascript:x'>t</a>",
+    "<a href='java\nscript:x'>t</a>",
+    "<a href='http://e.org/?a=1&amp;b=2'>t</a>",
+    "<a href='http://e.org/scripts'>t</a>",
+    "<a hreflang='en' href='x'>t</a>",
+    "<a hrefx='x'>t</a>",
+    "<img srcx='x'/>t",
+    "<img src='x'/>",
+    "<img src='x'/>t",
+    "<p xml:lang='en' xml:space='preserve'>t</p>",
+    "<p xml:base='x'>t</p>",
+    "<p XML:lang='en'>t</p>",
+    "<p lang='en' xml:lang='en'>t</p>",
+    "<p title='a' title='b'>t</p>",
+    "<p title=a>t</p>",
+    "<p title>t</p>",
+    "<p =x>t</p>",
+    "<P>t</P>",
+    "<Div>t</Div>",
+    "<pre>t</pre>",
+    "<pr>t</pr>",
+    "<xml:p>t</xml:p>",
+    "<x:p xmlns:x='http://www.w3.org/1999/xhtml'>t</x:p>",
+    "<p>t</b>",
+    "<p>t",
+    "t</p>",
+    "<p>t</p >",
+    "<p\n>t</p\n>",
+    "<p\u00a0title='x'>t</p>",
+    "<p title='x'\u00a0>t</p>",
+    "<p><!-- c -->t</p>",
+    "<p><![CDATA[t]]></p>",
+    "<?pi x?><p>t</p>",
+    "<p>t<?pi?></p>",
+    "<!DOCTYPE x><p>t</p>",
+    "&#32;",
+    "&#160;",
+    "&#x20;<p>x</p>",
+    "&amp;",
+    "&lt;p&gt;",
+    "&nbsp;",
+    "&#0;",
+    "\u00a0",
+    "\u2003x",
+    "\x85",
+    "\x01",
+    "\ufffe",
+    "]]>",
+    "] ]>",
+    "\U0001f600",
+    "   ",
+    "<br/>",
+    "<br/> <p> </p> x",
+    "<p> </p>",
+    "<p/>",
+]
+
+
+def test_fast_markup_check_says_yes_only_where_expat_and_lxml_do() -> None:
+    """``_markup_fast`` (regexes over the tags, expat without a handler) is True only where
+    ``_markup_surely_ok`` (expat with a call per element) and ``_markup_lxml`` are True: on every
+    narrative with markup of the official examples, the validator test cases and converted bundles;
+    on its own edges (quotes and '>' in values, names next to allowed ones, javascript: links spelled
+    every way, the first text a reference or Unicode space, comments/CDATA/PI/DOCTYPE, namespaces,
+    broken markup), with each of the usual openings; on nesting around the depth bound with empty
+    elements at the bottom; on generated markup. It must decide nearly all of the examples' markup
+    (else it would prove nothing), and ``_markup_ok`` (the memo, then the three checks) must equal the
+    lxml walk everywhere, asked twice."""
+    from hypothesis import given, settings
+
+    from fhirconv.validate.compiled import (
+        _EXPAT_MAX_DEPTH,
+        _markup_fast,
+        _markup_lxml,
+        _markup_ok,
+        _markup_surely_ok,
+        _markup_verdict,
+        _plain_narrative,
+    )
+
+    def agree(text: str) -> bool:
+        data = text.encode("utf-8")
+        fast, lxml_ok = _markup_fast(data, text), _markup_lxml(data)
+        assert not fast or (_markup_surely_ok(data, text) and lxml_ok), text[:300]
+        assert _markup_verdict(text) is lxml_ok, text[:300]
+        assert _markup_ok(text) is lxml_ok and _markup_ok(text) is lxml_ok, text[:300]
+        return fast
+
+    require_shared("fhir-r4", "examples")
+    divs: list[str] = []
+    for _name, data in official_examples(SHARED):
+        _collect_divs(data, divs)
+    examples = [d for d in divs if not _plain_narrative(d)]
+    for path in validator_case_files(SHARED):
+        with contextlib.suppress(ValueError, UnicodeDecodeError):
+            _collect_divs(json.loads(path.read_bytes()), divs)
+    for _name, bundle in converted_bundles(SHARED, limit=10):
+        _collect_divs(bundle, divs)
+    markup = [d for d in divs if not _plain_narrative(d)]
+    assert len(examples) > 700
+    decided = sum(agree(d) for d in examples)
+    assert decided > 0.95 * len(examples), (decided, len(examples))
+    for d in markup[len(examples) :]:
+        agree(d)
+
+    opens = [
+        '<div xmlns="http://www.w3.org/1999/xhtml">{}</div>',
+        "<div xmlns='http://www.w3.org/1999/xhtml'>{}</div>",
+        '<div xmlns="http://www.w3.org/1999/xhtml" class="c" >{}</div>',
+        '<div xmlns="http://www.w3.org/1999/xhtml"\n\txml:lang="en">{}</div\n>',
+        '<div xmlns="http://www.w3.org/1999/xhtml2">{}</div>',
+        '<div xmlns="http://www.w3.org/1999/xhtml" xmlns:x="urn:x">{}</div>',
+        '<div  xmlns="http://www.w3.org/1999/xhtml">{}</div>',
+        '<div xmlns="http://www.w3.org/1999/xhtml">{}</div>x',
+        '<div xmlns="http://www.w3.org/1999/xhtml">{}</div><p/>',
+        '<div xmlns="http://www.w3.org/1999/xhtml"/>{}',
+    ]
+    fast = 0
+    for body in _FAST_BODIES:
+        for root in opens:
+            fast += agree(root.format(body))
+    assert fast > 20, fast
+
+    # nesting: the running sum counts an empty element at the bottom as one level more
+    limit = _EXPAT_MAX_DEPTH
+    for depth in (limit - 2, limit - 1, limit, limit + 1, 255, 256, 257):
+        for bottom in ("x", "<br/>x", "x<br/>", "<br/>"):
+            for wide in (0, 2 * limit):
+                text = (
+                    '<div xmlns="http://www.w3.org/1999/xhtml">'
+                    + "<br/>" * wide
+                    + "<b>" * (depth - 1)
+                    + bottom
+                    + "</b>" * (depth - 1)
+                    + "</div>"
+                )
+                agree(text)
+    # the deepest a long text may go in the fast check, the bound reached by the empty element at the
+    # bottom, with other elements or many empty ones beside (the second count) before
+
+    def nested(levels: int, beside: str) -> str:
+        return (
+            '<div xmlns="http://www.w3.org/1999/xhtml">'
+            + beside * limit
+            + "<b>" * levels
+            + "<br/>x"
+            + "</b>" * levels
+            + "</div>"
+        )
+
+    assert agree(nested(limit - 2, "<p>y</p>"))
+    assert not agree(nested(limit - 1, "<p>y</p>"))
+    assert agree(nested(limit - 2, "<br/>"))
+    assert not agree(nested(limit - 1, "<br/>"))
+    assert _markup_lxml(nested(limit - 1, "<p>y</p>").encode()) and _markup_lxml(
+        nested(limit // 2, "<br/>").encode()
+    )
+
+    @settings(max_examples=3000, deadline=None, database=None)
+    @given(
+        _markup_cases(
+            [*_MK_TAGS, "pre", "pr", "xml:p", "td"],
+            [*_MK_ATTRS, "hreflang", "srcx", "lang", "XML:lang"],
+            [*_MK_TEXT, "\x85", "<br/>", "&lt;", "&#x20;x"],
+            [*_MK_VALUES, "http://e.org/?a=1&amp;b=2", "sCrIpT", "a>b' c='d", "javas&#99;ript:x"],
+        )
+    )
+    def check(text: str) -> None:
+        agree(text)
+
+    check()
+    clean = 0
+
+    @settings(max_examples=3000, deadline=None, database=None)
+    @given(
+        _markup_cases(
+            ["p", "b", "a", "img", "br", "td", "span"],
+            ["title", "href", "src", "xml:lang", "class"],
+            ["x", " ", "text", "&#160;", "&amp;", "\u00a0", "&#32;", "\r\n", "a>b", "]"],
+            _MK_VALUES[:16],
+            roots=3,
+        )
+    )
+    def check_clean(text: str) -> None:
+        nonlocal clean
+        clean += agree(text)
+
+    check_clean()
+    assert clean > 150, clean
+
+
 # ---- direct decisions and guards (dom-2/3/4/5/6, ref-1, per-1, the shortcuts, bdl-5/bdl-8) ---------
 
 
