@@ -24,6 +24,7 @@ folder other users can write to, and rebuilt when unreadable.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import dataclasses
 import functools
 import hashlib
@@ -1682,16 +1683,21 @@ def _ext_shape(y: dict[str, Any]) -> tuple[Any, ...] | None:
     return tuple(out)
 
 
-def _ext_fast_key(y: dict[str, Any]) -> tuple[Any, ...] | None:
+def _ext_fast_key(y: dict[str, Any], head: list[Any]) -> tuple[Any, ...] | None:
     """A flat memo key for the commonest extension of converted resources, or None for any other: exactly
     the keys ``url`` (a str) and ``extension`` in that order, every sub-extension exactly ``url`` (a str)
     then one leaf that ``_ext_shape`` keys by its name alone (``valueString`` a plain string,
     ``valueInteger`` an int32, ``valueReference`` holding only a plain, non-'#' ``reference``). The key
-    is ``(None, url, sub url, leaf name, sub url, leaf name, ...)``: it names the same things as
-    ``_ext_shape``'s key for such an extension, so equal keys mean equal shapes (and the leading None,
-    which no shape key holds, keeps the two kinds apart); it is flat, so it is built and hashed without
-    a tuple per sub-extension (the memo lookup hashes a nested key's every tuple again).
-    tests/validate/test_compiled.py proves it decides the same shapes as ``_ext_shape_generic``."""
+    is ``(*head, url, sub url, leaf name, sub url, leaf name, ...)``: after ``head`` it names the same
+    things as ``_ext_shape``'s key for such an extension, so equal keys mean equal shapes (the str after
+    ``head``, where a key built from ``_ext_shape`` has its tuple, keeps the two kinds apart); it is
+    flat, and the memo's context (``head``: holder, modifier flag, bindings) is its first items, so it
+    is built and hashed once, without a tuple per sub-extension or around the shape (a tuple's hash is
+    not cached: the memo lookup hashes a nested key's every tuple again). ``head`` is the caller's own
+    list, extended in place. (Testing the sub-extensions by C loops over the whole list, map/compress
+    and set comparisons, cost 1.3x more instructions here than this Python loop: an iterator or list
+    per test.) tests/validate/test_compiled.py proves it decides the same shapes as
+    ``_ext_shape_generic``."""
     if len(y) != 2:
         return None
     k0, k1 = y  # (the keys in order: no item tuples to unpack)
@@ -1700,7 +1706,8 @@ def _ext_fast_key(y: dict[str, Any]) -> tuple[Any, ...] | None:
     url, subs = y["url"], y["extension"]
     if type(url) is not str or type(subs) is not list:
         return None
-    out: list[Any] = [None, url]
+    out = head
+    out.append(url)
     for e in subs:
         if type(e) is not dict or len(e) != 2:
             return None
@@ -1798,7 +1805,7 @@ class _ExtVerdict:
     """What the walk of one extension shape added: issues per checker (locations relative to the
     extension), sites (relative location, path to the value, type, element) and Coding pairs."""
 
-    __slots__ = ("bind", "inv", "moved", "pairs", "sites", "struct")
+    __slots__ = ("bind", "inv", "issues", "moved", "pairs", "sites", "struct")
 
     def __init__(
         self,
@@ -1809,6 +1816,7 @@ class _ExtVerdict:
         pairs: tuple[tuple[str, str], ...],
     ) -> None:
         self.struct, self.inv, self.bind, self.sites, self.pairs = struct, inv, bind, sites, pairs
+        self.issues = bool(struct or inv or bind)
         # location of the extension -> (struct, inv, bind) relocated there (``_Run.extension``)
         self.moved: dict[str, tuple[list[Issue], list[Issue], list[Issue]]] = {}
 
@@ -1830,9 +1838,11 @@ class _Run:
         "pairs",
         "resource",
         "root",
+        "rooted",
         "sites",
         "struct",
         "terminology",
+        "token",
         "umemo",
         "walk",
     )
@@ -1859,9 +1869,21 @@ class _Run:
         # calls whose verdict may depend on more than the value walked (fhirpathpy with the resource,
         # primitive constraints): a walk with any is not memoised by its shape
         self.impure = 0
+        # fhirpathpy's resolve() reads the input's root and the resource's container from
+        # invariants._CURRENT_ROOT; it runs only in code that asks for the root first (``_rooted``),
+        # so the variable is set then, not for every resource (check_resource resets it)
+        self.rooted: tuple[Any, Any] = (None, None)
+        self.token: contextvars.Token[Any] | None = None
+
+    def _rooted(self) -> None:
+        """Set invariants._CURRENT_ROOT for this resource, once: before anything that may evaluate
+        FHIRPath with fhirpathpy (the invariant checker's walk, the structure checker's walker)."""
+        if self.token is None:
+            self.token = _CURRENT_ROOT.set(self.rooted)
 
     def _walk(self) -> _Walk:
         if self.walk is None:
+            self._rooted()
             self.walk = _Walk(self.checker.invariants, self.defs, self.resource, self.root, self.inv)
         return self.walk
 
@@ -1889,6 +1911,7 @@ class _Run:
     def attachment(self, value: dict[str, Any], at: str) -> None:
         """Attachment ``size``/``hash`` against ``data``, by the structure checker's own code."""
         if isinstance(value.get("data"), str) and ("size" in value or "hash" in value):
+            self._rooted()
             walker = _Walker(self.defs, None)
             walker.attachment(value, at)
             if walker.issues:
@@ -1979,6 +2002,7 @@ class _Run:
                 # where(), a contextInvariant) is judged by the structure checker, which sees that element
                 found = _HANDED_OVER
             else:
+                self._rooted()
                 walker = _Walker(self.defs, None)
                 walker.extension(value, "\0", host, modifier)
                 found = tuple(walker.issues)
@@ -2001,14 +2025,15 @@ class _Run:
         of the value, so the same key gives the same issues and sites (the sites' values are found again
         in this extension by their paths). A walk that asked fhirpathpy or a primitive's constraints, or
         that handed the resource over, is not memoised."""
-        shape = _ext_fast_key(y)
-        if shape is None:
+        key = _ext_fast_key(y, [host, modifier, self.nobind > 0])
+        if key is None:
             shape = _ext_shape(y)
-        if shape is not None:
-            key = (host, modifier, self.nobind > 0, shape)
+            if shape is not None:
+                key = (host, modifier, self.nobind > 0, shape)
+        if key is not None:
             found = self.etm.get(key)
             if found is not None:
-                if found.struct or found.inv or found.bind:
+                if found.issues:
                     # the issues relocated to ``at``, made once per place: converted bundles put the same
                     # extensions at the same places (an Issue is frozen, so reports may share one)
                     moved = found.moved.get(at)
@@ -2040,7 +2065,7 @@ class _Run:
         ehost = hosts.get(url) if type(url) is str else None
         fn(y, at, ehost if ehost is not None else self.checker.program.ext_host(url), self)
         self.ext(y, at, host, modifier)
-        if shape is not None and self.impure == impure:
+        if key is not None and self.impure == impure:
             verdict = self._verdict(y, at, marks)
             if verdict is not None:
                 memo = self.checker.ext_tree_memo
@@ -2170,8 +2195,8 @@ class CompiledChecker:
         if fn is not None:
             # (_container's own first test, in line: only a contained resource has another container)
             container = (_container(ctx.root, location) if ".contained[" in location else None) or resource
-            token = _CURRENT_ROOT.set((ctx.root if ctx.root is not None else resource, container))
             run = _Run(self, resource, container, self.terminology)
+            run.rooted = (ctx.root if ctx.root is not None else resource, container)
             mark = len(self.pairs)
             try:
                 if root_cons is not None:
@@ -2187,9 +2212,12 @@ class CompiledChecker:
                 self.fast += 1
                 if self.cache is not None:
                     self.cache.sites[location] = run.sites
-                return run.struct + run.inv + run.bind
+                if run.inv or run.bind:
+                    return run.struct + run.inv + run.bind
+                return run.struct  # (most resources: no new list)
             finally:
-                _CURRENT_ROOT.reset(token)
+                if run.token is not None:
+                    _CURRENT_ROOT.reset(run.token)
         self.bails += 1
         self.own.update(_own_codings(resource))
         out: list[Issue] = []

@@ -749,7 +749,7 @@ def _fast_key_agrees(ext: dict[str, Any]) -> bool:
     no generic key starts with. True when the flat key was given."""
     from fhirconv.validate.compiled import _ext_fast_key, _ext_shape_generic
 
-    fast = _ext_fast_key(ext)
+    fast = _ext_fast_key(ext, [None])
     if fast is None:
         return False
     assert fast[0] is None and len(fast) % 2 == 0, fast
@@ -1701,3 +1701,59 @@ def test_plain_references_are_skipped_only_where_the_reference_walk_is_clean() -
     assert held > 500, "the test checked too few plain references"
     for h in hostile[:6]:
         assert not eval(guard, {}, {"y": {"reference": h}}), h
+
+
+def test_fhirpath_fallbacks_see_the_root_set_only_when_asked() -> None:
+    """The compiled walk sets invariants._CURRENT_ROOT (fhirpathpy's resolve() reads it) only when it
+    asks for the invariant checker's walk, not per resource: every constraint that walk evaluates sees
+    ``(the input's root, the resource's container)`` as check_resource computed it before, and the
+    variable is unset again after every resource (official examples, contained resources among them).
+    Fails when the walk is created without setting it, or when the reset is dropped."""
+    from fhirconv.validate import compiled as c
+    from fhirconv.validate import invariants as inv
+
+    require_shared("fhir-r4", "examples")
+    chain = build_chain()
+    seen: list[tuple[Any, Any]] = []
+    original, slow = inv._Walk.constraint, c._Run.slow
+    check = CompiledChecker.check_resource
+    in_walk = [False]  # (the original checkers a resource is handed over to set the variable themselves)
+
+    def constraint(self: Any, con: Any, value: dict[str, Any], base: str, loc: str) -> None:
+        if in_walk[0]:
+            seen.append(inv._CURRENT_ROOT.get())
+        original(self, con, value, base, loc)
+
+    def slowly(self: Any, item: Any, value: dict[str, Any], at: str) -> None:
+        in_walk[0] = True
+        try:
+            slow(self, item, value, at)
+        finally:
+            in_walk[0] = False
+
+    expected: list[tuple[Any, Any]] = []
+    wrong: list[str] = []
+
+    def checked(self: CompiledChecker, resource: dict[str, Any], location: str, ctx: Any) -> Any:
+        root = ctx.root if ctx.root is not None else resource
+        container = (inv._container(ctx.root, location) if ".contained[" in location else None) or resource
+        expected.append((root, container))
+        before = len(seen)
+        out = check(self, resource, location, ctx)
+        # (an assertion here would be a checker failure the chain reports as an issue: noted instead)
+        if inv._CURRENT_ROOT.get() is not None:
+            wrong.append(f"left set after {location}")
+        for got in seen[before:]:
+            if got is None or got[0] is not root or got[1] is not container:
+                wrong.append(f"{location}: {got!r:.80}")
+        return out
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(inv._Walk, "constraint", constraint)
+        mp.setattr(c._Run, "slow", slowly)
+        mp.setattr(c.CompiledChecker, "check_resource", checked)
+        for _name, data in official_examples(SHARED):
+            validate_json(data, chain=chain)
+    assert not wrong, wrong[:5]
+    assert len(seen) > 10, "too few constraints through the compiled walk's fallback"
+    assert any(root is not container for root, container in expected), "no contained resource checked"
