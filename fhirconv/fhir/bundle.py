@@ -47,7 +47,7 @@ from .datatypes import (
 )
 from .family import family_member_history
 from .findings import absent_finding, pertinent_negative
-from .ids import _VARIANT, DOCUMENT_TAG_SYSTEM, ID_SYSTEM, TAG_SYSTEM, ResourceUrls, document_tag
+from .ids import DOCUMENT_TAG_SYSTEM, ID_SYSTEM, TAG_SYSTEM, ResourceUrls, document_tag
 from .roles import element_path
 from .statements import medication_statement
 from .timing import DATE_POLICY, DATE_TAG, CalendarDate, holds_synthetic_date, time_elements
@@ -286,13 +286,7 @@ class _Builder:
             seen = self._seen[rtype] = {}
         n = seen.get(base, 0) + 1
         seen[base] = n
-        if n != 1:
-            base = f"{base}#{n}"
-        # ``ResourceUrls.__call__`` written out (a fact's id is most of a bundle's: one call fewer each)
-        h = self._urls[rtype].copy()
-        h.update(base.encode("utf-8"))
-        d = h.hexdigest()
-        return f"urn:uuid:{d[:8]}-{d[8:12]}-5{d[13:16]}-{_VARIANT[d[16]]}{d[17:20]}-{d[20:32]}"
+        return self._urls(rtype, base if n == 1 else f"{base}#{n}")
 
     def _add(
         self, url: str, resource: dict[str, Any], mentions: tuple[Mention, ...] | list[Mention] = ()

@@ -183,7 +183,7 @@ def test_built_bundles_agree_with_the_plain_forms() -> None:
 
 class _PlainUrlBuilder(bundle._Builder):
     """The builder with a fact's id made the plain way: a counter per (type, base) tuple and the uuid5 of
-    ``resource_uuid`` (no per-bundle SHA-1 state, nothing written out)."""
+    ``resource_uuid`` (no per-bundle SHA-1 state)."""
 
     def _fact_url(self, rtype: str, key: str, mention: Any) -> str:
         if "@" in key:
@@ -197,8 +197,9 @@ class _PlainUrlBuilder(bundle._Builder):
 
 
 def test_fact_urls_are_the_plain_ids() -> None:
-    """Every bundle of the dev texts and the samples, built with the fact ids written out in
-    ``_fact_url``, equals the one built with the plain ids (repeats of a fact in one sentence included)."""
+    """Every bundle of the dev texts and the samples, built with ``_fact_url``'s counter per type and
+    per-bundle SHA-1 states, equals the one built with the plain ids (repeats of a fact in one sentence
+    included)."""
     from support import converter
 
     from fhirconv.fhir.bundle import BundleOptions
