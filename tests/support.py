@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("FHIRCONV_SHARED", str(REPO.parent / "shared"))).resolve()
 SAMPLES = REPO / "samples"
+T = TypeVar("T")
 # a program that runs the command line as the installed script does, then reports on stderr whether
 # Typer was imported (the direct convert/validate paths must not import it)
 TYPER_PROBE = (
@@ -45,6 +47,45 @@ def shared_json_files() -> list[Path]:
     ]
     assert len(files) > 500, len(files)
     return files
+
+
+@lru_cache(maxsize=1)
+def report_long_words() -> tuple[str, ...]:
+    """The distinct folded words of 8 letters or more of both dev corpora and the sample texts, sorted
+    (or skip/fail as ``require_shared``): the words a misspelt-drug lookup is asked about."""
+    import re
+
+    from fhirconv.readers import read_bytes
+    from fhirconv.text import fold
+
+    long_word = re.compile(r"[a-z]{8,}")
+    files = sorted(require_shared("corpora", "maccrobat2020", "dev").glob("*.txt"))
+    files += sorted(require_shared("corpora", "e3c-en-layer1", "dev").glob("*.txt"))
+    files += sorted(p for p in SAMPLES.iterdir() if p.is_file() and p.suffix == ".txt")
+    words: set[str] = set()
+    for f in files:
+        words |= set(long_word.findall(fold(read_bytes(f.read_bytes(), f.name).text)))
+    return tuple(sorted(words))
+
+
+def sentence_contexts(ex: Any, doc: Any, keep: Callable[[Any, Any], T]) -> list[T]:
+    """``keep(sentence, context)`` for each patient sentence of ``doc`` and its shared context, as
+    ``Extractor.extract`` builds them (``ex`` an Extractor: the per-document readings set up, then
+    ``_context`` per sentence); ``keep`` runs as each context is made, before the next one."""
+    from fhirconv.text import fold
+
+    folded = fold(doc.text)
+    ex.triggers.read(folded)
+    try:
+        with ex.lexicon.reading(folded, [(sec.start, sec.end) for sec in doc.sections]):
+            sentences = ex.attributor.patient_sentences(doc, folded)
+            aliases = ex.mentions.aliases(doc, folded)
+            return [
+                keep(s, ex._context(doc.text, folded, i, s.start, s.end, aliases))
+                for i, s in enumerate(sentences)
+            ]
+    finally:
+        ex.triggers.done()
 
 
 @lru_cache(maxsize=1)

@@ -5,18 +5,12 @@ Issue 15."""
 
 from __future__ import annotations
 
-import re
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import SAMPLES, converter, require_shared
+from support import converter, report_long_words
 
 from fhirconv.extract.lexicon import Lexicon
 from fhirconv.extract.lexicon_cache import SortedIntMap
-from fhirconv.readers import read_bytes
-from fhirconv.text import fold
-
-_LONG_WORD = re.compile(r"[a-z]{8,}")
 
 
 def _lexicon() -> Lexicon:
@@ -33,14 +27,9 @@ def _same(lex: Lexicon, word: str) -> int:
 
 def test_the_long_words_of_the_reports_read_alike() -> None:
     lex = _lexicon()
-    files = sorted(require_shared("corpora", "maccrobat2020", "dev").glob("*.txt"))
-    files += sorted(require_shared("corpora", "e3c-en-layer1", "dev").glob("*.txt"))
-    files += sorted(p for p in SAMPLES.iterdir() if p.is_file() and p.suffix == ".txt")
-    words: set[str] = set()
-    for f in files:
-        words |= set(_LONG_WORD.findall(fold(read_bytes(f.read_bytes(), f.name).text)))
+    words = report_long_words()
     assert len(words) > 2000
-    found = [w for w in sorted(words) if _same(lex, w) >= 0]
+    found = [w for w in words if _same(lex, w) >= 0]
     assert found  # some long words of the reports are drugs or read as one
 
 

@@ -7,16 +7,12 @@ a set that lacks one start changes the answers (so the comparison can fail). Iss
 from __future__ import annotations
 
 import copy
-import re
 
-from support import SAMPLES, converter, require_shared
+from support import converter, report_long_words
 
 from fhirconv.extract.lexicon import Lexicon
 from fhirconv.extract.lexicon_cache import SortedIntMap
-from fhirconv.readers import read_bytes
-from fhirconv.text import fold
 
-_LONG_WORD = re.compile(r"[a-z]{8,}")
 _START = 5  # (lexicon._NEAR_START)
 
 
@@ -31,16 +27,6 @@ def _fresh() -> tuple[Lexicon, SortedIntMap]:
     lex.near_deletions = fresh
     lex._near_seen = {}
     return lex, fresh
-
-
-def _words() -> list[str]:
-    files = sorted(require_shared("corpora", "maccrobat2020", "dev").glob("*.txt"))
-    files += sorted(require_shared("corpora", "e3c-en-layer1", "dev").glob("*.txt"))
-    files += sorted(p for p in SAMPLES.iterdir() if p.is_file() and p.suffix == ".txt")
-    words: set[str] = set()
-    for f in files:
-        words |= set(_LONG_WORD.findall(fold(read_bytes(f.read_bytes(), f.name).text)))
-    return sorted(words)
 
 
 def _misspelt(lex: Lexicon) -> list[str]:
@@ -65,7 +51,7 @@ def test_the_set_is_every_keys_start_after_its_warm_up() -> None:
 def test_words_and_misspellings_read_alike_with_the_set() -> None:
     lex, dels = _fresh()
     assert dels.starts(_START, warm_up=0) is not None
-    words = _words() + _misspelt(lex)
+    words = list(report_long_words()) + _misspelt(lex)
     assert len(words) > 5000
     found = 0
     for w in words:

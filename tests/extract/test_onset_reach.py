@@ -16,12 +16,11 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-from support import SHARED, converter, require_shared
+from support import SHARED, converter, require_shared, sentence_contexts
 from test_component_skip import _documents
 
 from fhirconv.extract.sentence import Found, SentenceContext
 from fhirconv.model import Document
-from fhirconv.text import fold
 
 
 @contextmanager
@@ -57,18 +56,7 @@ def test_extraction_is_the_same_with_and_without_the_reach_shortcut() -> None:
 
 
 def _contexts(doc: Document) -> list[SentenceContext]:
-    ex = converter().extractor
-    folded = fold(doc.text)
-    ex.triggers.read(folded)
-    try:
-        with ex.lexicon.reading(folded, [(sec.start, sec.end) for sec in doc.sections]):
-            sentences = ex.attributor.patient_sentences(doc, folded)
-            aliases = ex.mentions.aliases(doc, folded)
-            return [
-                ex._context(doc.text, folded, i, s.start, s.end, aliases) for i, s in enumerate(sentences)
-            ]
-    finally:
-        ex.triggers.done()
+    return sentence_contexts(converter().extractor, doc, lambda _sentence, ctx: ctx)
 
 
 def test_a_sentence_told_before_is_reached_through_the_whole_store() -> None:

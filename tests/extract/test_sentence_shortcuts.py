@@ -18,11 +18,10 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import REPO, SHARED, converter, require_shared
+from support import REPO, SHARED, converter, require_shared, sentence_contexts
 
 from fhirconv.extract.engine import Extractor
 from fhirconv.model import Document
-from fhirconv.text import fold
 
 _OWN = [
     # sentences with and without conditions, tests, outcome phrases and drugs
@@ -89,29 +88,19 @@ def _shortcuts(ex: Extractor, on: bool) -> Iterator[None]:
 
 def _contexts(ex: Extractor, doc: Document) -> list[tuple[Any, ...]]:
     """Each patient sentence's context (as ``Extractor.extract`` builds it), by value."""
-    folded = fold(doc.text)
-    ex.triggers.read(folded)
-    try:
-        with ex.lexicon.reading(folded, [(sec.start, sec.end) for sec in doc.sections]):
-            sentences = ex.attributor.patient_sentences(doc, folded)
-            aliases = ex.mentions.aliases(doc, folded)
-            out = []
-            for i, sent in enumerate(sentences):
-                ctx = ex._context(doc.text, folded, i, sent.start, sent.end, aliases)
-                out.append(
-                    (
-                        sent.start,
-                        sent.end,
-                        list(ctx.mentions),
-                        list(ctx.assertions),
-                        list(ctx.past),
-                        [repr(t) for t in ctx.tests],
-                        list(ctx.test_assertions),
-                    )
-                )
-            return out
-    finally:
-        ex.triggers.done()
+
+    def by_value(sent: Any, ctx: Any) -> tuple[Any, ...]:
+        return (
+            sent.start,
+            sent.end,
+            list(ctx.mentions),
+            list(ctx.assertions),
+            list(ctx.past),
+            [repr(t) for t in ctx.tests],
+            list(ctx.test_assertions),
+        )
+
+    return sentence_contexts(ex, doc, by_value)
 
 
 def _same(ex: Extractor, doc: Document) -> int:
