@@ -131,7 +131,7 @@ class Lexicon:
         here, folder = Path(__file__), user_cache_dir() / "lexicons"
         parts: list[bytes | Traversable] = [here, here.with_name("variants.py"), repr(wanted).encode()]
         for name in store.names("lexicons"):
-            parts += [name.encode() + b"\0", store._node(f"{name}.json")[0]]
+            parts += [name.encode() + b"\0", store.source(name)]
         parts += [here.with_name("lexicon_cache.py"), here.with_name("lexicon_sorted.py")]
         path = folder / f"{stamped_digest(parts, folder)[:32]}.pickle"
         cached = read_cache(path, piecewise=piecewise)

@@ -100,9 +100,14 @@ class MappingStore:
             found.update(p.stem for p in (self.override_dir / folder).glob("*.json"))
         return [f"{folder}/{n}" for n in sorted(found)]
 
+    def source(self, name: str) -> Traversable | Path:
+        """The file a mapping name reads (the override's, else the shipped one): for cache keys that
+        stand for its bytes (diskcache.stamped_digest reads it only when its stamp changed)."""
+        return self._node(f"{name}.json")[0]
+
     def raw(self, name: str) -> bytes:
         """The file's bytes, for content hashes (caches keyed by what the mappings say)."""
-        node, _ = self._node(f"{name}.json")
+        node = self.source(name)
         try:
             return node.read_bytes()
         except OSError as exc:

@@ -145,7 +145,7 @@ def test_the_lexicon_key_is_the_digest_of_its_files() -> None:
     from fhirconv.mapping import MappingStore
 
     store = MappingStore()
-    files = [store._node(f"{name}.json")[0] for name in store.names("lexicons")]
+    files = [store.source(name) for name in store.names("lexicons")]
     assert len(files) >= 4 and all(isinstance(f, Path) for f in files)
     parts: list[bytes | Path] = [p for f in files if isinstance(f, Path) for p in (b"n\0", f)]
     with tempfile.TemporaryDirectory() as tmp:
