@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from ..errors import BuildError
@@ -264,24 +265,17 @@ def _orjson(
     return data
 
 
+@cache
 def _lib() -> Any:
     """The orjson module, None without it: imported at the first write (not at start-up) and kept, so
     a write does not pay for an ``import`` statement (a look-up in ``sys.modules`` and a check of the
     module's spec, some microseconds: an NDJSON bundle or a streamed report makes one write per
     resource or window)."""
-    lib = _ORJSON[0]
-    if lib is _UNLOADED:
-        try:
-            import orjson as lib
-        except ImportError:  # pragma: no cover - a declared dependency
-            lib = None
-        _ORJSON[0] = lib
-    return lib
-
-
-_UNLOADED: Any = object()
-# the orjson module once imported (one slot, set once: the module, or None when it is not installed)
-_ORJSON: list[Any] = [_UNLOADED]
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    return orjson
 
 
 def _has_nonfinite(obj: Any) -> bool:
