@@ -46,14 +46,17 @@ class FakeRunner:
     def __init__(self, speed_up: float = 0.9) -> None:
         self.calls: list[tuple[str, str]] = []
         self.speed_up = speed_up
-        self.pairs = 0
+
+    def begin_round(self, r: int) -> None:
+        self.calls.append(("begin", str(r)))
 
     def info(self, tree: str) -> dict[str, Any]:
         return {"op": "setup", "documents": 4, "output_bytes_pretty": 2000, "output_bytes_compact": 1000}
 
     def measure(self, tree: str, unit: Any) -> dict[str, Any]:
         self.calls.append((unit.key, tree))
-        drift = 1 + 0.4 * ((len(self.calls) - 1) // 2 % 3)  # 1.0, 1.4, 1.8, ... per pair
+        measured = sum(1 for c in self.calls if c[0] != "begin")
+        drift = 1 + 0.4 * ((measured - 1) // 2 % 3)  # 1.0, 1.4, 1.8, ... per pair
         k = drift * (self.speed_up if tree == "new" else 1.0)
         req = unit.request()
         if unit.op in ("dev", "size"):
@@ -122,7 +125,10 @@ def test_run_interleaved_measures_pairs_back_to_back_in_schedule_order() -> None
     runner = FakeRunner()
     raw = pr.run_interleaved(runner, units, 3, load=lambda: 1.5)
     expected = [(u.key, tree) for _, u, order in pr.schedule(units, 3) for tree in order]
-    assert runner.calls == expected
+    assert [c for c in runner.calls if c[0] != "begin"] == expected
+    # a fresh pair of workers before each round's first unit
+    starts = [i for i, c in enumerate(runner.calls) if c[0] == "begin"]
+    assert starts == [0, 1 + 2 * len(units), 2 + 4 * len(units)]
     assert [(r["unit"], r["tree"]) for r in raw["records"]] == expected
     assert raw["units"] == [u.key for u in units]
     assert {r["load"] for r in raw["records"]} == {1.5}
