@@ -73,9 +73,14 @@ class Observations:
         tests = ctx.tests
         # every value reader needs a digit: a sentence without one skips them all (their answer is nothing)
         digits = ANY_DIGIT.search(folded, s, e) is not None
-        if not tests and not digits and self._idle(text, folded, s, e):
-            # no test, no number, no word a reader of untested results needs: every reader below would
-            # answer nothing (the sentences of a report mostly): the run ends as it would have ended
+        if (
+            not tests
+            and self._idle(text, folded, s, e)
+            and (not digits or next(self.q.value_re.finditer(folded, s, e), None) is None)
+        ):
+            # no test, no value (the unnamed values are read from the sentence's values alone), no word
+            # a reader of untested results needs: every reader below would answer nothing (920 of the
+            # 2,780 dev sentences): the run ends as it would have ended
             ctx.test_assertions = list(ctx.test_assertions)
             return
         lists = for_lists(folded, s, e)
@@ -138,7 +143,7 @@ class Observations:
                 found.observations.append(t)
 
     def _idle(self, text: str, folded: str, s: int, e: int) -> bool:
-        """Whether sentence ``[s, e)``, naming no test and holding no digit, holds nothing that the readers
+        """Whether sentence ``[s, e)``, naming no test, holds nothing that the readers
         able to name a test of their own look for: a "positive for" list or a sign ("(+)"), a result
         written onto a hyphen, "<subject> was <result>" (listed.py), a course statement (course.py).
         Each is asked by the very check its reader begins with (the same words and patterns), so a True

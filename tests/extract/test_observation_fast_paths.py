@@ -362,6 +362,8 @@ def test_observation_runs_of_every_dev_sentence_are_the_same(corpus: str) -> Non
 @example(["the", "lesion", "was", "strongly", "positive", "for", "vimentin"])
 @example(["the", "mass", "was", "normal"])
 @example(["gram", "(+)", "cocci"])
+@example(["she", "was", "born", "in", "1980"])  # digits and no value
+@example(["an", "anion", "gap", "of", "18", "mmol/l"])  # no test name: the value names its own
 def test_observation_runs_of_written_sentences_are_the_same(words: list[str]) -> None:
     text = "The patient had " + " ".join(words) + ". " + " ".join(words[::-1]) + "."
     conv = converter()
