@@ -73,16 +73,6 @@ class Observations:
         tests = ctx.tests
         # every value reader needs a digit: a sentence without one skips them all (their answer is nothing)
         digits = ANY_DIGIT.search(folded, s, e) is not None
-        if (
-            not tests
-            and self._idle(text, folded, s, e)
-            and (not digits or next(self.q.value_re.finditer(folded, s, e), None) is None)
-        ):
-            # no test, no value (the unnamed values are read from the sentence's values alone), no word
-            # a reader of untested results needs: every reader below would answer nothing (920 of the
-            # 2,780 dev sentences): the run ends as it would have ended
-            ctx.test_assertions = list(ctx.test_assertions)
-            return
         lists = for_lists(folded, s, e)
         if tests:
             # (the readers of a test's own result: each answers nothing, and changes nothing, for a
@@ -141,34 +131,6 @@ class Observations:
             if a not in _NOT_KEPT:
                 t.sentence = ctx.index
                 found.observations.append(t)
-
-    def _idle(self, text: str, folded: str, s: int, e: int) -> bool:
-        """Whether sentence ``[s, e)``, naming no test, holds nothing that the readers
-        able to name a test of their own look for: a "positive for" list or a sign ("(+)"), a result
-        written onto a hyphen, "<subject> was <result>" (listed.py), a course statement (course.py).
-        Each is asked by the very check its reader begins with (the same words and patterns), so a True
-        here is what those readers would have found: nothing (tests/extract/test_observation_fast_paths.py
-        sets every dev sentence against the run that calls them all)."""
-        seg = folded[s:e]
-        if (
-            "positiv" in seg  # (the words of listed._LIST_WORDS, and of a result after a hyphen)
-            or "negativ" in seg
-            or "reactiv" in seg
-            or "staining" in seg
-            or "expression" in seg
-            or "(+)" in seg
-            or "( )" in seg
-        ):
-            return False
-        if not seg.isascii() and text.find("-", s, e) >= 0:
-            return False  # (a result word may fold from other letters: listed._hyphen_result_possible)
-        if self.subject_tail is None or self.subject_tail.search(folded, s, e) is not None:
-            return False
-        course = self.course
-        if course is None:
-            return True
-        r = course.rules
-        return r.front.search(folded, s, e) is None and r.statement.search(folded, s, e) is None
 
     def find_tests(self, text: str, folded: str, s: int, e: int, lex_tests: list[Match]) -> list[Obs]:
         """Test mentions of a sentence (test_names.py)."""

@@ -356,7 +356,7 @@ def test_observation_runs_of_every_dev_sentence_are_the_same(corpus: str) -> Non
 )
 @example(["blood", "and", "cultures", "were", "12", "and", "8 g/dl", "respectively"])
 @example(["12"] * 30)
-# no test and no digit: sentences the run skips unless a reader of untested results has a word there
+# no test: what the readers of untested results (lists, signs, subjects, course words, values) take
 @example(["the", "postoperative", "course", "was", "uneventful"])
 @example(["haemodynamically", "stable", "and", "afebrile"])
 @example(["the", "lesion", "was", "strongly", "positive", "for", "vimentin"])
