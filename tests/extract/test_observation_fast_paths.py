@@ -356,6 +356,14 @@ def test_observation_runs_of_every_dev_sentence_are_the_same(corpus: str) -> Non
 )
 @example(["blood", "and", "cultures", "were", "12", "and", "8 g/dl", "respectively"])
 @example(["12"] * 30)
+# no test: what the readers of untested results (lists, signs, subjects, course words, values) take
+@example(["the", "postoperative", "course", "was", "uneventful"])
+@example(["haemodynamically", "stable", "and", "afebrile"])
+@example(["the", "lesion", "was", "strongly", "positive", "for", "vimentin"])
+@example(["the", "mass", "was", "normal"])
+@example(["gram", "(+)", "cocci"])
+@example(["she", "was", "born", "in", "1980"])  # digits and no value
+@example(["an", "anion", "gap", "of", "18", "mmol/l"])  # no test name: the value names its own
 def test_observation_runs_of_written_sentences_are_the_same(words: list[str]) -> None:
     text = "The patient had " + " ".join(words) + ". " + " ".join(words[::-1]) + "."
     conv = converter()
