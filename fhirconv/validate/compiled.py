@@ -69,6 +69,7 @@ from .issues import Issue, Severity
 from .lint import _GOOD_SYSTEMS as LINT_GOOD
 from .lint import SITE_GUARDS
 from .protocols import Context, DefinitionsProvider
+from .references import NO_URNS, reference_guard, urn_table
 from .structure import (
     COLLECTED,
     INT32,
@@ -1149,6 +1150,8 @@ class _Generator:
             # (a site the lint checker can say nothing of, by its own test, is not recorded: SITE_GUARDS)
             site = f"X.sites.append(_new(_Site, ({here}, y, {code!r}, {ipath})))"
             guard = SITE_GUARDS.get(code)
+            if code == "Reference":  # (gtab: a reference the input's urn table proves good is not recorded)
+                guard = reference_guard(idx.keys[info.path.rpartition(".")[0]][key][0].targets)
             body.append(f"if {guard}: {site}" if guard else site)
         elif code == "Attachment":
             body.append("X.attachment(y, a)")
@@ -1327,7 +1330,16 @@ def cache_key(defs: Any) -> str:
 
 
 # The modules whose code decides what the generator writes.
-_GENERATOR_SOURCES = ("compiled", "fpcompile", "invariants", "structure", "bindings", "issues", "lint")
+_GENERATOR_SOURCES = (
+    "compiled",
+    "fpcompile",
+    "invariants",
+    "structure",
+    "bindings",
+    "issues",
+    "lint",
+    "references",
+)
 
 
 def _sources_digest() -> bytes:
@@ -1844,6 +1856,7 @@ class _Run:
         "terminology",
         "token",
         "umemo",
+        "urn",
         "walk",
     )
 
@@ -1874,6 +1887,7 @@ class _Run:
         # so the variable is set then, not for every resource (check_resource resets it)
         self.rooted: tuple[Any, Any] = (None, None)
         self.token: contextvars.Token[Any] | None = None
+        self.urn = checker.urns  # (gtab) urn:uuid fullUrl -> R4 type of the input's entries (urn_table)
 
     def _rooted(self) -> None:
         """Set invariants._CURRENT_ROOT for this resource, once: before anything that may evaluate
@@ -2050,10 +2064,24 @@ class _Run:
                         self.bind += moved[2]
                 if found.sites:
                     sites = self.sites
+                    urn = self.urn
                     for loc, path, tname, info in found.sites:
                         value: Any = y
                         for step in path:  # _at_path(y, path), in line
                             value = value[step]
+                        # (gtab) a Reference the input's urn table proves good is not recorded: the test
+                        # of references.reference_guard, here on a replayed site (the derivation
+                        # extension's valueReference on every converted resource)
+                        if (
+                            urn
+                            and tname == "Reference"
+                            and type(value) is dict
+                            and "type" not in value
+                            and type(rv := value.get("reference")) is str
+                            and (rt := urn.get(rv)) is not None
+                            and (not (tg := info.targets) or rt in tg or "Resource" in tg)
+                        ):
+                            continue
                         sites.append(_new_site(Site, (at + loc, value, tname, info)))
                 if found.pairs:
                     self.pairs += found.pairs
@@ -2063,7 +2091,9 @@ class _Run:
         url = y.get("url")
         hosts = self.checker.program.ext_hosts
         ehost = hosts.get(url) if type(url) is str else None
+        urn, self.urn = self.urn, NO_URNS  # (gtab) a memoised verdict holds every site: none decided here
         fn(y, at, ehost if ehost is not None else self.checker.program.ext_host(url), self)
+        self.urn = urn
         self.ext(y, at, host, modifier)
         if key is not None and self.impure == impure:
             verdict = self._verdict(y, at, marks)
@@ -2162,6 +2192,7 @@ class CompiledChecker:
         self._input: Context | None = None
         self.pairs: list[tuple[str, str]] = []
         self.own: Counter[tuple[str, str]] = Counter()
+        self.urns: Mapping[str, str] = NO_URNS  # (gtab) the input's urn table (references.urn_table)
         # resource type -> (walk, its own constraints as code, the same as a table)
         self._entries: dict[str, tuple[Any, Any, Any]] = {}
 
@@ -2192,6 +2223,7 @@ class CompiledChecker:
             self._input = ctx
             self.pairs.clear()
             self.own.clear()
+            self.urns = urn_table(ctx, self.cache)  # (gtab)
         if fn is not None:
             # (_container's own first test, in line: only a contained resource has another container)
             container = (_container(ctx.root, location) if ".contained[" in location else None) or resource

@@ -10,9 +10,10 @@ the element's ``targetProfile`` in the definitions (the structure walk records t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import repeat
+from types import MappingProxyType
 from typing import Any
 
 from .chain import resource_list
@@ -20,7 +21,7 @@ from .issues import Issue, Severity
 from .protocols import Context
 from .structure import Site, WalkCache
 
-__all__ = ["OtherEntries", "ReferenceChecker"]
+__all__ = ["NO_URNS", "OtherEntries", "ReferenceChecker", "reference_guard", "urn_table"]
 
 _CONTAINED = re.compile(r"^(.*)\.contained\[\d+\]$")
 _ENTRY = re.compile(r"^Bundle\.entry\[\d+\]\.resource(\.contained\[\d+\])*$")
@@ -200,6 +201,50 @@ def _urn_entries(
     return True
 
 
+NO_URNS: Mapping[str, str] = MappingProxyType({})  # (no table: every Reference site is recorded)
+
+
+def urn_table(ctx: Context, cache: WalkCache | None) -> Mapping[str, str]:
+    """The input's urn:uuid fullUrl -> R4 resource type table, made once per input (by the compiled walk,
+    at its first resource) so that the walk can leave out the sites of the commonest reference, one
+    :meth:`ReferenceChecker.check_root` passes over without a word: a Reference without ``type`` whose
+    ``reference`` is a key of the table and whose type the element allows (``reference_guard``).
+
+    The table is exactly the one ``check_root`` makes of the same input (``_urn_entries``, the bundle pass
+    of a bundle of distinct urn:uuid fullUrls: every converted bundle); it is kept on the walk cache with
+    the by-fullUrl index, and ``check_root`` takes both from there instead of making them again. Any
+    other input (no Bundle, other fullUrls, a duplicate, a missing request) gets no table: every site is
+    recorded and judged as before."""
+    root = ctx.root
+    if cache is None:
+        return NO_URNS
+    cache.urns = None
+    if type(root) is not dict or root.get("resourceType") != "Bundle":
+        return NO_URNS
+    entries = root.get("entry")
+    if not isinstance(entries, list):
+        return NO_URNS
+    known = ctx.definitions.resource_types()
+    by_url: dict[str, dict[str, Any]] = {}
+    urn_types: dict[str, str] = {}
+    if not _urn_entries(entries, root.get("type") in ("transaction", "batch"), known, by_url, urn_types):
+        return NO_URNS
+    cache.urns = (root, known, urn_types, by_url)
+    return urn_types
+
+
+def reference_guard(targets: tuple[str, ...]) -> str:
+    """The compiled walk's test (Python source over the Reference object ``y`` and the walk's table
+    ``X.urn``, a :func:`urn_table`) under which it records a Reference site: all but the commonest
+    reference, which ``check_root``'s first test passes over (no ``type``, a ``reference`` naming an entry
+    of the table whose R4 type ``targets``, the element's target types, allow: ``_target_ok``)."""
+    if not targets or "Resource" in targets:
+        allowed = "_rv not in X.urn"  # (every type of the table is an R4 type)
+    else:
+        allowed = "X.urn.get(_rv) not in {" + ", ".join(map(repr, sorted(set(targets)))) + "}"
+    return f"type(_rv := y.get('reference')) is not str or 'type' in y or {allowed}"
+
+
 class ReferenceChecker:
     name = "references"
     resource_types: frozenset[str] = frozenset()  # everything is judged once per input (check_root)
@@ -227,8 +272,11 @@ class ReferenceChecker:
         self._urls_by_type_id = {}
         # by_url's urn:uuid fullUrls whose resource has an R4 resource type: what most references name
         urn_types: dict[str, str] = {}
+        made, self.cache.urns = self.cache.urns, None  # (urn_table's, when the walk made it of this input)
+        if made is not None and (made[0] is not root or made[1] is not known):
+            made = None
         if root.get("resourceType") == "Bundle":
-            issues.extend(self._bundle(root, by_url, entry_base, known, urn_types))
+            issues.extend(self._bundle(root, by_url, entry_base, known, urn_types, made))
         other = ctx.others
         if other is not None:
             other.known = known
@@ -313,6 +361,7 @@ class ReferenceChecker:
         entry_base: dict[str, str],
         known: frozenset[str] = frozenset(),
         urn_types: dict[str, str] | None = None,
+        made: tuple[Any, Any, dict[str, str], dict[str, dict[str, Any]]] | None = None,
     ) -> list[Issue]:
         issues: list[Issue] = []
         btype = bundle.get("type")
@@ -337,6 +386,10 @@ class ReferenceChecker:
             return issues
         self._entries = entries  # read again (type/id -> entries) only if a relative reference needs it
         needs_request = btype in ("transaction", "batch")
+        if made is not None and not by_url:  # _urn_entries of these entries, made by urn_table
+            by_url.update(made[3])
+            urn_types.update(made[2])
+            return issues
         if not by_url and _urn_entries(entries, needs_request, known, by_url, urn_types):
             return issues
         # (fullUrl, meta.versionId) -> the first entry with them; keyed by the fullUrl alone when there is

@@ -96,6 +96,9 @@ class WalkCache:
     """Typed sites found by the structure walk, per resource location (cleared per input)."""
 
     sites: dict[str, list[Site]] = field(default_factory=dict)
+    # the input's urn:uuid table, made once per input by the compiled walk for the reference checker
+    # (references.urn_table; None when none was made for the input being checked)
+    urns: Any = None
 
     def clear(self) -> None:
         self.sites.clear()
