@@ -154,6 +154,49 @@ def warm_cli(examples: Path, repeat: int) -> tuple[int, dict[str, list[float]]]:
     return count, cpu
 
 
+_FIRST_CALL = """
+import sys, time
+from fhirconv.cli.validate import locate_for, render
+from fhirconv.validate import validate_paths
+fmt, files = sys.argv[1], sys.argv[2:]
+c = time.process_time()
+reports = [locate_for(r, fmt) for r in validate_paths(files)]
+render(reports, fmt)
+print(time.process_time() - c, sum(r.resource_count for r in reports))
+"""
+
+
+def first_call(examples: Path, repeat: int) -> dict[str, tuple[int, list[float]]]:
+    """What one ``fhirconv validate FILES --format F`` call costs after start-up in a FRESH process (the
+    warm figures above time repeated passes, when every lazily built per-type plan and memo is hot): a
+    child imports fhirconv and the validate entry points (start-up, excluded), then times with
+    process_time one ``validate_paths`` + ``locate_for`` + ``render`` over the example files; per
+    format, ``repeat`` children after one that fills the disk caches."""
+    files = [str(p) for p in sorted(examples.glob("*.json"))]
+    # bytecode as a user's installation has it (with PYTHONDONTWRITEBYTECODE the lazily imported modules
+    # were compiled from source in every child, ~0.5 s of the figure)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    out: dict[str, tuple[int, list[float]]] = {}
+    subprocess.run(
+        [sys.executable, "-c", _FIRST_CALL, "text", *files], check=True, capture_output=True, env=env
+    )
+    for fmt in ("text", "json"):
+        times, count = [], 0
+        for _ in range(repeat):
+            done = subprocess.run(
+                [sys.executable, "-c", _FIRST_CALL, fmt, *files],
+                check=True,
+                capture_output=True,
+                text=True,
+                env=env,
+            )
+            cpu, n = done.stdout.split()
+            times.append(float(cpu))
+            count = int(n)
+        out[fmt] = (count, times)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--repeat", type=int, default=3)
@@ -199,6 +242,15 @@ def main() -> None:
         + "; ".join(
             f"--format {fmt} CPU best {min(v):.3f} s = {n_cli / min(v):,.0f} resources/s"
             for fmt, v in cli_cpu.items()
+        )
+    )
+    print(
+        "first call in a fresh process (start-up excluded; validate_paths, locate, render) over the same "
+        "files: "
+        + "; ".join(
+            f"--format {fmt} CPU median {statistics.median(v):.3f} s = {n / statistics.median(v):,.0f} "
+            f"resources/s (runs {', '.join(f'{t:.2f}' for t in v)})"
+            for fmt, (n, v) in first_call(examples, args.repeat).items()
         )
     )
     total = sum(per_checker.values())

@@ -517,6 +517,10 @@ class CompiledDefinitions:
         cs: dict[str, Any] | None = self._part("codesystems").get(url.split("|")[0])
         return cs
 
+    def code_system_urls(self) -> Iterator[str]:
+        """The URL of every CodeSystem of the package (the validator stores a table of each)."""
+        return iter(self._part("codesystems"))
+
     def search_parameter(self, url: str) -> dict[str, Any] | None:
         """An official SearchParameter (url, code, type, base, expression, target), or None."""
         sp: dict[str, Any] | None = self._part("searchparams").get(url.split("|")[0])

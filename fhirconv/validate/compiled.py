@@ -83,10 +83,11 @@ from .structure import (
     _Walker,
     type_index,
 )
+from .terminology import code_tables
 
 __all__ = ["GENERATOR_VERSION", "CompiledChecker", "fallback_listing"]
 
-GENERATOR_VERSION = "23"
+GENERATOR_VERSION = "24"
 _STRING_MAX = 1048576
 # Values of a pattern-checked primitive type (code, uri, id, dateTime ...) already found valid, per type:
 # a system URL, a status code or a date recurs thousands of times, and a set lookup is cheaper than the
@@ -665,6 +666,22 @@ for (_key, _expression), _name in _SHORTCUT_FAST.items():
 _WITH_RUN = frozenset(name for name in _NATIVE_NS if name.startswith("_x_"))
 
 
+def _info_fields(info: ElementInfo) -> tuple[Any, ...]:
+    """What ``ElementInfo(*fields)`` needs to rebuild ``info`` (``many`` is derived), as literals."""
+    return (
+        info.path,
+        info.name,
+        info.min,
+        info.max,
+        info.types,
+        info.choice,
+        info.content_ref,
+        info.targets,
+        info.binding_strength,
+        info.base_path,
+    )
+
+
 def _safe(name: str) -> str:
     return "".join(ch if ch.isalnum() else "_" for ch in name)
 
@@ -988,7 +1005,13 @@ class _Generator:
         many = info.many
         ipath = f"{hname}__I"
         if tcode == "canonical" or tcode in COLLECTED:
-            lines.insert(0, f"{ipath} = _info({idx.root!r}, {info.path.rpartition('.')[0]!r}, {key!r})")
+            # the element's definition written into the code (a constant of the cached bytecode): the
+            # unit's first run builds it from these fields instead of its type's whole element index
+            # from the StructureDefinition (~5 ms per type at a process's first validation)
+            fields = _info_fields(info)
+            lines.insert(
+                0, f"{ipath} = _info({idx.root!r}, {info.path.rpartition('.')[0]!r}, {key!r}, {fields!r})"
+            )
         if primitive:
             # (the location is built only where it is used: sites, and a binding verdict with issues)
             if tcode == "canonical" or tcode in COLLECTED:
@@ -1339,6 +1362,7 @@ _GENERATOR_SOURCES = (
     "issues",
     "lint",
     "references",
+    "terminology",  # the code tables stored beside the code (``code_tables``)
 )
 
 
@@ -1358,6 +1382,7 @@ def _sources_digest() -> bytes:
 
 
 _META = "\0meta"  # the cache file's entry of key, dependencies, fallbacks (never a unit's name)
+_CODES = "\0codes\0"  # + a code system's URL: its code table (terminology.code_tables)
 _KEEP_CODE = 4  # cache files (11 MB each) of other fhirconv or package versions kept
 
 
@@ -1368,7 +1393,7 @@ class _Units(Mapping[str, tuple[bytes, tuple[str, ...]]]):
     __slots__ = ("_blobs", "_deps")
 
     def __init__(self, blobs: IndexedBlobs, deps: Any) -> None:
-        if not isinstance(deps, dict) or set(deps) != set(blobs) - {_META}:
+        if not isinstance(deps, dict) or set(deps) != {k for k in blobs if not k.startswith("\0")}:
             raise ValueError("validator cache: units and their dependencies differ")
         if not all(isinstance(d, tuple) and all(isinstance(x, str) for x in d) for d in deps.values()):
             raise ValueError("validator cache: malformed dependencies")
@@ -1385,6 +1410,27 @@ class _Units(Mapping[str, tuple[bytes, tuple[str, ...]]]):
 
     def __len__(self) -> int:
         return len(self._deps)
+
+
+class _CodeTables(Mapping[str, bytes]):
+    """The cache file's code tables by code system URL, each read when asked for."""
+
+    __slots__ = ("_blobs",)
+
+    def __init__(self, blobs: Mapping[str, bytes]) -> None:
+        self._blobs = blobs
+
+    def __getitem__(self, system: str) -> bytes:
+        return self._blobs[_CODES + system]
+
+    def __contains__(self, system: object) -> bool:
+        return isinstance(system, str) and _CODES + system in self._blobs
+
+    def __iter__(self) -> Iterator[str]:
+        return (k[len(_CODES) :] for k in self._blobs if k.startswith(_CODES))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _cache_file(defs: Any) -> Path | None:
@@ -1405,6 +1451,7 @@ class _Program:
         self.defs = defs
         self.plans = plans
         self.units: Mapping[str, tuple[bytes, tuple[str, ...]]] = {}
+        self.code_tables: Mapping[str, bytes] = {}  # code system URL -> its table (terminology.code_tables)
         self.loaded: set[str] = set()
         self.fallbacks: dict[tuple[str, str], str] = {}
         self.compiled_count = 0
@@ -1444,10 +1491,10 @@ class _Program:
         def id_ok(rid: str) -> bool:
             return id_re is None or id_re.fullmatch(rid) is not None
 
-        def info(root: str, parent: str, key: str) -> ElementInfo:
-            idx = type_index(defs, root)
-            assert idx is not None
-            return idx.keys[parent][key][0]
+        def info(root: str, parent: str, key: str, fields: tuple[Any, ...]) -> ElementInfo:
+            """The element ``key`` of ``parent`` in ``root``'s index, rebuilt from the fields the generator
+            wrote into the code (tests: equal to the index's own for every element the examples use)."""
+            return ElementInfo(*fields)
 
         nodes = _Generator(defs, plans)
 
@@ -1510,6 +1557,7 @@ class _Program:
                 data = marshal.loads(blobs[_META])
                 if isinstance(data, dict) and data.get("key") == path.stem:
                     self.units = _Units(blobs, data["deps"])
+                    self.code_tables = _CodeTables(blobs)
                     listed: dict[str, str] = data["fallbacks"]
                     self.fallbacks = {
                         (k.partition("\0")[0], k.partition("\0")[2]): v for k, v in listed.items()
@@ -1522,13 +1570,21 @@ class _Program:
                 pass  # absent or corrupt: rebuilt below
         self.generate()
         if path is not None and _private_dir(path.parent):
+            # the code systems' tables, stored beside the code (only for a cache file: definitions in
+            # memory, as in tests, compute each table when asked, as before)
+            systems = getattr(self.defs, "code_system_urls", None)
+            self.code_tables = code_tables(self.defs, systems()) if callable(systems) else {}
             meta = {
                 "key": path.stem,
                 "deps": {unit: deps for unit, (_code, deps) in self.units.items()},
                 "fallbacks": {f"{k}\0{e}": v for (k, e), v in self.fallbacks.items()},
                 "compiled": self.compiled_count,
             }
-            entries = {_META: marshal.dumps(meta)} | {unit: code for unit, (code, _d) in self.units.items()}
+            entries = (
+                {_META: marshal.dumps(meta)}
+                | {unit: code for unit, (code, _d) in self.units.items()}
+                | {_CODES + system: table for system, table in self.code_tables.items()}
+            )
             try:
                 with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as fh:
                     write_indexed(fh, entries)
@@ -2203,6 +2259,9 @@ class CompiledChecker:
                 if self._program is None:
                     program = _Program(self.defs, self.invariants.plans)
                     program.load()
+                    use_stored = getattr(self.terminology, "use_stored", None)
+                    if callable(use_stored):
+                        use_stored(self.defs, program.code_tables)
                     self._program = program
         return self._program
 

@@ -9,6 +9,7 @@ the code; the bindings checker says so in its output rather than pretending to h
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from .issues import Issue, Severity
 from .protocols import DefinitionsProvider
 
-__all__ = ["EXTERNAL_SYSTEMS", "Expansion", "LocalTerminology", "unknown_code_issue"]
+__all__ = ["EXTERNAL_SYSTEMS", "Expansion", "LocalTerminology", "code_tables", "unknown_code_issue"]
 
 # Systems too large to ship; membership is known only for codes a local table lists.
 EXTERNAL_SYSTEMS = frozenset(
@@ -72,6 +73,31 @@ class LocalTerminology:
         self._system_codes: dict[str, dict[str, list[str]] | None] = {}  # code -> parents, per system
         self._props: dict[str, dict[str, dict[str, set[str]]]] = {}
         self._folded: dict[str, dict[str, str]] = {}  # system -> casefolded code -> code
+        self._case: dict[str, bool] = {}  # system -> caseSensitive, where read from the stored tables
+        self._stored: Mapping[str, bytes] | None = None  # system -> its code table (``code_tables``)
+
+    def use_stored(self, definitions: object, tables: Mapping[str, bytes]) -> None:
+        """Read each code system's hierarchy and case sensitivity from ``tables`` (what
+        :func:`code_tables` made of the same ``definitions``, kept in the validator's cache file) instead
+        of unpickling the CodeSystem and walking its concepts: a process's first validation asked for a
+        few hundred systems that way. Tables of other definitions are ignored."""
+        if definitions is self._definitions:
+            self._stored = tables
+
+    def _from_stored(self, system: str) -> bool:
+        """Take ``system``'s table from the stored ones; False when absent or unreadable (computed then)."""
+        try:
+            blob = self._stored.get(system) if self._stored is not None else None
+            if blob is None:
+                return False
+            hierarchy, case = marshal.loads(blob)
+        except (EOFError, ValueError, TypeError, OSError):
+            return False
+        if not isinstance(case, bool) or not (hierarchy is None or isinstance(hierarchy, dict)):
+            return False
+        self._system_codes[system] = hierarchy
+        self._case[system] = case
+        return True
 
     # -- TerminologyProvider protocol --------------------------------------------------------------
 
@@ -112,6 +138,9 @@ class LocalTerminology:
 
     def case_sensitive(self, system: str) -> bool:
         """R4 CodeSystem.caseSensitive; absent counts as case-sensitive (as the HL7 validator reads it)."""
+        case = self._case.get(system)
+        if case is not None:
+            return case
         cs = self._definitions.code_system(system) or {}
         return cs.get("caseSensitive") is not False
 
@@ -197,7 +226,7 @@ class LocalTerminology:
 
     def _hierarchy(self, system: str) -> dict[str, list[str]] | None:
         """code -> parent codes for a complete local CodeSystem; None when not local or partial."""
-        if system not in self._system_codes:
+        if system not in self._system_codes and not self._from_stored(system):
             cs = None if system in EXTERNAL_SYSTEMS else self._definitions.code_system(system)
             if cs is None or cs.get("content") not in (None, "complete") or not cs.get("concept"):
                 self._system_codes[system] = None
@@ -226,6 +255,13 @@ class LocalTerminology:
                     if key.startswith("value") and prop.get("code"):
                         props.setdefault(str(prop["code"]), set()).add(str(val).lower())
         return out
+
+
+def code_tables(definitions: DefinitionsProvider, systems: Iterable[str]) -> dict[str, bytes]:
+    """Each of ``systems``' code table as :meth:`LocalTerminology.use_stored` reads it: the marshalled
+    (code -> parent codes or None, caseSensitive), computed by LocalTerminology itself."""
+    term = LocalTerminology(definitions)
+    return {s: marshal.dumps((term._hierarchy(s), term.case_sensitive(s))) for s in systems}
 
 
 def unknown_code_issue(terminology: Any, system: Any, code: Any, loc: str, what: str = "") -> Issue | None:

@@ -41,7 +41,7 @@ def test_cached_units_are_read_lazily_and_answer_like_generated_ones(
     assert _issues(second) == want
     program = _program(second)
     assert isinstance(program.units, mod._Units)  # from the file, not generated again
-    assert set(program.units) == set(blobs) - {mod._META}
+    assert set(program.units) == {k for k in blobs if not k.startswith("\0")}  # (not the code tables)
     assert 0 < len(program.loaded) < len(program.units)  # a Patient needs a few units, not all
 
 
@@ -64,3 +64,68 @@ def test_other_versions_files_are_kept_and_pruned_by_use(
     left = sorted(p.name for p in target.parent.glob("*.marshal"))
     assert target.name in left and len(left) == mod._KEEP_CODE
     assert [o.name for o in others[-(mod._KEEP_CODE - 1) :]] == [n for n in left if n != target.name]
+
+
+def test_element_definitions_written_into_the_code_equal_the_type_index() -> None:
+    """Every element the generated code names (``_info``) is rebuilt from fields written into the cached
+    bytecode, not from its type's index: each must equal the index's own, for every unit (a field left out
+    or misordered by ``_info_fields`` fails here)."""
+    import marshal
+
+    from fhirconv.validate.structure import type_index
+
+    program = _program(build_chain())
+    defs = program.defs
+    seen: list[tuple[str, str, str, Any]] = []
+    ns = dict(program.ns)
+    real = ns["_info"]
+
+    def record(root: str, parent: str, key: str, fields: tuple[Any, ...]) -> Any:
+        seen.append((root, parent, key, real(root, parent, key, fields)))
+        return seen[-1][3]
+
+    ns["_info"] = record
+    for unit in program.units:
+        blob, _deps = program.units[unit]
+        exec(marshal.loads(blob), ns)
+    roots = {root for root, _p, _k, _i in seen}
+    assert len(seen) > 500 and {"Observation", "Patient", "Bundle", "Extension"} <= roots
+    for root, parent, key, info in seen:
+        idx = type_index(defs, root)
+        assert idx is not None
+        assert info == idx.keys[parent][key][0], (root, parent, key)
+
+
+def test_stored_code_tables_equal_the_computed_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The code tables kept in the cache file (each code system's hierarchy and case sensitivity) are
+    what LocalTerminology computes from the CodeSystem, for every code system of the package; a
+    damaged or foreign table is computed instead."""
+    import marshal
+
+    from fhirconv.validate.terminology import LocalTerminology
+
+    monkeypatch.setenv("FHIRCONV_CACHE_DIR", str(tmp_path / "cache"))
+    build_chain().validate(dict(PATIENT))  # generates and writes the file
+    program = _program(build_chain())
+    tables = program.code_tables
+    assert isinstance(tables, mod._CodeTables)  # read from the file
+    defs = program.defs
+    systems = list(defs.code_system_urls())
+    assert len(systems) > 500 and set(tables) == set(systems)
+    plain = LocalTerminology(defs)
+    stored = LocalTerminology(defs)
+    stored.use_stored(defs, tables)
+    complete = 0
+    for system in systems:
+        assert marshal.loads(tables[system]) == (plain._hierarchy(system), plain.case_sensitive(system))
+        assert stored._hierarchy(system) == plain._hierarchy(system)
+        assert stored.case_sensitive(system) == plain.case_sensitive(system)
+        complete += plain._hierarchy(system) is not None
+    assert complete > 500 and any(not plain.case_sensitive(s) for s in systems)
+    gender = "http://hl7.org/fhir/administrative-gender"
+    damaged = LocalTerminology(defs)
+    damaged.use_stored(defs, {gender: b"\x00not marshal"})
+    assert damaged.knows_code(gender, "female") and damaged.knows_code(gender, "nobody") is False
+    foreign = LocalTerminology(defs)
+    foreign.use_stored(object(), {gender: marshal.dumps(({}, True))})  # another package's tables
+    assert foreign.knows_code(gender, "female")
