@@ -90,48 +90,49 @@ def _issue_writer(pad: int) -> Any:
         f'{i0}{{\n{i1}"severity": "information",\n{i1}"code": "informational",\n'
         f'{i1}"diagnostics": "No issues found."\n{i0}}}'
     )
-    # the reports' issues share few severities, codes and rules: each is quoted once per writer
-    severities = {s: quote(s._value_) for s in Severity}
-    quoted: dict[str, str] = {}
+    # the reports' issues share few severities, codes and rules: the text between the severity and the
+    # message is laid out once per (severity, code), the text after the location once per rule
+    middles: dict[tuple[Any, str], str] = {}
+    tails: dict[str, str] = {"": plain_tail}
 
     def write(issues: list[Any]) -> list[str]:
         out = []
         for issue in issues:
-            if type(issue) is not Issue or type(issue.severity) is not Severity:
+            severity, code = issue.severity, issue.code
+            if type(issue) is not Issue or type(severity) is not Severity or type(code) is not str:
                 raise _NotPlain
-            code, location, message, rule = issue.code, issue.location, issue.message, issue.rule
-            if not (type(code) is str and type(location) is str and type(message) is str):
+            middle = middles.get((severity, code))
+            if middle is None:
+                middle = middles[severity, code] = f'{quote(severity._value_)}{n1}"code": {quote(code)}'
+            location, message, rule = issue.location, issue.message, issue.rule
+            if type(location) is not str or type(message) is not str:
                 raise _NotPlain
-            code_q = quoted.get(code)
-            if code_q is None:
-                code_q = quoted[code] = quote(code)
+            if rule is None:
+                tail = plain_tail
+            elif type(rule) is not str:
+                raise _NotPlain
+            else:
+                known = tails.get(rule)
+                if known is None:
+                    name = quote(rule)
+                    known = tails[rule] = f"{rule_head}{name}{rule_mid}{name}{rule_tail}"
+                tail = known
             loc = quote(location)
             line, column = issue.line, issue.column
             if line is not None and column is not None:
                 if type(line) is not int or type(column) is not int:
                     raise _NotPlain
                 ln, col = int.__repr__(line), int.__repr__(column)
-                text = (
-                    f'{open_ext}{ln}{mid_ext}{col}{close_ext}{severities[issue.severity]}{n1}"code": '
-                    f'{code_q}{n1}"diagnostics": {quote(message)}{n1}"expression": [{n2}{loc}\n{i1}]'
-                    f'{n1}"location": [{n2}{loc},{n2}"Line[{ln}] Col[{col}]"\n{i1}]'
+                out.append(
+                    f'{open_ext}{ln}{mid_ext}{col}{close_ext}{middle}{n1}"diagnostics": {quote(message)}'
+                    f'{n1}"expression": [{n2}{loc}\n{i1}]{n1}"location": [{n2}{loc},{n2}"Line[{ln}] '
+                    f'Col[{col}]"\n{i1}]{tail}'
                 )
             else:
-                text = (
-                    f'{open_plain}{severities[issue.severity]}{n1}"code": {code_q}{n1}"diagnostics": '
-                    f'{quote(message)}{n1}"expression": [{n2}{loc}\n{i1}]'
+                out.append(
+                    f'{open_plain}{middle}{n1}"diagnostics": {quote(message)}{n1}"expression": '
+                    f"[{n2}{loc}\n{i1}]{tail}"
                 )
-            if rule:
-                if type(rule) is not str:
-                    raise _NotPlain
-                name = quoted.get(rule)
-                if name is None:
-                    name = quoted[rule] = quote(rule)
-                out.append(f"{text}{rule_head}{name}{rule_mid}{name}{rule_tail}")
-            elif rule is None or type(rule) is str:
-                out.append(text + plain_tail)
-            else:
-                raise _NotPlain
         return out or [nothing]
 
     return write
