@@ -116,6 +116,44 @@ def resources(bundle: dict[str, Any], rtype: str) -> list[dict[str, Any]]:
     return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == rtype]
 
 
+def broken_reference_copies(bundle: dict[str, Any], extensions: bool = False) -> list[dict[str, Any]]:
+    """Copies of a converted bundle whose references go wrong in each way a fast reference path must hand
+    over to the exact one: to an entry of a type the element does not allow, to no entry, with a
+    Reference.type, to an entry whose resourceType is no R4 type, a fullUrl used twice; with
+    ``extensions``, also every derivation extension's valueReference pointed at the patient (a
+    remembered extension verdict's replayed site)."""
+    import copy
+
+    entries = bundle["entry"]
+    patient = next(e["fullUrl"] for e in entries if e["resource"]["resourceType"] == "Patient")
+    other = next(e["fullUrl"] for e in entries if e["resource"]["resourceType"] not in ("Patient", "Group"))
+    out = []
+    for change in ("other", "missing", "typed", "no-type", "twice", "extension")[: 6 if extensions else 5]:
+        data = copy.deepcopy(bundle)
+        for e in data["entry"]:
+            res = e["resource"]
+            if change == "extension":
+                for ext in res.get("extension", []):
+                    for sub in ext.get("extension", []):
+                        if "valueReference" in sub:
+                            sub["valueReference"]["reference"] = patient
+            subject = res.get("subject")
+            if not isinstance(subject, dict) or subject.get("reference") != patient:
+                continue
+            if change == "other":
+                subject["reference"] = other
+            elif change == "missing":
+                subject["reference"] = "urn:uuid:00000000-0000-4000-8000-00000000dead"
+            elif change == "typed":
+                subject["type"] = "Group"
+        if change == "no-type":
+            next(e for e in data["entry"] if e["fullUrl"] == patient)["resource"]["resourceType"] = "Patiente"
+        if change == "twice":
+            data["entry"][-1]["fullUrl"] = patient
+        out.append(data)
+    return out
+
+
 def require_spark(pathling: bool = False) -> None:
     """Skip when pyspark (or Pathling) is not installed, unless FHIRCONV_REQUIRE_SPARK is set (CI sets it):
     then the Spark tests must run, and a missing package fails them."""

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support import require_shared
+from support import broken_reference_copies, require_shared
 
 from fhirconv.validate import default_chain, references, validate_json
 from fhirconv.validate.chain import iter_resources, resource_list
@@ -501,40 +501,11 @@ def _converted() -> list[dict[str, Any]]:
     return out
 
 
-def _broken(bundle: dict[str, Any]) -> list[dict[str, Any]]:
-    """Copies of a converted bundle whose references go wrong in each way the inline path must hand over:
-    to an entry of a type the element does not allow, to no entry, with a Reference.type, to an entry
-    whose resourceType is no R4 type, and a fullUrl used twice."""
-    out = []
-    entries = bundle["entry"]
-    patient = next(e["fullUrl"] for e in entries if e["resource"]["resourceType"] == "Patient")
-    other = next(e["fullUrl"] for e in entries if e["resource"]["resourceType"] not in ("Patient", "Group"))
-    for change in range(5):
-        data = copy.deepcopy(bundle)
-        for e in data["entry"]:
-            subject = e["resource"].get("subject")
-            if not isinstance(subject, dict) or subject.get("reference") != patient:
-                continue
-            if change == 0:
-                subject["reference"] = other
-            elif change == 1:
-                subject["reference"] = "urn:uuid:00000000-0000-4000-8000-00000000dead"
-            elif change == 2:
-                subject["type"] = "Group"
-        if change == 3:
-            target = next(e for e in data["entry"] if e["fullUrl"] == patient)
-            target["resource"]["resourceType"] = "Patiente"
-        if change == 4:
-            data["entry"][-1]["fullUrl"] = patient
-        out.append(data)
-    return out
-
-
 def test_reference_and_lint_fast_paths_on_converted_bundles() -> None:
     lint = _checker(LintChecker)
     found = 0
     for bundle in _converted():
-        for data in [bundle, *_broken(bundle)]:
+        for data in [bundle, *broken_reference_copies(bundle)]:
             found += _compare_references(data)
             ctx = _ctx(data)
             for res, location in ctx.resources or []:
@@ -710,7 +681,7 @@ def _chain_inputs() -> list[dict[str, Any]]:
         *LINT_CASES,
         *(d for _n, d in _examples()[::4]),
         *converted,
-        *(b for bundle in converted for b in _broken(bundle)),
+        *(b for bundle in converted for b in broken_reference_copies(bundle)),
         *(b for bundle in converted for b in _lint_broken(bundle)),
     ]
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import require_shared
+from support import broken_reference_copies, require_shared
 
 from fhirconv.validate import compiled, default_chain, validate_json
 from fhirconv.validate.chain import resource_list
@@ -274,43 +274,11 @@ def _converted_samples() -> list[dict[str, Any]]:
     return [conv.convert(conv.read_path(p)) for p in samples]
 
 
-def _broken(bundle: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """A converted bundle's references gone wrong, one way per copy: to an entry of a disallowed type, to
-    no entry, with a Reference.type, a target whose type is no R4 type, the derivation extension's
-    reference to the patient, a duplicate fullUrl."""
-    entries = bundle["entry"]
-    patient = next(e["fullUrl"] for e in entries if e["resource"]["resourceType"] == "Patient")
-    other = next(e["fullUrl"] for e in entries if e["resource"]["resourceType"] not in ("Patient", "Group"))
-    for change in range(6):
-        data = copy.deepcopy(bundle)
-        for e in data["entry"]:
-            res = e["resource"]
-            subject = res.get("subject")
-            if change == 4:
-                for ext in res.get("extension", []):
-                    for sub in ext.get("extension", []):
-                        if "valueReference" in sub:
-                            sub["valueReference"]["reference"] = patient
-            if not isinstance(subject, dict) or subject.get("reference") != patient:
-                continue
-            if change == 0:
-                subject["reference"] = other
-            elif change == 1:
-                subject["reference"] = "urn:uuid:00000000-0000-4000-8000-00000000dead"
-            elif change == 2:
-                subject["type"] = "Group"
-        if change == 3:
-            next(e for e in data["entry"] if e["fullUrl"] == patient)["resource"]["resourceType"] = "Patiente"
-        if change == 5:
-            data["entry"][-1]["fullUrl"] = patient
-        yield data
-
-
 def test_converted_samples_and_broken_copies_both_ways() -> None:
     left_out = 0
     for bundle in _converted_samples():
         left_out += both_ways(bundle)
-        for data in _broken(bundle):
+        for data in broken_reference_copies(bundle, extensions=True):
             both_ways(data)
     assert left_out > 100  # (nearly every reference of a converted bundle)
 
