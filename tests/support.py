@@ -116,6 +116,18 @@ def resources(bundle: dict[str, Any], rtype: str) -> list[dict[str, Any]]:
     return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == rtype]
 
 
+def minimal_observation(subject: Any, **extra: Any) -> dict[str, Any]:
+    """The smallest valid Observation about ``subject`` (a Reference object), with ``extra`` elements:
+    the validator tests' carrier for a reference."""
+    return {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"text": "x"},
+        "subject": subject,
+        **extra,
+    }
+
+
 def broken_reference_copies(bundle: dict[str, Any], extensions: bool = False) -> list[dict[str, Any]]:
     """Copies of a converted bundle whose references go wrong in each way a fast reference path must hand
     over to the exact one: to an entry of a type the element does not allow, to no entry, with a

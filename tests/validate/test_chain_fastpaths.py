@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support import broken_reference_copies, require_shared
+from support import broken_reference_copies, minimal_observation, require_shared
 
 from fhirconv.validate import default_chain, references, validate_json
 from fhirconv.validate.chain import iter_resources, resource_list
@@ -150,42 +150,37 @@ def _entry(url: str | None, resource: dict[str, Any], **extra: Any) -> dict[str,
     return {**({"fullUrl": url} if url else {}), "resource": resource, **extra}
 
 
-def _obs(subject: Any, **extra: Any) -> dict[str, Any]:
-    return {
-        "resourceType": "Observation",
-        "status": "final",
-        "code": {"text": "x"},
-        "subject": subject,
-        **extra,
-    }
-
-
 _U1, _U2 = "urn:uuid:00000000-0000-4000-8000-000000000001", "urn:uuid:00000000-0000-4000-8000-000000000002"
 
 REFERENCE_CASES: list[dict[str, Any]] = [
     # standalone resources: relative references with good, unknown and disallowed types, versioned
-    _obs({"reference": "Patient/p1"}),
-    _obs({"reference": "Patient/p1/_history/2"}),
-    _obs({"reference": "Medication/m1"}),
-    _obs({"reference": "Foo/x"}),
-    _obs({"reference": "Patient/p1"}, focus=[{"reference": "Foo/x"}, {"reference": "Group/g"}]),
-    _obs({"reference": "Patient/p1", "type": "Group"}),
-    _obs({"reference": "Patient/p1", "type": "Patient"}),
-    _obs({"reference": "patient/p1"}),
-    _obs({"reference": "#c1"}, contained=[{"resourceType": "Patient", "id": "c1"}]),
-    _obs({"reference": "#nothing"}),
-    _obs({"reference": _U1}),
-    _obs({"reference": "http://example.org/fhir/Patient/p1"}),
+    minimal_observation({"reference": "Patient/p1"}),
+    minimal_observation({"reference": "Patient/p1/_history/2"}),
+    minimal_observation({"reference": "Medication/m1"}),
+    minimal_observation({"reference": "Foo/x"}),
+    minimal_observation(
+        {"reference": "Patient/p1"}, focus=[{"reference": "Foo/x"}, {"reference": "Group/g"}]
+    ),
+    minimal_observation({"reference": "Patient/p1", "type": "Group"}),
+    minimal_observation({"reference": "Patient/p1", "type": "Patient"}),
+    minimal_observation({"reference": "patient/p1"}),
+    minimal_observation({"reference": "#c1"}, contained=[{"resourceType": "Patient", "id": "c1"}]),
+    minimal_observation({"reference": "#nothing"}),
+    minimal_observation({"reference": _U1}),
+    minimal_observation({"reference": "http://example.org/fhir/Patient/p1"}),
     {
         "resourceType": "Bundle",
         "type": "collection",
-        "entry": [_entry(None, _obs({"reference": "Patient/p1"}))],
+        "entry": [_entry(None, minimal_observation({"reference": "Patient/p1"}))],
     },
     # documents without fullUrls: a relative reference must resolve inside
     {
         "resourceType": "Bundle",
         "type": "document",
-        "entry": [_entry(None, _obs({"reference": "Patient/p1"})), _entry(None, {"resourceType": "Patient"})],
+        "entry": [
+            _entry(None, minimal_observation({"reference": "Patient/p1"})),
+            _entry(None, {"resourceType": "Patient"}),
+        ],
     },
     # urn:uuid references: resolved, unresolved, to a disallowed type, with a type, in a transaction
     {
@@ -193,16 +188,40 @@ REFERENCE_CASES: list[dict[str, Any]] = [
         "type": "transaction",
         "entry": [
             _entry(_U1, {"resourceType": "Patient"}, request={"method": "POST", "url": "Patient"}),
-            _entry(_U2, _obs({"reference": _U1}), request={"method": "POST", "url": "Observation"}),
-            _entry(None, _obs({"reference": _U2}), request={"method": "POST", "url": "Observation"}),
-            _entry(None, _obs({"reference": _U1, "type": "Patient"}), request={"method": "POST", "url": "x"}),
-            _entry(None, _obs({"reference": _U1, "type": "Group"}), request={"method": "POST", "url": "x"}),
-            _entry(None, _obs({"reference": "urn:uuid:nowhere"}), request={"method": "POST", "url": "x"}),
-            _entry(None, _obs({"reference": 7}), request={"method": "POST", "url": "x"}),
-            _entry(None, _obs({"reference": [_U1]}), request={"method": "POST", "url": "x"}),
-            _entry(None, _obs({"reference": _U1, "type": None}), request={"method": "POST", "url": "x"}),
-            _entry(None, _obs(_U1), request={"method": "POST", "url": "x"}),  # (no object)
-            _entry(None, _obs({"display": "no reference"}), request={"method": "POST", "url": "x"}),
+            _entry(
+                _U2, minimal_observation({"reference": _U1}), request={"method": "POST", "url": "Observation"}
+            ),
+            _entry(
+                None,
+                minimal_observation({"reference": _U2}),
+                request={"method": "POST", "url": "Observation"},
+            ),
+            _entry(
+                None,
+                minimal_observation({"reference": _U1, "type": "Patient"}),
+                request={"method": "POST", "url": "x"},
+            ),
+            _entry(
+                None,
+                minimal_observation({"reference": _U1, "type": "Group"}),
+                request={"method": "POST", "url": "x"},
+            ),
+            _entry(
+                None,
+                minimal_observation({"reference": "urn:uuid:nowhere"}),
+                request={"method": "POST", "url": "x"},
+            ),
+            _entry(None, minimal_observation({"reference": 7}), request={"method": "POST", "url": "x"}),
+            _entry(None, minimal_observation({"reference": [_U1]}), request={"method": "POST", "url": "x"}),
+            _entry(
+                None,
+                minimal_observation({"reference": _U1, "type": None}),
+                request={"method": "POST", "url": "x"},
+            ),
+            _entry(None, minimal_observation(_U1), request={"method": "POST", "url": "x"}),  # (no object)
+            _entry(
+                None, minimal_observation({"display": "no reference"}), request={"method": "POST", "url": "x"}
+            ),
             _entry(
                 "urn:uuid:00000000-0000-4000-8000-000000000003",
                 {"resourceType": "Foo"},
@@ -210,7 +229,7 @@ REFERENCE_CASES: list[dict[str, Any]] = [
             ),
             _entry(
                 None,
-                _obs(
+                minimal_observation(
                     {"reference": _U1}, focus=[{"reference": "urn:uuid:00000000-0000-4000-8000-000000000003"}]
                 ),
                 request={"method": "POST", "url": "x"},
@@ -224,10 +243,16 @@ REFERENCE_CASES: list[dict[str, Any]] = [
         "entry": [
             _entry("http://a.org/fhir/Patient/p1", {"resourceType": "Patient", "id": "p1"}),
             _entry("http://b.org/fhir/Patient/p1", {"resourceType": "Patient", "id": "p1"}),
-            _entry("http://a.org/fhir/Observation/o1", {**_obs({"reference": "Patient/p1"}), "id": "o1"}),
-            _entry("http://c.org/fhir/Observation/o2", {**_obs({"reference": "Patient/p1"}), "id": "o2"}),
-            _entry(_U1, _obs({"reference": "Patient/p1/_history/3"})),
-            _entry(_U2, _obs({"reference": "http://a.org/fhir/Patient/p1"})),
+            _entry(
+                "http://a.org/fhir/Observation/o1",
+                {**minimal_observation({"reference": "Patient/p1"}), "id": "o1"},
+            ),
+            _entry(
+                "http://c.org/fhir/Observation/o2",
+                {**minimal_observation({"reference": "Patient/p1"}), "id": "o2"},
+            ),
+            _entry(_U1, minimal_observation({"reference": "Patient/p1/_history/3"})),
+            _entry(_U2, minimal_observation({"reference": "http://a.org/fhir/Patient/p1"})),
         ],
     },
 ]

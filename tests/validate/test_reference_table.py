@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import broken_reference_copies, require_shared
+from support import broken_reference_copies, minimal_observation, require_shared
 
 from fhirconv.validate import compiled, default_chain, validate_json
 from fhirconv.validate.chain import resource_list
@@ -111,16 +111,6 @@ def both_ways(data: Any) -> int:
 _P, _O, _D, _F, _X = (f"urn:uuid:00000000-0000-4000-8000-00000000000{i}" for i in range(1, 6))
 
 
-def _obs(subject: Any, **extra: Any) -> dict[str, Any]:
-    return {
-        "resourceType": "Observation",
-        "status": "final",
-        "code": {"text": "x"},
-        "subject": subject,
-        **extra,
-    }
-
-
 def _derived(ref: Any) -> dict[str, Any]:
     """The converter's derivation-reference extension shape, holding ``ref`` as its valueReference."""
     return {
@@ -176,7 +166,7 @@ def _kinds() -> list[Any]:
         entries.append(
             {
                 "fullUrl": f"urn:uuid:10000000-0000-4000-8000-{i:012d}",
-                "resource": _obs(
+                "resource": minimal_observation(
                     ref,
                     focus=[ref, {"reference": _D}],  # (Reference(Any))
                     performer=[{"reference": _P}, ref],
@@ -199,7 +189,7 @@ def _kinds() -> list[Any]:
                 "status": "final",
                 "code": {"text": "x"},
                 "subject": {"reference": "#c2"},
-                "contained": [_obs({"reference": _P}, id="c2", focus=[{"reference": _D}])],
+                "contained": [minimal_observation({"reference": _P}, id="c2", focus=[{"reference": _D}])],
             },
         }
     )
@@ -220,7 +210,10 @@ def _kinds() -> list[Any]:
     nourl = copy.deepcopy(out[0])
     del nourl["entry"][1]["fullUrl"]
     out += [rest, dup, norequest, nourl, {"resourceType": "Bundle", "type": "collection", "entry": 3}]
-    out += [_obs({"reference": _P}), _obs({"reference": "Patient/p1"})]  # standalone resources
+    out += [
+        minimal_observation({"reference": _P}),
+        minimal_observation({"reference": "Patient/p1"}),
+    ]  # standalone resources
     return out
 
 
