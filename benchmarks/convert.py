@@ -380,6 +380,9 @@ def serve(files: list[Path], gate: Any) -> int:
         "documents": len(dev),
         "output_bytes_pretty": convert_all(conv, dev[:20], gate, pretty=True)["output_bytes"],
         "output_bytes_compact": convert_all(conv, dev[:20], gate, pretty=False)["output_bytes"],
+        # which interpreter ran this worker: the same code is ~1.2x apart on two builds of one CPython
+        # version (docs/performance.md, "The interpreter build")
+        "python": {"executable": sys.executable, "version": sys.version.replace("\n", " ")},
     }
     answers.write(json.dumps(ready) + "\n")
     answers.flush()

@@ -276,3 +276,53 @@ def test_a_real_tiny_interleaved_run(tmp_path: Path) -> None:
         env=env,
     )
     assert again.read_text() == text
+
+
+def test_rows_name_the_interpreter_only_when_the_workers_ran_on_different_ones() -> None:
+    def raw(new: str, base: str) -> dict[str, Any]:
+        info = {
+            t: {"python": {"executable": p, "version": v}} for t, (p, v) in (("new", new), ("base", base))
+        }
+        return {"info": info}
+
+    same = ("/usr/bin/python3", "3.11.2 (main) [GCC 12]"), ("/usr/bin/python3", "3.11.2 (main) [GCC 12]")
+    assert pr.tree_names(raw(*same), "HEAD") == {"new": "this commit", "base": "before (`HEAD`)"}
+    two = ("/opt/a/python", "3.11.7 (main) [GCC 12]"), ("/usr/bin/python3.11", "3.11.2 (main) [GCC 12]")
+    assert pr.tree_names(raw(*two), "HEAD") == {
+        "new": "this commit, `/opt/a/python` 3.11.7",
+        "base": "before (`HEAD`), `/usr/bin/python3.11` 3.11.2",
+    }
+    # a raw file written before the workers said which interpreter ran them
+    assert pr.tree_names({"info": {"new": {}, "base": {}}}, "abc")["base"] == "before (`abc`)"
+
+
+def test_an_interpreter_option_needs_a_baseline() -> None:
+    cmd = [sys.executable, str(REPO / "scripts" / "performance-report"), "--python", sys.executable]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "--baseline" in done.stderr
+
+
+def test_each_worker_runs_on_the_interpreter_named_for_its_tree(tmp_path: Path) -> None:
+    """--baseline-python: the baseline's worker is started with that interpreter (here this one under
+    another name: a symlink, which ``sys.executable`` reports as given), this checkout's with this script's,
+    and the rows say so."""
+    dev = sorted(require_shared("corpora", "maccrobat2020", "dev").glob("*.txt"))[:2]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for f in dev:
+        shutil.copy(f, corpus / f.name)
+    other = tmp_path / "other-python"
+    other.symlink_to(sys.executable)
+    out, raw_file = tmp_path / "performance.md", tmp_path / "raw.json"
+    cmd = [sys.executable, str(REPO / "scripts" / "performance-report"), "--baseline", "HEAD"]
+    cmd += ["--baseline-python", str(other), "--corpus", str(corpus), "--sizes", "", "--curve", ""]
+    cmd += ["--rounds", "1", "--best-of", "1", "--cold-runs", "0", "--jobs-copies", "0"]
+    cmd += ["--out", str(out), "--raw", str(raw_file)]
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    subprocess.run(cmd, check=True, capture_output=True, text=True, env=env, timeout=600)
+    info = json.loads(raw_file.read_text())["info"]
+    assert info["new"]["python"]["executable"] == sys.executable
+    assert info["base"]["python"]["executable"] == str(other)
+    rows = [row.split("|")[1].strip() for row in _table_rows(out.read_text(), "### Stages")[2:]]
+    assert rows[1] == f"before (`HEAD`), `{other}` {sys.version.split(' ', 1)[0]}"
+    assert rows[0].startswith("this commit, `") and rows[2] == "new / base"
