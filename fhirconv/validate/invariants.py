@@ -34,7 +34,7 @@ from decimal import Decimal
 from functools import cache, lru_cache
 from typing import Any
 
-from .fpcompile import Fallback
+from .fpcompile import RUNTIME, Fallback, compile_partial
 from .issues import Issue, Severity
 from .protocols import Context, DefinitionsProvider
 
@@ -381,6 +381,30 @@ def cached_tree(expression: str) -> Any:
         if tree is not None:
             return tree
     return None
+
+
+def existence_predicate(
+    expression: str, base: str, definitions: DefinitionsProvider
+) -> Callable[[dict[str, Any]], bool | None] | None:
+    """The compiled predicate of a constraint that only asks ``exists()``/``empty()`` of members of its
+    focus, joined by and/or/implies (``value.exists() or dataAbsentReason.exists()``), on an element of
+    type path ``base``; None for any other expression, one whose parse tree the compiled definitions do
+    not keep, or a base the definitions do not index. fhirpathpy cannot fail on such an expression, so
+    whether it evaluates a side the compiled code skips changes nothing: the compiled verdict (or its
+    Fallback) is the engine's."""
+    tree = cached_tree(expression)
+    if tree is None or not _existence_only(tree):
+        return None
+    try:
+        src, partial = compile_partial(tree, definitions, base, base.split(".", 1)[0])
+    except Exception:  # Unsupported, or a base the definitions do not index
+        return None
+    if partial:
+        return None
+    fn: Callable[[dict[str, Any]], bool | None] = eval(
+        compile(src, "<fhirconv-predicate>", "eval"), dict(RUNTIME)
+    )
+    return fn
 
 
 def _parse(expression: str) -> Any:

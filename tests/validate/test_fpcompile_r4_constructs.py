@@ -372,3 +372,84 @@ def test_first_call_over_the_examples_evaluates_nothing_with_fhirpathpy() -> Non
     finally:
         _Walk.run = original  # type: ignore[method-assign]
     assert runs == []
+
+
+def _vital_sign_variants() -> list[tuple[str, Any]]:
+    """Official examples claiming the vital-signs profile, and copies whose components break or bend
+    vs-3 (no value and no dataAbsentReason, both, a value only as '_valueString', a null value)."""
+    out: list[tuple[str, Any]] = []
+    for name, data in official_examples(SHARED):
+        if "vitalsigns" not in json.dumps(data.get("meta", {})):
+            continue
+        out.append((name, data))
+        for i, comp in enumerate(data.get("component") or []):
+            for label, change in (
+                ("bare", lambda c: {"code": c.get("code")}),
+                ("both", lambda c: {**c, "dataAbsentReason": {"text": "x"}}),
+                ("underscore", lambda c: {"code": c.get("code"), "_valueString": {"id": "u"}}),
+                ("null", lambda c: {"code": c.get("code"), "valueString": None}),
+            ):
+                m = copy.deepcopy(data)
+                m["component"][i] = change(comp)
+                out.append((f"{name} component[{i}] {label}", m))
+    return out
+
+
+def test_profile_existence_constraints_give_the_engines_issues() -> None:
+    """vs-3 (and any existence-only profile constraint) decided by its compiled predicate gives the
+    issues the engine gives: the profile checker with and without the predicates, same inputs."""
+    from fhirconv.validate.profiles import ProfileChecker
+
+    require_shared("fhir-r4", "examples")
+    cases = _vital_sign_variants()
+    assert len(cases) > 20
+    original = ProfileChecker.existence_verdict
+    decided = 0
+
+    def counting(self: Any, expression: str, path: str, item: dict[str, Any]) -> bool | None:
+        nonlocal decided
+        verdict = original(self, expression, path, item)
+        decided += verdict is not None
+        return verdict
+
+    new = chains()[1]
+    diffs: list[str] = []
+    try:
+        for name, data in cases:
+            ProfileChecker.existence_verdict = counting  # type: ignore[method-assign]
+            a = sorted(map(repr, validate_json(copy.deepcopy(data), name, chain=new).issues))
+            ProfileChecker.existence_verdict = lambda *_a: None  # type: ignore[assignment,method-assign]
+            b = sorted(map(repr, validate_json(copy.deepcopy(data), name, chain=new).issues))
+            if a != b:
+                diffs.append(name)
+    finally:
+        ProfileChecker.existence_verdict = original  # type: ignore[method-assign]
+    assert decided > 20
+    assert not diffs, diffs[:10]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {},
+        {"valueQuantity": {"value": 1}},
+        {"dataAbsentReason": {"text": "x"}},
+        {"valueString": "x", "dataAbsentReason": {"text": "x"}},
+        {"_valueString": {"id": "u"}},
+        {"valueString": None},
+        {"valueBoolean": False},
+        {"valuePeriod": {}},
+    ],
+)
+def test_existence_predicates_agree_with_fhirpathpy(value: dict[str, Any]) -> None:
+    from fhirconv.validate.invariants import existence_predicate
+
+    expression = "value.exists() or dataAbsentReason.exists()"
+    fn = existence_predicate(expression, "Observation.component", _defs())
+    assert fn is not None
+    assert existence_predicate("value.first().exists()", "Observation.component", _defs()) is None
+    try:
+        got = fn(copy.deepcopy(value))
+    except Fallback:
+        return
+    assert (got is True) == _engine(expression, "Observation.component", copy.deepcopy(value))
