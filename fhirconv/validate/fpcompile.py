@@ -331,6 +331,53 @@ def _as_choice(d: Any, keys: tuple[str, ...], key: str) -> list[Any]:
     return [r[1]] if r is not None and r[0] == key else []
 
 
+def _to_int(c: list[Any]) -> list[Any]:
+    """fhirpathpy's ``toInteger()`` for the values it reads plainly: one boolean (0/1), one int, one string
+    of ASCII digits with an optional sign; not one value: empty. Other values (decimals, other digits, a
+    number in text with spaces) go to the engine."""
+    if len(c) != 1:
+        return []
+    x = c[0]
+    if type(x) is bool:
+        return [1 if x else 0]
+    if type(x) is int:
+        return [x]
+    if type(x) is str and _ASCII_INT.fullmatch(x) is not None:
+        return [int(x)]
+    raise Fallback
+
+
+_ASCII_INT = re.compile(r"[+-]?[0-9]+")
+
+
+def _opt(b: bool | None) -> list[Any]:
+    """A boolean result as a collection: empty for None."""
+    return [] if b is None else [b]
+
+
+# fhirpathpy reads a string literal's escapes by these replacements, in this order (so ``\\'`` and the
+# like come out as it makes them); ``\uXXXX`` is left to the engine
+_ESCAPES = (
+    ("\\'", "'"),
+    ("\\`", "`"),
+    ('\\"', '"'),
+    ("\\r", "\r"),
+    ("\\n", "\n"),
+    ("\\t", "\t"),
+    ("\\f", "\f"),
+    ("\\\\", "\\"),
+)
+
+
+def _unescape(body: str) -> str:
+    """The value fhirpathpy gives the string literal whose text between the quotes is ``body``."""
+    for escape, char in _ESCAPES:
+        body = body.replace(escape, char)
+    if re.search(r"\\u\d{4}", body) is not None:
+        raise Unsupported("string literal with a \\u escape")
+    return body
+
+
 def _is_res(c: list[Any], rtype: str) -> bool | None:
     """``resource.is(T)`` for a concrete resource type T: a contained or entry resource is T exactly when
     its resourceType is (no resource type derives from a concrete one)."""
@@ -445,6 +492,8 @@ RUNTIME: dict[str, Any] = {
     "_is_choice": _is_choice,
     "_as_choice": _as_choice,
     "_is_res": _is_res,
+    "_to_int": _to_int,
+    "_opt": _opt,
     "_beq": _beq,
     "_bne": _bne,
     "_in": _in,
@@ -597,7 +646,11 @@ class _Compiler:
         if kind == "UnionExpression":
             ua, ub = self.expr(ch[0], focus, typ), self.expr(ch[1], focus, typ)
             if not (_is_literal_list(ua) and _is_literal_list(ub)):
-                raise Unsupported("union of non-literals")
+                if ua.kind != "c" or ub.kind != "c":
+                    raise Unsupported("union of non-collections")
+                # only whether it is empty can be asked of it (``function``): the union is empty exactly
+                # when both sides are, whatever it removes as duplicates
+                return _Out(f"({ua.src} + {ub.src})", "c", ("u",))
             items = list(_literal_items(ua))
             for x in _literal_items(ub):
                 if x not in items:
@@ -692,8 +745,10 @@ class _Compiler:
         text = str(node.get("text") or "")
         if kind == "StringLiteral":
             body = text[1:-1]
-            if "\\" in body or "'" in body:
-                raise Unsupported("string literal with escapes")
+            if "\\" in body:
+                body = _unescape(body)
+            elif "'" in body:
+                raise Unsupported("string literal with a bare quote")
             return _Out(repr([body]), "c", ("p", "string"), body)
         if kind == "NumberLiteral":
             if not text.isdigit():
@@ -728,10 +783,27 @@ class _Compiler:
             parts = [c for c in fn.get("children") or [] if isinstance(c, dict)]
             name = _ident(parts[0])
             params = [c for p in parts[1:] if p.get("type") == "ParamList" for c in p.get("children") or []]
+            if name == "iif":
+                return self.iif(params, src, typ, focus if at_root and src == f"[{focus}]" else None)
             return self.function(name, params, src, typ)
         raise Unsupported(f"{kind}")
 
+    def iif(self, params: list[Any], src: str, typ: Type, focus: str | None) -> _Out:
+        """``iif(criterion, true-result[, otherwise-result])`` on the focus itself, every part boolean:
+        fhirpathpy evaluates the criterion on the focus, then only the branch it picks (the true-result
+        when the criterion is true; empty without an otherwise-result)."""
+        if focus is None or len(params) not in (2, 3):
+            raise Unsupported("iif() on a collection other than the focus")
+        cond = self.boolean(params[0], focus, typ)
+        then = self.boolean(params[1], focus, typ)
+        other = self.boolean(params[2], focus, typ) if len(params) == 3 else "None"
+        return _Out(f"({then} if {cond} is True else {other})", "b")
+
     def function(self, name: str, params: list[Any], src: str, typ: Type) -> _Out:
+        if typ == ("u",) and (params or name not in ("exists", "empty")):
+            raise Unsupported(f"{name}() of a union")
+        if name == "toInteger" and not params:
+            return _Out(f"_to_int({src})", "c", ("p", "integer"))
         if name in ("exists", "empty", "count", "hasValue", "not") and not params:
             if name == "exists":
                 return _Out(f"bool({src})", "b")
@@ -751,6 +823,9 @@ class _Compiler:
             var = f"_t{self.depth}"
             inner = self.expr(params[0], var, typ)
             self.depth -= 1
+            if inner.kind == "b":
+                # a boolean projection: each item's true or false (its empty adds nothing)
+                return _Out(f"_select({src}, lambda {var}: _opt({inner.src}))", "c", ("p", "boolean"))
             if inner.kind != "c":
                 raise Unsupported("select() of a non-collection")
             return _Out(f"_select({src}, lambda {var}: {inner.src})", "c", inner.typ)

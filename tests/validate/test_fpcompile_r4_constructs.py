@@ -453,3 +453,127 @@ def test_existence_predicates_agree_with_fhirpathpy(value: dict[str, Any]) -> No
     except Fallback:
         return
     assert (got is True) == _engine(expression, "Observation.component", copy.deepcopy(value))
+
+
+ELD2 = "min.empty() or max.empty() or (max = '*') or iif(max != '*', min <= max.toInteger())"
+_MAXES: list[Any] = [
+    "*",
+    "0",
+    "1",
+    "3",
+    "+3",
+    "-1",
+    "03",
+    "abc",
+    "",
+    " 3",
+    "3\n",
+    "\u0663",
+    "1.5",
+    3,
+    True,
+    ["1"],
+]
+
+
+def test_iif_and_to_integer_agree_with_fhirpathpy() -> None:
+    values: list[dict[str, Any]] = [{}]
+    for mx in _MAXES:
+        values.append({"max": mx})
+        for mn in (0, 1, 2, 4, True, "1"):
+            values.append({"min": mn, "max": mx})
+    lefts = 0
+    for expression in (
+        ELD2,
+        "max.toInteger() > 0",
+        "max = '*' or (max.toInteger() > 0)",
+        "iif(max = '*', true, false)",
+        "iif(min.exists(), max.exists(), max.empty())",
+        "iif(max.exists(), min.exists())",
+    ):
+        decided, left = _agree(expression, "ElementDefinition", values)
+        assert decided >= 20, expression
+        lefts += left
+    assert lefts >= 30  # the values only the engine reads ('+3', ' 3', '\u0663', 1.5, lists ...)
+
+
+_PATHS = [
+    "Patient",
+    "Patient.name",
+    "Patient.name.given",
+    "Observation.value[x]",
+    "Observation.value[x]:valueQuantity",
+    "Patient.name ",
+    "Patient..name",
+    "Patient.Name",
+    "Pat'ient",
+    'Pat"ient',
+    "Pat/ient",
+    "Patient.name\\x",
+    "1Patient",
+    "",
+    "a" * 70,
+    "a\\\nb",
+    "a\nb",
+    "a\\nb",
+    "a\\b",
+]
+
+
+def test_string_literals_with_escapes_agree_with_fhirpathpy() -> None:
+    from fhirconv.validate.compiled import fallback_listing
+
+    listed = {key for key, _e, _why in fallback_listing()}
+    assert not listed & {"eld-16", "eld-19", "eld-20", "sdf-19", "eld-2", "md-1", "mea-1", "eld-11"}
+    expressions = [
+        "path.matches('[^\\\\s\\\\.,:;\\\\\\'\"\\\\/|?!@#$%&*()\\\\[\\\\]{}]{1,64}(\\\\.[^\\\\s\\\\.,:;\\\\\\'\"\\\\/|?!@#$%&*()"
+        "\\\\[\\\\]{}]{1,64}(\\\\[x\\\\])?(\\\\:[^\\\\s\\\\.]+)?)*')",
+        "path.matches('[A-Za-z][A-Za-z0-9]*(\\\\.[a-z][A-Za-z0-9]*(\\\\[x])?)*')",
+        "sliceName.empty() or sliceName.matches('^[a-zA-Z0-9\\\\/\\\\-_\\\\[\\\\]\\\\@]+$')",
+        "path = 'Pat\\'ient'",
+        "path = 'Pat\\\"ient'",
+        "path = 'Patient.name\\\\\\\\x'",
+        "path != 'a\\tb'",
+        "path = 'a\\\\nb'",  # fhirpathpy reads \n before \\: a backslash, then a newline
+        "path = 'a\\nb'",
+        "path = 'a\\\\b'",
+    ]
+    values: list[dict[str, Any]] = [{}]
+    for p in _PATHS:
+        values.append({"path": p})
+        values.append({"path": p, "sliceName": p})
+    for expression in expressions:
+        decided, _left = _agree(expression, "ElementDefinition", values)
+        assert decided >= 25, expression
+
+
+def test_union_exists_and_boolean_select_agree_with_fhirpathpy() -> None:
+    strat: list[dict[str, Any]] = []
+    parts: list[tuple[str, Any]] = [
+        ("code", {"text": "c"}),
+        ("description", "d"),
+        ("criteria", {"language": "text/cql", "expression": "x"}),
+        ("component", [{"code": {"text": "x"}}]),
+    ]
+    for n in range(len(parts) + 1):
+        for chosen in itertools.combinations(parts, n):
+            strat.append(dict(chosen))
+    strat.append({"_description": {"id": "x"}})
+    mea1 = "group.stratifier.all((code | description | criteria).exists() xor component.exists())"
+    measures = [{"group": [{"stratifier": [s]}]} for s in strat] + [{"group": [{"stratifier": strat[:3]}]}]
+    decided, left = _agree(mea1, "Measure", measures)
+    assert decided >= 16 and left >= 1
+    eld11 = (
+        "binding.empty() or type.code.empty() or type.select((code = 'code') or (code = 'Coding') or "
+        "(code='CodeableConcept') or (code = 'Quantity') or (code = 'string') or (code = 'uri')).exists()"
+    )
+    types: list[Any] = [[], [{"code": "code"}], [{"code": "Reference"}], [{}], [{"code": "Reference"}, {}]]
+    types += [[{"code": "Reference"}, {"code": "uri"}], [{"code": ["code"]}], [{"_code": {"id": "x"}}]]
+    values: list[dict[str, Any]] = [{"type": t} for t in types] + [
+        {"binding": {"strength": "required"}, "type": t} for t in types
+    ]
+    decided, left = _agree(eld11, "ElementDefinition", values)
+    assert decided >= 12 and left >= 1
+    for expression in ("type.select(code = 'code').exists()", "type.select(code = 'code').count() = 1"):
+        decided, left = _agree(expression, "ElementDefinition", values)
+        assert decided >= 12 and left >= 1
