@@ -62,6 +62,7 @@ from .invariants import (
     _parse,
     _per1,
     _Walk,
+    cached_tree,
     contained_broken,
     dom3_unmatched,
 )
@@ -87,7 +88,7 @@ from .terminology import code_tables
 
 __all__ = ["GENERATOR_VERSION", "CompiledChecker", "fallback_listing"]
 
-GENERATOR_VERSION = "24"
+GENERATOR_VERSION = "26"
 _STRING_MAX = 1048576
 # Values of a pattern-checked primitive type (code, uri, id, dateTime ...) already found valid, per type:
 # a system URL, a status code or a date recurs thousands of times, and a set lookup is cheaper than the
@@ -926,12 +927,18 @@ class _Generator:
                 fn = _NATIVE_FAST.get(c.key) or _SHORTCUT_FAST[(c.key, c.expression)]
                 if fn.startswith("_x_sc_"):
                     # decided in Python for its plain shapes only: listed when the compiler cannot take
-                    # the expression, as fhirpathpy decides the other shapes
+                    # the expression, as fhirpathpy decides the other shapes; one the compiler takes
+                    # whole (bdl-11/12) is its compiled predicate, which decides every shape fhirpathpy
+                    # would have had to
                     try:
-                        compile_partial(_parse(c.expression), self.defs, parent, idx_root)
+                        whole, partial = compile_partial(_parse(c.expression), self.defs, parent, idx_root)
                     except Exception as exc:
                         why = f"{exc} (decided in Python for plain shapes; fhirpathpy decides the rest)"
                         self.fallbacks.setdefault((c.key, c.expression), why)
+                    else:
+                        if not partial:
+                            fn = whole
+                            self.compiled_count += 1
             elif c.key not in _NATIVE and c.key not in _SHORTCUT_KEYS:
                 try:
                     tree = _parse(c.expression)
@@ -2251,6 +2258,32 @@ class CompiledChecker:
         self.urns: Mapping[str, str] = NO_URNS  # (gtab) the input's urn table (references.urn_table)
         # resource type -> (walk, its own constraints as code, the same as a table)
         self._entries: dict[str, tuple[Any, Any, Any]] = {}
+        # The resources handed over to the invariant checker: its constraints through the FHIRPath
+        # compiler's predicates first (fhirpathpy only where one raises Fallback or none compiles)
+        self._predicates: dict[tuple[str, str], Callable[[dict[str, Any]], bool | None] | None] = {}
+        invariants.predicates = self.predicate
+
+    def predicate(self, expression: str, base: str) -> Callable[[dict[str, Any]], bool | None] | None:
+        """The compiled predicate of a constraint on an element of type path ``base`` (memoised per
+        checker), None when the compiler does not take it whole or its parse tree is not in the
+        compiled definitions (the engine then decides, as before)."""
+        key = (expression, base)
+        try:
+            return self._predicates[key]
+        except KeyError:
+            pass
+        fn: Callable[[dict[str, Any]], bool | None] | None = None
+        tree = cached_tree(expression) if base else None
+        if tree is not None:
+            try:
+                src, partial = compile_partial(tree, self.defs, base, base.split(".", 1)[0])
+                if not partial:
+                    fn = eval(compile(src, "<fhirconv-predicate>", "eval"), dict(RUNTIME))
+            except Exception:  # Unsupported, or a base the definitions do not index
+                fn = None
+        if len(self._predicates) < 4096:
+            self._predicates[key] = fn
+        return fn
 
     @property
     def program(self) -> _Program:

@@ -20,9 +20,11 @@ False, None = empty), ``n`` an integer that is never empty (``count()`` and sums
 from __future__ import annotations
 
 import ast
+import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -37,6 +39,16 @@ _STRINGLIKE = frozenset(
     {"string", "code", "id", "uri", "url", "canonical", "oid", "uuid", "markdown", "base64Binary"}
 )
 _EQUATABLE = _NUMERIC | _STRINGLIKE | {"boolean"}
+_TEMPORAL = frozenset({"date", "dateTime", "instant"})
+# Type names ``is``/``as`` are compiled for: those no other FHIR type derives from in fhirpathpy's R4 model
+# (``valueCode is string`` is true there, so ``string``, ``uri``, ``integer`` and ``Quantity`` are left
+# to the engine).
+_LEAF_TYPES = frozenset(
+    {"boolean", "decimal", "date", "dateTime", "instant", "time", "base64Binary", "positiveInt"}
+    | {"unsignedInt", "markdown", "code", "id", "oid", "uuid", "url", "canonical"}
+    | {"Range", "Period", "Ratio", "CodeableConcept", "Coding", "Reference", "Attachment", "Identifier"}
+    | {"SampledData", "HumanName", "Address", "ContactPoint", "Timing", "Annotation", "Signature"}
+)
 
 
 class Unsupported(Exception):
@@ -216,10 +228,13 @@ def _bne(a: bool | None, b: bool | None) -> bool | None:
 
 
 def _num(c: list[Any]) -> Any:
+    """The one number of ``c`` for an ordering: an int, a float or a finite Decimal (JSON decimals read
+    exactly), which Python orders exactly as fhirpathpy does (its ``<=`` is Python's on the values)."""
     x = _single(c)
-    if _kind(x) != "n":
-        raise Fallback
-    return x
+    t = type(x)
+    if t is int or t is float or (t is Decimal and x.is_finite()):
+        return x
+    raise Fallback
 
 
 def _cmp(a: list[Any], b: list[Any], op: str) -> bool | None:
@@ -233,6 +248,145 @@ def _cmp(a: list[Any], b: list[Any], op: str) -> bool | None:
     if op == "<=":
         return bool(x <= y)
     return bool(x >= y)
+
+
+# A date, dateTime or instant as FHIR JSON writes it (ASCII digits): year, month, day, then a time with
+# seconds, an optional fraction and a timezone
+_TEMPORAL_RX = re.compile(
+    r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2}))?)?)?"
+)
+
+
+def _real_temporal(x: str) -> bool:
+    """The fields of a value ``_TEMPORAL_RX`` matched name a real calendar day and clock time."""
+    try:
+        if len(x) >= 10:
+            datetime.date(int(x[:4]), int(x[5:7]), int(x[8:10]))
+        elif len(x) == 7:
+            datetime.date(int(x[:4]), int(x[5:7]), 1)
+        else:
+            datetime.date(int(x[:4]), 1, 1)
+    except ValueError:
+        return False
+    if len(x) > 10:
+        if int(x[11:13]) > 23 or int(x[14:16]) > 59 or int(x[17:19]) > 59:
+            return False
+        if x[-1] != "Z" and (int(x[-5:-3]) > 14 or int(x[-2:]) > 59):
+            return False
+    return True
+
+
+def _dcmp(a: list[Any], b: list[Any], op: str) -> bool | None:
+    """``<``/``>``/``<=``/``>=`` of two date/dateTime/instant values, decided here only where the text
+    order is the time order: both of the same length (so the same precision, the same fraction digits)
+    and, with a time, the same timezone written the same way, each a real date and time. FHIRPath's
+    precision rule (different precisions compare as empty), other timezones and anything else go to the
+    engine (Fallback)."""
+    if not a or not b:
+        return None
+    x, y = _single(a), _single(b)
+    if type(x) is not str or type(y) is not str or len(x) != len(y):
+        raise Fallback
+    if _TEMPORAL_RX.fullmatch(x) is None or _TEMPORAL_RX.fullmatch(y) is None:
+        raise Fallback
+    if len(x) > 10:
+        zone = 1 if x[-1] == "Z" else 6
+        if x[-zone:] != y[-zone:]:
+            raise Fallback
+    if not (_real_temporal(x) and _real_temporal(y)):
+        raise Fallback
+    if op == "<":
+        return x < y
+    if op == ">":
+        return x > y
+    if op == "<=":
+        return x <= y
+    return x >= y
+
+
+def _choice_one(d: Any, keys: tuple[str, ...]) -> tuple[str, Any] | None:
+    """The one JSON key of a choice element present on ``d`` and its value; None when absent. Two
+    present (fhirpathpy takes the first in its model's order), a list, or a '_' partner: Fallback."""
+    found: tuple[str, Any] | None = None
+    for k in keys:
+        if "_" + k in d:
+            raise Fallback
+        x = d.get(k)
+        if x is not None:
+            if found is not None or type(x) is list:
+                raise Fallback
+            found = (k, x)
+    return found
+
+
+def _is_choice(d: Any, keys: tuple[str, ...], key: str) -> bool | None:
+    """``choice is T`` on a member of the focus: empty when absent, else whether its key is T's."""
+    r = _choice_one(d, keys)
+    return None if r is None else r[0] == key
+
+
+def _as_choice(d: Any, keys: tuple[str, ...], key: str) -> list[Any]:
+    """``choice as T`` on a member of the focus: its value when its key is T's, else empty."""
+    r = _choice_one(d, keys)
+    return [r[1]] if r is not None and r[0] == key else []
+
+
+def _to_int(c: list[Any]) -> list[Any]:
+    """fhirpathpy's ``toInteger()`` for the values it reads plainly: one boolean (0/1), one int, one string
+    of ASCII digits with an optional sign; not one value: empty. Other values (decimals, other digits, a
+    number in text with spaces) go to the engine."""
+    if len(c) != 1:
+        return []
+    x = c[0]
+    if type(x) is bool:
+        return [1 if x else 0]
+    if type(x) is int:
+        return [x]
+    if type(x) is str and _ASCII_INT.fullmatch(x) is not None:
+        return [int(x)]
+    raise Fallback
+
+
+_ASCII_INT = re.compile(r"[+-]?[0-9]+")
+
+
+def _opt(b: bool | None) -> list[Any]:
+    """A boolean result as a collection: empty for None."""
+    return [] if b is None else [b]
+
+
+# fhirpathpy reads a string literal's escapes by these replacements, in this order (so ``\\'`` and the
+# like come out as it makes them); ``\uXXXX`` is left to the engine
+_ESCAPES = (
+    ("\\'", "'"),
+    ("\\`", "`"),
+    ('\\"', '"'),
+    ("\\r", "\r"),
+    ("\\n", "\n"),
+    ("\\t", "\t"),
+    ("\\f", "\f"),
+    ("\\\\", "\\"),
+)
+
+
+def _unescape(body: str) -> str:
+    """The value fhirpathpy gives the string literal whose text between the quotes is ``body``."""
+    for escape, char in _ESCAPES:
+        body = body.replace(escape, char)
+    if re.search(r"\\u\d{4}", body) is not None:
+        raise Unsupported("string literal with a \\u escape")
+    return body
+
+
+def _is_res(c: list[Any], rtype: str) -> bool | None:
+    """``resource.is(T)`` for a concrete resource type T: a contained or entry resource is T exactly when
+    its resourceType is (no resource type derives from a concrete one)."""
+    if not c:
+        return None
+    x = _single(c)
+    if type(x) is not dict or type(x.get("resourceType")) is not str:
+        raise Fallback
+    return bool(x["resourceType"] == rtype)
 
 
 def _in(a: list[Any], b: list[Any]) -> bool | None:
@@ -334,6 +488,12 @@ RUNTIME: dict[str, Any] = {
     "_eq1s": _eq1s,
     "_ne": _ne,
     "_cmp": _cmp,
+    "_dcmp": _dcmp,
+    "_is_choice": _is_choice,
+    "_as_choice": _as_choice,
+    "_is_res": _is_res,
+    "_to_int": _to_int,
+    "_opt": _opt,
     "_beq": _beq,
     "_bne": _bne,
     "_in": _in,
@@ -408,7 +568,7 @@ class _Compiler:
         if code in ("BackboneElement", "Element") and info.path in idx.keys:
             return ("o", info.path, idx.root)
         if code in ("Resource", "DomainResource") or code in self.defs.resource_types():
-            return None  # a nested resource: only its presence can be asked about
+            return ("r",)  # a nested resource: only its presence and its type can be asked about
         sub = type_index(self.defs, code)
         if sub is None:
             raise Unsupported(f"no definition for {code}")
@@ -460,8 +620,22 @@ class _Compiler:
             return _Out(f"{'_eq' if op == '=' else '_ne'}({a}, {b})", "b")
         if kind == "InequalityExpression":
             op = _op(node)
-            a, b = self.comparable(ch[0], focus, typ, _NUMERIC), self.comparable(ch[1], focus, typ, _NUMERIC)
+            try:
+                a, b = (
+                    self.comparable(ch[0], focus, typ, _NUMERIC),
+                    self.comparable(ch[1], focus, typ, _NUMERIC),
+                )
+            except Unsupported:
+                # dates, dateTimes and instants: compared in Python only where the texts' order is the
+                # times' order (``_dcmp``), the rest by the engine
+                a, b = (
+                    self.comparable(ch[0], focus, typ, _TEMPORAL),
+                    self.comparable(ch[1], focus, typ, _TEMPORAL),
+                )
+                return _Out(f"_dcmp({a}, {b}, {op!r})", "b")
             return _Out(f"_cmp({a}, {b}, {op!r})", "b")
+        if kind == "TypeExpression":
+            return self.type_expression(_op(node), ch, focus, typ)
         if kind == "MembershipExpression":
             op = _op(node)
             if op != "in":
@@ -472,7 +646,11 @@ class _Compiler:
         if kind == "UnionExpression":
             ua, ub = self.expr(ch[0], focus, typ), self.expr(ch[1], focus, typ)
             if not (_is_literal_list(ua) and _is_literal_list(ub)):
-                raise Unsupported("union of non-literals")
+                if ua.kind != "c" or ub.kind != "c":
+                    raise Unsupported("union of non-collections")
+                # only whether it is empty can be asked of it (``function``): the union is empty exactly
+                # when both sides are, whatever it removes as duplicates
+                return _Out(f"({ua.src} + {ub.src})", "c", ("u",))
             items = list(_literal_items(ua))
             for x in _literal_items(ub):
                 if x not in items:
@@ -520,6 +698,30 @@ class _Compiler:
             return _Out(f"_implies_l({a}, _fb)", "b")
         return _Out(f"_implies_r(_fb, {b})", "b")
 
+    def type_expression(self, op: str, ch: list[dict[str, Any]], focus: str, typ: Type) -> _Out:
+        """``x is T`` / ``x as T`` where x is a choice member of the focus (``probability is decimal``)
+        and T one of its types that no other FHIR type derives from: decided by which JSON key holds
+        the value (fhirpathpy types a choice's value by that key)."""
+        if len(ch) != 2 or ch[1].get("type") != "TypeSpecifier":
+            raise Unsupported("TypeExpression")
+        name = str(ch[1].get("text") or "").replace("`", "")
+        if name.startswith("FHIR."):
+            name = name[len("FHIR.") :]
+        left = self.expr(ch[0], focus, typ)
+        call = _CHOICE_OF_FOCUS.fullmatch(left.src)
+        if call is None or call[1] != focus:
+            raise Unsupported("TypeExpression on a value that is not a choice member of the focus")
+        keys: tuple[str, ...] = ast.literal_eval(call[2])
+        key = _type_argument(ch[0]) + name[:1].upper() + name[1:]
+        if name not in _LEAF_TYPES or key not in keys:
+            raise Unsupported(f"TypeExpression with type {name}")
+        if op == "is":
+            return _Out(f"_is_choice({focus}, {keys!r}, {key!r})", "b")
+        if op == "as":
+            item: Type = ("p", name) if name[:1].islower() else None
+            return _Out(f"_as_choice({focus}, {keys!r}, {key!r})", "c", item)
+        raise Unsupported(f"operator {op}")
+
     def boolean(self, node: dict[str, Any], focus: str, typ: Type) -> str:
         out = self.expr(node, focus, typ)
         if out.kind == "b":
@@ -543,8 +745,10 @@ class _Compiler:
         text = str(node.get("text") or "")
         if kind == "StringLiteral":
             body = text[1:-1]
-            if "\\" in body or "'" in body:
-                raise Unsupported("string literal with escapes")
+            if "\\" in body:
+                body = _unescape(body)
+            elif "'" in body:
+                raise Unsupported("string literal with a bare quote")
             return _Out(repr([body]), "c", ("p", "string"), body)
         if kind == "NumberLiteral":
             if not text.isdigit():
@@ -579,10 +783,27 @@ class _Compiler:
             parts = [c for c in fn.get("children") or [] if isinstance(c, dict)]
             name = _ident(parts[0])
             params = [c for p in parts[1:] if p.get("type") == "ParamList" for c in p.get("children") or []]
+            if name == "iif":
+                return self.iif(params, src, typ, focus if at_root and src == f"[{focus}]" else None)
             return self.function(name, params, src, typ)
         raise Unsupported(f"{kind}")
 
+    def iif(self, params: list[Any], src: str, typ: Type, focus: str | None) -> _Out:
+        """``iif(criterion, true-result[, otherwise-result])`` on the focus itself, every part boolean:
+        fhirpathpy evaluates the criterion on the focus, then only the branch it picks (the true-result
+        when the criterion is true; empty without an otherwise-result)."""
+        if focus is None or len(params) not in (2, 3):
+            raise Unsupported("iif() on a collection other than the focus")
+        cond = self.boolean(params[0], focus, typ)
+        then = self.boolean(params[1], focus, typ)
+        other = self.boolean(params[2], focus, typ) if len(params) == 3 else "None"
+        return _Out(f"({then} if {cond} is True else {other})", "b")
+
     def function(self, name: str, params: list[Any], src: str, typ: Type) -> _Out:
+        if typ == ("u",) and (params or name not in ("exists", "empty")):
+            raise Unsupported(f"{name}() of a union")
+        if name == "toInteger" and not params:
+            return _Out(f"_to_int({src})", "c", ("p", "integer"))
         if name in ("exists", "empty", "count", "hasValue", "not") and not params:
             if name == "exists":
                 return _Out(f"bool({src})", "b")
@@ -602,6 +823,9 @@ class _Compiler:
             var = f"_t{self.depth}"
             inner = self.expr(params[0], var, typ)
             self.depth -= 1
+            if inner.kind == "b":
+                # a boolean projection: each item's true or false (its empty adds nothing)
+                return _Out(f"_select({src}, lambda {var}: _opt({inner.src}))", "c", ("p", "boolean"))
             if inner.kind != "c":
                 raise Unsupported("select() of a non-collection")
             return _Out(f"_select({src}, lambda {var}: {inner.src})", "c", inner.typ)
@@ -609,6 +833,11 @@ class _Compiler:
             if typ is None or typ[0] != "p" or typ[1] not in _STRINGLIKE:
                 raise Unsupported(f"isDistinct() on {typ}")
             return _Out(f"_distinct({src})", "b")
+        if name == "is" and len(params) == 1 and typ == ("r",):
+            rtype = _type_argument(params[0])
+            if rtype in ("Resource", "DomainResource") or rtype not in self.defs.resource_types():
+                raise Unsupported(f"is({rtype})")
+            return _Out(f"_is_res({src}, {rtype!r})", "b")
         if name == "first" and not params:
             return _Out(f"{src}[:1]", "c", typ)
         if name in ("where", "exists", "all") and len(params) == 1:
@@ -646,6 +875,20 @@ class _Compiler:
                 return out.literal
             node = node["children"][0]
         raise Unsupported("a non-literal argument")
+
+
+# ``_navc1(<focus>, <keys>, <keys and '_' partners>)``: a choice member of the focus (``invocation``)
+_CHOICE_OF_FOCUS = re.compile(r"_navc1\((_f|_t[0-9]+), (\(.*?\)), \(.*\)\)")
+
+
+def _type_argument(node: dict[str, Any]) -> str:
+    """The lone identifier of a term: the type name of ``is(T)``'s argument, the member of ``x is T``."""
+    while node.get("type") in ("TermExpression", "InvocationTerm", "MemberInvocation"):
+        ch = [c for c in node.get("children") or [] if isinstance(c, dict)]
+        if len(ch) != 1:
+            break
+        node = ch[0]
+    return _ident(node)
 
 
 class _LiteralList(list[Any]):

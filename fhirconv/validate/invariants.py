@@ -34,6 +34,7 @@ from decimal import Decimal
 from functools import cache, lru_cache
 from typing import Any
 
+from .fpcompile import RUNTIME, Fallback, compile_partial
 from .issues import Issue, Severity
 from .protocols import Context, DefinitionsProvider
 
@@ -370,6 +371,42 @@ def _add_tree_source(definitions: Any) -> None:
         _TREE_SOURCES.append(source)
 
 
+def cached_tree(expression: str) -> Any:
+    """The parse tree of ``expression`` from the compiled definitions, or None (never the parser)."""
+    for source in _TREE_SOURCES:
+        try:
+            tree = source(expression)
+        except Exception:  # an unreadable cache part
+            tree = None
+        if tree is not None:
+            return tree
+    return None
+
+
+def existence_predicate(
+    expression: str, base: str, definitions: DefinitionsProvider
+) -> Callable[[dict[str, Any]], bool | None] | None:
+    """The compiled predicate of a constraint that only asks ``exists()``/``empty()`` of members of its
+    focus, joined by and/or/implies (``value.exists() or dataAbsentReason.exists()``), on an element of
+    type path ``base``; None for any other expression, one whose parse tree the compiled definitions do
+    not keep, or a base the definitions do not index. fhirpathpy cannot fail on such an expression, so
+    whether it evaluates a side the compiled code skips changes nothing: the compiled verdict (or its
+    Fallback) is the engine's."""
+    tree = cached_tree(expression)
+    if tree is None or not _existence_only(tree):
+        return None
+    try:
+        src, partial = compile_partial(tree, definitions, base, base.split(".", 1)[0])
+    except Exception:  # Unsupported, or a base the definitions do not index
+        return None
+    if partial:
+        return None
+    fn: Callable[[dict[str, Any]], bool | None] = eval(
+        compile(src, "<fhirconv-predicate>", "eval"), dict(RUNTIME)
+    )
+    return fn
+
+
 def _parse(expression: str) -> Any:
     for source in _TREE_SOURCES:
         try:
@@ -559,6 +596,11 @@ class InvariantChecker:
     ) -> None:
         self._definitions = definitions
         self.plans = plans or PlanCache()
+        # (expression, base type path) -> the compiled predicate for it, or None. Unset on the reference
+        # chain (every constraint through fhirpathpy); the compiled validator sets it on the checker it
+        # hands resources over to, so those skip the engine where the FHIRPath compiler decides
+        # (fpcompile: a predicate raises Fallback where only the engine can decide).
+        self.predicates: Callable[[str, str], Callable[[dict[str, Any]], bool | None] | None] | None = None
         if definitions is not None:
             _add_tree_source(definitions)
 
@@ -744,6 +786,18 @@ class _Walk:
                 if not verdict:
                     self.issues.append(Issue(c.severity, "invariant", loc, f"{c.key}: {c.human}", c.key))
                 return
+        predicates = self.checker.predicates
+        if predicates is not None:
+            predicate = predicates(c.expression, base)
+            if predicate is not None:
+                try:
+                    verdict = predicate(value)
+                except Fallback:
+                    pass
+                else:
+                    if verdict is not True:  # empty fails, as ``_truthy`` decides
+                        self.issues.append(Issue(c.severity, "invariant", loc, f"{c.key}: {c.human}", c.key))
+                    return
         compiled = _compile(c.expression)
         if compiled.fn is None:
             self.issues.append(_not_checked(c, compiled.problem, loc))
@@ -1373,6 +1427,39 @@ def _first_entry_is(btype: str) -> Callable[[dict[str, Any], _Walk], bool | None
     return check
 
 
+def _ctm1(value: dict[str, Any], walk: _Walk) -> bool | None:
+    """``onBehalfOf.exists() implies (member.resolve().iif(empty(), true, ofType(Practitioner).exists()))``
+    (ctm-1): holds without onBehalfOf, or when the member's reference resolves (as ``_resolve`` does:
+    within the input, '#' in the container) to nothing or to a Practitioner. Plain shapes only: a
+    '_' partner, a list or another JSON type where an object or a string belongs is the engine's."""
+    if "_onBehalfOf" in value or "_member" in value:
+        return None
+    behalf = value.get("onBehalfOf")
+    if behalf is None:
+        return True if "onBehalfOf" not in value else None
+    member = value.get("member")
+    if type(behalf) is not dict or (member is None and "member" in value):
+        return None
+    if member is None:
+        return True
+    if type(member) is not dict:
+        return None
+    ref = member.get("reference")
+    if ref is None:
+        return True if "reference" not in member else None
+    if type(ref) is not str:
+        return None
+    root, container = _CURRENT_ROOT.get() or (None, None)
+    found = _find_reference(container if ref.startswith("#") else root, ref)
+    if found is None or not isinstance(found.get("resourceType"), str):
+        return True
+    return bool(found["resourceType"] == "Practitioner")
+
+
+_CTM1 = (
+    "ctm-1",
+    "onBehalfOf.exists() implies (member.resolve().iif(empty(), true, ofType(Practitioner).exists()))",
+)
 _RAS1 = (
     "ras-1",
     "(low.empty() or ((low.code = '%') and (low.system = %ucum))) and (high.empty() or "
@@ -1380,6 +1467,7 @@ _RAS1 = (
 )
 _SHORTCUTS: dict[tuple[str, str], Callable[[dict[str, Any], _Walk], bool | None]] = {
     _RAS1: _ras1,
+    _CTM1: _ctm1,
     ("bdl-11", "type = 'document' implies entry.first().resource.is(Composition)"): _first_entry_is(
         "document"
     ),

@@ -260,6 +260,8 @@ class ProfileChecker:
         self._verdict_root: Any = None  # the input the remembered verdicts belong to
         self._verdicts: dict[tuple[int, str], bool] = {}
         self._today: date | None = None
+        # (expression, element path) -> compiled predicate of an existence-only constraint, or None
+        self._existence: dict[tuple[str, str], Any] = {}
         # What an element definition says, worked out once per (element, core element) pair: the
         # definitions live as long as the checker (its trees and core index keep them), and each entry
         # keeps its element objects so an id is never taken for another object's.
@@ -799,6 +801,28 @@ class ProfileChecker:
             }
         return self._core[head].get(path)
 
+    def existence_verdict(self, expression: str, path: str, item: dict[str, Any]) -> bool | None:
+        """Whether an existence-only constraint holds on ``item`` (an element at ``path``), decided by
+        its compiled predicate (``invariants.existence_predicate``, memoised here); None when the
+        engine must decide (another expression, or a shape the predicate leaves to it)."""
+        key = (expression, path)
+        try:
+            fn = self._existence[key]
+        except KeyError:
+            from .invariants import existence_predicate
+
+            fn = existence_predicate(expression, path, self.defs)
+            if len(self._existence) < 1024:
+                self._existence[key] = fn
+        if fn is None:
+            return None
+        from .fpcompile import Fallback
+
+        try:
+            return fn(item) is True  # empty fails, as the engine's verdict (invariants._truthy)
+        except Fallback:
+            return None
+
     def code_verdict(self, value_set: str, system: str | None, code: str) -> bool | None:
         """``terminology().validate_code``, remembered (bounded): the answer depends on the definitions
         alone, and a profile's bindings see the same few codes in every resource that claims it."""
@@ -1119,6 +1143,15 @@ class _Walk:
                 continue  # inherited from R4: the invariant checker's
             if primitive == "dateTime" and expr == _DAY_PRECISION and _TO_THE_DAY.match(str(item)):
                 continue  # holds: a dateTime written to the day has ten characters or more
+            if core is not None and primitive is None and not isinstance(item.get("resourceType"), str):
+                # an existence-only constraint (vs-3) decided by its compiled predicate, without the
+                # engine (nor its import at a process's first validation); Fallback: the engine
+                verdict = self.checker.existence_verdict(expr, str(el.get("path")), item)
+                if verdict is not None:
+                    if verdict is False:
+                        sev = Severity.ERROR if c.get("severity") == "error" else Severity.WARNING
+                        self.err(at, f"{key}: {c.get('human', expr)}", str(key), sev, "invariant")
+                    continue
             from .invariants import _compile, _truthy
 
             compiled = _compile(expr)
