@@ -62,6 +62,7 @@ class Expansion:
         return {s for s, _ in self.codes} | self.open_systems
 
 
+_STR, _TUPLE, _PAIR = frozenset({str}), frozenset({tuple}), frozenset({2})  # a stored expansion's shape
 _NOT_YET: Any = object()  # an expansion not computed yet (None: the value set is not local)
 
 
@@ -122,12 +123,14 @@ class LocalTerminology:
             if blob is None:
                 return None
             codes, open_systems, complete = marshal.loads(blob)
+            # the shape checked by C-level maps, not a Python loop over the codes (a third of the read)
             if not (
                 isinstance(complete, bool)
-                and isinstance(open_systems, tuple)
-                and all(type(s) is str for s in open_systems)
-                and isinstance(codes, tuple)
-                and all(type(c) is tuple and len(c) == 2 for c in codes)
+                and type(open_systems) is tuple
+                and set(map(type, open_systems)) <= _STR
+                and type(codes) is tuple
+                and set(map(type, codes)) <= _TUPLE
+                and set(map(len, codes)) <= _PAIR
             ):
                 return None
             return Expansion(set(codes), set(open_systems), complete)

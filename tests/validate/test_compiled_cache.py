@@ -161,7 +161,15 @@ def test_stored_expansions_equal_the_computed_ones(tmp_path: Path, monkeypatch: 
     assert enumerated > 1000
     gender = "http://hl7.org/fhir/ValueSet/administrative-gender"
     system = "http://hl7.org/fhir/administrative-gender"
-    for blob in (b"\x00not marshal", marshal.dumps(([1, 2], (), True)), marshal.dumps(((("x",),), (), 1))):
+    damaged_blobs = [
+        b"\x00not marshal",
+        marshal.dumps(([1, 2], (), True)),  # codes not a tuple
+        marshal.dumps(((("x", "y"),), (), 1)),  # complete not a bool
+        marshal.dumps(((("x",),), (), True)),  # a code not a pair
+        marshal.dumps((("x", "y"), (), True)),  # codes not tuples
+        marshal.dumps(((), (1,), True)),  # an open system not a string
+    ]
+    for blob in damaged_blobs:
         damaged = LocalTerminology(defs)
         damaged.use_stored(defs, {}, {gender: blob})
         assert damaged._stored_expansion(gender) is None
