@@ -521,6 +521,10 @@ class CompiledDefinitions:
         """The URL of every CodeSystem of the package (the validator stores a table of each)."""
         return iter(self._part("codesystems"))
 
+    def value_set_urls(self) -> Iterator[str]:
+        """The URL of every ValueSet of the package (the validator stores the expansion of each)."""
+        return iter(self._part("valuesets"))
+
     def search_parameter(self, url: str) -> dict[str, Any] | None:
         """An official SearchParameter (url, code, type, base, expression, target), or None."""
         sp: dict[str, Any] | None = self._part("searchparams").get(url.split("|")[0])

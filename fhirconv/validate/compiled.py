@@ -84,11 +84,11 @@ from .structure import (
     _Walker,
     type_index,
 )
-from .terminology import code_tables
+from .terminology import code_tables, expansion_tables
 
 __all__ = ["GENERATOR_VERSION", "CompiledChecker", "fallback_listing"]
 
-GENERATOR_VERSION = "26"
+GENERATOR_VERSION = "27"
 _STRING_MAX = 1048576
 # Values of a pattern-checked primitive type (code, uri, id, dateTime ...) already found valid, per type:
 # a system URL, a status code or a date recurs thousands of times, and a set lookup is cheaper than the
@@ -1369,7 +1369,7 @@ _GENERATOR_SOURCES = (
     "issues",
     "lint",
     "references",
-    "terminology",  # the code tables stored beside the code (``code_tables``)
+    "terminology",  # the code tables and expansions stored beside the code (``code_tables``, ...)
 )
 
 
@@ -1390,6 +1390,7 @@ def _sources_digest() -> bytes:
 
 _META = "\0meta"  # the cache file's entry of key, dependencies, fallbacks (never a unit's name)
 _CODES = "\0codes\0"  # + a code system's URL: its code table (terminology.code_tables)
+_EXPANSIONS = "\0vs\0"  # + a value set's URL: its expansion (terminology.expansion_tables)
 _KEEP_CODE = 4  # cache files (11 MB each) of other fhirconv or package versions kept
 
 
@@ -1420,21 +1421,22 @@ class _Units(Mapping[str, tuple[bytes, tuple[str, ...]]]):
 
 
 class _CodeTables(Mapping[str, bytes]):
-    """The cache file's code tables by code system URL, each read when asked for."""
+    """The cache file's code tables by code system URL (or, with ``prefix=_EXPANSIONS``, expansions by
+    value set URL), each read when asked for."""
 
-    __slots__ = ("_blobs",)
+    __slots__ = ("_blobs", "_prefix")
 
-    def __init__(self, blobs: Mapping[str, bytes]) -> None:
-        self._blobs = blobs
+    def __init__(self, blobs: Mapping[str, bytes], prefix: str = _CODES) -> None:
+        self._blobs, self._prefix = blobs, prefix
 
-    def __getitem__(self, system: str) -> bytes:
-        return self._blobs[_CODES + system]
+    def __getitem__(self, key: str) -> bytes:
+        return self._blobs[self._prefix + key]
 
-    def __contains__(self, system: object) -> bool:
-        return isinstance(system, str) and _CODES + system in self._blobs
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._prefix + key in self._blobs
 
     def __iter__(self) -> Iterator[str]:
-        return (k[len(_CODES) :] for k in self._blobs if k.startswith(_CODES))
+        return (k[len(self._prefix) :] for k in self._blobs if k.startswith(self._prefix))
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
@@ -1459,6 +1461,7 @@ class _Program:
         self.plans = plans
         self.units: Mapping[str, tuple[bytes, tuple[str, ...]]] = {}
         self.code_tables: Mapping[str, bytes] = {}  # code system URL -> its table (terminology.code_tables)
+        self.expansions: Mapping[str, bytes] = {}  # value set URL -> its expansion (expansion_tables)
         self.loaded: set[str] = set()
         self.fallbacks: dict[tuple[str, str], str] = {}
         self.compiled_count = 0
@@ -1565,6 +1568,7 @@ class _Program:
                 if isinstance(data, dict) and data.get("key") == path.stem:
                     self.units = _Units(blobs, data["deps"])
                     self.code_tables = _CodeTables(blobs)
+                    self.expansions = _CodeTables(blobs, _EXPANSIONS)
                     listed: dict[str, str] = data["fallbacks"]
                     self.fallbacks = {
                         (k.partition("\0")[0], k.partition("\0")[2]): v for k, v in listed.items()
@@ -1581,6 +1585,8 @@ class _Program:
             # memory, as in tests, compute each table when asked, as before)
             systems = getattr(self.defs, "code_system_urls", None)
             self.code_tables = code_tables(self.defs, systems()) if callable(systems) else {}
+            value_sets = getattr(self.defs, "value_set_urls", None)
+            self.expansions = expansion_tables(self.defs, value_sets()) if callable(value_sets) else {}
             meta = {
                 "key": path.stem,
                 "deps": {unit: deps for unit, (_code, deps) in self.units.items()},
@@ -1591,6 +1597,7 @@ class _Program:
                 {_META: marshal.dumps(meta)}
                 | {unit: code for unit, (code, _d) in self.units.items()}
                 | {_CODES + system: table for system, table in self.code_tables.items()}
+                | {_EXPANSIONS + url: exp for url, exp in self.expansions.items()}
             )
             try:
                 with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as fh:
@@ -2294,7 +2301,7 @@ class CompiledChecker:
                     program.load()
                     use_stored = getattr(self.terminology, "use_stored", None)
                     if callable(use_stored):
-                        use_stored(self.defs, program.code_tables)
+                        use_stored(self.defs, program.code_tables, program.expansions)
                     self._program = program
         return self._program
 

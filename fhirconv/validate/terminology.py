@@ -17,7 +17,14 @@ from typing import Any
 from .issues import Issue, Severity
 from .protocols import DefinitionsProvider
 
-__all__ = ["EXTERNAL_SYSTEMS", "Expansion", "LocalTerminology", "code_tables", "unknown_code_issue"]
+__all__ = [
+    "EXTERNAL_SYSTEMS",
+    "Expansion",
+    "LocalTerminology",
+    "code_tables",
+    "expansion_tables",
+    "unknown_code_issue",
+]
 
 # Systems too large to ship; membership is known only for codes a local table lists.
 EXTERNAL_SYSTEMS = frozenset(
@@ -55,6 +62,10 @@ class Expansion:
         return {s for s, _ in self.codes} | self.open_systems
 
 
+_STR, _TUPLE, _PAIR = frozenset({str}), frozenset({tuple}), frozenset({2})  # a stored expansion's shape
+_NOT_YET: Any = object()  # an expansion not computed yet (None: the value set is not local)
+
+
 def _canonical(url: str) -> str:
     return url.split("|", 1)[0]
 
@@ -75,14 +86,20 @@ class LocalTerminology:
         self._folded: dict[str, dict[str, str]] = {}  # system -> casefolded code -> code
         self._case: dict[str, bool] = {}  # system -> caseSensitive, where read from the stored tables
         self._stored: Mapping[str, bytes] | None = None  # system -> its code table (``code_tables``)
+        self._stored_vs: Mapping[str, bytes] | None = None  # value set -> expansion (``expansion_tables``)
 
-    def use_stored(self, definitions: object, tables: Mapping[str, bytes]) -> None:
+    def use_stored(
+        self, definitions: object, tables: Mapping[str, bytes], expansions: Mapping[str, bytes] | None = None
+    ) -> None:
         """Read each code system's hierarchy and case sensitivity from ``tables`` (what
         :func:`code_tables` made of the same ``definitions``, kept in the validator's cache file) instead
         of unpickling the CodeSystem and walking its concepts: a process's first validation asked for a
-        few hundred systems that way. Tables of other definitions are ignored."""
+        few hundred systems that way. Likewise each value set's expansion from ``expansions``
+        (:func:`expansion_tables`): a first validation of the 527 official examples expanded 190 value
+        sets, about 5 % of its time. Tables of other definitions are ignored."""
         if definitions is self._definitions:
             self._stored = tables
+            self._stored_vs = expansions
 
     def _from_stored(self, system: str) -> bool:
         """Take ``system``'s table from the stored ones; False when absent or unreadable (computed then)."""
@@ -98,6 +115,27 @@ class LocalTerminology:
         self._system_codes[system] = hierarchy
         self._case[system] = case
         return True
+
+    def _stored_expansion(self, url: str) -> Expansion | None:
+        """``url``'s expansion from the stored ones; None when absent or unreadable (computed then)."""
+        try:
+            blob = self._stored_vs.get(url) if self._stored_vs is not None else None
+            if blob is None:
+                return None
+            codes, open_systems, complete = marshal.loads(blob)
+            # the shape checked by C-level maps, not a Python loop over the codes (a third of the read)
+            if not (
+                isinstance(complete, bool)
+                and type(open_systems) is tuple
+                and set(map(type, open_systems)) <= _STR
+                and type(codes) is tuple
+                and set(map(type, codes)) <= _TUPLE
+                and set(map(len, codes)) <= _PAIR
+            ):
+                return None
+            return Expansion(set(codes), set(open_systems), complete)
+        except (EOFError, ValueError, TypeError, OSError):
+            return None
 
     # -- TerminologyProvider protocol --------------------------------------------------------------
 
@@ -158,12 +196,48 @@ class LocalTerminology:
     # -- expansion -------------------------------------------------------------------------------
 
     def expand(self, value_set_url: str) -> Expansion | None:
+        """What the value set contains, or None when it is not local or cannot be expanded.
+
+        The result does not depend on which value sets were expanded before (so it can be stored, see
+        :func:`expansion_tables`). A value set that includes itself through others (A includes B
+        includes A) has no well-founded expansion: it is one that cannot be expanded (None, like an
+        unknown value set), from every entry point; a value set naming it gets that part as incomplete.
+        Before, a guard made the first of the cycle to be asked the one expanded, in part.
+        """
         url = _canonical(value_set_url)
-        if url not in self._expansions:
-            self._expansions[url] = None  # guards cycles between value sets
+        done = self._expansions.get(url, _NOT_YET)
+        if done is not _NOT_YET:
+            return done  # type: ignore[no-any-return]
+        exp = self._stored_expansion(url)
+        if exp is None:
             vs = self._definitions.value_set(url)
-            self._expansions[url] = self._expand(vs) if vs is not None else None
-        return self._expansions[url]
+            exp = self._expand(vs) if vs is not None and not self._on_cycle(url) else None
+        self._expansions[url] = exp
+        return exp
+
+    def _on_cycle(self, url: str) -> bool:
+        """Does ``url`` include or exclude itself through the value sets its definition names?"""
+        seen: set[str] = set()
+        stack = self._named(url)
+        while stack:
+            ref = stack.pop()
+            if ref == url:
+                return True
+            if ref not in seen:
+                seen.add(ref)
+                stack.extend(self._named(ref))
+        return False
+
+    def _named(self, url: str) -> list[str]:
+        """The value sets ``url``'s compose names (as ``_part`` follows them), or none."""
+        vs = self._definitions.value_set(url)
+        compose = vs.get("compose") if vs is not None else None
+        if not isinstance(compose, dict):
+            return []
+        parts = [*(compose.get("include") or []), *(compose.get("exclude") or [])]
+        return [
+            _canonical(ref) for part in parts for ref in part.get("valueSet") or [] if isinstance(ref, str)
+        ]
 
     def _expand(self, vs: dict[str, Any]) -> Expansion:
         compose = vs.get("compose")
@@ -262,6 +336,22 @@ def code_tables(definitions: DefinitionsProvider, systems: Iterable[str]) -> dic
     (code -> parent codes or None, caseSensitive), computed by LocalTerminology itself."""
     term = LocalTerminology(definitions)
     return {s: marshal.dumps((term._hierarchy(s), term.case_sensitive(s))) for s in systems}
+
+
+def expansion_tables(definitions: DefinitionsProvider, value_sets: Iterable[str]) -> dict[str, bytes]:
+    """Each of ``value_sets``' expansion as :meth:`LocalTerminology.use_stored` reads it: the marshalled
+    (sorted (system, code) pairs, sorted open systems, complete), computed by LocalTerminology itself
+    (its expansions do not depend on the order they are asked in); value sets that are not local are
+    left out."""
+    term = LocalTerminology(definitions)
+    out: dict[str, bytes] = {}
+    for url in value_sets:
+        exp = term.expand(url)
+        if exp is not None:
+            out[url] = marshal.dumps(
+                (tuple(sorted(exp.codes)), tuple(sorted(exp.open_systems)), exp.complete)
+            )
+    return out
 
 
 def unknown_code_issue(terminology: Any, system: Any, code: Any, loc: str, what: str = "") -> Issue | None:

@@ -275,3 +275,77 @@ def test_checker_without_explicit_terminology_uses_local(definitions: Any) -> No
     ctx = Context(definitions, None, pat)  # type: ignore[arg-type]
     issues = list(BindingChecker().check_resource(copy.deepcopy(pat), "Patient", ctx))
     assert [(i.rule, i.location) for i in issues] == [("binding", "Patient.gender")]
+
+
+def _expansion_of(exp: Any) -> Any:
+    return None if exp is None else (frozenset(exp.codes), frozenset(exp.open_systems), exp.complete)
+
+
+def test_expansions_do_not_depend_on_the_order_they_are_asked_in(definitions: Any) -> None:
+    """Every value set of the package expands the same computed first in a fresh provider, after all
+    the others, and in a shuffled order (what lets the validator store expansions)."""
+    import random
+
+    urls = list(definitions.value_set_urls())
+    assert len(urls) > 1000
+    first = {url: _expansion_of(LocalTerminology(definitions).expand(url)) for url in urls}
+    after_all = LocalTerminology(definitions)
+    for url in urls:
+        after_all.expand(url)
+    assert {url: _expansion_of(after_all.expand(url)) for url in urls} == first
+    shuffled = urls[:]
+    random.Random(15).shuffle(shuffled)
+    in_turn = LocalTerminology(definitions)
+    assert {url: _expansion_of(in_turn.expand(url)) for url in shuffled} == first
+    assert sum(1 for e in first.values() if e is not None and e[0]) > 1000
+
+
+class _CycleDefinitions:
+    """A gender code system and value sets A -> B -> A (a cycle), C -> A, D -> gender."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+        gender = "http://hl7.org/fhir/ValueSet/administrative-gender"
+
+        def vs(*names: str, system: str | None = None) -> dict[str, Any]:
+            include: dict[str, Any] = {"valueSet": [f"urn:vs:{n}" for n in names]}
+            if system:
+                include["system"] = system
+            return {"resourceType": "ValueSet", "compose": {"include": [include]}}
+
+        self._sets = {
+            "urn:vs:A": vs("B"),
+            "urn:vs:B": vs("A"),
+            "urn:vs:C": {"compose": {"include": [{"valueSet": ["urn:vs:A"]}, {"valueSet": [gender]}]}},
+            "urn:vs:D": {"compose": {"include": [{"valueSet": [gender]}]}},
+        }
+
+    def value_set(self, url: str) -> dict[str, Any] | None:
+        return self._sets.get(url.split("|")[0]) or self._real.value_set(url)
+
+    def code_system(self, url: str) -> dict[str, Any] | None:
+        found: dict[str, Any] | None = self._real.code_system(url)
+        return found
+
+
+def test_a_cycle_of_value_sets_cannot_be_expanded_from_any_entry_point(definitions: Any) -> None:
+    """A value set including itself through another has no expansion, whichever is asked first; one
+    naming it gets that part as incomplete, the same in every order. (The old cycle guard expanded the
+    first one asked, in part: its answer depended on the order.)"""
+    import itertools
+
+    defs = _CycleDefinitions(definitions)
+    urls = ["urn:vs:A", "urn:vs:B", "urn:vs:C", "urn:vs:D"]
+    results = set()
+    for order in itertools.permutations(urls):
+        term = LocalTerminology(defs)  # type: ignore[arg-type]
+        results.add(tuple(sorted((u, _expansion_of(term.expand(u))) for u in order)))
+    assert len(results) == 1
+    got = dict(results.pop())
+    assert got["urn:vs:A"] is None and got["urn:vs:B"] is None
+    codes, _open, complete = got["urn:vs:C"]
+    assert not complete and ("http://hl7.org/fhir/administrative-gender", "female") in codes
+    assert got["urn:vs:D"][2] and got["urn:vs:D"][0] == codes
+    term = LocalTerminology(defs)  # type: ignore[arg-type]
+    assert term.validate_code("urn:vs:A", "http://hl7.org/fhir/administrative-gender", "female") is None
+    assert term.validate_code("urn:vs:C", "http://hl7.org/fhir/administrative-gender", "nobody") is None

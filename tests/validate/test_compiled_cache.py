@@ -129,3 +129,52 @@ def test_stored_code_tables_equal_the_computed_ones(tmp_path: Path, monkeypatch:
     foreign = LocalTerminology(defs)
     foreign.use_stored(object(), {gender: marshal.dumps(({}, True))})  # another package's tables
     assert foreign.knows_code(gender, "female")
+
+
+def test_stored_expansions_equal_the_computed_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The expansions kept in the cache file are what LocalTerminology computes, first thing in a fresh
+    provider, for every value set of the package; a provider reading them answers as one computing
+    them; a damaged or foreign entry is computed instead."""
+    import marshal
+
+    from fhirconv.validate.terminology import LocalTerminology
+
+    monkeypatch.setenv("FHIRCONV_CACHE_DIR", str(tmp_path / "cache"))
+    build_chain().validate(dict(PATIENT))  # generates and writes the file
+    program = _program(build_chain())
+    stored_vs = program.expansions
+    assert isinstance(stored_vs, mod._CodeTables)  # read from the file
+    defs = program.defs
+    urls = list(defs.value_set_urls())
+    assert len(urls) > 1000 and set(stored_vs) == set(urls)
+    stored = LocalTerminology(defs)
+    stored.use_stored(defs, program.code_tables, stored_vs)
+    enumerated = 0
+    for url in urls:
+        plain = LocalTerminology(defs).expand(url)
+        assert plain is not None
+        codes, open_systems, complete = marshal.loads(stored_vs[url])
+        assert (set(codes), set(open_systems), complete) == (plain.codes, plain.open_systems, plain.complete)
+        assert stored._stored_expansion(url) == plain  # read, not computed
+        assert stored.expand(url) == plain
+        enumerated += bool(plain.codes)
+    assert enumerated > 1000
+    gender = "http://hl7.org/fhir/ValueSet/administrative-gender"
+    system = "http://hl7.org/fhir/administrative-gender"
+    damaged_blobs = [
+        b"\x00not marshal",
+        marshal.dumps(([1, 2], (), True)),  # codes not a tuple
+        marshal.dumps(((("x", "y"),), (), 1)),  # complete not a bool
+        marshal.dumps(((("x",),), (), True)),  # a code not a pair
+        marshal.dumps((("x", "y"), (), True)),  # codes not tuples
+        marshal.dumps(((), (1,), True)),  # an open system not a string
+    ]
+    for blob in damaged_blobs:
+        damaged = LocalTerminology(defs)
+        damaged.use_stored(defs, {}, {gender: blob})
+        assert damaged._stored_expansion(gender) is None
+        assert damaged.validate_code(gender, system, "female") is True
+        assert damaged.validate_code(gender, system, "nobody") is False
+    foreign = LocalTerminology(defs)
+    foreign.use_stored(object(), {}, {gender: marshal.dumps(((), (), True))})  # another package's
+    assert foreign.validate_code(gender, system, "female") is True
