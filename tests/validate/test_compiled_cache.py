@@ -96,6 +96,14 @@ def test_element_definitions_written_into_the_code_equal_the_type_index() -> Non
         assert info == idx.keys[parent][key][0], (root, parent, key)
 
 
+def _program_read_from_its_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The compiled program of a chain built after a first chain generated and wrote the cache file in a
+    fresh cache folder: so the second reads the file (its stored tables are what is tested)."""
+    monkeypatch.setenv("FHIRCONV_CACHE_DIR", str(tmp_path / "cache"))
+    build_chain().validate(dict(PATIENT))  # generates and writes the file
+    return _program(build_chain())
+
+
 def test_stored_code_tables_equal_the_computed_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The code tables kept in the cache file (each code system's hierarchy and case sensitivity) are
     what LocalTerminology computes from the CodeSystem, for every code system of the package; a
@@ -104,9 +112,7 @@ def test_stored_code_tables_equal_the_computed_ones(tmp_path: Path, monkeypatch:
 
     from fhirconv.validate.terminology import LocalTerminology
 
-    monkeypatch.setenv("FHIRCONV_CACHE_DIR", str(tmp_path / "cache"))
-    build_chain().validate(dict(PATIENT))  # generates and writes the file
-    program = _program(build_chain())
+    program = _program_read_from_its_file(tmp_path, monkeypatch)
     tables = program.code_tables
     assert isinstance(tables, mod._CodeTables)  # read from the file
     defs = program.defs
@@ -139,9 +145,7 @@ def test_stored_expansions_equal_the_computed_ones(tmp_path: Path, monkeypatch: 
 
     from fhirconv.validate.terminology import LocalTerminology
 
-    monkeypatch.setenv("FHIRCONV_CACHE_DIR", str(tmp_path / "cache"))
-    build_chain().validate(dict(PATIENT))  # generates and writes the file
-    program = _program(build_chain())
+    program = _program_read_from_its_file(tmp_path, monkeypatch)
     stored_vs = program.expansions
     assert isinstance(stored_vs, mod._CodeTables)  # read from the file
     defs = program.defs
