@@ -63,6 +63,7 @@ from .invariants import (
     _per1,
     _Walk,
     cached_tree,
+    compiled_predicate,
     contained_broken,
     dom3_unmatched,
 )
@@ -2279,15 +2280,8 @@ class CompiledChecker:
             return self._predicates[key]
         except KeyError:
             pass
-        fn: Callable[[dict[str, Any]], bool | None] | None = None
         tree = cached_tree(expression) if base else None
-        if tree is not None:
-            try:
-                src, partial = compile_partial(tree, self.defs, base, base.split(".", 1)[0])
-                if not partial:
-                    fn = eval(compile(src, "<fhirconv-predicate>", "eval"), dict(RUNTIME))
-            except Exception:  # Unsupported, or a base the definitions do not index
-                fn = None
+        fn = compiled_predicate(tree, base, self.defs) if tree is not None else None
         if len(self._predicates) < 4096:
             self._predicates[key] = fn
         return fn

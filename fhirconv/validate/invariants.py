@@ -395,6 +395,15 @@ def existence_predicate(
     tree = cached_tree(expression)
     if tree is None or not _existence_only(tree):
         return None
+    return compiled_predicate(tree, base, definitions)
+
+
+def compiled_predicate(
+    tree: Any, base: str, definitions: Any
+) -> Callable[[dict[str, Any]], bool | None] | None:
+    """The FHIRPath compiler's predicate for the parse tree ``tree`` of a constraint on an element of
+    type path ``base`` (it raises Fallback where only the engine can decide), or None when the compiler
+    does not take the expression whole or the definitions do not index ``base``."""
     try:
         src, partial = compile_partial(tree, definitions, base, base.split(".", 1)[0])
     except Exception:  # Unsupported, or a base the definitions do not index
