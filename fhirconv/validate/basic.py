@@ -119,8 +119,12 @@ class SchemaChecker:
 
     def check_resource(self, resource: dict[str, Any], location: str, ctx: Context) -> Iterable[Issue]:
         rtype = resource.get("resourceType")
-        if not isinstance(rtype, str) or rtype not in self.schema["definitions"]:
+        if not isinstance(rtype, str):
             return []
+        # The fastjsonschema function first: when it passes, the answer is no issue whether or not the
+        # type is one of the schema's definitions (one that is not has none either), so the schema
+        # itself (a 16 ms unpickle at a process's first handed-over resource) is loaded only for a
+        # resource with a schema error, or without a fast function.
         if self.fast is not None:
             func = self.fast.get(f"validate___definitions_{rtype.lower()}")
             if func is not None:
@@ -129,6 +133,8 @@ class SchemaChecker:
                     return []
                 except Exception:  # JsonSchemaValueException: let jsonschema list every finding
                     pass
+        if rtype not in self.schema["definitions"]:
+            return []
         out: list[Issue] = []
         for error in self._validator(rtype).iter_errors(resource):
             if error.instance is None and error.absolute_path and isinstance(error.absolute_path[-1], int):
