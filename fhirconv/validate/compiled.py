@@ -89,7 +89,7 @@ from .terminology import code_tables, expansion_tables
 
 __all__ = ["GENERATOR_VERSION", "CompiledChecker", "fallback_listing"]
 
-GENERATOR_VERSION = "27"
+GENERATOR_VERSION = "28"
 _STRING_MAX = 1048576
 # Values of a pattern-checked primitive type (code, uri, id, dateTime ...) already found valid, per type:
 # a system URL, a status code or a date recurs thousands of times, and a set lookup is cheaper than the
@@ -705,6 +705,26 @@ def _def_body(lines: list[str], hname: str) -> list[str]:
     return body
 
 
+def _drop_defs(lines: list[str], names: set[str]) -> None:
+    """Remove from ``lines`` the function definitions of ``names`` (each written by the generator as
+    ``def <name>(x, v, loc, host, X):`` and its body up to the closing blank line, as ``_def_body``
+    reads it); the module-level lines around them stay."""
+    if not names:
+        return
+    kept: list[str] = []
+    dropping = False
+    for line in lines:
+        if dropping:
+            if not line:
+                dropping = False
+            continue
+        if line.startswith("def ") and line[4 : line.find("(")] in names:
+            dropping = True
+            continue
+        kept.append(line)
+    lines[:] = kept
+
+
 class _Generator:
     """Python source for one root type (a resource or a datatype) and all its backbone elements."""
 
@@ -801,7 +821,8 @@ class _Generator:
             lines.append("        _s = v.get('system')")
             lines.append("        _c = v['code']")
             lines.append("        if isinstance(_s, str) and isinstance(_c, str): X.pairs.append((_s, _c))")
-        if len([k for k in handlers if not k.startswith("_")]) <= _CHAIN_MAX:
+        small = len([k for k in handlers if not k.startswith("_")]) <= _CHAIN_MAX
+        if small:
             # a small object (Coding, Reference, Identifier, Quantity, Period, Meta, Narrative ...): one
             # comparison per key of the type in place of a table lookup and the entry's dispatch; its
             # elements in definition order, then id and extensions, then the rare '_' parts
@@ -854,7 +875,13 @@ class _Generator:
         if resource:
             lines.append("    rid = v.get('id')")
             lines.append("    if rid is not None and (type(rid) is not str or not _id_ok(rid)): raise Bail")
-        lines.append(f"{name}__D = {{{', '.join(f'{k!r}: {h}' for k, h in handlers.items())}}}")
+        if small:
+            # every handler's body is written in line above, and the table is the big objects' only:
+            # neither the handlers' own functions nor the table would ever be used (about a third of the
+            # bytecode a first validation loaded and exec'd was these)
+            _drop_defs(lines, {handlers[k] for k in bodies})
+        else:
+            lines.append(f"{name}__D = {{{', '.join(f'{k!r}: {h}' for k, h in handlers.items())}}}")
         lines.extend(consts)
         lines.append("")
 
