@@ -20,6 +20,7 @@ import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from types import CodeType, FunctionType
 from typing import Any
 
 from ..diskcache import IndexedBlobs, stamped, write_indexed
@@ -374,9 +375,24 @@ def _split_module(source: str) -> tuple[bytes, dict[str, bytes], dict[str, tuple
     return marshal.dumps(compile(header, "<fhir-r4-schema>", "exec")), code, calls
 
 
+# A validator not yet made: its first call makes it (``_FastSchema._make``) and calls it. The generated
+# functions call each other by their global names, so once made the real one is what every later call
+# finds; its name rides in a keyword-only default (one shared code object for every stub).
+_STUB_CODE = next(
+    c
+    for c in compile(
+        "def _stub(*a, _fhirconv_fn='', **k):\n    return _fhirconv_make(_fhirconv_fn)(*a, **k)\n",
+        "<fhir-r4-schema-stub>",
+        "exec",
+    ).co_consts
+    if isinstance(c, CodeType)
+)
+
+
 class _FastSchema(Mapping[str, Any]):
-    """The generated validators by function name; a function (and those it calls) is made on first use
-    from its slice of the memory-mapped bytecode file."""
+    """The generated validators by function name; a function is made on first use from its slice of the
+    memory-mapped bytecode file, and the functions it calls on their own first call (a resource's
+    validator reaches nearly every datatype's through Extension.value[x]; a resource uses a few)."""
 
     def __init__(self, path: Path) -> None:
         import mmap
@@ -387,22 +403,29 @@ class _FastSchema(Mapping[str, Any]):
         index = marshal.loads(self._map[8 : 8 + size])
         self._base = 8 + size
         self._functions: dict[str, tuple[int, int, tuple[str, ...]]] = index["functions"]
-        self._ns: dict[str, Any] = {}
+        self._ns: dict[str, Any] = {"_fhirconv_make": self._make}
         exec(marshal.loads(index["header"]), self._ns)
 
+    def _make(self, name: str) -> Any:
+        """The validator ``name``, made now if it is not yet (or is a stub); the functions it calls
+        that are not made get stubs."""
+        fn = self._ns.get(name)
+        if fn is None or getattr(fn, "__code__", None) is _STUB_CODE:
+            offset, size, calls = self._functions[name]
+            start = self._base + offset
+            exec(marshal.loads(self._map[start : start + size]), self._ns)
+            for callee in calls:
+                if callee not in self._ns:
+                    stub = FunctionType(_STUB_CODE, self._ns, callee)
+                    stub.__kwdefaults__ = {"_fhirconv_fn": callee}
+                    self._ns[callee] = stub
+            fn = self._ns[name]
+        return fn
+
     def __getitem__(self, name: str) -> Any:
-        if name not in self._ns:
-            if name not in self._functions:
-                raise KeyError(name)
-            stack = [name]
-            while stack:
-                fn = stack.pop()
-                if fn not in self._ns:
-                    offset, size, calls = self._functions[fn]
-                    start = self._base + offset
-                    exec(marshal.loads(self._map[start : start + size]), self._ns)
-                    stack.extend(calls)
-        return self._ns[name]
+        if name not in self._functions:
+            raise KeyError(name)
+        return self._make(name)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._functions)

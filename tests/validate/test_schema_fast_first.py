@@ -95,3 +95,52 @@ def test_schema_is_not_loaded_for_a_resource_the_fast_function_passes() -> None:
         pytest.skip("fastjsonschema code not available")
     fresh = SchemaChecker(lambda: pytest.fail("schema loaded"), lambda: checker.fast)  # type: ignore[arg-type,return-value]
     assert list(fresh.check_resource({"resourceType": "Patient", "id": "a"}, "Patient", None)) == []  # type: ignore[arg-type]
+
+
+def _outcome(func: Any, resource: dict[str, Any]) -> tuple[str, str]:
+    try:
+        func(resource)
+    except Exception as exc:  # JsonSchemaValueException: its message and path
+        return type(exc).__name__, str(exc)
+    return "", ""
+
+
+def test_validators_made_on_first_call_answer_as_the_whole_closure() -> None:
+    """The fastjsonschema functions a validator calls are made on their own first call (stubs until
+    then): the same pass or exception, message for message, as with every function it may call made
+    beforehand (the former loading), on the examples and broken copies; and fewer functions made."""
+    from fhirconv.definitions import compiled as defs_compiled
+
+    checker = _schema_checker()
+    if not isinstance(checker.fast, defs_compiled._FastSchema):
+        pytest.skip("fastjsonschema code not available")
+    lazy = checker.fast
+    eager = defs_compiled._FastSchema.__new__(defs_compiled._FastSchema)
+    eager.__dict__.update(
+        _map=lazy._map, _base=lazy._base, _functions=lazy._functions, _ns={"_fhirconv_make": None}
+    )
+    eager._ns["_fhirconv_make"] = eager._make
+    header_names = set(lazy._ns) - set(lazy._functions)
+    eager._ns.update({k: v for k, v in lazy._ns.items() if k in header_names})
+    for name in lazy._functions:  # everything made: no stub is ever called
+        eager._make(name)
+    assert not any(getattr(f, "__code__", None) is defs_compiled._STUB_CODE for f in eager._ns.values())
+    fresh = defs_compiled._FastSchema.__new__(defs_compiled._FastSchema)
+    fresh.__dict__.update(_map=lazy._map, _base=lazy._base, _functions=lazy._functions, _ns={})
+    fresh._ns.update({k: v for k, v in lazy._ns.items() if k in header_names})
+    fresh._ns["_fhirconv_make"] = fresh._make
+    compared = failed = 0
+    for resource, _location in _resources():
+        rtype = resource.get("resourceType")
+        if not isinstance(rtype, str) or f"validate___definitions_{rtype.lower()}" not in lazy._functions:
+            continue
+        name = f"validate___definitions_{rtype.lower()}"
+        for variant in [resource, *_broken(resource)][:3]:
+            got = _outcome(fresh[name], variant)
+            assert got == _outcome(eager[name], variant), (name, got)
+            compared += 1
+            failed += bool(got[0])
+    assert compared > 1000 and failed > 100
+    made = [f for f in fresh._ns.values() if callable(f) and getattr(f, "__code__", None) is not None]
+    stubs = [f for f in made if f.__code__ is defs_compiled._STUB_CODE]
+    assert stubs  # some callee never called: never made
