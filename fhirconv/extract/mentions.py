@@ -8,6 +8,7 @@ condition of its own. What survives here is what the components read.
 from __future__ import annotations
 
 import re
+from operator import attrgetter
 
 from ..model import Coding, Document
 from ..text import fold, norm_phrase
@@ -149,9 +150,17 @@ class MentionFinder:
             matches = _dedupe(matches + suffixed)
         if near := self._near.find(folded, s, e, matches):
             matches = _dedupe(matches + near)
-        matches = self._drug_context(folded, s, e, matches)
-        matches = attributive_procedures(folded, self.rules.composer.compose(text, folded, s, e, matches))
-        matches = self._whole_names(folded, s, e, matches)
+        # each step below changes only matches of some domains (and adds none but procedures): one the
+        # sentence lacks is skipped, as it would hand back what it was given
+        kinds = set(map(_DOMAIN, matches)) if self.shortcuts else _ALL_DOMAINS
+        if "drugs" in kinds or "tests" in kinds:
+            matches = self._drug_context(folded, s, e, matches)
+        composed = self.rules.composer.compose(text, folded, s, e, matches)
+        if composed is not matches or "procedures" in kinds:
+            composed = attributive_procedures(folded, composed)
+        matches = self._whole_names(folded, s, e, composed)
+        if "conditions" not in kinds:
+            return matches  # (no condition: one name, the outcome phrases and adjectives matter to none)
         matches = one_name(text, s, e, matches)
         if self.shortcuts and not any(m.concept.domain == "conditions" for m in matches):
             return attributive(self.rules, folded, matches)  # (the outcome phrases matter to conditions only)
@@ -317,6 +326,8 @@ class MentionFinder:
 # what a word known only by its ending is: "-ectomy" surgery, "-scopy" a test, "-itis" a finding
 _SUFFIX_CLASS = {"procedures": "surgical", "tests": "diagnostic", "conditions": "sign"}
 _FOREIGN = "__foreign__"
+_DOMAIN = attrgetter("concept.domain")
+_ALL_DOMAINS = frozenset({"conditions", "drugs", "procedures", "tests"})
 _FOREIGN_CONCEPT = Concept(_FOREIGN, _FOREIGN, "", "", ())
 
 

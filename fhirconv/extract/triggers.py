@@ -29,7 +29,7 @@ from typing import Any
 import ahocorasick
 
 from . import gate_store
-from .literals import digits_marked, required_literals
+from .literals import DIGIT, digits_marked, required_literals
 from .prefilter import AnyOf
 
 __all__ = ["GatedPattern", "Triggers"]
@@ -63,6 +63,7 @@ class Triggers:
         self._of: dict[int, GatedPattern] = {}  # id of a raw pattern -> its gate
         self._plain: set[int] = set()  # ids of the patterns no literal gate can stand for
         self._automaton: Any = None
+        self._marked = True  # whether a literal of the automaton holds a digit mark
         self.folded: str | None = None  # the folded text of the document being read
         # the gates the automaton was built for (not switched off); None: a gate was added or put back
         self._live: list[GatedPattern] | None = None
@@ -124,8 +125,7 @@ class Triggers:
         if live is None or self._automaton is None:
             live = self._live = [g for g in self._gated if g.state != _OFF]
             self._automaton = None
-        # each live gate keeps its two lists (its literals' ends and starts) from one text to the next;
-        # a literal's value in the automaton holds their ``append``s: a hit is filed without a lookup
+        # each live gate keeps its two lists (literals' ends, starts); a literal's value holds their appends
         for g in live:
             g.own_ends.clear()
             g.own_starts.clear()
@@ -141,7 +141,10 @@ class Triggers:
                     automaton.add_word(lit, (len(lit), *adders[0], tuple(adders[1:])))
                 automaton.make_automaton()
                 self._automaton = automaton
-            for last, (length, add_end, add_start, more) in self._automaton.iter(digits_marked(folded)):
+                # (no literal with a digit mark: found at the same places in the text itself)
+                self._marked = any(DIGIT in lit or any(map(str.isdecimal, lit)) for lit in literals)
+            seen = digits_marked(folded) if self._marked else folded
+            for last, (length, add_end, add_start, more) in self._automaton.iter(seen):
                 e = last + 1
                 s = e - length
                 add_end(e)
@@ -330,8 +333,7 @@ class GatedPattern:
             self.work - self.absent * gate_store.GATE_ABSENT - present * gate_store.GATE_PRESENT
         ) / self.calls
 
-    # (each method inlines the gate: it runs ninety times a sentence; a third of the time none of the
-    # pattern's literals is anywhere in the document, and the answer is one slot read away)
+    # (each method inlines the gate: it runs ninety times a sentence)
     def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         if string is self.folded:
             if self.state == _ON:
@@ -353,7 +355,6 @@ class GatedPattern:
     def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
         if string is self.folded:
             if self.state == _ON:
-                # (the last literal ending by ``endpos`` answers most calls; _inside walks back further)
                 ends = self.ends
                 if not ends:
                     return iter(())
@@ -371,7 +372,6 @@ class GatedPattern:
     def findall(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
         if string is self.folded:
             if self.state == _ON:
-                # (the last literal ending by ``endpos`` answers most calls; _inside walks back further)
                 ends = self.ends
                 if not ends:
                     return []

@@ -4,7 +4,8 @@
 condition filter's set-up (the outcome phrases it would look for), lets the engine keep a
 sentence's mentions without checking them against test spans where the sentence names no test, and
 lets it make no ConText targets where no trigger of the sentence puts anything in its scope (every
-mention present, none past). With
+mention present, none past), and skips each step of the mention finding that changes only matches of
+domains the sentence lacks (drug contexts, procedures before a test, one long name, adjectives). With
 ``shortcuts = False`` every sentence takes the general way. Proven per sentence -- its mentions, their
 assertions and past flags, its tests and their assertions -- over both dev corpora, the samples and
 hostile text of our own, and over generated text.
@@ -28,6 +29,12 @@ _OWN = [
     "The fever resolved. Serum creatinine was 160 umol/L. No rash. Aspirin was given.",
     "Complete remission was achieved; the tumour was resected and chemotherapy was stopped.",
     "Evaluation of fatigue showed anaemia. Blood cultures were negative and the pain improved.",
+    # a step skipped where the sentence has none of its domains changes something where it has them:
+    # a procedure glued to a test, an analyte given or measured, a drug level, one long name, adjectives
+    "Post-embolization angiography showed no leak. Fasting blood sugar was 120 mg/dL.",
+    "Intravenous iron and calcium tablets were given; serum digoxin level was 3.1 nmol/L.",
+    "Cerebral autosomal dominant arteriopathy with subcortical infarcts and leukoencephalopathy (CADASIL).",
+    "She had a painful erythematous swelling and a diabetic ulcer; the resected duodenum was sent.",
     # hostile: no sentence ends, runs of punctuation, glued words, a long unbroken line
     "fever" * 40 + " remission, " * 30 + "creatinine 3;" * 30 + " resolved " * 10,
     ". . . ; ; ;" * 30 + "complete resolution of the rash after the biopsy (CT) of the liver",
@@ -36,6 +43,10 @@ _OWN = [
 ]
 _WORDS = [
     "fever",
+    "embolization",
+    "angiography",
+    "iron",
+    "given",
     "rash",
     "remission",
     "complete",
