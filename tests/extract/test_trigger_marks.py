@@ -56,12 +56,19 @@ def test_the_engines_gates_find_the_same_places_in_the_text_as_in_the_marked_cop
     triggers.done()
     assert triggers._live and triggers._automaton is not None
     own = triggers._marked
-    # the engine's literals hold no digit mark today: the text is read as it is (the new way is proven)
-    assert not own and not any(DIGIT in lit for g in triggers._live for lit in g.literals)
+    # which gates stay on depends on what the set-up measured (timings): a gate with a digit literal
+    # may be among them, and then the engine reads the marked copy (``own``); every gate whose literals
+    # hold neither a digit nor the mark must find the same places in the text and in the copy
+    plain_gates = [
+        not any(DIGIT in lit or any(map(str.isdecimal, lit)) for lit in g.literals) for g in triggers._live
+    ]
+    assert own == (not all(plain_gates))
+    assert sum(plain_gates) >= len(plain_gates) // 2
     hits = 0
     for folded in texts:
-        plain = _places(triggers, folded, False)
-        assert plain == _places(triggers, folded, True), folded[:60]
+        plain = [p for p, keep in zip(_places(triggers, folded, False), plain_gates, strict=True) if keep]
+        marked = [p for p, keep in zip(_places(triggers, folded, True), plain_gates, strict=True) if keep]
+        assert plain == marked, folded[:60]
         hits += sum(len(e) for e, _ in plain)
     triggers._marked = own
     assert hits > 10_000
