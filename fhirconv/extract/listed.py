@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 from .lexicon import Match
 from .obs import Obs
-from .phrase_scan import note_words
 from .rules import ObservationRules
 
 __all__ = ["for_lists", "list_spans", "listed_results", "subject_tail"]
@@ -184,14 +183,4 @@ def subject_tail(rules: ObservationRules) -> re.Pattern[str] | None:
     cut = pattern.find("{1,60}?)")
     if cut < 0 or not pattern[cut + len("{1,60}?)") :].startswith(r"\s+"):
         return None
-    tail = re.compile(pattern[cut + len("{1,60}?)") :])
-    # every match holds its result phrase (``res``: a word list, preceded by a space and followed by no
-    # word character): the literal gate is told its whole words, so that a sentence holding none of
-    # them, most sentences, is answered without a scan (the copulas "is"/"are" are too short to gate)
-    res = tail.pattern.find(_RES_OPEN)
-    if res >= 0 and tail.pattern.endswith(_RES_CLOSE):
-        note_words(tail, tail.pattern[res + len(_RES_OPEN) : -len(_RES_CLOSE)])
-    return tail
-
-
-_RES_OPEN, _RES_CLOSE = "(?P<res>", r")(?!\w)"
+    return re.compile(pattern[cut + len("{1,60}?)") :])

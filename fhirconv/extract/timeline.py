@@ -45,7 +45,6 @@ from .timeline_util import (
     resolution_time,
     sentence_finder,
     subject_of,
-    time_matches,
     timed,
 )
 
@@ -75,7 +74,6 @@ class Timeline:
         self.outcome_rules = outcome_rules
         self.eager_surgery = False  # (the tests' way: every dated sentence searched for an operation)
         self.year_check = True  # False: every sentence is searched for calendar dates (the tests' way)
-        self.amount_starts = True  # False: each amount-led pattern scans the sentence (time_matches)
 
     # ------------------------------------------------------------------ table columns
     def column_time(self, header: str, zero_words: re.Pattern[str]) -> RelativeTime | None:
@@ -186,9 +184,10 @@ class Timeline:
                 spans.append((m.start(), m.end(), "calendar", m))
             if not spans and not self._any_time.search(folded, sent.start, sent.end):
                 return []  # one scan instead of one per pattern
-        for kind, m in time_matches(self.rules, folded, sent.start, sent.end, self.amount_starts):
-            if not any(s < m.end() and m.start() < e for s, e, _, _ in spans):
-                spans.append((m.start(), m.end(), kind, m))
+        for kind, pat in self.rules.patterns:
+            for m in pat.finditer(folded, sent.start, sent.end):
+                if not any(s < m.end() and m.start() < e for s, e, _, _ in spans):
+                    spans.append((m.start(), m.end(), kind, m))
         spans.sort(key=lambda x: x[0])
         out: list[TimeAnchor] = []
         running = st.running.day if st.running is not None else None

@@ -40,12 +40,6 @@ class TimelineRules:
     # one is not searched for dates); zero-width, so overlapping places are all found
     year_starts: re.Pattern[str]
     months: dict[str, int]
-    # The patterns that open with an amount ("two weeks later", "3 days after admission"): each of their
-    # matches starts where ``amount_lead`` (that amount at a word start, named groups made plain) does,
-    # inside the same bounds. The timeline finds those places once per sentence and tries each of these
-    # patterns there only (one scan of the sentence instead of four: phrase_scan.phrases).
-    amount_led: frozenset[str] = frozenset()
-    amount_lead: re.Pattern[str] | None = None
 
     @classmethod
     def from_dict(cls, data: RuleData, q: Quantities) -> TimelineRules:
@@ -178,8 +172,6 @@ class TimelineRules:
             calendar=calendar,
             year_starts=re.compile(rf"(?={_YEAR})"),
             months=months,
-            amount_led=frozenset(lead_kinds),
-            amount_lead=re.compile(_unnamed(rf"{w}{amount}")),
         )
 
 

@@ -7,7 +7,7 @@ import bisect
 import datetime as dt
 import itertools
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -25,10 +25,8 @@ from ..model import (
 )
 from .fastcopy import maker
 from .fastcopy import replaced as replace
-from .phrase_scan import phrases
 from .rules import OutcomeRules
 from .text import Sentence
-from .timeline_rules import TimelineRules
 
 __all__ = [
     "State",
@@ -295,39 +293,3 @@ class State:
                     break
             self._dated.clear()
         return self._surgery
-
-
-def match_starts(pattern: re.Pattern[str], folded: str, s: int, e: int) -> list[int]:
-    """Every offset in ``[s, e)`` where ``pattern``, bounded by ``[s, e)``, matches, ascending: a search
-    from each start found plus one (so overlapping matches count too), one scan of the span in all."""
-    out: list[int] = []
-    m = pattern.search(folded, s, e)
-    while m is not None:
-        q = m.start()
-        out.append(q)
-        m = pattern.search(folded, q + 1, e) if q < e else None
-    return out
-
-
-def time_matches(
-    rules: TimelineRules, folded: str, s: int, e: int, amount_starts: bool = True
-) -> Iterator[tuple[str, re.Match[str]]]:
-    """Each time pattern's ``finditer`` matches in ``[s, e)``, pattern by pattern in the rules' order.
-
-    The amount-led patterns ("two weeks later", "3 days after admission") are tried only where their
-    amount stands (``rules.amount_lead``, found once for them all): a match of one of them in the span
-    starts with its amount at a word start, which the lead then matches at the same place inside the
-    same bounds, so every place where one of them can match is among those found, and
-    :func:`.phrase_scan.phrases` gives there what its ``finditer`` gives. Without ``amount_starts`` (the
-    way tests/extract/test_amount_starts.py compares), each scans the span itself."""
-    lead = rules.amount_lead if amount_starts else None
-    at: list[int] | None = None
-    for kind, pat in rules.patterns:
-        if lead is not None and kind in rules.amount_led:
-            if at is None:
-                at = match_starts(lead, folded, s, e)
-            found = phrases(pat, folded, s, e, at)
-        else:
-            found = pat.finditer(folded, s, e)
-        for m in found:
-            yield kind, m
